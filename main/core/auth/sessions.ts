@@ -1,0 +1,70 @@
+import type { Clock } from '../clock';
+
+/**
+ * Who is logged in to which window. A window is an Electron BrowserWindow (its webContents id) or, in browser mode,
+ * the launch token. Sessions live in memory only: a restart logs everyone out, which is what a shared pharmacy
+ * workstation wants.
+ */
+export interface WindowSession {
+  userId: number;
+  state: 'active' | 'locked';
+  since: Date;
+  lastActivity: Date;
+  lockedAt: Date | null;
+}
+
+export class SessionTable {
+  private readonly sessions = new Map<string, WindowSession>();
+
+  constructor(private readonly clock: Clock) {}
+
+  get(windowId: string): WindowSession | undefined {
+    return this.sessions.get(windowId);
+  }
+
+  start(windowId: string, userId: number): WindowSession {
+    const now = this.clock.now();
+    const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null };
+    this.sessions.set(windowId, session);
+    return session;
+  }
+
+  end(windowId: string): void {
+    this.sessions.delete(windowId);
+  }
+
+  lock(windowId: string): WindowSession | undefined {
+    const session = this.sessions.get(windowId);
+    if (session && session.state === 'active') {
+      session.state = 'locked';
+      session.lockedAt = this.clock.now();
+    }
+    return session;
+  }
+
+  unlock(windowId: string): void {
+    const session = this.sessions.get(windowId);
+    if (session) {
+      session.state = 'active';
+      session.lockedAt = null;
+      session.lastActivity = this.clock.now();
+    }
+  }
+
+  touch(windowId: string): void {
+    const session = this.sessions.get(windowId);
+    if (session && session.state === 'active') session.lastActivity = this.clock.now();
+  }
+
+  /** Active sessions idle for longer than the limit; the caller locks them. */
+  idleWindows(limitMinutes: number): string[] {
+    const cutoff = this.clock.now().getTime() - limitMinutes * 60_000;
+    return [...this.sessions.entries()]
+      .filter(([, s]) => s.state === 'active' && s.lastActivity.getTime() <= cutoff)
+      .map(([windowId]) => windowId);
+  }
+
+  windowsOf(userId: number): string[] {
+    return [...this.sessions.entries()].filter(([, s]) => s.userId === userId).map(([windowId]) => windowId);
+  }
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { findChannel, type ChannelName, type Contract } from '../../shared/contract';
+import type { ChannelDefinition } from '../../shared/contract/channel';
+import { VeilError, type VeilResult } from '../../shared/errors';
+import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
+import type { Logger } from './log';
+
+/** What a handler knows about the call: the window, and the logged-in user when the channel needs one. */
+export interface CallContext {
+  windowId: string;
+  user: { id: number; role: Role } | null;
+}
+
+type Handler<D> = D extends ChannelDefinition<infer I, infer O> ? (ctx: CallContext, input: z.output<I>) => z.input<O> | Promise<z.input<O>> : never;
+
+/** One handler per contract channel; the type makes a missing channel a compile error. */
+export type Handlers = { [G in keyof Contract]: { [C in keyof Contract[G]]: Handler<Contract[G][C]> } };
+
+export interface SessionGate {
+  /** Before any check: lock windows idle too long, so a stale session cannot slip a call through. */
+  lockIdleWindows(): void;
+  /** The window's session, if any. */
+  sessionOf(windowId: string): { userId: number; role: Role; state: 'active' | 'locked' } | undefined;
+  touch(windowId: string): void;
+}
+
+const ROLE_LABEL: Record<Role, string> = {
+  unblinded_pharmacist: 'unblinded pharmacist',
+  pharmacy_technician: 'pharmacy technician',
+  investigator: 'investigator / study nurse',
+  monitor: 'monitor',
+  unblinded_monitor: 'unblinded monitor',
+  administrator: 'administrator',
+};
+
+function issuesOf(error: z.ZodError) {
+  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+}
+
+/**
+ * The only way into the services: validates input, checks session and permission, calls the handler, validates the
+ * output (unknown keys stripped, so a service can never leak a field the contract has no place for) and turns every
+ * failure into a typed error result.
+ */
+export class Router {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly gate: SessionGate,
+    private readonly log: Logger,
+  ) {}
+
+  async dispatch(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
+    const definition = findChannel(channelName);
+    if (!definition) return { ok: false, error: { code: 'not_found', message: `There is no channel "${channelName}".` } };
+    try {
+      const user = this.authorize(windowId, definition);
+      const parsed = definition.input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        const issues = issuesOf(parsed.error);
+        const first = issues[0];
+        const where = first && first.path.length ? ` (${first.path.join('.')})` : '';
+        return { ok: false, error: { code: 'validation', message: `${first?.message ?? 'Invalid input'}${where}`, issues } };
+      }
+      const [group, name] = channelName.split('.') as [keyof Handlers, string];
+      const handler = (this.handlers[group] as Record<string, (ctx: CallContext, input: unknown) => unknown>)[name]!;
+      const value = await handler({ windowId, user }, parsed.data);
+      const output = definition.output.safeParse(value);
+      if (!output.success) {
+        this.log.error('output failed its contract schema', { channel: channelName, issues: issuesOf(output.error) });
+        return { ok: false, error: { code: 'internal', message: 'Veil produced an answer it could not check, so it was withheld. The problem was logged.' } };
+      }
+      return { ok: true, value: output.data };
+    } catch (error) {
+      if (error instanceof VeilError) return { ok: false, error: error.toBody() };
+      const reference = Math.random().toString(36).slice(2, 10);
+      // Inputs are never logged: they may hold passwords.
+      this.log.error('unexpected error in a channel', { channel: channelName as ChannelName, reference, error: String(error), stack: (error as Error)?.stack });
+      return {
+        ok: false,
+        error: { code: 'internal', message: `Veil hit an unexpected problem; nothing was changed by this step. Reference ${reference}.` },
+      };
+    }
+  }
+
+  private authorize(windowId: string, definition: ChannelDefinition): CallContext['user'] {
+    if (definition.access === 'public') {
+      const session = this.gate.sessionOf(windowId);
+      return session && session.state === 'active' ? { id: session.userId, role: session.role } : null;
+    }
+    this.gate.lockIdleWindows();
+    const session = this.gate.sessionOf(windowId);
+    if (!session) throw new VeilError('unauthenticated', 'You are not logged in. Log in to continue.');
+    const user = { id: session.userId, role: session.role };
+    if (definition.access === 'locked') return user;
+    if (session.state === 'locked') throw new VeilError('unauthenticated', 'This window is locked. Unlock it with your password to continue.');
+    if (definition.access !== 'session' && !ROLE_PERMISSIONS[session.role].includes(definition.access)) {
+      throw new VeilError('forbidden', `Your role (${ROLE_LABEL[session.role]}) does not allow this: ${definition.description}`);
+    }
+    this.gate.touch(windowId);
+    return user;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Db } from '../db/database';
+import type { SecuritySettings } from '../../../shared/contract/system';
+
+export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = { maxFailedLogins: 5, lockoutMinutes: 15, inactivityMinutes: 5 };
+
+/** Site settings, stored as JSON per key. */
+export class SettingsRepository {
+  constructor(private readonly db: Db) {}
+
+  security(): SecuritySettings {
+    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'security'").get() as { value: string } | undefined;
+    return row ? { ...DEFAULT_SECURITY_SETTINGS, ...(JSON.parse(row.value) as Partial<SecuritySettings>) } : DEFAULT_SECURITY_SETTINGS;
+  }
+
+  setSecurity(settings: SecuritySettings): void {
+    this.db
+      .prepare("INSERT INTO settings (key, value) VALUES ('security', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(JSON.stringify(settings));
+  }
+}

@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import type { Permission } from '../roles';
+
+/**
+ * Who may call a channel:
+ * - 'public': anyone, even before login (first set-up, login, what the login screen shows);
+ * - 'locked': the owner of a session, even while it is locked (unlock, log out);
+ * - 'session': any logged-in, unlocked user;
+ * - a Permission: an unlocked user whose role has it (shared/roles.ts).
+ */
+export type Access = 'public' | 'locked' | 'session' | Permission;
+
+export interface ChannelDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  kind: 'query' | 'command';
+  description: string;
+  input: I;
+  output: O;
+  access: Access;
+  /** The meaning stated in the e-signature dialog (21 CFR 11.50), or null when the command is not signed. */
+  signature: string | null;
+  /** At least one valid input; used by the contract listing, the CLI and the blinding leak test. */
+  examples: readonly [z.input<I>, ...z.input<I>[]];
+}
+
+export function channel<I extends z.ZodType, O extends z.ZodType>(definition: ChannelDefinition<I, O>): ChannelDefinition<I, O> {
+  return definition;
+}
+
+/** An event the main process pushes to a window (session locked, device plugged, ...). */
+export interface EventDefinition<P extends z.ZodType = z.ZodType> {
+  description: string;
+  payload: P;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import './messages';
+import type { ChannelDefinition, EventDefinition } from './channel';
+import { SessionState, sessionChannels } from './session';
+import { systemChannels } from './system';
+import { usersChannels } from './users';
+
+/**
+ * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
+ * Electron router, the browser-mode host, the typed renderer client and the CLI all derive from it.
+ * A channel's name is "<group>.<name>", e.g. "session.login".
+ */
+export const contract = {
+  session: sessionChannels,
+  system: systemChannels,
+  users: usersChannels,
+} as const;
+
+export type Contract = typeof contract;
+export type ChannelGroup = keyof Contract;
+export type ChannelName = { [G in ChannelGroup]: `${G & string}.${keyof Contract[G] & string}` }[ChannelGroup];
+
+type ChannelAt<N extends ChannelName> = N extends `${infer G}.${infer C}`
+  ? G extends ChannelGroup
+    ? C extends keyof Contract[G]
+      ? Contract[G][C]
+      : never
+    : never
+  : never;
+export type ChannelInput<N extends ChannelName> = ChannelAt<N> extends ChannelDefinition<infer I, z.ZodType> ? z.input<I> : never;
+export type ChannelOutput<N extends ChannelName> = ChannelAt<N> extends ChannelDefinition<z.ZodType, infer O> ? z.output<O> : never;
+
+/** Every channel with its full name, in declaration order. */
+export const channels: ReadonlyArray<{ name: ChannelName; definition: ChannelDefinition }> = Object.entries(contract).flatMap(
+  ([group, defs]) =>
+    Object.entries(defs as Record<string, ChannelDefinition>).map(([name, definition]) => ({
+      name: `${group}.${name}` as ChannelName,
+      definition,
+    })),
+);
+
+const byName = new Map<string, ChannelDefinition>(channels.map((c) => [c.name, c.definition]));
+export function findChannel(name: string): ChannelDefinition | undefined {
+  return byName.get(name);
+}
+export const CHANNEL_NAMES: readonly string[] = channels.map((c) => c.name);
+
+/** Events pushed from the main process to a window. */
+export const events = {
+  'session.changed': {
+    description: "This window's session changed (locked by inactivity, logged out because the account was deactivated).",
+    payload: SessionState,
+  },
+} as const satisfies Record<string, EventDefinition>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>;
+export const EVENT_NAMES: readonly string[] = Object.keys(events);
+
+/** The contract as JSON (served at GET /rpc and printed by `veil contract`). */
+export function describeContract(): {
+  channels: Array<{ name: string; kind: string; permission: string; signature: string | null; description: string; input: unknown; output: unknown; examples: unknown[] }>;
+  events: Array<{ name: string; description: string; payload: unknown }>;
+} {
+  return {
+    channels: channels.map(({ name, definition }) => ({
+      name,
+      kind: definition.kind,
+      permission: definition.access,
+      signature: definition.signature,
+      description: definition.description,
+      input: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }),
+      output: z.toJSONSchema(definition.output, { io: 'output', unrepresentable: 'any' }),
+      examples: [...definition.examples],
+    })),
+    events: Object.entries(events).map(([name, e]) => ({
+      name,
+      description: e.description,
+      payload: z.toJSONSchema(e.payload, { io: 'output', unrepresentable: 'any' }),
+    })),
+  };
+}
+
+export type { ChannelDefinition, EventDefinition, Access } from './channel';

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ROLES } from '../roles';
+
+/** Small schemas reused by several channels. */
+export const Username = z
+  .string()
+  .trim()
+  .min(3, 'A username has at least 3 characters')
+  .max(40, 'A username has at most 40 characters')
+  .regex(/^[a-z0-9._-]+$/, 'A username uses lower-case letters, digits, dot, dash or underscore only');
+
+/** Password rules for new passwords; login accepts any string so an old password still gets a proper answer. */
+export const NewPassword = z
+  .string()
+  .min(10, 'A password has at least 10 characters')
+  .max(200, 'A password has at most 200 characters');
+
+export const PrintedName = z.string().trim().min(2, 'Give the full printed name').max(100);
+
+export const RoleSchema = z.enum(ROLES);
+
+export const UserId = z.number().int().positive();
+
+export const IsoTime = z.string().datetime({ offset: true });
+
+export const Empty = z.object({}).strict();
+
+export const Done = z.object({ done: z.literal(true) });

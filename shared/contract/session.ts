@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { PERMISSIONS } from '../roles';
+import { channel } from './channel';
+import { Empty, Done, IsoTime, NewPassword, PrintedName, RoleSchema, UserId, Username } from './schemas';
+
+export const SessionUser = z.object({
+  id: UserId,
+  username: z.string(),
+  displayName: z.string(),
+  role: RoleSchema,
+  blinded: z.boolean(),
+  mustChangePassword: z.boolean(),
+});
+
+/** What a window knows about its session. A locked session still names its user so the lock screen can greet them. */
+export const SessionState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('logged_out'), needsAdministrator: z.boolean() }),
+  z.object({
+    state: z.literal('active'),
+    user: SessionUser,
+    permissions: z.array(z.enum(PERMISSIONS)),
+    inactivityMinutes: z.number(),
+    since: IsoTime,
+  }),
+  z.object({ state: z.literal('locked'), user: SessionUser, lockedAt: IsoTime }),
+]);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const sessionChannels = {
+  current: channel({
+    kind: 'query',
+    description: "This window's session: logged out, active or locked.",
+    input: Empty,
+    output: SessionState,
+    access: 'public',
+    signature: null,
+    examples: [{}],
+  }),
+  createAdministrator: channel({
+    kind: 'command',
+    description: 'First start only: create the first administrator account (refused once any user exists).',
+    input: z.object({ username: Username, displayName: PrintedName, password: NewPassword }).strict(),
+    output: SessionState,
+    access: 'public',
+    signature: null,
+    examples: [{ username: 'admin', displayName: 'Site Administrator', password: 'correct horse battery' }],
+  }),
+  login: channel({
+    kind: 'command',
+    description: 'Log in to this window. Five wrong passwords lock the account for a while (settings).',
+    input: z.object({ username: z.string().trim().min(1, 'Enter your username'), password: z.string().min(1, 'Enter your password') }).strict(),
+    output: SessionState,
+    access: 'public',
+    signature: null,
+    examples: [{ username: 'pharmacist', password: 'a wrong password' }],
+  }),
+  logout: channel({
+    kind: 'command',
+    description: 'Log out of this window (also from the lock screen: "switch user").',
+    input: Empty,
+    output: SessionState,
+    access: 'locked',
+    signature: null,
+    examples: [{}],
+  }),
+  lock: channel({
+    kind: 'command',
+    description: 'Lock this window now; only the same user can unlock it with the password.',
+    input: Empty,
+    output: SessionState,
+    access: 'session',
+    signature: null,
+    examples: [{}],
+  }),
+  unlock: channel({
+    kind: 'command',
+    description: 'Unlock this window with the password of the user who locked it.',
+    input: z.object({ password: z.string().min(1, 'Enter your password') }).strict(),
+    output: SessionState,
+    access: 'locked',
+    signature: null,
+    examples: [{ password: 'a wrong password' }],
+  }),
+  heartbeat: channel({
+    kind: 'command',
+    description: 'The window saw the user act (key, pointer, scan): restart the inactivity timer.',
+    input: Empty,
+    output: Done,
+    access: 'session',
+    signature: null,
+    examples: [{}],
+  }),
+  changePassword: channel({
+    kind: 'command',
+    description: 'Change your own password (required after an administrator reset).',
+    input: z.object({ currentPassword: z.string().min(1), newPassword: NewPassword }).strict(),
+    output: SessionState,
+    access: 'session',
+    signature: null,
+    examples: [{ currentPassword: 'a wrong password', newPassword: 'another long password' }],
+  }),
+};

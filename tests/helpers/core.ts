@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../main/core/clock';
+import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { seedDemo, type DemoUser } from '../../main/core/demo/demoSeed';
+import type { Role } from '../../shared/roles';
+
+/** A clock tests move by hand. */
+export class FakeClock implements Clock {
+  constructor(private current = new Date('2026-11-25T09:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advanceMinutes(minutes: number): void {
+    this.current = new Date(this.current.getTime() + minutes * 60_000);
+  }
+}
+
+export interface TestCore {
+  core: VeilCore;
+  clock: FakeClock;
+  dir: string;
+  dbFile: string;
+  users: DemoUser[];
+  /** Logs `role`'s demo user in to `windowId` (default: the role name) and returns the window id. */
+  loginAs(role: Role, windowId?: string): Promise<string>;
+  userOf(role: Role): DemoUser;
+  dispose(): void;
+}
+
+/** A core on a fresh database file in a temporary folder, seeded with the NS-DUPI demo users. */
+export async function demoCore(): Promise<TestCore> {
+  const dir = mkdtempSync(join(tmpdir(), 'veil-test-'));
+  const dbFile = join(dir, 'veil.db');
+  const clock = new FakeClock();
+  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  const { users } = await seedDemo(core, clock);
+  const userOf = (role: Role) => users.find((u) => u.role === role)!;
+  return {
+    core,
+    clock,
+    dir,
+    dbFile,
+    users,
+    userOf,
+    async loginAs(role, windowId = role) {
+      const user = userOf(role);
+      const result = await core.dispatch(windowId, 'session.login', { username: user.username, password: user.password });
+      if (!result.ok) throw new Error(`login as ${role} failed: ${result.error.message}`);
+      return windowId;
+    },
+    dispose() {
+      core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

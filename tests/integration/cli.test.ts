@@ -1,0 +1,79 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const dir = mkdtempSync(join(tmpdir(), 'veil-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function veil(...args: string[]) {
+  const r = spawnSync(tsx, ['main/cli/veil.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('veil CLI', () => {
+  it('--help lists the commands', () => {
+    const r = veil('--help');
+    expect(r.code).toBe(0);
+    for (const command of ['serve', 'contract', 'verify']) expect(r.stdout).toContain(command);
+  });
+
+  it('contract prints valid JSON with the session channels, their JSON Schemas and examples', () => {
+    const r = veil('contract');
+    expect(r.code).toBe(0);
+    const contract = JSON.parse(r.stdout) as { channels: Array<{ name: string; input: { $schema?: string }; output: unknown; examples: unknown[] }> };
+    for (const name of ['session.login', 'session.logout', 'session.current', 'session.lock', 'session.unlock', 'system.info']) {
+      const c = contract.channels.find((x) => x.name === name);
+      expect(c, name).toBeDefined();
+      expect(c!.input.$schema).toContain('json-schema.org');
+      expect(c!.examples.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses bad arguments with a clear message and exit code 2', () => {
+    for (const args of [['frobnicate'], ['verify'], ['serve', '--port', 'abc', '--demo'], ['serve'], ['contract', '--loud']]) {
+      const r = veil(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^veil: /);
+    }
+  });
+
+  it('verify passes a sound database and fails a corrupt or foreign file', () => {
+    const good = join(dir, 'good.db');
+    openDatabase(good).close();
+    expect(veil('verify', '--db', good)).toMatchObject({ code: 0, stdout: expect.stringContaining('OK') });
+    const garbage = join(dir, 'garbage.db');
+    writeFileSync(garbage, 'this is not a database at all'.repeat(200));
+    expect(veil('verify', '--db', garbage)).toMatchObject({ code: 1, stdout: expect.stringContaining('FAILED') });
+    expect(veil('verify', '--db', join(dir, 'missing.db')).code).toBe(2);
+  });
+
+  it('serve --demo prints the URL first, then one JSON line with the database and each role', async () => {
+    const child = spawn(tsx, ['main/cli/veil.ts', 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const lines = await new Promise<string[]>((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (c: string) => {
+          out += c;
+          const ls = out.split('\n');
+          if (ls.length >= 3) resolve(ls.slice(0, 2));
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=/);
+      const demo = JSON.parse(lines[1]!) as { db: string; users: Array<{ username: string; password: string; role: string; blinded: boolean }> };
+      expect(demo.db).toMatch(/veil-demo\.db$/);
+      expect(demo.users.map((u) => u.role).sort()).toEqual(
+        ['administrator', 'investigator', 'monitor', 'pharmacy_technician', 'unblinded_monitor', 'unblinded_pharmacist'],
+      );
+      expect(demo.users.find((u) => u.role === 'unblinded_pharmacist')!.blinded).toBe(false);
+      expect(demo.users.find((u) => u.role === 'administrator')!.blinded).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

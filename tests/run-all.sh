@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every suite (typecheck, lint, unit+integration+security, end-to-end) even when one fails, then prints one
+# summary line "N passed, N failed" over all of them. Typecheck and lint count as one check each.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+passed=0
+failed=0
+status=0
+
+check() { # name, command...
+  local name=$1; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "== $name FAILED"; fi
+}
+
+suite() { # name, vitest args...
+  local name=$1; shift
+  echo "== $name"
+  npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$results/$name.json" || status=1
+  if [ -f "$results/$name.json" ]; then
+    read -r p f < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0))' "$results/$name.json")
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    failed=$((failed + 1)); echo "== $name produced no results"
+  fi
+}
+
+check typecheck npx tsc -p tsconfig.json --noEmit
+check lint npx eslint .
+suite core
+suite e2e --config tests/e2e/vitest.config.ts
+
+rm -rf "$results"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && exit $status || exit 1
