@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describeContract } from '../../shared/contract';
 import { HTTP_STATUS_OF_ERROR, type VeilResult } from '../../shared/errors';
-import { RENDERER_CSP, contentTypeOf, isAppRoute, resolveInside } from '../core/security/staticFiles';
+import { SECURITY_HEADERS as RENDERER_HEADERS, contentTypeOf, isAppRoute, resolveInsideRoot } from '../core/security/staticFiles';
 import type { VeilCore } from '../core/veilCore';
 
 export interface HostOptions {
@@ -24,13 +24,8 @@ export interface Host {
 }
 
 const MAX_BODY_BYTES = 1_000_000;
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'X-Frame-Options': 'DENY',
-};
+/** API answers carry the renderer's security headers too, except the document-only CSP. */
+const { 'Content-Security-Policy': _csp, ...SECURITY_HEADERS } = RENDERER_HEADERS;
 
 /**
  * Browser mode: the same contract as the Electron window, over HTTP on 127.0.0.1 only. The launch token stands for
@@ -112,7 +107,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'validation', 'Only GET is served here.');
-    let file = resolveInside(options.rendererDir, path === '/' ? '/index.html' : path);
+    let file = resolveInsideRoot(options.rendererDir, path === '/' ? '/index.html' : path);
     if (!file) return sendError(res, 404, 'not_found', 'Not found.');
     const exists = await stat(file).then((s) => s.isFile(), () => false);
     if (!exists) {
@@ -125,12 +120,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     } catch {
       return sendError(res, 404, 'not_found', 'The renderer is not built. Run `npm run build` first.');
     }
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': contentTypeOf(file),
-      'Content-Security-Policy': RENDERER_CSP,
-      'Cache-Control': 'no-cache',
-    });
+    res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': contentTypeOf(file) });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 

@@ -1,62 +1,105 @@
-import { extname, resolve, sep } from 'node:path';
+import path from 'node:path';
 
 /**
- * Resolves a URL path to a file inside `root`, or null when it would escape it. Used by both ways the renderer is
- * served (Electron's app:// protocol and browser mode's HTTP), so the traversal guard exists once.
+ * How the built renderer is served, in one place for both ways it is served: Electron's app:// protocol
+ * (main/app/appProtocol.ts) and browser mode's HTTP (main/host/server.ts). Electron-free on purpose.
  */
-export function resolveInside(root: string, urlPath: string): string | null {
+/**
+ * Maps the path of a renderer URL (app:// or browser mode) to a file inside `root`, or null when it would escape it or is malformed. Checked on
+ * the decoded path, so "%2e%2e" and "%2f" tricks are caught the same as a plain "..". Backslashes are refused outright
+ * because Windows treats them as separators; NUL because it truncates paths in native code; drive letters and UNC
+ * prefixes because path.resolve would jump to them.
+ */
+export function resolveInsideRoot(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
-    return null;
+    return null; // malformed percent-encoding
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const segments = decoded.split('/').filter((s) => s.length > 0);
+  if (!decoded.startsWith('/')) return null;
+  const segments = decoded.split('/').slice(1);
   if (segments.some((s) => s === '..' || s === '.')) return null;
-  const base = resolve(root);
-  const full = resolve(base, ...segments);
-  return full === base || full.startsWith(base + sep) ? full : null;
+  // "//etc/passwd" or "/C:/Windows": an absolute path hidden after the leading slash.
+  const rest = decoded.slice(1);
+  if (rest.startsWith('/') || /^[a-zA-Z]:/.test(rest) || path.isAbsolute(rest)) return null;
+
+  const base = path.resolve(root);
+  const resolved = path.resolve(base, ...segments.filter((s) => s !== ''));
+  const relative = path.relative(base, resolved);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
+  return resolved;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
   '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
   '.woff2': 'font/woff2',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
+/** Content type by extension; unknown types are sent as opaque bytes (with nosniff, the page cannot run them). */
 export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
+
 
 /** Extension-less paths are routes of the single-page app and get index.html. */
 export function isAppRoute(urlPath: string): boolean {
-  return extname(urlPath) === '';
+  return path.extname(urlPath) === '';
 }
 
 /**
- * The renderer's Content-Security-Policy, identical in the desktop window and in browser mode.
- * style-src allows inline styles because the component library (Mantine) injects <style> tags at run time;
- * scripts stay 'self' only.
+ * Content-Security-Policy of every document served from app://veil. It is sent as a response header by the protocol
+ * handler (appProtocol.ts) rather than as a <meta> tag so that it covers every response, including ones the renderer
+ * build does not control, and so that frame-ancestors (ignored in <meta>) takes effect.
  */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "media-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
+  ['default-src', "'self'"],
+  // Only the bundled scripts: no inline script, no eval, no remote code.
+  ['script-src', "'self'"],
+  // 'unsafe-inline' for styles only, because Mantine (via its CSS-in-JS runtime) injects <style> tags and style
+  // attributes at run time. Inline styles cannot run code, so script-src stays strict.
+  ['style-src', "'self' 'unsafe-inline'"],
+  // data: and blob: for label previews and barcodes rendered in the page.
+  ['img-src', "'self' data: blob:"],
+  ['font-src', "'self'"],
+  // Scan success and refusal sounds are generated in the page.
+  ['media-src', "'self' data: blob:"],
+  // The desktop page talks to the main process over IPC; browser mode calls its own origin only.
+  ['connect-src', "'self'"],
+  ['object-src', "'none'"],
+  ['base-uri', "'none'"],
+  ['frame-ancestors', "'none'"],
+  ['form-action', "'none'"],
+];
+
+export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.map(([name, value]) => `${name} ${value}`).join('; ');
+
+/** Headers added to every app:// response. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  // Never guess a type: a .json or .txt file is not run as script.
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  // The files come from the app bundle; caching them only risks serving a stale build after an update.
+  'Cache-Control': 'no-store',
+};
