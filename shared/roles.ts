@@ -12,6 +12,9 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Permissions that reveal arms: only roles that are not blinded may ever hold them (tested). */
+export const UNBLINDED_PERMISSIONS = ['allocation.setup', 'allocation.reveal', 'allocation.grant'] as const;
+
 /** Whether people in this role may ever see a treatment arm. Administrators never do. */
 export const ROLE_IS_BLINDED: Readonly<Record<Role, boolean>> = {
   unblinded_pharmacist: false,
@@ -27,16 +30,20 @@ export const PERMISSIONS = [
   'users.manage', // create, deactivate, reset users
   'users.read', // list users (names and roles, for sign-off screens and admin)
   'settings.manage', // security settings (lockout, inactivity)
+  'audit.read', // read and export the audit trail (arm values in it are sealed or absent)
+  'allocation.setup', // set up the allocation key, import the sponsor's lists (unblinded)
+  'allocation.reveal', // the unblinded allocation register (unblinded)
+  'allocation.grant', // grant allocation-key access to another unblinded user (unblinded)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  unblinded_pharmacist: ['system.read', 'users.read'],
+  unblinded_pharmacist: ['system.read', 'users.read', 'audit.read', 'allocation.setup', 'allocation.reveal', 'allocation.grant'],
   pharmacy_technician: ['system.read'],
   investigator: ['system.read'],
-  monitor: ['system.read', 'users.read'],
-  unblinded_monitor: ['system.read', 'users.read'],
-  administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage'],
+  monitor: ['system.read', 'users.read', 'audit.read'],
+  unblinded_monitor: ['system.read', 'users.read', 'audit.read', 'allocation.grant'],
+  administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read'],
 };
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {

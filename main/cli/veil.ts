@@ -3,14 +3,15 @@
  * `veil`: the administrator's command line over the same core as the app.
  * From a checkout: `npm run --silent veil -- <command>`.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeContract } from '../../shared/contract';
 import { openDatabase, integrityProblems } from '../core/db/database';
-import { seedDemo } from '../core/demo/demoSeed';
+import { verifyChain, type ChainReport } from '../core/audit/auditTrail';
+import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
 import { streamLogger } from '../core/log';
 import { systemClock } from '../core/clock';
 import { createVeilCore } from '../core/veilCore';
@@ -28,7 +29,13 @@ Commands:
   contract
         Print the IPC contract (channels, permissions, JSON Schemas, examples) as JSON.
   verify --db FILE
-        Check a database file: SQLite integrity and foreign keys. Exit 0 when all holds, 1 otherwise.
+        Check a database file: SQLite integrity, foreign keys and the audit trail's hash chain. Exit 0 when all
+        holds, 1 otherwise, naming the first broken audit event by its sequence number.
+  demo --db FILE --lists DIR
+        Create the NS-DUPI demo database and write the sponsor-style lists it was built from to DIR; prints the
+        demo users and the code-break passphrase as one JSON line.
+  import randomization|kits --db FILE --file CSV --user NAME
+        Import a sponsor list as an unblinded pharmacist, e-signed with the password (from VEIL_PASSWORD or asked).
   --help
         This text.
 `;
@@ -60,9 +67,10 @@ async function serve(args: string[]): Promise<void> {
   const logger = streamLogger((line) => process.stderr.write(line));
   const core = createVeilCore({ dbFile, mode: 'browser', logger });
   const demo = values.demo ? await seedDemo(core, systemClock) : null;
+  const listsDir = demo ? writeDemoLists(dirname(dbFile), demo) : null;
   const host = await startHost({ core, rendererDir, port });
   process.stdout.write(host.url + '\n');
-  if (demo) process.stdout.write(JSON.stringify({ db: dbFile, users: demo.users }) + '\n');
+  if (demo) process.stdout.write(JSON.stringify(demoSummary(dbFile, demo, listsDir!)) + '\n');
   const stop = () => {
     void host.close().then(() => {
       core.close();
@@ -73,16 +81,120 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+function writeDemoLists(dir: string, demo: DemoResult): { randomization: string; kits: string } {
+  mkdirSync(dir, { recursive: true });
+  const randomization = join(dir, 'NS-DUPI_randomization_list.csv');
+  const kits = join(dir, 'NS-DUPI_kit_list.csv');
+  writeFileSync(randomization, demo.lists.randomization);
+  writeFileSync(kits, demo.lists.kits);
+  return { randomization, kits };
+}
+
+function demoSummary(dbFile: string, demo: DemoResult, lists: { randomization: string; kits: string }) {
+  return { db: dbFile, users: demo.users, codeBreakPassphrase: demo.codeBreakPassphrase, lists };
+}
+
+/** `veil demo --db FILE --lists DIR`: the demo database and the sponsor-style CSV lists it was built from. */
+async function demo(args: string[]): Promise<number> {
+  const values = parse(args, { db: { type: 'string' }, lists: { type: 'string' } });
+  if (typeof values.db !== 'string' || typeof values.lists !== 'string') throw new UsageError('demo needs --db FILE and --lists DIR.');
+  const dbFile = resolve(values.db);
+  if (existsSync(dbFile)) throw new UsageError(`${dbFile} already exists; the demo needs a new database file.`);
+  mkdirSync(dirname(dbFile), { recursive: true });
+  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+  try {
+    const seeded = await seedDemo(core, systemClock);
+    process.stdout.write(JSON.stringify(demoSummary(dbFile, seeded, writeDemoLists(resolve(values.lists), seeded))) + '\n');
+  } finally {
+    core.close();
+  }
+  return 0;
+}
+
+/** The password from VEIL_PASSWORD, or asked on the terminal without echo. */
+async function readPassword(username: string): Promise<string> {
+  const fromEnv = process.env.VEIL_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new UsageError('No terminal to ask the password on: set VEIL_PASSWORD.');
+  process.stdout.write(`Password for ${username} (signs the import): `);
+  return new Promise((resolvePassword) => {
+    const stdin = process.stdin;
+    let typed = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          process.stdout.write('\n');
+          resolvePassword(typed);
+          return;
+        }
+        if (ch === '\u0003') process.exit(130);
+        typed = ch === '\u007f' ? typed.slice(0, -1) : typed + ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function importList(args: string[]): Promise<number> {
+  const [kind, ...rest] = args;
+  if (kind !== 'randomization' && kind !== 'kits') throw new UsageError('import takes "randomization" or "kits" first.');
+  const values = parse(rest, { db: { type: 'string' }, file: { type: 'string' }, user: { type: 'string' } });
+  if (typeof values.db !== 'string' || typeof values.file !== 'string' || typeof values.user !== 'string') {
+    throw new UsageError('import needs --db FILE --file CSV --user NAME.');
+  }
+  const dbFile = resolve(values.db);
+  const csvFile = resolve(values.file);
+  if (!existsSync(dbFile)) throw new UsageError(`There is no database file at ${dbFile}.`);
+  if (!existsSync(csvFile)) throw new UsageError(`There is no file at ${csvFile}.`);
+  const content = readFileSync(csvFile, 'utf8');
+  const password = await readPassword(values.user);
+  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+  try {
+    const window = 'cli';
+    const login = await core.dispatch(window, 'session.login', { username: values.user, password });
+    if (!login.ok) return fail(login.error.message);
+    const result = await core.dispatch(window, 'allocation.importList', {
+      kind,
+      fileName: basename(csvFile),
+      content,
+      signature: { username: values.user, password },
+    });
+    await core.dispatch(window, 'session.logout', {});
+    if (!result.ok) return fail(result.error.message, result.error.issues?.map((i) => i.message));
+    const value = result.value as { rowCount: number; sha256: string; risk: { findings: unknown[]; blindedLot: string | null; commonUseBefore: string | null } | null };
+    process.stdout.write(`Imported ${value.rowCount} rows from ${basename(csvFile)} (SHA-256 ${value.sha256}).\n`);
+    if (value.risk && value.risk.findings.length > 0) {
+      process.stdout.write(`Blinding risk: ${value.risk.findings.length} findings; labels use lot ${value.risk.blindedLot ?? '(real)'} and date ${value.risk.commonUseBefore ?? '(real)'}.\n`);
+    }
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
+function fail(message: string, details: string[] = []): number {
+  process.stderr.write(`veil: ${message}\n${details.map((d) => `  ${d}\n`).join('')}`);
+  return 1;
+}
+
 function verify(args: string[]): number {
   const values = parse(args, { db: { type: 'string' } });
   if (typeof values.db !== 'string') throw new UsageError('verify needs --db FILE.');
   const file = resolve(values.db);
   if (!existsSync(file)) throw new UsageError(`There is no database file at ${file}.`);
   let problems: string[];
+  let chain: ChainReport | null = null;
   try {
     const db = openDatabase(file, { readonly: true });
     try {
       problems = integrityProblems(db);
+      if (problems.length === 0) chain = verifyChain(db);
     } finally {
       db.close();
     }
@@ -90,12 +202,16 @@ function verify(args: string[]): number {
     process.stdout.write(`FAILED: ${file} cannot be read as a Veil database: ${(error as Error).message}\n`);
     return 1;
   }
-  if (problems.length === 0) {
-    process.stdout.write(`OK: ${file}: SQLite integrity and foreign keys hold.\n`);
-    return 0;
+  if (problems.length > 0) {
+    process.stdout.write(`FAILED: ${file}: SQLite integrity check:\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+    return 1;
   }
-  process.stdout.write(`FAILED: ${file}:\n${problems.map((p) => `  - ${p}\n`).join('')}`);
-  return 1;
+  if (chain && !chain.ok) {
+    process.stdout.write(`FAILED: ${file}: audit trail broken at event ${chain.firstBroken!.seq}: ${chain.firstBroken!.problem}.\n`);
+    return 1;
+  }
+  process.stdout.write(`OK: ${file}: SQLite integrity, foreign keys and the audit chain (${chain?.events ?? 0} events) hold.\n`);
+  return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -116,6 +232,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'verify':
       return verify(rest);
+    case 'demo':
+      return demo(rest);
+    case 'import':
+      return importList(rest);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }

@@ -4,11 +4,14 @@ import type { ChannelDefinition } from '../../shared/contract/channel';
 import { VeilError, type VeilResult } from '../../shared/errors';
 import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
 import type { Logger } from './log';
+import type { Signer } from './signatures/signatureService';
 
 /** What a handler knows about the call: the window, and the logged-in user when the channel needs one. */
 export interface CallContext {
   windowId: string;
   user: { id: number; role: Role } | null;
+  /** Set for signed commands: the signer whose password the router checked for this very call. */
+  signer: Signer | null;
 }
 
 type Handler<D> = D extends ChannelDefinition<infer I, infer O> ? (ctx: CallContext, input: z.output<I>) => z.input<O> | Promise<z.input<O>> : never;
@@ -22,6 +25,7 @@ export interface SessionGate {
   /** The window's session, if any. */
   sessionOf(windowId: string): { userId: number; role: Role; state: 'active' | 'locked' } | undefined;
   touch(windowId: string): void;
+  verifySignature(windowId: string, userId: number, meaning: string, signature: { username?: string | undefined; password: string }): Promise<Signer>;
 }
 
 const ROLE_LABEL: Record<Role, string> = {
@@ -63,7 +67,15 @@ export class Router {
       }
       const [group, name] = channelName.split('.') as [keyof Handlers, string];
       const handler = (this.handlers[group] as Record<string, (ctx: CallContext, input: unknown) => unknown>)[name]!;
-      const value = await handler({ windowId, user }, parsed.data);
+      let input = parsed.data;
+      let signer: Signer | null = null;
+      if (definition.signature !== null) {
+        const { signature, ...rest } = parsed.data as { signature: { username?: string; password: string } };
+        if (!user) throw new VeilError('unauthenticated', 'Log in to sign.');
+        signer = await this.gate.verifySignature(windowId, user.id, definition.signature, signature);
+        input = rest;
+      }
+      const value = await handler({ windowId, user, signer }, input);
       const output = definition.output.safeParse(value);
       if (!output.success) {
         this.log.error('output failed its contract schema', { channel: channelName, issues: issuesOf(output.error) });

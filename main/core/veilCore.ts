@@ -1,10 +1,22 @@
 import type { EventName, EventPayload } from '../../shared/contract';
+import { VeilError } from '../../shared/errors';
+import type { StudyConfig } from '../../shared/study/studyConfig';
+import { AllocationRegister } from './allocation/allocationRegister';
+import { AllocationRepository } from './allocation/allocationRepository';
+import { CodeBreakService } from './allocation/codeBreakService';
+import { KeyCustodyService } from './allocation/keyCustodyService';
+import { KeyStore } from './allocation/keyStore';
+import { ListImportService } from './allocation/listImportService';
+import { AuditService } from './audit/auditService';
+import { AuditTrail } from './audit/auditTrail';
 import { AuthService } from './auth/authService';
+import { verifyPassword } from './auth/passwords';
 import { SessionTable } from './auth/sessions';
 import { systemClock, isoUtc, type Clock } from './clock';
 import { openDatabase, schemaVersion, type Db } from './db/database';
 import { silentLogger, type Logger } from './log';
-import { Router, type Handlers } from './router';
+import { Router, type CallContext, type Handlers } from './router';
+import { SignatureService, type SignatureRecord } from './signatures/signatureService';
 import { SettingsRepository } from './system/settingsRepository';
 import { StudyRepository } from './system/studyRepository';
 import { UserRepository } from './users/userRepository';
@@ -26,10 +38,19 @@ export type CoreEventListener = <E extends EventName>(windowId: string, event: E
 /** The composition root of main/core: one database, its repositories, services and the router over them. */
 export interface VeilCore {
   readonly db: Db;
+  readonly clock: Clock;
   readonly router: Router;
   readonly auth: AuthService;
   readonly users: UserService;
-  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository };
+  readonly sessions: SessionTable;
+  readonly audit: AuditTrail;
+  readonly signatures: SignatureService;
+  readonly custody: KeyCustodyService;
+  readonly lists: ListImportService;
+  readonly codeBreak: CodeBreakService;
+  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyStore };
+  /** The loaded study; throws a clear conflict when none is loaded yet. */
+  study(): StudyConfig;
   dispatch(windowId: string, channel: string, input: unknown): ReturnType<Router['dispatch']>;
   onEvent(listener: CoreEventListener): void;
   /** A window closed (Electron) or its page went away: end its session. */
@@ -37,16 +58,41 @@ export interface VeilCore {
   close(): void;
 }
 
+const signatureView = (s: SignatureRecord) => ({ id: s.id, printedName: s.printedName, meaning: s.meaning, signedAtUtc: s.signedAtUtc });
+
 export function createVeilCore(options: CoreOptions): VeilCore {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const db = openDatabase(options.dbFile, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  const repositories = { users: new UserRepository(db), settings: new SettingsRepository(db), study: new StudyRepository(db) };
+  const repositories = {
+    users: new UserRepository(db),
+    settings: new SettingsRepository(db),
+    study: new StudyRepository(db),
+    allocation: new AllocationRepository(db),
+    keys: new KeyStore(db),
+  };
+  const study = (): StudyConfig => {
+    const loaded = repositories.study.current();
+    if (!loaded) throw new VeilError('conflict', 'No study is loaded in this database yet.');
+    return loaded;
+  };
   const sessions = new SessionTable(clock);
-  const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock);
-  const users = new UserService(db, repositories.users, auth, clock);
+  const audit = new AuditTrail(db, clock);
+  const signatures = new SignatureService(db, repositories.users, sessions, clock);
+  const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock);
+  const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody);
+  const users = new UserService(db, repositories.users, auth, clock, audit, custody);
+  const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
+  const register = new AllocationRegister(db, repositories.allocation, audit, study);
+  const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
+  const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current());
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
+
+  const actorOf = (ctx: CallContext) => {
+    const user = repositories.users.byId(ctx.user!.id)!;
+    return { userId: user.id, username: user.username };
+  };
 
   const handlers: Handlers = {
     session: {
@@ -61,27 +107,95 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     },
     system: {
       info: () => {
-        const study = repositories.study.current();
+        const loaded = repositories.study.current();
         return {
           application: 'Veil' as const,
           version: VEIL_VERSION,
           mode: options.mode,
-          study: study && { code: study.code, title: study.title, sponsor: study.sponsor.name },
+          study: loaded && { code: loaded.code, title: loaded.title, sponsor: loaded.sponsor.name },
           schemaVersion: schemaVersion(db),
           serverTime: isoUtc(clock.now()),
         };
       },
       securitySettings: () => repositories.settings.security(),
-      updateSecuritySettings: (_ctx, input) => {
-        repositories.settings.setSecurity(input);
+      updateSecuritySettings: (ctx, input) => {
+        db.transaction(() => {
+          const before = repositories.settings.security();
+          repositories.settings.setSecurity(input);
+          audit.append(actorOf(ctx), { action: 'settings.security_changed', entityType: 'settings', entityId: 'security', before, after: input });
+        })();
         return repositories.settings.security();
       },
     },
     users: {
       list: () => users.list(),
-      create: (_ctx, input) => users.create(input),
+      create: (ctx, input) => users.create(ctx.user!.id, input),
       setActive: (ctx, input) => users.setActive(ctx.user!.id, input),
-      resetPassword: (_ctx, input) => users.resetPassword(input),
+      resetPassword: (ctx, input) => users.resetPassword(ctx.user!.id, input),
+    },
+    allocation: {
+      status: (ctx) => {
+        const holders = repositories.keys.holders();
+        const holderIds = new Set(holders.map((h) => h.userId));
+        return {
+          keySetUp: custody.isSetUp(),
+          sessionHoldsKey: sessions.keyOf(ctx.windowId) !== null,
+          ...repositories.allocation.counts(),
+          imports: repositories.allocation.imports().map((i) => ({
+            id: i.id,
+            kind: i.kind as 'randomization' | 'kits',
+            fileName: i.fileName,
+            sha256: i.sha256,
+            rowCount: i.rowCount,
+            importedAt: i.importedAt,
+            signature: signatureView(signatures.byId(i.signatureId)!),
+          })),
+          keyHolders: holders.map((h) => {
+            const u = repositories.users.byId(h.userId)!;
+            return { username: u.username, displayName: u.displayName, grantedAt: h.createdAt };
+          }),
+          awaitingAccess: repositories.users
+            .list()
+            .filter((u) => u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id))
+            .map((u) => ({ userId: u.id, username: u.username, displayName: u.displayName, canBeGranted: repositories.keys.userKey(u.id) !== undefined })),
+        };
+      },
+      setUpKey: async (ctx) => {
+        const result = await custody.setUp(ctx.windowId, ctx.signer!);
+        return { codeBreakPassphrase: result.codeBreakPassphrase, signature: signatureView(signatures.byId(result.signatureId)!) };
+      },
+      checkList: (ctx, input) => {
+        if (input.kind === 'randomization') {
+          const parsed = lists.checkRandomizationList(input.content);
+          return { rowCount: parsed.rows.length, sha256: parsed.sha256, problems: parsed.problems, risk: null };
+        }
+        const { parsed, risk } = lists.checkKitList(input.content, custody.requireKey(ctx.windowId));
+        return { rowCount: parsed.rows.length, sha256: parsed.sha256, problems: parsed.problems, risk };
+      },
+      importList: (ctx, input) => {
+        const key = custody.requireKey(ctx.windowId);
+        const summary =
+          input.kind === 'randomization'
+            ? lists.importRandomizationList(key, ctx.signer!, input.fileName, input.content)
+            : lists.importKitList(key, ctx.signer!, input.fileName, input.content);
+        return { ...summary, signature: signatureView(signatures.byId(summary.signatureId)!) };
+      },
+      grantAccess: (ctx, input) => {
+        const { signatureId } = custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason);
+        return { signature: signatureView(signatures.byId(signatureId)!) };
+      },
+      register: async (ctx, input) => {
+        const user = repositories.users.byId(ctx.user!.id)!;
+        if (!(await verifyPassword(input.password, user.passwordHash))) {
+          throw new VeilError('validation', 'Wrong password: the register stays closed.', [{ path: ['password'], message: 'Wrong password' }]);
+        }
+        return register.reveal(custody.requireKey(ctx.windowId), actorOf(ctx));
+      },
+    },
+    audit: {
+      list: (_ctx, input) => auditService.list(input),
+      exportCsv: (_ctx, input) => auditService.exportCsv(input),
+      verify: () => auditService.verify(),
     },
   };
 
@@ -95,6 +209,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return session && user ? { userId: user.id, role: user.role, state: session.state } : undefined;
       },
       touch: (windowId) => sessions.touch(windowId),
+      verifySignature: (windowId, userId, meaning, signature) => signatures.verify(windowId, userId, meaning, signature),
     },
     logger,
   );
@@ -105,10 +220,18 @@ export function createVeilCore(options: CoreOptions): VeilCore {
 
   return {
     db,
+    clock,
     router,
     auth,
     users,
+    sessions,
+    audit,
+    signatures,
+    custody,
+    lists,
+    codeBreak,
     repositories,
+    study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),
     onEvent: (listener) => listeners.push(listener),
     windowClosed: (windowId) => sessions.end(windowId),

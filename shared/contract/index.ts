@@ -4,6 +4,8 @@ import type { ChannelDefinition, EventDefinition } from './channel';
 import { SessionState, sessionChannels } from './session';
 import { systemChannels } from './system';
 import { usersChannels } from './users';
+import { allocationChannels } from './allocation';
+import { auditChannels } from './audit';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -14,6 +16,8 @@ export const contract = {
   session: sessionChannels,
   system: systemChannels,
   users: usersChannels,
+  allocation: allocationChannels,
+  audit: auditChannels,
 } as const;
 
 export type Contract = typeof contract;

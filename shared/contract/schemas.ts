@@ -26,3 +26,27 @@ export const IsoTime = z.string().datetime({ offset: true });
 export const Empty = z.object({}).strict();
 
 export const Done = z.object({ done: z.literal(true) });
+
+/**
+ * The e-signature carried by every signed command (21 CFR 11.200): the password re-entered, and the username too at
+ * the first signing of a session. The router checks it before the command runs; the password never reaches services.
+ */
+export const SignatureInput = z
+  .object({
+    username: z.string().trim().min(1).optional(),
+    password: z.string().min(1, 'Enter your password to sign'),
+  })
+  .strict();
+
+/** The input schema of a signed command: its own fields plus the signature. */
+export function signedInput<T extends z.ZodRawShape>(shape: T) {
+  return z.object({ ...shape, signature: SignatureInput }).strict();
+}
+
+/** A signature as shown with its record (21 CFR 11.50): printed name, UTC time, meaning. */
+export const SignatureView = z.object({
+  id: z.number().int(),
+  printedName: z.string(),
+  meaning: z.string(),
+  signedAtUtc: IsoTime,
+});

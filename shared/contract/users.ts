@@ -47,9 +47,10 @@ export const usersChannels = {
   }),
   resetPassword: channel({
     kind: 'command',
-    description: 'Give a user a new temporary password and clear a login lockout.',
+    description:
+      'Give a user a new temporary password and clear a login lockout. An unblinded user loses access to the allocation key until an unblinded colleague grants it again.',
     input: z.object({ userId: UserId, temporaryPassword: NewPassword, reason: z.string().trim().min(3, 'Give a reason') }).strict(),
-    output: UserSummary,
+    output: UserSummary.extend({ keyAccessRemoved: z.boolean() }),
     access: 'users.manage',
     signature: null,
     examples: [{ userId: 2, temporaryPassword: 'temporary password 2', reason: 'Forgotten password' }],

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../main/core/clock';
 import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
-import { seedDemo, type DemoUser } from '../../main/core/demo/demoSeed';
+import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
+import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
 
 /** A clock tests move by hand. */
@@ -23,6 +24,9 @@ export interface TestCore {
   dir: string;
   dbFile: string;
   users: DemoUser[];
+  demo: DemoResult;
+  /** The sponsor's truth, read independently from the demo's CSV lists: kit or slot number to arm code. */
+  armOf: Map<string, string>;
   /** Logs `role`'s demo user in to `windowId` (default: the role name) and returns the window id. */
   loginAs(role: Role, windowId?: string): Promise<string>;
   userOf(role: Role): DemoUser;
@@ -35,7 +39,13 @@ export async function demoCore(): Promise<TestCore> {
   const dbFile = join(dir, 'veil.db');
   const clock = new FakeClock();
   const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
-  const { users } = await seedDemo(core, clock);
+  const demo = await seedDemo(core, clock);
+  const { users } = demo;
+  const armOf = new Map<string, string>();
+  for (const text of [demo.lists.randomization, demo.lists.kits]) {
+    const rows = Papa.parse<Record<string, string>>(text.trim(), { header: true }).data;
+    for (const row of rows) armOf.set(row.randomization_number ?? row.kit_number!, row.arm!);
+  }
   const userOf = (role: Role) => users.find((u) => u.role === role)!;
   return {
     core,
@@ -43,6 +53,8 @@ export async function demoCore(): Promise<TestCore> {
     dir,
     dbFile,
     users,
+    demo,
+    armOf,
     userOf,
     async loginAs(role, windowId = role) {
       const user = userOf(role);

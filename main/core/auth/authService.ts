@@ -5,6 +5,8 @@ import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { SettingsRepository } from '../system/settingsRepository';
 import type { UserRepository, UserRow } from '../users/userRepository';
+import type { AuditTrail } from '../audit/auditTrail';
+import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import { hashPassword, verifyPassword } from './passwords';
 import type { SessionTable } from './sessions';
 
@@ -23,6 +25,8 @@ export class AuthService {
     private readonly settings: SettingsRepository,
     private readonly sessions: SessionTable,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
+    private readonly custody: KeyCustodyService,
   ) {}
 
   /** Called whenever a window's session changes without the window asking (inactivity, deactivation). */
@@ -65,6 +69,10 @@ export class AuthService {
         mustChangePassword: false,
         createdAt: isoUtc(this.clock.now()),
       });
+      this.audit.append(
+        { userId: id, username: input.username },
+        { action: 'user.created', entityType: 'user', entityId: input.username, after: { displayName: input.displayName, role: 'administrator' }, reason: 'First start: administrator account' },
+      );
       this.sessions.start(windowId, id);
     })();
     return this.state(windowId);
@@ -74,7 +82,10 @@ export class AuthService {
     const refused = new VeilError('unauthenticated', 'Wrong username or password.');
     const user = this.users.byUsername(input.username.toLowerCase());
     const matches = await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH);
-    if (!user) throw refused;
+    if (!user) {
+      this.record(null, input.username, 'session.login_failed', { cause: 'unknown username' });
+      throw refused;
+    }
     const now = this.clock.now();
     if (user.lockedUntil && new Date(user.lockedUntil) > now) throw this.lockedOut(user);
     if (!user.active) throw new VeilError('forbidden', 'This account is deactivated. Ask an administrator.');
@@ -83,18 +94,28 @@ export class AuthService {
       const failures = user.failedLogins + 1;
       if (failures >= maxFailedLogins) {
         const until = new Date(now.getTime() + lockoutMinutes * 60_000);
-        this.users.recordFailedLogin(user.id, 0, isoUtc(until));
+        this.db.transaction(() => {
+          this.users.recordFailedLogin(user.id, 0, isoUtc(until));
+          this.record(user.id, user.username, 'user.locked_out', { failedLogins: failures, lockedUntil: isoUtc(until) });
+        })();
         throw this.lockedOut({ ...user, lockedUntil: isoUtc(until) });
       }
-      this.users.recordFailedLogin(user.id, failures, null);
+      this.db.transaction(() => {
+        this.users.recordFailedLogin(user.id, failures, null);
+        this.record(user.id, user.username, 'session.login_failed', { cause: 'wrong password', failedLogins: failures });
+      })();
       const left = maxFailedLogins - failures;
       throw new VeilError(
         'unauthenticated',
         `Wrong username or password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked.`,
       );
     }
-    this.users.clearFailedLogins(user.id);
+    this.db.transaction(() => {
+      this.users.clearFailedLogins(user.id);
+      this.record(user.id, user.username, 'session.login', {});
+    })();
     this.sessions.start(windowId, user.id);
+    await this.custody.openForSession(windowId, user.id, user.role, input.password);
     return this.state(windowId);
   }
 
@@ -107,7 +128,17 @@ export class AuthService {
     );
   }
 
+  /** Login events are audited in their own small transaction (or the caller's). */
+  private record(userId: number | null, username: string, action: string, after: Record<string, unknown>): void {
+    const write = () => this.audit.append({ userId, username }, { action, entityType: 'user', entityId: username, after });
+    if (this.db.inTransaction) write();
+    else this.db.transaction(write)();
+  }
+
   logout(windowId: string): SessionState {
+    const session = this.sessions.get(windowId);
+    const user = session && this.users.byId(session.userId);
+    if (user) this.record(user.id, user.username, 'session.logout', {});
     this.sessions.end(windowId);
     return this.state(windowId);
   }
@@ -129,6 +160,7 @@ export class AuthService {
       throw new VeilError('forbidden', 'This account is deactivated. Ask an administrator.');
     }
     this.sessions.unlock(windowId);
+    await this.custody.openForSession(windowId, user.id, user.role, password);
     return this.state(windowId);
   }
 
@@ -143,7 +175,13 @@ export class AuthService {
         { path: ['newPassword'], message: 'Same as the current password' },
       ]);
     }
-    this.users.setPassword(user.id, await hashPassword(input.newPassword), false);
+    const passwordHash = await hashPassword(input.newPassword);
+    const resealed = await this.custody.resealForNewPassword(user.id, input.currentPassword, input.newPassword);
+    this.db.transaction(() => {
+      this.users.setPassword(user.id, passwordHash, false);
+      if (resealed) this.custody.saveResealed(user.id, resealed);
+      this.record(user.id, user.username, 'user.password_changed', {});
+    })();
     return this.state(windowId);
   }
 

@@ -11,6 +11,13 @@ export interface WindowSession {
   since: Date;
   lastActivity: Date;
   lockedAt: Date | null;
+  /** Whether the user has signed once in this session (21 CFR 11.200: the username is needed only the first time). */
+  hasSigned: boolean;
+  /**
+   * The allocation data key, held only by an unblinded user's active session (DESIGN.md section 3.3). Zeroed and
+   * dropped on lock, logout, inactivity and session end; a blinded session never has one.
+   */
+  allocationKey: Buffer | null;
 }
 
 export class SessionTable {
@@ -24,13 +31,30 @@ export class SessionTable {
 
   start(windowId: string, userId: number): WindowSession {
     const now = this.clock.now();
-    const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null };
+    const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null, hasSigned: false, allocationKey: null };
     this.sessions.set(windowId, session);
     return session;
   }
 
   end(windowId: string): void {
+    const session = this.sessions.get(windowId);
+    if (session) wipeKey(session);
     this.sessions.delete(windowId);
+  }
+
+  holdKey(windowId: string, key: Buffer): void {
+    const session = this.sessions.get(windowId);
+    if (!session || session.state !== 'active') {
+      key.fill(0);
+      return;
+    }
+    wipeKey(session);
+    session.allocationKey = key;
+  }
+
+  keyOf(windowId: string): Buffer | null {
+    const session = this.sessions.get(windowId);
+    return session && session.state === 'active' ? session.allocationKey : null;
   }
 
   lock(windowId: string): WindowSession | undefined {
@@ -38,6 +62,7 @@ export class SessionTable {
     if (session && session.state === 'active') {
       session.state = 'locked';
       session.lockedAt = this.clock.now();
+      wipeKey(session);
     }
     return session;
   }
@@ -67,4 +92,10 @@ export class SessionTable {
   windowsOf(userId: number): string[] {
     return [...this.sessions.entries()].filter(([, s]) => s.userId === userId).map(([windowId]) => windowId);
   }
+}
+
+/** Overwrites the key bytes before dropping the reference, so the key does not linger in memory until GC. */
+function wipeKey(session: WindowSession): void {
+  session.allocationKey?.fill(0);
+  session.allocationKey = null;
 }

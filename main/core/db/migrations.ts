@@ -40,4 +40,93 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'audit trail, e-signatures, key custody, randomization slots and kits (arms sealed)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE audit_events (
+          seq INTEGER PRIMARY KEY,
+          at_utc TEXT NOT NULL,
+          at_offset TEXT NOT NULL,
+          user_id INTEGER,
+          username TEXT NOT NULL,
+          action TEXT NOT NULL,
+          entity_type TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          before_json TEXT,
+          after_json TEXT,
+          reason TEXT,
+          source TEXT,
+          signature_id INTEGER,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX audit_events_entity ON audit_events (entity_type, entity_id);
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+          BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be changed.'); END;
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+          BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be deleted.'); END;
+
+        CREATE TABLE signatures (
+          id INTEGER PRIMARY KEY,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          printed_name TEXT NOT NULL,
+          meaning TEXT NOT NULL,
+          signed_at_utc TEXT NOT NULL,
+          record_type TEXT NOT NULL,
+          record_id TEXT NOT NULL,
+          record_hash TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+          BEGIN SELECT RAISE(ABORT, 'Signatures cannot be changed.'); END;
+        CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+          BEGIN SELECT RAISE(ABORT, 'Signatures cannot be deleted.'); END;
+
+        CREATE TABLE user_keys (
+          user_id INTEGER PRIMARY KEY REFERENCES users (id),
+          public_key TEXT NOT NULL,
+          sealed_private_key TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE key_wraps (
+          holder TEXT PRIMARY KEY,
+          user_id INTEGER REFERENCES users (id),
+          wrap_json TEXT NOT NULL,
+          granted_by INTEGER REFERENCES users (id),
+          created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE list_imports (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('randomization', 'kits')),
+          file_name TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          row_count INTEGER NOT NULL,
+          imported_at TEXT NOT NULL,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          signature_id INTEGER NOT NULL REFERENCES signatures (id)
+        ) STRICT;
+        CREATE TABLE randomization_slots (
+          randomization_number TEXT PRIMARY KEY,
+          list_order INTEGER NOT NULL UNIQUE,
+          block TEXT NOT NULL,
+          stratum TEXT NOT NULL,
+          arm_sealed TEXT NOT NULL,
+          import_id INTEGER NOT NULL REFERENCES list_imports (id)
+        ) STRICT;
+        CREATE TABLE kits (
+          kit_number TEXT PRIMARY KEY,
+          arm_sealed TEXT NOT NULL,
+          lot_sealed TEXT NOT NULL,
+          expiry_sealed TEXT NOT NULL,
+          gtin_sealed TEXT,
+          serial TEXT,
+          blinded_lot TEXT NOT NULL,
+          use_before TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'expected',
+          import_id INTEGER NOT NULL REFERENCES list_imports (id)
+        ) STRICT;
+      `);
+    },
+  },
 ];

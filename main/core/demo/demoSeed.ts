@@ -3,6 +3,8 @@ import { ROLES, ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import { StudyConfig } from '../../../shared/study/studyConfig';
 import nsDupiJson from '../../../studies/ns-dupi.json';
 import { hashPassword } from '../auth/passwords';
+import { KeyCustodyService } from '../allocation/keyCustodyService';
+import { demoKitCsv, demoRandomizationCsv } from './demoLists';
 import { isoUtc, type Clock } from '../clock';
 import type { VeilCore } from '../veilCore';
 
@@ -33,11 +35,19 @@ function demoPassword(): string {
   return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
 }
 
+export interface DemoResult {
+  users: DemoUser[];
+  codeBreakPassphrase: string;
+  lists: { randomization: string; kits: string };
+}
+
 /**
- * Seeds an empty database with the NS-DUPI study and one user per role. Refuses a database that already has users,
- * so a real site's file is never touched by demo data.
+ * Seeds an empty database with the NS-DUPI study and one user per role, then does what the pharmacist does at study
+ * set-up, through the same channels the screens use: creates the allocation key, imports the sponsor-style lists
+ * (also returned as CSV text so they can be written out), and grants the unblinded monitor access.
+ * Refuses a database that already has users, so a real site's file is never touched by demo data.
  */
-export async function seedDemo(core: VeilCore, clock: Clock): Promise<{ users: DemoUser[] }> {
+export async function seedDemo(core: VeilCore, clock: Clock): Promise<DemoResult> {
   if (core.repositories.users.count() > 0) {
     throw new Error('This database already has users; the demo needs a new database file.');
   }
@@ -55,7 +65,34 @@ export async function seedDemo(core: VeilCore, clock: Clock): Promise<{ users: D
     core.repositories.study.save(NS_DUPI, now);
     for (const u of hashed) {
       core.repositories.users.insert({ username: u.username, displayName: u.displayName, role: u.role, passwordHash: u.passwordHash, mustChangePassword: false, createdAt: now });
+      core.audit.append(
+        { userId: null, username: 'system' },
+        { action: 'user.created', entityType: 'user', entityId: u.username, after: { displayName: u.displayName, role: u.role }, reason: 'Demo study seeding', source: 'system' },
+      );
     }
   })();
-  return { users };
+  for (const u of users) {
+    if (!KeyCustodyService.needsKeyPair(u.role)) continue;
+    const id = core.repositories.users.byUsername(u.username)!.id;
+    core.custody.saveKeyPair(id, await core.custody.prepareKeyPair(id, u.password));
+  }
+
+  const pharmacist = users.find((u) => u.role === 'unblinded_pharmacist')!;
+  const window = 'demo-set-up';
+  const call = async (channel: string, input: unknown) => {
+    const result = await core.dispatch(window, channel, input);
+    if (!result.ok) throw new Error(`demo set-up: ${channel}: ${result.error.message}`);
+    return result.value;
+  };
+  await call('session.login', { username: pharmacist.username, password: pharmacist.password });
+  const signature = { username: pharmacist.username, password: pharmacist.password };
+  const { codeBreakPassphrase } = (await call('allocation.setUpKey', { signature })) as { codeBreakPassphrase: string };
+  const randomization = demoRandomizationCsv(NS_DUPI);
+  const kits = demoKitCsv(NS_DUPI);
+  await call('allocation.importList', { kind: 'randomization', fileName: 'NS-DUPI_randomization_list.csv', content: randomization, signature: { password: pharmacist.password } });
+  await call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list.csv', content: kits, signature: { password: pharmacist.password } });
+  const unblindedMonitor = core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username)!;
+  await call('allocation.grantAccess', { userId: unblindedMonitor.id, reason: 'Pharmacy monitoring for the demo study', signature: { password: pharmacist.password } });
+  await call('session.logout', {});
+  return { users, codeBreakPassphrase, lists: { randomization, kits } };
 }

@@ -3,6 +3,8 @@ import { ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import type { UserSummary } from '../../../shared/contract/users';
 import { hashPassword } from '../auth/passwords';
 import type { AuthService } from '../auth/authService';
+import type { AuditTrail } from '../audit/auditTrail';
+import { KeyCustodyService } from '../allocation/keyCustodyService';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRepository, UserRow } from './userRepository';
@@ -29,35 +31,77 @@ export class UserService {
     private readonly users: UserRepository,
     private readonly auth: AuthService,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
+    private readonly custody: KeyCustodyService,
   ) {}
+
+  private actor(actingUserId: number) {
+    const acting = this.users.byId(actingUserId);
+    return { userId: actingUserId, username: acting?.username ?? `user ${actingUserId}` };
+  }
 
   list(): UserSummary[] {
     const now = this.clock.now();
     return this.users.list().map((u) => toUserSummary(u, now));
   }
 
-  async create(input: { username: string; displayName: string; role: Role; temporaryPassword: string }): Promise<UserSummary> {
+  async create(actingUserId: number, input: { username: string; displayName: string; role: Role; temporaryPassword: string }): Promise<UserSummary> {
     const passwordHash = await hashPassword(input.temporaryPassword);
     const id = this.db.transaction(() => {
       if (this.users.byUsername(input.username)) throw new VeilError('conflict', `The username "${input.username}" is already taken.`);
-      return this.users.insert({ ...input, passwordHash, mustChangePassword: true, createdAt: isoUtc(this.clock.now()) });
+      const newId = this.users.insert({ ...input, passwordHash, mustChangePassword: true, createdAt: isoUtc(this.clock.now()) });
+      this.audit.append(this.actor(actingUserId), {
+        action: 'user.created',
+        entityType: 'user',
+        entityId: input.username,
+        after: { displayName: input.displayName, role: input.role, mustChangePassword: true },
+      });
+      return newId;
     })();
+    // An unblinded user needs a key pair before anyone can grant access; it is sealed under the temporary password
+    // and follows the password when the user changes it. (Also created at first login if this step was interrupted.)
+    if (KeyCustodyService.needsKeyPair(input.role)) this.custody.saveKeyPair(id, await this.custody.prepareKeyPair(id, input.temporaryPassword));
     return this.summary(id);
   }
 
-  setActive(actingUserId: number, input: { userId: number; active: boolean }): UserSummary {
+  setActive(actingUserId: number, input: { userId: number; active: boolean; reason: string }): UserSummary {
     const user = this.require(input.userId);
     if (!input.active && user.id === actingUserId) throw new VeilError('conflict', 'You cannot deactivate your own account.');
-    this.users.setActive(user.id, input.active);
+    this.db.transaction(() => {
+      this.users.setActive(user.id, input.active);
+      this.audit.append(this.actor(actingUserId), {
+        action: input.active ? 'user.reactivated' : 'user.deactivated',
+        entityType: 'user',
+        entityId: user.username,
+        before: { active: user.active },
+        after: { active: input.active },
+        reason: input.reason,
+      });
+    })();
     if (!input.active) this.auth.endSessionsOf(user.id);
     return this.summary(user.id);
   }
 
-  async resetPassword(input: { userId: number; temporaryPassword: string }): Promise<UserSummary> {
+  /** Returns the user and whether they lost allocation-key access (an unblinded user must grant it again). */
+  async resetPassword(actingUserId: number, input: { userId: number; temporaryPassword: string; reason: string }): Promise<UserSummary & { keyAccessRemoved: boolean }> {
     const user = this.require(input.userId);
-    this.users.setPassword(user.id, await hashPassword(input.temporaryPassword), true);
+    const passwordHash = await hashPassword(input.temporaryPassword);
+    const newPair = KeyCustodyService.needsKeyPair(user.role) ? await this.custody.prepareKeyPair(user.id, input.temporaryPassword) : null;
+    const keyAccessRemoved = this.db.transaction(() => {
+      this.users.setPassword(user.id, passwordHash, true);
+      // The old private key was sealed under the forgotten password: its access to the allocation key goes with it.
+      const removed = this.custody.revokeOnReset(user.id, newPair);
+      this.audit.append(this.actor(actingUserId), {
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: user.username,
+        after: { mustChangePassword: true, allocationKeyAccessRemoved: removed },
+        reason: input.reason,
+      });
+      return removed;
+    })();
     this.auth.endSessionsOf(user.id);
-    return this.summary(user.id);
+    return { ...this.summary(user.id), keyAccessRemoved };
   }
 
   private require(id: number): UserRow {

@@ -1,0 +1,57 @@
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { AuditTrail } from '../audit/auditTrail';
+import { open, sealedField } from '../crypto/allocationCipher';
+import type { Db } from '../db/database';
+import type { AllocationRepository } from './allocationRepository';
+
+export interface RegisterView {
+  slots: Array<{ randomizationNumber: string; block: string; stratum: string; armCode: string; armName: string }>;
+  kits: Array<{ kitNumber: string; armCode: string; armName: string; lot: string; expiryDate: string; blindedLot: string; useBefore: string; status: string }>;
+}
+
+/**
+ * The unblinded allocation register: the one view that names arms next to slots and kits (DESIGN.md section 3.1).
+ * Every reveal is an audit event. Decryption failures propagate: a swapped or altered ciphertext is never shown.
+ */
+export class AllocationRegister {
+  constructor(
+    private readonly db: Db,
+    private readonly allocation: AllocationRepository,
+    private readonly audit: AuditTrail,
+    private readonly study: () => StudyConfig,
+  ) {}
+
+  reveal(key: Buffer, actor: { userId: number; username: string }): RegisterView {
+    const names = new Map(this.study().arms.map((a) => [a.code, a.name]));
+    const slots = this.allocation.slots().map((s) => {
+      const armCode = open(key, s.armSealed, sealedField.slotArm(s.randomizationNumber));
+      return { randomizationNumber: s.randomizationNumber, block: s.block, stratum: s.stratum, armCode, armName: names.get(armCode) ?? armCode };
+    });
+    const kits = this.allocation
+      .kits()
+      .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
+      .map((k) => {
+        const armCode = open(key, k.armSealed, sealedField.kitArm(k.kitNumber));
+        return {
+          kitNumber: k.kitNumber,
+          armCode,
+          armName: names.get(armCode) ?? armCode,
+          lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
+          expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+          blindedLot: k.blindedLot,
+          useBefore: k.useBefore,
+          status: k.status,
+        };
+      });
+    this.db.transaction(() =>
+      this.audit.append(actor, {
+        action: 'allocation.register_revealed',
+        entityType: 'allocation_register',
+        entityId: 'study',
+        after: { slots: slots.length, kits: kits.length },
+      }),
+    )();
+    return { slots, kits };
+  }
+}

@@ -1,0 +1,114 @@
+import type { Db } from '../db/database';
+
+export interface SlotRow {
+  randomizationNumber: string;
+  listOrder: number;
+  block: string;
+  stratum: string;
+  armSealed: string;
+}
+
+export interface KitRowStored {
+  kitNumber: string;
+  armSealed: string;
+  lotSealed: string;
+  expirySealed: string;
+  gtinSealed: string | null;
+  serial: string | null;
+  blindedLot: string;
+  useBefore: string;
+  status: string;
+}
+
+/** All SQL about randomization slots, kits and list imports. Arms, real lots and real expiry dates arrive sealed. */
+export class AllocationRepository {
+  constructor(private readonly db: Db) {}
+
+  slotNumbers(): Set<string> {
+    return new Set((this.db.prepare('SELECT randomization_number AS n FROM randomization_slots').all() as Array<{ n: string }>).map((r) => r.n));
+  }
+
+  kitNumbers(): Set<string> {
+    return new Set((this.db.prepare('SELECT kit_number AS n FROM kits').all() as Array<{ n: string }>).map((r) => r.n));
+  }
+
+  nextListOrder(): number {
+    return ((this.db.prepare('SELECT max(list_order) AS m FROM randomization_slots').get() as { m: number | null }).m ?? 0) + 1;
+  }
+
+  insertImport(row: { kind: 'randomization' | 'kits'; fileName: string; sha256: string; rowCount: number; importedAt: string; userId: number; signatureId: number }): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO list_imports (kind, file_name, sha256, row_count, imported_at, user_id, signature_id)
+           VALUES (@kind, @fileName, @sha256, @rowCount, @importedAt, @userId, @signatureId)`,
+        )
+        .run(row).lastInsertRowid,
+    );
+  }
+
+  imports(): Array<{ id: number; kind: string; fileName: string; sha256: string; rowCount: number; importedAt: string; userId: number; signatureId: number }> {
+    return this.db
+      .prepare(
+        `SELECT id, kind, file_name AS fileName, sha256, row_count AS rowCount, imported_at AS importedAt, user_id AS userId,
+           signature_id AS signatureId FROM list_imports ORDER BY id`,
+      )
+      .all() as Array<{ id: number; kind: string; fileName: string; sha256: string; rowCount: number; importedAt: string; userId: number; signatureId: number }>;
+  }
+
+  insertSlot(slot: SlotRow & { importId: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO randomization_slots (randomization_number, list_order, block, stratum, arm_sealed, import_id)
+         VALUES (@randomizationNumber, @listOrder, @block, @stratum, @armSealed, @importId)`,
+      )
+      .run(slot);
+  }
+
+  insertKit(kit: KitRowStored & { importId: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, gtin_sealed, serial, blinded_lot, use_before, status, import_id)
+         VALUES (@kitNumber, @armSealed, @lotSealed, @expirySealed, @gtinSealed, @serial, @blindedLot, @useBefore, @status, @importId)`,
+      )
+      .run(kit);
+  }
+
+  setBlindedLabelFields(kitNumber: string, blindedLot: string, useBefore: string): void {
+    this.db.prepare('UPDATE kits SET blinded_lot = ?, use_before = ? WHERE kit_number = ?').run(blindedLot, useBefore, kitNumber);
+  }
+
+  slots(): SlotRow[] {
+    return this.db
+      .prepare(
+        `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block, stratum, arm_sealed AS armSealed
+         FROM randomization_slots ORDER BY list_order`,
+      )
+      .all() as SlotRow[];
+  }
+
+  slot(randomizationNumber: string): SlotRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block, stratum, arm_sealed AS armSealed
+         FROM randomization_slots WHERE randomization_number = ?`,
+      )
+      .get(randomizationNumber) as SlotRow | undefined;
+  }
+
+  /** Kits in table order; callers sort by kit number (shared/allocation/kitOrder.ts), never by anything arm-related. */
+  kits(): KitRowStored[] {
+    return this.db
+      .prepare(
+        `SELECT kit_number AS kitNumber, arm_sealed AS armSealed, lot_sealed AS lotSealed, expiry_sealed AS expirySealed,
+           gtin_sealed AS gtinSealed, serial, blinded_lot AS blindedLot, use_before AS useBefore, status FROM kits`,
+      )
+      .all() as KitRowStored[];
+  }
+
+  counts(): { slots: number; kits: number } {
+    const slots = (this.db.prepare('SELECT count(*) AS n FROM randomization_slots').get() as { n: number }).n;
+    const kits = (this.db.prepare('SELECT count(*) AS n FROM kits').get() as { n: number }).n;
+    return { slots, kits };
+  }
+}

@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import Papa from 'papaparse';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+
+/**
+ * Reading the sponsor's randomization and kit lists as spreadsheets really write them: UTF-8 with or without BOM,
+ * "," or ";" separators (French Excel), CRLF, quoted fields, YYYY-MM-DD or DD/MM/YYYY dates, header names in any case
+ * and order. Everything is validated before anything is written; every problem is reported with its line.
+ */
+export interface ListProblem {
+  line: number;
+  column?: string;
+  message: string;
+}
+
+export interface RandomizationRow {
+  line: number;
+  randomizationNumber: string;
+  arm: string;
+  block: string;
+  stratum: string;
+}
+
+export interface KitRow {
+  line: number;
+  kitNumber: string;
+  arm: string;
+  lot: string;
+  expiryDate: string;
+  gtin: string | null;
+  serial: string | null;
+}
+
+export interface ParsedList<Row> {
+  rows: Row[];
+  problems: ListProblem[];
+  sha256: string;
+}
+
+interface CsvRecord {
+  line: number;
+  values: Record<string, string>;
+}
+
+function normalizeHeader(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+/** Splits a CSV text into records keyed by normalized header, each with the line it starts on. */
+function readCsv(content: string, required: readonly string[], optional: readonly string[]): { records: CsvRecord[]; problems: ListProblem[] } {
+  const text = content.replace(/^\uFEFF/, '');
+  const problems: ListProblem[] = [];
+  if (text.trim().length === 0) return { records: [], problems: [{ line: 1, message: 'The file is empty.' }] };
+  const firstLine = text.split(/\r?\n/, 1)[0]!;
+  // The header decides the separator: French spreadsheets write ";" and keep "," for decimals.
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const rows: Array<{ line: number; fields: string[] }> = [];
+  let line = 1;
+  let consumed = 0;
+  Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    step: (result) => {
+      const start = line;
+      const cursor = result.meta.cursor;
+      for (let i = consumed; i < cursor; i++) if (text.charCodeAt(i) === 10) line++;
+      consumed = cursor;
+      for (const error of result.errors) problems.push({ line: start, message: `CSV format: ${error.message}` });
+      rows.push({ line: start, fields: result.data });
+    },
+  });
+  const header = rows.shift();
+  if (!header) return { records: [], problems: [{ line: 1, message: 'The file has no header line.' }] };
+  const names = header.fields.map(normalizeHeader);
+  const known = new Set([...required, ...optional]);
+  for (const column of required) {
+    if (!names.includes(column)) problems.push({ line: header.line, column, message: `Missing column "${column}".` });
+  }
+  names.forEach((name, i) => {
+    if (name && !known.has(name)) problems.push({ line: header.line, column: name, message: `Unknown column "${header.fields[i]}".` });
+    if (name && names.indexOf(name) !== i) problems.push({ line: header.line, column: name, message: `Column "${name}" appears twice.` });
+  });
+  const records: CsvRecord[] = [];
+  for (const row of rows) {
+    if (row.fields.every((f) => f.trim() === '')) continue; // blank lines, including the trailing one
+    if (row.fields.length !== names.length) {
+      problems.push({ line: row.line, message: `Expected ${names.length} fields, found ${row.fields.length}.` });
+      continue;
+    }
+    const values: Record<string, string> = {};
+    names.forEach((name, i) => (values[name] = row.fields[i]!.trim()));
+    records.push({ line: row.line, values });
+  }
+  if (records.length === 0 && problems.length === 0) problems.push({ line: header.line, message: 'The file has a header but no rows.' });
+  return { records, problems };
+}
+
+/** Accepts an arm by its code or its name, in any case. */
+function armResolver(study: StudyConfig): (value: string) => string | undefined {
+  const byKey = new Map<string, string>();
+  for (const arm of study.arms) {
+    byKey.set(arm.code.toLowerCase(), arm.code);
+    byKey.set(arm.name.toLowerCase(), arm.code);
+  }
+  return (value) => byKey.get(value.trim().toLowerCase());
+}
+
+/** YYYY-MM-DD or DD/MM/YYYY (also DD.MM.YYYY), checked against the calendar; returns ISO or null. */
+export function parseListDate(value: string): string | null {
+  let y: number, m: number, d: number;
+  let match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(value))) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** GS1 mod-10 check digit over a 14-digit GTIN. */
+export function isValidGtin(gtin: string): boolean {
+  if (!/^\d{14}$/.test(gtin)) return false;
+  const digits = [...gtin].map(Number);
+  const sum = digits.slice(0, 13).reduce((acc, digit, i) => acc + digit * (i % 2 === 0 ? 3 : 1), 0);
+  return (10 - (sum % 10)) % 10 === digits[13];
+}
+
+export function sha256Hex(content: string): string {
+  return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$/;
+
+export function parseRandomizationList(content: string, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<RandomizationRow> {
+  const { records, problems } = readCsv(content, ['randomization_number', 'arm', 'block', 'stratum'], []);
+  const resolveArm = armResolver(study);
+  const seen = new Map<string, number>();
+  const rows: RandomizationRow[] = [];
+  for (const { line, values } of records) {
+    const number = values.randomization_number ?? '';
+    const arm = resolveArm(values.arm ?? '');
+    let stratum = values.stratum ?? '';
+    if (stratum === '' && study.strata.length === 1) stratum = study.strata[0]!;
+    const rowProblems: ListProblem[] = [];
+    if (!IDENTIFIER.test(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number "${number}" is empty or has characters other than letters, digits, . _ / -.` });
+    else if (seen.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Duplicate randomization number ${number} (first on line ${seen.get(number)}).` });
+    else if (existing.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number ${number} is already imported.` });
+    if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${values.arm}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
+    if (!values.block) rowProblems.push({ line, column: 'block', message: 'The block is empty.' });
+    if (!study.strata.includes(stratum)) rowProblems.push({ line, column: 'stratum', message: `Unknown stratum "${stratum}": the study's strata are ${study.strata.join(', ')}.` });
+    if (!seen.has(number)) seen.set(number, line);
+    if (rowProblems.length) problems.push(...rowProblems);
+    else rows.push({ line, randomizationNumber: number, arm: arm!, block: values.block!, stratum });
+  }
+  return { rows, problems: problems.sort((a, b) => a.line - b.line), sha256: sha256Hex(content) };
+}
+
+export function parseKitList(content: string, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
+  const { records, problems } = readCsv(content, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial']);
+  const resolveArm = armResolver(study);
+  const seen = new Map<string, number>();
+  const rows: KitRow[] = [];
+  for (const { line, values } of records) {
+    const kitNumber = values.kit_number ?? '';
+    const arm = resolveArm(values.arm ?? '');
+    const lot = values.lot ?? '';
+    const expiry = parseListDate(values.expiry_date ?? '');
+    const gtin = values.gtin ? values.gtin : null;
+    const serial = values.serial ? values.serial : null;
+    const rowProblems: ListProblem[] = [];
+    if (!IDENTIFIER.test(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit number "${kitNumber}" is empty or has characters other than letters, digits, . _ / -.` });
+    else if (seen.has(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Duplicate kit number ${kitNumber} (first on line ${seen.get(kitNumber)}).` });
+    else if (existing.has(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit ${kitNumber} is already imported.` });
+    if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${values.arm}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
+    if (!lot || lot.length > 20) rowProblems.push({ line, column: 'lot', message: lot ? `Lot "${lot}" is longer than 20 characters (GS1 AI 10).` : 'The lot is empty.' });
+    if (!expiry) rowProblems.push({ line, column: 'expiry_date', message: `Expiry date "${values.expiry_date}" is not a real date in YYYY-MM-DD or DD/MM/YYYY.` });
+    if (gtin !== null && !isValidGtin(gtin)) rowProblems.push({ line, column: 'gtin', message: `GTIN "${gtin}" is not 14 digits with a valid check digit.` });
+    if (serial !== null && serial.length > 20) rowProblems.push({ line, column: 'serial', message: 'The serial is longer than 20 characters (GS1 AI 21).' });
+    if (!seen.has(kitNumber)) seen.set(kitNumber, line);
+    if (rowProblems.length) problems.push(...rowProblems);
+    else rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
+  }
+  return { rows, problems: problems.sort((a, b) => a.line - b.line), sha256: sha256Hex(content) };
+}

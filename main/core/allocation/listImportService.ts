@@ -1,0 +1,136 @@
+import { VeilError, type ValidationIssue } from '../../../shared/errors';
+import { analyzeBlindingRisk, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { AuditTrail } from '../audit/auditTrail';
+import { isoUtc, type Clock } from '../clock';
+import { open, seal, sealedField } from '../crypto/allocationCipher';
+import type { Db } from '../db/database';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { AllocationRepository } from './allocationRepository';
+import { parseKitList, parseRandomizationList, type ListProblem, type ParsedList } from './listFiles';
+
+export interface ImportSummary {
+  importId: number;
+  kind: 'randomization' | 'kits';
+  fileName: string;
+  sha256: string;
+  rowCount: number;
+  signatureId: number;
+  risk: RiskAnalysis | null;
+}
+
+function refuse(fileName: string, problems: ListProblem[]): VeilError {
+  const issues: ValidationIssue[] = problems.map((p) => ({
+    path: ['line', p.line, ...(p.column ? [p.column] : [])],
+    message: `Line ${p.line}${p.column ? `, ${p.column}` : ''}: ${p.message}`,
+  }));
+  const n = problems.length;
+  return new VeilError('validation', `${fileName}: ${n} ${n === 1 ? 'problem' : 'problems'} found; nothing was imported.`, issues);
+}
+
+/**
+ * Study set-up from the sponsor's lists (unblinded pharmacist, e-signed). A file is validated whole before anything
+ * is written, then written in one transaction with its SHA-256, row count, signature and audit event: all or nothing.
+ */
+export class ListImportService {
+  constructor(
+    private readonly db: Db,
+    private readonly allocation: AllocationRepository,
+    private readonly audit: AuditTrail,
+    private readonly signatures: SignatureService,
+    private readonly clock: Clock,
+    private readonly study: () => StudyConfig,
+  ) {}
+
+  checkRandomizationList(content: string): ParsedList<ReturnType<typeof parseRandomizationList>['rows'][number]> {
+    return parseRandomizationList(content, this.study(), this.allocation.slotNumbers());
+  }
+
+  checkKitList(content: string, key: Buffer): { parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis } {
+    const parsed = parseKitList(content, this.study(), this.allocation.kitNumbers());
+    const existing = this.allocation.kits().map((k) => ({
+      kitNumber: k.kitNumber,
+      arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
+      lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
+      expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+    }));
+    return { parsed, risk: analyzeBlindingRisk([...existing, ...parsed.rows], this.study().code) };
+  }
+
+  importRandomizationList(key: Buffer, signer: Signer, fileName: string, content: string): ImportSummary {
+    const parsed = this.checkRandomizationList(content);
+    if (parsed.problems.length) throw refuse(fileName, parsed.problems);
+    const importedAt = isoUtc(this.clock.now());
+    return this.db.transaction(() => {
+      const record = { kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt };
+      const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
+      const importId = this.allocation.insertImport({ kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
+      let order = this.allocation.nextListOrder();
+      for (const row of parsed.rows) {
+        this.allocation.insertSlot({
+          randomizationNumber: row.randomizationNumber,
+          listOrder: order++,
+          block: row.block,
+          stratum: row.stratum,
+          armSealed: seal(key, row.arm, sealedField.slotArm(row.randomizationNumber)),
+          importId,
+        });
+      }
+      this.audit.append(
+        { userId: signer.userId, username: signer.username },
+        { action: 'list.randomization_imported', entityType: 'list_import', entityId: String(importId), after: record, source: 'file', signatureId: signature.id },
+      );
+      return { importId, kind: 'randomization' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk: null };
+    })();
+  }
+
+  importKitList(key: Buffer, signer: Signer, fileName: string, content: string): ImportSummary {
+    const { parsed, risk } = this.checkKitList(content, key);
+    if (parsed.problems.length) throw refuse(fileName, parsed.problems);
+    const importedAt = isoUtc(this.clock.now());
+    return this.db.transaction(() => {
+      const record = { kind: 'kits', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt };
+      const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
+      const importId = this.allocation.insertImport({ kind: 'kits', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
+      // Inserted in kit-number order, so not even the row order of the database file follows the sponsor's file
+      // (which may be grouped by arm).
+      const rows = [...parsed.rows].sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+      for (const row of rows) {
+        this.allocation.insertKit({
+          kitNumber: row.kitNumber,
+          armSealed: seal(key, row.arm, sealedField.kitArm(row.kitNumber)),
+          lotSealed: seal(key, row.lot, sealedField.kitLot(row.kitNumber)),
+          expirySealed: seal(key, row.expiryDate, sealedField.kitExpiry(row.kitNumber)),
+          gtinSealed: row.gtin === null ? null : seal(key, row.gtin, `kit:${row.kitNumber}:gtin`),
+          serial: row.serial,
+          blindedLot: risk.blindedLot ?? row.lot,
+          useBefore: risk.commonUseBefore ?? row.expiryDate,
+          status: 'expected',
+          importId,
+        });
+      }
+      // A new list can create a correlation the earlier ones lacked: every kit then takes the blinded values.
+      if (risk.blindedLot || risk.commonUseBefore) {
+        for (const kit of this.allocation.kits()) {
+          const lot = risk.blindedLot ?? open(key, kit.lotSealed, sealedField.kitLot(kit.kitNumber));
+          const useBefore = risk.commonUseBefore ?? open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber));
+          if (lot !== kit.blindedLot || useBefore !== kit.useBefore) this.allocation.setBlindedLabelFields(kit.kitNumber, lot, useBefore);
+        }
+      }
+      this.audit.append(
+        { userId: signer.userId, username: signer.username },
+        {
+          action: 'list.kits_imported',
+          entityType: 'list_import',
+          entityId: String(importId),
+          // Findings name arms, so the audit event records only their kinds and counts.
+          after: { ...record, blindingRiskFindings: risk.findings.length, blindedLot: risk.blindedLot, commonUseBefore: risk.commonUseBefore },
+          source: 'file',
+          signatureId: signature.id,
+        },
+      );
+      return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk };
+    })();
+  }
+}

@@ -1,0 +1,101 @@
+import Papa from 'papaparse';
+import { describeEvent } from '../../../shared/audit/describeEvent';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { isoUtc, type Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { SignatureService } from '../signatures/signatureService';
+import { verifyChain, type AuditFilter, type AuditTrail } from './auditTrail';
+
+export interface AuditFilterInput {
+  from?: string | undefined;
+  to?: string | undefined;
+  username?: string | undefined;
+  action?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+}
+
+/** Local calendar days (as the monitor types them) to a UTC range. */
+function toFilter(input: AuditFilterInput): AuditFilter {
+  const filter: AuditFilter = {};
+  if (input.from) filter.fromUtc = new Date(`${input.from}T00:00:00`).toISOString();
+  if (input.to) filter.toUtc = new Date(`${input.to}T23:59:59.999`).toISOString();
+  if (input.username) filter.username = input.username;
+  if (input.action) filter.action = input.action;
+  if (input.entityType) filter.entityType = input.entityType;
+  if (input.entityId) filter.entityId = input.entityId;
+  return filter;
+}
+
+/** What monitors and inspectors read: the trail, filtered, in plain words, with signatures, and as CSV. */
+export class AuditService {
+  constructor(
+    private readonly db: Db,
+    private readonly trail: AuditTrail,
+    private readonly signatures: SignatureService,
+    private readonly clock: Clock,
+    private readonly study: () => StudyConfig | null,
+  ) {}
+
+  list(input: AuditFilterInput) {
+    const events = this.trail.query(toFilter(input)).map((e) => {
+      const signature = e.signatureId === null ? null : (this.signatures.byId(e.signatureId) ?? null);
+      return {
+        seq: e.seq,
+        atUtc: e.atUtc,
+        atOffset: e.atOffset,
+        username: e.username,
+        action: e.action,
+        entityType: e.entityType,
+        entityId: e.entityId,
+        before: e.before,
+        after: e.after,
+        reason: e.reason,
+        source: e.source,
+        signature: signature && { id: signature.id, printedName: signature.printedName, meaning: signature.meaning, signedAtUtc: signature.signedAtUtc },
+        hash: e.hash,
+      };
+    });
+    return { events, seal: this.trail.seal(), total: events.length };
+  }
+
+  exportCsv(input: AuditFilterInput): { fileName: string; csv: string } {
+    const { events, seal } = this.list(input);
+    const printedAt = isoUtc(this.clock.now());
+    const study = this.study();
+    const preamble = Papa.unparse(
+      [
+        ['Veil audit trail export', study ? `${study.code} (${study.sponsor.protocolNumber})` : 'no study loaded'],
+        ['Audit seal (chain head)', `event ${seal.seq}`, seal.hash],
+        ['Printed at (UTC)', printedAt],
+        ['Filter', JSON.stringify(input)],
+      ],
+      { newline: '\r\n' },
+    );
+    const body = Papa.unparse(
+      events.map((e) => ({
+        seq: e.seq,
+        time_utc: e.atUtc,
+        utc_offset: e.atOffset,
+        user: e.username,
+        action: e.action,
+        description: describeEvent(e),
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        old_value: e.before === null ? '' : JSON.stringify(e.before),
+        new_value: e.after === null ? '' : JSON.stringify(e.after),
+        reason: e.reason ?? '',
+        source: e.source ?? '',
+        signature: e.signature ? `${e.signature.printedName} | ${e.signature.meaning} | ${e.signature.signedAtUtc}` : '',
+        hash: e.hash,
+      })),
+      { newline: '\r\n', columns: ['seq', 'time_utc', 'utc_offset', 'user', 'action', 'description', 'entity_type', 'entity_id', 'old_value', 'new_value', 'reason', 'source', 'signature', 'hash'] },
+    );
+    return { fileName: `audit-trail-${printedAt.slice(0, 10)}-seal-${seal.seq}.csv`, csv: `${preamble}\r\n\r\n${body}\r\n` };
+  }
+
+  verify() {
+    const report = verifyChain(this.db);
+    return { ok: report.ok, events: report.events, firstBroken: report.firstBroken ?? null, seal: this.trail.seal() };
+  }
+}

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../shared/canonicalJson';
+import type { Db } from '../db/database';
+import type { Clock } from '../clock';
+
+/**
+ * The audit trail (21 CFR 11.10(e), Annex 11 s9; DESIGN.md section 4): append-only (triggers refuse UPDATE and
+ * DELETE), hash-chained (each event's hash covers the previous hash and the canonical form of the event), written in
+ * the same transaction as the change it records. Arm values never appear here in plain text.
+ */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditActor {
+  userId: number | null;
+  username: string;
+}
+
+export interface NewAuditEvent {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+  /** How the input arrived where it matters (21 CFR 11.10(h)): 'scanner', 'manual', 'file', 'system'. */
+  source?: string | null;
+  signatureId?: number | null;
+}
+
+export interface AuditEvent {
+  seq: number;
+  atUtc: string;
+  atOffset: string;
+  userId: number | null;
+  username: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  source: string | null;
+  signatureId: number | null;
+  prevHash: string;
+  hash: string;
+}
+
+interface RawEvent {
+  seq: number;
+  at_utc: string;
+  at_offset: string;
+  user_id: number | null;
+  username: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before_json: string | null;
+  after_json: string | null;
+  reason: string | null;
+  source: string | null;
+  signature_id: number | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The local UTC offset of a moment, "+01:00" style, so inspectors see the local time the user saw. */
+export function utcOffset(date: Date): string {
+  const minutes = -date.getTimezoneOffset();
+  const sign = minutes >= 0 ? '+' : '-';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** The exact content the hash covers; changing any stored column changes it. */
+function hashedContent(e: Omit<RawEvent, 'hash'>): string {
+  return canonicalJson({
+    seq: e.seq,
+    atUtc: e.at_utc,
+    atOffset: e.at_offset,
+    userId: e.user_id,
+    username: e.username,
+    action: e.action,
+    entityType: e.entity_type,
+    entityId: e.entity_id,
+    before: e.before_json,
+    after: e.after_json,
+    reason: e.reason,
+    source: e.source,
+    signatureId: e.signature_id,
+  });
+}
+
+export function chainHash(prevHash: string, content: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+function toEvent(raw: RawEvent): AuditEvent {
+  return {
+    seq: raw.seq,
+    atUtc: raw.at_utc,
+    atOffset: raw.at_offset,
+    userId: raw.user_id,
+    username: raw.username,
+    action: raw.action,
+    entityType: raw.entity_type,
+    entityId: raw.entity_id,
+    before: raw.before_json === null ? null : JSON.parse(raw.before_json),
+    after: raw.after_json === null ? null : JSON.parse(raw.after_json),
+    reason: raw.reason,
+    source: raw.source,
+    signatureId: raw.signature_id,
+    prevHash: raw.prev_hash,
+    hash: raw.hash,
+  };
+}
+
+export interface AuditFilter {
+  fromUtc?: string;
+  toUtc?: string;
+  username?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  limit?: number;
+}
+
+export class AuditTrail {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Appends one event. Must run inside the transaction of the change it records. */
+  append(actor: AuditActor, event: NewAuditEvent): AuditEvent {
+    if (!this.db.inTransaction) throw new Error('An audit event must be written in the transaction of its change.');
+    const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const now = this.clock.now();
+    const raw: Omit<RawEvent, 'hash'> = {
+      seq: (head?.seq ?? 0) + 1,
+      at_utc: now.toISOString(),
+      at_offset: utcOffset(now),
+      user_id: actor.userId,
+      username: actor.username,
+      action: event.action,
+      entity_type: event.entityType,
+      entity_id: event.entityId,
+      before_json: event.before === undefined ? null : canonicalJson(event.before),
+      after_json: event.after === undefined ? null : canonicalJson(event.after),
+      reason: event.reason ?? null,
+      source: event.source ?? null,
+      signature_id: event.signatureId ?? null,
+      prev_hash: head?.hash ?? GENESIS_HASH,
+    };
+    const hash = chainHash(raw.prev_hash, hashedContent(raw));
+    this.db
+      .prepare(
+        `INSERT INTO audit_events (seq, at_utc, at_offset, user_id, username, action, entity_type, entity_id, before_json,
+           after_json, reason, source, signature_id, prev_hash, hash)
+         VALUES (@seq, @at_utc, @at_offset, @user_id, @username, @action, @entity_type, @entity_id, @before_json,
+           @after_json, @reason, @source, @signature_id, @prev_hash, @hash)`,
+      )
+      .run({ ...raw, hash });
+    return toEvent({ ...raw, hash });
+  }
+
+  /** The chain head: printed on every report and export so a rewritten history no longer matches signed paper. */
+  seal(): { seq: number; hash: string } {
+    const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    return head ?? { seq: 0, hash: GENESIS_HASH };
+  }
+
+  query(filter: AuditFilter = {}): AuditEvent[] {
+    const conditions: Array<[keyof AuditFilter, string]> = [
+      ['fromUtc', 'at_utc >= @fromUtc'],
+      ['toUtc', 'at_utc <= @toUtc'],
+      ['username', 'username = @username'],
+      ['action', 'action = @action'],
+      ['entityType', 'entity_type = @entityType'],
+      ['entityId', 'entity_id = @entityId'],
+    ];
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    for (const [name, sqlCondition] of conditions) {
+      if (filter[name] === undefined || name === 'limit') continue;
+      where.push(sqlCondition);
+      params[name] = filter[name];
+    }
+    const sql = `SELECT * FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq ${filter.limit ? 'DESC LIMIT @limit' : ''}`;
+    if (filter.limit) params.limit = filter.limit;
+    const rows = (this.db.prepare(sql).all(params) as RawEvent[]).map(toEvent);
+    return filter.limit ? rows.reverse() : rows;
+  }
+}
+
+export interface ChainReport {
+  ok: boolean;
+  events: number;
+  /** The first event that does not hold, by sequence number, and why. */
+  firstBroken?: { seq: number; problem: string };
+}
+
+/**
+ * Recomputes the chain from the first event. Catches a changed event (its hash no longer matches), a deleted one (a
+ * gap in the sequence or a broken link), and reordered ones (links no longer follow).
+ */
+export function verifyChain(db: Db): ChainReport {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  const rows = db.prepare('SELECT * FROM audit_events ORDER BY rowid').iterate() as IterableIterator<RawEvent>;
+  for (const row of rows) {
+    count++;
+    if (row.seq !== expectedSeq) {
+      return { ok: false, events: count, firstBroken: { seq: row.seq, problem: `expected event ${expectedSeq} here: an event was deleted, inserted or moved` } };
+    }
+    if (row.prev_hash !== prevHash) {
+      return { ok: false, events: count, firstBroken: { seq: row.seq, problem: 'its link to the previous event is broken' } };
+    }
+    const { hash, ...rest } = row;
+    if (chainHash(prevHash, hashedContent(rest)) !== hash) {
+      return { ok: false, events: count, firstBroken: { seq: row.seq, problem: 'its content was changed after it was written' } };
+    }
+    prevHash = hash;
+    expectedSeq++;
+  }
+  return { ok: true, events: count };
+}

@@ -1,0 +1,72 @@
+import { randomInt } from 'node:crypto';
+import Papa from 'papaparse';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+
+/**
+ * Sponsor-style lists for the demo, written as a sponsor's system would send them, then imported through the same
+ * importer as real lists. Randomization: permuted blocks of 3 and 6 at the study's ratio. Kits: non-sequential
+ * numbers, two lots per arm, each lot with its own expiry date (so the blinding risk analysis has something to find).
+ */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+export function demoRandomizationCsv(study: StudyConfig, slots = 36): string {
+  const ratioBlock = study.arms.flatMap((arm) => Array<string>(arm.ratio).fill(arm.code));
+  const rows: string[][] = [];
+  let block = 0;
+  while (rows.length < slots) {
+    block++;
+    const multiplier = randomInt(2) + 1; // blocks of 1x or 2x the ratio (3 or 6 for 2:1)
+    const arms = shuffle(Array.from({ length: multiplier }, () => ratioBlock).flat());
+    for (const arm of arms) {
+      if (rows.length === slots) break;
+      rows.push([`R${String(rows.length + 1).padStart(3, '0')}`, arm, `B${String(block).padStart(2, '0')}`, study.strata[0]!]);
+    }
+  }
+  return Papa.unparse({ fields: ['randomization_number', 'arm', 'block', 'stratum'], data: rows }, { newline: '\r\n' }) + '\r\n';
+}
+
+const DEMO_LOTS: Record<string, Array<{ lot: string; expiry: string }>> = {
+  DUPI300: [
+    { lot: 'DP24A117', expiry: '2027-09-30' },
+    { lot: 'DP25B042', expiry: '2028-03-31' },
+  ],
+  PLACEBO: [
+    { lot: 'PL24C009', expiry: '2027-08-31' },
+    { lot: 'PL25D021', expiry: '2028-02-29' },
+  ],
+};
+
+/** GS1 check digit for a 13-digit GTIN body. */
+function withCheckDigit(body13: string): string {
+  const sum = [...body13].map(Number).reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  return body13 + String((10 - (sum % 10)) % 10);
+}
+
+export function demoKitCsv(study: StudyConfig, kits = 180): string {
+  const totalRatio = study.arms.reduce((s, a) => s + a.ratio, 0);
+  const numbers = new Set<string>();
+  while (numbers.size < kits) numbers.add(String(100000 + randomInt(900000)));
+  const pool = shuffle([...numbers]);
+  const rows: string[][] = [];
+  // One GTIN for every kit of the study: a per-arm GTIN would itself reveal the arm.
+  const gtin = withCheckDigit('0376000000001');
+  study.arms.forEach((arm, armIndex) => {
+    const count = armIndex === study.arms.length - 1 ? kits - rows.length : Math.round((kits * arm.ratio) / totalRatio);
+    const lots = DEMO_LOTS[arm.code] ?? [{ lot: `${arm.code.slice(0, 2)}LOT1`, expiry: '2028-01-31' }];
+    for (let i = 0; i < count; i++) {
+      const lot = lots[i % lots.length]!;
+      const kitNumber = pool[rows.length]!;
+      // Spreadsheet habit: day-first dates for the second lot, to exercise the importer.
+      const expiry = i % lots.length === 1 ? lot.expiry.split('-').reverse().join('/') : lot.expiry;
+      rows.push([kitNumber, arm.code, lot.lot, expiry, gtin, `SN${kitNumber}`]);
+    }
+  });
+  // Sponsors often send kit lists grouped by arm; Veil must cope (and stores them in kit-number order).
+  return Papa.unparse({ fields: ['kit_number', 'arm', 'lot', 'expiry_date', 'gtin', 'serial'], data: rows }, { newline: '\r\n' }) + '\r\n';
+}

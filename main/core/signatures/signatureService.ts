@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../shared/canonicalJson';
+import { VeilError } from '../../../shared/errors';
+import { verifyPassword } from '../auth/passwords';
+import type { SessionTable } from '../auth/sessions';
+import { isoUtc, type Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { UserRepository } from '../users/userRepository';
+
+/** A signer whose password was checked for this call; handed to the service that records the signed record. */
+export interface Signer {
+  userId: number;
+  username: string;
+  printedName: string;
+  meaning: string;
+}
+
+export interface SignatureRecord {
+  id: number;
+  printedName: string;
+  meaning: string;
+  signedAtUtc: string;
+  recordType: string;
+  recordId: string;
+  recordHash: string;
+}
+
+/** The hash a signature is bound to (21 CFR 11.70): the canonical form of the signed record. */
+export function recordHash(record: unknown): string {
+  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+}
+
+/**
+ * Electronic signatures (21 CFR 11.50, 11.70, 11.200): one mechanism for every signed command. `verify` runs in the
+ * router before the command; `record` runs inside the command's transaction and binds the signature to the hash of
+ * what was signed.
+ */
+export class SignatureService {
+  constructor(
+    private readonly db: Db,
+    private readonly users: UserRepository,
+    private readonly sessions: SessionTable,
+    private readonly clock: Clock,
+  ) {}
+
+  async verify(windowId: string, userId: number, meaning: string, given: { username?: string | undefined; password: string }): Promise<Signer> {
+    const user = this.users.byId(userId);
+    const session = this.sessions.get(windowId);
+    if (!user || !session) throw new VeilError('unauthenticated', 'You are not logged in.');
+    // 11.200(a)(1)(i): both components at the first signing of a session, the password alone after that.
+    if (!session.hasSigned && !given.username) {
+      throw new VeilError('validation', 'First signature of this session: enter your username and your password.', [
+        { path: ['signature', 'username'], message: 'Enter your username' },
+      ]);
+    }
+    if (given.username && given.username.toLowerCase() !== user.username) {
+      throw new VeilError('forbidden', 'A signature can only be made by the logged-in user. Sign with your own username.');
+    }
+    if (!(await verifyPassword(given.password, user.passwordHash))) {
+      throw new VeilError('validation', 'Wrong password: the signature was not made and nothing was changed.', [
+        { path: ['signature', 'password'], message: 'Wrong password' },
+      ]);
+    }
+    session.hasSigned = true;
+    return { userId: user.id, username: user.username, printedName: user.displayName, meaning };
+  }
+
+  /** Stores the signature bound to its record; call inside the transaction that writes the record. */
+  record(signer: Signer, recordType: string, recordId: string, record: unknown): SignatureRecord {
+    if (!this.db.inTransaction) throw new Error('A signature must be recorded in the transaction of its record.');
+    const signedAtUtc = isoUtc(this.clock.now());
+    const hash = recordHash(record);
+    const info = this.db
+      .prepare(
+        `INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(signer.userId, signer.printedName, signer.meaning, signedAtUtc, recordType, recordId, hash);
+    return { id: Number(info.lastInsertRowid), printedName: signer.printedName, meaning: signer.meaning, signedAtUtc, recordType, recordId, recordHash: hash };
+  }
+
+  forRecord(recordType: string, recordId: string): SignatureRecord[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, record_type AS recordType,
+             record_id AS recordId, record_hash AS recordHash
+           FROM signatures WHERE record_type = ? AND record_id = ? ORDER BY id`,
+        )
+        .all(recordType, recordId) as SignatureRecord[]
+    );
+  }
+
+  byId(id: number): SignatureRecord | undefined {
+    return this.db
+      .prepare(
+        `SELECT id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, record_type AS recordType,
+           record_id AS recordId, record_hash AS recordHash FROM signatures WHERE id = ?`,
+      )
+      .get(id) as SignatureRecord | undefined;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Audit events in plain words (Annex 11 s9: an inspector reads the trail without a manual). One sentence per
+ * action; unknown actions fall back to their code so nothing is ever hidden.
+ */
+export interface DescribableEvent {
+  username: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  after: unknown;
+}
+
+const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>) => string> = {
+  'user.created': (e, a) => `${e.username} created the account "${e.entityId}" (${String(a.role ?? 'role not recorded')}).`,
+  'user.deactivated': (e) => `${e.username} deactivated the account "${e.entityId}".`,
+  'user.reactivated': (e) => `${e.username} reactivated the account "${e.entityId}".`,
+  'user.password_reset': (e, a) =>
+    `${e.username} reset the password of "${e.entityId}"${a.allocationKeyAccessRemoved ? '; their access to the allocation key was removed' : ''}.`,
+  'user.password_changed': (e) => `${e.username} changed their own password.`,
+  'user.locked_out': (e, a) => `The account "${e.entityId}" was locked after ${String(a.failedLogins)} wrong passwords.`,
+  'session.login': (e) => `${e.username} logged in.`,
+  'session.login_failed': (e, a) => `A login as "${e.entityId}" failed (${String(a.cause ?? 'wrong password')}).`,
+  'session.logout': (e) => `${e.username} logged out.`,
+  'allocation.key_set_up': (e) => `${e.username} created the allocation key and the emergency code-break envelope.`,
+  'allocation.access_granted': (e) => `${e.username} granted "${e.entityId}" access to the allocation key.`,
+  'allocation.register_revealed': (e, a) => `${e.username} opened the unblinded allocation register (${String(a.slots)} slots, ${String(a.kits)} kits).`,
+  'list.randomization_imported': (e, a) => `${e.username} imported the randomization list "${String(a.fileName)}" (${String(a.rowCount)} rows, SHA-256 ${String(a.sha256).slice(0, 12)}…).`,
+  'list.kits_imported': (e, a) => `${e.username} imported the kit list "${String(a.fileName)}" (${String(a.rowCount)} kits, SHA-256 ${String(a.sha256).slice(0, 12)}…).`,
+  'settings.security_changed': (e) => `${e.username} changed the login and inactivity settings.`,
+};
+
+export function describeEvent(event: DescribableEvent): string {
+  const after = event.after && typeof event.after === 'object' ? (event.after as Record<string, unknown>) : {};
+  const sentence = SENTENCES[event.action];
+  return sentence ? sentence(event, after) : `${event.username}: ${event.action} on ${event.entityType} ${event.entityId}.`;
+}

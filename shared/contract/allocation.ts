@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
+
+/** A CSV file as the renderer read it: the name the user picked and the text. */
+const ListFile = { fileName: z.string().trim().min(1).max(255), content: z.string().min(1, 'The file is empty').max(20_000_000) };
+
+const RiskFinding = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('kit_number_runs'), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
+  z.object({ kind: z.literal('kit_number_ranges'), arm: z.string(), from: z.string(), to: z.string() }),
+  z.object({ kind: z.literal('arm_only_lot'), lot: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kind: z.literal('arm_only_expiry'), expiryDate: z.string(), arm: z.string(), kits: z.number() }),
+]);
+export const RiskAnalysisView = z.object({
+  findings: z.array(RiskFinding),
+  lotsReveal: z.boolean(),
+  expiryReveals: z.boolean(),
+  blindedLot: z.string().nullable(),
+  commonUseBefore: z.string().nullable(),
+});
+
+const ListCheck = z.object({
+  rowCount: z.number().int(),
+  sha256: z.string(),
+  problems: z.array(z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() })),
+  risk: RiskAnalysisView.nullable(),
+});
+
+const ImportResult = z.object({
+  importId: z.number().int(),
+  kind: z.enum(['randomization', 'kits']),
+  fileName: z.string(),
+  sha256: z.string(),
+  rowCount: z.number().int(),
+  risk: RiskAnalysisView.nullable(),
+  signature: SignatureView,
+});
+
+export const AllocationStatus = z.object({
+  keySetUp: z.boolean(),
+  sessionHoldsKey: z.boolean(),
+  slots: z.number().int(),
+  kits: z.number().int(),
+  imports: z.array(
+    z.object({
+      id: z.number().int(),
+      kind: z.enum(['randomization', 'kits']),
+      fileName: z.string(),
+      sha256: z.string(),
+      rowCount: z.number().int(),
+      importedAt: IsoTime,
+      signature: SignatureView,
+    }),
+  ),
+  keyHolders: z.array(z.object({ username: z.string(), displayName: z.string(), grantedAt: IsoTime })),
+  /** Unblinded users who have no access yet (new, or reset by an administrator). */
+  awaitingAccess: z.array(z.object({ userId: z.number().int(), username: z.string(), displayName: z.string(), canBeGranted: z.boolean() })),
+});
+
+const sample = 'randomization_number,arm,block,stratum\nR001,DUPI300,B1,ALL\n';
+
+export const allocationChannels = {
+  status: channel({
+    kind: 'query',
+    description: 'Study set-up state: allocation key, imported lists with their SHA-256 and signatures, who holds the key.',
+    input: Empty,
+    output: AllocationStatus,
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{}],
+  }),
+  setUpKey: channel({
+    kind: 'command',
+    description: 'Create the allocation key for this study, wrapped for you and for the emergency code-break envelope. The passphrase is shown once.',
+    input: signedInput({}),
+    output: z.object({ codeBreakPassphrase: z.string(), signature: SignatureView }),
+    access: 'allocation.setup',
+    signature: 'I create the allocation key of this study and take custody of the code-break passphrase',
+    examples: [{ signature: { username: 'pharmacist', password: 'a wrong password' } }],
+  }),
+  checkList: channel({
+    kind: 'query',
+    description: 'Validate a randomization or kit list without importing it: every problem by line, and the blinding risk analysis.',
+    input: z.object({ kind: z.enum(['randomization', 'kits']), ...ListFile }).strict(),
+    output: ListCheck,
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{ kind: 'randomization', fileName: 'randomization.csv', content: sample }],
+  }),
+  importList: channel({
+    kind: 'command',
+    description: "Import the sponsor's randomization or kit list: all rows or none.",
+    input: signedInput({ kind: z.enum(['randomization', 'kits']), ...ListFile }),
+    output: ImportResult,
+    access: 'allocation.setup',
+    signature: 'I approve the import of this list as the sponsor sent it',
+    examples: [{ kind: 'randomization', fileName: 'randomization.csv', content: sample, signature: { password: 'a wrong password' } }],
+  }),
+  grantAccess: channel({
+    kind: 'command',
+    description: 'Give another unblinded user access to the allocation key (they need not be present).',
+    input: signedInput({ userId: z.number().int().positive(), reason: z.string().trim().min(3, 'Give a reason') }),
+    output: z.object({ signature: SignatureView }),
+    access: 'allocation.grant',
+    signature: 'I grant this user access to the treatment allocation',
+    examples: [{ userId: 5, reason: 'New unblinded monitor for the study', signature: { password: 'a wrong password' } }],
+  }),
+  register: channel({
+    kind: 'command',
+    description: 'The unblinded allocation register: every slot and kit with its arm. Needs your password again; every reveal is audited.',
+    input: z.object({ password: z.string().min(1, 'Enter your password') }).strict(),
+    output: z.object({
+      slots: z.array(z.object({ randomizationNumber: z.string(), block: z.string(), stratum: z.string(), armCode: z.string(), armName: z.string() })),
+      kits: z.array(
+        z.object({
+          kitNumber: z.string(),
+          armCode: z.string(),
+          armName: z.string(),
+          lot: z.string(),
+          expiryDate: z.string(),
+          blindedLot: z.string(),
+          useBefore: z.string(),
+          status: z.string(),
+        }),
+      ),
+    }),
+    access: 'allocation.reveal',
+    signature: null,
+    examples: [{ password: 'a wrong password' }],
+  }),
+};

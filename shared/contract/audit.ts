@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { Empty, IsoTime, SignatureView } from './schemas';
+
+export const AuditFilterInput = z
+  .object({
+    from: z.string().date().optional(),
+    to: z.string().date().optional(),
+    username: z.string().trim().min(1).optional(),
+    action: z.string().trim().min(1).optional(),
+    entityType: z.string().trim().min(1).optional(),
+    entityId: z.string().trim().min(1).optional(),
+  })
+  .strict();
+
+export const AuditEventView = z.object({
+  seq: z.number().int(),
+  atUtc: IsoTime,
+  atOffset: z.string(),
+  username: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  reason: z.string().nullable(),
+  source: z.string().nullable(),
+  signature: SignatureView.nullable(),
+  hash: z.string(),
+});
+
+export const AuditSeal = z.object({ seq: z.number().int(), hash: z.string() });
+
+export const auditChannels = {
+  list: channel({
+    kind: 'query',
+    description: 'Audit trail events, oldest first, filtered by date (local days, inclusive), user, action and entity.',
+    input: AuditFilterInput,
+    output: z.object({ events: z.array(AuditEventView), seal: AuditSeal, total: z.number().int() }),
+    access: 'audit.read',
+    signature: null,
+    examples: [{}, { action: 'user.created' }],
+  }),
+  exportCsv: channel({
+    kind: 'query',
+    description: 'The filtered audit trail as a CSV file, with the audit seal in its header lines.',
+    input: AuditFilterInput,
+    output: z.object({ fileName: z.string(), csv: z.string() }),
+    access: 'audit.read',
+    signature: null,
+    examples: [{}],
+  }),
+  verify: channel({
+    kind: 'query',
+    description: 'Recompute the audit chain now and say whether it holds.',
+    input: Empty,
+    output: z.object({ ok: z.boolean(), events: z.number().int(), firstBroken: z.object({ seq: z.number().int(), problem: z.string() }).nullable(), seal: AuditSeal }),
+    access: 'audit.read',
+    signature: null,
+    examples: [{}],
+  }),
+};
