@@ -13,7 +13,7 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 /** Permissions that reveal arms: only roles that are not blinded may ever hold them (tested). */
-export const UNBLINDED_PERMISSIONS = ['allocation.setup', 'allocation.reveal', 'allocation.grant'] as const;
+export const UNBLINDED_PERMISSIONS = ['allocation.setup', 'allocation.reveal', 'allocation.grant', 'quarantine.decide', 'dispensing.perform'] as const;
 
 /** Whether people in this role may ever see a treatment arm. Administrators never do. */
 export const ROLE_IS_BLINDED: Readonly<Record<Role, boolean>> = {
@@ -34,15 +34,38 @@ export const PERMISSIONS = [
   'allocation.setup', // set up the allocation key, import the sponsor's lists (unblinded)
   'allocation.reveal', // the unblinded allocation register (unblinded)
   'allocation.grant', // grant allocation-key access to another unblinded user (unblinded)
+  'shipments.receive', // create shipments, scan kits in, close with the temperature answer
+  'quarantine.decide', // release or reject quarantined kits (e-signed)
+  'inventory.read', // kit numbers, statuses, blinded lots and totals (no arm)
+  'patients.read', // patients, randomization numbers, schedules, dispensed kit numbers (no arm)
+  'patients.manage', // register and withdraw patients
+  'patients.randomize', // randomize a patient to the next number of the list (e-signed; needs no arm)
+  'dispensing.perform', // match kits to patients by scan (unblinded: the system opens arms to compare)
+  'labels.print', // print and reprint blinded labels
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  unblinded_pharmacist: ['system.read', 'users.read', 'audit.read', 'allocation.setup', 'allocation.reveal', 'allocation.grant'],
-  pharmacy_technician: ['system.read'],
-  investigator: ['system.read'],
-  monitor: ['system.read', 'users.read', 'audit.read'],
-  unblinded_monitor: ['system.read', 'users.read', 'audit.read', 'allocation.grant'],
+  unblinded_pharmacist: [
+    'system.read',
+    'users.read',
+    'audit.read',
+    'allocation.setup',
+    'allocation.reveal',
+    'allocation.grant',
+    'shipments.receive',
+    'quarantine.decide',
+    'inventory.read',
+    'patients.read',
+    'patients.manage',
+    'patients.randomize',
+    'dispensing.perform',
+    'labels.print',
+  ],
+  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print'],
+  investigator: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize'],
+  monitor: ['system.read', 'users.read', 'audit.read', 'inventory.read', 'patients.read'],
+  unblinded_monitor: ['system.read', 'users.read', 'audit.read', 'allocation.grant', 'inventory.read', 'patients.read'],
   administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read'],
 };
 

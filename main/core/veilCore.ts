@@ -1,6 +1,7 @@
 import type { EventName, EventPayload } from '../../shared/contract';
 import { VeilError } from '../../shared/errors';
 import type { StudyConfig } from '../../shared/study/studyConfig';
+import { compareKitNumbers } from '../../shared/allocation/kitOrder';
 import { AllocationRegister } from './allocation/allocationRegister';
 import { AllocationRepository } from './allocation/allocationRepository';
 import { CodeBreakService } from './allocation/codeBreakService';
@@ -22,6 +23,13 @@ import { StudyRepository } from './system/studyRepository';
 import { UserRepository } from './users/userRepository';
 import { UserService } from './users/userService';
 import { VEIL_VERSION } from './version';
+import { KitRepository } from './kits/kitRepository';
+import { KitStatusService } from './kits/kitStatusService';
+import { ShipmentRepository } from './receiving/shipmentRepository';
+import { ReceivingService } from './receiving/receivingService';
+import { PatientRepository } from './patients/patientRepository';
+import { PatientService } from './patients/patientService';
+import { DispensingService } from './dispensing/dispensingService';
 
 export interface CoreOptions {
   dbFile: string;
@@ -48,6 +56,9 @@ export interface VeilCore {
   readonly custody: KeyCustodyService;
   readonly lists: ListImportService;
   readonly codeBreak: CodeBreakService;
+  readonly receiving: ReceivingService;
+  readonly patients: PatientService;
+  readonly dispensing: DispensingService;
   readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyStore };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
@@ -86,12 +97,18 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const register = new AllocationRegister(db, repositories.allocation, audit, study);
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current());
+  const kitRepository = new KitRepository(db);
+  const kitStatus = new KitStatusService(kitRepository, audit);
+  const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock);
+  const patientRepository = new PatientRepository(db);
+  const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
+  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study);
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
 
   const actorOf = (ctx: CallContext) => {
     const user = repositories.users.byId(ctx.user!.id)!;
-    return { userId: user.id, username: user.username };
+    return { userId: user.id, username: user.username, role: user.role };
   };
 
   const handlers: Handlers = {
@@ -192,6 +209,64 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return register.reveal(custody.requireKey(ctx.windowId), actorOf(ctx));
       },
     },
+    shipments: {
+      list: () => receiving.list(),
+      create: (ctx, input) => {
+        const kitNumbers =
+          input.from.kind === 'manifest'
+            ? ReceivingService.manifestKitNumbers(input.from.content)
+            : input.from.kind === 'kits'
+              ? input.from.kitNumbers
+              : receiving.unshippedKitNumbers();
+        return receiving.view(receiving.create(actorOf(ctx), { reference: input.reference, kitNumbers }));
+      },
+      scanKit: (ctx, input) => {
+        const verdict = receiving.scan(actorOf(ctx), input.shipmentId, input.code, input.source);
+        return { verdict, shipment: receiving.view(input.shipmentId) };
+      },
+      markKit: (ctx, input) => {
+        receiving.mark(actorOf(ctx), input.shipmentId, input.kitNumber, input.outcome, input.reason);
+        return receiving.view(input.shipmentId);
+      },
+      close: (ctx, input) => {
+        receiving.close(actorOf(ctx), input.shipmentId, input.temperature, input.reason ?? null);
+        return receiving.view(input.shipmentId);
+      },
+      decideQuarantine: (ctx, input) => {
+        const { signatureId } = receiving.decideQuarantine(actorOf(ctx), ctx.signer!, input);
+        return { signature: signatureView(signatures.byId(signatureId)!) };
+      },
+    },
+    inventory: {
+      summary: () => {
+        const byStatus = kitRepository.countsByStatus();
+        return { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
+      },
+      kits: (_ctx, input) =>
+        kitRepository
+          .all()
+          .filter((k) => !input.status || k.status === input.status)
+          .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
+          .map((k) => ({ kitNumber: k.kitNumber, status: k.status, blindedLot: k.blindedLot, useBefore: k.useBefore })),
+    },
+    patients: {
+      list: () => patients.list(),
+      get: (_ctx, input) => patients.view(input.patientId),
+      register: (ctx, input) => patients.view(patients.register(actorOf(ctx), input).id),
+      randomize: (ctx, input) => {
+        const { patient, signatureId } = patients.randomize(ctx.signer!, input.patientId);
+        return { patient: patients.view(patient.id), signature: signatureView(signatures.byId(signatureId)!) };
+      },
+      withdraw: (ctx, input) => patients.view(patients.withdraw(actorOf(ctx), input.patientId, input.reason).id),
+    },
+    dispensing: {
+      plan: (ctx, input) => dispensing.plan(custody.requireKey(ctx.windowId), input.patientId, input.visitCode),
+      checkKit: (ctx, input) => dispensing.check(custody.requireKey(ctx.windowId), input.patientId, input.visitCode, input.code, input.alreadyScanned),
+      confirm: (ctx, input) => {
+        const { dispensingId, signatureId } = dispensing.confirm(custody.requireKey(ctx.windowId), ctx.signer!, actorOf(ctx).role, input);
+        return { dispensingId, patient: patients.view(input.patientId), signature: signatureView(signatures.byId(signatureId)!) };
+      },
+    },
     audit: {
       list: (_ctx, input) => auditService.list(input),
       exportCsv: (_ctx, input) => auditService.exportCsv(input),
@@ -230,6 +305,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     custody,
     lists,
     codeBreak,
+    receiving,
+    patients,
+    dispensing,
     repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),

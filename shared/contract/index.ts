@@ -6,6 +6,7 @@ import { systemChannels } from './system';
 import { usersChannels } from './users';
 import { allocationChannels } from './allocation';
 import { auditChannels } from './audit';
+import { dispensingChannels, inventoryChannels, patientsChannels, shipmentsChannels } from './pharmacy';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -18,6 +19,10 @@ export const contract = {
   users: usersChannels,
   allocation: allocationChannels,
   audit: auditChannels,
+  shipments: shipmentsChannels,
+  inventory: inventoryChannels,
+  patients: patientsChannels,
+  dispensing: dispensingChannels,
 } as const;
 
 export type Contract = typeof contract;

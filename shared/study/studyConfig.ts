@@ -27,6 +27,7 @@ export const StudyConfig = z
       )
       .min(2, 'A blinded study has at least two arms'),
     strata: z.array(z.string().min(1)).min(1),
+    eligibility: z.object({ minimumAgeYears: z.number().int().min(0).nullable() }),
     product: z.object({
       blindedName: z.string().min(1),
       form: z.string().min(1),

@@ -32,6 +32,42 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('2: a version-1 database with a user and a setting gains the audit trail, signatures, key custody, lists and kits', () => {
+    const file = join(dir, 'v1.db');
+    const raw = new Database(file);
+    migrate(raw, 1);
+    raw.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('ph', 'P. Harma', 'unblinded_pharmacist', 'hash', '2026-01-01T00:00:00.000Z')").run();
+    raw.prepare("INSERT INTO settings (key, value) VALUES ('security', '{\"idleMinutes\":10}')").run();
+    expect(schemaVersion(raw)).toBe(1);
+    raw.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
+    expect(db.prepare('SELECT id, username, display_name, role, password_hash, active FROM users').all()).toEqual([
+      { id: 1, username: 'ph', display_name: 'P. Harma', role: 'unblinded_pharmacist', password_hash: 'hash', active: 1 },
+    ]);
+    expect(db.prepare('SELECT key, value FROM settings').all()).toEqual([{ key: 'security', value: '{"idleMinutes":10}' }]);
+    const names = (type: string) => (db.prepare('SELECT name FROM sqlite_master WHERE type = ? ORDER BY name').all(type) as Array<{ name: string }>).map((r) => r.name);
+    expect(names('table')).toEqual(expect.arrayContaining(['audit_events', 'signatures', 'user_keys', 'key_wraps', 'list_imports', 'randomization_slots', 'kits']));
+    expect(names('trigger')).toEqual(expect.arrayContaining(['audit_events_no_update', 'audit_events_no_delete', 'signatures_no_update', 'signatures_no_delete']));
+    const triggersOn = (table: string) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?").all(table) as Array<{ name: string }>).length;
+    expect(triggersOn('audit_events')).toBe(2);
+
+    // The new tables work with the surviving user, and the audit trail is append-only from the start.
+    db.prepare("INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 'P. Harma', 'm', 't', 'list_import', 'x', 'h')").run();
+    db.prepare("INSERT INTO list_imports (kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES ('kits', 'k.csv', 'abc', 1, 't', 1, 1)").run();
+    db.prepare("INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, import_id) VALUES ('1001', 's', 's', 's', 'L', '2028-01-31', 1)").run();
+    db.prepare(
+      "INSERT INTO audit_events (seq, at_utc, at_offset, username, action, entity_type, entity_id, prev_hash, hash) VALUES (1, 't', '+00:00', 'ph', 'a', 'e', '1', 'p', 'h')",
+    ).run();
+    expect(() => db.prepare("UPDATE audit_events SET action = 'b'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE signatures SET meaning = 'other'").run()).toThrow(/cannot be changed/);
+    // Foreign keys hold: a kit cannot point to a missing import.
+    expect(() => db.prepare("INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, import_id) VALUES ('1002', 's', 's', 's', 'L', 'd', 99)").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

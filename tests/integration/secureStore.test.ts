@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels } from '../../shared/contract';
-import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
+import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS, UNBLINDED_PERMISSIONS } from '../../shared/roles';
 import { verifyChain } from '../../main/core/audit/auditTrail';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { demoCore, type TestCore } from '../helpers/core';
@@ -113,7 +113,7 @@ describe('key custody', () => {
 
   it('only unblinded roles hold permissions that reveal arms', () => {
     for (const role of ROLES) {
-      const reveals = ROLE_PERMISSIONS[role].some((p) => p.startsWith('allocation.'));
+      const reveals = ROLE_PERMISSIONS[role].some((p) => (UNBLINDED_PERMISSIONS as readonly string[]).includes(p));
       if (ROLE_IS_BLINDED[role]) expect(reveals, role).toBe(false);
     }
   });

@@ -51,7 +51,7 @@ function readCsv(content: string, required: readonly string[], optional: readonl
   const text = content.replace(/^\uFEFF/, '');
   const problems: ListProblem[] = [];
   if (text.trim().length === 0) return { records: [], problems: [{ line: 1, message: 'The file is empty.' }] };
-  const firstLine = text.split(/\r?\n/, 1)[0]!;
+  const firstLine = text.split(/\r\n|\r|\n/, 1)[0]!;
   // The header decides the separator: French spreadsheets write ";" and keep "," for decimals.
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const rows: Array<{ line: number; fields: string[] }> = [];
@@ -63,7 +63,11 @@ function readCsv(content: string, required: readonly string[], optional: readonl
     step: (result) => {
       const start = line;
       const cursor = result.meta.cursor;
-      for (let i = consumed; i < cursor; i++) if (text.charCodeAt(i) === 10) line++;
+      // A line ends with LF, CRLF or a lone CR (old Mac spreadsheets).
+      for (let i = consumed; i < cursor; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+      }
       consumed = cursor;
       for (const error of result.errors) problems.push({ line: start, message: `CSV format: ${error.message}` });
       rows.push({ line: start, fields: result.data });
@@ -80,6 +84,9 @@ function readCsv(content: string, required: readonly string[], optional: readonl
     if (name && !known.has(name)) problems.push({ line: header.line, column: name, message: `Unknown column "${header.fields[i]}".` });
     if (name && names.indexOf(name) !== i) problems.push({ line: header.line, column: name, message: `Column "${name}" appears twice.` });
   });
+  // Without a required column every row would repeat the same complaint (with an "undefined" value): the header's
+  // problems are the whole story until it is fixed.
+  if (required.some((column) => !names.includes(column))) return { records: [], problems };
   const records: CsvRecord[] = [];
   for (const row of rows) {
     if (row.fields.every((f) => f.trim() === '')) continue; // blank lines, including the trailing one

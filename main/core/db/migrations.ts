@@ -129,4 +129,69 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'shipments, patients, dispensings and label prints',
+    up(db) {
+      db.exec(`
+        CREATE TABLE shipments (
+          id INTEGER PRIMARY KEY,
+          reference TEXT NOT NULL UNIQUE,
+          created_at TEXT NOT NULL,
+          created_by INTEGER NOT NULL REFERENCES users (id),
+          temperature TEXT CHECK (temperature IN ('alarm', 'no_alarm', 'no_monitor')),
+          closed_at TEXT,
+          closed_by INTEGER REFERENCES users (id)
+        ) STRICT;
+        CREATE TABLE shipment_kits (
+          shipment_id INTEGER NOT NULL REFERENCES shipments (id),
+          kit_number TEXT NOT NULL UNIQUE REFERENCES kits (kit_number),
+          outcome TEXT NOT NULL DEFAULT 'expected' CHECK (outcome IN ('expected', 'received', 'damaged', 'missing')),
+          scanned_at TEXT,
+          source TEXT,
+          PRIMARY KEY (shipment_id, kit_number)
+        ) STRICT;
+        CREATE TABLE patients (
+          id INTEGER PRIMARY KEY,
+          screening_number TEXT NOT NULL UNIQUE,
+          initials TEXT NOT NULL,
+          year_of_birth INTEGER NOT NULL,
+          investigator TEXT NOT NULL,
+          stratum TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'registered' CHECK (status IN ('registered', 'randomized', 'withdrawn')),
+          randomization_number TEXT UNIQUE REFERENCES randomization_slots (randomization_number),
+          baseline_date TEXT,
+          registered_at TEXT NOT NULL,
+          withdrawn_at TEXT,
+          withdrawal_reason TEXT
+        ) STRICT;
+        CREATE TABLE dispensings (
+          id INTEGER PRIMARY KEY,
+          patient_id INTEGER NOT NULL REFERENCES patients (id),
+          visit_code TEXT NOT NULL,
+          dispensed_at TEXT NOT NULL,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          signature_id INTEGER NOT NULL REFERENCES signatures (id),
+          out_of_window_reason TEXT,
+          UNIQUE (patient_id, visit_code)
+        ) STRICT;
+        CREATE TABLE dispensing_kits (
+          dispensing_id INTEGER NOT NULL REFERENCES dispensings (id),
+          kit_number TEXT NOT NULL UNIQUE REFERENCES kits (kit_number),
+          source TEXT NOT NULL CHECK (source IN ('scanner', 'keyboard_wedge', 'manual'))
+        ) STRICT;
+        CREATE TABLE label_prints (
+          id INTEGER PRIMARY KEY,
+          kit_number TEXT NOT NULL REFERENCES kits (kit_number),
+          kind TEXT NOT NULL CHECK (kind IN ('carton', 'syringe')),
+          requested_at TEXT NOT NULL,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          reprint_reason TEXT,
+          status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'printed', 'failed')),
+          printer TEXT,
+          done_at TEXT,
+          error TEXT
+        ) STRICT;
+      `);
+    },
+  },
 ];

@@ -1,0 +1,197 @@
+import { VeilError } from '../../../shared/errors';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { latestRefusedExpiry, localDate, visitWindows, windowPosition, type VisitWindow, type WindowPosition } from '../../../shared/schedule/visitSchedule';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { Role } from '../../../shared/roles';
+import type { AuditTrail } from '../audit/auditTrail';
+import { isoUtc, type Clock } from '../clock';
+import { open, sealedField } from '../crypto/allocationCipher';
+import type { Db } from '../db/database';
+import type { KitRepository } from '../kits/kitRepository';
+import type { KitStatusService } from '../kits/kitStatusService';
+import type { PatientRepository, PatientRow } from '../patients/patientRepository';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { AllocationRepository } from '../allocation/allocationRepository';
+
+export type KitSource = 'scanner' | 'keyboard_wedge' | 'manual';
+
+/**
+ * Why a scanned kit cannot be given at this visit. The words never name an arm: "not valid for this patient",
+ * never "this kit is placebo" (DESIGN.md section 3.4), so an onlooker learns nothing the screen did not already say.
+ */
+export type KitRefusal = 'unknown_kit' | 'already_scanned' | 'quarantined' | 'not_available' | 'expiring' | 'not_for_patient' | 'visit_complete';
+
+export type KitVerdict =
+  | { ok: true; kitNumber: string; message: string }
+  | { ok: false; kitNumber: string; reason: KitRefusal; message: string; alternatives: string[] };
+
+export interface VisitPlan {
+  patientId: number;
+  screeningNumber: string;
+  randomizationNumber: string;
+  visit: VisitWindow;
+  today: string;
+  window: WindowPosition;
+  kitsNeeded: number;
+  /** Earliest expiry first, then lowest kit number; kit numbers only. */
+  suggestions: string[];
+  /** Fewer valid kits on the shelf than the visit needs. */
+  shortage: boolean;
+}
+
+/**
+ * Dispensing by scan (unblinded pharmacist; DESIGN.md section 5). The system does the match: it opens the patient's
+ * and the kit's sealed arms with the session's key and answers only "matches this patient's allocation" or a
+ * refusal; the arm itself never leaves this class.
+ */
+export class DispensingService {
+  constructor(
+    private readonly db: Db,
+    private readonly patients: PatientRepository,
+    private readonly kits: KitRepository,
+    private readonly allocation: AllocationRepository,
+    private readonly kitStatus: KitStatusService,
+    private readonly audit: AuditTrail,
+    private readonly signatures: SignatureService,
+    private readonly clock: Clock,
+    private readonly study: () => StudyConfig,
+  ) {}
+
+  plan(key: Buffer, patientId: number, visitCode: string): VisitPlan {
+    const { patient, visit } = this.dispensableVisit(patientId, visitCode);
+    const today = localDate(this.clock.now());
+    const valid = this.validKits(key, patient, visit, today);
+    return {
+      patientId: patient.id,
+      screeningNumber: patient.screeningNumber,
+      randomizationNumber: patient.randomizationNumber!,
+      visit,
+      today,
+      window: windowPosition(visit, today),
+      kitsNeeded: visit.kits,
+      suggestions: valid.slice(0, visit.kits),
+      shortage: valid.length < visit.kits,
+    };
+  }
+
+  check(key: Buffer, patientId: number, visitCode: string, kitNumber: string, alreadyScanned: string[]): KitVerdict {
+    const { patient, visit } = this.dispensableVisit(patientId, visitCode);
+    return this.verdict(key, patient, visit, localDate(this.clock.now()), kitNumber, alreadyScanned);
+  }
+
+  confirm(
+    key: Buffer,
+    signer: Signer,
+    actorRole: Role,
+    input: { patientId: number; visitCode: string; kits: Array<{ kitNumber: string; source: KitSource }>; outOfWindowReason?: string | undefined },
+  ): { dispensingId: number; signatureId: number } {
+    return this.db.transaction(() => {
+      // Every rule is checked again inside the transaction: what was true at scan time must still be true now.
+      const { patient, visit } = this.dispensableVisit(input.patientId, input.visitCode);
+      const today = localDate(this.clock.now());
+      if (input.kits.length !== visit.kits) {
+        throw new VeilError('validation', `${visit.name} needs ${visit.kits} ${visit.kits === 1 ? 'kit' : 'kits'}; ${input.kits.length} scanned.`);
+      }
+      const scanned: string[] = [];
+      for (const { kitNumber } of input.kits) {
+        const verdict = this.verdict(key, patient, visit, today, kitNumber, scanned);
+        if (!verdict.ok) throw new VeilError('conflict', verdict.message);
+        scanned.push(kitNumber);
+      }
+      const position = windowPosition(visit, today);
+      const reason = input.outOfWindowReason?.trim() || null;
+      if (position.position !== 'in_window' && !(reason && reason.length >= 3)) {
+        throw new VeilError('validation', `${visit.name} is ${position.days} ${position.days === 1 ? 'day' : 'days'} ${position.position === 'early' ? 'early' : 'late'}: give a reason to dispense outside the window.`, [
+          { path: ['outOfWindowReason'], message: 'Reason needed outside the visit window' },
+        ]);
+      }
+      const at = isoUtc(this.clock.now());
+      const record = { action: 'dispensing', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, visit: visit.code, kits: [...scanned].sort(compareKitNumbers), at };
+      const signature = this.signatures.record(signer, 'dispensing', `${patient.screeningNumber}/${visit.code}`, record);
+      const dispensingId = Number(
+        this.db
+          .prepare('INSERT INTO dispensings (patient_id, visit_code, dispensed_at, user_id, signature_id, out_of_window_reason) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(patient.id, visit.code, at, signer.userId, signature.id, position.position === 'in_window' ? null : reason).lastInsertRowid,
+      );
+      const actor = { userId: signer.userId, username: signer.username, role: actorRole };
+      for (const { kitNumber, source } of input.kits) {
+        this.db.prepare('INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (?, ?, ?)').run(dispensingId, kitNumber, source);
+        this.kitStatus.change(actor, kitNumber, 'dispensed', null, { source, signatureId: signature.id, context: { patient: patient.screeningNumber, visit: visit.code } });
+      }
+      this.audit.append(actor, {
+        action: 'dispensing.confirmed',
+        entityType: 'patient',
+        entityId: patient.screeningNumber,
+        after: { visit: visit.code, kits: record.kits, window: position.position, sources: input.kits.map((k) => k.source) },
+        reason: position.position === 'in_window' ? null : reason,
+        signatureId: signature.id,
+      });
+      return { dispensingId, signatureId: signature.id };
+    })();
+  }
+
+  private dispensableVisit(patientId: number, visitCode: string): { patient: PatientRow; visit: VisitWindow } {
+    const patient = this.patients.get(patientId);
+    if (!patient) throw new VeilError('not_found', `There is no patient ${patientId}.`);
+    if (patient.status === 'withdrawn') throw new VeilError('conflict', `Patient ${patient.screeningNumber} is withdrawn: nothing can be dispensed.`);
+    if (patient.status !== 'randomized' || !patient.randomizationNumber || !patient.baselineDate) {
+      throw new VeilError('conflict', `Patient ${patient.screeningNumber} is not randomized yet.`);
+    }
+    const windows = visitWindows(this.study(), patient.baselineDate);
+    const visit = windows.find((w) => w.code === visitCode);
+    if (!visit) throw new VeilError('not_found', `The study has no visit ${visitCode}.`);
+    const served = new Set(this.patients.dispensings(patient.id).map((d) => d.visitCode));
+    if (served.has(visit.code)) throw new VeilError('conflict', `${visit.name} was already dispensed for patient ${patient.screeningNumber}.`);
+    const earlier = windows.slice(0, windows.indexOf(visit)).find((w) => !served.has(w.code));
+    if (earlier) throw new VeilError('conflict', `${earlier.name} comes first: dispense the visits in order.`);
+    return { patient, visit };
+  }
+
+  private patientArm(key: Buffer, patient: PatientRow): string {
+    const slot = this.allocation.slot(patient.randomizationNumber!);
+    if (!slot) throw new VeilError('internal', `Randomization number ${patient.randomizationNumber} is missing from the list.`);
+    return open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
+  }
+
+  /** Kits that pass every rule for this patient and visit, earliest real expiry first, then lowest kit number. */
+  private validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[] = []): string[] {
+    const arm = this.patientArm(key, patient);
+    const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
+    return this.kits
+      .sealedAvailable()
+      .filter((k) => !exclude.includes(k.kitNumber))
+      .map((k) => ({
+        kitNumber: k.kitNumber,
+        arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
+        expiry: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+      }))
+      .filter((k) => k.arm === arm && k.expiry > refusedUpTo)
+      .sort((a, b) => (a.expiry < b.expiry ? -1 : a.expiry > b.expiry ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)))
+      .map((k) => k.kitNumber);
+  }
+
+  private verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): KitVerdict {
+    const refuse = (reason: KitRefusal, message: string): KitVerdict => ({
+      ok: false,
+      kitNumber,
+      reason,
+      message,
+      alternatives: this.validKits(key, patient, visit, today, alreadyScanned).slice(0, 3),
+    });
+    const kit = this.kits.get(kitNumber);
+    if (!kit) return refuse('unknown_kit', `Kit ${kitNumber} is not in the kit list. Check the label.`);
+    if (alreadyScanned.includes(kitNumber)) return refuse('already_scanned', `Kit ${kitNumber} is already scanned for this visit.`);
+    if (alreadyScanned.length >= visit.kits) return refuse('visit_complete', `${visit.name} needs ${visit.kits} ${visit.kits === 1 ? 'kit' : 'kits'}; they are all scanned.`);
+    if (kit.status === 'quarantined') return refuse('quarantined', `Kit ${kitNumber} is in quarantine and cannot be dispensed.`);
+    if (kit.status !== 'available') return refuse('not_available', `Kit ${kitNumber} is not available (${kit.status.replace('_', ' ')}).`);
+    const sealed = this.kits.sealed(kitNumber)!;
+    const expiry = open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber));
+    const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
+    if (expiry < today) return refuse('expiring', `Kit ${kitNumber} is expired.`);
+    if (expiry <= refusedUpTo) return refuse('expiring', `Kit ${kitNumber} expires before the end of this visit's window plus the safety margin.`);
+    if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== this.patientArm(key, patient)) {
+      return refuse('not_for_patient', `Kit ${kitNumber} is not valid for this patient. Do not dispense it; scan another kit.`);
+    }
+    return { ok: true, kitNumber, message: `Kit ${kitNumber} matches this patient's allocation.` };
+  }
+}

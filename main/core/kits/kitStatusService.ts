@@ -1,0 +1,40 @@
+import { VeilError } from '../../../shared/errors';
+import { checkTransition, type KitStatus } from '../../../shared/kits/kitLifecycle';
+import type { Role } from '../../../shared/roles';
+import type { AuditActor, AuditTrail } from '../audit/auditTrail';
+import type { KitRepository } from './kitRepository';
+
+/**
+ * The one place a kit's status changes: checks the lifecycle table (shared/kits/kitLifecycle.ts) for the role and
+ * the reason, writes the status and its audit event. Callers run it inside their own transaction.
+ */
+export class KitStatusService {
+  constructor(
+    private readonly kits: KitRepository,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  change(
+    actor: AuditActor & { role: Role },
+    kitNumber: string,
+    to: KitStatus,
+    reason: string | null,
+    extra: { source?: string; signatureId?: number | null; context?: Record<string, unknown> } = {},
+  ): void {
+    const kit = this.kits.get(kitNumber);
+    if (!kit) throw new VeilError('not_found', `There is no kit ${kitNumber} in the kit list.`);
+    const check = checkTransition(kit.status, to, actor.role, reason);
+    if (!check.ok) throw new VeilError('conflict', `Kit ${kitNumber}: ${check.message}`);
+    this.kits.setStatus(kitNumber, to);
+    this.audit.append(actor, {
+      action: 'kit.status_changed',
+      entityType: 'kit',
+      entityId: kitNumber,
+      before: { status: kit.status },
+      after: { status: to, step: check.transition.step, ...extra.context },
+      reason,
+      source: extra.source ?? null,
+      signatureId: extra.signatureId ?? null,
+    });
+  }
+}

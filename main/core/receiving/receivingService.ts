@@ -1,0 +1,180 @@
+import Papa from 'papaparse';
+import { VeilError } from '../../../shared/errors';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import type { Role } from '../../../shared/roles';
+import type { AuditTrail } from '../audit/auditTrail';
+import { isoUtc, type Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { KitRepository } from '../kits/kitRepository';
+import type { KitStatusService } from '../kits/kitStatusService';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { ShipmentOutcome, ShipmentRepository } from './shipmentRepository';
+
+export type Actor = { userId: number; username: string; role: Role };
+export type ScanSource = 'scanner' | 'keyboard_wedge' | 'manual';
+export type Temperature = 'alarm' | 'no_alarm' | 'no_monitor';
+
+export type ReceiptVerdict =
+  | { verdict: 'received'; kitNumber: string; message: string }
+  | { verdict: 'refused'; reason: 'unknown_kit' | 'not_in_shipment' | 'already_scanned' | 'shipment_closed'; kitNumber: string | null; message: string };
+
+/**
+ * Receiving shipments (DESIGN.md section 5, REGULATORY.md: receipt confirmed kit by kit by scanning). A technician can
+ * do it all; nothing here knows or shows an arm. Closing the shipment answers the temperature-monitor question: an
+ * alarm sends every received kit to quarantine, to be released or rejected by the unblinded pharmacist (e-signed).
+ */
+export class ReceivingService {
+  constructor(
+    private readonly db: Db,
+    private readonly shipments: ShipmentRepository,
+    private readonly kits: KitRepository,
+    private readonly kitStatus: KitStatusService,
+    private readonly audit: AuditTrail,
+    private readonly signatures: SignatureService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Kit numbers from a manifest CSV (a `kit_number` column, any case; other columns ignored). */
+  static manifestKitNumbers(csv: string): string[] {
+    const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, '').trim(), {
+      header: true,
+      skipEmptyLines: true,
+      delimitersToGuess: [',', ';', '\t'],
+      transformHeader: (h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'),
+    });
+    if (!parsed.meta.fields?.includes('kit_number')) throw new VeilError('validation', 'The manifest has no "kit_number" column.');
+    return parsed.data.map((row) => (row.kit_number ?? '').trim()).filter((n) => n.length > 0);
+  }
+
+  create(actor: Actor, input: { reference: string; kitNumbers: string[] }): number {
+    const unique = [...new Set(input.kitNumbers)];
+    if (unique.length === 0) throw new VeilError('validation', 'A shipment needs at least one kit.');
+    const problems: string[] = [];
+    for (const n of unique) {
+      const kit = this.kits.get(n);
+      if (!kit) problems.push(`${n}: not in the kit list`);
+      else if (this.shipments.shipmentOfKit(n) !== undefined) problems.push(`${n}: already in another shipment`);
+      else if (kit.status !== 'expected') problems.push(`${n}: already ${kit.status}`);
+    }
+    if (problems.length) {
+      throw new VeilError('validation', `${problems.length} kits cannot be in this shipment; nothing was created.`, problems.map((m) => ({ path: ['kitNumbers'], message: m })));
+    }
+    return this.db.transaction(() => {
+      if (this.shipments.byReference(input.reference)) throw new VeilError('conflict', `A shipment "${input.reference}" already exists.`);
+      const id = this.shipments.insert(input.reference, isoUtc(this.clock.now()), actor.userId);
+      for (const n of [...unique].sort(compareKitNumbers)) this.shipments.addKit(id, n);
+      this.audit.append(actor, { action: 'shipment.created', entityType: 'shipment', entityId: input.reference, after: { kits: unique.length } });
+      return id;
+    })();
+  }
+
+  /** Every kit still expected and not yet in a shipment: "the whole kit list" for a first delivery. */
+  unshippedKitNumbers(): string[] {
+    return this.kits
+      .all()
+      .filter((k) => k.status === 'expected' && this.shipments.shipmentOfKit(k.kitNumber) === undefined)
+      .map((k) => k.kitNumber)
+      .sort(compareKitNumbers);
+  }
+
+  scan(actor: Actor, shipmentId: number, kitNumber: string, source: ScanSource): ReceiptVerdict {
+    const shipment = this.requireOpen(shipmentId);
+    const line = this.shipments.kits(shipmentId).find((k) => k.kitNumber === kitNumber);
+    if (!line) {
+      if (!this.kits.get(kitNumber)) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, message: `Kit ${kitNumber} is not in the kit list.` };
+      return { verdict: 'refused', reason: 'not_in_shipment', kitNumber, message: `Kit ${kitNumber} is not in shipment ${shipment.reference}. Set it aside.` };
+    }
+    if (line.outcome !== 'expected') {
+      return { verdict: 'refused', reason: 'already_scanned', kitNumber, message: `Kit ${kitNumber} was already recorded (${line.outcome}).` };
+    }
+    this.db.transaction(() => {
+      this.shipments.setOutcome(shipmentId, kitNumber, 'received', isoUtc(this.clock.now()), source);
+      this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference }, source });
+    })();
+    return { verdict: 'received', kitNumber, message: `Kit ${kitNumber} received.` };
+  }
+
+  mark(actor: Actor, shipmentId: number, kitNumber: string, outcome: Extract<ShipmentOutcome, 'damaged' | 'missing'>, reason: string): void {
+    const shipment = this.requireOpen(shipmentId);
+    const line = this.shipments.kits(shipmentId).find((k) => k.kitNumber === kitNumber);
+    if (!line) throw new VeilError('not_found', `Kit ${kitNumber} is not in shipment ${shipment.reference}.`);
+    this.db.transaction(() => {
+      this.shipments.setOutcome(shipmentId, kitNumber, outcome, isoUtc(this.clock.now()), 'manual');
+      this.audit.append(actor, { action: `shipment.kit_${outcome}`, entityType: 'kit', entityId: kitNumber, before: { outcome: line.outcome }, after: { outcome, shipment: shipment.reference }, reason });
+    })();
+  }
+
+  /**
+   * Closes the receipt: every kit must be accounted for (received, damaged or missing). Received kits become
+   * available, or quarantined under a temperature alarm; damaged and missing kits take those statuses.
+   */
+  close(actor: Actor, shipmentId: number, temperature: Temperature, reason: string | null): { quarantined: number; available: number } {
+    const shipment = this.requireOpen(shipmentId);
+    const lines = this.shipments.kits(shipmentId);
+    const open = lines.filter((l) => l.outcome === 'expected');
+    if (open.length) {
+      throw new VeilError('conflict', `${open.length} kits of shipment ${shipment.reference} are neither scanned nor marked damaged or missing.`);
+    }
+    if (temperature === 'alarm' && !(reason && reason.trim().length >= 3)) {
+      throw new VeilError('validation', 'Describe the temperature alarm (what the monitor showed).', [{ path: ['reason'], message: 'Describe the alarm' }]);
+    }
+    const result = { quarantined: 0, available: 0 };
+    this.db.transaction(() => {
+      for (const line of lines) {
+        if (line.outcome === 'received') {
+          if (temperature === 'alarm') {
+            this.kitStatus.change(actor, line.kitNumber, 'quarantined', reason, { context: { shipment: shipment.reference, temperature } });
+            result.quarantined++;
+          } else {
+            this.kitStatus.change(actor, line.kitNumber, 'available', null, { context: { shipment: shipment.reference, temperature } });
+            result.available++;
+          }
+        } else if (line.outcome === 'damaged') {
+          this.kitStatus.change(actor, line.kitNumber, 'damaged', 'Received damaged', { context: { shipment: shipment.reference } });
+        } else {
+          this.kitStatus.change(actor, line.kitNumber, 'lost', 'Missing from the shipment', { context: { shipment: shipment.reference } });
+        }
+      }
+      this.shipments.close(shipmentId, temperature, isoUtc(this.clock.now()), actor.userId);
+      this.audit.append(actor, { action: 'shipment.closed', entityType: 'shipment', entityId: shipment.reference, after: { temperature, ...result }, reason });
+    })();
+    return result;
+  }
+
+  /** Release or reject quarantined kits (unblinded pharmacist, reason, e-signature), in one transaction. */
+  decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }): { signatureId: number } {
+    return this.db.transaction(() => {
+      const record = { action: `quarantine.${input.decision}`, kits: [...input.kitNumbers].sort(compareKitNumbers), reason: input.reason };
+      const signature = this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
+      for (const kitNumber of record.kits) {
+        const kit = this.kits.get(kitNumber);
+        if (!kit || kit.status !== 'quarantined') throw new VeilError('conflict', `Kit ${kitNumber} is not in quarantine.`);
+        this.kitStatus.change(actor, kitNumber, input.decision === 'release' ? 'available' : 'damaged', input.reason, { signatureId: signature.id, context: { decision: input.decision } });
+      }
+      return { signatureId: signature.id };
+    })();
+  }
+
+  view(shipmentId: number) {
+    const shipment = this.shipments.get(shipmentId);
+    if (!shipment) throw new VeilError('not_found', `There is no shipment ${shipmentId}.`);
+    const kits = this.shipments.kits(shipmentId).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+    const count = (o: ShipmentOutcome) => kits.filter((k) => k.outcome === o).length;
+    return {
+      ...shipment,
+      counts: { total: kits.length, received: count('received'), damaged: count('damaged'), missing: count('missing'), expected: count('expected') },
+      kits: kits.map((k) => ({ ...k, status: this.kits.get(k.kitNumber)!.status })),
+    };
+  }
+
+  list() {
+    return this.shipments.list().map((s) => this.view(s.id));
+  }
+
+  private requireOpen(shipmentId: number) {
+    const shipment = this.shipments.get(shipmentId);
+    if (!shipment) throw new VeilError('not_found', `There is no shipment ${shipmentId}.`);
+    if (shipment.closedAt) throw new VeilError('conflict', `Shipment ${shipment.reference} is already closed.`);
+    return shipment;
+  }
+}

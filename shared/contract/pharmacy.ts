@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import { KIT_STATUSES } from '../kits/kitLifecycle';
+import { channel } from './channel';
+import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
+
+/** How a code arrived (21 CFR 11.10(h)): a HID POS scanner, a keyboard-wedge burst, or typed by hand. */
+export const ScanSource = z.enum(['scanner', 'keyboard_wedge', 'manual']);
+const KitNumber = z.string().trim().min(1, 'Scan or type a kit number').max(64);
+const Reason = z.string().trim().min(3, 'Give a reason');
+const IsoDate = z.string().date();
+
+const ShipmentView = z.object({
+  id: z.number().int(),
+  reference: z.string(),
+  createdAt: IsoTime,
+  temperature: z.enum(['alarm', 'no_alarm', 'no_monitor']).nullable(),
+  closedAt: IsoTime.nullable(),
+  counts: z.object({ total: z.number(), received: z.number(), damaged: z.number(), missing: z.number(), expected: z.number() }),
+  kits: z.array(z.object({ kitNumber: z.string(), outcome: z.enum(['expected', 'received', 'damaged', 'missing']), scannedAt: IsoTime.nullable(), source: z.string().nullable(), status: z.enum(KIT_STATUSES) })),
+});
+
+const VisitView = z.object({
+  code: z.string(),
+  name: z.string(),
+  kits: z.number().int(),
+  due: IsoDate,
+  opens: IsoDate,
+  closes: IsoDate,
+  dispensedAt: IsoTime.nullable(),
+  outOfWindowReason: z.string().nullable(),
+  // Kit numbers given at the visit, sorted by kit number (never by anything arm-related).
+  dispensedKits: z.array(z.string()),
+});
+
+export const PatientView = z.object({
+  id: z.number().int(),
+  screeningNumber: z.string(),
+  initials: z.string(),
+  yearOfBirth: z.number().int(),
+  investigator: z.string(),
+  stratum: z.string(),
+  status: z.enum(['registered', 'randomized', 'withdrawn']),
+  randomizationNumber: z.string().nullable(),
+  baselineDate: IsoDate.nullable(),
+  registeredAt: IsoTime,
+  withdrawnAt: IsoTime.nullable(),
+  withdrawalReason: z.string().nullable(),
+  visits: z.array(VisitView),
+});
+
+const WindowPosition = z.discriminatedUnion('position', [
+  z.object({ position: z.literal('in_window') }),
+  z.object({ position: z.literal('early'), days: z.number().int() }),
+  z.object({ position: z.literal('late'), days: z.number().int() }),
+]);
+
+const KitVerdict = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), kitNumber: z.string(), message: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    kitNumber: z.string(),
+    reason: z.enum(['unknown_kit', 'already_scanned', 'quarantined', 'not_available', 'expiring', 'not_for_patient', 'visit_complete']),
+    message: z.string(),
+    alternatives: z.array(z.string()),
+  }),
+]);
+
+export const shipmentsChannels = {
+  list: channel({
+    kind: 'query',
+    description: 'Shipments, newest first, with their kits and receipt counts.',
+    input: Empty,
+    output: z.array(ShipmentView),
+    access: 'shipments.receive',
+    signature: null,
+    examples: [{}],
+  }),
+  create: channel({
+    kind: 'command',
+    description: 'Create a shipment to receive: from a manifest CSV (a kit_number column), the listed kits, or every kit not yet shipped.',
+    input: z
+      .object({
+        reference: z.string().trim().min(1, 'Give the shipment reference').max(60),
+        from: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('manifest'), fileName: z.string(), content: z.string().min(1) }),
+          z.object({ kind: z.literal('kits'), kitNumbers: z.array(KitNumber).min(1) }),
+          z.object({ kind: z.literal('all_unshipped') }),
+        ]),
+      })
+      .strict(),
+    output: ShipmentView,
+    access: 'shipments.receive',
+    signature: null,
+    examples: [{ reference: 'SHP-0001', from: { kind: 'all_unshipped' } }],
+  }),
+  scanKit: channel({
+    kind: 'command',
+    description: 'Record one scanned kit as received in an open shipment; answers a verdict for the screen and the scanner beep.',
+    input: z.object({ shipmentId: z.number().int().positive(), code: KitNumber, source: ScanSource }).strict(),
+    output: z.object({
+      verdict: z.discriminatedUnion('verdict', [
+        z.object({ verdict: z.literal('received'), kitNumber: z.string(), message: z.string() }),
+        z.object({ verdict: z.literal('refused'), reason: z.enum(['unknown_kit', 'not_in_shipment', 'already_scanned', 'shipment_closed']), kitNumber: z.string().nullable(), message: z.string() }),
+      ]),
+      shipment: ShipmentView,
+    }),
+    access: 'shipments.receive',
+    signature: null,
+    examples: [{ shipmentId: 1, code: '100001', source: 'manual' }],
+  }),
+  markKit: channel({
+    kind: 'command',
+    description: 'Mark a kit of an open shipment damaged or missing, with a reason.',
+    input: z.object({ shipmentId: z.number().int().positive(), kitNumber: KitNumber, outcome: z.enum(['damaged', 'missing']), reason: Reason }).strict(),
+    output: ShipmentView,
+    access: 'shipments.receive',
+    signature: null,
+    examples: [{ shipmentId: 1, kitNumber: '100001', outcome: 'damaged', reason: 'Carton crushed' }],
+  }),
+  close: channel({
+    kind: 'command',
+    description: 'Finish the receipt with the temperature-monitor answer; an alarm sends every received kit to quarantine.',
+    input: z
+      .object({ shipmentId: z.number().int().positive(), temperature: z.enum(['alarm', 'no_alarm', 'no_monitor']), reason: z.string().trim().max(500).optional() })
+      .strict(),
+    output: ShipmentView,
+    access: 'shipments.receive',
+    signature: null,
+    examples: [{ shipmentId: 1, temperature: 'no_alarm' }],
+  }),
+  decideQuarantine: channel({
+    kind: 'command',
+    description: 'Release quarantined kits to stock, or reject them, with a reason.',
+    input: signedInput({ kitNumbers: z.array(KitNumber).min(1), decision: z.enum(['release', 'reject']), reason: Reason }),
+    output: z.object({ signature: SignatureView }),
+    access: 'quarantine.decide',
+    signature: 'I have assessed the temperature excursion and decide the fate of these kits',
+    examples: [{ kitNumbers: ['100001'], decision: 'release', reason: 'Excursion within stability data', signature: { password: 'a wrong password' } }],
+  }),
+};
+
+export const inventoryChannels = {
+  summary: channel({
+    kind: 'query',
+    description: 'Kit totals by status (no arm).',
+    input: Empty,
+    output: z.object({ total: z.number().int(), byStatus: z.record(z.enum(KIT_STATUSES), z.number().int()) }),
+    access: 'inventory.read',
+    signature: null,
+    examples: [{}],
+  }),
+  kits: channel({
+    kind: 'query',
+    description: 'Every kit with its status, blinded lot and use-before date, in kit-number order.',
+    input: z.object({ status: z.enum(KIT_STATUSES).optional() }).strict(),
+    output: z.array(z.object({ kitNumber: z.string(), status: z.enum(KIT_STATUSES), blindedLot: z.string(), useBefore: IsoDate })),
+    access: 'inventory.read',
+    signature: null,
+    examples: [{}, { status: 'quarantined' }],
+  }),
+};
+
+export const patientsChannels = {
+  list: channel({
+    kind: 'query',
+    description: 'Patients in screening-number order, with randomization number, schedule and dispensed kit numbers.',
+    input: Empty,
+    output: z.array(PatientView),
+    access: 'patients.read',
+    signature: null,
+    examples: [{}],
+  }),
+  get: channel({
+    kind: 'query',
+    description: 'One patient with the visit schedule and what was dispensed at each visit.',
+    input: z.object({ patientId: z.number().int().positive() }).strict(),
+    output: PatientView,
+    access: 'patients.read',
+    signature: null,
+    examples: [{ patientId: 1 }],
+  }),
+  register: channel({
+    kind: 'command',
+    description: 'Register a screened patient: screening number, initials, year of birth, investigator.',
+    input: z
+      .object({
+        screeningNumber: z.string().trim().regex(/^[A-Za-z0-9-]{2,20}$/, 'A screening number is 2-20 letters, digits or dashes'),
+        initials: z.string().trim().regex(/^[A-Za-z]{2,4}$/, 'Initials are 2 to 4 letters').transform((s) => s.toUpperCase()),
+        yearOfBirth: z.number().int().min(1900).max(2100),
+        investigator: z.string().trim().min(2, 'Name the investigator').max(100),
+        stratum: z.string().trim().min(1).optional(),
+      })
+      .strict(),
+    output: PatientView,
+    access: 'patients.manage',
+    signature: null,
+    examples: [{ screeningNumber: 'S-0001', initials: 'AB', yearOfBirth: 1980, investigator: 'Dr Inès Moreau' }],
+  }),
+  randomize: channel({
+    kind: 'command',
+    description: "Randomize the patient to the next unused randomization number of the patient's stratum.",
+    input: signedInput({ patientId: z.number().int().positive() }),
+    output: z.object({ patient: PatientView, signature: SignatureView }),
+    access: 'patients.randomize',
+    signature: 'I confirm this patient is eligible and randomize them',
+    examples: [{ patientId: 1, signature: { password: 'a wrong password' } }],
+  }),
+  withdraw: channel({
+    kind: 'command',
+    description: 'Withdraw a patient from the study, with the reason.',
+    input: z.object({ patientId: z.number().int().positive(), reason: Reason }).strict(),
+    output: PatientView,
+    access: 'patients.manage',
+    signature: null,
+    examples: [{ patientId: 1, reason: 'Consent withdrawn' }],
+  }),
+};
+
+export const dispensingChannels = {
+  plan: channel({
+    kind: 'query',
+    description: 'What a visit needs: kits, due date and window, and suggested kits (earliest expiry first).',
+    input: z.object({ patientId: z.number().int().positive(), visitCode: z.string().min(1) }).strict(),
+    output: z.object({
+      patientId: z.number().int(),
+      screeningNumber: z.string(),
+      randomizationNumber: z.string(),
+      visit: z.object({ code: z.string(), name: z.string(), kits: z.number().int(), due: IsoDate, opens: IsoDate, closes: IsoDate }),
+      today: IsoDate,
+      window: WindowPosition,
+      kitsNeeded: z.number().int(),
+      suggestions: z.array(z.string()),
+      shortage: z.boolean(),
+    }),
+    access: 'dispensing.perform',
+    signature: null,
+    examples: [{ patientId: 1, visitCode: 'D1' }],
+  }),
+  checkKit: channel({
+    kind: 'query',
+    description: 'The verdict on one scanned kit for this patient and visit.',
+    input: z
+      .object({ patientId: z.number().int().positive(), visitCode: z.string().min(1), code: KitNumber, alreadyScanned: z.array(z.string()).max(20), source: ScanSource })
+      .strict(),
+    output: KitVerdict,
+    access: 'dispensing.perform',
+    signature: null,
+    examples: [{ patientId: 1, visitCode: 'D1', code: '100001', alreadyScanned: [], source: 'manual' }],
+  }),
+  confirm: channel({
+    kind: 'command',
+    description: 'Dispense the scanned kits for this visit; the dispensing, its kits, labels to print and the audit event are one transaction.',
+    input: signedInput({
+      patientId: z.number().int().positive(),
+      visitCode: z.string().min(1),
+      kits: z.array(z.object({ kitNumber: KitNumber, source: ScanSource }).strict()).min(1).max(20),
+      outOfWindowReason: z.string().trim().max(500).optional(),
+    }),
+    output: z.object({ dispensingId: z.number().int(), patient: PatientView, signature: SignatureView }),
+    access: 'dispensing.perform',
+    signature: 'I dispense these kits to this patient for this visit',
+    examples: [{ patientId: 1, visitCode: 'D1', kits: [{ kitNumber: '100001', source: 'manual' }], signature: { password: 'a wrong password' } }],
+  }),
+};

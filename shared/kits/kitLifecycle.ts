@@ -1,0 +1,67 @@
+import type { Role } from '../roles';
+
+/**
+ * Kit statuses (after Oracle Clinical One's set, trimmed to a site; DESIGN.md section 5) and the one table of allowed
+ * transitions: who may make each, and whether it needs a reason (every change off the normal path does).
+ */
+export const KIT_STATUSES = [
+  'expected',
+  'available',
+  'quarantined',
+  'dispensed',
+  'returned',
+  'pending_destruction',
+  'destroyed',
+  'damaged',
+  'lost',
+  'expired',
+] as const;
+export type KitStatus = (typeof KIT_STATUSES)[number];
+
+export interface KitTransition {
+  from: KitStatus;
+  to: KitStatus;
+  /** What the pharmacy calls this step. */
+  step: string;
+  roles: readonly Role[];
+  needsReason: boolean;
+}
+
+const PHARMACY: readonly Role[] = ['unblinded_pharmacist', 'pharmacy_technician'];
+const PHARMACIST: readonly Role[] = ['unblinded_pharmacist'];
+
+export const KIT_TRANSITIONS: readonly KitTransition[] = [
+  { from: 'expected', to: 'available', step: 'received', roles: PHARMACY, needsReason: false },
+  { from: 'expected', to: 'quarantined', step: 'received under temperature alarm', roles: PHARMACY, needsReason: true },
+  { from: 'expected', to: 'damaged', step: 'received damaged', roles: PHARMACY, needsReason: true },
+  { from: 'expected', to: 'lost', step: 'missing from the shipment', roles: PHARMACY, needsReason: true },
+  { from: 'quarantined', to: 'available', step: 'released from quarantine', roles: PHARMACIST, needsReason: true },
+  { from: 'quarantined', to: 'damaged', step: 'rejected after quarantine', roles: PHARMACIST, needsReason: true },
+  { from: 'available', to: 'quarantined', step: 'quarantined', roles: PHARMACIST, needsReason: true },
+  { from: 'available', to: 'dispensed', step: 'dispensed', roles: PHARMACIST, needsReason: false },
+  { from: 'available', to: 'damaged', step: 'damaged on site', roles: PHARMACY, needsReason: true },
+  { from: 'available', to: 'lost', step: 'lost on site', roles: PHARMACY, needsReason: true },
+  { from: 'available', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false },
+  { from: 'dispensed', to: 'returned', step: 'returned by the patient', roles: PHARMACY, needsReason: false },
+  { from: 'dispensed', to: 'lost', step: 'not returned by the patient', roles: PHARMACY, needsReason: true },
+  { from: 'returned', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
+  { from: 'expired', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
+  { from: 'damaged', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
+  { from: 'pending_destruction', to: 'destroyed', step: 'destroyed', roles: PHARMACIST, needsReason: false },
+];
+
+export type TransitionCheck = { ok: true; transition: KitTransition } | { ok: false; message: string };
+
+export function checkTransition(from: KitStatus, to: KitStatus, role: Role, reason: string | null | undefined): TransitionCheck {
+  const transition = KIT_TRANSITIONS.find((t) => t.from === from && t.to === to);
+  if (!transition) return { ok: false, message: `A kit that is ${label(from)} cannot become ${label(to)}.` };
+  if (!transition.roles.includes(role)) return { ok: false, message: `Your role may not mark a kit as ${transition.step}.` };
+  if (transition.needsReason && !(reason && reason.trim().length >= 3)) {
+    return { ok: false, message: `A kit ${transition.step} needs a reason.` };
+  }
+  return { ok: true, transition };
+}
+
+export function label(status: KitStatus): string {
+  return status.replace('_', ' ');
+}

@@ -1,0 +1,54 @@
+import type { StudyConfig } from '../study/studyConfig';
+
+/** Calendar dates as YYYY-MM-DD strings; arithmetic in UTC so no time zone shifts a day. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The local calendar date of a moment, as the pharmacy's wall calendar shows it. */
+export function localDate(moment: Date): string {
+  const y = moment.getFullYear();
+  const m = String(moment.getMonth() + 1).padStart(2, '0');
+  const d = String(moment.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+export interface VisitWindow {
+  code: string;
+  name: string;
+  kits: number;
+  due: string;
+  opens: string;
+  closes: string;
+}
+
+/** The study schedule for one patient, from the baseline (day 1) date. */
+export function visitWindows(study: StudyConfig, baselineDate: string): VisitWindow[] {
+  return study.visits.map((v) => {
+    const due = addDays(baselineDate, v.dayOffset);
+    return { code: v.code, name: v.name, kits: v.kits, due, opens: addDays(due, -v.windowBeforeDays), closes: addDays(due, v.windowAfterDays) };
+  });
+}
+
+export type WindowPosition = { position: 'in_window' } | { position: 'early'; days: number } | { position: 'late'; days: number };
+
+export function windowPosition(window: VisitWindow, today: string): WindowPosition {
+  if (today < window.opens) return { position: 'early', days: daysBetween(today, window.opens) };
+  if (today > window.closes) return { position: 'late', days: daysBetween(window.closes, today) };
+  return { position: 'in_window' };
+}
+
+/**
+ * The last day a kit may expire on and still be refused: a kit must not expire before the end of the visit window
+ * plus the study's do-not-dispense margin (DESIGN.md section 5).
+ */
+export function latestRefusedExpiry(window: VisitWindow, today: string, marginDays: number): string {
+  const end = today > window.closes ? today : window.closes;
+  return addDays(end, marginDays);
+}

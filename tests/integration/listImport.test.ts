@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareKitNumbers } from '../../shared/allocation/kitOrder';
+import type { VeilErrorBody } from '../../shared/errors';
+import { hashPassword } from '../../main/core/auth/passwords';
+import { isoUtc } from '../../main/core/clock';
+import { NS_DUPI } from '../../main/core/demo/demoSeed';
+import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { demoCore, FakeClock, type TestCore } from '../helpers/core';
+
+let t: TestCore;
+let w: string;
+let signature: { username: string; password: string };
+beforeAll(async () => {
+  t = await demoCore();
+  w = await t.loginAs('unblinded_pharmacist', 'import');
+  const pharmacist = t.userOf('unblinded_pharmacist');
+  signature = { username: pharmacist.username, password: pharmacist.password };
+});
+afterAll(() => t.dispose());
+
+const sha256 = (content: string) => createHash('sha256').update(Buffer.from(content, 'utf8')).digest('hex');
+const GTIN = '03760000000017';
+
+/** Everything an import writes, so "unchanged" can be checked whole. */
+function snapshot(core: VeilCore) {
+  const count = (table: string) => (core.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const digest = (sql: string) => sha256(JSON.stringify(core.db.prepare(sql).all()));
+  return {
+    kits: count('kits'),
+    randomizationSlots: count('randomization_slots'),
+    listImports: count('list_imports'),
+    signatures: count('signatures'),
+    auditEvents: count('audit_events'),
+    seal: core.audit.seal(),
+    kitRows: digest('SELECT rowid, * FROM kits ORDER BY rowid'),
+    slotRows: digest('SELECT rowid, * FROM randomization_slots ORDER BY rowid'),
+  };
+}
+
+function kitsInRowidOrder(core: VeilCore, importId?: number): string[] {
+  const rows = core.db.prepare('SELECT kit_number AS k, import_id AS i FROM kits ORDER BY rowid').all() as Array<{ k: string; i: number }>;
+  return rows.filter((r) => importId === undefined || r.i === importId).map((r) => r.k);
+}
+
+const demoKitNumber = () => [...t.armOf.keys()].find((k) => /^\d{6}$/.test(k))!;
+
+describe('a malformed file is refused whole', () => {
+  it('every problem is listed by line in error.issues, "nothing was imported", and the database is unchanged', async () => {
+    const content = [
+      'Kit Number;ARM;Lot;Expiry_Date;GTIN', // 1
+      `7000001;DUPI300;MX26A01;2027-12-31;${GTIN}`, // 2: fine
+      `7000002;VERUM;MX26A01;31/02/2027;${GTIN}`, // 3: unknown arm, bad date
+      `7000001;PLACEBO;MX26A01;2027-12-31;${GTIN}`, // 4: duplicate of line 2
+      `${demoKitNumber()};PLACEBO;MX26A01;2027-12-31;${GTIN}`, // 5: already imported by the demo
+      '7000005;PLACEBO;MX26A01', // 6: wrong field count
+      `7000006;PLACEBO;${'X'.repeat(21)};2027-12-31;03760000000013`, // 7: long lot, bad GTIN
+      `7000007;placebo;MX26A01;31.12.2027;${GTIN}`, // 8: fine
+    ].join('\r\n');
+    const before = snapshot(t.core);
+    const result = await t.core.dispatch(w, 'allocation.importList', { kind: 'kits', fileName: 'bad_kits.csv', content, signature });
+    expect(result.ok).toBe(false);
+    const error = (result as { ok: false; error: VeilErrorBody }).error;
+    expect(error.code).toBe('validation');
+    expect(error.message).toMatch(/^bad_kits\.csv: 7 problems found; nothing was imported\.$/);
+    expect(error.issues!.map((i) => i.path)).toEqual([
+      ['line', 3, 'arm'],
+      ['line', 3, 'expiry_date'],
+      ['line', 4, 'kit_number'],
+      ['line', 5, 'kit_number'],
+      ['line', 6],
+      ['line', 7, 'lot'],
+      ['line', 7, 'gtin'],
+    ]);
+    for (const issue of error.issues!) expect(issue.message).toMatch(new RegExp(`^Line ${issue.path[1]}\\b`));
+    expect(error.issues![2]!.message).toContain('first on line 2');
+    expect(snapshot(t.core)).toEqual(before);
+  });
+
+  it('a malformed randomization list too, header problems included', async () => {
+    const content = 'randomization_number,arm,block,stratum,site\nR900,DUPI300,B90,ALL,1\nR001,PLACEBO,B90,ALL,1\nR902,NONE,B90,ALL,1\n';
+    const before = snapshot(t.core);
+    const result = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'bad_rand.csv', content, signature });
+    expect(result.ok).toBe(false);
+    const error = (result as { ok: false; error: VeilErrorBody }).error;
+    expect(error.message).toMatch(/3 problems found; nothing was imported/);
+    expect(error.issues!.map((i) => i.path)).toEqual([
+      ['line', 1, 'site'],
+      ['line', 3, 'randomization_number'],
+      ['line', 4, 'arm'],
+    ]);
+    expect(snapshot(t.core)).toEqual(before);
+  });
+});
+
+/** A sponsor's additional shipment, grouped by arm (as sponsors send them), numbers of 7 and 8 digits. */
+const EXTRA_NUMBERS = {
+  DUPI300: ['9000005', '10000003', '9000001', '10000001', '9000003', '9999999'],
+  PLACEBO: ['10000002', '9000002', '9000004'],
+};
+const EXTRA_CSV =
+  [
+    'kit_number;arm;lot;expiry_date;gtin;serial',
+    ...EXTRA_NUMBERS.DUPI300.map((k) => `${k};DUPI300;MX26A01;31/07/2027;${GTIN};SN${k}`),
+    ...EXTRA_NUMBERS.PLACEBO.map((k) => `${k};Placebo;MX26A01;2027-07-31;${GTIN};SN${k}`),
+  ].join('\r\n') + '\r\n';
+
+describe('checking and importing a good kit list', () => {
+  it('allocation.checkList reports rows and risk and writes nothing', async () => {
+    const before = snapshot(t.core);
+    const changes = (t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const result = await t.core.dispatch(w, 'allocation.checkList', { kind: 'kits', fileName: 'extra.csv', content: EXTRA_CSV });
+    expect(result.ok).toBe(true);
+    const value = (result as { ok: true; value: { rowCount: number; sha256: string; problems: unknown[]; risk: { blindedLot: string | null; commonUseBefore: string | null } } }).value;
+    expect(value.rowCount).toBe(9);
+    expect(value.sha256).toBe(sha256(EXTRA_CSV));
+    expect(value.problems).toEqual([]);
+    // The demo's arm-specific lots and dates are still in the study, and this list's shared date is now the earliest.
+    expect(value.risk.blindedLot).toBe('NSDUPI-BL1');
+    expect(value.risk.commonUseBefore).toBe('2027-07-31');
+    // A malformed list is checked without writing either.
+    const bad = await t.core.dispatch(w, 'allocation.checkList', { kind: 'randomization', fileName: 'x.csv', content: 'randomization_number,arm\nR1,X\n' });
+    expect(bad.ok).toBe(true);
+    expect((bad as { ok: true; value: { problems: unknown[] } }).value.problems.length).toBeGreaterThan(0);
+    expect((t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n).toBe(changes);
+    expect(snapshot(t.core)).toEqual(before);
+  });
+
+  let importId: number;
+  it('is imported whole, with its SHA-256 and row count in list_imports and in the audit event list.kits_imported', async () => {
+    const before = snapshot(t.core);
+    const result = await t.core.dispatch(w, 'allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kits_shipment2.csv', content: EXTRA_CSV, signature });
+    if (!result.ok) throw new Error(result.error.message);
+    const value = result.value as { importId: number; sha256: string; rowCount: number; signature: { id: number; meaning: string } };
+    importId = value.importId;
+    expect(value.sha256).toBe(sha256(EXTRA_CSV));
+    expect(value.rowCount).toBe(9);
+    const after = snapshot(t.core);
+    expect(after.kits).toBe(before.kits + 9);
+    expect(after.listImports).toBe(before.listImports + 1);
+    expect(after.signatures).toBe(before.signatures + 1);
+    expect(after.randomizationSlots).toBe(before.randomizationSlots);
+
+    const stored = t.core.db.prepare('SELECT kind, file_name, sha256, row_count, signature_id FROM list_imports WHERE id = ?').get(importId);
+    expect(stored).toEqual({ kind: 'kits', file_name: 'NS-DUPI_kits_shipment2.csv', sha256: sha256(EXTRA_CSV), row_count: 9, signature_id: value.signature.id });
+    const events = t.core.audit.query({ action: 'list.kits_imported', entityId: String(importId) });
+    expect(events).toHaveLength(1);
+    const event = events[0]!;
+    expect(event.seq).toBe(after.seal.seq);
+    expect(event.username).toBe(signature.username);
+    expect(event.signatureId).toBe(value.signature.id);
+    expect(event.after).toMatchObject({ kind: 'kits', fileName: 'NS-DUPI_kits_shipment2.csv', sha256: sha256(EXTRA_CSV), rowCount: 9 });
+    // The audit trail names no arm.
+    for (const word of NS_DUPI.arms.flatMap((a) => [a.code, a.name])) expect(JSON.stringify(event)).not.toContain(word);
+
+    const imported = kitsInRowidOrder(t.core, importId);
+    expect([...imported].sort()).toEqual([...EXTRA_NUMBERS.DUPI300, ...EXTRA_NUMBERS.PLACEBO].sort());
+  });
+
+  it('kits from lists grouped by arm are stored in kit-number order (rowid order follows compareKitNumbers)', () => {
+    const imports = t.core.db.prepare("SELECT id FROM list_imports WHERE kind = 'kits' ORDER BY id").all() as Array<{ id: number }>;
+    expect(imports.length).toBe(2); // the demo's list and the one above, both grouped by arm
+    for (const { id } of imports) {
+      const stored = kitsInRowidOrder(t.core, id);
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored).toEqual([...stored].sort(compareKitNumbers));
+    }
+    const extra = kitsInRowidOrder(t.core, importId);
+    expect(extra).toEqual(['9000001', '9000002', '9000003', '9000004', '9000005', '9999999', '10000001', '10000002', '10000003']);
+    // Not the file's order (grouped by arm), and not text order either.
+    expect(extra).not.toEqual([...EXTRA_NUMBERS.DUPI300, ...EXTRA_NUMBERS.PLACEBO]);
+    expect(extra).not.toEqual([...extra].sort());
+  });
+
+  it('every kit, the demo ones included, now shows the blinded lot and the new earliest use-before date', () => {
+    const shown = t.core.db.prepare('SELECT DISTINCT blinded_lot, use_before FROM kits').all();
+    expect(shown).toEqual([{ blinded_lot: 'NSDUPI-BL1', use_before: '2027-07-31' }]);
+    // The real lots and dates stay reachable, sealed, for the unblinded register.
+    const rows = JSON.stringify(t.core.db.prepare('SELECT * FROM kits').all());
+    for (const word of ['MX26A01', 'DP24A117', 'PL24C009', '2027-08-31']) expect(rows).not.toContain(word);
+  });
+
+  it('the unblinded register still reads every kit, with real lots behind the blinded ones', async () => {
+    const result = await t.core.dispatch(w, 'allocation.register', { password: signature.password });
+    if (!result.ok) throw new Error(result.error.message);
+    const kits = (result.value as { kits: Array<{ kitNumber: string; armCode: string; lot: string; expiryDate: string; blindedLot: string; useBefore: string }> }).kits;
+    const extra = kits.filter((k) => k.kitNumber.length >= 7);
+    expect(extra).toHaveLength(9);
+    for (const k of extra) {
+      expect(k).toMatchObject({ lot: 'MX26A01', expiryDate: '2027-07-31', blindedLot: 'NSDUPI-BL1', useBefore: '2027-07-31' });
+      expect(k.armCode).toBe(EXTRA_NUMBERS.PLACEBO.includes(k.kitNumber) ? 'PLACEBO' : 'DUPI300');
+    }
+  });
+});
+
+describe('a new list that creates an arm-only lot', () => {
+  let core: VeilCore;
+  let dir: string;
+  const password = 'pharmacist password 1';
+  const sign = { username: 'pharma', password };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'veil-relabel-'));
+    const clock = new FakeClock();
+    core = createVeilCore({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0 });
+    const now = isoUtc(clock.now());
+    core.repositories.study.save(NS_DUPI, now);
+    const id = core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
+    core.custody.saveKeyPair(id, await core.custody.prepareKeyPair(id, password));
+    const login = await core.dispatch('w', 'session.login', { username: 'pharma', password });
+    if (!login.ok) throw new Error(login.error.message);
+    const key = await core.dispatch('w', 'allocation.setUpKey', { signature: sign });
+    if (!key.ok) throw new Error(key.error.message);
+  });
+  afterAll(() => {
+    core.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const shown = () => core.db.prepare('SELECT kit_number AS k, blinded_lot AS lot, use_before AS date FROM kits ORDER BY rowid').all() as Array<{ k: string; lot: string; date: string }>;
+
+  it('a first, well-mixed list keeps real lots and dates on blinded labels', async () => {
+    // Lots and dates shared by both arms, numbers interleaved: nothing to hide.
+    const arms = ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300'];
+    const content = ['kit_number,arm,lot,expiry_date', ...arms.map((arm, i) => `${5001 + i},${arm},${i % 2 ? 'LA' : 'LB'},${i % 3 ? '2028-01-31' : '2028-06-30'}`)].join('\n');
+    const result = await core.dispatch('w', 'allocation.importList', { kind: 'kits', fileName: 'first.csv', content, signature: sign });
+    if (!result.ok) throw new Error(result.error.message);
+    expect((result.value as { risk: unknown }).risk).toMatchObject({ findings: [], blindedLot: null, commonUseBefore: null });
+    expect(shown()).toEqual(arms.map((_, i) => ({ k: String(5001 + i), lot: i % 2 ? 'LA' : 'LB', date: i % 3 ? '2028-01-31' : '2028-06-30' })));
+  });
+
+  it('after a second list brings a placebo-only lot, every kit (old and new) shows the blinded lot; dates stay real', async () => {
+    const content = 'kit_number,arm,lot,expiry_date\n6001,PLACEBO,PL-ONLY,2028-01-31\n6002,PLACEBO,PL-ONLY,2028-01-31\n';
+    const result = await core.dispatch('w', 'allocation.importList', { kind: 'kits', fileName: 'second.csv', content, signature: sign });
+    if (!result.ok) throw new Error(result.error.message);
+    const risk = (result.value as { risk: { findings: unknown[]; blindedLot: string | null; commonUseBefore: string | null } }).risk;
+    expect(risk.findings).toEqual([{ kind: 'arm_only_lot', lot: 'PL-ONLY', arm: 'PLACEBO', kits: 2 }]);
+    expect(risk.blindedLot).toBe('NSDUPI-BL1');
+    expect(risk.commonUseBefore).toBeNull();
+    const all = shown();
+    expect(all).toHaveLength(14);
+    expect(new Set(all.map((k) => k.lot))).toEqual(new Set(['NSDUPI-BL1']));
+    expect(all.find((k) => k.k === '5001')!.date).toBe('2028-06-30');
+    expect(all.find((k) => k.k === '6001')!.date).toBe('2028-01-31');
+    // The re-labelling happened in the import's own transaction and the chain still holds.
+    const verify = await core.dispatch('w', 'audit.verify', {});
+    expect(verify.ok && (verify.value as { ok: boolean }).ok).toBe(true);
+  });
+});
