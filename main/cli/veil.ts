@@ -13,7 +13,7 @@ import { openDatabase, integrityProblems } from '../core/db/database';
 import { verifyChain, type ChainReport } from '../core/audit/auditTrail';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
 import { streamLogger } from '../core/log';
-import { systemClock } from '../core/clock';
+import { DemoClock } from '../core/clock';
 import { createVeilCore } from '../core/veilCore';
 import { startHost } from '../host/server';
 
@@ -65,8 +65,9 @@ async function serve(args: string[]): Promise<void> {
     process.stderr.write('warning: the renderer is not built (dist/renderer); run `npm run build`. The /rpc API works meanwhile.\n');
   }
   const logger = streamLogger((line) => process.stderr.write(line));
-  const core = createVeilCore({ dbFile, mode: 'browser', logger });
-  const demo = values.demo ? await seedDemo(core, systemClock) : null;
+  const clock = new DemoClock();
+  const core = createVeilCore({ dbFile, mode: 'browser', logger, clock });
+  const demo = values.demo ? await seedDemo(core, clock, { history: true }) : null;
   const listsDir = demo ? writeDemoLists(dirname(dbFile), demo) : null;
   const host = await startHost({ core, rendererDir, port });
   process.stdout.write(host.url + '\n');
@@ -101,9 +102,10 @@ async function demo(args: string[]): Promise<number> {
   const dbFile = resolve(values.db);
   if (existsSync(dbFile)) throw new UsageError(`${dbFile} already exists; the demo needs a new database file.`);
   mkdirSync(dirname(dbFile), { recursive: true });
-  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+  const clock = new DemoClock();
+  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0, clock });
   try {
-    const seeded = await seedDemo(core, systemClock);
+    const seeded = await seedDemo(core, clock, { history: true });
     process.stdout.write(JSON.stringify(demoSummary(dbFile, seeded, writeDemoLists(resolve(values.lists), seeded))) + '\n');
   } finally {
     core.close();

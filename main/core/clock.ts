@@ -8,3 +8,25 @@ export const systemClock: Clock = { now: () => new Date() };
 export function isoUtc(date: Date): string {
   return date.toISOString();
 }
+
+/**
+ * A clock that can be sent back in time and brought back to the present: the demo builds its study history (patients
+ * randomized weeks ago, visits on their due dates) through the real services, then returns to real time.
+ */
+export interface TravellingClock extends Clock {
+  travelTo(moment: Date): void;
+  backToPresent(): void;
+}
+
+export class DemoClock implements TravellingClock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  travelTo(moment: Date): void {
+    this.offsetMs = moment.getTime() - Date.now();
+  }
+  backToPresent(): void {
+    this.offsetMs = 0;
+  }
+}

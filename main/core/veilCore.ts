@@ -210,6 +210,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       },
     },
     shipments: {
+      get: (_ctx, input) => receiving.view(input.shipmentId),
       list: () => receiving.list(),
       create: (ctx, input) => {
         const kitNumbers =
@@ -222,7 +223,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       },
       scanKit: (ctx, input) => {
         const verdict = receiving.scan(actorOf(ctx), input.shipmentId, input.code, input.source);
-        return { verdict, shipment: receiving.view(input.shipmentId) };
+        return { verdict, counts: receiving.counts(input.shipmentId) };
       },
       markKit: (ctx, input) => {
         receiving.mark(actorOf(ctx), input.shipmentId, input.kitNumber, input.outcome, input.reason);

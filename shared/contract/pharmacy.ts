@@ -9,13 +9,15 @@ const KitNumber = z.string().trim().min(1, 'Scan or type a kit number').max(64);
 const Reason = z.string().trim().min(3, 'Give a reason');
 const IsoDate = z.string().date();
 
+const ShipmentCounts = z.object({ total: z.number(), received: z.number(), damaged: z.number(), missing: z.number(), expected: z.number() });
+
 const ShipmentView = z.object({
   id: z.number().int(),
   reference: z.string(),
   createdAt: IsoTime,
   temperature: z.enum(['alarm', 'no_alarm', 'no_monitor']).nullable(),
   closedAt: IsoTime.nullable(),
-  counts: z.object({ total: z.number(), received: z.number(), damaged: z.number(), missing: z.number(), expected: z.number() }),
+  counts: ShipmentCounts,
   kits: z.array(z.object({ kitNumber: z.string(), outcome: z.enum(['expected', 'received', 'damaged', 'missing']), scannedAt: IsoTime.nullable(), source: z.string().nullable(), status: z.enum(KIT_STATUSES) })),
 });
 
@@ -66,6 +68,15 @@ const KitVerdict = z.discriminatedUnion('ok', [
 ]);
 
 export const shipmentsChannels = {
+  get: channel({
+    kind: 'query',
+    description: 'One shipment with every kit and its receipt outcome.',
+    input: z.object({ shipmentId: z.number().int().positive() }).strict(),
+    output: ShipmentView,
+    access: 'shipments.receive',
+    signature: null,
+    examples: [{ shipmentId: 1 }],
+  }),
   list: channel({
     kind: 'query',
     description: 'Shipments, newest first, with their kits and receipt counts.',
@@ -98,11 +109,11 @@ export const shipmentsChannels = {
     description: 'Record one scanned kit as received in an open shipment; answers a verdict for the screen and the scanner beep.',
     input: z.object({ shipmentId: z.number().int().positive(), code: KitNumber, source: ScanSource }).strict(),
     output: z.object({
+      counts: ShipmentCounts,
       verdict: z.discriminatedUnion('verdict', [
         z.object({ verdict: z.literal('received'), kitNumber: z.string(), message: z.string() }),
         z.object({ verdict: z.literal('refused'), reason: z.enum(['unknown_kit', 'not_in_shipment', 'already_scanned', 'shipment_closed']), kitNumber: z.string().nullable(), message: z.string() }),
       ]),
-      shipment: ShipmentView,
     }),
     access: 'shipments.receive',
     signature: null,

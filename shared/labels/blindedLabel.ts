@@ -155,10 +155,10 @@ export function cartonLabel(input: BlindedLabelData): LabelSpec {
 
   const items: StackSpec['items'] = [
     { kind: 'text', field: 'clinicalTrialUse', sizePt: 8, bold: true, runs: [plain(d.texts.clinicalTrialUse)] },
-    { kind: 'text', field: 'product', sizePt: 9.5, bold: true, runs: [plain(d.product.blindedName)], spaceBeforeMm: 0.2 },
+    { kind: 'text', field: 'product', sizePt: 9, bold: true, runs: [plain(d.product.blindedName)], spaceBeforeMm: 0.2 },
     { kind: 'text', field: 'formRouteQuantity', sizePt: 6.5, runs: [plain(`${sentence(d.product.form)} · ${sentence(d.product.route)} · ${d.product.quantity}`)] },
-    { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.6 },
-    { kind: 'text', field: 'subject', sizePt: 7, runs: subjectRuns(d, false), spaceBeforeMm: 0.5 },
+    { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.4 },
+    { kind: 'text', field: 'subject', sizePt: 7, runs: subjectRuns(d, false), spaceBeforeMm: 0.4 },
     {
       kind: 'text',
       field: 'batchAndExpiry',
@@ -167,14 +167,14 @@ export function cartonLabel(input: BlindedLabelData): LabelSpec {
     },
     { kind: 'text', field: 'trialReference', sizePt: 6, runs: trial, spaceBeforeMm: 0.3 },
     { kind: 'text', field: 'investigator', sizePt: 6, runs: [plain('Investigator '), bold(d.investigatorName)] },
-    { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.6 },
-    { kind: 'text', field: 'directions', sizePt: 6, runs: [bold('Directions: '), plain(d.product.directions)], spaceBeforeMm: 0.5 },
+    { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.4 },
+    { kind: 'text', field: 'directions', sizePt: 6, runs: [bold('Directions: '), plain(d.product.directions)], spaceBeforeMm: 0.4 },
     { kind: 'text', field: 'storage', sizePt: 6, runs: [bold('Storage: '), plain(d.product.storage)] },
   ];
   if (d.texts.keepOutOfReach) items.push({ kind: 'text', field: 'keepOutOfReach', sizePt: 6, bold: true, runs: [plain(d.texts.keepOutOfReach)] });
   if (d.texts.usCaution) items.push({ kind: 'text', field: 'usCaution', sizePt: 6, bold: true, runs: [plain(d.texts.usCaution)] });
   items.push(
-    { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.6 },
+    { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.4 },
     {
       kind: 'text',
       field: 'sponsorContact',

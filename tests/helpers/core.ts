@@ -1,15 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../main/core/clock';
+import type { TravellingClock } from '../../main/core/clock';
 import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
 
 /** A clock tests move by hand. */
-export class FakeClock implements Clock {
-  constructor(private current = new Date('2026-11-25T09:00:00.000Z')) {}
+export class FakeClock implements TravellingClock {
+  private readonly present: Date;
+  constructor(private current = new Date('2026-11-25T09:00:00.000Z')) {
+    this.present = new Date(current);
+  }
+  travelTo(moment: Date): void {
+    this.current = new Date(moment);
+  }
+  backToPresent(): void {
+    this.current = new Date(this.present);
+  }
   now(): Date {
     return new Date(this.current);
   }

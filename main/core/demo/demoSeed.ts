@@ -5,7 +5,8 @@ import nsDupiJson from '../../../studies/ns-dupi.json';
 import { hashPassword } from '../auth/passwords';
 import { KeyCustodyService } from '../allocation/keyCustodyService';
 import { demoKitCsv, demoRandomizationCsv } from './demoLists';
-import { isoUtc, type Clock } from '../clock';
+import { isoUtc, type TravellingClock } from '../clock';
+import { DEMO_HISTORY_DAYS, liveDemoHistory } from './demoHistory';
 import type { VeilCore } from '../veilCore';
 
 /** The embedded reference study, validated like any study file. */
@@ -47,10 +48,13 @@ export interface DemoResult {
  * (also returned as CSV text so they can be written out), and grants the unblinded monitor access.
  * Refuses a database that already has users, so a real site's file is never touched by demo data.
  */
-export async function seedDemo(core: VeilCore, clock: Clock): Promise<DemoResult> {
+export async function seedDemo(core: VeilCore, clock: TravellingClock, options: { history?: boolean } = {}): Promise<DemoResult> {
   if (core.repositories.users.count() > 0) {
     throw new Error('This database already has users; the demo needs a new database file.');
   }
+  // With history, the study starts 131 days ago: set-up and list import come first on the timeline, as at a site.
+  const present = clock.now();
+  if (options.history) clock.travelTo(new Date(present.getTime() - (DEMO_HISTORY_DAYS + 1) * 86_400_000));
   const users: DemoUser[] = [];
   const hashed: Array<DemoUser & { displayName: string; passwordHash: string }> = [];
   for (const role of ROLES) {
@@ -94,5 +98,7 @@ export async function seedDemo(core: VeilCore, clock: Clock): Promise<DemoResult
   const unblindedMonitor = core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username)!;
   await call('allocation.grantAccess', { userId: unblindedMonitor.id, reason: 'Pharmacy monitoring for the demo study', signature: { password: pharmacist.password } });
   await call('session.logout', {});
+  if (options.history) await liveDemoHistory(core, clock, users, present);
+  clock.backToPresent();
   return { users, codeBreakPassphrase, lists: { randomization, kits } };
 }

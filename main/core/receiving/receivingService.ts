@@ -155,16 +155,19 @@ export class ReceivingService {
     })();
   }
 
+  /** The running count the receiving screen shows after each scan. */
+  counts(shipmentId: number) {
+    const kits = this.shipments.kits(shipmentId);
+    const count = (o: ShipmentOutcome) => kits.filter((k) => k.outcome === o).length;
+    return { total: kits.length, received: count('received'), damaged: count('damaged'), missing: count('missing'), expected: count('expected') };
+  }
+
   view(shipmentId: number) {
     const shipment = this.shipments.get(shipmentId);
     if (!shipment) throw new VeilError('not_found', `There is no shipment ${shipmentId}.`);
+    const status = new Map(this.kits.all().map((k) => [k.kitNumber, k.status]));
     const kits = this.shipments.kits(shipmentId).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
-    const count = (o: ShipmentOutcome) => kits.filter((k) => k.outcome === o).length;
-    return {
-      ...shipment,
-      counts: { total: kits.length, received: count('received'), damaged: count('damaged'), missing: count('missing'), expected: count('expected') },
-      kits: kits.map((k) => ({ ...k, status: this.kits.get(k.kitNumber)!.status })),
-    };
+    return { ...shipment, counts: this.counts(shipmentId), kits: kits.map((k) => ({ ...k, status: status.get(k.kitNumber)! })) };
   }
 
   list() {
