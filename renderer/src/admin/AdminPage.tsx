@@ -1,0 +1,47 @@
+import { Stack, Tabs, Title } from '@mantine/core';
+import { IconShieldLock, IconUsers } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useActiveSession } from '../session/SessionContext';
+import { SecuritySettingsPanel } from './SecuritySettingsPanel';
+import { UsersPanel } from './UsersPanel';
+
+/** Administration: user accounts (users.manage) and security settings (settings.manage). */
+export function AdminPage() {
+  const { t } = useTranslation();
+  const { permissions } = useActiveSession();
+  const canManageUsers = permissions.includes('users.manage');
+  const canManageSettings = permissions.includes('settings.manage');
+  const [tab, setTab] = useState<string | null>(canManageUsers ? 'users' : 'security');
+  return (
+    <Stack gap="lg" data-testid="admin-page">
+      <Title order={1} fz="h2">
+        {t('workflows.admin.title')}
+      </Title>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          {canManageUsers && (
+            <Tabs.Tab value="users" leftSection={<IconUsers size="1.2em" aria-hidden />} data-testid="admin-tab-users">
+              {t('admin.tabs.users')}
+            </Tabs.Tab>
+          )}
+          {canManageSettings && (
+            <Tabs.Tab value="security" leftSection={<IconShieldLock size="1.2em" aria-hidden />} data-testid="admin-tab-security">
+              {t('admin.tabs.security')}
+            </Tabs.Tab>
+          )}
+        </Tabs.List>
+        {canManageUsers && (
+          <Tabs.Panel value="users" pt="lg">
+            <UsersPanel />
+          </Tabs.Panel>
+        )}
+        {canManageSettings && (
+          <Tabs.Panel value="security" pt="lg">
+            <SecuritySettingsPanel />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </Stack>
+  );
+}

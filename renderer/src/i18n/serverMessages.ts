@@ -1,0 +1,63 @@
+import type { TFunction } from 'i18next';
+import { NO_TOKEN_MESSAGE, UNREACHABLE_MESSAGE, UNREADABLE_MESSAGE } from '../transport/messages';
+
+/**
+ * The host answers in English, in words written for the person at the bench. This table gives the renderer the same
+ * messages in the user's language; a message it does not know is shown as it came, never hidden.
+ */
+type Rule = [RegExp, (t: TFunction, m: RegExpExecArray) => string];
+
+const exact = (message: string) => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+const RULES: Rule[] = [
+  [/^Wrong username or password\.$/, (t) => t('serverMessages.wrongCredentials')],
+  [/^Wrong username or password\. (\d+) attempts? left before the account is locked\.$/, (t, m) => t('serverMessages.wrongCredentialsAttempts', { count: Number(m[1]) })],
+  [/^Too many wrong passwords: this account is locked for (\d+) more minutes?\./, (t, m) => t('serverMessages.lockedOut', { count: Number(m[1]) })],
+  [exact('This account is deactivated. Ask an administrator.'), (t) => t('serverMessages.deactivated')],
+  [/^Wrong password for (.+)\. Someone else\? Log out and log in as yourself\.$/, (t, m) => t('serverMessages.wrongUnlockPassword', { name: m[1] })],
+  [exact('Nobody is logged in to this window.'), (t) => t('serverMessages.nobodyLoggedIn')],
+  [exact('The current password is wrong.'), (t) => t('serverMessages.currentPasswordWrong')],
+  [exact('Wrong password'), (t) => t('serverMessages.wrongPassword')],
+  [exact('Choose a new password different from the current one.'), (t) => t('serverMessages.samePassword')],
+  [exact('Same as the current password'), (t) => t('serverMessages.sameAsCurrent')],
+  [exact('An administrator already exists. Log in instead.'), (t) => t('serverMessages.administratorExists')],
+  [/^The username "(.+)" is already taken\.$/, (t, m) => t('serverMessages.usernameTaken', { username: m[1] })],
+  [exact('You cannot deactivate your own account.'), (t) => t('serverMessages.cannotDeactivateSelf')],
+  [/^There is no user with id (\d+)\.$/, (t) => t('serverMessages.noSuchUser')],
+  [exact('You are not logged in. Log in to continue.'), (t) => t('serverMessages.notLoggedIn')],
+  [exact('This window is locked. Unlock it with your password to continue.'), (t) => t('serverMessages.windowLocked')],
+  [/^Your role \((.+?)\) does not allow this: /, (t) => t('serverMessages.forbiddenRole')],
+  [/^Veil hit an unexpected problem; nothing was changed by this step\. Reference (\w+)\.$/, (t, m) => t('serverMessages.internal', { reference: m[1] })],
+  [/^Veil produced an answer it could not check/, (t) => t('serverMessages.outputWithheld')],
+  [exact('The launch token is missing or wrong. Open the URL Veil printed at start.'), (t) => t('serverMessages.noToken')],
+  [exact(NO_TOKEN_MESSAGE), (t) => t('serverMessages.noToken')],
+  [exact(UNREACHABLE_MESSAGE), (t) => t('serverMessages.unreachable')],
+  [exact(UNREADABLE_MESSAGE), (t) => t('serverMessages.unreadable')],
+  // Validation messages of the contract's schemas (shared/contract/schemas.ts and the channels).
+  [exact('A username has at least 3 characters'), (t) => t('serverMessages.usernameTooShort')],
+  [exact('A username has at most 40 characters'), (t) => t('serverMessages.usernameTooLong')],
+  [/^A username uses lower-case letters, digits, dot, dash or underscore only$/, (t) => t('serverMessages.usernameCharacters')],
+  [exact('A password has at least 10 characters'), (t) => t('serverMessages.passwordTooShort')],
+  [exact('A password has at most 200 characters'), (t) => t('serverMessages.passwordTooLong')],
+  [exact('Give the full printed name'), (t) => t('serverMessages.printedName')],
+  [exact('Give a reason'), (t) => t('serverMessages.reason')],
+  [exact('Enter your username'), (t) => t('serverMessages.enterUsername')],
+  [exact('Enter your password'), (t) => t('serverMessages.enterPassword')],
+  [/^Too small: expected string to have >=1 characters?$/, (t) => t('serverMessages.required')],
+  [/^Too small: expected string to have >=(\d+) characters$/, (t, m) => t('serverMessages.tooShort', { count: Number(m[1]) })],
+  [/^Too big: expected string to have <=(\d+) characters$/, (t, m) => t('serverMessages.tooLong', { count: Number(m[1]) })],
+  [/^Too small: expected number to be >=(-?\d+)$/, (t, m) => t('serverMessages.numberTooSmall', { min: Number(m[1]) })],
+  [/^Too big: expected number to be <=(-?\d+)$/, (t, m) => t('serverMessages.numberTooBig', { max: Number(m[1]) })],
+];
+
+export function translateServerMessage(message: string, t: TFunction): string {
+  // The router appends the field to the first validation message, "... (username)": the form marks the field itself.
+  const withoutField = /^(.*) \(([A-Za-z0-9_.]+)\)$/.exec(message);
+  for (const candidate of withoutField ? [message, withoutField[1]!] : [message]) {
+    for (const [pattern, render] of RULES) {
+      const match = pattern.exec(candidate);
+      if (match) return render(t, match);
+    }
+  }
+  return message;
+}

@@ -1,0 +1,108 @@
+import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
+import { useDisclosure, useHotkeys } from '@mantine/hooks';
+import { IconHome } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { BlindingBadge } from '../common/BlindingBadge';
+import { HomePage } from '../home/HomePage';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { useActiveSession, useSession } from '../session/SessionContext';
+import { useSystemInfo } from '../system/SystemInfoContext';
+import { UserMenu } from './UserMenu';
+import { VeilMark } from './VeilMark';
+import { NotAllowed, WorkflowUnavailable } from './WorkflowUnavailable';
+import { WORKFLOWS, canOpen, isWorkflowId } from './workflows';
+import { WORKFLOW_PAGES } from './pages';
+import { useHashRoute } from './useHashRoute';
+
+/** The logged-in window: header (study, blinding, language, user), navigation of the workflows, and the page. */
+export function AppLayout() {
+  const { t } = useTranslation();
+  const session = useActiveSession();
+  const { lockNow } = useSession();
+  const info = useSystemInfo();
+  const [route, navigate] = useHashRoute();
+  const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  useHotkeys([['mod+shift+L', () => void lockNow()]]);
+
+  const visible = WORKFLOWS.filter((w) => canOpen(w, session.permissions));
+  const workflow = isWorkflowId(route) ? WORKFLOWS.find((w) => w.id === route) : undefined;
+
+  let page: React.ReactNode;
+  if (!workflow) page = <HomePage onOpen={navigate} />;
+  else if (!canOpen(workflow, session.permissions)) page = <NotAllowed />;
+  else page = WORKFLOW_PAGES[workflow.id]?.() ?? <WorkflowUnavailable workflow={workflow} />;
+
+  const go = (next: string) => {
+    navigate(next);
+    closeNav();
+  };
+
+  return (
+    <AppShell header={{ height: 72 }} navbar={{ width: 290, breakpoint: 'md', collapsed: { mobile: !navOpened } }} padding="xl">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="md" wrap="nowrap">
+            <Burger opened={navOpened} onClick={toggleNav} hiddenFrom="md" size="sm" aria-label={t('nav.toggle')} />
+            <VeilMark size="md" />
+            {info?.study && (
+              <Tooltip label={`${info.study.title} · ${info.study.sponsor}`} multiline maw={420}>
+                <Badge variant="outline" size="lg" data-testid="header-study-code">
+                  {info.study.code}
+                </Badge>
+              </Tooltip>
+            )}
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <BlindingBadge blinded={session.user.blinded} testId="header-blinding-badge" />
+            <LanguageSwitch size="xs" />
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" data-testid="navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap={2}>
+            <NavLink
+              href="#/"
+              label={t('nav.home')}
+              leftSection={<IconHome size="1.3em" aria-hidden />}
+              active={!workflow}
+              onClick={(e) => {
+                e.preventDefault();
+                go('');
+              }}
+              data-testid="nav-home"
+            />
+            {visible.map((w) => (
+              <NavLink
+                key={w.id}
+                href={`#/${w.id}`}
+                label={t(`workflows.${w.id}.title`)}
+                leftSection={<w.icon size="1.3em" aria-hidden />}
+                rightSection={
+                  w.built ? undefined : (
+                    <Text span size="sm" c="dimmed">
+                      {t('nav.notYet')}
+                    </Text>
+                  )
+                }
+                active={workflow?.id === w.id}
+                onClick={(e) => {
+                  e.preventDefault();
+                  go(w.id);
+                }}
+                data-testid={`nav-${w.id}`}
+              />
+            ))}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="sm" c="dimmed" px="sm" pt="sm" data-testid="version-line">
+            {info ? t('system.versionLine', { version: info.version, mode: t(`system.mode.${info.mode}`) }) : ''}
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>{page}</AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,50 @@
+import {
+  IconArrowBackUp,
+  IconBarcode,
+  IconHistory,
+  IconKey,
+  IconListCheck,
+  IconPackageImport,
+  IconPill,
+  IconReportAnalytics,
+  IconSettings,
+  IconUsers,
+  type Icon,
+} from '@tabler/icons-react';
+import type { Permission } from '../../../shared/roles';
+
+/**
+ * The workflows of the navigation, in the order of the pharmacy's day. A workflow names the permissions that open it
+ * (any of them, from shared/roles.ts); the ones without any are not built yet and open an honest "not available yet"
+ * page. When a workflow is built it gets its permission here, so the menu hides it from roles that cannot use it.
+ */
+export interface Workflow {
+  id: WorkflowId;
+  icon: Icon;
+  built: boolean;
+  permissions: readonly Permission[] | null;
+}
+
+export const WORKFLOW_IDS = ['study', 'receive', 'patients', 'dispense', 'returns', 'reconciliation', 'reports', 'audit', 'admin', 'devices'] as const;
+export type WorkflowId = (typeof WORKFLOW_IDS)[number];
+
+export const WORKFLOWS: readonly Workflow[] = [
+  { id: 'study', icon: IconKey, built: false, permissions: null },
+  { id: 'receive', icon: IconPackageImport, built: false, permissions: null },
+  { id: 'patients', icon: IconUsers, built: false, permissions: null },
+  { id: 'dispense', icon: IconPill, built: false, permissions: null },
+  { id: 'returns', icon: IconArrowBackUp, built: false, permissions: null },
+  { id: 'reconciliation', icon: IconListCheck, built: false, permissions: null },
+  { id: 'reports', icon: IconReportAnalytics, built: false, permissions: null },
+  { id: 'audit', icon: IconHistory, built: false, permissions: null },
+  { id: 'admin', icon: IconSettings, built: true, permissions: ['users.manage', 'settings.manage'] },
+  { id: 'devices', icon: IconBarcode, built: false, permissions: null },
+];
+
+export function canOpen(workflow: Workflow, permissions: readonly Permission[]): boolean {
+  return workflow.permissions === null || workflow.permissions.some((p) => permissions.includes(p));
+}
+
+export function isWorkflowId(value: string): value is WorkflowId {
+  return (WORKFLOW_IDS as readonly string[]).includes(value);
+}

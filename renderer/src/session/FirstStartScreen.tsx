@@ -1,0 +1,83 @@
+import { Button, Stack, Text, TextInput } from '@mantine/core';
+import { IconUserShield } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { PasswordField } from '../common/PasswordField';
+import { client } from '../transport/client';
+import { AuthFrame } from './AuthFrame';
+import { useSession } from './SessionContext';
+
+/** A new, empty database: the first person creates the administrator account (refused once any user exists). */
+export function FirstStartScreen() {
+  const { t } = useTranslation();
+  const { apply } = useSession();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const action = useVeilAction();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (password !== confirmation) return action.rejectField('confirmation', t('password.mismatch'));
+    const result = await action.run(() => client.session.createAdministrator({ username, displayName, password }));
+    if (result.ok) apply(result.value);
+  }
+
+  return (
+    <AuthFrame title={t('firstStart.title')} icon={<IconUserShield size="1.8em" aria-hidden />} testId="first-start-screen">
+      <Text>{t('firstStart.intro')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('firstStart.blinding')}
+      </Text>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <TextInput
+            label={t('users.field.username')}
+            description={t('users.field.usernameHint')}
+            value={username}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+            error={action.fieldError('username')}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            autoFocus
+            data-testid="first-start-username"
+          />
+          <TextInput
+            label={t('users.field.displayName')}
+            description={t('users.field.displayNameHint')}
+            value={displayName}
+            onChange={(e) => setDisplayName(e.currentTarget.value)}
+            error={action.fieldError('displayName')}
+            autoComplete="name"
+            data-testid="first-start-display-name"
+          />
+          <PasswordField
+            label={t('password.new')}
+            description={t('password.rule')}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={action.fieldError('password')}
+            autoComplete="new-password"
+            data-testid="first-start-password"
+          />
+          <PasswordField
+            label={t('password.confirm')}
+            value={confirmation}
+            onChange={(e) => setConfirmation(e.currentTarget.value)}
+            error={action.fieldError('confirmation')}
+            autoComplete="new-password"
+            data-testid="first-start-confirmation"
+          />
+          <ErrorAlert error={action.error} />
+          <Button type="submit" size="lg" loading={action.busy} data-testid="first-start-submit">
+            {t('firstStart.submit')}
+          </Button>
+        </Stack>
+      </form>
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,66 @@
+import { Button, Stack, Text } from '@mantine/core';
+import { IconLock, IconSwitchHorizontal } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SessionState } from '../../../shared/contract/session';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { formatTime } from '../common/format';
+import { useVeilAction } from '../common/useVeilAction';
+import { PasswordField } from '../common/PasswordField';
+import { client } from '../transport/client';
+import { AuthFrame } from './AuthFrame';
+import { useSession } from './SessionContext';
+
+/** The window is locked: only the same user unlocks it; anyone else logs that user out and logs in as themselves. */
+export function LockScreen({ state }: { state: Extract<SessionState, { state: 'locked' }> }) {
+  const { t, i18n } = useTranslation();
+  const { apply, logout } = useSession();
+  const [password, setPassword] = useState('');
+  const action = useVeilAction();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await action.run(() => client.session.unlock({ password }));
+    if (result.ok) apply(result.value);
+    else setPassword('');
+  }
+
+  return (
+    <AuthFrame title={t('lock.title')} icon={<IconLock size="1.8em" aria-hidden />} testId="lock-screen">
+      <Stack gap={4}>
+        <Text fz="xl" fw={700} data-testid="lock-greeting">
+          {t('lock.greeting', { name: state.user.displayName })}
+        </Text>
+        <Text>{t('lock.explanation', { time: formatTime(state.lockedAt, i18n.language) })}</Text>
+      </Stack>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <PasswordField
+            label={t('lock.password', { username: state.user.username })}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={action.fieldError('password')}
+            autoComplete="current-password"
+            autoFocus
+            data-testid="unlock-password"
+          />
+          <ErrorAlert error={action.error} testId="unlock-error" />
+          <Button type="submit" size="lg" loading={action.busy} data-testid="unlock-submit">
+            {t('lock.submit')}
+          </Button>
+        </Stack>
+      </form>
+      <Stack gap={6} align="flex-start">
+        <Text fw={600}>{t('lock.notYou', { name: state.user.displayName })}</Text>
+        <Button
+          variant="default"
+          leftSection={<IconSwitchHorizontal size="1.1em" aria-hidden />}
+          onClick={() => void logout('switch')}
+          data-testid="lock-switch-user"
+        >
+          {t('lock.switchUser')}
+        </Button>
+      </Stack>
+    </AuthFrame>
+  );
+}

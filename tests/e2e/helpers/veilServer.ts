@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Role } from '../../../shared/roles';
+import { REPO_ROOT } from './paths';
+
+export interface DemoUser {
+  username: string;
+  password: string;
+  role: Role;
+  blinded: boolean;
+}
+
+export interface VeilServer {
+  /** The URL with its launch token, as `veil serve` printed it. */
+  url: string;
+  origin: string;
+  token: string;
+  dbFile: string;
+  /** The demo users (empty without --demo). */
+  users: DemoUser[];
+  user(role: Role): DemoUser;
+  /** POST /rpc/<channel> with the launch token, as the page would; answers the HTTP status and the JSON body. */
+  rpc(channel: string, input?: unknown): Promise<{ status: number; body: { ok: boolean; value?: unknown; error?: { code: string; message: string } } }>;
+  /**
+   * Logs this window out. Browser mode mirrors one desktop window: every page opened with the token shares its one
+   * session, so each test starts from the login screen by ending whatever the previous test left.
+   */
+  logoutWindow(): Promise<void>;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `veil serve` on a fresh database in a temporary folder (`--demo` seeds NS-DUPI and one user per role) and
+ * reads the URL from its first stdout line, then the demo users from the JSON line.
+ */
+export async function startVeil(options: { demo?: boolean } = {}): Promise<VeilServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'veil-e2e-'));
+  const dbFile = join(dir, 'veil.db');
+  const args = ['main/cli/veil.ts', 'serve', '--db', dbFile, '--port', '0', ...(options.demo ? ['--demo'] : [])];
+  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'test' },
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const lines = createInterface({ input: child.stdout! });
+  const expected = options.demo ? 2 : 1;
+  const received: string[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`veil serve did not print its URL within 30 s.\n${stderr}`)), 30_000);
+      lines.on('line', (line) => {
+        received.push(line);
+        if (received.length === expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`veil serve exited (code ${code}) before printing its URL.\n${stderr}`));
+      });
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const url = received[0]!;
+  const match = /^(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)$/.exec(url);
+  if (!match) throw new Error(`Unexpected first line from veil serve: ${url}`);
+  const origin = match[1]!;
+  const token = match[2]!;
+  const users: DemoUser[] = options.demo ? (JSON.parse(received[1]!) as { users: DemoUser[] }).users : [];
+
+  async function rpc(channel: string, input: unknown = {}) {
+    const response = await fetch(`${origin}/rpc/${channel}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    return { status: response.status, body: (await response.json()) as never };
+  }
+
+  return {
+    url,
+    origin,
+    token,
+    dbFile,
+    users,
+    user(role) {
+      const found = users.find((u) => u.role === role);
+      if (!found) throw new Error(`No demo user with role ${role}`);
+      return found;
+    },
+    rpc,
+    async logoutWindow() {
+      const { status } = await rpc('session.logout');
+      if (status !== 200 && status !== 401) throw new Error(`session.logout answered HTTP ${status}`);
+    },
+    stderr: () => stderr,
+    async stop() {
+      lines.close();
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

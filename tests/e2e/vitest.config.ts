@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * End-to-end: the real renderer in Debian's Chromium (playwright-core), against `veil serve` on a fresh database.
+ * Run with `npx vitest run --config tests/e2e/vitest.config.ts`. The global setup builds the renderer when it is
+ * missing or older than its sources. One file at a time: each starts its own server and browser.
+ */
+export default defineConfig({
+  root: fileURLToPath(new URL('../..', import.meta.url)),
+  test: {
+    include: ['tests/e2e/**/*.test.ts'],
+    globalSetup: ['tests/e2e/globalSetup.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});

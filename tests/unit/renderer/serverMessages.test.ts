@@ -1,0 +1,53 @@
+import { createInstance, type TFunction } from 'i18next';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../../renderer/src/i18n/resources';
+import { fr } from '../../../renderer/src/i18n/resources';
+import { translateServerMessage } from '../../../renderer/src/i18n/serverMessages';
+
+describe('host messages in the user language', () => {
+  let tEn: TFunction;
+  let tFr: TFunction;
+  beforeAll(async () => {
+    const make = async (lng: string) => {
+      const i18n = createInstance();
+      await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, interpolation: { escapeValue: false }, showSupportNotice: false });
+      return i18n.t;
+    };
+    tEn = await make('en');
+    tFr = await make('fr');
+  });
+
+  it('translates the login refusals, with their counts', () => {
+    expect(translateServerMessage('Wrong username or password.', tFr)).toBe('Identifiant ou mot de passe incorrect.');
+    expect(translateServerMessage('Wrong username or password. 1 attempt left before the account is locked.', tFr)).toBe(
+      'Identifiant ou mot de passe incorrect. Encore 1 essai avant le blocage du compte.',
+    );
+    expect(translateServerMessage('Wrong username or password. 3 attempts left before the account is locked.', tFr)).toContain('Encore 3 essais');
+    expect(
+      translateServerMessage(
+        'Too many wrong passwords: this account is locked for 15 more minutes. An administrator can unlock it by resetting the password.',
+        tFr,
+      ),
+    ).toContain('bloqué pendant encore 15 minutes');
+    expect(translateServerMessage('Wrong password for Paula Lefèvre. Someone else? Log out and log in as yourself.', tFr)).toContain('Paula Lefèvre');
+  });
+
+  it('keeps the English message identical to what the host said', () => {
+    for (const message of [
+      'Wrong username or password. 4 attempts left before the account is locked.',
+      'This account is deactivated. Ask an administrator.',
+      'The username "nurse.claire" is already taken.',
+      'A password has at least 10 characters',
+    ]) {
+      expect(translateServerMessage(message, tEn)).toBe(message);
+    }
+  });
+
+  it('drops the field the router appends to a validation message (the form marks the field)', () => {
+    expect(translateServerMessage('A password has at least 10 characters (password)', tFr)).toBe('Un mot de passe a au moins 10 caractères');
+  });
+
+  it('shows a message it does not know as it came', () => {
+    expect(translateServerMessage('Something new the host learned to say.', tFr)).toBe('Something new the host learned to say.');
+  });
+});
