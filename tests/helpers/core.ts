@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TravellingClock } from '../../main/core/clock';
+import type { Logger } from '../../main/core/log';
 import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
 import Papa from 'papaparse';
@@ -43,12 +44,12 @@ export interface TestCore {
 }
 
 /** A core on a fresh database file in a temporary folder, seeded with the NS-DUPI demo users. */
-export async function demoCore(): Promise<TestCore> {
+export async function demoCore(options: { history?: boolean; logger?: Logger } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-test-'));
   const dbFile = join(dir, 'veil.db');
   const clock = new FakeClock();
-  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
-  const demo = await seedDemo(core, clock);
+  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  const demo = await seedDemo(core, clock, { history: options.history ?? false });
   const { users } = demo;
   const armOf = new Map<string, string>();
   for (const text of [demo.lists.randomization, demo.lists.kits]) {
