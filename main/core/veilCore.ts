@@ -30,6 +30,7 @@ import { ReceivingService } from './receiving/receivingService';
 import { PatientRepository } from './patients/patientRepository';
 import { PatientService } from './patients/patientService';
 import { DispensingService } from './dispensing/dispensingService';
+import { KitScanResolver } from './scanning/kitScanResolver';
 
 export interface CoreOptions {
   dbFile: string;
@@ -99,10 +100,11 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current());
   const kitRepository = new KitRepository(db);
   const kitStatus = new KitStatusService(kitRepository, audit);
-  const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock);
+  const scans = new KitScanResolver(db, kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
+  const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans);
   const patientRepository = new PatientRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
-  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study);
+  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
 
@@ -222,7 +224,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return receiving.view(receiving.create(actorOf(ctx), { reference: input.reference, kitNumbers }));
       },
       scanKit: (ctx, input) => {
-        const verdict = receiving.scan(actorOf(ctx), input.shipmentId, input.code, input.source);
+        const verdict = receiving.scan(actorOf(ctx), input.shipmentId, input.code, input.source, sessions.keyOf(ctx.windowId));
         return { verdict, counts: receiving.counts(input.shipmentId) };
       },
       markKit: (ctx, input) => {

@@ -6,6 +6,9 @@ import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
 /** How a code arrived (21 CFR 11.10(h)): a HID POS scanner, a keyboard-wedge burst, or typed by hand. */
 export const ScanSource = z.enum(['scanner', 'keyboard_wedge', 'manual']);
 const KitNumber = z.string().trim().min(1, 'Scan or type a kit number').max(64);
+/** What the scanner gave: a kit number or a whole GS1 pack code (with its AIM prefix and group separators). */
+const ScanCode = z.string().min(1, 'Scan or type a kit number').max(300);
+const PackCheck = z.object({ check: z.enum(['matches', 'mismatch', 'not_checked']), detail: z.string() });
 const Reason = z.string().trim().min(3, 'Give a reason');
 const IsoDate = z.string().date();
 
@@ -57,13 +60,14 @@ const WindowPosition = z.discriminatedUnion('position', [
 ]);
 
 const KitVerdict = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), kitNumber: z.string(), message: z.string() }),
+  z.object({ ok: z.literal(true), kitNumber: z.string(), message: z.string(), pack: PackCheck.nullable() }),
   z.object({
     ok: z.literal(false),
     kitNumber: z.string(),
-    reason: z.enum(['unknown_kit', 'already_scanned', 'quarantined', 'not_available', 'expiring', 'not_for_patient', 'visit_complete']),
+    reason: z.enum(['unknown_kit', 'already_scanned', 'quarantined', 'not_available', 'expiring', 'not_for_patient', 'visit_complete', 'pack_mismatch']),
     message: z.string(),
     alternatives: z.array(z.string()),
+    pack: PackCheck.nullable(),
   }),
 ]);
 
@@ -107,11 +111,11 @@ export const shipmentsChannels = {
   scanKit: channel({
     kind: 'command',
     description: 'Record one scanned kit as received in an open shipment; answers a verdict for the screen and the scanner beep.',
-    input: z.object({ shipmentId: z.number().int().positive(), code: KitNumber, source: ScanSource }).strict(),
+    input: z.object({ shipmentId: z.number().int().positive(), code: ScanCode, source: ScanSource }).strict(),
     output: z.object({
       counts: ShipmentCounts,
       verdict: z.discriminatedUnion('verdict', [
-        z.object({ verdict: z.literal('received'), kitNumber: z.string(), message: z.string() }),
+        z.object({ verdict: z.literal('received'), kitNumber: z.string(), message: z.string(), pack: PackCheck.nullable() }),
         z.object({ verdict: z.literal('refused'), reason: z.enum(['unknown_kit', 'not_in_shipment', 'already_scanned', 'shipment_closed']), kitNumber: z.string().nullable(), message: z.string() }),
       ]),
     }),
@@ -251,7 +255,7 @@ export const dispensingChannels = {
     kind: 'query',
     description: 'The verdict on one scanned kit for this patient and visit.',
     input: z
-      .object({ patientId: z.number().int().positive(), visitCode: z.string().min(1), code: KitNumber, alreadyScanned: z.array(z.string()).max(20), source: ScanSource })
+      .object({ patientId: z.number().int().positive(), visitCode: z.string().min(1), code: ScanCode, alreadyScanned: z.array(z.string()).max(20), source: ScanSource })
       .strict(),
     output: KitVerdict,
     access: 'dispensing.perform',

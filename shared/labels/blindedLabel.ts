@@ -106,14 +106,17 @@ function parse(data: BlindedLabelData): BlindedLabelData {
 }
 
 const sentence = (s: string): string => (s.length > 0 ? s[0]!.toUpperCase() + s.slice(1) : s);
+/** Joins a short phrase with no-break spaces so wrapping never splits it (a phone number, "subcutaneous use"). */
+const keep = (s: string): string => s.replace(/ /g, NBSP);
+const NBSP = '\u00a0';
 const plain = (t: string): TextRun => ({ text: t });
 const bold = (t: string): TextRun => ({ text: t, bold: true });
 
 /** Subject (randomization/treatment) number, initials and visit: Annex VI (f). */
 function subjectRuns(d: BlindedLabelData, short: boolean): TextRun[] {
-  const runs: TextRun[] = [plain(short ? 'Subj. ' : 'Subject/treatment no. '), bold(d.randomizationNumber)];
-  if (d.patientInitials && !short) runs.push(plain(' · Initials '), bold(d.patientInitials));
-  runs.push(plain(' · Visit '), bold(short ? d.visit.code : `${d.visit.code} (${d.visit.name})`));
+  const runs: TextRun[] = [plain(short ? 'Subj.\u00a0' : 'Subject/treatment no.\u00a0'), bold(d.randomizationNumber)];
+  if (d.patientInitials && !short) runs.push(plain('\u00a0· Initials\u00a0'), bold(d.patientInitials));
+  runs.push(plain('\u00a0· Visit\u00a0'), bold(keep(short ? d.visit.code : `${d.visit.code} (${d.visit.name})`)));
   return runs;
 }
 
@@ -150,23 +153,23 @@ export function cartonLabel(input: BlindedLabelData): LabelSpec {
   const barcodeY = MARGIN_MM + captionH + kitH + 0.4;
   const kitColumnBottom = barcodeY + barcodeSize;
 
-  const trial: TextRun[] = [plain('Study '), bold(d.study.code), plain(` · Protocol ${d.study.protocolNumber} · Sponsor ${d.study.sponsorName}`)];
-  if (d.siteName) trial.push(plain(` · Site ${d.siteName}`));
+  const trial: TextRun[] = [plain('Study\u00a0'), bold(d.study.code), plain(`\u00a0· Protocol\u00a0${d.study.protocolNumber}\u00a0· Sponsor ${d.study.sponsorName}`)];
+  if (d.siteName) trial.push(plain(`\u00a0· Site ${d.siteName}`));
 
   const items: StackSpec['items'] = [
     { kind: 'text', field: 'clinicalTrialUse', sizePt: 8, bold: true, runs: [plain(d.texts.clinicalTrialUse)] },
     { kind: 'text', field: 'product', sizePt: 9, bold: true, runs: [plain(d.product.blindedName)], spaceBeforeMm: 0.2 },
-    { kind: 'text', field: 'formRouteQuantity', sizePt: 6.5, runs: [plain(`${sentence(d.product.form)} · ${sentence(d.product.route)} · ${d.product.quantity}`)] },
+    { kind: 'text', field: 'formRouteQuantity', sizePt: 6.5, runs: [plain(`${sentence(d.product.form)}\n${keep(sentence(d.product.route))}\u00a0· ${keep(d.product.quantity)}`)] },
     { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.4 },
     { kind: 'text', field: 'subject', sizePt: 7, runs: subjectRuns(d, false), spaceBeforeMm: 0.4 },
     {
       kind: 'text',
       field: 'batchAndExpiry',
       sizePt: 7,
-      runs: [plain('Lot '), bold(d.blindedLot), plain(' · Use before '), bold(formatUseBefore(d.useBefore))],
+      runs: [plain('Lot\u00a0'), bold(d.blindedLot), plain('\u00a0· Use before\u00a0'), bold(keep(formatUseBefore(d.useBefore)))],
     },
     { kind: 'text', field: 'trialReference', sizePt: 6, runs: trial, spaceBeforeMm: 0.3 },
-    { kind: 'text', field: 'investigator', sizePt: 6, runs: [plain('Investigator '), bold(d.investigatorName)] },
+    { kind: 'text', field: 'investigator', sizePt: 6, runs: [plain('Investigator\u00a0'), bold(d.investigatorName)] },
     { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.4 },
     { kind: 'text', field: 'directions', sizePt: 6, runs: [bold('Directions: '), plain(d.product.directions)], spaceBeforeMm: 0.4 },
     { kind: 'text', field: 'storage', sizePt: 6, runs: [bold('Storage: '), plain(d.product.storage)] },
@@ -180,13 +183,13 @@ export function cartonLabel(input: BlindedLabelData): LabelSpec {
       field: 'sponsorContact',
       sizePt: 5.5,
       spaceBeforeMm: 0.5,
-      runs: [bold('Contact: '), plain(`${d.contacts.sponsor.name}, ${d.contacts.sponsor.address} · Tel. `), bold(d.contacts.sponsor.phone)],
+      runs: [bold('Contact: '), plain(`${d.contacts.sponsor.name}, ${d.contacts.sponsor.address}\u00a0· Tel.${NBSP}`), bold(keep(d.contacts.sponsor.phone))],
     },
     {
       kind: 'text',
       field: 'emergencyContact',
       sizePt: 5.5,
-      runs: [bold('Emergency and unblinding: '), plain(`${d.contacts.emergency.name}, ${d.contacts.emergency.address} · Tel. `), bold(d.contacts.emergency.phone)],
+      runs: [bold('Emergency and unblinding: '), plain(`${d.contacts.emergency.name}, ${d.contacts.emergency.address}\u00a0· Tel.${NBSP}`), bold(keep(d.contacts.emergency.phone))],
     },
   );
 
@@ -246,20 +249,20 @@ export function syringeLabel(input: BlindedLabelData, measurer: TextMeasurer, op
   const width = (item: StackTextItem): number =>
     item.runs.reduce((sum, r) => sum + r.text.split('\n').reduce((m, t) => Math.max(m, measurer.widthMm(t, { sizePt: item.sizePt, bold: r.bold ?? false })), 0), 0);
 
-  const kit = line('kitNumber', [plain('Kit '), bold(d.kitNumber)], SYRINGE_KIT_PT);
+  const kit = line('kitNumber', [plain('Kit\u00a0'), bold(d.kitNumber)], SYRINGE_KIT_PT);
   const column2 = [
     line('subject', subjectRuns(d, true)),
-    line('batch', [plain('Lot '), bold(d.blindedLot)]),
-    line('useBefore', [plain('Use before '), bold(formatUseBefore(d.useBefore))]),
+    line('batch', [plain('Lot\u00a0'), bold(d.blindedLot)]),
+    line('useBefore', [plain('Use before\u00a0'), bold(formatUseBefore(d.useBefore))]),
   ];
   const column3 = [
     line('trialReference', [bold(d.study.code), plain(` ${d.study.protocolNumber}`)], SYRINGE_KIT_PT),
     line('route', [plain(sentence(d.product.route))]),
-    line('contactPhone', [plain('Emergency '), bold(d.contacts.emergency.phone)]),
+    line('contactPhone', [plain('Emergency\u00a0'), bold(d.contacts.emergency.phone)]),
     line('clinicalTrialUse', [plain(d.texts.clinicalTrialUse)]),
   ];
   const roundUp = (mm: number): number => Math.ceil(mm * 2 + 1e-9) / 2;
-  const kitReserve = width({ ...kit, runs: [plain('Kit '), bold(SYRINGE_KIT_RESERVE)] });
+  const kitReserve = width({ ...kit, runs: [plain('Kit\u00a0'), bold(SYRINGE_KIT_RESERVE)] });
   const width2 = roundUp(Math.max(kitReserve, ...column2.map(width)));
   const width3 = roundUp(Math.max(...column3.map(width)));
 

@@ -56,7 +56,10 @@ export type BarcodeSymbology = 'datamatrix' | 'code128';
 /** Quiet zone, in modules, that every renderer keeps around a symbol inside its box. */
 export const QUIET_ZONE_MODULES: Readonly<Record<BarcodeSymbology, number>> = { datamatrix: 1, code128: 10 };
 
-/** A run of text in one style; runs are wrapped together at spaces as one paragraph. `\n` forces a new line. */
+/**
+ * A run of text in one style; runs are wrapped together at spaces as one paragraph. `\n` forces a new line; a no-break
+ * space (U+00A0) joins words that must stay on one line.
+ */
 export interface TextRun {
   text: string;
   bold?: boolean;
@@ -510,9 +513,10 @@ export function layoutLabel(spec: LabelSpec, measurer: TextMeasurer, sizer?: Sym
   return { name: spec.name, widthMm: spec.widthMm, heightMm: spec.heightMm, elements, fontMetrics: { ascent: measurer.ascent, descent: measurer.descent } };
 }
 
-/** All the text a laid-out label prints, field by field (for tests and for a plain-text audit copy). */
+/** All the text a laid-out label prints, field by field, lines joined by `\n`, no-break spaces as plain spaces (for
+ * tests and for a plain-text copy of a printed label). */
 export function labelTexts(layout: LabelLayout): Array<{ field: string; text: string }> {
   return layout.elements
     .filter((el): el is LaidOutText => el.kind === 'text')
-    .map((el) => ({ field: el.field, text: el.lines.map((l) => l.spans.map((s) => s.text).join('')).join('\n') }));
+    .map((el) => ({ field: el.field, text: el.lines.map((l) => l.spans.map((s) => s.text).join('')).join('\n').replace(/\u00a0/g, ' ') }));
 }

@@ -212,3 +212,36 @@ describe('dispensing rules', () => {
     }
   });
 });
+
+describe('GS1 pack codes', () => {
+  function packOf(kitNumber: string, override: { lot?: string; expiry?: string } = {}) {
+    const row = t.demo.lists.kits.split(/\r?\n/).find((l) => l.startsWith(`${kitNumber},`))!.split(',');
+    const [, , lot, expiry, gtin, serial] = row as [string, string, string, string, string, string];
+    const iso = override.expiry ?? (expiry.includes('/') ? expiry.split('/').reverse().join('-') : expiry);
+    const yymmdd = iso.slice(2).replace(/-/g, '');
+    return `]d201${gtin}17${yymmdd}10${override.lot ?? lot}\x1d21${serial}\r`;
+  }
+
+  it('receives a kit from its pack code (serial names the kit); a blinded technician is told the lot check is for the pharmacist', async () => {
+    const tech = await t.loginAs('pharmacy_technician', 'tech-gs1');
+    const kit = [...t.armOf.keys()].filter((k) => /^\d{6}$/.test(k)).sort(compareKitNumbers)[0]!;
+    const s = await call<Shipment>(tech, 'shipments.create', { reference: 'SHP-GS1', from: { kind: 'kits', kitNumbers: [kit] } });
+    const r = await call<{ verdict: { verdict: string; kitNumber: string; pack: { check: string } } }>(tech, 'shipments.scanKit', { shipmentId: s.id, code: packOf(kit), source: 'scanner' });
+    expect(r.verdict).toMatchObject({ verdict: 'received', kitNumber: kit, pack: { check: 'not_checked' } });
+    const garbage = await call<{ verdict: { verdict: string; message: string } }>(tech, 'shipments.scanKit', { shipmentId: s.id, code: ']d2019999', source: 'scanner' });
+    expect(garbage.verdict).toMatchObject({ verdict: 'refused', message: expect.stringContaining('not a kit label or a GS1 pack code') });
+  });
+
+  it('dispensing refuses a pack whose lot disagrees with the kit list and accepts the true pack', async () => {
+    await receiveAll(ph);
+    const patient = await registerAndRandomize(ph, 'S-50');
+    const plan = await call<{ suggestions: string[] }>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'D1' });
+    const kit = plan.suggestions[0]!;
+    const good = await call<{ ok: boolean; kitNumber: string; pack: { check: string } }>(ph, 'dispensing.checkKit', { patientId: patient.id, visitCode: 'D1', code: packOf(kit), alreadyScanned: [], source: 'scanner' });
+    expect(good).toMatchObject({ ok: true, kitNumber: kit, pack: { check: 'matches' } });
+    const forged = await call<{ ok: boolean; reason: string; message: string }>(ph, 'dispensing.checkKit', { patientId: patient.id, visitCode: 'D1', code: packOf(kit, { lot: 'OTHERLOT' }), alreadyScanned: [], source: 'scanner' });
+    expect(forged).toMatchObject({ ok: false, reason: 'pack_mismatch', message: expect.stringContaining('lot OTHERLOT') });
+    const wrongDate = await call<{ ok: boolean; reason: string }>(ph, 'dispensing.checkKit', { patientId: patient.id, visitCode: 'D1', code: packOf(kit, { expiry: '2031-01-31' }), alreadyScanned: [], source: 'scanner' });
+    expect(wrongDate).toMatchObject({ ok: false, reason: 'pack_mismatch' });
+  });
+});

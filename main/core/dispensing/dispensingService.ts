@@ -12,6 +12,7 @@ import type { KitStatusService } from '../kits/kitStatusService';
 import type { PatientRepository, PatientRow } from '../patients/patientRepository';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { AllocationRepository } from '../allocation/allocationRepository';
+import type { KitScanResolver, PackCheck } from '../scanning/kitScanResolver';
 
 export type KitSource = 'scanner' | 'keyboard_wedge' | 'manual';
 
@@ -19,11 +20,11 @@ export type KitSource = 'scanner' | 'keyboard_wedge' | 'manual';
  * Why a scanned kit cannot be given at this visit. The words never name an arm: "not valid for this patient",
  * never "this kit is placebo" (DESIGN.md section 3.4), so an onlooker learns nothing the screen did not already say.
  */
-export type KitRefusal = 'unknown_kit' | 'already_scanned' | 'quarantined' | 'not_available' | 'expiring' | 'not_for_patient' | 'visit_complete';
+export type KitRefusal = 'unknown_kit' | 'already_scanned' | 'quarantined' | 'not_available' | 'expiring' | 'not_for_patient' | 'visit_complete' | 'pack_mismatch';
 
 export type KitVerdict =
-  | { ok: true; kitNumber: string; message: string }
-  | { ok: false; kitNumber: string; reason: KitRefusal; message: string; alternatives: string[] };
+  | { ok: true; kitNumber: string; message: string; pack: PackCheck | null }
+  | { ok: false; kitNumber: string; reason: KitRefusal; message: string; alternatives: string[]; pack: PackCheck | null };
 
 export interface VisitPlan {
   patientId: number;
@@ -55,6 +56,7 @@ export class DispensingService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
+    private readonly scans: KitScanResolver,
   ) {}
 
   plan(key: Buffer, patientId: number, visitCode: string): VisitPlan {
@@ -74,9 +76,23 @@ export class DispensingService {
     };
   }
 
-  check(key: Buffer, patientId: number, visitCode: string, kitNumber: string, alreadyScanned: string[]): KitVerdict {
+  /**
+   * The verdict on one scan. A GS1 pack code names its kit by serial; a pack whose lot or expiry disagrees with the
+   * kit list is refused here (the kit's identity is in doubt), where receiving only flags it.
+   */
+  check(key: Buffer, patientId: number, visitCode: string, code: string, alreadyScanned: string[]): KitVerdict {
     const { patient, visit } = this.dispensableVisit(patientId, visitCode);
-    return this.verdict(key, patient, visit, localDate(this.clock.now()), kitNumber, alreadyScanned);
+    const today = localDate(this.clock.now());
+    const resolved = this.scans.resolve(code);
+    if (!resolved.ok) {
+      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: this.validKits(key, patient, visit, today, alreadyScanned).slice(0, 3), pack: null };
+    }
+    const verdict = this.verdict(key, patient, visit, today, resolved.kitNumber, alreadyScanned);
+    const pack = this.kits.get(resolved.kitNumber) ? this.scans.checkPack(key, resolved.kitNumber, resolved.pack) : null;
+    if (verdict.ok && pack?.check === 'mismatch') {
+      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: this.validKits(key, patient, visit, today, alreadyScanned).slice(0, 3), pack };
+    }
+    return { ...verdict, pack };
   }
 
   confirm(
@@ -177,6 +193,7 @@ export class DispensingService {
       reason,
       message,
       alternatives: this.validKits(key, patient, visit, today, alreadyScanned).slice(0, 3),
+      pack: null,
     });
     const kit = this.kits.get(kitNumber);
     if (!kit) return refuse('unknown_kit', `Kit ${kitNumber} is not in the kit list. Check the label.`);
@@ -192,6 +209,6 @@ export class DispensingService {
     if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== this.patientArm(key, patient)) {
       return refuse('not_for_patient', `Kit ${kitNumber} is not valid for this patient. Do not dispense it; scan another kit.`);
     }
-    return { ok: true, kitNumber, message: `Kit ${kitNumber} matches this patient's allocation.` };
+    return { ok: true, kitNumber, message: `Kit ${kitNumber} matches this patient's allocation.`, pack: null };
   }
 }

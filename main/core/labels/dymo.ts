@@ -132,6 +132,7 @@ export class DymoStreamError extends Error {
 export interface DecodedDymoJob {
   /** The printed image: from the first to the last raster line with data (blank feeds in between are blank columns). */
   bitmap: Bitmap;
+  /** Bytes per line of the (last) raster line with data; 0 when none was sent. */
   bytesPerLine: number;
   dotTab: number;
   tapeColour: number | null;
@@ -159,6 +160,7 @@ export function decodeDymoStream(stream: Uint8Array): DecodedDymoJob {
   let tapeColour: number | null = null;
   let cut = false;
   let maxBytes = 0;
+  let dataBytesPerLine = 0;
   const lines: Array<Uint8Array | null> = []; // null: a blank feed line
   const statusAfter: number[] = [];
   const need = (n: number, what: string): void => {
@@ -179,6 +181,7 @@ export function decodeDymoStream(stream: Uint8Array): DecodedDymoJob {
         line.set(stream.subarray(i, i + bytesPerLine), dotTab);
         lines.push(line);
         maxBytes = Math.max(maxBytes, line.length);
+        dataBytesPerLine = bytesPerLine;
         i += bytesPerLine;
       }
     } else if (b === ESC) {
@@ -224,7 +227,7 @@ export function decodeDymoStream(stream: Uint8Array): DecodedDymoJob {
   });
   return {
     bitmap,
-    bytesPerLine,
+    bytesPerLine: dataBytesPerLine,
     dotTab,
     tapeColour,
     leaderLines: first < 0 ? lines.length : first,

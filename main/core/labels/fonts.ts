@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import opentype from 'opentype.js';
 import { MM_PER_PT, type FontStyle, type TextMeasurer } from '../../../shared/labels/layout';
 
@@ -26,10 +26,24 @@ export interface LabelFonts {
   measurer: TextMeasurer;
 }
 
-/** `require` that works from the ESM sources (tsx, vitest) and from the esbuild CommonJS bundle of the app. */
+/**
+ * A `require` that finds the font package from the CommonJS bundle of the app (its own file), from tsx, node or vitest
+ * (the entry script lives in the project) and, last, from the working directory. (No `import.meta`: the app's esbuild
+ * CommonJS bundle has none.)
+ */
 function packageRequire(): NodeJS.Require {
-  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-  return createRequire(here);
+  const bases = [typeof __filename === 'string' ? __filename : undefined, process.argv[1], path.join(process.cwd(), 'package.json')];
+  for (const base of bases) {
+    if (!base) continue;
+    const req = createRequire(path.resolve(base));
+    try {
+      req.resolve(LABEL_FONT_FILES.regular);
+      return req;
+    } catch {
+      // try the next base
+    }
+  }
+  throw new Error(`The label font package is missing: cannot resolve ${LABEL_FONT_FILES.regular} (npm install dejavu-fonts-ttf)`);
 }
 
 function parseFont(bytes: Uint8Array): opentype.Font {

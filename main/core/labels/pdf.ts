@@ -69,7 +69,7 @@ async function embed(doc: PDFDocument, bytes: Uint8Array, bold: boolean, fonts: 
 }
 
 function markedContent(page: PDFPage, field: string, draw: () => void): void {
-  page.pushOperators(beginMarkedContent(PDFName.of(`Veil_${field.replace(/[^A-Za-z0-9_.-]/g, '_')}`)));
+  page.pushOperators(beginMarkedContent(PDFName.of(`Veil_${field.replace(/\W/g, '_')}`)));
   draw();
   page.pushOperators(endMarkedContent());
 }

@@ -48,7 +48,7 @@ export class Bitmap {
 /** Sub-scanlines per pixel row for the coverage estimate. */
 const SUBSAMPLES = 4;
 /** A pixel is black when at least this share of it is covered by the glyph. */
-const COVERAGE_THRESHOLD = 0.45;
+const COVERAGE_THRESHOLD = 0.5;
 /** Straight segments per quadratic or cubic curve. */
 const CURVE_STEPS = 8;
 

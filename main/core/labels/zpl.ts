@@ -21,18 +21,20 @@ export interface ZplOptions {
   dpi?: number;
 }
 
-const textNeedsHex = /[\^~_\u0000-\u001f]/;
+/** Characters that cannot stand as themselves in ^FD text: the command prefixes, the ^FH indicator, controls. */
+const needsHex = (ch: string): boolean => ch === '^' || ch === '~' || ch === '_' || ch.charCodeAt(0) < 0x20;
 
-function fieldData(text: string): string {
-  if (!textNeedsHex.test(text)) return `^FD${text}^FS`;
-  const escaped = [...text]
-    .map((ch) => (/[\^~_\u0000-\u001f]/.test(ch) ? `_${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : ch))
-    .join('');
+function fieldData(line: string): string {
+  // The layout has broken the lines already; a no-break space is an ordinary space to the printer's font.
+  const text = line.replace(/\u00a0/g, ' ');
+  const chars = [...text];
+  if (!chars.some(needsHex)) return `^FD${text}^FS`;
+  const escaped = chars.map((ch) => (needsHex(ch) ? `_${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : ch)).join('');
   return `^FH_^FD${escaped}^FS`;
 }
 
 function barcodeData(field: string, payload: string, escape: string | null): string {
-  if (/[\^~\u0000-\u001f\u007f-\uffff]/.test(payload))
+  if ([...payload].some((ch) => ch === '^' || ch === '~' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) > 0x7e))
     throw new LabelLayoutError(field, 'invalid', `the barcode data "${payload}" has characters ZPL cannot carry in ^FD (^, ~, control or non-ASCII)`);
   return `^FD${escape ? payload.split(escape).join(escape + escape) : payload}^FS`;
 }

@@ -9,13 +9,14 @@ import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { ShipmentOutcome, ShipmentRepository } from './shipmentRepository';
+import type { KitScanResolver, PackCheck } from '../scanning/kitScanResolver';
 
 export type Actor = { userId: number; username: string; role: Role };
 export type ScanSource = 'scanner' | 'keyboard_wedge' | 'manual';
 export type Temperature = 'alarm' | 'no_alarm' | 'no_monitor';
 
 export type ReceiptVerdict =
-  | { verdict: 'received'; kitNumber: string; message: string }
+  | { verdict: 'received'; kitNumber: string; message: string; pack: PackCheck | null }
   | { verdict: 'refused'; reason: 'unknown_kit' | 'not_in_shipment' | 'already_scanned' | 'shipment_closed'; kitNumber: string | null; message: string };
 
 /**
@@ -32,6 +33,7 @@ export class ReceivingService {
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
+    private readonly scans: KitScanResolver,
   ) {}
 
   /** Kit numbers from a manifest CSV (a `kit_number` column, any case; other columns ignored). */
@@ -77,8 +79,12 @@ export class ReceivingService {
       .sort(compareKitNumbers);
   }
 
-  scan(actor: Actor, shipmentId: number, kitNumber: string, source: ScanSource): ReceiptVerdict {
+  /** `code` is what was scanned: a kit number or a GS1 pack code; `key` is the session's allocation key, if any. */
+  scan(actor: Actor, shipmentId: number, code: string, source: ScanSource, key: Buffer | null): ReceiptVerdict {
     const shipment = this.requireOpen(shipmentId);
+    const resolved = this.scans.resolve(code);
+    if (!resolved.ok) return { verdict: 'refused', reason: 'unknown_kit', kitNumber: null, message: resolved.message };
+    const kitNumber = resolved.kitNumber;
     const line = this.shipments.kits(shipmentId).find((k) => k.kitNumber === kitNumber);
     if (!line) {
       if (!this.kits.get(kitNumber)) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, message: `Kit ${kitNumber} is not in the kit list.` };
@@ -87,11 +93,12 @@ export class ReceivingService {
     if (line.outcome !== 'expected') {
       return { verdict: 'refused', reason: 'already_scanned', kitNumber, message: `Kit ${kitNumber} was already recorded (${line.outcome}).` };
     }
+    const pack = this.scans.checkPack(key, kitNumber, resolved.pack);
     this.db.transaction(() => {
       this.shipments.setOutcome(shipmentId, kitNumber, 'received', isoUtc(this.clock.now()), source);
-      this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference }, source });
+      this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference, packCheck: pack?.check ?? null }, source });
     })();
-    return { verdict: 'received', kitNumber, message: `Kit ${kitNumber} received.` };
+    return { verdict: 'received', kitNumber, message: `Kit ${kitNumber} received.`, pack };
   }
 
   mark(actor: Actor, shipmentId: number, kitNumber: string, outcome: Extract<ShipmentOutcome, 'damaged' | 'missing'>, reason: string): void {

@@ -12,6 +12,12 @@ export class SettingsRepository {
     return row ? { ...DEFAULT_SECURITY_SETTINGS, ...(JSON.parse(row.value) as Partial<SecuritySettings>) } : DEFAULT_SECURITY_SETTINGS;
   }
 
+  /** Scanner settings: what a keyboard-wedge scanner sends instead of the GS1 group separator. */
+  scanner(): { gsReplacement?: string } {
+    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'scanner'").get() as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as { gsReplacement?: string }) : {};
+  }
+
   setSecurity(settings: SecuritySettings): void {
     this.db
       .prepare("INSERT INTO settings (key, value) VALUES ('security', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")

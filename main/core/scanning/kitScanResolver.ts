@@ -1,0 +1,57 @@
+import { interpretScan } from '../../../shared/barcode/scan';
+import type { Clock } from '../clock';
+import { open, sealedField } from '../crypto/allocationCipher';
+import type { Db } from '../db/database';
+import type { KitRepository } from '../kits/kitRepository';
+
+export interface PackData {
+  gtin?: string | undefined;
+  lot?: string | undefined;
+  expiry?: string | undefined;
+  serial?: string | undefined;
+}
+
+export type ResolvedScan = { ok: true; kitNumber: string; pack: PackData | null } | { ok: false; message: string };
+
+/** The pack check shown with a scan verdict: does the GS1 code on the pack agree with the kit list? */
+export type PackCheck = { check: 'matches' | 'mismatch' | 'not_checked'; detail: string };
+
+/**
+ * From what the scanner (or the keyboard) gave to a kit of the kit list: a plain kit number, or a GS1 pack code whose
+ * serial (AI 21) names the kit. The GS1 lot and expiry are then checked against the kit list; the real values are
+ * sealed, so the check needs the allocation key and is made only in an unblinded session ("not checked" otherwise).
+ */
+export class KitScanResolver {
+  constructor(
+    private readonly db: Db,
+    private readonly kits: KitRepository,
+    private readonly clock: Clock,
+    private readonly gsReplacement: () => string | undefined,
+  ) {}
+
+  resolve(raw: string): ResolvedScan {
+    const replacement = this.gsReplacement();
+    const scan = interpretScan(raw, { now: this.clock.now(), ...(replacement ? { gsReplacement: replacement } : {}) });
+    if (scan.kind === 'invalid') return { ok: false, message: `${scan.message} (${scan.detail}).` };
+    if (scan.kind === 'kit') return { ok: true, kitNumber: scan.kitNumber, pack: null };
+    const pack: PackData = { gtin: scan.gtin, lot: scan.lot, expiry: scan.expiry, serial: scan.serial };
+    if (!scan.serial) return { ok: false, message: `This pack code (${scan.hri}) has no serial number (AI 21), so it does not name a kit. Scan the kit label.` };
+    const bySerial = this.db.prepare('SELECT kit_number AS k FROM kits WHERE serial = ?').get(scan.serial) as { k: string } | undefined;
+    if (bySerial) return { ok: true, kitNumber: bySerial.k, pack };
+    if (this.kits.get(scan.serial)) return { ok: true, kitNumber: scan.serial, pack };
+    return { ok: false, message: `No kit in the kit list has the serial ${scan.serial} (pack ${scan.hri}).` };
+  }
+
+  checkPack(key: Buffer | null, kitNumber: string, pack: PackData | null): PackCheck | null {
+    if (!pack || (!pack.lot && !pack.expiry)) return null;
+    if (!key) return { check: 'not_checked', detail: 'The lot and expiry on the pack are checked against the kit list by the unblinded pharmacist.' };
+    const sealed = this.kits.sealed(kitNumber);
+    if (!sealed) return null;
+    const problems: string[] = [];
+    if (pack.lot && pack.lot !== open(key, sealed.lotSealed, sealedField.kitLot(kitNumber))) problems.push(`lot ${pack.lot} is not the lot of the kit list`);
+    if (pack.expiry && pack.expiry !== open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber))) problems.push(`expiry ${pack.expiry} is not the expiry of the kit list`);
+    return problems.length
+      ? { check: 'mismatch', detail: `The pack disagrees with the kit list: ${problems.join('; ')}. Set the kit aside and tell the sponsor.` }
+      : { check: 'matches', detail: 'Lot and expiry on the pack match the kit list.' };
+  }
+}
