@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeContract } from '../../shared/contract';
+import { interpretScan } from '../../shared/barcode/scan';
 import { openDatabase, integrityProblems } from '../core/db/database';
 import { verifyChain, type ChainReport } from '../core/audit/auditTrail';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
@@ -34,6 +35,10 @@ Commands:
   demo --db FILE --lists DIR
         Create the NS-DUPI demo database and write the sponsor-style lists it was built from to DIR; prints the
         demo users and the code-break passphrase as one JSON line.
+  label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE [--kind carton|syringe]
+        Render the blinded label of a dispensed kit exactly as it would print (default kind: carton).
+  parse-barcode DATA
+        Parse a scanned code (GS1 element string with a real GS or the text \x1d, or a plain kit number) as JSON.
   import randomization|kits --db FILE --file CSV --user NAME
         Import a sponsor list as an unblinded pharmacist, e-signed with the password (from VEIL_PASSWORD or asked).
   --help
@@ -185,6 +190,35 @@ function fail(message: string, details: string[] = []): number {
   return 1;
 }
 
+async function label(args: string[]): Promise<number> {
+  const values = parse(args, { db: { type: 'string' }, kit: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' } });
+  const format = values.format;
+  const kind = values.kind ?? 'carton';
+  if (typeof values.db !== 'string' || typeof values.kit !== 'string' || typeof values.out !== 'string') throw new UsageError('label needs --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE.');
+  if (format !== 'png' && format !== 'zpl' && format !== 'dymo' && format !== 'pdf') throw new UsageError('--format is png, zpl, dymo or pdf.');
+  if (kind !== 'carton' && kind !== 'syringe') throw new UsageError('--kind is carton or syringe.');
+  const dbFile = resolve(values.db);
+  if (!existsSync(dbFile)) throw new UsageError(`There is no database file at ${dbFile}.`);
+  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+  try {
+    const bytes = await core.labels.render(values.kit, kind, format);
+    writeFileSync(resolve(values.out), bytes);
+    process.stdout.write(`Wrote the ${kind} label of kit ${values.kit} (${format}, ${bytes.length} bytes) to ${resolve(values.out)}.\n`);
+    return 0;
+  } catch (error) {
+    return fail((error as Error).message);
+  } finally {
+    core.close();
+  }
+}
+
+function parseBarcode(args: string[]): number {
+  if (args.length !== 1) throw new UsageError('parse-barcode takes the scanned data as one argument.');
+  const result = interpretScan(args[0]!, { now: new Date() });
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  return result.kind === 'invalid' ? 1 : 0;
+}
+
 function verify(args: string[]): number {
   const values = parse(args, { db: { type: 'string' } });
   if (typeof values.db !== 'string') throw new UsageError('verify needs --db FILE.');
@@ -238,6 +272,10 @@ export async function main(argv: string[]): Promise<number> {
       return demo(rest);
     case 'import':
       return importList(rest);
+    case 'label':
+      return label(rest);
+    case 'parse-barcode':
+      return parseBarcode(rest);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }

@@ -31,6 +31,7 @@ import { PatientRepository } from './patients/patientRepository';
 import { PatientService } from './patients/patientService';
 import { DispensingService } from './dispensing/dispensingService';
 import { KitScanResolver } from './scanning/kitScanResolver';
+import { LabelService } from './labels/labelService';
 
 export interface CoreOptions {
   dbFile: string;
@@ -60,6 +61,7 @@ export interface VeilCore {
   readonly receiving: ReceivingService;
   readonly patients: PatientService;
   readonly dispensing: DispensingService;
+  readonly labels: LabelService;
   readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyStore };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
@@ -104,6 +106,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans);
   const patientRepository = new PatientRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
+  const labels = new LabelService(db, audit, clock, study);
   const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
@@ -270,6 +273,20 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return { dispensingId, patient: patients.view(input.patientId), signature: signatureView(signatures.byId(signatureId)!) };
       },
     },
+    labels: {
+      queue: (_ctx, input) => labels.queue().filter((l) => !input.pendingOnly || l.prints === 0),
+      preview: async (_ctx, input) => {
+        const layout = labels.layout(input.kitNumber, input.kind);
+        const png = await labels.render(input.kitNumber, input.kind, 'png');
+        return { kitNumber: input.kitNumber, kind: input.kind, pngBase64: Buffer.from(png).toString('base64'), widthMm: layout.widthMm, heightMm: layout.heightMm };
+      },
+      print: async (ctx, input) => {
+        // Rendered before it is recorded: a label that cannot be laid out is never counted as printed.
+        const pdf = await labels.render(input.kitNumber, input.kind, 'pdf');
+        const { reprint } = labels.recordPrint(actorOf(ctx), input.kitNumber, input.kind, 'pdf', input.reprintReason ?? null);
+        return { kitNumber: input.kitNumber, kind: input.kind, fileName: `label-${input.kitNumber}-${input.kind}.pdf`, pdfBase64: Buffer.from(pdf).toString('base64'), reprint };
+      },
+    },
     audit: {
       list: (_ctx, input) => auditService.list(input),
       exportCsv: (_ctx, input) => auditService.exportCsv(input),
@@ -311,6 +328,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     receiving,
     patients,
     dispensing,
+    labels,
     repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),

@@ -6,7 +6,7 @@ import { systemChannels } from './system';
 import { usersChannels } from './users';
 import { allocationChannels } from './allocation';
 import { auditChannels } from './audit';
-import { dispensingChannels, inventoryChannels, patientsChannels, shipmentsChannels } from './pharmacy';
+import { dispensingChannels, inventoryChannels, labelsChannels, patientsChannels, shipmentsChannels } from './pharmacy';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -23,6 +23,7 @@ export const contract = {
   inventory: inventoryChannels,
   patients: patientsChannels,
   dispensing: dispensingChannels,
+  labels: labelsChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -277,3 +277,35 @@ export const dispensingChannels = {
     examples: [{ patientId: 1, visitCode: 'D1', kits: [{ kitNumber: '100001', source: 'manual' }], signature: { password: 'a wrong password' } }],
   }),
 };
+
+const LabelKind = z.enum(['carton', 'syringe']);
+
+export const labelsChannels = {
+  queue: channel({
+    kind: 'query',
+    description: 'Labels of dispensed kits: which still need printing, which were printed and reprinted.',
+    input: z.object({ pendingOnly: z.boolean().optional() }).strict(),
+    output: z.array(z.object({ kitNumber: z.string(), kind: LabelKind, patient: z.string(), visit: z.string(), dispensedAt: IsoTime, prints: z.number().int(), lastPrintedAt: IsoTime.nullable() })),
+    access: 'labels.print',
+    signature: null,
+    examples: [{}, { pendingOnly: true }],
+  }),
+  preview: channel({
+    kind: 'query',
+    description: 'The blinded label of a dispensed kit as the printer will print it (PNG, base64).',
+    input: z.object({ kitNumber: z.string().trim().min(1), kind: LabelKind }).strict(),
+    output: z.object({ kitNumber: z.string(), kind: LabelKind, pngBase64: z.string(), widthMm: z.number(), heightMm: z.number() }),
+    access: 'labels.print',
+    signature: null,
+    examples: [{ kitNumber: '100001', kind: 'carton' }],
+  }),
+  print: channel({
+    kind: 'command',
+    description: 'Print a blinded label (as PDF for any printer) and record it; a reprint needs a reason.',
+    input: z.object({ kitNumber: z.string().trim().min(1), kind: LabelKind, reprintReason: z.string().trim().max(300).optional() }).strict(),
+    output: z.object({ kitNumber: z.string(), kind: LabelKind, fileName: z.string(), pdfBase64: z.string(), reprint: z.boolean() }),
+    access: 'labels.print',
+    signature: null,
+    examples: [{ kitNumber: '100001', kind: 'syringe' }],
+  }),
+};

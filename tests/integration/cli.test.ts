@@ -76,4 +76,14 @@ describe('veil CLI', () => {
       child.kill('SIGTERM');
     }
   });
+
+  it('parse-barcode prints the parsed GS1 elements, with a real GS or the text \\x1d', () => {
+    for (const data of [']d20103760000000017172709301012345\x1d21SN1', ']d20103760000000017172709301012345\u001d21SN1']) {
+      const r = veil('parse-barcode', data);
+      expect(r.code, data).toBe(0);
+      const parsed = JSON.parse(r.stdout) as { kind: string; gtin: string; lot: string; expiry: string; serial: string };
+      expect(parsed).toMatchObject({ kind: 'gs1', gtin: '03760000000017', lot: '12345', expiry: '2027-09-30', serial: 'SN1' });
+    }
+    expect(veil('parse-barcode', ']d201037600000000181727').code).toBe(1);
+  });
 });

@@ -194,4 +194,57 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'returns, reconciliation sign-offs, destructions and emergency unblindings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE kit_returns (
+          kit_number TEXT PRIMARY KEY REFERENCES kits (kit_number),
+          patient_id INTEGER NOT NULL REFERENCES patients (id),
+          returned_at TEXT NOT NULL,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          condition TEXT NOT NULL CHECK (condition IN ('used', 'unused', 'partly_used', 'damaged', 'missing')),
+          units_returned INTEGER NOT NULL CHECK (units_returned >= 0),
+          units_missing INTEGER NOT NULL CHECK (units_missing >= 0),
+          note TEXT,
+          source TEXT NOT NULL,
+          verified_by INTEGER REFERENCES users (id),
+          verified_at TEXT
+        ) STRICT;
+        CREATE TABLE reconciliation_signoffs (
+          id INTEGER PRIMARY KEY,
+          signed_at TEXT NOT NULL,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          signature_id INTEGER NOT NULL REFERENCES signatures (id),
+          audit_seq INTEGER NOT NULL,
+          snapshot_hash TEXT NOT NULL,
+          discrepancies INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE destructions (
+          id INTEGER PRIMARY KEY,
+          destroyed_on TEXT NOT NULL,
+          method TEXT NOT NULL,
+          place TEXT NOT NULL,
+          recorded_at TEXT NOT NULL,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          signature_id INTEGER NOT NULL REFERENCES signatures (id),
+          witness_id INTEGER NOT NULL REFERENCES users (id),
+          witness_signature_id INTEGER NOT NULL REFERENCES signatures (id)
+        ) STRICT;
+        CREATE TABLE destruction_kits (
+          destruction_id INTEGER NOT NULL REFERENCES destructions (id),
+          kit_number TEXT NOT NULL UNIQUE REFERENCES kits (kit_number)
+        ) STRICT;
+        CREATE TABLE emergency_unblindings (
+          id INTEGER PRIMARY KEY,
+          patient_id INTEGER NOT NULL REFERENCES patients (id),
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          unblinded_at TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          adverse_event INTEGER NOT NULL CHECK (adverse_event IN (0, 1)),
+          signature_id INTEGER NOT NULL REFERENCES signatures (id)
+        ) STRICT;
+      `);
+    },
+  },
 ];

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../shared/canonicalJson';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { addDays, localDate, visitWindows } from '../../../shared/schedule/visitSchedule';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { AuditTrail } from '../audit/auditTrail';
+import { isoUtc, type Clock } from '../clock';
+import { open, sealedField } from '../crypto/allocationCipher';
+import type { Db } from '../db/database';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+
+/** What counts as a discrepancy, per kit (REGULATORY.md: inspectors check no blanks, balance equals shelf stock). */
+export const DISCREPANCIES = [
+  'missing_at_receipt',
+  'damaged_at_receipt',
+  'lost_on_site',
+  'return_missing',
+  'return_overdue',
+  'partial_dose',
+  'dose_not_taken',
+  'status_without_receipt',
+] as const;
+export type Discrepancy = (typeof DISCREPANCIES)[number];
+
+/** Where a kit is now; every kit is in exactly one place, so the lot balances add up by construction and by check. */
+export type Whereabouts = 'not_received' | 'on_hand' | 'with_patient' | 'destroyed' | 'lost';
+
+/** Audit actions that change accountability: one after a sign-off voids it. */
+const ACCOUNTABILITY_ACTIONS = ['kit.status_changed', 'return.recorded', 'return.edited', 'dispensing.confirmed', 'shipment.kit_received', 'destruction.recorded'];
+
+interface KitFacts {
+  kit_number: string;
+  status: string;
+  blinded_lot: string;
+  lot_sealed: string;
+  outcome: string | null;
+  shipment: string | null;
+  scanned_at: string | null;
+  screening_number: string | null;
+  visit_code: string | null;
+  dispensed_at: string | null;
+  baseline_date: string | null;
+  condition: string | null;
+  units_returned: number | null;
+  verified_at: string | null;
+  destroyed_on: string | null;
+}
+
+export class ReconciliationService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+    private readonly signatures: SignatureService,
+    private readonly clock: Clock,
+    private readonly study: () => StudyConfig,
+  ) {}
+
+  /** The reconciliation. With the allocation key (unblinded view) lots are the real ones; without it, blinded lots. */
+  compute(key: Buffer | null) {
+    const study = this.study();
+    const today = localDate(this.clock.now());
+    const facts = this.db
+      .prepare(
+        `SELECT k.kit_number, k.status, k.blinded_lot, k.lot_sealed, sk.outcome, s.reference AS shipment, sk.scanned_at,
+           p.screening_number, d.visit_code, d.dispensed_at, p.baseline_date, r.condition, r.units_returned, r.verified_at,
+           ds.destroyed_on
+         FROM kits k
+         LEFT JOIN shipment_kits sk ON sk.kit_number = k.kit_number LEFT JOIN shipments s ON s.id = sk.shipment_id
+         LEFT JOIN dispensing_kits dk ON dk.kit_number = k.kit_number LEFT JOIN dispensings d ON d.id = dk.dispensing_id
+         LEFT JOIN patients p ON p.id = d.patient_id
+         LEFT JOIN kit_returns r ON r.kit_number = k.kit_number
+         LEFT JOIN destruction_kits dsk ON dsk.kit_number = k.kit_number LEFT JOIN destructions ds ON ds.id = dsk.destruction_id`,
+      )
+      .all() as KitFacts[];
+
+    const kits = facts
+      .sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number))
+      .map((f) => {
+        const discrepancies: Discrepancy[] = [];
+        const received = f.outcome === 'received' || f.outcome === 'damaged';
+        if (f.outcome === 'missing') discrepancies.push('missing_at_receipt');
+        if (f.outcome === 'damaged') discrepancies.push('damaged_at_receipt');
+        if (f.condition === 'missing') discrepancies.push('return_missing');
+        if (f.condition === 'partly_used') discrepancies.push('partial_dose');
+        if (f.condition === 'unused') discrepancies.push('dose_not_taken');
+        if (f.status === 'lost' && f.outcome !== 'missing' && f.condition !== 'missing') discrepancies.push('lost_on_site');
+        if (f.status !== 'expected' && f.status !== 'lost' && !received) discrepancies.push('status_without_receipt');
+        let returnDue: string | null = null;
+        if (f.dispensed_at && f.baseline_date && f.visit_code) {
+          const windows = visitWindows(study, f.baseline_date);
+          const index = windows.findIndex((w) => w.code === f.visit_code);
+          // Kits come back at the next visit; after the last one, within a further visit interval.
+          const next = windows[index + 1];
+          returnDue = next ? next.closes : addDays(windows[index]!.closes, 14);
+          if (!f.condition && f.status === 'dispensed' && today > returnDue) discrepancies.push('return_overdue');
+        }
+        const whereabouts: Whereabouts =
+          f.status === 'expected' ? 'not_received' : f.status === 'dispensed' ? 'with_patient' : f.status === 'destroyed' ? 'destroyed' : f.status === 'lost' ? 'lost' : 'on_hand';
+        return {
+          kitNumber: f.kit_number,
+          lot: key ? open(key, f.lot_sealed, sealedField.kitLot(f.kit_number)) : f.blinded_lot,
+          status: f.status,
+          shipment: f.shipment,
+          receivedAt: received ? f.scanned_at : null,
+          patient: f.screening_number,
+          visit: f.visit_code,
+          dispensedAt: f.dispensed_at,
+          returnDue,
+          returnCondition: f.condition,
+          unitsReturned: f.units_returned,
+          returnVerified: f.verified_at !== null,
+          destroyedOn: f.destroyed_on,
+          whereabouts,
+          discrepancies,
+        };
+      });
+
+    type LotLine = { lot: string; received: number; dispensed: number; returned: number; destroyed: number; onHand: number; withPatient: number; lost: number; lostAfterReceipt: number; notReceived: number };
+    const byLot = new Map<string, LotLine>();
+    for (const k of kits) {
+      const lot = byLot.get(k.lot) ?? { lot: k.lot, received: 0, dispensed: 0, returned: 0, destroyed: 0, onHand: 0, withPatient: 0, lost: 0, lostAfterReceipt: 0, notReceived: 0 };
+      if (k.receivedAt) lot.received++;
+      if (k.dispensedAt) lot.dispensed++;
+      if (k.returnCondition && k.returnCondition !== 'missing') lot.returned++;
+      if (k.whereabouts === 'destroyed') lot.destroyed++;
+      if (k.whereabouts === 'on_hand') lot.onHand++;
+      if (k.whereabouts === 'with_patient') lot.withPatient++;
+      if (k.whereabouts === 'lost') lot.lost++;
+      if (k.whereabouts === 'lost' && k.receivedAt) lot.lostAfterReceipt++;
+      if (k.whereabouts === 'not_received') lot.notReceived++;
+      byLot.set(k.lot, lot);
+    }
+    const lots = [...byLot.values()]
+      .sort((a, b) => (a.lot < b.lot ? -1 : 1))
+      // Every kit received is on the shelf, with a patient, destroyed or lost since: anything else is a discrepancy.
+      .map((l) => ({ ...l, balanced: l.received === l.onHand + l.withPatient + l.destroyed + l.lostAfterReceipt }));
+
+    const patients = new Map<string, { screeningNumber: string; dispensed: number; returnsRecorded: number; used: number; partlyUsed: number; unused: number; damaged: number; missing: number; overdue: number }>();
+    for (const k of kits.filter((x) => x.patient)) {
+      const p = patients.get(k.patient!) ?? { screeningNumber: k.patient!, dispensed: 0, returnsRecorded: 0, used: 0, partlyUsed: 0, unused: 0, damaged: 0, missing: 0, overdue: 0 };
+      p.dispensed++;
+      if (k.returnCondition) p.returnsRecorded++;
+      if (k.returnCondition === 'used') p.used++;
+      if (k.returnCondition === 'partly_used') p.partlyUsed++;
+      if (k.returnCondition === 'unused') p.unused++;
+      if (k.returnCondition === 'damaged') p.damaged++;
+      if (k.returnCondition === 'missing') p.missing++;
+      if (k.discrepancies.includes('return_overdue')) p.overdue++;
+      patients.set(k.patient!, p);
+    }
+    const perPatient = [...patients.values()]
+      .sort((a, b) => (a.screeningNumber < b.screeningNumber ? -1 : 1))
+      .map((p) => ({ ...p, compliancePercent: p.returnsRecorded ? Math.round((100 * p.used) / p.returnsRecorded) : null }));
+
+    const discrepancies = kits.filter((k) => k.discrepancies.length > 0).map((k) => ({ kitNumber: k.kitNumber, lot: k.lot, patient: k.patient, discrepancies: k.discrepancies }));
+    return {
+      asOf: isoUtc(this.clock.now()),
+      kits,
+      lots,
+      patients: perPatient,
+      discrepancies,
+      unverifiedReturns: kits.filter((k) => k.returnCondition && !k.returnVerified).length,
+    };
+  }
+
+  /** The monitor signs the (blinded) reconciliation as it stands; the signature binds its hash. */
+  signOff(signer: Signer): { signatureId: number } {
+    return this.db.transaction(() => {
+      const snapshot = this.compute(null);
+      const { asOf: _asOf, ...content } = snapshot;
+      const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
+      const signature = this.signatures.record(signer, 'reconciliation', hash, { action: 'reconciliation.signed', snapshotHash: hash, discrepancies: snapshot.discrepancies.length });
+      const event = this.audit.append(
+        { userId: signer.userId, username: signer.username },
+        { action: 'reconciliation.signed', entityType: 'reconciliation', entityId: hash.slice(0, 16), after: { snapshotHash: hash, discrepancies: snapshot.discrepancies.length, unverifiedReturns: snapshot.unverifiedReturns }, signatureId: signature.id },
+      );
+      this.db
+        .prepare('INSERT INTO reconciliation_signoffs (signed_at, user_id, signature_id, audit_seq, snapshot_hash, discrepancies) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(event.atUtc, signer.userId, signature.id, event.seq, hash, snapshot.discrepancies.length);
+      return { signatureId: signature.id };
+    })();
+  }
+
+  /**
+   * The latest sign-off and whether it still holds: any accountability change after it (a return edited, a kit
+   * dispensed, destroyed...) voids it, and the answer names the event that did.
+   */
+  signOffStatus() {
+    const latest = this.db
+      .prepare('SELECT id, signed_at AS signedAt, signature_id AS signatureId, audit_seq AS auditSeq, snapshot_hash AS snapshotHash, discrepancies FROM reconciliation_signoffs ORDER BY id DESC LIMIT 1')
+      .get() as { id: number; signedAt: string; signatureId: number; auditSeq: number; snapshotHash: string; discrepancies: number } | undefined;
+    if (!latest) return null;
+    const voiding = this.db
+      .prepare(`SELECT seq, action, username, at_utc AS atUtc, entity_id AS entityId FROM audit_events WHERE seq > ? AND action IN (${ACCOUNTABILITY_ACTIONS.map(() => '?').join(',')}) ORDER BY seq LIMIT 1`)
+      .get(latest.auditSeq, ...ACCOUNTABILITY_ACTIONS) as { seq: number; action: string; username: string; atUtc: string; entityId: string } | undefined;
+    return { ...latest, signature: this.signatures.byId(latest.signatureId)!, voidedBy: voiding ?? null };
+  }
+}
