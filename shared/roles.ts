@@ -13,7 +13,15 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 /** Permissions that reveal arms: only roles that are not blinded may ever hold them (tested). */
-export const UNBLINDED_PERMISSIONS = ['allocation.setup', 'allocation.reveal', 'allocation.grant', 'quarantine.decide', 'dispensing.perform'] as const;
+export const UNBLINDED_PERMISSIONS = [
+  'allocation.setup',
+  'allocation.reveal',
+  'allocation.grant',
+  'quarantine.decide',
+  'dispensing.perform',
+  'reconciliation.unblinded',
+  'reports.unblinded',
+] as const;
 
 /** Whether people in this role may ever see a treatment arm. Administrators never do. */
 export const ROLE_IS_BLINDED: Readonly<Record<Role, boolean>> = {
@@ -42,6 +50,16 @@ export const PERMISSIONS = [
   'patients.randomize', // randomize a patient to the next number of the list (e-signed; needs no arm)
   'dispensing.perform', // match kits to patients by scan (unblinded: the system opens arms to compare)
   'labels.print', // print and reprint blinded labels
+  'returns.read', // patient returns per kit (no arm)
+  'returns.record', // record and correct patient returns
+  'returns.verify', // the monitor verifies returns
+  'reconciliation.read', // reconciliation per kit, patient and blinded lot; destructions
+  'reconciliation.unblinded', // reconciliation with real lots (unblinded)
+  'reconciliation.sign', // the monitor signs the reconciliation (e-signed)
+  'destruction.perform', // destroy returned, expired or damaged kits (e-signed, witnessed)
+  'emergency.unblind', // reveal one patient's arm in an emergency (investigator; passphrase + e-signature)
+  'reports.read', // blinded reports (accountability log, inventory totals, expiring kits, patient history)
+  'reports.unblinded', // unblinded reports (per arm, real lots and expiry dates)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -61,11 +79,32 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'patients.randomize',
     'dispensing.perform',
     'labels.print',
+    'returns.read',
+    'returns.record',
+    'reconciliation.read',
+    'reconciliation.unblinded',
+    'destruction.perform',
+    'reports.read',
+    'reports.unblinded',
   ],
-  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print'],
-  investigator: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize'],
-  monitor: ['system.read', 'users.read', 'audit.read', 'inventory.read', 'patients.read'],
-  unblinded_monitor: ['system.read', 'users.read', 'audit.read', 'allocation.grant', 'inventory.read', 'patients.read'],
+  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print', 'returns.read', 'returns.record', 'reports.read'],
+  investigator: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize', 'emergency.unblind'],
+  monitor: ['system.read', 'users.read', 'audit.read', 'inventory.read', 'patients.read', 'returns.read', 'returns.verify', 'reconciliation.read', 'reconciliation.sign', 'reports.read'],
+  unblinded_monitor: [
+    'system.read',
+    'users.read',
+    'audit.read',
+    'allocation.grant',
+    'inventory.read',
+    'patients.read',
+    'returns.read',
+    'returns.verify',
+    'reconciliation.read',
+    'reconciliation.unblinded',
+    'reconciliation.sign',
+    'reports.read',
+    'reports.unblinded',
+  ],
   administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read'],
 };
 

@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNEL_NAMES } from '../../shared/contract';
 import type { VeilErrorBody, VeilResult } from '../../shared/errors';
+import { ALL_WINDOWS } from '../../shared/contract';
 import type { VeilCore } from '../core/veilCore';
 import type { Logger } from '../core/log';
 import { IPC_EVENT, IPC_INVOKE } from '../../preload/bridge';
@@ -54,6 +55,7 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, core: CorePort, re
   });
 
   core.onEvent((windowId, name, payload) => {
-    registry.contentsOf(windowId)?.send(IPC_EVENT, name, payload);
+    const targets = windowId === ALL_WINDOWS ? registry.allContents() : [registry.contentsOf(windowId)];
+    for (const contents of targets) contents?.send(IPC_EVENT, name, payload);
   });
 }

@@ -29,6 +29,11 @@ export class WindowRegistry {
     return window.webContents;
   }
 
+  /** Every live window's contents (events addressed to all windows). */
+  allContents(): WebContents[] {
+    return [...this.byId.keys()].map((id) => this.contentsOf(id)).filter((c): c is WebContents => c !== undefined);
+  }
+
   first(): BrowserWindow | undefined {
     for (const window of this.byId.values()) if (!window.isDestroyed()) return window;
     return undefined;

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../shared/contract';
+import { ALL_WINDOWS, type EventName, type EventPayload } from '../../shared/contract';
 import { VeilError } from '../../shared/errors';
 import type { StudyConfig } from '../../shared/study/studyConfig';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
@@ -32,6 +32,12 @@ import { PatientService } from './patients/patientService';
 import { DispensingService } from './dispensing/dispensingService';
 import { KitScanResolver } from './scanning/kitScanResolver';
 import { LabelService } from './labels/labelService';
+import { ReturnsService } from './returns/returnsService';
+import { ReconciliationService } from './reconciliation/reconciliationService';
+import { DestructionService } from './destruction/destructionService';
+import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
+import { destructionCertificate } from './reports/destructionCertificate';
+import { ReportService } from './reports/reportService';
 
 export interface CoreOptions {
   dbFile: string;
@@ -62,6 +68,11 @@ export interface VeilCore {
   readonly patients: PatientService;
   readonly dispensing: DispensingService;
   readonly labels: LabelService;
+  readonly returns: ReturnsService;
+  readonly reconciliation: ReconciliationService;
+  readonly destruction: DestructionService;
+  readonly emergency: EmergencyUnblindingService;
+  readonly reports: ReportService;
   readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyStore };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
@@ -107,6 +118,11 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const patientRepository = new PatientRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
   const labels = new LabelService(db, audit, clock, study);
+  const returns = new ReturnsService(db, kitRepository, kitStatus, audit, scans, clock, study);
+  const reconciliation = new ReconciliationService(db, audit, signatures, clock, study);
+  const destruction = new DestructionService(db, kitRepository, kitStatus, repositories.users, audit, signatures, clock);
+  const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
+  const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
@@ -287,6 +303,46 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return { kitNumber: input.kitNumber, kind: input.kind, fileName: `label-${input.kitNumber}-${input.kind}.pdf`, pdfBase64: Buffer.from(pdf).toString('base64'), reprint };
       },
     },
+    returns: {
+      list: () => returns.list(),
+      record: (ctx, input) => returns.record(actorOf(ctx), input),
+      edit: (ctx, input) => returns.edit(actorOf(ctx), input),
+      verify: (ctx, input) => returns.verify(actorOf(ctx), input.kitNumbers),
+    },
+    reconciliation: {
+      view: () => ({ reconciliation: reconciliation.compute(null), signOff: reconciliation.signOffStatus() }),
+      viewUnblinded: (ctx) => ({ reconciliation: reconciliation.compute(custody.requireKey(ctx.windowId)) }),
+      signOff: (ctx) => {
+        reconciliation.signOff(ctx.signer!);
+        return { signOff: reconciliation.signOffStatus() };
+      },
+    },
+    destruction: {
+      candidates: () => destruction.candidates(),
+      list: () => destruction.list(),
+      record: async (ctx, input) => {
+        const { destructionId } = await destruction.record(actorOf(ctx), ctx.signer!, input);
+        return destruction.get(destructionId);
+      },
+      certificate: async (_ctx, input) => {
+        const pdf = await destructionCertificate(destruction.get(input.destructionId), { study: study(), seal: audit.seal(), printedAt: clock.now(), site: repositories.settings.site() });
+        return { fileName: `destruction-certificate-${input.destructionId}.pdf`, pdfBase64: Buffer.from(pdf).toString('base64') };
+      },
+    },
+    emergency: {
+      unblind: async (ctx, input) => {
+        const result = await emergency.unblind(ctx.signer!, input);
+        const user = repositories.users.byId(ctx.user!.id)!;
+        // Everyone is told that the blind was broken for this patient, by whom and when; nobody but the caller learns the arm.
+        listeners.forEach((l) => l(ALL_WINDOWS, 'patient.emergencyUnblinded', { screeningNumber: result.screeningNumber, by: user.displayName, at: isoUtc(clock.now()), adverseEvent: input.adverseEvent }));
+        return result;
+      },
+      list: () => emergency.records(),
+    },
+    reports: {
+      render: (_ctx, input) => reports.render(input.report, input.format, null, input),
+      renderUnblinded: (ctx, input) => reports.render(input.report, input.format, custody.requireKey(ctx.windowId), input),
+    },
     audit: {
       list: (_ctx, input) => auditService.list(input),
       exportCsv: (_ctx, input) => auditService.exportCsv(input),
@@ -329,6 +385,11 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     patients,
     dispensing,
     labels,
+    returns,
+    reconciliation,
+    destruction,
+    emergency,
+    reports,
     repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),

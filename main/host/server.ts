@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describeContract } from '../../shared/contract';
 import { HTTP_STATUS_OF_ERROR, type VeilResult } from '../../shared/errors';
 import { SECURITY_HEADERS as RENDERER_HEADERS, contentTypeOf, isAppRoute, resolveInsideRoot } from '../core/security/staticFiles';
+import { ALL_WINDOWS } from '../../shared/contract';
 import type { VeilCore } from '../core/veilCore';
 
 export interface HostOptions {
@@ -40,7 +41,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   let port = 0;
 
   options.core.onEvent((target, event, payload) => {
-    if (target !== windowId) return;
+    if (target !== windowId && target !== ALL_WINDOWS) return;
     for (const stream of eventStreams) stream.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   });
 

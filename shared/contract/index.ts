@@ -7,6 +7,7 @@ import { usersChannels } from './users';
 import { allocationChannels } from './allocation';
 import { auditChannels } from './audit';
 import { dispensingChannels, inventoryChannels, labelsChannels, patientsChannels, shipmentsChannels } from './pharmacy';
+import { destructionChannels, emergencyChannels, reconciliationChannels, reportsChannels, returnsChannels } from './accountability';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -24,6 +25,11 @@ export const contract = {
   patients: patientsChannels,
   dispensing: dispensingChannels,
   labels: labelsChannels,
+  returns: returnsChannels,
+  reconciliation: reconciliationChannels,
+  destruction: destructionChannels,
+  emergency: emergencyChannels,
+  reports: reportsChannels,
 } as const;
 
 export type Contract = typeof contract;
@@ -55,11 +61,18 @@ export function findChannel(name: string): ChannelDefinition | undefined {
 }
 export const CHANNEL_NAMES: readonly string[] = channels.map((c) => c.name);
 
+/** The window id of an event for every window (a notification everyone must see). */
+export const ALL_WINDOWS = '*';
+
 /** Events pushed from the main process to a window. */
 export const events = {
   'session.changed': {
     description: "This window's session changed (locked by inactivity, logged out because the account was deactivated).",
     payload: SessionState,
+  },
+  'patient.emergencyUnblinded': {
+    description: 'A patient was emergency-unblinded: who, when, which patient, whether for an adverse event. Never the arm.',
+    payload: z.object({ screeningNumber: z.string(), by: z.string(), at: z.string(), adverseEvent: z.boolean() }),
   },
 } as const satisfies Record<string, EventDefinition>;
 export type EventName = keyof typeof events;

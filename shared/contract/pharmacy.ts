@@ -50,6 +50,8 @@ export const PatientView = z.object({
   registeredAt: IsoTime,
   withdrawnAt: IsoTime.nullable(),
   withdrawalReason: z.string().nullable(),
+  /** The blind was broken for this patient in an emergency (who and why are in the unblinding records; never the arm). */
+  emergencyUnblinded: z.boolean(),
   visits: z.array(VisitView),
 });
 

@@ -35,6 +35,17 @@ function plant(group: keyof Handlers, name: string, wrap: (original: (...args: n
 
 describe('the blinding leak test over every channel', () => {
   it('finds no arm word, no arm-separating field and no arm ordering in anything a blinded role can call, nor in the log', async () => {
+    // One patient was emergency-unblinded first: nothing the others (or the investigator, later) see may show it.
+    const inv = await t.loginAs('investigator', 'emergency-before-harness');
+    const unblinded = await t.core.dispatch(inv, 'emergency.unblind', {
+      patientId: (t.core.db.prepare("SELECT id FROM patients WHERE screening_number = 'S-001'").get() as { id: number }).id,
+      reason: 'Severe adverse event: hospitalisation',
+      adverseEvent: true,
+      passphrase: t.demo.codeBreakPassphrase,
+      signature: { username: 'investigator', password: t.userOf('investigator').password },
+    });
+    expect(unblinded.ok).toBe(true);
+    await t.core.dispatch(inv, 'session.logout', {});
     const { leaks, calls } = await runChannelLeakHarness(t, truth);
     expect(leaks).toEqual([]);
     expect(calls).toBeGreaterThan(100);
@@ -56,6 +67,20 @@ describe('the blinding leak test over every channel', () => {
 });
 
 describe('the leak test fails on a planted leak', () => {
+  it('catches an arm word inside a downloaded PDF report', async () => {
+    const restore = plant('reports', 'render', () => async () => {
+      const { renderReportPdf } = await import('../../main/core/reports/pdfReport');
+      const pdf = await renderReportPdf('Planted', { study: t.core.study(), seal: t.core.audit.seal(), printedAt: new Date() }, [{ paragraphs: ['Kit 123456 is Placebo'] }]);
+      return { fileName: 'x.pdf', mime: 'application/pdf', base64: Buffer.from(pdf).toString('base64') };
+    });
+    try {
+      const { leaks } = await runChannelLeakHarness(t, truth);
+      expect(leaks.some((l) => l.kind === 'arm_word' && l.where.includes('reports.render') && l.where.endsWith('(file)'))).toBe(true);
+    } finally {
+      restore();
+    }
+  }, 300_000);
+
   it('catches an arm word in an answer', async () => {
     const restore2 = plant('patients', 'get', (original) => (...args) => {
       const patient = original(...args) as { withdrawalReason: string | null };

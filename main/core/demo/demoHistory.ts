@@ -1,5 +1,6 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { TravellingClock } from '../clock';
+import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { VeilCore } from '../veilCore';
 import type { DemoUser } from './demoSeed';
 
@@ -98,6 +99,35 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
       });
     }
 
+    /**
+     * Day 99: the monitor's visit. Returns recorded so far are destroyed with the monitor as witness, the monitor
+     * verifies what remains on record and signs the reconciliation; the visits after it void the sign-off, as they
+     * should, so the demo shows both states over time.
+     */
+    const monitorVisit = async (when: Date) => {
+      const monitor = userOf('monitor');
+      await as('unblinded_pharmacist', when, async (call, sign) => {
+        const candidates = (await call('destruction.candidates', {})) as Array<{ kitNumber: string; status: string }>;
+        const returned = candidates.filter((c) => c.status === 'returned' || c.status === 'damaged').map((c) => c.kitNumber);
+        if (returned.length > 0) {
+          await call('destruction.record', {
+            kitNumbers: returned,
+            method: 'Incineration through the hospital pharmacy cytotoxic/medicinal waste stream',
+            place: 'Pharmacy, Hôpital Larrey, Toulouse',
+            destroyedOn: localDate(when),
+            witness: { username: monitor.username, password: monitor.password },
+            signature: { password: sign.password! },
+          });
+        }
+      });
+      await as('monitor', new Date(when.getTime() + 3_600_000), async (call, sign) => {
+        const returns = (await call('returns.list', {})) as Array<{ kitNumber: string; verifiedAt: string | null }>;
+        const toVerify = returns.filter((r) => !r.verifiedAt).map((r) => r.kitNumber);
+        if (toVerify.length) await call('returns.verify', { kitNumbers: toVerify });
+        await call('reconciliation.signOff', { signature: sign });
+      });
+    };
+
     // Visits happen in calendar order across patients, as they would at the site.
     const visits = PATIENTS.flatMap((p) =>
       p.randomizedOnDay === null
@@ -105,8 +135,29 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
         : core.study().visits.slice(0, p.visitsDone).map((v, i) => ({ p, code: v.code, day: p.randomizedOnDay! + v.dayOffset + (p.lateVisit === i ? v.windowAfterDays + 2 : 0), late: p.lateVisit === i })),
     );
     visits.sort((a, b) => a.day - b.day);
+    // What each patient brings back: mostly used syringes, with the exceptions a real study has.
+    const returnOf = (screeningNumber: string, visitIndex: number): { condition: string; unitsReturned: number; note?: string } => {
+      if (screeningNumber === 'S-002' && visitIndex === 3) return { condition: 'partly_used', unitsReturned: 1, note: 'Patient stopped the injection half-way (pain)' };
+      if (screeningNumber === 'S-003' && visitIndex === 2) return { condition: 'unused', unitsReturned: 1, note: 'Dose missed: patient travelling' };
+      return { condition: 'used', unitsReturned: 1 };
+    };
+    let signedOff = false;
     for (const v of visits) {
       if (v.day > HISTORY_DAYS) continue;
+      const patientId = ids.get(v.p.screeningNumber)!;
+      const visitIndex = core.study().visits.findIndex((x) => x.code === v.code);
+      if (!signedOff && v.day >= 100) {
+        await monitorVisit(at(99, 14));
+        signedOff = true;
+      }
+      if (visitIndex > 0) {
+        const previous = core.patients.view(patientId).visits[visitIndex - 1]!;
+        await as('pharmacy_technician', at(v.day, 9), async (call) => {
+          for (const kitNumber of previous.dispensedKits) {
+            await call('returns.record', { code: kitNumber, ...returnOf(v.p.screeningNumber, visitIndex), source: 'scanner', patientId });
+          }
+        });
+      }
       await as('unblinded_pharmacist', at(v.day, 10), async (call, sign) => {
         const patientId = ids.get(v.p.screeningNumber);
         const plan = (await call('dispensing.plan', { patientId, visitCode: v.code })) as { suggestions: string[] };
@@ -120,8 +171,16 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
       });
     }
     for (const p of PATIENTS.filter((x) => x.withdrawnAfterVisits)) {
+      const patientId = ids.get(p.screeningNumber)!;
       await as('investigator', at(p.randomizedOnDay! + 50, 15), async (call) => {
-        await call('patients.withdraw', { patientId: ids.get(p.screeningNumber), reason: 'Consent withdrawn (moved abroad)' });
+        await call('patients.withdraw', { patientId, reason: 'Consent withdrawn (moved abroad)' });
+      });
+      // The last kit never came back.
+      const last = core.patients.view(patientId).visits.filter((x) => x.dispensedKits.length > 0).at(-1)!;
+      await as('pharmacy_technician', at(p.randomizedOnDay! + 50, 16), async (call) => {
+        for (const kitNumber of last.dispensedKits) {
+          await call('returns.record', { code: kitNumber, condition: 'missing', unitsReturned: 0, note: 'Patient moved abroad; kit not returned', source: 'manual', patientId });
+        }
       });
     }
   } finally {

@@ -90,7 +90,8 @@ export class PatientService {
           return { ...w, dispensedAt: d?.dispensedAt ?? null, dispensedKits: d ? [...d.kits].sort(compareKitNumbers) : [], outOfWindowReason: d?.outOfWindowReason ?? null };
         })
       : [];
-    return { ...patient, visits };
+    const emergencyUnblinded = this.db.prepare('SELECT 1 FROM emergency_unblindings WHERE patient_id = ?').get(patient.id) !== undefined;
+    return { ...patient, emergencyUnblinded, visits };
   }
 
   list() {

@@ -8,6 +8,7 @@ import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
 import type { Db } from '../db/database';
 import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { ReturnCondition } from '../returns/returnsService';
 
 /** What counts as a discrepancy, per kit (REGULATORY.md: inspectors check no blanks, balance equals shelf stock). */
 export const DISCREPANCIES = [
@@ -40,7 +41,7 @@ interface KitFacts {
   visit_code: string | null;
   dispensed_at: string | null;
   baseline_date: string | null;
-  condition: string | null;
+  condition: ReturnCondition | null;
   units_returned: number | null;
   verified_at: string | null;
   destroyed_on: string | null;

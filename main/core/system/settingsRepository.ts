@@ -18,6 +18,16 @@ export class SettingsRepository {
     return row ? (JSON.parse(row.value) as { gsReplacement?: string }) : {};
   }
 
+  /** The site's name as printed on reports and labels. */
+  site(): string {
+    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'site'").get() as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as { name: string }).name : 'Site pharmacy (name not set)';
+  }
+
+  setSite(name: string): void {
+    this.db.prepare("INSERT INTO settings (key, value) VALUES ('site', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify({ name }));
+  }
+
   setSecurity(settings: SecuritySettings): void {
     this.db
       .prepare("INSERT INTO settings (key, value) VALUES ('security', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")

@@ -2,7 +2,31 @@ import { channels, type ChannelName } from '../../../shared/contract';
 import { KIT_STATUSES } from '../../../shared/kits/kitLifecycle';
 import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS, type Role } from '../../../shared/roles';
 import type { TestCore } from '../../helpers/core';
+import { spawnSync } from 'node:child_process';
 import { inspect, type Leak, type SponsorTruth } from './leakDetector';
+
+/**
+ * The files inside answers (reports, exports, certificates, label PDFs) as text: CSV decoded, PDF through poppler's
+ * pdftotext, so a word hidden in a download is found like one on a screen.
+ */
+export function filesAsText(value: unknown): string[] {
+  const texts: string[] = [];
+  const visit = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    const pdf = typeof o.pdfBase64 === 'string' ? o.pdfBase64 : typeof o.base64 === 'string' && o.mime === 'application/pdf' ? o.base64 : null;
+    if (pdf) {
+      const out = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(pdf, 'base64'), encoding: 'utf8' });
+      if (out.status !== 0) throw new Error(`pdftotext failed: ${out.stderr}`);
+      texts.push(out.stdout);
+    }
+    if (typeof o.base64 === 'string' && o.mime === 'text/csv') texts.push(Buffer.from(o.base64, 'base64').toString('utf8'));
+    if (typeof o.csv === 'string') texts.push(o.csv);
+    Object.values(o).forEach(visit);
+  };
+  visit(value);
+  return texts;
+}
 
 /** Commands whose contract examples would change real demo accounts; the harness calls them on its own user only. */
 const REAL_INPUTS_ONLY = new Set(['users.setActive', 'users.resetPassword', 'users.create']);
@@ -46,6 +70,18 @@ export function realInputs(t: TestCore, role: Role): Partial<Record<ChannelName,
     'audit.exportCsv': [{}, { entityType: 'kit' }],
     'allocation.checkList': [{ kind: 'kits', fileName: 'k.csv', content: 'kit_number,arm,lot,expiry_date\n' + someKits[0] + ',PLACEBO,L,2030-01-01\n' }],
     'users.list': [{}],
+    'labels.preview': (db.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 4').all() as Array<{ k: string }>).flatMap((r) => [{ kitNumber: r.k, kind: 'carton' }, { kitNumber: r.k, kind: 'syringe' }]),
+    'labels.print': (db.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 2').all() as Array<{ k: string }>).map((r) => ({ kitNumber: r.k, kind: 'carton', reprintReason: 'harness probe' })),
+    'returns.record': someKits.slice(0, 3).map((code) => ({ code, condition: 'used', unitsReturned: 1, source: 'scanner' })),
+    'returns.edit': someKits.slice(0, 2).map((kitNumber) => ({ kitNumber, condition: 'used', unitsReturned: 1, reason: 'harness probe' })),
+    'returns.verify': [{ kitNumbers: (db.prepare('SELECT kit_number AS k FROM kit_returns LIMIT 5').all() as Array<{ k: string }>).map((r) => r.k) }],
+    'destruction.certificate': (db.prepare('SELECT id FROM destructions').all() as Array<{ id: number }>).map((r) => ({ destructionId: r.id })),
+    'reports.render': [
+      ...(['accountability', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
+      ...patients.map((p) => ({ report: 'patient_history', format: 'csv', patientId: p.id })),
+    ],
+    // With a wrong passphrase: the right one reveals on purpose, to the caller only (tests/integration/accountability.test.ts).
+    'emergency.unblind': patients.map((p) => ({ patientId: p.id, reason: 'harness probe of the refusal', adverseEvent: false, passphrase: 'HARNE-SSPRO-BEPAS-SPHRA', signature })),
   };
 }
 
@@ -76,7 +112,9 @@ export async function runChannelLeakHarness(t: TestCore, truth: SponsorTruth): P
       for (const input of [...examples, ...(inputs[name] ?? [])]) {
         const result = await t.core.dispatch(window, name, input);
         calls++;
-        leaks.push(...inspect(`${role} ${name} ${JSON.stringify(input).slice(0, 60)}`, result, truth));
+        const where = `${role} ${name} ${JSON.stringify(input).slice(0, 60)}`;
+        leaks.push(...inspect(where, result, truth));
+        for (const text of filesAsText(result)) leaks.push(...inspect(`${where} (file)`, text, truth));
       }
     }
     await t.core.dispatch(window, 'session.logout', {});

@@ -37,6 +37,8 @@ export function findArmWords(where: string, text: string, truth: SponsorTruth): 
     .map((word) => ({ where, kind: 'arm_word' as const, detail: `mentions "${word}"` }));
 }
 
+const PATIENT_FIELDS = new Set(['patient', 'patientId', 'screeningNumber', 'randomizationNumber', 'patientInitials', 'initials']);
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Objects that carry exactly one known kit or randomization number, with their other scalar fields. */
@@ -62,7 +64,9 @@ function subjects(value: Json, truth: SponsorTruth, out: Array<{ id: string; fie
 export function findSeparatingFields(where: string, value: unknown, truth: SponsorTruth): Leak[] {
   const found = subjects(value as Json, truth);
   const leaks: Leak[] = [];
-  const fieldNames = new Set(found.flatMap((s) => Object.keys(s.fields)));
+  // Kits given to one patient share that patient's arm: that is the trial itself, known to every blinded user, so a
+  // field naming the patient is not a leak (nothing in it says which arm).
+  const fieldNames = new Set(found.flatMap((s) => Object.keys(s.fields)).filter((f) => !PATIENT_FIELDS.has(f)));
   for (const field of fieldNames) {
     const withField = found.filter((s) => field in s.fields);
     const armsPerValue = new Map<string, Set<string>>();
@@ -84,16 +88,20 @@ export function findSeparatingFields(where: string, value: unknown, truth: Spons
   return leaks;
 }
 
-/** Lists of kits or patients whose order groups them by arm far beyond chance (Wald-Wolfowitz runs, z < -3). */
+/**
+ * Lists of kits or patients whose order groups them by arm far beyond chance (Wald-Wolfowitz runs, z < -3). Only lists
+ * that name each kit or patient once are lists of kits: a log (the audit trail) names a kit at each of its steps, and
+ * the kits of one dispensing sit together there because they were given together, which every blinded user knows.
+ */
 export function findArmOrdering(where: string, value: unknown, truth: SponsorTruth): Leak[] {
   const leaks: Leak[] = [];
   const visit = (v: Json) => {
     if (Array.isArray(v)) {
-      const arms = v
+      const ids = v
         .map((item) => (typeof item === 'string' ? item : item && typeof item === 'object' && !Array.isArray(item) ? subjects(item, truth)[0]?.id : undefined))
-        .filter((id): id is string => typeof id === 'string' && truth.armOf.has(id))
-        .map((id) => truth.armOf.get(id)!);
-      if (arms.length >= 10) {
+        .filter((id): id is string => typeof id === 'string' && truth.armOf.has(id));
+      const arms = ids.map((id) => truth.armOf.get(id)!);
+      if (arms.length >= 10 && new Set(ids).size === ids.length) {
         let runs = 1;
         for (let i = 1; i < arms.length; i++) if (arms[i] !== arms[i - 1]) runs++;
         const n = arms.length;

@@ -1,0 +1,106 @@
+import { VeilError } from '../../../shared/errors';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import type { Role } from '../../../shared/roles';
+import type { AuditTrail } from '../audit/auditTrail';
+import { verifyPassword } from '../auth/passwords';
+import { isoUtc, type Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { KitRepository } from '../kits/kitRepository';
+import type { KitStatusService } from '../kits/kitStatusService';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { UserRepository } from '../users/userRepository';
+
+type Actor = { userId: number; username: string; role: Role };
+
+/** Kits that may be destroyed at the site: returned by patients, expired or damaged, and those already set aside. */
+const DESTROYABLE = new Set(['returned', 'expired', 'damaged', 'pending_destruction']);
+
+export const WITNESS_MEANING = 'I witnessed the destruction of these kits by the stated method';
+
+/**
+ * Destruction of returned, expired or damaged kits: method, place, date, the pharmacist's e-signature and a witness's
+ * e-signature (a second person, present, who re-enters their own credentials), in one transaction.
+ */
+export class DestructionService {
+  constructor(
+    private readonly db: Db,
+    private readonly kits: KitRepository,
+    private readonly kitStatus: KitStatusService,
+    private readonly users: UserRepository,
+    private readonly audit: AuditTrail,
+    private readonly signatures: SignatureService,
+    private readonly clock: Clock,
+  ) {}
+
+  candidates(): Array<{ kitNumber: string; status: string; blindedLot: string }> {
+    return this.kits
+      .all()
+      .filter((k) => DESTROYABLE.has(k.status))
+      .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
+      .map((k) => ({ kitNumber: k.kitNumber, status: k.status, blindedLot: k.blindedLot }));
+  }
+
+  async record(
+    actor: Actor,
+    signer: Signer,
+    input: { kitNumbers: string[]; method: string; place: string; destroyedOn: string; witness: { username: string; password: string } },
+  ): Promise<{ destructionId: number }> {
+    const witness = this.users.byUsername(input.witness.username.trim().toLowerCase());
+    if (!witness || !witness.active || !(await verifyPassword(input.witness.password, witness.passwordHash))) {
+      throw new VeilError('validation', "The witness's username or password is wrong: nothing was destroyed.", [{ path: ['witness', 'password'], message: 'Wrong witness credentials' }]);
+    }
+    if (witness.id === signer.userId) throw new VeilError('validation', 'The witness must be another person than the one destroying the kits.', [{ path: ['witness', 'username'], message: 'Another person' }]);
+    if (input.destroyedOn > isoUtc(this.clock.now()).slice(0, 10)) throw new VeilError('validation', 'The destruction date cannot be in the future.', [{ path: ['destroyedOn'], message: 'In the future' }]);
+    const kits = [...new Set(input.kitNumbers)].sort(compareKitNumbers);
+    return this.db.transaction(() => {
+      for (const k of kits) {
+        const kit = this.kits.get(k);
+        if (!kit) throw new VeilError('not_found', `Kit ${k} is not in the kit list.`);
+        if (!DESTROYABLE.has(kit.status)) throw new VeilError('conflict', `Kit ${k} is ${kit.status.replace('_', ' ')}: only returned, expired or damaged kits are destroyed.`);
+      }
+      const record = { action: 'destruction', kits, method: input.method, place: input.place, destroyedOn: input.destroyedOn, witness: witness.username };
+      const signature = this.signatures.record(signer, 'destruction', `${input.destroyedOn}:${kits.join(',')}`, record);
+      const witnessSignature = this.signatures.record(
+        { userId: witness.id, username: witness.username, printedName: witness.displayName, meaning: WITNESS_MEANING },
+        'destruction',
+        `${input.destroyedOn}:${kits.join(',')}`,
+        record,
+      );
+      const destructionId = Number(
+        this.db
+          .prepare('INSERT INTO destructions (destroyed_on, method, place, recorded_at, user_id, signature_id, witness_id, witness_signature_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(input.destroyedOn, input.method, input.place, isoUtc(this.clock.now()), signer.userId, signature.id, witness.id, witnessSignature.id).lastInsertRowid,
+      );
+      for (const k of kits) {
+        if (this.kits.get(k)!.status !== 'pending_destruction') this.kitStatus.change(actor, k, 'pending_destruction', null, { context: { destruction: destructionId } });
+        this.kitStatus.change(actor, k, 'destroyed', null, { signatureId: signature.id, context: { destruction: destructionId, method: input.method } });
+        this.db.prepare('INSERT INTO destruction_kits (destruction_id, kit_number) VALUES (?, ?)').run(destructionId, k);
+      }
+      this.audit.append(actor, {
+        action: 'destruction.recorded',
+        entityType: 'destruction',
+        entityId: String(destructionId),
+        after: { kits: kits.length, method: input.method, place: input.place, destroyedOn: input.destroyedOn, witness: witness.username },
+        signatureId: signature.id,
+      });
+      return { destructionId };
+    })();
+  }
+
+  get(destructionId: number) {
+    const row = this.db
+      .prepare(
+        `SELECT id, destroyed_on AS destroyedOn, method, place, recorded_at AS recordedAt, signature_id AS signatureId, witness_signature_id AS witnessSignatureId
+         FROM destructions WHERE id = ?`,
+      )
+      .get(destructionId) as { id: number; destroyedOn: string; method: string; place: string; recordedAt: string; signatureId: number; witnessSignatureId: number } | undefined;
+    if (!row) throw new VeilError('not_found', `There is no destruction ${destructionId}.`);
+    const kits = (this.db.prepare('SELECT kit_number AS k FROM destruction_kits WHERE destruction_id = ?').all(destructionId) as Array<{ k: string }>).map((r) => r.k).sort(compareKitNumbers);
+    const withLots = kits.map((k) => ({ kitNumber: k, blindedLot: this.kits.get(k)!.blindedLot }));
+    return { ...row, kits: withLots, signature: this.signatures.byId(row.signatureId)!, witnessSignature: this.signatures.byId(row.witnessSignatureId)! };
+  }
+
+  list() {
+    return (this.db.prepare('SELECT id FROM destructions ORDER BY id DESC').all() as Array<{ id: number }>).map((r) => this.get(r.id));
+  }
+}

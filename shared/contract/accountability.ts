@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
+import { ScanSource } from './pharmacy';
+
+const Condition = z.enum(['used', 'unused', 'partly_used', 'damaged', 'missing']);
+const Reason = z.string().trim().min(3, 'Give a reason');
+
+const ReturnView = z.object({
+  kitNumber: z.string(),
+  patientId: z.number().int(),
+  screeningNumber: z.string(),
+  returnedAt: IsoTime,
+  condition: Condition,
+  unitsReturned: z.number().int(),
+  unitsMissing: z.number().int(),
+  note: z.string().nullable(),
+  source: z.string(),
+  verifiedBy: z.string().nullable(),
+  verifiedAt: IsoTime.nullable(),
+});
+
+const Discrepancy = z.enum(['missing_at_receipt', 'damaged_at_receipt', 'lost_on_site', 'return_missing', 'return_overdue', 'partial_dose', 'dose_not_taken', 'status_without_receipt']);
+
+export const ReconciliationView = z.object({
+  asOf: IsoTime,
+  kits: z.array(
+    z.object({
+      kitNumber: z.string(),
+      lot: z.string(),
+      status: z.string(),
+      shipment: z.string().nullable(),
+      receivedAt: IsoTime.nullable(),
+      patient: z.string().nullable(),
+      visit: z.string().nullable(),
+      dispensedAt: IsoTime.nullable(),
+      returnDue: z.string().nullable(),
+      returnCondition: Condition.nullable(),
+      unitsReturned: z.number().int().nullable(),
+      returnVerified: z.boolean(),
+      destroyedOn: z.string().nullable(),
+      whereabouts: z.enum(['not_received', 'on_hand', 'with_patient', 'destroyed', 'lost']),
+      discrepancies: z.array(Discrepancy),
+    }),
+  ),
+  lots: z.array(
+    z.object({
+      lot: z.string(),
+      received: z.number().int(),
+      dispensed: z.number().int(),
+      returned: z.number().int(),
+      destroyed: z.number().int(),
+      onHand: z.number().int(),
+      withPatient: z.number().int(),
+      lost: z.number().int(),
+      lostAfterReceipt: z.number().int(),
+      notReceived: z.number().int(),
+      balanced: z.boolean(),
+    }),
+  ),
+  patients: z.array(
+    z.object({
+      screeningNumber: z.string(),
+      dispensed: z.number().int(),
+      returnsRecorded: z.number().int(),
+      used: z.number().int(),
+      partlyUsed: z.number().int(),
+      unused: z.number().int(),
+      damaged: z.number().int(),
+      missing: z.number().int(),
+      overdue: z.number().int(),
+      compliancePercent: z.number().int().nullable(),
+    }),
+  ),
+  discrepancies: z.array(z.object({ kitNumber: z.string(), lot: z.string(), patient: z.string().nullable(), discrepancies: z.array(Discrepancy) })),
+  unverifiedReturns: z.number().int(),
+});
+
+const SignOffStatus = z
+  .object({
+    signedAt: IsoTime,
+    snapshotHash: z.string(),
+    discrepancies: z.number().int(),
+    signature: SignatureView,
+    voidedBy: z.object({ seq: z.number().int(), action: z.string(), username: z.string(), atUtc: IsoTime, entityId: z.string() }).nullable(),
+  })
+  .nullable();
+
+const DestructionView = z.object({
+  id: z.number().int(),
+  destroyedOn: z.string(),
+  method: z.string(),
+  place: z.string(),
+  recordedAt: IsoTime,
+  kits: z.array(z.object({ kitNumber: z.string(), blindedLot: z.string() })),
+  signature: SignatureView,
+  witnessSignature: SignatureView,
+});
+
+export const returnsChannels = {
+  list: channel({
+    kind: 'query',
+    description: 'Patient returns recorded, per kit, with their verification.',
+    input: Empty,
+    output: z.array(ReturnView),
+    access: 'returns.read',
+    signature: null,
+    examples: [{}],
+  }),
+  record: channel({
+    kind: 'command',
+    description: 'Record a returned kit (scanned or typed): used, unused, partly used, damaged or missing, and the units that came back.',
+    input: z
+      .object({
+        code: z.string().min(1).max(300),
+        condition: Condition,
+        unitsReturned: z.number().int().min(0).max(100),
+        note: z.string().trim().max(500).optional(),
+        source: ScanSource,
+        patientId: z.number().int().positive().optional(),
+      })
+      .strict(),
+    output: ReturnView,
+    access: 'returns.record',
+    signature: null,
+    examples: [{ code: '100001', condition: 'used', unitsReturned: 1, source: 'manual' }],
+  }),
+  edit: channel({
+    kind: 'command',
+    description: 'Correct a recorded return, with the reason; removes its verification.',
+    input: z.object({ kitNumber: z.string().min(1), condition: Condition, unitsReturned: z.number().int().min(0).max(100), note: z.string().trim().max(500).optional(), reason: Reason }).strict(),
+    output: ReturnView,
+    access: 'returns.record',
+    signature: null,
+    examples: [{ kitNumber: '100001', condition: 'partly_used', unitsReturned: 1, reason: 'Miscounted at the desk' }],
+  }),
+  verify: channel({
+    kind: 'command',
+    description: 'The monitor verifies recorded returns against the physical kits.',
+    input: z.object({ kitNumbers: z.array(z.string().min(1)).min(1) }).strict(),
+    output: z.array(ReturnView),
+    access: 'returns.verify',
+    signature: null,
+    examples: [{ kitNumbers: ['100001'] }],
+  }),
+};
+
+export const reconciliationChannels = {
+  view: channel({
+    kind: 'query',
+    description: 'Reconciliation per kit, per patient and per (blinded) lot, with every discrepancy and the sign-off status.',
+    input: Empty,
+    output: z.object({ reconciliation: ReconciliationView, signOff: SignOffStatus }),
+    access: 'reconciliation.read',
+    signature: null,
+    examples: [{}],
+  }),
+  viewUnblinded: channel({
+    kind: 'query',
+    description: 'The same reconciliation with the real lots (unblinded pharmacy monitoring).',
+    input: Empty,
+    output: z.object({ reconciliation: ReconciliationView }),
+    access: 'reconciliation.unblinded',
+    signature: null,
+    examples: [{}],
+  }),
+  signOff: channel({
+    kind: 'command',
+    description: 'The monitor signs the reconciliation as it stands now; a later accountability change voids the sign-off.',
+    input: signedInput({}),
+    output: z.object({ signOff: SignOffStatus }),
+    access: 'reconciliation.sign',
+    signature: 'I have verified drug accountability and sign this reconciliation',
+    examples: [{ signature: { username: 'monitor', password: 'a wrong password' } }],
+  }),
+};
+
+export const destructionChannels = {
+  candidates: channel({
+    kind: 'query',
+    description: 'Kits that may be destroyed: returned, expired or damaged.',
+    input: Empty,
+    output: z.array(z.object({ kitNumber: z.string(), status: z.string(), blindedLot: z.string() })),
+    access: 'destruction.perform',
+    signature: null,
+    examples: [{}],
+  }),
+  list: channel({
+    kind: 'query',
+    description: 'Destructions recorded, with their kits and both signatures.',
+    input: Empty,
+    output: z.array(DestructionView),
+    access: 'reconciliation.read',
+    signature: null,
+    examples: [{}],
+  }),
+  record: channel({
+    kind: 'command',
+    description: 'Record the destruction of kits: method, place, date, your signature and a witness signature.',
+    input: signedInput({
+      kitNumbers: z.array(z.string().min(1)).min(1),
+      method: z.string().trim().min(3, 'Name the destruction method').max(200),
+      place: z.string().trim().min(2, 'Name the place').max(200),
+      destroyedOn: z.string().date(),
+      witness: z.object({ username: z.string().trim().min(1, 'Witness username'), password: z.string().min(1, 'Witness password') }).strict(),
+    }),
+    output: DestructionView,
+    access: 'destruction.perform',
+    signature: 'I destroyed these kits by the stated method',
+    examples: [{ kitNumbers: ['100001'], method: 'Incineration (hospital pharmacy waste stream)', place: 'Pharmacy, Hôpital Larrey', destroyedOn: '2026-11-20', witness: { username: 'monitor', password: 'a wrong password' }, signature: { password: 'a wrong password' } }],
+  }),
+  certificate: channel({
+    kind: 'query',
+    description: 'The destruction certificate as PDF, with the audit seal.',
+    input: z.object({ destructionId: z.number().int().positive() }).strict(),
+    output: z.object({ fileName: z.string(), pdfBase64: z.string() }),
+    access: 'reconciliation.read',
+    signature: null,
+    examples: [{ destructionId: 1 }],
+  }),
+};
+
+export const emergencyChannels = {
+  unblind: channel({
+    kind: 'command',
+    description: "Emergency unblinding: reveals ONE patient's treatment to you only, after a reason, your signature and the code-break passphrase.",
+    input: signedInput({
+      patientId: z.number().int().positive(),
+      reason: z.string().trim().min(10, 'Describe the emergency'),
+      adverseEvent: z.boolean(),
+      passphrase: z.string().min(10, 'Type the passphrase from the sealed envelope'),
+    }),
+    output: z.object({ screeningNumber: z.string(), randomizationNumber: z.string(), armCode: z.string(), armName: z.string(), unblindingId: z.number().int() }),
+    access: 'emergency.unblind',
+    signature: 'I break the blind for this patient for a medical emergency',
+    examples: [{ patientId: 1, reason: 'Anaphylaxis after injection', adverseEvent: true, passphrase: 'AAAAA-BBBBB-CCCCC-DDDDD', signature: { password: 'a wrong password' } }],
+  }),
+  list: channel({
+    kind: 'query',
+    description: 'Emergency unblindings: who, when, why, which patient (never the arm).',
+    input: Empty,
+    output: z.array(z.object({ id: z.number().int(), patientId: z.number().int(), screeningNumber: z.string(), unblindedAt: IsoTime, by: z.string(), reason: z.string(), adverseEvent: z.boolean() })),
+    access: 'patients.read',
+    signature: null,
+    examples: [{}],
+  }),
+};
+
+const ReportInput = z
+  .object({
+    report: z.enum(['accountability', 'inventory', 'expiring', 'patient_history']),
+    format: z.enum(['csv', 'pdf']),
+    days: z.number().int().min(1).max(730).optional(),
+    patientId: z.number().int().positive().optional(),
+    threshold: z.number().int().min(0).max(1000).optional(),
+  })
+  .strict();
+const ReportFile = z.object({ fileName: z.string(), mime: z.string(), base64: z.string() });
+
+export const reportsChannels = {
+  render: channel({
+    kind: 'query',
+    description: 'A blinded report (accountability log, inventory totals, kits expiring, patient history) as CSV or PDF with the audit seal.',
+    input: ReportInput,
+    output: ReportFile,
+    access: 'reports.read',
+    signature: null,
+    examples: [{ report: 'accountability', format: 'csv' }, { report: 'inventory', format: 'pdf' }, { report: 'expiring', format: 'csv', days: 90 }, { report: 'patient_history', format: 'csv' }],
+  }),
+  renderUnblinded: channel({
+    kind: 'query',
+    description: 'The unblinded version of a report: per arm, with real lots and expiry dates and low-stock alerts.',
+    input: ReportInput,
+    output: ReportFile,
+    access: 'reports.unblinded',
+    signature: null,
+    examples: [{ report: 'accountability', format: 'csv' }, { report: 'inventory', format: 'csv', threshold: 10 }],
+  }),
+};

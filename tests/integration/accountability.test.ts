@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
+import { demoCore, type TestCore } from '../helpers/core';
+
+let t: TestCore;
+beforeAll(async () => {
+  t = await demoCore({ history: true });
+}, 180_000);
+afterAll(() => t.dispose());
+
+async function call<T = unknown>(window: string, channel: string, input: unknown): Promise<T> {
+  const r = await t.core.dispatch(window, channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+describe('accountability log', () => {
+  it('its balances match a hand count replayed independently from the audit trail', () => {
+    // Hand count: a kit is on the shelf from its receipt into stock until it is dispensed, lost or destroyed.
+    const onShelf = new Set<string>();
+    const balances: number[] = [];
+    for (const e of t.core.audit.query({ action: 'kit.status_changed' })) {
+      const before = (e.before as { status: string }).status;
+      const after = (e.after as { status: string }).status;
+      if (before === 'expected' && (after === 'available' || after === 'quarantined')) onShelf.add(e.entityId);
+      if (after === 'dispensed' || after === 'lost' || after === 'destroyed') onShelf.delete(e.entityId);
+      balances.push(onShelf.size);
+    }
+    const lines = t.core.reports.accountabilityLines(null, null);
+    expect(lines.length).toBeGreaterThan(150);
+    expect(lines.at(-1)!.balance).toBe(onShelf.size);
+    // And the shelf itself: kits physically in stock and never given to a patient.
+    const shelf = (t.core.db.prepare("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined', 'expired') OR (status IN ('damaged', 'pending_destruction') AND kit_number NOT IN (SELECT kit_number FROM dispensing_kits) AND kit_number IN (SELECT kit_number FROM shipment_kits WHERE outcome = 'received'))").get() as { n: number }).n;
+    expect(lines.at(-1)!.balance).toBe(shelf);
+    // Returns are listed and never raise the balance.
+    const returned = lines.filter((l) => l.kind === 'returned');
+    expect(returned.length).toBeGreaterThan(5);
+    for (const l of returned) expect(l.quantity).toBe(0);
+    // No blanks: every line has a date, a kit, a lot and a recorder.
+    for (const l of lines) for (const field of [l.date, l.kitNumber, l.lot, l.recorder]) expect(field).not.toBe('');
+  });
+
+  it('the CSV carries the study, the site, the print time and the audit seal', async () => {
+    const w = await t.loginAs('monitor', 'acc-csv');
+    const file = await call<{ fileName: string; base64: string }>(w, 'reports.render', { report: 'accountability', format: 'csv' });
+    const text = Buffer.from(file.base64, 'base64').toString('utf8');
+    expect(text).toContain(t.core.audit.seal().hash);
+    expect(text).toContain('NS-DUPI');
+    expect(file.fileName).toMatch(/^accountability-blinded-\d{4}-\d{2}-\d{2}-seal-\d+\.csv$/);
+    const pdf = await call<{ base64: string }>(w, 'reports.render', { report: 'accountability', format: 'pdf' });
+    expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    for (const report of ['inventory', 'expiring', 'patient_history'] as const) {
+      expect((await t.core.dispatch(w, 'reports.render', { report, format: 'csv' })).ok, report).toBe(true);
+    }
+    expect(await t.core.dispatch(w, 'reports.renderUnblinded', { report: 'inventory', format: 'csv' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('the unblinded version splits the log per arm with real lots, for the unblinded pharmacist only', async () => {
+    const w = await t.loginAs('unblinded_pharmacist', 'acc-unblinded');
+    const file = await call<{ base64: string }>(w, 'reports.renderUnblinded', { report: 'accountability', format: 'csv' });
+    const text = Buffer.from(file.base64, 'base64').toString('utf8');
+    expect(text).toContain('Agent: Dupilumab 300 mg');
+    expect(text).toContain('Agent: Placebo');
+    expect(text).toMatch(/DP24A117|DP25B042/);
+    const inventory = Buffer.from((await call<{ base64: string }>(w, 'reports.renderUnblinded', { report: 'inventory', format: 'csv', threshold: 1000 })).base64, 'base64').toString('utf8');
+    expect(inventory).toContain('LOW STOCK');
+  });
+});
+
+describe('returns, reconciliation and sign-off', () => {
+  it('lists every discrepancy with its kits, and a later correction voids the monitor sign-off and says so', async () => {
+    const monitor = await t.loginAs('monitor', 'rec-monitor');
+    const view = await call<{ reconciliation: { discrepancies: Array<{ kitNumber: string; discrepancies: string[] }>; lots: Array<{ balanced: boolean }>; patients: Array<{ screeningNumber: string; compliancePercent: number | null }> }; signOff: { voidedBy: unknown } | null }>(monitor, 'reconciliation.view', {});
+    const kinds = new Set(view.reconciliation.discrepancies.flatMap((d) => d.discrepancies));
+    for (const kind of ['damaged_at_receipt', 'return_missing', 'partial_dose', 'dose_not_taken', 'return_overdue']) expect(kinds, kind).toContain(kind);
+    // The patient who finished at week 14 has not brought the last syringe back yet, weeks later.
+    const overdue = view.reconciliation.discrepancies.filter((d) => d.discrepancies.includes('return_overdue'));
+    expect(overdue.length).toBeGreaterThan(0);
+    for (const lot of view.reconciliation.lots) expect(lot.balanced).toBe(true);
+    expect(view.signOff).not.toBeNull(); // the demo's monitor visit signed it; later visits voided it
+    expect(view.signOff!.voidedBy).not.toBeNull();
+
+    const signed = await call<{ signOff: { voidedBy: unknown; signature: { printedName: string } } }>(monitor, 'reconciliation.signOff', { signature: { username: 'monitor', password: t.userOf('monitor').password } });
+    expect(signed.signOff).toMatchObject({ voidedBy: null, signature: { printedName: 'Marc Dubois (monitor)' } });
+
+    const tech = await t.loginAs('pharmacy_technician', 'rec-tech');
+    const returns = await call<Array<{ kitNumber: string; condition: string; verifiedAt: string | null }>>(tech, 'returns.list', {});
+    const verified = returns.find((r) => r.verifiedAt && r.condition === 'used')!;
+    const edited = await call<{ condition: string; verifiedAt: string | null }>(tech, 'returns.edit', { kitNumber: verified.kitNumber, condition: 'partly_used', unitsReturned: 1, reason: 'Syringe re-examined: half the dose left' });
+    expect(edited).toMatchObject({ condition: 'partly_used', verifiedAt: null });
+    const after = await call<{ signOff: { voidedBy: { action: string; entityId: string } } }>(monitor, 'reconciliation.view', {});
+    expect(after.signOff.voidedBy).toMatchObject({ action: 'return.edited', entityId: verified.kitNumber });
+  });
+
+  it('records returns only for dispensed kits, never back to stock, and checks units', async () => {
+    const tech = await t.loginAs('pharmacy_technician', 'ret-tech');
+    const available = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
+    expect(await t.core.dispatch(tech, 'returns.record', { code: available, condition: 'used', unitsReturned: 1, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const withPatient = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'dispensed' LIMIT 1").get() as { k: string }).k;
+    expect(await t.core.dispatch(tech, 'returns.record', { code: withPatient, condition: 'used', unitsReturned: 2, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await t.core.dispatch(tech, 'returns.record', { code: withPatient, condition: 'missing', unitsReturned: 0, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    await call(tech, 'returns.record', { code: withPatient, condition: 'unused', unitsReturned: 1, note: 'Forgot the dose', source: 'scanner' });
+    const kit = await call<Array<{ kitNumber: string; status: string }>>(tech, 'inventory.kits', {});
+    expect(kit.find((k) => k.kitNumber === withPatient)!.status).toBe('returned');
+  });
+});
+
+describe('destruction', () => {
+  it('needs a witness who is another person with the right password, and issues a certificate', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'destroy');
+    const candidates = await call<Array<{ kitNumber: string; status: string }>>(ph, 'destruction.candidates', {});
+    const kits = candidates.filter((c) => c.status === 'returned').slice(0, 2).map((c) => c.kitNumber);
+    expect(kits).toHaveLength(2);
+    const base = { kitNumbers: kits, method: 'Incineration', place: 'Pharmacy', destroyedOn: '2026-11-24' };
+    const sign = { username: 'pharmacist', password: t.userOf('unblinded_pharmacist').password };
+    expect(await t.core.dispatch(ph, 'destruction.record', { ...base, witness: { username: 'monitor', password: 'wrong' }, signature: sign })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await t.core.dispatch(ph, 'destruction.record', { ...base, witness: { username: 'pharmacist', password: sign.password }, signature: sign })).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('another person') } });
+    expect((await call<Array<{ kitNumber: string }>>(ph, 'destruction.candidates', {})).map((c) => c.kitNumber)).toEqual(expect.arrayContaining(kits));
+    const done = await call<{ id: number; kits: unknown[]; witnessSignature: { printedName: string; meaning: string } }>(ph, 'destruction.record', { ...base, witness: { username: 'monitor', password: t.userOf('monitor').password }, signature: sign });
+    expect(done.kits).toHaveLength(2);
+    expect(done.witnessSignature).toMatchObject({ printedName: 'Marc Dubois (monitor)', meaning: expect.stringContaining('witnessed') });
+    const cert = await call<{ pdfBase64: string }>(ph, 'destruction.certificate', { destructionId: done.id });
+    expect(Buffer.from(cert.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describe('emergency unblinding', () => {
+  it("reveals one patient's arm to the investigator only; the record, the audit trail and the notification carry no arm", async () => {
+    const events: Array<{ window: string; event: string; payload: unknown }> = [];
+    t.core.onEvent((window, event, payload) => events.push({ window, event, payload }));
+    const inv = await t.loginAs('investigator', 'emergency');
+    const patient = (t.core.db.prepare("SELECT id, randomization_number AS rn FROM patients WHERE screening_number = 'S-002'").get() as { id: number; rn: string });
+    const input = { patientId: patient.id, reason: 'Anaphylactic reaction 20 minutes after the injection', adverseEvent: true, signature: { username: 'investigator', password: t.userOf('investigator').password } };
+    expect(await t.core.dispatch(inv, 'emergency.unblind', { ...input, passphrase: 'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    const revealed = await call<{ armCode: string }>(inv, 'emergency.unblind', { ...input, passphrase: t.demo.codeBreakPassphrase });
+    expect(revealed.armCode).toBe(t.armOf.get(patient.rn));
+    const notice = events.find((e) => e.event === 'patient.emergencyUnblinded')!;
+    expect(notice.window).toBe('*');
+    expect(JSON.stringify(notice.payload)).not.toMatch(/DUPI300|PLACEBO|Placebo|Dupilumab/);
+    const audit = JSON.stringify(t.core.audit.query({ action: 'patient.emergency_unblinded' }));
+    expect(audit).toContain('S-002');
+    expect(audit).not.toMatch(/DUPI300|PLACEBO|Placebo|Dupilumab/);
+    const monitor = await t.loginAs('monitor', 'emergency-monitor');
+    const p = await call<{ emergencyUnblinded: boolean }>(monitor, 'patients.get', { patientId: patient.id });
+    expect(p.emergencyUnblinded).toBe(true);
+    const list = await call<unknown[]>(monitor, 'emergency.list', {});
+    expect(JSON.stringify(list)).not.toMatch(/DUPI300|PLACEBO|Placebo|Dupilumab/);
+    for (const role of ['pharmacy_technician', 'monitor', 'administrator'] as const) {
+      const w = await t.loginAs(role, `no-unblind-${role}`);
+      expect(await t.core.dispatch(w, 'emergency.unblind', { ...input, passphrase: t.demo.codeBreakPassphrase })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    void Papa;
+  });
+});
