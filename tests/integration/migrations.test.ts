@@ -68,6 +68,59 @@ describe('migrations', () => {
     db.close();
   });
 
+  /** A version-2 database holding a user, a signature, a list import, a slot and a kit: the base for steps 3 and 4. */
+  function versionTwoWithData(file: string): Database.Database {
+    const raw = new Database(file);
+    migrate(raw, 2);
+    raw.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', 'now');
+      INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'Pharmacist', 'm', 'now', 'list_import', 'h', 'h');
+      INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'kits', 'k.csv', 'h', 1, 'now', 1, 1);
+      INSERT INTO randomization_slots (randomization_number, list_order, block, stratum, arm_sealed, import_id) VALUES ('R001', 1, 'B1', 'ALL', 'v1.x.y', 1);
+      INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id) VALUES ('100001', 'v1.a.b', 'v1.c.d', 'v1.e.f', 'BL', '2027-01-31', 'available', 1);
+    `);
+    return raw;
+  }
+
+  it('3: a version-2 database with kits and slots gains shipments, patients, dispensings and label prints', () => {
+    const file = join(dir, 'v2.db');
+    versionTwoWithData(file).close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT kit_number, status FROM kits').all()).toEqual([{ kit_number: '100001', status: 'available' }]);
+    db.exec(`
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner');
+      INSERT INTO label_prints (kit_number, kind, requested_at, user_id) VALUES ('100001', 'carton', 'now', 1);
+    `);
+    expect(() => db.prepare("INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner')").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('4: a version-3 database with a dispensing gains returns, sign-offs, destructions and emergency unblindings', () => {
+    const file = join(dir, 'v3.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 3);
+    raw.exec(`
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner');
+    `);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT kit_number FROM dispensing_kits').all()).toEqual([{ kit_number: '100001' }]);
+    db.exec(`
+      INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, source) VALUES ('100001', 1, 'now', 1, 'used', 1, 0, 'scanner');
+      INSERT INTO emergency_unblindings (patient_id, user_id, unblinded_at, reason, adverse_event, signature_id) VALUES (1, 1, 'now', 'reason', 1, 1);
+    `);
+    expect(() => db.prepare("INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, source) VALUES ('100001', 1, 'now', 1, 'lost', 1, 0, 'x')").run()).toThrow();
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);
