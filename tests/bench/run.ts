@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: how Veil's hot paths compare with a baseline measured in the same run on the same machine, so the
+ * figures mean something on any computer (ratios, not milliseconds). Nothing here asserts; the numbers are read.
+ *
+ * - scan verdict (dispensing.checkKit through the router) vs one indexed SQLite read: the cost of the safety checks
+ *   (arm and expiry decrypted for the kit and the patient, the rules) at the bench, per scan;
+ * - audit append (hash-chained, in a transaction) vs a plain INSERT in a transaction;
+ * - kit-list import of 1,000 kits (validate, seal 3 values per kit, risk analysis) vs parsing the same CSV;
+ * - blinded label preview (layout + 300 dpi raster + PNG) vs the layout alone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { performance } from 'node:perf_hooks';
+import { DemoClock } from '../../main/core/clock';
+import { createVeilCore } from '../../main/core/veilCore';
+import { seedDemo } from '../../main/core/demo/demoSeed';
+import { demoKitCsv } from '../../main/core/demo/demoLists';
+
+async function time(label: string, runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(5, runs); i++) await fn(); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) await fn();
+  const perRun = (performance.now() - start) / runs;
+  process.stdout.write(`  ${label.padEnd(58)} ${perRun.toFixed(3).padStart(9)} ms/run\n`);
+  return perRun;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'veil-bench-'));
+const clock = new DemoClock();
+const core = createVeilCore({ dbFile: join(dir, 'bench.db'), mode: 'browser', clock, idleSweepMs: 0 });
+try {
+  const demo = await seedDemo(core, clock, { history: true });
+  const ph = demo.users.find((u) => u.role === 'unblinded_pharmacist')!;
+  const w = 'bench';
+  await core.dispatch(w, 'session.login', { username: ph.username, password: ph.password });
+  const patient = core.db.prepare("SELECT id FROM patients WHERE status = 'randomized' ORDER BY id DESC LIMIT 1").get() as { id: number };
+  const view = core.patients.view(patient.id);
+  const nextVisit = view.visits.find((v) => v.dispensedAt === null)!.code;
+  const kit = (core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
+  const ratios: Array<[string, number]> = [];
+
+  process.stdout.write('Scan verdict\n');
+  const baseRead = await time('baseline: one indexed SELECT of a kit', 2000, () => core.db.prepare('SELECT * FROM kits WHERE kit_number = ?').get(kit));
+  const verdict = await time('dispensing.checkKit through the router', 300, () => core.dispatch(w, 'dispensing.checkKit', { patientId: patient.id, visitCode: nextVisit, code: kit, alreadyScanned: [], source: 'scanner' }));
+  ratios.push(['scan verdict / indexed read', verdict / baseRead]);
+
+  process.stdout.write('Audit append\n');
+  core.db.exec('CREATE TEMP TABLE bench_rows (x TEXT)');
+  const baseInsert = await time('baseline: INSERT in its own transaction', 500, () => core.db.transaction(() => core.db.prepare('INSERT INTO bench_rows VALUES (?)').run('x'))());
+  const append = await time('audit append (hash chain) in its own transaction', 500, () =>
+    core.db.transaction(() => core.audit.append({ userId: null, username: 'bench' }, { action: 'bench.event', entityType: 'bench', entityId: '1', after: { n: 1 } }))(),
+  );
+  ratios.push(['audit append / plain insert', append / baseInsert]);
+
+  process.stdout.write('Kit list import (1,000 kits)\n');
+  const csv = demoKitCsv(core.study(), 1000).replace(/^(\d{6})/gm, (n) => `9${n}`);
+  const baseParse = await time('baseline: parse the CSV (papaparse)', 20, () => Papa.parse(csv, { header: true }));
+  const key = core.sessions.keyOf(w)!;
+  const check = await time('validate + seal-ready check + risk analysis (no write)', 5, () => core.lists.checkKitList(csv, key));
+  ratios.push(['kit list check / CSV parse', check / baseParse]);
+
+  process.stdout.write('Blinded label\n');
+  const dispensed = (core.db.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 1').get() as { k: string }).k;
+  const layout = await time('baseline: layout of the carton label', 20, () => core.labels.layout(dispensed, 'carton'));
+  const png = await time('layout + 300 dpi raster + PNG', 10, () => core.labels.render(dispensed, 'carton', 'png'));
+  ratios.push(['label preview / layout', png / layout]);
+
+  process.stdout.write('\nRatios (lower is faster; compare runs, not machines)\n');
+  for (const [name, ratio] of ratios) process.stdout.write(`  ${name.padEnd(40)} ${ratio.toFixed(1).padStart(8)} x\n`);
+} finally {
+  core.close();
+  rmSync(dir, { recursive: true, force: true });
+}
