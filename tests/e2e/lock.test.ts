@@ -22,7 +22,7 @@ describe('lock screen and switch user', () => {
     const pharmacist = veil.user('unblinded_pharmacist');
     await login(page, pharmacist.username, pharmacist.password);
     await homeRole(page);
-    await page.getByTestId('nav-dispense').click();
+    await page.getByTestId('nav-returns').click();
     await page.getByTestId('workflow-unavailable').waitFor();
     expect((await veil.rpc('users.list')).status).toBe(200);
 
@@ -50,7 +50,7 @@ describe('lock screen and switch user', () => {
     await page.getByTestId('unlock-password').press('Enter');
     // Back where the user was.
     await page.getByTestId('workflow-unavailable').waitFor();
-    expect(await page.getByTestId('workflow-unavailable').getAttribute('data-workflow')).toBe('dispense');
+    expect(await page.getByTestId('workflow-unavailable').getAttribute('data-workflow')).toBe('returns');
     expect((await veil.rpc('users.list')).status).toBe(200);
     await context.close();
   });

@@ -90,15 +90,15 @@ describe('log in on the demo database', () => {
     const user = veil.user('pharmacy_technician');
     await login(page, user.username, user.password);
     await homeRole(page);
-    await page.getByTestId('nav-receive').click();
+    await page.getByTestId('nav-returns').click();
     const unavailable = page.getByTestId('workflow-unavailable');
     await unavailable.waitFor();
     expect(await unavailable.innerText()).toContain('not available yet in this version');
     await screenshot(page, 'workflow-unavailable-en');
-    // A reload keeps the launch token (sessionStorage) and the page (#/receive); the session is still there.
+    // A reload keeps the launch token (sessionStorage) and the page (#/returns); the session is still there.
     await page.reload();
     await page.getByTestId('workflow-unavailable').waitFor();
-    expect(await page.getByTestId('workflow-unavailable').getAttribute('data-workflow')).toBe('receive');
+    expect(await page.getByTestId('workflow-unavailable').getAttribute('data-workflow')).toBe('returns');
     await context.close();
   });
 

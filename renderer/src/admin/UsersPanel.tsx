@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
-import { IconCheck, IconKey, IconLock, IconRefresh, IconUserCheck, IconUserOff, IconUserPlus } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { IconCheck, IconKey, IconKeyOff, IconLock, IconRefresh, IconUserCheck, IconUserOff, IconUserPlus } from '@tabler/icons-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserSummary } from '../../../shared/contract/users';
 import { BlindingBadge } from '../common/BlindingBadge';
@@ -22,6 +22,9 @@ export function UsersPanel() {
   const [users, setUsers] = useState<UserSummary[] | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [done, setDone] = useState<string | null>(null);
+  // After a reset that took an unblinded user's key access away: said apart, so the administrator passes it on.
+  const [keyAccessRemovedFor, setKeyAccessRemovedFor] = useState<string | null>(null);
+  const noticesRef = useRef<HTMLDivElement>(null);
   const load = useVeilAction();
   const { run } = load;
 
@@ -34,11 +37,17 @@ export function UsersPanel() {
     void reload();
   }, [reload]);
 
-  function finished(message: string) {
+  function finished(message: string, keyAccessRemovedUsername: string | null = null) {
     setDialog(null);
     setDone(message);
+    setKeyAccessRemovedFor(keyAccessRemovedUsername);
     void reload();
   }
+
+  // The outcome of an action started far down the list is brought into view.
+  useEffect(() => {
+    if (done) noticesRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [done]);
 
   return (
     <Stack gap="md" data-testid="admin-users">
@@ -52,6 +61,7 @@ export function UsersPanel() {
             leftSection={<IconUserPlus size="1.1em" aria-hidden />}
             onClick={() => {
               setDone(null);
+              setKeyAccessRemovedFor(null);
               setDialog({ kind: 'create' });
             }}
             data-testid="create-user-button"
@@ -60,11 +70,28 @@ export function UsersPanel() {
           </Button>
         </Group>
       </Group>
-      {done && (
-        <Alert variant="light" color="teal" icon={<IconCheck aria-hidden />} withCloseButton onClose={() => setDone(null)} data-testid="admin-done">
-          {done}
-        </Alert>
-      )}
+      <div ref={noticesRef} style={{ scrollMarginTop: 96 }}>
+        <Stack gap="sm">
+          {done && (
+            <Alert variant="light" color="teal" icon={<IconCheck aria-hidden />} withCloseButton onClose={() => setDone(null)} data-testid="admin-done">
+              {done}
+            </Alert>
+          )}
+          {keyAccessRemovedFor && (
+            <Alert
+              variant="light"
+              color="orange"
+              icon={<IconKeyOff aria-hidden />}
+              title={t('setup.adminNotice.title')}
+              withCloseButton
+              onClose={() => setKeyAccessRemovedFor(null)}
+              data-testid="admin-key-access-removed"
+            >
+              {t('setup.adminNotice.body', { username: keyAccessRemovedFor })}
+            </Alert>
+          )}
+        </Stack>
+      </div>
       <ErrorAlert error={load.error} />
       {users === null ? (
         !load.error && <Loader />
@@ -115,7 +142,7 @@ export function UsersPanel() {
                         </Badge>
                       )}
                       {u.mustChangePassword && (
-                        <Badge variant="light" color="yellow.9" leftSection={<IconKey size="1em" aria-hidden />} data-testid={`user-must-change-${u.username}`}>
+                        <Badge variant="outline" color="orange.9" leftSection={<IconKey size="1em" aria-hidden />} data-testid={`user-must-change-${u.username}`}>
                           {t('admin.users.status.mustChangePassword')}
                         </Badge>
                       )}
@@ -183,6 +210,7 @@ export function UsersPanel() {
               keyAccessRemoved
                 ? `${t('admin.users.wasReset', { username: u.username })} ${t('admin.users.keyAccessRemoved', { username: u.username })}`
                 : t('admin.users.wasReset', { username: u.username }),
+              keyAccessRemoved ? u.username : null,
             )
           }
         />

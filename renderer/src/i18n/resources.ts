@@ -8,6 +8,16 @@ import patients_en from '../patients/locales/en.json';
 import patients_fr from '../patients/locales/fr.json';
 import receive_en from '../receive/locales/en.json';
 import receive_fr from '../receive/locales/fr.json';
+import returns_en from '../returns/locales/en.json';
+import returns_fr from '../returns/locales/fr.json';
+import reconciliation_en from '../reconciliation/locales/en.json';
+import reconciliation_fr from '../reconciliation/locales/fr.json';
+import reports_en from '../reports/locales/en.json';
+import reports_fr from '../reports/locales/fr.json';
+import emergency_en from '../emergency/locales/en.json';
+import emergency_fr from '../emergency/locales/fr.json';
+import devices_en from '../devices/locales/en.json';
+import devices_fr from '../devices/locales/fr.json';
 import setup_en from '../setup/locales/en.json';
 import setup_fr from '../setup/locales/fr.json';
 
@@ -15,5 +25,29 @@ import setup_fr from '../setup/locales/fr.json';
  * The translation resources: the shell's files (./en.json, ./fr.json) plus one pair per workflow folder
  * (<workflow>/locales/*.json, each under its own top-level key), so each workflow keeps its words beside its screens.
  */
-export const en = { ...core_en, ...setup_en, ...audit_en, ...receive_en, ...patients_en, ...dispense_en };
-export const fr = { ...core_fr, ...setup_fr, ...audit_fr, ...receive_fr, ...patients_fr, ...dispense_fr };
+export const en = {
+  ...core_en,
+  ...setup_en,
+  ...audit_en,
+  ...receive_en,
+  ...patients_en,
+  ...dispense_en,
+  ...returns_en,
+  ...reconciliation_en,
+  ...reports_en,
+  ...emergency_en,
+  ...devices_en,
+};
+export const fr = {
+  ...core_fr,
+  ...setup_fr,
+  ...audit_fr,
+  ...receive_fr,
+  ...patients_fr,
+  ...dispense_fr,
+  ...returns_fr,
+  ...reconciliation_fr,
+  ...reports_fr,
+  ...emergency_fr,
+  ...devices_fr,
+};

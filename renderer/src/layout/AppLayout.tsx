@@ -4,6 +4,7 @@ import { IconHome } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { BlindingBadge } from '../common/BlindingBadge';
 import { HomePage } from '../home/HomePage';
+import { UnblindingNotices } from '../emergency/UnblindingNotices';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useActiveSession, useSession } from '../session/SessionContext';
 import { useSystemInfo } from '../system/SystemInfoContext';
@@ -102,7 +103,10 @@ export function AppLayout() {
           </Text>
         </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main>{page}</AppShell.Main>
+      <AppShell.Main>
+        <UnblindingNotices />
+        {page}
+      </AppShell.Main>
     </AppShell>
   );
 }

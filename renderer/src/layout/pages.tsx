@@ -1,5 +1,14 @@
 import type { ReactNode } from 'react';
 import { AdminPage } from '../admin/AdminPage';
+import { AuditTrailPage } from '../audit/AuditTrailPage';
+import { StudySetupPage } from '../setup/StudySetupPage';
+import { DispensePage } from '../dispense/DispensePage';
+import { PatientsPage } from '../patients/PatientsPage';
+import { ReceivePage } from '../receive/ReceivePage';
+import { ReturnsPage } from '../returns/ReturnsPage';
+import { ReconciliationPage } from '../reconciliation/ReconciliationPage';
+import { ReportsPage } from '../reports/ReportsPage';
+import { EmergencyUnblindingPage } from '../emergency/EmergencyUnblindingPage';
 import type { WorkflowId } from './workflows';
 
 /**
@@ -8,4 +17,13 @@ import type { WorkflowId } from './workflows';
  */
 export const WORKFLOW_PAGES: Partial<Record<WorkflowId, () => ReactNode>> = {
   admin: () => <AdminPage />,
+  study: () => <StudySetupPage />,
+  audit: () => <AuditTrailPage />,
+  receive: () => <ReceivePage />,
+  patients: () => <PatientsPage />,
+  dispense: () => <DispensePage />,
+  returns: () => <ReturnsPage />,
+  reconciliation: () => <ReconciliationPage />,
+  reports: () => <ReportsPage />,
+  emergency: () => <EmergencyUnblindingPage />,
 };

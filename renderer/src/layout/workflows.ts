@@ -3,6 +3,7 @@ import {
   IconBarcode,
   IconHistory,
   IconKey,
+  IconUrgent,
   IconListCheck,
   IconPackageImport,
   IconPill,
@@ -25,18 +26,19 @@ export interface Workflow {
   permissions: readonly Permission[] | null;
 }
 
-export const WORKFLOW_IDS = ['study', 'receive', 'patients', 'dispense', 'returns', 'reconciliation', 'reports', 'audit', 'admin', 'devices'] as const;
+export const WORKFLOW_IDS = ['study', 'receive', 'patients', 'dispense', 'returns', 'reconciliation', 'reports', 'audit', 'emergency', 'admin', 'devices'] as const;
 export type WorkflowId = (typeof WORKFLOW_IDS)[number];
 
 export const WORKFLOWS: readonly Workflow[] = [
-  { id: 'study', icon: IconKey, built: false, permissions: null },
-  { id: 'receive', icon: IconPackageImport, built: false, permissions: null },
-  { id: 'patients', icon: IconUsers, built: false, permissions: null },
-  { id: 'dispense', icon: IconPill, built: false, permissions: null },
-  { id: 'returns', icon: IconArrowBackUp, built: false, permissions: null },
-  { id: 'reconciliation', icon: IconListCheck, built: false, permissions: null },
-  { id: 'reports', icon: IconReportAnalytics, built: false, permissions: null },
-  { id: 'audit', icon: IconHistory, built: false, permissions: null },
+  { id: 'study', icon: IconKey, built: true, permissions: ['allocation.setup', 'allocation.grant'] },
+  { id: 'receive', icon: IconPackageImport, built: true, permissions: ['shipments.receive', 'quarantine.decide'] },
+  { id: 'patients', icon: IconUsers, built: true, permissions: ['patients.read'] },
+  { id: 'dispense', icon: IconPill, built: true, permissions: ['dispensing.perform'] },
+  { id: 'returns', icon: IconArrowBackUp, built: true, permissions: ['returns.read'] },
+  { id: 'reconciliation', icon: IconListCheck, built: true, permissions: ['reconciliation.read'] },
+  { id: 'reports', icon: IconReportAnalytics, built: true, permissions: ['reports.read', 'reports.unblinded'] },
+  { id: 'audit', icon: IconHistory, built: true, permissions: ['audit.read'] },
+  { id: 'emergency', icon: IconUrgent, built: true, permissions: ['emergency.unblind'] },
   { id: 'admin', icon: IconSettings, built: true, permissions: ['users.manage', 'settings.manage'] },
   { id: 'devices', icon: IconBarcode, built: false, permissions: null },
 ];

@@ -21,6 +21,10 @@ export interface VeilServer {
   dbFile: string;
   /** The demo users (empty without --demo). */
   users: DemoUser[];
+  /** The sponsor-style CSV lists the demo was built from (written next to the database), or null without --demo. */
+  lists: { randomization: string; kits: string } | null;
+  /** The demo's emergency code-break passphrase (the investigator's sealed envelope), or null without --demo. */
+  codeBreakPassphrase: string | null;
   user(role: Role): DemoUser;
   /** POST /rpc/<channel> with the launch token, as the page would; answers the HTTP status and the JSON body. */
   rpc(channel: string, input?: unknown): Promise<{ status: number; body: { ok: boolean; value?: unknown; error?: { code: string; message: string } } }>;
@@ -79,7 +83,8 @@ export async function startVeil(options: { demo?: boolean } = {}): Promise<VeilS
   if (!match) throw new Error(`Unexpected first line from veil serve: ${url}`);
   const origin = match[1]!;
   const token = match[2]!;
-  const users: DemoUser[] = options.demo ? (JSON.parse(received[1]!) as { users: DemoUser[] }).users : [];
+  const summary = options.demo ? (JSON.parse(received[1]!) as { users: DemoUser[]; lists: { randomization: string; kits: string }; codeBreakPassphrase: string }) : null;
+  const users: DemoUser[] = summary?.users ?? [];
 
   async function rpc(channel: string, input: unknown = {}) {
     const response = await fetch(`${origin}/rpc/${channel}`, {
@@ -96,6 +101,8 @@ export async function startVeil(options: { demo?: boolean } = {}): Promise<VeilS
     token,
     dbFile,
     users,
+    lists: summary?.lists ?? null,
+    codeBreakPassphrase: summary?.codeBreakPassphrase ?? null,
     user(role) {
       const found = users.find((u) => u.role === role);
       if (!found) throw new Error(`No demo user with role ${role}`);

@@ -1,0 +1,116 @@
+import type { TFunction } from 'i18next';
+import { describeEvent, type DescribableEvent } from '../../../shared/audit/describeEvent';
+
+/**
+ * Audit events in plain words, in the reader's language (Annex 11 s9: an inspector reads the trail without a manual).
+ * The English sentences follow shared/audit/describeEvent.ts (also used by the CSV export); an action this table does
+ * not know is described by describeEvent itself, so nothing is ever hidden.
+ */
+type Fields = Record<string, unknown>;
+type Tx = (key: string, options?: Record<string, unknown>) => string;
+
+const str = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
+
+function dynamic(t: TFunction): Tx {
+  return t as unknown as Tx;
+}
+
+/** A kit status in words ("available", "disponible"); an unknown one as it is. */
+export function kitStatusLabel(status: unknown, t: TFunction): string {
+  return dynamic(t)(`setup.kitStatus.${str(status)}`, { defaultValue: str(status) });
+}
+
+const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fields) => string> = {
+  'user.created': (_e, a, t, b) => t('audit.sentences.user.created', { ...b, role: t(`roles.${str(a.role)}`, { defaultValue: str(a.role) }) }),
+  'user.deactivated': (_e, _a, t, b) => t('audit.sentences.user.deactivated', b),
+  'user.reactivated': (_e, _a, t, b) => t('audit.sentences.user.reactivated', b),
+  'user.password_reset': (_e, a, t, b) =>
+    a.allocationKeyAccessRemoved ? t('audit.sentences.user.password_reset_key', b) : t('audit.sentences.user.password_reset', b),
+  'user.password_changed': (_e, _a, t, b) => t('audit.sentences.user.password_changed', b),
+  'user.locked_out': (_e, a, t, b) => t('audit.sentences.user.locked_out', { ...b, count: Number(a.failedLogins ?? 0) }),
+  'session.login': (_e, _a, t, b) => t('audit.sentences.session.login', b),
+  'session.login_failed': (_e, a, t, b) =>
+    a.cause === 'unknown username' ? t('audit.sentences.session.login_failed_unknown', b) : t('audit.sentences.session.login_failed', b),
+  'session.logout': (_e, _a, t, b) => t('audit.sentences.session.logout', b),
+  'allocation.key_set_up': (_e, _a, t, b) => t('audit.sentences.allocation.key_set_up', b),
+  'allocation.access_granted': (_e, _a, t, b) => t('audit.sentences.allocation.access_granted', b),
+  'allocation.register_revealed': (_e, a, t, b) => t('audit.sentences.allocation.register_revealed', { ...b, slots: str(a.slots), kits: str(a.kits) }),
+  'list.randomization_imported': (_e, a, t, b) =>
+    t('audit.sentences.list.randomization_imported', { ...b, file: str(a.fileName), count: Number(a.rowCount ?? 0), sha: str(a.sha256).slice(0, 12) }),
+  'list.kits_imported': (_e, a, t, b) =>
+    t('audit.sentences.list.kits_imported', { ...b, file: str(a.fileName), count: Number(a.rowCount ?? 0), sha: str(a.sha256).slice(0, 12) }),
+  'settings.security_changed': (_e, _a, t, b) => t('audit.sentences.settings.security_changed', b),
+  'shipment.created': (_e, a, t, b) => t('audit.sentences.shipment.created', { ...b, count: Number(a.kits ?? 0) }),
+  'shipment.kit_received': (_e, a, t, b) => t('audit.sentences.shipment.kit_received', { ...b, shipment: str(a.shipment) }),
+  'shipment.kit_damaged': (_e, a, t, b) => t('audit.sentences.shipment.kit_damaged', { ...b, shipment: str(a.shipment) }),
+  'shipment.kit_missing': (_e, a, t, b) => t('audit.sentences.shipment.kit_missing', { ...b, shipment: str(a.shipment) }),
+  'shipment.closed': (_e, a, t, b) =>
+    t('audit.sentences.shipment.closed', {
+      ...b,
+      available: str(a.available ?? 0),
+      quarantined: str(a.quarantined ?? 0),
+      temperature: t(`audit.temperature.${str(a.temperature)}`, { defaultValue: str(a.temperature) }),
+    }),
+  'patient.registered': (_e, _a, t, b) => t('audit.sentences.patient.registered', b),
+  'patient.randomized': (_e, a, t, b) => t('audit.sentences.patient.randomized', { ...b, number: str(a.randomizationNumber) }),
+  'patient.withdrawn': (_e, _a, t, b) => t('audit.sentences.patient.withdrawn', b),
+  'dispensing.confirmed': (_e, a, t, b) => {
+    const kits = Array.isArray(a.kits) ? a.kits.map(str).join(', ') : str(a.kits);
+    const key = a.window && a.window !== 'in_window' ? 'audit.sentences.dispensing.confirmed_out_of_window' : 'audit.sentences.dispensing.confirmed';
+    return t(key, { ...b, kits, visit: str(a.visit) });
+  },
+};
+
+export function describeEventInWords(event: DescribableEvent & { before?: unknown }, t: TFunction): string {
+  const tx = dynamic(t);
+  const after = event.after && typeof event.after === 'object' ? (event.after as Fields) : {};
+  const base: Fields = { user: event.username, id: event.entityId };
+  if (event.action === 'kit.status_changed') {
+    const before = event.before && typeof event.before === 'object' ? (event.before as Fields) : {};
+    const from = kitStatusLabel(before.status, t);
+    const to = kitStatusLabel(after.status, t);
+    return after.patient
+      ? tx('audit.sentences.kit.status_changed_patient', { ...base, from, to, patient: str(after.patient), visit: str(after.visit) })
+      : tx('audit.sentences.kit.status_changed', { ...base, from, to });
+  }
+  const sentence = SENTENCES[event.action];
+  return sentence ? sentence(event, after, tx, base) : describeEvent(event);
+}
+
+/** An action code in words for the filter ("user.created" → "Account created"); unknown codes as they are. */
+export function actionLabel(action: string, t: TFunction): string {
+  return dynamic(t)(`audit.actions.${action}`, { defaultValue: action });
+}
+
+export function entityTypeLabel(entityType: string, t: TFunction): string {
+  return dynamic(t)(`audit.entityTypes.${entityType}`, { defaultValue: entityType });
+}
+
+/** Every action Veil records today, so the filter offers them before any has happened. */
+export const KNOWN_ACTIONS = [
+  'allocation.access_granted',
+  'allocation.key_set_up',
+  'allocation.register_revealed',
+  'dispensing.confirmed',
+  'kit.status_changed',
+  'list.kits_imported',
+  'list.randomization_imported',
+  'patient.randomized',
+  'patient.registered',
+  'patient.withdrawn',
+  'session.login',
+  'session.login_failed',
+  'session.logout',
+  'settings.security_changed',
+  'shipment.closed',
+  'shipment.created',
+  'shipment.kit_damaged',
+  'shipment.kit_missing',
+  'shipment.kit_received',
+  'user.created',
+  'user.deactivated',
+  'user.locked_out',
+  'user.password_changed',
+  'user.password_reset',
+  'user.reactivated',
+] as const;

@@ -1,0 +1,110 @@
+import { Loader, TextInput } from '@mantine/core';
+import { IconBarcode } from '@tabler/icons-react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { z } from 'zod';
+import type { ScanSource } from '../../../../shared/contract/pharmacy';
+import { isTextEntry } from './keyboardWedge';
+import { useKeyboardWedge } from './useKeyboardWedge';
+
+export type ScanSourceValue = z.infer<typeof ScanSource>;
+
+export interface ScanFieldProps {
+  label: string;
+  description?: string;
+  placeholder?: string;
+  /** A scan: from a keyboard-wedge burst anywhere in the window, or typed here and ended with Enter ('manual'). */
+  onScan: (code: string, source: ScanSourceValue) => void;
+  busy?: boolean;
+  /** Take the focus back whenever it leaves for something that is not a text field or a dialog (default true). */
+  keepFocus?: boolean;
+  testId?: string;
+}
+
+const TYPED_INPUTS = new Set(['', 'text', 'search', 'password', 'tel', 'url', 'email', 'number', 'date', 'time', 'datetime-local', 'month', 'week']);
+
+/**
+ * The focus may stay where it went: another field (text, select, combobox, even read-only), or anything inside a
+ * dialog, a menu or a list of options.
+ */
+function focusMayStay(element: Element | null): boolean {
+  if (!element || element === document.body) return false;
+  if (isTextEntry(element) || element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement) return true;
+  if (element instanceof HTMLInputElement && TYPED_INPUTS.has(element.type)) return true;
+  return element.closest('[role="dialog"], [role="menu"], [role="listbox"], [role="combobox"], [data-scan-keep-focus="false"]') !== null;
+}
+
+/**
+ * The scan field: big, always focused on a scanning screen, with the keyboard-wedge listener behind it. A scanner
+ * burst is taken from anywhere in the window (source 'keyboard_wedge'); a code typed here and ended with Enter is a
+ * manual entry (source 'manual', 21 CFR 11.10(h)).
+ */
+export function ScanField({ label, description, placeholder, onScan, busy = false, keepFocus = true, testId = 'scan-field' }: ScanFieldProps) {
+  const [value, setValue] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+
+  useKeyboardWedge(useCallback((code: string) => onScan(code, 'keyboard_wedge'), [onScan]));
+
+  useEffect(() => {
+    if (!keepFocus) return;
+    let timer: number | undefined;
+    // Tab and Shift+Tab move on on purpose (keyboard-first): the field takes the focus back after clicks, a closed
+    // dialog or a re-render, not from someone walking the page with the keyboard.
+    let lastTabAt = -Infinity;
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Tab' && !event.defaultPrevented) lastTabAt = performance.now();
+    };
+    const check = () => {
+      if (timer !== undefined) window.clearTimeout(timer);
+      // After the click or focus change has settled (a modal takes its focus a moment later).
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        const field = input.current;
+        if (!field || field.disabled || document.activeElement === field || focusMayStay(document.activeElement)) return;
+        if (performance.now() - lastTabAt < 400) return;
+        field.focus();
+      }, 60);
+    };
+    check();
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('focusin', check);
+    document.addEventListener('focusout', check);
+    document.addEventListener('pointerup', check);
+    return () => {
+      if (timer !== undefined) window.clearTimeout(timer);
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('focusin', check);
+      document.removeEventListener('focusout', check);
+      document.removeEventListener('pointerup', check);
+    };
+  }, [keepFocus]);
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    const code = value.trim();
+    if (!code) return;
+    setValue('');
+    onScan(code, 'manual');
+  }
+
+  return (
+    <TextInput
+      ref={input}
+      size="xl"
+      label={label}
+      description={description}
+      placeholder={placeholder}
+      value={value}
+      onChange={(e) => setValue(e.currentTarget.value)}
+      onKeyDown={onKeyDown}
+      leftSection={<IconBarcode size="1.4em" aria-hidden />}
+      rightSection={busy ? <Loader size="sm" /> : undefined}
+      autoComplete="off"
+      autoCapitalize="none"
+      spellCheck={false}
+      data-autofocus
+      data-testid={testId}
+      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.6rem', letterSpacing: '0.04em' } }}
+    />
+  );
+}

@@ -1,0 +1,45 @@
+import { useEffect, useRef } from 'react';
+import { attachKeyboardWedge } from './keyboardWedge';
+import { loadWedgeSettings } from './wedgeSettings';
+
+/**
+ * One keyboard-wedge listener for the window, on while at least one component wants scans. A burst goes to the most
+ * recently mounted one (a scan goes to one place, never two).
+ */
+const handlers: Array<{ id: symbol; current: { fn: (code: string) => void } }> = [];
+let detach: (() => void) | null = null;
+
+function ensureListening(): void {
+  if (detach) return;
+  const settings = loadWedgeSettings();
+  detach = attachKeyboardWedge(window, {
+    settings: () => settings,
+    onScan: (code) => handlers[handlers.length - 1]?.current.fn(code),
+  });
+}
+
+function stopWhenUnused(): void {
+  if (handlers.length === 0 && detach) {
+    detach();
+    detach = null;
+  }
+}
+
+/** While mounted and `enabled`, keyboard-wedge bursts anywhere in the window come to `onScan` (and land nowhere else). */
+export function useKeyboardWedge(onScan: (code: string) => void, enabled = true): void {
+  const handler = useRef({ fn: onScan });
+  useEffect(() => {
+    handler.current.fn = onScan;
+  }, [onScan]);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const entry = { id: Symbol('keyboard-wedge'), current: handler.current };
+    handlers.push(entry);
+    ensureListening();
+    return () => {
+      handlers.splice(handlers.indexOf(entry), 1);
+      stopWhenUnused();
+    };
+  }, [enabled]);
+}

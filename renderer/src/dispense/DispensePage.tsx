@@ -1,0 +1,199 @@
+import { Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { IconArrowLeft, IconChevronRight, IconPill, IconRefresh, IconSearch } from '@tabler/icons-react';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDate, formatWindow } from '../common/dates';
+import { hashNumberParam } from '../common/hashParams';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { nextVisit, type Patient } from '../patients/types';
+import { client } from '../transport/client';
+import { dispenseMessage } from './dispenseMessages';
+import { VisitDispensing } from './VisitDispensing';
+
+/**
+ * Dispense (unblinded pharmacist): pick the patient and the visit (the next visit due is chosen for you), then
+ * dispense it by scanning. The patients offered are those randomized and still in the study, soonest visit first.
+ */
+export function DispensePage() {
+  const { t, i18n } = useTranslation();
+  const [patients, setPatients] = useState<Patient[] | null>(null);
+  const [patientId, setPatientId] = useState<number | null>(() => hashNumberParam('patient'));
+  const [visitCode, setVisitCode] = useState<string | null>(null);
+  const [round, setRound] = useState(0);
+  // After a signature the result stays on screen; the choosers come back with the next visit or patient.
+  const [dispensedShown, setDispensedShown] = useState(false);
+  const load = useVeilAction();
+  const { run } = load;
+
+  const reload = useCallback(async () => {
+    const result = await run(() => client.patients.list({}));
+    if (result.ok) setPatients(result.value);
+    return result.ok ? result.value : null;
+  }, [run]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const candidates = (patients ?? [])
+    .filter((p) => nextVisit(p) !== null)
+    .sort((a, b) => (nextVisit(a)!.due < nextVisit(b)!.due ? -1 : nextVisit(a)!.due > nextVisit(b)!.due ? 1 : a.screeningNumber.localeCompare(b.screeningNumber)));
+  const patient = patients?.find((p) => p.id === patientId) ?? null;
+  const open = patient ? patient.visits.filter((v) => v.dispensedAt === null) : [];
+  const chosenVisit = visitCode ?? (patient ? nextVisit(patient)?.code ?? null : null);
+
+  function choosePatient(id: number | null) {
+    setDispensedShown(false);
+    setPatientId(id);
+    setVisitCode(null);
+    setRound((r) => r + 1);
+  }
+
+  async function nextVisitOfSamePatient() {
+    await reload();
+    setDispensedShown(false);
+    setVisitCode(null);
+    setRound((r) => r + 1);
+  }
+
+  return (
+    <Stack gap="lg" data-testid="dispense-page">
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={2}>
+          <Title order={1} fz="h2">
+            <IconPill size="1.1em" aria-hidden style={{ verticalAlign: '-0.15em', marginRight: '0.4em' }} />
+            {t('dispense.page.title')}
+          </Title>
+          <Text c="dimmed">{t('dispense.page.intro')}</Text>
+        </Stack>
+        {patient && !dispensedShown && (
+          <Button variant="default" leftSection={<IconArrowLeft size="1.1em" aria-hidden />} onClick={() => choosePatient(null)} data-testid="dispense-change-patient">
+            {t('dispense.page.otherPatient')}
+          </Button>
+        )}
+      </Group>
+      <TranslatedErrorAlert error={load.error} translate={dispenseMessage} />
+
+      {patients === null ? (
+        !load.error && <Loader />
+      ) : dispensedShown ? null : (
+        <Paper withBorder p="md" radius="md">
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            <Select
+              label={t('dispense.page.patient')}
+              placeholder={t('dispense.page.patientPlaceholder')}
+              searchable
+              clearable
+              size="md"
+              leftSection={<IconSearch size="1.1em" aria-hidden />}
+              nothingFoundMessage={t('dispense.page.noMatch')}
+              data={candidates.map((p) => ({ value: String(p.id), label: t('dispense.page.patientOption', { screening: p.screeningNumber, number: p.randomizationNumber, initials: p.initials }) }))}
+              value={patientId !== null && candidates.some((p) => p.id === patientId) ? String(patientId) : null}
+              onChange={(v) => choosePatient(v ? Number(v) : null)}
+              data-testid="dispense-patient"
+            />
+            {patient && open.length > 0 && (
+              <NativeSelect
+                label={t('dispense.page.visit')}
+                description={t('dispense.page.visitHint')}
+                value={chosenVisit ?? ''}
+                onChange={(e) => {
+                  setVisitCode(e.currentTarget.value);
+                  setRound((r) => r + 1);
+                }}
+                data={open.map((v) => ({ value: v.code, label: t('dispense.page.visitOption', { visit: v.name, due: formatDate(v.due, i18n.language) }) }))}
+                data-testid="dispense-visit"
+              />
+            )}
+          </SimpleGrid>
+        </Paper>
+      )}
+
+      {patient && chosenVisit && (
+        <VisitDispensing key={`${patient.id}/${chosenVisit}/${round}`} patientId={patient.id} visitCode={chosenVisit} onDispensed={() => setDispensedShown(true)} onNextVisit={() => void nextVisitOfSamePatient()} onOtherPatient={() => choosePatient(null)} />
+      )}
+      {patient && !chosenVisit && (
+        <Text c="dimmed" data-testid="dispense-nothing-due">
+          {patient.status === 'withdrawn' ? t('dispense.page.withdrawn', { screening: patient.screeningNumber }) : t('dispense.page.allDone', { screening: patient.screeningNumber })}
+        </Text>
+      )}
+
+      {!patient && patients !== null && (
+        <Stack gap="xs">
+          <Group justify="space-between">
+            <Title order={2} fz="h3">
+              {t('dispense.due.title')}
+            </Title>
+            <Button variant="default" size="sm" leftSection={<IconRefresh size="1em" aria-hidden />} onClick={() => void reload()} loading={load.busy}>
+              {t('dispense.due.reload')}
+            </Button>
+          </Group>
+          {candidates.length === 0 ? (
+            <Text c="dimmed" data-testid="dispense-due-empty">
+              {t('dispense.due.empty')}
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={760}>
+              <Table striped highlightOnHover verticalSpacing="sm" data-testid="dispense-due-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('dispense.due.patient')}</Table.Th>
+                    <Table.Th>{t('dispense.due.randomization')}</Table.Th>
+                    <Table.Th>{t('dispense.due.visit')}</Table.Th>
+                    <Table.Th>{t('dispense.due.due')}</Table.Th>
+                    <Table.Th>{t('dispense.due.window')}</Table.Th>
+                    <Table.Th aria-label={t('dispense.due.choose')} />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {candidates.map((p) => {
+                    const v = nextVisit(p)!;
+                    return (
+                      <Table.Tr key={p.id} style={{ cursor: 'pointer' }} onClick={() => choosePatient(p.id)} data-testid={`due-row-${p.screeningNumber}`}>
+                        <Table.Td>
+                          <Text fw={700} ff="monospace">
+                            {p.screeningNumber}
+                          </Text>
+                          <Text size="sm" c="dimmed">
+                            {p.initials}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text ff="monospace" fw={700}>
+                            {p.randomizationNumber}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          {v.name}
+                          <Text size="sm" c="dimmed">
+                            {t('dispense.due.kits', { count: v.kits })}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>{formatDate(v.due, i18n.language)}</Table.Td>
+                        <Table.Td>{formatWindow(v.opens, v.closes, i18n.language)}</Table.Td>
+                        <Table.Td>
+                          <Button
+                            size="compact-md"
+                            rightSection={<IconChevronRight size="1em" aria-hidden />}
+                            onClick={(e) => {
+                              e.stopPropagation();
+                              choosePatient(p.id);
+                            }}
+                            data-testid={`dispense-choose-${p.screeningNumber}`}
+                          >
+                            {t('dispense.due.choose')}
+                          </Button>
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,385 @@
+import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Paper, SimpleGrid, Stack, Text, Textarea, Title, Tooltip } from '@mantine/core';
+import { IconAlertTriangle, IconCheck, IconClockExclamation, IconKeyboard, IconPackageOff, IconScan, IconSignature, IconX } from '@tabler/icons-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { VeilError } from '../../../shared/errors';
+import { formatDate, formatWindow } from '../common/dates';
+import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
+import { ScanVerdict, type VerdictTone } from '../common/scan/ScanVerdict';
+import { playScanSound, type ScanSound } from '../common/scan/scanSounds';
+import { SignatureDialog } from '../common/SignatureDialog';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { client } from '../transport/client';
+import { DispensedPanel } from './DispensedPanel';
+import { dispenseMessage } from './dispenseMessages';
+import type { Dispensed, Refusal, VisitPlan } from './types';
+import { WindowBadge } from './WindowBadge';
+
+interface ScannedKit {
+  kitNumber: string;
+  source: ScanSourceValue;
+}
+
+type Words = (t: TFunction) => string;
+
+interface Verdict {
+  tone: VerdictTone;
+  /** Said in the language of the moment it is read: kept as words to render, not as rendered text. */
+  headline: Words;
+  code: string | null;
+  message: Words;
+  reason: Refusal | null;
+  alternatives: string[];
+  detail: string | null;
+  source: ScanSourceValue;
+  sound: ScanSound;
+  serial: number;
+}
+
+function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <Stack gap={0} data-testid={testId}>
+      <Text size="sm" c="dimmed" fw={600} tt="uppercase">
+        {label}
+      </Text>
+      <Text fz="lg" fw={600} component="div">
+        {children}
+      </Text>
+    </Stack>
+  );
+}
+
+/**
+ * Dispensing one visit to one patient, by scan. The system does the match and answers only "matches this patient's
+ * allocation" or a refusal with its reason and valid alternatives; the arm is never on the screen, so nobody looking
+ * over the pharmacist's shoulder learns it. Outside the visit window a reason is asked (no hard stop); the
+ * dispensing is confirmed under an electronic signature.
+ */
+export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit, onOtherPatient }: { patientId: number; visitCode: string; onDispensed: () => void; onNextVisit: () => void; onOtherPatient: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [plan, setPlan] = useState<VisitPlan | null>(null);
+  const [scanned, setScanned] = useState<ScannedKit[]>([]);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const [signing, setSigning] = useState(false);
+  const [dispensed, setDispensed] = useState<Dispensed | null>(null);
+  const load = useVeilAction();
+  const { run } = load;
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const scannedRef = useRef<ScannedKit[]>([]);
+  const serial = useRef(0);
+  const reasonInput = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    void (async () => {
+      const result = await run(() => client.dispensing.plan({ patientId, visitCode }));
+      if (result.ok) setPlan(result.value);
+    })();
+  }, [run, patientId, visitCode]);
+
+  const setScannedKits = useCallback((kits: ScannedKit[]) => {
+    scannedRef.current = kits;
+    setScanned(kits);
+  }, []);
+
+  const show = useCallback((v: Omit<Verdict, 'serial'>) => {
+    playScanSound(v.sound);
+    serial.current += 1;
+    setVerdict({ ...v, serial: serial.current });
+  }, []);
+
+  const checkOne = useCallback(
+    async (code: string, source: ScanSourceValue) => {
+      setChecking(true);
+      try {
+        const already = scannedRef.current.map((k) => k.kitNumber);
+        const answer = await client.dispensing.checkKit({ patientId, visitCode, code, alreadyScanned: already, source });
+        if (answer.ok) {
+          setScannedKits([...scannedRef.current, { kitNumber: answer.kitNumber, source }]);
+          show({
+            tone: 'accepted',
+            headline: (tr) => tr('dispense.verdict.ok'),
+            code: answer.kitNumber,
+            message: (tr) => dispenseMessage(answer.message, tr),
+            reason: null,
+            alternatives: [],
+            detail: answer.pack && answer.pack.check === 'matches' ? answer.pack.detail : null,
+            source,
+            sound: 'success',
+          });
+        } else {
+          show({
+            tone: 'refused',
+            headline: (tr) => tr('dispense.verdict.refused'),
+            code: answer.kitNumber,
+            message: (tr) => dispenseMessage(answer.message, tr),
+            reason: answer.reason,
+            alternatives: answer.alternatives,
+            detail: null,
+            source,
+            sound: 'refusal',
+          });
+        }
+      } catch (caught) {
+        const message = caught instanceof VeilError ? caught.message : String(caught);
+        show({ tone: 'refused', headline: (tr) => tr('dispense.verdict.refused'), code, message: (tr) => dispenseMessage(message, tr), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
+      } finally {
+        setChecking(false);
+      }
+    },
+    [patientId, visitCode, setScannedKits, show, t],
+  );
+
+  const onScan = useCallback(
+    (code: string, source: ScanSourceValue) => {
+      if (signing) {
+        // A scan while the signature dialog is open is not added behind the signer's back.
+        show({ tone: 'warning', headline: (tr) => tr('dispense.verdict.wait'), code, message: (tr) => tr('dispense.scan.whileSigning'), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
+        return;
+      }
+      queue.current = queue.current.then(() => checkOne(code, source));
+    },
+    [checkOne, signing, show, t],
+  );
+
+  if (!plan) {
+    return (
+      <Stack data-testid="visit-dispensing-loading">
+        <TranslatedErrorAlert error={load.error} translate={dispenseMessage} testId="plan-error" />
+        {!load.error && <Loader />}
+      </Stack>
+    );
+  }
+
+  if (dispensed) {
+    return <DispensedPanel plan={plan} dispensed={dispensed} outOfWindowReason={plan.window.position === 'in_window' ? null : reason.trim()} onNextVisit={onNextVisit} onOtherPatient={onOtherPatient} />;
+  }
+
+  const outside = plan.window.position !== 'in_window';
+  const complete = scanned.length === plan.kitsNeeded;
+
+  function startConfirm() {
+    if (outside && reason.trim().length < 3) {
+      setReasonError(t('dispense.outside.reasonNeeded'));
+      reasonInput.current?.focus();
+      return;
+    }
+    setSigning(true);
+  }
+
+  return (
+    <Stack gap="lg" data-testid="visit-dispensing" data-visit={plan.visit.code} data-screening={plan.screeningNumber} data-randomization={plan.randomizationNumber}>
+      <Card withBorder radius="md" padding="lg" data-testid="dispense-plan">
+        <Stack gap="md">
+          <Group justify="space-between" align="flex-start" wrap="wrap">
+            <Stack gap={2}>
+              <Title order={2} fz="h3">
+                {t('dispense.plan.title', { visit: plan.visit.name, screening: plan.screeningNumber })}
+              </Title>
+              <Text c="dimmed">{t('dispense.plan.randomization', { number: plan.randomizationNumber })}</Text>
+            </Stack>
+            <WindowBadge window={plan.window} />
+          </Group>
+          <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
+            <Fact label={t('dispense.plan.kitsNeeded')} testId="plan-kits-needed">
+              <Text span fz={36} fw={800}>
+                {plan.kitsNeeded}
+              </Text>
+            </Fact>
+            <Fact label={t('dispense.plan.due')} testId="plan-due">
+              {formatDate(plan.visit.due, i18n.language)}
+            </Fact>
+            <Fact label={t('dispense.plan.window')}>{formatWindow(plan.visit.opens, plan.visit.closes, i18n.language)}</Fact>
+            <Fact label={t('dispense.plan.today')}>{formatDate(plan.today, i18n.language)}</Fact>
+          </SimpleGrid>
+          <Stack gap={6}>
+            <Text fw={600}>{t('dispense.plan.suggested')}</Text>
+            {plan.suggestions.length > 0 ? (
+              <Group gap="sm" data-testid="plan-suggestions">
+                {plan.suggestions.map((k) => (
+                  <Badge key={k} size="xl" variant="outline" color="indigo" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }} data-testid={`suggested-${k}`}>
+                    {k}
+                  </Badge>
+                ))}
+              </Group>
+            ) : null}
+            <Text size="sm" c="dimmed">
+              {t('dispense.plan.suggestedHint')}
+            </Text>
+            {plan.shortage && (
+              <Alert color="red" variant="light" icon={<IconPackageOff aria-hidden />} title={t('dispense.plan.shortageTitle')} data-testid="plan-shortage">
+                {t('dispense.plan.shortage', { count: plan.kitsNeeded })}
+              </Alert>
+            )}
+          </Stack>
+        </Stack>
+      </Card>
+
+      <Paper withBorder p="lg" radius="md">
+        <Stack gap="md">
+          <ScanField
+            label={complete ? t('dispense.scan.labelDone') : t('dispense.scan.label', { count: plan.kitsNeeded - scanned.length })}
+            description={t('dispense.scan.hint')}
+            placeholder={t('dispense.scan.placeholder')}
+            onScan={onScan}
+            busy={checking}
+            testId="dispense-scan"
+          />
+          {verdict ? (
+            <ScanVerdict
+              key={verdict.serial}
+              tone={verdict.tone}
+              headline={verdict.headline(t)}
+              code={verdict.code}
+              message={verdict.message(t)}
+              source={{ value: verdict.source, label: t(`dispense.source.${verdict.source}`) }}
+              sound={verdict.sound}
+              testId="dispense-verdict"
+            >
+              {verdict.reason && (
+                <Text fz="lg" data-testid="dispense-verdict-reason" data-reason={verdict.reason}>
+                  <Text span fw={700}>
+                    {t('dispense.verdict.reasonLabel')}
+                  </Text>{' '}
+                  {t(`dispense.reason.${verdict.reason}`)}
+                </Text>
+              )}
+              {verdict.detail && <Text fz="lg">{verdict.detail}</Text>}
+              {verdict.tone === 'refused' && (
+                <Stack gap={4} data-testid="dispense-alternatives">
+                  <Text fw={700}>{verdict.alternatives.length > 0 ? t('dispense.verdict.alternatives') : t('dispense.verdict.noAlternatives')}</Text>
+                  {verdict.alternatives.length > 0 && (
+                    <Group gap="sm">
+                      {verdict.alternatives.map((k) => (
+                        <Badge key={k} size="xl" variant="filled" color="dark.5" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }} data-testid={`alternative-${k}`}>
+                          {k}
+                        </Badge>
+                      ))}
+                    </Group>
+                  )}
+                </Stack>
+              )}
+            </ScanVerdict>
+          ) : (
+            <Text c="dimmed" fz="lg" data-testid="dispense-verdict-empty">
+              {t('dispense.scan.waiting')}
+            </Text>
+          )}
+        </Stack>
+      </Paper>
+
+      {outside && (
+        <Paper withBorder p="lg" radius="md" style={{ borderWidth: 3, borderColor: 'var(--mantine-color-orange-7)' }} data-testid="out-of-window">
+          <Stack gap="sm">
+            <Group gap="sm" wrap="nowrap">
+              <IconClockExclamation size="2em" aria-hidden />
+              <Text fz="xl" fw={700}>
+                {plan.window.position === 'early'
+                  ? t('dispense.outside.early', { count: plan.window.days, opens: formatDate(plan.visit.opens, i18n.language) })
+                  : t('dispense.outside.late', { count: plan.window.position === 'late' ? plan.window.days : 0, closes: formatDate(plan.visit.closes, i18n.language) })}
+              </Text>
+            </Group>
+            <Text>{t('dispense.outside.explanation')}</Text>
+            <Textarea
+              ref={reasonInput}
+              label={t('dispense.outside.reason')}
+              placeholder={t('dispense.outside.reasonPlaceholder')}
+              value={reason}
+              onChange={(e) => {
+                setReason(e.currentTarget.value);
+                setReasonError(null);
+              }}
+              error={reasonError}
+              autosize
+              minRows={2}
+              size="md"
+              data-testid="out-of-window-reason"
+            />
+          </Stack>
+        </Paper>
+      )}
+
+      <Paper withBorder p="lg" radius="md" data-testid="scanned-kits" data-count={scanned.length}>
+        <Stack gap="sm">
+          <Text fz="lg" fw={700}>
+            {t('dispense.scanned.title', { scanned: scanned.length, needed: plan.kitsNeeded })}
+          </Text>
+          {scanned.length === 0 ? (
+            <Text c="dimmed">{t('dispense.scanned.none')}</Text>
+          ) : (
+            scanned.map((k) => (
+              <Group key={k.kitNumber} gap="md" wrap="nowrap" data-testid={`scanned-${k.kitNumber}`}>
+                <IconCheck size="1.4em" aria-hidden color="var(--mantine-color-teal-8)" />
+                <Text ff="monospace" fz={24} fw={800}>
+                  {k.kitNumber}
+                </Text>
+                <Text>{t('dispense.scanned.matches')}</Text>
+                <Badge variant="outline" color="gray.7" leftSection={k.source === 'manual' ? <IconKeyboard size="1em" aria-hidden /> : <IconScan size="1em" aria-hidden />} data-source={k.source}>
+                  {t(`dispense.source.${k.source}`)}
+                </Badge>
+                <Tooltip label={t('dispense.scanned.remove', { kit: k.kitNumber })}>
+                  <ActionIcon variant="subtle" color="gray" size="lg" aria-label={t('dispense.scanned.remove', { kit: k.kitNumber })} onClick={() => setScannedKits(scannedRef.current.filter((s) => s.kitNumber !== k.kitNumber))} data-testid={`unscan-${k.kitNumber}`}>
+                    <IconX size="1.2em" aria-hidden />
+                  </ActionIcon>
+                </Tooltip>
+              </Group>
+            ))
+          )}
+          <Group justify="space-between" mt="sm" wrap="wrap">
+            <Text c={complete ? undefined : 'dimmed'}>
+              {complete ? (outside ? t('dispense.confirm.readyOutside') : t('dispense.confirm.ready')) : t('dispense.confirm.notReady', { count: plan.kitsNeeded - scanned.length })}
+            </Text>
+            <Button size="lg" leftSection={<IconSignature size="1.2em" aria-hidden />} disabled={!complete} onClick={startConfirm} data-testid="dispense-confirm">
+              {t('dispense.confirm.button')}
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+
+      {signing && (
+        <SignatureDialog
+          opened
+          channel="dispensing.confirm"
+          title={t('dispense.confirm.title', { visit: plan.visit.name, screening: plan.screeningNumber })}
+          submitLabel={t('dispense.confirm.sign')}
+          onSign={(signature) =>
+            client.dispensing.confirm({
+              patientId,
+              visitCode,
+              kits: scanned.map((k) => ({ kitNumber: k.kitNumber, source: k.source })),
+              ...(outside ? { outOfWindowReason: reason.trim() } : {}),
+              signature,
+            })
+          }
+          onSigned={(answer) => {
+            setSigning(false);
+            setDispensed(answer);
+            onDispensed();
+          }}
+          onClose={() => setSigning(false)}
+        >
+          <Stack gap={6} data-testid="confirm-summary">
+            <Text fz="lg">{t('dispense.confirm.what', { screening: plan.screeningNumber, number: plan.randomizationNumber, visit: plan.visit.name })}</Text>
+            <Group gap="sm">
+              {scanned.map((k) => (
+                <Badge key={k.kitNumber} size="xl" variant="light" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }}>
+                  {k.kitNumber}
+                </Badge>
+              ))}
+            </Group>
+            {outside && (
+              <Group gap={6} wrap="nowrap" align="flex-start">
+                <IconAlertTriangle size="1.2em" aria-hidden style={{ flexShrink: 0 }} />
+                <Text data-testid="confirm-outside-reason">{t('dispense.confirm.outsideReason', { reason: reason.trim() })}</Text>
+              </Group>
+            )}
+          </Stack>
+        </SignatureDialog>
+      )}
+    </Stack>
+  );
+}

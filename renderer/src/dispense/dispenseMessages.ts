@@ -1,0 +1,29 @@
+import type { TFunction } from 'i18next';
+import { translateWith, type MessageRule } from '../common/localMessages';
+
+/**
+ * The host's dispensing verdicts and refusals (DispensingService) in the user's language. None of them names an arm,
+ * and neither does any translation here.
+ */
+const RULES: MessageRule[] = [
+  [/^Kit (.+) matches this patient's allocation\.$/, (t, m) => t('dispense.messages.matches', { kit: m[1] })],
+  [/^Kit (.+) is not in the kit list\. Check the label\.$/, (t, m) => t('dispense.messages.unknownKit', { kit: m[1] })],
+  [/^Kit (.+) is already scanned for this visit\.$/, (t, m) => t('dispense.messages.alreadyScanned', { kit: m[1] })],
+  [/^(.+) needs (\d+) kits?; they are all scanned\.$/, (t, m) => t('dispense.messages.visitComplete', { visit: m[1], count: Number(m[2]) })],
+  [/^Kit (.+) is in quarantine and cannot be dispensed\.$/, (t, m) => t('dispense.messages.quarantined', { kit: m[1] })],
+  [/^Kit (.+) is not available \((.+)\)\.$/, (t, m) => t('dispense.messages.notAvailable', { kit: m[1], status: m[2] })],
+  [/^Kit (.+) is expired\.$/, (t, m) => t('dispense.messages.expired', { kit: m[1] })],
+  [/^Kit (.+) expires before the end of this visit's window plus the safety margin\.$/, (t, m) => t('dispense.messages.expiring', { kit: m[1] })],
+  [/^Kit (.+) is not valid for this patient\. Do not dispense it; scan another kit\.$/, (t, m) => t('dispense.messages.notForPatient', { kit: m[1] })],
+  [/^(.+) was already dispensed for patient (.+)\.$/, (t, m) => t('dispense.messages.alreadyDispensed', { visit: m[1], screening: m[2] })],
+  [/^(.+) comes first: dispense the visits in order\.$/, (t, m) => t('dispense.messages.inOrder', { visit: m[1] })],
+  [/^Patient (.+) is withdrawn: nothing can be dispensed\.$/, (t, m) => t('dispense.messages.withdrawn', { screening: m[1] })],
+  [/^Patient (.+) is not randomized yet\.$/, (t, m) => t('dispense.messages.notRandomized', { screening: m[1] })],
+  [/^(.+) needs (\d+) kits?; (\d+) scanned\.$/, (t, m) => t('dispense.messages.wrongCount', { visit: m[1], count: Number(m[2]), scanned: Number(m[3]) })],
+  [/^(.+) is (\d+) days? (early|late): give a reason to dispense outside the window\.$/, (t, m) => t(m[3] === 'early' ? 'dispense.messages.earlyNeedsReason' : 'dispense.messages.lateNeedsReason', { visit: m[1], count: Number(m[2]) })],
+  [/^Reason needed outside the visit window$/, (t) => t('dispense.messages.reasonNeeded')],
+];
+
+export function dispenseMessage(message: string, t: TFunction): string {
+  return translateWith(RULES, message, t);
+}

@@ -1,0 +1,268 @@
+import { Alert, Button, Group, Loader, Paper, Radio, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { IconAlertOctagon, IconEyeOff, IconLockOpen, IconUrgent } from '@tabler/icons-react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../shared/contract';
+import { VeilError } from '../../../shared/errors';
+import { formatDateTime } from '../common/format';
+import { useSignedAction } from '../common/SignatureDialog';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { client } from '../transport/client';
+import { emergencyMessage } from './emergencyMessages';
+
+type Patient = ChannelOutput<'patients.list'>[number];
+type Unblinding = ChannelOutput<'emergency.list'>[number];
+type Revealed = ChannelOutput<'emergency.unblind'>;
+type Outcome = { ok: true; revealed: Revealed } | { ok: false; error: VeilError };
+type FieldName = 'patientId' | 'reason' | 'adverseEvent' | 'passphrase';
+
+/**
+ * Emergency unblinding (investigator): one patient, a reason, the adverse-event answer, the passphrase from the sealed
+ * envelope and the investigator's signature reveal that ONE patient's treatment, to this investigator, on this screen
+ * only. The answer lives in this component's state: "Close" wipes it, and leaving the page drops it; nothing stores it.
+ */
+export function EmergencyUnblindingPage() {
+  const { t, i18n } = useTranslation();
+  const [patients, setPatients] = useState<Patient[] | null>(null);
+  const [records, setRecords] = useState<Unblinding[] | null>(null);
+  const [patientId, setPatientId] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const [adverseEvent, setAdverseEvent] = useState<'yes' | 'no' | ''>('');
+  const [passphrase, setPassphrase] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [error, setError] = useState<VeilError | null>(null);
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
+  const load = useVeilAction();
+  const { run } = load;
+  const signer = useSignedAction();
+
+  const reload = useCallback(async () => {
+    const result = await run(() => Promise.all([client.patients.list({}), client.emergency.list({})]));
+    if (result.ok) {
+      setPatients(result.value[0]);
+      setRecords(result.value[1]);
+    }
+  }, [run]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const randomized = (patients ?? []).filter((p) => p.randomizationNumber !== null);
+  const chosen = randomized.find((p) => String(p.id) === patientId) ?? null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const local: Partial<Record<FieldName, string>> = {};
+    if (!chosen) local.patientId = t('emergency.form.choosePatient');
+    if (reason.trim().length < 10) local.reason = t('emergency.form.reasonNeeded');
+    if (adverseEvent === '') local.adverseEvent = t('emergency.form.adverseEventNeeded');
+    if (passphrase.replace(/[\s-]/g, '').length < 10) local.passphrase = t('emergency.form.passphraseNeeded');
+    setFieldErrors(local);
+    setError(null);
+    if (Object.values(local).some(Boolean) || !chosen) return;
+    const input = { patientId: chosen.id, reason: reason.trim(), adverseEvent: adverseEvent === 'yes', passphrase };
+    const outcome = await signer.sign<Outcome>(
+      'emergency.unblind',
+      async (signature) => {
+        try {
+          return { ok: true, revealed: await client.emergency.unblind({ ...input, signature }) };
+        } catch (caught) {
+          const failure = caught instanceof VeilError ? caught : new VeilError('internal', caught instanceof Error ? caught.message : String(caught));
+          if (failure.issues?.some((i) => i.path[0] === 'signature') || failure.message.startsWith('A signature can only be made')) throw failure;
+          return { ok: false, error: failure };
+        }
+      },
+      {
+        title: t('emergency.dialog.title'),
+        submitLabel: t('emergency.dialog.submit'),
+        summary: (
+          <Stack gap={4} data-testid="emergency-summary">
+            <Text fw={700}>{t('emergency.dialog.patient', { patient: chosen.screeningNumber, number: chosen.randomizationNumber ?? '' })}</Text>
+            <Text size="sm">{t('emergency.dialog.reason', { reason: input.reason })}</Text>
+            <Text size="sm">{input.adverseEvent ? t('emergency.dialog.adverseYes') : t('emergency.dialog.adverseNo')}</Text>
+            <Text size="sm" fw={600}>
+              {t('emergency.dialog.recorded')}
+            </Text>
+          </Stack>
+        ),
+      },
+    );
+    // The passphrase is typed again for every unblinding: it never stays in the form.
+    setPassphrase('');
+    if (outcome === null) return;
+    if (outcome.ok) {
+      setRevealed(outcome.revealed);
+      setReason('');
+      setAdverseEvent('');
+      setPatientId(null);
+      void reload();
+      return;
+    }
+    const issues: Partial<Record<FieldName, string>> = {};
+    for (const issue of outcome.error.issues ?? []) {
+      const key = String(issue.path[0]) as FieldName;
+      if (['patientId', 'reason', 'adverseEvent', 'passphrase'].includes(key)) issues[key] = emergencyMessage(issue.message, t);
+    }
+    setFieldErrors(issues);
+    setError(outcome.error);
+  }
+
+  if (revealed) {
+    return (
+      <Stack gap="lg" data-testid="emergency-page">
+        <Paper p="xl" radius="md" data-testid="emergency-revealed" style={{ border: '6px solid var(--mantine-color-red-8)', background: 'var(--mantine-color-red-0)' }}>
+          <Stack gap="lg">
+            <Group gap="md" wrap="nowrap">
+              <IconLockOpen size={56} color="var(--mantine-color-red-8)" aria-hidden />
+              <Stack gap={0}>
+                <Text fz={32} fw={900} c="red.9" lh={1.1}>
+                  {t('emergency.revealed.headline')}
+                </Text>
+                <Text fz="lg" fw={600}>
+                  {t('emergency.revealed.forPatient', { patient: revealed.screeningNumber, number: revealed.randomizationNumber })}
+                </Text>
+              </Stack>
+            </Group>
+            <Paper withBorder p="lg" radius="md" bg="white">
+              <Text size="lg" c="dimmed">
+                {t('emergency.revealed.treatment')}
+              </Text>
+              <Text fz={44} fw={900} lh={1.15} data-testid="emergency-arm-name">
+                {revealed.armName}
+              </Text>
+              <Text fz="xl" ff="monospace" fw={700} data-testid="emergency-arm-code">
+                {t('emergency.revealed.code', { code: revealed.armCode })}
+              </Text>
+            </Paper>
+            <Text fz="lg">{t('emergency.revealed.onlyYou', { id: revealed.unblindingId })}</Text>
+            <Group justify="flex-end">
+              <Button size="xl" color="dark" leftSection={<IconEyeOff size="1.3em" aria-hidden />} onClick={() => setRevealed(null)} data-autofocus data-testid="emergency-close">
+                {t('emergency.revealed.close')}
+              </Button>
+            </Group>
+          </Stack>
+        </Paper>
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="lg" data-testid="emergency-page">
+      <Title order={1} fz="h2">
+        {t('workflows.emergency.title')}
+      </Title>
+      <Alert color="red" variant="light" icon={<IconAlertOctagon aria-hidden />} title={t('emergency.warning.title')} data-testid="emergency-warning">
+        <Stack gap={4}>
+          <Text>{t('emergency.warning.onePatient')}</Text>
+          <Text fw={700}>{t('emergency.warning.recorded')}</Text>
+          <Text>{t('emergency.warning.only')}</Text>
+        </Stack>
+      </Alert>
+      <TranslatedErrorAlert error={load.error} translate={emergencyMessage} />
+      {!patients ? (
+        !load.error && <Loader />
+      ) : (
+        <Paper withBorder p="lg" radius="md">
+          <form onSubmit={submit} noValidate data-testid="emergency-form">
+            <Stack gap="md">
+              <Select
+                label={t('emergency.form.patient')}
+                description={t('emergency.form.patientHint')}
+                placeholder={t('emergency.form.patientPlaceholder')}
+                data={randomized.map((p) => ({
+                  value: String(p.id),
+                  label: p.emergencyUnblinded
+                    ? t('emergency.form.patientOptionUnblinded', { patient: p.screeningNumber, number: p.randomizationNumber ?? '', initials: p.initials })
+                    : t('emergency.form.patientOption', { patient: p.screeningNumber, number: p.randomizationNumber ?? '', initials: p.initials }),
+                }))}
+                value={patientId}
+                onChange={setPatientId}
+                searchable
+                nothingFoundMessage={t('emergency.form.noPatient')}
+                error={fieldErrors.patientId}
+                withAsterisk
+                size="md"
+                data-testid="emergency-patient"
+              />
+              <Textarea
+                label={t('emergency.form.reason')}
+                description={t('emergency.form.reasonHint')}
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                error={fieldErrors.reason}
+                withAsterisk
+                autosize
+                minRows={3}
+                data-testid="emergency-reason"
+              />
+              <Radio.Group label={t('emergency.form.adverseEvent')} value={adverseEvent} onChange={(v) => setAdverseEvent(v as 'yes' | 'no')} error={fieldErrors.adverseEvent} withAsterisk data-testid="emergency-adverse-event">
+                <Group gap="xl" mt={6}>
+                  <Radio value="yes" label={t('emergency.form.adverseYes')} data-testid="emergency-adverse-yes" />
+                  <Radio value="no" label={t('emergency.form.adverseNo')} data-testid="emergency-adverse-no" />
+                </Group>
+              </Radio.Group>
+              <TextInput
+                label={t('emergency.form.passphrase')}
+                description={t('emergency.form.passphraseHint')}
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.currentTarget.value)}
+                error={fieldErrors.passphrase}
+                withAsterisk
+                autoComplete="off"
+                autoCapitalize="characters"
+                spellCheck={false}
+                size="md"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: '0.06em' } }}
+                data-testid="emergency-passphrase"
+              />
+              <TranslatedErrorAlert error={error} translate={emergencyMessage} testId="emergency-error" />
+              <Group justify="flex-end">
+                <Button type="submit" size="lg" color="red.8" leftSection={<IconUrgent size="1.3em" aria-hidden />} data-testid="emergency-submit">
+                  {t('emergency.form.submit')}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        </Paper>
+      )}
+      {records && (
+        <Stack gap="sm" data-testid="emergency-records">
+          <Title order={2} fz="h3">
+            {t('emergency.records.title')}
+          </Title>
+          {records.length === 0 ? (
+            <Text c="dimmed">{t('emergency.records.none')}</Text>
+          ) : (
+            <Table.ScrollContainer minWidth={720}>
+              <Table striped verticalSpacing="xs">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('emergency.records.when')}</Table.Th>
+                    <Table.Th>{t('emergency.records.patient')}</Table.Th>
+                    <Table.Th>{t('emergency.records.by')}</Table.Th>
+                    <Table.Th>{t('emergency.records.reason')}</Table.Th>
+                    <Table.Th>{t('emergency.records.adverseEvent')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {records.map((r) => (
+                    <Table.Tr key={r.id} data-testid={`emergency-record-${r.id}`}>
+                      <Table.Td>{formatDateTime(r.unblindedAt, i18n.language)}</Table.Td>
+                      <Table.Td>{r.screeningNumber}</Table.Td>
+                      <Table.Td>{r.by}</Table.Td>
+                      <Table.Td>{r.reason}</Table.Td>
+                      <Table.Td>{r.adverseEvent ? t('emergency.form.adverseYes') : t('emergency.form.adverseNo')}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Stack>
+      )}
+      {signer.dialog}
+    </Stack>
+  );
+}

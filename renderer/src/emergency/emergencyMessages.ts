@@ -1,0 +1,17 @@
+import type { TFunction } from 'i18next';
+import { translateWith, type MessageRule } from '../common/localMessages';
+
+/** The host's emergency-unblinding messages in the user's language. */
+const RULES: MessageRule[] = [
+  [/^This code-break passphrase is wrong\. Check it against the sealed envelope\.$/, (t) => t('emergency.messages.wrongPassphrase')],
+  [/^Wrong passphrase$/, (t) => t('emergency.messages.wrongPassphraseShort')],
+  [/^Patient (.+) is not randomized: there is no treatment to reveal\.$/, (t, m) => t('emergency.messages.notRandomized', { patient: m[1] })],
+  [/^There is no patient (\d+)\.$/, (t) => t('emergency.messages.noPatient')],
+  [/^The allocation key is not set up yet\.$/, (t) => t('emergency.messages.keyNotSetUp')],
+  [/^Describe the emergency$/, (t) => t('emergency.form.reasonNeeded')],
+  [/^Type the passphrase from the sealed envelope$/, (t) => t('emergency.form.passphraseNeeded')],
+];
+
+export function emergencyMessage(message: string, t: TFunction): string {
+  return translateWith(RULES, message, t);
+}

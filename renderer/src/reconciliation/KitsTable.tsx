@@ -1,0 +1,165 @@
+import { Group, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { IconAlertTriangle, IconSearch, IconShieldCheck } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDate } from '../common/dates';
+import { formatDateTime } from '../common/format';
+import { ConditionBadge } from '../returns/ConditionBadge';
+import type { KitLine } from './types';
+import { kitStatusWord } from './words';
+
+/** Per kit: receipt, dispensing, return, destruction and where the kit is now, with its discrepancies in words. */
+export function KitsTable({ kits }: { kits: KitLine[] }) {
+  const { t, i18n } = useTranslation();
+  const [onlyDiscrepancies, setOnlyDiscrepancies] = useState(false);
+  const [search, setSearch] = useState('');
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return kits.filter(
+      (k) =>
+        (!onlyDiscrepancies || k.discrepancies.length > 0) &&
+        (!needle || k.kitNumber.toLowerCase().includes(needle) || (k.patient ?? '').toLowerCase().includes(needle) || k.lot.toLowerCase().includes(needle)),
+    );
+  }, [kits, onlyDiscrepancies, search]);
+  const lang = i18n.language;
+
+  return (
+    <Stack gap="md" data-testid="recon-kits">
+      <Group justify="space-between" wrap="wrap">
+        <Text c="dimmed" data-testid="recon-kits-count">
+          {t('reconciliation.kits.shown', { shown: shown.length, count: kits.length })}
+        </Text>
+        <Group gap="lg">
+          <TextInput
+            placeholder={t('reconciliation.kits.search')}
+            aria-label={t('reconciliation.kits.search')}
+            leftSection={<IconSearch size="1em" aria-hidden />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            data-testid="recon-kits-search"
+          />
+          <Switch size="md" label={t('reconciliation.kits.onlyDiscrepancies')} checked={onlyDiscrepancies} onChange={(e) => setOnlyDiscrepancies(e.currentTarget.checked)} data-testid="recon-kits-only-discrepancies" />
+        </Group>
+      </Group>
+      <Table.ScrollContainer minWidth={1100}>
+        <Table striped verticalSpacing="xs" data-testid="recon-kits-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('reconciliation.kits.columns.kit')}</Table.Th>
+              <Table.Th>{t('reconciliation.kits.columns.lot')}</Table.Th>
+              <Table.Th>{t('reconciliation.kits.columns.status')}</Table.Th>
+              <Table.Th>{t('reconciliation.kits.columns.receipt')}</Table.Th>
+              <Table.Th>{t('reconciliation.kits.columns.dispensed')}</Table.Th>
+              <Table.Th>{t('reconciliation.kits.columns.return')}</Table.Th>
+              <Table.Th>{t('reconciliation.kits.columns.whereabouts')}</Table.Th>
+              <Table.Th>{t('reconciliation.kits.columns.discrepancies')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shown.map((k) => (
+              <Table.Tr key={k.kitNumber} data-testid={`recon-kit-${k.kitNumber}`} data-whereabouts={k.whereabouts} data-discrepancies={k.discrepancies.join(' ')}>
+                <Table.Td>
+                  <Text ff="monospace" fw={700}>
+                    {k.kitNumber}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text ff="monospace" size="sm">
+                    {k.lot}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{kitStatusWord(k.status, t)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  {k.receivedAt ? (
+                    <Stack gap={0}>
+                      <Text size="sm">{formatDateTime(k.receivedAt, lang)}</Text>
+                      {k.shipment && (
+                        <Text size="xs" c="dimmed">
+                          {k.shipment}
+                        </Text>
+                      )}
+                    </Stack>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      {k.shipment ? t('reconciliation.kits.notReceivedFrom', { shipment: k.shipment }) : t('reconciliation.kits.notReceived')}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {k.dispensedAt ? (
+                    <Stack gap={0}>
+                      <Text size="sm" fw={600}>
+                        {t('reconciliation.kits.patientVisit', { patient: k.patient ?? '—', visit: k.visit ?? '—' })}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {formatDateTime(k.dispensedAt, lang)}
+                      </Text>
+                    </Stack>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td className="veil-badges">
+                  {k.returnCondition ? (
+                    <Stack gap={2} align="flex-start">
+                      <ConditionBadge condition={k.returnCondition} />
+                      <Group gap={4} wrap="nowrap">
+                        {k.returnVerified ? <IconShieldCheck size="1em" aria-hidden color="var(--mantine-color-teal-7)" /> : null}
+                        <Text size="xs">
+                          {t('reconciliation.kits.unitsReturned', { count: k.unitsReturned ?? 0 })} · {k.returnVerified ? t('reconciliation.kits.verified') : t('reconciliation.kits.notVerified')}
+                        </Text>
+                      </Group>
+                    </Stack>
+                  ) : k.returnDue ? (
+                    <Text size="sm">{t('reconciliation.kits.returnDue', { date: formatDate(k.returnDue, lang) })}</Text>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    {t(`reconciliation.whereabouts.${k.whereabouts}`)}
+                  </Text>
+                  {k.destroyedOn && (
+                    <Text size="xs" c="dimmed">
+                      {t('reconciliation.kits.destroyedOn', { date: formatDate(k.destroyedOn, lang) })}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {k.discrepancies.length === 0 ? (
+                    <Text size="sm" c="dimmed">
+                      {t('reconciliation.kits.none')}
+                    </Text>
+                  ) : (
+                    <Stack gap={2}>
+                      {k.discrepancies.map((d) => (
+                        <Group key={d} gap={4} wrap="nowrap" align="flex-start">
+                          <IconAlertTriangle size="1em" color="var(--mantine-color-orange-8)" aria-hidden style={{ flexShrink: 0, marginTop: 2 }} />
+                          <Text size="sm" fw={600}>
+                            {t(`reconciliation.discrepancy.${d}`)}
+                          </Text>
+                        </Group>
+                      ))}
+                    </Stack>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {shown.length === 0 && (
+        <Text c="dimmed" data-testid="recon-kits-empty">
+          {t('reconciliation.kits.noneShown')}
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,101 @@
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { IconAlertOctagon, IconAlertTriangle, IconCircleCheck, IconHourglassHigh, IconSignature } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SignatureDialog } from '../common/SignatureDialog';
+import { SignedBy } from '../common/SignedBy';
+import { formatUtc } from '../common/utcTime';
+import { client } from '../transport/client';
+import type { Reconciliation, SignOff } from './types';
+import { voidingActionWord, voidingEntityWord } from './words';
+
+/**
+ * The monitor's sign-off of the reconciliation: who signed, when and with what meaning, or that a later change voided
+ * it (the audit event that did, by number, action, user and time). Monitors sign here (e-signature).
+ */
+export function SignOffCard({ signOff, reconciliation, canSign, onSigned }: { signOff: SignOff; reconciliation: Reconciliation; canSign: boolean; onSigned: (signOff: SignOff) => void }) {
+  const { t } = useTranslation();
+  const [signing, setSigning] = useState(false);
+  const state = signOff === null ? 'none' : signOff.voidedBy ? 'voided' : 'signed';
+  const voided = signOff?.voidedBy ?? null;
+
+  return (
+    <Paper
+      withBorder
+      p="lg"
+      radius="md"
+      data-testid="signoff-status"
+      data-state={state}
+      style={{ borderWidth: 3, borderColor: state === 'signed' ? 'var(--mantine-color-teal-7)' : state === 'voided' ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-gray-5)' }}
+    >
+      <Stack gap="sm">
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <Group gap="sm" align="center">
+            <Title order={2} fz="h3">
+              {t('reconciliation.signOff.title')}
+            </Title>
+            {state === 'signed' && (
+              <Badge size="xl" color="teal" leftSection={<IconCircleCheck size="1em" aria-hidden />} data-testid="signoff-badge">
+                {t('reconciliation.signOff.signedBadge')}
+              </Badge>
+            )}
+            {state === 'voided' && (
+              <Badge size="xl" color="red" leftSection={<IconAlertOctagon size="1em" aria-hidden />} data-testid="signoff-badge">
+                {t('reconciliation.signOff.voidedBadge')}
+              </Badge>
+            )}
+            {state === 'none' && (
+              <Badge size="xl" color="gray" variant="outline" leftSection={<IconHourglassHigh size="1em" aria-hidden />} data-testid="signoff-badge">
+                {t('reconciliation.signOff.noneBadge')}
+              </Badge>
+            )}
+          </Group>
+          {canSign && (
+            <Button size="md" leftSection={<IconSignature size="1.2em" aria-hidden />} onClick={() => setSigning(true)} data-testid="signoff-sign">
+              {t('reconciliation.signOff.sign')}
+            </Button>
+          )}
+        </Group>
+
+        {signOff === null && <Text data-testid="signoff-text">{t('reconciliation.signOff.none')}</Text>}
+        {voided && (
+          <Text fz="lg" fw={700} c="red.9" data-testid="signoff-voided">
+            {t('reconciliation.signOff.voidedBy', { seq: voided.seq, action: voidingActionWord(voided.action, t), user: voided.username, time: formatUtc(voided.atUtc), entity: voidingEntityWord(voided.action, voided.entityId, t) })}
+          </Text>
+        )}
+        {signOff && (
+          <Stack gap={4} style={voided ? { opacity: 0.85 } : undefined}>
+            {voided && <Text fw={600}>{t('reconciliation.signOff.wasSigned')}</Text>}
+            <SignedBy signature={signOff.signature} size="md" testId="signoff-signed-by" />
+            <Text size="sm" c="dimmed" data-testid="signoff-details">
+              {t('reconciliation.signOff.details', { count: signOff.discrepancies, hash: signOff.snapshotHash.slice(0, 16) })}
+            </Text>
+            {voided && <Text data-testid="signoff-sign-again">{t('reconciliation.signOff.signAgain')}</Text>}
+          </Stack>
+        )}
+      </Stack>
+
+      <SignatureDialog
+        opened={signing}
+        channel="reconciliation.signOff"
+        title={t('reconciliation.signOff.dialogTitle')}
+        submitLabel={t('reconciliation.signOff.dialogSubmit')}
+        onSign={(signature) => client.reconciliation.signOff({ signature })}
+        onSigned={(answer) => {
+          setSigning(false);
+          onSigned(answer.signOff);
+        }}
+        onClose={() => setSigning(false)}
+      >
+        <Stack gap="xs" data-testid="signoff-summary">
+          <Text>{t('reconciliation.signOff.summary', { time: formatUtc(reconciliation.asOf), kits: reconciliation.kits.length, count: reconciliation.discrepancies.length })}</Text>
+          {reconciliation.unverifiedReturns > 0 && (
+            <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} data-testid="signoff-unverified-warning">
+              {t('reconciliation.signOff.unverifiedWarning', { count: reconciliation.unverifiedReturns })}
+            </Alert>
+          )}
+        </Stack>
+      </SignatureDialog>
+    </Paper>
+  );
+}

@@ -1,0 +1,24 @@
+import type { TFunction } from 'i18next';
+import { translateWith, type MessageRule } from '../common/localMessages';
+
+/** The host's reconciliation and destruction messages in the user's language. */
+const RULES: MessageRule[] = [
+  [/^The witness's username or password is wrong: nothing was destroyed\.$/, (t) => t('reconciliation.messages.witnessWrong')],
+  [/^Wrong witness credentials$/, (t) => t('reconciliation.messages.witnessWrongShort')],
+  [/^The witness must be another person than the one destroying the kits\.$/, (t) => t('reconciliation.messages.witnessSelf')],
+  [/^Another person$/, (t) => t('reconciliation.messages.witnessSelfShort')],
+  [/^The destruction date cannot be in the future\.$/, (t) => t('reconciliation.destruction.dateFuture')],
+  [/^In the future$/, (t) => t('reconciliation.destruction.dateFuture')],
+  [/^Kit (.+) is not in the kit list\.$/, (t, m) => t('reconciliation.messages.unknownKit', { kit: m[1] })],
+  [/^Kit (.+) is (.+): only returned, expired or damaged kits are destroyed\.$/, (t, m) => t('reconciliation.messages.notDestroyable', { kit: m[1], status: m[2] })],
+  [/^There is no destruction (\d+)\.$/, (t, m) => t('reconciliation.messages.noDestruction', { id: m[1] })],
+  [/^Name the destruction method$/, (t) => t('reconciliation.destruction.methodNeeded')],
+  [/^Name the place$/, (t) => t('reconciliation.destruction.placeNeeded')],
+  [/^Witness username$/, (t) => t('reconciliation.destruction.witnessUsernameNeeded')],
+  [/^Witness password$/, (t) => t('reconciliation.destruction.witnessPasswordNeeded')],
+  [/^The allocation key is not set up yet/, (t) => t('reconciliation.messages.keyNotSetUp')],
+];
+
+export function reconciliationMessage(message: string, t: TFunction): string {
+  return translateWith(RULES, message, t);
+}

@@ -1,0 +1,265 @@
+import { Badge, Button, Group, NumberInput, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { IconArrowBackUp, IconKeyboard, IconScan, IconX } from '@tabler/icons-react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { VeilError } from '../../../shared/errors';
+import { kitCodeOf } from '../common/scan/kitCode';
+import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
+import { ScanVerdict, type VerdictTone } from '../common/scan/ScanVerdict';
+import { playScanSound, type ScanSound } from '../common/scan/scanSounds';
+import { client } from '../transport/client';
+import { CONDITION_LOOK } from './ConditionBadge';
+import { returnsMessage } from './returnsMessages';
+import { RETURN_CONDITIONS, type ReturnCondition, type ReturnRow } from './types';
+
+type Words = (t: TFunction) => string;
+
+interface Verdict {
+  tone: VerdictTone;
+  headline: Words;
+  code: string | null;
+  message: Words;
+  source: ScanSourceValue;
+  sound: ScanSound;
+  serial: number;
+}
+
+interface Pending {
+  /** What was scanned or typed, sent as is (the host resolves kit labels and GS1 pack codes with a serial). */
+  code: string;
+  /** The kit number when the code is a plain kit number. */
+  kitNumber: string | null;
+  source: ScanSourceValue;
+}
+
+/**
+ * Taking a return at the desk: the kit is scanned (or typed), then its condition, the units that came back and a note
+ * (needed for a missing kit) are recorded. Each return gets a large verdict and a sound. Returns never go back to
+ * dispensable stock (the host makes them "returned" or "lost").
+ */
+export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRow[] | null; onRecorded: () => void }) {
+  const { t } = useTranslation();
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [condition, setCondition] = useState<ReturnCondition>('used');
+  const [units, setUnits] = useState<number | string>(1);
+  const [note, setNote] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<{ unitsReturned?: string; note?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const serial = useRef(0);
+
+  const show = useCallback((v: Omit<Verdict, 'serial'>) => {
+    playScanSound(v.sound);
+    serial.current += 1;
+    setVerdict({ ...v, serial: serial.current });
+  }, []);
+
+  const onScan = useCallback(
+    (raw: string, source: ScanSourceValue) => {
+      const parsed = kitCodeOf(raw);
+      const kitNumber = parsed.ok ? parsed.kitNumber : null;
+      if (!parsed.ok && parsed.kind === 'not_a_kit') {
+        setPending(null);
+        show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: raw, message: (tr) => tr('returns.messages.notAKit'), source, sound: 'refusal' });
+        return;
+      }
+      const already = kitNumber ? existing?.find((r) => r.kitNumber === kitNumber) : undefined;
+      if (already) {
+        setPending(null);
+        show({
+          tone: 'warning',
+          headline: (tr) => tr('returns.verdict.alreadyRecorded'),
+          code: already.kitNumber,
+          message: (tr) => tr('returns.messages.alreadyRecordedAs', { kit: already.kitNumber, patient: already.screeningNumber, condition: tr(`returns.condition.${already.condition}`) }),
+          source,
+          sound: 'refusal',
+        });
+        return;
+      }
+      setVerdict(null);
+      setPending({ code: raw, kitNumber, source });
+      setCondition('used');
+      setUnits(1);
+      setNote('');
+      setFieldErrors({});
+    },
+    [existing, show],
+  );
+
+  function choose(next: ReturnCondition) {
+    setCondition(next);
+    setFieldErrors({});
+    if (next === 'missing') setUnits(0);
+    else if (units === 0 || units === '') setUnits(1);
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!pending || busy) return;
+    const local: { unitsReturned?: string; note?: string } = {};
+    const count = typeof units === 'number' ? units : Number.NaN;
+    if (!Number.isInteger(count) || count < 0) local.unitsReturned = t('returns.record.unitsInvalid');
+    else if (condition === 'missing' && count !== 0) local.unitsReturned = t('returns.messages.missingNoUnit');
+    else if (condition !== 'missing' && count === 0) local.unitsReturned = t('returns.messages.atLeastOne');
+    if (condition === 'missing' && !note.trim()) local.note = t('returns.messages.noteForMissing');
+    if (local.unitsReturned || local.note) {
+      setFieldErrors(local);
+      return;
+    }
+    setBusy(true);
+    setFieldErrors({});
+    try {
+      const saved = await client.returns.record({ code: pending.code, condition, unitsReturned: count, source: pending.source, ...(note.trim() ? { note: note.trim() } : {}) });
+      show({
+        tone: saved.condition === 'missing' ? 'warning' : 'accepted',
+        headline: (tr) => (saved.condition === 'missing' ? tr('returns.verdict.recordedMissing') : tr('returns.verdict.recorded')),
+        code: saved.kitNumber,
+        message: (tr) =>
+          saved.condition === 'missing'
+            ? tr('returns.verdict.recordedMissingMessage', { patient: saved.screeningNumber })
+            : tr('returns.verdict.recordedMessage', { patient: saved.screeningNumber, condition: tr(`returns.condition.${saved.condition}`).toLowerCase(), count: saved.unitsReturned }),
+        source: pending.source,
+        sound: 'success',
+      });
+      setPending(null);
+      onRecorded();
+    } catch (caught) {
+      const failure = caught instanceof VeilError ? caught : new VeilError('internal', caught instanceof Error ? caught.message : String(caught));
+      const onField = (field: 'unitsReturned' | 'note') => failure.issues?.find((i) => i.path[0] === field);
+      const unitsIssue = onField('unitsReturned');
+      const noteIssue = onField('note');
+      if (failure.code === 'validation' && (unitsIssue || noteIssue)) {
+        setFieldErrors({
+          ...(unitsIssue ? { unitsReturned: returnsMessage(unitsIssue.message, t) } : {}),
+          ...(noteIssue ? { note: returnsMessage(noteIssue.message, t) } : {}),
+        });
+      } else {
+        show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: pending.kitNumber ?? pending.code, message: (tr) => returnsMessage(failure.message, tr), source: pending.source, sound: 'refusal' });
+        setPending(null);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Paper withBorder p="lg" radius="md" data-testid="record-return-panel">
+      <Stack gap="md">
+        <Title order={2} fz="h3">
+          {t('returns.record.title')}
+        </Title>
+        <ScanField
+          label={t('returns.record.scanLabel')}
+          description={t('returns.record.scanHint')}
+          placeholder={t('returns.record.scanPlaceholder')}
+          onScan={onScan}
+          busy={busy}
+          keepFocus={pending === null}
+          testId="returns-scan"
+        />
+        {pending && (
+          <form onSubmit={submit} noValidate data-testid="return-form" data-kit={pending.kitNumber ?? pending.code}>
+            <Paper withBorder p="md" radius="md" bg="gray.0">
+              <Stack gap="md">
+                <Group gap="md" align="baseline">
+                  <Text fz={28} fw={800} ff="monospace" data-testid="return-form-kit">
+                    {pending.kitNumber ?? pending.code}
+                  </Text>
+                  <Badge variant="outline" color="gray.7" leftSection={pending.source === 'manual' ? <IconKeyboard size="1em" aria-hidden /> : <IconScan size="1em" aria-hidden />}>
+                    {t(`returns.source.${pending.source}`)}
+                  </Badge>
+                </Group>
+                <Stack gap={6}>
+                  <Text fw={600} id="return-condition-label">
+                    {t('returns.record.conditionLabel')}
+                  </Text>
+                  <Group gap="xs" role="radiogroup" aria-labelledby="return-condition-label">
+                    {RETURN_CONDITIONS.map((c) => {
+                      const Icon = CONDITION_LOOK[c].icon;
+                      const selected = condition === c;
+                      return (
+                        <Button
+                          key={c}
+                          size="md"
+                          role="radio"
+                          aria-checked={selected}
+                          variant={selected ? 'filled' : 'default'}
+                          color={selected ? 'indigo' : undefined}
+                          leftSection={<Icon size="1.2em" aria-hidden />}
+                          onClick={() => choose(c)}
+                          data-testid={`return-condition-${c}`}
+                          data-selected={selected ? 'true' : 'false'}
+                        >
+                          {t(`returns.condition.${c}`)}
+                        </Button>
+                      );
+                    })}
+                  </Group>
+                  <Text size="sm" c="dimmed">
+                    {t(`returns.conditionHint.${condition}`)}
+                  </Text>
+                </Stack>
+                <Group align="flex-start" grow>
+                  <NumberInput
+                    label={t('returns.record.unitsLabel')}
+                    description={t('returns.record.unitsHint')}
+                    value={units}
+                    onChange={setUnits}
+                    min={0}
+                    max={100}
+                    allowDecimal={false}
+                    allowNegative={false}
+                    disabled={condition === 'missing'}
+                    error={fieldErrors.unitsReturned}
+                    size="md"
+                    maw={260}
+                    data-testid="return-units"
+                  />
+                  <Textarea
+                    label={condition === 'missing' ? t('returns.record.noteRequired') : t('returns.record.noteOptional')}
+                    description={t('returns.record.noteHint')}
+                    value={note}
+                    onChange={(e) => setNote(e.currentTarget.value)}
+                    withAsterisk={condition === 'missing'}
+                    error={fieldErrors.note}
+                    autosize
+                    minRows={2}
+                    maxLength={500}
+                    data-testid="return-note"
+                  />
+                </Group>
+                <Group justify="flex-end">
+                  <Button variant="default" leftSection={<IconX size="1.1em" aria-hidden />} onClick={() => setPending(null)} disabled={busy} data-testid="return-cancel">
+                    {t('common.cancel')}
+                  </Button>
+                  <Button type="submit" size="md" loading={busy} leftSection={<IconArrowBackUp size="1.2em" aria-hidden />} data-testid="return-record">
+                    {t('returns.record.submit')}
+                  </Button>
+                </Group>
+              </Stack>
+            </Paper>
+          </form>
+        )}
+        {verdict ? (
+          <ScanVerdict
+            key={verdict.serial}
+            tone={verdict.tone}
+            headline={verdict.headline(t)}
+            code={verdict.code}
+            message={verdict.message(t)}
+            source={{ value: verdict.source, label: t(`returns.source.${verdict.source}`) }}
+            sound={verdict.sound}
+            testId="return-verdict"
+          />
+        ) : (
+          !pending && (
+            <Text c="dimmed" fz="lg" data-testid="return-waiting">
+              {t('returns.record.waiting')}
+            </Text>
+          )
+        )}
+      </Stack>
+    </Paper>
+  );
+}

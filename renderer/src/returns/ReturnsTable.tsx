@@ -1,0 +1,239 @@
+import { Alert, Button, Checkbox, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconChecks, IconCircleCheck, IconEdit, IconHourglassHigh, IconKeyboard, IconScan, IconSearch, IconShieldCheck } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../common/format';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { client } from '../transport/client';
+import { ConditionBadge } from './ConditionBadge';
+import { EditReturnModal } from './EditReturnModal';
+import { returnsMessage } from './returnsMessages';
+import type { ReturnRow } from './types';
+
+type Filter = 'all' | 'unverified' | 'verified';
+
+/**
+ * Every return recorded, per kit, with its verification. A monitor selects returns checked against the physical kits
+ * and verifies them; whoever records returns can correct one, with a reason (which removes its verification).
+ */
+export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { returns: ReturnRow[]; canVerify: boolean; canCorrect: boolean; onChanged: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [filter, setFilter] = useState<Filter>(canVerify ? 'unverified' : 'all');
+  const [search, setSearch] = useState('');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [editing, setEditing] = useState<ReturnRow | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const verify = useVeilAction();
+
+  const unverified = returns.filter((r) => !r.verifiedAt);
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return returns
+      .filter(
+        (r) =>
+          (filter === 'all' || (filter === 'unverified') === !r.verifiedAt) &&
+          (!needle || r.kitNumber.toLowerCase().includes(needle) || r.screeningNumber.toLowerCase().includes(needle)),
+      )
+      .sort((a, b) => (a.returnedAt === b.returnedAt ? a.kitNumber.localeCompare(b.kitNumber) : a.returnedAt < b.returnedAt ? 1 : -1));
+  }, [returns, filter, search]);
+  const selectedNow = [...selected].filter((k) => unverified.some((r) => r.kitNumber === k));
+
+  function toggle(kitNumber: string, on: boolean) {
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(kitNumber);
+      else next.delete(kitNumber);
+      return next;
+    });
+  }
+
+  async function verifySelected() {
+    const kitNumbers = selectedNow;
+    if (kitNumbers.length === 0) return;
+    setNotice(null);
+    const result = await verify.run(() => client.returns.verify({ kitNumbers }));
+    if (result.ok) {
+      setSelected(new Set());
+      setNotice(t('returns.verify.done', { count: result.value.length }));
+      onChanged();
+    }
+  }
+
+  return (
+    <Stack gap="md" data-testid="returns-list">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Stack gap={2}>
+          <Title order={2} fz="h3">
+            {t('returns.list.title')}
+          </Title>
+          <Text c="dimmed" data-testid="returns-summary">
+            {t('returns.list.summary', { count: returns.length, unverified: unverified.length })}
+          </Text>
+        </Stack>
+        <Group gap="sm" wrap="wrap">
+          <TextInput
+            placeholder={t('returns.list.search')}
+            aria-label={t('returns.list.search')}
+            leftSection={<IconSearch size="1em" aria-hidden />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            data-testid="returns-search"
+          />
+          <SegmentedControl
+            value={filter}
+            onChange={(v) => setFilter(v as Filter)}
+            data={[
+              { value: 'all', label: t('returns.list.filterAll') },
+              { value: 'unverified', label: t('returns.list.filterUnverified') },
+              { value: 'verified', label: t('returns.list.filterVerified') },
+            ]}
+            data-testid="returns-filter"
+          />
+        </Group>
+      </Group>
+
+      {canVerify && (
+        <Paper withBorder p="md" radius="md" data-testid="verify-bar">
+          <Group justify="space-between" wrap="wrap" gap="sm">
+            <Text>{t('returns.verify.hint')}</Text>
+            <Group gap="sm">
+              <Button variant="default" onClick={() => setSelected(new Set(unverified.filter((r) => shown.includes(r)).map((r) => r.kitNumber)))} disabled={unverified.length === 0} data-testid="returns-select-unverified">
+                {t('returns.verify.selectAll')}
+              </Button>
+              <Button leftSection={<IconChecks size="1.1em" aria-hidden />} onClick={() => void verifySelected()} disabled={selectedNow.length === 0} loading={verify.busy} data-testid="returns-verify">
+                {t('returns.verify.submit', { count: selectedNow.length })}
+              </Button>
+            </Group>
+          </Group>
+        </Paper>
+      )}
+      <TranslatedErrorAlert error={verify.error} translate={returnsMessage} />
+      {notice && (
+        <Alert color="teal" variant="light" icon={<IconCircleCheck aria-hidden />} withCloseButton onClose={() => setNotice(null)} data-testid="returns-notice">
+          {notice}
+        </Alert>
+      )}
+
+      {shown.length === 0 ? (
+        <Text c="dimmed" data-testid="returns-empty">
+          {returns.length === 0 ? t('returns.list.none') : t('returns.list.noneShown')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={980} type="native">
+          <Table striped verticalSpacing="xs" data-testid="returns-table">
+            <Table.Thead>
+              <Table.Tr>
+                {canVerify && <Table.Th w={48}>{t('returns.columns.select')}</Table.Th>}
+                <Table.Th>{t('returns.columns.kit')}</Table.Th>
+                <Table.Th>{t('returns.columns.patient')}</Table.Th>
+                <Table.Th>{t('returns.columns.returnedAt')}</Table.Th>
+                <Table.Th>{t('returns.columns.condition')}</Table.Th>
+                <Table.Th>{t('returns.columns.units')}</Table.Th>
+                <Table.Th>{t('returns.columns.note')}</Table.Th>
+                <Table.Th>{t('returns.columns.verification')}</Table.Th>
+                {canCorrect && <Table.Th>{t('returns.columns.actions')}</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {shown.map((r) => (
+                <Table.Tr key={r.kitNumber} data-testid={`return-row-${r.kitNumber}`} data-verified={r.verifiedAt ? 'true' : 'false'} data-condition={r.condition}>
+                  {canVerify && (
+                    <Table.Td>
+                      <Checkbox
+                        aria-label={t('returns.verify.selectOne', { kit: r.kitNumber })}
+                        checked={!r.verifiedAt && selected.has(r.kitNumber)}
+                        disabled={!!r.verifiedAt}
+                        onChange={(e) => toggle(r.kitNumber, e.currentTarget.checked)}
+                        data-testid={`return-select-${r.kitNumber}`}
+                      />
+                    </Table.Td>
+                  )}
+                  <Table.Td>
+                    <Text ff="monospace" fw={700} fz="lg">
+                      {r.kitNumber}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{r.screeningNumber}</Table.Td>
+                  <Table.Td>
+                    <Stack gap={0}>
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                        {formatDateTime(r.returnedAt, i18n.language)}
+                      </Text>
+                      <Group gap={4} wrap="nowrap">
+                        {r.source === 'manual' ? <IconKeyboard size="0.9em" aria-hidden /> : <IconScan size="0.9em" aria-hidden />}
+                        <Text size="sm" c="dimmed">
+                          {r.source === 'manual' || r.source === 'scanner' || r.source === 'keyboard_wedge' ? t(`returns.source.${r.source}`) : r.source}
+                        </Text>
+                      </Group>
+                    </Stack>
+                  </Table.Td>
+                  <Table.Td className="veil-badges">
+                    <ConditionBadge condition={r.condition} testId={`return-condition-badge-${r.kitNumber}`} />
+                  </Table.Td>
+                  <Table.Td data-testid={`return-units-${r.kitNumber}`}>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {t('returns.list.unitsBack', { count: r.unitsReturned })}
+                    </Text>
+                    {r.unitsMissing > 0 && (
+                      <Text size="sm" fw={700} style={{ whiteSpace: 'nowrap' }}>
+                        {t('returns.list.unitsMissing', { count: r.unitsMissing })}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td maw={220}>
+                    <Text size="sm">{r.note ?? '—'}</Text>
+                  </Table.Td>
+                  <Table.Td data-testid={`return-verification-${r.kitNumber}`}>
+                    {r.verifiedAt ? (
+                      <Group gap={6} wrap="nowrap" align="flex-start">
+                        <IconShieldCheck size="1.2em" color="var(--mantine-color-teal-7)" aria-hidden style={{ flexShrink: 0 }} />
+                        <Stack gap={0}>
+                          <Text size="sm" fw={600}>
+                            {t('returns.list.verified')}
+                          </Text>
+                          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                            {r.verifiedBy ?? ''}
+                          </Text>
+                          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                            {formatDateTime(r.verifiedAt, i18n.language)}
+                          </Text>
+                        </Stack>
+                      </Group>
+                    ) : (
+                      <Group gap={6} wrap="nowrap">
+                        <IconHourglassHigh size="1.2em" color="var(--mantine-color-orange-7)" aria-hidden />
+                        <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+                          {t('returns.list.notVerified')}
+                        </Text>
+                      </Group>
+                    )}
+                  </Table.Td>
+                  {canCorrect && (
+                    <Table.Td>
+                      <Button size="compact-md" variant="default" leftSection={<IconEdit size="1em" aria-hidden />} onClick={() => setEditing(r)} data-testid={`return-edit-${r.kitNumber}`}>
+                        {t('returns.list.correct')}
+                      </Button>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {editing && (
+        <EditReturnModal
+          row={editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            const wasVerified = editing.verifiedAt !== null;
+            setEditing(null);
+            setNotice(wasVerified ? t('returns.edit.savedVerificationRemoved', { kit: saved.kitNumber }) : t('returns.edit.saved', { kit: saved.kitNumber }));
+            onChanged();
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,248 @@
+import { Alert, Badge, Button, Card, FileButton, Group, Loader, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconCheck, IconFileImport, IconFileSpreadsheet, IconSignature } from '@tabler/icons-react';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../shared/contract';
+import { VeilError } from '../../../shared/errors';
+import { SignatureDialog } from '../common/SignatureDialog';
+import { SignedBy } from '../common/SignedBy';
+import { client } from '../transport/client';
+import { translateListProblem } from './messages';
+import { RiskFindings } from './RiskFindings';
+import { SetupErrorAlert } from './SetupErrorAlert';
+import type { AllocationStatus } from './StudySetupPage';
+
+type ListKind = 'randomization' | 'kits';
+type ListCheck = ChannelOutput<'allocation.checkList'>;
+type ImportResult = ChannelOutput<'allocation.importList'>;
+interface ChosenFile {
+  fileName: string;
+  content: string;
+}
+
+/**
+ * A sponsor's file as text, byte for byte: UTF-8 is required, and a byte-order mark is kept (ignoreBOM) so the SHA-256
+ * Veil records is the SHA-256 of the file on disk. A file in another encoding is refused with a clear message.
+ */
+async function readCsv(file: File): Promise<string> {
+  const bytes = await file.arrayBuffer();
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new VeilError('validation', 'NOT_UTF8');
+  }
+}
+
+/**
+ * Importing the sponsor's randomization or kit list: choose the CSV file, Veil checks it whole (allocation.checkList:
+ * every problem by line, or the row count, SHA-256 and blinding risk findings), then the pharmacist signs the import.
+ */
+export function ListImport({ status, onImported }: { status: AllocationStatus; onImported: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<ListKind>('kits');
+  const [file, setFile] = useState<ChosenFile | null>(null);
+  const [check, setCheck] = useState<ListCheck | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<VeilError | null>(null);
+  const [signing, setSigning] = useState(false);
+  const [imported, setImported] = useState<ImportResult | null>(null);
+  const resetRef = useRef<() => void>(null);
+
+  async function runCheck(nextKind: ListKind, chosen: ChosenFile) {
+    setChecking(true);
+    setError(null);
+    setCheck(null);
+    try {
+      setCheck(await client.allocation.checkList({ kind: nextKind, fileName: chosen.fileName, content: chosen.content }));
+    } catch (caught) {
+      setError(caught instanceof VeilError ? caught : new VeilError('internal', String(caught)));
+    } finally {
+      setChecking(false);
+    }
+  }
+
+  async function choose(picked: File | null) {
+    resetRef.current?.();
+    if (!picked) return;
+    setImported(null);
+    setError(null);
+    setCheck(null);
+    try {
+      const chosen = { fileName: picked.name, content: await readCsv(picked) };
+      setFile(chosen);
+      await runCheck(kind, chosen);
+    } catch (caught) {
+      setFile({ fileName: picked.name, content: '' });
+      setError(
+        caught instanceof VeilError && caught.message === 'NOT_UTF8'
+          ? new VeilError('validation', t('setup.import.notUtf8', { file: picked.name }))
+          : new VeilError('internal', String(caught)),
+      );
+    }
+  }
+
+  function changeKind(next: string) {
+    const nextKind = next === 'randomization' ? 'randomization' : 'kits';
+    setKind(nextKind);
+    setImported(null);
+    if (file?.content) void runCheck(nextKind, file);
+  }
+
+  const canImport = check !== null && check.problems.length === 0 && check.rowCount > 0 && file !== null && status.sessionHoldsKey;
+
+  return (
+    <Card withBorder radius="md" padding="lg" data-testid="list-import">
+      <Stack gap="md">
+        <Title order={2} fz="h3">
+          {t('setup.import.title')}
+        </Title>
+        <Text>{t('setup.import.explanation')}</Text>
+        <Stack gap={4}>
+          <Text fw={700} id="list-kind-label">
+            {t('setup.import.kind')}
+          </Text>
+          <SegmentedControl
+            value={kind}
+            onChange={changeKind}
+            aria-labelledby="list-kind-label"
+            data={[
+              { value: 'randomization', label: t('setup.kind.randomization') },
+              { value: 'kits', label: t('setup.kind.kits') },
+            ]}
+            style={{ alignSelf: 'flex-start' }}
+            data-testid="list-kind"
+          />
+          <Text size="sm" c="dimmed">
+            {kind === 'randomization' ? t('setup.import.columnsRandomization') : t('setup.import.columnsKits')}
+          </Text>
+        </Stack>
+        <Group gap="md">
+          <FileButton onChange={(f) => void choose(f)} accept=".csv,text/csv,text/plain" resetRef={resetRef}>
+            {(props) => (
+              <Button {...props} variant="default" leftSection={<IconFileSpreadsheet size="1.1em" aria-hidden />} data-testid="list-choose">
+                {t('setup.import.choose')}
+              </Button>
+            )}
+          </FileButton>
+          {file && (
+            <Text fw={700} data-testid="list-file-name" style={{ overflowWrap: 'anywhere' }}>
+              {file.fileName}
+            </Text>
+          )}
+          {checking && <Loader size="sm" />}
+        </Group>
+        {!status.sessionHoldsKey && (
+          <Alert variant="light" color="yellow" icon={<IconAlertTriangle aria-hidden />} data-testid="import-needs-key">
+            {status.keySetUp ? t('setup.import.needsKey') : t('setup.import.needsKeySetUp')}
+          </Alert>
+        )}
+        <SetupErrorAlert error={error} testId="list-error" />
+
+        {check && file && check.problems.length > 0 && (
+          <Stack gap="sm" data-testid="list-problems">
+            <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t('setup.import.problemsTitle', { count: check.problems.length, file: file.fileName })}>
+              {t('setup.import.problemsBody')}
+            </Alert>
+            <Table.ScrollContainer minWidth={640}>
+              <Table striped withTableBorder verticalSpacing="xs" data-testid="list-problems-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th w={90}>{t('setup.import.line')}</Table.Th>
+                    <Table.Th w={200}>{t('setup.import.column')}</Table.Th>
+                    <Table.Th>{t('setup.import.problem')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {check.problems.map((p, i) => (
+                    <Table.Tr key={i} data-line={p.line}>
+                      <Table.Td>{p.line}</Table.Td>
+                      <Table.Td>
+                        <Text ff="monospace" size="sm">
+                          {p.column ?? '—'}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{translateListProblem(p.message, t)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Stack>
+        )}
+
+        {check && file && check.problems.length === 0 && (
+          <Stack gap="md" data-testid="list-valid">
+            <Alert variant="light" color="teal" icon={<IconCheck aria-hidden />} title={t('setup.import.validTitle', { file: file.fileName })}>
+              <Stack gap={4}>
+                <Text data-testid="list-row-count">{t(kind === 'kits' ? 'setup.import.validKits' : 'setup.import.validSlots', { count: check.rowCount })}</Text>
+                <Text size="sm">
+                  SHA-256{' '}
+                  <Text span ff="monospace" size="sm" style={{ overflowWrap: 'anywhere' }} data-testid="list-sha256">
+                    {check.sha256}
+                  </Text>
+                </Text>
+              </Stack>
+            </Alert>
+            {check.risk && <RiskFindings risk={check.risk} />}
+            <Group>
+              <Button leftSection={<IconSignature size="1.1em" aria-hidden />} disabled={!canImport} onClick={() => setSigning(true)} data-testid="list-import-button">
+                {t('setup.import.import')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+
+        {imported && (
+          <Alert variant="light" color="teal" icon={<IconFileImport aria-hidden />} title={t('setup.import.importedTitle', { file: imported.fileName })} data-testid="list-imported">
+            <Stack gap={6}>
+              <Text>{t(imported.kind === 'kits' ? 'setup.import.importedKits' : 'setup.import.importedSlots', { count: imported.rowCount })}</Text>
+              <Text size="sm">
+                SHA-256{' '}
+                <Text span ff="monospace" size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {imported.sha256}
+                </Text>
+              </Text>
+              {imported.risk && (imported.risk.blindedLot || imported.risk.commonUseBefore) && (
+                <Group gap="xs">
+                  {imported.risk.blindedLot && <Badge variant="light">{t('setup.import.blindedLotBadge', { lot: imported.risk.blindedLot })}</Badge>}
+                  {imported.risk.commonUseBefore && <Badge variant="light">{t('setup.import.useBeforeBadge', { date: imported.risk.commonUseBefore })}</Badge>}
+                </Group>
+              )}
+              <SignedBy signature={imported.signature} testId="list-imported-signature" />
+            </Stack>
+          </Alert>
+        )}
+      </Stack>
+
+      {file && check && (
+        <SignatureDialog
+          opened={signing}
+          channel="allocation.importList"
+          title={t('setup.import.signTitle')}
+          submitLabel={t('setup.import.sign')}
+          onSign={(signature) => client.allocation.importList({ kind, fileName: file.fileName, content: file.content, signature })}
+          onSigned={(answer) => {
+            setSigning(false);
+            setImported(answer);
+            setFile(null);
+            setCheck(null);
+            void onImported();
+          }}
+          onClose={() => setSigning(false)}
+        >
+          <Stack gap={4} data-testid="signature-summary">
+            <Text>
+              {t('setup.import.summary', { kind: t(`setup.kind.${kind}`), file: file.fileName, count: check.rowCount })}
+            </Text>
+            <Text size="sm">
+              SHA-256{' '}
+              <Text span ff="monospace" size="sm" style={{ overflowWrap: 'anywhere' }}>
+                {check.sha256}
+              </Text>
+            </Text>
+          </Stack>
+        </SignatureDialog>
+      )}
+    </Card>
+  );
+}
