@@ -60,6 +60,8 @@ export const PERMISSIONS = [
   'emergency.unblind', // reveal one patient's arm in an emergency (investigator; passphrase + e-signature)
   'reports.read', // blinded reports (accountability log, inventory totals, expiring kits, patient history)
   'reports.unblinded', // unblinded reports (per arm, real lots and expiry dates)
+  'devices.read', // scanners and label printers: status, errors, the label print queue
+  'devices.manage', // choose printers and label stock, test print, the simulator's scan panel
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -86,8 +88,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'destruction.perform',
     'reports.read',
     'reports.unblinded',
+    'devices.read',
+    'devices.manage',
   ],
-  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print', 'returns.read', 'returns.record', 'reports.read'],
+  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print', 'returns.read', 'returns.record', 'reports.read', 'devices.read', 'devices.manage'],
   investigator: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize', 'emergency.unblind'],
   monitor: ['system.read', 'users.read', 'audit.read', 'inventory.read', 'patients.read', 'returns.read', 'returns.verify', 'reconciliation.read', 'reconciliation.sign', 'reports.read'],
   unblinded_monitor: [
@@ -105,7 +109,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reports.read',
     'reports.unblinded',
   ],
-  administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read'],
+  administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read', 'devices.read', 'devices.manage'],
 };
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {

@@ -71,7 +71,8 @@ async function serve(args: string[]): Promise<void> {
   }
   const logger = streamLogger((line) => process.stderr.write(line));
   const clock = new DemoClock();
-  const core = createVeilCore({ dbFile, mode: 'browser', logger, clock });
+  // --demo: the device simulator (a virtual HID POS scanner and DYMO, a loopback Zebra); otherwise real USB devices.
+  const core = createVeilCore({ dbFile, mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
   const demo = values.demo ? await seedDemo(core, clock, { history: true }) : null;
   const listsDir = demo ? writeDemoLists(dirname(dbFile), demo) : null;
   const host = await startHost({ core, rendererDir, port });

@@ -38,6 +38,7 @@ import { DestructionService } from './destruction/destructionService';
 import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import { destructionCertificate } from './reports/destructionCertificate';
 import { ReportService } from './reports/reportService';
+import { Devices, type DevicesOption } from './devices/devices';
 
 export interface CoreOptions {
   dbFile: string;
@@ -47,6 +48,8 @@ export interface CoreOptions {
   nativeBinding?: string;
   /** How often idle sessions are swept and locked (ms); 0 disables the timer (tests drive it by hand). */
   idleSweepMs?: number;
+  /** Scanners and label printers: 'hardware' (node-hid; the desktop default), 'simulated' (demo), 'none' (browser-mode default), or tests' own. */
+  devices?: DevicesOption;
 }
 
 export type CoreEventListener = <E extends EventName>(windowId: string, event: E, payload: EventPayload<E>) => void;
@@ -73,6 +76,7 @@ export interface VeilCore {
   readonly destruction: DestructionService;
   readonly emergency: EmergencyUnblindingService;
   readonly reports: ReportService;
+  readonly devices: Devices;
   readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyStore };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
@@ -126,6 +130,20 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
+  // Scans go to every window of this process (browser mode has one): the window with a scan field takes them.
+  const devices = new Devices(options.devices ?? (options.mode === 'desktop' ? 'hardware' : 'none'), {
+    db,
+    clock,
+    logger,
+    audit,
+    labels,
+    judgeScan: (code) => {
+      const resolved = scans.resolve(code);
+      return resolved.ok && kitRepository.get(resolved.kitNumber) !== undefined;
+    },
+    onScan: (scan) => listeners.forEach((l) => l(ALL_WINDOWS, 'devices.scan', { code: scan.code, aim: scan.aim, symbology: scan.symbology, source: 'scanner', at: isoUtc(scan.at), scanner: scan.scanner })),
+    onChanged: (reason) => listeners.forEach((l) => l(ALL_WINDOWS, 'devices.changed', { reason })),
+  });
 
   const actorOf = (ctx: CallContext) => {
     const user = repositories.users.byId(ctx.user!.id)!;
@@ -343,6 +361,14 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       render: (_ctx, input) => reports.render(input.report, input.format, null, input),
       renderUnblinded: (ctx, input) => reports.render(input.report, input.format, custody.requireKey(ctx.windowId), input),
     },
+    devices: {
+      status: (_ctx, input) => devices.status(input.refresh ?? false),
+      configurePrinter: (ctx, input) => devices.configurePrinter(actorOf(ctx), input.kind, input.choice),
+      testPrint: (ctx, input) => devices.testPrint(actorOf(ctx), input.kind),
+      printLabel: (ctx, input) => devices.printLabel(actorOf(ctx), input),
+      retryJob: (ctx, input) => devices.retryJob(actorOf(ctx), input.jobId, input.printer),
+      simulateScan: (_ctx, input) => devices.simulateScan(input.code, input.aim),
+    },
     audit: {
       list: (_ctx, input) => auditService.list(input),
       exportCsv: (_ctx, input) => auditService.exportCsv(input),
@@ -390,6 +416,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     destruction,
     emergency,
     reports,
+    devices,
     repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),
@@ -397,6 +424,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     windowClosed: (windowId) => sessions.end(windowId),
     close: () => {
       if (timer) clearInterval(timer);
+      void devices.close();
       db.close();
     },
   };

@@ -8,6 +8,7 @@ import { allocationChannels } from './allocation';
 import { auditChannels } from './audit';
 import { dispensingChannels, inventoryChannels, labelsChannels, patientsChannels, shipmentsChannels } from './pharmacy';
 import { destructionChannels, emergencyChannels, reconciliationChannels, reportsChannels, returnsChannels } from './accountability';
+import { devicesChannels, devicesEvents } from './devices';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -30,6 +31,7 @@ export const contract = {
   destruction: destructionChannels,
   emergency: emergencyChannels,
   reports: reportsChannels,
+  devices: devicesChannels,
 } as const;
 
 export type Contract = typeof contract;
@@ -74,6 +76,7 @@ export const events = {
     description: 'A patient was emergency-unblinded: who, when, which patient, whether for an adverse event. Never the arm.',
     payload: z.object({ screeningNumber: z.string(), by: z.string(), at: z.string(), adverseEvent: z.boolean() }),
   },
+  ...devicesEvents,
 } as const satisfies Record<string, EventDefinition>;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>;

@@ -54,7 +54,9 @@ export class SignatureService {
       ]);
     }
     if (given.username && given.username.toLowerCase() !== user.username) {
-      throw new VeilError('forbidden', 'A signature can only be made by the logged-in user. Sign with your own username.');
+      throw new VeilError('validation', 'A signature can only be made by the logged-in user. Sign with your own username.', [
+        { path: ['signature', 'username'], message: 'Not the logged-in user' },
+      ]);
     }
     if (!(await verifyPassword(given.password, user.passwordHash))) {
       throw new VeilError('validation', 'Wrong password: the signature was not made and nothing was changed.', [

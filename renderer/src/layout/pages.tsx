@@ -9,6 +9,7 @@ import { ReturnsPage } from '../returns/ReturnsPage';
 import { ReconciliationPage } from '../reconciliation/ReconciliationPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { EmergencyUnblindingPage } from '../emergency/EmergencyUnblindingPage';
+import { DevicesPage } from '../devices/DevicesPage';
 import type { WorkflowId } from './workflows';
 
 /**
@@ -26,4 +27,5 @@ export const WORKFLOW_PAGES: Partial<Record<WorkflowId, () => ReactNode>> = {
   reconciliation: () => <ReconciliationPage />,
   reports: () => <ReportsPage />,
   emergency: () => <EmergencyUnblindingPage />,
+  devices: () => <DevicesPage />,
 };

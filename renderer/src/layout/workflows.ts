@@ -40,7 +40,7 @@ export const WORKFLOWS: readonly Workflow[] = [
   { id: 'audit', icon: IconHistory, built: true, permissions: ['audit.read'] },
   { id: 'emergency', icon: IconUrgent, built: true, permissions: ['emergency.unblind'] },
   { id: 'admin', icon: IconSettings, built: true, permissions: ['users.manage', 'settings.manage'] },
-  { id: 'devices', icon: IconBarcode, built: false, permissions: null },
+  { id: 'devices', icon: IconBarcode, built: true, permissions: ['devices.read'] },
 ];
 
 export function canOpen(workflow: Workflow, permissions: readonly Permission[]): boolean {

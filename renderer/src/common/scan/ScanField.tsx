@@ -42,7 +42,7 @@ export function ScanField({ label, description, placeholder, onScan, busy = fals
   const [value, setValue] = useState('');
   const input = useRef<HTMLInputElement>(null);
 
-  useKeyboardWedge(useCallback((code: string) => onScan(code, 'keyboard_wedge'), [onScan]));
+  useKeyboardWedge(useCallback((code: string, source: 'keyboard_wedge' | 'scanner') => onScan(code, source), [onScan]));
 
   useEffect(() => {
     if (!keepFocus) return;

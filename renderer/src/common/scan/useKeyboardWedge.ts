@@ -1,12 +1,16 @@
 import { useEffect, useRef } from 'react';
 import { attachKeyboardWedge } from './keyboardWedge';
 import { loadWedgeSettings } from './wedgeSettings';
+import { subscribeDeviceScans } from '../../devices/deviceScans';
+
+export type WedgeScanSource = 'keyboard_wedge' | 'scanner';
 
 /**
  * One keyboard-wedge listener for the window, on while at least one component wants scans. A burst goes to the most
- * recently mounted one (a scan goes to one place, never two).
+ * recently mounted one (a scan goes to one place, never two). HID POS scanners' scans (read by the main process) take
+ * the same way, with source 'scanner'.
  */
-const handlers: Array<{ id: symbol; current: { fn: (code: string) => void } }> = [];
+const handlers: Array<{ id: symbol; current: { fn: (code: string, source: WedgeScanSource) => void } }> = [];
 let detach: (() => void) | null = null;
 
 function ensureListening(): void {
@@ -14,8 +18,14 @@ function ensureListening(): void {
   const settings = loadWedgeSettings();
   detach = attachKeyboardWedge(window, {
     settings: () => settings,
-    onScan: (code) => handlers[handlers.length - 1]?.current.fn(code),
+    onScan: (code) => handlers[handlers.length - 1]?.current.fn(code, 'keyboard_wedge'),
   });
+  const stopDeviceScans = subscribeDeviceScans((code) => handlers[handlers.length - 1]?.current.fn(code, 'scanner'));
+  const stopWedge = detach;
+  detach = () => {
+    stopWedge();
+    stopDeviceScans();
+  };
 }
 
 function stopWhenUnused(): void {
@@ -26,7 +36,7 @@ function stopWhenUnused(): void {
 }
 
 /** While mounted and `enabled`, keyboard-wedge bursts anywhere in the window come to `onScan` (and land nowhere else). */
-export function useKeyboardWedge(onScan: (code: string) => void, enabled = true): void {
+export function useKeyboardWedge(onScan: (code: string, source: WedgeScanSource) => void, enabled = true): void {
   const handler = useRef({ fn: onScan });
   useEffect(() => {
     handler.current.fn = onScan;

@@ -1,0 +1,143 @@
+import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconFlask, IconPlugConnectedX, IconRefresh } from '@tabler/icons-react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { formatDateTime } from '../common/format';
+import { useVeilAction } from '../common/useVeilAction';
+import { useActiveSession } from '../session/SessionContext';
+import { client } from '../transport/client';
+import { PrintersCard, ScannersCard } from './DeviceCards';
+import { LabelPreview } from './LabelPreview';
+import { LabelQueue } from './LabelQueue';
+import { PrinterSetup } from './PrinterSetup';
+import { ScanKitPanel, type DeviceScan } from './ScanKitPanel';
+import type { DevicesStatusValue, LabelKindValue, QueueItem } from './types';
+
+/**
+ * Devices: the scanners and label printers the main process sees (plugged in or not, last problem), the printer and
+ * label stock of each label kind with a test print, the label print queue (failed jobs keep their reason and can be
+ * retried), a label preview, and with the simulator the developer panel that scans a kit through the real driver.
+ * Device changes arrive as devices.changed events, so the screen follows a plug or unplug without a reload.
+ */
+export function DevicesPage() {
+  const { t, i18n } = useTranslation();
+  const { permissions } = useActiveSession();
+  const canManage = permissions.includes('devices.manage');
+  const canPrint = permissions.includes('labels.print');
+  const [status, setStatus] = useState<DevicesStatusValue | null>(null);
+  const [toPrint, setToPrint] = useState<QueueItem[] | null>(null);
+  const [dispensed, setDispensed] = useState<string[]>([]);
+  const [lastScan, setLastScan] = useState<DeviceScan | null>(null);
+  const [preview, setPreview] = useState<{ kitNumber: string; kind: LabelKindValue } | null>(null);
+  const load = useVeilAction();
+  const refreshTimer = useRef<number | undefined>(undefined);
+
+  const reload = useCallback(
+    async (refresh = false) => {
+      const result = await load.run(() => client.devices.status(refresh ? { refresh: true } : {}));
+      if (result.ok) setStatus(result.value);
+      if (canPrint) {
+        try {
+          const queue = await client.labels.queue({});
+          setToPrint(queue.filter((q) => q.prints === 0));
+          setDispensed([...new Set(queue.map((q) => q.kitNumber))]);
+        } catch {
+          setToPrint([]);
+        }
+      }
+    },
+    [load.run, canPrint],
+  );
+
+  useEffect(() => {
+    void reload();
+    // Several changes arrive together (a job starts, prints, the printer status changes): read once after them.
+    const soon = () => {
+      window.clearTimeout(refreshTimer.current);
+      refreshTimer.current = window.setTimeout(() => void reload(), 120);
+    };
+    const offChanged = client.on('devices.changed', soon);
+    const offScan = client.on('devices.scan', (scan) => {
+      setLastScan(scan);
+      soon();
+    });
+    return () => {
+      window.clearTimeout(refreshTimer.current);
+      offChanged();
+      offScan();
+    };
+  }, [reload]);
+
+  const kits = useMemo(() => dispensed, [dispensed]);
+
+  if (!status)
+    return (
+      <Stack gap="lg" data-testid="devices-page">
+        <Title order={1} fz="h2">
+          {t('workflows.devices.title')}
+        </Title>
+        {load.error ? <ErrorAlert error={load.error} /> : <Loader />}
+      </Stack>
+    );
+
+  return (
+    <Stack gap="lg" data-testid="devices-page" data-simulator={status.simulator.active ? 'true' : 'false'}>
+      <Group justify="space-between">
+        <Title order={1} fz="h2">
+          {t('workflows.devices.title')}
+        </Title>
+        <Button variant="default" leftSection={<IconRefresh size="1.1em" aria-hidden />} onClick={() => void reload(true)} loading={load.busy} data-testid="devices-refresh">
+          {t('devices.refresh')}
+        </Button>
+      </Group>
+      {status.simulator.active && (
+        <Alert variant="light" color="grape" icon={<IconFlask aria-hidden />} title={t('devices.simulatorNotice.title')} data-testid="simulator-notice">
+          {t('devices.simulatorNotice.body')}
+        </Alert>
+      )}
+      {status.transport.kind === 'none' && (
+        <Alert variant="light" color="gray" icon={<IconPlugConnectedX aria-hidden />} data-testid="transport-none">
+          {t('devices.transport.none')}
+        </Alert>
+      )}
+      {status.transport.error && (
+        <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} data-testid="transport-error">
+          {t('devices.transport.unavailable', { error: status.transport.error })}
+        </Alert>
+      )}
+      <ErrorAlert error={load.error} />
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <ScannersCard status={status} />
+        <PrintersCard status={status} />
+      </SimpleGrid>
+      <PrinterSetup status={status} canManage={canManage} onSaved={setStatus} />
+      <LabelQueue
+        status={status}
+        toPrint={toPrint}
+        canPrint={canPrint}
+        onChanged={() => void reload()}
+        onPreview={(kitNumber, kind) => setPreview({ kitNumber, kind })}
+      />
+      {canPrint && <LabelPreview kits={kits} selection={preview} onSelect={setPreview} />}
+      {status.simulator.active && canManage && <ScanKitPanel status={status} kits={kits} lastScan={lastScan} />}
+      {status.problems.length > 0 && (
+        <Card withBorder radius="md" p="lg" data-testid="devices-problems">
+          <Title order={2} fz="h5" mb="xs">
+            {t('devices.problems.title')}
+          </Title>
+          <Stack gap={4}>
+            {status.problems.slice(0, 8).map((p, i) => (
+              <Text key={`${p.at}-${i}`} size="sm">
+                <Text span c="dimmed">
+                  {formatDateTime(p.at, i18n.language)} · {p.device}:
+                </Text>{' '}
+                {p.message}
+              </Text>
+            ))}
+          </Stack>
+        </Card>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,73 @@
+import { Card, Group, Loader, NativeSelect, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../shared/contract';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { client } from '../transport/client';
+import { LabelImage } from './LabelImage';
+import type { LabelKindValue } from './types';
+
+/** The blinded label of a dispensed kit as the printer prints it (labels.preview: the 1-bit raster as PNG). */
+export function LabelPreview({ kits, selection, onSelect }: { kits: string[]; selection: { kitNumber: string; kind: LabelKindValue } | null; onSelect: (s: { kitNumber: string; kind: LabelKindValue }) => void }) {
+  const { t } = useTranslation();
+  const [preview, setPreview] = useState<ChannelOutput<'labels.preview'> | null>(null);
+  const { run, busy, error } = useVeilAction();
+  const kitNumber = selection?.kitNumber ?? '';
+  const kind = selection?.kind ?? 'syringe';
+
+  useEffect(() => {
+    if (!kitNumber) return;
+    let live = true;
+    void run(() => client.labels.preview({ kitNumber, kind })).then((r) => {
+      if (live && r.ok) setPreview(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [kitNumber, kind, run]);
+
+  return (
+    <Card withBorder radius="md" p="lg" data-testid="devices-preview">
+      <Title order={2} fz="h4" mb="md">
+        {t('devices.preview.title')}
+      </Title>
+      <Stack gap="sm">
+        <Group align="flex-end" gap="md">
+          <NativeSelect
+            label={t('devices.preview.kit')}
+            value={kitNumber}
+            onChange={(e) => onSelect({ kitNumber: e.currentTarget.value, kind })}
+            data={[{ value: '', label: t('devices.preview.kitPlaceholder') }, ...kits.map((k) => ({ value: k, label: k }))]}
+            data-testid="preview-kit"
+            miw={180}
+          />
+          <SegmentedControl
+            value={kind}
+            onChange={(v) => kitNumber && onSelect({ kitNumber, kind: v as LabelKindValue })}
+            data={[
+              { value: 'syringe', label: t('devices.kinds.syringe') },
+              { value: 'carton', label: t('devices.kinds.carton') },
+            ]}
+            data-testid="preview-kind"
+          />
+          {busy && <Loader size="sm" />}
+        </Group>
+        <ErrorAlert error={error} />
+        {preview && preview.kitNumber === kitNumber && preview.kind === kind && (
+          <Stack gap={4} data-testid="label-preview" data-kit={preview.kitNumber} data-kind={preview.kind}>
+            <div style={{ padding: 12, background: 'var(--mantine-color-gray-1)', borderRadius: 6 }}>
+              <LabelImage
+                pngBase64={preview.pngBase64}
+                alt={t('devices.preview.alt', { kind: t(kind === 'syringe' ? 'devices.kinds.syringeShort' : 'devices.kinds.cartonShort'), kit: preview.kitNumber })}
+              />
+            </div>
+            <Text size="sm" c="dimmed">
+              {t('devices.preview.size', { width: preview.widthMm.toFixed(1), height: preview.heightMm.toFixed(1) })}
+            </Text>
+          </Stack>
+        )}
+      </Stack>
+    </Card>
+  );
+}
