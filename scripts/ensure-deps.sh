@@ -20,6 +20,9 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   fi
 fi
 
+# The hardware lab's packages (QEMU, busybox, cpio, kmod) for tests/hardware.
+bash scripts/hardware/ensure-debs.sh >&2
+
 # npm ci when node_modules is missing or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing npm dependencies (npm ci)" >&2

@@ -26,10 +26,22 @@ suite() { # name, vitest args...
   fi
 }
 
+hardware() { # the VM hardware lab prints its own "N passed, N failed" as its last line
+  echo "== hardware"
+  local out
+  out=$(npm run --silent test:hardware 2>&1 | tee /dev/stderr | tail -n 1) || status=1
+  if [[ "$out" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+  else
+    failed=$((failed + 1)); echo "== hardware printed no summary"
+  fi
+}
+
 check typecheck npx tsc -p tsconfig.json --noEmit
 check lint npx eslint .
 suite core
 suite e2e --config tests/e2e/vitest.config.ts
+hardware
 
 rm -rf "$results"
 echo "$passed passed, $failed failed"
