@@ -50,14 +50,16 @@ describe('French', () => {
     for (const word of ENGLISH_LEFTOVERS) expect(homeText, `"${word}" left in English on the home screen`).not.toContain(word);
     await screenshot(page, 'home-fr');
 
-    await page.getByTestId('nav-reconciliation').click();
-    await page.getByTestId('workflow-unavailable').waitFor();
-    expect(await page.getByTestId('workflow-unavailable').innerText()).toContain("pas encore disponible dans cette version");
-    await screenshot(page, 'workflow-unavailable-fr');
+    await page.getByTestId('nav-patients').click();
+    await page.getByTestId('nav-patients').waitFor();
+    await page.waitForTimeout(500);
+    const patientsText = await bodyText(page);
+    for (const word of ENGLISH_LEFTOVERS) expect(patientsText, `"${word}" left in English on the patients screen`).not.toContain(word);
+    await screenshot(page, 'patients-fr');
 
     // Remembered on this workstation: a reload opens in French.
     await page.reload();
-    await page.getByTestId('workflow-unavailable').waitFor();
+    await page.getByTestId('nav-home').waitFor();
     expect(await page.getByTestId('nav-home').innerText()).toBe('Accueil');
     await context.close();
   });

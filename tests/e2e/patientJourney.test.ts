@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
+import { SCREENSHOT_DIR } from './helpers/paths';
 import { armOfSlot, armWordsOnPage, asPharmacist, demoKits, importExtraKits, loginAs, logout, nextFreeSlot, screenshot, sign, typeScan, wedgeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
@@ -13,12 +14,48 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
  * investigator registers and randomizes the patient (e-signed; the screen shows the randomization number, never an
  * arm), and the unblinded pharmacist dispenses baseline (2 kits) then weeks 2 to 14 (1 kit each). The server's clock
  * is real, so weeks 2 to 14 are dispensed early, outside their windows, with a reason (allowed: no hard stop).
+ * After each dispensing the kits' blinded labels (carton and syringe) are shown as they print; the test prints one as
+ * PDF, sends one to the (simulated) label printer, is refused a reprint without a reason and reprints with one, then
+ * reads the label queue (pharmacist on Dispense, technician on Receive).
  * A second test scans a kit of the other arm and sees it refused without any arm word on the screen.
  */
 const VISITS = ['D1', 'W2', 'W4', 'W6', 'W8', 'W10', 'W12', 'W14'];
 
 async function focusedTestId(page: Page): Promise<string | null> {
   return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+}
+
+/** The part of the whole page under one element, at full size (the fixed header left out: taken from the top). */
+async function screenshotOf(page: Page, testId: string, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  const box = (await page.getByTestId(testId).boundingBox())!;
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, clip: box });
+}
+
+/** Clicks and waits for the download it starts: the file's name and bytes. */
+async function downloadOf(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+
+/**
+ * A label preview is loaded and shown at its physical proportions (the PNG's and the box's width/height ratio are the
+ * label's in millimetres: nothing squashed), at a readable size (at least 7 screen pixels per millimetre).
+ */
+async function expectLabelShown(page: Page, kit: string, kind: 'carton' | 'syringe'): Promise<void> {
+  const image = page.getByTestId(`label-preview-${kit}-${kind}`);
+  await image.waitFor();
+  await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0)).toBe(true);
+  const widthMm = Number(await image.getAttribute('data-width-mm'));
+  const heightMm = Number(await image.getAttribute('data-height-mm'));
+  const natural = await image.evaluate((el) => ({ width: (el as HTMLImageElement).naturalWidth, height: (el as HTMLImageElement).naturalHeight }));
+  const box = (await image.boundingBox())!;
+  const ratio = widthMm / heightMm;
+  expect(Math.abs(natural.width / natural.height / ratio - 1), `${kit} ${kind} PNG proportions`).toBeLessThan(0.02);
+  expect(Math.abs(box.width / box.height / ratio - 1), `${kit} ${kind} shown proportions`).toBeLessThan(0.02);
+  expect(box.width / widthMm, `${kit} ${kind} screen pixels per mm`).toBeGreaterThanOrEqual(7);
+  expect(await image.getAttribute('alt')).toContain(kit);
 }
 
 describe('a new patient from receipt to the last visit', () => {
@@ -106,6 +143,37 @@ describe('a new patient from receipt to the last visit', () => {
     await screenshot(page, 'patients-randomized');
     await logout(page);
 
+    // Baseline's labels: one printed as PDF, one on the label printer, a reprint refused without a reason then made
+    // with one; the print counts follow.
+    const printAndReprint = async (kit: string) => {
+      const pdf = await downloadOf(page, () => page.getByTestId(`label-print-${kit}-carton`).click());
+      expect(pdf.name).toBe(`label-${kit}-carton.pdf`);
+      expect(pdf.bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+      await page.getByTestId(`label-downloaded-${kit}-carton`).waitFor();
+      await expect.poll(() => page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('1');
+      expect(await page.getByTestId(`label-print-${kit}-carton`).count()).toBe(0);
+
+      await page.getByTestId(`label-send-${kit}-syringe`).click();
+      await page.locator(`[data-testid="label-sent-${kit}-syringe"][data-status="printed"]`).waitFor();
+      await expect.poll(() => page.getByTestId(`label-status-${kit}-syringe`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('1');
+
+      await page.getByTestId(`label-reprint-${kit}-carton`).click();
+      await page.getByTestId('reprint-form').waitFor();
+      await page.getByTestId('reprint-submit').click();
+      await page.getByText('Give the reason for the reprint').first().waitFor();
+      expect(await page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints')).toBe('1');
+      await screenshot(page, 'dispense-label-reprint-refused', { fullPage: false });
+      await page.getByTestId('reprint-reason').fill('Label torn while putting it on the carton');
+      const reprinted = await downloadOf(page, () => page.getByTestId('reprint-submit').click());
+      expect(reprinted.name).toBe(`label-${kit}-carton.pdf`);
+      expect(reprinted.bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+      await page.getByTestId('reprint-form').waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('2');
+      await page.getByTestId(`label-downloaded-${kit}-carton`).waitFor();
+      expect(await armWordsOnPage(page)).toEqual([]);
+      await screenshot(page, 'dispense-dispensed-labels-printed');
+    };
+
     // 3. The pharmacist dispenses baseline (2 kits, in its window), then weeks 2 to 14 (early, with a reason).
     await loginAs(page, veil, 'unblinded_pharmacist');
     await page.getByTestId('nav-dispense').click();
@@ -159,13 +227,54 @@ describe('a new patient from receipt to the last visit', () => {
       await sign(page, veil, 'unblinded_pharmacist');
       const done = page.locator(`[data-testid="dispensed"][data-visit="${visit}"]`);
       await done.waitFor();
-      expect(await page.getByTestId('labels-placeholder').count()).toBe(1);
-      if (visit === 'D1') await screenshot(page, 'dispense-dispensed');
+      // The blinded labels of the kits just dispensed, carton and syringe, as they print; none printed yet.
+      const dispensedKits = kits.slice(kitIndex - needed, kitIndex);
+      for (const kit of dispensedKits) {
+        for (const kind of ['carton', 'syringe'] as const) {
+          await expectLabelShown(page, kit, kind);
+          await expect.poll(() => page.getByTestId(`label-status-${kit}-${kind}`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('0');
+        }
+      }
+      expect(await page.getByTestId('labels-placeholder').count()).toBe(0);
+      if (visit === 'D1') {
+        await screenshot(page, 'dispense-dispensed');
+        await screenshotOf(page, 'dispensed-labels', 'dispense-dispensed-labels');
+        await printAndReprint(dispensedKits[0]!);
+      }
       if (visit === 'W2') await screenshot(page, 'dispense-dispensed-outside-window');
       if (visit !== 'W14') await page.getByTestId('dispense-next-visit').click();
       else expect(await page.getByTestId('dispense-next-visit').count()).toBe(0);
     }
     expect(kitIndex).toBe(9);
+
+    // The label queue on Dispense: kits with a label to print first (the latest dispensing first), printed ones after.
+    await page.getByTestId('dispense-tab-labels').click();
+    await page.getByTestId('label-queue-table').waitFor();
+    const rows = page.locator('[data-testid^="label-row-"]');
+    const firstRows = await rows.evaluateAll((els) => els.slice(0, 3).map((el) => el.getAttribute('data-testid')));
+    expect(firstRows[0]).toBe(`label-row-${kits[8]}`);
+    const pendingOrder = await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-pending'))));
+    const firstPrinted = pendingOrder.indexOf(0);
+    expect(firstPrinted).toBeGreaterThan(0);
+    expect(pendingOrder.slice(firstPrinted).every((n) => n === 0)).toBe(true);
+    expect(await page.getByTestId(`label-row-${kits[0]}`).getAttribute('data-pending')).toBe('0');
+    expect(await page.getByTestId(`label-status-${kits[0]}-carton`).getAttribute('data-prints')).toBe('2');
+    expect(await page.getByTestId(`label-status-${kits[1]}-carton`).getAttribute('data-prints')).toBe('0');
+    expect(await armWordsOnPage(page)).toEqual([]);
+    await screenshot(page, 'dispense-label-queue');
+    await page.getByTestId('label-queue-show').getByText('To print').click();
+    await expect.poll(() => page.getByTestId(`label-row-${kits[0]}`).count(), { timeout: 10_000 }).toBe(0);
+    await page.getByTestId('label-queue-search').fill(kits[8]!);
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId(`label-preview-open-${kits[8]}`).click();
+    await page.getByTestId('label-preview-modal-body').waitFor();
+    await expectLabelShown(page, kits[8]!, 'carton');
+    await expectLabelShown(page, kits[8]!, 'syringe');
+    await screenshot(page, 'dispense-label-queue-preview', { fullPage: false });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('label-preview-modal-body').waitFor({ state: 'detached' });
+    await page.getByTestId('dispense-tab-dispense').click();
+    await page.getByTestId('dispense-nothing-due').waitFor();
 
     // 4. The patient's record: every visit dispensed, with its kit numbers and, outside the window, the reason.
     await page.getByTestId('nav-patients').click();
@@ -178,6 +287,25 @@ describe('a new patient from receipt to the last visit', () => {
     expect(await page.getByTestId('visit-reason-D1').count()).toBe(0);
     expect(await armWordsOnPage(page)).toEqual([]);
     await screenshot(page, 'patient-detail');
+
+    await logout(page);
+
+    // 5. The technician cannot dispense but prints and reprints labels, from Receive.
+    await loginAs(page, veil, 'pharmacy_technician');
+    expect(await page.getByTestId('nav-dispense').count()).toBe(0);
+    await page.getByTestId('nav-receive').click();
+    await page.getByTestId('receive-tab-labels').click();
+    await page.getByTestId('label-queue-table').waitFor();
+    const pdf = await downloadOf(page, () => page.getByTestId(`label-print-${kits[1]}-carton`).click());
+    expect(pdf.bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    await expect.poll(() => page.getByTestId(`label-status-${kits[1]}-carton`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('1');
+    await page.getByTestId(`label-reprint-${kits[0]}-syringe`).click();
+    await page.getByTestId('reprint-reason').fill('Syringe label smudged');
+    const reprint = await downloadOf(page, () => page.getByTestId('reprint-submit').click());
+    expect(reprint.name).toBe(`label-${kits[0]}-syringe.pdf`);
+    await expect.poll(() => page.getByTestId(`label-status-${kits[0]}-syringe`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('2');
+    expect(await armWordsOnPage(page)).toEqual([]);
+    await screenshot(page, 'receive-label-queue');
 
     expect(problems).toEqual([]);
     await context.close();

@@ -1,14 +1,18 @@
-import { Button, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Button, Divider, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconArrowRight, IconCircleCheckFilled, IconClockExclamation, IconTag, IconUsers } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { SignedBy } from '../common/SignedBy';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { dispenseMessage } from './dispenseMessages';
+import { LabelCard } from './LabelCard';
+import { LABEL_KINDS } from './labelTypes';
 import type { Dispensed, VisitPlan } from './types';
+import { useLabelQueue } from './useLabelQueue';
 
 /**
- * After the signature: what was dispensed (kit numbers, patient, visit, signature), and the place where the blinded
- * labels of these kits will appear. Labels come with another change; until then this says so plainly and shows no
- * stand-in label.
+ * After the signature: what was dispensed (kit numbers, patient, visit, signature), then the blinded labels of these
+ * kits (carton and syringe) as they print, to print as PDF or on the label printer, and to reprint with a reason.
  */
 export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit, onOtherPatient }: { plan: VisitPlan; dispensed: Dispensed; outOfWindowReason: string | null; onNextVisit: () => void; onOtherPatient: () => void }) {
   const { t, i18n } = useTranslation();
@@ -48,20 +52,7 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
         </Group>
       </Paper>
 
-      <Paper withBorder p="lg" radius="md" style={{ borderStyle: 'dashed', borderWidth: 2 }} data-testid="labels-placeholder">
-        <Group gap="md" wrap="nowrap" align="flex-start">
-          <IconTag size="2em" aria-hidden />
-          <Stack gap={4}>
-            <Title order={3} fz="h4">
-              {t('dispense.labels.title', { count: kits.length })}
-            </Title>
-            <Text>{t('dispense.labels.notYet')}</Text>
-            <Text size="sm" c="dimmed">
-              {t('dispense.labels.noFake')}
-            </Text>
-          </Stack>
-        </Group>
-      </Paper>
+      <KitLabels kits={kits} />
 
       <Group gap="md">
         {next && (
@@ -74,5 +65,39 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+/** The carton and syringe labels of the kits just dispensed, each with its preview and print buttons. */
+function KitLabels({ kits }: { kits: readonly string[] }) {
+  const { t } = useTranslation();
+  const queue = useLabelQueue();
+  const toPrint = (queue.items ?? []).filter((i) => kits.includes(i.kitNumber) && i.prints === 0).length;
+  return (
+    <Paper withBorder p="lg" radius="md" data-testid="dispensed-labels" data-to-print={queue.items ? toPrint : ''}>
+      <Stack gap="md">
+        <Group gap="md" wrap="nowrap" align="flex-start">
+          <IconTag size="2em" aria-hidden style={{ flexShrink: 0 }} />
+          <Stack gap={2}>
+            <Title order={3} fz="h4">
+              {t('dispense.labels.title', { count: kits.length })}
+            </Title>
+            <Text c="dimmed">{t('dispense.labels.intro')}</Text>
+          </Stack>
+        </Group>
+        <TranslatedErrorAlert error={queue.error} translate={dispenseMessage} />
+        {kits.map((kit, i) => (
+          <Stack key={kit} gap="md" data-testid={`kit-labels-${kit}`}>
+            {i > 0 && <Divider />}
+            <Text ff="monospace" fz="xl" fw={800}>
+              {t('dispense.labels.kit', { kit })}
+            </Text>
+            {LABEL_KINDS.map((kind) => (
+              <LabelCard key={kind} kitNumber={kit} kind={kind} state={queue.stateOf(kit, kind)} onPrinted={() => void queue.reload()} />
+            ))}
+          </Stack>
+        ))}
+      </Stack>
+    </Paper>
   );
 }

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { translateWith, type MessageRule } from '../common/localMessages';
+import type { LabelKind } from './labelTypes';
 
 /**
  * The host's dispensing verdicts and refusals (DispensingService) in the user's language. None of them names an arm,
@@ -22,6 +23,12 @@ const RULES: MessageRule[] = [
   [/^(.+) needs (\d+) kits?; (\d+) scanned\.$/, (t, m) => t('dispense.messages.wrongCount', { visit: m[1], count: Number(m[2]), scanned: Number(m[3]) })],
   [/^(.+) is (\d+) days? (early|late): give a reason to dispense outside the window\.$/, (t, m) => t(m[3] === 'early' ? 'dispense.messages.earlyNeedsReason' : 'dispense.messages.lateNeedsReason', { visit: m[1], count: Number(m[2]) })],
   [/^Reason needed outside the visit window$/, (t) => t('dispense.messages.reasonNeeded')],
+  // Labels (LabelService, devices' label print queue).
+  [/^The (carton|syringe) label of kit (.+) was already printed: give the reason for the reprint\.$/, (t, m) => t('dispense.messages.alreadyPrinted', { label: t(`dispense.labels.kindLower.${m[1] as LabelKind}`), kit: m[2] })],
+  [/^Reason needed for a reprint$/, (t) => t('dispense.messages.reprintReasonNeeded')],
+  [/^Kit (.+) is not dispensed: only dispensed kits get a patient label\.$/, (t, m) => t('dispense.messages.notDispensed', { kit: m[1] })],
+  [/^No printer is chosen for (carton|syringe) labels yet: choose one on the Devices screen\.$/, (t, m) => t('dispense.messages.noPrinter', { kind: t(`dispense.labels.kindOf.${m[1] as LabelKind}`) })],
+  [/^The (carton|syringe) label of kit (.+) is already in the print queue \(job (\d+), \w+\): retry that job\.$/, (t, m) => t('dispense.messages.alreadyQueued', { label: t(`dispense.labels.kindLower.${m[1] as LabelKind}`), kit: m[2], job: m[3] })],
 ];
 
 export function dispenseMessage(message: string, t: TFunction): string {

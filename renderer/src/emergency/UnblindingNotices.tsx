@@ -32,8 +32,11 @@ function listen(): void {
   });
 }
 
+// From the window's start, logged in or not: a notice that arrives while the login screen shows is kept for whoever
+// logs in next.
+listen();
+
 function subscribe(notify: () => void): () => void {
-  listen();
   subscribers.add(notify);
   return () => subscribers.delete(notify);
 }
@@ -56,15 +59,15 @@ export function UnblindingNotices() {
           data-testid="unblinding-notice"
           data-patient={n.screeningNumber}
         >
-          <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-            <Stack gap={2}>
+          <Group justify="space-between" align="center" wrap="nowrap" gap="md">
+            <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
               <Text fw={700} data-testid="unblinding-notice-text">
                 {t('emergency.notice.text', { patient: n.screeningNumber, by: n.by, time: formatDateTime(n.at, i18n.language) })}
               </Text>
               <Text data-testid="unblinding-notice-adverse">{n.adverseEvent ? t('emergency.notice.adverseYes') : t('emergency.notice.adverseNo')}</Text>
               <Text size="sm">{t('emergency.notice.noArm')}</Text>
             </Stack>
-            <Button variant="white" color="red" onClick={() => publish(notices.filter((x) => x.key !== n.key))} data-testid="unblinding-notice-acknowledge">
+            <Button variant="white" color="red" style={{ flexShrink: 0 }} onClick={() => publish(notices.filter((x) => x.key !== n.key))} data-testid="unblinding-notice-acknowledge">
               {t('emergency.notice.acknowledge')}
             </Button>
           </Group>

@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { IconLock, IconPackageImport, IconPlus, IconRefresh, IconScan, IconShieldExclamation, IconTemperatureOff, IconTemperaturePlus, IconThermometer } from '@tabler/icons-react';
+import { Alert, Badge, Button, Group, Loader, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { IconLock, IconPackageImport, IconPlus, IconRefresh, IconScan, IconShieldExclamation, IconTags, IconTemperatureOff, IconTemperaturePlus, IconThermometer } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
+import { LabelQueue } from '../dispense/LabelQueue';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { CreateShipmentModal } from './CreateShipmentModal';
@@ -157,8 +158,33 @@ function ShipmentsOverview({ onOpen }: { onOpen: (id: number) => void }) {
   );
 }
 
-/** Receive: the shipments overview, or the receiving screen of one shipment. */
+/**
+ * Receive: the shipments overview, or the receiving screen of one shipment. With labels.print (the technician too,
+ * who cannot dispense) a Labels tab holds the label queue of dispensed kits, to print and reprint.
+ */
 export function ReceivePage() {
+  const { t } = useTranslation();
+  const { permissions } = useActiveSession();
   const [shipmentId, setShipmentId] = useState<number | null>(null);
-  return shipmentId === null ? <ShipmentsOverview onOpen={setShipmentId} /> : <ReceivingScreen key={shipmentId} shipmentId={shipmentId} onBack={() => setShipmentId(null)} />;
+  const [tab, setTab] = useState<string | null>('shipments');
+  if (shipmentId !== null) return <ReceivingScreen key={shipmentId} shipmentId={shipmentId} onBack={() => setShipmentId(null)} />;
+  if (!permissions.includes('labels.print')) return <ShipmentsOverview onOpen={setShipmentId} />;
+  return (
+    <Tabs value={tab} onChange={setTab} keepMounted={false}>
+      <Tabs.List mb="lg">
+        <Tabs.Tab value="shipments" leftSection={<IconPackageImport size="1.2em" aria-hidden />} data-testid="receive-tab-shipments">
+          {t('dispense.tabs.shipments')}
+        </Tabs.Tab>
+        <Tabs.Tab value="labels" leftSection={<IconTags size="1.2em" aria-hidden />} data-testid="receive-tab-labels">
+          {t('dispense.tabs.labels')}
+        </Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value="shipments">
+        <ShipmentsOverview onOpen={setShipmentId} />
+      </Tabs.Panel>
+      <Tabs.Panel value="labels">
+        <LabelQueue />
+      </Tabs.Panel>
+    </Tabs>
+  );
 }

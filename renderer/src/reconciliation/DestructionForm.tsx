@@ -174,16 +174,16 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
               )}
             </Stack>
           )}
-          <SimpleGrid cols={{ base: 1, md: 3 }}>
-            <TextInput
-              label={t('reconciliation.destruction.method')}
-              placeholder={t('reconciliation.destruction.methodPlaceholder')}
-              value={method}
-              onChange={(e) => setMethod(e.currentTarget.value)}
-              error={fieldErrors.method}
-              withAsterisk
-              data-testid="destruction-method"
-            />
+          <TextInput
+            label={t('reconciliation.destruction.method')}
+            placeholder={t('reconciliation.destruction.methodPlaceholder')}
+            value={method}
+            onChange={(e) => setMethod(e.currentTarget.value)}
+            error={fieldErrors.method}
+            withAsterisk
+            data-testid="destruction-method"
+          />
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
             <TextInput
               label={t('reconciliation.destruction.place')}
               placeholder={t('reconciliation.destruction.placePlaceholder')}
@@ -243,7 +243,7 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
           )}
           <Group justify="flex-end">
             <Button type="submit" size="md" color="red.8" leftSection={<IconFlame size="1.2em" aria-hidden />} disabled={candidates.length === 0} data-testid="destruction-submit">
-              {t('reconciliation.destruction.submit', { count: chosen.length })}
+              {chosen.length === 0 ? t('reconciliation.destruction.submitNone') : t('reconciliation.destruction.submit', { count: chosen.length })}
             </Button>
           </Group>
         </Stack>

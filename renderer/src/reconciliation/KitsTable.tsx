@@ -1,12 +1,18 @@
 import { Group, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconSearch, IconShieldCheck } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../common/dates';
-import { formatDateTime } from '../common/format';
 import { ConditionBadge } from '../returns/ConditionBadge';
 import type { KitLine } from './types';
 import { kitStatusWord } from './words';
+
+/** The day of a time, in the user's language (the table shows days; the audit trail has the times). */
+function formatDay(iso: string, language: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium' }).format(date);
+}
 
 /** Per kit: receipt, dispensing, return, destruction and where the kit is now, with its discrepancies in words. */
 export function KitsTable({ kits }: { kits: KitLine[] }) {
@@ -41,116 +47,110 @@ export function KitsTable({ kits }: { kits: KitLine[] }) {
           <Switch size="md" label={t('reconciliation.kits.onlyDiscrepancies')} checked={onlyDiscrepancies} onChange={(e) => setOnlyDiscrepancies(e.currentTarget.checked)} data-testid="recon-kits-only-discrepancies" />
         </Group>
       </Group>
-      <Table.ScrollContainer minWidth={1100}>
-        <Table striped verticalSpacing="xs" data-testid="recon-kits-table">
+      <Table.ScrollContainer minWidth={760} type="native">
+        <Table verticalSpacing="xs" data-testid="recon-kits-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('reconciliation.kits.columns.kit')}</Table.Th>
-              <Table.Th>{t('reconciliation.kits.columns.lot')}</Table.Th>
-              <Table.Th>{t('reconciliation.kits.columns.status')}</Table.Th>
               <Table.Th>{t('reconciliation.kits.columns.receipt')}</Table.Th>
               <Table.Th>{t('reconciliation.kits.columns.dispensed')}</Table.Th>
               <Table.Th>{t('reconciliation.kits.columns.return')}</Table.Th>
               <Table.Th>{t('reconciliation.kits.columns.whereabouts')}</Table.Th>
-              <Table.Th>{t('reconciliation.kits.columns.discrepancies')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {shown.map((k) => (
-              <Table.Tr key={k.kitNumber} data-testid={`recon-kit-${k.kitNumber}`} data-whereabouts={k.whereabouts} data-discrepancies={k.discrepancies.join(' ')}>
-                <Table.Td>
-                  <Text ff="monospace" fw={700}>
-                    {k.kitNumber}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text ff="monospace" size="sm">
-                    {k.lot}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{kitStatusWord(k.status, t)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  {k.receivedAt ? (
-                    <Stack gap={0}>
-                      <Text size="sm">{formatDateTime(k.receivedAt, lang)}</Text>
-                      {k.shipment && (
+              <Fragment key={k.kitNumber}>
+                <Table.Tr data-testid={`recon-kit-${k.kitNumber}`} data-whereabouts={k.whereabouts} data-discrepancies={k.discrepancies.join(' ')} style={k.discrepancies.length ? { borderBottom: 0, background: 'var(--mantine-color-orange-0)' } : undefined}>
+                  <Table.Td>
+                    <Text ff="monospace" fw={700}>
+                      {k.kitNumber}
+                    </Text>
+                    <Text ff="monospace" size="xs" c="dimmed">
+                      {t('reconciliation.kits.lot', { lot: k.lot })}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {k.receivedAt ? (
+                      <Stack gap={0}>
+                        <Text size="sm">{formatDay(k.receivedAt, lang)}</Text>
+                        {k.shipment && (
+                          <Text size="xs" c="dimmed">
+                            {k.shipment}
+                          </Text>
+                        )}
+                      </Stack>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        {k.shipment ? t('reconciliation.kits.notReceivedFrom', { shipment: k.shipment }) : t('reconciliation.kits.notReceived')}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {k.dispensedAt ? (
+                      <Stack gap={0}>
+                        <Text size="sm" fw={600}>
+                          {t('reconciliation.kits.patientVisit', { patient: k.patient ?? '—', visit: k.visit ?? '—' })}
+                        </Text>
                         <Text size="xs" c="dimmed">
-                          {k.shipment}
+                          {formatDay(k.dispensedAt, lang)}
                         </Text>
-                      )}
-                    </Stack>
-                  ) : (
-                    <Text size="sm" c="dimmed">
-                      {k.shipment ? t('reconciliation.kits.notReceivedFrom', { shipment: k.shipment }) : t('reconciliation.kits.notReceived')}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {k.dispensedAt ? (
-                    <Stack gap={0}>
-                      <Text size="sm" fw={600}>
-                        {t('reconciliation.kits.patientVisit', { patient: k.patient ?? '—', visit: k.visit ?? '—' })}
+                      </Stack>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        —
                       </Text>
-                      <Text size="xs" c="dimmed">
-                        {formatDateTime(k.dispensedAt, lang)}
-                      </Text>
-                    </Stack>
-                  ) : (
-                    <Text size="sm" c="dimmed">
-                      —
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td className="veil-badges">
-                  {k.returnCondition ? (
-                    <Stack gap={2} align="flex-start">
-                      <ConditionBadge condition={k.returnCondition} />
-                      <Group gap={4} wrap="nowrap">
-                        {k.returnVerified ? <IconShieldCheck size="1em" aria-hidden color="var(--mantine-color-teal-7)" /> : null}
-                        <Text size="xs">
-                          {t('reconciliation.kits.unitsReturned', { count: k.unitsReturned ?? 0 })} · {k.returnVerified ? t('reconciliation.kits.verified') : t('reconciliation.kits.notVerified')}
-                        </Text>
-                      </Group>
-                    </Stack>
-                  ) : k.returnDue ? (
-                    <Text size="sm">{t('reconciliation.kits.returnDue', { date: formatDate(k.returnDue, lang) })}</Text>
-                  ) : (
-                    <Text size="sm" c="dimmed">
-                      —
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {t(`reconciliation.whereabouts.${k.whereabouts}`)}
-                  </Text>
-                  {k.destroyedOn && (
-                    <Text size="xs" c="dimmed">
-                      {t('reconciliation.kits.destroyedOn', { date: formatDate(k.destroyedOn, lang) })}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {k.discrepancies.length === 0 ? (
-                    <Text size="sm" c="dimmed">
-                      {t('reconciliation.kits.none')}
-                    </Text>
-                  ) : (
-                    <Stack gap={2}>
-                      {k.discrepancies.map((d) => (
-                        <Group key={d} gap={4} wrap="nowrap" align="flex-start">
-                          <IconAlertTriangle size="1em" color="var(--mantine-color-orange-8)" aria-hidden style={{ flexShrink: 0, marginTop: 2 }} />
-                          <Text size="sm" fw={600}>
-                            {t(`reconciliation.discrepancy.${d}`)}
+                    )}
+                  </Table.Td>
+                  <Table.Td className="veil-badges">
+                    {k.returnCondition ? (
+                      <Stack gap={2} align="flex-start">
+                        <ConditionBadge condition={k.returnCondition} />
+                        <Group gap={4} wrap="nowrap">
+                          {k.returnVerified ? <IconShieldCheck size="1em" aria-hidden color="var(--mantine-color-teal-7)" /> : null}
+                          <Text size="xs">
+                            {t('reconciliation.kits.unitsReturned', { count: k.unitsReturned ?? 0 })} · {k.returnVerified ? t('reconciliation.kits.verified') : t('reconciliation.kits.notVerified')}
                           </Text>
                         </Group>
-                      ))}
-                    </Stack>
-                  )}
-                </Table.Td>
-              </Table.Tr>
+                      </Stack>
+                    ) : k.returnDue ? (
+                      <Text size="sm">{t('reconciliation.kits.returnDue', { date: formatDate(k.returnDue, lang) })}</Text>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        —
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" fw={600}>
+                      {t(`reconciliation.whereabouts.${k.whereabouts}`)}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {k.destroyedOn ? t('reconciliation.kits.destroyedOn', { date: formatDate(k.destroyedOn, lang) }) : t('reconciliation.kits.status', { status: kitStatusWord(k.status, t) })}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+                {k.discrepancies.length > 0 && (
+                  <Table.Tr data-testid={`recon-kit-discrepancies-${k.kitNumber}`} style={{ background: 'var(--mantine-color-orange-0)' }}>
+                    <Table.Td colSpan={5} pt={0}>
+                      <Group gap="lg" wrap="wrap">
+                        {k.discrepancies.map((d) => (
+                          <Group key={d} gap={6} wrap="nowrap" align="flex-start">
+                            <IconAlertTriangle size="1.1em" color="var(--mantine-color-orange-8)" aria-hidden style={{ flexShrink: 0, marginTop: 2 }} />
+                            <Text size="sm">
+                              <Text span size="sm" fw={700}>
+                                {t(`reconciliation.discrepancy.${d}`)}
+                              </Text>
+                              {t('reconciliation.kits.colon')}
+                              {t(`reconciliation.discrepancyExplain.${d}`)}
+                            </Text>
+                          </Group>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+              </Fragment>
             ))}
           </Table.Tbody>
         </Table>

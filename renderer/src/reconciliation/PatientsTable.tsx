@@ -13,11 +13,12 @@ export function PatientsTable({ patients }: { patients: PatientLine[] }) {
   return (
     <Stack gap="sm" data-testid="recon-patients">
       <Text c="dimmed">{t('reconciliation.patients.explain')}</Text>
-      <Table.ScrollContainer minWidth={900}>
+      <Table.ScrollContainer minWidth={760} type="native">
         <Table striped verticalSpacing="sm" data-testid="recon-patients-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('reconciliation.patients.columns.patient')}</Table.Th>
+              <Table.Th ta="right">{t('reconciliation.patients.columns.compliance')}</Table.Th>
               <Table.Th ta="right">{t('reconciliation.patients.columns.dispensed')}</Table.Th>
               <Table.Th ta="right">{t('reconciliation.patients.columns.returns')}</Table.Th>
               <Table.Th ta="right">{t('returns.condition.used')}</Table.Th>
@@ -26,7 +27,6 @@ export function PatientsTable({ patients }: { patients: PatientLine[] }) {
               <Table.Th ta="right">{t('returns.condition.damaged')}</Table.Th>
               <Table.Th ta="right">{t('returns.condition.missing')}</Table.Th>
               <Table.Th ta="right">{t('reconciliation.patients.columns.overdue')}</Table.Th>
-              <Table.Th ta="right">{t('reconciliation.patients.columns.compliance')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -34,6 +34,17 @@ export function PatientsTable({ patients }: { patients: PatientLine[] }) {
               <Table.Tr key={p.screeningNumber} data-testid={`recon-patient-${p.screeningNumber}`} data-compliance={p.compliancePercent ?? ''}>
                 <Table.Td>
                   <Text fw={700}>{p.screeningNumber}</Text>
+                </Table.Td>
+                <Table.Td ta="right" data-testid={`recon-compliance-${p.screeningNumber}`}>
+                  {p.compliancePercent === null ? (
+                    <Text span size="sm" c="dimmed">
+                      {t('reconciliation.patients.noReturnYet')}
+                    </Text>
+                  ) : (
+                    <Text span fw={700}>
+                      {t('reconciliation.patients.percent', { value: p.compliancePercent })}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td ta="right">{p.dispensed}</Table.Td>
                 <Table.Td ta="right">{p.returnsRecorded}</Table.Td>
@@ -49,17 +60,6 @@ export function PatientsTable({ patients }: { patients: PatientLine[] }) {
                     </Text>
                   ) : (
                     '0'
-                  )}
-                </Table.Td>
-                <Table.Td ta="right" data-testid={`recon-compliance-${p.screeningNumber}`}>
-                  {p.compliancePercent === null ? (
-                    <Text span size="sm" c="dimmed">
-                      {t('reconciliation.patients.noReturnYet')}
-                    </Text>
-                  ) : (
-                    <Text span fw={700}>
-                      {t('reconciliation.patients.percent', { value: p.compliancePercent })}
-                    </Text>
                   )}
                 </Table.Td>
               </Table.Tr>

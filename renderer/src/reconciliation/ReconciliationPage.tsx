@@ -208,6 +208,11 @@ export function ReconciliationPage() {
             </Tabs.Panel>
             <Tabs.Panel value="destruction" pt="lg">
               <Stack gap="xl">
+                {justDestroyed !== null && (
+                  <Alert color="teal" variant="light" withCloseButton onClose={() => setJustDestroyed(null)} data-testid="destruction-recorded">
+                    {t('reconciliation.destruction.recorded', { id: justDestroyed })}
+                  </Alert>
+                )}
                 {canDestroy && candidates && (
                   <DestructionForm
                     candidates={candidates}
@@ -216,11 +221,6 @@ export function ReconciliationPage() {
                       reloadAll();
                     }}
                   />
-                )}
-                {justDestroyed !== null && (
-                  <Alert color="teal" variant="light" withCloseButton onClose={() => setJustDestroyed(null)} data-testid="destruction-recorded">
-                    {t('reconciliation.destruction.recorded', { id: justDestroyed })}
-                  </Alert>
                 )}
                 {destructions && <DestructionList destructions={destructions} highlight={justDestroyed} />}
               </Stack>

@@ -71,7 +71,7 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
           tone: 'warning',
           headline: (tr) => tr('returns.verdict.alreadyRecorded'),
           code: already.kitNumber,
-          message: (tr) => tr('returns.messages.alreadyRecordedAs', { kit: already.kitNumber, patient: already.screeningNumber, condition: tr(`returns.condition.${already.condition}`) }),
+          message: (tr) => tr('returns.messages.alreadyRecordedAs', { kit: already.kitNumber, patient: already.screeningNumber, condition: tr(`returns.condition.${already.condition}`).toLowerCase() }),
           source,
           sound: 'refusal',
         });

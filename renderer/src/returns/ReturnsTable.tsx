@@ -37,6 +37,7 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
       )
       .sort((a, b) => (a.returnedAt === b.returnedAt ? a.kitNumber.localeCompare(b.kitNumber) : a.returnedAt < b.returnedAt ? 1 : -1));
   }, [returns, filter, search]);
+  const shownUnverified = shown.filter((r) => !r.verifiedAt);
   const selectedNow = [...selected].filter((k) => unverified.some((r) => r.kitNumber === k));
 
   function toggle(kitNumber: string, on: boolean) {
@@ -98,7 +99,7 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
           <Group justify="space-between" wrap="wrap" gap="sm">
             <Text>{t('returns.verify.hint')}</Text>
             <Group gap="sm">
-              <Button variant="default" onClick={() => setSelected(new Set(unverified.filter((r) => shown.includes(r)).map((r) => r.kitNumber)))} disabled={unverified.length === 0} data-testid="returns-select-unverified">
+              <Button variant="default" onClick={() => setSelected(new Set(unverified.map((r) => r.kitNumber)))} disabled={unverified.length === 0} data-testid="returns-select-unverified">
                 {t('returns.verify.selectAll')}
               </Button>
               <Button leftSection={<IconChecks size="1.1em" aria-hidden />} onClick={() => void verifySelected()} disabled={selectedNow.length === 0} loading={verify.busy} data-testid="returns-verify">
@@ -120,19 +121,36 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
           {returns.length === 0 ? t('returns.list.none') : t('returns.list.noneShown')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={980} type="native">
+        <Table.ScrollContainer minWidth={760} type="native">
           <Table striped verticalSpacing="xs" data-testid="returns-table">
             <Table.Thead>
               <Table.Tr>
-                {canVerify && <Table.Th w={48}>{t('returns.columns.select')}</Table.Th>}
-                <Table.Th>{t('returns.columns.kit')}</Table.Th>
-                <Table.Th>{t('returns.columns.patient')}</Table.Th>
+                {canVerify && (
+                  <Table.Th w={44}>
+                    <Checkbox
+                      aria-label={t('returns.verify.selectShown')}
+                      checked={shownUnverified.length > 0 && shownUnverified.every((r) => selected.has(r.kitNumber))}
+                      indeterminate={shownUnverified.some((r) => selected.has(r.kitNumber)) && !shownUnverified.every((r) => selected.has(r.kitNumber))}
+                      disabled={shownUnverified.length === 0}
+                      onChange={(e) => {
+                        const on = e.currentTarget.checked;
+                        setSelected((current) => {
+                          const next = new Set(current);
+                          for (const r of shownUnverified) {
+                            if (on) next.add(r.kitNumber);
+                            else next.delete(r.kitNumber);
+                          }
+                          return next;
+                        });
+                      }}
+                      data-testid="returns-select-shown"
+                    />
+                  </Table.Th>
+                )}
+                <Table.Th>{t('returns.columns.kitAndPatient')}</Table.Th>
                 <Table.Th>{t('returns.columns.returnedAt')}</Table.Th>
                 <Table.Th>{t('returns.columns.condition')}</Table.Th>
-                <Table.Th>{t('returns.columns.units')}</Table.Th>
-                <Table.Th>{t('returns.columns.note')}</Table.Th>
                 <Table.Th>{t('returns.columns.verification')}</Table.Th>
-                {canCorrect && <Table.Th>{t('returns.columns.actions')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -150,16 +168,16 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
                     </Table.Td>
                   )}
                   <Table.Td>
-                    <Text ff="monospace" fw={700} fz="lg">
+                    <Text ff="monospace" fw={700} fz="md">
                       {r.kitNumber}
                     </Text>
+                    <Text size="sm" data-testid={`return-patient-${r.kitNumber}`}>
+                      {t('returns.list.patient', { patient: r.screeningNumber })}
+                    </Text>
                   </Table.Td>
-                  <Table.Td>{r.screeningNumber}</Table.Td>
                   <Table.Td>
                     <Stack gap={0}>
-                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                        {formatDateTime(r.returnedAt, i18n.language)}
-                      </Text>
+                      <Text size="sm">{formatDateTime(r.returnedAt, i18n.language)}</Text>
                       <Group gap={4} wrap="nowrap">
                         {r.source === 'manual' ? <IconKeyboard size="0.9em" aria-hidden /> : <IconScan size="0.9em" aria-hidden />}
                         <Text size="sm" c="dimmed">
@@ -168,21 +186,29 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
                       </Group>
                     </Stack>
                   </Table.Td>
-                  <Table.Td className="veil-badges">
-                    <ConditionBadge condition={r.condition} testId={`return-condition-badge-${r.kitNumber}`} />
-                  </Table.Td>
-                  <Table.Td data-testid={`return-units-${r.kitNumber}`}>
-                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                      {t('returns.list.unitsBack', { count: r.unitsReturned })}
-                    </Text>
-                    {r.unitsMissing > 0 && (
-                      <Text size="sm" fw={700} style={{ whiteSpace: 'nowrap' }}>
-                        {t('returns.list.unitsMissing', { count: r.unitsMissing })}
+                  <Table.Td className="veil-badges" maw={240}>
+                    <Stack gap={2} align="flex-start">
+                      <ConditionBadge condition={r.condition} testId={`return-condition-badge-${r.kitNumber}`} />
+                      <Text size="sm" data-testid={`return-units-${r.kitNumber}`}>
+                        {t('returns.list.unitsBack', { count: r.unitsReturned })}
+                        {r.unitsMissing > 0 && (
+                          <Text span size="sm" fw={700}>
+                            {' · '}
+                            {t('returns.list.unitsMissing', { count: r.unitsMissing })}
+                          </Text>
+                        )}
                       </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td maw={220}>
-                    <Text size="sm">{r.note ?? '—'}</Text>
+                      {r.note && (
+                        <Text size="sm" c="dimmed" fs="italic" data-testid={`return-note-${r.kitNumber}`}>
+                          {r.note}
+                        </Text>
+                      )}
+                      {canCorrect && (
+                        <Button size="compact-sm" variant="default" mt={4} leftSection={<IconEdit size="1em" aria-hidden />} onClick={() => setEditing(r)} aria-label={t('returns.list.correctKit', { kit: r.kitNumber })} data-testid={`return-edit-${r.kitNumber}`}>
+                          {t('returns.list.correct')}
+                        </Button>
+                      )}
+                    </Stack>
                   </Table.Td>
                   <Table.Td data-testid={`return-verification-${r.kitNumber}`}>
                     {r.verifiedAt ? (
@@ -192,10 +218,8 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
                           <Text size="sm" fw={600}>
                             {t('returns.list.verified')}
                           </Text>
-                          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                            {r.verifiedBy ?? ''}
-                          </Text>
-                          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                          <Text size="sm">{r.verifiedBy ?? ''}</Text>
+                          <Text size="xs" c="dimmed">
                             {formatDateTime(r.verifiedAt, i18n.language)}
                           </Text>
                         </Stack>
@@ -209,13 +233,6 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
                       </Group>
                     )}
                   </Table.Td>
-                  {canCorrect && (
-                    <Table.Td>
-                      <Button size="compact-md" variant="default" leftSection={<IconEdit size="1em" aria-hidden />} onClick={() => setEditing(r)} data-testid={`return-edit-${r.kitNumber}`}>
-                        {t('returns.list.correct')}
-                      </Button>
-                    </Table.Td>
-                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>

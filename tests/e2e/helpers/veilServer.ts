@@ -59,7 +59,7 @@ export async function startVeil(options: { demo?: boolean } = {}): Promise<VeilS
   const received: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`veil serve did not print its URL within 30 s.\n${stderr}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`veil serve did not print its URL within 90 s (a loaded machine builds the demo slowly).\n${stderr}`)), 90_000);
       lines.on('line', (line) => {
         received.push(line);
         if (received.length === expected) {

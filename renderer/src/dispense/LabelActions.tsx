@@ -1,0 +1,262 @@
+import { ActionIcon, Alert, Badge, Button, Group, Modal, Stack, Text, Textarea, Tooltip } from '@mantine/core';
+import { IconAlertTriangle, IconCircleCheck, IconFileTypePdf, IconPrinter, IconRefresh, IconRepeat } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { VeilError } from '../../../shared/errors';
+import { formatDateTime } from '../common/format';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { downloadBase64 } from '../reports/download';
+import { client } from '../transport/client';
+import { dispenseMessage } from './dispenseMessages';
+import type { LabelKind, LabelPrintState, PrinterJob } from './labelTypes';
+
+type Target = 'pdf' | 'printer';
+
+/** What the last print of this label did, said under its buttons. */
+type Outcome = { kind: 'pdf'; fileName: string; reprint: boolean } | { kind: 'printer'; job: PrinterJob };
+
+const REASON_FIELD = 'reprintReason';
+
+function reasonIssue(error: VeilError | null): string | null {
+  return error?.issues?.find((i) => i.path[0] === REASON_FIELD)?.message ?? null;
+}
+
+/** Prints one label: as PDF (downloaded here) or on the label printer chosen for its kind (devices). */
+async function printLabel(kitNumber: string, kind: LabelKind, target: Target, reprintReason: string | undefined): Promise<Outcome> {
+  if (target === 'pdf') {
+    const file = await client.labels.print({ kitNumber, kind, ...(reprintReason ? { reprintReason } : {}) });
+    downloadBase64(file.fileName, 'application/pdf', file.pdfBase64);
+    return { kind: 'pdf', fileName: file.fileName, reprint: file.reprint };
+  }
+  const { job } = await client.devices.printLabel({ kitNumber, kind, ...(reprintReason ? { reprintReason } : {}) });
+  return { kind: 'printer', job };
+}
+
+/**
+ * Printed or not, how many times and when last: what the pharmacy needs to know before printing again. Compact (the
+ * queue's table): a short badge, the time of the last print in its tooltip.
+ */
+function LabelPrintStatus({ kitNumber, kind, state, compact }: { kitNumber: string; kind: LabelKind; state: LabelPrintState; compact: boolean }) {
+  const { t, i18n } = useTranslation();
+  const testId = `label-status-${kitNumber}-${kind}`;
+  if (state.prints === 0)
+    return (
+      <Badge size={compact ? 'sm' : 'lg'} variant="filled" color="orange.8" style={{ flexShrink: 0 }} data-testid={testId} data-prints={0}>
+        {t(compact ? 'dispense.labels.toPrint' : 'dispense.labels.notPrinted')}
+      </Badge>
+    );
+  const last = state.lastPrintedAt ? t('dispense.labels.lastPrinted', { time: formatDateTime(state.lastPrintedAt, i18n.language) }) : null;
+  const badge = (
+    <Badge size={compact ? 'sm' : 'lg'} variant="light" color="teal" leftSection={<IconCircleCheck size="1em" aria-hidden />} style={{ flexShrink: 0 }} data-testid={testId} data-prints={state.prints}>
+      {t(compact ? 'dispense.labels.printedShort' : 'dispense.labels.printed', { count: state.prints })}
+    </Badge>
+  );
+  if (compact) return last ? <Tooltip label={last}>{badge}</Tooltip> : badge;
+  return (
+    <Stack gap={0}>
+      {badge}
+      {last && (
+        <Text size="xs" c="dimmed" mt={2}>
+          {last}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/**
+ * One label's print status and buttons: "Print PDF" and "Send to printer" until it is printed once, then "Reprint…",
+ * which asks for the reason (recorded with the reprint). The host decides what is a reprint: a label someone printed
+ * meanwhile is refused without a reason, and the reason is then asked here. Compact: for a row of the queue's table
+ * (the new status is the answer; only a failure is said in words).
+ */
+export function LabelActions({ kitNumber, kind, state, onPrinted, compact = false }: { kitNumber: string; kind: LabelKind; state: LabelPrintState | null; onPrinted: () => void; compact?: boolean }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState<Target | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [reprinting, setReprinting] = useState(false);
+  const action = useVeilAction();
+  const size = compact ? 'compact-sm' : 'sm';
+  // In a table row the buttons keep their width; the row scrolls rather than squash them.
+  const keep = compact ? { flexShrink: 0 } : undefined;
+  const testId = `${kitNumber}-${kind}`;
+
+  async function print(target: Target) {
+    setBusy(target);
+    setOutcome(null);
+    let printedMeanwhile = false;
+    const result = await action.run(async () => {
+      try {
+        return await printLabel(kitNumber, kind, target, undefined);
+      } catch (error) {
+        printedMeanwhile = error instanceof VeilError && reasonIssue(error) !== null;
+        throw error;
+      }
+    });
+    setBusy(null);
+    if (result.ok) {
+      setOutcome(result.value);
+      onPrinted();
+    } else if (printedMeanwhile) {
+      // Printed by someone else meanwhile: this is a reprint now, which asks for its reason.
+      onPrinted();
+      setReprinting(true);
+    }
+  }
+
+  async function retry(job: PrinterJob) {
+    setBusy('printer');
+    const result = await action.run(() => client.devices.retryJob({ jobId: job.id }));
+    setBusy(null);
+    if (result.ok) {
+      setOutcome({ kind: 'printer', job: result.value.job });
+      onPrinted();
+    }
+  }
+
+  const printed = (state?.prints ?? 0) > 0;
+  const needsReason = !printed && action.error !== null && reasonIssue(action.error) !== null;
+  const failedJob = outcome?.kind === 'printer' && outcome.job.status === 'failed' ? outcome.job : null;
+  const sendLabel = t('dispense.labels.sendToPrinter');
+
+  const status = state && <LabelPrintStatus kitNumber={kitNumber} kind={kind} state={state} compact={compact} />;
+  const buttons =
+    printed || needsReason ? (
+      <Button size={size} variant="default" leftSection={compact ? undefined : <IconRepeat size="1em" aria-hidden />} onClick={() => setReprinting(true)} disabled={state === null} style={keep} data-testid={`label-reprint-${testId}`}>
+        {t('dispense.labels.reprint')}
+      </Button>
+    ) : (
+      <>
+        <Button size={size} leftSection={compact ? undefined : <IconFileTypePdf size="1em" aria-hidden />} onClick={() => void print('pdf')} loading={busy === 'pdf'} disabled={state === null || busy !== null} style={keep} data-testid={`label-print-${testId}`}>
+          {t('dispense.labels.printPdf')}
+        </Button>
+        {compact ? (
+          <Tooltip label={sendLabel}>
+            <ActionIcon size="md" variant="light" aria-label={sendLabel} onClick={() => void print('printer')} loading={busy === 'printer'} disabled={state === null || busy !== null} style={keep} data-testid={`label-send-${testId}`}>
+              <IconPrinter size="1.1em" aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+        ) : (
+          <Button size={size} variant="light" leftSection={<IconPrinter size="1em" aria-hidden />} onClick={() => void print('printer')} loading={busy === 'printer'} disabled={state === null || busy !== null} data-testid={`label-send-${testId}`}>
+            {sendLabel}
+          </Button>
+        )}
+      </>
+    );
+
+  return (
+    <Stack gap={6} align="flex-start" data-testid={`label-actions-${testId}`}>
+      {compact ? (
+        <Stack gap={4} align="flex-start" style={{ minWidth: 'max-content' }}>
+          {status}
+          <Group gap={6} wrap="nowrap" style={{ minWidth: 'max-content' }}>
+            {buttons}
+          </Group>
+        </Stack>
+      ) : (
+        <Group gap="sm" wrap="wrap" align="center">
+          {status}
+          {buttons}
+        </Group>
+      )}
+      {!needsReason && <TranslatedErrorAlert error={action.error} translate={dispenseMessage} testId={`label-error-${testId}`} />}
+      {!compact && outcome?.kind === 'pdf' && (
+        <Text size="sm" c="teal.9" fw={600} data-testid={`label-downloaded-${testId}`}>
+          {t(outcome.reprint ? 'dispense.labels.reprintedPdf' : 'dispense.labels.downloaded', { file: outcome.fileName })}
+        </Text>
+      )}
+      {!compact && outcome?.kind === 'printer' && outcome.job.status !== 'failed' && (
+        <Text size="sm" c="teal.9" fw={600} data-testid={`label-sent-${testId}`} data-status={outcome.job.status}>
+          {t(outcome.job.status === 'printed' ? 'dispense.labels.sent' : 'dispense.labels.queued', { printer: outcome.job.printer ?? '' })}
+        </Text>
+      )}
+      {failedJob && (
+        <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} p="xs" data-testid={`label-job-failed-${testId}`}>
+          <Stack gap={6} align="flex-start">
+            <Text size="sm">{t('dispense.labels.jobFailed', { error: failedJob.error ?? '' })}</Text>
+            <Button size="compact-sm" variant="default" leftSection={<IconRefresh size="1em" aria-hidden />} onClick={() => void retry(failedJob)} loading={busy === 'printer'}>
+              {t('dispense.labels.retry')}
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      {reprinting && (
+        <ReprintModal
+          kitNumber={kitNumber}
+          kind={kind}
+          prints={state?.prints ?? 0}
+          onClose={() => setReprinting(false)}
+          onDone={(done) => {
+            setReprinting(false);
+            action.clear();
+            setOutcome(done);
+            onPrinted();
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+/** The reason for a reprint, then the reprint as PDF or on the printer. The host refuses a reprint without a reason. */
+function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber: string; kind: LabelKind; prints: number; onClose: () => void; onDone: (outcome: Outcome) => void }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const [target, setTarget] = useState<Target>('pdf');
+  const action = useVeilAction();
+  const issue = reasonIssue(action.error);
+  const localError = action.fieldError(REASON_FIELD);
+
+  async function submit(event: FormEvent, chosen: Target) {
+    event.preventDefault();
+    setTarget(chosen);
+    const trimmed = reason.trim();
+    // An empty reason goes to the host, which refuses it; a too short one is said here (the host's rule is 3 characters).
+    if (trimmed.length > 0 && trimmed.length < 3) {
+      action.rejectField(REASON_FIELD, t('dispense.labels.reasonTooShort'));
+      return;
+    }
+    const result = await action.run(() => printLabel(kitNumber, kind, chosen, trimmed || undefined));
+    if (result.ok) onDone(result.value);
+  }
+
+  const fieldError = issue ? dispenseMessage(issue, t) : localError;
+
+  return (
+    <Modal opened onClose={onClose} title={t('dispense.labels.reprintTitle', { label: t(`dispense.labels.kindLower.${kind}`), kit: kitNumber })} size={680} data-testid="reprint-modal">
+      <form onSubmit={(e) => void submit(e, 'pdf')} noValidate data-testid="reprint-form">
+        <Stack gap="md">
+          <Text>{t('dispense.labels.reprintExplanation', { count: prints })}</Text>
+          <Textarea
+            label={t('dispense.labels.reprintReason')}
+            placeholder={t('dispense.labels.reprintPlaceholder')}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.currentTarget.value);
+              action.clear();
+            }}
+            error={fieldError}
+            autosize
+            minRows={2}
+            size="md"
+            data-autofocus
+            data-testid="reprint-reason"
+          />
+          {!issue && <TranslatedErrorAlert error={action.error} translate={dispenseMessage} testId="reprint-error" />}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="light" leftSection={<IconPrinter size="1em" aria-hidden />} loading={action.busy && target === 'printer'} disabled={action.busy} onClick={(e) => void submit(e, 'printer')} data-testid="reprint-send">
+              {t('dispense.labels.reprintSend')}
+            </Button>
+            <Button type="submit" leftSection={<IconFileTypePdf size="1em" aria-hidden />} loading={action.busy && target === 'pdf'} disabled={action.busy} data-testid="reprint-submit">
+              {t('dispense.labels.reprintPdf')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
