@@ -166,6 +166,15 @@ export class DeviceHub {
     return this.refreshing;
   }
 
+  /**
+   * An enumeration that starts now, not one already under way (which may have begun before a re-plug): what a caller
+   * about to use a device it may just have plugged in needs.
+   */
+  async refreshFromNow(): Promise<void> {
+    if (this.refreshing) await this.refreshing.catch(() => undefined);
+    await this.refresh();
+  }
+
   private async enumerateOnce(): Promise<void> {
     const transport = this.options.transport;
     if (!transport || this.closed) return;
@@ -368,7 +377,7 @@ export class DeviceHub {
     const at = () => isoUtc(this.options.clock.now());
     if (target.type === 'dymo') {
       // Look again first: the printer may have been plugged in a second ago.
-      await this.refresh();
+      await this.refreshFromNow();
       const entry = [...this.dymoEntries.values()].find((e) => e.connected);
       if (!entry || !this.options.transport) {
         throw new PrinterError('offline', 'No DYMO LabelManager is plugged in. Plug it in and switch it on (a new PnP first shows up as a USB drive until it is switched to printer mode), then retry.');
