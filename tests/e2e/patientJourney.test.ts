@@ -96,7 +96,11 @@ describe('a new patient from receipt to the last visit', () => {
     expect(await page.getByTestId('count-expected').getAttribute('data-count')).toBe('9');
     for (const [i, kit] of kits.entries()) {
       if (i % 3 === 2) await typeScan(page, 'receive-scan', kit);
-      else await wedgeScan(page, kit);
+      else {
+        // The scan field takes the focus back after each verdict; a burst sent before that would start elsewhere.
+        await expect.poll(() => focusedTestId(page)).toBe('receive-scan');
+        await wedgeScan(page, kit);
+      }
       await expect.poll(() => page.getByTestId('count-received').getAttribute('data-count')).toBe(String(i + 1));
       expect(await page.getByTestId('receive-verdict').getAttribute('data-verdict')).toBe('accepted');
       expect(await page.getByTestId('receive-verdict-source').getAttribute('data-source')).toBe(i % 3 === 2 ? 'manual' : 'keyboard_wedge');

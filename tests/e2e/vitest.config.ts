@@ -16,5 +16,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    // The screen answers after a call to the host and a render: on a loaded machine that can take more than the
+    // default 1 s of expect.poll, so polls wait up to 10 s (they still fail when the state never comes).
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });
