@@ -28,8 +28,12 @@ suite() { # name, vitest args...
 
 hardware() { # the VM hardware lab prints its own "N passed, N failed" as its last line
   echo "== hardware"
-  local out
-  out=$(npm run --silent test:hardware 2>&1 | tee /dev/stderr | tail -n 1) || status=1
+  local log out
+  log="$results/hardware.log"
+  # Through a file, not `tee /dev/stderr`: reopening /dev/stderr truncates a log file that stderr points to.
+  npm run --silent test:hardware > "$log" 2>&1 || status=1
+  cat "$log"
+  out=$(tail -n 1 "$log")
   if [[ "$out" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
     passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
   else
