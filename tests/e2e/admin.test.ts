@@ -105,7 +105,8 @@ describe('administration of users', () => {
     await page.getByTestId('set-active-reason').fill('Left the study team');
     await page.getByTestId('set-active-reason').press('Enter');
     await page.getByTestId('admin-done').waitFor();
-    expect(await page.getByTestId('user-status-monitor').innerText()).toMatch(/deactivated/i);
+    // The confirmation can show before the list has reloaded: wait for the row itself.
+    await expect.poll(() => page.getByTestId('user-status-monitor').innerText()).toMatch(/deactivated/i);
     await logout(page);
 
     await login(page, 'technician', 'a new temporary one');
