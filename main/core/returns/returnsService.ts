@@ -139,18 +139,23 @@ export class ReturnsService {
   }
 
   get(kitNumber: string): ReturnRow | undefined {
-    return this.list().find((r) => r.kitNumber === kitNumber);
+    return this.rows('WHERE r.kit_number = ?', kitNumber)[0];
   }
 
   list(): ReturnRow[] {
+    return this.rows('');
+  }
+
+  /** One query for one return or all of them (a single kit is looked up by key, not by reading every return). */
+  private rows(where: string, ...params: string[]): ReturnRow[] {
     const rows = this.db
       .prepare(
         `SELECT r.kit_number AS kitNumber, r.patient_id AS patientId, p.screening_number AS screeningNumber, r.returned_at AS returnedAt,
            r.condition, r.units_returned AS unitsReturned, r.units_missing AS unitsMissing, r.note, r.source,
            u.display_name AS verifiedBy, r.verified_at AS verifiedAt
-         FROM kit_returns r JOIN patients p ON p.id = r.patient_id LEFT JOIN users u ON u.id = r.verified_by`,
+         FROM kit_returns r JOIN patients p ON p.id = r.patient_id LEFT JOIN users u ON u.id = r.verified_by ${where}`,
       )
-      .all() as ReturnRow[];
+      .all(...params) as ReturnRow[];
     return rows.sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
   }
 }
