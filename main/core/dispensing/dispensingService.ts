@@ -13,6 +13,10 @@ import type { PatientRepository, PatientRow } from '../patients/patientRepositor
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { AllocationRepository } from '../allocation/allocationRepository';
 import type { KitScanResolver, PackCheck } from '../scanning/kitScanResolver';
+import { cryptoRandomBelow, suggestKits, type RandomBelow } from './kitSuggestion';
+
+/** How many other valid kits a refusal offers. */
+const ALTERNATIVES = 3;
 
 export type KitSource = 'scanner' | 'keyboard_wedge' | 'manual';
 
@@ -34,7 +38,7 @@ export interface VisitPlan {
   today: string;
   window: WindowPosition;
   kitsNeeded: number;
-  /** Earliest expiry first, then lowest kit number; kit numbers only. */
+  /** Earliest real expiry first, then drawn at random among kits of the same expiry; kit numbers only. */
   suggestions: string[];
   /** Fewer valid kits on the shelf than the visit needs. */
   shortage: boolean;
@@ -57,12 +61,13 @@ export class DispensingService {
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
     private readonly scans: KitScanResolver,
+    private readonly randomBelow: RandomBelow = cryptoRandomBelow,
   ) {}
 
   plan(key: Buffer, patientId: number, visitCode: string): VisitPlan {
     const { patient, visit } = this.dispensableVisit(patientId, visitCode);
     const today = localDate(this.clock.now());
-    const valid = this.validKits(key, patient, visit, today);
+    const suggestions = this.validKits(key, patient, visit, today, [], visit.kits);
     return {
       patientId: patient.id,
       screeningNumber: patient.screeningNumber,
@@ -71,8 +76,8 @@ export class DispensingService {
       today,
       window: windowPosition(visit, today),
       kitsNeeded: visit.kits,
-      suggestions: valid.slice(0, visit.kits),
-      shortage: valid.length < visit.kits,
+      suggestions,
+      shortage: suggestions.length < visit.kits,
     };
   }
 
@@ -85,12 +90,12 @@ export class DispensingService {
     const today = localDate(this.clock.now());
     const resolved = this.scans.resolve(code);
     if (!resolved.ok) {
-      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: this.validKits(key, patient, visit, today, alreadyScanned).slice(0, 3), pack: null };
+      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack: null };
     }
     const verdict = this.verdict(key, patient, visit, today, resolved.kitNumber, alreadyScanned);
     const pack = this.kits.get(resolved.kitNumber) ? this.scans.checkPack(key, resolved.kitNumber, resolved.pack) : null;
     if (verdict.ok && pack?.check === 'mismatch') {
-      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: this.validKits(key, patient, visit, today, alreadyScanned).slice(0, 3), pack };
+      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack };
     }
     return { ...verdict, pack };
   }
@@ -169,11 +174,14 @@ export class DispensingService {
     return open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
   }
 
-  /** Kits that pass every rule for this patient and visit, earliest real expiry first, then lowest kit number. */
-  private validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[] = []): string[] {
+  /**
+   * Up to `count` kits that pass every rule for this patient and visit: earliest real expiry first, then a random draw
+   * among kits of the same expiry, never by kit number (see suggestKits).
+   */
+  private validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[], count: number): string[] {
     const arm = this.patientArm(key, patient);
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
-    return this.kits
+    const valid = this.kits
       .sealedAvailable()
       .filter((k) => !exclude.includes(k.kitNumber))
       .map((k) => ({
@@ -181,9 +189,8 @@ export class DispensingService {
         arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
         expiry: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
       }))
-      .filter((k) => k.arm === arm && k.expiry > refusedUpTo)
-      .sort((a, b) => (a.expiry < b.expiry ? -1 : a.expiry > b.expiry ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)))
-      .map((k) => k.kitNumber);
+      .filter((k) => k.arm === arm && k.expiry > refusedUpTo);
+    return suggestKits(valid, count, this.randomBelow).map((k) => k.kitNumber);
   }
 
   private verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): KitVerdict {
@@ -192,7 +199,7 @@ export class DispensingService {
       kitNumber,
       reason,
       message,
-      alternatives: this.validKits(key, patient, visit, today, alreadyScanned).slice(0, 3),
+      alternatives: this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES),
       pack: null,
     });
     const kit = this.kits.get(kitNumber);

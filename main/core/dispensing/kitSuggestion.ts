@@ -1,0 +1,37 @@
+import { randomInt } from 'node:crypto';
+
+/** A uniform random integer in [0, n). Injectable so a unit test can pin the draw; Veil itself uses the CSPRNG. */
+export type RandomBelow = (n: number) => number;
+
+/** The operating system's CSPRNG: a predictable generator would let someone who knows its seed replay the draws. */
+export const cryptoRandomBelow: RandomBelow = (n) => randomInt(n);
+
+/**
+ * Which valid kits to offer, in order (DESIGN.md section 3, invariant 5): the earliest real expiry first, because
+ * stock must be used before it expires; among kits of the same expiry, a random draw. Any rule that depends on the
+ * kit number within an arm (say "lowest number first") makes each arm's kits leave the shelf in rising order, and a
+ * blinded reader of the dispensing history can then split the patients into arms ("P got k while a lower j was on
+ * the shelf; j later went to Q: P and Q differ"). A random draw makes the order of use carry no arm.
+ *
+ * Draws only as many kits as asked for (a partial Fisher-Yates shuffle per expiry date), so offering 3 kits out of
+ * 50,000 does not shuffle the whole shelf.
+ */
+export function suggestKits<K extends { kitNumber: string; expiry: string }>(kits: readonly K[], count: number, randomBelow: RandomBelow = cryptoRandomBelow): K[] {
+  const byExpiry = new Map<string, K[]>();
+  for (const kit of kits) {
+    const group = byExpiry.get(kit.expiry);
+    if (group) group.push(kit);
+    else byExpiry.set(kit.expiry, [kit]);
+  }
+  const chosen: K[] = [];
+  for (const expiry of [...byExpiry.keys()].sort()) {
+    const group = byExpiry.get(expiry)!;
+    for (let i = 0; i < group.length && chosen.length < count; i++) {
+      const j = i + randomBelow(group.length - i);
+      [group[i], group[j]] = [group[j]!, group[i]!];
+      chosen.push(group[i]!);
+    }
+    if (chosen.length >= count) break;
+  }
+  return chosen;
+}
