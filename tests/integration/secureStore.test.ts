@@ -158,13 +158,14 @@ describe('key custody', () => {
 
   it('the emergency passphrase reveals one slot and nothing else; a wrong one reveals nothing', async () => {
     const slot = 'R007';
-    const revealed = await t.core.codeBreak.revealSlot(t.demo.codeBreakPassphrase, slot);
+    const investigator = { userId: t.core.repositories.users.byUsername('investigator')!.id, username: 'investigator' };
+    const revealed = await t.core.codeBreak.revealSlot(investigator, t.demo.codeBreakPassphrase, slot);
     expect(revealed).toEqual({ randomizationNumber: slot, armCode: t.armOf.get(slot), armName: NS_DUPI.arms.find((a) => a.code === t.armOf.get(slot))!.name });
     expect(Object.keys(revealed)).toEqual(['randomizationNumber', 'armCode', 'armName']);
     // Typed from paper: lower case, spaces instead of dashes.
     const typed = t.demo.codeBreakPassphrase.toLowerCase().replace(/-/g, ' ');
-    expect((await t.core.codeBreak.revealSlot(typed, slot)).armCode).toBe(t.armOf.get(slot));
-    await expect(t.core.codeBreak.revealSlot('AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH', slot)).rejects.toThrow(/passphrase is wrong/);
+    expect((await t.core.codeBreak.revealSlot(investigator, typed, slot)).armCode).toBe(t.armOf.get(slot));
+    await expect(t.core.codeBreak.revealSlot(investigator, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH', slot)).rejects.toThrow(/passphrase is wrong/);
   });
 });
 
