@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VeilResult } from '../../shared/errors';
 import type { AuditEvent } from '../../main/core/audit/auditTrail';
@@ -233,5 +235,21 @@ describe('the re-entry points of the pharmacy history (demo with history)', () =
     t.clock.advanceMinutes(LOCKOUT_MINUTES);
     await t.core.dispatch(inv, 'session.unlock', { password: input.signature.password });
     expect(await t.core.dispatch(inv, 'emergency.unblind', { ...input, passphrase: t.demo.codeBreakPassphrase })).toMatchObject({ ok: true, value: { armCode: t.armOf.get(patient.rn) } });
+  });
+});
+
+describe('one credential check, by construction', () => {
+  it('no module of main/ but the credential check compares a password or a passphrase itself', () => {
+    const root = join(__dirname, '../..');
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+    const using = (word: RegExp) =>
+      sources(join(root, 'main'))
+        .filter((file) => word.test(readFileSync(file, 'utf8')))
+        .map((file) => relative(root, file));
+    // passwords.ts defines verifyPassword; keyCustody.ts defines the unwrap; everyone else goes through the check.
+    expect(using(/\bverifyPassword\(/)).toEqual(['main/core/auth/credentialCheck.ts', 'main/core/auth/passwords.ts']);
+    expect(using(/\bunwrapForEmergency\(/)).toEqual(['main/core/allocation/keyCustodyService.ts', 'main/core/crypto/keyCustody.ts']);
+    expect(readFileSync(join(root, 'main/core/allocation/keyCustodyService.ts'), 'utf8')).toMatch(/credentials\.codeBreakPassphrase\([\s\S]*unwrapForEmergency\(/);
   });
 });
