@@ -139,7 +139,7 @@ describe('administration of users', () => {
     };
     for (let i = 1; i <= 5; i++) await unlock(`a colleague guesses ${i}`);
     await page.getByTestId('lock-account-locked').waitFor();
-    expect(await page.getByTestId('lock-account-locked').innerText()).toContain('unlocks by itself at');
+    expect(await page.getByTestId('lock-account-locked').innerText()).toContain('unlocks by itself on');
     expect(await page.getByTestId('unlock-error').innerText()).toContain('Too many wrong passwords: this account is locked for 15 more minutes');
     await screenshot(page, 'lock-account-locked-en');
     // The right password waits for the end of the lockout too.
@@ -148,7 +148,7 @@ describe('administration of users', () => {
     expect(await page.getByTestId('lock-screen').count()).toBe(1);
     await page.getByTestId('language-switch').getByText('Français').click();
     await page.getByText('Votre compte est bloqué').waitFor();
-    expect(await page.getByTestId('lock-account-locked').innerText()).toContain('Il se débloque seul à');
+    expect(await page.getByTestId('lock-account-locked').innerText()).toContain('Il se débloque seul le');
     await screenshot(page, 'lock-account-locked-fr');
     await page.getByTestId('language-switch').getByText('English').click();
 

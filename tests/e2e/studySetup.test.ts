@@ -298,7 +298,7 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
     expect(note).toContain('admin reset this user\'s password ("Forgotten password")');
     expect(note).toContain('It must be granted again');
     // Not before the user has replaced the administrator's temporary password with their own.
-    expect(await page.getByTestId('awaiting-own-password-unblinded.monitor').innerText()).toContain('Must choose their own password first');
+    expect(await page.getByTestId('awaiting-own-password-unblinded.monitor').innerText()).toMatch(/must choose their own password first/i);
     expect(await page.getByTestId('grant-unblinded.monitor').isDisabled()).toBe(true);
     await screenshot(page, 'study-access-en');
     await logout(page);
