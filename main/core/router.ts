@@ -23,7 +23,7 @@ export interface SessionGate {
   /** Before any check: lock windows idle too long, so a stale session cannot slip a call through. */
   lockIdleWindows(): void;
   /** The window's session, if any. */
-  sessionOf(windowId: string): { userId: number; role: Role; state: 'active' | 'locked' } | undefined;
+  sessionOf(windowId: string): { userId: number; role: Role; state: 'active' | 'locked'; mustChangePassword: boolean } | undefined;
   touch(windowId: string): void;
   verifySignature(windowId: string, userId: number, meaning: string, signature: { username?: string | undefined; password: string }): Promise<Signer>;
 }
@@ -36,6 +36,24 @@ const ROLE_LABEL: Record<Role, string> = {
   unblinded_monitor: 'unblinded monitor',
   administrator: 'administrator',
 };
+
+/**
+ * What a session whose password must still change may call (DESIGN.md section 3, invariant 6): the password an
+ * administrator chose is known to them, so it opens nothing but the way to a password of the user's own. Public
+ * channels (session.current, system.info, login) need no session and stay open as for anyone.
+ */
+const OPEN_WHILE_PASSWORD_MUST_CHANGE: ReadonlySet<string> = new Set([
+  // The one thing to do.
+  'session.changePassword',
+  // Leaving, also as "switch user".
+  'session.logout',
+  // The inactivity lock keeps working on the change-password screen; unlock re-checks the password and opens no key
+  // under a temporary password (KeyCustodyService.openForSession).
+  'session.lock',
+  'session.unlock',
+  // The renderer's activity ping for the inactivity timer; it carries nothing.
+  'session.heartbeat',
+]);
 
 function issuesOf(error: z.ZodError) {
   return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
@@ -57,7 +75,7 @@ export class Router {
     const definition = findChannel(channelName);
     if (!definition) return { ok: false, error: { code: 'not_found', message: `There is no channel "${channelName}".` } };
     try {
-      const user = this.authorize(windowId, definition);
+      const user = this.authorize(windowId, channelName, definition);
       const parsed = definition.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
         const issues = issuesOf(parsed.error);
@@ -94,7 +112,7 @@ export class Router {
     }
   }
 
-  private authorize(windowId: string, definition: ChannelDefinition): CallContext['user'] {
+  private authorize(windowId: string, channelName: string, definition: ChannelDefinition): CallContext['user'] {
     if (definition.access === 'public') {
       const session = this.gate.sessionOf(windowId);
       return session && session.state === 'active' ? { id: session.userId, role: session.role } : null;
@@ -102,6 +120,9 @@ export class Router {
     this.gate.lockIdleWindows();
     const session = this.gate.sessionOf(windowId);
     if (!session) throw new VeilError('unauthenticated', 'You are not logged in. Log in to continue.');
+    if (session.mustChangePassword && !OPEN_WHILE_PASSWORD_MUST_CHANGE.has(channelName)) {
+      throw new VeilError('forbidden', 'You are still using a temporary password: choose your own password before doing anything else.');
+    }
     const user = { id: session.userId, role: session.role };
     if (definition.access === 'locked') return user;
     if (session.state === 'locked') throw new VeilError('unauthenticated', 'This window is locked. Unlock it with your password to continue.');

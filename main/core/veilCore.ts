@@ -11,7 +11,8 @@ import { ListImportService } from './allocation/listImportService';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
 import { AuthService } from './auth/authService';
-import { verifyPassword } from './auth/passwords';
+import { CredentialCheck } from './auth/credentialCheck';
+import { FailedAttemptsRepository } from './auth/failedAttemptsRepository';
 import { SessionTable } from './auth/sessions';
 import { systemClock, isoUtc, type Clock } from './clock';
 import { openDatabase, schemaVersion, type Db } from './db/database';
@@ -107,9 +108,10 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   };
   const sessions = new SessionTable(clock);
   const audit = new AuditTrail(db, clock);
-  const signatures = new SignatureService(db, repositories.users, sessions, clock);
-  const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock);
-  const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody);
+  const credentials = new CredentialCheck(db, new FailedAttemptsRepository(db), repositories.users, repositories.settings, sessions, clock, audit);
+  const signatures = new SignatureService(db, repositories.users, sessions, clock, credentials);
+  const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
+  const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody, credentials);
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
   const register = new AllocationRegister(db, repositories.allocation, audit, study);
@@ -124,7 +126,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const labels = new LabelService(db, audit, clock, study);
   const returns = new ReturnsService(db, kitRepository, kitStatus, audit, scans, clock, study);
   const reconciliation = new ReconciliationService(db, audit, signatures, clock, study);
-  const destruction = new DestructionService(db, kitRepository, kitStatus, repositories.users, audit, signatures, clock);
+  const destruction = new DestructionService(db, kitRepository, kitStatus, credentials, audit, signatures, clock);
   const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
   const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
@@ -213,7 +215,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
           awaitingAccess: repositories.users
             .list()
             .filter((u) => u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id))
-            .map((u) => ({ userId: u.id, username: u.username, displayName: u.displayName, canBeGranted: repositories.keys.userKey(u.id) !== undefined })),
+            .map((u) => ({ userId: u.id, username: u.username, displayName: u.displayName, canBeGranted: custody.canBeGranted(u) })),
         };
       },
       setUpKey: async (ctx) => {
@@ -241,10 +243,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return { signature: signatureView(signatures.byId(signatureId)!) };
       },
       register: async (ctx, input) => {
-        const user = repositories.users.byId(ctx.user!.id)!;
-        if (!(await verifyPassword(input.password, user.passwordHash))) {
-          throw new VeilError('validation', 'Wrong password: the register stays closed.', [{ path: ['password'], message: 'Wrong password' }]);
-        }
+        await credentials.ownPassword(ctx.windowId, repositories.users.byId(ctx.user!.id)!, input.password, 'register', () =>
+          new VeilError('validation', 'Wrong password: the register stays closed.', [{ path: ['password'], message: 'Wrong password' }]),
+        );
         return register.reveal(custody.requireKey(ctx.windowId), actorOf(ctx));
       },
     },
@@ -349,7 +350,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     },
     emergency: {
       unblind: async (ctx, input) => {
-        const result = await emergency.unblind(ctx.signer!, input);
+        const result = await emergency.unblind(ctx.windowId, ctx.signer!, input);
         const user = repositories.users.byId(ctx.user!.id)!;
         // Everyone is told that the blind was broken for this patient, by whom and when; nobody but the caller learns the arm.
         listeners.forEach((l) => l(ALL_WINDOWS, 'patient.emergencyUnblinded', { screeningNumber: result.screeningNumber, by: user.displayName, at: isoUtc(clock.now()), adverseEvent: input.adverseEvent }));
@@ -383,7 +384,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       sessionOf: (windowId) => {
         const session = sessions.get(windowId);
         const user = session && repositories.users.byId(session.userId);
-        return session && user ? { userId: user.id, role: user.role, state: session.state } : undefined;
+        return session && user ? { userId: user.id, role: user.role, state: session.state, mustChangePassword: user.mustChangePassword } : undefined;
       },
       touch: (windowId) => sessions.touch(windowId),
       verifySignature: (windowId, userId, meaning, signature) => signatures.verify(windowId, userId, meaning, signature),

@@ -17,7 +17,13 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'user.password_reset': (e, a) =>
     `${e.username} reset the password of "${e.entityId}"${a.allocationKeyAccessRemoved ? '; their access to the allocation key was removed' : ''}.`,
   'user.password_changed': (e) => `${e.username} changed their own password.`,
-  'user.locked_out': (e, a) => `The account "${e.entityId}" was locked after ${String(a.failedLogins)} wrong passwords.`,
+  // failedLogins: the name in events recorded before the one credential check counted every re-entry point.
+  'user.locked_out': (e, a) => `The account "${e.entityId}" was locked after ${String(a.failedAttempts ?? a.failedLogins)} wrong passwords.`,
+  'code_break.locked_out': (e, a) => `Code-break for study ${e.entityId} was locked after ${String(a.failedAttempts)} wrong passphrases.`,
+  'credential.failed': (e, a) =>
+    a.check === 'code_break'
+      ? `${e.username}: a code-break passphrase for study ${e.entityId} was refused (${String(a.cause)}).`
+      : `${e.username}: a password for "${e.entityId}" was refused at ${String(a.check).replace('_', ' ')} (${String(a.cause)}).`,
   'session.login': (e) => `${e.username} logged in.`,
   'session.login_failed': (e, a) => `A login as "${e.entityId}" failed (${String(a.cause ?? 'wrong password')}).`,
   'session.logout': (e) => `${e.username} logged out.`,

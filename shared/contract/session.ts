@@ -22,7 +22,13 @@ export const SessionState = z.discriminatedUnion('state', [
     inactivityMinutes: z.number(),
     since: IsoTime,
   }),
-  z.object({ state: z.literal('locked'), user: SessionUser, lockedAt: IsoTime }),
+  z.object({
+    state: z.literal('locked'),
+    user: SessionUser,
+    lockedAt: IsoTime,
+    /** Set while too many wrong secrets keep the account locked out: the lock screen says so, and until when. */
+    accountLockedUntil: IsoTime.nullable(),
+  }),
 ]);
 export type SessionState = z.infer<typeof SessionState>;
 

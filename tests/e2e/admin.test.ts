@@ -121,6 +121,78 @@ describe('administration of users', () => {
     await context.close();
   });
 
+  it('wrong passwords lock an account out: the lock screen says until when; the administrator sees it and unlocks it by a reset', async () => {
+    await veil.logoutWindow();
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(veil.url);
+    const investigator = veil.user('investigator');
+    await login(page, investigator.username, investigator.password);
+    await homeRole(page);
+    await openUserMenu(page);
+    await page.getByTestId('menu-lock').click();
+    await page.getByTestId('lock-screen').waitFor();
+
+    // A colleague at the locked window guesses five times: the fifth locks the account out.
+    const unlock = async (password: string) => {
+      await page.getByTestId('unlock-password').fill(password);
+      await Promise.all([page.waitForResponse((r) => r.url().includes('/rpc/session.unlock')), page.getByTestId('unlock-password').press('Enter')]);
+    };
+    for (let i = 1; i <= 5; i++) await unlock(`a colleague guesses ${i}`);
+    await page.getByTestId('lock-account-locked').waitFor();
+    expect(await page.getByTestId('lock-account-locked').innerText()).toContain('unlocks by itself on');
+    expect(await page.getByTestId('unlock-error').innerText()).toContain('Too many wrong passwords: this account is locked for 15 more minutes');
+    await screenshot(page, 'lock-account-locked-en');
+    // The right password waits for the end of the lockout too.
+    await unlock(investigator.password);
+    expect(await page.getByTestId('unlock-error').innerText()).toContain('locked for 15 more minutes');
+    expect(await page.getByTestId('lock-screen').count()).toBe(1);
+    await page.getByTestId('language-switch').getByText('Français').click();
+    await page.getByText('Votre compte est bloqué').waitFor();
+    expect(await page.getByTestId('lock-account-locked').innerText()).toContain('Il se débloque seul le');
+    await screenshot(page, 'lock-account-locked-fr');
+    await page.getByTestId('language-switch').getByText('English').click();
+
+    // The administrator sees the locked account, with how to unlock it, and unlocks it by a reset.
+    await page.getByTestId('lock-switch-user').click();
+    const admin = veil.user('administrator');
+    await login(page, admin.username, admin.password);
+    await homeRole(page);
+    await openAdminUsers(page);
+    await page.getByTestId('admin-locked-accounts').waitFor();
+    const locked = await page.getByTestId('admin-locked-accounts').innerText();
+    expect(locked).toContain('1 account is locked out');
+    expect(locked).toContain('reset their password');
+    expect(await page.getByTestId('admin-locked-investigator').innerText()).toContain('Locked out until');
+    expect(await page.getByTestId('user-status-investigator').innerText()).toContain('Reset the password to unlock now');
+    await screenshot(page, 'admin-locked-accounts-en');
+    await page.getByTestId('user-reset-investigator').click();
+    await page.getByTestId('reset-password-value').fill('temporary after lockout');
+    await page.getByTestId('reset-password-reason').fill('Locked out after wrong passwords at her locked window');
+    await page.getByTestId('reset-password-reason').press('Enter');
+    await page.getByTestId('admin-done').waitFor();
+    await expect.poll(() => page.getByTestId('admin-locked-accounts').count()).toBe(0);
+    expect(await page.getByTestId('user-locked-investigator').count()).toBe(0);
+    await logout(page);
+
+    // Under the temporary password: the change of password only, and the host refuses everything else.
+    await login(page, investigator.username, 'temporary after lockout');
+    await page.getByTestId('change-password-screen').waitFor();
+    const refused = await veil.rpc('patients.list');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.message).toContain('temporary password');
+    // Guessing the temporary password there counts too: the window locks and says the account is locked out.
+    for (let i = 1; i <= 5; i++) {
+      await page.getByTestId('change-password-current').fill(`not the temporary ${i}`);
+      await page.getByTestId('change-password-new').fill('what I would choose');
+      await page.getByTestId('change-password-confirmation').fill('what I would choose');
+      await Promise.all([page.waitForResponse((r) => r.url().includes('/rpc/session.changePassword')), page.getByTestId('change-password-confirmation').press('Enter')]);
+    }
+    await page.getByTestId('lock-screen').waitFor();
+    await page.getByTestId('lock-account-locked').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('hides administration from roles without the permission, and the host refuses it to them anyway', async () => {
     await veil.logoutWindow();
     const { context, page } = await openPage(browser);

@@ -68,6 +68,11 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
     });
     expect(created.status).toBe(200);
     await veil.logoutWindow();
+    // Access can be granted only once she has chosen her own password (her key pair is made then, never under the
+    // administrator's temporary one); the forced change of password has its own screen tests.
+    expect((await veil.rpc('session.login', { username: 'nadia.berg', password: 'temporary password 7' })).status).toBe(200);
+    expect((await veil.rpc('session.changePassword', { currentPassword: 'temporary password 7', newPassword: 'nadia chose this one' })).status).toBe(200);
+    await veil.logoutWindow();
 
     const { context, page, problems } = await openPage(browser);
     await page.goto(veil.url);
@@ -292,6 +297,9 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
     const note = await page.getByTestId('access-removed-unblinded.monitor').innerText();
     expect(note).toContain('admin reset this user\'s password ("Forgotten password")');
     expect(note).toContain('It must be granted again');
+    // Not before the user has replaced the administrator's temporary password with their own.
+    expect(await page.getByTestId('awaiting-own-password-unblinded.monitor').innerText()).toMatch(/must choose their own password first/i);
+    expect(await page.getByTestId('grant-unblinded.monitor').isDisabled()).toBe(true);
     await screenshot(page, 'study-access-en');
     await logout(page);
     await context.close();
@@ -301,12 +309,7 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
     await veil.logoutWindow();
     const { context, page } = await openPage(browser);
     await page.goto(veil.url);
-    await login(page, 'nadia.berg', 'temporary password 7');
-    await page.getByTestId('change-password-screen').waitFor();
-    await page.getByTestId('change-password-current').fill('temporary password 7');
-    await page.getByTestId('change-password-new').fill('nadia chose this one');
-    await page.getByTestId('change-password-confirmation').fill('nadia chose this one');
-    await page.getByTestId('change-password-confirmation').press('Enter');
+    await login(page, 'nadia.berg', 'nadia chose this one');
     expect(await homeRole(page)).toBe('unblinded_monitor');
     await openStudySetup(page);
     await page.getByTestId('access-panel').waitFor();

@@ -270,9 +270,9 @@ function checkDatabase(db: Database.Database, steps: Step[]): { problems: string
         | { id: number; role: string; keyed: number | null }
         | undefined;
       present = row !== undefined;
-      // The unblinded user's key pair is written after the user's transaction (documented: made at first login
-      // when this was interrupted), so only a step reported done must have it.
-      if (row && step.done && row.role === 'unblinded_pharmacist' && row.keyed === null) problems.push(`step ${step.id}: done, but the unblinded user has no key pair`);
+      // Created with a temporary password: no key pair, whatever the role (DESIGN.md section 3, invariant 6); one is
+      // made only when the user chooses their own password.
+      if (row && row.keyed !== null) problems.push(`step ${step.id}: the new ${row.role} has a key pair under the temporary password`);
     } else {
       const wanted = canonicalJson(securitySettings(step.iteration, step.n));
       // Values can repeat across steps, so only "done means present" is checked here; the settings-level check above

@@ -208,8 +208,8 @@ describe('a new list that creates an arm-only lot', () => {
     core = createVeilCore({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0 });
     const now = isoUtc(clock.now());
     core.repositories.study.save(NS_DUPI, now);
-    const id = core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
-    core.custody.saveKeyPair(id, await core.custody.prepareKeyPair(id, password));
+    // A password of the pharmacist's own: the key pair is made at this first login.
+    core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
     const login = await core.dispatch('w', 'session.login', { username: 'pharma', password });
     if (!login.ok) throw new Error(login.error.message);
     const key = await core.dispatch('w', 'allocation.setUpKey', { signature: sign });

@@ -121,6 +121,41 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('5: a version-4 database loses the key pairs and wraps of users whose password must still change, and nothing else', () => {
+    const file = join(dir, 'v4.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 4);
+    raw.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, must_change_password, created_at) VALUES
+        (2, 'reset.ph', 'Reset Pharmacist', 'unblinded_pharmacist', 'x', 1, 'now'),
+        (3, 'um', 'Unblinded Monitor', 'unblinded_monitor', 'x', 0, 'now');
+      INSERT INTO user_keys (user_id, public_key, sealed_private_key, created_at) VALUES
+        (1, 'pk1', '{"sealed":"own"}', 'now'), (2, 'pk2', '{"sealed":"temporary"}', 'now'), (3, 'pk3', '{"sealed":"own"}', 'now');
+      INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at) VALUES
+        ('emergency', NULL, '{"e":1}', 1, 'now'), ('user:1', 1, '{"w":1}', 1, 'now'), ('user:2', 2, '{"w":2}', 1, 'now'), ('user:3', 3, '{"w":3}', 1, 'now');
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+    `);
+    expect(schemaVersion(raw)).toBe(4);
+    raw.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT user_id FROM user_keys ORDER BY user_id').all()).toEqual([{ user_id: 1 }, { user_id: 3 }]);
+    expect(db.prepare('SELECT holder FROM key_wraps ORDER BY holder').all()).toEqual([{ holder: 'emergency' }, { holder: 'user:1' }, { holder: 'user:3' }]);
+    // The account itself, the study's data and the emergency wrap stay.
+    expect(db.prepare('SELECT id, username, must_change_password FROM users ORDER BY id').all()).toEqual([
+      { id: 1, username: 'ph', must_change_password: 0 },
+      { id: 2, username: 'reset.ph', must_change_password: 1 },
+      { id: 3, username: 'um', must_change_password: 0 },
+    ]);
+    expect(db.prepare('SELECT screening_number FROM patients').all()).toEqual([{ screening_number: 'S-1' }]);
+    // Wrong code-break passphrases now have a per-study count.
+    db.prepare("INSERT INTO code_break_attempts (study_code, failed_attempts, locked_until) VALUES ('NS-DUPI', 2, NULL)").run();
+    expect(() => db.prepare("INSERT INTO code_break_attempts (study_code, failed_attempts) VALUES ('NS-DUPI', 1)").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

@@ -16,10 +16,11 @@ export class CodeBreakService {
     private readonly study: () => StudyConfig,
   ) {}
 
-  async revealSlot(passphrase: string, randomizationNumber: string): Promise<{ randomizationNumber: string; armCode: string; armName: string }> {
+  /** `by`: the person typing the passphrase, named in the audit trail of a wrong one and counted with the study. */
+  async revealSlot(by: { userId: number; username: string }, passphrase: string, randomizationNumber: string): Promise<{ randomizationNumber: string; armCode: string; armName: string }> {
     const slot = this.allocation.slot(randomizationNumber);
     if (!slot) throw new VeilError('not_found', `There is no randomization number ${randomizationNumber}.`);
-    const key = await this.custody.openWithPassphrase(passphrase);
+    const key = await this.custody.openWithPassphrase(passphrase, by, this.study().code, null);
     try {
       const armCode = open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
       const arm = this.study().arms.find((a) => a.code === armCode);

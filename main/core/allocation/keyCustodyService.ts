@@ -1,6 +1,7 @@
 import { VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
-import type { AuditTrail } from '../audit/auditTrail';
+import type { AuditActor, AuditTrail } from '../audit/auditTrail';
+import type { CredentialCheck } from '../auth/credentialCheck';
 import type { SessionTable } from '../auth/sessions';
 import { isoUtc, type Clock } from '../clock';
 import {
@@ -15,15 +16,21 @@ import {
   wrapForUser,
   WrongSecretError,
   type PasswordSealed,
+  type UserKeyPair,
 } from '../crypto/keyCustody';
 import type { Db } from '../db/database';
 import type { Signer, SignatureService } from '../signatures/signatureService';
-import type { UserRepository } from '../users/userRepository';
+import type { UserRepository, UserRow } from '../users/userRepository';
 import { EMERGENCY_HOLDER, KeyStore, userHolder } from './keyStore';
+
+/** What an unblinded user's key pair becomes when they set a password of their own. */
+export type KeyPairForNewPassword = { kind: 'none' } | { kind: 'resealed'; sealed: PasswordSealed } | { kind: 'new'; pair: UserKeyPair };
 
 /**
  * Who may hold the allocation data key, and the only code that wraps or unwraps it (DESIGN.md section 3.3).
- * Key pairs exist for unblinded roles only; a blinded session never unwraps anything.
+ * Key pairs exist for unblinded roles only; a blinded session never unwraps anything. A key pair is only ever made
+ * under a password the user chose (section 3, invariant 6): never under a temporary password an administrator set,
+ * since that administrator could then open the key once a colleague grants access.
  */
 export class KeyCustodyService {
   constructor(
@@ -34,57 +41,73 @@ export class KeyCustodyService {
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
+    private readonly credentials: CredentialCheck,
   ) {}
 
   static needsKeyPair(role: Role): boolean {
     return !ROLE_IS_BLINDED[role];
   }
 
-  /** A fresh key pair sealed under the given (possibly temporary) password; run inside the user's write transaction. */
-  async prepareKeyPair(userId: number, password: string) {
-    return createUserKeyPair(userId, password);
+  /**
+   * After a login or unlock with the password: an unblinded user holding a wrap gets the data key in the session.
+   * A user whose own password has no key pair yet (an account from before key custody) gets one now. Under a
+   * temporary password nothing is made or opened: the router lets that session do nothing but change it.
+   */
+  async openForSession(windowId: string, user: UserRow, password: string): Promise<void> {
+    if (!KeyCustodyService.needsKeyPair(user.role) || user.mustChangePassword) return;
+    const stored = this.keys.userKey(user.id);
+    if (!stored) {
+      this.saveKeyPair(user.id, await createUserKeyPair(user.id, password));
+      return;
+    }
+    const wrap = this.keys.userWrap(user.id);
+    if (!wrap) return;
+    const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
+    this.sessions.holdKey(windowId, unwrapForUser(wrap, user.id, privateKey, stored.publicKey));
   }
 
-  saveKeyPair(userId: number, pair: { publicKey: string; sealedPrivateKey: PasswordSealed }): void {
+  /**
+   * The user sets a password of their own. Replacing a password they chose, the private key follows it (resealed; the
+   * wrap is unchanged). Replacing a temporary one, this is where the key pair is made, under the new password; a pair
+   * found under the temporary password (none should exist) is never carried over. Prepared before the transaction
+   * (scrypt is slow); saved inside it by saveKeyPairForNewPassword.
+   */
+  async keyPairForNewPassword(user: UserRow, currentPassword: string, newPassword: string): Promise<KeyPairForNewPassword> {
+    if (!KeyCustodyService.needsKeyPair(user.role)) return { kind: 'none' };
+    const stored = this.keys.userKey(user.id);
+    if (stored && !user.mustChangePassword) {
+      return { kind: 'resealed', sealed: await resealUserPrivateKey(user.id, currentPassword, newPassword, stored.sealedPrivateKey) };
+    }
+    return { kind: 'new', pair: await createUserKeyPair(user.id, newPassword) };
+  }
+
+  saveKeyPairForNewPassword(userId: number, change: KeyPairForNewPassword): void {
+    if (change.kind === 'resealed') this.keys.resealUserKey(userId, change.sealed);
+    if (change.kind === 'new') {
+      // A wrap made for another pair could not be opened by this one anyway.
+      this.keys.deleteUserWrap(userId);
+      this.saveKeyPair(userId, change.pair);
+    }
+  }
+
+  private saveKeyPair(userId: number, pair: UserKeyPair): void {
     this.keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, isoUtc(this.clock.now()));
   }
 
   /**
-   * After a login or unlock with the password: an unblinded user holding a wrap gets the data key in the session.
-   * A user without a key pair yet (created before key custody existed) gets one now.
+   * An administrator reset the password: the key pair and every wrap made for it are deleted, so nothing is left
+   * that the temporary password or the old one could open. The user makes a new pair when they choose their own
+   * password, and an unblinded colleague grants access again. Returns whether access was lost.
    */
-  async openForSession(windowId: string, userId: number, role: Role, password: string): Promise<void> {
-    if (!KeyCustodyService.needsKeyPair(role)) return;
-    const stored = this.keys.userKey(userId);
-    if (!stored) {
-      this.saveKeyPair(userId, await createUserKeyPair(userId, password));
-      return;
-    }
-    const wrap = this.keys.userWrap(userId);
-    if (!wrap) return;
-    const privateKey = await openUserPrivateKey(userId, password, stored.sealedPrivateKey);
-    this.sessions.holdKey(windowId, unwrapForUser(wrap, userId, privateKey, stored.publicKey));
-  }
-
-  /** The user changed their own password: the private key follows it (the wrap is unchanged). */
-  async resealForNewPassword(userId: number, oldPassword: string, newPassword: string) {
-    const stored = this.keys.userKey(userId);
-    return stored ? resealUserPrivateKey(userId, oldPassword, newPassword, stored.sealedPrivateKey) : undefined;
-  }
-
-  saveResealed(userId: number, sealed: PasswordSealed): void {
-    this.keys.resealUserKey(userId, sealed);
-  }
-
-  /**
-   * An administrator reset the password: the old private key is unreachable, so access is removed and a new key pair
-   * is made under the temporary password; an unblinded user must grant access again. Returns whether access was lost.
-   */
-  revokeOnReset(userId: number, newPair: { publicKey: string; sealedPrivateKey: PasswordSealed } | null): boolean {
+  revokeOnReset(userId: number): boolean {
     const hadAccess = this.keys.deleteUserWrap(userId);
-    if (newPair) this.saveKeyPair(userId, newPair);
-    else this.keys.deleteUserKey(userId);
+    this.keys.deleteUserKey(userId);
     return hadAccess;
+  }
+
+  /** Access can be granted to a user only once they have a key pair made under a password of their own. */
+  canBeGranted(user: UserRow): boolean {
+    return KeyCustodyService.needsKeyPair(user.role) && !user.mustChangePassword && this.keys.userKey(user.id) !== undefined;
   }
 
   isSetUp(): boolean {
@@ -145,7 +168,9 @@ export class KeyCustodyService {
       throw new VeilError('forbidden', `${target.displayName} has a blinded role and can never receive the allocation key.`);
     }
     const stored = this.keys.userKey(target.id);
-    if (!stored) throw new VeilError('conflict', `${target.displayName} must log in once before access can be granted.`);
+    if (!stored || !this.canBeGranted(target)) {
+      throw new VeilError('conflict', `${target.displayName} must log in and choose their own password before access can be granted.`);
+    }
     const wrap = wrapForUser(dataKey, target.id, stored.publicKey);
     const now = isoUtc(this.clock.now());
     return this.db.transaction(() => {
@@ -168,19 +193,29 @@ export class KeyCustodyService {
     })();
   }
 
-  /** Emergency code-break: the passphrase from the sealed envelope opens the data key for one use. */
-  async openWithPassphrase(passphrase: string): Promise<Buffer> {
+  /**
+   * Emergency code-break: the passphrase from the sealed envelope opens the data key for one use. Wrong passphrases
+   * are counted for the study (whoever types them) and for the user, through the one credential check.
+   */
+  async openWithPassphrase(passphrase: string, by: AuditActor & { userId: number }, study: string, windowId: string | null): Promise<Buffer> {
     const wrap = this.keys.emergencyWrap();
     if (!wrap) throw new VeilError('conflict', 'The allocation key is not set up yet.');
-    try {
-      return await unwrapForEmergency(wrap, passphrase);
-    } catch (error) {
-      if (error instanceof WrongSecretError) {
-        throw new VeilError('validation', 'This code-break passphrase is wrong. Check it against the sealed envelope.', [
+    return this.credentials.codeBreakPassphrase(
+      study,
+      by,
+      windowId,
+      async () => {
+        try {
+          return await unwrapForEmergency(wrap, passphrase);
+        } catch (error) {
+          if (error instanceof WrongSecretError) return null;
+          throw error;
+        }
+      },
+      () =>
+        new VeilError('validation', 'This code-break passphrase is wrong. Check it against the sealed envelope.', [
           { path: ['passphrase'], message: 'Wrong passphrase' },
-        ]);
-      }
-      throw error;
-    }
+        ]),
+    );
   }
 }

@@ -4,14 +4,12 @@ import type { SessionState } from '../../../shared/contract/session';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { SettingsRepository } from '../system/settingsRepository';
-import type { UserRepository, UserRow } from '../users/userRepository';
+import type { UserRepository } from '../users/userRepository';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { KeyCustodyService } from '../allocation/keyCustodyService';
-import { hashPassword, verifyPassword } from './passwords';
+import type { CredentialCheck } from './credentialCheck';
+import { hashPassword } from './passwords';
 import type { SessionTable } from './sessions';
-
-/** A scrypt hash of nothing anyone knows: unknown usernames cost the same time as known ones. */
-const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export type SessionListener = (windowId: string, state: SessionState) => void;
 
@@ -27,7 +25,11 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly audit: AuditTrail,
     private readonly custody: KeyCustodyService,
-  ) {}
+    private readonly credentials: CredentialCheck,
+  ) {
+    // A lockout locked the window where the wrong secrets were typed: the window hears it like an inactivity lock.
+    credentials.onWindowLocked((windowId) => this.notify(windowId));
+  }
 
   /** Called whenever a window's session changes without the window asking (inactivity, deactivation). */
   onSessionChanged(listener: SessionListener): void {
@@ -46,7 +48,9 @@ export class AuthService {
       blinded: ROLE_IS_BLINDED[user.role],
       mustChangePassword: user.mustChangePassword,
     };
-    if (session.state === 'locked') return { state: 'locked', user: sessionUser, lockedAt: isoUtc(session.lockedAt ?? session.since) };
+    if (session.state === 'locked') {
+      return { state: 'locked', user: sessionUser, lockedAt: isoUtc(session.lockedAt ?? session.since), accountLockedUntil: this.credentials.lockedUntil(user) };
+    }
     return {
       state: 'active',
       user: sessionUser,
@@ -79,53 +83,16 @@ export class AuthService {
   }
 
   async login(windowId: string, input: { username: string; password: string }): Promise<SessionState> {
-    const refused = new VeilError('unauthenticated', 'Wrong username or password.');
-    const user = this.users.byUsername(input.username.toLowerCase());
-    const matches = await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH);
-    if (!user) {
-      this.record(null, input.username, 'session.login_failed', { cause: 'unknown username' });
-      throw refused;
-    }
-    const now = this.clock.now();
-    if (user.lockedUntil && new Date(user.lockedUntil) > now) throw this.lockedOut(user);
-    if (!user.active) throw new VeilError('forbidden', 'This account is deactivated. Ask an administrator.');
-    if (!matches) {
-      const { maxFailedLogins, lockoutMinutes } = this.settings.security();
-      const failures = user.failedLogins + 1;
-      if (failures >= maxFailedLogins) {
-        const until = new Date(now.getTime() + lockoutMinutes * 60_000);
-        this.db.transaction(() => {
-          this.users.recordFailedLogin(user.id, 0, isoUtc(until));
-          this.record(user.id, user.username, 'user.locked_out', { failedLogins: failures, lockedUntil: isoUtc(until) });
-        })();
-        throw this.lockedOut({ ...user, lockedUntil: isoUtc(until) });
-      }
-      this.db.transaction(() => {
-        this.users.recordFailedLogin(user.id, failures, null);
-        this.record(user.id, user.username, 'session.login_failed', { cause: 'wrong password', failedLogins: failures });
-      })();
-      const left = maxFailedLogins - failures;
-      throw new VeilError(
-        'unauthenticated',
-        `Wrong username or password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked.`,
-      );
-    }
-    this.db.transaction(() => {
-      this.users.clearFailedLogins(user.id);
-      this.record(user.id, user.username, 'session.login', {});
-    })();
-    this.sessions.start(windowId, user.id);
-    await this.custody.openForSession(windowId, user.id, user.role, input.password);
-    return this.state(windowId);
-  }
-
-  private lockedOut(user: UserRow): VeilError {
-    const until = new Date(user.lockedUntil!);
-    const minutes = Math.max(1, Math.ceil((until.getTime() - this.clock.now().getTime()) / 60_000));
-    return new VeilError(
-      'forbidden',
-      `Too many wrong passwords: this account is locked for ${minutes} more ${minutes === 1 ? 'minute' : 'minutes'}. An administrator can unlock it by resetting the password.`,
+    const user = await this.credentials.namedAccount(input.username, input.password, 'login', null, (left) =>
+      left === null
+        ? new VeilError('unauthenticated', 'Wrong username or password.')
+        : new VeilError('unauthenticated', `Wrong username or password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked.`),
     );
+    if (!user.active) throw new VeilError('forbidden', 'This account is deactivated. Ask an administrator.');
+    this.record(user.id, user.username, 'session.login', {});
+    this.sessions.start(windowId, user.id);
+    await this.custody.openForSession(windowId, user, input.password);
+    return this.state(windowId);
   }
 
   /** Login events are audited in their own small transaction (or the caller's). */
@@ -152,35 +119,44 @@ export class AuthService {
     const session = this.sessions.get(windowId);
     const user = session && this.users.byId(session.userId);
     if (!session || !user) throw new VeilError('unauthenticated', 'Nobody is logged in to this window.');
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      throw new VeilError('unauthenticated', `Wrong password for ${user.displayName}. Someone else? Log out and log in as yourself.`);
-    }
+    await this.credentials.ownPassword(
+      windowId,
+      user,
+      password,
+      'unlock',
+      () => new VeilError('unauthenticated', `Wrong password for ${user.displayName}. Someone else? Log out and log in as yourself.`),
+    );
     if (!user.active) {
       this.sessions.end(windowId);
       throw new VeilError('forbidden', 'This account is deactivated. Ask an administrator.');
     }
     this.sessions.unlock(windowId);
-    await this.custody.openForSession(windowId, user.id, user.role, password);
+    await this.custody.openForSession(windowId, user, password);
     return this.state(windowId);
   }
 
   async changePassword(windowId: string, userId: number, input: { currentPassword: string; newPassword: string }): Promise<SessionState> {
     const user = this.users.byId(userId);
     if (!user) throw new VeilError('not_found', 'Your account no longer exists.');
-    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-      throw new VeilError('validation', 'The current password is wrong.', [{ path: ['currentPassword'], message: 'Wrong password' }]);
-    }
+    await this.credentials.ownPassword(
+      windowId,
+      user,
+      input.currentPassword,
+      'password_change',
+      () => new VeilError('validation', 'The current password is wrong.', [{ path: ['currentPassword'], message: 'Wrong password' }]),
+    );
     if (input.newPassword === input.currentPassword) {
       throw new VeilError('validation', 'Choose a new password different from the current one.', [
         { path: ['newPassword'], message: 'Same as the current password' },
       ]);
     }
     const passwordHash = await hashPassword(input.newPassword);
-    const resealed = await this.custody.resealForNewPassword(user.id, input.currentPassword, input.newPassword);
+    // An unblinded user's key pair is made here, under the first password of their own (DESIGN.md section 3, invariant 6).
+    const keyPair = await this.custody.keyPairForNewPassword(user, input.currentPassword, input.newPassword);
     this.db.transaction(() => {
       this.users.setPassword(user.id, passwordHash, false);
-      if (resealed) this.custody.saveResealed(user.id, resealed);
-      this.record(user.id, user.username, 'user.password_changed', {});
+      this.custody.saveKeyPairForNewPassword(user.id, keyPair);
+      this.record(user.id, user.username, 'user.password_changed', keyPair.kind === 'new' ? { keyPairCreated: true } : {});
     })();
     return this.state(windowId);
   }

@@ -29,7 +29,9 @@ export class SessionTable {
     return this.sessions.get(windowId);
   }
 
+  /** A new login in this window: whatever session it had ends first, its key zeroed as at logout. */
   start(windowId: string, userId: number): WindowSession {
+    this.end(windowId);
     const now = this.clock.now();
     const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null, hasSigned: false, allocationKey: null };
     this.sessions.set(windowId, session);

@@ -3,7 +3,6 @@ import { ROLES, ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import { StudyConfig } from '../../../shared/study/studyConfig';
 import nsDupiJson from '../../../studies/ns-dupi.json';
 import { hashPassword } from '../auth/passwords';
-import { KeyCustodyService } from '../allocation/keyCustodyService';
 import { demoKitCsv, demoRandomizationCsv } from './demoLists';
 import { isoUtc, type TravellingClock } from '../clock';
 import { DEMO_HISTORY_DAYS, liveDemoHistory } from './demoHistory';
@@ -43,7 +42,8 @@ export interface DemoResult {
 }
 
 /**
- * Seeds an empty database with the NS-DUPI study and one user per role, then does what the pharmacist does at study
+ * Seeds an empty database with the NS-DUPI study and one user per role, each with a password of their own (printed
+ * for the demo; never a temporary one, so nobody has to change it), then does what the pharmacist does at study
  * set-up, through the same channels the screens use: creates the allocation key, imports the sponsor-style lists
  * (also returned as CSV text so they can be written out), and grants the unblinded monitor access.
  * Refuses a database that already has users, so a real site's file is never touched by demo data.
@@ -75,16 +75,10 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
       );
     }
   })();
-  for (const u of users) {
-    if (!KeyCustodyService.needsKeyPair(u.role)) continue;
-    const id = core.repositories.users.byUsername(u.username)!.id;
-    core.custody.saveKeyPair(id, await core.custody.prepareKeyPair(id, u.password));
-  }
-
   const pharmacist = users.find((u) => u.role === 'unblinded_pharmacist')!;
   const window = 'demo-set-up';
-  const call = async (channel: string, input: unknown) => {
-    const result = await core.dispatch(window, channel, input);
+  const call = async (channel: string, input: unknown, inWindow = window) => {
+    const result = await core.dispatch(inWindow, channel, input);
     if (!result.ok) throw new Error(`demo set-up: ${channel}: ${result.error.message}`);
     return result.value;
   };
@@ -95,6 +89,11 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
   const kits = demoKitCsv(NS_DUPI);
   await call('allocation.importList', { kind: 'randomization', fileName: 'NS-DUPI_randomization_list.csv', content: randomization, signature: { password: pharmacist.password } });
   await call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list.csv', content: kits, signature: { password: pharmacist.password } });
+  // The unblinded monitor's key pair is made at their first login, under their own password (never a temporary one,
+  // DESIGN.md section 3 invariant 6); only then can the pharmacist grant access.
+  const monitorDemo = users.find((u) => u.role === 'unblinded_monitor')!;
+  await call('session.login', { username: monitorDemo.username, password: monitorDemo.password }, 'demo-unblinded-monitor');
+  await call('session.logout', {}, 'demo-unblinded-monitor');
   const unblindedMonitor = core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username)!;
   await call('allocation.grantAccess', { userId: unblindedMonitor.id, reason: 'Pharmacy monitoring for the demo study', signature: { password: pharmacist.password } });
   await call('session.logout', {});

@@ -2,13 +2,12 @@ import { VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { Role } from '../../../shared/roles';
 import type { AuditTrail } from '../audit/auditTrail';
-import { verifyPassword } from '../auth/passwords';
+import type { CredentialCheck } from '../auth/credentialCheck';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { Signer, SignatureService } from '../signatures/signatureService';
-import type { UserRepository } from '../users/userRepository';
 
 type Actor = { userId: number; username: string; role: Role };
 
@@ -26,7 +25,7 @@ export class DestructionService {
     private readonly db: Db,
     private readonly kits: KitRepository,
     private readonly kitStatus: KitStatusService,
-    private readonly users: UserRepository,
+    private readonly credentials: CredentialCheck,
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
@@ -45,10 +44,11 @@ export class DestructionService {
     signer: Signer,
     input: { kitNumbers: string[]; method: string; place: string; destroyedOn: string; witness: { username: string; password: string } },
   ): Promise<{ destructionId: number }> {
-    const witness = this.users.byUsername(input.witness.username.trim().toLowerCase());
-    if (!witness || !witness.active || !(await verifyPassword(input.witness.password, witness.passwordHash))) {
-      throw new VeilError('validation', "The witness's username or password is wrong: nothing was destroyed.", [{ path: ['witness', 'password'], message: 'Wrong witness credentials' }]);
-    }
+    const wrongWitness = () =>
+      new VeilError('validation', "The witness's username or password is wrong: nothing was destroyed.", [{ path: ['witness', 'password'], message: 'Wrong witness credentials' }]);
+    // The witness's password is checked (and its failures counted against the witness's account) like any other.
+    const witness = await this.credentials.namedAccount(input.witness.username, input.witness.password, 'witness', { userId: signer.userId, username: signer.username }, wrongWitness);
+    if (!witness.active) throw wrongWitness();
     if (witness.id === signer.userId) throw new VeilError('validation', 'The witness must be another person than the one destroying the kits.', [{ path: ['witness', 'username'], message: 'Another person' }]);
     if (input.destroyedOn > isoUtc(this.clock.now()).slice(0, 10)) throw new VeilError('validation', 'The destruction date cannot be in the future.', [{ path: ['destroyedOn'], message: 'In the future' }]);
     const kits = [...new Set(input.kitNumbers)].sort(compareKitNumbers);

@@ -26,12 +26,12 @@ export class EmergencyUnblindingService {
     private readonly study: () => StudyConfig,
   ) {}
 
-  async unblind(signer: Signer, input: { patientId: number; reason: string; adverseEvent: boolean; passphrase: string }): Promise<{ screeningNumber: string; randomizationNumber: string; armCode: string; armName: string; unblindingId: number }> {
+  async unblind(windowId: string, signer: Signer, input: { patientId: number; reason: string; adverseEvent: boolean; passphrase: string }): Promise<{ screeningNumber: string; randomizationNumber: string; armCode: string; armName: string; unblindingId: number }> {
     const patient = this.patients.get(input.patientId);
     if (!patient) throw new VeilError('not_found', `There is no patient ${input.patientId}.`);
     if (!patient.randomizationNumber) throw new VeilError('conflict', `Patient ${patient.screeningNumber} is not randomized: there is no treatment to reveal.`);
     const slot = this.allocation.slot(patient.randomizationNumber)!;
-    const key = await this.custody.openWithPassphrase(input.passphrase);
+    const key = await this.custody.openWithPassphrase(input.passphrase, signer, this.study().code, windowId);
     try {
       const armCode = open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
       const armName = this.study().arms.find((a) => a.code === armCode)?.name ?? armCode;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
 import { VeilError } from '../../../shared/errors';
-import { verifyPassword } from '../auth/passwords';
+import type { CredentialCheck } from '../auth/credentialCheck';
 import type { SessionTable } from '../auth/sessions';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -41,6 +41,7 @@ export class SignatureService {
     private readonly users: UserRepository,
     private readonly sessions: SessionTable,
     private readonly clock: Clock,
+    private readonly credentials: CredentialCheck,
   ) {}
 
   async verify(windowId: string, userId: number, meaning: string, given: { username?: string | undefined; password: string }): Promise<Signer> {
@@ -58,11 +59,16 @@ export class SignatureService {
         { path: ['signature', 'username'], message: 'Not the logged-in user' },
       ]);
     }
-    if (!(await verifyPassword(given.password, user.passwordHash))) {
-      throw new VeilError('validation', 'Wrong password: the signature was not made and nothing was changed.', [
-        { path: ['signature', 'password'], message: 'Wrong password' },
-      ]);
-    }
+    await this.credentials.ownPassword(
+      windowId,
+      user,
+      given.password,
+      'signature',
+      () =>
+        new VeilError('validation', 'Wrong password: the signature was not made and nothing was changed.', [
+          { path: ['signature', 'password'], message: 'Wrong password' },
+        ]),
+    );
     session.hasSigned = true;
     return { userId: user.id, username: user.username, printedName: user.displayName, meaning };
   }

@@ -74,18 +74,11 @@ export class UserRepository {
     return Number(info.lastInsertRowid);
   }
 
-  recordFailedLogin(id: number, failedLogins: number, lockedUntil: string | null): void {
-    this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(failedLogins, lockedUntil, id);
-  }
-
-  clearFailedLogins(id: number): void {
-    this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
-  }
-
   setActive(id: number, active: boolean): void {
     this.db.prepare('UPDATE users SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
   }
 
+  /** Also ends a lockout: an administrator's reset is how an account is unlocked before its time. */
   setPassword(id: number, passwordHash: string, mustChangePassword: boolean): void {
     this.db
       .prepare('UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL WHERE id = ?')

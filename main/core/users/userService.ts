@@ -4,7 +4,7 @@ import type { UserSummary } from '../../../shared/contract/users';
 import { hashPassword } from '../auth/passwords';
 import type { AuthService } from '../auth/authService';
 import type { AuditTrail } from '../audit/auditTrail';
-import { KeyCustodyService } from '../allocation/keyCustodyService';
+import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRepository, UserRow } from './userRepository';
@@ -58,9 +58,8 @@ export class UserService {
       });
       return newId;
     })();
-    // An unblinded user needs a key pair before anyone can grant access; it is sealed under the temporary password
-    // and follows the password when the user changes it. (Also created at first login if this step was interrupted.)
-    if (KeyCustodyService.needsKeyPair(input.role)) this.custody.saveKeyPair(id, await this.custody.prepareKeyPair(id, input.temporaryPassword));
+    // No key pair yet, even for an unblinded role: it is made when the user replaces this temporary password with their
+    // own (DESIGN.md section 3, invariant 6), and only then can a colleague grant access.
     return this.summary(id);
   }
 
@@ -86,11 +85,10 @@ export class UserService {
   async resetPassword(actingUserId: number, input: { userId: number; temporaryPassword: string; reason: string }): Promise<UserSummary & { keyAccessRemoved: boolean }> {
     const user = this.require(input.userId);
     const passwordHash = await hashPassword(input.temporaryPassword);
-    const newPair = KeyCustodyService.needsKeyPair(user.role) ? await this.custody.prepareKeyPair(user.id, input.temporaryPassword) : null;
     const keyAccessRemoved = this.db.transaction(() => {
       this.users.setPassword(user.id, passwordHash, true);
-      // The old private key was sealed under the forgotten password: its access to the allocation key goes with it.
-      const removed = this.custody.revokeOnReset(user.id, newPair);
+      // The key pair and its wraps go: nothing may stay that the temporary password could open.
+      const removed = this.custody.revokeOnReset(user.id);
       this.audit.append(this.actor(actingUserId), {
         action: 'user.password_reset',
         entityType: 'user',

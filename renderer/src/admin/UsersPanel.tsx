@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
-import { IconCheck, IconKey, IconKeyOff, IconLock, IconRefresh, IconUserCheck, IconUserOff, IconUserPlus } from '@tabler/icons-react';
+import { IconCheck, IconKey, IconKeyOff, IconLock, IconLockExclamation, IconRefresh, IconUserCheck, IconUserOff, IconUserPlus } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserSummary } from '../../../shared/contract/users';
@@ -15,7 +15,10 @@ import { SetActiveModal } from './SetActiveModal';
 
 type Dialog = { kind: 'create' } | { kind: 'setActive'; user: UserSummary } | { kind: 'reset'; user: UserSummary } | null;
 
-/** The user accounts: list, create with a temporary password, deactivate/reactivate and reset with a reason. */
+/**
+ * The user accounts: list, create with a temporary password, deactivate/reactivate and reset with a reason. Accounts
+ * locked out after too many wrong secrets are listed first, with how to unlock them (a password reset).
+ */
 export function UsersPanel() {
   const { t, i18n } = useTranslation();
   const { user: me } = useActiveSession();
@@ -27,6 +30,7 @@ export function UsersPanel() {
   const noticesRef = useRef<HTMLDivElement>(null);
   const load = useVeilAction();
   const { run } = load;
+  const lockedOut = users?.filter((u) => u.lockedUntil !== null) ?? [];
 
   const reload = useCallback(async () => {
     const result = await run(() => client.users.list({}));
@@ -93,6 +97,24 @@ export function UsersPanel() {
         </Stack>
       </div>
       <ErrorAlert error={load.error} />
+      {lockedOut.length > 0 && (
+        <Alert
+          variant="light"
+          color="red"
+          icon={<IconLockExclamation aria-hidden />}
+          title={t('admin.users.lockedTitle', { count: lockedOut.length })}
+          data-testid="admin-locked-accounts"
+        >
+          <Stack gap={6}>
+            <Text>{t('admin.users.lockedExplanation')}</Text>
+            {lockedOut.map((u) => (
+              <Text key={u.id} fw={700} data-testid={`admin-locked-${u.username}`}>
+                {u.username} ({u.displayName}): {t('admin.users.status.lockedUntil', { time: formatDateTime(u.lockedUntil!, i18n.language) })}
+              </Text>
+            ))}
+          </Stack>
+        </Alert>
+      )}
       {users === null ? (
         !load.error && <Loader />
       ) : (
@@ -147,9 +169,12 @@ export function UsersPanel() {
                         </Badge>
                       )}
                       {u.lockedUntil && (
-                        <Badge variant="light" color="red" leftSection={<IconLock size="1em" aria-hidden />}>
-                          {t('admin.users.status.lockedUntil', { time: formatDateTime(u.lockedUntil, i18n.language) })}
-                        </Badge>
+                        <>
+                          <Badge variant="light" color="red" leftSection={<IconLock size="1em" aria-hidden />} data-testid={`user-locked-${u.username}`}>
+                            {t('admin.users.status.lockedUntil', { time: formatDateTime(u.lockedUntil, i18n.language) })}
+                          </Badge>
+                          <Text size="sm">{t('admin.users.status.unlockHint')}</Text>
+                        </>
                       )}
                     </Stack>
                   </Table.Td>

@@ -27,10 +27,21 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
   'user.password_reset': (_e, a, t, b) =>
     a.allocationKeyAccessRemoved ? t('audit.sentences.user.password_reset_key', b) : t('audit.sentences.user.password_reset', b),
   'user.password_changed': (_e, _a, t, b) => t('audit.sentences.user.password_changed', b),
-  'user.locked_out': (_e, a, t, b) => t('audit.sentences.user.locked_out', { ...b, count: Number(a.failedLogins ?? 0) }),
+  // failedLogins: the name in events recorded before the one credential check counted every re-entry point.
+  'user.locked_out': (_e, a, t, b) => t('audit.sentences.user.locked_out', { ...b, count: Number(a.failedAttempts ?? a.failedLogins ?? 0) }),
+  'code_break.locked_out': (_e, a, t, b) => t('audit.sentences.code_break.locked_out', { ...b, count: Number(a.failedAttempts ?? 0) }),
+  'credential.failed': (_e, a, t, b) => {
+    if (a.cause === 'locked out') return t('audit.sentences.credential.failed_locked', { ...b, check: t(`audit.sentences.credential.checks.${str(a.check)}`, { defaultValue: str(a.check) }) });
+    if (a.check === 'code_break') return t('audit.sentences.credential.failed_passphrase', b);
+    return t('audit.sentences.credential.failed', { ...b, check: t(`audit.sentences.credential.checks.${str(a.check)}`, { defaultValue: str(a.check) }) });
+  },
   'session.login': (_e, _a, t, b) => t('audit.sentences.session.login', b),
   'session.login_failed': (_e, a, t, b) =>
-    a.cause === 'unknown username' ? t('audit.sentences.session.login_failed_unknown', b) : t('audit.sentences.session.login_failed', b),
+    a.cause === 'unknown username'
+      ? t('audit.sentences.session.login_failed_unknown', b)
+      : a.cause === 'locked out'
+        ? t('audit.sentences.session.login_failed_locked', b)
+        : t('audit.sentences.session.login_failed', b),
   'session.logout': (_e, _a, t, b) => t('audit.sentences.session.logout', b),
   'allocation.key_set_up': (_e, _a, t, b) => t('audit.sentences.allocation.key_set_up', b),
   'allocation.access_granted': (_e, _a, t, b) => t('audit.sentences.allocation.access_granted', b),
@@ -91,6 +102,8 @@ export const KNOWN_ACTIONS = [
   'allocation.access_granted',
   'allocation.key_set_up',
   'allocation.register_revealed',
+  'code_break.locked_out',
+  'credential.failed',
   'dispensing.confirmed',
   'kit.status_changed',
   'list.kits_imported',

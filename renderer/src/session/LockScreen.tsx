@@ -1,20 +1,24 @@
-import { Button, Stack, Text } from '@mantine/core';
-import { IconLock, IconSwitchHorizontal } from '@tabler/icons-react';
+import { Alert, Button, Stack, Text } from '@mantine/core';
+import { IconLock, IconLockExclamation, IconSwitchHorizontal } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/contract/session';
 import { ErrorAlert } from '../common/ErrorAlert';
-import { formatTime } from '../common/format';
+import { formatDateTime, formatTime } from '../common/format';
 import { useVeilAction } from '../common/useVeilAction';
 import { PasswordField } from '../common/PasswordField';
 import { client } from '../transport/client';
 import { AuthFrame } from './AuthFrame';
 import { useSession } from './SessionContext';
 
-/** The window is locked: only the same user unlocks it; anyone else logs that user out and logs in as themselves. */
+/**
+ * The window is locked: only the same user unlocks it; anyone else logs that user out and logs in as themselves.
+ * While the account is locked out after too many wrong secrets, it says so and until when (the host refuses any
+ * unlock until then, even with the right password).
+ */
 export function LockScreen({ state }: { state: Extract<SessionState, { state: 'locked' }> }) {
   const { t, i18n } = useTranslation();
-  const { apply, logout } = useSession();
+  const { apply, logout, refresh } = useSession();
   const [password, setPassword] = useState('');
   const action = useVeilAction();
 
@@ -22,7 +26,11 @@ export function LockScreen({ state }: { state: Extract<SessionState, { state: 'l
     event.preventDefault();
     const result = await action.run(() => client.session.unlock({ password }));
     if (result.ok) apply(result.value);
-    else setPassword('');
+    else {
+      setPassword('');
+      // A refusal may be the lockout starting now: the session says until when.
+      await refresh();
+    }
   }
 
   return (
@@ -33,6 +41,11 @@ export function LockScreen({ state }: { state: Extract<SessionState, { state: 'l
         </Text>
         <Text>{t('lock.explanation', { time: formatTime(state.lockedAt, i18n.language) })}</Text>
       </Stack>
+      {state.accountLockedUntil && (
+        <Alert variant="light" color="red" icon={<IconLockExclamation aria-hidden />} title={t('lock.accountLockedTitle')} data-testid="lock-account-locked">
+          {t('lock.accountLocked', { time: formatDateTime(state.accountLockedUntil, i18n.language) })}
+        </Alert>
+      )}
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <PasswordField

@@ -208,8 +208,8 @@ export function AccessPanel({ status, statusError, onChanged }: { status: Alloca
                           )}
                           {status && !reset && <Text size="sm">{t('setup.access.new')}</Text>}
                           {!c.canBeGranted && (
-                            <Badge variant="outline" color="orange.9" className="veil-badges">
-                              {t('setup.access.mustLogInOnce')}
+                            <Badge variant="outline" color="orange.9" className="veil-badges" data-testid={`awaiting-own-password-${c.username}`}>
+                              {t('setup.access.mustChooseOwnPassword')}
                             </Badge>
                           )}
                         </Stack>

@@ -32,6 +32,22 @@ describe('host messages in the user language', () => {
     expect(translateServerMessage('Wrong password for Paula Lefèvre. Someone else? Log out and log in as yourself.', tFr)).toContain('Paula Lefèvre');
   });
 
+  it('translates the refusals of the credential check and of a temporary password', () => {
+    expect(translateServerMessage('Too many wrong code-break passphrases: code-break for this study is locked for 15 more minutes.', tFr)).toBe(
+      "Trop de phrases de levée d'aveugle erronées : la levée d'aveugle de cette étude est bloquée pendant encore 15 minutes.",
+    );
+    expect(translateServerMessage('Too many wrong code-break passphrases: code-break for this study is locked for 1 more minute.', tFr)).toContain('encore 1 minute.');
+    expect(translateServerMessage('You are still using a temporary password: choose your own password before doing anything else.', tFr)).toBe(
+      'Vous utilisez encore un mot de passe temporaire : choisissez votre propre mot de passe avant toute autre chose.',
+    );
+    for (const message of [
+      'Too many wrong code-break passphrases: code-break for this study is locked for 14 more minutes.',
+      'You are still using a temporary password: choose your own password before doing anything else.',
+    ]) {
+      expect(translateServerMessage(message, tEn)).toBe(message);
+    }
+  });
+
   it('keeps the English message identical to what the host said', () => {
     for (const message of [
       'Wrong username or password. 4 attempts left before the account is locked.',

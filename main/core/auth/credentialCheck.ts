@@ -1,0 +1,199 @@
+import { VeilError } from '../../../shared/errors';
+import type { AuditActor, AuditTrail } from '../audit/auditTrail';
+import { isoUtc, type Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { SettingsRepository } from '../system/settingsRepository';
+import type { UserRepository, UserRow } from '../users/userRepository';
+import type { CredentialSubject, FailedAttemptsRepository } from './failedAttemptsRepository';
+import { verifyPassword } from './passwords';
+import type { SessionTable } from './sessions';
+
+/** Every place a secret is re-entered (DESIGN.md section 4); named in the audit event of each failure. */
+export type CredentialPoint = 'login' | 'unlock' | 'signature' | 'register' | 'password_change' | 'witness' | 'code_break';
+
+/**
+ * The refusal a caller gives for a wrong secret while the account is not locked yet, in its own words.
+ * `left`: wrong attempts left before the lockout; null when the named account does not exist (say nothing about it).
+ */
+export type WrongSecret = (left: number | null) => VeilError;
+
+/** A scrypt hash of nothing anyone knows: unknown usernames cost the same time as known ones. */
+const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+interface Attempt {
+  point: CredentialPoint;
+  /** Who typed the secret (the audit actor). */
+  by: AuditActor;
+  /** Whose failures count, the first one named in the failure event. */
+  subjects: CredentialSubject[];
+  /** The window the secret was typed in: locked when this attempt locks out its own user. */
+  windowId: string | null;
+  wrong: WrongSecret;
+}
+
+type Outcome = { kind: 'right' } | { kind: 'wrong'; left: number } | { kind: 'locked'; subject: CredentialSubject; newlyLockedUsers: number[] };
+
+export const userSubject = (user: { id: number; username: string }): CredentialSubject => ({ kind: 'user', userId: user.id, username: user.username });
+const codeBreakSubject = (study: string): CredentialSubject => ({ kind: 'code_break', study });
+
+/**
+ * The one credential check: login, unlock, e-signature, the register's password, password change, the destruction
+ * witness and the code-break passphrase all go through it. Failures are counted per user (and per study for the
+ * code-break passphrase); reaching the security setting's maximum locks for its lockout minutes, during which even
+ * the right secret is refused; every failure and every lockout is an audit event, written in its own transaction so
+ * the refusal that follows cannot roll it back. A lockout also locks the window it happened in when that window is
+ * the locked-out user's own session (someone there has just failed N times): its key is wiped, and its unlock is
+ * refused until the lockout ends or an administrator resets the password.
+ */
+export class CredentialCheck {
+  private readonly windowLockedListeners: Array<(windowId: string) => void> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly attempts: FailedAttemptsRepository,
+    private readonly users: UserRepository,
+    private readonly settings: SettingsRepository,
+    private readonly sessions: SessionTable,
+    private readonly clock: Clock,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Told when a lockout locked a window, so the window hears of it (session.changed). */
+  onWindowLocked(listener: (windowId: string) => void): void {
+    this.windowLockedListeners.push(listener);
+  }
+
+  /** The logged-in user re-enters their own password in their window: unlock, e-signature, register, password change. */
+  async ownPassword(windowId: string, user: UserRow, password: string, point: CredentialPoint, wrong: WrongSecret): Promise<void> {
+    await this.attempt({ point, by: { userId: user.id, username: user.username }, subjects: [userSubject(user)], windowId, wrong }, async () =>
+      (await verifyPassword(password, user.passwordHash)) ? true : null,
+    );
+  }
+
+  /**
+   * Someone names an account and types its password: a login (`by` null: nobody is logged in yet) or a destruction
+   * witness (`by` the signer at the keyboard). An unknown name costs the same time and is recorded too.
+   */
+  async namedAccount(username: string, password: string, point: CredentialPoint, by: AuditActor | null, wrong: WrongSecret): Promise<UserRow> {
+    const user = this.users.byUsername(username.trim().toLowerCase());
+    if (!user) {
+      await verifyPassword(password, DECOY_HASH);
+      this.inOwnTransaction(() => this.recordFailure(point, by ?? { userId: null, username }, { type: 'user', id: username }, 'unknown username', null));
+      throw wrong(null);
+    }
+    await this.attempt({ point, by: by ?? { userId: user.id, username: user.username }, subjects: [userSubject(user)], windowId: null, wrong }, async () =>
+      (await verifyPassword(password, user.passwordHash)) ? true : null,
+    );
+    return user;
+  }
+
+  /**
+   * The code-break passphrase of a study, typed by a logged-in user: counted for the study (whoever types it) and for
+   * the user. `open` answers the opened key, or null when the passphrase does not open it.
+   */
+  async codeBreakPassphrase<T>(study: string, by: { userId: number; username: string }, windowId: string | null, open: () => Promise<T | null>, wrong: WrongSecret): Promise<T> {
+    return this.attempt({ point: 'code_break', by, subjects: [codeBreakSubject(study), userSubject({ id: by.userId, username: by.username })], windowId, wrong }, open);
+  }
+
+  /** When a user's lockout ends (null when not locked out now). */
+  lockedUntil(user: { id: number; username: string }): string | null {
+    return this.activeLock(this.attempts.state(userSubject(user)).lockedUntil);
+  }
+
+  private async attempt<T>(a: Attempt, tryIt: () => Promise<T | null>): Promise<T> {
+    if (this.db.inTransaction) throw new Error('A credential check runs before the transaction it guards, so that its failure stays recorded.');
+    const lockedBefore = this.lockedSubject(a.subjects);
+    if (lockedBefore) {
+      // Refused without trying the secret: nothing is learnt from an attempt while locked out, and it is still recorded.
+      this.inOwnTransaction(() => this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), 'locked out', null));
+      throw this.lockedError(lockedBefore);
+    }
+    const opened = await tryIt();
+    const outcome = this.inOwnTransaction((): Outcome => {
+      // Checked again after the slow hash: another window may have locked the account meanwhile.
+      const lockedNow = this.lockedSubject(a.subjects);
+      if (lockedNow) {
+        this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), 'locked out', null);
+        return { kind: 'locked', subject: lockedNow, newlyLockedUsers: [] };
+      }
+      if (opened !== null) {
+        for (const subject of a.subjects) if (this.attempts.state(subject).failedAttempts > 0) this.attempts.clear(subject);
+        return { kind: 'right' };
+      }
+      const counts = a.subjects.map((subject) => ({ subject, failedAttempts: this.attempts.addFailure(subject) }));
+      this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), a.point === 'code_break' ? 'wrong passphrase' : 'wrong password', counts[0]!.failedAttempts);
+      const { maxFailedLogins, lockoutMinutes } = this.settings.security();
+      const until = isoUtc(new Date(this.clock.now().getTime() + lockoutMinutes * 60_000));
+      const reached = counts.filter((c) => c.failedAttempts >= maxFailedLogins);
+      for (const { subject, failedAttempts } of reached) {
+        this.attempts.lock(subject, until);
+        this.recordLockout(a, subject, failedAttempts, until);
+      }
+      if (reached.length > 0) {
+        const newlyLockedUsers = reached.flatMap(({ subject }) => (subject.kind === 'user' ? [subject.userId] : []));
+        return { kind: 'locked', subject: reached[0]!.subject, newlyLockedUsers };
+      }
+      return { kind: 'wrong', left: maxFailedLogins - Math.max(...counts.map((c) => c.failedAttempts)) };
+    });
+    if (outcome.kind === 'right') return opened!;
+    if (outcome.kind === 'wrong') throw a.wrong(outcome.left);
+    if (a.windowId !== null) this.lockWindowOf(a.windowId, outcome.newlyLockedUsers);
+    throw this.lockedError(outcome.subject);
+  }
+
+  private lockWindowOf(windowId: string, lockedOutUsers: number[]): void {
+    const session = this.sessions.get(windowId);
+    if (!session || !lockedOutUsers.includes(session.userId)) return;
+    this.sessions.lock(windowId);
+    for (const listener of this.windowLockedListeners) listener(windowId);
+  }
+
+  private lockedSubject(subjects: CredentialSubject[]): CredentialSubject | undefined {
+    return subjects.find((subject) => this.activeLock(this.attempts.state(subject).lockedUntil) !== null);
+  }
+
+  private activeLock(lockedUntil: string | null): string | null {
+    return lockedUntil !== null && new Date(lockedUntil) > this.clock.now() ? lockedUntil : null;
+  }
+
+  private lockedError(subject: CredentialSubject): VeilError {
+    const until = new Date(this.attempts.state(subject).lockedUntil!);
+    const minutes = Math.max(1, Math.ceil((until.getTime() - this.clock.now().getTime()) / 60_000));
+    const more = `${minutes} more ${minutes === 1 ? 'minute' : 'minutes'}`;
+    if (subject.kind === 'code_break') {
+      return new VeilError('forbidden', `Too many wrong code-break passphrases: code-break for this study is locked for ${more}.`);
+    }
+    return new VeilError(
+      'forbidden',
+      `Too many wrong passwords: this account is locked for ${more}. An administrator can unlock it by resetting the password.`,
+    );
+  }
+
+  private entityOf(subject: CredentialSubject): { type: string; id: string } {
+    return subject.kind === 'user' ? { type: 'user', id: subject.username } : { type: 'study', id: subject.study };
+  }
+
+  /** One event per failed attempt, never aggregated: login failures keep their action, the others name their check. */
+  private recordFailure(point: CredentialPoint, by: AuditActor, entity: { type: string; id: string }, cause: string, failedAttempts: number | null): void {
+    this.audit.append(by, {
+      action: point === 'login' ? 'session.login_failed' : 'credential.failed',
+      entityType: entity.type,
+      entityId: entity.id,
+      after: { check: point, cause, ...(failedAttempts === null ? {} : { failedAttempts }) },
+    });
+  }
+
+  private recordLockout(a: Attempt, subject: CredentialSubject, failedAttempts: number, lockedUntil: string): void {
+    const entity = this.entityOf(subject);
+    this.audit.append(a.by, {
+      action: subject.kind === 'user' ? 'user.locked_out' : 'code_break.locked_out',
+      entityType: entity.type,
+      entityId: entity.id,
+      after: { check: a.point, failedAttempts, lockedUntil },
+    });
+  }
+
+  private inOwnTransaction<T>(write: () => T): T {
+    return this.db.transaction(write)();
+  }
+}
