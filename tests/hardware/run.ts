@@ -107,20 +107,46 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  console.log(`   booting qemu (TCG, 2 CPUs, 2 GB; time-out ${timeoutS} s) ...`);
-  const result = await bootVm({
-    image,
-    qemu,
-    runDir: RUN_DIR,
-    repo: REPO_ROOT,
-    timeoutMs: timeoutS * 1000,
-    onLine: (line) => {
-      // eslint-disable-next-line no-control-regex
-      const noise = /\x1b\[|SeaBIOS|Booting from ROM|reboot: Power down|^\s*$/.test(line) || /^VEIL-HW-STAGE/.test(line);
-      if (verbose || !noise) console.log(`   | ${line}`);
-    },
-  });
+  const boot = () =>
+    bootVm({
+      image,
+      qemu,
+      runDir: RUN_DIR,
+      repo: REPO_ROOT,
+      timeoutMs: timeoutS * 1000,
+      onLine: (line) => {
+        // eslint-disable-next-line no-control-regex
+        const noise = /\x1b\[|SeaBIOS|Booting from ROM|reboot: Power down|^\s*$/.test(line) || /^VEIL-HW-STAGE/.test(line);
+        if (verbose || !noise) console.log(`   | ${line}`);
+      },
+    });
 
+  console.log(`   booting qemu (TCG, 2 CPUs, 2 GB; time-out ${timeoutS} s) ...`);
+  let result = await boot();
+  // A native crash of the node process inside the VM (exit code 128 + signal, e.g. 139 = SIGSEGV) has been seen once
+  // in CI, right after the smoke test, and never in local runs: its cause (node-hid/hidapi, better-sqlite3 or the
+  // emulated kernel) is not found yet. It is printed in full and the VM is booted once more, so a rare crash is seen
+  // and counted in the summary's note without hiding a test that fails: a crash on the second run fails the lab.
+  const crashes: string[] = [];
+  if (result.exitCode !== null && result.exitCode >= 128 && !result.error) {
+    const inProgress = lastTestStarted(result.console);
+    crashes.push(`exit code ${result.exitCode} (signal ${result.exitCode - 128})${inProgress ? ` during "${inProgress}"` : ''}`);
+    fs.writeFileSync(path.join(CACHE_DIR, 'crash-console.log'), result.console);
+    console.log(`   the node process inside the VM crashed: ${crashes[0]}; its console is kept in ${path.relative(REPO_ROOT, path.join(CACHE_DIR, 'crash-console.log'))}`);
+    console.log('   booting the VM once more (a second crash fails the lab) ...');
+    fs.rmSync(path.join(RUN_DIR, 'results.jsonl'), { force: true });
+    result = await boot();
+  }
+  return report(result, image, imageMs, crashes);
+}
+
+/** The name of the last test the spec reporter announced (node:test prints a test's name when it ends or nests). */
+function lastTestStarted(consoleText: string): string | null {
+  const names = [...consoleText.matchAll(/[▶✔✖] (.+?)(?: \([\d.]+ms\))?$/gm)].map((m) => m[1]!);
+  return names.at(-1) ?? null;
+}
+
+function report(result: Awaited<ReturnType<typeof bootVm>>, image: ReturnType<typeof buildImage>, imageMs: number, crashes: string[]): never {
   const tsxOut = path.join(RUN_DIR, 'tsx-cache');
   if (fs.existsSync(tsxOut)) {
     fs.rmSync(TSX_CACHE, { recursive: true, force: true });
@@ -173,6 +199,7 @@ async function main(): Promise<void> {
     failed++;
     notes.push('no test ran inside the VM');
   }
+  if (crashes.length) notes.push(`the first run crashed: ${crashes.join('; ')}`);
   summary(passed, failed, notes.join('; ') || undefined);
 }
 
