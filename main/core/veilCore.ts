@@ -2,6 +2,7 @@ import { ALL_WINDOWS, type EventName, type EventPayload } from '../../shared/con
 import { VeilError } from '../../shared/errors';
 import type { StudyConfig } from '../../shared/study/studyConfig';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
+import { KIT_STATUSES, type KitStatus } from '../../shared/kits/kitLifecycle';
 import { AllocationRegister } from './allocation/allocationRegister';
 import { AllocationRepository } from './allocation/allocationRepository';
 import { CodeBreakService } from './allocation/codeBreakService';
@@ -279,7 +280,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     },
     inventory: {
       summary: () => {
-        const byStatus = kitRepository.countsByStatus();
+        // Every status, zero included: the contract's record of statuses is exhaustive (a missing key fails the output check).
+        const counts = kitRepository.countsByStatus();
+        const byStatus = Object.fromEntries(KIT_STATUSES.map((s) => [s, counts[s] ?? 0])) as Record<KitStatus, number>;
         return { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
       },
       kits: (_ctx, input) =>

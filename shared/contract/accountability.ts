@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
+import { EXAMPLE_KIT, EXAMPLE_PASSPHRASE, EXAMPLE_PASSWORD } from './examples';
 import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
 import { ScanSource } from './pharmacy';
 
@@ -123,7 +124,7 @@ export const returnsChannels = {
     output: ReturnView,
     access: 'returns.record',
     signature: null,
-    examples: [{ code: '100001', condition: 'used', unitsReturned: 1, source: 'manual' }],
+    examples: [{ code: EXAMPLE_KIT.withPatient, condition: 'used', unitsReturned: 1, source: 'scanner' }],
   }),
   edit: channel({
     kind: 'command',
@@ -132,7 +133,7 @@ export const returnsChannels = {
     output: ReturnView,
     access: 'returns.record',
     signature: null,
-    examples: [{ kitNumber: '100001', condition: 'partly_used', unitsReturned: 1, reason: 'Miscounted at the desk' }],
+    examples: [{ kitNumber: EXAMPLE_KIT.returnUnverified, condition: 'partly_used', unitsReturned: 1, reason: 'Miscounted at the desk' }],
   }),
   verify: channel({
     kind: 'command',
@@ -141,7 +142,7 @@ export const returnsChannels = {
     output: z.array(ReturnView),
     access: 'returns.verify',
     signature: null,
-    examples: [{ kitNumbers: ['100001'] }],
+    examples: [{ kitNumbers: [EXAMPLE_KIT.returnUnverified] }],
   }),
 };
 
@@ -171,7 +172,7 @@ export const reconciliationChannels = {
     output: z.object({ signOff: SignOffStatus }),
     access: 'reconciliation.sign',
     signature: 'I have verified drug accountability and sign this reconciliation',
-    examples: [{ signature: { username: 'monitor', password: 'a wrong password' } }],
+    examples: [{ signature: { username: 'monitor', password: EXAMPLE_PASSWORD } }],
   }),
 };
 
@@ -207,7 +208,16 @@ export const destructionChannels = {
     output: DestructionView,
     access: 'destruction.perform',
     signature: 'I destroyed these kits by the stated method',
-    examples: [{ kitNumbers: ['100001'], method: 'Incineration (hospital pharmacy waste stream)', place: 'Pharmacy, Hôpital Larrey', destroyedOn: '2026-11-20', witness: { username: 'monitor', password: 'a wrong password' }, signature: { password: 'a wrong password' } }],
+    examples: [
+      {
+        kitNumbers: [EXAMPLE_KIT.toDestroy],
+        method: 'Incineration (hospital pharmacy waste stream)',
+        place: 'Pharmacy, Hôpital Larrey',
+        destroyedOn: '2026-11-20',
+        witness: { username: 'monitor', password: EXAMPLE_PASSWORD },
+        signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD },
+      },
+    ],
   }),
   certificate: channel({
     kind: 'query',
@@ -233,7 +243,7 @@ export const emergencyChannels = {
     output: z.object({ screeningNumber: z.string(), randomizationNumber: z.string(), armCode: z.string(), armName: z.string(), unblindingId: z.number().int() }),
     access: 'emergency.unblind',
     signature: 'I break the blind for this patient for a medical emergency',
-    examples: [{ patientId: 1, reason: 'Anaphylaxis after injection', adverseEvent: true, passphrase: 'AAAAA-BBBBB-CCCCC-DDDDD', signature: { password: 'a wrong password' } }],
+    examples: [{ patientId: 1, reason: 'Anaphylaxis after injection', adverseEvent: true, passphrase: EXAMPLE_PASSPHRASE, signature: { username: 'investigator', password: EXAMPLE_PASSWORD } }],
   }),
   list: channel({
     kind: 'query',

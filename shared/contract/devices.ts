@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
+import { EXAMPLE_KIT } from './examples';
 import { IsoTime } from './schemas';
 
 const LabelKind = z.enum(['carton', 'syringe']);
@@ -158,7 +159,7 @@ export const devicesChannels = {
     output: z.object({ job: LabelJob }),
     access: 'labels.print',
     signature: null,
-    examples: [{ kitNumber: '100001', kind: 'syringe' }],
+    examples: [{ kitNumber: EXAMPLE_KIT.dispensed, kind: 'syringe' }],
   }),
   retryJob: channel({
     kind: 'command',
@@ -167,6 +168,7 @@ export const devicesChannels = {
     output: z.object({ job: LabelJob }),
     access: 'labels.print',
     signature: null,
+    // Job 1: a label that failed on a printer that was off (tests/helpers/exampleWorld.ts).
     examples: [{ jobId: 1 }],
   }),
   simulateScan: channel({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { channel } from './channel';
+import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
 import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
 
 /** How a code arrived (21 CFR 11.10(h)): a HID POS scanner, a keyboard-wedge burst, or typed by hand. */
@@ -123,7 +124,8 @@ export const shipmentsChannels = {
     }),
     access: 'shipments.receive',
     signature: null,
-    examples: [{ shipmentId: 1, code: '100001', source: 'manual' }],
+    // Shipment 3: open, kits still expected.
+    examples: [{ shipmentId: 3, code: EXAMPLE_KIT.expected, source: 'scanner' }],
   }),
   markKit: channel({
     kind: 'command',
@@ -132,7 +134,7 @@ export const shipmentsChannels = {
     output: ShipmentView,
     access: 'shipments.receive',
     signature: null,
-    examples: [{ shipmentId: 1, kitNumber: '100001', outcome: 'damaged', reason: 'Carton crushed' }],
+    examples: [{ shipmentId: 3, kitNumber: EXAMPLE_KIT.alsoExpected, outcome: 'damaged', reason: 'Carton crushed' }],
   }),
   close: channel({
     kind: 'command',
@@ -143,7 +145,8 @@ export const shipmentsChannels = {
     output: ShipmentView,
     access: 'shipments.receive',
     signature: null,
-    examples: [{ shipmentId: 1, temperature: 'no_alarm' }],
+    // Shipment 4: every kit scanned, waiting for the temperature answer.
+    examples: [{ shipmentId: 4, temperature: 'no_alarm' }],
   }),
   decideQuarantine: channel({
     kind: 'command',
@@ -152,7 +155,7 @@ export const shipmentsChannels = {
     output: z.object({ signature: SignatureView }),
     access: 'quarantine.decide',
     signature: 'I have assessed the temperature excursion and decide the fate of these kits',
-    examples: [{ kitNumbers: ['100001'], decision: 'release', reason: 'Excursion within stability data', signature: { password: 'a wrong password' } }],
+    examples: [{ kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'release', reason: 'Excursion within stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
 };
 
@@ -220,7 +223,8 @@ export const patientsChannels = {
     output: z.object({ patient: PatientView, signature: SignatureView }),
     access: 'patients.randomize',
     signature: 'I confirm this patient is eligible and randomize them',
-    examples: [{ patientId: 1, signature: { password: 'a wrong password' } }],
+    // Patient 7 (S-007) is registered and waits for randomization in the demo.
+    examples: [{ patientId: 7, signature: { username: 'investigator', password: EXAMPLE_PASSWORD } }],
   }),
   withdraw: channel({
     kind: 'command',
@@ -251,7 +255,8 @@ export const dispensingChannels = {
     }),
     access: 'dispensing.perform',
     signature: null,
-    examples: [{ patientId: 1, visitCode: 'D1' }],
+    // Patient 6 (S-006) had baseline in the demo; week 2 comes next.
+    examples: [{ patientId: 6, visitCode: 'W2' }],
   }),
   checkKit: channel({
     kind: 'query',
@@ -262,7 +267,7 @@ export const dispensingChannels = {
     output: KitVerdict,
     access: 'dispensing.perform',
     signature: null,
-    examples: [{ patientId: 1, visitCode: 'D1', code: '100001', alreadyScanned: [], source: 'manual' }],
+    examples: [{ patientId: 6, visitCode: 'W2', code: EXAMPLE_KIT.forVisit, alreadyScanned: [], source: 'scanner' }],
   }),
   confirm: channel({
     kind: 'command',
@@ -276,7 +281,15 @@ export const dispensingChannels = {
     output: z.object({ dispensingId: z.number().int(), patient: PatientView, signature: SignatureView }),
     access: 'dispensing.perform',
     signature: 'I dispense these kits to this patient for this visit',
-    examples: [{ patientId: 1, visitCode: 'D1', kits: [{ kitNumber: '100001', source: 'manual' }], signature: { password: 'a wrong password' } }],
+    examples: [
+      {
+        patientId: 6,
+        visitCode: 'W2',
+        kits: [{ kitNumber: EXAMPLE_KIT.forVisit, source: 'scanner' }],
+        outOfWindowReason: 'Patient travels abroad on the due date; visit brought forward',
+        signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD },
+      },
+    ],
   }),
 };
 
@@ -299,7 +312,7 @@ export const labelsChannels = {
     output: z.object({ kitNumber: z.string(), kind: LabelKind, pngBase64: z.string(), widthMm: z.number(), heightMm: z.number() }),
     access: 'labels.print',
     signature: null,
-    examples: [{ kitNumber: '100001', kind: 'carton' }],
+    examples: [{ kitNumber: EXAMPLE_KIT.dispensed, kind: 'carton' }],
   }),
   print: channel({
     kind: 'command',
@@ -308,6 +321,6 @@ export const labelsChannels = {
     output: z.object({ kitNumber: z.string(), kind: LabelKind, fileName: z.string(), pdfBase64: z.string(), reprint: z.boolean() }),
     access: 'labels.print',
     signature: null,
-    examples: [{ kitNumber: '100001', kind: 'syringe' }],
+    examples: [{ kitNumber: EXAMPLE_KIT.dispensed, kind: 'syringe' }],
   }),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '../roles';
 import { channel } from './channel';
+import { EXAMPLE_PASSWORD } from './examples';
 import { Empty, Done, IsoTime, NewPassword, PrintedName, RoleSchema, UserId, Username } from './schemas';
 
 export const SessionUser = z.object({
@@ -44,6 +45,7 @@ export const sessionChannels = {
     access: 'public',
     signature: null,
     examples: [{ username: 'admin', displayName: 'Site Administrator', password: 'correct horse battery' }],
+    refusedOnDemo: { 0: { code: 'conflict', why: 'First start only: the demo database already has its users.' } },
   }),
   login: channel({
     kind: 'command',
@@ -52,7 +54,7 @@ export const sessionChannels = {
     output: SessionState,
     access: 'public',
     signature: null,
-    examples: [{ username: 'pharmacist', password: 'a wrong password' }],
+    examples: [{ username: 'pharmacist', password: EXAMPLE_PASSWORD }],
   }),
   logout: channel({
     kind: 'command',
@@ -79,7 +81,7 @@ export const sessionChannels = {
     output: SessionState,
     access: 'locked',
     signature: null,
-    examples: [{ password: 'a wrong password' }],
+    examples: [{ password: EXAMPLE_PASSWORD }],
   }),
   heartbeat: channel({
     kind: 'command',
@@ -97,6 +99,6 @@ export const sessionChannels = {
     output: SessionState,
     access: 'session',
     signature: null,
-    examples: [{ currentPassword: 'a wrong password', newPassword: 'another long password' }],
+    examples: [{ currentPassword: EXAMPLE_PASSWORD, newPassword: 'another long password' }],
   }),
 };
