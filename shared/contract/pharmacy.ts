@@ -294,11 +294,13 @@ export const dispensingChannels = {
 };
 
 const LabelKind = z.enum(['carton', 'syringe']);
+/** A label as a file: PDF for any printer, the PNG preview, ZPL for a Zebra, the DYMO LabelManager's HID stream. */
+const LabelFileFormat = z.enum(['pdf', 'png', 'zpl', 'dymo']);
 
 export const labelsChannels = {
   queue: channel({
     kind: 'query',
-    description: 'Labels of dispensed kits: which still need printing, which were printed and reprinted.',
+    description: 'Labels of dispensed kits: which still need printing, which a label printer printed and reprinted.',
     input: z.object({ pendingOnly: z.boolean().optional() }).strict(),
     output: z.array(z.object({ kitNumber: z.string(), kind: LabelKind, patient: z.string(), visit: z.string(), dispensedAt: IsoTime, prints: z.number().int(), lastPrintedAt: IsoTime.nullable() })),
     access: 'labels.print',
@@ -314,13 +316,17 @@ export const labelsChannels = {
     signature: null,
     examples: [{ kitNumber: EXAMPLE_KIT.dispensed, kind: 'carton' }],
   }),
-  print: channel({
+  download: channel({
     kind: 'command',
-    description: 'Print a blinded label (as PDF for any printer) and record it; a reprint needs a reason.',
-    input: z.object({ kitNumber: z.string().trim().min(1), kind: LabelKind, reprintReason: z.string().trim().max(300).optional() }).strict(),
-    output: z.object({ kitNumber: z.string(), kind: LabelKind, fileName: z.string(), pdfBase64: z.string(), reprint: z.boolean() }),
+    description:
+      'The blinded label of a dispensed kit as a file, exactly as it prints: PDF (any printer), PNG, ZPL (Zebra) or the DYMO stream; the download is recorded in the audit trail. A download is not a print: a label counts as printed only when a label printer confirms its job (devices.printLabel).',
+    input: z.object({ kitNumber: z.string().trim().min(1), kind: LabelKind, format: LabelFileFormat }).strict(),
+    output: z.object({ kitNumber: z.string(), kind: LabelKind, format: LabelFileFormat, fileName: z.string(), mime: z.string(), base64: z.string() }),
     access: 'labels.print',
     signature: null,
-    examples: [{ kitNumber: EXAMPLE_KIT.dispensed, kind: 'syringe' }],
+    examples: [
+      { kitNumber: EXAMPLE_KIT.dispensed, kind: 'carton', format: 'pdf' },
+      { kitNumber: EXAMPLE_KIT.dispensed, kind: 'syringe', format: 'dymo' },
+    ],
   }),
 };
