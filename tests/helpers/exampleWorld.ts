@@ -9,12 +9,13 @@ import type { ChannelDefinition } from '../../shared/contract';
 import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
 import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
 import type { DemoUser } from '../../main/core/demo/demoSeed';
+import type { Logger } from '../../main/core/log';
 import { FakeClock, type TestCore } from './core';
 
 /**
  * The demo database as the contract's examples find it (shared/contract/examples.ts): the demo with its history,
  * then, through the channels and as the people who would do it, what the examples act on:
- * - a list extension of 6 kits from the sponsor: 2 still expected in an open shipment (3), 1 scanned in shipment 4
+ * - a list extension of 8 kits from the sponsor: 4 still expected in an open shipment (3), 1 scanned in shipment 4
  *   which waits for the temperature answer, 2 received under a temperature alarm (shipment 5, quarantined), and 1
  *   in no shipment yet;
  * - a carton label sent to a Zebra that was off: label job 1, failed;
@@ -23,6 +24,8 @@ import { FakeClock, type TestCore } from './core';
  */
 export interface ExampleWorld {
   kits: Record<ExampleKit, string>;
+  /** More of the same, for tests that call a channel many times on one database (the blinding leak harness). */
+  more: { expected: string[]; withPatient: string[] };
   /** The kits of the list extension and their arms (also added to the test core's armOf). */
   extension: Array<{ kitNumber: string; arm: string }>;
   /** The demo users and the world's own (user 7). */
@@ -59,15 +62,15 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   const admin = await t.loginAs('administrator', 'world-admin');
   const signature = { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password };
 
-  // The sponsor's list extension: six more kits, numbered like the demo's and unused, arms at the study's 2:1.
+  // The sponsor's list extension: eight more kits, numbered like the demo's and unused, arms about the study's 2:1.
   const taken = new Set((core.db.prepare('SELECT kit_number AS k FROM kits').all() as Array<{ k: string }>).map((r) => r.k));
   const numbers: string[] = [];
-  while (numbers.length < 6) {
+  while (numbers.length < 8) {
     const n = String(100000 + randomInt(900000));
     if (!taken.has(n) && !numbers.includes(n)) numbers.push(n);
   }
   const template = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data;
-  const arms = ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300'];
+  const arms = ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO'];
   const extension = numbers.map((kitNumber, i) => ({ kitNumber, arm: arms[i]! }));
   const rows = extension.map(({ kitNumber, arm }) => {
     const like = template.find((k) => k.arm === arm)!;
@@ -77,8 +80,8 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   await callAs(core, pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list_extension.csv', content, signature });
   for (const k of extension) t.armOf.set(k.kitNumber, k.arm);
 
-  const [e1, e2, r1, q1, q2, u1] = numbers as [string, string, string, string, string, string];
-  const open = (await callAs(core, technician, 'shipments.create', { reference: 'NSD-SHP-003', from: { kind: 'kits', kitNumbers: [e1, e2] } })) as { id: number };
+  const [e1, e2, e3, e4, r1, q1, q2, u1] = numbers as [string, string, string, string, string, string, string, string];
+  const open = (await callAs(core, technician, 'shipments.create', { reference: 'NSD-SHP-003', from: { kind: 'kits', kitNumbers: [e1, e2, e3, e4] } })) as { id: number };
   if (open.id !== OPEN_SHIPMENT_ID) throw new Error(`example world: the open shipment is ${open.id}, the examples say ${OPEN_SHIPMENT_ID}`);
   const scanned = (await callAs(core, technician, 'shipments.create', { reference: 'NSD-SHP-004', from: { kind: 'kits', kitNumbers: [r1] } })) as { id: number };
   if (scanned.id !== SCANNED_SHIPMENT_ID) throw new Error(`example world: the scanned shipment is ${scanned.id}, the examples say ${SCANNED_SHIPMENT_ID}`);
@@ -90,10 +93,11 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   // Kits in the states the examples name, read from what the pharmacy's screens show.
   const patients = (await callAs(core, pharmacist, 'patients.list', {})) as Array<{ id: number; visits: Array<{ dispensedKits: string[] }> }>;
   const dispensed = patients.flatMap((p) => p.visits.flatMap((v) => v.dispensedKits));
-  const returns = (await callAs(core, pharmacist, 'returns.list', {})) as Array<{ kitNumber: string; verifiedAt: string | null }>;
+  const returns = (await callAs(core, pharmacist, 'returns.list', {})) as Array<{ kitNumber: string; condition: string; verifiedAt: string | null }>;
   const returned = new Set(returns.map((r) => r.kitNumber));
   const withPatient = dispensed.filter((k) => !returned.has(k));
-  const unverified = returns.filter((r) => r.verifiedAt === null).map((r) => r.kitNumber);
+  // A syringe that came back (a kit reported missing cannot be corrected into a returned one).
+  const unverified = returns.filter((r) => r.verifiedAt === null && r.condition === 'used').map((r) => r.kitNumber);
   const candidates = ((await callAs(core, pharmacist, 'destruction.candidates', {})) as Array<{ kitNumber: string; status: string }>).filter((c) => c.status === 'returned').map((c) => c.kitNumber);
   const plan = (await callAs(core, pharmacist, 'dispensing.plan', { patientId: 6, visitCode: 'W2' })) as { suggestions: string[] };
   const returnUnverified = unverified[0]!;
@@ -129,19 +133,20 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
 
   const snapshot = join(t.dir, 'example-world.db');
   await core.db.backup(snapshot);
-  return { kits, extension, users: [...t.users, { ...NEW_UNBLINDED_USER, blinded: false }], passphrase: t.demo.codeBreakPassphrase, snapshot };
+  const more = { expected: [e3, e4], withPatient: withPatient.filter((k) => !Object.values(kits).includes(k) && k !== failedLabelKit) };
+  return { kits, more, extension, users: [...t.users, { ...NEW_UNBLINDED_USER, blinded: false }], passphrase: t.demo.codeBreakPassphrase, snapshot };
 }
 
 /**
  * A core of its own on a copy of the world, with the demo's simulated devices (a virtual scanner and DYMO, a loopback
  * Zebra: `veil serve --demo`), so that no example of one channel depends on what another did first.
  */
-export function openWorldCopy(t: TestCore, world: ExampleWorld): TestCore {
+export function openWorldCopy(t: TestCore, world: ExampleWorld, options: { logger?: Logger } = {}): TestCore {
   const dir = mkdtempSync(join(tmpdir(), 'veil-world-'));
   const dbFile = join(dir, 'veil.db');
   copyFileSync(world.snapshot, dbFile);
   const clock = new FakeClock(t.clock.now());
-  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated' });
+  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...(options.logger ? { logger: options.logger } : {}) });
   const userOf = (role: Role) => world.users.find((u) => u.role === role)!;
   return {
     core,
