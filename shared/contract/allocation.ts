@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
-import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
+import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /** A CSV file as the renderer read it: the name the user picked and the text. */
 const ListFile = { fileName: z.string().trim().min(1).max(255), content: z.string().min(1, 'The file is empty').max(20_000_000) };
@@ -102,7 +102,7 @@ export const allocationChannels = {
   grantAccess: channel({
     kind: 'command',
     description: 'Give another unblinded user access to the allocation key (they need not be present).',
-    input: signedInput({ userId: z.number().int().positive(), reason: z.string().trim().min(3, 'Give a reason') }),
+    input: signedInput({ userId: z.number().int().positive(), reason: Reason }),
     output: z.object({ signature: SignatureView }),
     access: 'allocation.grant',
     signature: 'I grant this user access to the treatment allocation',
@@ -112,7 +112,7 @@ export const allocationChannels = {
   register: channel({
     kind: 'command',
     description: 'The unblinded allocation register: every slot and kit with its arm. Needs your password again; every reveal is audited.',
-    input: z.object({ password: z.string().min(1, 'Enter your password') }).strict(),
+    input: z.object({ password: text('password').min(1, 'Enter your password') }).strict(),
     output: z.object({
       slots: z.array(z.object({ randomizationNumber: z.string(), block: z.string(), stratum: z.string(), armCode: z.string(), armName: z.string() })),
       kits: z.array(

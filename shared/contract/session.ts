@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PERMISSIONS } from '../roles';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
-import { Empty, Done, IsoTime, NewPassword, PrintedName, RoleSchema, UserId, Username } from './schemas';
+import { Empty, Done, IsoTime, NewPassword, PrintedName, RoleSchema, UserId, Username, text } from './schemas';
 
 export const SessionUser = z.object({
   id: UserId,
@@ -50,7 +50,7 @@ export const sessionChannels = {
   login: channel({
     kind: 'command',
     description: 'Log in to this window. Five wrong passwords lock the account for a while (settings).',
-    input: z.object({ username: z.string().trim().min(1, 'Enter your username'), password: z.string().min(1, 'Enter your password') }).strict(),
+    input: z.object({ username: text('username').min(1, 'Enter your username'), password: text('password').min(1, 'Enter your password') }).strict(),
     output: SessionState,
     access: 'public',
     signature: null,
@@ -77,7 +77,7 @@ export const sessionChannels = {
   unlock: channel({
     kind: 'command',
     description: 'Unlock this window with the password of the user who locked it.',
-    input: z.object({ password: z.string().min(1, 'Enter your password') }).strict(),
+    input: z.object({ password: text('password').min(1, 'Enter your password') }).strict(),
     output: SessionState,
     access: 'locked',
     signature: null,
@@ -95,7 +95,7 @@ export const sessionChannels = {
   changePassword: channel({
     kind: 'command',
     description: 'Change your own password (required after an administrator reset).',
-    input: z.object({ currentPassword: z.string().min(1), newPassword: NewPassword }).strict(),
+    input: z.object({ currentPassword: text('password').min(1, 'Enter your password'), newPassword: NewPassword }).strict(),
     output: SessionState,
     access: 'session',
     signature: null,

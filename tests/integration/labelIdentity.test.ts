@@ -67,7 +67,7 @@ function layoutDifferences(a: LabelLayout, b: LabelLayout, ka: RealKit, kb: Real
       continue;
     }
     // The subject and kit fields: same place, same lines; their words the same but for the kit and patient.
-    if (JSON.stringify(x.box) !== JSON.stringify(y.box)) out.push(`${field} (box)`);
+    if (JSON.stringify('box' in x ? x.box : null) !== JSON.stringify('box' in y ? y.box : null)) out.push(`${field} (box)`);
     if (x.kind === 'text' && y.kind === 'text') {
       const text = (el: typeof x, k: RealKit) => neutral(el.lines.map((l) => l.spans.map((s) => s.text).join('')).join('\n'), k);
       if (x.lines.length !== y.lines.length || x.lines.some((l, i) => l.baselineMm !== y.lines[i]!.baselineMm)) out.push(`${field} (lines)`);
