@@ -1,4 +1,5 @@
 import { PrinterSettings, type LabelJob } from '../../../shared/contract/devices';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 
 export type LabelKind = 'carton' | 'syringe';
@@ -66,11 +67,12 @@ export class DeviceRepository {
 
   /** The prints of this label that a printer confirmed, and when the last one was. */
   prints(kitNumber: string, kind: LabelKind): { count: number; last: string | null } {
-    return this.db.prepare(`SELECT count(*) AS count, max(done_at) AS last FROM label_prints WHERE kit_number = ? AND kind = ? AND ${CONFIRMED_PRINT}`).get(kitNumber, kind) as {
-      count: number;
-      last: string | null;
-    };
+    // Prepared once: the label queue asks this for every label of every dispensed kit.
+    this.printsOfLabel ??= this.db.prepare(`SELECT count(*) AS count, max(done_at) AS last FROM label_prints WHERE kit_number = ? AND kind = ? AND ${CONFIRMED_PRINT}`);
+    return this.printsOfLabel.get(kitNumber, kind) as { count: number; last: string | null };
   }
+
+  private printsOfLabel: Statement | undefined;
 
   /** A queued or failed job of this kit and kind, if one waits. */
   waitingJob(kitNumber: string, kind: LabelKind): LabelJobRow | undefined {
