@@ -35,8 +35,10 @@ Commands:
   demo --db FILE --lists DIR
         Create the NS-DUPI demo database and write the sponsor-style lists it was built from to DIR; prints the
         demo users and the code-break passphrase as one JSON line.
-  label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE [--kind carton|syringe]
-        Render the blinded label of a dispensed kit exactly as it would print (default kind: carton).
+  label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE --user NAME [--kind carton|syringe]
+        Write the blinded label of a dispensed kit exactly as it would print (default kind: carton), as a user
+        allowed to print labels (password from VEIL_PASSWORD or asked). The download is recorded in the audit
+        trail; it is not a print (a label is printed when a label printer confirms it).
   parse-barcode DATA
         Parse a scanned code (GS1 element string with a real GS or the text \x1d, or a plain kit number) as JSON.
   import randomization|kits --db FILE --file CSV --user NAME
@@ -119,12 +121,12 @@ async function demo(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The password from VEIL_PASSWORD, or asked on the terminal without echo. */
-async function readPassword(username: string): Promise<string> {
+/** The password from VEIL_PASSWORD, or asked on the terminal without echo; `purpose` says what it is for. */
+async function readPassword(username: string, purpose: string): Promise<string> {
   const fromEnv = process.env.VEIL_PASSWORD;
   if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) throw new UsageError('No terminal to ask the password on: set VEIL_PASSWORD.');
-  process.stdout.write(`Password for ${username} (signs the import): `);
+  process.stdout.write(`Password for ${username} (${purpose}): `);
   return new Promise((resolvePassword) => {
     const stdin = process.stdin;
     let typed = '';
@@ -161,7 +163,7 @@ async function importList(args: string[]): Promise<number> {
   if (!existsSync(dbFile)) throw new UsageError(`There is no database file at ${dbFile}.`);
   if (!existsSync(csvFile)) throw new UsageError(`There is no file at ${csvFile}.`);
   const content = readFileSync(csvFile, 'utf8');
-  const password = await readPassword(values.user);
+  const password = await readPassword(values.user, 'signs the import');
   const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
   try {
     const window = 'cli';
@@ -191,24 +193,36 @@ function fail(message: string, details: string[] = []): number {
   return 1;
 }
 
+/**
+ * `veil label`: the blinded label of a dispensed kit as a file, through the contract like every other caller: the
+ * user logs in, labels.download checks the permission and records the download in the audit trail.
+ */
 async function label(args: string[]): Promise<number> {
-  const values = parse(args, { db: { type: 'string' }, kit: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' } });
+  const values = parse(args, { db: { type: 'string' }, kit: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' }, user: { type: 'string' } });
   const format = values.format;
   const kind = values.kind ?? 'carton';
-  if (typeof values.db !== 'string' || typeof values.kit !== 'string' || typeof values.out !== 'string') throw new UsageError('label needs --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE.');
+  if (typeof values.db !== 'string' || typeof values.kit !== 'string' || typeof values.out !== 'string' || typeof values.user !== 'string') {
+    throw new UsageError('label needs --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE --user NAME.');
+  }
   if (format !== 'png' && format !== 'zpl' && format !== 'dymo' && format !== 'pdf') throw new UsageError('--format is png, zpl, dymo or pdf.');
   if (kind !== 'carton' && kind !== 'syringe') throw new UsageError('--kind is carton or syringe.');
   const dbFile = resolve(values.db);
   if (!existsSync(dbFile)) throw new UsageError(`There is no database file at ${dbFile}.`);
+  const password = await readPassword(values.user, 'to download the label');
   const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+  const window = 'cli';
   try {
-    const bytes = await core.labels.render(values.kit, kind, format);
+    const login = await core.dispatch(window, 'session.login', { username: values.user, password });
+    if (!login.ok) return fail(login.error.message);
+    const result = await core.dispatch(window, 'labels.download', { kitNumber: values.kit, kind, format });
+    if (!result.ok) return fail(result.error.message, result.error.issues?.map((i) => i.message));
+    const file = result.value as { fileName: string; base64: string };
+    const bytes = Buffer.from(file.base64, 'base64');
     writeFileSync(resolve(values.out), bytes);
-    process.stdout.write(`Wrote the ${kind} label of kit ${values.kit} (${format}, ${bytes.length} bytes) to ${resolve(values.out)}.\n`);
+    process.stdout.write(`Wrote the ${kind} label of kit ${values.kit} (${format}, ${bytes.length} bytes) to ${resolve(values.out)}. Recorded as a download, not a print.\n`);
     return 0;
-  } catch (error) {
-    return fail((error as Error).message);
   } finally {
+    await core.dispatch(window, 'session.logout', {});
     core.close();
   }
 }

@@ -2,6 +2,7 @@ import { ALL_WINDOWS, type EventName, type EventPayload } from '../../shared/con
 import { VeilError } from '../../shared/errors';
 import type { StudyConfig } from '../../shared/study/studyConfig';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
+import { KIT_STATUSES, type KitStatus } from '../../shared/kits/kitLifecycle';
 import { AllocationRegister } from './allocation/allocationRegister';
 import { AllocationRepository } from './allocation/allocationRepository';
 import { CodeBreakService } from './allocation/codeBreakService';
@@ -123,7 +124,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans);
   const patientRepository = new PatientRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
-  const labels = new LabelService(db, audit, clock, study);
+  const labels = new LabelService(db, audit, study);
   const returns = new ReturnsService(db, kitRepository, kitStatus, audit, scans, clock, study);
   const reconciliation = new ReconciliationService(db, audit, signatures, clock, study);
   const destruction = new DestructionService(db, kitRepository, kitStatus, credentials, audit, signatures, clock);
@@ -280,7 +281,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     },
     inventory: {
       summary: () => {
-        const byStatus = kitRepository.countsByStatus();
+        // Every status, zero included: the contract's record of statuses is exhaustive (a missing key fails the output check).
+        const counts = kitRepository.countsByStatus();
+        const byStatus = Object.fromEntries(KIT_STATUSES.map((s) => [s, counts[s] ?? 0])) as Record<KitStatus, number>;
         return { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
       },
       kits: (_ctx, input) =>
@@ -315,11 +318,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         const png = await labels.render(input.kitNumber, input.kind, 'png');
         return { kitNumber: input.kitNumber, kind: input.kind, pngBase64: Buffer.from(png).toString('base64'), widthMm: layout.widthMm, heightMm: layout.heightMm };
       },
-      print: async (ctx, input) => {
-        // Rendered before it is recorded: a label that cannot be laid out is never counted as printed.
-        const pdf = await labels.render(input.kitNumber, input.kind, 'pdf');
-        const { reprint } = labels.recordPrint(actorOf(ctx), input.kitNumber, input.kind, 'pdf', input.reprintReason ?? null);
-        return { kitNumber: input.kitNumber, kind: input.kind, fileName: `label-${input.kitNumber}-${input.kind}.pdf`, pdfBase64: Buffer.from(pdf).toString('base64'), reprint };
+      download: async (ctx, input) => {
+        const file = await labels.download(actorOf(ctx), input.kitNumber, input.kind, input.format);
+        return { kitNumber: input.kitNumber, kind: input.kind, format: input.format, fileName: file.fileName, mime: file.mime, base64: Buffer.from(file.bytes).toString('base64') };
       },
     },
     returns: {

@@ -28,6 +28,24 @@ const MAX_BODY_BYTES = 1_000_000;
 /** API answers carry the renderer's security headers too, except the document-only CSP. */
 const { 'Content-Security-Policy': _csp, ...SECURITY_HEADERS } = RENDERER_HEADERS;
 
+/** The path of a request's target, or null when the target is no URL (an absolute-form target that does not parse). */
+function pathOf(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** A percent-encoded path segment decoded, or null when its encoding is malformed ("%", "%zz", a cut UTF-8 sequence). */
+function decodedPathSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Browser mode: the same contract as the Electron window, over HTTP on 127.0.0.1 only. The launch token stands for
  * one desktop window: it is the window id of the session, and every /rpc call must carry it.
@@ -82,7 +100,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return sendJson(res, 200, describeContract());
     }
     if (req.method !== 'POST') return sendError(res, 405, 'validation', 'Channels are called with POST.');
-    const channelName = decodeURIComponent(path.slice('/rpc/'.length));
+    const channelName = decodedPathSegment(path.slice('/rpc/'.length));
+    if (channelName === null) {
+      return sendError(res, 400, 'validation', 'The channel name in the path is not valid percent-encoding (a % must start a %XX code of UTF-8). Call POST /rpc/<group>.<name>.');
+    }
     let input: unknown = {};
     try {
       const text = await readBody(req);
@@ -130,7 +151,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (!allowedHosts().has(req.headers.host ?? '')) return sendError(res, 403, 'forbidden', 'Unexpected Host header.');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) return sendError(res, 403, 'forbidden', 'Calls from another origin are refused.');
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const path = pathOf(req.url);
+    if (path === null) return sendError(res, 400, 'validation', 'The request path is not a valid URL path.');
     const work = path === '/rpc' || path.startsWith('/rpc/') ? handleRpc(req, res, path) : path === '/events' ? Promise.resolve(handleEvents(req, res)) : handleStatic(req, res, path);
     work.catch(() => {
       if (!res.headersSent) sendError(res, 500, 'internal', 'Veil hit an unexpected problem.');

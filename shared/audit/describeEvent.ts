@@ -46,6 +46,8 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'dispensing.confirmed': (e, a) => `${e.username} dispensed ${Array.isArray(a.kits) ? a.kits.join(', ') : ''} to patient ${e.entityId} for visit ${String(a.visit)}.`,
   'label.printed': (e, a) => `${e.username} printed the ${String(a.kind)} label of kit ${e.entityId}.`,
   'label.reprinted': (e, a) => `${e.username} reprinted the ${String(a.kind)} label of kit ${e.entityId}.`,
+  'label.print_failed': (e, a) => `The ${String(a.kind)} label of kit ${e.entityId} did not print (${String(a.error)}).`,
+  'label.downloaded': (e, a) => `${e.username} downloaded the ${String(a.kind)} label of kit ${e.entityId} as ${String(a.format).toUpperCase()} (not a print).`,
   'return.recorded': (e, a) => `${e.username} recorded the return of kit ${e.entityId} (${String(a.condition).replace('_', ' ')}).`,
   'return.edited': (e) => `${e.username} corrected the return of kit ${e.entityId}; its verification was removed.`,
   'return.verified': (e) => `${e.username} verified the return of kit ${e.entityId}.`,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
-import { ScanSource } from './pharmacy';
+import { EXAMPLE_KIT, EXAMPLE_PASSPHRASE, EXAMPLE_PASSWORD } from './examples';
+import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
+import { KitNumber, ScanCode, ScanSource } from './pharmacy';
 
 const Condition = z.enum(['used', 'unused', 'partly_used', 'damaged', 'missing']);
-const Reason = z.string().trim().min(3, 'Give a reason');
 
 const ReturnView = z.object({
   kitNumber: z.string(),
@@ -112,10 +112,10 @@ export const returnsChannels = {
     description: 'Record a returned kit (scanned or typed): used, unused, partly used, damaged or missing, and the units that came back.',
     input: z
       .object({
-        code: z.string().min(1).max(300),
+        code: ScanCode,
         condition: Condition,
         unitsReturned: z.number().int().min(0).max(100),
-        note: z.string().trim().max(500).optional(),
+        note: text('note').optional(),
         source: ScanSource,
         patientId: z.number().int().positive().optional(),
       })
@@ -123,25 +123,25 @@ export const returnsChannels = {
     output: ReturnView,
     access: 'returns.record',
     signature: null,
-    examples: [{ code: '100001', condition: 'used', unitsReturned: 1, source: 'manual' }],
+    examples: [{ code: EXAMPLE_KIT.withPatient, condition: 'used', unitsReturned: 1, source: 'scanner' }],
   }),
   edit: channel({
     kind: 'command',
     description: 'Correct a recorded return, with the reason; removes its verification.',
-    input: z.object({ kitNumber: z.string().min(1), condition: Condition, unitsReturned: z.number().int().min(0).max(100), note: z.string().trim().max(500).optional(), reason: Reason }).strict(),
+    input: z.object({ kitNumber: KitNumber, condition: Condition, unitsReturned: z.number().int().min(0).max(100), note: text('note').optional(), reason: Reason }).strict(),
     output: ReturnView,
     access: 'returns.record',
     signature: null,
-    examples: [{ kitNumber: '100001', condition: 'partly_used', unitsReturned: 1, reason: 'Miscounted at the desk' }],
+    examples: [{ kitNumber: EXAMPLE_KIT.returnUnverified, condition: 'partly_used', unitsReturned: 1, reason: 'Miscounted at the desk' }],
   }),
   verify: channel({
     kind: 'command',
     description: 'The monitor verifies recorded returns against the physical kits.',
-    input: z.object({ kitNumbers: z.array(z.string().min(1)).min(1) }).strict(),
+    input: z.object({ kitNumbers: z.array(KitNumber).min(1) }).strict(),
     output: z.array(ReturnView),
     access: 'returns.verify',
     signature: null,
-    examples: [{ kitNumbers: ['100001'] }],
+    examples: [{ kitNumbers: [EXAMPLE_KIT.returnUnverified] }],
   }),
 };
 
@@ -171,7 +171,7 @@ export const reconciliationChannels = {
     output: z.object({ signOff: SignOffStatus }),
     access: 'reconciliation.sign',
     signature: 'I have verified drug accountability and sign this reconciliation',
-    examples: [{ signature: { username: 'monitor', password: 'a wrong password' } }],
+    examples: [{ signature: { username: 'monitor', password: EXAMPLE_PASSWORD } }],
   }),
 };
 
@@ -198,16 +198,25 @@ export const destructionChannels = {
     kind: 'command',
     description: 'Record the destruction of kits: method, place, date, your signature and a witness signature.',
     input: signedInput({
-      kitNumbers: z.array(z.string().min(1)).min(1),
-      method: z.string().trim().min(3, 'Name the destruction method').max(200),
-      place: z.string().trim().min(2, 'Name the place').max(200),
+      kitNumbers: z.array(KitNumber).min(1),
+      method: text('description').min(3, 'Name the destruction method'),
+      place: text('description').min(2, 'Name the place'),
       destroyedOn: z.string().date(),
-      witness: z.object({ username: z.string().trim().min(1, 'Witness username'), password: z.string().min(1, 'Witness password') }).strict(),
+      witness: z.object({ username: text('username').min(1, 'Witness username'), password: text('password').min(1, 'Witness password') }).strict(),
     }),
     output: DestructionView,
     access: 'destruction.perform',
     signature: 'I destroyed these kits by the stated method',
-    examples: [{ kitNumbers: ['100001'], method: 'Incineration (hospital pharmacy waste stream)', place: 'Pharmacy, Hôpital Larrey', destroyedOn: '2026-11-20', witness: { username: 'monitor', password: 'a wrong password' }, signature: { password: 'a wrong password' } }],
+    examples: [
+      {
+        kitNumbers: [EXAMPLE_KIT.toDestroy],
+        method: 'Incineration (hospital pharmacy waste stream)',
+        place: 'Pharmacy, Hôpital Larrey',
+        destroyedOn: '2026-11-20',
+        witness: { username: 'monitor', password: EXAMPLE_PASSWORD },
+        signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD },
+      },
+    ],
   }),
   certificate: channel({
     kind: 'query',
@@ -226,14 +235,14 @@ export const emergencyChannels = {
     description: "Emergency unblinding: reveals ONE patient's treatment to you only, after a reason, your signature and the code-break passphrase.",
     input: signedInput({
       patientId: z.number().int().positive(),
-      reason: z.string().trim().min(10, 'Describe the emergency'),
+      reason: text('reason').min(10, 'Describe the emergency'),
       adverseEvent: z.boolean(),
-      passphrase: z.string().min(10, 'Type the passphrase from the sealed envelope'),
+      passphrase: text('passphrase').min(10, 'Type the passphrase from the sealed envelope'),
     }),
     output: z.object({ screeningNumber: z.string(), randomizationNumber: z.string(), armCode: z.string(), armName: z.string(), unblindingId: z.number().int() }),
     access: 'emergency.unblind',
     signature: 'I break the blind for this patient for a medical emergency',
-    examples: [{ patientId: 1, reason: 'Anaphylaxis after injection', adverseEvent: true, passphrase: 'AAAAA-BBBBB-CCCCC-DDDDD', signature: { password: 'a wrong password' } }],
+    examples: [{ patientId: 1, reason: 'Anaphylaxis after injection', adverseEvent: true, passphrase: EXAMPLE_PASSPHRASE, signature: { username: 'investigator', password: EXAMPLE_PASSWORD } }],
   }),
   list: channel({
     kind: 'query',

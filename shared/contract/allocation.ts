@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
+import { EXAMPLE_PASSWORD } from './examples';
+import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /** A CSV file as the renderer read it: the name the user picked and the text. */
 const ListFile = { fileName: z.string().trim().min(1).max(255), content: z.string().min(1, 'The file is empty').max(20_000_000) };
@@ -57,7 +58,8 @@ export const AllocationStatus = z.object({
   awaitingAccess: z.array(z.object({ userId: z.number().int(), username: z.string(), displayName: z.string(), canBeGranted: z.boolean() })),
 });
 
-const sample = 'randomization_number,arm,block,stratum\nR001,DUPI300,B1,ALL\n';
+/** One more slot after the demo's 36 (a list extension from the sponsor). */
+const sample = 'randomization_number,arm,block,stratum\nR037,DUPI300,B99,ALL\n';
 
 export const allocationChannels = {
   status: channel({
@@ -76,7 +78,8 @@ export const allocationChannels = {
     output: z.object({ codeBreakPassphrase: z.string(), signature: SignatureView }),
     access: 'allocation.setup',
     signature: 'I create the allocation key of this study and take custody of the code-break passphrase',
-    examples: [{ signature: { username: 'pharmacist', password: 'a wrong password' } }],
+    examples: [{ signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+    refusedOnDemo: { 0: { code: 'conflict', why: 'A study has one allocation key, and the demo set it up at seeding.' } },
   }),
   checkList: channel({
     kind: 'query',
@@ -94,21 +97,22 @@ export const allocationChannels = {
     output: ImportResult,
     access: 'allocation.setup',
     signature: 'I approve the import of this list as the sponsor sent it',
-    examples: [{ kind: 'randomization', fileName: 'randomization.csv', content: sample, signature: { password: 'a wrong password' } }],
+    examples: [{ kind: 'randomization', fileName: 'randomization-extension.csv', content: sample, signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
   grantAccess: channel({
     kind: 'command',
     description: 'Give another unblinded user access to the allocation key (they need not be present).',
-    input: signedInput({ userId: z.number().int().positive(), reason: z.string().trim().min(3, 'Give a reason') }),
+    input: signedInput({ userId: z.number().int().positive(), reason: Reason }),
     output: z.object({ signature: SignatureView }),
     access: 'allocation.grant',
     signature: 'I grant this user access to the treatment allocation',
-    examples: [{ userId: 5, reason: 'New unblinded monitor for the study', signature: { password: 'a wrong password' } }],
+    // User 7: an unblinded monitor who joined the demo study and chose a password (tests/helpers/exampleWorld.ts).
+    examples: [{ userId: 7, reason: 'New unblinded monitor for the study', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
   register: channel({
     kind: 'command',
     description: 'The unblinded allocation register: every slot and kit with its arm. Needs your password again; every reveal is audited.',
-    input: z.object({ password: z.string().min(1, 'Enter your password') }).strict(),
+    input: z.object({ password: text('password').min(1, 'Enter your password') }).strict(),
     output: z.object({
       slots: z.array(z.object({ randomizationNumber: z.string(), block: z.string(), stratum: z.string(), armCode: z.string(), armName: z.string() })),
       kits: z.array(
@@ -126,6 +130,6 @@ export const allocationChannels = {
     }),
     access: 'allocation.reveal',
     signature: null,
-    examples: [{ password: 'a wrong password' }],
+    examples: [{ password: EXAMPLE_PASSWORD }],
   }),
 };

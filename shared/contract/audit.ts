@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import { Empty, IsoTime, SignatureView } from './schemas';
+import { Empty, IsoTime, SignatureView, text } from './schemas';
 
 export const AuditFilterInput = z
   .object({
     from: z.string().date().optional(),
     to: z.string().date().optional(),
-    username: z.string().trim().min(1).optional(),
-    action: z.string().trim().min(1).optional(),
-    entityType: z.string().trim().min(1).optional(),
-    entityId: z.string().trim().min(1).optional(),
+    username: text('username').min(1).optional(),
+    action: text('identifier').min(1).optional(),
+    entityType: text('identifier').min(1).optional(),
+    entityId: text('identifier').min(1).optional(),
   })
   .strict();
 

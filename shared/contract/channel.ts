@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorCode } from '../errors';
 import type { Permission } from '../roles';
 
 /**
@@ -18,8 +19,17 @@ export interface ChannelDefinition<I extends z.ZodType = z.ZodType, O extends z.
   access: Access;
   /** The meaning stated in the e-signature dialog (21 CFR 11.50), or null when the command is not signed. */
   signature: string | null;
-  /** At least one valid input; used by the contract listing, the CLI and the blinding leak test. */
+  /**
+   * At least one valid input; used by the contract listing, the CLI and the blinding leak test. Passwords and kit
+   * numbers are written with the words of ./examples.ts. The contract test runs every example on the demo database
+   * as a role allowed to call the channel and requires it to answer ok, unless `refusedOnDemo` says otherwise.
+   */
   examples: readonly [z.input<I>, ...z.input<I>[]];
+  /**
+   * Examples the demo database refuses by design, by their index in `examples`: the error code expected and why.
+   * Rare on purpose: an example that cannot succeed shows nothing a reader can trust.
+   */
+  refusedOnDemo?: Readonly<Record<number, { code: ErrorCode; why: string }>>;
 }
 
 export function channel<I extends z.ZodType, O extends z.ZodType>(definition: ChannelDefinition<I, O>): ChannelDefinition<I, O> {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import { IsoTime } from './schemas';
+import { EXAMPLE_KIT } from './examples';
+import { IsoTime, Reason, text } from './schemas';
+import { KitNumber } from './pharmacy';
 
 const LabelKind = z.enum(['carton', 'syringe']);
 
@@ -12,11 +14,8 @@ export const PrinterTarget = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('zebra_tcp'),
-      host: z
-        .string()
-        .trim()
+      host: text('host')
         .min(1, 'Give the printer address')
-        .max(253)
         .regex(/^[A-Za-z0-9.:-]+$/, 'A host name or IP address'),
       port: z.number().int().min(1).max(65535),
     })
@@ -25,10 +24,7 @@ export const PrinterTarget = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('zebra_queue'),
-      queue: z
-        .string()
-        .trim()
-        .regex(/^[A-Za-z0-9._-]{1,127}$/, 'A print queue name (letters, digits, dot, dash, underscore)'),
+      queue: text('printQueue').regex(/^[A-Za-z0-9._-]{1,127}$/, 'A print queue name (letters, digits, dot, dash, underscore)'),
     })
     .strict(),
   /** The simulator's network Zebra (a loopback TCP sink): demo and browser mode only. */
@@ -153,12 +149,12 @@ export const devicesChannels = {
     description:
       'Queue the blinded label of a dispensed kit and send it to its printer. A failure keeps the job (failed, with the reason) to retry; the dispensing is never touched. A reprint needs a reason.',
     input: z
-      .object({ kitNumber: z.string().trim().min(1).max(64), kind: LabelKind, printer: PrinterTarget.optional(), reprintReason: z.string().trim().min(3).max(300).optional() })
+      .object({ kitNumber: KitNumber, kind: LabelKind, printer: PrinterTarget.optional(), reprintReason: Reason.optional() })
       .strict(),
     output: z.object({ job: LabelJob }),
     access: 'labels.print',
     signature: null,
-    examples: [{ kitNumber: '100001', kind: 'syringe' }],
+    examples: [{ kitNumber: EXAMPLE_KIT.dispensed, kind: 'syringe' }],
   }),
   retryJob: channel({
     kind: 'command',
@@ -167,6 +163,7 @@ export const devicesChannels = {
     output: z.object({ job: LabelJob }),
     access: 'labels.print',
     signature: null,
+    // Job 1: a label that failed on a printer that was off (tests/helpers/exampleWorld.ts).
     examples: [{ jobId: 1 }],
   }),
   simulateScan: channel({

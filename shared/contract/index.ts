@@ -84,7 +84,17 @@ export const EVENT_NAMES: readonly string[] = Object.keys(events);
 
 /** The contract as JSON (served at GET /rpc and printed by `veil contract`). */
 export function describeContract(): {
-  channels: Array<{ name: string; kind: string; permission: string; signature: string | null; description: string; input: unknown; output: unknown; examples: unknown[] }>;
+  channels: Array<{
+    name: string;
+    kind: string;
+    permission: string;
+    signature: string | null;
+    description: string;
+    input: unknown;
+    output: unknown;
+    examples: unknown[];
+    refusedOnDemo?: Record<number, { code: string; why: string }>;
+  }>;
   events: Array<{ name: string; description: string; payload: unknown }>;
 } {
   return {
@@ -97,6 +107,7 @@ export function describeContract(): {
       input: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }),
       output: z.toJSONSchema(definition.output, { io: 'output', unrepresentable: 'any' }),
       examples: [...definition.examples],
+      ...(definition.refusedOnDemo ? { refusedOnDemo: { ...definition.refusedOnDemo } } : {}),
     })),
     events: Object.entries(events).map(([name, e]) => ({
       name,

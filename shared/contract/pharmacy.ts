@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { channel } from './channel';
-import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
+import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
+import { Empty, IsoTime, Reason, SignatureView, TEXT_LIMITS, signedInput, text, tooLongMessage } from './schemas';
 
 /** How a code arrived (21 CFR 11.10(h)): a HID POS scanner, a keyboard-wedge burst, or typed by hand. */
 export const ScanSource = z.enum(['scanner', 'keyboard_wedge', 'manual']);
-const KitNumber = z.string().trim().min(1, 'Scan or type a kit number').max(64);
-/** What the scanner gave: a kit number or a whole GS1 pack code (with its AIM prefix and group separators). */
-const ScanCode = z.string().min(1, 'Scan or type a kit number').max(300);
+export const KitNumber = text('identifier').min(1, 'Scan or type a kit number');
+/** What the scanner gave: a kit number or a whole GS1 pack code (with its AIM prefix and group separators), untrimmed. */
+export const ScanCode = z.string().min(1, 'Scan or type a kit number').max(TEXT_LIMITS.scan.max, tooLongMessage('scan'));
+/** A visit of the study's schedule, by its code ("D1", "W2"). */
+const VisitCode = text('identifier').min(1, 'Choose the visit');
 const PackCheck = z.object({ check: z.enum(['matches', 'mismatch', 'not_checked']), detail: z.string() });
-const Reason = z.string().trim().min(3, 'Give a reason');
 const IsoDate = z.string().date();
 
 const ShipmentCounts = z.object({ total: z.number(), received: z.number(), damaged: z.number(), missing: z.number(), expected: z.number() });
@@ -97,9 +99,9 @@ export const shipmentsChannels = {
     description: 'Create a shipment to receive: from a manifest CSV (a kit_number column), the listed kits, or every kit not yet shipped.',
     input: z
       .object({
-        reference: z.string().trim().min(1, 'Give the shipment reference').max(60),
+        reference: text('identifier').min(1, 'Give the shipment reference'),
         from: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('manifest'), fileName: z.string(), content: z.string().min(1) }),
+          z.object({ kind: z.literal('manifest'), fileName: text('fileName'), content: z.string().min(1, 'The manifest is empty').max(TEXT_LIMITS.manifest.max, tooLongMessage('manifest')) }),
           z.object({ kind: z.literal('kits'), kitNumbers: z.array(KitNumber).min(1) }),
           z.object({ kind: z.literal('all_unshipped') }),
         ]),
@@ -123,7 +125,8 @@ export const shipmentsChannels = {
     }),
     access: 'shipments.receive',
     signature: null,
-    examples: [{ shipmentId: 1, code: '100001', source: 'manual' }],
+    // Shipment 3: open, kits still expected.
+    examples: [{ shipmentId: 3, code: EXAMPLE_KIT.expected, source: 'scanner' }],
   }),
   markKit: channel({
     kind: 'command',
@@ -132,18 +135,19 @@ export const shipmentsChannels = {
     output: ShipmentView,
     access: 'shipments.receive',
     signature: null,
-    examples: [{ shipmentId: 1, kitNumber: '100001', outcome: 'damaged', reason: 'Carton crushed' }],
+    examples: [{ shipmentId: 3, kitNumber: EXAMPLE_KIT.alsoExpected, outcome: 'damaged', reason: 'Carton crushed' }],
   }),
   close: channel({
     kind: 'command',
     description: 'Finish the receipt with the temperature-monitor answer; an alarm sends every received kit to quarantine.',
     input: z
-      .object({ shipmentId: z.number().int().positive(), temperature: z.enum(['alarm', 'no_alarm', 'no_monitor']), reason: z.string().trim().max(500).optional() })
+      .object({ shipmentId: z.number().int().positive(), temperature: z.enum(['alarm', 'no_alarm', 'no_monitor']), reason: text('reason').optional() })
       .strict(),
     output: ShipmentView,
     access: 'shipments.receive',
     signature: null,
-    examples: [{ shipmentId: 1, temperature: 'no_alarm' }],
+    // Shipment 4: every kit scanned, waiting for the temperature answer.
+    examples: [{ shipmentId: 4, temperature: 'no_alarm' }],
   }),
   decideQuarantine: channel({
     kind: 'command',
@@ -152,7 +156,7 @@ export const shipmentsChannels = {
     output: z.object({ signature: SignatureView }),
     access: 'quarantine.decide',
     signature: 'I have assessed the temperature excursion and decide the fate of these kits',
-    examples: [{ kitNumbers: ['100001'], decision: 'release', reason: 'Excursion within stability data', signature: { password: 'a wrong password' } }],
+    examples: [{ kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'release', reason: 'Excursion within stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
 };
 
@@ -201,11 +205,11 @@ export const patientsChannels = {
     description: 'Register a screened patient: screening number, initials, year of birth, investigator.',
     input: z
       .object({
-        screeningNumber: z.string().trim().regex(/^[A-Za-z0-9-]{2,20}$/, 'A screening number is 2-20 letters, digits or dashes'),
-        initials: z.string().trim().regex(/^[A-Za-z]{2,4}$/, 'Initials are 2 to 4 letters').transform((s) => s.toUpperCase()),
+        screeningNumber: text('identifier').regex(/^[A-Za-z0-9-]{2,20}$/, 'A screening number is 2-20 letters, digits or dashes'),
+        initials: text('identifier').regex(/^[A-Za-z]{2,4}$/, 'Initials are 2 to 4 letters').transform((s) => s.toUpperCase()),
         yearOfBirth: z.number().int().min(1900).max(2100),
-        investigator: z.string().trim().min(2, 'Name the investigator').max(100),
-        stratum: z.string().trim().min(1).optional(),
+        investigator: text('name').min(2, 'Name the investigator'),
+        stratum: text('identifier').min(1).optional(),
       })
       .strict(),
     output: PatientView,
@@ -220,7 +224,8 @@ export const patientsChannels = {
     output: z.object({ patient: PatientView, signature: SignatureView }),
     access: 'patients.randomize',
     signature: 'I confirm this patient is eligible and randomize them',
-    examples: [{ patientId: 1, signature: { password: 'a wrong password' } }],
+    // Patient 7 (S-007) is registered and waits for randomization in the demo.
+    examples: [{ patientId: 7, signature: { username: 'investigator', password: EXAMPLE_PASSWORD } }],
   }),
   withdraw: channel({
     kind: 'command',
@@ -237,7 +242,7 @@ export const dispensingChannels = {
   plan: channel({
     kind: 'query',
     description: 'What a visit needs: kits, due date and window, and suggested kits (earliest expiry first).',
-    input: z.object({ patientId: z.number().int().positive(), visitCode: z.string().min(1) }).strict(),
+    input: z.object({ patientId: z.number().int().positive(), visitCode: VisitCode }).strict(),
     output: z.object({
       patientId: z.number().int(),
       screeningNumber: z.string(),
@@ -251,41 +256,52 @@ export const dispensingChannels = {
     }),
     access: 'dispensing.perform',
     signature: null,
-    examples: [{ patientId: 1, visitCode: 'D1' }],
+    // Patient 6 (S-006) had baseline in the demo; week 2 comes next.
+    examples: [{ patientId: 6, visitCode: 'W2' }],
   }),
   checkKit: channel({
     kind: 'query',
     description: 'The verdict on one scanned kit for this patient and visit.',
     input: z
-      .object({ patientId: z.number().int().positive(), visitCode: z.string().min(1), code: ScanCode, alreadyScanned: z.array(z.string()).max(20), source: ScanSource })
+      .object({ patientId: z.number().int().positive(), visitCode: VisitCode, code: ScanCode, alreadyScanned: z.array(KitNumber).max(20), source: ScanSource })
       .strict(),
     output: KitVerdict,
     access: 'dispensing.perform',
     signature: null,
-    examples: [{ patientId: 1, visitCode: 'D1', code: '100001', alreadyScanned: [], source: 'manual' }],
+    examples: [{ patientId: 6, visitCode: 'W2', code: EXAMPLE_KIT.forVisit, alreadyScanned: [], source: 'scanner' }],
   }),
   confirm: channel({
     kind: 'command',
     description: 'Dispense the scanned kits for this visit; the dispensing, its kits, labels to print and the audit event are one transaction.',
     input: signedInput({
       patientId: z.number().int().positive(),
-      visitCode: z.string().min(1),
+      visitCode: VisitCode,
       kits: z.array(z.object({ kitNumber: KitNumber, source: ScanSource }).strict()).min(1).max(20),
-      outOfWindowReason: z.string().trim().max(500).optional(),
+      outOfWindowReason: text('reason').optional(),
     }),
     output: z.object({ dispensingId: z.number().int(), patient: PatientView, signature: SignatureView }),
     access: 'dispensing.perform',
     signature: 'I dispense these kits to this patient for this visit',
-    examples: [{ patientId: 1, visitCode: 'D1', kits: [{ kitNumber: '100001', source: 'manual' }], signature: { password: 'a wrong password' } }],
+    examples: [
+      {
+        patientId: 6,
+        visitCode: 'W2',
+        kits: [{ kitNumber: EXAMPLE_KIT.forVisit, source: 'scanner' }],
+        outOfWindowReason: 'Patient travels abroad on the due date; visit brought forward',
+        signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD },
+      },
+    ],
   }),
 };
 
 const LabelKind = z.enum(['carton', 'syringe']);
+/** A label as a file: PDF for any printer, the PNG preview, ZPL for a Zebra, the DYMO LabelManager's HID stream. */
+const LabelFileFormat = z.enum(['pdf', 'png', 'zpl', 'dymo']);
 
 export const labelsChannels = {
   queue: channel({
     kind: 'query',
-    description: 'Labels of dispensed kits: which still need printing, which were printed and reprinted.',
+    description: 'Labels of dispensed kits: which still need printing, which a label printer printed and reprinted.',
     input: z.object({ pendingOnly: z.boolean().optional() }).strict(),
     output: z.array(z.object({ kitNumber: z.string(), kind: LabelKind, patient: z.string(), visit: z.string(), dispensedAt: IsoTime, prints: z.number().int(), lastPrintedAt: IsoTime.nullable() })),
     access: 'labels.print',
@@ -295,19 +311,23 @@ export const labelsChannels = {
   preview: channel({
     kind: 'query',
     description: 'The blinded label of a dispensed kit as the printer will print it (PNG, base64).',
-    input: z.object({ kitNumber: z.string().trim().min(1), kind: LabelKind }).strict(),
+    input: z.object({ kitNumber: KitNumber, kind: LabelKind }).strict(),
     output: z.object({ kitNumber: z.string(), kind: LabelKind, pngBase64: z.string(), widthMm: z.number(), heightMm: z.number() }),
     access: 'labels.print',
     signature: null,
-    examples: [{ kitNumber: '100001', kind: 'carton' }],
+    examples: [{ kitNumber: EXAMPLE_KIT.dispensed, kind: 'carton' }],
   }),
-  print: channel({
+  download: channel({
     kind: 'command',
-    description: 'Print a blinded label (as PDF for any printer) and record it; a reprint needs a reason.',
-    input: z.object({ kitNumber: z.string().trim().min(1), kind: LabelKind, reprintReason: z.string().trim().max(300).optional() }).strict(),
-    output: z.object({ kitNumber: z.string(), kind: LabelKind, fileName: z.string(), pdfBase64: z.string(), reprint: z.boolean() }),
+    description:
+      'The blinded label of a dispensed kit as a file, exactly as it prints: PDF (any printer), PNG, ZPL (Zebra) or the DYMO stream; the download is recorded in the audit trail. A download is not a print: a label counts as printed only when a label printer confirms its job (devices.printLabel).',
+    input: z.object({ kitNumber: KitNumber, kind: LabelKind, format: LabelFileFormat }).strict(),
+    output: z.object({ kitNumber: z.string(), kind: LabelKind, format: LabelFileFormat, fileName: z.string(), mime: z.string(), base64: z.string() }),
     access: 'labels.print',
     signature: null,
-    examples: [{ kitNumber: '100001', kind: 'syringe' }],
+    examples: [
+      { kitNumber: EXAMPLE_KIT.dispensed, kind: 'carton', format: 'pdf' },
+      { kitNumber: EXAMPLE_KIT.dispensed, kind: 'syringe', format: 'dymo' },
+    ],
   }),
 };

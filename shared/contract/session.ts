@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '../roles';
 import { channel } from './channel';
-import { Empty, Done, IsoTime, NewPassword, PrintedName, RoleSchema, UserId, Username } from './schemas';
+import { EXAMPLE_PASSWORD } from './examples';
+import { Empty, Done, IsoTime, NewPassword, PrintedName, RoleSchema, UserId, Username, text } from './schemas';
 
 export const SessionUser = z.object({
   id: UserId,
@@ -50,15 +51,16 @@ export const sessionChannels = {
     access: 'public',
     signature: null,
     examples: [{ username: 'admin', displayName: 'Site Administrator', password: 'correct horse battery' }],
+    refusedOnDemo: { 0: { code: 'conflict', why: 'First start only: the demo database already has its users.' } },
   }),
   login: channel({
     kind: 'command',
     description: 'Log in to this window. Five wrong passwords lock the account for a while (settings).',
-    input: z.object({ username: z.string().trim().min(1, 'Enter your username'), password: z.string().min(1, 'Enter your password') }).strict(),
+    input: z.object({ username: text('username').min(1, 'Enter your username'), password: text('password').min(1, 'Enter your password') }).strict(),
     output: SessionState,
     access: 'public',
     signature: null,
-    examples: [{ username: 'pharmacist', password: 'a wrong password' }],
+    examples: [{ username: 'pharmacist', password: EXAMPLE_PASSWORD }],
   }),
   logout: channel({
     kind: 'command',
@@ -81,11 +83,11 @@ export const sessionChannels = {
   unlock: channel({
     kind: 'command',
     description: 'Unlock this window with the password of the user who locked it.',
-    input: z.object({ password: z.string().min(1, 'Enter your password') }).strict(),
+    input: z.object({ password: text('password').min(1, 'Enter your password') }).strict(),
     output: SessionState,
     access: 'locked',
     signature: null,
-    examples: [{ password: 'a wrong password' }],
+    examples: [{ password: EXAMPLE_PASSWORD }],
   }),
   heartbeat: channel({
     kind: 'command',
@@ -99,10 +101,10 @@ export const sessionChannels = {
   changePassword: channel({
     kind: 'command',
     description: 'Change your own password (required after an administrator reset).',
-    input: z.object({ currentPassword: z.string().min(1), newPassword: NewPassword }).strict(),
+    input: z.object({ currentPassword: text('password').min(1, 'Enter your password'), newPassword: NewPassword }).strict(),
     output: SessionState,
     access: 'session',
     signature: null,
-    examples: [{ currentPassword: 'a wrong password', newPassword: 'another long password' }],
+    examples: [{ currentPassword: EXAMPLE_PASSWORD, newPassword: 'another long password' }],
   }),
 };

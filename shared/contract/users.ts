@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import { Empty, IsoTime, NewPassword, PrintedName, RoleSchema, UserId, Username } from './schemas';
+import { Empty, IsoTime, NewPassword, PrintedName, Reason, RoleSchema, UserId, Username } from './schemas';
 
 export const UserSummary = z.object({
   id: UserId,
@@ -39,7 +39,7 @@ export const usersChannels = {
   setActive: channel({
     kind: 'command',
     description: 'Deactivate (or reactivate) a user; a deactivated user cannot log in and their open sessions end.',
-    input: z.object({ userId: UserId, active: z.boolean(), reason: z.string().trim().min(3, 'Give a reason') }).strict(),
+    input: z.object({ userId: UserId, active: z.boolean(), reason: Reason }).strict(),
     output: UserSummary,
     access: 'users.manage',
     signature: null,
@@ -49,7 +49,7 @@ export const usersChannels = {
     kind: 'command',
     description:
       'Give a user a new temporary password and clear a login lockout. An unblinded user loses access to the allocation key until an unblinded colleague grants it again.',
-    input: z.object({ userId: UserId, temporaryPassword: NewPassword, reason: z.string().trim().min(3, 'Give a reason') }).strict(),
+    input: z.object({ userId: UserId, temporaryPassword: NewPassword, reason: Reason }).strict(),
     output: UserSummary.extend({ keyAccessRemoved: z.boolean() }),
     access: 'users.manage',
     signature: null,

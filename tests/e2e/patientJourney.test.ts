@@ -14,9 +14,9 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
  * investigator registers and randomizes the patient (e-signed; the screen shows the randomization number, never an
  * arm), and the unblinded pharmacist dispenses baseline (2 kits) then weeks 2 to 14 (1 kit each). The server's clock
  * is real, so weeks 2 to 14 are dispensed early, outside their windows, with a reason (allowed: no hard stop).
- * After each dispensing the kits' blinded labels (carton and syringe) are shown as they print; the test prints one as
- * PDF, sends one to the (simulated) label printer, is refused a reprint without a reason and reprints with one, then
- * reads the label queue (pharmacist on Dispense, technician on Receive).
+ * After each dispensing the kits' blinded labels (carton and syringe) are shown as they print; the test downloads one
+ * as PDF (not a print), prints both on the (simulated) label printers, is refused a reprint without a reason and
+ * reprints with one, then reads the label queue (pharmacist on Dispense, technician on Receive).
  * A second test scans a kit of the other arm and sees it refused without any arm word on the screen.
  */
 const VISITS = ['D1', 'W2', 'W4', 'W6', 'W8', 'W10', 'W12', 'W14'];
@@ -147,16 +147,20 @@ describe('a new patient from receipt to the last visit', () => {
     await screenshot(page, 'patients-randomized');
     await logout(page);
 
-    // Baseline's labels: one printed as PDF, one on the label printer, a reprint refused without a reason then made
-    // with one; the print counts follow.
+    // Baseline's labels: the carton downloaded as PDF (not a print: still to print), then printed on the label
+    // printer (the first print, no reason asked), the syringe too; a reprint refused without a reason, then made with
+    // one; the print counts follow the printer, not the downloads.
     const printAndReprint = async (kit: string) => {
-      const pdf = await downloadOf(page, () => page.getByTestId(`label-print-${kit}-carton`).click());
+      const pdf = await downloadOf(page, () => page.getByTestId(`label-download-${kit}-carton`).click());
       expect(pdf.name).toBe(`label-${kit}-carton.pdf`);
       expect(pdf.bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
       await page.getByTestId(`label-downloaded-${kit}-carton`).waitFor();
-      await expect.poll(() => page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('1');
-      expect(await page.getByTestId(`label-print-${kit}-carton`).count()).toBe(0);
+      expect(await page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints')).toBe('0');
 
+      await page.getByTestId(`label-send-${kit}-carton`).click();
+      await page.locator(`[data-testid="label-sent-${kit}-carton"][data-status="printed"]`).waitFor();
+      await expect.poll(() => page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('1');
+      expect(await page.getByTestId(`label-send-${kit}-carton`).count()).toBe(0);
       await page.getByTestId(`label-send-${kit}-syringe`).click();
       await page.locator(`[data-testid="label-sent-${kit}-syringe"][data-status="printed"]`).waitFor();
       await expect.poll(() => page.getByTestId(`label-status-${kit}-syringe`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('1');
@@ -168,12 +172,10 @@ describe('a new patient from receipt to the last visit', () => {
       expect(await page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints')).toBe('1');
       await screenshot(page, 'dispense-label-reprint-refused', { fullPage: false });
       await page.getByTestId('reprint-reason').fill('Label torn while putting it on the carton');
-      const reprinted = await downloadOf(page, () => page.getByTestId('reprint-submit').click());
-      expect(reprinted.name).toBe(`label-${kit}-carton.pdf`);
-      expect(reprinted.bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+      await page.getByTestId('reprint-submit').click();
       await page.getByTestId('reprint-form').waitFor({ state: 'detached' });
+      await page.locator(`[data-testid="label-sent-${kit}-carton"][data-status="printed"]`).waitFor();
       await expect.poll(() => page.getByTestId(`label-status-${kit}-carton`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('2');
-      await page.getByTestId(`label-downloaded-${kit}-carton`).waitFor();
       expect(await armWordsOnPage(page)).toEqual([]);
       await screenshot(page, 'dispense-dispensed-labels-printed');
     };
@@ -300,13 +302,15 @@ describe('a new patient from receipt to the last visit', () => {
     await page.getByTestId('nav-receive').click();
     await page.getByTestId('receive-tab-labels').click();
     await page.getByTestId('label-queue-table').waitFor();
-    const pdf = await downloadOf(page, () => page.getByTestId(`label-print-${kits[1]}-carton`).click());
+    const pdf = await downloadOf(page, () => page.getByTestId(`label-download-${kits[1]}-carton`).click());
     expect(pdf.bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    expect(await page.getByTestId(`label-status-${kits[1]}-carton`).getAttribute('data-prints')).toBe('0');
+    await page.getByTestId(`label-send-${kits[1]}-carton`).click();
     await expect.poll(() => page.getByTestId(`label-status-${kits[1]}-carton`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('1');
     await page.getByTestId(`label-reprint-${kits[0]}-syringe`).click();
     await page.getByTestId('reprint-reason').fill('Syringe label smudged');
-    const reprint = await downloadOf(page, () => page.getByTestId('reprint-submit').click());
-    expect(reprint.name).toBe(`label-${kits[0]}-syringe.pdf`);
+    await page.getByTestId('reprint-submit').click();
+    await page.getByTestId('reprint-form').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId(`label-status-${kits[0]}-syringe`).getAttribute('data-prints'), { timeout: 10_000 }).toBe('2');
     expect(await armWordsOnPage(page)).toEqual([]);
     await screenshot(page, 'receive-label-queue');

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,12 @@ const dir = mkdtempSync(join(tmpdir(), 'veil-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function veil(...args: string[]) {
-  const r = spawnSync(tsx, ['main/cli/veil.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return veilWith({}, ...args);
+}
+
+/** `veil` with extra environment variables (VEIL_PASSWORD), stdin not a terminal. */
+function veilWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(tsx, ['main/cli/veil.ts', ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -86,4 +91,54 @@ describe('veil CLI', () => {
     }
     expect(veil('parse-barcode', ']d201037600000000181727').code).toBe(1);
   });
+
+  it('label goes through the contract: a user logs in, needs the permission, and the download is audited, not counted as a print', () => {
+    const db = join(dir, 'label-demo.db');
+    const made = veil('demo', '--db', db, '--lists', join(dir, 'label-lists'));
+    expect(made.code, made.stderr).toBe(0);
+    const users = (JSON.parse(made.stdout) as { users: Array<{ username: string; password: string; role: string }> }).users;
+    const passwordOf = (role: string) => users.find((u) => u.role === role)!.password;
+    const read = openDatabase(db, { readonly: true });
+    const kit = (read.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 1').get() as { k: string }).k;
+    const eventsBefore = (read.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+    read.close();
+    const out = (name: string) => join(dir, name);
+    const label = (file: string, ...more: string[]) => ['label', '--db', db, '--kit', kit, '--format', 'pdf', '--out', out(file), ...more];
+
+    // Nobody named: refused before anything is opened.
+    const anonymous = veil(...label('anonymous.pdf'));
+    expect(anonymous.code).toBe(2);
+    expect(anonymous.stderr).toContain('--user');
+    expect(existsSync(out('anonymous.pdf'))).toBe(false);
+    // A wrong password, or a role without labels.print: refused, nothing written.
+    const wrong = veilWith({ VEIL_PASSWORD: 'not the password' }, ...label('wrong.pdf', '--user', 'technician'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/wrong username or password/i);
+    expect(existsSync(out('wrong.pdf'))).toBe(false);
+    const investigator = veilWith({ VEIL_PASSWORD: passwordOf('investigator') }, ...label('investigator.pdf', '--user', 'investigator'));
+    expect(investigator.code).toBe(1);
+    expect(investigator.stderr).toContain('does not allow');
+    expect(existsSync(out('investigator.pdf'))).toBe(false);
+
+    // The technician: the file, and the audit trail says who downloaded which label; no print is recorded.
+    const ok = veilWith({ VEIL_PASSWORD: passwordOf('pharmacy_technician') }, ...label('carton.pdf', '--user', 'technician'));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(out('carton.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    for (const [format, check] of [
+      ['png', (b: Buffer) => b.subarray(1, 4).toString('latin1') === 'PNG'],
+      ['zpl', (b: Buffer) => b.toString('latin1').startsWith('^XA')],
+      ['dymo', (b: Buffer) => b[b.length - 1] === 0x45],
+    ] as const) {
+      const r = veilWith({ VEIL_PASSWORD: passwordOf('pharmacy_technician') }, 'label', '--db', db, '--kit', kit, '--format', format, '--kind', 'syringe', '--out', out(`syringe.${format}`), '--user', 'technician');
+      expect(r.code, r.stderr).toBe(0);
+      expect(check(readFileSync(out(`syringe.${format}`))), format).toBe(true);
+    }
+    const after = openDatabase(db, { readonly: true });
+    const events = after.prepare('SELECT username, action, entity_id AS kit FROM audit_events WHERE seq > ? ORDER BY seq').all(eventsBefore) as Array<{ username: string; action: string; kit: string }>;
+    const prints = (after.prepare('SELECT count(*) AS n FROM label_prints WHERE kit_number = ?').get(kit) as { n: number }).n;
+    after.close();
+    expect(events.filter((e) => e.action === 'label.downloaded')).toEqual(Array.from({ length: 4 }, () => ({ username: 'technician', action: 'label.downloaded', kit })));
+    expect(events.map((e) => e.action)).toContain('session.login');
+    expect(prints).toBe(0);
+  }, 240_000);
 });

@@ -1,54 +1,82 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCore, type TestCore } from '../helpers/core';
+import type { LabelJob } from '../../shared/contract/devices';
+import { deviceCore, type DeviceTestCore } from '../unit/devices/helpers';
 
-let t: TestCore;
+/**
+ * Labels of dispensed kits on the demo with its simulated printers (a DYMO for syringe labels, the loopback Zebra for
+ * cartons). A label is printed when a printer confirms its job; a file downloaded (PDF, PNG, ZPL, DYMO stream) is
+ * recorded as a download and never counts as a print, so it cannot turn the first real print into a "reprint".
+ */
+let t: DeviceTestCore;
+let tech: string;
 beforeAll(async () => {
-  t = await demoCore({ history: true });
+  t = await deviceCore();
+  tech = await t.loginAs('pharmacy_technician');
 }, 120_000);
-afterAll(() => t.dispose());
+afterAll(async () => t.dispose());
 
-const dispensedKits = () => (t.core.db.prepare('SELECT kit_number AS k FROM dispensing_kits').all() as Array<{ k: string }>).map((r) => r.k);
+type QueueItem = { kitNumber: string; kind: string; prints: number; lastPrintedAt: string | null };
+const printsOf = async (kit: string, kind: string) => (await t.call<QueueItem[]>(tech, 'labels.queue', {})).find((q) => q.kitNumber === kit && q.kind === kind)!.prints;
 
 describe('label service', () => {
-  it('queues a carton and a syringe label for every dispensed kit, and records prints and reasoned reprints', async () => {
-    const w = await t.loginAs('pharmacy_technician', 'labels');
-    const queue = await t.core.dispatch(w, 'labels.queue', { pendingOnly: true });
-    expect(queue.ok).toBe(true);
-    const items = (queue as { value: Array<{ kitNumber: string; kind: string; prints: number }> }).value;
-    expect(items.length).toBe(dispensedKits().length * 2);
-    const kit = items[0]!.kitNumber;
+  it('queues a carton and a syringe label for every dispensed kit and previews them', async () => {
+    const items = await t.call<QueueItem[]>(tech, 'labels.queue', { pendingOnly: true });
+    expect(items.length).toBe(t.dispensedKits().length * 2);
+    const preview = await t.call<{ pngBase64: string; widthMm: number; heightMm: number }>(tech, 'labels.preview', { kitNumber: items[0]!.kitNumber, kind: 'carton' });
+    expect(preview).toMatchObject({ widthMm: 100, heightMm: 50 });
+    expect(Buffer.from(preview.pngBase64, 'base64').subarray(1, 4).toString()).toBe('PNG');
+  });
 
-    const preview = await t.core.dispatch(w, 'labels.preview', { kitNumber: kit, kind: 'carton' });
-    expect(preview).toMatchObject({ ok: true, value: { widthMm: 100, heightMm: 50 } });
-    const png = Buffer.from((preview as { value: { pngBase64: string } }).value.pngBase64, 'base64');
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
+  it('a PDF download is not a print: the first label a printer prints after downloads needs no reason, the next one does', async () => {
+    const kit = t.dispensedKits()[2]!;
+    for (let i = 0; i < 2; i++) {
+      const file = await t.call<{ fileName: string; mime: string; base64: string }>(tech, 'labels.download', { kitNumber: kit, kind: 'carton', format: 'pdf' });
+      expect(file).toMatchObject({ fileName: `label-${kit}-carton.pdf`, mime: 'application/pdf' });
+      expect(Buffer.from(file.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    }
+    expect(await printsOf(kit, 'carton')).toBe(0);
+    expect(t.core.audit.query({ entityId: kit, action: 'label.downloaded' }).map((e) => e.after)).toEqual([
+      { kind: 'carton', format: 'pdf' },
+      { kind: 'carton', format: 'pdf' },
+    ]);
 
-    const first = await t.core.dispatch(w, 'labels.print', { kitNumber: kit, kind: 'carton' });
-    expect(first).toMatchObject({ ok: true, value: { reprint: false, fileName: `label-${kit}-carton.pdf` } });
-    expect(Buffer.from((first as { value: { pdfBase64: string } }).value.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
-    expect(await t.core.dispatch(w, 'labels.print', { kitNumber: kit, kind: 'carton' })).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('reprint') } });
-    expect(await t.core.dispatch(w, 'labels.print', { kitNumber: kit, kind: 'carton', reprintReason: 'Label smudged' })).toMatchObject({ ok: true, value: { reprint: true } });
+    const first = await t.call<{ job: LabelJob }>(tech, 'devices.printLabel', { kitNumber: kit, kind: 'carton' });
+    expect(first.job).toMatchObject({ status: 'printed', reprint: false });
+    expect(await printsOf(kit, 'carton')).toBe(1);
+    const refused = await t.refused(tech, 'devices.printLabel', { kitNumber: kit, kind: 'carton' });
+    expect(refused).toMatchObject({ code: 'validation', message: expect.stringContaining('reprint') });
+    const again = await t.call<{ job: LabelJob }>(tech, 'devices.printLabel', { kitNumber: kit, kind: 'carton', reprintReason: 'Label smudged' });
+    expect(again.job).toMatchObject({ status: 'printed', reprint: true });
+    expect(await printsOf(kit, 'carton')).toBe(2);
     const events = t.core.audit.query({ entityId: kit }).map((e) => [e.action, e.reason]);
     expect(events).toContainEqual(['label.printed', null]);
     expect(events).toContainEqual(['label.reprinted', 'Label smudged']);
-    const after = (await t.core.dispatch(w, 'labels.queue', { pendingOnly: true })) as { value: unknown[] };
-    expect(after.value.length).toBe(items.length - 1);
   });
 
-  it('refuses a label for a kit that was never dispensed, and investigators cannot print', async () => {
-    const w = await t.loginAs('pharmacy_technician', 'labels2');
-    const notDispensed = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
-    expect(await t.core.dispatch(w, 'labels.preview', { kitNumber: notDispensed, kind: 'syringe' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const inv = await t.loginAs('investigator', 'labels-inv');
-    expect(await t.core.dispatch(inv, 'labels.queue', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  it('a download recorded as a "pdf" print by an earlier version is not counted as a print', async () => {
+    const kit = t.dispensedKits()[3]!;
+    const techId = t.core.repositories.users.byUsername('technician')!.id;
+    t.core.db
+      .prepare("INSERT INTO label_prints (kit_number, kind, requested_at, user_id, reprint_reason, status, printer, done_at) VALUES (?, 'syringe', ?, ?, NULL, 'printed', 'pdf', ?)")
+      .run(kit, '2026-11-01T10:00:00.000Z', techId, '2026-11-01T10:00:00.000Z');
+    expect(await printsOf(kit, 'syringe')).toBe(0);
+    const { job } = await t.call<{ job: LabelJob }>(tech, 'devices.printLabel', { kitNumber: kit, kind: 'syringe' });
+    expect(job).toMatchObject({ status: 'printed', reprint: false });
   });
 
-  it('renders the same layout as ZPL and as a DYMO stream from the CLI-facing service', async () => {
-    const kit = dispensedKits()[0]!;
-    const zpl = new TextDecoder().decode(await t.core.labels.render(kit, 'carton', 'zpl'));
-    expect(zpl.startsWith('^XA')).toBe(true);
-    expect(zpl).toContain(kit);
-    const dymo = await t.core.labels.render(kit, 'syringe', 'dymo');
+  it('downloads every format of the one layout, and refuses a kit never dispensed and a role without labels.print', async () => {
+    const kit = t.dispensedKits()[0]!;
+    const file = async (format: string, kind = 'carton') => Buffer.from((await t.call<{ base64: string }>(tech, 'labels.download', { kitNumber: kit, kind, format })).base64, 'base64');
+    expect((await file('zpl')).toString('latin1')).toMatch(/^\^XA[\s\S]*\^XZ\s*$/);
+    expect((await file('png')).subarray(1, 4).toString('latin1')).toBe('PNG');
+    const dymo = await file('dymo', 'syringe');
     expect(dymo[dymo.length - 1]).toBe(0x45); // ESC E: cut
+    const notDispensed = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
+    expect(await t.refused(tech, 'labels.download', { kitNumber: notDispensed, kind: 'syringe', format: 'pdf' })).toMatchObject({ code: 'not_found' });
+    expect(await t.refused(tech, 'labels.preview', { kitNumber: notDispensed, kind: 'syringe' })).toMatchObject({ code: 'not_found' });
+    expect(t.core.audit.query({ entityId: notDispensed, action: 'label.downloaded' })).toEqual([]);
+    const inv = await t.loginAs('investigator');
+    expect(await t.refused(inv, 'labels.download', { kitNumber: kit, kind: 'carton', format: 'pdf' })).toMatchObject({ code: 'forbidden' });
+    expect(await t.refused(inv, 'labels.queue', {})).toMatchObject({ code: 'forbidden' });
   });
 });

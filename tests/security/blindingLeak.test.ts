@@ -4,15 +4,20 @@ import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS } from '../../shared/roles';
 import type { Handlers } from '../../main/core/router';
 import { streamLogger } from '../../main/core/log';
 import { demoCore, type TestCore } from '../helpers/core';
-import { runChannelLeakHarness, realInputs } from './leak/channelHarness';
+import { buildExampleWorld, openWorldCopy, type ExampleWorld } from '../helpers/exampleWorld';
+import { runChannelLeakHarness, type HarnessResult } from './leak/channelHarness';
 import { inspect, type SponsorTruth } from './leak/leakDetector';
 
 let t: TestCore;
+let world: ExampleWorld;
 let truth: SponsorTruth;
 const logLines: string[] = [];
+/** The first full run, on an untouched copy of the world (its figures are asserted on below). */
+let firstRun: HarnessResult;
 
 beforeAll(async () => {
   t = await demoCore({ history: true, logger: streamLogger((line) => logLines.push(line)) });
+  world = await buildExampleWorld(t);
   const study = t.core.study();
   truth = {
     armWords: study.arms.flatMap((a) => [a.code, a.name]),
@@ -20,91 +25,96 @@ beforeAll(async () => {
     sharedBlindedPhrases: [study.product.blindedName, study.title],
     armOf: t.armOf,
   };
-}, 120_000);
+}, 180_000);
 afterAll(() => t.dispose());
 
-/** Replaces one handler of the live router, as a bug in a service would. */
-function plant(group: keyof Handlers, name: string, wrap: (original: (...args: never[]) => unknown) => (...args: never[]) => unknown): () => void {
-  const handlers = (t.core.router as unknown as { handlers: Handlers }).handlers as unknown as Record<string, Record<string, (...args: never[]) => unknown>>;
-  const original = handlers[group]![name]!;
-  handlers[group]![name] = wrap(original);
-  return () => {
-    handlers[group]![name] = original;
-  };
+/**
+ * One harness run on its own copy of the example world (every run finds the shipments open and the labels unprinted),
+ * after `prepare` (a planted bug, a prior step) on that copy's core.
+ */
+async function harnessRun(prepare: (copy: TestCore) => Promise<void> | void = () => {}): Promise<HarnessResult> {
+  const copy = openWorldCopy(t, world, { logger: streamLogger((line) => logLines.push(line)) });
+  try {
+    await prepare(copy);
+    return await runChannelLeakHarness(copy, world, truth);
+  } finally {
+    copy.dispose();
+  }
+}
+
+/** Replaces one handler of a live router, as a bug in a service would. */
+function plant(core: TestCore['core'], group: keyof Handlers, name: string, wrap: (original: (...args: never[]) => unknown) => (...args: never[]) => unknown): void {
+  const handlers = (core.router as unknown as { handlers: Handlers }).handlers as unknown as Record<string, Record<string, (...args: never[]) => unknown>>;
+  handlers[group]![name] = wrap(handlers[group]![name]!);
 }
 
 describe('the blinding leak test over every channel', () => {
   it('finds no arm word, no arm-separating field and no arm ordering in anything a blinded role can call, nor in the log', async () => {
-    // One patient was emergency-unblinded first: nothing the others (or the investigator, later) see may show it.
-    const inv = await t.loginAs('investigator', 'emergency-before-harness');
-    const unblinded = await t.core.dispatch(inv, 'emergency.unblind', {
-      patientId: (t.core.db.prepare("SELECT id FROM patients WHERE screening_number = 'S-001'").get() as { id: number }).id,
-      reason: 'Severe adverse event: hospitalisation',
-      adverseEvent: true,
-      passphrase: t.demo.codeBreakPassphrase,
-      signature: { username: 'investigator', password: t.userOf('investigator').password },
+    firstRun = await harnessRun(async (copy) => {
+      // One patient was emergency-unblinded first: nothing the others (or the investigator, later) see may show it.
+      const inv = await copy.loginAs('investigator', 'emergency-before-harness');
+      const unblinded = await copy.core.dispatch(inv, 'emergency.unblind', {
+        patientId: (copy.core.db.prepare("SELECT id FROM patients WHERE screening_number = 'S-001'").get() as { id: number }).id,
+        reason: 'Severe adverse event: hospitalisation',
+        adverseEvent: true,
+        passphrase: t.demo.codeBreakPassphrase,
+        signature: { username: 'investigator', password: t.userOf('investigator').password },
+      });
+      expect(unblinded.ok).toBe(true);
+      await copy.core.dispatch(inv, 'session.logout', {});
     });
-    expect(unblinded.ok).toBe(true);
-    await t.core.dispatch(inv, 'session.logout', {});
-    const { leaks, calls } = await runChannelLeakHarness(t, truth);
+    const { leaks, calls, inspected, refused } = firstRun;
+    console.log(`blinding leak harness: ${inspected} of ${calls} calls answered ok and were inspected (${refused.length} refused)`);
+    // The harness inspects answers: a refusal shows nothing of what a blinded user really sees.
+    expect(refused).toEqual([]);
     expect(leaks).toEqual([]);
-    expect(calls).toBeGreaterThan(100);
+    expect(inspected).toBeGreaterThan(200);
     for (const line of logLines) expect(inspect('log', line, truth)).toEqual([]);
   }, 300_000);
 
-  it('calls every channel each blinded role may call, with real ids for every channel that takes an id', () => {
+  it('inspects an ok answer of every channel each blinded role may call', () => {
     for (const role of ROLES.filter((r) => ROLE_IS_BLINDED[r])) {
-      const inputs = realInputs(t, role);
+      const okCalls = firstRun.okPerChannel.get(role)!;
       for (const { name, definition } of channels) {
-        const allowed = ['public', 'session', 'locked'].includes(definition.access) || ROLE_PERMISSIONS[role].includes(definition.access as never);
-        const takesId = JSON.stringify(definition.examples).match(/Id"|kitNumber|code"|status"/);
-        if (allowed && takesId && !name.startsWith('session.') && !name.startsWith('users.')) {
-          expect(inputs[name as keyof typeof inputs], `${role}: ${name} needs real inputs in channelHarness.realInputs`).toBeDefined();
-        }
+        const allowed = ['public', 'session'].includes(definition.access) || ROLE_PERMISSIONS[role].includes(definition.access as never);
+        if (allowed && !name.startsWith('session.')) expect(okCalls.get(name) ?? 0, `${role}: ${name} was never answered ok`).toBeGreaterThan(0);
       }
     }
+    // Technicians' scans are real receipts, not refusals: what a blinded technician sees at the bench is inspected.
+    expect(firstRun.okPerChannel.get('pharmacy_technician')!.get('shipments.scanKit')).toBeGreaterThan(3);
   });
 });
 
 describe('the leak test fails on a planted leak', () => {
   it('catches an arm word inside a downloaded PDF report', async () => {
-    const restore = plant('reports', 'render', () => async () => {
-      const { renderReportPdf } = await import('../../main/core/reports/pdfReport');
-      const pdf = await renderReportPdf('Planted', { study: t.core.study(), seal: t.core.audit.seal(), printedAt: new Date() }, [{ paragraphs: ['Kit 123456 is Placebo'] }]);
-      return { fileName: 'x.pdf', mime: 'application/pdf', base64: Buffer.from(pdf).toString('base64') };
-    });
-    try {
-      const { leaks } = await runChannelLeakHarness(t, truth);
-      expect(leaks.some((l) => l.kind === 'arm_word' && l.where.includes('reports.render') && l.where.endsWith('(file)'))).toBe(true);
-    } finally {
-      restore();
-    }
+    const { leaks } = await harnessRun((copy) =>
+      plant(copy.core, 'reports', 'render', () => async () => {
+        const { renderReportPdf } = await import('../../main/core/reports/pdfReport');
+        const pdf = await renderReportPdf('Planted', { study: copy.core.study(), seal: copy.core.audit.seal(), printedAt: new Date() }, [{ paragraphs: ['Kit 123456 is Placebo'] }]);
+        return { fileName: 'x.pdf', mime: 'application/pdf', base64: Buffer.from(pdf).toString('base64') };
+      }),
+    );
+    expect(leaks.some((l) => l.kind === 'arm_word' && l.where.includes('reports.render') && l.where.endsWith('(file)'))).toBe(true);
   }, 300_000);
 
   it('catches an arm word in an answer', async () => {
-    const restore2 = plant('patients', 'get', (original) => (...args) => {
-      const patient = original(...args) as { withdrawalReason: string | null };
-      return { ...patient, withdrawalReason: 'Placebo non-responder' };
-    });
-    try {
-      const { leaks } = await runChannelLeakHarness(t, truth);
-      expect(leaks.some((l) => l.kind === 'arm_word' && l.where.includes('patients.get'))).toBe(true);
-    } finally {
-      restore2();
-    }
+    const { leaks } = await harnessRun((copy) =>
+      plant(copy.core, 'patients', 'get', (original) => (...args) => {
+        const patient = original(...args) as { withdrawalReason: string | null };
+        return { ...patient, withdrawalReason: 'Placebo non-responder' };
+      }),
+    );
+    expect(leaks.some((l) => l.kind === 'arm_word' && l.where.includes('patients.get'))).toBe(true);
   }, 300_000);
 
   it('catches a list sorted by arm', async () => {
-    const restore = plant('inventory', 'kits', (original) => (...args) => {
-      const kits = original(...args) as Array<{ kitNumber: string }>;
-      return [...kits].sort((a, b) => (t.armOf.get(a.kitNumber)! < t.armOf.get(b.kitNumber)! ? -1 : 1));
-    });
-    try {
-      const { leaks } = await runChannelLeakHarness(t, truth);
-      expect(leaks.some((l) => l.kind === 'arm_ordering' && l.where.includes('inventory.kits'))).toBe(true);
-    } finally {
-      restore();
-    }
+    const { leaks } = await harnessRun((copy) =>
+      plant(copy.core, 'inventory', 'kits', (original) => (...args) => {
+        const kits = original(...args) as Array<{ kitNumber: string }>;
+        return [...kits].sort((a, b) => (t.armOf.get(a.kitNumber)! < t.armOf.get(b.kitNumber)! ? -1 : 1));
+      }),
+    );
+    expect(leaks.some((l) => l.kind === 'arm_ordering' && l.where.includes('inventory.kits'))).toBe(true);
   }, 300_000);
 
   it('catches a field that takes one value per arm (the real lot shown instead of the blinded lot)', async () => {
@@ -113,15 +123,22 @@ describe('the leak test fails on a planted leak', () => {
       const [kit, , lot] = line.split(',');
       lots.set(kit!, lot!);
     }
-    const restore = plant('inventory', 'kits', (original) => (...args) => {
-      const kits = original(...args) as Array<{ kitNumber: string; blindedLot: string }>;
-      return kits.map((k) => ({ ...k, blindedLot: lots.get(k.kitNumber)! }));
-    });
-    try {
-      const { leaks } = await runChannelLeakHarness(t, truth);
-      expect(leaks.some((l) => l.kind === 'separating_field' && l.detail.includes('blindedLot'))).toBe(true);
-    } finally {
-      restore();
-    }
+    const { leaks } = await harnessRun((copy) =>
+      plant(copy.core, 'inventory', 'kits', (original) => (...args) => {
+        const kits = original(...args) as Array<{ kitNumber: string; blindedLot: string }>;
+        return kits.map((k) => ({ ...k, blindedLot: lots.get(k.kitNumber) ?? k.blindedLot }));
+      }),
+    );
+    expect(leaks.some((l) => l.kind === 'separating_field' && l.detail.includes('blindedLot'))).toBe(true);
+  }, 300_000);
+
+  it('catches the emergency unblinding telling a wrong arm', async () => {
+    const { leaks } = await harnessRun((copy) =>
+      plant(copy.core, 'emergency', 'unblind', (original) => async (...args) => {
+        const answer = (await original(...args)) as { armCode: string };
+        return { ...answer, armCode: answer.armCode === 'PLACEBO' ? 'DUPI300' : 'PLACEBO' };
+      }),
+    );
+    expect(leaks.some((l) => l.where.includes('emergency.unblind') && l.detail.includes('not the patient'))).toBe(true);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
-import Papa from 'papaparse';
 import { describeEvent } from '../../../shared/audit/describeEvent';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import { isoUtc, type Clock } from '../clock';
+import { csvRecords, csvRows } from '../csvWriter';
 import type { Db } from '../db/database';
 import type { SignatureService } from '../signatures/signatureService';
 import { verifyChain, type AuditFilter, type AuditTrail } from './auditTrail';
@@ -63,16 +63,15 @@ export class AuditService {
     const { events, seal } = this.list(input);
     const printedAt = isoUtc(this.clock.now());
     const study = this.study();
-    const preamble = Papa.unparse(
-      [
-        ['Veil audit trail export', study ? `${study.code} (${study.sponsor.protocolNumber})` : 'no study loaded'],
-        ['Audit seal (chain head)', `event ${seal.seq}`, seal.hash],
-        ['Printed at (UTC)', printedAt],
-        ['Filter', JSON.stringify(input)],
-      ],
-      { newline: '\r\n' },
-    );
-    const body = Papa.unparse(
+    const preamble = csvRows([
+      ['Veil audit trail export', study ? `${study.code} (${study.sponsor.protocolNumber})` : 'no study loaded'],
+      ['Audit seal (chain head)', `event ${seal.seq}`, seal.hash],
+      ['Printed at (UTC)', printedAt],
+      ['Filter', JSON.stringify(input)],
+    ]);
+    const columns = ['seq', 'time_utc', 'utc_offset', 'user', 'action', 'description', 'entity_type', 'entity_id', 'old_value', 'new_value', 'reason', 'source', 'signature', 'hash'] as const;
+    const body = csvRecords(
+      columns,
       events.map((e) => ({
         seq: e.seq,
         time_utc: e.atUtc,
@@ -89,7 +88,6 @@ export class AuditService {
         signature: e.signature ? `${e.signature.printedName} | ${e.signature.meaning} | ${e.signature.signedAtUtc}` : '',
         hash: e.hash,
       })),
-      { newline: '\r\n', columns: ['seq', 'time_utc', 'utc_offset', 'user', 'action', 'description', 'entity_type', 'entity_id', 'old_value', 'new_value', 'reason', 'source', 'signature', 'hash'] },
     );
     return { fileName: `audit-trail-${printedAt.slice(0, 10)}-seal-${seal.seq}.csv`, csv: `${preamble}\r\n\r\n${body}\r\n` };
   }

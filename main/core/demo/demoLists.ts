@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import Papa from 'papaparse';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { csvTable } from '../csvWriter';
 
 /**
  * Sponsor-style lists for the demo, written as a sponsor's system would send them, then imported through the same
@@ -28,7 +28,7 @@ export function demoRandomizationCsv(study: StudyConfig, slots = 36): string {
       rows.push([`R${String(rows.length + 1).padStart(3, '0')}`, arm, `B${String(block).padStart(2, '0')}`, study.strata[0]!]);
     }
   }
-  return Papa.unparse({ fields: ['randomization_number', 'arm', 'block', 'stratum'], data: rows }, { newline: '\r\n' }) + '\r\n';
+  return csvTable(['randomization_number', 'arm', 'block', 'stratum'], rows) + '\r\n';
 }
 
 const DEMO_LOTS: Record<string, Array<{ lot: string; expiry: string }>> = {
@@ -68,5 +68,5 @@ export function demoKitCsv(study: StudyConfig, kits = 180): string {
     }
   });
   // Sponsors often send kit lists grouped by arm; Veil must cope (and stores them in kit-number order).
-  return Papa.unparse({ fields: ['kit_number', 'arm', 'lot', 'expiry_date', 'gtin', 'serial'], data: rows }, { newline: '\r\n' }) + '\r\n';
+  return csvTable(['kit_number', 'arm', 'lot', 'expiry_date', 'gtin', 'serial'], rows) + '\r\n';
 }

@@ -1,4 +1,5 @@
 import { PrinterSettings, type LabelJob } from '../../../shared/contract/devices';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 
 export type LabelKind = 'carton' | 'syringe';
@@ -16,6 +17,12 @@ export interface LabelJobRow {
   doneAt: string | null;
   error: string | null;
 }
+
+/**
+ * A label job a printer confirmed. Before labels could only be downloaded as PDF, a download was recorded here as a
+ * job 'printed' on the printer 'pdf': such rows are downloads (their audit events stay as written), not prints.
+ */
+const CONFIRMED_PRINT = "status = 'printed' AND printer IS NOT 'pdf'";
 
 const NO_PRINTERS: PrinterSettings = { carton: null, syringe: null };
 const JOB_COLUMNS = `id, kit_number AS kitNumber, kind, requested_at AS requestedAt, user_id AS userId, reprint_reason AS reprintReason,
@@ -55,8 +62,17 @@ export class DeviceRepository {
 
   /** How many labels of this kit and kind were printed (a further one is a reprint). */
   printedCount(kitNumber: string, kind: LabelKind): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM label_prints WHERE kit_number = ? AND kind = ? AND status = 'printed'").get(kitNumber, kind) as { n: number }).n;
+    return this.prints(kitNumber, kind).count;
   }
+
+  /** The prints of this label that a printer confirmed, and when the last one was. */
+  prints(kitNumber: string, kind: LabelKind): { count: number; last: string | null } {
+    // Prepared once: the label queue asks this for every label of every dispensed kit.
+    this.printsOfLabel ??= this.db.prepare(`SELECT count(*) AS count, max(done_at) AS last FROM label_prints WHERE kit_number = ? AND kind = ? AND ${CONFIRMED_PRINT}`);
+    return this.printsOfLabel.get(kitNumber, kind) as { count: number; last: string | null };
+  }
+
+  private printsOfLabel: Statement | undefined;
 
   /** A queued or failed job of this kit and kind, if one waits. */
   waitingJob(kitNumber: string, kind: LabelKind): LabelJobRow | undefined {
@@ -94,7 +110,7 @@ export class DeviceRepository {
   }
 
   counts(): { queued: number; failed: number; printed: number } {
-    const rows = this.db.prepare('SELECT status, count(*) AS n FROM label_prints GROUP BY status').all() as Array<{ status: JobStatus; n: number }>;
+    const rows = this.db.prepare("SELECT status, count(*) AS n FROM label_prints WHERE printer IS NOT 'pdf' GROUP BY status").all() as Array<{ status: JobStatus; n: number }>;
     const out = { queued: 0, failed: 0, printed: 0 };
     for (const r of rows) out[r.status] = r.n;
     return out;
@@ -103,7 +119,7 @@ export class DeviceRepository {
   /** Queued and failed jobs, oldest first, then the `printedLimit` most recent printed ones. */
   recentJobs(printedLimit = 10): LabelJobRow[] {
     const waiting = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM label_prints WHERE status IN ('queued', 'failed') ORDER BY id`).all() as LabelJobRow[];
-    const printed = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM label_prints WHERE status = 'printed' ORDER BY id DESC LIMIT ?`).all(printedLimit) as LabelJobRow[];
+    const printed = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM label_prints WHERE ${CONFIRMED_PRINT} ORDER BY id DESC LIMIT ?`).all(printedLimit) as LabelJobRow[];
     return [...waiting, ...printed];
   }
 }

@@ -3,8 +3,8 @@ import { blindedLabelDataFor, cartonLabel, syringeLabel } from '../../../shared/
 import { layoutLabel, type LabelLayout } from '../../../shared/labels/layout';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
-import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
+import { DeviceRepository } from '../devices/deviceRepository';
 import { bwipSymbolSizer } from './barcodes';
 import { encodeDymoJob } from './dymo';
 import { labelFonts } from './fonts';
@@ -15,6 +15,14 @@ import { renderZpl } from './zpl';
 
 export type LabelKind = 'carton' | 'syringe';
 export type LabelFormat = 'png' | 'pdf' | 'zpl' | 'dymo';
+
+/** What each rendering is as a file. */
+const LABEL_FILES: Readonly<Record<LabelFormat, { extension: string; mime: string }>> = {
+  pdf: { extension: 'pdf', mime: 'application/pdf' },
+  png: { extension: 'png', mime: 'image/png' },
+  zpl: { extension: 'zpl', mime: 'text/plain' },
+  dymo: { extension: 'dymo', mime: 'application/octet-stream' },
+};
 
 export interface LabelQueueItem {
   kitNumber: string;
@@ -29,15 +37,19 @@ export interface LabelQueueItem {
 /**
  * The blinded labels of dispensed kits: one layout per kit and kind, rendered for the screen (PNG), any printer (PDF),
  * Zebra (ZPL) or DYMO (HID stream). The label data comes from the study file and the dispensing only; there is no
- * arm in it to leak. Every print is recorded; a second print of the same label is a reprint and needs a reason.
+ * arm in it to leak. Prints are the device layer's (devices/): a label is printed when a printer confirms its job,
+ * and a second print of the same label is a reprint that needs a reason. A file downloaded here is not a print.
  */
 export class LabelService {
+  private readonly printJobs: DeviceRepository;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditTrail,
-    private readonly clock: Clock,
     private readonly study: () => StudyConfig,
-  ) {}
+  ) {
+    this.printJobs = new DeviceRepository(db);
+  }
 
   layout(kitNumber: string, kind: LabelKind): LabelLayout {
     const row = this.db
@@ -77,21 +89,17 @@ export class LabelService {
     }
   }
 
-  /** Records a print; a label already printed needs the reason for the reprint (REGULATORY: every change has one). */
-  recordPrint(actor: AuditActor, kitNumber: string, kind: LabelKind, printer: string, reprintReason: string | null): { reprint: boolean } {
-    return this.db.transaction(() => {
-      const previous = (this.db.prepare("SELECT count(*) AS n FROM label_prints WHERE kit_number = ? AND kind = ? AND status = 'printed'").get(kitNumber, kind) as { n: number }).n;
-      const reprint = previous > 0;
-      if (reprint && !(reprintReason && reprintReason.trim().length >= 3)) {
-        throw new VeilError('validation', `The ${kind} label of kit ${kitNumber} was already printed: give the reason for the reprint.`, [{ path: ['reprintReason'], message: 'Reason needed for a reprint' }]);
-      }
-      const at = isoUtc(this.clock.now());
-      this.db
-        .prepare("INSERT INTO label_prints (kit_number, kind, requested_at, user_id, reprint_reason, status, printer, done_at) VALUES (?, ?, ?, ?, ?, 'printed', ?, ?)")
-        .run(kitNumber, kind, at, actor.userId ?? 0, reprint ? reprintReason!.trim() : null, printer, at);
-      this.audit.append(actor, { action: reprint ? 'label.reprinted' : 'label.printed', entityType: 'kit', entityId: kitNumber, after: { kind, printer }, reason: reprint ? reprintReason!.trim() : null });
-      return { reprint };
+  /**
+   * The label as a file to keep, look at or print elsewhere, recorded in the audit trail (it names a patient). A
+   * download is not a print: the label counts as printed only when a label printer confirms its job (devices/).
+   */
+  async download(actor: AuditActor, kitNumber: string, kind: LabelKind, format: LabelFormat): Promise<{ fileName: string; mime: string; bytes: Uint8Array }> {
+    // Rendered before it is recorded: a label that cannot be laid out is never recorded as downloaded.
+    const bytes = await this.render(kitNumber, kind, format);
+    this.db.transaction(() => {
+      this.audit.append(actor, { action: 'label.downloaded', entityType: 'kit', entityId: kitNumber, after: { kind, format } });
     })();
+    return { fileName: `label-${kitNumber}-${kind}.${LABEL_FILES[format].extension}`, mime: LABEL_FILES[format].mime, bytes };
   }
 
   /** Dispensed kits and their labels, oldest dispensing first; `prints` 0 means still to print. */
@@ -103,11 +111,10 @@ export class LabelService {
          ORDER BY d.dispensed_at, dk.kit_number`,
       )
       .all() as Array<{ kitNumber: string; patient: string; visit: string; dispensedAt: string }>;
-    const prints = this.db.prepare("SELECT count(*) AS n, max(done_at) AS last FROM label_prints WHERE kit_number = ? AND kind = ? AND status = 'printed'");
     return rows.flatMap((r) =>
       (['carton', 'syringe'] as const).map((kind) => {
-        const p = prints.get(r.kitNumber, kind) as { n: number; last: string | null };
-        return { ...r, kind, prints: p.n, lastPrintedAt: p.last };
+        const p = this.printJobs.prints(r.kitNumber, kind);
+        return { ...r, kind, prints: p.count, lastPrintedAt: p.last };
       }),
     );
   }

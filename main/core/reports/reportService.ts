@@ -1,4 +1,3 @@
-import Papa from 'papaparse';
 import { VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { addDays, localDate } from '../../../shared/schedule/visitSchedule';
@@ -6,6 +5,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
+import { csvRows, csvTable } from '../csvWriter';
 import type { Db } from '../db/database';
 import { renderReportPdf, type ReportContext, type ReportSection } from './pdfReport';
 
@@ -228,17 +228,14 @@ export class ReportService {
       const sections: ReportSection[] = data.sections.map((s) => ({ heading: s.heading, table: { columns: s.columns.map((title, i) => ({ title, width: s.widths[i]! })), rows: s.rows } }));
       return { fileName, mime: 'application/pdf', base64: Buffer.from(await renderReportPdf(data.title, context, sections)).toString('base64') };
     }
-    const preamble = Papa.unparse(
-      [
-        [data.title],
-        ['Study', `${context.study.code} (${context.study.registry}, protocol ${context.study.sponsor.protocolNumber})`],
-        ['Site', context.site ?? ''],
-        ['Printed at (UTC)', isoUtc(context.printedAt)],
-        ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
-      ],
-      { newline: '\r\n' },
-    );
-    const body = data.sections.map((s) => `${Papa.unparse([[s.heading]], { newline: '\r\n' })}\r\n${Papa.unparse({ fields: s.columns, data: s.rows }, { newline: '\r\n' })}`).join('\r\n\r\n');
+    const preamble = csvRows([
+      [data.title],
+      ['Study', `${context.study.code} (${context.study.registry}, protocol ${context.study.sponsor.protocolNumber})`],
+      ['Site', context.site ?? ''],
+      ['Printed at (UTC)', isoUtc(context.printedAt)],
+      ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
+    ]);
+    const body = data.sections.map((s) => `${csvRows([[s.heading]])}\r\n${csvTable(s.columns, s.rows)}`).join('\r\n\r\n');
     return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${body}\r\n`, 'utf8').toString('base64') };
   }
 }

@@ -72,6 +72,16 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
   },
 };
 
+/** A label event's words: which label (carton or syringe) in the reader's language. */
+const labelSentence =
+  (key: string) =>
+  (_e: DescribableEvent, a: Fields, t: Tx, b: Fields): string =>
+    t(`audit.sentences.label.${key}`, { ...b, kind: t(`audit.labelKinds.${str(a.kind)}`, { defaultValue: str(a.kind) }), format: str(a.format).toUpperCase(), error: str(a.error) });
+SENTENCES['label.printed'] = labelSentence('printed');
+SENTENCES['label.reprinted'] = labelSentence('reprinted');
+SENTENCES['label.print_failed'] = labelSentence('print_failed');
+SENTENCES['label.downloaded'] = labelSentence('downloaded');
+
 export function describeEventInWords(event: DescribableEvent & { before?: unknown }, t: TFunction): string {
   const tx = dynamic(t);
   const after = event.after && typeof event.after === 'object' ? (event.after as Fields) : {};
@@ -106,6 +116,10 @@ export const KNOWN_ACTIONS = [
   'credential.failed',
   'dispensing.confirmed',
   'kit.status_changed',
+  'label.downloaded',
+  'label.print_failed',
+  'label.printed',
+  'label.reprinted',
   'list.kits_imported',
   'list.randomization_imported',
   'patient.randomized',

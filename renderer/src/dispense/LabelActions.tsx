@@ -11,10 +11,8 @@ import { client } from '../transport/client';
 import { dispenseMessage } from './dispenseMessages';
 import type { LabelKind, LabelPrintState, PrinterJob } from './labelTypes';
 
-type Target = 'pdf' | 'printer';
-
-/** What the last print of this label did, said under its buttons. */
-type Outcome = { kind: 'pdf'; fileName: string; reprint: boolean } | { kind: 'printer'; job: PrinterJob };
+/** What the last action on this label did, said under its buttons. */
+type Outcome = { kind: 'pdf'; fileName: string } | { kind: 'printer'; job: PrinterJob };
 
 const REASON_FIELD = 'reprintReason';
 
@@ -22,15 +20,17 @@ function reasonIssue(error: VeilError | null): string | null {
   return error?.issues?.find((i) => i.path[0] === REASON_FIELD)?.message ?? null;
 }
 
-/** Prints one label: as PDF (downloaded here) or on the label printer chosen for its kind (devices). */
-async function printLabel(kitNumber: string, kind: LabelKind, target: Target, reprintReason: string | undefined): Promise<Outcome> {
-  if (target === 'pdf') {
-    const file = await client.labels.print({ kitNumber, kind, ...(reprintReason ? { reprintReason } : {}) });
-    downloadBase64(file.fileName, 'application/pdf', file.pdfBase64);
-    return { kind: 'pdf', fileName: file.fileName, reprint: file.reprint };
-  }
+/** Sends one label to the label printer chosen for its kind (devices); only a print the printer confirms counts. */
+async function printLabel(kitNumber: string, kind: LabelKind, reprintReason: string | undefined): Promise<Outcome> {
   const { job } = await client.devices.printLabel({ kitNumber, kind, ...(reprintReason ? { reprintReason } : {}) });
   return { kind: 'printer', job };
+}
+
+/** The label as PDF, downloaded here: to look at, keep or print elsewhere. Not a print; the print count stays. */
+async function downloadPdf(kitNumber: string, kind: LabelKind): Promise<Outcome> {
+  const file = await client.labels.download({ kitNumber, kind, format: 'pdf' });
+  downloadBase64(file.fileName, file.mime, file.base64);
+  return { kind: 'pdf', fileName: file.fileName };
 }
 
 /**
@@ -66,14 +66,14 @@ function LabelPrintStatus({ kitNumber, kind, state, compact }: { kitNumber: stri
 }
 
 /**
- * One label's print status and buttons: "Print PDF" and "Send to printer" until it is printed once, then "Reprint…",
- * which asks for the reason (recorded with the reprint). The host decides what is a reprint: a label someone printed
- * meanwhile is refused without a reason, and the reason is then asked here. Compact: for a row of the queue's table
- * (the new status is the answer; only a failure is said in words).
+ * One label's print status and buttons: "Send to printer" until a label printer printed it once, then "Reprint…",
+ * which asks for the reason (recorded with the reprint); "Download PDF" at any time, which is not a print. The host
+ * decides what is a reprint: a label someone printed meanwhile is refused without a reason, and the reason is then
+ * asked here. Compact: for a row of the queue's table (the new status is the answer; only a failure is said in words).
  */
 export function LabelActions({ kitNumber, kind, state, onPrinted, compact = false }: { kitNumber: string; kind: LabelKind; state: LabelPrintState | null; onPrinted: () => void; compact?: boolean }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState<Target | null>(null);
+  const [busy, setBusy] = useState<'pdf' | 'printer' | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [reprinting, setReprinting] = useState(false);
   const action = useVeilAction();
@@ -82,13 +82,13 @@ export function LabelActions({ kitNumber, kind, state, onPrinted, compact = fals
   const keep = compact ? { flexShrink: 0 } : undefined;
   const testId = `${kitNumber}-${kind}`;
 
-  async function print(target: Target) {
-    setBusy(target);
+  async function print() {
+    setBusy('printer');
     setOutcome(null);
     let printedMeanwhile = false;
     const result = await action.run(async () => {
       try {
-        return await printLabel(kitNumber, kind, target, undefined);
+        return await printLabel(kitNumber, kind, undefined);
       } catch (error) {
         printedMeanwhile = error instanceof VeilError && reasonIssue(error) !== null;
         throw error;
@@ -105,6 +105,14 @@ export function LabelActions({ kitNumber, kind, state, onPrinted, compact = fals
     }
   }
 
+  async function download() {
+    setBusy('pdf');
+    setOutcome(null);
+    const result = await action.run(() => downloadPdf(kitNumber, kind));
+    setBusy(null);
+    if (result.ok) setOutcome(result.value);
+  }
+
   async function retry(job: PrinterJob) {
     setBusy('printer');
     const result = await action.run(() => client.devices.retryJob({ jobId: job.id }));
@@ -118,32 +126,36 @@ export function LabelActions({ kitNumber, kind, state, onPrinted, compact = fals
   const printed = (state?.prints ?? 0) > 0;
   const needsReason = !printed && action.error !== null && reasonIssue(action.error) !== null;
   const failedJob = outcome?.kind === 'printer' && outcome.job.status === 'failed' ? outcome.job : null;
-  const sendLabel = t('dispense.labels.sendToPrinter');
+  const pdfLabel = t('dispense.labels.downloadPdf');
 
   const status = state && <LabelPrintStatus kitNumber={kitNumber} kind={kind} state={state} compact={compact} />;
-  const buttons =
+  const printButton =
     printed || needsReason ? (
       <Button size={size} variant="default" leftSection={compact ? undefined : <IconRepeat size="1em" aria-hidden />} onClick={() => setReprinting(true)} disabled={state === null} style={keep} data-testid={`label-reprint-${testId}`}>
         {t('dispense.labels.reprint')}
       </Button>
     ) : (
-      <>
-        <Button size={size} leftSection={compact ? undefined : <IconFileTypePdf size="1em" aria-hidden />} onClick={() => void print('pdf')} loading={busy === 'pdf'} disabled={state === null || busy !== null} style={keep} data-testid={`label-print-${testId}`}>
-          {t('dispense.labels.printPdf')}
-        </Button>
-        {compact ? (
-          <Tooltip label={sendLabel}>
-            <ActionIcon size="md" variant="light" aria-label={sendLabel} onClick={() => void print('printer')} loading={busy === 'printer'} disabled={state === null || busy !== null} style={keep} data-testid={`label-send-${testId}`}>
-              <IconPrinter size="1.1em" aria-hidden />
-            </ActionIcon>
-          </Tooltip>
-        ) : (
-          <Button size={size} variant="light" leftSection={<IconPrinter size="1em" aria-hidden />} onClick={() => void print('printer')} loading={busy === 'printer'} disabled={state === null || busy !== null} data-testid={`label-send-${testId}`}>
-            {sendLabel}
-          </Button>
-        )}
-      </>
+      <Button size={size} leftSection={compact ? undefined : <IconPrinter size="1em" aria-hidden />} onClick={() => void print()} loading={busy === 'printer'} disabled={state === null || busy !== null} style={keep} data-testid={`label-send-${testId}`}>
+        {t('dispense.labels.sendToPrinter')}
+      </Button>
     );
+  const pdfButton = compact ? (
+    <Tooltip label={pdfLabel}>
+      <ActionIcon size="md" variant="light" aria-label={pdfLabel} onClick={() => void download()} loading={busy === 'pdf'} disabled={state === null || busy !== null} style={keep} data-testid={`label-download-${testId}`}>
+        <IconFileTypePdf size="1.1em" aria-hidden />
+      </ActionIcon>
+    </Tooltip>
+  ) : (
+    <Button size={size} variant="light" leftSection={<IconFileTypePdf size="1em" aria-hidden />} onClick={() => void download()} loading={busy === 'pdf'} disabled={state === null || busy !== null} data-testid={`label-download-${testId}`}>
+      {pdfLabel}
+    </Button>
+  );
+  const buttons = (
+    <>
+      {printButton}
+      {pdfButton}
+    </>
+  );
 
   return (
     <Stack gap={6} align="flex-start" data-testid={`label-actions-${testId}`}>
@@ -162,8 +174,8 @@ export function LabelActions({ kitNumber, kind, state, onPrinted, compact = fals
       )}
       {!needsReason && <TranslatedErrorAlert error={action.error} translate={dispenseMessage} testId={`label-error-${testId}`} />}
       {!compact && outcome?.kind === 'pdf' && (
-        <Text size="sm" c="teal.9" fw={600} data-testid={`label-downloaded-${testId}`}>
-          {t(outcome.reprint ? 'dispense.labels.reprintedPdf' : 'dispense.labels.downloaded', { file: outcome.fileName })}
+        <Text size="sm" c="dimmed" data-testid={`label-downloaded-${testId}`}>
+          {t('dispense.labels.downloaded', { file: outcome.fileName })}
         </Text>
       )}
       {!compact && outcome?.kind === 'printer' && outcome.job.status !== 'failed' && (
@@ -199,25 +211,23 @@ export function LabelActions({ kitNumber, kind, state, onPrinted, compact = fals
   );
 }
 
-/** The reason for a reprint, then the reprint as PDF or on the printer. The host refuses a reprint without a reason. */
+/** The reason for a reprint, then the reprint on the label printer. The host refuses a reprint without a reason. */
 function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber: string; kind: LabelKind; prints: number; onClose: () => void; onDone: (outcome: Outcome) => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const [target, setTarget] = useState<Target>('pdf');
   const action = useVeilAction();
   const issue = reasonIssue(action.error);
   const localError = action.fieldError(REASON_FIELD);
 
-  async function submit(event: FormEvent, chosen: Target) {
+  async function submit(event: FormEvent) {
     event.preventDefault();
-    setTarget(chosen);
     const trimmed = reason.trim();
     // An empty reason goes to the host, which refuses it; a too short one is said here (the host's rule is 3 characters).
     if (trimmed.length > 0 && trimmed.length < 3) {
       action.rejectField(REASON_FIELD, t('dispense.labels.reasonTooShort'));
       return;
     }
-    const result = await action.run(() => printLabel(kitNumber, kind, chosen, trimmed || undefined));
+    const result = await action.run(() => printLabel(kitNumber, kind, trimmed || undefined));
     if (result.ok) onDone(result.value);
   }
 
@@ -225,7 +235,7 @@ function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber:
 
   return (
     <Modal opened onClose={onClose} title={t('dispense.labels.reprintTitle', { label: t(`dispense.labels.kindLower.${kind}`), kit: kitNumber })} size={680} data-testid="reprint-modal">
-      <form onSubmit={(e) => void submit(e, 'pdf')} noValidate data-testid="reprint-form">
+      <form onSubmit={(e) => void submit(e)} noValidate data-testid="reprint-form">
         <Stack gap="md">
           <Text>{t('dispense.labels.reprintExplanation', { count: prints })}</Text>
           <Textarea
@@ -248,11 +258,8 @@ function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber:
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button variant="light" leftSection={<IconPrinter size="1em" aria-hidden />} loading={action.busy && target === 'printer'} disabled={action.busy} onClick={(e) => void submit(e, 'printer')} data-testid="reprint-send">
+            <Button type="submit" leftSection={<IconPrinter size="1em" aria-hidden />} loading={action.busy} disabled={action.busy} data-testid="reprint-submit">
               {t('dispense.labels.reprintSend')}
-            </Button>
-            <Button type="submit" leftSection={<IconFileTypePdf size="1em" aria-hidden />} loading={action.busy && target === 'pdf'} disabled={action.busy} data-testid="reprint-submit">
-              {t('dispense.labels.reprintPdf')}
             </Button>
           </Group>
         </Stack>

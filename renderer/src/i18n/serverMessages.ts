@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { TEXT_LIMITS, tooLongMessage, type TextKind } from '../../../shared/contract/schemas';
 import { NO_TOKEN_MESSAGE, UNREACHABLE_MESSAGE, UNREADABLE_MESSAGE } from '../transport/messages';
 
 /**
@@ -45,6 +46,12 @@ const RULES: Rule[] = [
   [exact('Give a reason'), (t) => t('serverMessages.reason')],
   [exact('Enter your username'), (t) => t('serverMessages.enterUsername')],
   [exact('Enter your password'), (t) => t('serverMessages.enterPassword')],
+  [exact('Choose the visit'), (t) => t('serverMessages.chooseVisit')],
+  [exact('The manifest is empty'), (t) => t('serverMessages.manifestEmpty')],
+  // "A reason has at most 500 characters": one message per kind of text field (shared/contract/schemas.ts).
+  ...(Object.keys(TEXT_LIMITS) as TextKind[]).map(
+    (kind): Rule => [exact(tooLongMessage(kind)), (t) => t('serverMessages.textTooLong', { what: t(`serverMessages.textKinds.${kind}`), count: TEXT_LIMITS[kind].max })],
+  ),
   [/^Too small: expected string to have >=1 characters?$/, (t) => t('serverMessages.required')],
   [/^Too small: expected string to have >=(\d+) characters$/, (t, m) => t('serverMessages.tooShort', { count: Number(m[1]) })],
   [/^Too big: expected string to have <=(\d+) characters$/, (t, m) => t('serverMessages.tooLong', { count: Number(m[1]) })],

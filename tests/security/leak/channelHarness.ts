@@ -2,6 +2,7 @@ import { channels, type ChannelName } from '../../../shared/contract';
 import { KIT_STATUSES } from '../../../shared/kits/kitLifecycle';
 import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS, type Role } from '../../../shared/roles';
 import type { TestCore } from '../../helpers/core';
+import { OPEN_SHIPMENT_ID, resolveExample, type ExampleWorld } from '../../helpers/exampleWorld';
 import { spawnSync } from 'node:child_process';
 import { inspect, type Leak, type SponsorTruth } from './leakDetector';
 
@@ -20,7 +21,7 @@ export function filesAsText(value: unknown): string[] {
       if (out.status !== 0) throw new Error(`pdftotext failed: ${out.stderr}`);
       texts.push(out.stdout);
     }
-    if (typeof o.base64 === 'string' && o.mime === 'text/csv') texts.push(Buffer.from(o.base64, 'base64').toString('utf8'));
+    if (typeof o.base64 === 'string' && o.mime && String(o.mime).startsWith('text/')) texts.push(Buffer.from(o.base64, 'base64').toString('utf8'));
     if (typeof o.csv === 'string') texts.push(o.csv);
     Object.values(o).forEach(visit);
   };
@@ -28,99 +29,154 @@ export function filesAsText(value: unknown): string[] {
   return texts;
 }
 
-/** Commands whose contract examples would change real demo accounts; the harness calls them on its own user only. */
-const REAL_INPUTS_ONLY = new Set(['users.setActive', 'users.resetPassword', 'users.create']);
-
-/** Channels that end or change the caller's own session; the harness calls them last or not at all. */
+/** Channels that end or change the caller's own session; the harness does not call them. */
 const SESSION_CHANGING = new Set(['session.logout', 'session.lock', 'session.login', 'session.createAdministrator', 'session.changePassword', 'session.unlock']);
 
+/** Inputs of one channel: a list, or a function called when the channel's turn comes (ids made by earlier calls). */
+type Inputs = Partial<Record<ChannelName, unknown[] | (() => unknown[])>>;
+
 /**
- * Inputs built from the demo's real data, so every channel is called with ids that exist: every patient, shipment,
- * visit and a spread of kits. Channels without an entry here get their contract examples only; the coverage test
- * makes sure that stays a conscious choice.
+ * Inputs built from the demo's real data on top of the example world, each one a call that succeeds at its turn in
+ * the harness (roles in order, channels in contract order, examples first): every patient, shipment, destruction and
+ * a spread of kits, and for commands the next step a user would really take.
  */
-export function realInputs(t: TestCore, role: Role): Partial<Record<ChannelName, unknown[]>> {
+export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs {
   const db = t.core.db;
-  const patients = (db.prepare('SELECT id, screening_number AS s FROM patients').all() as Array<{ id: number; s: string }>);
-  const shipments = (db.prepare('SELECT id FROM shipments').all() as Array<{ id: number }>).map((r) => r.id);
-  const kits = (db.prepare('SELECT kit_number AS k FROM kits').all() as Array<{ k: string }>).map((r) => r.k);
+  const rows = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
+  const patients = rows<{ id: number }>('SELECT id FROM patients ORDER BY id').map((r) => r.id);
+  const kits = rows<{ k: string }>('SELECT kit_number AS k FROM kits ORDER BY kit_number').map((r) => r.k);
   const someKits = kits.filter((_, i) => i % 15 === 0);
+  const dispensed = rows<{ k: string }>('SELECT kit_number AS k FROM dispensing_kits ORDER BY kit_number LIMIT 4').map((r) => r.k);
   const user = t.userOf(role);
   const signature = { username: user.username, password: user.password };
   const visits = t.core.study().visits.map((v) => v.code);
+  const shipmentIdOf = (reference: string) => (db.prepare('SELECT id FROM shipments WHERE reference = ?').get(reference) as { id: number }).id;
+  const patientIdOf = (screening: string) => (db.prepare('SELECT id FROM patients WHERE screening_number = ?').get(screening) as { id: number }).id;
+  const registered = `L-${role.slice(0, 8)}`;
   const probe = `probe.${role.replace(/_/g, '.')}`;
-  const probeId = t.core.repositories.users.byUsername(probe)?.id ?? 999_999;
+  const probeId = () => t.core.repositories.users.byUsername(probe)!.id;
+  const recorded = world.more.withPatient.slice(0, 2);
   return {
     'users.create': [{ username: probe, displayName: 'Harness Probe', role: 'monitor', temporaryPassword: 'harness temporary 1' }],
-    'users.setActive': [{ userId: probeId, active: false, reason: 'harness probe' }],
-    'users.resetPassword': [{ userId: probeId, temporaryPassword: 'harness temporary 2', reason: 'harness probe' }],
-    'patients.get': patients.map((p) => ({ patientId: p.id })),
-    'patients.randomize': patients.map((p) => ({ patientId: p.id, signature })),
-    'patients.withdraw': [{ patientId: 999_999, reason: 'harness probe' }],
-    'patients.register': [{ screeningNumber: `L-${role.slice(0, 8)}`, initials: 'ZZ', yearOfBirth: 1980, investigator: 'Dr Harness' }],
-    'shipments.get': shipments.map((shipmentId) => ({ shipmentId })),
-    'shipments.scanKit': shipments.flatMap((shipmentId) => someKits.map((code) => ({ shipmentId, code, source: 'scanner' }))),
-    'shipments.markKit': shipments.map((shipmentId) => ({ shipmentId, kitNumber: someKits[0], outcome: 'damaged', reason: 'harness probe' })),
-    'shipments.close': shipments.map((shipmentId) => ({ shipmentId, temperature: 'no_alarm' })),
-    'shipments.decideQuarantine': [{ kitNumbers: someKits.slice(0, 2), decision: 'release', reason: 'harness probe', signature }],
+    'users.setActive': () => [{ userId: probeId(), active: false, reason: 'harness probe' }],
+    'users.resetPassword': () => [{ userId: probeId(), temporaryPassword: 'harness temporary 2', reason: 'harness probe' }],
+    'patients.get': patients.map((patientId) => ({ patientId })),
+    'patients.register': [{ screeningNumber: registered, initials: 'ZZ', yearOfBirth: 1980, investigator: 'Dr Harness' }],
+    // The patients registered just before (the example's and the harness's), randomized in turn.
+    'patients.randomize': () => rows<{ id: number }>("SELECT id FROM patients WHERE status = 'registered' ORDER BY id").map((r) => ({ patientId: r.id, signature })),
+    'patients.withdraw': () => [{ patientId: patientIdOf(registered), reason: 'harness probe' }],
+    'shipments.get': () => rows<{ id: number }>('SELECT id FROM shipments ORDER BY id').map((r) => ({ shipmentId: r.id })),
+    // The rest of the open shipment, a kit scanned twice, kits of other shipments: receipts and refusals alike.
+    'shipments.scanKit': [
+      ...world.more.expected.map((code) => ({ shipmentId: OPEN_SHIPMENT_ID, code, source: 'scanner' })),
+      { shipmentId: OPEN_SHIPMENT_ID, code: world.kits.expected, source: 'keyboard_wedge' },
+      ...someKits.map((code) => ({ shipmentId: OPEN_SHIPMENT_ID, code, source: 'scanner' })),
+    ],
+    // The shipment the example created (every kit not shipped yet): its one kit never came.
+    'shipments.markKit': () => [{ shipmentId: shipmentIdOf('SHP-0001'), kitNumber: world.kits.unshipped, outcome: 'missing', reason: 'Not in the box' }],
+    'shipments.close': () => [
+      { shipmentId: OPEN_SHIPMENT_ID, temperature: 'no_alarm' },
+      { shipmentId: shipmentIdOf('SHP-0001'), temperature: 'no_monitor' },
+    ],
     'inventory.kits': [{}, ...KIT_STATUSES.map((status) => ({ status }))],
-    'dispensing.plan': patients.flatMap((p) => visits.map((visitCode) => ({ patientId: p.id, visitCode }))),
-    'dispensing.checkKit': patients.flatMap((p) => someKits.map((code) => ({ patientId: p.id, visitCode: 'D1', code, alreadyScanned: [], source: 'scanner' }))),
+    'dispensing.plan': patients.flatMap((patientId) => visits.map((visitCode) => ({ patientId, visitCode }))),
     'audit.list': [{}, { entityType: 'kit' }, { entityType: 'patient' }, { action: 'dispensing.confirmed' }],
     'audit.exportCsv': [{}, { entityType: 'kit' }],
-    'allocation.checkList': [{ kind: 'kits', fileName: 'k.csv', content: 'kit_number,arm,lot,expiry_date\n' + someKits[0] + ',PLACEBO,L,2030-01-01\n' }],
-    'users.list': [{}],
-    'labels.preview': (db.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 4').all() as Array<{ k: string }>).flatMap((r) => [{ kitNumber: r.k, kind: 'carton' }, { kitNumber: r.k, kind: 'syringe' }]),
-    'labels.print': (db.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 2').all() as Array<{ k: string }>).map((r) => ({ kitNumber: r.k, kind: 'carton', reprintReason: 'harness probe' })),
-    'devices.printLabel': (db.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 2').all() as Array<{ k: string }>).map((r) => ({ kitNumber: r.k, kind: 'syringe', reprintReason: 'harness probe' })),
-    'devices.retryJob': (db.prepare('SELECT id FROM label_prints LIMIT 3').all() as Array<{ id: number }>).map((r) => ({ jobId: r.id })),
+    'labels.preview': dispensed.flatMap((kitNumber) => [{ kitNumber, kind: 'carton' }, { kitNumber, kind: 'syringe' }]),
+    'labels.download': dispensed.slice(0, 2).flatMap((kitNumber) => (['pdf', 'png', 'zpl', 'dymo'] as const).map((format) => ({ kitNumber, kind: format === 'dymo' ? 'syringe' : 'carton', format }))),
+    // Back to the demo's Zebra after the example chose a network one nobody answers at.
+    'devices.configurePrinter': [{ kind: 'carton', choice: { printer: { type: 'simulated_zebra' }, labelSize: 'zebra_102x51' } }],
+    'devices.testPrint': [{ kind: 'carton' }],
+    'devices.printLabel': [
+      ...dispensed.slice(0, 2).map((kitNumber) => ({ kitNumber, kind: 'syringe', reprintReason: 'harness probe' })),
+      { kitNumber: world.kits.dispensed, kind: 'syringe', reprintReason: 'Label torn' },
+      { kitNumber: world.kits.dispensed, kind: 'carton' },
+    ],
     'devices.simulateScan': someKits.slice(0, 2).map((code) => ({ code })),
-    'returns.record': someKits.slice(0, 3).map((code) => ({ code, condition: 'used', unitsReturned: 1, source: 'scanner' })),
-    'returns.edit': someKits.slice(0, 2).map((kitNumber) => ({ kitNumber, condition: 'used', unitsReturned: 1, reason: 'harness probe' })),
-    'returns.verify': [{ kitNumbers: (db.prepare('SELECT kit_number AS k FROM kit_returns LIMIT 5').all() as Array<{ k: string }>).map((r) => r.k) }],
-    'destruction.certificate': (db.prepare('SELECT id FROM destructions').all() as Array<{ id: number }>).map((r) => ({ destructionId: r.id })),
+    'returns.record': recorded.map((code) => ({ code, condition: 'used', unitsReturned: 1, source: 'scanner' })),
+    'returns.edit': recorded.map((kitNumber) => ({ kitNumber, condition: 'partly_used', unitsReturned: 1, reason: 'harness probe' })),
+    'returns.verify': () => [{ kitNumbers: rows<{ k: string }>('SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL').map((r) => r.k) }],
+    'destruction.certificate': rows<{ id: number }>('SELECT id FROM destructions').map((r) => ({ destructionId: r.id })),
     'reports.render': [
       ...(['accountability', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
-      ...patients.map((p) => ({ report: 'patient_history', format: 'csv', patientId: p.id })),
+      ...patients.map((patientId) => ({ report: 'patient_history', format: 'csv', patientId })),
     ],
-    // With a wrong passphrase: the right one reveals on purpose, to the caller only (tests/integration/accountability.test.ts).
-    'emergency.unblind': patients.map((p) => ({ patientId: p.id, reason: 'harness probe of the refusal', adverseEvent: false, passphrase: 'HARNE-SSPRO-BEPAS-SPHRA', signature })),
+    // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
+    'emergency.unblind': [{ patientId: patientIdOf('S-002'), reason: 'Severe reaction: the treating physician must know', adverseEvent: true, passphrase: world.passphrase, signature }],
   };
 }
+
+/** Channels whose answer reveals one patient's arm to its caller by design; the harness checks that arm is the true one. */
+const DESIGNED_REVEAL = new Set(['emergency.unblind']);
 
 export interface HarnessResult {
   leaks: Leak[];
   calls: number;
-  /** Channel names each blinded role called (allowed ones), for the coverage assertion. */
-  called: Map<Role, Set<string>>;
+  /** Calls answered ok, whose answers were inspected. */
+  inspected: number;
+  /** Calls that were refused: the harness means to inspect answers, so each is a failure of the harness's inputs. */
+  refused: string[];
+  /** Per blinded role, the channels it may call and how many ok answers each gave. */
+  okPerChannel: Map<Role, Map<string, number>>;
 }
 
-/** Logs in as every blinded role and calls every channel the role may call, with the examples and the real inputs. */
-export async function runChannelLeakHarness(t: TestCore, truth: SponsorTruth): Promise<HarnessResult> {
+/**
+ * Logs in as every blinded role and calls every channel the role may call, with the contract's examples (resolved on
+ * the example world) and the real inputs above, each expected to answer ok, and inspects every answer and file.
+ */
+export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, truth: SponsorTruth): Promise<HarnessResult> {
   const leaks: Leak[] = [];
-  const called = new Map<Role, Set<string>>();
+  const refused: string[] = [];
+  const okPerChannel = new Map<Role, Map<string, number>>();
   let calls = 0;
+  let inspected = 0;
   for (const role of ROLES.filter((r) => ROLE_IS_BLINDED[r])) {
     const window = await t.loginAs(role, `leak-harness-${role}`);
-    const mine = new Set<string>();
-    called.set(role, mine);
-    const inputs = realInputs(t, role);
+    const caller = t.userOf(role);
+    const mine = new Map<string, number>();
+    okPerChannel.set(role, mine);
+    const inputs = realInputs(t, world, role);
     for (const { name, definition } of channels) {
       if (SESSION_CHANGING.has(name)) continue;
       const access = definition.access;
       const allowed = access === 'public' || access === 'session' || access === 'locked' || ROLE_PERMISSIONS[role].includes(access);
       if (!allowed) continue;
-      mine.add(name);
-      const examples = REAL_INPUTS_ONLY.has(name) ? [] : definition.examples;
-      for (const input of [...examples, ...(inputs[name] ?? [])]) {
+      mine.set(name, 0);
+      // The examples, signed by this role's user, with the world's real passwords and kits.
+      const examples = definition.examples.map((example) => {
+        const e = example as { signature?: Record<string, unknown> };
+        return resolveExample(e.signature ? { ...e, signature: { ...e.signature, username: caller.username } } : e, world, caller);
+      });
+      const real = inputs[name];
+      // A function's inputs are read only once the examples before them have run.
+      const queue: Array<unknown | (() => unknown[])> = [...examples, ...(typeof real === 'function' ? [real] : (real ?? []))];
+      const calledInputs = function* () {
+        for (const item of queue) {
+          if (typeof item === 'function') yield* (item as () => unknown[])();
+          else yield item;
+        }
+      };
+      for (const input of calledInputs()) {
         const result = await t.core.dispatch(window, name, input);
         calls++;
         const where = `${role} ${name} ${JSON.stringify(input).slice(0, 60)}`;
-        leaks.push(...inspect(where, result, truth));
-        for (const text of filesAsText(result)) leaks.push(...inspect(`${where} (file)`, text, truth));
+        if (!result.ok) {
+          refused.push(`${where}: ${result.error.code}: ${result.error.message}`);
+          continue;
+        }
+        inspected++;
+        mine.set(name, mine.get(name)! + 1);
+        let answer = result.value;
+        if (DESIGNED_REVEAL.has(name)) {
+          const { armCode, armName: _armName, ...rest } = answer as { armCode: string; armName: string; randomizationNumber: string };
+          if (truth.armOf.get(rest.randomizationNumber) !== armCode) leaks.push({ where, kind: 'arm_word', detail: `the emergency unblinding told ${armCode}, not the patient's arm` });
+          answer = rest;
+        }
+        leaks.push(...inspect(where, answer, truth));
+        for (const text of filesAsText(answer)) leaks.push(...inspect(`${where} (file)`, text, truth));
       }
     }
     await t.core.dispatch(window, 'session.logout', {});
   }
-  return { leaks, calls, called };
+  return { leaks, calls, inspected, refused, okPerChannel };
 }

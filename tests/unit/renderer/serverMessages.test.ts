@@ -67,3 +67,22 @@ describe('host messages in the user language', () => {
     expect(translateServerMessage('Something new the host learned to say.', tFr)).toBe('Something new the host learned to say.');
   });
 });
+
+describe('the maximum length of every kind of text field, in the user language', () => {
+  it('translates each kind\'s message, and keeps the English one as the host said it', async () => {
+    const { TEXT_LIMITS, tooLongMessage } = await import('../../../shared/contract/schemas');
+    const make = async (lng: string) => {
+      const i18n = createInstance();
+      await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, interpolation: { escapeValue: false }, showSupportNotice: false });
+      return i18n.t;
+    };
+    const [tEn, tFr] = [await make('en'), await make('fr')];
+    for (const kind of Object.keys(TEXT_LIMITS) as Array<keyof typeof TEXT_LIMITS>) {
+      const message = tooLongMessage(kind);
+      expect(translateServerMessage(message, tEn), kind).toBe(message);
+      const french = translateServerMessage(`${message} (${kind})`, tFr);
+      expect(french, kind).toMatch(new RegExp(`^(Un|Une) .+ a au plus ${TEXT_LIMITS[kind].max} caractères$`));
+    }
+    expect(translateServerMessage('A reason has at most 500 characters', tFr)).toBe('Un motif a au plus 500 caractères');
+  });
+});

@@ -1,0 +1,210 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import Papa from 'papaparse';
+import { EXAMPLE_KIT, EXAMPLE_PASSPHRASE, EXAMPLE_PASSWORD, type ExampleKit } from '../../shared/contract/examples';
+import type { ChannelDefinition } from '../../shared/contract';
+import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
+import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import type { DemoUser } from '../../main/core/demo/demoSeed';
+import type { Logger } from '../../main/core/log';
+import { FakeClock, type TestCore } from './core';
+
+/**
+ * The demo database as the contract's examples find it (shared/contract/examples.ts): the demo with its history,
+ * then, through the channels and as the people who would do it, what the examples act on:
+ * - a list extension of 8 kits from the sponsor: 4 still expected in an open shipment (3), 1 scanned in shipment 4
+ *   which waits for the temperature answer, 2 received under a temperature alarm (shipment 5, quarantined), and 1
+ *   in no shipment yet;
+ * - a carton label sent to a Zebra that was off: label job 1, failed;
+ * - user 7, an unblinded monitor who joined and chose a password, waiting for access to the allocation key.
+ * Each kit placeholder of the examples is resolved here to a real kit of this database.
+ */
+export interface ExampleWorld {
+  kits: Record<ExampleKit, string>;
+  /** More of the same, for tests that call a channel many times on one database (the blinding leak harness). */
+  more: { expected: string[]; withPatient: string[] };
+  /** The kits of the list extension and their arms (also added to the test core's armOf). */
+  extension: Array<{ kitNumber: string; arm: string }>;
+  /** The demo users and the world's own (user 7). */
+  users: DemoUser[];
+  passphrase: string;
+  /** The database file every copy starts from. */
+  snapshot: string;
+}
+
+/** Shipment 3 has kits still expected; shipment 4 has all its kits scanned and waits for the temperature answer. */
+export const OPEN_SHIPMENT_ID = 3;
+export const SCANNED_SHIPMENT_ID = 4;
+export const NEW_UNBLINDED_USER = { username: 'ulla.second', password: 'ulla chose this password', role: 'unblinded_monitor' as const };
+
+async function callAs(core: VeilCore, window: string, channel: string, input: unknown): Promise<unknown> {
+  const result = await core.dispatch(window, channel, input);
+  if (!result.ok) throw new Error(`example world: ${channel}: ${result.error.message}`);
+  return result.value;
+}
+
+/** A TCP port nothing listens on (bound then released), for a printer that is off. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
+  const { core } = t;
+  const pharmacist = await t.loginAs('unblinded_pharmacist', 'world-pharmacist');
+  const technician = await t.loginAs('pharmacy_technician', 'world-technician');
+  const admin = await t.loginAs('administrator', 'world-admin');
+  const signature = { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password };
+
+  // The sponsor's list extension: eight more kits, numbered like the demo's and unused, arms about the study's 2:1.
+  const taken = new Set((core.db.prepare('SELECT kit_number AS k FROM kits').all() as Array<{ k: string }>).map((r) => r.k));
+  const numbers: string[] = [];
+  while (numbers.length < 8) {
+    const n = String(100000 + randomInt(900000));
+    if (!taken.has(n) && !numbers.includes(n)) numbers.push(n);
+  }
+  const template = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data;
+  const arms = ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO'];
+  const extension = numbers.map((kitNumber, i) => ({ kitNumber, arm: arms[i]! }));
+  const rows = extension.map(({ kitNumber, arm }) => {
+    const like = template.find((k) => k.arm === arm)!;
+    return [kitNumber, arm, like.lot!, like.expiry_date!, like.gtin!, `SN${kitNumber}`];
+  });
+  const content = Papa.unparse({ fields: ['kit_number', 'arm', 'lot', 'expiry_date', 'gtin', 'serial'], data: rows }, { newline: '\r\n' }) + '\r\n';
+  await callAs(core, pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list_extension.csv', content, signature });
+  for (const k of extension) t.armOf.set(k.kitNumber, k.arm);
+
+  const [e1, e2, e3, e4, r1, q1, q2, u1] = numbers as [string, string, string, string, string, string, string, string];
+  const open = (await callAs(core, technician, 'shipments.create', { reference: 'NSD-SHP-003', from: { kind: 'kits', kitNumbers: [e1, e2, e3, e4] } })) as { id: number };
+  if (open.id !== OPEN_SHIPMENT_ID) throw new Error(`example world: the open shipment is ${open.id}, the examples say ${OPEN_SHIPMENT_ID}`);
+  const scanned = (await callAs(core, technician, 'shipments.create', { reference: 'NSD-SHP-004', from: { kind: 'kits', kitNumbers: [r1] } })) as { id: number };
+  if (scanned.id !== SCANNED_SHIPMENT_ID) throw new Error(`example world: the scanned shipment is ${scanned.id}, the examples say ${SCANNED_SHIPMENT_ID}`);
+  await callAs(core, technician, 'shipments.scanKit', { shipmentId: scanned.id, code: r1, source: 'scanner' });
+  const alarm = (await callAs(core, technician, 'shipments.create', { reference: 'NSD-SHP-005', from: { kind: 'kits', kitNumbers: [q1, q2] } })) as { id: number };
+  for (const code of [q1, q2]) await callAs(core, technician, 'shipments.scanKit', { shipmentId: alarm.id, code, source: 'scanner' });
+  await callAs(core, technician, 'shipments.close', { shipmentId: alarm.id, temperature: 'alarm', reason: 'Logger showed 8.9 °C for 40 min' });
+
+  // Kits in the states the examples name, read from what the pharmacy's screens show.
+  const patients = (await callAs(core, pharmacist, 'patients.list', {})) as Array<{ id: number; visits: Array<{ dispensedKits: string[] }> }>;
+  const dispensed = patients.flatMap((p) => p.visits.flatMap((v) => v.dispensedKits));
+  const returns = (await callAs(core, pharmacist, 'returns.list', {})) as Array<{ kitNumber: string; condition: string; verifiedAt: string | null }>;
+  const returned = new Set(returns.map((r) => r.kitNumber));
+  const withPatient = dispensed.filter((k) => !returned.has(k));
+  // A syringe that came back (a kit reported missing cannot be corrected into a returned one).
+  const unverified = returns.filter((r) => r.verifiedAt === null && r.condition === 'used').map((r) => r.kitNumber);
+  const candidates = ((await callAs(core, pharmacist, 'destruction.candidates', {})) as Array<{ kitNumber: string; status: string }>).filter((c) => c.status === 'returned').map((c) => c.kitNumber);
+  const plan = (await callAs(core, pharmacist, 'dispensing.plan', { patientId: 6, visitCode: 'W2' })) as { suggestions: string[] };
+  const returnUnverified = unverified[0]!;
+  const toDestroy = candidates.find((k) => k !== returnUnverified)!;
+  const [failedLabelKit, dispensedKit] = withPatient.slice(-2) as [string, string];
+
+  // A carton label sent to a Zebra that is off: job 1, failed, waiting for a retry.
+  const job = (await callAs(core, technician, 'devices.printLabel', { kitNumber: failedLabelKit, kind: 'carton', printer: { type: 'zebra_tcp', host: '127.0.0.1', port: await closedPort() } })) as {
+    job: { id: number; status: string };
+  };
+  if (job.job.id !== 1 || job.job.status !== 'failed') throw new Error(`example world: the failed label job is ${JSON.stringify(job.job)}, the examples say job 1, failed`);
+
+  // User 7: a new unblinded monitor, created by the administrator, who logged in once and chose a password.
+  const created = (await callAs(core, admin, 'users.create', { username: NEW_UNBLINDED_USER.username, displayName: 'Ulla Second', role: NEW_UNBLINDED_USER.role, temporaryPassword: 'temporary password 7' })) as { id: number };
+  if (created.id !== 7) throw new Error(`example world: the new user is ${created.id}, the examples say 7`);
+  await callAs(core, 'world-new-user', 'session.login', { username: NEW_UNBLINDED_USER.username, password: 'temporary password 7' });
+  await callAs(core, 'world-new-user', 'session.changePassword', { currentPassword: 'temporary password 7', newPassword: NEW_UNBLINDED_USER.password });
+
+  for (const window of [pharmacist, technician, admin, 'world-new-user']) await core.dispatch(window, 'session.logout', {});
+
+  const kits: Record<ExampleKit, string> = {
+    expected: e1,
+    alsoExpected: e2,
+    unshipped: u1,
+    quarantined: q1,
+    forVisit: plan.suggestions[0]!,
+    dispensed: dispensedKit,
+    withPatient: withPatient.find((k) => k !== dispensedKit && k !== failedLabelKit)!,
+    returnUnverified,
+    toDestroy,
+  };
+  for (const [name, kit] of Object.entries(kits)) if (!kit) throw new Error(`example world: no kit for "${name}"`);
+
+  const snapshot = join(t.dir, 'example-world.db');
+  await core.db.backup(snapshot);
+  const more = { expected: [e3, e4], withPatient: withPatient.filter((k) => !Object.values(kits).includes(k) && k !== failedLabelKit) };
+  return { kits, more, extension, users: [...t.users, { ...NEW_UNBLINDED_USER, blinded: false }], passphrase: t.demo.codeBreakPassphrase, snapshot };
+}
+
+/**
+ * A core of its own on a copy of the world, with the demo's simulated devices (a virtual scanner and DYMO, a loopback
+ * Zebra: `veil serve --demo`), so that no example of one channel depends on what another did first.
+ */
+export function openWorldCopy(t: TestCore, world: ExampleWorld, options: { logger?: Logger } = {}): TestCore {
+  const dir = mkdtempSync(join(tmpdir(), 'veil-world-'));
+  const dbFile = join(dir, 'veil.db');
+  copyFileSync(world.snapshot, dbFile);
+  const clock = new FakeClock(t.clock.now());
+  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...(options.logger ? { logger: options.logger } : {}) });
+  const userOf = (role: Role) => world.users.find((u) => u.role === role)!;
+  return {
+    core,
+    clock,
+    dir,
+    dbFile,
+    users: world.users,
+    demo: t.demo,
+    armOf: t.armOf,
+    userOf,
+    async loginAs(role, windowId = role) {
+      const user = userOf(role);
+      const result = await core.dispatch(windowId, 'session.login', { username: user.username, password: user.password });
+      if (!result.ok) throw new Error(`login as ${role} failed: ${result.error.message}`);
+      return windowId;
+    },
+    dispose() {
+      core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const KIT_OF_PLACEHOLDER = new Map<string, ExampleKit>(Object.entries(EXAMPLE_KIT).map(([name, text]) => [text, name as ExampleKit]));
+
+/**
+ * The example with the real things in place of its words: a password beside a username is that user's, any other
+ * the caller's; the passphrase is the study's; each kit word is the world's kit. A word this does not know fails.
+ */
+export function resolveExample(example: unknown, world: ExampleWorld, caller: DemoUser | null): unknown {
+  const visit = (value: unknown, siblings: Record<string, unknown> | null): unknown => {
+    if (Array.isArray(value)) return value.map((v) => visit(v, null));
+    if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, visit(v, o)]));
+    }
+    if (typeof value !== 'string') return value;
+    if (value === EXAMPLE_PASSWORD) {
+      const named = typeof siblings?.username === 'string' ? world.users.find((u) => u.username === siblings.username) : caller;
+      if (!named) throw new Error(`an example names a password of "${String(siblings?.username ?? 'the caller')}", who is not a demo user`);
+      return named.password;
+    }
+    if (value === EXAMPLE_PASSPHRASE) return world.passphrase;
+    const kit = KIT_OF_PLACEHOLDER.get(value);
+    if (kit) return world.kits[kit];
+    if (/^<.*>$/.test(value)) throw new Error(`an example uses the word ${value}, which the example world does not know`);
+    return value;
+  };
+  return visit(example, null);
+}
+
+const OPEN_ACCESS = new Set(['public', 'session', 'locked']);
+
+/** Who runs an example: the user its signature names, else the first role allowed (none for a public channel). */
+export function callerOf(definition: ChannelDefinition, example: unknown, world: ExampleWorld): DemoUser | null {
+  const signer = (example as { signature?: { username?: string } } | null)?.signature?.username;
+  if (signer) return world.users.find((u) => u.username === signer) ?? null;
+  if (definition.access === 'public') return null;
+  const role = ROLES.find((r) => OPEN_ACCESS.has(definition.access) || ROLE_PERMISSIONS[r].includes(definition.access as never))!;
+  return world.users.find((u) => u.role === role)!;
+}
