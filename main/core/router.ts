@@ -3,6 +3,7 @@ import { findChannel, type ChannelName, type Contract } from '../../shared/contr
 import type { ChannelDefinition } from '../../shared/contract/channel';
 import { VeilError, type VeilResult } from '../../shared/errors';
 import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
+import { illFormedTextPath } from '../../shared/text/wellFormedText';
 import type { Logger } from './log';
 import type { Signer } from './signatures/signatureService';
 
@@ -42,6 +43,16 @@ function issuesOf(error: z.ZodError) {
 }
 
 /**
+ * Text holding half a character (a lone UTF-16 surrogate) is refused before anything sees it: it cannot be stored as
+ * typed, and audited text must be stored exactly as it was hashed.
+ */
+function illFormedTextRefusal(path: Array<string | number>) {
+  const field = [...path].reverse().find((p): p is string => typeof p === 'string') ?? 'input';
+  const message = `The ${field} contains a character that is not valid text (half of a character code, from a bad copy-paste or a faulty device). Retype it; nothing was changed.`;
+  return { code: 'validation' as const, message, issues: [{ path, message: 'Not valid text: retype it' }] };
+}
+
+/**
  * The only way into the services: validates input, checks session and permission, calls the handler, validates the
  * output (unknown keys stripped, so a service can never leak a field the contract has no place for) and turns every
  * failure into a typed error result.
@@ -58,6 +69,8 @@ export class Router {
     if (!definition) return { ok: false, error: { code: 'not_found', message: `There is no channel "${channelName}".` } };
     try {
       const user = this.authorize(windowId, definition);
+      const illFormed = illFormedTextPath(rawInput);
+      if (illFormed) return { ok: false, error: illFormedTextRefusal(illFormed) };
       const parsed = definition.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
         const issues = issuesOf(parsed.error);

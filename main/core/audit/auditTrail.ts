@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
+import { wellFormed } from '../../../shared/text/wellFormedText';
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 
@@ -135,19 +136,21 @@ export class AuditTrail {
     if (!this.db.inTransaction) throw new Error('An audit event must be written in the transaction of its change.');
     const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const now = this.clock.now();
+    // Text is stored as UTF-8, so it is hashed and stored in the form it will be read back in (no lone surrogates).
+    const text = (value: string | null | undefined) => (value === null || value === undefined ? null : wellFormed(value));
     const raw: Omit<RawEvent, 'hash'> = {
       seq: (head?.seq ?? 0) + 1,
       at_utc: now.toISOString(),
       at_offset: utcOffset(now),
       user_id: actor.userId,
-      username: actor.username,
-      action: event.action,
-      entity_type: event.entityType,
-      entity_id: event.entityId,
+      username: wellFormed(actor.username),
+      action: wellFormed(event.action),
+      entity_type: wellFormed(event.entityType),
+      entity_id: wellFormed(event.entityId),
       before_json: event.before === undefined ? null : canonicalJson(event.before),
       after_json: event.after === undefined ? null : canonicalJson(event.after),
-      reason: event.reason ?? null,
-      source: event.source ?? null,
+      reason: text(event.reason),
+      source: text(event.source),
       signature_id: event.signatureId ?? null,
       prev_hash: head?.hash ?? GENESIS_HASH,
     };
