@@ -46,7 +46,7 @@ function issuesOf(error: z.ZodError) {
  * Text holding half a character (a lone UTF-16 surrogate) is refused before anything sees it: it cannot be stored as
  * typed, and audited text must be stored exactly as it was hashed.
  */
-function illFormedTextRefusal(path: Array<string | number>) {
+export function illFormedTextRefusal(path: Array<string | number>) {
   const field = [...path].reverse().find((p): p is string => typeof p === 'string') ?? 'input';
   const message = `The ${field} contains a character that is not valid text (half of a character code, from a bad copy-paste or a faulty device). Retype it; nothing was changed.`;
   return { code: 'validation' as const, message, issues: [{ path, message: 'Not valid text: retype it' }] };
@@ -62,6 +62,8 @@ export class Router {
     private readonly handlers: Handlers,
     private readonly gate: SessionGate,
     private readonly log: Logger,
+    /** Recognises a fault of the database file (full disk, read-only, locked, damaged) in an error thrown by a handler. */
+    private readonly storageFault: (error: unknown) => VeilError | null = () => null,
   ) {}
 
   async dispatch(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
@@ -97,6 +99,11 @@ export class Router {
       return { ok: true, value: output.data };
     } catch (error) {
       if (error instanceof VeilError) return { ok: false, error: error.toBody() };
+      const fault = this.storageFault(error);
+      if (fault) {
+        this.log.error('storage fault in a channel', { channel: channelName as ChannelName, error: String(error) });
+        return { ok: false, error: fault.toBody() };
+      }
       const reference = Math.random().toString(36).slice(2, 10);
       // Inputs are never logged: they may hold passwords.
       this.log.error('unexpected error in a channel', { channel: channelName as ChannelName, reference, error: String(error), stack: (error as Error)?.stack });

@@ -15,6 +15,7 @@ import { verifyPassword } from './auth/passwords';
 import { SessionTable } from './auth/sessions';
 import { systemClock, isoUtc, type Clock } from './clock';
 import { openDatabase, schemaVersion, type Db } from './db/database';
+import { storageFaultOf } from './db/storageFaults';
 import { silentLogger, type Logger } from './log';
 import { Router, type CallContext, type Handlers } from './router';
 import { SignatureService, type SignatureRecord } from './signatures/signatureService';
@@ -48,6 +49,8 @@ export interface CoreOptions {
   nativeBinding?: string;
   /** How often idle sessions are swept and locked (ms); 0 disables the timer (tests drive it by hand). */
   idleSweepMs?: number;
+  /** How long a write waits for another program's lock on the database before it is refused (default 5 s). */
+  busyTimeoutMs?: number;
   /** Scanners and label printers: 'hardware' (node-hid; the desktop default), 'simulated' (demo), 'none' (browser-mode default), or tests' own. */
   devices?: DevicesOption;
 }
@@ -92,7 +95,10 @@ const signatureView = (s: SignatureRecord) => ({ id: s.id, printedName: s.printe
 export function createVeilCore(options: CoreOptions): VeilCore {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const db = openDatabase(options.dbFile, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = openDatabase(options.dbFile, {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+  });
   const repositories = {
     users: new UserRepository(db),
     settings: new SettingsRepository(db),
@@ -389,6 +395,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       verifySignature: (windowId, userId, meaning, signature) => signatures.verify(windowId, userId, meaning, signature),
     },
     logger,
+    (error) => storageFaultOf(error, options.dbFile),
   );
 
   const sweepMs = options.idleSweepMs ?? 15_000;

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
+import { requireWritable, storageFaultOf, storageFaults } from './storageFaults';
 
 export type Db = Database.Database;
 
@@ -7,20 +8,30 @@ export interface OpenOptions {
   /** Path of the better-sqlite3 native addon to load (the Electron build keeps its own; see scripts/electron-native.mjs). */
   nativeBinding?: string;
   readonly?: boolean;
+  /** How long a write waits for another program's lock before it is refused (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 /**
  * Opens a Veil database with the durability settings of DESIGN.md section 4 (WAL, synchronous=FULL, foreign keys)
- * and brings its schema to the latest migration.
+ * and brings its schema to the latest migration. A file Veil cannot write, or that SQLite's quick check finds
+ * damaged, is refused before anything is written to it, with a message that says what to do (storageFaults.ts).
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  const db = new Database(file, {
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),
-  });
+  if (!options.readonly) requireWritable(file);
+  let db: Db;
   try {
-    db.pragma('busy_timeout = 5000');
+    db = new Database(file, {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),
+    });
+  } catch (error) {
+    throw storageFaultOf(error, file) ?? error;
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (!options.readonly) {
+      refuseDamaged(db, file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
@@ -29,8 +40,18 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw storageFaultOf(error, file) ?? error;
   }
+}
+
+/**
+ * SQLite's quick check (the b-tree structure of every page, without the slower index cross-check) at open: a damaged
+ * file is never served, so nothing is read from it wrongly or written on top of the damage.
+ */
+function refuseDamaged(db: Db, file: string): void {
+  const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+  const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  if (problems.length > 0) throw storageFaults.damaged(file, problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''));
 }
 
 export function schemaVersion(db: Db): number {
