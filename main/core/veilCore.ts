@@ -10,6 +10,7 @@ import { KeyStore } from './allocation/keyStore';
 import { ListImportService } from './allocation/listImportService';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
+import { anchorLocation, ChainAnchoring, type AnchorKeyVault } from './audit/chainAnchors';
 import { AuthService } from './auth/authService';
 import { verifyPassword } from './auth/passwords';
 import { SessionTable } from './auth/sessions';
@@ -51,6 +52,11 @@ export interface CoreOptions {
   idleSweepMs?: number;
   /** How long a write waits for another program's lock on the database before it is refused (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * Where the key that countersigns audit chain heads is kept (default: a file beside the database, owner-only); the
+   * desktop shell may give the OS key store. The anchors themselves go to `<dbFile>.audit-anchors`.
+   */
+  anchorKeyVault?: AnchorKeyVault;
   /** Scanners and label printers: 'hardware' (node-hid; the desktop default), 'simulated' (demo), 'none' (browser-mode default), or tests' own. */
   devices?: DevicesOption;
 }
@@ -113,7 +119,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   };
   const sessions = new SessionTable(clock);
   const audit = new AuditTrail(db, clock);
-  const signatures = new SignatureService(db, repositories.users, sessions, clock);
+  const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
+  audit.onAppend(() => anchoring.eventAppended());
+  const signatures = new SignatureService(db, repositories.users, sessions, clock, audit);
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock);
   const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody);
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
@@ -432,6 +440,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     close: () => {
       if (timer) clearInterval(timer);
       void devices.close();
+      anchoring.close();
       db.close();
     },
   };
