@@ -128,7 +128,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
   const register = new AllocationRegister(db, repositories.allocation, audit, study);
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
-  const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current());
+  const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current(), () => anchoring.verificationTarget());
   const kitRepository = new KitRepository(db);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const scans = new KitScanResolver(db, kitRepository, clock, () => repositories.settings.scanner().gsReplacement);

@@ -368,3 +368,36 @@ describe('an emptied anchor file', () => {
     expect(r.out).toMatch(/cannot be ruled out/);
   });
 });
+
+describe('the check on the audit trail screen (audit.verify) runs the same record checks', () => {
+  it('names a kit whose status was changed under the trail, and a cut tail, where the chain alone holds', async () => {
+    const c = await demoCore();
+    try {
+      const monitor = await c.loginAs('monitor');
+      const sound = await c.core.dispatch(monitor, 'audit.verify', {});
+      expect(sound).toMatchObject({ ok: true, value: { ok: true, firstBroken: null } });
+
+      const kit = (c.core.db.prepare('SELECT kit_number AS k FROM kits ORDER BY kit_number LIMIT 1').get() as { k: string }).k;
+      c.core.db.prepare("UPDATE kits SET status = 'available' WHERE kit_number = ?").run(kit);
+      const edited = await c.core.dispatch(monitor, 'audit.verify', {});
+      expect(edited.ok).toBe(true);
+      if (!edited.ok) return;
+      const value = edited.value as { ok: boolean; firstBroken: { seq: number; problem: string } | null };
+      expect(value.ok).toBe(false);
+      expect(value.firstBroken!.problem).toMatch(new RegExp(`kit ${kit}: its status is "available", but its audit events leave it "expected"`));
+      c.core.db.prepare("UPDATE kits SET status = 'expected' WHERE kit_number = ?").run(kit);
+
+      // The newest events cut (triggers dropped): the chain holds, the anchors written at each commit do not.
+      const head = c.core.audit.seal().seq;
+      c.core.db.exec('DROP TRIGGER audit_events_no_delete');
+      c.core.db.prepare('DELETE FROM audit_events WHERE seq > ?').run(head - 2);
+      c.core.db.exec("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be deleted.'); END;");
+      expect(verifyChain(c.core.db).ok).toBe(true);
+      const cut = (await c.core.dispatch(monitor, 'audit.verify', {})) as { ok: true; value: { ok: boolean; firstBroken: { seq: number; problem: string } | null } };
+      expect(cut.value.ok).toBe(false);
+      expect(cut.value.firstBroken!.problem).toMatch(new RegExp(`the chain ends at event ${head - 2}, but event ${head} was anchored`));
+    } finally {
+      c.dispose();
+    }
+  });
+});

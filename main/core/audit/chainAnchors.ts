@@ -216,6 +216,12 @@ export class ChainAnchoring {
     }
   }
 
+  /** What `verifyRecord` needs to check this database's anchors, after anchoring the head as it stands now. */
+  verificationTarget(): { anchorFile: string; publicKey: AnchorPublicKey | null; keyDescription: string } {
+    this.anchorNow();
+    return { anchorFile: this.location.anchorFile, publicKey: this.key?.publicKey ?? anchorPublicKey(this.location.vault), keyDescription: this.location.vault.description };
+  }
+
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -22,6 +22,8 @@ export type FindingKind = 'integrity' | 'triggers' | 'chain' | 'chronology' | 'a
 export interface RecordFinding {
   kind: FindingKind;
   text: string;
+  /** The audit event the finding is about, when there is one. */
+  seq?: number;
 }
 
 export interface RecordCheckOptions {
@@ -52,10 +54,10 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
   const findings: RecordFinding[] = [];
   const perKind = new Map<FindingKind, number>();
   let omitted = 0;
-  const report = (kind: FindingKind, text: string) => {
+  const report = (kind: FindingKind, text: string, seq?: number) => {
     const n = (perKind.get(kind) ?? 0) + 1;
     perKind.set(kind, n);
-    if (n <= MAX_FINDINGS_PER_KIND) findings.push({ kind, text });
+    if (n <= MAX_FINDINGS_PER_KIND) findings.push(seq === undefined ? { kind, text } : { kind, text, seq });
     else omitted++;
   };
   const notes: string[] = [];
@@ -72,7 +74,7 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
 
   // One pass over the trail, in the order written.
   const follower = new ChainFollower();
-  const replay = new TrailReplay((f) => report(f.kind, f.text));
+  const replay = new TrailReplay((f) => report(f.kind, f.text, f.seq));
   let previous: { seq: number; at: string } | null = null;
   let head: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   let firstHash: string | null = null;
@@ -83,6 +85,7 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
       report(
         'chronology',
         `event ${row.seq} (${row.at_utc}, ${row.action}) is earlier than event ${previous.seq} (${previous.at}): time goes backwards in the trail (the workstation clock was set back, or the history was altered)`,
+        row.seq,
       );
     }
     previous = { seq: row.seq, at: row.at_utc };
@@ -92,7 +95,7 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
     head = { seq: row.seq, hash: row.hash };
   }
   const chain: ChainReport = follower.broken ? { ok: false, events: follower.events, firstBroken: follower.broken } : { ok: true, events: follower.events };
-  if (follower.broken) report('chain', `audit trail broken at event ${follower.broken.seq}: ${follower.broken.problem}`);
+  if (follower.broken) report('chain', `audit trail broken at event ${follower.broken.seq}: ${follower.broken.problem}`, follower.broken.seq);
 
   const hashAt = storedHashAt(db);
   checkSignatureHeads(tables, hashAt, head, report, notes);
@@ -117,7 +120,7 @@ function checkSignatureHeads(
   tables: RecordedStateRepository,
   hashAt: (seq: number) => string | undefined,
   head: { seq: number },
-  report: (kind: FindingKind, text: string) => void,
+  report: (kind: FindingKind, text: string, seq?: number) => void,
   notes: string[],
 ): void {
   let held = 0;
@@ -129,8 +132,8 @@ function checkSignatureHeads(
     }
     const who = `signature #${s.id} (${s.printedName}, "${s.meaning}", ${s.signedAtUtc})`;
     const stored = s.chainSeq === 0 ? GENESIS_HASH : hashAt(s.chainSeq);
-    if (stored === undefined) report('signatures', `${who} was made on event ${s.chainSeq}, beyond the end of the chain (event ${head.seq}): the newest events were deleted`);
-    else if (stored !== s.chainHash) report('signatures', `${who} was made on event ${s.chainSeq} (hash ${short(s.chainHash)}), which the chain no longer holds: the history up to event ${s.chainSeq} was rewritten`);
+    if (stored === undefined) report('signatures', `${who} was made on event ${s.chainSeq}, beyond the end of the chain (event ${head.seq}): the newest events were deleted`, s.chainSeq);
+    else if (stored !== s.chainHash) report('signatures', `${who} was made on event ${s.chainSeq} (hash ${short(s.chainHash)}), which the chain no longer holds: the history up to event ${s.chainSeq} was rewritten`, s.chainSeq);
     else held++;
   }
   notes.push(`Signatures: ${held} e-signatures hold the chain head they were made on${without ? ` (${without} older ones recorded no head)` : ''}.`);
@@ -141,7 +144,7 @@ function checkAnchors(
   hashAt: (seq: number) => string | undefined,
   head: { seq: number; hash: string },
   chainId: string | null,
-  report: (kind: FindingKind, text: string) => void,
+  report: (kind: FindingKind, text: string, seq?: number) => void,
   notes: string[],
 ): void {
   const unproven = 'the chain is consistent in itself, but a rewritten history or a cut tail cannot be ruled out from this copy alone';
@@ -192,6 +195,7 @@ function checkAnchors(
     report(
       'anchors',
       `the chain ends at event ${head.seq}, but event ${beyond.seq} was anchored${tag} at ${beyond.at}: events ${head.seq + 1} to ${beyond.seq} were deleted (a cut tail). If this database was restored from a backup, those events are lost with it`,
+      head.seq + 1,
     );
   }
   if (firstMismatch) {
@@ -199,6 +203,7 @@ function checkAnchors(
     report(
       'anchors',
       `event ${firstMismatch.seq} differs from its anchor${tag} of ${firstMismatch.at} (anchored hash ${short(firstMismatch.anchored)}, the chain now holds ${short(firstMismatch.held)}): the history was rewritten at or before event ${firstMismatch.seq}; ${before}`,
+      firstMismatch.seq,
     );
   }
   if (count === 0) {

@@ -11,7 +11,7 @@ import type { RecordedStateRepository } from './recordedStateRepository';
  * Only what each entity last looked like is kept, never the events themselves, so memory follows the number of kits,
  * patients and users, not the length of the trail.
  */
-export type ReplayFinding = { kind: 'state' | 'sequence'; text: string };
+export type ReplayFinding = { kind: 'state' | 'sequence'; text: string; seq: number };
 
 interface Seen<T> {
   value: T;
@@ -63,6 +63,7 @@ export class TrailReplay {
 
   observe(e: StoredAuditEvent): void {
     const seen = <T>(value: T): Seen<T> => ({ value, seq: e.seq, at: e.at_utc });
+    const sequence = (text: string) => this.sequence(text, e.seq);
     switch (e.action) {
       case 'kit.status_changed': {
         const before = text(parse(e.before_json).status);
@@ -71,7 +72,7 @@ export class TrailReplay {
         const current = this.kitStatus.get(e.entity_id);
         const had = current?.value ?? 'expected';
         if (before !== null && before !== had) {
-          this.sequence(`kit ${e.entity_id}: event ${e.seq} (${e.at_utc}) changes it from "${before}", but its audit events had it "${had}"${current ? ` (${by(current)})` : ''}: an event is missing or out of order`);
+          sequence(`kit ${e.entity_id}: event ${e.seq} (${e.at_utc}) changes it from "${before}", but its audit events had it "${had}"${current ? ` (${by(current)})` : ''}: an event is missing or out of order`);
         }
         if (to !== null) this.kitStatus.set(e.entity_id, seen(to));
         if (to === 'destroyed' && typeof after.destruction === 'number') this.destroyedIn.set(e.entity_id, seen(after.destruction));
@@ -88,7 +89,7 @@ export class TrailReplay {
         const kits = Array.isArray(after.kits) ? (after.kits.filter((k) => typeof k === 'string') as string[]).sort() : [];
         const patient = this.patients.get(e.entity_id);
         if (patient?.value.status !== 'randomized') {
-          this.sequence(
+          sequence(
             `patient ${e.entity_id}: a dispensing is confirmed (event ${e.seq}, ${e.at_utc}) while the patient is ${patient ? `"${patient.value.status}" (${by(patient)})` : 'not registered in the trail'}`,
           );
         }
@@ -100,43 +101,43 @@ export class TrailReplay {
         const after = parse(e.after_json);
         const patient = text(after.patient) ?? '';
         const dispensed = this.dispensedTo.get(e.entity_id);
-        if (!dispensed) this.sequence(`kit ${e.entity_id}: its return is recorded (event ${e.seq}, ${e.at_utc}), but the trail never dispensed it`);
-        else if (dispensed.value !== patient) this.sequence(`kit ${e.entity_id}: returned by ${patient} (event ${e.seq}), but dispensed to ${dispensed.value} (${by(dispensed)})`);
+        if (!dispensed) sequence(`kit ${e.entity_id}: its return is recorded (event ${e.seq}, ${e.at_utc}), but the trail never dispensed it`);
+        else if (dispensed.value !== patient) sequence(`kit ${e.entity_id}: returned by ${patient} (event ${e.seq}), but dispensed to ${dispensed.value} (${by(dispensed)})`);
         this.returns.set(e.entity_id, seen({ patient, condition: text(after.condition) ?? '', unitsReturned: Number(after.unitsReturned), verified: false }));
         return;
       }
       case 'return.edited': {
         const current = this.returns.get(e.entity_id);
         const after = parse(e.after_json);
-        if (!current) return this.sequence(`kit ${e.entity_id}: its return is edited (event ${e.seq}, ${e.at_utc}) but was never recorded`);
+        if (!current) return sequence(`kit ${e.entity_id}: its return is edited (event ${e.seq}, ${e.at_utc}) but was never recorded`);
         this.returns.set(e.entity_id, seen({ ...current.value, condition: text(after.condition) ?? current.value.condition, unitsReturned: Number(after.unitsReturned), verified: false }));
         return;
       }
       case 'return.verified': {
         const current = this.returns.get(e.entity_id);
-        if (!current) return this.sequence(`kit ${e.entity_id}: its return is verified (event ${e.seq}, ${e.at_utc}) but was never recorded`);
+        if (!current) return sequence(`kit ${e.entity_id}: its return is verified (event ${e.seq}, ${e.at_utc}) but was never recorded`);
         const status = this.kitStatus.get(e.entity_id);
         if (status && (status.value === 'destroyed' || status.value === 'pending_destruction')) {
-          this.sequence(`the return of kit ${e.entity_id} is verified (event ${e.seq}) after the kit was destroyed (${by(status)}): a return cannot be checked once the kit is gone`);
+          sequence(`the return of kit ${e.entity_id} is verified (event ${e.seq}) after the kit was destroyed (${by(status)}): a return cannot be checked once the kit is gone`);
         }
         this.returns.set(e.entity_id, seen({ ...current.value, verified: true }));
         return;
       }
       case 'patient.registered':
-        if (this.patients.has(e.entity_id)) this.sequence(`patient ${e.entity_id}: registered again (event ${e.seq}, ${e.at_utc})`);
+        if (this.patients.has(e.entity_id)) sequence(`patient ${e.entity_id}: registered again (event ${e.seq}, ${e.at_utc})`);
         return void this.patients.set(e.entity_id, seen({ status: 'registered', randomizationNumber: null, baselineDate: null }));
       case 'patient.randomized': {
         const current = this.patients.get(e.entity_id);
         const after = parse(e.after_json);
         if (current?.value.status !== 'registered') {
-          this.sequence(`patient ${e.entity_id}: randomized (event ${e.seq}, ${e.at_utc}) while ${current ? `"${current.value.status}" (${by(current)})` : 'never registered in the trail'}`);
+          sequence(`patient ${e.entity_id}: randomized (event ${e.seq}, ${e.at_utc}) while ${current ? `"${current.value.status}" (${by(current)})` : 'never registered in the trail'}`);
         }
         this.patients.set(e.entity_id, seen({ status: 'randomized', randomizationNumber: text(after.randomizationNumber), baselineDate: text(after.baselineDate) }));
         return;
       }
       case 'patient.withdrawn': {
         const current = this.patients.get(e.entity_id);
-        if (!current) this.sequence(`patient ${e.entity_id}: withdrawn (event ${e.seq}, ${e.at_utc}) but never registered in the trail`);
+        if (!current) sequence(`patient ${e.entity_id}: withdrawn (event ${e.seq}, ${e.at_utc}) but never registered in the trail`);
         this.patients.set(e.entity_id, seen({ randomizationNumber: null, baselineDate: null, ...current?.value, status: 'withdrawn' }));
         return;
       }
@@ -154,7 +155,7 @@ export class TrailReplay {
     for (const row of tables.kitStatuses()) {
       const expected = this.kitStatus.get(row.kit);
       if (row.status !== (expected?.value ?? 'expected')) {
-        this.state(
+        this.state(expected?.seq ?? 0, 
           `kit ${row.kit}: its status is "${row.status}", but its audit events leave it ${expected ? `"${expected.value}" (${by(expected)})` : '"expected" (no event ever changed it)'}: ${CHANGED}`,
         );
       }
@@ -164,11 +165,11 @@ export class TrailReplay {
     for (const row of tables.receiptOutcomes()) {
       receipts.add(row.kit);
       const expected = this.receipt.get(row.kit);
-      if (!expected) this.state(`kit ${row.kit}: its receipt is recorded as "${row.outcome}", but no audit event records it: ${CHANGED}`);
-      else if (expected.value !== row.outcome) this.state(`kit ${row.kit}: its receipt is recorded as "${row.outcome}", but its audit event says "${expected.value}" (${by(expected)}): ${CHANGED}`);
+      if (!expected) this.state(0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but no audit event records it: ${CHANGED}`);
+      else if (expected.value !== row.outcome) this.state(expected?.seq ?? 0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but its audit event says "${expected.value}" (${by(expected)}): ${CHANGED}`);
     }
     for (const [kit, expected] of this.receipt) {
-      if (!receipts.has(kit)) this.state(`kit ${kit}: its receipt (${expected.value}, ${by(expected)}) is no longer in the table: it was deleted without an event`);
+      if (!receipts.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: its receipt (${expected.value}, ${by(expected)}) is no longer in the table: it was deleted without an event`);
     }
 
     const dispensings = new Set<string>();
@@ -177,14 +178,14 @@ export class TrailReplay {
       dispensings.add(key);
       const expected = this.dispensings.get(key);
       const where = `dispensing of ${row.patient} visit ${row.visit}`;
-      if (!expected) this.state(`${where}: it holds kit(s) ${list(row.kits)}, but no audit event confirms it: the row was written without its event`);
+      if (!expected) this.state(0, `${where}: it holds kit(s) ${list(row.kits)}, but no audit event confirms it: the row was written without its event`);
       else if (expected.value.kits.join(',') !== row.kits.join(',')) {
-        this.state(`${where}: it holds kit(s) ${list(row.kits)}, but its audit event (${by(expected)}) confirmed kit(s) ${list(expected.value.kits)}: ${CHANGED}`);
+        this.state(expected?.seq ?? 0, `${where}: it holds kit(s) ${list(row.kits)}, but its audit event (${by(expected)}) confirmed kit(s) ${list(expected.value.kits)}: ${CHANGED}`);
       }
     }
     for (const [key, expected] of this.dispensings) {
       if (!dispensings.has(key)) {
-        this.state(`dispensing of ${expected.value.patient} visit ${expected.value.visit}: confirmed by ${by(expected)} (kits ${list(expected.value.kits)}), but there is no such row: it was deleted without an event`);
+        this.state(expected?.seq ?? 0, `dispensing of ${expected.value.patient} visit ${expected.value.visit}: confirmed by ${by(expected)} (kits ${list(expected.value.kits)}), but there is no such row: it was deleted without an event`);
       }
     }
 
@@ -194,7 +195,7 @@ export class TrailReplay {
       const expected = this.returns.get(row.kit);
       const where = `return of kit ${row.kit}`;
       if (!expected) {
-        this.state(`${where}: in the table (${row.condition}, from ${row.patient}), but no audit event records it: the row was written without its event`);
+        this.state(0, `${where}: in the table (${row.condition}, from ${row.patient}), but no audit event records it: the row was written without its event`);
         continue;
       }
       const e = expected.value;
@@ -204,10 +205,10 @@ export class TrailReplay {
         e.unitsReturned !== row.unitsReturned && `${row.unitsReturned} units instead of ${e.unitsReturned}`,
         e.verified !== row.verified && (row.verified ? 'verified, though no event verifies it' : 'not verified, though an event verified it'),
       ].filter(Boolean);
-      if (differences.length) this.state(`${where}: the table says ${differences.join(', ')} (last event: ${by(expected)}): ${CHANGED}`);
+      if (differences.length) this.state(expected?.seq ?? 0, `${where}: the table says ${differences.join(', ')} (last event: ${by(expected)}): ${CHANGED}`);
     }
     for (const [kit, expected] of this.returns) {
-      if (!returns.has(kit)) this.state(`return of kit ${kit}: recorded by ${by(expected)}, but there is no such row: it was deleted without an event`);
+      if (!returns.has(kit)) this.state(expected?.seq ?? 0, `return of kit ${kit}: recorded by ${by(expected)}, but there is no such row: it was deleted without an event`);
     }
 
     const destroyed = new Set<string>();
@@ -215,11 +216,11 @@ export class TrailReplay {
       destroyed.add(row.kit);
       const expected = this.destroyedIn.get(row.kit);
       if (expected?.value !== row.destruction) {
-        this.state(`kit ${row.kit}: listed in destruction ${row.destruction}, but ${expected ? `its audit events destroyed it in destruction ${expected.value} (${by(expected)})` : 'no audit event destroyed it'}: ${CHANGED}`);
+        this.state(expected?.seq ?? 0, `kit ${row.kit}: listed in destruction ${row.destruction}, but ${expected ? `its audit events destroyed it in destruction ${expected.value} (${by(expected)})` : 'no audit event destroyed it'}: ${CHANGED}`);
       }
     }
     for (const [kit, expected] of this.destroyedIn) {
-      if (!destroyed.has(kit)) this.state(`kit ${kit}: destroyed in destruction ${expected.value} (${by(expected)}), but it is no longer listed in it: it was deleted without an event`);
+      if (!destroyed.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: destroyed in destruction ${expected.value} (${by(expected)}), but it is no longer listed in it: it was deleted without an event`);
     }
 
     const patients = new Set<string>();
@@ -228,40 +229,40 @@ export class TrailReplay {
       const expected = this.patients.get(row.screeningNumber);
       const where = `patient ${row.screeningNumber}`;
       if (!expected) {
-        this.state(`${where}: in the table, but no audit event registers them: the row was written without its event`);
+        this.state(0, `${where}: in the table, but no audit event registers them: the row was written without its event`);
         continue;
       }
       const e = expected.value;
-      if (e.status !== row.status) this.state(`${where}: its status is "${row.status}", but its audit events leave it "${e.status}" (${by(expected)}): ${CHANGED}`);
+      if (e.status !== row.status) this.state(expected?.seq ?? 0, `${where}: its status is "${row.status}", but its audit events leave it "${e.status}" (${by(expected)}): ${CHANGED}`);
       if (e.randomizationNumber !== row.randomizationNumber) {
-        this.state(`${where}: its randomization number is "${row.randomizationNumber ?? 'none'}", but its audit events gave it "${e.randomizationNumber ?? 'none'}" (${by(expected)}): ${CHANGED}`);
+        this.state(expected?.seq ?? 0, `${where}: its randomization number is "${row.randomizationNumber ?? 'none'}", but its audit events gave it "${e.randomizationNumber ?? 'none'}" (${by(expected)}): ${CHANGED}`);
       }
-      if (e.baselineDate !== row.baselineDate) this.state(`${where}: its baseline date is "${row.baselineDate ?? 'none'}", but its audit events gave it "${e.baselineDate ?? 'none'}" (${by(expected)}): ${CHANGED}`);
+      if (e.baselineDate !== row.baselineDate) this.state(expected?.seq ?? 0, `${where}: its baseline date is "${row.baselineDate ?? 'none'}", but its audit events gave it "${e.baselineDate ?? 'none'}" (${by(expected)}): ${CHANGED}`);
     }
     for (const [screeningNumber, expected] of this.patients) {
-      if (!patients.has(screeningNumber)) this.state(`patient ${screeningNumber}: registered by ${by(expected)}, but there is no such row: it was deleted without an event`);
+      if (!patients.has(screeningNumber)) this.state(expected?.seq ?? 0, `patient ${screeningNumber}: registered by ${by(expected)}, but there is no such row: it was deleted without an event`);
     }
 
     for (const row of tables.users()) {
       const expected = this.users.get(row.username);
       const where = `user ${row.username}`;
       if (!expected) {
-        this.state(`${where}: in the table, but no audit event creates it: the row was written without its event`);
+        this.state(0, `${where}: in the table, but no audit event creates it: the row was written without its event`);
         continue;
       }
       if (expected.value.role !== null && expected.value.role !== row.role) {
-        this.state(`${where}: its role is "${row.role}", but its audit events leave it "${expected.value.role}" (${by(expected)}): ${CHANGED}`);
+        this.state(expected?.seq ?? 0, `${where}: its role is "${row.role}", but its audit events leave it "${expected.value.role}" (${by(expected)}): ${CHANGED}`);
       }
       if (expected.value.active !== row.active) {
-        this.state(`${where}: it is ${row.active ? 'active' : 'deactivated'}, but its audit events leave it ${expected.value.active ? 'active' : 'deactivated'} (${by(expected)}): ${CHANGED}`);
+        this.state(expected?.seq ?? 0, `${where}: it is ${row.active ? 'active' : 'deactivated'}, but its audit events leave it ${expected.value.active ? 'active' : 'deactivated'} (${by(expected)}): ${CHANGED}`);
       }
     }
   }
 
-  private state(text: string): void {
-    this.report({ kind: 'state', text });
+  private state(seq: number, text: string): void {
+    this.report({ kind: 'state', text, seq });
   }
-  private sequence(text: string): void {
-    this.report({ kind: 'sequence', text });
+  private sequence(text: string, seq: number): void {
+    this.report({ kind: 'sequence', text, seq });
   }
 }
