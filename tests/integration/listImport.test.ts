@@ -208,7 +208,13 @@ describe('a new list that creates an arm-only lot', () => {
     core = createVeilCore({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0 });
     const now = isoUtc(clock.now());
     core.repositories.study.save(NS_DUPI, now);
-    const id = core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
+    const passwordHash = await hashPassword(password);
+    // A user row and its audit event together, as every path that creates a user writes them (verify replays them).
+    const id = core.db.transaction(() => {
+      const newId = core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
+      core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
+      return newId;
+    })();
     core.custody.saveKeyPair(id, await core.custody.prepareKeyPair(id, password));
     const login = await core.dispatch('w', 'session.login', { username: 'pharma', password });
     if (!login.ok) throw new Error(login.error.message);
