@@ -121,6 +121,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const audit = new AuditTrail(db, clock);
   const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
   audit.onAppend(() => anchoring.eventAppended());
+  anchoring.start();
   const signatures = new SignatureService(db, repositories.users, sessions, clock, audit);
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock);
   const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody);

@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, verifyChain } from '../../main/core/audit/auditTrail';
 import { canonicalJson } from '../../shared/canonicalJson';
+import { createVeilCore } from '../../main/core/veilCore';
 import { demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -355,6 +356,28 @@ describe('sealed values, authenticated with an unblinded credential', () => {
     const blinded = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file, '--user', 'technician'], { encoding: 'utf8', env: { ...process.env, VEIL_PASSWORD: t.userOf('pharmacy_technician').password } });
     expect(blinded.status).toBe(1);
     expect(blinded.stdout + blinded.stderr).toMatch(/does not hold the allocation key/);
+  });
+});
+
+describe('a database opened where its anchors are not', () => {
+  it('starts anchoring from its head and says so in the trail itself; verify tells from which event the history is anchored', () => {
+    const folder = join(dir, 'moved');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'veil.db');
+    copyFileSync(source, file);
+    const headBefore = eventCount(file);
+    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    core.close();
+    const db = new Database(file, { readonly: true });
+    const started = db.prepare("SELECT seq, after_json FROM audit_events WHERE action = 'audit.anchoring_started'").all() as Array<{ seq: number; after_json: string }>;
+    db.close();
+    expect(started).toHaveLength(1);
+    expect(started[0]!.seq).toBe(headBefore + 1);
+    expect(JSON.parse(started[0]!.after_json)).toMatchObject({ unanchoredUpTo: headBefore });
+    const r = veilVerify(file);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`Anchoring started at event ${headBefore + 1}`);
+    expect(r.out).toMatch(new RegExp(`Anchors: the last of 1 anchors \\(event ${headBefore + 1}, `));
   });
 });
 

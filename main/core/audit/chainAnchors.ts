@@ -177,6 +177,34 @@ export class ChainAnchoring {
     private readonly minIntervalMs = 1000,
   ) {}
 
+  /**
+   * At open. A database that has events but no anchor file beside it (a copy brought here, a database from before
+   * anchors, or an anchor file someone removed) starts anchoring from its present head, and says so in the trail
+   * itself, so an inspector sees from which event on the history is anchored.
+   */
+  start(): void {
+    if (existsSync(this.location.anchorFile)) return;
+    const head = this.trail.seal();
+    if (head.seq === 0) return;
+    try {
+      this.db.transaction(() =>
+        this.trail.append(
+          { userId: null, username: 'system' },
+          {
+            action: 'audit.anchoring_started',
+            entityType: 'audit',
+            entityId: 'anchors',
+            after: { anchorFile: basename(this.location.anchorFile), unanchoredUpTo: head.seq },
+            reason: 'No anchor file was found beside the database: the events up to here were not anchored on this workstation.',
+            source: 'system',
+          },
+        ),
+      )();
+    } catch (error) {
+      this.logger.error('anchoring could not be started', { error: String(error) });
+    }
+  }
+
   /** Called on every audit append: anchors once the transaction is over. */
   eventAppended(): void {
     if (this.scheduled || this.closed) return;

@@ -90,6 +90,9 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
     }
     previous = { seq: row.seq, at: row.at_utc };
     if (options.seal && row.hash === options.seal.hash && (options.seal.seq === null || options.seal.seq === row.seq)) sealFound = true;
+    if (row.action === 'audit.anchoring_started') {
+      notes.push(`Anchoring started at event ${row.seq} (${row.at_utc}): no anchor file was found beside the database then, so events up to ${row.seq - 1} were not anchored on that workstation.`);
+    }
     replay.observe(row);
     firstHash ??= row.hash;
     head = { seq: row.seq, hash: row.hash };
