@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeContract } from '../../shared/contract';
 import { interpretScan } from '../../shared/barcode/scan';
-import { openDatabase } from '../core/db/database';
+import { openForReading } from '../core/db/database';
 import { anchorLocation, anchorPublicKey, anchorPublicKeyFromPem, type AnchorPublicKey } from '../core/audit/chainAnchors';
 import { verifyRecord, type RecordReport } from '../core/audit/recordVerification';
 import { openAllocationKeyAsHolder } from '../core/allocation/keyHolderCredential';
@@ -251,8 +251,11 @@ async function verify(args: string[]): Promise<number> {
 
   let report: RecordReport;
   let allocationKey: Buffer | undefined;
+  let privateCopyNote = '';
   try {
-    const db = openDatabase(file, { readonly: true });
+    const opened = openForReading(file);
+    const db = opened.db;
+    if (opened.privateCopy) privateCopyNote = `  Read from a private copy: this account cannot write in ${dirname(file)}, where SQLite keeps its index beside the file.\n`;
     try {
       if (typeof values.user === 'string') allocationKey = await openAllocationKeyAsHolder(db, values.user, password!);
       let publicKey: AnchorPublicKey | null;
@@ -261,20 +264,26 @@ async function verify(args: string[]): Promise<number> {
         publicKey = anchorPublicKeyFromPem(readFileSync(keyFile, 'utf8'));
         keyDescription = resolve(keyFile);
       } else {
-        publicKey = anchorPublicKey(location.vault);
         keyDescription = location.vault.description;
+        try {
+          publicKey = anchorPublicKey(location.vault);
+        } catch (error) {
+          // The key is readable by the account that runs Veil only: another account checks the anchors unauthenticated.
+          publicKey = null;
+          keyDescription += ` (not readable by this account: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; run verify as the account that runs Veil, or give --anchor-key)`;
+        }
       }
       report = verifyRecord(db, { anchors: { anchorFile, publicKey, keyDescription }, ...(seal ? { seal } : {}), ...(allocationKey ? { allocationKey } : {}) });
     } finally {
       allocationKey?.fill(0);
-      db.close();
+      opened.close();
     }
   } catch (error) {
     if (error instanceof VeilError && error.code !== 'storage') return fail(error.message);
     process.stdout.write(`FAILED: ${file} cannot be read as a Veil database: ${(error as Error).message}\n`);
     return 1;
   }
-  const notes = report.notes.map((n) => `  ${n}\n`).join('');
+  const notes = report.notes.map((n) => `  ${n}\n`).join('') + privateCopyNote;
   if (!report.ok) {
     const omitted = report.omitted ? `  - (and ${report.omitted} more of the same kinds)\n` : '';
     process.stdout.write(`FAILED: ${file}: ${report.findings.length + report.omitted} problem(s):\n${report.findings.map((f) => `  - ${f.text}.\n`).join('')}${omitted}${notes}`);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Papa from 'papaparse';
@@ -378,6 +379,33 @@ describe('a database opened where its anchors are not', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain(`Anchoring started at event ${headBefore + 1}`);
     expect(r.out).toMatch(new RegExp(`Anchors: the last of 1 anchors \\(event ${headBefore + 1}, `));
+  });
+});
+
+describe('a copy on read-only media, or in another account\'s folder', () => {
+  it('verifies from a private copy, and checks the anchors unauthenticated when the key is not readable', () => {
+    const folder = join(dir, 'readonly-media');
+    chmodSync(dir, 0o755);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'veil.db');
+    copyFileSync(source, file);
+    copyFileSync(`${source}.audit-anchors`, `${file}.audit-anchors`);
+    copyFileSync(join(dir, 'veil-audit-anchor.key'), join(folder, 'veil-audit-anchor.key'));
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(join(folder, 'veil-audit-anchor.key'), asRoot ? 0o600 : 0o000);
+    chmodSync(folder, asRoot ? 0o755 : 0o555);
+    try {
+      // Root reads everything: the check runs as an unprivileged account, as an inspector's would.
+      const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: tmpdir() }, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+      const out = r.stdout + r.stderr;
+      expect(r.status, out).toBe(0);
+      expect(out).toMatch(/^OK: /);
+      expect(out).toMatch(/Read from a private copy/);
+      expect(out).toMatch(/Anchors: the last of \d+ anchors .* is in the chain, not authenticated \(no usable anchor key/);
+      expect(readdirSync(folder).sort()).toEqual(['veil-audit-anchor.key', 'veil.db', 'veil.db.audit-anchors']);
+    } finally {
+      chmodSync(folder, 0o755);
+    }
   });
 });
 

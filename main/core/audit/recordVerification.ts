@@ -214,7 +214,7 @@ function checkAnchors(
     return;
   }
   if (!beyond && !firstMismatch && newest) {
-    const signed = authenticated ? `signed by the anchor key ${anchors.publicKey!.id} (${anchors.keyDescription})` : `not authenticated: no anchor key was found (${anchors.keyDescription})`;
+    const signed = authenticated ? `signed by the anchor key ${anchors.publicKey!.id} (${anchors.keyDescription})` : `not authenticated (no usable anchor key: ${anchors.keyDescription})`;
     const after = head.seq - newest.seq;
     notes.push(
       `Anchors: the last of ${count} anchors (event ${newest.seq}, ${newest.at}) is in the chain, ${signed}${after > 0 ? `; ${after} events were written after it (the last moments before a crash, or another program's)` : ''}.`,

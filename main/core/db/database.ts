@@ -1,3 +1,6 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
 import { requireWritable, storageFaultOf, storageFaults } from './storageFaults';
@@ -52,6 +55,47 @@ function refuseDamaged(db: Db, file: string): void {
   const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
   const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
   if (problems.length > 0) throw storageFaults.damaged(file, problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''));
+}
+
+/**
+ * Opens a database file to read it only, wherever it is (`veil verify`). SQLite keeps a shared-memory index beside a
+ * WAL database even to read it, so where the folder is not writable by this account (read-only media, another
+ * account's folder) a private copy of the file and its WAL is read instead; `close()` removes the copy.
+ */
+export function openForReading(file: string): { db: Db; privateCopy: boolean; close(): void } {
+  try {
+    const db = openDatabase(file, { readonly: true });
+    try {
+      // The first read is where SQLite needs its index: probe it here.
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return { db, privateCopy: false, close: () => db.close() };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const kind = (error as { kind?: string }).kind;
+    if (!(kind === 'folder_not_writable' || kind === 'read_only' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))) throw error;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'veil-read-'));
+  const copy = join(dir, 'copy.db');
+  try {
+    copyFileSync(file, copy);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const db = openDatabase(copy, { readonly: true });
+    return {
+      db,
+      privateCopy: true,
+      close: () => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export function schemaVersion(db: Db): number {
