@@ -42,7 +42,7 @@ export const storageFaults = {
   damaged: (file: string, problem: string) =>
     new StorageFault(
       'damaged',
-      `The Veil database file ${file} is damaged (SQLite's check found: ${problem}). Veil will not use it, so nothing more can be lost: ${NOTHING_CHANGED}. Restore the latest backup: close Veil, keep the damaged file aside for the investigation, copy the backup in its place (without any -wal or -shm file beside it), start Veil, then run "veil verify --db ${file}". Call support if there is no backup.`,
+      `The Veil database file ${file} is damaged (SQLite's check found: ${problem}). Veil will not use it, so nothing more can be lost: ${NOTHING_CHANGED}. Restore the latest backup: close Veil, keep the damaged file aside for the investigation, copy the backup in its place (without any -wal or -shm file beside it), move ${file}.audit-anchors aside with the damaged file (it anchors history the backup does not have), start Veil, then run "veil verify --db ${file}". Call support if there is no backup.`,
     ),
   ioError: (file: string) =>
     new StorageFault(
