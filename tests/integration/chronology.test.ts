@@ -7,6 +7,7 @@ import { chainHash } from '../../main/core/audit/auditTrail';
 import { localDate } from '../../shared/schedule/visitSchedule';
 import { canonicalJson } from '../../shared/canonicalJson';
 import { createVeilCore } from '../../main/core/veilCore';
+import { verifyRecord } from '../../main/core/audit/recordVerification';
 import { demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -144,6 +145,36 @@ describe('planted impossible sequences are flagged', () => {
     expect(r.code, r.out).toBe(1);
     expect(r.out).toContain(`event ${seq} (${backdated}`);
     expect(r.out).toMatch(new RegExp(`is earlier than event ${seq - 1} \\(${previous.replace(/[.]/g, '\\.')}`));
+  });
+
+  it('a clock correction of a few seconds is a note, not a finding; small steps that add up past the tolerance are flagged', () => {
+    const plant = (name: string, steps: Array<{ seq: number; backMs: number }>) => {
+      const file = join(t.dir, name);
+      copyFileSync(demoFile, file);
+      const db = new Database(file);
+      db.exec('DROP TRIGGER audit_events_no_update');
+      for (const { seq, backMs } of steps) {
+        const previous = (db.prepare('SELECT at_utc FROM audit_events WHERE seq = ?').get(seq - 1) as { at_utc: string }).at_utc;
+        db.prepare('UPDATE audit_events SET at_utc = ? WHERE seq = ?').run(new Date(new Date(previous).getTime() - backMs).toISOString(), seq);
+      }
+      rehash(db, Math.min(...steps.map((x) => x.seq)));
+      db.exec("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be changed.'); END;");
+      return db;
+    };
+    // Two seconds back, once: an NTP correction.
+    const corrected = plant('ntp.db', [{ seq: 300, backMs: 2000 }]);
+    const small = verifyRecord(corrected);
+    corrected.close();
+    expect(small.findings.filter((f) => f.kind === 'chronology')).toEqual([]);
+    expect(small.notes.join('\n')).toMatch(/Clock: 1 small step back in time between events \(at most 2000 ms/);
+    // Event 301 dated 4 s before 300, which was itself dated 4 s before 299: 8 s behind the latest time seen.
+    const creeping = plant('creeping.db', [
+      { seq: 300, backMs: 4000 },
+      { seq: 301, backMs: 4000 },
+    ]);
+    const added = verifyRecord(creeping);
+    creeping.close();
+    expect(added.findings.filter((f) => f.kind === 'chronology').map((f) => f.seq)).toEqual([301]);
   });
 
   it('a workstation clock set back: a kit dispensed "before" it was received is flagged by reconciliation and by verify', async () => {

@@ -47,6 +47,11 @@ export interface RecordReport {
 }
 
 const MAX_FINDINGS_PER_KIND = 25;
+/**
+ * A workstation clock corrected by a few seconds (NTP stepping it back) is not an impossible history: such steps are
+ * counted and reported as a note. Anything further back is a finding.
+ */
+export const CLOCK_CORRECTION_TOLERANCE_MS = 5_000;
 
 const short = (hash: string) => `${hash.slice(0, 16)}…`;
 
@@ -79,9 +84,17 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
   let head: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   let firstHash: string | null = null;
   let sealFound = false;
+  const corrections = { count: 0, largestMs: 0 };
+  let latestMs = 0;
   for (const row of storedEvents(db)) {
     follower.follow(row);
-    if (previous && row.at_utc < previous.at) {
+    // A step back in time: tolerated as a clock correction only while it stays within a few seconds of the latest
+    // time already seen (so small steps cannot add up to a large one).
+    const behindMs = previous && row.at_utc < previous.at ? latestMs - Date.parse(row.at_utc) : 0;
+    if (behindMs > 0 && behindMs <= CLOCK_CORRECTION_TOLERANCE_MS) {
+      corrections.count++;
+      corrections.largestMs = Math.max(corrections.largestMs, behindMs);
+    } else if (previous && row.at_utc < previous.at) {
       report(
         'chronology',
         `event ${row.seq} (${row.at_utc}, ${row.action}) is earlier than event ${previous.seq} (${previous.at}): time goes backwards in the trail (the workstation clock was set back, or the history was altered)`,
@@ -89,6 +102,7 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
       );
     }
     previous = { seq: row.seq, at: row.at_utc };
+    latestMs = Math.max(latestMs, Date.parse(row.at_utc) || 0);
     if (options.seal && row.hash === options.seal.hash && (options.seal.seq === null || options.seal.seq === row.seq)) sealFound = true;
     if (row.action === 'audit.anchoring_started') {
       notes.push(`Anchoring started at event ${row.seq} (${row.at_utc}): no anchor file was found beside the database then, so events up to ${row.seq - 1} were not anchored on that workstation.`);
@@ -96,6 +110,9 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
     replay.observe(row);
     firstHash ??= row.hash;
     head = { seq: row.seq, hash: row.hash };
+  }
+  if (corrections.count) {
+    notes.push(`Clock: ${corrections.count} small step${corrections.count === 1 ? '' : 's'} back in time between events (at most ${corrections.largestMs} ms: clock corrections).`);
   }
   const chain: ChainReport = follower.broken ? { ok: false, events: follower.events, firstBroken: follower.broken } : { ok: true, events: follower.events };
   if (follower.broken) report('chain', `audit trail broken at event ${follower.broken.seq}: ${follower.broken.problem}`, follower.broken.seq);
