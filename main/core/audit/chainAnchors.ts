@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeFileSync, writeSync, type PathLike } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeFileSync, writeSync, type PathLike } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { canonicalJson } from '../../../shared/canonicalJson';
 import { isoUtc, type Clock } from '../clock';
@@ -221,8 +221,14 @@ export class ChainAnchoring {
     this.scheduled = false;
     this.timer = null;
     if (this.closed) return;
-    // A transaction still open (a caller's own BEGIN): its events are not committed yet; try again shortly.
-    if (this.db.inTransaction) return this.eventAppended();
+    // A transaction still open (a caller's own BEGIN across an await): its events are not committed yet. Try again
+    // on a timer, never in a microtask loop that would keep that await from ever resuming.
+    if (this.db.inTransaction) {
+      this.scheduled = true;
+      this.timer = setTimeout(() => this.fire(), 50);
+      this.timer.unref();
+      return;
+    }
     this.anchorNow();
   }
 
@@ -271,21 +277,34 @@ export class ChainAnchoring {
     return this.key;
   }
 
-  /** One line, appended and flushed to disk; a line torn by an earlier crash is closed first so this one stays whole. */
+  /**
+   * One line, appended and flushed to disk. A line torn by a crash while it was written (no newline at the end of the
+   * file) is cut off first: it was never a whole anchor, and left in place it would read as an edited line.
+   */
   private append(line: string): void {
     const fd = openSync(this.location.anchorFile, 'a+', 0o644);
     try {
       const size = fstatSync(fd).size;
-      let prefix = '';
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        readSync(fd, last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) prefix = '\n';
-      }
-      writeSync(fd, `${prefix}${line}\n`);
+      const whole = size === 0 ? 0 : endOfLastWholeLine(fd, size);
+      if (whole < size) ftruncateSync(fd, whole);
+      writeSync(fd, `${line}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
   }
+}
+
+/** The length of the file up to and including its last newline (0 when it holds no whole line). */
+function endOfLastWholeLine(fd: number, size: number): number {
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const read = readSync(fd, chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
+    if (newline >= 0) return start + newline + 1;
+    end = start;
+  }
+  return 0;
 }
