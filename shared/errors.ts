@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'conflict',
+  /** The database file could not be written or read (full disk, read-only, locked, damaged): nothing was changed. */
+  'storage',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -44,5 +46,6 @@ export const HTTP_STATUS_OF_ERROR: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  storage: 503,
   internal: 500,
 };

@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeContract } from '../../shared/contract';
 import { interpretScan } from '../../shared/barcode/scan';
-import { openDatabase, integrityProblems } from '../core/db/database';
-import { verifyChain, type ChainReport } from '../core/audit/auditTrail';
+import { openForReading } from '../core/db/database';
+import { anchorLocation, anchorPublicKey, anchorPublicKeyFromPem, type AnchorPublicKey } from '../core/audit/chainAnchors';
+import { verifyRecord, type RecordReport } from '../core/audit/recordVerification';
+import { openAllocationKeyAsHolder } from '../core/allocation/keyHolderCredential';
+import { VeilError } from '../../shared/errors';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
 import { streamLogger } from '../core/log';
 import { DemoClock } from '../core/clock';
@@ -29,9 +32,14 @@ Commands:
         --db is not given) and prints their credentials as one JSON line after the URL.
   contract
         Print the IPC contract (channels, permissions, JSON Schemas, examples) as JSON.
-  verify --db FILE
-        Check a database file: SQLite integrity, foreign keys and the audit trail's hash chain. Exit 0 when all
-        holds, 1 otherwise, naming the first broken audit event by its sequence number.
+  verify --db FILE [--seal SEAL] [--user NAME] [--anchors FILE] [--anchor-key FILE]
+        Check a database file: SQLite integrity, foreign keys, the audit trail's hash chain (naming the first broken
+        event) and its dates, the anchors kept beside the database (FILE.audit-anchors, countersigned with the key
+        veil-audit-anchor.key in the same folder: a rewritten or cut history no longer holds them), each
+        e-signature's chain head, and the events replayed against the tables (a row changed without its event is
+        named). --seal proves that a seal printed on a report ("event N, <hash>") is in the chain. --user, with the
+        password of an unblinded key holder (from VEIL_PASSWORD or asked), also authenticates every sealed value.
+        Nothing is written. Exit 0 when all holds, 1 otherwise.
   demo --db FILE --lists DIR
         Create the NS-DUPI demo database and write the sponsor-style lists it was built from to DIR; prints the
         demo users and the code-break passphrase as one JSON line.
@@ -234,34 +242,70 @@ function parseBarcode(args: string[]): number {
   return result.kind === 'invalid' ? 1 : 0;
 }
 
-function verify(args: string[]): number {
-  const values = parse(args, { db: { type: 'string' } });
+/** A seal as printed on a report: "event 612, <hash>", "612:<hash>", "612 <hash>" or the hash alone. */
+function parseSeal(text: string): { seq: number | null; hash: string } {
+  const hash = /\b[0-9a-f]{64}\b/i.exec(text)?.[0];
+  if (!hash) throw new UsageError(`--seal takes the audit seal as printed on a report ("event 612, <64 hex digits>"), not "${text}".`);
+  const before = text.slice(0, text.toLowerCase().indexOf(hash.toLowerCase()));
+  const seq = /(\d+)\D*$/.exec(before);
+  return { seq: seq ? Number(seq[1]) : null, hash: hash.toLowerCase() };
+}
+
+async function verify(args: string[]): Promise<number> {
+  const values = parse(args, { db: { type: 'string' }, seal: { type: 'string' }, user: { type: 'string' }, anchors: { type: 'string' }, 'anchor-key': { type: 'string' } });
   if (typeof values.db !== 'string') throw new UsageError('verify needs --db FILE.');
   const file = resolve(values.db);
   if (!existsSync(file)) throw new UsageError(`There is no database file at ${file}.`);
-  let problems: string[];
-  let chain: ChainReport | null = null;
+  const seal = typeof values.seal === 'string' ? parseSeal(values.seal) : undefined;
+  const location = anchorLocation(file);
+  const anchorFile = typeof values.anchors === 'string' ? resolve(values.anchors) : location.anchorFile;
+  const keyFile = values['anchor-key'];
+  if (typeof keyFile === 'string' && !existsSync(keyFile)) throw new UsageError(`There is no anchor key file at ${resolve(keyFile)}.`);
+  const password = typeof values.user === 'string' ? await readPassword(values.user, 'opens the allocation key to authenticate the sealed values') : null;
+
+  let report: RecordReport;
+  let allocationKey: Buffer | undefined;
+  let privateCopyNote = '';
   try {
-    const db = openDatabase(file, { readonly: true });
+    const opened = openForReading(file);
+    const db = opened.db;
+    if (opened.privateCopy) privateCopyNote = `  Read from a private copy: this account cannot write in ${dirname(file)}, where SQLite keeps its index beside the file.\n`;
     try {
-      problems = integrityProblems(db);
-      if (problems.length === 0) chain = verifyChain(db);
+      if (typeof values.user === 'string') allocationKey = await openAllocationKeyAsHolder(db, values.user, password!);
+      let publicKey: AnchorPublicKey | null;
+      let keyDescription: string;
+      if (typeof keyFile === 'string') {
+        publicKey = anchorPublicKeyFromPem(readFileSync(keyFile, 'utf8'));
+        keyDescription = resolve(keyFile);
+      } else {
+        keyDescription = location.vault.description;
+        try {
+          publicKey = anchorPublicKey(location.vault);
+        } catch (error) {
+          // The key is readable by the account that runs Veil only: another account checks the anchors unauthenticated.
+          publicKey = null;
+          keyDescription += ` (not readable by this account: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; run verify as the account that runs Veil, or give --anchor-key)`;
+        }
+      }
+      report = verifyRecord(db, { anchors: { anchorFile, publicKey, keyDescription }, ...(seal ? { seal } : {}), ...(allocationKey ? { allocationKey } : {}) });
     } finally {
-      db.close();
+      allocationKey?.fill(0);
+      opened.close();
     }
   } catch (error) {
+    if (error instanceof VeilError && error.code !== 'storage') return fail(error.message);
     process.stdout.write(`FAILED: ${file} cannot be read as a Veil database: ${(error as Error).message}\n`);
     return 1;
   }
-  if (problems.length > 0) {
-    process.stdout.write(`FAILED: ${file}: SQLite integrity check:\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+  const notes = report.notes.map((n) => `  ${n}\n`).join('') + privateCopyNote;
+  if (!report.ok) {
+    const omitted = report.omitted ? `  - (and ${report.omitted} more of the same kinds)\n` : '';
+    process.stdout.write(`FAILED: ${file}: ${report.findings.length + report.omitted} problem(s):\n${report.findings.map((f) => `  - ${f.text}.\n`).join('')}${omitted}${notes}`);
     return 1;
   }
-  if (chain && !chain.ok) {
-    process.stdout.write(`FAILED: ${file}: audit trail broken at event ${chain.firstBroken!.seq}: ${chain.firstBroken!.problem}.\n`);
-    return 1;
-  }
-  process.stdout.write(`OK: ${file}: SQLite integrity, foreign keys and the audit chain (${chain?.events ?? 0} events) hold.\n`);
+  process.stdout.write(
+    `OK: ${file}: SQLite integrity, foreign keys, the recorded state (every row explained by its events), the e-signatures' chain heads and the audit chain (${report.events} events) hold.\n${notes}`,
+  );
   return 0;
 }
 
@@ -282,7 +326,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify(describeContract(), null, 2) + '\n');
       return 0;
     case 'verify':
-      return verify(rest);
+      return await verify(rest);
     case 'demo':
       return demo(rest);
     case 'import':

@@ -3,6 +3,7 @@ import { findChannel, type ChannelName, type Contract } from '../../shared/contr
 import type { ChannelDefinition } from '../../shared/contract/channel';
 import { VeilError, type VeilResult } from '../../shared/errors';
 import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
+import { illFormedTextPath } from '../../shared/text/wellFormedText';
 import type { Logger } from './log';
 import type { Signer } from './signatures/signatureService';
 
@@ -60,6 +61,16 @@ function issuesOf(error: z.ZodError) {
 }
 
 /**
+ * Text holding half a character (a lone UTF-16 surrogate) is refused before anything sees it: it cannot be stored as
+ * typed, and audited text must be stored exactly as it was hashed.
+ */
+export function illFormedTextRefusal(path: Array<string | number>) {
+  const field = [...path].reverse().find((p): p is string => typeof p === 'string') ?? 'input';
+  const message = `The ${field} contains a character that is not valid text (half of a character code, from a bad copy-paste or a faulty device). Retype it; nothing was changed.`;
+  return { code: 'validation' as const, message, issues: [{ path, message: 'Not valid text: retype it' }] };
+}
+
+/**
  * The only way into the services: validates input, checks session and permission, calls the handler, validates the
  * output (unknown keys stripped, so a service can never leak a field the contract has no place for) and turns every
  * failure into a typed error result.
@@ -69,6 +80,8 @@ export class Router {
     private readonly handlers: Handlers,
     private readonly gate: SessionGate,
     private readonly log: Logger,
+    /** Recognises a fault of the database file (full disk, read-only, locked, damaged) in an error thrown by a handler. */
+    private readonly storageFault: (error: unknown) => VeilError | null = () => null,
   ) {}
 
   async dispatch(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
@@ -76,6 +89,8 @@ export class Router {
     if (!definition) return { ok: false, error: { code: 'not_found', message: `There is no channel "${channelName}".` } };
     try {
       const user = this.authorize(windowId, channelName, definition);
+      const illFormed = illFormedTextPath(rawInput);
+      if (illFormed) return { ok: false, error: illFormedTextRefusal(illFormed) };
       const parsed = definition.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
         const issues = issuesOf(parsed.error);
@@ -102,6 +117,11 @@ export class Router {
       return { ok: true, value: output.data };
     } catch (error) {
       if (error instanceof VeilError) return { ok: false, error: error.toBody() };
+      const fault = this.storageFault(error);
+      if (fault) {
+        this.log.error('storage fault in a channel', { channel: channelName as ChannelName, error: String(error) });
+        return { ok: false, error: fault.toBody() };
+      }
       const reference = Math.random().toString(36).slice(2, 10);
       // Inputs are never logged: they may hold passwords.
       this.log.error('unexpected error in a channel', { channel: channelName as ChannelName, reference, error: String(error), stack: (error as Error)?.stack });

@@ -11,12 +11,14 @@ import { KeyStore } from './allocation/keyStore';
 import { ListImportService } from './allocation/listImportService';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
+import { anchorLocation, ChainAnchoring, type AnchorKeyVault } from './audit/chainAnchors';
 import { AuthService } from './auth/authService';
 import { CredentialCheck } from './auth/credentialCheck';
 import { FailedAttemptsRepository } from './auth/failedAttemptsRepository';
 import { SessionTable } from './auth/sessions';
 import { systemClock, isoUtc, type Clock } from './clock';
 import { openDatabase, schemaVersion, type Db } from './db/database';
+import { storageFaultOf } from './db/storageFaults';
 import { silentLogger, type Logger } from './log';
 import { Router, type CallContext, type Handlers } from './router';
 import { SignatureService, type SignatureRecord } from './signatures/signatureService';
@@ -50,6 +52,13 @@ export interface CoreOptions {
   nativeBinding?: string;
   /** How often idle sessions are swept and locked (ms); 0 disables the timer (tests drive it by hand). */
   idleSweepMs?: number;
+  /** How long a write waits for another program's lock on the database before it is refused (default 5 s). */
+  busyTimeoutMs?: number;
+  /**
+   * Where the key that countersigns audit chain heads is kept (default: a file beside the database, owner-only); the
+   * desktop shell may give the OS key store. The anchors themselves go to `<dbFile>.audit-anchors`.
+   */
+  anchorKeyVault?: AnchorKeyVault;
   /** Scanners and label printers: 'hardware' (node-hid; the desktop default), 'simulated' (demo), 'none' (browser-mode default), or tests' own. */
   devices?: DevicesOption;
 }
@@ -94,7 +103,10 @@ const signatureView = (s: SignatureRecord) => ({ id: s.id, printedName: s.printe
 export function createVeilCore(options: CoreOptions): VeilCore {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const db = openDatabase(options.dbFile, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = openDatabase(options.dbFile, {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+  });
   const repositories = {
     users: new UserRepository(db),
     settings: new SettingsRepository(db),
@@ -109,15 +121,18 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   };
   const sessions = new SessionTable(clock);
   const audit = new AuditTrail(db, clock);
+  const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
+  audit.onAppend(() => anchoring.eventAppended());
+  anchoring.start();
   const credentials = new CredentialCheck(db, new FailedAttemptsRepository(db), repositories.users, repositories.settings, sessions, clock, audit);
-  const signatures = new SignatureService(db, repositories.users, sessions, clock, credentials);
+  const signatures = new SignatureService(db, repositories.users, sessions, clock, credentials, audit);
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody, credentials);
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
   const register = new AllocationRegister(db, repositories.allocation, audit, study);
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
-  const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current());
+  const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current(), () => anchoring.verificationTarget());
   const kitRepository = new KitRepository(db);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const scans = new KitScanResolver(db, kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
@@ -391,6 +406,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       verifySignature: (windowId, userId, meaning, signature) => signatures.verify(windowId, userId, meaning, signature),
     },
     logger,
+    (error) => storageFaultOf(error, options.dbFile),
   );
 
   const sweepMs = options.idleSweepMs ?? 15_000;
@@ -427,6 +443,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     close: () => {
       if (timer) clearInterval(timer);
       void devices.close();
+      anchoring.close();
       db.close();
     },
   };

@@ -52,6 +52,8 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'return.edited': (e) => `${e.username} corrected the return of kit ${e.entityId}; its verification was removed.`,
   'return.verified': (e) => `${e.username} verified the return of kit ${e.entityId}.`,
   'reconciliation.signed': (e, a) => `${e.username} signed the reconciliation (${String(a.discrepancies)} discrepancies listed).`,
+  'audit.anchoring_started': (_e, a) =>
+    `Veil found no anchor file beside the database and started anchoring the audit chain here (events up to ${String(a.unanchoredUpTo)} were not anchored on this workstation).`,
   'destruction.recorded': (e, a) => `${e.username} destroyed ${String(a.kits)} kits (${String(a.method)}), witnessed by ${String(a.witness)}.`,
 };
 

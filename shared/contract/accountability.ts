@@ -20,7 +20,22 @@ const ReturnView = z.object({
   verifiedAt: IsoTime.nullable(),
 });
 
-const Discrepancy = z.enum(['missing_at_receipt', 'damaged_at_receipt', 'lost_on_site', 'return_missing', 'return_overdue', 'partial_dose', 'dose_not_taken', 'status_without_receipt']);
+const Discrepancy = z.enum([
+  'missing_at_receipt',
+  'damaged_at_receipt',
+  'lost_on_site',
+  'return_missing',
+  'return_overdue',
+  'partial_dose',
+  'dose_not_taken',
+  'status_without_receipt',
+  // Impossible sequences (issue 11, item 11): a step dated before the one it depends on.
+  'dispensed_before_receipt',
+  'dispensed_before_randomization',
+  'returned_before_dispensing',
+  'destroyed_before_return',
+  'return_verified_after_destruction',
+]);
 
 export const ReconciliationView = z.object({
   asOf: IsoTime,

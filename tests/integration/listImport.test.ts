@@ -209,7 +209,12 @@ describe('a new list that creates an arm-only lot', () => {
     const now = isoUtc(clock.now());
     core.repositories.study.save(NS_DUPI, now);
     // A password of the pharmacist's own: the key pair is made at this first login.
-    core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
+    const passwordHash = await hashPassword(password);
+    // A user row and its audit event together, as every path that creates a user writes them (verify replays them).
+    core.db.transaction(() => {
+      core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
+      core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
+    })();
     const login = await core.dispatch('w', 'session.login', { username: 'pharma', password });
     if (!login.ok) throw new Error(login.error.message);
     const key = await core.dispatch('w', 'allocation.setUpKey', { signature: sign });

@@ -156,6 +156,24 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('6: a version-5 database with a signature gains the chain head of each signature; the old one keeps none, the trail stays append-only', () => {
+    const file = join(dir, 'v5.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 5);
+    raw.exec(`
+      INSERT INTO audit_events (seq, at_utc, at_offset, username, action, entity_type, entity_id, prev_hash, hash) VALUES (1, 't', '+00:00', 'ph', 'a', 'e', '1', 'p', 'h1');
+    `);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(6);
+    expect(db.prepare('SELECT id, meaning, record_hash, chain_seq, chain_hash FROM signatures').all()).toEqual([{ id: 1, meaning: 'm', record_hash: 'h', chain_seq: null, chain_hash: null }]);
+    db.prepare("INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash, chain_seq, chain_hash) VALUES (1, 'P', 'm', 't', 'x', 'y', 'h', 1, 'h1')").run();
+    expect(db.prepare('SELECT chain_seq, chain_hash FROM signatures WHERE id = 2').get()).toEqual({ chain_seq: 1, chain_hash: 'h1' });
+    expect(() => db.prepare('UPDATE signatures SET chain_hash = ? WHERE id = 2').run('forged')).toThrow(/cannot be changed/);
+    expect(() => db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

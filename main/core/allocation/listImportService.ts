@@ -102,7 +102,7 @@ export class ListImportService {
           armSealed: seal(key, row.arm, sealedField.kitArm(row.kitNumber)),
           lotSealed: seal(key, row.lot, sealedField.kitLot(row.kitNumber)),
           expirySealed: seal(key, row.expiryDate, sealedField.kitExpiry(row.kitNumber)),
-          gtinSealed: row.gtin === null ? null : seal(key, row.gtin, `kit:${row.kitNumber}:gtin`),
+          gtinSealed: row.gtin === null ? null : seal(key, row.gtin, sealedField.kitGtin(row.kitNumber)),
           serial: row.serial,
           blindedLot: risk.blindedLot ?? row.lot,
           useBefore: risk.commonUseBefore ?? row.expiryDate,

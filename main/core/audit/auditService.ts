@@ -4,7 +4,8 @@ import { isoUtc, type Clock } from '../clock';
 import { csvRecords, csvRows } from '../csvWriter';
 import type { Db } from '../db/database';
 import type { SignatureService } from '../signatures/signatureService';
-import { verifyChain, type AuditFilter, type AuditTrail } from './auditTrail';
+import { type AuditFilter, type AuditTrail } from './auditTrail';
+import { verifyRecord, type RecordCheckOptions } from './recordVerification';
 
 export interface AuditFilterInput {
   from?: string | undefined;
@@ -35,6 +36,8 @@ export class AuditService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig | null,
+    /** This database's anchors (beside the file), so the check on screen also sees a rewritten or cut history. */
+    private readonly anchors: () => NonNullable<RecordCheckOptions['anchors']>,
   ) {}
 
   list(input: AuditFilterInput) {
@@ -92,8 +95,15 @@ export class AuditService {
     return { fileName: `audit-trail-${printedAt.slice(0, 10)}-seal-${seal.seq}.csv`, csv: `${preamble}\r\n\r\n${body}\r\n` };
   }
 
+  /**
+   * The same checks as `veil verify` but the sealed values (no key is used here): chain, dates, anchors, signatures'
+   * chain heads and the replay of the events against the tables. The first problem is named.
+   */
   verify() {
-    const report = verifyChain(this.db);
-    return { ok: report.ok, events: report.events, firstBroken: report.firstBroken ?? null, seal: this.trail.seal() };
+    const report = verifyRecord(this.db, { anchors: this.anchors() });
+    const seal = this.trail.seal();
+    const first = report.findings[0];
+    const firstBroken = report.chain.firstBroken ?? (first ? { seq: first.seq ?? seal.seq, problem: first.text } : null);
+    return { ok: report.ok, events: report.events, firstBroken, seal };
   }
 }

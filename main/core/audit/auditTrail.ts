@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
+import { wellFormed } from '../../../shared/text/wellFormedText';
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 
@@ -125,29 +126,38 @@ export interface AuditFilter {
 }
 
 export class AuditTrail {
+  private readonly appendListeners: Array<(event: AuditEvent) => void> = [];
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  /** Told of every event appended, still inside its transaction (the chain anchoring waits for the commit). */
+  onAppend(listener: (event: AuditEvent) => void): void {
+    this.appendListeners.push(listener);
+  }
 
   /** Appends one event. Must run inside the transaction of the change it records. */
   append(actor: AuditActor, event: NewAuditEvent): AuditEvent {
     if (!this.db.inTransaction) throw new Error('An audit event must be written in the transaction of its change.');
     const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const now = this.clock.now();
+    // Text is stored as UTF-8, so it is hashed and stored in the form it will be read back in (no lone surrogates).
+    const text = (value: string | null | undefined) => (value === null || value === undefined ? null : wellFormed(value));
     const raw: Omit<RawEvent, 'hash'> = {
       seq: (head?.seq ?? 0) + 1,
       at_utc: now.toISOString(),
       at_offset: utcOffset(now),
       user_id: actor.userId,
-      username: actor.username,
-      action: event.action,
-      entity_type: event.entityType,
-      entity_id: event.entityId,
+      username: wellFormed(actor.username),
+      action: wellFormed(event.action),
+      entity_type: wellFormed(event.entityType),
+      entity_id: wellFormed(event.entityId),
       before_json: event.before === undefined ? null : canonicalJson(event.before),
       after_json: event.after === undefined ? null : canonicalJson(event.after),
-      reason: event.reason ?? null,
-      source: event.source ?? null,
+      reason: text(event.reason),
+      source: text(event.source),
       signature_id: event.signatureId ?? null,
       prev_hash: head?.hash ?? GENESIS_HASH,
     };
@@ -160,13 +170,21 @@ export class AuditTrail {
            @after_json, @reason, @source, @signature_id, @prev_hash, @hash)`,
       )
       .run({ ...raw, hash });
-    return toEvent({ ...raw, hash });
+    const appended = toEvent({ ...raw, hash });
+    for (const listener of this.appendListeners) listener(appended);
+    return appended;
   }
 
   /** The chain head: printed on every report and export so a rewritten history no longer matches signed paper. */
   seal(): { seq: number; hash: string } {
     const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     return head ?? { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** The hash of the first event: it names this chain (anchors of another database, or of a chain rewritten from its start, differ). */
+  firstEventHash(): string | null {
+    const first = this.db.prepare('SELECT hash FROM audit_events WHERE seq = 1').get() as { hash: string } | undefined;
+    return first?.hash ?? null;
   }
 
   query(filter: AuditFilter = {}): AuditEvent[] {
@@ -199,29 +217,58 @@ export interface ChainReport {
   firstBroken?: { seq: number; problem: string };
 }
 
+/** An event as stored, for the checks that stream the whole trail (`veil verify`). */
+export type StoredAuditEvent = RawEvent;
+
+/** Every stored event in the order written, streamed (the trail may hold hundreds of thousands). */
+export function storedEvents(db: Db): IterableIterator<StoredAuditEvent> {
+  return db.prepare('SELECT * FROM audit_events ORDER BY rowid').iterate() as IterableIterator<StoredAuditEvent>;
+}
+
+/** The stored hash of one event, or undefined when the chain has no such event. */
+export function storedHashAt(db: Db): (seq: number) => string | undefined {
+  const statement = db.prepare('SELECT hash FROM audit_events WHERE seq = ?');
+  return (seq) => (statement.get(seq) as { hash: string } | undefined)?.hash;
+}
+
 /**
- * Recomputes the chain from the first event. Catches a changed event (its hash no longer matches), a deleted one (a
- * gap in the sequence or a broken link), and reordered ones (links no longer follow).
+ * Follows the chain one event at a time: catches a changed event (its hash no longer matches), a deleted one (a gap
+ * in the sequence or a broken link), and reordered ones (links no longer follow). Returns the problem of the first
+ * event that does not hold; after one, it stops judging (everything after a break is unproven).
  */
-export function verifyChain(db: Db): ChainReport {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
-  const rows = db.prepare('SELECT * FROM audit_events ORDER BY rowid').iterate() as IterableIterator<RawEvent>;
-  for (const row of rows) {
-    count++;
-    if (row.seq !== expectedSeq) {
-      return { ok: false, events: count, firstBroken: { seq: row.seq, problem: `expected event ${expectedSeq} here: an event was deleted, inserted or moved` } };
+export class ChainFollower {
+  private prevHash = GENESIS_HASH;
+  private expectedSeq = 1;
+  events = 0;
+  broken: { seq: number; problem: string } | null = null;
+
+  follow(row: StoredAuditEvent): void {
+    this.events++;
+    if (this.broken) return;
+    if (row.seq !== this.expectedSeq) {
+      this.broken = { seq: row.seq, problem: `expected event ${this.expectedSeq} here: an event was deleted, inserted or moved` };
+      return;
     }
-    if (row.prev_hash !== prevHash) {
-      return { ok: false, events: count, firstBroken: { seq: row.seq, problem: 'its link to the previous event is broken' } };
+    if (row.prev_hash !== this.prevHash) {
+      this.broken = { seq: row.seq, problem: 'its link to the previous event is broken' };
+      return;
     }
     const { hash, ...rest } = row;
-    if (chainHash(prevHash, hashedContent(rest)) !== hash) {
-      return { ok: false, events: count, firstBroken: { seq: row.seq, problem: 'its content was changed after it was written' } };
+    if (chainHash(this.prevHash, hashedContent(rest)) !== hash) {
+      this.broken = { seq: row.seq, problem: 'its content was changed after it was written' };
+      return;
     }
-    prevHash = hash;
-    expectedSeq++;
+    this.prevHash = hash;
+    this.expectedSeq++;
   }
-  return { ok: true, events: count };
+}
+
+/** Recomputes the chain from the first event (see ChainFollower). */
+export function verifyChain(db: Db): ChainReport {
+  const follower = new ChainFollower();
+  for (const row of storedEvents(db)) {
+    follower.follow(row);
+    if (follower.broken) return { ok: false, events: follower.events, firstBroken: follower.broken };
+  }
+  return { ok: true, events: follower.events };
 }

@@ -1,5 +1,9 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
+import { requireWritable, storageFaultOf, storageFaults } from './storageFaults';
 
 export type Db = Database.Database;
 
@@ -7,20 +11,30 @@ export interface OpenOptions {
   /** Path of the better-sqlite3 native addon to load (the Electron build keeps its own; see scripts/electron-native.mjs). */
   nativeBinding?: string;
   readonly?: boolean;
+  /** How long a write waits for another program's lock before it is refused (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 /**
  * Opens a Veil database with the durability settings of DESIGN.md section 4 (WAL, synchronous=FULL, foreign keys)
- * and brings its schema to the latest migration.
+ * and brings its schema to the latest migration. A file Veil cannot write, or that SQLite's quick check finds
+ * damaged, is refused before anything is written to it, with a message that says what to do (storageFaults.ts).
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  const db = new Database(file, {
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),
-  });
+  if (!options.readonly) requireWritable(file);
+  let db: Db;
   try {
-    db.pragma('busy_timeout = 5000');
+    db = new Database(file, {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),
+    });
+  } catch (error) {
+    throw storageFaultOf(error, file) ?? error;
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (!options.readonly) {
+      refuseDamaged(db, file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
@@ -29,6 +43,57 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (error) {
     db.close();
+    throw storageFaultOf(error, file) ?? error;
+  }
+}
+
+/**
+ * SQLite's quick check (the b-tree structure of every page, without the slower index cross-check) at open: a damaged
+ * file is never served, so nothing is read from it wrongly or written on top of the damage.
+ */
+function refuseDamaged(db: Db, file: string): void {
+  const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+  const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  if (problems.length > 0) throw storageFaults.damaged(file, problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''));
+}
+
+/**
+ * Opens a database file to read it only, wherever it is (`veil verify`). SQLite keeps a shared-memory index beside a
+ * WAL database even to read it, so where the folder is not writable by this account (read-only media, another
+ * account's folder) a private copy of the file and its WAL is read instead; `close()` removes the copy.
+ */
+export function openForReading(file: string): { db: Db; privateCopy: boolean; close(): void } {
+  try {
+    const db = openDatabase(file, { readonly: true });
+    try {
+      // The first read is where SQLite needs its index: probe it here.
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return { db, privateCopy: false, close: () => db.close() };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const kind = (error as { kind?: string }).kind;
+    if (!(kind === 'folder_not_writable' || kind === 'read_only' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))) throw error;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'veil-read-'));
+  const copy = join(dir, 'copy.db');
+  try {
+    copyFileSync(file, copy);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const db = openDatabase(copy, { readonly: true });
+    return {
+      db,
+      privateCopy: true,
+      close: () => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -271,4 +271,13 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'each e-signature records the audit chain head it was made on (seq and hash), so a rewritten history no longer matches it',
+    up(db) {
+      db.exec(`
+        ALTER TABLE signatures ADD COLUMN chain_seq INTEGER;
+        ALTER TABLE signatures ADD COLUMN chain_hash TEXT;
+      `);
+    },
+  },
 ];

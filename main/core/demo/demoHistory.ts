@@ -7,7 +7,8 @@ import type { DemoUser } from './demoSeed';
 /**
  * The demo study's history, lived through the real channels with the clock sent back in time: two shipments (the
  * second under a temperature alarm, released and partly rejected), and patients at every stage, from registered only
- * to all visits done, one withdrawn. Every screen and report then has real data to show.
+ * to all visits done, one withdrawn. Every screen and report then has real data to show, in an order that could
+ * have happened.
  */
 interface DemoPatient {
   screeningNumber: string;
@@ -34,34 +35,59 @@ const PATIENTS: DemoPatient[] = [
   { screeningNumber: 'S-007', initials: 'RG', yearOfBirth: 1959, randomizedOnDay: null, visitsDone: 0 },
 ];
 
+/** One dated step of the history; the agenda runs them in calendar order, whatever order they were planned in. */
+interface AgendaStep {
+  at: Date;
+  run: () => Promise<void>;
+}
+
+/**
+ * The history is planned first, then lived in calendar order (issue 11, item 11): the clock only ever moves forward,
+ * so every audit event follows the one before it in time, a kit is received before it can be dispensed, and returns
+ * are verified before they are destroyed. A step due at the same moment as the one before runs just after it.
+ */
+async function liveInCalendarOrder(clock: TravellingClock, agenda: AgendaStep[], present: Date): Promise<void> {
+  const ordered = agenda.map((step, i) => ({ ...step, i })).sort((a, b) => a.at.getTime() - b.at.getTime() || a.i - b.i);
+  for (const step of ordered) {
+    if (step.at > present) continue;
+    if (step.at > clock.now()) clock.travelTo(step.at);
+    await step.run();
+  }
+}
+
 export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, users: DemoUser[], present: Date): Promise<void> {
   const start = new Date(present.getTime() - HISTORY_DAYS * 86_400_000);
-  const at = (day: number, hour = 10) => {
+  const at = (day: number, hour = 10, minute = 0) => {
     const d = new Date(start.getTime() + day * 86_400_000);
-    d.setHours(hour, 0, 0, 0);
+    d.setHours(hour, minute, 0, 0);
     return d;
   };
   const userOf = (role: DemoUser['role']) => users.find((u) => u.role === role)!;
   const windows = new Map<DemoUser['role'], string>();
+  const agenda: AgendaStep[] = [];
   /**
-   * One session per role for the whole history. Days pass between steps; the session is marked active again after
-   * each jump, as if its user had just sat down (the inactivity lock is about real people, not the demo's replay).
+   * One session per role for the whole history. Days pass between steps; the session is marked active again before
+   * each step, as if its user had just sat down (the inactivity lock is about real people, not the demo's replay).
    */
-  const as = async (role: DemoUser['role'], when: Date, steps: (call: (channel: string, input: Record<string, unknown>) => Promise<unknown>, sign: Record<string, string>) => Promise<void>) => {
-    clock.travelTo(when);
-    for (const open of windows.values()) core.sessions.touch(open);
-    const user = userOf(role);
-    const window = `demo-history-${role}`;
-    const call = async (channel: string, input: Record<string, unknown>) => {
-      const result = await core.dispatch(window, channel, input);
-      if (!result.ok) throw new Error(`demo history: ${channel}: ${result.error.message}`);
-      return result.value;
-    };
-    if (!windows.has(role)) {
-      await call('session.login', { username: user.username, password: user.password });
-      windows.set(role, window);
-    }
-    await steps(call, { username: user.username, password: user.password });
+  const as = (role: DemoUser['role'], when: Date, steps: (call: (channel: string, input: Record<string, unknown>) => Promise<unknown>, sign: Record<string, string>) => Promise<void>) => {
+    agenda.push({
+      at: when,
+      run: async () => {
+        for (const open of windows.values()) core.sessions.touch(open);
+        const user = userOf(role);
+        const window = `demo-history-${role}`;
+        const call = async (channel: string, input: Record<string, unknown>) => {
+          const result = await core.dispatch(window, channel, input);
+          if (!result.ok) throw new Error(`demo history: ${channel}: ${result.error.message}`);
+          return result.value;
+        };
+        if (!windows.has(role)) {
+          await call('session.login', { username: user.username, password: user.password });
+          windows.set(role, window);
+        }
+        await steps(call, { username: user.username, password: user.password });
+      },
+    });
   };
 
   try {
@@ -69,18 +95,18 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
     const firstDelivery = allKits.filter((_, i) => i % 3 !== 2);
     const secondDelivery = allKits.filter((_, i) => i % 3 === 2);
 
-    await as('pharmacy_technician', at(0, 9), async (call) => {
+    as('pharmacy_technician', at(0, 9), async (call) => {
       const shipment = (await call('shipments.create', { reference: 'NSD-SHP-001', from: { kind: 'kits', kitNumbers: firstDelivery } })) as { id: number };
       for (const kitNumber of firstDelivery) await call('shipments.scanKit', { shipmentId: shipment.id, code: kitNumber, source: 'scanner' });
       await call('shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });
     });
-    await as('pharmacy_technician', at(60, 9), async (call) => {
+    as('pharmacy_technician', at(60, 9), async (call) => {
       const shipment = (await call('shipments.create', { reference: 'NSD-SHP-002', from: { kind: 'kits', kitNumbers: secondDelivery } })) as { id: number };
       for (const kitNumber of secondDelivery.slice(1)) await call('shipments.scanKit', { shipmentId: shipment.id, code: kitNumber, source: 'scanner' });
       await call('shipments.markKit', { shipmentId: shipment.id, kitNumber: secondDelivery[0], outcome: 'damaged', reason: 'Carton crushed in transit' });
       await call('shipments.close', { shipmentId: shipment.id, temperature: 'alarm', reason: 'Logger showed 9.4 °C for 2 h 10 min' });
     });
-    await as('unblinded_pharmacist', at(61, 11), async (call, sign) => {
+    as('unblinded_pharmacist', at(61, 11), async (call, sign) => {
       const quarantined = secondDelivery.slice(1);
       await call('shipments.decideQuarantine', { kitNumbers: quarantined.slice(2), decision: 'release', reason: 'Excursion within the sponsor stability data (ticket NSD-TE-07)', signature: sign });
       await call('shipments.decideQuarantine', { kitNumbers: quarantined.slice(0, 2), decision: 'reject', reason: 'Outer cartons wet: sponsor advised rejection', signature: { password: sign.password! } });
@@ -89,100 +115,99 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
     const ids = new Map<string, number>();
     for (const p of PATIENTS) {
       const registeredOn = p.randomizedOnDay === null ? HISTORY_DAYS - 1 : Math.max(0, p.randomizedOnDay - 3);
-      await as('investigator', at(registeredOn, 9), async (call) => {
+      as('investigator', at(registeredOn, 9), async (call) => {
         const patient = (await call('patients.register', { screeningNumber: p.screeningNumber, initials: p.initials, yearOfBirth: p.yearOfBirth, investigator: 'Dr Inès Moreau' })) as { id: number };
         ids.set(p.screeningNumber, patient.id);
       });
       if (p.randomizedOnDay === null) continue;
-      await as('investigator', at(p.randomizedOnDay, 9), async (call, sign) => {
+      as('investigator', at(p.randomizedOnDay, 9, 30), async (call, sign) => {
         await call('patients.randomize', { patientId: ids.get(p.screeningNumber), signature: sign });
       });
     }
 
     /**
-     * Day 99: the monitor's visit. Returns recorded so far are destroyed with the monitor as witness, the monitor
-     * verifies what remains on record and signs the reconciliation; the visits after it void the sign-off, as they
-     * should, so the demo shows both states over time.
+     * Day 99: the monitor's visit. The monitor verifies the returns on record, then the pharmacist destroys them with
+     * the monitor as witness, then the monitor signs the reconciliation; the visits after it void the sign-off, as
+     * they should, so the demo shows both states over time.
      */
-    const monitorVisit = async (when: Date) => {
-      const monitor = userOf('monitor');
-      await as('unblinded_pharmacist', when, async (call, sign) => {
-        const candidates = (await call('destruction.candidates', {})) as Array<{ kitNumber: string; status: string }>;
-        const returned = candidates.filter((c) => c.status === 'returned' || c.status === 'damaged').map((c) => c.kitNumber);
-        if (returned.length > 0) {
-          await call('destruction.record', {
-            kitNumbers: returned,
-            method: 'Incineration through the hospital pharmacy cytotoxic/medicinal waste stream',
-            place: 'Pharmacy, Hôpital Larrey, Toulouse',
-            destroyedOn: localDate(when),
-            witness: { username: monitor.username, password: monitor.password },
-            signature: { password: sign.password! },
-          });
-        }
-      });
-      await as('monitor', new Date(when.getTime() + 3_600_000), async (call, sign) => {
-        const returns = (await call('returns.list', {})) as Array<{ kitNumber: string; verifiedAt: string | null }>;
-        const toVerify = returns.filter((r) => !r.verifiedAt).map((r) => r.kitNumber);
-        if (toVerify.length) await call('returns.verify', { kitNumbers: toVerify });
-        await call('reconciliation.signOff', { signature: sign });
-      });
-    };
+    const monitorDay = 99;
+    const monitor = userOf('monitor');
+    as('monitor', at(monitorDay, 14), async (call) => {
+      const returns = (await call('returns.list', {})) as Array<{ kitNumber: string; verifiedAt: string | null }>;
+      const toVerify = returns.filter((r) => !r.verifiedAt).map((r) => r.kitNumber);
+      if (toVerify.length) await call('returns.verify', { kitNumbers: toVerify });
+    });
+    as('unblinded_pharmacist', at(monitorDay, 14, 30), async (call, sign) => {
+      const candidates = (await call('destruction.candidates', {})) as Array<{ kitNumber: string; status: string }>;
+      const returned = candidates.filter((c) => c.status === 'returned' || c.status === 'damaged').map((c) => c.kitNumber);
+      if (returned.length > 0) {
+        await call('destruction.record', {
+          kitNumbers: returned,
+          method: 'Incineration through the hospital pharmacy cytotoxic/medicinal waste stream',
+          place: 'Pharmacy, Hôpital Larrey, Toulouse',
+          destroyedOn: localDate(at(monitorDay)),
+          witness: { username: monitor.username, password: monitor.password },
+          signature: { password: sign.password! },
+        });
+      }
+    });
+    as('monitor', at(monitorDay, 15), async (call, sign) => {
+      await call('reconciliation.signOff', { signature: sign });
+    });
 
-    // Visits happen in calendar order across patients, as they would at the site.
-    const visits = PATIENTS.flatMap((p) =>
-      p.randomizedOnDay === null
-        ? []
-        : core.study().visits.slice(0, p.visitsDone).map((v, i) => ({ p, code: v.code, day: p.randomizedOnDay! + v.dayOffset + (p.lateVisit === i ? v.windowAfterDays + 2 : 0), late: p.lateVisit === i })),
-    );
-    visits.sort((a, b) => a.day - b.day);
     // What each patient brings back: mostly used syringes, with the exceptions a real study has.
     const returnOf = (screeningNumber: string, visitIndex: number): { condition: string; unitsReturned: number; note?: string } => {
       if (screeningNumber === 'S-002' && visitIndex === 3) return { condition: 'partly_used', unitsReturned: 1, note: 'Patient stopped the injection half-way (pain)' };
       if (screeningNumber === 'S-003' && visitIndex === 2) return { condition: 'unused', unitsReturned: 1, note: 'Dose missed: patient travelling' };
       return { condition: 'used', unitsReturned: 1 };
     };
-    let signedOff = false;
-    for (const v of visits) {
-      if (v.day > HISTORY_DAYS) continue;
-      const patientId = ids.get(v.p.screeningNumber)!;
-      const visitIndex = core.study().visits.findIndex((x) => x.code === v.code);
-      if (!signedOff && v.day >= 100) {
-        await monitorVisit(at(99, 14));
-        signedOff = true;
-      }
-      if (visitIndex > 0) {
-        const previous = core.patients.view(patientId).visits[visitIndex - 1]!;
-        await as('pharmacy_technician', at(v.day, 9), async (call) => {
-          for (const kitNumber of previous.dispensedKits) {
-            await call('returns.record', { code: kitNumber, ...returnOf(v.p.screeningNumber, visitIndex), source: 'scanner', patientId });
+    for (const p of PATIENTS) {
+      if (p.randomizedOnDay === null) continue;
+      core
+        .study()
+        .visits.slice(0, p.visitsDone)
+        .forEach((v, visitIndex) => {
+          const late = p.lateVisit === visitIndex;
+          const day = p.randomizedOnDay! + v.dayOffset + (late ? v.windowAfterDays + 2 : 0);
+          if (day > HISTORY_DAYS) return;
+          // At each visit after the first, the kits of the previous one come back before the new ones go out.
+          if (visitIndex > 0) {
+            as('pharmacy_technician', at(day, 9), async (call) => {
+              const patientId = ids.get(p.screeningNumber)!;
+              const previous = core.patients.view(patientId).visits[visitIndex - 1]!;
+              for (const kitNumber of previous.dispensedKits) {
+                await call('returns.record', { code: kitNumber, ...returnOf(p.screeningNumber, visitIndex), source: 'scanner', patientId });
+              }
+            });
           }
+          as('unblinded_pharmacist', at(day, 10), async (call, sign) => {
+            const patientId = ids.get(p.screeningNumber);
+            const plan = (await call('dispensing.plan', { patientId, visitCode: v.code })) as { suggestions: string[] };
+            await call('dispensing.confirm', {
+              patientId,
+              visitCode: v.code,
+              kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })),
+              ...(late ? { outOfWindowReason: 'Patient hospitalised for an intercurrent infection; visit postponed' } : {}),
+              signature: sign,
+            });
+          });
         });
-      }
-      await as('unblinded_pharmacist', at(v.day, 10), async (call, sign) => {
-        const patientId = ids.get(v.p.screeningNumber);
-        const plan = (await call('dispensing.plan', { patientId, visitCode: v.code })) as { suggestions: string[] };
-        await call('dispensing.confirm', {
-          patientId,
-          visitCode: v.code,
-          kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })),
-          ...(v.late ? { outOfWindowReason: 'Patient hospitalised for an intercurrent infection; visit postponed' } : {}),
-          signature: sign,
-        });
-      });
     }
     for (const p of PATIENTS.filter((x) => x.withdrawnAfterVisits)) {
-      const patientId = ids.get(p.screeningNumber)!;
-      await as('investigator', at(p.randomizedOnDay! + 50, 15), async (call) => {
-        await call('patients.withdraw', { patientId, reason: 'Consent withdrawn (moved abroad)' });
+      as('investigator', at(p.randomizedOnDay! + 50, 15), async (call) => {
+        await call('patients.withdraw', { patientId: ids.get(p.screeningNumber)!, reason: 'Consent withdrawn (moved abroad)' });
       });
       // The last kit never came back.
-      const last = core.patients.view(patientId).visits.filter((x) => x.dispensedKits.length > 0).at(-1)!;
-      await as('pharmacy_technician', at(p.randomizedOnDay! + 50, 16), async (call) => {
+      as('pharmacy_technician', at(p.randomizedOnDay! + 50, 16), async (call) => {
+        const patientId = ids.get(p.screeningNumber)!;
+        const last = core.patients.view(patientId).visits.filter((x) => x.dispensedKits.length > 0).at(-1)!;
         for (const kitNumber of last.dispensedKits) {
           await call('returns.record', { code: kitNumber, condition: 'missing', unitsReturned: 0, note: 'Patient moved abroad; kit not returned', source: 'manual', patientId });
         }
       });
     }
+
+    await liveInCalendarOrder(clock, agenda, present);
   } finally {
     for (const window of windows.values()) await core.dispatch(window, 'session.logout', {});
     clock.backToPresent();

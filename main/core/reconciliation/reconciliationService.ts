@@ -20,6 +20,13 @@ export const DISCREPANCIES = [
   'partial_dose',
   'dose_not_taken',
   'status_without_receipt',
+  // Impossible sequences (issue 11, item 11): a step dated before the step it depends on. Either date is wrong
+  // (a workstation clock set back) or a record was altered; either way the monitor must see it.
+  'dispensed_before_receipt',
+  'dispensed_before_randomization',
+  'returned_before_dispensing',
+  'destroyed_before_return',
+  'return_verified_after_destruction',
 ] as const;
 export type Discrepancy = (typeof DISCREPANCIES)[number];
 
@@ -43,8 +50,26 @@ interface KitFacts {
   baseline_date: string | null;
   condition: ReturnCondition | null;
   units_returned: number | null;
+  returned_at: string | null;
   verified_at: string | null;
   destroyed_on: string | null;
+  destruction_recorded_at: string | null;
+}
+
+/** The impossible sequences in one kit's dates: each step must come after the one it depends on. */
+function impossibleSequences(f: KitFacts): Discrepancy[] {
+  const found: Discrepancy[] = [];
+  const day = (iso: string) => localDate(new Date(iso));
+  if (f.dispensed_at && f.scanned_at && (f.outcome === 'received' || f.outcome === 'damaged') && f.dispensed_at < f.scanned_at) found.push('dispensed_before_receipt');
+  if (f.dispensed_at && f.baseline_date && day(f.dispensed_at) < f.baseline_date) found.push('dispensed_before_randomization');
+  if (f.returned_at && f.dispensed_at && f.returned_at < f.dispensed_at) found.push('returned_before_dispensing');
+  if (f.returned_at && ((f.destroyed_on && f.destroyed_on < day(f.returned_at)) || (f.destruction_recorded_at && f.destruction_recorded_at < f.returned_at))) {
+    found.push('destroyed_before_return');
+  }
+  if (f.verified_at && ((f.destruction_recorded_at && f.verified_at > f.destruction_recorded_at) || (f.destroyed_on && day(f.verified_at) > f.destroyed_on))) {
+    found.push('return_verified_after_destruction');
+  }
+  return found;
 }
 
 export class ReconciliationService {
@@ -63,8 +88,8 @@ export class ReconciliationService {
     const facts = this.db
       .prepare(
         `SELECT k.kit_number, k.status, k.blinded_lot, k.lot_sealed, sk.outcome, s.reference AS shipment, sk.scanned_at,
-           p.screening_number, d.visit_code, d.dispensed_at, p.baseline_date, r.condition, r.units_returned, r.verified_at,
-           ds.destroyed_on
+           p.screening_number, d.visit_code, d.dispensed_at, p.baseline_date, r.condition, r.units_returned, r.returned_at, r.verified_at,
+           ds.destroyed_on, ds.recorded_at AS destruction_recorded_at
          FROM kits k
          LEFT JOIN shipment_kits sk ON sk.kit_number = k.kit_number LEFT JOIN shipments s ON s.id = sk.shipment_id
          LEFT JOIN dispensing_kits dk ON dk.kit_number = k.kit_number LEFT JOIN dispensings d ON d.id = dk.dispensing_id
@@ -86,6 +111,7 @@ export class ReconciliationService {
         if (f.condition === 'unused') discrepancies.push('dose_not_taken');
         if (f.status === 'lost' && f.outcome !== 'missing' && f.condition !== 'missing') discrepancies.push('lost_on_site');
         if (f.status !== 'expected' && f.status !== 'lost' && !received) discrepancies.push('status_without_receipt');
+        discrepancies.push(...impossibleSequences(f));
         let returnDue: string | null = null;
         if (f.dispensed_at && f.baseline_date && f.visit_code) {
           const windows = visitWindows(study, f.baseline_date);

@@ -6,6 +6,7 @@ import type { SessionTable } from '../auth/sessions';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRepository } from '../users/userRepository';
+import type { AuditTrail } from '../audit/auditTrail';
 
 /** A signer whose password was checked for this call; handed to the service that records the signed record. */
 export interface Signer {
@@ -23,6 +24,9 @@ export interface SignatureRecord {
   recordType: string;
   recordId: string;
   recordHash: string;
+  /** The audit chain head the signature was made on (null for signatures made before heads were recorded). */
+  chainSeq: number | null;
+  chainHash: string | null;
 }
 
 /** The hash a signature is bound to (21 CFR 11.70): the canonical form of the signed record. */
@@ -42,6 +46,7 @@ export class SignatureService {
     private readonly sessions: SessionTable,
     private readonly clock: Clock,
     private readonly credentials: CredentialCheck,
+    private readonly trail: AuditTrail,
   ) {}
 
   async verify(windowId: string, userId: number, meaning: string, given: { username?: string | undefined; password: string }): Promise<Signer> {
@@ -73,18 +78,33 @@ export class SignatureService {
     return { userId: user.id, username: user.username, printedName: user.displayName, meaning };
   }
 
-  /** Stores the signature bound to its record; call inside the transaction that writes the record. */
+  /**
+   * Stores the signature bound to its record and to the audit chain head it was made on; call inside the transaction
+   * that writes the record. The head ties the signature to the history as it stood: a history rewritten before it
+   * no longer holds that head, and `veil verify` names the signature (issue 10, finding 10).
+   */
   record(signer: Signer, recordType: string, recordId: string, record: unknown): SignatureRecord {
     if (!this.db.inTransaction) throw new Error('A signature must be recorded in the transaction of its record.');
     const signedAtUtc = isoUtc(this.clock.now());
     const hash = recordHash(record);
+    const head = this.trail.seal();
     const info = this.db
       .prepare(
-        `INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash, chain_seq, chain_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(signer.userId, signer.printedName, signer.meaning, signedAtUtc, recordType, recordId, hash);
-    return { id: Number(info.lastInsertRowid), printedName: signer.printedName, meaning: signer.meaning, signedAtUtc, recordType, recordId, recordHash: hash };
+      .run(signer.userId, signer.printedName, signer.meaning, signedAtUtc, recordType, recordId, hash, head.seq, head.hash);
+    return {
+      id: Number(info.lastInsertRowid),
+      printedName: signer.printedName,
+      meaning: signer.meaning,
+      signedAtUtc,
+      recordType,
+      recordId,
+      recordHash: hash,
+      chainSeq: head.seq,
+      chainHash: head.hash,
+    };
   }
 
   forRecord(recordType: string, recordId: string): SignatureRecord[] {
@@ -92,7 +112,7 @@ export class SignatureService {
       this.db
         .prepare(
           `SELECT id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, record_type AS recordType,
-             record_id AS recordId, record_hash AS recordHash
+             record_id AS recordId, record_hash AS recordHash, chain_seq AS chainSeq, chain_hash AS chainHash
            FROM signatures WHERE record_type = ? AND record_id = ? ORDER BY id`,
         )
         .all(recordType, recordId) as SignatureRecord[]
@@ -103,7 +123,7 @@ export class SignatureService {
     return this.db
       .prepare(
         `SELECT id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, record_type AS recordType,
-           record_id AS recordId, record_hash AS recordHash FROM signatures WHERE id = ?`,
+           record_id AS recordId, record_hash AS recordHash, chain_seq AS chainSeq, chain_hash AS chainHash FROM signatures WHERE id = ?`,
       )
       .get(id) as SignatureRecord | undefined;
   }

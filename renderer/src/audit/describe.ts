@@ -65,6 +65,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
   'patient.registered': (_e, _a, t, b) => t('audit.sentences.patient.registered', b),
   'patient.randomized': (_e, a, t, b) => t('audit.sentences.patient.randomized', { ...b, number: str(a.randomizationNumber) }),
   'patient.withdrawn': (_e, _a, t, b) => t('audit.sentences.patient.withdrawn', b),
+  'audit.anchoring_started': (_e, a, t, b) => t('audit.sentences.audit.anchoring_started', { ...b, upTo: str(a.unanchoredUpTo) }),
   'dispensing.confirmed': (_e, a, t, b) => {
     const kits = Array.isArray(a.kits) ? a.kits.map(str).join(', ') : str(a.kits);
     const key = a.window && a.window !== 'in_window' ? 'audit.sentences.dispensing.confirmed_out_of_window' : 'audit.sentences.dispensing.confirmed';
@@ -112,6 +113,7 @@ export const KNOWN_ACTIONS = [
   'allocation.access_granted',
   'allocation.key_set_up',
   'allocation.register_revealed',
+  'audit.anchoring_started',
   'code_break.locked_out',
   'credential.failed',
   'dispensing.confirmed',

@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../../renderer/src/i18n/resources';
 import { fr } from '../../../renderer/src/i18n/resources';
 import { translateServerMessage } from '../../../renderer/src/i18n/serverMessages';
+import { storageFaults } from '../../../main/core/db/storageFaults';
+import { illFormedTextRefusal } from '../../../main/core/router';
 
 describe('host messages in the user language', () => {
   let tEn: TFunction;
@@ -61,6 +63,29 @@ describe('host messages in the user language', () => {
 
   it('drops the field the router appends to a validation message (the form marks the field)', () => {
     expect(translateServerMessage('A password has at least 10 characters (password)', tFr)).toBe('Un mot de passe a au moins 10 caractères');
+  });
+
+  it('translates the faults of the database file and text that is not valid, and keeps their English exactly', () => {
+    const file = '/var/lib/veil/veil.db';
+    const said = [
+      storageFaults.diskFull().message,
+      storageFaults.readOnly(file).message,
+      storageFaults.folderNotWritable(file).message,
+      storageFaults.locked().message,
+      storageFaults.damaged(file, 'database disk image is malformed (page 7)').message,
+      storageFaults.ioError(file).message,
+      illFormedTextRefusal(['reason']).message,
+      illFormedTextRefusal(['reason']).issues[0]!.message,
+    ];
+    for (const message of said) {
+      expect(translateServerMessage(message, tEn)).toBe(message);
+      const french = translateServerMessage(message, tFr);
+      expect(french, message).not.toBe(message);
+      expect(french).not.toMatch(/serverMessages\./);
+    }
+    expect(translateServerMessage(storageFaults.damaged(file, 'page 7 (zeroed)').message, tFr)).toContain('page 7 (zeroed)');
+    expect(translateServerMessage(storageFaults.readOnly(file).message, tFr)).toContain(file);
+    expect(translateServerMessage(storageFaults.folderNotWritable(file).message, tFr)).toContain('/var/lib/veil');
   });
 
   it('shows a message it does not know as it came', () => {

@@ -1,0 +1,118 @@
+import type { Db } from '../db/database';
+
+/**
+ * Read-only SQL for `veil verify`: the current state of every audited table, the e-signatures' chain heads, the
+ * append-only triggers and the sealed columns, each streamed (a study's file grows to hundreds of thousands of rows).
+ */
+
+/** The triggers that make the trail and the signatures append-only (migrations.ts, step 2). */
+export const APPEND_ONLY_TRIGGERS = ['audit_events_no_update', 'audit_events_no_delete', 'signatures_no_update', 'signatures_no_delete'] as const;
+
+export interface RecordedDispensing {
+  patient: string;
+  visit: string;
+  kits: string[];
+}
+export interface RecordedReturn {
+  kit: string;
+  patient: string;
+  condition: string;
+  unitsReturned: number;
+  verified: boolean;
+}
+export interface RecordedPatient {
+  screeningNumber: string;
+  status: string;
+  randomizationNumber: string | null;
+  baselineDate: string | null;
+}
+export interface SignatureHead {
+  id: number;
+  printedName: string;
+  meaning: string;
+  signedAtUtc: string;
+  chainSeq: number | null;
+  chainHash: string | null;
+}
+
+export class RecordedStateRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Each append-only trigger that is missing, or no longer refuses (its body replaced by one that lets changes through). */
+  missingAppendOnlyTriggers(): string[] {
+    const present = new Map(
+      (this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{ name: string; sql: string | null }>).map((t) => [t.name, t.sql ?? '']),
+    );
+    return APPEND_ONLY_TRIGGERS.filter((name) => !/RAISE\s*\(\s*ABORT/i.test(present.get(name) ?? ''));
+  }
+
+  /** Each signature with the chain head it was made on (null in a file older than schema step 5, which recorded none). */
+  signatureHeads(): IterableIterator<SignatureHead> {
+    const columns = new Set((this.db.prepare("SELECT name FROM pragma_table_info('signatures')").all() as Array<{ name: string }>).map((c) => c.name));
+    const head = columns.has('chain_seq') && columns.has('chain_hash') ? 'chain_seq AS chainSeq, chain_hash AS chainHash' : 'NULL AS chainSeq, NULL AS chainHash';
+    return this.db
+      .prepare(`SELECT id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, ${head} FROM signatures ORDER BY id`)
+      .iterate() as IterableIterator<SignatureHead>;
+  }
+
+  kitStatuses(): IterableIterator<{ kit: string; status: string }> {
+    return this.db.prepare('SELECT kit_number AS kit, status FROM kits').iterate() as IterableIterator<{ kit: string; status: string }>;
+  }
+
+  receiptOutcomes(): IterableIterator<{ kit: string; outcome: string }> {
+    return this.db.prepare("SELECT kit_number AS kit, outcome FROM shipment_kits WHERE outcome <> 'expected'").iterate() as IterableIterator<{ kit: string; outcome: string }>;
+  }
+
+  *dispensings(): Generator<RecordedDispensing> {
+    const rows = this.db
+      .prepare(
+        `SELECT p.screening_number AS patient, d.visit_code AS visit, group_concat(dk.kit_number, ',') AS kits
+         FROM dispensings d JOIN patients p ON p.id = d.patient_id LEFT JOIN dispensing_kits dk ON dk.dispensing_id = d.id
+         GROUP BY d.id`,
+      )
+      .iterate() as IterableIterator<{ patient: string; visit: string; kits: string | null }>;
+    for (const row of rows) yield { patient: row.patient, visit: row.visit, kits: row.kits ? row.kits.split(',').sort() : [] };
+  }
+
+  *returns(): Generator<RecordedReturn> {
+    const rows = this.db
+      .prepare(
+        `SELECT r.kit_number AS kit, p.screening_number AS patient, r.condition, r.units_returned AS unitsReturned, r.verified_at IS NOT NULL AS verified
+         FROM kit_returns r JOIN patients p ON p.id = r.patient_id`,
+      )
+      .iterate() as IterableIterator<Omit<RecordedReturn, 'verified'> & { verified: number }>;
+    for (const row of rows) yield { ...row, verified: row.verified === 1 };
+  }
+
+  destroyedKits(): IterableIterator<{ kit: string; destruction: number }> {
+    return this.db.prepare('SELECT kit_number AS kit, destruction_id AS destruction FROM destruction_kits').iterate() as IterableIterator<{ kit: string; destruction: number }>;
+  }
+
+  patients(): IterableIterator<RecordedPatient> {
+    return this.db
+      .prepare('SELECT screening_number AS screeningNumber, status, randomization_number AS randomizationNumber, baseline_date AS baselineDate FROM patients')
+      .iterate() as IterableIterator<RecordedPatient>;
+  }
+
+  *users(): Generator<{ username: string; role: string; active: boolean }> {
+    const rows = this.db.prepare('SELECT username, role, active FROM users').iterate() as IterableIterator<{ username: string; role: string; active: number }>;
+    for (const row of rows) yield { ...row, active: row.active === 1 };
+  }
+
+  /** Every column named "*_sealed" in the schema, as "table.column". */
+  sealedColumns(): string[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT m.name || '.' || c.name AS col FROM sqlite_master m JOIN pragma_table_info(m.name) c
+           WHERE m.type = 'table' AND c.name LIKE '%\\_sealed' ESCAPE '\\' ORDER BY 1`,
+        )
+        .all() as Array<{ col: string }>
+    ).map((r) => r.col);
+  }
+
+  /** The sealed values of one column with the key of their row; the table and columns come from the code, never from input. */
+  sealedValues(table: string, rowKey: string, column: string): IterableIterator<{ row: string; sealed: string | null }> {
+    return this.db.prepare(`SELECT ${rowKey} AS row, ${column} AS sealed FROM ${table}`).iterate() as IterableIterator<{ row: string; sealed: string | null }>;
+  }
+}

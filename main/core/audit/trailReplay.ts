@@ -1,0 +1,268 @@
+import type { StoredAuditEvent } from './auditTrail';
+import type { RecordedStateRepository } from './recordedStateRepository';
+
+/**
+ * Replays the audit trail against the tables (DESIGN.md section 4; issue 10, finding 10): every change of an audited
+ * row is made in the transaction that writes its event, so the events, replayed in order, must give exactly the rows
+ * of today. A row whose state no event explains (a kit status, a dispensing, a return, a patient's randomization
+ * number, a user's role changed with a SQLite shell) is named; so is an event that depends on a state the trail never
+ * reached (a kit "returned" that was never dispensed, a return verified after the kit was destroyed: issue 11, item 11).
+ *
+ * Only what each entity last looked like is kept, never the events themselves, so memory follows the number of kits,
+ * patients and users, not the length of the trail.
+ */
+export type ReplayFinding = { kind: 'state' | 'sequence'; text: string; seq: number };
+
+interface Seen<T> {
+  value: T;
+  seq: number;
+  at: string;
+}
+interface PatientState {
+  status: string;
+  randomizationNumber: string | null;
+  baselineDate: string | null;
+}
+interface ReturnState {
+  patient: string;
+  condition: string;
+  unitsReturned: number;
+  verified: boolean;
+}
+interface UserState {
+  role: string | null;
+  active: boolean;
+}
+
+const by = (seen: { seq: number; at: string }) => `event ${seen.seq}, ${seen.at}`;
+const list = (kits: readonly string[]) => (kits.length ? kits.join(', ') : 'none');
+const CHANGED = 'the row was changed without its event';
+
+function parse(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+export class TrailReplay {
+  private readonly kitStatus = new Map<string, Seen<string>>();
+  private readonly receipt = new Map<string, Seen<string>>();
+  private readonly dispensings = new Map<string, Seen<{ patient: string; visit: string; kits: string[] }>>();
+  private readonly dispensedTo = new Map<string, Seen<string>>();
+  private readonly returns = new Map<string, Seen<ReturnState>>();
+  private readonly destroyedIn = new Map<string, Seen<number>>();
+  private readonly patients = new Map<string, Seen<PatientState>>();
+  private readonly users = new Map<string, Seen<UserState>>();
+
+  constructor(private readonly report: (finding: ReplayFinding) => void) {}
+
+  observe(e: StoredAuditEvent): void {
+    const seen = <T>(value: T): Seen<T> => ({ value, seq: e.seq, at: e.at_utc });
+    const sequence = (text: string) => this.sequence(text, e.seq);
+    switch (e.action) {
+      case 'kit.status_changed': {
+        const before = text(parse(e.before_json).status);
+        const after = parse(e.after_json);
+        const to = text(after.status);
+        const current = this.kitStatus.get(e.entity_id);
+        const had = current?.value ?? 'expected';
+        if (before !== null && before !== had) {
+          sequence(`kit ${e.entity_id}: event ${e.seq} (${e.at_utc}) changes it from "${before}", but its audit events had it "${had}"${current ? ` (${by(current)})` : ''}: an event is missing or out of order`);
+        }
+        if (to !== null) this.kitStatus.set(e.entity_id, seen(to));
+        if (to === 'destroyed' && typeof after.destruction === 'number') this.destroyedIn.set(e.entity_id, seen(after.destruction));
+        return;
+      }
+      case 'shipment.kit_received':
+        return void this.receipt.set(e.entity_id, seen('received'));
+      case 'shipment.kit_damaged':
+      case 'shipment.kit_missing':
+        return void this.receipt.set(e.entity_id, seen(text(parse(e.after_json).outcome) ?? e.action.slice('shipment.kit_'.length)));
+      case 'dispensing.confirmed': {
+        const after = parse(e.after_json);
+        const visit = text(after.visit) ?? '';
+        const kits = Array.isArray(after.kits) ? (after.kits.filter((k) => typeof k === 'string') as string[]).sort() : [];
+        const patient = this.patients.get(e.entity_id);
+        if (patient?.value.status !== 'randomized') {
+          sequence(
+            `patient ${e.entity_id}: a dispensing is confirmed (event ${e.seq}, ${e.at_utc}) while the patient is ${patient ? `"${patient.value.status}" (${by(patient)})` : 'not registered in the trail'}`,
+          );
+        }
+        this.dispensings.set(`${e.entity_id}\u0000${visit}`, seen({ patient: e.entity_id, visit, kits }));
+        for (const kit of kits) this.dispensedTo.set(kit, seen(e.entity_id));
+        return;
+      }
+      case 'return.recorded': {
+        const after = parse(e.after_json);
+        const patient = text(after.patient) ?? '';
+        const dispensed = this.dispensedTo.get(e.entity_id);
+        if (!dispensed) sequence(`kit ${e.entity_id}: its return is recorded (event ${e.seq}, ${e.at_utc}), but the trail never dispensed it`);
+        else if (dispensed.value !== patient) sequence(`kit ${e.entity_id}: returned by ${patient} (event ${e.seq}), but dispensed to ${dispensed.value} (${by(dispensed)})`);
+        this.returns.set(e.entity_id, seen({ patient, condition: text(after.condition) ?? '', unitsReturned: Number(after.unitsReturned), verified: false }));
+        return;
+      }
+      case 'return.edited': {
+        const current = this.returns.get(e.entity_id);
+        const after = parse(e.after_json);
+        if (!current) return sequence(`kit ${e.entity_id}: its return is edited (event ${e.seq}, ${e.at_utc}) but was never recorded`);
+        this.returns.set(e.entity_id, seen({ ...current.value, condition: text(after.condition) ?? current.value.condition, unitsReturned: Number(after.unitsReturned), verified: false }));
+        return;
+      }
+      case 'return.verified': {
+        const current = this.returns.get(e.entity_id);
+        if (!current) return sequence(`kit ${e.entity_id}: its return is verified (event ${e.seq}, ${e.at_utc}) but was never recorded`);
+        const status = this.kitStatus.get(e.entity_id);
+        if (status && (status.value === 'destroyed' || status.value === 'pending_destruction')) {
+          sequence(`the return of kit ${e.entity_id} is verified (event ${e.seq}) after the kit was destroyed (${by(status)}): a return cannot be checked once the kit is gone`);
+        }
+        this.returns.set(e.entity_id, seen({ ...current.value, verified: true }));
+        return;
+      }
+      case 'patient.registered':
+        if (this.patients.has(e.entity_id)) sequence(`patient ${e.entity_id}: registered again (event ${e.seq}, ${e.at_utc})`);
+        return void this.patients.set(e.entity_id, seen({ status: 'registered', randomizationNumber: null, baselineDate: null }));
+      case 'patient.randomized': {
+        const current = this.patients.get(e.entity_id);
+        const after = parse(e.after_json);
+        if (current?.value.status !== 'registered') {
+          sequence(`patient ${e.entity_id}: randomized (event ${e.seq}, ${e.at_utc}) while ${current ? `"${current.value.status}" (${by(current)})` : 'never registered in the trail'}`);
+        }
+        this.patients.set(e.entity_id, seen({ status: 'randomized', randomizationNumber: text(after.randomizationNumber), baselineDate: text(after.baselineDate) }));
+        return;
+      }
+      case 'patient.withdrawn': {
+        const current = this.patients.get(e.entity_id);
+        if (!current) sequence(`patient ${e.entity_id}: withdrawn (event ${e.seq}, ${e.at_utc}) but never registered in the trail`);
+        this.patients.set(e.entity_id, seen({ randomizationNumber: null, baselineDate: null, ...current?.value, status: 'withdrawn' }));
+        return;
+      }
+    }
+    if (e.entity_type === 'user') {
+      const after = parse(e.after_json);
+      const current = this.users.get(e.entity_id)?.value ?? { role: null, active: true };
+      const next: UserState = { role: text(after.role) ?? current.role, active: typeof after.active === 'boolean' ? after.active : current.active };
+      if (e.action === 'user.created' || this.users.has(e.entity_id)) this.users.set(e.entity_id, seen(next));
+    }
+  }
+
+  /** After the whole trail: every row of every audited table against what the events left. */
+  compare(tables: RecordedStateRepository): void {
+    for (const row of tables.kitStatuses()) {
+      const expected = this.kitStatus.get(row.kit);
+      if (row.status !== (expected?.value ?? 'expected')) {
+        this.state(expected?.seq ?? 0, 
+          `kit ${row.kit}: its status is "${row.status}", but its audit events leave it ${expected ? `"${expected.value}" (${by(expected)})` : '"expected" (no event ever changed it)'}: ${CHANGED}`,
+        );
+      }
+    }
+
+    const receipts = new Set<string>();
+    for (const row of tables.receiptOutcomes()) {
+      receipts.add(row.kit);
+      const expected = this.receipt.get(row.kit);
+      if (!expected) this.state(0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but no audit event records it: ${CHANGED}`);
+      else if (expected.value !== row.outcome) this.state(expected?.seq ?? 0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but its audit event says "${expected.value}" (${by(expected)}): ${CHANGED}`);
+    }
+    for (const [kit, expected] of this.receipt) {
+      if (!receipts.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: its receipt (${expected.value}, ${by(expected)}) is no longer in the table: it was deleted without an event`);
+    }
+
+    const dispensings = new Set<string>();
+    for (const row of tables.dispensings()) {
+      const key = `${row.patient}\u0000${row.visit}`;
+      dispensings.add(key);
+      const expected = this.dispensings.get(key);
+      const where = `dispensing of ${row.patient} visit ${row.visit}`;
+      if (!expected) this.state(0, `${where}: it holds kit(s) ${list(row.kits)}, but no audit event confirms it: the row was written without its event`);
+      else if (expected.value.kits.join(',') !== row.kits.join(',')) {
+        this.state(expected?.seq ?? 0, `${where}: it holds kit(s) ${list(row.kits)}, but its audit event (${by(expected)}) confirmed kit(s) ${list(expected.value.kits)}: ${CHANGED}`);
+      }
+    }
+    for (const [key, expected] of this.dispensings) {
+      if (!dispensings.has(key)) {
+        this.state(expected?.seq ?? 0, `dispensing of ${expected.value.patient} visit ${expected.value.visit}: confirmed by ${by(expected)} (kits ${list(expected.value.kits)}), but there is no such row: it was deleted without an event`);
+      }
+    }
+
+    const returns = new Set<string>();
+    for (const row of tables.returns()) {
+      returns.add(row.kit);
+      const expected = this.returns.get(row.kit);
+      const where = `return of kit ${row.kit}`;
+      if (!expected) {
+        this.state(0, `${where}: in the table (${row.condition}, from ${row.patient}), but no audit event records it: the row was written without its event`);
+        continue;
+      }
+      const e = expected.value;
+      const differences = [
+        e.patient !== row.patient && `patient ${row.patient} instead of ${e.patient}`,
+        e.condition !== row.condition && `condition "${row.condition}" instead of "${e.condition}"`,
+        e.unitsReturned !== row.unitsReturned && `${row.unitsReturned} units instead of ${e.unitsReturned}`,
+        e.verified !== row.verified && (row.verified ? 'verified, though no event verifies it' : 'not verified, though an event verified it'),
+      ].filter(Boolean);
+      if (differences.length) this.state(expected?.seq ?? 0, `${where}: the table says ${differences.join(', ')} (last event: ${by(expected)}): ${CHANGED}`);
+    }
+    for (const [kit, expected] of this.returns) {
+      if (!returns.has(kit)) this.state(expected?.seq ?? 0, `return of kit ${kit}: recorded by ${by(expected)}, but there is no such row: it was deleted without an event`);
+    }
+
+    const destroyed = new Set<string>();
+    for (const row of tables.destroyedKits()) {
+      destroyed.add(row.kit);
+      const expected = this.destroyedIn.get(row.kit);
+      if (expected?.value !== row.destruction) {
+        this.state(expected?.seq ?? 0, `kit ${row.kit}: listed in destruction ${row.destruction}, but ${expected ? `its audit events destroyed it in destruction ${expected.value} (${by(expected)})` : 'no audit event destroyed it'}: ${CHANGED}`);
+      }
+    }
+    for (const [kit, expected] of this.destroyedIn) {
+      if (!destroyed.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: destroyed in destruction ${expected.value} (${by(expected)}), but it is no longer listed in it: it was deleted without an event`);
+    }
+
+    const patients = new Set<string>();
+    for (const row of tables.patients()) {
+      patients.add(row.screeningNumber);
+      const expected = this.patients.get(row.screeningNumber);
+      const where = `patient ${row.screeningNumber}`;
+      if (!expected) {
+        this.state(0, `${where}: in the table, but no audit event registers them: the row was written without its event`);
+        continue;
+      }
+      const e = expected.value;
+      if (e.status !== row.status) this.state(expected?.seq ?? 0, `${where}: its status is "${row.status}", but its audit events leave it "${e.status}" (${by(expected)}): ${CHANGED}`);
+      if (e.randomizationNumber !== row.randomizationNumber) {
+        this.state(expected?.seq ?? 0, `${where}: its randomization number is "${row.randomizationNumber ?? 'none'}", but its audit events gave it "${e.randomizationNumber ?? 'none'}" (${by(expected)}): ${CHANGED}`);
+      }
+      if (e.baselineDate !== row.baselineDate) this.state(expected?.seq ?? 0, `${where}: its baseline date is "${row.baselineDate ?? 'none'}", but its audit events gave it "${e.baselineDate ?? 'none'}" (${by(expected)}): ${CHANGED}`);
+    }
+    for (const [screeningNumber, expected] of this.patients) {
+      if (!patients.has(screeningNumber)) this.state(expected?.seq ?? 0, `patient ${screeningNumber}: registered by ${by(expected)}, but there is no such row: it was deleted without an event`);
+    }
+
+    for (const row of tables.users()) {
+      const expected = this.users.get(row.username);
+      const where = `user ${row.username}`;
+      if (!expected) {
+        this.state(0, `${where}: in the table, but no audit event creates it: the row was written without its event`);
+        continue;
+      }
+      if (expected.value.role !== null && expected.value.role !== row.role) {
+        this.state(expected?.seq ?? 0, `${where}: its role is "${row.role}", but its audit events leave it "${expected.value.role}" (${by(expected)}): ${CHANGED}`);
+      }
+      if (expected.value.active !== row.active) {
+        this.state(expected?.seq ?? 0, `${where}: it is ${row.active ? 'active' : 'deactivated'}, but its audit events leave it ${expected.value.active ? 'active' : 'deactivated'} (${by(expected)}): ${CHANGED}`);
+      }
+    }
+  }
+
+  private state(seq: number, text: string): void {
+    this.report({ kind: 'state', text, seq });
+  }
+  private sequence(text: string, seq: number): void {
+    this.report({ kind: 'sequence', text, seq });
+  }
+}

@@ -1,0 +1,312 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chainHash } from '../../main/core/audit/auditTrail';
+import { localDate } from '../../shared/schedule/visitSchedule';
+import { canonicalJson } from '../../shared/canonicalJson';
+import { createVeilCore } from '../../main/core/veilCore';
+import { verifyRecord } from '../../main/core/audit/recordVerification';
+import { demoCore, type TestCore } from '../helpers/core';
+
+/**
+ * Issue 11, item 11: the demo's history was chronologically impossible (a kit dispensed before it was received, an
+ * audit event dated weeks before the one it follows, returns verified an hour after they were destroyed) and nothing
+ * noticed. The generator lives the history in calendar order; reconciliation and `veil verify` flag impossible
+ * sequences: an event earlier than the one it depends on, and a timestamp going backwards in the chain.
+ */
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+let t: TestCore;
+let demoFile: string;
+
+beforeAll(async () => {
+  t = await demoCore({ history: true });
+  t.core.db.pragma('wal_checkpoint(TRUNCATE)');
+  demoFile = join(t.dir, 'demo-as-seeded.db');
+  copyFileSync(t.dbFile, demoFile);
+  if (existsSync(`${t.dbFile}.audit-anchors`)) copyFileSync(`${t.dbFile}.audit-anchors`, `${demoFile}.audit-anchors`);
+}, 120_000);
+afterAll(() => t?.dispose());
+
+function veilVerify(file: string) {
+  const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+interface KitTimes {
+  kit: string;
+  received: string | null;
+  dispensed: string | null;
+  returned: string | null;
+  verified: string | null;
+  destroyedOn: string | null;
+  destructionRecorded: string | null;
+  registered: string | null;
+  baseline: string | null;
+  withdrawn: string | null;
+}
+
+function kitTimes(db: Database.Database): KitTimes[] {
+  return db
+    .prepare(
+      `SELECT k.kit_number AS kit, sk.scanned_at AS received, d.dispensed_at AS dispensed, r.returned_at AS returned, r.verified_at AS verified,
+         ds.destroyed_on AS destroyedOn, ds.recorded_at AS destructionRecorded, p.registered_at AS registered, p.baseline_date AS baseline,
+         p.withdrawn_at AS withdrawn
+       FROM kits k
+       LEFT JOIN shipment_kits sk ON sk.kit_number = k.kit_number
+       LEFT JOIN dispensing_kits dk ON dk.kit_number = k.kit_number LEFT JOIN dispensings d ON d.id = dk.dispensing_id
+       LEFT JOIN patients p ON p.id = d.patient_id
+       LEFT JOIN kit_returns r ON r.kit_number = k.kit_number
+       LEFT JOIN destruction_kits dsk ON dsk.kit_number = k.kit_number LEFT JOIN destructions ds ON ds.id = dsk.destruction_id`,
+    )
+    .all() as KitTimes[];
+}
+
+describe('the demo history is possible', () => {
+  it('audit events never go back in time', () => {
+    const events = t.core.db.prepare('SELECT seq, at_utc FROM audit_events ORDER BY seq').all() as Array<{ seq: number; at_utc: string }>;
+    const backwards = events.filter((e, i) => i > 0 && e.at_utc < events[i - 1]!.at_utc).map((e) => `#${e.seq} ${e.at_utc} after ${events[e.seq - 2]!.at_utc}`);
+    expect(backwards).toEqual([]);
+    expect(events.length).toBeGreaterThan(300);
+  });
+
+  it('each kit is received before it is dispensed, dispensed before it comes back, verified before it is destroyed', () => {
+    const problems: string[] = [];
+    const kits = kitTimes(t.core.db);
+    for (const k of kits) {
+      if (k.dispensed && !(k.received && k.received <= k.dispensed)) problems.push(`${k.kit} dispensed ${k.dispensed}, received ${k.received}`);
+      if (k.dispensed && k.registered && k.registered > k.dispensed) problems.push(`${k.kit} dispensed ${k.dispensed} before its patient was registered ${k.registered}`);
+      if (k.dispensed && k.baseline && k.baseline > localDate(new Date(k.dispensed))) problems.push(`${k.kit} dispensed before randomization ${k.baseline}`);
+      if (k.dispensed && k.withdrawn && k.withdrawn < k.dispensed) problems.push(`${k.kit} dispensed after the withdrawal ${k.withdrawn}`);
+      if (k.returned && !(k.dispensed && k.dispensed <= k.returned)) problems.push(`${k.kit} returned ${k.returned}, dispensed ${k.dispensed}`);
+      if (k.destructionRecorded && k.returned && k.returned > k.destructionRecorded) problems.push(`${k.kit} returned after its destruction`);
+      if (k.destroyedOn && k.returned && localDate(new Date(k.returned)) > k.destroyedOn) problems.push(`${k.kit} destroyed on ${k.destroyedOn}, returned ${k.returned}`);
+      if (k.destructionRecorded && k.returned && !k.verified) problems.push(`${k.kit} destroyed without a verified return`);
+      if (k.destructionRecorded && k.verified && k.verified > k.destructionRecorded) problems.push(`${k.kit} verified ${k.verified} after its destruction ${k.destructionRecorded}`);
+    }
+    expect(problems).toEqual([]);
+    // The history has every step to check: receipts, dispensings, returns and a destruction.
+    expect(kits.filter((k) => k.dispensed).length).toBeGreaterThan(20);
+    expect(kits.filter((k) => k.destructionRecorded).length).toBeGreaterThan(3);
+  });
+
+  it('reconciliation finds no impossible sequence, and veil verify passes with no chronology finding', () => {
+    const reconciliation = t.core.reconciliation.compute(null);
+    const sequences = reconciliation.discrepancies.filter((d) => d.discrepancies.some((x) => /before|after/.test(x)));
+    expect(sequences).toEqual([]);
+    const r = veilVerify(demoFile);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toMatch(/earlier than|before it|after the kit was destroyed/);
+  });
+});
+
+/** The attacker's copy of the chain algorithm (auditTrail.ts). */
+function rehash(db: Database.Database, fromSeq: number): void {
+  const rows = db.prepare('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq').all(fromSeq) as Array<Record<string, string | number | null>>;
+  let prev = (db.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(fromSeq - 1) as { hash: string }).hash;
+  for (const row of rows) {
+    const hash = chainHash(
+      prev,
+      canonicalJson({
+        seq: row.seq,
+        atUtc: row.at_utc,
+        atOffset: row.at_offset,
+        userId: row.user_id,
+        username: row.username,
+        action: row.action,
+        entityType: row.entity_type,
+        entityId: row.entity_id,
+        before: row.before_json,
+        after: row.after_json,
+        reason: row.reason,
+        source: row.source,
+        signatureId: row.signature_id,
+      }),
+    );
+    db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, row.seq);
+    prev = hash;
+  }
+}
+
+describe('planted impossible sequences are flagged', () => {
+  it('an event dated before the one it follows (chain re-hashed, so only the dates tell): veil verify names it', () => {
+    const file = join(t.dir, 'backdated.db');
+    copyFileSync(demoFile, file);
+    const db = new Database(file);
+    const seq = 200;
+    const previous = (db.prepare('SELECT at_utc FROM audit_events WHERE seq = ?').get(seq - 1) as { at_utc: string }).at_utc;
+    const backdated = new Date(new Date(previous).getTime() - 3 * 86_400_000).toISOString();
+    db.exec('DROP TRIGGER audit_events_no_update');
+    db.prepare('UPDATE audit_events SET at_utc = ? WHERE seq = ?').run(backdated, seq);
+    rehash(db, seq);
+    db.close();
+    const r = veilVerify(file);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain(`event ${seq} (${backdated}`);
+    expect(r.out).toMatch(new RegExp(`is earlier than event ${seq - 1} \\(${previous.replace(/[.]/g, '\\.')}`));
+  });
+
+  it('a clock correction of a few seconds is a note, not a finding; small steps that add up past the tolerance are flagged', () => {
+    const plant = (name: string, steps: Array<{ seq: number; backMs: number }>) => {
+      const file = join(t.dir, name);
+      copyFileSync(demoFile, file);
+      const db = new Database(file);
+      db.exec('DROP TRIGGER audit_events_no_update');
+      for (const { seq, backMs } of steps) {
+        const previous = (db.prepare('SELECT at_utc FROM audit_events WHERE seq = ?').get(seq - 1) as { at_utc: string }).at_utc;
+        db.prepare('UPDATE audit_events SET at_utc = ? WHERE seq = ?').run(new Date(new Date(previous).getTime() - backMs).toISOString(), seq);
+      }
+      rehash(db, Math.min(...steps.map((x) => x.seq)));
+      db.exec("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be changed.'); END;");
+      return db;
+    };
+    // Two seconds back, once: an NTP correction.
+    const corrected = plant('ntp.db', [{ seq: 300, backMs: 2000 }]);
+    const small = verifyRecord(corrected);
+    corrected.close();
+    expect(small.findings.filter((f) => f.kind === 'chronology')).toEqual([]);
+    expect(small.notes.join('\n')).toMatch(/Clock: 1 small step back in time between events \(at most 2000 ms/);
+    // Event 301 dated 4 s before 300, which was itself dated 4 s before 299: 8 s behind the latest time seen.
+    const creeping = plant('creeping.db', [
+      { seq: 300, backMs: 4000 },
+      { seq: 301, backMs: 4000 },
+    ]);
+    const added = verifyRecord(creeping);
+    creeping.close();
+    expect(added.findings.filter((f) => f.kind === 'chronology').map((f) => f.seq)).toEqual([301]);
+  });
+
+  it('a workstation clock set back: a kit dispensed "before" it was received is flagged by reconciliation and by verify', async () => {
+    const c = await demoCore();
+    try {
+      const pharmacist = await c.loginAs('unblinded_pharmacist');
+      const technician = await c.loginAs('pharmacy_technician');
+      const investigator = await c.loginAs('investigator');
+      const kits = c.core.repositories.allocation.kits().map((k) => k.kitNumber);
+      const shipment = await c.core.dispatch(technician, 'shipments.create', { reference: 'CLK-1', from: { kind: 'kits', kitNumbers: kits } });
+      expect(shipment.ok).toBe(true);
+      const shipmentId = (shipment as { value: { id: number } }).value.id;
+      for (const k of kits) await c.core.dispatch(technician, 'shipments.scanKit', { shipmentId, code: k, source: 'scanner' });
+      expect((await c.core.dispatch(technician, 'shipments.close', { shipmentId, temperature: 'no_alarm' })).ok).toBe(true);
+      const patient = (await c.core.dispatch(investigator, 'patients.register', { screeningNumber: 'S-300', initials: 'CL', yearOfBirth: 1980, investigator: 'Dr X' })) as { ok: true; value: { id: number } };
+      const sign = { username: 'investigator', password: c.userOf('investigator').password };
+      expect((await c.core.dispatch(investigator, 'patients.randomize', { patientId: patient.value.id, signature: sign })).ok).toBe(true);
+      // The clock goes back two hours (a wrong manual setting): the dispensing is dated before the receipt.
+      c.clock.travelTo(new Date(c.clock.now().getTime() - 2 * 3_600_000));
+      for (const w of [pharmacist, technician, investigator]) c.core.sessions.touch(w);
+      const plan = (await c.core.dispatch(pharmacist, 'dispensing.plan', { patientId: patient.value.id, visitCode: 'D1' })) as { ok: true; value: { suggestions: string[]; visit: { code: string } } };
+      expect(plan.ok).toBe(true);
+      const confirmed = await c.core.dispatch(pharmacist, 'dispensing.confirm', {
+        patientId: patient.value.id,
+        visitCode: plan.value.visit.code,
+        kits: plan.value.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })),
+        signature: { username: 'pharmacist', password: c.userOf('unblinded_pharmacist').password },
+      });
+      expect(confirmed.ok, JSON.stringify(confirmed)).toBe(true);
+      const reconciliation = c.core.reconciliation.compute(null);
+      for (const kit of plan.value.suggestions) {
+        expect(reconciliation.kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('dispensed_before_receipt');
+      }
+      c.core.db.pragma('wal_checkpoint(TRUNCATE)');
+      const r = veilVerify(c.dbFile);
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(/is earlier than event \d+/);
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('a return verified after its kit was destroyed is flagged by reconciliation (table) and named by verify (trail)', () => {
+    const file = join(t.dir, 'verified-late.db');
+    copyFileSync(demoFile, file);
+    const db = new Database(file);
+    let kit = '';
+    try {
+      const destroyed = db
+        .prepare('SELECT dk.kit_number AS kit, ds.recorded_at AS recorded FROM destruction_kits dk JOIN destructions ds ON ds.id = dk.destruction_id JOIN kit_returns r ON r.kit_number = dk.kit_number ORDER BY dk.kit_number LIMIT 1')
+        .get() as { kit: string; recorded: string };
+      kit = destroyed.kit;
+      const anHourLater = new Date(new Date(destroyed.recorded).getTime() + 3_600_000).toISOString();
+      db.prepare('UPDATE kit_returns SET verified_at = ? WHERE kit_number = ?').run(anHourLater, kit);
+      // And in the trail: a well-formed "return.verified" event appended after the destruction (the chain holds).
+      const head = db.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as Record<string, string | number | null>;
+      const event = {
+        seq: (head.seq as number) + 1,
+        at_utc: new Date(new Date(head.at_utc as string).getTime() + 60_000).toISOString(),
+        at_offset: '+00:00',
+        user_id: null,
+        username: 'monitor',
+        action: 'return.verified',
+        entity_type: 'kit',
+        entity_id: kit,
+        before_json: null,
+        after_json: canonicalJson({ condition: 'used', unitsReturned: 1 }),
+        reason: null,
+        source: null,
+        signature_id: null,
+        prev_hash: head.hash as string,
+      };
+      const hash = chainHash(
+        event.prev_hash,
+        canonicalJson({
+          seq: event.seq,
+          atUtc: event.at_utc,
+          atOffset: event.at_offset,
+          userId: event.user_id,
+          username: event.username,
+          action: event.action,
+          entityType: event.entity_type,
+          entityId: event.entity_id,
+          before: event.before_json,
+          after: event.after_json,
+          reason: event.reason,
+          source: event.source,
+          signatureId: event.signature_id,
+        }),
+      );
+      db.prepare(
+        `INSERT INTO audit_events (seq, at_utc, at_offset, user_id, username, action, entity_type, entity_id, before_json, after_json, reason, source, signature_id, prev_hash, hash)
+         VALUES (@seq, @at_utc, @at_offset, @user_id, @username, @action, @entity_type, @entity_id, @before_json, @after_json, @reason, @source, @signature_id, @prev_hash, @hash)`,
+      ).run({ ...event, hash });
+    } finally {
+      db.close();
+    }
+    const core = openCore(file);
+    try {
+      expect(core.reconciliation.compute(null).kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('return_verified_after_destruction');
+    } finally {
+      core.close();
+    }
+    const r = veilVerify(file);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(new RegExp(`the return of kit ${kit} is verified \\(event \\d+\\) after the kit was destroyed \\(event \\d+`));
+  });
+
+  it('a dispensing dated in the table before the kit was received is flagged by reconciliation', () => {
+    const file = join(t.dir, 'redated.db');
+    copyFileSync(demoFile, file);
+    const db = new Database(file);
+    let kit = '';
+    try {
+      const row = db
+        .prepare('SELECT d.id, dk.kit_number AS kit, sk.scanned_at AS received FROM dispensings d JOIN dispensing_kits dk ON dk.dispensing_id = d.id JOIN shipment_kits sk ON sk.kit_number = dk.kit_number ORDER BY d.id LIMIT 1')
+        .get() as { id: number; kit: string; received: string };
+      kit = row.kit;
+      db.prepare('UPDATE dispensings SET dispensed_at = ? WHERE id = ?').run(new Date(new Date(row.received).getTime() - 86_400_000).toISOString(), row.id);
+    } finally {
+      db.close();
+    }
+    const core = openCore(file);
+    try {
+      expect(core.reconciliation.compute(null).kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('dispensed_before_receipt');
+    } finally {
+      core.close();
+    }
+  });
+});
+
+function openCore(file: string) {
+  return createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: t.clock });
+}
+
