@@ -221,19 +221,18 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return { codeBreakPassphrase: result.codeBreakPassphrase, signature: signatureView(signatures.byId(result.signatureId)!) };
       },
       checkList: (ctx, input) => {
-        if (input.kind === 'randomization') {
-          const parsed = lists.checkRandomizationList(input.content);
-          return { rowCount: parsed.rows.length, sha256: parsed.sha256, problems: parsed.problems, risk: null };
-        }
-        const { parsed, risk } = lists.checkKitList(input.content, custody.requireKey(ctx.windowId));
-        return { rowCount: parsed.rows.length, sha256: parsed.sha256, problems: parsed.problems, risk };
+        const file = Buffer.from(input.contentBase64, 'base64');
+        const { parsed, risk } =
+          input.kind === 'randomization' ? { parsed: lists.checkRandomizationList(file), risk: null } : lists.checkKitList(file, custody.requireKey(ctx.windowId));
+        return { rowCount: parsed.rows.length, sha256: parsed.sha256, encoding: parsed.encoding, problems: parsed.problems, warnings: parsed.warnings, risk };
       },
       importList: (ctx, input) => {
         const key = custody.requireKey(ctx.windowId);
+        const file = Buffer.from(input.contentBase64, 'base64');
         const summary =
           input.kind === 'randomization'
-            ? lists.importRandomizationList(key, ctx.signer!, input.fileName, input.content)
-            : lists.importKitList(key, ctx.signer!, input.fileName, input.content);
+            ? lists.importRandomizationList(key, ctx.signer!, input.fileName, file)
+            : lists.importKitList(key, ctx.signer!, input.fileName, file);
         return { ...summary, signature: signatureView(signatures.byId(summary.signatureId)!) };
       },
       grantAccess: (ctx, input) => {

@@ -1,9 +1,24 @@
 import { z } from 'zod';
 import { channel } from './channel';
+import { base64Length, MAX_LIST_FILE_BYTES } from './limits';
 import { Empty, IsoTime, SignatureView, signedInput } from './schemas';
 
-/** A CSV file as the renderer read it: the name the user picked and the text. */
-const ListFile = { fileName: z.string().trim().min(1).max(255), content: z.string().min(1, 'The file is empty').max(20_000_000) };
+/**
+ * A list file as the user chose it: its name and its bytes, in base64. Bytes, not text: the main process finds the
+ * encoding (UTF-8, UTF-16 from Excel's "Unicode text", Windows-1252) and records the SHA-256 of the file itself.
+ */
+const ListFile = {
+  fileName: z.string().trim().min(1).max(255),
+  contentBase64: z
+    .string()
+    .min(1, 'The file is empty')
+    .max(base64Length(MAX_LIST_FILE_BYTES), `The file is larger than ${MAX_LIST_FILE_BYTES / 1_000_000} MB: ask the sponsor to split it.`)
+    // A flat character class: a grouped repetition over 26 million characters would overflow the regex engine's stack.
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file content is not base64.')
+    .refine((text) => text.length % 4 === 0, 'The file content is not base64.'),
+};
+const ListProblemView = z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() });
+const ListEncodingView = z.enum(['UTF-8', 'UTF-8 with BOM', 'UTF-16LE', 'UTF-16BE', 'Windows-1252']);
 
 const RiskFinding = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('kit_number_runs'), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
@@ -22,7 +37,10 @@ export const RiskAnalysisView = z.object({
 const ListCheck = z.object({
   rowCount: z.number().int(),
   sha256: z.string(),
-  problems: z.array(z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() })),
+  /** How the file's bytes were read; null when they could not be (then a problem says why). */
+  encoding: ListEncodingView.nullable(),
+  problems: z.array(ListProblemView),
+  warnings: z.array(ListProblemView),
   risk: RiskAnalysisView.nullable(),
 });
 
@@ -33,6 +51,7 @@ const ImportResult = z.object({
   sha256: z.string(),
   rowCount: z.number().int(),
   risk: RiskAnalysisView.nullable(),
+  warnings: z.array(ListProblemView),
   signature: SignatureView,
 });
 
@@ -57,7 +76,8 @@ export const AllocationStatus = z.object({
   awaitingAccess: z.array(z.object({ userId: z.number().int(), username: z.string(), displayName: z.string(), canBeGranted: z.boolean() })),
 });
 
-const sample = 'randomization_number,arm,block,stratum\nR001,DUPI300,B1,ALL\n';
+/** "randomization_number,arm,block,stratum\nR001,DUPI300,B1,ALL\n" in base64. */
+const sample = 'cmFuZG9taXphdGlvbl9udW1iZXIsYXJtLGJsb2NrLHN0cmF0dW0KUjAwMSxEVVBJMzAwLEIxLEFMTAo=';
 
 export const allocationChannels = {
   status: channel({
@@ -85,7 +105,7 @@ export const allocationChannels = {
     output: ListCheck,
     access: 'allocation.setup',
     signature: null,
-    examples: [{ kind: 'randomization', fileName: 'randomization.csv', content: sample }],
+    examples: [{ kind: 'randomization', fileName: 'randomization.csv', contentBase64: sample }],
   }),
   importList: channel({
     kind: 'command',
@@ -94,7 +114,7 @@ export const allocationChannels = {
     output: ImportResult,
     access: 'allocation.setup',
     signature: 'I approve the import of this list as the sponsor sent it',
-    examples: [{ kind: 'randomization', fileName: 'randomization.csv', content: sample, signature: { password: 'a wrong password' } }],
+    examples: [{ kind: 'randomization', fileName: 'randomization.csv', contentBase64: sample, signature: { password: 'a wrong password' } }],
   }),
   grantAccess: channel({
     kind: 'command',

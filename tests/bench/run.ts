@@ -58,7 +58,7 @@ try {
   const csv = demoKitCsv(core.study(), 1000).replace(/^(\d{6})/gm, (n) => `9${n}`);
   const baseParse = await time('baseline: parse the CSV (papaparse)', 20, () => Papa.parse(csv, { header: true }));
   const key = core.sessions.keyOf(w)!;
-  const check = await time('validate + seal-ready check + risk analysis (no write)', 5, () => core.lists.checkKitList(csv, key));
+  const check = await time('validate + seal-ready check + risk analysis (no write)', 5, () => core.lists.checkKitList(Buffer.from(csv, 'utf8'), key));
   ratios.push(['kit list check / CSV parse', check / baseParse]);
 
   process.stdout.write('Blinded label\n');

@@ -334,7 +334,7 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
       await page.getByTestId('not-allowed').waitFor();
       expect(await page.getByTestId('study-setup-page').count(), role).toBe(0);
       for (const channel of ['allocation.status', 'allocation.register', 'allocation.checkList']) {
-        const input = channel === 'allocation.register' ? { password: user.password } : channel === 'allocation.checkList' ? { kind: 'kits', fileName: 'x.csv', content: 'kit_number' } : {};
+        const input = channel === 'allocation.register' ? { password: user.password } : channel === 'allocation.checkList' ? { kind: 'kits', fileName: 'x.csv', contentBase64: Buffer.from('kit_number').toString('base64') } : {};
         expect((await veil.rpc(channel, input)).status, `${role} ${channel}`).toBe(403);
       }
       await logout(page);

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { decodeListFile, type ListEncoding } from './listEncoding';
 
 /**
- * Reading the sponsor's randomization and kit lists as spreadsheets really write them: UTF-8 with or without BOM,
- * "," or ";" separators (French Excel), CRLF, quoted fields, YYYY-MM-DD or DD/MM/YYYY dates, header names in any case
- * and order. Everything is validated before anything is written; every problem is reported with its line.
+ * Reading the sponsor's randomization and kit lists as spreadsheets really write them: the bytes of the file in UTF-8
+ * (with or without BOM), UTF-16 with BOM (Excel's "Unicode text") or Windows-1252 (listEncoding.ts); "," ";" or tab
+ * separators; CRLF; quoted fields; YYYY-MM-DD or DD/MM/YYYY dates; header names in any case and order. Everything is
+ * validated before anything is written; every problem is reported with its line. The SHA-256 is of the bytes received,
+ * so it matches `sha256sum` of the sponsor's file whatever its encoding.
  */
 export interface ListProblem {
   line: number;
@@ -34,7 +37,11 @@ export interface KitRow {
 export interface ParsedList<Row> {
   rows: Row[];
   problems: ListProblem[];
+  /** Worth a look before importing, but not wrong (e.g. kit numbers that may have lost leading zeros). */
+  warnings: ListProblem[];
   sha256: string;
+  /** How the bytes were read; null when they could not be. */
+  encoding: ListEncoding | null;
 }
 
 interface CsvRecord {
@@ -46,14 +53,39 @@ function normalizeHeader(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
+/** Control characters have no place in a list; finding one means the bytes were not text, or not in this encoding. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
+  return line;
+}
+
+/** The separator the header line uses most: tab (Excel's "Unicode text"), ";" (French Excel, "," being the decimal mark) or ",". */
+function separatorOf(headerLine: string): string {
+  const count = (separator: string) => headerLine.split(separator).length - 1;
+  return ['\t', ';', ','].reduce((best, separator) => (count(separator) > count(best) ? separator : best), ',');
+}
+
 /** Splits a CSV text into records keyed by normalized header, each with the line it starts on. */
-function readCsv(content: string, required: readonly string[], optional: readonly string[]): { records: CsvRecord[]; problems: ListProblem[] } {
-  const text = content.replace(/^\uFEFF/, '');
+function readCsv(text: string, required: readonly string[], optional: readonly string[]): { records: CsvRecord[]; problems: ListProblem[] } {
   const problems: ListProblem[] = [];
   if (text.trim().length === 0) return { records: [], problems: [{ line: 1, message: 'The file is empty.' }] };
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return {
+      records: [],
+      problems: [{ line: lineAt(text, control.index), message: `The file has a control character (U+${code}): it is not a text list, or not in an encoding Veil reads (UTF-8, UTF-16 with BOM, Windows-1252).` }],
+    };
+  }
   const firstLine = text.split(/\r\n|\r|\n/, 1)[0]!;
-  // The header decides the separator: French spreadsheets write ";" and keep "," for decimals.
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const delimiter = separatorOf(firstLine);
   const rows: Array<{ line: number; fields: string[] }> = [];
   let line = 1;
   let consumed = 0;
@@ -132,14 +164,24 @@ export function isValidGtin(gtin: string): boolean {
   return (10 - (sum % 10)) % 10 === digits[13];
 }
 
-export function sha256Hex(content: string): string {
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The file's bytes as text, or the one problem that stops the reading (with the file's hash either way). */
+function readListFile(file: Uint8Array): { text: string | null; encoding: ListEncoding | null; sha256: string; problems: ListProblem[] } {
+  const sha256 = sha256Hex(file);
+  const decoded = decodeListFile(file);
+  if (!decoded.ok) return { text: null, encoding: null, sha256, problems: [{ line: 1, message: decoded.message }] };
+  return { text: decoded.text, encoding: decoded.encoding, sha256, problems: [] };
 }
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$/;
 
-export function parseRandomizationList(content: string, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<RandomizationRow> {
-  const { records, problems } = readCsv(content, ['randomization_number', 'arm', 'block', 'stratum'], []);
+export function parseRandomizationList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<RandomizationRow> {
+  const { text, encoding, sha256, problems: unreadable } = readListFile(file);
+  if (text === null) return { rows: [], problems: unreadable, warnings: [], sha256, encoding };
+  const { records, problems } = readCsv(text, ['randomization_number', 'arm', 'block', 'stratum'], []);
   const resolveArm = armResolver(study);
   const seen = new Map<string, number>();
   const rows: RandomizationRow[] = [];
@@ -159,11 +201,35 @@ export function parseRandomizationList(content: string, study: StudyConfig, exis
     if (rowProblems.length) problems.push(...rowProblems);
     else rows.push({ line, randomizationNumber: number, arm: arm!, block: values.block!, stratum });
   }
-  return { rows, problems: problems.sort((a, b) => a.line - b.line), sha256: sha256Hex(content) };
+  return { rows, problems: problems.sort((a, b) => a.line - b.line), warnings: [], sha256, encoding };
 }
 
-export function parseKitList(content: string, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
-  const { records, problems } = readCsv(content, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial']);
+/**
+ * Spreadsheets read "000123" as the number 123 and save it back as "123". Numeric kit numbers of several lengths of
+ * which none starts with 0 are what such a list looks like (a sponsor may also really number 999 then 1000, so this
+ * is a warning to compare with the sponsor's list, not a refusal).
+ */
+function leadingZerosWarning(rows: readonly KitRow[]): ListProblem | null {
+  let shortest: KitRow | null = null;
+  let longest: KitRow | null = null;
+  for (const row of rows) {
+    if (!/^\d+$/.test(row.kitNumber)) continue;
+    if (row.kitNumber.startsWith('0')) return null;
+    if (!shortest || row.kitNumber.length < shortest.kitNumber.length) shortest = row;
+    if (!longest || row.kitNumber.length > longest.kitNumber.length) longest = row;
+  }
+  if (!shortest || !longest || shortest.kitNumber.length === longest.kitNumber.length) return null;
+  return {
+    line: shortest.line,
+    column: 'kit_number',
+    message: `Kit numbers have ${shortest.kitNumber.length} to ${longest.kitNumber.length} digits (${shortest.kitNumber} on line ${shortest.line}, ${longest.kitNumber} on line ${longest.line}) and none starts with 0: a spreadsheet may have removed leading zeros. Compare with the sponsor's list before importing.`,
+  };
+}
+
+export function parseKitList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
+  const { text, encoding, sha256, problems: unreadable } = readListFile(file);
+  if (text === null) return { rows: [], problems: unreadable, warnings: [], sha256, encoding };
+  const { records, problems } = readCsv(text, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial']);
   const resolveArm = armResolver(study);
   const seen = new Map<string, number>();
   const rows: KitRow[] = [];
@@ -187,5 +253,6 @@ export function parseKitList(content: string, study: StudyConfig, existing: Read
     if (rowProblems.length) problems.push(...rowProblems);
     else rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
   }
-  return { rows, problems: problems.sort((a, b) => a.line - b.line), sha256: sha256Hex(content) };
+  const zeros = leadingZerosWarning(rows);
+  return { rows, problems: problems.sort((a, b) => a.line - b.line), warnings: zeros ? [zeros] : [], sha256, encoding };
 }

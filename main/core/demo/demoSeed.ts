@@ -93,8 +93,8 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
   const { codeBreakPassphrase } = (await call('allocation.setUpKey', { signature })) as { codeBreakPassphrase: string };
   const randomization = demoRandomizationCsv(NS_DUPI);
   const kits = demoKitCsv(NS_DUPI);
-  await call('allocation.importList', { kind: 'randomization', fileName: 'NS-DUPI_randomization_list.csv', content: randomization, signature: { password: pharmacist.password } });
-  await call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list.csv', content: kits, signature: { password: pharmacist.password } });
+  await call('allocation.importList', { kind: 'randomization', fileName: 'NS-DUPI_randomization_list.csv', contentBase64: Buffer.from(randomization, 'utf8').toString('base64'), signature: { password: pharmacist.password } });
+  await call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list.csv', contentBase64: Buffer.from(kits, 'utf8').toString('base64'), signature: { password: pharmacist.password } });
   const unblindedMonitor = core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username)!;
   await call('allocation.grantAccess', { userId: unblindedMonitor.id, reason: 'Pharmacy monitoring for the demo study', signature: { password: pharmacist.password } });
   await call('session.logout', {});
