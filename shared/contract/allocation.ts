@@ -20,11 +20,19 @@ const ListFile = {
 const ListProblemView = z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() });
 const ListEncodingView = z.enum(['UTF-8', 'UTF-8 with BOM', 'UTF-16LE', 'UTF-16BE', 'Windows-1252']);
 
+const NumberAttribute = z.enum(['kit_number', 'serial']);
+const GroupAttribute = z.enum(['lot', 'expiry_date', 'gtin', 'serial']);
+const ArmMix = z.array(z.object({ arm: z.string(), kits: z.number(), expected: z.number() }));
+/** The blinding risk findings (shared/allocation/blindingRisk.ts). They name arms: unblinded channels only. */
 const RiskFinding = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('kit_number_runs'), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
-  z.object({ kind: z.literal('kit_number_ranges'), arm: z.string(), from: z.string(), to: z.string() }),
+  z.object({ kind: z.literal('number_runs'), attribute: NumberAttribute, pattern: z.enum(['clustered', 'alternating']), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
+  z.object({ kind: z.literal('number_ranges'), attribute: NumberAttribute, arm: z.string(), from: z.string(), to: z.string() }),
+  z.object({ kind: z.literal('number_residue'), attribute: NumberAttribute, modulus: z.number(), residue: z.number(), kits: z.number(), mix: ArmMix }),
+  z.object({ kind: z.literal('number_block'), attribute: NumberAttribute, from: z.string(), to: z.string(), kits: z.number(), mix: ArmMix }),
   z.object({ kind: z.literal('arm_only_lot'), lot: z.string(), arm: z.string(), kits: z.number() }),
   z.object({ kind: z.literal('arm_only_expiry'), expiryDate: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kind: z.literal('arm_only_gtin'), gtin: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kind: z.literal('value_arm_mix'), attribute: GroupAttribute, value: z.string(), kits: z.number(), mix: ArmMix }),
 ]);
 export const RiskAnalysisView = z.object({
   findings: z.array(RiskFinding),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -296,6 +296,51 @@ describe('a new list that creates an arm-only lot', () => {
     // The re-labelling happened in the import's own transaction and the chain still holds.
     const verify = await core.dispatch('w', 'audit.verify', {});
     expect(verify.ok && (verify.value as { ok: boolean }).ok).toBe(true);
+  });
+});
+
+describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, finding 4)', () => {
+  let study: { core: VeilCore; dir: string; dbFile: string };
+  const sign = { username: 'pharma', password: STUDY_PASSWORD };
+  beforeAll(async () => {
+    study = await newStudy('veil-lotmix-');
+  });
+  afterAll(() => {
+    study.core.close();
+    rmSync(study.dir, { recursive: true, force: true });
+  });
+  const shown = () => study.core.db.prepare('SELECT DISTINCT blinded_lot AS lot FROM kits').all() as Array<{ lot: string }>;
+
+  it('a well-mixed first list keeps its real lots; a second list bringing a lot of 40 DUPI300 and 1 PLACEBO blinds every lot', async () => {
+    // 300 kits, arms 2:1 shuffled (a seeded Fisher-Yates, so the list is the same on every run), three lots shared by
+    // both arms. (A repeating pattern of arms would rightly be flagged: kit numbers modulo its period tell the arm.)
+    let seed = 300;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const arms = Array.from({ length: 300 }, (_, i) => (i < 200 ? 'DUPI300' : 'PLACEBO'));
+    for (let i = arms.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [arms[i], arms[j]] = [arms[j]!, arms[i]!];
+    }
+    const first = ['kit_number,arm,lot,expiry_date', ...arms.map((arm, i) => `${100001 + i},${arm},MX-${Math.floor(random() * 3)},2028-06-30`)].join('\n');
+    const one = await study.core.dispatch('w', 'allocation.importList', listInput('kits', 'first.csv', first, sign));
+    if (!one.ok) throw new Error(one.error.message);
+    expect((one.value as { risk: { findings: unknown[] } }).risk.findings).toEqual([]);
+    expect(shown().map((r) => r.lot).sort()).toEqual(['MX-0', 'MX-1', 'MX-2']);
+
+    const second = ['kit_number,arm,lot,expiry_date', ...Array.from({ length: 41 }, (_, i) => `${200001 + i * 13},${i === 17 ? 'PLACEBO' : 'DUPI300'},DP26X040,2028-06-30`)].join('\n');
+    const check = await study.core.dispatch('w', 'allocation.checkList', listInput('kits', 'second.csv', second));
+    if (!check.ok) throw new Error(check.error.message);
+    const risk = (check.value as { risk: { findings: Array<{ kind: string; attribute?: string; value?: string }>; blindedLot: string | null } }).risk;
+    expect(risk.findings).toContainEqual(expect.objectContaining({ kind: 'value_arm_mix', attribute: 'lot', value: 'DP26X040' }));
+    expect(risk.blindedLot).toBe('NSDUPI-BL1');
+
+    const two = await study.core.dispatch('w', 'allocation.importList', listInput('kits', 'second.csv', second, sign));
+    if (!two.ok) throw new Error(two.error.message);
+    expect(shown()).toEqual([{ lot: 'NSDUPI-BL1' }]);
+    // The audit trail, which blinded monitors read, says that and how, not which lot or arm.
+    const event = study.core.audit.query({ action: 'list.kits_imported', entityId: String((two.value as { importId: number }).importId) })[0]!;
+    expect(event.after).toMatchObject({ blindingRiskKinds: ['value_arm_mix'], blindedLot: 'NSDUPI-BL1' });
+    for (const word of ['DP26X040', 'DUPI300', 'PLACEBO', 'Placebo', 'Dupilumab']) expect(JSON.stringify(event)).not.toContain(word);
   });
 });
 

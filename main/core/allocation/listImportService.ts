@@ -1,5 +1,5 @@
 import { VeilError, type ValidationIssue } from '../../../shared/errors';
-import { analyzeBlindingRisk, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
+import { analyzeBlindingRisk, type KitForAnalysis, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -51,11 +51,15 @@ export class ListImportService {
 
   checkKitList(file: Uint8Array, key: Buffer): { parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis } {
     const parsed = parseKitList(file, this.study(), this.allocation.kitNumbers());
-    const existing = this.allocation.kits().map((k) => ({
+    // The analysis covers every kit of the study, with all a blinded person can see of it: what the new list adds
+    // can reveal arms only in combination with the kits already on the shelf.
+    const existing: KitForAnalysis[] = this.allocation.kits().map((k) => ({
       kitNumber: k.kitNumber,
       arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
       lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
       expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+      gtin: k.gtinSealed === null ? null : open(key, k.gtinSealed, sealedField.kitGtin(k.kitNumber)),
+      serial: k.serial,
     }));
     return { parsed, risk: analyzeBlindingRisk([...existing, ...parsed.rows], this.study().code) };
   }
@@ -104,7 +108,7 @@ export class ListImportService {
           armSealed: seal(key, row.arm, sealedField.kitArm(row.kitNumber)),
           lotSealed: seal(key, row.lot, sealedField.kitLot(row.kitNumber)),
           expirySealed: seal(key, row.expiryDate, sealedField.kitExpiry(row.kitNumber)),
-          gtinSealed: row.gtin === null ? null : seal(key, row.gtin, `kit:${row.kitNumber}:gtin`),
+          gtinSealed: row.gtin === null ? null : seal(key, row.gtin, sealedField.kitGtin(row.kitNumber)),
           serial: row.serial,
           blindedLot: risk.blindedLot ?? row.lot,
           useBefore: risk.commonUseBefore ?? row.expiryDate,
@@ -126,8 +130,15 @@ export class ListImportService {
           action: 'list.kits_imported',
           entityType: 'list_import',
           entityId: String(importId),
-          // Findings name arms, so the audit event records only their kinds and counts.
-          after: { ...record, blindingRiskFindings: risk.findings.length, blindedLot: risk.blindedLot, commonUseBefore: risk.commonUseBefore },
+          // Findings name arms (and lots or dates that reveal them), so the audit event records only their count and
+          // kinds, which blinded readers of the trail may see.
+          after: {
+            ...record,
+            blindingRiskFindings: risk.findings.length,
+            blindingRiskKinds: [...new Set(risk.findings.map((f) => f.kind))].sort(),
+            blindedLot: risk.blindedLot,
+            commonUseBefore: risk.commonUseBefore,
+          },
           source: 'file',
           signatureId: signature.id,
         },

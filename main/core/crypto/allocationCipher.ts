@@ -56,5 +56,6 @@ export const sealedField = {
   kitArm: (kitNumber: string) => `kit:${kitNumber}:arm`,
   kitLot: (kitNumber: string) => `kit:${kitNumber}:lot`,
   kitExpiry: (kitNumber: string) => `kit:${kitNumber}:expiry`,
+  kitGtin: (kitNumber: string) => `kit:${kitNumber}:gtin`,
   slotArm: (randomizationNumber: string) => `slot:${randomizationNumber}:arm`,
 } as const;
