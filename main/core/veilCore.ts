@@ -4,6 +4,7 @@ import type { StudyConfig } from '../../shared/study/studyConfig';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
 import { AllocationRegister } from './allocation/allocationRegister';
 import { AllocationRepository } from './allocation/allocationRepository';
+import { BlockSealing } from './allocation/blockSealing';
 import { CodeBreakService } from './allocation/codeBreakService';
 import { KeyCustodyService } from './allocation/keyCustodyService';
 import { KeyStore } from './allocation/keyStore';
@@ -113,6 +114,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
   const register = new AllocationRegister(db, repositories.allocation, audit, study);
+  const blockSealing = new BlockSealing(db, repositories.allocation, audit);
+  custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade({ ...opened, username: repositories.users.byId(opened.userId)!.username }));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current());
   const kitRepository = new KitRepository(db);

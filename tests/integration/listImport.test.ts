@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -316,7 +316,7 @@ describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, 
     // both arms. (A repeating pattern of arms would rightly be flagged: kit numbers modulo its period tell the arm.)
     let seed = 300;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const arms = Array.from({ length: 300 }, (_, i) => (i < 200 ? 'DUPI300' : 'PLACEBO'));
+    const arms: string[] = Array.from({ length: 300 }, (_, i) => (i < 200 ? 'DUPI300' : 'PLACEBO'));
     for (let i = arms.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [arms[i], arms[j]] = [arms[j]!, arms[i]!];
@@ -344,3 +344,31 @@ describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, 
   });
 });
 
+describe('randomization blocks at rest (issue 10, finding 5)', () => {
+  let study: { core: VeilCore; dir: string; dbFile: string };
+  beforeAll(async () => {
+    study = await newStudy('veil-blocks-');
+  });
+  afterAll(() => {
+    study.core.close();
+    rmSync(study.dir, { recursive: true, force: true });
+  });
+
+  // Blocks of 3 at 2:1: whoever knows the blocks and one emergency unblinding knows the other two arms of its block.
+  const BLOCKS = ['BLK-QZ71', 'BLK-QZ72', 'BLK-QZ73', 'BLK-QZ74'];
+  const ARMS = ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'DUPI300', 'PLACEBO', 'PLACEBO', 'DUPI300', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300'];
+  const CSV = ['randomization_number,arm,block,stratum', ...ARMS.map((arm, i) => `R${String(i + 1).padStart(3, '0')},${arm},${BLOCKS[Math.floor(i / 3)]},ALL`)].join('\r\n') + '\r\n';
+
+  const fileBytes = (dbFile: string) => Buffer.concat([readFileSync(dbFile), ...(existsSync(dbFile + '-wal') ? [readFileSync(dbFile + '-wal')] : [])]).toString('latin1');
+
+  it('after an import, no block is in plain text in the database file or its WAL, and the unblinded register still shows each one', async () => {
+    const result = await study.core.dispatch('w', 'allocation.importList', listInput('randomization', 'blocks.csv', CSV, { username: 'pharma', password: STUDY_PASSWORD }));
+    if (!result.ok) throw new Error(result.error.message);
+    const bytes = fileBytes(study.dbFile);
+    for (const block of BLOCKS) expect(bytes.includes(block), block).toBe(false);
+    const register = await study.core.dispatch('w', 'allocation.register', { password: STUDY_PASSWORD });
+    if (!register.ok) throw new Error(register.error.message);
+    const slots = (register.value as { slots: Array<{ randomizationNumber: string; block: string; armCode: string }> }).slots;
+    expect(slots.map((s) => [s.randomizationNumber, s.block, s.armCode])).toEqual(ARMS.map((arm, i) => [`R${String(i + 1).padStart(3, '0')}`, BLOCKS[Math.floor(i / 3)], arm]));
+  });
+});

@@ -77,7 +77,7 @@ export class ListImportService {
         this.allocation.insertSlot({
           randomizationNumber: row.randomizationNumber,
           listOrder: order++,
-          block: row.block,
+          blockSealed: seal(key, row.block, sealedField.slotBlock(row.randomizationNumber)),
           stratum: row.stratum,
           armSealed: seal(key, row.arm, sealedField.slotArm(row.randomizationNumber)),
           importId,
