@@ -69,6 +69,7 @@ export const FALSE_ALARM_RATE = 0.002;
 const HIDDEN_ATTRIBUTE_SHARE = FALSE_ALARM_RATE / 4;
 /** Kit numbers are tested for residues modulo 2 to 12: even/odd, every third, last digit, blocks of 4, 6, 8, 12... */
 const MODULI = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+/** The least common multiple of MODULI: a number's remainder by it gives its remainder by each of them. */
 const LCM_OF_MODULI = 27_720;
 /** Ranges of kit numbers are tested at every scale down to this many kits (halves, quarters, eighths...). */
 const SMALLEST_BLOCK = 20;
@@ -398,6 +399,7 @@ export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: 
     }
     for (const attribute of ['lot', 'expiry_date', 'gtin', 'serial'] as const) statistical.push(...(found.get(`${attribute} values`) ?? []).map((c) => c.finding));
 
+    // What the numbers say first (Veil cannot hide it), then lots, dates, GTINs and serials.
     findings.push(...certain.filter((f) => f.kind === 'number_ranges'), ...statistical.filter((f) => f.kind !== 'value_arm_mix'));
     findings.push(...certain.filter((f) => f.kind !== 'number_ranges'), ...statistical.filter((f) => f.kind === 'value_arm_mix'));
     lotsReveal = findings.some((f) => f.kind === 'arm_only_lot' || (f.kind === 'value_arm_mix' && f.attribute === 'lot'));
