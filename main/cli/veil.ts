@@ -170,7 +170,8 @@ async function importList(args: string[]): Promise<number> {
   const csvFile = resolve(values.file);
   if (!existsSync(dbFile)) throw new UsageError(`There is no database file at ${dbFile}.`);
   if (!existsSync(csvFile)) throw new UsageError(`There is no file at ${csvFile}.`);
-  const content = readFileSync(csvFile, 'utf8');
+  // The bytes as they are on disk: Veil finds the encoding and records the SHA-256 of the file itself.
+  const contentBase64 = readFileSync(csvFile).toString('base64');
   const password = await readPassword(values.user, 'signs the import');
   const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
   try {
@@ -180,13 +181,19 @@ async function importList(args: string[]): Promise<number> {
     const result = await core.dispatch(window, 'allocation.importList', {
       kind,
       fileName: basename(csvFile),
-      content,
+      contentBase64,
       signature: { username: values.user, password },
     });
     await core.dispatch(window, 'session.logout', {});
     if (!result.ok) return fail(result.error.message, result.error.issues?.map((i) => i.message));
-    const value = result.value as { rowCount: number; sha256: string; risk: { findings: unknown[]; blindedLot: string | null; commonUseBefore: string | null } | null };
+    const value = result.value as {
+      rowCount: number;
+      sha256: string;
+      warnings: Array<{ message: string }>;
+      risk: { findings: unknown[]; blindedLot: string | null; commonUseBefore: string | null } | null;
+    };
     process.stdout.write(`Imported ${value.rowCount} rows from ${basename(csvFile)} (SHA-256 ${value.sha256}).\n`);
+    for (const warning of value.warnings) process.stdout.write(`Warning: ${warning.message}\n`);
     if (value.risk && value.risk.findings.length > 0) {
       process.stdout.write(`Blinding risk: ${value.risk.findings.length} findings; labels use lot ${value.risk.blindedLot ?? '(real)'} and date ${value.risk.commonUseBefore ?? '(real)'}.\n`);
     }

@@ -5,6 +5,7 @@ import { compareKitNumbers } from '../../shared/allocation/kitOrder';
 import { KIT_STATUSES, type KitStatus } from '../../shared/kits/kitLifecycle';
 import { AllocationRegister } from './allocation/allocationRegister';
 import { AllocationRepository } from './allocation/allocationRepository';
+import { BlockSealing } from './allocation/blockSealing';
 import { CodeBreakService } from './allocation/codeBreakService';
 import { KeyCustodyService } from './allocation/keyCustodyService';
 import { KeyStore } from './allocation/keyStore';
@@ -131,6 +132,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
   const register = new AllocationRegister(db, repositories.allocation, audit, study);
+  const blockSealing = new BlockSealing(db, repositories.allocation, audit);
+  custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade({ ...opened, username: repositories.users.byId(opened.userId)!.username }));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current(), () => anchoring.verificationTarget());
   const kitRepository = new KitRepository(db);
@@ -239,19 +242,18 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return { codeBreakPassphrase: result.codeBreakPassphrase, signature: signatureView(signatures.byId(result.signatureId)!) };
       },
       checkList: (ctx, input) => {
-        if (input.kind === 'randomization') {
-          const parsed = lists.checkRandomizationList(input.content);
-          return { rowCount: parsed.rows.length, sha256: parsed.sha256, problems: parsed.problems, risk: null };
-        }
-        const { parsed, risk } = lists.checkKitList(input.content, custody.requireKey(ctx.windowId));
-        return { rowCount: parsed.rows.length, sha256: parsed.sha256, problems: parsed.problems, risk };
+        const file = Buffer.from(input.contentBase64, 'base64');
+        const { parsed, risk } =
+          input.kind === 'randomization' ? { parsed: lists.checkRandomizationList(file), risk: null } : lists.checkKitList(file, custody.requireKey(ctx.windowId));
+        return { rowCount: parsed.rows.length, sha256: parsed.sha256, encoding: parsed.encoding, problems: parsed.problems, warnings: parsed.warnings, risk };
       },
       importList: (ctx, input) => {
         const key = custody.requireKey(ctx.windowId);
+        const file = Buffer.from(input.contentBase64, 'base64');
         const summary =
           input.kind === 'randomization'
-            ? lists.importRandomizationList(key, ctx.signer!, input.fileName, input.content)
-            : lists.importKitList(key, ctx.signer!, input.fileName, input.content);
+            ? lists.importRandomizationList(key, ctx.signer!, input.fileName, file)
+            : lists.importKitList(key, ctx.signer!, input.fileName, file);
         return { ...summary, signature: signatureView(signatures.byId(summary.signatureId)!) };
       },
       grantAccess: (ctx, input) => {

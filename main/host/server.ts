@@ -7,6 +7,7 @@ import { describeContract } from '../../shared/contract';
 import { HTTP_STATUS_OF_ERROR, type VeilResult } from '../../shared/errors';
 import { SECURITY_HEADERS as RENDERER_HEADERS, contentTypeOf, isAppRoute, resolveInsideRoot } from '../core/security/staticFiles';
 import { ALL_WINDOWS } from '../../shared/contract';
+import { MAX_REQUEST_BODY_BYTES } from '../../shared/contract/limits';
 import type { VeilCore } from '../core/veilCore';
 
 export interface HostOptions {
@@ -24,7 +25,6 @@ export interface Host {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1_000_000;
 /** API answers carry the renderer's security headers too, except the document-only CSP. */
 const { 'Content-Security-Policy': _csp, ...SECURITY_HEADERS } = RENDERER_HEADERS;
 
@@ -82,15 +82,26 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
   }
 
-  async function readBody(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) throw new Error('too large');
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+  /**
+   * The body as text, or null as soon as it is larger than the contract's largest input (shared/contract/limits.ts);
+   * the rest is then discarded as it comes, so the 413 answer still reaches the caller.
+   */
+  function readBody(req: IncomingMessage): Promise<string | null> {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        if (size > MAX_REQUEST_BODY_BYTES) return;
+        size += chunk.length;
+        if (size > MAX_REQUEST_BODY_BYTES) {
+          chunks.length = 0;
+          resolve(null);
+        } else chunks.push(chunk);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
   }
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -105,11 +116,20 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return sendError(res, 400, 'validation', 'The channel name in the path is not valid percent-encoding (a % must start a %XX code of UTF-8). Call POST /rpc/<group>.<name>.');
     }
     let input: unknown = {};
+    let text: string | null;
     try {
-      const text = await readBody(req);
+      text = await readBody(req);
+    } catch {
+      return; // the caller went away mid-request: nobody to answer
+    }
+    if (text === null) {
+      res.setHeader('Connection', 'close');
+      return sendError(res, 413, 'validation', `The request is larger than ${Math.floor(MAX_REQUEST_BODY_BYTES / 1_000_000)} MB, more than any channel accepts.`);
+    }
+    try {
       if (text.trim().length > 0) input = JSON.parse(text);
     } catch {
-      return sendError(res, 400, 'validation', 'The request body is not valid JSON (or is larger than 1 MB).');
+      return sendError(res, 400, 'validation', 'The request body is not valid JSON.');
     }
     const result: VeilResult<unknown> = await options.core.dispatch(windowId, channelName, input);
     sendJson(res, result.ok ? 200 : HTTP_STATUS_OF_ERROR[result.error.code], result);

@@ -1,16 +1,39 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
+import { base64Length, MAX_LIST_FILE_BYTES } from './limits';
 import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
-/** A CSV file as the renderer read it: the name the user picked and the text. */
-const ListFile = { fileName: z.string().trim().min(1).max(255), content: z.string().min(1, 'The file is empty').max(20_000_000) };
+/**
+ * A list file as the user chose it: its name and its bytes, in base64. Bytes, not text: the main process finds the
+ * encoding (UTF-8, UTF-16 from Excel's "Unicode text", Windows-1252) and records the SHA-256 of the file itself.
+ */
+const ListFile = {
+  fileName: z.string().trim().min(1).max(255),
+  contentBase64: z
+    .string()
+    .min(1, 'The file is empty')
+    .max(base64Length(MAX_LIST_FILE_BYTES), `The file is larger than ${MAX_LIST_FILE_BYTES / 1_000_000} MB: ask the sponsor to split it.`)
+    // A flat character class: a grouped repetition over 26 million characters would overflow the regex engine's stack.
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file content is not base64.')
+    .refine((text) => text.length % 4 === 0, 'The file content is not base64.'),
+};
+const ListProblemView = z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() });
+const ListEncodingView = z.enum(['UTF-8', 'UTF-8 with BOM', 'UTF-16LE', 'UTF-16BE', 'Windows-1252']);
 
+const NumberAttribute = z.enum(['kit_number', 'serial']);
+const GroupAttribute = z.enum(['lot', 'expiry_date', 'gtin', 'serial']);
+const ArmMix = z.array(z.object({ arm: z.string(), kits: z.number(), expected: z.number() }));
+/** The blinding risk findings (shared/allocation/blindingRisk.ts). They name arms: unblinded channels only. */
 const RiskFinding = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('kit_number_runs'), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
-  z.object({ kind: z.literal('kit_number_ranges'), arm: z.string(), from: z.string(), to: z.string() }),
+  z.object({ kind: z.literal('number_runs'), attribute: NumberAttribute, pattern: z.enum(['clustered', 'alternating']), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
+  z.object({ kind: z.literal('number_ranges'), attribute: NumberAttribute, arm: z.string(), from: z.string(), to: z.string() }),
+  z.object({ kind: z.literal('number_residue'), attribute: NumberAttribute, modulus: z.number(), residue: z.number(), kits: z.number(), mix: ArmMix }),
+  z.object({ kind: z.literal('number_block'), attribute: NumberAttribute, from: z.string(), to: z.string(), kits: z.number(), mix: ArmMix }),
   z.object({ kind: z.literal('arm_only_lot'), lot: z.string(), arm: z.string(), kits: z.number() }),
   z.object({ kind: z.literal('arm_only_expiry'), expiryDate: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kind: z.literal('arm_only_gtin'), gtin: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kind: z.literal('value_arm_mix'), attribute: GroupAttribute, value: z.string(), kits: z.number(), mix: ArmMix }),
 ]);
 export const RiskAnalysisView = z.object({
   findings: z.array(RiskFinding),
@@ -23,7 +46,10 @@ export const RiskAnalysisView = z.object({
 const ListCheck = z.object({
   rowCount: z.number().int(),
   sha256: z.string(),
-  problems: z.array(z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() })),
+  /** How the file's bytes were read; null when they could not be (then a problem says why). */
+  encoding: ListEncodingView.nullable(),
+  problems: z.array(ListProblemView),
+  warnings: z.array(ListProblemView),
   risk: RiskAnalysisView.nullable(),
 });
 
@@ -34,6 +60,7 @@ const ImportResult = z.object({
   sha256: z.string(),
   rowCount: z.number().int(),
   risk: RiskAnalysisView.nullable(),
+  warnings: z.array(ListProblemView),
   signature: SignatureView,
 });
 
@@ -58,8 +85,8 @@ export const AllocationStatus = z.object({
   awaitingAccess: z.array(z.object({ userId: z.number().int(), username: z.string(), displayName: z.string(), canBeGranted: z.boolean() })),
 });
 
-/** One more slot after the demo's 36 (a list extension from the sponsor). */
-const sample = 'randomization_number,arm,block,stratum\nR037,DUPI300,B99,ALL\n';
+/** One more slot after the demo's 36 (a list extension from the sponsor), in base64. */
+const sample = Buffer.from('randomization_number,arm,block,stratum\nR037,DUPI300,B99,ALL\n', 'utf8').toString('base64');
 
 export const allocationChannels = {
   status: channel({
@@ -88,7 +115,7 @@ export const allocationChannels = {
     output: ListCheck,
     access: 'allocation.setup',
     signature: null,
-    examples: [{ kind: 'randomization', fileName: 'randomization.csv', content: sample }],
+    examples: [{ kind: 'randomization', fileName: 'randomization.csv', contentBase64: sample }],
   }),
   importList: channel({
     kind: 'command',
@@ -97,7 +124,7 @@ export const allocationChannels = {
     output: ImportResult,
     access: 'allocation.setup',
     signature: 'I approve the import of this list as the sponsor sent it',
-    examples: [{ kind: 'randomization', fileName: 'randomization-extension.csv', content: sample, signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+    examples: [{ kind: 'randomization', fileName: 'randomization-extension.csv', contentBase64: sample, signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
   grantAccess: channel({
     kind: 'command',

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeRole, launchBrowser, login, openPage, openUserMenu, screenshot } from './helpers/browser';
@@ -337,11 +340,54 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
       await page.getByTestId('not-allowed').waitFor();
       expect(await page.getByTestId('study-setup-page').count(), role).toBe(0);
       for (const channel of ['allocation.status', 'allocation.register', 'allocation.checkList']) {
-        const input = channel === 'allocation.register' ? { password: user.password } : channel === 'allocation.checkList' ? { kind: 'kits', fileName: 'x.csv', content: 'kit_number' } : {};
+        const input = channel === 'allocation.register' ? { password: user.password } : channel === 'allocation.checkList' ? { kind: 'kits', fileName: 'x.csv', contentBase64: Buffer.from('kit_number').toString('base64') } : {};
         expect((await veil.rpc(channel, input)).status, `${role} ${channel}`).toBe(403);
       }
       await logout(page);
     }
+    await context.close();
+  });
+
+  it('a list saved as Excel "Unicode text" is read as such; stripped zeros are warned about; a skewed lot is explained in English and French', async () => {
+    await veil.logoutWindow();
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(veil.url);
+    const pharmacist = veil.user('unblinded_pharmacist');
+    await login(page, pharmacist.username, pharmacist.password);
+    await homeRole(page);
+    await openStudySetup(page);
+    const fileInput = page.getByTestId('list-import').locator('input[type="file"]');
+
+    // The bytes as Excel wrote them (UTF-16LE with a byte-order mark, tabs): the SHA-256 shown is the file's.
+    const unicodeText = readFileSync(join(process.cwd(), 'tests', 'fixtures', 'lists', 'kits-excel-unicode-text-utf16le.txt'));
+    await fileInput.setInputFiles({ name: 'kits-excel-unicode-text-utf16le.txt', mimeType: 'text/plain', buffer: unicodeText });
+    await page.getByTestId('list-valid').waitFor();
+    expect(await page.getByTestId('list-row-count').innerText()).toContain('6 kits');
+    expect(await page.getByTestId('list-sha256').innerText()).toBe(createHash('sha256').update(unicodeText).digest('hex'));
+    expect(await page.getByTestId('list-encoding').innerText()).toBe('Read as UTF-16 little-endian (Excel “Unicode text”).');
+    await screenshot(page, 'list-unicode-text-en');
+
+    // Kit numbers of 3 and 4 digits, none starting with 0: a spreadsheet may have dropped leading zeros.
+    await fileInput.setInputFiles(csv('zeros.csv', ['kit_number,arm,lot,expiry_date', '998,PLACEBO,MX26Z001,2028-06-30', '999,DUPI300,MX26Z001,2028-06-30', '1000,DUPI300,MX26Z001,2028-06-30']));
+    await page.getByTestId('list-warnings').waitFor();
+    expect(await page.getByTestId('list-warnings').innerText()).toContain('a spreadsheet may have removed leading zeros');
+    expect(await page.getByTestId('list-import-button').isEnabled()).toBe(true); // a warning, not a refusal
+
+    // A lot of 40 DUPI300 and 1 PLACEBO among the study's kits: named, with what a shared lot would hold.
+    const skewed = Array.from({ length: 41 }, (_, i) => `${970001 + i * 7},${i === 20 ? 'PLACEBO' : 'DUPI300'},DP26X040,2028-06-30`);
+    await fileInput.setInputFiles(csv('skewed.csv', ['kit_number,arm,lot,expiry_date', ...skewed]));
+    await page.getByTestId('list-valid').waitFor();
+    const finding = page.getByTestId('risk-finding-list').locator('[data-kind="value_arm_mix"]');
+    expect(await finding.innerText()).toMatch(/^Lot DP26X040 \(41 kits\): 40 DUPI300 and 1 PLACEBO, where about [\d.]+ and [\d.]+ would be expected if it were shared like the other kits\.$/);
+    await page.getByTestId('risk-findings').scrollIntoViewIfNeeded();
+    await screenshot(page, 'list-risk-lot-mix-en', { fullPage: false });
+    await page.getByTestId('language-switch').getByText('Français').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="risk-findings"]')?.textContent?.includes('Le lot DP26X040'));
+    expect(await finding.innerText()).toMatch(/^Le lot DP26X040 \(41 kits\) : 40 DUPI300 et 1 PLACEBO, là où une répartition sans lien avec le bras en donnerait environ [\d,]+ et [\d,]+\.$/);
+    await screenshot(page, 'list-risk-lot-mix-fr', { fullPage: false });
+    await page.getByTestId('language-switch').getByText('English').click();
+    expect(problems).toEqual([]);
+    await logout(page);
     await context.close();
   });
 });

@@ -77,7 +77,7 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
     return [kitNumber, arm, like.lot!, like.expiry_date!, like.gtin!, `SN${kitNumber}`];
   });
   const content = Papa.unparse({ fields: ['kit_number', 'arm', 'lot', 'expiry_date', 'gtin', 'serial'], data: rows }, { newline: '\r\n' }) + '\r\n';
-  await callAs(core, pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list_extension.csv', content, signature });
+  await callAs(core, pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list_extension.csv', contentBase64: Buffer.from(content, 'utf8').toString('base64'), signature });
   for (const k of extension) t.armOf.set(k.kitNumber, k.arm);
 
   const [e1, e2, e3, e4, r1, q1, q2, u1] = numbers as [string, string, string, string, string, string, string, string];

@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
+import { createVeilCore } from '../../main/core/veilCore';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'veil-cli-'));
@@ -141,4 +143,43 @@ describe('veil CLI', () => {
     expect(events.map((e) => e.action)).toContain('session.login');
     expect(prints).toBe(0);
   }, 240_000);
+});
+
+describe('veil import reads a list as bytes, in the encoding the spreadsheet saved it in (issue 10, finding 11)', () => {
+  const FIXTURES = join(process.cwd(), 'tests', 'fixtures', 'lists');
+  const FILES: Array<{ file: string; lots: Record<string, string> }> = [
+    // Excel's "Unicode text": UTF-16LE with a byte-order mark, tab-separated.
+    { file: 'kits-excel-unicode-text-utf16le.txt', lots: { '70000001': 'LOT\u00e9-1', '70000002': 'LOT\u00e9-2' } },
+    // French Excel's "CSV (point-virgule)": Windows-1252 (\u0152 is 0x8C there, a control character in Latin-1).
+    { file: 'kits-windows1252-semicolons.csv', lots: { '70000101': 'LOT\u00e9-1', '70000102': 'LOT\u0152-2' } },
+  ];
+
+  it('imports each file with its lots intact and records the SHA-256 of the bytes on disk', async () => {
+    const dbFile = join(dir, 'import.db');
+    const made = veil('demo', '--db', dbFile, '--lists', join(dir, 'demo-lists'));
+    expect(made.code, made.stderr).toBe(0);
+    const pharmacist = (JSON.parse(made.stdout) as { users: Array<{ username: string; password: string; role: string }> }).users.find((u) => u.role === 'unblinded_pharmacist')!;
+    for (const { file } of FILES) {
+      const path = join(FIXTURES, file);
+      const r = spawnSync(tsx, ['main/cli/veil.ts', 'import', 'kits', '--db', dbFile, '--file', path, '--user', pharmacist.username], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, VEIL_PASSWORD: pharmacist.password },
+      });
+      expect(r.stderr, file).toBe('');
+      expect(r.status, file).toBe(0);
+      const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+      expect(r.stdout).toContain(`Imported 6 rows from ${file} (SHA-256 ${sha256})`);
+    }
+    const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+    try {
+      expect((await core.dispatch('w', 'session.login', { username: pharmacist.username, password: pharmacist.password })).ok).toBe(true);
+      const register = await core.dispatch('w', 'allocation.register', { password: pharmacist.password });
+      if (!register.ok) throw new Error(register.error.message);
+      const lotOf = new Map((register.value as { kits: Array<{ kitNumber: string; lot: string }> }).kits.map((k) => [k.kitNumber, k.lot]));
+      for (const { lots } of FILES) for (const [kit, lot] of Object.entries(lots)) expect(lotOf.get(kit), kit).toBe(lot);
+    } finally {
+      core.close();
+    }
+  }, 180_000);
 });

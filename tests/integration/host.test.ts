@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { MAX_REQUEST_BODY_BYTES } from '../../shared/contract/limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type Host } from '../../main/host/server';
 import { demoCore, type TestCore } from '../helpers/core';
@@ -206,4 +208,101 @@ describe('browser mode host', () => {
     // Still serving.
     expect((await call('POST', '/rpc/session.current', { headers: auth(), body: '{}' })).status).toBe(200);
   });
+});
+
+describe('browser mode takes a kit list as large as the contract allows (issue 18)', () => {
+  let big: TestCore;
+  let bigHost: Host;
+  beforeAll(async () => {
+    big = await demoCore();
+    bigHost = await startHost({ core: big.core, rendererDir: join(big.dir), port: 0 });
+  });
+  afterAll(async () => {
+    await bigHost.close();
+    big.dispose();
+  });
+
+  function post(channel: string, input: unknown) {
+    const body = Buffer.from(JSON.stringify(input), 'utf8');
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: bigHost.port,
+          method: 'POST',
+          path: `/rpc/${channel}`,
+          headers: { Host: `127.0.0.1:${bigHost.port}`, Authorization: `Bearer ${bigHost.token}`, 'Content-Type': 'application/json', 'Content-Length': body.length },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** A sponsor-style kit list of at least `bytes` bytes: arms shuffled 2:1, lots in runs of kit numbers shared by both arms. */
+  function largeKitList(bytes: number): { csv: Buffer; kits: number } {
+    let seed = 15;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+    const lines = ['kit_number,arm,lot,expiry_date,gtin,serial'];
+    let size = lines[0]!.length + 2;
+    let n = 0;
+    while (size < bytes) {
+      const kit = `NSDUPI-K${String(10_000_000 + n).padStart(10, '0')}`;
+      const lot = `DUPI-BLIND-LOT-${String(Math.floor(n / 5000)).padStart(4, '0')}`;
+      const line = `${kit},${random() < 2 / 3 ? 'DUPI300' : 'PLACEBO'},${lot},${Math.floor(n / 5000) % 2 ? '2028-06-30' : '2028-09-30'},03760000000017,SN${String(n).padStart(14, '0')}`;
+      lines.push(line);
+      size += line.length + 2;
+      n++;
+    }
+    return { csv: Buffer.from(lines.join('\r\n') + '\r\n', 'utf8'), kits: n };
+  }
+
+  it('a body larger than the one declared limit is answered 413 with a plain message, before it is read', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(bigHost.port, '127.0.0.1', () => {
+        socket.write(
+          `POST /rpc/allocation.checkList HTTP/1.1\r\nHost: 127.0.0.1:${bigHost.port}\r\nAuthorization: Bearer ${bigHost.token}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${MAX_REQUEST_BODY_BYTES + 1}\r\n\r\n{"kind":"kits"`,
+        );
+      });
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (text += c));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain('"message":"The request is larger than 26 MB, more than any channel accepts."');
+  });
+
+  it('a 15 MB kit list imports over HTTP, whole, with the SHA-256 of its bytes', async () => {
+    const { csv, kits } = largeKitList(15 * 1024 * 1024);
+    expect(csv.length).toBeGreaterThanOrEqual(15 * 1024 * 1024);
+    const pharmacist = big.userOf('unblinded_pharmacist');
+    expect((await post('session.login', { username: pharmacist.username, password: pharmacist.password })).status).toBe(200);
+    const before = (big.core.db.prepare('SELECT count(*) AS n FROM kits').get() as { n: number }).n;
+    const answer = await post('allocation.importList', {
+      kind: 'kits',
+      fileName: 'NS-DUPI_kit_list_full.csv',
+      contentBase64: csv.toString('base64'),
+      signature: { username: pharmacist.username, password: pharmacist.password },
+    });
+    expect(answer.body.slice(0, 300)).toMatch(/^\{"ok":true/);
+    expect(answer.status).toBe(200);
+    const value = (JSON.parse(answer.body) as { value: { rowCount: number; sha256: string } }).value;
+    expect(value.rowCount).toBe(kits);
+    expect(value.sha256).toBe(createHash('sha256').update(csv).digest('hex'));
+    expect((big.core.db.prepare('SELECT count(*) AS n FROM kits').get() as { n: number }).n).toBe(before + kits);
+  }, 600_000);
 });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
+import { base64Length, MAX_LIST_FILE_BYTES } from '../../shared/contract/limits';
 import type { VeilErrorBody } from '../../shared/errors';
 import { hashPassword } from '../../main/core/auth/passwords';
 import { isoUtc } from '../../main/core/clock';
@@ -21,6 +22,11 @@ beforeAll(async () => {
   signature = { username: pharmacist.username, password: pharmacist.password };
 });
 afterAll(() => t.dispose());
+
+/** The input of allocation.checkList or allocation.importList for a UTF-8 CSV text, as the renderer sends a chosen file. */
+function listInput(kind: 'randomization' | 'kits', fileName: string, csv: string, signature?: { username?: string; password: string }) {
+  return { kind, fileName, contentBase64: Buffer.from(csv, 'utf8').toString('base64'), ...(signature ? { signature } : {}) };
+}
 
 const sha256 = (content: string) => createHash('sha256').update(Buffer.from(content, 'utf8')).digest('hex');
 const GTIN = '03760000000017';
@@ -61,7 +67,7 @@ describe('a malformed file is refused whole', () => {
       `7000007;placebo;MX26A01;31.12.2027;${GTIN}`, // 8: fine
     ].join('\r\n');
     const before = snapshot(t.core);
-    const result = await t.core.dispatch(w, 'allocation.importList', { kind: 'kits', fileName: 'bad_kits.csv', content, signature });
+    const result = await t.core.dispatch(w, 'allocation.importList', listInput('kits', 'bad_kits.csv', content, signature));
     expect(result.ok).toBe(false);
     const error = (result as { ok: false; error: VeilErrorBody }).error;
     expect(error.code).toBe('validation');
@@ -83,7 +89,7 @@ describe('a malformed file is refused whole', () => {
   it('a malformed randomization list too, header problems included', async () => {
     const content = 'randomization_number,arm,block,stratum,site\nR900,DUPI300,B90,ALL,1\nR001,PLACEBO,B90,ALL,1\nR902,NONE,B90,ALL,1\n';
     const before = snapshot(t.core);
-    const result = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'bad_rand.csv', content, signature });
+    const result = await t.core.dispatch(w, 'allocation.importList', listInput('randomization', 'bad_rand.csv', content, signature));
     expect(result.ok).toBe(false);
     const error = (result as { ok: false; error: VeilErrorBody }).error;
     expect(error.message).toMatch(/3 problems found; nothing was imported/);
@@ -108,11 +114,45 @@ const EXTRA_CSV =
     ...EXTRA_NUMBERS.PLACEBO.map((k) => `${k};Placebo;MX26A01;2027-07-31;${GTIN};SN${k}`),
   ].join('\r\n') + '\r\n';
 
+describe('the contract carries the file bytes; the main process finds the encoding (issue 10, finding 11)', () => {
+  const fixture = (name: string) => readFileSync(join(process.cwd(), 'tests', 'fixtures', 'lists', name));
+
+  it('allocation.checkList reads Excel "Unicode text" and Windows-1252 lists, says how, and hashes the bytes received', async () => {
+    for (const [name, encoding] of [
+      ['kits-excel-unicode-text-utf16le.txt', 'UTF-16LE'],
+      ['kits-windows1252-semicolons.csv', 'Windows-1252'],
+      ['kits-utf8-bom.csv', 'UTF-8 with BOM'],
+    ] as const) {
+      const bytes = fixture(name);
+      const result = await t.core.dispatch(w, 'allocation.checkList', { kind: 'kits', fileName: name, contentBase64: bytes.toString('base64') });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.value, name).toMatchObject({ rowCount: 6, encoding, problems: [], warnings: [], sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
+  });
+
+  it('a kit list whose numbers lost their leading zeros comes with a warning, at check and at import', async () => {
+    const csv = ['kit_number,arm,lot,expiry_date', '98,PLACEBO,MX26A01,2027-12-31', '99,DUPI300,MX26A01,2027-12-31', '100,DUPI300,MX26A01,2027-12-31'].join('\n');
+    const check = await t.core.dispatch(w, 'allocation.checkList', listInput('kits', 'zeros.csv', csv));
+    if (!check.ok) throw new Error(check.error.message);
+    const warnings = (check.value as { warnings: Array<{ line: number; column: string; message: string }> }).warnings;
+    expect(warnings).toEqual([{ line: 2, column: 'kit_number', message: expect.stringContaining('may have removed leading zeros') }]);
+  });
+
+  it('refuses bytes that are not base64, and a file larger than the limit, with a clear message', async () => {
+    const notBase64 = await t.core.dispatch(w, 'allocation.checkList', { kind: 'kits', fileName: 'x.csv', contentBase64: 'kit_number,arm' });
+    expect(notBase64.ok).toBe(false);
+    expect(JSON.stringify(notBase64)).toContain('The file content is not base64.');
+    const huge = await t.core.dispatch(w, 'allocation.checkList', { kind: 'kits', fileName: 'x.csv', contentBase64: 'A'.repeat(base64Length(MAX_LIST_FILE_BYTES) + 4) });
+    expect(huge.ok).toBe(false);
+    expect(JSON.stringify(huge)).toContain('The file is larger than 20 MB');
+  });
+});
+
 describe('checking and importing a good kit list', () => {
   it('allocation.checkList reports rows and risk and writes nothing', async () => {
     const before = snapshot(t.core);
     const changes = (t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
-    const result = await t.core.dispatch(w, 'allocation.checkList', { kind: 'kits', fileName: 'extra.csv', content: EXTRA_CSV });
+    const result = await t.core.dispatch(w, 'allocation.checkList', listInput('kits', 'extra.csv', EXTRA_CSV));
     expect(result.ok).toBe(true);
     const value = (result as { ok: true; value: { rowCount: number; sha256: string; problems: unknown[]; risk: { blindedLot: string | null; commonUseBefore: string | null } } }).value;
     expect(value.rowCount).toBe(9);
@@ -122,7 +162,7 @@ describe('checking and importing a good kit list', () => {
     expect(value.risk.blindedLot).toBe('NSDUPI-BL1');
     expect(value.risk.commonUseBefore).toBe('2027-07-31');
     // A malformed list is checked without writing either.
-    const bad = await t.core.dispatch(w, 'allocation.checkList', { kind: 'randomization', fileName: 'x.csv', content: 'randomization_number,arm\nR1,X\n' });
+    const bad = await t.core.dispatch(w, 'allocation.checkList', listInput('randomization', 'x.csv', 'randomization_number,arm\nR1,X\n'));
     expect(bad.ok).toBe(true);
     expect((bad as { ok: true; value: { problems: unknown[] } }).value.problems.length).toBeGreaterThan(0);
     expect((t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n).toBe(changes);
@@ -132,7 +172,7 @@ describe('checking and importing a good kit list', () => {
   let importId: number;
   it('is imported whole, with its SHA-256 and row count in list_imports and in the audit event list.kits_imported', async () => {
     const before = snapshot(t.core);
-    const result = await t.core.dispatch(w, 'allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kits_shipment2.csv', content: EXTRA_CSV, signature });
+    const result = await t.core.dispatch(w, 'allocation.importList', listInput('kits', 'NS-DUPI_kits_shipment2.csv', EXTRA_CSV, signature));
     if (!result.ok) throw new Error(result.error.message);
     const value = result.value as { importId: number; sha256: string; rowCount: number; signature: { id: number; meaning: string } };
     importId = value.importId;
@@ -196,29 +236,37 @@ describe('checking and importing a good kit list', () => {
   });
 });
 
+/** A new study database with one unblinded pharmacist ("pharma", logged in to window "w") and the allocation key set up. */
+async function newStudy(prefix: string): Promise<{ core: VeilCore; dir: string; dbFile: string }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dbFile = join(dir, 'veil.db');
+  const clock = new FakeClock();
+  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  const now = isoUtc(clock.now());
+  core.repositories.study.save(NS_DUPI, now);
+  const passwordHash = await hashPassword(STUDY_PASSWORD);
+  // A user row and its audit event together, as every path that creates a user writes them (verify replays them). A
+  // password of the pharmacist's own: the key pair is made at this first login.
+  core.db.transaction(() => {
+    core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
+    core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
+  })();
+  const login = await core.dispatch('w', 'session.login', { username: 'pharma', password: STUDY_PASSWORD });
+  if (!login.ok) throw new Error(login.error.message);
+  const key = await core.dispatch('w', 'allocation.setUpKey', { signature: { username: 'pharma', password: STUDY_PASSWORD } });
+  if (!key.ok) throw new Error(key.error.message);
+  return { core, dir, dbFile };
+}
+const STUDY_PASSWORD = 'pharmacist password 1';
+
 describe('a new list that creates an arm-only lot', () => {
   let core: VeilCore;
   let dir: string;
-  const password = 'pharmacist password 1';
+  const password = STUDY_PASSWORD;
   const sign = { username: 'pharma', password };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'veil-relabel-'));
-    const clock = new FakeClock();
-    core = createVeilCore({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0 });
-    const now = isoUtc(clock.now());
-    core.repositories.study.save(NS_DUPI, now);
-    // A password of the pharmacist's own: the key pair is made at this first login.
-    const passwordHash = await hashPassword(password);
-    // A user row and its audit event together, as every path that creates a user writes them (verify replays them).
-    core.db.transaction(() => {
-      core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
-      core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
-    })();
-    const login = await core.dispatch('w', 'session.login', { username: 'pharma', password });
-    if (!login.ok) throw new Error(login.error.message);
-    const key = await core.dispatch('w', 'allocation.setUpKey', { signature: sign });
-    if (!key.ok) throw new Error(key.error.message);
+    ({ core, dir } = await newStudy('veil-relabel-'));
   });
   afterAll(() => {
     core.close();
@@ -231,7 +279,7 @@ describe('a new list that creates an arm-only lot', () => {
     // Lots and dates shared by both arms, numbers interleaved: nothing to hide.
     const arms = ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300'];
     const content = ['kit_number,arm,lot,expiry_date', ...arms.map((arm, i) => `${5001 + i},${arm},${i % 2 ? 'LA' : 'LB'},${i % 3 ? '2028-01-31' : '2028-06-30'}`)].join('\n');
-    const result = await core.dispatch('w', 'allocation.importList', { kind: 'kits', fileName: 'first.csv', content, signature: sign });
+    const result = await core.dispatch('w', 'allocation.importList', listInput('kits', 'first.csv', content, sign));
     if (!result.ok) throw new Error(result.error.message);
     expect((result.value as { risk: unknown }).risk).toMatchObject({ findings: [], blindedLot: null, commonUseBefore: null });
     expect(shown()).toEqual(arms.map((_, i) => ({ k: String(5001 + i), lot: i % 2 ? 'LA' : 'LB', date: i % 3 ? '2028-01-31' : '2028-06-30' })));
@@ -239,7 +287,7 @@ describe('a new list that creates an arm-only lot', () => {
 
   it('after a second list brings a placebo-only lot, every kit (old and new) shows the blinded lot; dates stay real', async () => {
     const content = 'kit_number,arm,lot,expiry_date\n6001,PLACEBO,PL-ONLY,2028-01-31\n6002,PLACEBO,PL-ONLY,2028-01-31\n';
-    const result = await core.dispatch('w', 'allocation.importList', { kind: 'kits', fileName: 'second.csv', content, signature: sign });
+    const result = await core.dispatch('w', 'allocation.importList', listInput('kits', 'second.csv', content, sign));
     if (!result.ok) throw new Error(result.error.message);
     const risk = (result.value as { risk: { findings: unknown[]; blindedLot: string | null; commonUseBefore: string | null } }).risk;
     expect(risk.findings).toEqual([{ kind: 'arm_only_lot', lot: 'PL-ONLY', arm: 'PLACEBO', kits: 2 }]);
@@ -253,5 +301,79 @@ describe('a new list that creates an arm-only lot', () => {
     // The re-labelling happened in the import's own transaction and the chain still holds.
     const verify = await core.dispatch('w', 'audit.verify', {});
     expect(verify.ok && (verify.value as { ok: boolean }).ok).toBe(true);
+  });
+});
+
+describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, finding 4)', () => {
+  let study: { core: VeilCore; dir: string; dbFile: string };
+  const sign = { username: 'pharma', password: STUDY_PASSWORD };
+  beforeAll(async () => {
+    study = await newStudy('veil-lotmix-');
+  });
+  afterAll(() => {
+    study.core.close();
+    rmSync(study.dir, { recursive: true, force: true });
+  });
+  const shown = () => study.core.db.prepare('SELECT DISTINCT blinded_lot AS lot FROM kits').all() as Array<{ lot: string }>;
+
+  it('a well-mixed first list keeps its real lots; a second list bringing a lot of 40 DUPI300 and 1 PLACEBO blinds every lot', async () => {
+    // 300 kits, arms 2:1 shuffled (a seeded Fisher-Yates, so the list is the same on every run), three lots shared by
+    // both arms. (A repeating pattern of arms would rightly be flagged: kit numbers modulo its period tell the arm.)
+    let seed = 300;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const arms: string[] = Array.from({ length: 300 }, (_, i) => (i < 200 ? 'DUPI300' : 'PLACEBO'));
+    for (let i = arms.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [arms[i], arms[j]] = [arms[j]!, arms[i]!];
+    }
+    const first = ['kit_number,arm,lot,expiry_date', ...arms.map((arm, i) => `${100001 + i},${arm},MX-${Math.floor(random() * 3)},2028-06-30`)].join('\n');
+    const one = await study.core.dispatch('w', 'allocation.importList', listInput('kits', 'first.csv', first, sign));
+    if (!one.ok) throw new Error(one.error.message);
+    expect((one.value as { risk: { findings: unknown[] } }).risk.findings).toEqual([]);
+    expect(shown().map((r) => r.lot).sort()).toEqual(['MX-0', 'MX-1', 'MX-2']);
+
+    const second = ['kit_number,arm,lot,expiry_date', ...Array.from({ length: 41 }, (_, i) => `${200001 + i * 13},${i === 17 ? 'PLACEBO' : 'DUPI300'},DP26X040,2028-06-30`)].join('\n');
+    const check = await study.core.dispatch('w', 'allocation.checkList', listInput('kits', 'second.csv', second));
+    if (!check.ok) throw new Error(check.error.message);
+    const risk = (check.value as { risk: { findings: Array<{ kind: string; attribute?: string; value?: string }>; blindedLot: string | null } }).risk;
+    expect(risk.findings).toContainEqual(expect.objectContaining({ kind: 'value_arm_mix', attribute: 'lot', value: 'DP26X040' }));
+    expect(risk.blindedLot).toBe('NSDUPI-BL1');
+
+    const two = await study.core.dispatch('w', 'allocation.importList', listInput('kits', 'second.csv', second, sign));
+    if (!two.ok) throw new Error(two.error.message);
+    expect(shown()).toEqual([{ lot: 'NSDUPI-BL1' }]);
+    // The audit trail, which blinded monitors read, says that and how, not which lot or arm.
+    const event = study.core.audit.query({ action: 'list.kits_imported', entityId: String((two.value as { importId: number }).importId) })[0]!;
+    expect(event.after).toMatchObject({ blindingRiskKinds: ['value_arm_mix'], blindedLot: 'NSDUPI-BL1' });
+    for (const word of ['DP26X040', 'DUPI300', 'PLACEBO', 'Placebo', 'Dupilumab']) expect(JSON.stringify(event)).not.toContain(word);
+  });
+});
+
+describe('randomization blocks at rest (issue 10, finding 5)', () => {
+  let study: { core: VeilCore; dir: string; dbFile: string };
+  beforeAll(async () => {
+    study = await newStudy('veil-blocks-');
+  });
+  afterAll(() => {
+    study.core.close();
+    rmSync(study.dir, { recursive: true, force: true });
+  });
+
+  // Blocks of 3 at 2:1: whoever knows the blocks and one emergency unblinding knows the other two arms of its block.
+  const BLOCKS = ['BLK-QZ71', 'BLK-QZ72', 'BLK-QZ73', 'BLK-QZ74'];
+  const ARMS = ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'DUPI300', 'PLACEBO', 'PLACEBO', 'DUPI300', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300'];
+  const CSV = ['randomization_number,arm,block,stratum', ...ARMS.map((arm, i) => `R${String(i + 1).padStart(3, '0')},${arm},${BLOCKS[Math.floor(i / 3)]},ALL`)].join('\r\n') + '\r\n';
+
+  const fileBytes = (dbFile: string) => Buffer.concat([readFileSync(dbFile), ...(existsSync(dbFile + '-wal') ? [readFileSync(dbFile + '-wal')] : [])]).toString('latin1');
+
+  it('after an import, no block is in plain text in the database file or its WAL, and the unblinded register still shows each one', async () => {
+    const result = await study.core.dispatch('w', 'allocation.importList', listInput('randomization', 'blocks.csv', CSV, { username: 'pharma', password: STUDY_PASSWORD }));
+    if (!result.ok) throw new Error(result.error.message);
+    const bytes = fileBytes(study.dbFile);
+    for (const block of BLOCKS) expect(bytes.includes(block), block).toBe(false);
+    const register = await study.core.dispatch('w', 'allocation.register', { password: STUDY_PASSWORD });
+    if (!register.ok) throw new Error(register.error.message);
+    const slots = (register.value as { slots: Array<{ randomizationNumber: string; block: string; armCode: string }> }).slots;
+    expect(slots.map((s) => [s.randomizationNumber, s.block, s.armCode])).toEqual(ARMS.map((arm, i) => [`R${String(i + 1).padStart(3, '0')}`, BLOCKS[Math.floor(i / 3)], arm]));
   });
 });

@@ -1,10 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, schemaVersion } from '../../main/core/db/database';
 import { migrations } from '../../main/core/db/migrations';
+import { hashPassword } from '../../main/core/auth/passwords';
+import { seal, sealedField } from '../../main/core/crypto/allocationCipher';
+import { createUserKeyPair, newDataKey, wrapForEmergency, wrapForUser } from '../../main/core/crypto/keyCustody';
+import { KeyStore, EMERGENCY_HOLDER, userHolder } from '../../main/core/allocation/keyStore';
+import { StudyRepository } from '../../main/core/system/studyRepository';
+import { UserRepository } from '../../main/core/users/userRepository';
+import { NS_DUPI } from '../../main/core/demo/demoSeed';
+import { createVeilCore } from '../../main/core/veilCore';
 
 const dir = mkdtempSync(join(tmpdir(), 'veil-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -172,6 +180,103 @@ describe('migrations', () => {
     expect(() => db.prepare('UPDATE signatures SET chain_hash = ? WHERE id = 2').run('forged')).toThrow(/cannot be changed/);
     expect(() => db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
     db.close();
+  });
+
+  /**
+   * A version-4 database as Veil 4 wrote it after a randomization list import: a study, an unblinded pharmacist holding
+   * the allocation key (and the code-break wrap), and slots whose arms are sealed but whose blocks are plain text.
+   */
+  async function versionFourWithPlainBlocks(file: string, blocks: string[], options: { holder: boolean }) {
+    const password = 'pharmacist password 4';
+    const raw = new Database(file);
+    raw.pragma('journal_mode = WAL');
+    migrate(raw, 4);
+    const now = '2026-01-05T09:00:00.000Z';
+    new StudyRepository(raw).save(NS_DUPI, now);
+    const users = new UserRepository(raw);
+    const userId = users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
+    const pair = await createUserKeyPair(userId, password);
+    const keys = new KeyStore(raw);
+    keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, now);
+    const dataKey = newDataKey();
+    keys.saveWrap(EMERGENCY_HOLDER, null, await wrapForEmergency(dataKey, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH'), userId, now);
+    if (options.holder) keys.saveWrap(userHolder(userId), userId, wrapForUser(dataKey, userId, pair.publicKey), userId, now);
+    raw.prepare("INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, ?, 'P. Harma', 'm', ?, 'list_import', 'h', 'h')").run(userId, now);
+    raw.prepare("INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'randomization', 'r.csv', 'h', ?, ?, ?, 1)").run(blocks.length * 3, now, userId);
+    const insert = raw.prepare('INSERT INTO randomization_slots (randomization_number, list_order, block, stratum, arm_sealed, import_id) VALUES (?, ?, ?, ?, ?, 1)');
+    const slots: Array<{ randomizationNumber: string; block: string; armCode: string }> = [];
+    blocks.forEach((block, b) =>
+      ['DUPI300', 'PLACEBO', 'DUPI300'].forEach((arm, i) => {
+        const randomizationNumber = `R${String(b * 3 + i + 1).padStart(3, '0')}`;
+        insert.run(randomizationNumber, b * 3 + i + 1, block, 'ALL', seal(dataKey, arm, sealedField.slotArm(randomizationNumber)));
+        slots.push({ randomizationNumber, block, armCode: arm });
+      }),
+    );
+    expect(schemaVersion(raw)).toBe(4);
+    raw.close();
+    return { password, slots, userId, dataKey, publicKey: pair.publicKey };
+  }
+
+  const fileText = (file: string) => Buffer.concat([readFileSync(file), ...(existsSync(file + '-wal') ? [readFileSync(file + '-wal')] : [])]).toString('latin1');
+
+  it('7: a version-4 database with plain-text randomization blocks keeps none in its file or WAL, and the register still shows them', async () => {
+    const file = join(dir, 'v4-blocks.db');
+    const blocks = ['BLK-WX41', 'BLK-WX42', 'BLK-WX43'];
+    const { password, slots, userId } = await versionFourWithPlainBlocks(file, blocks, { holder: true });
+    expect(fileText(file)).toContain(blocks[0]); // the old file really held them
+
+    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    try {
+      expect(schemaVersion(core.db)).toBe(migrations.length);
+      // Straight after the upgrade, before anyone holding the key logs in: a copied file reveals no block.
+      for (const block of blocks) expect(fileText(file).includes(block), block).toBe(false);
+      const columns = (core.db.prepare('PRAGMA table_info(randomization_slots)').all() as Array<{ name: string }>).map((c) => c.name);
+      expect(columns).not.toContain('block');
+      expect(columns).toContain('block_sealed');
+      // Sealed for the one key holder, under a transition key only they can open.
+      expect(core.db.prepare('SELECT count(*) AS n FROM blocks_in_transition WHERE sealed IS NOT NULL AND plain IS NULL').get()).toEqual({ n: 9 });
+      expect(core.db.prepare('SELECT user_id AS u FROM block_transition_wraps').all()).toEqual([{ u: userId }]);
+
+      const login = await core.dispatch('w', 'session.login', { username: 'pharma', password });
+      if (!login.ok) throw new Error(login.error.message);
+      // That login resealed them under the allocation key, once, audited, and the transition key is gone.
+      expect(core.db.prepare('SELECT count(*) AS n FROM blocks_in_transition').get()).toEqual({ n: 0 });
+      expect(core.db.prepare('SELECT count(*) AS n FROM block_transition_wraps').get()).toEqual({ n: 0 });
+      expect(core.db.prepare('SELECT count(*) AS n FROM randomization_slots WHERE block_sealed IS NULL').get()).toEqual({ n: 0 });
+      expect(core.audit.query({ action: 'allocation.blocks_sealed' }).map((e) => [e.username, e.after])).toEqual([['pharma', { slots: 9 }]]);
+      const register = await core.dispatch('w', 'allocation.register', { password });
+      if (!register.ok) throw new Error(register.error.message);
+      const shown = (register.value as { slots: Array<{ randomizationNumber: string; block: string; armCode: string }> }).slots;
+      expect(shown.map((s) => ({ randomizationNumber: s.randomizationNumber, block: s.block, armCode: s.armCode }))).toEqual(slots);
+      for (const block of blocks) expect(fileText(file).includes(block), block).toBe(false);
+      // A second login finds nothing left to do.
+      await core.dispatch('w', 'session.logout', {});
+      expect((await core.dispatch('w', 'session.login', { username: 'pharma', password })).ok).toBe(true);
+      expect(core.audit.query({ action: 'allocation.blocks_sealed' })).toHaveLength(1);
+    } finally {
+      core.close();
+    }
+  });
+
+  it('7: when nobody holds the allocation key any more, the plain blocks wait where no channel reads them, then are sealed by the first key session', async () => {
+    const file = join(dir, 'v4-blocks-no-holder.db');
+    const blocks = ['BLK-NH51', 'BLK-NH52'];
+    const { password, slots, userId, dataKey, publicKey } = await versionFourWithPlainBlocks(file, blocks, { holder: false });
+    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    try {
+      // Nothing could seal them for anyone: they are kept, not destroyed, out of the slots table blinded reports read.
+      expect(JSON.stringify(core.db.prepare('SELECT * FROM randomization_slots').all())).not.toContain('BLK-NH');
+      expect(core.db.prepare('SELECT count(*) AS n FROM blocks_in_transition WHERE plain IS NOT NULL').get()).toEqual({ n: 6 });
+      // Access restored to the pharmacist (as a grant would), then their login seals the blocks under the allocation key.
+      core.repositories.keys.saveWrap(userHolder(userId), userId, wrapForUser(dataKey, userId, publicKey), userId, '2026-01-06T09:00:00.000Z');
+      expect((await core.dispatch('w', 'session.login', { username: 'pharma', password })).ok).toBe(true);
+      for (const block of blocks) expect(fileText(file).includes(block), block).toBe(false);
+      const register = await core.dispatch('w', 'allocation.register', { password });
+      if (!register.ok) throw new Error(register.error.message);
+      expect((register.value as { slots: Array<{ block: string }> }).slots.map((s) => s.block)).toEqual(slots.map((s) => s.block));
+    } finally {
+      core.close();
+    }
   });
 
   it('refuses a database written by a newer Veil instead of damaging it', () => {

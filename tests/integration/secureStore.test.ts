@@ -175,11 +175,11 @@ describe('e-signatures', () => {
     const w = await t.loginAs('unblinded_pharmacist', 'sign');
     const seal = t.core.audit.seal();
     const csv = 'randomization_number,arm,block,stratum\nR901,PLACEBO,B90,ALL\n';
-    const noUser = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', content: csv, signature: { password: ph.password } });
+    const noUser = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', contentBase64: Buffer.from(csv).toString('base64'), signature: { password: ph.password } });
     expect(noUser).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('username') } });
-    const wrong = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', content: csv, signature: { username: 'pharmacist', password: 'nope' } });
+    const wrong = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', contentBase64: Buffer.from(csv).toString('base64'), signature: { username: 'pharmacist', password: 'nope' } });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('Wrong password') } });
-    const otherUser = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', content: csv, signature: { username: 'unblinded.monitor', password: t.userOf('unblinded_monitor').password } });
+    const otherUser = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', contentBase64: Buffer.from(csv).toString('base64'), signature: { username: 'unblinded.monitor', password: t.userOf('unblinded_monitor').password } });
     expect(otherUser).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('logged-in user') } });
     // Nothing signed or imported: the one new event is the wrong password, recorded by the credential check.
     const added = t.core.audit.query().filter((e) => e.seq > seal.seq);
@@ -188,14 +188,14 @@ describe('e-signatures', () => {
     ]);
     expect(t.core.db.prepare("SELECT count(*) AS n FROM randomization_slots WHERE randomization_number = 'R901'").get()).toEqual({ n: 0 });
 
-    const ok = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', content: csv, signature: { username: 'pharmacist', password: ph.password } });
+    const ok = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', contentBase64: Buffer.from(csv).toString('base64'), signature: { username: 'pharmacist', password: ph.password } });
     expect(ok).toMatchObject({ ok: true, value: { rowCount: 1, signature: { printedName: 'Paula Lefèvre (pharmacist)', meaning: expect.stringContaining('approve') } } });
     const stored = t.core.db.prepare('SELECT * FROM signatures ORDER BY id DESC LIMIT 1').get() as { record_hash: string; meaning: string; printed_name: string };
     expect(stored.record_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(() => t.core.db.prepare('UPDATE signatures SET meaning = ?').run('changed')).toThrow(/cannot be changed/);
     // The password alone is enough for the next signature of this session.
     const csv2 = 'randomization_number,arm,block,stratum\nR902,DUPI300,B90,ALL\n';
-    expect((await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra2.csv', content: csv2, signature: { password: ph.password } })).ok).toBe(true);
+    expect((await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra2.csv', contentBase64: Buffer.from(csv2).toString('base64'), signature: { password: ph.password } })).ok).toBe(true);
   });
 });
 

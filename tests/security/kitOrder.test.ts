@@ -89,8 +89,8 @@ describe('the order kits leave the shelf carries no arm', () => {
     const pharmacist = t.userOf('unblinded_pharmacist');
     const signature = { username: pharmacist.username, password: pharmacist.password };
     const lists = extensionLists();
-    await call(ph, 'allocation.importList', { kind: 'randomization', fileName: 'extension-slots.csv', content: lists.slots, signature });
-    await call(ph, 'allocation.importList', { kind: 'kits', fileName: 'extension-kits.csv', content: lists.kits, signature });
+    await call(ph, 'allocation.importList', { kind: 'randomization', fileName: 'extension-slots.csv', contentBase64: Buffer.from(lists.slots).toString('base64'), signature });
+    await call(ph, 'allocation.importList', { kind: 'kits', fileName: 'extension-kits.csv', contentBase64: Buffer.from(lists.kits).toString('base64'), signature });
     const shipment = await call<{ id: number }>(ph, 'shipments.create', { reference: 'SHP-SIM', from: { kind: 'kits', kitNumbers: [...lists.truth.keys()] } });
     for (const kitNumber of lists.truth.keys()) await call(ph, 'shipments.scanKit', { shipmentId: shipment.id, code: kitNumber, source: 'scanner' });
     await call(ph, 'shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });

@@ -26,7 +26,10 @@ export class AllocationRegister {
     const names = new Map(this.study().arms.map((a) => [a.code, a.name]));
     const slots = this.allocation.slots().map((s) => {
       const armCode = open(key, s.armSealed, sealedField.slotArm(s.randomizationNumber));
-      return { randomizationNumber: s.randomizationNumber, block: s.block, stratum: s.stratum, armCode, armName: names.get(armCode) ?? armCode };
+      // A block is sealed like the arm; null only in an upgraded database before its first key holder's login, which
+      // this session's own login has already put right (BlockSealing).
+      const block = s.blockSealed === null ? '' : open(key, s.blockSealed, sealedField.slotBlock(s.randomizationNumber));
+      return { randomizationNumber: s.randomizationNumber, block, stratum: s.stratum, armCode, armName: names.get(armCode) ?? armCode };
     });
     const kits = this.allocation
       .kits()

@@ -1,9 +1,11 @@
+import type { UserWrap } from '../crypto/keyCustody';
 import type { Db } from '../db/database';
 
 export interface SlotRow {
   randomizationNumber: string;
   listOrder: number;
-  block: string;
+  /** Null only while an upgraded database waits for its first key holder to seal the block (migration 5). */
+  blockSealed: string | null;
   stratum: string;
   armSealed: string;
 }
@@ -59,8 +61,8 @@ export class AllocationRepository {
   insertSlot(slot: SlotRow & { importId: number }): void {
     this.db
       .prepare(
-        `INSERT INTO randomization_slots (randomization_number, list_order, block, stratum, arm_sealed, import_id)
-         VALUES (@randomizationNumber, @listOrder, @block, @stratum, @armSealed, @importId)`,
+        `INSERT INTO randomization_slots (randomization_number, list_order, block_sealed, stratum, arm_sealed, import_id)
+         VALUES (@randomizationNumber, @listOrder, @blockSealed, @stratum, @armSealed, @importId)`,
       )
       .run(slot);
   }
@@ -81,7 +83,7 @@ export class AllocationRepository {
   slots(): SlotRow[] {
     return this.db
       .prepare(
-        `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block, stratum, arm_sealed AS armSealed
+        `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block_sealed AS blockSealed, stratum, arm_sealed AS armSealed
          FROM randomization_slots ORDER BY list_order`,
       )
       .all() as SlotRow[];
@@ -90,7 +92,7 @@ export class AllocationRepository {
   slot(randomizationNumber: string): SlotRow | undefined {
     return this.db
       .prepare(
-        `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block, stratum, arm_sealed AS armSealed
+        `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block_sealed AS blockSealed, stratum, arm_sealed AS armSealed
          FROM randomization_slots WHERE randomization_number = ?`,
       )
       .get(randomizationNumber) as SlotRow | undefined;
@@ -104,6 +106,32 @@ export class AllocationRepository {
            gtin_sealed AS gtinSealed, serial, blinded_lot AS blindedLot, use_before AS useBefore, status FROM kits`,
       )
       .all() as KitRowStored[];
+  }
+
+  /** Blocks an upgrade could not seal under the allocation key (migration 5): sealed under a transition key, or plain. */
+  blocksInTransition(): Array<{ randomizationNumber: string; sealed: string | null; plain: string | null }> {
+    return this.db.prepare('SELECT randomization_number AS randomizationNumber, sealed, plain FROM blocks_in_transition').all() as Array<{
+      randomizationNumber: string;
+      sealed: string | null;
+      plain: string | null;
+    }>;
+  }
+
+  /** The transition key of migration 5, wrapped for this user, if they held the allocation key at the upgrade. */
+  blockTransitionWrap(userId: number): UserWrap | undefined {
+    const row = this.db.prepare('SELECT wrap_json FROM block_transition_wraps WHERE user_id = ?').get(userId) as { wrap_json: string } | undefined;
+    return row && (JSON.parse(row.wrap_json) as UserWrap);
+  }
+
+  /** A block now sealed under the allocation key leaves the transition table. */
+  sealBlock(randomizationNumber: string, blockSealed: string): void {
+    this.db.prepare('UPDATE randomization_slots SET block_sealed = ? WHERE randomization_number = ?').run(blockSealed, randomizationNumber);
+    this.db.prepare('DELETE FROM blocks_in_transition WHERE randomization_number = ?').run(randomizationNumber);
+  }
+
+  /** Once every block is sealed under the allocation key, the transition key has nothing left to open. */
+  deleteBlockTransitionWraps(): void {
+    this.db.prepare('DELETE FROM block_transition_wraps').run();
   }
 
   counts(): { slots: number; kits: number } {

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
@@ -25,6 +26,14 @@ import { EMERGENCY_HOLDER, KeyStore, userHolder } from './keyStore';
 
 /** What an unblinded user's key pair becomes when they set a password of their own. */
 export type KeyPairForNewPassword = { kind: 'none' } | { kind: 'resealed'; sealed: PasswordSealed } | { kind: 'new'; pair: UserKeyPair };
+
+/** What a login or unlock of a key holder has open for a moment: their private key and the allocation key. */
+export interface KeyOpened {
+  userId: number;
+  privateKey: KeyObject;
+  publicKey: string;
+  dataKey: Buffer;
+}
 
 /**
  * Who may hold the allocation data key, and the only code that wraps or unwraps it (DESIGN.md section 3.3).
@@ -63,7 +72,19 @@ export class KeyCustodyService {
     const wrap = this.keys.userWrap(user.id);
     if (!wrap) return;
     const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
-    this.sessions.holdKey(windowId, unwrapForUser(wrap, user.id, privateKey, stored.publicKey));
+    const dataKey = unwrapForUser(wrap, user.id, privateKey, stored.publicKey);
+    this.sessions.holdKey(windowId, dataKey);
+    for (const listener of this.keyOpenedListeners) listener({ userId: user.id, privateKey, publicKey: stored.publicKey, dataKey });
+  }
+
+  private readonly keyOpenedListeners: Array<(opened: KeyOpened) => void> = [];
+
+  /**
+   * Work that needs a user's private key and the allocation key together, done the moment a login or unlock opens them
+   * (sealing what an upgrade could not: see BlockSealing). The keys are not kept.
+   */
+  whenKeyOpened(listener: (opened: KeyOpened) => void): void {
+    this.keyOpenedListeners.push(listener);
   }
 
   /**

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { decodeListFile, type ListEncoding } from './listEncoding';
 
 /**
- * Reading the sponsor's randomization and kit lists as spreadsheets really write them: UTF-8 with or without BOM,
- * "," or ";" separators (French Excel), CRLF, quoted fields, YYYY-MM-DD or DD/MM/YYYY dates, header names in any case
- * and order. Everything is validated before anything is written; every problem is reported with its line.
+ * Reading the sponsor's randomization and kit lists as spreadsheets really write them: the bytes of the file in UTF-8
+ * (with or without BOM), UTF-16 with BOM (Excel's "Unicode text") or Windows-1252 (listEncoding.ts); "," ";" or tab
+ * separators; CRLF; quoted fields; YYYY-MM-DD or DD/MM/YYYY dates; header names in any case and order. Everything is
+ * validated before anything is written; every problem is reported with its line. The SHA-256 is of the bytes received,
+ * so it matches `sha256sum` of the sponsor's file whatever its encoding.
  */
 export interface ListProblem {
   line: number;
@@ -34,47 +37,99 @@ export interface KitRow {
 export interface ParsedList<Row> {
   rows: Row[];
   problems: ListProblem[];
+  /** Worth a look before importing, but not wrong (e.g. kit numbers that may have lost leading zeros). */
+  warnings: ListProblem[];
   sha256: string;
+  /** How the bytes were read; null when they could not be. */
+  encoding: ListEncoding | null;
 }
 
+/** One row: the line it starts on and its fields, trimmed, in the header's column order. */
 interface CsvRecord {
   line: number;
-  values: Record<string, string>;
+  fields: string[];
+}
+
+/** A CSV text read whole: its rows, its problems, and where each named column is (-1 when absent). */
+interface CsvTable {
+  records: CsvRecord[];
+  problems: ListProblem[];
+  columnOf: (name: string) => number;
 }
 
 function normalizeHeader(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
-/** Splits a CSV text into records keyed by normalized header, each with the line it starts on. */
-function readCsv(content: string, required: readonly string[], optional: readonly string[]): { records: CsvRecord[]; problems: ListProblem[] } {
-  const text = content.replace(/^\uFEFF/, '');
-  const problems: ListProblem[] = [];
-  if (text.trim().length === 0) return { records: [], problems: [{ line: 1, message: 'The file is empty.' }] };
-  const firstLine = text.split(/\r\n|\r|\n/, 1)[0]!;
-  // The header decides the separator: French spreadsheets write ";" and keep "," for decimals.
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const rows: Array<{ line: number; fields: string[] }> = [];
+/** Control characters have no place in a list; finding one means the bytes were not text, or not in this encoding. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+function lineAt(text: string, index: number): number {
   let line = 1;
-  let consumed = 0;
-  Papa.parse<string[]>(text, {
-    delimiter,
-    skipEmptyLines: false,
-    step: (result) => {
-      const start = line;
-      const cursor = result.meta.cursor;
-      // A line ends with LF, CRLF or a lone CR (old Mac spreadsheets).
-      for (let i = consumed; i < cursor; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
-      }
-      consumed = cursor;
-      for (const error of result.errors) problems.push({ line: start, message: `CSV format: ${error.message}` });
-      rows.push({ line: start, fields: result.data });
-    },
-  });
+  for (let i = 0; i < index; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
+  return line;
+}
+
+/** The separator the header line uses most: tab (Excel's "Unicode text"), ";" (French Excel, "," being the decimal mark) or ",". */
+function separatorOf(headerLine: string): string {
+  const count = (separator: string) => headerLine.split(separator).length - 1;
+  return ['\t', ';', ','].reduce((best, separator) => (count(separator) > count(best) ? separator : best), ',');
+}
+
+/** `field` without surrounding white space; a field that starts and ends with a printable ASCII character is kept as is (most are, and trim() would copy each). */
+function trimmed(field: string): string {
+  const first = field.charCodeAt(0);
+  const last = field.charCodeAt(field.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? field : field.trim();
+}
+
+/** Splits a CSV text into records keyed by normalized header, each with the line it starts on. */
+function readCsv(text: string, required: readonly string[], optional: readonly string[]): CsvTable {
+  const problems: ListProblem[] = [];
+  const none = () => -1;
+  if (text.trim().length === 0) return { records: [], problems: [{ line: 1, message: 'The file is empty.' }], columnOf: none };
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return {
+      records: [],
+      columnOf: none,
+      problems: [{ line: lineAt(text, control.index), message: `The file has a control character (U+${code}): it is not a text list, or not in an encoding Veil reads (UTF-8, UTF-16 with BOM, Windows-1252).` }],
+    };
+  }
+  const firstLine = text.split(/\r\n|\r|\n/, 1)[0]!;
+  const delimiter = separatorOf(firstLine);
+  const rows: Array<{ line: number; fields: string[] }> = [];
+  if (!text.includes('"')) {
+    // Without a quote, a record is a line and its fields are what lies between separators: split directly, which is
+    // what Papa does for such text without its per-row callback (a 50,000-kit list in half the time).
+    text.split(/\r\n|\r|\n/).forEach((physicalLine, i) => rows.push({ line: i + 1, fields: physicalLine.split(delimiter) }));
+  } else {
+    let line = 1;
+    let consumed = 0;
+    Papa.parse<string[]>(text, {
+      delimiter,
+      skipEmptyLines: false,
+      step: (result) => {
+        const start = line;
+        const cursor = result.meta.cursor;
+        // A line ends with LF, CRLF or a lone CR (old Mac spreadsheets).
+        for (let i = consumed; i < cursor; i++) {
+          const c = text.charCodeAt(i);
+          if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+        }
+        consumed = cursor;
+        for (const error of result.errors) problems.push({ line: start, message: `CSV format: ${error.message}` });
+        rows.push({ line: start, fields: result.data });
+      },
+    });
+  }
   const header = rows.shift();
-  if (!header) return { records: [], problems: [{ line: 1, message: 'The file has no header line.' }] };
+  if (!header) return { records: [], problems: [{ line: 1, message: 'The file has no header line.' }], columnOf: none };
   const names = header.fields.map(normalizeHeader);
   const known = new Set([...required, ...optional]);
   for (const column of required) {
@@ -86,20 +141,19 @@ function readCsv(content: string, required: readonly string[], optional: readonl
   });
   // Without a required column every row would repeat the same complaint (with an "undefined" value): the header's
   // problems are the whole story until it is fixed.
-  if (required.some((column) => !names.includes(column))) return { records: [], problems };
+  if (required.some((column) => !names.includes(column))) return { records: [], problems, columnOf: none };
   const records: CsvRecord[] = [];
-  for (const row of rows) {
-    if (row.fields.every((f) => f.trim() === '')) continue; // blank lines, including the trailing one
-    if (row.fields.length !== names.length) {
-      problems.push({ line: row.line, message: `Expected ${names.length} fields, found ${row.fields.length}.` });
+  for (const { line, fields } of rows) {
+    for (let i = 0; i < fields.length; i++) fields[i] = trimmed(fields[i]!);
+    if (fields.every((f) => f === '')) continue; // blank lines, including the trailing one
+    if (fields.length !== names.length) {
+      problems.push({ line, message: `Expected ${names.length} fields, found ${fields.length}.` });
       continue;
     }
-    const values: Record<string, string> = {};
-    names.forEach((name, i) => (values[name] = row.fields[i]!.trim()));
-    records.push({ line: row.line, values });
+    records.push({ line, fields });
   }
   if (records.length === 0 && problems.length === 0) problems.push({ line: header.line, message: 'The file has a header but no rows.' });
-  return { records, problems };
+  return { records, problems, columnOf: (name) => names.indexOf(name) };
 }
 
 /** Accepts an arm by its code or its name, in any case. */
@@ -132,60 +186,114 @@ export function isValidGtin(gtin: string): boolean {
   return (10 - (sum % 10)) % 10 === digits[13];
 }
 
-export function sha256Hex(content: string): string {
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+/** `check`, computing each distinct argument's answer once (a list repeats a few arms, dates and GTINs). */
+function remembered<T>(check: (value: string) => T): (value: string) => T {
+  const answers = new Map<string, T>();
+  return (value) => {
+    let answer = answers.get(value);
+    if (answer === undefined) answers.set(value, (answer = check(value)));
+    return answer;
+  };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The file's bytes as text, or the one problem that stops the reading (with the file's hash either way). */
+function readListFile(file: Uint8Array): { text: string | null; encoding: ListEncoding | null; sha256: string; problems: ListProblem[] } {
+  const sha256 = sha256Hex(file);
+  const decoded = decodeListFile(file);
+  if (!decoded.ok) return { text: null, encoding: null, sha256, problems: [{ line: 1, message: decoded.message }] };
+  return { text: decoded.text, encoding: decoded.encoding, sha256, problems: [] };
 }
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$/;
 
-export function parseRandomizationList(content: string, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<RandomizationRow> {
-  const { records, problems } = readCsv(content, ['randomization_number', 'arm', 'block', 'stratum'], []);
+export function parseRandomizationList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<RandomizationRow> {
+  const { text, encoding, sha256, problems: unreadable } = readListFile(file);
+  if (text === null) return { rows: [], problems: unreadable, warnings: [], sha256, encoding };
+  const { records, problems, columnOf } = readCsv(text, ['randomization_number', 'arm', 'block', 'stratum'], []);
+  const at = { number: columnOf('randomization_number'), arm: columnOf('arm'), block: columnOf('block'), stratum: columnOf('stratum') };
   const resolveArm = armResolver(study);
   const seen = new Map<string, number>();
   const rows: RandomizationRow[] = [];
-  for (const { line, values } of records) {
-    const number = values.randomization_number ?? '';
-    const arm = resolveArm(values.arm ?? '');
-    let stratum = values.stratum ?? '';
+  for (const { line, fields } of records) {
+    const number = fields[at.number]!;
+    const armValue = fields[at.arm]!;
+    const block = fields[at.block]!;
+    const arm = resolveArm(armValue);
+    let stratum = fields[at.stratum]!;
     if (stratum === '' && study.strata.length === 1) stratum = study.strata[0]!;
     const rowProblems: ListProblem[] = [];
     if (!IDENTIFIER.test(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number "${number}" is empty or has characters other than letters, digits, . _ / -.` });
     else if (seen.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Duplicate randomization number ${number} (first on line ${seen.get(number)}).` });
     else if (existing.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number ${number} is already imported.` });
-    if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${values.arm}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
-    if (!values.block) rowProblems.push({ line, column: 'block', message: 'The block is empty.' });
+    if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
+    if (!block) rowProblems.push({ line, column: 'block', message: 'The block is empty.' });
     if (!study.strata.includes(stratum)) rowProblems.push({ line, column: 'stratum', message: `Unknown stratum "${stratum}": the study's strata are ${study.strata.join(', ')}.` });
     if (!seen.has(number)) seen.set(number, line);
     if (rowProblems.length) problems.push(...rowProblems);
-    else rows.push({ line, randomizationNumber: number, arm: arm!, block: values.block!, stratum });
+    else rows.push({ line, randomizationNumber: number, arm: arm!, block, stratum });
   }
-  return { rows, problems: problems.sort((a, b) => a.line - b.line), sha256: sha256Hex(content) };
+  return { rows, problems: problems.sort((a, b) => a.line - b.line), warnings: [], sha256, encoding };
 }
 
-export function parseKitList(content: string, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
-  const { records, problems } = readCsv(content, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial']);
-  const resolveArm = armResolver(study);
+/**
+ * Spreadsheets read "000123" as the number 123 and save it back as "123". Numeric kit numbers of several lengths of
+ * which none starts with 0 are what such a list looks like (a sponsor may also really number 999 then 1000, so this
+ * is a warning to compare with the sponsor's list, not a refusal).
+ */
+function leadingZerosWarning(rows: readonly KitRow[]): ListProblem | null {
+  let shortest: KitRow | null = null;
+  let longest: KitRow | null = null;
+  for (const row of rows) {
+    if (!/^\d+$/.test(row.kitNumber)) continue;
+    if (row.kitNumber.startsWith('0')) return null;
+    if (!shortest || row.kitNumber.length < shortest.kitNumber.length) shortest = row;
+    if (!longest || row.kitNumber.length > longest.kitNumber.length) longest = row;
+  }
+  if (!shortest || !longest || shortest.kitNumber.length === longest.kitNumber.length) return null;
+  return {
+    line: shortest.line,
+    column: 'kit_number',
+    message: `Kit numbers have ${shortest.kitNumber.length} to ${longest.kitNumber.length} digits (${shortest.kitNumber} on line ${shortest.line}, ${longest.kitNumber} on line ${longest.line}) and none starts with 0: a spreadsheet may have removed leading zeros. Compare with the sponsor's list before importing.`,
+  };
+}
+
+export function parseKitList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
+  const { text, encoding, sha256, problems: unreadable } = readListFile(file);
+  if (text === null) return { rows: [], problems: unreadable, warnings: [], sha256, encoding };
+  const { records, problems, columnOf } = readCsv(text, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial']);
+  const at = { kitNumber: columnOf('kit_number'), arm: columnOf('arm'), lot: columnOf('lot'), expiry: columnOf('expiry_date'), gtin: columnOf('gtin'), serial: columnOf('serial') };
+  const resolveArm = remembered(armResolver(study));
+  const dateOf = remembered(parseListDate);
+  const gtinIsValid = remembered(isValidGtin);
   const seen = new Map<string, number>();
   const rows: KitRow[] = [];
-  for (const { line, values } of records) {
-    const kitNumber = values.kit_number ?? '';
-    const arm = resolveArm(values.arm ?? '');
-    const lot = values.lot ?? '';
-    const expiry = parseListDate(values.expiry_date ?? '');
-    const gtin = values.gtin ? values.gtin : null;
-    const serial = values.serial ? values.serial : null;
-    const rowProblems: ListProblem[] = [];
-    if (!IDENTIFIER.test(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit number "${kitNumber}" is empty or has characters other than letters, digits, . _ / -.` });
-    else if (seen.has(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Duplicate kit number ${kitNumber} (first on line ${seen.get(kitNumber)}).` });
-    else if (existing.has(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit ${kitNumber} is already imported.` });
-    if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${values.arm}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
-    if (!lot || lot.length > 20) rowProblems.push({ line, column: 'lot', message: lot ? `Lot "${lot}" is longer than 20 characters (GS1 AI 10).` : 'The lot is empty.' });
-    if (!expiry) rowProblems.push({ line, column: 'expiry_date', message: `Expiry date "${values.expiry_date}" is not a real date in YYYY-MM-DD or DD/MM/YYYY.` });
-    if (gtin !== null && !isValidGtin(gtin)) rowProblems.push({ line, column: 'gtin', message: `GTIN "${gtin}" is not 14 digits with a valid check digit.` });
-    if (serial !== null && serial.length > 20) rowProblems.push({ line, column: 'serial', message: 'The serial is longer than 20 characters (GS1 AI 21).' });
+  for (const { line, fields } of records) {
+    const kitNumber = fields[at.kitNumber]!;
+    const armValue = fields[at.arm]!;
+    const arm = resolveArm(armValue);
+    const lot = fields[at.lot]!;
+    const expiryValue = fields[at.expiry]!;
+    const expiry = dateOf(expiryValue);
+    // Optional columns: absent, or an empty cell, is no value.
+    const gtin = at.gtin >= 0 && fields[at.gtin] ? fields[at.gtin]! : null;
+    const serial = at.serial >= 0 && fields[at.serial] ? fields[at.serial]! : null;
+    // Every problem of the row is listed; the row is kept only if it has none.
+    const problemsBefore = problems.length;
+    if (!IDENTIFIER.test(kitNumber)) problems.push({ line, column: 'kit_number', message: `Kit number "${kitNumber}" is empty or has characters other than letters, digits, . _ / -.` });
+    else if (seen.has(kitNumber)) problems.push({ line, column: 'kit_number', message: `Duplicate kit number ${kitNumber} (first on line ${seen.get(kitNumber)}).` });
+    else if (existing.has(kitNumber)) problems.push({ line, column: 'kit_number', message: `Kit ${kitNumber} is already imported.` });
+    if (!arm) problems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
+    if (!lot || lot.length > 20) problems.push({ line, column: 'lot', message: lot ? `Lot "${lot}" is longer than 20 characters (GS1 AI 10).` : 'The lot is empty.' });
+    if (!expiry) problems.push({ line, column: 'expiry_date', message: `Expiry date "${expiryValue}" is not a real date in YYYY-MM-DD or DD/MM/YYYY.` });
+    if (gtin !== null && !gtinIsValid(gtin)) problems.push({ line, column: 'gtin', message: `GTIN "${gtin}" is not 14 digits with a valid check digit.` });
+    if (serial !== null && serial.length > 20) problems.push({ line, column: 'serial', message: 'The serial is longer than 20 characters (GS1 AI 21).' });
     if (!seen.has(kitNumber)) seen.set(kitNumber, line);
-    if (rowProblems.length) problems.push(...rowProblems);
-    else rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
+    if (problems.length === problemsBefore) rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
   }
-  return { rows, problems: problems.sort((a, b) => a.line - b.line), sha256: sha256Hex(content) };
+  const zeros = leadingZerosWarning(rows);
+  return { rows, problems: problems.sort((a, b) => a.line - b.line), warnings: zeros ? [zeros] : [], sha256, encoding };
 }

@@ -1,5 +1,5 @@
 import { VeilError, type ValidationIssue } from '../../../shared/errors';
-import { analyzeBlindingRisk, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
+import { analyzeBlindingRisk, type KitForAnalysis, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -18,6 +18,7 @@ export interface ImportSummary {
   rowCount: number;
   signatureId: number;
   risk: RiskAnalysis | null;
+  warnings: ListProblem[];
 }
 
 function refuse(fileName: string, problems: ListProblem[]): VeilError {
@@ -43,27 +44,32 @@ export class ListImportService {
     private readonly study: () => StudyConfig,
   ) {}
 
-  checkRandomizationList(content: string): ParsedList<ReturnType<typeof parseRandomizationList>['rows'][number]> {
-    return parseRandomizationList(content, this.study(), this.allocation.slotNumbers());
+  /** `file` is the list's bytes as received: its SHA-256 is recorded, and its encoding is found from them. */
+  checkRandomizationList(file: Uint8Array): ParsedList<ReturnType<typeof parseRandomizationList>['rows'][number]> {
+    return parseRandomizationList(file, this.study(), this.allocation.slotNumbers());
   }
 
-  checkKitList(content: string, key: Buffer): { parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis } {
-    const parsed = parseKitList(content, this.study(), this.allocation.kitNumbers());
-    const existing = this.allocation.kits().map((k) => ({
+  checkKitList(file: Uint8Array, key: Buffer): { parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis } {
+    const parsed = parseKitList(file, this.study(), this.allocation.kitNumbers());
+    // The analysis covers every kit of the study, with all a blinded person can see of it: what the new list adds
+    // can reveal arms only in combination with the kits already on the shelf.
+    const existing: KitForAnalysis[] = this.allocation.kits().map((k) => ({
       kitNumber: k.kitNumber,
       arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
       lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
       expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+      gtin: k.gtinSealed === null ? null : open(key, k.gtinSealed, sealedField.kitGtin(k.kitNumber)),
+      serial: k.serial,
     }));
     return { parsed, risk: analyzeBlindingRisk([...existing, ...parsed.rows], this.study().code) };
   }
 
-  importRandomizationList(key: Buffer, signer: Signer, fileName: string, content: string): ImportSummary {
-    const parsed = this.checkRandomizationList(content);
+  importRandomizationList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
+    const parsed = this.checkRandomizationList(file);
     if (parsed.problems.length) throw refuse(fileName, parsed.problems);
     const importedAt = isoUtc(this.clock.now());
     return this.db.transaction(() => {
-      const record = { kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt };
+      const record = { kind: 'randomization', fileName, sha256: parsed.sha256, encoding: parsed.encoding, rowCount: parsed.rows.length, importedAt };
       const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
       const importId = this.allocation.insertImport({ kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
       let order = this.allocation.nextListOrder();
@@ -71,7 +77,7 @@ export class ListImportService {
         this.allocation.insertSlot({
           randomizationNumber: row.randomizationNumber,
           listOrder: order++,
-          block: row.block,
+          blockSealed: seal(key, row.block, sealedField.slotBlock(row.randomizationNumber)),
           stratum: row.stratum,
           armSealed: seal(key, row.arm, sealedField.slotArm(row.randomizationNumber)),
           importId,
@@ -81,16 +87,16 @@ export class ListImportService {
         { userId: signer.userId, username: signer.username },
         { action: 'list.randomization_imported', entityType: 'list_import', entityId: String(importId), after: record, source: 'file', signatureId: signature.id },
       );
-      return { importId, kind: 'randomization' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk: null };
+      return { importId, kind: 'randomization' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk: null, warnings: parsed.warnings };
     })();
   }
 
-  importKitList(key: Buffer, signer: Signer, fileName: string, content: string): ImportSummary {
-    const { parsed, risk } = this.checkKitList(content, key);
+  importKitList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
+    const { parsed, risk } = this.checkKitList(file, key);
     if (parsed.problems.length) throw refuse(fileName, parsed.problems);
     const importedAt = isoUtc(this.clock.now());
     return this.db.transaction(() => {
-      const record = { kind: 'kits', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt };
+      const record = { kind: 'kits', fileName, sha256: parsed.sha256, encoding: parsed.encoding, rowCount: parsed.rows.length, importedAt };
       const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
       const importId = this.allocation.insertImport({ kind: 'kits', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
       // Inserted in kit-number order, so not even the row order of the database file follows the sponsor's file
@@ -124,13 +130,20 @@ export class ListImportService {
           action: 'list.kits_imported',
           entityType: 'list_import',
           entityId: String(importId),
-          // Findings name arms, so the audit event records only their kinds and counts.
-          after: { ...record, blindingRiskFindings: risk.findings.length, blindedLot: risk.blindedLot, commonUseBefore: risk.commonUseBefore },
+          // Findings name arms (and lots or dates that reveal them), so the audit event records only their count and
+          // kinds, which blinded readers of the trail may see.
+          after: {
+            ...record,
+            blindingRiskFindings: risk.findings.length,
+            blindingRiskKinds: [...new Set(risk.findings.map((f) => f.kind))].sort(),
+            blindedLot: risk.blindedLot,
+            commonUseBefore: risk.commonUseBefore,
+          },
           source: 'file',
           signatureId: signature.id,
         },
       );
-      return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk };
+      return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk, warnings: parsed.warnings };
     })();
   }
 }

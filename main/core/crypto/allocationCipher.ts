@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { VeilError } from '../../../shared/errors';
 
 /**
- * Sealing of allocation values (arm codes, real lots, real expiry dates) with AES-256-GCM (DESIGN.md section 3.2):
+ * Sealing of allocation values (arm codes, randomization blocks, real lots, real expiry dates, GTINs) with AES-256-GCM (DESIGN.md section 3.2):
  * a fresh random 96-bit nonce per value, so two kits of the same arm never share a ciphertext (equal ciphertexts
  * would expose the 2:1 groups), and associated data binding the value to its row ("kit:<number>:arm"), so a
  * ciphertext moved to another row no longer opens.
@@ -58,4 +58,5 @@ export const sealedField = {
   kitExpiry: (kitNumber: string) => `kit:${kitNumber}:expiry`,
   kitGtin: (kitNumber: string) => `kit:${kitNumber}:gtin`,
   slotArm: (randomizationNumber: string) => `slot:${randomizationNumber}:arm`,
+  slotBlock: (randomizationNumber: string) => `slot:${randomizationNumber}:block`,
 } as const;

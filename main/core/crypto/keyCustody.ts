@@ -134,30 +134,54 @@ function wrapKey(shared: Buffer, ephemeralPublic: Buffer, recipientPublic: Buffe
   return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeralPublic, recipientPublic]), 'veil allocation key wrap v1', 32));
 }
 
-export function wrapForUser(dataKey: Buffer, userId: number, userPublicKey: string): UserWrap {
+/** ECDH from a fresh ephemeral key to the recipient's X25519 key, HKDF, AES-256-GCM over `secret` with `ad`. */
+function wrapToPublicKey(secret: Buffer, ad: string, userPublicKey: string): UserWrap {
   const recipient = createPublicKey({ key: Buffer.from(userPublicKey, 'base64'), format: 'der', type: 'spki' });
   const ephemeral = generateKeyPairSync('x25519');
   const ephemeralPublic = ephemeral.publicKey.export({ format: 'der', type: 'spki' });
   const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
   const key = wrapKey(shared, ephemeralPublic, Buffer.from(userPublicKey, 'base64'));
   try {
-    return { ...aeadSeal(key, dataKey, userWrapAd(userId)), ephemeralPublicKey: ephemeralPublic.toString('base64') };
+    return { ...aeadSeal(key, secret, ad), ephemeralPublicKey: ephemeralPublic.toString('base64') };
   } finally {
     key.fill(0);
     shared.fill(0);
   }
 }
 
-export function unwrapForUser(wrap: UserWrap, userId: number, privateKey: KeyObject, userPublicKey: string): Buffer {
+function unwrapWithPrivateKey(wrap: UserWrap, ad: string, privateKey: KeyObject, userPublicKey: string): Buffer {
   const ephemeralPublic = Buffer.from(wrap.ephemeralPublicKey, 'base64');
   const shared = diffieHellman({ privateKey, publicKey: createPublicKey({ key: ephemeralPublic, format: 'der', type: 'spki' }) });
   const key = wrapKey(shared, ephemeralPublic, Buffer.from(userPublicKey, 'base64'));
   try {
-    return aeadOpen(key, wrap, userWrapAd(userId), 'This key');
+    return aeadOpen(key, wrap, ad, 'This key');
   } finally {
     key.fill(0);
     shared.fill(0);
   }
+}
+
+export function wrapForUser(dataKey: Buffer, userId: number, userPublicKey: string): UserWrap {
+  return wrapToPublicKey(dataKey, userWrapAd(userId), userPublicKey);
+}
+
+export function unwrapForUser(wrap: UserWrap, userId: number, privateKey: KeyObject, userPublicKey: string): Buffer {
+  return unwrapWithPrivateKey(wrap, userWrapAd(userId), privateKey, userPublicKey);
+}
+
+/**
+ * The one-time key under which a schema upgrade sealed values it found in plain text, when no allocation key was open
+ * (migration 5: randomization blocks), wrapped for each user who held the allocation key then. Its own associated
+ * data, so it can never pass for a wrap of the allocation key.
+ */
+const transitionWrapAd = (userId: number) => `wrap:user:${userId}:upgrade-transition`;
+
+export function wrapTransitionKeyForUser(transitionKey: Buffer, userId: number, userPublicKey: string): UserWrap {
+  return wrapToPublicKey(transitionKey, transitionWrapAd(userId), userPublicKey);
+}
+
+export function unwrapTransitionKeyForUser(wrap: UserWrap, userId: number, privateKey: KeyObject, userPublicKey: string): Buffer {
+  return unwrapWithPrivateKey(wrap, transitionWrapAd(userId), privateKey, userPublicKey);
 }
 
 export function wrapForEmergency(dataKey: Buffer, passphrase: string): Promise<PasswordSealed> {

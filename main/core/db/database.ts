@@ -38,6 +38,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
+      // Deleted rows are overwritten, not left readable in free pages: a plain value an upgrade sealed, a revoked wrap.
+      db.pragma('secure_delete = ON');
       migrate(db);
     }
     return db;
@@ -117,6 +119,8 @@ export function migrate(db: Db, target: number = migrations.length): void {
       db.pragma(`user_version = ${version}`);
     })();
   }
+  // A step may replace plain values with sealed ones (migration 5): the old pages leave the WAL and the file now.
+  if (current < target && schemaVersion(db) === target) db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /** SQLite's own structural check; returns the problems found (empty when the file is sound). */

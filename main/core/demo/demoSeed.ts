@@ -87,8 +87,8 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
   const { codeBreakPassphrase } = (await call('allocation.setUpKey', { signature })) as { codeBreakPassphrase: string };
   const randomization = demoRandomizationCsv(NS_DUPI);
   const kits = demoKitCsv(NS_DUPI);
-  await call('allocation.importList', { kind: 'randomization', fileName: 'NS-DUPI_randomization_list.csv', content: randomization, signature: { password: pharmacist.password } });
-  await call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list.csv', content: kits, signature: { password: pharmacist.password } });
+  await call('allocation.importList', { kind: 'randomization', fileName: 'NS-DUPI_randomization_list.csv', contentBase64: Buffer.from(randomization, 'utf8').toString('base64'), signature: { password: pharmacist.password } });
+  await call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list.csv', contentBase64: Buffer.from(kits, 'utf8').toString('base64'), signature: { password: pharmacist.password } });
   // The unblinded monitor's key pair is made at their first login, under their own password (never a temporary one,
   // DESIGN.md section 3 invariant 6); only then can the pharmacist grant access.
   const monitorDemo = users.find((u) => u.role === 'unblinded_monitor')!;

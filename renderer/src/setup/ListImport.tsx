@@ -3,6 +3,7 @@ import { IconAlertTriangle, IconCheck, IconFileImport, IconFileSpreadsheet, Icon
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
+import { MAX_LIST_FILE_BYTES } from '../../../shared/contract/limits';
 import { VeilError } from '../../../shared/errors';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy } from '../common/SignedBy';
@@ -17,20 +18,32 @@ type ListCheck = ChannelOutput<'allocation.checkList'>;
 type ImportResult = ChannelOutput<'allocation.importList'>;
 interface ChosenFile {
   fileName: string;
-  content: string;
+  contentBase64: string;
 }
 
+/** The translation key of each encoding the main process reads (shared/contract/allocation.ts). */
+const ENCODING_KEY = {
+  'UTF-8': 'utf8',
+  'UTF-8 with BOM': 'utf8Bom',
+  'UTF-16LE': 'utf16le',
+  'UTF-16BE': 'utf16be',
+  'Windows-1252': 'windows1252',
+} as const satisfies Record<NonNullable<ListCheck['encoding']>, string>;
+
 /**
- * A sponsor's file as text, byte for byte: UTF-8 is required, and a byte-order mark is kept (ignoreBOM) so the SHA-256
- * Veil records is the SHA-256 of the file on disk. A file in another encoding is refused with a clear message.
+ * The file's bytes, byte for byte, in base64: the main process finds the encoding (UTF-8, Excel's UTF-16 "Unicode
+ * text", Windows-1252) and records the SHA-256 of the file itself, so nothing is decoded or re-encoded here.
  */
-async function readCsv(file: File): Promise<string> {
-  const bytes = await file.arrayBuffer();
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new VeilError('validation', 'NOT_UTF8');
-  }
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.readAsDataURL(file);
+  });
 }
 
 /**
@@ -53,7 +66,7 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
     setError(null);
     setCheck(null);
     try {
-      setCheck(await client.allocation.checkList({ kind: nextKind, fileName: chosen.fileName, content: chosen.content }));
+      setCheck(await client.allocation.checkList({ kind: nextKind, fileName: chosen.fileName, contentBase64: chosen.contentBase64 }));
     } catch (caught) {
       setError(caught instanceof VeilError ? caught : new VeilError('internal', String(caught)));
     } finally {
@@ -67,17 +80,18 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
     setImported(null);
     setError(null);
     setCheck(null);
+    if (picked.size > MAX_LIST_FILE_BYTES) {
+      setFile(null);
+      setError(new VeilError('validation', t('setup.import.tooLarge', { file: picked.name, megabytes: MAX_LIST_FILE_BYTES / 1_000_000 })));
+      return;
+    }
     try {
-      const chosen = { fileName: picked.name, content: await readCsv(picked) };
+      const chosen = { fileName: picked.name, contentBase64: await readBase64(picked) };
       setFile(chosen);
       await runCheck(kind, chosen);
     } catch (caught) {
-      setFile({ fileName: picked.name, content: '' });
-      setError(
-        caught instanceof VeilError && caught.message === 'NOT_UTF8'
-          ? new VeilError('validation', t('setup.import.notUtf8', { file: picked.name }))
-          : new VeilError('internal', String(caught)),
-      );
+      setFile(null);
+      setError(caught instanceof VeilError ? caught : new VeilError('internal', String(caught)));
     }
   }
 
@@ -85,7 +99,7 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
     const nextKind = next === 'randomization' ? 'randomization' : 'kits';
     setKind(nextKind);
     setImported(null);
-    if (file?.content) void runCheck(nextKind, file);
+    if (file?.contentBase64) void runCheck(nextKind, file);
   }
 
   const canImport = check !== null && check.problems.length === 0 && check.rowCount > 0 && file !== null && status.sessionHoldsKey;
@@ -181,8 +195,24 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
                     {check.sha256}
                   </Text>
                 </Text>
+                {check.encoding && (
+                  <Text size="sm" data-testid="list-encoding">
+                    {t('setup.import.readAs', { encoding: t(`setup.import.encodings.${ENCODING_KEY[check.encoding]}`) })}
+                  </Text>
+                )}
               </Stack>
             </Alert>
+            {check.warnings.length > 0 && (
+              <Alert variant="light" color="yellow" icon={<IconAlertTriangle aria-hidden />} title={t('setup.import.warningsTitle', { count: check.warnings.length })} data-testid="list-warnings">
+                <Stack gap={4}>
+                  {check.warnings.map((w, i) => (
+                    <Text key={i} data-line={w.line}>
+                      {t('setup.import.line')} {w.line}: {translateListProblem(w.message, t)}
+                    </Text>
+                  ))}
+                </Stack>
+              </Alert>
+            )}
             {check.risk && <RiskFindings risk={check.risk} />}
             <Group>
               <Button leftSection={<IconSignature size="1.1em" aria-hidden />} disabled={!canImport} onClick={() => setSigning(true)} data-testid="list-import-button">
@@ -220,7 +250,7 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
           channel="allocation.importList"
           title={t('setup.import.signTitle')}
           submitLabel={t('setup.import.sign')}
-          onSign={(signature) => client.allocation.importList({ kind, fileName: file.fileName, content: file.content, signature })}
+          onSign={(signature) => client.allocation.importList({ kind, fileName: file.fileName, contentBase64: file.contentBase64, signature })}
           onSigned={(answer) => {
             setSigning(false);
             setImported(answer);

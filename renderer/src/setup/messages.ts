@@ -33,6 +33,13 @@ export function translateSetupMessage(message: string, t: TFunction): string {
 /** The problems the list check finds, line by line (main/core/allocation/listFiles.ts), in the user's language. */
 const PROBLEM_RULES: Rule[] = [
   [/^The file is empty\.$/, (t) => t('setup.problems.empty')],
+  [/^The file starts as (\S+) text but has an odd number of bytes/, (t, m) => t('setup.problems.encodingCut', { encoding: m[1] })],
+  [/^The file starts as (\S+) text but is not valid/, (t, m) => t('setup.problems.encodingInvalid', { encoding: m[1] })],
+  [/^The file has a control character \((U\+[0-9A-F]{4})\)/, (t, m) => t('setup.problems.controlCharacter', { code: m[1] })],
+  [
+    /^Kit numbers have (\d+) to (\d+) digits \((\S+) on line (\d+), (\S+) on line (\d+)\) and none starts with 0/,
+    (t, m) => t('setup.problems.leadingZeros', { from: Number(m[1]), to: Number(m[2]), short: m[3], shortLine: Number(m[4]), long: m[5], longLine: Number(m[6]) }),
+  ],
   [/^CSV format: (.+)$/, (t, m) => t('setup.problems.csvFormat', { detail: m[1] })],
   [/^The file has no header line\.$/, (t) => t('setup.problems.noHeader')],
   [/^Missing column "(.+)"\.$/, (t, m) => t('setup.problems.missingColumn', { column: m[1] })],

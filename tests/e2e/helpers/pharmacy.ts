@@ -117,7 +117,7 @@ export async function importExtraKits(veil: VeilServer, kits: Array<{ kitNumber:
   const content = Papa.unparse({ fields: ['kit_number', 'arm', 'lot', 'expiry_date', 'gtin', 'serial'], data: rows }) + '\n';
   const pharmacist = veil.user('unblinded_pharmacist');
   await asPharmacist(veil, (call) =>
-    call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list_extension.csv', content, signature: { username: pharmacist.username, password: pharmacist.password } }),
+    call('allocation.importList', { kind: 'kits', fileName: 'NS-DUPI_kit_list_extension.csv', contentBase64: Buffer.from(content, 'utf8').toString('base64'), signature: { username: pharmacist.username, password: pharmacist.password } }),
   );
 }
 

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isValidGtin, parseKitList, parseListDate, parseRandomizationList, type KitRow, type ListProblem } from '../../../main/core/allocation/listFiles';
 import { NS_DUPI } from '../../../main/core/demo/demoSeed';
@@ -8,8 +10,10 @@ const NONE: ReadonlySet<string> = new Set();
 const GTIN = '03760000000017';
 const BAD_GTIN = '03760000000013';
 
-const kits = (content: string, existing: ReadonlySet<string> = NONE) => parseKitList(content, NS_DUPI, existing);
-const slots = (content: string, existing: ReadonlySet<string> = NONE) => parseRandomizationList(content, NS_DUPI, existing);
+/** A list given as text is the file a UTF-8 spreadsheet would save; bytes are passed as they are. */
+const bytesOf = (content: string | Uint8Array) => (typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+const kits = (content: string | Uint8Array, existing: ReadonlySet<string> = NONE) => parseKitList(bytesOf(content), NS_DUPI, existing);
+const slots = (content: string | Uint8Array, existing: ReadonlySet<string> = NONE) => parseRandomizationList(bytesOf(content), NS_DUPI, existing);
 const withoutLine = <R extends { line: number }>(rows: R[]) => rows.map(({ line: _line, ...rest }) => rest);
 /** Where each problem is, without its wording. */
 const where = (problems: ListProblem[]) => problems.map((p) => ({ line: p.line, column: p.column }));
@@ -115,7 +119,7 @@ describe('randomization lists', () => {
 
   it('an empty stratum is refused when the study has several', () => {
     const study = { ...NS_DUPI, strata: ['ADULT', 'CHILD'] };
-    const parsed = parseRandomizationList('randomization_number,arm,block,stratum\nR001,DUPI300,B01,\nR002,PLACEBO,B01,CHILD\n', study, NONE);
+    const parsed = parseRandomizationList(bytesOf('randomization_number,arm,block,stratum\nR001,DUPI300,B01,\nR002,PLACEBO,B01,CHILD\n'), study, NONE);
     expect(where(parsed.problems)).toEqual([{ line: 2, column: 'stratum' }]);
     expect(parsed.rows.map((r) => r.randomizationNumber)).toEqual(['R002']);
   });
@@ -294,6 +298,86 @@ describe('refusals, each with its line and column', () => {
     expect(parsed.problems.length).toBeGreaterThan(0);
     expect(parsed.problems.every((p) => p.line === 3)).toBe(true);
     expect(parsed.problems.some((p) => /CSV format/.test(p.message))).toBe(true);
+  });
+});
+
+describe('the bytes of a list, in the encoding the spreadsheet saved it in (issue 10, finding 11)', () => {
+  const fixture = (name: string) => readFileSync(join(process.cwd(), 'tests', 'fixtures', 'lists', name));
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+  /** The fixtures' six kits, numbered from `first`: lots alternate, 4 DUPI300 and 2 PLACEBO, all expiring 2028-06-30. */
+  const sixKits = (first: number, lots: [string, string]) =>
+    ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300'].map((arm, i) => ({
+      kitNumber: String(first + i),
+      arm,
+      lot: lots[i % 2],
+      expiryDate: '2028-06-30',
+      gtin: GTIN,
+      serial: `SN${first + i}`,
+    }));
+  const ACCENTED: [string, string] = ['LOT\u00e9-1', 'LOT\u00e9-2'];
+
+  const cases: Array<{ file: string; starts: number[]; encoding: string; first: number; lots: [string, string] }> = [
+    { file: 'kits-excel-unicode-text-utf16le.txt', starts: [0xff, 0xfe, 0x6b, 0x00], encoding: 'UTF-16LE', first: 70000001, lots: ACCENTED },
+    { file: 'kits-utf16be-bom.txt', starts: [0xfe, 0xff, 0x00, 0x6b], encoding: 'UTF-16BE', first: 70000201, lots: ACCENTED },
+    { file: 'kits-windows1252-semicolons.csv', starts: [0x6b, 0x69], encoding: 'Windows-1252', first: 70000101, lots: ['LOT\u00e9-1', 'LOT\u0152-2'] },
+    { file: 'kits-utf8-bom.csv', starts: [0xef, 0xbb, 0xbf, 0x6b], encoding: 'UTF-8 with BOM', first: 70000301, lots: ACCENTED },
+    { file: 'kits-utf8.csv', starts: [0x6b, 0x69], encoding: 'UTF-8', first: 70000401, lots: ACCENTED },
+  ];
+  for (const { file, starts, encoding, first, lots } of cases) {
+    it(`${file}: read as ${encoding}, lots intact, SHA-256 of the bytes`, () => {
+      const bytes = fixture(file);
+      expect([...bytes.subarray(0, starts.length)]).toEqual(starts); // the fixture is what its name says
+      const parsed = kits(bytes);
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.encoding).toBe(encoding);
+      expect(withoutLine(parsed.rows)).toEqual(sixKits(first, lots));
+      expect(parsed.rows.map((r) => r.line)).toEqual([2, 3, 4, 5, 6, 7]);
+      expect(parsed.sha256).toBe(sha256(bytes));
+    });
+  }
+
+  it('the Windows-1252 bytes of the lots are the ones decoded (0xE9 is \u00e9, 0x8C is \u0152, not a Latin-1 control)', () => {
+    const bytes = fixture('kits-windows1252-semicolons.csv');
+    expect(bytes.includes(Buffer.from([0x4c, 0x4f, 0x54, 0xe9, 0x2d, 0x31]))).toBe(true);
+    expect(bytes.includes(Buffer.from([0x4c, 0x4f, 0x54, 0x8c, 0x2d, 0x32]))).toBe(true);
+    expect(kits(bytes).rows.map((r) => r.lot).slice(0, 2)).toEqual(['LOT\u00e9-1', 'LOT\u0152-2']);
+  });
+
+  it('a UTF-8 file with tabs is read like the comma one', () => {
+    const tabs = KIT_CSV.replaceAll(',', '\t');
+    expect(withoutLine(kits(tabs).rows)).toEqual(EXPECTED_KITS);
+  });
+
+  it('bytes that contradict their byte-order mark, or are not text, are refused in plain words', () => {
+    const utf16 = fixture('kits-excel-unicode-text-utf16le.txt');
+    const cut = kits(utf16.subarray(0, utf16.length - 1));
+    expect(cut.problems).toEqual([{ line: 1, message: expect.stringMatching(/^The file starts as UTF-16LE text but has an odd number of bytes: it is cut or damaged\./) }]);
+    expect(cut.encoding).toBeNull();
+    expect(cut.sha256).toBe(sha256(utf16.subarray(0, utf16.length - 1)));
+    const loneSurrogate = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kit_number', 'utf16le'), Buffer.from([0x00, 0xd8, 0x41, 0x00])]);
+    expect(kits(loneSurrogate).problems[0]!.message).toMatch(/^The file starts as UTF-16LE text but is not valid UTF-16LE/);
+    const badUtf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('kit_number,arm,lot,expiry_date\n1,PLACEBO,LOT'), Buffer.from([0xe9]), Buffer.from(',2028-01-31\n')]);
+    expect(kits(badUtf8).problems[0]!.message).toMatch(/^The file starts as UTF-8 text but is not valid UTF-8/);
+    // UTF-16 saved without a byte-order mark is valid UTF-8 full of NULs: refused, not read as garbage.
+    const noBom = kits(Buffer.from(KIT_CSV, 'utf16le'));
+    expect(noBom.problems).toEqual([{ line: 1, message: expect.stringMatching(/^The file has a control character \(U\+0000\)/) }]);
+    // 0x81 has no character in Windows-1252.
+    const undefinedByte = kits(Buffer.concat([Buffer.from('kit_number,arm,lot,expiry_date\n1,PLACEBO,LOT'), Buffer.from([0x81]), Buffer.from(',2028-01-31\n')]));
+    expect(undefinedByte.problems).toEqual([{ line: 2, message: expect.stringMatching(/^The file has a control character \(U\+0081\)/) }]);
+    expect(undefinedByte.rows).toEqual([]);
+  });
+
+  it('warns, without refusing, when numeric kit numbers of several lengths look stripped of their leading zeros', () => {
+    const H = 'kit_number,arm,lot,expiry_date';
+    const stripped = kits([H, '998,PLACEBO,L1,2028-01-31', '999,DUPI300,L1,2028-01-31', '1000,DUPI300,L1,2028-01-31'].join('\n'));
+    expect(stripped.problems).toEqual([]);
+    expect(stripped.rows).toHaveLength(3);
+    expect(stripped.warnings).toEqual([{ line: 2, column: 'kit_number', message: expect.stringMatching(/^Kit numbers have 3 to 4 digits \(998 on line 2, 1000 on line 4\) and none starts with 0: a spreadsheet may have removed leading zeros\./) }]);
+    // Zeros kept, or one length only, or not numbers: nothing to warn about.
+    expect(kits([H, '000998,PLACEBO,L1,2028-01-31', '001000,DUPI300,L1,2028-01-31'].join('\n')).warnings).toEqual([]);
+    expect(kits([H, '0998,PLACEBO,L1,2028-01-31', '1000,DUPI300,L1,2028-01-31'].join('\n')).warnings).toEqual([]);
+    expect(kits([H, '1998,PLACEBO,L1,2028-01-31', '1000,DUPI300,L1,2028-01-31'].join('\n')).warnings).toEqual([]);
+    expect(kits([H, 'K998,PLACEBO,L1,2028-01-31', 'K1000,DUPI300,L1,2028-01-31'].join('\n')).warnings).toEqual([]);
   });
 });
 

@@ -1,0 +1,57 @@
+import type { AuditTrail } from '../audit/auditTrail';
+import { open, seal, sealedField } from '../crypto/allocationCipher';
+import { unwrapTransitionKeyForUser, WrongSecretError } from '../crypto/keyCustody';
+import type { Db } from '../db/database';
+import type { AllocationRepository } from './allocationRepository';
+import type { KeyOpened } from './keyCustodyService';
+
+/**
+ * The second half of migration 5 (issue 10, finding 5): randomization blocks an upgraded database held in plain text
+ * were sealed at the upgrade under a one-time transition key wrapped for each key holder, because the allocation key is
+ * never open during an upgrade. The first key holder to open the allocation key afterwards (at login or unlock) reseals
+ * them under it, in one audited transaction, and the transition key's wraps are deleted. Until then the register
+ * cannot be opened anyway (it needs that same session), so no block is ever missing from it.
+ */
+export class BlockSealing {
+  constructor(
+    private readonly db: Db,
+    private readonly allocation: AllocationRepository,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Called with the session's allocation key and the private key that just opened it. Does nothing when all is sealed. */
+  completeAfterUpgrade(opened: KeyOpened & { username: string }): void {
+    const waiting = this.allocation.blocksInTransition();
+    if (waiting.length === 0) return;
+    let transitionKey: Buffer | null = null;
+    if (waiting.some((b) => b.sealed !== null)) {
+      const wrap = this.allocation.blockTransitionWrap(opened.userId);
+      if (!wrap) return; // granted after the upgrade: a holder from before it reseals the blocks at their next login
+      try {
+        transitionKey = unwrapTransitionKeyForUser(wrap, opened.userId, opened.privateKey, opened.publicKey);
+      } catch (error) {
+        // A key pair replaced since the upgrade (password reset) cannot open its old wrap: another holder will.
+        if (error instanceof WrongSecretError) return;
+        throw error;
+      }
+    }
+    const key = transitionKey;
+    try {
+      this.db.transaction(() => {
+        for (const block of waiting) {
+          const plain = block.sealed !== null ? open(key!, block.sealed, sealedField.slotBlock(block.randomizationNumber)) : block.plain!;
+          this.allocation.sealBlock(block.randomizationNumber, seal(opened.dataKey, plain, sealedField.slotBlock(block.randomizationNumber)));
+        }
+        this.allocation.deleteBlockTransitionWraps();
+        this.audit.append(
+          { userId: opened.userId, username: opened.username },
+          { action: 'allocation.blocks_sealed', entityType: 'allocation_register', entityId: 'study', after: { slots: waiting.length } },
+        );
+      })();
+    } finally {
+      key?.fill(0);
+    }
+    // The pages that held the transition values leave the WAL for the file (overwritten: secure_delete is on).
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
