@@ -368,6 +368,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       printLabel: (ctx, input) => devices.printLabel(actorOf(ctx), input),
       retryJob: (ctx, input) => devices.retryJob(actorOf(ctx), input.jobId, input.printer),
       simulateScan: (_ctx, input) => devices.simulateScan(input.code, input.aim),
+      keyboardWedge: () => devices.keyboardWedge(),
+      configureKeyboardWedge: (ctx, input) => devices.configureKeyboardWedge(actorOf(ctx), input),
     },
     audit: {
       list: (_ctx, input) => auditService.list(input),

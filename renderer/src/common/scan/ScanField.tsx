@@ -104,6 +104,7 @@ export function ScanField({ label, description, placeholder, onScan, busy = fals
       spellCheck={false}
       data-autofocus
       data-testid={testId}
+      data-scan-field
       styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.6rem', letterSpacing: '0.04em' } }}
     />
   );
