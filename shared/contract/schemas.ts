@@ -9,10 +9,13 @@ export const Username = z
   .max(40, 'A username has at most 40 characters')
   .regex(/^[a-z0-9._-]+$/, 'A username uses lower-case letters, digits, dot, dash or underscore only');
 
+/** The shortest password Veil accepts for a new password. */
+export const PASSWORD_MIN_LENGTH = 10;
+
 /** Password rules for new passwords; login accepts any string so an old password still gets a proper answer. */
 export const NewPassword = z
   .string()
-  .min(10, 'A password has at least 10 characters')
+  .min(PASSWORD_MIN_LENGTH, 'A password has at least 10 characters')
   .max(200, 'A password has at most 200 characters');
 
 export const PrintedName = z.string().trim().min(2, 'Give the full printed name').max(100);

@@ -1,6 +1,6 @@
 import { Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconChevronRight, IconPill, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatWindow } from '../common/dates';
 import { hashNumberParam } from '../common/hashParams';
@@ -28,6 +28,7 @@ export function DispensePage() {
   const [tab, setTab] = useState<'dispense' | 'labels'>('dispense');
   const load = useVeilAction();
   const { run } = load;
+  const search = useRef<HTMLInputElement>(null);
 
   const reload = useCallback(async () => {
     const result = await run(() => client.patients.list({}));
@@ -38,6 +39,12 @@ export function DispensePage() {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // Keyboard first: with no patient chosen, the patient search has the focus (type, arrow down, Enter).
+  const loaded = patients !== null;
+  useEffect(() => {
+    if (loaded && patientId === null && tab === 'dispense' && !dispensedShown) search.current?.focus();
+  }, [loaded, patientId, tab, dispensedShown]);
 
   const candidates = (patients ?? [])
     .filter((p) => nextVisit(p) !== null)
@@ -108,6 +115,7 @@ export function DispensePage() {
             <Paper withBorder p="md" radius="md">
               <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
                 <Select
+                  ref={search}
                   label={t('dispense.page.patient')}
                   placeholder={t('dispense.page.patientPlaceholder')}
                   searchable
