@@ -43,6 +43,13 @@ const RULES: Rule[] = [
   [exact('Give a reason'), (t) => t('serverMessages.reason')],
   [exact('Enter your username'), (t) => t('serverMessages.enterUsername')],
   [exact('Enter your password'), (t) => t('serverMessages.enterPassword')],
+  // Keyboard-wedge scanners' set-up (shared/contract/devices.ts, Devices screen).
+  [exact('Give the scanner a name'), (t) => t('serverMessages.scannerName')],
+  [exact('A prefix is made of symbols (such as ~ or §): letters, digits or spaces could be the start of a code'), (t) => t('serverMessages.prefixSymbols')],
+  [exact('A prefix has at most 8 characters'), (t) => t('serverMessages.prefixTooLong')],
+  [exact('Choose the key the scanner sends after each code'), (t) => t('serverMessages.endKey')],
+  [/^Two scanners are named "(.+)": give each its own name\.$/, (t, m) => t('serverMessages.scannerTwice', { name: m[1] })],
+  [exact('Used twice'), (t) => t('serverMessages.usedTwice')],
   [/^Too small: expected string to have >=1 characters?$/, (t) => t('serverMessages.required')],
   [/^Too small: expected string to have >=(\d+) characters$/, (t, m) => t('serverMessages.tooShort', { count: Number(m[1]) })],
   [/^Too big: expected string to have <=(\d+) characters$/, (t, m) => t('serverMessages.tooLong', { count: Number(m[1]) })],
