@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeContract } from '../../shared/contract';
 import { interpretScan } from '../../shared/barcode/scan';
+import { LABEL_LANGUAGES, type LabelLanguage } from '../../shared/labels/labelCaptions';
 import { openDatabase, integrityProblems } from '../core/db/database';
 import { verifyChain, type ChainReport } from '../core/audit/auditTrail';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
@@ -35,8 +36,9 @@ Commands:
   demo --db FILE --lists DIR
         Create the NS-DUPI demo database and write the sponsor-style lists it was built from to DIR; prints the
         demo users and the code-break passphrase as one JSON line.
-  label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE [--kind carton|syringe]
-        Render the blinded label of a dispensed kit exactly as it would print (default kind: carton).
+  label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE [--kind carton|syringe] [--language en|fr]
+        Render the blinded label of a dispensed kit exactly as it would print (default kind: carton; default
+        language: the study's label language, another of its label languages on request).
   parse-barcode DATA
         Parse a scanned code (GS1 element string with a real GS or the text \x1d, or a plain kit number) as JSON.
   import randomization|kits --db FILE --file CSV --user NAME
@@ -192,9 +194,11 @@ function fail(message: string, details: string[] = []): number {
 }
 
 async function label(args: string[]): Promise<number> {
-  const values = parse(args, { db: { type: 'string' }, kit: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' } });
+  const values = parse(args, { db: { type: 'string' }, kit: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' }, language: { type: 'string' } });
   const format = values.format;
   const kind = values.kind ?? 'carton';
+  const language = values.language;
+  if (language !== undefined && (typeof language !== 'string' || !(LABEL_LANGUAGES as readonly string[]).includes(language))) throw new UsageError(`--language is ${LABEL_LANGUAGES.join(' or ')}.`);
   if (typeof values.db !== 'string' || typeof values.kit !== 'string' || typeof values.out !== 'string') throw new UsageError('label needs --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE.');
   if (format !== 'png' && format !== 'zpl' && format !== 'dymo' && format !== 'pdf') throw new UsageError('--format is png, zpl, dymo or pdf.');
   if (kind !== 'carton' && kind !== 'syringe') throw new UsageError('--kind is carton or syringe.');
@@ -202,7 +206,7 @@ async function label(args: string[]): Promise<number> {
   if (!existsSync(dbFile)) throw new UsageError(`There is no database file at ${dbFile}.`);
   const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
   try {
-    const bytes = await core.labels.render(values.kit, kind, format);
+    const bytes = await core.labels.render(values.kit, kind, format, language as LabelLanguage | undefined);
     writeFileSync(resolve(values.out), bytes);
     process.stdout.write(`Wrote the ${kind} label of kit ${values.kit} (${format}, ${bytes.length} bytes) to ${resolve(values.out)}.\n`);
     return 0;

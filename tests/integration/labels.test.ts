@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelTexts } from '../../shared/labels/layout';
 import { demoCore, type TestCore } from '../helpers/core';
 
 let t: TestCore;
@@ -50,5 +51,15 @@ describe('label service', () => {
     expect(zpl).toContain(kit);
     const dymo = await t.core.labels.render(kit, 'syringe', 'dymo');
     expect(dymo[dymo.length - 1]).toBe(0x45); // ESC E: cut
+  });
+
+  it('prints in the study\'s label language (French for NS-DUPI, its sites are in France), English on request', () => {
+    const kit = dispensedKits()[0]!;
+    const text = (language?: 'en' | 'fr') => labelTexts(t.core.labels.layout(kit, 'carton', language)).map((l) => l.text.replace(/\u00a0/g, ' ')).join(' | ');
+    expect(text()).toContain('À utiliser avant');
+    expect(text()).toContain('Pour essai clinique uniquement');
+    expect(text()).not.toContain('Use before');
+    expect(text('en')).toContain('Use before');
+    expect(text('en')).toContain('For clinical trial use only');
   });
 });

@@ -1,7 +1,7 @@
 import { VeilError } from '../../../shared/errors';
 import { blindedLabelDataFor, cartonLabel, syringeLabel } from '../../../shared/labels/blindedLabel';
 import { layoutLabel, type LabelLayout } from '../../../shared/labels/layout';
-import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { labelLanguages, type LabelLanguage, type StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -39,7 +39,11 @@ export class LabelService {
     private readonly study: () => StudyConfig,
   ) {}
 
-  layout(kitNumber: string, kind: LabelKind): LabelLayout {
+  /**
+   * The layout of one kit's label, in the study's label language (EU CTR Annex VI: the member state's, the first of
+   * the study file's labels.languages) unless another of its languages is asked for.
+   */
+  layout(kitNumber: string, kind: LabelKind, language?: LabelLanguage): LabelLayout {
     const row = this.db
       .prepare(
         `SELECT k.kit_number AS kitNumber, k.blinded_lot AS blindedLot, k.use_before AS useBefore, p.randomization_number AS randomizationNumber,
@@ -49,7 +53,11 @@ export class LabelService {
       )
       .get(kitNumber) as { kitNumber: string; blindedLot: string; useBefore: string; randomizationNumber: string; initials: string; investigator: string; visitCode: string } | undefined;
     if (!row) throw new VeilError('not_found', `Kit ${kitNumber} is not dispensed: only dispensed kits get a patient label.`);
-    const data = blindedLabelDataFor(this.study(), {
+    const study = this.study();
+    const printed = language ?? labelLanguages(study)[0]!;
+    if (!labelLanguages(study).includes(printed)) throw new VeilError('validation', `Study ${study.code} prints its labels in ${labelLanguages(study).join(', ')}, not ${printed}.`);
+    const data = blindedLabelDataFor(study, {
+      language: printed,
       kitNumber: row.kitNumber,
       randomizationNumber: row.randomizationNumber,
       patientInitials: row.initials,
@@ -63,8 +71,8 @@ export class LabelService {
     return layoutLabel(spec, fonts.measurer, bwipSymbolSizer);
   }
 
-  async render(kitNumber: string, kind: LabelKind, format: LabelFormat): Promise<Uint8Array> {
-    const layout = this.layout(kitNumber, kind);
+  async render(kitNumber: string, kind: LabelKind, format: LabelFormat, language?: LabelLanguage): Promise<Uint8Array> {
+    const layout = this.layout(kitNumber, kind, language);
     switch (format) {
       case 'png':
         return bitmapToPng(renderRaster(layout, kind === 'syringe' ? 180 : 300), { dpi: kind === 'syringe' ? 180 : 300 });
