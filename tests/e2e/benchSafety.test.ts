@@ -260,6 +260,18 @@ describe('safe at the bench (1280 x 720, keyboard-wedge scans at 5 ms a key)', (
     await page.getByTestId('dispensed-signed-by').waitFor();
     expect(await page.evaluate(() => (window as unknown as { mouseEvents: number }).mouseEvents)).toBe(0);
     await screenshot(page, 'bench-keyboard-dispensed-1280x720', { fullPage: false });
+
+    // One action prints every label of the visit (2 kits x carton and syringe), still by keyboard: it has the focus.
+    await expect.poll(() => focusedTestId(page)).toBe('print-visit-labels');
+    expect(await page.getByTestId('print-visit-labels').innerText()).toBe('Print the 4 labels of this visit');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('print-visit-labels-result').getAttribute('data-printed')).toBe('4');
+    expect(await page.getByTestId('print-visit-labels-result').getAttribute('data-failed')).toBe('0');
+    for (const kit of kitsC)
+      for (const kind of ['carton', 'syringe']) await expect.poll(() => page.getByTestId(`label-status-${kit}-${kind}`).getAttribute('data-prints')).toBe('1');
+    expect(await page.getByTestId('print-visit-labels').innerText()).toBe('Every label of this visit is printed');
+    expect(await page.evaluate(() => (window as unknown as { mouseEvents: number }).mouseEvents)).toBe(0);
+    await screenshot(page, 'bench-visit-labels-printed-1280x720', { fullPage: false });
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
