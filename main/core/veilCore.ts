@@ -19,6 +19,7 @@ import { silentLogger, type Logger } from './log';
 import { Router, type CallContext, type Handlers } from './router';
 import { SignatureService, type SignatureRecord } from './signatures/signatureService';
 import { SettingsRepository } from './system/settingsRepository';
+import { SiteSettingsService } from './system/siteSettingsService';
 import { StudyRepository } from './system/studyRepository';
 import { UserRepository } from './users/userRepository';
 import { UserService } from './users/userService';
@@ -126,6 +127,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const reconciliation = new ReconciliationService(db, audit, signatures, clock, study);
   const destruction = new DestructionService(db, kitRepository, kitStatus, repositories.users, audit, signatures, clock);
   const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
+  const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
   const listeners: CoreEventListener[] = [];
@@ -169,11 +171,13 @@ export function createVeilCore(options: CoreOptions): VeilCore {
           version: VEIL_VERSION,
           mode: options.mode,
           study: loaded && { code: loaded.code, title: loaded.title, sponsor: loaded.sponsor.name },
+          site: repositories.settings.siteName(),
           schemaVersion: schemaVersion(db),
           serverTime: isoUtc(clock.now()),
         };
       },
       securitySettings: () => repositories.settings.security(),
+      updateSiteName: (ctx, input) => siteSettings.rename(actorOf(ctx), input.name),
       updateSecuritySettings: (ctx, input) => {
         db.transaction(() => {
           const before = repositories.settings.security();

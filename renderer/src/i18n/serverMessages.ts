@@ -43,6 +43,8 @@ const RULES: Rule[] = [
   [exact('Give a reason'), (t) => t('serverMessages.reason')],
   [exact('Enter your username'), (t) => t('serverMessages.enterUsername')],
   [exact('Enter your password'), (t) => t('serverMessages.enterPassword')],
+  [exact('Give the name of the site (hospital and pharmacy)'), (t) => t('serverMessages.siteName')],
+  [exact('A site name has at most 100 characters'), (t) => t('serverMessages.siteNameTooLong')],
   // Keyboard-wedge scanners' set-up (shared/contract/devices.ts, Devices screen).
   [exact('Give the scanner a name'), (t) => t('serverMessages.scannerName')],
   [exact('A prefix is made of symbols (such as ~ or §): letters, digits or spaces could be the start of a code'), (t) => t('serverMessages.prefixSymbols')],
