@@ -140,7 +140,7 @@ export function KeyboardWedgeSetup({ canManage }: { canManage: boolean }) {
             <Button
               variant="default"
               leftSection={<IconPlus size="1em" aria-hidden />}
-              onClick={() => setForm({ ...form, scanners: [...form.scanners, { name: t('devices.wedge.newName', { count: form.scanners.length + 1 }), prefix: '', suffixes: ['Enter'], aim: false }] })}
+              onClick={() => setForm({ ...form, scanners: [...form.scanners, { name: t('devices.wedge.newName', { number: form.scanners.length + 1 }), prefix: '', suffixes: ['Enter'], aim: false }] })}
               data-testid="wedge-add"
             >
               {t('devices.wedge.add')}

@@ -12,7 +12,7 @@ function useFindingText() {
   return (finding: Finding): string => {
     switch (finding.kind) {
       case 'kit_number_runs':
-        return t('setup.risk.runs', { runs: finding.runs, expected: finding.expectedRuns, longest: finding.longestRun });
+        return t('setup.risk.runs', { runs: t('setup.risk.runCount', { count: finding.runs }), expected: finding.expectedRuns, longest: t('setup.risk.longestRun', { count: finding.longestRun }) });
       case 'kit_number_ranges':
         return t('setup.risk.ranges', { arm: finding.arm, from: finding.from, to: finding.to });
       case 'arm_only_lot':
