@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, openUserMenu } from './helpers/browser';
-import { importExtraKits, jitteredGaps, loginAs, patientWithKitsOnShelf, screenshot, wedgeScan } from './helpers/pharmacy';
+import { DEFAULT_KEYBOARD_WEDGE } from '../../shared/contract/devices';
+import { asPharmacist, importExtraKits, jitteredGaps, loginAs, patientWithKitsOnShelf, screenshot, wedgeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -211,6 +212,42 @@ describe('safe at the bench (1280 x 720, keyboard-wedge scans at 5 ms a key)', (
     expect(await pageText(page)).not.toContain(pharmacist.password);
     expect(problems).toEqual([]);
     await context.close();
+  }, 120_000);
+
+  it('item 4: a scanner set up with a prefix on the Devices screen: a burst without it is typing, with it a scan', async () => {
+    await veil.logoutWindow();
+    const { context, page, problems } = await openPage(browser);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(veil.url);
+    await loginAs(page, veil, 'pharmacy_technician');
+    await page.getByTestId('nav-devices').click();
+    await page.getByTestId('wedge-setup').waitFor();
+    await page.getByTestId('wedge-prefix-0').fill('A');
+    await page.getByTestId('wedge-save').click();
+    // Letters could begin a code: refused, in words, nothing saved.
+    await page.getByText('A prefix is made of symbols').first().waitFor();
+    await page.getByTestId('wedge-prefix-0').fill('~');
+    await page.getByTestId('wedge-end-0').selectOption('Enter');
+    await page.getByTestId('wedge-save').click();
+    await page.getByTestId('wedge-saved').waitFor();
+    const check = page.getByTestId('wedge-check-field');
+    await check.click();
+    await wedgeScan(page, '287756');
+    await expect.poll(() => page.getByTestId('wedge-check-result').getAttribute('data-kind')).toBe('typing');
+    expect(await page.getByTestId('wedge-check-result').innerText()).toContain('not framed like any scanner set up here');
+    await check.click();
+    await wedgeScan(page, '~287756');
+    await expect.poll(() => page.getByTestId('wedge-check-result').getAttribute('data-kind')).toBe('scan');
+    expect(await page.getByTestId('wedge-check-result').innerText()).toContain('Read as a scan from Keyboard-wedge scanner');
+    await screenshot(page, 'bench-devices-wedge-prefix-1280x720', { fullPage: false });
+    expect(problems).toEqual([]);
+    await context.close();
+    // The audit trail has the change; back to the defaults for the other tests.
+    await asPharmacist(veil, async (call) => {
+      const changes = (await call('audit.list', { action: 'settings.scanners_changed' })) as { events: Array<{ after: { scanners: Array<{ prefix: string }> } }> };
+      expect(changes.events.map((e) => e.after.scanners[0]!.prefix)).toEqual(['~']);
+      await call('devices.configureKeyboardWedge', DEFAULT_KEYBOARD_WEDGE);
+    });
   }, 120_000);
 
   it('done when: a 2-kit visit dispensed by keyboard alone at 1280 x 720, from the patient search to the signed confirmation', async () => {
