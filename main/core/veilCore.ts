@@ -1,6 +1,6 @@
 import { ALL_WINDOWS, type EventName, type EventPayload } from '../../shared/contract';
 import { VeilError } from '../../shared/errors';
-import type { StudyConfig } from '../../shared/study/studyConfig';
+import { visitNamesByLanguage, type StudyConfig } from '../../shared/study/studyConfig';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
 import { AllocationRegister } from './allocation/allocationRegister';
 import { AllocationRepository } from './allocation/allocationRepository';
@@ -170,7 +170,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
           application: 'Veil' as const,
           version: VEIL_VERSION,
           mode: options.mode,
-          study: loaded && { code: loaded.code, title: loaded.title, sponsor: loaded.sponsor.name },
+          study: loaded && { code: loaded.code, title: loaded.title, sponsor: loaded.sponsor.name, visitNames: visitNamesByLanguage(loaded) },
           site: repositories.settings.siteName(),
           schemaVersion: schemaVersion(db),
           serverTime: isoUtc(clock.now()),

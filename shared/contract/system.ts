@@ -6,7 +6,15 @@ export const SystemInfo = z.object({
   application: z.literal('Veil'),
   version: z.string(),
   mode: z.enum(['desktop', 'browser']),
-  study: z.object({ code: z.string(), title: z.string(), sponsor: z.string() }).nullable(),
+  study: z
+    .object({
+      code: z.string(),
+      title: z.string(),
+      sponsor: z.string(),
+      /** The visit names in each language the study file gives them (its own, and its label languages'): code to name. */
+      visitNames: z.record(z.string(), z.record(z.string(), z.string())),
+    })
+    .nullable(),
   /** The site (pharmacy) as reports name it; null until the administrator sets it (asked at first start). */
   site: z.string().nullable(),
   schemaVersion: z.number().int(),

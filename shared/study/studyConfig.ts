@@ -122,6 +122,13 @@ export const StudyConfig = z
     }
   });
 
+/** The study's visit names per language: the study file's own, then its label translations'. */
+export function visitNamesByLanguage(study: Pick<StudyConfig, 'labels' | 'visits'>): Record<string, Record<string, string>> {
+  const names: Record<string, Record<string, string>> = { [study.labels.language]: Object.fromEntries(study.visits.map((v) => [v.code, v.name])) };
+  for (const [language, translation] of Object.entries(study.labels.translations ?? {})) if (translation) names[language] = { ...translation.visits };
+  return names;
+}
+
 /** The languages the study's labels are printed in, the one used first. */
 export function labelLanguages(study: Pick<StudyConfig, 'labels'>): LabelLanguage[] {
   return study.labels.languages ?? [study.labels.language];

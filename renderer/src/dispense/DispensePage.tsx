@@ -11,6 +11,7 @@ import { client } from '../transport/client';
 import { dispenseMessage } from './dispenseMessages';
 import { LabelQueue } from './LabelQueue';
 import { VisitDispensing } from './VisitDispensing';
+import { useVisitName } from '../common/visitNames';
 
 /**
  * Dispense (unblinded pharmacist): pick the patient and the visit (the next visit due is chosen for you), then
@@ -19,6 +20,7 @@ import { VisitDispensing } from './VisitDispensing';
  */
 export function DispensePage() {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const [patients, setPatients] = useState<Patient[] | null>(null);
   const [patientId, setPatientId] = useState<number | null>(() => hashNumberParam('patient'));
   const [visitCode, setVisitCode] = useState<string | null>(null);
@@ -137,7 +139,7 @@ export function DispensePage() {
                       setVisitCode(e.currentTarget.value);
                       setRound((r) => r + 1);
                     }}
-                    data={open.map((v) => ({ value: v.code, label: t('dispense.page.visitOption', { visit: v.name, due: formatDate(v.due, i18n.language) }) }))}
+                    data={open.map((v) => ({ value: v.code, label: t('dispense.page.visitOption', { visit: visitName(v), due: formatDate(v.due, i18n.language) }) }))}
                     data-testid="dispense-visit"
                   />
                 )}
@@ -200,7 +202,7 @@ export function DispensePage() {
                               </Text>
                             </Table.Td>
                             <Table.Td>
-                              {v.name}
+                              {visitName(v)}
                               <Text size="sm" c="dimmed">
                                 {t('dispense.due.kits', { count: v.kits })}
                               </Text>

@@ -11,6 +11,7 @@ import { LABEL_KINDS } from './labelTypes';
 import { printVisitLabels, type VisitLabelOutcome } from './printVisitLabels';
 import type { Dispensed, VisitPlan } from './types';
 import { useLabelQueue } from './useLabelQueue';
+import { useVisitName } from '../common/visitNames';
 
 /**
  * After the signature: what was dispensed (kit numbers, patient, visit, signature), then the blinded labels of these
@@ -18,6 +19,7 @@ import { useLabelQueue } from './useLabelQueue';
  */
 export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit, onOtherPatient }: { plan: VisitPlan; dispensed: Dispensed; outOfWindowReason: string | null; onNextVisit: () => void; onOtherPatient: () => void }) {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const visit = dispensed.patient.visits.find((v) => v.code === plan.visit.code);
   const kits = visit?.dispensedKits ?? [];
   const next = dispensed.patient.visits.find((v) => v.dispensedAt === null);
@@ -33,7 +35,7 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
               {t('dispense.done.headline')}
             </Text>
             <Text fz="xl" fw={600}>
-              {t('dispense.done.what', { visit: plan.visit.name, screening: plan.screeningNumber, number: plan.randomizationNumber })}
+              {t('dispense.done.what', { visit: visitName(plan.visit), screening: plan.screeningNumber, number: plan.randomizationNumber })}
             </Text>
             <Group gap="lg" data-testid="dispensed-kits">
               {kits.map((k) => (
@@ -59,7 +61,7 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
       <Group gap="md">
         {next && (
           <Button size="lg" rightSection={<IconArrowRight size="1.1em" aria-hidden />} onClick={onNextVisit} data-testid="dispense-next-visit">
-            {t('dispense.done.nextVisit', { visit: next.name })}
+            {t('dispense.done.nextVisit', { visit: visitName(next) })}
           </Button>
         )}
         <Button size="lg" variant="default" leftSection={<IconUsers size="1.1em" aria-hidden />} onClick={onOtherPatient} data-testid="dispense-other-patient">

@@ -16,6 +16,7 @@ import { DispensedPanel } from './DispensedPanel';
 import { dispenseMessage } from './dispenseMessages';
 import type { Dispensed, Refusal, VisitPlan } from './types';
 import { WindowBadge } from './WindowBadge';
+import { useVisitName } from '../common/visitNames';
 
 interface ScannedKit {
   kitNumber: string;
@@ -61,6 +62,7 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
  */
 export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit, onOtherPatient }: { patientId: number; visitCode: string; onDispensed: () => void; onNextVisit: () => void; onOtherPatient: () => void }) {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const [plan, setPlan] = useState<VisitPlan | null>(null);
   const [scanned, setScanned] = useState<ScannedKit[]>([]);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
@@ -199,7 +201,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
           <Group justify="space-between" align="flex-start" wrap="wrap">
             <Stack gap={2}>
               <Title order={2} fz="h3">
-                {t('dispense.plan.title', { visit: plan.visit.name, screening: plan.screeningNumber })}
+                {t('dispense.plan.title', { visit: visitName(plan.visit), screening: plan.screeningNumber })}
               </Title>
               <Text c="dimmed">{t('dispense.plan.randomization', { number: plan.randomizationNumber })}</Text>
             </Stack>
@@ -367,7 +369,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
         <SignatureDialog
           opened
           channel="dispensing.confirm"
-          title={t('dispense.confirm.title', { visit: plan.visit.name, screening: plan.screeningNumber })}
+          title={t('dispense.confirm.title', { visit: visitName(plan.visit), screening: plan.screeningNumber })}
           submitLabel={t('dispense.confirm.sign')}
           onSign={(signature) =>
             client.dispensing.confirm({
@@ -386,7 +388,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
           onClose={() => setSigning(false)}
         >
           <Stack gap={6} data-testid="confirm-summary">
-            <Text fz="lg">{t('dispense.confirm.what', { screening: plan.screeningNumber, number: plan.randomizationNumber, visit: plan.visit.name })}</Text>
+            <Text fz="lg">{t('dispense.confirm.what', { screening: plan.screeningNumber, number: plan.randomizationNumber, visit: visitName(plan.visit) })}</Text>
             <Group gap="sm">
               {scanned.map((k) => (
                 <Badge key={k.kitNumber} size="xl" variant="light" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }}>
