@@ -51,6 +51,9 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
   const { run } = load;
   const queue = useRef<Promise<void>>(Promise.resolve());
   const serial = useRef(0);
+  // The shipment as last read, for the scans answered meanwhile (a kit received already needs no refusal).
+  const shipmentRef = useRef<Shipment | null>(null);
+  shipmentRef.current = shipment;
 
   const reload = useCallback(async () => {
     const result = await run(() => client.shipments.get({ shipmentId }));
@@ -86,7 +89,7 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
             source,
             sound: mismatch ? 'refusal' : 'success',
           });
-        } else if (v.reason === 'already_scanned' && /\(received\)\.$/.test(v.message)) {
+        } else if (v.reason === 'already_scanned' && shipmentRef.current?.kits.find((k) => k.kitNumber === v.kitNumber)?.outcome === 'received') {
           // Received already: nothing wrong, nothing to do (issue 11).
           show({ tone: 'notice', headline: (tr) => tr('receive.verdict.alreadyScanned'), code: v.kitNumber, message: (tr) => tr('receive.verdict.alreadyScannedMessage', { kit: v.kitNumber ?? '' }), detail: null, source, sound: 'notice' });
         } else {
