@@ -50,8 +50,8 @@ describe('time and words', () => {
     await page.getByTestId('mark-kit-submit').click();
     await page.getByTestId('mark-kit-modal').waitFor({ state: 'detached' });
     await page.getByTestId('finish-receipt').click();
-    await page.getByTestId('finish-receipt-modal').waitFor();
-    const summary = await page.getByTestId('finish-receipt-modal').innerText();
+    await page.getByTestId('finish-receipt-submit').waitFor();
+    const summary = await page.getByRole('dialog').innerText();
     expect(summary).toContain('Cette réception : 1 reçu, 1 endommagé, 0 manquant.');
     expect(summary).not.toMatch(/\b1 (reçus|endommagés|manquants)\b/);
     await screenshot(page, 'words-finish-receipt-fr', { fullPage: false });
