@@ -84,9 +84,9 @@ export function KeyboardWedgeSetup({ canManage }: { canManage: boolean }) {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('devices.wedge.name')}</Table.Th>
-                <Table.Th w={150}>{t('devices.wedge.prefix')}</Table.Th>
-                <Table.Th w={190}>{t('devices.wedge.endKey')}</Table.Th>
-                <Table.Th w={150}>{t('devices.wedge.aim')}</Table.Th>
+                <Table.Th w={120}>{t('devices.wedge.prefix')}</Table.Th>
+                <Table.Th w={180}>{t('devices.wedge.endKey')}</Table.Th>
+                <Table.Th w={140}>{t('devices.wedge.aim')}</Table.Th>
                 <Table.Th w={48} />
               </Table.Tr>
             </Table.Thead>
