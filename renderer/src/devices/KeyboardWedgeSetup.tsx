@@ -85,8 +85,8 @@ export function KeyboardWedgeSetup({ canManage }: { canManage: boolean }) {
               <Table.Tr>
                 <Table.Th>{t('devices.wedge.name')}</Table.Th>
                 <Table.Th w={120}>{t('devices.wedge.prefix')}</Table.Th>
-                <Table.Th w={180}>{t('devices.wedge.endKey')}</Table.Th>
-                <Table.Th w={140}>{t('devices.wedge.aim')}</Table.Th>
+                <Table.Th w={210}>{t('devices.wedge.endKey')}</Table.Th>
+                <Table.Th w={130}>{t('devices.wedge.aim')}</Table.Th>
                 <Table.Th w={48} />
               </Table.Tr>
             </Table.Thead>
