@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeContract } from '../../shared/contract';
 import { interpretScan } from '../../shared/barcode/scan';
+import { LABEL_LANGUAGES, type LabelLanguage } from '../../shared/labels/labelCaptions';
 import { openForReading } from '../core/db/database';
 import { anchorLocation, anchorPublicKey, anchorPublicKeyFromPem, type AnchorPublicKey } from '../core/audit/chainAnchors';
 import { verifyRecord, type RecordReport } from '../core/audit/recordVerification';
@@ -43,10 +44,11 @@ Commands:
   demo --db FILE --lists DIR
         Create the NS-DUPI demo database and write the sponsor-style lists it was built from to DIR; prints the
         demo users and the code-break passphrase as one JSON line.
-  label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE --user NAME [--kind carton|syringe]
-        Write the blinded label of a dispensed kit exactly as it would print (default kind: carton), as a user
-        allowed to print labels (password from VEIL_PASSWORD or asked). The download is recorded in the audit
-        trail; it is not a print (a label is printed when a label printer confirms it).
+  label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE --user NAME [--kind carton|syringe] [--language en|fr]
+        Write the blinded label of a dispensed kit exactly as it would print (default kind: carton; default language:
+        the study's label language, another of its label languages on request), as a user allowed to print labels
+        (password from VEIL_PASSWORD or asked). The download is recorded in the audit trail; it is not a print (a
+        label is printed when a label printer confirms it).
   parse-barcode DATA
         Parse a scanned code (GS1 element string with a real GS or the text \x1d, or a plain kit number) as JSON.
   import randomization|kits --db FILE --file CSV --user NAME
@@ -213,9 +215,11 @@ function fail(message: string, details: string[] = []): number {
  * user logs in, labels.download checks the permission and records the download in the audit trail.
  */
 async function label(args: string[]): Promise<number> {
-  const values = parse(args, { db: { type: 'string' }, kit: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' }, user: { type: 'string' } });
+  const values = parse(args, { db: { type: 'string' }, kit: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' }, user: { type: 'string' }, language: { type: 'string' } });
   const format = values.format;
   const kind = values.kind ?? 'carton';
+  const language = values.language;
+  if (language !== undefined && (typeof language !== 'string' || !(LABEL_LANGUAGES as readonly string[]).includes(language))) throw new UsageError(`--language is ${LABEL_LANGUAGES.join(' or ')}.`);
   if (typeof values.db !== 'string' || typeof values.kit !== 'string' || typeof values.out !== 'string' || typeof values.user !== 'string') {
     throw new UsageError('label needs --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE --user NAME.');
   }
@@ -229,7 +233,7 @@ async function label(args: string[]): Promise<number> {
   try {
     const login = await core.dispatch(window, 'session.login', { username: values.user, password });
     if (!login.ok) return fail(login.error.message);
-    const result = await core.dispatch(window, 'labels.download', { kitNumber: values.kit, kind, format });
+    const result = await core.dispatch(window, 'labels.download', { kitNumber: values.kit, kind, format, ...(language ? { language: language as LabelLanguage } : {}) });
     if (!result.ok) return fail(result.error.message, result.error.issues?.map((i) => i.message));
     const file = result.value as { fileName: string; base64: string };
     const bytes = Buffer.from(file.base64, 'base64');

@@ -1,6 +1,6 @@
 import { ALL_WINDOWS, type EventName, type EventPayload } from '../../shared/contract';
 import { VeilError } from '../../shared/errors';
-import type { StudyConfig } from '../../shared/study/studyConfig';
+import { visitNamesByLanguage, type StudyConfig } from '../../shared/study/studyConfig';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
 import { KIT_STATUSES, type KitStatus } from '../../shared/kits/kitLifecycle';
 import { AllocationRegister } from './allocation/allocationRegister';
@@ -24,6 +24,7 @@ import { silentLogger, type Logger } from './log';
 import { Router, type CallContext, type Handlers } from './router';
 import { SignatureService, type SignatureRecord } from './signatures/signatureService';
 import { SettingsRepository } from './system/settingsRepository';
+import { SiteSettingsService } from './system/siteSettingsService';
 import { StudyRepository } from './system/studyRepository';
 import { UserRepository } from './users/userRepository';
 import { UserService } from './users/userService';
@@ -147,6 +148,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const reconciliation = new ReconciliationService(db, audit, signatures, clock, study);
   const destruction = new DestructionService(db, kitRepository, kitStatus, credentials, audit, signatures, clock);
   const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
+  const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
   const listeners: CoreEventListener[] = [];
@@ -189,12 +191,14 @@ export function createVeilCore(options: CoreOptions): VeilCore {
           application: 'Veil' as const,
           version: VEIL_VERSION,
           mode: options.mode,
-          study: loaded && { code: loaded.code, title: loaded.title, sponsor: loaded.sponsor.name },
+          study: loaded && { code: loaded.code, title: loaded.title, sponsor: loaded.sponsor.name, visitNames: visitNamesByLanguage(loaded) },
+          site: repositories.settings.siteName(),
           schemaVersion: schemaVersion(db),
           serverTime: isoUtc(clock.now()),
         };
       },
       securitySettings: () => repositories.settings.security(),
+      updateSiteName: (ctx, input) => siteSettings.rename(actorOf(ctx), input.name),
       updateSecuritySettings: (ctx, input) => {
         db.transaction(() => {
           const before = repositories.settings.security();
@@ -336,7 +340,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return { kitNumber: input.kitNumber, kind: input.kind, pngBase64: Buffer.from(png).toString('base64'), widthMm: layout.widthMm, heightMm: layout.heightMm };
       },
       download: async (ctx, input) => {
-        const file = await labels.download(actorOf(ctx), input.kitNumber, input.kind, input.format);
+        const file = await labels.download(actorOf(ctx), input.kitNumber, input.kind, input.format, input.language);
         return { kitNumber: input.kitNumber, kind: input.kind, format: input.format, fileName: file.fileName, mime: file.mime, base64: Buffer.from(file.bytes).toString('base64') };
       },
     },
@@ -387,6 +391,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       printLabel: (ctx, input) => devices.printLabel(actorOf(ctx), input),
       retryJob: (ctx, input) => devices.retryJob(actorOf(ctx), input.jobId, input.printer),
       simulateScan: (_ctx, input) => devices.simulateScan(input.code, input.aim),
+      keyboardWedge: () => devices.keyboardWedge(),
+      configureKeyboardWedge: (ctx, input) => devices.configureKeyboardWedge(actorOf(ctx), input),
     },
     audit: {
       list: (_ctx, input) => auditService.list(input),

@@ -52,6 +52,48 @@ export type PrinterChoice = z.infer<typeof PrinterChoice>;
 export const PrinterSettings = z.object({ carton: PrinterChoice.nullable(), syringe: PrinterChoice.nullable() });
 export type PrinterSettings = z.infer<typeof PrinterSettings>;
 
+/**
+ * Keyboard-wedge scanners (they type each code as keystrokes): how each one frames its codes, as set up with the
+ * configuration barcodes of its manual. The renderer tells a scan from typing with these (21 CFR 11.10(h) device check;
+ * renderer/src/common/scan/wedgeClassifier.ts). A prefix or AIM identifiers make the check exact.
+ */
+export const WedgeSuffix = z.enum(['Enter', 'Tab']);
+export type WedgeSuffix = z.infer<typeof WedgeSuffix>;
+
+export const WedgeScanner = z
+  .object({
+    name: z.string().trim().min(1, 'Give the scanner a name').max(60, 'A scanner name has at most 60 characters'),
+    /** Characters the scanner sends before each code; '' for none. Symbols only: letters or digits could begin a code. */
+    prefix: z
+      .string()
+      .max(8, 'A prefix has at most 8 characters')
+      .regex(/^[^\p{L}\p{N}\s]*$/u, 'A prefix is made of symbols (such as ~ or §): letters, digits or spaces could be the start of a code'),
+    /** The key(s) the scanner sends after each code. */
+    suffixes: z.array(WedgeSuffix).min(1, 'Choose the key the scanner sends after each code').max(2),
+    /** The scanner sends an AIM symbology identifier (]C0, ]d2...) before each code. */
+    aim: z.boolean(),
+  })
+  .strict();
+export type WedgeScanner = z.infer<typeof WedgeScanner>;
+
+export const KeyboardWedgeSettings = z
+  .object({
+    scanners: z.array(WedgeScanner).min(1, 'Keep at least one scanner').max(8, 'At most 8 scanners'),
+    /** A code has at least this many characters (its prefix and AIM identifier not counted). */
+    minLength: z.number().int().min(4, 'At least 4').max(30, 'At most 30'),
+    /** A scanner's keys come less than this many milliseconds apart (people type at 80-300 ms a key). */
+    fastKeyMs: z.number().int().min(10, 'At least 10 ms').max(60, 'At most 60 ms'),
+  })
+  .strict();
+export type KeyboardWedgeSettings = z.infer<typeof KeyboardWedgeSettings>;
+
+/** Any scanner, framed or not, ending with Enter or Tab; codes of 6 characters or more; keys under 30 ms apart. */
+export const DEFAULT_KEYBOARD_WEDGE: KeyboardWedgeSettings = Object.freeze({
+  scanners: [{ name: 'Keyboard-wedge scanner', prefix: '', suffixes: ['Enter', 'Tab'], aim: false }],
+  minLength: 6,
+  fastKeyMs: 30,
+}) as KeyboardWedgeSettings;
+
 const DeviceProblem = z.object({ message: z.string(), at: IsoTime });
 
 export const ScannerStatus = z.object({
@@ -165,6 +207,27 @@ export const devicesChannels = {
     signature: null,
     // Job 1: a label that failed on a printer that was off (tests/helpers/exampleWorld.ts).
     examples: [{ jobId: 1 }],
+  }),
+  keyboardWedge: channel({
+    kind: 'query',
+    description: 'How the keyboard-wedge scanners frame their codes (prefix, end key, AIM identifiers): every scanning screen reads it.',
+    input: z.object({}).strict(),
+    output: KeyboardWedgeSettings,
+    access: 'session',
+    signature: null,
+    examples: [{}],
+  }),
+  configureKeyboardWedge: channel({
+    kind: 'command',
+    description: 'Set how the keyboard-wedge scanners frame their codes (recorded in the audit trail: a device check setting).',
+    input: KeyboardWedgeSettings,
+    output: KeyboardWedgeSettings,
+    access: 'devices.manage',
+    signature: null,
+    examples: [
+      { scanners: [{ name: 'Bench scanner', prefix: '~', suffixes: ['Enter'], aim: true }], minLength: 6, fastKeyMs: 30 },
+      { scanners: [{ name: 'Keyboard-wedge scanner', prefix: '', suffixes: ['Enter', 'Tab'], aim: false }], minLength: 6, fastKeyMs: 30 },
+    ],
   }),
   simulateScan: channel({
     kind: 'command',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KIT_STATUSES } from '../kits/kitLifecycle';
+import { LABEL_LANGUAGES } from '../labels/labelCaptions';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
 import { Empty, IsoTime, Reason, SignatureView, TEXT_LIMITS, signedInput, text, tooLongMessage } from './schemas';
@@ -297,6 +298,8 @@ export const dispensingChannels = {
 const LabelKind = z.enum(['carton', 'syringe']);
 /** A label as a file: PDF for any printer, the PNG preview, ZPL for a Zebra, the DYMO LabelManager's HID stream. */
 const LabelFileFormat = z.enum(['pdf', 'png', 'zpl', 'dymo']);
+/** Another of the study's label languages than its own (the default). */
+const LabelLanguage = z.enum(LABEL_LANGUAGES);
 
 export const labelsChannels = {
   queue: channel({
@@ -321,7 +324,7 @@ export const labelsChannels = {
     kind: 'command',
     description:
       'The blinded label of a dispensed kit as a file, exactly as it prints: PDF (any printer), PNG, ZPL (Zebra) or the DYMO stream; the download is recorded in the audit trail. A download is not a print: a label counts as printed only when a label printer confirms its job (devices.printLabel).',
-    input: z.object({ kitNumber: KitNumber, kind: LabelKind, format: LabelFileFormat }).strict(),
+    input: z.object({ kitNumber: KitNumber, kind: LabelKind, format: LabelFileFormat, language: LabelLanguage.optional() }).strict(),
     output: z.object({ kitNumber: z.string(), kind: LabelKind, format: LabelFileFormat, fileName: z.string(), mime: z.string(), base64: z.string() }),
     access: 'labels.print',
     signature: null,

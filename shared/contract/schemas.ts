@@ -52,8 +52,11 @@ export const Username = text('username')
   .min(3, 'A username has at least 3 characters')
   .regex(/^[a-z0-9._-]+$/, 'A username uses lower-case letters, digits, dot, dash or underscore only');
 
+/** The shortest password Veil accepts for a new password. */
+export const PASSWORD_MIN_LENGTH = 10;
+
 /** Password rules for new passwords; login accepts any string so an old password still gets a proper answer. */
-export const NewPassword = text('password').min(10, 'A password has at least 10 characters');
+export const NewPassword = text('password').min(PASSWORD_MIN_LENGTH, 'A password has at least 10 characters');
 
 export const PrintedName = text('name').min(2, 'Give the full printed name');
 

@@ -6,7 +6,17 @@ export const SystemInfo = z.object({
   application: z.literal('Veil'),
   version: z.string(),
   mode: z.enum(['desktop', 'browser']),
-  study: z.object({ code: z.string(), title: z.string(), sponsor: z.string() }).nullable(),
+  study: z
+    .object({
+      code: z.string(),
+      title: z.string(),
+      sponsor: z.string(),
+      /** The visit names in each language the study file gives them (its own, and its label languages'): code to name. */
+      visitNames: z.record(z.string(), z.record(z.string(), z.string())),
+    })
+    .nullable(),
+  /** The site (pharmacy) as reports name it; null until the administrator sets it (asked at first start). */
+  site: z.string().nullable(),
   schemaVersion: z.number().int(),
   serverTime: IsoTime,
 });
@@ -17,6 +27,11 @@ export const SecuritySettings = z.object({
   inactivityMinutes: z.number().int().min(1).max(60),
 });
 export type SecuritySettings = z.infer<typeof SecuritySettings>;
+
+/** The site's name: on every report and certificate, asked at first start, changed by the administrator. */
+export const SiteName = z
+  .object({ name: z.string().trim().min(2, 'Give the name of the site (hospital and pharmacy)').max(100, 'A site name has at most 100 characters') })
+  .strict();
 
 export const systemChannels = {
   info: channel({
@@ -36,6 +51,15 @@ export const systemChannels = {
     access: 'settings.manage',
     signature: null,
     examples: [{}],
+  }),
+  updateSiteName: channel({
+    kind: 'command',
+    description: "Set the site's name as reports and certificates print it (recorded in the audit trail).",
+    input: SiteName,
+    output: SiteName,
+    access: 'settings.manage',
+    signature: null,
+    examples: [{ name: 'CHU de Toulouse, pharmacie à usage intérieur' }],
   }),
   updateSecuritySettings: channel({
     kind: 'command',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StudyConfig } from '../study/studyConfig';
+import { LABEL_CAPTIONS, LABEL_LANGUAGES, type LabelCaptions, type LabelLanguage } from './labelCaptions';
 import {
   LabelLayoutError,
   MM_PER_INCH,
@@ -22,6 +23,9 @@ import {
  * Only the kit number differs between the labels of two kits dispensed to the same patient at the same visit, and it
  * appears in exactly two elements: `kitNumber` (text) and `kitBarcode` (DataMatrix of `kitBarcodePayload`). Every
  * other element is a function of patient, visit, study and the blinded product data alone.
+ *
+ * The label speaks one language (`language`): its captions come from ./labelCaptions.ts and its texts from the study
+ * file in that language (blindedLabelDataFor), the same for every kit of the study.
  */
 
 /** Kit numbers as the kit list importer accepts them (letters, digits, . _ / -; at most 30 characters). */
@@ -41,6 +45,8 @@ function isIsoDate(value: string): boolean {
 
 export const BlindedLabelDataSchema = z
   .object({
+    /** The language of the captions; the texts below are in it too. */
+    language: z.enum(LABEL_LANGUAGES).default('en'),
     kitNumber: z.string().regex(KIT_NUMBER, 'A kit number is 1-30 letters, digits or . _ / - (starting with a letter or digit)'),
     /** The subject's randomization (treatment) number. */
     randomizationNumber: text,
@@ -82,18 +88,17 @@ export function kitBarcodePayload(kitNumber: string): string {
   return kitNumber;
 }
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] as const;
-
 /**
- * Annex VI (k) wants the expiry as month and year, unambiguous. Printed as "09/2027 (SEP 2027)": a four-digit year
+ * Annex VI (k) wants the expiry as month and year, unambiguous. Printed as "09/2027 (SEP 2027)" ("09/2027 (SEPT
+ * 2027)" in French): a four-digit year
  * can never be read as a day, so MM/YYYY has no US/EU day-month doubt, and the three-letter month repeats it in a form a
  * patient reads without knowing any date convention. (ISO "2027-09" is exact too but is unfamiliar to patients and
  * easily taken for a partial date.) The day is not printed: the label's date is a month, as on the sponsor's packs.
  */
-export function formatUseBefore(isoDate: string): string {
+export function formatUseBefore(isoDate: string, language: LabelLanguage = 'en'): string {
   if (!isIsoDate(isoDate)) throw new LabelLayoutError('useBefore', 'invalid', `"${isoDate}" is not an ISO date YYYY-MM-DD`);
   const [year, month] = isoDate.split('-') as [string, string];
-  return `${month}/${year} (${MONTHS[Number(month) - 1]} ${year})`;
+  return `${month}/${year} (${LABEL_CAPTIONS[language].months[Number(month) - 1]} ${year})`;
 }
 
 function parse(data: BlindedLabelData): BlindedLabelData {
@@ -113,10 +118,10 @@ const plain = (t: string): TextRun => ({ text: t });
 const bold = (t: string): TextRun => ({ text: t, bold: true });
 
 /** Subject (randomization/treatment) number, initials and visit: Annex VI (f). */
-function subjectRuns(d: BlindedLabelData, short: boolean): TextRun[] {
-  const runs: TextRun[] = [plain(short ? 'Subj.\u00a0' : 'Subject/treatment no.\u00a0'), bold(d.randomizationNumber)];
-  if (d.patientInitials && !short) runs.push(plain('\u00a0· Initials\u00a0'), bold(d.patientInitials));
-  runs.push(plain('\u00a0· Visit\u00a0'), bold(keep(short ? d.visit.code : `${d.visit.code} (${d.visit.name})`)));
+function subjectRuns(d: BlindedLabelData, c: LabelCaptions, short: boolean): TextRun[] {
+  const runs: TextRun[] = [plain(`${short ? c.subjectShort : c.subject}${NBSP}`), bold(d.randomizationNumber)];
+  if (d.patientInitials && !short) runs.push(plain(`${NBSP}· ${c.initials}${NBSP}`), bold(d.patientInitials));
+  runs.push(plain(`${NBSP}· ${c.visit}${NBSP}`), bold(keep(short ? d.visit.code : `${d.visit.code} (${d.visit.name})`)));
   return runs;
 }
 
@@ -145,6 +150,7 @@ const MARGIN_MM = 2;
  */
 export function cartonLabel(input: BlindedLabelData): LabelSpec {
   const d = parse(input);
+  const c = LABEL_CAPTIONS[d.language];
   const kitX = 76;
   const kitWidth = CARTON_WIDTH_MM - MARGIN_MM - kitX;
   const captionH = textBlockHeightMm(1, 6);
@@ -153,26 +159,26 @@ export function cartonLabel(input: BlindedLabelData): LabelSpec {
   const barcodeY = MARGIN_MM + captionH + kitH + 0.4;
   const kitColumnBottom = barcodeY + barcodeSize;
 
-  const trial: TextRun[] = [plain('Study\u00a0'), bold(d.study.code), plain(`\u00a0· Protocol\u00a0${d.study.protocolNumber}\u00a0· Sponsor ${d.study.sponsorName}`)];
-  if (d.siteName) trial.push(plain(`\u00a0· Site ${d.siteName}`));
+  const trial: TextRun[] = [plain(`${c.study}${NBSP}`), bold(d.study.code), plain(`${NBSP}· ${c.protocol}${NBSP}${d.study.protocolNumber}${NBSP}· ${c.sponsor} ${d.study.sponsorName}`)];
+  if (d.siteName) trial.push(plain(`${NBSP}· ${c.site} ${d.siteName}`));
 
   const items: StackSpec['items'] = [
     { kind: 'text', field: 'clinicalTrialUse', sizePt: 8, bold: true, runs: [plain(d.texts.clinicalTrialUse)] },
     { kind: 'text', field: 'product', sizePt: 9, bold: true, runs: [plain(d.product.blindedName)], spaceBeforeMm: 0.2 },
     { kind: 'text', field: 'formRouteQuantity', sizePt: 6.5, runs: [plain(`${sentence(d.product.form)}\n${keep(sentence(d.product.route))}\u00a0· ${keep(d.product.quantity)}`)] },
     { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.4 },
-    { kind: 'text', field: 'subject', sizePt: 7, runs: subjectRuns(d, false), spaceBeforeMm: 0.4 },
+    { kind: 'text', field: 'subject', sizePt: 7, runs: subjectRuns(d, c, false), spaceBeforeMm: 0.4 },
     {
       kind: 'text',
       field: 'batchAndExpiry',
       sizePt: 7,
-      runs: [plain('Lot\u00a0'), bold(d.blindedLot), plain('\u00a0· Use before\u00a0'), bold(keep(formatUseBefore(d.useBefore)))],
+      runs: [plain(`${c.lot}${NBSP}`), bold(d.blindedLot), plain(`${NBSP}· ${c.useBefore}${NBSP}`), bold(keep(formatUseBefore(d.useBefore, d.language)))],
     },
     { kind: 'text', field: 'trialReference', sizePt: 6, runs: trial, spaceBeforeMm: 0.3 },
-    { kind: 'text', field: 'investigator', sizePt: 6, runs: [plain('Investigator\u00a0'), bold(d.investigatorName)] },
+    { kind: 'text', field: 'investigator', sizePt: 6, runs: [plain(`${c.investigator}${NBSP}`), bold(d.investigatorName)] },
     { kind: 'rule', thicknessMm: 0.25, spaceBeforeMm: 0.4 },
-    { kind: 'text', field: 'directions', sizePt: 6, runs: [bold('Directions: '), plain(d.product.directions)], spaceBeforeMm: 0.4 },
-    { kind: 'text', field: 'storage', sizePt: 6, runs: [bold('Storage: '), plain(d.product.storage)] },
+    { kind: 'text', field: 'directions', sizePt: 6, runs: [bold(c.directions), plain(d.product.directions)], spaceBeforeMm: 0.4 },
+    { kind: 'text', field: 'storage', sizePt: 6, runs: [bold(c.storage), plain(d.product.storage)] },
   ];
   if (d.texts.keepOutOfReach) items.push({ kind: 'text', field: 'keepOutOfReach', sizePt: 6, bold: true, runs: [plain(d.texts.keepOutOfReach)] });
   if (d.texts.usCaution) items.push({ kind: 'text', field: 'usCaution', sizePt: 6, bold: true, runs: [plain(d.texts.usCaution)] });
@@ -183,13 +189,13 @@ export function cartonLabel(input: BlindedLabelData): LabelSpec {
       field: 'sponsorContact',
       sizePt: 5.5,
       spaceBeforeMm: 0.5,
-      runs: [bold('Contact: '), plain(`${d.contacts.sponsor.name}, ${d.contacts.sponsor.address}\u00a0· Tel.${NBSP}`), bold(keep(d.contacts.sponsor.phone))],
+      runs: [bold(c.contact), plain(`${d.contacts.sponsor.name}, ${d.contacts.sponsor.address}${NBSP}· ${c.phone}${NBSP}`), bold(keep(d.contacts.sponsor.phone))],
     },
     {
       kind: 'text',
       field: 'emergencyContact',
       sizePt: 5.5,
-      runs: [bold('Emergency and unblinding: '), plain(`${d.contacts.emergency.name}, ${d.contacts.emergency.address}\u00a0· Tel.${NBSP}`), bold(keep(d.contacts.emergency.phone))],
+      runs: [bold(c.emergencyContact), plain(`${d.contacts.emergency.name}, ${d.contacts.emergency.address}${NBSP}· ${c.phone}${NBSP}`), bold(keep(d.contacts.emergency.phone))],
     },
   );
 
@@ -201,7 +207,7 @@ export function cartonLabel(input: BlindedLabelData): LabelSpec {
       narrowUntil: { yMm: kitColumnBottom + 0.5, widthMm: kitX - 2.5 - MARGIN_MM },
       items,
     },
-    { kind: 'text', field: 'kitCaption', box: { x: kitX, y: MARGIN_MM, width: kitWidth, height: captionH }, sizePt: 6, align: 'center', wrap: 'none', runs: [plain('Kit no.')] },
+    { kind: 'text', field: 'kitCaption', box: { x: kitX, y: MARGIN_MM, width: kitWidth, height: captionH }, sizePt: 6, align: 'center', wrap: 'none', runs: [plain(c.kitNumber)] },
     {
       kind: 'text',
       field: 'kitNumber',
@@ -242,6 +248,7 @@ const SYRINGE_KIT_RESERVE = '0000000000';
  */
 export function syringeLabel(input: BlindedLabelData, measurer: TextMeasurer, options: { maxLengthMm?: number } = {}): LabelSpec {
   const d = parse(input);
+  const c = LABEL_CAPTIONS[d.language];
   const maxLength = options.maxLengthMm ?? SYRINGE_MAX_LENGTH_MM;
   const height = DYMO_12MM_PRINTABLE_MM;
   const padY = 0.35;
@@ -249,20 +256,20 @@ export function syringeLabel(input: BlindedLabelData, measurer: TextMeasurer, op
   const width = (item: StackTextItem): number =>
     item.runs.reduce((sum, r) => sum + r.text.split('\n').reduce((m, t) => Math.max(m, measurer.widthMm(t, { sizePt: item.sizePt, bold: r.bold ?? false })), 0), 0);
 
-  const kit = line('kitNumber', [plain('Kit\u00a0'), bold(d.kitNumber)], SYRINGE_KIT_PT);
+  const kit = line('kitNumber', [plain(`${c.kit}${NBSP}`), bold(d.kitNumber)], SYRINGE_KIT_PT);
   const column2 = [
-    line('subject', subjectRuns(d, true)),
-    line('batch', [plain('Lot\u00a0'), bold(d.blindedLot)]),
-    line('useBefore', [plain('Use before\u00a0'), bold(formatUseBefore(d.useBefore))]),
+    line('subject', subjectRuns(d, c, true)),
+    line('batch', [plain(`${c.lot}${NBSP}`), bold(d.blindedLot)]),
+    line('useBefore', [plain(`${c.useBefore}${NBSP}`), bold(formatUseBefore(d.useBefore, d.language))]),
   ];
   const column3 = [
     line('trialReference', [bold(d.study.code), plain(` ${d.study.protocolNumber}`)], SYRINGE_KIT_PT),
     line('route', [plain(sentence(d.product.route))]),
-    line('contactPhone', [plain('Emergency\u00a0'), bold(d.contacts.emergency.phone)]),
+    line('contactPhone', [plain(`${c.emergencyShort}${NBSP}`), bold(d.contacts.emergency.phone)]),
     line('clinicalTrialUse', [plain(d.texts.clinicalTrialUse)]),
   ];
   const roundUp = (mm: number): number => Math.ceil(mm * 2 + 1e-9) / 2;
-  const kitReserve = width({ ...kit, runs: [plain('Kit\u00a0'), bold(SYRINGE_KIT_RESERVE)] });
+  const kitReserve = width({ ...kit, runs: [plain(`${c.kit}${NBSP}`), bold(SYRINGE_KIT_RESERVE)] });
   const width2 = roundUp(Math.max(kitReserve, ...column2.map(width)));
   const width3 = roundUp(Math.max(...column3.map(width)));
 
@@ -293,7 +300,8 @@ export function syringeLabel(input: BlindedLabelData, measurer: TextMeasurer, op
 
 /**
  * The label data of one kit from the study configuration (studies/*.json) and the dispensing: reads the product,
- * label texts, contacts and sponsor of the study, and never its arms.
+ * label texts, contacts and sponsor of the study, and never its arms. In `language` (by default the language the study
+ * file is written in): the study's texts in that language (labels.translations), its captions (./labelCaptions.ts).
  */
 export function blindedLabelDataFor(
   study: Pick<StudyConfig, 'code' | 'sponsor' | 'product' | 'labels' | 'contacts' | 'visits'>,
@@ -306,31 +314,39 @@ export function blindedLabelDataFor(
     siteName?: string;
     blindedLot: string;
     useBefore: string;
-    /** Defaults to "1 unit" / "n units" from the study's units per kit. */
+    /** Defaults to "1 unit" / "n units" (in the label's language) from the study's units per kit. */
     quantity?: string;
+    /** The label's language: one the study has texts for. */
+    language?: LabelLanguage;
   },
 ): BlindedLabelData {
   const visit = study.visits.find((v) => v.code === kit.visitCode);
   if (!visit) throw new LabelLayoutError('visit', 'invalid', `visit ${kit.visitCode} is not in study ${study.code}`);
-  const units = study.product.unitsPerKit;
+  const base = study.labels.language ?? 'en';
+  const language = kit.language ?? base;
+  const translation = language === base ? null : study.labels.translations?.[language];
+  if (language !== base && !translation) throw new LabelLayoutError('language', 'invalid', `study ${study.code} has no label texts in ${language}`);
+  const texts = translation ?? { ...study.labels, product: study.product, visits: {} as Record<string, string>, contacts: undefined };
+  const contact = (who: 'sponsor' | 'emergency') => ({ ...study.contacts[who], ...(translation?.contacts?.[who] ?? {}) });
   const data: BlindedLabelData = {
+    language,
     kitNumber: kit.kitNumber,
     randomizationNumber: kit.randomizationNumber,
-    visit: { code: visit.code, name: visit.name },
+    visit: { code: visit.code, name: texts.visits[visit.code] ?? visit.name },
     investigatorName: kit.investigatorName,
     study: { code: study.code, protocolNumber: study.sponsor.protocolNumber, sponsorName: study.sponsor.name },
-    contacts: { sponsor: { ...study.contacts.sponsor }, emergency: { ...study.contacts.emergency } },
+    contacts: { sponsor: contact('sponsor'), emergency: contact('emergency') },
     product: {
-      blindedName: study.product.blindedName,
-      form: study.product.form,
-      route: study.product.route,
-      quantity: kit.quantity ?? (units === 1 ? '1 unit' : `${units} units`),
-      directions: study.product.directions,
-      storage: study.product.storage,
+      blindedName: texts.product.blindedName,
+      form: texts.product.form,
+      route: texts.product.route,
+      quantity: kit.quantity ?? LABEL_CAPTIONS[language].units(study.product.unitsPerKit),
+      directions: texts.product.directions,
+      storage: texts.product.storage,
     },
     blindedLot: kit.blindedLot,
     useBefore: kit.useBefore,
-    texts: { clinicalTrialUse: study.labels.clinicalTrialUse, keepOutOfReach: study.labels.keepOutOfReach, usCaution: study.labels.usCaution },
+    texts: { clinicalTrialUse: texts.clinicalTrialUse, keepOutOfReach: texts.keepOutOfReach, usCaution: texts.usCaution },
   };
   if (kit.patientInitials !== undefined) data.patientInitials = kit.patientInitials;
   if (kit.siteName !== undefined) data.siteName = kit.siteName;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_LANGUAGES } from '../labels/labelCaptions';
 
 /**
  * A study is a validated configuration file, not code (DESIGN.md section 2). NS-DUPI is the first such file
@@ -9,6 +10,30 @@ const Contact = z.object({
   address: z.string().min(1),
   phone: z.string().min(1),
 });
+
+export const LabelLanguage = z.enum(LABEL_LANGUAGES);
+
+/**
+ * The study's own label texts in one more language (EU CTR Annex VI: the language of the member state): the fixed
+ * mentions, the product as the label names it, the visit names (every visit), and the contacts' names and addresses
+ * where they read differently. Phone numbers, codes and numbers are the same in every language.
+ */
+const LabelTranslation = z
+  .object({
+    clinicalTrialUse: z.string().min(1),
+    keepOutOfReach: z.string().min(1).nullable(),
+    usCaution: z.string().min(1).nullable(),
+    product: z.object({ blindedName: z.string().min(1), form: z.string().min(1), route: z.string().min(1), storage: z.string().min(1), directions: z.string().min(1) }).strict(),
+    visits: z.record(z.string(), z.string().min(1)),
+    contacts: z
+      .object({
+        sponsor: z.object({ name: z.string().min(1), address: z.string().min(1) }).partial().strict().optional(),
+        emergency: z.object({ name: z.string().min(1), address: z.string().min(1) }).partial().strict().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 export const StudyConfig = z
   .object({
@@ -53,6 +78,14 @@ export const StudyConfig = z
       clinicalTrialUse: z.string().min(1),
       keepOutOfReach: z.string().nullable(),
       usCaution: z.string().nullable(),
+      /** The language of the texts above and of the study's product texts and visit names. */
+      language: LabelLanguage.default('en'),
+      /**
+       * The languages labels are printed in, the one used first (the member state's); the others stay available (the
+       * `veil label --language` command). Each one but `language` needs its `translations` entry.
+       */
+      languages: z.array(LabelLanguage).min(1).optional(),
+      translations: z.partialRecord(LabelLanguage, LabelTranslation).optional(),
     }),
     contacts: z.object({ sponsor: Contact, emergency: Contact }),
   })
@@ -69,5 +102,36 @@ export const StudyConfig = z
       if (i > 0 && visit.dayOffset <= study.visits[i - 1]!.dayOffset)
         ctx.addIssue({ code: 'custom', path: ['visits', i, 'dayOffset'], message: 'Visits must be in increasing day order' });
     });
+    const labels = study.labels;
+    for (const [i, language] of (labels.languages ?? []).entries()) {
+      if (language !== labels.language && !labels.translations?.[language])
+        ctx.addIssue({ code: 'custom', path: ['labels', 'languages', i], message: `Labels in ${language} need their texts in labels.translations.${language}` });
+    }
+    for (const [language, translation] of Object.entries(labels.translations ?? {})) {
+      if (!translation) continue;
+      const at = (...path: Array<string | number>) => ['labels', 'translations', language, ...path];
+      for (const visit of study.visits)
+        if (!translation.visits[visit.code]) ctx.addIssue({ code: 'custom', path: at('visits', visit.code), message: `Visit ${visit.code} needs its name in ${language}` });
+      for (const code of Object.keys(translation.visits))
+        if (!visitCodes.has(code)) ctx.addIssue({ code: 'custom', path: at('visits', code), message: `Visit ${code} is not a visit of the study` });
+      // A mention the study prints in one language it prints in all of them (and none it leaves out): the labels of
+      // every language carry the same items.
+      for (const mention of ['keepOutOfReach', 'usCaution'] as const)
+        if ((translation[mention] === null) !== (labels[mention] === null))
+          ctx.addIssue({ code: 'custom', path: at(mention), message: `${mention} is ${labels[mention] === null ? 'left out' : 'printed'} in ${labels.language}: the same in ${language}` });
+    }
   });
+
+/** The study's visit names per language: the study file's own, then its label translations'. */
+export function visitNamesByLanguage(study: Pick<StudyConfig, 'labels' | 'visits'>): Record<string, Record<string, string>> {
+  const names: Record<string, Record<string, string>> = { [study.labels.language]: Object.fromEntries(study.visits.map((v) => [v.code, v.name])) };
+  for (const [language, translation] of Object.entries(study.labels.translations ?? {})) if (translation) names[language] = { ...translation.visits };
+  return names;
+}
+
+/** The languages the study's labels are printed in, the one used first. */
+export function labelLanguages(study: Pick<StudyConfig, 'labels'>): LabelLanguage[] {
+  return study.labels.languages ?? [study.labels.language];
+}
+export type LabelLanguage = z.infer<typeof LabelLanguage>;
 export type StudyConfig = z.infer<typeof StudyConfig>;

@@ -56,12 +56,12 @@ describe('receive a shipment with a temperature alarm', () => {
     expect(await page.getByTestId('receive-verdict-source').getAttribute('data-source')).toBe('keyboard_wedge');
     expect(await page.getByTestId('receive-verdict').getAttribute('data-sound')).toBe('success');
 
-    // The same kit again: refused, with the refusal sound, words and icon.
+    // The same kit again: nothing wrong, nothing to do, said neutrally (issue 11), with its own sound and words.
     await wedgeScan(page, kits[0]!);
-    await page.locator('[data-testid="receive-verdict"][data-verdict="refused"]').waitFor();
-    expect(await page.getByTestId('receive-verdict-headline').innerText()).toBe('NOT RECEIVED');
-    expect(await page.getByTestId('receive-verdict-message').innerText()).toContain('already recorded');
-    expect(await page.getByTestId('receive-verdict').getAttribute('data-sound')).toBe('refusal');
+    await page.locator('[data-testid="receive-verdict"][data-verdict="notice"]').waitFor();
+    expect(await page.getByTestId('receive-verdict-headline').innerText()).toBe('ALREADY SCANNED');
+    expect(await page.getByTestId('receive-verdict-message').innerText()).toBe(`Kit ${kits[0]} is already received in this shipment: nothing to do.`);
+    expect(await page.getByTestId('receive-verdict').getAttribute('data-sound')).toBe('notice');
 
     // Typed by hand: received and marked as manual entry.
     await typeScan(page, 'receive-scan', kits[1]!);
@@ -78,9 +78,12 @@ describe('receive a shipment with a temperature alarm', () => {
     // The scan field takes the focus back after the dialog.
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('receive-scan');
     await wedgeScan(page, kits[1]!);
-    await page.locator('[data-testid="receive-verdict"][data-verdict="refused"]').waitFor();
+    await page.locator('[data-testid="receive-verdict"][data-verdict="notice"]').waitFor();
+    // A code that names no kit: refused, shown shortened, never in full.
     await wedgeScan(page, '9999999');
-    await expect.poll(() => page.getByTestId('receive-verdict-message').innerText()).toContain('not in the kit list');
+    await expect.poll(() => page.getByTestId('receive-verdict-message').innerText()).toContain('not a kit of the kit list');
+    expect(await page.getByTestId('receive-verdict').getAttribute('data-verdict')).toBe('refused');
+    expect(await page.getByTestId('receive-verdict-code').innerText()).not.toContain('9999999');
     await screenshot(page, 'receive-scanning-verdict');
     expect(await armWordsOnPage(page)).toEqual([]);
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelJob } from '../../shared/contract/devices';
 import { deviceCore, type DeviceTestCore } from '../unit/devices/helpers';
+import { labelTexts } from '../../shared/labels/layout';
 
 /**
  * Labels of dispensed kits on the demo with its simulated printers (a DYMO for syringe labels, the loopback Zebra for
@@ -78,5 +79,15 @@ describe('label service', () => {
     const inv = await t.loginAs('investigator');
     expect(await t.refused(inv, 'labels.download', { kitNumber: kit, kind: 'carton', format: 'pdf' })).toMatchObject({ code: 'forbidden' });
     expect(await t.refused(inv, 'labels.queue', {})).toMatchObject({ code: 'forbidden' });
+  });
+
+  it('prints in the study\'s label language (French for NS-DUPI, its sites are in France), English on request', () => {
+    const kit = t.dispensedKits()[0]!;
+    const text = (language?: 'en' | 'fr') => labelTexts(t.core.labels.layout(kit, 'carton', language)).map((l) => l.text.replace(/\u00a0/g, ' ')).join(' | ');
+    expect(text()).toContain('À utiliser avant');
+    expect(text()).toContain('Pour essai clinique uniquement');
+    expect(text()).not.toContain('Use before');
+    expect(text('en')).toContain('Use before');
+    expect(text('en')).toContain('For clinical trial use only');
   });
 });

@@ -21,8 +21,9 @@ beforeAll(async () => {
   const study = t.core.study();
   truth = {
     armWords: study.arms.flatMap((a) => [a.code, a.name]),
-    // Words every user may read: the blinded product name on labels and the study title ("placebo-controlled").
-    sharedBlindedPhrases: [study.product.blindedName, study.title],
+    // Words every user may read: the blinded product name on labels, in each label language ("... or placebo",
+    // "... ou placebo"), and the study title ("placebo-controlled").
+    sharedBlindedPhrases: [study.product.blindedName, ...Object.values(study.labels.translations ?? {}).flatMap((l) => (l ? [l.product.blindedName] : [])), study.title],
     armOf: t.armOf,
   };
 }, 180_000);

@@ -11,6 +11,9 @@ import type { VeilCore } from '../veilCore';
 /** The embedded reference study, validated like any study file. */
 export const NS_DUPI: StudyConfig = StudyConfig.parse(nsDupiJson);
 
+/** The demo site (the NS-DUPI coordinating centre's clinical-trial pharmacy). */
+export const DEMO_SITE_NAME = 'CHU de Toulouse, Hôpital Larrey: clinical-trial pharmacy';
+
 export interface DemoUser {
   username: string;
   password: string;
@@ -67,6 +70,12 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
   core.db.transaction(() => {
     const now = isoUtc(clock.now());
     core.repositories.study.save(NS_DUPI, now);
+    // The site's name, as the first start asks it of a real site (reports and certificates print it).
+    core.repositories.settings.setSite(DEMO_SITE_NAME);
+    core.audit.append(
+      { userId: null, username: 'system' },
+      { action: 'settings.site_changed', entityType: 'settings', entityId: 'site', before: { name: null }, after: { name: DEMO_SITE_NAME }, reason: 'Demo study seeding', source: 'system' },
+    );
     for (const u of hashed) {
       core.repositories.users.insert({ username: u.username, displayName: u.displayName, role: u.role, passwordHash: u.passwordHash, mustChangePassword: false, createdAt: now });
       core.audit.append(

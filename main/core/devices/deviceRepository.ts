@@ -1,4 +1,4 @@
-import { PrinterSettings, type LabelJob } from '../../../shared/contract/devices';
+import { DEFAULT_KEYBOARD_WEDGE, KeyboardWedgeSettings, PrinterSettings, type LabelJob } from '../../../shared/contract/devices';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 
@@ -41,7 +41,10 @@ export const jobView = (row: LabelJobRow, printing: boolean): LabelJob => ({
   printing,
 });
 
-/** The devices' SQL: the printer choices (settings table, key 'printers') and the label jobs (label_prints). */
+/**
+ * The devices' SQL: the printer choices (settings table, key 'printers'), the keyboard-wedge scanners' framing (key
+ * 'keyboard_wedge') and the label jobs (label_prints).
+ */
 export class DeviceRepository {
   constructor(private readonly db: Db) {}
 
@@ -57,6 +60,20 @@ export class DeviceRepository {
   setPrinterSettings(settings: PrinterSettings): void {
     this.db
       .prepare("INSERT INTO settings (key, value) VALUES ('printers', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(JSON.stringify(settings));
+  }
+
+  /** How the keyboard-wedge scanners frame their codes; the defaults when never set (or unreadable). */
+  keyboardWedge(): KeyboardWedgeSettings {
+    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'keyboard_wedge'").get() as { value: string } | undefined;
+    if (!row) return DEFAULT_KEYBOARD_WEDGE;
+    const parsed = KeyboardWedgeSettings.safeParse(JSON.parse(row.value));
+    return parsed.success ? parsed.data : DEFAULT_KEYBOARD_WEDGE;
+  }
+
+  setKeyboardWedge(settings: KeyboardWedgeSettings): void {
+    this.db
+      .prepare("INSERT INTO settings (key, value) VALUES ('keyboard_wedge', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .run(JSON.stringify(settings));
   }
 

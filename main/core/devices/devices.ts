@@ -1,4 +1,4 @@
-import { LABEL_SIZES, type DevicesStatus, type LabelJob, type LabelSize, type PrinterChoice, type PrinterSettings, type PrinterTarget } from '../../../shared/contract/devices';
+import { LABEL_SIZES, type DevicesStatus, type KeyboardWedgeSettings, type LabelJob, type LabelSize, type PrinterChoice, type PrinterSettings, type PrinterTarget } from '../../../shared/contract/devices';
 import { VeilError } from '../../../shared/errors';
 import { LabelLayoutError, type LabelLayout } from '../../../shared/labels/layout';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
@@ -197,6 +197,25 @@ export class Devices {
     })();
     this.hub.changed('settings');
     return this.status();
+  }
+
+  /** How the keyboard-wedge scanners frame their codes (read by every scanning screen). */
+  keyboardWedge(): KeyboardWedgeSettings {
+    return this.repo.keyboardWedge();
+  }
+
+  /** Sets the keyboard-wedge scanners' framing; a device check setting (21 CFR 11.10(h)), so it is audited. */
+  configureKeyboardWedge(actor: AuditActor, settings: KeyboardWedgeSettings): KeyboardWedgeSettings {
+    const names = settings.scanners.map((s) => s.name.trim().toLowerCase());
+    const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
+    if (twice >= 0) throw new VeilError('validation', `Two scanners are named "${settings.scanners[twice]!.name}": give each its own name.`, [{ path: ['scanners', twice, 'name'], message: 'Used twice' }]);
+    this.deps.db.transaction(() => {
+      const before = this.repo.keyboardWedge();
+      this.repo.setKeyboardWedge(settings);
+      this.deps.audit.append(actor, { action: 'settings.scanners_changed', entityType: 'settings', entityId: 'keyboard_wedge', before, after: settings });
+    })();
+    this.hub.changed('settings');
+    return this.repo.keyboardWedge();
   }
 
   // ---------------------------------------------------------------- rendering

@@ -1,7 +1,7 @@
 import { VeilError } from '../../../shared/errors';
 import { blindedLabelDataFor, cartonLabel, syringeLabel } from '../../../shared/labels/blindedLabel';
 import { layoutLabel, type LabelLayout } from '../../../shared/labels/layout';
-import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { labelLanguages, type LabelLanguage, type StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { Db } from '../db/database';
 import { DeviceRepository } from '../devices/deviceRepository';
@@ -51,7 +51,11 @@ export class LabelService {
     this.printJobs = new DeviceRepository(db);
   }
 
-  layout(kitNumber: string, kind: LabelKind): LabelLayout {
+  /**
+   * The layout of one kit's label, in the study's label language (EU CTR Annex VI: the member state's, the first of
+   * the study file's labels.languages) unless another of its languages is asked for.
+   */
+  layout(kitNumber: string, kind: LabelKind, language?: LabelLanguage): LabelLayout {
     const row = this.db
       .prepare(
         `SELECT k.kit_number AS kitNumber, k.blinded_lot AS blindedLot, k.use_before AS useBefore, p.randomization_number AS randomizationNumber,
@@ -61,7 +65,11 @@ export class LabelService {
       )
       .get(kitNumber) as { kitNumber: string; blindedLot: string; useBefore: string; randomizationNumber: string; initials: string; investigator: string; visitCode: string } | undefined;
     if (!row) throw new VeilError('not_found', `Kit ${kitNumber} is not dispensed: only dispensed kits get a patient label.`);
-    const data = blindedLabelDataFor(this.study(), {
+    const study = this.study();
+    const printed = language ?? labelLanguages(study)[0]!;
+    if (!labelLanguages(study).includes(printed)) throw new VeilError('validation', `Study ${study.code} prints its labels in ${labelLanguages(study).join(', ')}, not ${printed}.`);
+    const data = blindedLabelDataFor(study, {
+      language: printed,
       kitNumber: row.kitNumber,
       randomizationNumber: row.randomizationNumber,
       patientInitials: row.initials,
@@ -75,8 +83,8 @@ export class LabelService {
     return layoutLabel(spec, fonts.measurer, bwipSymbolSizer);
   }
 
-  async render(kitNumber: string, kind: LabelKind, format: LabelFormat): Promise<Uint8Array> {
-    const layout = this.layout(kitNumber, kind);
+  async render(kitNumber: string, kind: LabelKind, format: LabelFormat, language?: LabelLanguage): Promise<Uint8Array> {
+    const layout = this.layout(kitNumber, kind, language);
     switch (format) {
       case 'png':
         return bitmapToPng(renderRaster(layout, kind === 'syringe' ? 180 : 300), { dpi: kind === 'syringe' ? 180 : 300 });
@@ -93,11 +101,11 @@ export class LabelService {
    * The label as a file to keep, look at or print elsewhere, recorded in the audit trail (it names a patient). A
    * download is not a print: the label counts as printed only when a label printer confirms its job (devices/).
    */
-  async download(actor: AuditActor, kitNumber: string, kind: LabelKind, format: LabelFormat): Promise<{ fileName: string; mime: string; bytes: Uint8Array }> {
+  async download(actor: AuditActor, kitNumber: string, kind: LabelKind, format: LabelFormat, language?: LabelLanguage): Promise<{ fileName: string; mime: string; bytes: Uint8Array }> {
     // Rendered before it is recorded: a label that cannot be laid out is never recorded as downloaded.
-    const bytes = await this.render(kitNumber, kind, format);
+    const bytes = await this.render(kitNumber, kind, format, language);
     this.db.transaction(() => {
-      this.audit.append(actor, { action: 'label.downloaded', entityType: 'kit', entityId: kitNumber, after: { kind, format } });
+      this.audit.append(actor, { action: 'label.downloaded', entityType: 'kit', entityId: kitNumber, after: { kind, format, ...(language ? { language } : {}) } });
     })();
     return { fileName: `label-${kitNumber}-${kind}.${LABEL_FILES[format].extension}`, mime: LABEL_FILES[format].mime, bytes };
   }

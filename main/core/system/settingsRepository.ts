@@ -18,10 +18,16 @@ export class SettingsRepository {
     return row ? (JSON.parse(row.value) as { gsReplacement?: string }) : {};
   }
 
-  /** The site's name as printed on reports and labels. */
-  site(): string {
+  /** The site's name as the administrator set it (first start, administration), or null when never set. */
+  siteName(): string | null {
     const row = this.db.prepare("SELECT value FROM settings WHERE key = 'site'").get() as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as { name: string }).name : 'Site pharmacy (name not set)';
+    const name = row ? (JSON.parse(row.value) as { name?: unknown }).name : null;
+    return typeof name === 'string' && name.trim() ? name : null;
+  }
+
+  /** The site's name as printed on reports; says so when the administrator has not set it yet. */
+  site(): string {
+    return this.siteName() ?? 'Site pharmacy (name not set)';
   }
 
   setSite(name: string): void {

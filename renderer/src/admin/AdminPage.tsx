@@ -1,12 +1,13 @@
 import { Stack, Tabs, Title } from '@mantine/core';
-import { IconShieldLock, IconUsers } from '@tabler/icons-react';
+import { IconBuildingHospital, IconShieldLock, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useActiveSession } from '../session/SessionContext';
 import { SecuritySettingsPanel } from './SecuritySettingsPanel';
+import { SiteNamePanel } from './SiteNamePanel';
 import { UsersPanel } from './UsersPanel';
 
-/** Administration: user accounts (users.manage) and security settings (settings.manage). */
+/** Administration: user accounts (users.manage), the site's name and security settings (settings.manage). */
 export function AdminPage() {
   const { t } = useTranslation();
   const { permissions } = useActiveSession();
@@ -26,6 +27,11 @@ export function AdminPage() {
             </Tabs.Tab>
           )}
           {canManageSettings && (
+            <Tabs.Tab value="site" leftSection={<IconBuildingHospital size="1.2em" aria-hidden />} data-testid="admin-tab-site">
+              {t('admin.tabs.site')}
+            </Tabs.Tab>
+          )}
+          {canManageSettings && (
             <Tabs.Tab value="security" leftSection={<IconShieldLock size="1.2em" aria-hidden />} data-testid="admin-tab-security">
               {t('admin.tabs.security')}
             </Tabs.Tab>
@@ -34,6 +40,11 @@ export function AdminPage() {
         {canManageUsers && (
           <Tabs.Panel value="users" pt="lg">
             <UsersPanel />
+          </Tabs.Panel>
+        )}
+        {canManageSettings && (
+          <Tabs.Panel value="site" pt="lg">
+            <SiteNamePanel />
           </Tabs.Panel>
         )}
         {canManageSettings && (

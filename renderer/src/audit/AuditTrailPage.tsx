@@ -17,10 +17,10 @@ import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { SignedBy } from '../common/SignedBy';
 import { useVeilAction } from '../common/useVeilAction';
-import { formatAtOffset, formatUtc } from '../common/utcTime';
+import { formatAtOffset, formatLocalWithOffset, formatUtc } from '../common/utcTime';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
-import { actionLabel, describeEventInWords, entityTypeLabel, KNOWN_ACTIONS } from './describe';
+import { actionLabel, describeEventInWords, entityTypeLabel, KNOWN_ACTIONS, sourceLabel } from './describe';
 
 type AuditList = ChannelOutput<'audit.list'>;
 type AuditEvent = AuditList['events'][number];
@@ -326,10 +326,10 @@ export function AuditTrailPage() {
 function SourceBadge({ source }: { source: string | null }) {
   const { t } = useTranslation();
   if (!source) return null;
-  const icon = source === 'scanner' ? <IconScan size="1em" aria-hidden /> : source === 'manual' ? <IconKeyboard size="1em" aria-hidden /> : undefined;
+  const icon = source === 'scanner' || source === 'keyboard_wedge' ? <IconScan size="1em" aria-hidden /> : source === 'manual' ? <IconKeyboard size="1em" aria-hidden /> : undefined;
   return (
-    <Badge variant={source === 'manual' ? 'outline' : 'light'} color={source === 'manual' ? 'orange.9' : 'gray'} leftSection={icon} className="veil-badges">
-      {(t as unknown as (key: string, options: { defaultValue: string }) => string)(`audit.source.${source}`, { defaultValue: source })}
+    <Badge variant={source === 'manual' ? 'outline' : 'light'} color={source === 'manual' ? 'orange.9' : 'gray'} leftSection={icon} className="veil-badges" data-testid="audit-source" data-source={source}>
+      {sourceLabel(source, t)}
     </Badge>
   );
 }
@@ -365,8 +365,10 @@ function EventRow({ event, expanded, onToggle }: { event: AuditEvent; expanded: 
           </Text>
         </Table.Td>
         <Table.Td>
-          <Tooltip label={formatUtc(event.atUtc)}>
-            <Text size="sm">{formatAtOffset(event.atUtc, event.atOffset, i18n.language)}</Text>
+          <Tooltip label={`${formatUtc(event.atUtc)} · ${t('audit.recordedAt', { time: formatAtOffset(event.atUtc, event.atOffset, i18n.language) })}`}>
+            <Text size="sm" data-testid="audit-when" data-utc={event.atUtc}>
+              {formatLocalWithOffset(event.atUtc, i18n.language)}
+            </Text>
           </Tooltip>
         </Table.Td>
         <Table.Td>

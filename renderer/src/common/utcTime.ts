@@ -39,3 +39,29 @@ export function formatAtOffset(iso: string, offset: string, language: string): s
   }).format(shifted);
   return `${text} (UTC${offset === 'Z' ? '+00:00' : offset})`;
 }
+
+/** "+02:00" for 120 minutes east of UTC. */
+function offsetText(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * An instant in the reader's local time, as every other screen shows times, with seconds and the reader's offset from
+ * UTC at that instant: "17 Jul 2026, 18:08:49 (UTC+02:00)". (The audit trail showed the offset recorded by the
+ * machine that wrote the event, UTC on a server, while the rest of the screen showed local time: issue 11.)
+ */
+export function formatLocalWithOffset(iso: string, language: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    year: 'numeric',
+    month: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(date);
+  return `${text} (UTC${offsetText(-date.getTimezoneOffset())})`;
+}

@@ -10,6 +10,7 @@ import { client } from '../transport/client';
 import { PrintersCard, ScannersCard } from './DeviceCards';
 import { LabelPreview } from './LabelPreview';
 import { LabelQueue } from './LabelQueue';
+import { KeyboardWedgeSetup } from './KeyboardWedgeSetup';
 import { PrinterSetup } from './PrinterSetup';
 import { ScanKitPanel, type DeviceScan } from './ScanKitPanel';
 import type { DevicesStatusValue, LabelKindValue, QueueItem } from './types';
@@ -111,6 +112,7 @@ export function DevicesPage() {
         <ScannersCard status={status} />
         <PrintersCard status={status} />
       </SimpleGrid>
+      <KeyboardWedgeSetup canManage={canManage} />
       <PrinterSetup status={status} canManage={canManage} onSaved={setStatus} />
       <LabelQueue
         status={status}

@@ -73,7 +73,11 @@ export function LabelQueue({
           {t('devices.queue.title')}
         </Title>
         <Text c="dimmed" data-testid="queue-counts">
-          {t('devices.queue.counts', status.queue)}
+          {t('devices.queue.counts', {
+            queued: t('devices.queue.queuedCount', { count: status.queue.queued }),
+            failed: t('devices.queue.failedCount', { count: status.queue.failed }),
+            printed: t('devices.queue.printedCount', { count: status.queue.printed }),
+          })}
         </Text>
       </Group>
       <ErrorAlert error={action.error} />

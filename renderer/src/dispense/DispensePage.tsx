@@ -1,6 +1,6 @@
 import { Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconChevronRight, IconPill, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatWindow } from '../common/dates';
 import { hashNumberParam } from '../common/hashParams';
@@ -11,6 +11,7 @@ import { client } from '../transport/client';
 import { dispenseMessage } from './dispenseMessages';
 import { LabelQueue } from './LabelQueue';
 import { VisitDispensing } from './VisitDispensing';
+import { useVisitName } from '../common/visitNames';
 
 /**
  * Dispense (unblinded pharmacist): pick the patient and the visit (the next visit due is chosen for you), then
@@ -19,6 +20,7 @@ import { VisitDispensing } from './VisitDispensing';
  */
 export function DispensePage() {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const [patients, setPatients] = useState<Patient[] | null>(null);
   const [patientId, setPatientId] = useState<number | null>(() => hashNumberParam('patient'));
   const [visitCode, setVisitCode] = useState<string | null>(null);
@@ -28,6 +30,7 @@ export function DispensePage() {
   const [tab, setTab] = useState<'dispense' | 'labels'>('dispense');
   const load = useVeilAction();
   const { run } = load;
+  const search = useRef<HTMLInputElement>(null);
 
   const reload = useCallback(async () => {
     const result = await run(() => client.patients.list({}));
@@ -38,6 +41,12 @@ export function DispensePage() {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // Keyboard first: with no patient chosen, the patient search has the focus (type, arrow down, Enter).
+  const loaded = patients !== null;
+  useEffect(() => {
+    if (loaded && patientId === null && tab === 'dispense' && !dispensedShown) search.current?.focus();
+  }, [loaded, patientId, tab, dispensedShown]);
 
   const candidates = (patients ?? [])
     .filter((p) => nextVisit(p) !== null)
@@ -108,6 +117,7 @@ export function DispensePage() {
             <Paper withBorder p="md" radius="md">
               <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
                 <Select
+                  ref={search}
                   label={t('dispense.page.patient')}
                   placeholder={t('dispense.page.patientPlaceholder')}
                   searchable
@@ -129,7 +139,7 @@ export function DispensePage() {
                       setVisitCode(e.currentTarget.value);
                       setRound((r) => r + 1);
                     }}
-                    data={open.map((v) => ({ value: v.code, label: t('dispense.page.visitOption', { visit: v.name, due: formatDate(v.due, i18n.language) }) }))}
+                    data={open.map((v) => ({ value: v.code, label: t('dispense.page.visitOption', { visit: visitName(v), due: formatDate(v.due, i18n.language) }) }))}
                     data-testid="dispense-visit"
                   />
                 )}
@@ -192,7 +202,7 @@ export function DispensePage() {
                               </Text>
                             </Table.Td>
                             <Table.Td>
-                              {v.name}
+                              {visitName(v)}
                               <Text size="sm" c="dimmed">
                                 {t('dispense.due.kits', { count: v.kits })}
                               </Text>

@@ -1,5 +1,6 @@
-import { Button, Divider, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconArrowRight, IconCircleCheckFilled, IconClockExclamation, IconTag, IconUsers } from '@tabler/icons-react';
+import { Alert, Button, Divider, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconAlertTriangle, IconArrowRight, IconCircleCheckFilled, IconClockExclamation, IconPrinter, IconTag, IconUsers } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { SignedBy } from '../common/SignedBy';
@@ -7,8 +8,10 @@ import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { dispenseMessage } from './dispenseMessages';
 import { LabelCard } from './LabelCard';
 import { LABEL_KINDS } from './labelTypes';
+import { printVisitLabels, type VisitLabelOutcome } from './printVisitLabels';
 import type { Dispensed, VisitPlan } from './types';
 import { useLabelQueue } from './useLabelQueue';
+import { useVisitName } from '../common/visitNames';
 
 /**
  * After the signature: what was dispensed (kit numbers, patient, visit, signature), then the blinded labels of these
@@ -16,6 +19,7 @@ import { useLabelQueue } from './useLabelQueue';
  */
 export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit, onOtherPatient }: { plan: VisitPlan; dispensed: Dispensed; outOfWindowReason: string | null; onNextVisit: () => void; onOtherPatient: () => void }) {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const visit = dispensed.patient.visits.find((v) => v.code === plan.visit.code);
   const kits = visit?.dispensedKits ?? [];
   const next = dispensed.patient.visits.find((v) => v.dispensedAt === null);
@@ -31,7 +35,7 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
               {t('dispense.done.headline')}
             </Text>
             <Text fz="xl" fw={600}>
-              {t('dispense.done.what', { visit: plan.visit.name, screening: plan.screeningNumber, number: plan.randomizationNumber })}
+              {t('dispense.done.what', { visit: visitName(plan.visit), screening: plan.screeningNumber, number: plan.randomizationNumber })}
             </Text>
             <Group gap="lg" data-testid="dispensed-kits">
               {kits.map((k) => (
@@ -57,7 +61,7 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
       <Group gap="md">
         {next && (
           <Button size="lg" rightSection={<IconArrowRight size="1.1em" aria-hidden />} onClick={onNextVisit} data-testid="dispense-next-visit">
-            {t('dispense.done.nextVisit', { visit: next.name })}
+            {t('dispense.done.nextVisit', { visit: visitName(next) })}
           </Button>
         )}
         <Button size="lg" variant="default" leftSection={<IconUsers size="1.1em" aria-hidden />} onClick={onOtherPatient} data-testid="dispense-other-patient">
@@ -68,11 +72,40 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
   );
 }
 
-/** The carton and syringe labels of the kits just dispensed, each with its preview and print buttons. */
+/**
+ * The carton and syringe labels of the kits just dispensed, each with its preview and print buttons, and one action
+ * that sends every label of the visit still to print to the label printers (keyboard first: it has the focus once the
+ * dispensing is signed, so Enter prints them all).
+ */
 function KitLabels({ kits }: { kits: readonly string[] }) {
   const { t } = useTranslation();
   const queue = useLabelQueue();
-  const toPrint = (queue.items ?? []).filter((i) => kits.includes(i.kitNumber) && i.prints === 0).length;
+  const [printing, setPrinting] = useState(false);
+  const [outcomes, setOutcomes] = useState<VisitLabelOutcome[] | null>(null);
+  const printAll = useRef<HTMLButtonElement>(null);
+  const pending = (queue.items ?? []).filter((i) => kits.includes(i.kitNumber) && i.prints === 0);
+  const toPrint = pending.length;
+  const loaded = queue.items !== null;
+
+  useEffect(() => {
+    if (loaded) printAll.current?.focus({ preventScroll: true });
+  }, [loaded]);
+
+  async function onPrintAll() {
+    setPrinting(true);
+    setOutcomes([]);
+    await printVisitLabels(
+      pending.map((i) => ({ kitNumber: i.kitNumber, kind: i.kind })),
+      (outcome) => setOutcomes((o) => [...(o ?? []), outcome]),
+    );
+    setPrinting(false);
+    await queue.reload();
+  }
+
+  const printed = outcomes?.filter((o) => o.ok && o.job.status === 'printed').length ?? 0;
+  const waiting = outcomes?.filter((o) => o.ok && o.job.status !== 'printed').length ?? 0;
+  const failed = outcomes?.filter((o): o is Extract<VisitLabelOutcome, { ok: false }> => !o.ok) ?? [];
+  const failedJobs = outcomes?.filter((o) => o.ok && o.job.status === 'failed').length ?? 0;
   return (
     <Paper withBorder p="lg" radius="md" data-testid="dispensed-labels" data-to-print={queue.items ? toPrint : ''}>
       <Stack gap="md">
@@ -85,6 +118,29 @@ function KitLabels({ kits }: { kits: readonly string[] }) {
             <Text c="dimmed">{t('dispense.labels.intro')}</Text>
           </Stack>
         </Group>
+        <Group gap="md" wrap="wrap">
+          <Button ref={printAll} size="lg" leftSection={<IconPrinter size="1.2em" aria-hidden />} onClick={() => void onPrintAll()} loading={printing} disabled={!loaded || toPrint === 0} data-testid="print-visit-labels">
+            {toPrint === 0 && loaded ? t('dispense.labels.allPrinted') : t('dispense.labels.printAll', { count: toPrint })}
+          </Button>
+          {outcomes && !printing && (
+            <Text fw={600} c={failed.length + failedJobs > 0 ? 'red.8' : 'teal.9'} data-testid="print-visit-labels-result" data-printed={printed} data-failed={failed.length + failedJobs}>
+              {t('dispense.labels.printAllDone', { count: printed })}
+              {waiting - failedJobs > 0 && ` ${t('dispense.labels.printAllWaiting', { count: waiting - failedJobs })}`}
+              {failed.length + failedJobs > 0 && ` ${t('dispense.labels.printAllFailed', { count: failed.length + failedJobs })}`}
+            </Text>
+          )}
+        </Group>
+        {failed.length > 0 && (
+          <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} data-testid="print-visit-labels-errors">
+            <Stack gap={4}>
+              {failed.map((f) => (
+                <Text key={`${f.kitNumber}-${f.kind}`} size="sm">
+                  {t('dispense.labels.printAllError', { label: t(`dispense.labels.kind.${f.kind}`), kit: f.kitNumber, error: dispenseMessage(f.error.message, t) })}
+                </Text>
+              ))}
+            </Stack>
+          </Alert>
+        )}
         <TranslatedErrorAlert error={queue.error} translate={dispenseMessage} />
         {kits.map((kit, i) => (
           <Stack key={kit} gap="md" data-testid={`kit-labels-${kit}`}>

@@ -146,7 +146,7 @@ export function LabelQueue() {
           {shown.length > limit && (
             <Group>
               <Badge variant="light" color="gray" size="lg">
-                {t('dispense.queue.showing', { shown: limit, total: shown.length })}
+                {t('dispense.queue.showing', { count: limit, total: shown.length })}
               </Badge>
               <Button variant="default" size="sm" onClick={() => setLimit(shown.length)} data-testid="label-queue-more">
                 {t('dispense.queue.showAll')}

@@ -16,6 +16,7 @@ import { DispensedPanel } from './DispensedPanel';
 import { dispenseMessage } from './dispenseMessages';
 import type { Dispensed, Refusal, VisitPlan } from './types';
 import { WindowBadge } from './WindowBadge';
+import { useVisitName } from '../common/visitNames';
 
 interface ScannedKit {
   kitNumber: string;
@@ -29,6 +30,8 @@ interface Verdict {
   /** Said in the language of the moment it is read: kept as words to render, not as rendered text. */
   headline: Words;
   code: string | null;
+  /** The code names no kit: shown masked, never in full (it may be a password scanned by mistake). */
+  unknownCode: boolean;
   message: Words;
   reason: Refusal | null;
   alternatives: string[];
@@ -59,6 +62,7 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
  */
 export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit, onOtherPatient }: { patientId: number; visitCode: string; onDispensed: () => void; onNextVisit: () => void; onOtherPatient: () => void }) {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const [plan, setPlan] = useState<VisitPlan | null>(null);
   const [scanned, setScanned] = useState<ScannedKit[]>([]);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
@@ -104,6 +108,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
             tone: 'accepted',
             headline: (tr) => tr('dispense.verdict.ok'),
             code: answer.kitNumber,
+            unknownCode: false,
             message: (tr) => dispenseMessage(answer.message, tr),
             reason: null,
             alternatives: [],
@@ -111,12 +116,30 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
             source,
             sound: 'success',
           });
+        } else if (answer.reason === 'already_scanned') {
+          // The kit is fine and already on this dispensing: nothing wrong, nothing to do (issue 11). The screen, not
+          // the core, decides how this sounds.
+          show({
+            tone: 'notice',
+            headline: (tr) => tr('dispense.verdict.alreadyScanned'),
+            code: answer.kitNumber,
+            unknownCode: false,
+            message: (tr) => tr('dispense.verdict.alreadyScannedMessage', { kit: answer.kitNumber }),
+            reason: null,
+            alternatives: [],
+            detail: null,
+            source,
+            sound: 'notice',
+          });
         } else {
+          const unknownCode = answer.reason === 'unknown_kit';
           show({
             tone: 'refused',
             headline: (tr) => tr('dispense.verdict.refused'),
             code: answer.kitNumber,
-            message: (tr) => dispenseMessage(answer.message, tr),
+            unknownCode,
+            // The host's words repeat the code: an unknown one is said without it.
+            message: (tr) => (unknownCode ? tr('dispense.messages.unknownCode') : dispenseMessage(answer.message, tr)),
             reason: answer.reason,
             alternatives: answer.alternatives,
             detail: null,
@@ -126,7 +149,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
         }
       } catch (caught) {
         const message = caught instanceof VeilError ? caught.message : String(caught);
-        show({ tone: 'refused', headline: (tr) => tr('dispense.verdict.refused'), code, message: (tr) => dispenseMessage(message, tr), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
+        show({ tone: 'refused', headline: (tr) => tr('dispense.verdict.refused'), code, unknownCode: true, message: (tr) => dispenseMessage(message, tr), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
       } finally {
         setChecking(false);
       }
@@ -138,7 +161,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
     (code: string, source: ScanSourceValue) => {
       if (signing) {
         // A scan while the signature dialog is open is not added behind the signer's back.
-        show({ tone: 'warning', headline: (tr) => tr('dispense.verdict.wait'), code, message: (tr) => tr('dispense.scan.whileSigning'), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
+        show({ tone: 'warning', headline: (tr) => tr('dispense.verdict.wait'), code, unknownCode: true, message: (tr) => tr('dispense.scan.whileSigning'), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
         return;
       }
       queue.current = queue.current.then(() => checkOne(code, source));
@@ -178,7 +201,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
           <Group justify="space-between" align="flex-start" wrap="wrap">
             <Stack gap={2}>
               <Title order={2} fz="h3">
-                {t('dispense.plan.title', { visit: plan.visit.name, screening: plan.screeningNumber })}
+                {t('dispense.plan.title', { visit: visitName(plan.visit), screening: plan.screeningNumber })}
               </Title>
               <Text c="dimmed">{t('dispense.plan.randomization', { number: plan.randomizationNumber })}</Text>
             </Stack>
@@ -223,11 +246,12 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
         <Stack gap="md">
           <ScanField
             label={complete ? t('dispense.scan.labelDone') : t('dispense.scan.label', { count: plan.kitsNeeded - scanned.length })}
-            description={t('dispense.scan.hint')}
+            description={complete ? t('dispense.scan.hintDone') : t('dispense.scan.hint')}
             placeholder={t('dispense.scan.placeholder')}
             onScan={onScan}
             busy={checking}
             testId="dispense-scan"
+            onEnterEmpty={complete ? startConfirm : undefined}
           />
           {verdict ? (
             <ScanVerdict
@@ -235,6 +259,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
               tone={verdict.tone}
               headline={verdict.headline(t)}
               code={verdict.code}
+              unknownCode={verdict.unknownCode}
               message={verdict.message(t)}
               source={{ value: verdict.source, label: t(`dispense.source.${verdict.source}`) }}
               sound={verdict.sound}
@@ -344,7 +369,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
         <SignatureDialog
           opened
           channel="dispensing.confirm"
-          title={t('dispense.confirm.title', { visit: plan.visit.name, screening: plan.screeningNumber })}
+          title={t('dispense.confirm.title', { visit: visitName(plan.visit), screening: plan.screeningNumber })}
           submitLabel={t('dispense.confirm.sign')}
           onSign={(signature) =>
             client.dispensing.confirm({
@@ -363,7 +388,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
           onClose={() => setSigning(false)}
         >
           <Stack gap={6} data-testid="confirm-summary">
-            <Text fz="lg">{t('dispense.confirm.what', { screening: plan.screeningNumber, number: plan.randomizationNumber, visit: plan.visit.name })}</Text>
+            <Text fz="lg">{t('dispense.confirm.what', { screening: plan.screeningNumber, number: plan.randomizationNumber, visit: visitName(plan.visit) })}</Text>
             <Group gap="sm">
               {scanned.map((k) => (
                 <Badge key={k.kitNumber} size="xl" variant="light" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }}>

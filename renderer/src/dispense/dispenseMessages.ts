@@ -20,7 +20,7 @@ const RULES: MessageRule[] = [
   [/^(.+) comes first: dispense the visits in order\.$/, (t, m) => t('dispense.messages.inOrder', { visit: m[1] })],
   [/^Patient (.+) is withdrawn: nothing can be dispensed\.$/, (t, m) => t('dispense.messages.withdrawn', { screening: m[1] })],
   [/^Patient (.+) is not randomized yet\.$/, (t, m) => t('dispense.messages.notRandomized', { screening: m[1] })],
-  [/^(.+) needs (\d+) kits?; (\d+) scanned\.$/, (t, m) => t('dispense.messages.wrongCount', { visit: m[1], count: Number(m[2]), scanned: Number(m[3]) })],
+  [/^(.+) needs (\d+) kits?; (\d+) scanned\.$/, (t, m) => t('dispense.messages.wrongCount', { visit: m[1], count: Number(m[2]), scanned: t('dispense.messages.scannedCount', { count: Number(m[3]) }) })],
   [/^(.+) is (\d+) days? (early|late): give a reason to dispense outside the window\.$/, (t, m) => t(m[3] === 'early' ? 'dispense.messages.earlyNeedsReason' : 'dispense.messages.lateNeedsReason', { visit: m[1], count: Number(m[2]) })],
   [/^Reason needed outside the visit window$/, (t) => t('dispense.messages.reasonNeeded')],
   // Labels (LabelService, devices' label print queue).

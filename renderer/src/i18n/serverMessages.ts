@@ -61,6 +61,15 @@ const RULES: Rule[] = [
   ...(Object.keys(TEXT_LIMITS) as TextKind[]).map(
     (kind): Rule => [exact(tooLongMessage(kind)), (t) => t('serverMessages.textTooLong', { what: t(`serverMessages.textKinds.${kind}`), count: TEXT_LIMITS[kind].max })],
   ),
+  [exact('Give the name of the site (hospital and pharmacy)'), (t) => t('serverMessages.siteName')],
+  [exact('A site name has at most 100 characters'), (t) => t('serverMessages.siteNameTooLong')],
+  // Keyboard-wedge scanners' set-up (shared/contract/devices.ts, Devices screen).
+  [exact('Give the scanner a name'), (t) => t('serverMessages.scannerName')],
+  [exact('A prefix is made of symbols (such as ~ or §): letters, digits or spaces could be the start of a code'), (t) => t('serverMessages.prefixSymbols')],
+  [exact('A prefix has at most 8 characters'), (t) => t('serverMessages.prefixTooLong')],
+  [exact('Choose the key the scanner sends after each code'), (t) => t('serverMessages.endKey')],
+  [/^Two scanners are named "(.+)": give each its own name\.$/, (t, m) => t('serverMessages.scannerTwice', { name: m[1] })],
+  [exact('Used twice'), (t) => t('serverMessages.usedTwice')],
   [/^Too small: expected string to have >=1 characters?$/, (t) => t('serverMessages.required')],
   [/^Too small: expected string to have >=(\d+) characters$/, (t, m) => t('serverMessages.tooShort', { count: Number(m[1]) })],
   [/^Too big: expected string to have <=(\d+) characters$/, (t, m) => t('serverMessages.tooLong', { count: Number(m[1]) })],

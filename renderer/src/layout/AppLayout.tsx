@@ -1,8 +1,10 @@
 import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { IconHome } from '@tabler/icons-react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BlindingBadge } from '../common/BlindingBadge';
+import { refreshWedgeSettings } from '../common/scan/refreshWedgeSettings';
 import { HomePage } from '../home/HomePage';
 import { UnblindingNotices } from '../emergency/UnblindingNotices';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
@@ -24,6 +26,10 @@ export function AppLayout() {
   const [route, navigate] = useHashRoute();
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   useHotkeys([['mod+shift+L', () => void lockNow()]]);
+  // The scanners' framing as the Devices screen set it: every scan of this session is judged with it.
+  useEffect(() => {
+    void refreshWedgeSettings();
+  }, []);
 
   const visible = WORKFLOWS.filter((w) => canOpen(w, session.permissions));
   const workflow = isWorkflowId(route) ? WORKFLOWS.find((w) => w.id === route) : undefined;

@@ -14,6 +14,7 @@ import { patientMessage } from './patientMessages';
 import { PatientStatusBadge } from './PatientStatusBadge';
 import { nextVisit, type Patient } from './types';
 import { WithdrawModal } from './WithdrawModal';
+import { useVisitName } from '../common/visitNames';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -34,6 +35,7 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
  */
 export function PatientDetail({ patientId, onBack }: { patientId: number; onBack: () => void }) {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const { permissions } = useActiveSession();
   const [patient, setPatient] = useState<Patient | null>(null);
   const [randomizing, setRandomizing] = useState(false);
@@ -183,7 +185,7 @@ export function PatientDetail({ patientId, onBack }: { patientId: number; onBack
                 {patient.visits.map((v) => (
                   <Table.Tr key={v.code} data-testid={`visit-row-${v.code}`} data-dispensed={v.dispensedAt ? 'true' : 'false'} fw={next?.code === v.code ? 700 : undefined}>
                     <Table.Td>
-                      <Text fw={700}>{v.name}</Text>
+                      <Text fw={700}>{visitName(v)}</Text>
                       <Text size="sm" c="dimmed">
                         {t('patients.schedule.kitCount', { count: v.kits })}
                       </Text>

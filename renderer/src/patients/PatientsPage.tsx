@@ -13,10 +13,12 @@ import { patientMessage } from './patientMessages';
 import { PatientStatusBadge } from './PatientStatusBadge';
 import { RegisterPatientModal } from './RegisterPatientModal';
 import { nextVisit, type Patient } from './types';
+import { useVisitName } from '../common/visitNames';
 
 /** The patients in screening-number order: status, randomization number, next visit. Never an arm. */
 function PatientsList({ onOpen }: { onOpen: (id: number) => void }) {
   const { t, i18n } = useTranslation();
+  const visitName = useVisitName();
   const { permissions } = useActiveSession();
   const [patients, setPatients] = useState<Patient[] | null>(null);
   const [registering, setRegistering] = useState(false);
@@ -131,7 +133,7 @@ function PatientsList({ onOpen }: { onOpen: (id: number) => void }) {
                     <Table.Td>
                       {next ? (
                         <>
-                          <Text fw={600}>{next.name}</Text>
+                          <Text fw={600}>{visitName(next)}</Text>
                           <Text size="sm" c="dimmed">
                             {t('patients.list.due', { date: formatDate(next.due, i18n.language) })}
                           </Text>

@@ -94,7 +94,9 @@ export function FinishReceiptModal({ shipment, onClose, onDone }: { shipment: Sh
             </>
           )}
           <Text size="sm" c="dimmed">
-            {t('receive.finish.summary', { received: shipment.counts.received, damaged: shipment.counts.damaged, missing: shipment.counts.missing })}
+            {t('receive.finish.summary', {
+              counts: [t('receive.counts.received', { count: shipment.counts.received }), t('receive.counts.damaged', { count: shipment.counts.damaged }), t('receive.counts.missing', { count: shipment.counts.missing })].join(', '),
+            })}
           </Text>
           <TranslatedErrorAlert error={action.error} translate={receiveMessage} />
           <Group justify="flex-end">

@@ -123,9 +123,9 @@ function ShipmentsOverview({ onOpen }: { onOpen: (id: number) => void }) {
                       <ShipmentStatus shipment={s} />
                     </Table.Td>
                     <Table.Td>
-                      <Text>{t('receive.list.receivedOf', { received: s.counts.received, total: s.counts.total })}</Text>
+                      <Text>{t('receive.list.receivedOf', { count: s.counts.received, total: s.counts.total })}</Text>
                       <Text size="sm" c="dimmed">
-                        {t('receive.list.otherCounts', { damaged: s.counts.damaged, missing: s.counts.missing, expected: s.counts.expected })}
+                        {[t('receive.counts.damaged', { count: s.counts.damaged }), t('receive.counts.missing', { count: s.counts.missing }), t('receive.counts.expected', { count: s.counts.expected })].join(' · ')}
                       </Text>
                       {inQuarantine > 0 && (
                         <Text size="sm" fw={700} c="orange.9">

@@ -25,6 +25,8 @@ interface Verdict {
   /** Said in the language of the moment it is read: kept as words to render, not as rendered text. */
   headline: Words;
   code: string | null;
+  /** The code names no kit: shown masked, never in full (it may be a password scanned by mistake). */
+  unknownCode?: boolean;
   message: Words;
   detail: string | null;
   source: ScanSourceValue;
@@ -49,6 +51,9 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
   const { run } = load;
   const queue = useRef<Promise<void>>(Promise.resolve());
   const serial = useRef(0);
+  // The shipment as last read, for the scans answered meanwhile (a kit received already needs no refusal).
+  const shipmentRef = useRef<Shipment | null>(null);
+  shipmentRef.current = shipment;
 
   const reload = useCallback(async () => {
     const result = await run(() => client.shipments.get({ shipmentId }));
@@ -84,15 +89,28 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
             source,
             sound: mismatch ? 'refusal' : 'success',
           });
+        } else if (v.reason === 'already_scanned' && shipmentRef.current?.kits.find((k) => k.kitNumber === v.kitNumber)?.outcome === 'received') {
+          // Received already: nothing wrong, nothing to do (issue 11).
+          show({ tone: 'notice', headline: (tr) => tr('receive.verdict.alreadyScanned'), code: v.kitNumber, message: (tr) => tr('receive.verdict.alreadyScannedMessage', { kit: v.kitNumber ?? '' }), detail: null, source, sound: 'notice' });
         } else {
-          show({ tone: 'refused', headline: (tr) => tr('receive.verdict.refused'), code: v.kitNumber ?? code, message: (tr) => receiveMessage(v.message, tr), detail: null, source, sound: 'refusal' });
+          const unknownCode = v.reason === 'unknown_kit';
+          show({
+            tone: 'refused',
+            headline: (tr) => tr('receive.verdict.refused'),
+            code: v.kitNumber ?? code,
+            unknownCode,
+            message: (tr) => (unknownCode ? tr('receive.messages.unknownCode') : receiveMessage(v.message, tr)),
+            detail: null,
+            source,
+            sound: 'refusal',
+          });
         }
         setShipment((s) => (s ? { ...s, counts: answer.counts } : s));
         const fresh = await client.shipments.get({ shipmentId });
         setShipment(fresh);
       } catch (caught) {
         const message = caught instanceof VeilError ? caught.message : String(caught);
-        show({ tone: 'refused', headline: (tr) => tr('receive.verdict.refused'), code, message: (tr) => receiveMessage(message, tr), detail: null, source, sound: 'refusal' });
+        show({ tone: 'refused', headline: (tr) => tr('receive.verdict.refused'), code, unknownCode: true, message: (tr) => receiveMessage(message, tr), detail: null, source, sound: 'refusal' });
       } finally {
         setScanning(false);
       }
@@ -145,6 +163,7 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
                 tone={verdict.tone}
                 headline={verdict.headline(t)}
                 code={verdict.code}
+                unknownCode={verdict.unknownCode ?? false}
                 message={verdict.message(t)}
                 source={{ value: verdict.source, label: sourceLabel(verdict.source) }}
                 sound={verdict.sound}

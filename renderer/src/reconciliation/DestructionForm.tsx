@@ -120,7 +120,7 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
           ) : (
             <Stack gap={4}>
               <Group justify="space-between">
-                <Text fw={600}>{t('reconciliation.destruction.candidates', { count: candidates.length, selected: chosen.length })}</Text>
+                <Text fw={600}>{t('reconciliation.destruction.candidates', { count: candidates.length })} · {t('reconciliation.destruction.selectedCount', { count: chosen.length })}</Text>
                 <Group gap="xs">
                   <Button size="compact-md" variant="default" onClick={() => setSelected(new Set(candidates.map((c) => c.kitNumber)))} data-testid="destruction-select-all">
                     {t('reconciliation.destruction.selectAll')}

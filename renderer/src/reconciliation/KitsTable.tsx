@@ -33,7 +33,7 @@ export function KitsTable({ kits }: { kits: KitLine[] }) {
     <Stack gap="md" data-testid="recon-kits">
       <Group justify="space-between" wrap="wrap">
         <Text c="dimmed" data-testid="recon-kits-count">
-          {t('reconciliation.kits.shown', { shown: shown.length, count: kits.length })}
+          {t('reconciliation.kits.shown', { count: shown.length, total: kits.length })}
         </Text>
         <Group gap="lg">
           <TextInput

@@ -42,7 +42,13 @@ export function LotsTable({ lots, unblinded }: { lots: LotLine[]; unblinded: boo
                   )}
                 </Group>
                 <Text size="sm" fw={500}>
-                  {t('reconciliation.lots.equation', { received: l.received, onHand: l.onHand, withPatient: l.withPatient, destroyed: l.destroyed, lost: l.lostAfterReceipt })}
+                  {t('reconciliation.lots.equation', {
+                    received: t('reconciliation.lots.eqReceived', { count: l.received }),
+                    onHand: t('reconciliation.lots.eqOnHand', { count: l.onHand }),
+                    withPatient: t('reconciliation.lots.eqWithPatient', { count: l.withPatient }),
+                    destroyed: t('reconciliation.lots.eqDestroyed', { count: l.destroyed }),
+                    lost: t('reconciliation.lots.eqLost', { count: l.lostAfterReceipt }),
+                  })}
                 </Text>
               </Group>
               <SimpleGrid cols={{ base: 4, lg: 8 }} spacing="xs">

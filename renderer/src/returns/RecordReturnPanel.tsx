@@ -19,6 +19,8 @@ interface Verdict {
   tone: VerdictTone;
   headline: Words;
   code: string | null;
+  /** The code names no kit: shown masked, never in full. */
+  unknownCode?: boolean;
   message: Words;
   source: ScanSourceValue;
   sound: ScanSound;
@@ -61,7 +63,7 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
       const kitNumber = parsed.ok ? parsed.kitNumber : null;
       if (!parsed.ok && parsed.kind === 'not_a_kit') {
         setPending(null);
-        show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: raw, message: (tr) => tr('returns.messages.notAKit'), source, sound: 'refusal' });
+        show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: raw, unknownCode: true, message: (tr) => tr('returns.messages.notAKit'), source, sound: 'refusal' });
         return;
       }
       const already = kitNumber ? existing?.find((r) => r.kitNumber === kitNumber) : undefined;
@@ -247,6 +249,7 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
             tone={verdict.tone}
             headline={verdict.headline(t)}
             code={verdict.code}
+            unknownCode={verdict.unknownCode ?? false}
             message={verdict.message(t)}
             source={{ value: verdict.source, label: t(`returns.source.${verdict.source}`) }}
             sound={verdict.sound}

@@ -69,7 +69,7 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
             {t('returns.list.title')}
           </Title>
           <Text c="dimmed" data-testid="returns-summary">
-            {t('returns.list.summary', { count: returns.length, unverified: unverified.length })}
+            {t('returns.list.summary', { count: returns.length, unverified: t('returns.list.unverified', { count: unverified.length }) })}
           </Text>
         </Stack>
         <Group gap="sm" wrap="wrap">

@@ -6,13 +6,19 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { PasswordField } from '../common/PasswordField';
 import { client } from '../transport/client';
+import { useReloadSystemInfo } from '../system/SystemInfoContext';
 import { AuthFrame } from './AuthFrame';
 import { useSession } from './SessionContext';
 
-/** A new, empty database: the first person creates the administrator account (refused once any user exists). */
+/**
+ * A new, empty database: the first person names the site (reports and certificates print it) and creates the
+ * administrator account (refused once any user exists).
+ */
 export function FirstStartScreen() {
   const { t } = useTranslation();
   const { apply } = useSession();
+  const reloadInfo = useReloadSystemInfo();
+  const [siteName, setSiteName] = useState('');
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -21,9 +27,17 @@ export function FirstStartScreen() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const site = siteName.trim();
+    if (site.length < 2) return action.rejectField('siteName', t('firstStart.siteNameNeeded'));
+    if (site.length > 100) return action.rejectField('siteName', t('serverMessages.siteNameTooLong'));
     if (password !== confirmation) return action.rejectField('confirmation', t('password.mismatch'));
-    const result = await action.run(() => client.session.createAdministrator({ username, displayName, password }));
-    if (result.ok) apply(result.value);
+    const created = await action.run(() => client.session.createAdministrator({ username, displayName, password }));
+    if (!created.ok) return;
+    // The administrator, now logged in, names the site (the setting is the administrator's). Should that fail, the
+    // Administration page says the name is still missing.
+    await client.system.updateSiteName({ name: site }).catch(() => undefined);
+    await reloadInfo();
+    apply(created.value);
   }
 
   return (
@@ -35,6 +49,15 @@ export function FirstStartScreen() {
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <TextInput
+            label={t('firstStart.siteName')}
+            description={t('firstStart.siteNameHint')}
+            value={siteName}
+            onChange={(e) => setSiteName(e.currentTarget.value)}
+            error={action.fieldError('siteName')}
+            autoFocus
+            data-testid="first-start-site-name"
+          />
+          <TextInput
             label={t('users.field.username')}
             description={t('users.field.usernameHint')}
             value={username}
@@ -43,7 +66,6 @@ export function FirstStartScreen() {
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
-            autoFocus
             data-testid="first-start-username"
           />
           <TextInput

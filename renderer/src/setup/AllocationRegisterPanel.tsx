@@ -196,7 +196,7 @@ function SlotsTable({ slots }: { slots: Register['slots'] }) {
           data={[{ value: '', label: t('setup.register.all') }, ...strata]}
         />
         <Text c="dimmed" pb={8} data-testid="register-slot-count">
-          {t('setup.register.shown', { shown: shown.length, total: slots.length })}
+          {t('setup.register.shown', { count: shown.length, total: slots.length })}
         </Text>
       </Group>
       <Table.ScrollContainer minWidth={600}>
@@ -271,7 +271,7 @@ function KitsTable({ kits }: { kits: Register['kits'] }) {
           data={[{ value: '', label: t('setup.register.all') }, ...statuses.map((s) => ({ value: s, label: statusLabel(s) }))]}
         />
         <Text c="dimmed" pb={8} data-testid="register-kit-count">
-          {t('setup.register.shown', { shown: shown.length, total: kits.length })}
+          {t('setup.register.shown', { count: shown.length, total: kits.length })}
         </Text>
       </Group>
       <Table.ScrollContainer minWidth={760}>

@@ -39,27 +39,47 @@ export async function sign(page: Page, veil: VeilServer, role: Role): Promise<vo
 /**
  * A keyboard-wedge scanner: the code then Enter, into whatever has the focus, through Chromium's real keyboard input
  * (CDP Input.dispatchKeyEvent). Like the operating system does for a real scanner, each key carries its own time
- * (`msPerKey` apart, 5 ms by default), so the burst keeps its scanner timing even when this machine is busy; the
- * page sees what it would see from a scanner.
+ * (`msPerKey` apart, 5 ms by default, or the given `gaps` between keys, Enter included), so the burst keeps its
+ * scanner timing even when this machine is busy; the page sees what it would see from a scanner.
  */
-export async function wedgeScan(page: Page, code: string, msPerKey = 5): Promise<void> {
+export async function wedgeScan(page: Page, code: string, msPerKey = 5, options: { gaps?: readonly number[]; suffix?: 'Enter' | 'Tab' } = {}): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   try {
     let at = Date.now() / 1000;
+    let index = 0;
     const press = async (key: string, text: string | null, codeName: string, keyCode: number) => {
       await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key, code: codeName, windowsVirtualKeyCode: keyCode, ...(text === null ? {} : { text }), timestamp: at });
       await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key, code: codeName, windowsVirtualKeyCode: keyCode, timestamp: at + 0.002 });
-      at += msPerKey / 1000;
+      at += (options.gaps?.[index++] ?? msPerKey) / 1000;
     };
     for (const ch of code) {
       const upper = ch.toUpperCase();
       const codeName = /[0-9]/.test(ch) ? `Digit${ch}` : /[A-Za-z]/.test(ch) ? `Key${upper}` : '';
       await press(ch, ch, codeName, /[A-Za-z0-9]/.test(ch) ? upper.charCodeAt(0) : 0);
     }
-    await press('Enter', '\r', 'Enter', 13);
+    if (options.suffix === 'Tab') await press('Tab', null, 'Tab', 9);
+    else await press('Enter', '\r', 'Enter', 13);
   } finally {
     await cdp.detach();
   }
+}
+
+/**
+ * The gaps of a scanner burst of `keys` keys (Enter included) at about `msPerKey` as a busy PC or a remote desktop
+ * delivers it: each gap jittered (20-180 % of the pace) and one gap held up 75-150 ms, all from a seed (the same seed,
+ * the same timings).
+ */
+export function jitteredGaps(seed: number, keys: number, msPerKey = 5): number[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const gaps = Array.from({ length: keys - 1 }, () => msPerKey * (0.2 + 1.6 * random()));
+  gaps[Math.floor(random() * gaps.length)] = 75 + 75 * random();
+  return gaps;
 }
 
 /** A person typing a kit number into the scan field at human speed (120 ms a key), then Enter. */
@@ -131,6 +151,25 @@ export async function asPharmacist<T>(veil: VeilServer, work: (call: (channel: s
   } finally {
     await veil.logoutWindow();
   }
+}
+
+/**
+ * A new patient with a baseline visit due today and its kits on the shelf, through the API as the unblinded
+ * pharmacist: `kits` of the arm the next randomization number needs are added to the kit list, received (no
+ * temperature alarm), and the patient is registered and randomized. Answers the randomization number.
+ */
+export async function patientWithKitsOnShelf(veil: VeilServer, screeningNumber: string, kits: string[]): Promise<string> {
+  const slot = await nextFreeSlot(veil);
+  await importExtraKits(veil, kits.map((kitNumber) => ({ kitNumber, arm: armOfSlot(veil, slot) })));
+  const pharmacist = veil.user('unblinded_pharmacist');
+  await asPharmacist(veil, async (call) => {
+    const shipment = (await call('shipments.create', { reference: `SHP-${screeningNumber}`, from: { kind: 'kits', kitNumbers: kits } })) as { id: number };
+    for (const code of kits) await call('shipments.scanKit', { shipmentId: shipment.id, code, source: 'manual' });
+    await call('shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });
+    const patient = (await call('patients.register', { screeningNumber, initials: 'KB', yearOfBirth: 1984, investigator: 'Dr Inès Moreau' })) as { id: number };
+    await call('patients.randomize', { patientId: patient.id, signature: { username: pharmacist.username, password: pharmacist.password } });
+  });
+  return slot;
 }
 
 /** Kit statuses as the pharmacist's API sees them. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevicesStatus } from '../../../shared/contract/devices';
-import { LABEL_SIZES } from '../../../shared/contract/devices';
+import { DEFAULT_KEYBOARD_WEDGE, LABEL_SIZES, type KeyboardWedgeSettings } from '../../../shared/contract/devices';
 import { seedDemo } from '../../../main/core/demo/demoSeed';
 import { testLabelLayout } from '../../../main/core/devices/testLabel';
 import { pngToBits } from '../../../main/core/labels/png';
@@ -104,6 +104,36 @@ describe('devices channels with the simulator', () => {
       const layout = testLabelLayout(size, 'Simulated Zebra (loopback TCP)', new Date('2026-11-25T09:00:00Z'));
       expect(renderRaster(layout, LABEL_SIZES[size].tapeMm ? 180 : 203).ink(), size).toBeGreaterThan(100);
     }
+  });
+
+  it('keyboard-wedge scanners: every user reads the framing, devices.manage sets it (checked, audited), a bad one changes nothing', async () => {
+    const defaults = await t.call<KeyboardWedgeSettings>(tech, 'devices.keyboardWedge');
+    expect(defaults).toEqual(DEFAULT_KEYBOARD_WEDGE);
+    const framed: KeyboardWedgeSettings = {
+      scanners: [
+        { name: 'Bench scanner', prefix: '~', suffixes: ['Enter'], aim: true },
+        { name: 'Returns desk', prefix: '', suffixes: ['Tab'], aim: false },
+      ],
+      minLength: 6,
+      fastKeyMs: 25,
+    };
+    const refuse = async (input: unknown, message: RegExp) => expect((await t.refused(tech, 'devices.configureKeyboardWedge', input)).message).toMatch(message);
+    await refuse({ ...framed, scanners: [{ ...framed.scanners[0]!, prefix: 'A' }] }, /A prefix is made of symbols/);
+    await refuse({ ...framed, scanners: [{ ...framed.scanners[0]!, suffixes: [] }] }, /Choose the key the scanner sends/);
+    await refuse({ ...framed, scanners: [] }, /Keep at least one scanner/);
+    await refuse({ ...framed, scanners: [framed.scanners[0]!, { ...framed.scanners[1]!, name: 'bench SCANNER' }] }, /Two scanners are named "bench SCANNER"/);
+    expect(await t.call<KeyboardWedgeSettings>(tech, 'devices.keyboardWedge')).toEqual(DEFAULT_KEYBOARD_WEDGE);
+    expect(t.core.audit.query({ action: 'settings.scanners_changed' })).toHaveLength(0);
+
+    expect(await t.call<KeyboardWedgeSettings>(tech, 'devices.configureKeyboardWedge', framed)).toEqual(framed);
+    const audit = t.core.audit.query({ action: 'settings.scanners_changed' });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!).toMatchObject({ entityId: 'keyboard_wedge', before: DEFAULT_KEYBOARD_WEDGE, after: framed });
+    // Every logged-in user reads it (the lock screen's password field and every scanning screen judge bursts with it).
+    const investigator = await t.loginAs('investigator');
+    expect(await t.call<KeyboardWedgeSettings>(investigator, 'devices.keyboardWedge')).toEqual(framed);
+    expect(await t.refused(investigator, 'devices.configureKeyboardWedge', framed)).toMatchObject({ code: 'forbidden' });
+    await t.call(tech, 'devices.configureKeyboardWedge', DEFAULT_KEYBOARD_WEDGE);
   });
 
   it('only roles with devices.read see devices; investigators and monitors do not', async () => {

@@ -47,4 +47,17 @@ describe('the English and French resource files', () => {
     }
     for (const code of ERROR_CODES) expect(english.has(`errorCodes.${code}`), code).toBe(true);
   });
+
+  it('put every count in a plural form, in both languages (issue 11: no "1 endommagés", no "(s)")', () => {
+    const plural = /_(zero|one|two|few|many|other)$/;
+    for (const [name, texts] of [['en', english], ['fr', french]] as const) {
+      const counted = [...texts].filter(([key, text]) => /\{\{\s*count\s*\}\}/.test(text) && !plural.test(key)).map(([key]) => key);
+      expect(counted, `${name}: {{count}} outside a plural key`).toEqual([]);
+      for (const [key] of [...texts].filter(([key]) => key.endsWith('_one'))) expect(texts.has(key.replace(/_one$/, '_other')), `${name}: ${key} without _other`).toBe(true);
+      expect([...texts].filter(([, text]) => text.includes('(s)')).map(([key]) => key), `${name}: "(s)" instead of a plural`).toEqual([]);
+      // Numbers passed under another name than count cannot agree with the word after them.
+      const numberBeforeWord = /\{\{\s*(damaged|missing|expected|received|shown|selected|unverified|scanned|slots|kits|available|quarantined|runs|longest|total|needed|queued|failed|printed|onHand|withPatient|destroyed|lost|found)\s*\}\}\s+\p{L}*[sx](?!\p{L})/u;
+      expect([...texts].filter(([, text]) => numberBeforeWord.test(text)).map(([key]) => key), `${name}: a number before a word, not through count`).toEqual([]);
+    }
+  });
 });

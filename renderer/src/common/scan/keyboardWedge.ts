@@ -1,4 +1,4 @@
-import { burstGapMs, WedgeTracker, type WedgeSettings } from './wedgeClassifier';
+import { MAX_PAUSE_MS, WedgeTracker, type WedgeSettings } from './wedgeClassifier';
 
 /**
  * The global keyboard-wedge listener: watches every keydown of the window (capture phase, before the page's own
@@ -6,6 +6,10 @@ import { burstGapMs, WedgeTracker, type WedgeSettings } from './wedgeClassifier'
  * the text field that had the focus (what it typed before it was recognised is taken out again), and the code goes
  * to the scan handler. Human typing is left alone; characters held back from a run that turned out not to be a scan
  * are typed back into the field.
+ *
+ * Some places are never listened to (issue 11): a password field, anything inside a dialog (a signature, a reason, a
+ * confirmation: what is typed there is the user's, and a scan must not act behind it), and the screens without a
+ * session (login, lock, first start), marked `data-scan-off`. Keys there reach their field untouched.
  */
 
 type TextEntry = HTMLInputElement | HTMLTextAreaElement;
@@ -16,6 +20,18 @@ export function isTextEntry(element: Element | null): element is TextEntry {
   if (element instanceof HTMLTextAreaElement) return !element.readOnly && !element.disabled;
   if (element instanceof HTMLInputElement) return TEXT_INPUT_TYPES.has(element.type) && !element.readOnly && !element.disabled;
   return false;
+}
+
+/**
+ * Whether keys typed with the focus here belong to that place alone: a password field (also while its text is shown,
+ * when Mantine makes it type=text), a dialog, or a part of the page marked data-scan-off.
+ */
+export function isScanOffLimits(element: Element | null): boolean {
+  if (!element) return false;
+  // A scan field placed in a dialog on purpose takes scans there.
+  if (element.closest('[data-scan-field]')) return false;
+  if (element instanceof HTMLInputElement && (element.type === 'password' || /password/i.test(element.autocomplete))) return true;
+  return element.closest('[role="dialog"], [aria-modal="true"], [data-scan-off]') !== null;
 }
 
 interface FieldSnapshot {
@@ -37,7 +53,7 @@ function selectionOf(element: TextEntry): { start: number; end: number } {
 }
 
 /** Sets a field's text the way typing does, so React's onChange sees it (a plain `value =` would be ignored). */
-function setFieldText(element: TextEntry, value: string, caret: number): void {
+export function setFieldText(element: TextEntry, value: string, caret: number): void {
   const prototype = element instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
   Object.getOwnPropertyDescriptor(prototype, 'value')?.set?.call(element, value);
   element.dispatchEvent(new Event('input', { bubbles: true }));
@@ -89,6 +105,13 @@ export function attachKeyboardWedge(win: Window, options: KeyboardWedgeOptions):
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.isComposing) return;
+    if (isScanOffLimits(event.target instanceof Element ? event.target : win.document.activeElement)) {
+      // Not ours: anything held back goes back where it was typed, and the key goes its way.
+      const held = tracker.flush();
+      if (held) giveBack(held);
+      snapshot = null;
+      return;
+    }
     const outcome = tracker.key({
       key: event.key,
       time: event.timeStamp,
@@ -106,7 +129,7 @@ export function attachKeyboardWedge(win: Window, options: KeyboardWedgeOptions):
       event.stopPropagation();
     }
     if (timer !== undefined) win.clearTimeout(timer);
-    timer = tracker.pending ? win.setTimeout(onIdle, Math.max(IDLE_END_MS, burstGapMs(options.settings()) * 4)) : undefined;
+    timer = tracker.pending ? win.setTimeout(onIdle, Math.max(IDLE_END_MS, MAX_PAUSE_MS * 4)) : undefined;
     if (outcome.scan !== null) {
       snapshot = null;
       options.onScan(outcome.scan);

@@ -1,9 +1,10 @@
 /**
  * The scan sounds, made with the Web Audio API (no sound files): a short rising beep for a kit accepted, a low double
- * buzz for a refusal, so the person at the bench hears the verdict without looking. A window without audio (or one
+ * buzz for a refusal, one soft mid tone for a notice (a kit scanned twice: nothing wrong, nothing to do), so the person
+ * at the bench hears the verdict without looking. A window without audio (or one
  * the browser keeps silent until the first click) just stays silent; the verdict is always on screen too.
  */
-export type ScanSound = 'success' | 'refusal';
+export type ScanSound = 'success' | 'refusal' | 'notice';
 
 let context: AudioContext | null = null;
 let lastPlayed: ScanSound | null = null;
@@ -45,6 +46,8 @@ export function playScanSound(sound: ScanSound): void {
     const now = ctx.currentTime + 0.01;
     if (sound === 'success') {
       tone(ctx, now, 1320, 0.09, 'sine', 0.25, 1760);
+    } else if (sound === 'notice') {
+      tone(ctx, now, 660, 0.12, 'sine', 0.18);
     } else {
       tone(ctx, now, 180, 0.18, 'square', 0.12);
       tone(ctx, now + 0.26, 150, 0.26, 'square', 0.12);

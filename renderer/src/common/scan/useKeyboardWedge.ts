@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { attachKeyboardWedge } from './keyboardWedge';
-import { loadWedgeSettings } from './wedgeSettings';
+import { wedgeSettings } from './wedgeSettings';
 import { subscribeDeviceScans } from '../../devices/deviceScans';
 
 export type WedgeScanSource = 'keyboard_wedge' | 'scanner';
@@ -15,9 +15,8 @@ let detach: (() => void) | null = null;
 
 function ensureListening(): void {
   if (detach) return;
-  const settings = loadWedgeSettings();
   detach = attachKeyboardWedge(window, {
-    settings: () => settings,
+    settings: wedgeSettings,
     onScan: (code) => handlers[handlers.length - 1]?.current.fn(code, 'keyboard_wedge'),
   });
   const stopDeviceScans = subscribeDeviceScans((code) => handlers[handlers.length - 1]?.current.fn(code, 'scanner'));

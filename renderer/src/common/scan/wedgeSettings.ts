@@ -1,45 +1,43 @@
-import { DEFAULT_WEDGE_SETTINGS, type WedgeSettings, type WedgeSuffix } from './wedgeClassifier';
+import { KeyboardWedgeSettings } from '../../../../shared/contract/devices';
+import { DEFAULT_WEDGE_SETTINGS, type WedgeSettings } from './wedgeClassifier';
 
 /**
- * Keyboard-wedge settings of this workstation, kept in localStorage until the devices screen manages scanners
- * (issue 6). A missing or unreadable value falls back to the defaults, field by field.
+ * The keyboard-wedge scanners' framing as this window knows it. The site's setting lives in the core (Devices screen,
+ * `devices.keyboardWedge`); this window reads it when a session starts and keeps a copy in localStorage, so the
+ * screens without a session (the lock screen's password field) judge bursts with it too. A missing or unreadable copy
+ * means the defaults.
  */
 const STORAGE_KEY = 'veil.scanner.keyboardWedge';
 
-function isSuffix(value: unknown): value is WedgeSuffix {
-  return value === 'Enter' || value === 'Tab';
-}
-
 export function readWedgeSettings(raw: string | null): WedgeSettings {
-  const settings: WedgeSettings = { ...DEFAULT_WEDGE_SETTINGS, suffixes: [...DEFAULT_WEDGE_SETTINGS.suffixes] };
-  if (!raw) return settings;
-  let parsed: unknown;
+  if (!raw) return DEFAULT_WEDGE_SETTINGS;
   try {
-    parsed = JSON.parse(raw);
+    const parsed = KeyboardWedgeSettings.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : DEFAULT_WEDGE_SETTINGS;
   } catch {
-    return settings;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return settings;
-  const p = parsed as Record<string, unknown>;
-  if (typeof p.maxAverageIntervalMs === 'number' && p.maxAverageIntervalMs >= 5 && p.maxAverageIntervalMs <= 100) settings.maxAverageIntervalMs = p.maxAverageIntervalMs;
-  if (typeof p.minLength === 'number' && Number.isInteger(p.minLength) && p.minLength >= 2 && p.minLength <= 64) settings.minLength = p.minLength;
-  if (typeof p.prefix === 'string' && p.prefix.length <= 8) settings.prefix = p.prefix;
-  if (Array.isArray(p.suffixes) && p.suffixes.length > 0 && p.suffixes.every(isSuffix)) settings.suffixes = [...new Set(p.suffixes)];
-  return settings;
-}
-
-export function loadWedgeSettings(): WedgeSettings {
-  try {
-    return readWedgeSettings(window.localStorage.getItem(STORAGE_KEY));
-  } catch {
-    return readWedgeSettings(null);
+    return DEFAULT_WEDGE_SETTINGS;
   }
 }
 
-export function saveWedgeSettings(settings: WedgeSettings): void {
+let current: WedgeSettings | null = null;
+
+/** The settings every burst is judged with, right now. */
+export function wedgeSettings(): WedgeSettings {
+  if (current) return current;
+  try {
+    current = readWedgeSettings(window.localStorage.getItem(STORAGE_KEY));
+  } catch {
+    current = DEFAULT_WEDGE_SETTINGS;
+  }
+  return current;
+}
+
+/** Takes new settings (read from the core or just saved on the Devices screen) and keeps the workstation's copy. */
+export function adoptWedgeSettings(settings: WedgeSettings): void {
+  current = settings;
   try {
     window.localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));
   } catch {
-    // Storage disabled: the defaults apply.
+    // Storage disabled: this window still has them in memory.
   }
 }

@@ -1,0 +1,69 @@
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { IconBuildingHospital, IconCheck } from '@tabler/icons-react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
+import { useReloadSystemInfo, useSystemInfo } from '../system/SystemInfoContext';
+import { client } from '../transport/client';
+
+/** The site's name as reports and certificates print it (administrator; each change is audited). */
+export function SiteNamePanel() {
+  const { t } = useTranslation();
+  const info = useSystemInfo();
+  const reload = useReloadSystemInfo();
+  const [name, setName] = useState(info?.site ?? '');
+  const [saved, setSaved] = useState(false);
+  const save = useVeilAction();
+  const current = info?.site ?? null;
+
+  useEffect(() => setName(current ?? ''), [current]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const result = await save.run(() => client.system.updateSiteName({ name }));
+    if (result.ok) {
+      await reload();
+      setSaved(true);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="site-name-form">
+      <Stack gap="md" maw={640}>
+        <Group gap="sm" wrap="nowrap">
+          <IconBuildingHospital size="1.6em" aria-hidden />
+          <Text>{t('admin.site.intro')}</Text>
+        </Group>
+        {current === null && (
+          <Alert variant="light" color="orange" data-testid="site-name-missing">
+            {t('admin.site.missing')}
+          </Alert>
+        )}
+        <TextInput
+          label={t('admin.site.name')}
+          description={t('admin.site.nameHint')}
+          value={name}
+          onChange={(e) => {
+            setName(e.currentTarget.value);
+            setSaved(false);
+          }}
+          error={save.fieldError('name')}
+          data-testid="site-name"
+        />
+        {!save.error?.issues?.length && <ErrorAlert error={save.error} />}
+        <Group gap="sm">
+          <Button type="submit" loading={save.busy} disabled={name.trim() === (current ?? '')} data-testid="site-name-save">
+            {t('common.save')}
+          </Button>
+          {saved && (
+            <Text size="sm" c="teal.8" fw={600} data-testid="site-name-saved">
+              <IconCheck size="1em" aria-hidden /> {t('admin.site.saved')}
+            </Text>
+          )}
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../../../shared/contract';
+import { ScanSource } from '../../../shared/contract/pharmacy';
+import { KNOWN_ACTIONS, KNOWN_SOURCES } from '../../../renderer/src/audit/describe';
+import { en, fr } from '../../../renderer/src/i18n/resources';
+
+/**
+ * The audit trail in plain words, in both languages (issue 11: its filters showed raw codes such as `label.printed`
+ * and `KEYBOARD_WEDGE`). The actions and entity types are read from the core's own sources, so an action added there
+ * without its words makes this test fail.
+ */
+const CORE = fileURLToPath(new URL('../../../main/core', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [readFileSync(path, 'utf8')] : [];
+  });
+}
+
+const code = sources(CORE).join('\n');
+const usernames = new Set([...code.matchAll(/username: '([^']+)'/g)].map((m) => m[1]!));
+/** Every 'group.name' string of the core that is not a channel, an event, a file or a username: the audited actions. */
+const recordedActions = [...new Set([...code.matchAll(/'([a-z]+\.[a-z_]+)'/g)].map((m) => m[1]!))]
+  .filter((name) => !CHANNEL_NAMES.includes(name) && !EVENT_NAMES.includes(name) && !/\.(js|json)$/.test(name) && !usernames.has(name))
+  .sort();
+const recordedEntityTypes = [...new Set([...code.matchAll(/entityType: '([a-z_]+)'/g)].map((m) => m[1]!))].sort();
+
+type Tree = { [key: string]: string | Tree };
+const has = (tree: Tree, path: string): boolean => {
+  let node: string | Tree | undefined = tree;
+  for (const part of path.split('.')) node = typeof node === 'object' ? node[part] : undefined;
+  return typeof node === 'string' && node.trim().length > 0;
+};
+
+describe('the audit trail in plain words', () => {
+  it('finds the actions the core records (the extraction itself works)', () => {
+    expect(recordedActions).toContain('label.printed');
+    expect(recordedActions).toContain('settings.scanners_changed');
+    expect(recordedActions).toContain('user.reactivated');
+    expect(recordedActions.length).toBeGreaterThan(30);
+  });
+
+  it('offers every recorded action in the filter, named in English and in French', () => {
+    expect(recordedActions.filter((a) => !(KNOWN_ACTIONS as readonly string[]).includes(a))).toEqual([]);
+    for (const action of KNOWN_ACTIONS) {
+      expect(has(en as Tree, `audit.actions.${action}`), `en ${action}`).toBe(true);
+      expect(has(fr as Tree, `audit.actions.${action}`), `fr ${action}`).toBe(true);
+      // Words, not the code again.
+      const words = action.split('.').reduce<string | Tree>((n, p) => (n as Tree)[p]!, ((en as Tree).audit as Tree).actions as Tree);
+      expect(words).not.toMatch(/^[a-z]+\.[a-z_]+$/);
+    }
+  });
+
+  it('describes every recorded action in a sentence of each language', () => {
+    for (const action of KNOWN_ACTIONS) {
+      const [group, name] = action.split('.') as [string, string];
+      for (const [lang, tree] of [['en', en], ['fr', fr]] as const) {
+        const sentences = ((tree as Tree).audit as Tree).sentences as Tree;
+        const forms = Object.keys((sentences[group] as Tree | undefined) ?? {}).filter((k) => k === name || k.startsWith(`${name}_`));
+        expect(forms.length, `${lang} ${action}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('names every entity type and every input source in both languages', () => {
+    for (const type of recordedEntityTypes) for (const tree of [en, fr]) expect(has(tree as Tree, `audit.entityTypes.${type}`), type).toBe(true);
+    expect([...ScanSource.options].filter((s) => !(KNOWN_SOURCES as readonly string[]).includes(s))).toEqual([]);
+    for (const source of KNOWN_SOURCES) for (const tree of [en, fr]) expect(has(tree as Tree, `audit.source.${source}`), source).toBe(true);
+  });
+});
