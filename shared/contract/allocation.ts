@@ -85,8 +85,12 @@ export const AllocationStatus = z.object({
   awaitingAccess: z.array(z.object({ userId: z.number().int(), username: z.string(), displayName: z.string(), canBeGranted: z.boolean() })),
 });
 
-/** One more slot after the demo's 36 (a list extension from the sponsor), in base64. */
-const sample = Buffer.from('randomization_number,arm,block,stratum\nR037,DUPI300,B99,ALL\n', 'utf8').toString('base64');
+/**
+ * One more slot after the demo's 36 (a list extension from the sponsor), in base64: the bytes of
+ * "randomization_number,arm,block,stratum\nR037,DUPI300,B99,ALL\n". A literal because shared/ also runs in the
+ * renderer, which has no Buffer (a Buffer here left the browser-mode page blank).
+ */
+const sample = 'cmFuZG9taXphdGlvbl9udW1iZXIsYXJtLGJsb2NrLHN0cmF0dW0KUjAzNyxEVVBJMzAwLEI5OSxBTEwK';
 
 export const allocationChannels = {
   status: channel({
