@@ -325,7 +325,7 @@ describe('sealed values, authenticated with an unblinded credential', () => {
   it('verify --user authenticates every sealed value of a sound database', () => {
     const r = veilVerify(copyOfDemo(), '--user', 'pharmacist');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/Sealed values: \d+ authenticated \(kit arms, lots, expiry dates, GTINs and randomization arms\)/);
+    expect(r.out).toMatch(/Sealed values: \d+ authenticated \(kit arms, lots, expiry dates, GTINs, randomization arms and blocks\)/);
   });
 
   it('bit rot in one sealed lot passes the plain checks but is named with --user', () => {

@@ -45,7 +45,10 @@ beforeAll(async () => {
   const signature = { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password };
 
   // Reasons typed by users.
-  await call(investigator, 'patients.withdraw', { patientId: 2, reason: PLANTED.withdrawal });
+  // A patient still on study (the demo history withdraws one of its own), not the one dispensed to below.
+  const patients = await call<Array<{ id: number; screeningNumber: string; status: string }>>(investigator, 'patients.list', {});
+  const onStudy = patients.find((p) => p.status === 'randomized' && p.screeningNumber === 'S-002')!;
+  await call(investigator, 'patients.withdraw', { patientId: onStudy.id, reason: PLANTED.withdrawal });
   await call(admin, 'users.setActive', { userId: 4, active: false, reason: PLANTED.setActive });
   await call(admin, 'users.setActive', { userId: 4, active: true, reason: 'Back from leave' });
   const plan = await call<{ suggestions: string[] }>(pharmacist, 'dispensing.plan', { patientId: 6, visitCode: 'W2' });
@@ -63,7 +66,7 @@ beforeAll(async () => {
   for (let n = 100_000; kits.length < PLANTED.lots.length; n += 7919) if (!taken.has(String(n))) kits.push(String(n));
   const rows = kits.map((kit, i) => [kit, i % 2 ? 'PLACEBO' : 'DUPI300', PLANTED.lots[i]!, '2027-06-30']);
   const content = 'kit_number,arm,lot,expiry_date\r\n' + rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n') + '\r\n';
-  await call(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'extension.csv', content, signature });
+  await call(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'extension.csv', contentBase64: Buffer.from(content, 'utf8').toString('base64'), signature });
   const shipment = await call<{ id: number }>(technician, 'shipments.create', { reference: 'CSV-SHP', from: { kind: 'kits', kitNumbers: kits } });
   for (const code of kits) await call(technician, 'shipments.scanKit', { shipmentId: shipment.id, code, source: 'scanner' });
   await call(technician, 'shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });

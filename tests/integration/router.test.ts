@@ -8,6 +8,10 @@ import { demoCore, type TestCore } from '../helpers/core';
 let t: TestCore;
 beforeAll(async () => {
   t = await demoCore();
+  // The examples carry a placeholder password: every e-signed channel a role may call answers "wrong password", which
+  // the one credential check counts. Without a high maximum here, the role would be locked out half-way and every later
+  // channel would answer "forbidden" for that reason, hiding what this test is about (which channels each role may call).
+  t.core.repositories.settings.setSecurity({ ...t.core.repositories.settings.security(), maxFailedLogins: 1_000_000 });
   for (const role of ROLES) await t.loginAs(role);
 });
 afterAll(() => t.dispose());

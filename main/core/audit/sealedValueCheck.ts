@@ -13,9 +13,10 @@ export const SEALED_COLUMNS = [
   { table: 'kits', column: 'expiry_sealed', rowKey: 'kit_number', row: 'kit', what: 'expiry date', associatedData: sealedField.kitExpiry },
   { table: 'kits', column: 'gtin_sealed', rowKey: 'kit_number', row: 'kit', what: 'GTIN', associatedData: sealedField.kitGtin },
   { table: 'randomization_slots', column: 'arm_sealed', rowKey: 'randomization_number', row: 'randomization number', what: 'arm', associatedData: sealedField.slotArm },
+  { table: 'randomization_slots', column: 'block_sealed', rowKey: 'randomization_number', row: 'randomization number', what: 'block', associatedData: sealedField.slotBlock },
 ] as const;
 
-export const SEALED_VALUES_CHECKED = 'kit arms, lots, expiry dates, GTINs and randomization arms';
+export const SEALED_VALUES_CHECKED = 'kit arms, lots, expiry dates, GTINs, randomization arms and blocks';
 
 /** Opens every sealed value; reports each that does not open. Returns how many were authenticated. */
 export function checkSealedValues(tables: RecordedStateRepository, key: Buffer, report: (text: string) => void): number {

@@ -59,7 +59,7 @@ const RULES: Rule[] = [
   [exact('The manifest is empty'), (t) => t('serverMessages.manifestEmpty')],
   // "A reason has at most 500 characters": one message per kind of text field (shared/contract/schemas.ts).
   ...(Object.keys(TEXT_LIMITS) as TextKind[]).map(
-    (kind): Rule => [exact(tooLongMessage(kind)), (t) => t('serverMessages.textTooLong', { what: t(`serverMessages.textKinds.${kind}`), count: TEXT_LIMITS[kind].max })],
+    (kind): Rule => [exact(tooLongMessage(kind)), (t) => t('serverMessages.textTooLong', { what: t(`serverMessages.textKinds.${kind}`), max: TEXT_LIMITS[kind].max })],
   ),
   [exact('Give the name of the site (hospital and pharmacy)'), (t) => t('serverMessages.siteName')],
   [exact('A site name has at most 100 characters'), (t) => t('serverMessages.siteNameTooLong')],

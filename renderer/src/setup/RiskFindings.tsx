@@ -25,7 +25,7 @@ function useFindingText() {
       case 'number_runs':
         return t(finding.pattern === 'clustered' ? 'setup.risk.runs' : 'setup.risk.alternation', {
           subject: subject(finding.attribute),
-          runs: finding.runs,
+          count: finding.runs,
           expected: decimal(finding.expectedRuns),
           longest: finding.longestRun,
         });

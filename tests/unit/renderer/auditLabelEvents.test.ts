@@ -9,6 +9,6 @@ describe('label events of the audit trail, in the user language', () => {
     await i18n.init({ resources: { fr: { translation: fr } }, lng: 'fr', interpolation: { escapeValue: false }, showSupportNotice: false });
     const event = { username: 'technician', action: 'label.downloaded', entityType: 'kit', entityId: '123456', after: { kind: 'carton', format: 'pdf' } };
     expect(describeEventInWords(event, i18n.t)).toBe("technician a téléchargé l'étiquette d'étui du kit 123456 en PDF (pas une impression).");
-    expect(describeEventInWords({ ...event, action: 'label.printed', after: { kind: 'syringe' } }, i18n.t)).toBe("technician a imprimé l'étiquette de seringue du kit 123456.");
+    expect(describeEventInWords({ ...event, action: 'label.printed', after: { kind: 'syringe', printer: 'dymo' } }, i18n.t)).toBe("technician a imprimé l'étiquette de seringue du kit 123456 (dymo).");
   });
 });

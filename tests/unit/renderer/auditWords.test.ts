@@ -24,8 +24,9 @@ function sources(dir: string): string[] {
 const code = sources(CORE).join('\n');
 const usernames = new Set([...code.matchAll(/username: '([^']+)'/g)].map((m) => m[1]!));
 /** Every 'group.name' string of the core that is not a channel, an event, a file or a username: the audited actions. */
-const recordedActions = [...new Set([...code.matchAll(/'([a-z]+\.[a-z_]+)'/g)].map((m) => m[1]!))]
-  .filter((name) => !CHANNEL_NAMES.includes(name) && !EVENT_NAMES.includes(name) && !/\.(js|json)$/.test(name) && !usernames.has(name))
+// An action ends with a letter: 'shipment.kit_' is the prefix of the actions built from a receipt's outcome.
+const recordedActions = [...new Set([...code.matchAll(/'([a-z]+\.[a-z_]*[a-z])'/g)].map((m) => m[1]!))]
+  .filter((name) => !CHANNEL_NAMES.includes(name) && !EVENT_NAMES.includes(name) && !/\.(js|json|db)$/.test(name) && !usernames.has(name))
   .sort();
 const recordedEntityTypes = [...new Set([...code.matchAll(/entityType: '([a-z_]+)'/g)].map((m) => m[1]!))].sort();
 
