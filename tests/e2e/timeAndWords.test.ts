@@ -59,8 +59,9 @@ describe('time and words', () => {
     await page.getByTestId('finish-receipt-submit').click();
     await page.getByTestId('receipt-closed').waitFor();
     await page.getByTestId('receiving-back').click();
+    // The list loads its shipments after the page shows: wait for the row, not for the heading.
+    await expect.poll(() => page.getByTestId('receive-page').innerText()).toContain('1 reçu sur 2');
     const list = await page.getByTestId('receive-page').innerText();
-    expect(list).toContain('1 reçu sur 2');
     expect(list).toContain('1 endommagé · 0 manquant · 0 restant à scanner');
     expect(list).not.toMatch(/\b1 (reçus|endommagés|manquants)\b/);
     await screenshot(page, 'words-receive-list-fr');
