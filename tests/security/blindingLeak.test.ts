@@ -6,7 +6,7 @@ import { streamLogger } from '../../main/core/log';
 import { demoCore, type TestCore } from '../helpers/core';
 import { buildExampleWorld, openWorldCopy, type ExampleWorld } from '../helpers/exampleWorld';
 import { runChannelLeakHarness, type HarnessResult } from './leak/channelHarness';
-import { inspect, type SponsorTruth } from './leak/leakDetector';
+import { inspect, orderingTests, type SponsorTruth } from './leak/leakDetector';
 
 let t: TestCore;
 let world: ExampleWorld;
@@ -65,7 +65,7 @@ describe('the blinding leak test over every channel', () => {
       await copy.core.dispatch(inv, 'session.logout', {});
     });
     const { leaks, calls, inspected, refused } = firstRun;
-    console.log(`blinding leak harness: ${inspected} of ${calls} calls answered ok and were inspected (${refused.length} refused)`);
+    console.log(`blinding leak harness: ${inspected} of ${calls} calls answered ok and were inspected (${refused.length} refused); ${orderingTests.lists} lists of 10 or more tested for arm order`);
     // The harness inspects answers: a refusal shows nothing of what a blinded user really sees.
     expect(refused).toEqual([]);
     expect(leaks).toEqual([]);
