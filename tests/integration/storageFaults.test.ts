@@ -87,11 +87,13 @@ describe('storage faults: a clear message each, nothing changed', () => {
         // Fill the disk to the last byte.
         const fd = openSync(filler, 'w');
         const chunk = Buffer.alloc(64 * 1024, 1);
+        let stoppedBy: string | undefined;
         try {
           for (;;) writeSync(fd, chunk);
         } catch (error) {
-          expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+          stoppedBy = (error as NodeJS.ErrnoException).code;
         }
+        expect(stoppedBy).toBe('ENOSPC');
         try {
           for (;;) writeSync(fd, chunk, 0, 1);
         } catch {

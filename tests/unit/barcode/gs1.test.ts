@@ -315,11 +315,15 @@ describe('encodeGs1 and formatGs1', () => {
     expect(() => encodeGs1([{ ai: '23', value: 'X' }])).toThrow(/Unknown/);
     expect(() => encodeGs1([{ ai: '10', value: 'A'.repeat(21) }])).toThrow(/too long/);
     expect(() => encodeGs1([{ ai: '10', value: `A${GS}B` }])).toThrow(Gs1EncodeError);
+    // Caught and asserted after the call: an encoder that accepted month 13 would fail here, not pass unseen.
+    let error: unknown;
     try {
       encodeGs1([{ ai: '10', value: 'ok' }, { ai: '17', value: '271301' }]);
     } catch (e) {
-      expect(e).toMatchObject({ code: 'invalid_date', index: 1 });
+      error = e;
     }
+    expect(error).toBeInstanceOf(Gs1EncodeError);
+    expect(error).toMatchObject({ code: 'invalid_date', index: 1 });
   });
 
   it('formats the human-readable interpretation', () => {
