@@ -7,6 +7,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mainBundleOptions } from './bundleOptions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -31,20 +32,7 @@ async function buildRenderer() {
 
 async function buildMain(esbuild) {
   await rm(path.join(root, 'dist', 'app'), { recursive: true, force: true });
-  await esbuild.build({
-    entryPoints: [path.join(root, 'main', 'app', 'main.ts')],
-    outfile: path.join(root, 'dist', 'app', 'main.cjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // electron is provided by the runtime; native modules cannot be bundled (better-sqlite3 loads the Electron build
-    // of its addon through the nativeBinding option; node-hid arrives with the device issue).
-    external: ['electron', 'better-sqlite3', 'node-hid'],
-    // JSON imports (package.json for the version, the study files) are inlined by esbuild.
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  });
+  await esbuild.build(mainBundleOptions(root));
 }
 
 async function buildPreload(esbuild) {
