@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
-import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, IpcMain, Protocol, Session } from 'electron';
-import { streamLogger, type Logger } from '../core/log';
+import path from 'node:path';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, CrashReporter, Dialog, IpcMain, Protocol, Session } from 'electron';
+import type { Logger } from '../core/log';
 import { createVeilCore, type CoreOptions, type VeilCore } from '../core/veilCore';
+import { VEIL_VERSION } from '../core/version';
 import { APP_ENTRY_URL, handleAppProtocol, registerAppScheme } from './appProtocol';
 import { registerIpc } from './ipc';
+import { startCrashReporter, watchForCrashes, type ProcessEvents } from './crashes';
+import { openDesktopLog } from './desktopLog';
 import { appPaths, type AppPaths } from './paths';
 import { hardenApp, hardenSession } from './security';
 import { acquireSingleInstance } from './singleInstance';
@@ -22,11 +26,17 @@ export interface ElectronApi {
   session: { readonly defaultSession: Session };
   ipcMain: Pick<IpcMain, 'handle'>;
   dialog: Pick<Dialog, 'showErrorBox'>;
+  crashReporter: Pick<CrashReporter, 'start'>;
 }
 
 export interface StartOptions {
   createCore?: (options: CoreOptions) => VeilCore;
+  /** Default: the rotating log file in `<userData>/logs` (desktopLog.ts), echoed to stdout when not packaged. */
   logger?: Logger;
+  /** Where uncaught errors of the main process arrive (default: process). */
+  processEvents?: ProcessEvents;
+  /** The clock of the crash-loop guard (tests). */
+  now?: () => number;
   /** process.resourcesPath in Electron (undefined under plain Node). */
   resourcesPath?: string;
 }
@@ -44,19 +54,30 @@ export interface RunningVeil {
  */
 export function startVeil(electron: ElectronApi, options: StartOptions = {}): RunningVeil | null {
   const { app } = electron;
-  const logger = options.logger ?? streamLogger((line) => process.stdout.write(line));
   const createCore = options.createCore ?? createVeilCore;
   const registry = new WindowRegistry();
 
   if (!acquireSingleInstance(app, () => registry.first())) return null;
 
+  let core: VeilCore | null = null;
+  let paths: AppPaths | null = null;
+  const desktopLog = options.logger ? null : openDesktopLog(path.join(app.getPath('userData'), 'logs'), { echo: !app.isPackaged });
+  const logger = options.logger ?? desktopLog!.logger;
+  startCrashReporter(electron.crashReporter);
+  watchForCrashes({
+    app,
+    dialog: electron.dialog,
+    registry,
+    logger,
+    endSession: (id) => core?.windowClosed(id),
+    processEvents: options.processEvents ?? process,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   // Sandbox every renderer, including any created without our webPreferences.
   app.enableSandbox();
   registerAppScheme(electron.protocol);
   hardenApp(app, logger);
-
-  let core: VeilCore | null = null;
-  let paths: AppPaths | null = null;
 
   const createWindow = () => {
     if (!core || !paths) return;
@@ -75,6 +96,8 @@ export function startVeil(electron: ElectronApi, options: StartOptions = {}): Ru
   app.on('will-quit', () => {
     core?.close();
     core = null;
+    logger.info('veil desktop quit');
+    void desktopLog?.close();
   });
   // macOS keeps apps alive without windows until quit; a dock click brings one back.
   app.on('activate', () => {
@@ -100,7 +123,7 @@ export function startVeil(electron: ElectronApi, options: StartOptions = {}): Ru
       core = createCore({ dbFile: paths.databaseFile, mode: 'desktop', nativeBinding: paths.nativeBinding, logger });
       registerIpc(electron.ipcMain, core, registry, logger);
       createWindow();
-      logger.info('veil desktop started', { database: paths.databaseFile });
+      logger.info('veil desktop started', { version: VEIL_VERSION, electron: process.versions.electron ?? null, database: paths.databaseFile, log: desktopLog?.file ?? null, crashDumps: app.getPath('crashDumps') });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger.error('veil desktop failed to start', { error: message });

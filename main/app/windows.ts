@@ -34,6 +34,11 @@ export class WindowRegistry {
     return [...this.byId.keys()].map((id) => this.contentsOf(id)).filter((c): c is WebContents => c !== undefined);
   }
 
+  windowOf(id: string): BrowserWindow | undefined {
+    const window = this.byId.get(id);
+    return window && !window.isDestroyed() ? window : undefined;
+  }
+
   first(): BrowserWindow | undefined {
     for (const window of this.byId.values()) if (!window.isDestroyed()) return window;
     return undefined;

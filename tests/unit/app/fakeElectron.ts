@@ -52,6 +52,7 @@ export class FakeWebContents extends FakeEmitter {
   readonly mainFrame: FakeFrame;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   readonly send = vi.fn();
+  readonly reload = vi.fn();
   destroyed = false;
   constructor(
     url = 'app://veil/index.html',
@@ -159,5 +160,6 @@ export function fakeElectronModule() {
     ipcRenderer: fakeIpcRenderer(),
     contextBridge: { exposeInMainWorld: vi.fn() },
     dialog: { showErrorBox: vi.fn() },
+    crashReporter: { start: vi.fn() },
   };
 }

@@ -9,7 +9,7 @@ import { startVeil, type ElectronApi } from '../../../main/app/lifecycle';
 import { secureWebPreferences } from '../../../main/app/windowOptions';
 import type { CoreOptions, VeilCore } from '../../../main/core/veilCore';
 import { silentLogger } from '../../../main/core/log';
-import { FakeApp, FakeBrowserWindow, fakeIpcMain, fakeProtocol, fakeSession } from './fakeElectron';
+import { FakeApp, FakeBrowserWindow, FakeEmitter, fakeIpcMain, fakeProtocol, fakeSession } from './fakeElectron';
 
 let appRoot: string;
 
@@ -39,8 +39,9 @@ function setup(lockGranted = true) {
   const dialog = { showErrorBox: vi.fn() };
   const core = { dispatch: vi.fn(), onEvent: vi.fn(), windowClosed: vi.fn(), close: vi.fn() };
   const createCore = vi.fn((_options: CoreOptions) => core as unknown as VeilCore);
-  const electron = { app, BrowserWindow: FakeBrowserWindow, protocol, session: { defaultSession }, ipcMain, dialog } as unknown as ElectronApi;
-  const running = startVeil(electron, { createCore, logger: silentLogger, resourcesPath: '/opt/Veil/resources' });
+  const crashReporter = { start: vi.fn() };
+  const electron = { app, BrowserWindow: FakeBrowserWindow, protocol, session: { defaultSession }, ipcMain, dialog, crashReporter } as unknown as ElectronApi;
+  const running = startVeil(electron, { createCore, logger: silentLogger, resourcesPath: '/opt/Veil/resources', processEvents: new FakeEmitter() });
   return { app, protocol, defaultSession, ipcMain, dialog, core, createCore, running, calls };
 }
 
@@ -137,8 +138,8 @@ describe('on ready', () => {
     const resources = path.join(appRoot, 'resources');
     mkdirSync(path.join(resources, 'native'), { recursive: true });
     writeFileSync(path.join(resources, 'native', 'better_sqlite3.node'), '');
-    const electron = { app, BrowserWindow: FakeBrowserWindow, protocol: fakeProtocol(), session: { defaultSession: fakeSession() }, ipcMain: fakeIpcMain(), dialog: { showErrorBox: vi.fn() } };
-    const running = startVeil(electron as unknown as ElectronApi, { createCore, logger: silentLogger, resourcesPath: resources });
+    const electron = { app, BrowserWindow: FakeBrowserWindow, protocol: fakeProtocol(), session: { defaultSession: fakeSession() }, ipcMain: fakeIpcMain(), dialog: { showErrorBox: vi.fn() }, crashReporter: { start: vi.fn() } };
+    const running = startVeil(electron as unknown as ElectronApi, { createCore, logger: silentLogger, resourcesPath: resources, processEvents: new FakeEmitter() });
     await app.becomeReady();
     await running!.ready;
     expect(createCore).toHaveBeenCalledWith(expect.objectContaining({ nativeBinding: path.join(resources, 'native', 'better_sqlite3.node') }));
