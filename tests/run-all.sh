@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every suite (typecheck, lint, unit+integration+security, end-to-end) even when one fails, then prints one
-# summary line "N passed, N failed" over all of them. Typecheck and lint count as one check each.
+# summary line "N passed, N failed" over all of them. Typecheck, lint and Electronegativity count as one check each.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
@@ -43,6 +43,8 @@ hardware() { # the VM hardware lab prints its own "N passed, N failed" as its la
 
 check typecheck npx tsc -p tsconfig.json --noEmit
 check lint npx eslint .
+# Electron security misconfigurations in the shell and the built app; each finding explained or the check fails.
+check electronegativity node scripts/electronegativity.mjs
 suite core
 suite e2e --config tests/e2e/vitest.config.ts
 hardware

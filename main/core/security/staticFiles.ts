@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../../../shared/security/contentSecurityPolicy';
 
 /**
  * How the built renderer is served, in one place for both ways it is served: Electron's app:// protocol
@@ -65,32 +66,8 @@ export function isAppRoute(urlPath: string): boolean {
   return path.extname(urlPath) === '';
 }
 
-/**
- * Content-Security-Policy of every document served from app://veil. It is sent as a response header by the protocol
- * handler (appProtocol.ts) rather than as a <meta> tag so that it covers every response, including ones the renderer
- * build does not control, and so that frame-ancestors (ignored in <meta>) takes effect.
- */
-export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
-  ['default-src', "'self'"],
-  // Only the bundled scripts: no inline script, no eval, no remote code.
-  ['script-src', "'self'"],
-  // 'unsafe-inline' for styles only, because Mantine (via its CSS-in-JS runtime) injects <style> tags and style
-  // attributes at run time. Inline styles cannot run code, so script-src stays strict.
-  ['style-src', "'self' 'unsafe-inline'"],
-  // data: and blob: for label previews and barcodes rendered in the page.
-  ['img-src', "'self' data: blob:"],
-  ['font-src', "'self'"],
-  // Scan success and refusal sounds are generated in the page.
-  ['media-src', "'self' data: blob:"],
-  // The desktop page talks to the main process over IPC; browser mode calls its own origin only.
-  ['connect-src', "'self'"],
-  ['object-src', "'none'"],
-  ['base-uri', "'none'"],
-  ['frame-ancestors', "'none'"],
-  ['form-action', "'none'"],
-];
-
-export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.map(([name, value]) => `${name} ${value}`).join('; ');
+// The policy itself lives in shared/ (the renderer build writes a <meta> copy of it into index.html).
+export { CSP_DIRECTIVES, CONTENT_SECURITY_POLICY } from '../../../shared/security/contentSecurityPolicy';
 
 /** Headers added to every app:// response. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

@@ -41,3 +41,21 @@ describe('Content-Security-Policy', () => {
     expect(SECURITY_HEADERS['X-Content-Type-Options']).toBe('nosniff');
   });
 });
+
+describe('the <meta> copy in index.html', () => {
+  it('the renderer build writes the header policy, less frame-ancestors (ignored in <meta>), as the first tag of <head>', async () => {
+    const { default: config } = await import('../../../renderer/vite.config.ts');
+    const plugin = (config.plugins ?? []).flat().find((p) => p && typeof p === 'object' && 'name' in p && p.name === 'veil-csp-meta') as
+      | { apply: string; transformIndexHtml: () => Array<{ tag: string; attrs: Record<string, string>; injectTo: string }> }
+      | undefined;
+    expect(plugin?.apply).toBe('build');
+    const [tag, ...others] = plugin!.transformIndexHtml();
+    expect(others).toEqual([]);
+    expect(tag).toMatchObject({ tag: 'meta', injectTo: 'head-prepend', attrs: { 'http-equiv': 'Content-Security-Policy' } });
+    const meta = directives(tag!.attrs.content!);
+    const header = directives(CONTENT_SECURITY_POLICY);
+    header.delete('frame-ancestors');
+    expect(meta).toEqual(header);
+    expect(meta.get('script-src')).toBe("'self'");
+  });
+});
