@@ -13,6 +13,18 @@ export const AuditFilterInput = z
   })
   .strict();
 
+/** The most events one page of the audit trail screen carries. */
+export const AUDIT_PAGE_MAX = 500;
+
+export const AuditListInput = z
+  .object({
+    ...AuditFilterInput.shape,
+    order: z.enum(['oldest', 'newest']).default('oldest'),
+    page: z.number().int().min(1).max(1_000_000_000).default(1),
+    pageSize: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
+  })
+  .strict();
+
 export const AuditEventView = z.object({
   seq: z.number().int(),
   atUtc: IsoTime,
@@ -34,12 +46,20 @@ export const AuditSeal = z.object({ seq: z.number().int(), hash: z.string() });
 export const auditChannels = {
   list: channel({
     kind: 'query',
-    description: 'Audit trail events, oldest first, filtered by date (local days, inclusive), user, action and entity.',
-    input: AuditFilterInput,
-    output: z.object({ events: z.array(AuditEventView), seal: AuditSeal, total: z.number().int() }),
+    description:
+      'One page of the audit trail, oldest or newest first, filtered by date (local days, inclusive), user, action and entity; the number of events the filter matches, and the users, actions and record types the trail holds (for the filters).',
+    input: AuditListInput,
+    output: z.object({
+      events: z.array(AuditEventView),
+      seal: AuditSeal,
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+      facets: z.object({ usernames: z.array(z.string()), actions: z.array(z.string()), entityTypes: z.array(z.string()) }),
+    }),
     access: 'audit.read',
     signature: null,
-    examples: [{}, { action: 'user.created' }],
+    examples: [{}, { action: 'user.created' }, { order: 'newest', page: 2, pageSize: 20 }],
   }),
   exportCsv: channel({
     kind: 'query',

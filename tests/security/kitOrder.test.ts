@@ -113,7 +113,15 @@ describe('the order kits leave the shelf carries no arm', () => {
 
     // The attack, as a blinded monitor reads the trail: which kits became available, then each dispensing in order.
     const monitor = await t.loginAs('monitor', 'monitor');
-    const trail = await call<{ events: Array<{ action: string; entityId: string; after: { status?: string; kits?: string[] } }> }>(monitor, 'audit.list', {});
+    // The screen reads a page at a time; the attacker reads every page.
+    type TrailPage = { events: Array<{ action: string; entityId: string; after: { status?: string; kits?: string[] } }>; total: number };
+    const trail: TrailPage = { events: [], total: 0 };
+    for (let page = 1; page === 1 || trail.events.length < trail.total; page++) {
+      const next = await call<TrailPage>(monitor, 'audit.list', { page, pageSize: 500 });
+      trail.events.push(...next.events);
+      trail.total = next.total;
+    }
+    expect(trail.events.length).toBeGreaterThan(500);
     const shelf = trail.events.filter((e) => e.action === 'kit.status_changed' && e.after.status === 'available').map((e) => e.entityId);
     const fromTrail: Dispensed[] = trail.events.filter((e) => e.action === 'dispensing.confirmed' && trueArm.has(e.entityId)).map((e) => ({ patient: e.entityId, kits: e.after.kits! }));
     // The same attack as an investigator reads the patient list: baseline kits ordered by the time they were dispensed.

@@ -4,7 +4,7 @@ import { isoUtc, type Clock } from '../clock';
 import { csvRecords, csvRows } from '../csvWriter';
 import type { Db } from '../db/database';
 import type { SignatureService } from '../signatures/signatureService';
-import { type AuditFilter, type AuditTrail } from './auditTrail';
+import { type AuditEvent, type AuditFilter, type AuditTrail } from './auditTrail';
 import { verifyRecord, type RecordCheckOptions } from './recordVerification';
 
 export interface AuditFilterInput {
@@ -14,6 +14,12 @@ export interface AuditFilterInput {
   action?: string | undefined;
   entityType?: string | undefined;
   entityId?: string | undefined;
+}
+
+export interface AuditListInput extends AuditFilterInput {
+  order: 'oldest' | 'newest';
+  page: number;
+  pageSize: number;
 }
 
 /** Local calendar days (as the monitor types them) to a UTC range. */
@@ -40,30 +46,36 @@ export class AuditService {
     private readonly anchors: () => NonNullable<RecordCheckOptions['anchors']>,
   ) {}
 
-  list(input: AuditFilterInput) {
-    const events = this.trail.query(toFilter(input)).map((e) => {
-      const signature = e.signatureId === null ? null : (this.signatures.byId(e.signatureId) ?? null);
-      return {
-        seq: e.seq,
-        atUtc: e.atUtc,
-        atOffset: e.atOffset,
-        username: e.username,
-        action: e.action,
-        entityType: e.entityType,
-        entityId: e.entityId,
-        before: e.before,
-        after: e.after,
-        reason: e.reason,
-        source: e.source,
-        signature: signature && { id: signature.id, printedName: signature.printedName, meaning: signature.meaning, signedAtUtc: signature.signedAtUtc },
-        hash: e.hash,
-      };
-    });
-    return { events, seal: this.trail.seal(), total: events.length };
+  /** One page of the filtered trail, as the screen reads it. */
+  list(input: AuditListInput) {
+    const { order, page, pageSize, ...filter } = input;
+    const { events, total } = this.trail.page(toFilter(filter), { order, offset: (page - 1) * pageSize, limit: pageSize });
+    return { events: events.map((e) => this.view(e)), seal: this.trail.seal(), total, page, pageSize, facets: this.trail.facets() };
+  }
+
+  private view(e: AuditEvent) {
+    const signature = e.signatureId === null ? null : (this.signatures.byId(e.signatureId) ?? null);
+    return {
+      seq: e.seq,
+      atUtc: e.atUtc,
+      atOffset: e.atOffset,
+      username: e.username,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      before: e.before,
+      after: e.after,
+      reason: e.reason,
+      source: e.source,
+      signature: signature && { id: signature.id, printedName: signature.printedName, meaning: signature.meaning, signedAtUtc: signature.signedAtUtc },
+      hash: e.hash,
+    };
   }
 
   exportCsv(input: AuditFilterInput): { fileName: string; csv: string } {
-    const { events, seal } = this.list(input);
+    // The export is the whole filtered trail, never a page.
+    const events = this.trail.query(toFilter(input)).map((e) => this.view(e));
+    const seal = this.trail.seal();
     const printedAt = isoUtc(this.clock.now());
     const study = this.study();
     const preamble = csvRows([

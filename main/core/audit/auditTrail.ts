@@ -187,7 +187,8 @@ export class AuditTrail {
     return first?.hash ?? null;
   }
 
-  query(filter: AuditFilter = {}): AuditEvent[] {
+  /** The WHERE clause and parameters of a filter (limit aside). */
+  private where(filter: AuditFilter): { clause: string; params: Record<string, unknown> } {
     const conditions: Array<[keyof AuditFilter, string]> = [
       ['fromUtc', 'at_utc >= @fromUtc'],
       ['toUtc', 'at_utc <= @toUtc'],
@@ -199,14 +200,39 @@ export class AuditTrail {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
     for (const [name, sqlCondition] of conditions) {
-      if (filter[name] === undefined || name === 'limit') continue;
+      if (filter[name] === undefined) continue;
       where.push(sqlCondition);
       params[name] = filter[name];
     }
-    const sql = `SELECT * FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq ${filter.limit ? 'DESC LIMIT @limit' : ''}`;
+    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  }
+
+  query(filter: AuditFilter = {}): AuditEvent[] {
+    const { clause, params } = this.where(filter);
+    const sql = `SELECT * FROM audit_events ${clause} ORDER BY seq ${filter.limit ? 'DESC LIMIT @limit' : ''}`;
     if (filter.limit) params.limit = filter.limit;
     const rows = (this.db.prepare(sql).all(params) as RawEvent[]).map(toEvent);
     return filter.limit ? rows.reverse() : rows;
+  }
+
+  /**
+   * One page of the filtered trail and the number of events the filter matches: the screen reads a page at a time,
+   * so a trail of 500,000 events costs what one page costs (seq is the primary key, so the order needs no sort).
+   */
+  page(filter: AuditFilter, page: { order: 'oldest' | 'newest'; offset: number; limit: number }): { events: AuditEvent[]; total: number } {
+    const { clause, params } = this.where(filter);
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_events ${clause} ORDER BY seq ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: page.limit, offset: page.offset }) as RawEvent[];
+    return { events: rows.map(toEvent), total };
+  }
+
+  /** The users, actions and record types present in the trail: what the screen's filters offer. */
+  facets(): { usernames: string[]; actions: string[]; entityTypes: string[] } {
+    const distinct = (column: 'username' | 'action' | 'entity_type') =>
+      (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM audit_events ORDER BY v`).all() as Array<{ v: string }>).map((r) => r.v);
+    return { usernames: distinct('username'), actions: distinct('action'), entityTypes: distinct('entity_type') };
   }
 }
 

@@ -11,7 +11,7 @@ import {
   IconShieldCheck,
   IconShieldX,
 } from '@tabler/icons-react';
-import { Fragment, useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { ErrorAlert } from '../common/ErrorAlert';
@@ -25,8 +25,11 @@ import { actionLabel, describeEventInWords, entityTypeLabel, KNOWN_ACTIONS, sour
 type AuditList = ChannelOutput<'audit.list'>;
 type AuditEvent = AuditList['events'][number];
 type Verification = ChannelOutput<'audit.verify'>;
-type Filter = ChannelInput<'audit.list'>;
+/** The filter alone (the export takes it too); audit.list adds the order and the page. */
+type Filter = ChannelInput<'audit.exportCsv'>;
+type View = { order: 'newest' | 'oldest'; page: number };
 
+/** Events per page: the server sends one page at a time, so the screen costs the same for 600 events or 500,000. */
 const PAGE_SIZE = 50;
 
 interface FilterForm {
@@ -89,23 +92,23 @@ export function AuditTrailPage() {
   const { run } = load;
 
   const fetchList = useCallback(
-    async (filter: Filter) => {
-      const result = await run(() => client.audit.list(filter));
+    async (filter: Filter, view: View) => {
+      const result = await run(() => client.audit.list({ ...filter, order: view.order, page: view.page, pageSize: PAGE_SIZE }));
       if (!result.ok) return;
       setList(result.value);
-      setPage(1);
       setExpanded(new Set());
+      const { facets } = result.value;
       setKnown((k) => ({
-        users: new Set([...k.users, ...result.value.events.map((e) => e.username)]),
-        actions: new Set([...k.actions, ...result.value.events.map((e) => e.action)]),
-        entityTypes: new Set([...k.entityTypes, ...result.value.events.map((e) => e.entityType)]),
+        users: new Set([...k.users, ...facets.usernames]),
+        actions: new Set([...k.actions, ...facets.actions]),
+        entityTypes: new Set([...k.entityTypes, ...facets.entityTypes]),
       }));
     },
     [run],
   );
 
   useEffect(() => {
-    void fetchList({});
+    void fetchList({}, { order: 'newest', page: 1 });
     // The users the filter offers: every account, also those with no event yet.
     if (permissions.includes('users.read')) {
       client.users.list({}).then(
@@ -121,13 +124,20 @@ export function AuditTrailPage() {
     event.preventDefault();
     const filter = toFilter(form);
     setApplied(filter);
-    void fetchList(filter);
+    setPage(1);
+    void fetchList(filter, { order, page: 1 });
   }
 
   function clearFilters() {
     setForm(EMPTY_FORM);
     setApplied({});
-    void fetchList({});
+    setPage(1);
+    void fetchList({}, { order, page: 1 });
+  }
+
+  function showPage(next: number) {
+    setPage(next);
+    void fetchList(applied, { order, page: next });
   }
 
   async function runVerify() {
@@ -141,9 +151,8 @@ export function AuditTrailPage() {
     if (result.ok) download(result.value.fileName, result.value.csv);
   }
 
-  const events = useMemo(() => (list ? (order === 'newest' ? [...list.events].reverse() : list.events) : []), [list, order]);
-  const pages = Math.max(1, Math.ceil(events.length / PAGE_SIZE));
-  const shown = events.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const shown = list?.events ?? [];
+  const pages = Math.max(1, Math.ceil((list?.total ?? 0) / PAGE_SIZE));
   const filtered = Object.keys(applied).length > 0;
   const sorted = (values: Set<string>) => [...values].sort((a, b) => a.localeCompare(b));
   const set = (field: keyof FilterForm) => (value: string) => setForm((f) => ({ ...f, [field]: value }));
@@ -265,8 +274,10 @@ export function AuditTrailPage() {
             <SegmentedControl
               value={order}
               onChange={(v) => {
-                setOrder(v === 'oldest' ? 'oldest' : 'newest');
+                const next = v === 'oldest' ? 'oldest' : 'newest';
+                setOrder(next);
                 setPage(1);
+                void fetchList(applied, { order: next, page: 1 });
               }}
               data={[
                 { value: 'newest', label: t('audit.order.newest') },
@@ -314,7 +325,7 @@ export function AuditTrailPage() {
           )}
           {pages > 1 && (
             <Group justify="center">
-              <Pagination total={pages} value={page} onChange={setPage} getControlProps={(control) => ({ 'aria-label': t(`audit.pagination.${control}`) })} data-testid="audit-pagination" />
+              <Pagination total={pages} value={page} onChange={showPage} getControlProps={(control) => ({ 'aria-label': t(`audit.pagination.${control}`) })} data-testid="audit-pagination" />
             </Group>
           )}
         </Stack>

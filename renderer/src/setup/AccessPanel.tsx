@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Loader, Stack, Table, Text, TextInput, Title } fr
 import { IconAlertTriangle, IconCheck, IconKey, IconUserExclamation } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AUDIT_PAGE_MAX } from '../../../shared/contract/audit';
 import type { UserSummary } from '../../../shared/contract/users';
 import { VeilError } from '../../../shared/errors';
 import { formatDateTime } from '../common/format';
@@ -56,13 +57,14 @@ export function AccessPanel({ status, statusError, onChanged }: { status: Alloca
     }
     if (canReadAudit) {
       // Password resets that removed key access: said next to the user waiting for it again.
-      client.audit.list({ action: 'user.password_reset' }).then(
+      // The newest resets first (one page is hundreds of them): each user's latest reset is the one said.
+      client.audit.list({ action: 'user.password_reset', order: 'newest', pageSize: AUDIT_PAGE_MAX }).then(
         ({ events }) => {
           if (cancelled) return;
           const map = new Map<string, AccessRemoved>();
           for (const e of events) {
             const after = e.after && typeof e.after === 'object' ? (e.after as Record<string, unknown>) : {};
-            if (after.allocationKeyAccessRemoved === true) map.set(e.entityId, { atUtc: e.atUtc, by: e.username, reason: e.reason });
+            if (after.allocationKeyAccessRemoved === true && !map.has(e.entityId)) map.set(e.entityId, { atUtc: e.atUtc, by: e.username, reason: e.reason });
           }
           setRemoved(map);
         },

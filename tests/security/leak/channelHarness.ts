@@ -80,7 +80,14 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     ],
     'inventory.kits': [{}, ...KIT_STATUSES.map((status) => ({ status }))],
     'dispensing.plan': patients.flatMap((patientId) => visits.map((visitCode) => ({ patientId, visitCode }))),
-    'audit.list': [{}, { entityType: 'kit' }, { entityType: 'patient' }, { action: 'dispensing.confirmed' }],
+    // The whole trail, page by page (it is about 700 events here), and filtered views, in both orders.
+    'audit.list': [
+      ...[1, 2, 3].map((page) => ({ page, pageSize: 500 })),
+      { order: 'newest', pageSize: 500 },
+      { entityType: 'kit', pageSize: 500 },
+      { entityType: 'patient', pageSize: 500 },
+      { action: 'dispensing.confirmed', pageSize: 500 },
+    ],
     'audit.exportCsv': [{}, { entityType: 'kit' }],
     'labels.preview': dispensed.flatMap((kitNumber) => [{ kitNumber, kind: 'carton' }, { kitNumber, kind: 'syringe' }]),
     'labels.download': dispensed.slice(0, 2).flatMap((kitNumber) => (['pdf', 'png', 'zpl', 'dymo'] as const).map((format) => ({ kitNumber, kind: format === 'dymo' ? 'syringe' : 'carton', format }))),

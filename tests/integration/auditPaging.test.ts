@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCore, type TestCore } from '../helpers/core';
+
+type Page = {
+  events: Array<{ seq: number; action: string; username: string }>;
+  total: number;
+  page: number;
+  pageSize: number;
+  facets: { usernames: string[]; actions: string[]; entityTypes: string[] };
+};
+
+let t: TestCore;
+let monitor: string;
+
+async function list(input: Record<string, unknown>): Promise<Page> {
+  const result = await t.core.dispatch(monitor, 'audit.list', input);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value as Page;
+}
+
+beforeAll(async () => {
+  t = await demoCore({ history: true });
+  monitor = await t.loginAs('monitor');
+}, 180_000);
+afterAll(() => t.dispose());
+
+describe('the audit trail is paged on the server (issue 17, item 4)', () => {
+  it('a page carries only its events, with the number the filter matches, in either order', async () => {
+    const all = t.core.db.prepare('SELECT seq FROM audit_events ORDER BY seq').all() as Array<{ seq: number }>;
+    expect(all.length).toBeGreaterThan(300);
+    const first = await list({ pageSize: 50 });
+    expect(first.events.map((e) => e.seq)).toEqual(all.slice(0, 50).map((r) => r.seq));
+    expect(first.total).toBe(all.length);
+    const third = await list({ pageSize: 50, page: 3 });
+    expect(third.events.map((e) => e.seq)).toEqual(all.slice(100, 150).map((r) => r.seq));
+    const newest = await list({ order: 'newest', pageSize: 20 });
+    expect(newest.events.map((e) => e.seq)).toEqual(all.slice(-20).reverse().map((r) => r.seq));
+    const beyond = await list({ page: 1000, pageSize: 50 });
+    expect(beyond.events).toEqual([]);
+    expect(beyond.total).toBe(all.length);
+  });
+
+  it('filters before paging, and offers every user, action and record type of the trail', async () => {
+    const dispensings = t.core.db.prepare("SELECT seq FROM audit_events WHERE action = 'dispensing.confirmed' ORDER BY seq").all() as Array<{ seq: number }>;
+    const page = await list({ action: 'dispensing.confirmed', pageSize: 5, page: 2 });
+    expect(page.total).toBe(dispensings.length);
+    expect(page.events.map((e) => e.seq)).toEqual(dispensings.slice(5, 10).map((r) => r.seq));
+    expect(page.events.every((e) => e.action === 'dispensing.confirmed')).toBe(true);
+    const distinct = (column: string) => (t.core.db.prepare(`SELECT DISTINCT ${column} AS v FROM audit_events ORDER BY v`).all() as Array<{ v: string }>).map((r) => r.v);
+    expect(page.facets).toEqual({ usernames: distinct('username'), actions: distinct('action'), entityTypes: distinct('entity_type') });
+    expect(page.facets.actions).toContain('dispensing.confirmed');
+  });
+
+  it('refuses a page larger than the maximum, and changes nothing', async () => {
+    const before = (t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n;
+    const result = await t.core.dispatch(monitor, 'audit.list', { pageSize: 501 });
+    expect(result.ok).toBe(false);
+    expect((t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n).toBe(before);
+  });
+
+  it('the CSV export stays the whole filtered trail, not a page', async () => {
+    const all = (t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n;
+    const result = await t.core.dispatch(monitor, 'audit.exportCsv', {});
+    expect(result.ok).toBe(true);
+    const csv = (result.value as { csv: string }).csv;
+    const rows = csv.split('\r\n\r\n')[1]!.trim().split('\r\n');
+    expect(rows.length - 1).toBe(all);
+  });
+});
