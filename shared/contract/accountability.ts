@@ -246,7 +246,7 @@ export const reconciliationChannels = {
 export const destructionChannels = {
   candidates: channel({
     kind: 'query',
-    description: 'Kits that may be destroyed: returned, expired or damaged.',
+    description: 'Kits that may be destroyed: expired or damaged, and patient returns the monitor has verified.',
     input: Empty,
     output: z.array(z.object({ kitNumber: z.string(), status: z.string(), blindedLot: z.string() })),
     access: 'destruction.perform',
