@@ -170,5 +170,7 @@ describe('the reconciliation sign-off', () => {
     expect(later.sinceLastSignOff!.kits).toEqual([kit]);
     expect(later.openDiscrepancies).toEqual([kit]);
     expect(JSON.stringify(later.sinceLastSignOff)).not.toMatch(ARM_WORDS);
+    // The comments, the verifications and the sign-off left a chain `veil verify` accepts, replayed against the tables.
+    expect(await t.core.dispatch(monitor, 'audit.verify', {})).toMatchObject({ ok: true, value: { ok: true } });
   });
 });
