@@ -39,7 +39,9 @@ import { DispensingService } from './dispensing/dispensingService';
 import { KitScanResolver } from './scanning/kitScanResolver';
 import { LabelService } from './labels/labelService';
 import { ReturnsService } from './returns/returnsService';
+import { ReturnsRepository } from './returns/returnsRepository';
 import { ReconciliationService } from './reconciliation/reconciliationService';
+import { ReconciliationRepository } from './reconciliation/reconciliationRepository';
 import { DestructionService } from './destruction/destructionService';
 import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import { destructionCertificate } from './reports/destructionCertificate';
@@ -144,9 +146,10 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const patientRepository = new PatientRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
   const labels = new LabelService(db, audit, study);
-  const returns = new ReturnsService(db, kitRepository, kitStatus, audit, scans, clock, study);
-  const reconciliation = new ReconciliationService(db, audit, signatures, clock, study);
-  const destruction = new DestructionService(db, kitRepository, kitStatus, credentials, audit, signatures, clock);
+  const returnsRepository = new ReturnsRepository(db);
+  const returns = new ReturnsService(db, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
+  const reconciliation = new ReconciliationService(db, new ReconciliationRepository(db), audit, signatures, clock, study);
+  const destruction = new DestructionService(db, kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
   const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
@@ -348,10 +351,16 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       list: () => returns.list(),
       record: (ctx, input) => returns.record(actorOf(ctx), input),
       edit: (ctx, input) => returns.edit(actorOf(ctx), input),
-      verify: (ctx, input) => returns.verify(actorOf(ctx), input.kitNumbers),
+      lookup: (_ctx, input) => returns.lookup(input.code),
+      verify: (ctx, input) => returns.verify(actorOf(ctx), ctx.signer!, input.kitNumbers),
+      verifyScan: (ctx, input) => returns.verifyScan(actorOf(ctx), input),
     },
     reconciliation: {
-      view: () => ({ reconciliation: reconciliation.compute(null), signOff: reconciliation.signOffStatus() }),
+      view: () => {
+        const snapshot = reconciliation.compute(null);
+        return { reconciliation: snapshot, signOff: reconciliation.signOffStatus(), ...reconciliation.notes(snapshot), sinceLastSignOff: reconciliation.sinceLastSignOff() };
+      },
+      comment: (ctx, input) => reconciliation.comment(actorOf(ctx), input),
       viewUnblinded: (ctx) => ({ reconciliation: reconciliation.compute(custody.requireKey(ctx.windowId)) }),
       signOff: (ctx) => {
         reconciliation.signOff(ctx.signer!);

@@ -50,7 +50,9 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'label.downloaded': (e, a) => `${e.username} downloaded the ${String(a.kind)} label of kit ${e.entityId} as ${String(a.format).toUpperCase()} (not a print).`,
   'return.recorded': (e, a) => `${e.username} recorded the return of kit ${e.entityId} (${String(a.condition).replace('_', ' ')}).`,
   'return.edited': (e) => `${e.username} corrected the return of kit ${e.entityId}; its verification was removed.`,
-  'return.verified': (e) => `${e.username} verified the return of kit ${e.entityId}.`,
+  'return.verified': (e, a) =>
+    `${e.username} verified the return of kit ${e.entityId}${a.method === 'scan' ? ' by scanning the kit' : a.method === 'signed_list' ? ' in a signed list' : ''}.`,
+  'reconciliation.discrepancy_commented': (e, a) => `${e.username} commented the discrepancies of kit ${e.entityId}: “${String(a.comment ?? '')}”.`,
   'reconciliation.signed': (e, a) => `${e.username} signed the reconciliation (${String(a.discrepancies)} discrepancies listed).`,
   'audit.anchoring_started': (_e, a) =>
     `Veil found no anchor file beside the database and started anchoring the audit chain here (events up to ${String(a.unanchoredUpTo)} were not anchored on this workstation).`,

@@ -91,6 +91,23 @@ export const ReconciliationView = z.object({
   unverifiedReturns: z.number().int(),
 });
 
+/** What the return screen learns from a scan before any form opens (issue 11, item 7): blinded facts only. */
+const ReturnLookupView = z.discriminatedUnion('verdict', [
+  z.object({ kitNumber: z.string(), verdict: z.literal('not_dispensed') }),
+  z.object({
+    kitNumber: z.string(),
+    verdict: z.enum(['returnable', 'already_recorded']),
+    patientId: z.number().int(),
+    screeningNumber: z.string(),
+    visitCode: z.string(),
+    dispensedAt: IsoTime,
+    condition: Condition.nullable(),
+  }),
+]);
+
+/** The monitor's comment on a kit's discrepancies (issue 11, item 8). */
+const DiscrepancyCommentView = z.object({ kitNumber: z.string(), discrepancies: z.array(Discrepancy), comment: z.string(), by: z.string(), at: IsoTime });
+
 const SignOffStatus = z
   .object({
     signedAt: IsoTime,
@@ -149,14 +166,32 @@ export const returnsChannels = {
     signature: null,
     examples: [{ kitNumber: EXAMPLE_KIT.returnUnverified, condition: 'partly_used', unitsReturned: 1, reason: 'Miscounted at the desk' }],
   }),
+  lookup: channel({
+    kind: 'query',
+    description: 'What a scanned kit is for the return desk, before anything is recorded: not dispensed, or dispensed to which patient at which visit.',
+    input: z.object({ code: ScanCode }).strict(),
+    output: ReturnLookupView,
+    access: 'returns.read',
+    signature: null,
+    examples: [{ code: EXAMPLE_KIT.withPatient }, { code: EXAMPLE_KIT.returnUnverified }],
+  }),
   verify: channel({
     kind: 'command',
-    description: 'The monitor verifies recorded returns against the physical kits.',
-    input: z.object({ kitNumbers: z.array(KitNumber).min(1) }).strict(),
+    description: 'The monitor verifies a list of recorded returns against the physical kits, under an e-signature; kits recorded as missing cannot be verified.',
+    input: signedInput({ kitNumbers: z.array(KitNumber).min(1, 'Choose the returns to verify').max(5000) }),
     output: z.array(ReturnView),
     access: 'returns.verify',
+    signature: 'I have checked these returned kits against their return records',
+    examples: [{ kitNumbers: [EXAMPLE_KIT.returnUnverified], signature: { username: 'monitor', password: EXAMPLE_PASSWORD } }],
+  }),
+  verifyScan: channel({
+    kind: 'command',
+    description: 'The monitor verifies one return by scanning the physical kit.',
+    input: z.object({ code: ScanCode, source: ScanSource }).strict(),
+    output: ReturnView,
+    access: 'returns.verify',
     signature: null,
-    examples: [{ kitNumbers: [EXAMPLE_KIT.returnUnverified] }],
+    examples: [{ code: EXAMPLE_KIT.returnUnverified, source: 'scanner' }],
   }),
 };
 
@@ -165,7 +200,16 @@ export const reconciliationChannels = {
     kind: 'query',
     description: 'Reconciliation per kit, per patient and per (blinded) lot, with every discrepancy and the sign-off status.',
     input: Empty,
-    output: z.object({ reconciliation: ReconciliationView, signOff: SignOffStatus }),
+    output: z.object({
+      reconciliation: ReconciliationView,
+      signOff: SignOffStatus,
+      /** The monitor's latest comment per kit still showing a discrepancy. */
+      comments: z.array(DiscrepancyCommentView),
+      /** Kits whose discrepancies no comment explains yet: the sign-off waits for them. */
+      openDiscrepancies: z.array(z.string()),
+      /** What changed since the last sign-off: the kits whose accountability or verification changed after it. */
+      sinceLastSignOff: z.object({ signedAt: IsoTime, kits: z.array(z.string()) }).nullable(),
+    }),
     access: 'reconciliation.read',
     signature: null,
     examples: [{}],
@@ -179,9 +223,18 @@ export const reconciliationChannels = {
     signature: null,
     examples: [{}],
   }),
+  comment: channel({
+    kind: 'command',
+    description: "The monitor explains a kit's discrepancies (what was checked, what the site said); the sign-off needs one on each.",
+    input: z.object({ kitNumber: KitNumber, comment: text('note').min(3, 'Explain the discrepancy') }).strict(),
+    output: DiscrepancyCommentView,
+    access: 'reconciliation.sign',
+    signature: null,
+    examples: [{ kitNumber: EXAMPLE_KIT.withDiscrepancy, comment: 'Checked with the patient diary: the dose was missed while travelling' }],
+  }),
   signOff: channel({
     kind: 'command',
-    description: 'The monitor signs the reconciliation as it stands now; a later accountability change voids the sign-off.',
+    description: 'The monitor signs the reconciliation as it stands now, once each open discrepancy has a comment; a later accountability change voids the sign-off.',
     input: signedInput({}),
     output: z.object({ signOff: SignOffStatus }),
     access: 'reconciliation.sign',
@@ -193,7 +246,7 @@ export const reconciliationChannels = {
 export const destructionChannels = {
   candidates: channel({
     kind: 'query',
-    description: 'Kits that may be destroyed: returned, expired or damaged.',
+    description: 'Kits that may be destroyed: expired or damaged, and patient returns the monitor has verified.',
     input: Empty,
     output: z.array(z.object({ kitNumber: z.string(), status: z.string(), blindedLot: z.string() })),
     access: 'destruction.perform',

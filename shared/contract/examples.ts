@@ -26,6 +26,8 @@ export const EXAMPLE_KIT = {
   withPatient: '<a dispensed kit not returned yet>',
   /** Returned by the patient, the return recorded but not verified by the monitor yet. */
   returnUnverified: '<a returned kit not verified yet>',
+  /** A kit the reconciliation lists with a discrepancy (commented already, so the sign-off example can sign). */
+  withDiscrepancy: '<a kit with a reconciliation discrepancy>',
   /** Returned and not destroyed yet: a candidate for destruction. */
   toDestroy: '<a kit waiting for destruction>',
 } as const;

@@ -16,6 +16,18 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
  * reconciliation, a later correction of a return voids the sign-off and the screen says so, and the pharmacist
  * destroys the returned kits with the monitor as witness and downloads the certificate (a PDF).
  */
+/** Who each dispensed kit went to (filled before the test). */
+const patientOfKit = new Map<string, string>();
+
+/** A screenshot at 1440 x 900 (the default) and one of the visible screen at 1280 x 720, scrolled to `part` if given. */
+async function bothSizes(page: Page, name: string, part?: string): Promise<void> {
+  await screenshot(page, name);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  if (part) await page.getByTestId(part).scrollIntoViewIfNeeded();
+  await screenshot(page, `${name}-1280x720`, { fullPage: false });
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 interface PatientView {
   id: number;
   screeningNumber: string;
@@ -40,6 +52,8 @@ async function takeBack(page: Page, kit: string, how: 'wedge' | 'typed', conditi
   const form = page.getByTestId('return-form');
   await form.waitFor();
   expect(await form.getAttribute('data-kit')).toBe(kit);
+  // The form says whom the kit went out to (issue 11, item 7).
+  expect(await page.getByTestId('return-form-patient').getAttribute('data-patient')).toBe(patientOfKit.get(kit));
   await page.getByTestId(`return-condition-${condition}`).click();
   if (note) await page.getByTestId('return-note').fill(note);
   await page.getByTestId('return-record').click();
@@ -71,6 +85,7 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
       destructions: (await call('destruction.list', {})) as Array<{ id: number }>,
     }));
     for (const p of patients) for (const v of p.visits) for (const k of v.dispensedKits) patientOf.set(k, p.screeningNumber);
+    for (const [k, p] of patientOf) patientOfKit.set(k, p);
     destructionId = Math.max(0, ...destructions.map((d) => d.id)) + 1;
   });
   afterAll(async () => {
@@ -90,14 +105,15 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     await page.getByTestId('return-waiting').waitFor();
     await screenshot(page, 'returns-waiting');
 
-    // A kit that was never dispensed is refused in words, with the refusal sound.
+    // A kit that was never dispensed is refused at the scan, in words, with the refusal sound: no form opens
+    // (issue 11, item 7: the whole form used to open and refuse only at the end).
     await scanKit(page, available);
-    await page.getByTestId('return-form').waitFor();
-    await page.getByTestId('return-record').click();
     await expect.poll(() => page.getByTestId('return-verdict').getAttribute('data-verdict')).toBe('refused');
-    expect(await page.getByTestId('return-verdict-message').innerText()).toContain('never dispensed');
+    expect(await page.getByTestId('return-verdict-headline').innerText()).toBe('NOT DISPENSED');
+    expect(await page.getByTestId('return-verdict-message').innerText()).toBe(`Kit ${available} was never dispensed: there is nothing to return.`);
     expect(await page.getByTestId('return-verdict').getAttribute('data-sound')).toBe('refusal');
-    await screenshot(page, 'returns-refused-never-dispensed');
+    expect(await page.locator('[data-testid="return-form"]').count()).toBe(0);
+    await bothSizes(page, 'returns-refused-never-dispensed');
 
     const [first, second, third, ...rest] = withPatients as [string, string, string, ...string[]];
     expect(await takeBack(page, first, 'wedge')).toBe('accepted');
@@ -109,7 +125,8 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     await page.getByTestId('return-form').waitFor();
     await page.getByTestId('return-condition-partly_used').click();
     await page.getByTestId('return-note').fill('Patient stopped the injection half-way (pain at the site)');
-    await screenshot(page, 'returns-form-partly-used');
+    expect(await page.getByTestId('return-form-patient').innerText()).toContain(`patient ${patientOf.get(second)!}`);
+    await bothSizes(page, 'returns-form-partly-used');
     await page.getByTestId('return-record').click();
     await expect.poll(() => page.getByTestId('return-verdict').getAttribute('data-verdict')).toBe('accepted');
     expect(await page.getByTestId('return-verdict-source').getAttribute('data-source')).toBe('manual');
@@ -143,25 +160,43 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     await page.reload();
     await page.getByTestId('login-screen').waitFor();
 
-    // 2. The monitor verifies the returns against the kits and signs the reconciliation.
+    // 2. The monitor verifies the returns against the kits: one by scanning it, the rest in a signed list that leaves
+    // out the kit recorded as missing (issue 11, item 8); then comments each open discrepancy and signs.
     await loginAs(page, veil, 'monitor');
     await nav(page, 'returns');
     expect(await page.locator('[data-testid="record-return-panel"]').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).toBe('returns-verify-scan');
+    await wedgeScan(page, first);
+    await expect.poll(() => page.getByTestId('returns-notice').innerText()).toBe(`Return of kit ${first} (patient ${patientOf.get(first)!}) verified.`);
+    await expect.poll(() => page.getByTestId(`return-row-${first}`).count()).toBe(0); // verified: out of the "not verified" list
     await page.getByTestId('returns-select-unverified').click();
-    await screenshot(page, 'returns-monitor-selected');
+    expect(await page.getByTestId(`return-select-${third}`).isChecked()).toBe(false);
+    expect(await page.getByTestId(`return-select-${third}`).isDisabled()).toBe(true);
+    expect(await page.getByTestId('returns-missing-excluded').innerText()).toMatch(/^\d+ kits? recorded as missing (is|are) left out/);
+    for (const kit of withPatients.filter((k) => k !== first && k !== third)) expect(await page.getByTestId(`return-select-${kit}`).isChecked()).toBe(true);
+    expect(await page.getByTestId('returns-verify').innerText()).toMatch(/^Verify \d+ returns?$/);
+    await bothSizes(page, 'returns-monitor-selected', 'verify-bar');
+    // One click opens the signature; nothing is verified without it.
     await page.getByTestId('returns-verify').click();
+    await page.getByTestId('verify-summary').waitFor();
+    await screenshot(page, 'returns-monitor-sign', { fullPage: false });
+    await sign(page, veil, 'monitor');
     await page.getByTestId('returns-notice').waitFor();
-    await expect.poll(() => page.locator('[data-testid^="return-row-"][data-verified="false"]').count()).toBe(0);
+    // What stays unverified is only what was recorded as missing.
+    await expect.poll(() => page.locator('[data-testid^="return-row-"][data-verified="false"]:not([data-condition="missing"])').count()).toBe(0);
+    expect(await page.getByTestId(`return-row-${third}`).getAttribute('data-verified')).toBe('false');
     await page.getByTestId('returns-filter').getByText('All', { exact: true }).click();
-    for (const kit of withPatients) expect(await page.getByTestId(`return-row-${kit}`).getAttribute('data-verified')).toBe('true');
+    for (const kit of withPatients) expect(await page.getByTestId(`return-row-${kit}`).getAttribute('data-verified')).toBe(kit === third ? 'false' : 'true');
     expect(await page.getByTestId(`return-verification-${first}`).innerText()).toContain('Verified by');
-    await screenshot(page, 'returns-monitor-verified');
+    expect(await page.getByTestId(`return-verification-${third}`).innerText()).toBe('Missing: nothing to verify');
+    await bothSizes(page, 'returns-monitor-verified', 'returns-table');
 
     await nav(page, 'reconciliation');
     // The demo's sign-off was voided by the visits after it: the screen names the event.
     const status = page.getByTestId('signoff-status');
     expect(await status.getAttribute('data-state')).toBe('voided');
     expect(await page.getByTestId('signoff-voided').innerText()).toMatch(/^VOIDED by event #\d+ \(/);
+    // The kit recorded as missing is not a return to verify: nothing is left to verify.
     expect(await page.getByTestId('recon-figure-unverified').getAttribute('data-value')).toBe('0');
     await screenshot(page, 'reconciliation-kits');
     await page.getByTestId('recon-kits-only-discrepancies').click();
@@ -189,6 +224,21 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     expect(await page.getByTestId(`recon-discrepancy-partial_dose-${second}`).innerText()).toContain(patientOf.get(second)!);
     await screenshot(page, 'reconciliation-discrepancies');
 
+    // The sign-off waits for a comment on each open discrepancy (issue 11, item 8): the button is off until then.
+    await page.getByTestId('recon-tab-kits').click();
+    expect(await page.getByTestId('signoff-sign').isDisabled()).toBe(true);
+    const open = Number(await page.getByTestId('signoff-open').getAttribute('data-count'));
+    expect(open).toBeGreaterThan(0);
+    await page.getByTestId(`signoff-open-${third}`).waitFor();
+    await bothSizes(page, 'reconciliation-open-discrepancies', 'signoff-open');
+    for (let left = open; left > 0; left--) {
+      const kit = (await page.locator('[data-testid^="signoff-comment-save-"]').first().getAttribute('data-testid'))!.replace('signoff-comment-save-', '');
+      await page.getByTestId(`signoff-comment-${kit}`).fill(`Checked with the pharmacist and the patient file for kit ${kit}`);
+      await page.getByTestId(`signoff-comment-save-${kit}`).click();
+      await expect.poll(() => page.locator('[data-testid^="signoff-comment-save-"]').count()).toBe(left - 1);
+    }
+    expect(await page.getByTestId('signoff-commented').innerText()).toMatch(/discrepanc(y|ies) commented/);
+    expect(await page.getByTestId('signoff-sign').isDisabled()).toBe(false);
     await page.getByTestId('signoff-sign').click();
     await page.getByTestId('signoff-summary').waitFor();
     await screenshot(page, 'reconciliation-sign-dialog', { fullPage: false });
@@ -223,6 +273,12 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     expect(voided).toContain(first);
     expect(await page.getByTestId('signoff-signed-by').innerText()).toContain('monitor');
     await screenshot(page, 'reconciliation-signoff-voided');
+    // "Since the last sign-off": the one kit corrected after it, and nothing else.
+    await page.getByTestId('recon-kits-since-signoff').click({ force: true });
+    await expect.poll(() => page.locator('[data-testid^="recon-kit-"][data-whereabouts]').count()).toBe(1);
+    expect(await page.getByTestId(`recon-kit-${first}`).getAttribute('data-changed-since-signoff')).toBe('true');
+    await bothSizes(page, 'reconciliation-since-signoff', 'recon-kits');
+    await page.getByTestId('recon-kits-since-signoff').click({ force: true });
 
     // The pharmacist may look at the real lots; the screen says it is unblinded.
     await page.getByTestId('recon-unblinded-toggle').click({ force: true });
@@ -237,9 +293,11 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     // 4. Destruction of the kits taken back today, the monitor as witness; a wrong witness password changes nothing.
     await page.getByTestId('recon-tab-destruction').click();
     await page.getByTestId('destruction-form').waitFor();
-    const toDestroy = withPatients.filter((k) => k !== third);
+    // The corrected return lost its verification: it is not offered until the monitor verifies it again.
+    const toDestroy = withPatients.filter((k) => k !== third && k !== first);
     for (const kit of toDestroy) await page.getByTestId(`destruction-select-${kit}`).click();
     expect(await page.locator(`[data-testid="destruction-candidate-${third}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-testid="destruction-candidate-${first}"]`).count()).toBe(0);
     await page.getByTestId('destruction-method').fill('Incineration through the hospital pharmacy medicinal waste stream');
     await page.getByTestId('destruction-place').fill('Pharmacy, Hôpital Larrey, Toulouse');
     await page.getByTestId('destruction-date').fill(new Date().toISOString().slice(0, 10));
@@ -257,7 +315,7 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     for (const kit of toDestroy) expect(await page.getByTestId(`destruction-select-${kit}`).isChecked()).toBe(true);
     expect(await page.getByTestId('destruction-witness-password').inputValue()).toBe('');
     await page.getByTestId('destruction-witness-password').fill(monitor.password);
-    await screenshot(page, 'destruction-form');
+    await bothSizes(page, 'destruction-form', 'destruction-form');
     await page.getByTestId('destruction-submit').click();
     await page.getByTestId('destruction-summary').waitFor();
     await screenshot(page, 'destruction-sign-dialog', { fullPage: false });
@@ -294,11 +352,17 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     await page.getByTestId('nav-returns').click();
     await page.getByTestId('return-waiting').waitFor();
     await screenshot(page, 'returns-fr');
+    // The answer at the scan, in French words.
+    await scanKit(page, available);
+    await expect.poll(() => page.getByTestId('return-verdict-headline').innerText()).toBe('NON DISPENSÉ');
+    expect(await page.getByTestId('return-verdict-message').innerText()).toBe(`Le kit ${available} n'a jamais été dispensé : il n'y a rien à retourner.`);
+    await bothSizes(page, 'returns-not-dispensed-fr');
     await page.getByTestId('language-switch').getByText('English').click();
     expect(problems).toEqual([]);
     await logout(page);
     await context.close();
     const final = await kitStatuses(veil);
     for (const kit of toDestroy) expect(final.get(kit)).toBe('destroyed');
+    expect(final.get(first)).toBe('returned');
     }, 300_000);
 });

@@ -98,6 +98,10 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   const withPatient = dispensed.filter((k) => !returned.has(k));
   // A syringe that came back (a kit reported missing cannot be corrected into a returned one).
   const unverified = returns.filter((r) => r.verifiedAt === null && r.condition === 'used').map((r) => r.kitNumber);
+  // Only a return the monitor verified can be destroyed (issue 11, item 7): the monitor verifies one, by scanning it.
+  const monitor = await t.loginAs('monitor', 'world-monitor');
+  if (!unverified[1]) throw new Error('example world: no second unverified return to verify');
+  await callAs(core, monitor, 'returns.verifyScan', { code: unverified[1], source: 'scanner' });
   const candidates = ((await callAs(core, pharmacist, 'destruction.candidates', {})) as Array<{ kitNumber: string; status: string }>).filter((c) => c.status === 'returned').map((c) => c.kitNumber);
   const plan = (await callAs(core, pharmacist, 'dispensing.plan', { patientId: 6, visitCode: 'W2' })) as { suggestions: string[] };
   const returnUnverified = unverified[0]!;
@@ -116,7 +120,13 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   await callAs(core, 'world-new-user', 'session.login', { username: NEW_UNBLINDED_USER.username, password: 'temporary password 7' });
   await callAs(core, 'world-new-user', 'session.changePassword', { currentPassword: 'temporary password 7', newPassword: NEW_UNBLINDED_USER.password });
 
-  for (const window of [pharmacist, technician, admin, 'world-new-user']) await core.dispatch(window, 'session.logout', {});
+  // The monitor has commented every discrepancy open now, so the sign-off example signs (issue 11, item 8).
+  const reconciliation = (await callAs(core, monitor, 'reconciliation.view', {})) as { reconciliation: { discrepancies: Array<{ kitNumber: string }> }; openDiscrepancies: string[] };
+  for (const kitNumber of reconciliation.openDiscrepancies) await callAs(core, monitor, 'reconciliation.comment', { kitNumber, comment: 'Checked with the pharmacist against the pharmacy file' });
+  const withDiscrepancy = reconciliation.reconciliation.discrepancies[0]?.kitNumber;
+  if (!withDiscrepancy) throw new Error('example world: the reconciliation lists no discrepancy');
+
+  for (const window of [pharmacist, technician, admin, monitor, 'world-new-user']) await core.dispatch(window, 'session.logout', {});
 
   const kits: Record<ExampleKit, string> = {
     expected: e1,
@@ -127,6 +137,7 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
     dispensed: dispensedKit,
     withPatient: withPatient.find((k) => k !== dispensedKit && k !== failedLabelKit)!,
     returnUnverified,
+    withDiscrepancy,
     toDestroy,
   };
   for (const [name, kit] of Object.entries(kits)) if (!kit) throw new Error(`example world: no kit for "${name}"`);

@@ -80,6 +80,10 @@ describe('returns, reconciliation and sign-off', () => {
     expect(view.signOff).not.toBeNull(); // the demo's monitor visit signed it; later visits voided it
     expect(view.signOff!.voidedBy).not.toBeNull();
 
+    // Each open discrepancy gets its comment first (issue 11, item 8: the sign-off passes over none).
+    for (const kitNumber of (await call<{ openDiscrepancies: string[] }>(monitor, 'reconciliation.view', {})).openDiscrepancies) {
+      await call(monitor, 'reconciliation.comment', { kitNumber, comment: 'Checked against the pharmacy file' });
+    }
     const signed = await call<{ signOff: { voidedBy: unknown; signature: { printedName: string } } }>(monitor, 'reconciliation.signOff', { signature: { username: 'monitor', password: t.userOf('monitor').password } });
     expect(signed.signOff).toMatchObject({ voidedBy: null, signature: { printedName: 'Marc Dubois (monitor)' } });
 
@@ -108,6 +112,10 @@ describe('returns, reconciliation and sign-off', () => {
 describe('destruction', () => {
   it('needs a witness who is another person with the right password, and issues a certificate', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'destroy');
+    // Only returns the monitor verified are destroyed (issue 11, item 7): the monitor verifies two first.
+    const monitor = await t.loginAs('monitor', 'verify-before-destroy');
+    const toVerify = (t.core.db.prepare("SELECT r.kit_number AS k FROM kit_returns r JOIN kits k ON k.kit_number = r.kit_number WHERE r.verified_at IS NULL AND k.status = 'returned' LIMIT 2").all() as Array<{ k: string }>).map((r) => r.k);
+    await call(monitor, 'returns.verify', { kitNumbers: toVerify, signature: { username: 'monitor', password: t.userOf('monitor').password } });
     const candidates = await call<Array<{ kitNumber: string; status: string }>>(ph, 'destruction.candidates', {});
     const kits = candidates.filter((c) => c.status === 'returned').slice(0, 2).map((c) => c.kitNumber);
     expect(kits).toHaveLength(2);

@@ -199,6 +199,10 @@ describe('the re-entry points of the pharmacy history (demo with history)', () =
   it('destruction witness: five wrong witness passwords lock the witness account, not the pharmacist; the right one waits for the end', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'destroy');
     const sign = { username: 'pharmacist', password: t.userOf('unblinded_pharmacist').password };
+    // Only returns the monitor verified are destroyed (issue 11, item 7): the monitor verifies one first.
+    const monitor = await t.loginAs('monitor', 'verify-before-destroy');
+    const toVerify = (t.core.db.prepare("SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL AND condition <> 'missing' LIMIT 1").get() as { k: string }).k;
+    expect((await t.core.dispatch(monitor, 'returns.verify', { kitNumbers: [toVerify], signature: { username: 'monitor', password: t.userOf('monitor').password } })).ok).toBe(true);
     const candidates = (await t.core.dispatch(ph, 'destruction.candidates', {})) as VeilResult<Array<{ kitNumber: string; status: string }>>;
     if (!candidates.ok) throw new Error(candidates.error.message);
     const kits = candidates.value.filter((c) => c.status === 'returned').slice(0, 1).map((c) => c.kitNumber);

@@ -282,6 +282,28 @@ describe('migrations', () => {
     }
   });
 
+  it('8: a version-7 database with a return gains the monitor\'s discrepancy comments, the return kept as it was', () => {
+    const file = join(dir, 'v7.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 7);
+    raw.exec(`
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner');
+      INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, source) VALUES ('100001', 1, 'now', 1, 'unused', 1, 0, 'scanner');
+    `);
+    expect(schemaVersion(raw)).toBe(7);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT kit_number, condition, verified_at FROM kit_returns').all()).toEqual([{ kit_number: '100001', condition: 'unused', verified_at: null }]);
+    db.prepare("INSERT INTO discrepancy_comments (kit_number, discrepancies, comment, user_id, commented_at) VALUES ('100001', 'dose_not_taken', 'Dose missed', 1, 'now')").run();
+    // A comment names a kit of the kit list and a user.
+    expect(() => db.prepare("INSERT INTO discrepancy_comments (kit_number, discrepancies, comment, user_id, commented_at) VALUES ('no-such-kit', 'x', 'y', 1, 'now')").run()).toThrow();
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

@@ -333,4 +333,20 @@ export const migrations: readonly Migration[] = [
       db.exec('ALTER TABLE randomization_slots DROP COLUMN block');
     },
   },
+  {
+    description: "the monitor's comments on reconciliation discrepancies (issue 11, item 8: sign-off needs one on each open discrepancy)",
+    up(db) {
+      db.exec(`
+        CREATE TABLE discrepancy_comments (
+          id INTEGER PRIMARY KEY,
+          kit_number TEXT NOT NULL REFERENCES kits (kit_number),
+          discrepancies TEXT NOT NULL,
+          comment TEXT NOT NULL,
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          commented_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX discrepancy_comments_kit ON discrepancy_comments (kit_number);
+      `);
+    },
+  },
 ];

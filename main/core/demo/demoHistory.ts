@@ -55,6 +55,17 @@ async function liveInCalendarOrder(clock: TravellingClock, agenda: AgendaStep[],
   }
 }
 
+/** What the demo's monitor writes on each kind of discrepancy at the sign-off of the monitoring visit. */
+const MONITOR_COMMENT: Record<string, string> = {
+  damaged_at_receipt: 'Carton crushed in transit: photo and sponsor notification filed in the pharmacy binder',
+  missing_at_receipt: 'Not in the box: the sponsor confirmed the kit was never shipped',
+  return_missing: 'Patient withdrew and moved abroad; the kit will not come back. Documented in the patient file',
+  partial_dose: 'Injection stopped half-way for pain; adverse event form checked',
+  dose_not_taken: 'Dose missed while travelling; noted in the patient diary and reported to the investigator',
+  return_overdue: 'Reminder given to the site: the kit comes back at the next visit',
+  lost_on_site: 'Searched the fridge and the pharmacy: not found; deviation filed',
+};
+
 export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, users: DemoUser[], present: Date): Promise<void> {
   const start = new Date(present.getTime() - HISTORY_DAYS * 86_400_000);
   const at = (day: number, hour = 10, minute = 0) => {
@@ -132,10 +143,11 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
      */
     const monitorDay = 99;
     const monitor = userOf('monitor');
-    as('monitor', at(monitorDay, 14), async (call) => {
-      const returns = (await call('returns.list', {})) as Array<{ kitNumber: string; verifiedAt: string | null }>;
-      const toVerify = returns.filter((r) => !r.verifiedAt).map((r) => r.kitNumber);
-      if (toVerify.length) await call('returns.verify', { kitNumbers: toVerify });
+    as('monitor', at(monitorDay, 14), async (call, sign) => {
+      // A kit recorded as missing has nothing to check: its discrepancy is commented at sign-off instead.
+      const returns = (await call('returns.list', {})) as Array<{ kitNumber: string; condition: string; verifiedAt: string | null }>;
+      const toVerify = returns.filter((r) => !r.verifiedAt && r.condition !== 'missing').map((r) => r.kitNumber);
+      if (toVerify.length) await call('returns.verify', { kitNumbers: toVerify, signature: sign });
     });
     as('unblinded_pharmacist', at(monitorDay, 14, 30), async (call, sign) => {
       const candidates = (await call('destruction.candidates', {})) as Array<{ kitNumber: string; status: string }>;
@@ -152,6 +164,12 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
       }
     });
     as('monitor', at(monitorDay, 15), async (call, sign) => {
+      // Each open discrepancy gets the monitor's comment before the sign-off, as the sign-off requires.
+      const view = (await call('reconciliation.view', {})) as { reconciliation: { discrepancies: Array<{ kitNumber: string; discrepancies: string[] }> }; openDiscrepancies: string[] };
+      for (const kitNumber of view.openDiscrepancies) {
+        const kinds = view.reconciliation.discrepancies.find((d) => d.kitNumber === kitNumber)?.discrepancies ?? [];
+        await call('reconciliation.comment', { kitNumber, comment: MONITOR_COMMENT[kinds[0] ?? ''] ?? 'Checked against the pharmacy file with the pharmacist; documented in the monitoring report' });
+      }
       await call('reconciliation.signOff', { signature: sign });
     });
 

@@ -7,6 +7,7 @@ import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
+import type { ReturnsRepository } from '../returns/returnsRepository';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 
 type Actor = { userId: number; username: string; role: Role };
@@ -29,12 +30,18 @@ export class DestructionService {
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
+    private readonly returns: ReturnsRepository,
   ) {}
 
+  /**
+   * Kits that may be destroyed now: a patient return only once the monitor has verified it (issue 11, item 7), so
+   * nothing is destroyed before someone independent has checked it against the record.
+   */
   candidates(): Array<{ kitNumber: string; status: string; blindedLot: string }> {
+    const unverified = this.returns.unverifiedKits();
     return this.kits
       .all()
-      .filter((k) => DESTROYABLE.has(k.status))
+      .filter((k) => DESTROYABLE.has(k.status) && !unverified.has(k.kitNumber))
       .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
       .map((k) => ({ kitNumber: k.kitNumber, status: k.status, blindedLot: k.blindedLot }));
   }
@@ -53,10 +60,12 @@ export class DestructionService {
     if (input.destroyedOn > isoUtc(this.clock.now()).slice(0, 10)) throw new VeilError('validation', 'The destruction date cannot be in the future.', [{ path: ['destroyedOn'], message: 'In the future' }]);
     const kits = [...new Set(input.kitNumbers)].sort(compareKitNumbers);
     return this.db.transaction(() => {
+      const unverified = this.returns.unverifiedKits();
       for (const k of kits) {
         const kit = this.kits.get(k);
         if (!kit) throw new VeilError('not_found', `Kit ${k} is not in the kit list.`);
         if (!DESTROYABLE.has(kit.status)) throw new VeilError('conflict', `Kit ${k} is ${kit.status.replace('_', ' ')}: only returned, expired or damaged kits are destroyed.`);
+        if (unverified.has(k)) throw new VeilError('conflict', `Kit ${k} is a patient return the monitor has not verified yet: it cannot be destroyed before its verification.`);
       }
       const record = { action: 'destruction', kits, method: input.method, place: input.place, destroyedOn: input.destroyedOn, witness: witness.username };
       const signature = this.signatures.record(signer, 'destruction', `${input.destroyedOn}:${kits.join(',')}`, record);

@@ -6,9 +6,11 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
+import { VeilError } from '../../../shared/errors';
+import type { Role } from '../../../shared/roles';
 import type { Db } from '../db/database';
 import type { Signer, SignatureService } from '../signatures/signatureService';
-import type { ReturnCondition } from '../returns/returnsService';
+import type { DiscrepancyComment, KitFacts, ReconciliationRepository } from './reconciliationRepository';
 
 /** What counts as a discrepancy, per kit (REGULATORY.md: inspectors check no blanks, balance equals shelf stock). */
 export const DISCREPANCIES = [
@@ -36,25 +38,10 @@ export type Whereabouts = 'not_received' | 'on_hand' | 'with_patient' | 'destroy
 /** Audit actions that change accountability: one after a sign-off voids it. */
 const ACCOUNTABILITY_ACTIONS = ['kit.status_changed', 'return.recorded', 'return.edited', 'dispensing.confirmed', 'shipment.kit_received', 'destruction.recorded'];
 
-interface KitFacts {
-  kit_number: string;
-  status: string;
-  blinded_lot: string;
-  lot_sealed: string;
-  outcome: string | null;
-  shipment: string | null;
-  scanned_at: string | null;
-  screening_number: string | null;
-  visit_code: string | null;
-  dispensed_at: string | null;
-  baseline_date: string | null;
-  condition: ReturnCondition | null;
-  units_returned: number | null;
-  returned_at: string | null;
-  verified_at: string | null;
-  destroyed_on: string | null;
-  destruction_recorded_at: string | null;
-}
+/** What a monitor looks at "since the last sign-off": every event that changed a kit's accountability or its check. */
+const KIT_CHANGES = ['kit.status_changed', 'return.recorded', 'return.edited', 'return.verified', 'shipment.kit_received'];
+
+type Actor = { userId: number; username: string; role: Role };
 
 /** The impossible sequences in one kit's dates: each step must come after the one it depends on. */
 function impossibleSequences(f: KitFacts): Discrepancy[] {
@@ -75,6 +62,7 @@ function impossibleSequences(f: KitFacts): Discrepancy[] {
 export class ReconciliationService {
   constructor(
     private readonly db: Db,
+    private readonly repository: ReconciliationRepository,
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
@@ -85,19 +73,7 @@ export class ReconciliationService {
   compute(key: Buffer | null) {
     const study = this.study();
     const today = localDate(this.clock.now());
-    const facts = this.db
-      .prepare(
-        `SELECT k.kit_number, k.status, k.blinded_lot, k.lot_sealed, sk.outcome, s.reference AS shipment, sk.scanned_at,
-           p.screening_number, d.visit_code, d.dispensed_at, p.baseline_date, r.condition, r.units_returned, r.returned_at, r.verified_at,
-           ds.destroyed_on, ds.recorded_at AS destruction_recorded_at
-         FROM kits k
-         LEFT JOIN shipment_kits sk ON sk.kit_number = k.kit_number LEFT JOIN shipments s ON s.id = sk.shipment_id
-         LEFT JOIN dispensing_kits dk ON dk.kit_number = k.kit_number LEFT JOIN dispensings d ON d.id = dk.dispensing_id
-         LEFT JOIN patients p ON p.id = d.patient_id
-         LEFT JOIN kit_returns r ON r.kit_number = k.kit_number
-         LEFT JOIN destruction_kits dsk ON dsk.kit_number = k.kit_number LEFT JOIN destructions ds ON ds.id = dsk.destruction_id`,
-      )
-      .all() as KitFacts[];
+    const facts = this.repository.kitFacts();
 
     const kits = facts
       .sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number))
@@ -186,24 +162,72 @@ export class ReconciliationService {
       lots,
       patients: perPatient,
       discrepancies,
-      unverifiedReturns: kits.filter((k) => k.returnCondition && !k.returnVerified).length,
+      // A kit recorded as missing cannot be verified (nothing to check): its discrepancy is commented instead.
+      unverifiedReturns: kits.filter((k) => k.returnCondition && k.returnCondition !== 'missing' && !k.returnVerified).length,
     };
   }
 
-  /** The monitor signs the (blinded) reconciliation as it stands; the signature binds its hash. */
+  /**
+   * The monitor's comments and which discrepancies still wait for one: a kit's discrepancy is open until a comment
+   * written while the kit showed it explains it (a new kind of discrepancy on the same kit opens it again).
+   */
+  notes(snapshot = this.compute(null)): { comments: DiscrepancyComment[]; openDiscrepancies: string[] } {
+    const all = this.repository.comments();
+    const explained = new Map<string, Set<string>>();
+    for (const c of all) for (const d of c.discrepancies) explained.set(c.kitNumber, (explained.get(c.kitNumber) ?? new Set()).add(d));
+    const latest = new Map<string, DiscrepancyComment>();
+    for (const c of all) latest.set(c.kitNumber, c);
+    const open = snapshot.discrepancies.filter((d) => d.discrepancies.some((kind) => !explained.get(d.kitNumber)?.has(kind))).map((d) => d.kitNumber);
+    const current = new Set(snapshot.discrepancies.map((d) => d.kitNumber));
+    return { comments: [...latest.values()].filter((c) => current.has(c.kitNumber)).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber)), openDiscrepancies: open };
+  }
+
+  /** The monitor explains a kit's discrepancies (what was checked, what the site said); audited, never edited. */
+  comment(actor: Actor, input: { kitNumber: string; comment: string }): DiscrepancyComment {
+    return this.db.transaction(() => {
+      const kit = this.compute(null).discrepancies.find((d) => d.kitNumber === input.kitNumber);
+      if (!kit) throw new VeilError('conflict', `Kit ${input.kitNumber} has no open discrepancy to comment.`);
+      const at = isoUtc(this.clock.now());
+      this.repository.insertComment({ kitNumber: kit.kitNumber, discrepancies: kit.discrepancies, comment: input.comment, userId: actor.userId, at });
+      this.audit.append(actor, {
+        action: 'reconciliation.discrepancy_commented',
+        entityType: 'kit',
+        entityId: kit.kitNumber,
+        after: { discrepancies: kit.discrepancies, comment: input.comment },
+      });
+      return this.repository.comments().filter((c) => c.kitNumber === kit.kitNumber).at(-1)!;
+    })();
+  }
+
+  /**
+   * The monitor signs the (blinded) reconciliation as it stands; the signature binds its hash and the comments on its
+   * discrepancies. Refused while a discrepancy has no comment (issue 11, item 8): a sign-off never passes over one.
+   */
   signOff(signer: Signer): { signatureId: number } {
     return this.db.transaction(() => {
       const snapshot = this.compute(null);
+      const { comments, openDiscrepancies } = this.notes(snapshot);
+      if (openDiscrepancies.length > 0) {
+        const n = openDiscrepancies.length;
+        const shown = openDiscrepancies.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
+        throw new VeilError(
+          'conflict',
+          `Sign-off refused: ${n} open ${n === 1 ? 'discrepancy has' : 'discrepancies have'} no comment (${n === 1 ? 'kit' : 'kits'} ${shown}). Comment each one, then sign.`,
+        );
+      }
       const { asOf: _asOf, ...content } = snapshot;
       const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
-      const signature = this.signatures.record(signer, 'reconciliation', hash, { action: 'reconciliation.signed', snapshotHash: hash, discrepancies: snapshot.discrepancies.length });
+      const signature = this.signatures.record(signer, 'reconciliation', hash, {
+        action: 'reconciliation.signed',
+        snapshotHash: hash,
+        discrepancies: snapshot.discrepancies.length,
+        comments: comments.map((c) => ({ kit: c.kitNumber, discrepancies: c.discrepancies, comment: c.comment })),
+      });
       const event = this.audit.append(
         { userId: signer.userId, username: signer.username },
         { action: 'reconciliation.signed', entityType: 'reconciliation', entityId: hash.slice(0, 16), after: { snapshotHash: hash, discrepancies: snapshot.discrepancies.length, unverifiedReturns: snapshot.unverifiedReturns }, signatureId: signature.id },
       );
-      this.db
-        .prepare('INSERT INTO reconciliation_signoffs (signed_at, user_id, signature_id, audit_seq, snapshot_hash, discrepancies) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(event.atUtc, signer.userId, signature.id, event.seq, hash, snapshot.discrepancies.length);
+      this.repository.insertSignOff({ signedAt: event.atUtc, userId: signer.userId, signatureId: signature.id, auditSeq: event.seq, snapshotHash: hash, discrepancies: snapshot.discrepancies.length });
       return { signatureId: signature.id };
     })();
   }
@@ -213,13 +237,16 @@ export class ReconciliationService {
    * dispensed, destroyed...) voids it, and the answer names the event that did.
    */
   signOffStatus() {
-    const latest = this.db
-      .prepare('SELECT id, signed_at AS signedAt, signature_id AS signatureId, audit_seq AS auditSeq, snapshot_hash AS snapshotHash, discrepancies FROM reconciliation_signoffs ORDER BY id DESC LIMIT 1')
-      .get() as { id: number; signedAt: string; signatureId: number; auditSeq: number; snapshotHash: string; discrepancies: number } | undefined;
+    const latest = this.repository.latestSignOff();
     if (!latest) return null;
-    const voiding = this.db
-      .prepare(`SELECT seq, action, username, at_utc AS atUtc, entity_id AS entityId FROM audit_events WHERE seq > ? AND action IN (${ACCOUNTABILITY_ACTIONS.map(() => '?').join(',')}) ORDER BY seq LIMIT 1`)
-      .get(latest.auditSeq, ...ACCOUNTABILITY_ACTIONS) as { seq: number; action: string; username: string; atUtc: string; entityId: string } | undefined;
+    const voiding = this.repository.firstEventAfter(latest.auditSeq, ACCOUNTABILITY_ACTIONS);
     return { ...latest, signature: this.signatures.byId(latest.signatureId)!, voidedBy: voiding ?? null };
+  }
+
+  /** What changed since the last sign-off: the kits whose accountability or verification changed after it. */
+  sinceLastSignOff(): { signedAt: string; kits: string[] } | null {
+    const latest = this.repository.latestSignOff();
+    if (!latest) return null;
+    return { signedAt: latest.signedAt, kits: this.repository.kitsTouchedAfter(latest.auditSeq, KIT_CHANGES).sort(compareKitNumbers) };
   }
 }

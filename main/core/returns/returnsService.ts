@@ -8,24 +8,18 @@ import type { Db } from '../db/database';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { KitScanResolver } from '../scanning/kitScanResolver';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { ReturnCondition, ReturnRow, ReturnsRepository } from './returnsRepository';
 
-export const RETURN_CONDITIONS = ['used', 'unused', 'partly_used', 'damaged', 'missing'] as const;
-export type ReturnCondition = (typeof RETURN_CONDITIONS)[number];
+export { RETURN_CONDITIONS, type ReturnCondition, type ReturnRow } from './returnsRepository';
 type Actor = { userId: number; username: string; role: Role };
 
-export interface ReturnRow {
-  kitNumber: string;
-  patientId: number;
-  screeningNumber: string;
-  returnedAt: string;
-  condition: ReturnCondition;
-  unitsReturned: number;
-  unitsMissing: number;
-  note: string | null;
-  source: string;
-  verifiedBy: string | null;
-  verifiedAt: string | null;
-}
+/** What the return screen learns from a scan, before any form opens: blinded facts only (no arm, no lot). */
+export type ReturnLookup =
+  | { kitNumber: string; verdict: 'not_dispensed' }
+  | { kitNumber: string; verdict: 'returnable' | 'already_recorded'; patientId: number; screeningNumber: string; visitCode: string; dispensedAt: string; condition: ReturnCondition | null };
+
+export const RETURN_VERIFICATION_RECORD = 'return_verification';
 
 /**
  * Patient returns (DESIGN.md section 5): per kit, used / unused / partly used / damaged / missing and a unit count.
@@ -35,12 +29,14 @@ export interface ReturnRow {
 export class ReturnsService {
   constructor(
     private readonly db: Db,
+    private readonly returns: ReturnsRepository,
     private readonly kits: KitRepository,
     private readonly kitStatus: KitStatusService,
     private readonly audit: AuditTrail,
     private readonly scans: KitScanResolver,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
+    private readonly signatures: SignatureService,
   ) {}
 
   private checkUnits(condition: ReturnCondition, unitsReturned: number): number {
@@ -52,22 +48,34 @@ export class ReturnsService {
   }
 
   /** Who the kit was dispensed to: returns are only for dispensed kits. */
-  private dispensedTo(kitNumber: string): { patientId: number; screeningNumber: string } {
-    const row = this.db
-      .prepare(
-        `SELECT p.id AS patientId, p.screening_number AS screeningNumber FROM dispensing_kits dk
-         JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id WHERE dk.kit_number = ?`,
-      )
-      .get(kitNumber) as { patientId: number; screeningNumber: string } | undefined;
+  private dispensedTo(kitNumber: string) {
+    const row = this.returns.dispensedTo(kitNumber);
     if (!row) throw new VeilError('conflict', `Kit ${kitNumber} was never dispensed, so it cannot be a patient return.`);
     return row;
   }
 
-  record(actor: Actor, input: { code: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; source: string; patientId?: number | undefined }): ReturnRow {
-    const resolved = this.scans.resolve(input.code);
+  /** The kit a scanned or typed code names, refused in words when it names none. */
+  private kitOf(code: string): string {
+    const resolved = this.scans.resolve(code);
     if (!resolved.ok) throw new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
-    const kitNumber = resolved.kitNumber;
-    if (!this.kits.get(kitNumber)) throw new VeilError('not_found', `Kit ${kitNumber} is not in the kit list.`);
+    if (!this.kits.get(resolved.kitNumber)) throw new VeilError('not_found', `Kit ${resolved.kitNumber} is not in the kit list.`);
+    return resolved.kitNumber;
+  }
+
+  /**
+   * The answer to a scan on the return screen, before the form opens (issue 11, item 7): a kit never dispensed has
+   * nothing to return; a dispensed one names its patient and visit; a return already recorded says so. Reads only.
+   */
+  lookup(code: string): ReturnLookup {
+    const kitNumber = this.kitOf(code);
+    const owner = this.returns.dispensedTo(kitNumber);
+    if (!owner) return { kitNumber, verdict: 'not_dispensed' };
+    const recorded = this.returns.get(kitNumber);
+    return { kitNumber, verdict: recorded ? 'already_recorded' : 'returnable', ...owner, condition: recorded?.condition ?? null };
+  }
+
+  record(actor: Actor, input: { code: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; source: string; patientId?: number | undefined }): ReturnRow {
+    const kitNumber = this.kitOf(input.code);
     const owner = this.dispensedTo(kitNumber);
     if (input.patientId !== undefined && input.patientId !== owner.patientId) {
       throw new VeilError('conflict', `Kit ${kitNumber} was dispensed to patient ${owner.screeningNumber}, not to this patient. Check the bag.`);
@@ -76,14 +84,9 @@ export class ReturnsService {
     const note = input.note?.trim() || null;
     if (input.condition === 'missing' && !note) throw new VeilError('validation', 'Say what the patient said about the missing kit.', [{ path: ['note'], message: 'Needed for a missing kit' }]);
     this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM kit_returns WHERE kit_number = ?').get(kitNumber)) throw new VeilError('conflict', `The return of kit ${kitNumber} is already recorded; edit it instead.`);
+      if (this.returns.exists(kitNumber)) throw new VeilError('conflict', `The return of kit ${kitNumber} is already recorded; edit it instead.`);
       const at = isoUtc(this.clock.now());
-      this.db
-        .prepare(
-          `INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, note, source)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(kitNumber, owner.patientId, at, actor.userId, input.condition, input.unitsReturned, unitsMissing, note, input.source);
+      this.returns.insert({ kitNumber, patientId: owner.patientId, returnedAt: at, userId: actor.userId, condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note, source: input.source });
       // Patient returns are never added back to dispensable stock.
       this.kitStatus.change(actor, kitNumber, input.condition === 'missing' ? 'lost' : 'returned', input.condition === 'missing' ? note : null, {
         source: input.source,
@@ -109,9 +112,7 @@ export class ReturnsService {
       throw new VeilError('conflict', 'A missing kit and a returned kit have different statuses: record the change as a new finding with the sponsor (the kit status cannot be reversed here).');
     }
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE kit_returns SET condition = ?, units_returned = ?, units_missing = ?, note = ?, verified_by = NULL, verified_at = NULL WHERE kit_number = ?')
-        .run(input.condition, input.unitsReturned, unitsMissing, input.note?.trim() || before.note, input.kitNumber);
+      this.returns.correct(input.kitNumber, { condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note: input.note?.trim() || before.note });
       this.audit.append(actor, {
         action: 'return.edited',
         entityType: 'kit',
@@ -124,38 +125,60 @@ export class ReturnsService {
     return this.get(input.kitNumber)!;
   }
 
-  verify(actor: Actor, kitNumbers: string[]): ReturnRow[] {
+  /** A return the monitor can check against a physical kit: recorded, and not recorded as missing. */
+  private verifiable(kitNumber: string): ReturnRow {
+    const row = this.returns.get(kitNumber);
+    if (!row) throw new VeilError('not_found', `No return is recorded for kit ${kitNumber}.`);
+    if (row.condition === 'missing') {
+      throw new VeilError('conflict', `Kit ${kitNumber} was recorded as missing: there is no kit to check, so it cannot be verified. Its discrepancy is commented at sign-off.`);
+    }
+    return row;
+  }
+
+  private markVerified(actor: Actor, row: ReturnRow, extra: { source?: string; signatureId?: number; method: 'scan' | 'signed_list' }): void {
+    this.returns.markVerified(row.kitNumber, actor.userId, isoUtc(this.clock.now()));
+    this.audit.append(actor, {
+      action: 'return.verified',
+      entityType: 'kit',
+      entityId: row.kitNumber,
+      after: { condition: row.condition, unitsReturned: row.unitsReturned, method: extra.method },
+      ...(extra.source ? { source: extra.source } : {}),
+      ...(extra.signatureId ? { signatureId: extra.signatureId } : {}),
+    });
+  }
+
+  /**
+   * The monitor verifies a list of returns at once, under an e-signature (issue 11, item 8). A kit recorded as missing
+   * cannot be checked against anything and refuses the whole list; returns already verified are left as they are.
+   */
+  verify(actor: Actor, signer: Signer, kitNumbers: string[]): ReturnRow[] {
+    const kits = [...new Set(kitNumbers)].sort(compareKitNumbers);
     this.db.transaction(() => {
-      for (const kitNumber of kitNumbers) {
-        const row = this.get(kitNumber);
-        if (!row) throw new VeilError('not_found', `No return is recorded for kit ${kitNumber}.`);
-        if (row.verifiedAt) continue;
-        const at = isoUtc(this.clock.now());
-        this.db.prepare('UPDATE kit_returns SET verified_by = ?, verified_at = ? WHERE kit_number = ?').run(actor.userId, at, kitNumber);
-        this.audit.append(actor, { action: 'return.verified', entityType: 'kit', entityId: kitNumber, after: { condition: row.condition, unitsReturned: row.unitsReturned } });
-      }
+      const rows = kits.map((k) => this.verifiable(k));
+      const toVerify = rows.filter((r) => !r.verifiedAt);
+      if (toVerify.length === 0) return;
+      const record = { action: 'return.verified', kits: toVerify.map((r) => ({ kit: r.kitNumber, condition: r.condition, unitsReturned: r.unitsReturned })) };
+      const signature = this.signatures.record(signer, RETURN_VERIFICATION_RECORD, toVerify.map((r) => r.kitNumber).join(','), record);
+      for (const row of toVerify) this.markVerified(actor, row, { signatureId: signature.id, method: 'signed_list' });
     })();
-    return kitNumbers.map((k) => this.get(k)!);
+    return kitNumbers.map((k) => this.returns.get(k)!);
+  }
+
+  /** The monitor verifies one return by scanning the physical kit: the scan itself is the check (no signature). */
+  verifyScan(actor: Actor, input: { code: string; source: string }): ReturnRow {
+    const kitNumber = this.kitOf(input.code);
+    this.db.transaction(() => {
+      const row = this.verifiable(kitNumber);
+      if (!row.verifiedAt) this.markVerified(actor, row, { source: input.source, method: 'scan' });
+    })();
+    return this.returns.get(kitNumber)!;
   }
 
   get(kitNumber: string): ReturnRow | undefined {
-    return this.rows('WHERE r.kit_number = ?', kitNumber)[0];
+    return this.returns.get(kitNumber);
   }
 
   list(): ReturnRow[] {
-    return this.rows('');
-  }
-
-  /** One query for one return or all of them (a single kit is looked up by key, not by reading every return). */
-  private rows(where: string, ...params: string[]): ReturnRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT r.kit_number AS kitNumber, r.patient_id AS patientId, p.screening_number AS screeningNumber, r.returned_at AS returnedAt,
-           r.condition, r.units_returned AS unitsReturned, r.units_missing AS unitsMissing, r.note, r.source,
-           u.display_name AS verifiedBy, r.verified_at AS verifiedAt
-         FROM kit_returns r JOIN patients p ON p.id = r.patient_id LEFT JOIN users u ON u.id = r.verified_by ${where}`,
-      )
-      .all(...params) as ReturnRow[];
-    return rows.sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+    return this.returns.list();
   }
 }

@@ -85,7 +85,9 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
   'return.recorded': (_e, a, t, b) => t('audit.sentences.return.recorded', { ...b, patient: str(a.patient), condition: returnCondition(a.condition, t) }),
   'return.edited': (_e, a, t, b) =>
     t(a.verificationRemoved ? 'audit.sentences.return.edited_unverified' : 'audit.sentences.return.edited', { ...b, condition: returnCondition(a.condition, t) }),
-  'return.verified': (_e, _a, t, b) => t('audit.sentences.return.verified', b),
+  'return.verified': (_e, a, t, b) =>
+    t(a.method === 'scan' ? 'audit.sentences.return.verified_scan' : a.method === 'signed_list' ? 'audit.sentences.return.verified_signed' : 'audit.sentences.return.verified', b),
+  'reconciliation.discrepancy_commented': (_e, a, t, b) => t('audit.sentences.reconciliation.discrepancy_commented', { ...b, comment: str(a.comment) }),
   'reconciliation.signed': (_e, a, t, b) => t('audit.sentences.reconciliation.signed', { ...b, discrepancies: t('audit.counts.discrepancies', { count: Number(a.discrepancies ?? 0) }) }),
   'destruction.recorded': (_e, a, t, b) =>
     t('audit.sentences.destruction.recorded', { ...b, kits: t('audit.counts.kits', { count: Number(a.kits ?? 0) }), method: str(a.method), witness: str(a.witness) }),
@@ -157,6 +159,7 @@ export const KNOWN_ACTIONS = [
   'patient.randomized',
   'patient.registered',
   'patient.withdrawn',
+  'reconciliation.discrepancy_commented',
   'reconciliation.signed',
   'return.edited',
   'return.recorded',

@@ -3,6 +3,7 @@ import { IconAlertTriangle, IconSearch, IconShieldCheck } from '@tabler/icons-re
 import { Fragment, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../common/dates';
+import { formatUtc } from '../common/utcTime';
 import { ConditionBadge } from '../returns/ConditionBadge';
 import type { KitLine } from './types';
 import { kitStatusWord } from './words';
@@ -15,18 +16,22 @@ function formatDay(iso: string, language: string): string {
 }
 
 /** Per kit: receipt, dispensing, return, destruction and where the kit is now, with its discrepancies in words. */
-export function KitsTable({ kits }: { kits: KitLine[] }) {
+export function KitsTable({ kits, sinceLastSignOff = null }: { kits: KitLine[]; sinceLastSignOff?: { signedAt: string; kits: string[] } | null }) {
   const { t, i18n } = useTranslation();
   const [onlyDiscrepancies, setOnlyDiscrepancies] = useState(false);
+  // "Since the last sign-off" (issue 11, item 8): only the kits whose accountability or verification changed after it.
+  const [onlySince, setOnlySince] = useState(false);
+  const changed = useMemo(() => new Set(sinceLastSignOff?.kits ?? []), [sinceLastSignOff]);
   const [search, setSearch] = useState('');
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return kits.filter(
       (k) =>
         (!onlyDiscrepancies || k.discrepancies.length > 0) &&
+        (!onlySince || changed.has(k.kitNumber)) &&
         (!needle || k.kitNumber.toLowerCase().includes(needle) || (k.patient ?? '').toLowerCase().includes(needle) || k.lot.toLowerCase().includes(needle)),
     );
-  }, [kits, onlyDiscrepancies, search]);
+  }, [kits, onlyDiscrepancies, onlySince, changed, search]);
   const lang = i18n.language;
 
   return (
@@ -44,6 +49,15 @@ export function KitsTable({ kits }: { kits: KitLine[] }) {
             onChange={(e) => setSearch(e.currentTarget.value)}
             data-testid="recon-kits-search"
           />
+          {sinceLastSignOff && (
+            <Switch
+              size="md"
+              label={t('reconciliation.kits.sinceSignOff', { count: sinceLastSignOff.kits.length, time: formatUtc(sinceLastSignOff.signedAt) })}
+              checked={onlySince}
+              onChange={(e) => setOnlySince(e.currentTarget.checked)}
+              data-testid="recon-kits-since-signoff"
+            />
+          )}
           <Switch size="md" label={t('reconciliation.kits.onlyDiscrepancies')} checked={onlyDiscrepancies} onChange={(e) => setOnlyDiscrepancies(e.currentTarget.checked)} data-testid="recon-kits-only-discrepancies" />
         </Group>
       </Group>
@@ -61,7 +75,7 @@ export function KitsTable({ kits }: { kits: KitLine[] }) {
           <Table.Tbody>
             {shown.map((k) => (
               <Fragment key={k.kitNumber}>
-                <Table.Tr data-testid={`recon-kit-${k.kitNumber}`} data-whereabouts={k.whereabouts} data-discrepancies={k.discrepancies.join(' ')} style={k.discrepancies.length ? { borderBottom: 0, background: 'var(--mantine-color-orange-0)' } : undefined}>
+                <Table.Tr data-testid={`recon-kit-${k.kitNumber}`} data-changed-since-signoff={changed.has(k.kitNumber) ? 'true' : 'false'} data-whereabouts={k.whereabouts} data-discrepancies={k.discrepancies.join(' ')} style={k.discrepancies.length ? { borderBottom: 0, background: 'var(--mantine-color-orange-0)' } : undefined}>
                   <Table.Td>
                     <Text ff="monospace" fw={700}>
                       {k.kitNumber}

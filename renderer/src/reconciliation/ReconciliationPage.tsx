@@ -15,7 +15,7 @@ import { LotsTable } from './LotsTable';
 import { PatientsTable } from './PatientsTable';
 import { reconciliationMessage } from './reconciliationMessages';
 import { SignOffCard } from './SignOffCard';
-import type { Destruction, DestructionCandidate, Reconciliation, SignOff } from './types';
+import type { Destruction, DestructionCandidate, Reconciliation, ReconciliationAnswer } from './types';
 
 function Figure({ label, value, testId, warn = false }: { label: string; value: number; testId: string; warn?: boolean }) {
   return (
@@ -44,7 +44,7 @@ export function ReconciliationPage() {
   const canSign = permissions.includes('reconciliation.sign');
   const canUnblind = permissions.includes('reconciliation.unblinded');
   const canDestroy = permissions.includes('destruction.perform');
-  const [blinded, setBlinded] = useState<{ reconciliation: Reconciliation; signOff: SignOff } | null>(null);
+  const [blinded, setBlinded] = useState<ReconciliationAnswer | null>(null);
   const [unblinded, setUnblinded] = useState<Reconciliation | null>(null);
   const [showUnblinded, setShowUnblinded] = useState(false);
   const [destructions, setDestructions] = useState<Destruction[] | null>(null);
@@ -139,6 +139,9 @@ export function ReconciliationPage() {
           <SignOffCard
             signOff={blinded.signOff}
             reconciliation={blinded.reconciliation}
+            comments={blinded.comments}
+            openDiscrepancies={blinded.openDiscrepancies}
+            onCommented={() => void reload()}
             canSign={canSign}
             onSigned={(signOff) => {
               setBlinded((b) => (b ? { ...b, signOff } : b));
@@ -195,7 +198,7 @@ export function ReconciliationPage() {
               </Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="kits" pt="lg">
-              <KitsTable kits={shown.kits} />
+              <KitsTable kits={shown.kits} sinceLastSignOff={blinded.sinceLastSignOff} />
             </Tabs.Panel>
             <Tabs.Panel value="patients" pt="lg">
               <PatientsTable patients={shown.patients} />

@@ -1,19 +1,82 @@
-import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { IconAlertOctagon, IconAlertTriangle, IconCircleCheck, IconHourglassHigh, IconSignature } from '@tabler/icons-react';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { IconAlertOctagon, IconAlertTriangle, IconCircleCheck, IconHourglassHigh, IconMessage, IconSignature } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy } from '../common/SignedBy';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
 import { formatUtc } from '../common/utcTime';
 import { client } from '../transport/client';
-import type { Reconciliation, SignOff } from './types';
-import { voidingActionWord, voidingEntityWord } from './words';
+import { reconciliationMessage } from './reconciliationMessages';
+import type { DiscrepancyComment, Reconciliation, SignOff } from './types';
+import { discrepancyWord, voidingActionWord, voidingEntityWord } from './words';
+
+/** One open discrepancy: its kit, patient and kinds in words, and the monitor's comment, saved on its own. */
+function OpenDiscrepancy({ kit, reconciliation, onCommented }: { kit: string; reconciliation: Reconciliation; onCommented: () => void }) {
+  const { t } = useTranslation();
+  const [comment, setComment] = useState('');
+  const save = useVeilAction();
+  const line = reconciliation.discrepancies.find((d) => d.kitNumber === kit);
+  async function submit() {
+    const result = await save.run(() => client.reconciliation.comment({ kitNumber: kit, comment }));
+    if (result.ok) {
+      setComment('');
+      onCommented();
+    }
+  }
+  return (
+    <Paper withBorder p="sm" radius="sm" data-testid={`signoff-open-${kit}`}>
+      <Stack gap={6}>
+        <Text fw={700}>
+          <Text span ff="monospace">
+            {t('reconciliation.signOff.openKit', { kit, patient: line?.patient ?? '—' })}
+          </Text>
+          {' · '}
+          {(line?.discrepancies ?? []).map((d) => discrepancyWord(d, t)).join(', ')}
+        </Text>
+        <Group align="flex-end" wrap="nowrap">
+          <Textarea
+            style={{ flex: 1 }}
+            label={t('reconciliation.signOff.commentLabel')}
+            value={comment}
+            onChange={(e) => setComment(e.currentTarget.value)}
+            autosize
+            minRows={1}
+            maxLength={2000}
+            data-testid={`signoff-comment-${kit}`}
+          />
+          <Button variant="default" leftSection={<IconMessage size="1em" aria-hidden />} onClick={() => void submit()} loading={save.busy} disabled={comment.trim().length === 0} data-testid={`signoff-comment-save-${kit}`}>
+            {t('reconciliation.signOff.commentSave')}
+          </Button>
+        </Group>
+        <TranslatedErrorAlert error={save.error} translate={reconciliationMessage} />
+      </Stack>
+    </Paper>
+  );
+}
 
 /**
  * The monitor's sign-off of the reconciliation: who signed, when and with what meaning, or that a later change voided
  * it (the audit event that did, by number, action, user and time). Monitors sign here (e-signature).
  */
-export function SignOffCard({ signOff, reconciliation, canSign, onSigned }: { signOff: SignOff; reconciliation: Reconciliation; canSign: boolean; onSigned: (signOff: SignOff) => void }) {
+export function SignOffCard({
+  signOff,
+  reconciliation,
+  comments,
+  openDiscrepancies,
+  onCommented,
+  canSign,
+  onSigned,
+}: {
+  signOff: SignOff;
+  reconciliation: Reconciliation;
+  comments: DiscrepancyComment[];
+  openDiscrepancies: string[];
+  onCommented: () => void;
+  canSign: boolean;
+  onSigned: (signOff: SignOff) => void;
+}) {
   const { t } = useTranslation();
   const [signing, setSigning] = useState(false);
   const state = signOff === null ? 'none' : signOff.voidedBy ? 'voided' : 'signed';
@@ -51,7 +114,7 @@ export function SignOffCard({ signOff, reconciliation, canSign, onSigned }: { si
             )}
           </Group>
           {canSign && (
-            <Button size="md" leftSection={<IconSignature size="1.2em" aria-hidden />} onClick={() => setSigning(true)} data-testid="signoff-sign">
+            <Button size="md" leftSection={<IconSignature size="1.2em" aria-hidden />} onClick={() => setSigning(true)} disabled={openDiscrepancies.length > 0} data-testid="signoff-sign">
               {t('reconciliation.signOff.sign')}
             </Button>
           )}
@@ -72,6 +135,19 @@ export function SignOffCard({ signOff, reconciliation, canSign, onSigned }: { si
             </Text>
             {voided && <Text data-testid="signoff-sign-again">{t('reconciliation.signOff.signAgain')}</Text>}
           </Stack>
+        )}
+        {openDiscrepancies.length > 0 && (
+          <Stack gap="xs" data-testid="signoff-open" data-count={openDiscrepancies.length}>
+            <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} data-testid="signoff-open-alert">
+              {t('reconciliation.signOff.openNeedComment', { count: openDiscrepancies.length })}
+            </Alert>
+            {canSign && openDiscrepancies.map((kit) => <OpenDiscrepancy key={kit} kit={kit} reconciliation={reconciliation} onCommented={onCommented} />)}
+          </Stack>
+        )}
+        {comments.length > 0 && (
+          <Text size="sm" c="dimmed" data-testid="signoff-commented">
+            {t('reconciliation.signOff.commented', { count: comments.length })}
+          </Text>
         )}
       </Stack>
 

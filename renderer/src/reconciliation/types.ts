@@ -3,6 +3,7 @@ import type { ChannelOutput } from '../../../shared/contract';
 export type ReconciliationAnswer = ChannelOutput<'reconciliation.view'>;
 export type Reconciliation = ReconciliationAnswer['reconciliation'];
 export type SignOff = ReconciliationAnswer['signOff'];
+export type DiscrepancyComment = ReconciliationAnswer['comments'][number];
 export type KitLine = Reconciliation['kits'][number];
 export type LotLine = Reconciliation['lots'][number];
 export type PatientLine = Reconciliation['patients'][number];

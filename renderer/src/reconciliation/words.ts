@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { isKitStatus, isVoidingAction } from './types';
+import { isKitStatus, isVoidingAction, type Discrepancy } from './types';
 
 /** A kit status in words; one Veil does not know, as it is. */
 export function kitStatusWord(status: string, t: TFunction): string {
@@ -17,4 +17,9 @@ export function voidingEntityWord(action: string, entityId: string, t: TFunction
   if (action === 'destruction.recorded') return t('reconciliation.voidingEntity.destruction', { id: entityId });
   if (action.startsWith('kit.') || action.startsWith('return.') || action === 'shipment.kit_received') return t('reconciliation.voidingEntity.kit', { id: entityId });
   return entityId;
+}
+
+/** A kind of discrepancy in words. */
+export function discrepancyWord(kind: Discrepancy, t: TFunction): string {
+  return t(`reconciliation.discrepancy.${kind}`);
 }

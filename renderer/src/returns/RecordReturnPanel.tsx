@@ -8,6 +8,7 @@ import { kitCodeOf } from '../common/scan/kitCode';
 import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
 import { ScanVerdict, type VerdictTone } from '../common/scan/ScanVerdict';
 import { playScanSound, type ScanSound } from '../common/scan/scanSounds';
+import { formatDateTime } from '../common/format';
 import { client } from '../transport/client';
 import { CONDITION_LOOK } from './ConditionBadge';
 import { returnsMessage } from './returnsMessages';
@@ -33,6 +34,8 @@ interface Pending {
   /** The kit number when the code is a plain kit number. */
   kitNumber: string | null;
   source: ScanSourceValue;
+  /** Who the kit went out to, at which visit (from the host's lookup, blinded facts only). */
+  owner: { screeningNumber: string; visitCode: string; dispensedAt: string };
 }
 
 /**
@@ -41,7 +44,7 @@ interface Pending {
  * dispensable stock (the host makes them "returned" or "lost").
  */
 export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRow[] | null; onRecorded: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [pending, setPending] = useState<Pending | null>(null);
   const [condition, setCondition] = useState<ReturnCondition>('used');
   const [units, setUnits] = useState<number | string>(1);
@@ -66,25 +69,40 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
         show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: raw, unknownCode: true, message: (tr) => tr('returns.messages.notAKit'), source, sound: 'refusal' });
         return;
       }
-      const already = kitNumber ? existing?.find((r) => r.kitNumber === kitNumber) : undefined;
-      if (already) {
-        setPending(null);
-        show({
-          tone: 'warning',
-          headline: (tr) => tr('returns.verdict.alreadyRecorded'),
-          code: already.kitNumber,
-          message: (tr) => tr('returns.messages.alreadyRecordedAs', { kit: already.kitNumber, patient: already.screeningNumber, condition: tr(`returns.condition.${already.condition}`).toLowerCase() }),
-          source,
-          sound: 'refusal',
-        });
-        return;
-      }
-      setVerdict(null);
-      setPending({ code: raw, kitNumber, source });
-      setCondition('used');
-      setUnits(1);
-      setNote('');
-      setFieldErrors({});
+      setPending(null);
+      setBusy(true);
+      // The host answers at once: a kit never dispensed opens no form; a dispensed one names its patient and visit.
+      void client.returns
+        .lookup({ code: raw })
+        .then((found) => {
+          if (found.verdict === 'not_dispensed') {
+            show({ tone: 'refused', headline: (tr) => tr('returns.verdict.notDispensed'), code: found.kitNumber, message: (tr) => tr('returns.messages.notDispensed', { kit: found.kitNumber }), source, sound: 'refusal' });
+            return;
+          }
+          if (found.verdict === 'already_recorded') {
+            const condition = found.condition ?? existing?.find((r) => r.kitNumber === found.kitNumber)?.condition ?? 'used';
+            show({
+              tone: 'warning',
+              headline: (tr) => tr('returns.verdict.alreadyRecorded'),
+              code: found.kitNumber,
+              message: (tr) => tr('returns.messages.alreadyRecordedAs', { kit: found.kitNumber, patient: found.screeningNumber, condition: tr(`returns.condition.${condition}`).toLowerCase() }),
+              source,
+              sound: 'refusal',
+            });
+            return;
+          }
+          setVerdict(null);
+          setPending({ code: raw, kitNumber: found.kitNumber, source, owner: { screeningNumber: found.screeningNumber, visitCode: found.visitCode, dispensedAt: found.dispensedAt } });
+          setCondition('used');
+          setUnits(1);
+          setNote('');
+          setFieldErrors({});
+        })
+        .catch((caught: unknown) => {
+          const message = caught instanceof Error ? caught.message : String(caught);
+          show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: kitNumber ?? raw, unknownCode: kitNumber === null, message: (tr) => returnsMessage(message, tr), source, sound: 'refusal' });
+        })
+        .finally(() => setBusy(false));
     },
     [existing, show],
   );
@@ -172,6 +190,9 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
                     {t(`returns.source.${pending.source}`)}
                   </Badge>
                 </Group>
+                <Text fz="lg" fw={600} data-testid="return-form-patient" data-patient={pending.owner.screeningNumber} data-visit={pending.owner.visitCode}>
+                  {t('returns.record.dispensedTo', { patient: pending.owner.screeningNumber, visit: pending.owner.visitCode, date: formatDateTime(pending.owner.dispensedAt, i18n.language) })}
+                </Text>
                 <Stack gap={6}>
                   <Text fw={600} id="return-condition-label">
                     {t('returns.record.conditionLabel')}

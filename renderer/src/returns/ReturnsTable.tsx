@@ -1,8 +1,11 @@
 import { Alert, Button, Checkbox, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconChecks, IconCircleCheck, IconEdit, IconHourglassHigh, IconKeyboard, IconScan, IconSearch, IconShieldCheck } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
+import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
+import { playScanSound } from '../common/scan/scanSounds';
+import { useSignedAction } from '../common/SignatureDialog';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
@@ -25,8 +28,11 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
   const [editing, setEditing] = useState<ReturnRow | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const verify = useVeilAction();
+  const signer = useSignedAction();
 
   const unverified = returns.filter((r) => !r.verifiedAt);
+  // A kit recorded as missing has nothing to check against: never verified, its discrepancy is commented at sign-off.
+  const verifiable = unverified.filter((r) => r.condition !== 'missing');
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return returns
@@ -37,8 +43,8 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
       )
       .sort((a, b) => (a.returnedAt === b.returnedAt ? a.kitNumber.localeCompare(b.kitNumber) : a.returnedAt < b.returnedAt ? 1 : -1));
   }, [returns, filter, search]);
-  const shownUnverified = shown.filter((r) => !r.verifiedAt);
-  const selectedNow = [...selected].filter((k) => unverified.some((r) => r.kitNumber === k));
+  const shownUnverified = shown.filter((r) => !r.verifiedAt && r.condition !== 'missing');
+  const selectedNow = [...selected].filter((k) => verifiable.some((r) => r.kitNumber === k));
 
   function toggle(kitNumber: string, on: boolean) {
     setSelected((s) => {
@@ -49,17 +55,41 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
     });
   }
 
+  /** Bulk verification: one e-signature over the list of returns checked (the missing ones are never in it). */
   async function verifySelected() {
     const kitNumbers = selectedNow;
     if (kitNumbers.length === 0) return;
     setNotice(null);
-    const result = await verify.run(() => client.returns.verify({ kitNumbers }));
-    if (result.ok) {
+    const answer = await signer.sign('returns.verify', (signature) => client.returns.verify({ kitNumbers, signature }), {
+      summary: (
+        <Stack gap={4} data-testid="verify-summary">
+          <Text>{t('returns.verify.summary', { count: kitNumbers.length })}</Text>
+          <Text ff="monospace" size="sm">
+            {kitNumbers.join(', ')}
+          </Text>
+        </Stack>
+      ),
+    });
+    if (answer) {
       setSelected(new Set());
-      setNotice(t('returns.verify.done', { count: result.value.length }));
+      setNotice(t('returns.verify.done', { count: answer.length }));
       onChanged();
     }
   }
+
+  /** Kit by kit: the monitor scans the physical kit; the scan is the check. */
+  const onVerifyScan = useCallback(
+    async (code: string, source: ScanSourceValue) => {
+      setNotice(null);
+      const result = await verify.run(() => client.returns.verifyScan({ code, source }));
+      if (result.ok) {
+        playScanSound('success');
+        setNotice(t('returns.verify.scanned', { kit: result.value.kitNumber, patient: result.value.screeningNumber }));
+        onChanged();
+      } else playScanSound('refusal');
+    },
+    [verify, t, onChanged],
+  );
 
   return (
     <Stack gap="md" data-testid="returns-list">
@@ -96,17 +126,33 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
 
       {canVerify && (
         <Paper withBorder p="md" radius="md" data-testid="verify-bar">
-          <Group justify="space-between" wrap="wrap" gap="sm">
-            <Text>{t('returns.verify.hint')}</Text>
-            <Group gap="sm">
-              <Button variant="default" onClick={() => setSelected(new Set(unverified.map((r) => r.kitNumber)))} disabled={unverified.length === 0} data-testid="returns-select-unverified">
-                {t('returns.verify.selectAll')}
-              </Button>
-              <Button leftSection={<IconChecks size="1.1em" aria-hidden />} onClick={() => void verifySelected()} disabled={selectedNow.length === 0} loading={verify.busy} data-testid="returns-verify">
-                {t('returns.verify.submit', { count: selectedNow.length })}
-              </Button>
+          <Stack gap="sm">
+            <ScanField
+              label={t('returns.verify.scanLabel')}
+              description={t('returns.verify.scanHint')}
+              placeholder={t('returns.record.scanPlaceholder')}
+              onScan={(code, source) => void onVerifyScan(code, source)}
+              busy={verify.busy}
+              keepFocus={!signer.signing}
+              testId="returns-verify-scan"
+            />
+            <Group justify="space-between" wrap="wrap" gap="sm">
+              <Text>{t('returns.verify.hint')}</Text>
+              <Group gap="sm">
+                <Button variant="default" onClick={() => setSelected(new Set(verifiable.map((r) => r.kitNumber)))} disabled={verifiable.length === 0} data-testid="returns-select-unverified">
+                  {t('returns.verify.selectAll')}
+                </Button>
+                <Button leftSection={<IconChecks size="1.1em" aria-hidden />} onClick={() => void verifySelected()} disabled={selectedNow.length === 0} loading={signer.signing} data-testid="returns-verify">
+                  {t('returns.verify.submit', { count: selectedNow.length })}
+                </Button>
+              </Group>
             </Group>
-          </Group>
+            {unverified.length > verifiable.length && (
+              <Text size="sm" c="dimmed" data-testid="returns-missing-excluded">
+                {t('returns.verify.missingExcluded', { count: unverified.length - verifiable.length })}
+              </Text>
+            )}
+          </Stack>
         </Paper>
       )}
       <TranslatedErrorAlert error={verify.error} translate={returnsMessage} />
@@ -161,7 +207,7 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
                       <Checkbox
                         aria-label={t('returns.verify.selectOne', { kit: r.kitNumber })}
                         checked={!r.verifiedAt && selected.has(r.kitNumber)}
-                        disabled={!!r.verifiedAt}
+                        disabled={!!r.verifiedAt || r.condition === 'missing'}
                         onChange={(e) => toggle(r.kitNumber, e.currentTarget.checked)}
                         data-testid={`return-select-${r.kitNumber}`}
                       />
@@ -224,6 +270,10 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
                           </Text>
                         </Stack>
                       </Group>
+                    ) : r.condition === 'missing' ? (
+                      <Text size="sm" fw={600} data-testid={`return-not-verifiable-${r.kitNumber}`}>
+                        {t('returns.list.notVerifiable')}
+                      </Text>
                     ) : (
                       <Group gap={6} wrap="nowrap">
                         <IconHourglassHigh size="1.2em" color="var(--mantine-color-orange-7)" aria-hidden />
@@ -239,6 +289,7 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
           </Table>
         </Table.ScrollContainer>
       )}
+      {signer.dialog}
       {editing && (
         <EditReturnModal
           row={editing}

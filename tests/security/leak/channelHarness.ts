@@ -102,7 +102,11 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'devices.simulateScan': someKits.slice(0, 2).map((code) => ({ code })),
     'returns.record': recorded.map((code) => ({ code, condition: 'used', unitsReturned: 1, source: 'scanner' })),
     'returns.edit': recorded.map((kitNumber) => ({ kitNumber, condition: 'partly_used', unitsReturned: 1, reason: 'harness probe' })),
-    'returns.verify': () => [{ kitNumbers: rows<{ k: string }>('SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL').map((r) => r.k) }],
+    // Every return still to verify, signed; a kit recorded as missing has nothing to verify (issue 11, item 8).
+    'returns.verify': () => [{ kitNumbers: rows<{ k: string }>("SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL AND condition <> 'missing'").map((r) => r.k), signature }],
+    'returns.lookup': [...recorded, ...someKits.slice(0, 3)].map((code) => ({ code })),
+    // Each discrepancy open at the monitor's turn (the technician's corrections made new ones), so the sign-off signs.
+    'reconciliation.comment': () => t.core.reconciliation.notes().openDiscrepancies.map((kitNumber) => ({ kitNumber, comment: 'harness probe' })),
     'destruction.certificate': rows<{ id: number }>('SELECT id FROM destructions').map((r) => ({ destructionId: r.id })),
     'reports.render': [
       ...(['accountability', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
