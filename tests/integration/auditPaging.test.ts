@@ -61,7 +61,7 @@ describe('the audit trail is paged on the server (issue 17, item 4)', () => {
   it('the CSV export stays the whole filtered trail, not a page', async () => {
     const all = (t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n;
     const result = await t.core.dispatch(monitor, 'audit.exportCsv', {});
-    expect(result.ok).toBe(true);
+    if (!result.ok) throw new Error(result.error.message);
     const csv = (result.value as { csv: string }).csv;
     const rows = csv.split('\r\n\r\n')[1]!.trim().split('\r\n');
     expect(rows.length - 1).toBe(all);
