@@ -153,7 +153,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
-  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans);
+  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials);
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
   // Scans go to every window of this process (browser mode has one): the window with a scan field takes them.
@@ -330,8 +330,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     dispensing: {
       plan: (ctx, input) => dispensing.plan(custody.requireKey(ctx.windowId), input.patientId, input.visitCode),
       checkKit: (ctx, input) => dispensing.check(custody.requireKey(ctx.windowId), input.patientId, input.visitCode, input.code, input.alreadyScanned),
-      confirm: (ctx, input) => {
-        const { dispensingId, signatureId } = dispensing.confirm(custody.requireKey(ctx.windowId), ctx.signer!, actorOf(ctx).role, input);
+      confirm: async (ctx, input) => {
+        const { dispensingId, signatureId } = await dispensing.confirm(custody.requireKey(ctx.windowId), ctx.signer!, actorOf(ctx).role, input);
         return { dispensingId, patient: patients.view(input.patientId), signature: signatureView(signatures.byId(signatureId)!) };
       },
     },

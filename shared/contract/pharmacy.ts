@@ -254,6 +254,8 @@ export const dispensingChannels = {
       kitsNeeded: z.number().int(),
       suggestions: z.array(z.string()),
       shortage: z.boolean(),
+      previousDispensing: z.object({ visitCode: z.string(), visitName: z.string(), dispensedOn: IsoDate, daysAgo: z.number().int() }).nullable(),
+      interval: z.object({ minimumDays: z.number().int(), short: z.boolean(), policy: z.enum(['second_signature', 'refuse']) }),
     }),
     access: 'dispensing.perform',
     signature: null,
@@ -279,6 +281,8 @@ export const dispensingChannels = {
       visitCode: VisitCode,
       kits: z.array(z.object({ kitNumber: KitNumber, source: ScanSource }).strict()).min(1).max(20),
       outOfWindowReason: text('reason').optional(),
+      /** A second person below the dispenser when the interval since the last dispensing is shorter than the study's minimum. */
+      secondSignature: z.object({ username: text('username').min(1, 'Second signer username'), password: text('password').min(1, 'Second signer password') }).strict().optional(),
     }),
     output: z.object({ dispensingId: z.number().int(), patient: PatientView, signature: SignatureView }),
     access: 'dispensing.perform',
@@ -289,6 +293,8 @@ export const dispensingChannels = {
         visitCode: 'W2',
         kits: [{ kitNumber: EXAMPLE_KIT.forVisit, source: 'scanner' }],
         outOfWindowReason: 'Patient travels abroad on the due date; visit brought forward',
+        // Brought forward to within the study's minimum interval of the baseline: the investigator signs below.
+        secondSignature: { username: 'investigator', password: EXAMPLE_PASSWORD },
         signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD },
       },
     ],

@@ -74,6 +74,15 @@ export const StudyConfig = z
       )
       .min(1),
     doNotDispenseMarginDays: z.number().int().min(0),
+    /**
+     * The protocol's minimum interval between two dispensings to one patient (issue 11, item 6) and what a shorter
+     * one needs: a second person's e-signature below the dispenser's, or a refusal. A protocol rule like the visit
+     * windows, so it lives in the study file, not in the site's settings. A study file without it has no minimum.
+     */
+    dosing: z
+      .object({ minimumIntervalDays: z.number().int().min(0).max(366), shortInterval: z.enum(['second_signature', 'refuse']) })
+      .strict()
+      .default({ minimumIntervalDays: 0, shortInterval: 'second_signature' }),
     labels: z.object({
       clinicalTrialUse: z.string().min(1),
       keepOutOfReach: z.string().nullable(),

@@ -224,8 +224,20 @@ describe('a new patient from receipt to the last visit', () => {
         expect(await page.getByTestId('signature-form').count()).toBe(0);
         await page.getByTestId('out-of-window-reason').fill(`Patient travels abroad for a month; ${visit} given early on the investigator's order`);
         if (visit === 'W2') await screenshot(page, 'dispense-out-of-window');
+        // Issue 11, item 6: every visit here comes the same day as the previous one, below the study's minimum
+        // interval (8 days): the previous dispensing is on the visit, and a second person signs below the pharmacist.
+        expect(await page.getByTestId('plan-previous').innerText()).toContain('today');
+        await page.locator('[data-testid="interval-short"][data-policy="second_signature"]').waitFor();
+        await page.getByTestId('dispense-confirm').click();
+        await page.getByText('The second person enters their username and password.').first().waitFor();
+        expect(await page.getByTestId('signature-form').count()).toBe(0);
+        const second = veil.user('investigator');
+        await page.getByTestId('second-signer-username').fill(second.username);
+        await page.getByTestId('second-signer-password').fill(second.password);
+        if (visit === 'W2') await screenshot(page, 'dispense-interval-short');
       } else {
         expect(await page.getByTestId('out-of-window').count()).toBe(0);
+        expect(await page.getByTestId('interval-short').count()).toBe(0);
       }
       await page.getByTestId('dispense-confirm').click();
       await page.getByTestId('confirm-summary').waitFor();

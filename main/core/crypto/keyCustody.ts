@@ -192,13 +192,23 @@ export function unwrapForEmergency(sealed: PasswordSealed, passphrase: string): 
   return openWithSecret(normalizePassphrase(passphrase), sealed, EMERGENCY_AD, 'This code-break passphrase');
 }
 
-/** Crockford base32 (no I, L, O, U): easy to read from paper and type back. */
-const PASSPHRASE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/**
+ * The alphabet of new passphrases: digits 2-9 and capitals without I, L and O, so nothing printed can be taken for
+ * another character when read from paper or aloud (0/O, 1/I/L; issue 11, item 9). Passphrases issued before with
+ * Crockford base32 (which had 0 and 1) still open their key: normalizePassphrase reads O as 0 and I/L as 1 as before,
+ * and none of those five characters is in a new passphrase.
+ */
+const PASSPHRASE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
-/** 40 characters of base32 = 200 bits, printed in 8 groups of 5 for the investigator's sealed envelope. */
+/** 40 characters (31 symbols, about 198 bits), printed in 8 groups of 5 for the investigator's sealed envelope. */
 export function generateCodeBreakPassphrase(): string {
-  const bytes = randomBytes(40);
-  const chars = [...bytes].map((b) => PASSPHRASE_ALPHABET[b & 31]!);
+  const chars: string[] = [];
+  while (chars.length < 40) {
+    // Rejection sampling: a byte is used only below the largest multiple of the alphabet size, so no symbol is likelier.
+    for (const b of randomBytes(48)) {
+      if (chars.length < 40 && b < 248) chars.push(PASSPHRASE_ALPHABET[b % PASSPHRASE_ALPHABET.length]!);
+    }
+  }
   return Array.from({ length: 8 }, (_, i) => chars.slice(i * 5, i * 5 + 5).join('')).join('-');
 }
 

@@ -1,8 +1,9 @@
 import { VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
-import { latestRefusedExpiry, localDate, visitWindows, windowPosition, type VisitWindow, type WindowPosition } from '../../../shared/schedule/visitSchedule';
+import { daysBetween, latestRefusedExpiry, localDate, visitWindows, windowPosition, type VisitWindow, type WindowPosition } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
-import type { Role } from '../../../shared/roles';
+import { roleHasPermission, type Role } from '../../../shared/roles';
+import type { CredentialCheck } from '../auth/credentialCheck';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
@@ -42,6 +43,26 @@ export interface VisitPlan {
   suggestions: string[];
   /** Fewer valid kits on the shelf than the visit needs. */
   shortage: boolean;
+  /** The patient's last dispensing (any visit), shown on the visit so a second dose the same day cannot pass unseen. */
+  previousDispensing: PreviousDispensing | null;
+  /** The study's minimum interval between dispensings, and whether dispensing today would fall short of it. */
+  interval: { minimumDays: number; short: boolean; policy: 'second_signature' | 'refuse' };
+}
+
+export interface PreviousDispensing {
+  visitCode: string;
+  visitName: string;
+  dispensedOn: string;
+  daysAgo: number;
+}
+
+/** The meaning of the second person's signature below a dispensing that comes sooner than the study's minimum interval. */
+export const SHORT_INTERVAL_MEANING = 'I confirm this dispensing sooner than the minimum interval between doses';
+
+/** A second person's credentials, given below the dispenser's signature when the interval is short. */
+export interface SecondSignatureInput {
+  username: string;
+  password: string;
 }
 
 /**
@@ -61,6 +82,7 @@ export class DispensingService {
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
     private readonly scans: KitScanResolver,
+    private readonly credentials: CredentialCheck,
     private readonly randomBelow: RandomBelow = cryptoRandomBelow,
   ) {}
 
@@ -78,7 +100,52 @@ export class DispensingService {
       kitsNeeded: visit.kits,
       suggestions,
       shortage: suggestions.length < visit.kits,
+      ...this.intervalOf(patient, today),
     };
+  }
+
+  /**
+   * The patient's last dispensing and how today compares with the study's minimum interval. Dates and visit codes
+   * only: the answer is the same whatever the patient's arm.
+   */
+  private intervalOf(patient: PatientRow, today: string): Pick<VisitPlan, 'previousDispensing' | 'interval'> {
+    const { minimumIntervalDays, shortInterval } = this.study().dosing;
+    const last = this.patients.dispensings(patient.id).at(-1);
+    const previousDispensing = last
+      ? (() => {
+          const dispensedOn = localDate(new Date(last.dispensedAt));
+          const visitName = this.study().visits.find((v) => v.code === last.visitCode)?.name ?? last.visitCode;
+          return { visitCode: last.visitCode, visitName, dispensedOn, daysAgo: daysBetween(dispensedOn, today) };
+        })()
+      : null;
+    return {
+      previousDispensing,
+      interval: { minimumDays: minimumIntervalDays, short: previousDispensing !== null && previousDispensing.daysAgo < minimumIntervalDays, policy: shortInterval },
+    };
+  }
+
+  /**
+   * The second person below a short interval: another active user, whose password is checked (and counted) like a
+   * destruction witness's, and who may dispense or prescribe (a pharmacist, the investigator or a study nurse). A
+   * monitor or an administrator cannot. Checked before the transaction; the interval itself is judged inside it.
+   */
+  private async secondSigner(signer: Signer, given: SecondSignatureInput | undefined): Promise<Signer | null> {
+    if (!given) return null;
+    const wrong = () =>
+      new VeilError('validation', 'The second signature was not made: wrong username or password. Nothing was dispensed.', [
+        { path: ['secondSignature', 'password'], message: 'Wrong second signature' },
+      ]);
+    const user = await this.credentials.namedAccount(given.username, given.password, 'witness', { userId: signer.userId, username: signer.username }, wrong);
+    if (!user.active) throw wrong();
+    if (user.id === signer.userId) {
+      throw new VeilError('validation', 'The second signature must be made by another person than the one dispensing.', [{ path: ['secondSignature', 'username'], message: 'Another person' }]);
+    }
+    if (!roleHasPermission(user.role, 'dispensing.perform') && !roleHasPermission(user.role, 'patients.manage')) {
+      throw new VeilError('validation', `${user.displayName} cannot give the second signature: it needs a pharmacist, the investigator or a study nurse.`, [
+        { path: ['secondSignature', 'username'], message: 'Not allowed to co-sign a dispensing' },
+      ]);
+    }
+    return { userId: user.id, username: user.username, printedName: user.displayName, meaning: SHORT_INTERVAL_MEANING };
   }
 
   /**
@@ -100,12 +167,19 @@ export class DispensingService {
     return { ...verdict, pack };
   }
 
-  confirm(
+  async confirm(
     key: Buffer,
     signer: Signer,
     actorRole: Role,
-    input: { patientId: number; visitCode: string; kits: Array<{ kitNumber: string; source: KitSource }>; outOfWindowReason?: string | undefined },
-  ): { dispensingId: number; signatureId: number } {
+    input: {
+      patientId: number;
+      visitCode: string;
+      kits: Array<{ kitNumber: string; source: KitSource }>;
+      outOfWindowReason?: string | undefined;
+      secondSignature?: SecondSignatureInput | undefined;
+    },
+  ): Promise<{ dispensingId: number; signatureId: number }> {
+    const second = await this.secondSigner(signer, input.secondSignature);
     return this.db.transaction(() => {
       // Every rule is checked again inside the transaction: what was true at scan time must still be true now.
       const { patient, visit } = this.dispensableVisit(input.patientId, input.visitCode);
@@ -126,9 +200,24 @@ export class DispensingService {
           { path: ['outOfWindowReason'], message: 'Reason needed outside the visit window' },
         ]);
       }
+      const { previousDispensing: previous, interval } = this.intervalOf(patient, today);
+      if (interval.short && previous) {
+        const since = `${visit.name} would be dispensed ${previous.daysAgo} ${previous.daysAgo === 1 ? 'day' : 'days'} after ${previous.visitName} (${previous.dispensedOn})`;
+        if (interval.policy === 'refuse') {
+          throw new VeilError('conflict', `${since}: the study needs at least ${interval.minimumDays} days between dispensings. Nothing was dispensed.`);
+        }
+        if (!second) {
+          throw new VeilError('validation', `${since}: the study needs at least ${interval.minimumDays} days between dispensings. A second person must sign below yours.`, [
+            { path: ['secondSignature'], message: 'Second signature needed' },
+          ]);
+        }
+      }
+      const shortInterval = interval.short && previous ? { previousVisit: previous.visitCode, previousOn: previous.dispensedOn, days: previous.daysAgo, minimumDays: interval.minimumDays } : null;
+      const cosigner = shortInterval ? second : null;
       const at = isoUtc(this.clock.now());
       const record = { action: 'dispensing', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, visit: visit.code, kits: [...scanned].sort(compareKitNumbers), at };
       const signature = this.signatures.record(signer, 'dispensing', `${patient.screeningNumber}/${visit.code}`, record);
+      const secondSignature = cosigner ? this.signatures.record(cosigner, 'dispensing', `${patient.screeningNumber}/${visit.code}`, { ...record, shortInterval }) : null;
       const dispensingId = Number(
         this.db
           .prepare('INSERT INTO dispensings (patient_id, visit_code, dispensed_at, user_id, signature_id, out_of_window_reason) VALUES (?, ?, ?, ?, ?, ?)')
@@ -143,7 +232,13 @@ export class DispensingService {
         action: 'dispensing.confirmed',
         entityType: 'patient',
         entityId: patient.screeningNumber,
-        after: { visit: visit.code, kits: record.kits, window: position.position, sources: input.kits.map((k) => k.source) },
+        after: {
+          visit: visit.code,
+          kits: record.kits,
+          window: position.position,
+          sources: input.kits.map((k) => k.source),
+          ...(shortInterval && cosigner ? { interval: shortInterval, secondSigner: cosigner.username, secondSignatureId: secondSignature!.id } : {}),
+        },
         reason: position.position === 'in_window' ? null : reason,
         signatureId: signature.id,
       });

@@ -1,5 +1,5 @@
-import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Paper, SimpleGrid, Stack, Text, Textarea, Title, Tooltip } from '@mantine/core';
-import { IconAlertTriangle, IconCheck, IconClockExclamation, IconKeyboard, IconPackageOff, IconScan, IconSignature, IconX } from '@tabler/icons-react';
+import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Paper, PasswordInput, SimpleGrid, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { IconAlertTriangle, IconCalendarExclamation, IconCheck, IconClockExclamation, IconKeyboard, IconPackageOff, IconScan, IconSignature, IconX } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -69,6 +69,9 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
   const [checking, setChecking] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
+  const [second, setSecond] = useState({ username: '', password: '' });
+  const [secondError, setSecondError] = useState<string | null>(null);
+  const secondInput = useRef<HTMLInputElement>(null);
   const [signing, setSigning] = useState(false);
   const [dispensed, setDispensed] = useState<Dispensed | null>(null);
   const load = useVeilAction();
@@ -185,10 +188,19 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
   const outside = plan.window.position !== 'in_window';
   const complete = scanned.length === plan.kitsNeeded;
 
+  const shortInterval = plan.interval.short && plan.previousDispensing ? plan.previousDispensing : null;
+  const intervalRefused = shortInterval !== null && plan.interval.policy === 'refuse';
+  const needsSecond = shortInterval !== null && plan.interval.policy === 'second_signature';
+
   function startConfirm() {
     if (outside && reason.trim().length < 3) {
       setReasonError(t('dispense.outside.reasonNeeded'));
       reasonInput.current?.focus();
+      return;
+    }
+    if (needsSecond && (!second.username.trim() || !second.password)) {
+      setSecondError(t('dispense.interval.needed'));
+      secondInput.current?.focus();
       return;
     }
     setSigning(true);
@@ -218,6 +230,15 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
             </Fact>
             <Fact label={t('dispense.plan.window')}>{formatWindow(plan.visit.opens, plan.visit.closes, i18n.language)}</Fact>
             <Fact label={t('dispense.plan.today')}>{formatDate(plan.today, i18n.language)}</Fact>
+            <Fact label={t('dispense.plan.previous')} testId="plan-previous">
+              {plan.previousDispensing
+                ? t('dispense.plan.previousValue', {
+                    visit: visitName({ code: plan.previousDispensing.visitCode, name: plan.previousDispensing.visitName }),
+                    date: formatDate(plan.previousDispensing.dispensedOn, i18n.language),
+                    ago: t('dispense.plan.ago', { count: plan.previousDispensing.daysAgo }),
+                  })
+                : t('dispense.plan.previousNone')}
+            </Fact>
           </SimpleGrid>
           <Stack gap={6}>
             <Text fw={600}>{t('dispense.plan.suggested')}</Text>
@@ -328,6 +349,56 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
         </Paper>
       )}
 
+      {shortInterval && (
+        <Paper withBorder p="lg" radius="md" style={{ borderWidth: 3, borderColor: 'var(--mantine-color-red-7)' }} data-testid="interval-short" data-policy={plan.interval.policy}>
+          <Stack gap="sm">
+            <Group gap="sm" wrap="nowrap">
+              <IconCalendarExclamation size="2em" aria-hidden />
+              <Text fz="xl" fw={700}>
+                {t('dispense.interval.title', { count: shortInterval.daysAgo })}
+              </Text>
+            </Group>
+            <Text>
+              {t(intervalRefused ? 'dispense.interval.refuse' : 'dispense.interval.secondSignature', {
+                previous: visitName({ code: shortInterval.visitCode, name: shortInterval.visitName }),
+                date: formatDate(shortInterval.dispensedOn, i18n.language),
+                minimum: plan.interval.minimumDays,
+              })}
+            </Text>
+            {needsSecond && (
+              <Group grow align="flex-start">
+                <TextInput
+                  ref={secondInput}
+                  label={t('dispense.interval.username')}
+                  value={second.username}
+                  autoComplete="off"
+                  onChange={(e) => {
+                    const username = e.currentTarget.value;
+                    setSecond((s) => ({ ...s, username }));
+                    setSecondError(null);
+                  }}
+                  error={secondError}
+                  size="md"
+                  data-testid="second-signer-username"
+                />
+                <PasswordInput
+                  label={t('dispense.interval.password')}
+                  value={second.password}
+                  autoComplete="off"
+                  onChange={(e) => {
+                    const password = e.currentTarget.value;
+                    setSecond((s) => ({ ...s, password }));
+                    setSecondError(null);
+                  }}
+                  size="md"
+                  data-testid="second-signer-password"
+                />
+              </Group>
+            )}
+          </Stack>
+        </Paper>
+      )}
+
       <Paper withBorder p="lg" radius="md" data-testid="scanned-kits" data-count={scanned.length}>
         <Stack gap="sm">
           <Text fz="lg" fw={700}>
@@ -358,7 +429,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
             <Text c={complete ? undefined : 'dimmed'}>
               {complete ? (outside ? t('dispense.confirm.readyOutside') : t('dispense.confirm.ready')) : t('dispense.confirm.notReady', { count: plan.kitsNeeded - scanned.length })}
             </Text>
-            <Button size="lg" leftSection={<IconSignature size="1.2em" aria-hidden />} disabled={!complete} onClick={startConfirm} data-testid="dispense-confirm">
+            <Button size="lg" leftSection={<IconSignature size="1.2em" aria-hidden />} disabled={!complete || intervalRefused} onClick={startConfirm} data-testid="dispense-confirm">
               {t('dispense.confirm.button')}
             </Button>
           </Group>
@@ -377,11 +448,13 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
               visitCode,
               kits: scanned.map((k) => ({ kitNumber: k.kitNumber, source: k.source })),
               ...(outside ? { outOfWindowReason: reason.trim() } : {}),
+              ...(needsSecond ? { secondSignature: { username: second.username.trim(), password: second.password } } : {}),
               signature,
             })
           }
           onSigned={(answer) => {
             setSigning(false);
+            setSecond({ username: '', password: '' });
             setDispensed(answer);
             onDispensed();
           }}

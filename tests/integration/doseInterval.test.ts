@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoCore, type TestCore } from '../helpers/core';
+
+/**
+ * Issue 11, item 6: two doses in one day needed only a free-text reason. The study file sets a minimum interval
+ * between dispensings and what a shorter one needs (a second person's signature, or a refusal); the visit plan shows
+ * the previous dispensing.
+ */
+let t: TestCore;
+let ph: string;
+const sig = () => ({ password: t.userOf('unblinded_pharmacist').password });
+
+async function call<T = unknown>(window: string, channel: string, input: unknown): Promise<T> {
+  const r = await t.core.dispatch(window, channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+async function receiveAll(window: string): Promise<void> {
+  const shipment = await call<{ id: number; kits: Array<{ kitNumber: string }> }>(window, 'shipments.create', { reference: 'SHP-ALL', from: { kind: 'all_unshipped' } });
+  for (const kit of shipment.kits) await call(window, 'shipments.scanKit', { shipmentId: shipment.id, code: kit.kitNumber, source: 'scanner' });
+  await call(window, 'shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });
+}
+
+async function registerAndRandomize(window: string, screeningNumber: string) {
+  const p = await call<{ id: number }>(window, 'patients.register', { screeningNumber, initials: 'ab', yearOfBirth: 1985, investigator: 'Dr Inès Moreau' });
+  const r = await call<{ patient: { id: number; randomizationNumber: string } }>(window, 'patients.randomize', { patientId: p.id, signature: { username: 'pharmacist', ...sig() } });
+  return r.patient;
+}
+
+type Plan = { suggestions: string[]; previousDispensing: { visitCode: string; dispensedOn: string; daysAgo: number } | null; interval: { minimumDays: number; short: boolean; policy: string } };
+
+/** A randomized patient whose baseline (2 kits) is dispensed today; week 2 is due in 14 days. */
+async function dispensedBaseline(screeningNumber: string) {
+  const patient = await registerAndRandomize(ph, screeningNumber);
+  const d1 = await call<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'D1' });
+  await call(ph, 'dispensing.confirm', { patientId: patient.id, visitCode: 'D1', kits: d1.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })), signature: { username: 'pharmacist', ...sig() } });
+  return patient;
+}
+
+const auditActions = () => (t.core.db.prepare('SELECT action FROM audit_events ORDER BY seq').all() as Array<{ action: string }>).map((r) => r.action);
+const dispensingCount = (patientId: number) => (t.core.db.prepare('SELECT COUNT(*) AS n FROM dispensings WHERE patient_id = ?').get(patientId) as { n: number }).n;
+
+beforeEach(async () => {
+  t = await demoCore();
+  ph = await t.loginAs('unblinded_pharmacist', 'ph');
+  await receiveAll(ph);
+});
+afterEach(() => t.dispose());
+
+describe('minimum interval between dispensings', () => {
+  it('shows the previous dispensing on the visit plan and flags an interval shorter than the study minimum', async () => {
+    const patient = await dispensedBaseline('S-60');
+    const plan = await call<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'W2' });
+    expect(plan.previousDispensing).toMatchObject({ visitCode: 'D1', daysAgo: 0 });
+    expect(plan.interval).toEqual({ minimumDays: 8, short: true, policy: 'second_signature' });
+    t.clock.advanceMinutes(60 * 24 * 12);
+    const later = await t.loginAs('unblinded_pharmacist', 'later');
+    const inWindow = await call<Plan>(later, 'dispensing.plan', { patientId: patient.id, visitCode: 'W2' });
+    expect(inWindow.previousDispensing).toMatchObject({ visitCode: 'D1', daysAgo: 12 });
+    expect(inWindow.interval.short).toBe(false);
+  });
+
+  it('refuses a second dose the same day with only a reason, and changes nothing', async () => {
+    const patient = await dispensedBaseline('S-61');
+    const w2 = await call<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'W2' });
+    const before = auditActions().length;
+    const r = await t.core.dispatch(ph, 'dispensing.confirm', {
+      patientId: patient.id,
+      visitCode: 'W2',
+      kits: [{ kitNumber: w2.suggestions[0], source: 'scanner' }],
+      outOfWindowReason: 'Patient leaves for three weeks abroad',
+      signature: sig(),
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('0 days after Baseline (day 1)') } });
+    expect(!r.ok && r.error.issues?.map((i) => i.path.join('.'))).toEqual(['secondSignature']);
+    expect(dispensingCount(patient.id)).toBe(1);
+    expect(auditActions().length).toBe(before);
+  });
+
+  it('takes a second person\'s signature below a short interval and records both', async () => {
+    const patient = await dispensedBaseline('S-62');
+    const w2 = await call<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'W2' });
+    const input = { patientId: patient.id, visitCode: 'W2', kits: [{ kitNumber: w2.suggestions[0], source: 'scanner' }], outOfWindowReason: 'Patient leaves for three weeks abroad', signature: sig() };
+    // The dispenser cannot second-sign for themself, a wrong password is refused, and a monitor may not co-sign a dose.
+    const self = await t.core.dispatch(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'pharmacist', password: sig().password } });
+    expect(self).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('another person') } });
+    const wrong = await t.core.dispatch(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'investigator', password: 'not-the-password' } });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('second signature') } });
+    const monitor = await t.core.dispatch(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'monitor', password: t.userOf('monitor').password } });
+    expect(monitor).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('cannot give the second signature') } });
+    expect(dispensingCount(patient.id)).toBe(1);
+
+    await call(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'investigator', password: t.userOf('investigator').password } });
+    expect(dispensingCount(patient.id)).toBe(2);
+    const event = t.core.db.prepare("SELECT after_json AS a FROM audit_events WHERE action = 'dispensing.confirmed' ORDER BY seq DESC LIMIT 1").get() as { a: string };
+    expect(JSON.parse(event.a)).toMatchObject({ visit: 'W2', interval: { previousVisit: 'D1', days: 0, minimumDays: 8 }, secondSigner: 'investigator' });
+    const signatures = t.core.db.prepare("SELECT meaning FROM signatures WHERE record_type = 'dispensing' AND record_id LIKE 'S-62/W2'").all() as Array<{ meaning: string }>;
+    expect(signatures).toHaveLength(2);
+  });
+
+  it('refuses a short interval outright when the study says so, whatever the arm', async () => {
+    // A study whose file says "refuse" (the stored configuration, as a study loaded from such a file holds it).
+    const row = t.core.db.prepare('SELECT config_json AS c FROM study WHERE id = 1').get() as { c: string };
+    t.core.db.prepare('UPDATE study SET config_json = ? WHERE id = 1').run(JSON.stringify({ ...JSON.parse(row.c), dosing: { minimumIntervalDays: 8, shortInterval: 'refuse' } }));
+    const a = await dispensedBaseline('S-63');
+    const b = await dispensedBaseline('S-64');
+    const answers: unknown[] = [];
+    for (const patient of [a, b]) {
+      const w2 = await call<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'W2' });
+      expect(w2.interval).toEqual({ minimumDays: 8, short: true, policy: 'refuse' });
+      const r = await t.core.dispatch(ph, 'dispensing.confirm', {
+        patientId: patient.id,
+        visitCode: 'W2',
+        kits: [{ kitNumber: w2.suggestions[0], source: 'scanner' }],
+        outOfWindowReason: 'Patient leaves for three weeks abroad',
+        signature: sig(),
+        secondSignature: { username: 'investigator', password: t.userOf('investigator').password },
+      });
+      answers.push(r);
+      expect(dispensingCount(patient.id)).toBe(1);
+    }
+    expect(answers[0]).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('at least 8 days') } });
+    // Both patients got the same answer word for word (their arms may differ: the demo list is 2:1).
+    expect(answers[1]).toEqual(answers[0]);
+  });
+});
