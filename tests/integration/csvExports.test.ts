@@ -58,6 +58,8 @@ beforeAll(async () => {
     kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })),
     outOfWindowReason: PLANTED.outOfWindow,
     signature,
+    // Early enough to fall under the study's minimum interval: a second person signs below (issue 11, item 6).
+    secondSignature: { username: t.userOf('investigator').username, password: t.userOf('investigator').password },
   });
 
   // Lots from the sponsor's kit list, received into stock.

@@ -90,7 +90,7 @@ export function findSeparatingFields(where: string, value: unknown, truth: Spons
 
 /**
  * The false-alarm probability allowed for one list: a list is "grouped by arm" when a random order would give so few
- * runs of one arm with probability below this. The channel harness tests 18 lists of 10 or more on the demo (counted
+ * runs of one arm with probability below this. The channel harness tests about 20 lists of 10 or more on the demo (counted
  * in `orderingTests`, printed by the leak test): under 1 false alarm in 2,000 runs. It catches a list sorted by arm
  * from about 22 kits or patients at 2:1 (2 runs: p = 2 / C(n, n/3)), so every list the demo could leak through (180
  * kits, 24 patients). The first version flagged z < -3 on the normal approximation: 5 runs in 8 + 15 returned kits

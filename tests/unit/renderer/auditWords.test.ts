@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, EVENT_NAMES } from '../../../shared/contract';
+import { PERMISSIONS } from '../../../shared/roles';
 import { ScanSource } from '../../../shared/contract/pharmacy';
 import { KNOWN_ACTIONS, KNOWN_SOURCES } from '../../../renderer/src/audit/describe';
 import { en, fr } from '../../../renderer/src/i18n/resources';
@@ -23,10 +24,10 @@ function sources(dir: string): string[] {
 
 const code = sources(CORE).join('\n');
 const usernames = new Set([...code.matchAll(/username: '([^']+)'/g)].map((m) => m[1]!));
-/** Every 'group.name' string of the core that is not a channel, an event, a file or a username: the audited actions. */
+/** Every 'group.name' string of the core that is not a channel, an event, a permission, a file or a username: the audited actions. */
 // An action ends with a letter: 'shipment.kit_' is the prefix of the actions built from a receipt's outcome.
 const recordedActions = [...new Set([...code.matchAll(/'([a-z]+\.[a-z_]*[a-z])'/g)].map((m) => m[1]!))]
-  .filter((name) => !CHANNEL_NAMES.includes(name) && !EVENT_NAMES.includes(name) && !/\.(js|json|db)$/.test(name) && !usernames.has(name))
+  .filter((name) => !CHANNEL_NAMES.includes(name) && !EVENT_NAMES.includes(name) && !(PERMISSIONS as readonly string[]).includes(name) && !/\.(js|json|db)$/.test(name) && !usernames.has(name))
   .sort();
 const recordedEntityTypes = [...new Set([...code.matchAll(/entityType: '([a-z_]+)'/g)].map((m) => m[1]!))].sort();
 
