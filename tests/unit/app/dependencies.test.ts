@@ -20,7 +20,7 @@ function packageOf(specifier: string): string {
  * the bundle esbuild writes, not from its metafile, which also lists imports that only carried types), and the files
  * it reads by package path (the label fonts). Everything else is inside the bundles.
  */
-async function runtimePackages(): Promise<string[]> {
+async function bundleRuntimePackages(): Promise<string[]> {
   const result = await build({ ...mainBundleOptions(root), write: false, logLevel: 'silent' });
   const bundle = result.outputFiles!.find((f) => f.path.endsWith('main.cjs'))!.text;
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
@@ -32,6 +32,10 @@ async function runtimePackages(): Promise<string[]> {
   for (const file of Object.values(LABEL_FONT_FILES)) required.add(packageOf(file));
   return [...required].sort();
 }
+
+/** Bundled once for the file (about a second each time): every test reads the same answer. */
+let bundled: Promise<string[]> | undefined;
+const runtimePackages = () => (bundled ??= bundleRuntimePackages());
 
 describe('the installer carries only what the app loads at run time (issue 17, item 5)', () => {
   it('package.json "dependencies" are exactly the packages main.cjs requires or reads at run time', async () => {
