@@ -44,18 +44,16 @@ export interface ParsedList<Row> {
   encoding: ListEncoding | null;
 }
 
-/** One row: the line it starts on and its fields, trimmed, in the header's column order. */
-interface CsvRecord {
-  line: number;
-  fields: string[];
-}
-
-/** A CSV text read whole: its rows, its problems, and where each named column is (-1 when absent). */
+/** What reading a CSV text found besides its records: its problems, and where each named column is (-1 when absent). */
 interface CsvTable {
-  records: CsvRecord[];
   problems: ListProblem[];
   columnOf: (name: string) => number;
 }
+
+/** Called for each record in file order: the line it starts on and its fields, trimmed, in the header's column order. */
+type OnRecord = (line: number, fields: string[]) => void;
+/** Called once the header is read (and usable), with where each named column is: returns what takes each record. */
+type OnHeader = (columnOf: (name: string) => number) => OnRecord;
 
 function normalizeHeader(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
@@ -87,34 +85,78 @@ function trimmed(field: string): string {
   return first > 32 && first < 127 && last > 32 && last < 127 ? field : field.trim();
 }
 
-/** Splits a CSV text into records keyed by normalized header, each with the line it starts on. */
-function readCsv(text: string, required: readonly string[], optional: readonly string[]): CsvTable {
+/**
+ * Reads a CSV text in one pass: the header first, then each record handed to `onRecord` as it is read, so a
+ * 50,000-row list is never held twice (as rows, then as records) before it is validated. Returns the problems of the
+ * layout (header, field counts, CSV format) and where each named column is.
+ */
+function readCsv(text: string, required: readonly string[], optional: readonly string[], onHeader: OnHeader): CsvTable {
   const problems: ListProblem[] = [];
   const none = () => -1;
-  if (text.trim().length === 0) return { records: [], problems: [{ line: 1, message: 'The file is empty.' }], columnOf: none };
+  if (text.trim().length === 0) return { problems: [{ line: 1, message: 'The file is empty.' }], columnOf: none };
   const control = CONTROL_CHARACTER.exec(text);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return {
-      records: [],
       columnOf: none,
       problems: [{ line: lineAt(text, control.index), message: `The file has a control character (U+${code}): it is not a text list, or not in an encoding Veil reads (UTF-8, UTF-16 with BOM, Windows-1252).` }],
     };
   }
   const firstLine = text.split(/\r\n|\r|\n/, 1)[0]!;
   const delimiter = separatorOf(firstLine);
-  const rows: Array<{ line: number; fields: string[] }> = [];
+  let names: string[] | null = null;
+  let headerUsable = false;
+  let onRecord: OnRecord = () => undefined;
+  let records = 0;
+  let headerLine = 1;
+  const known = new Set([...required, ...optional]);
+  /** Each row as read; false once the header makes the rest pointless to read. */
+  const row = (line: number, fields: string[]): boolean => {
+    if (names === null) {
+      headerLine = line;
+      const header = fields;
+      const normalized = header.map(normalizeHeader);
+      names = normalized;
+      for (const column of required) {
+        if (!normalized.includes(column)) problems.push({ line, column, message: `Missing column "${column}".` });
+      }
+      normalized.forEach((name, i) => {
+        if (name && !known.has(name)) problems.push({ line, column: name, message: `Unknown column "${header[i]}".` });
+        if (name && normalized.indexOf(name) !== i) problems.push({ line, column: name, message: `Column "${name}" appears twice.` });
+      });
+      // Without a required column every row would repeat the same complaint (with an "undefined" value): the
+      // header's problems are the whole story until it is fixed.
+      headerUsable = required.every((column) => normalized.includes(column));
+      if (headerUsable) onRecord = onHeader((name) => normalized.indexOf(name));
+      return headerUsable;
+    }
+    let blank = true;
+    for (let i = 0; i < fields.length; i++) {
+      const field = trimmed(fields[i]!);
+      fields[i] = field;
+      if (field !== '') blank = false;
+    }
+    if (blank) return true; // blank lines, including the trailing one
+    if (fields.length !== names.length) {
+      problems.push({ line, message: `Expected ${names.length} fields, found ${fields.length}.` });
+      return true;
+    }
+    records++;
+    onRecord(line, fields);
+    return true;
+  };
   if (!text.includes('"')) {
     // Without a quote, a record is a line and its fields are what lies between separators: split directly, which is
     // what Papa does for such text without its per-row callback (a 50,000-kit list in half the time).
-    text.split(/\r\n|\r|\n/).forEach((physicalLine, i) => rows.push({ line: i + 1, fields: physicalLine.split(delimiter) }));
+    const lines = text.split(/\r\n|\r|\n/);
+    for (let i = 0; i < lines.length; i++) if (!row(i + 1, lines[i]!.split(delimiter))) break;
   } else {
     let line = 1;
     let consumed = 0;
     Papa.parse<string[]>(text, {
       delimiter,
       skipEmptyLines: false,
-      step: (result) => {
+      step: (result, parser) => {
         const start = line;
         const cursor = result.meta.cursor;
         // A line ends with LF, CRLF or a lone CR (old Mac spreadsheets).
@@ -124,36 +166,16 @@ function readCsv(text: string, required: readonly string[], optional: readonly s
         }
         consumed = cursor;
         for (const error of result.errors) problems.push({ line: start, message: `CSV format: ${error.message}` });
-        rows.push({ line: start, fields: result.data });
+        if (!row(start, result.data)) parser.abort();
       },
     });
   }
-  const header = rows.shift();
-  if (!header) return { records: [], problems: [{ line: 1, message: 'The file has no header line.' }], columnOf: none };
-  const names = header.fields.map(normalizeHeader);
-  const known = new Set([...required, ...optional]);
-  for (const column of required) {
-    if (!names.includes(column)) problems.push({ line: header.line, column, message: `Missing column "${column}".` });
-  }
-  names.forEach((name, i) => {
-    if (name && !known.has(name)) problems.push({ line: header.line, column: name, message: `Unknown column "${header.fields[i]}".` });
-    if (name && names.indexOf(name) !== i) problems.push({ line: header.line, column: name, message: `Column "${name}" appears twice.` });
-  });
-  // Without a required column every row would repeat the same complaint (with an "undefined" value): the header's
-  // problems are the whole story until it is fixed.
-  if (required.some((column) => !names.includes(column))) return { records: [], problems, columnOf: none };
-  const records: CsvRecord[] = [];
-  for (const { line, fields } of rows) {
-    for (let i = 0; i < fields.length; i++) fields[i] = trimmed(fields[i]!);
-    if (fields.every((f) => f === '')) continue; // blank lines, including the trailing one
-    if (fields.length !== names.length) {
-      problems.push({ line, message: `Expected ${names.length} fields, found ${fields.length}.` });
-      continue;
-    }
-    records.push({ line, fields });
-  }
-  if (records.length === 0 && problems.length === 0) problems.push({ line: header.line, message: 'The file has a header but no rows.' });
-  return { records, problems, columnOf: (name) => names.indexOf(name) };
+  // Set by `row` (TypeScript does not follow assignments made inside a closure).
+  const columns = names as string[] | null;
+  if (columns === null) return { problems: [{ line: 1, message: 'The file has no header line.' }], columnOf: none };
+  if (!headerUsable) return { problems, columnOf: none };
+  if (records === 0 && problems.length === 0) problems.push({ line: headerLine, message: 'The file has a header but no rows.' });
+  return { problems, columnOf: (name) => columns.indexOf(name) };
 }
 
 /** Accepts an arm by its code or its name, in any case. */
@@ -213,29 +235,33 @@ const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$/;
 export function parseRandomizationList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<RandomizationRow> {
   const { text, encoding, sha256, problems: unreadable } = readListFile(file);
   if (text === null) return { rows: [], problems: unreadable, warnings: [], sha256, encoding };
-  const { records, problems, columnOf } = readCsv(text, ['randomization_number', 'arm', 'block', 'stratum'], []);
-  const at = { number: columnOf('randomization_number'), arm: columnOf('arm'), block: columnOf('block'), stratum: columnOf('stratum') };
   const resolveArm = armResolver(study);
   const seen = new Map<string, number>();
   const rows: RandomizationRow[] = [];
-  for (const { line, fields } of records) {
-    const number = fields[at.number]!;
-    const armValue = fields[at.arm]!;
-    const block = fields[at.block]!;
-    const arm = resolveArm(armValue);
-    let stratum = fields[at.stratum]!;
-    if (stratum === '' && study.strata.length === 1) stratum = study.strata[0]!;
-    const rowProblems: ListProblem[] = [];
-    if (!IDENTIFIER.test(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number "${number}" is empty or has characters other than letters, digits, . _ / -.` });
-    else if (seen.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Duplicate randomization number ${number} (first on line ${seen.get(number)}).` });
-    else if (existing.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number ${number} is already imported.` });
-    if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
-    if (!block) rowProblems.push({ line, column: 'block', message: 'The block is empty.' });
-    if (!study.strata.includes(stratum)) rowProblems.push({ line, column: 'stratum', message: `Unknown stratum "${stratum}": the study's strata are ${study.strata.join(', ')}.` });
-    if (!seen.has(number)) seen.set(number, line);
-    if (rowProblems.length) problems.push(...rowProblems);
-    else rows.push({ line, randomizationNumber: number, arm: arm!, block, stratum });
-  }
+  const rowProblems: ListProblem[] = [];
+  const layout = readCsv(text, ['randomization_number', 'arm', 'block', 'stratum'], [], (columnOf) => {
+    const at = { number: columnOf('randomization_number'), arm: columnOf('arm'), block: columnOf('block'), stratum: columnOf('stratum') };
+    return (line, fields) => {
+      const number = fields[at.number]!;
+      const armValue = fields[at.arm]!;
+      const block = fields[at.block]!;
+      const arm = resolveArm(armValue);
+      let stratum = fields[at.stratum]!;
+      if (stratum === '' && study.strata.length === 1) stratum = study.strata[0]!;
+      const problemsBefore = rowProblems.length;
+      const firstLine = seen.get(number);
+      if (!IDENTIFIER.test(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number "${number}" is empty or has characters other than letters, digits, . _ / -.` });
+      else if (firstLine !== undefined) rowProblems.push({ line, column: 'randomization_number', message: `Duplicate randomization number ${number} (first on line ${firstLine}).` });
+      else if (existing.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number ${number} is already imported.` });
+      if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
+      if (!block) rowProblems.push({ line, column: 'block', message: 'The block is empty.' });
+      if (!study.strata.includes(stratum)) rowProblems.push({ line, column: 'stratum', message: `Unknown stratum "${stratum}": the study's strata are ${study.strata.join(', ')}.` });
+      if (firstLine === undefined) seen.set(number, line);
+      if (rowProblems.length === problemsBefore) rows.push({ line, randomizationNumber: number, arm: arm!, block, stratum });
+    };
+  });
+  // The layout's problems first, so that on one line a wrong field count reads before what it caused (a stable sort).
+  const problems = [...layout.problems, ...rowProblems];
   return { rows, problems: problems.sort((a, b) => a.line - b.line), warnings: [], sha256, encoding };
 }
 
@@ -264,36 +290,43 @@ function leadingZerosWarning(rows: readonly KitRow[]): ListProblem | null {
 export function parseKitList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
   const { text, encoding, sha256, problems: unreadable } = readListFile(file);
   if (text === null) return { rows: [], problems: unreadable, warnings: [], sha256, encoding };
-  const { records, problems, columnOf } = readCsv(text, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial']);
-  const at = { kitNumber: columnOf('kit_number'), arm: columnOf('arm'), lot: columnOf('lot'), expiry: columnOf('expiry_date'), gtin: columnOf('gtin'), serial: columnOf('serial') };
   const resolveArm = remembered(armResolver(study));
   const dateOf = remembered(parseListDate);
   const gtinIsValid = remembered(isValidGtin);
   const seen = new Map<string, number>();
   const rows: KitRow[] = [];
-  for (const { line, fields } of records) {
-    const kitNumber = fields[at.kitNumber]!;
-    const armValue = fields[at.arm]!;
-    const arm = resolveArm(armValue);
-    const lot = fields[at.lot]!;
-    const expiryValue = fields[at.expiry]!;
-    const expiry = dateOf(expiryValue);
-    // Optional columns: absent, or an empty cell, is no value.
-    const gtin = at.gtin >= 0 && fields[at.gtin] ? fields[at.gtin]! : null;
-    const serial = at.serial >= 0 && fields[at.serial] ? fields[at.serial]! : null;
-    // Every problem of the row is listed; the row is kept only if it has none.
-    const problemsBefore = problems.length;
-    if (!IDENTIFIER.test(kitNumber)) problems.push({ line, column: 'kit_number', message: `Kit number "${kitNumber}" is empty or has characters other than letters, digits, . _ / -.` });
-    else if (seen.has(kitNumber)) problems.push({ line, column: 'kit_number', message: `Duplicate kit number ${kitNumber} (first on line ${seen.get(kitNumber)}).` });
-    else if (existing.has(kitNumber)) problems.push({ line, column: 'kit_number', message: `Kit ${kitNumber} is already imported.` });
-    if (!arm) problems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
-    if (!lot || lot.length > 20) problems.push({ line, column: 'lot', message: lot ? `Lot "${lot}" is longer than 20 characters (GS1 AI 10).` : 'The lot is empty.' });
-    if (!expiry) problems.push({ line, column: 'expiry_date', message: `Expiry date "${expiryValue}" is not a real date in YYYY-MM-DD or DD/MM/YYYY.` });
-    if (gtin !== null && !gtinIsValid(gtin)) problems.push({ line, column: 'gtin', message: `GTIN "${gtin}" is not 14 digits with a valid check digit.` });
-    if (serial !== null && serial.length > 20) problems.push({ line, column: 'serial', message: 'The serial is longer than 20 characters (GS1 AI 21).' });
-    if (!seen.has(kitNumber)) seen.set(kitNumber, line);
-    if (problems.length === problemsBefore) rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
-  }
+  const rowProblems: ListProblem[] = [];
+  // Each record is validated as it is read (one pass over the text: a 50,000-kit list is checked in about the time
+  // a CSV parser takes to read it into objects, see `npm run bench`).
+  const layout = readCsv(text, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial'], (columnOf) => {
+    const at = { kitNumber: columnOf('kit_number'), arm: columnOf('arm'), lot: columnOf('lot'), expiry: columnOf('expiry_date'), gtin: columnOf('gtin'), serial: columnOf('serial') };
+    return (line, fields) => {
+      const kitNumber = fields[at.kitNumber]!;
+      const armValue = fields[at.arm]!;
+      const arm = resolveArm(armValue);
+      const lot = fields[at.lot]!;
+      const expiryValue = fields[at.expiry]!;
+      const expiry = dateOf(expiryValue);
+      // Optional columns: absent, or an empty cell, is no value.
+      const gtin = at.gtin >= 0 && fields[at.gtin] ? fields[at.gtin]! : null;
+      const serial = at.serial >= 0 && fields[at.serial] ? fields[at.serial]! : null;
+      // Every problem of the row is listed; the row is kept only if it has none.
+      const problemsBefore = rowProblems.length;
+      const firstLine = seen.get(kitNumber);
+      if (!IDENTIFIER.test(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit number "${kitNumber}" is empty or has characters other than letters, digits, . _ / -.` });
+      else if (firstLine !== undefined) rowProblems.push({ line, column: 'kit_number', message: `Duplicate kit number ${kitNumber} (first on line ${firstLine}).` });
+      else if (existing.has(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit ${kitNumber} is already imported.` });
+      if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
+      if (!lot || lot.length > 20) rowProblems.push({ line, column: 'lot', message: lot ? `Lot "${lot}" is longer than 20 characters (GS1 AI 10).` : 'The lot is empty.' });
+      if (!expiry) rowProblems.push({ line, column: 'expiry_date', message: `Expiry date "${expiryValue}" is not a real date in YYYY-MM-DD or DD/MM/YYYY.` });
+      if (gtin !== null && !gtinIsValid(gtin)) rowProblems.push({ line, column: 'gtin', message: `GTIN "${gtin}" is not 14 digits with a valid check digit.` });
+      if (serial !== null && serial.length > 20) rowProblems.push({ line, column: 'serial', message: 'The serial is longer than 20 characters (GS1 AI 21).' });
+      if (firstLine === undefined) seen.set(kitNumber, line);
+      if (rowProblems.length === problemsBefore) rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
+    };
+  });
+  // The layout's problems first, so that on one line a wrong field count reads before what it caused (a stable sort).
+  const problems = [...layout.problems, ...rowProblems];
   const zeros = leadingZerosWarning(rows);
   return { rows, problems: problems.sort((a, b) => a.line - b.line), warnings: zeros ? [zeros] : [], sha256, encoding };
 }
