@@ -17,6 +17,7 @@ import { AuthService } from './auth/authService';
 import { CredentialCheck } from './auth/credentialCheck';
 import { FailedAttemptsRepository } from './auth/failedAttemptsRepository';
 import { SessionTable } from './auth/sessions';
+import { UnsealedStock } from './dispensing/unsealedStock';
 import { systemClock, isoUtc, type Clock } from './clock';
 import { openDatabase, schemaVersion, type Db } from './db/database';
 import { storageFaultOf } from './db/storageFaults';
@@ -85,6 +86,8 @@ export interface VeilCore {
   readonly receiving: ReceivingService;
   readonly patients: PatientService;
   readonly dispensing: DispensingService;
+  /** Arms and expiry dates opened per unblinded session (dropped with its key). */
+  readonly unsealedStock: UnsealedStock;
   readonly labels: LabelService;
   readonly returns: ReturnsService;
   readonly reconciliation: ReconciliationService;
@@ -153,7 +156,10 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
-  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials);
+  // Opened arms and expiry dates live as long as the session's key, and go with it.
+  const unsealedStock = new UnsealedStock(kitRepository);
+  sessions.onKeyWiped((key) => unsealedStock.drop(key));
+  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
   const listeners: CoreEventListener[] = [];
   auth.onSessionChanged((windowId, state) => listeners.forEach((l) => l(windowId, 'session.changed', state)));
   // Scans go to every window of this process (browser mode has one): the window with a scan field takes them.
@@ -444,6 +450,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     codeBreak,
     receiving,
     patients,
+    unsealedStock,
     dispensing,
     labels,
     returns,

@@ -22,8 +22,14 @@ export interface WindowSession {
 
 export class SessionTable {
   private readonly sessions = new Map<string, WindowSession>();
+  private readonly keyWipedListeners: Array<(key: Buffer) => void> = [];
 
   constructor(private readonly clock: Clock) {}
+
+  /** Called with a session's key just before it is zeroed: whatever was opened with it must go with it. */
+  onKeyWiped(listener: (key: Buffer) => void): void {
+    this.keyWipedListeners.push(listener);
+  }
 
   get(windowId: string): WindowSession | undefined {
     return this.sessions.get(windowId);
@@ -40,7 +46,7 @@ export class SessionTable {
 
   end(windowId: string): void {
     const session = this.sessions.get(windowId);
-    if (session) wipeKey(session);
+    if (session) this.wipeKey(session);
     this.sessions.delete(windowId);
   }
 
@@ -50,7 +56,7 @@ export class SessionTable {
       key.fill(0);
       return;
     }
-    wipeKey(session);
+    this.wipeKey(session);
     session.allocationKey = key;
   }
 
@@ -64,7 +70,7 @@ export class SessionTable {
     if (session && session.state === 'active') {
       session.state = 'locked';
       session.lockedAt = this.clock.now();
-      wipeKey(session);
+      this.wipeKey(session);
     }
     return session;
   }
@@ -94,10 +100,13 @@ export class SessionTable {
   windowsOf(userId: number): string[] {
     return [...this.sessions.entries()].filter(([, s]) => s.userId === userId).map(([windowId]) => windowId);
   }
-}
 
-/** Overwrites the key bytes before dropping the reference, so the key does not linger in memory until GC. */
-function wipeKey(session: WindowSession): void {
-  session.allocationKey?.fill(0);
-  session.allocationKey = null;
+  /** Overwrites the key bytes before dropping the reference, so the key does not linger in memory until GC. */
+  private wipeKey(session: WindowSession): void {
+    const key = session.allocationKey;
+    if (!key) return;
+    for (const listener of this.keyWipedListeners) listener(key);
+    key.fill(0);
+    session.allocationKey = null;
+  }
 }

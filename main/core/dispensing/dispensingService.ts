@@ -14,7 +14,8 @@ import type { PatientRepository, PatientRow } from '../patients/patientRepositor
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { AllocationRepository } from '../allocation/allocationRepository';
 import type { KitScanResolver, PackCheck } from '../scanning/kitScanResolver';
-import { cryptoRandomBelow, suggestKits, type RandomBelow } from './kitSuggestion';
+import { cryptoRandomBelow, drawByExpiry, type RandomBelow } from './kitSuggestion';
+import type { UnsealedStock } from './unsealedStock';
 
 /** How many other valid kits a refusal offers. */
 const ALTERNATIVES = 3;
@@ -83,6 +84,7 @@ export class DispensingService {
     private readonly study: () => StudyConfig,
     private readonly scans: KitScanResolver,
     private readonly credentials: CredentialCheck,
+    private readonly unsealed: UnsealedStock,
     private readonly randomBelow: RandomBelow = cryptoRandomBelow,
   ) {}
 
@@ -271,21 +273,16 @@ export class DispensingService {
 
   /**
    * Up to `count` kits that pass every rule for this patient and visit: earliest real expiry first, then a random draw
-   * among kits of the same expiry, never by kit number (see suggestKits).
+   * among kits of the same expiry, never by kit number (see drawByExpiry). The arm's kits come from the session's
+   * index of opened arms and dates; only the kits the draw reaches are asked whether they are still on the shelf, so
+   * a refusal costs a few indexed reads however large the stock.
    */
   private validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[], count: number): string[] {
-    const arm = this.patientArm(key, patient);
+    const stock = this.unsealed.ofArm(key, this.patientArm(key, patient));
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
-    const valid = this.kits
-      .sealedAvailable()
-      .filter((k) => !exclude.includes(k.kitNumber))
-      .map((k) => ({
-        kitNumber: k.kitNumber,
-        arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
-        expiry: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
-      }))
-      .filter((k) => k.arm === arm && k.expiry > refusedUpTo);
-    return suggestKits(valid, count, this.randomBelow).map((k) => k.kitNumber);
+    const firstDispensable = stock.expiries.findIndex((expiry) => expiry > refusedUpTo);
+    if (firstDispensable < 0) return [];
+    return drawByExpiry(stock.groups.slice(firstDispensable), count, (kitNumber) => !exclude.includes(kitNumber) && this.kits.isAvailable(kitNumber), this.randomBelow);
   }
 
   private verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): KitVerdict {

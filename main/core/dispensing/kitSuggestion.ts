@@ -23,13 +23,24 @@ export function suggestKits<K extends { kitNumber: string; expiry: string }>(kit
     if (group) group.push(kit);
     else byExpiry.set(kit.expiry, [kit]);
   }
+  const groups = [...byExpiry.keys()].sort().map((expiry) => byExpiry.get(expiry)!);
+  return drawByExpiry(groups, count, () => true, randomBelow);
+}
+
+/**
+ * The draw itself, over kits already grouped by expiry (earliest group first), each kit checked with `usable` only
+ * when the draw reaches it. The draw is a partial Fisher-Yates shuffle of each group, in place (a group's order
+ * means nothing), keeping the kits that are usable: a uniformly random order of the group, filtered, is a uniformly
+ * random choice among its usable kits. So a caller can keep every kit of an arm ever received in its groups and ask
+ * "still on the shelf?" of only the few kits drawn, instead of reading the whole shelf for each scan.
+ */
+export function drawByExpiry<K>(groups: ReadonlyArray<K[]>, count: number, usable: (kit: K) => boolean, randomBelow: RandomBelow = cryptoRandomBelow): K[] {
   const chosen: K[] = [];
-  for (const expiry of [...byExpiry.keys()].sort()) {
-    const group = byExpiry.get(expiry)!;
+  for (const group of groups) {
     for (let i = 0; i < group.length && chosen.length < count; i++) {
       const j = i + randomBelow(group.length - i);
       [group[i], group[j]] = [group[j]!, group[i]!];
-      chosen.push(group[i]!);
+      if (usable(group[i]!)) chosen.push(group[i]!);
     }
     if (chosen.length >= count) break;
   }

@@ -32,11 +32,29 @@ export class KitRepository {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
-  /** Sealed allocation fields of available kits, for the dispensing rules (opened with the key by the caller). */
-  sealedAvailable(): Array<{ kitNumber: string; armSealed: string; expirySealed: string }> {
-    return this.db
-      .prepare("SELECT kit_number AS kitNumber, arm_sealed AS armSealed, expiry_sealed AS expirySealed FROM kits WHERE status = 'available'")
-      .all() as Array<{ kitNumber: string; armSealed: string; expirySealed: string }>;
+  /**
+   * Sealed arm and expiry of every kit in the list, whatever its status, for the unblinded session's index
+   * (dispensing/unsealedStock.ts, which opens them with the key): they never change once imported.
+   */
+  sealedAll(): Array<{ kitNumber: string; armSealed: string; expirySealed: string }> {
+    return this.db.prepare('SELECT kit_number AS kitNumber, arm_sealed AS armSealed, expiry_sealed AS expirySealed FROM kits').all() as Array<{
+      kitNumber: string;
+      armSealed: string;
+      expirySealed: string;
+    }>;
+  }
+
+  /** The row id of the last kit imported: kits are only ever added, so an index built up to it is complete while it stays the same. */
+  lastImported(): number {
+    return (this.db.prepare('SELECT coalesce(max(rowid), 0) AS last FROM kits').get() as { last: number }).last;
+  }
+
+  private availableStatement: ReturnType<Db['prepare']> | null = null;
+
+  /** Whether the kit is on the shelf, ready to dispense: asked of each kit a suggestion draws, so prepared once. */
+  isAvailable(kitNumber: string): boolean {
+    this.availableStatement ??= this.db.prepare("SELECT 1 FROM kits WHERE kit_number = ? AND status = 'available'").pluck();
+    return this.availableStatement.get(kitNumber) !== undefined;
   }
 
   sealed(kitNumber: string): { armSealed: string; expirySealed: string; lotSealed: string } | undefined {

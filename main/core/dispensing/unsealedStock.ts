@@ -1,0 +1,81 @@
+import { open, sealedField } from '../crypto/allocationCipher';
+import type { KitRepository } from '../kits/kitRepository';
+
+/** One arm's kits, grouped by real expiry, earliest first. The kit numbers of every kit of the arm, whatever its status. */
+export interface ArmStock {
+  expiries: string[];
+  /** `groups[i]` holds the kits expiring on `expiries[i]`; drawByExpiry reorders each group in place. */
+  groups: string[][];
+}
+
+interface Index {
+  /** The last kit imported when the index was built: a later import makes it incomplete. */
+  upTo: number;
+  arms: Map<string, ArmStock>;
+}
+
+/**
+ * The kits' arms and real expiry dates, opened once per unblinded session instead of at every scan (issue 12: a
+ * refused scan or a visit plan opened the sealed arm and expiry of every available kit, 2 AES-GCM opens per kit, so
+ * its cost grew with the shelf). Both values are fixed when a kit list is imported; what changes, the kit's status,
+ * is read live for each kit a suggestion draws, so the index needs no refresh when kits are received, dispensed or
+ * quarantined, by this workstation or another.
+ *
+ * Held in memory only, per allocation key (so per unblinded session: each holds its own copy of the key), and
+ * dropped when the session's key is wiped (lock, logout, inactivity, session end): a locked screen keeps no
+ * decrypted arm. Never written anywhere, never sent to a window.
+ */
+export class UnsealedStock {
+  private readonly indexes = new Map<Buffer, Index>();
+
+  constructor(private readonly kits: KitRepository) {}
+
+  /** The kits of `arm` by expiry, from the index of this key (built, or rebuilt after an import, on first use). */
+  ofArm(key: Buffer, arm: string): ArmStock {
+    const last = this.kits.lastImported();
+    let index = this.indexes.get(key);
+    if (!index || index.upTo !== last) {
+      index = this.build(key, last);
+      this.indexes.set(key, index);
+    }
+    return index.arms.get(arm) ?? { expiries: [], groups: [] };
+  }
+
+  /** Forgets what was opened with this key; called as the key is wiped. */
+  drop(key: Buffer): void {
+    const index = this.indexes.get(key);
+    if (!index) return;
+    // Empty the arrays too: other references (a draw in progress) must not keep the arms alive.
+    for (const stock of index.arms.values()) {
+      for (const group of stock.groups) group.length = 0;
+      stock.groups.length = 0;
+      stock.expiries.length = 0;
+    }
+    index.arms.clear();
+    this.indexes.delete(key);
+  }
+
+  /** How many sessions hold an index (for the tests: a locked session holds none). */
+  get sessionsHeld(): number {
+    return this.indexes.size;
+  }
+
+  private build(key: Buffer, upTo: number): Index {
+    const byArm = new Map<string, Map<string, string[]>>();
+    for (const kit of this.kits.sealedAll()) {
+      const arm = open(key, kit.armSealed, sealedField.kitArm(kit.kitNumber));
+      const expiry = open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber));
+      let byExpiry = byArm.get(arm);
+      if (!byExpiry) byArm.set(arm, (byExpiry = new Map()));
+      const group = byExpiry.get(expiry);
+      if (group) group.push(kit.kitNumber);
+      else byExpiry.set(expiry, [kit.kitNumber]);
+    }
+    const arms = new Map<string, ArmStock>();
+    for (const [arm, byExpiry] of byArm) {
+      const expiries = [...byExpiry.keys()].sort();
+      arms.set(arm, { expiries, groups: expiries.map((expiry) => byExpiry.get(expiry)!) });
+    }
+    return { upTo, arms };
+  }
+}
