@@ -50,6 +50,27 @@ export const KIT_TRANSITIONS: readonly KitTransition[] = [
   { from: 'pending_destruction', to: 'destroyed', step: 'destroyed', roles: PHARMACIST, needsReason: false },
 ];
 
+/**
+ * Statuses from which no path of KIT_TRANSITIONS leads back to 'available': a kit in one of them will never be
+ * dispensed again (dispensed, destroyed, ...). Computed from the table, so a new transition (say, a lost kit found
+ * again) changes it without anyone remembering to.
+ */
+export const NEVER_AVAILABLE_AGAIN: ReadonlySet<KitStatus> = new Set(
+  KIT_STATUSES.filter((status) => {
+    const reached = new Set<KitStatus>([status]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const t of KIT_TRANSITIONS) {
+        if (reached.has(t.from) && !reached.has(t.to)) {
+          reached.add(t.to);
+          grew = true;
+        }
+      }
+    }
+    return !reached.has('available');
+  }),
+);
+
 export type TransitionCheck = { ok: true; transition: KitTransition } | { ok: false; message: string };
 
 export function checkTransition(from: KitStatus, to: KitStatus, role: Role, reason: string | null | undefined): TransitionCheck {

@@ -16,6 +16,7 @@ import type { AllocationRepository } from '../allocation/allocationRepository';
 import type { KitScanResolver, PackCheck } from '../scanning/kitScanResolver';
 import { cryptoRandomBelow, drawByExpiry, type RandomBelow } from './kitSuggestion';
 import type { UnsealedStock } from './unsealedStock';
+import { NEVER_AVAILABLE_AGAIN } from '../../../shared/kits/kitLifecycle';
 
 /** How many other valid kits a refusal offers. */
 const ALTERNATIVES = 3;
@@ -282,7 +283,19 @@ export class DispensingService {
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     const firstDispensable = stock.expiries.findIndex((expiry) => expiry > refusedUpTo);
     if (firstDispensable < 0) return [];
-    return drawByExpiry(stock.groups.slice(firstDispensable), count, (kitNumber) => !exclude.includes(kitNumber) && this.kits.isAvailable(kitNumber), this.randomBelow);
+    // A kit that can never be on the shelf again (dispensed, destroyed...) leaves the session's index as the draw
+    // meets it. Dropping one wrongly (a status change later rolled back) would only keep it out of suggestions until
+    // the index is rebuilt: a scan of it is judged from the database, never from the index.
+    return drawByExpiry(
+      stock.groups.slice(firstDispensable),
+      count,
+      (kitNumber) => {
+        const status = this.kits.statusOf(kitNumber);
+        if (status === undefined || NEVER_AVAILABLE_AGAIN.has(status)) return 'never';
+        return status === 'available' && !exclude.includes(kitNumber) ? 'usable' : 'not_now';
+      },
+      this.randomBelow,
+    );
   }
 
   private verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): KitVerdict {

@@ -24,23 +24,34 @@ export function suggestKits<K extends { kitNumber: string; expiry: string }>(kit
     else byExpiry.set(kit.expiry, [kit]);
   }
   const groups = [...byExpiry.keys()].sort().map((expiry) => byExpiry.get(expiry)!);
-  return drawByExpiry(groups, count, () => true, randomBelow);
+  return drawByExpiry(groups, count, () => 'usable', randomBelow);
 }
 
+/** What a draw learns of a kit it reaches: take it, pass over it, or pass over it for good (it will never be usable). */
+export type DrawAnswer = 'usable' | 'not_now' | 'never';
+
 /**
- * The draw itself, over kits already grouped by expiry (earliest group first), each kit checked with `usable` only
+ * The draw itself, over kits already grouped by expiry (earliest group first), each kit checked with `answer` only
  * when the draw reaches it. The draw is a partial Fisher-Yates shuffle of each group, in place (a group's order
  * means nothing), keeping the kits that are usable: a uniformly random order of the group, filtered, is a uniformly
- * random choice among its usable kits. So a caller can keep every kit of an arm ever received in its groups and ask
- * "still on the shelf?" of only the few kits drawn, instead of reading the whole shelf for each scan.
+ * random choice among its usable kits. So a caller can keep every kit of an arm in its groups and ask "still on the
+ * shelf?" of only the few kits drawn, instead of reading the whole shelf for each scan. A kit answered 'never' leaves
+ * its group (the group's last undrawn kit takes its place, so the undrawn kits stay the same set): the groups shrink
+ * as the study goes on, and a draw late in the study does not wade through every kit already dispensed.
  */
-export function drawByExpiry<K>(groups: ReadonlyArray<K[]>, count: number, usable: (kit: K) => boolean, randomBelow: RandomBelow = cryptoRandomBelow): K[] {
+export function drawByExpiry<K>(groups: ReadonlyArray<K[]>, count: number, answer: (kit: K) => DrawAnswer, randomBelow: RandomBelow = cryptoRandomBelow): K[] {
   const chosen: K[] = [];
   for (const group of groups) {
     for (let i = 0; i < group.length && chosen.length < count; i++) {
       const j = i + randomBelow(group.length - i);
       [group[i], group[j]] = [group[j]!, group[i]!];
-      if (usable(group[i]!)) chosen.push(group[i]!);
+      const verdict = answer(group[i]!);
+      if (verdict === 'usable') chosen.push(group[i]!);
+      else if (verdict === 'never') {
+        group[i] = group[group.length - 1]!;
+        group.pop();
+        i--;
+      }
     }
     if (chosen.length >= count) break;
   }

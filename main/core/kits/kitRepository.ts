@@ -49,12 +49,12 @@ export class KitRepository {
     return (this.db.prepare('SELECT coalesce(max(rowid), 0) AS last FROM kits').get() as { last: number }).last;
   }
 
-  private availableStatement: ReturnType<Db['prepare']> | null = null;
+  private statusStatement: ReturnType<Db['prepare']> | null = null;
 
-  /** Whether the kit is on the shelf, ready to dispense: asked of each kit a suggestion draws, so prepared once. */
-  isAvailable(kitNumber: string): boolean {
-    this.availableStatement ??= this.db.prepare("SELECT 1 FROM kits WHERE kit_number = ? AND status = 'available'").pluck();
-    return this.availableStatement.get(kitNumber) !== undefined;
+  /** The kit's status alone: asked of each kit a suggestion draws, so prepared once. */
+  statusOf(kitNumber: string): KitStatus | undefined {
+    this.statusStatement ??= this.db.prepare('SELECT status FROM kits WHERE kit_number = ?').pluck();
+    return this.statusStatement.get(kitNumber) as KitStatus | undefined;
   }
 
   sealed(kitNumber: string): { armSealed: string; expirySealed: string; lotSealed: string } | undefined {

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:scale -- medium|large`: the pharmacy's hot paths at the demo's size and at a larger one, built in
+ * the same run (tests/bench/scales.ts says how), each figure beside a baseline measured on the same database and as
+ * its growth (cost at the larger scale / cost at the demo). Nothing is asserted: the numbers are read.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { seedDemo } from '../../main/core/demo/demoSeed';
+import { verifyRecord } from '../../main/core/audit/recordVerification';
+import { BenchClock, buildScale, SCALES, type Scale } from './scales';
+
+const DEMO: Scale = { name: 'demo', kits: 0, patients: 0, randomizedShare: 1, days: 130 };
+
+/** p50 and p99 of `runs` timed calls, after a few warm-up calls. */
+async function percentiles(runs: number, fn: () => unknown): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 5; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(runs / 2)]!, p99: times[Math.floor(runs * 0.99)]! };
+}
+
+type Figures = Record<string, { value: number; baseline: number; unit: string }>;
+
+async function measure(scale: Scale): Promise<{ figures: Figures; counts: Record<string, number> }> {
+  const dir = mkdtempSync(join(tmpdir(), `veil-scale-${scale.name}-`));
+  const today = new Date();
+  const start = new Date(today.getTime() - (scale.days + 2) * 86_400_000);
+  // The demo's seeding lives its own history up to the clock's present; a larger scale is seeded at its start.
+  const clock = new BenchClock(scale.name === 'demo' ? today : start);
+  const dbFile = join(dir, 'veil.db');
+  let core: VeilCore = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  try {
+    const built = performance.now();
+    const demo = await seedDemo(core, clock, { history: scale.name === 'demo' });
+    const ph = demo.users.find((u) => u.role === 'unblinded_pharmacist')!;
+    const w = 'bench';
+    const login = async () => {
+      const r = await core.dispatch(w, 'session.login', { username: ph.username, password: ph.password });
+      if (!r.ok) throw new Error(r.error.message);
+    };
+    await login();
+    const counts: Record<string, number> = {};
+    if (scale.name !== 'demo') Object.assign(counts, await buildScale(core, clock, w, scale, start, today));
+    counts.buildSeconds = Math.round((performance.now() - built) / 100) / 10;
+    const count = (sql: string) => core.db.prepare(sql).pluck().get() as number;
+    Object.assign(counts, { kits: count('SELECT count(*) FROM kits'), patients: count('SELECT count(*) FROM patients'), auditEvents: count('SELECT count(*) FROM audit_events') });
+    process.stdout.write(`  ${scale.name}: ${JSON.stringify(counts)}\n`);
+
+    const figures: Figures = {};
+    const read = (kit: string) => core.db.prepare('SELECT * FROM kits WHERE kit_number = ?').get(kit);
+    const anyKit = core.db.prepare("SELECT kit_number FROM kits WHERE status = 'available' LIMIT 1").pluck().get() as string;
+    const baseRead = (await percentiles(2000, () => read(anyKit))).p50;
+
+    // Opening the database and logging in, vs opening it alone.
+    core.close();
+    const opened = await percentiles(3, () => createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 }).close());
+    const loggedIn = await percentiles(3, async () => {
+      const c = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+      await c.dispatch('x', 'session.login', { username: ph.username, password: ph.password });
+      c.close();
+    });
+    figures['open the database and log in'] = { value: loggedIn.p50, baseline: opened.p50, unit: 'ms' };
+    core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+    await login();
+
+    // Scans: a patient with a visit to dispense, a kit valid for them and one refused as not theirs.
+    const patientId = core.db.prepare("SELECT p.id FROM patients p WHERE p.status = 'randomized' AND NOT EXISTS (SELECT 1 FROM dispensings d WHERE d.patient_id = p.id AND d.visit_code = 'W14') ORDER BY p.id DESC LIMIT 1").pluck().get() as number;
+    const visitCode = core.patients.view(patientId).visits.find((v) => v.dispensedAt === null)!.code;
+    const scan = (code: string) => core.dispatch(w, 'dispensing.checkKit', { patientId, visitCode, code, alreadyScanned: [], source: 'scanner' });
+    const plan = await core.dispatch(w, 'dispensing.plan', { patientId, visitCode });
+    if (!plan.ok) throw new Error(plan.error.message);
+    const valid = (plan.value as { suggestions: string[] }).suggestions[0]!;
+    let refused = '';
+    for (const k of core.db.prepare("SELECT kit_number FROM kits WHERE status = 'available' LIMIT 300").pluck().all() as string[]) {
+      const r = await scan(k);
+      if (r.ok && (r.value as { reason?: string }).reason === 'not_for_patient') {
+        refused = k;
+        break;
+      }
+    }
+    const validScan = await percentiles(300, () => scan(valid));
+    const refusedScan = await percentiles(300, () => scan(refused));
+    figures['scan to verdict, valid kit (p50)'] = { value: validScan.p50, baseline: baseRead, unit: 'ms' };
+    figures['scan to verdict, valid kit (p99)'] = { value: validScan.p99, baseline: baseRead, unit: 'ms' };
+    figures['scan to verdict, refused kit (p50)'] = { value: refusedScan.p50, baseline: baseRead, unit: 'ms' };
+    figures['scan to verdict, refused kit (p99)'] = { value: refusedScan.p99, baseline: baseRead, unit: 'ms' };
+    figures['visit plan (p50)'] = { value: (await percentiles(100, () => core.dispatch(w, 'dispensing.plan', { patientId, visitCode }))).p50, baseline: baseRead, unit: 'ms' };
+
+    // Lists: the first page of the audit trail and the blinded accountability report, vs one indexed read.
+    const firstPage = await percentiles(20, () => core.dispatch(w, 'audit.list', { page: 1 }));
+    figures['audit trail, first page (p50)'] = { value: firstPage.p50, baseline: baseRead, unit: 'ms' };
+    const accountability = await percentiles(5, () => core.dispatch(w, 'reports.render', { report: 'accountability', format: 'csv' }));
+    figures['accountability report, CSV (p50)'] = { value: accountability.p50, baseline: baseRead, unit: 'ms' };
+
+    // veil verify vs SHA-256 alone over the database file's bytes.
+    core.close();
+    const bytes = readFileSync(dbFile);
+    const sha = await percentiles(3, () => createHash('sha256').update(bytes).digest());
+    const db = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+    let report: ReturnType<typeof verifyRecord> | null = null;
+    const verify = await percentiles(1, () => (report = verifyRecord(db.db)));
+    db.close();
+    if (!report!.ok) throw new Error(`the ${scale.name} database fails verify: ${JSON.stringify(report!.findings.slice(0, 3))}`);
+    figures['veil verify (whole record)'] = { value: verify.p50, baseline: sha.p50, unit: 'ms' };
+    counts.databaseMegabytes = Math.round(bytes.length / 1e5) / 10;
+    return { figures, counts };
+  } finally {
+    try {
+      core.close();
+    } catch {
+      // already closed
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const name = process.argv[2] as 'medium' | 'large' | undefined;
+if (!name || !(name in SCALES)) {
+  process.stderr.write('usage: npm run bench:scale -- medium|large\n');
+  process.exit(2);
+}
+process.stdout.write(`Building the demo and the ${name} pharmacy (${JSON.stringify(SCALES[name])})\n`);
+const atDemo = await measure(DEMO);
+const atScale = await measure(SCALES[name]);
+const rows = Object.entries(atScale.figures).map(([figure, f]) => {
+  const demo = atDemo.figures[figure]!;
+  return { figure, value: f.value, baseline: f.baseline, ratio: f.value / f.baseline, demoValue: demo.value, growth: f.value / demo.value };
+});
+process.stdout.write(`\n${'figure'.padEnd(40)} ${'value'.padStart(10)} ${'baseline'.padStart(10)} ${'ratio'.padStart(8)} ${'at demo'.padStart(10)} ${'growth'.padStart(7)}\n`);
+for (const r of rows) {
+  process.stdout.write(`${r.figure.padEnd(40)} ${r.value.toFixed(2).padStart(10)} ${r.baseline.toFixed(3).padStart(10)} ${r.ratio.toFixed(1).padStart(7)}x ${r.demoValue.toFixed(2).padStart(10)} ${r.growth.toFixed(2).padStart(6)}x\n`);
+}
+process.stdout.write(`\npeak memory (RSS): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+process.stdout.write(`${JSON.stringify({ scale: name, demo: atDemo.counts, counts: atScale.counts, rows })}\n`);

@@ -1,0 +1,175 @@
+/**
+ * The pharmacy at three sizes for `npm run bench` (issue 12): the demo, medium and large. Lists go through the real
+ * importer; the history is lived through the real services in calendar order, below the router: each signed step
+ * gets its Signer directly instead of a password checked by scrypt (50 to 100 ms a signature, which would make the
+ * large history take hours), so the trail, the signatures and the hash chain are the ones the app writes, and the
+ * database passes `veil verify` (checked by the bench after building).
+ *
+ * - Kits arrive in shipments of 500, scanned in one by one, before the history begins.
+ * - Patients are registered over the history's days; one in four is randomized the same day (the others are screen
+ *   failures, as at a real site), and each randomized patient's visits are dispensed on their target day, in order,
+ *   with the kits the visit plan suggests, until the day the history ends.
+ */
+import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
+import type { TravellingClock } from '../../main/core/clock';
+import type { VeilCore } from '../../main/core/veilCore';
+import type { Signer } from '../../main/core/signatures/signatureService';
+import type { Role } from '../../shared/roles';
+
+export interface Scale {
+  name: 'demo' | 'medium' | 'large';
+  kits: number;
+  patients: number;
+  /** The share of registered patients who are randomized. */
+  randomizedShare: number;
+  /** How many days of history before today. */
+  days: number;
+}
+
+export const SCALES: Record<'medium' | 'large', Scale> = {
+  medium: { name: 'medium', kits: 5_000, patients: 2_000, randomizedShare: 0.25, days: 2 * 365 },
+  large: { name: 'large', kits: 50_000, patients: 20_000, randomizedShare: 0.25, days: 5 * 365 },
+};
+
+/** A clock that stands still unless moved, then ticks one millisecond per reading, so the trail's times only go forward. */
+export class BenchClock implements TravellingClock {
+  private current: Date;
+  constructor(private present: Date) {
+    this.current = new Date(present);
+  }
+  now(): Date {
+    this.current = new Date(this.current.getTime() + 1);
+    return new Date(this.current);
+  }
+  travelTo(moment: Date): void {
+    this.current = new Date(moment);
+  }
+  backToPresent(): void {
+    this.travelTo(this.present);
+  }
+  /** Where backToPresent goes (the demo seeding returns there; the history then moves it to today). */
+  setPresent(moment: Date): void {
+    this.present = new Date(moment);
+  }
+}
+
+/**
+ * Steps are committed BATCH at a time: each service still runs its own transaction (a savepoint inside the batch),
+ * but the disk is synced once per batch instead of once per step, which is what makes the large history take
+ * minutes rather than hours. The figures are measured afterwards, on the database as built, with its usual pragmas.
+ */
+const BATCH = 500;
+
+export interface BuiltScale {
+  kits: number;
+  patients: number;
+  randomized: number;
+  dispensings: number;
+  shortages: number;
+  auditEvents: number;
+}
+
+/**
+ * Adds a scale's lists and history to a core already seeded with the demo (no history) at `start`, logged in as the
+ * unblinded pharmacist in `window`; the clock ends at `today`.
+ */
+export async function buildScale(core: VeilCore, clock: BenchClock, window: string, scale: Scale, start: Date, today: Date): Promise<BuiltScale> {
+  const key = core.sessions.keyOf(window);
+  if (!key) throw new Error('buildScale needs an unblinded session with its key');
+  const pharmacist = core.repositories.users.byUsername('pharmacist')!;
+  const signer = (meaning: string): Signer => ({ userId: pharmacist.id, username: pharmacist.username, printedName: pharmacist.displayName, meaning });
+  const actor = { userId: pharmacist.id, username: pharmacist.username, role: 'unblinded_pharmacist' as Role };
+  const study = core.study();
+  const randomized = Math.round(scale.patients * scale.randomizedShare);
+  // The demo's own lists already use R001.. and 6-digit kit numbers: these use M0001.. and 7-digit numbers from 7000000.
+  const slots = demoRandomizationCsv(study, randomized).replace(/^R(\d+)/gm, (_, n: string) => `M${n.padStart(6, '0')}`);
+  const kits = demoKitCsv(study, scale.kits).replace(/^(\d{6}),/gm, (_, n: string) => `7${n},`);
+  core.lists.importRandomizationList(key, signer('Import of the randomization list'), `${scale.name}_randomization.csv`, Buffer.from(slots, 'utf8'));
+  core.lists.importKitList(key, signer('Import of the kit list'), `${scale.name}_kits.csv`, Buffer.from(kits, 'utf8'));
+
+  const inBatches = (work: () => void) => core.db.transaction(work)();
+  const kitNumbers = core.receiving.unshippedKitNumbers();
+  for (let from = 0, n = 1; from < kitNumbers.length; from += 500, n++) {
+    clock.travelTo(new Date(start.getTime() + n * 60_000));
+    inBatches(() => {
+      const shipment = core.receiving.create(actor, { reference: `${scale.name.toUpperCase()}-${n}`, kitNumbers: kitNumbers.slice(from, from + 500) });
+      for (const kitNumber of kitNumbers.slice(from, from + 500)) core.receiving.scan(actor, shipment, kitNumber, 'scanner', key);
+      core.receiving.close(actor, shipment, 'no_alarm', null);
+    });
+  }
+
+  // The agenda: every registration, randomization and visit, with its moment; lived in calendar order.
+  type Step = { at: number; run: () => Promise<void> | void };
+  const steps: Step[] = [];
+  const dayMs = 86_400_000;
+  const firstDay = start.getTime() + dayMs;
+  let dispensings = 0;
+  let shortages = 0;
+  let randomizedSoFar = 0;
+  for (let i = 0; i < scale.patients; i++) {
+    const day = Math.floor((i * (scale.days - 1)) / scale.patients);
+    const at = firstDay + day * dayMs + 9 * 3_600_000 + (i % 60) * 60_000;
+    const screeningNumber = `${scale.name[0]!.toUpperCase()}-${String(i + 1).padStart(6, '0')}`;
+    const randomize = i % Math.round(1 / scale.randomizedShare) === 0;
+    let patientId = 0;
+    let halted = false;
+    steps.push({
+      at,
+      run: () => {
+        patientId = core.patients.register(actor, { screeningNumber, initials: 'XX', yearOfBirth: 1950 + (i % 50), investigator: 'Dr Inès Moreau' }).id;
+        if (randomize && randomizedSoFar < randomized) {
+          core.patients.randomize(signer('Randomization'), patientId);
+          randomizedSoFar++;
+        } else halted = true;
+      },
+    });
+    for (const visit of study.visits) {
+      const visitAt = at + visit.dayOffset * dayMs + 30 * 60_000;
+      if (visitAt >= today.getTime()) break;
+      steps.push({
+        at: visitAt,
+        run: async () => {
+          if (halted) return;
+          const plan = core.dispensing.plan(key, patientId, visit.code);
+          if (plan.shortage) {
+            // Out of this arm's stock: the patient's later visits wait for a resupply that this history does not have.
+            shortages++;
+            halted = true;
+            return;
+          }
+          await core.dispensing.confirm(key, signer('Dispensing'), 'unblinded_pharmacist', {
+            patientId,
+            visitCode: visit.code,
+            kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' as const })),
+          });
+          dispensings++;
+        },
+      });
+    }
+  }
+  steps.sort((a, b) => a.at - b.at);
+  for (let from = 0; from < steps.length; from += BATCH) {
+    core.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const step of steps.slice(from, from + BATCH)) {
+        clock.travelTo(new Date(step.at));
+        await step.run();
+      }
+      core.db.exec('COMMIT');
+    } catch (error) {
+      core.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+  clock.setPresent(today);
+  clock.backToPresent();
+  const count = (sql: string) => core.db.prepare(sql).pluck().get() as number;
+  return {
+    kits: count('SELECT count(*) FROM kits'),
+    patients: count('SELECT count(*) FROM patients'),
+    randomized: count("SELECT count(*) FROM patients WHERE status = 'randomized'"),
+    dispensings,
+    shortages,
+    auditEvents: count('SELECT count(*) FROM audit_events'),
+  };
+}
