@@ -221,17 +221,36 @@ export class AuditTrail {
    */
   page(filter: AuditFilter, page: { order: 'oldest' | 'newest'; offset: number; limit: number }): { events: AuditEvent[]; total: number } {
     const { clause, params } = this.where(filter);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(params) as { n: number }).n;
+    // Unfiltered, the count is the last sequence number: the chain numbers events 1, 2, 3... with no gap (triggers
+    // refuse deletes, and `veil verify` proves there is none), and max(seq) is one lookup where count(*) reads the
+    // whole trail.
+    const total = clause
+      ? (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(params) as { n: number }).n
+      : (this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_events').get() as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM audit_events ${clause} ORDER BY seq ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: page.limit, offset: page.offset }) as RawEvent[];
     return { events: rows.map(toEvent), total };
   }
 
-  /** The users, actions and record types present in the trail: what the screen's filters offer. */
+  /**
+   * The users, actions and record types present in the trail: what the screen's filters offer. Each list is read
+   * by hopping along the column's index from one value to the next (one lookup per distinct value), so it costs the
+   * same for 500 events as for 500,000.
+   */
   facets(): { usernames: string[]; actions: string[]; entityTypes: string[] } {
     const distinct = (column: 'username' | 'action' | 'entity_type') =>
-      (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM audit_events ORDER BY v`).all() as Array<{ v: string }>).map((r) => r.v);
+      this.db
+        .prepare(
+          `WITH RECURSIVE hop(v) AS (
+             SELECT min(${column}) FROM audit_events
+             UNION ALL
+             SELECT (SELECT min(${column}) FROM audit_events WHERE ${column} > hop.v) FROM hop WHERE hop.v IS NOT NULL
+           )
+           SELECT v FROM hop WHERE v IS NOT NULL`,
+        )
+        .pluck()
+        .all() as string[];
     return { usernames: distinct('username'), actions: distinct('action'), entityTypes: distinct('entity_type') };
   }
 }

@@ -349,4 +349,13 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'audit trail indexes by user and by action, so the screen\'s filters and their lists of values cost a few index lookups, not a scan of the whole trail (issue 12)',
+    up(db) {
+      db.exec(`
+        CREATE INDEX audit_events_username ON audit_events (username);
+        CREATE INDEX audit_events_action ON audit_events (action);
+      `);
+    },
+  },
 ];
