@@ -349,4 +349,13 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // h/expiry2. If another branch added a step at the same number, renumber this one at merge: it depends only on
+    // the kits table of migration 2.
+    description:
+      "expiry hold at receipt (issue 11, item 1): a kit whose real expiry had passed or fell within the do-not-dispense margin when the unblinded pharmacist imported the list is quarantined at receipt; the blinded technician's session cannot open the sealed expiry, so the import records the decision",
+    up(db) {
+      db.exec('ALTER TABLE kits ADD COLUMN expiry_hold INTEGER NOT NULL DEFAULT 0 CHECK (expiry_hold IN (0, 1))');
+    },
+  },
 ];

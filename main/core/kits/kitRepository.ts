@@ -19,6 +19,11 @@ export class KitRepository {
       .get(kitNumber) as KitState | undefined;
   }
 
+  /** Whether the unblinded import marked this kit to be held at receipt (shared/kits/expiryHold.ts); no date, no arm. */
+  expiryHeld(kitNumber: string): boolean {
+    return (this.db.prepare('SELECT expiry_hold AS h FROM kits WHERE kit_number = ?').get(kitNumber) as { h: number } | undefined)?.h === 1;
+  }
+
   setStatus(kitNumber: string, status: KitStatus): void {
     this.db.prepare('UPDATE kits SET status = ? WHERE kit_number = ?').run(status, kitNumber);
   }

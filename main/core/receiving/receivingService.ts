@@ -1,7 +1,10 @@
 import Papa from 'papaparse';
 import { VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { EXPIRY_HOLD_REASON, isShortDated } from '../../../shared/kits/expiryHold';
 import type { Role } from '../../../shared/roles';
+import { localDate } from '../../../shared/schedule/visitSchedule';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -34,6 +37,7 @@ export class ReceivingService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly scans: KitScanResolver,
+    private readonly study: () => StudyConfig,
   ) {}
 
   /** Kit numbers from a manifest CSV (a `kit_number` column, any case; other columns ignored). */
@@ -113,7 +117,8 @@ export class ReceivingService {
 
   /**
    * Closes the receipt: every kit must be accounted for (received, damaged or missing). Received kits become
-   * available, or quarantined under a temperature alarm; damaged and missing kits take those statuses.
+   * available, or quarantined under a temperature alarm or when held for the pharmacist's expiry review (expired or
+   * short-dated: shared/kits/expiryHold.ts, decided without the key); damaged and missing kits take those statuses.
    */
   close(actor: Actor, shipmentId: number, temperature: Temperature, reason: string | null): { quarantined: number; available: number } {
     const shipment = this.requireOpen(shipmentId);
@@ -126,11 +131,17 @@ export class ReceivingService {
       throw new VeilError('validation', 'Describe the temperature alarm (what the monitor showed).', [{ path: ['reason'], message: 'Describe the alarm' }]);
     }
     const result = { quarantined: 0, available: 0 };
+    const today = localDate(this.clock.now());
     this.db.transaction(() => {
       for (const line of lines) {
         if (line.outcome === 'received') {
           if (temperature === 'alarm') {
             this.kitStatus.change(actor, line.kitNumber, 'quarantined', reason, { context: { shipment: shipment.reference, temperature } });
+            result.quarantined++;
+          } else if (this.heldForExpiryReview(line.kitNumber, today)) {
+            // One reason and one context for every held kit, whichever rule held it: nothing here tells a blinded
+            // reader of the audit trail more than that the kit is held.
+            this.kitStatus.change(actor, line.kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { context: { shipment: shipment.reference, temperature, hold: 'expiry_review' } });
             result.quarantined++;
           } else {
             this.kitStatus.change(actor, line.kitNumber, 'available', null, { context: { shipment: shipment.reference, temperature } });
@@ -146,6 +157,12 @@ export class ReceivingService {
       this.audit.append(actor, { action: 'shipment.closed', entityType: 'shipment', entityId: shipment.reference, after: { temperature, ...result }, reason });
     })();
     return result;
+  }
+
+  /** Held at receipt: marked by the unblinded import, or its blinded use-before date is short-dated today. */
+  private heldForExpiryReview(kitNumber: string, today: string): boolean {
+    const kit = this.kits.get(kitNumber);
+    return this.kits.expiryHeld(kitNumber) || (kit !== undefined && isShortDated(kit.useBefore, today, this.study().doNotDispenseMarginDays));
   }
 
   /** Release or reject quarantined kits (unblinded pharmacist, reason, e-signature), in one transaction. */
