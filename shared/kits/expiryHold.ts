@@ -23,5 +23,15 @@ export function isShortDated(date: string, today: string, marginDays: number): b
 /** The reason recorded on every hold at receipt: the same words whatever the rule that held the kit, and no date. */
 export const EXPIRY_HOLD_REASON = 'Held at receipt for the pharmacist’s expiry review';
 
-/** Statuses whose kits are stock still to be dispensed (received or on their way) and carry the blinded date. */
-export const STOCK_STATUSES = ['expected', 'available'] as const;
+/**
+ * Statuses whose kits carry the common blinded date and count for it unless short-dated: stock still to be dispensed
+ * (on its way or on the shelf) and kits in quarantine, which a release may bring back to the shelf. The issue asked
+ * for "available, not quarantined" stock; a quarantined kit that is not short-dated is kept in, because its label date
+ * must never be later than its real expiry once it is released. Expired and short-dated kits, held or not, are out.
+ */
+export const DATED_STATUSES: readonly string[] = ['expected', 'available', 'quarantined'];
+
+/** Whether a kit counts for the common blinded date: dated status and a real expiry not short-dated today. */
+export function countsForCommonDate(status: string, realExpiry: string, today: string, marginDays: number): boolean {
+  return DATED_STATUSES.includes(status) && !isShortDated(realExpiry, today, marginDays);
+}

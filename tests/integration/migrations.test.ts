@@ -304,6 +304,23 @@ describe('migrations', () => {
     db.close();
   });
 
+  // h/expiry2's step: renumber with its migration if another branch took 9 first.
+  it('9: a version-8 database with kits gains the expiry hold, every kit kept as it was and not held', () => {
+    const file = join(dir, 'v8.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 8);
+    const before = raw.prepare('SELECT * FROM kits ORDER BY kit_number').all();
+    expect(before.length).toBeGreaterThan(0);
+    expect(schemaVersion(raw)).toBe(8);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    const after = db.prepare('SELECT * FROM kits ORDER BY kit_number').all() as Array<Record<string, unknown>>;
+    expect(after.map(({ expiry_hold, ...rest }) => (expect(expiry_hold).toBe(0), rest))).toEqual(before);
+    expect(() => db.prepare("UPDATE kits SET expiry_hold = 2 WHERE kit_number = '100001'").run()).toThrow();
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

@@ -1,7 +1,7 @@
 import { VeilError, type ValidationIssue } from '../../../shared/errors';
 import { analyzeBlindingRisk, type KitForAnalysis, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
-import { isShortDated, STOCK_STATUSES } from '../../../shared/kits/expiryHold';
+import { countsForCommonDate, DATED_STATUSES, isShortDated } from '../../../shared/kits/expiryHold';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -81,10 +81,9 @@ export class ListImportService {
     const today = localDate(this.clock.now());
     const margin = this.study().doNotDispenseMarginDays;
     const status = (k: KitForAnalysis) => statusOf.get(k.kitNumber) ?? 'expected';
-    const inStock = (k: KitForAnalysis) => (STOCK_STATUSES as readonly string[]).includes(status(k));
-    // The common date comes from the stock still to be dispensed (expected or available) and not short-dated today
-    // (issue 11.1): an expired kit no longer drags every blinded label back to its date.
-    const risk = analyzeBlindingRisk(all, this.study().code, { dispensable: (k) => inStock(k) && !isShortDated(k.expiryDate, today, margin) });
+    // The common date comes from the stock that may still be dispensed, not short-dated today (issue 11.1): an expired
+    // kit no longer drags every blinded label back to its date.
+    const risk = analyzeBlindingRisk(all, this.study().code, { dispensable: (k) => countsForCommonDate(status(k), k.expiryDate, today, margin) });
     const expiryHolds = all
       .filter((k) => status(k) === 'expected' && isShortDated(k.expiryDate, today, margin))
       .map((k) => ({ kitNumber: k.kitNumber, arm: k.arm, expiryDate: k.expiryDate }))
@@ -145,14 +144,16 @@ export class ListImportService {
         });
       }
       // A new list can create a correlation the earlier ones lacked: every kit then takes the blinded values. Only kits
-      // still in stock (expected, available) or in quarantine take a new date: a dispensed kit keeps the date its
-      // label was printed with. The import is signed by the unblinded pharmacist, and the kits whose date changes are
-      // returned (their labels change) and counted in the audit event.
+      // in stock or in quarantine take a new date (a dispensed kit keeps the date its label was printed with); held
+      // kits too, though their real date is earlier: they are never released (ReceivingService.decideQuarantine), and
+      // one date on every kit tells blinded users nothing about which were held for their real expiry. The import is
+      // signed by the unblinded pharmacist; the kits whose date changes are returned (their labels change) and
+      // counted in the audit event.
       const useBeforeChanged: ImportSummary['useBeforeChanged'] = [];
       if (risk.blindedLot || risk.commonUseBefore) {
         for (const kit of this.allocation.kits()) {
           const lot = risk.blindedLot ?? open(key, kit.lotSealed, sealedField.kitLot(kit.kitNumber));
-          const dateMayMove = kit.status === 'quarantined' || (STOCK_STATUSES as readonly string[]).includes(kit.status);
+          const dateMayMove = DATED_STATUSES.includes(kit.status);
           const useBefore = dateMayMove ? (risk.commonUseBefore ?? open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber))) : kit.useBefore;
           if (lot !== kit.blindedLot || useBefore !== kit.useBefore) this.allocation.setBlindedLabelFields(kit.kitNumber, lot, useBefore);
           if (useBefore !== kit.useBefore && !rows.some((r) => r.kitNumber === kit.kitNumber)) {

@@ -278,7 +278,7 @@ export class DispensingService {
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     const valid = this.kits
       .sealedAvailable()
-      .filter((k) => !exclude.includes(k.kitNumber))
+      .filter((k) => !exclude.includes(k.kitNumber) && k.useBefore > refusedUpTo)
       .map((k) => ({
         kitNumber: k.kitNumber,
         arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
@@ -308,6 +308,11 @@ export class DispensingService {
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     if (expiry < today) return refuse('expiring', `Kit ${kitNumber} is expired.`);
     if (expiry <= refusedUpTo) return refuse('expiring', `Kit ${kitNumber} expires before the end of this visit's window plus the safety margin.`);
+    // The label carries the blinded date, which may be earlier than the real one (the common date): a label must not
+    // tell the patient to use the kit before the visit's window ends. The pharmacist confirms the moved date first.
+    if (kit.useBefore <= refusedUpTo) {
+      return refuse('expiring', `Kit ${kitNumber}'s label date (use before ${kit.useBefore}) falls before the end of this visit's window plus the safety margin: confirm the new use-before date first.`);
+    }
     if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== this.patientArm(key, patient)) {
       return refuse('not_for_patient', `Kit ${kitNumber} is not valid for this patient. Do not dispense it; scan another kit.`);
     }

@@ -38,10 +38,10 @@ export class KitRepository {
   }
 
   /** Sealed allocation fields of available kits, for the dispensing rules (opened with the key by the caller). */
-  sealedAvailable(): Array<{ kitNumber: string; armSealed: string; expirySealed: string }> {
+  sealedAvailable(): Array<{ kitNumber: string; armSealed: string; expirySealed: string; useBefore: string }> {
     return this.db
-      .prepare("SELECT kit_number AS kitNumber, arm_sealed AS armSealed, expiry_sealed AS expirySealed FROM kits WHERE status = 'available'")
-      .all() as Array<{ kitNumber: string; armSealed: string; expirySealed: string }>;
+      .prepare("SELECT kit_number AS kitNumber, arm_sealed AS armSealed, expiry_sealed AS expirySealed, use_before AS useBefore FROM kits WHERE status = 'available'")
+      .all() as Array<{ kitNumber: string; armSealed: string; expirySealed: string; useBefore: string }>;
   }
 
   sealed(kitNumber: string): { armSealed: string; expirySealed: string; lotSealed: string } | undefined {

@@ -7,6 +7,7 @@ import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
+import { open, sealedField } from '../crypto/allocationCipher';
 import type { Db } from '../db/database';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
@@ -166,13 +167,27 @@ export class ReceivingService {
   }
 
   /** Release or reject quarantined kits (unblinded pharmacist, reason, e-signature), in one transaction. */
-  decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }): { signatureId: number } {
+  decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }, key: Buffer | null = null): { signatureId: number } {
     return this.db.transaction(() => {
       const record = { action: `quarantine.${input.decision}`, kits: [...input.kitNumbers].sort(compareKitNumbers), reason: input.reason };
       const signature = this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
       for (const kitNumber of record.kits) {
         const kit = this.kits.get(kitNumber);
         if (!kit || kit.status !== 'quarantined') throw new VeilError('conflict', `Kit ${kitNumber} is not in quarantine.`);
+        if (input.decision === 'release') {
+          // An expired or short-dated kit never goes back to dispensable stock; a kit held because its blinded date
+          // is short-dated comes back once the pharmacist has confirmed the moved date (UseBeforeService).
+          const today = localDate(this.clock.now());
+          const margin = this.study().doNotDispenseMarginDays;
+          const sealed = this.kits.sealed(kitNumber);
+          if (!key || !sealed) throw new VeilError('forbidden', 'Releasing a kit from quarantine needs the allocation key, to check its real expiry date.');
+          if (this.kits.expiryHeld(kitNumber) || isShortDated(open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber)), today, margin)) {
+            throw new VeilError('conflict', `Kit ${kitNumber} is expired or short-dated: it cannot be released.`);
+          }
+          if (isShortDated(kit.useBefore, today, margin)) {
+            throw new VeilError('conflict', `Kit ${kitNumber} carries use-before date ${kit.useBefore}, which is short-dated: confirm the new use-before date before releasing it.`);
+          }
+        }
         this.kitStatus.change(actor, kitNumber, input.decision === 'release' ? 'available' : 'damaged', input.reason, { signatureId: signature.id, context: { decision: input.decision } });
       }
       return { signatureId: signature.id };
