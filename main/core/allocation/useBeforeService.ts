@@ -120,14 +120,16 @@ export class UseBeforeService {
         this.kitStatus.change(actor, kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { signatureId: signature.id, context: { hold: 'expiry_review' } });
       }
       for (const change of review.changes) this.allocation.setUseBefore(change.kitNumber, useBefore);
-      for (const k of review.held) if (k.status === 'expected') this.allocation.setExpiryHold(k.kitNumber);
-      // Kit numbers and dates only: both are on the kit list blinded users see; no arm, no real expiry.
+      const toHoldAtReceipt = review.held.filter((k) => k.status === 'expected');
+      for (const k of toHoldAtReceipt) this.allocation.setExpiryHold(k.kitNumber);
+      // Kit numbers and dates only: both are on the kit list blinded users see; no arm, no real expiry. Kits still
+      // expected that will be held at receipt are counted, as the import counts them.
       this.audit.append(actor, {
         action: 'kits.use_before_confirmed',
         entityType: 'study',
         entityId: this.study().code,
         before: { useBefore: [...new Set(review.changes.map((c) => c.from))].sort() },
-        after: { useBefore, kits: record.kits },
+        after: { useBefore, kits: record.kits, kitsHeldForExpiryReview: toHoldAtReceipt.length },
         signatureId: signature.id,
       });
       return { useBefore, changes: review.changes, held: review.toHold, signatureId: signature.id };
