@@ -10,6 +10,7 @@ import { CodeBreakService } from './allocation/codeBreakService';
 import { KeyCustodyService } from './allocation/keyCustodyService';
 import { KeyStore } from './allocation/keyStore';
 import { ListImportService } from './allocation/listImportService';
+import { UseBeforeService } from './allocation/useBeforeService';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
 import { anchorLocation, ChainAnchoring, type AnchorKeyVault } from './audit/chainAnchors';
@@ -144,8 +145,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current(), () => anchoring.verificationTarget());
   const kitRepository = new KitRepository(db);
   const kitStatus = new KitStatusService(kitRepository, audit);
+  const useBefore = new UseBeforeService(db, repositories.allocation, audit, signatures, kitStatus, clock, study);
   const scans = new KitScanResolver(db, kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
-  const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans);
+  const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
   const labels = new LabelService(db, audit, study);
@@ -256,9 +258,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       },
       checkList: (ctx, input) => {
         const file = Buffer.from(input.contentBase64, 'base64');
-        const { parsed, risk } =
-          input.kind === 'randomization' ? { parsed: lists.checkRandomizationList(file), risk: null } : lists.checkKitList(file, custody.requireKey(ctx.windowId));
-        return { rowCount: parsed.rows.length, sha256: parsed.sha256, encoding: parsed.encoding, problems: parsed.problems, warnings: parsed.warnings, risk };
+        const { parsed, risk, expiryHolds } =
+          input.kind === 'randomization' ? { parsed: lists.checkRandomizationList(file), risk: null, expiryHolds: [] } : lists.checkKitList(file, custody.requireKey(ctx.windowId));
+        return { rowCount: parsed.rows.length, sha256: parsed.sha256, encoding: parsed.encoding, problems: parsed.problems, warnings: parsed.warnings, risk, expiryHolds };
       },
       importList: (ctx, input) => {
         const key = custody.requireKey(ctx.windowId);
@@ -268,6 +270,11 @@ export function createVeilCore(options: CoreOptions): VeilCore {
             ? lists.importRandomizationList(key, ctx.signer!, input.fileName, file)
             : lists.importKitList(key, ctx.signer!, input.fileName, file);
         return { ...summary, signature: signatureView(signatures.byId(summary.signatureId)!) };
+      },
+      useBeforeReview: (ctx) => useBefore.review(custody.requireKey(ctx.windowId)),
+      confirmUseBefore: (ctx, input) => {
+        const result = useBefore.confirm(custody.requireKey(ctx.windowId), ctx.signer!, actorOf(ctx), input.useBefore);
+        return { useBefore: result.useBefore, changes: result.changes, held: result.held, signature: signatureView(signatures.byId(result.signatureId)!) };
       },
       grantAccess: (ctx, input) => {
         const { signatureId } = custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason);
@@ -305,7 +312,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return receiving.view(input.shipmentId);
       },
       decideQuarantine: (ctx, input) => {
-        const { signatureId } = receiving.decideQuarantine(actorOf(ctx), ctx.signer!, input);
+        // Release checks the kit's real expiry (an expired kit never goes back to stock): the key is needed for it.
+        const { signatureId } = receiving.decideQuarantine(actorOf(ctx), ctx.signer!, input, input.decision === 'release' ? custody.requireKey(ctx.windowId) : null);
         return { signature: signatureView(signatures.byId(signatureId)!) };
       },
     },

@@ -356,7 +356,7 @@ function separateBlocks(found: Candidate[]): Candidate[] {
   return kept.sort((a, b) => a.span![0] - b.span![0]);
 }
 
-export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: string): RiskAnalysis {
+export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: string, options: { dispensable?: (kit: KitForAnalysis) => boolean } = {}): RiskAnalysis {
   const arms = [...new Set(kits.map((k) => k.arm))].sort();
   const armIndex = new Map(arms.map((arm, i) => [arm, i]));
   const armOf = new Int32Array(kits.length);
@@ -406,8 +406,10 @@ export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: 
     expiryReveals = findings.some((f) => f.kind === 'arm_only_expiry' || (f.kind === 'value_arm_mix' && f.attribute === 'expiry_date'));
   }
 
-  let earliest: string | null = null;
-  for (const k of kits) if (earliest === null || k.expiryDate < earliest) earliest = k.expiryDate;
+  // Every kit a blinded person can see counts for the side channels above, but the common date is the earliest real
+  // expiry of the stock still to be dispensed only (issue 11.1): a kit already expired, or held, must not pull every
+  // label back to its date. With no dispensable kit at all, the earliest of all keeps one date for every kit.
+  const earliest = commonUseBeforeOf(kits.filter(options.dispensable ?? (() => true))) ?? commonUseBeforeOf(kits);
   return {
     findings,
     lotsReveal,
@@ -417,4 +419,11 @@ export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: 
     // The earliest real expiry is the only common date that is never later than any kit's real one.
     commonUseBefore: expiryReveals ? earliest : null,
   };
+}
+
+/** The earliest real expiry of `kits`: the only common date never later than any of their real ones. */
+export function commonUseBeforeOf(kits: ReadonlyArray<{ expiryDate: string }>): string | null {
+  let earliest: string | null = null;
+  for (const k of kits) if (earliest === null || k.expiryDate < earliest) earliest = k.expiryDate;
+  return earliest;
 }

@@ -38,6 +38,8 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'shipment.kit_damaged': (e) => `${e.username} marked kit ${e.entityId} damaged at receipt.`,
   'shipment.kit_missing': (e) => `${e.username} marked kit ${e.entityId} missing from its shipment.`,
   'shipment.closed': (e, a) => `${e.username} closed shipment ${e.entityId} (temperature: ${String(a.temperature).replace('_', ' ')}).`,
+  'kits.use_before_confirmed': (e, a) =>
+    `${e.username} confirmed use-before date ${String(a.useBefore)} on the blinded labels of ${Array.isArray(a.kits) ? a.kits.length : 0} kits.`,
   'kit.status_changed': (e, a) => `Kit ${e.entityId} ${String(a.step ?? `became ${String(a.status)}`)} (${e.username}).`,
   'patient.registered': (e) => `${e.username} registered patient ${e.entityId}.`,
   'patient.randomized': (e, a) => `${e.username} randomized patient ${e.entityId} to number ${String(a.randomizationNumber)}.`,

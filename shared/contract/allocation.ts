@@ -43,6 +43,11 @@ export const RiskAnalysisView = z.object({
   commonUseBefore: z.string().nullable(),
 });
 
+/** Kits whose real expiry is short-dated on import: quarantined at receipt. Arms and real dates: unblinded channels only. */
+const ExpiryHoldView = z.object({ kitNumber: z.string(), arm: z.string(), expiryDate: z.string() });
+const UseBeforeChangeView = z.object({ kitNumber: z.string(), status: z.string(), from: z.string(), to: z.string() });
+const IsoDate = z.string().date();
+
 const ListCheck = z.object({
   rowCount: z.number().int(),
   sha256: z.string(),
@@ -51,6 +56,8 @@ const ListCheck = z.object({
   problems: z.array(ListProblemView),
   warnings: z.array(ListProblemView),
   risk: RiskAnalysisView.nullable(),
+  /** Kits the import would mark to be held at receipt (issue 11.1); empty for a randomization list. */
+  expiryHolds: z.array(ExpiryHoldView),
 });
 
 const ImportResult = z.object({
@@ -61,7 +68,20 @@ const ImportResult = z.object({
   rowCount: z.number().int(),
   risk: RiskAnalysisView.nullable(),
   warnings: z.array(ListProblemView),
+  expiryHolds: z.array(ExpiryHoldView),
+  /** Kits whose blinded use-before date the import changed: their labels change. */
+  useBeforeChanged: z.array(UseBeforeChangeView),
   signature: SignatureView,
+});
+
+export const UseBeforeReviewView = z.object({
+  expiryReveals: z.boolean(),
+  inForce: z.array(z.string()),
+  proposed: z.string().nullable(),
+  inForceShortDated: z.boolean(),
+  changes: z.array(UseBeforeChangeView),
+  toHold: z.array(z.string()),
+  held: z.array(z.object({ kitNumber: z.string(), armCode: z.string(), armName: z.string(), expiryDate: z.string(), status: z.string() })),
 });
 
 export const AllocationStatus = z.object({
@@ -129,6 +149,27 @@ export const allocationChannels = {
     access: 'allocation.setup',
     signature: 'I approve the import of this list as the sponsor sent it',
     examples: [{ kind: 'randomization', fileName: 'randomization-extension.csv', contentBase64: sample, signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+  }),
+  useBeforeReview: channel({
+    kind: 'query',
+    description:
+      'The common blinded use-before date: the dates in force, the date the dispensable stock calls for now, the kits whose labels would change, and the kits held for expiry review with their arms.',
+    input: Empty,
+    output: UseBeforeReviewView,
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{}],
+  }),
+  confirmUseBefore: channel({
+    kind: 'command',
+    description:
+      'Put the reviewed common use-before date in force on the blinded labels and screens of every kit in stock or in quarantine; available kits now short-dated go to quarantine.',
+    input: signedInput({ useBefore: IsoDate }),
+    output: z.object({ useBefore: z.string(), changes: z.array(UseBeforeChangeView), held: z.array(z.string()), signature: SignatureView }),
+    access: 'allocation.setup',
+    signature: 'I confirm this use-before date for the blinded labels of the stock',
+    examples: [{ useBefore: '2027-08-31', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+    refusedOnDemo: { 0: { code: 'conflict', why: 'The demo stock calls for the date already in force on every kit: there is no move to confirm.' } },
   }),
   grantAccess: channel({
     kind: 'command',

@@ -32,7 +32,7 @@ const PHARMACIST: readonly Role[] = ['unblinded_pharmacist'];
 
 export const KIT_TRANSITIONS: readonly KitTransition[] = [
   { from: 'expected', to: 'available', step: 'received', roles: PHARMACY, needsReason: false },
-  { from: 'expected', to: 'quarantined', step: 'received under temperature alarm', roles: PHARMACY, needsReason: true },
+  { from: 'expected', to: 'quarantined', step: 'received into quarantine', roles: PHARMACY, needsReason: true },
   { from: 'expected', to: 'damaged', step: 'received damaged', roles: PHARMACY, needsReason: true },
   { from: 'expected', to: 'lost', step: 'missing from the shipment', roles: PHARMACY, needsReason: true },
   { from: 'quarantined', to: 'available', step: 'released from quarantine', roles: PHARMACIST, needsReason: true },

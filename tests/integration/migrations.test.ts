@@ -304,6 +304,40 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('9: a version-8 database with kits gains the expiry hold, every kit kept as it was and not held', () => {
+    const file = join(dir, 'v8.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 8);
+    const before = raw.prepare('SELECT * FROM kits ORDER BY kit_number').all();
+    expect(before.length).toBeGreaterThan(0);
+    expect(schemaVersion(raw)).toBe(8);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    const after = db.prepare('SELECT * FROM kits ORDER BY kit_number').all() as Array<Record<string, unknown>>;
+    expect(after.map(({ expiry_hold, ...rest }) => (expect(expiry_hold).toBe(0), rest))).toEqual(before);
+    expect(() => db.prepare("UPDATE kits SET expiry_hold = 2 WHERE kit_number = '100001'").run()).toThrow();
+    db.close();
+  });
+
+  it('10: a version-9 database with an audit trail gains the indexes by user and action, every event kept as it was', () => {
+    const file = join(dir, 'v9.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 9);
+    const event = raw.prepare("INSERT INTO audit_events (seq, at_utc, at_offset, user_id, username, action, entity_type, entity_id, prev_hash, hash) VALUES (?, 'now', '+00:00', 1, 'ph', ?, 'kit', '100001', 'p', 'h')");
+    event.run(1, 'kit.received');
+    event.run(2, 'dispensing.confirmed');
+    const before = raw.prepare('SELECT * FROM audit_events ORDER BY seq').all();
+    expect(before.length).toBeGreaterThan(0);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT * FROM audit_events ORDER BY seq').all()).toEqual(before);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_events' ORDER BY name").pluck().all();
+    expect(indexes).toEqual(expect.arrayContaining(['audit_events_action', 'audit_events_username']));
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

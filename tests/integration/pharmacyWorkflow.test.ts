@@ -191,6 +191,13 @@ describe('dispensing rules', () => {
     // either way.
     const verdict = await call<{ ok: boolean; reason?: string }>(later, 'dispensing.checkKit', { patientId: target.id, visitCode: 'D1', code: expiring, alreadyScanned: [], source: 'scanner' });
     expect(verdict).toMatchObject({ ok: false, reason: 'expiring' });
+    // The common use-before date in force is the earliest lot's, short-dated now on every kit's label: nothing can be
+    // dispensed under it (issue 11.1). The pharmacist confirms the date the stock now calls for, which also sends the
+    // short-dated kits to quarantine.
+    const underOldDate = await call<{ suggestions: string[] }>(later, 'dispensing.plan', { patientId: target.id, visitCode: 'D1' });
+    expect(underOldDate.suggestions).toEqual([]);
+    const review = await call<{ proposed: string }>(later, 'allocation.useBeforeReview', {});
+    await call(later, 'allocation.confirmUseBefore', { useBefore: review.proposed, signature: { username: 'pharmacist', ...sig() } });
     const plan = await call<{ suggestions: string[] }>(later, 'dispensing.plan', { patientId: target.id, visitCode: 'D1' });
     expect(plan.suggestions).not.toContain(expiring);
 

@@ -76,6 +76,16 @@ export class AllocationRepository {
       .run(kit);
   }
 
+  /** The blinded use-before date the unblinded pharmacist confirmed for this kit (UseBeforeService). */
+  setUseBefore(kitNumber: string, useBefore: string): void {
+    this.db.prepare('UPDATE kits SET use_before = ? WHERE kit_number = ?').run(useBefore, kitNumber);
+  }
+
+  /** Marks a kit to be quarantined when received (its real expiry was short-dated when the list was imported). */
+  setExpiryHold(kitNumber: string): void {
+    this.db.prepare('UPDATE kits SET expiry_hold = 1 WHERE kit_number = ?').run(kitNumber);
+  }
+
   setBlindedLabelFields(kitNumber: string, blindedLot: string, useBefore: string): void {
     this.db.prepare('UPDATE kits SET blinded_lot = ?, use_before = ? WHERE kit_number = ?').run(blindedLot, useBefore, kitNumber);
   }

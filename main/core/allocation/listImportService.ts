@@ -1,6 +1,8 @@
 import { VeilError, type ValidationIssue } from '../../../shared/errors';
 import { analyzeBlindingRisk, type KitForAnalysis, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { countsForCommonDate, DATED_STATUSES, isShortDated } from '../../../shared/kits/expiryHold';
+import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
@@ -19,6 +21,16 @@ export interface ImportSummary {
   signatureId: number;
   risk: RiskAnalysis | null;
   warnings: ListProblem[];
+  /** Kits of the study still expected whose real expiry is short-dated today: quarantined when received. Unblinded. */
+  expiryHolds: ExpiryHold[];
+  /** Kits whose blinded use-before date this import changed (their labels change). */
+  useBeforeChanged: Array<{ kitNumber: string; status: string; from: string; to: string }>;
+}
+
+export interface ExpiryHold {
+  kitNumber: string;
+  arm: string;
+  expiryDate: string;
 }
 
 function refuse(fileName: string, problems: ListProblem[]): VeilError {
@@ -49,19 +61,34 @@ export class ListImportService {
     return parseRandomizationList(file, this.study(), this.allocation.slotNumbers());
   }
 
-  checkKitList(file: Uint8Array, key: Buffer): { parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis } {
+  checkKitList(file: Uint8Array, key: Buffer): { parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis; expiryHolds: ExpiryHold[] } {
     const parsed = parseKitList(file, this.study(), this.allocation.kitNumbers());
     // The analysis covers every kit of the study, with all a blinded person can see of it: what the new list adds
     // can reveal arms only in combination with the kits already on the shelf.
-    const existing: KitForAnalysis[] = this.allocation.kits().map((k) => ({
-      kitNumber: k.kitNumber,
-      arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
-      lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
-      expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
-      gtin: k.gtinSealed === null ? null : open(key, k.gtinSealed, sealedField.kitGtin(k.kitNumber)),
-      serial: k.serial,
-    }));
-    return { parsed, risk: analyzeBlindingRisk([...existing, ...parsed.rows], this.study().code) };
+    const statusOf = new Map<string, string>();
+    const existing: KitForAnalysis[] = this.allocation.kits().map((k) => {
+      statusOf.set(k.kitNumber, k.status);
+      return {
+        kitNumber: k.kitNumber,
+        arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
+        lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
+        expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+        gtin: k.gtinSealed === null ? null : open(key, k.gtinSealed, sealedField.kitGtin(k.kitNumber)),
+        serial: k.serial,
+      };
+    });
+    const all = [...existing, ...parsed.rows];
+    const today = localDate(this.clock.now());
+    const margin = this.study().doNotDispenseMarginDays;
+    const status = (k: KitForAnalysis) => statusOf.get(k.kitNumber) ?? 'expected';
+    // The common date comes from the stock that may still be dispensed, not short-dated today (issue 11.1): an expired
+    // kit no longer drags every blinded label back to its date.
+    const risk = analyzeBlindingRisk(all, this.study().code, { dispensable: (k) => countsForCommonDate(status(k), k.expiryDate, today, margin) });
+    const expiryHolds = all
+      .filter((k) => status(k) === 'expected' && isShortDated(k.expiryDate, today, margin))
+      .map((k) => ({ kitNumber: k.kitNumber, arm: k.arm, expiryDate: k.expiryDate }))
+      .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+    return { parsed, risk, expiryHolds };
   }
 
   importRandomizationList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
@@ -87,12 +114,12 @@ export class ListImportService {
         { userId: signer.userId, username: signer.username },
         { action: 'list.randomization_imported', entityType: 'list_import', entityId: String(importId), after: record, source: 'file', signatureId: signature.id },
       );
-      return { importId, kind: 'randomization' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk: null, warnings: parsed.warnings };
+      return { importId, kind: 'randomization' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk: null, warnings: parsed.warnings, expiryHolds: [], useBeforeChanged: [] };
     })();
   }
 
   importKitList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
-    const { parsed, risk } = this.checkKitList(file, key);
+    const { parsed, risk, expiryHolds } = this.checkKitList(file, key);
     if (parsed.problems.length) throw refuse(fileName, parsed.problems);
     const importedAt = isoUtc(this.clock.now());
     return this.db.transaction(() => {
@@ -116,14 +143,26 @@ export class ListImportService {
           importId,
         });
       }
-      // A new list can create a correlation the earlier ones lacked: every kit then takes the blinded values.
+      // A new list can create a correlation the earlier ones lacked: every kit then takes the blinded values. Only kits
+      // in stock or in quarantine take a new date (a dispensed kit keeps the date its label was printed with); held
+      // kits too, though their real date is earlier: they are never released (ReceivingService.decideQuarantine), and
+      // one date on every kit tells blinded users nothing about which were held for their real expiry. The import is
+      // signed by the unblinded pharmacist; the kits whose date changes are returned (their labels change) and
+      // counted in the audit event.
+      const useBeforeChanged: ImportSummary['useBeforeChanged'] = [];
       if (risk.blindedLot || risk.commonUseBefore) {
         for (const kit of this.allocation.kits()) {
           const lot = risk.blindedLot ?? open(key, kit.lotSealed, sealedField.kitLot(kit.kitNumber));
-          const useBefore = risk.commonUseBefore ?? open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber));
+          const dateMayMove = DATED_STATUSES.includes(kit.status);
+          const useBefore = dateMayMove ? (risk.commonUseBefore ?? open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber))) : kit.useBefore;
           if (lot !== kit.blindedLot || useBefore !== kit.useBefore) this.allocation.setBlindedLabelFields(kit.kitNumber, lot, useBefore);
+          if (useBefore !== kit.useBefore && !rows.some((r) => r.kitNumber === kit.kitNumber)) {
+            useBeforeChanged.push({ kitNumber: kit.kitNumber, status: kit.status, from: kit.useBefore, to: useBefore });
+          }
         }
       }
+      // The hold is decided here, where the key is: the technician who receives the kits cannot open their expiry.
+      for (const hold of expiryHolds) this.allocation.setExpiryHold(hold.kitNumber);
       this.audit.append(
         { userId: signer.userId, username: signer.username },
         {
@@ -138,12 +177,17 @@ export class ListImportService {
             blindingRiskKinds: [...new Set(risk.findings.map((f) => f.kind))].sort(),
             blindedLot: risk.blindedLot,
             commonUseBefore: risk.commonUseBefore,
+            // How many kits will be held at receipt, and how many blinded dates moved: blinded readers see both on the
+            // kits themselves (held kits are quarantined when received, dates on the kit list), never their arms.
+            kitsHeldForExpiryReview: expiryHolds.length,
+            useBeforeChanged: useBeforeChanged.length,
           },
           source: 'file',
           signatureId: signature.id,
         },
       );
-      return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk, warnings: parsed.warnings };
+      useBeforeChanged.sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+      return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk, warnings: parsed.warnings, expiryHolds, useBeforeChanged };
     })();
   }
 }

@@ -350,6 +350,13 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
+    description:
+      "expiry hold at receipt (issue 11, item 1): a kit whose real expiry had passed or fell within the do-not-dispense margin when the unblinded pharmacist imported the list is quarantined at receipt; the blinded technician's session cannot open the sealed expiry, so the import records the decision",
+    up(db) {
+      db.exec('ALTER TABLE kits ADD COLUMN expiry_hold INTEGER NOT NULL DEFAULT 0 CHECK (expiry_hold IN (0, 1))');
+    },
+  },
+  {
     description: 'audit trail indexes by user and by action, so the screen\'s filters and their lists of values cost a few index lookups, not a scan of the whole trail (issue 12)',
     up(db) {
       db.exec(`

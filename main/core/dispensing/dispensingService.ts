@@ -290,9 +290,10 @@ export class DispensingService {
       stock.groups.slice(firstDispensable),
       count,
       (kitNumber) => {
-        const status = this.kits.statusOf(kitNumber);
-        if (status === undefined || NEVER_AVAILABLE_AGAIN.has(status)) return 'never';
-        return status === 'available' && !exclude.includes(kitNumber) ? 'usable' : 'not_now';
+        const shelf = this.kits.shelfStateOf(kitNumber);
+        if (shelf === undefined || NEVER_AVAILABLE_AGAIN.has(shelf.status)) return 'never';
+        // The label's use-before date must outlast the visit too (issue 11.1): it can move, so it is read live.
+        return shelf.status === 'available' && shelf.useBefore > refusedUpTo && !exclude.includes(kitNumber) ? 'usable' : 'not_now';
       },
       this.randomBelow,
     );
@@ -318,6 +319,11 @@ export class DispensingService {
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     if (expiry < today) return refuse('expiring', `Kit ${kitNumber} is expired.`);
     if (expiry <= refusedUpTo) return refuse('expiring', `Kit ${kitNumber} expires before the end of this visit's window plus the safety margin.`);
+    // The label carries the blinded date, which may be earlier than the real one (the common date): a label must not
+    // tell the patient to use the kit before the visit's window ends. The pharmacist confirms the moved date first.
+    if (kit.useBefore <= refusedUpTo) {
+      return refuse('expiring', `Kit ${kitNumber}'s label date (use before ${kit.useBefore}) falls before the end of this visit's window plus the safety margin: confirm the new use-before date first.`);
+    }
     if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== this.patientArm(key, patient)) {
       return refuse('not_for_patient', `Kit ${kitNumber} is not valid for this patient. Do not dispense it; scan another kit.`);
     }

@@ -19,6 +19,11 @@ export class KitRepository {
       .get(kitNumber) as KitState | undefined;
   }
 
+  /** Whether the unblinded import marked this kit to be held at receipt (shared/kits/expiryHold.ts); no date, no arm. */
+  expiryHeld(kitNumber: string): boolean {
+    return (this.db.prepare('SELECT expiry_hold AS h FROM kits WHERE kit_number = ?').get(kitNumber) as { h: number } | undefined)?.h === 1;
+  }
+
   setStatus(kitNumber: string, status: KitStatus): void {
     this.db.prepare('UPDATE kits SET status = ? WHERE kit_number = ?').run(status, kitNumber);
   }
@@ -49,12 +54,12 @@ export class KitRepository {
     return (this.db.prepare('SELECT coalesce(max(rowid), 0) AS last FROM kits').get() as { last: number }).last;
   }
 
-  private statusStatement: ReturnType<Db['prepare']> | null = null;
+  private shelfStatement: ReturnType<Db['prepare']> | null = null;
 
-  /** The kit's status alone: asked of each kit a suggestion draws, so prepared once. */
-  statusOf(kitNumber: string): KitStatus | undefined {
-    this.statusStatement ??= this.db.prepare('SELECT status FROM kits WHERE kit_number = ?').pluck();
-    return this.statusStatement.get(kitNumber) as KitStatus | undefined;
+  /** The kit's status and the use-before date on its label: asked of each kit a suggestion draws, so prepared once. */
+  shelfStateOf(kitNumber: string): { status: KitStatus; useBefore: string } | undefined {
+    this.shelfStatement ??= this.db.prepare('SELECT status, use_before AS useBefore FROM kits WHERE kit_number = ?');
+    return this.shelfStatement.get(kitNumber) as { status: KitStatus; useBefore: string } | undefined;
   }
 
   sealed(kitNumber: string): { armSealed: string; expirySealed: string; lotSealed: string } | undefined {

@@ -1,9 +1,13 @@
 import Papa from 'papaparse';
 import { VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { EXPIRY_HOLD_REASON, isShortDated } from '../../../shared/kits/expiryHold';
 import type { Role } from '../../../shared/roles';
+import { localDate } from '../../../shared/schedule/visitSchedule';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
+import { open, sealedField } from '../crypto/allocationCipher';
 import type { Db } from '../db/database';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
@@ -34,6 +38,7 @@ export class ReceivingService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly scans: KitScanResolver,
+    private readonly study: () => StudyConfig,
   ) {}
 
   /** Kit numbers from a manifest CSV (a `kit_number` column, any case; other columns ignored). */
@@ -113,7 +118,8 @@ export class ReceivingService {
 
   /**
    * Closes the receipt: every kit must be accounted for (received, damaged or missing). Received kits become
-   * available, or quarantined under a temperature alarm; damaged and missing kits take those statuses.
+   * available, or quarantined under a temperature alarm or when held for the pharmacist's expiry review (expired or
+   * short-dated: shared/kits/expiryHold.ts, decided without the key); damaged and missing kits take those statuses.
    */
   close(actor: Actor, shipmentId: number, temperature: Temperature, reason: string | null): { quarantined: number; available: number } {
     const shipment = this.requireOpen(shipmentId);
@@ -126,11 +132,17 @@ export class ReceivingService {
       throw new VeilError('validation', 'Describe the temperature alarm (what the monitor showed).', [{ path: ['reason'], message: 'Describe the alarm' }]);
     }
     const result = { quarantined: 0, available: 0 };
+    const today = localDate(this.clock.now());
     this.db.transaction(() => {
       for (const line of lines) {
         if (line.outcome === 'received') {
           if (temperature === 'alarm') {
             this.kitStatus.change(actor, line.kitNumber, 'quarantined', reason, { context: { shipment: shipment.reference, temperature } });
+            result.quarantined++;
+          } else if (this.heldForExpiryReview(line.kitNumber, today)) {
+            // One reason and one context for every held kit, whichever rule held it: nothing here tells a blinded
+            // reader of the audit trail more than that the kit is held.
+            this.kitStatus.change(actor, line.kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { context: { shipment: shipment.reference, temperature, hold: 'expiry_review' } });
             result.quarantined++;
           } else {
             this.kitStatus.change(actor, line.kitNumber, 'available', null, { context: { shipment: shipment.reference, temperature } });
@@ -148,14 +160,34 @@ export class ReceivingService {
     return result;
   }
 
+  /** Held at receipt: marked by the unblinded import, or its blinded use-before date is short-dated today. */
+  private heldForExpiryReview(kitNumber: string, today: string): boolean {
+    const kit = this.kits.get(kitNumber);
+    return this.kits.expiryHeld(kitNumber) || (kit !== undefined && isShortDated(kit.useBefore, today, this.study().doNotDispenseMarginDays));
+  }
+
   /** Release or reject quarantined kits (unblinded pharmacist, reason, e-signature), in one transaction. */
-  decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }): { signatureId: number } {
+  decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }, key: Buffer | null = null): { signatureId: number } {
     return this.db.transaction(() => {
       const record = { action: `quarantine.${input.decision}`, kits: [...input.kitNumbers].sort(compareKitNumbers), reason: input.reason };
       const signature = this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
       for (const kitNumber of record.kits) {
         const kit = this.kits.get(kitNumber);
         if (!kit || kit.status !== 'quarantined') throw new VeilError('conflict', `Kit ${kitNumber} is not in quarantine.`);
+        if (input.decision === 'release') {
+          // An expired or short-dated kit never goes back to dispensable stock; a kit held because its blinded date
+          // is short-dated comes back once the pharmacist has confirmed the moved date (UseBeforeService).
+          const today = localDate(this.clock.now());
+          const margin = this.study().doNotDispenseMarginDays;
+          const sealed = this.kits.sealed(kitNumber);
+          if (!key || !sealed) throw new VeilError('forbidden', 'Releasing a kit from quarantine needs the allocation key, to check its real expiry date.');
+          if (this.kits.expiryHeld(kitNumber) || isShortDated(open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber)), today, margin)) {
+            throw new VeilError('conflict', `Kit ${kitNumber} is expired or short-dated: it cannot be released.`);
+          }
+          if (isShortDated(kit.useBefore, today, margin)) {
+            throw new VeilError('conflict', `Kit ${kitNumber} carries use-before date ${kit.useBefore}, which is short-dated: confirm the new use-before date before releasing it.`);
+          }
+        }
         this.kitStatus.change(actor, kitNumber, input.decision === 'release' ? 'available' : 'damaged', input.reason, { signatureId: signature.id, context: { decision: input.decision } });
       }
       return { signatureId: signature.id };

@@ -164,7 +164,10 @@ export class ReportService {
         const days = options.days ?? 60;
         const today = localDate(this.clock.now());
         const until = addDays(today, days);
-        const rows = (this.db.prepare("SELECT kit_number AS k, status, use_before AS u, blinded_lot AS b, expiry_sealed AS e, lot_sealed AS l, arm_sealed AS a FROM kits WHERE status IN ('available', 'quarantined')").all() as Array<{ k: string; status: string; u: string; b: string; e: string; l: string; a: string }>)
+        // The blinded report lists the dispensable stock (available kits) by the date on their labels; quarantined kits
+        // are held already and are the unblinded pharmacist's to review, with their real dates (issue 11.1).
+        const statuses = unblinded ? "('available', 'quarantined')" : "('available')";
+        const rows = (this.db.prepare(`SELECT kit_number AS k, status, use_before AS u, blinded_lot AS b, expiry_sealed AS e, lot_sealed AS l, arm_sealed AS a FROM kits WHERE status IN ${statuses}`).all() as Array<{ k: string; status: string; u: string; b: string; e: string; l: string; a: string }>)
           .map((k) =>
             unblinded
               ? { kit: k.k, status: k.status, date: open(key, k.e, sealedField.kitExpiry(k.k)), lot: open(key, k.l, sealedField.kitLot(k.k)), arm: study.arms.find((a) => a.code === open(key, k.a, sealedField.kitArm(k.k)))?.name ?? '' }

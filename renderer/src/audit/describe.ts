@@ -59,6 +59,8 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
   'allocation.register_revealed': (_e, a, t, b) => t('audit.sentences.allocation.register_revealed', { ...b, slots: t('audit.counts.slots', { count: Number(a.slots ?? 0) }), kits: t('audit.counts.kits', { count: Number(a.kits ?? 0) }) }),
   'list.randomization_imported': (_e, a, t, b) =>
     t('audit.sentences.list.randomization_imported', { ...b, file: str(a.fileName), count: Number(a.rowCount ?? 0), sha: str(a.sha256).slice(0, 12) }),
+  'kits.use_before_confirmed': (_e, a, t, b) =>
+    t('audit.sentences.kits.use_before_confirmed', { ...b, date: str(a.useBefore), count: Array.isArray(a.kits) ? a.kits.length : 0 }),
   'list.kits_imported': (_e, a, t, b) =>
     t('audit.sentences.list.kits_imported', { ...b, file: str(a.fileName), count: Number(a.rowCount ?? 0), sha: str(a.sha256).slice(0, 12) }),
   'settings.security_changed': (_e, _a, t, b) => t('audit.sentences.settings.security_changed', b),
@@ -149,6 +151,7 @@ export const KNOWN_ACTIONS = [
   'devices.test_printed',
   'dispensing.confirmed',
   'kit.status_changed',
+  'kits.use_before_confirmed',
   'label.downloaded',
   'label.print_failed',
   'label.printed',

@@ -15,6 +15,7 @@ const RULES: MessageRule[] = [
   [/^Kit (.+) is not available \((.+)\)\.$/, (t, m) => t('dispense.messages.notAvailable', { kit: m[1], status: m[2] })],
   [/^Kit (.+) is expired\.$/, (t, m) => t('dispense.messages.expired', { kit: m[1] })],
   [/^Kit (.+) expires before the end of this visit's window plus the safety margin\.$/, (t, m) => t('dispense.messages.expiring', { kit: m[1] })],
+  [/^Kit (.+)'s label date \(use before (\S+)\) falls before the end of this visit's window/, (t, m) => t('dispense.messages.labelDateShort', { kit: m[1], date: m[2] })],
   [/^Kit (.+) is not valid for this patient\. Do not dispense it; scan another kit\.$/, (t, m) => t('dispense.messages.notForPatient', { kit: m[1] })],
   [/^(.+) was already dispensed for patient (.+)\.$/, (t, m) => t('dispense.messages.alreadyDispensed', { visit: m[1], screening: m[2] })],
   [/^(.+) comes first: dispense the visits in order\.$/, (t, m) => t('dispense.messages.inOrder', { visit: m[1] })],

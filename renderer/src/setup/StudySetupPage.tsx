@@ -11,6 +11,7 @@ import { AccessPanel } from './AccessPanel';
 import { AllocationRegisterPanel } from './AllocationRegisterPanel';
 import type { CodeBreakShown } from './CodeBreakSheet';
 import { SetupPanel } from './SetupPanel';
+import { UseBeforePanel } from './UseBeforePanel';
 import './print.css';
 
 export type AllocationStatus = ChannelOutput<'allocation.status'>;
@@ -77,7 +78,10 @@ export function StudySetupPage() {
         </Tabs.List>
         {canSetUp && (
           <Tabs.Panel value="setup" pt="lg">
-            <SetupPanel status={status} loadError={load.error} loading={load.busy} onChanged={reload} codeBreak={codeBreak} onCodeBreak={setCodeBreak} />
+            <Stack gap="xl">
+              <SetupPanel status={status} loadError={load.error} loading={load.busy} onChanged={reload} codeBreak={codeBreak} onCodeBreak={setCodeBreak} />
+              {status?.sessionHoldsKey && status.kits > 0 && <UseBeforePanel />}
+            </Stack>
           </Tabs.Panel>
         )}
         {canGrant && (

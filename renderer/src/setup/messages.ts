@@ -18,6 +18,9 @@ const RULES: Rule[] = [
   [/^(.+) has a blinded role and can never receive the allocation key\.$/, (t, m) => t('setup.serverMessages.blindedTarget', { name: m[1] })],
   [/^(.+) is deactivated\.$/, (t, m) => t('setup.serverMessages.targetDeactivated', { name: m[1] })],
   [/^Wrong password: the register stays closed\.$/, (t) => t('setup.serverMessages.registerWrongPassword')],
+  [/^Expiry dates do not reveal arms: every kit shows its own date/, (t) => t('setup.serverMessages.useBeforeNoCommon')],
+  [/^The stock now calls for use-before date (\S+), not (\S+): review it again\.$/, (t, m) => t('setup.serverMessages.useBeforeStale', { proposed: m[1], given: m[2] })],
+  [/^Use-before date (\S+) is already in force on every kit\.$/, (t, m) => t('setup.serverMessages.useBeforeInForce', { date: m[1] })],
   [/^The file is empty( \(content\))?\.?$/, (t) => t('setup.problems.empty')],
   [/^(.+): (\d+) problems? found; nothing was imported\.$/, (t, m) => t('setup.serverMessages.listRefused', { file: m[1], count: Number(m[2]) })],
 ];

@@ -186,6 +186,21 @@ describe('blinding risk analysis (DESIGN.md 3.4)', () => {
     for (const k of kits) expect(risk.commonUseBefore! <= k.expiryDate).toBe(true);
   });
 
+  it('the common use-before comes from the dispensable kits only; with none, from all (issue 11.1)', () => {
+    const random = prng(5678);
+    const numbers = kitNumbers(150, random);
+    const armList = arms(150, { DUPI300: 2, PLACEBO: 1 }, random);
+    const kits = numbers.map((kitNumber, i) => ({ kitNumber, arm: armList[i]!, lot: 'LOT-A', expiryDate: armList[i] === 'DUPI300' ? '2027-09-30' : '2027-08-31' }));
+    kits.push({ kitNumber: '999001', arm: 'PLACEBO', lot: 'LOT-A', expiryDate: '2026-11-20' });
+    const expired = (k: KitForAnalysis) => k.expiryDate < '2026-11-25';
+    // The expired kit still counts for what blinded users see (its date is arm-only), not for the common date.
+    const risk = analyzeBlindingRisk(kits, STUDY, { dispensable: (k) => !expired(k) });
+    expect(risk.expiryReveals).toBe(true);
+    expect(risk.commonUseBefore).toBe('2027-08-31');
+    expect(analyzeBlindingRisk(kits, STUDY).commonUseBefore).toBe('2026-11-20');
+    expect(analyzeBlindingRisk(kits, STUDY, { dispensable: () => false }).commonUseBefore).toBe('2026-11-20');
+  });
+
   it('the common use-before is the earliest of all dates, including shared ones', () => {
     const kits = wellMixed(prng(31), 90).map((k) => ({ ...k, expiryDate: k.expiryDate === '2027-09-30' ? '2027-06-30' : k.expiryDate }));
     kits.push({ kitNumber: '999002', arm: 'DUPI300', lot: 'LOT-A', expiryDate: '2029-01-31' });

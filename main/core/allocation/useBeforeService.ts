@@ -1,0 +1,138 @@
+import { analyzeBlindingRisk, type KitForAnalysis } from '../../../shared/allocation/blindingRisk';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { VeilError } from '../../../shared/errors';
+import { countsForCommonDate, DATED_STATUSES, EXPIRY_HOLD_REASON, isShortDated } from '../../../shared/kits/expiryHold';
+import { localDate } from '../../../shared/schedule/visitSchedule';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { AuditActor, AuditTrail } from '../audit/auditTrail';
+import type { KitStatusService } from '../kits/kitStatusService';
+import type { Role } from '../../../shared/roles';
+import type { Clock } from '../clock';
+import { open, sealedField } from '../crypto/allocationCipher';
+import type { Db } from '../db/database';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { AllocationRepository } from './allocationRepository';
+
+export interface UseBeforeReview {
+  /** Whether real expiry dates reveal arms, so that blinded users see one common date (DESIGN.md section 3.4). */
+  expiryReveals: boolean;
+  /** The blinded dates the dated kits carry now, earliest first (one, when the common date is in force). */
+  inForce: string[];
+  /** The common date the dispensable stock calls for today; null when expiry dates do not reveal arms. */
+  proposed: string | null;
+  /** True when a date in force is already short-dated (past, or within the do-not-dispense margin). */
+  inForceShortDated: boolean;
+  /** The kits whose blinded date, and so whose label, changes on confirmation. */
+  changes: Array<{ kitNumber: string; status: string; from: string; to: string }>;
+  /** Available kits whose real expiry is short-dated: the confirmation quarantines them (held for expiry review). */
+  toHold: string[];
+  /** Kits held or to be held for expiry review, with what only the unblinded may see. */
+  held: Array<{ kitNumber: string; armCode: string; armName: string; expiryDate: string; status: string }>;
+}
+
+/**
+ * The common blinded use-before date after the import (issue 11, item 1). It is the earliest real expiry of the
+ * dispensable stock: kits expected or available, not held, and not short-dated today. As that stock changes (kits
+ * held at receipt, dispensed, expired) the date the stock calls for moves; it never moves by itself on blinded screens
+ * and labels. The unblinded pharmacist reviews the move, sees which kits' labels change, and confirms it with an
+ * e-signature. Until then the date last confirmed stays in force; a kit whose date in force is short-dated is held at
+ * receipt and refused at dispensing, so no label is printed with a date already past.
+ */
+export class UseBeforeService {
+  constructor(
+    private readonly db: Db,
+    private readonly allocation: AllocationRepository,
+    private readonly audit: AuditTrail,
+    private readonly signatures: SignatureService,
+    private readonly kitStatus: KitStatusService,
+    private readonly clock: Clock,
+    private readonly study: () => StudyConfig,
+  ) {}
+
+  review(key: Buffer): UseBeforeReview {
+    const study = this.study();
+    const today = localDate(this.clock.now());
+    const margin = study.doNotDispenseMarginDays;
+    const names = new Map(study.arms.map((a) => [a.code, a.name]));
+    const stored = this.allocation.kits();
+    const kits = stored.map((k) => ({
+      stored: k,
+      analysis: {
+        kitNumber: k.kitNumber,
+        arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
+        lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
+        expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+        gtin: k.gtinSealed === null ? null : open(key, k.gtinSealed, sealedField.kitGtin(k.kitNumber)),
+        serial: k.serial,
+      } satisfies KitForAnalysis,
+    }));
+    const statusOf = new Map(stored.map((k) => [k.kitNumber, k.status]));
+    const dispensable = (k: KitForAnalysis) => countsForCommonDate(statusOf.get(k.kitNumber)!, k.expiryDate, today, margin);
+    const risk = analyzeBlindingRisk(
+      kits.map((k) => k.analysis),
+      study.code,
+      { dispensable },
+    );
+    const dated = kits.filter((k) => DATED_STATUSES.includes(k.stored.status));
+    const inForce = [...new Set(dated.map((k) => k.stored.useBefore))].sort();
+    const proposed = risk.commonUseBefore;
+    const changes =
+      proposed === null
+        ? []
+        : dated
+            .filter((k) => k.stored.useBefore !== proposed)
+            .map((k) => ({ kitNumber: k.stored.kitNumber, status: k.stored.status, from: k.stored.useBefore, to: proposed }))
+            .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+    // Kits in stock or in quarantine whose real expiry is short-dated today: never to be dispensed. The pharmacist sees
+    // their arms here, to judge what their quarantine shows blinded users (one arm only: see shared/kits/expiryHold.ts).
+    const held = dated
+      .filter((k) => isShortDated(k.analysis.expiryDate, today, margin))
+      .map((k) => ({ kitNumber: k.stored.kitNumber, armCode: k.analysis.arm, armName: names.get(k.analysis.arm) ?? k.analysis.arm, expiryDate: k.analysis.expiryDate, status: k.stored.status }))
+      .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+    const toHold = held.filter((k) => k.status === 'available').map((k) => k.kitNumber);
+    return {
+      expiryReveals: risk.expiryReveals,
+      inForce,
+      proposed: risk.expiryReveals ? proposed : null,
+      inForceShortDated: inForce.some((d) => isShortDated(d, today, margin)),
+      changes: risk.expiryReveals ? changes : [],
+      toHold: risk.expiryReveals ? toHold : [],
+      held,
+    };
+  }
+
+  /**
+   * Puts the reviewed common date in force on every dated kit, and quarantines the available kits now short-dated (with
+   * the one neutral reason of a hold at receipt), in one transaction with its signature and audit events. `useBefore`
+   * is the date the pharmacist saw: if the stock has moved since, nothing changes and the review is asked for again.
+   * Held kits take the common date too: they never come back to stock, and one date on every kit tells blinded users
+   * nothing about which kits were held for their real expiry.
+   */
+  confirm(key: Buffer, signer: Signer, actor: AuditActor & { role: Role }, useBefore: string): { useBefore: string; changes: UseBeforeReview['changes']; held: string[]; signatureId: number } {
+    return this.db.transaction(() => {
+      const review = this.review(key);
+      if (review.proposed === null) throw new VeilError('conflict', 'Expiry dates do not reveal arms: every kit shows its own date, and there is no common date to confirm.');
+      if (review.proposed !== useBefore) throw new VeilError('conflict', `The stock now calls for use-before date ${review.proposed}, not ${useBefore}: review it again.`);
+      if (review.changes.length === 0 && review.toHold.length === 0) throw new VeilError('conflict', `Use-before date ${useBefore} is already in force on every kit.`);
+      const record = { action: 'use_before.confirm', useBefore, kits: review.changes.map((c) => c.kitNumber), held: review.toHold };
+      const signature = this.signatures.record(signer, 'use_before_confirmation', useBefore, record);
+      for (const kitNumber of review.toHold) {
+        this.kitStatus.change(actor, kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { signatureId: signature.id, context: { hold: 'expiry_review' } });
+      }
+      for (const change of review.changes) this.allocation.setUseBefore(change.kitNumber, useBefore);
+      const toHoldAtReceipt = review.held.filter((k) => k.status === 'expected');
+      for (const k of toHoldAtReceipt) this.allocation.setExpiryHold(k.kitNumber);
+      // Kit numbers and dates only: both are on the kit list blinded users see; no arm, no real expiry. Kits still
+      // expected that will be held at receipt are counted, as the import counts them.
+      this.audit.append(actor, {
+        action: 'kits.use_before_confirmed',
+        entityType: 'study',
+        entityId: this.study().code,
+        before: { useBefore: [...new Set(review.changes.map((c) => c.from))].sort() },
+        after: { useBefore, kits: record.kits, kitsHeldForExpiryReview: toHoldAtReceipt.length },
+        signatureId: signature.id,
+      });
+      return { useBefore, changes: review.changes, held: review.toHold, signatureId: signature.id };
+    })();
+  }
+}
