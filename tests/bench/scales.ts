@@ -8,7 +8,8 @@
  * - Kits arrive in shipments of 500, scanned in one by one, before the history begins.
  * - Patients are registered over the history's days; one in four is randomized the same day (the others are screen
  *   failures, as at a real site), and each randomized patient's visits are dispensed on their target day, in order,
- *   with the kits the visit plan suggests, until the day the history ends.
+ *   with the kits the visit plan suggests, until the day the history ends; at each visit the kits of the one before
+ *   come back, used, and are recorded as returns.
  */
 import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import type { TravellingClock } from '../../main/core/clock';
@@ -113,6 +114,8 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
     const randomize = i % Math.round(1 / scale.randomizedShare) === 0;
     let patientId = 0;
     let halted = false;
+    /** The kits given at the patient's last visit: they come back (used) at the next one. */
+    let lastKits: string[] = [];
     steps.push({
       at,
       run: () => {
@@ -130,6 +133,8 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
         at: visitAt,
         run: async () => {
           if (halted) return;
+          for (const code of lastKits) core.returns.record(actor, { code, condition: 'used', unitsReturned: 1, source: 'scanner', patientId });
+          lastKits = [];
           const plan = core.dispensing.plan(key, patientId, visit.code);
           if (plan.shortage) {
             // Out of this arm's stock: the patient's later visits wait for a resupply that this history does not have.
@@ -143,6 +148,7 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
             kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' as const })),
           });
           dispensings++;
+          lastKits = plan.suggestions;
         },
       });
     }
