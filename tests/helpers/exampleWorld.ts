@@ -19,7 +19,7 @@ import { FakeClock, type TestCore } from './core';
  *   which waits for the temperature answer, 2 received under a temperature alarm (shipment 5, quarantined), and 1
  *   in no shipment yet;
  * - a carton label sent to a Zebra that was off: label job 1, failed;
- * - user 7, an unblinded monitor who joined and chose a password, waiting for access to the allocation key.
+ * - user 8 (after the demo's one user per role), an unblinded monitor who joined and chose a password, waiting for access to the allocation key.
  * Each kit placeholder of the examples is resolved here to a real kit of this database.
  */
 export interface ExampleWorld {
@@ -28,7 +28,7 @@ export interface ExampleWorld {
   more: { expected: string[]; withPatient: string[] };
   /** The kits of the list extension and their arms (also added to the test core's armOf). */
   extension: Array<{ kitNumber: string; arm: string }>;
-  /** The demo users and the world's own (user 7). */
+  /** The demo users and the world's own (user 8). */
   users: DemoUser[];
   passphrase: string;
   /** The database file every copy starts from. */
@@ -114,9 +114,9 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   };
   if (job.job.id !== 1 || job.job.status !== 'failed') throw new Error(`example world: the failed label job is ${JSON.stringify(job.job)}, the examples say job 1, failed`);
 
-  // User 7: a new unblinded monitor, created by the administrator, who logged in once and chose a password.
+  // User 8: a new unblinded monitor, created by the administrator, who logged in once and chose a password.
   const created = (await callAs(core, admin, 'users.create', { username: NEW_UNBLINDED_USER.username, displayName: 'Ulla Second', role: NEW_UNBLINDED_USER.role, temporaryPassword: 'temporary password 7' })) as { id: number };
-  if (created.id !== 7) throw new Error(`example world: the new user is ${created.id}, the examples say 7`);
+  if (created.id !== 8) throw new Error(`example world: the new user is ${created.id}, the examples say 8`);
   await callAs(core, 'world-new-user', 'session.login', { username: NEW_UNBLINDED_USER.username, password: 'temporary password 7' });
   await callAs(core, 'world-new-user', 'session.changePassword', { currentPassword: 'temporary password 7', newPassword: NEW_UNBLINDED_USER.password });
 
