@@ -52,7 +52,8 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
   const visits = t.core.study().visits.map((v) => v.code);
   const shipmentIdOf = (reference: string) => (db.prepare('SELECT id FROM shipments WHERE reference = ?').get(reference) as { id: number }).id;
   const patientIdOf = (screening: string) => (db.prepare('SELECT id FROM patients WHERE screening_number = ?').get(screening) as { id: number }).id;
-  const registered = `L-${role.slice(0, 8)}`;
+  // A screening number takes letters, digits and dashes only: "study_nurse" gives L-study-nu.
+  const registered = `L-${role.slice(0, 8).replace(/_/g, '-')}`;
   const probe = `probe.${role.replace(/_/g, '.')}`;
   const probeId = () => t.core.repositories.users.byUsername(probe)!.id;
   const recorded = world.more.withPatient.slice(0, 2);
