@@ -74,12 +74,12 @@ describe('administration of users', () => {
     await page.getByTestId('change-password-new').fill('claire chose this one');
     await page.getByTestId('change-password-confirmation').fill('claire chose this one');
     await page.getByTestId('change-password-confirmation').press('Enter');
-    expect(await homeRole(page)).toBe('investigator');
+    expect(await homeRole(page)).toBe('study_nurse');
     await logout(page);
 
     // The next login goes straight to the home page with the new password.
     await login(page, 'nurse.claire', 'claire chose this one');
-    expect(await homeRole(page)).toBe('investigator');
+    expect(await homeRole(page)).toBe('study_nurse');
     await logout(page);
     await context.close();
   });
