@@ -1,5 +1,7 @@
 /**
- * The six roles of a trial-site pharmacy (DESIGN.md section 1) and what each may do.
+ * The roles of a trial-site pharmacy (DESIGN.md section 1) and what each may do. The study nurse is a role of its own
+ * (issue 11, item 9): the investigator's blinded patient work without the emergency code-break, which only the
+ * investigator holds. Appended last so that the demo's user ids (one per role, in this order) stay as they were.
  * The router enforces this table; the UI reads the same table only to hide what a user cannot use.
  */
 export const ROLES = [
@@ -9,6 +11,7 @@ export const ROLES = [
   'monitor',
   'unblinded_monitor',
   'administrator',
+  'study_nurse',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -31,6 +34,7 @@ export const ROLE_IS_BLINDED: Readonly<Record<Role, boolean>> = {
   monitor: true,
   unblinded_monitor: false,
   administrator: true,
+  study_nurse: true,
 };
 
 export const PERMISSIONS = [
@@ -57,7 +61,7 @@ export const PERMISSIONS = [
   'reconciliation.unblinded', // reconciliation with real lots (unblinded)
   'reconciliation.sign', // the monitor signs the reconciliation (e-signed)
   'destruction.perform', // destroy returned, expired or damaged kits (e-signed, witnessed)
-  'emergency.unblind', // reveal one patient's arm in an emergency (investigator; passphrase + e-signature)
+  'emergency.unblind', // reveal one patient's arm in an emergency (the investigator only; passphrase + e-signature)
   'reports.read', // blinded reports (accountability log, inventory totals, expiring kits, patient history)
   'reports.unblinded', // unblinded reports (per arm, real lots and expiry dates)
   'devices.read', // scanners and label printers: status, errors, the label print queue
@@ -110,6 +114,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reports.unblinded',
   ],
   administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read', 'devices.read', 'devices.manage'],
+  // At a visit: looks up and registers patients, asks for randomization, sees what was dispensed (kit numbers, no arm).
+  // Returns stay with the pharmacy (DESIGN.md section 1: the investigator records none either). Never the code-break.
+  study_nurse: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize'],
 };
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {

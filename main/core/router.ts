@@ -32,10 +32,11 @@ export interface SessionGate {
 const ROLE_LABEL: Record<Role, string> = {
   unblinded_pharmacist: 'unblinded pharmacist',
   pharmacy_technician: 'pharmacy technician',
-  investigator: 'investigator / study nurse',
+  investigator: 'investigator',
   monitor: 'monitor',
   unblinded_monitor: 'unblinded monitor',
   administrator: 'administrator',
+  study_nurse: 'study nurse',
 };
 
 /**

@@ -45,6 +45,7 @@ import { ReturnsRepository } from './returns/returnsRepository';
 import { ReconciliationService } from './reconciliation/reconciliationService';
 import { ReconciliationRepository } from './reconciliation/reconciliationRepository';
 import { DestructionService } from './destruction/destructionService';
+import { EmergencyRepository } from './emergency/emergencyRepository';
 import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import { destructionCertificate } from './reports/destructionCertificate';
 import { ReportService } from './reports/reportService';
@@ -149,7 +150,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const scans = new KitScanResolver(db, kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
   const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(db);
-  const patients = new PatientService(db, patientRepository, audit, signatures, clock, study);
+  const emergencyRepository = new EmergencyRepository(db);
+  const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => emergencyRepository.unblindedPatientIds());
   const labels = new LabelService(db, audit, study);
   const returnsRepository = new ReturnsRepository(db);
   const returns = new ReturnsService(db, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
@@ -157,7 +159,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const destruction = new DestructionService(db, kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
   const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
-  const emergency = new EmergencyUnblindingService(db, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
+  const emergency = new EmergencyUnblindingService(db, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
@@ -402,6 +404,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
         return result;
       },
       list: () => emergency.records(),
+      sponsorNotice: (_ctx, input) => emergency.sponsorNotice(input.unblindingId),
+      recordSponsorNotified: (ctx, input) => emergency.recordSponsorNotified(actorOf(ctx), input),
     },
     reports: {
       render: (_ctx, input) => reports.render(input.report, input.format, null, input),

@@ -45,6 +45,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'patient.randomized': (e, a) => `${e.username} randomized patient ${e.entityId} to number ${String(a.randomizationNumber)}.`,
   'patient.withdrawn': (e) => `${e.username} withdrew patient ${e.entityId}.`,
   'patient.emergency_unblinded': (e) => `${e.username} broke the blind for patient ${e.entityId} in an emergency.`,
+  'patient.emergency_sponsor_notified': (e, a) => `${e.username} recorded that the sponsor was notified of the emergency unblinding of patient ${e.entityId}${a.reference ? ` (${String(a.reference)})` : ''}.`,
   'dispensing.confirmed': (e, a) => `${e.username} dispensed ${Array.isArray(a.kits) ? a.kits.join(', ') : ''} to patient ${e.entityId} for visit ${String(a.visit)}.`,
   'label.printed': (e, a) => `${e.username} printed the ${String(a.kind)} label of kit ${e.entityId}.`,
   'label.reprinted': (e, a) => `${e.username} reprinted the ${String(a.kind)} label of kit ${e.entityId}.`,

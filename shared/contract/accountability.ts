@@ -297,6 +297,19 @@ export const destructionChannels = {
   }),
 };
 
+/** An emergency unblinding: who, when, why, which patient, and whether the sponsor was notified; never the arm. */
+const UnblindingRecord = z.object({
+  id: z.number().int(),
+  patientId: z.number().int(),
+  screeningNumber: z.string(),
+  randomizationNumber: z.string(),
+  unblindedAt: IsoTime,
+  by: z.string(),
+  reason: z.string(),
+  adverseEvent: z.boolean(),
+  sponsorNotified: z.object({ at: IsoTime, by: z.string(), reference: z.string().nullable() }).nullable(),
+});
+
 export const emergencyChannels = {
   unblind: channel({
     kind: 'command',
@@ -316,10 +329,33 @@ export const emergencyChannels = {
     kind: 'query',
     description: 'Emergency unblindings: who, when, why, which patient (never the arm).',
     input: Empty,
-    output: z.array(z.object({ id: z.number().int(), patientId: z.number().int(), screeningNumber: z.string(), unblindedAt: IsoTime, by: z.string(), reason: z.string(), adverseEvent: z.boolean() })),
+    output: z.array(UnblindingRecord),
     access: 'patients.read',
     signature: null,
     examples: [{}],
+  }),
+  sponsorNotice: channel({
+    kind: 'query',
+    description: 'After a code break, what to send the sponsor: patient, randomization number, date, reason and who broke the code (never the arm), with the sponsor contact.',
+    input: z.object({ unblindingId: z.number().int().positive() }).strict(),
+    output: z.object({
+      unblinding: UnblindingRecord,
+      study: z.object({ code: z.string(), title: z.string(), protocolNumber: z.string() }),
+      sponsor: z.object({ name: z.string(), address: z.string(), phone: z.string() }),
+    }),
+    access: 'emergency.unblind',
+    signature: null,
+    // Unblinding 1: the example world's emergency unblinding (tests/helpers/exampleWorld.ts).
+    examples: [{ unblindingId: 1 }],
+  }),
+  recordSponsorNotified: channel({
+    kind: 'command',
+    description: 'Record that the sponsor was notified of an emergency unblinding (who and when are recorded), with the reference of the notice if any.',
+    input: z.object({ unblindingId: z.number().int().positive(), reference: text('reason').optional() }).strict(),
+    output: UnblindingRecord,
+    access: 'emergency.unblind',
+    signature: null,
+    examples: [{ unblindingId: 1, reference: 'E-mail to the sponsor safety desk, ref. NS-DUPI-UNB-01' }],
   }),
 };
 

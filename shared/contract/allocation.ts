@@ -178,8 +178,8 @@ export const allocationChannels = {
     output: z.object({ signature: SignatureView }),
     access: 'allocation.grant',
     signature: 'I grant this user access to the treatment allocation',
-    // User 7: an unblinded monitor who joined the demo study and chose a password (tests/helpers/exampleWorld.ts).
-    examples: [{ userId: 7, reason: 'New unblinded monitor for the study', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+    // User 8: an unblinded monitor who joined the demo study and chose a password (tests/helpers/exampleWorld.ts).
+    examples: [{ userId: 8, reason: 'New unblinded monitor for the study', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
   register: channel({
     kind: 'command',

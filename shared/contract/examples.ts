@@ -3,7 +3,7 @@
  * but their owner's, and kit numbers are the sponsor's (random in every demo), so an example names them by what they
  * are; whoever runs the example puts the real one in their place. The contract test does that on the demo database
  * (tests/helpers/exampleWorld.ts, which must know every word below, or it fails) and requires each example to answer
- * ok. Ids (patient 6, shipment 3, user 7, ...) are the demo's own: its seeding is deterministic in ids.
+ * ok. Ids (patient 6, shipment 3, user 8, ...) are the demo's own: its seeding is deterministic in ids.
  */
 export const EXAMPLE_PASSWORD = '<the password of the user named, or yours>';
 export const EXAMPLE_PASSPHRASE = '<the code-break passphrase from the sealed envelope>';

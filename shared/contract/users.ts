@@ -34,7 +34,7 @@ export const usersChannels = {
     output: UserSummary,
     access: 'users.manage',
     signature: null,
-    examples: [{ username: 'nurse.martin', displayName: 'Claire Martin', role: 'investigator', temporaryPassword: 'temporary password 1' }],
+    examples: [{ username: 'nurse.martin', displayName: 'Claire Martin', role: 'study_nurse', temporaryPassword: 'temporary password 1' }],
   }),
   setActive: channel({
     kind: 'command',

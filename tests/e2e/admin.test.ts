@@ -34,7 +34,8 @@ describe('administration of users', () => {
     await login(page, admin.username, admin.password);
     await homeRole(page);
     await openAdminUsers(page);
-    expect(await page.locator('[data-testid^="user-row-"]').count()).toBe(6);
+    // One demo user per role, the study nurse included (issue 11, item 9).
+    expect(await page.locator('[data-testid^="user-row-"]').count()).toBe(7);
     await screenshot(page, 'admin-users-en');
 
     await page.getByTestId('create-user-button').click();
@@ -42,7 +43,9 @@ describe('administration of users', () => {
     // A username with capitals and a space: the host's issue is shown on the username field.
     await page.getByTestId('new-user-username').fill('Claire M');
     await page.getByTestId('new-user-display-name').fill('Claire Martin');
-    await page.getByTestId('new-user-role').selectOption('investigator');
+    // The study nurse is a role of its own (issue 11, item 9): the admin picks it by its name.
+    expect(await page.getByTestId('new-user-role').locator('option').allInnerTexts()).toContain('Study nurse');
+    await page.getByTestId('new-user-role').selectOption('study_nurse');
     await page.getByTestId('new-user-password').fill('temporary password 1');
     await page.getByTestId('new-user-password').press('Enter');
     await page.getByText('A username uses lower-case letters').first().waitFor();
@@ -53,7 +56,7 @@ describe('administration of users', () => {
     await page.getByTestId('new-user-password').press('Enter');
     await page.getByTestId('admin-done').waitFor();
     await page.getByTestId('user-must-change-nurse.claire').waitFor();
-    expect(await page.getByTestId('user-row-nurse.claire').innerText()).toContain('Investigator / study nurse');
+    expect(await page.getByTestId('user-row-nurse.claire').innerText()).toContain('Study nurse');
     await logout(page);
 
     // First login with the temporary password: nothing but the change of password.
@@ -71,12 +74,12 @@ describe('administration of users', () => {
     await page.getByTestId('change-password-new').fill('claire chose this one');
     await page.getByTestId('change-password-confirmation').fill('claire chose this one');
     await page.getByTestId('change-password-confirmation').press('Enter');
-    expect(await homeRole(page)).toBe('investigator');
+    expect(await homeRole(page)).toBe('study_nurse');
     await logout(page);
 
     // The next login goes straight to the home page with the new password.
     await login(page, 'nurse.claire', 'claire chose this one');
-    expect(await homeRole(page)).toBe('investigator');
+    expect(await homeRole(page)).toBe('study_nurse');
     await logout(page);
     await context.close();
   });

@@ -134,16 +134,37 @@ describe('emergency unblinding: one patient, one investigator, nobody else', () 
     await page.getByTestId('unblinding-notice').first().waitFor();
     await screenshot(page, 'emergency-revealed');
 
+    // The next step, below the treatment: notify the sponsor. What to send names the patient, the date and the reason,
+    // never the arm (issue 11, item 9).
+    const step = page.getByTestId('sponsor-step');
+    await step.waitFor();
+    const notice = await page.getByTestId('sponsor-notice-text').innerText();
+    expect(notice).toContain(`Patient ${patient.screeningNumber}, randomization number ${patient.randomizationNumber}`);
+    expect(notice).toContain('Reason: Anaphylactic reaction 20 minutes after the injection');
+    expect(notice).toContain('For an adverse event: yes');
+    expect(armWordsIn(notice)).toEqual([]);
+    expect(await step.innerText()).toContain('CHU de Toulouse');
+    expect(armWordsIn(await step.innerText())).toEqual([]);
+    await page.getByTestId('sponsor-reference').fill('E-mail to the sponsor safety desk, UNB-01');
+    await page.getByTestId('sponsor-record').click();
+    await page.getByTestId('sponsor-notified').waitFor();
+    expect(await page.getByTestId('sponsor-notified').innerText()).toContain('E-mail to the sponsor safety desk, UNB-01');
+    await screenshot(page, 'emergency-sponsor-step');
+
     // Close wipes it from the screen.
     await page.getByTestId('emergency-close').click();
     await page.getByTestId('emergency-form').waitFor();
     expect(await page.locator('[data-testid="emergency-revealed"]').count()).toBe(0);
     expect(await armWordsOnScreen(page)).toEqual([]);
     expect(await page.getByTestId('emergency-records').innerText()).toContain(patient.screeningNumber);
+    // The badge's label is shown in capitals (Mantine's badge style): the words are compared without case.
+    expect((await page.getByTestId('emergency-records').innerText()).toLowerCase()).toContain('unblinded (emergency)');
+    expect(await page.locator('[data-testid^="emergency-record-sponsor-"]').first().innerText()).toContain('UNB-01');
     await screenshot(page, 'emergency-closed');
 
-    // A second unblinding, then leaving the page without Close: coming back shows the form, not the arm.
-    await fill('Second episode: the anaesthetist asks again before surgery', 'no', veil.codeBreakPassphrase!);
+    // A second unblinding, the passphrase typed as read aloud (lower case, spaces between the groups), then leaving the
+    // page without Close: coming back shows the form, not the arm.
+    await fill('Second episode: the anaesthetist asks again before surgery', 'no', veil.codeBreakPassphrase!.replace(/-/g, ' ').toLowerCase());
     await page.getByTestId('emergency-submit').click();
     await sign(page, veil, 'investigator');
     await page.getByTestId('emergency-revealed').waitFor();
@@ -154,6 +175,8 @@ describe('emergency unblinding: one patient, one investigator, nobody else', () 
     await page.getByTestId('emergency-form').waitFor();
     expect(await page.locator('[data-testid="emergency-revealed"]').count()).toBe(0);
     expect(await armWordsOnScreen(page)).toEqual([]);
+    // The second unblinding's sponsor step, from the records: still to do.
+    expect(await page.locator('[data-testid^="emergency-notify-"]').count()).toBe(1);
     await logout(page);
     expect(investigatorWindow.problems).toEqual([]);
     // The record says who, when, why and which patient (never the arm).
@@ -176,7 +199,22 @@ describe('emergency unblinding: one patient, one investigator, nobody else', () 
       expect(await notices.nth(1).innerText()).toContain('Not for an adverse event.');
       expect(armWordsIn(first)).toEqual([]);
       expect(await armWordsOnScreen(other)).toEqual([]);
-      if (role === 'monitor') await screenshot(other, 'emergency-notice-other-window');
+      if (role === 'monitor') {
+        await screenshot(other, 'emergency-notice-other-window');
+        // The patient carries the flag on the patients screen, for a blinded user too (issue 11, item 9).
+        await other.getByTestId('nav-patients').click();
+        await other.getByTestId(`patient-row-${patient.screeningNumber}`).waitFor();
+        const flag = other.getByTestId(`emergency-flag-${patient.screeningNumber}`);
+        await flag.waitFor();
+        expect(await flag.innerText()).toMatch(/^Unblinded \(emergency\)$/i);
+        expect(await other.locator('[data-testid^="emergency-flag-"]').count()).toBe(1);
+        await screenshot(other, 'patients-emergency-flag');
+        await other.getByTestId(`open-patient-${patient.screeningNumber}`).click();
+        await other.getByTestId('patient-detail').waitFor();
+        await other.getByTestId(`emergency-flag-${patient.screeningNumber}`).waitFor();
+        expect(await armWordsOnScreen(other)).toEqual([]);
+        await other.getByTestId('nav-home').click();
+      }
       const visited = await visitEveryPage(other, role);
       expect(visited.length).toBeGreaterThan(role === 'administrator' ? 0 : 2);
 

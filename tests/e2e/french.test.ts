@@ -44,7 +44,7 @@ describe('French', () => {
     await login(page, investigator.username, investigator.password);
     expect(await homeRole(page)).toBe('investigator');
     expect(await page.getByTestId('home-welcome').innerText()).toContain('Bienvenue');
-    expect(await page.getByTestId('home-role').innerText()).toBe('Investigateur / infirmier de recherche');
+    expect(await page.getByTestId('home-role').innerText()).toBe('Investigateur');
     expect((await page.getByTestId('blinding-badge').innerText()).toLowerCase()).toBe('en aveugle');
     const homeText = await bodyText(page);
     for (const word of ENGLISH_LEFTOVERS) expect(homeText, `"${word}" left in English on the home screen`).not.toContain(word);

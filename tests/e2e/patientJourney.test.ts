@@ -234,7 +234,25 @@ describe('a new patient from receipt to the last visit', () => {
         const second = veil.user('investigator');
         await page.getByTestId('second-signer-username').fill(second.username);
         await page.getByTestId('second-signer-password').fill(second.password);
-        if (visit === 'W2') await screenshot(page, 'dispense-interval-short');
+        if (visit === 'W2') {
+          // The second signer's password is never taken for a scanner burst (issue 11, item 2), even shown in clear
+          // (the field is then type=text): typed fast, as by a password manager, it stays in the field and nothing is
+          // scanned. Then the real password again.
+          const password = page.getByTestId('second-signer-password');
+          await page.locator('.mantine-PasswordInput-root', { has: password }).locator('button').first().click();
+          expect(await password.getAttribute('type')).toBe('text');
+          const scansBefore = await page.locator('[data-testid^="dispense-verdict"]').count();
+          const verdictBefore = await page.locator('[data-testid="dispense-verdict-code"]').allInnerTexts();
+          await password.fill('');
+          await password.click();
+          await wedgeScan(page, kits[kitIndex]!);
+          await expect.poll(() => password.inputValue()).toBe(kits[kitIndex]!);
+          await page.waitForTimeout(300);
+          expect(await page.locator('[data-testid^="dispense-verdict"]').count()).toBe(scansBefore);
+          expect(await page.locator('[data-testid="dispense-verdict-code"]').allInnerTexts()).toEqual(verdictBefore);
+          await password.fill(second.password);
+          await screenshot(page, 'dispense-interval-short');
+        }
       } else {
         expect(await page.getByTestId('out-of-window').count()).toBe(0);
         expect(await page.getByTestId('interval-short').count()).toBe(0);

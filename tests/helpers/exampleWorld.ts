@@ -19,7 +19,8 @@ import { FakeClock, type TestCore } from './core';
  *   which waits for the temperature answer, 2 received under a temperature alarm (shipment 5, quarantined), and 1
  *   in no shipment yet;
  * - a carton label sent to a Zebra that was off: label job 1, failed;
- * - user 7, an unblinded monitor who joined and chose a password, waiting for access to the allocation key.
+ * - user 8 (after the demo's one user per role), an unblinded monitor who joined and chose a password, waiting for access to the allocation key;
+ * - emergency unblinding 1, of patient S-001, the sponsor not yet notified.
  * Each kit placeholder of the examples is resolved here to a real kit of this database.
  */
 export interface ExampleWorld {
@@ -28,7 +29,7 @@ export interface ExampleWorld {
   more: { expected: string[]; withPatient: string[] };
   /** The kits of the list extension and their arms (also added to the test core's armOf). */
   extension: Array<{ kitNumber: string; arm: string }>;
-  /** The demo users and the world's own (user 7). */
+  /** The demo users and the world's own (user 8). */
   users: DemoUser[];
   passphrase: string;
   /** The database file every copy starts from. */
@@ -91,7 +92,7 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   await callAs(core, technician, 'shipments.close', { shipmentId: alarm.id, temperature: 'alarm', reason: 'Logger showed 8.9 °C for 40 min' });
 
   // Kits in the states the examples name, read from what the pharmacy's screens show.
-  const patients = (await callAs(core, pharmacist, 'patients.list', {})) as Array<{ id: number; visits: Array<{ dispensedKits: string[] }> }>;
+  const patients = (await callAs(core, pharmacist, 'patients.list', {})) as Array<{ id: number; screeningNumber: string; visits: Array<{ dispensedKits: string[] }> }>;
   const dispensed = patients.flatMap((p) => p.visits.flatMap((v) => v.dispensedKits));
   const returns = (await callAs(core, pharmacist, 'returns.list', {})) as Array<{ kitNumber: string; condition: string; verifiedAt: string | null }>;
   const returned = new Set(returns.map((r) => r.kitNumber));
@@ -114,9 +115,9 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   };
   if (job.job.id !== 1 || job.job.status !== 'failed') throw new Error(`example world: the failed label job is ${JSON.stringify(job.job)}, the examples say job 1, failed`);
 
-  // User 7: a new unblinded monitor, created by the administrator, who logged in once and chose a password.
+  // User 8: a new unblinded monitor, created by the administrator, who logged in once and chose a password.
   const created = (await callAs(core, admin, 'users.create', { username: NEW_UNBLINDED_USER.username, displayName: 'Ulla Second', role: NEW_UNBLINDED_USER.role, temporaryPassword: 'temporary password 7' })) as { id: number };
-  if (created.id !== 7) throw new Error(`example world: the new user is ${created.id}, the examples say 7`);
+  if (created.id !== 8) throw new Error(`example world: the new user is ${created.id}, the examples say 8`);
   await callAs(core, 'world-new-user', 'session.login', { username: NEW_UNBLINDED_USER.username, password: 'temporary password 7' });
   await callAs(core, 'world-new-user', 'session.changePassword', { currentPassword: 'temporary password 7', newPassword: NEW_UNBLINDED_USER.password });
 
@@ -133,7 +134,21 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   const withDiscrepancy = (discrepancies.find((d) => d.discrepancies.includes('damaged_at_receipt')) ?? discrepancies[0])?.kitNumber;
   if (!withDiscrepancy) throw new Error('example world: the reconciliation lists no discrepancy');
 
-  for (const window of [pharmacist, technician, admin, monitor, 'world-new-user']) await core.dispatch(window, 'session.logout', {});
+  // Unblinding 1: patient S-001's blind broken in an emergency by the investigator, the sponsor not yet notified (the
+  // examples of emergency.sponsorNotice and emergency.recordSponsorNotified; issue 11, item 9).
+  const investigator = await t.loginAs('investigator', 'world-investigator');
+  const s001 = patients.find((p) => p.screeningNumber === 'S-001');
+  if (!s001) throw new Error('example world: no patient S-001 to unblind');
+  const unblinding = (await callAs(core, investigator, 'emergency.unblind', {
+    patientId: s001.id,
+    reason: 'Anaphylaxis after injection',
+    adverseEvent: true,
+    passphrase: t.demo.codeBreakPassphrase,
+    signature: { username: t.userOf('investigator').username, password: t.userOf('investigator').password },
+  })) as { unblindingId: number };
+  if (unblinding.unblindingId !== 1) throw new Error(`example world: the emergency unblinding is ${unblinding.unblindingId}, the examples say 1`);
+
+  for (const window of [pharmacist, technician, admin, monitor, investigator, 'world-new-user']) await core.dispatch(window, 'session.logout', {});
 
   const kits: Record<ExampleKit, string> = {
     expected: e1,

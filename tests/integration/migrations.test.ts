@@ -338,6 +338,27 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('11: a version-10 database with an emergency unblinding gains the sponsor notifications, one per unblinding', () => {
+    const file = join(dir, 'v10-unblinding.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 10);
+    raw.exec(`
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO emergency_unblindings (id, patient_id, user_id, unblinded_at, reason, adverse_event, signature_id) VALUES (1, 1, 1, 'now', 'Anaphylaxis', 1, 1);
+    `);
+    expect(schemaVersion(raw)).toBe(10);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT id, reason FROM emergency_unblindings').all()).toEqual([{ id: 1, reason: 'Anaphylaxis' }]);
+    db.prepare("INSERT INTO emergency_sponsor_notifications (unblinding_id, user_id, notified_at, reference) VALUES (1, 1, 'now', NULL)").run();
+    // Once per unblinding, and only for an unblinding that exists.
+    expect(() => db.prepare("INSERT INTO emergency_sponsor_notifications (unblinding_id, user_id, notified_at) VALUES (1, 1, 'later')").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO emergency_sponsor_notifications (unblinding_id, user_id, notified_at) VALUES (2, 1, 'now')").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

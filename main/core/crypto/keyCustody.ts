@@ -10,6 +10,7 @@ import {
   scrypt as scryptCallback,
   type KeyObject,
 } from 'node:crypto';
+import { passphraseForReading } from '../../../shared/security/codeBreakPassphrase';
 
 /**
  * Custody of the allocation data key (DESIGN.md section 3.3). The key itself is never stored; it is wrapped:
@@ -200,7 +201,7 @@ export function unwrapForEmergency(sealed: PasswordSealed, passphrase: string): 
  */
 const PASSPHRASE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
-/** 40 characters (31 symbols, about 198 bits), printed in 8 groups of 5 for the investigator's sealed envelope. */
+/** 40 characters (31 symbols, about 198 bits), printed in 10 groups of 4 for the investigator's sealed envelope. */
 export function generateCodeBreakPassphrase(): string {
   const chars: string[] = [];
   while (chars.length < 40) {
@@ -209,7 +210,7 @@ export function generateCodeBreakPassphrase(): string {
       if (chars.length < 40 && b < 248) chars.push(PASSPHRASE_ALPHABET[b % PASSPHRASE_ALPHABET.length]!);
     }
   }
-  return Array.from({ length: 8 }, (_, i) => chars.slice(i * 5, i * 5 + 5).join('')).join('-');
+  return passphraseForReading(chars.join(''));
 }
 
 /** What was typed from the envelope: case, spaces and dashes do not matter; O/I/L read as 0/1/1. */

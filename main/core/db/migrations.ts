@@ -365,4 +365,18 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'the sponsor notified of an emergency unblinding: who recorded it, when, and the reference of the notice (issue 11, item 9)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE emergency_sponsor_notifications (
+          id INTEGER PRIMARY KEY,
+          unblinding_id INTEGER NOT NULL UNIQUE REFERENCES emergency_unblindings (id),
+          user_id INTEGER NOT NULL REFERENCES users (id),
+          notified_at TEXT NOT NULL,
+          reference TEXT
+        ) STRICT;
+      `);
+    },
+  },
 ];

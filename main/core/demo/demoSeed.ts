@@ -28,6 +28,7 @@ const DEMO_PEOPLE: Record<Role, { username: string; displayName: string }> = {
   monitor: { username: 'monitor', displayName: 'Marc Dubois (monitor)' },
   unblinded_monitor: { username: 'unblinded.monitor', displayName: 'Ulla Berg (unblinded monitor)' },
   administrator: { username: 'admin', displayName: 'Alex Martin (administrator)' },
+  study_nurse: { username: 'nurse', displayName: 'Noémie Garnier (study nurse)' },
 };
 
 /** A password that is easy to read aloud from the terminal and still random: four groups of four letters. */

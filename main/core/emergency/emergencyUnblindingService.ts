@@ -1,12 +1,13 @@
 import { VeilError } from '../../../shared/errors';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
-import type { AuditTrail } from '../audit/auditTrail';
+import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
 import type { Db } from '../db/database';
 import type { AllocationRepository } from '../allocation/allocationRepository';
 import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import type { PatientRepository } from '../patients/patientRepository';
+import type { EmergencyRepository, UnblindingRecord } from './emergencyRepository';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 
 /**
@@ -17,6 +18,7 @@ import type { Signer, SignatureService } from '../signatures/signatureService';
 export class EmergencyUnblindingService {
   constructor(
     private readonly db: Db,
+    private readonly repository: EmergencyRepository,
     private readonly patients: PatientRepository,
     private readonly allocation: AllocationRepository,
     private readonly custody: KeyCustodyService,
@@ -39,11 +41,7 @@ export class EmergencyUnblindingService {
         const at = isoUtc(this.clock.now());
         const record = { action: 'emergency_unblinding', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, reason: input.reason, adverseEvent: input.adverseEvent, at };
         const signature = this.signatures.record(signer, 'emergency_unblinding', patient.screeningNumber, record);
-        const id = Number(
-          this.db
-            .prepare('INSERT INTO emergency_unblindings (patient_id, user_id, unblinded_at, reason, adverse_event, signature_id) VALUES (?, ?, ?, ?, ?, ?)')
-            .run(patient.id, signer.userId, at, input.reason, input.adverseEvent ? 1 : 0, signature.id).lastInsertRowid,
-        );
+        const id = this.repository.insertUnblinding({ patientId: patient.id, userId: signer.userId, at, reason: input.reason, adverseEvent: input.adverseEvent, signatureId: signature.id });
         // Who, when, why, which patient: never which arm.
         this.audit.append(
           { userId: signer.userId, username: signer.username },
@@ -58,14 +56,47 @@ export class EmergencyUnblindingService {
   }
 
   /** Unblinding records (without arms) for the patient flag and the reports. */
-  records(): Array<{ id: number; patientId: number; screeningNumber: string; unblindedAt: string; by: string; reason: string; adverseEvent: boolean }> {
-    return (
-      this.db
-        .prepare(
-          `SELECT e.id, e.patient_id AS patientId, p.screening_number AS screeningNumber, e.unblinded_at AS unblindedAt, u.display_name AS by, e.reason, e.adverse_event AS adverseEvent
-           FROM emergency_unblindings e JOIN patients p ON p.id = e.patient_id JOIN users u ON u.id = e.user_id ORDER BY e.id`,
-        )
-        .all() as Array<{ id: number; patientId: number; screeningNumber: string; unblindedAt: string; by: string; reason: string; adverseEvent: number }>
-    ).map((r) => ({ ...r, adverseEvent: r.adverseEvent === 1 }));
+  records(): UnblindingRecord[] {
+    return this.repository.records();
+  }
+
+  /**
+   * The next step after a code break (issue 11, item 9): what to send the sponsor. Patient, randomization number,
+   * date, reason, adverse event, who broke the code, and the sponsor's contact from the study file: never the arm,
+   * since this notice leaves the screen.
+   */
+  sponsorNotice(unblindingId: number) {
+    const record = this.require(unblindingId);
+    const study = this.study();
+    return {
+      unblinding: record,
+      study: { code: study.code, title: study.title, protocolNumber: study.sponsor.protocolNumber },
+      sponsor: { ...study.contacts.sponsor },
+    };
+  }
+
+  /** Records that the sponsor was told of this unblinding (once; who and when, with the notice's reference), audited. */
+  recordSponsorNotified(actor: AuditActor & { userId: number }, input: { unblindingId: number; reference?: string | undefined }): UnblindingRecord {
+    const reference = input.reference?.trim() ? input.reference.trim() : null;
+    this.db.transaction(() => {
+      const record = this.require(input.unblindingId);
+      if (record.sponsorNotified) {
+        throw new VeilError('conflict', `The sponsor's notification of the unblinding of patient ${record.screeningNumber} is already recorded.`);
+      }
+      this.repository.insertSponsorNotification({ unblindingId: record.id, userId: actor.userId, at: isoUtc(this.clock.now()), reference });
+      this.audit.append(actor, {
+        action: 'patient.emergency_sponsor_notified',
+        entityType: 'patient',
+        entityId: record.screeningNumber,
+        after: { unblindingId: record.id, reference },
+      });
+    })();
+    return this.require(input.unblindingId);
+  }
+
+  private require(unblindingId: number): UnblindingRecord {
+    const record = this.repository.record(unblindingId);
+    if (!record) throw new VeilError('not_found', `There is no emergency unblinding ${unblindingId}.`);
+    return record;
   }
 }

@@ -20,6 +20,7 @@ export class PatientService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
+    private readonly unblindedPatientIds: () => ReadonlySet<number>,
   ) {}
 
   register(actor: AuditActor, input: { screeningNumber: string; initials: string; yearOfBirth: number; investigator: string; stratum?: string | undefined }): PatientRow {
@@ -80,7 +81,7 @@ export class PatientService {
   }
 
   /** A patient as every role may see them: randomization number, schedule, dispensed kit numbers; never an arm. */
-  view(patientId: number) {
+  view(patientId: number, unblinded: ReadonlySet<number> = this.unblindedPatientIds()) {
     const patient = this.require(patientId);
     const dispensings = this.patients.dispensings(patient.id);
     const served = new Map(dispensings.map((d) => [d.visitCode, d]));
@@ -90,12 +91,13 @@ export class PatientService {
           return { ...w, dispensedAt: d?.dispensedAt ?? null, dispensedKits: d ? [...d.kits].sort(compareKitNumbers) : [], outOfWindowReason: d?.outOfWindowReason ?? null };
         })
       : [];
-    const emergencyUnblinded = this.db.prepare('SELECT 1 FROM emergency_unblindings WHERE patient_id = ?').get(patient.id) !== undefined;
-    return { ...patient, emergencyUnblinded, visits };
+    // The flag comes from the code-break records (issue 11, item 9): it says the blind was broken, never the arm.
+    return { ...patient, emergencyUnblinded: unblinded.has(patient.id), visits };
   }
 
   list() {
-    return this.patients.list().map((p) => this.view(p.id));
+    const unblinded = this.unblindedPatientIds();
+    return this.patients.list().map((p) => this.view(p.id, unblinded));
   }
 
   require(id: number): PatientRow {

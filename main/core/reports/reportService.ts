@@ -190,8 +190,12 @@ export class ReportService {
       }
       case 'patient_history': {
         const patients = this.db
-          .prepare('SELECT id, screening_number AS s, initials, randomization_number AS rn, status FROM patients' + (options.patientId ? ' WHERE id = ?' : '') + ' ORDER BY screening_number')
-          .all(...(options.patientId ? [options.patientId] : [])) as Array<{ id: number; s: string; initials: string; rn: string | null; status: string }>;
+          .prepare(
+            'SELECT id, screening_number AS s, initials, randomization_number AS rn, status, EXISTS (SELECT 1 FROM emergency_unblindings e WHERE e.patient_id = patients.id) AS unblinded FROM patients' +
+              (options.patientId ? ' WHERE id = ?' : '') +
+              ' ORDER BY screening_number',
+          )
+          .all(...(options.patientId ? [options.patientId] : [])) as Array<{ id: number; s: string; initials: string; rn: string | null; status: string; unblinded: number }>;
         if (options.patientId && patients.length === 0) throw new VeilError('not_found', `There is no patient ${options.patientId}.`);
         const lines = this.db.prepare(
           `SELECT d.visit_code AS visit, d.dispensed_at AS at, dk.kit_number AS kit, d.out_of_window_reason AS late, r.condition, r.units_returned AS units
@@ -202,7 +206,8 @@ export class ReportService {
           title: 'Patient dispensing history',
           fileStem: options.patientId ? `patient-history-${patients[0]!.s}` : 'patient-history',
           sections: patients.map((p) => ({
-            heading: `Patient ${p.s} (${p.initials}) · randomization no. ${p.rn ?? '—'} · ${p.status}`,
+            // The emergency flag (issue 11, item 9): the blind was broken for this patient; never which arm.
+            heading: `Patient ${p.s} (${p.initials}) · randomization no. ${p.rn ?? '—'} · ${p.status}${p.unblinded ? ' · UNBLINDED (EMERGENCY)' : ''}`,
             columns: ['Visit', 'Dispensed (UTC)', 'Kit', 'Outside window', 'Return', 'Units back'],
             widths: [0.8, 1.6, 1, 2, 1, 0.8],
             rows: (lines.all(p.id) as Array<{ visit: string; at: string; kit: string; late: string | null; condition: string | null; units: number | null }>).map((l) => [

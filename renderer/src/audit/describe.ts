@@ -80,6 +80,8 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
   'patient.withdrawn': (_e, _a, t, b) => t('audit.sentences.patient.withdrawn', b),
   'audit.anchoring_started': (_e, a, t, b) => t('audit.sentences.audit.anchoring_started', { ...b, upTo: str(a.unanchoredUpTo) }),
   'patient.emergency_unblinded': (_e, _a, t, b) => t('audit.sentences.patient.emergency_unblinded', b),
+  'patient.emergency_sponsor_notified': (_e, a, t, b) =>
+    a.reference ? t('audit.sentences.patient.emergency_sponsor_notified_ref', { ...b, reference: str(a.reference) }) : t('audit.sentences.patient.emergency_sponsor_notified', b),
   'label.printed': (_e, a, t, b) => t('audit.sentences.label.printed', { ...b, kind: labelKind(a.kind, t), printer: str(a.printer) }),
   'label.reprinted': (_e, a, t, b) => t('audit.sentences.label.reprinted', { ...b, kind: labelKind(a.kind, t), printer: str(a.printer) }),
   'label.print_failed': (_e, a, t, b) => t('audit.sentences.label.print_failed', { ...b, kind: labelKind(a.kind, t), printer: str(a.printer), error: str(a.error) }),
@@ -158,6 +160,7 @@ export const KNOWN_ACTIONS = [
   'label.reprinted',
   'list.kits_imported',
   'list.randomization_imported',
+  'patient.emergency_sponsor_notified',
   'patient.emergency_unblinded',
   'patient.randomized',
   'patient.registered',

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatWindow } from '../common/dates';
 import { hashNumberParam } from '../common/hashParams';
+import { EmergencyUnblindedBadge } from '../common/EmergencyUnblindedBadge';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { nextVisit, type Patient } from '../patients/types';
@@ -144,6 +145,11 @@ export function DispensePage() {
                   />
                 )}
               </SimpleGrid>
+              {patient?.emergencyUnblinded && (
+                <Group mt="sm">
+                  <EmergencyUnblindedBadge screeningNumber={patient.screeningNumber} />
+                </Group>
+              )}
             </Paper>
           )}
 
@@ -195,6 +201,7 @@ export function DispensePage() {
                               <Text size="sm" c="dimmed">
                                 {p.initials}
                               </Text>
+                              {p.emergencyUnblinded && <EmergencyUnblindedBadge screeningNumber={p.screeningNumber} size="sm" />}
                             </Table.Td>
                             <Table.Td>
                               <Text ff="monospace" fw={700}>

@@ -366,7 +366,9 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
               })}
             </Text>
             {needsSecond && (
-              <Group grow align="flex-start">
+              // The second person's username and password are theirs alone: never taken for a scanner burst, also while
+              // the password is shown (Mantine makes it type=text then; keyboardWedge.ts isScanOffLimits).
+              <Group grow align="flex-start" data-scan-off="">
                 <TextInput
                   ref={secondInput}
                   label={t('dispense.interval.username')}

@@ -24,24 +24,8 @@ const RULES: MessageRule[] = [
   [/^(.+) needs (\d+) kits?; (\d+) scanned\.$/, (t, m) => t('dispense.messages.wrongCount', { visit: m[1], count: Number(m[2]), scanned: t('dispense.messages.scannedCount', { count: Number(m[3]) }) })],
   [/^(.+) is (\d+) days? (early|late): give a reason to dispense outside the window\.$/, (t, m) => t(m[3] === 'early' ? 'dispense.messages.earlyNeedsReason' : 'dispense.messages.lateNeedsReason', { visit: m[1], count: Number(m[2]) })],
   [/^Reason needed outside the visit window$/, (t) => t('dispense.messages.reasonNeeded')],
-  // The minimum interval between dispensings (issue 11, item 6).
-  [
-    /^(.+) would be dispensed (\d+) days? after (.+) \((\d{4}-\d{2}-\d{2})\): the study needs at least (\d+) days between dispensings\. (Nothing was dispensed|A second person must sign below yours)\.$/,
-    (t, m) =>
-      t(m[6] === 'Nothing was dispensed' ? 'dispense.messages.intervalRefused' : 'dispense.messages.intervalSecondNeeded', {
-        visit: m[1],
-        days: t('dispense.messages.dayCount', { count: Number(m[2]) }),
-        previous: m[3],
-        on: m[4],
-        minimum: t('dispense.messages.dayCount', { count: Number(m[5]) }),
-      }),
-  ],
-  [/^The second signature was not made: wrong username or password\. Nothing was dispensed\.$/, (t) => t('dispense.messages.secondWrong')],
-  [/^The second signature must be made by another person than the one dispensing\.$/, (t) => t('dispense.messages.secondSamePerson')],
-  [/^(.+) cannot give the second signature: it needs a pharmacist, the investigator or a study nurse\.$/, (t, m) => t('dispense.messages.secondNotAllowed', { name: m[1] })],
-  [/^Second signature needed$/, (t) => t('dispense.messages.secondNeededIssue')],
-  [/^Wrong second signature$/, (t) => t('dispense.messages.secondWrongIssue')],
-  [/^Not allowed to co-sign a dispensing$/, (t) => t('dispense.messages.secondNotAllowedIssue')],
+  // The minimum interval and its second signer: in the shared catalogue (i18n/serverMessages.ts), since the signature
+  // dialog shows these refusals too.
   // Labels (LabelService, devices' label print queue).
   [/^The (carton|syringe) label of kit (.+) was already printed: give the reason for the reprint\.$/, (t, m) => t('dispense.messages.alreadyPrinted', { label: t(`dispense.labels.kindLower.${m[1] as LabelKind}`), kit: m[2] })],
   [/^Reason needed for a reprint$/, (t) => t('dispense.messages.reprintReasonNeeded')],

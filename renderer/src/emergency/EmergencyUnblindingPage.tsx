@@ -1,5 +1,5 @@
-import { Alert, Button, Group, Loader, Paper, Radio, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { IconAlertOctagon, IconEyeOff, IconLockOpen, IconUrgent } from '@tabler/icons-react';
+import { Alert, Button, Group, Loader, Modal, Paper, Radio, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { IconAlertOctagon, IconEyeOff, IconLockOpen, IconMailForward, IconUrgent } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
@@ -9,7 +9,9 @@ import { useSignedAction } from '../common/SignatureDialog';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
+import { EmergencyUnblindedBadge } from '../common/EmergencyUnblindedBadge';
 import { emergencyMessage } from './emergencyMessages';
+import { SponsorNoticeStep } from './SponsorNoticeStep';
 
 type Patient = ChannelOutput<'patients.list'>[number];
 type Unblinding = ChannelOutput<'emergency.list'>[number];
@@ -33,6 +35,8 @@ export function EmergencyUnblindingPage() {
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [error, setError] = useState<VeilError | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
+  // The next step of an unblinding, opened from the records: notify the sponsor (issue 11, item 9).
+  const [noticeFor, setNoticeFor] = useState<number | null>(null);
   const load = useVeilAction();
   const { run } = load;
   const signer = useSignedAction();
@@ -144,6 +148,8 @@ export function EmergencyUnblindingPage() {
             </Group>
           </Stack>
         </Paper>
+        {/* The next step, below the treatment and apart from it: the notice to the sponsor carries no arm. */}
+        <SponsorNoticeStep unblindingId={revealed.unblindingId} onRecorded={() => void reload()} />
       </Stack>
     );
   }
@@ -244,16 +250,34 @@ export function EmergencyUnblindingPage() {
                     <Table.Th>{t('emergency.records.by')}</Table.Th>
                     <Table.Th>{t('emergency.records.reason')}</Table.Th>
                     <Table.Th>{t('emergency.records.adverseEvent')}</Table.Th>
+                    <Table.Th>{t('emergency.sponsor.column')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {records.map((r) => (
                     <Table.Tr key={r.id} data-testid={`emergency-record-${r.id}`}>
                       <Table.Td>{formatDateTime(r.unblindedAt, i18n.language)}</Table.Td>
-                      <Table.Td>{r.screeningNumber}</Table.Td>
+                      <Table.Td>
+                        <Group gap="xs">
+                          {r.screeningNumber}
+                          <EmergencyUnblindedBadge screeningNumber={r.screeningNumber} size="sm" />
+                        </Group>
+                      </Table.Td>
                       <Table.Td>{r.by}</Table.Td>
                       <Table.Td>{r.reason}</Table.Td>
                       <Table.Td>{r.adverseEvent ? t('emergency.form.adverseYes') : t('emergency.form.adverseNo')}</Table.Td>
+                      <Table.Td data-testid={`emergency-record-sponsor-${r.id}`}>
+                        {r.sponsorNotified ? (
+                          <Text size="sm">
+                            {t('emergency.sponsor.notified', { time: formatDateTime(r.sponsorNotified.at, i18n.language) })}
+                            {r.sponsorNotified.reference ? ` · ${r.sponsorNotified.reference}` : ''}
+                          </Text>
+                        ) : (
+                          <Button size="xs" variant="light" leftSection={<IconMailForward size="1em" aria-hidden />} onClick={() => setNoticeFor(r.id)} data-testid={`emergency-notify-${r.id}`}>
+                            {t('emergency.sponsor.notify')}
+                          </Button>
+                        )}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -261,6 +285,11 @@ export function EmergencyUnblindingPage() {
             </Table.ScrollContainer>
           )}
         </Stack>
+      )}
+      {noticeFor !== null && (
+        <Modal opened onClose={() => setNoticeFor(null)} title={t('emergency.sponsor.notify')} size="xl" data-testid="sponsor-modal">
+          <SponsorNoticeStep unblindingId={noticeFor} onRecorded={() => void reload()} />
+        </Modal>
       )}
       {signer.dialog}
     </Stack>

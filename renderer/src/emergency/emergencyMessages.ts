@@ -8,6 +8,8 @@ const RULES: MessageRule[] = [
   [/^Patient (.+) is not randomized: there is no treatment to reveal\.$/, (t, m) => t('emergency.messages.notRandomized', { patient: m[1] })],
   [/^There is no patient (\d+)\.$/, (t) => t('emergency.messages.noPatient')],
   [/^The allocation key is not set up yet\.$/, (t) => t('emergency.messages.keyNotSetUp')],
+  [/^The sponsor's notification of the unblinding of patient (.+) is already recorded\.$/, (t) => t('emergency.messages.sponsorAlreadyRecorded')],
+  [/^There is no emergency unblinding (\d+)\.$/, (t) => t('emergency.messages.noUnblinding')],
   [/^Describe the emergency$/, (t) => t('emergency.form.reasonNeeded')],
   [/^Type the passphrase from the sealed envelope$/, (t) => t('emergency.form.passphraseNeeded')],
 ];

@@ -11,6 +11,7 @@ import { useVeilAction } from '../common/useVeilAction';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { patientMessage } from './patientMessages';
+import { EmergencyUnblindedBadge } from '../common/EmergencyUnblindedBadge';
 import { PatientStatusBadge } from './PatientStatusBadge';
 import { nextVisit, type Patient } from './types';
 import { WithdrawModal } from './WithdrawModal';
@@ -75,6 +76,7 @@ export function PatientDetail({ patientId, onBack }: { patientId: number; onBack
             {t('patients.detail.title', { screening: patient.screeningNumber })}
           </Title>
           <PatientStatusBadge status={patient.status} size="xl" testId="patient-status" />
+          {patient.emergencyUnblinded && <EmergencyUnblindedBadge screeningNumber={patient.screeningNumber} size="xl" />}
         </Group>
         <Group gap="sm">
           {canDispense && (

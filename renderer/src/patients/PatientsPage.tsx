@@ -10,6 +10,7 @@ import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { PatientDetail } from './PatientDetail';
 import { patientMessage } from './patientMessages';
+import { EmergencyUnblindedBadge } from '../common/EmergencyUnblindedBadge';
 import { PatientStatusBadge } from './PatientStatusBadge';
 import { RegisterPatientModal } from './RegisterPatientModal';
 import { nextVisit, type Patient } from './types';
@@ -124,6 +125,7 @@ function PatientsList({ onOpen }: { onOpen: (id: number) => void }) {
                     </Table.Td>
                     <Table.Td className="veil-badges">
                       <PatientStatusBadge status={p.status} testId={`patient-status-${p.screeningNumber}`} />
+                      {p.emergencyUnblinded && <EmergencyUnblindedBadge screeningNumber={p.screeningNumber} />}
                     </Table.Td>
                     <Table.Td>
                       <Text ff="monospace" fw={700} fz="lg" data-testid={`patient-randomization-${p.screeningNumber}`}>

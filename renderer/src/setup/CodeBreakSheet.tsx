@@ -1,9 +1,10 @@
 import { Alert, Button, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconPrinter } from '@tabler/icons-react';
-import { useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignatureShown } from '../common/SignedBy';
 import { formatUtc } from '../common/utcTime';
+import { passphraseGroups } from '../../../shared/security/codeBreakPassphrase';
 import { useSystemInfo } from '../system/SystemInfoContext';
 
 export interface CodeBreakShown {
@@ -53,16 +54,20 @@ export function CodeBreakSheet({ shown, onDone }: { shown: CodeBreakShown; onDon
         )}
         <Stack gap={4}>
           <Text fw={700}>{t('setup.codeBreak.passphraseLabel')}</Text>
-          <Text
-            ff="monospace"
-            fz={30}
-            fw={700}
-            lh={1.4}
-            style={{ overflowWrap: 'anywhere', letterSpacing: '0.04em' }}
-            data-testid="code-break-passphrase"
-          >
-            {shown.passphrase}
+          {/* Groups of 4 for reading aloud (issue 11, item 9); a line breaks only between groups, never inside one. */}
+          <Text ff="monospace" fz={30} fw={700} lh={1.4} style={{ letterSpacing: '0.04em' }} data-testid="code-break-passphrase">
+            {passphraseGroups(shown.passphrase).map((group, i) => (
+              <Fragment key={i}>
+                {i > 0 && (
+                  <>
+                    -<wbr />
+                  </>
+                )}
+                <span style={{ whiteSpace: 'nowrap' }}>{group}</span>
+              </Fragment>
+            ))}
           </Text>
+          <Text size="sm">{t('setup.codeBreak.groups')}</Text>
         </Stack>
         <Text>{t('setup.codeBreak.createdBy', { name: shown.signature.printedName, time: formatUtc(shown.signature.signedAtUtc) })}</Text>
         <Divider />

@@ -52,7 +52,8 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
   const visits = t.core.study().visits.map((v) => v.code);
   const shipmentIdOf = (reference: string) => (db.prepare('SELECT id FROM shipments WHERE reference = ?').get(reference) as { id: number }).id;
   const patientIdOf = (screening: string) => (db.prepare('SELECT id FROM patients WHERE screening_number = ?').get(screening) as { id: number }).id;
-  const registered = `L-${role.slice(0, 8)}`;
+  // A screening number takes letters, digits and dashes only: "study_nurse" gives L-study-nu.
+  const registered = `L-${role.slice(0, 8).replace(/_/g, '-')}`;
   const probe = `probe.${role.replace(/_/g, '.')}`;
   const probeId = () => t.core.repositories.users.byUsername(probe)!.id;
   const recorded = world.more.withPatient.slice(0, 2);
@@ -119,6 +120,8 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
 
 /** Channels whose answer reveals one patient's arm to its caller by design; the harness checks that arm is the true one. */
 const DESIGNED_REVEAL = new Set(['emergency.unblind']);
+/** Commands whose examples can succeed once per world: only the first blinded role to call them runs the examples. */
+const ONCE_PER_WORLD = new Set(['patients.register', 'patients.randomize', 'patients.withdraw']);
 
 export interface HarnessResult {
   leaks: Leak[];
@@ -141,6 +144,7 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
   const okPerChannel = new Map<Role, Map<string, number>>();
   let calls = 0;
   let inspected = 0;
+  const examplesRun = new Set<string>();
   for (const role of ROLES.filter((r) => ROLE_IS_BLINDED[r])) {
     const window = await t.loginAs(role, `leak-harness-${role}`);
     const caller = t.userOf(role);
@@ -153,12 +157,18 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
       const allowed = access === 'public' || access === 'session' || access === 'locked' || ROLE_PERMISSIONS[role].includes(access);
       if (!allowed) continue;
       mine.set(name, 0);
-      // The examples, signed by this role's user, with the world's real passwords and kits.
-      const examples = definition.examples.map((example) => {
-        const e = example as { signature?: Record<string, unknown> };
-        return resolveExample(e.signature ? { ...e, signature: { ...e.signature, username: caller.username } } : e, world, caller);
-      });
       const real = inputs[name];
+      // The patient examples change a patient for good (register S-0001, randomize patient 7, withdraw patient 1): a
+      // later role that may call them too (the study nurse after the investigator) calls them with its own real inputs.
+      const examplesDone = ONCE_PER_WORLD.has(name) && examplesRun.has(name) && real !== undefined;
+      examplesRun.add(name);
+      // The examples, signed by this role's user, with the world's real passwords and kits.
+      const examples = examplesDone
+        ? []
+        : definition.examples.map((example) => {
+            const e = example as { signature?: Record<string, unknown> };
+            return resolveExample(e.signature ? { ...e, signature: { ...e.signature, username: caller.username } } : e, world, caller);
+          });
       // A function's inputs are read only once the examples before them have run.
       const queue: Array<unknown | (() => unknown[])> = [...examples, ...(typeof real === 'function' ? [real] : (real ?? []))];
       const calledInputs = function* () {

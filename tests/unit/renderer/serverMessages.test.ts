@@ -50,6 +50,24 @@ describe('host messages in the user language', () => {
     }
   });
 
+  it("translates the dose-interval second signer's refusals, which the signature dialog shows with the shared catalogue", () => {
+    // The dispensing's signature dialog (common/SignatureDialog.tsx) shows a refusal of dispensing.confirm that is not
+    // about the signature itself through translateServerMessage: the second signer's messages must be in it.
+    const french = [
+      ['The second signature was not made: wrong username or password. Nothing was dispensed.', 'La deuxième signature n’a pas été faite'],
+      ['The second signature must be made by another person than the one dispensing.', 'une autre personne que celle qui dispense'],
+      ['Marc Dubois (monitor) cannot give the second signature: it needs a pharmacist, the investigator or a study nurse.', 'Marc Dubois (monitor) ne peut pas donner la deuxième signature'],
+      ['W4 would be dispensed 3 days after W2 (2026-11-20): the study needs at least 10 days between dispensings. A second person must sign below yours.', 'W2'],
+      ['Wrong second signature', 'Deuxième signature incorrecte'],
+    ] as const;
+    for (const [message, expected] of french) {
+      const translated = translateServerMessage(message, tFr);
+      expect(translated, message).not.toBe(message);
+      expect(translated, message).toContain(expected);
+      expect(translateServerMessage(message, tEn), message).toBe(message);
+    }
+  });
+
   it('keeps the English message identical to what the host said', () => {
     for (const message of [
       'Wrong username or password. 4 attempts left before the account is locked.',
