@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/roles';
+import { ROLE_IS_BLINDED, type Role } from '../../shared/roles';
 import { launchBrowser, login, openPage, openUserMenu } from './helpers/browser';
 import { asPharmacist, loginAs, logout, sign } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
@@ -47,7 +47,13 @@ async function settled(page: Page): Promise<void> {
 
 async function axeFindings(page: Page, where: string): Promise<Finding[]> {
   await settled(page);
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  // Two rules the issue names that axe files under best practice rather than a WCAG tag are switched on besides the
+  // WCAG 2.2 AA rules: a page has a main landmark, a table header cell has text. Only violations are wanted back
+  // (resultTypes): axe then skips describing every element that passed, which keeps a screen's check short.
+  const result = await new AxeBuilder({ page })
+    .options({ resultTypes: ['violations'], rules: { 'landmark-one-main': { enabled: true }, 'empty-table-header': { enabled: true } } })
+    .withTags(WCAG_TAGS)
+    .analyze();
   return result.violations.map((v) => ({
     where,
     rule: v.id,
@@ -179,7 +185,7 @@ describe('accessibility: WCAG 2.2 AA on every screen, English and French', () =>
         await page.getByTestId('register-patient-modal').waitFor();
         await check(page, `${language.code} patients, register dialog`, found);
         await page.keyboard.press('Escape');
-        await page.getByTestId('register-patient-modal').waitFor({ state: 'detached' });
+        await page.getByTestId('register-patient-modal').waitFor({ state: 'hidden' });
         await page.getByTestId(`open-patient-${patient.screeningNumber}`).click();
         await page.getByTestId('patient-detail').waitFor();
         await check(page, `${language.code} patient detail`, found);
@@ -216,23 +222,33 @@ describe('accessibility: WCAG 2.2 AA on every screen, English and French', () =>
     it(`${language.code}: every screen and tab of the navigation, for each role`, async () => {
       await veil.logoutWindow();
       const found: Finding[] = [];
+      // A screen (or tab) is checked once per language in its blinded and once in its unblinded form: the roles
+      // after the first that opens it see the same components (the blinded ones differ by a button or two), and
+      // checking each again would add minutes to the suite.
+      const checked = new Set<string>();
       const { context, page } = await openPage(browser, { locale: language.locale });
       try {
         await page.goto(veil.url);
         for (const role of ROLES_TOURED) {
           await loginAs(page, veil, role);
-          await check(page, `${language.code} ${role} home`, found);
+          const view = ROLE_IS_BLINDED[role] ? 'blinded' : 'unblinded';
+          const once = async (screen: string, label = screen) => {
+            if (checked.has(`${view} ${screen}`)) return;
+            checked.add(`${view} ${screen}`);
+            await check(page, `${language.code} ${role} ${label}`, found);
+          };
+          await once('home');
           const navIds = await page.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!).filter((id) => id !== 'nav-home'));
           for (const navId of navIds) {
             await page.getByTestId(navId).click();
-            await check(page, `${language.code} ${role} ${navId}`, found);
+            await once(navId);
             const tabs = page.locator('[role="tab"]');
             const count = await tabs.count();
             for (let i = 1; i < count; i++) {
               const tab = tabs.nth(i);
-              if (!(await tab.isVisible()) || (await tab.isDisabled())) continue;
+              if (checked.has(`${view} ${navId} tab ${i}`) || !(await tab.isVisible()) || (await tab.isDisabled())) continue;
               await tab.click();
-              await check(page, `${language.code} ${role} ${navId} tab "${(await tab.innerText()).trim()}"`, found);
+              await once(`${navId} tab ${i}`, `${navId} tab "${(await tab.innerText()).trim().replace(/\s+/g, ' ')}"`);
             }
           }
           await logout(page);
