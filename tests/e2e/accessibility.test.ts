@@ -182,18 +182,18 @@ describe('accessibility: WCAG 2.2 AA on every screen, English and French', () =>
         await loginAs(page, veil, 'investigator');
         await page.getByTestId('nav-patients').click();
         await page.getByTestId('register-patient').click();
-        await page.getByTestId('register-patient-modal').waitFor();
+        await page.getByRole('dialog').waitFor();
         await check(page, `${language.code} patients, register dialog`, found);
         await page.keyboard.press('Escape');
-        await page.getByTestId('register-patient-modal').waitFor({ state: 'hidden' });
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
         await page.getByTestId(`open-patient-${patient.screeningNumber}`).click();
         await page.getByTestId('patient-detail').waitFor();
         await check(page, `${language.code} patient detail`, found);
         await page.getByTestId('patient-withdraw').click();
-        await page.getByTestId('withdraw-modal').waitFor();
+        await page.getByRole('dialog').waitFor();
         await check(page, `${language.code} patient, withdraw (reason) dialog`, found);
         await page.keyboard.press('Escape');
-        await page.getByTestId('withdraw-modal').waitFor({ state: 'detached' });
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
 
         await page.getByTestId('nav-emergency').click();
         await page.getByTestId('emergency-form').waitFor();

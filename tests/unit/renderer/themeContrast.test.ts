@@ -25,20 +25,21 @@ describe('theme contrast', () => {
   });
 
   it.each(COLOURS)('%s: white text on filled, shade 9 text on light (and its hover), outline text on white', (color) => {
+    const palette = full.colors[color]!;
     for (const shade of [undefined, 8, 9] as const) {
       const name = shade === undefined ? color : `${color}.${shade}`;
       const filled = resolve({ color: name, theme: full, variant: 'filled' });
       if (filled.color === 'var(--mantine-color-white)' && filled.background.startsWith('#')) expect(contrastRatio(WHITE, filled.background), `${name} filled`).toBeGreaterThanOrEqual(4.5);
       if (filled.color === 'var(--mantine-color-white)' && !filled.background.startsWith('#')) {
-        const shown = full.colors[color][shade ?? 8];
+        const shown = palette[shade ?? 8];
         expect(contrastRatio(WHITE, shown), `${name} filled (Mantine's own)`).toBeGreaterThanOrEqual(4.5);
       }
     }
     const light = resolve({ color, theme: full, variant: 'light' });
-    const lightText = light.color.startsWith('#') ? light.color : full.colors[color][9];
-    for (const background of [full.colors[color][1], full.colors[color][2]]) expect(contrastRatio(lightText, background), `${color} light on ${background}`).toBeGreaterThanOrEqual(4.5);
+    const lightText = light.color.startsWith('#') ? light.color : palette[9];
+    for (const background of [palette[1], palette[2]]) expect(contrastRatio(lightText, background), `${color} light on ${background}`).toBeGreaterThanOrEqual(4.5);
     const outline = resolve({ color, theme: full, variant: 'outline' });
-    const outlineText = outline.color.startsWith('#') ? outline.color : full.colors[color][8];
+    const outlineText = outline.color.startsWith('#') ? outline.color : palette[8];
     expect(contrastRatio(outlineText, WHITE), `${color} outline`).toBeGreaterThanOrEqual(4.5);
   });
 });
