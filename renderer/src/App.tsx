@@ -1,5 +1,6 @@
 import { Alert, Button, Center, Loader, MantineProvider, Stack } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { translateServerMessage } from './i18n/serverMessages';
 import { AppLayout } from './layout/AppLayout';
@@ -9,7 +10,7 @@ import { LockScreen } from './session/LockScreen';
 import { LoginScreen } from './session/LoginScreen';
 import { SessionProvider, useSession } from './session/SessionContext';
 import { SystemInfoProvider } from './system/SystemInfoContext';
-import { theme } from './theme';
+import { cssVariablesResolver, themeWithCloseLabel } from './theme';
 import { connectionKind } from './transport/client';
 
 /** What the window shows for the session it has: first start, login, lock, forced change of password, or the work. */
@@ -52,8 +53,11 @@ function Unreachable({ message, onRetry }: { message: string; onRetry: () => voi
 }
 
 export function App() {
+  const { t } = useTranslation();
+  const close = t('common.close');
+  const theme = useMemo(() => themeWithCloseLabel(close), [close]);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <SystemInfoProvider>
         <SessionProvider renderLoading={() => <Loading />} renderUnreachable={(error, retry) => <Unreachable message={error.message} onRetry={retry} />}>
           <Screens />

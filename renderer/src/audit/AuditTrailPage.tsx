@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Loader, NativeSelect, Pagination, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Loader, NativeSelect, Pagination, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import {
   IconChevronDown,
   IconChevronRight,
@@ -295,7 +295,9 @@ export function AuditTrailPage() {
               <Table verticalSpacing="sm" striped layout="fixed" data-testid="audit-table">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th w={48} />
+                    <Table.Th w={48}>
+                      <VisuallyHidden>{t('audit.columns.details')}</VisuallyHidden>
+                    </Table.Th>
                     <Table.Th w={64}>{t('audit.columns.seq')}</Table.Th>
                     <Table.Th w={170}>{t('audit.columns.when')}</Table.Th>
                     <Table.Th w={130}>{t('audit.columns.who')}</Table.Th>

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Card, Checkbox, Group, NativeSelect, NumberInput, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Card, Checkbox, Group, NativeSelect, NumberInput, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconCheck, IconDeviceFloppy, IconKeyboard, IconPlus, IconScan, IconTrash } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -87,7 +87,9 @@ export function KeyboardWedgeSetup({ canManage }: { canManage: boolean }) {
                 <Table.Th w={120}>{t('devices.wedge.prefix')}</Table.Th>
                 <Table.Th w={210}>{t('devices.wedge.endKey')}</Table.Th>
                 <Table.Th w={130}>{t('devices.wedge.aim')}</Table.Th>
-                <Table.Th w={48} />
+                <Table.Th w={48}>
+                  <VisuallyHidden>{t('devices.wedge.actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

@@ -1,4 +1,4 @@
-import { Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconArrowLeft, IconChevronRight, IconPill, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -186,7 +186,9 @@ export function DispensePage() {
                         <Table.Th>{t('dispense.due.visit')}</Table.Th>
                         <Table.Th>{t('dispense.due.due')}</Table.Th>
                         <Table.Th>{t('dispense.due.window')}</Table.Th>
-                        <Table.Th aria-label={t('dispense.due.choose')} />
+                        <Table.Th>
+                          <VisuallyHidden>{t('dispense.due.choose')}</VisuallyHidden>
+                        </Table.Th>
                       </Table.Tr>
                     </Table.Thead>
                     <Table.Tbody>

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Loader, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Loader, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconEye, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -106,7 +106,9 @@ export function LabelQueue() {
                     {LABEL_KINDS.map((kind) => (
                       <Table.Th key={kind}>{t(`dispense.labels.kind.${kind}`)}</Table.Th>
                     ))}
-                    <Table.Th aria-label={t('dispense.queue.preview')} />
+                    <Table.Th>
+                      <VisuallyHidden>{t('dispense.queue.preview')}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

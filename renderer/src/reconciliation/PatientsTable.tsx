@@ -13,7 +13,8 @@ export function PatientsTable({ patients }: { patients: PatientLine[] }) {
   return (
     <Stack gap="sm" data-testid="recon-patients">
       <Text c="dimmed">{t('reconciliation.patients.explain')}</Text>
-      <Table.ScrollContainer minWidth={760} type="native">
+      {/* Focusable: a keyboard user can scroll it sideways when the screen is narrower than the table (WCAG 2.1.1). */}
+      <Table.ScrollContainer minWidth={760} type="native" tabIndex={0}>
         <Table striped verticalSpacing="sm" data-testid="recon-patients-table">
           <Table.Thead>
             <Table.Tr>

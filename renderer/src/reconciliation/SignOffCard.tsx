@@ -127,7 +127,7 @@ export function SignOffCard({
           </Text>
         )}
         {signOff && (
-          <Stack gap={4} style={voided ? { opacity: 0.85 } : undefined}>
+          <Stack gap={4} style={voided ? { opacity: 0.9 } : undefined}>
             {voided && <Text fw={600}>{t('reconciliation.signOff.wasSigned')}</Text>}
             <SignedBy signature={signOff.signature} size="md" testId="signoff-signed-by" />
             <Text size="sm" c="dimmed" data-testid="signoff-details">

@@ -11,7 +11,7 @@ export function AuthFrame({ title, icon, children, testId }: { title: string; ic
   const { t } = useTranslation();
   const info = useSystemInfo();
   return (
-    <Box className="veil-auth-background" mih="100vh" py="xl" px="md">
+    <Box component="main" className="veil-auth-background" mih="100vh" py="xl" px="md">
       <Center mih="calc(100vh - 4rem)">
         <Paper withBorder shadow="md" radius="lg" p="xl" w="100%" maw={600} data-testid={testId}>
           <Stack gap="lg">
