@@ -20,7 +20,7 @@ const LANGUAGES = [
   { code: 'fr', locale: 'fr-FR' },
 ] as const;
 
-const ROLES_TOURED: readonly Role[] = ['unblinded_pharmacist', 'pharmacy_technician', 'investigator', 'monitor', 'unblinded_monitor', 'administrator'];
+const ROLES_TOURED: readonly Role[] = ['unblinded_pharmacist', 'pharmacy_technician', 'investigator', 'study_nurse', 'monitor', 'unblinded_monitor', 'administrator'];
 
 interface Finding {
   where: string;
