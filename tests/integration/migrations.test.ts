@@ -359,6 +359,30 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('12: a version-11 database with dispensings and label prints gains their indexes, and the lookups use them', () => {
+    const file = join(dir, 'v11.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 11);
+    raw.exec(`
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner');
+      INSERT INTO label_prints (kit_number, kind, requested_at, user_id) VALUES ('100001', 'carton', 'now', 1);
+    `);
+    const tables = ['dispensings', 'dispensing_kits', 'label_prints'];
+    const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
+    expect(before.every((rows) => rows.length > 0)).toBe(true);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    expect(plan('SELECT kit_number FROM dispensing_kits WHERE dispensing_id = 1')).toMatch(/USING (COVERING )?INDEX dispensing_kits_dispensing/);
+    expect(plan("SELECT count(*) FROM label_prints WHERE kit_number = '100001' AND kind = 'carton'")).toMatch(/USING (COVERING )?INDEX label_prints_kit/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

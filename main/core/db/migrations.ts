@@ -379,4 +379,14 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    description:
+      "indexes for the lookups that read a whole table at pharmacy scale (issue 12): a dispensing's kits (every patient view and visit plan), and a kit's label prints (every label printed)",
+    up(db) {
+      db.exec(`
+        CREATE INDEX dispensing_kits_dispensing ON dispensing_kits (dispensing_id);
+        CREATE INDEX label_prints_kit ON label_prints (kit_number, kind);
+      `);
+    },
+  },
 ];
