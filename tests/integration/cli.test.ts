@@ -75,7 +75,7 @@ describe('veil CLI', () => {
       const demo = JSON.parse(lines[1]!) as { db: string; users: Array<{ username: string; password: string; role: string; blinded: boolean }> };
       expect(demo.db).toMatch(/veil-demo\.db$/);
       expect(demo.users.map((u) => u.role).sort()).toEqual(
-        ['administrator', 'investigator', 'monitor', 'pharmacy_technician', 'unblinded_monitor', 'unblinded_pharmacist'],
+        ['administrator', 'investigator', 'monitor', 'pharmacy_technician', 'study_nurse', 'unblinded_monitor', 'unblinded_pharmacist'],
       );
       expect(demo.users.find((u) => u.role === 'unblinded_pharmacist')!.blinded).toBe(false);
       expect(demo.users.find((u) => u.role === 'administrator')!.blinded).toBe(true);
