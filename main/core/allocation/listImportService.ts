@@ -1,7 +1,7 @@
 import { VeilError, type ValidationIssue } from '../../../shared/errors';
 import { analyzeBlindingRisk, type KitForAnalysis, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
-import { countsForCommonDate, DATED_STATUSES, isShortDated } from '../../../shared/kits/expiryHold';
+import { DATED_STATUSES, expiryRulesOn } from '../../../shared/kits/expiryHold';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -81,11 +81,12 @@ export class ListImportService {
     const today = localDate(this.clock.now());
     const margin = this.study().doNotDispenseMarginDays;
     const status = (k: KitForAnalysis) => statusOf.get(k.kitNumber) ?? 'expected';
+    const rules = expiryRulesOn(today, margin);
     // The common date comes from the stock that may still be dispensed, not short-dated today (issue 11.1): an expired
     // kit no longer drags every blinded label back to its date.
-    const risk = analyzeBlindingRisk(all, this.study().code, { dispensable: (k) => countsForCommonDate(status(k), k.expiryDate, today, margin) });
+    const risk = analyzeBlindingRisk(all, this.study().code, { dispensable: (k) => rules.countsForCommonDate(status(k), k.expiryDate) });
     const expiryHolds = all
-      .filter((k) => status(k) === 'expected' && isShortDated(k.expiryDate, today, margin))
+      .filter((k) => status(k) === 'expected' && rules.isShortDated(k.expiryDate))
       .map((k) => ({ kitNumber: k.kitNumber, arm: k.arm, expiryDate: k.expiryDate }))
       .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
     return { parsed, risk, expiryHolds };

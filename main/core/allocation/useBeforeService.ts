@@ -1,7 +1,7 @@
 import { analyzeBlindingRisk, type KitForAnalysis } from '../../../shared/allocation/blindingRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { VeilError } from '../../../shared/errors';
-import { countsForCommonDate, DATED_STATUSES, EXPIRY_HOLD_REASON, isShortDated } from '../../../shared/kits/expiryHold';
+import { DATED_STATUSES, EXPIRY_HOLD_REASON, expiryRulesOn } from '../../../shared/kits/expiryHold';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
@@ -67,7 +67,8 @@ export class UseBeforeService {
       } satisfies KitForAnalysis,
     }));
     const statusOf = new Map(stored.map((k) => [k.kitNumber, k.status]));
-    const dispensable = (k: KitForAnalysis) => countsForCommonDate(statusOf.get(k.kitNumber)!, k.expiryDate, today, margin);
+    const rules = expiryRulesOn(today, margin);
+    const dispensable = (k: KitForAnalysis) => rules.countsForCommonDate(statusOf.get(k.kitNumber)!, k.expiryDate);
     const risk = analyzeBlindingRisk(
       kits.map((k) => k.analysis),
       study.code,
@@ -86,7 +87,7 @@ export class UseBeforeService {
     // Kits in stock or in quarantine whose real expiry is short-dated today: never to be dispensed. The pharmacist sees
     // their arms here, to judge what their quarantine shows blinded users (one arm only: see shared/kits/expiryHold.ts).
     const held = dated
-      .filter((k) => isShortDated(k.analysis.expiryDate, today, margin))
+      .filter((k) => rules.isShortDated(k.analysis.expiryDate))
       .map((k) => ({ kitNumber: k.stored.kitNumber, armCode: k.analysis.arm, armName: names.get(k.analysis.arm) ?? k.analysis.arm, expiryDate: k.analysis.expiryDate, status: k.stored.status }))
       .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
     const toHold = held.filter((k) => k.status === 'available').map((k) => k.kitNumber);
@@ -94,7 +95,7 @@ export class UseBeforeService {
       expiryReveals: risk.expiryReveals,
       inForce,
       proposed: risk.expiryReveals ? proposed : null,
-      inForceShortDated: inForce.some((d) => isShortDated(d, today, margin)),
+      inForceShortDated: inForce.some((d) => rules.isShortDated(d)),
       changes: risk.expiryReveals ? changes : [],
       toHold: risk.expiryReveals ? toHold : [],
       held,
