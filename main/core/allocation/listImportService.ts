@@ -2,6 +2,7 @@ import { VeilError, type ValidationIssue } from '../../../shared/errors';
 import { analyzeBlindingRisk, type KitForAnalysis, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { DATED_STATUSES, expiryRulesOn } from '../../../shared/kits/expiryHold';
+import { openedForAnalysis } from './openedKit';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -68,14 +69,7 @@ export class ListImportService {
     const statusOf = new Map<string, string>();
     const existing: KitForAnalysis[] = this.allocation.kits().map((k) => {
       statusOf.set(k.kitNumber, k.status);
-      return {
-        kitNumber: k.kitNumber,
-        arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
-        lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
-        expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
-        gtin: k.gtinSealed === null ? null : open(key, k.gtinSealed, sealedField.kitGtin(k.kitNumber)),
-        serial: k.serial,
-      };
+      return openedForAnalysis(key, k);
     });
     const all = [...existing, ...parsed.rows];
     const today = localDate(this.clock.now());

@@ -2,13 +2,13 @@ import { analyzeBlindingRisk, type KitForAnalysis } from '../../../shared/alloca
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { VeilError } from '../../../shared/errors';
 import { DATED_STATUSES, EXPIRY_HOLD_REASON, expiryRulesOn } from '../../../shared/kits/expiryHold';
+import { openedForAnalysis } from './openedKit';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { Role } from '../../../shared/roles';
 import type { Clock } from '../clock';
-import { open, sealedField } from '../crypto/allocationCipher';
 import type { Db } from '../db/database';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { AllocationRepository } from './allocationRepository';
@@ -57,14 +57,7 @@ export class UseBeforeService {
     const stored = this.allocation.kits();
     const kits = stored.map((k) => ({
       stored: k,
-      analysis: {
-        kitNumber: k.kitNumber,
-        arm: open(key, k.armSealed, sealedField.kitArm(k.kitNumber)),
-        lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
-        expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
-        gtin: k.gtinSealed === null ? null : open(key, k.gtinSealed, sealedField.kitGtin(k.kitNumber)),
-        serial: k.serial,
-      } satisfies KitForAnalysis,
+      analysis: openedForAnalysis(key, k),
     }));
     const statusOf = new Map(stored.map((k) => [k.kitNumber, k.status]));
     const rules = expiryRulesOn(today, margin);
