@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One throw-away PostgreSQL server for the run (issue 13: the same schema and services on both engines).
+    globalSetup: ['tests/helpers/postgresGlobalSetup.ts'],
   },
 });

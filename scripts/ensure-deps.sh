@@ -9,6 +9,8 @@ need_debs=()
 [ -x /usr/bin/chromium ] || need_debs+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || need_debs+=(libusb-1.0-0)
 command -v pdftoppm >/dev/null || need_debs+=(poppler-utils)
+# The core suites also run against a throw-away PostgreSQL server (tests/helpers/postgresCluster.ts, issue 13).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_debs+=(postgresql)
 if [ ${#need_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing Debian packages: ${need_debs[*]}" >&2

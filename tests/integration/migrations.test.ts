@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, schemaVersion } from '../../main/core/db/database';
-import { migrations } from '../../main/core/db/migrations';
+import { migrations } from '../../main/core/db/migrations/index';
 import { hashPassword } from '../../main/core/auth/passwords';
 import { seal, sealedField } from '../../main/core/crypto/allocationCipher';
 import { createUserKeyPair, newDataKey, wrapForEmergency, wrapForUser } from '../../main/core/crypto/keyCustody';

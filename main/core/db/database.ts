@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrations } from './migrations';
+import { migrations } from './migrations/index';
 import { requireWritable, storageFaultOf, storageFaults } from './storageFaults';
 
 export type Db = Database.Database;
@@ -115,11 +115,11 @@ export function migrate(db: Db, target: number = migrations.length): void {
   for (let version = current + 1; version <= target; version++) {
     const migration = migrations[version - 1]!;
     db.transaction(() => {
-      migration.up(db);
+      migration.sqlite(db);
       db.pragma(`user_version = ${version}`);
     })();
   }
-  // A step may replace plain values with sealed ones (migration 5): the old pages leave the WAL and the file now.
+  // A step may replace plain values with sealed ones (step 7, sealed blocks): the old pages leave the WAL and the file now.
   if (current < target && schemaVersion(db) === target) db.pragma('wal_checkpoint(TRUNCATE)');
 }
 

@@ -1,0 +1,186 @@
+import type { Migration } from './migration';
+
+/** Step 2. Released: never edit (tests/integration/migrationChecksums.test.ts); add a new step instead. */
+export const step02: Migration = {
+  description: 'audit trail, e-signatures, key custody, randomization slots and kits (arms sealed)',
+  sqlite(db) {
+    db.exec(`
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY,
+        at_utc TEXT NOT NULL,
+        at_offset TEXT NOT NULL,
+        user_id INTEGER,
+        username TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity_type TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        before_json TEXT,
+        after_json TEXT,
+        reason TEXT,
+        source TEXT,
+        signature_id INTEGER,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_events_entity ON audit_events (entity_type, entity_id);
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be changed.'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be deleted.'); END;
+
+      CREATE TABLE signatures (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        printed_name TEXT NOT NULL,
+        meaning TEXT NOT NULL,
+        signed_at_utc TEXT NOT NULL,
+        record_type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        record_hash TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'Signatures cannot be changed.'); END;
+      CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'Signatures cannot be deleted.'); END;
+
+      CREATE TABLE user_keys (
+        user_id INTEGER PRIMARY KEY REFERENCES users (id),
+        public_key TEXT NOT NULL,
+        sealed_private_key TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE key_wraps (
+        holder TEXT PRIMARY KEY,
+        user_id INTEGER REFERENCES users (id),
+        wrap_json TEXT NOT NULL,
+        granted_by INTEGER REFERENCES users (id),
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE list_imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('randomization', 'kits')),
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        row_count INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        signature_id INTEGER NOT NULL REFERENCES signatures (id)
+      ) STRICT;
+      CREATE TABLE randomization_slots (
+        randomization_number TEXT PRIMARY KEY,
+        list_order INTEGER NOT NULL UNIQUE,
+        block TEXT NOT NULL,
+        stratum TEXT NOT NULL,
+        arm_sealed TEXT NOT NULL,
+        import_id INTEGER NOT NULL REFERENCES list_imports (id)
+      ) STRICT;
+      CREATE TABLE kits (
+        kit_number TEXT PRIMARY KEY,
+        arm_sealed TEXT NOT NULL,
+        lot_sealed TEXT NOT NULL,
+        expiry_sealed TEXT NOT NULL,
+        gtin_sealed TEXT,
+        serial TEXT,
+        blinded_lot TEXT NOT NULL,
+        use_before TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'expected',
+        import_id INTEGER NOT NULL REFERENCES list_imports (id)
+      ) STRICT;
+    `);
+  },
+  async postgres(client) {
+    await client.query(`
+      CREATE TABLE audit_events (
+        seq integer PRIMARY KEY,
+        at_utc text NOT NULL,
+        at_offset text NOT NULL,
+        user_id integer,
+        username text NOT NULL,
+        action text NOT NULL,
+        entity_type text NOT NULL,
+        entity_id text NOT NULL,
+        before_json text,
+        after_json text,
+        reason text,
+        source text,
+        signature_id integer,
+        prev_hash text NOT NULL,
+        hash text NOT NULL
+      );
+      CREATE INDEX audit_events_entity ON audit_events (entity_type, entity_id);
+      -- Append-only, as on SQLite; TRUNCATE too, which SQLite does not have.
+      CREATE FUNCTION veil_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation'; END
+      $$;
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        FOR EACH ROW EXECUTE FUNCTION veil_refuse_change('The audit trail is append-only: events cannot be changed.');
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        FOR EACH ROW EXECUTE FUNCTION veil_refuse_change('The audit trail is append-only: events cannot be deleted.');
+      CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+        FOR EACH STATEMENT EXECUTE FUNCTION veil_refuse_change('The audit trail is append-only: events cannot be deleted.');
+
+      CREATE TABLE signatures (
+        id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        user_id integer NOT NULL REFERENCES users (id),
+        printed_name text NOT NULL,
+        meaning text NOT NULL,
+        signed_at_utc text NOT NULL,
+        record_type text NOT NULL,
+        record_id text NOT NULL,
+        record_hash text NOT NULL
+      );
+      CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+        FOR EACH ROW EXECUTE FUNCTION veil_refuse_change('Signatures cannot be changed.');
+      CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+        FOR EACH ROW EXECUTE FUNCTION veil_refuse_change('Signatures cannot be deleted.');
+      CREATE TRIGGER signatures_no_truncate BEFORE TRUNCATE ON signatures
+        FOR EACH STATEMENT EXECUTE FUNCTION veil_refuse_change('Signatures cannot be deleted.');
+
+      CREATE TABLE user_keys (
+        user_id integer PRIMARY KEY REFERENCES users (id),
+        public_key text NOT NULL,
+        sealed_private_key text NOT NULL,
+        created_at text NOT NULL
+      );
+      CREATE TABLE key_wraps (
+        holder text PRIMARY KEY,
+        user_id integer REFERENCES users (id),
+        wrap_json text NOT NULL,
+        granted_by integer REFERENCES users (id),
+        created_at text NOT NULL
+      );
+
+      CREATE TABLE list_imports (
+        id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('randomization', 'kits')),
+        file_name text NOT NULL,
+        sha256 text NOT NULL,
+        row_count integer NOT NULL,
+        imported_at text NOT NULL,
+        user_id integer NOT NULL REFERENCES users (id),
+        signature_id integer NOT NULL REFERENCES signatures (id)
+      );
+      CREATE TABLE randomization_slots (
+        randomization_number text PRIMARY KEY,
+        list_order integer NOT NULL UNIQUE,
+        block text NOT NULL,
+        stratum text NOT NULL,
+        arm_sealed text NOT NULL,
+        import_id integer NOT NULL REFERENCES list_imports (id)
+      );
+      CREATE TABLE kits (
+        kit_number text PRIMARY KEY,
+        arm_sealed text NOT NULL,
+        lot_sealed text NOT NULL,
+        expiry_sealed text NOT NULL,
+        gtin_sealed text,
+        serial text,
+        blinded_lot text NOT NULL,
+        use_before text NOT NULL,
+        status text NOT NULL DEFAULT 'expected',
+        import_id integer NOT NULL REFERENCES list_imports (id)
+      );
+    `);
+  },
+};

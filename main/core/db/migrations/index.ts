@@ -1,0 +1,23 @@
+import type { Migration } from './migration';
+import { step01 } from './001-users-settings-study';
+import { step02 } from './002-audit-signatures-keys-kits';
+import { step03 } from './003-shipments-patients-dispensings';
+import { step04 } from './004-returns-reconciliation-destruction-emergency';
+import { step05 } from './005-temporary-password-keys-code-break-attempts';
+import { step06 } from './006-signature-chain-head';
+import { step07 } from './007-sealed-blocks';
+import { step08 } from './008-discrepancy-comments';
+import { step09 } from './009-expiry-hold';
+import { step10 } from './010-audit-indexes';
+import { step11 } from './011-emergency-sponsor-notifications';
+import { step12 } from './012-dispensing-and-label-indexes';
+
+export type { Migration, PostgresStepClient } from './migration';
+
+/**
+ * The schema steps in order; migration N takes version N-1 to N. One file per step. Never edit a released step (the
+ * checksum test freezes them): add a new file, list it here, add its checksum to
+ * tests/integration/migrationChecksums.test.ts, and a test in tests/integration/migrations.test.ts that migrates a
+ * database of the previous version holding data.
+ */
+export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12];

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { VeilError } from '../../../shared/errors';
+import { migrations } from './migrations/index';
+
+/**
+ * PostgreSQL, for a pharmacy with several workstations (issue 13). The same numbered steps as SQLite
+ * (./migrations/), the version kept in `veil_schema_version` instead of SQLite's user_version.
+ */
+
+export interface PostgresOptions {
+  /** A CA certificate file to trust for TLS (with sslmode=verify-ca or verify-full in the URL). */
+  caFile?: string;
+  /** Connections kept open (default 10). */
+  poolSize?: number;
+}
+
+/** What a user typed as the database address, checked before anything connects. */
+export function parsePostgresUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw postgresFaults.badUrl(text, 'it is not an address');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw postgresFaults.badUrl(text, `it starts with "${url.protocol}" instead of "postgres:"`);
+  if (!url.hostname) throw postgresFaults.badUrl(text, 'it names no server');
+  if (url.pathname.replace(/^\//, '') === '') throw postgresFaults.badUrl(text, 'it names no database (…/database at the end)');
+  const sslmode = url.searchParams.get('sslmode');
+  if (sslmode && !['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'].includes(sslmode)) {
+    throw postgresFaults.badUrl(text, `sslmode "${sslmode}" is not one of disable, prefer, require, verify-ca, verify-full`);
+  }
+  return url;
+}
+
+/** The address without its password, for messages and logs. */
+export function describePostgresUrl(url: URL): string {
+  return `${url.protocol}//${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.host}${url.pathname}`;
+}
+
+export const postgresFaults = {
+  badUrl: (text: string, why: string) =>
+    new VeilError('validation', `"${text.replace(/:[^:@/]*@/, ':…@')}" is not a PostgreSQL address: ${why}. Write it as postgres://user@host:5432/database.`),
+  unreachable: (where: string, detail: string) =>
+    new VeilError('storage', `The PostgreSQL server at ${where} does not answer (${detail}). Check that it is running and that this computer may reach it; nothing was changed.`),
+  refused: (where: string, user: string) =>
+    new VeilError('storage', `The PostgreSQL server at ${where} refused the user name or password of "${user}". Check the credentials; nothing was changed.`),
+  noDatabase: (where: string) => new VeilError('storage', `The database ${where} does not exist on that server. Ask its administrator to create it (empty); nothing was changed.`),
+  tls: (where: string, detail: string) => new VeilError('storage', `The secure connection to ${where} failed (${detail}). Check sslmode and the CA file; nothing was changed.`),
+  newer: (current: number, known: number) =>
+    new VeilError('conflict', `This database was written by a newer Veil (schema ${current}; this version knows ${known}). Update Veil before opening it.`),
+};
+
+/** A pg error (or a Node socket error) turned into the message a pharmacist or IT technician can act on. */
+export function postgresFaultOf(error: unknown, url: URL): VeilError | null {
+  if (error instanceof VeilError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const where = describePostgresUrl(url);
+  const message = (error as Error)?.message ?? String(error);
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET'].includes(code)) return postgresFaults.unreachable(where, code === 'ENOTFOUND' ? 'no such host' : code);
+  if (code === '28P01' || code === '28000') return postgresFaults.refused(where, decodeURIComponent(url.username || 'the current user'));
+  if (code === '3D000') return postgresFaults.noDatabase(where);
+  if (/SSL|TLS|certificate/i.test(message) && !code.match(/^[0-9A-Z]{5}$/)) return postgresFaults.tls(where, message);
+  if (/timeout/i.test(message) && /connect/i.test(message)) return postgresFaults.unreachable(where, 'timed out');
+  return null;
+}
+
+function poolConfig(url: URL, options: PostgresOptions): pg.PoolConfig {
+  const config: pg.PoolConfig = { connectionString: url.toString(), max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 };
+  if (options.caFile) config.ssl = { ca: readFileSync(options.caFile, 'utf8'), rejectUnauthorized: true };
+  return config;
+}
+
+/**
+ * Connects, checks the schema and brings it to the latest step. Every fault a person can fix (address, server down,
+ * credentials, missing database, a schema newer than this Veil) is refused with its own message before anything is
+ * written.
+ */
+export async function openPostgres(text: string, options: PostgresOptions = {}): Promise<pg.Pool> {
+  const url = parsePostgresUrl(text);
+  const pool = new pg.Pool(poolConfig(url, options));
+  // An idle client's connection lost (server restart) must not crash the process: the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool);
+    return pool;
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw postgresFaultOf(error, url) ?? error;
+  }
+}
+
+/** The schema version of a PostgreSQL database (0 when Veil has never written to it). */
+export async function postgresSchemaVersion(client: pg.Pool | pg.PoolClient): Promise<number> {
+  const table = await client.query<{ present: boolean }>("SELECT to_regclass('veil_schema_version') IS NOT NULL AS present");
+  if (!table.rows[0]!.present) return 0;
+  const row = await client.query<{ version: number }>('SELECT version FROM veil_schema_version WHERE id = 1');
+  return row.rows[0]?.version ?? 0;
+}
+
+/**
+ * Applies every step above the database's version, each in its own transaction. Several workstations may start at
+ * once: an advisory lock makes them take turns, and each re-reads the version under the lock, so a step runs once.
+ */
+export async function migratePostgres(pool: pg.Pool, target: number = migrations.length): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const found = await postgresSchemaVersion(client);
+    if (found > migrations.length) throw postgresFaults.newer(found, migrations.length);
+    for (;;) {
+      await client.query('BEGIN');
+      let applied: number | null = null;
+      try {
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('veil.migrate'))");
+        await client.query('CREATE TABLE IF NOT EXISTS veil_schema_version (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL)');
+        await client.query('INSERT INTO veil_schema_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
+        const current = await postgresSchemaVersion(client);
+        if (current > migrations.length) throw postgresFaults.newer(current, migrations.length);
+        if (current < target) {
+          applied = current + 1;
+          await migrations[current]!.postgres(client);
+          await client.query('UPDATE veil_schema_version SET version = $1 WHERE id = 1', [applied]);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      if (applied === null) return;
+      for (const statement of migrations[applied - 1]!.postgresAfterCommit ?? []) await client.query(statement);
+    }
+  } finally {
+    client.release();
+  }
+}

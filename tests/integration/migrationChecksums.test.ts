@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrations } from '../../main/core/db/migrations/index';
+
+/**
+ * Released schema steps are frozen (issue 13, item 3): a database somewhere was upgraded by each of them, so editing
+ * one would give two databases of the same version different schemas. A new step is a new file: list it in
+ * migrations/index.ts and add its checksum here in the same commit. Only a step not yet released may change, and
+ * then its line here changes with it.
+ */
+const RELEASED: Record<string, string> = {
+  '001-users-settings-study.ts': '1e6d4c720add783d05cfc7b0b2e6a908fbf6540d67b497556ca08978f17602d6',
+  '002-audit-signatures-keys-kits.ts': '0b6fa181130ea0ed318e3d0ef8cb190be2a0909888e198c846d509ab73992142',
+  '003-shipments-patients-dispensings.ts': 'ea8b96d8c7b223bc2594f1e1ae93ab0701494263ec88b2364317d5be40658b43',
+  '004-returns-reconciliation-destruction-emergency.ts': '9ed866558ec2a0ac4c1375a43a72705918b2f6d3731a13bf3944542b1c4d593c',
+  '005-temporary-password-keys-code-break-attempts.ts': 'f0bc244d983258f4bb3c8e9d110fdc4c1ef3ee1a8249a2c9b4a819d3988f6fc8',
+  '006-signature-chain-head.ts': '2cd560bc645245cfb5dc8001bd6c27233ef8b2b4d46d8dd852935ac9232dc4cb',
+  '007-sealed-blocks.ts': 'b81e9440b54560cd19e7800235f7e266a538ab9aaea6340f41e3a66da209b4c8',
+  '008-discrepancy-comments.ts': '0e42cdfadd1779db6d28d869e421cadc181a2956ee6244d366fccf0049f3c755',
+  '009-expiry-hold.ts': '4b81888daebefbdcb2511e9bf496d57da12c034ec9f46ba73f64515c7524bf4c',
+  '010-audit-indexes.ts': '79bcad12cefbac38cb2a2c0fa626ed033f0b19ba67a5ebe039ea0ad49dfb15b8',
+  '011-emergency-sponsor-notifications.ts': '3a2009cae7359f1849754bf1c20345ee096d4d7cb9a603f8ac0472b751dd9858',
+  '012-dispensing-and-label-indexes.ts': '6e9adf1dd072691af064f06b07c69b1d2537e048daee5686953ff638301d1255',
+};
+
+const FOLDER = join(__dirname, '../../main/core/db/migrations');
+const stepFiles = readdirSync(FOLDER)
+  .filter((f) => /^\d{3}-.+\.ts$/.test(f))
+  .sort();
+
+describe('released migration steps are frozen', () => {
+  it('has one file per step, numbered 001 upwards without gaps, each listed in order in migrations/index.ts', () => {
+    expect(stepFiles.map((f) => Number(f.slice(0, 3)))).toEqual(stepFiles.map((_, i) => i + 1));
+    expect(migrations.length).toBe(stepFiles.length);
+    const index = readFileSync(join(FOLDER, 'index.ts'), 'utf8');
+    const imported = [...index.matchAll(/from '\.\/(\d{3}-[^']+)'/g)].map((m) => `${m[1]}.ts`);
+    expect(imported).toEqual(stepFiles);
+  });
+
+  it.each(stepFiles)('%s matches its released checksum', (file) => {
+    const sha = createHash('sha256').update(readFileSync(join(FOLDER, file))).digest('hex');
+    expect(RELEASED[file], `${file} is a new step: add its checksum to this test`).toBeDefined();
+    expect(sha, `${file} is released and must not change: add a new step instead`).toBe(RELEASED[file]);
+  });
+});

@@ -1,0 +1,120 @@
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../main/core/db/migrations/index';
+import { migratePostgres, openPostgres, parsePostgresUrl, postgresSchemaVersion } from '../../main/core/db/postgres';
+import { createPostgresDatabase } from '../helpers/postgres';
+import { inject } from 'vitest';
+
+/**
+ * Issue 13, item 4: pointing Veil at PostgreSQL. Every fault a person can fix gets its own message and nothing is
+ * written; the steps carry data across on PostgreSQL as they do on SQLite.
+ */
+const pools: pg.Pool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+});
+
+async function tablesOf(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).rows.map((r) => r.name);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('opening a PostgreSQL database', () => {
+  it('migrates an empty database to the latest step, and opening it again changes nothing', async () => {
+    const url = await createPostgresDatabase();
+    const pool = await openPostgres(url);
+    pools.push(pool);
+    expect(await postgresSchemaVersion(pool)).toBe(migrations.length);
+    const again = await openPostgres(url);
+    pools.push(again);
+    expect(await postgresSchemaVersion(again)).toBe(migrations.length);
+  });
+
+  it('lets two workstations start at once: each step runs once', async () => {
+    const url = await createPostgresDatabase();
+    const [a, b] = await Promise.all([openPostgres(url), openPostgres(url)]);
+    pools.push(a, b);
+    expect(await postgresSchemaVersion(a)).toBe(migrations.length);
+  });
+
+  it('refuses an address that is not a PostgreSQL address, saying what is wrong', () => {
+    expect(() => parsePostgresUrl('localhost:5432/veil')).toThrow(/not a PostgreSQL address.*postgres:\/\/user@host:5432\/database/);
+    expect(() => parsePostgresUrl('mysql://a@b/c')).toThrow(/starts with "mysql:"/);
+    expect(() => parsePostgresUrl('postgres://veil@db.example')).toThrow(/names no database/);
+    expect(() => parsePostgresUrl('postgres://veil@db.example/veil?sslmode=maybe')).toThrow(/sslmode "maybe"/);
+    // The password never appears in the message.
+    expect(() => parsePostgresUrl('http://veil:s3cret@db.example/veil')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+  });
+
+  it('says the server does not answer when nothing listens at the address', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await expect(openPostgres(`postgres://veil:x@127.0.0.1:${port}/veil`)).rejects.toThrow(/does not answer \(ECONNREFUSED\).*nothing was changed/);
+  });
+
+  it('says the credentials were refused, without writing anything', async () => {
+    const url = await createPostgresDatabase();
+    const wrong = url.replace(/^postgres:\/\/veil:[^@]+@/, 'postgres://veil:wrong@');
+    await expect(openPostgres(wrong)).rejects.toThrow(/refused the user name or password of "veil"/);
+    expect(await tablesOf(url)).toEqual([]);
+  });
+
+  it('says the database does not exist', async () => {
+    const server = inject('postgresUrl');
+    await expect(openPostgres(server.replace(/\/postgres$/, '/no_such_veil'))).rejects.toThrow(/does not exist on that server/);
+  });
+
+  it('refuses a database written by a newer Veil and writes nothing to it', async () => {
+    const url = await createPostgresDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE TABLE veil_schema_version (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL)');
+    await client.query('INSERT INTO veil_schema_version VALUES (1, $1)', [migrations.length + 5]);
+    await client.end();
+    await expect(openPostgres(url)).rejects.toThrow(new RegExp(`newer Veil \\(schema ${migrations.length + 5}; this version knows ${migrations.length}\\)`));
+    expect(await tablesOf(url)).toEqual(['veil_schema_version']);
+  });
+});
+
+describe('PostgreSQL steps carry data across', () => {
+  it('5, 7 and 9: a version-4 database keeps its users, slots and kits; temporary-password key pairs go; plain blocks leave the slots', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 4);
+    expect(await postgresSchemaVersion(pool)).toBe(4);
+    await pool.query(`INSERT INTO users (id, username, display_name, role, password_hash, must_change_password, created_at) VALUES
+      (1, 'pharma', 'P', 'unblinded_pharmacist', 'h', 0, 'now'), (2, 'newbie', 'N', 'unblinded_pharmacist', 'h', 1, 'now')`);
+    await pool.query(`INSERT INTO user_keys VALUES (2, 'pub', 'sealed', 'now')`);
+    await pool.query(`INSERT INTO key_wraps VALUES ('user:2', 2, '{}', 1, 'now')`);
+    await pool.query(`INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'P', 'm', 'now', 'list', '1', 'h')`);
+    await pool.query(`INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'kits', 'k.csv', 's', 1, 'now', 1, 1)`);
+    await pool.query(`INSERT INTO randomization_slots VALUES ('R001', 1, 'BLK-PG-7', 'all', 'sealed-arm', 1)`);
+    await pool.query(`INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id) VALUES ('1001', 'a', 'l', 'e', 'BL1', '2027-06-30', 'available', 1)`);
+
+    await migratePostgres(pool);
+
+    expect(await postgresSchemaVersion(pool)).toBe(migrations.length);
+    expect((await pool.query('SELECT username FROM users ORDER BY id')).rows).toEqual([{ username: 'pharma' }, { username: 'newbie' }]);
+    // Step 5: the key pair made under a temporary password is gone.
+    expect((await pool.query('SELECT count(*)::int AS n FROM user_keys')).rows).toEqual([{ n: 0 }]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM key_wraps')).rows).toEqual([{ n: 0 }]);
+    // Step 7: nobody holds the key, so the plain block waits in blocks_in_transition; the slots table has no block.
+    const slotColumns = (await pool.query<{ c: string }>("SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'randomization_slots'")).rows.map((r) => r.c);
+    expect(slotColumns).not.toContain('block');
+    expect(JSON.stringify((await pool.query('SELECT * FROM randomization_slots')).rows)).not.toContain('BLK-PG-7');
+    expect((await pool.query('SELECT randomization_number, plain FROM blocks_in_transition')).rows).toEqual([{ randomization_number: 'R001', plain: 'BLK-PG-7' }]);
+    // Step 9: the kit is kept and not held.
+    expect((await pool.query('SELECT kit_number, status, expiry_hold FROM kits')).rows).toEqual([{ kit_number: '1001', status: 'available', expiry_hold: 0 }]);
+  });
+});
