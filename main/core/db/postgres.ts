@@ -66,10 +66,17 @@ export function postgresFaultOf(error: unknown, url: URL): VeilError | null {
 }
 
 function poolConfig(url: URL, options: PostgresOptions): pg.PoolConfig {
-  const config: pg.PoolConfig = { connectionString: url.toString(), max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 };
+  const config: pg.PoolConfig = { connectionString: url.toString(), max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000, types: { getTypeParser: veilTypeParser } };
   if (options.caFile) config.ssl = { ca: readFileSync(options.caFile, 'utf8'), rejectUnauthorized: true };
   return config;
 }
+
+/**
+ * Counts and sums come back from PostgreSQL as bigint, which pg gives as text: Veil's are far below 2^53, and the
+ * repositories expect numbers, as SQLite gives them.
+ */
+const veilTypeParser = ((oid: number, format?: 'text' | 'binary') =>
+  oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'];
 
 /**
  * Connects, checks the schema and brings it to the latest step. Every fault a person can fix (address, server down,

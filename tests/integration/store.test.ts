@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+import { openPostgres } from '../../main/core/db/postgres';
+import { postgresStore, sqliteStore, type Engine, type Store, type StoreOptions } from '../../main/core/db/store';
+import { createPostgresDatabase } from '../helpers/postgres';
+
+/**
+ * Issue 13, item 2: one query layer, two engines, and a unit of work that is entirely done or not done on both, also
+ * when requests (or workstations) run at once.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'veil-store-'));
+const opened: Store[] = [];
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let files = 0;
+async function storeOn(engine: Engine, options: StoreOptions = {}): Promise<Store> {
+  const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, `s${++files}.db`)), options) : postgresStore(await openPostgres(await createPostgresDatabase(), { poolSize: 20 }), options);
+  opened.push(store);
+  return store;
+}
+
+const readCounter = async (store: Store) =>
+  Number((await store.q().selectFrom('settings').select('value').where('key', '=', 'counter').executeTakeFirst())?.value ?? 'NaN');
+
+/** A read-modify-write of one row, with an await between the read and the write (where another request gets in). */
+const increment = (store: Store) =>
+  store.transaction(async () => {
+    const value = await readCounter(store);
+    await nextTurn();
+    await store.q().updateTable('settings').set({ value: String(value + 1) }).where('key', '=', 'counter').execute();
+  });
+
+describe.each(['sqlite', 'postgres'] as const)('the store on %s', (engine) => {
+  it('writes and reads typed rows', async () => {
+    const store = await storeOn(engine);
+    await store.q().insertInto('settings').values({ key: 'site_name', value: 'Hôpital Saint-Louis' }).execute();
+    expect(await store.q().selectFrom('settings').selectAll().where('key', '=', 'site_name').execute()).toEqual([{ key: 'site_name', value: 'Hôpital Saint-Louis' }]);
+    const count = await store.q().selectFrom('settings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(count.n).toBe(1);
+  });
+
+  it('keeps nothing of a unit of work that fails half-way, and everything of one that ends', async () => {
+    const store = await storeOn(engine);
+    await expect(
+      store.transaction(async () => {
+        await store.q().insertInto('settings').values({ key: 'a', value: '1' }).execute();
+        await store.q().insertInto('settings').values({ key: 'a', value: 'duplicate' }).execute();
+      }),
+    ).rejects.toThrow();
+    expect(await store.q().selectFrom('settings').selectAll().execute()).toEqual([]);
+    await store.transaction(async () => {
+      await store.q().insertInto('settings').values({ key: 'a', value: '1' }).execute();
+      await store.q().insertInto('settings').values({ key: 'b', value: '2' }).execute();
+    });
+    expect((await store.q().selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual(['a', 'b']);
+  });
+
+  it('joins an inner unit of work to the outer one: one rollback undoes both', async () => {
+    const store = await storeOn(engine);
+    await expect(
+      store.transaction(async () => {
+        await store.transaction(async () => {
+          await store.q().insertInto('settings').values({ key: 'inner', value: '1' }).execute();
+        });
+        throw new Error('the step fails after its inner part');
+      }),
+    ).rejects.toThrow('the step fails');
+    expect(await store.q().selectFrom('settings').selectAll().execute()).toEqual([]);
+  });
+
+  it('loses no update when 25 requests change the same row at once', async () => {
+    const store = await storeOn(engine);
+    await store.q().insertInto('settings').values({ key: 'counter', value: '0' }).execute();
+    await Promise.all(Array.from({ length: 25 }, () => increment(store)));
+    expect(await readCounter(store)).toBe(25);
+  });
+});
+
+describe('the store on postgres without retries', () => {
+  it('fails concurrent units of work that conflict: the retry is what makes them all land', async () => {
+    const store = await storeOn('postgres', { maxAttempts: 1 });
+    await store.q().insertInto('settings').values({ key: 'counter', value: '0' }).execute();
+    const results = await Promise.allSettled(Array.from({ length: 25 }, () => increment(store)));
+    const failed = results.filter((r) => r.status === 'rejected');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((r) => (r as PromiseRejectedResult).reason.code === '40001')).toBe(true);
+    // Nothing half-done: every success is counted, every failure left no trace.
+    expect(await readCounter(store)).toBe(25 - failed.length);
+  });
+});
+
+describe('the store on sqlite', () => {
+  it('refuses a query on the database itself from inside a unit of work, which would wait for its own transaction', async () => {
+    const db = openDatabase(join(dir, 'outside.db'));
+    const store = sqliteStore(db);
+    opened.push(store);
+    const root = store.q();
+    await expect(store.transaction(async () => root.selectFrom('settings').selectAll().execute())).rejects.toThrow(/outside the unit of work/);
+    // The refused query did not keep the connection: the next unit of work runs.
+    await store.transaction(async () => store.q().insertInto('settings').values({ key: 'after', value: '1' }).execute());
+    expect(await store.q().selectFrom('settings').select('key').execute()).toEqual([{ key: 'after' }]);
+  });
+});
