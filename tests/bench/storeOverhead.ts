@@ -5,6 +5,7 @@
  *   cached  - better-sqlite3, statement prepared once
  *   store   - Kysely through the Store: build, compile, run on a cached statement, awaited
  *   compiled- a query compiled once, run through the Store, awaited
+ *   prepared- the same through store.prepare (how repositories write hot queries)
  *   unit    - the store read inside a unit of work (BEGIN IMMEDIATE ... COMMIT around it)
  * Prints microseconds per read (median of rounds) and each as a ratio to `today`. Run: npx tsx tests/bench/storeOverhead.ts
  */
@@ -36,6 +37,9 @@ async function main() {
   const viaStore = (k: string) =>
     store.q().selectFrom('kits').select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial']).where('kit_number', '=', k).executeTakeFirst();
 
+  const prepared = store.prepare((q, k: string) =>
+    q.selectFrom('kits').select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial']).where('kit_number', '=', k),
+  );
   const ways: Record<string, () => Promise<void> | void> = {
     today: () => {
       for (let i = 0; i < READS; i++) db.prepare(sql).get(kit(i));
@@ -48,6 +52,9 @@ async function main() {
     },
     compiled: async () => {
       for (let i = 0; i < READS; i++) await store.q().executeQuery(CompiledQuery.raw(sql, [kit(i)]));
+    },
+    prepared: async () => {
+      for (let i = 0; i < READS; i++) await prepared.run(kit(i));
     },
     unit: async () => {
       for (let i = 0; i < READS; i++) await store.transaction(() => viaStore(kit(i)));

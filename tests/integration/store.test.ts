@@ -75,6 +75,29 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (engine) => {
     expect(await store.q().selectFrom('settings').selectAll().execute()).toEqual([]);
   });
 
+  it('runs a prepared query many times with new values, inside the unit of work it is called in', async () => {
+    const store = await storeOn(engine);
+    const put = store.prepare((q, key: string, value: string) => q.insertInto('settings').values({ key, value }));
+    const get = store.prepare((q, key: string) => q.selectFrom('settings').select(['key', 'value']).where('key', '=', key));
+    for (let i = 0; i < 5; i++) await put.run(`k${i}`, `v${i}`);
+    expect(await get.run('k3')).toEqual([{ key: 'k3', value: 'v3' }]);
+    expect(await get.run('k4')).toEqual([{ key: 'k4', value: 'v4' }]);
+    expect(await get.run('none')).toEqual([]);
+    // Run inside a unit of work that fails, a prepared insert leaves nothing.
+    await expect(
+      store.transaction(async () => {
+        await put.run('rolled-back', 'x');
+        throw new Error('step fails');
+      }),
+    ).rejects.toThrow('step fails');
+    expect(await get.run('rolled-back')).toEqual([]);
+  });
+
+  it('refuses to prepare a query that does not use one of its parameters as a value', async () => {
+    const store = await storeOn(engine);
+    expect(() => store.prepare((q, _key: string) => q.selectFrom('settings').selectAll().where('key', '=', 'fixed'))).toThrow(/parameter 1 is not used/);
+  });
+
   it('loses no update when 25 requests change the same row at once', async () => {
     const store = await storeOn(engine);
     await store.q().insertInto('settings').values({ key: 'counter', value: '0' }).execute();

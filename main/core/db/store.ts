@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Db } from './database';
 import { VeilSqliteDialect } from './sqliteDriver';
@@ -22,7 +22,18 @@ export interface Store {
    * more than once and must keep anything outside the database (events, caches, sounds) for after it returns.
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * A query built and compiled once, run many times with new values, in the current unit of work: for the hot paths
+   * (a scan, an audit append), where building and compiling the query on every call would cost more than running it.
+   * `build` names its parameters as arguments after `q` and must use each one as a value in the query.
+   */
+  prepare<P extends unknown[], O>(build: (q: Kysely<VeilTables>, ...params: P) => Compilable<O>): PreparedQuery<P, O>;
   close(): Promise<void>;
+}
+
+export interface PreparedQuery<P extends unknown[], O> {
+  readonly sql: string;
+  run(...params: P): Promise<O[]>;
 }
 
 export interface StoreOptions {
@@ -67,6 +78,23 @@ class KyselyStore implements Store {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     }
+  }
+
+  prepare<P extends unknown[], O>(build: (q: Kysely<VeilTables>, ...params: P) => Compilable<O>): PreparedQuery<P, O> {
+    // Built once with a marker for each parameter; the compiled parameters are then re-filled by position on each run.
+    const markers = Array.from({ length: Math.max(0, build.length - 1) }, (_, i) => `\u0000veil-parameter-${i}\u0000`);
+    const compiled = build(this.root, ...(markers as unknown as P)).compile();
+    const slots = compiled.parameters.map((value) => markers.indexOf(value as string));
+    markers.forEach((_, i) => {
+      if (!slots.includes(i)) throw new Error(`Prepared query parameter ${i + 1} is not used as a value in: ${compiled.sql}`);
+    });
+    return {
+      sql: compiled.sql,
+      run: async (...params: P) => {
+        const query: CompiledQuery<O> = { ...compiled, parameters: slots.map((slot, j) => (slot >= 0 ? params[slot] : compiled.parameters[j])) };
+        return (await this.q().executeQuery(query)).rows;
+      },
+    };
   }
 
   async close(): Promise<void> {
