@@ -11,7 +11,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeContract } from '../../shared/contract';
 import { interpretScan } from '../../shared/barcode/scan';
 import { LABEL_LANGUAGES, type LabelLanguage } from '../../shared/labels/labelCaptions';
-import { openForReading } from '../core/db/database';
+import { openDatabase, openForReading, schemaVersion } from '../core/db/database';
+import { databaseLocation } from '../core/db/location';
+import { describePostgresUrl, openPostgres, postgresFaultOf } from '../core/db/postgres';
+import { migrations } from '../core/db/migrations/index';
+import Database from 'better-sqlite3';
 import { anchorLocation, anchorPublicKey, anchorPublicKeyFromPem, type AnchorPublicKey } from '../core/audit/chainAnchors';
 import { verifyRecord, type RecordReport } from '../core/audit/recordVerification';
 import { openAllocationKeyAsHolder } from '../core/allocation/keyHolderCredential';
@@ -53,6 +57,12 @@ Commands:
         Parse a scanned code (GS1 element string with a real GS or the text \x1d, or a plain kit number) as JSON.
   import randomization|kits --db FILE --file CSV --user NAME
         Import a sponsor list as an unblinded pharmacist, e-signed with the password (from VEIL_PASSWORD or asked).
+  migrate (--db FILE | --database postgres://USER@HOST:PORT/DB) [--ca-file FILE]
+        Bring a database's schema to this Veil's version, each step in its own transaction, and print the version
+        before and after as one JSON line. A PostgreSQL database may be empty (Veil creates its tables); the address
+        may also come from VEIL_DATABASE_URL, its password from the address or PGPASSWORD, TLS from ?sslmode= and
+        --ca-file. A schema newer than this Veil, a server that does not answer or refused credentials are told
+        plainly and nothing is written.
   --help
         This text.
 `;
@@ -320,6 +330,44 @@ async function verify(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `veil migrate`: the schema of an SQLite file or a PostgreSQL database brought to this Veil's version. */
+async function migrateCommand(args: string[]): Promise<number> {
+  const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' } });
+  let location;
+  try {
+    location = databaseLocation({ db: values.db as string | undefined, database: values.database as string | undefined });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (!location) throw new UsageError('migrate needs --db FILE or --database postgres://user@host:port/database (or VEIL_DATABASE_URL).');
+  if (location.engine === 'sqlite') {
+    if (!existsSync(location.file)) throw new UsageError(`There is no database file at ${location.file}.`);
+    const peek = new Database(location.file, { readonly: true, fileMustExist: true });
+    const before = schemaVersion(peek);
+    peek.close();
+    try {
+      const db = openDatabase(location.file);
+      const after = schemaVersion(db);
+      db.close();
+      process.stdout.write(JSON.stringify({ engine: 'sqlite', database: location.file, before, after, latest: migrations.length }) + '\n');
+      return 0;
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
+  const caFile = typeof values['ca-file'] === 'string' ? resolve(values['ca-file']) : undefined;
+  if (caFile && !existsSync(caFile)) throw new UsageError(`There is no CA certificate file at ${caFile}.`);
+  const where = describePostgresUrl(location.url);
+  try {
+    let change = { from: 0, to: 0 };
+    const pool = await openPostgres(location.url.toString(), { poolSize: 1, ...(caFile ? { caFile } : {}), onMigrated: (c) => (change = c) });
+    await pool.end();
+    process.stdout.write(JSON.stringify({ engine: 'postgres', database: where, before: change.from, after: change.to, latest: migrations.length }) + '\n');
+    return 0;
+  } catch (error) {
+    return fail((postgresFaultOf(error, location.url) ?? (error as Error)).message);
+  }
+}
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -338,6 +386,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'verify':
       return await verify(rest);
+    case 'migrate':
+      return await migrateCommand(rest);
     case 'demo':
       return demo(rest);
     case 'import':

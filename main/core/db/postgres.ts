@@ -13,6 +13,8 @@ export interface PostgresOptions {
   caFile?: string;
   /** Connections kept open (default 10). */
   poolSize?: number;
+  /** Told the schema version found and the one left (`veil migrate` prints them). */
+  onMigrated?: (change: { from: number; to: number }) => void;
 }
 
 /** What a user typed as the database address, checked before anything connects. */
@@ -89,7 +91,8 @@ export async function openPostgres(text: string, options: PostgresOptions = {}):
   // An idle client's connection lost (server restart) must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
   try {
-    await migratePostgres(pool);
+    const change = await migratePostgres(pool);
+    options.onMigrated?.(change);
     return pool;
   } catch (error) {
     await pool.end().catch(() => undefined);
@@ -109,10 +112,11 @@ export async function postgresSchemaVersion(client: pg.Pool | pg.PoolClient): Pr
  * Applies every step above the database's version, each in its own transaction. Several workstations may start at
  * once: an advisory lock makes them take turns, and each re-reads the version under the lock, so a step runs once.
  */
-export async function migratePostgres(pool: pg.Pool, target: number = migrations.length): Promise<void> {
+export async function migratePostgres(pool: pg.Pool, target: number = migrations.length): Promise<{ from: number; to: number }> {
   const client = await pool.connect();
   try {
     const found = await postgresSchemaVersion(client);
+    let to = found;
     if (found > migrations.length) throw postgresFaults.newer(found, migrations.length);
     for (;;) {
       await client.query('BEGIN');
@@ -133,7 +137,8 @@ export async function migratePostgres(pool: pg.Pool, target: number = migrations
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      if (applied === null) return;
+      if (applied === null) return { from: found, to };
+      to = applied;
       for (const statement of migrations[applied - 1]!.postgresAfterCommit ?? []) await client.query(statement);
     }
   } finally {
