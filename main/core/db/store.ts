@@ -1,11 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, PostgresDialect, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect, sql, type Compilable, type CompiledQuery, type Dialect, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Db } from './database';
+import { ObservedDialect, tablesWritten } from './observedDialect';
 import { VeilSqliteDialect } from './sqliteDriver';
 import type { VeilTables } from './tables';
 
 export type Engine = 'sqlite' | 'postgres';
+
+/** Tables changed by one committed unit of work, here or at another workstation (PostgreSQL). Names only: no values. */
+export interface StoreChange {
+  tables: string[];
+  from: 'this_process' | 'another_process';
+}
 
 /**
  * Veil's one query layer over both engines (issue 13): repositories ask `q()` for the builder of the current unit of
@@ -28,6 +36,12 @@ export interface Store {
    * `build` names its parameters as arguments after `q` and must use each one as a value in the query.
    */
   prepare<P extends unknown[], O>(build: (q: Kysely<VeilTables>, ...params: P) => Compilable<O>): PreparedQuery<P, O>;
+  /**
+   * Told, after each commit, which tables changed: by this process, and on PostgreSQL by every other workstation
+   * (LISTEN/NOTIFY; the notice is sent by the commit itself, so a rolled-back or retried unit of work tells nothing).
+   * Returns the way to stop listening.
+   */
+  onChange(listener: (change: StoreChange) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -43,39 +57,70 @@ export interface StoreOptions {
 
 /** SQLSTATEs after which running the whole unit of work again is safe and right. */
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
+const CHANNEL = 'veil_changes';
 
-class KyselyStore implements Store {
-  private readonly open = new AsyncLocalStorage<Transaction<VeilTables>>();
-  private readonly root: Kysely<VeilTables>;
+interface UnitOfWork {
+  tx: Transaction<VeilTables>;
+  changed: Set<string>;
+}
+
+abstract class KyselyStore implements Store {
+  protected readonly open = new AsyncLocalStorage<UnitOfWork>();
+  protected readonly root: Kysely<VeilTables>;
+  protected readonly listeners = new Set<(change: StoreChange) => void>();
+  /** Names this process in the notices it sends, so it does not hear itself twice. */
+  protected readonly origin = randomUUID();
 
   constructor(
     readonly engine: Engine,
-    makeRoot: (insideUnitOfWork: () => boolean) => Kysely<VeilTables>,
-    private readonly options: StoreOptions,
-    private readonly onClose: () => Promise<void>,
+    dialect: (insideUnitOfWork: () => boolean) => Dialect,
+    protected readonly options: StoreOptions,
   ) {
-    this.root = makeRoot(() => this.open.getStore() !== undefined);
+    const observed = new ObservedDialect(dialect(() => this.open.getStore() !== undefined), (query) => this.executed(query));
+    this.root = new Kysely<VeilTables>({ dialect: observed });
   }
 
   q(): Kysely<VeilTables> {
-    return this.open.getStore() ?? this.root;
+    return this.open.getStore()?.tx ?? this.root;
   }
 
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.open.getStore()) return work();
-    if (this.engine === 'sqlite') return this.root.transaction().execute((tx) => this.open.run(tx, work));
-    const maxAttempts = this.options.maxAttempts ?? 12;
-    for (let attempt = 1; ; attempt++) {
+  abstract transaction<T>(work: () => Promise<T>): Promise<T>;
+
+  /** Runs work in a new transaction and returns what it changed (sending the notice before commit, on PostgreSQL). */
+  protected async inTransaction<T>(builder: ReturnType<Kysely<VeilTables>['transaction']>, work: () => Promise<T>): Promise<{ result: T; changed: Set<string> }> {
+    const changed = new Set<string>();
+    const result = await builder.execute(async (tx) => {
+      const value = await this.open.run({ tx, changed }, work);
+      if (changed.size > 0) await this.beforeCommit(tx, [...changed]);
+      return value;
+    });
+    return { result, changed };
+  }
+
+  protected async beforeCommit(_tx: Transaction<VeilTables>, _tables: string[]): Promise<void> {}
+
+  private executed(query: CompiledQuery): void {
+    const tables = tablesWritten(query);
+    if (tables.length === 0) return;
+    const unit = this.open.getStore();
+    if (unit) {
+      for (const t of tables) unit.changed.add(t);
+    } else {
+      // A statement on its own commits as it runs.
+      this.committedOutsideUnit(tables);
+    }
+  }
+
+  protected committedOutsideUnit(tables: string[]): void {
+    this.tell({ tables, from: 'this_process' });
+  }
+
+  protected tell(change: StoreChange): void {
+    for (const listener of this.listeners) {
       try {
-        return await this.root
-          .transaction()
-          .setIsolationLevel('serializable')
-          .execute((tx) => this.open.run(tx, work));
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (!code || !RETRYABLE.has(code) || attempt >= maxAttempts) throw error;
-        // Back off a little, randomly, so two workstations that collided do not collide again in step.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        listener(change);
+      } catch {
+        // A listener's fault is its own: the commit has happened and the other listeners are still told.
       }
     }
   }
@@ -97,24 +142,112 @@ class KyselyStore implements Store {
     };
   }
 
+  async onChange(listener: (change: StoreChange) => void): Promise<() => void> {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   async close(): Promise<void> {
+    this.listeners.clear();
     await this.root.destroy();
-    await this.onClose();
+  }
+}
+
+class SqliteStore extends KyselyStore {
+  constructor(db: Db, options: StoreOptions) {
+    super('sqlite', (insideUnitOfWork) => new VeilSqliteDialect(db, { onQueryOutsideUnitOfWork: insideUnitOfWork }), options);
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.open.getStore()) return work();
+    const { result, changed } = await this.inTransaction(this.root.transaction(), work);
+    if (changed.size > 0) this.tell({ tables: [...changed], from: 'this_process' });
+    return result;
+  }
+}
+
+class PostgresStore extends KyselyStore {
+  private listening: Promise<void> | null = null;
+  private listener: pg.PoolClient | null = null;
+  private closed = false;
+
+  constructor(private readonly pool: pg.Pool, options: StoreOptions) {
+    super('postgres', () => new PostgresDialect({ pool }), options);
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.open.getStore()) return work();
+    const maxAttempts = this.options.maxAttempts ?? 12;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { result, changed } = await this.inTransaction(this.root.transaction().setIsolationLevel('serializable'), work);
+        if (changed.size > 0) this.tell({ tables: [...changed], from: 'this_process' });
+        return result;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (!code || !RETRYABLE.has(code) || attempt >= maxAttempts) throw error;
+        // Back off a little, randomly, so two workstations that collided do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  /** The notice goes out with the commit: PostgreSQL delivers it only if the transaction commits. */
+  protected override async beforeCommit(tx: Transaction<VeilTables>, tables: string[]): Promise<void> {
+    await sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify({ origin: this.origin, tables })})`.execute(tx);
+  }
+
+  protected override committedOutsideUnit(tables: string[]): void {
+    super.committedOutsideUnit(tables);
+    void this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ origin: this.origin, tables })]).catch(() => undefined);
+  }
+
+  override async onChange(listener: (change: StoreChange) => void): Promise<() => void> {
+    const stop = await super.onChange(listener);
+    this.listening ??= this.listen();
+    await this.listening;
+    return stop;
+  }
+
+  /** One connection kept for LISTEN; when it drops (server restart), it is opened again a second later. */
+  private async listen(): Promise<void> {
+    const client = await this.pool.connect();
+    this.listener = client;
+    client.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      try {
+        const notice = JSON.parse(message.payload) as { origin: string; tables: string[] };
+        if (notice.origin !== this.origin) this.tell({ tables: notice.tables, from: 'another_process' });
+      } catch {
+        // Not a notice of ours.
+      }
+    });
+    client.on('error', () => {
+      client.release(true);
+      this.listener = null;
+      if (this.closed) return;
+      setTimeout(() => {
+        if (!this.closed) this.listening = this.listen().catch(() => undefined);
+      }, 1000).unref();
+    });
+    await client.query(`LISTEN ${CHANNEL}`);
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    this.listener?.release();
+    this.listener = null;
+    // Kysely's PostgresDialect ends the pool it was given.
+    await super.close();
   }
 }
 
 /** The store over an open SQLite database (openDatabase); closing the store leaves the handle to its owner. */
 export function sqliteStore(db: Db, options: StoreOptions = {}): Store {
-  return new KyselyStore(
-    'sqlite',
-    (insideUnitOfWork) => new Kysely<VeilTables>({ dialect: new VeilSqliteDialect(db, { onQueryOutsideUnitOfWork: insideUnitOfWork }) }),
-    options,
-    async () => undefined,
-  );
+  return new SqliteStore(db, options);
 }
 
 /** The store over a PostgreSQL pool (openPostgres); closing the store ends the pool. */
 export function postgresStore(pool: pg.Pool, options: StoreOptions = {}): Store {
-  // Kysely ends the pool it was given when destroyed.
-  return new KyselyStore('postgres', () => new Kysely<VeilTables>({ dialect: new PostgresDialect({ pool }) }), options, async () => undefined);
+  return new PostgresStore(pool, options);
 }

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+import { openPostgres } from '../../main/core/db/postgres';
+import { postgresStore, sqliteStore, type Store, type StoreChange } from '../../main/core/db/store';
+import { createPostgresDatabase } from '../helpers/postgres';
+
+/**
+ * Issue 13, item 5: a change made at one workstation reaches the others' open screens within a second. The store
+ * tells which tables each committed unit of work changed; on PostgreSQL the commit itself carries the notice to every
+ * other process (LISTEN/NOTIFY), so a rolled-back unit of work tells nobody.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'veil-changes-'));
+const opened: Store[] = [];
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The changes a store hears, and a way to wait for the next one (or to learn that none came within `ms`). */
+async function listenTo(store: Store) {
+  const heard: StoreChange[] = [];
+  const waiters: Array<() => void> = [];
+  await store.onChange((change) => {
+    heard.push(change);
+    waiters.splice(0).forEach((w) => w());
+  });
+  const next = (ms: number) =>
+    new Promise<StoreChange | null>((resolve) => {
+      const count = heard.length;
+      const timer = setTimeout(() => resolve(null), ms);
+      waiters.push(() => {
+        clearTimeout(timer);
+        resolve(heard[count] ?? null);
+      });
+    });
+  return { heard, next };
+}
+
+const insertKitList = (store: Store) =>
+  store.transaction(async () => {
+    await store.q().insertInto('users').values({ id: 1, username: 'p', display_name: 'P', role: 'unblinded_pharmacist', password_hash: 'x', created_at: 'now' }).execute();
+    await store.q().insertInto('settings').values({ key: 'site_name', value: 'Pharmacie' }).execute();
+  });
+
+describe('the store tells which tables changed', () => {
+  it.each(['sqlite', 'postgres'] as const)('on %s: once per committed unit of work, names only, and nothing for a rolled-back one', async (engine) => {
+    const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, 'local.db'))) : postgresStore(await openPostgres(await createPostgresDatabase()));
+    opened.push(store);
+    const { heard } = await listenTo(store);
+    await insertKitList(store);
+    expect(heard).toEqual([{ tables: ['users', 'settings'], from: 'this_process' }]);
+    await expect(
+      store.transaction(async () => {
+        await store.q().updateTable('settings').set({ value: 'x' }).execute();
+        throw new Error('the step fails');
+      }),
+    ).rejects.toThrow();
+    await store.q().deleteFrom('settings').execute();
+    expect(heard.slice(1)).toEqual([{ tables: ['settings'], from: 'this_process' }]);
+  });
+});
+
+describe('on PostgreSQL, another workstation hears it', () => {
+  it('within a second of the commit, and hears nothing of a unit of work that rolled back', async () => {
+    const url = await createPostgresDatabase();
+    const bench = postgresStore(await openPostgres(url));
+    const office = postgresStore(await openPostgres(url));
+    opened.push(bench, office);
+    const officeHears = await listenTo(office);
+
+    const rolledBack = officeHears.next(700);
+    await expect(
+      bench.transaction(async () => {
+        await bench.q().insertInto('settings').values({ key: 'half', value: 'done' }).execute();
+        throw new Error('the step fails');
+      }),
+    ).rejects.toThrow();
+    expect(await rolledBack).toBeNull();
+
+    const next = officeHears.next(1000);
+    const committedAt = Date.now();
+    await insertKitList(bench);
+    const change = await next;
+    expect(change).toEqual({ tables: ['users', 'settings'], from: 'another_process' });
+    expect(Date.now() - committedAt).toBeLessThan(1000);
+  });
+});
