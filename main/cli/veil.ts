@@ -13,7 +13,8 @@ import { interpretScan } from '../../shared/barcode/scan';
 import { LABEL_LANGUAGES, type LabelLanguage } from '../../shared/labels/labelCaptions';
 import { openDatabase, openForReading, schemaVersion } from '../core/db/database';
 import { databaseLocation } from '../core/db/location';
-import { describePostgresUrl, openPostgres, postgresFaultOf } from '../core/db/postgres';
+import { describePostgresUrl, openPostgres, parsePostgresUrl, postgresFaultOf } from '../core/db/postgres';
+import { moveToPostgres } from '../core/db/moveToPostgres';
 import { migrations } from '../core/db/migrations/index';
 import Database from 'better-sqlite3';
 import { anchorLocation, anchorPublicKey, anchorPublicKeyFromPem, type AnchorPublicKey } from '../core/audit/chainAnchors';
@@ -63,6 +64,10 @@ Commands:
         may also come from VEIL_DATABASE_URL, its password from the address or PGPASSWORD, TLS from ?sslmode= and
         --ca-file. A schema newer than this Veil, a server that does not answer or refused credentials are told
         plainly and nothing is written.
+  move-to-postgres --db FILE --database postgres://USER@HOST:PORT/DB [--ca-file FILE]
+        Copy every row of an SQLite database into an empty PostgreSQL database that veil migrate has set up, in one
+        transaction, compare every table row for row, and only then mark the SQLite file as moved (Veil no longer
+        writes to it). Sealed values are copied sealed. Prints the rows and digest of each table as one JSON line.
   --help
         This text.
 `;
@@ -368,6 +373,41 @@ async function migrateCommand(args: string[]): Promise<number> {
     return fail((postgresFaultOf(error, location.url) ?? (error as Error)).message);
   }
 }
+/** `veil move-to-postgres`: a single bench's SQLite database moved to the pharmacy's PostgreSQL server. */
+async function moveCommand(args: string[]): Promise<number> {
+  const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' } });
+  if (typeof values.db !== 'string' || typeof values.database !== 'string') throw new UsageError('move-to-postgres needs --db FILE and --database postgres://user@host:port/database.');
+  const file = resolve(values.db);
+  if (!existsSync(file)) throw new UsageError(`There is no database file at ${file}.`);
+  let url: URL;
+  try {
+    url = parsePostgresUrl(values.database);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const caFile = typeof values['ca-file'] === 'string' ? resolve(values['ca-file']) : undefined;
+  let source;
+  try {
+    source = openDatabase(file);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  try {
+    const pool = await openPostgres(url.toString(), { poolSize: 2, ...(caFile ? { caFile } : {}) });
+    try {
+      const report = await moveToPostgres(source, pool, describePostgresUrl(url));
+      process.stdout.write(JSON.stringify({ from: file, to: describePostgresUrl(url), ...report }) + '\n');
+      return 0;
+    } finally {
+      await pool.end();
+    }
+  } catch (error) {
+    return fail((postgresFaultOf(error, url) ?? (error as Error)).message);
+  } finally {
+    source.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -388,6 +428,8 @@ export async function main(argv: string[]): Promise<number> {
       return await verify(rest);
     case 'migrate':
       return await migrateCommand(rest);
+    case 'move-to-postgres':
+      return await moveCommand(rest);
     case 'demo':
       return demo(rest);
     case 'import':

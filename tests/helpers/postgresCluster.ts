@@ -15,6 +15,8 @@ export interface PostgresCluster {
   readonly url: string;
   readonly port: number;
   readonly password: string;
+  /** The server's data folder (readable by root: the at-rest tests read its files as a thief of the disk would). */
+  readonly dataDir: string;
   /** A URL to a new, empty database on this server (`CREATE DATABASE`). */
   createDatabase(name?: string): Promise<string>;
   stop(): void;
@@ -90,6 +92,7 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
       url,
       port,
       password,
+      dataDir: data,
       async createDatabase(name) {
         const database = name ?? `veil_${process.pid}_${Date.now().toString(36)}_${++counter}`;
         if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Not a plain database name: ${database}`);

@@ -8,11 +8,13 @@ import { startPostgresCluster } from './postgresCluster';
 export default async function setup(project: TestProject): Promise<() => void> {
   const cluster = await startPostgresCluster();
   project.provide('postgresUrl', cluster.url);
+  project.provide('postgresDataDir', cluster.dataDir);
   return () => cluster.stop();
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
+    postgresDataDir: string;
   }
 }

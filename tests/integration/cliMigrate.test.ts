@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../main/core/db/database';
+import { migrate, openDatabase } from '../../main/core/db/database';
 import { migrations } from '../../main/core/db/migrations/index';
 import { createPostgresDatabase } from '../helpers/postgres';
 
@@ -64,6 +64,24 @@ describe('veil migrate', () => {
     const tables = await client.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'");
     await client.end();
     expect(tables.rows).toEqual([{ n: 0 }]);
+  });
+
+  it('moves an SQLite database into an empty PostgreSQL one, then refuses to write to the moved file', async () => {
+    const file = join(dir, 'bench.db');
+    const db = openDatabase(file);
+    db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('pharma', 'P', 'unblinded_pharmacist', 'x', 'now')").run();
+    db.close();
+    const url = await createPostgresDatabase();
+    expect((await veil({}, 'migrate', '--database', url)).code).toBe(0);
+    const moved = await veil({}, 'move-to-postgres', '--db', file, '--database', url);
+    expect(moved.stderr).toBe('');
+    const report = JSON.parse(moved.stdout);
+    expect(report.rows).toBe(1);
+    expect(report.tables.find((r: { table: string }) => r.table === 'users')).toMatchObject({ rows: 1 });
+    expect(moved.stdout).not.toContain(new URL(url).password);
+    const after = await veil({}, 'migrate', '--db', file);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/was moved to PostgreSQL .*open that database instead/);
   });
 
   it('says what is wrong with a bad address or with two databases at once', async () => {

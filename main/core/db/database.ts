@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { VeilError } from '../../../shared/errors';
 import { migrations } from './migrations/index';
 import { requireWritable, storageFaultOf, storageFaults } from './storageFaults';
 
@@ -41,11 +42,23 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       // Deleted rows are overwritten, not left readable in free pages: a plain value an upgrade sealed, a revoked wrap.
       db.pragma('secure_delete = ON');
       migrate(db);
+      refuseMoved(db, file);
     }
     return db;
   } catch (error) {
     db.close();
     throw storageFaultOf(error, file) ?? error;
+  }
+}
+
+/**
+ * A file whose data was moved to PostgreSQL (moveToPostgres.ts) is not written to again: a second, stale copy of the
+ * stock taking dispensings would split the pharmacy's record in two. It can still be read (`veil verify`).
+ */
+function refuseMoved(db: Db, file: string): void {
+  const moved = db.prepare("SELECT value FROM settings WHERE key = 'database.moved_to'").get() as { value: string } | undefined;
+  if (moved) {
+    throw new VeilError('conflict', `The Veil database ${file} was moved to PostgreSQL (${moved.value}); open that database instead. This file is kept, read-only, as it was at the move.`);
   }
 }
 
