@@ -1,8 +1,9 @@
 import { Group, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconSearch, IconShieldCheck } from '@tabler/icons-react';
-import { Fragment, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../common/dates';
+import { WindowedTableBodies } from '../common/WindowedTableBodies';
 import { formatUtc } from '../common/utcTime';
 import { ConditionBadge } from '../returns/ConditionBadge';
 import type { KitLine } from './types';
@@ -72,9 +73,13 @@ export function KitsTable({ kits, sinceLastSignOff = null }: { kits: KitLine[]; 
               <Table.Th>{t('reconciliation.kits.columns.whereabouts')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
-          <Table.Tbody>
-            {shown.map((k) => (
-              <Fragment key={k.kitNumber}>
+          <WindowedTableBodies
+            items={shown}
+            itemKey={(k) => k.kitNumber}
+            columns={5}
+            estimateHeight={68}
+            renderItem={(k) => (
+              <>
                 <Table.Tr data-testid={`recon-kit-${k.kitNumber}`} data-changed-since-signoff={changed.has(k.kitNumber) ? 'true' : 'false'} data-whereabouts={k.whereabouts} data-discrepancies={k.discrepancies.join(' ')} style={k.discrepancies.length ? { borderBottom: 0, background: 'var(--mantine-color-orange-0)' } : undefined}>
                   <Table.Td>
                     <Text ff="monospace" fw={700}>
@@ -164,9 +169,9 @@ export function KitsTable({ kits, sinceLastSignOff = null }: { kits: KitLine[]; 
                     </Table.Td>
                   </Table.Tr>
                 )}
-              </Fragment>
-            ))}
-          </Table.Tbody>
+              </>
+            )}
+          />
         </Table>
       </Table.ScrollContainer>
       {shown.length === 0 && (
