@@ -8,7 +8,7 @@ import { AllocationRepository } from './allocation/allocationRepository';
 import { BlockSealing } from './allocation/blockSealing';
 import { CodeBreakService } from './allocation/codeBreakService';
 import { KeyCustodyService } from './allocation/keyCustodyService';
-import { KeyStore } from './allocation/keyStore';
+import { KeyRepository } from './allocation/keyRepository';
 import { ListImportService } from './allocation/listImportService';
 import { UseBeforeService } from './allocation/useBeforeService';
 import { AuditService } from './audit/auditService';
@@ -97,7 +97,7 @@ export interface VeilCore {
   readonly emergency: EmergencyUnblindingService;
   readonly reports: ReportService;
   readonly devices: Devices;
-  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyStore };
+  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyRepository };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
   dispatch(windowId: string, channel: string, input: unknown): ReturnType<Router['dispatch']>;
@@ -121,7 +121,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     settings: new SettingsRepository(db),
     study: new StudyRepository(db),
     allocation: new AllocationRepository(db),
-    keys: new KeyStore(db),
+    keys: new KeyRepository(db),
   };
   const study = (): StudyConfig => {
     const loaded = repositories.study.current();
@@ -147,7 +147,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const kitRepository = new KitRepository(db);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(db, repositories.allocation, audit, signatures, kitStatus, clock, study);
-  const scans = new KitScanResolver(db, kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
+  const scans = new KitScanResolver(kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
   const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(db);
   const emergencyRepository = new EmergencyRepository(db);
