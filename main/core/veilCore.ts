@@ -25,6 +25,7 @@ import { storageFaultOf } from './db/storageFaults';
 import { silentLogger, type Logger } from './log';
 import { Router, type CallContext, type Handlers } from './router';
 import { SignatureService, type SignatureRecord } from './signatures/signatureService';
+import { SignatureRepository } from './signatures/signatureRepository';
 import { SettingsRepository } from './system/settingsRepository';
 import { SiteSettingsService } from './system/siteSettingsService';
 import { StudyRepository } from './system/studyRepository';
@@ -134,7 +135,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   audit.onAppend(() => anchoring.eventAppended());
   anchoring.start();
   const credentials = new CredentialCheck(db, new FailedAttemptsRepository(db), repositories.users, repositories.settings, sessions, clock, audit);
-  const signatures = new SignatureService(db, repositories.users, sessions, clock, credentials, audit);
+  const signatures = new SignatureService(db, new SignatureRepository(db), repositories.users, sessions, clock, credentials, audit);
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody, credentials);
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
