@@ -13,6 +13,7 @@ import { ListImportService } from './allocation/listImportService';
 import { UseBeforeService } from './allocation/useBeforeService';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
+import { AuditRepository } from './audit/auditRepository';
 import { anchorLocation, ChainAnchoring, type AnchorKeyVault } from './audit/chainAnchors';
 import { AuthService } from './auth/authService';
 import { CredentialCheck } from './auth/credentialCheck';
@@ -132,7 +133,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     return loaded;
   };
   const sessions = new SessionTable(clock);
-  const audit = new AuditTrail(db, clock);
+  const audit = new AuditTrail(db, new AuditRepository(db), clock);
   const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
   audit.onAppend(() => anchoring.eventAppended());
   anchoring.start();
