@@ -53,6 +53,7 @@ import { EmergencyRepository } from './emergency/emergencyRepository';
 import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import { destructionCertificate } from './reports/destructionCertificate';
 import { ReportService } from './reports/reportService';
+import { ReportReadModel } from './reports/reportReadModel';
 import { Devices, type DevicesOption } from './devices/devices';
 
 export interface CoreOptions {
@@ -161,7 +162,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const returns = new ReturnsService(db, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
   const reconciliation = new ReconciliationService(db, new ReconciliationRepository(db), audit, signatures, clock, study);
   const destruction = new DestructionService(db, new DestructionRepository(db), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
-  const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
+  const reports = new ReportService(new ReportReadModel(db), audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(db, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.
