@@ -25,6 +25,14 @@
 // `app`, `host` or `cli`) would be mistaken for the real one; don't create such folders.
 //
 // tests/security/import-boundaries.test.ts proves that every rule bites.
+//
+// Storage (DESIGN.md section 6, issue 13): every SQL statement lives in a repository (`main/core/**/*Repository.ts`),
+// a report's read model (`main/core/**/*ReadModel.ts`) or `main/core/db/**`. Everywhere else in shared/, main/,
+// renderer/ and preload/, `no-restricted-syntax` also refuses a call of a member named `prepare` or `pragma`, an
+// `exec` on a database or with SQL text, and a string or template literal that reads as an SQL statement (SQL_SYNTAX).
+// These selectors are merged into each folder's one boundary setting of the rule (never a separate block, which would
+// replace it). main/app and preload/ have no import boundary, so their setting holds the SQL selectors alone.
+// tests/security/sql-in-repositories.test.ts proves that these bite.
 
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -159,14 +167,59 @@ const restrictedSyntax = (list) => [
   }),
 ];
 
-/** Turns every boundary rule on for `files` with the given list (the one complete setting for those files). */
-const boundary = (name, files, ignores, list, extraRules = {}) => ({
+const SQL_RULE = 'SQL lives in repositories: DESIGN.md §6 (Storage) / issue 13';
+const SQL_MESSAGE = `${SQL_RULE}. Put the statement in the workflow's *Repository.ts (or, for a report, its *ReadModel.ts) and call a method named in the pharmacy's words.`;
+
+/** Where SQL may be written: the repositories, the reports' read models, the database layer (all in main/core). */
+const SQL_HOMES = ['main/core/db/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', 'main/core/**/*Repository.{ts,mts,cts,js,mjs,cjs}', 'main/core/**/*ReadModel.{ts,mts,cts,js,mjs,cjs}'];
+
+/**
+ * A string that reads as an SQL statement: an upper-case statement keyword at its start, then a second upper-case SQL
+ * keyword (FROM, INTO, SET, ...), or PRAGMA and a pragma's name. Case-sensitive, so "Select a kit" or "Delete the
+ * draft" in a message are not SQL; an all-capitals English sentence with such a second word would be (none exists).
+ */
+const SQL_TEXT =
+  '^\\s*(?:(?:SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|REPLACE)\\s[\\s\\S]*\\b(?:FROM|INTO|SET|TABLE|INDEX|VALUES|WHERE|JOIN|TRIGGER|VIEW|RECURSIVE|SELECT)\\b|PRAGMA\\s+[a-z_]+)';
+/** An object that is, by its name, a database connection: `db.exec(sql)`, `this.db.exec(sql)`, `tx.exec(sql)`. */
+const DATABASE_NAME = '^(?:db|Db|database|sqlite|tx|connection|conn)$';
+
+const SQL_SYNTAX = [
+  {
+    selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(?:prepare|pragma)$/]",
+    message: `${SQL_MESSAGE} (a prepared statement or pragma outside a repository)`,
+  },
+  {
+    selector: "CallExpression[callee.type='MemberExpression'][callee.computed=true][callee.property.value=/^(?:prepare|pragma|exec)$/]",
+    message: `${SQL_MESSAGE} (a prepared statement, pragma or exec outside a repository)`,
+  },
+  {
+    selector: `CallExpression[callee.type='MemberExpression'][callee.property.name='exec'][callee.object.name=/${DATABASE_NAME}/]`,
+    message: `${SQL_MESSAGE} (exec on a database outside a repository)`,
+  },
+  {
+    selector: `CallExpression[callee.type='MemberExpression'][callee.property.name='exec'][callee.object.property.name=/${DATABASE_NAME}/]`,
+    message: `${SQL_MESSAGE} (exec on a database outside a repository)`,
+  },
+  {
+    // RegExp's exec takes the text to match, rarely a literal; a database's exec takes SQL text.
+    selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='exec'][arguments.0.type=/^(?:Literal|TemplateLiteral)$/]:not([callee.object.regex])",
+    message: `${SQL_MESSAGE} (exec with SQL text outside a repository)`,
+  },
+  { selector: `Literal[value=/${SQL_TEXT}/]`, message: `${SQL_MESSAGE} (an SQL statement in a string)` },
+  { selector: `TemplateLiteral > TemplateElement:first-child[value.cooked=/${SQL_TEXT}/]`, message: `${SQL_MESSAGE} (an SQL statement in a template literal)` },
+];
+
+/**
+ * Turns every boundary rule on for `files` with the given list (the one complete setting for those files); with
+ * `sql`, the SQL selectors join the same no-restricted-syntax setting.
+ */
+const boundary = (name, files, ignores, list, extraRules = {}, { sql = false } = {}) => ({
   name: `veil/boundaries/${name}`,
   files,
   ...(ignores.length ? { ignores } : {}),
   rules: {
     'no-restricted-imports': restrictedImports(list),
-    'no-restricted-syntax': restrictedSyntax(list),
+    'no-restricted-syntax': [...restrictedSyntax(list), ...(sql ? SQL_SYNTAX : [])],
     ...extraRules,
   },
 });
@@ -233,7 +286,7 @@ export default tseslint.config(
   { name: 'veil/globals/browser', files: under('renderer'), languageOptions: { globals: { ...globals.browser } } },
   { name: 'veil/globals/preload', files: under('preload'), languageOptions: { globals: { ...globals.browser, ...globals.node } } },
 
-  // ---- Import boundaries (DESIGN.md §6). Disjoint file sets: one complete setting per file. ----
+  // ---- Import boundaries and SQL homes (DESIGN.md §6). Disjoint file sets: one complete setting per file. ----
   boundary('shared', under('shared'), [], BOUNDARIES.shared, {
     'no-restricted-globals': [
       'error',
@@ -256,10 +309,14 @@ export default tseslint.config(
         })),
       ),
     ],
-  }),
-  boundary('main-core', under('main/core'), [], BOUNDARIES.mainCore),
+  }, { sql: true }),
+  // main/core outside the SQL homes: the core's boundaries and no SQL; the SQL homes: the core's boundaries only.
+  boundary('main-core', under('main/core'), SQL_HOMES, BOUNDARIES.mainCore, {}, { sql: true }),
+  boundary('main-core-sql-homes', SQL_HOMES, [], BOUNDARIES.mainCore),
   // main/host, main/cli and anything else directly in main/ (main/app and main/core have their own settings).
-  boundary('main-other', under('main'), [...under('main/core'), ...under('main/app')], BOUNDARIES.mainOther),
-  boundary('renderer', under('renderer'), [], BOUNDARIES.renderer),
-  // main/app/**, preload/**, tests/**, scripts/** and root config files: no boundary rules (electron allowed).
+  boundary('main-other', under('main'), [...under('main/core'), ...under('main/app')], BOUNDARIES.mainOther, {}, { sql: true }),
+  boundary('renderer', under('renderer'), [], BOUNDARIES.renderer, {}, { sql: true }),
+  // main/app/** and preload/**: no import boundary (electron allowed), but no SQL either.
+  { name: 'veil/sql-homes/app-preload', files: [...under('main/app'), ...under('preload')], rules: { 'no-restricted-syntax': ['error', ...SQL_SYNTAX] } },
+  // tests/**, scripts/** and root config files: unrestricted.
 );

@@ -8,11 +8,12 @@ import { AllocationRepository } from './allocation/allocationRepository';
 import { BlockSealing } from './allocation/blockSealing';
 import { CodeBreakService } from './allocation/codeBreakService';
 import { KeyCustodyService } from './allocation/keyCustodyService';
-import { KeyStore } from './allocation/keyStore';
+import { KeyRepository } from './allocation/keyRepository';
 import { ListImportService } from './allocation/listImportService';
 import { UseBeforeService } from './allocation/useBeforeService';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
+import { AuditRepository } from './audit/auditRepository';
 import { anchorLocation, ChainAnchoring, type AnchorKeyVault } from './audit/chainAnchors';
 import { AuthService } from './auth/authService';
 import { CredentialCheck } from './auth/credentialCheck';
@@ -25,6 +26,7 @@ import { storageFaultOf } from './db/storageFaults';
 import { silentLogger, type Logger } from './log';
 import { Router, type CallContext, type Handlers } from './router';
 import { SignatureService, type SignatureRecord } from './signatures/signatureService';
+import { SignatureRepository } from './signatures/signatureRepository';
 import { SettingsRepository } from './system/settingsRepository';
 import { SiteSettingsService } from './system/siteSettingsService';
 import { StudyRepository } from './system/studyRepository';
@@ -40,15 +42,18 @@ import { PatientService } from './patients/patientService';
 import { DispensingService } from './dispensing/dispensingService';
 import { KitScanResolver } from './scanning/kitScanResolver';
 import { LabelService } from './labels/labelService';
+import { LabelRepository } from './labels/labelRepository';
 import { ReturnsService } from './returns/returnsService';
 import { ReturnsRepository } from './returns/returnsRepository';
 import { ReconciliationService } from './reconciliation/reconciliationService';
 import { ReconciliationRepository } from './reconciliation/reconciliationRepository';
 import { DestructionService } from './destruction/destructionService';
+import { DestructionRepository } from './destruction/destructionRepository';
 import { EmergencyRepository } from './emergency/emergencyRepository';
 import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import { destructionCertificate } from './reports/destructionCertificate';
 import { ReportService } from './reports/reportService';
+import { ReportReadModel } from './reports/reportReadModel';
 import { Devices, type DevicesOption } from './devices/devices';
 
 export interface CoreOptions {
@@ -97,7 +102,7 @@ export interface VeilCore {
   readonly emergency: EmergencyUnblindingService;
   readonly reports: ReportService;
   readonly devices: Devices;
-  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyStore };
+  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyRepository };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
   dispatch(windowId: string, channel: string, input: unknown): ReturnType<Router['dispatch']>;
@@ -121,7 +126,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     settings: new SettingsRepository(db),
     study: new StudyRepository(db),
     allocation: new AllocationRepository(db),
-    keys: new KeyStore(db),
+    keys: new KeyRepository(db),
   };
   const study = (): StudyConfig => {
     const loaded = repositories.study.current();
@@ -129,12 +134,12 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     return loaded;
   };
   const sessions = new SessionTable(clock);
-  const audit = new AuditTrail(db, clock);
+  const audit = new AuditTrail(db, new AuditRepository(db), clock);
   const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
   audit.onAppend(() => anchoring.eventAppended());
   anchoring.start();
   const credentials = new CredentialCheck(db, new FailedAttemptsRepository(db), repositories.users, repositories.settings, sessions, clock, audit);
-  const signatures = new SignatureService(db, repositories.users, sessions, clock, credentials, audit);
+  const signatures = new SignatureService(db, new SignatureRepository(db), repositories.users, sessions, clock, credentials, audit);
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody, credentials);
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
@@ -147,17 +152,17 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const kitRepository = new KitRepository(db);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(db, repositories.allocation, audit, signatures, kitStatus, clock, study);
-  const scans = new KitScanResolver(db, kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
+  const scans = new KitScanResolver(kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
   const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(db);
   const emergencyRepository = new EmergencyRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => emergencyRepository.unblindedPatientIds());
-  const labels = new LabelService(db, audit, study);
+  const labels = new LabelService(db, new LabelRepository(db), audit, study);
   const returnsRepository = new ReturnsRepository(db);
   const returns = new ReturnsService(db, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
   const reconciliation = new ReconciliationService(db, new ReconciliationRepository(db), audit, signatures, clock, study);
-  const destruction = new DestructionService(db, kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
-  const reports = new ReportService(db, audit, clock, study, () => repositories.settings.site());
+  const destruction = new DestructionService(db, new DestructionRepository(db), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
+  const reports = new ReportService(new ReportReadModel(db), audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(db, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.

@@ -8,7 +8,7 @@ import { migrations } from '../../main/core/db/migrations/index';
 import { hashPassword } from '../../main/core/auth/passwords';
 import { seal, sealedField } from '../../main/core/crypto/allocationCipher';
 import { createUserKeyPair, newDataKey, wrapForEmergency, wrapForUser } from '../../main/core/crypto/keyCustody';
-import { KeyStore, EMERGENCY_HOLDER, userHolder } from '../../main/core/allocation/keyStore';
+import { KeyRepository, EMERGENCY_HOLDER, userHolder } from '../../main/core/allocation/keyRepository';
 import { StudyRepository } from '../../main/core/system/studyRepository';
 import { UserRepository } from '../../main/core/users/userRepository';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
@@ -199,7 +199,7 @@ describe('migrations', () => {
     const users = new UserRepository(raw);
     const userId = users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
     const pair = await createUserKeyPair(userId, password);
-    const keys = new KeyStore(raw);
+    const keys = new KeyRepository(raw);
     keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, now);
     const dataKey = newDataKey();
     keys.saveWrap(EMERGENCY_HOLDER, null, await wrapForEmergency(dataKey, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH'), userId, now);

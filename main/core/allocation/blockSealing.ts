@@ -1,7 +1,7 @@
 import type { AuditTrail } from '../audit/auditTrail';
 import { open, seal, sealedField } from '../crypto/allocationCipher';
 import { unwrapTransitionKeyForUser, WrongSecretError } from '../crypto/keyCustody';
-import type { Db } from '../db/database';
+import { truncateWal, type Db } from '../db/database';
 import type { AllocationRepository } from './allocationRepository';
 import type { KeyOpened } from './keyCustodyService';
 
@@ -52,6 +52,6 @@ export class BlockSealing {
       key?.fill(0);
     }
     // The pages that held the transition values leave the WAL for the file (overwritten: secure_delete is on).
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    truncateWal(this.db);
   }
 }

@@ -22,7 +22,7 @@ import {
 import type { Db } from '../db/database';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { UserRepository, UserRow } from '../users/userRepository';
-import { EMERGENCY_HOLDER, KeyStore, userHolder } from './keyStore';
+import { EMERGENCY_HOLDER, KeyRepository, userHolder } from './keyRepository';
 
 /** What an unblinded user's key pair becomes when they set a password of their own. */
 export type KeyPairForNewPassword = { kind: 'none' } | { kind: 'resealed'; sealed: PasswordSealed } | { kind: 'new'; pair: UserKeyPair };
@@ -44,7 +44,7 @@ export interface KeyOpened {
 export class KeyCustodyService {
   constructor(
     private readonly db: Db,
-    private readonly keys: KeyStore,
+    private readonly keys: KeyRepository,
     private readonly users: UserRepository,
     private readonly sessions: SessionTable,
     private readonly audit: AuditTrail,

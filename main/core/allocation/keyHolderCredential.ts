@@ -3,7 +3,7 @@ import { verifyPassword } from '../auth/passwords';
 import { openUserPrivateKey, unwrapForUser, WrongSecretError } from '../crypto/keyCustody';
 import type { Db } from '../db/database';
 import { UserRepository } from '../users/userRepository';
-import { KeyStore } from './keyStore';
+import { KeyRepository } from './keyRepository';
 
 /**
  * The allocation key opened outside any session, from a key holder's username and password, for `veil verify` to
@@ -16,7 +16,7 @@ export async function openAllocationKeyAsHolder(db: Db, username: string, passwo
   if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
     throw new VeilError('unauthenticated', 'Wrong username or password: no sealed value was checked.');
   }
-  const keys = new KeyStore(db);
+  const keys = new KeyRepository(db);
   const pair = keys.userKey(user.id);
   const wrap = keys.userWrap(user.id);
   if (!pair || !wrap) {

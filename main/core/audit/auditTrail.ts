@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
 import { wellFormed } from '../../../shared/text/wellFormedText';
 import type { Db } from '../db/database';
+import { storedEvents, type AuditRepository, type StoredAuditEvent } from './auditRepository';
 import type { Clock } from '../clock';
 
 /**
@@ -46,23 +47,8 @@ export interface AuditEvent {
   hash: string;
 }
 
-interface RawEvent {
-  seq: number;
-  at_utc: string;
-  at_offset: string;
-  user_id: number | null;
-  username: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before_json: string | null;
-  after_json: string | null;
-  reason: string | null;
-  source: string | null;
-  signature_id: number | null;
-  prev_hash: string;
-  hash: string;
-}
+/** An event as stored (snake_case columns). */
+type RawEvent = StoredAuditEvent;
 
 /** The local UTC offset of a moment, "+01:00" style, so inspectors see the local time the user saw. */
 export function utcOffset(date: Date): string {
@@ -130,6 +116,7 @@ export class AuditTrail {
 
   constructor(
     private readonly db: Db,
+    private readonly events: AuditRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -141,7 +128,7 @@ export class AuditTrail {
   /** Appends one event. Must run inside the transaction of the change it records. */
   append(actor: AuditActor, event: NewAuditEvent): AuditEvent {
     if (!this.db.inTransaction) throw new Error('An audit event must be written in the transaction of its change.');
-    const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const head = this.events.head();
     const now = this.clock.now();
     // Text is stored as UTF-8, so it is hashed and stored in the form it will be read back in (no lone surrogates).
     const text = (value: string | null | undefined) => (value === null || value === undefined ? null : wellFormed(value));
@@ -162,14 +149,7 @@ export class AuditTrail {
       prev_hash: head?.hash ?? GENESIS_HASH,
     };
     const hash = chainHash(raw.prev_hash, hashedContent(raw));
-    this.db
-      .prepare(
-        `INSERT INTO audit_events (seq, at_utc, at_offset, user_id, username, action, entity_type, entity_id, before_json,
-           after_json, reason, source, signature_id, prev_hash, hash)
-         VALUES (@seq, @at_utc, @at_offset, @user_id, @username, @action, @entity_type, @entity_id, @before_json,
-           @after_json, @reason, @source, @signature_id, @prev_hash, @hash)`,
-      )
-      .run({ ...raw, hash });
+    this.events.insert({ ...raw, hash });
     const appended = toEvent({ ...raw, hash });
     for (const listener of this.appendListeners) listener(appended);
     return appended;
@@ -177,81 +157,34 @@ export class AuditTrail {
 
   /** The chain head: printed on every report and export so a rewritten history no longer matches signed paper. */
   seal(): { seq: number; hash: string } {
-    const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    return head ?? { seq: 0, hash: GENESIS_HASH };
+    return this.events.head() ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   /** The hash of the first event: it names this chain (anchors of another database, or of a chain rewritten from its start, differ). */
   firstEventHash(): string | null {
-    const first = this.db.prepare('SELECT hash FROM audit_events WHERE seq = 1').get() as { hash: string } | undefined;
-    return first?.hash ?? null;
-  }
-
-  /** The WHERE clause and parameters of a filter (limit aside). */
-  private where(filter: AuditFilter): { clause: string; params: Record<string, unknown> } {
-    const conditions: Array<[keyof AuditFilter, string]> = [
-      ['fromUtc', 'at_utc >= @fromUtc'],
-      ['toUtc', 'at_utc <= @toUtc'],
-      ['username', 'username = @username'],
-      ['action', 'action = @action'],
-      ['entityType', 'entity_type = @entityType'],
-      ['entityId', 'entity_id = @entityId'],
-    ];
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    for (const [name, sqlCondition] of conditions) {
-      if (filter[name] === undefined) continue;
-      where.push(sqlCondition);
-      params[name] = filter[name];
-    }
-    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+    return this.events.firstEventHash() ?? null;
   }
 
   query(filter: AuditFilter = {}): AuditEvent[] {
-    const { clause, params } = this.where(filter);
-    const sql = `SELECT * FROM audit_events ${clause} ORDER BY seq ${filter.limit ? 'DESC LIMIT @limit' : ''}`;
-    if (filter.limit) params.limit = filter.limit;
-    const rows = (this.db.prepare(sql).all(params) as RawEvent[]).map(toEvent);
-    return filter.limit ? rows.reverse() : rows;
+    const { limit, ...conditions } = filter;
+    const rows = this.events.matching(conditions, limit).map(toEvent);
+    return limit ? rows.reverse() : rows;
   }
 
   /**
    * One page of the filtered trail and the number of events the filter matches: the screen reads a page at a time,
-   * so a trail of 500,000 events costs what one page costs (seq is the primary key, so the order needs no sort).
+   * so a trail of 500,000 events costs what one page costs.
    */
   page(filter: AuditFilter, page: { order: 'oldest' | 'newest'; offset: number; limit: number }): { events: AuditEvent[]; total: number } {
-    const { clause, params } = this.where(filter);
-    // Unfiltered, the count is the last sequence number: the chain numbers events 1, 2, 3... with no gap (triggers
-    // refuse deletes, and `veil verify` proves there is none), and max(seq) is one lookup where count(*) reads the
-    // whole trail.
-    const total = clause
-      ? (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(params) as { n: number }).n
-      : (this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_events').get() as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_events ${clause} ORDER BY seq ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit: page.limit, offset: page.offset }) as RawEvent[];
-    return { events: rows.map(toEvent), total };
+    const { limit: _limit, ...conditions } = filter;
+    const total = this.events.count(conditions);
+    const events = this.events.page(conditions, page).map(toEvent);
+    return { events, total };
   }
 
-  /**
-   * The users, actions and record types present in the trail: what the screen's filters offer. Each list is read
-   * by hopping along the column's index from one value to the next (one lookup per distinct value), so it costs the
-   * same for 500 events as for 500,000.
-   */
+  /** The users, actions and record types present in the trail: what the screen's filters offer (index hops, see the repository). */
   facets(): { usernames: string[]; actions: string[]; entityTypes: string[] } {
-    const distinct = (column: 'username' | 'action' | 'entity_type') =>
-      this.db
-        .prepare(
-          `WITH RECURSIVE hop(v) AS (
-             SELECT min(${column}) FROM audit_events
-             UNION ALL
-             SELECT (SELECT min(${column}) FROM audit_events WHERE ${column} > hop.v) FROM hop WHERE hop.v IS NOT NULL
-           )
-           SELECT v FROM hop WHERE v IS NOT NULL`,
-        )
-        .pluck()
-        .all() as string[];
-    return { usernames: distinct('username'), actions: distinct('action'), entityTypes: distinct('entity_type') };
+    return { usernames: this.events.distinct('username'), actions: this.events.distinct('action'), entityTypes: this.events.distinct('entity_type') };
   }
 }
 
@@ -263,18 +196,7 @@ export interface ChainReport {
 }
 
 /** An event as stored, for the checks that stream the whole trail (`veil verify`). */
-export type StoredAuditEvent = RawEvent;
-
-/** Every stored event in the order written, streamed (the trail may hold hundreds of thousands). */
-export function storedEvents(db: Db): IterableIterator<StoredAuditEvent> {
-  return db.prepare('SELECT * FROM audit_events ORDER BY rowid').iterate() as IterableIterator<StoredAuditEvent>;
-}
-
-/** The stored hash of one event, or undefined when the chain has no such event. */
-export function storedHashAt(db: Db): (seq: number) => string | undefined {
-  const statement = db.prepare('SELECT hash FROM audit_events WHERE seq = ?');
-  return (seq) => (statement.get(seq) as { hash: string } | undefined)?.hash;
-}
+export type { StoredAuditEvent } from './auditRepository';
 
 /**
  * Follows the chain one event at a time: catches a changed event (its hash no longer matches), a deleted one (a gap

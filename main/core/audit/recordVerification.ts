@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { integrityProblems, type Db } from '../db/database';
-import { ChainFollower, GENESIS_HASH, storedEvents, storedHashAt, type ChainReport } from './auditTrail';
+import { ChainFollower, GENESIS_HASH, type ChainReport } from './auditTrail';
+import { storedEvents, storedHashAt } from './auditRepository';
 import { anchorSignatureHolds, readAnchorLines, type AnchorPublicKey } from './chainAnchors';
 import { RecordedStateRepository } from './recordedStateRepository';
 import { checkSealedValues, SEALED_VALUES_CHECKED } from './sealedValueCheck';

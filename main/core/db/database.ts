@@ -63,6 +63,14 @@ function refuseMoved(db: Db, file: string): void {
 }
 
 /**
+ * Moves every page of the WAL into the database file and empties the WAL: after a change that overwrote values that
+ * must not stay readable (with secure_delete on, the file's old pages are overwritten; the WAL's copies go here).
+ */
+export function truncateWal(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/**
  * SQLite's quick check (the b-tree structure of every page, without the slower index cross-check) at open: a damaged
  * file is never served, so nothing is read from it wrongly or written on top of the damage.
  */

@@ -9,6 +9,7 @@ import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { ReturnsRepository } from '../returns/returnsRepository';
 import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { DestructionRepository } from './destructionRepository';
 
 type Actor = { userId: number; username: string; role: Role };
 
@@ -24,6 +25,7 @@ export const WITNESS_MEANING = 'I witnessed the destruction of these kits by the
 export class DestructionService {
   constructor(
     private readonly db: Db,
+    private readonly destructions: DestructionRepository,
     private readonly kits: KitRepository,
     private readonly kitStatus: KitStatusService,
     private readonly credentials: CredentialCheck,
@@ -75,15 +77,20 @@ export class DestructionService {
         `${input.destroyedOn}:${kits.join(',')}`,
         record,
       );
-      const destructionId = Number(
-        this.db
-          .prepare('INSERT INTO destructions (destroyed_on, method, place, recorded_at, user_id, signature_id, witness_id, witness_signature_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(input.destroyedOn, input.method, input.place, isoUtc(this.clock.now()), signer.userId, signature.id, witness.id, witnessSignature.id).lastInsertRowid,
-      );
+      const destructionId = this.destructions.insert({
+        destroyedOn: input.destroyedOn,
+        method: input.method,
+        place: input.place,
+        recordedAt: isoUtc(this.clock.now()),
+        userId: signer.userId,
+        signatureId: signature.id,
+        witnessId: witness.id,
+        witnessSignatureId: witnessSignature.id,
+      });
       for (const k of kits) {
         if (this.kits.get(k)!.status !== 'pending_destruction') this.kitStatus.change(actor, k, 'pending_destruction', null, { context: { destruction: destructionId } });
         this.kitStatus.change(actor, k, 'destroyed', null, { signatureId: signature.id, context: { destruction: destructionId, method: input.method } });
-        this.db.prepare('INSERT INTO destruction_kits (destruction_id, kit_number) VALUES (?, ?)').run(destructionId, k);
+        this.destructions.addKit(destructionId, k);
       }
       this.audit.append(actor, {
         action: 'destruction.recorded',
@@ -97,19 +104,14 @@ export class DestructionService {
   }
 
   get(destructionId: number) {
-    const row = this.db
-      .prepare(
-        `SELECT id, destroyed_on AS destroyedOn, method, place, recorded_at AS recordedAt, signature_id AS signatureId, witness_signature_id AS witnessSignatureId
-         FROM destructions WHERE id = ?`,
-      )
-      .get(destructionId) as { id: number; destroyedOn: string; method: string; place: string; recordedAt: string; signatureId: number; witnessSignatureId: number } | undefined;
+    const row = this.destructions.byId(destructionId);
     if (!row) throw new VeilError('not_found', `There is no destruction ${destructionId}.`);
-    const kits = (this.db.prepare('SELECT kit_number AS k FROM destruction_kits WHERE destruction_id = ?').all(destructionId) as Array<{ k: string }>).map((r) => r.k).sort(compareKitNumbers);
+    const kits = this.destructions.kitsOf(destructionId).sort(compareKitNumbers);
     const withLots = kits.map((k) => ({ kitNumber: k, blindedLot: this.kits.get(k)!.blindedLot }));
     return { ...row, kits: withLots, signature: this.signatures.byId(row.signatureId)!, witnessSignature: this.signatures.byId(row.witnessSignatureId)! };
   }
 
   list() {
-    return (this.db.prepare('SELECT id FROM destructions ORDER BY id DESC').all() as Array<{ id: number }>).map((r) => this.get(r.id));
+    return this.destructions.ids().map((id) => this.get(id));
   }
 }

@@ -221,14 +221,17 @@ export class DispensingService {
       const record = { action: 'dispensing', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, visit: visit.code, kits: [...scanned].sort(compareKitNumbers), at };
       const signature = this.signatures.record(signer, 'dispensing', `${patient.screeningNumber}/${visit.code}`, record);
       const secondSignature = cosigner ? this.signatures.record(cosigner, 'dispensing', `${patient.screeningNumber}/${visit.code}`, { ...record, shortInterval }) : null;
-      const dispensingId = Number(
-        this.db
-          .prepare('INSERT INTO dispensings (patient_id, visit_code, dispensed_at, user_id, signature_id, out_of_window_reason) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(patient.id, visit.code, at, signer.userId, signature.id, position.position === 'in_window' ? null : reason).lastInsertRowid,
-      );
+      const dispensingId = this.patients.recordDispensing({
+        patientId: patient.id,
+        visitCode: visit.code,
+        dispensedAt: at,
+        userId: signer.userId,
+        signatureId: signature.id,
+        outOfWindowReason: position.position === 'in_window' ? null : reason,
+      });
       const actor = { userId: signer.userId, username: signer.username, role: actorRole };
       for (const { kitNumber, source } of input.kits) {
-        this.db.prepare('INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (?, ?, ?)').run(dispensingId, kitNumber, source);
+        this.patients.addDispensedKit(dispensingId, kitNumber, source);
         this.kitStatus.change(actor, kitNumber, 'dispensed', null, { source, signatureId: signature.id, context: { patient: patient.screeningNumber, visit: visit.code } });
       }
       this.audit.append(actor, {

@@ -62,6 +62,14 @@ export class KitRepository {
     return this.shelfStatement.get(kitNumber) as { status: KitStatus; useBefore: string } | undefined;
   }
 
+  private bySerialStatement: ReturnType<Db['prepare']> | null = null;
+
+  /** The kit whose pack carries this GS1 serial (AI 21), if any: asked at every pack scan, so prepared once. */
+  kitNumberBySerial(serial: string): string | undefined {
+    this.bySerialStatement ??= this.db.prepare('SELECT kit_number AS k FROM kits WHERE serial = ?');
+    return (this.bySerialStatement.get(serial) as { k: string } | undefined)?.k;
+  }
+
   sealed(kitNumber: string): { armSealed: string; expirySealed: string; lotSealed: string } | undefined {
     return this.db
       .prepare('SELECT arm_sealed AS armSealed, expiry_sealed AS expirySealed, lot_sealed AS lotSealed FROM kits WHERE kit_number = ?')

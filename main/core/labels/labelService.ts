@@ -6,6 +6,7 @@ import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { Db } from '../db/database';
 import { DeviceRepository } from '../devices/deviceRepository';
 import { bwipSymbolSizer } from './barcodes';
+import type { LabelRepository } from './labelRepository';
 import { encodeDymoJob } from './dymo';
 import { labelFonts } from './fonts';
 import { renderPdf } from './pdf';
@@ -45,6 +46,7 @@ export class LabelService {
 
   constructor(
     private readonly db: Db,
+    private readonly labels: LabelRepository,
     private readonly audit: AuditTrail,
     private readonly study: () => StudyConfig,
   ) {
@@ -56,14 +58,7 @@ export class LabelService {
    * the study file's labels.languages) unless another of its languages is asked for.
    */
   layout(kitNumber: string, kind: LabelKind, language?: LabelLanguage): LabelLayout {
-    const row = this.db
-      .prepare(
-        `SELECT k.kit_number AS kitNumber, k.blinded_lot AS blindedLot, k.use_before AS useBefore, p.randomization_number AS randomizationNumber,
-           p.initials, p.investigator, d.visit_code AS visitCode
-         FROM kits k JOIN dispensing_kits dk ON dk.kit_number = k.kit_number JOIN dispensings d ON d.id = dk.dispensing_id
-         JOIN patients p ON p.id = d.patient_id WHERE k.kit_number = ?`,
-      )
-      .get(kitNumber) as { kitNumber: string; blindedLot: string; useBefore: string; randomizationNumber: string; initials: string; investigator: string; visitCode: string } | undefined;
+    const row = this.labels.labelSource(kitNumber);
     if (!row) throw new VeilError('not_found', `Kit ${kitNumber} is not dispensed: only dispensed kits get a patient label.`);
     const study = this.study();
     const printed = language ?? labelLanguages(study)[0]!;
@@ -112,13 +107,7 @@ export class LabelService {
 
   /** Dispensed kits and their labels, oldest dispensing first; `prints` 0 means still to print. */
   queue(): LabelQueueItem[] {
-    const rows = this.db
-      .prepare(
-        `SELECT dk.kit_number AS kitNumber, p.screening_number AS patient, d.visit_code AS visit, d.dispensed_at AS dispensedAt
-         FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id
-         ORDER BY d.dispensed_at, dk.kit_number`,
-      )
-      .all() as Array<{ kitNumber: string; patient: string; visit: string; dispensedAt: string }>;
+    const rows = this.labels.dispensedKits();
     return rows.flatMap((r) =>
       (['carton', 'syringe'] as const).map((kind) => {
         const p = this.printJobs.prints(r.kitNumber, kind);

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database';
+import { statements, type Statements } from '../db/statements';
 
 export interface PatientRow {
   id: number;
@@ -21,7 +22,12 @@ const COLUMNS = `id, screening_number AS screeningNumber, initials, year_of_birt
 
 /** All SQL about patients and their dispensings. */
 export class PatientRepository {
-  constructor(private readonly db: Db) {}
+  /** The dispensing writes, prepared once (a dispensing is the bench's most frequent signed step). */
+  private readonly sql: Statements;
+
+  constructor(private readonly db: Db) {
+    this.sql = statements(db);
+  }
 
   insert(p: { screeningNumber: string; initials: string; yearOfBirth: number; investigator: string; stratum: string; registeredAt: string }): number {
     return Number(
@@ -76,5 +82,24 @@ export class PatientRepository {
       .all(patientId) as Array<{ id: number; visitCode: string; dispensedAt: string; outOfWindowReason: string | null; signatureId: number }>;
     const kitsOf = this.db.prepare('SELECT kit_number AS k FROM dispensing_kits WHERE dispensing_id = ?');
     return rows.map((r) => ({ ...r, kits: (kitsOf.all(r.id) as Array<{ k: string }>).map((x) => x.k).sort() }));
+  }
+
+  /** Records a dispensing at a visit (its kits follow with `addDispensedKit`); returns its id. */
+  recordDispensing(d: { patientId: number; visitCode: string; dispensedAt: string; userId: number; signatureId: number; outOfWindowReason: string | null }): number {
+    return Number(
+      this.sql('INSERT INTO dispensings (patient_id, visit_code, dispensed_at, user_id, signature_id, out_of_window_reason) VALUES (?, ?, ?, ?, ?, ?)').run(
+        d.patientId,
+        d.visitCode,
+        d.dispensedAt,
+        d.userId,
+        d.signatureId,
+        d.outOfWindowReason,
+      ).lastInsertRowid,
+    );
+  }
+
+  /** One kit given at a dispensing, and how its number was entered (scanner, keyboard wedge, typed). */
+  addDispensedKit(dispensingId: number, kitNumber: string, source: string): void {
+    this.sql('INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (?, ?, ?)').run(dispensingId, kitNumber, source);
   }
 }

@@ -6,8 +6,8 @@ import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
 import { csvRows, csvTable } from '../csvWriter';
-import type { Db } from '../db/database';
 import { renderReportPdf, type ReportContext, type ReportSection } from './pdfReport';
+import type { ReportReadModel } from './reportReadModel';
 
 export const REPORTS = ['accountability', 'inventory', 'expiring', 'patient_history'] as const;
 export type ReportName = (typeof REPORTS)[number];
@@ -38,7 +38,7 @@ export interface AccountabilityLine {
  */
 export class ReportService {
   constructor(
-    private readonly db: Db,
+    private readonly reads: ReportReadModel,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
@@ -53,57 +53,32 @@ export class ReportService {
   accountabilityLines(key: Buffer | null, armFilter: string | null): AccountabilityLine[] {
     type Movement = Omit<AccountabilityLine, 'balance'> & { delta: number; at: string };
     const moves: Movement[] = [];
-    const kits = this.db.prepare('SELECT kit_number AS k, blinded_lot AS b, lot_sealed AS l, arm_sealed AS a FROM kits').all() as Array<{ k: string; b: string; l: string; a: string }>;
-    const lotOf = new Map(kits.map((k) => [k.k, key ? open(key, k.l, sealedField.kitLot(k.k)) : k.b]));
-    const inScope = new Set(kits.filter((k) => !armFilter || (key && open(key, k.a, sealedField.kitArm(k.k)) === armFilter)).map((k) => k.k));
+    const kits = this.reads.kitLots();
+    const lotOf = new Map(kits.map((k) => [k.kitNumber, key ? open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)) : k.blindedLot]));
+    const inScope = new Set(kits.filter((k) => !armFilter || (key && open(key, k.armSealed, sealedField.kitArm(k.kitNumber)) === armFilter)).map((k) => k.kitNumber));
     const initials = (name: string) => name.split(/[\s.(]+/).filter((w) => /^[A-Za-zÀ-ÿ]/.test(w)).map((w) => w[0]!.toUpperCase()).slice(0, 3).join('');
     const push = (m: Movement) => {
       if (inScope.has(m.kitNumber)) moves.push(m);
     };
-    for (const r of this.db
-      .prepare(
-        `SELECT sk.kit_number AS kit, s.closed_at AS at, u.display_name AS who FROM shipment_kits sk JOIN shipments s ON s.id = sk.shipment_id
-         JOIN users u ON u.id = s.closed_by WHERE sk.outcome = 'received' AND s.closed_at IS NOT NULL`,
-      )
-      .all() as Array<{ kit: string; at: string; who: string }>) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'received', patientInitials: '', patientId: '', kitNumber: r.kit, quantity: 1, delta: 1, lot: lotOf.get(r.kit)!, recorder: initials(r.who) });
+    for (const r of this.reads.receipts()) {
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'received', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: 1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
-    for (const r of this.db
-      .prepare(
-        `SELECT dk.kit_number AS kit, d.dispensed_at AS at, p.initials, p.randomization_number AS rn, u.display_name AS who FROM dispensing_kits dk
-         JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id JOIN users u ON u.id = d.user_id`,
-      )
-      .all() as Array<{ kit: string; at: string; initials: string; rn: string; who: string }>) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'dispensed', patientInitials: r.initials, patientId: r.rn, kitNumber: r.kit, quantity: 1, delta: -1, lot: lotOf.get(r.kit)!, recorder: initials(r.who) });
+    for (const r of this.reads.dispensedKits()) {
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'dispensed', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
-    for (const r of this.db
-      .prepare(
-        `SELECT r.kit_number AS kit, r.returned_at AS at, r.condition, p.initials, p.randomization_number AS rn, u.display_name AS who FROM kit_returns r
-         JOIN patients p ON p.id = r.patient_id JOIN users u ON u.id = r.user_id`,
-      )
-      .all() as Array<{ kit: string; at: string; condition: string; initials: string; rn: string; who: string }>) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'returned', patientInitials: r.initials, patientId: r.rn, kitNumber: r.kit, quantity: 0, delta: 0, lot: lotOf.get(r.kit)!, recorder: initials(r.who) });
+    for (const r of this.reads.returnedKits()) {
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'returned', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 0, delta: 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
-    const dispensed = new Set((this.db.prepare('SELECT kit_number AS k FROM dispensing_kits').all() as Array<{ k: string }>).map((r) => r.k));
-    const receivedIntoStock = new Set((this.db.prepare("SELECT kit_number AS k FROM shipment_kits WHERE outcome = 'received'").all() as Array<{ k: string }>).map((r) => r.k));
-    for (const r of this.db
-      .prepare(
-        `SELECT dk.kit_number AS kit, d.recorded_at AS at, u.display_name AS who FROM destruction_kits dk JOIN destructions d ON d.id = dk.destruction_id
-         JOIN users u ON u.id = d.user_id`,
-      )
-      .all() as Array<{ kit: string; at: string; who: string }>) {
+    const dispensed = new Set(this.reads.dispensedKitNumbers());
+    const receivedIntoStock = new Set(this.reads.receivedKitNumbers());
+    for (const r of this.reads.destroyedKits()) {
       // Only kits that were on the shelf lower it: not patient returns, nor kits refused as damaged at receipt.
-      const fromShelf = !dispensed.has(r.kit) && receivedIntoStock.has(r.kit);
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'destroyed', patientInitials: '', patientId: '', kitNumber: r.kit, quantity: fromShelf ? 1 : 0, delta: fromShelf ? -1 : 0, lot: lotOf.get(r.kit)!, recorder: initials(r.who) });
+      const fromShelf = !dispensed.has(r.kitNumber) && receivedIntoStock.has(r.kitNumber);
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'destroyed', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: fromShelf ? 1 : 0, delta: fromShelf ? -1 : 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
     // Kits lost from the shelf (not those lost in transit, never received, nor those a patient did not bring back).
-    for (const r of this.db
-      .prepare(
-        `SELECT entity_id AS kit, at_utc AS at, username AS who FROM audit_events
-         WHERE action = 'kit.status_changed' AND json_extract(after_json, '$.status') = 'lost' AND json_extract(before_json, '$.status') = 'available'`,
-      )
-      .all() as Array<{ kit: string; at: string; who: string }>) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'lost', patientInitials: '', patientId: '', kitNumber: r.kit, quantity: 1, delta: -1, lot: lotOf.get(r.kit)!, recorder: initials(r.who) });
+    for (const r of this.reads.kitsLostFromShelf()) {
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'lost', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
     moves.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)));
     let balance = 0;
@@ -132,7 +107,7 @@ export class ReportService {
         };
       }
       case 'inventory': {
-        const kits = this.db.prepare('SELECT kit_number AS k, status, arm_sealed AS a FROM kits').all() as Array<{ k: string; status: string; a: string }>;
+        const kits = this.reads.kitStock();
         const statuses = [...new Set(kits.map((k) => k.status))].sort();
         if (!unblinded) {
           return {
@@ -142,7 +117,7 @@ export class ReportService {
           };
         }
         const threshold = options.threshold ?? 10;
-        const armOf = new Map(kits.map((k) => [k.k, open(key, k.a, sealedField.kitArm(k.k))]));
+        const armOf = new Map(kits.map((k) => [k.kitNumber, open(key, k.armSealed, sealedField.kitArm(k.kitNumber))]));
         return {
           title: 'Inventory per arm (UNBLINDED)',
           fileStem: 'inventory-unblinded',
@@ -152,7 +127,7 @@ export class ReportService {
               columns: ['Arm', ...statuses.map((s) => s.replace('_', ' ')), 'Alert'],
               widths: [1.5, ...statuses.map(() => 1), 1.2],
               rows: study.arms.map((arm) => {
-                const mine = kits.filter((k) => armOf.get(k.k) === arm.code);
+                const mine = kits.filter((k) => armOf.get(k.kitNumber) === arm.code);
                 const available = mine.filter((k) => k.status === 'available').length;
                 return [arm.name, ...statuses.map((s) => String(mine.filter((k) => k.status === s).length)), available < threshold ? `LOW STOCK (${available})` : ''];
               }),
@@ -166,12 +141,18 @@ export class ReportService {
         const until = addDays(today, days);
         // The blinded report lists the dispensable stock (available kits) by the date on their labels; quarantined kits
         // are held already and are the unblinded pharmacist's to review, with their real dates (issue 11.1).
-        const statuses = unblinded ? "('available', 'quarantined')" : "('available')";
-        const rows = (this.db.prepare(`SELECT kit_number AS k, status, use_before AS u, blinded_lot AS b, expiry_sealed AS e, lot_sealed AS l, arm_sealed AS a FROM kits WHERE status IN ${statuses}`).all() as Array<{ k: string; status: string; u: string; b: string; e: string; l: string; a: string }>)
+        const rows = this.reads
+          .kitsOnShelfForExpiry(unblinded ? 'available_or_quarantined' : 'available')
           .map((k) =>
             unblinded
-              ? { kit: k.k, status: k.status, date: open(key, k.e, sealedField.kitExpiry(k.k)), lot: open(key, k.l, sealedField.kitLot(k.k)), arm: study.arms.find((a) => a.code === open(key, k.a, sealedField.kitArm(k.k)))?.name ?? '' }
-              : { kit: k.k, status: k.status, date: k.u, lot: k.b, arm: '' },
+              ? {
+                  kit: k.kitNumber,
+                  status: k.status,
+                  date: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+                  lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
+                  arm: study.arms.find((a) => a.code === open(key, k.armSealed, sealedField.kitArm(k.kitNumber)))?.name ?? '',
+                }
+              : { kit: k.kitNumber, status: k.status, date: k.useBefore, lot: k.blindedLot, arm: '' },
           )
           .filter((k) => k.date <= until)
           .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : compareKitNumbers(a.kit, b.kit)));
@@ -189,34 +170,23 @@ export class ReportService {
         };
       }
       case 'patient_history': {
-        const patients = this.db
-          .prepare(
-            'SELECT id, screening_number AS s, initials, randomization_number AS rn, status, EXISTS (SELECT 1 FROM emergency_unblindings e WHERE e.patient_id = patients.id) AS unblinded FROM patients' +
-              (options.patientId ? ' WHERE id = ?' : '') +
-              ' ORDER BY screening_number',
-          )
-          .all(...(options.patientId ? [options.patientId] : [])) as Array<{ id: number; s: string; initials: string; rn: string | null; status: string; unblinded: number }>;
+        const patients = this.reads.patients(options.patientId);
         if (options.patientId && patients.length === 0) throw new VeilError('not_found', `There is no patient ${options.patientId}.`);
-        const lines = this.db.prepare(
-          `SELECT d.visit_code AS visit, d.dispensed_at AS at, dk.kit_number AS kit, d.out_of_window_reason AS late, r.condition, r.units_returned AS units
-           FROM dispensings d JOIN dispensing_kits dk ON dk.dispensing_id = d.id LEFT JOIN kit_returns r ON r.kit_number = dk.kit_number
-           WHERE d.patient_id = ? ORDER BY d.dispensed_at, dk.kit_number`,
-        );
         return {
           title: 'Patient dispensing history',
-          fileStem: options.patientId ? `patient-history-${patients[0]!.s}` : 'patient-history',
+          fileStem: options.patientId ? `patient-history-${patients[0]!.screeningNumber}` : 'patient-history',
           sections: patients.map((p) => ({
             // The emergency flag (issue 11, item 9): the blind was broken for this patient; never which arm.
-            heading: `Patient ${p.s} (${p.initials}) · randomization no. ${p.rn ?? '—'} · ${p.status}${p.unblinded ? ' · UNBLINDED (EMERGENCY)' : ''}`,
+            heading: `Patient ${p.screeningNumber} (${p.initials}) · randomization no. ${p.randomizationNumber ?? '—'} · ${p.status}${p.emergencyUnblinded ? ' · UNBLINDED (EMERGENCY)' : ''}`,
             columns: ['Visit', 'Dispensed (UTC)', 'Kit', 'Outside window', 'Return', 'Units back'],
             widths: [0.8, 1.6, 1, 2, 1, 0.8],
-            rows: (lines.all(p.id) as Array<{ visit: string; at: string; kit: string; late: string | null; condition: string | null; units: number | null }>).map((l) => [
+            rows: this.reads.dispensingHistory(p.id).map((l) => [
               l.visit,
-              l.at.replace('T', ' ').slice(0, 16),
-              l.kit,
-              l.late ?? '',
-              l.condition?.replace('_', ' ') ?? 'not yet',
-              l.units === null ? '' : String(l.units),
+              l.dispensedAt.replace('T', ' ').slice(0, 16),
+              l.kitNumber,
+              l.outOfWindowReason ?? '',
+              l.returnCondition?.replace('_', ' ') ?? 'not yet',
+              l.unitsReturned === null ? '' : String(l.unitsReturned),
             ]),
           })),
         };

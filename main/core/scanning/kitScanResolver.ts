@@ -1,7 +1,6 @@
 import { interpretScan } from '../../../shared/barcode/scan';
 import type { Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
-import type { Db } from '../db/database';
 import type { KitRepository } from '../kits/kitRepository';
 
 export interface PackData {
@@ -23,7 +22,6 @@ export type PackCheck = { check: 'matches' | 'mismatch' | 'not_checked'; detail:
  */
 export class KitScanResolver {
   constructor(
-    private readonly db: Db,
     private readonly kits: KitRepository,
     private readonly clock: Clock,
     private readonly gsReplacement: () => string | undefined,
@@ -36,8 +34,8 @@ export class KitScanResolver {
     if (scan.kind === 'kit') return { ok: true, kitNumber: scan.kitNumber, pack: null };
     const pack: PackData = { gtin: scan.gtin, lot: scan.lot, expiry: scan.expiry, serial: scan.serial };
     if (!scan.serial) return { ok: false, message: `This pack code (${scan.hri}) has no serial number (AI 21), so it does not name a kit. Scan the kit label.` };
-    const bySerial = this.db.prepare('SELECT kit_number AS k FROM kits WHERE serial = ?').get(scan.serial) as { k: string } | undefined;
-    if (bySerial) return { ok: true, kitNumber: bySerial.k, pack };
+    const bySerial = this.kits.kitNumberBySerial(scan.serial);
+    if (bySerial !== undefined) return { ok: true, kitNumber: bySerial, pack };
     if (this.kits.get(scan.serial)) return { ok: true, kitNumber: scan.serial, pack };
     return { ok: false, message: `No kit in the kit list has the serial ${scan.serial} (pack ${scan.hri}).` };
   }

@@ -7,6 +7,7 @@ import { isoUtc, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRepository } from '../users/userRepository';
 import type { AuditTrail } from '../audit/auditTrail';
+import type { SignatureRepository } from './signatureRepository';
 
 /** A signer whose password was checked for this call; handed to the service that records the signed record. */
 export interface Signer {
@@ -42,6 +43,7 @@ export function recordHash(record: unknown): string {
 export class SignatureService {
   constructor(
     private readonly db: Db,
+    private readonly stored: SignatureRepository,
     private readonly users: UserRepository,
     private readonly sessions: SessionTable,
     private readonly clock: Clock,
@@ -88,14 +90,19 @@ export class SignatureService {
     const signedAtUtc = isoUtc(this.clock.now());
     const hash = recordHash(record);
     const head = this.trail.seal();
-    const info = this.db
-      .prepare(
-        `INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash, chain_seq, chain_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(signer.userId, signer.printedName, signer.meaning, signedAtUtc, recordType, recordId, hash, head.seq, head.hash);
+    const id = this.stored.insert({
+      userId: signer.userId,
+      printedName: signer.printedName,
+      meaning: signer.meaning,
+      signedAtUtc,
+      recordType,
+      recordId,
+      recordHash: hash,
+      chainSeq: head.seq,
+      chainHash: head.hash,
+    });
     return {
-      id: Number(info.lastInsertRowid),
+      id,
       printedName: signer.printedName,
       meaning: signer.meaning,
       signedAtUtc,
@@ -108,23 +115,10 @@ export class SignatureService {
   }
 
   forRecord(recordType: string, recordId: string): SignatureRecord[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, record_type AS recordType,
-             record_id AS recordId, record_hash AS recordHash, chain_seq AS chainSeq, chain_hash AS chainHash
-           FROM signatures WHERE record_type = ? AND record_id = ? ORDER BY id`,
-        )
-        .all(recordType, recordId) as SignatureRecord[]
-    );
+    return this.stored.forRecord(recordType, recordId);
   }
 
   byId(id: number): SignatureRecord | undefined {
-    return this.db
-      .prepare(
-        `SELECT id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, record_type AS recordType,
-           record_id AS recordId, record_hash AS recordHash, chain_seq AS chainSeq, chain_hash AS chainHash FROM signatures WHERE id = ?`,
-      )
-      .get(id) as SignatureRecord | undefined;
+    return this.stored.byId(id);
   }
 }

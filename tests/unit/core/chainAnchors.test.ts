@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditTrail } from '../../../main/core/audit/auditTrail';
+import { AuditRepository } from '../../../main/core/audit/auditRepository';
 import { anchorLocation, anchorPublicKey, anchorSignatureHolds, ChainAnchoring, readAnchorLines, type Anchor } from '../../../main/core/audit/chainAnchors';
 import { openDatabase, type Db } from '../../../main/core/db/database';
 import { silentLogger } from '../../../main/core/log';
@@ -18,7 +19,7 @@ const clock = new FakeClock();
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'veil-anchors-'));
   db = openDatabase(join(dir, 'veil.db'));
-  trail = new AuditTrail(db, clock);
+  trail = new AuditTrail(db, new AuditRepository(db), clock);
 });
 afterEach(() => {
   anchoring?.close();
