@@ -1,24 +1,9 @@
 import type { Db } from '../db/database';
+import type { AuditEventsTable } from '../db/tables';
 import { statements, type Statements } from '../db/statements';
 
-/** An audit event as stored (audit_events' columns): what the hash covers, and the hash. */
-export interface StoredAuditEvent {
-  seq: number;
-  at_utc: string;
-  at_offset: string;
-  user_id: number | null;
-  username: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before_json: string | null;
-  after_json: string | null;
-  reason: string | null;
-  source: string | null;
-  signature_id: number | null;
-  prev_hash: string;
-  hash: string;
-}
+/** An audit event as stored (audit_events' columns, as the migrations build them): what the hash covers, and the hash. */
+export type StoredAuditEvent = AuditEventsTable;
 
 /** The chain head: the last event's sequence number and hash. */
 export interface ChainHead {

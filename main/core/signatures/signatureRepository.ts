@@ -6,17 +6,7 @@ const SIGNATURE_COLUMNS = `id, printed_name AS printedName, meaning, signed_at_u
   record_id AS recordId, record_hash AS recordHash, chain_seq AS chainSeq, chain_hash AS chainHash`;
 
 /** A signature as it is written: who signed, with what meaning, when, bound to which record and which chain head. */
-export interface NewSignature {
-  userId: number;
-  printedName: string;
-  meaning: string;
-  signedAtUtc: string;
-  recordType: string;
-  recordId: string;
-  recordHash: string;
-  chainSeq: number;
-  chainHash: string;
-}
+export type NewSignature = Omit<SignatureRecord, 'id' | 'chainSeq' | 'chainHash'> & { userId: number; chainSeq: number; chainHash: string };
 
 /** All SQL about electronic signatures (the signatures table). */
 export class SignatureRepository {

@@ -90,28 +90,9 @@ export class SignatureService {
     const signedAtUtc = isoUtc(this.clock.now());
     const hash = recordHash(record);
     const head = this.trail.seal();
-    const id = this.stored.insert({
-      userId: signer.userId,
-      printedName: signer.printedName,
-      meaning: signer.meaning,
-      signedAtUtc,
-      recordType,
-      recordId,
-      recordHash: hash,
-      chainSeq: head.seq,
-      chainHash: head.hash,
-    });
-    return {
-      id,
-      printedName: signer.printedName,
-      meaning: signer.meaning,
-      signedAtUtc,
-      recordType,
-      recordId,
-      recordHash: hash,
-      chainSeq: head.seq,
-      chainHash: head.hash,
-    };
+    const signature = { printedName: signer.printedName, meaning: signer.meaning, signedAtUtc, recordType, recordId, recordHash: hash, chainSeq: head.seq, chainHash: head.hash };
+    const id = this.stored.insert({ userId: signer.userId, ...signature });
+    return { id, ...signature };
   }
 
   forRecord(recordType: string, recordId: string): SignatureRecord[] {
