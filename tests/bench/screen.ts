@@ -67,8 +67,14 @@ async function firstRows(page: Page, nav: string, firstRow: string, visits = 5):
     await page.getByTestId('home-page').waitFor();
     const start = Date.now();
     await page.getByTestId(nav).click();
-    await page.locator(firstRow).first().waitFor({ timeout: 120_000 });
+    try {
+      await page.locator(firstRow).first().waitFor({ timeout: 120_000 });
+    } catch {
+      process.stdout.write(`  ${nav}: no first row within 120 s (reported as 120,000 ms)\n`);
+      return 120_000;
+    }
     times.push(Date.now() - start);
+    if (times.at(-1)! > 20_000) break; // a slow screen is visited once: its figure is plain enough
   }
   return median(times);
 }
