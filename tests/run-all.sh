@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite (typecheck, lint, unit+integration+security, end-to-end) even when one fails, then prints one
-# summary line "N passed, N failed" over all of them. Typecheck, lint and Electronegativity count as one check each.
+# summary line "N passed, N failed" over all of them. Typecheck, lint, Electronegativity and the quick bench count as one
+# check each.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
@@ -48,6 +49,9 @@ check electronegativity node scripts/electronegativity.mjs
 suite core
 suite e2e --config tests/e2e/vitest.config.ts
 hardware
+# The quick bench (demo + medium, under 5 minutes on 2 cores): figures printed, nothing asserted on time; it passes
+# when it completes and every database it built passes the record verification `veil verify` runs.
+check bench-quick npm run --silent bench -- --quick
 
 rm -rf "$results"
 echo "$passed passed, $failed failed"

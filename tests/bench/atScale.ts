@@ -1,7 +1,8 @@
 /**
- * `npm run bench:scale -- medium|large`: the pharmacy's hot paths at the demo's size and at a larger one, built in
- * the same run (tests/bench/scales.ts says how), each figure beside a baseline measured on the same database and as
- * its growth (cost at the larger scale / cost at the demo). Nothing is asserted: the numbers are read.
+ * The pharmacy's hot paths measured on one scale (the demo, medium or large; tests/bench/scales.ts says how each is
+ * built), each figure beside a baseline measured on the same database in the same run. `npm run bench`
+ * (tests/bench/bench.ts) runs this at every scale and reports each figure's growth (cost at a larger scale / at the
+ * demo). Nothing is asserted: the numbers are read.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,13 +12,13 @@ import { performance } from 'node:perf_hooks';
 import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo } from '../../main/core/demo/demoSeed';
 import { verifyRecord } from '../../main/core/audit/recordVerification';
-import { BenchClock, buildScale, SCALES, type Scale } from './scales';
+import { BenchClock, buildScale, type Scale } from './scales';
 
-const DEMO: Scale = { name: 'demo', kits: 0, patients: 0, randomizedShare: 1, days: 130 };
+export const DEMO: Scale = { name: 'demo', kits: 0, patients: 0, randomizedShare: 1, days: 130 };
 
 /** p50 and p99 of `runs` timed calls, after a few warm-up calls. */
-async function percentiles(runs: number, fn: () => unknown): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < 5; i++) await fn();
+async function percentiles(runs: number, fn: () => unknown, warmUp = 5): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < warmUp; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -28,9 +29,20 @@ async function percentiles(runs: number, fn: () => unknown): Promise<{ p50: numb
   return { p50: times[Math.floor(runs / 2)]!, p99: times[Math.floor(runs * 0.99)]! };
 }
 
-type Figures = Record<string, { value: number; baseline: number; unit: string }>;
+/**
+ * Each figure beside its baseline. `per`: the figure covers the whole record (a report, the verification), so its
+ * growth is that of its cost per item (per kit, per audit event), not of the whole.
+ */
+export type Figures = Record<string, { value: number; baseline: number; unit: string; per?: number }>;
 
-async function measure(scale: Scale): Promise<{ figures: Figures; counts: Record<string, number> }> {
+/** A database the bench built and kept (for the on-screen figures): the caller removes `dir` when done with it. */
+export interface KeptDatabase {
+  dir: string;
+  dbFile: string;
+  pharmacist: { username: string; password: string };
+}
+
+export async function measure(scale: Scale, options: { keep?: boolean } = {}): Promise<{ figures: Figures; counts: Record<string, number>; kept: KeptDatabase | null }> {
   const dir = mkdtempSync(join(tmpdir(), `veil-scale-${scale.name}-`));
   const today = new Date();
   const start = new Date(today.getTime() - (scale.days + 2) * 86_400_000);
@@ -39,7 +51,7 @@ async function measure(scale: Scale): Promise<{ figures: Figures; counts: Record
   const dbFile = join(dir, 'veil.db');
   let core: VeilCore = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
   try {
-    const built = performance.now();
+    const buildStart = performance.now();
     const demo = await seedDemo(core, clock, { history: scale.name === 'demo' });
     const ph = demo.users.find((u) => u.role === 'unblinded_pharmacist')!;
     const w = 'bench';
@@ -49,13 +61,21 @@ async function measure(scale: Scale): Promise<{ figures: Figures; counts: Record
     };
     await login();
     const counts: Record<string, number> = {};
-    if (scale.name !== 'demo') Object.assign(counts, await buildScale(core, clock, w, scale, start, today));
-    counts.buildSeconds = Math.round((performance.now() - built) / 100) / 10;
+    let built: { importKits?: { value: number; baseline: number } } = {};
+    if (scale.name !== 'demo') {
+      const { importKits, ...scaleCounts } = await buildScale(core, clock, w, scale, start, today);
+      Object.assign(counts, scaleCounts);
+      built = { importKits };
+    }
+    counts.buildSeconds = Math.round((performance.now() - buildStart) / 100) / 10;
     const count = (sql: string) => core.db.prepare(sql).pluck().get() as number;
     Object.assign(counts, { kits: count('SELECT count(*) FROM kits'), patients: count('SELECT count(*) FROM patients'), auditEvents: count('SELECT count(*) FROM audit_events') });
     process.stdout.write(`  ${scale.name}: ${JSON.stringify(counts)}\n`);
 
     const figures: Figures = {};
+    if (built.importKits) {
+      figures[`import of the ${scale.kits.toLocaleString('en-US')}-kit list`] = { value: built.importKits.value, baseline: built.importKits.baseline, unit: 'ms' };
+    }
     const read = (kit: string) => core.db.prepare('SELECT * FROM kits WHERE kit_number = ?').get(kit);
     const anyKit = core.db.prepare("SELECT kit_number FROM kits WHERE status = 'available' LIMIT 1").pluck().get() as string;
     const baseRead = (await percentiles(2000, () => read(anyKit))).p50;
@@ -99,45 +119,66 @@ async function measure(scale: Scale): Promise<{ figures: Figures; counts: Record
     const firstPage = await percentiles(20, () => core.dispatch(w, 'audit.list', { page: 1 }));
     figures['audit trail, first page (p50)'] = { value: firstPage.p50, baseline: baseRead, unit: 'ms' };
     const accountability = await percentiles(5, () => core.dispatch(w, 'reports.render', { report: 'accountability', format: 'csv' }));
-    figures['accountability report, CSV (p50)'] = { value: accountability.p50, baseline: baseRead, unit: 'ms' };
+    figures['accountability report, CSV (p50; growth per kit)'] = { value: accountability.p50, baseline: baseRead, unit: 'ms', per: counts.kits! };
+
+    // A signed, durable dispensing (the next visit of 30 patients, each in its own transaction, synced) vs a bare
+    // durable one-row transaction on the same file and pragmas. Visits outside their window get a reason, as at the bench;
+    // a patient whose last dispensing was too recent for the study's dose interval is skipped.
+    const key = core.sessions.keyOf(w)!;
+    const account = core.repositories.users.byUsername(ph.username)!;
+    const dispenser = { userId: account.id, username: account.username, printedName: account.displayName, meaning: 'Dispensing' };
+    const dispensed: number[] = [];
+    for (const id of core.db.prepare("SELECT id FROM patients WHERE status = 'randomized' AND id <> ? ORDER BY id DESC LIMIT 60").pluck().all(patientId) as number[]) {
+      if (dispensed.length >= 30) break;
+      const next = core.patients.view(id).visits.find((v) => v.dispensedAt === null);
+      if (!next) continue;
+      const suggested = core.dispensing.plan(key, id, next.code);
+      if (suggested.shortage) continue;
+      const started = performance.now();
+      try {
+        await core.dispensing.confirm(key, dispenser, 'unblinded_pharmacist', {
+          patientId: id,
+          visitCode: next.code,
+          kits: suggested.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' as const })),
+          outOfWindowReason: 'bench: dispensed on the bench day',
+        });
+      } catch {
+        continue; // refused (too soon after the last dispensing: a second signature is needed): not timed
+      }
+      dispensed.push(performance.now() - started);
+    }
+    core.db.exec('CREATE TABLE bench_durable (x TEXT)');
+    const insertRow = core.db.prepare('INSERT INTO bench_durable VALUES (?)');
+    const bare = await percentiles(30, () => core.db.transaction(() => insertRow.run('x'))());
+    core.db.exec('DROP TABLE bench_durable');
+    counts.durableDispensingsTimed = dispensed.length;
+    if (dispensed.length > 0) {
+      dispensed.sort((a, b) => a - b);
+      figures['signed durable dispensing vs durable one-row transaction (p50)'] = { value: dispensed[Math.floor(dispensed.length / 2)]!, baseline: bare.p50, unit: 'ms' };
+    }
 
     // veil verify vs SHA-256 alone over the database file's bytes.
     core.close();
     const bytes = readFileSync(dbFile);
-    const sha = await percentiles(3, () => createHash('sha256').update(bytes).digest());
+    const sha = await percentiles(3, () => createHash('sha256').update(bytes).digest(), 1);
     const db = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
     let report: ReturnType<typeof verifyRecord> | null = null;
-    const verify = await percentiles(1, () => (report = verifyRecord(db.db)));
+    const verify = await percentiles(1, () => (report = verifyRecord(db.db)), 0);
     db.close();
     if (!report!.ok) throw new Error(`the ${scale.name} database fails verify: ${JSON.stringify(report!.findings.slice(0, 3))}`);
-    figures['veil verify (whole record)'] = { value: verify.p50, baseline: sha.p50, unit: 'ms' };
+    figures['veil verify vs SHA-256 of the file (growth per event)'] = { value: verify.p50, baseline: sha.p50, unit: 'ms', per: counts.auditEvents! };
     counts.databaseMegabytes = Math.round(bytes.length / 1e5) / 10;
-    return { figures, counts };
+    const kept = options.keep ? { dir, dbFile, pharmacist: { username: ph.username, password: ph.password } } : null;
+    return { figures, counts, kept };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   } finally {
     try {
       core.close();
     } catch {
       // already closed
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const name = process.argv[2] as 'medium' | 'large' | undefined;
-if (!name || !(name in SCALES)) {
-  process.stderr.write('usage: npm run bench:scale -- medium|large\n');
-  process.exit(2);
-}
-process.stdout.write(`Building the demo and the ${name} pharmacy (${JSON.stringify(SCALES[name])})\n`);
-const atDemo = await measure(DEMO);
-const atScale = await measure(SCALES[name]);
-const rows = Object.entries(atScale.figures).map(([figure, f]) => {
-  const demo = atDemo.figures[figure]!;
-  return { figure, value: f.value, baseline: f.baseline, ratio: f.value / f.baseline, demoValue: demo.value, growth: f.value / demo.value };
-});
-process.stdout.write(`\n${'figure'.padEnd(40)} ${'value'.padStart(10)} ${'baseline'.padStart(10)} ${'ratio'.padStart(8)} ${'at demo'.padStart(10)} ${'growth'.padStart(7)}\n`);
-for (const r of rows) {
-  process.stdout.write(`${r.figure.padEnd(40)} ${r.value.toFixed(2).padStart(10)} ${r.baseline.toFixed(3).padStart(10)} ${r.ratio.toFixed(1).padStart(7)}x ${r.demoValue.toFixed(2).padStart(10)} ${r.growth.toFixed(2).padStart(6)}x\n`);
-}
-process.stdout.write(`\npeak memory (RSS): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
-process.stdout.write(`${JSON.stringify({ scale: name, demo: atDemo.counts, counts: atScale.counts, rows })}\n`);

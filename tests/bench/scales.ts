@@ -6,11 +6,15 @@
  * database passes `veil verify` (checked by the bench after building).
  *
  * - Kits arrive in shipments of 500, scanned in one by one, before the history begins.
+ * - The staff log in and out over the history's working days (Scale.sessionPairs): these events are written by the
+ *   audit service directly, as the session service writes them, without checking a password, which is how the trail
+ *   reaches the issue's size (50,000 events at medium, 500,000 at large) in minutes.
  * - Patients are registered over the history's days; one in four is randomized the same day (the others are screen
  *   failures, as at a real site), and each randomized patient's visits are dispensed on their target day, in order,
  *   with the kits the visit plan suggests, until the day the history ends; at each visit the kits of the one before
  *   come back, used, and are recorded as returns.
  */
+import { performance } from 'node:perf_hooks';
 import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import type { TravellingClock } from '../../main/core/clock';
 import type { VeilCore } from '../../main/core/veilCore';
@@ -25,11 +29,16 @@ export interface Scale {
   randomizedShare: number;
   /** How many days of history before today. */
   days: number;
+  /**
+   * Login/logout pairs spread over the history's working days, so the trail reaches the issue's size (about 50,000
+   * events at medium, 500,000 at large): the lived history writes about 28,000 and 286,000.
+   */
+  sessionPairs?: number;
 }
 
 export const SCALES: Record<'medium' | 'large', Scale> = {
-  medium: { name: 'medium', kits: 5_000, patients: 2_000, randomizedShare: 0.25, days: 2 * 365 },
-  large: { name: 'large', kits: 50_000, patients: 20_000, randomizedShare: 0.25, days: 5 * 365 },
+  medium: { name: 'medium', kits: 5_000, patients: 2_000, randomizedShare: 0.25, days: 2 * 365, sessionPairs: 10_800 },
+  large: { name: 'large', kits: 50_000, patients: 20_000, randomizedShare: 0.25, days: 5 * 365, sessionPairs: 107_000 },
 };
 
 /** A clock that stands still unless moved, then ticks one millisecond per reading, so the trail's times only go forward. */
@@ -68,6 +77,8 @@ export interface BuiltScale {
   dispensings: number;
   shortages: number;
   auditEvents: number;
+  /** The kit list's import (validate, seal, insert, audit) vs a bare insert of the same rows, in ms. */
+  importKits: { value: number; baseline: number };
 }
 
 /**
@@ -86,7 +97,21 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
   const slots = demoRandomizationCsv(study, randomized).replace(/^R(\d+)/gm, (_, n: string) => `M${n.padStart(6, '0')}`);
   const kits = demoKitCsv(study, scale.kits).replace(/^(\d{6}),/gm, (_, n: string) => `7${n},`);
   core.lists.importRandomizationList(key, signer('Import of the randomization list'), `${scale.name}_randomization.csv`, Buffer.from(slots, 'utf8'));
+  let started = performance.now();
   core.lists.importKitList(key, signer('Import of the kit list'), `${scale.name}_kits.csv`, Buffer.from(kits, 'utf8'));
+  const importMs = performance.now() - started;
+  // The baseline: the same rows, as stored, inserted one by one by a prepared statement in one transaction into an
+  // empty copy of the kits table on the same file and pragmas (no checks, no sealing, no audit).
+  const imported = core.db.prepare("SELECT * FROM kits WHERE kit_number LIKE '7______'").all() as Record<string, unknown>[];
+  core.db.exec('CREATE TABLE bench_bare_kits AS SELECT * FROM kits WHERE 0');
+  const columns = Object.keys(imported[0]!);
+  const insert = core.db.prepare(`INSERT INTO bench_bare_kits (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+  started = performance.now();
+  core.db.transaction(() => {
+    for (const row of imported) insert.run(row);
+  })();
+  const bareMs = performance.now() - started;
+  core.db.exec('DROP TABLE bench_bare_kits');
 
   const inBatches = (work: () => void) => core.db.transaction(work)();
   const kitNumbers = core.receiving.unshippedKitNumbers();
@@ -153,6 +178,19 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
       });
     }
   }
+  // The staff's sessions: each a login and a logout an hour later, audited as the session service audits them
+  // (authService.record), written by the audit service directly (no scrypt), in calendar order with the rest.
+  const staff = core.db.prepare('SELECT id, username FROM users ORDER BY id').all() as Array<{ id: number; username: string }>;
+  const pairs = scale.sessionPairs ?? 0;
+  for (let i = 0; i < pairs; i++) {
+    const day = Math.floor((i * (scale.days - 1)) / Math.max(1, pairs));
+    const at = firstDay + day * dayMs + 8 * 3_600_000 + ((i * 7) % 600) * 60_000;
+    if (at + 3_600_000 >= today.getTime()) break;
+    const user = staff[i % staff.length]!;
+    const session = (action: string): void => void core.audit.append({ userId: user.id, username: user.username }, { action, entityType: 'user', entityId: user.username, after: {} });
+    steps.push({ at, run: () => session('session.login') });
+    steps.push({ at: at + 3_600_000, run: () => session('session.logout') });
+  }
   steps.sort((a, b) => a.at - b.at);
   for (let from = 0; from < steps.length; from += BATCH) {
     core.db.exec('BEGIN IMMEDIATE');
@@ -177,5 +215,6 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
     dispensings,
     shortages,
     auditEvents: count('SELECT count(*) FROM audit_events'),
+    importKits: { value: importMs, baseline: bareMs },
   };
 }
