@@ -139,7 +139,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody, credentials);
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
-  const register = new AllocationRegister(db, repositories.allocation, audit, study);
+  const register = new AllocationRegister(db, repositories.allocation, audit, study, credentials);
   const blockSealing = new BlockSealing(db, repositories.allocation, audit);
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade({ ...opened, username: repositories.users.byId(opened.userId)!.username }));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
