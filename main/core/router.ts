@@ -13,6 +13,11 @@ export interface CallContext {
   user: { id: number; role: Role } | null;
   /** Set for signed commands: the signer whose password the router checked for this very call. */
   signer: Signer | null;
+  /**
+   * The allocation key of the window's session, handed over by the router as the channel's contract declares
+   * (ChannelDefinition.key): never null for a channel that requires it, null for a channel that declares no need.
+   */
+  key: Buffer | null;
 }
 
 type Handler<D> = D extends ChannelDefinition<infer I, infer O> ? (ctx: CallContext, input: z.output<I>) => z.input<O> | Promise<z.input<O>> : never;
@@ -27,6 +32,10 @@ export interface SessionGate {
   sessionOf(windowId: string): { userId: number; role: Role; state: 'active' | 'locked'; mustChangePassword: boolean } | undefined;
   touch(windowId: string): void;
   verifySignature(windowId: string, userId: number, meaning: string, signature: { username?: string | undefined; password: string }): Promise<Signer>;
+  /** The allocation key the window's session holds, or null. */
+  keyOf(windowId: string): Buffer | null;
+  /** The allocation key the window's session holds, or the refusal a session without it gets (not set up / not held). */
+  requireKey(windowId: string): Buffer;
 }
 
 const ROLE_LABEL: Record<Role, string> = {
@@ -102,6 +111,7 @@ export class Router {
       const [group, name] = channelName.split('.') as [keyof Handlers, string];
       const handler = (this.handlers[group] as Record<string, (ctx: CallContext, input: unknown) => unknown>)[name]!;
       let input = parsed.data;
+      const key = this.keyFor(windowId, definition, parsed.data);
       let signer: Signer | null = null;
       if (definition.signature !== null) {
         const { signature, ...rest } = parsed.data as { signature: { username?: string; password: string } };
@@ -109,7 +119,7 @@ export class Router {
         signer = await this.gate.verifySignature(windowId, user.id, definition.signature, signature);
         input = rest;
       }
-      const value = await handler({ windowId, user, signer }, input);
+      const value = await handler({ windowId, user, signer, key }, input);
       const output = definition.output.safeParse(value);
       if (!output.success) {
         this.log.error('output failed its contract schema', { channel: channelName, issues: issuesOf(output.error) });
@@ -131,6 +141,15 @@ export class Router {
         error: { code: 'internal', message: `Veil hit an unexpected problem; nothing was changed by this step. Reference ${reference}.` },
       };
     }
+  }
+
+  /** The key the channel's contract says it works with, or its refusal: before any signature is checked or handler runs. */
+  private keyFor(windowId: string, definition: ChannelDefinition, input: unknown): Buffer | null {
+    const need = definition.key;
+    if (need === undefined) return null;
+    if (need === 'ifHeld') return this.gate.keyOf(windowId);
+    if (need === 'required' || need.requiredWhen(input)) return this.gate.requireKey(windowId);
+    return null;
   }
 
   private authorize(windowId: string, channelName: string, definition: ChannelDefinition): CallContext['user'] {

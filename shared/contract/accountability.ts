@@ -221,6 +221,7 @@ export const reconciliationChannels = {
     output: z.object({ reconciliation: ReconciliationView }),
     access: 'reconciliation.unblinded',
     signature: null,
+    key: 'required',
     examples: [{}],
   }),
   comment: channel({
@@ -387,6 +388,7 @@ export const reportsChannels = {
     output: ReportFile,
     access: 'reports.unblinded',
     signature: null,
+    key: 'required',
     examples: [{ report: 'accountability', format: 'csv' }, { report: 'inventory', format: 'csv', threshold: 10 }],
   }),
 };

@@ -120,6 +120,7 @@ export const allocationChannels = {
     output: AllocationStatus,
     access: 'allocation.setup',
     signature: null,
+    key: 'ifHeld',
     examples: [{}],
   }),
   setUpKey: channel({
@@ -139,6 +140,7 @@ export const allocationChannels = {
     output: ListCheck,
     access: 'allocation.setup',
     signature: null,
+    key: { requiredWhen: (input) => input.kind === 'kits', why: 'a kit list is checked against the sealed arms and expiry dates' },
     examples: [{ kind: 'randomization', fileName: 'randomization.csv', contentBase64: sample }],
   }),
   importList: channel({
@@ -148,6 +150,7 @@ export const allocationChannels = {
     output: ImportResult,
     access: 'allocation.setup',
     signature: 'I approve the import of this list as the sponsor sent it',
+    key: 'required',
     examples: [{ kind: 'randomization', fileName: 'randomization-extension.csv', contentBase64: sample, signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
   useBeforeReview: channel({
@@ -158,6 +161,7 @@ export const allocationChannels = {
     output: UseBeforeReviewView,
     access: 'allocation.setup',
     signature: null,
+    key: 'required',
     examples: [{}],
   }),
   confirmUseBefore: channel({
@@ -168,6 +172,7 @@ export const allocationChannels = {
     output: z.object({ useBefore: z.string(), changes: z.array(UseBeforeChangeView), held: z.array(z.string()), signature: SignatureView }),
     access: 'allocation.setup',
     signature: 'I confirm this use-before date for the blinded labels of the stock',
+    key: 'required',
     examples: [{ useBefore: '2027-08-31', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
     refusedOnDemo: { 0: { code: 'conflict', why: 'The demo stock calls for the date already in force on every kit: there is no move to confirm.' } },
   }),
@@ -178,6 +183,7 @@ export const allocationChannels = {
     output: z.object({ signature: SignatureView }),
     access: 'allocation.grant',
     signature: 'I grant this user access to the treatment allocation',
+    key: 'required',
     // User 8: an unblinded monitor who joined the demo study and chose a password (tests/helpers/exampleWorld.ts).
     examples: [{ userId: 8, reason: 'New unblinded monitor for the study', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
@@ -202,6 +208,7 @@ export const allocationChannels = {
     }),
     access: 'allocation.reveal',
     signature: null,
+    key: 'required',
     examples: [{ password: EXAMPLE_PASSWORD }],
   }),
 };

@@ -11,6 +11,24 @@ import type { Permission } from '../roles';
  */
 export type Access = 'public' | 'locked' | 'session' | Permission;
 
+/**
+ * Whether a channel works with the allocation key of the caller's session (the key that opens arms, real lots and
+ * expiry dates). The router enforces it before the handler runs and hands the key to the handler (`ctx.key`):
+ * - 'required': refused unless the session holds the key (the key is not set up yet / this session does not hold it);
+ * - 'ifHeld': never refused for it; the handler gets the session's key, or null when it holds none;
+ * - { requiredWhen }: 'required' for the inputs it accepts; for the others the handler gets no key;
+ * - absent: the channel never sees a key.
+ */
+export type KeyNeed<In = unknown> =
+  | 'required'
+  | 'ifHeld'
+  | {
+      /** True for the inputs that need the key. */
+      requiredWhen(input: In): boolean;
+      /** For the contract listing: which inputs need it, and why. */
+      why: string;
+    };
+
 export interface ChannelDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   kind: 'query' | 'command';
   description: string;
@@ -19,6 +37,8 @@ export interface ChannelDefinition<I extends z.ZodType = z.ZodType, O extends z.
   access: Access;
   /** The meaning stated in the e-signature dialog (21 CFR 11.50), or null when the command is not signed. */
   signature: string | null;
+  /** Whether the channel needs the allocation key of the session (see KeyNeed); absent: no key. */
+  key?: KeyNeed<z.output<I>>;
   /**
    * At least one valid input; used by the contract listing, the CLI and the blinding leak test. Passwords and kit
    * numbers are written with the words of ./examples.ts. The contract test runs every example on the demo database

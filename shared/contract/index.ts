@@ -89,6 +89,8 @@ export function describeContract(): {
     kind: string;
     permission: string;
     signature: string | null;
+    /** 'required', 'ifHeld' or 'when <which inputs>': whether the channel needs the session's allocation key (absent: never). */
+    allocationKey?: string;
     description: string;
     input: unknown;
     output: unknown;
@@ -103,6 +105,7 @@ export function describeContract(): {
       kind: definition.kind,
       permission: definition.access,
       signature: definition.signature,
+      ...(definition.key ? { allocationKey: typeof definition.key === 'string' ? definition.key : `when ${definition.key.why}` } : {}),
       description: definition.description,
       input: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }),
       output: z.toJSONSchema(definition.output, { io: 'output', unrepresentable: 'any' }),
@@ -117,4 +120,4 @@ export function describeContract(): {
   };
 }
 
-export type { ChannelDefinition, EventDefinition, Access } from './channel';
+export type { ChannelDefinition, EventDefinition, Access, KeyNeed } from './channel';

@@ -126,6 +126,7 @@ export const shipmentsChannels = {
     }),
     access: 'shipments.receive',
     signature: null,
+    key: 'ifHeld',
     // Shipment 3: open, kits still expected.
     examples: [{ shipmentId: 3, code: EXAMPLE_KIT.expected, source: 'scanner' }],
   }),
@@ -157,6 +158,7 @@ export const shipmentsChannels = {
     output: z.object({ signature: SignatureView }),
     access: 'quarantine.decide',
     signature: 'I have assessed the temperature excursion and decide the fate of these kits',
+    key: { requiredWhen: (input) => input.decision === 'release', why: "a release checks the kits' real expiry dates" },
     examples: [{ kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'release', reason: 'Excursion within stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
 };
@@ -259,6 +261,7 @@ export const dispensingChannels = {
     }),
     access: 'dispensing.perform',
     signature: null,
+    key: 'required',
     // Patient 6 (S-006) had baseline in the demo; week 2 comes next.
     examples: [{ patientId: 6, visitCode: 'W2' }],
   }),
@@ -271,6 +274,7 @@ export const dispensingChannels = {
     output: KitVerdict,
     access: 'dispensing.perform',
     signature: null,
+    key: 'required',
     examples: [{ patientId: 6, visitCode: 'W2', code: EXAMPLE_KIT.forVisit, alreadyScanned: [], source: 'scanner' }],
   }),
   confirm: channel({
@@ -287,6 +291,7 @@ export const dispensingChannels = {
     output: z.object({ dispensingId: z.number().int(), patient: PatientView, signature: SignatureView }),
     access: 'dispensing.perform',
     signature: 'I dispense these kits to this patient for this visit',
+    key: 'required',
     examples: [
       {
         patientId: 6,

@@ -75,7 +75,7 @@ describe('validation and errors', () => {
         updateSecuritySettings: () => ({ maxFailedLogins: 5 }),
       },
     } as unknown as Handlers;
-    const gate = { lockIdleWindows: () => {}, sessionOf: () => ({ userId: 1, role: 'administrator' as Role, state: 'active' as const, mustChangePassword: false }), touch: () => {}, verifySignature: async () => { throw new Error('not used'); } };
+    const gate = { lockIdleWindows: () => {}, sessionOf: () => ({ userId: 1, role: 'administrator' as Role, state: 'active' as const, mustChangePassword: false }), touch: () => {}, verifySignature: async () => { throw new Error('not used'); }, keyOf: () => null, requireKey: () => { throw new Error('not used'); } };
     const router = new Router(leaky, gate, silentLogger);
     const info = await router.dispatch('w', 'system.info', {});
     expect(info.ok).toBe(true);

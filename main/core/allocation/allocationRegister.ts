@@ -1,8 +1,11 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { VeilError } from '../../../shared/errors';
 import type { AuditTrail } from '../audit/auditTrail';
+import type { CredentialCheck } from '../auth/credentialCheck';
 import { open, sealedField } from '../crypto/allocationCipher';
 import type { Db } from '../db/database';
+import type { UserRow } from '../users/userRepository';
 import type { AllocationRepository } from './allocationRepository';
 
 export interface RegisterView {
@@ -20,7 +23,16 @@ export class AllocationRegister {
     private readonly allocation: AllocationRepository,
     private readonly audit: AuditTrail,
     private readonly study: () => StudyConfig,
+    private readonly credentials: CredentialCheck,
   ) {}
+
+  /** The register opens to the logged-in user's own password, typed again (a wrong one counts as a failed attempt). */
+  async open(windowId: string, user: UserRow, password: string, key: Buffer): Promise<RegisterView> {
+    await this.credentials.ownPassword(windowId, user, password, 'register', () =>
+      new VeilError('validation', 'Wrong password: the register stays closed.', [{ path: ['password'], message: 'Wrong password' }]),
+    );
+    return this.reveal(key, { userId: user.id, username: user.username });
+  }
 
   reveal(key: Buffer, actor: { userId: number; username: string }): RegisterView {
     const names = new Map(this.study().arms.map((a) => [a.code, a.name]));

@@ -185,4 +185,15 @@ export class ListImportService {
       return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk, warnings: parsed.warnings, expiryHolds, useBeforeChanged };
     })();
   }
+
+  /** The check the set-up screen shows before import: problems by line, and for a kit list (key needed) the risk and expiry holds. */
+  checkList(kind: 'randomization' | 'kits', file: Uint8Array, key: Buffer | null) {
+    const { parsed, risk, expiryHolds } =
+      kind === 'randomization' ? { parsed: this.checkRandomizationList(file), risk: null, expiryHolds: [] } : this.checkKitList(file, key!);
+    return { rowCount: parsed.rows.length, sha256: parsed.sha256, encoding: parsed.encoding, problems: parsed.problems, warnings: parsed.warnings, risk, expiryHolds };
+  }
+
+  importList(kind: 'randomization' | 'kits', key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
+    return kind === 'randomization' ? this.importRandomizationList(key, signer, fileName, file) : this.importKitList(key, signer, fileName, file);
+  }
 }

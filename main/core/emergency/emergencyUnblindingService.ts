@@ -15,7 +15,12 @@ import type { Signer, SignatureService } from '../signatures/signatureService';
  * patient's arm after a reason, the adverse-event flag, an e-signature and the code-break passphrase from the sealed
  * envelope. The arm is returned to that call only; the record, the audit event and the notification carry none.
  */
+/** What everyone is told of a code break: which patient, by whom, when, whether for an adverse event. Never the arm. */
+export type UnblindingNotice = { screeningNumber: string; by: string; at: string; adverseEvent: boolean };
+
 export class EmergencyUnblindingService {
+  private readonly noticeListeners: Array<(notice: UnblindingNotice) => void> = [];
+
   constructor(
     private readonly db: Db,
     private readonly repository: EmergencyRepository,
@@ -27,6 +32,11 @@ export class EmergencyUnblindingService {
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
   ) {}
+
+  /** Told of every code break (the core broadcasts it to every window). */
+  onUnblinded(listener: (notice: UnblindingNotice) => void): void {
+    this.noticeListeners.push(listener);
+  }
 
   async unblind(windowId: string, signer: Signer, input: { patientId: number; reason: string; adverseEvent: boolean; passphrase: string }): Promise<{ screeningNumber: string; randomizationNumber: string; armCode: string; armName: string; unblindingId: number }> {
     const patient = this.patients.get(input.patientId);
@@ -49,6 +59,9 @@ export class EmergencyUnblindingService {
         );
         return id;
       })();
+      // Everyone is told that the blind was broken for this patient, by whom and when; nobody but the caller learns the arm.
+      const notice = { screeningNumber: patient.screeningNumber, by: signer.printedName, at: isoUtc(this.clock.now()), adverseEvent: input.adverseEvent };
+      this.noticeListeners.forEach((l) => l(notice));
       return { screeningNumber: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, armCode, armName, unblindingId };
     } finally {
       key.fill(0);

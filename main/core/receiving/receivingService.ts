@@ -219,4 +219,10 @@ export class ReceivingService {
     if (shipment.closedAt) throw new VeilError('conflict', `Shipment ${shipment.reference} is already closed.`);
     return shipment;
   }
+
+  /** A shipment from a manifest CSV, the listed kits or every kit not yet shipped; returns its id. */
+  createFrom(actor: Actor, reference: string, from: { kind: 'manifest'; content: string } | { kind: 'kits'; kitNumbers: string[] } | { kind: 'all_unshipped' }): number {
+    const kitNumbers = from.kind === 'manifest' ? ReceivingService.manifestKitNumbers(from.content) : from.kind === 'kits' ? from.kitNumbers : this.unshippedKitNumbers();
+    return this.create(actor, { reference, kitNumbers });
+  }
 }

@@ -249,4 +249,10 @@ export class ReconciliationService {
     if (!latest) return null;
     return { signedAt: latest.signedAt, kits: this.repository.kitsTouchedAfter(latest.auditSeq, KIT_CHANGES).sort(compareKitNumbers) };
   }
+
+  /** The blinded reconciliation screen: the snapshot, its sign-off, the notes on it and what moved since the last sign-off. */
+  overview() {
+    const snapshot = this.compute(null);
+    return { reconciliation: snapshot, signOff: this.signOffStatus(), ...this.notes(snapshot), sinceLastSignOff: this.sinceLastSignOff() };
+  }
 }

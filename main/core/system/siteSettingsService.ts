@@ -1,5 +1,6 @@
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { Db } from '../db/database';
+import type { SecuritySettings } from '../../../shared/contract/system';
 import type { SettingsRepository } from './settingsRepository';
 
 /**
@@ -23,5 +24,19 @@ export class SiteSettingsService {
       this.audit.append(actor, { action: 'settings.site_changed', entityType: 'settings', entityId: 'site', before: { name: before }, after: { name: trimmed } });
     })();
     return { name: this.settings.siteName()! };
+  }
+
+  security(): SecuritySettings {
+    return this.settings.security();
+  }
+
+  /** The administrator changes the password and lock-out rules; the change and what it replaced are audited. */
+  updateSecurity(actor: AuditActor, settings: SecuritySettings): SecuritySettings {
+    this.db.transaction(() => {
+      const before = this.settings.security();
+      this.settings.setSecurity(settings);
+      this.audit.append(actor, { action: 'settings.security_changed', entityType: 'settings', entityId: 'security', before, after: settings });
+    })();
+    return this.settings.security();
   }
 }

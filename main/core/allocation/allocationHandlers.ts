@@ -1,0 +1,39 @@
+import type { Callers } from '../callers';
+import type { Handlers } from '../router';
+import type { AllocationRegister } from './allocationRegister';
+import type { AllocationStatusService } from './allocationStatusService';
+import type { KeyCustodyService } from './keyCustodyService';
+import type { ListImportService } from './listImportService';
+import type { UseBeforeService } from './useBeforeService';
+
+/** The key arrives as ctx.key: the contract declares which of these channels need it, and the router enforces it. */
+export function allocationHandlers(s: {
+  status: AllocationStatusService;
+  custody: KeyCustodyService;
+  lists: ListImportService;
+  useBefore: UseBeforeService;
+  register: AllocationRegister;
+  callers: Callers;
+}): Handlers['allocation'] {
+  const { callers } = s;
+  const file = (input: { contentBase64: string }) => Buffer.from(input.contentBase64, 'base64');
+  return {
+    status: (ctx) => s.status.status(ctx.key !== null),
+    setUpKey: async (ctx) => {
+      const { codeBreakPassphrase, signatureId } = await s.custody.setUp(ctx.windowId, ctx.signer!);
+      return { codeBreakPassphrase, signature: callers.signature(signatureId) };
+    },
+    checkList: (ctx, input) => s.lists.checkList(input.kind, file(input), ctx.key),
+    importList: (ctx, input) => {
+      const summary = s.lists.importList(input.kind, ctx.key!, ctx.signer!, input.fileName, file(input));
+      return { ...summary, signature: callers.signature(summary.signatureId) };
+    },
+    useBeforeReview: (ctx) => s.useBefore.review(ctx.key!),
+    confirmUseBefore: (ctx, input) => {
+      const { useBefore, changes, held, signatureId } = s.useBefore.confirm(ctx.key!, ctx.signer!, callers.actor(ctx), input.useBefore);
+      return { useBefore, changes, held, signature: callers.signature(signatureId) };
+    },
+    grantAccess: (ctx, input) => ({ signature: callers.signature(s.custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason).signatureId) }),
+    register: (ctx, input) => s.register.open(ctx.windowId, callers.user(ctx), input.password, ctx.key!),
+  };
+}

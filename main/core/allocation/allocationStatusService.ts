@@ -1,0 +1,43 @@
+import type { Callers } from '../callers';
+import type { UserRepository } from '../users/userRepository';
+import type { AllocationRepository } from './allocationRepository';
+import { KeyCustodyService } from './keyCustodyService';
+import type { KeyRepository } from './keyRepository';
+
+/** The study set-up screen: is the key set up, what was imported and signed, who holds the key, who still waits for it. */
+export class AllocationStatusService {
+  constructor(
+    private readonly allocation: AllocationRepository,
+    private readonly keys: KeyRepository,
+    private readonly users: UserRepository,
+    private readonly custody: KeyCustodyService,
+    private readonly callers: Callers,
+  ) {}
+
+  status(sessionHoldsKey: boolean) {
+    const holders = this.keys.holders();
+    const holderIds = new Set(holders.map((h) => h.userId));
+    return {
+      keySetUp: this.custody.isSetUp(),
+      sessionHoldsKey,
+      ...this.allocation.counts(),
+      imports: this.allocation.imports().map((i) => ({
+        id: i.id,
+        kind: i.kind as 'randomization' | 'kits',
+        fileName: i.fileName,
+        sha256: i.sha256,
+        rowCount: i.rowCount,
+        importedAt: i.importedAt,
+        signature: this.callers.signature(i.signatureId),
+      })),
+      keyHolders: holders.map((h) => {
+        const u = this.users.byId(h.userId)!;
+        return { username: u.username, displayName: u.displayName, grantedAt: h.createdAt };
+      }),
+      awaitingAccess: this.users
+        .list()
+        .filter((u) => u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id))
+        .map((u) => ({ userId: u.id, username: u.username, displayName: u.displayName, canBeGranted: this.custody.canBeGranted(u) })),
+    };
+  }
+}

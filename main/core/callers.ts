@@ -1,0 +1,37 @@
+import type { CallContext } from './router';
+import type { SignatureService } from './signatures/signatureService';
+import type { UserRepository, UserRow } from './users/userRepository';
+import type { Role } from '../../shared/roles';
+
+/** Who made a call, as the services record it. */
+export type CallActor = { userId: number; username: string; role: Role };
+
+/** An e-signature as the contract shows it (SignatureView). */
+export type SignatureSummary = { id: number; printedName: string; meaning: string; signedAtUtc: string };
+
+/**
+ * What every handler module needs to turn a call into a service call and a service result into the contract's output:
+ * the calling user as an actor, and a recorded signature as the contract shows it.
+ */
+export class Callers {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly signatures: SignatureService,
+  ) {}
+
+  /** The logged-in user of a call (the router only calls a handler of a non-public channel with a user). */
+  user(ctx: CallContext): UserRow {
+    return this.users.byId(ctx.user!.id)!;
+  }
+
+  actor(ctx: CallContext): CallActor {
+    const user = this.user(ctx);
+    return { userId: user.id, username: user.username, role: user.role };
+  }
+
+  /** A signature just recorded by a service, as the contract's SignatureView. */
+  signature(signatureId: number): SignatureSummary {
+    const s = this.signatures.byId(signatureId)!;
+    return { id: s.id, printedName: s.printedName, meaning: s.meaning, signedAtUtc: s.signedAtUtc };
+  }
+}

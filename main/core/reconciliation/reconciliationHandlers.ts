@@ -1,0 +1,15 @@
+import type { Callers } from '../callers';
+import type { Handlers } from '../router';
+import type { ReconciliationService } from './reconciliationService';
+
+export function reconciliationHandlers({ reconciliation, callers }: { reconciliation: ReconciliationService; callers: Callers }): Handlers['reconciliation'] {
+  return {
+    view: () => reconciliation.overview(),
+    comment: (ctx, input) => reconciliation.comment(callers.actor(ctx), input),
+    viewUnblinded: (ctx) => ({ reconciliation: reconciliation.compute(ctx.key!) }),
+    signOff: (ctx) => {
+      reconciliation.signOff(ctx.signer!);
+      return { signOff: reconciliation.signOffStatus() };
+    },
+  };
+}

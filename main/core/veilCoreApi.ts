@@ -1,0 +1,86 @@
+import type { StudyConfig } from '../../shared/study/studyConfig';
+import type { AllocationRepository } from './allocation/allocationRepository';
+import type { CodeBreakService } from './allocation/codeBreakService';
+import type { KeyCustodyService } from './allocation/keyCustodyService';
+import type { KeyRepository } from './allocation/keyRepository';
+import type { ListImportService } from './allocation/listImportService';
+import type { AuditTrail } from './audit/auditTrail';
+import type { AnchorKeyVault } from './audit/chainAnchors';
+import type { AuthService } from './auth/authService';
+import type { SessionTable } from './auth/sessions';
+import type { Clock } from './clock';
+import type { CoreEventListener } from './coreEvents';
+import type { Db } from './db/database';
+import type { DestructionService } from './destruction/destructionService';
+import type { Devices, DevicesOption } from './devices/devices';
+import type { DispensingService } from './dispensing/dispensingService';
+import type { UnsealedStock } from './dispensing/unsealedStock';
+import type { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
+import type { LabelService } from './labels/labelService';
+import type { Logger } from './log';
+import type { PatientService } from './patients/patientService';
+import type { ReceivingService } from './receiving/receivingService';
+import type { ReconciliationService } from './reconciliation/reconciliationService';
+import type { ReportService } from './reports/reportService';
+import type { ReturnsService } from './returns/returnsService';
+import type { Router } from './router';
+import type { SignatureService } from './signatures/signatureService';
+import type { SettingsRepository } from './system/settingsRepository';
+import type { StudyRepository } from './system/studyRepository';
+import type { UserRepository } from './users/userRepository';
+import type { UserService } from './users/userService';
+
+/** How main/core is opened (createVeilCore in ./veilCore.ts, which wires it). */
+export interface CoreOptions {
+  dbFile: string;
+  mode: 'desktop' | 'browser';
+  clock?: Clock;
+  logger?: Logger;
+  nativeBinding?: string;
+  /** How often idle sessions are swept and locked (ms); 0 disables the timer (tests drive it by hand). */
+  idleSweepMs?: number;
+  /** How long a write waits for another program's lock on the database before it is refused (default 5 s). */
+  busyTimeoutMs?: number;
+  /**
+   * Where the key that countersigns audit chain heads is kept (default: a file beside the database, owner-only); the
+   * desktop shell may give the OS key store. The anchors themselves go to `<dbFile>.audit-anchors`.
+   */
+  anchorKeyVault?: AnchorKeyVault;
+  /** Scanners and label printers: 'hardware' (node-hid; the desktop default), 'simulated' (demo), 'none' (browser-mode default), or tests' own. */
+  devices?: DevicesOption;
+}
+
+/** The composition root of main/core: one database, its repositories, services and the router over them. */
+export interface VeilCore {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly router: Router;
+  readonly auth: AuthService;
+  readonly users: UserService;
+  readonly sessions: SessionTable;
+  readonly audit: AuditTrail;
+  readonly signatures: SignatureService;
+  readonly custody: KeyCustodyService;
+  readonly lists: ListImportService;
+  readonly codeBreak: CodeBreakService;
+  readonly receiving: ReceivingService;
+  readonly patients: PatientService;
+  readonly dispensing: DispensingService;
+  /** Arms and expiry dates opened per unblinded session (dropped with its key). */
+  readonly unsealedStock: UnsealedStock;
+  readonly labels: LabelService;
+  readonly returns: ReturnsService;
+  readonly reconciliation: ReconciliationService;
+  readonly destruction: DestructionService;
+  readonly emergency: EmergencyUnblindingService;
+  readonly reports: ReportService;
+  readonly devices: Devices;
+  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyRepository };
+  /** The loaded study; throws a clear conflict when none is loaded yet. */
+  study(): StudyConfig;
+  dispatch(windowId: string, channel: string, input: unknown): ReturnType<Router['dispatch']>;
+  onEvent(listener: CoreEventListener): void;
+  /** A window closed (Electron) or its page went away: end its session. */
+  windowClosed(windowId: string): void;
+  close(): void;
+}
