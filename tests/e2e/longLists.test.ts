@@ -1,15 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
-import { demoKits, importExtraKits, loginAs, screenshot } from './helpers/pharmacy';
+import { asPharmacist, demoKits, importExtraKits, loginAs, screenshot } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
- * Long lists stay fast (issue 17, item 4): a pharmacy's reconciliation lists every kit of the study, tens of
- * thousands at scale. With 1,380 kits, the page holds the rows near the screen only, the count and the search still
- * cover the whole list, and scrolling to the end shows the last kit.
+ * Long lists stay fast (issue 17, item 4): a pharmacy's reconciliation lists every kit of the study, and its patients
+ * page every patient, tens of thousands at scale. With 1,380 kits and 300 more patients, each page holds the rows near
+ * the screen only, the count and the search still cover the whole list, scrolling to the end shows the last one, and
+ * a striped table keeps each row's colour.
  */
 const EXTRA = 1200;
+const EXTRA_PATIENTS = 300;
 
 describe('a long kit list on the reconciliation screen', () => {
   let veil: VeilServer;
@@ -17,6 +19,7 @@ describe('a long kit list on the reconciliation screen', () => {
   let page: Page;
   let total: number;
   let lastKit: string;
+  let patientCount: number;
 
   beforeAll(async () => {
     [veil, browser] = await Promise.all([startVeil({ demo: true }), launchBrowser()]);
@@ -27,6 +30,12 @@ describe('a long kit list on the reconciliation screen', () => {
       if (!taken.has(String(n))) extra.push({ kitNumber: String(n), arm: extra.length % 3 === 2 ? 'PLACEBO' : 'DUPI300' });
     }
     await importExtraKits(veil, extra);
+    patientCount = await asPharmacist(veil, async (call) => {
+      for (let i = 0; i < EXTRA_PATIENTS; i++) {
+        await call('patients.register', { screeningNumber: `L-${String(i).padStart(4, '0')}`, initials: 'LL', yearOfBirth: 1960 + (i % 40), investigator: 'Dr Long' });
+      }
+      return ((await call('patients.list', {})) as unknown[]).length;
+    });
     total = demo.length + EXTRA;
     // The screen lists kits in kit-number order; the highest kit number is the last row.
     lastKit = [...taken, ...extra.map((k) => k.kitNumber)].sort((a, b) => Number(a) - Number(b)).at(-1)!;
@@ -62,5 +71,28 @@ describe('a long kit list on the reconciliation screen', () => {
     await page.getByTestId('recon-kits-search').fill(lastKit);
     await expect.poll(() => rowsInPage()).toBe(1);
     expect(await page.getByTestId(`recon-kit-${lastKit}`).count()).toBe(1);
+  });
+
+  it('windows the patients page too, each row keeping the stripe of its place in the list', async () => {
+    await page.getByTestId('recon-kits-search').fill('');
+    await page.getByTestId('nav-patients').click();
+    await page.getByTestId('patients-table').waitFor();
+    const patientRows = () => page.locator('[data-testid^="patient-row-"]');
+    await expect.poll(() => patientRows().count()).toBeGreaterThan(5);
+    expect(await patientRows().count()).toBeLessThan(120);
+    // Half-way down, then the colours: rows at even places of the whole list are striped, odd ones are not.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    await expect.poll(async () => Number(await patientRows().first().getAttribute('data-index'))).toBeGreaterThan(50);
+    const colours = await patientRows().evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-index')), getComputedStyle(r).backgroundColor] as const));
+    const even = new Set(colours.filter(([i]) => i % 2 === 0).map(([, c]) => c));
+    const odd = new Set(colours.filter(([i]) => i % 2 === 1).map(([, c]) => c));
+    expect(even.size).toBe(1);
+    expect(odd.size).toBe(1);
+    expect([...even][0]).not.toBe([...odd][0]);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    // The list's last patient (in screening-number order) is in the page.
+    expect(patientCount).toBeGreaterThan(EXTRA_PATIENTS);
+    await expect.poll(async () => Number(await patientRows().last().getAttribute('data-index')), { timeout: 10_000 }).toBe(patientCount - 1);
+    await screenshot(page, 'patients-long-list', { fullPage: false });
   });
 });

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../common/dates';
 import { hashNumberParam } from '../common/hashParams';
+import { WindowedTableRows } from '../common/WindowedTableBodies';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { useActiveSession } from '../session/SessionContext';
@@ -93,65 +94,71 @@ function PatientsList({ onOpen }: { onOpen: (id: number) => void }) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {shown.map((p) => {
-                const next = nextVisit(p);
-                const done = p.visits.filter((v) => v.dispensedAt !== null).length;
-                return (
-                  <Table.Tr key={p.id} data-testid={`patient-row-${p.screeningNumber}`} style={{ cursor: 'pointer' }} onClick={() => onOpen(p.id)}>
-                    <Table.Td>
-                      <Anchor
-                        component="button"
-                        type="button"
-                        fw={700}
-                        fz="lg"
-                        ff="monospace"
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          onOpen(p.id);
-                        }}
-                        aria-label={t('patients.list.openPatient', { screening: p.screeningNumber })}
-                        data-testid={`open-patient-${p.screeningNumber}`}
-                      >
-                        {p.screeningNumber}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text fw={600}>
-                        {p.initials}{' '}
-                        <Text span size="sm" c="dimmed" fw={400}>
-                          · {p.yearOfBirth}
-                        </Text>
-                      </Text>
-                    </Table.Td>
-                    <Table.Td className="veil-badges">
-                      <PatientStatusBadge status={p.status} testId={`patient-status-${p.screeningNumber}`} />
-                      {p.emergencyUnblinded && <EmergencyUnblindedBadge screeningNumber={p.screeningNumber} />}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text ff="monospace" fw={700} fz="lg" data-testid={`patient-randomization-${p.screeningNumber}`}>
-                        {p.randomizationNumber ?? '—'}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {next ? (
-                        <>
-                          <Text fw={600}>{visitName(next)}</Text>
-                          <Text size="sm" c="dimmed">
-                            {t('patients.list.due', { date: formatDate(next.due, i18n.language) })}
+              <WindowedTableRows
+                items={shown}
+                itemKey={(p) => String(p.id)}
+                columns={6}
+                estimateHeight={66}
+                renderRow={(p, measure, index) => {
+                  const next = nextVisit(p);
+                  const done = p.visits.filter((v) => v.dispensedAt !== null).length;
+                  return (
+                    <Table.Tr key={p.id} ref={measure} data-index={index} data-testid={`patient-row-${p.screeningNumber}`} style={{ cursor: 'pointer' }} onClick={() => onOpen(p.id)}>
+                      <Table.Td>
+                        <Anchor
+                          component="button"
+                          type="button"
+                          fw={700}
+                          fz="lg"
+                          ff="monospace"
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            onOpen(p.id);
+                          }}
+                          aria-label={t('patients.list.openPatient', { screening: p.screeningNumber })}
+                          data-testid={`open-patient-${p.screeningNumber}`}
+                        >
+                          {p.screeningNumber}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text fw={600}>
+                          {p.initials}{' '}
+                          <Text span size="sm" c="dimmed" fw={400}>
+                            · {p.yearOfBirth}
                           </Text>
-                        </>
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          {p.status === 'randomized' ? t('patients.list.allVisitsDone') : p.status === 'registered' ? t('patients.list.notRandomized') : t('patients.list.visitsDone', { count: done })}
                         </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{p.investigator}</Text>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
+                      </Table.Td>
+                      <Table.Td className="veil-badges">
+                        <PatientStatusBadge status={p.status} testId={`patient-status-${p.screeningNumber}`} />
+                        {p.emergencyUnblinded && <EmergencyUnblindedBadge screeningNumber={p.screeningNumber} />}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text ff="monospace" fw={700} fz="lg" data-testid={`patient-randomization-${p.screeningNumber}`}>
+                          {p.randomizationNumber ?? '—'}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        {next ? (
+                          <>
+                            <Text fw={600}>{visitName(next)}</Text>
+                            <Text size="sm" c="dimmed">
+                              {t('patients.list.due', { date: formatDate(next.due, i18n.language) })}
+                            </Text>
+                          </>
+                        ) : (
+                          <Text size="sm" c="dimmed">
+                            {p.status === 'randomized' ? t('patients.list.allVisitsDone') : p.status === 'registered' ? t('patients.list.notRandomized') : t('patients.list.visitsDone', { count: done })}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{p.investigator}</Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                }}
+              />
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>

@@ -1,6 +1,7 @@
 import { Stack, Table, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { WindowedTableRows } from '../common/WindowedTableBodies';
 import type { PatientLine } from './types';
 
 /**
@@ -31,40 +32,46 @@ export function PatientsTable({ patients }: { patients: PatientLine[] }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {patients.map((p) => (
-              <Table.Tr key={p.screeningNumber} data-testid={`recon-patient-${p.screeningNumber}`} data-compliance={p.compliancePercent ?? ''}>
-                <Table.Td>
-                  <Text fw={700}>{p.screeningNumber}</Text>
-                </Table.Td>
-                <Table.Td ta="right" data-testid={`recon-compliance-${p.screeningNumber}`}>
-                  {p.compliancePercent === null ? (
-                    <Text span size="sm" c="dimmed">
-                      {t('reconciliation.patients.noReturnYet')}
-                    </Text>
-                  ) : (
-                    <Text span fw={700}>
-                      {t('reconciliation.patients.percent', { value: p.compliancePercent })}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ta="right">{p.dispensed}</Table.Td>
-                <Table.Td ta="right">{p.returnsRecorded}</Table.Td>
-                <Table.Td ta="right">{p.used}</Table.Td>
-                <Table.Td ta="right">{p.partlyUsed}</Table.Td>
-                <Table.Td ta="right">{p.unused}</Table.Td>
-                <Table.Td ta="right">{p.damaged}</Table.Td>
-                <Table.Td ta="right">{p.missing}</Table.Td>
-                <Table.Td ta="right">
-                  {p.overdue > 0 ? (
-                    <Text span fw={700} c="orange.9">
-                      <IconAlertTriangle size="0.9em" aria-hidden /> {t('reconciliation.patients.overdue', { count: p.overdue })}
-                    </Text>
-                  ) : (
-                    '0'
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
+            <WindowedTableRows
+              items={patients}
+              itemKey={(p) => p.screeningNumber}
+              columns={10}
+              estimateHeight={46}
+              renderRow={(p, measure, index) => (
+                <Table.Tr key={p.screeningNumber} ref={measure} data-index={index} data-testid={`recon-patient-${p.screeningNumber}`} data-compliance={p.compliancePercent ?? ''}>
+                  <Table.Td>
+                    <Text fw={700}>{p.screeningNumber}</Text>
+                  </Table.Td>
+                  <Table.Td ta="right" data-testid={`recon-compliance-${p.screeningNumber}`}>
+                    {p.compliancePercent === null ? (
+                      <Text span size="sm" c="dimmed">
+                        {t('reconciliation.patients.noReturnYet')}
+                      </Text>
+                    ) : (
+                      <Text span fw={700}>
+                        {t('reconciliation.patients.percent', { value: p.compliancePercent })}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">{p.dispensed}</Table.Td>
+                  <Table.Td ta="right">{p.returnsRecorded}</Table.Td>
+                  <Table.Td ta="right">{p.used}</Table.Td>
+                  <Table.Td ta="right">{p.partlyUsed}</Table.Td>
+                  <Table.Td ta="right">{p.unused}</Table.Td>
+                  <Table.Td ta="right">{p.damaged}</Table.Td>
+                  <Table.Td ta="right">{p.missing}</Table.Td>
+                  <Table.Td ta="right">
+                    {p.overdue > 0 ? (
+                      <Text span fw={700} c="orange.9">
+                        <IconAlertTriangle size="0.9em" aria-hidden /> {t('reconciliation.patients.overdue', { count: p.overdue })}
+                      </Text>
+                    ) : (
+                      '0'
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            />
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
