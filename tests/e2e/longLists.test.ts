@@ -57,7 +57,7 @@ describe('a long kit list on the reconciliation screen', () => {
     const inPage = await rowsInPage();
     expect(inPage).toBeGreaterThan(5);
     expect(inPage).toBeLessThan(120);
-    await screenshot(page, 'reconciliation-long-list');
+    await screenshot(page, 'reconciliation-long-list', { fullPage: false });
   });
 
   it('shows the last kit when scrolled to the end, still without the whole list in the page', async () => {
