@@ -51,12 +51,15 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
 }
 
+/** The setting that marks an SQLite file as moved to PostgreSQL (moveToPostgres.ts writes it; its value: where to). */
+export const MOVED_TO_SETTING = 'database_moved_to';
+
 /**
  * A file whose data was moved to PostgreSQL (moveToPostgres.ts) is not written to again: a second, stale copy of the
  * stock taking dispensings would split the pharmacy's record in two. It can still be read (`veil verify`).
  */
 function refuseMoved(db: Db, file: string): void {
-  const moved = db.prepare("SELECT value FROM settings WHERE key = 'database.moved_to'").get() as { value: string } | undefined;
+  const moved = db.prepare('SELECT value FROM settings WHERE key = ?').get(MOVED_TO_SETTING) as { value: string } | undefined;
   if (moved) {
     throw new VeilError('conflict', `The Veil database ${file} was moved to PostgreSQL (${moved.value}); open that database instead. This file is kept, read-only, as it was at the move.`);
   }

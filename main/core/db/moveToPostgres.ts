@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { VeilError } from '../../../shared/errors';
-import { schemaVersion, type Db } from './database';
+import { MOVED_TO_SETTING, schemaVersion, type Db } from './database';
 import { migrations } from './migrations/index';
 import { postgresSchemaVersion } from './postgres';
 
@@ -16,9 +16,6 @@ export interface MoveReport {
   tables: Array<{ table: string; rows: number; sha256: string }>;
   rows: number;
 }
-
-/** The setting that marks an SQLite file as moved; openDatabase refuses to write to such a file. */
-export const MOVED_TO_SETTING = 'database.moved_to';
 
 const BATCH = 500;
 

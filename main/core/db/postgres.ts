@@ -122,7 +122,7 @@ export async function migratePostgres(pool: pg.Pool, target: number = migrations
       await client.query('BEGIN');
       let applied: number | null = null;
       try {
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('veil.migrate'))");
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('veil_migrate'))");
         await client.query('CREATE TABLE IF NOT EXISTS veil_schema_version (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL)');
         await client.query('INSERT INTO veil_schema_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
         const current = await postgresSchemaVersion(client);
