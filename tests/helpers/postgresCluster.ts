@@ -93,19 +93,7 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
       port,
       password,
       dataDir: data,
-      async createDatabase(name) {
-        const database = name ?? `veil_${process.pid}_${Date.now().toString(36)}_${++counter}`;
-        if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Not a plain database name: ${database}`);
-        const { Client } = await import('pg');
-        const client = new Client({ connectionString: url });
-        await client.connect();
-        try {
-          await client.query(`CREATE DATABASE ${database}`);
-        } finally {
-          await client.end();
-        }
-        return url.replace(/\/postgres$/, `/${database}`);
-      },
+      createDatabase: (name) => createDatabaseOn(url, name ?? `veil_${process.pid}_${Date.now().toString(36)}_${++counter}`),
       stop() {
         try {
           run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -120,6 +108,20 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}${tail}`);
   }
+}
+
+/** Creates an empty database on a server (given by its superuser's URL) and answers the new database's URL. */
+export async function createDatabaseOn(serverUrl: string, database: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Not a plain database name: ${database}`);
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await client.end();
+  }
+  return serverUrl.replace(/\/postgres$/, `/${database}`);
 }
 
 function accountIds(name: string): { uid: number; gid: number } {
