@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../main/core/db/database';
+import { openDatabase, tableNames, type Db } from '../../main/core/db/database';
 import { migrations } from '../../main/core/db/migrations/index';
 import { migratePostgres, postgresSchemaVersion } from '../../main/core/db/postgres';
 import { createPostgresDatabase } from '../helpers/postgres';
@@ -35,7 +35,7 @@ const normalDefault = (value: string | null): string | null => (value === null ?
 
 function sqliteSchema(db: Db): { tables: Schema; triggers: string[] } {
   const tables: Schema = {};
-  const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+  const names = tableNames(db);
   for (const table of names) {
     const columns: Record<string, Column> = {};
     for (const c of db.pragma(`table_info(${table})`) as Array<{ name: string; type: string; notnull: number; pk: number; dflt_value: string | null }>) {

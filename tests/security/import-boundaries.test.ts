@@ -3,12 +3,10 @@
  * linted as if it lived in the folder it is forbidden in, gives a lint error; each allowed one does not; and the real
  * tree has no boundary errors.
  */
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ESLint, type Linter } from 'eslint';
-import { beforeAll, describe, expect, it } from 'vitest';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import type { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { lintPlanted as lint, projectEslint, repoRoot } from './plantedLint';
 
 /** The rules that carry the boundaries; other rules (style, unused variables) are not this test's business. */
 const BOUNDARY_RULES = new Set([
@@ -17,26 +15,6 @@ const BOUNDARY_RULES = new Set([
   'no-restricted-globals',
   'no-restricted-properties',
 ]);
-
-let eslint: ESLint;
-
-beforeAll(() => {
-  // preload/ or renderer/ may still be empty while the app is being built: don't fail on an empty folder.
-  eslint = new ESLint({ cwd: repoRoot, errorOnUnmatchedPattern: false });
-});
-
-/** Lints `code` as if it were the file `filePath` (relative to the repository root; the file need not exist). */
-async function lint(filePath: string, code: string): Promise<Linter.LintMessage[]> {
-  const absolute = path.join(repoRoot, filePath);
-  expect(await eslint.isPathIgnored(absolute), `${filePath} must not be ignored by the lint config`).toBe(false);
-  // `debugger;` is a canary: no-debugger must fire, which proves the file was really linted with the config.
-  const [result] = await eslint.lintText(`${code}\ndebugger;\n`, { filePath: absolute });
-  expect(result).toBeDefined();
-  const messages = result!.messages;
-  expect(messages.filter((m) => m.fatal), `parse error in ${filePath}`).toEqual([]);
-  expect(messages.some((m) => m.ruleId === 'no-debugger'), `${filePath} was not linted`).toBe(true);
-  return messages;
-}
 
 const boundaryErrors = (messages: Linter.LintMessage[]) =>
   messages.filter((m) => m.severity === 2 && m.ruleId !== null && BOUNDARY_RULES.has(m.ruleId));
@@ -123,7 +101,7 @@ describe('allowed imports are not flagged', () => {
 
 describe('the real tree', () => {
   it('has no boundary errors in shared/, main/, renderer/ and preload/', async () => {
-    const results = await eslint.lintFiles(['shared', 'main', 'renderer', 'preload']);
+    const results = await projectEslint().lintFiles(['shared', 'main', 'renderer', 'preload']);
     expect(results.length).toBeGreaterThan(0);
     const problems = results.flatMap((r) =>
       boundaryErrors(r.messages).map((m) => `${path.relative(repoRoot, r.filePath)}:${m.line}: ${m.message}`),

@@ -6,31 +6,10 @@
  * begin with "Select" or "Delete" and a RegExp's exec are not mistaken for SQL; and the real tree has no SQL outside
  * its homes.
  */
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ESLint, type Linter } from 'eslint';
-import { beforeAll, describe, expect, it } from 'vitest';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-let eslint: ESLint;
-
-beforeAll(() => {
-  eslint = new ESLint({ cwd: repoRoot, errorOnUnmatchedPattern: false });
-});
-
-/** Lints `code` as if it were the file `filePath` (relative to the repository root; the file need not exist). */
-async function lint(filePath: string, code: string): Promise<Linter.LintMessage[]> {
-  const absolute = path.join(repoRoot, filePath);
-  expect(await eslint.isPathIgnored(absolute), `${filePath} must not be ignored by the lint config`).toBe(false);
-  // `debugger;` is a canary: no-debugger must fire, which proves the file was really linted with the config.
-  const [result] = await eslint.lintText(`${code}\ndebugger;\n`, { filePath: absolute });
-  expect(result).toBeDefined();
-  const messages = result!.messages;
-  expect(messages.filter((m) => m.fatal), `parse error in ${filePath}`).toEqual([]);
-  expect(messages.some((m) => m.ruleId === 'no-debugger'), `${filePath} was not linted`).toBe(true);
-  return messages;
-}
+import type { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { lintPlanted as lint, projectEslint, repoRoot } from './plantedLint';
 
 const sqlErrors = (messages: Linter.LintMessage[]) =>
   messages.filter((m) => m.severity === 2 && m.ruleId === 'no-restricted-syntax' && m.message.startsWith('SQL lives in repositories'));
@@ -113,7 +92,7 @@ describe('text and calls that are not SQL are not flagged', () => {
 
 describe('the real tree', () => {
   it('has no SQL outside repositories, read models and main/core/db', async () => {
-    const results = await eslint.lintFiles(['shared', 'main', 'renderer', 'preload']);
+    const results = await projectEslint().lintFiles(['shared', 'main', 'renderer', 'preload']);
     expect(results.length).toBeGreaterThan(0);
     const problems = results.flatMap((r) => sqlErrors(r.messages).map((m) => `${path.relative(repoRoot, r.filePath)}:${m.line}: ${m.message}`));
     expect(problems).toEqual([]);

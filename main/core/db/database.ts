@@ -147,6 +147,11 @@ export function migrate(db: Db, target: number = migrations.length): void {
   if (current < target && schemaVersion(db) === target) db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
+/** Veil's tables in a database, by name (SQLite's own internal tables left out). */
+export function tableNames(db: Db): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+}
+
 /** SQLite's own structural check; returns the problems found (empty when the file is sound). */
 export function integrityProblems(db: Db): string[] {
   const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;

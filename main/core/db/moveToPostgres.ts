@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { VeilError } from '../../../shared/errors';
-import { MOVED_TO_SETTING, schemaVersion, type Db } from './database';
+import { MOVED_TO_SETTING, schemaVersion, tableNames, type Db } from './database';
 import { migrations } from './migrations/index';
 import { postgresSchemaVersion } from './postgres';
 
@@ -21,7 +21,7 @@ const BATCH = 500;
 
 /** Tables in an order that inserts every row after the rows its foreign keys point to. */
 function tablesInKeyOrder(db: Db): string[] {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+  const tables = tableNames(db);
   const needs = new Map(tables.map((t) => [t, new Set((db.pragma(`foreign_key_list(${t})`) as Array<{ table: string }>).map((f) => f.table).filter((p) => p !== t))]));
   const ordered: string[] = [];
   while (ordered.length < tables.length) {
