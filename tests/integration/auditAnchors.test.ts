@@ -9,6 +9,7 @@ import { chainHash, verifyChain } from '../../main/core/audit/auditTrail';
 import { canonicalJson } from '../../shared/canonicalJson';
 import { createVeilCore } from '../../main/core/veilCore';
 import { demoCore, type TestCore } from '../helpers/core';
+import type { StoredAuditEvent } from '../../main/core/audit/auditRepository';
 
 /**
  * Issue 10, finding 10: the audit chain could not see a rewrite or a cut tail. An attacker with the database file
@@ -27,23 +28,8 @@ let source: string;
 let printedSeal: { seq: number; hash: string };
 let pharmacistPassword: string;
 
-interface AuditRow {
-  seq: number;
-  at_utc: string;
-  at_offset: string;
-  user_id: number | null;
-  username: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before_json: string | null;
-  after_json: string | null;
-  reason: string | null;
-  source: string | null;
-  signature_id: number | null;
-  prev_hash: string;
-  hash: string;
-}
+/** An audit event as stored. */
+type AuditRow = StoredAuditEvent;
 
 beforeAll(async () => {
   t = await demoCore({ history: true });

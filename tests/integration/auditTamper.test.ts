@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH, verifyChain } from '../../main/core/audit/auditTrail';
 import { canonicalJson } from '../../shared/canonicalJson';
 import { demoCore } from '../helpers/core';
+import type { StoredAuditEvent } from '../../main/core/audit/auditRepository';
 
 /**
  * Issue 3, "Tampering is caught": with the append-only triggers dropped (someone with the file and a SQLite shell),
@@ -19,23 +20,8 @@ let source: string;
 /** The demo's audit events as written (seq order). */
 let original: AuditRow[];
 
-interface AuditRow {
-  seq: number;
-  at_utc: string;
-  at_offset: string;
-  user_id: number | null;
-  username: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before_json: string | null;
-  after_json: string | null;
-  reason: string | null;
-  source: string | null;
-  signature_id: number | null;
-  prev_hash: string;
-  hash: string;
-}
+/** An audit event as stored. */
+type AuditRow = StoredAuditEvent;
 const CONTENT_COLUMNS = ['at_utc', 'at_offset', 'user_id', 'username', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'reason', 'source', 'signature_id', 'prev_hash', 'hash'] as const;
 
 beforeAll(async () => {

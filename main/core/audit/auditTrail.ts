@@ -47,9 +47,6 @@ export interface AuditEvent {
   hash: string;
 }
 
-/** An event as stored (snake_case columns). */
-type RawEvent = StoredAuditEvent;
-
 /** The local UTC offset of a moment, "+01:00" style, so inspectors see the local time the user saw. */
 export function utcOffset(date: Date): string {
   const minutes = -date.getTimezoneOffset();
@@ -59,7 +56,7 @@ export function utcOffset(date: Date): string {
 }
 
 /** The exact content the hash covers; changing any stored column changes it. */
-function hashedContent(e: Omit<RawEvent, 'hash'>): string {
+function hashedContent(e: Omit<StoredAuditEvent, 'hash'>): string {
   return canonicalJson({
     seq: e.seq,
     atUtc: e.at_utc,
@@ -81,7 +78,7 @@ export function chainHash(prevHash: string, content: string): string {
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
-function toEvent(raw: RawEvent): AuditEvent {
+function toEvent(raw: StoredAuditEvent): AuditEvent {
   return {
     seq: raw.seq,
     atUtc: raw.at_utc,
@@ -132,7 +129,7 @@ export class AuditTrail {
     const now = this.clock.now();
     // Text is stored as UTF-8, so it is hashed and stored in the form it will be read back in (no lone surrogates).
     const text = (value: string | null | undefined) => (value === null || value === undefined ? null : wellFormed(value));
-    const raw: Omit<RawEvent, 'hash'> = {
+    const raw: Omit<StoredAuditEvent, 'hash'> = {
       seq: (head?.seq ?? 0) + 1,
       at_utc: now.toISOString(),
       at_offset: utcOffset(now),
