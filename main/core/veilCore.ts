@@ -26,6 +26,8 @@ import { Callers } from './callers';
 import { systemClock, isoUtc } from './clock';
 import { CoreEvents } from './coreEvents';
 import { openDatabase } from './db/database';
+import { guardLegacyTransactions } from './db/legacyTransactions';
+import { sqliteStore } from './db/store';
 import { storageFaultOf } from './db/storageFaults';
 import { DestructionCertificates } from './destruction/destructionCertificates';
 import { DestructionRepository } from './destruction/destructionRepository';
@@ -89,6 +91,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
   });
+  // The query layer over both engines (issue 13): workflows move onto it one by one, on the same connection.
+  const store = sqliteStore(db);
+  guardLegacyTransactions(db, store);
   const repositories = {
     users: new UserRepository(db),
     settings: new SettingsRepository(db),
@@ -193,6 +198,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       if (timer) clearInterval(timer);
       void devices.close();
       anchoring.close();
+      void store.close();
       db.close();
     },
   };

@@ -23,6 +23,10 @@ export interface Store {
   readonly engine: Engine;
   /** The builder for the current unit of work: the transaction open in this call chain, else the database itself. */
   q(): Kysely<VeilTables>;
+  /** True in the call chain of an open unit of work (a transaction() not yet returned). */
+  insideUnitOfWork(): boolean;
+  /** True while any unit of work of this store is running, in this call chain or another. */
+  anyUnitOfWorkOpen(): boolean;
   /**
    * Runs `work` as one unit of work. Called inside another, it joins it (one commit or one rollback for both).
    * On SQLite, units of work take turns on the one connection. On PostgreSQL each runs SERIALIZABLE and is run again,
@@ -84,15 +88,29 @@ abstract class KyselyStore implements Store {
     return this.open.getStore()?.tx ?? this.root;
   }
 
+  insideUnitOfWork(): boolean {
+    return this.open.getStore() !== undefined;
+  }
+
+  private running = 0;
+  anyUnitOfWorkOpen(): boolean {
+    return this.running > 0;
+  }
+
   abstract transaction<T>(work: () => Promise<T>): Promise<T>;
 
   /** Runs work in a new transaction and returns what it changed (sending the notice before commit, on PostgreSQL). */
   protected async inTransaction<T>(builder: ReturnType<Kysely<VeilTables>['transaction']>, work: () => Promise<T>): Promise<{ result: T; changed: Set<string> }> {
     const changed = new Set<string>();
     const result = await builder.execute(async (tx) => {
-      const value = await this.open.run({ tx, changed }, work);
-      if (changed.size > 0) await this.beforeCommit(tx, [...changed]);
-      return value;
+      this.running++;
+      try {
+        const value = await this.open.run({ tx, changed }, work);
+        if (changed.size > 0) await this.beforeCommit(tx, [...changed]);
+        return value;
+      } finally {
+        this.running--;
+      }
     });
     return { result, changed };
   }
