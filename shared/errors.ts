@@ -1,3 +1,5 @@
+import { englishOf, type Message, type MessageKey } from './messages/catalogue';
+
 /** Typed error results every channel may answer with. Messages are written for the person at the bench. */
 export const ERROR_CODES = [
   'validation',
@@ -11,15 +13,34 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface ValidationIssue {
+/**
+ * A refused or failed step says it by key (shared/messages): `key` and `params` are what the renderer translates;
+ * `message` is the English text of the same key, for logs, the command line and tests. Errors not yet moved onto the
+ * catalogue carry the English message only.
+ */
+export interface Said {
+  key?: MessageKey;
+  params?: Record<string, string | number>;
+}
+
+export interface ValidationIssue extends Said {
   path: (string | number)[];
   message: string;
 }
 
-export interface VeilErrorBody {
+export interface VeilErrorBody extends Said {
   code: ErrorCode;
   message: string;
   issues?: ValidationIssue[];
+}
+
+/** One field's problem, said by key. */
+export function issue(path: (string | number)[], said: Message): ValidationIssue {
+  return { path, message: englishOf(said), ...saidOf(said) };
+}
+
+function saidOf(said: Message): Said {
+  return said.params ? { key: said.key, params: said.params as Record<string, string | number> } : { key: said.key };
 }
 
 export type VeilResult<T> = { ok: true; value: T } | { ok: false; error: VeilErrorBody };
@@ -28,14 +49,32 @@ export type VeilResult<T> = { ok: true; value: T } | { ok: false; error: VeilErr
 export class VeilError extends Error {
   readonly code: ErrorCode;
   readonly issues?: ValidationIssue[];
-  constructor(code: ErrorCode, message: string, issues?: ValidationIssue[]) {
+  readonly key?: MessageKey;
+  readonly params?: Record<string, string | number>;
+  constructor(code: ErrorCode, message: string, issues?: ValidationIssue[], said: Said = {}) {
     super(message);
     this.name = 'VeilError';
     this.code = code;
     if (issues) this.issues = issues;
+    if (said.key) this.key = said.key;
+    if (said.params) this.params = said.params;
+  }
+  /** The error of a message of the catalogue (shared/messages): its key travels, its English is the message. */
+  static says(code: ErrorCode, said: Message, issues?: ValidationIssue[]): VeilError {
+    return new VeilError(code, englishOf(said), issues, saidOf(said));
+  }
+  /** The error a body received from the core stands for (the typed client). */
+  static fromBody(body: VeilErrorBody): VeilError {
+    return new VeilError(body.code, body.message, body.issues, body);
   }
   toBody(): VeilErrorBody {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.key ? { key: this.key } : {}),
+      ...(this.params ? { params: this.params } : {}),
+      ...(this.issues ? { issues: this.issues } : {}),
+    };
   }
 }
 

@@ -115,7 +115,7 @@ export class Router {
       let signer: Signer | null = null;
       if (definition.signature !== null) {
         const { signature, ...rest } = parsed.data as { signature: { username?: string; password: string } };
-        if (!user) throw new VeilError('unauthenticated', 'Log in to sign.');
+        if (!user) throw VeilError.says('unauthenticated', { key: 'session.logInToSign' });
         signer = await this.gate.verifySignature(windowId, user.id, definition.signature, signature);
         input = rest;
       }
@@ -159,15 +159,15 @@ export class Router {
     }
     this.gate.lockIdleWindows();
     const session = this.gate.sessionOf(windowId);
-    if (!session) throw new VeilError('unauthenticated', 'You are not logged in. Log in to continue.');
+    if (!session) throw VeilError.says('unauthenticated', { key: 'session.notLoggedIn' });
     if (session.mustChangePassword && !OPEN_WHILE_PASSWORD_MUST_CHANGE.has(channelName)) {
-      throw new VeilError('forbidden', 'You are still using a temporary password: choose your own password before doing anything else.');
+      throw VeilError.says('forbidden', { key: 'session.temporaryPassword' });
     }
     const user = { id: session.userId, role: session.role };
     if (definition.access === 'locked') return user;
-    if (session.state === 'locked') throw new VeilError('unauthenticated', 'This window is locked. Unlock it with your password to continue.');
+    if (session.state === 'locked') throw VeilError.says('unauthenticated', { key: 'session.windowLocked' });
     if (definition.access !== 'session' && !ROLE_PERMISSIONS[session.role].includes(definition.access)) {
-      throw new VeilError('forbidden', `Your role (${ROLE_LABEL[session.role]}) does not allow this: ${definition.description}`);
+      throw VeilError.says('forbidden', { key: 'session.roleForbids', params: { role: ROLE_LABEL[session.role], what: definition.description } });
     }
     this.gate.touch(windowId);
     return user;

@@ -27,7 +27,7 @@ export function createClient(transport: Transport): VeilClient {
       methods[name] = async (input: unknown) => {
         const result = await transport.invoke(channelName, input);
         if (result.ok) return result.value;
-        throw new VeilError(result.error.code, result.error.message, result.error.issues);
+        throw VeilError.fromBody(result.error);
       };
     }
     client[group] = methods;

@@ -138,7 +138,7 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
     await page.getByTestId('signature-username').fill(pharmacist.username);
     await page.getByTestId('signature-password').fill('not my password');
     await page.getByTestId('signature-password').press('Enter');
-    await page.getByText('Wrong password: nothing was signed or changed.').waitFor();
+    await page.getByText('Wrong password: the signature was not made and nothing was changed.').waitFor();
     expect(await page.getByTestId('signature-password').getAttribute('aria-invalid')).toBe('true');
     await page.getByTestId('signature-password').fill(pharmacist.password);
     await screenshot(page, 'signature-dialog-en', { fullPage: false });

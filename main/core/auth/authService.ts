@@ -1,4 +1,4 @@
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, ROLE_PERMISSIONS } from '../../../shared/roles';
 import type { SessionState } from '../../../shared/contract/session';
 import { isoUtc, type Clock } from '../clock';
@@ -64,7 +64,7 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
     this.db.transaction(() => {
       // Checked inside the write transaction so two windows racing on first start cannot both create one.
-      if (this.users.count() > 0) throw new VeilError('conflict', 'An administrator already exists. Log in instead.');
+      if (this.users.count() > 0) throw VeilError.says('conflict', { key: 'session.administratorExists' });
       const id = this.users.insert({
         username: input.username,
         displayName: input.displayName,
@@ -85,10 +85,10 @@ export class AuthService {
   async login(windowId: string, input: { username: string; password: string }): Promise<SessionState> {
     const user = await this.credentials.namedAccount(input.username, input.password, 'login', null, (left) =>
       left === null
-        ? new VeilError('unauthenticated', 'Wrong username or password.')
-        : new VeilError('unauthenticated', `Wrong username or password. ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked.`),
+        ? VeilError.says('unauthenticated', { key: 'session.wrongCredentials' })
+        : VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: left } }),
     );
-    if (!user.active) throw new VeilError('forbidden', 'This account is deactivated. Ask an administrator.');
+    if (!user.active) throw VeilError.says('forbidden', { key: 'session.deactivated' });
     this.record(user.id, user.username, 'session.login', {});
     this.sessions.start(windowId, user.id);
     await this.custody.openForSession(windowId, user, input.password);
@@ -118,17 +118,17 @@ export class AuthService {
   async unlock(windowId: string, password: string): Promise<SessionState> {
     const session = this.sessions.get(windowId);
     const user = session && this.users.byId(session.userId);
-    if (!session || !user) throw new VeilError('unauthenticated', 'Nobody is logged in to this window.');
+    if (!session || !user) throw VeilError.says('unauthenticated', { key: 'session.nobodyLoggedIn' });
     await this.credentials.ownPassword(
       windowId,
       user,
       password,
       'unlock',
-      () => new VeilError('unauthenticated', `Wrong password for ${user.displayName}. Someone else? Log out and log in as yourself.`),
+      () => VeilError.says('unauthenticated', { key: 'session.wrongUnlockPassword', params: { name: user.displayName } }),
     );
     if (!user.active) {
       this.sessions.end(windowId);
-      throw new VeilError('forbidden', 'This account is deactivated. Ask an administrator.');
+      throw VeilError.says('forbidden', { key: 'session.deactivated' });
     }
     this.sessions.unlock(windowId);
     await this.custody.openForSession(windowId, user, password);
@@ -137,18 +137,16 @@ export class AuthService {
 
   async changePassword(windowId: string, userId: number, input: { currentPassword: string; newPassword: string }): Promise<SessionState> {
     const user = this.users.byId(userId);
-    if (!user) throw new VeilError('not_found', 'Your account no longer exists.');
+    if (!user) throw VeilError.says('not_found', { key: 'session.accountGone' });
     await this.credentials.ownPassword(
       windowId,
       user,
       input.currentPassword,
       'password_change',
-      () => new VeilError('validation', 'The current password is wrong.', [{ path: ['currentPassword'], message: 'Wrong password' }]),
+      () => VeilError.says('validation', { key: 'session.currentPasswordWrong' }, [issue(['currentPassword'], { key: 'fields.wrongPassword' })]),
     );
     if (input.newPassword === input.currentPassword) {
-      throw new VeilError('validation', 'Choose a new password different from the current one.', [
-        { path: ['newPassword'], message: 'Same as the current password' },
-      ]);
+      throw VeilError.says('validation', { key: 'session.samePassword' }, [issue(['newPassword'], { key: 'fields.sameAsCurrent' })]);
     }
     const passwordHash = await hashPassword(input.newPassword);
     // An unblinded user's key pair is made here, under the first password of their own (DESIGN.md section 3, invariant 6).

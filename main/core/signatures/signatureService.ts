@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import type { CredentialCheck } from '../auth/credentialCheck';
 import type { SessionTable } from '../auth/sessions';
 import { isoUtc, type Clock } from '../clock';
@@ -54,17 +54,13 @@ export class SignatureService {
   async verify(windowId: string, userId: number, meaning: string, given: { username?: string | undefined; password: string }): Promise<Signer> {
     const user = this.users.byId(userId);
     const session = this.sessions.get(windowId);
-    if (!user || !session) throw new VeilError('unauthenticated', 'You are not logged in.');
+    if (!user || !session) throw VeilError.says('unauthenticated', { key: 'signatures.notLoggedIn' });
     // 11.200(a)(1)(i): both components at the first signing of a session, the password alone after that.
     if (!session.hasSigned && !given.username) {
-      throw new VeilError('validation', 'First signature of this session: enter your username and your password.', [
-        { path: ['signature', 'username'], message: 'Enter your username' },
-      ]);
+      throw VeilError.says('validation', { key: 'signatures.firstSignature' }, [issue(['signature', 'username'], { key: 'fields.enterUsername' })]);
     }
     if (given.username && given.username.toLowerCase() !== user.username) {
-      throw new VeilError('validation', 'A signature can only be made by the logged-in user. Sign with your own username.', [
-        { path: ['signature', 'username'], message: 'Not the logged-in user' },
-      ]);
+      throw VeilError.says('validation', { key: 'signatures.ownUsername' }, [issue(['signature', 'username'], { key: 'fields.notLoggedInUser' })]);
     }
     await this.credentials.ownPassword(
       windowId,
@@ -72,9 +68,7 @@ export class SignatureService {
       given.password,
       'signature',
       () =>
-        new VeilError('validation', 'Wrong password: the signature was not made and nothing was changed.', [
-          { path: ['signature', 'password'], message: 'Wrong password' },
-        ]),
+        VeilError.says('validation', { key: 'signatures.wrongPassword' }, [issue(['signature', 'password'], { key: 'fields.wrongPassword' })]),
     );
     session.hasSigned = true;
     return { userId: user.id, username: user.username, printedName: user.displayName, meaning };

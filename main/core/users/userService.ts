@@ -48,7 +48,7 @@ export class UserService {
   async create(actingUserId: number, input: { username: string; displayName: string; role: Role; temporaryPassword: string }): Promise<UserSummary> {
     const passwordHash = await hashPassword(input.temporaryPassword);
     const id = this.db.transaction(() => {
-      if (this.users.byUsername(input.username)) throw new VeilError('conflict', `The username "${input.username}" is already taken.`);
+      if (this.users.byUsername(input.username)) throw VeilError.says('conflict', { key: 'users.usernameTaken', params: { username: input.username } });
       const newId = this.users.insert({ ...input, passwordHash, mustChangePassword: true, createdAt: isoUtc(this.clock.now()) });
       this.audit.append(this.actor(actingUserId), {
         action: 'user.created',
@@ -65,7 +65,7 @@ export class UserService {
 
   setActive(actingUserId: number, input: { userId: number; active: boolean; reason: string }): UserSummary {
     const user = this.require(input.userId);
-    if (!input.active && user.id === actingUserId) throw new VeilError('conflict', 'You cannot deactivate your own account.');
+    if (!input.active && user.id === actingUserId) throw VeilError.says('conflict', { key: 'users.cannotDeactivateSelf' });
     this.db.transaction(() => {
       this.users.setActive(user.id, input.active);
       this.audit.append(this.actor(actingUserId), {
@@ -104,7 +104,7 @@ export class UserService {
 
   private require(id: number): UserRow {
     const user = this.users.byId(id);
-    if (!user) throw new VeilError('not_found', `There is no user with id ${id}.`);
+    if (!user) throw VeilError.says('not_found', { key: 'users.noSuchUser', params: { id } });
     return user;
   }
 

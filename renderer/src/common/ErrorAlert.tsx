@@ -10,7 +10,7 @@ export function ErrorAlert({ error, testId = 'error-alert' }: { error: VeilError
   if (!error) return null;
   return (
     <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t(`errorCodes.${error.code}`)} role="alert" data-testid={testId}>
-      {translateServerMessage(error.message, t)}
+      {translateServerMessage(error, t)}
     </Alert>
   );
 }

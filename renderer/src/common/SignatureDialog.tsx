@@ -2,7 +2,6 @@ import { Alert, Blockquote, Button, Group, Modal, Stack, Text, TextInput } from 
 import { IconAlertTriangle, IconSignature } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import type { ChannelName } from '../../../shared/contract';
 import { VeilError } from '../../../shared/errors';
 import { translateServerMessage } from '../i18n/serverMessages';
@@ -67,13 +66,6 @@ function useSignatureSession() {
   return { user, signedThisSession: sessionsThatSigned.has(key), markSigned: () => sessionsThatSigned.add(key) };
 }
 
-/** Messages of the host's signature check, in the user's language. */
-function signatureMessage(message: string, t: TFunction): string {
-  if (message.startsWith('First signature of this session')) return t('setup.signature.firstSignature');
-  if (message.startsWith('Wrong password: the signature was not made')) return t('setup.signature.wrongPassword');
-  if (message.startsWith('A signature can only be made by the logged-in user')) return t('setup.signature.notYou');
-  return translateServerMessage(message, t);
-}
 
 export function SignatureDialog<T>({ opened, channel, children, title, submitLabel, onSign, onSigned, onClose }: SignatureDialogProps<T>) {
   const { t } = useTranslation();
@@ -127,11 +119,11 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
       const onPassword = failure.issues?.some((i) => i.path[0] === 'signature' && i.path[1] === 'password');
       if (onUsername) {
         setAskUsername(true);
-        setFieldErrors({ username: t('setup.signature.firstSignature') });
+        setFieldErrors({ username: translateServerMessage(failure, t) });
         window.setTimeout(() => usernameRef.current?.focus(), 0);
       } else if (onPassword) {
         setPassword('');
-        setFieldErrors({ password: t('setup.signature.wrongPassword') });
+        setFieldErrors({ password: translateServerMessage(failure, t) });
         window.setTimeout(() => passwordRef.current?.focus(), 0);
       } else {
         setError(failure);
@@ -204,7 +196,7 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
           </Text>
           {error && (
             <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t(`errorCodes.${error.code}`)} role="alert" data-testid="signature-error">
-              {signatureMessage(error.message, t)}
+              {translateServerMessage(error, t)}
             </Alert>
           )}
           <Group justify="flex-end">

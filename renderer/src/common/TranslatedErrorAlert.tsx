@@ -3,6 +3,7 @@ import { IconAlertTriangle } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { VeilError } from '../../../shared/errors';
+import { saidText } from '../i18n/serverMessages';
 
 /**
  * Like ErrorAlert, with a workflow's own message table, and the host's detailed issues listed under the message when
@@ -11,11 +12,12 @@ import type { VeilError } from '../../../shared/errors';
 export function TranslatedErrorAlert({ error, translate, testId = 'error-alert' }: { error: VeilError | null; translate: (message: string, t: TFunction) => string; testId?: string }) {
   const { t } = useTranslation();
   if (!error) return null;
-  const details = (error.issues ?? []).map((i) => translate(i.message, t)).filter((m, i, all) => all.indexOf(m) === i);
+  // A message said by key is the catalogue's; English prose goes through the workflow's own table.
+  const details = (error.issues ?? []).map((i) => saidText(i, t) ?? translate(i.message, t)).filter((m, i, all) => all.indexOf(m) === i);
   return (
     <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t(`errorCodes.${error.code}`)} role="alert" data-testid={testId}>
       <Stack gap={4}>
-        <Text>{translate(error.message, t)}</Text>
+        <Text>{saidText(error, t) ?? translate(error.message, t)}</Text>
         {details.length > 1 && (
           <List size="sm" spacing={2}>
             {details.slice(0, 20).map((d) => (

@@ -41,7 +41,7 @@ export function useVeilAction() {
   function fieldError(field: string): string | undefined {
     if (localFieldErrors[field]) return localFieldErrors[field];
     const issue = error?.issues?.find((i) => i.path[0] === field);
-    return issue ? translateServerMessage(issue.message, t) : undefined;
+    return issue ? translateServerMessage(issue, t) : undefined;
   }
 
   return { run, busy, error, fieldError, rejectField, clear };

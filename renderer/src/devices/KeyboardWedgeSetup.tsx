@@ -55,7 +55,7 @@ export function KeyboardWedgeSetup({ canManage }: { canManage: boolean }) {
   };
   const scannerIssue = (index: number, field: string) => {
     const issue = save.error?.issues?.find((i) => i.path.join('.') === `scanners.${index}.${field}`);
-    return issue ? translateServerMessage(issue.message, t) : undefined;
+    return issue ? translateServerMessage(issue, t) : undefined;
   };
 
   async function onSave() {

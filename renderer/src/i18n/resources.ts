@@ -20,9 +20,11 @@ import devices_en from '../devices/locales/en.json';
 import devices_fr from '../devices/locales/fr.json';
 import setup_en from '../setup/locales/en.json';
 import setup_fr from '../setup/locales/fr.json';
+import { en as messages_en } from '../../../shared/messages/en';
+import { fr as messages_fr } from '../../../shared/messages/fr';
 
 /**
- * The translation resources: the shell's files (./en.json, ./fr.json) plus one pair per workflow folder
+ * The translation resources: the core's messages by key (shared/messages, under `messages`),  the shell's files (./en.json, ./fr.json) plus one pair per workflow folder
  * (<workflow>/locales/*.json, each under its own top-level key), so each workflow keeps its words beside its screens.
  */
 export const en = {
@@ -37,6 +39,7 @@ export const en = {
   ...reports_en,
   ...emergency_en,
   ...devices_en,
+  messages: messages_en,
 };
 export const fr = {
   ...core_fr,
@@ -50,4 +53,5 @@ export const fr = {
   ...reports_fr,
   ...emergency_fr,
   ...devices_fr,
+  messages: messages_fr,
 };

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { Said } from '../../../shared/errors';
 import { TEXT_LIMITS, tooLongMessage, type TextKind } from '../../../shared/contract/schemas';
 import { NO_TOKEN_MESSAGE, UNREACHABLE_MESSAGE, UNREADABLE_MESSAGE } from '../transport/messages';
 
@@ -11,25 +12,9 @@ type Rule = [RegExp, (t: TFunction, m: RegExpExecArray) => string];
 const exact = (message: string) => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 const RULES: Rule[] = [
-  [/^Wrong username or password\.$/, (t) => t('serverMessages.wrongCredentials')],
-  [/^Wrong username or password\. (\d+) attempts? left before the account is locked\.$/, (t, m) => t('serverMessages.wrongCredentialsAttempts', { count: Number(m[1]) })],
   [/^Too many wrong passwords: this account is locked for (\d+) more minutes?\./, (t, m) => t('serverMessages.lockedOut', { count: Number(m[1]) })],
   [/^Too many wrong code-break passphrases: code-break for this study is locked for (\d+) more minutes?\.$/, (t, m) => t('serverMessages.codeBreakLocked', { count: Number(m[1]) })],
-  [exact('You are still using a temporary password: choose your own password before doing anything else.'), (t) => t('serverMessages.temporaryPassword')],
-  [exact('This account is deactivated. Ask an administrator.'), (t) => t('serverMessages.deactivated')],
-  [/^Wrong password for (.+)\. Someone else\? Log out and log in as yourself\.$/, (t, m) => t('serverMessages.wrongUnlockPassword', { name: m[1] })],
-  [exact('Nobody is logged in to this window.'), (t) => t('serverMessages.nobodyLoggedIn')],
-  [exact('The current password is wrong.'), (t) => t('serverMessages.currentPasswordWrong')],
   [exact('Wrong password'), (t) => t('serverMessages.wrongPassword')],
-  [exact('Choose a new password different from the current one.'), (t) => t('serverMessages.samePassword')],
-  [exact('Same as the current password'), (t) => t('serverMessages.sameAsCurrent')],
-  [exact('An administrator already exists. Log in instead.'), (t) => t('serverMessages.administratorExists')],
-  [/^The username "(.+)" is already taken\.$/, (t, m) => t('serverMessages.usernameTaken', { username: m[1] })],
-  [exact('You cannot deactivate your own account.'), (t) => t('serverMessages.cannotDeactivateSelf')],
-  [/^There is no user with id (\d+)\.$/, (t) => t('serverMessages.noSuchUser')],
-  [exact('You are not logged in. Log in to continue.'), (t) => t('serverMessages.notLoggedIn')],
-  [exact('This window is locked. Unlock it with your password to continue.'), (t) => t('serverMessages.windowLocked')],
-  [/^Your role \((.+?)\) does not allow this: /, (t) => t('serverMessages.forbiddenRole')],
   [/^Veil hit an unexpected problem; nothing was changed by this step\. Reference (\w+)\.$/, (t, m) => t('serverMessages.internal', { reference: m[1] })],
   [/^Veil produced an answer it could not check/, (t) => t('serverMessages.outputWithheld')],
   // Faults of the database file (main/core/db/storageFaults.ts) and text that is not valid (the router).
@@ -96,7 +81,20 @@ const RULES: Rule[] = [
   [/^Too big: expected number to be <=(-?\d+)$/, (t, m) => t('serverMessages.numberTooBig', { max: Number(m[1]) })],
 ];
 
-export function translateServerMessage(message: string, t: TFunction): string {
+/** What the core said: a message by key (shared/messages) with its English, or English prose only (not yet moved). */
+export type ServerText = string | (Said & { message: string });
+
+/** A message the core said by key, in the user's language; null when it came as English prose only. */
+export function saidText(said: Said, t: TFunction): string | null {
+  if (!said.key) return null;
+  // Keys come from the core at run time; the catalogue they name is in the resources under `messages`.
+  const translate = t as unknown as (key: string, params?: Record<string, string | number>) => string;
+  return translate(`messages.${said.key}`, said.params);
+}
+
+export function translateServerMessage(text: ServerText, t: TFunction): string {
+  if (typeof text !== 'string') return saidText(text, t) ?? translateServerMessage(text.message, t);
+  const message = text;
   // The router appends the field to the first validation message, "... (username)": the form marks the field itself.
   const withoutField = /^(.*) \(([A-Za-z0-9_.]+)\)$/.exec(message);
   for (const candidate of withoutField ? [message, withoutField[1]!] : [message]) {

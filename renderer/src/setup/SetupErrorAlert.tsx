@@ -2,6 +2,7 @@ import { Alert } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { VeilError } from '../../../shared/errors';
+import { saidText } from '../i18n/serverMessages';
 import { translateSetupMessage } from './messages';
 
 /** Like common/ErrorAlert, with the study set-up messages of the host translated too. */
@@ -10,7 +11,7 @@ export function SetupErrorAlert({ error, testId = 'error-alert' }: { error: Veil
   if (!error) return null;
   return (
     <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t(`errorCodes.${error.code}`)} role="alert" data-testid={testId}>
-      {translateSetupMessage(error.message, t)}
+      {saidText(error, t) ?? translateSetupMessage(error.message, t)}
     </Alert>
   );
 }

@@ -7,6 +7,7 @@ import { PERMISSIONS } from '../../../shared/roles';
 import { ScanSource } from '../../../shared/contract/pharmacy';
 import { KNOWN_ACTIONS, KNOWN_SOURCES } from '../../../renderer/src/audit/describe';
 import { en, fr } from '../../../renderer/src/i18n/resources';
+import { en as MESSAGES } from '../../../shared/messages/en';
 
 /**
  * The audit trail in plain words, in both languages (issue 11: its filters showed raw codes such as `label.printed`
@@ -23,11 +24,13 @@ function sources(dir: string): string[] {
 }
 
 const code = sources(CORE).join('\n');
+/** The keys of the core's messages (shared/messages), 'group.name' too, are words said, not actions recorded. */
+const messageKeys = new Set(Object.entries(MESSAGES).flatMap(([group, texts]) => Object.keys(texts).map((name) => `${group}.${name.replace(/_(one|other)$/, '')}`)));
 const usernames = new Set([...code.matchAll(/username: '([^']+)'/g)].map((m) => m[1]!));
 /** Every 'group.name' string of the core that is not a channel, an event, a permission, a file or a username: the audited actions. */
 // An action ends with a letter: 'shipment.kit_' is the prefix of the actions built from a receipt's outcome.
 const recordedActions = [...new Set([...code.matchAll(/'([a-z]+\.[a-z_]*[a-z])'/g)].map((m) => m[1]!))]
-  .filter((name) => !CHANNEL_NAMES.includes(name) && !EVENT_NAMES.includes(name) && !(PERMISSIONS as readonly string[]).includes(name) && !/\.(js|json|db)$/.test(name) && !usernames.has(name))
+  .filter((name) => !CHANNEL_NAMES.includes(name) && !EVENT_NAMES.includes(name) && !(PERMISSIONS as readonly string[]).includes(name) && !/\.(js|json|db)$/.test(name) && !usernames.has(name) && !messageKeys.has(name))
   .sort();
 const recordedEntityTypes = [...new Set([...code.matchAll(/entityType: '([a-z_]+)'/g)].map((m) => m[1]!))].sort();
 

@@ -36,7 +36,12 @@ describe('the English and French resource files', () => {
   });
 
   it('use the same {{variables}} in both languages', () => {
-    for (const [key, text] of english) expect(variables(french.get(key) ?? ''), key).toEqual(variables(text));
+    for (const [key, text] of english) {
+      // The core's messages (shared/messages) may carry English prose as a parameter for the English text (a channel's
+      // description), which French leaves out: there French uses a part of English's parameters, never another one.
+      if (key.startsWith('messages.')) expect(variables(text), key).toEqual(expect.arrayContaining(variables(french.get(key) ?? '')));
+      else expect(variables(french.get(key) ?? ''), key).toEqual(variables(text));
+    }
   });
 
   it('name every role, workflow and error code', () => {

@@ -5,6 +5,7 @@ import { fr } from '../../../renderer/src/i18n/resources';
 import { translateServerMessage } from '../../../renderer/src/i18n/serverMessages';
 import { storageFaults } from '../../../main/core/db/storageFaults';
 import { illFormedTextRefusal } from '../../../main/core/router';
+import { VeilError } from '../../../shared/errors';
 
 describe('host messages in the user language', () => {
   let tEn: TFunction;
@@ -19,19 +20,24 @@ describe('host messages in the user language', () => {
     tFr = await make('fr');
   });
 
-  it('translates the login refusals, with their counts', () => {
-    expect(translateServerMessage('Wrong username or password.', tFr)).toBe('Identifiant ou mot de passe incorrect.');
-    expect(translateServerMessage('Wrong username or password. 1 attempt left before the account is locked.', tFr)).toBe(
+  it('translates the login refusals said by key, with their counts (tests/integration/messagesByKey drives the core)', () => {
+    const said = (error: VeilError) => error.toBody();
+    expect(translateServerMessage(said(VeilError.says('unauthenticated', { key: 'session.wrongCredentials' })), tFr)).toBe('Identifiant ou mot de passe incorrect.');
+    expect(translateServerMessage(said(VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: 1 } })), tFr)).toBe(
       'Identifiant ou mot de passe incorrect. Encore 1 essai avant le blocage du compte.',
     );
-    expect(translateServerMessage('Wrong username or password. 3 attempts left before the account is locked.', tFr)).toContain('Encore 3 essais');
+    expect(translateServerMessage(said(VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: 3 } })), tFr)).toContain('Encore 3 essais');
     expect(
       translateServerMessage(
         'Too many wrong passwords: this account is locked for 15 more minutes. An administrator can unlock it by resetting the password.',
         tFr,
       ),
     ).toContain('bloqué pendant encore 15 minutes');
-    expect(translateServerMessage('Wrong password for Paula Lefèvre. Someone else? Log out and log in as yourself.', tFr)).toContain('Paula Lefèvre');
+    expect(translateServerMessage(said(VeilError.says('unauthenticated', { key: 'session.wrongUnlockPassword', params: { name: 'Paula Lefèvre' } })), tFr)).toContain('Paula Lefèvre');
+    // In English, the catalogue's text: the same as the error's message.
+    const english = VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: 2 } });
+    expect(translateServerMessage(said(english), tEn)).toBe(english.message);
+    expect(english.message).toBe('Wrong username or password. 2 attempts left before the account is locked.');
   });
 
   it('translates the refusals of the credential check and of a temporary password', () => {
@@ -39,15 +45,11 @@ describe('host messages in the user language', () => {
       "Trop de phrases de levée d'aveugle erronées : la levée d'aveugle de cette étude est bloquée pendant encore 15 minutes.",
     );
     expect(translateServerMessage('Too many wrong code-break passphrases: code-break for this study is locked for 1 more minute.', tFr)).toContain('encore 1 minute.');
-    expect(translateServerMessage('You are still using a temporary password: choose your own password before doing anything else.', tFr)).toBe(
+    expect(translateServerMessage(VeilError.says('forbidden', { key: 'session.temporaryPassword' }).toBody(), tFr)).toBe(
       'Vous utilisez encore un mot de passe temporaire : choisissez votre propre mot de passe avant toute autre chose.',
     );
-    for (const message of [
-      'Too many wrong code-break passphrases: code-break for this study is locked for 14 more minutes.',
-      'You are still using a temporary password: choose your own password before doing anything else.',
-    ]) {
-      expect(translateServerMessage(message, tEn)).toBe(message);
-    }
+    const message = 'Too many wrong code-break passphrases: code-break for this study is locked for 14 more minutes.';
+    expect(translateServerMessage(message, tEn)).toBe(message);
   });
 
   it("translates the dose-interval second signer's refusals, which the signature dialog shows with the shared catalogue", () => {

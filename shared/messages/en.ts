@@ -1,0 +1,47 @@
+/**
+ * What Veil says to the person at the bench when it refuses or fails a step, by key (issue 17, item 2): the core
+ * throws a key with its parameters, the renderer shows it in the user's language, and the English text below is also
+ * the error's `message` for logs, the command line and tests. i18next's syntax: `{{name}}` for a parameter, the
+ * suffixes `_one`/`_other` for a count (`count`). French is in ./fr.ts and must have every key (the compiler checks).
+ *
+ * Keys are grouped by workflow; a group moves here from English prose in the services as its workflow is rewritten.
+ */
+export const en = {
+  session: {
+    administratorExists: 'An administrator already exists. Log in instead.',
+    wrongCredentials: 'Wrong username or password.',
+    wrongCredentialsAttempts_one: 'Wrong username or password. {{count}} attempt left before the account is locked.',
+    wrongCredentialsAttempts_other: 'Wrong username or password. {{count}} attempts left before the account is locked.',
+    deactivated: 'This account is deactivated. Ask an administrator.',
+    nobodyLoggedIn: 'Nobody is logged in to this window.',
+    wrongUnlockPassword: 'Wrong password for {{name}}. Someone else? Log out and log in as yourself.',
+    accountGone: 'Your account no longer exists.',
+    currentPasswordWrong: 'The current password is wrong.',
+    samePassword: 'Choose a new password different from the current one.',
+    notLoggedIn: 'You are not logged in. Log in to continue.',
+    temporaryPassword: 'You are still using a temporary password: choose your own password before doing anything else.',
+    windowLocked: 'This window is locked. Unlock it with your password to continue.',
+    roleForbids: 'Your role ({{role}}) does not allow this: {{what}}',
+    logInToSign: 'Log in to sign.',
+  },
+  users: {
+    usernameTaken: 'The username "{{username}}" is already taken.',
+    cannotDeactivateSelf: 'You cannot deactivate your own account.',
+    noSuchUser: 'There is no user with id {{id}}: reload the list.',
+  },
+  signatures: {
+    notLoggedIn: 'You are not logged in.',
+    firstSignature: 'First signature of this session: enter your username and your password.',
+    ownUsername: 'A signature can only be made by the logged-in user. Sign with your own username.',
+    wrongPassword: 'Wrong password: the signature was not made and nothing was changed.',
+  },
+  /** Short texts for one field of a form (the issue under the field). */
+  fields: {
+    wrongPassword: 'Wrong password',
+    sameAsCurrent: 'Same as the current password',
+    enterUsername: 'Enter your username',
+    notLoggedInUser: 'Not the logged-in user',
+  },
+} as const;
+
+export type EnglishMessages = typeof en;

@@ -1,0 +1,39 @@
+import type { Translation } from './catalogue';
+
+/** French for every message of ./en.ts (a key missing here fails `tsc`; tests/unit/messages checks the parameters). */
+export const fr: Translation = {
+  session: {
+    administratorExists: 'Un administrateur existe déjà. Connectez-vous.',
+    wrongCredentials: 'Identifiant ou mot de passe incorrect.',
+    wrongCredentialsAttempts_one: 'Identifiant ou mot de passe incorrect. Encore {{count}} essai avant le blocage du compte.',
+    wrongCredentialsAttempts_other: 'Identifiant ou mot de passe incorrect. Encore {{count}} essais avant le blocage du compte.',
+    deactivated: 'Ce compte est désactivé. Adressez-vous à un administrateur.',
+    nobodyLoggedIn: "Personne n'est connecté à cette fenêtre.",
+    wrongUnlockPassword: "Mot de passe incorrect pour {{name}}. Quelqu'un d'autre ? Déconnectez puis connectez-vous sous votre nom.",
+    accountGone: "Votre compte n'existe plus.",
+    currentPasswordWrong: 'Le mot de passe actuel est incorrect.',
+    samePassword: "Choisissez un nouveau mot de passe différent de l'actuel.",
+    notLoggedIn: "Vous n'êtes pas connecté. Connectez-vous pour continuer.",
+    temporaryPassword: 'Vous utilisez encore un mot de passe temporaire : choisissez votre propre mot de passe avant toute autre chose.',
+    windowLocked: 'Cette fenêtre est verrouillée. Déverrouillez-la avec votre mot de passe pour continuer.',
+    roleForbids: 'Votre rôle ne permet pas cette action.',
+    logInToSign: 'Connectez-vous pour signer.',
+  },
+  users: {
+    usernameTaken: "L'identifiant « {{username}} » est déjà pris.",
+    cannotDeactivateSelf: 'Vous ne pouvez pas désactiver votre propre compte.',
+    noSuchUser: "Il n'y a pas d'utilisateur {{id}} : actualisez la liste.",
+  },
+  signatures: {
+    notLoggedIn: "Vous n'êtes pas connecté.",
+    firstSignature: 'Première signature de cette session : saisissez votre identifiant et votre mot de passe.',
+    ownUsername: "Seul l'utilisateur connecté peut signer. Signez avec votre propre identifiant.",
+    wrongPassword: "Mot de passe incorrect : la signature n'a pas été faite et rien n'a été modifié.",
+  },
+  fields: {
+    wrongPassword: 'Mot de passe incorrect',
+    sameAsCurrent: 'Identique au mot de passe actuel',
+    enterUsername: 'Saisissez votre identifiant',
+    notLoggedInUser: "Ce n'est pas l'utilisateur connecté",
+  },
+};

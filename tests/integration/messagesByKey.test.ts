@@ -1,0 +1,59 @@
+import { createInstance, type TFunction } from 'i18next';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fr } from '../../renderer/src/i18n/resources';
+import { translateServerMessage } from '../../renderer/src/i18n/serverMessages';
+import type { VeilErrorBody } from '../../shared/errors';
+import { demoCore, type TestCore } from '../helpers/core';
+
+/**
+ * Issue 17, item 2: the core says its refusals by key and the renderer shows them in French from the key, without
+ * reading the English (the English regexes for these messages are gone).
+ */
+let world: TestCore;
+let tFr: TFunction;
+beforeAll(async () => {
+  world = await demoCore();
+  const i18n = createInstance();
+  await i18n.init({ resources: { fr: { translation: fr } }, lng: 'fr', interpolation: { escapeValue: false }, showSupportNotice: false });
+  tFr = i18n.t;
+});
+afterAll(() => world.dispose());
+
+async function refusal(windowId: string, channel: string, input: unknown): Promise<VeilErrorBody> {
+  const result = await world.core.dispatch(windowId, channel, input);
+  if (result.ok) throw new Error(`${channel} was expected to be refused`);
+  return result.error;
+}
+
+describe('refusals said by key, shown in French', () => {
+  it('a wrong password at login: key, count, English message and French text', async () => {
+    const user = world.userOf('study_nurse');
+    const error = await refusal('w-login', 'session.login', { username: user.username, password: 'not the password' });
+    expect(error.key).toBe('session.wrongCredentialsAttempts');
+    expect(typeof error.params?.count).toBe('number');
+    expect(error.message).toBe(`Wrong username or password. ${error.params!.count} attempts left before the account is locked.`);
+    expect(translateServerMessage(error, tFr)).toBe(`Identifiant ou mot de passe incorrect. Encore ${error.params!.count} essais avant le blocage du compte.`);
+  });
+
+  it('a call from a window nobody is logged in to', async () => {
+    const error = await refusal('w-nobody', 'users.list', {});
+    expect([error.code, error.key]).toEqual(['unauthenticated', 'session.notLoggedIn']);
+    expect(translateServerMessage(error, tFr)).toBe("Vous n'êtes pas connecté. Connectez-vous pour continuer.");
+  });
+
+  it("a role that may not: the French says so without the English description of the channel", async () => {
+    const w = await world.loginAs('study_nurse', 'w-nurse');
+    const error = await refusal(w, 'users.list', {});
+    expect(error.key).toBe('session.roleForbids');
+    expect(error.message).toMatch(/^Your role \(.+\) does not allow this: /);
+    expect(translateServerMessage(error, tFr)).toBe('Votre rôle ne permet pas cette action.');
+  });
+
+  it('a username already taken, with the username as its parameter', async () => {
+    const w = await world.loginAs('administrator', 'w-admin');
+    const taken = world.userOf('study_nurse').username;
+    const error = await refusal(w, 'users.create', { username: taken, displayName: 'Someone Else', role: 'study_nurse', temporaryPassword: 'Temporary-Pass-1' });
+    expect([error.key, error.params]).toEqual(['users.usernameTaken', { username: taken }]);
+    expect(translateServerMessage(error, tFr)).toBe(`L'identifiant « ${taken} » est déjà pris.`);
+  });
+});
