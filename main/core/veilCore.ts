@@ -126,7 +126,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(db, repositories.allocation, audit, signatures, kitStatus, clock, study);
   const scans = new KitScanResolver(kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
-  const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans, study);
+  const receiving = new ReceivingService(store, new ShipmentRepository(store), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(db);
   const emergencyRepository = new EmergencyRepository(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => emergencyRepository.unblindedPatientIds());
