@@ -39,7 +39,7 @@ import { dispensingHandlers } from './dispensing/dispensingHandlers';
 import { DispensingService } from './dispensing/dispensingService';
 import { UnsealedStock } from './dispensing/unsealedStock';
 import { emergencyHandlers } from './emergency/emergencyHandlers';
-import { EmergencyRepository } from './emergency/emergencyRepository';
+import { EmergencyRepository, UnblindedPatientsNow } from './emergency/emergencyRepository';
 import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import { inventoryHandlers } from './kits/inventoryHandlers';
 import { InventoryService } from './kits/inventoryService';
@@ -126,10 +126,12 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(db, repositories.allocation, audit, signatures, kitStatus, clock, study);
   const scans = new KitScanResolver(kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
-  const receiving = new ReceivingService(db, new ShipmentRepository(db), kitRepository, kitStatus, audit, signatures, clock, scans, study);
+  const receiving = new ReceivingService(store, new ShipmentRepository(store), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(db);
-  const emergencyRepository = new EmergencyRepository(db);
-  const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => emergencyRepository.unblindedPatientIds());
+  const emergencyRepository = new EmergencyRepository(store);
+  // PatientService is still synchronous: it reads the emergency flag synchronously until it moves onto the Store.
+  const unblindedPatients = new UnblindedPatientsNow(db);
+  const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => unblindedPatients.ids());
   const labels = new LabelService(db, new LabelRepository(db), audit, study);
   const returnsRepository = new ReturnsRepository(db);
   const returns = new ReturnsService(db, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
@@ -137,7 +139,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const destruction = new DestructionService(db, new DestructionRepository(db), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
   const reports = new ReportService(new ReportReadModel(db), audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
-  const emergency = new EmergencyUnblindingService(db, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
+  const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
   sessions.onKeyWiped((key) => unsealedStock.drop(key));

@@ -55,7 +55,7 @@ describe('the study nurse', () => {
     const refused = await t.core.dispatch(nurse, 'emergency.unblind', input);
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(JSON.stringify(refused)).not.toMatch(ARMS);
-    expect(t.core.emergency.records()).toHaveLength(0);
+    expect(await t.core.emergency.records()).toHaveLength(0);
     expect(t.core.audit.query({ action: 'patient.emergency_unblinded' })).toHaveLength(0);
     expect((await call<{ emergencyUnblinded: boolean }>(nurse, 'patients.get', { patientId: patient.id })).emergencyUnblinded).toBe(false);
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 
 /** An emergency unblinding as anyone allowed to read patients may see it: who, when, why, which patient; never the arm. */
 export interface UnblindingRecord {
@@ -28,15 +29,6 @@ interface RawRecord {
   reference: string | null;
 }
 
-const SELECT = `SELECT e.id, e.patient_id AS patientId, p.screening_number AS screeningNumber, p.randomization_number AS randomizationNumber,
-    e.unblinded_at AS unblindedAt, u.display_name AS by, e.reason, e.adverse_event AS adverseEvent,
-    n.notified_at AS notifiedAt, nu.display_name AS notifiedBy, n.reference
-  FROM emergency_unblindings e
-  JOIN patients p ON p.id = e.patient_id
-  JOIN users u ON u.id = e.user_id
-  LEFT JOIN emergency_sponsor_notifications n ON n.unblinding_id = e.id
-  LEFT JOIN users nu ON nu.id = n.user_id`;
-
 function toRecord(r: RawRecord): UnblindingRecord {
   return {
     id: r.id,
@@ -51,33 +43,74 @@ function toRecord(r: RawRecord): UnblindingRecord {
   };
 }
 
-/** All SQL about emergency unblindings and the sponsor's notification of them. No arm is ever stored here. */
+/** All SQL about emergency unblindings and the sponsor's notification of them, on the Store (issue 13, item 2). No arm is ever stored here. */
 export class EmergencyRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
-  insertUnblinding(u: { patientId: number; userId: number; at: string; reason: string; adverseEvent: boolean; signatureId: number }): number {
-    return Number(
-      this.db
-        .prepare('INSERT INTO emergency_unblindings (patient_id, user_id, unblinded_at, reason, adverse_event, signature_id) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(u.patientId, u.userId, u.at, u.reason, u.adverseEvent ? 1 : 0, u.signatureId).lastInsertRowid,
-    );
+  async insertUnblinding(u: { patientId: number; userId: number; at: string; reason: string; adverseEvent: boolean; signatureId: number }): Promise<number> {
+    const row = await this.store
+      .q()
+      .insertInto('emergency_unblindings')
+      .values({ patient_id: u.patientId, user_id: u.userId, unblinded_at: u.at, reason: u.reason, adverse_event: u.adverseEvent ? 1 : 0, signature_id: u.signatureId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
-  records(): UnblindingRecord[] {
-    return (this.db.prepare(`${SELECT} ORDER BY e.id`).all() as RawRecord[]).map(toRecord);
+  /** Oldest first (by id). */
+  async records(): Promise<UnblindingRecord[]> {
+    return (await this.select().orderBy('e.id').execute()).map(toRecord);
   }
 
-  record(id: number): UnblindingRecord | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE e.id = ?`).get(id) as RawRecord | undefined;
+  async record(id: number): Promise<UnblindingRecord | undefined> {
+    const row = await this.select().where('e.id', '=', id).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
 
   /** The patients whose blind was broken in an emergency (the flag every patient screen and report shows). */
-  unblindedPatientIds(): Set<number> {
-    return new Set((this.db.prepare('SELECT DISTINCT patient_id AS id FROM emergency_unblindings').all() as Array<{ id: number }>).map((r) => r.id));
+  async unblindedPatientIds(): Promise<Set<number>> {
+    return new Set((await this.store.q().selectFrom('emergency_unblindings').select('patient_id').distinct().execute()).map((r) => r.patient_id));
   }
 
-  insertSponsorNotification(n: { unblindingId: number; userId: number; at: string; reference: string | null }): void {
-    this.db.prepare('INSERT INTO emergency_sponsor_notifications (unblinding_id, user_id, notified_at, reference) VALUES (?, ?, ?, ?)').run(n.unblindingId, n.userId, n.at, n.reference);
+  async insertSponsorNotification(n: { unblindingId: number; userId: number; at: string; reference: string | null }): Promise<void> {
+    await this.store.q().insertInto('emergency_sponsor_notifications').values({ unblinding_id: n.unblindingId, user_id: n.userId, notified_at: n.at, reference: n.reference }).execute();
+  }
+
+  private select() {
+    return this.store
+      .q()
+      .selectFrom('emergency_unblindings as e')
+      .innerJoin('patients as p', 'p.id', 'e.patient_id')
+      .innerJoin('users as u', 'u.id', 'e.user_id')
+      .leftJoin('emergency_sponsor_notifications as n', 'n.unblinding_id', 'e.id')
+      .leftJoin('users as nu', 'nu.id', 'n.user_id')
+      .select([
+        'e.id',
+        'e.patient_id as patientId',
+        'p.screening_number as screeningNumber',
+        'p.randomization_number as randomizationNumber',
+        'e.unblinded_at as unblindedAt',
+        'u.display_name as by',
+        'e.reason',
+        'e.adverse_event as adverseEvent',
+        'n.notified_at as notifiedAt',
+        'nu.display_name as notifiedBy',
+        'n.reference',
+      ])
+      .$castTo<RawRecord>();
+  }
+}
+
+/**
+ * The one synchronous read of emergency unblindings left while PatientService is synchronous (issue 13, item 2): the
+ * "unblinded (emergency)" flag it puts on every patient it shows. It reads the same table on the core's SQLite
+ * connection (inside a unit of work it sees that unit's writes, as every synchronous repository does). It goes when
+ * PatientService moves onto the Store and awaits EmergencyRepository.unblindedPatientIds() instead.
+ */
+export class UnblindedPatientsNow {
+  constructor(private readonly db: Db) {}
+
+  ids(): Set<number> {
+    return new Set((this.db.prepare('SELECT DISTINCT patient_id AS id FROM emergency_unblindings').all() as Array<{ id: number }>).map((r) => r.id));
   }
 }

@@ -3,7 +3,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { AllocationRepository } from '../allocation/allocationRepository';
 import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import type { PatientRepository } from '../patients/patientRepository';
@@ -22,7 +22,7 @@ export class EmergencyUnblindingService {
   private readonly noticeListeners: Array<(notice: UnblindingNotice) => void> = [];
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly repository: EmergencyRepository,
     private readonly patients: PatientRepository,
     private readonly allocation: AllocationRepository,
@@ -47,19 +47,22 @@ export class EmergencyUnblindingService {
     try {
       const armCode = open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
       const armName = this.study().arms.find((a) => a.code === armCode)?.name ?? armCode;
-      const unblindingId = this.db.transaction(() => {
+      // One unit of work of the Store (issue 13, item 2), after the passphrase (async crypto stays outside it): the
+      // signature, the record and the audit event are all written or none is.
+      const unblindingId = await this.store.transaction(async () => {
         const at = isoUtc(this.clock.now());
         const record = { action: 'emergency_unblinding', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, reason: input.reason, adverseEvent: input.adverseEvent, at };
         const signature = this.signatures.record(signer, 'emergency_unblinding', patient.screeningNumber, record);
-        const id = this.repository.insertUnblinding({ patientId: patient.id, userId: signer.userId, at, reason: input.reason, adverseEvent: input.adverseEvent, signatureId: signature.id });
+        const id = await this.repository.insertUnblinding({ patientId: patient.id, userId: signer.userId, at, reason: input.reason, adverseEvent: input.adverseEvent, signatureId: signature.id });
         // Who, when, why, which patient: never which arm.
         this.audit.append(
           { userId: signer.userId, username: signer.username },
           { action: 'patient.emergency_unblinded', entityType: 'patient', entityId: patient.screeningNumber, after: { randomizationNumber: patient.randomizationNumber, adverseEvent: input.adverseEvent }, reason: input.reason, signatureId: signature.id },
         );
         return id;
-      })();
-      // Everyone is told that the blind was broken for this patient, by whom and when; nobody but the caller learns the arm.
+      });
+      // After the commit, never inside the unit of work (on PostgreSQL it may run again): everyone is told that the
+      // blind was broken for this patient, by whom and when; nobody but the caller learns the arm.
       const notice = { screeningNumber: patient.screeningNumber, by: signer.printedName, at: isoUtc(this.clock.now()), adverseEvent: input.adverseEvent };
       this.noticeListeners.forEach((l) => l(notice));
       return { screeningNumber: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, armCode, armName, unblindingId };
@@ -69,7 +72,7 @@ export class EmergencyUnblindingService {
   }
 
   /** Unblinding records (without arms) for the patient flag and the reports. */
-  records(): UnblindingRecord[] {
+  records(): Promise<UnblindingRecord[]> {
     return this.repository.records();
   }
 
@@ -78,8 +81,8 @@ export class EmergencyUnblindingService {
    * date, reason, adverse event, who broke the code, and the sponsor's contact from the study file: never the arm,
    * since this notice leaves the screen.
    */
-  sponsorNotice(unblindingId: number) {
-    const record = this.require(unblindingId);
+  async sponsorNotice(unblindingId: number) {
+    const record = await this.require(unblindingId);
     const study = this.study();
     return {
       unblinding: record,
@@ -89,26 +92,26 @@ export class EmergencyUnblindingService {
   }
 
   /** Records that the sponsor was told of this unblinding (once; who and when, with the notice's reference), audited. */
-  recordSponsorNotified(actor: AuditActor & { userId: number }, input: { unblindingId: number; reference?: string | undefined }): UnblindingRecord {
+  async recordSponsorNotified(actor: AuditActor & { userId: number }, input: { unblindingId: number; reference?: string | undefined }): Promise<UnblindingRecord> {
     const reference = input.reference?.trim() ? input.reference.trim() : null;
-    this.db.transaction(() => {
-      const record = this.require(input.unblindingId);
+    await this.store.transaction(async () => {
+      const record = await this.require(input.unblindingId);
       if (record.sponsorNotified) {
         throw new VeilError('conflict', `The sponsor's notification of the unblinding of patient ${record.screeningNumber} is already recorded.`);
       }
-      this.repository.insertSponsorNotification({ unblindingId: record.id, userId: actor.userId, at: isoUtc(this.clock.now()), reference });
+      await this.repository.insertSponsorNotification({ unblindingId: record.id, userId: actor.userId, at: isoUtc(this.clock.now()), reference });
       this.audit.append(actor, {
         action: 'patient.emergency_sponsor_notified',
         entityType: 'patient',
         entityId: record.screeningNumber,
         after: { unblindingId: record.id, reference },
       });
-    })();
+    });
     return this.require(input.unblindingId);
   }
 
-  private require(unblindingId: number): UnblindingRecord {
-    const record = this.repository.record(unblindingId);
+  private async require(unblindingId: number): Promise<UnblindingRecord> {
+    const record = await this.repository.record(unblindingId);
     if (!record) throw new VeilError('not_found', `There is no emergency unblinding ${unblindingId}.`);
     return record;
   }

@@ -8,7 +8,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { Signer, SignatureService } from '../signatures/signatureService';
@@ -30,7 +30,7 @@ export type ReceiptVerdict =
  */
 export class ReceivingService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly shipments: ShipmentRepository,
     private readonly kits: KitRepository,
     private readonly kitStatus: KitStatusService,
@@ -53,67 +53,70 @@ export class ReceivingService {
     return parsed.data.map((row) => (row.kit_number ?? '').trim()).filter((n) => n.length > 0);
   }
 
-  create(actor: Actor, input: { reference: string; kitNumbers: string[] }): number {
+  // Each step that writes is one unit of work of the Store (issue 13, item 2), its checks inside it. It awaits nothing
+  // but the Store: the kit, audit and signature collaborators it calls are synchronous and run inside the unit.
+  async create(actor: Actor, input: { reference: string; kitNumbers: string[] }): Promise<number> {
     const unique = [...new Set(input.kitNumbers)];
     if (unique.length === 0) throw new VeilError('validation', 'A shipment needs at least one kit.');
-    const problems: string[] = [];
-    for (const n of unique) {
-      const kit = this.kits.get(n);
-      if (!kit) problems.push(`${n}: not in the kit list`);
-      else if (this.shipments.shipmentOfKit(n) !== undefined) problems.push(`${n}: already in another shipment`);
-      else if (kit.status !== 'expected') problems.push(`${n}: already ${kit.status}`);
-    }
-    if (problems.length) {
-      throw new VeilError('validation', `${problems.length} kits cannot be in this shipment; nothing was created.`, problems.map((m) => ({ path: ['kitNumbers'], message: m })));
-    }
-    return this.db.transaction(() => {
-      if (this.shipments.byReference(input.reference)) throw new VeilError('conflict', `A shipment "${input.reference}" already exists.`);
-      const id = this.shipments.insert(input.reference, isoUtc(this.clock.now()), actor.userId);
-      for (const n of [...unique].sort(compareKitNumbers)) this.shipments.addKit(id, n);
+    return this.store.transaction(async () => {
+      const problems: string[] = [];
+      for (const n of unique) {
+        const kit = this.kits.get(n);
+        if (!kit) problems.push(`${n}: not in the kit list`);
+        else if ((await this.shipments.shipmentOfKit(n)) !== undefined) problems.push(`${n}: already in another shipment`);
+        else if (kit.status !== 'expected') problems.push(`${n}: already ${kit.status}`);
+      }
+      if (problems.length) {
+        throw new VeilError('validation', `${problems.length} kits cannot be in this shipment; nothing was created.`, problems.map((m) => ({ path: ['kitNumbers'], message: m })));
+      }
+      if (await this.shipments.byReference(input.reference)) throw new VeilError('conflict', `A shipment "${input.reference}" already exists.`);
+      const id = await this.shipments.insert(input.reference, isoUtc(this.clock.now()), actor.userId);
+      for (const n of [...unique].sort(compareKitNumbers)) await this.shipments.addKit(id, n);
       this.audit.append(actor, { action: 'shipment.created', entityType: 'shipment', entityId: input.reference, after: { kits: unique.length } });
       return id;
-    })();
+    });
   }
 
   /** Every kit still expected and not yet in a shipment: "the whole kit list" for a first delivery. */
-  unshippedKitNumbers(): string[] {
+  async unshippedKitNumbers(): Promise<string[]> {
+    const shipped = await this.shipments.shippedKitNumbers();
     return this.kits
       .all()
-      .filter((k) => k.status === 'expected' && this.shipments.shipmentOfKit(k.kitNumber) === undefined)
+      .filter((k) => k.status === 'expected' && !shipped.has(k.kitNumber))
       .map((k) => k.kitNumber)
       .sort(compareKitNumbers);
   }
 
   /** `code` is what was scanned: a kit number or a GS1 pack code; `key` is the session's allocation key, if any. */
-  scan(actor: Actor, shipmentId: number, code: string, source: ScanSource, key: Buffer | null): ReceiptVerdict {
-    const shipment = this.requireOpen(shipmentId);
-    const resolved = this.scans.resolve(code);
-    if (!resolved.ok) return { verdict: 'refused', reason: 'unknown_kit', kitNumber: null, message: resolved.message };
-    const kitNumber = resolved.kitNumber;
-    const line = this.shipments.kits(shipmentId).find((k) => k.kitNumber === kitNumber);
-    if (!line) {
-      if (!this.kits.get(kitNumber)) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, message: `Kit ${kitNumber} is not in the kit list.` };
-      return { verdict: 'refused', reason: 'not_in_shipment', kitNumber, message: `Kit ${kitNumber} is not in shipment ${shipment.reference}. Set it aside.` };
-    }
-    if (line.outcome !== 'expected') {
-      return { verdict: 'refused', reason: 'already_scanned', kitNumber, message: `Kit ${kitNumber} was already recorded (${line.outcome}).` };
-    }
-    const pack = this.scans.checkPack(key, kitNumber, resolved.pack);
-    this.db.transaction(() => {
-      this.shipments.setOutcome(shipmentId, kitNumber, 'received', isoUtc(this.clock.now()), source);
+  async scan(actor: Actor, shipmentId: number, code: string, source: ScanSource, key: Buffer | null): Promise<ReceiptVerdict> {
+    return this.store.transaction(async (): Promise<ReceiptVerdict> => {
+      const shipment = await this.requireOpen(shipmentId);
+      const resolved = this.scans.resolve(code);
+      if (!resolved.ok) return { verdict: 'refused', reason: 'unknown_kit', kitNumber: null, message: resolved.message };
+      const kitNumber = resolved.kitNumber;
+      const line = await this.shipments.kit(shipmentId, kitNumber);
+      if (!line) {
+        if (!this.kits.get(kitNumber)) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, message: `Kit ${kitNumber} is not in the kit list.` };
+        return { verdict: 'refused', reason: 'not_in_shipment', kitNumber, message: `Kit ${kitNumber} is not in shipment ${shipment.reference}. Set it aside.` };
+      }
+      if (line.outcome !== 'expected') {
+        return { verdict: 'refused', reason: 'already_scanned', kitNumber, message: `Kit ${kitNumber} was already recorded (${line.outcome}).` };
+      }
+      const pack = this.scans.checkPack(key, kitNumber, resolved.pack);
+      await this.shipments.setOutcome(shipmentId, kitNumber, 'received', isoUtc(this.clock.now()), source);
       this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference, packCheck: pack?.check ?? null }, source });
-    })();
-    return { verdict: 'received', kitNumber, message: `Kit ${kitNumber} received.`, pack };
+      return { verdict: 'received', kitNumber, message: `Kit ${kitNumber} received.`, pack };
+    });
   }
 
-  mark(actor: Actor, shipmentId: number, kitNumber: string, outcome: Extract<ShipmentOutcome, 'damaged' | 'missing'>, reason: string): void {
-    const shipment = this.requireOpen(shipmentId);
-    const line = this.shipments.kits(shipmentId).find((k) => k.kitNumber === kitNumber);
-    if (!line) throw new VeilError('not_found', `Kit ${kitNumber} is not in shipment ${shipment.reference}.`);
-    this.db.transaction(() => {
-      this.shipments.setOutcome(shipmentId, kitNumber, outcome, isoUtc(this.clock.now()), 'manual');
+  async mark(actor: Actor, shipmentId: number, kitNumber: string, outcome: Extract<ShipmentOutcome, 'damaged' | 'missing'>, reason: string): Promise<void> {
+    await this.store.transaction(async () => {
+      const shipment = await this.requireOpen(shipmentId);
+      const line = await this.shipments.kit(shipmentId, kitNumber);
+      if (!line) throw new VeilError('not_found', `Kit ${kitNumber} is not in shipment ${shipment.reference}.`);
+      await this.shipments.setOutcome(shipmentId, kitNumber, outcome, isoUtc(this.clock.now()), 'manual');
       this.audit.append(actor, { action: `shipment.kit_${outcome}`, entityType: 'kit', entityId: kitNumber, before: { outcome: line.outcome }, after: { outcome, shipment: shipment.reference }, reason });
-    })();
+    });
   }
 
   /**
@@ -121,19 +124,20 @@ export class ReceivingService {
    * available, or quarantined under a temperature alarm or when held for the pharmacist's expiry review (expired or
    * short-dated: shared/kits/expiryHold.ts, decided without the key); damaged and missing kits take those statuses.
    */
-  close(actor: Actor, shipmentId: number, temperature: Temperature, reason: string | null): { quarantined: number; available: number } {
-    const shipment = this.requireOpen(shipmentId);
-    const lines = this.shipments.kits(shipmentId);
-    const open = lines.filter((l) => l.outcome === 'expected');
-    if (open.length) {
-      throw new VeilError('conflict', `${open.length} kits of shipment ${shipment.reference} are neither scanned nor marked damaged or missing.`);
-    }
-    if (temperature === 'alarm' && !(reason && reason.trim().length >= 3)) {
-      throw new VeilError('validation', 'Describe the temperature alarm (what the monitor showed).', [{ path: ['reason'], message: 'Describe the alarm' }]);
-    }
-    const result = { quarantined: 0, available: 0 };
-    const today = localDate(this.clock.now());
-    this.db.transaction(() => {
+  async close(actor: Actor, shipmentId: number, temperature: Temperature, reason: string | null): Promise<{ quarantined: number; available: number }> {
+    return this.store.transaction(async () => {
+      const shipment = await this.requireOpen(shipmentId);
+      const lines = await this.shipments.kits(shipmentId);
+      const open = lines.filter((l) => l.outcome === 'expected');
+      if (open.length) {
+        throw new VeilError('conflict', `${open.length} kits of shipment ${shipment.reference} are neither scanned nor marked damaged or missing.`);
+      }
+      if (temperature === 'alarm' && !(reason && reason.trim().length >= 3)) {
+        throw new VeilError('validation', 'Describe the temperature alarm (what the monitor showed).', [{ path: ['reason'], message: 'Describe the alarm' }]);
+      }
+      // Counted afresh on each run of the unit (on PostgreSQL it may run again after a conflict).
+      const result = { quarantined: 0, available: 0 };
+      const today = localDate(this.clock.now());
       for (const line of lines) {
         if (line.outcome === 'received') {
           if (temperature === 'alarm') {
@@ -154,10 +158,10 @@ export class ReceivingService {
           this.kitStatus.change(actor, line.kitNumber, 'lost', 'Missing from the shipment', { context: { shipment: shipment.reference } });
         }
       }
-      this.shipments.close(shipmentId, temperature, isoUtc(this.clock.now()), actor.userId);
+      await this.shipments.close(shipmentId, temperature, isoUtc(this.clock.now()), actor.userId);
       this.audit.append(actor, { action: 'shipment.closed', entityType: 'shipment', entityId: shipment.reference, after: { temperature, ...result }, reason });
-    })();
-    return result;
+      return result;
+    });
   }
 
   /** Held at receipt: marked by the unblinded import, or its blinded use-before date is short-dated today. */
@@ -167,8 +171,8 @@ export class ReceivingService {
   }
 
   /** Release or reject quarantined kits (unblinded pharmacist, reason, e-signature), in one transaction. */
-  decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }, key: Buffer | null = null): { signatureId: number } {
-    return this.db.transaction(() => {
+  async decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }, key: Buffer | null = null): Promise<{ signatureId: number }> {
+    return this.store.transaction(async () => {
       const record = { action: `quarantine.${input.decision}`, kits: [...input.kitNumbers].sort(compareKitNumbers), reason: input.reason };
       const signature = this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
       for (const kitNumber of record.kits) {
@@ -191,38 +195,40 @@ export class ReceivingService {
         this.kitStatus.change(actor, kitNumber, input.decision === 'release' ? 'available' : 'damaged', input.reason, { signatureId: signature.id, context: { decision: input.decision } });
       }
       return { signatureId: signature.id };
-    })();
+    });
   }
 
   /** The running count the receiving screen shows after each scan. */
-  counts(shipmentId: number) {
-    const kits = this.shipments.kits(shipmentId);
+  async counts(shipmentId: number) {
+    const kits = await this.shipments.kits(shipmentId);
     const count = (o: ShipmentOutcome) => kits.filter((k) => k.outcome === o).length;
     return { total: kits.length, received: count('received'), damaged: count('damaged'), missing: count('missing'), expected: count('expected') };
   }
 
-  view(shipmentId: number) {
-    const shipment = this.shipments.get(shipmentId);
+  async view(shipmentId: number) {
+    const shipment = await this.shipments.get(shipmentId);
     if (!shipment) throw new VeilError('not_found', `There is no shipment ${shipmentId}.`);
     const status = new Map(this.kits.all().map((k) => [k.kitNumber, k.status]));
-    const kits = this.shipments.kits(shipmentId).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
-    return { ...shipment, counts: this.counts(shipmentId), kits: kits.map((k) => ({ ...k, status: status.get(k.kitNumber)! })) };
+    const kits = (await this.shipments.kits(shipmentId)).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+    return { ...shipment, counts: await this.counts(shipmentId), kits: kits.map((k) => ({ ...k, status: status.get(k.kitNumber)! })) };
   }
 
-  list() {
-    return this.shipments.list().map((s) => this.view(s.id));
+  async list() {
+    const views = [];
+    for (const s of await this.shipments.list()) views.push(await this.view(s.id));
+    return views;
   }
 
-  private requireOpen(shipmentId: number) {
-    const shipment = this.shipments.get(shipmentId);
+  private async requireOpen(shipmentId: number) {
+    const shipment = await this.shipments.get(shipmentId);
     if (!shipment) throw new VeilError('not_found', `There is no shipment ${shipmentId}.`);
     if (shipment.closedAt) throw new VeilError('conflict', `Shipment ${shipment.reference} is already closed.`);
     return shipment;
   }
 
   /** A shipment from a manifest CSV, the listed kits or every kit not yet shipped; returns its id. */
-  createFrom(actor: Actor, reference: string, from: { kind: 'manifest'; content: string } | { kind: 'kits'; kitNumbers: string[] } | { kind: 'all_unshipped' }): number {
-    const kitNumbers = from.kind === 'manifest' ? ReceivingService.manifestKitNumbers(from.content) : from.kind === 'kits' ? from.kitNumbers : this.unshippedKitNumbers();
+  async createFrom(actor: Actor, reference: string, from: { kind: 'manifest'; content: string } | { kind: 'kits'; kitNumbers: string[] } | { kind: 'all_unshipped' }): Promise<number> {
+    const kitNumbers = from.kind === 'manifest' ? ReceivingService.manifestKitNumbers(from.content) : from.kind === 'kits' ? from.kitNumbers : await this.unshippedKitNumbers();
     return this.create(actor, { reference, kitNumbers });
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database';
+import type { PreparedQuery, Store } from '../db/store';
 
 export type ShipmentOutcome = 'expected' | 'received' | 'damaged' | 'missing';
 
@@ -10,51 +10,109 @@ export interface ShipmentRow {
   closedAt: string | null;
 }
 
-/** All SQL about shipments and the kits each one carries. */
+export interface ShipmentKitRow {
+  kitNumber: string;
+  outcome: ShipmentOutcome;
+  scannedAt: string | null;
+  source: string | null;
+}
+
+/** All SQL about shipments and the kits each one carries, on the Store (issue 13, item 2). */
 export class ShipmentRepository {
-  constructor(private readonly db: Db) {}
+  // The receiving desk's scan (one per kit) and a shipment's creation (one line per kit) are hot paths: prepared once.
+  private readonly shipmentById: PreparedQuery<[number], ShipmentRow>;
+  private readonly kitLine: PreparedQuery<[number, string], ShipmentKitRow>;
+  private readonly outcomeSet: PreparedQuery<[ShipmentOutcome, string | null, string | null, number, string], unknown>;
+  private readonly kitLineAdded: PreparedQuery<[number, string], unknown>;
+  private readonly shipmentOfKitNumber: PreparedQuery<[string], { id: number }>;
 
-  insert(reference: string, createdAt: string, createdBy: number): number {
-    return Number(this.db.prepare('INSERT INTO shipments (reference, created_at, created_by) VALUES (?, ?, ?)').run(reference, createdAt, createdBy).lastInsertRowid);
+  constructor(private readonly store: Store) {
+    this.shipmentById = store.prepare((q, id: number) =>
+      q
+        .selectFrom('shipments')
+        .select(['id', 'reference', 'created_at as createdAt', 'temperature', 'closed_at as closedAt'])
+        .where('id', '=', id)
+        .$castTo<ShipmentRow>(),
+    );
+    this.kitLine = store.prepare((q, shipmentId: number, kitNumber: string) =>
+      q
+        .selectFrom('shipment_kits')
+        .select(['kit_number as kitNumber', 'outcome', 'scanned_at as scannedAt', 'source'])
+        .where('shipment_id', '=', shipmentId)
+        .where('kit_number', '=', kitNumber)
+        .$castTo<ShipmentKitRow>(),
+    );
+    this.outcomeSet = store.prepare((q, outcome: ShipmentOutcome, at: string | null, source: string | null, shipmentId: number, kitNumber: string) =>
+      q.updateTable('shipment_kits').set({ outcome, scanned_at: at, source }).where('shipment_id', '=', shipmentId).where('kit_number', '=', kitNumber),
+    );
+    this.kitLineAdded = store.prepare((q, shipmentId: number, kitNumber: string) => q.insertInto('shipment_kits').values({ shipment_id: shipmentId, kit_number: kitNumber }));
+    this.shipmentOfKitNumber = store.prepare((q, kitNumber: string) => q.selectFrom('shipment_kits').select('shipment_id as id').where('kit_number', '=', kitNumber));
   }
 
-  byReference(reference: string): ShipmentRow | undefined {
-    return this.db
-      .prepare('SELECT id, reference, created_at AS createdAt, temperature, closed_at AS closedAt FROM shipments WHERE reference = ?')
-      .get(reference) as ShipmentRow | undefined;
+  async insert(reference: string, createdAt: string, createdBy: number): Promise<number> {
+    const row = await this.store.q().insertInto('shipments').values({ reference, created_at: createdAt, created_by: createdBy }).returning('id').executeTakeFirstOrThrow();
+    return row.id;
   }
 
-  get(id: number): ShipmentRow | undefined {
-    return this.db.prepare('SELECT id, reference, created_at AS createdAt, temperature, closed_at AS closedAt FROM shipments WHERE id = ?').get(id) as
-      | ShipmentRow
-      | undefined;
+  async byReference(reference: string): Promise<ShipmentRow | undefined> {
+    return this.store
+      .q()
+      .selectFrom('shipments')
+      .select(['id', 'reference', 'created_at as createdAt', 'temperature', 'closed_at as closedAt'])
+      .where('reference', '=', reference)
+      .$castTo<ShipmentRow>()
+      .executeTakeFirst();
   }
 
-  list(): ShipmentRow[] {
-    return this.db.prepare('SELECT id, reference, created_at AS createdAt, temperature, closed_at AS closedAt FROM shipments ORDER BY id DESC').all() as ShipmentRow[];
+  async get(id: number): Promise<ShipmentRow | undefined> {
+    return (await this.shipmentById.run(id))[0];
   }
 
-  addKit(shipmentId: number, kitNumber: string): void {
-    this.db.prepare('INSERT INTO shipment_kits (shipment_id, kit_number) VALUES (?, ?)').run(shipmentId, kitNumber);
+  /** Newest first (by id: the order they were created in). */
+  async list(): Promise<ShipmentRow[]> {
+    return this.store
+      .q()
+      .selectFrom('shipments')
+      .select(['id', 'reference', 'created_at as createdAt', 'temperature', 'closed_at as closedAt'])
+      .orderBy('id', 'desc')
+      .$castTo<ShipmentRow>()
+      .execute();
   }
 
-  shipmentOfKit(kitNumber: string): number | undefined {
-    return (this.db.prepare('SELECT shipment_id AS id FROM shipment_kits WHERE kit_number = ?').get(kitNumber) as { id: number } | undefined)?.id;
+  async addKit(shipmentId: number, kitNumber: string): Promise<void> {
+    await this.kitLineAdded.run(shipmentId, kitNumber);
   }
 
-  kits(shipmentId: number): Array<{ kitNumber: string; outcome: ShipmentOutcome; scannedAt: string | null; source: string | null }> {
-    return this.db
-      .prepare('SELECT kit_number AS kitNumber, outcome, scanned_at AS scannedAt, source FROM shipment_kits WHERE shipment_id = ?')
-      .all(shipmentId) as Array<{ kitNumber: string; outcome: ShipmentOutcome; scannedAt: string | null; source: string | null }>;
+  async shipmentOfKit(kitNumber: string): Promise<number | undefined> {
+    return (await this.shipmentOfKitNumber.run(kitNumber))[0]?.id;
   }
 
-  setOutcome(shipmentId: number, kitNumber: string, outcome: ShipmentOutcome, at: string | null, source: string | null): void {
-    this.db
-      .prepare('UPDATE shipment_kits SET outcome = ?, scanned_at = ?, source = ? WHERE shipment_id = ? AND kit_number = ?')
-      .run(outcome, at, source, shipmentId, kitNumber);
+  /** Every kit number that is in some shipment. */
+  async shippedKitNumbers(): Promise<Set<string>> {
+    return new Set((await this.store.q().selectFrom('shipment_kits').select('kit_number').execute()).map((r) => r.kit_number));
   }
 
-  close(id: number, temperature: string, at: string, userId: number): void {
-    this.db.prepare('UPDATE shipments SET temperature = ?, closed_at = ?, closed_by = ? WHERE id = ?').run(temperature, at, userId, id);
+  /** The kits of a shipment, in no particular order (callers sort them with compareKitNumbers). */
+  async kits(shipmentId: number): Promise<ShipmentKitRow[]> {
+    return this.store
+      .q()
+      .selectFrom('shipment_kits')
+      .select(['kit_number as kitNumber', 'outcome', 'scanned_at as scannedAt', 'source'])
+      .where('shipment_id', '=', shipmentId)
+      .$castTo<ShipmentKitRow>()
+      .execute();
+  }
+
+  /** One kit's line in a shipment, if the shipment carries it. */
+  async kit(shipmentId: number, kitNumber: string): Promise<ShipmentKitRow | undefined> {
+    return (await this.kitLine.run(shipmentId, kitNumber))[0];
+  }
+
+  async setOutcome(shipmentId: number, kitNumber: string, outcome: ShipmentOutcome, at: string | null, source: string | null): Promise<void> {
+    await this.outcomeSet.run(outcome, at, source, shipmentId, kitNumber);
+  }
+
+  async close(id: number, temperature: string, at: string, userId: number): Promise<void> {
+    await this.store.q().updateTable('shipments').set({ temperature, closed_at: at, closed_by: userId }).where('id', '=', id).execute();
   }
 }

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+import { openPostgres } from '../../main/core/db/postgres';
+import { postgresStore, sqliteStore, type Engine, type Store } from '../../main/core/db/store';
+import { ShipmentRepository } from '../../main/core/receiving/shipmentRepository';
+import { createPostgresDatabase } from '../helpers/postgres';
+
+/** Issue 13, item 2: the shipments' SQL on the Store, the same answers on both engines. */
+const dir = mkdtempSync(join(tmpdir(), 'veil-shipments-'));
+const opened: Store[] = [];
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let files = 0;
+async function storeOn(engine: Engine): Promise<Store> {
+  const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, `s${++files}.db`))) : postgresStore(await openPostgres(await createPostgresDatabase()));
+  opened.push(store);
+  return store;
+}
+
+/** A user, a signed kit-list import and the given kits (status 'expected'): what shipment rows refer to. */
+async function seed(store: Store, kitNumbers: string[]): Promise<{ userId: number }> {
+  const q = store.q();
+  const { id: userId } = await q.insertInto('users').values({ username: 'tech', display_name: 'Léa Martin (technician)', role: 'pharmacy_technician', password_hash: 'x', created_at: '2026-01-05T08:00:00.000Z' }).returning('id').executeTakeFirstOrThrow();
+  const { id: signatureId } = await q
+    .insertInto('signatures')
+    .values({ user_id: userId, printed_name: 'Léa Martin', meaning: 'Import', signed_at_utc: '2026-01-05T08:00:00.000Z', record_type: 'list_import', record_id: 'kits.csv', record_hash: 'h' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { id: importId } = await q
+    .insertInto('list_imports')
+    .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: kitNumbers.length, imported_at: '2026-01-05T08:00:00.000Z', user_id: userId, signature_id: signatureId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const kit_number of kitNumbers) {
+    await q.insertInto('kits').values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId }).execute();
+  }
+  return { userId };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('the shipment repository on %s', (engine) => {
+  it('creates shipments and finds them by id and by reference; lists them newest first', async () => {
+    const store = await storeOn(engine);
+    const { userId } = await seed(store, []);
+    const shipments = new ShipmentRepository(store);
+    const first = await shipments.insert('SHP-001', '2026-01-06T09:00:00.000Z', userId);
+    const second = await shipments.insert('SHP-002', '2026-01-07T09:00:00.000Z', userId);
+    expect(typeof first).toBe('number');
+    expect(second).toBeGreaterThan(first);
+    const row = { id: first, reference: 'SHP-001', createdAt: '2026-01-06T09:00:00.000Z', temperature: null, closedAt: null };
+    expect(await shipments.get(first)).toEqual(row);
+    expect(await shipments.byReference('SHP-001')).toEqual(row);
+    expect(await shipments.get(second + 1)).toBeUndefined();
+    expect(await shipments.byReference('SHP-003')).toBeUndefined();
+    expect((await shipments.list()).map((s) => s.reference)).toEqual(['SHP-002', 'SHP-001']);
+    // The reference is unique: a second shipment of the same name is refused by the database itself.
+    await expect(shipments.insert('SHP-001', '2026-01-08T09:00:00.000Z', userId)).rejects.toThrow();
+  });
+
+  it('carries kits, records each outcome, tells which shipment holds a kit, and closes', async () => {
+    const store = await storeOn(engine);
+    const { userId } = await seed(store, ['100001', '100002', '100003']);
+    const shipments = new ShipmentRepository(store);
+    const id = await shipments.insert('SHP-001', '2026-01-06T09:00:00.000Z', userId);
+    await shipments.addKit(id, '100001');
+    await shipments.addKit(id, '100002');
+    expect(await shipments.shipmentOfKit('100001')).toBe(id);
+    expect(await shipments.shipmentOfKit('100003')).toBeUndefined();
+    expect(await shipments.shippedKitNumbers()).toEqual(new Set(['100001', '100002']));
+    expect(await shipments.kit(id, '100002')).toEqual({ kitNumber: '100002', outcome: 'expected', scannedAt: null, source: null });
+    expect(await shipments.kit(id, '100003')).toBeUndefined();
+
+    await shipments.setOutcome(id, '100001', 'received', '2026-01-06T09:05:00.000Z', 'scanner');
+    await shipments.setOutcome(id, '100002', 'damaged', '2026-01-06T09:06:00.000Z', 'manual');
+    expect((await shipments.kits(id)).sort((a, b) => a.kitNumber.localeCompare(b.kitNumber))).toEqual([
+      { kitNumber: '100001', outcome: 'received', scannedAt: '2026-01-06T09:05:00.000Z', source: 'scanner' },
+      { kitNumber: '100002', outcome: 'damaged', scannedAt: '2026-01-06T09:06:00.000Z', source: 'manual' },
+    ]);
+    // A kit is in one shipment at most.
+    const other = await shipments.insert('SHP-002', '2026-01-07T09:00:00.000Z', userId);
+    await expect(shipments.addKit(other, '100001')).rejects.toThrow();
+
+    await shipments.close(id, 'alarm', '2026-01-06T10:00:00.000Z', userId);
+    expect(await shipments.get(id)).toMatchObject({ temperature: 'alarm', closedAt: '2026-01-06T10:00:00.000Z' });
+    expect(await shipments.get(other)).toMatchObject({ temperature: null, closedAt: null });
+  });
+
+  it('writes inside the unit of work it is called in: a unit that fails keeps none of it', async () => {
+    const store = await storeOn(engine);
+    const { userId } = await seed(store, ['100001', '100002']);
+    const shipments = new ShipmentRepository(store);
+    await expect(
+      store.transaction(async () => {
+        const id = await shipments.insert('SHP-001', '2026-01-06T09:00:00.000Z', userId);
+        await shipments.addKit(id, '100001');
+        await shipments.setOutcome(id, '100001', 'received', '2026-01-06T09:05:00.000Z', 'scanner');
+        expect(await shipments.kit(id, '100001')).toMatchObject({ outcome: 'received' });
+        throw new Error('the step fails after its writes');
+      }),
+    ).rejects.toThrow('the step fails');
+    expect(await shipments.list()).toEqual([]);
+    expect(await shipments.shipmentOfKit('100001')).toBeUndefined();
+    expect(await shipments.shippedKitNumbers()).toEqual(new Set());
+  });
+});
