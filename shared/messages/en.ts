@@ -35,12 +35,24 @@ export const en = {
     ownUsername: 'A signature can only be made by the logged-in user. Sign with your own username.',
     wrongPassword: 'Wrong password: the signature was not made and nothing was changed.',
   },
+  patients: {
+    chooseStratum: 'Choose the stratum: {{strata}}.',
+    tooYoung: 'This study enrols patients aged {{age}} or over; check the year of birth.',
+    screeningTaken: 'Screening number {{screening}} is already registered.',
+    withdrawn: 'Patient {{screening}} is withdrawn.',
+    alreadyRandomized: 'Patient {{screening}} is already randomized ({{number}}).',
+    noSlotLeft: 'No randomization number is left in stratum {{stratum}}. Ask the sponsor for a list extension.',
+    alreadyWithdrawn: 'Patient {{screening}} is already withdrawn.',
+    noSuchPatient: 'There is no patient {{id}}: reload the list.',
+  },
   /** Short texts for one field of a form (the issue under the field). */
   fields: {
     wrongPassword: 'Wrong password',
     sameAsCurrent: 'Same as the current password',
     enterUsername: 'Enter your username',
     notLoggedInUser: 'Not the logged-in user',
+    chooseAStratum: 'Choose a stratum of the study',
+    under: 'Under {{age}}',
   },
 } as const;
 

@@ -30,10 +30,22 @@ export const fr: Translation = {
     ownUsername: "Seul l'utilisateur connecté peut signer. Signez avec votre propre identifiant.",
     wrongPassword: "Mot de passe incorrect : la signature n'a pas été faite et rien n'a été modifié.",
   },
+  patients: {
+    chooseStratum: 'Choisissez la strate : {{strata}}.',
+    tooYoung: "Cette étude inclut des patients de {{age}} ans ou plus ; vérifiez l'année de naissance.",
+    screeningTaken: 'Le numéro de screening {{screening}} est déjà inscrit.',
+    withdrawn: "Le patient {{screening}} est sorti d'étude.",
+    alreadyRandomized: 'Le patient {{screening}} est déjà randomisé ({{number}}).',
+    noSlotLeft: 'Il ne reste aucun numéro de randomisation dans la strate {{stratum}}. Demandez une extension de liste au promoteur.',
+    alreadyWithdrawn: "Le patient {{screening}} est déjà sorti d'étude.",
+    noSuchPatient: "Il n'y a pas de patient {{id}} : actualisez la liste.",
+  },
   fields: {
     wrongPassword: 'Mot de passe incorrect',
     sameAsCurrent: 'Identique au mot de passe actuel',
     enterUsername: 'Saisissez votre identifiant',
     notLoggedInUser: "Ce n'est pas l'utilisateur connecté",
+    chooseAStratum: "Choisissez une strate de l'étude",
+    under: 'Moins de {{age}} ans',
   },
 };

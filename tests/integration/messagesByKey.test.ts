@@ -56,4 +56,18 @@ describe('refusals said by key, shown in French', () => {
     expect([error.key, error.params]).toEqual(['users.usernameTaken', { username: taken }]);
     expect(translateServerMessage(error, tFr)).toBe(`L'identifiant « ${taken} » est déjà pris.`);
   });
+
+  it('a screening number registered twice, and a patient too young: keys with parameters, the field issue too', async () => {
+    const w = await world.loginAs('study_nurse', 'w-patients');
+    const patient = { screeningNumber: 'SCR-9001', initials: 'AB', yearOfBirth: 1980, investigator: 'Dr Martin' };
+    const first = await world.core.dispatch(w, 'patients.register', patient);
+    expect(first.ok).toBe(true);
+    const twice = await refusal(w, 'patients.register', patient);
+    expect([twice.key, twice.params]).toEqual(['patients.screeningTaken', { screening: 'SCR-9001' }]);
+    expect(translateServerMessage(twice, tFr)).toBe('Le numéro de screening SCR-9001 est déjà inscrit.');
+    const young = await refusal(w, 'patients.register', { ...patient, screeningNumber: 'SCR-9002', yearOfBirth: world.clock.now().getFullYear() - 5 });
+    expect(young.key).toBe('patients.tooYoung');
+    const field = young.issues?.find((i) => i.path[0] === 'yearOfBirth');
+    expect(field && translateServerMessage(field, tFr)).toBe(`Moins de ${young.params!.age} ans`);
+  });
 });

@@ -254,7 +254,7 @@ export class DispensingService {
 
   private dispensableVisit(patientId: number, visitCode: string): { patient: PatientRow; visit: VisitWindow } {
     const patient = this.patients.get(patientId);
-    if (!patient) throw new VeilError('not_found', `There is no patient ${patientId}.`);
+    if (!patient) throw VeilError.says('not_found', { key: 'patients.noSuchPatient', params: { id: patientId } });
     if (patient.status === 'withdrawn') throw new VeilError('conflict', `Patient ${patient.screeningNumber} is withdrawn: nothing can be dispensed.`);
     if (patient.status !== 'randomized' || !patient.randomizationNumber || !patient.baselineDate) {
       throw new VeilError('conflict', `Patient ${patient.screeningNumber} is not randomized yet.`);

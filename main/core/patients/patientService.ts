@@ -1,4 +1,4 @@
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { localDate, visitWindows } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
@@ -27,17 +27,15 @@ export class PatientService {
     const study = this.study();
     const stratum = input.stratum ?? (study.strata.length === 1 ? study.strata[0]! : undefined);
     if (!stratum || !study.strata.includes(stratum)) {
-      throw new VeilError('validation', `Choose the stratum: ${study.strata.join(', ')}.`, [{ path: ['stratum'], message: 'Choose a stratum of the study' }]);
+      throw VeilError.says('validation', { key: 'patients.chooseStratum', params: { strata: study.strata.join(', ') } }, [issue(['stratum'], { key: 'fields.chooseAStratum' })]);
     }
     const minimumAge = study.eligibility.minimumAgeYears;
     // Year of birth only (data minimisation): the patient is at least this old by the end of the year.
     if (minimumAge !== null && this.clock.now().getFullYear() - input.yearOfBirth < minimumAge) {
-      throw new VeilError('validation', `This study enrols patients aged ${minimumAge} or over; check the year of birth.`, [
-        { path: ['yearOfBirth'], message: `Under ${minimumAge}` },
-      ]);
+      throw VeilError.says('validation', { key: 'patients.tooYoung', params: { age: minimumAge } }, [issue(['yearOfBirth'], { key: 'fields.under', params: { age: minimumAge } })]);
     }
     const id = this.db.transaction(() => {
-      if (this.patients.byScreeningNumber(input.screeningNumber)) throw new VeilError('conflict', `Screening number ${input.screeningNumber} is already registered.`);
+      if (this.patients.byScreeningNumber(input.screeningNumber)) throw VeilError.says('conflict', { key: 'patients.screeningTaken', params: { screening: input.screeningNumber } });
       const newId = this.patients.insert({ ...input, stratum, registeredAt: isoUtc(this.clock.now()) });
       this.audit.append(actor, {
         action: 'patient.registered',
@@ -54,10 +52,10 @@ export class PatientService {
     const today = localDate(this.clock.now());
     const signatureId = this.db.transaction(() => {
       const patient = this.require(patientId);
-      if (patient.status === 'withdrawn') throw new VeilError('conflict', `Patient ${patient.screeningNumber} is withdrawn.`);
-      if (patient.status === 'randomized') throw new VeilError('conflict', `Patient ${patient.screeningNumber} is already randomized (${patient.randomizationNumber}).`);
+      if (patient.status === 'withdrawn') throw VeilError.says('conflict', { key: 'patients.withdrawn', params: { screening: patient.screeningNumber } });
+      if (patient.status === 'randomized') throw VeilError.says('conflict', { key: 'patients.alreadyRandomized', params: { screening: patient.screeningNumber, number: patient.randomizationNumber ?? '' } });
       const slot = this.patients.nextFreeSlot(patient.stratum);
-      if (!slot) throw new VeilError('conflict', `No randomization number is left in stratum ${patient.stratum}. Ask the sponsor for a list extension.`);
+      if (!slot) throw VeilError.says('conflict', { key: 'patients.noSlotLeft', params: { stratum: patient.stratum } });
       this.patients.randomize(patient.id, slot, today);
       const record = { action: 'patient.randomized', screeningNumber: patient.screeningNumber, randomizationNumber: slot, baselineDate: today };
       const signature = this.signatures.record(signer, 'randomization', patient.screeningNumber, record);
@@ -73,7 +71,7 @@ export class PatientService {
   withdraw(actor: AuditActor, patientId: number, reason: string): PatientRow {
     this.db.transaction(() => {
       const patient = this.require(patientId);
-      if (patient.status === 'withdrawn') throw new VeilError('conflict', `Patient ${patient.screeningNumber} is already withdrawn.`);
+      if (patient.status === 'withdrawn') throw VeilError.says('conflict', { key: 'patients.alreadyWithdrawn', params: { screening: patient.screeningNumber } });
       this.patients.withdraw(patient.id, isoUtc(this.clock.now()), reason);
       this.audit.append(actor, { action: 'patient.withdrawn', entityType: 'patient', entityId: patient.screeningNumber, before: { status: patient.status }, after: { status: 'withdrawn' }, reason });
     })();
@@ -102,7 +100,7 @@ export class PatientService {
 
   require(id: number): PatientRow {
     const patient = this.patients.get(id);
-    if (!patient) throw new VeilError('not_found', `There is no patient ${id}.`);
+    if (!patient) throw VeilError.says('not_found', { key: 'patients.noSuchPatient', params: { id } });
     return patient;
   }
 }

@@ -43,7 +43,7 @@ export function RegisterPatientModal({ knownStrata, investigators, onClose, onRe
         return await client.patients.register({ screeningNumber, initials, yearOfBirth, investigator, ...(stratum ? { stratum } : {}) });
       } catch (caught) {
         // The host asks for a stratum by naming the study's strata: offer them.
-        const asked = caught instanceof VeilError ? strataAskedFor(caught.message) : null;
+        const asked = caught instanceof VeilError ? strataAskedFor(caught) : null;
         if (asked) setStrata(asked);
         throw caught;
       }
