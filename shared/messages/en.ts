@@ -35,6 +35,21 @@ export const en = {
     ownUsername: 'A signature can only be made by the logged-in user. Sign with your own username.',
     wrongPassword: 'Wrong password: the signature was not made and nothing was changed.',
   },
+  /** The allocation key: its set-up, its custody, the credentials that guard it. */
+  allocation: {
+    keyNotSetUp: 'The allocation key is not set up yet: set up the study first.',
+    sessionWithoutKey: 'This session does not hold the allocation key. If you were just granted access, log out and log in again; otherwise ask an unblinded colleague to grant you access.',
+    keyAlreadySetUp: 'The allocation key is already set up for this study.',
+    keyPairMissing: 'Your key pair is missing: log out and log in again, then retry.',
+    targetDeactivated: '{{name}} is deactivated.',
+    blindedTarget: '{{name}} has a blinded role and can never receive the allocation key.',
+    mustChooseOwnPassword: '{{name}} must log in and choose their own password before access can be granted.',
+    registerWrongPassword: 'Wrong password: the register stays closed.',
+    lockedOut_one: 'Too many wrong passwords: this account is locked for {{count}} more minute. An administrator can unlock it by resetting the password.',
+    lockedOut_other: 'Too many wrong passwords: this account is locked for {{count}} more minutes. An administrator can unlock it by resetting the password.',
+    codeBreakLocked_one: 'Too many wrong code-break passphrases: code-break for this study is locked for {{count}} more minute.',
+    codeBreakLocked_other: 'Too many wrong code-break passphrases: code-break for this study is locked for {{count}} more minutes.',
+  },
   patients: {
     chooseStratum: 'Choose the stratum: {{strata}}.',
     tooYoung: 'This study enrols patients aged {{age}} or over; check the year of birth.',

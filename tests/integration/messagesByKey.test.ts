@@ -70,4 +70,16 @@ describe('refusals said by key, shown in French', () => {
     const field = young.issues?.find((i) => i.path[0] === 'yearOfBirth');
     expect(field && translateServerMessage(field, tFr)).toBe(`Moins de ${young.params!.age} ans`);
   });
+
+  it('an account locked after wrong passwords: the minutes as the count, in French', async () => {
+    const user = world.userOf('investigator');
+    let error: VeilErrorBody | undefined;
+    for (let attempt = 0; attempt < 10 && error?.key !== 'allocation.lockedOut'; attempt++) {
+      error = await refusal('w-lockout', 'session.login', { username: user.username, password: 'wrong password again' });
+    }
+    expect(error?.key).toBe('allocation.lockedOut');
+    const minutes = error!.params!.count as number;
+    expect(error!.message).toBe(`Too many wrong passwords: this account is locked for ${minutes} more minutes. An administrator can unlock it by resetting the password.`);
+    expect(translateServerMessage(error!, tFr)).toContain(`bloqué pendant encore ${minutes} minutes`);
+  });
 });

@@ -1,6 +1,6 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { CredentialCheck } from '../auth/credentialCheck';
 import { open, sealedField } from '../crypto/allocationCipher';
@@ -29,7 +29,7 @@ export class AllocationRegister {
   /** The register opens to the logged-in user's own password, typed again (a wrong one counts as a failed attempt). */
   async open(windowId: string, user: UserRow, password: string, key: Buffer): Promise<RegisterView> {
     await this.credentials.ownPassword(windowId, user, password, 'register', () =>
-      new VeilError('validation', 'Wrong password: the register stays closed.', [{ path: ['password'], message: 'Wrong password' }]),
+      VeilError.says('validation', { key: 'allocation.registerWrongPassword' }, [issue(['password'], { key: 'fields.wrongPassword' })]),
     );
     return this.reveal(key, { userId: user.id, username: user.username });
   }

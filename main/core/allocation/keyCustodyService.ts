@@ -143,11 +143,8 @@ export class KeyCustodyService {
   requireKey(windowId: string): Buffer {
     const key = this.sessions.keyOf(windowId);
     if (key) return key;
-    if (!this.keys.isSetUp()) throw new VeilError('conflict', 'The allocation key is not set up yet: set up the study first.');
-    throw new VeilError(
-      'forbidden',
-      'This session does not hold the allocation key. If you were just granted access, log out and log in again; otherwise ask an unblinded colleague to grant you access.',
-    );
+    if (!this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
+    throw VeilError.says('forbidden', { key: 'allocation.sessionWithoutKey' });
   }
 
   /**
@@ -155,16 +152,16 @@ export class KeyCustodyService {
    * code-break passphrase, shown once for printing; Veil keeps no copy of it.
    */
   async setUp(windowId: string, signer: Signer): Promise<{ codeBreakPassphrase: string; signatureId: number }> {
-    if (this.keys.isSetUp()) throw new VeilError('conflict', 'The allocation key is already set up for this study.');
+    if (this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyAlreadySetUp' });
     const stored = this.keys.userKey(signer.userId);
-    if (!stored) throw new VeilError('conflict', 'Your key pair is missing: log out and log in again, then retry.');
+    if (!stored) throw VeilError.says('conflict', { key: 'allocation.keyPairMissing' });
     const dataKey = newDataKey();
     const passphrase = generateCodeBreakPassphrase();
     const emergency = await wrapForEmergency(dataKey, passphrase);
     const mine = wrapForUser(dataKey, signer.userId, stored.publicKey);
     const now = isoUtc(this.clock.now());
     const signatureId = this.db.transaction(() => {
-      if (this.keys.isSetUp()) throw new VeilError('conflict', 'The allocation key is already set up for this study.');
+      if (this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyAlreadySetUp' });
       this.keys.saveWrap(EMERGENCY_HOLDER, null, emergency, signer.userId, now);
       this.keys.saveWrap(userHolder(signer.userId), signer.userId, mine, signer.userId, now);
       const record = { action: 'allocation.key_set_up', holders: [userHolder(signer.userId), EMERGENCY_HOLDER], at: now };
@@ -183,14 +180,14 @@ export class KeyCustodyService {
   grant(windowId: string, signer: Signer, targetUserId: number, reason: string): { signatureId: number } {
     const dataKey = this.requireKey(windowId);
     const target = this.users.byId(targetUserId);
-    if (!target) throw new VeilError('not_found', `There is no user with id ${targetUserId}.`);
-    if (!target.active) throw new VeilError('conflict', `${target.displayName} is deactivated.`);
+    if (!target) throw VeilError.says('not_found', { key: 'users.noSuchUser', params: { id: targetUserId } });
+    if (!target.active) throw VeilError.says('conflict', { key: 'allocation.targetDeactivated', params: { name: target.displayName } });
     if (ROLE_IS_BLINDED[target.role]) {
-      throw new VeilError('forbidden', `${target.displayName} has a blinded role and can never receive the allocation key.`);
+      throw VeilError.says('forbidden', { key: 'allocation.blindedTarget', params: { name: target.displayName } });
     }
     const stored = this.keys.userKey(target.id);
     if (!stored || !this.canBeGranted(target)) {
-      throw new VeilError('conflict', `${target.displayName} must log in and choose their own password before access can be granted.`);
+      throw VeilError.says('conflict', { key: 'allocation.mustChooseOwnPassword', params: { name: target.displayName } });
     }
     const wrap = wrapForUser(dataKey, target.id, stored.publicKey);
     const now = isoUtc(this.clock.now());
@@ -220,7 +217,7 @@ export class KeyCustodyService {
    */
   async openWithPassphrase(passphrase: string, by: AuditActor & { userId: number }, study: string, windowId: string | null): Promise<Buffer> {
     const wrap = this.keys.emergencyWrap();
-    if (!wrap) throw new VeilError('conflict', 'The allocation key is not set up yet.');
+    if (!wrap) throw VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
     return this.credentials.codeBreakPassphrase(
       study,
       by,

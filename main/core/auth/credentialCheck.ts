@@ -159,14 +159,7 @@ export class CredentialCheck {
   private lockedError(subject: CredentialSubject): VeilError {
     const until = new Date(this.attempts.state(subject).lockedUntil!);
     const minutes = Math.max(1, Math.ceil((until.getTime() - this.clock.now().getTime()) / 60_000));
-    const more = `${minutes} more ${minutes === 1 ? 'minute' : 'minutes'}`;
-    if (subject.kind === 'code_break') {
-      return new VeilError('forbidden', `Too many wrong code-break passphrases: code-break for this study is locked for ${more}.`);
-    }
-    return new VeilError(
-      'forbidden',
-      `Too many wrong passwords: this account is locked for ${more}. An administrator can unlock it by resetting the password.`,
-    );
+    return VeilError.says('forbidden', { key: subject.kind === 'code_break' ? 'allocation.codeBreakLocked' : 'allocation.lockedOut', params: { count: minutes } });
   }
 
   private entityOf(subject: CredentialSubject): { type: string; id: string } {

@@ -12,9 +12,6 @@ type Rule = [RegExp, (t: TFunction, m: RegExpExecArray) => string];
 const exact = (message: string) => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 const RULES: Rule[] = [
-  [/^Too many wrong passwords: this account is locked for (\d+) more minutes?\./, (t, m) => t('serverMessages.lockedOut', { count: Number(m[1]) })],
-  [/^Too many wrong code-break passphrases: code-break for this study is locked for (\d+) more minutes?\.$/, (t, m) => t('serverMessages.codeBreakLocked', { count: Number(m[1]) })],
-  [exact('Wrong password'), (t) => t('serverMessages.wrongPassword')],
   [/^Veil hit an unexpected problem; nothing was changed by this step\. Reference (\w+)\.$/, (t, m) => t('serverMessages.internal', { reference: m[1] })],
   [/^Veil produced an answer it could not check/, (t) => t('serverMessages.outputWithheld')],
   // Faults of the database file (main/core/db/storageFaults.ts) and text that is not valid (the router).

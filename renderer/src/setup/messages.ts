@@ -9,15 +9,7 @@ import { translateServerMessage } from '../i18n/serverMessages';
 type Rule = [RegExp, (t: TFunction, m: RegExpExecArray) => string];
 
 const RULES: Rule[] = [
-  [/^The allocation key is not set up yet/, (t) => t('setup.serverMessages.keyNotSetUp')],
-  [/^This session does not hold the allocation key\./, (t) => t('setup.serverMessages.sessionWithoutKey')],
-  [/^The allocation key is already set up for this study\.$/, (t) => t('setup.serverMessages.keyAlreadySetUp')],
-  [/^Your key pair is missing/, (t) => t('setup.serverMessages.keyPairMissing')],
   [/^No study is loaded in this database yet\.$/, (t) => t('setup.serverMessages.noStudy')],
-  [/^(.+) must log in and choose their own password before access can be granted\.$/, (t, m) => t('setup.serverMessages.mustChooseOwnPassword', { name: m[1] })],
-  [/^(.+) has a blinded role and can never receive the allocation key\.$/, (t, m) => t('setup.serverMessages.blindedTarget', { name: m[1] })],
-  [/^(.+) is deactivated\.$/, (t, m) => t('setup.serverMessages.targetDeactivated', { name: m[1] })],
-  [/^Wrong password: the register stays closed\.$/, (t) => t('setup.serverMessages.registerWrongPassword')],
   [/^Expiry dates do not reveal arms: every kit shows its own date/, (t) => t('setup.serverMessages.useBeforeNoCommon')],
   [/^The stock now calls for use-before date (\S+), not (\S+): review it again\.$/, (t, m) => t('setup.serverMessages.useBeforeStale', { proposed: m[1], given: m[2] })],
   [/^Use-before date (\S+) is already in force on every kit\.$/, (t, m) => t('setup.serverMessages.useBeforeInForce', { date: m[1] })],

@@ -27,12 +27,7 @@ describe('host messages in the user language', () => {
       'Identifiant ou mot de passe incorrect. Encore 1 essai avant le blocage du compte.',
     );
     expect(translateServerMessage(said(VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: 3 } })), tFr)).toContain('Encore 3 essais');
-    expect(
-      translateServerMessage(
-        'Too many wrong passwords: this account is locked for 15 more minutes. An administrator can unlock it by resetting the password.',
-        tFr,
-      ),
-    ).toContain('bloqué pendant encore 15 minutes');
+    expect(translateServerMessage(said(VeilError.says('forbidden', { key: 'allocation.lockedOut', params: { count: 15 } })), tFr)).toContain('bloqué pendant encore 15 minutes');
     expect(translateServerMessage(said(VeilError.says('unauthenticated', { key: 'session.wrongUnlockPassword', params: { name: 'Paula Lefèvre' } })), tFr)).toContain('Paula Lefèvre');
     // In English, the catalogue's text: the same as the error's message.
     const english = VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: 2 } });
@@ -41,15 +36,16 @@ describe('host messages in the user language', () => {
   });
 
   it('translates the refusals of the credential check and of a temporary password', () => {
-    expect(translateServerMessage('Too many wrong code-break passphrases: code-break for this study is locked for 15 more minutes.', tFr)).toBe(
+    const codeBreakLocked = (count: number) => VeilError.says('forbidden', { key: 'allocation.codeBreakLocked', params: { count } }).toBody();
+    expect(translateServerMessage(codeBreakLocked(15), tFr)).toBe(
       "Trop de phrases de levée d'aveugle erronées : la levée d'aveugle de cette étude est bloquée pendant encore 15 minutes.",
     );
-    expect(translateServerMessage('Too many wrong code-break passphrases: code-break for this study is locked for 1 more minute.', tFr)).toContain('encore 1 minute.');
+    expect(translateServerMessage(codeBreakLocked(1), tFr)).toContain('encore 1 minute.');
+    expect(codeBreakLocked(1).message).toBe('Too many wrong code-break passphrases: code-break for this study is locked for 1 more minute.');
     expect(translateServerMessage(VeilError.says('forbidden', { key: 'session.temporaryPassword' }).toBody(), tFr)).toBe(
       'Vous utilisez encore un mot de passe temporaire : choisissez votre propre mot de passe avant toute autre chose.',
     );
-    const message = 'Too many wrong code-break passphrases: code-break for this study is locked for 14 more minutes.';
-    expect(translateServerMessage(message, tEn)).toBe(message);
+    expect(translateServerMessage(codeBreakLocked(14), tEn)).toBe(codeBreakLocked(14).message);
   });
 
   it("translates the dose-interval second signer's refusals, which the signature dialog shows with the shared catalogue", () => {
