@@ -5,6 +5,8 @@ import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './sche
 import { KitNumber, ScanCode, ScanSource } from './pharmacy';
 
 const Condition = z.enum(['used', 'unused', 'partly_used', 'damaged', 'missing']);
+/** The units of a kit that came back (none for a missing kit: the service checks that against the condition). */
+const UnitsReturned = z.number({ error: 'Give a whole number of units' }).int('Give a whole number of units').min(0).max(100);
 
 const ReturnView = z.object({
   kitNumber: z.string(),
@@ -146,7 +148,7 @@ export const returnsChannels = {
       .object({
         code: ScanCode,
         condition: Condition,
-        unitsReturned: z.number().int().min(0).max(100),
+        unitsReturned: UnitsReturned,
         note: text('note').optional(),
         source: ScanSource,
         patientId: z.number().int().positive().optional(),
@@ -160,7 +162,7 @@ export const returnsChannels = {
   edit: channel({
     kind: 'command',
     description: 'Correct a recorded return, with the reason; removes its verification.',
-    input: z.object({ kitNumber: KitNumber, condition: Condition, unitsReturned: z.number().int().min(0).max(100), note: text('note').optional(), reason: Reason }).strict(),
+    input: z.object({ kitNumber: KitNumber, condition: Condition, unitsReturned: UnitsReturned, note: text('note').optional(), reason: Reason }).strict(),
     output: ReturnView,
     access: 'returns.record',
     signature: null,
