@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Paper, PasswordInput, SimpleGrid, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCalendarExclamation, IconCheck, IconClockExclamation, IconKeyboard, IconPackageOff, IconScan, IconSignature, IconX } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
@@ -17,7 +17,6 @@ import { dispenseMessage } from './dispenseMessages';
 import type { Dispensed, Refusal, VisitPlan } from './types';
 import { WindowBadge } from './WindowBadge';
 import { useVisitName } from '../common/visitNames';
-import { PasswordField } from '../common/PasswordField';
 
 interface ScannedKit {
   kitNumber: string;
@@ -384,7 +383,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
                   size="md"
                   data-testid="second-signer-username"
                 />
-                <PasswordField
+                <PasswordInput
                   label={t('dispense.interval.password')}
                   value={second.password}
                   autoComplete="off"
