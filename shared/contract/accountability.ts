@@ -5,6 +5,8 @@ import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './sche
 import { KitNumber, ScanCode, ScanSource } from './pharmacy';
 
 const Condition = z.enum(['used', 'unused', 'partly_used', 'damaged', 'missing']);
+/** The units of a kit that came back (none for a missing kit: the service checks that against the condition). */
+const UnitsReturned = z.number({ error: 'Give a whole number of units' }).int('Give a whole number of units').min(0).max(100);
 
 const ReturnView = z.object({
   kitNumber: z.string(),
@@ -146,7 +148,7 @@ export const returnsChannels = {
       .object({
         code: ScanCode,
         condition: Condition,
-        unitsReturned: z.number().int().min(0).max(100),
+        unitsReturned: UnitsReturned,
         note: text('note').optional(),
         source: ScanSource,
         patientId: z.number().int().positive().optional(),
@@ -160,7 +162,7 @@ export const returnsChannels = {
   edit: channel({
     kind: 'command',
     description: 'Correct a recorded return, with the reason; removes its verification.',
-    input: z.object({ kitNumber: KitNumber, condition: Condition, unitsReturned: z.number().int().min(0).max(100), note: text('note').optional(), reason: Reason }).strict(),
+    input: z.object({ kitNumber: KitNumber, condition: Condition, unitsReturned: UnitsReturned, note: text('note').optional(), reason: Reason }).strict(),
     output: ReturnView,
     access: 'returns.record',
     signature: null,
@@ -267,10 +269,10 @@ export const destructionChannels = {
     kind: 'command',
     description: 'Record the destruction of kits: method, place, date, your signature and a witness signature.',
     input: signedInput({
-      kitNumbers: z.array(KitNumber).min(1),
+      kitNumbers: z.array(KitNumber).min(1, 'Choose the kits to destroy'),
       method: text('description').min(3, 'Name the destruction method'),
       place: text('description').min(2, 'Name the place'),
-      destroyedOn: z.string().date(),
+      destroyedOn: z.string().date('Give the date of destruction'),
       witness: z.object({ username: text('username').min(1, 'Witness username'), password: text('password').min(1, 'Witness password') }).strict(),
     }),
     output: DestructionView,
@@ -316,9 +318,9 @@ export const emergencyChannels = {
     kind: 'command',
     description: "Emergency unblinding: reveals ONE patient's treatment to you only, after a reason, your signature and the code-break passphrase.",
     input: signedInput({
-      patientId: z.number().int().positive(),
+      patientId: z.number({ error: 'Choose the patient' }).int().positive(),
       reason: text('reason').min(10, 'Describe the emergency'),
-      adverseEvent: z.boolean(),
+      adverseEvent: z.boolean({ error: 'Say whether it is an adverse event' }),
       passphrase: text('passphrase').min(10, 'Type the passphrase from the sealed envelope'),
     }),
     output: z.object({ screeningNumber: z.string(), randomizationNumber: z.string(), armCode: z.string(), armName: z.string(), unblindingId: z.number().int() }),

@@ -15,6 +15,7 @@ import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'reac
 import { useTranslation } from 'react-i18next';
 import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { downloadText } from '../common/download';
 import { SignedBy } from '../common/SignedBy';
 import { useVeilAction } from '../common/useVeilAction';
 import { formatAtOffset, formatLocalWithOffset, formatUtc } from '../common/utcTime';
@@ -51,19 +52,6 @@ function toFilter(form: FilterForm): Filter {
   if (form.entityType) filter.entityType = form.entityType;
   if (form.entityId.trim()) filter.entityId = form.entityId.trim();
   return filter;
-}
-
-/** Saves text as a file through a temporary link (works in the desktop window and in browser mode alike). */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
@@ -148,7 +136,7 @@ export function AuditTrailPage() {
 
   async function runExport() {
     const result = await exporter.run(() => client.audit.exportCsv(applied));
-    if (result.ok) download(result.value.fileName, result.value.csv);
+    if (result.ok) downloadText(result.value.fileName, 'text/csv;charset=utf-8', result.value.csv);
   }
 
   const shown = list?.events ?? [];

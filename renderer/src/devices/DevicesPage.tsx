@@ -8,8 +8,8 @@ import { useVeilAction } from '../common/useVeilAction';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { PrintersCard, ScannersCard } from './DeviceCards';
-import { LabelPreview } from './LabelPreview';
-import { LabelQueue } from './LabelQueue';
+import { PreviewPanel } from '../labels/PreviewPanel';
+import { PrintQueue } from '../labels/PrintQueue';
 import { KeyboardWedgeSetup } from './KeyboardWedgeSetup';
 import { PrinterSetup } from './PrinterSetup';
 import { ScanKitPanel, type DeviceScan } from './ScanKitPanel';
@@ -114,14 +114,14 @@ export function DevicesPage() {
       </SimpleGrid>
       <KeyboardWedgeSetup canManage={canManage} />
       <PrinterSetup status={status} canManage={canManage} onSaved={setStatus} />
-      <LabelQueue
+      <PrintQueue
         status={status}
         toPrint={toPrint}
         canPrint={canPrint}
         onChanged={() => void reload()}
         onPreview={(kitNumber, kind) => setPreview({ kitNumber, kind })}
       />
-      {canPrint && <LabelPreview kits={kits} selection={preview} onSelect={setPreview} />}
+      {canPrint && <PreviewPanel kits={kits} selection={preview} onSelect={setPreview} />}
       {status.simulator.active && canManage && <ScanKitPanel status={status} kits={kits} lastScan={lastScan} />}
       {status.problems.length > 0 && (
         <Card withBorder radius="md" p="lg" data-testid="devices-problems">

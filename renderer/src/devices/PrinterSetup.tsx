@@ -7,7 +7,7 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
-import { LabelImage } from './LabelImage';
+import { LabelImage } from '../labels/LabelImage';
 import type { DevicesStatusValue, LabelKindValue } from './types';
 
 type Choice = DevicesStatusValue['settings']['syringe'];

@@ -7,7 +7,7 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
-import { LabelImage } from './LabelImage';
+import { LabelImage } from '../labels/LabelImage';
 import type { DevicesStatusValue } from './types';
 
 export type DeviceScan = EventPayload<'devices.scan'>;

@@ -10,7 +10,7 @@ import { useVeilAction } from '../common/useVeilAction';
 import { nextVisit, type Patient } from '../patients/types';
 import { client } from '../transport/client';
 import { dispenseMessage } from './dispenseMessages';
-import { LabelQueue } from './LabelQueue';
+import { LabelQueue } from '../labels/LabelQueue';
 import { VisitDispensing } from './VisitDispensing';
 import { useVisitName } from '../common/visitNames';
 

@@ -6,11 +6,11 @@ import { formatDateTime } from '../common/format';
 import { SignedBy } from '../common/SignedBy';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { dispenseMessage } from './dispenseMessages';
-import { LabelCard } from './LabelCard';
-import { LABEL_KINDS } from './labelTypes';
+import { LabelCard } from '../labels/LabelCard';
+import { LABEL_KINDS } from '../labels/labelTypes';
 import { printVisitLabels, type VisitLabelOutcome } from './printVisitLabels';
 import type { Dispensed, VisitPlan } from './types';
-import { useLabelQueue } from './useLabelQueue';
+import { useLabelQueue } from '../labels/useLabelQueue';
 import { useVisitName } from '../common/visitNames';
 
 /**

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { translateWith, type MessageRule } from '../common/localMessages';
-import type { LabelKind } from './labelTypes';
+import type { LabelKind } from '../labels/labelTypes';
 
 /**
  * The host's dispensing verdicts and refusals (DispensingService) in the user's language. None of them names an arm,

@@ -1,6 +1,6 @@
 import { VeilError } from '../../../shared/errors';
 import { client } from '../transport/client';
-import type { LabelKind, PrinterJob } from './labelTypes';
+import type { LabelKind, PrinterJob } from '../labels/labelTypes';
 
 /** One label of the visit and what sending it did. */
 export type VisitLabelOutcome = { kitNumber: string; kind: LabelKind } & ({ ok: true; job: PrinterJob } | { ok: false; error: VeilError });

@@ -2,8 +2,10 @@ import { Alert, Button, Group, Loader, Modal, Paper, Radio, Select, Stack, Table
 import { IconAlertOctagon, IconEyeOff, IconLockOpen, IconMailForward, IconUrgent } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../shared/contract';
+import { useForm } from '@mantine/form';
+import { contract, type ChannelOutput } from '../../../shared/contract';
 import { VeilError } from '../../../shared/errors';
+import { contractValidate, issuesOnFields, translatedError } from '../common/contractForm';
 import { formatDateTime } from '../common/format';
 import { useSignedAction } from '../common/SignatureDialog';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
@@ -17,7 +19,27 @@ type Patient = ChannelOutput<'patients.list'>[number];
 type Unblinding = ChannelOutput<'emergency.list'>[number];
 type Revealed = ChannelOutput<'emergency.unblind'>;
 type Outcome = { ok: true; revealed: Revealed } | { ok: false; error: VeilError };
-type FieldName = 'patientId' | 'reason' | 'adverseEvent' | 'passphrase';
+const FIELDS = ['patientId', 'reason', 'adverseEvent', 'passphrase'] as const;
+
+/** What the investigator fills in; the signature is asked for by the signature dialog. */
+interface EmergencyForm {
+  patientId: string | null;
+  reason: string;
+  adverseEvent: 'yes' | 'no' | '';
+  passphrase: string;
+}
+
+/** The form's values in emergency.unblind's shape (a choice not made yet is null: the contract says what is missing). */
+function unblindInput(values: EmergencyForm) {
+  return {
+    patientId: values.patientId === null ? null : Number(values.patientId),
+    reason: values.reason,
+    adverseEvent: values.adverseEvent === '' ? null : values.adverseEvent === 'yes',
+    passphrase: values.passphrase,
+  };
+}
+
+const validateUnblind = contractValidate(contract.emergency.unblind.input.omit({ signature: true }), unblindInput);
 
 /**
  * Emergency unblinding (investigator): one patient, a reason, the adverse-event answer, the passphrase from the sealed
@@ -28,11 +50,8 @@ export function EmergencyUnblindingPage() {
   const { t, i18n } = useTranslation();
   const [patients, setPatients] = useState<Patient[] | null>(null);
   const [records, setRecords] = useState<Unblinding[] | null>(null);
-  const [patientId, setPatientId] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
-  const [adverseEvent, setAdverseEvent] = useState<'yes' | 'no' | ''>('');
-  const [passphrase, setPassphrase] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const form = useForm<EmergencyForm>({ initialValues: { patientId: null, reason: '', adverseEvent: '', passphrase: '' }, validate: validateUnblind });
+  const fieldError = (field: (typeof FIELDS)[number]) => translatedError(form.errors, field, emergencyMessage, t);
   const [error, setError] = useState<VeilError | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   // The next step of an unblinding, opened from the records: notify the sponsor (issue 11, item 9).
@@ -54,19 +73,14 @@ export function EmergencyUnblindingPage() {
   }, [reload]);
 
   const randomized = (patients ?? []).filter((p) => p.randomizationNumber !== null);
-  const chosen = randomized.find((p) => String(p.id) === patientId) ?? null;
+  const chosen = randomized.find((p) => String(p.id) === form.values.patientId) ?? null;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const local: Partial<Record<FieldName, string>> = {};
-    if (!chosen) local.patientId = t('emergency.form.choosePatient');
-    if (reason.trim().length < 10) local.reason = t('emergency.form.reasonNeeded');
-    if (adverseEvent === '') local.adverseEvent = t('emergency.form.adverseEventNeeded');
-    if (passphrase.replace(/[\s-]/g, '').length < 10) local.passphrase = t('emergency.form.passphraseNeeded');
-    setFieldErrors(local);
     setError(null);
-    if (Object.values(local).some(Boolean) || !chosen) return;
-    const input = { patientId: chosen.id, reason: reason.trim(), adverseEvent: adverseEvent === 'yes', passphrase };
+    if (form.validate().hasErrors || !chosen) return;
+    const { values } = form;
+    const input = { patientId: chosen.id, reason: values.reason.trim(), adverseEvent: values.adverseEvent === 'yes', passphrase: values.passphrase };
     const outcome = await signer.sign<Outcome>(
       'emergency.unblind',
       async (signature) => {
@@ -94,22 +108,15 @@ export function EmergencyUnblindingPage() {
       },
     );
     // The passphrase is typed again for every unblinding: it never stays in the form.
-    setPassphrase('');
+    form.setFieldValue('passphrase', '');
     if (outcome === null) return;
     if (outcome.ok) {
       setRevealed(outcome.revealed);
-      setReason('');
-      setAdverseEvent('');
-      setPatientId(null);
+      form.reset();
       void reload();
       return;
     }
-    const issues: Partial<Record<FieldName, string>> = {};
-    for (const issue of outcome.error.issues ?? []) {
-      const key = String(issue.path[0]) as FieldName;
-      if (['patientId', 'reason', 'adverseEvent', 'passphrase'].includes(key)) issues[key] = emergencyMessage(issue.message, t);
-    }
-    setFieldErrors(issues);
+    form.setErrors(issuesOnFields(outcome.error.issues, FIELDS));
     setError(outcome.error);
   }
 
@@ -183,11 +190,11 @@ export function EmergencyUnblindingPage() {
                     ? t('emergency.form.patientOptionUnblinded', { patient: p.screeningNumber, number: p.randomizationNumber ?? '', initials: p.initials })
                     : t('emergency.form.patientOption', { patient: p.screeningNumber, number: p.randomizationNumber ?? '', initials: p.initials }),
                 }))}
-                value={patientId}
-                onChange={setPatientId}
+                value={form.values.patientId}
+                onChange={(v) => form.setFieldValue('patientId', v)}
                 searchable
                 nothingFoundMessage={t('emergency.form.noPatient')}
-                error={fieldErrors.patientId}
+                error={fieldError('patientId')}
                 withAsterisk
                 size="md"
                 data-testid="emergency-patient"
@@ -195,15 +202,15 @@ export function EmergencyUnblindingPage() {
               <Textarea
                 label={t('emergency.form.reason')}
                 description={t('emergency.form.reasonHint')}
-                value={reason}
-                onChange={(e) => setReason(e.currentTarget.value)}
-                error={fieldErrors.reason}
+                value={form.values.reason}
+                onChange={(e) => form.setFieldValue('reason', e.currentTarget.value)}
+                error={fieldError('reason')}
                 withAsterisk
                 autosize
                 minRows={3}
                 data-testid="emergency-reason"
               />
-              <Radio.Group label={t('emergency.form.adverseEvent')} value={adverseEvent} onChange={(v) => setAdverseEvent(v as 'yes' | 'no')} error={fieldErrors.adverseEvent} withAsterisk data-testid="emergency-adverse-event">
+              <Radio.Group label={t('emergency.form.adverseEvent')} value={form.values.adverseEvent} onChange={(v) => form.setFieldValue('adverseEvent', v as 'yes' | 'no')} error={fieldError('adverseEvent')} withAsterisk data-testid="emergency-adverse-event">
                 <Group gap="xl" mt={6}>
                   <Radio value="yes" label={t('emergency.form.adverseYes')} data-testid="emergency-adverse-yes" />
                   <Radio value="no" label={t('emergency.form.adverseNo')} data-testid="emergency-adverse-no" />
@@ -212,9 +219,9 @@ export function EmergencyUnblindingPage() {
               <TextInput
                 label={t('emergency.form.passphrase')}
                 description={t('emergency.form.passphraseHint')}
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.currentTarget.value)}
-                error={fieldErrors.passphrase}
+                value={form.values.passphrase}
+                onChange={(e) => form.setFieldValue('passphrase', e.currentTarget.value)}
+                error={fieldError('passphrase')}
                 withAsterisk
                 autoComplete="off"
                 autoCapitalize="characters"

@@ -12,6 +12,8 @@ const RULES: MessageRule[] = [
   [/^There is no emergency unblinding (\d+)\.$/, (t) => t('emergency.messages.noUnblinding')],
   [/^Describe the emergency$/, (t) => t('emergency.form.reasonNeeded')],
   [/^Type the passphrase from the sealed envelope$/, (t) => t('emergency.form.passphraseNeeded')],
+  [/^Choose the patient$/, (t) => t('emergency.form.choosePatient')],
+  [/^Say whether it is an adverse event$/, (t) => t('emergency.form.adverseEventNeeded')],
 ];
 
 export function emergencyMessage(message: string, t: TFunction): string {

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
-import { LabelQueue } from '../dispense/LabelQueue';
+import { LabelQueue } from '../labels/LabelQueue';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { CreateShipmentModal } from './CreateShipmentModal';

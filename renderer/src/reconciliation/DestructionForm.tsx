@@ -1,8 +1,11 @@
 import { Button, Checkbox, Group, List, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconFlame, IconUserCheck } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { contract } from '../../../shared/contract';
 import { VeilError } from '../../../shared/errors';
+import { contractValidate, issuesOnFields, translatedError } from '../common/contractForm';
 import { PasswordField } from '../common/PasswordField';
 import { useSignedAction } from '../common/SignatureDialog';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
@@ -16,7 +19,26 @@ function localToday(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-type FieldName = 'kitNumbers' | 'method' | 'place' | 'destroyedOn' | 'witness.username' | 'witness.password';
+const FIELDS = ['kitNumbers', 'method', 'place', 'destroyedOn', 'witness.username', 'witness.password'] as const;
+type FieldName = (typeof FIELDS)[number];
+
+/** What the pharmacist and the witness fill in (the kits are chosen in the table); the signature comes from the dialog. */
+interface DestructionFormValues {
+  kitNumbers: string[];
+  method: string;
+  place: string;
+  destroyedOn: string;
+  witness: { username: string; password: string };
+}
+
+const contractErrors = contractValidate<DestructionFormValues>(contract.destruction.record.input.omit({ signature: true }));
+
+/** destruction.record's rules, plus the one the contract cannot make: a destruction is not dated in the future here. */
+function validateDestruction(values: DestructionFormValues) {
+  const errors = contractErrors(values);
+  if (!errors.destroyedOn && values.destroyedOn > localToday()) errors.destroyedOn = 'In the future';
+  return errors;
+}
 
 /** Errors of the destruction itself (not of the signature): shown on the form, the signature dialog closes. */
 type Outcome = { ok: true; destruction: Destruction } | { ok: false; error: VeilError };
@@ -27,42 +49,29 @@ type Outcome = { ok: true; destruction: Destruction } | { ok: false; error: Veil
  */
 export function DestructionForm({ candidates, onDestroyed }: { candidates: DestructionCandidate[]; onDestroyed: (destruction: Destruction) => void }) {
   const { t } = useTranslation();
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [method, setMethod] = useState('');
-  const [place, setPlace] = useState('');
-  const [destroyedOn, setDestroyedOn] = useState(localToday());
-  const [witnessUsername, setWitnessUsername] = useState('');
-  const [witnessPassword, setWitnessPassword] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const form = useForm<DestructionFormValues>({
+    initialValues: { kitNumbers: [], method: '', place: '', destroyedOn: localToday(), witness: { username: '', password: '' } },
+    validate: validateDestruction,
+  });
+  const { values } = form;
+  const fieldError = (field: FieldName) => translatedError(form.errors, field, reconciliationMessage, t);
   const [error, setError] = useState<VeilError | null>(null);
   const signer = useSignedAction();
 
-  const chosen = candidates.filter((c) => selected.has(c.kitNumber)).map((c) => c.kitNumber);
+  const chosen = candidates.filter((c) => values.kitNumbers.includes(c.kitNumber)).map((c) => c.kitNumber);
+  const select = (kitNumbers: string[]) => form.setFieldValue('kitNumbers', kitNumbers);
 
   function toggle(kitNumber: string, on: boolean) {
-    setSelected((s) => {
-      const next = new Set(s);
-      if (on) next.add(kitNumber);
-      else next.delete(kitNumber);
-      return next;
-    });
+    select(on ? [...values.kitNumbers.filter((k) => k !== kitNumber), kitNumber] : values.kitNumbers.filter((k) => k !== kitNumber));
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const local: Partial<Record<FieldName, string>> = {};
-    if (chosen.length === 0) local.kitNumbers = t('reconciliation.destruction.chooseKits');
-    if (method.trim().length < 3) local.method = t('reconciliation.destruction.methodNeeded');
-    if (place.trim().length < 2) local.place = t('reconciliation.destruction.placeNeeded');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(destroyedOn)) local.destroyedOn = t('reconciliation.destruction.dateNeeded');
-    else if (destroyedOn > localToday()) local.destroyedOn = t('reconciliation.destruction.dateFuture');
-    if (!witnessUsername.trim()) local['witness.username'] = t('reconciliation.destruction.witnessUsernameNeeded');
-    if (!witnessPassword) local['witness.password'] = t('reconciliation.destruction.witnessPasswordNeeded');
     setError(null);
-    setFieldErrors(local);
-    if (Object.values(local).some(Boolean)) return;
+    if (form.validate().hasErrors) return;
 
-    const input = { kitNumbers: chosen, method: method.trim(), place: place.trim(), destroyedOn, witness: { username: witnessUsername.trim(), password: witnessPassword } };
+    const { destroyedOn } = values;
+    const input = { kitNumbers: chosen, method: values.method.trim(), place: values.place.trim(), destroyedOn, witness: { username: values.witness.username.trim(), password: values.witness.password } };
     const outcome = await signer.sign<Outcome>(
       'destruction.record',
       async (signature) => {
@@ -91,19 +100,14 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
       },
     );
     if (outcome === null) return;
-    setWitnessPassword('');
+    form.setFieldValue('witness.password', '');
     if (outcome.ok) {
-      setSelected(new Set());
-      setWitnessUsername('');
+      form.setFieldValue('kitNumbers', []);
+      form.setFieldValue('witness.username', '');
       onDestroyed(outcome.destruction);
       return;
     }
-    const issues: Partial<Record<FieldName, string>> = {};
-    for (const issue of outcome.error.issues ?? []) {
-      const key = issue.path.join('.') as FieldName;
-      if (['kitNumbers', 'method', 'place', 'destroyedOn', 'witness.username', 'witness.password'].includes(key)) issues[key] = reconciliationMessage(issue.message, t);
-    }
-    setFieldErrors(issues);
+    form.setErrors(issuesOnFields(outcome.error.issues, FIELDS));
     setError(outcome.error);
   }
 
@@ -122,10 +126,10 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
               <Group justify="space-between">
                 <Text fw={600}>{t('reconciliation.destruction.candidates', { count: candidates.length })} · {t('reconciliation.destruction.selectedCount', { count: chosen.length })}</Text>
                 <Group gap="xs">
-                  <Button size="compact-md" variant="default" onClick={() => setSelected(new Set(candidates.map((c) => c.kitNumber)))} data-testid="destruction-select-all">
+                  <Button size="compact-md" variant="default" onClick={() => select(candidates.map((c) => c.kitNumber))} data-testid="destruction-select-all">
                     {t('reconciliation.destruction.selectAll')}
                   </Button>
-                  <Button size="compact-md" variant="default" onClick={() => setSelected(new Set())} data-testid="destruction-select-none">
+                  <Button size="compact-md" variant="default" onClick={() => select([])} data-testid="destruction-select-none">
                     {t('reconciliation.destruction.selectNone')}
                   </Button>
                 </Group>
@@ -146,7 +150,7 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
                         <Table.Td>
                           <Checkbox
                             aria-label={t('reconciliation.destruction.selectOne', { kit: c.kitNumber })}
-                            checked={selected.has(c.kitNumber)}
+                            checked={values.kitNumbers.includes(c.kitNumber)}
                             onChange={(e) => toggle(c.kitNumber, e.currentTarget.checked)}
                             data-testid={`destruction-select-${c.kitNumber}`}
                           />
@@ -167,9 +171,9 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
                   </Table.Tbody>
                 </Table>
               </Table.ScrollContainer>
-              {fieldErrors.kitNumbers && (
+              {fieldError('kitNumbers') && (
                 <Text c="red.8" size="sm" role="alert">
-                  {fieldErrors.kitNumbers}
+                  {fieldError('kitNumbers')}
                 </Text>
               )}
             </Stack>
@@ -177,9 +181,9 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
           <TextInput
             label={t('reconciliation.destruction.method')}
             placeholder={t('reconciliation.destruction.methodPlaceholder')}
-            value={method}
-            onChange={(e) => setMethod(e.currentTarget.value)}
-            error={fieldErrors.method}
+            value={values.method}
+            onChange={(e) => form.setFieldValue('method', e.currentTarget.value)}
+            error={fieldError('method')}
             withAsterisk
             data-testid="destruction-method"
           />
@@ -187,19 +191,19 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
             <TextInput
               label={t('reconciliation.destruction.place')}
               placeholder={t('reconciliation.destruction.placePlaceholder')}
-              value={place}
-              onChange={(e) => setPlace(e.currentTarget.value)}
-              error={fieldErrors.place}
+              value={values.place}
+              onChange={(e) => form.setFieldValue('place', e.currentTarget.value)}
+              error={fieldError('place')}
               withAsterisk
               data-testid="destruction-place"
             />
             <TextInput
               type="date"
               label={t('reconciliation.destruction.date')}
-              value={destroyedOn}
+              value={values.destroyedOn}
               max={localToday()}
-              onChange={(e) => setDestroyedOn(e.currentTarget.value)}
-              error={fieldErrors.destroyedOn}
+              onChange={(e) => form.setFieldValue('destroyedOn', e.currentTarget.value)}
+              error={fieldError('destroyedOn')}
               withAsterisk
               data-testid="destruction-date"
             />
@@ -214,9 +218,9 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
               <SimpleGrid cols={{ base: 1, md: 2 }}>
                 <TextInput
                   label={t('reconciliation.destruction.witnessUsername')}
-                  value={witnessUsername}
-                  onChange={(e) => setWitnessUsername(e.currentTarget.value)}
-                  error={fieldErrors['witness.username']}
+                  value={values.witness.username}
+                  onChange={(e) => form.setFieldValue('witness.username', e.currentTarget.value)}
+                  error={fieldError('witness.username')}
                   autoComplete="off"
                   autoCapitalize="none"
                   spellCheck={false}
@@ -225,9 +229,9 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
                 />
                 <PasswordField
                   label={t('reconciliation.destruction.witnessPassword')}
-                  value={witnessPassword}
-                  onChange={(e) => setWitnessPassword(e.currentTarget.value)}
-                  error={fieldErrors['witness.password']}
+                  value={values.witness.password}
+                  onChange={(e) => form.setFieldValue('witness.password', e.currentTarget.value)}
+                  error={fieldError('witness.password')}
                   autoComplete="off"
                   withAsterisk
                   data-testid="destruction-witness-password"

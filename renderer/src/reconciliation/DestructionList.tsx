@@ -6,7 +6,7 @@ import type { VeilError } from '../../../shared/errors';
 import { formatDate } from '../common/dates';
 import { SignedBy } from '../common/SignedBy';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
-import { downloadBase64 } from '../reports/download';
+import { downloadBase64 } from '../common/download';
 import { client } from '../transport/client';
 import { reconciliationMessage } from './reconciliationMessages';
 import { WITNESS_MEANING, type Destruction } from './types';

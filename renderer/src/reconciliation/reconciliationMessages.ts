@@ -20,6 +20,8 @@ const RULES: MessageRule[] = [
   [/^Name the place$/, (t) => t('reconciliation.destruction.placeNeeded')],
   [/^Witness username$/, (t) => t('reconciliation.destruction.witnessUsernameNeeded')],
   [/^Witness password$/, (t) => t('reconciliation.destruction.witnessPasswordNeeded')],
+  [/^Choose the kits to destroy$/, (t) => t('reconciliation.destruction.chooseKits')],
+  [/^Give the date of destruction$/, (t) => t('reconciliation.destruction.dateNeeded')],
   [/^The allocation key is not set up yet/, (t) => t('reconciliation.messages.keyNotSetUp')],
 ];
 

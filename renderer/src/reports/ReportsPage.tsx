@@ -7,7 +7,7 @@ import type { VeilError } from '../../../shared/errors';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
-import { downloadBase64 } from './download';
+import { downloadBase64 } from '../common/download';
 import { reportsMessage } from './reportsMessages';
 
 type ReportInput = ChannelInput<'reports.render'>;

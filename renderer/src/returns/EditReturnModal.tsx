@@ -1,7 +1,10 @@
 import { Alert, Button, Group, Modal, NumberInput, Stack, Text, Textarea } from '@mantine/core';
 import { IconAlertTriangle, IconEdit, IconInfoCircle } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { contract } from '../../../shared/contract';
+import { contractValidate, translatedError, withWording } from '../common/contractForm';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
@@ -10,6 +13,21 @@ import { CONDITION_LOOK } from './ConditionBadge';
 import { returnsMessage } from './returnsMessages';
 import { RETURN_CONDITIONS, type ReturnCondition, type ReturnRow } from './types';
 
+interface EditReturnForm {
+  unitsReturned: number | string;
+  note: string;
+  reason: string;
+}
+
+/** returns.edit's rules on what the dialog edits (an emptied units field is null: the contract asks for a number). */
+const validateEdit = contractValidate<EditReturnForm>(contract.returns.edit.input.pick({ unitsReturned: true, note: true, reason: true }), (values) => ({
+  unitsReturned: values.unitsReturned === '' ? null : values.unitsReturned,
+  reason: values.reason,
+  ...(values.note.trim() ? { note: values.note } : {}),
+}));
+/** The contract's reason rule, in this dialog's words. */
+const editMessage = withWording(returnsMessage, { 'Give a reason': (t) => t('returns.edit.reasonNeeded') });
+
 /**
  * Correcting a recorded return, with the reason. The host removes the monitor's verification (and any later change
  * voids a signed reconciliation): the dialog says so before anything is saved.
@@ -17,26 +35,26 @@ import { RETURN_CONDITIONS, type ReturnCondition, type ReturnRow } from './types
 export function EditReturnModal({ row, onClose, onSaved }: { row: ReturnRow; onClose: () => void; onSaved: (saved: ReturnRow) => void }) {
   const { t, i18n } = useTranslation();
   const [condition, setCondition] = useState<ReturnCondition>(row.condition);
-  const [units, setUnits] = useState<number | string>(row.unitsReturned);
-  const [note, setNote] = useState(row.note ?? '');
-  const [reason, setReason] = useState('');
+  const form = useForm<EditReturnForm>({ initialValues: { unitsReturned: row.unitsReturned, note: row.note ?? '', reason: '' }, validate: validateEdit });
   const action = useVeilAction();
-  const { run, busy, fieldError, rejectField } = action;
+  const { run, busy, fieldError } = action;
   // A missing kit is "lost" and a returned kit "returned": the host does not switch one into the other here.
   const allowed = RETURN_CONDITIONS.filter((c) => (c === 'missing') === (row.condition === 'missing'));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const count = typeof units === 'number' ? units : Number.NaN;
-    if (!Number.isInteger(count) || count < 0) return rejectField('unitsReturned', t('returns.record.unitsInvalid'));
-    if (reason.trim().length < 3) return rejectField('reason', t('returns.edit.reasonNeeded'));
+    action.clear();
+    if (form.validate().hasErrors) return;
+    const { unitsReturned, note, reason } = form.values;
+    const count = Number(unitsReturned);
     const result = await run(() => client.returns.edit({ kitNumber: row.kitNumber, condition, unitsReturned: count, reason: reason.trim(), ...(note.trim() ? { note: note.trim() } : {}) }));
     if (result.ok) onSaved(result.value);
   }
 
-  const translatedField = (field: string) => {
+  const translatedField = (field: keyof EditReturnForm) => {
+    const own = translatedError(form.errors, field, editMessage, t);
     const message = fieldError(field);
-    return message ? returnsMessage(message, t) : undefined;
+    return own ?? (message ? returnsMessage(message, t) : undefined);
   };
 
   return (
@@ -85,8 +103,8 @@ export function EditReturnModal({ row, onClose, onSaved }: { row: ReturnRow; onC
           </Stack>
           <NumberInput
             label={t('returns.record.unitsLabel')}
-            value={units}
-            onChange={setUnits}
+            value={form.values.unitsReturned}
+            onChange={(v) => form.setFieldValue('unitsReturned', v)}
             min={0}
             max={100}
             allowDecimal={false}
@@ -96,12 +114,12 @@ export function EditReturnModal({ row, onClose, onSaved }: { row: ReturnRow; onC
             maw={260}
             data-testid="edit-return-units"
           />
-          <Textarea label={t('returns.record.noteOptional')} value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} maxLength={500} error={translatedField('note')} data-testid="edit-return-note" />
+          <Textarea label={t('returns.record.noteOptional')} value={form.values.note} onChange={(e) => form.setFieldValue('note', e.currentTarget.value)} autosize minRows={2} maxLength={500} error={translatedField('note')} data-testid="edit-return-note" />
           <Textarea
             label={t('returns.edit.reason')}
             description={t('returns.edit.reasonHint')}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
+            value={form.values.reason}
+            onChange={(e) => form.setFieldValue('reason', e.currentTarget.value)}
             withAsterisk
             autosize
             minRows={2}

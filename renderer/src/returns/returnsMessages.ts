@@ -14,6 +14,7 @@ const RULES: MessageRule[] = [
   [/^At least 1$/, (t) => t('returns.messages.atLeastOne')],
   [/^Say what the patient said about the missing kit\.$/, (t) => t('returns.messages.noteForMissing')],
   [/^Needed for a missing kit$/, (t) => t('returns.messages.noteForMissing')],
+  [/^Give a whole number of units$/, (t) => t('returns.record.unitsInvalid')],
   [/^The return of kit (.+) is already recorded; edit it instead\.$/, (t, m) => t('returns.messages.alreadyRecorded', { kit: m[1] })],
   [/^Kit (.+) was recorded as missing: there is no kit to check, so it cannot be verified\./, (t, m) => t('returns.messages.missingNotVerifiable', { kit: m[1] })],
   [/^Choose the returns to verify$/, (t) => t('returns.messages.chooseReturns')],

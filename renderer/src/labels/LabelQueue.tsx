@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
-import { dispenseMessage } from './dispenseMessages';
+import { dispenseMessage } from '../dispense/dispenseMessages';
 import { LabelActions } from './LabelActions';
 import { LabelCard } from './LabelCard';
 import { LABEL_KINDS, type LabelKind, type LabelPrintState, type LabelQueueItem } from './labelTypes';

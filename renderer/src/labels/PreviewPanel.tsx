@@ -1,31 +1,19 @@
 import { Card, Group, Loader, NativeSelect, SegmentedControl, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../shared/contract';
 import { ErrorAlert } from '../common/ErrorAlert';
-import { useVeilAction } from '../common/useVeilAction';
-import { client } from '../transport/client';
 import { LabelImage } from './LabelImage';
-import type { LabelKindValue } from './types';
+import type { LabelKindValue } from '../devices/types';
+import { useLabelPreview } from './useLabelPreview';
 
-/** The blinded label of a dispensed kit as the printer prints it (labels.preview: the 1-bit raster as PNG). */
-export function LabelPreview({ kits, selection, onSelect }: { kits: string[]; selection: { kitNumber: string; kind: LabelKindValue } | null; onSelect: (s: { kitNumber: string; kind: LabelKindValue }) => void }) {
+/**
+ * The Devices screen's label preview: choose a dispensed kit and a kind, see its blinded label as the printer prints it
+ * (the Dispense screen shows each label of a kit with LabelPreview instead).
+ */
+export function PreviewPanel({ kits, selection, onSelect }: { kits: string[]; selection: { kitNumber: string; kind: LabelKindValue } | null; onSelect: (s: { kitNumber: string; kind: LabelKindValue }) => void }) {
   const { t } = useTranslation();
-  const [preview, setPreview] = useState<ChannelOutput<'labels.preview'> | null>(null);
-  const { run, busy, error } = useVeilAction();
   const kitNumber = selection?.kitNumber ?? '';
   const kind = selection?.kind ?? 'syringe';
-
-  useEffect(() => {
-    if (!kitNumber) return;
-    let live = true;
-    void run(() => client.labels.preview({ kitNumber, kind })).then((r) => {
-      if (live && r.ok) setPreview(r.value);
-    });
-    return () => {
-      live = false;
-    };
-  }, [kitNumber, kind, run]);
+  const { preview, busy, error } = useLabelPreview(kitNumber, kind);
 
   return (
     <Card withBorder radius="md" p="lg" data-testid="devices-preview">
@@ -54,7 +42,7 @@ export function LabelPreview({ kits, selection, onSelect }: { kits: string[]; se
           {busy && <Loader size="sm" />}
         </Group>
         <ErrorAlert error={error} />
-        {preview && preview.kitNumber === kitNumber && preview.kind === kind && (
+        {preview && (
           <Stack gap={4} data-testid="label-preview" data-kit={preview.kitNumber} data-kind={preview.kind}>
             <div style={{ padding: 12, background: 'var(--mantine-color-gray-1)', borderRadius: 6 }}>
               <LabelImage

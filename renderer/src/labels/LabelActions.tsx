@@ -6,9 +6,9 @@ import { VeilError } from '../../../shared/errors';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
-import { downloadBase64 } from '../reports/download';
+import { downloadBase64 } from '../common/download';
 import { client } from '../transport/client';
-import { dispenseMessage } from './dispenseMessages';
+import { dispenseMessage } from '../dispense/dispenseMessages';
 import type { LabelKind, LabelPrintState, PrinterJob } from './labelTypes';
 
 /** What the last action on this label did, said under its buttons. */

@@ -7,7 +7,7 @@ import { formatDateTime } from '../common/format';
 import { useVeilAction } from '../common/useVeilAction';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
-import type { DevicesStatusValue, LabelJobValue, LabelKindValue, QueueItem } from './types';
+import type { DevicesStatusValue, LabelJobValue, LabelKindValue, QueueItem } from '../devices/types';
 
 /** Labels still to print listed before "Show all". */
 const TO_PRINT_SHOWN = 8;
@@ -36,7 +36,7 @@ function JobStatusBadge({ job }: { job: LabelJobValue }) {
  * The label print queue: the jobs sent to printers (failed ones keep their reason and a Retry), and the labels of
  * dispensed kits still to print.
  */
-export function LabelQueue({
+export function PrintQueue({
   status,
   toPrint,
   canPrint,
