@@ -133,10 +133,10 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const unblindedPatients = new UnblindedPatientsNow(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => unblindedPatients.ids());
   const labels = new LabelService(db, new LabelRepository(db), audit, study);
-  const returnsRepository = new ReturnsRepository(db);
-  const returns = new ReturnsService(db, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
+  const returnsRepository = new ReturnsRepository(store);
+  const returns = new ReturnsService(store, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
   const reconciliation = new ReconciliationService(db, new ReconciliationRepository(db), audit, signatures, clock, study);
-  const destruction = new DestructionService(db, new DestructionRepository(db), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
+  const destruction = new DestructionService(store, new DestructionRepository(store), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
   const reports = new ReportService(new ReportReadModel(db), audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);

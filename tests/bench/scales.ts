@@ -163,7 +163,7 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
         at: visitAt,
         run: async () => {
           if (halted) return;
-          for (const code of lastKits) core.returns.record(actor, { code, condition: 'used', unitsReturned: 1, source: 'scanner', patientId });
+          for (const code of lastKits) await core.returns.record(actor, { code, condition: 'used', unitsReturned: 1, source: 'scanner', patientId });
           lastKits = [];
           const plan = core.dispensing.plan(key, patientId, visit.code);
           if (plan.shortage) {

@@ -16,7 +16,7 @@ export class DestructionCertificates {
   ) {}
 
   async certificate(destructionId: number): Promise<{ fileName: string; pdfBase64: string }> {
-    const pdf = await destructionCertificate(this.destruction.get(destructionId), {
+    const pdf = await destructionCertificate(await this.destruction.get(destructionId), {
       study: this.study(),
       seal: this.audit.seal(),
       printedAt: this.clock.now(),

@@ -1,5 +1,4 @@
-import type { Db } from '../db/database';
-import { statements, type Statements } from '../db/statements';
+import type { Store } from '../db/store';
 
 /** A destruction as recorded: when, how, where, and the pharmacist's and the witness's signatures. */
 export interface DestructionRow {
@@ -12,48 +11,52 @@ export interface DestructionRow {
   witnessSignatureId: number;
 }
 
-/** All SQL about destructions (destructions, destruction_kits). */
+/** All SQL about destructions (destructions, destruction_kits), on the Store (issue 13). */
 export class DestructionRepository {
-  private readonly sql: Statements;
-
-  constructor(db: Db) {
-    this.sql = statements(db);
-  }
+  constructor(private readonly store: Store) {}
 
   /** Records a destruction (its kits follow with `addKit`); returns its id. */
-  insert(d: { destroyedOn: string; method: string; place: string; recordedAt: string; userId: number; signatureId: number; witnessId: number; witnessSignatureId: number }): number {
-    return Number(
-      this.sql('INSERT INTO destructions (destroyed_on, method, place, recorded_at, user_id, signature_id, witness_id, witness_signature_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        d.destroyedOn,
-        d.method,
-        d.place,
-        d.recordedAt,
-        d.userId,
-        d.signatureId,
-        d.witnessId,
-        d.witnessSignatureId,
-      ).lastInsertRowid,
-    );
+  async insert(d: { destroyedOn: string; method: string; place: string; recordedAt: string; userId: number; signatureId: number; witnessId: number; witnessSignatureId: number }): Promise<number> {
+    const { id } = await this.store
+      .q()
+      .insertInto('destructions')
+      .values({
+        destroyed_on: d.destroyedOn,
+        method: d.method,
+        place: d.place,
+        recorded_at: d.recordedAt,
+        user_id: d.userId,
+        signature_id: d.signatureId,
+        witness_id: d.witnessId,
+        witness_signature_id: d.witnessSignatureId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(id);
   }
 
-  addKit(destructionId: number, kitNumber: string): void {
-    this.sql('INSERT INTO destruction_kits (destruction_id, kit_number) VALUES (?, ?)').run(destructionId, kitNumber);
+  async addKit(destructionId: number, kitNumber: string): Promise<void> {
+    await this.store.q().insertInto('destruction_kits').values({ destruction_id: destructionId, kit_number: kitNumber }).execute();
   }
 
-  byId(destructionId: number): DestructionRow | undefined {
-    return this.sql(
-      `SELECT id, destroyed_on AS destroyedOn, method, place, recorded_at AS recordedAt, signature_id AS signatureId, witness_signature_id AS witnessSignatureId
-       FROM destructions WHERE id = ?`,
-    ).get(destructionId) as DestructionRow | undefined;
+  async byId(destructionId: number): Promise<DestructionRow | undefined> {
+    return this.store
+      .q()
+      .selectFrom('destructions')
+      .select(['id', 'destroyed_on as destroyedOn', 'method', 'place', 'recorded_at as recordedAt', 'signature_id as signatureId', 'witness_signature_id as witnessSignatureId'])
+      .where('id', '=', destructionId)
+      .executeTakeFirst();
   }
 
   /** The kit numbers destroyed in one destruction, in no particular order. */
-  kitsOf(destructionId: number): string[] {
-    return (this.sql('SELECT kit_number AS k FROM destruction_kits WHERE destruction_id = ?').all(destructionId) as Array<{ k: string }>).map((r) => r.k);
+  async kitsOf(destructionId: number): Promise<string[]> {
+    const rows = await this.store.q().selectFrom('destruction_kits').select('kit_number').where('destruction_id', '=', destructionId).execute();
+    return rows.map((r) => r.kit_number);
   }
 
   /** Every destruction's id, newest first. */
-  ids(): number[] {
-    return (this.sql('SELECT id FROM destructions ORDER BY id DESC').all() as Array<{ id: number }>).map((r) => r.id);
+  async ids(): Promise<number[]> {
+    const rows = await this.store.q().selectFrom('destructions').select('id').orderBy('id', 'desc').execute();
+    return rows.map((r) => r.id);
   }
 }

@@ -4,7 +4,7 @@ import type { Role } from '../../../shared/roles';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { CredentialCheck } from '../auth/credentialCheck';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { ReturnsRepository } from '../returns/returnsRepository';
@@ -24,7 +24,7 @@ export const WITNESS_MEANING = 'I witnessed the destruction of these kits by the
  */
 export class DestructionService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly destructions: DestructionRepository,
     private readonly kits: KitRepository,
     private readonly kitStatus: KitStatusService,
@@ -39,8 +39,8 @@ export class DestructionService {
    * Kits that may be destroyed now: a patient return only once the monitor has verified it (issue 11, item 7), so
    * nothing is destroyed before someone independent has checked it against the record.
    */
-  candidates(): Array<{ kitNumber: string; status: string; blindedLot: string }> {
-    const unverified = this.returns.unverifiedKits();
+  async candidates(): Promise<Array<{ kitNumber: string; status: string; blindedLot: string }>> {
+    const unverified = await this.returns.unverifiedKits();
     return this.kits
       .all()
       .filter((k) => DESTROYABLE.has(k.status) && !unverified.has(k.kitNumber))
@@ -61,8 +61,9 @@ export class DestructionService {
     if (witness.id === signer.userId) throw new VeilError('validation', 'The witness must be another person than the one destroying the kits.', [{ path: ['witness', 'username'], message: 'Another person' }]);
     if (input.destroyedOn > isoUtc(this.clock.now()).slice(0, 10)) throw new VeilError('validation', 'The destruction date cannot be in the future.', [{ path: ['destroyedOn'], message: 'In the future' }]);
     const kits = [...new Set(input.kitNumbers)].sort(compareKitNumbers);
-    return this.db.transaction(() => {
-      const unverified = this.returns.unverifiedKits();
+    // One unit of work: the checks that decide it (status, verification) and every write (issue 13).
+    return this.store.transaction(async () => {
+      const unverified = await this.returns.unverifiedKits();
       for (const k of kits) {
         const kit = this.kits.get(k);
         if (!kit) throw new VeilError('not_found', `Kit ${k} is not in the kit list.`);
@@ -77,7 +78,7 @@ export class DestructionService {
         `${input.destroyedOn}:${kits.join(',')}`,
         record,
       );
-      const destructionId = this.destructions.insert({
+      const destructionId = await this.destructions.insert({
         destroyedOn: input.destroyedOn,
         method: input.method,
         place: input.place,
@@ -90,7 +91,7 @@ export class DestructionService {
       for (const k of kits) {
         if (this.kits.get(k)!.status !== 'pending_destruction') this.kitStatus.change(actor, k, 'pending_destruction', null, { context: { destruction: destructionId } });
         this.kitStatus.change(actor, k, 'destroyed', null, { signatureId: signature.id, context: { destruction: destructionId, method: input.method } });
-        this.destructions.addKit(destructionId, k);
+        await this.destructions.addKit(destructionId, k);
       }
       this.audit.append(actor, {
         action: 'destruction.recorded',
@@ -100,18 +101,20 @@ export class DestructionService {
         signatureId: signature.id,
       });
       return { destructionId };
-    })();
+    });
   }
 
-  get(destructionId: number) {
-    const row = this.destructions.byId(destructionId);
+  async get(destructionId: number) {
+    const row = await this.destructions.byId(destructionId);
     if (!row) throw new VeilError('not_found', `There is no destruction ${destructionId}.`);
-    const kits = this.destructions.kitsOf(destructionId).sort(compareKitNumbers);
+    const kits = (await this.destructions.kitsOf(destructionId)).sort(compareKitNumbers);
     const withLots = kits.map((k) => ({ kitNumber: k, blindedLot: this.kits.get(k)!.blindedLot }));
     return { ...row, kits: withLots, signature: this.signatures.byId(row.signatureId)!, witnessSignature: this.signatures.byId(row.witnessSignatureId)! };
   }
 
-  list() {
-    return this.destructions.ids().map((id) => this.get(id));
+  async list() {
+    const destructions = [];
+    for (const id of await this.destructions.ids()) destructions.push(await this.get(id));
+    return destructions;
   }
 }

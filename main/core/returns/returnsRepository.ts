@@ -1,5 +1,7 @@
+import type { Kysely } from 'kysely';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
+import type { VeilTables } from '../db/tables';
 
 export const RETURN_CONDITIONS = ['used', 'unused', 'partly_used', 'damaged', 'missing'] as const;
 export type ReturnCondition = (typeof RETURN_CONDITIONS)[number];
@@ -26,66 +28,104 @@ export interface DispensedTo {
   dispensedAt: string;
 }
 
-/** Every SQL statement of patient returns (DESIGN.md section 6: SQL lives in repositories). */
+/** One query for one return or all of them (a single kit is looked up by key, not by reading every return). */
+function selectReturns(q: Kysely<VeilTables>) {
+  return q
+    .selectFrom('kit_returns as r')
+    .innerJoin('patients as p', 'p.id', 'r.patient_id')
+    .leftJoin('users as u', 'u.id', 'r.verified_by')
+    .select([
+      'r.kit_number as kitNumber',
+      'r.patient_id as patientId',
+      'p.screening_number as screeningNumber',
+      'r.returned_at as returnedAt',
+      'r.condition',
+      'r.units_returned as unitsReturned',
+      'r.units_missing as unitsMissing',
+      'r.note',
+      'r.source',
+      'u.display_name as verifiedBy',
+      'r.verified_at as verifiedAt',
+    ]);
+}
+
+type SelectedReturn = Omit<ReturnRow, 'condition'> & { condition: string };
+const asReturnRow = (row: SelectedReturn): ReturnRow => ({ ...row, condition: row.condition as ReturnCondition });
+
+/** Every SQL statement of patient returns (DESIGN.md section 6: SQL lives in repositories), on the Store (issue 13). */
 export class ReturnsRepository {
-  constructor(private readonly db: Db) {}
+  /** Asked on every scan of the return screen and every return recorded: built and compiled once. */
+  private readonly dispensedToQuery;
+  private readonly existsQuery;
+  private readonly oneQuery;
 
-  dispensedTo(kitNumber: string): DispensedTo | undefined {
-    return this.db
-      .prepare(
-        `SELECT p.id AS patientId, p.screening_number AS screeningNumber, d.visit_code AS visitCode, d.dispensed_at AS dispensedAt
-         FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id WHERE dk.kit_number = ?`,
-      )
-      .get(kitNumber) as DispensedTo | undefined;
+  constructor(private readonly store: Store) {
+    this.dispensedToQuery = store.prepare((q, kitNumber: string) =>
+      q
+        .selectFrom('dispensing_kits as dk')
+        .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
+        .innerJoin('patients as p', 'p.id', 'd.patient_id')
+        .select(['p.id as patientId', 'p.screening_number as screeningNumber', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt'])
+        .where('dk.kit_number', '=', kitNumber),
+    );
+    this.existsQuery = store.prepare((q, kitNumber: string) => q.selectFrom('kit_returns').select('kit_number').where('kit_number', '=', kitNumber));
+    this.oneQuery = store.prepare((q, kitNumber: string) => selectReturns(q).where('r.kit_number', '=', kitNumber));
   }
 
-  exists(kitNumber: string): boolean {
-    return this.db.prepare('SELECT 1 FROM kit_returns WHERE kit_number = ?').get(kitNumber) !== undefined;
+  async dispensedTo(kitNumber: string): Promise<DispensedTo | undefined> {
+    return (await this.dispensedToQuery.run(kitNumber))[0];
   }
 
-  insert(row: { kitNumber: string; patientId: number; returnedAt: string; userId: number; condition: ReturnCondition; unitsReturned: number; unitsMissing: number; note: string | null; source: string }): void {
-    this.db
-      .prepare(
-        `INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, note, source)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(row.kitNumber, row.patientId, row.returnedAt, row.userId, row.condition, row.unitsReturned, row.unitsMissing, row.note, row.source);
+  async exists(kitNumber: string): Promise<boolean> {
+    return (await this.existsQuery.run(kitNumber)).length > 0;
+  }
+
+  async insert(row: { kitNumber: string; patientId: number; returnedAt: string; userId: number; condition: ReturnCondition; unitsReturned: number; unitsMissing: number; note: string | null; source: string }): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('kit_returns')
+      .values({
+        kit_number: row.kitNumber,
+        patient_id: row.patientId,
+        returned_at: row.returnedAt,
+        user_id: row.userId,
+        condition: row.condition,
+        units_returned: row.unitsReturned,
+        units_missing: row.unitsMissing,
+        note: row.note,
+        source: row.source,
+      })
+      .execute();
   }
 
   /** A correction: the new values, and the verification removed (REGULATORY.md: a later edit removes it). */
-  correct(kitNumber: string, values: { condition: ReturnCondition; unitsReturned: number; unitsMissing: number; note: string | null }): void {
-    this.db
-      .prepare('UPDATE kit_returns SET condition = ?, units_returned = ?, units_missing = ?, note = ?, verified_by = NULL, verified_at = NULL WHERE kit_number = ?')
-      .run(values.condition, values.unitsReturned, values.unitsMissing, values.note, kitNumber);
+  async correct(kitNumber: string, values: { condition: ReturnCondition; unitsReturned: number; unitsMissing: number; note: string | null }): Promise<void> {
+    await this.store
+      .q()
+      .updateTable('kit_returns')
+      .set({ condition: values.condition, units_returned: values.unitsReturned, units_missing: values.unitsMissing, note: values.note, verified_by: null, verified_at: null })
+      .where('kit_number', '=', kitNumber)
+      .execute();
   }
 
-  markVerified(kitNumber: string, userId: number, at: string): void {
-    this.db.prepare('UPDATE kit_returns SET verified_by = ?, verified_at = ? WHERE kit_number = ?').run(userId, at, kitNumber);
+  async markVerified(kitNumber: string, userId: number, at: string): Promise<void> {
+    await this.store.q().updateTable('kit_returns').set({ verified_by: userId, verified_at: at }).where('kit_number', '=', kitNumber).execute();
   }
 
-  get(kitNumber: string): ReturnRow | undefined {
-    return this.rows('WHERE r.kit_number = ?', kitNumber)[0];
+  async get(kitNumber: string): Promise<ReturnRow | undefined> {
+    const row = (await this.oneQuery.run(kitNumber))[0];
+    return row ? asReturnRow(row) : undefined;
   }
 
-  list(): ReturnRow[] {
-    return this.rows('');
+  /** Every return, in kit-number order (compared in code: the engines' text orders differ). */
+  async list(): Promise<ReturnRow[]> {
+    const rows = await selectReturns(this.store.q()).execute();
+    return rows.map(asReturnRow).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
   }
 
   /** Kits whose return is recorded but not verified by the monitor yet. */
-  unverifiedKits(): Set<string> {
-    return new Set((this.db.prepare('SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL').all() as Array<{ k: string }>).map((r) => r.k));
-  }
-
-  /** One query for one return or all of them (a single kit is looked up by key, not by reading every return). */
-  private rows(where: string, ...params: string[]): ReturnRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT r.kit_number AS kitNumber, r.patient_id AS patientId, p.screening_number AS screeningNumber, r.returned_at AS returnedAt,
-           r.condition, r.units_returned AS unitsReturned, r.units_missing AS unitsMissing, r.note, r.source,
-           u.display_name AS verifiedBy, r.verified_at AS verifiedAt
-         FROM kit_returns r JOIN patients p ON p.id = r.patient_id LEFT JOIN users u ON u.id = r.verified_by ${where}`,
-      )
-      .all(...params) as ReturnRow[];
-    return rows.sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+  async unverifiedKits(): Promise<Set<string>> {
+    const rows = await this.store.q().selectFrom('kit_returns').select('kit_number').where('verified_at', 'is', null).execute();
+    return new Set(rows.map((r) => r.kit_number));
   }
 }

@@ -4,7 +4,7 @@ import type { Role } from '../../../shared/roles';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { KitScanResolver } from '../scanning/kitScanResolver';
@@ -28,7 +28,7 @@ export const RETURN_VERIFICATION_RECORD = 'return_verification';
  */
 export class ReturnsService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly returns: ReturnsRepository,
     private readonly kits: KitRepository,
     private readonly kitStatus: KitStatusService,
@@ -48,8 +48,8 @@ export class ReturnsService {
   }
 
   /** Who the kit was dispensed to: returns are only for dispensed kits. */
-  private dispensedTo(kitNumber: string) {
-    const row = this.returns.dispensedTo(kitNumber);
+  private async dispensedTo(kitNumber: string) {
+    const row = await this.returns.dispensedTo(kitNumber);
     if (!row) throw new VeilError('conflict', `Kit ${kitNumber} was never dispensed, so it cannot be a patient return.`);
     return row;
   }
@@ -66,27 +66,28 @@ export class ReturnsService {
    * The answer to a scan on the return screen, before the form opens (issue 11, item 7): a kit never dispensed has
    * nothing to return; a dispensed one names its patient and visit; a return already recorded says so. Reads only.
    */
-  lookup(code: string): ReturnLookup {
+  async lookup(code: string): Promise<ReturnLookup> {
     const kitNumber = this.kitOf(code);
-    const owner = this.returns.dispensedTo(kitNumber);
+    const owner = await this.returns.dispensedTo(kitNumber);
     if (!owner) return { kitNumber, verdict: 'not_dispensed' };
-    const recorded = this.returns.get(kitNumber);
+    const recorded = await this.returns.get(kitNumber);
     return { kitNumber, verdict: recorded ? 'already_recorded' : 'returnable', ...owner, condition: recorded?.condition ?? null };
   }
 
-  record(actor: Actor, input: { code: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; source: string; patientId?: number | undefined }): ReturnRow {
-    const kitNumber = this.kitOf(input.code);
-    const owner = this.dispensedTo(kitNumber);
-    if (input.patientId !== undefined && input.patientId !== owner.patientId) {
-      throw new VeilError('conflict', `Kit ${kitNumber} was dispensed to patient ${owner.screeningNumber}, not to this patient. Check the bag.`);
-    }
-    const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
-    const note = input.note?.trim() || null;
-    if (input.condition === 'missing' && !note) throw new VeilError('validation', 'Say what the patient said about the missing kit.', [{ path: ['note'], message: 'Needed for a missing kit' }]);
-    this.db.transaction(() => {
-      if (this.returns.exists(kitNumber)) throw new VeilError('conflict', `The return of kit ${kitNumber} is already recorded; edit it instead.`);
+  /** One unit of work: the checks that decide it (dispensed to whom, not recorded yet) and its writes (issue 13). */
+  async record(actor: Actor, input: { code: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; source: string; patientId?: number | undefined }): Promise<ReturnRow> {
+    return this.store.transaction(async () => {
+      const kitNumber = this.kitOf(input.code);
+      const owner = await this.dispensedTo(kitNumber);
+      if (input.patientId !== undefined && input.patientId !== owner.patientId) {
+        throw new VeilError('conflict', `Kit ${kitNumber} was dispensed to patient ${owner.screeningNumber}, not to this patient. Check the bag.`);
+      }
+      const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
+      const note = input.note?.trim() || null;
+      if (input.condition === 'missing' && !note) throw new VeilError('validation', 'Say what the patient said about the missing kit.', [{ path: ['note'], message: 'Needed for a missing kit' }]);
+      if (await this.returns.exists(kitNumber)) throw new VeilError('conflict', `The return of kit ${kitNumber} is already recorded; edit it instead.`);
       const at = isoUtc(this.clock.now());
-      this.returns.insert({ kitNumber, patientId: owner.patientId, returnedAt: at, userId: actor.userId, condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note, source: input.source });
+      await this.returns.insert({ kitNumber, patientId: owner.patientId, returnedAt: at, userId: actor.userId, condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note, source: input.source });
       // Patient returns are never added back to dispensable stock.
       this.kitStatus.change(actor, kitNumber, input.condition === 'missing' ? 'lost' : 'returned', input.condition === 'missing' ? note : null, {
         source: input.source,
@@ -100,19 +101,19 @@ export class ReturnsService {
         reason: note,
         source: input.source,
       });
-    })();
-    return this.get(kitNumber)!;
+      return (await this.returns.get(kitNumber))!;
+    });
   }
 
-  edit(actor: Actor, input: { kitNumber: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; reason: string }): ReturnRow {
-    const before = this.get(input.kitNumber);
-    if (!before) throw new VeilError('not_found', `No return is recorded for kit ${input.kitNumber}.`);
-    const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
-    if ((before.condition === 'missing') !== (input.condition === 'missing')) {
-      throw new VeilError('conflict', 'A missing kit and a returned kit have different statuses: record the change as a new finding with the sponsor (the kit status cannot be reversed here).');
-    }
-    this.db.transaction(() => {
-      this.returns.correct(input.kitNumber, { condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note: input.note?.trim() || before.note });
+  async edit(actor: Actor, input: { kitNumber: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; reason: string }): Promise<ReturnRow> {
+    return this.store.transaction(async () => {
+      const before = await this.returns.get(input.kitNumber);
+      if (!before) throw new VeilError('not_found', `No return is recorded for kit ${input.kitNumber}.`);
+      const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
+      if ((before.condition === 'missing') !== (input.condition === 'missing')) {
+        throw new VeilError('conflict', 'A missing kit and a returned kit have different statuses: record the change as a new finding with the sponsor (the kit status cannot be reversed here).');
+      }
+      await this.returns.correct(input.kitNumber, { condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note: input.note?.trim() || before.note });
       this.audit.append(actor, {
         action: 'return.edited',
         entityType: 'kit',
@@ -121,13 +122,13 @@ export class ReturnsService {
         after: { condition: input.condition, unitsReturned: input.unitsReturned, verified: false, verificationRemoved: before.verifiedAt !== null },
         reason: input.reason,
       });
-    })();
-    return this.get(input.kitNumber)!;
+      return (await this.returns.get(input.kitNumber))!;
+    });
   }
 
   /** A return the monitor can check against a physical kit: recorded, and not recorded as missing. */
-  private verifiable(kitNumber: string): ReturnRow {
-    const row = this.returns.get(kitNumber);
+  private async verifiable(kitNumber: string): Promise<ReturnRow> {
+    const row = await this.returns.get(kitNumber);
     if (!row) throw new VeilError('not_found', `No return is recorded for kit ${kitNumber}.`);
     if (row.condition === 'missing') {
       throw new VeilError('conflict', `Kit ${kitNumber} was recorded as missing: there is no kit to check, so it cannot be verified. Its discrepancy is commented at sign-off.`);
@@ -135,8 +136,8 @@ export class ReturnsService {
     return row;
   }
 
-  private markVerified(actor: Actor, row: ReturnRow, extra: { source?: string; signatureId?: number; method: 'scan' | 'signed_list' }): void {
-    this.returns.markVerified(row.kitNumber, actor.userId, isoUtc(this.clock.now()));
+  private async markVerified(actor: Actor, row: ReturnRow, extra: { source?: string; signatureId?: number; method: 'scan' | 'signed_list' }): Promise<void> {
+    await this.returns.markVerified(row.kitNumber, actor.userId, isoUtc(this.clock.now()));
     this.audit.append(actor, {
       action: 'return.verified',
       entityType: 'kit',
@@ -151,34 +152,38 @@ export class ReturnsService {
    * The monitor verifies a list of returns at once, under an e-signature (issue 11, item 8). A kit recorded as missing
    * cannot be checked against anything and refuses the whole list; returns already verified are left as they are.
    */
-  verify(actor: Actor, signer: Signer, kitNumbers: string[]): ReturnRow[] {
+  async verify(actor: Actor, signer: Signer, kitNumbers: string[]): Promise<ReturnRow[]> {
     const kits = [...new Set(kitNumbers)].sort(compareKitNumbers);
-    this.db.transaction(() => {
-      const rows = kits.map((k) => this.verifiable(k));
+    return this.store.transaction(async () => {
+      const rows: ReturnRow[] = [];
+      for (const k of kits) rows.push(await this.verifiable(k));
       const toVerify = rows.filter((r) => !r.verifiedAt);
-      if (toVerify.length === 0) return;
-      const record = { action: 'return.verified', kits: toVerify.map((r) => ({ kit: r.kitNumber, condition: r.condition, unitsReturned: r.unitsReturned })) };
-      const signature = this.signatures.record(signer, RETURN_VERIFICATION_RECORD, toVerify.map((r) => r.kitNumber).join(','), record);
-      for (const row of toVerify) this.markVerified(actor, row, { signatureId: signature.id, method: 'signed_list' });
-    })();
-    return kitNumbers.map((k) => this.returns.get(k)!);
+      if (toVerify.length > 0) {
+        const record = { action: 'return.verified', kits: toVerify.map((r) => ({ kit: r.kitNumber, condition: r.condition, unitsReturned: r.unitsReturned })) };
+        const signature = this.signatures.record(signer, RETURN_VERIFICATION_RECORD, toVerify.map((r) => r.kitNumber).join(','), record);
+        for (const row of toVerify) await this.markVerified(actor, row, { signatureId: signature.id, method: 'signed_list' });
+      }
+      const verified: ReturnRow[] = [];
+      for (const k of kitNumbers) verified.push((await this.returns.get(k))!);
+      return verified;
+    });
   }
 
   /** The monitor verifies one return by scanning the physical kit: the scan itself is the check (no signature). */
-  verifyScan(actor: Actor, input: { code: string; source: string }): ReturnRow {
+  async verifyScan(actor: Actor, input: { code: string; source: string }): Promise<ReturnRow> {
     const kitNumber = this.kitOf(input.code);
-    this.db.transaction(() => {
-      const row = this.verifiable(kitNumber);
-      if (!row.verifiedAt) this.markVerified(actor, row, { source: input.source, method: 'scan' });
-    })();
-    return this.returns.get(kitNumber)!;
+    return this.store.transaction(async () => {
+      const row = await this.verifiable(kitNumber);
+      if (!row.verifiedAt) await this.markVerified(actor, row, { source: input.source, method: 'scan' });
+      return (await this.returns.get(kitNumber))!;
+    });
   }
 
-  get(kitNumber: string): ReturnRow | undefined {
+  get(kitNumber: string): Promise<ReturnRow | undefined> {
     return this.returns.get(kitNumber);
   }
 
-  list(): ReturnRow[] {
+  list(): Promise<ReturnRow[]> {
     return this.returns.list();
   }
 }

@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+import { openPostgres } from '../../main/core/db/postgres';
+import { postgresStore, sqliteStore, type Engine, type Store } from '../../main/core/db/store';
+import { DestructionRepository } from '../../main/core/destruction/destructionRepository';
+import { ReturnsRepository } from '../../main/core/returns/returnsRepository';
+import { createPostgresDatabase } from '../helpers/postgres';
+
+/** Issue 13, item 2: the returns' and the destructions' SQL on the Store, the same answers on both engines. */
+const dir = mkdtempSync(join(tmpdir(), 'veil-returns-destruction-'));
+const opened: Store[] = [];
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let files = 0;
+async function storeOn(engine: Engine): Promise<Store> {
+  const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, `s${++files}.db`))) : postgresStore(await openPostgres(await createPostgresDatabase()));
+  opened.push(store);
+  return store;
+}
+
+const AT = '2026-01-05T08:00:00.000Z';
+
+/** Two users (technician, monitor), a signed kit-list import, the given kits and two patients: what returns and destructions refer to. */
+async function seed(store: Store, kitNumbers: string[]) {
+  const q = store.q();
+  const user = (username: string, display_name: string, role: string) =>
+    q.insertInto('users').values({ username, display_name, role, password_hash: 'x', created_at: AT }).returning('id').executeTakeFirstOrThrow();
+  const { id: techId } = await user('tech', 'Léa Martin (technician)', 'pharmacy_technician');
+  const { id: monitorId } = await user('monitor', 'Paul Roux (monitor)', 'monitor');
+  const signature = async (userId: number, record_type: string, record_id: string) =>
+    (await q.insertInto('signatures').values({ user_id: userId, printed_name: 'Signer', meaning: 'Meaning', signed_at_utc: AT, record_type, record_id, record_hash: 'h' }).returning('id').executeTakeFirstOrThrow()).id;
+  const importSignature = await signature(techId, 'list_import', 'kits.csv');
+  const { id: importId } = await q
+    .insertInto('list_imports')
+    .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: kitNumbers.length, imported_at: AT, user_id: techId, signature_id: importSignature })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const kit_number of kitNumbers) {
+    await q.insertInto('kits').values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId }).execute();
+  }
+  const patient = (screening_number: string) =>
+    q.insertInto('patients').values({ screening_number, initials: 'AB', year_of_birth: 1970, investigator: 'Dr X', stratum: 's', registered_at: AT }).returning('id').executeTakeFirstOrThrow();
+  const { id: firstPatient } = await patient('S-001');
+  const { id: secondPatient } = await patient('S-002');
+  return { techId, monitorId, firstPatient, secondPatient, signature };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('the returns repository on %s', (engine) => {
+  it('tells who a dispensed kit went to, and nothing for a kit never dispensed', async () => {
+    const store = await storeOn(engine);
+    const { techId, firstPatient, signature } = await seed(store, ['100001', '100002']);
+    const { id: dispensingId } = await store
+      .q()
+      .insertInto('dispensings')
+      .values({ patient_id: firstPatient, visit_code: 'V2', dispensed_at: '2026-01-10T09:00:00.000Z', user_id: techId, signature_id: await signature(techId, 'dispensing', 'S-001:V2') })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await store.q().insertInto('dispensing_kits').values({ dispensing_id: dispensingId, kit_number: '100001', source: 'scanner' }).execute();
+    const returns = new ReturnsRepository(store);
+    expect(await returns.dispensedTo('100001')).toEqual({ patientId: firstPatient, screeningNumber: 'S-001', visitCode: 'V2', dispensedAt: '2026-01-10T09:00:00.000Z' });
+    expect(await returns.dispensedTo('100002')).toBeUndefined();
+  });
+
+  it('records returns, reads them one by one and in kit-number order, corrects and verifies them', async () => {
+    const store = await storeOn(engine);
+    // '99' sorts after '100002' as text: the list must still give the kit-number order.
+    const { techId, monitorId, firstPatient, secondPatient } = await seed(store, ['100002', '99', '100010']);
+    const returns = new ReturnsRepository(store);
+    const base = { returnedAt: '2026-02-01T10:00:00.000Z', userId: techId, source: 'scanner' };
+    await returns.insert({ ...base, kitNumber: '100010', patientId: firstPatient, condition: 'used', unitsReturned: 1, unitsMissing: 0, note: null });
+    await returns.insert({ ...base, kitNumber: '99', patientId: secondPatient, condition: 'missing', unitsReturned: 0, unitsMissing: 1, note: 'Lost on holiday' });
+    await returns.insert({ ...base, kitNumber: '100002', patientId: firstPatient, condition: 'partly_used', unitsReturned: 1, unitsMissing: 1, note: null });
+
+    expect(await returns.exists('99')).toBe(true);
+    expect(await returns.exists('100001')).toBe(false);
+    const missing = { kitNumber: '99', patientId: secondPatient, screeningNumber: 'S-002', returnedAt: base.returnedAt, condition: 'missing', unitsReturned: 0, unitsMissing: 1, note: 'Lost on holiday', source: 'scanner', verifiedBy: null, verifiedAt: null };
+    expect(await returns.get('99')).toEqual(missing);
+    expect(await returns.get('100001')).toBeUndefined();
+    expect((await returns.list()).map((r) => r.kitNumber)).toEqual(['99', '100002', '100010']);
+    expect(await returns.unverifiedKits()).toEqual(new Set(['99', '100002', '100010']));
+
+    await returns.markVerified('100010', monitorId, '2026-02-02T10:00:00.000Z');
+    expect(await returns.get('100010')).toMatchObject({ verifiedBy: 'Paul Roux (monitor)', verifiedAt: '2026-02-02T10:00:00.000Z' });
+    expect(await returns.unverifiedKits()).toEqual(new Set(['99', '100002']));
+
+    // A correction takes the new values and removes the verification.
+    await returns.correct('100010', { condition: 'partly_used', unitsReturned: 1, unitsMissing: 1, note: 'Half left' });
+    expect(await returns.get('100010')).toMatchObject({ condition: 'partly_used', unitsReturned: 1, unitsMissing: 1, note: 'Half left', verifiedBy: null, verifiedAt: null });
+    expect(await returns.unverifiedKits()).toEqual(new Set(['99', '100002', '100010']));
+    expect(await returns.get('100002')).toMatchObject({ condition: 'partly_used', note: null });
+
+    // One return per kit: the database itself refuses a second.
+    await expect(returns.insert({ ...base, kitNumber: '99', patientId: secondPatient, condition: 'used', unitsReturned: 1, unitsMissing: 0, note: null })).rejects.toThrow();
+  });
+
+  it('writes inside the unit of work it is called in: a unit that fails keeps none of it', async () => {
+    const store = await storeOn(engine);
+    const { techId, monitorId, firstPatient } = await seed(store, ['100001', '100002']);
+    const returns = new ReturnsRepository(store);
+    await returns.insert({ kitNumber: '100002', patientId: firstPatient, returnedAt: AT, userId: techId, condition: 'used', unitsReturned: 1, unitsMissing: 0, note: null, source: 'manual' });
+    await expect(
+      store.transaction(async () => {
+        await returns.insert({ kitNumber: '100001', patientId: firstPatient, returnedAt: AT, userId: techId, condition: 'used', unitsReturned: 1, unitsMissing: 0, note: null, source: 'manual' });
+        await returns.markVerified('100002', monitorId, AT);
+        expect(await returns.exists('100001')).toBe(true);
+        throw new Error('the step fails after its writes');
+      }),
+    ).rejects.toThrow('the step fails');
+    expect(await returns.exists('100001')).toBe(false);
+    expect(await returns.get('100002')).toMatchObject({ verifiedAt: null });
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('the destruction repository on %s', (engine) => {
+  it('records destructions with their kits, reads one by id and lists ids newest first', async () => {
+    const store = await storeOn(engine);
+    const { techId, monitorId, signature } = await seed(store, ['100001', '100002', '100003']);
+    const destructions = new DestructionRepository(store);
+    const record = async (destroyedOn: string) => {
+      const signatureId = await signature(techId, 'destruction', destroyedOn);
+      const witnessSignatureId = await signature(monitorId, 'destruction', destroyedOn);
+      const id = await destructions.insert({ destroyedOn, method: 'Incineration', place: 'Pharmacy', recordedAt: `${destroyedOn}T15:00:00.000Z`, userId: techId, signatureId, witnessId: monitorId, witnessSignatureId });
+      return { id, signatureId, witnessSignatureId };
+    };
+    const first = await record('2026-03-01');
+    const second = await record('2026-03-02');
+    expect(typeof first.id).toBe('number');
+    expect(second.id).toBeGreaterThan(first.id);
+    await destructions.addKit(first.id, '100002');
+    await destructions.addKit(first.id, '100001');
+    await destructions.addKit(second.id, '100003');
+
+    expect(await destructions.byId(first.id)).toEqual({
+      id: first.id,
+      destroyedOn: '2026-03-01',
+      method: 'Incineration',
+      place: 'Pharmacy',
+      recordedAt: '2026-03-01T15:00:00.000Z',
+      signatureId: first.signatureId,
+      witnessSignatureId: first.witnessSignatureId,
+    });
+    expect(await destructions.byId(second.id + 1)).toBeUndefined();
+    expect((await destructions.kitsOf(first.id)).sort()).toEqual(['100001', '100002']);
+    expect(await destructions.kitsOf(second.id)).toEqual(['100003']);
+    expect(await destructions.kitsOf(second.id + 1)).toEqual([]);
+    expect(await destructions.ids()).toEqual([second.id, first.id]);
+    // A kit is destroyed once: the database itself refuses it in a second destruction.
+    await expect(destructions.addKit(second.id, '100001')).rejects.toThrow();
+  });
+
+  it('writes inside the unit of work it is called in: a unit that fails keeps none of it', async () => {
+    const store = await storeOn(engine);
+    const { techId, monitorId, signature } = await seed(store, ['100001']);
+    const destructions = new DestructionRepository(store);
+    const signatureId = await signature(techId, 'destruction', 'd');
+    const witnessSignatureId = await signature(monitorId, 'destruction', 'd');
+    await expect(
+      store.transaction(async () => {
+        const id = await destructions.insert({ destroyedOn: '2026-03-01', method: 'Incineration', place: 'Pharmacy', recordedAt: AT, userId: techId, signatureId, witnessId: monitorId, witnessSignatureId });
+        await destructions.addKit(id, '100001');
+        expect(await destructions.kitsOf(id)).toEqual(['100001']);
+        throw new Error('the step fails after its writes');
+      }),
+    ).rejects.toThrow('the step fails');
+    expect(await destructions.ids()).toEqual([]);
+    expect(await store.q().selectFrom('destruction_kits').selectAll().execute()).toEqual([]);
+  });
+});
