@@ -190,7 +190,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   timer?.unref();
 
   return {
-    db, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
+    db, store, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
     dispensing, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),

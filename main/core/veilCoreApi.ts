@@ -11,6 +11,7 @@ import type { SessionTable } from './auth/sessions';
 import type { Clock } from './clock';
 import type { CoreEventListener } from './coreEvents';
 import type { Db } from './db/database';
+import type { Store } from './db/store';
 import type { DestructionService } from './destruction/destructionService';
 import type { Devices, DevicesOption } from './devices/devices';
 import type { DispensingService } from './dispensing/dispensingService';
@@ -53,6 +54,8 @@ export interface CoreOptions {
 /** The composition root of main/core: one database, its repositories, services and the router over them. */
 export interface VeilCore {
   readonly db: Db;
+  /** The query layer the workflows are moving onto (issue 13); tests and the bench join its units of work. */
+  readonly store: Store;
   readonly clock: Clock;
   readonly router: Router;
   readonly auth: AuthService;

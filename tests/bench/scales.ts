@@ -133,7 +133,9 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
   type Step = { at: number; run: () => Promise<void> | void };
   const steps: Step[] = [];
   const dayMs = 86_400_000;
-  const firstDay = start.getTime() + dayMs;
+  // Local midnight after the start, so that every visit lands on the working day it is planned for: counted from the
+  // start's own time of day, a run begun after 14:30 put late patients' visits past midnight (a day late).
+  const firstDay = new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1).getTime();
   let dispensings = 0;
   let shortages = 0;
   let randomizedSoFar = 0;
@@ -197,18 +199,14 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
     steps.push({ at: at + 3_600_000, run: () => session('session.logout') });
   }
   steps.sort((a, b) => a.at - b.at);
+  // One unit of work per batch: the workflows on the Store join it, the synchronous ones nest in it (savepoints).
   for (let from = 0; from < steps.length; from += BATCH) {
-    core.db.exec('BEGIN IMMEDIATE');
-    try {
+    await core.store.transaction(async () => {
       for (const step of steps.slice(from, from + BATCH)) {
         clock.travelTo(new Date(step.at));
         await step.run();
       }
-      core.db.exec('COMMIT');
-    } catch (error) {
-      core.db.exec('ROLLBACK');
-      throw error;
-    }
+    });
   }
   clock.setPresent(today);
   clock.backToPresent();
