@@ -1,33 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../main/core/db/database';
-import { openPostgres } from '../../main/core/db/postgres';
-import { postgresStore, sqliteStore, type Engine, type Store } from '../../main/core/db/store';
+import { describe, expect, it } from 'vitest';
+import { testStores } from '../helpers/stores';
+import { type Engine, type Store } from '../../main/core/db/store';
 import { EmergencyRepository, UnblindedPatientsNow } from '../../main/core/emergency/emergencyRepository';
-import { createPostgresDatabase } from '../helpers/postgres';
 
 /** Issue 13, item 2: the emergency unblindings' SQL on the Store, the same answers on both engines; never an arm. */
-const dir = mkdtempSync(join(tmpdir(), 'veil-emergency-'));
-const opened: Store[] = [];
-afterAll(async () => {
-  for (const store of opened) await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let files = 0;
-async function storeOn(engine: Engine): Promise<{ store: Store; db: Db | null }> {
-  if (engine === 'sqlite') {
-    const db = openDatabase(join(dir, `s${++files}.db`));
-    const store = sqliteStore(db);
-    opened.push(store);
-    return { store, db };
-  }
-  const store = postgresStore(await openPostgres(await createPostgresDatabase()));
-  opened.push(store);
-  return { store, db: null };
-}
+const stores = testStores('emergency');
+const storeOn = (engine: Engine) => stores.open(engine);
 
 const at = '2026-02-10T14:30:00.000Z';
 

@@ -1,9 +1,9 @@
-import { createInstance, type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fr } from '../../renderer/src/i18n/resources';
 import { translateServerMessage } from '../../renderer/src/i18n/serverMessages';
 import type { VeilErrorBody } from '../../shared/errors';
 import { demoCore, type TestCore } from '../helpers/core';
+import { translators } from '../helpers/translators';
 
 /**
  * Issue 17, item 2: the core says its refusals by key and the renderer shows them in French from the key, without
@@ -13,9 +13,7 @@ let world: TestCore;
 let tFr: TFunction;
 beforeAll(async () => {
   world = await demoCore();
-  const i18n = createInstance();
-  await i18n.init({ resources: { fr: { translation: fr } }, lng: 'fr', interpolation: { escapeValue: false }, showSupportNotice: false });
-  tFr = i18n.t;
+  ({ tFr } = await translators());
 });
 afterAll(() => world.dispose());
 

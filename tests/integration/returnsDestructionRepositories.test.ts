@@ -1,28 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../main/core/db/database';
-import { openPostgres } from '../../main/core/db/postgres';
-import { postgresStore, sqliteStore, type Engine, type Store } from '../../main/core/db/store';
+import { describe, expect, it } from 'vitest';
+import { testStores } from '../helpers/stores';
+import { type Engine, type Store } from '../../main/core/db/store';
 import { DestructionRepository } from '../../main/core/destruction/destructionRepository';
 import { ReturnsRepository } from '../../main/core/returns/returnsRepository';
-import { createPostgresDatabase } from '../helpers/postgres';
 
 /** Issue 13, item 2: the returns' and the destructions' SQL on the Store, the same answers on both engines. */
-const dir = mkdtempSync(join(tmpdir(), 'veil-returns-destruction-'));
-const opened: Store[] = [];
-afterAll(async () => {
-  for (const store of opened) await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let files = 0;
-async function storeOn(engine: Engine): Promise<Store> {
-  const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, `s${++files}.db`))) : postgresStore(await openPostgres(await createPostgresDatabase()));
-  opened.push(store);
-  return store;
-}
+const stores = testStores('returns-destruction');
+const storeOn = async (engine: Engine): Promise<Store> => (await stores.open(engine)).store;
 
 const AT = '2026-01-05T08:00:00.000Z';
 

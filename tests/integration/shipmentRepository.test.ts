@@ -1,27 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../main/core/db/database';
-import { openPostgres } from '../../main/core/db/postgres';
-import { postgresStore, sqliteStore, type Engine, type Store } from '../../main/core/db/store';
+import { describe, expect, it } from 'vitest';
+import { testStores } from '../helpers/stores';
+import { type Engine, type Store } from '../../main/core/db/store';
 import { ShipmentRepository } from '../../main/core/receiving/shipmentRepository';
-import { createPostgresDatabase } from '../helpers/postgres';
 
 /** Issue 13, item 2: the shipments' SQL on the Store, the same answers on both engines. */
-const dir = mkdtempSync(join(tmpdir(), 'veil-shipments-'));
-const opened: Store[] = [];
-afterAll(async () => {
-  for (const store of opened) await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let files = 0;
-async function storeOn(engine: Engine): Promise<Store> {
-  const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, `s${++files}.db`))) : postgresStore(await openPostgres(await createPostgresDatabase()));
-  opened.push(store);
-  return store;
-}
+const stores = testStores('shipments');
+const storeOn = async (engine: Engine): Promise<Store> => (await stores.open(engine)).store;
 
 /** A user, a signed kit-list import and the given kits (status 'expected'): what shipment rows refer to. */
 async function seed(store: Store, kitNumbers: string[]): Promise<{ userId: number }> {

@@ -1,30 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../main/core/db/database';
-import { openPostgres } from '../../main/core/db/postgres';
-import { postgresStore, sqliteStore, type Engine, type Store, type StoreOptions } from '../../main/core/db/store';
-import { createPostgresDatabase } from '../helpers/postgres';
+import { describe, expect, it } from 'vitest';
+import { testStores } from '../helpers/stores';
+import { type Engine, type Store, type StoreOptions } from '../../main/core/db/store';
 
 /**
  * Issue 13, item 2: one query layer, two engines, and a unit of work that is entirely done or not done on both, also
  * when requests (or workstations) run at once.
  */
-const dir = mkdtempSync(join(tmpdir(), 'veil-store-'));
-const opened: Store[] = [];
-afterAll(async () => {
-  for (const store of opened) await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let files = 0;
-async function storeOn(engine: Engine, options: StoreOptions = {}): Promise<Store> {
-  const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, `s${++files}.db`)), options) : postgresStore(await openPostgres(await createPostgresDatabase(), { poolSize: 20 }), options);
-  opened.push(store);
-  return store;
-}
+const stores = testStores('store');
+const storeOn = async (engine: Engine, options: StoreOptions = {}): Promise<Store> => (await stores.open(engine, { ...options, poolSize: 20 })).store;
 
 const readCounter = async (store: Store) =>
   Number((await store.q().selectFrom('settings').select('value').where('key', '=', 'counter').executeTakeFirst())?.value ?? 'NaN');
@@ -121,9 +105,7 @@ describe('the store on postgres without retries', () => {
 
 describe('the store on sqlite', () => {
   it('refuses a query on the database itself from inside a unit of work, which would wait for its own transaction', async () => {
-    const db = openDatabase(join(dir, 'outside.db'));
-    const store = sqliteStore(db);
-    opened.push(store);
+    const store = await storeOn('sqlite');
     const root = store.q();
     await expect(store.transaction(async () => root.selectFrom('settings').selectAll().execute())).rejects.toThrow(/outside the unit of work/);
     // The refused query did not keep the connection: the next unit of work runs.

@@ -1,9 +1,9 @@
-import { createInstance, type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { translators } from '../../helpers/translators';
 import { contract } from '../../../shared/contract';
 import { contractValidate, issuesOnFields, translatedError, withWording } from '../../../renderer/src/common/contractForm';
 import { emergencyMessage } from '../../../renderer/src/emergency/emergencyMessages';
-import { en, fr } from '../../../renderer/src/i18n/resources';
 import { reconciliationMessage } from '../../../renderer/src/reconciliation/reconciliationMessages';
 import { returnsMessage } from '../../../renderer/src/returns/returnsMessages';
 
@@ -12,13 +12,7 @@ describe('forms from the contract', () => {
   let tEn: TFunction;
   let tFr: TFunction;
   beforeAll(async () => {
-    const make = async (lng: string) => {
-      const i18n = createInstance();
-      await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, interpolation: { escapeValue: false }, showSupportNotice: false });
-      return i18n.t;
-    };
-    tEn = await make('en');
-    tFr = await make('fr');
+    ({ tEn, tFr } = await translators());
   });
 
   it("puts each of emergency.unblind's refusals on its field, in English and French, never in zod's words", () => {

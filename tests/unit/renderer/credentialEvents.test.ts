@@ -1,7 +1,7 @@
-import { createInstance, type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { translators } from '../../helpers/translators';
 import { describeEvent } from '../../../shared/audit/describeEvent';
-import { en, fr } from '../../../renderer/src/i18n/resources';
 import { describeEventInWords } from '../../../renderer/src/audit/describe';
 
 /** The credential check's audit events read as sentences, in the CSV export (English) and on screen (both languages). */
@@ -9,13 +9,7 @@ describe('credential check events in words', () => {
   let tEn: TFunction;
   let tFr: TFunction;
   beforeAll(async () => {
-    const make = async (lng: string) => {
-      const i18n = createInstance();
-      await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, interpolation: { escapeValue: false }, showSupportNotice: false });
-      return i18n.t;
-    };
-    tEn = await make('en');
-    tFr = await make('fr');
+    ({ tEn, tFr } = await translators());
   });
 
   const signatureFailure = { username: 'monitor', action: 'credential.failed', entityType: 'user', entityId: 'monitor', after: { check: 'signature', cause: 'wrong password', failedAttempts: 2 } };

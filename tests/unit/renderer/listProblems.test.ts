@@ -1,8 +1,8 @@
-import { createInstance, type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { translators } from '../../helpers/translators';
 import { parseKitList } from '../../../main/core/allocation/listFiles';
 import { NS_DUPI } from '../../../main/core/demo/demoSeed';
-import { en, fr } from '../../../renderer/src/i18n/resources';
 import { translateListProblem } from '../../../renderer/src/setup/messages';
 
 /** The problems and warnings the list reader really writes for files in a bad encoding, in both languages. */
@@ -10,13 +10,7 @@ describe('list problems about encodings and leading zeros, in the user language'
   let tEn: TFunction;
   let tFr: TFunction;
   beforeAll(async () => {
-    const make = async (lng: string) => {
-      const i18n = createInstance();
-      await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, interpolation: { escapeValue: false }, showSupportNotice: false });
-      return i18n.t;
-    };
-    tEn = await make('en');
-    tFr = await make('fr');
+    ({ tEn, tFr } = await translators());
   });
 
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kit_number\tarm\tlot\texpiry_date\r\n', 'utf16le')]);

@@ -1,7 +1,6 @@
-import { createInstance, type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { en } from '../../../renderer/src/i18n/resources';
-import { fr } from '../../../renderer/src/i18n/resources';
+import { translators } from '../../helpers/translators';
 import { translateServerMessage } from '../../../renderer/src/i18n/serverMessages';
 import { storageFaults } from '../../../main/core/db/storageFaults';
 import { illFormedTextRefusal } from '../../../main/core/router';
@@ -11,13 +10,7 @@ describe('host messages in the user language', () => {
   let tEn: TFunction;
   let tFr: TFunction;
   beforeAll(async () => {
-    const make = async (lng: string) => {
-      const i18n = createInstance();
-      await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, interpolation: { escapeValue: false }, showSupportNotice: false });
-      return i18n.t;
-    };
-    tEn = await make('en');
-    tFr = await make('fr');
+    ({ tEn, tFr } = await translators());
   });
 
   it('translates the login refusals said by key, with their counts (tests/integration/messagesByKey drives the core)', () => {
@@ -112,12 +105,7 @@ describe('host messages in the user language', () => {
 describe('the maximum length of every kind of text field, in the user language', () => {
   it('translates each kind\'s message, and keeps the English one as the host said it', async () => {
     const { TEXT_LIMITS, tooLongMessage } = await import('../../../shared/contract/schemas');
-    const make = async (lng: string) => {
-      const i18n = createInstance();
-      await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, interpolation: { escapeValue: false }, showSupportNotice: false });
-      return i18n.t;
-    };
-    const [tEn, tFr] = [await make('en'), await make('fr')];
+    const { tEn, tFr } = await translators();
     for (const kind of Object.keys(TEXT_LIMITS) as Array<keyof typeof TEXT_LIMITS>) {
       const message = tooLongMessage(kind);
       expect(translateServerMessage(message, tEn), kind).toBe(message);
