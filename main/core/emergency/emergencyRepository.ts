@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import type { Store } from '../db/store';
+import { statements, type Statements } from '../db/statements';
 
 /** An emergency unblinding as anyone allowed to read patients may see it: who, when, why, which patient; never the arm. */
 export interface UnblindingRecord {
@@ -108,9 +109,12 @@ export class EmergencyRepository {
  * PatientService moves onto the Store and awaits EmergencyRepository.unblindedPatientIds() instead.
  */
 export class UnblindedPatientsNow {
-  constructor(private readonly db: Db) {}
+  private readonly sql: Statements;
+  constructor(db: Db) {
+    this.sql = statements(db);
+  }
 
   ids(): Set<number> {
-    return new Set((this.db.prepare('SELECT DISTINCT patient_id AS id FROM emergency_unblindings').all() as Array<{ id: number }>).map((r) => r.id));
+    return new Set((this.sql('SELECT DISTINCT patient_id AS id FROM emergency_unblindings').all() as Array<{ id: number }>).map((r) => r.id));
   }
 }
