@@ -177,17 +177,28 @@ interface NumberFamilies {
   repeats?: Family;
 }
 
-/** The kits that carry an identifier, in number order: their arms and identifiers, position by position. */
+/**
+ * The kits that carry an identifier, in number order: their arms position by position, and which kit stands at each
+ * position (identifiers are read through `identifierAt`, not copied into number order: a 50,000-kit copy in a random
+ * order of memory costs more than the few reads that need it).
+ */
 interface Ordered {
   arms: Int32Array;
-  identifiers: readonly string[];
+  /** The kit (its index in the study's kits) at each position. */
+  order: readonly number[];
+  /** Each kit's identifier by kit index, null where it has none. */
+  values: ReadonlyArray<string | null>;
   /** The same arms' totals over these kits only (e.g. the kits that have a serial). */
   population: Population;
 }
 
+function identifierAt(ordered: Ordered, position: number): string {
+  return ordered.values[ordered.order[position]!]!;
+}
+
 /** Disjoint ranges per arm (certain), the runs test along the order, and ranges of numbers at every scale. */
 function orderFindings(attribute: NumberAttribute, ordered: Ordered, families: NumberFamilies): RiskFinding[] {
-  const { arms, identifiers, population } = ordered;
+  const { arms, population } = ordered;
   const armCount = population.arms.length;
   const certain: RiskFinding[] = [];
 
@@ -201,7 +212,7 @@ function orderFindings(attribute: NumberAttribute, ordered: Ordered, families: N
   }
   const present = [...Array(armCount).keys()].filter((a) => first[a] !== -1);
   const disjoint = present.length >= 2 && present.every((a) => present.every((b) => a === b || last[a]! < first[b]! || last[b]! < first[a]!));
-  if (disjoint) for (const a of present) certain.push({ kind: 'number_ranges', attribute, arm: population.arms[a]!, from: identifiers[first[a]!]!, to: identifiers[last[a]!]! });
+  if (disjoint) for (const a of present) certain.push({ kind: 'number_ranges', attribute, arm: population.arms[a]!, from: identifierAt(ordered, first[a]!), to: identifierAt(ordered, last[a]!) });
 
   const runs = runsTest(arms);
   if (runs) {
@@ -232,7 +243,7 @@ function orderFindings(attribute: NumberAttribute, ordered: Ordered, families: N
         population,
         counts,
         to - from,
-        () => ({ kind: 'number_block', attribute, from: identifiers[from]!, to: identifiers[to - 1]!, kits: to - from, mix: mixOf(population, counts, to - from) }),
+        () => ({ kind: 'number_block', attribute, from: identifierAt(ordered, from), to: identifierAt(ordered, to - 1), kits: to - from, mix: mixOf(population, counts, to - from) }),
         [from, to - 1],
       );
     }
@@ -244,20 +255,23 @@ function orderFindings(attribute: NumberAttribute, ordered: Ordered, families: N
  * Each residue class of the trailing digits ("SN001234": 1234) modulo 2..12 against the rest. The digits are read
  * modulo 27,720 (the least common multiple of 2..12, so exact for numbers of any length), then counted per modulus,
  * residue and arm in one flat table. Only when every identifier ends in digits (a mix would compare unlike numbers).
+ * A residue does not depend on order: the kits are read in their own order, which is the order of memory.
  */
-function residueFindings(attribute: NumberAttribute, ordered: Ordered, family: Family): void {
-  const { arms, identifiers, population } = ordered;
+function residueFindings(attribute: NumberAttribute, ordered: Ordered, family: Family, study: Population): void {
+  const { values, population } = ordered;
+  const kitCount = ordered.order.length;
   const armCount = population.arms.length;
   const offsets = MODULI.map((_, mi) => MODULI.slice(0, mi).reduce((sum, m) => sum + m, 0));
   const counts = new Int32Array(MODULI.reduce((sum, m) => sum + m, 0) * armCount);
-  for (let position = 0; position < identifiers.length; position++) {
-    const id = identifiers[position]!;
+  for (let kit = 0; kit < values.length; kit++) {
+    const id = values[kit];
+    if (id === null || id === undefined) continue;
     let start = id.length;
     while (start > 0 && id.charCodeAt(start - 1) >= 48 && id.charCodeAt(start - 1) <= 57) start--;
     if (start === id.length) return;
     let r = 0;
     for (let d = start; d < id.length; d++) r = (r * 10 + id.charCodeAt(d) - 48) % LCM_OF_MODULI;
-    const a = arms[position]!;
+    const a = study.armOf[kit]!;
     for (let mi = 0; mi < MODULI.length; mi++) counts[(offsets[mi]! + (r % MODULI[mi]!)) * armCount + a]!++;
   }
   MODULI.forEach((modulus, mi) => {
@@ -266,7 +280,7 @@ function residueFindings(attribute: NumberAttribute, ordered: Ordered, family: F
       const at = (offsets[mi]! + residue) * armCount;
       const classCounts = Array.from(counts.subarray(at, at + armCount));
       const size = classCounts.reduce((sum, c) => sum + c, 0);
-      if (size < SMALLEST_GROUP || size === identifiers.length) continue;
+      if (size < SMALLEST_GROUP || size === kitCount) continue;
       family.add(population, classCounts, size, () => ({ kind: 'number_residue', attribute, modulus, residue, kits: size, mix: mixOf(population, classCounts, size) }));
     }
   });
@@ -277,17 +291,18 @@ function residueFindings(attribute: NumberAttribute, ordered: Ordered, family: F
  * to each other once sorted, so they are found without a map of every serial.
  */
 function repeatedSerialFindings(population: Population, ordered: Ordered, family: Family): void {
-  const { arms, identifiers } = ordered;
+  const { arms } = ordered;
+  const kitCount = ordered.order.length;
   const armCount = population.arms.length;
-  for (let from = 0, to = 1; from < identifiers.length; from = to, to = from + 1) {
-    while (to < identifiers.length && identifiers[to] === identifiers[from]) to++;
+  for (let from = 0, to = 1; from < kitCount; from = to, to = from + 1) {
+    const value = identifierAt(ordered, from);
+    while (to < kitCount && identifierAt(ordered, to) === value) to++;
     if (to - from < SMALLEST_GROUP || to - from === population.armOf.length) continue;
     const counts = new Array<number>(armCount).fill(0);
     for (let position = from; position < to; position++) counts[arms[position]!]!++;
-    const value = identifiers[from]!;
     family.add(population, counts, to - from, () => ({ kind: 'value_arm_mix', attribute: 'serial', value, kits: to - from, mix: mixOf(population, counts, to - from) }));
   }
-  const missing = population.armOf.length - identifiers.length;
+  const missing = population.armOf.length - kitCount;
   if (missing >= SMALLEST_GROUP) {
     const counts = population.armTotals.map((total, a) => total - ordered.population.armTotals[a]!);
     family.add(population, counts, missing, () => ({ kind: 'value_arm_mix', attribute: 'serial', value: '', kits: missing, mix: mixOf(population, counts, missing) }));
@@ -306,9 +321,11 @@ function numberFindings(
   families: NumberFamilies,
   kitNumberOrder?: readonly number[],
 ): { certain: RiskFinding[]; order: readonly number[] } {
-  const kits: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] !== null) kits.push(i);
-  if (kits.length === 0) return { certain: [], order: [] };
+  let present = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== null) present++;
+  if (present === 0) return { certain: [], order: [] };
+  const kits = new Array<number>(present);
+  for (let i = 0, k = 0; i < values.length; i++) if (values[i] !== null) kits[k++] = i;
   const followsKitNumbers = kitNumberOrder !== undefined && kits.length === kitNumberOrder.length && isInKitNumberOrder(kitNumberOrder.map((kit) => values[kit]!));
   const order = followsKitNumbers ? kitNumberOrder : sortByKitNumber(kits, (i) => values[i]!);
   // Plain loops fill typed arrays here: TypedArray.from with a mapping function takes V8's slow, generic path.
@@ -316,11 +333,12 @@ function numberFindings(
   for (let position = 0; position < order.length; position++) arms[position] = population.armOf[order[position]!]!;
   const ordered: Ordered = {
     arms,
-    identifiers: order.map((kit) => values[kit]!),
+    order,
+    values,
     population: kits.length === population.armOf.length ? population : subPopulation(population, arms),
   };
   const certain = followsKitNumbers ? [] : orderFindings(attribute, ordered, families);
-  residueFindings(attribute, ordered, families.residues);
+  residueFindings(attribute, ordered, families.residues, population);
   if (families.repeats) repeatedSerialFindings(population, ordered, families.repeats);
   return { certain, order };
 }
@@ -409,7 +427,7 @@ export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: 
   // Every kit a blinded person can see counts for the side channels above, but the common date is the earliest real
   // expiry of the stock still to be dispensed only (issue 11.1): a kit already expired, or held, must not pull every
   // label back to its date. With no dispensable kit at all, the earliest of all keeps one date for every kit.
-  const earliest = commonUseBeforeOf(kits.filter(options.dispensable ?? (() => true))) ?? commonUseBeforeOf(kits);
+  const earliest = commonUseBeforeOf(kits, options.dispensable) ?? commonUseBeforeOf(kits);
   return {
     findings,
     lotsReveal,
@@ -421,9 +439,9 @@ export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: 
   };
 }
 
-/** The earliest real expiry of `kits`: the only common date never later than any of their real ones. */
-export function commonUseBeforeOf(kits: ReadonlyArray<{ expiryDate: string }>): string | null {
+/** The earliest real expiry of `kits` (of those `counted`, when given): the only common date never later than any of their real ones. */
+export function commonUseBeforeOf<Kit extends { expiryDate: string }>(kits: readonly Kit[], counted?: (kit: Kit) => boolean): string | null {
   let earliest: string | null = null;
-  for (const k of kits) if (earliest === null || k.expiryDate < earliest) earliest = k.expiryDate;
+  for (const k of kits) if ((earliest === null || k.expiryDate < earliest) && (!counted || counted(k))) earliest = k.expiryDate;
   return earliest;
 }
