@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
-import { asPharmacist, demoKits, importExtraKits, loginAs, screenshot } from './helpers/pharmacy';
+import { asPharmacist, demoKits, importExtraKits, loginAs, logout, screenshot } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -104,5 +104,43 @@ describe('a long kit list on the reconciliation screen', () => {
     expect(patientCount).toBeGreaterThan(EXTRA_PATIENTS);
     await expect.poll(async () => Number(await patientRows().last().getAttribute('data-index')), { timeout: 10_000 }).toBe(patientCount - 1);
     await screenshot(page, 'patients-long-list', { fullPage: false });
+  });
+
+  it("windows the allocation register's kits for the unblinded pharmacist, its filters still covering every kit", async () => {
+    await logout(page);
+    await loginAs(page, veil, 'unblinded_pharmacist');
+    await page.getByTestId('nav-study').click();
+    await page.getByTestId('study-setup-page').waitFor();
+    await page.getByTestId('study-tab-register').click();
+    await page.getByTestId('register-password').fill(veil.user('unblinded_pharmacist').password);
+    await page.getByTestId('register-password').press('Enter');
+    await page.getByTestId('register-banner').waitFor();
+    await page.getByTestId('register-view').getByText('Kits').click();
+    await page.getByTestId('register-kits-table').waitFor();
+    await page.mouse.move(0, 0);
+    const kitRows = () => page.locator('[data-testid^="register-kit-"][data-index]');
+    expect(await page.getByTestId('register-kit-count').innerText()).toBe(`${total} of ${total} shown`);
+    await expect.poll(() => kitRows().count()).toBeGreaterThan(5);
+    expect(await kitRows().count()).toBeLessThan(120);
+    // To the end, as a user pressing End again once the rows below have been measured.
+    await expect
+      .poll(
+        async () => {
+          await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+          return Number(await kitRows().last().getAttribute('data-index'));
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(total - 1);
+    expect(await kitRows().count()).toBeLessThan(120);
+    // A filter covers the whole register, not the rows in the page: every placebo kit is counted.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByTestId('register-kit-arm').selectOption('PLACEBO');
+    const placebo = demoKits(veil).filter((k) => k.arm === 'PLACEBO').length + Math.floor(EXTRA / 3);
+    expect(await page.getByTestId('register-kit-count').innerText()).toBe(`${placebo} of ${total} shown`);
+    await page.getByTestId('register-kit-arm').selectOption('');
+    await page.getByTestId('register-kit-search').fill(lastKit);
+    await expect.poll(() => kitRows().count()).toBe(1);
+    expect(await page.getByTestId(`register-kit-${lastKit}`).count()).toBe(1);
   });
 });

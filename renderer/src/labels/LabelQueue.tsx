@@ -1,9 +1,10 @@
-import { ActionIcon, Badge, Button, Group, Loader, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Button, Group, Loader, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconEye, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { WindowedTableRows } from '../common/WindowedTableBodies';
 import { dispenseMessage } from '../dispense/dispenseMessages';
 import { LabelActions } from './LabelActions';
 import { LabelCard } from './LabelCard';
@@ -19,8 +20,6 @@ interface KitRow {
   labels: Record<LabelKind, LabelPrintState | null>;
   pending: number;
 }
-
-const PAGE = 50;
 
 function byKit(items: readonly LabelQueueItem[]): KitRow[] {
   const rows = new Map<string, KitRow>();
@@ -45,7 +44,6 @@ export function LabelQueue() {
   const queue = useLabelQueue();
   const [show, setShow] = useState<'all' | 'pending'>('all');
   const [search, setSearch] = useState('');
-  const [limit, setLimit] = useState(PAGE);
   const [previewed, setPreviewed] = useState<string | null>(null);
 
   const rows = byKit(queue.items ?? []);
@@ -112,48 +110,44 @@ export function LabelQueue() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {shown.slice(0, limit).map((row) => (
-                    <Table.Tr key={row.kitNumber} data-testid={`label-row-${row.kitNumber}`} data-pending={row.pending}>
-                      <Table.Td>
-                        <Text ff="monospace" fw={800} fz="md">
-                          {row.kitNumber}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text fw={700} ff="monospace" style={{ whiteSpace: 'nowrap' }}>
-                          {t('dispense.queue.patientVisit', { patient: row.patient, visit: row.visit })}
-                        </Text>
-                        <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                          {formatDateTime(row.dispensedAt, i18n.language)}
-                        </Text>
-                      </Table.Td>
-                      {LABEL_KINDS.map((kind) => (
-                        <Table.Td key={kind} style={{ whiteSpace: 'nowrap' }}>
-                          <LabelActions kitNumber={row.kitNumber} kind={kind} state={row.labels[kind]} onPrinted={reload} compact />
+                  <WindowedTableRows
+                    items={shown}
+                    itemKey={(row) => row.kitNumber}
+                    columns={3 + LABEL_KINDS.length}
+                    estimateHeight={72}
+                    renderRow={(row, measure, index) => (
+                      <Table.Tr key={row.kitNumber} ref={measure} data-index={index} data-testid={`label-row-${row.kitNumber}`} data-pending={row.pending}>
+                        <Table.Td>
+                          <Text ff="monospace" fw={800} fz="md">
+                            {row.kitNumber}
+                          </Text>
                         </Table.Td>
-                      ))}
-                      <Table.Td>
-                        <Tooltip label={t('dispense.queue.preview')}>
-                          <ActionIcon size="lg" variant="subtle" aria-label={t('dispense.queue.previewKit', { kit: row.kitNumber })} onClick={() => setPreviewed(row.kitNumber)} data-testid={`label-preview-open-${row.kitNumber}`}>
-                            <IconEye size="1.3em" aria-hidden />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
+                        <Table.Td>
+                          <Text fw={700} ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                            {t('dispense.queue.patientVisit', { patient: row.patient, visit: row.visit })}
+                          </Text>
+                          <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                            {formatDateTime(row.dispensedAt, i18n.language)}
+                          </Text>
+                        </Table.Td>
+                        {LABEL_KINDS.map((kind) => (
+                          <Table.Td key={kind} style={{ whiteSpace: 'nowrap' }}>
+                            <LabelActions kitNumber={row.kitNumber} kind={kind} state={row.labels[kind]} onPrinted={reload} compact />
+                          </Table.Td>
+                        ))}
+                        <Table.Td>
+                          <Tooltip label={t('dispense.queue.preview')}>
+                            <ActionIcon size="lg" variant="subtle" aria-label={t('dispense.queue.previewKit', { kit: row.kitNumber })} onClick={() => setPreviewed(row.kitNumber)} data-testid={`label-preview-open-${row.kitNumber}`}>
+                              <IconEye size="1.3em" aria-hidden />
+                            </ActionIcon>
+                          </Tooltip>
+                        </Table.Td>
+                      </Table.Tr>
+                    )}
+                  />
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
-          )}
-          {shown.length > limit && (
-            <Group>
-              <Badge variant="light" color="gray" size="lg">
-                {t('dispense.queue.showing', { count: limit, total: shown.length })}
-              </Badge>
-              <Button variant="default" size="sm" onClick={() => setLimit(shown.length)} data-testid="label-queue-more">
-                {t('dispense.queue.showAll')}
-              </Button>
-            </Group>
           )}
         </>
       )}

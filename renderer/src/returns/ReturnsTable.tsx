@@ -7,6 +7,7 @@ import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
 import { playScanSound } from '../common/scan/scanSounds';
 import { useSignedAction } from '../common/SignatureDialog';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { WindowedTableRows } from '../common/WindowedTableBodies';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
 import { ConditionBadge } from './ConditionBadge';
@@ -200,91 +201,97 @@ export function ReturnsTable({ returns, canVerify, canCorrect, onChanged }: { re
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {shown.map((r) => (
-                <Table.Tr key={r.kitNumber} data-testid={`return-row-${r.kitNumber}`} data-verified={r.verifiedAt ? 'true' : 'false'} data-condition={r.condition}>
-                  {canVerify && (
+              <WindowedTableRows
+                items={shown}
+                itemKey={(r) => r.kitNumber}
+                columns={canVerify ? 5 : 4}
+                estimateHeight={76}
+                renderRow={(r, measure, index) => (
+                  <Table.Tr key={r.kitNumber} ref={measure} data-index={index} data-testid={`return-row-${r.kitNumber}`} data-verified={r.verifiedAt ? 'true' : 'false'} data-condition={r.condition}>
+                    {canVerify && (
+                      <Table.Td>
+                        <Checkbox
+                          aria-label={t('returns.verify.selectOne', { kit: r.kitNumber })}
+                          checked={!r.verifiedAt && selected.has(r.kitNumber)}
+                          disabled={!!r.verifiedAt || r.condition === 'missing'}
+                          onChange={(e) => toggle(r.kitNumber, e.currentTarget.checked)}
+                          data-testid={`return-select-${r.kitNumber}`}
+                        />
+                      </Table.Td>
+                    )}
                     <Table.Td>
-                      <Checkbox
-                        aria-label={t('returns.verify.selectOne', { kit: r.kitNumber })}
-                        checked={!r.verifiedAt && selected.has(r.kitNumber)}
-                        disabled={!!r.verifiedAt || r.condition === 'missing'}
-                        onChange={(e) => toggle(r.kitNumber, e.currentTarget.checked)}
-                        data-testid={`return-select-${r.kitNumber}`}
-                      />
+                      <Text ff="monospace" fw={700} fz="md">
+                        {r.kitNumber}
+                      </Text>
+                      <Text size="sm" data-testid={`return-patient-${r.kitNumber}`}>
+                        {t('returns.list.patient', { patient: r.screeningNumber })}
+                      </Text>
                     </Table.Td>
-                  )}
-                  <Table.Td>
-                    <Text ff="monospace" fw={700} fz="md">
-                      {r.kitNumber}
-                    </Text>
-                    <Text size="sm" data-testid={`return-patient-${r.kitNumber}`}>
-                      {t('returns.list.patient', { patient: r.screeningNumber })}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Stack gap={0}>
-                      <Text size="sm">{formatDateTime(r.returnedAt, i18n.language)}</Text>
-                      <Group gap={4} wrap="nowrap">
-                        {r.source === 'manual' ? <IconKeyboard size="0.9em" aria-hidden /> : <IconScan size="0.9em" aria-hidden />}
-                        <Text size="sm" c="dimmed">
-                          {r.source === 'manual' || r.source === 'scanner' || r.source === 'keyboard_wedge' ? t(`returns.source.${r.source}`) : r.source}
+                    <Table.Td>
+                      <Stack gap={0}>
+                        <Text size="sm">{formatDateTime(r.returnedAt, i18n.language)}</Text>
+                        <Group gap={4} wrap="nowrap">
+                          {r.source === 'manual' ? <IconKeyboard size="0.9em" aria-hidden /> : <IconScan size="0.9em" aria-hidden />}
+                          <Text size="sm" c="dimmed">
+                            {r.source === 'manual' || r.source === 'scanner' || r.source === 'keyboard_wedge' ? t(`returns.source.${r.source}`) : r.source}
+                          </Text>
+                        </Group>
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td className="veil-badges" maw={240}>
+                      <Stack gap={2} align="flex-start">
+                        <ConditionBadge condition={r.condition} testId={`return-condition-badge-${r.kitNumber}`} />
+                        <Text size="sm" data-testid={`return-units-${r.kitNumber}`}>
+                          {t('returns.list.unitsBack', { count: r.unitsReturned })}
+                          {r.unitsMissing > 0 && (
+                            <Text span size="sm" fw={700}>
+                              {' · '}
+                              {t('returns.list.unitsMissing', { count: r.unitsMissing })}
+                            </Text>
+                          )}
                         </Text>
-                      </Group>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td className="veil-badges" maw={240}>
-                    <Stack gap={2} align="flex-start">
-                      <ConditionBadge condition={r.condition} testId={`return-condition-badge-${r.kitNumber}`} />
-                      <Text size="sm" data-testid={`return-units-${r.kitNumber}`}>
-                        {t('returns.list.unitsBack', { count: r.unitsReturned })}
-                        {r.unitsMissing > 0 && (
-                          <Text span size="sm" fw={700}>
-                            {' · '}
-                            {t('returns.list.unitsMissing', { count: r.unitsMissing })}
+                        {r.note && (
+                          <Text size="sm" c="dimmed" fs="italic" data-testid={`return-note-${r.kitNumber}`}>
+                            {r.note}
                           </Text>
                         )}
-                      </Text>
-                      {r.note && (
-                        <Text size="sm" c="dimmed" fs="italic" data-testid={`return-note-${r.kitNumber}`}>
-                          {r.note}
+                        {canCorrect && (
+                          <Button size="compact-sm" variant="default" mt={4} leftSection={<IconEdit size="1em" aria-hidden />} onClick={() => setEditing(r)} aria-label={t('returns.list.correctKit', { kit: r.kitNumber })} data-testid={`return-edit-${r.kitNumber}`}>
+                            {t('returns.list.correct')}
+                          </Button>
+                        )}
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td data-testid={`return-verification-${r.kitNumber}`}>
+                      {r.verifiedAt ? (
+                        <Group gap={6} wrap="nowrap" align="flex-start">
+                          <IconShieldCheck size="1.2em" color="var(--mantine-color-teal-7)" aria-hidden style={{ flexShrink: 0 }} />
+                          <Stack gap={0}>
+                            <Text size="sm" fw={600}>
+                              {t('returns.list.verified')}
+                            </Text>
+                            <Text size="sm">{r.verifiedBy ?? ''}</Text>
+                            <Text size="xs" c="dimmed">
+                              {formatDateTime(r.verifiedAt, i18n.language)}
+                            </Text>
+                          </Stack>
+                        </Group>
+                      ) : r.condition === 'missing' ? (
+                        <Text size="sm" fw={600} data-testid={`return-not-verifiable-${r.kitNumber}`}>
+                          {t('returns.list.notVerifiable')}
                         </Text>
-                      )}
-                      {canCorrect && (
-                        <Button size="compact-sm" variant="default" mt={4} leftSection={<IconEdit size="1em" aria-hidden />} onClick={() => setEditing(r)} aria-label={t('returns.list.correctKit', { kit: r.kitNumber })} data-testid={`return-edit-${r.kitNumber}`}>
-                          {t('returns.list.correct')}
-                        </Button>
-                      )}
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td data-testid={`return-verification-${r.kitNumber}`}>
-                    {r.verifiedAt ? (
-                      <Group gap={6} wrap="nowrap" align="flex-start">
-                        <IconShieldCheck size="1.2em" color="var(--mantine-color-teal-7)" aria-hidden style={{ flexShrink: 0 }} />
-                        <Stack gap={0}>
-                          <Text size="sm" fw={600}>
-                            {t('returns.list.verified')}
+                      ) : (
+                        <Group gap={6} wrap="nowrap">
+                          <IconHourglassHigh size="1.2em" color="var(--mantine-color-orange-7)" aria-hidden />
+                          <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+                            {t('returns.list.notVerified')}
                           </Text>
-                          <Text size="sm">{r.verifiedBy ?? ''}</Text>
-                          <Text size="xs" c="dimmed">
-                            {formatDateTime(r.verifiedAt, i18n.language)}
-                          </Text>
-                        </Stack>
-                      </Group>
-                    ) : r.condition === 'missing' ? (
-                      <Text size="sm" fw={600} data-testid={`return-not-verifiable-${r.kitNumber}`}>
-                        {t('returns.list.notVerifiable')}
-                      </Text>
-                    ) : (
-                      <Group gap={6} wrap="nowrap">
-                        <IconHourglassHigh size="1.2em" color="var(--mantine-color-orange-7)" aria-hidden />
-                        <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
-                          {t('returns.list.notVerified')}
-                        </Text>
-                      </Group>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
+                        </Group>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+              />
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>

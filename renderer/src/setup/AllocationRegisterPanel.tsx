@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { PasswordField } from '../common/PasswordField';
 import { useVeilAction } from '../common/useVeilAction';
+import { WindowedTableRows } from '../common/WindowedTableBodies';
 import { client } from '../transport/client';
 import { SetupErrorAlert } from './SetupErrorAlert';
 
@@ -210,14 +211,20 @@ function SlotsTable({ slots }: { slots: Register['slots'] }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {shown.map((s) => (
-              <Table.Tr key={s.randomizationNumber}>
-                <Table.Td ff="monospace">{s.randomizationNumber}</Table.Td>
-                <Table.Td>{s.block}</Table.Td>
-                <Table.Td>{s.stratum}</Table.Td>
-                <ArmCell name={s.armName} code={s.armCode} />
-              </Table.Tr>
-            ))}
+            <WindowedTableRows
+              items={shown}
+              itemKey={(s) => s.randomizationNumber}
+              columns={4}
+              estimateHeight={58}
+              renderRow={(s, measure, index) => (
+                <Table.Tr key={s.randomizationNumber} ref={measure} data-index={index}>
+                  <Table.Td ff="monospace">{s.randomizationNumber}</Table.Td>
+                  <Table.Td>{s.block}</Table.Td>
+                  <Table.Td>{s.stratum}</Table.Td>
+                  <ArmCell name={s.armName} code={s.armCode} />
+                </Table.Tr>
+              )}
+            />
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
@@ -288,21 +295,27 @@ function KitsTable({ kits }: { kits: Register['kits'] }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {shown.map((k) => (
-              <Table.Tr key={k.kitNumber}>
-                <Table.Td ff="monospace">{k.kitNumber}</Table.Td>
-                <ArmCell name={k.armName} code={k.armCode} />
-                <Table.Td ff="monospace">{k.lot}</Table.Td>
-                <Table.Td>{k.expiryDate}</Table.Td>
-                <Table.Td ff="monospace">{k.blindedLot}</Table.Td>
-                <Table.Td>{k.useBefore}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color="gray" className="veil-badges">
-                    {statusLabel(k.status)}
-                  </Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
+            <WindowedTableRows
+              items={shown}
+              itemKey={(k) => k.kitNumber}
+              columns={7}
+              estimateHeight={66}
+              renderRow={(k, measure, index) => (
+                <Table.Tr key={k.kitNumber} ref={measure} data-index={index} data-testid={`register-kit-${k.kitNumber}`}>
+                  <Table.Td ff="monospace">{k.kitNumber}</Table.Td>
+                  <ArmCell name={k.armName} code={k.armCode} />
+                  <Table.Td ff="monospace">{k.lot}</Table.Td>
+                  <Table.Td>{k.expiryDate}</Table.Td>
+                  <Table.Td ff="monospace">{k.blindedLot}</Table.Td>
+                  <Table.Td>{k.useBefore}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color="gray" className="veil-badges">
+                      {statusLabel(k.status)}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            />
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
