@@ -103,7 +103,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   };
   const study = (): StudyConfig => {
     const loaded = repositories.study.current();
-    if (!loaded) throw new VeilError('conflict', 'No study is loaded in this database yet.');
+    if (!loaded) throw VeilError.says('conflict', { key: 'lists.noStudy' });
     return loaded;
   };
   const sessions = new SessionTable(clock);

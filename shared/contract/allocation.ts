@@ -18,7 +18,14 @@ const ListFile = {
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file content is not base64.')
     .refine((text) => text.length % 4 === 0, 'The file content is not base64.'),
 };
-const ListProblemView = z.object({ line: z.number().int(), column: z.string().optional(), message: z.string() });
+/** A problem of a list on one line: said by key (shared/messages, group `lists`) with its English as `message`. */
+const ListProblemView = z.object({
+  line: z.number().int(),
+  column: z.string().optional(),
+  message: z.string(),
+  key: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 const ListEncodingView = z.enum(['UTF-8', 'UTF-8 with BOM', 'UTF-16LE', 'UTF-16BE', 'Windows-1252']);
 
 const NumberAttribute = z.enum(['kit_number', 'serial']);

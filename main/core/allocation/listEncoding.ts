@@ -1,3 +1,5 @@
+import type { Message } from '../../../shared/messages/catalogue';
+
 /**
  * The text of a sponsor's list file, from its bytes, in the encodings spreadsheets really save:
  * - UTF-8, with or without a byte-order mark ("CSV UTF-8");
@@ -9,7 +11,7 @@
  */
 export type ListEncoding = 'UTF-8' | 'UTF-8 with BOM' | 'UTF-16LE' | 'UTF-16BE' | 'Windows-1252';
 
-export type DecodedList = { ok: true; text: string; encoding: ListEncoding } | { ok: false; message: string };
+export type DecodedList = { ok: true; text: string; encoding: ListEncoding } | { ok: false; said: Message };
 
 /** Windows-1252 bytes 0x80-0x9F (the only ones that differ from Latin-1); the five unassigned ones keep their C1 code. */
 const WINDOWS_1252_HIGH = [
@@ -44,13 +46,11 @@ function swapBytePairs(bytes: Uint8Array): Uint8Array {
   return swapped;
 }
 
-const SAVE_AS = 'Save it from the spreadsheet as "CSV UTF-8" and choose it again.';
-
 function utf16(bytes: Uint8Array, encoding: 'UTF-16LE' | 'UTF-16BE'): DecodedList {
   const body = bytes.subarray(2);
-  if (body.length % 2 !== 0) return { ok: false, message: `The file starts as ${encoding} text but has an odd number of bytes: it is cut or damaged. ${SAVE_AS}` };
+  if (body.length % 2 !== 0) return { ok: false, said: { key: 'lists.encodingCut', params: { encoding } } };
   const text = strictDecode('utf-16le', encoding === 'UTF-16LE' ? body : swapBytePairs(body));
-  if (text === null) return { ok: false, message: `The file starts as ${encoding} text but is not valid ${encoding}: it is damaged. ${SAVE_AS}` };
+  if (text === null) return { ok: false, said: { key: 'lists.encodingInvalid', params: { encoding } } };
   return { ok: true, text, encoding };
 }
 
@@ -59,7 +59,7 @@ export function decodeListFile(bytes: Uint8Array): DecodedList {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16(bytes, 'UTF-16BE');
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     const text = strictDecode('utf-8', bytes.subarray(3));
-    if (text === null) return { ok: false, message: `The file starts as UTF-8 text but is not valid UTF-8: it is damaged or was edited in another encoding. ${SAVE_AS}` };
+    if (text === null) return { ok: false, said: { key: 'lists.utf8Invalid' } };
     return { ok: true, text, encoding: 'UTF-8 with BOM' };
   }
   const text = strictDecode('utf-8', bytes);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
+import { englishOf, type Message } from '../../../shared/messages/catalogue';
+import type { Said } from '../../../shared/errors';
 import { decodeListFile, type ListEncoding } from './listEncoding';
 
 /**
@@ -10,10 +12,15 @@ import { decodeListFile, type ListEncoding } from './listEncoding';
  * validated before anything is written; every problem is reported with its line. The SHA-256 is of the bytes received,
  * so it matches `sha256sum` of the sponsor's file whatever its encoding.
  */
-export interface ListProblem {
+/** One problem of a list on one line, said by key (shared/messages, group `lists`); `message` is its English. */
+export interface ListProblem extends Said {
   line: number;
   column?: string;
   message: string;
+}
+
+function problem(line: number, column: string | undefined, said: Message): ListProblem {
+  return { line, ...(column ? { column } : {}), message: englishOf(said), key: said.key, ...(said.params ? { params: said.params as Record<string, string | number> } : {}) };
 }
 
 export interface RandomizationRow {
@@ -106,13 +113,13 @@ function endOfLineWithCr(text: string, start: number): number {
 function readCsv(text: string, required: readonly string[], optional: readonly string[], onHeader: OnHeader): CsvTable {
   const problems: ListProblem[] = [];
   const none = () => -1;
-  if (text.trim().length === 0) return { problems: [{ line: 1, message: 'The file is empty.' }], columnOf: none };
+  if (text.trim().length === 0) return { problems: [problem(1, undefined, { key: 'lists.empty' })], columnOf: none };
   const control = CONTROL_CHARACTER.exec(text);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return {
       columnOf: none,
-      problems: [{ line: lineAt(text, control.index), message: `The file has a control character (U+${code}): it is not a text list, or not in an encoding Veil reads (UTF-8, UTF-16 with BOM, Windows-1252).` }],
+      problems: [problem(lineAt(text, control.index), undefined, { key: 'lists.controlCharacter', params: { code: `U+${code}` } })],
     };
   }
   const firstLine = text.split(/\r\n|\r|\n/, 1)[0]!;
@@ -131,11 +138,11 @@ function readCsv(text: string, required: readonly string[], optional: readonly s
       const normalized = header.map(normalizeHeader);
       names = normalized;
       for (const column of required) {
-        if (!normalized.includes(column)) problems.push({ line, column, message: `Missing column "${column}".` });
+        if (!normalized.includes(column)) problems.push(problem(line, column, { key: 'lists.missingColumn', params: { column } }));
       }
       normalized.forEach((name, i) => {
-        if (name && !known.has(name)) problems.push({ line, column: name, message: `Unknown column "${header[i]}".` });
-        if (name && normalized.indexOf(name) !== i) problems.push({ line, column: name, message: `Column "${name}" appears twice.` });
+        if (name && !known.has(name)) problems.push(problem(line, name, { key: 'lists.unknownColumn', params: { column: header[i]! } }));
+        if (name && normalized.indexOf(name) !== i) problems.push(problem(line, name, { key: 'lists.columnTwice', params: { column: name } }));
       });
       // Without a required column every row would repeat the same complaint (with an "undefined" value): the
       // header's problems are the whole story until it is fixed.
@@ -151,7 +158,7 @@ function readCsv(text: string, required: readonly string[], optional: readonly s
     }
     if (blank) return true; // blank lines, including the trailing one
     if (fields.length !== names.length) {
-      problems.push({ line, message: `Expected ${names.length} fields, found ${fields.length}.` });
+      problems.push(problem(line, undefined, { key: 'lists.fieldCount', params: { count: names.length, found: fields.length } }));
       return true;
     }
     records++;
@@ -185,16 +192,16 @@ function readCsv(text: string, required: readonly string[], optional: readonly s
           if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
         }
         consumed = cursor;
-        for (const error of result.errors) problems.push({ line: start, message: `CSV format: ${error.message}` });
+        for (const error of result.errors) problems.push(problem(start, undefined, { key: 'lists.csvFormat', params: { detail: error.message } }));
         if (!row(start, result.data)) parser.abort();
       },
     });
   }
   // Set by `row` (TypeScript does not follow assignments made inside a closure).
   const columns = names as string[] | null;
-  if (columns === null) return { problems: [{ line: 1, message: 'The file has no header line.' }], columnOf: none };
+  if (columns === null) return { problems: [problem(1, undefined, { key: 'lists.noHeader' })], columnOf: none };
   if (!headerUsable) return { problems, columnOf: none };
-  if (records === 0 && problems.length === 0) problems.push({ line: headerLine, message: 'The file has a header but no rows.' });
+  if (records === 0 && problems.length === 0) problems.push(problem(headerLine, undefined, { key: 'lists.noRows' }));
   return { problems, columnOf: (name) => columns.indexOf(name) };
 }
 
@@ -246,7 +253,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 function readListFile(file: Uint8Array): { text: string | null; encoding: ListEncoding | null; sha256: string; problems: ListProblem[] } {
   const sha256 = sha256Hex(file);
   const decoded = decodeListFile(file);
-  if (!decoded.ok) return { text: null, encoding: null, sha256, problems: [{ line: 1, message: decoded.message }] };
+  if (!decoded.ok) return { text: null, encoding: null, sha256, problems: [problem(1, undefined, decoded.said)] };
   return { text: decoded.text, encoding: decoded.encoding, sha256, problems: [] };
 }
 
@@ -270,12 +277,12 @@ export function parseRandomizationList(file: Uint8Array, study: StudyConfig, exi
       if (stratum === '' && study.strata.length === 1) stratum = study.strata[0]!;
       const problemsBefore = rowProblems.length;
       const firstLine = seen.get(number);
-      if (!IDENTIFIER.test(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number "${number}" is empty or has characters other than letters, digits, . _ / -.` });
-      else if (firstLine !== undefined) rowProblems.push({ line, column: 'randomization_number', message: `Duplicate randomization number ${number} (first on line ${firstLine}).` });
-      else if (existing.has(number)) rowProblems.push({ line, column: 'randomization_number', message: `Randomization number ${number} is already imported.` });
-      if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
-      if (!block) rowProblems.push({ line, column: 'block', message: 'The block is empty.' });
-      if (!study.strata.includes(stratum)) rowProblems.push({ line, column: 'stratum', message: `Unknown stratum "${stratum}": the study's strata are ${study.strata.join(', ')}.` });
+      if (!IDENTIFIER.test(number)) rowProblems.push(problem(line, 'randomization_number', { key: 'lists.badRandomizationNumber', params: { value: number } }));
+      else if (firstLine !== undefined) rowProblems.push(problem(line, 'randomization_number', { key: 'lists.duplicateRandomizationNumber', params: { value: number, line: firstLine } }));
+      else if (existing.has(number)) rowProblems.push(problem(line, 'randomization_number', { key: 'lists.randomizationNumberImported', params: { value: number } }));
+      if (!arm) rowProblems.push(problem(line, 'arm', { key: 'lists.unknownArm', params: { value: armValue, arms: study.arms.map((a) => a.code).join(', ') } }));
+      if (!block) rowProblems.push(problem(line, 'block', { key: 'lists.emptyBlock' }));
+      if (!study.strata.includes(stratum)) rowProblems.push(problem(line, 'stratum', { key: 'lists.unknownStratum', params: { value: stratum, strata: study.strata.join(', ') } }));
       if (firstLine === undefined) seen.set(number, line);
       if (rowProblems.length === problemsBefore) rows.push({ line, randomizationNumber: number, arm: arm!, block, stratum });
     };
@@ -300,11 +307,10 @@ function leadingZerosWarning(rows: readonly KitRow[]): ListProblem | null {
     if (!longest || row.kitNumber.length > longest.kitNumber.length) longest = row;
   }
   if (!shortest || !longest || shortest.kitNumber.length === longest.kitNumber.length) return null;
-  return {
-    line: shortest.line,
-    column: 'kit_number',
-    message: `Kit numbers have ${shortest.kitNumber.length} to ${longest.kitNumber.length} digits (${shortest.kitNumber} on line ${shortest.line}, ${longest.kitNumber} on line ${longest.line}) and none starts with 0: a spreadsheet may have removed leading zeros. Compare with the sponsor's list before importing.`,
-  };
+  return problem(shortest.line, 'kit_number', {
+    key: 'lists.leadingZeros',
+    params: { from: shortest.kitNumber.length, to: longest.kitNumber.length, short: shortest.kitNumber, shortLine: shortest.line, long: longest.kitNumber, longLine: longest.line },
+  });
 }
 
 export function parseKitList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
@@ -335,14 +341,14 @@ export function parseKitList(file: Uint8Array, study: StudyConfig, existing: Rea
       // Every problem of the row is listed; the row is kept only if it has none.
       const problemsBefore = rowProblems.length;
       const firstLine = seen.get(kitNumber);
-      if (!IDENTIFIER.test(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit number "${kitNumber}" is empty or has characters other than letters, digits, . _ / -.` });
-      else if (firstLine !== undefined) rowProblems.push({ line, column: 'kit_number', message: `Duplicate kit number ${kitNumber} (first on line ${firstLine}).` });
-      else if (existing.has(kitNumber)) rowProblems.push({ line, column: 'kit_number', message: `Kit ${kitNumber} is already imported.` });
-      if (!arm) rowProblems.push({ line, column: 'arm', message: `Unknown arm "${armValue}": the study's arms are ${study.arms.map((a) => a.code).join(', ')}.` });
-      if (!lot || lot.length > 20) rowProblems.push({ line, column: 'lot', message: lot ? `Lot "${lot}" is longer than 20 characters (GS1 AI 10).` : 'The lot is empty.' });
-      if (!expiry) rowProblems.push({ line, column: 'expiry_date', message: `Expiry date "${expiryValue}" is not a real date in YYYY-MM-DD or DD/MM/YYYY.` });
-      if (gtin !== null && !gtinIsValid(gtin)) rowProblems.push({ line, column: 'gtin', message: `GTIN "${gtin}" is not 14 digits with a valid check digit.` });
-      if (serial !== null && serial.length > 20) rowProblems.push({ line, column: 'serial', message: 'The serial is longer than 20 characters (GS1 AI 21).' });
+      if (!IDENTIFIER.test(kitNumber)) rowProblems.push(problem(line, 'kit_number', { key: 'lists.badKitNumber', params: { value: kitNumber } }));
+      else if (firstLine !== undefined) rowProblems.push(problem(line, 'kit_number', { key: 'lists.duplicateKitNumber', params: { value: kitNumber, line: firstLine } }));
+      else if (existing.has(kitNumber)) rowProblems.push(problem(line, 'kit_number', { key: 'lists.kitImported', params: { value: kitNumber } }));
+      if (!arm) rowProblems.push(problem(line, 'arm', { key: 'lists.unknownArm', params: { value: armValue, arms: study.arms.map((a) => a.code).join(', ') } }));
+      if (!lot || lot.length > 20) rowProblems.push(problem(line, 'lot', lot ? { key: 'lists.lotTooLong', params: { value: lot } } : { key: 'lists.emptyLot' }));
+      if (!expiry) rowProblems.push(problem(line, 'expiry_date', { key: 'lists.badExpiry', params: { value: expiryValue } }));
+      if (gtin !== null && !gtinIsValid(gtin)) rowProblems.push(problem(line, 'gtin', { key: 'lists.badGtin', params: { value: gtin } }));
+      if (serial !== null && serial.length > 20) rowProblems.push(problem(line, 'serial', { key: 'lists.serialTooLong' }));
       if (firstLine === undefined) seen.set(kitNumber, line);
       if (rowProblems.length === problemsBefore) rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
     };

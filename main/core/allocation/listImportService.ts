@@ -39,8 +39,7 @@ function refuse(fileName: string, problems: ListProblem[]): VeilError {
     path: ['line', p.line, ...(p.column ? [p.column] : [])],
     message: `Line ${p.line}${p.column ? `, ${p.column}` : ''}: ${p.message}`,
   }));
-  const n = problems.length;
-  return new VeilError('validation', `${fileName}: ${n} ${n === 1 ? 'problem' : 'problems'} found; nothing was imported.`, issues);
+  return VeilError.says('validation', { key: 'lists.refused', params: { file: fileName, count: problems.length } }, issues);
 }
 
 /**

@@ -105,9 +105,9 @@ export class UseBeforeService {
   confirm(key: Buffer, signer: Signer, actor: AuditActor & { role: Role }, useBefore: string): { useBefore: string; changes: UseBeforeReview['changes']; held: string[]; signatureId: number } {
     return this.db.transaction(() => {
       const review = this.review(key);
-      if (review.proposed === null) throw new VeilError('conflict', 'Expiry dates do not reveal arms: every kit shows its own date, and there is no common date to confirm.');
-      if (review.proposed !== useBefore) throw new VeilError('conflict', `The stock now calls for use-before date ${review.proposed}, not ${useBefore}: review it again.`);
-      if (review.changes.length === 0 && review.toHold.length === 0) throw new VeilError('conflict', `Use-before date ${useBefore} is already in force on every kit.`);
+      if (review.proposed === null) throw VeilError.says('conflict', { key: 'lists.useBeforeNoCommon' });
+      if (review.proposed !== useBefore) throw VeilError.says('conflict', { key: 'lists.useBeforeStale', params: { proposed: review.proposed, given: useBefore } });
+      if (review.changes.length === 0 && review.toHold.length === 0) throw VeilError.says('conflict', { key: 'lists.useBeforeInForce', params: { date: useBefore } });
       const record = { action: 'use_before.confirm', useBefore, kits: review.changes.map((c) => c.kitNumber), held: review.toHold };
       const signature = this.signatures.record(signer, 'use_before_confirmation', useBefore, record);
       for (const kitNumber of review.toHold) {

@@ -58,6 +58,7 @@ const RULES: Rule[] = [
   [exact('Enter your password'), (t) => t('serverMessages.enterPassword')],
   [exact('Choose the visit'), (t) => t('serverMessages.chooseVisit')],
   [exact('The manifest is empty'), (t) => t('serverMessages.manifestEmpty')],
+  [exact('The file is empty'), (t) => t('messages.lists.empty')],
   // "A reason has at most 500 characters": one message per kind of text field (shared/contract/schemas.ts).
   ...(Object.keys(TEXT_LIMITS) as TextKind[]).map(
     (kind): Rule => [exact(tooLongMessage(kind)), (t) => t('serverMessages.textTooLong', { what: t(`serverMessages.textKinds.${kind}`), max: TEXT_LIMITS[kind].max })],
@@ -81,8 +82,11 @@ const RULES: Rule[] = [
 /** What the core said: a message by key (shared/messages) with its English, or English prose only (not yet moved). */
 export type ServerText = string | (Said & { message: string });
 
-/** A message the core said by key, in the user's language; null when it came as English prose only. */
-export function saidText(said: Said, t: TFunction): string | null {
+/**
+ * A message the core said by key, in the user's language; null when it came as English prose only. The key is any
+ * string here: it arrives at run time (in an error body or a channel's output such as a list's problems).
+ */
+export function saidText(said: { key?: string | undefined; params?: Said['params'] | undefined }, t: TFunction): string | null {
   if (!said.key) return null;
   // Keys come from the core at run time; the catalogue they name is in the resources under `messages`.
   const translate = t as unknown as (key: string, params?: Record<string, string | number>) => string;

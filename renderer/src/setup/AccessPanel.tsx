@@ -10,7 +10,7 @@ import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
-import { SetupErrorAlert } from './SetupErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
 import type { AllocationStatus } from './StudySetupPage';
 
 interface Candidate {
@@ -108,7 +108,7 @@ export function AccessPanel({ status, statusError, onChanged }: { status: Alloca
   return (
     <Stack gap="xl" data-testid="access-panel">
       <Text maw={900}>{t('setup.access.intro')}</Text>
-      <SetupErrorAlert error={error} />
+      <ErrorAlert error={error} />
       {granted && (
         <Alert variant="light" color="teal" icon={<IconCheck aria-hidden />} withCloseButton onClose={() => setGranted(null)} title={t('setup.access.granted', { name: granted.name })} data-testid="access-granted">
           <Stack gap={4}>

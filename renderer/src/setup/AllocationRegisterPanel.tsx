@@ -7,7 +7,7 @@ import { PasswordField } from '../common/PasswordField';
 import { useVeilAction } from '../common/useVeilAction';
 import { WindowedTableRows } from '../common/WindowedTableBodies';
 import { client } from '../transport/client';
-import { SetupErrorAlert } from './SetupErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
 
 type Register = ChannelOutput<'allocation.register'>;
 
@@ -114,7 +114,7 @@ export function AllocationRegisterPanel() {
               autoComplete="current-password"
               data-testid="register-password"
             />
-            <SetupErrorAlert error={action.error} testId="register-error" />
+            <ErrorAlert error={action.error} testId="register-error" />
             <Group>
               <Button type="submit" color="orange.9" leftSection={<IconEye size="1.1em" aria-hidden />} loading={action.busy} data-testid="register-open">
                 {t('setup.register.open')}

@@ -8,9 +8,9 @@ import { VeilError } from '../../../shared/errors';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy } from '../common/SignedBy';
 import { client } from '../transport/client';
-import { translateListProblem } from './messages';
 import { RiskFindings } from './RiskFindings';
-import { SetupErrorAlert } from './SetupErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { saidText } from '../i18n/serverMessages';
 import type { AllocationStatus } from './StudySetupPage';
 
 type ListKind = 'randomization' | 'kits';
@@ -150,7 +150,7 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
             {status.keySetUp ? t('setup.import.needsKey') : t('setup.import.needsKeySetUp')}
           </Alert>
         )}
-        <SetupErrorAlert error={error} testId="list-error" />
+        <ErrorAlert error={error} testId="list-error" />
 
         {check && file && check.problems.length > 0 && (
           <Stack gap="sm" data-testid="list-problems">
@@ -175,7 +175,7 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
                           {p.column ?? '—'}
                         </Text>
                       </Table.Td>
-                      <Table.Td>{translateListProblem(p.message, t)}</Table.Td>
+                      <Table.Td>{saidText(p, t) ?? p.message}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -207,7 +207,7 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
                 <Stack gap={4}>
                   {check.warnings.map((w, i) => (
                     <Text key={i} data-line={w.line}>
-                      {t('setup.import.line')} {w.line}: {translateListProblem(w.message, t)}
+                      {t('setup.import.line')} {w.line}: {saidText(w, t) ?? w.message}
                     </Text>
                   ))}
                 </Stack>

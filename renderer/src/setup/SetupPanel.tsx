@@ -10,7 +10,7 @@ import { useSystemInfo } from '../system/SystemInfoContext';
 import { client } from '../transport/client';
 import { CodeBreakSheet, type CodeBreakShown } from './CodeBreakSheet';
 import { ListImport } from './ListImport';
-import { SetupErrorAlert } from './SetupErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
 import type { AllocationStatus } from './StudySetupPage';
 
 /** The allocation key, the imported lists with their signatures, and the import of a new list. */
@@ -33,12 +33,12 @@ export function SetupPanel({
   const info = useSystemInfo();
   const [signingKey, setSigningKey] = useState(false);
 
-  if (!status) return loadError ? <SetupErrorAlert error={loadError} /> : <Loader />;
+  if (!status) return loadError ? <ErrorAlert error={loadError} /> : <Loader />;
 
   return (
     <Stack gap="xl" data-testid="setup-panel">
       {codeBreak && <CodeBreakSheet shown={codeBreak} onDone={() => onCodeBreak(null)} />}
-      <SetupErrorAlert error={loadError} />
+      <ErrorAlert error={loadError} />
 
       <Stack gap="sm">
         <Group justify="space-between">

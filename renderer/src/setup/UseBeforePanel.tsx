@@ -8,7 +8,7 @@ import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
-import { SetupErrorAlert } from './SetupErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
 
 type Review = ChannelOutput<'allocation.useBeforeReview'>;
 
@@ -48,7 +48,7 @@ export function UseBeforePanel() {
       <Title order={2} fz="h3">
         {t('setup.useBefore.title')}
       </Title>
-      <SetupErrorAlert error={load.error} testId="use-before-error" />
+      <ErrorAlert error={load.error} testId="use-before-error" />
       {confirmed && (
         <Alert variant="light" color="teal" icon={<IconCheck aria-hidden />} withCloseButton onClose={() => setConfirmed(null)} title={t('setup.useBefore.confirmed', { date: date(confirmed.date) })} data-testid="use-before-confirmed">
           <Stack gap={4}>
