@@ -135,9 +135,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const labels = new LabelService(db, new LabelRepository(db), audit, study);
   const returnsRepository = new ReturnsRepository(store);
   const returns = new ReturnsService(store, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
-  const reconciliation = new ReconciliationService(db, new ReconciliationRepository(db), audit, signatures, clock, study);
+  const reconciliation = new ReconciliationService(store, new ReconciliationRepository(store), audit, signatures, clock, study);
   const destruction = new DestructionService(store, new DestructionRepository(store), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
-  const reports = new ReportService(new ReportReadModel(db), audit, clock, study, () => repositories.settings.site());
+  const reports = new ReportService(store, new ReportReadModel(store), audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
   const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.

@@ -15,7 +15,7 @@ async function call<T = unknown>(window: string, channel: string, input: unknown
 }
 
 describe('accountability log', () => {
-  it('its balances match a hand count replayed independently from the audit trail', () => {
+  it('its balances match a hand count replayed independently from the audit trail', async () => {
     // Hand count: a kit is on the shelf from its receipt into stock until it is dispensed, lost or destroyed.
     const onShelf = new Set<string>();
     const balances: number[] = [];
@@ -26,7 +26,7 @@ describe('accountability log', () => {
       if (after === 'dispensed' || after === 'lost' || after === 'destroyed') onShelf.delete(e.entityId);
       balances.push(onShelf.size);
     }
-    const lines = t.core.reports.accountabilityLines(null, null);
+    const lines = await t.core.reports.accountabilityLines(null, null);
     expect(lines.length).toBeGreaterThan(150);
     expect(lines.at(-1)!.balance).toBe(onShelf.size);
     // And the shelf itself: kits physically in stock and never given to a patient.

@@ -6,10 +6,10 @@ export function reconciliationHandlers({ reconciliation, callers }: { reconcilia
   return {
     view: () => reconciliation.overview(),
     comment: (ctx, input) => reconciliation.comment(callers.actor(ctx), input),
-    viewUnblinded: (ctx) => ({ reconciliation: reconciliation.compute(ctx.key!) }),
-    signOff: (ctx) => {
-      reconciliation.signOff(ctx.signer!);
-      return { signOff: reconciliation.signOffStatus() };
+    viewUnblinded: async (ctx) => ({ reconciliation: await reconciliation.compute(ctx.key!) }),
+    signOff: async (ctx) => {
+      await reconciliation.signOff(ctx.signer!);
+      return { signOff: await reconciliation.signOffStatus() };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { ReturnCondition } from '../returns/returnsRepository';
 import type { Discrepancy } from './reconciliationService';
 
@@ -41,68 +41,108 @@ export interface DiscrepancyComment {
   at: string;
 }
 
-/** Every SQL statement of the reconciliation, its sign-offs and the monitor's comments (DESIGN.md section 6). */
+/** Every SQL statement of the reconciliation, its sign-offs and the monitor's comments (DESIGN.md section 6), on the Store (issue 13). */
 export class ReconciliationRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
-  kitFacts(): KitFacts[] {
-    return this.db
-      .prepare(
-        `SELECT k.kit_number, k.status, k.blinded_lot, k.lot_sealed, sk.outcome, s.reference AS shipment, sk.scanned_at,
-           p.screening_number, d.visit_code, d.dispensed_at, p.baseline_date, r.condition, r.units_returned, r.returned_at, r.verified_at,
-           ds.destroyed_on, ds.recorded_at AS destruction_recorded_at
-         FROM kits k
-         LEFT JOIN shipment_kits sk ON sk.kit_number = k.kit_number LEFT JOIN shipments s ON s.id = sk.shipment_id
-         LEFT JOIN dispensing_kits dk ON dk.kit_number = k.kit_number LEFT JOIN dispensings d ON d.id = dk.dispensing_id
-         LEFT JOIN patients p ON p.id = d.patient_id
-         LEFT JOIN kit_returns r ON r.kit_number = k.kit_number
-         LEFT JOIN destruction_kits dsk ON dsk.kit_number = k.kit_number LEFT JOIN destructions ds ON ds.id = dsk.destruction_id`,
-      )
-      .all() as KitFacts[];
+  /** One row per kit (a kit is received, dispensed, returned and destroyed at most once), in no particular order. */
+  async kitFacts(): Promise<KitFacts[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('kits as k')
+      .leftJoin('shipment_kits as sk', 'sk.kit_number', 'k.kit_number')
+      .leftJoin('shipments as s', 's.id', 'sk.shipment_id')
+      .leftJoin('dispensing_kits as dk', 'dk.kit_number', 'k.kit_number')
+      .leftJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
+      .leftJoin('patients as p', 'p.id', 'd.patient_id')
+      .leftJoin('kit_returns as r', 'r.kit_number', 'k.kit_number')
+      .leftJoin('destruction_kits as dsk', 'dsk.kit_number', 'k.kit_number')
+      .leftJoin('destructions as ds', 'ds.id', 'dsk.destruction_id')
+      .select([
+        'k.kit_number',
+        'k.status',
+        'k.blinded_lot',
+        'k.lot_sealed',
+        'sk.outcome',
+        's.reference as shipment',
+        'sk.scanned_at',
+        'p.screening_number',
+        'd.visit_code',
+        'd.dispensed_at',
+        'p.baseline_date',
+        'r.condition',
+        'r.units_returned',
+        'r.returned_at',
+        'r.verified_at',
+        'ds.destroyed_on',
+        'ds.recorded_at as destruction_recorded_at',
+      ])
+      .execute();
+    return rows.map((r) => ({ ...r, condition: r.condition as ReturnCondition | null }));
   }
 
-  insertSignOff(row: { signedAt: string; userId: number; signatureId: number; auditSeq: number; snapshotHash: string; discrepancies: number }): void {
-    this.db
-      .prepare('INSERT INTO reconciliation_signoffs (signed_at, user_id, signature_id, audit_seq, snapshot_hash, discrepancies) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(row.signedAt, row.userId, row.signatureId, row.auditSeq, row.snapshotHash, row.discrepancies);
+  async insertSignOff(row: { signedAt: string; userId: number; signatureId: number; auditSeq: number; snapshotHash: string; discrepancies: number }): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('reconciliation_signoffs')
+      .values({ signed_at: row.signedAt, user_id: row.userId, signature_id: row.signatureId, audit_seq: row.auditSeq, snapshot_hash: row.snapshotHash, discrepancies: row.discrepancies })
+      .execute();
   }
 
-  latestSignOff(): SignOffRow | undefined {
-    return this.db
-      .prepare('SELECT id, signed_at AS signedAt, signature_id AS signatureId, audit_seq AS auditSeq, snapshot_hash AS snapshotHash, discrepancies FROM reconciliation_signoffs ORDER BY id DESC LIMIT 1')
-      .get() as SignOffRow | undefined;
+  async latestSignOff(): Promise<SignOffRow | undefined> {
+    return this.store
+      .q()
+      .selectFrom('reconciliation_signoffs')
+      .select(['id', 'signed_at as signedAt', 'signature_id as signatureId', 'audit_seq as auditSeq', 'snapshot_hash as snapshotHash', 'discrepancies'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   /** The first event of these actions after `seq`. */
-  firstEventAfter(seq: number, actions: readonly string[]): { seq: number; action: string; username: string; atUtc: string; entityId: string } | undefined {
-    return this.db
-      .prepare(`SELECT seq, action, username, at_utc AS atUtc, entity_id AS entityId FROM audit_events WHERE seq > ? AND action IN (${actions.map(() => '?').join(',')}) ORDER BY seq LIMIT 1`)
-      .get(seq, ...actions) as { seq: number; action: string; username: string; atUtc: string; entityId: string } | undefined;
+  async firstEventAfter(seq: number, actions: readonly string[]): Promise<{ seq: number; action: string; username: string; atUtc: string; entityId: string } | undefined> {
+    return this.store
+      .q()
+      .selectFrom('audit_events')
+      .select(['seq', 'action', 'username', 'at_utc as atUtc', 'entity_id as entityId'])
+      .where('seq', '>', seq)
+      .where('action', 'in', [...actions])
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
   }
 
-  /** The kits that events of these actions touched after `seq` (a kit's number is its entity id). */
-  kitsTouchedAfter(seq: number, actions: readonly string[]): string[] {
-    return (
-      this.db
-        .prepare(`SELECT DISTINCT entity_id AS k FROM audit_events WHERE seq > ? AND entity_type = 'kit' AND action IN (${actions.map(() => '?').join(',')})`)
-        .all(seq, ...actions) as Array<{ k: string }>
-    ).map((r) => r.k);
+  /** The kits that events of these actions touched after `seq` (a kit's number is its entity id), in no particular order. */
+  async kitsTouchedAfter(seq: number, actions: readonly string[]): Promise<string[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('audit_events')
+      .select('entity_id as k')
+      .distinct()
+      .where('seq', '>', seq)
+      .where('entity_type', '=', 'kit')
+      .where('action', 'in', [...actions])
+      .execute();
+    return rows.map((r) => r.k);
   }
 
-  insertComment(row: { kitNumber: string; discrepancies: string[]; comment: string; userId: number; at: string }): void {
-    this.db
-      .prepare('INSERT INTO discrepancy_comments (kit_number, discrepancies, comment, user_id, commented_at) VALUES (?, ?, ?, ?, ?)')
-      .run(row.kitNumber, row.discrepancies.join(','), row.comment, row.userId, row.at);
+  async insertComment(row: { kitNumber: string; discrepancies: string[]; comment: string; userId: number; at: string }): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('discrepancy_comments')
+      .values({ kit_number: row.kitNumber, discrepancies: row.discrepancies.join(','), comment: row.comment, user_id: row.userId, commented_at: row.at })
+      .execute();
   }
 
   /** Every comment, oldest first. */
-  comments(): DiscrepancyComment[] {
-    const rows = this.db
-      .prepare(
-        `SELECT c.kit_number AS kitNumber, c.discrepancies, c.comment, u.display_name AS by, c.commented_at AS at
-         FROM discrepancy_comments c JOIN users u ON u.id = c.user_id ORDER BY c.id`,
-      )
-      .all() as Array<Omit<DiscrepancyComment, 'discrepancies'> & { discrepancies: string }>;
+  async comments(): Promise<DiscrepancyComment[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('discrepancy_comments as c')
+      .innerJoin('users as u', 'u.id', 'c.user_id')
+      .select(['c.kit_number as kitNumber', 'c.discrepancies', 'c.comment', 'u.display_name as by', 'c.commented_at as at'])
+      .orderBy('c.id')
+      .execute();
     return rows.map((r) => ({ ...r, discrepancies: (r.discrepancies ? r.discrepancies.split(',') : []) as Discrepancy[] }));
   }
 }

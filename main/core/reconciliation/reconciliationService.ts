@@ -8,7 +8,7 @@ import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
 import { VeilError } from '../../../shared/errors';
 import type { Role } from '../../../shared/roles';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { DiscrepancyComment, KitFacts, ReconciliationRepository } from './reconciliationRepository';
 
@@ -61,7 +61,7 @@ function impossibleSequences(f: KitFacts): Discrepancy[] {
 
 export class ReconciliationService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly repository: ReconciliationRepository,
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
@@ -70,10 +70,10 @@ export class ReconciliationService {
   ) {}
 
   /** The reconciliation. With the allocation key (unblinded view) lots are the real ones; without it, blinded lots. */
-  compute(key: Buffer | null) {
+  async compute(key: Buffer | null) {
     const study = this.study();
     const today = localDate(this.clock.now());
-    const facts = this.repository.kitFacts();
+    const facts = await this.repository.kitFacts();
 
     const kits = facts
       .sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number))
@@ -171,8 +171,9 @@ export class ReconciliationService {
    * The monitor's comments and which discrepancies still wait for one: a kit's discrepancy is open until a comment
    * written while the kit showed it explains it (a new kind of discrepancy on the same kit opens it again).
    */
-  notes(snapshot = this.compute(null)): { comments: DiscrepancyComment[]; openDiscrepancies: string[] } {
-    const all = this.repository.comments();
+  async notes(given?: ReconciliationSnapshot): Promise<{ comments: DiscrepancyComment[]; openDiscrepancies: string[] }> {
+    const snapshot = given ?? (await this.compute(null));
+    const all = await this.repository.comments();
     const explained = new Map<string, Set<string>>();
     for (const c of all) for (const d of c.discrepancies) explained.set(c.kitNumber, (explained.get(c.kitNumber) ?? new Set()).add(d));
     const latest = new Map<string, DiscrepancyComment>();
@@ -183,30 +184,30 @@ export class ReconciliationService {
   }
 
   /** The monitor explains a kit's discrepancies (what was checked, what the site said); audited, never edited. */
-  comment(actor: Actor, input: { kitNumber: string; comment: string }): DiscrepancyComment {
-    return this.db.transaction(() => {
-      const kit = this.compute(null).discrepancies.find((d) => d.kitNumber === input.kitNumber);
+  async comment(actor: Actor, input: { kitNumber: string; comment: string }): Promise<DiscrepancyComment> {
+    return this.store.transaction(async () => {
+      const kit = (await this.compute(null)).discrepancies.find((d) => d.kitNumber === input.kitNumber);
       if (!kit) throw new VeilError('conflict', `Kit ${input.kitNumber} has no open discrepancy to comment.`);
       const at = isoUtc(this.clock.now());
-      this.repository.insertComment({ kitNumber: kit.kitNumber, discrepancies: kit.discrepancies, comment: input.comment, userId: actor.userId, at });
+      await this.repository.insertComment({ kitNumber: kit.kitNumber, discrepancies: kit.discrepancies, comment: input.comment, userId: actor.userId, at });
       this.audit.append(actor, {
         action: 'reconciliation.discrepancy_commented',
         entityType: 'kit',
         entityId: kit.kitNumber,
         after: { discrepancies: kit.discrepancies, comment: input.comment },
       });
-      return this.repository.comments().filter((c) => c.kitNumber === kit.kitNumber).at(-1)!;
-    })();
+      return (await this.repository.comments()).filter((c) => c.kitNumber === kit.kitNumber).at(-1)!;
+    });
   }
 
   /**
    * The monitor signs the (blinded) reconciliation as it stands; the signature binds its hash and the comments on its
    * discrepancies. Refused while a discrepancy has no comment (issue 11, item 8): a sign-off never passes over one.
    */
-  signOff(signer: Signer): { signatureId: number } {
-    return this.db.transaction(() => {
-      const snapshot = this.compute(null);
-      const { comments, openDiscrepancies } = this.notes(snapshot);
+  async signOff(signer: Signer): Promise<{ signatureId: number }> {
+    return this.store.transaction(async () => {
+      const snapshot = await this.compute(null);
+      const { comments, openDiscrepancies } = await this.notes(snapshot);
       if (openDiscrepancies.length > 0) {
         const n = openDiscrepancies.length;
         const shown = openDiscrepancies.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
@@ -227,32 +228,40 @@ export class ReconciliationService {
         { userId: signer.userId, username: signer.username },
         { action: 'reconciliation.signed', entityType: 'reconciliation', entityId: hash.slice(0, 16), after: { snapshotHash: hash, discrepancies: snapshot.discrepancies.length, unverifiedReturns: snapshot.unverifiedReturns }, signatureId: signature.id },
       );
-      this.repository.insertSignOff({ signedAt: event.atUtc, userId: signer.userId, signatureId: signature.id, auditSeq: event.seq, snapshotHash: hash, discrepancies: snapshot.discrepancies.length });
+      await this.repository.insertSignOff({ signedAt: event.atUtc, userId: signer.userId, signatureId: signature.id, auditSeq: event.seq, snapshotHash: hash, discrepancies: snapshot.discrepancies.length });
       return { signatureId: signature.id };
-    })();
+    });
   }
 
   /**
    * The latest sign-off and whether it still holds: any accountability change after it (a return edited, a kit
    * dispensed, destroyed...) voids it, and the answer names the event that did.
    */
-  signOffStatus() {
-    const latest = this.repository.latestSignOff();
+  async signOffStatus() {
+    const latest = await this.repository.latestSignOff();
     if (!latest) return null;
-    const voiding = this.repository.firstEventAfter(latest.auditSeq, ACCOUNTABILITY_ACTIONS);
+    const voiding = await this.repository.firstEventAfter(latest.auditSeq, ACCOUNTABILITY_ACTIONS);
     return { ...latest, signature: this.signatures.byId(latest.signatureId)!, voidedBy: voiding ?? null };
   }
 
   /** What changed since the last sign-off: the kits whose accountability or verification changed after it. */
-  sinceLastSignOff(): { signedAt: string; kits: string[] } | null {
-    const latest = this.repository.latestSignOff();
+  async sinceLastSignOff(): Promise<{ signedAt: string; kits: string[] } | null> {
+    const latest = await this.repository.latestSignOff();
     if (!latest) return null;
-    return { signedAt: latest.signedAt, kits: this.repository.kitsTouchedAfter(latest.auditSeq, KIT_CHANGES).sort(compareKitNumbers) };
+    return { signedAt: latest.signedAt, kits: (await this.repository.kitsTouchedAfter(latest.auditSeq, KIT_CHANGES)).sort(compareKitNumbers) };
   }
 
-  /** The blinded reconciliation screen: the snapshot, its sign-off, the notes on it and what moved since the last sign-off. */
-  overview() {
-    const snapshot = this.compute(null);
-    return { reconciliation: snapshot, signOff: this.signOffStatus(), ...this.notes(snapshot), sinceLastSignOff: this.sinceLastSignOff() };
+  /**
+   * The blinded reconciliation screen: the snapshot, its sign-off, the notes on it and what moved since the last
+   * sign-off, read in one unit of work so that they describe the same moment.
+   */
+  async overview() {
+    return this.store.transaction(async () => {
+      const snapshot = await this.compute(null);
+      return { reconciliation: snapshot, signOff: await this.signOffStatus(), ...(await this.notes(snapshot)), sinceLastSignOff: await this.sinceLastSignOff() };
+    });
   }
 }
+
+/** The reconciliation as compute() gives it. */
+export type ReconciliationSnapshot = Awaited<ReturnType<ReconciliationService['compute']>>;

@@ -1,5 +1,5 @@
-import type { Db } from '../db/database';
-import { statements, type Statements } from '../db/statements';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import type { Store } from '../db/store';
 
 /** A kit as the accountability log needs it: the blinded lot, and the sealed real lot and arm (opened only with the key). */
 export interface KitLotRow {
@@ -59,106 +59,159 @@ export interface PatientDispensingLine {
   unitsReturned: number | null;
 }
 
-/** The statuses of the kits on the shelf that the expiry report lists (fixed fragments, never user input). */
+/** The statuses of the kits on the shelf that the expiry report lists. */
 export type ShelfScope = 'available' | 'available_or_quarantined';
 
-const SHELF_SCOPE: Readonly<Record<ShelfScope, string>> = {
-  available: "('available')",
-  available_or_quarantined: "('available', 'quarantined')",
+const SHELF_SCOPE: Readonly<Record<ShelfScope, readonly string[]>> = {
+  available: ['available'],
+  available_or_quarantined: ['available', 'quarantined'],
 };
 
+/** The `status` of an audit event's before or after JSON (null when there is none). */
+function statusIn(json: string | null): unknown {
+  if (json === null) return null;
+  try {
+    return (JSON.parse(json) as { status?: unknown }).status ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The reports' read model (DESIGN.md section 6: a report's SQL lives in a named read model beside its service). Reads
- * only; the arms and real lots it returns are sealed, opened by the report service with the allocation key.
+ * The reports' read model (DESIGN.md section 6: a report's SQL lives in a named read model beside its service), on the
+ * Store (issue 13). Reads only; the arms and real lots it returns are sealed, opened by the report service with the
+ * allocation key. A report that reads several of these reads them in one unit of work, so its figures agree.
  */
 export class ReportReadModel {
-  private readonly sql: Statements;
+  constructor(private readonly store: Store) {}
 
-  constructor(db: Db) {
-    this.sql = statements(db);
+  async kitLots(): Promise<KitLotRow[]> {
+    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'blinded_lot as blindedLot', 'lot_sealed as lotSealed', 'arm_sealed as armSealed']).execute();
   }
 
-  kitLots(): KitLotRow[] {
-    return this.sql('SELECT kit_number AS kitNumber, blinded_lot AS blindedLot, lot_sealed AS lotSealed, arm_sealed AS armSealed FROM kits').all() as KitLotRow[];
+  async kitStock(): Promise<KitStockRow[]> {
+    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'status', 'arm_sealed as armSealed']).execute();
   }
 
-  kitStock(): KitStockRow[] {
-    return this.sql('SELECT kit_number AS kitNumber, status, arm_sealed AS armSealed FROM kits').all() as KitStockRow[];
-  }
-
-  kitsOnShelfForExpiry(scope: ShelfScope): KitExpiryRow[] {
-    return this.sql(
-      `SELECT kit_number AS kitNumber, status, use_before AS useBefore, blinded_lot AS blindedLot, expiry_sealed AS expirySealed,
-         lot_sealed AS lotSealed, arm_sealed AS armSealed FROM kits WHERE status IN ${SHELF_SCOPE[scope]}`,
-    ).all() as KitExpiryRow[];
+  async kitsOnShelfForExpiry(scope: ShelfScope): Promise<KitExpiryRow[]> {
+    return this.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as kitNumber', 'status', 'use_before as useBefore', 'blinded_lot as blindedLot', 'expiry_sealed as expirySealed', 'lot_sealed as lotSealed', 'arm_sealed as armSealed'])
+      .where('status', 'in', [...SHELF_SCOPE[scope]])
+      .execute();
   }
 
   /** Kits received into stock at the close of their shipment, by whom the shipment was closed. */
-  receipts(): KitMovementRow[] {
-    return this.sql(
-      `SELECT sk.kit_number AS kitNumber, s.closed_at AS at, u.display_name AS recordedBy FROM shipment_kits sk JOIN shipments s ON s.id = sk.shipment_id
-       JOIN users u ON u.id = s.closed_by WHERE sk.outcome = 'received' AND s.closed_at IS NOT NULL`,
-    ).all() as KitMovementRow[];
+  async receipts(): Promise<KitMovementRow[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('shipment_kits as sk')
+      .innerJoin('shipments as s', 's.id', 'sk.shipment_id')
+      .innerJoin('users as u', 'u.id', 's.closed_by')
+      .select(['sk.kit_number as kitNumber', 's.closed_at as at', 'u.display_name as recordedBy'])
+      .where('sk.outcome', '=', 'received')
+      .where('s.closed_at', 'is not', null)
+      .execute();
+    return rows.map((r) => ({ ...r, at: r.at! }));
   }
 
-  dispensedKits(): PatientKitMovementRow[] {
-    return this.sql(
-      `SELECT dk.kit_number AS kitNumber, d.dispensed_at AS at, p.initials AS patientInitials, p.randomization_number AS randomizationNumber,
-         u.display_name AS recordedBy FROM dispensing_kits dk
-       JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id JOIN users u ON u.id = d.user_id`,
-    ).all() as PatientKitMovementRow[];
+  async dispensedKits(): Promise<PatientKitMovementRow[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('dispensing_kits as dk')
+      .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
+      .innerJoin('patients as p', 'p.id', 'd.patient_id')
+      .innerJoin('users as u', 'u.id', 'd.user_id')
+      .select(['dk.kit_number as kitNumber', 'd.dispensed_at as at', 'p.initials as patientInitials', 'p.randomization_number as randomizationNumber', 'u.display_name as recordedBy'])
+      .execute();
+    // A patient is randomized before any dispensing: the number is there.
+    return rows.map((r) => ({ ...r, randomizationNumber: r.randomizationNumber! }));
   }
 
-  returnedKits(): Array<PatientKitMovementRow & { condition: string }> {
-    return this.sql(
-      `SELECT r.kit_number AS kitNumber, r.returned_at AS at, r.condition, p.initials AS patientInitials, p.randomization_number AS randomizationNumber,
-         u.display_name AS recordedBy FROM kit_returns r
-       JOIN patients p ON p.id = r.patient_id JOIN users u ON u.id = r.user_id`,
-    ).all() as Array<PatientKitMovementRow & { condition: string }>;
+  async returnedKits(): Promise<Array<PatientKitMovementRow & { condition: string }>> {
+    const rows = await this.store
+      .q()
+      .selectFrom('kit_returns as r')
+      .innerJoin('patients as p', 'p.id', 'r.patient_id')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['r.kit_number as kitNumber', 'r.returned_at as at', 'r.condition', 'p.initials as patientInitials', 'p.randomization_number as randomizationNumber', 'u.display_name as recordedBy'])
+      .execute();
+    return rows.map((r) => ({ ...r, randomizationNumber: r.randomizationNumber! }));
   }
 
   /** Every kit number ever dispensed. */
-  dispensedKitNumbers(): string[] {
-    return (this.sql('SELECT kit_number AS k FROM dispensing_kits').all() as Array<{ k: string }>).map((r) => r.k);
+  async dispensedKitNumbers(): Promise<string[]> {
+    return (await this.store.q().selectFrom('dispensing_kits').select('kit_number as k').execute()).map((r) => r.k);
   }
 
   /** Every kit number received into stock (not refused at receipt). */
-  receivedKitNumbers(): string[] {
-    return (this.sql("SELECT kit_number AS k FROM shipment_kits WHERE outcome = 'received'").all() as Array<{ k: string }>).map((r) => r.k);
+  async receivedKitNumbers(): Promise<string[]> {
+    return (await this.store.q().selectFrom('shipment_kits').select('kit_number as k').where('outcome', '=', 'received').execute()).map((r) => r.k);
   }
 
-  destroyedKits(): KitMovementRow[] {
-    return this.sql(
-      `SELECT dk.kit_number AS kitNumber, d.recorded_at AS at, u.display_name AS recordedBy FROM destruction_kits dk JOIN destructions d ON d.id = dk.destruction_id
-       JOIN users u ON u.id = d.user_id`,
-    ).all() as KitMovementRow[];
+  async destroyedKits(): Promise<KitMovementRow[]> {
+    return this.store
+      .q()
+      .selectFrom('destruction_kits as dk')
+      .innerJoin('destructions as d', 'd.id', 'dk.destruction_id')
+      .innerJoin('users as u', 'u.id', 'd.user_id')
+      .select(['dk.kit_number as kitNumber', 'd.recorded_at as at', 'u.display_name as recordedBy'])
+      .execute();
   }
 
-  /** Kits lost from the shelf (available, then lost), from the audit trail; `recordedBy` is the username. */
-  kitsLostFromShelf(): KitMovementRow[] {
-    return this.sql(
-      `SELECT entity_id AS kitNumber, at_utc AS at, username AS recordedBy FROM audit_events
-       WHERE action = 'kit.status_changed' AND json_extract(after_json, '$.status') = 'lost' AND json_extract(before_json, '$.status') = 'available'`,
-    ).all() as KitMovementRow[];
+  /**
+   * Kits lost from the shelf (available, then lost), from the audit trail; `recordedBy` is the username. The statuses
+   * are read from the events' JSON in code (no JSON function spelled the same on both engines); the LIKEs only narrow.
+   */
+  async kitsLostFromShelf(): Promise<KitMovementRow[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('audit_events')
+      .select(['entity_id as kitNumber', 'at_utc as at', 'username as recordedBy', 'before_json', 'after_json'])
+      .where('action', '=', 'kit.status_changed')
+      .where('after_json', 'like', '%lost%')
+      .where('before_json', 'like', '%available%')
+      .orderBy('seq')
+      .execute();
+    return rows.filter((r) => statusIn(r.after_json) === 'lost' && statusIn(r.before_json) === 'available').map(({ kitNumber, at, recordedBy }) => ({ kitNumber, at, recordedBy }));
   }
 
-  /** Every patient (or the one asked for), by screening number. */
-  patients(patientId?: number): ReportPatientRow[] {
-    const sql =
-      `SELECT id, screening_number AS screeningNumber, initials, randomization_number AS randomizationNumber, status,
-         EXISTS (SELECT 1 FROM emergency_unblindings e WHERE e.patient_id = patients.id) AS emergencyUnblinded FROM patients` +
-      (patientId ? ' WHERE id = ?' : '') +
-      ' ORDER BY screening_number';
-    return this.sql(sql).all(...(patientId ? [patientId] : [])) as ReportPatientRow[];
+  /** Every patient (or the one asked for), by screening number (compared in code: the engines' text orders differ). */
+  async patients(patientId?: number): Promise<ReportPatientRow[]> {
+    let query = this.store
+      .q()
+      .selectFrom('patients')
+      .select((eb) => [
+        'id',
+        'screening_number as screeningNumber',
+        'initials',
+        'randomization_number as randomizationNumber',
+        'status',
+        // 0 or 1 on both engines (EXISTS alone is a boolean on PostgreSQL).
+        eb
+          .case()
+          .when(eb.exists(eb.selectFrom('emergency_unblindings as e').select('e.id').whereRef('e.patient_id', '=', 'patients.id')))
+          .then(1)
+          .else(0)
+          .end()
+          .as('emergencyUnblinded'),
+      ]);
+    if (patientId) query = query.where('id', '=', patientId);
+    const rows = await query.execute();
+    return rows.sort((a, b) => (a.screeningNumber < b.screeningNumber ? -1 : a.screeningNumber > b.screeningNumber ? 1 : 0));
   }
 
-  /** A patient's dispensed kits with their returns, in dispensing order. */
-  dispensingHistory(patientId: number): PatientDispensingLine[] {
-    return this.sql(
-      `SELECT d.visit_code AS visit, d.dispensed_at AS dispensedAt, dk.kit_number AS kitNumber, d.out_of_window_reason AS outOfWindowReason,
-         r.condition AS returnCondition, r.units_returned AS unitsReturned
-       FROM dispensings d JOIN dispensing_kits dk ON dk.dispensing_id = d.id LEFT JOIN kit_returns r ON r.kit_number = dk.kit_number
-       WHERE d.patient_id = ? ORDER BY d.dispensed_at, dk.kit_number`,
-    ).all(patientId) as PatientDispensingLine[];
+  /** A patient's dispensed kits with their returns, in dispensing order (then kit-number order, within one dispensing). */
+  async dispensingHistory(patientId: number): Promise<PatientDispensingLine[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('dispensings as d')
+      .innerJoin('dispensing_kits as dk', 'dk.dispensing_id', 'd.id')
+      .leftJoin('kit_returns as r', 'r.kit_number', 'dk.kit_number')
+      .select(['d.visit_code as visit', 'd.dispensed_at as dispensedAt', 'dk.kit_number as kitNumber', 'd.out_of_window_reason as outOfWindowReason', 'r.condition as returnCondition', 'r.units_returned as unitsReturned'])
+      .where('d.patient_id', '=', patientId)
+      .execute();
+    return rows.sort((a, b) => (a.dispensedAt < b.dispensedAt ? -1 : a.dispensedAt > b.dispensedAt ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)));
   }
 }

@@ -6,6 +6,7 @@ import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
 import { csvRows, csvTable } from '../csvWriter';
+import type { Store } from '../db/store';
 import { renderReportPdf, type ReportContext, type ReportSection } from './pdfReport';
 import type { ReportReadModel } from './reportReadModel';
 
@@ -38,6 +39,7 @@ export interface AccountabilityLine {
  */
 export class ReportService {
   constructor(
+    private readonly store: Store,
     private readonly reads: ReportReadModel,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
@@ -48,36 +50,47 @@ export class ReportService {
   /**
    * The drug accountability log in the NCI form's spirit: every movement of stock in date order with the running
    * balance of kits on the shelf. Patient returns are listed but never added back to the balance; destroying a
-   * return does not lower it either (it left the balance when it was dispensed).
+   * return does not lower it either (it left the balance when it was dispensed). Its reads are one unit of work, so
+   * the movements and the balance describe one moment.
    */
-  accountabilityLines(key: Buffer | null, armFilter: string | null): AccountabilityLine[] {
+  async accountabilityLines(key: Buffer | null, armFilter: string | null): Promise<AccountabilityLine[]> {
+    const read = await this.store.transaction(async () => ({
+      kits: await this.reads.kitLots(),
+      receipts: await this.reads.receipts(),
+      dispensedKits: await this.reads.dispensedKits(),
+      returnedKits: await this.reads.returnedKits(),
+      dispensedKitNumbers: await this.reads.dispensedKitNumbers(),
+      receivedKitNumbers: await this.reads.receivedKitNumbers(),
+      destroyedKits: await this.reads.destroyedKits(),
+      kitsLostFromShelf: await this.reads.kitsLostFromShelf(),
+    }));
     type Movement = Omit<AccountabilityLine, 'balance'> & { delta: number; at: string };
     const moves: Movement[] = [];
-    const kits = this.reads.kitLots();
+    const kits = read.kits;
     const lotOf = new Map(kits.map((k) => [k.kitNumber, key ? open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)) : k.blindedLot]));
     const inScope = new Set(kits.filter((k) => !armFilter || (key && open(key, k.armSealed, sealedField.kitArm(k.kitNumber)) === armFilter)).map((k) => k.kitNumber));
     const initials = (name: string) => name.split(/[\s.(]+/).filter((w) => /^[A-Za-zÀ-ÿ]/.test(w)).map((w) => w[0]!.toUpperCase()).slice(0, 3).join('');
     const push = (m: Movement) => {
       if (inScope.has(m.kitNumber)) moves.push(m);
     };
-    for (const r of this.reads.receipts()) {
+    for (const r of read.receipts) {
       push({ at: r.at, date: r.at.slice(0, 10), kind: 'received', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: 1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
-    for (const r of this.reads.dispensedKits()) {
+    for (const r of read.dispensedKits) {
       push({ at: r.at, date: r.at.slice(0, 10), kind: 'dispensed', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
-    for (const r of this.reads.returnedKits()) {
+    for (const r of read.returnedKits) {
       push({ at: r.at, date: r.at.slice(0, 10), kind: 'returned', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 0, delta: 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
-    const dispensed = new Set(this.reads.dispensedKitNumbers());
-    const receivedIntoStock = new Set(this.reads.receivedKitNumbers());
-    for (const r of this.reads.destroyedKits()) {
+    const dispensed = new Set(read.dispensedKitNumbers);
+    const receivedIntoStock = new Set(read.receivedKitNumbers);
+    for (const r of read.destroyedKits) {
       // Only kits that were on the shelf lower it: not patient returns, nor kits refused as damaged at receipt.
       const fromShelf = !dispensed.has(r.kitNumber) && receivedIntoStock.has(r.kitNumber);
       push({ at: r.at, date: r.at.slice(0, 10), kind: 'destroyed', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: fromShelf ? 1 : 0, delta: fromShelf ? -1 : 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
     // Kits lost from the shelf (not those lost in transit, never received, nor those a patient did not bring back).
-    for (const r of this.reads.kitsLostFromShelf()) {
+    for (const r of read.kitsLostFromShelf) {
       push({ at: r.at, date: r.at.slice(0, 10), kind: 'lost', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
     }
     moves.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)));
@@ -88,26 +101,26 @@ export class ReportService {
     });
   }
 
-  private data(name: ReportName, key: Buffer | null, options: { days?: number | undefined; patientId?: number | undefined; threshold?: number | undefined }): ReportData {
+  private async data(name: ReportName, key: Buffer | null, options: { days?: number | undefined; patientId?: number | undefined; threshold?: number | undefined }): Promise<ReportData> {
     const study = this.study();
     const unblinded = key !== null;
     const suffix = unblinded ? 'UNBLINDED' : 'blinded';
     switch (name) {
       case 'accountability': {
         const agents = unblinded ? study.arms.map((a) => ({ label: a.name, code: a.code as string | null })) : [{ label: study.product.blindedName, code: null }];
-        return {
-          title: `Drug accountability log (${suffix})`,
-          fileStem: `accountability-${suffix.toLowerCase()}`,
-          sections: agents.map((agent) => ({
+        const sections: ReportData['sections'] = [];
+        for (const agent of agents) {
+          sections.push({
             heading: `Agent: ${agent.label} · ${study.product.form} · ${study.product.route}`,
             columns: ['Date', 'Movement', 'Patient initials', 'Patient ID', 'Kit', 'Quantity', 'Balance', unblinded ? 'Lot' : 'Lot (blinded)', 'Recorder'],
             widths: [1.1, 1.1, 0.9, 0.9, 1, 0.8, 0.8, 1.2, 0.8],
-            rows: this.accountabilityLines(key, agent.code).map((l) => [l.date, l.kind, l.patientInitials, l.patientId, l.kitNumber, String(l.quantity), String(l.balance), l.lot, l.recorder]),
-          })),
-        };
+            rows: (await this.accountabilityLines(key, agent.code)).map((l) => [l.date, l.kind, l.patientInitials, l.patientId, l.kitNumber, String(l.quantity), String(l.balance), l.lot, l.recorder]),
+          });
+        }
+        return { title: `Drug accountability log (${suffix})`, fileStem: `accountability-${suffix.toLowerCase()}`, sections };
       }
       case 'inventory': {
-        const kits = this.reads.kitStock();
+        const kits = await this.reads.kitStock();
         const statuses = [...new Set(kits.map((k) => k.status))].sort();
         if (!unblinded) {
           return {
@@ -141,8 +154,7 @@ export class ReportService {
         const until = addDays(today, days);
         // The blinded report lists the dispensable stock (available kits) by the date on their labels; quarantined kits
         // are held already and are the unblinded pharmacist's to review, with their real dates (issue 11.1).
-        const rows = this.reads
-          .kitsOnShelfForExpiry(unblinded ? 'available_or_quarantined' : 'available')
+        const rows = (await this.reads.kitsOnShelfForExpiry(unblinded ? 'available_or_quarantined' : 'available'))
           .map((k) =>
             unblinded
               ? {
@@ -170,17 +182,16 @@ export class ReportService {
         };
       }
       case 'patient_history': {
-        const patients = this.reads.patients(options.patientId);
+        const patients = await this.reads.patients(options.patientId);
         if (options.patientId && patients.length === 0) throw new VeilError('not_found', `There is no patient ${options.patientId}.`);
-        return {
-          title: 'Patient dispensing history',
-          fileStem: options.patientId ? `patient-history-${patients[0]!.screeningNumber}` : 'patient-history',
-          sections: patients.map((p) => ({
+        const sections: ReportData['sections'] = [];
+        for (const p of patients) {
+          sections.push({
             // The emergency flag (issue 11, item 9): the blind was broken for this patient; never which arm.
             heading: `Patient ${p.screeningNumber} (${p.initials}) · randomization no. ${p.randomizationNumber ?? '—'} · ${p.status}${p.emergencyUnblinded ? ' · UNBLINDED (EMERGENCY)' : ''}`,
             columns: ['Visit', 'Dispensed (UTC)', 'Kit', 'Outside window', 'Return', 'Units back'],
             widths: [0.8, 1.6, 1, 2, 1, 0.8],
-            rows: this.reads.dispensingHistory(p.id).map((l) => [
+            rows: (await this.reads.dispensingHistory(p.id)).map((l) => [
               l.visit,
               l.dispensedAt.replace('T', ' ').slice(0, 16),
               l.kitNumber,
@@ -188,8 +199,9 @@ export class ReportService {
               l.returnCondition?.replace('_', ' ') ?? 'not yet',
               l.unitsReturned === null ? '' : String(l.unitsReturned),
             ]),
-          })),
-        };
+          });
+        }
+        return { title: 'Patient dispensing history', fileStem: options.patientId ? `patient-history-${patients[0]!.screeningNumber}` : 'patient-history', sections };
       }
     }
   }
@@ -199,8 +211,9 @@ export class ReportService {
   }
 
   async render(name: ReportName, format: 'csv' | 'pdf', key: Buffer | null, options: { days?: number | undefined; patientId?: number | undefined; threshold?: number | undefined } = {}) {
-    const data = this.data(name, key, options);
-    const context = this.context();
+    // The report's reads and the audit seal it prints in one unit of work: the figures agree with each other and with
+    // the seal. The PDF is drawn after it (not the database).
+    const { data, context } = await this.store.transaction(async () => ({ data: await this.data(name, key, options), context: this.context() }));
     const fileName = `${data.fileStem}-${isoUtc(context.printedAt).slice(0, 10)}-seal-${context.seal.seq}.${format}`;
     if (format === 'pdf') {
       const sections: ReportSection[] = data.sections.map((s) => ({ heading: s.heading, table: { columns: s.columns.map((title, i) => ({ title, width: s.widths[i]! })), rows: s.rows } }));

@@ -33,7 +33,7 @@ export function filesAsText(value: unknown): string[] {
 const SESSION_CHANGING = new Set(['session.logout', 'session.lock', 'session.login', 'session.createAdministrator', 'session.changePassword', 'session.unlock']);
 
 /** Inputs of one channel: a list, or a function called when the channel's turn comes (ids made by earlier calls). */
-type Inputs = Partial<Record<ChannelName, unknown[] | (() => unknown[])>>;
+type Inputs = Partial<Record<ChannelName, unknown[] | (() => unknown[] | Promise<unknown[]>)>>;
 
 /**
  * Inputs built from the demo's real data on top of the example world, each one a call that succeeds at its turn in
@@ -107,7 +107,7 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'returns.verify': () => [{ kitNumbers: rows<{ k: string }>("SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL AND condition <> 'missing'").map((r) => r.k), signature }],
     'returns.lookup': [...recorded, ...someKits.slice(0, 3)].map((code) => ({ code })),
     // Each discrepancy open at the monitor's turn (the technician's corrections made new ones), so the sign-off signs.
-    'reconciliation.comment': () => t.core.reconciliation.notes().openDiscrepancies.map((kitNumber) => ({ kitNumber, comment: 'harness probe' })),
+    'reconciliation.comment': async () => (await t.core.reconciliation.notes()).openDiscrepancies.map((kitNumber) => ({ kitNumber, comment: 'harness probe' })),
     'destruction.certificate': rows<{ id: number }>('SELECT id FROM destructions').map((r) => ({ destructionId: r.id })),
     'reports.render': [
       ...(['accountability', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
@@ -170,14 +170,14 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
             return resolveExample(e.signature ? { ...e, signature: { ...e.signature, username: caller.username } } : e, world, caller);
           });
       // A function's inputs are read only once the examples before them have run.
-      const queue: Array<unknown | (() => unknown[])> = [...examples, ...(typeof real === 'function' ? [real] : (real ?? []))];
-      const calledInputs = function* () {
+      const queue: Array<unknown | (() => unknown[] | Promise<unknown[]>)> = [...examples, ...(typeof real === 'function' ? [real] : (real ?? []))];
+      const calledInputs = async function* () {
         for (const item of queue) {
-          if (typeof item === 'function') yield* (item as () => unknown[])();
+          if (typeof item === 'function') yield* await (item as () => unknown[] | Promise<unknown[]>)();
           else yield item;
         }
       };
-      for (const input of calledInputs()) {
+      for await (const input of calledInputs()) {
         const result = await t.core.dispatch(window, name, input);
         calls++;
         const where = `${role} ${name} ${JSON.stringify(input).slice(0, 60)}`;
