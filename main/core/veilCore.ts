@@ -132,7 +132,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   // PatientService is still synchronous: it reads the emergency flag synchronously until it moves onto the Store.
   const unblindedPatients = new UnblindedPatientsNow(db);
   const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => unblindedPatients.ids());
-  const labels = new LabelService(db, new LabelRepository(db), audit, study);
+  const labels = new LabelService(store, new LabelRepository(store), audit, study);
   const returnsRepository = new ReturnsRepository(store);
   const returns = new ReturnsService(store, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
   const reconciliation = new ReconciliationService(store, new ReconciliationRepository(store), audit, signatures, clock, study);
@@ -149,7 +149,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   emergency.onUnblinded((notice) => events.emit(ALL_WINDOWS, 'patient.emergencyUnblinded', notice));
   // Scans go to every window of this process (browser mode has one): the window with a scan field takes them.
   const devices = new Devices(options.devices ?? (options.mode === 'desktop' ? 'hardware' : 'none'), {
-    db,
+    store,
     clock,
     logger,
     audit,

@@ -185,8 +185,8 @@ function pdfDifferences(a: Uint8Array, b: Uint8Array, ka: RealKit, kb: RealKit):
 /** Every difference between the labels of two kits, in each form, that is not the kit number, patient number or initials. */
 async function differences(ka: RealKit, kb: RealKit, kind: LabelKind): Promise<Record<string, string[]>> {
   const labels = t.core.labels;
-  const la = labels.layout(ka.kitNumber, kind);
-  const lb = labels.layout(kb.kitNumber, kind);
+  const la = await labels.layout(ka.kitNumber, kind);
+  const lb = await labels.layout(kb.kitNumber, kind);
   const dpi = kind === 'syringe' ? 180 : 300;
   const png = async (k: RealKit) => pngToBits(Buffer.from(await labels.render(k.kitNumber, kind, 'png')));
   const zpl = async (k: RealKit) => new TextDecoder().decode(await labels.render(k.kitNumber, kind, 'zpl'));

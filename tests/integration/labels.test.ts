@@ -81,13 +81,13 @@ describe('label service', () => {
     expect(await t.refused(inv, 'labels.queue', {})).toMatchObject({ code: 'forbidden' });
   });
 
-  it('prints in the study\'s label language (French for NS-DUPI, its sites are in France), English on request', () => {
+  it('prints in the study\'s label language (French for NS-DUPI, its sites are in France), English on request', async () => {
     const kit = t.dispensedKits()[0]!;
-    const text = (language?: 'en' | 'fr') => labelTexts(t.core.labels.layout(kit, 'carton', language)).map((l) => l.text.replace(/\u00a0/g, ' ')).join(' | ');
-    expect(text()).toContain('À utiliser avant');
-    expect(text()).toContain('Pour essai clinique uniquement');
-    expect(text()).not.toContain('Use before');
-    expect(text('en')).toContain('Use before');
-    expect(text('en')).toContain('For clinical trial use only');
+    const text = async (language?: 'en' | 'fr') => labelTexts(await t.core.labels.layout(kit, 'carton', language)).map((l) => l.text.replace(/\u00a0/g, ' ')).join(' | ');
+    expect(await text()).toContain('À utiliser avant');
+    expect(await text()).toContain('Pour essai clinique uniquement');
+    expect(await text()).not.toContain('Use before');
+    expect(await text('en')).toContain('Use before');
+    expect(await text('en')).toContain('For clinical trial use only');
   });
 });

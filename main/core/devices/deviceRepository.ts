@@ -1,6 +1,7 @@
 import { DEFAULT_KEYBOARD_WEDGE, KeyboardWedgeSettings, PrinterSettings, type LabelJob } from '../../../shared/contract/devices';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
+import type { ExpressionBuilder } from 'kysely';
+import type { PreparedQuery, Store } from '../db/store';
+import type { VeilTables } from '../db/tables';
 
 export type LabelKind = 'carton' | 'syringe';
 export type JobStatus = 'queued' | 'printed' | 'failed';
@@ -21,12 +22,23 @@ export interface LabelJobRow {
 /**
  * A label job a printer confirmed. Before labels could only be downloaded as PDF, a download was recorded here as a
  * job 'printed' on the printer 'pdf': such rows are downloads (their audit events stay as written), not prints.
+ * (`printer IS NOT 'pdf'` spelt for both engines: no printer, or another one.)
  */
-const CONFIRMED_PRINT = "status = 'printed' AND printer IS NOT 'pdf'";
+const notPdf = (eb: ExpressionBuilder<VeilTables, 'label_prints'>) => eb.or([eb('printer', 'is', null), eb('printer', '<>', 'pdf')]);
 
 const NO_PRINTERS: PrinterSettings = { carton: null, syringe: null };
-const JOB_COLUMNS = `id, kit_number AS kitNumber, kind, requested_at AS requestedAt, user_id AS userId, reprint_reason AS reprintReason,
-  status, printer, done_at AS doneAt, error`;
+const JOB_COLUMNS = [
+  'id',
+  'kit_number as kitNumber',
+  'kind',
+  'requested_at as requestedAt',
+  'user_id as userId',
+  'reprint_reason as reprintReason',
+  'status',
+  'printer',
+  'done_at as doneAt',
+  'error',
+] as const;
 
 export const jobView = (row: LabelJobRow, printing: boolean): LabelJob => ({
   id: row.id,
@@ -43,100 +55,147 @@ export const jobView = (row: LabelJobRow, printing: boolean): LabelJob => ({
 
 /**
  * The devices' SQL: the printer choices (settings table, key 'printers'), the keyboard-wedge scanners' framing (key
- * 'keyboard_wedge') and the label jobs (label_prints).
+ * 'keyboard_wedge') and the label jobs (label_prints). On the Store (issue 13, item 2).
  */
 export class DeviceRepository {
-  constructor(private readonly db: Db) {}
+  // The label queue asks this for every label of every dispensed kit: prepared once.
+  private readonly printsOfLabel: PreparedQuery<[string, LabelKind], { count: number | string; last: string | null }>;
+
+  constructor(private readonly store: Store) {
+    this.printsOfLabel = store.prepare((q, kitNumber: string, kind: LabelKind) =>
+      q
+        .selectFrom('label_prints')
+        .select((eb) => [eb.fn.countAll().as('count'), eb.fn.max('done_at').as('last')])
+        .where('kit_number', '=', kitNumber)
+        .where('kind', '=', kind)
+        .where('status', '=', 'printed')
+        .where(notPdf)
+        .$castTo<{ count: number | string; last: string | null }>(),
+    );
+  }
+
+  private async setting(key: string): Promise<string | undefined> {
+    const row = await this.store.q().selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value;
+  }
+
+  private async setSetting(key: string, value: string): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
+      .execute();
+  }
 
   /** The printer choices; `fallback` when none were ever saved. */
-  printerSettings(fallback: PrinterSettings = NO_PRINTERS): PrinterSettings {
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'printers'").get() as { value: string } | undefined;
-    if (!row) return fallback;
+  async printerSettings(fallback: PrinterSettings = NO_PRINTERS): Promise<PrinterSettings> {
+    const value = await this.setting('printers');
+    if (value === undefined) return fallback;
     // A value written by an older version that no longer parses counts as "not chosen", never as a crash.
-    const parsed = PrinterSettings.safeParse(JSON.parse(row.value));
+    const parsed = PrinterSettings.safeParse(JSON.parse(value));
     return parsed.success ? parsed.data : NO_PRINTERS;
   }
 
-  setPrinterSettings(settings: PrinterSettings): void {
-    this.db
-      .prepare("INSERT INTO settings (key, value) VALUES ('printers', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .run(JSON.stringify(settings));
+  async setPrinterSettings(settings: PrinterSettings): Promise<void> {
+    await this.setSetting('printers', JSON.stringify(settings));
   }
 
   /** How the keyboard-wedge scanners frame their codes; the defaults when never set (or unreadable). */
-  keyboardWedge(): KeyboardWedgeSettings {
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'keyboard_wedge'").get() as { value: string } | undefined;
-    if (!row) return DEFAULT_KEYBOARD_WEDGE;
-    const parsed = KeyboardWedgeSettings.safeParse(JSON.parse(row.value));
+  async keyboardWedge(): Promise<KeyboardWedgeSettings> {
+    const value = await this.setting('keyboard_wedge');
+    if (value === undefined) return DEFAULT_KEYBOARD_WEDGE;
+    const parsed = KeyboardWedgeSettings.safeParse(JSON.parse(value));
     return parsed.success ? parsed.data : DEFAULT_KEYBOARD_WEDGE;
   }
 
-  setKeyboardWedge(settings: KeyboardWedgeSettings): void {
-    this.db
-      .prepare("INSERT INTO settings (key, value) VALUES ('keyboard_wedge', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .run(JSON.stringify(settings));
+  async setKeyboardWedge(settings: KeyboardWedgeSettings): Promise<void> {
+    await this.setSetting('keyboard_wedge', JSON.stringify(settings));
   }
 
   /** How many labels of this kit and kind were printed (a further one is a reprint). */
-  printedCount(kitNumber: string, kind: LabelKind): number {
-    return this.prints(kitNumber, kind).count;
+  async printedCount(kitNumber: string, kind: LabelKind): Promise<number> {
+    return (await this.prints(kitNumber, kind)).count;
   }
 
   /** The prints of this label that a printer confirmed, and when the last one was. */
-  prints(kitNumber: string, kind: LabelKind): { count: number; last: string | null } {
-    // Prepared once: the label queue asks this for every label of every dispensed kit.
-    this.printsOfLabel ??= this.db.prepare(`SELECT count(*) AS count, max(done_at) AS last FROM label_prints WHERE kit_number = ? AND kind = ? AND ${CONFIRMED_PRINT}`);
-    return this.printsOfLabel.get(kitNumber, kind) as { count: number; last: string | null };
+  async prints(kitNumber: string, kind: LabelKind): Promise<{ count: number; last: string | null }> {
+    const [row] = await this.printsOfLabel.run(kitNumber, kind);
+    return { count: Number(row?.count ?? 0), last: row?.last ?? null };
   }
-
-  private printsOfLabel: Statement | undefined;
 
   /** A queued or failed job of this kit and kind, if one waits. */
-  waitingJob(kitNumber: string, kind: LabelKind): LabelJobRow | undefined {
-    return this.db
-      .prepare(`SELECT ${JOB_COLUMNS} FROM label_prints WHERE kit_number = ? AND kind = ? AND status IN ('queued', 'failed') ORDER BY id LIMIT 1`)
-      .get(kitNumber, kind) as LabelJobRow | undefined;
+  async waitingJob(kitNumber: string, kind: LabelKind): Promise<LabelJobRow | undefined> {
+    return this.store
+      .q()
+      .selectFrom('label_prints')
+      .select(JOB_COLUMNS)
+      .where('kit_number', '=', kitNumber)
+      .where('kind', '=', kind)
+      .where('status', 'in', ['queued', 'failed'])
+      .orderBy('id')
+      .limit(1)
+      .$castTo<LabelJobRow>()
+      .executeTakeFirst();
   }
 
-  isDispensed(kitNumber: string): boolean {
-    return this.db.prepare('SELECT 1 FROM dispensing_kits WHERE kit_number = ?').get(kitNumber) !== undefined;
+  async isDispensed(kitNumber: string): Promise<boolean> {
+    return (await this.store.q().selectFrom('dispensing_kits').select('kit_number').where('kit_number', '=', kitNumber).limit(1).executeTakeFirst()) !== undefined;
   }
 
-  queueJob(job: { kitNumber: string; kind: LabelKind; requestedAt: string; userId: number; reprintReason: string | null; printer: string }): number {
-    const result = this.db
-      .prepare("INSERT INTO label_prints (kit_number, kind, requested_at, user_id, reprint_reason, status, printer) VALUES (?, ?, ?, ?, ?, 'queued', ?)")
-      .run(job.kitNumber, job.kind, job.requestedAt, job.userId, job.reprintReason, job.printer);
-    return Number(result.lastInsertRowid);
+  async queueJob(job: { kitNumber: string; kind: LabelKind; requestedAt: string; userId: number; reprintReason: string | null; printer: string }): Promise<number> {
+    const row = await this.store
+      .q()
+      .insertInto('label_prints')
+      .values({ kit_number: job.kitNumber, kind: job.kind, requested_at: job.requestedAt, user_id: job.userId, reprint_reason: job.reprintReason, status: 'queued', printer: job.printer })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
-  job(id: number): LabelJobRow | undefined {
-    return this.db.prepare(`SELECT ${JOB_COLUMNS} FROM label_prints WHERE id = ?`).get(id) as LabelJobRow | undefined;
+  async job(id: number): Promise<LabelJobRow | undefined> {
+    return this.store.q().selectFrom('label_prints').select(JOB_COLUMNS).where('id', '=', id).$castTo<LabelJobRow>().executeTakeFirst();
   }
 
   /** Before an attempt: the job is queued again, on this printer, without its old error. */
-  markQueued(id: number, printer: string): void {
-    this.db.prepare("UPDATE label_prints SET status = 'queued', printer = ?, error = NULL, done_at = NULL WHERE id = ?").run(printer, id);
+  async markQueued(id: number, printer: string): Promise<void> {
+    await this.store.q().updateTable('label_prints').set({ status: 'queued', printer, error: null, done_at: null }).where('id', '=', id).execute();
   }
 
-  markPrinted(id: number, at: string): void {
-    this.db.prepare("UPDATE label_prints SET status = 'printed', done_at = ?, error = NULL WHERE id = ?").run(at, id);
+  async markPrinted(id: number, at: string): Promise<void> {
+    await this.store.q().updateTable('label_prints').set({ status: 'printed', done_at: at, error: null }).where('id', '=', id).execute();
   }
 
-  markFailed(id: number, at: string, error: string): void {
-    this.db.prepare("UPDATE label_prints SET status = 'failed', done_at = ?, error = ? WHERE id = ?").run(at, error, id);
+  async markFailed(id: number, at: string, error: string): Promise<void> {
+    await this.store.q().updateTable('label_prints').set({ status: 'failed', done_at: at, error }).where('id', '=', id).execute();
   }
 
-  counts(): { queued: number; failed: number; printed: number } {
-    const rows = this.db.prepare("SELECT status, count(*) AS n FROM label_prints WHERE printer IS NOT 'pdf' GROUP BY status").all() as Array<{ status: JobStatus; n: number }>;
+  async counts(): Promise<{ queued: number; failed: number; printed: number }> {
+    const rows = await this.store
+      .q()
+      .selectFrom('label_prints')
+      .select((eb) => ['status', eb.fn.countAll().as('n')])
+      .where(notPdf)
+      .groupBy('status')
+      .execute();
     const out = { queued: 0, failed: 0, printed: 0 };
-    for (const r of rows) out[r.status] = r.n;
+    for (const r of rows) out[r.status as JobStatus] = Number(r.n);
     return out;
   }
 
   /** Queued and failed jobs, oldest first, then the `printedLimit` most recent printed ones. */
-  recentJobs(printedLimit = 10): LabelJobRow[] {
-    const waiting = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM label_prints WHERE status IN ('queued', 'failed') ORDER BY id`).all() as LabelJobRow[];
-    const printed = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM label_prints WHERE ${CONFIRMED_PRINT} ORDER BY id DESC LIMIT ?`).all(printedLimit) as LabelJobRow[];
+  async recentJobs(printedLimit = 10): Promise<LabelJobRow[]> {
+    const waiting = await this.store.q().selectFrom('label_prints').select(JOB_COLUMNS).where('status', 'in', ['queued', 'failed']).orderBy('id').$castTo<LabelJobRow>().execute();
+    const printed = await this.store
+      .q()
+      .selectFrom('label_prints')
+      .select(JOB_COLUMNS)
+      .where('status', '=', 'printed')
+      .where(notPdf)
+      .orderBy('id', 'desc')
+      .limit(printedLimit)
+      .$castTo<LabelJobRow>()
+      .execute();
     return [...waiting, ...printed];
   }
 }

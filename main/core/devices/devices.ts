@@ -3,7 +3,7 @@ import { VeilError } from '../../../shared/errors';
 import { LabelLayoutError, type LabelLayout } from '../../../shared/labels/layout';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import { DYMO_DPI, encodeDymoJob } from '../labels/dymo';
 import type { LabelService } from '../labels/labelService';
 import { bitmapToPng } from '../labels/png';
@@ -37,7 +37,7 @@ export interface CustomDevices {
 }
 
 export interface DevicesDeps {
-  db: Db;
+  store: Store;
   clock: Clock;
   audit: AuditTrail;
   labels: LabelService;
@@ -74,7 +74,7 @@ export class Devices {
     private readonly deps: DevicesDeps,
   ) {
     this.logger = deps.logger ?? silentLogger;
-    this.repo = new DeviceRepository(deps.db);
+    this.repo = new DeviceRepository(deps.store);
     const custom: CustomDevices =
       option === 'hardware'
         ? { transport: new NodeHidTransport() }
@@ -114,7 +114,7 @@ export class Devices {
    * The printer choices. With the simulator, until someone saves a choice: syringe labels on the virtual DYMO, carton
    * labels on the loopback Zebra (not written to the database: they are the demo's devices, not a site's choice).
    */
-  private settings(): PrinterSettings {
+  private settings(): Promise<PrinterSettings> {
     return this.repo.printerSettings(this.simulator ? SIMULATOR_PRINTERS : undefined);
   }
 
@@ -124,7 +124,7 @@ export class Devices {
   async status(refresh = false): Promise<DevicesStatus> {
     await this.ready;
     if (refresh) await this.hub.refresh();
-    const settings = this.settings();
+    const settings = await this.settings();
     const usedFor = (match: (t: PrinterTarget) => boolean): LabelKind[] => (['carton', 'syringe'] as const).filter((k) => settings[k] && match(settings[k].printer));
     const printers: DevicesStatus['printers'] = [];
     const dymos = this.hub.dymos();
@@ -160,8 +160,8 @@ export class Devices {
       scanners: this.hub.scanners(),
       printers,
       settings,
-      queue: this.repo.counts(),
-      jobs: this.repo.recentJobs().map((r) => jobView(r, this.inFlight.has(r.id))),
+      queue: await this.repo.counts(),
+      jobs: (await this.repo.recentJobs()).map((r) => jobView(r, this.inFlight.has(r.id))),
       problems: this.hub.problems(),
     };
   }
@@ -189,31 +189,32 @@ export class Devices {
   async configurePrinter(actor: AuditActor, kind: LabelKind, choice: PrinterChoice | null): Promise<DevicesStatus> {
     await this.ready;
     if (choice) this.checkChoice(kind, choice);
-    this.deps.db.transaction(() => {
-      const before = this.settings();
+    await this.deps.store.transaction(async () => {
+      const before = await this.settings();
       const after: PrinterSettings = { ...before, [kind]: choice };
-      this.repo.setPrinterSettings(after);
+      await this.repo.setPrinterSettings(after);
       this.deps.audit.append(actor, { action: 'settings.printers_changed', entityType: 'settings', entityId: 'printers', before, after });
-    })();
+    });
+    // After the commit: the windows read the new status.
     this.hub.changed('settings');
     return this.status();
   }
 
   /** How the keyboard-wedge scanners frame their codes (read by every scanning screen). */
-  keyboardWedge(): KeyboardWedgeSettings {
+  keyboardWedge(): Promise<KeyboardWedgeSettings> {
     return this.repo.keyboardWedge();
   }
 
   /** Sets the keyboard-wedge scanners' framing; a device check setting (21 CFR 11.10(h)), so it is audited. */
-  configureKeyboardWedge(actor: AuditActor, settings: KeyboardWedgeSettings): KeyboardWedgeSettings {
+  async configureKeyboardWedge(actor: AuditActor, settings: KeyboardWedgeSettings): Promise<KeyboardWedgeSettings> {
     const names = settings.scanners.map((s) => s.name.trim().toLowerCase());
     const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
     if (twice >= 0) throw new VeilError('validation', `Two scanners are named "${settings.scanners[twice]!.name}": give each its own name.`, [{ path: ['scanners', twice, 'name'], message: 'Used twice' }]);
-    this.deps.db.transaction(() => {
-      const before = this.repo.keyboardWedge();
-      this.repo.setKeyboardWedge(settings);
+    await this.deps.store.transaction(async () => {
+      const before = await this.repo.keyboardWedge();
+      await this.repo.setKeyboardWedge(settings);
       this.deps.audit.append(actor, { action: 'settings.scanners_changed', entityType: 'settings', entityId: 'keyboard_wedge', before, after: settings });
-    })();
+    });
     this.hub.changed('settings');
     return this.repo.keyboardWedge();
   }
@@ -240,17 +241,17 @@ export class Devices {
     return { bytes: new TextEncoder().encode(renderZpl(layout, { dpi: DPI_OF_ZEBRA })) };
   }
 
-  private kitLayout(kitNumber: string, kind: LabelKind): LabelLayout {
+  private async kitLayout(kitNumber: string, kind: LabelKind): Promise<LabelLayout> {
     try {
-      return this.deps.labels.layout(kitNumber, kind);
+      return await this.deps.labels.layout(kitNumber, kind);
     } catch (error) {
       if (error instanceof LabelLayoutError) throw new VeilError('validation', `The ${kind} label of kit ${kitNumber} cannot be laid out: ${error.message}`);
       throw error;
     }
   }
 
-  private choiceFor(kind: LabelKind, explicit: PrinterTarget | undefined | null): { target: PrinterTarget; labelSize: LabelSize } {
-    const chosen = this.settings()[kind];
+  private async choiceFor(kind: LabelKind, explicit: PrinterTarget | undefined | null): Promise<{ target: PrinterTarget; labelSize: LabelSize }> {
+    const chosen = (await this.settings())[kind];
     if (explicit) return { target: explicit, labelSize: chosen && chosen.printer.type === explicit.type ? chosen.labelSize : defaultSize(explicit) };
     if (!chosen) throw new VeilError('validation', `No printer is chosen for ${KIND_NAME[kind]} labels yet: choose one on the Devices screen.`);
     return { target: chosen.printer, labelSize: chosen.labelSize };
@@ -260,7 +261,7 @@ export class Devices {
 
   async testPrint(actor: AuditActor, kind: LabelKind): Promise<{ ok: boolean; printer: string; message: string; pngBase64: string }> {
     await this.ready;
-    const { target, labelSize } = this.choiceFor(kind, null);
+    const { target, labelSize } = await this.choiceFor(kind, null);
     const name = this.hub.describe(target);
     const layout = testLabelLayout(labelSize, name, this.deps.clock.now());
     const job = this.rawJob(layout, target, labelSize, 'test label');
@@ -274,9 +275,9 @@ export class Devices {
       ok = false;
       message = error instanceof Error ? error.message : String(error);
     }
-    this.deps.db.transaction(() => {
+    await this.deps.store.transaction(async () => {
       this.deps.audit.append(actor, { action: 'devices.test_printed', entityType: 'printer', entityId: printerId(target), after: { kind, labelSize, ok, ...(ok ? {} : { error: message }) } });
-    })();
+    });
     return { ok, printer: name, message, pngBase64 };
   }
 
@@ -290,31 +291,41 @@ export class Devices {
   async printLabel(actor: AuditActor, input: { kitNumber: string; kind: LabelKind; printer?: PrinterTarget | undefined; reprintReason?: string | undefined }): Promise<{ job: LabelJob }> {
     await this.ready;
     const { kitNumber, kind } = input;
-    const { target, labelSize } = this.choiceFor(kind, input.printer);
-    const layout = this.kitLayout(kitNumber, kind);
+    const { target, labelSize } = await this.choiceFor(kind, input.printer);
+    const layout = await this.kitLayout(kitNumber, kind);
     const job = this.rawJob(layout, target, labelSize, `${kind} label`);
-    const id = this.deps.db.transaction(() => {
-      const waiting = this.repo.waitingJob(kitNumber, kind);
+    const id = await this.deps.store.transaction(async () => {
+      const waiting = await this.repo.waitingJob(kitNumber, kind);
       if (waiting) throw new VeilError('conflict', `The ${kind} label of kit ${kitNumber} is already in the print queue (job ${waiting.id}, ${waiting.status}): retry that job.`);
-      const reprint = this.repo.printedCount(kitNumber, kind) > 0;
+      const reprint = (await this.repo.printedCount(kitNumber, kind)) > 0;
       if (reprint && !input.reprintReason)
         throw new VeilError('validation', `The ${kind} label of kit ${kitNumber} was already printed: give the reason for the reprint.`, [{ path: ['reprintReason'], message: 'Reason needed for a reprint' }]);
       return this.repo.queueJob({ kitNumber, kind, requestedAt: isoUtc(this.deps.clock.now()), userId: actor.userId ?? 0, reprintReason: reprint ? input.reprintReason! : null, printer: printerId(target) });
-    })();
+    });
     return { job: await this.attempt(actor, id, target, job) };
   }
 
   /** Sends a queued or failed job again: to `printer`, else to the printer now chosen for its label kind. */
   async retryJob(actor: AuditActor, jobId: number, printer?: PrinterTarget): Promise<{ job: LabelJob }> {
     await this.ready;
-    const row = this.repo.job(jobId);
+    const row = await this.repo.job(jobId);
     if (!row) throw new VeilError('not_found', `There is no label job ${jobId}.`);
     if (row.status === 'printed') throw new VeilError('conflict', `Label job ${jobId} was printed already; to print the label again, print it as a reprint with a reason.`);
     if (this.inFlight.has(jobId)) throw new VeilError('conflict', `Label job ${jobId} is being printed right now.`);
-    // The printer chosen for this label kind now (the user fixed the set-up, then retries), else the one it was sent to.
-    const { target, labelSize } = this.choiceFor(row.kind, printer ?? (this.settings()[row.kind] ? null : parsePrinterId(row.printer)));
-    const job = this.rawJob(this.kitLayout(row.kitNumber, row.kind), target, labelSize, `${row.kind} label`);
-    this.repo.markQueued(jobId, printerId(target));
+    // Taken at once: the reads below wait on the database, and a second retry of this job must find it taken meanwhile.
+    this.inFlight.add(jobId);
+    let target: PrinterTarget;
+    let job: RawPrintJob;
+    try {
+      // The printer chosen for this label kind now (the user fixed the set-up, then retries), else the one it was sent to.
+      const chosen = await this.choiceFor(row.kind, printer ?? ((await this.settings())[row.kind] ? null : parsePrinterId(row.printer)));
+      target = chosen.target;
+      job = this.rawJob(await this.kitLayout(row.kitNumber, row.kind), target, chosen.labelSize, `${row.kind} label`);
+      await this.repo.markQueued(jobId, printerId(target));
+    } catch (error) {
+      this.inFlight.delete(jobId);
+      throw error;
+    }
     return { job: await this.attempt(actor, jobId, target, job) };
   }
 
@@ -323,10 +334,10 @@ export class Devices {
     this.hub.changed('label job');
     try {
       await this.hub.print(target, raw);
-      if (this.closed) return jobView(this.repo.job(id)!, false);
-      this.deps.db.transaction(() => {
-        const row = this.repo.job(id)!;
-        this.repo.markPrinted(id, isoUtc(this.deps.clock.now()));
+      if (this.closed) return jobView((await this.repo.job(id))!, false);
+      await this.deps.store.transaction(async () => {
+        const row = (await this.repo.job(id))!;
+        await this.repo.markPrinted(id, isoUtc(this.deps.clock.now()));
         const reprint = row.reprintReason !== null;
         this.deps.audit.append(actor, {
           action: reprint ? 'label.reprinted' : 'label.printed',
@@ -335,21 +346,21 @@ export class Devices {
           after: { kind: row.kind, printer: printerId(target), job: id },
           reason: row.reprintReason,
         });
-      })();
+      });
     } catch (error) {
       if (this.closed) throw error;
       if (!(error instanceof PrinterError)) this.logger.error('label print failed unexpectedly', { job: id, error: error instanceof Error ? error.message : String(error) });
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.db.transaction(() => {
-        const row = this.repo.job(id)!;
-        this.repo.markFailed(id, isoUtc(this.deps.clock.now()), message);
+      await this.deps.store.transaction(async () => {
+        const row = (await this.repo.job(id))!;
+        await this.repo.markFailed(id, isoUtc(this.deps.clock.now()), message);
         this.deps.audit.append(actor, { action: 'label.print_failed', entityType: 'kit', entityId: row.kitNumber, after: { kind: row.kind, printer: printerId(target), job: id, error: message } });
-      })();
+      });
     } finally {
       this.inFlight.delete(id);
       this.hub.changed('label job');
     }
-    return jobView(this.repo.job(id)!, false);
+    return jobView((await this.repo.job(id))!, false);
   }
 
   // ---------------------------------------------------------------- simulator

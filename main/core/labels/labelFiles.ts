@@ -6,12 +6,12 @@ import type { LabelFormat, LabelKind, LabelService } from './labelService';
 export class LabelFiles {
   constructor(private readonly labels: LabelService) {}
 
-  queue(pendingOnly: boolean | undefined) {
-    return this.labels.queue().filter((l) => !pendingOnly || l.prints === 0);
+  async queue(pendingOnly: boolean | undefined) {
+    return (await this.labels.queue()).filter((l) => !pendingOnly || l.prints === 0);
   }
 
   async preview(kitNumber: string, kind: LabelKind) {
-    const layout = this.labels.layout(kitNumber, kind);
+    const layout = await this.labels.layout(kitNumber, kind);
     const png = await this.labels.render(kitNumber, kind, 'png');
     return { kitNumber, kind, pngBase64: Buffer.from(png).toString('base64'), widthMm: layout.widthMm, heightMm: layout.heightMm };
   }

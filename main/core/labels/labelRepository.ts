@@ -1,5 +1,5 @@
-import type { Db } from '../db/database';
-import { statements, type Statements } from '../db/statements';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import type { PreparedQuery, Store } from '../db/store';
 
 /** What a dispensed kit's blinded label prints: the kit's blinded fields, its patient and the visit. No arm. */
 export interface LabelSource {
@@ -20,30 +20,53 @@ export interface DispensedKitForLabel {
   dispensedAt: string;
 }
 
-/** The SQL of the label data: dispensed kits with their patient and visit (the prints themselves are the devices'). */
+/**
+ * The SQL of the label data: dispensed kits with their patient and visit (the prints themselves are the devices').
+ * On the Store (issue 13, item 2).
+ */
 export class LabelRepository {
-  private readonly sql: Statements;
+  // Every preview, download and print lays a label out from this: prepared once.
+  private readonly source: PreparedQuery<[string], LabelSource>;
 
-  constructor(db: Db) {
-    this.sql = statements(db);
+  constructor(private readonly store: Store) {
+    this.source = store.prepare((q, kitNumber: string) =>
+      q
+        .selectFrom('kits as k')
+        .innerJoin('dispensing_kits as dk', 'dk.kit_number', 'k.kit_number')
+        .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
+        .innerJoin('patients as p', 'p.id', 'd.patient_id')
+        .select([
+          'k.kit_number as kitNumber',
+          'k.blinded_lot as blindedLot',
+          'k.use_before as useBefore',
+          'p.randomization_number as randomizationNumber',
+          'p.initials',
+          'p.investigator',
+          'd.visit_code as visitCode',
+        ])
+        .where('k.kit_number', '=', kitNumber)
+        .$castTo<LabelSource>(),
+    );
   }
 
   /** The label data of a dispensed kit; undefined when the kit was not dispensed. */
-  labelSource(kitNumber: string): LabelSource | undefined {
-    return this.sql(
-      `SELECT k.kit_number AS kitNumber, k.blinded_lot AS blindedLot, k.use_before AS useBefore, p.randomization_number AS randomizationNumber,
-         p.initials, p.investigator, d.visit_code AS visitCode
-       FROM kits k JOIN dispensing_kits dk ON dk.kit_number = k.kit_number JOIN dispensings d ON d.id = dk.dispensing_id
-       JOIN patients p ON p.id = d.patient_id WHERE k.kit_number = ?`,
-    ).get(kitNumber) as LabelSource | undefined;
+  async labelSource(kitNumber: string): Promise<LabelSource | undefined> {
+    return (await this.source.run(kitNumber))[0];
   }
 
-  /** Every dispensed kit with its patient's screening number and visit, oldest dispensing first. */
-  dispensedKits(): DispensedKitForLabel[] {
-    return this.sql(
-      `SELECT dk.kit_number AS kitNumber, p.screening_number AS patient, d.visit_code AS visit, d.dispensed_at AS dispensedAt
-       FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id
-       ORDER BY d.dispensed_at, dk.kit_number`,
-    ).all() as DispensedKitForLabel[];
+  /**
+   * Every dispensed kit with its patient's screening number and visit, oldest dispensing first, then in kit-number
+   * order. Sorted here, not by the database: text order is the engine's collation (dispensing times are ISO strings,
+   * compared character by character).
+   */
+  async dispensedKits(): Promise<DispensedKitForLabel[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('dispensing_kits as dk')
+      .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
+      .innerJoin('patients as p', 'p.id', 'd.patient_id')
+      .select(['dk.kit_number as kitNumber', 'p.screening_number as patient', 'd.visit_code as visit', 'd.dispensed_at as dispensedAt'])
+      .execute();
+    return rows.sort((a, b) => (a.dispensedAt < b.dispensedAt ? -1 : a.dispensedAt > b.dispensedAt ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)));
   }
 }

@@ -3,7 +3,7 @@ import { blindedLabelDataFor, cartonLabel, syringeLabel } from '../../../shared/
 import { layoutLabel, type LabelLayout } from '../../../shared/labels/layout';
 import { labelLanguages, type LabelLanguage, type StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import { DeviceRepository } from '../devices/deviceRepository';
 import { bwipSymbolSizer } from './barcodes';
 import type { LabelRepository } from './labelRepository';
@@ -45,20 +45,20 @@ export class LabelService {
   private readonly printJobs: DeviceRepository;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly labels: LabelRepository,
     private readonly audit: AuditTrail,
     private readonly study: () => StudyConfig,
   ) {
-    this.printJobs = new DeviceRepository(db);
+    this.printJobs = new DeviceRepository(store);
   }
 
   /**
    * The layout of one kit's label, in the study's label language (EU CTR Annex VI: the member state's, the first of
    * the study file's labels.languages) unless another of its languages is asked for.
    */
-  layout(kitNumber: string, kind: LabelKind, language?: LabelLanguage): LabelLayout {
-    const row = this.labels.labelSource(kitNumber);
+  async layout(kitNumber: string, kind: LabelKind, language?: LabelLanguage): Promise<LabelLayout> {
+    const row = await this.labels.labelSource(kitNumber);
     if (!row) throw new VeilError('not_found', `Kit ${kitNumber} is not dispensed: only dispensed kits get a patient label.`);
     const study = this.study();
     const printed = language ?? labelLanguages(study)[0]!;
@@ -79,7 +79,7 @@ export class LabelService {
   }
 
   async render(kitNumber: string, kind: LabelKind, format: LabelFormat, language?: LabelLanguage): Promise<Uint8Array> {
-    const layout = this.layout(kitNumber, kind, language);
+    const layout = await this.layout(kitNumber, kind, language);
     switch (format) {
       case 'png':
         return bitmapToPng(renderRaster(layout, kind === 'syringe' ? 180 : 300), { dpi: kind === 'syringe' ? 180 : 300 });
@@ -99,20 +99,24 @@ export class LabelService {
   async download(actor: AuditActor, kitNumber: string, kind: LabelKind, format: LabelFormat, language?: LabelLanguage): Promise<{ fileName: string; mime: string; bytes: Uint8Array }> {
     // Rendered before it is recorded: a label that cannot be laid out is never recorded as downloaded.
     const bytes = await this.render(kitNumber, kind, format, language);
-    this.db.transaction(() => {
+    await this.store.transaction(async () => {
       this.audit.append(actor, { action: 'label.downloaded', entityType: 'kit', entityId: kitNumber, after: { kind, format, ...(language ? { language } : {}) } });
-    })();
+    });
     return { fileName: `label-${kitNumber}-${kind}.${LABEL_FILES[format].extension}`, mime: LABEL_FILES[format].mime, bytes };
   }
 
   /** Dispensed kits and their labels, oldest dispensing first; `prints` 0 means still to print. */
-  queue(): LabelQueueItem[] {
-    const rows = this.labels.dispensedKits();
-    return rows.flatMap((r) =>
-      (['carton', 'syringe'] as const).map((kind) => {
-        const p = this.printJobs.prints(r.kitNumber, kind);
-        return { ...r, kind, prints: p.count, lastPrintedAt: p.last };
-      }),
-    );
+  async queue(): Promise<LabelQueueItem[]> {
+    // One unit of work: the kits and their prints as of one moment.
+    return this.store.transaction(async () => {
+      const items: LabelQueueItem[] = [];
+      for (const r of await this.labels.dispensedKits()) {
+        for (const kind of ['carton', 'syringe'] as const) {
+          const p = await this.printJobs.prints(r.kitNumber, kind);
+          items.push({ ...r, kind, prints: p.count, lastPrintedAt: p.last });
+        }
+      }
+      return items;
+    });
   }
 }

@@ -127,7 +127,7 @@ describe('label printing through the production drivers and the device models', 
     // Printed = the printer took the bytes; the loopback printer files the job when the connection closes.
     await until(() => t.sim.zebra.jobs.length === before + 1, 'the job at the loopback Zebra');
     const received = t.sim.zebra.jobs.at(-1)!.zpl;
-    expect(received).toBe(renderZpl(t.core.labels.layout(kit, 'carton')));
+    expect(received).toBe(renderZpl(await t.core.labels.layout(kit, 'carton')));
     expect(received.startsWith('^XA')).toBe(true);
     // ~HS went first on the same connection and was answered.
     expect(Buffer.from(t.sim.zebra.jobs.at(-1)!.bytes).toString('latin1').startsWith('~HS^XA')).toBe(true);
