@@ -60,6 +60,13 @@ export const en = {
     alreadyWithdrawn: 'Patient {{screening}} is already withdrawn.',
     noSuchPatient: 'There is no patient {{id}}: reload the list.',
   },
+  /** Emergency unblinding (code break) and the sponsor's notification. */
+  emergency: {
+    noSuchPatient: 'There is no patient {{id}}.',
+    notRandomized: 'Patient {{screening}} is not randomized: there is no treatment to reveal.',
+    sponsorAlreadyRecorded: "The sponsor's notification of the unblinding of patient {{screening}} is already recorded.",
+    noSuchUnblinding: 'There is no emergency unblinding {{id}}.',
+  },
   /** Short texts for one field of a form (the issue under the field). */
   fields: {
     wrongPassword: 'Wrong password',

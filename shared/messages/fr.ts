@@ -54,6 +54,12 @@ export const fr: Translation = {
     alreadyWithdrawn: "Le patient {{screening}} est déjà sorti d'étude.",
     noSuchPatient: "Il n'y a pas de patient {{id}} : actualisez la liste.",
   },
+  emergency: {
+    noSuchPatient: "Ce patient n'existe plus. Actualisez la page.",
+    notRandomized: "Le patient {{screening}} n'est pas randomisé : il n'y a pas de traitement à révéler.",
+    sponsorAlreadyRecorded: "L'information du promoteur est déjà enregistrée.",
+    noSuchUnblinding: "Cette levée d'aveugle n'existe pas. Rechargez la page.",
+  },
   fields: {
     wrongPassword: 'Mot de passe incorrect',
     sameAsCurrent: 'Identique au mot de passe actuel',
