@@ -1,4 +1,4 @@
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { Role } from '../../../shared/roles';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -54,21 +54,21 @@ export class DestructionService {
     input: { kitNumbers: string[]; method: string; place: string; destroyedOn: string; witness: { username: string; password: string } },
   ): Promise<{ destructionId: number }> {
     const wrongWitness = () =>
-      new VeilError('validation', "The witness's username or password is wrong: nothing was destroyed.", [{ path: ['witness', 'password'], message: 'Wrong witness credentials' }]);
+      VeilError.says('validation', { key: 'destruction.witnessWrong' }, [issue(['witness', 'password'], { key: 'destruction.witnessWrongShort' })]);
     // The witness's password is checked (and its failures counted against the witness's account) like any other.
     const witness = await this.credentials.namedAccount(input.witness.username, input.witness.password, 'witness', { userId: signer.userId, username: signer.username }, wrongWitness);
     if (!witness.active) throw wrongWitness();
-    if (witness.id === signer.userId) throw new VeilError('validation', 'The witness must be another person than the one destroying the kits.', [{ path: ['witness', 'username'], message: 'Another person' }]);
-    if (input.destroyedOn > isoUtc(this.clock.now()).slice(0, 10)) throw new VeilError('validation', 'The destruction date cannot be in the future.', [{ path: ['destroyedOn'], message: 'In the future' }]);
+    if (witness.id === signer.userId) throw VeilError.says('validation', { key: 'destruction.witnessSelf' }, [issue(['witness', 'username'], { key: 'destruction.witnessSelfShort' })]);
+    if (input.destroyedOn > isoUtc(this.clock.now()).slice(0, 10)) throw VeilError.says('validation', { key: 'destruction.dateFuture' }, [issue(['destroyedOn'], { key: 'destruction.dateFutureShort' })]);
     const kits = [...new Set(input.kitNumbers)].sort(compareKitNumbers);
     // One unit of work: the checks that decide it (status, verification) and every write (issue 13).
     return this.store.transaction(async () => {
       const unverified = await this.returns.unverifiedKits();
       for (const k of kits) {
         const kit = this.kits.get(k);
-        if (!kit) throw new VeilError('not_found', `Kit ${k} is not in the kit list.`);
-        if (!DESTROYABLE.has(kit.status)) throw new VeilError('conflict', `Kit ${k} is ${kit.status.replace('_', ' ')}: only returned, expired or damaged kits are destroyed.`);
-        if (unverified.has(k)) throw new VeilError('conflict', `Kit ${k} is a patient return the monitor has not verified yet: it cannot be destroyed before its verification.`);
+        if (!kit) throw VeilError.says('not_found', { key: 'destruction.unknownKit', params: { kit: k } });
+        if (!DESTROYABLE.has(kit.status)) throw VeilError.says('conflict', { key: 'destruction.notDestroyable', params: { kit: k, status: kit.status.replace('_', ' ') } });
+        if (unverified.has(k)) throw VeilError.says('conflict', { key: 'destruction.notVerified', params: { kit: k } });
       }
       const record = { action: 'destruction', kits, method: input.method, place: input.place, destroyedOn: input.destroyedOn, witness: witness.username };
       const signature = this.signatures.record(signer, 'destruction', `${input.destroyedOn}:${kits.join(',')}`, record);
@@ -106,7 +106,7 @@ export class DestructionService {
 
   async get(destructionId: number) {
     const row = await this.destructions.byId(destructionId);
-    if (!row) throw new VeilError('not_found', `There is no destruction ${destructionId}.`);
+    if (!row) throw VeilError.says('not_found', { key: 'destruction.noSuchDestruction', params: { id: destructionId } });
     const kits = (await this.destructions.kitsOf(destructionId)).sort(compareKitNumbers);
     const withLots = kits.map((k) => ({ kitNumber: k, blindedLot: this.kits.get(k)!.blindedLot }));
     return { ...row, kits: withLots, signature: this.signatures.byId(row.signatureId)!, witnessSignature: this.signatures.byId(row.witnessSignatureId)! };

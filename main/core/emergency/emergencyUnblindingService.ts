@@ -40,8 +40,8 @@ export class EmergencyUnblindingService {
 
   async unblind(windowId: string, signer: Signer, input: { patientId: number; reason: string; adverseEvent: boolean; passphrase: string }): Promise<{ screeningNumber: string; randomizationNumber: string; armCode: string; armName: string; unblindingId: number }> {
     const patient = this.patients.get(input.patientId);
-    if (!patient) throw new VeilError('not_found', `There is no patient ${input.patientId}.`);
-    if (!patient.randomizationNumber) throw new VeilError('conflict', `Patient ${patient.screeningNumber} is not randomized: there is no treatment to reveal.`);
+    if (!patient) throw VeilError.says('not_found', { key: 'emergency.noSuchPatient', params: { id: input.patientId } });
+    if (!patient.randomizationNumber) throw VeilError.says('conflict', { key: 'emergency.notRandomized', params: { screening: patient.screeningNumber } });
     const slot = this.allocation.slot(patient.randomizationNumber)!;
     const key = await this.custody.openWithPassphrase(input.passphrase, signer, this.study().code, windowId);
     try {
@@ -97,7 +97,7 @@ export class EmergencyUnblindingService {
     await this.store.transaction(async () => {
       const record = await this.require(input.unblindingId);
       if (record.sponsorNotified) {
-        throw new VeilError('conflict', `The sponsor's notification of the unblinding of patient ${record.screeningNumber} is already recorded.`);
+        throw VeilError.says('conflict', { key: 'emergency.sponsorAlreadyRecorded', params: { screening: record.screeningNumber } });
       }
       await this.repository.insertSponsorNotification({ unblindingId: record.id, userId: actor.userId, at: isoUtc(this.clock.now()), reference });
       this.audit.append(actor, {
@@ -112,7 +112,7 @@ export class EmergencyUnblindingService {
 
   private async require(unblindingId: number): Promise<UnblindingRecord> {
     const record = await this.repository.record(unblindingId);
-    if (!record) throw new VeilError('not_found', `There is no emergency unblinding ${unblindingId}.`);
+    if (!record) throw VeilError.says('not_found', { key: 'emergency.noSuchUnblinding', params: { id: unblindingId } });
     return record;
   }
 }

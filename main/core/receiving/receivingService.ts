@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError, type ValidationIssue } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { EXPIRY_HOLD_REASON, isShortDated } from '../../../shared/kits/expiryHold';
 import type { Role } from '../../../shared/roles';
@@ -49,7 +49,7 @@ export class ReceivingService {
       delimitersToGuess: [',', ';', '\t'],
       transformHeader: (h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'),
     });
-    if (!parsed.meta.fields?.includes('kit_number')) throw new VeilError('validation', 'The manifest has no "kit_number" column.');
+    if (!parsed.meta.fields?.includes('kit_number')) throw VeilError.says('validation', { key: 'receiving.noKitColumn' });
     return parsed.data.map((row) => (row.kit_number ?? '').trim()).filter((n) => n.length > 0);
   }
 
@@ -57,19 +57,20 @@ export class ReceivingService {
   // but the Store: the kit, audit and signature collaborators it calls are synchronous and run inside the unit.
   async create(actor: Actor, input: { reference: string; kitNumbers: string[] }): Promise<number> {
     const unique = [...new Set(input.kitNumbers)];
-    if (unique.length === 0) throw new VeilError('validation', 'A shipment needs at least one kit.');
+    if (unique.length === 0) throw VeilError.says('validation', { key: 'receiving.needsKits' });
     return this.store.transaction(async () => {
-      const problems: string[] = [];
+      const problems: ValidationIssue[] = [];
       for (const n of unique) {
         const kit = this.kits.get(n);
-        if (!kit) problems.push(`${n}: not in the kit list`);
-        else if ((await this.shipments.shipmentOfKit(n)) !== undefined) problems.push(`${n}: already in another shipment`);
-        else if (kit.status !== 'expected') problems.push(`${n}: already ${kit.status}`);
+        if (!kit) problems.push(issue(['kitNumbers'], { key: 'receiving.kitNotInList', params: { kit: n } }));
+        else if ((await this.shipments.shipmentOfKit(n)) !== undefined) problems.push(issue(['kitNumbers'], { key: 'receiving.kitInOtherShipment', params: { kit: n } }));
+        // The kit's status travels as a word of the kit list; the screen names it in its own words (receive.kitStatus).
+        else if (kit.status !== 'expected') problems.push({ path: ['kitNumbers'], message: `${n}: already ${kit.status}` });
       }
       if (problems.length) {
-        throw new VeilError('validation', `${problems.length} kits cannot be in this shipment; nothing was created.`, problems.map((m) => ({ path: ['kitNumbers'], message: m })));
+        throw VeilError.says('validation', { key: 'receiving.kitsRefused', params: { count: problems.length } }, problems);
       }
-      if (await this.shipments.byReference(input.reference)) throw new VeilError('conflict', `A shipment "${input.reference}" already exists.`);
+      if (await this.shipments.byReference(input.reference)) throw VeilError.says('conflict', { key: 'receiving.referenceTaken', params: { reference: input.reference } });
       const id = await this.shipments.insert(input.reference, isoUtc(this.clock.now()), actor.userId);
       for (const n of [...unique].sort(compareKitNumbers)) await this.shipments.addKit(id, n);
       this.audit.append(actor, { action: 'shipment.created', entityType: 'shipment', entityId: input.reference, after: { kits: unique.length } });
@@ -113,7 +114,7 @@ export class ReceivingService {
     await this.store.transaction(async () => {
       const shipment = await this.requireOpen(shipmentId);
       const line = await this.shipments.kit(shipmentId, kitNumber);
-      if (!line) throw new VeilError('not_found', `Kit ${kitNumber} is not in shipment ${shipment.reference}.`);
+      if (!line) throw VeilError.says('not_found', { key: 'receiving.kitNotInShipment', params: { kit: kitNumber, shipment: shipment.reference } });
       await this.shipments.setOutcome(shipmentId, kitNumber, outcome, isoUtc(this.clock.now()), 'manual');
       this.audit.append(actor, { action: `shipment.kit_${outcome}`, entityType: 'kit', entityId: kitNumber, before: { outcome: line.outcome }, after: { outcome, shipment: shipment.reference }, reason });
     });
@@ -130,10 +131,10 @@ export class ReceivingService {
       const lines = await this.shipments.kits(shipmentId);
       const open = lines.filter((l) => l.outcome === 'expected');
       if (open.length) {
-        throw new VeilError('conflict', `${open.length} kits of shipment ${shipment.reference} are neither scanned nor marked damaged or missing.`);
+        throw VeilError.says('conflict', { key: 'receiving.notAllAccounted', params: { count: open.length, shipment: shipment.reference } });
       }
       if (temperature === 'alarm' && !(reason && reason.trim().length >= 3)) {
-        throw new VeilError('validation', 'Describe the temperature alarm (what the monitor showed).', [{ path: ['reason'], message: 'Describe the alarm' }]);
+        throw VeilError.says('validation', { key: 'receiving.describeAlarm' }, [issue(['reason'], { key: 'receiving.describeAlarmShort' })]);
       }
       // Counted afresh on each run of the unit (on PostgreSQL it may run again after a conflict).
       const result = { quarantined: 0, available: 0 };
@@ -177,19 +178,19 @@ export class ReceivingService {
       const signature = this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
       for (const kitNumber of record.kits) {
         const kit = this.kits.get(kitNumber);
-        if (!kit || kit.status !== 'quarantined') throw new VeilError('conflict', `Kit ${kitNumber} is not in quarantine.`);
+        if (!kit || kit.status !== 'quarantined') throw VeilError.says('conflict', { key: 'receiving.notInQuarantine', params: { kit: kitNumber } });
         if (input.decision === 'release') {
           // An expired or short-dated kit never goes back to dispensable stock; a kit held because its blinded date
           // is short-dated comes back once the pharmacist has confirmed the moved date (UseBeforeService).
           const today = localDate(this.clock.now());
           const margin = this.study().doNotDispenseMarginDays;
           const sealed = this.kits.sealed(kitNumber);
-          if (!key || !sealed) throw new VeilError('forbidden', 'Releasing a kit from quarantine needs the allocation key, to check its real expiry date.');
+          if (!key || !sealed) throw VeilError.says('forbidden', { key: 'receiving.releaseNeedsKey' });
           if (this.kits.expiryHeld(kitNumber) || isShortDated(open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber)), today, margin)) {
-            throw new VeilError('conflict', `Kit ${kitNumber} is expired or short-dated: it cannot be released.`);
+            throw VeilError.says('conflict', { key: 'receiving.kitExpiredNoRelease', params: { kit: kitNumber } });
           }
           if (isShortDated(kit.useBefore, today, margin)) {
-            throw new VeilError('conflict', `Kit ${kitNumber} carries use-before date ${kit.useBefore}, which is short-dated: confirm the new use-before date before releasing it.`);
+            throw VeilError.says('conflict', { key: 'receiving.kitLabelShortDated', params: { kit: kitNumber, date: kit.useBefore } });
           }
         }
         this.kitStatus.change(actor, kitNumber, input.decision === 'release' ? 'available' : 'damaged', input.reason, { signatureId: signature.id, context: { decision: input.decision } });
@@ -207,7 +208,7 @@ export class ReceivingService {
 
   async view(shipmentId: number) {
     const shipment = await this.shipments.get(shipmentId);
-    if (!shipment) throw new VeilError('not_found', `There is no shipment ${shipmentId}.`);
+    if (!shipment) throw VeilError.says('not_found', { key: 'receiving.noSuchShipment', params: { id: shipmentId } });
     const status = new Map(this.kits.all().map((k) => [k.kitNumber, k.status]));
     const kits = (await this.shipments.kits(shipmentId)).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
     return { ...shipment, counts: await this.counts(shipmentId), kits: kits.map((k) => ({ ...k, status: status.get(k.kitNumber)! })) };
@@ -221,8 +222,8 @@ export class ReceivingService {
 
   private async requireOpen(shipmentId: number) {
     const shipment = await this.shipments.get(shipmentId);
-    if (!shipment) throw new VeilError('not_found', `There is no shipment ${shipmentId}.`);
-    if (shipment.closedAt) throw new VeilError('conflict', `Shipment ${shipment.reference} is already closed.`);
+    if (!shipment) throw VeilError.says('not_found', { key: 'receiving.noSuchShipment', params: { id: shipmentId } });
+    if (shipment.closedAt) throw VeilError.says('conflict', { key: 'receiving.alreadyClosed', params: { shipment: shipment.reference } });
     return shipment;
   }
 

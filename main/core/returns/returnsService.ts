@@ -1,4 +1,4 @@
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { Role } from '../../../shared/roles';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
@@ -41,16 +41,16 @@ export class ReturnsService {
 
   private checkUnits(condition: ReturnCondition, unitsReturned: number): number {
     const perKit = this.study().product.unitsPerKit;
-    if (unitsReturned > perKit) throw new VeilError('validation', `A kit holds ${perKit} ${perKit === 1 ? 'unit' : 'units'}; ${unitsReturned} cannot come back.`, [{ path: ['unitsReturned'], message: `At most ${perKit}` }]);
-    if (condition === 'missing' && unitsReturned !== 0) throw new VeilError('validation', 'A missing kit brings back no unit.', [{ path: ['unitsReturned'], message: 'Must be 0 for a missing kit' }]);
-    if (condition !== 'missing' && unitsReturned === 0) throw new VeilError('validation', 'Record at least one unit, or mark the kit missing.', [{ path: ['unitsReturned'], message: 'At least 1' }]);
+    if (unitsReturned > perKit) throw VeilError.says('validation', { key: 'returns.tooManyUnits', params: { count: perKit, units: unitsReturned } }, [issue(['unitsReturned'], { key: 'returns.atMost', params: { count: perKit } })]);
+    if (condition === 'missing' && unitsReturned !== 0) throw VeilError.says('validation', { key: 'returns.missingNoUnit' }, [issue(['unitsReturned'], { key: 'returns.zeroForMissing' })]);
+    if (condition !== 'missing' && unitsReturned === 0) throw VeilError.says('validation', { key: 'returns.atLeastOne' }, [issue(['unitsReturned'], { key: 'returns.atLeastOneShort' })]);
     return perKit - unitsReturned;
   }
 
   /** Who the kit was dispensed to: returns are only for dispensed kits. */
   private async dispensedTo(kitNumber: string) {
     const row = await this.returns.dispensedTo(kitNumber);
-    if (!row) throw new VeilError('conflict', `Kit ${kitNumber} was never dispensed, so it cannot be a patient return.`);
+    if (!row) throw VeilError.says('conflict', { key: 'returns.neverDispensed', params: { kit: kitNumber } });
     return row;
   }
 
@@ -58,7 +58,7 @@ export class ReturnsService {
   private kitOf(code: string): string {
     const resolved = this.scans.resolve(code);
     if (!resolved.ok) throw new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
-    if (!this.kits.get(resolved.kitNumber)) throw new VeilError('not_found', `Kit ${resolved.kitNumber} is not in the kit list.`);
+    if (!this.kits.get(resolved.kitNumber)) throw VeilError.says('not_found', { key: 'returns.unknownKit', params: { kit: resolved.kitNumber } });
     return resolved.kitNumber;
   }
 
@@ -80,12 +80,12 @@ export class ReturnsService {
       const kitNumber = this.kitOf(input.code);
       const owner = await this.dispensedTo(kitNumber);
       if (input.patientId !== undefined && input.patientId !== owner.patientId) {
-        throw new VeilError('conflict', `Kit ${kitNumber} was dispensed to patient ${owner.screeningNumber}, not to this patient. Check the bag.`);
+        throw VeilError.says('conflict', { key: 'returns.otherPatient', params: { kit: kitNumber, patient: owner.screeningNumber } });
       }
       const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
       const note = input.note?.trim() || null;
-      if (input.condition === 'missing' && !note) throw new VeilError('validation', 'Say what the patient said about the missing kit.', [{ path: ['note'], message: 'Needed for a missing kit' }]);
-      if (await this.returns.exists(kitNumber)) throw new VeilError('conflict', `The return of kit ${kitNumber} is already recorded; edit it instead.`);
+      if (input.condition === 'missing' && !note) throw VeilError.says('validation', { key: 'returns.noteForMissing' }, [issue(['note'], { key: 'returns.noteNeeded' })]);
+      if (await this.returns.exists(kitNumber)) throw VeilError.says('conflict', { key: 'returns.alreadyRecorded', params: { kit: kitNumber } });
       const at = isoUtc(this.clock.now());
       await this.returns.insert({ kitNumber, patientId: owner.patientId, returnedAt: at, userId: actor.userId, condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note, source: input.source });
       // Patient returns are never added back to dispensable stock.
@@ -108,10 +108,10 @@ export class ReturnsService {
   async edit(actor: Actor, input: { kitNumber: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; reason: string }): Promise<ReturnRow> {
     return this.store.transaction(async () => {
       const before = await this.returns.get(input.kitNumber);
-      if (!before) throw new VeilError('not_found', `No return is recorded for kit ${input.kitNumber}.`);
+      if (!before) throw VeilError.says('not_found', { key: 'returns.noReturn', params: { kit: input.kitNumber } });
       const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
       if ((before.condition === 'missing') !== (input.condition === 'missing')) {
-        throw new VeilError('conflict', 'A missing kit and a returned kit have different statuses: record the change as a new finding with the sponsor (the kit status cannot be reversed here).');
+        throw VeilError.says('conflict', { key: 'returns.missingSwitch' });
       }
       await this.returns.correct(input.kitNumber, { condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note: input.note?.trim() || before.note });
       this.audit.append(actor, {
@@ -129,9 +129,9 @@ export class ReturnsService {
   /** A return the monitor can check against a physical kit: recorded, and not recorded as missing. */
   private async verifiable(kitNumber: string): Promise<ReturnRow> {
     const row = await this.returns.get(kitNumber);
-    if (!row) throw new VeilError('not_found', `No return is recorded for kit ${kitNumber}.`);
+    if (!row) throw VeilError.says('not_found', { key: 'returns.noReturn', params: { kit: kitNumber } });
     if (row.condition === 'missing') {
-      throw new VeilError('conflict', `Kit ${kitNumber} was recorded as missing: there is no kit to check, so it cannot be verified. Its discrepancy is commented at sign-off.`);
+      throw VeilError.says('conflict', { key: 'returns.missingNotVerifiable', params: { kit: kitNumber } });
     }
     return row;
   }

@@ -5,11 +5,6 @@ import { translateWith, type MessageRule } from '../common/localMessages';
 const RULES: MessageRule[] = [
   [/^This code-break passphrase is wrong\. Check it against the sealed envelope\.$/, (t) => t('emergency.messages.wrongPassphrase')],
   [/^Wrong passphrase$/, (t) => t('emergency.messages.wrongPassphraseShort')],
-  [/^Patient (.+) is not randomized: there is no treatment to reveal\.$/, (t, m) => t('emergency.messages.notRandomized', { patient: m[1] })],
-  [/^There is no patient (\d+)\.$/, (t) => t('emergency.messages.noPatient')],
-  [/^The allocation key is not set up yet\.$/, (t) => t('emergency.messages.keyNotSetUp')],
-  [/^The sponsor's notification of the unblinding of patient (.+) is already recorded\.$/, (t) => t('emergency.messages.sponsorAlreadyRecorded')],
-  [/^There is no emergency unblinding (\d+)\.$/, (t) => t('emergency.messages.noUnblinding')],
   [/^Describe the emergency$/, (t) => t('emergency.form.reasonNeeded')],
   [/^Type the passphrase from the sealed envelope$/, (t) => t('emergency.form.passphraseNeeded')],
   [/^Choose the patient$/, (t) => t('emergency.form.choosePatient')],

@@ -109,7 +109,7 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
         const fresh = await client.shipments.get({ shipmentId });
         setShipment(fresh);
       } catch (caught) {
-        const message = caught instanceof VeilError ? caught.message : String(caught);
+        const message = caught instanceof VeilError ? caught : String(caught);
         show({ tone: 'refused', headline: (tr) => tr('receive.verdict.refused'), code, unknownCode: true, message: (tr) => receiveMessage(message, tr), detail: null, source, sound: 'refusal' });
       } finally {
         setScanning(false);

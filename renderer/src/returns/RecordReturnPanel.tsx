@@ -99,7 +99,7 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
           setFieldErrors({});
         })
         .catch((caught: unknown) => {
-          const message = caught instanceof Error ? caught.message : String(caught);
+          const message = caught instanceof VeilError ? caught : caught instanceof Error ? caught.message : String(caught);
           show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: kitNumber ?? raw, unknownCode: kitNumber === null, message: (tr) => returnsMessage(message, tr), source, sound: 'refusal' });
         })
         .finally(() => setBusy(false));
@@ -151,11 +151,11 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
       const noteIssue = onField('note');
       if (failure.code === 'validation' && (unitsIssue || noteIssue)) {
         setFieldErrors({
-          ...(unitsIssue ? { unitsReturned: returnsMessage(unitsIssue.message, t) } : {}),
-          ...(noteIssue ? { note: returnsMessage(noteIssue.message, t) } : {}),
+          ...(unitsIssue ? { unitsReturned: returnsMessage(unitsIssue, t) } : {}),
+          ...(noteIssue ? { note: returnsMessage(noteIssue, t) } : {}),
         });
       } else {
-        show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: pending.kitNumber ?? pending.code, message: (tr) => returnsMessage(failure.message, tr), source: pending.source, sound: 'refusal' });
+        show({ tone: 'refused', headline: (tr) => tr('returns.verdict.refused'), code: pending.kitNumber ?? pending.code, message: (tr) => returnsMessage(failure, tr), source: pending.source, sound: 'refusal' });
         setPending(null);
       }
     } finally {
