@@ -210,7 +210,7 @@ export const patientsChannels = {
       .object({
         screeningNumber: text('identifier').regex(/^[A-Za-z0-9-]{2,20}$/, 'A screening number is 2-20 letters, digits or dashes'),
         initials: text('identifier').regex(/^[A-Za-z]{2,4}$/, 'Initials are 2 to 4 letters').transform((s) => s.toUpperCase()),
-        yearOfBirth: z.number().int().min(1900).max(2100),
+        yearOfBirth: z.number({ error: (issue) => (issue.code === 'invalid_type' ? 'Give the year of birth' : undefined) }).int().min(1900).max(2100),
         investigator: text('name').min(2, 'Name the investigator'),
         stratum: text('identifier').min(1).optional(),
       })

@@ -1,20 +1,24 @@
 import { Alert, Button, Group, Loader, NumberInput, Stack } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SecuritySettings } from '../../../shared/contract/system';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { useSession } from '../session/SessionContext';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
-
-type Draft = { [K in keyof SecuritySettings]: number | string };
+import { securityInput, validateSecuritySettings, type SecurityDraft } from './adminForms';
 
 /** Login lockout and inactivity lock. */
 export function SecuritySettingsPanel() {
   const { t } = useTranslation();
   const { refresh } = useSession();
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const form = useForm<SecurityDraft>({ initialValues: { maxFailedLogins: '', lockoutMinutes: '', inactivityMinutes: '' }, validate: validateSecuritySettings });
+  const { setValues } = form;
+  const [loaded, setLoaded] = useState(false);
   const [saved, setSaved] = useState(false);
   const load = useVeilAction();
   const save = useVeilAction();
@@ -22,40 +26,39 @@ export function SecuritySettingsPanel() {
 
   useEffect(() => {
     void runLoad(() => client.system.securitySettings({})).then((result) => {
-      if (result.ok) setDraft(result.value);
+      if (!result.ok) return;
+      setValues(result.value);
+      setLoaded(true);
     });
-  }, [runLoad]);
+  }, [runLoad, setValues]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!draft) return;
+    if (!loaded) return;
     setSaved(false);
-    const result = await save.run(() =>
-      client.system.updateSecuritySettings({
-        maxFailedLogins: Number(draft.maxFailedLogins),
-        lockoutMinutes: Number(draft.lockoutMinutes),
-        inactivityMinutes: Number(draft.inactivityMinutes),
-      }),
-    );
+    save.clear();
+    if (form.validate().hasErrors) return;
+    const result = await save.run(() => client.system.updateSecuritySettings(securityInput(form.values)));
     if (result.ok) {
-      setDraft(result.value);
+      setValues(result.value);
       setSaved(true);
       await refresh(); // this window's inactivity lock follows the new setting at once
     }
   }
 
-  if (!draft) return load.error ? <ErrorAlert error={load.error} /> : <Loader />;
+  if (!loaded) return load.error ? <ErrorAlert error={load.error} /> : <Loader />;
 
   const field = (name: keyof SecuritySettings, min: number, max: number) => (
     <NumberInput
       label={t(`admin.security.${name}.label`)}
       description={t(`admin.security.${name}.hint`, { min, max })}
-      value={draft[name]}
+      value={form.values[name]}
       onChange={(value) => {
         setSaved(false);
-        setDraft({ ...draft, [name]: value });
+        form.setFieldValue(name, value);
       }}
-      error={save.fieldError(name)}
+      // The contract's refusal (checked here) or the host's (checked again there), in the user's language.
+      error={translatedError(form.errors, name, translateServerMessage, t) ?? save.fieldError(name)}
       min={min}
       max={max}
       allowDecimal={false}

@@ -1,27 +1,35 @@
 import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { IconBuildingHospital, IconCheck } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { useReloadSystemInfo, useSystemInfo } from '../system/SystemInfoContext';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
+import { validateSiteName } from './adminForms';
 
 /** The site's name as reports and certificates print it (administrator; each change is audited). */
 export function SiteNamePanel() {
   const { t } = useTranslation();
   const info = useSystemInfo();
   const reload = useReloadSystemInfo();
-  const [name, setName] = useState(info?.site ?? '');
+  const form = useForm({ initialValues: { name: info?.site ?? '' }, validate: validateSiteName });
+  const { name } = form.values;
+  const { setValues } = form;
   const [saved, setSaved] = useState(false);
   const save = useVeilAction();
   const current = info?.site ?? null;
 
-  useEffect(() => setName(current ?? ''), [current]);
+  useEffect(() => setValues({ name: current ?? '' }), [current, setValues]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSaved(false);
+    save.clear();
+    if (form.validate().hasErrors) return;
     const result = await save.run(() => client.system.updateSiteName({ name }));
     if (result.ok) {
       await reload();
@@ -46,10 +54,11 @@ export function SiteNamePanel() {
           description={t('admin.site.nameHint')}
           value={name}
           onChange={(e) => {
-            setName(e.currentTarget.value);
+            form.setFieldValue('name', e.currentTarget.value);
             setSaved(false);
           }}
-          error={save.fieldError('name')}
+          // The contract's refusal (checked here) or the host's (checked again there), in the user's language.
+          error={translatedError(form.errors, 'name', translateServerMessage, t) ?? save.fieldError('name')}
           data-testid="site-name"
         />
         {!save.error?.issues?.length && <ErrorAlert error={save.error} />}

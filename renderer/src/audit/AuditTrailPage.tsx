@@ -11,48 +11,30 @@ import {
   IconShieldCheck,
   IconShieldX,
 } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
+import type { ChannelOutput } from '../../../shared/contract';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { downloadText } from '../common/download';
 import { SignedBy } from '../common/SignedBy';
 import { useVeilAction } from '../common/useVeilAction';
 import { formatAtOffset, formatLocalWithOffset, formatUtc } from '../common/utcTime';
 import { useActiveSession } from '../session/SessionContext';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
+import { EMPTY_FORM, toFilter, validateFilter, type Filter, type FilterForm } from './auditFilters';
 import { actionLabel, describeEventInWords, entityTypeLabel, KNOWN_ACTIONS, sourceLabel } from './describe';
 
 type AuditList = ChannelOutput<'audit.list'>;
 type AuditEvent = AuditList['events'][number];
 type Verification = ChannelOutput<'audit.verify'>;
-/** The filter alone (the export takes it too); audit.list adds the order and the page. */
-type Filter = ChannelInput<'audit.exportCsv'>;
 type View = { order: 'newest' | 'oldest'; page: number };
 
 /** Events per page: the server sends one page at a time, so the screen costs the same for 600 events or 500,000. */
 const PAGE_SIZE = 50;
 
-interface FilterForm {
-  from: string;
-  to: string;
-  username: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-}
-const EMPTY_FORM: FilterForm = { from: '', to: '', username: '', action: '', entityType: '', entityId: '' };
-
-function toFilter(form: FilterForm): Filter {
-  const filter: Filter = {};
-  if (form.from) filter.from = form.from;
-  if (form.to) filter.to = form.to;
-  if (form.username) filter.username = form.username;
-  if (form.action) filter.action = form.action;
-  if (form.entityType) filter.entityType = form.entityType;
-  if (form.entityId.trim()) filter.entityId = form.entityId.trim();
-  return filter;
-}
 
 /**
  * The audit trail (21 CFR 11.10(e), Annex 11 s9) for monitors, inspectors and the pharmacy: filtered by date, user,
@@ -62,7 +44,8 @@ function toFilter(form: FilterForm): Filter {
 export function AuditTrailPage() {
   const { t, i18n } = useTranslation();
   const { permissions } = useActiveSession();
-  const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
+  const filterForm = useForm<FilterForm>({ initialValues: EMPTY_FORM, validate: validateFilter });
+  const form = filterForm.values;
   const [applied, setApplied] = useState<Filter>({});
   const [list, setList] = useState<AuditList | null>(null);
   const [known, setKnown] = useState<{ users: Set<string>; actions: Set<string>; entityTypes: Set<string> }>(() => ({
@@ -110,6 +93,7 @@ export function AuditTrailPage() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (filterForm.validate().hasErrors) return;
     const filter = toFilter(form);
     setApplied(filter);
     setPage(1);
@@ -117,7 +101,7 @@ export function AuditTrailPage() {
   }
 
   function clearFilters() {
-    setForm(EMPTY_FORM);
+    filterForm.reset();
     setApplied({});
     setPage(1);
     void fetchList({}, { order, page: 1 });
@@ -143,7 +127,9 @@ export function AuditTrailPage() {
   const pages = Math.max(1, Math.ceil((list?.total ?? 0) / PAGE_SIZE));
   const filtered = Object.keys(applied).length > 0;
   const sorted = (values: Set<string>) => [...values].sort((a, b) => a.localeCompare(b));
-  const set = (field: keyof FilterForm) => (value: string) => setForm((f) => ({ ...f, [field]: value }));
+  const set = (field: keyof FilterForm) => (value: string) => filterForm.setFieldValue(field, value);
+  // The contract's refusal of a filter field, in the user's language (the host's refusals are shown under the form).
+  const filterError = (field: keyof FilterForm) => translatedError(filterForm.errors, field, translateServerMessage, t);
 
   return (
     <Stack gap="lg" data-testid="audit-page">
@@ -206,12 +192,13 @@ export function AuditTrailPage() {
       <form onSubmit={submit} noValidate data-testid="audit-filters">
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" verticalSpacing="sm">
-            <TextInput type="date" label={t('audit.filters.from')} value={form.from} onChange={(e) => set('from')(e.currentTarget.value)} data-testid="audit-filter-from" />
-            <TextInput type="date" label={t('audit.filters.to')} value={form.to} onChange={(e) => set('to')(e.currentTarget.value)} data-testid="audit-filter-to" />
+            <TextInput type="date" label={t('audit.filters.from')} value={form.from} onChange={(e) => set('from')(e.currentTarget.value)} error={filterError('from')} data-testid="audit-filter-from" />
+            <TextInput type="date" label={t('audit.filters.to')} value={form.to} onChange={(e) => set('to')(e.currentTarget.value)} error={filterError('to')} data-testid="audit-filter-to" />
             <NativeSelect
               label={t('audit.filters.user')}
               value={form.username}
               onChange={(e) => set('username')(e.currentTarget.value)}
+              error={filterError('username')}
               data={[{ value: '', label: t('audit.filters.any') }, ...sorted(known.users)]}
               data-testid="audit-filter-user"
             />
@@ -219,6 +206,7 @@ export function AuditTrailPage() {
               label={t('audit.filters.action')}
               value={form.action}
               onChange={(e) => set('action')(e.currentTarget.value)}
+              error={filterError('action')}
               data={[
                 { value: '', label: t('audit.filters.any') },
                 ...[...known.actions].map((a) => ({ value: a, label: actionLabel(a, t) })).sort((a, b) => a.label.localeCompare(b.label, i18n.language)),
@@ -229,6 +217,7 @@ export function AuditTrailPage() {
               label={t('audit.filters.entityType')}
               value={form.entityType}
               onChange={(e) => set('entityType')(e.currentTarget.value)}
+              error={filterError('entityType')}
               data={[{ value: '', label: t('audit.filters.any') }, ...sorted(known.entityTypes).map((v) => ({ value: v, label: entityTypeLabel(v, t) }))]}
               data-testid="audit-filter-entity-type"
             />
@@ -237,6 +226,7 @@ export function AuditTrailPage() {
               description={t('audit.filters.entityIdHint')}
               value={form.entityId}
               onChange={(e) => set('entityId')(e.currentTarget.value)}
+              error={filterError('entityId')}
               data-testid="audit-filter-entity-id"
             />
           </SimpleGrid>

@@ -38,3 +38,11 @@ export function issuesOnFields(issues: ReadonlyArray<{ path: ReadonlyArray<Prope
   }
   return errors;
 }
+
+/**
+ * A form's `validate`: the contract's (from contractValidate) plus the form's own rules, those the contract cannot
+ * make (each one says why where it is written). On a field both refuse, the contract's message is shown.
+ */
+export function withFormRules<Values>(validate: (values: Values) => FormErrors, ...rules: Array<(values: Values) => FormErrors>): (values: Values) => FormErrors {
+  return (values) => Object.assign({}, ...rules.map((rule) => rule(values)).reverse(), validate(values)) as FormErrors;
+}

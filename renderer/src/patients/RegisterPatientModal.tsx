@@ -1,10 +1,13 @@
 import { Button, Group, Modal, NativeSelect, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VeilError } from '../../../shared/errors';
+import { translatedError } from '../common/contractForm';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
+import { registrationMessage, registrationValidate, type Registration } from './patientForms';
 import { patientMessage, strataAskedFor } from './patientMessages';
 import type { Patient } from './types';
 
@@ -14,30 +17,26 @@ import type { Patient } from './types';
  */
 export function RegisterPatientModal({ knownStrata, investigators, onClose, onRegistered }: { knownStrata: string[]; investigators: string[]; onClose: () => void; onRegistered: (p: Patient) => void }) {
   const { t } = useTranslation();
-  const [screeningNumber, setScreeningNumber] = useState('');
-  const [initials, setInitials] = useState('');
-  const [yearOfBirth, setYearOfBirth] = useState<number | string>('');
-  const [investigator, setInvestigator] = useState(investigators.length === 1 ? investigators[0]! : '');
   const [strata, setStrata] = useState<string[]>(knownStrata.length > 1 ? knownStrata : []);
-  const [stratum, setStratum] = useState('');
+  const form = useForm<Registration>({
+    initialValues: { screeningNumber: '', initials: '', yearOfBirth: '', investigator: investigators.length === 1 ? investigators[0]! : '', stratum: '' },
+    validate: registrationValidate(strata.length > 1),
+  });
+  const { screeningNumber, initials, yearOfBirth, investigator, stratum } = form.values;
   const action = useVeilAction();
+  // The form's refusal (checked here) or the host's (checked again there), in the user's language.
+  const fieldError = (field: keyof Registration) => translatedError(form.errors, field, registrationMessage, t) ?? action.fieldError(field);
 
-  // What was refused is shown until the person changes something; then the form is clean again.
-  function edited<T>(set: (value: T) => void, value: T) {
-    set(value);
+  // What was refused (here or by the host) is shown until the person changes something; then the form is clean again.
+  function edited(change: Partial<Registration>) {
+    form.setValues(change);
     if (action.error) action.clear();
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (typeof yearOfBirth !== 'number') {
-      action.rejectField('yearOfBirth', t('patients.register.yearNeeded'));
-      return;
-    }
-    if (strata.length > 1 && !stratum) {
-      action.rejectField('stratum', t('patients.messages.chooseAStratum'));
-      return;
-    }
+    action.clear();
+    if (form.validate().hasErrors || typeof yearOfBirth !== 'number') return;
     const result = await action.run(async () => {
       try {
         return await client.patients.register({ screeningNumber, initials, yearOfBirth, investigator, ...(stratum ? { stratum } : {}) });
@@ -61,8 +60,8 @@ export function RegisterPatientModal({ knownStrata, investigators, onClose, onRe
               label={t('patients.field.screeningNumber')}
               description={t('patients.field.screeningNumberHint')}
               value={screeningNumber}
-              onChange={(e) => edited(setScreeningNumber, e.currentTarget.value)}
-              error={action.fieldError('screeningNumber')}
+              onChange={(e) => edited({ screeningNumber: e.currentTarget.value })}
+              error={fieldError('screeningNumber')}
               autoComplete="off"
               spellCheck={false}
               data-autofocus
@@ -72,8 +71,8 @@ export function RegisterPatientModal({ knownStrata, investigators, onClose, onRe
               label={t('patients.field.initials')}
               description={t('patients.field.initialsHint')}
               value={initials}
-              onChange={(e) => edited(setInitials, e.currentTarget.value.toUpperCase())}
-              error={action.fieldError('initials')}
+              onChange={(e) => edited({ initials: e.currentTarget.value.toUpperCase() })}
+              error={fieldError('initials')}
               autoComplete="off"
               spellCheck={false}
               maxLength={4}
@@ -83,8 +82,8 @@ export function RegisterPatientModal({ knownStrata, investigators, onClose, onRe
               label={t('patients.field.yearOfBirth')}
               description={t('patients.field.yearOfBirthHint')}
               value={yearOfBirth}
-              onChange={(v) => edited(setYearOfBirth, v)}
-              error={action.fieldError('yearOfBirth')}
+              onChange={(v) => edited({ yearOfBirth: v })}
+              error={fieldError('yearOfBirth')}
               min={1900}
               max={new Date().getFullYear()}
               allowDecimal={false}
@@ -96,8 +95,8 @@ export function RegisterPatientModal({ knownStrata, investigators, onClose, onRe
               label={t('patients.field.investigator')}
               description={t('patients.field.investigatorHint')}
               value={investigator}
-              onChange={(e) => edited(setInvestigator, e.currentTarget.value)}
-              error={action.fieldError('investigator')}
+              onChange={(e) => edited({ investigator: e.currentTarget.value })}
+              error={fieldError('investigator')}
               list="veil-investigators"
               autoComplete="off"
               data-testid="register-investigator"
@@ -112,8 +111,8 @@ export function RegisterPatientModal({ knownStrata, investigators, onClose, onRe
                 label={t('patients.field.stratum')}
                 description={t('patients.field.stratumHint')}
                 value={stratum}
-                onChange={(e) => edited(setStratum, e.currentTarget.value)}
-                error={action.fieldError('stratum')}
+                onChange={(e) => edited({ stratum: e.currentTarget.value })}
+                error={fieldError('stratum')}
                 data={[{ value: '', label: t('patients.field.chooseStratum') }, ...strata.map((s) => ({ value: s, label: s }))]}
                 data-testid="register-stratum"
               />

@@ -1,11 +1,15 @@
 import { Button, Group, Stack } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/contract/session';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { NewPasswordFields } from '../common/NewPasswordFields';
 import { useVeilAction } from '../common/useVeilAction';
 import { PasswordField } from '../common/PasswordField';
 import { client } from '../transport/client';
+import { sessionFormMessage, validatePasswordChange, type PasswordChange } from './sessionForms';
 
 /** Current password, new password twice. Used by the forced change after a reset and from the user menu. */
 export function ChangePasswordForm({ onChanged, currentLabel, secondary }: {
@@ -14,14 +18,16 @@ export function ChangePasswordForm({ onChanged, currentLabel, secondary }: {
   secondary?: React.ReactNode;
 }) {
   const { t } = useTranslation();
-  const [currentPassword, setCurrentPassword] = useState('');
-  const [newPassword, setNewPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
+  const form = useForm<PasswordChange>({ initialValues: { currentPassword: '', newPassword: '', confirmation: '' }, validate: validatePasswordChange });
   const action = useVeilAction();
+  // The form's refusal (checked here) or the host's (checked again there), in the user's language.
+  const fieldError = (field: keyof PasswordChange) => translatedError(form.errors, field, sessionFormMessage, t) ?? action.fieldError(field);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (newPassword !== confirmation) return action.rejectField('confirmation', t('password.mismatch'));
+    action.clear();
+    if (form.validate().hasErrors) return;
+    const { currentPassword, newPassword } = form.values;
     const result = await action.run(() => client.session.changePassword({ currentPassword, newPassword }));
     if (result.ok) onChanged(result.value);
   }
@@ -31,29 +37,21 @@ export function ChangePasswordForm({ onChanged, currentLabel, secondary }: {
       <Stack gap="md">
         <PasswordField
           label={currentLabel}
-          value={currentPassword}
-          onChange={(e) => setCurrentPassword(e.currentTarget.value)}
-          error={action.fieldError('currentPassword')}
+          value={form.values.currentPassword}
+          onChange={(e) => form.setFieldValue('currentPassword', e.currentTarget.value)}
+          error={fieldError('currentPassword')}
           autoComplete="current-password"
           autoFocus
           data-testid="change-password-current"
         />
-        <PasswordField
-          label={t('password.new')}
-          description={t('password.rule')}
-          value={newPassword}
-          onChange={(e) => setNewPassword(e.currentTarget.value)}
-          error={action.fieldError('newPassword')}
-          autoComplete="new-password"
-          data-testid="change-password-new"
-        />
-        <PasswordField
-          label={t('password.confirm')}
-          value={confirmation}
-          onChange={(e) => setConfirmation(e.currentTarget.value)}
-          error={action.fieldError('confirmation')}
-          autoComplete="new-password"
-          data-testid="change-password-confirmation"
+        <NewPasswordFields
+          password={form.values.newPassword}
+          confirmation={form.values.confirmation}
+          passwordError={fieldError('newPassword')}
+          confirmationError={fieldError('confirmation')}
+          onPassword={(value) => form.setFieldValue('newPassword', value)}
+          onConfirmation={(value) => form.setFieldValue('confirmation', value)}
+          testIds={{ password: 'change-password-new', confirmation: 'change-password-confirmation' }}
         />
         <ErrorAlert error={action.error} />
         <Group justify="space-between">

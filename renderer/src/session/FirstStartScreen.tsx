@@ -1,14 +1,19 @@
 import { Button, Stack, Text, TextInput } from '@mantine/core';
 import { IconUserShield } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { NewPasswordFields } from '../common/NewPasswordFields';
 import { useVeilAction } from '../common/useVeilAction';
-import { PasswordField } from '../common/PasswordField';
 import { client } from '../transport/client';
 import { useReloadSystemInfo } from '../system/SystemInfoContext';
 import { AuthFrame } from './AuthFrame';
 import { useSession } from './SessionContext';
+import { firstStartMessage, validateFirstStart, type FirstStart } from './sessionForms';
+
+const EMPTY: FirstStart = { siteName: '', username: '', displayName: '', password: '', confirmation: '' };
 
 /**
  * A new, empty database: the first person names the site (reports and certificates print it) and creates the
@@ -18,19 +23,17 @@ export function FirstStartScreen() {
   const { t } = useTranslation();
   const { apply } = useSession();
   const reloadInfo = useReloadSystemInfo();
-  const [siteName, setSiteName] = useState('');
-  const [username, setUsername] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
+  const form = useForm<FirstStart>({ initialValues: EMPTY, validate: validateFirstStart });
+  const { siteName, username, displayName, password, confirmation } = form.values;
   const action = useVeilAction();
+  // The form's refusal (checked here) or the host's (checked again there), in the user's language.
+  const fieldError = (field: keyof FirstStart) => translatedError(form.errors, field, firstStartMessage, t) ?? action.fieldError(field);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    action.clear();
+    if (form.validate().hasErrors) return;
     const site = siteName.trim();
-    if (site.length < 2) return action.rejectField('siteName', t('firstStart.siteNameNeeded'));
-    if (site.length > 100) return action.rejectField('siteName', t('serverMessages.siteNameTooLong'));
-    if (password !== confirmation) return action.rejectField('confirmation', t('password.mismatch'));
     const created = await action.run(() => client.session.createAdministrator({ username, displayName, password }));
     if (!created.ok) return;
     // The administrator, now logged in, names the site (the setting is the administrator's). Should that fail, the
@@ -52,8 +55,8 @@ export function FirstStartScreen() {
             label={t('firstStart.siteName')}
             description={t('firstStart.siteNameHint')}
             value={siteName}
-            onChange={(e) => setSiteName(e.currentTarget.value)}
-            error={action.fieldError('siteName')}
+            onChange={(e) => form.setFieldValue('siteName', e.currentTarget.value)}
+            error={fieldError('siteName')}
             autoFocus
             data-testid="first-start-site-name"
           />
@@ -61,8 +64,8 @@ export function FirstStartScreen() {
             label={t('users.field.username')}
             description={t('users.field.usernameHint')}
             value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
-            error={action.fieldError('username')}
+            onChange={(e) => form.setFieldValue('username', e.currentTarget.value)}
+            error={fieldError('username')}
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
@@ -72,27 +75,19 @@ export function FirstStartScreen() {
             label={t('users.field.displayName')}
             description={t('users.field.displayNameHint')}
             value={displayName}
-            onChange={(e) => setDisplayName(e.currentTarget.value)}
-            error={action.fieldError('displayName')}
+            onChange={(e) => form.setFieldValue('displayName', e.currentTarget.value)}
+            error={fieldError('displayName')}
             autoComplete="name"
             data-testid="first-start-display-name"
           />
-          <PasswordField
-            label={t('password.new')}
-            description={t('password.rule')}
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={action.fieldError('password')}
-            autoComplete="new-password"
-            data-testid="first-start-password"
-          />
-          <PasswordField
-            label={t('password.confirm')}
-            value={confirmation}
-            onChange={(e) => setConfirmation(e.currentTarget.value)}
-            error={action.fieldError('confirmation')}
-            autoComplete="new-password"
-            data-testid="first-start-confirmation"
+          <NewPasswordFields
+            password={password}
+            confirmation={confirmation}
+            passwordError={fieldError('password')}
+            confirmationError={fieldError('confirmation')}
+            onPassword={(value) => form.setFieldValue('password', value)}
+            onConfirmation={(value) => form.setFieldValue('confirmation', value)}
+            testIds={{ password: 'first-start-password', confirmation: 'first-start-confirmation' }}
           />
           <ErrorAlert error={action.error} />
           <Button type="submit" size="lg" loading={action.busy} data-testid="first-start-submit">

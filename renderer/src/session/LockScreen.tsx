@@ -1,8 +1,10 @@
 import { Alert, Button, Stack, Text } from '@mantine/core';
 import { IconLock, IconLockExclamation, IconSwitchHorizontal } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/contract/session';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime, formatTime } from '../common/format';
 import { useVeilAction } from '../common/useVeilAction';
@@ -10,6 +12,7 @@ import { PasswordField } from '../common/PasswordField';
 import { client } from '../transport/client';
 import { AuthFrame } from './AuthFrame';
 import { useSession } from './SessionContext';
+import { sessionFormMessage, validateUnlock } from './sessionForms';
 
 /**
  * The window is locked: only the same user unlocks it; anyone else logs that user out and logs in as themselves.
@@ -19,15 +22,18 @@ import { useSession } from './SessionContext';
 export function LockScreen({ state }: { state: Extract<SessionState, { state: 'locked' }> }) {
   const { t, i18n } = useTranslation();
   const { apply, logout, refresh } = useSession();
-  const [password, setPassword] = useState('');
+  const form = useForm({ initialValues: { password: '' }, validate: validateUnlock });
   const action = useVeilAction();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    action.clear();
+    if (form.validate().hasErrors) return;
+    const { password } = form.values;
     const result = await action.run(() => client.session.unlock({ password }));
     if (result.ok) apply(result.value);
     else {
-      setPassword('');
+      form.setFieldValue('password', '');
       // A refusal may be the lockout starting now: the session says until when.
       await refresh();
     }
@@ -50,9 +56,10 @@ export function LockScreen({ state }: { state: Extract<SessionState, { state: 'l
         <Stack gap="md">
           <PasswordField
             label={t('lock.password', { username: state.user.username })}
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={action.fieldError('password')}
+            value={form.values.password}
+            onChange={(e) => form.setFieldValue('password', e.currentTarget.value)}
+            // The form's refusal (checked here) or the host's (checked again there), in the user's language.
+            error={translatedError(form.errors, 'password', sessionFormMessage, t) ?? action.fieldError('password')}
             autoComplete="current-password"
             autoFocus
             data-testid="unlock-password"

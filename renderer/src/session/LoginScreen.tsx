@@ -1,27 +1,34 @@
 import { Alert, Button, Stack, TextInput } from '@mantine/core';
 import { IconInfoCircle, IconLogin } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { PasswordField } from '../common/PasswordField';
 import { client } from '../transport/client';
 import { AuthFrame } from './AuthFrame';
 import { useSession } from './SessionContext';
+import { sessionFormMessage, validateLogin, type Credentials } from './sessionForms';
 
 export function LoginScreen() {
   const { t } = useTranslation();
   const { apply, notice, clearNotice } = useSession();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+  const form = useForm<Credentials>({ initialValues: { username: '', password: '' }, validate: validateLogin });
+  const { username, password } = form.values;
   const action = useVeilAction();
+  // The form's refusal (checked here) or the host's (checked again there), in the user's language.
+  const fieldError = (field: keyof Credentials) => translatedError(form.errors, field, sessionFormMessage, t) ?? action.fieldError(field);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     clearNotice();
+    action.clear();
+    if (form.validate().hasErrors) return;
     const result = await action.run(() => client.session.login({ username, password }));
     if (result.ok) apply(result.value);
-    else setPassword('');
+    else form.setFieldValue('password', '');
   }
 
   return (
@@ -36,8 +43,8 @@ export function LoginScreen() {
           <TextInput
             label={t('login.username')}
             value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
-            error={action.fieldError('username')}
+            onChange={(e) => form.setFieldValue('username', e.currentTarget.value)}
+            error={fieldError('username')}
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
@@ -47,8 +54,8 @@ export function LoginScreen() {
           <PasswordField
             label={t('login.password')}
             value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={action.fieldError('password')}
+            onChange={(e) => form.setFieldValue('password', e.currentTarget.value)}
+            error={fieldError('password')}
             autoComplete="current-password"
             data-testid="login-password"
           />
