@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { findSeparatingFields, type SponsorTruth } from './leak/leakDetector';
+
+/**
+ * The separating-field check of the leak detector. Kits given to one patient share that patient's arm: that is the
+ * trial itself. So a field is judged on patients where the subjects name one (three or more patients of each arm),
+ * not on kits: six kits from two patients are two observations, and a chance split over two patients is likely.
+ */
+function truthOf(arms: Record<string, string>): SponsorTruth {
+  return { armWords: [], sharedBlindedPhrases: [], armOf: new Map(Object.entries(arms)) };
+}
+
+describe('the separating-field check of the leak detector', () => {
+  it('does not flag a return condition that splits by arm only because the kits come from one patient per arm', () => {
+    // The CI failure of stop 25: a monitor's verified returns, few patients, each patient's kits one condition.
+    const truth = truthOf({ K1: 'DUP', K2: 'DUP', K3: 'DUP', K4: 'PBO', K5: 'PBO', K6: 'PBO' });
+    const returns = [
+      { kitNumber: 'K1', screeningNumber: 'S-001', condition: 'used' },
+      { kitNumber: 'K2', screeningNumber: 'S-001', condition: 'used' },
+      { kitNumber: 'K3', screeningNumber: 'S-001', condition: 'used' },
+      { kitNumber: 'K4', screeningNumber: 'S-002', condition: 'unused' },
+      { kitNumber: 'K5', screeningNumber: 'S-002', condition: 'unused' },
+      { kitNumber: 'K6', screeningNumber: 'S-002', condition: 'unused' },
+    ];
+    expect(findSeparatingFields('returns.verify', returns, truth)).toEqual([]);
+  });
+
+  it('flags a field that splits by arm over three patients of each arm', () => {
+    const truth = truthOf(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`K${i}`, i < 6 ? 'DUP' : 'PBO'])));
+    // Two kits per patient, six patients; the lot follows the arm: the real lot shown instead of the blinded one.
+    const kits = Array.from({ length: 12 }, (_, i) => ({ kitNumber: `K${i}`, screeningNumber: `S-${Math.floor(i / 2)}`, lot: i < 6 ? 'L-A' : 'L-B' }));
+    expect(findSeparatingFields('dispensing.history', kits, truth)).toEqual([
+      { where: 'dispensing.history', kind: 'separating_field', detail: 'field "lot" takes one value per arm' },
+    ]);
+  });
+
+  it('judges kits that name no patient one by one (a stock list), as before', () => {
+    const truth = truthOf({ K1: 'DUP', K2: 'DUP', K3: 'DUP', K4: 'PBO', K5: 'PBO', K6: 'PBO' });
+    const kits = ['K1', 'K2', 'K3', 'K4', 'K5', 'K6'].map((kitNumber, i) => ({ kitNumber, lot: i < 3 ? 'L-A' : 'L-B' }));
+    expect(findSeparatingFields('inventory.kits', kits, truth)).toHaveLength(1);
+  });
+});
