@@ -13,6 +13,7 @@
  *   accountability report from the click on "CSV" to the download, median of 3.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
@@ -27,7 +28,37 @@ export type ScreenFigures = Record<string, { value: number; baseline: number | n
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
 
-async function serve(dbFile: string): Promise<{ url: string; origin: string; token: string; stop: () => Promise<void> }> {
+/**
+ * The peak resident memory (VmHWM, Linux) of a process and its descendants, in MB: `tsx` starts the server as a child
+ * node process, so the server is found among the descendants; the largest one is the server's figure.
+ */
+function peakMegabytesOf(rootPid: number): number {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name in field 2 may hold spaces: the parent pid is the second field after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process ended while being listed
+    }
+  }
+  const isDescendant = (pid: number): boolean => pid === rootPid || (parentOf.has(pid) && pid > 1 && isDescendant(parentOf.get(pid)!));
+  let peak = 0;
+  for (const pid of parentOf.keys()) {
+    if (!isDescendant(pid)) continue;
+    try {
+      const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kilobytes / 1024);
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return Math.round(peak);
+}
+
+async function serve(dbFile: string): Promise<{ url: string; origin: string; token: string; peakMegabytes: () => number; stop: () => Promise<void> }> {
   const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['main/cli/veil.ts', 'serve', '--db', dbFile, '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -47,6 +78,7 @@ async function serve(dbFile: string): Promise<{ url: string; origin: string; tok
     url,
     origin: match[1]!,
     token: match[2]!,
+    peakMegabytes: () => peakMegabytesOf(child.pid!),
     async stop() {
       lines.close();
       if (child.exitCode === null) {
@@ -91,6 +123,8 @@ export async function screenFigures(db: KeptDatabase): Promise<ScreenFigures> {
     const response = await fetch(`${server.origin}/rpc/${channel}`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
     return (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
   };
+  // The server's memory once it has opened the database and printed its address: the baseline of its peak below.
+  const startedMegabytes = server.peakMegabytes();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'Europe/Paris', acceptDownloads: true });
     // The final Enter's moment, taken by a listener registered before the app's own (the keyboard-wedge reader listens
@@ -191,7 +225,10 @@ export async function screenFigures(db: KeptDatabase): Promise<ScreenFigures> {
     figures['on screen: scan to verdict, valid kit (p99)'] = { value: p99(validTimes), baseline, unit: 'ms' };
     figures['on screen: scan to verdict, refused kit (p50)'] = { value: median(refusedTimes), baseline, unit: 'ms' };
     figures['on screen: scan to verdict, refused kit (p99)'] = { value: p99(refusedTimes), baseline, unit: 'ms' };
-    for (const [figure, f] of Object.entries(figures)) process.stdout.write(`  ${figure.padEnd(58)} ${f.value.toFixed(1).padStart(9)} ms\n`);
+    // Veil's own memory at this scale: the peak of the `veil serve` process over every screen and scan above (the bench
+    // process's own peak, printed at the end of the run, includes building the scale).
+    figures['peak memory of veil serve over these screens (RSS)'] = { value: server.peakMegabytes(), baseline: startedMegabytes, unit: 'MB' };
+    for (const [figure, f] of Object.entries(figures)) process.stdout.write(`  ${figure.padEnd(58)} ${f.value.toFixed(1).padStart(9)} ${f.unit}\n`);
     await context.close();
     return figures;
   } finally {
