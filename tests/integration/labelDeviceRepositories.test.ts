@@ -156,6 +156,8 @@ describe.each(['sqlite', 'postgres'] as const)('the device repository on %s', (e
     await devices.markPrinted(reprint, '2026-01-10T11:00:00.000Z');
 
     expect(await devices.prints('100001', 'carton')).toEqual({ count: 2, last: '2026-01-10T11:00:00.000Z' });
+    // The same counts for every label at once (the label queue's one read): only labels printed, the download left out.
+    expect([...(await devices.printsOfAllLabels())]).toEqual([['100001 carton', { count: 2, last: '2026-01-10T11:00:00.000Z' }]]);
     expect(await devices.printedCount('100001', 'carton')).toBe(2);
     expect(await devices.printedCount('100001', 'syringe')).toBe(0);
     // Numbers on both engines, the PDF download left out.

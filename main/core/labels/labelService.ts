@@ -109,11 +109,12 @@ export class LabelService {
   async queue(): Promise<LabelQueueItem[]> {
     // One unit of work: the kits and their prints as of one moment.
     return this.store.transaction(async () => {
+      const prints = await this.printJobs.printsOfAllLabels();
       const items: LabelQueueItem[] = [];
       for (const r of await this.labels.dispensedKits()) {
         for (const kind of ['carton', 'syringe'] as const) {
-          const p = await this.printJobs.prints(r.kitNumber, kind);
-          items.push({ ...r, kind, prints: p.count, lastPrintedAt: p.last });
+          const p = prints.get(`${r.kitNumber} ${kind}`);
+          items.push({ ...r, kind, prints: p?.count ?? 0, lastPrintedAt: p?.last ?? null });
         }
       }
       return items;
