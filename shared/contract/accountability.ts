@@ -364,7 +364,7 @@ export const emergencyChannels = {
 
 const ReportInput = z
   .object({
-    report: z.enum(['accountability', 'inventory', 'expiring', 'patient_history']),
+    report: z.enum(['accountability', 'nci_darf', 'inventory', 'expiring', 'patient_history']),
     format: z.enum(['csv', 'pdf']),
     days: z.number().int().min(1).max(730).optional(),
     patientId: z.number().int().positive().optional(),
@@ -376,12 +376,12 @@ const ReportFile = z.object({ fileName: z.string(), mime: z.string(), base64: z.
 export const reportsChannels = {
   render: channel({
     kind: 'query',
-    description: 'A blinded report (accountability log, inventory totals, kits expiring, patient history) as CSV or PDF with the audit seal.',
+    description: 'A blinded report (accountability log, NCI accountability record form, inventory totals, kits expiring, patient history) as CSV or PDF with the audit seal.',
     input: ReportInput,
     output: ReportFile,
     access: 'reports.read',
     signature: null,
-    examples: [{ report: 'accountability', format: 'csv' }, { report: 'inventory', format: 'pdf' }, { report: 'expiring', format: 'csv', days: 90 }, { report: 'patient_history', format: 'csv' }],
+    examples: [{ report: 'accountability', format: 'csv' }, { report: 'nci_darf', format: 'pdf' }, { report: 'inventory', format: 'pdf' }, { report: 'expiring', format: 'csv', days: 90 }, { report: 'patient_history', format: 'csv' }],
   }),
   renderUnblinded: channel({
     kind: 'query',

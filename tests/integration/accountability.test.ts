@@ -67,6 +67,76 @@ describe('accountability log', () => {
   });
 });
 
+describe('the NCI investigational agent accountability record (DARF)', () => {
+  /** The form's table rows of one CSV section, after its heading and header facts, parsed as a spreadsheet would. */
+  function sections(text: string): Array<{ heading: string; facts: Map<string, string>; rows: string[][] }> {
+    const out: Array<{ heading: string; facts: Map<string, string>; rows: string[][] }> = [];
+    const lines = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false }).data;
+    let current: (typeof out)[number] | null = null;
+    let inTable = false;
+    for (const line of lines) {
+      if (line.length === 1 && line[0]!.startsWith('Investigational agent accountability record: ')) {
+        current = { heading: line[0]!, facts: new Map(), rows: [] };
+        out.push(current);
+        inTable = false;
+      } else if (current && line[0] === 'Date') inTable = true;
+      else if (current && inTable && line.length === 9) current.rows.push(line);
+      else if (current && !inTable && line.length === 2) current.facts.set(line[0]!, line[1]!);
+    }
+    return out;
+  }
+  const count = (sql: string) => (t.core.db.prepare(sql).get() as { n: number }).n;
+
+  it('gives the study header and one line per movement, each balance carried forward, the last one the shelf counted in the database', async () => {
+    const w = await t.loginAs('monitor', 'darf-blinded');
+    const file = await call<{ fileName: string; base64: string }>(w, 'reports.render', { report: 'nci_darf', format: 'csv' });
+    expect(file.fileName).toMatch(/^nci-darf-blinded-\d{4}-\d{2}-\d{2}-seal-\d+\.csv$/);
+    const text = Buffer.from(file.base64, 'base64').toString('utf8');
+    const [form, ...others] = sections(text);
+    expect(others).toEqual([]);
+    expect(form!.facts.get('Protocol no.')).toBe('RC31/19/0045 (NS-DUPI, NCT04244006)');
+    expect(form!.facts.get('Agent name')).toBe('dupilumab 300 mg/2 mL or placebo');
+    expect(form!.facts.get('Dose form and strength')).toContain('prefilled syringe');
+    expect(form!.facts.get('Name of institution')).not.toBe('');
+    const rows = form!.rows;
+    // Counted from the tables, not from the report's own code: every receipt into stock, dispensed kit and return.
+    expect(rows.filter((r) => r[1] === 'Received')).toHaveLength(count("SELECT count(*) AS n FROM shipment_kits WHERE outcome = 'received'"));
+    expect(rows.filter((r) => r[3] === '1 kit')).toHaveLength(count('SELECT count(*) AS n FROM dispensing_kits'));
+    expect(rows.filter((r) => r[4] === 'returned (not added back)')).toHaveLength(count('SELECT count(*) AS n FROM kit_returns'));
+    let previous = 0;
+    for (const [i, r] of rows.entries()) {
+      expect(Number(r[5]), `line ${i + 1}: balance forward`).toBe(previous);
+      // Receipts add to the shelf; dispensing, destruction from the shelf and loss take from it; returns add nothing.
+      const change = r[4] === 'returned (not added back)' ? 0 : r[1] === 'Received' ? Number(r[4]) : -Number(r[4]);
+      expect(Number(r[6]), `line ${i + 1}: balance`).toBe(previous + change);
+      previous = Number(r[6]);
+    }
+    const shelf = count("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined', 'expired') OR (status IN ('damaged', 'pending_destruction') AND kit_number NOT IN (SELECT kit_number FROM dispensing_kits) AND kit_number IN (SELECT kit_number FROM shipment_kits WHERE outcome = 'received'))");
+    expect(previous).toBe(shelf);
+    // Patients' lines name the patient by initials and randomization number; the blinded lots only.
+    const dispensed = rows.find((r) => r[3] === '1 kit')!;
+    expect(dispensed[1]).toMatch(/^[A-Z]{2,3}$/);
+    expect(dispensed[2]).toMatch(/^R\d+/);
+    expect(text).not.toMatch(/DP24A117|DP25B042/);
+    const pdf = await call<{ base64: string }>(w, 'reports.render', { report: 'nci_darf', format: 'pdf' });
+    expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('has one form per arm with the real lots in the unblinded version, their balances adding up to the blinded one', async () => {
+    const monitor = await t.loginAs('monitor', 'darf-blinded-2');
+    const blinded = sections(Buffer.from((await call<{ base64: string }>(monitor, 'reports.render', { report: 'nci_darf', format: 'csv' })).base64, 'base64').toString('utf8'));
+    expect(await t.core.dispatch(monitor, 'reports.renderUnblinded', { report: 'nci_darf', format: 'csv' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const w = await t.loginAs('unblinded_pharmacist', 'darf-unblinded');
+    const text = Buffer.from((await call<{ base64: string }>(w, 'reports.renderUnblinded', { report: 'nci_darf', format: 'csv' })).base64, 'base64').toString('utf8');
+    const forms = sections(text);
+    expect(forms.map((f) => f.facts.get('Agent name'))).toEqual(['Dupilumab 300 mg', 'Placebo']);
+    const last = (rows: string[][]) => Number(rows.at(-1)?.[6] ?? 0);
+    expect(last(forms[0]!.rows) + last(forms[1]!.rows)).toBe(last(blinded[0]!.rows));
+    expect(forms[0]!.rows.length + forms[1]!.rows.length).toBe(blinded[0]!.rows.length);
+    expect(text).toMatch(/DP24A117|DP25B042/);
+  });
+});
+
 describe('returns, reconciliation and sign-off', () => {
   it('lists every discrepancy with its kits, and a later correction voids the monitor sign-off and says so', async () => {
     const monitor = await t.loginAs('monitor', 'rec-monitor');

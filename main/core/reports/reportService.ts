@@ -10,7 +10,7 @@ import type { Store } from '../db/store';
 import { renderReportPdf, type ReportContext, type ReportSection } from './pdfReport';
 import type { ReportReadModel } from './reportReadModel';
 
-export const REPORTS = ['accountability', 'inventory', 'expiring', 'patient_history'] as const;
+export const REPORTS = ['accountability', 'nci_darf', 'inventory', 'expiring', 'patient_history'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
 /** A report as data: one or more tables; CSV and PDF are two renderings of it. */
@@ -119,6 +119,8 @@ export class ReportService {
         }
         return { title: `Drug accountability log (${suffix})`, fileStem: `accountability-${suffix.toLowerCase()}`, sections };
       }
+      case 'nci_darf':
+        return this.drugAccountabilityRecordForm(key);
       case 'inventory': {
         const kits = await this.reads.kitStock();
         const statuses = [...new Set(kits.map((k) => k.status))].sort();
@@ -206,6 +208,58 @@ export class ReportService {
     }
   }
 
+  /**
+   * The NCI Investigational Agent Accountability Record (form NIH-2564, the "DARF") for this study: its header
+   * (institution, protocol, agent, dose form and strength, protocol title, dispensing area), then one line per movement
+   * with the balance forward and the new balance, as the paper form is kept. One form per agent: the blinded agent
+   * (every kit, blinded lots) for everyone, one per arm with the real lots in the unblinded version. Lines that are not
+   * a patient's name the movement where the patient would be, as pharmacists write on paper; a patient return is
+   * recorded on its line and never added back to the balance (NCI's rule, as in the accountability log).
+   */
+  private async drugAccountabilityRecordForm(key: Buffer | null): Promise<ReportData> {
+    const study = this.study();
+    const unblinded = key !== null;
+    const suffix = unblinded ? 'UNBLINDED' : 'blinded';
+    const agents = unblinded ? study.arms.map((a) => ({ name: a.name, code: a.code as string | null })) : [{ name: study.product.blindedName, code: null }];
+    const notAPatient: Record<AccountabilityLine['kind'], string> = { received: 'Received', dispensed: '', returned: '', destroyed: 'Destroyed', lost: 'Lost' };
+    const sections: ReportData['sections'] = [];
+    for (const agent of agents) {
+      let balanceForward = 0;
+      const rows = (await this.accountabilityLines(key, agent.code)).map((l) => {
+        const row = [
+          l.date,
+          l.patientInitials || notAPatient[l.kind],
+          l.patientId,
+          l.kind === 'dispensed' ? '1 kit' : '',
+          // Unsigned, as on the paper form (the patient columns say which way it went); a leading + or - would also be
+          // taken for a formula by a spreadsheet (the CSV writer defuses it with a quote).
+          l.kind === 'returned' ? 'returned (not added back)' : String(l.quantity),
+          String(balanceForward),
+          String(l.balance),
+          l.lot,
+          l.recorder,
+        ];
+        balanceForward = l.balance;
+        return row;
+      });
+      sections.push({
+        heading: `Investigational agent accountability record: ${agent.name}`,
+        facts: [
+          ['Name of institution', this.site()],
+          ['Protocol no.', `${study.sponsor.protocolNumber} (${study.code}, ${study.registry})`],
+          ['Agent name', agent.name],
+          ['Dose form and strength', `${study.product.form}; ${study.product.unitsPerKit} ${study.product.unitsPerKit === 1 ? 'unit' : 'units'} per kit; ${study.product.route}`],
+          ['Protocol title', study.title],
+          ['Dispensing area', this.site()],
+        ],
+        columns: ['Date', "Patient's initials", "Patient's ID number", 'Dose', 'Quantity dispensed or received', 'Balance forward', 'Balance', unblinded ? 'Manufacturer and lot no.' : 'Lot no. (blinded)', "Recorder's initials"],
+        widths: [0.9, 1, 1.1, 0.6, 1.7, 0.9, 0.6, 1.4, 1.05],
+        rows,
+      });
+    }
+    return { title: `NCI investigational agent accountability record (${suffix})`, fileStem: `nci-darf-${suffix.toLowerCase()}`, sections };
+  }
+
   private context(): ReportContext {
     return { study: this.study(), seal: this.audit.seal(), printedAt: this.clock.now(), site: this.site() };
   }
@@ -216,7 +270,7 @@ export class ReportService {
     const { data, context } = await this.store.transaction(async () => ({ data: await this.data(name, key, options), context: this.context() }));
     const fileName = `${data.fileStem}-${isoUtc(context.printedAt).slice(0, 10)}-seal-${context.seal.seq}.${format}`;
     if (format === 'pdf') {
-      const sections: ReportSection[] = data.sections.map((s) => ({ heading: s.heading, table: { columns: s.columns.map((title, i) => ({ title, width: s.widths[i]! })), rows: s.rows } }));
+      const sections: ReportSection[] = data.sections.map((s) => ({ heading: s.heading, ...(s.facts ? { facts: s.facts } : {}), table: { columns: s.columns.map((title, i) => ({ title, width: s.widths[i]! })), rows: s.rows } }));
       return { fileName, mime: 'application/pdf', base64: Buffer.from(await renderReportPdf(data.title, context, sections)).toString('base64') };
     }
     const preamble = csvRows([
@@ -226,7 +280,7 @@ export class ReportService {
       ['Printed at (UTC)', isoUtc(context.printedAt)],
       ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
     ]);
-    const body = data.sections.map((s) => `${csvRows([[s.heading]])}\r\n${csvTable(s.columns, s.rows)}`).join('\r\n\r\n');
+    const body = data.sections.map((s) => `${csvRows([[s.heading], ...(s.facts ?? [])])}\r\n${csvTable(s.columns, s.rows)}`).join('\r\n\r\n');
     return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${body}\r\n`, 'utf8').toString('base64') };
   }
 }

@@ -16,7 +16,7 @@ type Format = ReportInput['format'];
 type Patient = ChannelOutput<'patients.list'>[number];
 type Version = 'blinded' | 'unblinded';
 
-const REPORTS: readonly ReportName[] = ['accountability', 'inventory', 'expiring', 'patient_history'];
+const REPORTS: readonly ReportName[] = ['accountability', 'nci_darf', 'inventory', 'expiring', 'patient_history'];
 
 interface Options {
   days: number | string;

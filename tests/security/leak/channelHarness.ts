@@ -110,7 +110,7 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'reconciliation.comment': async () => (await t.core.reconciliation.notes()).openDiscrepancies.map((kitNumber) => ({ kitNumber, comment: 'harness probe' })),
     'destruction.certificate': rows<{ id: number }>('SELECT id FROM destructions').map((r) => ({ destructionId: r.id })),
     'reports.render': [
-      ...(['accountability', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
+      ...(['accountability', 'nci_darf', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
       ...patients.map((patientId) => ({ report: 'patient_history', format: 'csv', patientId })),
     ],
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
