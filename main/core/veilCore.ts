@@ -45,6 +45,9 @@ import { inventoryHandlers } from './kits/inventoryHandlers';
 import { InventoryService } from './kits/inventoryService';
 import { KitRepository } from './kits/kitRepository';
 import { KitStatusService } from './kits/kitStatusService';
+import { kitStoryHandlers } from './kits/kitStoryHandlers';
+import { KitStoryReadModel } from './kits/kitStoryReadModel';
+import { KitStoryService } from './kits/kitStoryService';
 import { labelHandlers } from './labels/labelHandlers';
 import { LabelFiles } from './labels/labelFiles';
 import { LabelRepository } from './labels/labelRepository';
@@ -171,6 +174,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
     inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository) }),
+    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), audit, auditService, scans, clock, study, () => repositories.settings.site()) }),
     patients: patientHandlers({ patients, callers }),
     dispensing: dispensingHandlers({ dispensing, patients, callers }),
     labels: labelHandlers({ labelFiles: new LabelFiles(labels), callers }),

@@ -9,6 +9,7 @@ import { auditChannels } from './audit';
 import { dispensingChannels, inventoryChannels, labelsChannels, patientsChannels, shipmentsChannels } from './pharmacy';
 import { destructionChannels, emergencyChannels, reconciliationChannels, reportsChannels, returnsChannels } from './accountability';
 import { devicesChannels, devicesEvents } from './devices';
+import { kitStoryChannels } from './kitStory';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -23,6 +24,7 @@ export const contract = {
   audit: auditChannels,
   shipments: shipmentsChannels,
   inventory: inventoryChannels,
+  kitStory: kitStoryChannels,
   patients: patientsChannels,
   dispensing: dispensingChannels,
   labels: labelsChannels,

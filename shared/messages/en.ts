@@ -88,6 +88,10 @@ export const en = {
     useBeforeStale: 'The stock now calls for use-before date {{proposed}}, not {{given}}: review it again.',
     useBeforeInForce: 'Use-before date {{date}} is already in force on every kit.',
   },
+  /** A kit's story (issue 16, item 4). */
+  kits: {
+    unknown: 'Kit {{kit}} is not in the kit list.',
+  },
   patients: {
     chooseStratum: 'Choose the stratum: {{strata}}.',
     tooYoung: 'This study enrols patients aged {{age}} or over; check the year of birth.',

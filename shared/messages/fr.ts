@@ -81,6 +81,9 @@ export const fr: Translation = {
     useBeforeStale: 'Le stock appelle désormais la date {{proposed}}, pas {{given}} : revoyez-la.',
     useBeforeInForce: 'La date {{date}} est déjà en vigueur sur tous les kits.',
   },
+  kits: {
+    unknown: "Le kit {{kit}} n'est pas dans la liste des kits.",
+  },
   patients: {
     chooseStratum: 'Choisissez la strate : {{strata}}.',
     tooYoung: "Cette étude inclut des patients de {{age}} ans ou plus ; vérifiez l'année de naissance.",

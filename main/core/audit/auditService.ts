@@ -53,7 +53,8 @@ export class AuditService {
     return { events: events.map((e) => this.view(e)), seal: this.trail.seal(), total, page, pageSize, facets: this.trail.facets() };
   }
 
-  private view(e: AuditEvent) {
+  /** An event as the screens show it, with its signature. */
+  view(e: AuditEvent) {
     const signature = e.signatureId === null ? null : (this.signatures.byId(e.signatureId) ?? null);
     return {
       seq: e.seq,

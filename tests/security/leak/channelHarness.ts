@@ -106,6 +106,9 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     // Every return still to verify, signed; a kit recorded as missing has nothing to verify (issue 11, item 8).
     'returns.verify': () => [{ kitNumbers: rows<{ k: string }>("SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL AND condition <> 'missing'").map((r) => r.k), signature }],
     'returns.lookup': [...recorded, ...someKits.slice(0, 3)].map((code) => ({ code })),
+    // A kit's story, for kits in every state the demo has (issue 16, item 4): blinded readers see the trail's words only.
+    'kitStory.view': () => rows<{ k: string }>("SELECT min(kit_number) AS k FROM kits GROUP BY status").map((r) => ({ code: r.k })),
+    'kitStory.print': dispensed.slice(0, 2).map((code) => ({ code })),
     // Each discrepancy open at the monitor's turn (the technician's corrections made new ones), so the sign-off signs.
     'reconciliation.comment': async () => (await t.core.reconciliation.notes()).openDiscrepancies.map((kitNumber) => ({ kitNumber, comment: 'harness probe' })),
     'destruction.certificate': rows<{ id: number }>('SELECT id FROM destructions').map((r) => ({ destructionId: r.id })),
