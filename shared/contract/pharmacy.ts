@@ -103,7 +103,7 @@ export const shipmentsChannels = {
         reference: text('identifier').min(1, 'Give the shipment reference'),
         from: z.discriminatedUnion('kind', [
           z.object({ kind: z.literal('manifest'), fileName: text('fileName'), content: z.string().min(1, 'The manifest is empty').max(TEXT_LIMITS.manifest.max, tooLongMessage('manifest')) }),
-          z.object({ kind: z.literal('kits'), kitNumbers: z.array(KitNumber).min(1) }),
+          z.object({ kind: z.literal('kits'), kitNumbers: z.array(KitNumber).min(1, 'Type or paste at least one kit number') }),
           z.object({ kind: z.literal('all_unshipped') }),
         ]),
       })
@@ -143,7 +143,11 @@ export const shipmentsChannels = {
     kind: 'command',
     description: 'Finish the receipt with the temperature-monitor answer; an alarm sends every received kit to quarantine.',
     input: z
-      .object({ shipmentId: z.number().int().positive(), temperature: z.enum(['alarm', 'no_alarm', 'no_monitor']), reason: text('reason').optional() })
+      .object({
+        shipmentId: z.number().int().positive(),
+        temperature: z.enum(['alarm', 'no_alarm', 'no_monitor'], { error: "Answer the temperature monitor's question" }),
+        reason: text('reason').optional(),
+      })
       .strict(),
     output: ShipmentView,
     access: 'shipments.receive',

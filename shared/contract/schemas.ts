@@ -79,7 +79,7 @@ export const Done = z.object({ done: z.literal(true) });
  */
 export const SignatureInput = z
   .object({
-    username: text('username').min(1).optional(),
+    username: text('username').min(1, 'Enter your username').optional(),
     password: text('password').min(1, 'Enter your password to sign'),
   })
   .strict();

@@ -1,20 +1,30 @@
 import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserSummary } from '../../../shared/contract/users';
+import { translatedError } from '../common/contractForm';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
+import { validateSetActiveReason } from './adminForms';
 
-/** Deactivate (ends the user's open sessions) or reactivate an account, with the reason kept in the record. */
+/**
+ * Deactivate (ends the user's open sessions) or reactivate an account, with the reason kept in the record, validated by
+ * users.setActive's schema before the call.
+ */
 export function SetActiveModal({ user, onClose, onDone }: { user: UserSummary; onClose: () => void; onDone: (user: UserSummary) => void }) {
   const { t } = useTranslation();
-  const [reason, setReason] = useState('');
+  const form = useForm({ initialValues: { reason: '' }, validate: validateSetActiveReason });
+  const { reason } = form.values;
   const action = useVeilAction();
   const activate = !user.active;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    action.clear();
+    if (form.validate().hasErrors) return;
     const result = await action.run(() => client.users.setActive({ userId: user.id, active: activate, reason }));
     if (result.ok) onDone(result.value);
   }
@@ -27,8 +37,8 @@ export function SetActiveModal({ user, onClose, onDone }: { user: UserSummary; o
           <TextInput
             label={t('admin.users.reason')}
             value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={action.fieldError('reason')}
+            onChange={(e) => form.setFieldValue('reason', e.currentTarget.value)}
+            error={translatedError(form.errors, 'reason', translateServerMessage, t) ?? action.fieldError('reason')}
             data-autofocus
             data-testid="set-active-reason"
           />

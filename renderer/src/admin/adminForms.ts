@@ -17,3 +17,6 @@ export function securityInput(draft: SecurityDraft): SecuritySettings {
 
 /** system.updateSecuritySettings's bounds (whole numbers: 3-10 failed logins, 1-1440 minutes locked, 1-60 minutes idle). */
 export const validateSecuritySettings = contractValidate<SecurityDraft>(contract.system.updateSecuritySettings.input, securityInput);
+
+/** users.setActive's reason rule (the channel's Reason: at least 3 characters once trimmed, at most 500). */
+export const validateSetActiveReason = contractValidate<{ reason: string }>(contract.users.setActive.input.pick({ reason: true }));

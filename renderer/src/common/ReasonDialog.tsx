@@ -22,10 +22,13 @@ export function ReasonDialog({
   reasonNeeded,
   translate,
   label,
+  description,
   placeholder,
+  initialReason = '',
   reasonTestId,
   submitLabel,
   submitColor,
+  submitIcon,
   submitTestId,
   busy,
   error,
@@ -42,10 +45,15 @@ export function ReasonDialog({
   reasonNeeded: (t: TFunction) => string;
   translate: (message: string, t: TFunction) => string;
   label: string;
+  /** A hint under the reason's label. */
+  description?: string;
   placeholder?: string;
+  /** The reason already given, when the dialog opens again (e.g. back from its signature). */
+  initialReason?: string;
   reasonTestId: string;
   submitLabel: string;
   submitColor: MantineColor;
+  submitIcon?: ReactNode;
   submitTestId: string;
   busy: boolean;
   /** The host's refusal, shown under the field. */
@@ -59,7 +67,7 @@ export function ReasonDialog({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const form = useForm({ initialValues: { reason: '' }, validate: contractValidate<{ reason: string }>(schema) });
+  const form = useForm({ initialValues: { reason: initialReason }, validate: contractValidate<{ reason: string }>(schema) });
   const message = withWording(translate, { 'Give a reason': reasonNeeded });
 
   function submit(event: FormEvent) {
@@ -76,6 +84,7 @@ export function ReasonDialog({
           {children}
           <Textarea
             label={label}
+            description={description}
             placeholder={placeholder}
             value={form.values.reason}
             onChange={(e) => {
@@ -94,7 +103,7 @@ export function ReasonDialog({
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" color={submitColor} loading={busy} data-testid={submitTestId}>
+            <Button type="submit" color={submitColor} loading={busy} leftSection={submitIcon} data-testid={submitTestId}>
               {submitLabel}
             </Button>
           </Group>

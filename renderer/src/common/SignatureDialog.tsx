@@ -1,12 +1,15 @@
 import { Alert, Blockquote, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconSignature } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { ChannelName } from '../../../shared/contract';
 import { VeilError } from '../../../shared/errors';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { useActiveSession } from '../session/SessionContext';
+import { translatedError } from './contractForm';
 import { PasswordField } from './PasswordField';
+import { signatureMessage, signatureValidate, type SignatureForm } from './signatureForm';
 import { meaningOf, translateMeaning } from './signatureMeaning';
 
 /**
@@ -71,9 +74,14 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
   const { t } = useTranslation();
   const { user, signedThisSession, markSigned } = useSignatureSession();
   const [askUsername, setAskUsername] = useState(!signedThisSession);
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<{ username?: string; password?: string }>({});
+  const form = useForm<SignatureForm>({ initialValues: { username: '', password: '' }, validate: signatureValidate(askUsername) });
+  const { username, password } = form.values;
+  // The host's refusal of the signature (a wrong password, the first-signature rule), already in the user's language.
+  const [hostErrors, setHostErrors] = useState<{ username?: string; password?: string }>({});
+  const fieldErrors = {
+    username: translatedError(form.errors, 'username', signatureMessage, t) ?? hostErrors.username,
+    password: translatedError(form.errors, 'password', signatureMessage, t) ?? hostErrors.password,
+  };
   const [error, setError] = useState<VeilError | null>(null);
   const [busy, setBusy] = useState(false);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -83,9 +91,9 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
   useEffect(() => {
     if (!opened) return;
     setAskUsername(!signedThisSession);
-    setUsername('');
-    setPassword('');
-    setFieldErrors({});
+    form.setValues({ username: '', password: '' });
+    form.clearErrors();
+    setHostErrors({});
     setError(null);
     setBusy(false);
     // signedThisSession is read at opening only.
@@ -96,22 +104,19 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
-    const local: { username?: string; password?: string } = {};
-    if (askUsername && !username.trim()) local.username = t('serverMessages.enterUsername');
-    if (!password) local.password = t('setup.signature.enterPassword');
-    if (local.username || local.password) {
-      setFieldErrors(local);
+    setHostErrors({});
+    const local = form.validate();
+    if (local.hasErrors) {
       setError(null);
-      (local.username ? usernameRef : passwordRef).current?.focus();
+      (local.errors.username ? usernameRef : passwordRef).current?.focus();
       return;
     }
     setBusy(true);
-    setFieldErrors({});
     setError(null);
     try {
       const answer = await onSign(askUsername ? { username: username.trim(), password } : { password });
       markSigned();
-      setPassword('');
+      form.setFieldValue('password', '');
       onSigned(answer);
     } catch (caught) {
       const failure = caught instanceof VeilError ? caught : new VeilError('internal', caught instanceof Error ? caught.message : String(caught));
@@ -119,11 +124,11 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
       const onPassword = failure.issues?.some((i) => i.path[0] === 'signature' && i.path[1] === 'password');
       if (onUsername) {
         setAskUsername(true);
-        setFieldErrors({ username: translateServerMessage(failure, t) });
+        setHostErrors({ username: translateServerMessage(failure, t) });
         window.setTimeout(() => usernameRef.current?.focus(), 0);
       } else if (onPassword) {
-        setPassword('');
-        setFieldErrors({ password: translateServerMessage(failure, t) });
+        form.setFieldValue('password', '');
+        setHostErrors({ password: translateServerMessage(failure, t) });
         window.setTimeout(() => passwordRef.current?.focus(), 0);
       } else {
         setError(failure);
@@ -172,7 +177,7 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
               label={t('setup.signature.username')}
               description={t('setup.signature.usernameHint')}
               value={username}
-              onChange={(e) => setUsername(e.currentTarget.value)}
+              onChange={(e) => form.setFieldValue('username', e.currentTarget.value)}
               error={fieldErrors.username}
               autoComplete="username"
               autoCapitalize="none"
@@ -185,7 +190,7 @@ export function SignatureDialog<T>({ opened, channel, children, title, submitLab
             ref={passwordRef}
             label={t('setup.signature.password')}
             value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
+            onChange={(e) => form.setFieldValue('password', e.currentTarget.value)}
             error={fieldErrors.password}
             autoComplete="current-password"
             data-autofocus={askUsername ? undefined : true}

@@ -13,7 +13,8 @@ import { PrintQueue } from '../labels/PrintQueue';
 import { KeyboardWedgeSetup } from './KeyboardWedgeSetup';
 import { PrinterSetup } from './PrinterSetup';
 import { ScanKitPanel, type DeviceScan } from './ScanKitPanel';
-import type { DevicesStatusValue, LabelKindValue, QueueItem } from './types';
+import type { LabelKind, LabelQueueItem } from '../labels/labelTypes';
+import type { DevicesStatusValue } from './types';
 
 /**
  * Devices: the scanners and label printers the main process sees (plugged in or not, last problem), the printer and
@@ -27,10 +28,10 @@ export function DevicesPage() {
   const canManage = permissions.includes('devices.manage');
   const canPrint = permissions.includes('labels.print');
   const [status, setStatus] = useState<DevicesStatusValue | null>(null);
-  const [toPrint, setToPrint] = useState<QueueItem[] | null>(null);
+  const [toPrint, setToPrint] = useState<LabelQueueItem[] | null>(null);
   const [dispensed, setDispensed] = useState<string[]>([]);
   const [lastScan, setLastScan] = useState<DeviceScan | null>(null);
-  const [preview, setPreview] = useState<{ kitNumber: string; kind: LabelKindValue } | null>(null);
+  const [preview, setPreview] = useState<{ kitNumber: string; kind: LabelKind } | null>(null);
   const load = useVeilAction();
   const refreshTimer = useRef<number | undefined>(undefined);
 

@@ -8,7 +8,8 @@ import { useVeilAction } from '../common/useVeilAction';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
 import { LabelImage } from '../labels/LabelImage';
-import type { DevicesStatusValue, LabelKindValue } from './types';
+import type { LabelKind } from '../labels/labelTypes';
+import type { DevicesStatusValue } from './types';
 
 type Choice = DevicesStatusValue['settings']['syringe'];
 type PrinterType = 'dymo' | 'zebra_tcp' | 'zebra_queue' | 'simulated_zebra';
@@ -51,7 +52,7 @@ function choiceOf(form: Form): ChannelInput<'devices.configurePrinter'>['choice'
   }
 }
 
-function KindSetup({ kind, status, canManage, onSaved }: { kind: LabelKindValue; status: DevicesStatusValue; canManage: boolean; onSaved: (s: DevicesStatusValue) => void }) {
+function KindSetup({ kind, status, canManage, onSaved }: { kind: LabelKind; status: DevicesStatusValue; canManage: boolean; onSaved: (s: DevicesStatusValue) => void }) {
   const { t } = useTranslation();
   const [form, setForm] = useState<Form>(() => formOf(status.settings[kind]));
   const [saved, setSaved] = useState(false);

@@ -2,5 +2,3 @@ import type { ChannelOutput } from '../../../shared/contract';
 
 export type DevicesStatusValue = ChannelOutput<'devices.status'>;
 export type LabelJobValue = DevicesStatusValue['jobs'][number];
-export type LabelKindValue = 'syringe' | 'carton';
-export type QueueItem = ChannelOutput<'labels.queue'>[number];

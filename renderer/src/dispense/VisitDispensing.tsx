@@ -1,9 +1,11 @@
 import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Paper, PasswordInput, SimpleGrid, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCalendarExclamation, IconCheck, IconClockExclamation, IconKeyboard, IconPackageOff, IconScan, IconSignature, IconX } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { VeilError } from '../../../shared/errors';
+import { translatedError } from '../common/contractForm';
 import { formatDate, formatWindow } from '../common/dates';
 import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
 import { ScanVerdict, type VerdictTone } from '../common/scan/ScanVerdict';
@@ -13,6 +15,7 @@ import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
 import { DispensedPanel } from './DispensedPanel';
+import { dispenseExtrasMessage, dispenseExtrasValidate, type DispenseExtras } from './dispenseForms';
 import { dispenseMessage } from './dispenseMessages';
 import type { Dispensed, Refusal, VisitPlan } from './types';
 import { WindowBadge } from './WindowBadge';
@@ -67,10 +70,12 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
   const [scanned, setScanned] = useState<ScannedKit[]>([]);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [checking, setChecking] = useState(false);
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<string | null>(null);
-  const [second, setSecond] = useState({ username: '', password: '' });
-  const [secondError, setSecondError] = useState<string | null>(null);
+  // The out-of-window reason and the second signer, validated by dispensing.confirm's schema (dispenseForms.ts).
+  const form = useForm<DispenseExtras>({ initialValues: { outOfWindowReason: '', secondSignature: { username: '', password: '' } } });
+  const reason = form.values.outOfWindowReason;
+  const second = form.values.secondSignature;
+  const reasonError = translatedError(form.errors, 'outOfWindowReason', dispenseExtrasMessage, t) ?? null;
+  const secondError = (translatedError(form.errors, 'secondSignature.username', dispenseExtrasMessage, t) ?? translatedError(form.errors, 'secondSignature.password', dispenseExtrasMessage, t)) ?? null;
   const secondInput = useRef<HTMLInputElement>(null);
   const [signing, setSigning] = useState(false);
   const [dispensed, setDispensed] = useState<Dispensed | null>(null);
@@ -193,16 +198,20 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
   const needsSecond = shortInterval !== null && plan.interval.policy === 'second_signature';
 
   function startConfirm() {
-    if (outside && reason.trim().length < 3) {
-      setReasonError(t('dispense.outside.reasonNeeded'));
+    const errors = dispenseExtrasValidate(outside, needsSecond)(form.values);
+    // One refusal at a time, the reason's first, as the screen reads from top to bottom.
+    if (errors.outOfWindowReason) {
+      form.setErrors({ outOfWindowReason: errors.outOfWindowReason });
       reasonInput.current?.focus();
       return;
     }
-    if (needsSecond && (!second.username.trim() || !second.password)) {
-      setSecondError(t('dispense.interval.needed'));
+    const secondIssue = errors['secondSignature.username'] ?? errors['secondSignature.password'];
+    if (secondIssue) {
+      form.setErrors({ 'secondSignature.username': secondIssue });
       secondInput.current?.focus();
       return;
     }
+    form.clearErrors();
     setSigning(true);
   }
 
@@ -336,8 +345,8 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
               placeholder={t('dispense.outside.reasonPlaceholder')}
               value={reason}
               onChange={(e) => {
-                setReason(e.currentTarget.value);
-                setReasonError(null);
+                form.setFieldValue('outOfWindowReason', e.currentTarget.value);
+                form.clearFieldError('outOfWindowReason');
               }}
               error={reasonError}
               autosize
@@ -376,8 +385,8 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
                   autoComplete="off"
                   onChange={(e) => {
                     const username = e.currentTarget.value;
-                    setSecond((s) => ({ ...s, username }));
-                    setSecondError(null);
+                    form.setFieldValue('secondSignature.username', username);
+                    form.clearFieldError('secondSignature.username');
                   }}
                   error={secondError}
                   size="md"
@@ -389,8 +398,8 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
                   autoComplete="off"
                   onChange={(e) => {
                     const password = e.currentTarget.value;
-                    setSecond((s) => ({ ...s, password }));
-                    setSecondError(null);
+                    form.setFieldValue('secondSignature.password', password);
+                    form.clearFieldError('secondSignature.username');
                   }}
                   size="md"
                   data-testid="second-signer-password"
@@ -456,7 +465,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
           }
           onSigned={(answer) => {
             setSigning(false);
-            setSecond({ username: '', password: '' });
+            form.setFieldValue('secondSignature', { username: '', password: '' });
             setDispensed(answer);
             onDispensed();
           }}

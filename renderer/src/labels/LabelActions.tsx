@@ -1,20 +1,23 @@
 import { ActionIcon, Alert, Badge, Button, Group, Modal, Stack, Text, Textarea, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconFileTypePdf, IconPrinter, IconRefresh, IconRepeat } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VeilError } from '../../../shared/errors';
+import { translatedError } from '../common/contractForm';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { downloadBase64 } from '../common/download';
 import { client } from '../transport/client';
 import { dispenseMessage } from '../dispense/dispenseMessages';
+import { reprintMessage, validateReprint, type Reprint } from './labelForms';
 import type { LabelKind, LabelPrintState, PrinterJob } from './labelTypes';
 
 /** What the last action on this label did, said under its buttons. */
 type Outcome = { kind: 'pdf'; fileName: string } | { kind: 'printer'; job: PrinterJob };
 
-const REASON_FIELD = 'reprintReason';
+const REASON_FIELD = 'reprintReason' satisfies keyof Reprint;
 
 function reasonIssue(error: VeilError | null): string | null {
   return error?.issues?.find((i) => i.path[0] === REASON_FIELD)?.message ?? null;
@@ -211,27 +214,25 @@ export function LabelActions({ kitNumber, kind, state, onPrinted, compact = fals
   );
 }
 
-/** The reason for a reprint, then the reprint on the label printer. The host refuses a reprint without a reason. */
+/**
+ * The reason for a reprint, then the reprint on the label printer. The reason is validated by devices.printLabel's
+ * schema before the call (labelForms.ts); the host refuses a reprint without a reason too.
+ */
 function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber: string; kind: LabelKind; prints: number; onClose: () => void; onDone: (outcome: Outcome) => void }) {
   const { t } = useTranslation();
-  const [reason, setReason] = useState('');
+  const form = useForm<Reprint>({ initialValues: { reprintReason: '' }, validate: validateReprint });
   const action = useVeilAction();
   const issue = reasonIssue(action.error);
-  const localError = action.fieldError(REASON_FIELD);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const trimmed = reason.trim();
-    // An empty reason goes to the host, which refuses it; a too short one is said here (the host's rule is 3 characters).
-    if (trimmed.length > 0 && trimmed.length < 3) {
-      action.rejectField(REASON_FIELD, t('dispense.labels.reasonTooShort'));
-      return;
-    }
-    const result = await action.run(() => printLabel(kitNumber, kind, trimmed || undefined));
+    action.clear();
+    if (form.validate().hasErrors) return;
+    const result = await action.run(() => printLabel(kitNumber, kind, form.values.reprintReason.trim()));
     if (result.ok) onDone(result.value);
   }
 
-  const fieldError = issue ? dispenseMessage(issue, t) : localError;
+  const fieldError = translatedError(form.errors, REASON_FIELD, reprintMessage, t) ?? (issue ? dispenseMessage(issue, t) : undefined);
 
   return (
     <Modal opened onClose={onClose} title={t('dispense.labels.reprintTitle', { label: t(`dispense.labels.kindLower.${kind}`), kit: kitNumber })} size={680} data-testid="reprint-modal">
@@ -241,9 +242,10 @@ function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber:
           <Textarea
             label={t('dispense.labels.reprintReason')}
             placeholder={t('dispense.labels.reprintPlaceholder')}
-            value={reason}
+            value={form.values.reprintReason}
             onChange={(e) => {
-              setReason(e.currentTarget.value);
+              form.setFieldValue(REASON_FIELD, e.currentTarget.value);
+              form.clearErrors();
               action.clear();
             }}
             error={fieldError}

@@ -2,14 +2,14 @@ import { Card, Group, Loader, NativeSelect, SegmentedControl, Stack, Text, Title
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { LabelImage } from './LabelImage';
-import type { LabelKindValue } from '../devices/types';
+import type { LabelKind } from './labelTypes';
 import { useLabelPreview } from './useLabelPreview';
 
 /**
  * The Devices screen's label preview: choose a dispensed kit and a kind, see its blinded label as the printer prints it
  * (the Dispense screen shows each label of a kit with LabelPreview instead).
  */
-export function PreviewPanel({ kits, selection, onSelect }: { kits: string[]; selection: { kitNumber: string; kind: LabelKindValue } | null; onSelect: (s: { kitNumber: string; kind: LabelKindValue }) => void }) {
+export function PreviewPanel({ kits, selection, onSelect }: { kits: string[]; selection: { kitNumber: string; kind: LabelKind } | null; onSelect: (s: { kitNumber: string; kind: LabelKind }) => void }) {
   const { t } = useTranslation();
   const kitNumber = selection?.kitNumber ?? '';
   const kind = selection?.kind ?? 'syringe';
@@ -32,7 +32,7 @@ export function PreviewPanel({ kits, selection, onSelect }: { kits: string[]; se
           />
           <SegmentedControl
             value={kind}
-            onChange={(v) => kitNumber && onSelect({ kitNumber, kind: v as LabelKindValue })}
+            onChange={(v) => kitNumber && onSelect({ kitNumber, kind: v as LabelKind })}
             data={[
               { value: 'syringe', label: t('devices.kinds.syringe') },
               { value: 'carton', label: t('devices.kinds.carton') },

@@ -7,7 +7,8 @@ import { formatDateTime } from '../common/format';
 import { useVeilAction } from '../common/useVeilAction';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
-import type { DevicesStatusValue, LabelJobValue, LabelKindValue, QueueItem } from '../devices/types';
+import type { DevicesStatusValue, LabelJobValue } from '../devices/types';
+import type { LabelKind, LabelQueueItem } from './labelTypes';
 
 /** Labels still to print listed before "Show all". */
 const TO_PRINT_SHOWN = 8;
@@ -44,16 +45,16 @@ export function PrintQueue({
   onPreview,
 }: {
   status: DevicesStatusValue;
-  toPrint: QueueItem[] | null;
+  toPrint: LabelQueueItem[] | null;
   canPrint: boolean;
   onChanged: () => void;
-  onPreview: (kitNumber: string, kind: LabelKindValue) => void;
+  onPreview: (kitNumber: string, kind: LabelKind) => void;
 }) {
   const { t, i18n } = useTranslation();
   const action = useVeilAction();
   const [showAll, setShowAll] = useState(false);
   const shown = toPrint && !showAll ? toPrint.slice(0, TO_PRINT_SHOWN) : toPrint;
-  const kindName = (k: LabelKindValue) => t(k === 'syringe' ? 'devices.kinds.syringeShort' : 'devices.kinds.cartonShort');
+  const kindName = (k: LabelKind) => t(k === 'syringe' ? 'devices.kinds.syringeShort' : 'devices.kinds.cartonShort');
   const waiting = new Map(status.jobs.filter((j) => j.status !== 'printed').map((j) => [`${j.kitNumber}/${j.kind}`, j]));
   const printerName = (id: string | null) => status.printers.find((p) => p.id === id || (id === 'dymo' && p.type === 'dymo'))?.name ?? id ?? '';
 
@@ -61,7 +62,7 @@ export function PrintQueue({
     await action.run(() => client.devices.retryJob({ jobId }));
     onChanged();
   }
-  async function print(kitNumber: string, kind: LabelKindValue) {
+  async function print(kitNumber: string, kind: LabelKind) {
     await action.run(() => client.devices.printLabel({ kitNumber, kind }));
     onChanged();
   }

@@ -1,14 +1,15 @@
 import { Button, FileInput, Group, Modal, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { IconFileTypeCsv, IconListNumbers, IconPackages } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { translatedError } from '../common/contractForm';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
+import { kitNumbersOf, newShipmentMessage, validateNewShipment, type NewShipment, type ShipmentSource } from './receiveForms';
 import { receiveMessage } from './receiveMessages';
 import type { Shipment } from './types';
-
-type From = 'manifest' | 'kits' | 'all_unshipped';
 
 function defaultReference(): string {
   const d = new Date();
@@ -16,35 +17,34 @@ function defaultReference(): string {
   return `SHP-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}`;
 }
 
-/** Kit numbers as pasted: one per line, or separated by commas, semicolons, tabs or spaces. */
-export function kitNumbersOf(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((s) => s.trim()).filter((s) => s.length > 0))];
-}
-
-/** A new shipment to receive: from the sponsor's manifest (CSV with a kit_number column), a list of kit numbers, or every kit not shipped yet. */
+/**
+ * A new shipment to receive: from the sponsor's manifest (CSV with a kit_number column), a list of kit numbers, or every
+ * kit not shipped yet. Validated by shipments.create's schema before the call (receiveForms.ts).
+ */
 export function CreateShipmentModal({ onClose, onCreated }: { onClose: () => void; onCreated: (s: Shipment) => void }) {
   const { t } = useTranslation();
-  const [reference, setReference] = useState(defaultReference);
-  const [from, setFrom] = useState<From>('manifest');
-  const [file, setFile] = useState<File | null>(null);
-  const [kitText, setKitText] = useState('');
+  const form = useForm<NewShipment>({ initialValues: { reference: defaultReference(), from: 'manifest', file: null, kitText: '' }, validate: validateNewShipment });
+  const { reference, from, file, kitText } = form.values;
   const action = useVeilAction();
   const kitNumbers = kitNumbersOf(kitText);
+  // The form's refusal (checked here) or the host's (checked again there), in the user's language.
+  const fieldError = (field: 'reference' | 'manifest' | 'kits') => translatedError(form.errors, field, newShipmentMessage, t) ?? action.fieldError(field);
+
+  // What was refused (here or by the host) goes when the person changes something.
+  function edited(change: Partial<NewShipment>) {
+    form.setValues(change);
+    form.clearErrors();
+    action.clear();
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (from === 'manifest' && !file) {
-      action.rejectField('manifest', t('receive.create.chooseFile'));
-      return;
-    }
-    if (from === 'kits' && kitNumbers.length === 0) {
-      action.rejectField('kits', t('receive.create.typeKits'));
-      return;
-    }
+    action.clear();
+    if (form.validate().hasErrors) return;
     const result = await action.run(async () => {
-      if (from === 'manifest') {
-        const content = await file!.text();
-        return client.shipments.create({ reference, from: { kind: 'manifest', fileName: file!.name, content } });
+      if (from === 'manifest' && file) {
+        const content = await file.text();
+        return client.shipments.create({ reference, from: { kind: 'manifest', fileName: file.name, content } });
       }
       if (from === 'kits') return client.shipments.create({ reference, from: { kind: 'kits', kitNumbers } });
       return client.shipments.create({ reference, from: { kind: 'all_unshipped' } });
@@ -67,11 +67,8 @@ export function CreateShipmentModal({ onClose, onCreated }: { onClose: () => voi
             label={t('receive.create.reference')}
             description={t('receive.create.referenceHint')}
             value={reference}
-            onChange={(e) => {
-              setReference(e.currentTarget.value);
-              action.clear();
-            }}
-            error={action.fieldError('reference')}
+            onChange={(e) => edited({ reference: e.currentTarget.value })}
+            error={fieldError('reference')}
             autoComplete="off"
             data-testid="shipment-reference"
           />
@@ -81,10 +78,7 @@ export function CreateShipmentModal({ onClose, onCreated }: { onClose: () => voi
               fullWidth
               size="md"
               value={from}
-              onChange={(v) => {
-                setFrom(v as From);
-                action.clear();
-              }}
+              onChange={(v) => edited({ from: v as ShipmentSource })}
               data={[
                 { value: 'manifest', label: sourceLabel(<IconFileTypeCsv size="1.1em" aria-hidden />, t('receive.create.fromManifest')) },
                 { value: 'kits', label: sourceLabel(<IconListNumbers size="1.1em" aria-hidden />, t('receive.create.fromKits')) },
@@ -100,11 +94,8 @@ export function CreateShipmentModal({ onClose, onCreated }: { onClose: () => voi
               placeholder={t('receive.create.manifestPlaceholder')}
               accept=".csv,text/csv,text/plain"
               value={file}
-              onChange={(f) => {
-                setFile(f);
-                action.clear();
-              }}
-              error={action.fieldError('manifest')}
+              onChange={(f) => edited({ file: f })}
+              error={fieldError('manifest')}
               clearable
               size="md"
               leftSection={<IconFileTypeCsv size="1.2em" aria-hidden />}
@@ -116,11 +107,8 @@ export function CreateShipmentModal({ onClose, onCreated }: { onClose: () => voi
               label={t('receive.create.kits')}
               description={t('receive.create.kitsHint', { count: kitNumbers.length })}
               value={kitText}
-              onChange={(e) => {
-                setKitText(e.currentTarget.value);
-                action.clear();
-              }}
-              error={action.fieldError('kits')}
+              onChange={(e) => edited({ kitText: e.currentTarget.value })}
+              error={fieldError('kits')}
               autosize
               minRows={4}
               maxRows={10}

@@ -1,10 +1,13 @@
 import { Alert, Button, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
 import { IconAlertTriangle, IconTemperatureOff, IconTemperaturePlus, IconThermometer } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { translatedError } from '../common/contractForm';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
+import { receiptMessage, validateReceipt, type Receipt } from './receiveForms';
 import { receiveMessage } from './receiveMessages';
 import type { Shipment, Temperature } from './types';
 
@@ -13,23 +16,20 @@ const ICONS = { no_alarm: IconThermometer, alarm: IconTemperaturePlus, no_monito
 /**
  * Finishing a receipt: the temperature-monitor question. An alarm needs a description (what the monitor showed) and
  * sends every received kit of the shipment to quarantine until the unblinded pharmacist releases or rejects it.
+ * Validated by shipments.close's schema before the call (receiveForms.ts).
  */
 export function FinishReceiptModal({ shipment, onClose, onDone }: { shipment: Shipment; onClose: () => void; onDone: (s: Shipment) => void }) {
   const { t } = useTranslation();
-  const [temperature, setTemperature] = useState<Temperature | null>(null);
-  const [description, setDescription] = useState('');
+  const form = useForm<Receipt>({ initialValues: { temperature: null, description: '' }, validate: validateReceipt });
+  const { temperature, description } = form.values;
   const action = useVeilAction();
+  // The form's refusal (shipments.close's schema, checked here) or the host's, in the user's language.
+  const fieldError = (field: 'temperature' | 'reason') => translatedError(form.errors, field, receiptMessage, t) ?? action.fieldError(field);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!temperature) {
-      action.rejectField('temperature', t('receive.finish.chooseAnswer'));
-      return;
-    }
-    if (temperature === 'alarm' && description.trim().length < 3) {
-      action.rejectField('reason', t('receive.messages.describeAlarm'));
-      return;
-    }
+    action.clear();
+    if (form.validate().hasErrors || !temperature) return;
     const reason = description.trim();
     const result = await action.run(() => client.shipments.close({ shipmentId: shipment.id, temperature, ...(reason ? { reason } : {}) }));
     if (result.ok) onDone(result.value);
@@ -65,10 +65,11 @@ export function FinishReceiptModal({ shipment, onClose, onDone }: { shipment: Sh
           <Radio.Group
             value={temperature}
             onChange={(v) => {
-              setTemperature(v as Temperature);
+              form.setFieldValue('temperature', v as Temperature);
+              form.clearErrors();
               action.clear();
             }}
-            error={action.fieldError('temperature')}
+            error={fieldError('temperature')}
           >
             <Stack gap="sm">{(['no_alarm', 'alarm', 'no_monitor'] as const).map(option)}</Stack>
           </Radio.Group>
@@ -79,10 +80,13 @@ export function FinishReceiptModal({ shipment, onClose, onDone }: { shipment: Sh
                 description={t('receive.finish.alarmDescriptionHint')}
                 value={description}
                 onChange={(e) => {
-                  setDescription(e.currentTarget.value);
-                  if (action.fieldError('reason')) action.clear();
+                  form.setFieldValue('description', e.currentTarget.value);
+                  if (fieldError('reason')) {
+                    form.clearFieldError('reason');
+                    action.clear();
+                  }
                 }}
-                error={action.fieldError('reason')}
+                error={fieldError('reason')}
                 autosize
                 minRows={2}
                 size="md"

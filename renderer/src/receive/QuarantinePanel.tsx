@@ -1,18 +1,25 @@
-import { Alert, Badge, Button, Checkbox, Group, Modal, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconCheck, IconShieldCheck, IconShieldExclamation, IconSignature, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { contract } from '../../../shared/contract';
 import { formatDateTime } from '../common/format';
+import { ReasonDialog } from '../common/ReasonDialog';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { client } from '../transport/client';
+import { receiveMessage } from './receiveMessages';
 import type { Shipment } from './types';
+
+/** shipments.decideQuarantine's reason rule (at least 3 characters once trimmed, at most 500). */
+const DECISION_REASON = contract.shipments.decideQuarantine.input.pick({ reason: true });
 
 type Decision = 'release' | 'reject';
 
 /**
  * Kits in quarantine after a temperature alarm, shipment by shipment, for the unblinded pharmacist: release them to
- * stock or reject them, with a reason, under an electronic signature.
+ * stock or reject them, with a reason (the shared reason dialog, validated by the channel's schema), under an
+ * electronic signature.
  */
 export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[]; onDecided: () => void }) {
   const { t, i18n } = useTranslation();
@@ -20,7 +27,6 @@ export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[
   const [selected, setSelected] = useState<Record<string, boolean>>({});
   const [deciding, setDeciding] = useState<{ decision: Decision; kits: string[]; reference: string; signing: boolean } | null>(null);
   const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<string | null>(null);
   const [done, setDone] = useState<{ decision: Decision; kits: string[]; signature: SignatureShown } | null>(null);
 
   const isSelected = (kit: string) => selected[kit] !== false;
@@ -43,7 +49,6 @@ export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[
 
   function start(decision: Decision, reference: string, kits: string[]) {
     setReason('');
-    setReasonError(null);
     setDone(null);
     setDeciding({ decision, kits, reference, signing: false });
   }
@@ -109,47 +114,33 @@ export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[
         )}
       </Stack>
       {deciding && !deciding.signing && (
-        <Modal opened onClose={() => setDeciding(null)} title={deciding.decision === 'release' ? t('receive.quarantine.releaseTitle') : t('receive.quarantine.rejectTitle')} size="lg" data-testid="quarantine-decision-modal">
-          <form
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (reason.trim().length < 3) {
-                setReasonError(t('receive.quarantine.reasonNeeded'));
-                return;
-              }
-              setDeciding({ ...deciding, signing: true });
-            }}
-            data-testid="quarantine-decision"
-          >
-            <Stack gap="md">
-              {what(deciding)}
-              <Textarea
-                label={t('receive.quarantine.reason')}
-                description={t('receive.quarantine.reasonHint')}
-                value={reason}
-                onChange={(e) => {
-                  setReason(e.currentTarget.value);
-                  setReasonError(null);
-                }}
-                error={reasonError}
-                autosize
-                minRows={2}
-                size="md"
-                data-autofocus
-                data-testid="quarantine-reason"
-              />
-              <Group justify="flex-end">
-                <Button variant="default" onClick={() => setDeciding(null)}>
-                  {t('common.cancel')}
-                </Button>
-                <Button type="submit" leftSection={<IconSignature size="1.1em" aria-hidden />} data-testid="quarantine-decision-continue">
-                  {t('receive.quarantine.continueToSign')}
-                </Button>
-              </Group>
-            </Stack>
-          </form>
-        </Modal>
+        <ReasonDialog
+          title={deciding.decision === 'release' ? t('receive.quarantine.releaseTitle') : t('receive.quarantine.rejectTitle')}
+          modalTestId="quarantine-decision-modal"
+          formTestId="quarantine-decision"
+          schema={DECISION_REASON}
+          reasonNeeded={(tr) => tr('receive.quarantine.reasonNeeded')}
+          translate={receiveMessage}
+          label={t('receive.quarantine.reason')}
+          description={t('receive.quarantine.reasonHint')}
+          initialReason={reason}
+          reasonTestId="quarantine-reason"
+          submitLabel={t('receive.quarantine.continueToSign')}
+          submitColor="indigo"
+          submitIcon={<IconSignature size="1.1em" aria-hidden />}
+          submitTestId="quarantine-decision-continue"
+          busy={false}
+          error={null}
+          hostFieldError={undefined}
+          onEdited={() => undefined}
+          onSubmit={(given) => {
+            setReason(given);
+            setDeciding({ ...deciding, signing: true });
+          }}
+          onClose={() => setDeciding(null)}
+        >
+          {what(deciding)}
+        </ReasonDialog>
       )}
       {deciding?.signing && (
         <SignatureDialog

@@ -1,5 +1,6 @@
 import { Badge, Button, Group, NumberInput, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { IconArrowBackUp, IconKeyboard, IconScan, IconX } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useCallback, useRef, useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -8,9 +9,11 @@ import { kitCodeOf } from '../common/scan/kitCode';
 import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
 import { ScanVerdict, type VerdictTone } from '../common/scan/ScanVerdict';
 import { playScanSound, type ScanSound } from '../common/scan/scanSounds';
+import { translatedError } from '../common/contractForm';
 import { formatDateTime } from '../common/format';
 import { client } from '../transport/client';
 import { CONDITION_LOOK } from './ConditionBadge';
+import { returnFormMessage, validateReturn, type ReturnRecord } from './returnForms';
 import { returnsMessage } from './returnsMessages';
 import { RETURN_CONDITIONS, type ReturnCondition, type ReturnRow } from './types';
 
@@ -41,15 +44,17 @@ interface Pending {
 /**
  * Taking a return at the desk: the kit is scanned (or typed), then its condition, the units that came back and a note
  * (needed for a missing kit) are recorded. Each return gets a large verdict and a sound. Returns never go back to
- * dispensable stock (the host makes them "returned" or "lost").
+ * dispensable stock (the host makes them "returned" or "lost"). The form is validated by returns.record's schema and
+ * the condition's rules before the call (returnForms.ts).
  */
 export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRow[] | null; onRecorded: () => void }) {
   const { t, i18n } = useTranslation();
   const [pending, setPending] = useState<Pending | null>(null);
-  const [condition, setCondition] = useState<ReturnCondition>('used');
-  const [units, setUnits] = useState<number | string>(1);
-  const [note, setNote] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<{ unitsReturned?: string; note?: string }>({});
+  const form = useForm<ReturnRecord>({ initialValues: { condition: 'used', unitsReturned: 1, note: '' }, validate: validateReturn });
+  const { condition, unitsReturned: units, note } = form.values;
+  // The host's issues on the form's fields (the same contract and rules, checked again there), in the user's language.
+  const [hostErrors, setHostErrors] = useState<{ unitsReturned?: string; note?: string }>({});
+  const fieldError = (field: 'unitsReturned' | 'note') => translatedError(form.errors, field, returnFormMessage, t) ?? hostErrors[field];
   const [busy, setBusy] = useState(false);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const serial = useRef(0);
@@ -93,10 +98,9 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
           }
           setVerdict(null);
           setPending({ code: raw, kitNumber: found.kitNumber, source, owner: { screeningNumber: found.screeningNumber, visitCode: found.visitCode, dispensedAt: found.dispensedAt } });
-          setCondition('used');
-          setUnits(1);
-          setNote('');
-          setFieldErrors({});
+          form.setValues({ condition: 'used', unitsReturned: 1, note: '' });
+          form.clearErrors();
+          setHostErrors({});
         })
         .catch((caught: unknown) => {
           const message = caught instanceof VeilError ? caught : caught instanceof Error ? caught.message : String(caught);
@@ -108,27 +112,18 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
   );
 
   function choose(next: ReturnCondition) {
-    setCondition(next);
-    setFieldErrors({});
-    if (next === 'missing') setUnits(0);
-    else if (units === 0 || units === '') setUnits(1);
+    form.setValues({ condition: next, ...(next === 'missing' ? { unitsReturned: 0 } : units === 0 || units === '' ? { unitsReturned: 1 } : {}) });
+    form.clearErrors();
+    setHostErrors({});
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!pending || busy) return;
-    const local: { unitsReturned?: string; note?: string } = {};
-    const count = typeof units === 'number' ? units : Number.NaN;
-    if (!Number.isInteger(count) || count < 0) local.unitsReturned = t('returns.record.unitsInvalid');
-    else if (condition === 'missing' && count !== 0) local.unitsReturned = t('returns.messages.missingNoUnit');
-    else if (condition !== 'missing' && count === 0) local.unitsReturned = t('returns.messages.atLeastOne');
-    if (condition === 'missing' && !note.trim()) local.note = t('returns.messages.noteForMissing');
-    if (local.unitsReturned || local.note) {
-      setFieldErrors(local);
-      return;
-    }
+    setHostErrors({});
+    if (form.validate().hasErrors || typeof units !== 'number') return;
+    const count = units;
     setBusy(true);
-    setFieldErrors({});
     try {
       const saved = await client.returns.record({ code: pending.code, condition, unitsReturned: count, source: pending.source, ...(note.trim() ? { note: note.trim() } : {}) });
       show({
@@ -150,7 +145,7 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
       const unitsIssue = onField('unitsReturned');
       const noteIssue = onField('note');
       if (failure.code === 'validation' && (unitsIssue || noteIssue)) {
-        setFieldErrors({
+        setHostErrors({
           ...(unitsIssue ? { unitsReturned: returnsMessage(unitsIssue, t) } : {}),
           ...(noteIssue ? { note: returnsMessage(noteIssue, t) } : {}),
         });
@@ -228,13 +223,13 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
                     label={t('returns.record.unitsLabel')}
                     description={t('returns.record.unitsHint')}
                     value={units}
-                    onChange={setUnits}
+                    onChange={(v) => form.setFieldValue('unitsReturned', v)}
                     min={0}
                     max={100}
                     allowDecimal={false}
                     allowNegative={false}
                     disabled={condition === 'missing'}
-                    error={fieldErrors.unitsReturned}
+                    error={fieldError('unitsReturned')}
                     size="md"
                     maw={260}
                     data-testid="return-units"
@@ -243,9 +238,9 @@ export function RecordReturnPanel({ existing, onRecorded }: { existing: ReturnRo
                     label={condition === 'missing' ? t('returns.record.noteRequired') : t('returns.record.noteOptional')}
                     description={t('returns.record.noteHint')}
                     value={note}
-                    onChange={(e) => setNote(e.currentTarget.value)}
+                    onChange={(e) => form.setFieldValue('note', e.currentTarget.value)}
                     withAsterisk={condition === 'missing'}
-                    error={fieldErrors.note}
+                    error={fieldError('note')}
                     autosize
                     minRows={2}
                     maxLength={500}

@@ -1,16 +1,20 @@
 import { Alert, Badge, Button, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconKey, IconUserExclamation } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
+import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { AUDIT_PAGE_MAX } from '../../../shared/contract/audit';
 import type { UserSummary } from '../../../shared/contract/users';
 import { VeilError } from '../../../shared/errors';
+import { translatedError } from '../common/contractForm';
 import { formatDateTime } from '../common/format';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { validateGrantReason } from './setupForms';
 import type { AllocationStatus } from './StudySetupPage';
 
 interface Candidate {
@@ -43,8 +47,10 @@ export function AccessPanel({ status, statusError, onChanged }: { status: Alloca
   const [usersError, setUsersError] = useState<VeilError | null>(null);
   const [removed, setRemoved] = useState<Map<string, AccessRemoved>>(new Map());
   const [granting, setGranting] = useState<Candidate | null>(null);
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<string | undefined>(undefined);
+  // The grant's reason, validated by allocation.grantAccess's schema (setupForms.ts) before the signature is sent.
+  const form = useForm<{ reason: string }>({ initialValues: { reason: '' }, validate: validateGrantReason });
+  const reason = form.values.reason;
+  const reasonError = translatedError(form.errors, 'reason', translateServerMessage, t);
   const [granted, setGranted] = useState<{ name: string; signature: SignatureShown } | null>(null);
 
   useEffect(() => {
@@ -88,18 +94,16 @@ export function AccessPanel({ status, statusError, onChanged }: { status: Alloca
 
   function open(candidate: Candidate) {
     setGranted(null);
-    setReason('');
-    setReasonError(undefined);
+    form.setValues({ reason: '' });
+    form.clearErrors();
     setGranting(candidate);
   }
 
   async function grant(signature: { username?: string; password: string }) {
     if (!granting) throw new VeilError('internal', 'No user chosen');
-    if (reason.trim().length < 3) {
-      setReasonError(t('serverMessages.reason'));
-      throw new VeilError('validation', 'Give a reason', [{ path: ['reason'], message: 'Give a reason' }]);
-    }
-    setReasonError(undefined);
+    const refused = form.validate().errors.reason;
+    // Refused here: the dialog stays open and says why above its buttons, as the host would.
+    if (refused) throw new VeilError('validation', String(refused), [{ path: ['reason'], message: String(refused) }]);
     return client.allocation.grantAccess({ userId: granting.userId, reason: reason.trim(), signature });
   }
 
@@ -256,10 +260,7 @@ export function AccessPanel({ status, statusError, onChanged }: { status: Alloca
               label={t('setup.access.reason')}
               description={t('setup.access.reasonHint')}
               value={reason}
-              onChange={(e) => {
-                setReason(e.currentTarget.value);
-                setReasonError(undefined);
-              }}
+              onChange={(e) => form.setFieldValue('reason', e.currentTarget.value)}
               error={reasonError}
               data-autofocus
               data-testid="grant-reason"

@@ -1,13 +1,17 @@
 import { Alert, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertOctagon, IconEye, IconEyeOff, IconLock, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
+import { translatedError } from '../common/contractForm';
 import { PasswordField } from '../common/PasswordField';
 import { useVeilAction } from '../common/useVeilAction';
 import { WindowedTableRows } from '../common/WindowedTableBodies';
 import { client } from '../transport/client';
+import { validateRegisterPassword } from './setupForms';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { translateServerMessage } from '../i18n/serverMessages';
 
 type Register = ChannelOutput<'allocation.register'>;
 
@@ -45,7 +49,7 @@ function ArmCell({ name, code }: { name: string; code: string }) {
  */
 export function AllocationRegisterPanel() {
   const { t } = useTranslation();
-  const [password, setPassword] = useState('');
+  const form = useForm<{ password: string }>({ initialValues: { password: '' }, validate: validateRegisterPassword });
   const [register, setRegister] = useState<Register | null>(null);
   const [openedAt, setOpenedAt] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -61,8 +65,11 @@ export function AllocationRegisterPanel() {
 
   async function open(event: FormEvent) {
     event.preventDefault();
+    action.clear();
+    if (form.validate().hasErrors) return;
+    const { password } = form.values;
     const result = await action.run(() => client.allocation.register({ password }));
-    setPassword('');
+    form.setFieldValue('password', '');
     if (result.ok) {
       setHiddenBecause(null);
       setRegister(result.value);
@@ -108,9 +115,9 @@ export function AllocationRegisterPanel() {
           <Stack gap="md">
             <PasswordField
               label={t('setup.register.password')}
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={action.fieldError('password')}
+              value={form.values.password}
+              onChange={(e) => form.setFieldValue('password', e.currentTarget.value)}
+              error={translatedError(form.errors, 'password', translateServerMessage, t) ?? action.fieldError('password')}
               autoComplete="current-password"
               data-testid="register-password"
             />

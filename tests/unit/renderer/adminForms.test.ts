@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { translators } from '../../helpers/translators';
-import { validateSecuritySettings, validateSiteName } from '../../../renderer/src/admin/adminForms';
+import { validateSecuritySettings, validateSetActiveReason, validateSiteName } from '../../../renderer/src/admin/adminForms';
 import { translatedError } from '../../../renderer/src/common/contractForm';
 import { translateServerMessage } from '../../../renderer/src/i18n/serverMessages';
 
@@ -25,5 +25,10 @@ describe('administration forms from the contract', () => {
     expect(translatedError(errors, 'maxFailedLogins', translateServerMessage, tFr)).toBe(tFr('serverMessages.numberTooBig', { max: 10 }));
     expect(translatedError(errors, 'lockoutMinutes', translateServerMessage, tFr)).toBe(tFr('serverMessages.numberTooSmall', { min: 1 }));
     expect(validateSecuritySettings({ maxFailedLogins: 5, lockoutMinutes: '15', inactivityMinutes: 5 })).toEqual({});
+  });
+
+  it("deactivating or reactivating an account: users.setActive's reason rule", () => {
+    for (const reason of ['', ' ab ']) for (const t of [tEn, tFr]) expect(translatedError(validateSetActiveReason({ reason }), 'reason', translateServerMessage, t)).toBe(t('serverMessages.reason'));
+    expect(validateSetActiveReason({ reason: 'Left the study team' })).toEqual({});
   });
 });
