@@ -60,7 +60,7 @@ export function ReasonDialog({
 }) {
   const { t } = useTranslation();
   const form = useForm({ initialValues: { reason: '' }, validate: contractValidate<{ reason: string }>(schema) });
-  const message = withWording(translate, { 'Give a reason': reasonNeeded });
+  const message = withWording(translate, { 'validation.giveReason': reasonNeeded });
 
   function submit(event: FormEvent) {
     event.preventDefault();
