@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { ROLES } from '../roles';
 
 /**
@@ -37,7 +38,7 @@ export type TextKind = keyof typeof TEXT_LIMITS;
 
 /** The key of the message for a text of this kind that is too long (shared/messages, group `validation`); its number is the maximum above. */
 export function tooLongMessage(kind: TextKind) {
-  return `validation.${kind}TooLong` as const;
+  return messageKey(`validation.${kind}TooLong`);
 }
 
 /** A text field of one kind: trimmed (passwords are not: every character of a password counts), at most its maximum. */
@@ -48,19 +49,19 @@ export function text(kind: TextKind) {
 
 /** Small schemas reused by several channels. */
 export const Username = text('username')
-  .min(3, 'validation.usernameTooShort')
-  .regex(/^[a-z0-9._-]+$/, 'validation.usernameCharacters');
+  .min(3, messageKey('validation.usernameTooShort'))
+  .regex(/^[a-z0-9._-]+$/, messageKey('validation.usernameCharacters'));
 
 /** The shortest password Veil accepts for a new password. */
 export const PASSWORD_MIN_LENGTH = 10;
 
 /** Password rules for new passwords; login accepts any string so an old password still gets a proper answer. */
-export const NewPassword = text('password').min(PASSWORD_MIN_LENGTH, 'validation.passwordTooShort');
+export const NewPassword = text('password').min(PASSWORD_MIN_LENGTH, messageKey('validation.passwordTooShort'));
 
-export const PrintedName = text('name').min(2, 'validation.printedName');
+export const PrintedName = text('name').min(2, messageKey('validation.printedName'));
 
 /** Why a change was made off the normal path (REGULATORY: every such change has one). */
-export const Reason = text('reason').min(3, 'validation.giveReason');
+export const Reason = text('reason').min(3, messageKey('validation.giveReason'));
 
 export const RoleSchema = z.enum(ROLES);
 

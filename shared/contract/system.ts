@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { Empty, IsoTime } from './schemas';
 
@@ -30,7 +31,7 @@ export type SecuritySettings = z.infer<typeof SecuritySettings>;
 
 /** The site's name: on every report and certificate, asked at first start, changed by the administrator. */
 export const SiteName = z
-  .object({ name: z.string().trim().min(2, 'validation.siteName').max(100, 'validation.siteNameTooLong') })
+  .object({ name: z.string().trim().min(2, messageKey('validation.siteName')).max(100, messageKey('validation.siteNameTooLong')) })
   .strict();
 
 export const systemChannels = {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Message } from './catalogue';
+import type { Message, MessageKey } from './catalogue';
 import { en } from './en';
 
 /**
@@ -11,6 +11,11 @@ import { en } from './en';
  */
 
 type RawIssue = z.core.$ZodRawIssue;
+
+/** A schema's message that is a key of the catalogue, checked by the compiler (`.min(3, messageKey('validation.giveReason'))`). */
+export function messageKey<K extends MessageKey>(key: K): K {
+  return key;
+}
 
 /** The key of an issue by its zod code, for a schema that gave no message of its own; undefined keeps zod's words. */
 export function zodIssueKey(issue: RawIssue): string | undefined {
@@ -34,7 +39,9 @@ function templateOf(key: string): string | undefined {
   if (dot < 0) return undefined;
   const group = groups[key.slice(0, dot)];
   const name = key.slice(dot + 1);
-  return group?.[name] ?? group?.[`${name}_other`];
+  if (!group) return undefined;
+  if (Object.hasOwn(group, name)) return group[name];
+  return Object.hasOwn(group, `${name}_other`) ? group[`${name}_other`] : undefined;
 }
 
 /**
