@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { findChannel, type ChannelName, type Contract } from '../../shared/contract';
 import type { ChannelDefinition } from '../../shared/contract/channel';
-import { VeilError, type VeilResult } from '../../shared/errors';
+import { issue, VeilError, type ValidationIssue, type VeilResult } from '../../shared/errors';
+import { saidOfIssue, zodIssueKey } from '../../shared/messages/zodIssues';
 import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
 import { illFormedTextPath } from '../../shared/text/wellFormedText';
 import type { Logger } from './log';
@@ -66,8 +67,13 @@ const OPEN_WHILE_PASSWORD_MUST_CHANGE: ReadonlySet<string> = new Set([
   'session.heartbeat',
 ]);
 
-function issuesOf(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+/** Each issue said by key (its schema's key or its zod code, with the numbers of the issue); zod's own words otherwise. */
+function issuesOf(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((i) => {
+    const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const said = saidOfIssue(i);
+    return said ? issue(path, said) : { path, message: i.message };
+  });
 }
 
 /**
@@ -76,8 +82,7 @@ function issuesOf(error: z.ZodError) {
  */
 export function illFormedTextRefusal(path: Array<string | number>) {
   const field = [...path].reverse().find((p): p is string => typeof p === 'string') ?? 'input';
-  const message = `The ${field} contains a character that is not valid text (half of a character code, from a bad copy-paste or a faulty device). Retype it; nothing was changed.`;
-  return { code: 'validation' as const, message, issues: [{ path, message: 'Not valid text: retype it' }] };
+  return VeilError.says('validation', { key: 'system.illFormedText', params: { field } }, [issue(path, { key: 'validation.illFormedText' })]).toBody();
 }
 
 /**
@@ -101,12 +106,14 @@ export class Router {
       const user = this.authorize(windowId, channelName, definition);
       const illFormed = illFormedTextPath(rawInput);
       if (illFormed) return { ok: false, error: illFormedTextRefusal(illFormed) };
-      const parsed = definition.input.safeParse(rawInput ?? {});
+      const parsed = definition.input.safeParse(rawInput ?? {}, { error: zodIssueKey });
       if (!parsed.success) {
         const issues = issuesOf(parsed.error);
         const first = issues[0];
         const where = first && first.path.length ? ` (${first.path.join('.')})` : '';
-        return { ok: false, error: { code: 'validation', message: `${first?.message ?? 'Invalid input'}${where}`, issues } };
+        // The first issue is also the error's message (its field named for logs and the command line) and its key.
+        const said = first?.key ? { key: first.key, ...(first.params ? { params: first.params } : {}) } : {};
+        return { ok: false, error: { code: 'validation', message: `${first?.message ?? 'Invalid input'}${where}`, ...said, issues } };
       }
       const [group, name] = channelName.split('.') as [keyof Handlers, string];
       const handler = (this.handlers[group] as Record<string, (ctx: CallContext, input: unknown) => unknown>)[name]!;
@@ -123,7 +130,7 @@ export class Router {
       const output = definition.output.safeParse(value);
       if (!output.success) {
         this.log.error('output failed its contract schema', { channel: channelName, issues: issuesOf(output.error) });
-        return { ok: false, error: { code: 'internal', message: 'Veil produced an answer it could not check, so it was withheld. The problem was logged.' } };
+        return { ok: false, error: VeilError.says('internal', { key: 'system.outputWithheld' }).toBody() };
       }
       return { ok: true, value: output.data };
     } catch (error) {
@@ -136,10 +143,7 @@ export class Router {
       const reference = Math.random().toString(36).slice(2, 10);
       // Inputs are never logged: they may hold passwords.
       this.log.error('unexpected error in a channel', { channel: channelName as ChannelName, reference, error: String(error), stack: (error as Error)?.stack });
-      return {
-        ok: false,
-        error: { code: 'internal', message: `Veil hit an unexpected problem; nothing was changed by this step. Reference ${reference}.` },
-      };
+      return { ok: false, error: VeilError.says('internal', { key: 'system.internal', params: { reference } }).toBody() };
     }
   }
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describeContract } from '../../shared/contract';
-import { HTTP_STATUS_OF_ERROR, type VeilResult } from '../../shared/errors';
+import { HTTP_STATUS_OF_ERROR, VeilError, type VeilResult } from '../../shared/errors';
 import { SECURITY_HEADERS as RENDERER_HEADERS, contentTypeOf, isAppRoute, resolveInsideRoot } from '../core/security/staticFiles';
 import { ALL_WINDOWS } from '../../shared/contract';
 import { MAX_REQUEST_BODY_BYTES } from '../../shared/contract/limits';
@@ -105,7 +105,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!hasToken(req)) return sendError(res, 401, 'unauthenticated', 'The launch token is missing or wrong. Open the URL Veil printed at start.');
+    if (!hasToken(req)) return sendJson(res, 401, { ok: false, error: VeilError.says('unauthenticated', { key: 'transport.badToken' }).toBody() });
     if (path === '/rpc') {
       if (req.method !== 'GET') return sendError(res, 405, 'validation', 'Use GET /rpc for the contract or POST /rpc/<channel> for a call.');
       return sendJson(res, 200, describeContract());

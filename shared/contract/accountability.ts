@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSPHRASE, EXAMPLE_PASSWORD } from './examples';
 import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
@@ -6,7 +7,7 @@ import { KitNumber, ScanCode, ScanSource } from './pharmacy';
 
 const Condition = z.enum(['used', 'unused', 'partly_used', 'damaged', 'missing']);
 /** The units of a kit that came back (none for a missing kit: the service checks that against the condition). */
-const UnitsReturned = z.number({ error: 'Give a whole number of units' }).int('Give a whole number of units').min(0).max(100);
+const UnitsReturned = z.number({ error: messageKey('validation.wholeUnits') }).int(messageKey('validation.wholeUnits')).min(0).max(100);
 
 const ReturnView = z.object({
   kitNumber: z.string(),
@@ -180,7 +181,7 @@ export const returnsChannels = {
   verify: channel({
     kind: 'command',
     description: 'The monitor verifies a list of recorded returns against the physical kits, under an e-signature; kits recorded as missing cannot be verified.',
-    input: signedInput({ kitNumbers: z.array(KitNumber).min(1, 'Choose the returns to verify').max(5000) }),
+    input: signedInput({ kitNumbers: z.array(KitNumber).min(1, messageKey('validation.chooseReturns')).max(5000) }),
     output: z.array(ReturnView),
     access: 'returns.verify',
     signature: 'I have checked these returned kits against their return records',
@@ -318,10 +319,10 @@ export const emergencyChannels = {
     kind: 'command',
     description: "Emergency unblinding: reveals ONE patient's treatment to you only, after a reason, your signature and the code-break passphrase.",
     input: signedInput({
-      patientId: z.number({ error: 'Choose the patient' }).int().positive(),
-      reason: text('reason').min(10, 'Describe the emergency'),
-      adverseEvent: z.boolean({ error: 'Say whether it is an adverse event' }),
-      passphrase: text('passphrase').min(10, 'Type the passphrase from the sealed envelope'),
+      patientId: z.number({ error: messageKey('validation.choosePatient') }).int().positive(),
+      reason: text('reason').min(10, messageKey('validation.describeEmergency')),
+      adverseEvent: z.boolean({ error: messageKey('validation.adverseEventNeeded') }),
+      passphrase: text('passphrase').min(10, messageKey('validation.passphraseFromEnvelope')),
     }),
     output: z.object({ screeningNumber: z.string(), randomizationNumber: z.string(), armCode: z.string(), armName: z.string(), unblindingId: z.number().int() }),
     access: 'emergency.unblind',

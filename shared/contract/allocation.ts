@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
 import { base64Length, MAX_LIST_FILE_BYTES } from './limits';
@@ -12,7 +13,7 @@ const ListFile = {
   fileName: z.string().trim().min(1).max(255),
   contentBase64: z
     .string()
-    .min(1, 'The file is empty')
+    .min(1, messageKey('validation.fileEmpty'))
     .max(base64Length(MAX_LIST_FILE_BYTES), `The file is larger than ${MAX_LIST_FILE_BYTES / 1_000_000} MB: ask the sponsor to split it.`)
     // A flat character class: a grouped repetition over 26 million characters would overflow the regex engine's stack.
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file content is not base64.')
@@ -197,7 +198,7 @@ export const allocationChannels = {
   register: channel({
     kind: 'command',
     description: 'The unblinded allocation register: every slot and kit with its arm. Needs your password again; every reveal is audited.',
-    input: z.object({ password: text('password').min(1, 'Enter your password') }).strict(),
+    input: z.object({ password: text('password').min(1, messageKey('validation.enterPassword')) }).strict(),
     output: z.object({
       slots: z.array(z.object({ randomizationNumber: z.string(), block: z.string(), stratum: z.string(), armCode: z.string(), armName: z.string() })),
       kits: z.array(

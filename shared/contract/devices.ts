@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { EXAMPLE_KIT } from './examples';
 import { IsoTime, Reason, text } from './schemas';
@@ -62,14 +63,14 @@ export type WedgeSuffix = z.infer<typeof WedgeSuffix>;
 
 export const WedgeScanner = z
   .object({
-    name: z.string().trim().min(1, 'Give the scanner a name').max(60, 'A scanner name has at most 60 characters'),
+    name: z.string().trim().min(1, messageKey('validation.scannerName')).max(60, 'A scanner name has at most 60 characters'),
     /** Characters the scanner sends before each code; '' for none. Symbols only: letters or digits could begin a code. */
     prefix: z
       .string()
-      .max(8, 'A prefix has at most 8 characters')
-      .regex(/^[^\p{L}\p{N}\s]*$/u, 'A prefix is made of symbols (such as ~ or §): letters, digits or spaces could be the start of a code'),
+      .max(8, messageKey('validation.prefixTooLong'))
+      .regex(/^[^\p{L}\p{N}\s]*$/u, messageKey('validation.prefixSymbols')),
     /** The key(s) the scanner sends after each code. */
-    suffixes: z.array(WedgeSuffix).min(1, 'Choose the key the scanner sends after each code').max(2),
+    suffixes: z.array(WedgeSuffix).min(1, messageKey('validation.endKey')).max(2),
     /** The scanner sends an AIM symbology identifier (]C0, ]d2...) before each code. */
     aim: z.boolean(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { LABEL_LANGUAGES } from '../labels/labelCaptions';
 import { channel } from './channel';
@@ -7,11 +8,17 @@ import { Empty, IsoTime, Reason, SignatureView, TEXT_LIMITS, signedInput, text, 
 
 /** How a code arrived (21 CFR 11.10(h)): a HID POS scanner, a keyboard-wedge burst, or typed by hand. */
 export const ScanSource = z.enum(['scanner', 'keyboard_wedge', 'manual']);
-export const KitNumber = text('identifier').min(1, 'Scan or type a kit number');
+export const KitNumber = text('identifier').min(1, messageKey('validation.scanOrType'));
 /** What the scanner gave: a kit number or a whole GS1 pack code (with its AIM prefix and group separators), untrimmed. */
-export const ScanCode = z.string().min(1, 'Scan or type a kit number').max(TEXT_LIMITS.scan.max, tooLongMessage('scan'));
+/**
+ * A verdict's message by key (shared/messages) beside its English `message`; absent only for a code the barcode reader
+ * refused in its own words (shared/barcode).
+ */
+const SaidFields = { key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() };
+
+export const ScanCode = z.string().min(1, messageKey('validation.scanOrType')).max(TEXT_LIMITS.scan.max, tooLongMessage('scan'));
 /** A visit of the study's schedule, by its code ("D1", "W2"). */
-const VisitCode = text('identifier').min(1, 'Choose the visit');
+const VisitCode = text('identifier').min(1, messageKey('validation.chooseVisit'));
 const PackCheck = z.object({ check: z.enum(['matches', 'mismatch', 'not_checked']), detail: z.string() });
 const IsoDate = z.string().date();
 
@@ -100,10 +107,10 @@ export const shipmentsChannels = {
     description: 'Create a shipment to receive: from a manifest CSV (a kit_number column), the listed kits, or every kit not yet shipped.',
     input: z
       .object({
-        reference: text('identifier').min(1, 'Give the shipment reference'),
+        reference: text('identifier').min(1, messageKey('validation.shipmentReference')),
         from: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('manifest'), fileName: text('fileName'), content: z.string().min(1, 'The manifest is empty').max(TEXT_LIMITS.manifest.max, tooLongMessage('manifest')) }),
-          z.object({ kind: z.literal('kits'), kitNumbers: z.array(KitNumber).min(1, 'Type or paste at least one kit number') }),
+          z.object({ kind: z.literal('manifest'), fileName: text('fileName'), content: z.string().min(1, messageKey('validation.manifestEmpty')).max(TEXT_LIMITS.manifest.max, tooLongMessage('manifest')) }),
+          z.object({ kind: z.literal('kits'), kitNumbers: z.array(KitNumber).min(1, messageKey('validation.kitNumbersNeeded')) }),
           z.object({ kind: z.literal('all_unshipped') }),
         ]),
       })
@@ -120,8 +127,8 @@ export const shipmentsChannels = {
     output: z.object({
       counts: ShipmentCounts,
       verdict: z.discriminatedUnion('verdict', [
-        z.object({ verdict: z.literal('received'), kitNumber: z.string(), message: z.string(), pack: PackCheck.nullable() }),
-        z.object({ verdict: z.literal('refused'), reason: z.enum(['unknown_kit', 'not_in_shipment', 'already_scanned', 'shipment_closed']), kitNumber: z.string().nullable(), message: z.string() }),
+        z.object({ verdict: z.literal('received'), kitNumber: z.string(), message: z.string(), ...SaidFields, pack: PackCheck.nullable() }),
+        z.object({ verdict: z.literal('refused'), reason: z.enum(['unknown_kit', 'not_in_shipment', 'already_scanned', 'shipment_closed']), kitNumber: z.string().nullable(), message: z.string(), ...SaidFields }),
       ]),
     }),
     access: 'shipments.receive',
@@ -145,7 +152,7 @@ export const shipmentsChannels = {
     input: z
       .object({
         shipmentId: z.number().int().positive(),
-        temperature: z.enum(['alarm', 'no_alarm', 'no_monitor'], { error: "Answer the temperature monitor's question" }),
+        temperature: z.enum(['alarm', 'no_alarm', 'no_monitor'], { error: messageKey('validation.temperatureAnswer') }),
         reason: text('reason').optional(),
       })
       .strict(),
@@ -212,10 +219,10 @@ export const patientsChannels = {
     description: 'Register a screened patient: screening number, initials, year of birth, investigator.',
     input: z
       .object({
-        screeningNumber: text('identifier').regex(/^[A-Za-z0-9-]{2,20}$/, 'A screening number is 2-20 letters, digits or dashes'),
-        initials: text('identifier').regex(/^[A-Za-z]{2,4}$/, 'Initials are 2 to 4 letters').transform((s) => s.toUpperCase()),
-        yearOfBirth: z.number({ error: (issue) => (issue.code === 'invalid_type' ? 'Give the year of birth' : undefined) }).int().min(1900).max(2100),
-        investigator: text('name').min(2, 'Name the investigator'),
+        screeningNumber: text('identifier').regex(/^[A-Za-z0-9-]{2,20}$/, messageKey('validation.screeningFormat')),
+        initials: text('identifier').regex(/^[A-Za-z]{2,4}$/, messageKey('validation.initialsFormat')).transform((s) => s.toUpperCase()),
+        yearOfBirth: z.number({ error: (issue) => (issue.code === 'invalid_type' ? messageKey('validation.yearOfBirth') : undefined) }).int().min(1900).max(2100),
+        investigator: text('name').min(2, messageKey('validation.nameInvestigator')),
         stratum: text('identifier').min(1).optional(),
       })
       .strict(),

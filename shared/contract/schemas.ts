@@ -1,44 +1,44 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { ROLES } from '../roles';
 
 /**
- * The longest text each kind of field accepts, declared once, with the words of its message ("A reason has at most
- * 500 characters"; the renderer translates it, renderer/src/i18n/serverMessages.ts). Every text a channel accepts is
+ * The longest text each kind of field accepts, declared once; its message is the key `validation.<kind>TooLong` of the
+ * catalogue ("A reason has at most 500 characters", shared/messages), the number this maximum. Every text a channel accepts is
  * one of these kinds (tests/unit/contract/textBounds.test.ts fails on a string without a maximum): a 300 kB reason
  * would otherwise sit in the audit trail for good, in every export and every verify.
  * The sponsor's lists (allocation.checkList and importList) have their own size limit, with the lists.
  */
 export const TEXT_LIMITS = {
   /** Why something was done off the normal path: a few sentences. */
-  reason: { max: 500, what: 'A reason' },
+  reason: { max: 500 },
   /** A remark kept with a record (a return's note). */
-  note: { max: 2000, what: 'A note' },
+  note: { max: 2000 },
   /** A person's printed name, an investigator. */
-  name: { max: 100, what: 'A name' },
+  name: { max: 100 },
   /** How and where something was done (a destruction's method and place). */
-  description: { max: 200, what: 'A description' },
+  description: { max: 200 },
   /** Kit, screening and visit numbers, references, strata, audit actions and entity ids. */
-  identifier: { max: 64, what: 'A number or code' },
+  identifier: { max: 64 },
   /** What a scanner sends: a kit number or a whole GS1 pack code. */
-  scan: { max: 300, what: 'A scanned code' },
-  username: { max: 40, what: 'A username' },
-  password: { max: 200, what: 'A password' },
+  scan: { max: 300 },
+  username: { max: 40 },
+  password: { max: 200 },
   /** The code-break passphrase from the sealed envelope. */
-  passphrase: { max: 100, what: 'A passphrase' },
-  fileName: { max: 255, what: 'A file name' },
+  passphrase: { max: 100 },
+  fileName: { max: 255 },
   /** A shipment manifest (CSV of kit numbers and whatever else the sponsor's system adds). */
-  manifest: { max: 5_000_000, what: 'A manifest' },
+  manifest: { max: 5_000_000 },
   /** A printer's DNS name or IP address. */
-  host: { max: 253, what: 'A host name' },
+  host: { max: 253 },
   /** An OS print queue name (CUPS allows 127 characters). */
-  printQueue: { max: 127, what: 'A print queue name' },
+  printQueue: { max: 127 },
 } as const;
 export type TextKind = keyof typeof TEXT_LIMITS;
 
-/** The message for a text of this kind that is too long, word for word what the renderer translates. */
-export function tooLongMessage(kind: TextKind): string {
-  const { max, what } = TEXT_LIMITS[kind];
-  return `${what} has at most ${max} characters`;
+/** The key of the message for a text of this kind that is too long (shared/messages, group `validation`); its number is the maximum above. */
+export function tooLongMessage(kind: TextKind) {
+  return messageKey(`validation.${kind}TooLong`);
 }
 
 /** A text field of one kind: trimmed (passwords are not: every character of a password counts), at most its maximum. */
@@ -49,19 +49,19 @@ export function text(kind: TextKind) {
 
 /** Small schemas reused by several channels. */
 export const Username = text('username')
-  .min(3, 'A username has at least 3 characters')
-  .regex(/^[a-z0-9._-]+$/, 'A username uses lower-case letters, digits, dot, dash or underscore only');
+  .min(3, messageKey('validation.usernameTooShort'))
+  .regex(/^[a-z0-9._-]+$/, messageKey('validation.usernameCharacters'));
 
 /** The shortest password Veil accepts for a new password. */
 export const PASSWORD_MIN_LENGTH = 10;
 
 /** Password rules for new passwords; login accepts any string so an old password still gets a proper answer. */
-export const NewPassword = text('password').min(PASSWORD_MIN_LENGTH, 'A password has at least 10 characters');
+export const NewPassword = text('password').min(PASSWORD_MIN_LENGTH, messageKey('validation.passwordTooShort'));
 
-export const PrintedName = text('name').min(2, 'Give the full printed name');
+export const PrintedName = text('name').min(2, messageKey('validation.printedName'));
 
 /** Why a change was made off the normal path (REGULATORY: every such change has one). */
-export const Reason = text('reason').min(3, 'Give a reason');
+export const Reason = text('reason').min(3, messageKey('validation.giveReason'));
 
 export const RoleSchema = z.enum(ROLES);
 
@@ -79,7 +79,7 @@ export const Done = z.object({ done: z.literal(true) });
  */
 export const SignatureInput = z
   .object({
-    username: text('username').min(1, 'Enter your username').optional(),
+    username: text('username').min(1, messageKey('validation.enterUsername')).optional(),
     password: text('password').min(1, 'Enter your password to sign'),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { PERMISSIONS } from '../roles';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
@@ -56,7 +57,7 @@ export const sessionChannels = {
   login: channel({
     kind: 'command',
     description: 'Log in to this window. Five wrong passwords lock the account for a while (settings).',
-    input: z.object({ username: text('username').min(1, 'Enter your username'), password: text('password').min(1, 'Enter your password') }).strict(),
+    input: z.object({ username: text('username').min(1, messageKey('validation.enterUsername')), password: text('password').min(1, messageKey('validation.enterPassword')) }).strict(),
     output: SessionState,
     access: 'public',
     signature: null,
@@ -83,7 +84,7 @@ export const sessionChannels = {
   unlock: channel({
     kind: 'command',
     description: 'Unlock this window with the password of the user who locked it.',
-    input: z.object({ password: text('password').min(1, 'Enter your password') }).strict(),
+    input: z.object({ password: text('password').min(1, messageKey('validation.enterPassword')) }).strict(),
     output: SessionState,
     access: 'locked',
     signature: null,
@@ -101,7 +102,7 @@ export const sessionChannels = {
   changePassword: channel({
     kind: 'command',
     description: 'Change your own password (required after an administrator reset).',
-    input: z.object({ currentPassword: text('password').min(1, 'Enter your password'), newPassword: NewPassword }).strict(),
+    input: z.object({ currentPassword: text('password').min(1, messageKey('validation.enterPassword')), newPassword: NewPassword }).strict(),
     output: SessionState,
     access: 'session',
     signature: null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { Empty, IsoTime } from './schemas';
 
@@ -30,7 +31,7 @@ export type SecuritySettings = z.infer<typeof SecuritySettings>;
 
 /** The site's name: on every report and certificate, asked at first start, changed by the administrator. */
 export const SiteName = z
-  .object({ name: z.string().trim().min(2, 'Give the name of the site (hospital and pharmacy)').max(100, 'A site name has at most 100 characters') })
+  .object({ name: z.string().trim().min(2, messageKey('validation.siteName')).max(100, messageKey('validation.siteNameTooLong')) })
   .strict();
 
 export const systemChannels = {

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { CredentialCheck } from '../auth/credentialCheck';
@@ -231,9 +231,7 @@ export class KeyCustodyService {
         }
       },
       () =>
-        new VeilError('validation', 'This code-break passphrase is wrong. Check it against the sealed envelope.', [
-          { path: ['passphrase'], message: 'Wrong passphrase' },
-        ]),
+        VeilError.says('validation', { key: 'codeBreak.wrongPassphrase' }, [issue(['passphrase'], { key: 'codeBreak.wrongPassphraseShort' })]),
     );
   }
 }

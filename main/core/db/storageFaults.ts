@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VeilError } from '../../../shared/errors';
+import { englishOf, type Message } from '../../../shared/messages/catalogue';
 
 /**
  * What can go wrong with the database file itself, each told in plain words with what to do (issue 10, finding 11).
@@ -12,43 +13,21 @@ export type StorageFaultKind = 'disk_full' | 'read_only' | 'folder_not_writable'
 export class StorageFault extends VeilError {
   constructor(
     readonly kind: StorageFaultKind,
-    message: string,
+    said: Message,
   ) {
-    super('storage', message);
+    super('storage', englishOf(said), undefined, said.params ? { key: said.key, params: said.params } : { key: said.key });
     this.name = 'StorageFault';
   }
 }
 
-const NOTHING_CHANGED = 'nothing was changed';
-
+/** Each fault said by key (shared/messages, group `storage`): the renderer shows it in the user's language. */
 export const storageFaults = {
-  diskFull: () =>
-    new StorageFault('disk_full', `The disk that holds the Veil database is full, so this step could not be saved: ${NOTHING_CHANGED}. Free some space on that disk (or ask IT to), then do the step again.`),
-  readOnly: (file: string) =>
-    new StorageFault(
-      'read_only',
-      `The Veil database file ${file} is read-only, so Veil cannot save anything in it: ${NOTHING_CHANGED}. Ask IT to make the file writable for the account that runs Veil (or to move it off read-only media), then start Veil again.`,
-    ),
-  folderNotWritable: (file: string) =>
-    new StorageFault(
-      'folder_not_writable',
-      `Veil cannot write in the folder ${dirname(file)}, where its database is (SQLite keeps its journal files beside the database, and Veil its audit anchors): ${NOTHING_CHANGED}. Ask IT to give the account that runs Veil write access to that folder, then start Veil again.`,
-    ),
-  locked: () =>
-    new StorageFault(
-      'locked',
-      `The Veil database is in use by another program (another Veil, a backup or a copy running on the file) and stayed locked, so this step could not be saved: ${NOTHING_CHANGED}. Try again in a moment; if it persists, close the other program (or restart the workstation).`,
-    ),
-  damaged: (file: string, problem: string) =>
-    new StorageFault(
-      'damaged',
-      `The Veil database file ${file} is damaged (SQLite's check found: ${problem}). Veil will not use it, so nothing more can be lost: ${NOTHING_CHANGED}. Restore the latest backup: close Veil, keep the damaged file aside for the investigation, copy the backup in its place (without any -wal or -shm file beside it), move ${file}.audit-anchors aside with the damaged file (it anchors history the backup does not have), start Veil, then run "veil verify --db ${file}". Call support if there is no backup.`,
-    ),
-  ioError: (file: string) =>
-    new StorageFault(
-      'io_error',
-      `The disk refused to read or write the Veil database file ${file} (an input/output error), so this step could not be saved: ${NOTHING_CHANGED}. Check that the disk or network drive is still connected; if the error comes back, stop using this workstation and call IT.`,
-    ),
+  diskFull: () => new StorageFault('disk_full', { key: 'storage.diskFull' }),
+  readOnly: (file: string) => new StorageFault('read_only', { key: 'storage.readOnly', params: { file } }),
+  folderNotWritable: (file: string) => new StorageFault('folder_not_writable', { key: 'storage.folderNotWritable', params: { folder: dirname(file) } }),
+  locked: () => new StorageFault('locked', { key: 'storage.locked' }),
+  damaged: (file: string, problem: string) => new StorageFault('damaged', { key: 'storage.damaged', params: { file, problem } }),
+  ioError: (file: string) => new StorageFault('io_error', { key: 'storage.ioError', params: { file } }),
 };
 
 /** SQLite's result code of an error thrown by better-sqlite3 ("SQLITE_FULL", "SQLITE_BUSY_SNAPSHOT"...), if it is one. */

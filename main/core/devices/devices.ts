@@ -1,5 +1,5 @@
 import { LABEL_SIZES, type DevicesStatus, type KeyboardWedgeSettings, type LabelJob, type LabelSize, type PrinterChoice, type PrinterSettings, type PrinterTarget } from '../../../shared/contract/devices';
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
 import { LabelLayoutError, type LabelLayout } from '../../../shared/labels/layout';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
@@ -209,7 +209,7 @@ export class Devices {
   async configureKeyboardWedge(actor: AuditActor, settings: KeyboardWedgeSettings): Promise<KeyboardWedgeSettings> {
     const names = settings.scanners.map((s) => s.name.trim().toLowerCase());
     const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
-    if (twice >= 0) throw new VeilError('validation', `Two scanners are named "${settings.scanners[twice]!.name}": give each its own name.`, [{ path: ['scanners', twice, 'name'], message: 'Used twice' }]);
+    if (twice >= 0) throw VeilError.says('validation', { key: 'validation.scannerTwice', params: { name: settings.scanners[twice]!.name } }, [issue(['scanners', twice, 'name'], { key: 'validation.usedTwice' })]);
     await this.deps.store.transaction(async () => {
       const before = await this.repo.keyboardWedge();
       await this.repo.setKeyboardWedge(settings);

@@ -1,6 +1,8 @@
 import Papa from 'papaparse';
 import { issue, VeilError, type ValidationIssue } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import type { KitStatus } from '../../../shared/kits/kitLifecycle';
+import { englishOf, type Message, type MessageKey } from '../../../shared/messages/catalogue';
 import { EXPIRY_HOLD_REASON, isShortDated } from '../../../shared/kits/expiryHold';
 import type { Role } from '../../../shared/roles';
 import { localDate } from '../../../shared/schedule/visitSchedule';
@@ -19,9 +21,32 @@ export type Actor = { userId: number; username: string; role: Role };
 export type ScanSource = 'scanner' | 'keyboard_wedge' | 'manual';
 export type Temperature = 'alarm' | 'no_alarm' | 'no_monitor';
 
+/** A verdict's words: by key (shared/messages) with their English, or the barcode reader's English only. */
+type VerdictWords = { message: string; key?: string; params?: Record<string, string | number> };
+
 export type ReceiptVerdict =
-  | { verdict: 'received'; kitNumber: string; message: string; pack: PackCheck | null }
-  | { verdict: 'refused'; reason: 'unknown_kit' | 'not_in_shipment' | 'already_scanned' | 'shipment_closed'; kitNumber: string | null; message: string };
+  | ({ verdict: 'received'; kitNumber: string; pack: PackCheck | null } & VerdictWords)
+  | ({ verdict: 'refused'; reason: 'unknown_kit' | 'not_in_shipment' | 'already_scanned' | 'shipment_closed'; kitNumber: string | null } & VerdictWords);
+
+function saying(said: Message): VerdictWords {
+  return { message: englishOf(said), key: said.key, ...(said.params ? { params: said.params as Record<string, string | number> } : {}) };
+}
+
+/** A shipment line already recorded, by its outcome. */
+const ALREADY_RECORDED = { received: 'scans.alreadyReceived', damaged: 'scans.alreadyDamaged', missing: 'scans.alreadyMissing' } as const;
+
+/** A kit that cannot join a shipment, by its status (one key each: the status is translated, never a parameter). */
+const KIT_ALREADY = {
+  available: 'scans.kitAlreadyAvailable',
+  quarantined: 'scans.kitAlreadyQuarantined',
+  dispensed: 'scans.kitAlreadyDispensed',
+  returned: 'scans.kitAlreadyReturned',
+  pending_destruction: 'scans.kitAlreadyPendingDestruction',
+  destroyed: 'scans.kitAlreadyDestroyed',
+  damaged: 'scans.kitAlreadyDamaged',
+  lost: 'scans.kitAlreadyLost',
+  expired: 'scans.kitAlreadyExpired',
+} as const satisfies Record<Exclude<KitStatus, 'expected'>, MessageKey>;
 
 /**
  * Receiving shipments (DESIGN.md section 5, REGULATORY.md: receipt confirmed kit by kit by scanning). A technician can
@@ -64,8 +89,8 @@ export class ReceivingService {
         const kit = this.kits.get(n);
         if (!kit) problems.push(issue(['kitNumbers'], { key: 'receiving.kitNotInList', params: { kit: n } }));
         else if ((await this.shipments.shipmentOfKit(n)) !== undefined) problems.push(issue(['kitNumbers'], { key: 'receiving.kitInOtherShipment', params: { kit: n } }));
-        // The kit's status travels as a word of the kit list; the screen names it in its own words (receive.kitStatus).
-        else if (kit.status !== 'expected') problems.push({ path: ['kitNumbers'], message: `${n}: already ${kit.status}` });
+        // One key per status: the status is a word the catalogue translates, never an English parameter.
+        else if (kit.status !== 'expected') problems.push(issue(['kitNumbers'], { key: KIT_ALREADY[kit.status], params: { kit: n } }));
       }
       if (problems.length) {
         throw VeilError.says('validation', { key: 'receiving.kitsRefused', params: { count: problems.length } }, problems);
@@ -93,20 +118,20 @@ export class ReceivingService {
     return this.store.transaction(async (): Promise<ReceiptVerdict> => {
       const shipment = await this.requireOpen(shipmentId);
       const resolved = this.scans.resolve(code);
-      if (!resolved.ok) return { verdict: 'refused', reason: 'unknown_kit', kitNumber: null, message: resolved.message };
+      if (!resolved.ok) return { verdict: 'refused', reason: 'unknown_kit', kitNumber: null, ...(resolved.said ? saying(resolved.said) : { message: resolved.message }) };
       const kitNumber = resolved.kitNumber;
       const line = await this.shipments.kit(shipmentId, kitNumber);
       if (!line) {
-        if (!this.kits.get(kitNumber)) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, message: `Kit ${kitNumber} is not in the kit list.` };
-        return { verdict: 'refused', reason: 'not_in_shipment', kitNumber, message: `Kit ${kitNumber} is not in shipment ${shipment.reference}. Set it aside.` };
+        if (!this.kits.get(kitNumber)) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, ...saying({ key: 'scans.notInKitList', params: { kit: kitNumber } }) };
+        return { verdict: 'refused', reason: 'not_in_shipment', kitNumber, ...saying({ key: 'scans.notInShipment', params: { kit: kitNumber, shipment: shipment.reference } }) };
       }
       if (line.outcome !== 'expected') {
-        return { verdict: 'refused', reason: 'already_scanned', kitNumber, message: `Kit ${kitNumber} was already recorded (${line.outcome}).` };
+        return { verdict: 'refused', reason: 'already_scanned', kitNumber, ...saying({ key: ALREADY_RECORDED[line.outcome], params: { kit: kitNumber } }) };
       }
       const pack = this.scans.checkPack(key, kitNumber, resolved.pack);
       await this.shipments.setOutcome(shipmentId, kitNumber, 'received', isoUtc(this.clock.now()), source);
       this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference, packCheck: pack?.check ?? null }, source });
-      return { verdict: 'received', kitNumber, message: `Kit ${kitNumber} received.`, pack };
+      return { verdict: 'received', kitNumber, ...saying({ key: 'scans.received', params: { kit: kitNumber } }), pack };
     });
   }
 

@@ -185,7 +185,7 @@ export class ReportService {
       }
       case 'patient_history': {
         const patients = await this.reads.patients(options.patientId);
-        if (options.patientId && patients.length === 0) throw new VeilError('not_found', `There is no patient ${options.patientId}.`);
+        if (options.patientId && patients.length === 0) throw VeilError.says('not_found', { key: 'reports.noSuchPatient', params: { id: options.patientId } });
         const sections: ReportData['sections'] = [];
         for (const p of patients) {
           sections.push({

@@ -57,7 +57,10 @@ export class ReturnsService {
   /** The kit a scanned or typed code names, refused in words when it names none. */
   private kitOf(code: string): string {
     const resolved = this.scans.resolve(code);
-    if (!resolved.ok) throw new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
+    if (!resolved.ok) {
+      if (resolved.said) throw VeilError.says('validation', resolved.said, [issue(['code'], resolved.said)]);
+      throw new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
+    }
     if (!this.kits.get(resolved.kitNumber)) throw VeilError.says('not_found', { key: 'returns.unknownKit', params: { kit: resolved.kitNumber } });
     return resolved.kitNumber;
   }

@@ -1,4 +1,5 @@
 import { interpretScan } from '../../../shared/barcode/scan';
+import { englishOf, type Message } from '../../../shared/messages/catalogue';
 import type { Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
 import type { KitRepository } from '../kits/kitRepository';
@@ -10,7 +11,10 @@ export interface PackData {
   serial?: string | undefined;
 }
 
-export type ResolvedScan = { ok: true; kitNumber: string; pack: PackData | null } | { ok: false; message: string };
+/** A code that names no kit says why: by key (`said`) when Veil words it, in the barcode reader's English otherwise. */
+export type ResolvedScan = { ok: true; kitNumber: string; pack: PackData | null } | { ok: false; message: string; said?: Message };
+
+const refused = (said: Message): ResolvedScan => ({ ok: false, message: englishOf(said), said });
 
 /** The pack check shown with a scan verdict: does the GS1 code on the pack agree with the kit list? */
 export type PackCheck = { check: 'matches' | 'mismatch' | 'not_checked'; detail: string };
@@ -33,11 +37,11 @@ export class KitScanResolver {
     if (scan.kind === 'invalid') return { ok: false, message: `${scan.message} (${scan.detail}).` };
     if (scan.kind === 'kit') return { ok: true, kitNumber: scan.kitNumber, pack: null };
     const pack: PackData = { gtin: scan.gtin, lot: scan.lot, expiry: scan.expiry, serial: scan.serial };
-    if (!scan.serial) return { ok: false, message: `This pack code (${scan.hri}) has no serial number (AI 21), so it does not name a kit. Scan the kit label.` };
+    if (!scan.serial) return refused({ key: 'scans.packWithoutSerial', params: { hri: scan.hri } });
     const bySerial = this.kits.kitNumberBySerial(scan.serial);
     if (bySerial !== undefined) return { ok: true, kitNumber: bySerial, pack };
     if (this.kits.get(scan.serial)) return { ok: true, kitNumber: scan.serial, pack };
-    return { ok: false, message: `No kit in the kit list has the serial ${scan.serial} (pack ${scan.hri}).` };
+    return refused({ key: 'scans.unknownSerial', params: { serial: scan.serial, hri: scan.hri } });
   }
 
   checkPack(key: Buffer | null, kitNumber: string, pack: PackData | null): PackCheck | null {

@@ -68,7 +68,7 @@ export function ReasonDialog({
 }) {
   const { t } = useTranslation();
   const form = useForm({ initialValues: { reason: initialReason }, validate: contractValidate<{ reason: string }>(schema) });
-  const message = withWording(translate, { 'Give a reason': reasonNeeded });
+  const message = withWording(translate, { 'validation.giveReason': reasonNeeded });
 
   function submit(event: FormEvent) {
     event.preventDefault();

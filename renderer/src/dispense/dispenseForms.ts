@@ -27,7 +27,7 @@ export function dispenseExtrasValidate(outside: boolean, needsSecond: boolean): 
 
 /** The confirmation's messages: the contract's missing reason and second signer in the screen's words, the rest through the dispensing table. */
 export const dispenseExtrasMessage = withWording(dispenseMessage, {
-  'Give a reason': (t) => t('dispense.outside.reasonNeeded'),
+  'validation.giveReason': (t) => t('dispense.outside.reasonNeeded'),
   'Second signer username': (t) => t('dispense.interval.needed'),
   'Second signer password': (t) => t('dispense.interval.needed'),
 });

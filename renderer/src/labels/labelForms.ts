@@ -14,4 +14,4 @@ export interface Reprint {
 export const validateReprint = contractValidate<Reprint>(contract.devices.printLabel.input.pick({ reprintReason: true }).required());
 
 /** The reprint dialog's messages: the contract's "Give a reason" in its words, the rest through the dispensing table. */
-export const reprintMessage = withWording(dispenseMessage, { 'Give a reason': (t) => t('dispense.labels.reprintReasonNeeded') });
+export const reprintMessage = withWording(dispenseMessage, { 'validation.giveReason': (t) => t('dispense.labels.reprintReasonNeeded') });

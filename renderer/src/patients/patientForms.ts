@@ -33,6 +33,6 @@ export function registrationValidate(strataOffered: boolean): (values: Registrat
 
 /** The register form's messages: the contract's through the patients' table, a missing year and stratum in the form's words. */
 export const registrationMessage = withWording(patientMessage, {
-  'Give the year of birth': (t) => t('patients.register.yearNeeded'),
+  'validation.yearOfBirth': (t) => t('patients.register.yearNeeded'),
   [STRATUM_NEEDED]: (t) => t('patients.messages.chooseAStratum'),
 });

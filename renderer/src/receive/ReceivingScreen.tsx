@@ -16,6 +16,7 @@ import { KitOutcomeBadge } from './KitOutcomeBadge';
 import { MarkKitModal, type MarkOutcome } from './MarkKitModal';
 import { ReceiptCounts } from './ReceiptCounts';
 import { receiveMessage } from './receiveMessages';
+import { saidText } from '../i18n/serverMessages';
 import type { Shipment } from './types';
 
 type Words = (t: TFunction) => string;
@@ -84,7 +85,7 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
             tone: mismatch ? 'warning' : 'accepted',
             headline: (tr) => mismatch ? tr('receive.verdict.receivedCheckPack') : tr('receive.verdict.received'),
             code: v.kitNumber,
-            message: (tr) => receiveMessage(v.message, tr),
+            message: (tr) => saidText(v, tr) ?? receiveMessage(v.message, tr),
             detail: v.pack && v.pack.check !== 'not_checked' ? v.pack.detail : null,
             source,
             sound: mismatch ? 'refusal' : 'success',
@@ -99,7 +100,7 @@ export function ReceivingScreen({ shipmentId, onBack }: { shipmentId: number; on
             headline: (tr) => tr('receive.verdict.refused'),
             code: v.kitNumber ?? code,
             unknownCode,
-            message: (tr) => (unknownCode ? tr('receive.messages.unknownCode') : receiveMessage(v.message, tr)),
+            message: (tr) => (unknownCode ? tr('receive.messages.unknownCode') : (saidText(v, tr) ?? receiveMessage(v.message, tr))),
             detail: null,
             source,
             sound: 'refusal',

@@ -54,7 +54,7 @@ export const validateNewShipment = withFormRules<NewShipment>(
 /** The new shipment's messages: the contract's through the receiving table, the form's own in its words. */
 export const newShipmentMessage = withWording(receiveMessage, {
   [MANIFEST_NEEDED]: (t) => t('receive.create.chooseFile'),
-  'Type or paste at least one kit number': (t) => t('receive.create.typeKits'),
+  'validation.kitNumbersNeeded': (t) => t('receive.create.typeKits'),
 });
 
 /** Finishing a receipt as the form holds it: no answer yet is null. */
@@ -83,6 +83,6 @@ export function validateReceipt(values: Receipt): FormErrors {
 
 /** Finishing a receipt's messages: a missing answer and description in the form's words, the rest through the receiving table. */
 export const receiptMessage = withWording(receiveMessage, {
-  "Answer the temperature monitor's question": (t) => t('receive.finish.chooseAnswer'),
-  'Give a reason': (t) => t('receive.messages.describeAlarm'),
+  'validation.temperatureAnswer': (t) => t('receive.finish.chooseAnswer'),
+  'validation.giveReason': (t) => t('receive.messages.describeAlarm'),
 });

@@ -1,12 +1,7 @@
 import type { TFunction } from 'i18next';
-import { translateWith, type MessageRule } from '../common/localMessages';
+import { translateServerMessage, type ServerText } from '../i18n/serverMessages';
 
-/** The host's report messages in the user's language. */
-const RULES: MessageRule[] = [
-  [/^There is no patient (\d+)\.$/, (t) => t('reports.messages.noPatient')],
-  [/^The allocation key is not set up yet/, (t) => t('reports.messages.keyNotSetUp')],
-];
-
-export function reportsMessage(message: string, t: TFunction): string {
-  return translateWith(RULES, message, t);
+/** The report screens' messages in the user's language: the host says them by key (shared/messages, group `reports`). */
+export function reportsMessage(text: ServerText, t: TFunction): string {
+  return translateServerMessage(text, t);
 }

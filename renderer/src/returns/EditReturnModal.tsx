@@ -26,7 +26,7 @@ const validateEdit = contractValidate<EditReturnForm>(contract.returns.edit.inpu
   ...(values.note.trim() ? { note: values.note } : {}),
 }));
 /** The contract's reason rule, in this dialog's words. */
-const editMessage = withWording(returnsMessage, { 'Give a reason': (t) => t('returns.edit.reasonNeeded') });
+const editMessage = withWording(returnsMessage, { 'validation.giveReason': (t) => t('returns.edit.reasonNeeded') });
 
 /**
  * Correcting a recorded return, with the reason. The host removes the monitor's verification (and any later change

@@ -41,6 +41,7 @@ export const validateReturn = withFormRules(validateRecord, conditionRules);
 
 /** The desk form's messages: the contract's through the returns table, the condition's rules in the form's words. */
 export const returnFormMessage = withWording(returnsMessage, {
+  'validation.wholeUnits': (t) => t('returns.record.unitsInvalid'),
   [MISSING_NO_UNIT]: (t) => t('returns.messages.missingNoUnit'),
   [AT_LEAST_ONE]: (t) => t('returns.messages.atLeastOne'),
   [NOTE_FOR_MISSING]: (t) => t('returns.messages.noteForMissing'),

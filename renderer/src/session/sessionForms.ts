@@ -57,5 +57,5 @@ export const validateUnlock = contractValidate<{ password: string }>(contract.se
 /** The first start's messages: the site name's missing in the screen's own words (the panel in Administration keeps the contract's). */
 export const firstStartMessage = withWording(translateServerMessage, {
   ...confirmationWording,
-  'Give the name of the site (hospital and pharmacy)': (t) => t('firstStart.siteNameNeeded'),
+  'validation.siteName': (t) => t('firstStart.siteNameNeeded'),
 });

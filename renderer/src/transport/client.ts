@@ -3,7 +3,7 @@ import type { VeilResult } from '../../../shared/errors';
 import { createDesktopTransport, findDesktopBridge } from './desktopTransport';
 import { createHttpTransport } from './httpTransport';
 import { takeLaunchToken } from './launchToken';
-import { NO_TOKEN_MESSAGE } from './messages';
+import { noToken } from './messages';
 
 export type ConnectionKind = 'desktop' | 'browser' | 'no-token';
 
@@ -16,7 +16,7 @@ function chooseTransport(): { kind: ConnectionKind; transport: Transport } {
   return {
     kind: 'no-token',
     transport: {
-      invoke: async () => ({ ok: false, error: { code: 'unauthenticated', message: NO_TOKEN_MESSAGE } }),
+      invoke: async () => ({ ok: false, error: noToken() }),
       on: () => () => {},
     },
   };

@@ -1,6 +1,6 @@
 import type { Transport } from '../../../shared/contract/client';
 import { ERROR_CODES, type VeilResult } from '../../../shared/errors';
-import { UNREACHABLE_MESSAGE, UNREADABLE_MESSAGE } from './messages';
+import { unreachable, unreadable } from './messages';
 import { ServerSentEventParser } from './sse';
 
 
@@ -91,15 +91,15 @@ export function createHttpTransport(token: string, baseUrl = ''): Transport {
           cache: 'no-store',
         });
       } catch {
-        return { ok: false, error: { code: 'internal', message: UNREACHABLE_MESSAGE } };
+        return { ok: false, error: unreachable() };
       }
       let body: unknown;
       try {
         body = await response.json();
       } catch {
-        return { ok: false, error: { code: 'internal', message: UNREADABLE_MESSAGE } };
+        return { ok: false, error: unreadable() };
       }
-      return isVeilResult(body) ? body : { ok: false, error: { code: 'internal', message: UNREADABLE_MESSAGE } };
+      return isVeilResult(body) ? body : { ok: false, error: unreadable() };
     },
     on(event: string, listener: Listener): () => void {
       let set = listeners.get(event);

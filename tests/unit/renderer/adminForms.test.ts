@@ -14,7 +14,7 @@ describe('administration forms from the contract', () => {
   });
 
   it("the site name: system.updateSiteName's 2 to 100 characters once trimmed", () => {
-    expect(translatedError(validateSiteName({ name: '  x ' }), 'name', translateServerMessage, tFr)).toBe(tFr('serverMessages.siteName'));
+    expect(translatedError(validateSiteName({ name: '  x ' }), 'name', translateServerMessage, tFr)).toBe(tFr('messages.validation.siteName'));
     expect(translatedError(validateSiteName({ name: 'x'.repeat(101) }), 'name', translateServerMessage, tEn)).toBe('A site name has at most 100 characters');
     expect(validateSiteName({ name: ' CHU de Toulouse ' })).toEqual({});
   });
@@ -22,8 +22,8 @@ describe('administration forms from the contract', () => {
   it("the security settings: system.updateSecuritySettings's bounds on each field, an emptied field below its minimum", () => {
     const errors = validateSecuritySettings({ maxFailedLogins: 11, lockoutMinutes: '', inactivityMinutes: 2.5 });
     expect(Object.keys(errors).sort()).toEqual(['inactivityMinutes', 'lockoutMinutes', 'maxFailedLogins']);
-    expect(translatedError(errors, 'maxFailedLogins', translateServerMessage, tFr)).toBe(tFr('serverMessages.numberTooBig', { max: 10 }));
-    expect(translatedError(errors, 'lockoutMinutes', translateServerMessage, tFr)).toBe(tFr('serverMessages.numberTooSmall', { min: 1 }));
+    expect(translatedError(errors, 'maxFailedLogins', translateServerMessage, tFr)).toBe(tFr('messages.validation.numberTooBig', { max: '10' }));
+    expect(translatedError(errors, 'lockoutMinutes', translateServerMessage, tFr)).toBe(tFr('messages.validation.numberTooSmall', { min: '1' }));
     expect(validateSecuritySettings({ maxFailedLogins: 5, lockoutMinutes: '15', inactivityMinutes: 5 })).toEqual({});
   });
 

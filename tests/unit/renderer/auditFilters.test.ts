@@ -17,6 +17,6 @@ describe('the audit trail filters from the contract', () => {
     expect(validateFilter({ ...EMPTY_FORM, from: '2026-01-01', to: '2026-12-31', entityId: ' K-000123 ' })).toEqual({});
     const errors = validateFilter({ ...EMPTY_FORM, entityId: '9'.repeat(65) });
     expect(Object.keys(errors)).toEqual(['entityId']);
-    expect(translatedError(errors, 'entityId', translateServerMessage, tFr)).toBe(tFr('serverMessages.textTooLong', { what: tFr('serverMessages.textKinds.identifier'), max: 64 }));
+    expect(translatedError(errors, 'entityId', translateServerMessage, tFr)).toBe(tFr('messages.validation.identifierTooLong', { count: 64 }));
   });
 });

@@ -20,8 +20,8 @@ describe('forms from the contract', () => {
     const errors = validate({ patientId: null, reason: ' too short ', adverseEvent: null, passphrase: 'ABCD' });
     expect(Object.keys(errors).sort()).toEqual(['adverseEvent', 'passphrase', 'patientId', 'reason']);
     const shown = (t: TFunction) => ['patientId', 'reason', 'adverseEvent', 'passphrase'].map((f) => translatedError(errors, f, emergencyMessage, t));
-    expect(shown(tEn)).toEqual([tEn('emergency.form.choosePatient'), tEn('emergency.form.reasonNeeded'), tEn('emergency.form.adverseEventNeeded'), tEn('emergency.form.passphraseNeeded')]);
-    expect(shown(tFr)).toEqual([tFr('emergency.form.choosePatient'), tFr('emergency.form.reasonNeeded'), tFr('emergency.form.adverseEventNeeded'), tFr('emergency.form.passphraseNeeded')]);
+    expect(shown(tEn)).toEqual([tEn('messages.validation.choosePatient'), tEn('messages.validation.describeEmergency'), tEn('messages.validation.adverseEventNeeded'), tEn('messages.validation.passphraseFromEnvelope')]);
+    expect(shown(tFr)).toEqual([tFr('messages.validation.choosePatient'), tFr('messages.validation.describeEmergency'), tFr('messages.validation.adverseEventNeeded'), tFr('messages.validation.passphraseFromEnvelope')]);
     for (const text of shown(tFr)) expect(text).not.toMatch(/Invalid input|Too small|expected/);
     expect(validate({ patientId: 3, reason: 'Anaphylaxis after injection', adverseEvent: true, passphrase: 'ABCD-EFGH-IJKL' })).toEqual({});
   });
@@ -44,9 +44,9 @@ describe('forms from the contract', () => {
   it("words the contract's reason rule for the dialog, and a missing number of units in French", () => {
     const validate = contractValidate(contract.returns.edit.input.pick({ unitsReturned: true, reason: true }));
     const errors = validate({ unitsReturned: null, reason: 'no' });
-    const wording = withWording(returnsMessage, { 'Give a reason': (t) => t('returns.edit.reasonNeeded') });
+    const wording = withWording(returnsMessage, { 'validation.giveReason': (t) => t('returns.edit.reasonNeeded') });
     expect(translatedError(errors, 'reason', wording, tFr)).toBe(tFr('returns.edit.reasonNeeded'));
-    expect(translatedError(errors, 'unitsReturned', wording, tFr)).toBe(tFr('returns.record.unitsInvalid'));
+    expect(translatedError(errors, 'unitsReturned', wording, tFr)).toBe(tFr('messages.validation.wholeUnits'));
   });
 
   it("lays the host's issues on the form's fields only", () => {

@@ -27,7 +27,7 @@ describe('the dispense confirmation from the contract', () => {
       expect(translatedError(errors, 'secondSignature.password', dispenseExtrasMessage, t)).toBe(t('dispense.interval.needed'));
     }
     const long = dispenseExtrasValidate(true, false)({ ...blank, outOfWindowReason: 'x'.repeat(501) });
-    expect(translatedError(long, 'outOfWindowReason', dispenseExtrasMessage, tFr)).toBe(tFr('serverMessages.textTooLong', { what: tFr('serverMessages.textKinds.reason'), max: 500 }));
+    expect(translatedError(long, 'outOfWindowReason', dispenseExtrasMessage, tFr)).toBe(tFr('messages.validation.reasonTooLong', { count: 500 }));
   });
 
   it('lets a filled confirmation through', () => {

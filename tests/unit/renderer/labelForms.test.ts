@@ -19,7 +19,7 @@ describe('the reprint reason from the contract', () => {
       for (const t of [tEn, tFr]) expect(translatedError(errors, 'reprintReason', reprintMessage, t)).toBe(t('dispense.labels.reprintReasonNeeded'));
     }
     const long = validateReprint({ reprintReason: 'x'.repeat(501) });
-    expect(translatedError(long, 'reprintReason', reprintMessage, tFr)).toBe(tFr('serverMessages.textTooLong', { what: tFr('serverMessages.textKinds.reason'), max: 500 }));
+    expect(translatedError(long, 'reprintReason', reprintMessage, tFr)).toBe(tFr('messages.validation.reasonTooLong', { count: 500 }));
   });
 
   it('lets a real reason through', () => {

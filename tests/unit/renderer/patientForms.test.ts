@@ -16,14 +16,14 @@ describe('the patient register form from the contract', () => {
     const errors = registrationValidate(false)({ screeningNumber: 'S', initials: 'L1', yearOfBirth: '', investigator: 'X', stratum: '' });
     expect(Object.keys(errors).sort()).toEqual(['initials', 'investigator', 'screeningNumber', 'yearOfBirth']);
     const expected = (t: TFunction) => ({
-      screeningNumber: t('patients.messages.screeningFormat'),
-      initials: t('patients.messages.initialsFormat'),
+      screeningNumber: t('messages.validation.screeningFormat'),
+      initials: t('messages.validation.initialsFormat'),
       yearOfBirth: t('patients.register.yearNeeded'),
-      investigator: t('patients.messages.nameInvestigator'),
+      investigator: t('messages.validation.nameInvestigator'),
     });
     for (const t of [tEn, tFr]) for (const [field, text] of Object.entries(expected(t))) expect(translatedError(errors, field, registrationMessage, t)).toBe(text);
     const early = registrationValidate(false)({ screeningNumber: 'S-008', initials: 'LM', yearOfBirth: 1850, investigator: 'Dr Inès Moreau', stratum: '' });
-    expect(translatedError(early, 'yearOfBirth', registrationMessage, tFr)).toBe(tFr('serverMessages.numberTooSmall', { min: 1900 }));
+    expect(translatedError(early, 'yearOfBirth', registrationMessage, tFr)).toBe(tFr('messages.validation.numberTooSmall', { min: '1900' }));
   });
 
   it("asks for a stratum only when the study has several (the form's own rule)", () => {

@@ -16,11 +16,11 @@ describe('the receiving forms from the contract', () => {
     const blank = validateNewShipment({ reference: '  ', from: 'kits', file: null, kitText: ' ,; ' });
     expect(Object.keys(blank).sort()).toEqual(['kits', 'reference']);
     for (const t of [tEn, tFr]) {
-      expect(translatedError(blank, 'reference', newShipmentMessage, t)).toBe(t('receive.messages.giveReference'));
+      expect(translatedError(blank, 'reference', newShipmentMessage, t)).toBe(t('messages.validation.shipmentReference'));
       expect(translatedError(blank, 'kits', newShipmentMessage, t)).toBe(t('receive.create.typeKits'));
     }
     const tooLong = validateNewShipment({ reference: 'SHP-1', from: 'kits', file: null, kitText: `K-1\n${'K'.repeat(65)}` });
-    expect(translatedError(tooLong, 'kits', newShipmentMessage, tFr)).toBe(tFr('serverMessages.textTooLong', { what: tFr('serverMessages.textKinds.identifier'), max: 64 }));
+    expect(translatedError(tooLong, 'kits', newShipmentMessage, tFr)).toBe(tFr('messages.validation.identifierTooLong', { count: 64 }));
     const noFile = validateNewShipment({ reference: 'SHP-1', from: 'manifest', file: null, kitText: '' });
     expect(Object.keys(noFile)).toEqual(['manifest']);
     expect(translatedError(noFile, 'manifest', newShipmentMessage, tFr)).toBe(tFr('receive.create.chooseFile'));
@@ -41,7 +41,7 @@ describe('the receiving forms from the contract', () => {
       expect(translatedError(short, 'reason', receiptMessage, t)).toBe(t('receive.messages.describeAlarm'));
     }
     const long = validateReceipt({ temperature: 'no_alarm', description: 'x'.repeat(501) });
-    expect(translatedError(long, 'reason', receiptMessage, tEn)).toBe(tEn('serverMessages.textTooLong', { what: tEn('serverMessages.textKinds.reason'), max: 500 }));
+    expect(translatedError(long, 'reason', receiptMessage, tEn)).toBe(tEn('messages.validation.reasonTooLong', { count: 500 }));
 
     expect(validateReceipt({ temperature: 'no_alarm', description: '' })).toEqual({});
     expect(validateReceipt({ temperature: 'no_monitor', description: '' })).toEqual({});

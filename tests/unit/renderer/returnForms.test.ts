@@ -17,7 +17,7 @@ describe('the return desk form from the contract', () => {
     expect(Object.keys(emptied).sort()).toEqual(['note', 'unitsReturned']);
     for (const t of [tEn, tFr]) {
       expect(translatedError(emptied, 'unitsReturned', returnFormMessage, t)).toBe(t('returns.record.unitsInvalid'));
-      expect(translatedError(emptied, 'note', returnFormMessage, t)).toBe(t('serverMessages.textTooLong', { what: t('serverMessages.textKinds.note'), max: 2000 }));
+      expect(translatedError(emptied, 'note', returnFormMessage, t)).toBe(t('messages.validation.noteTooLong', { count: 2000 }));
     }
     // UnitsReturned names one message for every refusal of its number (not whole, below 0, above 100).
     expect(translatedError(validateReturn({ condition: 'used', unitsReturned: 101, note: '' }), 'unitsReturned', returnFormMessage, tFr)).toBe(tFr('returns.record.unitsInvalid'));

@@ -2,9 +2,15 @@ import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { translators } from '../../helpers/translators';
 import { translateServerMessage } from '../../../renderer/src/i18n/serverMessages';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { noToken, unreachable, unreadable } from '../../../renderer/src/transport/messages';
 import { storageFaults } from '../../../main/core/db/storageFaults';
 import { illFormedTextRefusal } from '../../../main/core/router';
 import { VeilError } from '../../../shared/errors';
+import { NewPassword, Reason, TEXT_LIMITS, text, type TextKind } from '../../../shared/contract/schemas';
+import { englishOf, type Message } from '../../../shared/messages/catalogue';
+import { saidOfIssue, zodIssueKey } from '../../../shared/messages/zodIssues';
 
 describe('host messages in the user language', () => {
   let tEn: TFunction;
@@ -70,31 +76,80 @@ describe('host messages in the user language', () => {
     }
   });
 
-  it('drops the field the router appends to a validation message (the form marks the field)', () => {
-    expect(translateServerMessage('A password has at least 10 characters (password)', tFr)).toBe('Un mot de passe a au moins 10 caractères');
+  it('translates the faults of the database file, said by key, and keeps their English exactly', () => {
+    const file = '/var/lib/veil/veil.db';
+    const faults = [
+      storageFaults.diskFull(),
+      storageFaults.readOnly(file),
+      storageFaults.folderNotWritable(file),
+      storageFaults.locked(),
+      storageFaults.damaged(file, 'database disk image is malformed (page 7)'),
+      storageFaults.ioError(file),
+    ];
+    for (const fault of faults) {
+      const body = fault.toBody();
+      expect(body.key, fault.kind).toMatch(/^storage\./);
+      expect(body.message).toBe(englishOf({ key: body.key!, params: body.params } as Message));
+      expect(translateServerMessage(body, tEn)).toBe(body.message);
+      const french = translateServerMessage(body, tFr);
+      expect(french, body.message).not.toBe(body.message);
+      expect(french).not.toMatch(/messages\.|storage\./);
+      // The renderer holds no rule over the English any more: the prose alone is shown as it came.
+      expect(translateServerMessage(body.message, tFr)).toBe(body.message);
+    }
+    expect(storageFaults.diskFull().message).toBe(
+      'The disk that holds the Veil database is full, so this step could not be saved: nothing was changed. Free some space on that disk (or ask IT to), then do the step again.',
+    );
+    expect(translateServerMessage(storageFaults.damaged(file, 'page 7 (zeroed)').toBody(), tFr)).toContain('page 7 (zeroed)');
+    expect(translateServerMessage(storageFaults.readOnly(file).toBody(), tFr)).toContain(file);
+    expect(translateServerMessage(storageFaults.folderNotWritable(file).toBody(), tFr)).toContain('/var/lib/veil');
   });
 
-  it('translates the faults of the database file and text that is not valid, and keeps their English exactly', () => {
-    const file = '/var/lib/veil/veil.db';
-    const said = [
-      storageFaults.diskFull().message,
-      storageFaults.readOnly(file).message,
-      storageFaults.folderNotWritable(file).message,
-      storageFaults.locked().message,
-      storageFaults.damaged(file, 'database disk image is malformed (page 7)').message,
-      storageFaults.ioError(file).message,
-      illFormedTextRefusal(['reason']).message,
-      illFormedTextRefusal(['reason']).issues[0]!.message,
-    ];
-    for (const message of said) {
-      expect(translateServerMessage(message, tEn)).toBe(message);
-      const french = translateServerMessage(message, tFr);
-      expect(french, message).not.toBe(message);
-      expect(french).not.toMatch(/serverMessages\./);
+  it('translates text that is not valid, the internal error and the withheld answer, said by key', () => {
+    const refusal = illFormedTextRefusal(['reason']);
+    expect(refusal.message).toBe('The reason contains a character that is not valid text (half of a character code, from a bad copy-paste or a faulty device). Retype it; nothing was changed.');
+    expect([refusal.key, refusal.params]).toEqual(['system.illFormedText', { field: 'reason' }]);
+    expect(translateServerMessage(refusal, tFr)).toContain('Le champ reason contient un caractère');
+    const issue = refusal.issues![0]!;
+    expect([issue.key, issue.message]).toEqual(['validation.illFormedText', 'Not valid text: retype it']);
+    expect(translateServerMessage(issue, tFr)).toBe('Texte non valide : ressaisissez-le');
+    const internal = VeilError.says('internal', { key: 'system.internal', params: { reference: 'ab12cd34' } }).toBody();
+    expect(internal.message).toBe('Veil hit an unexpected problem; nothing was changed by this step. Reference ab12cd34.');
+    expect(translateServerMessage(internal, tFr)).toBe("Veil a rencontré un problème inattendu ; rien n'a été modifié par cette étape. Référence ab12cd34.");
+    expect(translateServerMessage(VeilError.says('internal', { key: 'system.outputWithheld' }).toBody(), tFr)).toContain('retenue');
+  });
+
+  it("translates the transport's own failures by key, before any host answers", () => {
+    for (const [body, french] of [
+      [noToken(), 'sans son jeton de lancement'],
+      [unreachable(), 'Veil est injoignable'],
+      [unreadable(), 'réponse illisible'],
+    ] as const) {
+      expect(body.key).toMatch(/^transport\./);
+      expect(translateServerMessage(body, tEn)).toBe(body.message);
+      expect(translateServerMessage(body, tFr)).toContain(french);
     }
-    expect(translateServerMessage(storageFaults.damaged(file, 'page 7 (zeroed)').message, tFr)).toContain('page 7 (zeroed)');
-    expect(translateServerMessage(storageFaults.readOnly(file).message, tFr)).toContain(file);
-    expect(translateServerMessage(storageFaults.folderNotWritable(file).message, tFr)).toContain('/var/lib/veil');
+    expect(unreachable().message).toBe('Veil cannot be reached. Check that `veil serve` is still running, then try again.');
+  });
+
+  it("translates the scan resolver's, the receipt's, the code-break's and the reports' messages said by key", () => {
+    const cases: Array<[Message, string, string]> = [
+      [{ key: 'scans.packWithoutSerial', params: { hri: '(01)03760000000017' } }, 'This pack code ((01)03760000000017) has no serial number (AI 21), so it does not name a kit. Scan the kit label.', "n'a pas de numéro de série"],
+      [{ key: 'scans.unknownSerial', params: { serial: 'S9', hri: '(21)S9' } }, 'No kit in the kit list has the serial S9 (pack (21)S9).', 'Aucun kit de la liste'],
+      [{ key: 'scans.received', params: { kit: 'K-001' } }, 'Kit K-001 received.', 'Kit K-001 reçu.'],
+      [{ key: 'scans.notInShipment', params: { kit: 'K-001', shipment: 'SH-1' } }, 'Kit K-001 is not in shipment SH-1. Set it aside.', "ne fait pas partie de l'envoi SH-1"],
+      [{ key: 'scans.alreadyDamaged', params: { kit: 'K-001' } }, 'Kit K-001 was already recorded (damaged).', 'déjà enregistré (endommagé)'],
+      [{ key: 'scans.kitAlreadyPendingDestruction', params: { kit: 'K-001' } }, 'K-001: already pending_destruction', 'K-001 : déjà en attente de destruction'],
+      [{ key: 'codeBreak.wrongPassphrase' }, 'This code-break passphrase is wrong. Check it against the sealed envelope.', "Cette phrase de levée d'aveugle est fausse"],
+      [{ key: 'reports.noSuchPatient', params: { id: 42 } }, 'There is no patient 42.', "Ce patient n'existe pas"],
+    ];
+    for (const [said, english, french] of cases) {
+      const body = VeilError.says('validation', said).toBody();
+      expect(body.message).toBe(english);
+      expect(translateServerMessage(body, tEn)).toBe(english);
+      expect(translateServerMessage(body, tFr)).toContain(french);
+      expect(translateServerMessage(english, tFr), english).toBe(english);
+    }
   });
 
   it('shows a message it does not know as it came', () => {
@@ -102,16 +157,50 @@ describe('host messages in the user language', () => {
   });
 });
 
-describe('the maximum length of every kind of text field, in the user language', () => {
-  it('translates each kind\'s message, and keeps the English one as the host said it', async () => {
-    const { TEXT_LIMITS, tooLongMessage } = await import('../../../shared/contract/schemas');
+describe('zod issues said by key, in the user language', () => {
+  const said = (schema: z.ZodType, value: unknown) => {
+    const result = schema.safeParse(value, { error: zodIssueKey });
+    if (result.success) throw new Error('expected a refusal');
+    return result.error.issues.map((i) => saidOfIssue(i));
+  };
+
+  it("says each kind of text's maximum by its own key, its number from TEXT_LIMITS, the English as before", async () => {
     const { tEn, tFr } = await translators();
-    for (const kind of Object.keys(TEXT_LIMITS) as Array<keyof typeof TEXT_LIMITS>) {
-      const message = tooLongMessage(kind);
-      expect(translateServerMessage(message, tEn), kind).toBe(message);
-      const french = translateServerMessage(`${message} (${kind})`, tFr);
-      expect(french, kind).toMatch(new RegExp(`^(Un|Une) .+ a au plus ${TEXT_LIMITS[kind].max} caractères$`));
+    for (const kind of Object.keys(TEXT_LIMITS) as TextKind[]) {
+      const { max } = TEXT_LIMITS[kind];
+      const [message] = said(text(kind), 'x'.repeat(max + 1));
+      expect(message, kind).toEqual({ key: `validation.${kind}TooLong`, params: kind === 'manifest' ? { max } : { count: max } });
+      const body = VeilError.says('validation', message!).toBody();
+      expect(translateServerMessage(body, tEn)).toBe(body.message);
+      expect(translateServerMessage(body, tFr), kind).toMatch(new RegExp(`^(Un|Une) .+ a au plus ${max} caractères$`));
     }
-    expect(translateServerMessage('A reason has at most 500 characters', tFr)).toBe('Un motif a au plus 500 caractères');
+    expect(englishOf({ key: 'validation.reasonTooLong', params: { count: TEXT_LIMITS.reason.max } })).toBe('A reason has at most 500 characters');
+  });
+
+  it("says zod's own codes with the issue's numbers, and a schema's key with its bound", async () => {
+    const { tFr } = await translators();
+    const fr = (message: Message | null) => translateServerMessage(VeilError.says('validation', message!).toBody(), tFr);
+    expect(said(z.string().min(1), '')).toEqual([{ key: 'validation.required' }]);
+    expect(said(z.string().min(4), 'ab')).toEqual([{ key: 'validation.tooShort', params: { count: 4 } }]);
+    expect(said(z.string().max(3), 'abcd')).toEqual([{ key: 'validation.tooLong', params: { count: 3 } }]);
+    expect(said(z.number().min(1900), 1850)).toEqual([{ key: 'validation.numberTooSmall', params: { min: 1900 } }]);
+    expect(fr(said(z.number().max(10), 11)[0]!)).toBe('Au plus 10');
+    expect(fr(said(z.string().min(4), 'ab')[0]!)).toBe('Au moins 4 caractères');
+    const [password] = said(NewPassword, 'short');
+    expect(password).toEqual({ key: 'validation.passwordTooShort', params: { count: 10 } });
+    expect(englishOf(password!)).toBe('A password has at least 10 characters');
+    expect(fr(password!)).toBe('Un mot de passe a au moins 10 caractères');
+    expect(said(Reason, 'no')).toEqual([{ key: 'validation.giveReason' }]);
+    // A code no key says yet keeps zod's words, without a key: shown as it came.
+    expect(said(z.enum(['a', 'b']), 'c')).toEqual([null]);
+  });
+});
+
+describe('the renderer holds no rule over the English of the files this work moved', () => {
+  it('has no regular expression left in the workflow tables it emptied', () => {
+    for (const file of ['emergency/emergencyMessages.ts', 'receive/receiveMessages.ts', 'returns/returnsMessages.ts', 'patients/patientMessages.ts', 'reports/reportsMessages.ts']) {
+      const source = readFileSync(`renderer/src/${file}`, 'utf8');
+      expect(source, file).not.toMatch(/\[\/\^|RegExp/);
+    }
   });
 });

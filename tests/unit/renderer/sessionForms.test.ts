@@ -14,8 +14,8 @@ describe('session forms from the contract', () => {
 
   it("login and unlock: session.login's and session.unlock's 'enter your …' on their fields", () => {
     const errors = validateLogin({ username: '', password: '' });
-    expect(translatedError(errors, 'username', sessionFormMessage, tFr)).toBe(tFr('serverMessages.enterUsername'));
-    expect(translatedError(errors, 'password', sessionFormMessage, tFr)).toBe(tFr('serverMessages.enterPassword'));
+    expect(translatedError(errors, 'username', sessionFormMessage, tFr)).toBe(tFr('messages.validation.enterUsername'));
+    expect(translatedError(errors, 'password', sessionFormMessage, tFr)).toBe(tFr('messages.validation.enterPassword'));
     expect(validateLogin({ username: 'monitor', password: 'x' })).toEqual({});
     expect(translatedError(validateUnlock({ password: '' }), 'password', sessionFormMessage, tEn)).toBe('Enter your password');
     expect(validateUnlock({ password: 'x' })).toEqual({});
@@ -25,7 +25,7 @@ describe('session forms from the contract', () => {
     const errors = validatePasswordChange({ currentPassword: '', newPassword: 'short', confirmation: 'shorter' });
     expect(Object.keys(errors).sort()).toEqual(['confirmation', 'currentPassword', 'newPassword']);
     expect(translatedError(errors, 'newPassword', sessionFormMessage, tEn)).toBe('A password has at least 10 characters');
-    expect(translatedError(errors, 'newPassword', sessionFormMessage, tFr)).toBe(tFr('serverMessages.passwordTooShort'));
+    expect(translatedError(errors, 'newPassword', sessionFormMessage, tFr)).toBe(tFr('messages.validation.passwordTooShort', { count: 10 }));
     expect(translatedError(errors, 'confirmation', sessionFormMessage, tEn)).toBe(tEn('password.mismatch'));
     expect(translatedError(errors, 'confirmation', sessionFormMessage, tFr)).toBe(tFr('password.mismatch'));
     expect(validatePasswordChange({ currentPassword: 'old', newPassword: 'a long new password', confirmation: 'a long new password' })).toEqual({});
@@ -40,6 +40,6 @@ describe('session forms from the contract', () => {
     for (const field of ['username', 'displayName']) expect(translatedError(errors, field, firstStartMessage, tFr)).not.toMatch(/Invalid input|Too small|expected|at least/);
     const long = validateFirstStart({ siteName: 'x'.repeat(101), username: 'site.admin', displayName: 'Sam Girard', password: 'pharmacy admin 2024', confirmation: 'pharmacy admin 2024' });
     expect(Object.keys(long)).toEqual(['siteName']);
-    expect(translatedError(long, 'siteName', firstStartMessage, tFr)).toBe(tFr('serverMessages.siteNameTooLong'));
+    expect(translatedError(long, 'siteName', firstStartMessage, tFr)).toBe(tFr('messages.validation.siteNameTooLong', { count: 100 }));
   });
 });

@@ -14,8 +14,8 @@ describe('the allocation register password from the contract', () => {
   });
 
   it('refuses an empty or too long password before the call, in the shell words', () => {
-    for (const t of [tEn, tFr]) expect(translatedError(validateRegisterPassword({ password: '' }), 'password', translateServerMessage, t)).toBe(t('serverMessages.enterPassword'));
-    expect(translatedError(validateRegisterPassword({ password: 'p'.repeat(201) }), 'password', translateServerMessage, tFr)).toBe(tFr('serverMessages.passwordTooLong'));
+    for (const t of [tEn, tFr]) expect(translatedError(validateRegisterPassword({ password: '' }), 'password', translateServerMessage, t)).toBe(t('messages.validation.enterPassword'));
+    expect(translatedError(validateRegisterPassword({ password: 'p'.repeat(201) }), 'password', translateServerMessage, tFr)).toBe(tFr('messages.validation.passwordTooLong', { count: 200 }));
   });
 
   it('lets any given password through (the host judges it)', () => {

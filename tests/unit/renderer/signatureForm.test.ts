@@ -23,8 +23,8 @@ describe('the signature dialog from the contract', () => {
     const later = signatureValidate(false)({ username: '', password: '' });
     expect(Object.keys(later)).toEqual(['password']);
     const long = signatureValidate(true)({ username: 'u'.repeat(41), password: 'p'.repeat(201) });
-    expect(translatedError(long, 'username', signatureMessage, tFr)).toBe(tFr('serverMessages.usernameTooLong'));
-    expect(translatedError(long, 'password', signatureMessage, tFr)).toBe(tFr('serverMessages.passwordTooLong'));
+    expect(translatedError(long, 'username', signatureMessage, tFr)).toBe(tFr('messages.validation.usernameTooLong', { count: 40 }));
+    expect(translatedError(long, 'password', signatureMessage, tFr)).toBe(tFr('messages.validation.passwordTooLong', { count: 200 }));
   });
 
   it('lets a signature through (every character of the password counts: spaces are not trimmed)', () => {
