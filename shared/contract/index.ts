@@ -9,6 +9,7 @@ import { auditChannels } from './audit';
 import { dispensingChannels, inventoryChannels, labelsChannels, patientsChannels, shipmentsChannels } from './pharmacy';
 import { destructionChannels, emergencyChannels, reconciliationChannels, reportsChannels, returnsChannels } from './accountability';
 import { devicesChannels, devicesEvents } from './devices';
+import { coldChainChannels } from './coldChain';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -32,6 +33,7 @@ export const contract = {
   emergency: emergencyChannels,
   reports: reportsChannels,
   devices: devicesChannels,
+  coldChain: coldChainChannels,
 } as const;
 
 export type Contract = typeof contract;
