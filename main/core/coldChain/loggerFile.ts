@@ -143,13 +143,20 @@ function readRows(
   return { atMs, centi };
 }
 
+/** The text from line `index` (0-based) on, without splitting the whole file into lines. */
+function fromLine(text: string, index: number): string {
+  let at = 0;
+  for (let i = 0; i < index && at >= 0; i++) at = text.indexOf('\n', at) + 1 || -1;
+  return at < 0 ? '' : text.slice(at);
+}
+
 function splitRows(text: string, delimiter: string): string[][] {
   const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, newline: '\n' });
   return parsed.data;
 }
 
 /** The plain file: `timestamp;temperature`, maybe a header row first. */
-function readPlain(lines: string[], first: number): LoggerReadings {
+function readPlain(text: string, lines: string[], first: number): LoggerReadings {
   const head = lines[first]!;
   const hasHeader = !/^\s*"?\d/.test(head);
   let unit: TemperatureUnit = '°C';
@@ -164,7 +171,7 @@ function readPlain(lines: string[], first: number): LoggerReadings {
     if (typeof stated === 'string') unit = stated;
   }
   const start = hasHeader ? first + 1 : first;
-  const rows = splitRows(lines.slice(start).join('\n'), ';');
+  const rows = splitRows(fromLine(text, start), ';');
   const read = readRows(rows, (i) => start + i + 1, {
     count: 2,
     separator: ';',
@@ -183,7 +190,7 @@ const TIME_HEADER = /^time\b/i;
 const TEMPERATURE_HEADER = /^temp/i;
 
 /** The vendor export: metadata lines, a header row, the readings. */
-function readVendor(lines: string[], headerIndex: number, separator: string): LoggerReadings {
+function readVendor(text: string, lines: string[], headerIndex: number, separator: string): LoggerReadings {
   const other = separator === ';' ? ',' : ';';
   const metadata: Record<string, string> = {};
   let offset: number | null = null;
@@ -219,7 +226,7 @@ function readVendor(lines: string[], headerIndex: number, separator: string): Lo
   const headerUnit = stated as TemperatureUnit | null;
   if (headerUnit && metaUnit && headerUnit !== metaUnit.unit) refuse({ key: 'coldChain.unitConflict', params: { line: metaUnit.line, unit: metaUnit.unit, other: headerUnit } });
   const unit = headerUnit ?? metaUnit?.unit ?? refuse({ key: 'coldChain.unitMissing', params: { line: headerLine } });
-  const rows = splitRows(lines.slice(headerIndex + 1).join('\n'), separator);
+  const rows = splitRows(fromLine(text, headerIndex + 1), separator);
   const read = readRows(rows, (i) => headerIndex + i + 2, {
     count: header.length,
     separator,
@@ -261,7 +268,9 @@ function checkUnitLabel(read: LoggerReadings, expected: ExpectedRange, unitLine:
 /** Reads a logger export (see the module comment); refuses it whole, naming the line, when anything is wrong. */
 export function parseLoggerFile(content: string, expected?: ExpectedRange): LoggerReadings {
   const text = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const lines = text.split('\n');
+  // The first lines only (blank lines, metadata, the header): the readings are split by papaparse.
+  const head = text.length > 65_536 ? text.slice(0, text.lastIndexOf('\n', 65_536) + 1 || 65_536) : text;
+  const lines = head.split('\n');
   const first = lines.findIndex((l) => !isBlank(l));
   if (first < 0) return refuse({ key: 'coldChain.fileEmpty' });
   // A vendor file has a header row naming the temperature after (or without) metadata lines; a plain file's first
@@ -279,12 +288,12 @@ export function parseLoggerFile(content: string, expected?: ExpectedRange): Logg
   let unitLine: number;
   if (headerIndex < 0 || plainHeader) {
     if (headerIndex < 0 && !/^\s*"?\d/.test(lines[first]!)) refuse({ key: 'coldChain.noHeader', params: { line: first + 1 } });
-    read = readPlain(lines, first);
+    read = readPlain(text, lines, first);
     unitLine = first + 1;
   } else {
     const headerRow = lines[headerIndex]!;
     const separator = (headerRow.match(/;/g)?.length ?? 0) >= (headerRow.match(/,/g)?.length ?? 0) ? ';' : ',';
-    read = readVendor(lines, headerIndex, separator);
+    read = readVendor(text, lines, headerIndex, separator);
     unitLine = headerIndex + 1;
   }
   if (read.atMs.length === 0) refuse({ key: 'coldChain.noReadings' });

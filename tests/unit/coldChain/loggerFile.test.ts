@@ -69,6 +69,16 @@ describe('parseLoggerFile: the plain timestamp;temperature file', () => {
     expect(refusal('2026-11-31T08:00:00+01:00;5.1\n')).toMatchObject({ key: 'coldChain.notATime', params: { line: 1 } });
   });
 
+  it('reads a file larger than the block it scans for the header whole, and names a bad line far into it', () => {
+    const lines = ['timestamp;temperature'];
+    for (let i = 0; i < 5000; i++) lines.push(`${new Date(Date.parse('2026-01-01T00:00:00Z') + i * 60_000).toISOString()};${(5 + (i % 10) / 10).toFixed(1)}`);
+    const read = parseLoggerFile(lines.join('\n'));
+    expect(read.atMs).toHaveLength(5000);
+    expect(read.centi[4999]).toBe(590);
+    lines[4321] = lines[4321]!.replace(';', ',');
+    expect(refusal(lines.join('\n'))).toMatchObject({ key: 'coldChain.wrongSeparator', params: { line: 4322 } });
+  });
+
   it('refuses an unknown unit in the header, and an empty file', () => {
     expect(refusal('timestamp;temperature (K)\n2026-11-02T08:00:00+01:00;278\n')).toMatchObject({ key: 'coldChain.unitUnknown', params: { line: 1, unit: 'K' } });
     expect(refusal('\n\n')).toMatchObject({ key: 'coldChain.fileEmpty' });
