@@ -178,6 +178,18 @@ describe.each(['sqlite', 'postgres'] as const)('the cold chain on %s', (engine) 
     expect(await status(store, '1001')).toBe('available');
   });
 
+  it('stores every reading of a long file as read (statements of 2,000 rows, the last one shorter)', async () => {
+    const { store, service, actor, fridge } = await setup(engine);
+    const lines = ['timestamp;temperature'];
+    for (let i = 0; i < 4_500; i++) lines.push(`${new Date(Date.parse('2026-10-01T00:00:00Z') + i * 60_000).toISOString()};${((i % 50) / 10 + 2.5).toFixed(1)}`);
+    expect((await service.importLog(actor, { locationId: fridge.id, fileName: 'long.csv', content: lines.join('\n') })).readings).toBe(4_500);
+    const rows = await store.q().selectFrom('temperature_readings').select(['location_id', 'at_ms', 'centi', 'import_id']).orderBy('at_ms').execute();
+    expect(rows).toHaveLength(4_500);
+    // Every reading where the file put it: the 4,500 minutes, each with its own temperature (250 + 10 * (i mod 50)).
+    expect(rows.every((r, i) => r.location_id === fridge.id && r.at_ms === Date.parse('2026-10-01T00:00:00Z') + i * 60_000 && r.centi === 250 + 10 * (i % 50))).toBe(true);
+    expect(new Set(rows.map((r) => r.import_id)).size).toBe(1);
+  });
+
   it('opens a case from a min/max check out of range since the previous check, and records the disposition per kit', async () => {
     const { store, service, clock, actor, pharmacist, fridge } = await setup(engine);
     await service.putAway(actor, { location: { barcode: 'LOC-A' }, kitNumbers: ['1001', '1002'], source: 'scanner' });

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { Store } from '../db/store';
 
 export const LOCATION_KINDS = ['fridge', 'freezer', 'cabinet', 'quarantine_shelf'] as const;
@@ -72,7 +72,7 @@ export interface KitFacts {
   expiryHeld: boolean;
 }
 
-/** Rows per INSERT of readings: 3 values each, well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+/** Rows per INSERT of readings: 4 values each, well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const READINGS_PER_INSERT = 2000;
 
 /**
@@ -226,11 +226,33 @@ export class ColdChainRepository {
     return new Set(rows.map((r) => r.at_ms));
   }
 
+  /**
+   * A year of readings at one a minute is 263 INSERTs of 2,000 rows: the full-size statement is built and compiled
+   * once (its 8,000 parameters re-filled in order on each run, as store.prepare does for fixed-arity queries), the last
+   * shorter one is built as usual.
+   */
   async insertReadings(locationId: number, importId: number, atMs: readonly number[], centi: readonly number[]): Promise<void> {
-    for (let start = 0; start < atMs.length; start += READINGS_PER_INSERT) {
+    const rows = (start: number, end: number) => {
       const values = [];
-      for (let i = start; i < Math.min(atMs.length, start + READINGS_PER_INSERT); i++) values.push({ location_id: locationId, at_ms: atMs[i]!, centi: centi[i]!, import_id: importId });
-      await this.store.q().insertInto('temperature_readings').values(values).execute();
+      for (let i = start; i < end; i++) values.push({ location_id: locationId, at_ms: atMs[i]!, centi: centi[i]!, import_id: importId });
+      return values;
+    };
+    let full: CompiledQuery | null = null;
+    for (let start = 0; start < atMs.length; start += READINGS_PER_INSERT) {
+      const end = Math.min(atMs.length, start + READINGS_PER_INSERT);
+      if (end - start < READINGS_PER_INSERT) {
+        await this.store.q().insertInto('temperature_readings').values(rows(start, end)).execute();
+        continue;
+      }
+      full ??= this.store.q().insertInto('temperature_readings').values(rows(start, end)).compile();
+      const parameters: unknown[] = new Array(READINGS_PER_INSERT * 4);
+      for (let i = start, p = 0; i < end; i++) {
+        parameters[p++] = locationId;
+        parameters[p++] = atMs[i]!;
+        parameters[p++] = centi[i]!;
+        parameters[p++] = importId;
+      }
+      await this.store.q().executeQuery({ ...full, parameters });
     }
   }
 
