@@ -66,6 +66,8 @@ export const PERMISSIONS = [
   'reports.unblinded', // unblinded reports (per arm, real lots and expiry dates)
   'devices.read', // scanners and label printers: status, errors, the label print queue
   'devices.manage', // choose printers and label stock, test print, the simulator's scan panel
+  'storage.read', // storage locations, where kits are, temperature records and excursion cases (kit numbers, no arm)
+  'storage.manage', // locations, putting kits away and moving them, logger imports and min/max readings
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -94,10 +96,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reports.unblinded',
     'devices.read',
     'devices.manage',
+    'storage.read',
+    'storage.manage',
   ],
-  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print', 'returns.read', 'returns.record', 'reports.read', 'devices.read', 'devices.manage'],
+  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print', 'returns.read', 'returns.record', 'reports.read', 'devices.read', 'devices.manage', 'storage.read', 'storage.manage'],
   investigator: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize', 'emergency.unblind'],
-  monitor: ['system.read', 'users.read', 'audit.read', 'inventory.read', 'patients.read', 'returns.read', 'returns.verify', 'reconciliation.read', 'reconciliation.sign', 'reports.read'],
+  monitor: ['system.read', 'users.read', 'audit.read', 'inventory.read', 'patients.read', 'returns.read', 'returns.verify', 'reconciliation.read', 'reconciliation.sign', 'reports.read', 'storage.read'],
   unblinded_monitor: [
     'system.read',
     'users.read',
@@ -112,6 +116,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reconciliation.sign',
     'reports.read',
     'reports.unblinded',
+    'storage.read',
   ],
   administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read', 'devices.read', 'devices.manage'],
   // At a visit: looks up and registers patients, asks for randomization, sees what was dispensed (kit numbers, no arm).

@@ -23,6 +23,9 @@ import { sessionGate } from './auth/sessionGate';
 import { sessionHandlers } from './auth/sessionHandlers';
 import { SessionTable } from './auth/sessions';
 import { Callers } from './callers';
+import { coldChainHandlers } from './coldChain/coldChainHandlers';
+import { ColdChainRepository } from './coldChain/coldChainRepository';
+import { ColdChainService } from './coldChain/coldChainService';
 import { systemClock, isoUtc } from './clock';
 import { CoreEvents } from './coreEvents';
 import { openDatabase } from './db/database';
@@ -142,6 +145,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const destruction = new DestructionService(store, new DestructionRepository(store), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
   const reports = new ReportService(store, new ReportReadModel(store), audit, clock, study, () => repositories.settings.site());
   const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
+  const coldChain = new ColdChainService(store, new ColdChainRepository(store), audit, signatures, clock, study);
   const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
@@ -185,6 +189,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     reports: reportHandlers({ reports }),
     devices: deviceHandlers({ devices, callers }),
     audit: auditHandlers({ auditService }),
+    coldChain: coldChainHandlers({ coldChain, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
   const router = new Router(handlers, gate, logger, (error) => storageFaultOf(error, options.dbFile));

@@ -10,6 +10,7 @@ import { dispensingChannels, inventoryChannels, labelsChannels, patientsChannels
 import { destructionChannels, emergencyChannels, reconciliationChannels, reportsChannels, returnsChannels } from './accountability';
 import { devicesChannels, devicesEvents } from './devices';
 import { kitStoryChannels } from './kitStory';
+import { coldChainChannels } from './coldChain';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -34,6 +35,7 @@ export const contract = {
   emergency: emergencyChannels,
   reports: reportsChannels,
   devices: devicesChannels,
+  coldChain: coldChainChannels,
 } as const;
 
 export type Contract = typeof contract;

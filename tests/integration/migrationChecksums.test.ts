@@ -23,6 +23,7 @@ const RELEASED: Record<string, string> = {
   '010-audit-indexes.ts': '79bcad12cefbac38cb2a2c0fa626ed033f0b19ba67a5ebe039ea0ad49dfb15b8',
   '011-emergency-sponsor-notifications.ts': '3a2009cae7359f1849754bf1c20345ee096d4d7cb9a603f8ac0472b751dd9858',
   '012-dispensing-and-label-indexes.ts': '6e9adf1dd072691af064f06b07c69b1d2537e048daee5686953ff638301d1255',
+  '013-cold-chain.ts': '536d59eff0f8d6548538e7a0da3dc34ff1e250c5365b0bbb40dbd19e2cd78a66',
 };
 
 const FOLDER = join(__dirname, '../../main/core/db/migrations');

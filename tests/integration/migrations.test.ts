@@ -383,6 +383,41 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('13: a version-12 database with kits and a dispensing gains the cold chain, every kit kept as it was and in no location', () => {
+    const file = join(dir, 'v12.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 12);
+    raw.exec(`
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner');
+    `);
+    const tables = ['kits', 'dispensings', 'dispensing_kits'];
+    const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
+    expect(before.every((rows) => rows.length > 0)).toBe(true);
+    expect(schemaVersion(raw)).toBe(12);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(13);
+    expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
+    expect(db.prepare('SELECT count(*) FROM kit_stays').pluck().get()).toBe(0);
+    db.exec(`
+      INSERT INTO storage_locations (id, name, kind, min_centi, max_centi, calibration_due, barcode, created_at) VALUES (1, 'Fridge A', 'fridge', 200, 800, '2027-01-31', 'LOC-FRIDGE-A', 'now');
+      INSERT INTO kit_stays (kit_number, location_id, from_ms, to_ms, user_id) VALUES ('100001', 1, 1000, NULL, 1);
+    `);
+    // One open stay per kit; a range must have its minimum below its maximum; a stay names a kit of the list.
+    expect(() => db.prepare("INSERT INTO kit_stays (kit_number, location_id, from_ms, to_ms, user_id) VALUES ('100001', 1, 2000, NULL, 1)").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO storage_locations (name, kind, min_centi, max_centi, barcode, created_at) VALUES ('Bad', 'fridge', 800, 200, 'LOC-BAD', 'now')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO kit_stays (kit_number, location_id, from_ms, to_ms, user_id) VALUES ('no-such-kit', 1, 2000, NULL, 1)").run()).toThrow(/FOREIGN KEY/);
+    // Epoch milliseconds beyond 32 bits are kept exactly.
+    db.prepare("INSERT INTO temperature_imports (id, location_id, file_name, sha256, format, reading_count, first_ms, last_ms, imported_at, user_id) VALUES (1, 1, 'a.csv', 'abc', 'plain', 1, 1780000000000, 1780000000000, 'now', 1)").run();
+    db.prepare('INSERT INTO temperature_readings (location_id, at_ms, centi, import_id) VALUES (1, 1780000000000, 512, 1)').run();
+    expect(db.prepare('SELECT at_ms, centi FROM temperature_readings').get()).toEqual({ at_ms: 1780000000000, centi: 512 });
+    expect(() => db.prepare("INSERT INTO temperature_imports (location_id, file_name, sha256, format, reading_count, first_ms, last_ms, imported_at, user_id) VALUES (1, 'b.csv', 'abc', 'plain', 1, 1, 1, 'now', 1)").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

@@ -79,7 +79,8 @@ async function postgresSchema(client: pg.Pool): Promise<{ tables: Schema; trigge
         [table],
       )
     ).rows) {
-      columns[c.name] = { type: c.type as Column['type'], notNull: c.nullable === 'NO', primaryKey: pk.has(c.name), default: c.identity === 'YES' ? null : normalDefault(c.dflt) };
+      // SQLite's INTEGER holds 64 bits; PostgreSQL spells a column that outgrows 32 bits (epoch milliseconds) bigint.
+      columns[c.name] = { type: (c.type === 'bigint' ? 'integer' : c.type) as Column['type'], notNull: c.nullable === 'NO', primaryKey: pk.has(c.name), default: c.identity === 'YES' ? null : normalDefault(c.dflt) };
     }
     const indexes = (
       await client.query<{ unique: boolean; cols: string }>(

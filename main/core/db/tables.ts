@@ -96,6 +96,34 @@ export interface EmergencyUnblindingsTable {
   signature_id: number;
 }
 
+export interface ExcursionKitsTable {
+  excursion_id: number;
+  kit_number: string;
+  exposure_seconds: number;
+  status_then: string;
+  quarantined: number;
+  disposition: string | null;
+  disposition_reason: string | null;
+  disposition_at: string | null;
+  disposition_user_id: number | null;
+  disposition_signature_id: number | null;
+}
+
+export interface ExcursionsTable {
+  id: Generated<number>;
+  location_id: number;
+  import_id: number | null;
+  manual_reading_id: number | null;
+  start_ms: number;
+  end_ms: number;
+  ongoing: number;
+  direction: string;
+  worst_centi: number;
+  min_centi: number;
+  max_centi: number;
+  created_at: string;
+}
+
 export interface KeyWrapsTable {
   holder: string;
   user_id: number | null;
@@ -116,6 +144,15 @@ export interface KitReturnsTable {
   source: string;
   verified_by: number | null;
   verified_at: string | null;
+}
+
+export interface KitStaysTable {
+  id: Generated<number>;
+  kit_number: string;
+  location_id: number;
+  from_ms: number;
+  to_ms: number | null;
+  user_id: number;
 }
 
 export interface KitsTable {
@@ -154,6 +191,16 @@ export interface ListImportsTable {
   imported_at: string;
   user_id: number;
   signature_id: number;
+}
+
+export interface ManualReadingsTable {
+  id: Generated<number>;
+  location_id: number;
+  read_ms: number;
+  min_centi: number;
+  max_centi: number;
+  user_id: number;
+  recorded_at: string;
 }
 
 export interface PatientsTable {
@@ -226,11 +273,42 @@ export interface SignaturesTable {
   chain_hash: string | null;
 }
 
+export interface StorageLocationsTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  min_centi: number;
+  max_centi: number;
+  calibration_due: string | null;
+  barcode: string;
+  created_at: string;
+}
+
 export interface StudyTable {
   id: number;
   code: string;
   config_json: string;
   loaded_at: string;
+}
+
+export interface TemperatureImportsTable {
+  id: Generated<number>;
+  location_id: number;
+  file_name: string;
+  sha256: string;
+  format: string;
+  reading_count: number;
+  first_ms: number;
+  last_ms: number;
+  imported_at: string;
+  user_id: number;
+}
+
+export interface TemperatureReadingsTable {
+  location_id: number;
+  at_ms: number;
+  centi: number;
+  import_id: number;
 }
 
 export interface UserKeysTable {
@@ -266,11 +344,15 @@ export interface VeilTables {
   dispensings: DispensingsTable;
   emergency_sponsor_notifications: EmergencySponsorNotificationsTable;
   emergency_unblindings: EmergencyUnblindingsTable;
+  excursion_kits: ExcursionKitsTable;
+  excursions: ExcursionsTable;
   key_wraps: KeyWrapsTable;
   kit_returns: KitReturnsTable;
+  kit_stays: KitStaysTable;
   kits: KitsTable;
   label_prints: LabelPrintsTable;
   list_imports: ListImportsTable;
+  manual_readings: ManualReadingsTable;
   patients: PatientsTable;
   randomization_slots: RandomizationSlotsTable;
   reconciliation_signoffs: ReconciliationSignoffsTable;
@@ -278,7 +360,10 @@ export interface VeilTables {
   shipment_kits: ShipmentKitsTable;
   shipments: ShipmentsTable;
   signatures: SignaturesTable;
+  storage_locations: StorageLocationsTable;
   study: StudyTable;
+  temperature_imports: TemperatureImportsTable;
+  temperature_readings: TemperatureReadingsTable;
   user_keys: UserKeysTable;
   users: UsersTable;
 }

@@ -111,6 +111,10 @@ const labelSentence =
   (_e: DescribableEvent, a: Fields, t: Tx, b: Fields): string =>
     t(`audit.sentences.label.${key}`, { ...b, kind: t(`audit.labelKinds.${str(a.kind)}`, { defaultValue: str(a.kind) }), format: str(a.format).toUpperCase(), error: str(a.error) });
 SENTENCES['label.downloaded'] = labelSentence('downloaded');
+/** The cold chain's events (issue 15): the location by its name. */
+for (const action of ['kit.put_away', 'kit.moved', 'storage_location.created', 'storage_location.changed', 'temperature_log.imported', 'temperature_minmax.recorded', 'excursion.opened', 'excursion.disposition']) {
+  SENTENCES[action] = (_e, a, t, b) => t(`audit.sentences.${action}`, { ...b, location: str(a.location ?? a.name) });
+}
 
 export function describeEventInWords(event: DescribableEvent & { before?: unknown }, t: TFunction): string {
   const tx = dynamic(t);
@@ -188,6 +192,15 @@ export const KNOWN_ACTIONS = [
   'user.password_changed',
   'user.password_reset',
   'user.reactivated',
+  // The cold chain (issue 15).
+  'kit.put_away',
+  'kit.moved',
+  'storage_location.created',
+  'storage_location.changed',
+  'temperature_log.imported',
+  'temperature_minmax.recorded',
+  'excursion.opened',
+  'excursion.disposition',
 ] as const;
 
 /** Every input source an event can record (21 CFR 11.10(h)), in words in both languages. */

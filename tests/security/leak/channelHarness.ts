@@ -116,6 +116,10 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
       ...(['accountability', 'nci_darf', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
       ...patients.map((patientId) => ({ report: 'patient_history', format: 'csv', patientId })),
     ],
+    // Every storage location's kits and every excursion case, each read whole (kit numbers only, never an arm).
+    'coldChain.kitLocations': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
+    'coldChain.excursions': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
+    'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
     'emergency.unblind': [{ patientId: patientIdOf('S-002'), reason: 'Severe reaction: the treating physician must know', adverseEvent: true, passphrase: world.passphrase, signature }],
   };

@@ -1,0 +1,21 @@
+import type { Callers } from '../callers';
+import type { Handlers } from '../router';
+import type { ColdChainService } from './coldChainService';
+
+export function coldChainHandlers({ coldChain, callers }: { coldChain: ColdChainService; callers: Callers }): Handlers['coldChain'] {
+  return {
+    locations: () => coldChain.locations(),
+    saveLocation: (ctx, input) => coldChain.saveLocation(callers.actor(ctx), input),
+    putAway: (ctx, input) => coldChain.putAway(callers.actor(ctx), input),
+    kitLocations: (_ctx, input) => coldChain.kitLocations(input.locationId),
+    importLog: (ctx, input) => coldChain.importLog(callers.actor(ctx), input),
+    recordMinMax: (ctx, input) => coldChain.recordMinMax(callers.actor(ctx), input),
+    excursions: (_ctx, input) => coldChain.cases(input.locationId),
+    excursion: (_ctx, input) => coldChain.excursionCase(input.excursionId),
+    // A release checks the kits' real expiry: the contract requires the key for it.
+    dispose: async (ctx, input) => {
+      const { signatureId, case: view } = await coldChain.dispose(callers.actor(ctx), ctx.signer!, input, ctx.key);
+      return { signature: callers.signature(signatureId), case: view };
+    },
+  };
+}
