@@ -42,7 +42,7 @@ import { dispensingHandlers } from './dispensing/dispensingHandlers';
 import { DispensingService } from './dispensing/dispensingService';
 import { UnsealedStock } from './dispensing/unsealedStock';
 import { emergencyHandlers } from './emergency/emergencyHandlers';
-import { EmergencyRepository, UnblindedPatientsNow } from './emergency/emergencyRepository';
+import { EmergencyRepository } from './emergency/emergencyRepository';
 import { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import { inventoryHandlers } from './kits/inventoryHandlers';
 import { InventoryService } from './kits/inventoryService';
@@ -128,16 +128,14 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade({ ...opened, username: repositories.users.byId(opened.userId)!.username }));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current(), () => anchoring.verificationTarget());
-  const kitRepository = new KitRepository(db);
+  const kitRepository = new KitRepository(store);
   const kitStatus = new KitStatusService(kitRepository, audit);
-  const useBefore = new UseBeforeService(db, repositories.allocation, audit, signatures, kitStatus, clock, study);
+  const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study);
   const scans = new KitScanResolver(kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
   const receiving = new ReceivingService(store, new ShipmentRepository(store), kitRepository, kitStatus, audit, signatures, clock, scans, study);
-  const patientRepository = new PatientRepository(db);
+  const patientRepository = new PatientRepository(store);
   const emergencyRepository = new EmergencyRepository(store);
-  // PatientService is still synchronous: it reads the emergency flag synchronously until it moves onto the Store.
-  const unblindedPatients = new UnblindedPatientsNow(db);
-  const patients = new PatientService(db, patientRepository, audit, signatures, clock, study, () => unblindedPatients.ids());
+  const patients = new PatientService(store, patientRepository, audit, signatures, clock, study, () => emergencyRepository.unblindedPatientIds());
   const labels = new LabelService(store, new LabelRepository(store), audit, study);
   const returnsRepository = new ReturnsRepository(store);
   const returns = new ReturnsService(store, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
@@ -150,7 +148,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
-  const dispensing = new DispensingService(db, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
+  const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
   const events = new CoreEvents();
   auth.onSessionChanged((windowId, state) => events.emit(windowId, 'session.changed', state));
   emergency.onUnblinded((notice) => events.emit(ALL_WINDOWS, 'patient.emergencyUnblinded', notice));
@@ -161,9 +159,9 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     logger,
     audit,
     labels,
-    judgeScan: (code) => {
-      const resolved = scans.resolve(code);
-      return resolved.ok && kitRepository.get(resolved.kitNumber) !== undefined;
+    judgeScan: async (code) => {
+      const resolved = await scans.resolve(code);
+      return resolved.ok && (await kitRepository.get(resolved.kitNumber)) !== undefined;
     },
     onScan: (scan) => events.emit(ALL_WINDOWS, 'devices.scan', { code: scan.code, aim: scan.aim, symbology: scan.symbology, source: 'scanner', at: isoUtc(scan.at), scanner: scan.scanner }),
     onChanged: (reason) => events.emit(ALL_WINDOWS, 'devices.changed', { reason }),

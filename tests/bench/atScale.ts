@@ -94,7 +94,7 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
 
     // Scans: a patient with a visit to dispense, a kit valid for them and one refused as not theirs.
     const patientId = core.db.prepare("SELECT p.id FROM patients p WHERE p.status = 'randomized' AND NOT EXISTS (SELECT 1 FROM dispensings d WHERE d.patient_id = p.id AND d.visit_code = 'W14') ORDER BY p.id DESC LIMIT 1").pluck().get() as number;
-    const visitCode = core.patients.view(patientId).visits.find((v) => v.dispensedAt === null)!.code;
+    const visitCode = (await core.patients.view(patientId)).visits.find((v) => v.dispensedAt === null)!.code;
     const scan = (code: string) => core.dispatch(w, 'dispensing.checkKit', { patientId, visitCode, code, alreadyScanned: [], source: 'scanner' });
     const plan = await core.dispatch(w, 'dispensing.plan', { patientId, visitCode });
     if (!plan.ok) throw new Error(plan.error.message);
@@ -130,9 +130,9 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     const dispensed: number[] = [];
     for (const id of core.db.prepare("SELECT id FROM patients WHERE status = 'randomized' AND id <> ? ORDER BY id DESC LIMIT 60").pluck().all(patientId) as number[]) {
       if (dispensed.length >= 30) break;
-      const next = core.patients.view(id).visits.find((v) => v.dispensedAt === null);
+      const next = (await core.patients.view(id)).visits.find((v) => v.dispensedAt === null);
       if (!next) continue;
-      const suggested = core.dispensing.plan(key, id, next.code);
+      const suggested = await core.dispensing.plan(key, id, next.code);
       if (suggested.shortage) continue;
       const started = performance.now();
       try {

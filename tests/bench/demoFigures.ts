@@ -80,7 +80,7 @@ export async function demoFigures(): Promise<Record<string, DemoFigure>> {
     const w = 'bench';
     await core.dispatch(w, 'session.login', { username: ph.username, password: ph.password });
     const patient = core.db.prepare("SELECT id FROM patients WHERE status = 'randomized' ORDER BY id DESC LIMIT 1").get() as { id: number };
-    const view = core.patients.view(patient.id);
+    const view = await core.patients.view(patient.id);
     const nextVisit = view.visits.find((v) => v.dispensedAt === null)!.code;
     const kit = (core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
     const figures: Record<string, DemoFigure> = {};

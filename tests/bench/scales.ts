@@ -150,10 +150,10 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
     let lastKits: string[] = [];
     steps.push({
       at,
-      run: () => {
-        patientId = core.patients.register(actor, { screeningNumber, initials: 'XX', yearOfBirth: 1950 + (i % 50), investigator: 'Dr Inès Moreau' }).id;
+      run: async () => {
+        patientId = (await core.patients.register(actor, { screeningNumber, initials: 'XX', yearOfBirth: 1950 + (i % 50), investigator: 'Dr Inès Moreau' })).id;
         if (randomize && randomizedSoFar < randomized) {
-          core.patients.randomize(signer('Randomization'), patientId);
+          await core.patients.randomize(signer('Randomization'), patientId);
           randomizedSoFar++;
         } else halted = true;
       },
@@ -167,7 +167,7 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
           if (halted) return;
           for (const code of lastKits) await core.returns.record(actor, { code, condition: 'used', unitsReturned: 1, source: 'scanner', patientId });
           lastKits = [];
-          const plan = core.dispensing.plan(key, patientId, visit.code);
+          const plan = await core.dispensing.plan(key, patientId, visit.code);
           if (plan.shortage) {
             // Out of this arm's stock: the patient's later visits wait for a resupply that this history does not have.
             shortages++;

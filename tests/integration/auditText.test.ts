@@ -84,13 +84,13 @@ describe('lone surrogates in audited text', () => {
     expect(!answer.ok && answer.error.code).toBe('validation');
     expect(!answer.ok && answer.error.message).toMatch(/reason/);
     expect(eventCount()).toBe(before);
-    expect(t.core.patients.view(patientId).status).toBe('registered');
+    expect((await t.core.patients.view(patientId)).status).toBe('registered');
     expect(verifyChain(t.core.db).ok).toBe(true);
   });
 
-  it('a service called around the contract (CLI, demo, a future caller) still cannot break the chain: the trail stores what it hashed', () => {
+  it('a service called around the contract (CLI, demo, a future caller) still cannot break the chain: the trail stores what it hashed', async () => {
     const patient = t.core.db.prepare("SELECT id FROM patients WHERE screening_number = 'S-901'").get() as { id: number };
-    t.core.patients.withdraw({ userId: null, username: 'system\ud800' }, patient.id, 'Moved \udc00 abroad');
+    await t.core.patients.withdraw({ userId: null, username: 'system\ud800' }, patient.id, 'Moved \udc00 abroad');
     expect(verifyChain(t.core.db)).toEqual({ ok: true, events: eventCount() });
     const last = t.core.audit.query({ limit: 1 })[0]!;
     expect(last.username).toBe('system\ufffd');

@@ -100,8 +100,8 @@ describe('the leak test fails on a planted leak', () => {
 
   it('catches an arm word in an answer', async () => {
     const { leaks } = await harnessRun((copy) =>
-      plant(copy.core, 'patients', 'get', (original) => (...args) => {
-        const patient = original(...args) as { withdrawalReason: string | null };
+      plant(copy.core, 'patients', 'get', (original) => async (...args) => {
+        const patient = (await original(...args)) as { withdrawalReason: string | null };
         return { ...patient, withdrawalReason: 'Placebo non-responder' };
       }),
     );
@@ -110,8 +110,8 @@ describe('the leak test fails on a planted leak', () => {
 
   it('catches a list sorted by arm', async () => {
     const { leaks } = await harnessRun((copy) =>
-      plant(copy.core, 'inventory', 'kits', (original) => (...args) => {
-        const kits = original(...args) as Array<{ kitNumber: string }>;
+      plant(copy.core, 'inventory', 'kits', (original) => async (...args) => {
+        const kits = (await original(...args)) as Array<{ kitNumber: string }>;
         return [...kits].sort((a, b) => (t.armOf.get(a.kitNumber)! < t.armOf.get(b.kitNumber)! ? -1 : 1));
       }),
     );
@@ -125,8 +125,8 @@ describe('the leak test fails on a planted leak', () => {
       lots.set(kit!, lot!);
     }
     const { leaks } = await harnessRun((copy) =>
-      plant(copy.core, 'inventory', 'kits', (original) => (...args) => {
-        const kits = original(...args) as Array<{ kitNumber: string; blindedLot: string }>;
+      plant(copy.core, 'inventory', 'kits', (original) => async (...args) => {
+        const kits = (await original(...args)) as Array<{ kitNumber: string; blindedLot: string }>;
         return kits.map((k) => ({ ...k, blindedLot: lots.get(k.kitNumber) ?? k.blindedLot }));
       }),
     );

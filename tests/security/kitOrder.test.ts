@@ -66,7 +66,7 @@ describe('the order kits leave the shelf carries no arm', () => {
     expect(agreementPValue(150, 100, guessedLarger, right), `${right}/150 named right`).toBeLessThan(ALPHA);
   });
 
-  it('suggestions among kits of one expiry are drawn at random, earlier expiry first, never by kit number', () => {
+  it('suggestions among kits of one expiry are drawn at random, earlier expiry first, never by kit number', async () => {
     const kits = [
       { kitNumber: '300', expiry: '2030-01-31' },
       { kitNumber: '100', expiry: '2030-01-31' },
@@ -75,7 +75,7 @@ describe('the order kits leave the shelf carries no arm', () => {
     ];
     const firstAfterEarliest = new Map<string, number>();
     for (let i = 0; i < 3000; i++) {
-      const chosen = suggestKits(kits, 2);
+      const chosen = await suggestKits(kits, 2);
       expect(chosen[0]!.kitNumber).toBe('900');
       firstAfterEarliest.set(chosen[1]!.kitNumber, (firstAfterEarliest.get(chosen[1]!.kitNumber) ?? 0) + 1);
     }
@@ -104,11 +104,11 @@ describe('the order kits leave the shelf carries no arm', () => {
       t.clock.advanceMinutes(2); // within the inactivity limit, and the day
       const screeningNumber = `S-${String(i + 1).padStart(3, '0')}`;
       const registered = await call<{ id: number }>(ph, 'patients.register', { screeningNumber, initials: 'ZZ', yearOfBirth: 1980, investigator: 'Dr Inès Moreau' });
-      const { patient } = t.core.patients.randomize({ ...signer, meaning: 'randomization' }, registered.id);
+      const { patient } = await t.core.patients.randomize({ ...signer, meaning: 'randomization' }, registered.id);
       trueArm.set(screeningNumber, t.armOf.get(patient.randomizationNumber!) ?? lists.slots.split('\r\n').find((l) => l.startsWith(`${patient.randomizationNumber},`))!.split(',')[1]!);
-      const plan = t.core.dispensing.plan(key, registered.id, 'D1');
+      const plan = await t.core.dispensing.plan(key, registered.id, 'D1');
       expect(plan.shortage).toBe(false);
-      t.core.dispensing.confirm(key, signer, 'unblinded_pharmacist', { patientId: registered.id, visitCode: 'D1', kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' as const })) });
+      await t.core.dispensing.confirm(key, signer, 'unblinded_pharmacist', { patientId: registered.id, visitCode: 'D1', kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' as const })) });
     }
 
     // The attack, as a blinded monitor reads the trail: which kits became available, then each dispensing in order.

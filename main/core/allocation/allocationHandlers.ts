@@ -29,8 +29,8 @@ export function allocationHandlers(s: {
       return { ...summary, signature: callers.signature(summary.signatureId) };
     },
     useBeforeReview: (ctx) => s.useBefore.review(ctx.key!),
-    confirmUseBefore: (ctx, input) => {
-      const { useBefore, changes, held, signatureId } = s.useBefore.confirm(ctx.key!, ctx.signer!, callers.actor(ctx), input.useBefore);
+    confirmUseBefore: async (ctx, input) => {
+      const { useBefore, changes, held, signatureId } = await s.useBefore.confirm(ctx.key!, ctx.signer!, callers.actor(ctx), input.useBefore);
       return { useBefore, changes, held, signature: callers.signature(signatureId) };
     },
     grantAccess: (ctx, input) => ({ signature: callers.signature(s.custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason).signatureId) }),

@@ -9,7 +9,7 @@ import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { Role } from '../../../shared/roles';
 import type { Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { AllocationRepository } from './allocationRepository';
 
@@ -40,7 +40,7 @@ export interface UseBeforeReview {
  */
 export class UseBeforeService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly allocation: AllocationRepository,
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
@@ -102,8 +102,10 @@ export class UseBeforeService {
    * Held kits take the common date too: they never come back to stock, and one date on every kit tells blinded users
    * nothing about which kits were held for their real expiry.
    */
-  confirm(key: Buffer, signer: Signer, actor: AuditActor & { role: Role }, useBefore: string): { useBefore: string; changes: UseBeforeReview['changes']; held: string[]; signatureId: number } {
-    return this.db.transaction(() => {
+  async confirm(key: Buffer, signer: Signer, actor: AuditActor & { role: Role }, useBefore: string): Promise<{ useBefore: string; changes: UseBeforeReview['changes']; held: string[]; signatureId: number }> {
+    // One unit of work of the Store: the kits' statuses are on it (issue 13, item 2); the allocation, signature and
+    // audit collaborators are synchronous and run inside it.
+    return this.store.transaction(async () => {
       const review = this.review(key);
       if (review.proposed === null) throw VeilError.says('conflict', { key: 'lists.useBeforeNoCommon' });
       if (review.proposed !== useBefore) throw VeilError.says('conflict', { key: 'lists.useBeforeStale', params: { proposed: review.proposed, given: useBefore } });
@@ -111,7 +113,7 @@ export class UseBeforeService {
       const record = { action: 'use_before.confirm', useBefore, kits: review.changes.map((c) => c.kitNumber), held: review.toHold };
       const signature = this.signatures.record(signer, 'use_before_confirmation', useBefore, record);
       for (const kitNumber of review.toHold) {
-        this.kitStatus.change(actor, kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { signatureId: signature.id, context: { hold: 'expiry_review' } });
+        await this.kitStatus.change(actor, kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { signatureId: signature.id, context: { hold: 'expiry_review' } });
       }
       for (const change of review.changes) this.allocation.setUseBefore(change.kitNumber, useBefore);
       const toHoldAtReceipt = review.held.filter((k) => k.status === 'expected');
@@ -127,6 +129,6 @@ export class UseBeforeService {
         signatureId: signature.id,
       });
       return { useBefore, changes: review.changes, held: review.toHold, signatureId: signature.id };
-    })();
+    });
   }
 }

@@ -68,7 +68,7 @@ class VeilSqliteDriver implements Driver {
   private releaseTurn: (() => void) | null = null;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     /** True when the caller is inside an open unit of work: a query on the root there would wait for itself. */
     private readonly insideUnitOfWork: () => boolean,
   ) {
@@ -92,6 +92,9 @@ class VeilSqliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw('COMMIT'));
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // After some errors (a full disk, an I/O error) SQLite has already rolled the transaction back itself: a second
+    // ROLLBACK would fail ("no transaction is active") and hide the error that says what happened.
+    if (!this.db.inTransaction) return;
     await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
   }
   async releaseConnection(): Promise<void> {

@@ -192,7 +192,7 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
           if (visitIndex > 0) {
             as('pharmacy_technician', at(day, 9), async (call) => {
               const patientId = ids.get(p.screeningNumber)!;
-              const previous = core.patients.view(patientId).visits[visitIndex - 1]!;
+              const previous = (await core.patients.view(patientId)).visits[visitIndex - 1]!;
               for (const kitNumber of previous.dispensedKits) {
                 await call('returns.record', { code: kitNumber, ...returnOf(p.screeningNumber, visitIndex), source: 'scanner', patientId });
               }
@@ -218,7 +218,7 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
       // The last kit never came back.
       as('pharmacy_technician', at(p.randomizedOnDay! + 50, 16), async (call) => {
         const patientId = ids.get(p.screeningNumber)!;
-        const last = core.patients.view(patientId).visits.filter((x) => x.dispensedKits.length > 0).at(-1)!;
+        const last = (await core.patients.view(patientId)).visits.filter((x) => x.dispensedKits.length > 0).at(-1)!;
         for (const kitNumber of last.dispensedKits) {
           await call('returns.record', { code: kitNumber, condition: 'missing', unitsReturned: 0, note: 'Patient moved abroad; kit not returned', source: 'manual', patientId });
         }

@@ -41,8 +41,7 @@ export class DestructionService {
    */
   async candidates(): Promise<Array<{ kitNumber: string; status: string; blindedLot: string }>> {
     const unverified = await this.returns.unverifiedKits();
-    return this.kits
-      .all()
+    return (await this.kits.all())
       .filter((k) => DESTROYABLE.has(k.status) && !unverified.has(k.kitNumber))
       .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
       .map((k) => ({ kitNumber: k.kitNumber, status: k.status, blindedLot: k.blindedLot }));
@@ -65,7 +64,7 @@ export class DestructionService {
     return this.store.transaction(async () => {
       const unverified = await this.returns.unverifiedKits();
       for (const k of kits) {
-        const kit = this.kits.get(k);
+        const kit = await this.kits.get(k);
         if (!kit) throw VeilError.says('not_found', { key: 'destruction.unknownKit', params: { kit: k } });
         if (!DESTROYABLE.has(kit.status)) throw VeilError.says('conflict', { key: 'destruction.notDestroyable', params: { kit: k, status: kit.status.replace('_', ' ') } });
         if (unverified.has(k)) throw VeilError.says('conflict', { key: 'destruction.notVerified', params: { kit: k } });
@@ -89,8 +88,8 @@ export class DestructionService {
         witnessSignatureId: witnessSignature.id,
       });
       for (const k of kits) {
-        if (this.kits.get(k)!.status !== 'pending_destruction') this.kitStatus.change(actor, k, 'pending_destruction', null, { context: { destruction: destructionId } });
-        this.kitStatus.change(actor, k, 'destroyed', null, { signatureId: signature.id, context: { destruction: destructionId, method: input.method } });
+        if ((await this.kits.get(k))!.status !== 'pending_destruction') await this.kitStatus.change(actor, k, 'pending_destruction', null, { context: { destruction: destructionId } });
+        await this.kitStatus.change(actor, k, 'destroyed', null, { signatureId: signature.id, context: { destruction: destructionId, method: input.method } });
         await this.destructions.addKit(destructionId, k);
       }
       this.audit.append(actor, {
@@ -108,7 +107,8 @@ export class DestructionService {
     const row = await this.destructions.byId(destructionId);
     if (!row) throw VeilError.says('not_found', { key: 'destruction.noSuchDestruction', params: { id: destructionId } });
     const kits = (await this.destructions.kitsOf(destructionId)).sort(compareKitNumbers);
-    const withLots = kits.map((k) => ({ kitNumber: k, blindedLot: this.kits.get(k)!.blindedLot }));
+    const withLots = [];
+    for (const k of kits) withLots.push({ kitNumber: k, blindedLot: (await this.kits.get(k))!.blindedLot });
     return { ...row, kits: withLots, signature: this.signatures.byId(row.signatureId)!, witnessSignature: this.signatures.byId(row.witnessSignatureId)! };
   }
 

@@ -52,8 +52,8 @@ export interface DeviceHubOptions {
   /** Network / queue printer time-out (default 5000 ms). */
   printTimeoutMs?: number;
   continuationTimeoutMs?: number;
-  /** Does this code name a kit of the kit list? A refused code gets the error beep at the scanner. */
-  judgeScan?: (code: string) => boolean;
+  /** Does this code name a kit of the kit list? A refused code gets the error beep at the scanner (once the answer is in). */
+  judgeScan?: (code: string) => boolean | Promise<boolean>;
   /** The address of the simulator's loopback Zebra, when the simulator runs. */
   simulatedZebra?: () => { host: string; port: number } | null;
   logger?: Logger;
@@ -295,8 +295,15 @@ export class DeviceHub {
     const event: HubScanEvent = { ...scan, scanner: this.scannerName(entry.info) };
     for (const l of this.scanListeners) l(event);
     const judge = this.options.judgeScan;
-    if (judge && !judge(scan.code)) {
+    if (!judge) return;
+    const refused = () => {
       entry.driver?.beep('error').catch((error: unknown) => this.problem(event.scanner, `The error beep could not be sent: ${error instanceof Error ? error.message : String(error)}`));
+    };
+    const verdict = judge(scan.code);
+    if (verdict === false) refused();
+    else if (verdict !== true) {
+      // The kit list is read from the database (asynchronously): the beep follows the answer; a failed read beeps nothing.
+      verdict.then((ok) => (ok ? undefined : refused()), () => undefined);
     }
   }
 

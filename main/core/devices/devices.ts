@@ -43,7 +43,7 @@ export interface DevicesDeps {
   labels: LabelService;
   logger?: Logger;
   /** Does a scanned code name a kit of the kit list? (A refused one gets the scanner's error beep.) */
-  judgeScan?: (code: string) => boolean;
+  judgeScan?: (code: string) => boolean | Promise<boolean>;
   onScan?: (scan: HubScanEvent) => void;
   onChanged?: (reason: string) => void;
 }

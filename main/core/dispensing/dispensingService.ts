@@ -7,7 +7,7 @@ import type { CredentialCheck } from '../auth/credentialCheck';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
 import type { PatientRepository, PatientRow } from '../patients/patientRepository';
@@ -74,7 +74,7 @@ export interface SecondSignatureInput {
  */
 export class DispensingService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly patients: PatientRepository,
     private readonly kits: KitRepository,
     private readonly allocation: AllocationRepository,
@@ -89,10 +89,10 @@ export class DispensingService {
     private readonly randomBelow: RandomBelow = cryptoRandomBelow,
   ) {}
 
-  plan(key: Buffer, patientId: number, visitCode: string): VisitPlan {
-    const { patient, visit } = this.dispensableVisit(patientId, visitCode);
+  async plan(key: Buffer, patientId: number, visitCode: string): Promise<VisitPlan> {
+    const { patient, visit } = await this.dispensableVisit(patientId, visitCode);
     const today = localDate(this.clock.now());
-    const suggestions = this.validKits(key, patient, visit, today, [], visit.kits);
+    const suggestions = await this.validKits(key, patient, visit, today, [], visit.kits);
     return {
       patientId: patient.id,
       screeningNumber: patient.screeningNumber,
@@ -103,7 +103,7 @@ export class DispensingService {
       kitsNeeded: visit.kits,
       suggestions,
       shortage: suggestions.length < visit.kits,
-      ...this.intervalOf(patient, today),
+      ...(await this.intervalOf(patient, today)),
     };
   }
 
@@ -111,9 +111,9 @@ export class DispensingService {
    * The patient's last dispensing and how today compares with the study's minimum interval. Dates and visit codes
    * only: the answer is the same whatever the patient's arm.
    */
-  private intervalOf(patient: PatientRow, today: string): Pick<VisitPlan, 'previousDispensing' | 'interval'> {
+  private async intervalOf(patient: PatientRow, today: string): Promise<Pick<VisitPlan, 'previousDispensing' | 'interval'>> {
     const { minimumIntervalDays, shortInterval } = this.study().dosing;
-    const last = this.patients.dispensings(patient.id).at(-1);
+    const last = (await this.patients.dispensings(patient.id)).at(-1);
     const previousDispensing = last
       ? (() => {
           const dispensedOn = localDate(new Date(last.dispensedAt));
@@ -155,17 +155,17 @@ export class DispensingService {
    * The verdict on one scan. A GS1 pack code names its kit by serial; a pack whose lot or expiry disagrees with the
    * kit list is refused here (the kit's identity is in doubt), where receiving only flags it.
    */
-  check(key: Buffer, patientId: number, visitCode: string, code: string, alreadyScanned: string[]): KitVerdict {
-    const { patient, visit } = this.dispensableVisit(patientId, visitCode);
+  async check(key: Buffer, patientId: number, visitCode: string, code: string, alreadyScanned: string[]): Promise<KitVerdict> {
+    const { patient, visit } = await this.dispensableVisit(patientId, visitCode);
     const today = localDate(this.clock.now());
-    const resolved = this.scans.resolve(code);
+    const resolved = await this.scans.resolve(code);
     if (!resolved.ok) {
-      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack: null };
+      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack: null };
     }
-    const verdict = this.verdict(key, patient, visit, today, resolved.kitNumber, alreadyScanned);
-    const pack = this.kits.get(resolved.kitNumber) ? this.scans.checkPack(key, resolved.kitNumber, resolved.pack) : null;
+    const verdict = await this.verdict(key, patient, visit, today, resolved.kitNumber, alreadyScanned);
+    const pack = (await this.kits.get(resolved.kitNumber)) ? await this.scans.checkPack(key, resolved.kitNumber, resolved.pack) : null;
     if (verdict.ok && pack?.check === 'mismatch') {
-      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack };
+      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack };
     }
     return { ...verdict, pack };
   }
@@ -183,16 +183,16 @@ export class DispensingService {
     },
   ): Promise<{ dispensingId: number; signatureId: number }> {
     const second = await this.secondSigner(signer, input.secondSignature);
-    return this.db.transaction(() => {
+    return this.store.transaction(async () => {
       // Every rule is checked again inside the transaction: what was true at scan time must still be true now.
-      const { patient, visit } = this.dispensableVisit(input.patientId, input.visitCode);
+      const { patient, visit } = await this.dispensableVisit(input.patientId, input.visitCode);
       const today = localDate(this.clock.now());
       if (input.kits.length !== visit.kits) {
         throw new VeilError('validation', `${visit.name} needs ${visit.kits} ${visit.kits === 1 ? 'kit' : 'kits'}; ${input.kits.length} scanned.`);
       }
       const scanned: string[] = [];
       for (const { kitNumber } of input.kits) {
-        const verdict = this.verdict(key, patient, visit, today, kitNumber, scanned);
+        const verdict = await this.verdict(key, patient, visit, today, kitNumber, scanned);
         if (!verdict.ok) throw new VeilError('conflict', verdict.message);
         scanned.push(kitNumber);
       }
@@ -203,7 +203,7 @@ export class DispensingService {
           { path: ['outOfWindowReason'], message: 'Reason needed outside the visit window' },
         ]);
       }
-      const { previousDispensing: previous, interval } = this.intervalOf(patient, today);
+      const { previousDispensing: previous, interval } = await this.intervalOf(patient, today);
       if (interval.short && previous) {
         const since = `${visit.name} would be dispensed ${previous.daysAgo} ${previous.daysAgo === 1 ? 'day' : 'days'} after ${previous.visitName} (${previous.dispensedOn})`;
         if (interval.policy === 'refuse') {
@@ -221,7 +221,7 @@ export class DispensingService {
       const record = { action: 'dispensing', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, visit: visit.code, kits: [...scanned].sort(compareKitNumbers), at };
       const signature = this.signatures.record(signer, 'dispensing', `${patient.screeningNumber}/${visit.code}`, record);
       const secondSignature = cosigner ? this.signatures.record(cosigner, 'dispensing', `${patient.screeningNumber}/${visit.code}`, { ...record, shortInterval }) : null;
-      const dispensingId = this.patients.recordDispensing({
+      const dispensingId = await this.patients.recordDispensing({
         patientId: patient.id,
         visitCode: visit.code,
         dispensedAt: at,
@@ -231,8 +231,8 @@ export class DispensingService {
       });
       const actor = { userId: signer.userId, username: signer.username, role: actorRole };
       for (const { kitNumber, source } of input.kits) {
-        this.patients.addDispensedKit(dispensingId, kitNumber, source);
-        this.kitStatus.change(actor, kitNumber, 'dispensed', null, { source, signatureId: signature.id, context: { patient: patient.screeningNumber, visit: visit.code } });
+        await this.patients.addDispensedKit(dispensingId, kitNumber, source);
+        await this.kitStatus.change(actor, kitNumber, 'dispensed', null, { source, signatureId: signature.id, context: { patient: patient.screeningNumber, visit: visit.code } });
       }
       this.audit.append(actor, {
         action: 'dispensing.confirmed',
@@ -249,11 +249,11 @@ export class DispensingService {
         signatureId: signature.id,
       });
       return { dispensingId, signatureId: signature.id };
-    })();
+    });
   }
 
-  private dispensableVisit(patientId: number, visitCode: string): { patient: PatientRow; visit: VisitWindow } {
-    const patient = this.patients.get(patientId);
+  private async dispensableVisit(patientId: number, visitCode: string): Promise<{ patient: PatientRow; visit: VisitWindow }> {
+    const patient = await this.patients.get(patientId);
     if (!patient) throw VeilError.says('not_found', { key: 'patients.noSuchPatient', params: { id: patientId } });
     if (patient.status === 'withdrawn') throw new VeilError('conflict', `Patient ${patient.screeningNumber} is withdrawn: nothing can be dispensed.`);
     if (patient.status !== 'randomized' || !patient.randomizationNumber || !patient.baselineDate) {
@@ -262,7 +262,7 @@ export class DispensingService {
     const windows = visitWindows(this.study(), patient.baselineDate);
     const visit = windows.find((w) => w.code === visitCode);
     if (!visit) throw new VeilError('not_found', `The study has no visit ${visitCode}.`);
-    const served = new Set(this.patients.dispensings(patient.id).map((d) => d.visitCode));
+    const served = new Set((await this.patients.dispensings(patient.id)).map((d) => d.visitCode));
     if (served.has(visit.code)) throw new VeilError('conflict', `${visit.name} was already dispensed for patient ${patient.screeningNumber}.`);
     const earlier = windows.slice(0, windows.indexOf(visit)).find((w) => !served.has(w.code));
     if (earlier) throw new VeilError('conflict', `${earlier.name} comes first: dispense the visits in order.`);
@@ -281,8 +281,8 @@ export class DispensingService {
    * index of opened arms and dates; only the kits the draw reaches are asked whether they are still on the shelf, so
    * a refusal costs a few indexed reads however large the stock.
    */
-  private validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[], count: number): string[] {
-    const stock = this.unsealed.ofArm(key, this.patientArm(key, patient));
+  private async validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[], count: number): Promise<string[]> {
+    const stock = await this.unsealed.ofArm(key, this.patientArm(key, patient));
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     const firstDispensable = stock.expiries.findIndex((expiry) => expiry > refusedUpTo);
     if (firstDispensable < 0) return [];
@@ -292,8 +292,8 @@ export class DispensingService {
     return drawByExpiry(
       stock.groups.slice(firstDispensable),
       count,
-      (kitNumber) => {
-        const shelf = this.kits.shelfStateOf(kitNumber);
+      async (kitNumber) => {
+        const shelf = await this.kits.shelfStateOf(kitNumber);
         if (shelf === undefined || NEVER_AVAILABLE_AGAIN.has(shelf.status)) return 'never';
         // The label's use-before date must outlast the visit too (issue 11.1): it can move, so it is read live.
         return shelf.status === 'available' && shelf.useBefore > refusedUpTo && !exclude.includes(kitNumber) ? 'usable' : 'not_now';
@@ -302,22 +302,22 @@ export class DispensingService {
     );
   }
 
-  private verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): KitVerdict {
-    const refuse = (reason: KitRefusal, message: string): KitVerdict => ({
+  private async verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): Promise<KitVerdict> {
+    const refuse = async (reason: KitRefusal, message: string): Promise<KitVerdict> => ({
       ok: false,
       kitNumber,
       reason,
       message,
-      alternatives: this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES),
+      alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES),
       pack: null,
     });
-    const kit = this.kits.get(kitNumber);
+    const kit = await this.kits.get(kitNumber);
     if (!kit) return refuse('unknown_kit', `Kit ${kitNumber} is not in the kit list. Check the label.`);
     if (alreadyScanned.includes(kitNumber)) return refuse('already_scanned', `Kit ${kitNumber} is already scanned for this visit.`);
     if (alreadyScanned.length >= visit.kits) return refuse('visit_complete', `${visit.name} needs ${visit.kits} ${visit.kits === 1 ? 'kit' : 'kits'}; they are all scanned.`);
     if (kit.status === 'quarantined') return refuse('quarantined', `Kit ${kitNumber} is in quarantine and cannot be dispensed.`);
     if (kit.status !== 'available') return refuse('not_available', `Kit ${kitNumber} is not available (${kit.status.replace('_', ' ')}).`);
-    const sealed = this.kits.sealed(kitNumber)!;
+    const sealed = (await this.kits.sealed(kitNumber))!;
     const expiry = open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber));
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     if (expiry < today) return refuse('expiring', `Kit ${kitNumber} is expired.`);

@@ -27,22 +27,27 @@ interface Index {
  */
 export class UnsealedStock {
   private readonly indexes = new Map<Buffer, Index>();
+  /** How many times a key was dropped: an index built across a drop is not kept. */
+  private drops = 0;
 
   constructor(private readonly kits: KitRepository) {}
 
   /** The kits of `arm` by expiry, from the index of this key (built, or rebuilt after an import, on first use). */
-  ofArm(key: Buffer, arm: string): ArmStock {
-    const last = this.kits.lastImported();
+  async ofArm(key: Buffer, arm: string): Promise<ArmStock> {
+    const dropsBefore = this.drops;
+    const last = await this.kits.lastImported();
     let index = this.indexes.get(key);
     if (!index || index.upTo !== last) {
-      index = this.build(key, last);
-      this.indexes.set(key, index);
+      index = this.build(key, last, await this.kits.sealedAll());
+      // A key wiped while the kits were read (lock, logout) must not leave an index behind: this answer only.
+      if (this.drops === dropsBefore) this.indexes.set(key, index);
     }
     return index.arms.get(arm) ?? { expiries: [], groups: [] };
   }
 
   /** Forgets what was opened with this key; called as the key is wiped. */
   drop(key: Buffer): void {
+    this.drops++;
     const index = this.indexes.get(key);
     if (!index) return;
     // Empty the arrays too: other references (a draw in progress) must not keep the arms alive.
@@ -60,9 +65,9 @@ export class UnsealedStock {
     return this.indexes.size;
   }
 
-  private build(key: Buffer, upTo: number): Index {
+  private build(key: Buffer, upTo: number, sealed: Array<{ kitNumber: string; armSealed: string; expirySealed: string }>): Index {
     const byArm = new Map<string, Map<string, string[]>>();
-    for (const kit of this.kits.sealedAll()) {
+    for (const kit of sealed) {
       const arm = open(key, kit.armSealed, sealedField.kitArm(kit.kitNumber));
       const expiry = open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber));
       let byExpiry = byArm.get(arm);

@@ -39,7 +39,7 @@ export class EmergencyUnblindingService {
   }
 
   async unblind(windowId: string, signer: Signer, input: { patientId: number; reason: string; adverseEvent: boolean; passphrase: string }): Promise<{ screeningNumber: string; randomizationNumber: string; armCode: string; armName: string; unblindingId: number }> {
-    const patient = this.patients.get(input.patientId);
+    const patient = await this.patients.get(input.patientId);
     if (!patient) throw VeilError.says('not_found', { key: 'emergency.noSuchPatient', params: { id: input.patientId } });
     if (!patient.randomizationNumber) throw VeilError.says('conflict', { key: 'emergency.notRandomized', params: { screening: patient.screeningNumber } });
     const slot = this.allocation.slot(patient.randomizationNumber)!;

@@ -6,16 +6,15 @@ import type { KitRepository } from './kitRepository';
 export class InventoryService {
   constructor(private readonly kits: KitRepository) {}
 
-  summary(): { total: number; byStatus: Record<KitStatus, number> } {
+  async summary(): Promise<{ total: number; byStatus: Record<KitStatus, number> }> {
     // Every status, zero included: the contract's record of statuses is exhaustive (a missing key fails the output check).
-    const counts = this.kits.countsByStatus();
+    const counts = await this.kits.countsByStatus();
     const byStatus = Object.fromEntries(KIT_STATUSES.map((s) => [s, counts[s] ?? 0])) as Record<KitStatus, number>;
     return { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
   }
 
-  list(status?: KitStatus) {
-    return this.kits
-      .all()
+  async list(status?: KitStatus) {
+    return (await this.kits.all())
       .filter((k) => !status || k.status === status)
       .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
       .map((k) => ({ kitNumber: k.kitNumber, status: k.status, blindedLot: k.blindedLot, useBefore: k.useBefore }));

@@ -1,5 +1,5 @@
 import type { KitStatus } from '../../../shared/kits/kitLifecycle';
-import type { Db } from '../db/database';
+import type { PreparedQuery, Store } from '../db/store';
 
 export interface KitState {
   kitNumber: string;
@@ -9,70 +9,99 @@ export interface KitState {
   serial: string | null;
 }
 
-/** Kit statuses and the blinded fields any pharmacy user may see. Sealed columns are read by the allocation code only. */
+/**
+ * Kit statuses and the blinded fields any pharmacy user may see, on the Store (issue 13, item 2). Sealed columns are
+ * read by the allocation code only.
+ */
 export class KitRepository {
-  constructor(private readonly db: Db) {}
+  // Asked at every scan and of each kit a suggestion draws: prepared once.
+  private readonly byNumber: PreparedQuery<[string], KitState>;
+  private readonly shelfState: PreparedQuery<[string], { status: KitStatus; useBefore: string }>;
+  private readonly bySerial: PreparedQuery<[string], { k: string }>;
+  private readonly sealedOf: PreparedQuery<[string], { armSealed: string; expirySealed: string; lotSealed: string }>;
 
-  get(kitNumber: string): KitState | undefined {
-    return this.db
-      .prepare('SELECT kit_number AS kitNumber, status, blinded_lot AS blindedLot, use_before AS useBefore, serial FROM kits WHERE kit_number = ?')
-      .get(kitNumber) as KitState | undefined;
+  constructor(private readonly store: Store) {
+    this.byNumber = store.prepare((q, kitNumber: string) =>
+      q
+        .selectFrom('kits')
+        .select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
+        .where('kit_number', '=', kitNumber)
+        .$castTo<KitState>(),
+    );
+    this.shelfState = store.prepare((q, kitNumber: string) =>
+      q.selectFrom('kits').select(['status', 'use_before as useBefore']).where('kit_number', '=', kitNumber).$castTo<{ status: KitStatus; useBefore: string }>(),
+    );
+    this.bySerial = store.prepare((q, serial: string) => q.selectFrom('kits').select('kit_number as k').where('serial', '=', serial));
+    this.sealedOf = store.prepare((q, kitNumber: string) =>
+      q.selectFrom('kits').select(['arm_sealed as armSealed', 'expiry_sealed as expirySealed', 'lot_sealed as lotSealed']).where('kit_number', '=', kitNumber),
+    );
+  }
+
+  async get(kitNumber: string): Promise<KitState | undefined> {
+    return (await this.byNumber.run(kitNumber))[0];
   }
 
   /** Whether the unblinded import marked this kit to be held at receipt (shared/kits/expiryHold.ts); no date, no arm. */
-  expiryHeld(kitNumber: string): boolean {
-    return (this.db.prepare('SELECT expiry_hold AS h FROM kits WHERE kit_number = ?').get(kitNumber) as { h: number } | undefined)?.h === 1;
+  async expiryHeld(kitNumber: string): Promise<boolean> {
+    const row = await this.store.q().selectFrom('kits').select('expiry_hold as h').where('kit_number', '=', kitNumber).executeTakeFirst();
+    return row?.h === 1;
   }
 
-  setStatus(kitNumber: string, status: KitStatus): void {
-    this.db.prepare('UPDATE kits SET status = ? WHERE kit_number = ?').run(status, kitNumber);
+  async setStatus(kitNumber: string, status: KitStatus): Promise<void> {
+    await this.store.q().updateTable('kits').set({ status }).where('kit_number', '=', kitNumber).execute();
   }
 
-  all(): KitState[] {
-    return this.db.prepare('SELECT kit_number AS kitNumber, status, blinded_lot AS blindedLot, use_before AS useBefore, serial FROM kits').all() as KitState[];
+  async all(): Promise<KitState[]> {
+    return this.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
+      .$castTo<KitState>()
+      .execute();
   }
 
-  countsByStatus(): Record<string, number> {
-    const rows = this.db.prepare('SELECT status, count(*) AS n FROM kits GROUP BY status').all() as Array<{ status: string; n: number }>;
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  async countsByStatus(): Promise<Record<string, number>> {
+    const rows = await this.store
+      .q()
+      .selectFrom('kits')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   /**
    * Sealed arm and expiry of every kit in the list, whatever its status, for the unblinded session's index
    * (dispensing/unsealedStock.ts, which opens them with the key): they never change once imported.
    */
-  sealedAll(): Array<{ kitNumber: string; armSealed: string; expirySealed: string }> {
-    return this.db.prepare('SELECT kit_number AS kitNumber, arm_sealed AS armSealed, expiry_sealed AS expirySealed FROM kits').all() as Array<{
-      kitNumber: string;
-      armSealed: string;
-      expirySealed: string;
-    }>;
+  async sealedAll(): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
+    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed']).execute();
   }
 
-  /** The row id of the last kit imported: kits are only ever added, so an index built up to it is complete while it stays the same. */
-  lastImported(): number {
-    return (this.db.prepare('SELECT coalesce(max(rowid), 0) AS last FROM kits').get() as { last: number }).last;
+  /**
+   * How many kits the list holds: kits are only ever added (never deleted), so an index built when the list held this
+   * many is complete while the count stays the same. (SQLite's rowid has no PostgreSQL counterpart on this table.)
+   */
+  async lastImported(): Promise<number> {
+    const row = await this.store
+      .q()
+      .selectFrom('kits')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
-
-  private shelfStatement: ReturnType<Db['prepare']> | null = null;
 
   /** The kit's status and the use-before date on its label: asked of each kit a suggestion draws, so prepared once. */
-  shelfStateOf(kitNumber: string): { status: KitStatus; useBefore: string } | undefined {
-    this.shelfStatement ??= this.db.prepare('SELECT status, use_before AS useBefore FROM kits WHERE kit_number = ?');
-    return this.shelfStatement.get(kitNumber) as { status: KitStatus; useBefore: string } | undefined;
+  async shelfStateOf(kitNumber: string): Promise<{ status: KitStatus; useBefore: string } | undefined> {
+    return (await this.shelfState.run(kitNumber))[0];
   }
-
-  private bySerialStatement: ReturnType<Db['prepare']> | null = null;
 
   /** The kit whose pack carries this GS1 serial (AI 21), if any: asked at every pack scan, so prepared once. */
-  kitNumberBySerial(serial: string): string | undefined {
-    this.bySerialStatement ??= this.db.prepare('SELECT kit_number AS k FROM kits WHERE serial = ?');
-    return (this.bySerialStatement.get(serial) as { k: string } | undefined)?.k;
+  async kitNumberBySerial(serial: string): Promise<string | undefined> {
+    return (await this.bySerial.run(serial))[0]?.k;
   }
 
-  sealed(kitNumber: string): { armSealed: string; expirySealed: string; lotSealed: string } | undefined {
-    return this.db
-      .prepare('SELECT arm_sealed AS armSealed, expiry_sealed AS expirySealed, lot_sealed AS lotSealed FROM kits WHERE kit_number = ?')
-      .get(kitNumber) as { armSealed: string; expirySealed: string; lotSealed: string } | undefined;
+  async sealed(kitNumber: string): Promise<{ armSealed: string; expirySealed: string; lotSealed: string } | undefined> {
+    return (await this.sealedOf.run(kitNumber))[0];
   }
 }

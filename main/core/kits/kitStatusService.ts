@@ -6,7 +6,7 @@ import type { KitRepository } from './kitRepository';
 
 /**
  * The one place a kit's status changes: checks the lifecycle table (shared/kits/kitLifecycle.ts) for the role and
- * the reason, writes the status and its audit event. Callers run it inside their own transaction.
+ * the reason, writes the status and its audit event. Callers run it inside their own unit of work (store.transaction).
  */
 export class KitStatusService {
   constructor(
@@ -14,18 +14,18 @@ export class KitStatusService {
     private readonly audit: AuditTrail,
   ) {}
 
-  change(
+  async change(
     actor: AuditActor & { role: Role },
     kitNumber: string,
     to: KitStatus,
     reason: string | null,
     extra: { source?: string; signatureId?: number | null; context?: Record<string, unknown> } = {},
-  ): void {
-    const kit = this.kits.get(kitNumber);
+  ): Promise<void> {
+    const kit = await this.kits.get(kitNumber);
     if (!kit) throw new VeilError('not_found', `There is no kit ${kitNumber} in the kit list.`);
     const check = checkTransition(kit.status, to, actor.role, reason);
     if (!check.ok) throw new VeilError('conflict', `Kit ${kitNumber}: ${check.message}`);
-    this.kits.setStatus(kitNumber, to);
+    await this.kits.setStatus(kitNumber, to);
     this.audit.append(actor, {
       action: 'kit.status_changed',
       entityType: 'kit',

@@ -6,11 +6,11 @@ export function patientHandlers({ patients, callers }: { patients: PatientServic
   return {
     list: () => patients.list(),
     get: (_ctx, input) => patients.view(input.patientId),
-    register: (ctx, input) => patients.view(patients.register(callers.actor(ctx), input).id),
-    randomize: (ctx, input) => {
-      const { patient, signatureId } = patients.randomize(ctx.signer!, input.patientId);
-      return { patient: patients.view(patient.id), signature: callers.signature(signatureId) };
+    register: async (ctx, input) => patients.view((await patients.register(callers.actor(ctx), input)).id),
+    randomize: async (ctx, input) => {
+      const { patient, signatureId } = await patients.randomize(ctx.signer!, input.patientId);
+      return { patient: await patients.view(patient.id), signature: callers.signature(signatureId) };
     },
-    withdraw: (ctx, input) => patients.view(patients.withdraw(callers.actor(ctx), input.patientId, input.reason).id),
+    withdraw: async (ctx, input) => patients.view((await patients.withdraw(callers.actor(ctx), input.patientId, input.reason)).id),
   };
 }

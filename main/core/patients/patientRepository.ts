@@ -1,5 +1,4 @@
-import type { Db } from '../db/database';
-import { statements, type Statements } from '../db/statements';
+import type { PreparedQuery, Store } from '../db/store';
 
 export interface PatientRow {
   id: number;
@@ -16,90 +15,135 @@ export interface PatientRow {
   withdrawalReason: string | null;
 }
 
-const COLUMNS = `id, screening_number AS screeningNumber, initials, year_of_birth AS yearOfBirth, investigator, stratum, status,
-  randomization_number AS randomizationNumber, baseline_date AS baselineDate, registered_at AS registeredAt,
-  withdrawn_at AS withdrawnAt, withdrawal_reason AS withdrawalReason`;
+export interface DispensingRow {
+  id: number;
+  visitCode: string;
+  dispensedAt: string;
+  outOfWindowReason: string | null;
+  signatureId: number;
+  kits: string[];
+}
 
-/** All SQL about patients and their dispensings. */
+const COLUMNS = [
+  'id',
+  'screening_number as screeningNumber',
+  'initials',
+  'year_of_birth as yearOfBirth',
+  'investigator',
+  'stratum',
+  'status',
+  'randomization_number as randomizationNumber',
+  'baseline_date as baselineDate',
+  'registered_at as registeredAt',
+  'withdrawn_at as withdrawnAt',
+  'withdrawal_reason as withdrawalReason',
+] as const;
+
+/** Binary order of the text, as SQLite sorts it, whatever the PostgreSQL server's collation. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** All SQL about patients and their dispensings, on the Store (issue 13, item 2). */
 export class PatientRepository {
-  /** The dispensing writes, prepared once (a dispensing is the bench's most frequent signed step). */
-  private readonly sql: Statements;
+  // A dispensing is the bench's most frequent signed step, and each one reads its patient: prepared once.
+  private readonly byId: PreparedQuery<[number], PatientRow>;
+  private readonly dispensingAdded: PreparedQuery<[number, string, string, number, number, string | null], { id: number }>;
+  private readonly dispensedKitAdded: PreparedQuery<[number, string, string], unknown>;
 
-  constructor(private readonly db: Db) {
-    this.sql = statements(db);
-  }
-
-  insert(p: { screeningNumber: string; initials: string; yearOfBirth: number; investigator: string; stratum: string; registeredAt: string }): number {
-    return Number(
-      this.db
-        .prepare(
-          `INSERT INTO patients (screening_number, initials, year_of_birth, investigator, stratum, registered_at)
-           VALUES (@screeningNumber, @initials, @yearOfBirth, @investigator, @stratum, @registeredAt)`,
-        )
-        .run(p).lastInsertRowid,
+  constructor(private readonly store: Store) {
+    this.byId = store.prepare((q, id: number) => q.selectFrom('patients').select(COLUMNS).where('id', '=', id).$castTo<PatientRow>());
+    this.dispensingAdded = store.prepare((q, patientId: number, visitCode: string, dispensedAt: string, userId: number, signatureId: number, outOfWindowReason: string | null) =>
+      q
+        .insertInto('dispensings')
+        .values({ patient_id: patientId, visit_code: visitCode, dispensed_at: dispensedAt, user_id: userId, signature_id: signatureId, out_of_window_reason: outOfWindowReason })
+        .returning('id'),
+    );
+    this.dispensedKitAdded = store.prepare((q, dispensingId: number, kitNumber: string, source: string) =>
+      q.insertInto('dispensing_kits').values({ dispensing_id: dispensingId, kit_number: kitNumber, source }),
     );
   }
 
-  get(id: number): PatientRow | undefined {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM patients WHERE id = ?`).get(id) as PatientRow | undefined;
+  async insert(p: { screeningNumber: string; initials: string; yearOfBirth: number; investigator: string; stratum: string; registeredAt: string }): Promise<number> {
+    const row = await this.store
+      .q()
+      .insertInto('patients')
+      .values({ screening_number: p.screeningNumber, initials: p.initials, year_of_birth: p.yearOfBirth, investigator: p.investigator, stratum: p.stratum, registered_at: p.registeredAt })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
-  byScreeningNumber(n: string): PatientRow | undefined {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM patients WHERE screening_number = ?`).get(n) as PatientRow | undefined;
+  async get(id: number): Promise<PatientRow | undefined> {
+    return (await this.byId.run(id))[0];
   }
 
-  /** Sorted by screening number: an order that says nothing about allocation. */
-  list(): PatientRow[] {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM patients ORDER BY screening_number`).all() as PatientRow[];
+  async byScreeningNumber(n: string): Promise<PatientRow | undefined> {
+    return this.store.q().selectFrom('patients').select(COLUMNS).where('screening_number', '=', n).$castTo<PatientRow>().executeTakeFirst();
   }
 
-  nextFreeSlot(stratum: string): string | undefined {
-    return (
-      this.db
-        .prepare(
-          `SELECT s.randomization_number AS n FROM randomization_slots s
-           WHERE s.stratum = ? AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.randomization_number = s.randomization_number)
-           ORDER BY s.list_order LIMIT 1`,
-        )
-        .get(stratum) as { n: string } | undefined
-    )?.n;
+  /** Sorted by screening number (in code: text order differs between engines): an order that says nothing about allocation. */
+  async list(): Promise<PatientRow[]> {
+    const rows = await this.store.q().selectFrom('patients').select(COLUMNS).$castTo<PatientRow>().execute();
+    return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
   }
 
-  randomize(id: number, randomizationNumber: string, baselineDate: string): void {
-    this.db.prepare("UPDATE patients SET status = 'randomized', randomization_number = ?, baseline_date = ? WHERE id = ?").run(randomizationNumber, baselineDate, id);
+  async nextFreeSlot(stratum: string): Promise<string | undefined> {
+    const row = await this.store
+      .q()
+      .selectFrom('randomization_slots as s')
+      .select('s.randomization_number as n')
+      .where('s.stratum', '=', stratum)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('patients as p').select('p.id').whereRef('p.randomization_number', '=', 's.randomization_number'))))
+      .orderBy('s.list_order')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.n;
   }
 
-  withdraw(id: number, at: string, reason: string): void {
-    this.db.prepare("UPDATE patients SET status = 'withdrawn', withdrawn_at = ?, withdrawal_reason = ? WHERE id = ?").run(at, reason, id);
+  async randomize(id: number, randomizationNumber: string, baselineDate: string): Promise<void> {
+    await this.store.q().updateTable('patients').set({ status: 'randomized', randomization_number: randomizationNumber, baseline_date: baselineDate }).where('id', '=', id).execute();
   }
 
-  dispensings(patientId: number): Array<{ id: number; visitCode: string; dispensedAt: string; outOfWindowReason: string | null; signatureId: number; kits: string[] }> {
-    const rows = this.db
-      .prepare(
-        `SELECT id, visit_code AS visitCode, dispensed_at AS dispensedAt, out_of_window_reason AS outOfWindowReason, signature_id AS signatureId
-         FROM dispensings WHERE patient_id = ? ORDER BY dispensed_at`,
+  async withdraw(id: number, at: string, reason: string): Promise<void> {
+    await this.store.q().updateTable('patients').set({ status: 'withdrawn', withdrawn_at: at, withdrawal_reason: reason }).where('id', '=', id).execute();
+  }
+
+  /** The patient's dispensings in the order they were made, each with its kit numbers. */
+  async dispensings(patientId: number): Promise<DispensingRow[]> {
+    const q = this.store.q();
+    const rows = await q
+      .selectFrom('dispensings')
+      .select(['id', 'visit_code as visitCode', 'dispensed_at as dispensedAt', 'out_of_window_reason as outOfWindowReason', 'signature_id as signatureId'])
+      .where('patient_id', '=', patientId)
+      .orderBy('dispensed_at')
+      .orderBy('id')
+      .execute();
+    if (rows.length === 0) return [];
+    const kits = await q
+      .selectFrom('dispensing_kits')
+      .select(['dispensing_id as d', 'kit_number as k'])
+      .where(
+        'dispensing_id',
+        'in',
+        rows.map((r) => r.id),
       )
-      .all(patientId) as Array<{ id: number; visitCode: string; dispensedAt: string; outOfWindowReason: string | null; signatureId: number }>;
-    const kitsOf = this.db.prepare('SELECT kit_number AS k FROM dispensing_kits WHERE dispensing_id = ?');
-    return rows.map((r) => ({ ...r, kits: (kitsOf.all(r.id) as Array<{ k: string }>).map((x) => x.k).sort() }));
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      kits: kits
+        .filter((x) => x.d === r.id)
+        .map((x) => x.k)
+        .sort(),
+    }));
   }
 
   /** Records a dispensing at a visit (its kits follow with `addDispensedKit`); returns its id. */
-  recordDispensing(d: { patientId: number; visitCode: string; dispensedAt: string; userId: number; signatureId: number; outOfWindowReason: string | null }): number {
-    return Number(
-      this.sql('INSERT INTO dispensings (patient_id, visit_code, dispensed_at, user_id, signature_id, out_of_window_reason) VALUES (?, ?, ?, ?, ?, ?)').run(
-        d.patientId,
-        d.visitCode,
-        d.dispensedAt,
-        d.userId,
-        d.signatureId,
-        d.outOfWindowReason,
-      ).lastInsertRowid,
-    );
+  async recordDispensing(d: { patientId: number; visitCode: string; dispensedAt: string; userId: number; signatureId: number; outOfWindowReason: string | null }): Promise<number> {
+    const [row] = await this.dispensingAdded.run(d.patientId, d.visitCode, d.dispensedAt, d.userId, d.signatureId, d.outOfWindowReason);
+    return row!.id;
   }
 
   /** One kit given at a dispensing, and how its number was entered (scanner, keyboard wedge, typed). */
-  addDispensedKit(dispensingId: number, kitNumber: string, source: string): void {
-    this.sql('INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (?, ?, ?)').run(dispensingId, kitNumber, source);
+  async addDispensedKit(dispensingId: number, kitNumber: string, source: string): Promise<void> {
+    await this.dispensedKitAdded.run(dispensingId, kitNumber, source);
   }
 }

@@ -79,14 +79,14 @@ export class ReceivingService {
   }
 
   // Each step that writes is one unit of work of the Store (issue 13, item 2), its checks inside it. It awaits nothing
-  // but the Store: the kit, audit and signature collaborators it calls are synchronous and run inside the unit.
+  // but the Store (the kits are on it too); the audit and signature collaborators it calls are synchronous and run inside the unit.
   async create(actor: Actor, input: { reference: string; kitNumbers: string[] }): Promise<number> {
     const unique = [...new Set(input.kitNumbers)];
     if (unique.length === 0) throw VeilError.says('validation', { key: 'receiving.needsKits' });
     return this.store.transaction(async () => {
       const problems: ValidationIssue[] = [];
       for (const n of unique) {
-        const kit = this.kits.get(n);
+        const kit = await this.kits.get(n);
         if (!kit) problems.push(issue(['kitNumbers'], { key: 'receiving.kitNotInList', params: { kit: n } }));
         else if ((await this.shipments.shipmentOfKit(n)) !== undefined) problems.push(issue(['kitNumbers'], { key: 'receiving.kitInOtherShipment', params: { kit: n } }));
         // One key per status: the status is a word the catalogue translates, never an English parameter.
@@ -106,8 +106,7 @@ export class ReceivingService {
   /** Every kit still expected and not yet in a shipment: "the whole kit list" for a first delivery. */
   async unshippedKitNumbers(): Promise<string[]> {
     const shipped = await this.shipments.shippedKitNumbers();
-    return this.kits
-      .all()
+    return (await this.kits.all())
       .filter((k) => k.status === 'expected' && !shipped.has(k.kitNumber))
       .map((k) => k.kitNumber)
       .sort(compareKitNumbers);
@@ -117,18 +116,18 @@ export class ReceivingService {
   async scan(actor: Actor, shipmentId: number, code: string, source: ScanSource, key: Buffer | null): Promise<ReceiptVerdict> {
     return this.store.transaction(async (): Promise<ReceiptVerdict> => {
       const shipment = await this.requireOpen(shipmentId);
-      const resolved = this.scans.resolve(code);
+      const resolved = await this.scans.resolve(code);
       if (!resolved.ok) return { verdict: 'refused', reason: 'unknown_kit', kitNumber: null, ...(resolved.said ? saying(resolved.said) : { message: resolved.message }) };
       const kitNumber = resolved.kitNumber;
       const line = await this.shipments.kit(shipmentId, kitNumber);
       if (!line) {
-        if (!this.kits.get(kitNumber)) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, ...saying({ key: 'scans.notInKitList', params: { kit: kitNumber } }) };
+        if (!(await this.kits.get(kitNumber))) return { verdict: 'refused', reason: 'unknown_kit', kitNumber, ...saying({ key: 'scans.notInKitList', params: { kit: kitNumber } }) };
         return { verdict: 'refused', reason: 'not_in_shipment', kitNumber, ...saying({ key: 'scans.notInShipment', params: { kit: kitNumber, shipment: shipment.reference } }) };
       }
       if (line.outcome !== 'expected') {
         return { verdict: 'refused', reason: 'already_scanned', kitNumber, ...saying({ key: ALREADY_RECORDED[line.outcome], params: { kit: kitNumber } }) };
       }
-      const pack = this.scans.checkPack(key, kitNumber, resolved.pack);
+      const pack = await this.scans.checkPack(key, kitNumber, resolved.pack);
       await this.shipments.setOutcome(shipmentId, kitNumber, 'received', isoUtc(this.clock.now()), source);
       this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference, packCheck: pack?.check ?? null }, source });
       return { verdict: 'received', kitNumber, ...saying({ key: 'scans.received', params: { kit: kitNumber } }), pack };
@@ -167,21 +166,21 @@ export class ReceivingService {
       for (const line of lines) {
         if (line.outcome === 'received') {
           if (temperature === 'alarm') {
-            this.kitStatus.change(actor, line.kitNumber, 'quarantined', reason, { context: { shipment: shipment.reference, temperature } });
+            await this.kitStatus.change(actor, line.kitNumber, 'quarantined', reason, { context: { shipment: shipment.reference, temperature } });
             result.quarantined++;
-          } else if (this.heldForExpiryReview(line.kitNumber, today)) {
+          } else if (await this.heldForExpiryReview(line.kitNumber, today)) {
             // One reason and one context for every held kit, whichever rule held it: nothing here tells a blinded
             // reader of the audit trail more than that the kit is held.
-            this.kitStatus.change(actor, line.kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { context: { shipment: shipment.reference, temperature, hold: 'expiry_review' } });
+            await this.kitStatus.change(actor, line.kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { context: { shipment: shipment.reference, temperature, hold: 'expiry_review' } });
             result.quarantined++;
           } else {
-            this.kitStatus.change(actor, line.kitNumber, 'available', null, { context: { shipment: shipment.reference, temperature } });
+            await this.kitStatus.change(actor, line.kitNumber, 'available', null, { context: { shipment: shipment.reference, temperature } });
             result.available++;
           }
         } else if (line.outcome === 'damaged') {
-          this.kitStatus.change(actor, line.kitNumber, 'damaged', 'Received damaged', { context: { shipment: shipment.reference } });
+          await this.kitStatus.change(actor, line.kitNumber, 'damaged', 'Received damaged', { context: { shipment: shipment.reference } });
         } else {
-          this.kitStatus.change(actor, line.kitNumber, 'lost', 'Missing from the shipment', { context: { shipment: shipment.reference } });
+          await this.kitStatus.change(actor, line.kitNumber, 'lost', 'Missing from the shipment', { context: { shipment: shipment.reference } });
         }
       }
       await this.shipments.close(shipmentId, temperature, isoUtc(this.clock.now()), actor.userId);
@@ -191,9 +190,9 @@ export class ReceivingService {
   }
 
   /** Held at receipt: marked by the unblinded import, or its blinded use-before date is short-dated today. */
-  private heldForExpiryReview(kitNumber: string, today: string): boolean {
-    const kit = this.kits.get(kitNumber);
-    return this.kits.expiryHeld(kitNumber) || (kit !== undefined && isShortDated(kit.useBefore, today, this.study().doNotDispenseMarginDays));
+  private async heldForExpiryReview(kitNumber: string, today: string): Promise<boolean> {
+    const kit = await this.kits.get(kitNumber);
+    return (await this.kits.expiryHeld(kitNumber)) || (kit !== undefined && isShortDated(kit.useBefore, today, this.study().doNotDispenseMarginDays));
   }
 
   /** Release or reject quarantined kits (unblinded pharmacist, reason, e-signature), in one transaction. */
@@ -202,23 +201,23 @@ export class ReceivingService {
       const record = { action: `quarantine.${input.decision}`, kits: [...input.kitNumbers].sort(compareKitNumbers), reason: input.reason };
       const signature = this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
       for (const kitNumber of record.kits) {
-        const kit = this.kits.get(kitNumber);
+        const kit = await this.kits.get(kitNumber);
         if (!kit || kit.status !== 'quarantined') throw VeilError.says('conflict', { key: 'receiving.notInQuarantine', params: { kit: kitNumber } });
         if (input.decision === 'release') {
           // An expired or short-dated kit never goes back to dispensable stock; a kit held because its blinded date
           // is short-dated comes back once the pharmacist has confirmed the moved date (UseBeforeService).
           const today = localDate(this.clock.now());
           const margin = this.study().doNotDispenseMarginDays;
-          const sealed = this.kits.sealed(kitNumber);
+          const sealed = await this.kits.sealed(kitNumber);
           if (!key || !sealed) throw VeilError.says('forbidden', { key: 'receiving.releaseNeedsKey' });
-          if (this.kits.expiryHeld(kitNumber) || isShortDated(open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber)), today, margin)) {
+          if ((await this.kits.expiryHeld(kitNumber)) || isShortDated(open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber)), today, margin)) {
             throw VeilError.says('conflict', { key: 'receiving.kitExpiredNoRelease', params: { kit: kitNumber } });
           }
           if (isShortDated(kit.useBefore, today, margin)) {
             throw VeilError.says('conflict', { key: 'receiving.kitLabelShortDated', params: { kit: kitNumber, date: kit.useBefore } });
           }
         }
-        this.kitStatus.change(actor, kitNumber, input.decision === 'release' ? 'available' : 'damaged', input.reason, { signatureId: signature.id, context: { decision: input.decision } });
+        await this.kitStatus.change(actor, kitNumber, input.decision === 'release' ? 'available' : 'damaged', input.reason, { signatureId: signature.id, context: { decision: input.decision } });
       }
       return { signatureId: signature.id };
     });
@@ -234,7 +233,7 @@ export class ReceivingService {
   async view(shipmentId: number) {
     const shipment = await this.shipments.get(shipmentId);
     if (!shipment) throw VeilError.says('not_found', { key: 'receiving.noSuchShipment', params: { id: shipmentId } });
-    const status = new Map(this.kits.all().map((k) => [k.kitNumber, k.status]));
+    const status = new Map((await this.kits.all()).map((k) => [k.kitNumber, k.status]));
     const kits = (await this.shipments.kits(shipmentId)).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
     return { ...shipment, counts: await this.counts(shipmentId), kits: kits.map((k) => ({ ...k, status: status.get(k.kitNumber)! })) };
   }

@@ -55,13 +55,13 @@ export class ReturnsService {
   }
 
   /** The kit a scanned or typed code names, refused in words when it names none. */
-  private kitOf(code: string): string {
-    const resolved = this.scans.resolve(code);
+  private async kitOf(code: string): Promise<string> {
+    const resolved = await this.scans.resolve(code);
     if (!resolved.ok) {
       if (resolved.said) throw VeilError.says('validation', resolved.said, [issue(['code'], resolved.said)]);
       throw new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
     }
-    if (!this.kits.get(resolved.kitNumber)) throw VeilError.says('not_found', { key: 'returns.unknownKit', params: { kit: resolved.kitNumber } });
+    if (!(await this.kits.get(resolved.kitNumber))) throw VeilError.says('not_found', { key: 'returns.unknownKit', params: { kit: resolved.kitNumber } });
     return resolved.kitNumber;
   }
 
@@ -70,7 +70,7 @@ export class ReturnsService {
    * nothing to return; a dispensed one names its patient and visit; a return already recorded says so. Reads only.
    */
   async lookup(code: string): Promise<ReturnLookup> {
-    const kitNumber = this.kitOf(code);
+    const kitNumber = await this.kitOf(code);
     const owner = await this.returns.dispensedTo(kitNumber);
     if (!owner) return { kitNumber, verdict: 'not_dispensed' };
     const recorded = await this.returns.get(kitNumber);
@@ -80,7 +80,7 @@ export class ReturnsService {
   /** One unit of work: the checks that decide it (dispensed to whom, not recorded yet) and its writes (issue 13). */
   async record(actor: Actor, input: { code: string; condition: ReturnCondition; unitsReturned: number; note?: string | undefined; source: string; patientId?: number | undefined }): Promise<ReturnRow> {
     return this.store.transaction(async () => {
-      const kitNumber = this.kitOf(input.code);
+      const kitNumber = await this.kitOf(input.code);
       const owner = await this.dispensedTo(kitNumber);
       if (input.patientId !== undefined && input.patientId !== owner.patientId) {
         throw VeilError.says('conflict', { key: 'returns.otherPatient', params: { kit: kitNumber, patient: owner.screeningNumber } });
@@ -92,7 +92,7 @@ export class ReturnsService {
       const at = isoUtc(this.clock.now());
       await this.returns.insert({ kitNumber, patientId: owner.patientId, returnedAt: at, userId: actor.userId, condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note, source: input.source });
       // Patient returns are never added back to dispensable stock.
-      this.kitStatus.change(actor, kitNumber, input.condition === 'missing' ? 'lost' : 'returned', input.condition === 'missing' ? note : null, {
+      await this.kitStatus.change(actor, kitNumber, input.condition === 'missing' ? 'lost' : 'returned', input.condition === 'missing' ? note : null, {
         source: input.source,
         context: { patient: owner.screeningNumber, condition: input.condition },
       });
@@ -174,7 +174,7 @@ export class ReturnsService {
 
   /** The monitor verifies one return by scanning the physical kit: the scan itself is the check (no signature). */
   async verifyScan(actor: Actor, input: { code: string; source: string }): Promise<ReturnRow> {
-    const kitNumber = this.kitOf(input.code);
+    const kitNumber = await this.kitOf(input.code);
     return this.store.transaction(async () => {
       const row = await this.verifiable(kitNumber);
       if (!row.verifiedAt) await this.markVerified(actor, row, { source: input.source, method: 'scan' });

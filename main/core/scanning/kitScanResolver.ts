@@ -31,23 +31,23 @@ export class KitScanResolver {
     private readonly gsReplacement: () => string | undefined,
   ) {}
 
-  resolve(raw: string): ResolvedScan {
+  async resolve(raw: string): Promise<ResolvedScan> {
     const replacement = this.gsReplacement();
     const scan = interpretScan(raw, { now: this.clock.now(), ...(replacement ? { gsReplacement: replacement } : {}) });
     if (scan.kind === 'invalid') return { ok: false, message: `${scan.message} (${scan.detail}).` };
     if (scan.kind === 'kit') return { ok: true, kitNumber: scan.kitNumber, pack: null };
     const pack: PackData = { gtin: scan.gtin, lot: scan.lot, expiry: scan.expiry, serial: scan.serial };
     if (!scan.serial) return refused({ key: 'scans.packWithoutSerial', params: { hri: scan.hri } });
-    const bySerial = this.kits.kitNumberBySerial(scan.serial);
+    const bySerial = await this.kits.kitNumberBySerial(scan.serial);
     if (bySerial !== undefined) return { ok: true, kitNumber: bySerial, pack };
-    if (this.kits.get(scan.serial)) return { ok: true, kitNumber: scan.serial, pack };
+    if (await this.kits.get(scan.serial)) return { ok: true, kitNumber: scan.serial, pack };
     return refused({ key: 'scans.unknownSerial', params: { serial: scan.serial, hri: scan.hri } });
   }
 
-  checkPack(key: Buffer | null, kitNumber: string, pack: PackData | null): PackCheck | null {
+  async checkPack(key: Buffer | null, kitNumber: string, pack: PackData | null): Promise<PackCheck | null> {
     if (!pack || (!pack.lot && !pack.expiry)) return null;
     if (!key) return { check: 'not_checked', detail: 'The lot and expiry on the pack are checked against the kit list by the unblinded pharmacist.' };
-    const sealed = this.kits.sealed(kitNumber);
+    const sealed = await this.kits.sealed(kitNumber);
     if (!sealed) return null;
     const problems: string[] = [];
     if (pack.lot && pack.lot !== open(key, sealed.lotSealed, sealedField.kitLot(kitNumber))) problems.push(`lot ${pack.lot} is not the lot of the kit list`);

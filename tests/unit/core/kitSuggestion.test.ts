@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { drawByExpiry, type DrawAnswer } from '../../../main/core/dispensing/kitSuggestion';
 
 describe('drawByExpiry', () => {
-  it('takes the usable kits of the earliest group first and drops the kits that can never be usable from their group', () => {
+  it('takes the usable kits of the earliest group first and drops the kits that can never be usable from their group', async () => {
     const early = ['a', 'b', 'c', 'd', 'e'];
     const late = ['x', 'y'];
     const answers: Record<string, DrawAnswer> = { a: 'never', b: 'usable', c: 'never', d: 'not_now', e: 'never', x: 'usable', y: 'usable' };
     const asked: string[] = [];
-    const chosen = drawByExpiry([early, late], 2, (k) => (asked.push(k), answers[k]!));
+    const chosen = await drawByExpiry([early, late], 2, (k) => (asked.push(k), answers[k]!));
     expect(chosen[0]).toBe('b');
     expect(['x', 'y']).toContain(chosen[1]);
     // The early group was drawn through: its never-usable kits are gone, the others stay for the next draw.
@@ -15,15 +15,15 @@ describe('drawByExpiry', () => {
     expect(asked.filter((k) => early.includes(k) || 'ace'.includes(k)).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
     // The next draw does not ask about the dropped kits again.
     const again: string[] = [];
-    drawByExpiry([early, late], 1, (k) => (again.push(k), answers[k]!));
+    await drawByExpiry([early, late], 1, (k) => (again.push(k), answers[k]!));
     expect(again.some((k) => 'ace'.includes(k))).toBe(false);
   });
 
-  it('draws uniformly among the usable kits whatever the never-usable ones around them', () => {
+  it('draws uniformly among the usable kits whatever the never-usable ones around them', async () => {
     const counts = new Map<string, number>();
     for (let round = 0; round < 6000; round++) {
       const group = ['n1', 'u1', 'n2', 'u2', 'n3', 'u3', 'n4'];
-      const [k] = drawByExpiry([group], 1, (kit) => (kit.startsWith('u') ? 'usable' : 'never'));
+      const [k] = await drawByExpiry([group], 1, (kit) => (kit.startsWith('u') ? 'usable' : 'never'));
       counts.set(k!, (counts.get(k!) ?? 0) + 1);
     }
     // Each of the three usable kits about 2000 times (a 4.5-sigma band: 2000 +/- 165).

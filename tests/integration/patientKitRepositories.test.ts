@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { testStores } from '../helpers/stores';
+import { type Engine, type Store } from '../../main/core/db/store';
+import { KitRepository } from '../../main/core/kits/kitRepository';
+import { PatientRepository } from '../../main/core/patients/patientRepository';
+
+/** Issue 13, item 2: the kits' and the patients' SQL on the Store, the same answers on both engines. */
+const stores = testStores('patient-kit');
+const storeOn = (engine: Engine) => stores.open(engine);
+
+const at = '2026-02-10T14:30:00.000Z';
+
+/** A user with a signature, a kit list of four kits and a randomization list of three numbers over two strata. */
+async function seed(store: Store) {
+  const q = store.q();
+  const userId = (await q.insertInto('users').values({ username: 'ph', display_name: 'Claire Martin', role: 'unblinded_pharmacist', password_hash: 'x', created_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+  const signatureId = (
+    await q
+      .insertInto('signatures')
+      .values({ user_id: userId, printed_name: 'Claire Martin', meaning: 'Dispensing', signed_at_utc: at, record_type: 'dispensing', record_id: 'S-001/D1', record_hash: 'h' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  const importOf = async (kind: string) =>
+    (
+      await q
+        .insertInto('list_imports')
+        .values({ kind, file_name: `${kind}.csv`, sha256: 's', row_count: 4, imported_at: at, user_id: userId, signature_id: signatureId })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const kitImport = await importOf('kits');
+  const kit = (kit_number: string, status: string, serial: string | null, expiry_hold = 0) =>
+    q
+      .insertInto('kits')
+      .values({ kit_number, arm_sealed: `arm-${kit_number}`, lot_sealed: `lot-${kit_number}`, expiry_sealed: `exp-${kit_number}`, serial, blinded_lot: 'BL-1', use_before: '2027-06-30', status, import_id: kitImport, expiry_hold })
+      .execute();
+  await kit('100003', 'available', '9000003');
+  await kit('100001', 'available', null);
+  await kit('100002', 'quarantined', null, 1);
+  await kit('100004', 'expected', null);
+  const slotImport = await importOf('randomization');
+  // List order is not the order of the numbers: the next free slot follows list order.
+  for (const [randomization_number, list_order, stratum] of [
+    ['R002', 1, 'A'],
+    ['R001', 2, 'A'],
+    ['R003', 3, 'B'],
+  ] as const) {
+    await q.insertInto('randomization_slots').values({ randomization_number, list_order, stratum, arm_sealed: 'sealed', import_id: slotImport }).execute();
+  }
+  return { userId, signatureId };
+}
+
+const patient = (screeningNumber: string, stratum = 'A') => ({ screeningNumber, initials: 'AB', yearOfBirth: 1970, investigator: 'Dr Inès Moreau', stratum, registeredAt: at });
+
+describe.each(['sqlite', 'postgres'] as const)('the kit repository on %s', (engine) => {
+  it('reads kits by number and by serial, their shelf state, hold and sealed fields, and changes a status', async () => {
+    const { store } = await storeOn(engine);
+    await seed(store);
+    const kits = new KitRepository(store);
+    expect(await kits.get('100003')).toEqual({ kitNumber: '100003', status: 'available', blindedLot: 'BL-1', useBefore: '2027-06-30', serial: '9000003' });
+    expect(await kits.get('999999')).toBeUndefined();
+    expect(await kits.kitNumberBySerial('9000003')).toBe('100003');
+    expect(await kits.kitNumberBySerial('9000001')).toBeUndefined();
+    expect(await kits.shelfStateOf('100002')).toEqual({ status: 'quarantined', useBefore: '2027-06-30' });
+    expect(await kits.expiryHeld('100002')).toBe(true);
+    expect(await kits.expiryHeld('100001')).toBe(false);
+    expect(await kits.expiryHeld('999999')).toBe(false);
+    expect(await kits.sealed('100001')).toEqual({ armSealed: 'arm-100001', expirySealed: 'exp-100001', lotSealed: 'lot-100001' });
+
+    await store.transaction(async () => {
+      await kits.setStatus('100001', 'dispensed');
+      expect((await kits.get('100001'))?.status).toBe('dispensed');
+    });
+    expect((await kits.shelfStateOf('100001'))?.status).toBe('dispensed');
+    // A unit of work that fails takes its status change with it.
+    await expect(
+      store.transaction(async () => {
+        await kits.setStatus('100003', 'dispensed');
+        throw new Error('the step fails after the status change');
+      }),
+    ).rejects.toThrow('the step fails');
+    expect((await kits.get('100003'))?.status).toBe('available');
+  });
+
+  it('counts kits by status (numbers on both engines) and lists every kit with its sealed fields', async () => {
+    const { store } = await storeOn(engine);
+    const kits = new KitRepository(store);
+    expect(await kits.lastImported()).toBe(0);
+    expect(await kits.countsByStatus()).toEqual({});
+    await seed(store);
+    expect(await kits.countsByStatus()).toEqual({ available: 2, quarantined: 1, expected: 1 });
+    expect(await kits.lastImported()).toBe(4);
+    expect((await kits.all()).map((k) => k.kitNumber).sort()).toEqual(['100001', '100002', '100003', '100004']);
+    const sealed = (await kits.sealedAll()).sort((a, b) => a.kitNumber.localeCompare(b.kitNumber));
+    expect(sealed[0]).toEqual({ kitNumber: '100001', armSealed: 'arm-100001', expirySealed: 'exp-100001' });
+    expect(sealed).toHaveLength(4);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (engine) => {
+  it('registers patients, finds them by id and screening number, lists them in screening-number order', async () => {
+    const { store } = await storeOn(engine);
+    await seed(store);
+    const patients = new PatientRepository(store);
+    const second = await patients.insert(patient('S-010'));
+    const first = await patients.insert(patient('S-002'));
+    expect(typeof first).toBe('number');
+    expect(first).not.toBe(second);
+    expect(await patients.get(first)).toEqual({
+      id: first,
+      screeningNumber: 'S-002',
+      initials: 'AB',
+      yearOfBirth: 1970,
+      investigator: 'Dr Inès Moreau',
+      stratum: 'A',
+      status: 'registered',
+      randomizationNumber: null,
+      baselineDate: null,
+      registeredAt: at,
+      withdrawnAt: null,
+      withdrawalReason: null,
+    });
+    expect((await patients.byScreeningNumber('S-010'))?.id).toBe(second);
+    expect(await patients.byScreeningNumber('S-999')).toBeUndefined();
+    expect(await patients.get(first + second + 100)).toBeUndefined();
+    await patients.insert(patient('s-001'));
+    // Binary text order on both engines: capitals before lower case, whatever the server's collation.
+    expect((await patients.list()).map((p) => p.screeningNumber)).toEqual(['S-002', 'S-010', 's-001']);
+  });
+
+  it('gives the next free randomization number of a stratum in list order, randomizes and withdraws', async () => {
+    const { store } = await storeOn(engine);
+    await seed(store);
+    const patients = new PatientRepository(store);
+    const a = await patients.insert(patient('S-001'));
+    expect(await patients.nextFreeSlot('A')).toBe('R002');
+    await patients.randomize(a, 'R002', '2026-02-10');
+    expect(await patients.get(a)).toMatchObject({ status: 'randomized', randomizationNumber: 'R002', baselineDate: '2026-02-10' });
+    expect(await patients.nextFreeSlot('A')).toBe('R001');
+    expect(await patients.nextFreeSlot('B')).toBe('R003');
+    const b = await patients.insert(patient('S-002'));
+    await patients.randomize(b, 'R001', '2026-02-11');
+    expect(await patients.nextFreeSlot('A')).toBeUndefined();
+    expect(await patients.nextFreeSlot('C')).toBeUndefined();
+    await patients.withdraw(b, '2026-03-01T09:00:00.000Z', 'Consent withdrawn');
+    expect(await patients.get(b)).toMatchObject({ status: 'withdrawn', withdrawnAt: '2026-03-01T09:00:00.000Z', withdrawalReason: 'Consent withdrawn', randomizationNumber: 'R001' });
+  });
+
+  it('records dispensings with their kits and reads them back in the order they were made', async () => {
+    const { store } = await storeOn(engine);
+    const { userId, signatureId } = await seed(store);
+    const patients = new PatientRepository(store);
+    const p = await patients.insert(patient('S-001'));
+    const other = await patients.insert(patient('S-002'));
+    expect(await patients.dispensings(p)).toEqual([]);
+    const d1 = await store.transaction(async () => {
+      const id = await patients.recordDispensing({ patientId: p, visitCode: 'D1', dispensedAt: at, userId, signatureId, outOfWindowReason: null });
+      await patients.addDispensedKit(id, '100003', 'scanner');
+      await patients.addDispensedKit(id, '100001', 'manual');
+      return id;
+    });
+    const d2 = await patients.recordDispensing({ patientId: p, visitCode: 'W2', dispensedAt: '2026-02-24T10:00:00.000Z', userId, signatureId, outOfWindowReason: 'Patient came late' });
+    await patients.addDispensedKit(d2, '100002', 'keyboard_wedge');
+    await patients.recordDispensing({ patientId: other, visitCode: 'D1', dispensedAt: at, userId, signatureId, outOfWindowReason: null });
+    expect(d2).toBeGreaterThan(d1);
+    expect(await patients.dispensings(p)).toEqual([
+      { id: d1, visitCode: 'D1', dispensedAt: at, outOfWindowReason: null, signatureId, kits: ['100001', '100003'] },
+      { id: d2, visitCode: 'W2', dispensedAt: '2026-02-24T10:00:00.000Z', outOfWindowReason: 'Patient came late', signatureId, kits: ['100002'] },
+    ]);
+    expect((await patients.dispensings(other)).map((d) => d.kits)).toEqual([[]]);
+    const sources = await store.q().selectFrom('dispensing_kits').select(['kit_number', 'source']).where('dispensing_id', '=', d1).orderBy('kit_number').execute();
+    expect(sources).toEqual([
+      { kit_number: '100001', source: 'manual' },
+      { kit_number: '100003', source: 'scanner' },
+    ]);
+  });
+
+  it('keeps nothing of a dispensing whose unit of work fails', async () => {
+    const { store } = await storeOn(engine);
+    const { userId, signatureId } = await seed(store);
+    const patients = new PatientRepository(store);
+    const p = await patients.insert(patient('S-001'));
+    await expect(
+      store.transaction(async () => {
+        const id = await patients.recordDispensing({ patientId: p, visitCode: 'D1', dispensedAt: at, userId, signatureId, outOfWindowReason: null });
+        await patients.addDispensedKit(id, '100003', 'scanner');
+        await patients.addDispensedKit(id, '100003', 'scanner'); // the same kit twice: refused by the schema
+      }),
+    ).rejects.toThrow();
+    expect(await patients.dispensings(p)).toEqual([]);
+  });
+});
