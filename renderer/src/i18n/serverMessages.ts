@@ -27,25 +27,6 @@ const RULES: Rule[] = [
   [exact(NO_TOKEN_MESSAGE), (t) => t('serverMessages.noToken')],
   [exact(UNREACHABLE_MESSAGE), (t) => t('serverMessages.unreachable')],
   [exact(UNREADABLE_MESSAGE), (t) => t('serverMessages.unreadable')],
-  // The minimum interval between dispensings and its second signer (issue 11, item 6): shown on the dispense screen and
-  // in the signature dialog (common/SignatureDialog.tsx), so here rather than in the dispense workflow's table.
-  [
-    /^(.+) would be dispensed (\d+) days? after (.+) \((\d{4}-\d{2}-\d{2})\): the study needs at least (\d+) days between dispensings\. (Nothing was dispensed|A second person must sign below yours)\.$/,
-    (t, m) =>
-      t(m[6] === 'Nothing was dispensed' ? 'dispense.messages.intervalRefused' : 'dispense.messages.intervalSecondNeeded', {
-        visit: m[1],
-        days: t('dispense.messages.dayCount', { count: Number(m[2]) }),
-        previous: m[3],
-        on: m[4],
-        minimum: t('dispense.messages.dayCount', { count: Number(m[5]) }),
-      }),
-  ],
-  [/^The second signature was not made: wrong username or password\. Nothing was dispensed\.$/, (t) => t('dispense.messages.secondWrong')],
-  [/^The second signature must be made by another person than the one dispensing\.$/, (t) => t('dispense.messages.secondSamePerson')],
-  [/^(.+) cannot give the second signature: it needs a pharmacist, the investigator or a study nurse\.$/, (t, m) => t('dispense.messages.secondNotAllowed', { name: m[1] })],
-  [/^Second signature needed$/, (t) => t('dispense.messages.secondNeededIssue')],
-  [/^Wrong second signature$/, (t) => t('dispense.messages.secondWrongIssue')],
-  [/^Not allowed to co-sign a dispensing$/, (t) => t('dispense.messages.secondNotAllowedIssue')],
   // Validation messages of the contract's schemas (shared/contract/schemas.ts and the channels).
   [exact('A username has at least 3 characters'), (t) => t('serverMessages.usernameTooShort')],
   [exact('A username has at most 40 characters'), (t) => t('serverMessages.usernameTooLong')],
