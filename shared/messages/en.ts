@@ -222,7 +222,7 @@ export const en = {
     otherLanguage: 'Study {{study}} prints its labels in {{languages}}, not {{language}}.',
     alreadyPrintedCarton: 'The carton label of kit {{kit}} was already printed: give the reason for the reprint.',
     alreadyPrintedSyringe: 'The syringe label of kit {{kit}} was already printed: give the reason for the reprint.',
-    reprintReasonNeeded: 'Reason needed for a reprint',
+    reprintReasonNeeded: 'Give the reason for the reprint',
     noPrinterCarton: 'No printer is chosen for carton labels yet: choose one on the Devices screen.',
     noPrinterSyringe: 'No printer is chosen for syringe labels yet: choose one on the Devices screen.',
     /** `status` is the job's status code (queued, failed...). */
