@@ -71,13 +71,21 @@ const WindowPosition = z.discriminatedUnion('position', [
   z.object({ position: z.literal('late'), days: z.number().int() }),
 ]);
 
+/**
+ * A verdict's words by key (shared/messages, group dispensing) with their parameters; `message` is the English. The
+ * key is absent only on a code the scan could not read as a kit, or a pack that disagrees with the kit list (the
+ * scan resolver's own words).
+ */
+const VerdictSaid = { key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() };
+
 const KitVerdict = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), kitNumber: z.string(), message: z.string(), pack: PackCheck.nullable() }),
+  z.object({ ok: z.literal(true), kitNumber: z.string(), message: z.string(), ...VerdictSaid, pack: PackCheck.nullable() }),
   z.object({
     ok: z.literal(false),
     kitNumber: z.string(),
     reason: z.enum(['unknown_kit', 'already_scanned', 'quarantined', 'not_available', 'expiring', 'not_for_patient', 'visit_complete', 'pack_mismatch']),
     message: z.string(),
+    ...VerdictSaid,
     alternatives: z.array(z.string()),
     pack: PackCheck.nullable(),
   }),

@@ -150,7 +150,7 @@ export const en = {
     missingSwitch: 'A missing kit and a returned kit have different statuses: record the change as a new finding with the sponsor (the kit status cannot be reversed here).',
     missingNotVerifiable: 'Kit {{kit}} was recorded as missing: there is no kit to check, so it cannot be verified. Its discrepancy is commented at sign-off.',
   },
-  /** Destroying kits, witnessed. The status is the kit list's word, as it always was. */
+  /** Destroying kits, witnessed. A kit that cannot be destroyed says its status by key (one text per status). */
   destruction: {
     witnessWrong: "The witness's username or password is wrong: nothing was destroyed.",
     witnessWrongShort: 'Wrong witness credentials',
@@ -159,9 +159,88 @@ export const en = {
     dateFuture: 'The destruction date cannot be in the future.',
     dateFutureShort: 'In the future',
     unknownKit: 'Kit {{kit}} is not in the kit list.',
-    notDestroyable: 'Kit {{kit}} is {{status}}: only returned, expired or damaged kits are destroyed.',
+    notDestroyableExpected: 'Kit {{kit}} is expected: only returned, expired or damaged kits are destroyed.',
+    notDestroyableAvailable: 'Kit {{kit}} is available: only returned, expired or damaged kits are destroyed.',
+    notDestroyableQuarantined: 'Kit {{kit}} is quarantined: only returned, expired or damaged kits are destroyed.',
+    notDestroyableDispensed: 'Kit {{kit}} is dispensed: only returned, expired or damaged kits are destroyed.',
+    notDestroyableDestroyed: 'Kit {{kit}} is destroyed: only returned, expired or damaged kits are destroyed.',
+    notDestroyableLost: 'Kit {{kit}} is lost: only returned, expired or damaged kits are destroyed.',
     notVerified: 'Kit {{kit}} is a patient return the monitor has not verified yet: it cannot be destroyed before its verification.',
     noSuchDestruction: 'There is no destruction {{id}}.',
+  },
+  /**
+   * Dispensing: the verdict on each scanned kit, the refusals of a visit, the minimum interval and its second signer.
+   * No text names an arm, a lot or a real expiry; a kit's status is a code, one key per status (not an English word).
+   */
+  dispensing: {
+    matches: "Kit {{kit}} matches this patient's allocation.",
+    unknownKit: 'Kit {{kit}} is not in the kit list. Check the label.',
+    alreadyScanned: 'Kit {{kit}} is already scanned for this visit.',
+    visitComplete_one: '{{visit}} needs {{count}} kit; they are all scanned.',
+    visitComplete_other: '{{visit}} needs {{count}} kits; they are all scanned.',
+    quarantined: 'Kit {{kit}} is in quarantine and cannot be dispensed.',
+    notAvailableExpected: 'Kit {{kit}} is not available (expected).',
+    notAvailableDispensed: 'Kit {{kit}} is not available (dispensed).',
+    notAvailableReturned: 'Kit {{kit}} is not available (returned).',
+    notAvailablePendingDestruction: 'Kit {{kit}} is not available (pending destruction).',
+    notAvailableDestroyed: 'Kit {{kit}} is not available (destroyed).',
+    notAvailableDamaged: 'Kit {{kit}} is not available (damaged).',
+    notAvailableLost: 'Kit {{kit}} is not available (lost).',
+    notAvailableExpired: 'Kit {{kit}} is not available (expired).',
+    expired: 'Kit {{kit}} is expired.',
+    expiring: "Kit {{kit}} expires before the end of this visit's window plus the safety margin.",
+    labelDateShort: "Kit {{kit}}'s label date (use before {{date}}) falls before the end of this visit's window plus the safety margin: confirm the new use-before date first.",
+    notForPatient: 'Kit {{kit}} is not valid for this patient. Do not dispense it; scan another kit.',
+    alreadyDispensed: '{{visit}} was already dispensed for patient {{screening}}.',
+    inOrder: '{{visit}} comes first: dispense the visits in order.',
+    withdrawn: 'Patient {{screening}} is withdrawn: nothing can be dispensed.',
+    notRandomized: 'Patient {{screening}} is not randomized yet.',
+    noSuchVisit: 'The study has no visit {{visit}}.',
+    wrongCount_one: '{{visit}} needs {{count}} kit; {{scanned}} scanned.',
+    wrongCount_other: '{{visit}} needs {{count}} kits; {{scanned}} scanned.',
+    earlyNeedsReason_one: '{{visit}} is {{count}} day early: give a reason to dispense outside the window.',
+    earlyNeedsReason_other: '{{visit}} is {{count}} days early: give a reason to dispense outside the window.',
+    lateNeedsReason_one: '{{visit}} is {{count}} day late: give a reason to dispense outside the window.',
+    lateNeedsReason_other: '{{visit}} is {{count}} days late: give a reason to dispense outside the window.',
+    reasonNeeded: 'Reason needed outside the visit window',
+    /** `count` is the days since the previous dispensing; `minimum` the study's interval, in days. */
+    intervalRefused_one:
+      '{{visit}} would be dispensed {{count}} day after {{previous}} ({{on}}): the study needs at least {{minimum}} days between dispensings. Nothing was dispensed.',
+    intervalRefused_other:
+      '{{visit}} would be dispensed {{count}} days after {{previous}} ({{on}}): the study needs at least {{minimum}} days between dispensings. Nothing was dispensed.',
+    intervalSecondNeeded_one:
+      '{{visit}} would be dispensed {{count}} day after {{previous}} ({{on}}): the study needs at least {{minimum}} days between dispensings. A second person must sign below yours.',
+    intervalSecondNeeded_other:
+      '{{visit}} would be dispensed {{count}} days after {{previous}} ({{on}}): the study needs at least {{minimum}} days between dispensings. A second person must sign below yours.',
+    secondNeededIssue: 'Second signature needed',
+    secondWrong: 'The second signature was not made: wrong username or password. Nothing was dispensed.',
+    secondWrongIssue: 'Wrong second signature',
+    secondSamePerson: 'The second signature must be made by another person than the one dispensing.',
+    secondSamePersonIssue: 'Another person',
+    secondNotAllowed: '{{name}} cannot give the second signature: it needs a pharmacist, the investigator or a study nurse.',
+    secondNotAllowedIssue: 'Not allowed to co-sign a dispensing',
+  },
+  /** Patient labels and their print queue. The label kind is in the key (carton or syringe), never an English word. */
+  labels: {
+    notDispensed: 'Kit {{kit}} is not dispensed: only dispensed kits get a patient label.',
+    otherLanguage: 'Study {{study}} prints its labels in {{languages}}, not {{language}}.',
+    alreadyPrintedCarton: 'The carton label of kit {{kit}} was already printed: give the reason for the reprint.',
+    alreadyPrintedSyringe: 'The syringe label of kit {{kit}} was already printed: give the reason for the reprint.',
+    reprintReasonNeeded: 'Give the reason for the reprint',
+    noPrinterCarton: 'No printer is chosen for carton labels yet: choose one on the Devices screen.',
+    noPrinterSyringe: 'No printer is chosen for syringe labels yet: choose one on the Devices screen.',
+    /** `status` is the job's status code (queued, failed...). */
+    alreadyQueuedCarton: 'The carton label of kit {{kit}} is already in the print queue (job {{job}}, {{status}}): retry that job.',
+    alreadyQueuedSyringe: 'The syringe label of kit {{kit}} is already in the print queue (job {{job}}, {{status}}): retry that job.',
+    noSuchJob: 'There is no label job {{job}}.',
+    jobPrinted: 'Label job {{job}} was printed already; to print the label again, print it as a reprint with a reason.',
+    jobInFlight: 'Label job {{job}} is being printed right now.',
+  },
+  /** The monitor's reconciliation: commenting discrepancies and signing off. */
+  reconciliation: {
+    nothingToComment: 'Kit {{kit}} has no open discrepancy to comment.',
+    uncommented_one: 'Sign-off refused: {{count}} open discrepancy has no comment (kit {{kits}}). Comment each one, then sign.',
+    uncommented_other: 'Sign-off refused: {{count}} open discrepancies have no comment (kits {{kits}}). Comment each one, then sign.',
   },
   /** Short texts for one field of a form (the issue under the field). */
   fields: {
@@ -305,7 +384,8 @@ export const en = {
     fileEmpty: 'The logger file is empty.',
     noReadings: 'The logger file has no readings.',
     wrongSeparator: 'Line {{line}}: the fields are separated by "{{found}}", this file uses "{{expected}}". Export the file again with "{{expected}}" as separator.',
-    wrongColumns: 'Line {{line}}: {{found}} fields where the header names {{expected}}.',
+    wrongColumns_one: 'Line {{line}}: {{count}} field where the header names {{expected}}.',
+    wrongColumns_other: 'Line {{line}}: {{count}} fields where the header names {{expected}}.',
     notATemperature: 'Line {{line}}: "{{value}}" is not a temperature.',
     notATime: 'Line {{line}}: "{{value}}" is not a date and time this logger writes.',
     noOffset: 'Line {{line}}: "{{value}}" has no UTC offset (such as +01:00): the time cannot be placed.',

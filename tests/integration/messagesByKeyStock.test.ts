@@ -110,6 +110,8 @@ describe('destruction', () => {
     const w = await world.loginAs('unblinded_pharmacist', 'w-destruction');
     const kit = world.core.db.prepare("SELECT kit_number AS k, status FROM kits WHERE status NOT IN ('returned', 'expired', 'damaged', 'pending_destruction') ORDER BY kit_number LIMIT 1").get() as { k: string; status: string };
     const status = kit.status.replace('_', ' ');
+    const statusKey = `destruction.notDestroyable${kit.status.charAt(0).toUpperCase()}${kit.status.slice(1)}`;
+    const statusFr: Record<string, string> = { expected: 'attendu', available: 'disponible', quarantined: 'en quarantaine', dispensed: 'dispensé', destroyed: 'détruit', lost: 'perdu' };
     const today = world.clock.now().toISOString().slice(0, 10);
     const error = await refusal(w, 'destruction.record', {
       kitNumbers: [kit.k],
@@ -119,9 +121,10 @@ describe('destruction', () => {
       witness: sign('pharmacy_technician'),
       signature: sign('unblinded_pharmacist'),
     });
-    expect([error.code, error.key, error.params]).toEqual(['conflict', 'destruction.notDestroyable', { kit: kit.k, status }]);
+    // The status is in the key, never an English word in the parameters (issue 17, item 2).
+    expect([error.code, error.key, error.params]).toEqual(['conflict', statusKey, { kit: kit.k }]);
     expect(error.message).toBe(`Kit ${kit.k} is ${status}: only returned, expired or damaged kits are destroyed.`);
-    expect(french(error)).toBe(`Le kit ${kit.k} est ${status} : seuls les kits retournés, périmés ou endommagés sont détruits.`);
+    expect(french(error)).toBe(`Le kit ${kit.k} est ${statusFr[kit.status]} : seuls les kits retournés, périmés ou endommagés sont détruits.`);
   });
 
   it('the one destroying as their own witness: the field issue by key too', async () => {

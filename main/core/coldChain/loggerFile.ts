@@ -131,7 +131,7 @@ function readRows(
     const line = lineOf(i);
     if (row.length !== columns.count) {
       if (row.length === 1 && row[0]!.includes(columns.other)) refuse({ key: 'coldChain.wrongSeparator', params: { line, found: columns.other, expected: columns.separator } });
-      refuse({ key: 'coldChain.wrongColumns', params: { line, found: row.length, expected: columns.count } });
+      refuse({ key: 'coldChain.wrongColumns', params: { line, count: row.length, expected: columns.count } });
     }
     const at = columns.time(row, line);
     const value = temperatureOf(row[columns.temperature]!, line, columns.decimalComma);

@@ -15,6 +15,15 @@ type Actor = { userId: number; username: string; role: Role };
 
 /** Kits that may be destroyed at the site: returned by patients, expired or damaged, and those already set aside. */
 const DESTROYABLE = new Set(['returned', 'expired', 'damaged', 'pending_destruction']);
+/** A kit that cannot be destroyed: one text per status, so no English status word travels. */
+const NOT_DESTROYABLE = {
+  expected: 'destruction.notDestroyableExpected',
+  available: 'destruction.notDestroyableAvailable',
+  quarantined: 'destruction.notDestroyableQuarantined',
+  dispensed: 'destruction.notDestroyableDispensed',
+  destroyed: 'destruction.notDestroyableDestroyed',
+  lost: 'destruction.notDestroyableLost',
+} as const;
 
 export const WITNESS_MEANING = 'I witnessed the destruction of these kits by the stated method';
 
@@ -66,7 +75,7 @@ export class DestructionService {
       for (const k of kits) {
         const kit = await this.kits.get(k);
         if (!kit) throw VeilError.says('not_found', { key: 'destruction.unknownKit', params: { kit: k } });
-        if (!DESTROYABLE.has(kit.status)) throw VeilError.says('conflict', { key: 'destruction.notDestroyable', params: { kit: k, status: kit.status.replace('_', ' ') } });
+        if (!DESTROYABLE.has(kit.status)) throw VeilError.says('conflict', { key: NOT_DESTROYABLE[kit.status as keyof typeof NOT_DESTROYABLE], params: { kit: k } });
         if (unverified.has(k)) throw VeilError.says('conflict', { key: 'destruction.notVerified', params: { kit: k } });
       }
       const record = { action: 'destruction', kits, method: input.method, place: input.place, destroyedOn: input.destroyedOn, witness: witness.username };

@@ -53,8 +53,6 @@ const SIMULATOR_PRINTERS: PrinterSettings = {
   carton: { printer: { type: 'simulated_zebra' }, labelSize: 'zebra_102x51' },
 };
 const DPI_OF_ZEBRA = 203;
-const KIND_NAME: Record<LabelKind, string> = { carton: 'carton', syringe: 'syringe' };
-
 const isTape = (size: LabelSize): boolean => LABEL_SIZES[size].tapeMm !== null;
 const defaultSize = (target: PrinterTarget): LabelSize => (target.type === 'dymo' ? 'tape_12mm' : 'zebra_102x51');
 
@@ -253,7 +251,7 @@ export class Devices {
   private async choiceFor(kind: LabelKind, explicit: PrinterTarget | undefined | null): Promise<{ target: PrinterTarget; labelSize: LabelSize }> {
     const chosen = (await this.settings())[kind];
     if (explicit) return { target: explicit, labelSize: chosen && chosen.printer.type === explicit.type ? chosen.labelSize : defaultSize(explicit) };
-    if (!chosen) throw new VeilError('validation', `No printer is chosen for ${KIND_NAME[kind]} labels yet: choose one on the Devices screen.`);
+    if (!chosen) throw VeilError.says('validation', { key: kind === 'carton' ? 'labels.noPrinterCarton' : 'labels.noPrinterSyringe' });
     return { target: chosen.printer, labelSize: chosen.labelSize };
   }
 
@@ -296,10 +294,10 @@ export class Devices {
     const job = this.rawJob(layout, target, labelSize, `${kind} label`);
     const id = await this.deps.store.transaction(async () => {
       const waiting = await this.repo.waitingJob(kitNumber, kind);
-      if (waiting) throw new VeilError('conflict', `The ${kind} label of kit ${kitNumber} is already in the print queue (job ${waiting.id}, ${waiting.status}): retry that job.`);
+      if (waiting) throw VeilError.says('conflict', { key: kind === 'carton' ? 'labels.alreadyQueuedCarton' : 'labels.alreadyQueuedSyringe', params: { kit: kitNumber, job: waiting.id, status: waiting.status } });
       const reprint = (await this.repo.printedCount(kitNumber, kind)) > 0;
       if (reprint && !input.reprintReason)
-        throw new VeilError('validation', `The ${kind} label of kit ${kitNumber} was already printed: give the reason for the reprint.`, [{ path: ['reprintReason'], message: 'Reason needed for a reprint' }]);
+        throw VeilError.says('validation', { key: kind === 'carton' ? 'labels.alreadyPrintedCarton' : 'labels.alreadyPrintedSyringe', params: { kit: kitNumber } }, [issue(['reprintReason'], { key: 'labels.reprintReasonNeeded' })]);
       return this.repo.queueJob({ kitNumber, kind, requestedAt: isoUtc(this.deps.clock.now()), userId: actor.userId ?? 0, reprintReason: reprint ? input.reprintReason! : null, printer: printerId(target) });
     });
     return { job: await this.attempt(actor, id, target, job) };
@@ -309,9 +307,9 @@ export class Devices {
   async retryJob(actor: AuditActor, jobId: number, printer?: PrinterTarget): Promise<{ job: LabelJob }> {
     await this.ready;
     const row = await this.repo.job(jobId);
-    if (!row) throw new VeilError('not_found', `There is no label job ${jobId}.`);
-    if (row.status === 'printed') throw new VeilError('conflict', `Label job ${jobId} was printed already; to print the label again, print it as a reprint with a reason.`);
-    if (this.inFlight.has(jobId)) throw new VeilError('conflict', `Label job ${jobId} is being printed right now.`);
+    if (!row) throw VeilError.says('not_found', { key: 'labels.noSuchJob', params: { job: jobId } });
+    if (row.status === 'printed') throw VeilError.says('conflict', { key: 'labels.jobPrinted', params: { job: jobId } });
+    if (this.inFlight.has(jobId)) throw VeilError.says('conflict', { key: 'labels.jobInFlight', params: { job: jobId } });
     // Taken at once: the reads below wait on the database, and a second retry of this job must find it taken meanwhile.
     this.inFlight.add(jobId);
     let target: PrinterTarget;

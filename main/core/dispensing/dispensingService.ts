@@ -1,4 +1,5 @@
-import { VeilError } from '../../../shared/errors';
+import { issue, VeilError } from '../../../shared/errors';
+import { englishOf, type Message } from '../../../shared/messages/catalogue';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { daysBetween, latestRefusedExpiry, localDate, visitWindows, windowPosition, type VisitWindow, type WindowPosition } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
@@ -29,9 +30,27 @@ export type KitSource = 'scanner' | 'keyboard_wedge' | 'manual';
  */
 export type KitRefusal = 'unknown_kit' | 'already_scanned' | 'quarantined' | 'not_available' | 'expiring' | 'not_for_patient' | 'visit_complete' | 'pack_mismatch';
 
+/** A verdict says its words by key (shared/messages, group dispensing); `message` is their English. */
+type SaidVerdict = { message: string; key?: Message['key']; params?: Record<string, string | number> };
+
 export type KitVerdict =
-  | { ok: true; kitNumber: string; message: string; pack: PackCheck | null }
-  | { ok: false; kitNumber: string; reason: KitRefusal; message: string; alternatives: string[]; pack: PackCheck | null };
+  | ({ ok: true; kitNumber: string; pack: PackCheck | null } & SaidVerdict)
+  | ({ ok: false; kitNumber: string; reason: KitRefusal; alternatives: string[]; pack: PackCheck | null } & SaidVerdict);
+
+/** A verdict's words: the key and parameters, and their English. */
+const said = (message: Message): SaidVerdict => ({ message: englishOf(message), key: message.key, ...(message.params ? { params: message.params as Record<string, string | number> } : {}) });
+
+/** A kit that is neither available nor in quarantine: one text per status, so no English status word travels. */
+const NOT_AVAILABLE = {
+  expected: 'dispensing.notAvailableExpected',
+  dispensed: 'dispensing.notAvailableDispensed',
+  returned: 'dispensing.notAvailableReturned',
+  pending_destruction: 'dispensing.notAvailablePendingDestruction',
+  destroyed: 'dispensing.notAvailableDestroyed',
+  damaged: 'dispensing.notAvailableDamaged',
+  lost: 'dispensing.notAvailableLost',
+  expired: 'dispensing.notAvailableExpired',
+} as const;
 
 export interface VisitPlan {
   patientId: number;
@@ -135,17 +154,15 @@ export class DispensingService {
   private async secondSigner(signer: Signer, given: SecondSignatureInput | undefined): Promise<Signer | null> {
     if (!given) return null;
     const wrong = () =>
-      new VeilError('validation', 'The second signature was not made: wrong username or password. Nothing was dispensed.', [
-        { path: ['secondSignature', 'password'], message: 'Wrong second signature' },
-      ]);
+      VeilError.says('validation', { key: 'dispensing.secondWrong' }, [issue(['secondSignature', 'password'], { key: 'dispensing.secondWrongIssue' })]);
     const user = await this.credentials.namedAccount(given.username, given.password, 'witness', { userId: signer.userId, username: signer.username }, wrong);
     if (!user.active) throw wrong();
     if (user.id === signer.userId) {
-      throw new VeilError('validation', 'The second signature must be made by another person than the one dispensing.', [{ path: ['secondSignature', 'username'], message: 'Another person' }]);
+      throw VeilError.says('validation', { key: 'dispensing.secondSamePerson' }, [issue(['secondSignature', 'username'], { key: 'dispensing.secondSamePersonIssue' })]);
     }
     if (!roleHasPermission(user.role, 'dispensing.perform') && !roleHasPermission(user.role, 'patients.manage')) {
-      throw new VeilError('validation', `${user.displayName} cannot give the second signature: it needs a pharmacist, the investigator or a study nurse.`, [
-        { path: ['secondSignature', 'username'], message: 'Not allowed to co-sign a dispensing' },
+      throw VeilError.says('validation', { key: 'dispensing.secondNotAllowed', params: { name: user.displayName } }, [
+        issue(['secondSignature', 'username'], { key: 'dispensing.secondNotAllowedIssue' }),
       ]);
     }
     return { userId: user.id, username: user.username, printedName: user.displayName, meaning: SHORT_INTERVAL_MEANING };
@@ -188,31 +205,29 @@ export class DispensingService {
       const { patient, visit } = await this.dispensableVisit(input.patientId, input.visitCode);
       const today = localDate(this.clock.now());
       if (input.kits.length !== visit.kits) {
-        throw new VeilError('validation', `${visit.name} needs ${visit.kits} ${visit.kits === 1 ? 'kit' : 'kits'}; ${input.kits.length} scanned.`);
+        throw VeilError.says('validation', { key: 'dispensing.wrongCount', params: { visit: visit.name, count: visit.kits, scanned: input.kits.length } });
       }
       const scanned: string[] = [];
       for (const { kitNumber } of input.kits) {
         const verdict = await this.verdict(key, patient, visit, today, kitNumber, scanned);
-        if (!verdict.ok) throw new VeilError('conflict', verdict.message);
+        if (!verdict.ok) throw new VeilError('conflict', verdict.message, undefined, { key: verdict.key, params: verdict.params });
         scanned.push(kitNumber);
       }
       const position = windowPosition(visit, today);
       const reason = input.outOfWindowReason?.trim() || null;
       if (position.position !== 'in_window' && !(reason && reason.length >= 3)) {
-        throw new VeilError('validation', `${visit.name} is ${position.days} ${position.days === 1 ? 'day' : 'days'} ${position.position === 'early' ? 'early' : 'late'}: give a reason to dispense outside the window.`, [
-          { path: ['outOfWindowReason'], message: 'Reason needed outside the visit window' },
+        throw VeilError.says('validation', { key: position.position === 'early' ? 'dispensing.earlyNeedsReason' : 'dispensing.lateNeedsReason', params: { visit: visit.name, count: position.days } }, [
+          issue(['outOfWindowReason'], { key: 'dispensing.reasonNeeded' }),
         ]);
       }
       const { previousDispensing: previous, interval } = await this.intervalOf(patient, today);
       if (interval.short && previous) {
-        const since = `${visit.name} would be dispensed ${previous.daysAgo} ${previous.daysAgo === 1 ? 'day' : 'days'} after ${previous.visitName} (${previous.dispensedOn})`;
+        const since = { visit: visit.name, count: previous.daysAgo, previous: previous.visitName, on: previous.dispensedOn, minimum: interval.minimumDays };
         if (interval.policy === 'refuse') {
-          throw new VeilError('conflict', `${since}: the study needs at least ${interval.minimumDays} days between dispensings. Nothing was dispensed.`);
+          throw VeilError.says('conflict', { key: 'dispensing.intervalRefused', params: since });
         }
         if (!second) {
-          throw new VeilError('validation', `${since}: the study needs at least ${interval.minimumDays} days between dispensings. A second person must sign below yours.`, [
-            { path: ['secondSignature'], message: 'Second signature needed' },
-          ]);
+          throw VeilError.says('validation', { key: 'dispensing.intervalSecondNeeded', params: since }, [issue(['secondSignature'], { key: 'dispensing.secondNeededIssue' })]);
         }
       }
       const shortInterval = interval.short && previous ? { previousVisit: previous.visitCode, previousOn: previous.dispensedOn, days: previous.daysAgo, minimumDays: interval.minimumDays } : null;
@@ -255,17 +270,17 @@ export class DispensingService {
   private async dispensableVisit(patientId: number, visitCode: string): Promise<{ patient: PatientRow; visit: VisitWindow }> {
     const patient = await this.patients.get(patientId);
     if (!patient) throw VeilError.says('not_found', { key: 'patients.noSuchPatient', params: { id: patientId } });
-    if (patient.status === 'withdrawn') throw new VeilError('conflict', `Patient ${patient.screeningNumber} is withdrawn: nothing can be dispensed.`);
+    if (patient.status === 'withdrawn') throw VeilError.says('conflict', { key: 'dispensing.withdrawn', params: { screening: patient.screeningNumber } });
     if (patient.status !== 'randomized' || !patient.randomizationNumber || !patient.baselineDate) {
-      throw new VeilError('conflict', `Patient ${patient.screeningNumber} is not randomized yet.`);
+      throw VeilError.says('conflict', { key: 'dispensing.notRandomized', params: { screening: patient.screeningNumber } });
     }
     const windows = visitWindows(this.study(), patient.baselineDate);
     const visit = windows.find((w) => w.code === visitCode);
-    if (!visit) throw new VeilError('not_found', `The study has no visit ${visitCode}.`);
+    if (!visit) throw VeilError.says('not_found', { key: 'dispensing.noSuchVisit', params: { visit: visitCode } });
     const served = new Set((await this.patients.dispensings(patient.id)).map((d) => d.visitCode));
-    if (served.has(visit.code)) throw new VeilError('conflict', `${visit.name} was already dispensed for patient ${patient.screeningNumber}.`);
+    if (served.has(visit.code)) throw VeilError.says('conflict', { key: 'dispensing.alreadyDispensed', params: { visit: visit.name, screening: patient.screeningNumber } });
     const earlier = windows.slice(0, windows.indexOf(visit)).find((w) => !served.has(w.code));
-    if (earlier) throw new VeilError('conflict', `${earlier.name} comes first: dispense the visits in order.`);
+    if (earlier) throw VeilError.says('conflict', { key: 'dispensing.inOrder', params: { visit: earlier.name } });
     return { patient, visit };
   }
 
@@ -303,33 +318,33 @@ export class DispensingService {
   }
 
   private async verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): Promise<KitVerdict> {
-    const refuse = async (reason: KitRefusal, message: string): Promise<KitVerdict> => ({
+    const refuse = async (reason: KitRefusal, message: Message): Promise<KitVerdict> => ({
       ok: false,
       kitNumber,
       reason,
-      message,
+      ...said(message),
       alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES),
       pack: null,
     });
     const kit = await this.kits.get(kitNumber);
-    if (!kit) return refuse('unknown_kit', `Kit ${kitNumber} is not in the kit list. Check the label.`);
-    if (alreadyScanned.includes(kitNumber)) return refuse('already_scanned', `Kit ${kitNumber} is already scanned for this visit.`);
-    if (alreadyScanned.length >= visit.kits) return refuse('visit_complete', `${visit.name} needs ${visit.kits} ${visit.kits === 1 ? 'kit' : 'kits'}; they are all scanned.`);
-    if (kit.status === 'quarantined') return refuse('quarantined', `Kit ${kitNumber} is in quarantine and cannot be dispensed.`);
-    if (kit.status !== 'available') return refuse('not_available', `Kit ${kitNumber} is not available (${kit.status.replace('_', ' ')}).`);
+    if (!kit) return refuse('unknown_kit', { key: 'dispensing.unknownKit', params: { kit: kitNumber } });
+    if (alreadyScanned.includes(kitNumber)) return refuse('already_scanned', { key: 'dispensing.alreadyScanned', params: { kit: kitNumber } });
+    if (alreadyScanned.length >= visit.kits) return refuse('visit_complete', { key: 'dispensing.visitComplete', params: { visit: visit.name, count: visit.kits } });
+    if (kit.status === 'quarantined') return refuse('quarantined', { key: 'dispensing.quarantined', params: { kit: kitNumber } });
+    if (kit.status !== 'available') return refuse('not_available', { key: NOT_AVAILABLE[kit.status], params: { kit: kitNumber } });
     const sealed = (await this.kits.sealed(kitNumber))!;
     const expiry = open(key, sealed.expirySealed, sealedField.kitExpiry(kitNumber));
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
-    if (expiry < today) return refuse('expiring', `Kit ${kitNumber} is expired.`);
-    if (expiry <= refusedUpTo) return refuse('expiring', `Kit ${kitNumber} expires before the end of this visit's window plus the safety margin.`);
+    if (expiry < today) return refuse('expiring', { key: 'dispensing.expired', params: { kit: kitNumber } });
+    if (expiry <= refusedUpTo) return refuse('expiring', { key: 'dispensing.expiring', params: { kit: kitNumber } });
     // The label carries the blinded date, which may be earlier than the real one (the common date): a label must not
     // tell the patient to use the kit before the visit's window ends. The pharmacist confirms the moved date first.
     if (kit.useBefore <= refusedUpTo) {
-      return refuse('expiring', `Kit ${kitNumber}'s label date (use before ${kit.useBefore}) falls before the end of this visit's window plus the safety margin: confirm the new use-before date first.`);
+      return refuse('expiring', { key: 'dispensing.labelDateShort', params: { kit: kitNumber, date: kit.useBefore } });
     }
     if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== this.patientArm(key, patient)) {
-      return refuse('not_for_patient', `Kit ${kitNumber} is not valid for this patient. Do not dispense it; scan another kit.`);
+      return refuse('not_for_patient', { key: 'dispensing.notForPatient', params: { kit: kitNumber } });
     }
-    return { ok: true, kitNumber, message: `Kit ${kitNumber} matches this patient's allocation.`, pack: null };
+    return { ok: true, kitNumber, ...said({ key: 'dispensing.matches', params: { kit: kitNumber } }), pack: null };
   }
 }

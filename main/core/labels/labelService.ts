@@ -59,10 +59,10 @@ export class LabelService {
    */
   async layout(kitNumber: string, kind: LabelKind, language?: LabelLanguage): Promise<LabelLayout> {
     const row = await this.labels.labelSource(kitNumber);
-    if (!row) throw new VeilError('not_found', `Kit ${kitNumber} is not dispensed: only dispensed kits get a patient label.`);
+    if (!row) throw VeilError.says('not_found', { key: 'labels.notDispensed', params: { kit: kitNumber } });
     const study = this.study();
     const printed = language ?? labelLanguages(study)[0]!;
-    if (!labelLanguages(study).includes(printed)) throw new VeilError('validation', `Study ${study.code} prints its labels in ${labelLanguages(study).join(', ')}, not ${printed}.`);
+    if (!labelLanguages(study).includes(printed)) throw VeilError.says('validation', { key: 'labels.otherLanguage', params: { study: study.code, languages: labelLanguages(study).join(', '), language: printed } });
     const data = blindedLabelDataFor(study, {
       language: printed,
       kitNumber: row.kitNumber,

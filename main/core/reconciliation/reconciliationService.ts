@@ -187,7 +187,7 @@ export class ReconciliationService {
   async comment(actor: Actor, input: { kitNumber: string; comment: string }): Promise<DiscrepancyComment> {
     return this.store.transaction(async () => {
       const kit = (await this.compute(null)).discrepancies.find((d) => d.kitNumber === input.kitNumber);
-      if (!kit) throw new VeilError('conflict', `Kit ${input.kitNumber} has no open discrepancy to comment.`);
+      if (!kit) throw VeilError.says('conflict', { key: 'reconciliation.nothingToComment', params: { kit: input.kitNumber } });
       const at = isoUtc(this.clock.now());
       await this.repository.insertComment({ kitNumber: kit.kitNumber, discrepancies: kit.discrepancies, comment: input.comment, userId: actor.userId, at });
       this.audit.append(actor, {
@@ -211,10 +211,7 @@ export class ReconciliationService {
       if (openDiscrepancies.length > 0) {
         const n = openDiscrepancies.length;
         const shown = openDiscrepancies.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
-        throw new VeilError(
-          'conflict',
-          `Sign-off refused: ${n} open ${n === 1 ? 'discrepancy has' : 'discrepancies have'} no comment (${n === 1 ? 'kit' : 'kits'} ${shown}). Comment each one, then sign.`,
-        );
+        throw VeilError.says('conflict', { key: 'reconciliation.uncommented', params: { count: n, kits: shown } });
       }
       const { asOf: _asOf, ...content } = snapshot;
       const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');

@@ -9,7 +9,7 @@ import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { nextVisit, type Patient } from '../patients/types';
 import { client } from '../transport/client';
-import { dispenseMessage } from './dispenseMessages';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { LabelQueue } from '../labels/LabelQueue';
 import { VisitDispensing } from './VisitDispensing';
 import { useVisitName } from '../common/visitNames';
@@ -110,7 +110,7 @@ export function DispensePage() {
         <LabelQueue />
       ) : (
         <>
-          <TranslatedErrorAlert error={load.error} translate={dispenseMessage} />
+          <TranslatedErrorAlert error={load.error} translate={translateServerMessage} />
 
           {patients === null ? (
             !load.error && <Loader />

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { SignedBy } from '../common/SignedBy';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
-import { dispenseMessage } from './dispenseMessages';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { LabelCard } from '../labels/LabelCard';
 import { LABEL_KINDS } from '../labels/labelTypes';
 import { printVisitLabels, type VisitLabelOutcome } from './printVisitLabels';
@@ -135,13 +135,13 @@ function KitLabels({ kits }: { kits: readonly string[] }) {
             <Stack gap={4}>
               {failed.map((f) => (
                 <Text key={`${f.kitNumber}-${f.kind}`} size="sm">
-                  {t('dispense.labels.printAllError', { label: t(`dispense.labels.kind.${f.kind}`), kit: f.kitNumber, error: dispenseMessage(f.error.message, t) })}
+                  {t('dispense.labels.printAllError', { label: t(`dispense.labels.kind.${f.kind}`), kit: f.kitNumber, error: translateServerMessage(f.error, t) })}
                 </Text>
               ))}
             </Stack>
           </Alert>
         )}
-        <TranslatedErrorAlert error={queue.error} translate={dispenseMessage} />
+        <TranslatedErrorAlert error={queue.error} translate={translateServerMessage} />
         {kits.map((kit, i) => (
           <Stack key={kit} gap="md" data-testid={`kit-labels-${kit}`}>
             {i > 0 && <Divider />}

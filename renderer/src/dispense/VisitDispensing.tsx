@@ -16,7 +16,7 @@ import { useVeilAction } from '../common/useVeilAction';
 import { client } from '../transport/client';
 import { DispensedPanel } from './DispensedPanel';
 import { dispenseExtrasMessage, dispenseExtrasValidate, type DispenseExtras } from './dispenseForms';
-import { dispenseMessage } from './dispenseMessages';
+import { saidText, translateServerMessage, type ServerText } from '../i18n/serverMessages';
 import type { Dispensed, Refusal, VisitPlan } from './types';
 import { WindowBadge } from './WindowBadge';
 import { useVisitName } from '../common/visitNames';
@@ -117,7 +117,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
             headline: (tr) => tr('dispense.verdict.ok'),
             code: answer.kitNumber,
             unknownCode: false,
-            message: (tr) => dispenseMessage(answer.message, tr),
+            message: (tr) => saidText(answer, tr) ?? answer.message,
             reason: null,
             alternatives: [],
             detail: answer.pack && answer.pack.check === 'matches' ? answer.pack.detail : null,
@@ -147,7 +147,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
             code: answer.kitNumber,
             unknownCode,
             // The host's words repeat the code: an unknown one is said without it.
-            message: (tr) => (unknownCode ? tr('dispense.messages.unknownCode') : dispenseMessage(answer.message, tr)),
+            message: (tr) => (unknownCode ? tr('dispense.messages.unknownCode') : (saidText(answer, tr) ?? answer.message)),
             reason: answer.reason,
             alternatives: answer.alternatives,
             detail: null,
@@ -156,8 +156,8 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
           });
         }
       } catch (caught) {
-        const message = caught instanceof VeilError ? caught.message : String(caught);
-        show({ tone: 'refused', headline: (tr) => tr('dispense.verdict.refused'), code, unknownCode: true, message: (tr) => dispenseMessage(message, tr), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
+        const said: ServerText = caught instanceof VeilError ? caught : String(caught);
+        show({ tone: 'refused', headline: (tr) => tr('dispense.verdict.refused'), code, unknownCode: true, message: (tr) => translateServerMessage(said, tr), reason: null, alternatives: [], detail: null, source, sound: 'refusal' });
       } finally {
         setChecking(false);
       }
@@ -180,7 +180,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
   if (!plan) {
     return (
       <Stack data-testid="visit-dispensing-loading">
-        <TranslatedErrorAlert error={load.error} translate={dispenseMessage} testId="plan-error" />
+        <TranslatedErrorAlert error={load.error} translate={translateServerMessage} testId="plan-error" />
         {!load.error && <Loader />}
       </Stack>
     );

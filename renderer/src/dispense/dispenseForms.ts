@@ -2,7 +2,7 @@ import type { FormErrors } from '@mantine/form';
 import { contract } from '../../../shared/contract';
 import { Reason } from '../../../shared/contract/schemas';
 import { contractValidate, withWording } from '../common/contractForm';
-import { dispenseMessage } from './dispenseMessages';
+import { translateServerMessage } from '../i18n/serverMessages';
 
 /** What the dispense confirmation asks besides the kits, as its form holds it (the paths are dispensing.confirm's). */
 export interface DispenseExtras {
@@ -26,7 +26,7 @@ export function dispenseExtrasValidate(outside: boolean, needsSecond: boolean): 
 }
 
 /** The confirmation's messages: the contract's missing reason and second signer in the screen's words, the rest through the dispensing table. */
-export const dispenseExtrasMessage = withWording(dispenseMessage, {
+export const dispenseExtrasMessage = withWording(translateServerMessage, {
   'validation.giveReason': (t) => t('dispense.outside.reasonNeeded'),
   'Second signer username': (t) => t('dispense.interval.needed'),
   'Second signer password': (t) => t('dispense.interval.needed'),

@@ -3,14 +3,14 @@ import { IconAlertTriangle, IconCircleCheck, IconFileTypePdf, IconPrinter, IconR
 import { useForm } from '@mantine/form';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { VeilError } from '../../../shared/errors';
+import { VeilError, type ValidationIssue } from '../../../shared/errors';
 import { translatedError } from '../common/contractForm';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { downloadBase64 } from '../common/download';
 import { client } from '../transport/client';
-import { dispenseMessage } from '../dispense/dispenseMessages';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { reprintMessage, validateReprint, type Reprint } from './labelForms';
 import type { LabelKind, LabelPrintState, PrinterJob } from './labelTypes';
 
@@ -19,8 +19,8 @@ type Outcome = { kind: 'pdf'; fileName: string } | { kind: 'printer'; job: Print
 
 const REASON_FIELD = 'reprintReason' satisfies keyof Reprint;
 
-function reasonIssue(error: VeilError | null): string | null {
-  return error?.issues?.find((i) => i.path[0] === REASON_FIELD)?.message ?? null;
+function reasonIssue(error: VeilError | null): ValidationIssue | null {
+  return error?.issues?.find((i) => i.path[0] === REASON_FIELD) ?? null;
 }
 
 /** Sends one label to the label printer chosen for its kind (devices); only a print the printer confirms counts. */
@@ -175,7 +175,7 @@ export function LabelActions({ kitNumber, kind, state, onPrinted, compact = fals
           {buttons}
         </Group>
       )}
-      {!needsReason && <TranslatedErrorAlert error={action.error} translate={dispenseMessage} testId={`label-error-${testId}`} />}
+      {!needsReason && <TranslatedErrorAlert error={action.error} translate={translateServerMessage} testId={`label-error-${testId}`} />}
       {!compact && outcome?.kind === 'pdf' && (
         <Text size="sm" c="dimmed" data-testid={`label-downloaded-${testId}`}>
           {t('dispense.labels.downloaded', { file: outcome.fileName })}
@@ -232,7 +232,7 @@ function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber:
     if (result.ok) onDone(result.value);
   }
 
-  const fieldError = translatedError(form.errors, REASON_FIELD, reprintMessage, t) ?? (issue ? dispenseMessage(issue, t) : undefined);
+  const fieldError = translatedError(form.errors, REASON_FIELD, reprintMessage, t) ?? (issue ? translateServerMessage(issue, t) : undefined);
 
   return (
     <Modal opened onClose={onClose} title={t('dispense.labels.reprintTitle', { label: t(`dispense.labels.kindLower.${kind}`), kit: kitNumber })} size={680} data-testid="reprint-modal">
@@ -255,7 +255,7 @@ function ReprintModal({ kitNumber, kind, prints, onClose, onDone }: { kitNumber:
             data-autofocus
             data-testid="reprint-reason"
           />
-          {!issue && <TranslatedErrorAlert error={action.error} translate={dispenseMessage} testId="reprint-error" />}
+          {!issue && <TranslatedErrorAlert error={action.error} translate={translateServerMessage} testId="reprint-error" />}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}

@@ -1,7 +1,7 @@
 import { Box, Loader, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
-import { dispenseMessage } from '../dispense/dispenseMessages';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { LabelImage } from './LabelImage';
 import type { LabelKind } from './labelTypes';
 import { useLabelPreview } from './useLabelPreview';
@@ -11,7 +11,7 @@ export function LabelPreview({ kitNumber, kind }: { kitNumber: string; kind: Lab
   const { t, i18n } = useTranslation();
   const { preview, error } = useLabelPreview(kitNumber, kind);
 
-  if (error) return <TranslatedErrorAlert error={error} translate={dispenseMessage} testId={`label-preview-error-${kitNumber}-${kind}`} />;
+  if (error) return <TranslatedErrorAlert error={error} translate={translateServerMessage} testId={`label-preview-error-${kitNumber}-${kind}`} />;
   if (!preview)
     return (
       <Box style={{ minHeight: 60 }} data-testid={`label-preview-loading-${kitNumber}-${kind}`}>

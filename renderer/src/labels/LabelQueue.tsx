@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { WindowedTableRows } from '../common/WindowedTableBodies';
-import { dispenseMessage } from '../dispense/dispenseMessages';
+import { translateServerMessage } from '../i18n/serverMessages';
 import { LabelActions } from './LabelActions';
 import { LabelCard } from './LabelCard';
 import { LABEL_KINDS, type LabelKind, type LabelPrintState, type LabelQueueItem } from './labelTypes';
@@ -62,7 +62,7 @@ export function LabelQueue() {
         </Title>
         <Text c="dimmed">{t('dispense.queue.intro')}</Text>
       </Stack>
-      <TranslatedErrorAlert error={queue.error} translate={dispenseMessage} />
+      <TranslatedErrorAlert error={queue.error} translate={translateServerMessage} />
 
       {queue.items === null ? (
         !queue.error && <Loader />

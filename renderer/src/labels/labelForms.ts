@@ -1,6 +1,6 @@
 import { contract } from '../../../shared/contract';
 import { contractValidate, withWording } from '../common/contractForm';
-import { dispenseMessage } from '../dispense/dispenseMessages';
+import { translateServerMessage } from '../i18n/serverMessages';
 
 /** A reprint's reason as the form holds it (the field devices.printLabel names reprintReason). */
 export interface Reprint {
@@ -13,5 +13,5 @@ export interface Reprint {
  */
 export const validateReprint = contractValidate<Reprint>(contract.devices.printLabel.input.pick({ reprintReason: true }).required());
 
-/** The reprint dialog's messages: the contract's "Give a reason" in its words, the rest through the dispensing table. */
-export const reprintMessage = withWording(dispenseMessage, { 'validation.giveReason': (t) => t('dispense.labels.reprintReasonNeeded') });
+/** The reprint dialog's messages: the contract's "Give a reason" in its words, the rest by key from the catalogue. */
+export const reprintMessage = withWording(translateServerMessage, { 'validation.giveReason': (t) => t('dispense.labels.reprintReasonNeeded') });

@@ -47,22 +47,29 @@ describe('host messages in the user language', () => {
     expect(translateServerMessage(codeBreakLocked(14), tEn)).toBe(codeBreakLocked(14).message);
   });
 
-  it("translates the dose-interval second signer's refusals, which the signature dialog shows with the shared catalogue", () => {
+  it("translates the dose-interval second signer's refusals, said by key, which the signature dialog shows with the shared catalogue", () => {
     // The dispensing's signature dialog (common/SignatureDialog.tsx) shows a refusal of dispensing.confirm that is not
-    // about the signature itself through translateServerMessage: the second signer's messages must be in it.
+    // about the signature itself through translateServerMessage: the second signer's messages come by key (group
+    // dispensing of shared/messages); no English pattern of them is left in the renderer.
+    const interval = { visit: 'W4', count: 3, previous: 'W2', on: '2026-11-20', minimum: 10 };
     const french = [
-      ['The second signature was not made: wrong username or password. Nothing was dispensed.', 'La deuxième signature n’a pas été faite'],
-      ['The second signature must be made by another person than the one dispensing.', 'une autre personne que celle qui dispense'],
-      ['Marc Dubois (monitor) cannot give the second signature: it needs a pharmacist, the investigator or a study nurse.', 'Marc Dubois (monitor) ne peut pas donner la deuxième signature'],
-      ['W4 would be dispensed 3 days after W2 (2026-11-20): the study needs at least 10 days between dispensings. A second person must sign below yours.', 'W2'],
-      ['Wrong second signature', 'Deuxième signature incorrecte'],
+      [VeilError.says('validation', { key: 'dispensing.secondWrong' }), 'La deuxième signature n’a pas été faite'],
+      [VeilError.says('validation', { key: 'dispensing.secondSamePerson' }), 'une autre personne que celle qui dispense'],
+      [VeilError.says('validation', { key: 'dispensing.secondNotAllowed', params: { name: 'Marc Dubois (monitor)' } }), 'Marc Dubois (monitor) ne peut pas donner la deuxième signature'],
+      [VeilError.says('validation', { key: 'dispensing.intervalSecondNeeded', params: interval }), 'W4 serait dispensée 3 jours après W2 (2026-11-20)'],
+      [VeilError.says('conflict', { key: 'dispensing.intervalRefused', params: { ...interval, count: 1 } }), 'W4 serait dispensée 1 jour après W2'],
+      [VeilError.says('validation', { key: 'dispensing.secondWrongIssue' }), 'Deuxième signature incorrecte'],
     ] as const;
-    for (const [message, expected] of french) {
-      const translated = translateServerMessage(message, tFr);
-      expect(translated, message).not.toBe(message);
-      expect(translated, message).toContain(expected);
-      expect(translateServerMessage(message, tEn), message).toBe(message);
+    for (const [error, expected] of french) {
+      const body = error.toBody();
+      expect(translateServerMessage(body, tFr), body.message).toContain(expected);
+      expect(translateServerMessage(body, tEn), body.message).toBe(body.message);
+      // The English prose alone is no longer matched: shown as it came.
+      expect(translateServerMessage(body.message, tFr)).toBe(body.message);
     }
+    expect(VeilError.says('validation', { key: 'dispensing.intervalSecondNeeded', params: interval }).message).toBe(
+      'W4 would be dispensed 3 days after W2 (2026-11-20): the study needs at least 10 days between dispensings. A second person must sign below yours.',
+    );
   });
 
   it('keeps the English message identical to what the host said', () => {
