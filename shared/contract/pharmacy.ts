@@ -305,7 +305,7 @@ export const dispensingChannels = {
       kits: z.array(z.object({ kitNumber: KitNumber, source: ScanSource }).strict()).min(1).max(20),
       outOfWindowReason: text('reason').optional(),
       /** A second person below the dispenser when the interval since the last dispensing is shorter than the study's minimum. */
-      secondSignature: z.object({ username: text('username').min(1, 'Second signer username'), password: text('password').min(1, 'Second signer password') }).strict().optional(),
+      secondSignature: z.object({ username: text('username').min(1, messageKey('validation.secondSignerUsername')), password: text('password').min(1, messageKey('validation.secondSignerPassword')) }).strict().optional(),
     }),
     output: z.object({ dispensingId: z.number().int(), patient: PatientView, signature: SignatureView }),
     access: 'dispensing.perform',

@@ -80,7 +80,7 @@ export const Done = z.object({ done: z.literal(true) });
 export const SignatureInput = z
   .object({
     username: text('username').min(1, messageKey('validation.enterUsername')).optional(),
-    password: text('password').min(1, 'Enter your password to sign'),
+    password: text('password').min(1, messageKey('validation.passwordToSign')),
   })
   .strict();
 

@@ -21,4 +21,4 @@ export function signatureValidate(askUsername: boolean): (values: SignatureForm)
 }
 
 /** The signature's messages through the shell's table; the contract's missing password in the dialog's words. */
-export const signatureMessage = withWording(translateServerMessage, { 'Enter your password to sign': (t) => t('setup.signature.enterPassword') });
+export const signatureMessage = withWording(translateServerMessage, { 'validation.passwordToSign': (t) => t('setup.signature.enterPassword') });

@@ -28,6 +28,6 @@ export function dispenseExtrasValidate(outside: boolean, needsSecond: boolean): 
 /** The confirmation's messages: the contract's missing reason and second signer in the screen's words, the rest through the dispensing table. */
 export const dispenseExtrasMessage = withWording(translateServerMessage, {
   'validation.giveReason': (t) => t('dispense.outside.reasonNeeded'),
-  'Second signer username': (t) => t('dispense.interval.needed'),
-  'Second signer password': (t) => t('dispense.interval.needed'),
+  'validation.secondSignerUsername': (t) => t('dispense.interval.needed'),
+  'validation.secondSignerPassword': (t) => t('dispense.interval.needed'),
 });

@@ -88,7 +88,7 @@ export function EmergencyUnblindingPage() {
           return { ok: true, revealed: await client.emergency.unblind({ ...input, signature }) };
         } catch (caught) {
           const failure = caught instanceof VeilError ? caught : new VeilError('internal', caught instanceof Error ? caught.message : String(caught));
-          if (failure.issues?.some((i) => i.path[0] === 'signature') || failure.message.startsWith('A signature can only be made')) throw failure;
+          if (failure.issues?.some((i) => i.path[0] === 'signature') || failure.key === 'signatures.ownUsername') throw failure;
           return { ok: false, error: failure };
         }
       },

@@ -10,7 +10,7 @@ import { PasswordField } from '../common/PasswordField';
 import { useSignedAction } from '../common/SignatureDialog';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { client } from '../transport/client';
-import { reconciliationMessage } from './reconciliationMessages';
+import { DATE_IN_FUTURE, reconciliationMessage } from './reconciliationMessages';
 import type { Destruction, DestructionCandidate } from './types';
 import { kitStatusWord } from './words';
 
@@ -36,7 +36,7 @@ const contractErrors = contractValidate<DestructionFormValues>(contract.destruct
 /** destruction.record's rules, plus the one the contract cannot make: a destruction is not dated in the future here. */
 function validateDestruction(values: DestructionFormValues) {
   const errors = contractErrors(values);
-  if (!errors.destroyedOn && values.destroyedOn > localToday()) errors.destroyedOn = 'In the future';
+  if (!errors.destroyedOn && values.destroyedOn > localToday()) errors.destroyedOn = DATE_IN_FUTURE;
   return errors;
 }
 
@@ -80,7 +80,7 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
         } catch (caught) {
           const failure = caught instanceof VeilError ? caught : new VeilError('internal', caught instanceof Error ? caught.message : String(caught));
           // The signature's own problems stay in the dialog; the destruction's (witness, date, kits) go to the form.
-          if (failure.issues?.some((i) => i.path[0] === 'signature') || failure.message.startsWith('A signature can only be made')) throw failure;
+          if (failure.issues?.some((i) => i.path[0] === 'signature') || failure.key === 'signatures.ownUsername') throw failure;
           return { ok: false, error: failure };
         }
       },

@@ -1,22 +1,21 @@
-import type { TFunction } from 'i18next';
-import { translateWith, type MessageRule } from '../common/localMessages';
+import { withWording } from '../common/contractForm';
+import { translateServerMessage } from '../i18n/serverMessages';
+
+/** The destruction form's own rule, which the contract cannot make (a destruction is not dated in the future here). */
+export const DATE_IN_FUTURE = 'In the future';
 
 /**
- * The destruction and discrepancy forms' field messages in the user's language: the contract's own zod messages
- * (shared/contract/accountability.ts) and the form's one local rule ("In the future"). The host's refusals
- * (destruction, reconciliation) come by key from the catalogue (shared/messages) and never reach these rules.
+ * The destruction and discrepancy forms' field messages in the user's language: the contract's, by their key
+ * (shared/contract/accountability.ts), in the forms' words; the form's one local rule; everything else by key from the
+ * catalogue (the host's refusals) or as it came.
  */
-const RULES: MessageRule[] = [
-  [/^In the future$/, (t) => t('reconciliation.destruction.dateFuture')],
-  [/^Explain the discrepancy$/, (t) => t('reconciliation.messages.explain')],
-  [/^Name the destruction method$/, (t) => t('reconciliation.destruction.methodNeeded')],
-  [/^Name the place$/, (t) => t('reconciliation.destruction.placeNeeded')],
-  [/^Witness username$/, (t) => t('reconciliation.destruction.witnessUsernameNeeded')],
-  [/^Witness password$/, (t) => t('reconciliation.destruction.witnessPasswordNeeded')],
-  [/^Choose the kits to destroy$/, (t) => t('reconciliation.destruction.chooseKits')],
-  [/^Give the date of destruction$/, (t) => t('reconciliation.destruction.dateNeeded')],
-];
-
-export function reconciliationMessage(message: string, t: TFunction): string {
-  return translateWith(RULES, message, t);
-}
+export const reconciliationMessage = withWording(translateServerMessage, {
+  [DATE_IN_FUTURE]: (t) => t('reconciliation.destruction.dateFuture'),
+  'validation.explainDiscrepancy': (t) => t('reconciliation.messages.explain'),
+  'validation.destructionMethod': (t) => t('reconciliation.destruction.methodNeeded'),
+  'validation.destructionPlace': (t) => t('reconciliation.destruction.placeNeeded'),
+  'validation.witnessUsername': (t) => t('reconciliation.destruction.witnessUsernameNeeded'),
+  'validation.witnessPassword': (t) => t('reconciliation.destruction.witnessPasswordNeeded'),
+  'validation.chooseKitsToDestroy': (t) => t('reconciliation.destruction.chooseKits'),
+  'validation.destructionDate': (t) => t('reconciliation.destruction.dateNeeded'),
+});

@@ -2,7 +2,8 @@ import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { translators } from '../../helpers/translators';
 import { translateServerMessage } from '../../../renderer/src/i18n/serverMessages';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { noToken, unreachable, unreadable } from '../../../renderer/src/transport/messages';
 import { storageFaults } from '../../../main/core/db/storageFaults';
@@ -208,6 +209,23 @@ describe('the renderer holds no rule over the English of the files this work mov
     for (const file of ['emergency/emergencyMessages.ts', 'receive/receiveMessages.ts', 'returns/returnsMessages.ts', 'patients/patientMessages.ts', 'reports/reportsMessages.ts']) {
       const source = readFileSync(`renderer/src/${file}`, 'utf8');
       expect(source, file).not.toMatch(/\[\/\^|RegExp/);
+    }
+  });
+});
+
+describe('the renderer holds no rule over the core English anywhere (issue 17, item 2)', () => {
+  /** Every source file of the renderer. */
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+
+  it('has no table of message patterns and matches no message by its words', () => {
+    const files = sources('renderer/src');
+    expect(files.length).toBeGreaterThan(100);
+    for (const file of files) {
+      const source = readFileSync(file, 'utf8');
+      // A rule table ([/^...$/, render]) or a message tested by its text is how the old tables read the core's English.
+      expect(source, file).not.toMatch(/\[\/\^/);
+      expect(source, file).not.toMatch(/message\.(startsWith|endsWith|includes|match)\(/);
     }
   });
 });
