@@ -1,5 +1,6 @@
-import { sql, type CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery, type Selectable } from 'kysely';
 import type { Store } from '../db/store';
+import type { ExcursionsTable } from '../db/tables';
 
 export const LOCATION_KINDS = ['fridge', 'freezer', 'cabinet', 'quarantine_shelf'] as const;
 export type LocationKind = (typeof LOCATION_KINDS)[number];
@@ -311,20 +312,7 @@ export class ColdChainRepository {
     return row.id;
   }
 
-  private static excursion(r: {
-    id: number;
-    location_id: number;
-    import_id: number | null;
-    manual_reading_id: number | null;
-    start_ms: number;
-    end_ms: number;
-    ongoing: number;
-    direction: string;
-    worst_centi: number;
-    min_centi: number;
-    max_centi: number;
-    created_at: string;
-  }): ExcursionRow {
+  private static excursion(r: Selectable<ExcursionsTable>): ExcursionRow {
     return {
       id: r.id,
       locationId: r.location_id,
