@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testStores } from '../helpers/stores';
 import { type Engine, type Store } from '../../main/core/db/store';
-import { EmergencyRepository, UnblindedPatientsNow } from '../../main/core/emergency/emergencyRepository';
+import { EmergencyRepository } from '../../main/core/emergency/emergencyRepository';
 
 /** Issue 13, item 2: the emergency unblindings' SQL on the Store, the same answers on both engines; never an arm. */
 const stores = testStores('emergency');
@@ -94,19 +94,5 @@ describe.each(['sqlite', 'postgres'] as const)('the emergency repository on %s',
     ).rejects.toThrow('the step fails');
     expect(await emergency.records()).toEqual([]);
     expect(await emergency.unblindedPatientIds()).toEqual(new Set());
-  });
-});
-
-describe('the synchronous emergency flag left for PatientService (SQLite)', () => {
-  it('reads the same patients as the repository, on the same connection', async () => {
-    const { store, db } = await storeOn('sqlite');
-    const s = await seed(store);
-    const now = new UnblindedPatientsNow(db!);
-    const emergency = new EmergencyRepository(store);
-    expect(now.ids()).toEqual(new Set());
-    await emergency.insertUnblinding({ patientId: s.first, userId: s.investigator, at, reason: 'Anaphylaxis', adverseEvent: true, signatureId: s.signatureId });
-    await emergency.insertUnblinding({ patientId: s.first, userId: s.investigator, at, reason: 'Again', adverseEvent: false, signatureId: s.signatureId });
-    expect(now.ids()).toEqual(new Set([s.first]));
-    expect(now.ids()).toEqual(await emergency.unblindedPatientIds());
   });
 });

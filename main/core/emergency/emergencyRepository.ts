@@ -1,6 +1,4 @@
-import type { Db } from '../db/database';
 import type { Store } from '../db/store';
-import { statements, type Statements } from '../db/statements';
 
 /** An emergency unblinding as anyone allowed to read patients may see it: who, when, why, which patient; never the arm. */
 export interface UnblindingRecord {
@@ -99,22 +97,5 @@ export class EmergencyRepository {
         'n.reference',
       ])
       .$castTo<RawRecord>();
-  }
-}
-
-/**
- * The one synchronous read of emergency unblindings left while PatientService is synchronous (issue 13, item 2): the
- * "unblinded (emergency)" flag it puts on every patient it shows. It reads the same table on the core's SQLite
- * connection (inside a unit of work it sees that unit's writes, as every synchronous repository does). It goes when
- * PatientService moves onto the Store and awaits EmergencyRepository.unblindedPatientIds() instead.
- */
-export class UnblindedPatientsNow {
-  private readonly sql: Statements;
-  constructor(db: Db) {
-    this.sql = statements(db);
-  }
-
-  ids(): Set<number> {
-    return new Set((this.sql('SELECT DISTINCT patient_id AS id FROM emergency_unblindings').all() as Array<{ id: number }>).map((r) => r.id));
   }
 }

@@ -8,7 +8,7 @@ import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
 import type { Store } from '../db/store';
 import { renderReportPdf } from '../reports/pdfReport';
-import type { KitScanResolver } from '../scanning/kitScanResolver';
+import { scanRefusal, type KitScanResolver } from '../scanning/kitScanResolver';
 import type { KitStoryReadModel, KitStoryRow } from './kitStoryReadModel';
 
 /**
@@ -81,7 +81,7 @@ export class KitStoryService {
   /** The kit and its events as of one moment (one unit of work), with the audit seal they were read under. */
   private async read(code: string): Promise<{ kit: KitStoryRow; events: AuditEvent[]; seal: { seq: number; hash: string } }> {
     const resolved = await this.scans.resolve(code);
-    if (!resolved.ok) throw new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
+    if (!resolved.ok) throw scanRefusal(resolved);
     const kitNumber = resolved.kitNumber;
     return this.store.transaction(async () => {
       const kit = await this.reads.kit(kitNumber);

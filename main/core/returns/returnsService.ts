@@ -7,7 +7,7 @@ import { isoUtc, type Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { KitStatusService } from '../kits/kitStatusService';
-import type { KitScanResolver } from '../scanning/kitScanResolver';
+import { scanRefusal, type KitScanResolver } from '../scanning/kitScanResolver';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { ReturnCondition, ReturnRow, ReturnsRepository } from './returnsRepository';
 
@@ -57,10 +57,7 @@ export class ReturnsService {
   /** The kit a scanned or typed code names, refused in words when it names none. */
   private async kitOf(code: string): Promise<string> {
     const resolved = await this.scans.resolve(code);
-    if (!resolved.ok) {
-      if (resolved.said) throw VeilError.says('validation', resolved.said, [issue(['code'], resolved.said)]);
-      throw new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
-    }
+    if (!resolved.ok) throw scanRefusal(resolved);
     if (!(await this.kits.get(resolved.kitNumber))) throw VeilError.says('not_found', { key: 'returns.unknownKit', params: { kit: resolved.kitNumber } });
     return resolved.kitNumber;
   }

@@ -1,4 +1,5 @@
 import { interpretScan } from '../../../shared/barcode/scan';
+import { issue, VeilError } from '../../../shared/errors';
 import { englishOf, type Message } from '../../../shared/messages/catalogue';
 import type { Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
@@ -15,6 +16,12 @@ export interface PackData {
 export type ResolvedScan = { ok: true; kitNumber: string; pack: PackData | null } | { ok: false; message: string; said?: Message };
 
 const refused = (said: Message): ResolvedScan => ({ ok: false, message: englishOf(said), said });
+
+/** A code that names no kit as the refusal of a channel's `code` field: by key when Veil words it. */
+export function scanRefusal(resolved: { message: string; said?: Message | undefined }): VeilError {
+  if (resolved.said) return VeilError.says('validation', resolved.said, [issue(['code'], resolved.said)]);
+  return new VeilError('validation', resolved.message, [{ path: ['code'], message: resolved.message }]);
+}
 
 /** The pack check shown with a scan verdict: does the GS1 code on the pack agree with the kit list? */
 export type PackCheck = { check: 'matches' | 'mismatch' | 'not_checked'; detail: string };
