@@ -213,6 +213,21 @@ export const patientsChannels = {
     signature: null,
     examples: [{}],
   }),
+  due: channel({
+    kind: 'query',
+    description:
+      'The patients with a visit to dispense, soonest due first (then by screening number): one page of them, found by screening number, randomization number or initials, and how many match in all. Built on the server, so the dispense screen stays as fast with 20,000 patients as with 20.',
+    input: z
+      .object({
+        search: z.string().trim().max(40).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    output: z.object({ patients: z.array(PatientView), total: z.number().int().nonnegative() }),
+    access: 'patients.read',
+    signature: null,
+    examples: [{}, { search: 'S-00', limit: 5 }],
+  }),
   get: channel({
     kind: 'query',
     description: 'One patient with the visit schedule and what was dispensed at each visit.',

@@ -5,6 +5,7 @@ import type { PatientService } from './patientService';
 export function patientHandlers({ patients, callers }: { patients: PatientService; callers: Callers }): Handlers['patients'] {
   return {
     list: () => patients.list(),
+    due: (_ctx, input) => patients.due(input),
     get: (_ctx, input) => patients.view(input.patientId),
     register: async (ctx, input) => patients.view((await patients.register(callers.actor(ctx), input)).id),
     randomize: async (ctx, input) => {

@@ -136,6 +136,46 @@ export class PatientRepository {
     }));
   }
 
+  /**
+   * Every patient's dispensings, as `dispensings(id)` gives them one patient at a time: two reads for the whole list
+   * instead of two per patient (the patients page at 20,000 patients made 40,000).
+   */
+  async dispensingsOfAll(): Promise<Map<number, DispensingRow[]>> {
+    const q = this.store.q();
+    const rows = await q
+      .selectFrom('dispensings')
+      .select(['id', 'patient_id as patientId', 'visit_code as visitCode', 'dispensed_at as dispensedAt', 'out_of_window_reason as outOfWindowReason', 'signature_id as signatureId'])
+      .orderBy('dispensed_at')
+      .orderBy('id')
+      .execute();
+    const kits = new Map<number, string[]>();
+    for (const k of await q.selectFrom('dispensing_kits').select(['dispensing_id as d', 'kit_number as k']).execute()) {
+      const list = kits.get(k.d);
+      if (list) list.push(k.k);
+      else kits.set(k.d, [k.k]);
+    }
+    const byPatient = new Map<number, DispensingRow[]>();
+    for (const { patientId, ...r } of rows) {
+      const row = { ...r, kits: (kits.get(r.id) ?? []).sort() };
+      const list = byPatient.get(patientId);
+      if (list) list.push(row);
+      else byPatient.set(patientId, [row]);
+    }
+    return byPatient;
+  }
+
+  /** The visits already dispensed, per patient: what the due list needs, without the kits. */
+  async dispensedVisits(): Promise<Map<number, Set<string>>> {
+    const rows = await this.store.q().selectFrom('dispensings').select(['patient_id as patientId', 'visit_code as visitCode']).execute();
+    const byPatient = new Map<number, Set<string>>();
+    for (const r of rows) {
+      const set = byPatient.get(r.patientId);
+      if (set) set.add(r.visitCode);
+      else byPatient.set(r.patientId, new Set([r.visitCode]));
+    }
+    return byPatient;
+  }
+
   /** Records a dispensing at a visit (its kits follow with `addDispensedKit`); returns its id. */
   async recordDispensing(d: { patientId: number; visitCode: string; dispensedAt: string; userId: number; signatureId: number; outOfWindowReason: string | null }): Promise<number> {
     const [row] = await this.dispensingAdded.run(d.patientId, d.visitCode, d.dispensedAt, d.userId, d.signatureId, d.outOfWindowReason);

@@ -6,7 +6,7 @@ import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
-import type { PatientRepository, PatientRow } from './patientRepository';
+import type { DispensingRow, PatientRepository, PatientRow } from './patientRepository';
 
 /**
  * Registering, randomizing and withdrawing patients. Randomization takes the next unused randomization number of the
@@ -77,10 +77,44 @@ export class PatientService {
   }
 
   /** A patient as every role may see them: randomization number, schedule, dispensed kit numbers; never an arm. */
-  async view(patientId: number, unblinded?: ReadonlySet<number>) {
+  async view(patientId: number) {
     const patient = await this.require(patientId);
-    const dispensings = await this.patients.dispensings(patient.id);
-    const emergencyUnblinded = (unblinded ?? (await this.unblindedPatientIds())).has(patient.id);
+    return this.viewOf(patient, await this.patients.dispensings(patient.id), await this.unblindedPatientIds());
+  }
+
+  async list() {
+    const [rows, dispensings, unblinded] = [await this.patients.list(), await this.patients.dispensingsOfAll(), await this.unblindedPatientIds()];
+    return rows.map((p) => this.viewOf(p, dispensings.get(p.id) ?? [], unblinded));
+  }
+
+  /**
+   * The dispense screen's due list (issue 12): randomized patients with a visit still to dispense, soonest due first
+   * and then by screening number, those matching `search` (screening number, randomization number or initials), one
+   * page of them and how many match. The order is the schedule's, never the stock's: it says nothing of an arm.
+   */
+  async due(input: { search?: string | undefined; limit: number }) {
+    const needle = input.search?.trim().toLowerCase() ?? '';
+    const study = this.study();
+    const [rows, dispensed] = [await this.patients.list(), await this.patients.dispensedVisits()];
+    const due: Array<{ patient: PatientRow; date: string }> = [];
+    for (const p of rows) {
+      if (p.status !== 'randomized' || !p.baselineDate) continue;
+      if (needle && !(p.screeningNumber.toLowerCase().includes(needle) || (p.randomizationNumber ?? '').toLowerCase().includes(needle) || p.initials.toLowerCase().includes(needle))) continue;
+      const done = dispensed.get(p.id);
+      const next = visitWindows(study, p.baselineDate).find((w) => !done?.has(w.code));
+      if (next) due.push({ patient: p, date: next.due });
+    }
+    // Screening numbers are compared by code point on both engines' rows (the list comes sorted that way).
+    due.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const page = due.slice(0, input.limit);
+    const unblinded = await this.unblindedPatientIds();
+    const views = [];
+    for (const { patient } of page) views.push(this.viewOf(patient, await this.patients.dispensings(patient.id), unblinded));
+    return { patients: views, total: due.length };
+  }
+
+  private viewOf(patient: PatientRow, dispensings: DispensingRow[], unblinded: ReadonlySet<number>) {
+    const emergencyUnblinded = unblinded.has(patient.id);
     const served = new Map(dispensings.map((d) => [d.visitCode, d]));
     const visits = patient.baselineDate
       ? visitWindows(this.study(), patient.baselineDate).map((w) => {
@@ -90,13 +124,6 @@ export class PatientService {
       : [];
     // The flag comes from the code-break records (issue 11, item 9): it says the blind was broken, never the arm.
     return { ...patient, emergencyUnblinded, visits };
-  }
-
-  async list() {
-    const unblinded = await this.unblindedPatientIds();
-    const views = [];
-    for (const p of await this.patients.list()) views.push(await this.view(p.id, unblinded));
-    return views;
   }
 
   async require(id: number): Promise<PatientRow> {

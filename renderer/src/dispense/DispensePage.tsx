@@ -1,5 +1,6 @@
 import { Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconArrowLeft, IconChevronRight, IconPill, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatWindow } from '../common/dates';
@@ -19,42 +20,67 @@ import { useVisitName } from '../common/visitNames';
  * dispense it by scanning. The patients offered are those randomized and still in the study, soonest visit first.
  * The Labels tab is the label queue of every dispensed kit (print, reprint).
  */
+/** How many patients the due list shows: the soonest due; a search finds any other (issue 12). */
+const DUE_PAGE = 50;
+
 export function DispensePage() {
   const { t, i18n } = useTranslation();
   const visitName = useVisitName();
-  const [patients, setPatients] = useState<Patient[] | null>(null);
+  // One page of the patients due, built on the server, and the chosen patient read on their own: the screen holds
+  // the same few rows with 20,000 patients as with 20.
+  const [due, setDue] = useState<{ patients: Patient[]; total: number } | null>(null);
+  const [patient, setPatient] = useState<Patient | null>(null);
   const [patientId, setPatientId] = useState<number | null>(() => hashNumberParam('patient'));
   const [visitCode, setVisitCode] = useState<string | null>(null);
   const [round, setRound] = useState(0);
   // After a signature the result stays on screen; the choosers come back with the next visit or patient.
   const [dispensedShown, setDispensedShown] = useState(false);
   const [tab, setTab] = useState<'dispense' | 'labels'>('dispense');
+  const [searchText, setSearchText] = useState('');
+  const [searched] = useDebouncedValue(searchText.trim(), 150);
   const load = useVeilAction();
   const { run } = load;
   const search = useRef<HTMLInputElement>(null);
 
+  // Only the answer to the latest search is shown: an earlier, slower one arriving after it is dropped.
+  const asked = useRef(0);
+  const reloadDue = useCallback(async () => {
+    const ask = ++asked.current;
+    const result = await run(() => client.patients.due({ limit: DUE_PAGE, ...(searched ? { search: searched } : {}) }));
+    if (result.ok && ask === asked.current) setDue(result.value);
+  }, [run, searched]);
+
+  const reloadPatient = useCallback(async () => {
+    if (patientId === null) return setPatient(null);
+    const result = await run(() => client.patients.get({ patientId }));
+    setPatient(result.ok ? result.value : null);
+  }, [run, patientId]);
+
   const reload = useCallback(async () => {
-    const result = await run(() => client.patients.list({}));
-    if (result.ok) setPatients(result.value);
-    return result.ok ? result.value : null;
-  }, [run]);
+    await Promise.all([reloadDue(), reloadPatient()]);
+  }, [reloadDue, reloadPatient]);
 
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    void reloadDue();
+  }, [reloadDue]);
+  useEffect(() => {
+    void reloadPatient();
+  }, [reloadPatient]);
 
   // Keyboard first: with no patient chosen, the patient search has the focus (type, arrow down, Enter).
-  const loaded = patients !== null;
+  const loaded = due !== null;
   useEffect(() => {
     if (loaded && patientId === null && tab === 'dispense' && !dispensedShown) search.current?.focus();
   }, [loaded, patientId, tab, dispensedShown]);
 
-  const candidates = (patients ?? [])
-    .filter((p) => nextVisit(p) !== null)
-    .sort((a, b) => (nextVisit(a)!.due < nextVisit(b)!.due ? -1 : nextVisit(a)!.due > nextVisit(b)!.due ? 1 : a.screeningNumber.localeCompare(b.screeningNumber)));
-  const patient = patients?.find((p) => p.id === patientId) ?? null;
-  const open = patient ? patient.visits.filter((v) => v.dispensedAt === null) : [];
-  const chosenVisit = visitCode ?? (patient ? nextVisit(patient)?.code ?? null : null);
+  const candidates = due?.patients ?? [];
+  const shownPatient = patient !== null && patient.id === patientId ? patient : null;
+  const open = shownPatient ? shownPatient.visits.filter((v) => v.dispensedAt === null) : [];
+  const chosenVisit = visitCode ?? (shownPatient ? nextVisit(shownPatient)?.code ?? null : null);
+  const optionOf = (p: Patient) => ({ value: String(p.id), label: t('dispense.page.patientOption', { screening: p.screeningNumber, number: p.randomizationNumber, initials: p.initials }) });
+  // The chosen patient stays among the options when a search or a reload leaves them off the page.
+  const options = [...candidates.map(optionOf), ...(shownPatient && nextVisit(shownPatient) && !candidates.some((p) => p.id === shownPatient.id) ? [optionOf(shownPatient)] : [])];
+  const chosenOption = shownPatient ? optionOf(shownPatient) : null;
 
   function choosePatient(id: number | null) {
     setDispensedShown(false);
@@ -89,7 +115,7 @@ export function DispensePage() {
           </Title>
           <Text c="dimmed">{t('dispense.page.intro')}</Text>
         </Stack>
-        {tab === 'dispense' && patient && !dispensedShown && (
+        {tab === 'dispense' && shownPatient && !dispensedShown && (
           <Button variant="default" leftSection={<IconArrowLeft size="1.1em" aria-hidden />} onClick={() => choosePatient(null)} data-testid="dispense-change-patient">
             {t('dispense.page.otherPatient')}
           </Button>
@@ -112,7 +138,7 @@ export function DispensePage() {
         <>
           <TranslatedErrorAlert error={load.error} translate={translateServerMessage} />
 
-          {patients === null ? (
+          {due === null ? (
             !load.error && <Loader />
           ) : dispensedShown ? null : (
             <Paper withBorder p="md" radius="md">
@@ -126,12 +152,16 @@ export function DispensePage() {
                   size="md"
                   leftSection={<IconSearch size="1.1em" aria-hidden />}
                   nothingFoundMessage={t('dispense.page.noMatch')}
-                  data={candidates.map((p) => ({ value: String(p.id), label: t('dispense.page.patientOption', { screening: p.screeningNumber, number: p.randomizationNumber, initials: p.initials }) }))}
-                  value={patientId !== null && candidates.some((p) => p.id === patientId) ? String(patientId) : null}
+                  data={options}
+                  // The options on hand are narrowed as the user types (so Enter never takes a patient the search
+                  // left out); the server's answer for the search then replaces them.
+                  searchValue={searchText}
+                  onSearchChange={(value) => setSearchText(chosenOption && value === chosenOption.label ? '' : value)}
+                  value={chosenOption && options.some((o) => o.value === chosenOption.value) ? chosenOption.value : null}
                   onChange={(v) => choosePatient(v ? Number(v) : null)}
                   data-testid="dispense-patient"
                 />
-                {patient && open.length > 0 && (
+                {shownPatient && open.length > 0 && (
                   <NativeSelect
                     label={t('dispense.page.visit')}
                     description={t('dispense.page.visitHint')}
@@ -145,24 +175,24 @@ export function DispensePage() {
                   />
                 )}
               </SimpleGrid>
-              {patient?.emergencyUnblinded && (
+              {shownPatient?.emergencyUnblinded && (
                 <Group mt="sm">
-                  <EmergencyUnblindedBadge screeningNumber={patient.screeningNumber} />
+                  <EmergencyUnblindedBadge screeningNumber={shownPatient.screeningNumber} />
                 </Group>
               )}
             </Paper>
           )}
 
-          {patient && chosenVisit && (
-            <VisitDispensing key={`${patient.id}/${chosenVisit}/${round}`} patientId={patient.id} visitCode={chosenVisit} onDispensed={() => setDispensedShown(true)} onNextVisit={() => void nextVisitOfSamePatient()} onOtherPatient={() => choosePatient(null)} />
+          {shownPatient && chosenVisit && (
+            <VisitDispensing key={`${shownPatient.id}/${chosenVisit}/${round}`} patientId={shownPatient.id} visitCode={chosenVisit} onDispensed={() => setDispensedShown(true)} onNextVisit={() => void nextVisitOfSamePatient()} onOtherPatient={() => choosePatient(null)} />
           )}
-          {patient && !chosenVisit && (
+          {shownPatient && !chosenVisit && (
             <Text c="dimmed" data-testid="dispense-nothing-due">
-              {patient.status === 'withdrawn' ? t('dispense.page.withdrawn', { screening: patient.screeningNumber }) : t('dispense.page.allDone', { screening: patient.screeningNumber })}
+              {shownPatient.status === 'withdrawn' ? t('dispense.page.withdrawn', { screening: shownPatient.screeningNumber }) : t('dispense.page.allDone', { screening: shownPatient.screeningNumber })}
             </Text>
           )}
 
-          {!patient && patients !== null && (
+          {patientId === null && due !== null && (
             <Stack gap="xs">
               <Group justify="space-between">
                 <Title order={2} fz="h3">
@@ -172,9 +202,14 @@ export function DispensePage() {
                   {t('dispense.due.reload')}
                 </Button>
               </Group>
+              {due.total > candidates.length && (
+                <Text size="sm" c="dimmed" data-testid="dispense-due-showing" data-total={due.total}>
+                  {t('dispense.due.showing', { shown: candidates.length, total: due.total })}
+                </Text>
+              )}
               {candidates.length === 0 ? (
                 <Text c="dimmed" data-testid="dispense-due-empty">
-                  {t('dispense.due.empty')}
+                  {searched ? t('dispense.due.noMatchSearch', { search: searched }) : t('dispense.due.empty')}
                 </Text>
               ) : (
                 <Table.ScrollContainer minWidth={760}>

@@ -62,6 +62,8 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'users.setActive': () => [{ userId: probeId(), active: false, reason: 'harness probe' }],
     'users.resetPassword': () => [{ userId: probeId(), temporaryPassword: 'harness temporary 2', reason: 'harness probe' }],
     'patients.get': patients.map((patientId) => ({ patientId })),
+    // The whole due list in one page: its order is the schedule's, and must carry no arm.
+    'patients.due': [{ limit: 200 }],
     'patients.register': [{ screeningNumber: registered, initials: 'ZZ', yearOfBirth: 1980, investigator: 'Dr Harness' }],
     // The patients registered just before (the example's and the harness's), randomized in turn.
     'patients.randomize': () => rows<{ id: number }>("SELECT id FROM patients WHERE status = 'registered' ORDER BY id").map((r) => ({ patientId: r.id, signature })),

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCore, type TestCore } from '../helpers/core';
+
+/**
+ * The dispense screen's due list built on the server (issue 12): one page of the patients with a visit to dispense,
+ * soonest due first, and the patients list read in two queries instead of two per patient, unchanged.
+ */
+let t: TestCore;
+beforeAll(async () => {
+  t = await demoCore({ history: true });
+}, 180_000);
+afterAll(() => t.dispose());
+
+type Visit = { code: string; due: string; dispensedAt: string | null };
+type Patient = { id: number; screeningNumber: string; randomizationNumber: string | null; initials: string; status: string; visits: Visit[] };
+
+async function call<T>(window: string, channel: string, input: unknown): Promise<T> {
+  const r = await t.core.dispatch(window, channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+/** What the screen showed before the list moved to the server: every patient, filtered and sorted in the browser. */
+function dueInBrowser(all: Patient[]): Patient[] {
+  const next = (p: Patient) => (p.status === 'randomized' ? (p.visits.find((v) => v.dispensedAt === null) ?? null) : null);
+  return all
+    .filter((p) => next(p) !== null)
+    .sort((a, b) => (next(a)!.due < next(b)!.due ? -1 : next(a)!.due > next(b)!.due ? 1 : a.screeningNumber < b.screeningNumber ? -1 : 1));
+}
+
+describe('the due list', () => {
+  it('gives the patients the browser used to pick from the whole list, in the same order, a page at a time', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'due-ph');
+    const all = await call<Patient[]>(ph, 'patients.list', {});
+    const expected = dueInBrowser(all);
+    expect(expected.length).toBeGreaterThan(2);
+    // Fewer than every patient: some are registered, withdrawn or done, and the list must leave them out.
+    expect(expected.length).toBeLessThan(all.length);
+    const whole = await call<{ patients: Patient[]; total: number }>(ph, 'patients.due', { limit: 200 });
+    expect(whole.total).toBe(expected.length);
+    expect(whole.patients.map((p) => p.screeningNumber)).toEqual(expected.map((p) => p.screeningNumber));
+    const page = await call<{ patients: Patient[]; total: number }>(ph, 'patients.due', { limit: 2 });
+    expect(page.total).toBe(expected.length);
+    expect(page.patients.map((p) => p.id)).toEqual(expected.slice(0, 2).map((p) => p.id));
+    // Each row carries the patient as patients.get gives it.
+    expect(page.patients[0]).toEqual(await call<Patient>(ph, 'patients.get', { patientId: page.patients[0]!.id }));
+  });
+
+  it('finds a patient by screening number, randomization number or initials, whatever the case', async () => {
+    const nurse = await t.loginAs('study_nurse', 'due-nurse');
+    const due = dueInBrowser(await call<Patient[]>(nurse, 'patients.list', {}));
+    const last = due.at(-1)!;
+    for (const search of [last.screeningNumber, last.randomizationNumber!, last.initials.toLowerCase()]) {
+      const found = await call<{ patients: Patient[]; total: number }>(nurse, 'patients.due', { search, limit: 50 });
+      expect(found.patients.map((p) => p.id)).toContain(last.id);
+      expect(found.total).toBe(due.filter((p) => [p.screeningNumber, p.randomizationNumber!, p.initials].some((f) => f.toLowerCase().includes(search.toLowerCase()))).length);
+    }
+    const none = await call<{ patients: Patient[]; total: number }>(nurse, 'patients.due', { search: 'no-such-patient', limit: 50 });
+    expect(none).toEqual({ patients: [], total: 0 });
+  });
+
+  it('refuses a page of no patients or of too many, and an over-long search', async () => {
+    const nurse = await t.loginAs('study_nurse', 'due-nurse-2');
+    for (const input of [{ limit: 0 }, { limit: 201 }, { search: 'x'.repeat(41) }, { page: 2 }]) {
+      const r = await t.core.dispatch(nurse, 'patients.due', input);
+      expect(r.ok ? 'answered' : r.error.code).toBe('validation');
+    }
+  });
+});
+
+describe('the patients list, read in two queries', () => {
+  it('gives every patient exactly as patients.get does one at a time', async () => {
+    const monitor = await t.loginAs('monitor', 'due-monitor');
+    const all = await call<Patient[]>(monitor, 'patients.list', {});
+    expect(all.length).toBeGreaterThan(5);
+    for (const p of all) expect(p).toEqual(await call<Patient>(monitor, 'patients.get', { patientId: p.id }));
+    expect(all.some((p) => p.visits.some((v) => v.dispensedAt !== null))).toBe(true);
+  });
+});
