@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, CrashReporter, Dialog, IpcMain, Protocol, Session } from 'electron';
 import type { Logger } from '../core/log';
-import { createVeilCore, type CoreOptions, type VeilCore } from '../core/veilCore';
+import { openVeilCore, type CoreOptions, type VeilCore } from '../core/veilCore';
 import { VEIL_VERSION } from '../core/version';
 import { APP_ENTRY_URL, handleAppProtocol, registerAppScheme } from './appProtocol';
 import { registerIpc } from './ipc';
@@ -30,7 +30,7 @@ export interface ElectronApi {
 }
 
 export interface StartOptions {
-  createCore?: (options: CoreOptions) => VeilCore;
+  createCore?: (options: CoreOptions) => VeilCore | Promise<VeilCore>;
   /** Default: the rotating log file in `<userData>/logs` (desktopLog.ts), echoed to stdout when not packaged. */
   logger?: Logger;
   /** Where uncaught errors of the main process arrive (default: process). */
@@ -54,7 +54,7 @@ export interface RunningVeil {
  */
 export function startVeil(electron: ElectronApi, options: StartOptions = {}): RunningVeil | null {
   const { app } = electron;
-  const createCore = options.createCore ?? createVeilCore;
+  const createCore = options.createCore ?? openVeilCore;
   const registry = new WindowRegistry();
 
   if (!acquireSingleInstance(app, () => registry.first())) return null;
@@ -104,7 +104,7 @@ export function startVeil(electron: ElectronApi, options: StartOptions = {}): Ru
     if (registry.size === 0) createWindow();
   });
 
-  const ready = app.whenReady().then(() => {
+  const ready = app.whenReady().then(async () => {
     try {
       paths = appPaths({
         appRoot: app.getAppPath(),
@@ -120,8 +120,9 @@ export function startVeil(electron: ElectronApi, options: StartOptions = {}): Ru
             (app.isPackaged ? 'Reinstall Veil.' : 'Run `npm start`, which builds it with scripts/electron-native.mjs.'),
         );
       }
-      core = createCore({ dbFile: paths.databaseFile, mode: 'desktop', nativeBinding: paths.nativeBinding, logger });
-      registerIpc(electron.ipcMain, core, registry, logger);
+      const opened = await createCore({ dbFile: paths.databaseFile, mode: 'desktop', nativeBinding: paths.nativeBinding, logger });
+      core = opened;
+      registerIpc(electron.ipcMain, opened, registry, logger);
       createWindow();
       logger.info('veil desktop started', { version: VEIL_VERSION, electron: process.versions.electron ?? null, database: paths.databaseFile, log: desktopLog?.file ?? null, crashDumps: app.getPath('crashDumps') });
     } catch (error) {

@@ -24,7 +24,7 @@ import { VeilError } from '../../shared/errors';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
 import { streamLogger } from '../core/log';
 import { DemoClock } from '../core/clock';
-import { createVeilCore } from '../core/veilCore';
+import { openVeilCore } from '../core/veilCore';
 import { startHost } from '../host/server';
 
 const HELP = `veil: the Veil pharmacy administrator's command line
@@ -99,7 +99,7 @@ async function serve(args: string[]): Promise<void> {
   const logger = streamLogger((line) => process.stderr.write(line));
   const clock = new DemoClock();
   // --demo: the device simulator (a virtual HID POS scanner and DYMO, a loopback Zebra); otherwise real USB devices.
-  const core = createVeilCore({ dbFile, mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
+  const core = await openVeilCore({ dbFile, mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
   const demo = values.demo ? await seedDemo(core, clock, { history: true }) : null;
   const listsDir = demo ? writeDemoLists(dirname(dbFile), demo) : null;
   const host = await startHost({ core, rendererDir, port });
@@ -136,7 +136,7 @@ async function demo(args: string[]): Promise<number> {
   if (existsSync(dbFile)) throw new UsageError(`${dbFile} already exists; the demo needs a new database file.`);
   mkdirSync(dirname(dbFile), { recursive: true });
   const clock = new DemoClock();
-  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0, clock });
+  const core = await openVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0, clock });
   try {
     const seeded = await seedDemo(core, clock, { history: true });
     process.stdout.write(JSON.stringify(demoSummary(dbFile, seeded, writeDemoLists(resolve(values.lists), seeded))) + '\n');
@@ -190,7 +190,7 @@ async function importList(args: string[]): Promise<number> {
   // The bytes as they are on disk: Veil finds the encoding and records the SHA-256 of the file itself.
   const contentBase64 = readFileSync(csvFile).toString('base64');
   const password = await readPassword(values.user, 'signs the import');
-  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+  const core = await openVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
   try {
     const window = 'cli';
     const login = await core.dispatch(window, 'session.login', { username: values.user, password });
@@ -243,7 +243,7 @@ async function label(args: string[]): Promise<number> {
   const dbFile = resolve(values.db);
   if (!existsSync(dbFile)) throw new UsageError(`There is no database file at ${dbFile}.`);
   const password = await readPassword(values.user, 'to download the label');
-  const core = createVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+  const core = await openVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
   const window = 'cli';
   try {
     const login = await core.dispatch(window, 'session.login', { username: values.user, password });

@@ -2,6 +2,7 @@ import type { CallContext } from './router';
 import type { SignatureService } from './signatures/signatureService';
 import type { UserRepository, UserRow } from './users/userRepository';
 import type { Role } from '../../shared/roles';
+import { VeilError } from '../../shared/errors';
 
 /** Who made a call, as the services record it. */
 export type CallActor = { userId: number; username: string; role: Role };
@@ -19,13 +20,16 @@ export class Callers {
     private readonly signatures: SignatureService,
   ) {}
 
-  /** The logged-in user of a call (the router only calls a handler of a non-public channel with a user). */
-  user(ctx: CallContext): UserRow {
-    return this.users.byId(ctx.user!.id)!;
+  /** The logged-in user's account, read for this call (the router only calls a handler of a non-public channel with a user). */
+  async user(ctx: CallContext): Promise<UserRow> {
+    const user = await this.users.byId(ctx.user!.id);
+    if (!user) throw VeilError.says('unauthenticated', { key: 'session.notLoggedIn' });
+    return user;
   }
 
+  /** The caller as the router read it from the database for this very call. */
   actor(ctx: CallContext): CallActor {
-    const user = this.user(ctx);
+    const user = ctx.user!;
     return { userId: user.id, username: user.username, role: user.role };
   }
 

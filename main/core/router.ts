@@ -11,7 +11,7 @@ import type { Signer } from './signatures/signatureService';
 /** What a handler knows about the call: the window, and the logged-in user when the channel needs one. */
 export interface CallContext {
   windowId: string;
-  user: { id: number; role: Role } | null;
+  user: { id: number; role: Role; username: string } | null;
   /** Set for signed commands: the signer whose password the router checked for this very call. */
   signer: Signer | null;
   /**
@@ -26,11 +26,19 @@ type Handler<D> = D extends ChannelDefinition<infer I, infer O> ? (ctx: CallCont
 /** One handler per contract channel; the type makes a missing channel a compile error. */
 export type Handlers = { [G in keyof Contract]: { [C in keyof Contract[G]]: Handler<Contract[G][C]> } };
 
+export interface GateSession {
+  userId: number;
+  username: string;
+  role: Role;
+  state: 'active' | 'locked';
+  mustChangePassword: boolean;
+}
+
 export interface SessionGate {
   /** Before any check: lock windows idle too long, so a stale session cannot slip a call through. */
-  lockIdleWindows(): void;
-  /** The window's session, if any. */
-  sessionOf(windowId: string): { userId: number; role: Role; state: 'active' | 'locked'; mustChangePassword: boolean } | undefined;
+  lockIdleWindows(): void | Promise<void>;
+  /** The window's session, if any, with its user as the database has it now. */
+  sessionOf(windowId: string): GateSession | undefined | Promise<GateSession | undefined>;
   touch(windowId: string): void;
   verifySignature(windowId: string, userId: number, meaning: string, signature: { username?: string | undefined; password: string }): Promise<Signer>;
   /** The allocation key the window's session holds, or null. */
@@ -103,7 +111,7 @@ export class Router {
     const definition = findChannel(channelName);
     if (!definition) return { ok: false, error: { code: 'not_found', message: `There is no channel "${channelName}".` } };
     try {
-      const user = this.authorize(windowId, channelName, definition);
+      const user = await this.authorize(windowId, channelName, definition);
       const illFormed = illFormedTextPath(rawInput);
       if (illFormed) return { ok: false, error: illFormedTextRefusal(illFormed) };
       const parsed = definition.input.safeParse(rawInput ?? {}, { error: zodIssueKey });
@@ -156,18 +164,18 @@ export class Router {
     return null;
   }
 
-  private authorize(windowId: string, channelName: string, definition: ChannelDefinition): CallContext['user'] {
+  private async authorize(windowId: string, channelName: string, definition: ChannelDefinition): Promise<CallContext['user']> {
     if (definition.access === 'public') {
-      const session = this.gate.sessionOf(windowId);
-      return session && session.state === 'active' ? { id: session.userId, role: session.role } : null;
+      const session = await this.gate.sessionOf(windowId);
+      return session && session.state === 'active' ? { id: session.userId, role: session.role, username: session.username } : null;
     }
-    this.gate.lockIdleWindows();
-    const session = this.gate.sessionOf(windowId);
+    await this.gate.lockIdleWindows();
+    const session = await this.gate.sessionOf(windowId);
     if (!session) throw VeilError.says('unauthenticated', { key: 'session.notLoggedIn' });
     if (session.mustChangePassword && !OPEN_WHILE_PASSWORD_MUST_CHANGE.has(channelName)) {
       throw VeilError.says('forbidden', { key: 'session.temporaryPassword' });
     }
-    const user = { id: session.userId, role: session.role };
+    const user = { id: session.userId, role: session.role, username: session.username };
     if (definition.access === 'locked') return user;
     if (session.state === 'locked') throw VeilError.says('unauthenticated', { key: 'session.windowLocked' });
     if (definition.access !== 'session' && !ROLE_PERMISSIONS[session.role].includes(definition.access)) {

@@ -28,7 +28,7 @@ import { ColdChainRepository } from './coldChain/coldChainRepository';
 import { ColdChainService } from './coldChain/coldChainService';
 import { systemClock, isoUtc } from './clock';
 import { CoreEvents } from './coreEvents';
-import { openDatabase } from './db/database';
+import { openDatabase, schemaVersion } from './db/database';
 import { guardLegacyTransactions } from './db/legacyTransactions';
 import { sqliteStore } from './db/store';
 import { storageFaultOf } from './db/storageFaults';
@@ -76,6 +76,7 @@ import { KitScanResolver } from './scanning/kitScanResolver';
 import { SignatureRepository } from './signatures/signatureRepository';
 import { SignatureService } from './signatures/signatureService';
 import { SettingsRepository } from './system/settingsRepository';
+import { SiteMemory } from './system/siteMemory';
 import { SiteSettingsService } from './system/siteSettingsService';
 import { StudyRepository } from './system/studyRepository';
 import { systemHandlers } from './system/systemHandlers';
@@ -90,7 +91,24 @@ import type { CoreOptions, VeilCore } from './veilCoreApi';
 
 export type { CoreOptions, VeilCore } from './veilCoreApi';
 
-export function createVeilCore(options: CoreOptions): VeilCore {
+/**
+ * Opens Veil's core on its database: everything the windows, the command line and the server call. Asynchronous, as
+ * the Store is on either engine: the study and the site settings the services read synchronously are loaded into
+ * memory (SiteMemory) before the core is handed out.
+ */
+export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
+  const { core, site } = buildVeilCore(options);
+  try {
+    await site.reload();
+    await site.follow(core.store);
+  } catch (error) {
+    core.close();
+    throw error;
+  }
+  return core;
+}
+
+function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory } {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const db = openDatabase(options.dbFile, {
@@ -101,14 +119,16 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const store = sqliteStore(db);
   guardLegacyTransactions(db, store);
   const repositories = {
-    users: new UserRepository(db),
-    settings: new SettingsRepository(db),
-    study: new StudyRepository(db),
+    users: new UserRepository(store),
+    settings: new SettingsRepository(store),
+    study: new StudyRepository(store),
     allocation: new AllocationRepository(db),
     keys: new KeyRepository(db),
   };
+  // The study and the site settings, in memory: read synchronously on every call, loaded again after each change.
+  const site = new SiteMemory(repositories.study, repositories.settings);
   const study = (): StudyConfig => {
-    const loaded = repositories.study.current();
+    const loaded = site.study();
     if (!loaded) throw VeilError.says('conflict', { key: 'lists.noStudy' });
     return loaded;
   };
@@ -117,21 +137,21 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
   audit.onAppend(() => anchoring.eventAppended());
   anchoring.start();
-  const credentials = new CredentialCheck(db, new FailedAttemptsRepository(db), repositories.users, repositories.settings, sessions, clock, audit);
+  const credentials = new CredentialCheck(store, new FailedAttemptsRepository(store), repositories.users, repositories.settings, sessions, clock, audit);
   const signatures = new SignatureService(db, new SignatureRepository(db), repositories.users, sessions, clock, credentials, audit);
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
-  const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody, credentials);
-  const users = new UserService(db, repositories.users, auth, clock, audit, custody);
+  const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials);
+  const users = new UserService(store, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
   const register = new AllocationRegister(db, repositories.allocation, audit, study, credentials);
   const blockSealing = new BlockSealing(db, repositories.allocation, audit);
-  custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade({ ...opened, username: repositories.users.byId(opened.userId)!.username }));
+  custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade(opened));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
-  const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current(), () => anchoring.verificationTarget());
+  const auditService = new AuditService(db, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());
   const kitRepository = new KitRepository(store);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study);
-  const scans = new KitScanResolver(kitRepository, clock, () => repositories.settings.scanner().gsReplacement);
+  const scans = new KitScanResolver(kitRepository, clock, () => site.scanner().gsReplacement);
   const receiving = new ReceivingService(store, new ShipmentRepository(store), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(store);
   const emergencyRepository = new EmergencyRepository(store);
@@ -141,8 +161,8 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const returns = new ReturnsService(store, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
   const reconciliation = new ReconciliationService(store, new ReconciliationRepository(store), audit, signatures, clock, study);
   const destruction = new DestructionService(store, new DestructionRepository(store), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
-  const reports = new ReportService(store, new ReportReadModel(store), audit, clock, study, () => repositories.settings.site());
-  const siteSettings = new SiteSettingsService(db, repositories.settings, audit);
+  const reports = new ReportService(store, new ReportReadModel(store), audit, clock, study, () => site.site());
+  const siteSettings = new SiteSettingsService(store, repositories.settings, site, audit);
   const coldChain = new ColdChainService(store, new ColdChainRepository(store), audit, signatures, clock, study);
   const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.
@@ -171,18 +191,18 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
   const handlers = {
     session: sessionHandlers({ auth }),
-    system: systemHandlers({ info: new SystemInfoService(db, repositories.settings, repositories.study, clock, options.mode), siteSettings, callers }),
+    system: systemHandlers({ info: new SystemInfoService(site, () => schemaVersion(db), clock, options.mode), siteSettings, callers }),
     users: userHandlers({ users }),
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
     inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository) }),
-    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), audit, auditService, scans, clock, study, () => repositories.settings.site()) }),
+    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), audit, auditService, scans, clock, study, () => site.site()) }),
     patients: patientHandlers({ patients, callers }),
     dispensing: dispensingHandlers({ dispensing, patients, callers }),
     labels: labelHandlers({ labelFiles: new LabelFiles(labels), callers }),
     returns: returnsHandlers({ returns, callers }),
     reconciliation: reconciliationHandlers({ reconciliation, callers }),
-    destruction: destructionHandlers({ destruction, certificates: new DestructionCertificates(destruction, audit, clock, study, repositories.settings), callers }),
+    destruction: destructionHandlers({ destruction, certificates: new DestructionCertificates(destruction, audit, clock, study, site), callers }),
     emergency: emergencyHandlers({ emergency, callers }),
     reports: reportHandlers({ reports }),
     devices: deviceHandlers({ devices, callers }),
@@ -193,11 +213,11 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const router = new Router(handlers, gate, logger, (error) => storageFaultOf(error, options.dbFile));
 
   const sweepMs = options.idleSweepMs ?? 15_000;
-  const timer = sweepMs > 0 ? setInterval(() => auth.lockIdleWindows(), sweepMs) : null;
+  const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
   timer?.unref();
 
-  return {
-    db, store, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
+  const core: VeilCore = {
+    db, store, site, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
     dispensing, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),
@@ -211,4 +231,5 @@ export function createVeilCore(options: CoreOptions): VeilCore {
       db.close();
     },
   };
+  return { core, site };
 }

@@ -27,11 +27,12 @@ import type { ReturnsService } from './returns/returnsService';
 import type { Router } from './router';
 import type { SignatureService } from './signatures/signatureService';
 import type { SettingsRepository } from './system/settingsRepository';
+import type { SiteMemory } from './system/siteMemory';
 import type { StudyRepository } from './system/studyRepository';
 import type { UserRepository } from './users/userRepository';
 import type { UserService } from './users/userService';
 
-/** How main/core is opened (createVeilCore in ./veilCore.ts, which wires it). */
+/** How main/core is opened (openVeilCore in ./veilCore.ts, which wires it). */
 export interface CoreOptions {
   dbFile: string;
   mode: 'desktop' | 'browser';
@@ -56,6 +57,11 @@ export interface VeilCore {
   readonly db: Db;
   /** The query layer the workflows are moving onto (issue 13); tests and the bench join its units of work. */
   readonly store: Store;
+  /**
+   * The study and the site settings as loaded in memory; reloaded after each change made through the services and
+   * whenever the Store reports one. `reload()` after writing them through the repositories directly (tests, demo).
+   */
+  readonly site: SiteMemory;
   readonly clock: Clock;
   readonly router: Router;
   readonly auth: AuthService;

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo } from '../../main/core/demo/demoSeed';
 import { verifyRecord } from '../../main/core/audit/recordVerification';
 import { BenchClock, buildScale, type Scale } from './scales';
@@ -49,7 +49,7 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
   // The demo's seeding lives its own history up to the clock's present; a larger scale is seeded at its start.
   const clock = new BenchClock(scale.name === 'demo' ? today : start);
   const dbFile = join(dir, 'veil.db');
-  let core: VeilCore = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  let core: VeilCore = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
   try {
     const buildStart = performance.now();
     const demo = await seedDemo(core, clock, { history: scale.name === 'demo' });
@@ -82,14 +82,14 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
 
     // Opening the database and logging in, vs opening it alone.
     core.close();
-    const opened = await percentiles(3, () => createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 }).close());
+    const opened = await percentiles(3, async () => (await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 })).close());
     const loggedIn = await percentiles(3, async () => {
-      const c = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+      const c = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
       await c.dispatch('x', 'session.login', { username: ph.username, password: ph.password });
       c.close();
     });
     figures['open the database and log in'] = { value: loggedIn.p50, baseline: opened.p50, unit: 'ms' };
-    core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+    core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
     await login();
 
     // Scans: a patient with a visit to dispense, a kit valid for them and one refused as not theirs.
@@ -125,7 +125,7 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     // durable one-row transaction on the same file and pragmas. Visits outside their window get a reason, as at the bench;
     // a patient whose last dispensing was too recent for the study's dose interval is skipped.
     const key = core.sessions.keyOf(w)!;
-    const account = core.repositories.users.byUsername(ph.username)!;
+    const account = (await core.repositories.users.byUsername(ph.username))!;
     const dispenser = { userId: account.id, username: account.username, printedName: account.displayName, meaning: 'Dispensing' };
     const dispensed: number[] = [];
     for (const id of core.db.prepare("SELECT id FROM patients WHERE status = 'randomized' AND id <> ? ORDER BY id DESC LIMIT 60").pluck().all(patientId) as number[]) {
@@ -161,7 +161,7 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     core.close();
     const bytes = readFileSync(dbFile);
     const sha = await percentiles(3, () => createHash('sha256').update(bytes).digest(), 1);
-    const db = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+    const db = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
     let report: ReturnType<typeof verifyRecord> | null = null;
     const verify = await percentiles(1, () => (report = verifyRecord(db.db)), 0);
     db.close();

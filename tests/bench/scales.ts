@@ -88,7 +88,7 @@ export interface BuiltScale {
 export async function buildScale(core: VeilCore, clock: BenchClock, window: string, scale: Scale, start: Date, today: Date): Promise<BuiltScale> {
   const key = core.sessions.keyOf(window);
   if (!key) throw new Error('buildScale needs an unblinded session with its key');
-  const pharmacist = core.repositories.users.byUsername('pharmacist')!;
+  const pharmacist = (await core.repositories.users.byUsername('pharmacist'))!;
   const signer = (meaning: string): Signer => ({ userId: pharmacist.id, username: pharmacist.username, printedName: pharmacist.displayName, meaning });
   const actor = { userId: pharmacist.id, username: pharmacist.username, role: 'unblinded_pharmacist' as Role };
   const study = core.study();

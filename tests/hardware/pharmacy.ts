@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { HidTransport } from '../../main/core/devices/hidTransport';
 import { seedDemo, type DemoResult } from '../../main/core/demo/demoSeed';
-import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 
 export interface KitRow {
@@ -48,7 +48,7 @@ export async function openPharmacy(transport: HidTransport, options: { statusTim
   };
   const dir = mkdtempSync(join(tmpdir(), 'veil-hw-'));
   const clock = new FakeClock();
-  const core = createVeilCore({
+  const core = await openVeilCore({
     dbFile: join(dir, 'veil.db'),
     mode: 'browser',
     clock,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TravellingClock } from '../../main/core/clock';
 import type { Logger } from '../../main/core/log';
-import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
@@ -48,7 +48,7 @@ export async function demoCore(options: { history?: boolean; logger?: Logger } =
   const dir = mkdtempSync(join(tmpdir(), 'veil-test-'));
   const dbFile = join(dir, 'veil.db');
   const clock = new FakeClock();
-  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
   const demo = await seedDemo(core, clock, { history: options.history ?? false });
   const { users } = demo;
   const armOf = new Map<string, string>();

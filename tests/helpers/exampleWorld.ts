@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { EXAMPLE_KIT, EXAMPLE_PASSPHRASE, EXAMPLE_PASSWORD, type ExampleKit } from '../../shared/contract/examples';
 import type { ChannelDefinition } from '../../shared/contract';
 import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
-import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import type { DemoUser } from '../../main/core/demo/demoSeed';
 import type { Logger } from '../../main/core/log';
 import { FakeClock, type TestCore } from './core';
@@ -183,12 +183,12 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
  * A core of its own on a copy of the world, with the demo's simulated devices (a virtual scanner and DYMO, a loopback
  * Zebra: `veil serve --demo`), so that no example of one channel depends on what another did first.
  */
-export function openWorldCopy(t: TestCore, world: ExampleWorld, options: { logger?: Logger } = {}): TestCore {
+export async function openWorldCopy(t: TestCore, world: ExampleWorld, options: { logger?: Logger } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-world-'));
   const dbFile = join(dir, 'veil.db');
   copyFileSync(world.snapshot, dbFile);
   const clock = new FakeClock(t.clock.now());
-  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...(options.logger ? { logger: options.logger } : {}) });
+  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...(options.logger ? { logger: options.logger } : {}) });
   const userOf = (role: Role) => world.users.find((u) => u.role === role)!;
   return {
     core,

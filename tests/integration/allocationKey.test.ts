@@ -43,7 +43,7 @@ function harness(key: Buffer | null) {
   ) as Handlers;
   const gate: SessionGate = {
     lockIdleWindows: () => {},
-    sessionOf: () => ({ userId: 1, role, state: 'active', mustChangePassword: false }),
+    sessionOf: () => ({ userId: 1, username: 'someone', role, state: 'active', mustChangePassword: false }),
     touch: () => {},
     verifySignature: async (_windowId, userId, meaning) => {
       signatures.push(meaning);
@@ -119,7 +119,7 @@ describe('on the real core', () => {
 
   it('a session without the key gets the custody refusal for every channel that requires it, and nothing is written', async () => {
     // An unblinded pharmacist's session that never opened the key (as after a grant, before logging in again).
-    const pharmacist = t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username)!;
+    const pharmacist = (await t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username))!;
     t.core.sessions.start('no-key', pharmacist.id);
     let refusal: unknown;
     try {

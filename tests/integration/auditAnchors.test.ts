@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, verifyChain } from '../../main/core/audit/auditTrail';
 import { canonicalJson } from '../../shared/canonicalJson';
-import { createVeilCore } from '../../main/core/veilCore';
+import { openVeilCore } from '../../main/core/veilCore';
 import { demoCore, type TestCore } from '../helpers/core';
 import type { StoredAuditEvent } from '../../main/core/audit/auditRepository';
 
@@ -347,13 +347,13 @@ describe('sealed values, authenticated with an unblinded credential', () => {
 });
 
 describe('a database opened where its anchors are not', () => {
-  it('starts anchoring from its head and says so in the trail itself; verify tells from which event the history is anchored', () => {
+  it('starts anchoring from its head and says so in the trail itself; verify tells from which event the history is anchored', async () => {
     const folder = join(dir, 'moved');
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'veil.db');
     copyFileSync(source, file);
     const headBefore = eventCount(file);
-    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     core.close();
     const db = new Database(file, { readonly: true });
     const started = db.prepare("SELECT seq, after_json FROM audit_events WHERE action = 'audit.anchoring_started'").all() as Array<{ seq: number; after_json: string }>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash } from '../../main/core/audit/auditTrail';
 import { localDate } from '../../shared/schedule/visitSchedule';
 import { canonicalJson } from '../../shared/canonicalJson';
-import { createVeilCore } from '../../main/core/veilCore';
+import { openVeilCore } from '../../main/core/veilCore';
 import { verifyRecord } from '../../main/core/audit/recordVerification';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -272,7 +272,7 @@ describe('planted impossible sequences are flagged', () => {
     } finally {
       db.close();
     }
-    const core = openCore(file);
+    const core = await openCore(file);
     try {
       expect((await core.reconciliation.compute(null)).kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('return_verified_after_destruction');
     } finally {
@@ -297,7 +297,7 @@ describe('planted impossible sequences are flagged', () => {
     } finally {
       db.close();
     }
-    const core = openCore(file);
+    const core = await openCore(file);
     try {
       expect((await core.reconciliation.compute(null)).kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('dispensed_before_receipt');
     } finally {
@@ -306,7 +306,7 @@ describe('planted impossible sequences are flagged', () => {
   });
 });
 
-function openCore(file: string) {
-  return createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: t.clock });
+async function openCore(file: string) {
+  return await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: t.clock });
 }
 

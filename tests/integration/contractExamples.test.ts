@@ -22,7 +22,7 @@ afterAll(() => t?.dispose());
 async function runExample(name: string, index: number) {
   const { definition } = channels.find((c) => c.name === name)!;
   const example = definition.examples[index];
-  const copy = openWorldCopy(t, world);
+  const copy = await openWorldCopy(t, world);
   try {
     const caller = callerOf(definition, example, world);
     const window = `example-${name}-${index}`;

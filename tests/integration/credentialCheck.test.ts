@@ -163,7 +163,7 @@ describe('one credential check at every re-entry point (demo without history)', 
   });
 
   it('code-break passphrase: five wrong ones lock code-break for the study, for everyone, until the lockout ends', async () => {
-    const investigator = t.core.repositories.users.byUsername('investigator')!;
+    const investigator = (await t.core.repositories.users.byUsername('investigator'))!;
     const by = { userId: investigator.id, username: investigator.username };
     const from = t.core.audit.seal().seq;
     for (let i = 1; i <= MAX; i++) {
@@ -173,7 +173,7 @@ describe('one credential check at every re-entry point (demo without history)', 
     expect(failuresAt(events, 'code_break')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'code_break.locked_out').map((e) => [e.entityType, e.entityId])).toEqual([['study', 'NS-DUPI']]);
     // Per study: another person with the right passphrase is refused too.
-    const pharmacist = t.core.repositories.users.byUsername('pharmacist')!;
+    const pharmacist = (await t.core.repositories.users.byUsername('pharmacist'))!;
     await expect(t.core.codeBreak.revealSlot({ userId: pharmacist.id, username: 'pharmacist' }, t.demo.codeBreakPassphrase, 'R001')).rejects.toThrow(/code-break .*locked for 15 more minutes/);
     t.clock.advanceMinutes(LOCKOUT_MINUTES);
     expect((await t.core.codeBreak.revealSlot(by, t.demo.codeBreakPassphrase, 'R001')).armCode).toBe(t.armOf.get('R001'));

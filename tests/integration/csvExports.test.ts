@@ -115,14 +115,16 @@ describe('every CSV export defuses formulas', () => {
     ['renderUnblinded', 'patient_history'],
   ] as const)('reports.%s %s: no cell starts a formula, the site name on it neither', async (channel, report) => {
     // No channel sets the site name yet (it is set at installation): planted in the settings, it heads every report.
-    t.core.repositories.settings.setSite('=cmd|\' /C calc\'!A0 Pharmacy');
+    await t.core.repositories.settings.setSite('=cmd|\' /C calc\'!A0 Pharmacy');
+    await t.core.site.reload();
     try {
       const file = await call<{ base64: string }>(pharmacist, `reports.${channel}`, { report, format: 'csv', days: 730 });
       const rows = parseCsv(Buffer.from(file.base64, 'base64').toString('utf8'));
       expect(rows.flat()).toContain("'=cmd|' /C calc'!A0 Pharmacy");
       expect(formulaCells(rows)).toEqual([]);
     } finally {
-      t.core.repositories.settings.setSite('Hôpital Larrey pharmacy');
+      await t.core.repositories.settings.setSite('Hôpital Larrey pharmacy');
+      await t.core.site.reload();
     }
   });
 });

@@ -103,6 +103,8 @@ describe('minimum interval between dispensings', () => {
     // A study whose file says "refuse" (the stored configuration, as a study loaded from such a file holds it).
     const row = t.core.db.prepare('SELECT config_json AS c FROM study WHERE id = 1').get() as { c: string };
     t.core.db.prepare('UPDATE study SET config_json = ? WHERE id = 1').run(JSON.stringify({ ...JSON.parse(row.c), dosing: { minimumIntervalDays: 8, shortInterval: 'refuse' } }));
+    // Written behind the core's back: it reads the study from memory, loaded again here as after a study set-up.
+    await t.core.site.reload();
     const a = await dispensedBaseline('S-63');
     const b = await dispensedBaseline('S-64');
     const answers: unknown[] = [];

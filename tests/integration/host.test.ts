@@ -133,7 +133,7 @@ describe('browser mode host', () => {
     await new Promise((r) => setTimeout(r, 100));
     await call('POST', '/rpc/session.login', { headers: auth(), body: JSON.stringify({ username: monitor.username, password: monitor.password }) });
     t.clock.advanceMinutes(6);
-    t.core.auth.lockIdleWindows();
+    await t.core.auth.lockIdleWindows();
     const text = await received;
     expect(text).toContain('"state":"locked"');
   });

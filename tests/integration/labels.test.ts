@@ -56,7 +56,7 @@ describe('label service', () => {
 
   it('a download recorded as a "pdf" print by an earlier version is not counted as a print', async () => {
     const kit = t.dispensedKits()[3]!;
-    const techId = t.core.repositories.users.byUsername('technician')!.id;
+    const techId = (await t.core.repositories.users.byUsername('technician'))!.id;
     t.core.db
       .prepare("INSERT INTO label_prints (kit_number, kind, requested_at, user_id, reprint_reason, status, printer, done_at) VALUES (?, 'syringe', ?, ?, NULL, 'printed', 'pdf', ?)")
       .run(kit, '2026-11-01T10:00:00.000Z', techId, '2026-11-01T10:00:00.000Z');

@@ -9,7 +9,7 @@ import type { VeilErrorBody } from '../../shared/errors';
 import { hashPassword } from '../../main/core/auth/passwords';
 import { isoUtc } from '../../main/core/clock';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
-import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { demoCore, FakeClock, type TestCore } from '../helpers/core';
 
 let t: TestCore;
@@ -241,16 +241,17 @@ async function newStudy(prefix: string): Promise<{ core: VeilCore; dir: string; 
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const dbFile = join(dir, 'veil.db');
   const clock = new FakeClock();
-  const core = createVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
   const now = isoUtc(clock.now());
-  core.repositories.study.save(NS_DUPI, now);
   const passwordHash = await hashPassword(STUDY_PASSWORD);
   // A user row and its audit event together, as every path that creates a user writes them (verify replays them). A
   // password of the pharmacist's own: the key pair is made at this first login.
-  core.db.transaction(() => {
-    core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
+  await core.store.transaction(async () => {
+    await core.repositories.study.save(NS_DUPI, now);
+    await core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
     core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
-  })();
+  });
+  await core.site.reload();
   const login = await core.dispatch('w', 'session.login', { username: 'pharma', password: STUDY_PASSWORD });
   if (!login.ok) throw new Error(login.error.message);
   const key = await core.dispatch('w', 'allocation.setUpKey', { signature: { username: 'pharma', password: STUDY_PASSWORD } });

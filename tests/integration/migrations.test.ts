@@ -11,8 +11,9 @@ import { createUserKeyPair, newDataKey, wrapForEmergency, wrapForUser } from '..
 import { KeyRepository, EMERGENCY_HOLDER, userHolder } from '../../main/core/allocation/keyRepository';
 import { StudyRepository } from '../../main/core/system/studyRepository';
 import { UserRepository } from '../../main/core/users/userRepository';
+import { sqliteStore } from '../../main/core/db/store';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
-import { createVeilCore } from '../../main/core/veilCore';
+import { openVeilCore } from '../../main/core/veilCore';
 
 const dir = mkdtempSync(join(tmpdir(), 'veil-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -195,9 +196,10 @@ describe('migrations', () => {
     raw.pragma('journal_mode = WAL');
     migrate(raw, 4);
     const now = '2026-01-05T09:00:00.000Z';
-    new StudyRepository(raw).save(NS_DUPI, now);
-    const users = new UserRepository(raw);
-    const userId = users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
+    const store = sqliteStore(raw);
+    await new StudyRepository(store).save(NS_DUPI, now);
+    const users = new UserRepository(store);
+    const userId = await users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
     const pair = await createUserKeyPair(userId, password);
     const keys = new KeyRepository(raw);
     keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, now);
@@ -216,6 +218,7 @@ describe('migrations', () => {
       }),
     );
     expect(schemaVersion(raw)).toBe(4);
+    await store.close();
     raw.close();
     return { password, slots, userId, dataKey, publicKey: pair.publicKey };
   }
@@ -228,7 +231,7 @@ describe('migrations', () => {
     const { password, slots, userId } = await versionFourWithPlainBlocks(file, blocks, { holder: true });
     expect(fileText(file)).toContain(blocks[0]); // the old file really held them
 
-    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     try {
       expect(schemaVersion(core.db)).toBe(migrations.length);
       // Straight after the upgrade, before anyone holding the key logs in: a copied file reveals no block.
@@ -265,7 +268,7 @@ describe('migrations', () => {
     const file = join(dir, 'v4-blocks-no-holder.db');
     const blocks = ['BLK-NH51', 'BLK-NH52'];
     const { password, slots, userId, dataKey, publicKey } = await versionFourWithPlainBlocks(file, blocks, { holder: false });
-    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     try {
       // Nothing could seal them for anyone: they are kept, not destroyed, out of the slots table blinded reports read.
       expect(JSON.stringify(core.db.prepare('SELECT * FROM randomization_slots').all())).not.toContain('BLK-NH');

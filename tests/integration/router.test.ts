@@ -11,7 +11,8 @@ beforeAll(async () => {
   // The examples carry a placeholder password: every e-signed channel a role may call answers "wrong password", which
   // the one credential check counts. Without a high maximum here, the role would be locked out half-way and every later
   // channel would answer "forbidden" for that reason, hiding what this test is about (which channels each role may call).
-  t.core.repositories.settings.setSecurity({ ...t.core.repositories.settings.security(), maxFailedLogins: 1_000_000 });
+  await t.core.repositories.settings.setSecurity({ ...(await t.core.repositories.settings.security()), maxFailedLogins: 1_000_000 });
+  await t.core.site.reload();
   for (const role of ROLES) await t.loginAs(role);
 });
 afterAll(() => t.dispose());
@@ -43,14 +44,14 @@ describe('permissions are enforced by the router, whatever the UI does', () => {
 
 describe('validation and errors', () => {
   it('refuses bad input with the issues and changes nothing', async () => {
-    const before = t.core.repositories.users.count();
+    const before = await t.core.repositories.users.count();
     const result = await t.core.dispatch('administrator', 'users.create', { username: 'X Y', displayName: '', role: 'king', temporaryPassword: 'short' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('validation');
     const paths = result.error.issues!.map((i) => i.path[0]);
     expect(paths).toEqual(expect.arrayContaining(['username', 'displayName', 'role', 'temporaryPassword']));
-    expect(t.core.repositories.users.count()).toBe(before);
+    expect(await t.core.repositories.users.count()).toBe(before);
   });
 
   it('refuses unknown fields in input rather than ignoring them', async () => {
@@ -75,7 +76,7 @@ describe('validation and errors', () => {
         updateSecuritySettings: () => ({ maxFailedLogins: 5 }),
       },
     } as unknown as Handlers;
-    const gate = { lockIdleWindows: () => {}, sessionOf: () => ({ userId: 1, role: 'administrator' as Role, state: 'active' as const, mustChangePassword: false }), touch: () => {}, verifySignature: async () => { throw new Error('not used'); }, keyOf: () => null, requireKey: () => { throw new Error('not used'); } };
+    const gate = { lockIdleWindows: () => {}, sessionOf: () => ({ userId: 1, username: 'admin', role: 'administrator' as Role, state: 'active' as const, mustChangePassword: false }), touch: () => {}, verifySignature: async () => { throw new Error('not used'); }, keyOf: () => null, requireKey: () => { throw new Error('not used'); } };
     const router = new Router(leaky, gate, silentLogger);
     const info = await router.dispatch('w', 'system.info', {});
     expect(info.ok).toBe(true);
@@ -104,7 +105,7 @@ describe('user administration', () => {
     const changed = await t.core.dispatch('nurse', 'session.changePassword', { currentPassword: 'temporary password 1', newPassword: 'my own long password' });
     expect(changed).toMatchObject({ ok: true, value: { user: { mustChangePassword: false } } });
 
-    const self = await t.core.dispatch('administrator', 'users.setActive', { userId: t.core.repositories.users.byUsername('admin')!.id, active: false, reason: 'test' });
+    const self = await t.core.dispatch('administrator', 'users.setActive', { userId: (await t.core.repositories.users.byUsername('admin'))!.id, active: false, reason: 'test' });
     expect(self).toMatchObject({ ok: false, error: { code: 'conflict' } });
 
     const off = await t.core.dispatch('administrator', 'users.setActive', { userId: id, active: false, reason: 'Left the site' });

@@ -149,7 +149,7 @@ describe('key custody', () => {
     expect(t.core.sessions.keyOf(w)).toBeNull();
 
     const blindedTarget = await t.core.dispatch(pharmacist, 'allocation.grantAccess', {
-      userId: t.core.repositories.users.byUsername('monitor')!.id,
+      userId: (await t.core.repositories.users.byUsername('monitor'))!.id,
       reason: 'try',
       signature: { password: t.userOf('unblinded_pharmacist').password },
     });
@@ -158,7 +158,7 @@ describe('key custody', () => {
 
   it('the emergency passphrase reveals one slot and nothing else; a wrong one reveals nothing', async () => {
     const slot = 'R007';
-    const investigator = { userId: t.core.repositories.users.byUsername('investigator')!.id, username: 'investigator' };
+    const investigator = { userId: (await t.core.repositories.users.byUsername('investigator'))!.id, username: 'investigator' };
     const revealed = await t.core.codeBreak.revealSlot(investigator, t.demo.codeBreakPassphrase, slot);
     expect(revealed).toEqual({ randomizationNumber: slot, armCode: t.armOf.get(slot), armName: NS_DUPI.arms.find((a) => a.code === t.armOf.get(slot))!.name });
     expect(Object.keys(revealed)).toEqual(['randomizationNumber', 'armCode', 'armName']);

@@ -83,7 +83,7 @@ describe('inactivity lock', () => {
     t.core.onEvent((windowId, event, payload) => seen.push({ windowId, event, state: (payload as { state: string }).state }));
     const w = await t.loginAs('monitor');
     t.clock.advanceMinutes(5);
-    t.core.auth.lockIdleWindows();
+    await t.core.auth.lockIdleWindows();
     expect(seen).toEqual([{ windowId: w, event: 'session.changed', state: 'locked' }]);
   });
 
@@ -108,9 +108,9 @@ describe('inactivity lock', () => {
 
 describe('first start', () => {
   it('asks for the administrator only while no user exists', async () => {
-    const { createVeilCore } = await import('../../main/core/veilCore');
+    const { openVeilCore } = await import('../../main/core/veilCore');
     const { join } = await import('node:path');
-    const core = createVeilCore({ dbFile: join(t.dir, 'empty.db'), mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCore({ dbFile: join(t.dir, 'empty.db'), mode: 'browser', idleSweepMs: 0 });
     try {
       expect(await core.dispatch('w', 'session.current', {})).toMatchObject({ ok: true, value: { state: 'logged_out', needsAdministrator: true } });
       const created = await core.dispatch('w', 'session.createAdministrator', { username: 'admin', displayName: 'Site Admin', password: 'a long password' });

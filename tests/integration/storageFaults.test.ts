@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../main/core/audit/auditTrail';
-import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { demoCore, FakeClock } from '../helpers/core';
 
 /**
@@ -78,7 +78,7 @@ describe('storage faults: a clear message each, nothing changed', () => {
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', folder]).status === 0;
     if (mounted) mounts.push(folder);
     const file = freshCopy('full', folder);
-    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock() });
+    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock() });
     try {
       const login = await core.dispatch('w', 'session.login', { username: 'investigator', password: investigatorPassword });
       expect(login.ok).toBe(true);
@@ -166,7 +166,7 @@ describe('storage faults: a clear message each, nothing changed', () => {
 
   it('database locked by another process: the step is refused with "in use by another program", nothing changed, and it goes through once released', async () => {
     const file = freshCopy('locked');
-    const core = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock(), busyTimeoutMs: 200 });
+    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock(), busyTimeoutMs: 200 });
     const login = await core.dispatch('w', 'session.login', { username: 'investigator', password: investigatorPassword });
     expect(login.ok).toBe(true);
     // The other program: a plain SQLite connection in another process holding the write lock.
@@ -203,7 +203,7 @@ describe('storage faults: a clear message each, nothing changed', () => {
     }
   });
 
-  it('a zeroed b-tree page: the file is refused at open (quick check) with the way to restore it, and left as it was', () => {
+  it('a zeroed b-tree page: the file is refused at open (quick check) with the way to restore it, and left as it was', async () => {
     const file = freshCopy('damaged');
     const db = new Database(file, { readonly: true });
     const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -217,7 +217,7 @@ describe('storage faults: a clear message each, nothing changed', () => {
     let opened: VeilCore | null = null;
     let refusal: (Error & { code?: string }) | null = null;
     try {
-      opened = createVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+      opened = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     } catch (error) {
       refusal = error as Error & { code?: string };
     } finally {

@@ -169,7 +169,7 @@ describe('an unblinded account under a temporary password cannot be given the al
   });
 
   it('reset by the administrator: the pair and the wrap are deleted, and a new grant waits for the user\'s own password', async () => {
-    const monitor = t.core.repositories.users.byUsername('unblinded.monitor')!;
+    const monitor = (await t.core.repositories.users.byUsername('unblinded.monitor'))!;
     const ownBefore = t.userOf('unblinded_monitor').password;
     const pharmacist = await t.loginAs('unblinded_pharmacist', 'pharmacist-window');
     expect(t.core.repositories.keys.userWrap(monitor.id)).toBeDefined();
@@ -203,7 +203,7 @@ describe('an unblinded account under a temporary password cannot be given the al
 
 describe('the demo grants the unblinded monitor only after a password of their own', () => {
   it('the demo unblinded monitor holds a pair sealed under their own password and a wrap that opens with it', async () => {
-    const monitor = t.core.repositories.users.byUsername('unblinded.monitor')!;
+    const monitor = (await t.core.repositories.users.byUsername('unblinded.monitor'))!;
     expect(monitor.mustChangePassword).toBe(false);
     const copy = copyDatabase('demo.db');
     const key = await offlineDataKey(copy, monitor.id, t.userOf('unblinded_monitor').password);

@@ -34,7 +34,7 @@ afterAll(() => t.dispose());
  * after `prepare` (a planted bug, a prior step) on that copy's core.
  */
 async function harnessRun(prepare: (copy: TestCore) => Promise<void> | void = () => {}): Promise<HarnessResult> {
-  const copy = openWorldCopy(t, world, { logger: streamLogger((line) => logLines.push(line)) });
+  const copy = await openWorldCopy(t, world, { logger: streamLogger((line) => logLines.push(line)) });
   try {
     await prepare(copy);
     return await runChannelLeakHarness(copy, world, truth);

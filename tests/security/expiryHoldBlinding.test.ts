@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import type { Role } from '../../shared/roles';
 import { demoCore, FakeClock, type TestCore } from '../helpers/core';
 
@@ -25,16 +25,16 @@ const MIRROR: Record<string, string> = { DUPI300: 'PLACEBO', PLACEBO: 'DUPI300' 
 const LOT_OF: Record<string, { old: string; fresh: string }> = { DUPI300: { old: 'DX-OLD', fresh: 'DX-NEW' }, PLACEBO: { old: 'PX-OLD', fresh: 'PX-NEW' } };
 
 /** One copy of the seeded demo pharmacy (same kit numbers, same users), with its own clock at the same moment. */
-function copyOf(base: TestCore, snapshot: string): { core: VeilCore; dispose: () => void } {
+async function copyOf(base: TestCore, snapshot: string): Promise<{ core: VeilCore; dispose: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-expiry-world-'));
   const dbFile = join(dir, 'veil.db');
   copyFileSync(snapshot, dbFile);
-  const core = createVeilCore({ dbFile, mode: 'browser', clock: new FakeClock(base.clock.now()), idleSweepMs: 0 });
+  const core = await openVeilCore({ dbFile, mode: 'browser', clock: new FakeClock(base.clock.now()), idleSweepMs: 0 });
   return { core, dispose: () => (core.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
 async function world(base: TestCore, snapshot: string, expiredArm: 'DUPI300' | 'PLACEBO'): Promise<{ dispose: () => void; view: unknown }> {
-  const copy = copyOf(base, snapshot);
+  const copy = await copyOf(base, snapshot);
   const call = async (window: string, channel: string, input: unknown) => {
     const r = await copy.core.dispatch(window, channel, input);
     if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);

@@ -55,7 +55,7 @@ const violations: Case[] = [
   { file: 'main/core/db/x.ts', code: "import { App } from '../../../renderer/src/App';\nexport const a = App;", rule: 'no-restricted-imports' },
 
   // renderer/: never main/, Electron or Node.
-  { file: 'renderer/src/x.tsx', code: "import { createVeilCore } from '../../main/core/veilCore';\nexport const c = createVeilCore;", rule: 'no-restricted-imports' },
+  { file: 'renderer/src/x.tsx', code: "import { openVeilCore } from '../../main/core/veilCore';\nexport const c = openVeilCore;", rule: 'no-restricted-imports' },
   { file: 'renderer/src/screens/x.tsx', code: "import type { VeilCore } from '../../../main/core/veilCore';\nexport type C = VeilCore;", rule: 'no-restricted-imports' },
   { file: 'renderer/src/x.tsx', code: "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;", rule: 'no-restricted-imports' },
   { file: 'renderer/src/x.tsx', code: "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;", rule: 'no-restricted-imports' },
@@ -73,14 +73,14 @@ const allowed: Case[] = [
   { file: 'main/core/x.ts', code: "import { randomUUID } from 'node:crypto';\nexport const id = randomUUID();", rule: '' },
   { file: 'main/core/auth/x.ts', code: "import { scrypt } from 'crypto';\nimport { readFile } from 'node:fs/promises';\nexport const s = [scrypt, readFile];", rule: '' },
   { file: 'main/core/x.ts', code: "import { channels } from '../../shared/contract';\nimport { hash } from './auth/passwords';\nexport const c = [channels, hash];", rule: '' },
-  { file: 'main/app/x.ts', code: "import { app, BrowserWindow } from 'electron';\nimport { createVeilCore } from '../core/veilCore';\nexport const a = [app, BrowserWindow, createVeilCore];", rule: '' },
+  { file: 'main/app/x.ts', code: "import { app, BrowserWindow } from 'electron';\nimport { openVeilCore } from '../core/veilCore';\nexport const a = [app, BrowserWindow, openVeilCore];", rule: '' },
   { file: 'preload/index.ts', code: "import { contextBridge, ipcRenderer } from 'electron';\nexport const p = [contextBridge, ipcRenderer];", rule: '' },
   { file: 'renderer/src/x.tsx', code: "import { channels } from '../../shared/contract';\nimport { useState } from 'react';\nexport const c = [channels, useState, window.location.hash];", rule: '' },
   { file: 'renderer/src/x.tsx', code: "import { App } from './main';\nimport './main.css';\nexport const a = App;", rule: '' },
-  { file: 'main/host/x.ts', code: "import { createServer } from 'node:http';\nimport { createVeilCore } from '../core/veilCore';\nexport const h = [createServer, createVeilCore];", rule: '' },
+  { file: 'main/host/x.ts', code: "import { createServer } from 'node:http';\nimport { openVeilCore } from '../core/veilCore';\nexport const h = [createServer, openVeilCore];", rule: '' },
   { file: 'main/cli/x.ts', code: "import { parseArgs } from 'node:util';\nimport { serve } from '../host/server';\nexport const c = [parseArgs, serve];", rule: '' },
   { file: 'shared/contract/x.ts', code: "import { z } from 'zod';\nimport { roles } from '../roles';\nimport { events } from './events';\nexport const s = [z, roles, events];", rule: '' },
-  { file: 'tests/unit/app/x.test.ts', code: "import { app } from 'electron';\nimport { readFileSync } from 'node:fs';\nimport { createVeilCore } from '../../../main/core/veilCore';\nexport const t = [app, readFileSync, createVeilCore];", rule: '' },
+  { file: 'tests/unit/app/x.test.ts', code: "import { app } from 'electron';\nimport { readFileSync } from 'node:fs';\nimport { openVeilCore } from '../../../main/core/veilCore';\nexport const t = [app, readFileSync, openVeilCore];", rule: '' },
 ];
 
 describe('import boundaries (DESIGN.md §6) bite', () => {

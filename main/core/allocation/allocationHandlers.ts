@@ -33,7 +33,7 @@ export function allocationHandlers(s: {
       const { useBefore, changes, held, signatureId } = await s.useBefore.confirm(ctx.key!, ctx.signer!, callers.actor(ctx), input.useBefore);
       return { useBefore, changes, held, signature: callers.signature(signatureId) };
     },
-    grantAccess: (ctx, input) => ({ signature: callers.signature(s.custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason).signatureId) }),
-    register: (ctx, input) => s.register.open(ctx.windowId, callers.user(ctx), input.password, ctx.key!),
+    grantAccess: async (ctx, input) => ({ signature: callers.signature((await s.custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason)).signatureId) }),
+    register: async (ctx, input) => s.register.open(ctx.windowId, await callers.user(ctx), input.password, ctx.key!),
   };
 }

@@ -14,8 +14,9 @@ export class AllocationStatusService {
     private readonly callers: Callers,
   ) {}
 
-  status(sessionHoldsKey: boolean) {
+  async status(sessionHoldsKey: boolean) {
     const holders = this.keys.holders();
+    const accounts = new Map((await this.users.list()).map((u) => [u.id, u]));
     const holderIds = new Set(holders.map((h) => h.userId));
     return {
       keySetUp: this.custody.isSetUp(),
@@ -31,11 +32,10 @@ export class AllocationStatusService {
         signature: this.callers.signature(i.signatureId),
       })),
       keyHolders: holders.map((h) => {
-        const u = this.users.byId(h.userId)!;
+        const u = accounts.get(h.userId)!;
         return { username: u.username, displayName: u.displayName, grantedAt: h.createdAt };
       }),
-      awaitingAccess: this.users
-        .list()
+      awaitingAccess: [...accounts.values()]
         .filter((u) => u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id))
         .map((u) => ({ userId: u.id, username: u.username, displayName: u.displayName, canBeGranted: this.custody.canBeGranted(u) })),
     };

@@ -30,6 +30,7 @@ export type KeyPairForNewPassword = { kind: 'none' } | { kind: 'resealed'; seale
 /** What a login or unlock of a key holder has open for a moment: their private key and the allocation key. */
 export interface KeyOpened {
   userId: number;
+  username: string;
   privateKey: KeyObject;
   publicKey: string;
   dataKey: Buffer;
@@ -74,7 +75,7 @@ export class KeyCustodyService {
     const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
     const dataKey = unwrapForUser(wrap, user.id, privateKey, stored.publicKey);
     this.sessions.holdKey(windowId, dataKey);
-    for (const listener of this.keyOpenedListeners) listener({ userId: user.id, privateKey, publicKey: stored.publicKey, dataKey });
+    for (const listener of this.keyOpenedListeners) listener({ userId: user.id, username: user.username, privateKey, publicKey: stored.publicKey, dataKey });
   }
 
   private readonly keyOpenedListeners: Array<(opened: KeyOpened) => void> = [];
@@ -177,9 +178,9 @@ export class KeyCustodyService {
   }
 
   /** An unblinded user holding the key grants it to another unblinded user (without their password). */
-  grant(windowId: string, signer: Signer, targetUserId: number, reason: string): { signatureId: number } {
+  async grant(windowId: string, signer: Signer, targetUserId: number, reason: string): Promise<{ signatureId: number }> {
     const dataKey = this.requireKey(windowId);
-    const target = this.users.byId(targetUserId);
+    const target = await this.users.byId(targetUserId);
     if (!target) throw VeilError.says('not_found', { key: 'users.noSuchUser', params: { id: targetUserId } });
     if (!target.active) throw VeilError.says('conflict', { key: 'allocation.targetDeactivated', params: { name: target.displayName } });
     if (ROLE_IS_BLINDED[target.role]) {

@@ -2,6 +2,7 @@ import { VeilError } from '../../../shared/errors';
 import { verifyPassword } from '../auth/passwords';
 import { openUserPrivateKey, unwrapForUser, WrongSecretError } from '../crypto/keyCustody';
 import type { Db } from '../db/database';
+import { sqliteStore } from '../db/store';
 import { UserRepository } from '../users/userRepository';
 import { KeyRepository } from './keyRepository';
 
@@ -12,7 +13,8 @@ import { KeyRepository } from './keyRepository';
  * wipe once done.
  */
 export async function openAllocationKeyAsHolder(db: Db, username: string, password: string): Promise<Buffer> {
-  const user = new UserRepository(db).byUsername(username.trim().toLowerCase());
+  const store = sqliteStore(db);
+  const user = await new UserRepository(store).byUsername(username.trim().toLowerCase()).finally(() => store.close());
   if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
     throw new VeilError('unauthenticated', 'Wrong username or password: no sealed value was checked.');
   }

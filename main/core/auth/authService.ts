@@ -2,8 +2,8 @@ import { issue, VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, ROLE_PERMISSIONS } from '../../../shared/roles';
 import type { SessionState } from '../../../shared/contract/session';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
-import type { SettingsRepository } from '../system/settingsRepository';
+import type { Store } from '../db/store';
+import type { SiteMemory } from '../system/siteMemory';
 import type { UserRepository } from '../users/userRepository';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { KeyCustodyService } from '../allocation/keyCustodyService';
@@ -18,9 +18,9 @@ export class AuthService {
   private readonly listeners: SessionListener[] = [];
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly users: UserRepository,
-    private readonly settings: SettingsRepository,
+    private readonly settings: SiteMemory,
     private readonly sessions: SessionTable,
     private readonly clock: Clock,
     private readonly audit: AuditTrail,
@@ -36,10 +36,10 @@ export class AuthService {
     this.listeners.push(listener);
   }
 
-  state(windowId: string): SessionState {
+  async state(windowId: string): Promise<SessionState> {
     const session = this.sessions.get(windowId);
-    const user = session && this.users.byId(session.userId);
-    if (!session || !user) return { state: 'logged_out', needsAdministrator: this.users.count() === 0 };
+    const user = session && (await this.users.byId(session.userId));
+    if (!session || !user) return { state: 'logged_out', needsAdministrator: (await this.users.count()) === 0 };
     const sessionUser = {
       id: user.id,
       username: user.username,
@@ -49,7 +49,7 @@ export class AuthService {
       mustChangePassword: user.mustChangePassword,
     };
     if (session.state === 'locked') {
-      return { state: 'locked', user: sessionUser, lockedAt: isoUtc(session.lockedAt ?? session.since), accountLockedUntil: this.credentials.lockedUntil(user) };
+      return { state: 'locked', user: sessionUser, lockedAt: isoUtc(session.lockedAt ?? session.since), accountLockedUntil: await this.credentials.lockedUntil(user) };
     }
     return {
       state: 'active',
@@ -62,10 +62,10 @@ export class AuthService {
 
   async createAdministrator(windowId: string, input: { username: string; displayName: string; password: string }): Promise<SessionState> {
     const passwordHash = await hashPassword(input.password);
-    this.db.transaction(() => {
+    const id = await this.store.transaction(async () => {
       // Checked inside the write transaction so two windows racing on first start cannot both create one.
-      if (this.users.count() > 0) throw VeilError.says('conflict', { key: 'session.administratorExists' });
-      const id = this.users.insert({
+      if ((await this.users.count()) > 0) throw VeilError.says('conflict', { key: 'session.administratorExists' });
+      const id = await this.users.insert({
         username: input.username,
         displayName: input.displayName,
         role: 'administrator',
@@ -77,8 +77,10 @@ export class AuthService {
         { userId: id, username: input.username },
         { action: 'user.created', entityType: 'user', entityId: input.username, after: { displayName: input.displayName, role: 'administrator' }, reason: 'First start: administrator account' },
       );
-      this.sessions.start(windowId, id);
-    })();
+      return id;
+    });
+    // The session starts once the account is committed (on PostgreSQL the unit of work may run more than once).
+    this.sessions.start(windowId, id);
     return this.state(windowId);
   }
 
@@ -89,35 +91,35 @@ export class AuthService {
         : VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: left } }),
     );
     if (!user.active) throw VeilError.says('forbidden', { key: 'session.deactivated' });
-    this.record(user.id, user.username, 'session.login', {});
+    await this.record(user.id, user.username, 'session.login', {});
     this.sessions.start(windowId, user.id);
     await this.custody.openForSession(windowId, user, input.password);
     return this.state(windowId);
   }
 
-  /** Login events are audited in their own small transaction (or the caller's). */
-  private record(userId: number | null, username: string, action: string, after: Record<string, unknown>): void {
-    const write = () => this.audit.append({ userId, username }, { action, entityType: 'user', entityId: username, after });
-    if (this.db.inTransaction) write();
-    else this.db.transaction(write)();
+  /** Login events are audited in their own small unit of work (or join the caller's). */
+  private async record(userId: number | null, username: string, action: string, after: Record<string, unknown>): Promise<void> {
+    await this.store.transaction(async () => {
+      this.audit.append({ userId, username }, { action, entityType: 'user', entityId: username, after });
+    });
   }
 
-  logout(windowId: string): SessionState {
+  async logout(windowId: string): Promise<SessionState> {
     const session = this.sessions.get(windowId);
-    const user = session && this.users.byId(session.userId);
-    if (user) this.record(user.id, user.username, 'session.logout', {});
+    const user = session && (await this.users.byId(session.userId));
+    if (user) await this.record(user.id, user.username, 'session.logout', {});
     this.sessions.end(windowId);
     return this.state(windowId);
   }
 
-  lock(windowId: string): SessionState {
+  lock(windowId: string): Promise<SessionState> {
     this.sessions.lock(windowId);
     return this.state(windowId);
   }
 
   async unlock(windowId: string, password: string): Promise<SessionState> {
     const session = this.sessions.get(windowId);
-    const user = session && this.users.byId(session.userId);
+    const user = session && (await this.users.byId(session.userId));
     if (!session || !user) throw VeilError.says('unauthenticated', { key: 'session.nobodyLoggedIn' });
     await this.credentials.ownPassword(
       windowId,
@@ -136,7 +138,7 @@ export class AuthService {
   }
 
   async changePassword(windowId: string, userId: number, input: { currentPassword: string; newPassword: string }): Promise<SessionState> {
-    const user = this.users.byId(userId);
+    const user = await this.users.byId(userId);
     if (!user) throw VeilError.says('not_found', { key: 'session.accountGone' });
     await this.credentials.ownPassword(
       windowId,
@@ -151,32 +153,32 @@ export class AuthService {
     const passwordHash = await hashPassword(input.newPassword);
     // An unblinded user's key pair is made here, under the first password of their own (DESIGN.md section 3, invariant 6).
     const keyPair = await this.custody.keyPairForNewPassword(user, input.currentPassword, input.newPassword);
-    this.db.transaction(() => {
-      this.users.setPassword(user.id, passwordHash, false);
+    await this.store.transaction(async () => {
+      await this.users.setPassword(user.id, passwordHash, false);
       this.custody.saveKeyPairForNewPassword(user.id, keyPair);
-      this.record(user.id, user.username, 'user.password_changed', keyPair.kind === 'new' ? { keyPairCreated: true } : {});
-    })();
+      await this.record(user.id, user.username, 'user.password_changed', keyPair.kind === 'new' ? { keyPairCreated: true } : {});
+    });
     return this.state(windowId);
   }
 
   /** Locks every window idle for longer than the inactivity setting; run by a timer and before every call. */
-  lockIdleWindows(): void {
-    for (const windowId of this.sessions.idleWindows(this.settings.security().inactivityMinutes)) {
-      this.sessions.lock(windowId);
-      this.notify(windowId);
-    }
+  async lockIdleWindows(): Promise<void> {
+    // Locked at once, all of them; the windows hear of it after.
+    const idle = this.sessions.idleWindows(this.settings.security().inactivityMinutes);
+    for (const windowId of idle) this.sessions.lock(windowId);
+    for (const windowId of idle) await this.notify(windowId);
   }
 
   /** Ends every session of a user (deactivation, password reset). */
-  endSessionsOf(userId: number): void {
+  async endSessionsOf(userId: number): Promise<void> {
     for (const windowId of this.sessions.windowsOf(userId)) {
       this.sessions.end(windowId);
-      this.notify(windowId);
+      await this.notify(windowId);
     }
   }
 
-  private notify(windowId: string): void {
-    const state = this.state(windowId);
+  private async notify(windowId: string): Promise<void> {
+    const state = await this.state(windowId);
     for (const listener of this.listeners) listener(windowId, state);
   }
 }

@@ -1,7 +1,7 @@
 import { VeilError } from '../../../shared/errors';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { SettingsRepository } from '../system/settingsRepository';
 import type { UserRepository, UserRow } from '../users/userRepository';
 import type { CredentialSubject, FailedAttemptsRepository } from './failedAttemptsRepository';
@@ -46,10 +46,10 @@ const codeBreakSubject = (study: string): CredentialSubject => ({ kind: 'code_br
  * refused until the lockout ends or an administrator resets the password.
  */
 export class CredentialCheck {
-  private readonly windowLockedListeners: Array<(windowId: string) => void> = [];
+  private readonly windowLockedListeners: Array<(windowId: string) => Promise<void>> = [];
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly attempts: FailedAttemptsRepository,
     private readonly users: UserRepository,
     private readonly settings: SettingsRepository,
@@ -59,7 +59,7 @@ export class CredentialCheck {
   ) {}
 
   /** Told when a lockout locked a window, so the window hears of it (session.changed). */
-  onWindowLocked(listener: (windowId: string) => void): void {
+  onWindowLocked(listener: (windowId: string) => Promise<void>): void {
     this.windowLockedListeners.push(listener);
   }
 
@@ -75,10 +75,10 @@ export class CredentialCheck {
    * witness (`by` the signer at the keyboard). An unknown name costs the same time and is recorded too.
    */
   async namedAccount(username: string, password: string, point: CredentialPoint, by: AuditActor | null, wrong: WrongSecret): Promise<UserRow> {
-    const user = this.users.byUsername(username.trim().toLowerCase());
+    const user = await this.users.byUsername(username.trim().toLowerCase());
     if (!user) {
       await verifyPassword(password, DECOY_HASH);
-      this.inOwnTransaction(() => this.recordFailure(point, by ?? { userId: null, username }, { type: 'user', id: username }, 'unknown username', null));
+      await this.inOwnTransaction(async () => this.recordFailure(point, by ?? { userId: null, username }, { type: 'user', id: username }, 'unknown username', null));
       throw wrong(null);
     }
     await this.attempt({ point, by: by ?? { userId: user.id, username: user.username }, subjects: [userSubject(user)], windowId: null, wrong }, async () =>
@@ -96,37 +96,38 @@ export class CredentialCheck {
   }
 
   /** When a user's lockout ends (null when not locked out now). */
-  lockedUntil(user: { id: number; username: string }): string | null {
-    return this.activeLock(this.attempts.state(userSubject(user)).lockedUntil);
+  async lockedUntil(user: { id: number; username: string }): Promise<string | null> {
+    return this.activeLock((await this.attempts.state(userSubject(user))).lockedUntil);
   }
 
   private async attempt<T>(a: Attempt, tryIt: () => Promise<T | null>): Promise<T> {
-    if (this.db.inTransaction) throw new Error('A credential check runs before the transaction it guards, so that its failure stays recorded.');
-    const lockedBefore = this.lockedSubject(a.subjects);
+    if (this.store.insideUnitOfWork()) throw new Error('A credential check runs before the transaction it guards, so that its failure stays recorded.');
+    const lockedBefore = await this.lockedSubject(a.subjects);
     if (lockedBefore) {
       // Refused without trying the secret: nothing is learnt from an attempt while locked out, and it is still recorded.
-      this.inOwnTransaction(() => this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), 'locked out', null));
-      throw this.lockedError(lockedBefore);
+      await this.inOwnTransaction(async () => this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), 'locked out', null));
+      throw await this.lockedError(lockedBefore);
     }
     const opened = await tryIt();
-    const outcome = this.inOwnTransaction((): Outcome => {
+    const outcome = await this.inOwnTransaction(async (): Promise<Outcome> => {
       // Checked again after the slow hash: another window may have locked the account meanwhile.
-      const lockedNow = this.lockedSubject(a.subjects);
+      const lockedNow = await this.lockedSubject(a.subjects);
       if (lockedNow) {
         this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), 'locked out', null);
         return { kind: 'locked', subject: lockedNow, newlyLockedUsers: [] };
       }
       if (opened !== null) {
-        for (const subject of a.subjects) if (this.attempts.state(subject).failedAttempts > 0) this.attempts.clear(subject);
+        for (const subject of a.subjects) if ((await this.attempts.state(subject)).failedAttempts > 0) await this.attempts.clear(subject);
         return { kind: 'right' };
       }
-      const counts = a.subjects.map((subject) => ({ subject, failedAttempts: this.attempts.addFailure(subject) }));
+      const counts: Array<{ subject: CredentialSubject; failedAttempts: number }> = [];
+      for (const subject of a.subjects) counts.push({ subject, failedAttempts: await this.attempts.addFailure(subject) });
       this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), a.point === 'code_break' ? 'wrong passphrase' : 'wrong password', counts[0]!.failedAttempts);
-      const { maxFailedLogins, lockoutMinutes } = this.settings.security();
+      const { maxFailedLogins, lockoutMinutes } = await this.settings.security();
       const until = isoUtc(new Date(this.clock.now().getTime() + lockoutMinutes * 60_000));
       const reached = counts.filter((c) => c.failedAttempts >= maxFailedLogins);
       for (const { subject, failedAttempts } of reached) {
-        this.attempts.lock(subject, until);
+        await this.attempts.lock(subject, until);
         this.recordLockout(a, subject, failedAttempts, until);
       }
       if (reached.length > 0) {
@@ -137,27 +138,28 @@ export class CredentialCheck {
     });
     if (outcome.kind === 'right') return opened!;
     if (outcome.kind === 'wrong') throw a.wrong(outcome.left);
-    if (a.windowId !== null) this.lockWindowOf(a.windowId, outcome.newlyLockedUsers);
-    throw this.lockedError(outcome.subject);
+    if (a.windowId !== null) await this.lockWindowOf(a.windowId, outcome.newlyLockedUsers);
+    throw await this.lockedError(outcome.subject);
   }
 
-  private lockWindowOf(windowId: string, lockedOutUsers: number[]): void {
+  private async lockWindowOf(windowId: string, lockedOutUsers: number[]): Promise<void> {
     const session = this.sessions.get(windowId);
     if (!session || !lockedOutUsers.includes(session.userId)) return;
     this.sessions.lock(windowId);
-    for (const listener of this.windowLockedListeners) listener(windowId);
+    for (const listener of this.windowLockedListeners) await listener(windowId);
   }
 
-  private lockedSubject(subjects: CredentialSubject[]): CredentialSubject | undefined {
-    return subjects.find((subject) => this.activeLock(this.attempts.state(subject).lockedUntil) !== null);
+  private async lockedSubject(subjects: CredentialSubject[]): Promise<CredentialSubject | undefined> {
+    for (const subject of subjects) if (this.activeLock((await this.attempts.state(subject)).lockedUntil) !== null) return subject;
+    return undefined;
   }
 
   private activeLock(lockedUntil: string | null): string | null {
     return lockedUntil !== null && new Date(lockedUntil) > this.clock.now() ? lockedUntil : null;
   }
 
-  private lockedError(subject: CredentialSubject): VeilError {
-    const until = new Date(this.attempts.state(subject).lockedUntil!);
+  private async lockedError(subject: CredentialSubject): Promise<VeilError> {
+    const until = new Date((await this.attempts.state(subject)).lockedUntil!);
     const minutes = Math.max(1, Math.ceil((until.getTime() - this.clock.now().getTime()) / 60_000));
     return VeilError.says('forbidden', { key: subject.kind === 'code_break' ? 'allocation.codeBreakLocked' : 'allocation.lockedOut', params: { count: minutes } });
   }
@@ -186,7 +188,8 @@ export class CredentialCheck {
     });
   }
 
-  private inOwnTransaction<T>(write: () => T): T {
-    return this.db.transaction(write)();
+  /** Its own unit of work: the refusal that follows cannot roll it back. */
+  private inOwnTransaction<T>(write: () => Promise<T>): Promise<T> {
+    return this.store.transaction(write);
   }
 }

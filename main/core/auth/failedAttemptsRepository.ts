@@ -1,4 +1,4 @@
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 
 /**
  * Whose wrong secrets are counted: a user account (its password, wherever it is typed), or a study's code-break
@@ -13,43 +13,53 @@ export interface FailedAttempts {
   lockedUntil: string | null;
 }
 
-/** All SQL about counting wrong secrets and lockouts (users' columns failed_logins / locked_until, code_break_attempts). */
+/**
+ * All SQL about counting wrong secrets and lockouts (users' columns failed_logins / locked_until, code_break_attempts),
+ * on the Store (issue 13, item 2).
+ */
 export class FailedAttemptsRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
-  state(subject: CredentialSubject): FailedAttempts {
+  async state(subject: CredentialSubject): Promise<FailedAttempts> {
+    const q = this.store.q();
     const row =
       subject.kind === 'user'
-        ? (this.db.prepare('SELECT failed_logins AS failedAttempts, locked_until AS lockedUntil FROM users WHERE id = ?').get(subject.userId) as FailedAttempts | undefined)
-        : (this.db.prepare('SELECT failed_attempts AS failedAttempts, locked_until AS lockedUntil FROM code_break_attempts WHERE study_code = ?').get(subject.study) as
-            | FailedAttempts
-            | undefined);
+        ? await q.selectFrom('users').select(['failed_logins as failedAttempts', 'locked_until as lockedUntil']).where('id', '=', subject.userId).executeTakeFirst()
+        : await q.selectFrom('code_break_attempts').select(['failed_attempts as failedAttempts', 'locked_until as lockedUntil']).where('study_code', '=', subject.study).executeTakeFirst();
     return row ?? { failedAttempts: 0, lockedUntil: null };
   }
 
   /** Adds one wrong secret and answers the new count (one statement, so two windows guessing at once both count). */
-  addFailure(subject: CredentialSubject): number {
+  async addFailure(subject: CredentialSubject): Promise<number> {
+    const q = this.store.q();
     const row =
       subject.kind === 'user'
-        ? (this.db.prepare('UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins AS n').get(subject.userId) as { n: number })
-        : (this.db
-            .prepare(
-              `INSERT INTO code_break_attempts (study_code, failed_attempts) VALUES (?, 1)
-               ON CONFLICT(study_code) DO UPDATE SET failed_attempts = failed_attempts + 1 RETURNING failed_attempts AS n`,
-            )
-            .get(subject.study) as { n: number });
-    return row.n;
+        ? await q
+            .updateTable('users')
+            .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+            .where('id', '=', subject.userId)
+            .returning('failed_logins as n')
+            .executeTakeFirstOrThrow()
+        : await q
+            .insertInto('code_break_attempts')
+            .values({ study_code: subject.study, failed_attempts: 1 })
+            .onConflict((oc) => oc.column('study_code').doUpdateSet((eb) => ({ failed_attempts: eb('code_break_attempts.failed_attempts', '+', 1) })))
+            .returning('failed_attempts as n')
+            .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Locks until the given time and starts a fresh count for after it. */
-  lock(subject: CredentialSubject, until: string): void {
-    if (subject.kind === 'user') this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?').run(until, subject.userId);
-    else this.db.prepare('UPDATE code_break_attempts SET failed_attempts = 0, locked_until = ? WHERE study_code = ?').run(until, subject.study);
+  async lock(subject: CredentialSubject, until: string): Promise<void> {
+    const q = this.store.q();
+    if (subject.kind === 'user') await q.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', subject.userId).execute();
+    else await q.updateTable('code_break_attempts').set({ failed_attempts: 0, locked_until: until }).where('study_code', '=', subject.study).execute();
   }
 
   /** A right secret: the count starts again. */
-  clear(subject: CredentialSubject): void {
-    if (subject.kind === 'user') this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(subject.userId);
-    else this.db.prepare('UPDATE code_break_attempts SET failed_attempts = 0, locked_until = NULL WHERE study_code = ?').run(subject.study);
+  async clear(subject: CredentialSubject): Promise<void> {
+    const q = this.store.q();
+    if (subject.kind === 'user') await q.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', subject.userId).execute();
+    else await q.updateTable('code_break_attempts').set({ failed_attempts: 0, locked_until: null }).where('study_code', '=', subject.study).execute();
   }
 }

@@ -9,10 +9,12 @@ import type { SessionTable } from './sessions';
 export function sessionGate(s: { auth: AuthService; sessions: SessionTable; users: UserRepository; signatures: SignatureService; custody: KeyCustodyService }): SessionGate {
   return {
     lockIdleWindows: () => s.auth.lockIdleWindows(),
-    sessionOf: (windowId) => {
+    sessionOf: async (windowId) => {
       const session = s.sessions.get(windowId);
-      const user = session && s.users.byId(session.userId);
-      return session && user ? { userId: user.id, role: user.role, state: session.state, mustChangePassword: user.mustChangePassword } : undefined;
+      const user = session && (await s.users.byId(session.userId));
+      // Read again after the await: the session may have ended or locked meanwhile.
+      const now = s.sessions.get(windowId);
+      return now && user && now.userId === user.id ? { userId: user.id, username: user.username, role: user.role, state: now.state, mustChangePassword: user.mustChangePassword } : undefined;
     },
     touch: (windowId) => s.sessions.touch(windowId),
     verifySignature: (windowId, userId, meaning, signature) => s.signatures.verify(windowId, userId, meaning, signature),

@@ -53,7 +53,7 @@ export interface DemoResult {
  * Refuses a database that already has users, so a real site's file is never touched by demo data.
  */
 export async function seedDemo(core: VeilCore, clock: TravellingClock, options: { history?: boolean } = {}): Promise<DemoResult> {
-  if (core.repositories.users.count() > 0) {
+  if ((await core.repositories.users.count()) > 0) {
     throw new Error('This database already has users; the demo needs a new database file.');
   }
   // With history, the study starts 131 days ago: set-up and list import come first on the timeline, as at a site.
@@ -68,23 +68,25 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
     users.push(user);
     hashed.push({ ...user, displayName: person.displayName, passwordHash: await hashPassword(password) });
   }
-  core.db.transaction(() => {
-    const now = isoUtc(clock.now());
-    core.repositories.study.save(NS_DUPI, now);
+  const now = isoUtc(clock.now());
+  await core.store.transaction(async () => {
+    await core.repositories.study.save(NS_DUPI, now);
     // The site's name, as the first start asks it of a real site (reports and certificates print it).
-    core.repositories.settings.setSite(DEMO_SITE_NAME);
+    await core.repositories.settings.setSite(DEMO_SITE_NAME);
     core.audit.append(
       { userId: null, username: 'system' },
       { action: 'settings.site_changed', entityType: 'settings', entityId: 'site', before: { name: null }, after: { name: DEMO_SITE_NAME }, reason: 'Demo study seeding', source: 'system' },
     );
     for (const u of hashed) {
-      core.repositories.users.insert({ username: u.username, displayName: u.displayName, role: u.role, passwordHash: u.passwordHash, mustChangePassword: false, createdAt: now });
+      await core.repositories.users.insert({ username: u.username, displayName: u.displayName, role: u.role, passwordHash: u.passwordHash, mustChangePassword: false, createdAt: now });
       core.audit.append(
         { userId: null, username: 'system' },
         { action: 'user.created', entityType: 'user', entityId: u.username, after: { displayName: u.displayName, role: u.role }, reason: 'Demo study seeding', source: 'system' },
       );
     }
-  })();
+  });
+  // The study set up and the site named: the core reads them from memory from now on.
+  await core.site.reload();
   const pharmacist = users.find((u) => u.role === 'unblinded_pharmacist')!;
   const window = 'demo-set-up';
   const call = async (channel: string, input: unknown, inWindow = window) => {
@@ -104,7 +106,7 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
   const monitorDemo = users.find((u) => u.role === 'unblinded_monitor')!;
   await call('session.login', { username: monitorDemo.username, password: monitorDemo.password }, 'demo-unblinded-monitor');
   await call('session.logout', {}, 'demo-unblinded-monitor');
-  const unblindedMonitor = core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username)!;
+  const unblindedMonitor = (await core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username))!;
   await call('allocation.grantAccess', { userId: unblindedMonitor.id, reason: 'Pharmacy monitoring for the demo study', signature: { password: pharmacist.password } });
   await call('session.logout', {});
   if (options.history) await liveDemoHistory(core, clock, users, present);

@@ -2,7 +2,6 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { Clock } from '../clock';
 import { destructionCertificate } from '../reports/destructionCertificate';
-import type { SettingsRepository } from '../system/settingsRepository';
 import type { DestructionService } from './destructionService';
 
 /** The certificate of a recorded destruction, as a PDF sealed with the audit chain's head at printing. */
@@ -12,7 +11,8 @@ export class DestructionCertificates {
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
-    private readonly settings: SettingsRepository,
+    /** The site's name as printed (SiteMemory). */
+    private readonly settings: { site(): string },
   ) {}
 
   async certificate(destructionId: number): Promise<{ fileName: string; pdfBase64: string }> {

@@ -52,7 +52,7 @@ export class SignatureService {
   ) {}
 
   async verify(windowId: string, userId: number, meaning: string, given: { username?: string | undefined; password: string }): Promise<Signer> {
-    const user = this.users.byId(userId);
+    const user = await this.users.byId(userId);
     const session = this.sessions.get(windowId);
     if (!user || !session) throw VeilError.says('unauthenticated', { key: 'signatures.notLoggedIn' });
     // 11.200(a)(1)(i): both components at the first signing of a session, the password alone after that.

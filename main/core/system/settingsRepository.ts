@@ -1,42 +1,50 @@
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { SecuritySettings } from '../../../shared/contract/system';
 
 export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = { maxFailedLogins: 5, lockoutMinutes: 15, inactivityMinutes: 5 };
 
-/** Site settings, stored as JSON per key. */
-export class SettingsRepository {
-  constructor(private readonly db: Db) {}
+/** What the site's name reads as on reports while the administrator has not set it yet. */
+export const SITE_NAME_NOT_SET = 'Site pharmacy (name not set)';
 
-  security(): SecuritySettings {
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'security'").get() as { value: string } | undefined;
-    return row ? { ...DEFAULT_SECURITY_SETTINGS, ...(JSON.parse(row.value) as Partial<SecuritySettings>) } : DEFAULT_SECURITY_SETTINGS;
+/** Site settings, stored as JSON per key, on the Store (issue 13, item 2). The core keeps them in memory (SiteMemory). */
+export class SettingsRepository {
+  constructor(private readonly store: Store) {}
+
+  private async value(key: string): Promise<unknown> {
+    const row = await this.store.q().selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
+  }
+
+  private async put(key: string, value: unknown): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value) })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
+  }
+
+  async security(): Promise<SecuritySettings> {
+    const stored = (await this.value('security')) as Partial<SecuritySettings> | undefined;
+    return stored ? { ...DEFAULT_SECURITY_SETTINGS, ...stored } : DEFAULT_SECURITY_SETTINGS;
   }
 
   /** Scanner settings: what a keyboard-wedge scanner sends instead of the GS1 group separator. */
-  scanner(): { gsReplacement?: string } {
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'scanner'").get() as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as { gsReplacement?: string }) : {};
+  async scanner(): Promise<{ gsReplacement?: string }> {
+    return ((await this.value('scanner')) as { gsReplacement?: string } | undefined) ?? {};
   }
 
   /** The site's name as the administrator set it (first start, administration), or null when never set. */
-  siteName(): string | null {
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'site'").get() as { value: string } | undefined;
-    const name = row ? (JSON.parse(row.value) as { name?: unknown }).name : null;
+  async siteName(): Promise<string | null> {
+    const name = ((await this.value('site')) as { name?: unknown } | undefined)?.name;
     return typeof name === 'string' && name.trim() ? name : null;
   }
 
-  /** The site's name as printed on reports; says so when the administrator has not set it yet. */
-  site(): string {
-    return this.siteName() ?? 'Site pharmacy (name not set)';
+  async setSite(name: string): Promise<void> {
+    await this.put('site', { name });
   }
 
-  setSite(name: string): void {
-    this.db.prepare("INSERT INTO settings (key, value) VALUES ('site', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify({ name }));
-  }
-
-  setSecurity(settings: SecuritySettings): void {
-    this.db
-      .prepare("INSERT INTO settings (key, value) VALUES ('security', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .run(JSON.stringify(settings));
+  async setSecurity(settings: SecuritySettings): Promise<void> {
+    await this.put('security', settings);
   }
 }

@@ -1,21 +1,23 @@
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import { StudyConfig } from '../../../shared/study/studyConfig';
 
-/** The site's one study configuration. */
+/** The site's one study configuration, on the Store (issue 13, item 2). The core keeps it in memory (SiteMemory). */
 export class StudyRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
-  current(): StudyConfig | null {
-    const row = this.db.prepare('SELECT config_json FROM study WHERE id = 1').get() as { config_json: string } | undefined;
+  async current(): Promise<StudyConfig | null> {
+    const row = await this.store.q().selectFrom('study').select('config_json').where('id', '=', 1).executeTakeFirst();
     return row ? StudyConfig.parse(JSON.parse(row.config_json)) : null;
   }
 
-  save(study: StudyConfig, loadedAt: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO study (id, code, config_json, loaded_at) VALUES (1, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET code = excluded.code, config_json = excluded.config_json, loaded_at = excluded.loaded_at`,
+  async save(study: StudyConfig, loadedAt: string): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('study')
+      .values({ id: 1, code: study.code, config_json: JSON.stringify(study), loaded_at: loadedAt })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({ code: eb.ref('excluded.code'), config_json: eb.ref('excluded.config_json'), loaded_at: eb.ref('excluded.loaded_at') })),
       )
-      .run(study.code, JSON.stringify(study), loadedAt);
+      .execute();
   }
 }

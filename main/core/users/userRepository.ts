@@ -1,4 +1,6 @@
-import type { Db } from '../db/database';
+import type { Selectable } from 'kysely';
+import type { PreparedQuery, Store } from '../db/store';
+import type { UsersTable } from '../db/tables';
 import type { Role } from '../../../shared/roles';
 
 export interface UserRow {
@@ -14,20 +16,7 @@ export interface UserRow {
   createdAt: string;
 }
 
-interface RawUser {
-  id: number;
-  username: string;
-  display_name: string;
-  role: string;
-  password_hash: string;
-  active: number;
-  must_change_password: number;
-  failed_logins: number;
-  locked_until: string | null;
-  created_at: string;
-}
-
-function toUser(raw: RawUser): UserRow {
+function toUser(raw: Selectable<UsersTable>): UserRow {
   return {
     id: raw.id,
     username: raw.username,
@@ -42,46 +31,67 @@ function toUser(raw: RawUser): UserRow {
   };
 }
 
-/** All SQL about user accounts lives here. */
+/** Binary order of the text, as SQLite sorts it, whatever the PostgreSQL server's collation. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** All SQL about user accounts, on the Store (issue 13, item 2). */
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  // Every call through the router reads its caller's account: prepared once.
+  private readonly byIdQuery: PreparedQuery<[number], Selectable<UsersTable>>;
 
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  constructor(private readonly store: Store) {
+    this.byIdQuery = store.prepare((q, id: number) => q.selectFrom('users').selectAll().where('id', '=', id));
   }
 
-  list(): UserRow[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as RawUser[]).map(toUser);
+  async count(): Promise<number> {
+    const row = await this.store.q().selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
-  byId(id: number): UserRow | undefined {
-    const raw = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as RawUser | undefined;
+  /** Sorted by username (in code: text order differs between engines). */
+  async list(): Promise<UserRow[]> {
+    const rows = await this.store.q().selectFrom('users').selectAll().execute();
+    return rows.map(toUser).sort((a, b) => byText(a.username, b.username));
+  }
+
+  async byId(id: number): Promise<UserRow | undefined> {
+    const [raw] = await this.byIdQuery.run(id);
     return raw && toUser(raw);
   }
 
-  byUsername(username: string): UserRow | undefined {
-    const raw = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as RawUser | undefined;
+  async byUsername(username: string): Promise<UserRow | undefined> {
+    const raw = await this.store.q().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     return raw && toUser(raw);
   }
 
-  insert(user: { username: string; displayName: string; role: Role; passwordHash: string; mustChangePassword: boolean; createdAt: string }): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO users (username, display_name, role, password_hash, must_change_password, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(user.username, user.displayName, user.role, user.passwordHash, user.mustChangePassword ? 1 : 0, user.createdAt);
-    return Number(info.lastInsertRowid);
+  async insert(user: { username: string; displayName: string; role: Role; passwordHash: string; mustChangePassword: boolean; createdAt: string }): Promise<number> {
+    const row = await this.store
+      .q()
+      .insertInto('users')
+      .values({
+        username: user.username,
+        display_name: user.displayName,
+        role: user.role,
+        password_hash: user.passwordHash,
+        must_change_password: user.mustChangePassword ? 1 : 0,
+        created_at: user.createdAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
-  setActive(id: number, active: boolean): void {
-    this.db.prepare('UPDATE users SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
+  async setActive(id: number, active: boolean): Promise<void> {
+    await this.store.q().updateTable('users').set({ active: active ? 1 : 0 }).where('id', '=', id).execute();
   }
 
   /** Also ends a lockout: an administrator's reset is how an account is unlocked before its time. */
-  setPassword(id: number, passwordHash: string, mustChangePassword: boolean): void {
-    this.db
-      .prepare('UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL WHERE id = ?')
-      .run(passwordHash, mustChangePassword ? 1 : 0, id);
+  async setPassword(id: number, passwordHash: string, mustChangePassword: boolean): Promise<void> {
+    await this.store
+      .q()
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: mustChangePassword ? 1 : 0, failed_logins: 0, locked_until: null })
+      .where('id', '=', id)
+      .execute();
   }
 }

@@ -6,7 +6,7 @@ import type { AuthService } from '../auth/authService';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { UserRepository, UserRow } from './userRepository';
 
 export function toUserSummary(user: UserRow, now: Date): UserSummary {
@@ -27,7 +27,7 @@ export function toUserSummary(user: UserRow, now: Date): UserSummary {
 /** Administrators' user management. */
 export class UserService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly users: UserRepository,
     private readonly auth: AuthService,
     private readonly clock: Clock,
@@ -35,40 +35,40 @@ export class UserService {
     private readonly custody: KeyCustodyService,
   ) {}
 
-  private actor(actingUserId: number) {
-    const acting = this.users.byId(actingUserId);
+  private async actor(actingUserId: number) {
+    const acting = await this.users.byId(actingUserId);
     return { userId: actingUserId, username: acting?.username ?? `user ${actingUserId}` };
   }
 
-  list(): UserSummary[] {
+  async list(): Promise<UserSummary[]> {
     const now = this.clock.now();
-    return this.users.list().map((u) => toUserSummary(u, now));
+    return (await this.users.list()).map((u) => toUserSummary(u, now));
   }
 
   async create(actingUserId: number, input: { username: string; displayName: string; role: Role; temporaryPassword: string }): Promise<UserSummary> {
     const passwordHash = await hashPassword(input.temporaryPassword);
-    const id = this.db.transaction(() => {
-      if (this.users.byUsername(input.username)) throw VeilError.says('conflict', { key: 'users.usernameTaken', params: { username: input.username } });
-      const newId = this.users.insert({ ...input, passwordHash, mustChangePassword: true, createdAt: isoUtc(this.clock.now()) });
-      this.audit.append(this.actor(actingUserId), {
+    const id = await this.store.transaction(async () => {
+      if (await this.users.byUsername(input.username)) throw VeilError.says('conflict', { key: 'users.usernameTaken', params: { username: input.username } });
+      const newId = await this.users.insert({ ...input, passwordHash, mustChangePassword: true, createdAt: isoUtc(this.clock.now()) });
+      this.audit.append(await this.actor(actingUserId), {
         action: 'user.created',
         entityType: 'user',
         entityId: input.username,
         after: { displayName: input.displayName, role: input.role, mustChangePassword: true },
       });
       return newId;
-    })();
+    });
     // No key pair yet, even for an unblinded role: it is made when the user replaces this temporary password with their
     // own (DESIGN.md section 3, invariant 6), and only then can a colleague grant access.
     return this.summary(id);
   }
 
-  setActive(actingUserId: number, input: { userId: number; active: boolean; reason: string }): UserSummary {
-    const user = this.require(input.userId);
-    if (!input.active && user.id === actingUserId) throw VeilError.says('conflict', { key: 'users.cannotDeactivateSelf' });
-    this.db.transaction(() => {
-      this.users.setActive(user.id, input.active);
-      this.audit.append(this.actor(actingUserId), {
+  async setActive(actingUserId: number, input: { userId: number; active: boolean; reason: string }): Promise<UserSummary> {
+    const user = await this.store.transaction(async () => {
+      const user = await this.require(input.userId);
+      if (!input.active && user.id === actingUserId) throw VeilError.says('conflict', { key: 'users.cannotDeactivateSelf' });
+      await this.users.setActive(user.id, input.active);
+      this.audit.append(await this.actor(actingUserId), {
         action: input.active ? 'user.reactivated' : 'user.deactivated',
         entityType: 'user',
         entityId: user.username,
@@ -76,20 +76,21 @@ export class UserService {
         after: { active: input.active },
         reason: input.reason,
       });
-    })();
-    if (!input.active) this.auth.endSessionsOf(user.id);
+      return user;
+    });
+    if (!input.active) await this.auth.endSessionsOf(user.id);
     return this.summary(user.id);
   }
 
   /** Returns the user and whether they lost allocation-key access (an unblinded user must grant it again). */
   async resetPassword(actingUserId: number, input: { userId: number; temporaryPassword: string; reason: string }): Promise<UserSummary & { keyAccessRemoved: boolean }> {
-    const user = this.require(input.userId);
+    const user = await this.require(input.userId);
     const passwordHash = await hashPassword(input.temporaryPassword);
-    const keyAccessRemoved = this.db.transaction(() => {
-      this.users.setPassword(user.id, passwordHash, true);
+    const keyAccessRemoved = await this.store.transaction(async () => {
+      await this.users.setPassword(user.id, passwordHash, true);
       // The key pair and its wraps go: nothing may stay that the temporary password could open.
       const removed = this.custody.revokeOnReset(user.id);
-      this.audit.append(this.actor(actingUserId), {
+      this.audit.append(await this.actor(actingUserId), {
         action: 'user.password_reset',
         entityType: 'user',
         entityId: user.username,
@@ -97,18 +98,18 @@ export class UserService {
         reason: input.reason,
       });
       return removed;
-    })();
-    this.auth.endSessionsOf(user.id);
-    return { ...this.summary(user.id), keyAccessRemoved };
+    });
+    await this.auth.endSessionsOf(user.id);
+    return { ...(await this.summary(user.id)), keyAccessRemoved };
   }
 
-  private require(id: number): UserRow {
-    const user = this.users.byId(id);
+  private async require(id: number): Promise<UserRow> {
+    const user = await this.users.byId(id);
     if (!user) throw VeilError.says('not_found', { key: 'users.noSuchUser', params: { id } });
     return user;
   }
 
-  private summary(id: number): UserSummary {
-    return toUserSummary(this.require(id), this.clock.now());
+  private async summary(id: number): Promise<UserSummary> {
+    return toUserSummary(await this.require(id), this.clock.now());
   }
 }

@@ -55,12 +55,12 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
   // A screening number takes letters, digits and dashes only: "study_nurse" gives L-study-nu.
   const registered = `L-${role.slice(0, 8).replace(/_/g, '-')}`;
   const probe = `probe.${role.replace(/_/g, '.')}`;
-  const probeId = () => t.core.repositories.users.byUsername(probe)!.id;
+  const probeId = async () => (await t.core.repositories.users.byUsername(probe))!.id;
   const recorded = world.more.withPatient.slice(0, 2);
   return {
     'users.create': [{ username: probe, displayName: 'Harness Probe', role: 'monitor', temporaryPassword: 'harness temporary 1' }],
-    'users.setActive': () => [{ userId: probeId(), active: false, reason: 'harness probe' }],
-    'users.resetPassword': () => [{ userId: probeId(), temporaryPassword: 'harness temporary 2', reason: 'harness probe' }],
+    'users.setActive': async () => [{ userId: await probeId(), active: false, reason: 'harness probe' }],
+    'users.resetPassword': async () => [{ userId: await probeId(), temporaryPassword: 'harness temporary 2', reason: 'harness probe' }],
     'patients.get': patients.map((patientId) => ({ patientId })),
     // The whole due list in one page: its order is the schedule's, and must carry no arm.
     'patients.due': [{ limit: 200 }],

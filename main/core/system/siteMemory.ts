@@ -1,0 +1,72 @@
+import type { SecuritySettings } from '../../../shared/contract/system';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { Store } from '../db/store';
+import { DEFAULT_SECURITY_SETTINGS, SITE_NAME_NOT_SET, type SettingsRepository } from './settingsRepository';
+import type { StudyRepository } from './studyRepository';
+
+interface Loaded {
+  study: StudyConfig | null;
+  siteName: string | null;
+  scanner: { gsReplacement?: string };
+  security: SecuritySettings;
+}
+
+/**
+ * The study configuration and the site settings, kept in memory (issue 13, item 2): they are read on every call (the
+ * study by some fifteen services, the inactivity setting before each call, the scanner setting on every scan), always
+ * synchronously, while the Store answers asynchronously. Loaded when the core opens (openVeilCore); loaded again after
+ * the unit of work that changes them has committed (the service awaits `reload()`), and whenever the Store says the
+ * `study` or `settings` table changed, here or, on PostgreSQL, at another workstation.
+ */
+export class SiteMemory {
+  private loaded: Loaded | null = null;
+  private generation = 0;
+
+  constructor(
+    private readonly studies: StudyRepository,
+    private readonly settings: SettingsRepository,
+  ) {}
+
+  /** Reloads after every committed change to the study or the settings (this process or another workstation). */
+  async follow(store: Store): Promise<() => void> {
+    return store.onChange((change) => {
+      if (change.tables.includes('study') || change.tables.includes('settings')) void this.reload().catch(() => undefined);
+    });
+  }
+
+  /** Reads everything again from the Store; call outside a unit of work, after it committed. */
+  async reload(): Promise<void> {
+    const generation = ++this.generation;
+    const [study, siteName, scanner, security] = [await this.studies.current(), await this.settings.siteName(), await this.settings.scanner(), await this.settings.security()];
+    // Reloads may finish out of order: only the latest one started is kept.
+    if (generation === this.generation) this.loaded = { study, siteName, scanner, security };
+  }
+
+  private get now(): Loaded {
+    if (!this.loaded) throw new Error('The site settings are read before the core has loaded them (open the core with openVeilCore).');
+    return this.loaded;
+  }
+
+  /** The loaded study, or null before one is set up. */
+  study(): StudyConfig | null {
+    return this.now.study;
+  }
+
+  /** The site's name as the administrator set it, or null when never set. */
+  siteName(): string | null {
+    return this.now.siteName;
+  }
+
+  /** The site's name as printed on reports; says so when the administrator has not set it yet. */
+  site(): string {
+    return this.now.siteName ?? SITE_NAME_NOT_SET;
+  }
+
+  scanner(): { gsReplacement?: string } {
+    return this.now.scanner;
+  }
+
+  security(): SecuritySettings {
+    return this.now.security ?? DEFAULT_SECURITY_SETTINGS;
+  }
+}
