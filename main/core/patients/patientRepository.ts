@@ -86,6 +86,12 @@ export class PatientRepository {
     return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
   }
 
+  /** The randomized patients still in the study, in screening-number order: the only ones with visits to dispense. */
+  async randomized(): Promise<PatientRow[]> {
+    const rows = await this.store.q().selectFrom('patients').select(COLUMNS).where('status', '=', 'randomized').$castTo<PatientRow>().execute();
+    return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
+  }
+
   async nextFreeSlot(stratum: string): Promise<string | undefined> {
     const row = await this.store
       .q()
@@ -166,7 +172,13 @@ export class PatientRepository {
 
   /** The visits already dispensed, per patient: what the due list needs, without the kits. */
   async dispensedVisits(): Promise<Map<number, Set<string>>> {
-    const rows = await this.store.q().selectFrom('dispensings').select(['patient_id as patientId', 'visit_code as visitCode']).execute();
+    const rows = await this.store
+      .q()
+      .selectFrom('dispensings as d')
+      .innerJoin('patients as p', 'p.id', 'd.patient_id')
+      .select(['d.patient_id as patientId', 'd.visit_code as visitCode'])
+      .where('p.status', '=', 'randomized')
+      .execute();
     const byPatient = new Map<number, Set<string>>();
     for (const r of rows) {
       const set = byPatient.get(r.patientId);

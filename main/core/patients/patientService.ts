@@ -95,10 +95,10 @@ export class PatientService {
   async due(input: { search?: string | undefined; limit: number }) {
     const needle = input.search?.trim().toLowerCase() ?? '';
     const study = this.study();
-    const [rows, dispensed] = [await this.patients.list(), await this.patients.dispensedVisits()];
+    const [rows, dispensed] = [await this.patients.randomized(), await this.patients.dispensedVisits()];
     const due: Array<{ patient: PatientRow; date: string }> = [];
     for (const p of rows) {
-      if (p.status !== 'randomized' || !p.baselineDate) continue;
+      if (!p.baselineDate) continue;
       if (needle && !(p.screeningNumber.toLowerCase().includes(needle) || (p.randomizationNumber ?? '').toLowerCase().includes(needle) || p.initials.toLowerCase().includes(needle))) continue;
       const done = dispensed.get(p.id);
       const next = visitWindows(study, p.baselineDate).find((w) => !done?.has(w.code));
