@@ -118,6 +118,7 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     ],
     // Every storage location's kits and every excursion case, each read whole (kit numbers only, never an arm).
     'coldChain.kitLocations': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
+    'coldChain.readings': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id, days: 366 })),
     'coldChain.excursions': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
     'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
