@@ -86,64 +86,72 @@ export function ExcursionCasePanel({ view, canDecide, onClose, onChanged }: { vi
             {t('storage.case.dispensedBody', { count: dispensed.length, kits: dispensed.map((k) => k.kitNumber).join(', ') })}
           </Alert>
         )}
-        <Table striped withTableBorder data-testid="excursion-kits">
-          <Table.Thead>
-            <Table.Tr>
-              {canDecide && pending.length > 0 && <Table.Th>{t('storage.case.choose')}</Table.Th>}
-              <Table.Th>{t('storage.case.kit')}</Table.Th>
-              <Table.Th>{t('storage.case.statusThen')}</Table.Th>
-              <Table.Th>{t('storage.case.status')}</Table.Th>
-              <Table.Th>{t('storage.case.inThis')}</Table.Th>
-              <Table.Th>{t('storage.case.cumulative')}</Table.Th>
-              <Table.Th>{t('storage.case.disposition')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {view.kits.map((k) => (
-              <Table.Tr key={k.kitNumber} data-testid={`excursion-kit-${k.kitNumber}`} data-status={k.status} data-seconds={k.secondsInExcursion} data-cumulative={k.cumulativeSecondsOutOfRange}>
-                {canDecide && pending.length > 0 && (
+        <Table.ScrollContainer minWidth={760} mah={440}>
+          <Table striped withTableBorder stickyHeader data-testid="excursion-kits">
+            <Table.Thead>
+              <Table.Tr>
+                {canDecide && pending.length > 0 && <Table.Th>{t('storage.case.choose')}</Table.Th>}
+                <Table.Th>{t('storage.case.kit')}</Table.Th>
+                <Table.Th>{t('storage.case.statusThen')}</Table.Th>
+                <Table.Th>{t('storage.case.status')}</Table.Th>
+                <Table.Th>{t('storage.case.inThis')}</Table.Th>
+                <Table.Th>{t('storage.case.cumulative')}</Table.Th>
+                <Table.Th>{t('storage.case.disposition')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {view.kits.map((k) => (
+                <Table.Tr key={k.kitNumber} data-testid={`excursion-kit-${k.kitNumber}`} data-status={k.status} data-seconds={k.secondsInExcursion} data-cumulative={k.cumulativeSecondsOutOfRange}>
+                  {canDecide && pending.length > 0 && (
+                    <Table.Td>
+                      {pending.includes(k.kitNumber) && (
+                        <Checkbox
+                          aria-label={t('storage.case.chooseKit', { kit: k.kitNumber })}
+                          checked={isChosen(k.kitNumber)}
+                          onChange={(e) => {
+                            const checked = e.currentTarget.checked;
+                            setChosen((c) => ({ ...c, [k.kitNumber]: checked }));
+                          }}
+                          data-testid={`excursion-choose-${k.kitNumber}`}
+                        />
+                      )}
+                    </Table.Td>
+                  )}
+                  <Table.Td ff="monospace" fw={700}>
+                    {k.kitNumber}
+                  </Table.Td>
+                  <Table.Td>{t(`storage.kitStatus.${k.statusThen}`)}</Table.Td>
+                  <Table.Td>{t(`storage.kitStatus.${k.status}`)}</Table.Td>
+                  <Table.Td>{duration(k.secondsInExcursion)}</Table.Td>
+                  <Table.Td>{duration(k.cumulativeSecondsOutOfRange)}</Table.Td>
                   <Table.Td>
-                    {pending.includes(k.kitNumber) && (
-                      <Checkbox
-                        aria-label={t('storage.case.chooseKit', { kit: k.kitNumber })}
-                        checked={isChosen(k.kitNumber)}
-                        onChange={(e) => {
-                          const checked = e.currentTarget.checked;
-                          setChosen((c) => ({ ...c, [k.kitNumber]: checked }));
-                        }}
-                        data-testid={`excursion-choose-${k.kitNumber}`}
-                      />
+                    {k.disposition ? (
+                      <Text size="sm">
+                        {t(k.disposition === 'release' ? 'storage.case.dispositionRelease' : 'storage.case.dispositionDamaged')}
+                        {k.dispositionBy ? ` · ${k.dispositionBy}` : ''}
+                        {k.dispositionAt ? ` · ${formatDateTime(k.dispositionAt, i18n.language)}` : ''}
+                      </Text>
+                    ) : k.quarantined && k.status === 'quarantined' ? (
+                      <Text size="sm" fw={600} c="orange.9">
+                        {t('storage.case.pending')}
+                      </Text>
+                    ) : (
+                      '—'
                     )}
                   </Table.Td>
-                )}
-                <Table.Td ff="monospace" fw={700}>
-                  {k.kitNumber}
-                </Table.Td>
-                <Table.Td>{t(`storage.kitStatus.${k.statusThen}`)}</Table.Td>
-                <Table.Td>{t(`storage.kitStatus.${k.status}`)}</Table.Td>
-                <Table.Td>{duration(k.secondsInExcursion)}</Table.Td>
-                <Table.Td>{duration(k.cumulativeSecondsOutOfRange)}</Table.Td>
-                <Table.Td>
-                  {k.disposition ? (
-                    <Text size="sm">
-                      {t(k.disposition === 'release' ? 'storage.case.dispositionRelease' : 'storage.case.dispositionDamaged')}
-                      {k.dispositionBy ? ` · ${k.dispositionBy}` : ''}
-                      {k.dispositionAt ? ` · ${formatDateTime(k.dispositionAt, i18n.language)}` : ''}
-                    </Text>
-                  ) : k.quarantined && k.status === 'quarantined' ? (
-                    <Text size="sm" fw={600} c="orange.9">
-                      {t('storage.case.pending')}
-                    </Text>
-                  ) : (
-                    '—'
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
         {canDecide && pending.length > 0 && (
           <Group gap="sm">
+            <Button variant="default" onClick={() => setChosen({})} data-testid="excursion-choose-all">
+              {t('storage.case.chooseAll')}
+            </Button>
+            <Button variant="default" onClick={() => setChosen(Object.fromEntries(pending.map((k) => [k, false])))} data-testid="excursion-choose-none">
+              {t('storage.case.chooseNone')}
+            </Button>
             <Button color="teal.8" leftSection={<IconShieldCheck size="1.1em" aria-hidden />} disabled={selected.length === 0} onClick={() => { setReason(''); setDeciding({ decision: 'release', kits: selected, signing: false }); }} data-testid="excursion-release">
               {t('storage.case.release', { count: selected.length })}
             </Button>

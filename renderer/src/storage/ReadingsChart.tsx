@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { celsius, type Reading } from './types';
 
-const WIDTH = 760;
-const HEIGHT = 240;
+const WIDTH = 960;
+const HEIGHT = 260;
 const PAD = { left: 52, right: 16, top: 14, bottom: 34 };
 
 /**

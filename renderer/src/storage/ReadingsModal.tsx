@@ -84,8 +84,8 @@ export function ReadingsModal({ location, onClose, onDone }: { location: Locatio
             <Title order={3} fz="h4">
               {t('storage.readings.minMaxTitle')}
             </Title>
-            <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
-              <TextInput type="datetime-local" label={t('storage.readings.readAt')} {...form.getInputProps('readAt')} error={fieldError('readAt')} data-testid="minmax-at" />
+            <TextInput type="datetime-local" label={t('storage.readings.readAt')} {...form.getInputProps('readAt')} error={fieldError('readAt')} maw={280} data-testid="minmax-at" />
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
               <NumberInput label={t('storage.readings.min')} decimalScale={1} step={0.1} {...form.getInputProps('minCelsius')} error={fieldError('minCelsius')} data-testid="minmax-min" />
               <NumberInput label={t('storage.readings.max')} decimalScale={1} step={0.1} {...form.getInputProps('maxCelsius')} error={fieldError('maxCelsius')} data-testid="minmax-max" />
             </SimpleGrid>

@@ -139,19 +139,20 @@ export function StoragePage() {
             return (
               <Paper key={l.id} withBorder p="md" radius="md" data-testid={`location-${l.barcode}`} data-selected={isSelected} style={isSelected ? { borderColor: 'var(--mantine-color-indigo-6)', borderWidth: 2 } : undefined}>
                 <Stack gap={6}>
-                  <Group justify="space-between" wrap="nowrap" align="flex-start">
-                    <UnstyledButton onClick={() => setSelectedId(l.id)} aria-pressed={isSelected} data-testid={`location-open-${l.barcode}`}>
-                      <Text fw={700} fz="lg" td="underline">
-                        {l.name}
-                      </Text>
-                    </UnstyledButton>
-                    <Badge variant="light" color="gray.8">
+                  <UnstyledButton onClick={() => setSelectedId(l.id)} aria-pressed={isSelected} data-testid={`location-open-${l.barcode}`}>
+                    <Text fw={700} fz="lg" td="underline">
+                      {l.name}
+                    </Text>
+                  </UnstyledButton>
+                  <Group gap="xs">
+                    <Badge variant="light" color="gray.8" style={{ flexShrink: 0 }}>
                       {t(`storage.kind.${l.kind}`)}
                     </Badge>
+                    <Text size="sm" ff="monospace">
+                      {l.barcode}
+                    </Text>
                   </Group>
-                  <Text size="sm">
-                    {t('storage.range', { min: celsius(l.minCelsius, i18n.language), max: celsius(l.maxCelsius, i18n.language) })} · <Text span ff="monospace">{l.barcode}</Text>
-                  </Text>
+                  <Text size="sm">{t('storage.range', { min: celsius(l.minCelsius, i18n.language), max: celsius(l.maxCelsius, i18n.language) })}</Text>
                   <Group gap="xs" data-testid={`location-state-${l.barcode}`}>
                     {l.lastReading ? (
                       <>
@@ -242,7 +243,7 @@ export function StoragePage() {
           {cases.length === 0 ? (
             <Text c="dimmed">{t('storage.excursions.none')}</Text>
           ) : (
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={900}>
               <Table striped withTableBorder>
                 <Table.Thead>
                   <Table.Tr>
@@ -261,12 +262,12 @@ export function StoragePage() {
                   {cases.map((c) => (
                     <Table.Tr key={c.id} data-testid={`excursion-row-${c.id}`} data-open={c.open}>
                       <Table.Td>{c.location}</Table.Td>
-                      <Table.Td>{formatDateTime(c.start, i18n.language)}</Table.Td>
-                      <Table.Td>{duration(c.durationSeconds)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.start, i18n.language)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{duration(c.durationSeconds)}</Table.Td>
                       <Table.Td>{celsius(c.worstCelsius, i18n.language)}</Table.Td>
                       <Table.Td>{t('storage.excursions.kitCount', { count: c.kitCount, pending: c.pendingAssessment })}</Table.Td>
-                      <Table.Td>
-                        <Badge color={c.open ? 'orange.9' : 'teal.9'}>{c.open ? t('storage.case.open') : t('storage.case.closed')}</Badge>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                        <Badge color={c.open ? 'orange.9' : 'teal.9'} style={{ flexShrink: 0, overflow: 'visible' }}>{c.open ? t('storage.case.open') : t('storage.case.closed')}</Badge>
                       </Table.Td>
                       <Table.Td>
                         <Button size="compact-sm" variant="light" onClick={() => void showCase(c.id)} data-testid={`excursion-open-${c.id}`}>
