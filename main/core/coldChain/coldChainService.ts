@@ -352,8 +352,9 @@ export class ColdChainService {
     if (!last) return { range, readings: [] };
     const all = await this.repo.readings(location.id, last.atMs - days * 86_400_000, last.atMs);
     const step = Math.max(1, Math.ceil(all.length / 2000));
-    // Thinning keeps the readings out of range, so an excursion never disappears from the chart.
-    const kept = all.filter((r, i) => i % step === 0 || r.centi < location.minCenti || r.centi > location.maxCenti);
+    // Thinning keeps the last reading (the chart ends where the location is now) and every reading out of range, so an
+    // excursion never disappears from the chart.
+    const kept = all.filter((r, i) => i % step === 0 || i === all.length - 1 || r.centi < location.minCenti || r.centi > location.maxCenti);
     return { range, readings: kept.map((r) => ({ at: iso(r.atMs), celsius: celsiusOf(r.centi) })) };
   }
 
