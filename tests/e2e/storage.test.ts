@@ -91,6 +91,7 @@ describe('storage: locations, logger import and an excursion case', () => {
     await page.getByTestId('location-LOC-FRIDGE-D').waitFor();
 
     // Put away by scanning: the location's label, then the kits.
+    await page.getByTestId('put-away-open').click();
     await page.getByTestId('put-away-scan').click();
     await wedgeScan(page, 'LOC-FRIDGE-D');
     await page.locator('[data-testid="put-away-target"][data-location="LOC-FRIDGE-D"]').waitFor();
@@ -147,7 +148,7 @@ describe('storage: locations, logger import and an excursion case', () => {
     await page.getByTestId('excursion-kits').waitFor();
     expect(await armWordsOnPage(page)).toEqual([]);
     expect(await page.getByTestId('location-add').count()).toBe(0);
-    expect(await page.getByTestId('put-away-panel').count()).toBe(0);
+    expect(await page.getByTestId('put-away-open').count()).toBe(0);
     expect(await page.getByTestId('location-readings-LOC-FRIDGE-A').count()).toBe(0);
     expect(await page.locator('[data-testid^="excursion-choose-"]').count()).toBe(0);
     await screenshot(page, 'storage-monitor');

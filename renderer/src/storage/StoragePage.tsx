@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { IconAlertTriangle, IconEdit, IconPlus, IconRefresh, IconTemperature } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBuildingWarehouse, IconEdit, IconPlus, IconRefresh, IconTemperature } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
@@ -49,6 +49,7 @@ export function StoragePage() {
   const [readingsFor, setReadingsFor] = useState<Location | null>(null);
   const [outcome, setOutcome] = useState<ReadingsOutcome | null>(null);
   const [openCase, setOpenCase] = useState<CaseView | null>(null);
+  const [puttingAway, setPuttingAway] = useState(false);
   const load = useVeilAction();
   const { run } = load;
 
@@ -102,7 +103,12 @@ export function StoragePage() {
         </Stack>
         <Group gap="sm">
           {canManage && (
-            <Button leftSection={<IconPlus size="1.1em" aria-hidden />} onClick={() => setEditing('new')} data-testid="location-add">
+            <Button variant={puttingAway ? 'filled' : 'light'} leftSection={<IconBuildingWarehouse size="1.1em" aria-hidden />} onClick={() => setPuttingAway((v) => !v)} aria-expanded={puttingAway} data-testid="put-away-open">
+              {t('storage.putAway.open')}
+            </Button>
+          )}
+          {canManage && (
+            <Button variant="default" leftSection={<IconPlus size="1.1em" aria-hidden />} onClick={() => setEditing('new')} data-testid="location-add">
               {t('storage.location.add')}
             </Button>
           )}
@@ -127,7 +133,7 @@ export function StoragePage() {
           {outcome.excursionIds.length > 0 && t('storage.readings.excursionsFound', { count: outcome.excursionIds.length })}
         </Alert>
       )}
-      {canManage && locations && locations.length > 0 && <PutAwayPanel locations={locations} onDone={() => void reload()} />}
+      {canManage && puttingAway && locations && locations.length > 0 && <PutAwayPanel locations={locations} onDone={() => void reload()} />}
       {!locations && !load.error && <Loader />}
       {locations && locations.length === 0 && <Text c="dimmed">{t('storage.none')}</Text>}
       {locations && locations.length > 0 && (
@@ -243,7 +249,7 @@ export function StoragePage() {
           {cases.length === 0 ? (
             <Text c="dimmed">{t('storage.excursions.none')}</Text>
           ) : (
-            <Table.ScrollContainer minWidth={900}>
+            <Table.ScrollContainer minWidth={760}>
               <Table striped withTableBorder>
                 <Table.Thead>
                   <Table.Tr>
