@@ -86,7 +86,7 @@ export function ExcursionCasePanel({ view, canDecide, onClose, onChanged }: { vi
             {t('storage.case.dispensedBody', { count: dispensed.length, kits: dispensed.map((k) => k.kitNumber).join(', ') })}
           </Alert>
         )}
-        <Table.ScrollContainer minWidth={760} mah={440}>
+        <Table.ScrollContainer minWidth={760} mah={440} type="native" tabIndex={0} style={{ overflowY: 'auto' }}>
           <Table striped withTableBorder stickyHeader data-testid="excursion-kits">
             <Table.Thead>
               <Table.Tr>

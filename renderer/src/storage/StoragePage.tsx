@@ -151,7 +151,7 @@ export function StoragePage() {
                     </Text>
                   </UnstyledButton>
                   <Group gap="xs">
-                    <Badge variant="light" color="gray.8" style={{ flexShrink: 0 }}>
+                    <Badge variant="outline" color="gray.8" style={{ flexShrink: 0 }}>
                       {t(`storage.kind.${l.kind}`)}
                     </Badge>
                     <Text size="sm" ff="monospace">
@@ -215,7 +215,7 @@ export function StoragePage() {
             {selectedKits.length === 0 ? (
               <Text c="dimmed">{t('storage.noKits')}</Text>
             ) : (
-              <Table.ScrollContainer minWidth={480} mah={320}>
+              <Table.ScrollContainer minWidth={480} mah={320} type="native" tabIndex={0} style={{ overflowY: 'auto' }}>
                 <Table striped withTableBorder stickyHeader data-testid="location-kits">
                   <Table.Thead>
                     <Table.Tr>
@@ -249,7 +249,7 @@ export function StoragePage() {
           {cases.length === 0 ? (
             <Text c="dimmed">{t('storage.excursions.none')}</Text>
           ) : (
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={760} type="native" tabIndex={0}>
               <Table striped withTableBorder>
                 <Table.Thead>
                   <Table.Tr>
