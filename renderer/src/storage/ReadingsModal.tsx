@@ -71,7 +71,7 @@ export function ReadingsModal({ location, onClose, onDone }: { location: Locatio
           <Text size="sm" c="dimmed">
             {t('storage.readings.importHint')}
           </Text>
-          <FileInput label={t('storage.readings.file')} placeholder={t('storage.readings.choose')} accept=".csv,.txt,text/csv,text/plain" value={file} onChange={setFile} clearable data-testid="import-log-file" />
+          <FileInput label={t('storage.readings.file')} accept=".csv,.txt,text/csv,text/plain" value={file} onChange={setFile} clearable data-testid="import-log-file" />
           <ErrorAlert error={importing.error} />
           <Group justify="flex-end">
             <Button leftSection={<IconFileImport size="1.1em" aria-hidden />} disabled={!file} loading={importing.busy} onClick={() => void importFile()} data-testid="import-log-submit">
