@@ -105,7 +105,7 @@ export const coldChainChannels = {
     output: z.object({ location: LocationView, kitNumbers: z.array(z.string()) }),
     access: 'storage.manage',
     signature: null,
-    examples: [{ location: { barcode: 'LOC-FRIDGE-A' }, kitNumbers: [EXAMPLE_KIT.forVisit], source: 'scanner' }],
+    examples: [{ location: { barcode: 'LOC-QUARANTINE' }, kitNumbers: [EXAMPLE_KIT.forVisit], source: 'scanner' }],
   }),
   kitLocations: channel({
     kind: 'query',
@@ -146,6 +146,15 @@ export const coldChainChannels = {
     signature: null,
     examples: [{ locationId: 1, readAt: '2026-11-02T08:00:00+01:00', minCelsius: 3.1, maxCelsius: 6.8 }],
   }),
+  readings: channel({
+    kind: 'query',
+    description: "A location's logger readings for its chart: the last days up to its last reading (at most 2,000 points, evenly thinned), with its range.",
+    input: z.object({ locationId: LocationId, days: z.number().int().min(1).max(366).optional() }).strict(),
+    output: z.object({ range: z.object({ minCelsius: z.number(), maxCelsius: z.number() }), readings: z.array(z.object({ at: IsoTime, celsius: z.number() })) }),
+    access: 'storage.read',
+    signature: null,
+    examples: [{ locationId: 1 }, { locationId: 1, days: 30 }],
+  }),
   excursions: channel({
     kind: 'query',
     description: 'Excursion cases, newest first (all locations or one): start, end, duration, worst value, kits reached, kits pending assessment.',
@@ -162,7 +171,7 @@ export const coldChainChannels = {
     output: CaseView,
     access: 'storage.read',
     signature: null,
-    examples: [{ excursionId: 1 }],
+    examples: [{ excursionId: 1 }, { excursionId: 2 }],
   }),
   dispose: channel({
     kind: 'command',
@@ -177,6 +186,6 @@ export const coldChainChannels = {
     access: 'quarantine.decide',
     signature: "I record the sponsor's disposition of these kits after the temperature excursion",
     key: { requiredWhen: (input) => input.decision === 'release', why: "a release checks the kits' real expiry dates" },
-    examples: [{ excursionId: 1, kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'damaged', reason: 'Sponsor: outside stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+    examples: [{ excursionId: 2, kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'damaged', reason: 'Sponsor: outside stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
 };

@@ -258,5 +258,34 @@ describe('accessibility: WCAG 2.2 AA on every screen, English and French', () =>
       }
       expect(found.map(describeFinding)).toEqual([]);
     }, 400_000);
+
+    it(`${language.code}: storage, with an excursion case, the location form and the temperatures dialog`, async () => {
+      await veil.logoutWindow();
+      const found: Finding[] = [];
+      const { context, page } = await openPage(browser, { locale: language.locale });
+      try {
+        await page.goto(veil.url);
+        await loginAs(page, veil, 'unblinded_pharmacist');
+        await page.getByTestId('nav-storage').click();
+        await page.getByTestId('location-chart').waitFor();
+        await page.getByTestId('excursion-open-1').click();
+        await page.getByTestId('excursion-case').waitFor();
+        await check(page, `${language.code} storage, excursion case`, found);
+        await page.getByTestId('location-edit-LOC-FRIDGE-A').click();
+        await page.getByTestId('location-form').waitFor();
+        await check(page, `${language.code} storage, location form`, found);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('location-form').waitFor({ state: 'detached' });
+        await page.getByTestId('location-readings-LOC-FRIDGE-A').click();
+        await page.getByTestId('import-log').waitFor();
+        await check(page, `${language.code} storage, temperatures dialog`, found);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('import-log').waitFor({ state: 'detached' });
+        await logout(page);
+      } finally {
+        await context.close();
+      }
+      expect(found.map(describeFinding)).toEqual([]);
+    }, 120_000);
   }
 });

@@ -87,4 +87,29 @@ describe('the cold chain channels', () => {
     // The same file again adds nothing.
     expect(await call(tech, 'coldChain.importLog', { locationId: fridge.id, fileName: 'again.csv', content: file })).toMatchObject({ readings: 0, excursionIds: [], duplicateOf: { fileName: 'f1.csv' } });
   });
+  it("gives a location's last days of readings for its chart, thinned to 2,000 points, every reading out of range kept", async () => {
+    const tech = await t.loginAs('pharmacy_technician', 'readings-tech');
+    const monitor = await t.loginAs('monitor', 'readings-monitor');
+    const investigator = await t.loginAs('investigator', 'readings-investigator');
+    const fridge = (await call(tech, 'coldChain.saveLocation', { name: 'Fridge chart', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: null, barcode: 'LOC-CHART' })) as { id: number };
+    expect(await call(monitor, 'coldChain.readings', { locationId: fridge.id })).toEqual({ range: { minCelsius: 2, maxCelsius: 8 }, readings: [] });
+    // 6,000 readings a minute apart ending on 2026-11-20 12:00Z, three of them out of range at positions thinning would drop.
+    const end = Date.parse('2026-11-20T12:00:00.000Z');
+    const spikes = new Set([1001, 3001, 5999 - 1]);
+    const lines = ['timestamp;temperature'];
+    for (let i = 0; i < 6000; i++) lines.push(`${new Date(end - (5999 - i) * 60_000).toISOString()};${spikes.has(i) ? '9.4' : '5.0'}`);
+    await call(tech, 'coldChain.importLog', { locationId: fridge.id, fileName: 'chart.csv', content: lines.join('\n') });
+    const week = (await call(monitor, 'coldChain.readings', { locationId: fridge.id })) as { readings: Array<{ at: string; celsius: number }> };
+    expect(week.readings.length).toBeLessThanOrEqual(2004);
+    expect(week.readings.length).toBeGreaterThan(1900);
+    expect(week.readings.filter((r) => r.celsius > 8)).toHaveLength(3);
+    expect(week.readings.at(-1)!.at).toBe('2026-11-20T12:00:00.000Z');
+    const times = week.readings.map((r) => Date.parse(r.at));
+    expect(times.every((x, i) => i === 0 || x > times[i - 1]!)).toBe(true);
+    // One day back from the last reading: 1,441 readings, none thinned.
+    const day = (await call(monitor, 'coldChain.readings', { locationId: fridge.id, days: 1 })) as { readings: unknown[] };
+    expect(day.readings).toHaveLength(1441);
+    expect(await refusal(investigator, 'coldChain.readings', { locationId: fridge.id })).toBe('forbidden');
+    expect(await refusal(monitor, 'coldChain.readings', { locationId: 99_999 })).toBe('not_found');
+  });
 });

@@ -10,6 +10,7 @@ export function coldChainHandlers({ coldChain, callers }: { coldChain: ColdChain
     kitLocations: (_ctx, input) => coldChain.kitLocations(input.locationId),
     importLog: (ctx, input) => coldChain.importLog(callers.actor(ctx), input),
     recordMinMax: (ctx, input) => coldChain.recordMinMax(callers.actor(ctx), input),
+    readings: (_ctx, input) => coldChain.readings(input.locationId, input.days),
     excursions: (_ctx, input) => coldChain.cases(input.locationId),
     excursion: (_ctx, input) => coldChain.excursionCase(input.excursionId),
     // A release checks the kits' real expiry: the contract requires the key for it.

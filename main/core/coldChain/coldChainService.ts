@@ -344,6 +344,20 @@ export class ColdChainService {
   }
 
   /** Excursion cases, newest first, with their counts (no kit list). */
+  /** A location's logger readings over the last `days` up to its last one, thinned to at most 2,000 points for a chart. */
+  async readings(locationId: number, days = 7) {
+    const location = await this.requireLocation(locationId);
+    const range = { minCelsius: celsiusOf(location.minCenti), maxCelsius: celsiusOf(location.maxCenti) };
+    const last = await this.repo.lastReading(location.id);
+    if (!last) return { range, readings: [] };
+    const all = await this.repo.readings(location.id, last.atMs - days * 86_400_000, last.atMs);
+    const step = Math.max(1, Math.ceil(all.length / 2000));
+    // Thinning keeps the last reading (the chart ends where the location is now) and every reading out of range, so an
+    // excursion never disappears from the chart.
+    const kept = all.filter((r, i) => i % step === 0 || i === all.length - 1 || r.centi < location.minCenti || r.centi > location.maxCenti);
+    return { range, readings: kept.map((r) => ({ at: iso(r.atMs), celsius: celsiusOf(r.centi) })) };
+  }
+
   async cases(locationId?: number) {
     const locations = new Map((await this.repo.locations()).map((l) => [l.id, l]));
     const views = [];

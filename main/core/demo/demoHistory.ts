@@ -23,6 +23,15 @@ interface DemoPatient {
 }
 
 export const DEMO_HISTORY_DAYS = 130;
+
+/**
+ * The pharmacy's storage locations in the demo: the study fridge, the quarantine shelf (in a second fridge), a cabinet;
+ * each calibration certificate is due so many days after the start of the history (the quarantine fridge's soon).
+ */
+const FRIDGE = { name: 'Fridge A (study drugs)', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDueDay: 200, barcode: 'LOC-FRIDGE-A' } as const;
+const QUARANTINE_SHELF = { name: 'Quarantine shelf (fridge B)', kind: 'quarantine_shelf', minCelsius: 2, maxCelsius: 8, calibrationDueDay: 145, barcode: 'LOC-QUARANTINE' } as const;
+const CABINET = { name: 'Cabinet C (room temperature)', kind: 'cabinet', minCelsius: 15, maxCelsius: 25, calibrationDueDay: 320, barcode: 'LOC-CABINET-C' } as const;
+const DEMO_LOCATIONS = [FRIDGE, QUARANTINE_SHELF, CABINET];
 const HISTORY_DAYS = DEMO_HISTORY_DAYS;
 // Randomization days are chosen so each patient has had exactly the visits due by today (visit offsets 0, 14, ... 98).
 const PATIENTS: DemoPatient[] = [
@@ -106,22 +115,35 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
     const firstDelivery = allKits.filter((_, i) => i % 3 !== 2);
     const secondDelivery = allKits.filter((_, i) => i % 3 === 2);
 
+    // The pharmacy's storage (issue 15): the pharmacist sets up the locations before the first delivery.
+    const locationIds = new Map<string, number>();
+    as('unblinded_pharmacist', at(0, 8), async (call) => {
+      for (const { calibrationDueDay, ...location } of DEMO_LOCATIONS) {
+        const saved = (await call('coldChain.saveLocation', { ...location, calibrationDue: localDate(at(calibrationDueDay)) })) as { id: number };
+        locationIds.set(location.barcode, saved.id);
+      }
+    });
     as('pharmacy_technician', at(0, 9), async (call) => {
       const shipment = (await call('shipments.create', { reference: 'NSD-SHP-001', from: { kind: 'kits', kitNumbers: firstDelivery } })) as { id: number };
       for (const kitNumber of firstDelivery) await call('shipments.scanKit', { shipmentId: shipment.id, code: kitNumber, source: 'scanner' });
       await call('shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });
+      await call('coldChain.putAway', { location: { barcode: FRIDGE.barcode }, kitNumbers: firstDelivery, source: 'scanner' });
     });
     as('pharmacy_technician', at(60, 9), async (call) => {
       const shipment = (await call('shipments.create', { reference: 'NSD-SHP-002', from: { kind: 'kits', kitNumbers: secondDelivery } })) as { id: number };
       for (const kitNumber of secondDelivery.slice(1)) await call('shipments.scanKit', { shipmentId: shipment.id, code: kitNumber, source: 'scanner' });
       await call('shipments.markKit', { shipmentId: shipment.id, kitNumber: secondDelivery[0], outcome: 'damaged', reason: 'Carton crushed in transit' });
       await call('shipments.close', { shipmentId: shipment.id, temperature: 'alarm', reason: 'Logger showed 9.4 °C for 2 h 10 min' });
+      // Quarantined at receipt: on the quarantine shelf (still cold) until the sponsor answers.
+      await call('coldChain.putAway', { location: { barcode: QUARANTINE_SHELF.barcode }, kitNumbers: secondDelivery.slice(1), source: 'scanner' });
     });
     as('unblinded_pharmacist', at(61, 11), async (call, sign) => {
       const quarantined = secondDelivery.slice(1);
       await call('shipments.decideQuarantine', { kitNumbers: quarantined.slice(2), decision: 'release', reason: 'Excursion within the sponsor stability data (ticket NSD-TE-07)', signature: sign });
       await call('shipments.decideQuarantine', { kitNumbers: quarantined.slice(0, 2), decision: 'reject', reason: 'Outer cartons wet: sponsor advised rejection', signature: { password: sign.password! } });
+      await call('coldChain.putAway', { location: { barcode: FRIDGE.barcode }, kitNumbers: quarantined.slice(2), source: 'scanner' });
     });
+    demoTemperatures(as, at, locationIds);
 
     const ids = new Map<string, number>();
     for (const p of PATIENTS) {
@@ -229,5 +251,51 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
   } finally {
     for (const window of windows.values()) await core.dispatch(window, 'session.logout', {});
     clock.backToPresent();
+  }
+}
+
+type Steps = (call: (channel: string, input: Record<string, unknown>) => Promise<unknown>, sign: Record<string, string>) => Promise<void>;
+
+/**
+ * The fridge's logger over the last days of the history, a reading every 15 minutes around 4-5 °C, with one short
+ * excursion (the door left ajar: 45 minutes up to 9.1 °C) on day 127. The technician imports the file the next
+ * morning, which quarantines the fridge's kits; the pharmacist records the sponsor's answer (within the stability
+ * data: released), e-signed. The cabinet gets its hand-read min/max checks twice a day.
+ */
+function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps) => void, at: (day: number, hour?: number, minute?: number) => Date, locationIds: Map<string, number>): void {
+  const from = at(124, 0);
+  const to = at(128, 8);
+  const excursionFrom = at(127, 14).getTime();
+  const excursionTo = at(127, 14, 45).getTime();
+  const lines = ['timestamp;temperature'];
+  for (let t = from.getTime(), i = 0; t <= to.getTime(); t += 15 * 60_000, i++) {
+    const inside = t >= excursionFrom && t <= excursionTo;
+    const celsius = inside ? 8.6 + ((t - excursionFrom) / (excursionTo - excursionFrom)) * 0.5 : 4.6 + 0.6 * Math.sin(i / 7) + ((i * 37) % 10) / 50;
+    lines.push(`${new Date(t).toISOString()};${celsius.toFixed(1)}`);
+  }
+  const logger = `${lines.join('\n')}\n`;
+  let excursionIds: number[] = [];
+  as('pharmacy_technician', at(128, 8, 30), async (call) => {
+    const imported = (await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE.barcode)!, fileName: 'fridge-a-logger.csv', content: logger })) as { excursionIds: number[] };
+    excursionIds = imported.excursionIds;
+  });
+  as('unblinded_pharmacist', at(128, 9, 15), async (call, sign) => {
+    for (const excursionId of excursionIds) {
+      const view = (await call('coldChain.excursion', { excursionId })) as { kits: Array<{ kitNumber: string; quarantined: boolean; disposition: string | null }> };
+      const kitNumbers = view.kits.filter((k) => k.quarantined && !k.disposition).map((k) => k.kitNumber);
+      if (kitNumbers.length > 0) {
+        await call('coldChain.dispose', { excursionId, kitNumbers, decision: 'release', reason: 'Sponsor: 45 min up to 9.1 °C is within the stability data (ticket NSD-TE-11)', signature: sign });
+      }
+    }
+  });
+  for (let day = 125; day <= 129; day++) {
+    for (const [hour, low, high] of [
+      [8, 18.2, 21.4],
+      [17, 19.1, 22.3],
+    ] as const) {
+      as('pharmacy_technician', at(day, hour, 5), async (call) => {
+        await call('coldChain.recordMinMax', { locationId: locationIds.get(CABINET.barcode)!, readAt: at(day, hour, 5).toISOString(), minCelsius: low + (day % 2) / 10, maxCelsius: high - (day % 3) / 10 });
+      });
+    }
   }
 }

@@ -20,6 +20,8 @@ import devices_en from '../devices/locales/en.json';
 import devices_fr from '../devices/locales/fr.json';
 import setup_en from '../setup/locales/en.json';
 import setup_fr from '../setup/locales/fr.json';
+import storage_en from '../storage/locales/en.json';
+import storage_fr from '../storage/locales/fr.json';
 import { en as messages_en } from '../../../shared/messages/en';
 import { fr as messages_fr } from '../../../shared/messages/fr';
 
@@ -39,6 +41,7 @@ export const en = {
   ...reports_en,
   ...emergency_en,
   ...devices_en,
+  ...storage_en,
   messages: messages_en,
 };
 export const fr = {
@@ -53,5 +56,6 @@ export const fr = {
   ...reports_fr,
   ...emergency_fr,
   ...devices_fr,
+  ...storage_fr,
   messages: messages_fr,
 };

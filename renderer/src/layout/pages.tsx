@@ -10,6 +10,7 @@ import { ReconciliationPage } from '../reconciliation/ReconciliationPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { EmergencyUnblindingPage } from '../emergency/EmergencyUnblindingPage';
 import { DevicesPage } from '../devices/DevicesPage';
+import { StoragePage } from '../storage/StoragePage';
 import type { WorkflowId } from './workflows';
 
 /**
@@ -21,6 +22,7 @@ export const WORKFLOW_PAGES: Partial<Record<WorkflowId, () => ReactNode>> = {
   study: () => <StudySetupPage />,
   audit: () => <AuditTrailPage />,
   receive: () => <ReceivePage />,
+  storage: () => <StoragePage />,
   patients: () => <PatientsPage />,
   dispense: () => <DispensePage />,
   returns: () => <ReturnsPage />,

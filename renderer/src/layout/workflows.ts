@@ -9,6 +9,7 @@ import {
   IconPill,
   IconReportAnalytics,
   IconSettings,
+  IconTemperature,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
@@ -26,12 +27,13 @@ export interface Workflow {
   permissions: readonly Permission[] | null;
 }
 
-export const WORKFLOW_IDS = ['study', 'receive', 'patients', 'dispense', 'returns', 'reconciliation', 'reports', 'audit', 'emergency', 'admin', 'devices'] as const;
+export const WORKFLOW_IDS = ['study', 'receive', 'storage', 'patients', 'dispense', 'returns', 'reconciliation', 'reports', 'audit', 'emergency', 'admin', 'devices'] as const;
 export type WorkflowId = (typeof WORKFLOW_IDS)[number];
 
 export const WORKFLOWS: readonly Workflow[] = [
   { id: 'study', icon: IconKey, built: true, permissions: ['allocation.setup', 'allocation.grant'] },
   { id: 'receive', icon: IconPackageImport, built: true, permissions: ['shipments.receive', 'quarantine.decide'] },
+  { id: 'storage', icon: IconTemperature, built: true, permissions: ['storage.read'] },
   { id: 'patients', icon: IconUsers, built: true, permissions: ['patients.read'] },
   { id: 'dispense', icon: IconPill, built: true, permissions: ['dispensing.perform'] },
   { id: 'returns', icon: IconArrowBackUp, built: true, permissions: ['returns.read'] },

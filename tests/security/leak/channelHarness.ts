@@ -17,8 +17,8 @@ export function filesAsText(value: unknown): string[] {
     const o = v as Record<string, unknown>;
     const pdf = typeof o.pdfBase64 === 'string' ? o.pdfBase64 : typeof o.base64 === 'string' && o.mime === 'application/pdf' ? o.base64 : null;
     if (pdf) {
-      const out = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(pdf, 'base64'), encoding: 'utf8' });
-      if (out.status !== 0) throw new Error(`pdftotext failed: ${out.stderr}`);
+      const out = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(pdf, 'base64'), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      if (out.status !== 0) throw new Error(`pdftotext failed: ${out.error?.message ?? out.stderr}`);
       texts.push(out.stdout);
     }
     if (typeof o.base64 === 'string' && o.mime && String(o.mime).startsWith('text/')) texts.push(Buffer.from(o.base64, 'base64').toString('utf8'));
@@ -120,6 +120,7 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     ],
     // Every storage location's kits and every excursion case, each read whole (kit numbers only, never an arm).
     'coldChain.kitLocations': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
+    'coldChain.readings': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id, days: 366 })),
     'coldChain.excursions': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
     'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
