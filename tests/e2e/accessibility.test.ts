@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_IS_BLINDED, type Role } from '../../shared/roles';
 import { launchBrowser, login, openPage, openUserMenu } from './helpers/browser';
-import { asPharmacist, loginAs, logout, sign } from './helpers/pharmacy';
+import { asPharmacist, kitStatuses, loginAs, logout, sign, typeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -213,6 +213,30 @@ describe('accessibility: WCAG 2.2 AA on every screen, English and French', () =>
         await page.getByTestId('emergency-close').click();
         await page.getByTestId('emergency-form').waitFor();
         await check(page, `${language.code} emergency, after (records, notices)`, found);
+      } finally {
+        await context.close();
+      }
+      expect(found.map(describeFinding)).toEqual([]);
+    }, 180_000);
+
+    it(`${language.code}: the kit story with a kit shown, blinded (monitor) and unblinded (pharmacist), and an unknown kit`, async () => {
+      await veil.logoutWindow();
+      const found: Finding[] = [];
+      const kit = [...(await kitStatuses(veil)).entries()].find(([, status]) => status === 'dispensed')![0];
+      const { context, page } = await openPage(browser, { locale: language.locale });
+      try {
+        await page.goto(veil.url);
+        for (const role of ['monitor', 'unblinded_pharmacist'] as const) {
+          await loginAs(page, veil, role);
+          await page.getByTestId('nav-kits').click();
+          await typeScan(page, 'kit-story-scan', kit);
+          await page.locator(`[data-testid="kit-story"][data-kit="${kit}"]`).waitFor();
+          await check(page, `${language.code} ${role} kit story`, found);
+          await typeScan(page, 'kit-story-scan', '999999999');
+          await page.getByTestId('kit-story-error').waitFor();
+          await check(page, `${language.code} ${role} kit story, unknown kit`, found);
+          await logout(page);
+        }
       } finally {
         await context.close();
       }

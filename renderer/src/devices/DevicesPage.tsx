@@ -13,7 +13,8 @@ import { PrintQueue } from '../labels/PrintQueue';
 import { KeyboardWedgeSetup } from './KeyboardWedgeSetup';
 import { PrinterSetup } from './PrinterSetup';
 import { ScanKitPanel, type DeviceScan } from './ScanKitPanel';
-import type { LabelKind, LabelQueueItem } from '../labels/labelTypes';
+import type { LabelKind } from '../labels/labelTypes';
+import { useLabelQueue } from '../labels/useLabelQueue';
 import type { DevicesStatusValue } from './types';
 
 /**
@@ -28,8 +29,8 @@ export function DevicesPage() {
   const canManage = permissions.includes('devices.manage');
   const canPrint = permissions.includes('labels.print');
   const [status, setStatus] = useState<DevicesStatusValue | null>(null);
-  const [toPrint, setToPrint] = useState<LabelQueueItem[] | null>(null);
-  const [dispensed, setDispensed] = useState<string[]>([]);
+  const queue = useLabelQueue({ enabled: canPrint });
+  const { reload: reloadQueue } = queue;
   const [lastScan, setLastScan] = useState<DeviceScan | null>(null);
   const [preview, setPreview] = useState<{ kitNumber: string; kind: LabelKind } | null>(null);
   const load = useVeilAction();
@@ -39,17 +40,9 @@ export function DevicesPage() {
     async (refresh = false) => {
       const result = await load.run(() => client.devices.status(refresh ? { refresh: true } : {}));
       if (result.ok) setStatus(result.value);
-      if (canPrint) {
-        try {
-          const queue = await client.labels.queue({});
-          setToPrint(queue.filter((q) => q.prints === 0));
-          setDispensed([...new Set(queue.map((q) => q.kitNumber))]);
-        } catch {
-          setToPrint([]);
-        }
-      }
+      await reloadQueue();
     },
-    [load.run, canPrint],
+    [load.run, reloadQueue],
   );
 
   useEffect(() => {
@@ -71,7 +64,9 @@ export function DevicesPage() {
     };
   }, [reload]);
 
-  const kits = useMemo(() => dispensed, [dispensed]);
+  // Labels never printed yet wait in the print queue; the preview offers every dispensed kit.
+  const toPrint = useMemo(() => (canPrint ? (queue.items?.filter((q) => q.prints === 0) ?? (queue.error ? [] : null)) : null), [canPrint, queue.items, queue.error]);
+  const kits = useMemo(() => [...new Set((queue.items ?? []).map((q) => q.kitNumber))], [queue.items]);
 
   if (!status)
     return (

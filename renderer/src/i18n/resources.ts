@@ -16,6 +16,8 @@ import reports_en from '../reports/locales/en.json';
 import reports_fr from '../reports/locales/fr.json';
 import emergency_en from '../emergency/locales/en.json';
 import emergency_fr from '../emergency/locales/fr.json';
+import kits_en from '../kits/locales/en.json';
+import kits_fr from '../kits/locales/fr.json';
 import devices_en from '../devices/locales/en.json';
 import devices_fr from '../devices/locales/fr.json';
 import setup_en from '../setup/locales/en.json';
@@ -37,6 +39,7 @@ export const en = {
   ...patients_en,
   ...dispense_en,
   ...returns_en,
+  ...kits_en,
   ...reconciliation_en,
   ...reports_en,
   ...emergency_en,
@@ -52,6 +55,7 @@ export const fr = {
   ...patients_fr,
   ...dispense_fr,
   ...returns_fr,
+  ...kits_fr,
   ...reconciliation_fr,
   ...reports_fr,
   ...emergency_fr,

@@ -6,6 +6,7 @@ import { DispensePage } from '../dispense/DispensePage';
 import { PatientsPage } from '../patients/PatientsPage';
 import { ReceivePage } from '../receive/ReceivePage';
 import { ReturnsPage } from '../returns/ReturnsPage';
+import { KitStoryPage } from '../kits/KitStoryPage';
 import { ReconciliationPage } from '../reconciliation/ReconciliationPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { EmergencyUnblindingPage } from '../emergency/EmergencyUnblindingPage';
@@ -26,6 +27,7 @@ export const WORKFLOW_PAGES: Partial<Record<WorkflowId, () => ReactNode>> = {
   patients: () => <PatientsPage />,
   dispense: () => <DispensePage />,
   returns: () => <ReturnsPage />,
+  kits: () => <KitStoryPage />,
   reconciliation: () => <ReconciliationPage />,
   reports: () => <ReportsPage />,
   emergency: () => <EmergencyUnblindingPage />,

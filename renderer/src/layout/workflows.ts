@@ -10,6 +10,7 @@ import {
   IconReportAnalytics,
   IconSettings,
   IconTemperature,
+  IconTimeline,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
@@ -27,7 +28,7 @@ export interface Workflow {
   permissions: readonly Permission[] | null;
 }
 
-export const WORKFLOW_IDS = ['study', 'receive', 'storage', 'patients', 'dispense', 'returns', 'reconciliation', 'reports', 'audit', 'emergency', 'admin', 'devices'] as const;
+export const WORKFLOW_IDS = ['study', 'receive', 'storage', 'patients', 'dispense', 'returns', 'kits', 'reconciliation', 'reports', 'audit', 'emergency', 'admin', 'devices'] as const;
 export type WorkflowId = (typeof WORKFLOW_IDS)[number];
 
 export const WORKFLOWS: readonly Workflow[] = [
@@ -37,6 +38,7 @@ export const WORKFLOWS: readonly Workflow[] = [
   { id: 'patients', icon: IconUsers, built: true, permissions: ['patients.read'] },
   { id: 'dispense', icon: IconPill, built: true, permissions: ['dispensing.perform'] },
   { id: 'returns', icon: IconArrowBackUp, built: true, permissions: ['returns.read'] },
+  { id: 'kits', icon: IconTimeline, built: true, permissions: ['inventory.read', 'reports.unblinded'] },
   { id: 'reconciliation', icon: IconListCheck, built: true, permissions: ['reconciliation.read'] },
   { id: 'reports', icon: IconReportAnalytics, built: true, permissions: ['reports.read', 'reports.unblinded'] },
   { id: 'audit', icon: IconHistory, built: true, permissions: ['audit.read'] },
