@@ -48,6 +48,9 @@ import { inventoryHandlers } from './kits/inventoryHandlers';
 import { InventoryService } from './kits/inventoryService';
 import { KitRepository } from './kits/kitRepository';
 import { KitStatusService } from './kits/kitStatusService';
+import { KitExceptionRepository } from './kits/kitExceptionRepository';
+import { KitExceptionService } from './kits/kitExceptionService';
+import { kitExceptionHandlers } from './kits/kitExceptionHandlers';
 import { kitStoryHandlers } from './kits/kitStoryHandlers';
 import { KitStoryReadModel } from './kits/kitStoryReadModel';
 import { KitStoryService } from './kits/kitStoryService';
@@ -148,6 +151,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
+  const kitExceptions = new KitExceptionService(store, new KitExceptionRepository(store), kitRepository, kitStatus, signatures, scans, clock);
   const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
   const events = new CoreEvents();
   auth.onSessionChanged((windowId, state) => events.emit(windowId, 'session.changed', state));
@@ -188,6 +192,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     devices: deviceHandlers({ devices, callers }),
     audit: auditHandlers({ auditService }),
     coldChain: coldChainHandlers({ coldChain, callers }),
+    kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
   const router = new Router(handlers, gate, logger, (error) => storageFaultOf(error, options.dbFile));
@@ -195,16 +200,30 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const sweepMs = options.idleSweepMs ?? 15_000;
   const timer = sweepMs > 0 ? setInterval(() => auth.lockIdleWindows(), sweepMs) : null;
   timer?.unref();
+  // The expiry sweep (issue 16, item 1): at start-up, then every expirySweepMs, with nobody logged in. Off with the
+  // idle sweep unless asked for (tests and one-shot commands drive it by hand).
+  const expiryMs = options.expirySweepMs ?? (sweepMs > 0 ? 60 * 60_000 : 0);
+  const sweepExpired = () =>
+    kitExceptions.sweepExpired().then(
+      (kits) => {
+        if (kits.length > 0) logger.info('kits expired by the expiry sweep', { count: kits.length });
+      },
+      (error: unknown) => logger.error('the expiry sweep failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  if (expiryMs > 0) void sweepExpired();
+  const expiryTimer = expiryMs > 0 ? setInterval(() => void sweepExpired(), expiryMs) : null;
+  expiryTimer?.unref();
 
   return {
     db, store, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
-    dispensing, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
+    dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),
     onEvent: (listener) => events.listen(listener),
     windowClosed: (windowId) => sessions.end(windowId),
     close: () => {
       if (timer) clearInterval(timer);
+      if (expiryTimer) clearInterval(expiryTimer);
       void devices.close();
       anchoring.close();
       void store.close();

@@ -25,6 +25,8 @@ export interface KitTransition {
   step: string;
   roles: readonly Role[];
   needsReason: boolean;
+  /** Made by Veil itself, with no user (the daily expiry sweep): KitStatusService.changeBySystem takes only these. */
+  bySystem?: true;
 }
 
 const PHARMACY: readonly Role[] = ['unblinded_pharmacist', 'pharmacy_technician'];
@@ -41,13 +43,18 @@ export const KIT_TRANSITIONS: readonly KitTransition[] = [
   { from: 'available', to: 'dispensed', step: 'dispensed', roles: PHARMACIST, needsReason: false },
   { from: 'available', to: 'damaged', step: 'damaged on site', roles: PHARMACY, needsReason: true },
   { from: 'available', to: 'lost', step: 'lost on site', roles: PHARMACY, needsReason: true },
-  { from: 'available', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false },
+  { from: 'available', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false, bySystem: true },
   { from: 'dispensed', to: 'returned', step: 'returned by the patient', roles: PHARMACY, needsReason: false },
   { from: 'dispensed', to: 'lost', step: 'not returned by the patient', roles: PHARMACY, needsReason: true },
   { from: 'returned', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
   { from: 'expired', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
   { from: 'damaged', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
   { from: 'pending_destruction', to: 'destroyed', step: 'destroyed', roles: PHARMACIST, needsReason: false },
+  // Kit exceptions (issue 16, item 1): a kit in quarantine expires like one on the shelf; a lost kit found again goes
+  // to quarantine for the pharmacist's decision, never straight back to stock; a patient may damage a kit at home.
+  { from: 'quarantined', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false, bySystem: true },
+  { from: 'lost', to: 'quarantined', step: 'found again', roles: PHARMACY, needsReason: true },
+  { from: 'dispensed', to: 'damaged', step: 'damaged by the patient', roles: PHARMACY, needsReason: true },
 ];
 
 /**

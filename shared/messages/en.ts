@@ -426,6 +426,12 @@ export const en = {
     releaseNeedsKey: 'Releasing a kit checks its real expiry date: unlock the allocation key first.',
     kitExpiredNoRelease: 'Kit {{kit}} has expired or expires within the do-not-dispense margin: it cannot go back to stock.',
   },
+  /** Kit exceptions (issue 16, item 1): damaged or lost at the site or by a patient, found again. */
+  kitExceptions: {
+    notOnShelf: 'Kit {{kit}} is not available on the shelf: only a kit in stock can be recorded damaged or lost at the site.',
+    notLost: 'Kit {{kit}} is not recorded lost: there is nothing to find again.',
+    notWithPatient: 'Kit {{kit}} is not with a patient: only a kit dispensed and not brought back can be reported lost or damaged by the patient.',
+  },
 } as const;
 
 export type EnglishMessages = typeof en;

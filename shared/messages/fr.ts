@@ -393,4 +393,9 @@ export const fr: Translation = {
     releaseNeedsKey: "Libérer un kit vérifie sa date de péremption réelle : déverrouillez d'abord la clé d'allocation.",
     kitExpiredNoRelease: 'Le kit {{kit}} est périmé ou le sera dans la marge de non-dispensation : il ne peut pas retourner en stock.',
   },
+  kitExceptions: {
+    notOnShelf: "Le kit {{kit}} n'est pas disponible en stock : seul un kit en stock peut être déclaré endommagé ou perdu sur le site.",
+    notLost: "Le kit {{kit}} n'est pas déclaré perdu : il n'y a rien à retrouver.",
+    notWithPatient: "Le kit {{kit}} n'est pas chez un patient : seul un kit dispensé et non rapporté peut être déclaré perdu ou endommagé par le patient.",
+  },
 };
