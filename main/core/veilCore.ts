@@ -151,7 +151,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
-  const kitExceptions = new KitExceptionService(store, new KitExceptionRepository(store), kitRepository, kitStatus, signatures, scans, clock);
+  const kitExceptions = new KitExceptionService(store, new KitExceptionRepository(store), kitRepository, kitStatus, signatures, scans, clock, patientRepository, audit);
   const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
   const events = new CoreEvents();
   auth.onSessionChanged((windowId, state) => events.emit(windowId, 'session.changed', state));

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
-import { ScanCode } from './pharmacy';
 import { Reason, SignatureView, signedInput } from './schemas';
+import { ScanCode, VisitCode } from './pharmacy';
 
 /**
  * Kit exceptions (issue 16, item 1): a kit damaged or lost at the site, found again, lost or damaged by its patient.
@@ -68,5 +68,16 @@ export const kitExceptionsChannels = {
     access: 'kits.exceptions',
     signature: null,
     examples: [{ code: EXAMPLE_KIT.alsoWithPatient, reason: 'Patient dropped the syringe before injecting' }],
+  }),
+  dispensedInError: channel({
+    kind: 'command',
+    description:
+      "Undo the patient's latest dispensing on its own day, before the patient leaves: its kits go to quarantine (never back to stock), the visit is open again for a valid kit. Reason and e-signature.",
+    input: signedInput({ patientId: z.number().int().positive(), visitCode: VisitCode, reason: Reason }),
+    output: z.object({ screeningNumber: z.string(), visitCode: z.string(), kits: z.array(z.string()), signature: SignatureView }),
+    access: 'dispensing.perform',
+    signature: 'I undo this dispensing, made in error, and place its kits in quarantine',
+    examples: [{ patientId: 6, visitCode: 'W2', reason: 'Wrong patient called to the counter', signature: pharmacist }],
+    refusedOnDemo: { 0: { code: 'not_found', why: 'An undo needs a dispensing of the same day, before the patient leaves: the demo dispensed nothing today.' } },
   }),
 };

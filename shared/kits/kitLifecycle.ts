@@ -27,6 +27,12 @@ export interface KitTransition {
   needsReason: boolean;
   /** Made by Veil itself, with no user (the daily expiry sweep): KitStatusService.changeBySystem takes only these. */
   bySystem?: true;
+  /**
+   * The undoing of a mistake (a kit dispensed in error back to quarantine): rare enough that it does not make its
+   * status one a kit may leave for stock again in NEVER_AVAILABLE_AGAIN (a dispensed kit still leaves the session's
+   * index of stock; a scan of it is judged from the database).
+   */
+  undo?: true;
 }
 
 const PHARMACY: readonly Role[] = ['unblinded_pharmacist', 'pharmacy_technician'];
@@ -55,6 +61,7 @@ export const KIT_TRANSITIONS: readonly KitTransition[] = [
   { from: 'quarantined', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false, bySystem: true },
   { from: 'lost', to: 'quarantined', step: 'found again', roles: PHARMACY, needsReason: true },
   { from: 'dispensed', to: 'damaged', step: 'damaged by the patient', roles: PHARMACY, needsReason: true },
+  { from: 'dispensed', to: 'quarantined', step: 'dispensed in error', roles: PHARMACIST, needsReason: true, undo: true },
 ];
 
 /**
@@ -68,6 +75,7 @@ export const NEVER_AVAILABLE_AGAIN: ReadonlySet<KitStatus> = new Set(
     for (let grew = true; grew; ) {
       grew = false;
       for (const t of KIT_TRANSITIONS) {
+        if (t.undo) continue;
         if (reached.has(t.from) && !reached.has(t.to)) {
           reached.add(t.to);
           grew = true;

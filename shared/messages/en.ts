@@ -431,6 +431,10 @@ export const en = {
     notOnShelf: 'Kit {{kit}} is not available on the shelf: only a kit in stock can be recorded damaged or lost at the site.',
     notLost: 'Kit {{kit}} is not recorded lost: there is nothing to find again.',
     notWithPatient: 'Kit {{kit}} is not with a patient: only a kit dispensed and not brought back can be reported lost or damaged by the patient.',
+    noDispensing: 'Patient {{screening}} was given no kit at visit {{visit}}: there is no dispensing to undo.',
+    undoNotLatest: 'Only the latest dispensing of patient {{screening}} can be undone, not the one of visit {{visit}}.',
+    undoSameDayOnly: 'The dispensing of visit {{visit}} was on {{date}}: a dispensing is undone only on its own day, before the patient leaves. Record a return instead.',
+    undoKitMoved: 'Kit {{kit}} of this dispensing is no longer with the patient: record what happened to it instead.',
   },
 } as const;
 

@@ -38,15 +38,15 @@ async function call<T = unknown>(window: string, channel: string, input: unknown
 }
 
 /** Refused with this code (and key, when given), and nothing written: the kit's status and its events stay as they were. */
-async function refused(window: string, channel: string, input: { code: string } & Record<string, unknown>, code: string, key?: string) {
-  const before = { status: statusOf(input.code), events: kitEvents(input.code) };
+async function refused(window: string, channel: string, input: Record<string, unknown>, code: string, key?: string, kit = input.code as string) {
+  const before = { status: statusOf(kit), events: kitEvents(kit) };
   const r = await t.core.dispatch(window, channel, input);
   expect(r.ok, `${channel} should be refused`).toBe(false);
   if (!r.ok) {
     expect(r.error.code).toBe(code);
     if (key) expect((r.error as { key?: string }).key).toBe(key);
   }
-  expect({ status: statusOf(input.code), events: kitEvents(input.code) }).toEqual(before);
+  expect({ status: statusOf(kit), events: kitEvents(kit) }).toEqual(before);
 }
 
 describe('a kit damaged or lost at the site', () => {
@@ -181,16 +181,80 @@ describe('the expiry sweep', () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'missed-sweep-ph');
     const plan = await call<{ suggestions: string[] }>(ph, 'dispensing.plan', { patientId: 6, visitCode: 'W2' });
     const kit = plan.suggestions[0]!;
-    const now = t.clock.now();
-    t.clock.travelTo(new Date('2028-04-02T09:00:00.000Z'));
+    // A copy opened long after every real expiry, with no sweep at all (not even at start-up).
+    const dbFile = join(t.dir, 'never-swept.db');
+    await t.core.db.backup(dbFile);
+    const core = createVeilCore({ dbFile, mode: 'browser', clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')), idleSweepMs: 0 });
     try {
-      const ph2 = await t.loginAs('unblinded_pharmacist', 'missed-sweep-ph-2');
-      expect(statusOf(kit)).toBe('available');
-      const scan = await t.core.dispatch(ph2, 'dispensing.checkKit', { patientId: 6, visitCode: 'W2', code: kit, alreadyScanned: [], source: 'scanner' });
+      const u = t.userOf('unblinded_pharmacist');
+      const login = await core.dispatch('never-swept', 'session.login', { username: u.username, password: u.password });
+      expect(login.ok).toBe(true);
+      expect((core.db.prepare('SELECT status FROM kits WHERE kit_number = ?').get(kit) as { status: string }).status).toBe('available');
+      const scan = await core.dispatch('never-swept', 'dispensing.checkKit', { patientId: 6, visitCode: 'W2', code: kit, alreadyScanned: [], source: 'scanner' });
       expect(scan).toMatchObject({ ok: true, value: { ok: false, reason: 'expiring' } });
-      expect(statusOf(kit)).toBe('available');
+    } finally {
+      core.close();
+    }
+  });
+});
+
+describe('dispensed in error', () => {
+  it('undoes the day’s dispensing: its kit to quarantine, the visit open again for a valid kit, signed; the trail still verifies', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'undo-ph');
+    const plan = await call<{ suggestions: string[] }>(ph, 'dispensing.plan', { patientId: 6, visitCode: 'W2' });
+    const kit = plan.suggestions[0]!;
+    const confirm = {
+      patientId: 6,
+      visitCode: 'W2',
+      kits: [{ kitNumber: kit, source: 'scanner' }],
+      outOfWindowReason: 'Patient travels abroad on the due date; visit brought forward',
+      secondSignature: sign('investigator'),
+      signature: sign('unblinded_pharmacist'),
+    };
+    await call(ph, 'dispensing.confirm', confirm);
+    expect(statusOf(kit)).toBe('dispensed');
+
+    // Refused: no reason, a blinded technician, a wrong password, a visit not dispensed, an earlier dispensing.
+    const undo = { patientId: 6, visitCode: 'W2', reason: 'Wrong patient called to the counter', signature: sign('unblinded_pharmacist') };
+    const tech = await t.loginAs('pharmacy_technician', 'undo-tech');
+    await refused(ph, 'kitExceptions.dispensedInError', { ...undo, reason: '' }, 'validation', undefined, kit);
+    await refused(tech, 'kitExceptions.dispensedInError', { ...undo, signature: sign('pharmacy_technician') }, 'forbidden', undefined, kit);
+    await refused(ph, 'kitExceptions.dispensedInError', { ...undo, signature: sign('unblinded_pharmacist', 'wrong password') }, 'validation', undefined, kit);
+    await refused(ph, 'kitExceptions.dispensedInError', { ...undo, visitCode: 'W4' }, 'not_found', 'kitExceptions.noDispensing', kit);
+    await refused(ph, 'kitExceptions.dispensedInError', { ...undo, visitCode: 'D1' }, 'conflict', 'kitExceptions.undoNotLatest', kit);
+
+    const undone = await call<{ kits: string[]; signature: { meaning: string } }>(ph, 'kitExceptions.dispensedInError', undo);
+    expect(undone).toMatchObject({ screeningNumber: expect.any(String), visitCode: 'W2', kits: [kit], signature: { meaning: 'I undo this dispensing, made in error, and place its kits in quarantine' } });
+    expect(statusOf(kit)).toBe('quarantined');
+    expect(JSON.parse(lastEventOf(kit).after_json)).toMatchObject({ status: 'quarantined', step: 'dispensed in error', exception: 'dispensedInError', visit: 'W2' });
+    const patient = await call<{ visits: Array<{ code: string; dispensedKits: string[] }> }>(ph, 'patients.get', { patientId: 6 });
+    expect(patient.visits.find((v) => v.code === 'W2')!.dispensedKits).toEqual([]);
+
+    // The kit in quarantine is refused at the counter; the visit takes another, valid kit.
+    const again = await call<{ suggestions: string[] }>(ph, 'dispensing.plan', { patientId: 6, visitCode: 'W2' });
+    expect(again.suggestions).not.toContain(kit);
+    const check = await call(ph, 'dispensing.checkKit', { patientId: 6, visitCode: 'W2', code: kit, alreadyScanned: [], source: 'scanner' });
+    expect(check).toMatchObject({ ok: false });
+    await call(ph, 'dispensing.confirm', { ...confirm, kits: [{ kitNumber: again.suggestions[0]!, source: 'scanner' }] });
+
+    const monitor = await t.loginAs('monitor', 'undo-monitor');
+    expect(await t.core.dispatch(monitor, 'audit.verify', {})).toMatchObject({ ok: true, value: { ok: true, firstBroken: null } });
+    const trail = await call<{ events: unknown[] }>(monitor, 'audit.list', { action: 'dispensing.undone', pageSize: 50 });
+    expect(trail.events).toHaveLength(1);
+    expect(JSON.stringify(trail)).not.toMatch(ARM_WORDS);
+  });
+
+  it('is refused the next day, once the patient has left: a return is recorded instead', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'undo-late-ph');
+    const now = t.clock.now();
+    t.clock.travelTo(new Date(now.getTime() + 26 * 60 * 60_000));
+    try {
+      const ph2 = await t.loginAs('unblinded_pharmacist', 'undo-late-ph-2');
+      const kit = (t.core.db.prepare("SELECT dk.kit_number AS k FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id WHERE d.patient_id = 6 AND d.visit_code = 'W2'").get() as { k: string }).k;
+      await refused(ph2, 'kitExceptions.dispensedInError', { patientId: 6, visitCode: 'W2', reason: 'Too late', signature: sign('unblinded_pharmacist') }, 'conflict', 'kitExceptions.undoSameDayOnly', kit);
     } finally {
       t.clock.travelTo(now);
+      void ph;
     }
   });
 });

@@ -14,5 +14,9 @@ export function kitExceptionHandlers({ exceptions, callers }: { exceptions: KitE
     found: signed('found'),
     lostByPatient: signed('lostByPatient'),
     damagedByPatient: unsigned('damagedByPatient'),
+    dispensedInError: async (ctx, input) => {
+      const undone = await exceptions.undoDispensing(callers.actor(ctx), ctx.signer!, input);
+      return { screeningNumber: undone.screeningNumber, visitCode: undone.visitCode, kits: undone.kits, signature: callers.signature(undone.signatureId) };
+    },
   };
 }

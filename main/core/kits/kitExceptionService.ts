@@ -2,6 +2,7 @@ import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { VeilError } from '../../../shared/errors';
 import type { KitStatus } from '../../../shared/kits/kitLifecycle';
 import { localDate } from '../../../shared/schedule/visitSchedule';
+import type { AuditTrail } from '../audit/auditTrail';
 import type { CallActor } from '../callers';
 import type { Clock } from '../clock';
 import type { Store } from '../db/store';
@@ -11,6 +12,7 @@ import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { KitExceptionRepository } from './kitExceptionRepository';
 import type { KitRepository } from './kitRepository';
 import type { KitStatusService } from './kitStatusService';
+import type { PatientRepository } from '../patients/patientRepository';
 
 /** The reason the expiry sweep records on every kit it expires: the same words for every kit, and no date. */
 export const EXPIRED_REASON = 'Use-before date passed';
@@ -55,6 +57,8 @@ export class KitExceptionService {
     private readonly signatures: SignatureService,
     private readonly scans: KitScanResolver,
     private readonly clock: Clock,
+    private readonly patients: PatientRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Expires every kit on the shelf or in quarantine whose use-before date is before today; the kits, in number order. */
@@ -88,6 +92,50 @@ export class KitExceptionService {
         context: { exception, ...(given ? { patient: given.screeningNumber, visit: given.visitCode, dispensing: given.dispensingId } : {}) },
       });
       return { kitNumber, status: rule.to, patient, signatureId: signature?.id ?? null };
+    });
+  }
+
+  /**
+   * Dispensed in error (issue 16, item 1): the latest dispensing of a patient undone on its own day, before the patient
+   * leaves, by the unblinded pharmacist with a reason and an e-signature. Its kits go to quarantine (the pharmacist
+   * decides later whether they may go back to stock), the dispensing is removed so the visit is open again for a valid
+   * kit, and one event says what was undone and why.
+   */
+  async undoDispensing(actor: CallActor, signer: Signer, input: { patientId: number; visitCode: string; reason: string }): Promise<{ screeningNumber: string; visitCode: string; kits: string[]; signatureId: number }> {
+    return this.store.transaction(async () => {
+      const patient = await this.patients.get(input.patientId);
+      if (!patient) throw VeilError.says('not_found', { key: 'patients.noSuchPatient', params: { id: input.patientId } });
+      const screening = patient.screeningNumber;
+      const all = await this.exceptions.dispensingsOf(patient.id);
+      const dispensing = all.find((d) => d.visitCode === input.visitCode);
+      if (!dispensing) throw VeilError.says('not_found', { key: 'kitExceptions.noDispensing', params: { screening, visit: input.visitCode } });
+      if (all[0]!.id !== dispensing.id) throw VeilError.says('conflict', { key: 'kitExceptions.undoNotLatest', params: { screening, visit: input.visitCode } });
+      const day = localDate(new Date(dispensing.dispensedAt));
+      if (day !== localDate(this.clock.now())) throw VeilError.says('conflict', { key: 'kitExceptions.undoSameDayOnly', params: { visit: input.visitCode, date: day } });
+      const kits = [...dispensing.kits].sort(compareKitNumbers);
+      for (const kitNumber of kits) {
+        if ((await this.kits.get(kitNumber))?.status !== 'dispensed') throw VeilError.says('conflict', { key: 'kitExceptions.undoKitMoved', params: { kit: kitNumber } });
+      }
+      const reason = input.reason.trim();
+      const record = { action: 'dispensing.undone', patient: screening, visit: input.visitCode, kits, reason };
+      const signature = this.signatures.record(signer, 'dispensing_undo', `${screening}:${input.visitCode}`, record);
+      for (const kitNumber of kits) {
+        await this.kitStatus.change(actor, kitNumber, 'quarantined', reason, {
+          signatureId: signature.id,
+          context: { exception: 'dispensedInError', patient: screening, visit: input.visitCode, dispensing: dispensing.id },
+        });
+      }
+      await this.exceptions.deleteDispensing(dispensing.id);
+      this.audit.append(actor, {
+        action: 'dispensing.undone',
+        entityType: 'patient',
+        entityId: screening,
+        before: { visit: input.visitCode, kits, dispensedAt: dispensing.dispensedAt },
+        after: { visit: input.visitCode, kits },
+        reason,
+        signatureId: signature.id,
+      });
+      return { screeningNumber: screening, visitCode: input.visitCode, kits, signatureId: signature.id };
     });
   }
 }
