@@ -122,7 +122,11 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
     // Kit exceptions (issue 16): a kit on the shelf damaged, every lost kit found again (to quarantine), one more kit
     // lost by its patient; each answer names the kit, its status and the patient, never an arm.
-    'kitExceptions.damagedAtSite': () => rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number LIMIT 1").map((r) => ({ code: r.k, reason: 'harness probe' })),
+    'kitExceptions.damagedAtSite': () =>
+      rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number")
+        .filter((r) => !(Object.values(world.kits) as string[]).includes(r.k))
+        .slice(0, 1)
+        .map((r) => ({ code: r.k, reason: 'harness probe' })),
     'kitExceptions.found': () => rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'lost' ORDER BY kit_number").map((r) => ({ code: r.k, reason: 'harness probe', signature })),
     'kitExceptions.lostByPatient': world.more.withPatient.slice(2, 3).map((code) => ({ code, reason: 'harness probe', signature })),
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
