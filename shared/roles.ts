@@ -68,6 +68,7 @@ export const PERMISSIONS = [
   'devices.manage', // choose printers and label stock, test print, the simulator's scan panel
   'storage.read', // storage locations, where kits are, temperature records and excursion cases (kit numbers, no arm)
   'storage.manage', // locations, putting kits away and moving them, logger imports and min/max readings
+  'kits.exceptions', // record a kit damaged, lost or found again, at the site or reported by its patient (no arm)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -98,8 +99,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'devices.manage',
     'storage.read',
     'storage.manage',
+    'kits.exceptions',
   ],
-  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print', 'returns.read', 'returns.record', 'reports.read', 'devices.read', 'devices.manage', 'storage.read', 'storage.manage'],
+  pharmacy_technician: ['system.read', 'shipments.receive', 'inventory.read', 'labels.print', 'returns.read', 'returns.record', 'reports.read', 'devices.read', 'devices.manage', 'storage.read', 'storage.manage', 'kits.exceptions'],
   investigator: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize', 'emergency.unblind'],
   monitor: ['system.read', 'users.read', 'audit.read', 'inventory.read', 'patients.read', 'returns.read', 'returns.verify', 'reconciliation.read', 'reconciliation.sign', 'reports.read', 'storage.read'],
   unblinded_monitor: [

@@ -48,6 +48,9 @@ import { inventoryHandlers } from './kits/inventoryHandlers';
 import { InventoryService } from './kits/inventoryService';
 import { KitRepository } from './kits/kitRepository';
 import { KitStatusService } from './kits/kitStatusService';
+import { KitExceptionRepository } from './kits/kitExceptionRepository';
+import { KitExceptionService } from './kits/kitExceptionService';
+import { kitExceptionHandlers } from './kits/kitExceptionHandlers';
 import { kitStoryHandlers } from './kits/kitStoryHandlers';
 import { KitStoryReadModel } from './kits/kitStoryReadModel';
 import { KitStoryService } from './kits/kitStoryService';
@@ -97,10 +100,12 @@ export type { CoreOptions, VeilCore } from './veilCoreApi';
  * memory (SiteMemory) before the core is handed out.
  */
 export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
-  const { core, site } = buildVeilCore(options);
+  const { core, site, startExpirySweep } = buildVeilCore(options);
   try {
     await site.reload();
     await site.follow(core.store);
+    // The sweep reads the study: it starts once the study is in memory.
+    startExpirySweep();
   } catch (error) {
     core.close();
     throw error;
@@ -108,7 +113,7 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
   return core;
 }
 
-function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory } {
+function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void } {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const db = openDatabase(options.dbFile, {
@@ -168,6 +173,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
+  const kitExceptions = new KitExceptionService(store, new KitExceptionRepository(store), kitRepository, kitStatus, signatures, scans, clock, patientRepository, audit);
   const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
   const events = new CoreEvents();
   auth.onSessionChanged((windowId, state) => events.emit(windowId, 'session.changed', state));
@@ -208,6 +214,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
     devices: deviceHandlers({ devices, callers }),
     audit: auditHandlers({ auditService }),
     coldChain: coldChainHandlers({ coldChain, callers }),
+    kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
   const router = new Router(handlers, gate, logger, (error) => storageFaultOf(error, options.dbFile));
@@ -215,21 +222,39 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
   const sweepMs = options.idleSweepMs ?? 15_000;
   const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
   timer?.unref();
+  // The expiry sweep (issue 16, item 1): at start-up, then every expirySweepMs, with nobody logged in. Off with the
+  // idle sweep unless asked for (tests and one-shot commands drive it by hand).
+  const expiryMs = options.expirySweepMs ?? (sweepMs > 0 ? 60 * 60_000 : 0);
+  const sweepExpired = () =>
+    kitExceptions.sweepExpired().then(
+      (kits) => {
+        if (kits.length > 0) logger.info('kits expired by the expiry sweep', { count: kits.length });
+      },
+      (error: unknown) => logger.error('the expiry sweep failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  let expiryTimer: ReturnType<typeof setInterval> | null = null;
+  const startExpirySweep = () => {
+    if (expiryMs <= 0) return;
+    void sweepExpired();
+    expiryTimer = setInterval(() => void sweepExpired(), expiryMs);
+    expiryTimer.unref();
+  };
 
   const core: VeilCore = {
     db, store, site, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
-    dispensing, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
+    dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),
     onEvent: (listener) => events.listen(listener),
     windowClosed: (windowId) => sessions.end(windowId),
     close: () => {
       if (timer) clearInterval(timer);
+      if (expiryTimer) clearInterval(expiryTimer);
       void devices.close();
       anchoring.close();
       void store.close();
       db.close();
     },
   };
-  return { core, site };
+  return { core, site, startExpirySweep };
 }

@@ -15,6 +15,7 @@ import type { Store } from './db/store';
 import type { DestructionService } from './destruction/destructionService';
 import type { Devices, DevicesOption } from './devices/devices';
 import type { DispensingService } from './dispensing/dispensingService';
+import type { KitExceptionService } from './kits/kitExceptionService';
 import type { UnsealedStock } from './dispensing/unsealedStock';
 import type { EmergencyUnblindingService } from './emergency/emergencyUnblindingService';
 import type { LabelService } from './labels/labelService';
@@ -41,6 +42,11 @@ export interface CoreOptions {
   nativeBinding?: string;
   /** How often idle sessions are swept and locked (ms); 0 disables the timer (tests drive it by hand). */
   idleSweepMs?: number;
+  /**
+   * How often the expiry sweep runs (ms), after its run at start-up: it expires kits whose use-before date has passed
+   * (KitExceptionService). Default: hourly, or 0 (no sweep, not even at start-up) when the idle sweep is off.
+   */
+  expirySweepMs?: number;
   /** How long a write waits for another program's lock on the database before it is refused (default 5 s). */
   busyTimeoutMs?: number;
   /**
@@ -75,6 +81,8 @@ export interface VeilCore {
   readonly receiving: ReceivingService;
   readonly patients: PatientService;
   readonly dispensing: DispensingService;
+  /** Kit exceptions and the expiry sweep (issue 16, item 1). */
+  readonly kitExceptions: KitExceptionService;
   /** Arms and expiry dates opened per unblinded session (dropped with its key). */
   readonly unsealedStock: UnsealedStock;
   readonly labels: LabelService;

@@ -30,6 +30,12 @@ export const EXAMPLE_KIT = {
   withDiscrepancy: '<a kit with a reconciliation discrepancy>',
   /** Returned and not destroyed yet: a candidate for destruction. */
   toDestroy: '<a kit waiting for destruction>',
+  /** Available on the shelf, and neither suggested for a visit nor used by another example. */
+  inStock: '<an available kit no other example uses>',
+  /** Recorded lost at the site (a kit exception, issue 16). */
+  lost: '<a kit recorded lost at the site>',
+  /** Another kit dispensed and not brought back, used by no other example. */
+  alsoWithPatient: '<another dispensed kit not returned yet>',
 } as const;
 
 export type ExampleKit = keyof typeof EXAMPLE_KIT;

@@ -11,6 +11,7 @@ import { destructionChannels, emergencyChannels, reconciliationChannels, reports
 import { devicesChannels, devicesEvents } from './devices';
 import { kitStoryChannels } from './kitStory';
 import { coldChainChannels } from './coldChain';
+import { kitExceptionsChannels } from './kitExceptions';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -36,6 +37,7 @@ export const contract = {
   reports: reportsChannels,
   devices: devicesChannels,
   coldChain: coldChainChannels,
+  kitExceptions: kitExceptionsChannels,
 } as const;
 
 export type Contract = typeof contract;

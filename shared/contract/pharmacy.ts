@@ -18,7 +18,7 @@ const SaidFields = { key: z.string().optional(), params: z.record(z.string(), z.
 
 export const ScanCode = z.string().min(1, messageKey('validation.scanOrType')).max(TEXT_LIMITS.scan.max, tooLongMessage('scan'));
 /** A visit of the study's schedule, by its code ("D1", "W2"). */
-const VisitCode = text('identifier').min(1, messageKey('validation.chooseVisit'));
+export const VisitCode = text('identifier').min(1, messageKey('validation.chooseVisit'));
 const PackCheck = z.object({ check: z.enum(['matches', 'mismatch', 'not_checked']), detail: z.string() });
 const IsoDate = z.string().date();
 

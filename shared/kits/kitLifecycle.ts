@@ -25,6 +25,14 @@ export interface KitTransition {
   step: string;
   roles: readonly Role[];
   needsReason: boolean;
+  /** Made by Veil itself, with no user (the daily expiry sweep): KitStatusService.changeBySystem takes only these. */
+  bySystem?: true;
+  /**
+   * The undoing of a mistake (a kit dispensed in error back to quarantine): rare enough that it does not make its
+   * status one a kit may leave for stock again in NEVER_AVAILABLE_AGAIN (a dispensed kit still leaves the session's
+   * index of stock; a scan of it is judged from the database).
+   */
+  undo?: true;
 }
 
 const PHARMACY: readonly Role[] = ['unblinded_pharmacist', 'pharmacy_technician'];
@@ -41,13 +49,19 @@ export const KIT_TRANSITIONS: readonly KitTransition[] = [
   { from: 'available', to: 'dispensed', step: 'dispensed', roles: PHARMACIST, needsReason: false },
   { from: 'available', to: 'damaged', step: 'damaged on site', roles: PHARMACY, needsReason: true },
   { from: 'available', to: 'lost', step: 'lost on site', roles: PHARMACY, needsReason: true },
-  { from: 'available', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false },
+  { from: 'available', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false, bySystem: true },
   { from: 'dispensed', to: 'returned', step: 'returned by the patient', roles: PHARMACY, needsReason: false },
   { from: 'dispensed', to: 'lost', step: 'not returned by the patient', roles: PHARMACY, needsReason: true },
   { from: 'returned', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
   { from: 'expired', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
   { from: 'damaged', to: 'pending_destruction', step: 'set aside for destruction', roles: PHARMACIST, needsReason: false },
   { from: 'pending_destruction', to: 'destroyed', step: 'destroyed', roles: PHARMACIST, needsReason: false },
+  // Kit exceptions (issue 16, item 1): a kit in quarantine expires like one on the shelf; a lost kit found again goes
+  // to quarantine for the pharmacist's decision, never straight back to stock; a patient may damage a kit at home.
+  { from: 'quarantined', to: 'expired', step: 'expired', roles: PHARMACY, needsReason: false, bySystem: true },
+  { from: 'lost', to: 'quarantined', step: 'found again', roles: PHARMACY, needsReason: true },
+  { from: 'dispensed', to: 'damaged', step: 'damaged by the patient', roles: PHARMACY, needsReason: true },
+  { from: 'dispensed', to: 'quarantined', step: 'dispensed in error', roles: PHARMACIST, needsReason: true, undo: true },
 ];
 
 /**
@@ -61,6 +75,7 @@ export const NEVER_AVAILABLE_AGAIN: ReadonlySet<KitStatus> = new Set(
     for (let grew = true; grew; ) {
       grew = false;
       for (const t of KIT_TRANSITIONS) {
+        if (t.undo) continue;
         if (reached.has(t.from) && !reached.has(t.to)) {
           reached.add(t.to);
           grew = true;

@@ -426,6 +426,16 @@ export const en = {
     releaseNeedsKey: 'Releasing a kit checks its real expiry date: unlock the allocation key first.',
     kitExpiredNoRelease: 'Kit {{kit}} has expired or expires within the do-not-dispense margin: it cannot go back to stock.',
   },
+  /** Kit exceptions (issue 16, item 1): damaged or lost at the site or by a patient, found again. */
+  kitExceptions: {
+    notOnShelf: 'Kit {{kit}} is not available on the shelf: only a kit in stock can be recorded damaged or lost at the site.',
+    notLost: 'Kit {{kit}} is not recorded lost: there is nothing to find again.',
+    notWithPatient: 'Kit {{kit}} is not with a patient: only a kit dispensed and not brought back can be reported lost or damaged by the patient.',
+    noDispensing: 'Patient {{screening}} was given no kit at visit {{visit}}: there is no dispensing to undo.',
+    undoNotLatest: 'Only the latest dispensing of patient {{screening}} can be undone, not the one of visit {{visit}}.',
+    undoSameDayOnly: 'The dispensing of visit {{visit}} was on {{date}}: a dispensing is undone only on its own day, before the patient leaves. Record a return instead.',
+    undoKitMoved: 'Kit {{kit}} of this dispensing is no longer with the patient: record what happened to it instead.',
+  },
 } as const;
 
 export type EnglishMessages = typeof en;

@@ -393,4 +393,13 @@ export const fr: Translation = {
     releaseNeedsKey: "Libérer un kit vérifie sa date de péremption réelle : déverrouillez d'abord la clé d'allocation.",
     kitExpiredNoRelease: 'Le kit {{kit}} est périmé ou le sera dans la marge de non-dispensation : il ne peut pas retourner en stock.',
   },
+  kitExceptions: {
+    notOnShelf: "Le kit {{kit}} n'est pas disponible en stock : seul un kit en stock peut être déclaré endommagé ou perdu sur le site.",
+    notLost: "Le kit {{kit}} n'est pas déclaré perdu : il n'y a rien à retrouver.",
+    notWithPatient: "Le kit {{kit}} n'est pas chez un patient : seul un kit dispensé et non rapporté peut être déclaré perdu ou endommagé par le patient.",
+    noDispensing: "Le patient {{screening}} n'a reçu aucun kit à la visite {{visit}} : il n'y a pas de dispensation à annuler.",
+    undoNotLatest: "Seule la dernière dispensation du patient {{screening}} peut être annulée, pas celle de la visite {{visit}}.",
+    undoSameDayOnly: "La dispensation de la visite {{visit}} date du {{date}} : une dispensation ne s'annule que le jour même, avant le départ du patient. Enregistrez plutôt un retour.",
+    undoKitMoved: "Le kit {{kit}} de cette dispensation n'est plus chez le patient : enregistrez plutôt ce qui lui est arrivé.",
+  },
 };

@@ -110,6 +110,18 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   const returnUnverified = unverified[0]!;
   const toDestroy = candidates.find((k) => k !== returnUnverified)!;
   const [failedLabelKit, dispensedKit] = withPatient.slice(-2) as [string, string];
+  const withPatientKit = withPatient.find((k) => k !== dispensedKit && k !== failedLabelKit)!;
+  // The last one before those two: the harness records returns of the first of the others.
+  const alsoWithPatient = withPatient.filter((k) => k !== dispensedKit && k !== failedLabelKit && k !== withPatientKit).at(-1)!;
+
+  // Two kits on the shelf that no visit example uses: one the examples find in stock, one the technician could not
+  // find at the weekly count and recorded lost at the site (issue 16, kit exceptions), e-signed.
+  const onShelf = (core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number").all() as Array<{ k: string }>)
+    .map((r) => r.k)
+    .filter((k) => !plan.suggestions.includes(k));
+  const [inStock, lostKit] = onShelf as [string, string];
+  const technicianUser = t.userOf('pharmacy_technician');
+  await callAs(core, technician, 'kitExceptions.lostAtSite', { code: lostKit, reason: 'Not in the fridge at the weekly count', signature: { username: technicianUser.username, password: technicianUser.password } });
 
   // A carton label sent to a Zebra that is off: job 1, failed, waiting for a retry.
   const job = (await callAs(core, technician, 'devices.printLabel', { kitNumber: failedLabelKit, kind: 'carton', printer: { type: 'zebra_tcp', host: '127.0.0.1', port: await closedPort() } })) as {
@@ -166,10 +178,13 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
     quarantined: q1,
     forVisit: plan.suggestions[0]!,
     dispensed: dispensedKit,
-    withPatient: withPatient.find((k) => k !== dispensedKit && k !== failedLabelKit)!,
+    withPatient: withPatientKit,
     returnUnverified,
     withDiscrepancy,
     toDestroy,
+    inStock,
+    lost: lostKit,
+    alsoWithPatient,
   };
   for (const [name, kit] of Object.entries(kits)) if (!kit) throw new Error(`example world: no kit for "${name}"`);
 

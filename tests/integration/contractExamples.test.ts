@@ -62,7 +62,8 @@ describe('every contract example answers ok on the demo database', () => {
       expect(d.index, d.name).toBeLessThan(channels.find((c) => c.name === d.name)!.definition.examples.length);
       expect(d.why.length, d.name).toBeGreaterThan(20);
     }
-    expect(declared.length).toBeLessThanOrEqual(3);
+    // The fourth: undoing a dispensing made in error needs a dispensing of the same day (issue 16), which the demo has not.
+    expect(declared.length).toBeLessThanOrEqual(4);
   });
 
   it('knows every word examples use, and fails on one it does not know', () => {

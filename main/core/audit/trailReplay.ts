@@ -97,6 +97,14 @@ export class TrailReplay {
         for (const kit of kits) this.dispensedTo.set(kit, seen(e.entity_id));
         return;
       }
+      case 'dispensing.undone': {
+        // Dispensed in error (issue 16): the dispensing row is removed with this event, its kits no longer the patient's.
+        const visit = text(parse(e.after_json).visit) ?? '';
+        const undone = this.dispensings.get(`${e.entity_id}\u0000${visit}`);
+        this.dispensings.delete(`${e.entity_id}\u0000${visit}`);
+        for (const kit of undone?.value.kits ?? []) this.dispensedTo.delete(kit);
+        return;
+      }
       case 'return.recorded': {
         const after = parse(e.after_json);
         const patient = text(after.patient) ?? '';

@@ -1,5 +1,5 @@
 import { VeilError } from '../../../shared/errors';
-import { checkTransition, type KitStatus } from '../../../shared/kits/kitLifecycle';
+import { KIT_TRANSITIONS, checkTransition, type KitStatus } from '../../../shared/kits/kitLifecycle';
 import type { Role } from '../../../shared/roles';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { KitRepository } from './kitRepository';
@@ -37,4 +37,29 @@ export class KitStatusService {
       signatureId: extra.signatureId ?? null,
     });
   }
+
+  /**
+   * A change Veil makes by itself, with no user (the expiry sweep): only transitions the table marks `bySystem`,
+   * audited as the user "system" from the source 'system'.
+   */
+  async changeBySystem(kitNumber: string, to: KitStatus, reason: string, context: Record<string, unknown>): Promise<void> {
+    const kit = await this.kits.get(kitNumber);
+    if (!kit) throw new VeilError('not_found', `There is no kit ${kitNumber} in the kit list.`);
+    const transition = KIT_TRANSITIONS.find((t) => t.from === kit.status && t.to === to && t.bySystem);
+    if (!transition) throw new VeilError('conflict', `Kit ${kitNumber}: Veil does not make a ${kit.status} kit ${to} by itself.`);
+    await this.kits.setStatus(kitNumber, to);
+    this.audit.append(SYSTEM_ACTOR, {
+      action: 'kit.status_changed',
+      entityType: 'kit',
+      entityId: kitNumber,
+      before: { status: kit.status },
+      after: { status: to, step: transition.step, ...context },
+      reason,
+      source: 'system',
+      signatureId: null,
+    });
+  }
 }
+
+/** Who the audit trail names for what Veil does by itself. */
+export const SYSTEM_ACTOR: AuditActor = { userId: null, username: 'system' };

@@ -103,6 +103,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
     const key = a.window && a.window !== 'in_window' ? 'audit.sentences.dispensing.confirmed_out_of_window' : 'audit.sentences.dispensing.confirmed';
     return t(key, { ...b, kits, visit: str(a.visit) });
   },
+  'dispensing.undone': (_e, a, t, b) => t('audit.sentences.dispensing.undone', { ...b, kits: Array.isArray(a.kits) ? a.kits.map(str).join(', ') : str(a.kits), visit: str(a.visit) }),
 };
 
 /** A label event's words: which label (carton or syringe) in the reader's language. */
@@ -156,6 +157,7 @@ export const KNOWN_ACTIONS = [
   'destruction.recorded',
   'devices.test_printed',
   'dispensing.confirmed',
+  'dispensing.undone',
   'kit.status_changed',
   'kits.use_before_confirmed',
   'label.downloaded',

@@ -18,7 +18,7 @@ export function filesAsText(value: unknown): string[] {
     const pdf = typeof o.pdfBase64 === 'string' ? o.pdfBase64 : typeof o.base64 === 'string' && o.mime === 'application/pdf' ? o.base64 : null;
     if (pdf) {
       const out = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(pdf, 'base64'), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-      if (out.status !== 0) throw new Error(`pdftotext failed: ${out.error?.message ?? out.stderr}`);
+      if (out.status !== 0) throw new Error(`pdftotext failed: ${out.error?.message ?? out.stderr} (status ${out.status}, signal ${out.signal})`);
       texts.push(out.stdout);
     }
     if (typeof o.base64 === 'string' && o.mime && String(o.mime).startsWith('text/')) texts.push(Buffer.from(o.base64, 'base64').toString('utf8'));
@@ -123,6 +123,15 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'coldChain.readings': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id, days: 366 })),
     'coldChain.excursions': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
     'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
+    // Kit exceptions (issue 16): a kit on the shelf damaged, every lost kit found again (to quarantine), one more kit
+    // lost by its patient; each answer names the kit, its status and the patient, never an arm.
+    'kitExceptions.damagedAtSite': () =>
+      rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number")
+        .filter((r) => !(Object.values(world.kits) as string[]).includes(r.k))
+        .slice(0, 1)
+        .map((r) => ({ code: r.k, reason: 'harness probe' })),
+    'kitExceptions.found': () => rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'lost' ORDER BY kit_number").map((r) => ({ code: r.k, reason: 'harness probe', signature })),
+    'kitExceptions.lostByPatient': world.more.withPatient.slice(2, 3).map((code) => ({ code, reason: 'harness probe', signature })),
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
     'emergency.unblind': [{ patientId: patientIdOf('S-002'), reason: 'Severe reaction: the treating physician must know', adverseEvent: true, passphrase: world.passphrase, signature }],
   };
