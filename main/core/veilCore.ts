@@ -28,7 +28,7 @@ import { ColdChainRepository } from './coldChain/coldChainRepository';
 import { ColdChainService } from './coldChain/coldChainService';
 import { systemClock, isoUtc } from './clock';
 import { CoreEvents } from './coreEvents';
-import { openDatabase } from './db/database';
+import { openDatabase, truncateWal } from './db/database';
 import { guardLegacyTransactions } from './db/legacyTransactions';
 import { sqliteStore } from './db/store';
 import { storageFaultOf } from './db/storageFaults';
@@ -104,7 +104,7 @@ export function createVeilCore(options: CoreOptions): VeilCore {
     users: new UserRepository(db),
     settings: new SettingsRepository(db),
     study: new StudyRepository(db),
-    allocation: new AllocationRepository(db),
+    allocation: new AllocationRepository(store),
     keys: new KeyRepository(db),
   };
   const study = (): StudyConfig => {
@@ -122,9 +122,10 @@ export function createVeilCore(options: CoreOptions): VeilCore {
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(db, repositories.users, repositories.settings, sessions, clock, audit, custody, credentials);
   const users = new UserService(db, repositories.users, auth, clock, audit, custody);
-  const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
-  const register = new AllocationRegister(db, repositories.allocation, audit, study, credentials);
-  const blockSealing = new BlockSealing(db, repositories.allocation, audit);
+  const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study);
+  const register = new AllocationRegister(store, repositories.allocation, audit, study, credentials);
+  // The pages that held the transition values leave the WAL for the file (overwritten: secure_delete is on).
+  const blockSealing = new BlockSealing(store, repositories.allocation, audit, () => truncateWal(db));
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade({ ...opened, username: repositories.users.byId(opened.userId)!.username }));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, audit, signatures, clock, () => repositories.study.current(), () => anchoring.verificationTarget());
