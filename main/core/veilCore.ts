@@ -28,7 +28,7 @@ import { ColdChainRepository } from './coldChain/coldChainRepository';
 import { ColdChainService } from './coldChain/coldChainService';
 import { systemClock, isoUtc } from './clock';
 import { CoreEvents } from './coreEvents';
-import { openDatabase, schemaVersion } from './db/database';
+import { openDatabase, schemaVersion, truncateWal } from './db/database';
 import { guardLegacyTransactions } from './db/legacyTransactions';
 import { sqliteStore } from './db/store';
 import { storageFaultOf } from './db/storageFaults';
@@ -127,7 +127,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
     users: new UserRepository(store),
     settings: new SettingsRepository(store),
     study: new StudyRepository(store),
-    allocation: new AllocationRepository(db),
+    allocation: new AllocationRepository(store),
     keys: new KeyRepository(db),
   };
   // The study and the site settings, in memory: read synchronously on every call, loaded again after each change.
@@ -147,9 +147,10 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
   const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody);
-  const lists = new ListImportService(db, repositories.allocation, audit, signatures, clock, study);
-  const register = new AllocationRegister(db, repositories.allocation, audit, study, credentials);
-  const blockSealing = new BlockSealing(db, repositories.allocation, audit);
+  const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study);
+  const register = new AllocationRegister(store, repositories.allocation, audit, study, credentials);
+  // The pages that held the transition values leave the WAL for the file (overwritten: secure_delete is on).
+  const blockSealing = new BlockSealing(store, repositories.allocation, audit, () => truncateWal(db));
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade(opened));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());

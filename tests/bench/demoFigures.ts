@@ -38,18 +38,18 @@ export interface DemoFigure {
  * one warm-up of each): the median of the per-round ratios, so a load that comes and goes on a shared machine weighs
  * on both sides of each ratio alike.
  */
-function alternatedRatio(label: string, rounds: number, baseline: () => unknown, measured: () => unknown): DemoFigure {
-  baseline();
-  measured();
+async function alternatedRatio(label: string, rounds: number, baseline: () => unknown, measured: () => unknown): Promise<DemoFigure> {
+  await baseline();
+  await measured();
   const ratios: number[] = [];
   let baseTotal = 0;
   let measuredTotal = 0;
   for (let i = 0; i < rounds; i++) {
     let start = performance.now();
-    baseline();
+    await baseline();
     const base = performance.now() - start;
     start = performance.now();
-    measured();
+    await measured();
     const took = performance.now() - start;
     baseTotal += base;
     measuredTotal += took;
@@ -130,9 +130,9 @@ export async function demoFigures(): Promise<Record<string, DemoFigure>> {
     const bigCsv = demoKitCsv(core.study(), 50_000).replace(/^(\d{6})/gm, (n) => `8${n}`);
     const bigFile = Buffer.from(bigCsv, 'utf8');
     const bigParse = () => Papa.parse(bigCsv, { header: true });
-    figures['50,000-kit list check vs CSV parse (alternated)'] = alternatedRatio('decode + validate + blinding-risk analysis (no write)', 7, bigParse, () => core.lists.checkKitList(bigFile, key));
-    const bigRows = core.lists.checkKitList(bigFile, key).parsed.rows;
-    figures['50,000-kit risk analysis vs CSV parse (alternated)'] = alternatedRatio('blinding-risk analysis alone', 7, bigParse, () => analyzeBlindingRisk(bigRows, core.study().code));
+    figures['50,000-kit list check vs CSV parse (alternated)'] = await alternatedRatio('decode + validate + blinding-risk analysis (no write)', 7, bigParse, () => core.lists.checkKitList(bigFile, key));
+    const bigRows = (await core.lists.checkKitList(bigFile, key)).parsed.rows;
+    figures['50,000-kit risk analysis vs CSV parse (alternated)'] = await alternatedRatio('blinding-risk analysis alone', 7, bigParse, () => analyzeBlindingRisk(bigRows, core.study().code));
 
     process.stdout.write('Blinded label\n');
     const dispensed = (core.db.prepare('SELECT kit_number AS k FROM dispensing_kits LIMIT 1').get() as { k: string }).k;

@@ -96,9 +96,9 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
   // The demo's own lists already use R001.. and 6-digit kit numbers: these use M0001.. and 7-digit numbers from 7000000.
   const slots = demoRandomizationCsv(study, randomized).replace(/^R(\d+)/gm, (_, n: string) => `M${n.padStart(6, '0')}`);
   const kits = demoKitCsv(study, scale.kits).replace(/^(\d{6}),/gm, (_, n: string) => `7${n},`);
-  core.lists.importRandomizationList(key, signer('Import of the randomization list'), `${scale.name}_randomization.csv`, Buffer.from(slots, 'utf8'));
+  await core.lists.importRandomizationList(key, signer('Import of the randomization list'), `${scale.name}_randomization.csv`, Buffer.from(slots, 'utf8'));
   let started = performance.now();
-  core.lists.importKitList(key, signer('Import of the kit list'), `${scale.name}_kits.csv`, Buffer.from(kits, 'utf8'));
+  await core.lists.importKitList(key, signer('Import of the kit list'), `${scale.name}_kits.csv`, Buffer.from(kits, 'utf8'));
   const importMs = performance.now() - started;
   // The baseline: the same rows, as stored, inserted one by one by a prepared statement in one transaction into an
   // empty copy of the kits table on the same file and pragmas (no checks, no sealing, no audit).

@@ -183,7 +183,7 @@ describe('planted impossible sequences are flagged', () => {
       const pharmacist = await c.loginAs('unblinded_pharmacist');
       const technician = await c.loginAs('pharmacy_technician');
       const investigator = await c.loginAs('investigator');
-      const kits = c.core.repositories.allocation.kits().map((k) => k.kitNumber);
+      const kits = (await c.core.repositories.allocation.kits()).map((k) => k.kitNumber);
       const shipment = await c.core.dispatch(technician, 'shipments.create', { reference: 'CLK-1', from: { kind: 'kits', kitNumbers: kits } });
       expect(shipment.ok).toBe(true);
       const shipmentId = (shipment as { value: { id: number } }).value.id;

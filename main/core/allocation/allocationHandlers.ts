@@ -24,8 +24,8 @@ export function allocationHandlers(s: {
       return { codeBreakPassphrase, signature: callers.signature(signatureId) };
     },
     checkList: (ctx, input) => s.lists.checkList(input.kind, file(input), ctx.key),
-    importList: (ctx, input) => {
-      const summary = s.lists.importList(input.kind, ctx.key!, ctx.signer!, input.fileName, file(input));
+    importList: async (ctx, input) => {
+      const summary = await s.lists.importList(input.kind, ctx.key!, ctx.signer!, input.fileName, file(input));
       return { ...summary, signature: callers.signature(summary.signatureId) };
     },
     useBeforeReview: (ctx) => s.useBefore.review(ctx.key!),

@@ -4,7 +4,7 @@ import { issue, VeilError } from '../../../shared/errors';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { CredentialCheck } from '../auth/credentialCheck';
 import { open, sealedField } from '../crypto/allocationCipher';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { UserRow } from '../users/userRepository';
 import type { AllocationRepository } from './allocationRepository';
 
@@ -19,7 +19,7 @@ export interface RegisterView {
  */
 export class AllocationRegister {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly allocation: AllocationRepository,
     private readonly audit: AuditTrail,
     private readonly study: () => StudyConfig,
@@ -34,39 +34,39 @@ export class AllocationRegister {
     return this.reveal(key, { userId: user.id, username: user.username });
   }
 
-  reveal(key: Buffer, actor: { userId: number; username: string }): RegisterView {
-    const names = new Map(this.study().arms.map((a) => [a.code, a.name]));
-    const slots = this.allocation.slots().map((s) => {
-      const armCode = open(key, s.armSealed, sealedField.slotArm(s.randomizationNumber));
-      // A block is sealed like the arm; null only in an upgraded database before its first key holder's login, which
-      // this session's own login has already put right (BlockSealing).
-      const block = s.blockSealed === null ? '' : open(key, s.blockSealed, sealedField.slotBlock(s.randomizationNumber));
-      return { randomizationNumber: s.randomizationNumber, block, stratum: s.stratum, armCode, armName: names.get(armCode) ?? armCode };
-    });
-    const kits = this.allocation
-      .kits()
-      .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
-      .map((k) => {
-        const armCode = open(key, k.armSealed, sealedField.kitArm(k.kitNumber));
-        return {
-          kitNumber: k.kitNumber,
-          armCode,
-          armName: names.get(armCode) ?? armCode,
-          lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
-          expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
-          blindedLot: k.blindedLot,
-          useBefore: k.useBefore,
-          status: k.status,
-        };
+  /** What is shown and its audit event are one unit of work: the event counts exactly the rows revealed. */
+  async reveal(key: Buffer, actor: { userId: number; username: string }): Promise<RegisterView> {
+    return this.store.transaction(async () => {
+      const names = new Map(this.study().arms.map((a) => [a.code, a.name]));
+      const slots = (await this.allocation.slots()).map((s) => {
+        const armCode = open(key, s.armSealed, sealedField.slotArm(s.randomizationNumber));
+        // A block is sealed like the arm; null only in an upgraded database before its first key holder's login, which
+        // this session's own login has already put right (BlockSealing).
+        const block = s.blockSealed === null ? '' : open(key, s.blockSealed, sealedField.slotBlock(s.randomizationNumber));
+        return { randomizationNumber: s.randomizationNumber, block, stratum: s.stratum, armCode, armName: names.get(armCode) ?? armCode };
       });
-    this.db.transaction(() =>
+      const kits = (await this.allocation.kits())
+        .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
+        .map((k) => {
+          const armCode = open(key, k.armSealed, sealedField.kitArm(k.kitNumber));
+          return {
+            kitNumber: k.kitNumber,
+            armCode,
+            armName: names.get(armCode) ?? armCode,
+            lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
+            expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
+            blindedLot: k.blindedLot,
+            useBefore: k.useBefore,
+            status: k.status,
+          };
+        });
       this.audit.append(actor, {
         action: 'allocation.register_revealed',
         entityType: 'allocation_register',
         entityId: 'study',
         after: { slots: slots.length, kits: kits.length },
-      }),
-    )();
-    return { slots, kits };
+      });
+      return { slots, kits };
+    });
   }
 }

@@ -1,6 +1,5 @@
 import type { UserWrap } from '../crypto/keyCustody';
-import type { Db } from '../db/database';
-import { statements, type Statements } from '../db/statements';
+import type { PreparedQuery, Store } from '../db/store';
 
 export interface SlotRow {
   randomizationNumber: string;
@@ -23,129 +22,195 @@ export interface KitRowStored {
   status: string;
 }
 
-/** All SQL about randomization slots, kits and list imports. Arms, real lots and real expiry dates arrive sealed. */
+export interface ListImportRow {
+  id: number;
+  kind: string;
+  fileName: string;
+  sha256: string;
+  rowCount: number;
+  importedAt: string;
+  userId: number;
+  signatureId: number;
+}
+
+const SLOT_COLUMNS = [
+  'randomization_number as randomizationNumber',
+  'list_order as listOrder',
+  'block_sealed as blockSealed',
+  'stratum',
+  'arm_sealed as armSealed',
+] as const;
+
+/**
+ * All SQL about randomization slots, kits and list imports, on the Store (issue 13, item 2). Arms, real lots and real
+ * expiry dates arrive sealed.
+ */
 export class AllocationRepository {
-  /** Prepared once, kept: a 50,000-kit import inserts through one statement, not 50,000 parses of it. */
-  private readonly sql: Statements;
+  // A 50,000-kit import inserts through one compiled statement, not 50,000 builds of it; a slot is read at every
+  // dispensing and emergency unblinding: prepared once.
+  private readonly kitInsert: PreparedQuery<[string, string, string, string, string | null, string | null, string, string, string, number], unknown>;
+  private readonly slotInsert: PreparedQuery<[string, number, string | null, string, string, number], unknown>;
+  private readonly slotByNumber: PreparedQuery<[string], SlotRow>;
 
-  constructor(db: Db) {
-    this.sql = statements(db);
-  }
-
-  slotNumbers(): Set<string> {
-    return new Set((this.sql('SELECT randomization_number AS n FROM randomization_slots').all() as Array<{ n: string }>).map((r) => r.n));
-  }
-
-  kitNumbers(): Set<string> {
-    return new Set((this.sql('SELECT kit_number AS n FROM kits').all() as Array<{ n: string }>).map((r) => r.n));
-  }
-
-  nextListOrder(): number {
-    return ((this.sql('SELECT max(list_order) AS m FROM randomization_slots').get() as { m: number | null }).m ?? 0) + 1;
-  }
-
-  insertImport(row: { kind: 'randomization' | 'kits'; fileName: string; sha256: string; rowCount: number; importedAt: string; userId: number; signatureId: number }): number {
-    return Number(
-      this.sql(
-        `INSERT INTO list_imports (kind, file_name, sha256, row_count, imported_at, user_id, signature_id)
-         VALUES (@kind, @fileName, @sha256, @rowCount, @importedAt, @userId, @signatureId)`,
-      )
-        .run(row).lastInsertRowid,
+  constructor(private readonly store: Store) {
+    this.kitInsert = store.prepare(
+      (q, kitNumber: string, armSealed: string, lotSealed: string, expirySealed: string, gtinSealed: string | null, serial: string | null, blindedLot: string, useBefore: string, status: string, importId: number) =>
+        q.insertInto('kits').values({
+          kit_number: kitNumber,
+          arm_sealed: armSealed,
+          lot_sealed: lotSealed,
+          expiry_sealed: expirySealed,
+          gtin_sealed: gtinSealed,
+          serial,
+          blinded_lot: blindedLot,
+          use_before: useBefore,
+          status,
+          import_id: importId,
+        }),
+    );
+    this.slotInsert = store.prepare((q, randomizationNumber: string, listOrder: number, blockSealed: string | null, stratum: string, armSealed: string, importId: number) =>
+      q.insertInto('randomization_slots').values({
+        randomization_number: randomizationNumber,
+        list_order: listOrder,
+        block_sealed: blockSealed,
+        stratum,
+        arm_sealed: armSealed,
+        import_id: importId,
+      }),
+    );
+    this.slotByNumber = store.prepare((q, randomizationNumber: string) =>
+      q.selectFrom('randomization_slots').select(SLOT_COLUMNS).where('randomization_number', '=', randomizationNumber),
     );
   }
 
-  imports(): Array<{ id: number; kind: string; fileName: string; sha256: string; rowCount: number; importedAt: string; userId: number; signatureId: number }> {
-    return this.sql(
-      `SELECT id, kind, file_name AS fileName, sha256, row_count AS rowCount, imported_at AS importedAt, user_id AS userId,
-         signature_id AS signatureId FROM list_imports ORDER BY id`,
-    )
-      .all() as Array<{ id: number; kind: string; fileName: string; sha256: string; rowCount: number; importedAt: string; userId: number; signatureId: number }>;
+  async slotNumbers(): Promise<Set<string>> {
+    const rows = await this.store.q().selectFrom('randomization_slots').select('randomization_number as n').execute();
+    return new Set(rows.map((r) => r.n));
   }
 
-  insertSlot(slot: SlotRow & { importId: number }): void {
-    this.sql(
-      `INSERT INTO randomization_slots (randomization_number, list_order, block_sealed, stratum, arm_sealed, import_id)
-       VALUES (@randomizationNumber, @listOrder, @blockSealed, @stratum, @armSealed, @importId)`,
-    )
-      .run(slot);
+  async kitNumbers(): Promise<Set<string>> {
+    const rows = await this.store.q().selectFrom('kits').select('kit_number as n').execute();
+    return new Set(rows.map((r) => r.n));
   }
 
-  insertKit(kit: KitRowStored & { importId: number }): void {
-    this.sql(
-      `INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, gtin_sealed, serial, blinded_lot, use_before, status, import_id)
-       VALUES (@kitNumber, @armSealed, @lotSealed, @expirySealed, @gtinSealed, @serial, @blindedLot, @useBefore, @status, @importId)`,
-    )
-      .run(kit);
+  async nextListOrder(): Promise<number> {
+    const row = await this.store
+      .q()
+      .selectFrom('randomization_slots')
+      .select((eb) => eb.fn.max('list_order').as('m'))
+      .executeTakeFirst();
+    return Number(row?.m ?? 0) + 1;
+  }
+
+  async insertImport(row: { kind: 'randomization' | 'kits'; fileName: string; sha256: string; rowCount: number; importedAt: string; userId: number; signatureId: number }): Promise<number> {
+    const inserted = await this.store
+      .q()
+      .insertInto('list_imports')
+      .values({
+        kind: row.kind,
+        file_name: row.fileName,
+        sha256: row.sha256,
+        row_count: row.rowCount,
+        imported_at: row.importedAt,
+        user_id: row.userId,
+        signature_id: row.signatureId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(inserted.id);
+  }
+
+  async imports(): Promise<ListImportRow[]> {
+    return this.store
+      .q()
+      .selectFrom('list_imports')
+      .select(['id', 'kind', 'file_name as fileName', 'sha256', 'row_count as rowCount', 'imported_at as importedAt', 'user_id as userId', 'signature_id as signatureId'])
+      .orderBy('id')
+      .execute();
+  }
+
+  async insertSlot(slot: SlotRow & { importId: number }): Promise<void> {
+    await this.slotInsert.run(slot.randomizationNumber, slot.listOrder, slot.blockSealed, slot.stratum, slot.armSealed, slot.importId);
+  }
+
+  async insertKit(kit: KitRowStored & { importId: number }): Promise<void> {
+    await this.kitInsert.run(kit.kitNumber, kit.armSealed, kit.lotSealed, kit.expirySealed, kit.gtinSealed, kit.serial, kit.blindedLot, kit.useBefore, kit.status, kit.importId);
   }
 
   /** The blinded use-before date the unblinded pharmacist confirmed for this kit (UseBeforeService). */
-  setUseBefore(kitNumber: string, useBefore: string): void {
-    this.sql('UPDATE kits SET use_before = ? WHERE kit_number = ?').run(useBefore, kitNumber);
+  async setUseBefore(kitNumber: string, useBefore: string): Promise<void> {
+    await this.store.q().updateTable('kits').set({ use_before: useBefore }).where('kit_number', '=', kitNumber).execute();
   }
 
   /** Marks a kit to be quarantined when received (its real expiry was short-dated when the list was imported). */
-  setExpiryHold(kitNumber: string): void {
-    this.sql('UPDATE kits SET expiry_hold = 1 WHERE kit_number = ?').run(kitNumber);
+  async setExpiryHold(kitNumber: string): Promise<void> {
+    await this.store.q().updateTable('kits').set({ expiry_hold: 1 }).where('kit_number', '=', kitNumber).execute();
   }
 
-  setBlindedLabelFields(kitNumber: string, blindedLot: string, useBefore: string): void {
-    this.sql('UPDATE kits SET blinded_lot = ?, use_before = ? WHERE kit_number = ?').run(blindedLot, useBefore, kitNumber);
+  async setBlindedLabelFields(kitNumber: string, blindedLot: string, useBefore: string): Promise<void> {
+    await this.store.q().updateTable('kits').set({ blinded_lot: blindedLot, use_before: useBefore }).where('kit_number', '=', kitNumber).execute();
   }
 
-  slots(): SlotRow[] {
-    return this.sql(
-      `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block_sealed AS blockSealed, stratum, arm_sealed AS armSealed
-       FROM randomization_slots ORDER BY list_order`,
-    )
-      .all() as SlotRow[];
+  /** Slots in list order (a number: the same on both engines). */
+  async slots(): Promise<SlotRow[]> {
+    return this.store.q().selectFrom('randomization_slots').select(SLOT_COLUMNS).orderBy('list_order').execute();
   }
 
-  slot(randomizationNumber: string): SlotRow | undefined {
-    return this.sql(
-      `SELECT randomization_number AS randomizationNumber, list_order AS listOrder, block_sealed AS blockSealed, stratum, arm_sealed AS armSealed
-       FROM randomization_slots WHERE randomization_number = ?`,
-    )
-      .get(randomizationNumber) as SlotRow | undefined;
+  async slot(randomizationNumber: string): Promise<SlotRow | undefined> {
+    return (await this.slotByNumber.run(randomizationNumber))[0];
   }
 
   /** Kits in table order; callers sort by kit number (shared/allocation/kitOrder.ts), never by anything arm-related. */
-  kits(): KitRowStored[] {
-    return this.sql(
-      `SELECT kit_number AS kitNumber, arm_sealed AS armSealed, lot_sealed AS lotSealed, expiry_sealed AS expirySealed,
-         gtin_sealed AS gtinSealed, serial, blinded_lot AS blindedLot, use_before AS useBefore, status FROM kits`,
-    )
-      .all() as KitRowStored[];
+  async kits(): Promise<KitRowStored[]> {
+    return this.store
+      .q()
+      .selectFrom('kits')
+      .select([
+        'kit_number as kitNumber',
+        'arm_sealed as armSealed',
+        'lot_sealed as lotSealed',
+        'expiry_sealed as expirySealed',
+        'gtin_sealed as gtinSealed',
+        'serial',
+        'blinded_lot as blindedLot',
+        'use_before as useBefore',
+        'status',
+      ])
+      .execute();
   }
 
   /** Blocks an upgrade could not seal under the allocation key (migration 5): sealed under a transition key, or plain. */
-  blocksInTransition(): Array<{ randomizationNumber: string; sealed: string | null; plain: string | null }> {
-    return this.sql('SELECT randomization_number AS randomizationNumber, sealed, plain FROM blocks_in_transition').all() as Array<{
-      randomizationNumber: string;
-      sealed: string | null;
-      plain: string | null;
-    }>;
+  async blocksInTransition(): Promise<Array<{ randomizationNumber: string; sealed: string | null; plain: string | null }>> {
+    return this.store.q().selectFrom('blocks_in_transition').select(['randomization_number as randomizationNumber', 'sealed', 'plain']).execute();
   }
 
   /** The transition key of migration 5, wrapped for this user, if they held the allocation key at the upgrade. */
-  blockTransitionWrap(userId: number): UserWrap | undefined {
-    const row = this.sql('SELECT wrap_json FROM block_transition_wraps WHERE user_id = ?').get(userId) as { wrap_json: string } | undefined;
+  async blockTransitionWrap(userId: number): Promise<UserWrap | undefined> {
+    const row = await this.store.q().selectFrom('block_transition_wraps').select('wrap_json').where('user_id', '=', userId).executeTakeFirst();
     return row && (JSON.parse(row.wrap_json) as UserWrap);
   }
 
   /** A block now sealed under the allocation key leaves the transition table. */
-  sealBlock(randomizationNumber: string, blockSealed: string): void {
-    this.sql('UPDATE randomization_slots SET block_sealed = ? WHERE randomization_number = ?').run(blockSealed, randomizationNumber);
-    this.sql('DELETE FROM blocks_in_transition WHERE randomization_number = ?').run(randomizationNumber);
+  async sealBlock(randomizationNumber: string, blockSealed: string): Promise<void> {
+    await this.store.q().updateTable('randomization_slots').set({ block_sealed: blockSealed }).where('randomization_number', '=', randomizationNumber).execute();
+    await this.store.q().deleteFrom('blocks_in_transition').where('randomization_number', '=', randomizationNumber).execute();
   }
 
   /** Once every block is sealed under the allocation key, the transition key has nothing left to open. */
-  deleteBlockTransitionWraps(): void {
-    this.sql('DELETE FROM block_transition_wraps').run();
+  async deleteBlockTransitionWraps(): Promise<void> {
+    await this.store.q().deleteFrom('block_transition_wraps').execute();
   }
 
-  counts(): { slots: number; kits: number } {
-    const slots = (this.sql('SELECT count(*) AS n FROM randomization_slots').get() as { n: number }).n;
-    const kits = (this.sql('SELECT count(*) AS n FROM kits').get() as { n: number }).n;
-    return { slots, kits };
+  async counts(): Promise<{ slots: number; kits: number }> {
+    const q = this.store.q();
+    const slots = await q
+      .selectFrom('randomization_slots')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const kits = await q
+      .selectFrom('kits')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { slots: Number(slots.n), kits: Number(kits.n) };
   }
 }

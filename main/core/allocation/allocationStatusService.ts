@@ -15,14 +15,16 @@ export class AllocationStatusService {
   ) {}
 
   async status(sessionHoldsKey: boolean) {
+    const counts = await this.allocation.counts();
+    const imports = await this.allocation.imports();
     const holders = this.keys.holders();
     const accounts = new Map((await this.users.list()).map((u) => [u.id, u]));
     const holderIds = new Set(holders.map((h) => h.userId));
     return {
       keySetUp: this.custody.isSetUp(),
       sessionHoldsKey,
-      ...this.allocation.counts(),
-      imports: this.allocation.imports().map((i) => ({
+      ...counts,
+      imports: imports.map((i) => ({
         id: i.id,
         kind: i.kind as 'randomization' | 'kits',
         fileName: i.fileName,

@@ -75,16 +75,16 @@ export class KeyCustodyService {
     const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
     const dataKey = unwrapForUser(wrap, user.id, privateKey, stored.publicKey);
     this.sessions.holdKey(windowId, dataKey);
-    for (const listener of this.keyOpenedListeners) listener({ userId: user.id, username: user.username, privateKey, publicKey: stored.publicKey, dataKey });
+    for (const listener of this.keyOpenedListeners) await listener({ userId: user.id, username: user.username, privateKey, publicKey: stored.publicKey, dataKey });
   }
 
-  private readonly keyOpenedListeners: Array<(opened: KeyOpened) => void> = [];
+  private readonly keyOpenedListeners: Array<(opened: KeyOpened) => void | Promise<void>> = [];
 
   /**
    * Work that needs a user's private key and the allocation key together, done the moment a login or unlock opens them
    * (sealing what an upgrade could not: see BlockSealing). The keys are not kept.
    */
-  whenKeyOpened(listener: (opened: KeyOpened) => void): void {
+  whenKeyOpened(listener: (opened: KeyOpened) => void | Promise<void>): void {
     this.keyOpenedListeners.push(listener);
   }
 

@@ -8,7 +8,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, seal, sealedField } from '../crypto/allocationCipher';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { AllocationRepository } from './allocationRepository';
 import { parseKitList, parseRandomizationList, type ListProblem, type ParsedList } from './listFiles';
@@ -48,7 +48,7 @@ function refuse(fileName: string, problems: ListProblem[]): VeilError {
  */
 export class ListImportService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly allocation: AllocationRepository,
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
@@ -57,16 +57,16 @@ export class ListImportService {
   ) {}
 
   /** `file` is the list's bytes as received: its SHA-256 is recorded, and its encoding is found from them. */
-  checkRandomizationList(file: Uint8Array): ParsedList<ReturnType<typeof parseRandomizationList>['rows'][number]> {
-    return parseRandomizationList(file, this.study(), this.allocation.slotNumbers());
+  async checkRandomizationList(file: Uint8Array): Promise<ParsedList<ReturnType<typeof parseRandomizationList>['rows'][number]>> {
+    return parseRandomizationList(file, this.study(), await this.allocation.slotNumbers());
   }
 
-  checkKitList(file: Uint8Array, key: Buffer): { parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis; expiryHolds: ExpiryHold[] } {
-    const parsed = parseKitList(file, this.study(), this.allocation.kitNumbers());
+  async checkKitList(file: Uint8Array, key: Buffer): Promise<{ parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis; expiryHolds: ExpiryHold[] }> {
+    const parsed = parseKitList(file, this.study(), await this.allocation.kitNumbers());
     // The analysis covers every kit of the study, with all a blinded person can see of it: what the new list adds
     // can reveal arms only in combination with the kits already on the shelf.
     const statusOf = new Map<string, string>();
-    const existing: KitForAnalysis[] = this.allocation.kits().map((k) => {
+    const existing: KitForAnalysis[] = (await this.allocation.kits()).map((k) => {
       statusOf.set(k.kitNumber, k.status);
       return openedForAnalysis(key, k);
     });
@@ -85,17 +85,21 @@ export class ListImportService {
     return { parsed, risk, expiryHolds };
   }
 
-  importRandomizationList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
-    const parsed = this.checkRandomizationList(file);
-    if (parsed.problems.length) throw refuse(fileName, parsed.problems);
-    const importedAt = isoUtc(this.clock.now());
-    return this.db.transaction(() => {
+  /**
+   * The list is checked inside the unit of work that writes it: on PostgreSQL another workstation may have imported
+   * numbers in the meantime, and the check must see the list as the write leaves it.
+   */
+  async importRandomizationList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): Promise<ImportSummary> {
+    return this.store.transaction(async () => {
+      const parsed = await this.checkRandomizationList(file);
+      if (parsed.problems.length) throw refuse(fileName, parsed.problems);
+      const importedAt = isoUtc(this.clock.now());
       const record = { kind: 'randomization', fileName, sha256: parsed.sha256, encoding: parsed.encoding, rowCount: parsed.rows.length, importedAt };
       const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
-      const importId = this.allocation.insertImport({ kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
-      let order = this.allocation.nextListOrder();
+      const importId = await this.allocation.insertImport({ kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
+      let order = await this.allocation.nextListOrder();
       for (const row of parsed.rows) {
-        this.allocation.insertSlot({
+        await this.allocation.insertSlot({
           randomizationNumber: row.randomizationNumber,
           listOrder: order++,
           blockSealed: seal(key, row.block, sealedField.slotBlock(row.randomizationNumber)),
@@ -109,22 +113,23 @@ export class ListImportService {
         { action: 'list.randomization_imported', entityType: 'list_import', entityId: String(importId), after: record, source: 'file', signatureId: signature.id },
       );
       return { importId, kind: 'randomization' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk: null, warnings: parsed.warnings, expiryHolds: [], useBeforeChanged: [] };
-    })();
+    });
   }
 
-  importKitList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
-    const { parsed, risk, expiryHolds } = this.checkKitList(file, key);
-    if (parsed.problems.length) throw refuse(fileName, parsed.problems);
-    const importedAt = isoUtc(this.clock.now());
-    return this.db.transaction(() => {
+  /** Checked inside its unit of work, like the randomization list: the risk analysis covers the kits as written. */
+  async importKitList(key: Buffer, signer: Signer, fileName: string, file: Uint8Array): Promise<ImportSummary> {
+    return this.store.transaction(async () => {
+      const { parsed, risk, expiryHolds } = await this.checkKitList(file, key);
+      if (parsed.problems.length) throw refuse(fileName, parsed.problems);
+      const importedAt = isoUtc(this.clock.now());
       const record = { kind: 'kits', fileName, sha256: parsed.sha256, encoding: parsed.encoding, rowCount: parsed.rows.length, importedAt };
       const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
-      const importId = this.allocation.insertImport({ kind: 'kits', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
+      const importId = await this.allocation.insertImport({ kind: 'kits', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
       // Inserted in kit-number order, so not even the row order of the database file follows the sponsor's file
       // (which may be grouped by arm).
       const rows = [...parsed.rows].sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
       for (const row of rows) {
-        this.allocation.insertKit({
+        await this.allocation.insertKit({
           kitNumber: row.kitNumber,
           armSealed: seal(key, row.arm, sealedField.kitArm(row.kitNumber)),
           lotSealed: seal(key, row.lot, sealedField.kitLot(row.kitNumber)),
@@ -145,18 +150,18 @@ export class ListImportService {
       // counted in the audit event.
       const useBeforeChanged: ImportSummary['useBeforeChanged'] = [];
       if (risk.blindedLot || risk.commonUseBefore) {
-        for (const kit of this.allocation.kits()) {
+        for (const kit of await this.allocation.kits()) {
           const lot = risk.blindedLot ?? open(key, kit.lotSealed, sealedField.kitLot(kit.kitNumber));
           const dateMayMove = DATED_STATUSES.includes(kit.status);
           const useBefore = dateMayMove ? (risk.commonUseBefore ?? open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber))) : kit.useBefore;
-          if (lot !== kit.blindedLot || useBefore !== kit.useBefore) this.allocation.setBlindedLabelFields(kit.kitNumber, lot, useBefore);
+          if (lot !== kit.blindedLot || useBefore !== kit.useBefore) await this.allocation.setBlindedLabelFields(kit.kitNumber, lot, useBefore);
           if (useBefore !== kit.useBefore && !rows.some((r) => r.kitNumber === kit.kitNumber)) {
             useBeforeChanged.push({ kitNumber: kit.kitNumber, status: kit.status, from: kit.useBefore, to: useBefore });
           }
         }
       }
       // The hold is decided here, where the key is: the technician who receives the kits cannot open their expiry.
-      for (const hold of expiryHolds) this.allocation.setExpiryHold(hold.kitNumber);
+      for (const hold of expiryHolds) await this.allocation.setExpiryHold(hold.kitNumber);
       this.audit.append(
         { userId: signer.userId, username: signer.username },
         {
@@ -182,17 +187,17 @@ export class ListImportService {
       );
       useBeforeChanged.sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
       return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk, warnings: parsed.warnings, expiryHolds, useBeforeChanged };
-    })();
+    });
   }
 
   /** The check the set-up screen shows before import: problems by line, and for a kit list (key needed) the risk and expiry holds. */
-  checkList(kind: 'randomization' | 'kits', file: Uint8Array, key: Buffer | null) {
+  async checkList(kind: 'randomization' | 'kits', file: Uint8Array, key: Buffer | null) {
     const { parsed, risk, expiryHolds } =
-      kind === 'randomization' ? { parsed: this.checkRandomizationList(file), risk: null, expiryHolds: [] } : this.checkKitList(file, key!);
+      kind === 'randomization' ? { parsed: await this.checkRandomizationList(file), risk: null, expiryHolds: [] } : await this.checkKitList(file, key!);
     return { rowCount: parsed.rows.length, sha256: parsed.sha256, encoding: parsed.encoding, problems: parsed.problems, warnings: parsed.warnings, risk, expiryHolds };
   }
 
-  importList(kind: 'randomization' | 'kits', key: Buffer, signer: Signer, fileName: string, file: Uint8Array): ImportSummary {
+  async importList(kind: 'randomization' | 'kits', key: Buffer, signer: Signer, fileName: string, file: Uint8Array): Promise<ImportSummary> {
     return kind === 'randomization' ? this.importRandomizationList(key, signer, fileName, file) : this.importKitList(key, signer, fileName, file);
   }
 }

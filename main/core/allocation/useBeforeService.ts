@@ -49,12 +49,12 @@ export class UseBeforeService {
     private readonly study: () => StudyConfig,
   ) {}
 
-  review(key: Buffer): UseBeforeReview {
+  async review(key: Buffer): Promise<UseBeforeReview> {
     const study = this.study();
     const today = localDate(this.clock.now());
     const margin = study.doNotDispenseMarginDays;
     const names = new Map(study.arms.map((a) => [a.code, a.name]));
-    const stored = this.allocation.kits();
+    const stored = await this.allocation.kits();
     const kits = stored.map((k) => ({
       stored: k,
       analysis: openedForAnalysis(key, k),
@@ -103,10 +103,10 @@ export class UseBeforeService {
    * nothing about which kits were held for their real expiry.
    */
   async confirm(key: Buffer, signer: Signer, actor: AuditActor & { role: Role }, useBefore: string): Promise<{ useBefore: string; changes: UseBeforeReview['changes']; held: string[]; signatureId: number }> {
-    // One unit of work of the Store: the kits' statuses are on it (issue 13, item 2); the allocation, signature and
-    // audit collaborators are synchronous and run inside it.
+    // One unit of work of the Store (issue 13, item 2): the review is read again in it, so the stock cannot move
+    // between the check and the write; the signature and audit collaborators are synchronous and run inside it.
     return this.store.transaction(async () => {
-      const review = this.review(key);
+      const review = await this.review(key);
       if (review.proposed === null) throw VeilError.says('conflict', { key: 'lists.useBeforeNoCommon' });
       if (review.proposed !== useBefore) throw VeilError.says('conflict', { key: 'lists.useBeforeStale', params: { proposed: review.proposed, given: useBefore } });
       if (review.changes.length === 0 && review.toHold.length === 0) throw VeilError.says('conflict', { key: 'lists.useBeforeInForce', params: { date: useBefore } });
@@ -115,9 +115,9 @@ export class UseBeforeService {
       for (const kitNumber of review.toHold) {
         await this.kitStatus.change(actor, kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { signatureId: signature.id, context: { hold: 'expiry_review' } });
       }
-      for (const change of review.changes) this.allocation.setUseBefore(change.kitNumber, useBefore);
+      for (const change of review.changes) await this.allocation.setUseBefore(change.kitNumber, useBefore);
       const toHoldAtReceipt = review.held.filter((k) => k.status === 'expected');
-      for (const k of toHoldAtReceipt) this.allocation.setExpiryHold(k.kitNumber);
+      for (const k of toHoldAtReceipt) await this.allocation.setExpiryHold(k.kitNumber);
       // Kit numbers and dates only: both are on the kit list blinded users see; no arm, no real expiry. Kits still
       // expected that will be held at receipt are counted, as the import counts them.
       this.audit.append(actor, {

@@ -111,7 +111,7 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
   };
 
   try {
-    const allKits = core.repositories.allocation.kits().map((k) => k.kitNumber).sort(compareKitNumbers);
+    const allKits = (await core.repositories.allocation.kits()).map((k) => k.kitNumber).sort(compareKitNumbers);
     const firstDelivery = allKits.filter((_, i) => i % 3 !== 2);
     const secondDelivery = allKits.filter((_, i) => i % 3 === 2);
 

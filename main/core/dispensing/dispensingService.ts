@@ -284,8 +284,8 @@ export class DispensingService {
     return { patient, visit };
   }
 
-  private patientArm(key: Buffer, patient: PatientRow): string {
-    const slot = this.allocation.slot(patient.randomizationNumber!);
+  private async patientArm(key: Buffer, patient: PatientRow): Promise<string> {
+    const slot = await this.allocation.slot(patient.randomizationNumber!);
     if (!slot) throw new VeilError('internal', `Randomization number ${patient.randomizationNumber} is missing from the list.`);
     return open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
   }
@@ -297,7 +297,7 @@ export class DispensingService {
    * a refusal costs a few indexed reads however large the stock.
    */
   private async validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[], count: number): Promise<string[]> {
-    const stock = await this.unsealed.ofArm(key, this.patientArm(key, patient));
+    const stock = await this.unsealed.ofArm(key, await this.patientArm(key, patient));
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     const firstDispensable = stock.expiries.findIndex((expiry) => expiry > refusedUpTo);
     if (firstDispensable < 0) return [];
@@ -342,7 +342,7 @@ export class DispensingService {
     if (kit.useBefore <= refusedUpTo) {
       return refuse('expiring', { key: 'dispensing.labelDateShort', params: { kit: kitNumber, date: kit.useBefore } });
     }
-    if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== this.patientArm(key, patient)) {
+    if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== (await this.patientArm(key, patient))) {
       return refuse('not_for_patient', { key: 'dispensing.notForPatient', params: { kit: kitNumber } });
     }
     return { ok: true, kitNumber, ...said({ key: 'dispensing.matches', params: { kit: kitNumber } }), pack: null };

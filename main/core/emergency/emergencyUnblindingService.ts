@@ -42,7 +42,7 @@ export class EmergencyUnblindingService {
     const patient = await this.patients.get(input.patientId);
     if (!patient) throw VeilError.says('not_found', { key: 'emergency.noSuchPatient', params: { id: input.patientId } });
     if (!patient.randomizationNumber) throw VeilError.says('conflict', { key: 'emergency.notRandomized', params: { screening: patient.screeningNumber } });
-    const slot = this.allocation.slot(patient.randomizationNumber)!;
+    const slot = (await this.allocation.slot(patient.randomizationNumber))!;
     const key = await this.custody.openWithPassphrase(input.passphrase, signer, this.study().code, windowId);
     try {
       const armCode = open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
