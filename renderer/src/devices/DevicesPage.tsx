@@ -36,17 +36,24 @@ export function DevicesPage() {
   const load = useVeilAction();
   const refreshTimer = useRef<number | undefined>(undefined);
 
-  const reload = useCallback(
+  const reloadStatus = useCallback(
     async (refresh = false) => {
       const result = await load.run(() => client.devices.status(refresh ? { refresh: true } : {}));
       if (result.ok) setStatus(result.value);
+    },
+    [load.run],
+  );
+  const reload = useCallback(
+    async (refresh = false) => {
+      await reloadStatus(refresh);
       await reloadQueue();
     },
-    [load.run, reloadQueue],
+    [reloadStatus, reloadQueue],
   );
 
   useEffect(() => {
-    void reload();
+    // The queue hook reads the queue on its own when the page opens: only the devices are read here.
+    void reloadStatus();
     // Several changes arrive together (a job starts, prints, the printer status changes): read once after them.
     const soon = () => {
       window.clearTimeout(refreshTimer.current);
@@ -62,7 +69,7 @@ export function DevicesPage() {
       offChanged();
       offScan();
     };
-  }, [reload]);
+  }, [reload, reloadStatus]);
 
   // Labels never printed yet wait in the print queue; the preview offers every dispensed kit.
   const toPrint = useMemo(() => (canPrint ? (queue.items?.filter((q) => q.prints === 0) ?? (queue.error ? [] : null)) : null), [canPrint, queue.items, queue.error]);
