@@ -204,7 +204,7 @@ export function DispensePage() {
               </Group>
               {due.total > candidates.length && (
                 <Text size="sm" c="dimmed" data-testid="dispense-due-showing" data-total={due.total}>
-                  {t('dispense.due.showing', { shown: candidates.length, total: due.total })}
+                  {t('dispense.due.showing', { shown: candidates.length, count: due.total })}
                 </Text>
               )}
               {candidates.length === 0 ? (
