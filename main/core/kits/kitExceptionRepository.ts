@@ -40,28 +40,6 @@ export class KitExceptionRepository {
       .executeTakeFirst();
   }
 
-  /** The patient's dispensings, latest first, with their kits: the one to undo must be the first. */
-  async dispensingsOf(patientId: number): Promise<Array<{ id: number; visitCode: string; dispensedAt: string; kits: string[] }>> {
-    const q = this.store.q();
-    const rows = await q
-      .selectFrom('dispensings')
-      .select(['id', 'visit_code as visitCode', 'dispensed_at as dispensedAt'])
-      .where('patient_id', '=', patientId)
-      .orderBy('id', 'desc')
-      .execute();
-    if (rows.length === 0) return [];
-    const kits = await q
-      .selectFrom('dispensing_kits')
-      .select(['dispensing_id as d', 'kit_number as k'])
-      .where(
-        'dispensing_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
-    return rows.map((r) => ({ ...r, kits: kits.filter((x) => x.d === r.id).map((x) => x.k) }));
-  }
-
   /** Removes a dispensing and its kits (a dispensing undone the same day: its event says what it was). */
   async deleteDispensing(dispensingId: number): Promise<void> {
     const q = this.store.q();

@@ -106,10 +106,11 @@ export class KitExceptionService {
       const patient = await this.patients.get(input.patientId);
       if (!patient) throw VeilError.says('not_found', { key: 'patients.noSuchPatient', params: { id: input.patientId } });
       const screening = patient.screeningNumber;
-      const all = await this.exceptions.dispensingsOf(patient.id);
+      // In the order they were made: the one to undo must be the last.
+      const all = await this.patients.dispensings(patient.id);
       const dispensing = all.find((d) => d.visitCode === input.visitCode);
       if (!dispensing) throw VeilError.says('not_found', { key: 'kitExceptions.noDispensing', params: { screening, visit: input.visitCode } });
-      if (all[0]!.id !== dispensing.id) throw VeilError.says('conflict', { key: 'kitExceptions.undoNotLatest', params: { screening, visit: input.visitCode } });
+      if (all.at(-1)!.id !== dispensing.id) throw VeilError.says('conflict', { key: 'kitExceptions.undoNotLatest', params: { screening, visit: input.visitCode } });
       const day = localDate(new Date(dispensing.dispensedAt));
       if (day !== localDate(this.clock.now())) throw VeilError.says('conflict', { key: 'kitExceptions.undoSameDayOnly', params: { visit: input.visitCode, date: day } });
       const kits = [...dispensing.kits].sort(compareKitNumbers);
