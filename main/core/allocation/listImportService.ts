@@ -97,17 +97,17 @@ export class ListImportService {
       const record = { kind: 'randomization', fileName, sha256: parsed.sha256, encoding: parsed.encoding, rowCount: parsed.rows.length, importedAt };
       const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
       const importId = await this.allocation.insertImport({ kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
-      let order = await this.allocation.nextListOrder();
-      for (const row of parsed.rows) {
-        await this.allocation.insertSlot({
+      const firstOrder = await this.allocation.nextListOrder();
+      await this.allocation.insertSlots(
+        parsed.rows.map((row, i) => ({
           randomizationNumber: row.randomizationNumber,
-          listOrder: order++,
+          listOrder: firstOrder + i,
           blockSealed: seal(key, row.block, sealedField.slotBlock(row.randomizationNumber)),
           stratum: row.stratum,
           armSealed: seal(key, row.arm, sealedField.slotArm(row.randomizationNumber)),
           importId,
-        });
-      }
+        })),
+      );
       this.audit.append(
         { userId: signer.userId, username: signer.username },
         { action: 'list.randomization_imported', entityType: 'list_import', entityId: String(importId), after: record, source: 'file', signatureId: signature.id },
@@ -128,8 +128,8 @@ export class ListImportService {
       // Inserted in kit-number order, so not even the row order of the database file follows the sponsor's file
       // (which may be grouped by arm).
       const rows = [...parsed.rows].sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
-      for (const row of rows) {
-        await this.allocation.insertKit({
+      await this.allocation.insertKits(
+        rows.map((row) => ({
           kitNumber: row.kitNumber,
           armSealed: seal(key, row.arm, sealedField.kitArm(row.kitNumber)),
           lotSealed: seal(key, row.lot, sealedField.kitLot(row.kitNumber)),
@@ -138,10 +138,10 @@ export class ListImportService {
           serial: row.serial,
           blindedLot: risk.blindedLot ?? row.lot,
           useBefore: risk.commonUseBefore ?? row.expiryDate,
-          status: 'expected',
+          status: 'expected' as const,
           importId,
-        });
-      }
+        })),
+      );
       // A new list can create a correlation the earlier ones lacked: every kit then takes the blinded values. Only kits
       // in stock or in quarantine take a new date (a dispensed kit keeps the date its label was printed with); held
       // kits too, though their real date is earlier: they are never released (ReceivingService.decideQuarantine), and
