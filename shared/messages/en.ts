@@ -384,6 +384,7 @@ export const en = {
   codeBreak: {
     wrongPassphrase: 'This code-break passphrase is wrong. Check it against the sealed envelope.',
     wrongPassphraseShort: 'Wrong passphrase',
+    noSuchRandomizationNumber: 'There is no randomization number {{number}}.',
   },
   /** Reports (main/core/reports). */
   reports: {

@@ -353,6 +353,7 @@ export const fr: Translation = {
   codeBreak: {
     wrongPassphrase: "Cette phrase de levée d'aveugle est fausse. Vérifiez-la avec l'enveloppe scellée.",
     wrongPassphraseShort: 'Phrase fausse',
+    noSuchRandomizationNumber: "Il n'y a pas de numéro de randomisation {{number}}.",
   },
   reports: {
     noSuchPatient: "Ce patient n'existe pas. Choisissez-en un autre.",

@@ -19,7 +19,7 @@ export class CodeBreakService {
   /** `by`: the person typing the passphrase, named in the audit trail of a wrong one and counted with the study. */
   async revealSlot(by: { userId: number; username: string }, passphrase: string, randomizationNumber: string): Promise<{ randomizationNumber: string; armCode: string; armName: string }> {
     const slot = await this.allocation.slot(randomizationNumber);
-    if (!slot) throw new VeilError('not_found', `There is no randomization number ${randomizationNumber}.`);
+    if (!slot) throw VeilError.says('not_found', { key: 'codeBreak.noSuchRandomizationNumber', params: { number: randomizationNumber } });
     const key = await this.custody.openWithPassphrase(passphrase, by, this.study().code, null);
     try {
       const armCode = open(key, slot.armSealed, sealedField.slotArm(slot.randomizationNumber));
