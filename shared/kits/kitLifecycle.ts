@@ -86,6 +86,15 @@ export const NEVER_AVAILABLE_AGAIN: ReadonlySet<KitStatus> = new Set(
   }),
 );
 
+/**
+ * The statuses of the stock a suggestion draws from: kits expected in a shipment, on the shelf, or held in quarantine
+ * (each may be dispensed after an ordinary step: received, released). A kit in any other status has left the stock;
+ * it comes back, if ever, only through an exception (a lost kit found again, a kit dispensed in error), and then
+ * through quarantine and a pharmacist's release. Late in a study most kits of the earliest expiry dates have left
+ * (first expiry, first out): a draw that kept them would read them again at every refusal (issue 12).
+ */
+export const STOCK_STATUSES: ReadonlySet<KitStatus> = new Set<KitStatus>(['expected', 'available', 'quarantined']);
+
 export type TransitionCheck = { ok: true; transition: KitTransition } | { ok: false; message: string };
 
 export function checkTransition(from: KitStatus, to: KitStatus, role: Role, reason: string | null | undefined): TransitionCheck {

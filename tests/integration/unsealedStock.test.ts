@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KitRepository } from '../../main/core/kits/kitRepository';
 import { demoCore, type TestCore } from '../helpers/core';
 
 // Issue 12, item 4: the kits' arms and expiry dates are opened once per unblinded session and kept in its memory only;
@@ -33,7 +34,10 @@ beforeEach(async () => {
   t = await demoCore();
   ph = await t.loginAs('unblinded_pharmacist', 'ph');
 });
-afterEach(() => t.dispose());
+afterEach(() => {
+  vi.restoreAllMocks();
+  t.dispose();
+});
 
 describe("the unblinded session's index of opened arms and expiry dates", () => {
   it('offers only kits of the patient\'s arm that are on the shelf now, whatever happened to them since the index was built', async () => {
@@ -79,5 +83,31 @@ describe("the unblinded session's index of opened arms and expiry dates", () => 
     expect(t.core.unsealedStock.sessionsHeld).toBe(1);
     await call(other, 'session.logout', {});
     expect(t.core.unsealedStock.sessionsHeld).toBe(0);
+  });
+
+  it('draws from the kits still in stock: kits already dispensed or returned are not read again at every refusal', async () => {
+    await receive(ph, { kind: 'all_unshipped' });
+    const patient = await randomized('S-903');
+    const arm = t.armOf.get(patient.randomizationNumber)!;
+    // Late in a study the earliest expiry dates are the kits already given out (first expiry, first out). Every kit of
+    // the arm but two has left: most went to patients, some came back and await destruction, one is lost.
+    const ofArm = [...t.armOf].filter(([k, a]) => /^\d{6}$/.test(k) && a === arm).map(([k]) => k);
+    const keep = ofArm.slice(0, 2);
+    const gone = ['dispensed', 'dispensed', 'returned', 'lost'] as const;
+    const setStatus = t.core.db.prepare('UPDATE kits SET status = ? WHERE kit_number = ?');
+    ofArm.slice(2).forEach((k, i) => setStatus.run(gone[i % gone.length], k));
+    const asked: string[] = [];
+    const shelfStatesOf = KitRepository.prototype.shelfStatesOf;
+    vi.spyOn(KitRepository.prototype, 'shelfStatesOf').mockImplementation(function (this: KitRepository, kits) {
+      asked.push(...kits);
+      return shelfStatesOf.call(this, kits);
+    });
+    const wrongArm = [...t.armOf].find(([k, a]) => /^\d{6}$/.test(k) && a !== arm)![0];
+    for (let i = 0; i < 5; i++) {
+      asked.length = 0;
+      expect((await refusal(patient.id, wrongArm)).alternatives.sort()).toEqual([...keep].sort());
+      // The two kits in stock, and none of the kits gone.
+      expect(asked.filter((k) => !keep.includes(k))).toEqual([]);
+    }
   });
 });

@@ -17,7 +17,7 @@ import type { AllocationRepository } from '../allocation/allocationRepository';
 import type { KitScanResolver, PackCheck } from '../scanning/kitScanResolver';
 import { cryptoRandomBelow, drawByExpiry, type RandomBelow } from './kitSuggestion';
 import type { UnsealedStock } from './unsealedStock';
-import { NEVER_AVAILABLE_AGAIN } from '../../../shared/kits/kitLifecycle';
+import { STOCK_STATUSES } from '../../../shared/kits/kitLifecycle';
 
 /** How many other valid kits a refusal offers. */
 const ALTERNATIVES = 3;
@@ -301,17 +301,21 @@ export class DispensingService {
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     const firstDispensable = stock.expiries.findIndex((expiry) => expiry > refusedUpTo);
     if (firstDispensable < 0) return [];
-    // A kit that can never be on the shelf again (dispensed, destroyed...) leaves the session's index as the draw
-    // meets it. Dropping one wrongly (a status change later rolled back) would only keep it out of suggestions until
-    // the index is rebuilt: a scan of it is judged from the database, never from the index.
+    // A kit that has left the stock (dispensed, returned, lost, destroyed...) leaves the session's index as the draw
+    // meets it. One that comes back (found again, dispensed in error, then released from quarantine) is not offered
+    // until the index is rebuilt (next login or unlock, or a list import), but a scan of it is judged from the
+    // database, never from the index, so the pharmacist holding it can still give it.
     return drawByExpiry(
       stock.groups.slice(firstDispensable),
       count,
-      async (kitNumber) => {
-        const shelf = await this.kits.shelfStateOf(kitNumber);
-        if (shelf === undefined || NEVER_AVAILABLE_AGAIN.has(shelf.status)) return 'never';
-        // The label's use-before date must outlast the visit too (issue 11.1): it can move, so it is read live.
-        return shelf.status === 'available' && shelf.useBefore > refusedUpTo && !exclude.includes(kitNumber) ? 'usable' : 'not_now';
+      async (drawn) => {
+        const shelves = await this.kits.shelfStatesOf(drawn);
+        return drawn.map((kitNumber) => {
+          const shelf = shelves.get(kitNumber);
+          if (shelf === undefined || !STOCK_STATUSES.has(shelf.status)) return 'never';
+          // The label's use-before date must outlast the visit too (issue 11.1): it can move, so it is read live.
+          return shelf.status === 'available' && shelf.useBefore > refusedUpTo && !exclude.includes(kitNumber) ? 'usable' : 'not_now';
+        });
       },
       this.randomBelow,
     );

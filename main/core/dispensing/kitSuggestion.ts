@@ -24,45 +24,70 @@ export function suggestKits<K extends { kitNumber: string; expiry: string }>(kit
     else byExpiry.set(kit.expiry, [kit]);
   }
   const groups = [...byExpiry.keys()].sort().map((expiry) => byExpiry.get(expiry)!);
-  return drawByExpiry(groups, count, () => 'usable', randomBelow);
+  return drawByExpiry(groups, count, (drawn) => drawn.map(() => 'usable' as const), randomBelow);
 }
 
 /** What a draw learns of a kit it reaches: take it, pass over it, or pass over it for good (it will never be usable). */
 export type DrawAnswer = 'usable' | 'not_now' | 'never';
 
+/** How many kits the first question of a draw covers; each further question of the same draw covers twice as many, up to MAX_BATCH. */
+const FIRST_BATCH = 8;
+const MAX_BATCH = 256;
+
 /**
- * The draw itself, over kits already grouped by expiry (earliest group first), each kit checked with `answer` only
- * when the draw reaches it (a read of the database, so the answer may be a promise). The draw is a partial Fisher-Yates shuffle of each group, in place (a group's order
- * means nothing), keeping the kits that are usable: a uniformly random order of the group, filtered, is a uniformly
- * random choice among its usable kits. So a caller can keep every kit of an arm in its groups and ask "still on the
- * shelf?" of only the few kits drawn, instead of reading the whole shelf for each scan. A kit answered 'never' leaves
- * its group (the group's last undrawn kit takes its place, so the undrawn kits stay the same set): the groups shrink
- * as the study goes on, and a draw late in the study does not wade through every kit already dispensed.
+ * The draw itself, over kits already grouped by expiry (earliest group first). The draw is a partial Fisher-Yates
+ * shuffle of each group, in place (a group's order means nothing), keeping the kits that are usable: a uniformly
+ * random order of the group, filtered, is a uniformly random choice among its usable kits. So a caller can keep every
+ * kit of an arm in its groups and ask "still on the shelf?" of only the kits drawn, instead of reading the whole shelf
+ * for each scan.
+ *
+ * The kits drawn are asked about in batches (`answer` gets several kits and answers each, in order): the first batch
+ * a few kits, each next one twice as many. Where most kits of the earliest group are on the shelf, one question
+ * settles the draw; where most are not there yet (a shipment not received: 'not_now'), a draw that must pass over
+ * 90 of them asks 4 questions instead of 90 (issue 12: a refused scan at 5,000 kits took 7 ms, one read per kit).
+ * A kit answered 'never' leaves its group (the undrawn kits stay the same set): the groups shrink as the study goes
+ * on, and a draw late in the study does not wade through every kit already dispensed.
  */
 export async function drawByExpiry<K>(
   groups: ReadonlyArray<K[]>,
   count: number,
-  answer: (kit: K) => DrawAnswer | Promise<DrawAnswer>,
+  answer: (kits: K[]) => DrawAnswer[] | Promise<DrawAnswer[]>,
   randomBelow: RandomBelow = cryptoRandomBelow,
 ): Promise<K[]> {
   const chosen: K[] = [];
+  let batch = Math.max(FIRST_BATCH, count);
   for (const group of groups) {
-    for (let i = 0; i < group.length && chosen.length < count; i++) {
-      const j = i + randomBelow(group.length - i);
-      [group[i], group[j]] = [group[j]!, group[i]!];
-      const kit = group[i]!;
-      const verdict = await answer(kit);
-      // The groups are shared (the session's index): another draw may have reordered or shrunk one while this one
-      // waited for the database, so the kit is taken by identity, never by its position after the wait.
-      if (verdict === 'usable') {
-        if (!chosen.includes(kit)) chosen.push(kit);
-      } else if (verdict === 'never') {
-        const at = group[i] === kit ? i : group.indexOf(kit);
-        if (at >= 0) {
-          group[at] = group[group.length - 1]!;
-          group.pop();
+    let i = 0;
+    while (i < group.length && chosen.length < count) {
+      const size = Math.min(batch, group.length - i);
+      for (let t = i; t < i + size; t++) {
+        const j = t + randomBelow(group.length - t);
+        [group[t], group[j]] = [group[j]!, group[t]!];
+      }
+      const drawn = group.slice(i, i + size);
+      const verdicts = await answer(drawn);
+      batch = Math.min(batch * 2, MAX_BATCH);
+      const never = new Set<K>();
+      drawn.forEach((kit, n) => {
+        const verdict = verdicts[n];
+        if (verdict === 'usable' && chosen.length < count && !chosen.includes(kit)) chosen.push(kit);
+        else if (verdict === 'never') never.add(kit);
+      });
+      // The groups are shared (the session's index): another draw may have reordered or shrunk this one while this
+      // draw waited for the database. If the drawn kits are still where they were, they are replaced by those kept;
+      // otherwise each kit that can never be usable is taken out by identity (the draw goes on from the same place:
+      // at worst it asks about a kit twice, and a kit is never chosen twice).
+      const inPlace = drawn.every((kit, n) => group[i + n] === kit);
+      if (inPlace) {
+        const kept = drawn.filter((kit) => !never.has(kit));
+        group.splice(i, size, ...kept);
+        i += kept.length;
+      } else {
+        for (const kit of never) {
+          const at = group.indexOf(kit);
+          if (at >= 0) group.splice(at, 1);
         }
-        if (at === i) i--;
+        i += size - never.size;
       }
     }
     if (chosen.length >= count) break;

@@ -1,7 +1,11 @@
 import { open, sealedField } from '../crypto/allocationCipher';
+import { STOCK_STATUSES } from '../../../shared/kits/kitLifecycle';
 import type { KitRepository } from '../kits/kitRepository';
 
-/** One arm's kits, grouped by real expiry, earliest first. The kit numbers of every kit of the arm, whatever its status. */
+/**
+ * One arm's kits in stock when the index was built (shared/kits/kitLifecycle.ts, STOCK_STATUSES), grouped by real
+ * expiry, earliest first. A kit that leaves the stock later leaves its group when a draw meets it.
+ */
 export interface ArmStock {
   expiries: string[];
   /** `groups[i]` holds the kits expiring on `expiries[i]`; drawByExpiry reorders each group in place. */
@@ -9,7 +13,7 @@ export interface ArmStock {
 }
 
 interface Index {
-  /** The last kit imported when the index was built: a later import makes it incomplete. */
+  /** The last list imported when the index was built: a later import makes it incomplete. */
   upTo: number;
   arms: Map<string, ArmStock>;
 }
@@ -19,7 +23,8 @@ interface Index {
  * refused scan or a visit plan opened the sealed arm and expiry of every available kit, 2 AES-GCM opens per kit, so
  * its cost grew with the shelf). Both values are fixed when a kit list is imported; what changes, the kit's status,
  * is read live for each kit a suggestion draws, so the index needs no refresh when kits are received, dispensed or
- * quarantined, by this workstation or another.
+ * quarantined, by this workstation or another. Only the kits in stock are opened: at 50,000 kits late in a study,
+ * most have left it for good.
  *
  * Held in memory only, per allocation key (so per unblinded session: each holds its own copy of the key), and
  * dropped when the session's key is wiped (lock, logout, inactivity, session end): a locked screen keeps no
@@ -35,10 +40,10 @@ export class UnsealedStock {
   /** The kits of `arm` by expiry, from the index of this key (built, or rebuilt after an import, on first use). */
   async ofArm(key: Buffer, arm: string): Promise<ArmStock> {
     const dropsBefore = this.drops;
-    const last = await this.kits.lastImported();
+    const last = await this.kits.lastListImport();
     let index = this.indexes.get(key);
     if (!index || index.upTo !== last) {
-      index = this.build(key, last, await this.kits.sealedAll());
+      index = this.build(key, last, await this.kits.sealedByStatus(STOCK_STATUSES));
       // A key wiped while the kits were read (lock, logout) must not leave an index behind: this answer only.
       if (this.drops === dropsBefore) this.indexes.set(key, index);
     }

@@ -14,9 +14,8 @@ export interface KitState {
  * read by the allocation code only.
  */
 export class KitRepository {
-  // Asked at every scan and of each kit a suggestion draws: prepared once.
+  // Asked at every scan: prepared once.
   private readonly byNumber: PreparedQuery<[string], KitState>;
-  private readonly shelfState: PreparedQuery<[string], { status: KitStatus; useBefore: string }>;
   private readonly bySerial: PreparedQuery<[string], { k: string }>;
   private readonly sealedOf: PreparedQuery<[string], { armSealed: string; expirySealed: string; lotSealed: string }>;
 
@@ -27,9 +26,6 @@ export class KitRepository {
         .select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
         .where('kit_number', '=', kitNumber)
         .$castTo<KitState>(),
-    );
-    this.shelfState = store.prepare((q, kitNumber: string) =>
-      q.selectFrom('kits').select(['status', 'use_before as useBefore']).where('kit_number', '=', kitNumber).$castTo<{ status: KitStatus; useBefore: string }>(),
     );
     this.bySerial = store.prepare((q, serial: string) => q.selectFrom('kits').select('kit_number as k').where('serial', '=', serial));
     this.sealedOf = store.prepare((q, kitNumber: string) =>
@@ -71,29 +67,46 @@ export class KitRepository {
   }
 
   /**
-   * Sealed arm and expiry of every kit in the list, whatever its status, for the unblinded session's index
-   * (dispensing/unsealedStock.ts, which opens them with the key): they never change once imported.
+   * Sealed arm and expiry of the kits in these statuses, for the unblinded session's index (dispensing/unsealedStock.ts,
+   * which opens them with the key): both never change once imported.
    */
-  async sealedAll(): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
-    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed']).execute();
+  async sealedByStatus(statuses: ReadonlySet<KitStatus>): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
+    return this.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+      .where('status', 'in', [...statuses])
+      .execute();
   }
 
   /**
-   * How many kits the list holds: kits are only ever added (never deleted), so an index built when the list held this
-   * many is complete while the count stays the same. (SQLite's rowid has no PostgreSQL counterpart on this table.)
+   * The last list imported (0 before any): kits are only ever added, each by a list import in the same unit of work,
+   * so an index of the kits built when this was the last import is complete while it stays the last. A lookup of the
+   * highest key, not a count of the kits: it is asked at every refusal and plan.
    */
-  async lastImported(): Promise<number> {
+  async lastListImport(): Promise<number> {
     const row = await this.store
       .q()
-      .selectFrom('kits')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+      .selectFrom('list_imports')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
   }
 
-  /** The kit's status and the use-before date on its label: asked of each kit a suggestion draws, so prepared once. */
-  async shelfStateOf(kitNumber: string): Promise<{ status: KitStatus; useBefore: string } | undefined> {
-    return (await this.shelfState.run(kitNumber))[0];
+  /**
+   * The status and label date of each of these kits (those the list holds), in one read: a suggestion's draw asks
+   * about its kits in batches (dispensing/kitSuggestion.ts), so passing over 90 kits not yet received costs a few reads.
+   */
+  async shelfStatesOf(kitNumbers: readonly string[]): Promise<Map<string, { status: KitStatus; useBefore: string }>> {
+    if (kitNumbers.length === 0) return new Map();
+    const rows = await this.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as kitNumber', 'status', 'use_before as useBefore'])
+      .where('kit_number', 'in', kitNumbers)
+      .$castTo<{ kitNumber: string; status: KitStatus; useBefore: string }>()
+      .execute();
+    return new Map(rows.map((r) => [r.kitNumber, { status: r.status, useBefore: r.useBefore }]));
   }
 
   /** The kit whose pack carries this GS1 serial (AI 21), if any: asked at every pack scan, so prepared once. */
