@@ -28,10 +28,9 @@ import { ColdChainRepository } from './coldChain/coldChainRepository';
 import { ColdChainService } from './coldChain/coldChainService';
 import { systemClock, isoUtc } from './clock';
 import { CoreEvents } from './coreEvents';
-import { openDatabase, schemaVersion, truncateWal } from './db/database';
-import { guardLegacyTransactions } from './db/legacyTransactions';
-import { sqliteStore } from './db/store';
-import { storageFaultOf } from './db/storageFaults';
+import type { DatabaseLocation } from './db/location';
+import { openDatabaseAt, type OpenedDatabase } from './db/openedDatabase';
+import { parsePostgresUrl } from './db/postgres';
 import { DestructionCertificates } from './destruction/destructionCertificates';
 import { DestructionRepository } from './destruction/destructionRepository';
 import { destructionHandlers } from './destruction/destructionHandlers';
@@ -100,7 +99,21 @@ export type { CoreOptions, VeilCore } from './veilCoreApi';
  * memory (SiteMemory) before the core is handed out.
  */
 export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
-  const { core, site, startExpirySweep } = buildVeilCore(options);
+  const location: DatabaseLocation = options.database ? { engine: 'postgres', url: parsePostgresUrl(options.database) } : { engine: 'sqlite', file: options.dbFile };
+  const opened = await openDatabaseAt(location, {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...(options.dataFolder ? { dataFolder: options.dataFolder } : {}),
+  });
+  let built: ReturnType<typeof buildVeilCore>;
+  try {
+    built = buildVeilCore(options, opened);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  const { core, site, startExpirySweep } = built;
   try {
     await site.reload();
     await site.follow(core.store);
@@ -113,16 +126,14 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
   return core;
 }
 
-function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void } {
+function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void } {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const db = openDatabase(options.dbFile, {
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
-  });
-  // The query layer over both engines (issue 13): workflows move onto it one by one, on the same connection.
-  const store = sqliteStore(db);
-  guardLegacyTransactions(db, store);
+  const { store } = opened;
+  // The audit trail, signatures and key custody still speak SQLite directly (issue 13): until they move onto the
+  // Store, the core opens on an SQLite file only.
+  const db = opened.sqlite;
+  if (!db) throw new Error(`Veil cannot run on PostgreSQL yet (${opened.description}): the audit trail still needs an SQLite file.`);
   const repositories = {
     users: new UserRepository(store),
     settings: new SettingsRepository(store),
@@ -139,7 +150,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
   };
   const sessions = new SessionTable(clock);
   const audit = new AuditTrail(db, new AuditRepository(db), clock);
-  const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
+  const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(opened.anchorPath, options.anchorKeyVault));
   audit.onAppend(() => anchoring.eventAppended());
   anchoring.start();
   const credentials = new CredentialCheck(store, new FailedAttemptsRepository(store), repositories.users, repositories.settings, sessions, clock, audit);
@@ -150,7 +161,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
   const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study);
   const register = new AllocationRegister(store, repositories.allocation, audit, study, credentials);
   // The pages that held the transition values leave the WAL for the file (overwritten: secure_delete is on).
-  const blockSealing = new BlockSealing(store, repositories.allocation, audit, () => truncateWal(db));
+  const blockSealing = new BlockSealing(store, repositories.allocation, audit, () => opened.forgetWrittenPages());
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade(opened));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());
@@ -198,7 +209,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
   const handlers = {
     session: sessionHandlers({ auth }),
-    system: systemHandlers({ info: new SystemInfoService(site, () => schemaVersion(db), clock, options.mode), siteSettings, callers }),
+    system: systemHandlers({ info: new SystemInfoService(site, () => opened.schemaVersion, clock, options.mode), siteSettings, callers }),
     users: userHandlers({ users }),
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
@@ -218,7 +229,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
-  const router = new Router(handlers, gate, logger, (error) => storageFaultOf(error, options.dbFile));
+  const router = new Router(handlers, gate, logger, (error) => opened.faultOf(error));
 
   const sweepMs = options.idleSweepMs ?? 15_000;
   const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
@@ -253,8 +264,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
       if (expiryTimer) clearInterval(expiryTimer);
       void devices.close();
       anchoring.close();
-      void store.close();
-      db.close();
+      void opened.close();
     },
   };
   return { core, site, startExpirySweep };

@@ -35,7 +35,14 @@ import type { UserService } from './users/userService';
 
 /** How main/core is opened (openVeilCore in ./veilCore.ts, which wires it). */
 export interface CoreOptions {
+  /** The SQLite file (the default engine: one bench, the demo, the tests). */
   dbFile: string;
+  /** A PostgreSQL address (postgres://user@host:port/db, sslmode in the query), used instead of `dbFile` when given. */
+  database?: string;
+  /** PostgreSQL: a CA certificate file to trust for TLS. */
+  caFile?: string;
+  /** PostgreSQL: this workstation's own folder, where it keeps the audit anchors it countersigns. */
+  dataFolder?: string;
   mode: 'desktop' | 'browser';
   clock?: Clock;
   logger?: Logger;
