@@ -4,7 +4,7 @@
  * From a checkout: `npm run --silent veil -- <command>`.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -12,7 +12,7 @@ import { describeContract } from '../../shared/contract';
 import { interpretScan } from '../../shared/barcode/scan';
 import { LABEL_LANGUAGES, type LabelLanguage } from '../../shared/labels/labelCaptions';
 import { openDatabase, openForReading, schemaVersion } from '../core/db/database';
-import { databaseLocation } from '../core/db/location';
+import { databaseLocation, type DatabaseLocation } from '../core/db/location';
 import { describePostgresUrl, openPostgres, parsePostgresUrl, postgresFaultOf } from '../core/db/postgres';
 import { moveToPostgres } from '../core/db/moveToPostgres';
 import { migrations } from '../core/db/migrations/index';
@@ -32,10 +32,11 @@ const HELP = `veil: the Veil pharmacy administrator's command line
 Usage: veil <command> [options]
 
 Commands:
-  serve [--db FILE] [--demo] [--port N]
+  serve [--db FILE | --database postgres://USER@HOST:PORT/DB [--ca-file FILE] [--data DIR]] [--demo] [--port N]
         Run Veil in browser mode on 127.0.0.1. Prints the URL to open (with its launch token) as the first line.
         --demo seeds the NS-DUPI demo study and one user per role into a new database (a temporary file when
-        --db is not given) and prints their credentials as one JSON line after the URL.
+        no database is given) and prints their credentials as one JSON line after the URL. On PostgreSQL, --data
+        is this workstation's own folder for the audit anchors it countersigns (default ~/.local/share/veil).
   contract
         Print the IPC contract (channels, permissions, JSON Schemas, examples) as JSON.
   verify --db FILE [--seal SEAL] [--user NAME] [--anchors FILE] [--anchor-key FILE]
@@ -82,29 +83,44 @@ function parse(args: string[], options: ParseArgsConfig['options']) {
   }
 }
 
+/** The database of --db or --database (or VEIL_DATABASE_URL), a mistake in them told as a usage error. */
+function databaseOf(values: { db?: unknown; database?: unknown }): DatabaseLocation | null {
+  try {
+    return databaseLocation({ db: values.db as string | undefined, database: values.database as string | undefined });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 async function serve(args: string[]): Promise<void> {
-  const values = parse(args, { db: { type: 'string' }, demo: { type: 'boolean' }, port: { type: 'string' } });
+  const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' }, data: { type: 'string' }, demo: { type: 'boolean' }, port: { type: 'string' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${String(values.port)}".`);
-  let dbFile = typeof values.db === 'string' ? resolve(values.db) : undefined;
-  if (!dbFile) {
-    if (!values.demo) throw new UsageError('serve needs --db FILE (or --demo for a throwaway demo database).');
-    dbFile = join(mkdtempSync(join(tmpdir(), 'veil-demo-')), 'veil-demo.db');
+  let location = databaseOf(values);
+  if (!location) {
+    if (!values.demo) throw new UsageError('serve needs --db FILE or --database postgres://user@host:port/database (or VEIL_DATABASE_URL), or --demo for a throwaway demo database.');
+    location = { engine: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'veil-demo-')), 'veil-demo.db') };
   }
+  // A PostgreSQL database is shared; this workstation's own folder keeps the audit anchors it countersigns.
+  const dataFolder = typeof values.data === 'string' ? resolve(values.data) : location.engine === 'postgres' ? join(homedir(), '.local', 'share', 'veil') : undefined;
+  if (dataFolder) mkdirSync(dataFolder, { recursive: true, mode: 0o700 });
+  const where = location.engine === 'sqlite' ? { dbFile: location.file } : { database: location.url.href, ...(typeof values['ca-file'] === 'string' ? { caFile: resolve(values['ca-file']) } : {}) };
+  const dbFile = location.engine === 'sqlite' ? location.file : undefined;
+  const described = location.engine === 'sqlite' ? location.file : describePostgresUrl(location.url);
   if (!existsSync(join(rendererDir, 'index.html'))) {
     process.stderr.write('warning: the renderer is not built (dist/renderer); run `npm run build`. The /rpc API works meanwhile.\n');
   }
   const logger = streamLogger((line) => process.stderr.write(line));
   const clock = new DemoClock();
   // --demo: the device simulator (a virtual HID POS scanner and DYMO, a loopback Zebra); otherwise real USB devices.
-  const core = await openVeilCore({ dbFile, mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
+  const core = await openVeilCore({ ...where, ...(dataFolder ? { dataFolder } : {}), mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
   const demo = values.demo ? await seedDemo(core, clock, { history: true }) : null;
-  const listsDir = demo ? writeDemoLists(dirname(dbFile), demo) : null;
+  const listsDir = demo ? writeDemoLists(dbFile ? dirname(dbFile) : dataFolder!, demo) : null;
   const host = await startHost({ core, rendererDir, port });
   process.stdout.write(host.url + '\n');
-  if (demo) process.stdout.write(JSON.stringify(demoSummary(dbFile, demo, listsDir!)) + '\n');
+  if (demo) process.stdout.write(JSON.stringify(demoSummary(described, demo, listsDir!)) + '\n');
   const stop = () => {
     void host.close().then(() => {
       core.close();
@@ -338,12 +354,7 @@ async function verify(args: string[]): Promise<number> {
 /** `veil migrate`: the schema of an SQLite file or a PostgreSQL database brought to this Veil's version. */
 async function migrateCommand(args: string[]): Promise<number> {
   const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' } });
-  let location;
-  try {
-    location = databaseLocation({ db: values.db as string | undefined, database: values.database as string | undefined });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const location = databaseOf(values);
   if (!location) throw new UsageError('migrate needs --db FILE or --database postgres://user@host:port/database (or VEIL_DATABASE_URL).');
   if (location.engine === 'sqlite') {
     if (!existsSync(location.file)) throw new UsageError(`There is no database file at ${location.file}.`);

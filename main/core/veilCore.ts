@@ -99,7 +99,12 @@ export type { CoreOptions, VeilCore } from './veilCoreApi';
  * memory (SiteMemory) before the core is handed out.
  */
 export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
-  const location: DatabaseLocation = options.database ? { engine: 'postgres', url: parsePostgresUrl(options.database) } : { engine: 'sqlite', file: options.dbFile };
+  const location: DatabaseLocation | null = options.database
+    ? { engine: 'postgres', url: parsePostgresUrl(options.database) }
+    : options.dbFile
+      ? { engine: 'sqlite', file: options.dbFile }
+      : null;
+  if (!location) throw new Error('Veil needs a database: an SQLite file (dbFile) or a PostgreSQL address (database).');
   const opened = await openDatabaseAt(location, {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),

@@ -35,8 +35,8 @@ import type { UserService } from './users/userService';
 
 /** How main/core is opened (openVeilCore in ./veilCore.ts, which wires it). */
 export interface CoreOptions {
-  /** The SQLite file (the default engine: one bench, the demo, the tests). */
-  dbFile: string;
+  /** The SQLite file (the default engine: one bench, the demo, the tests); one of `dbFile` and `database` is given. */
+  dbFile?: string;
   /** A PostgreSQL address (postgres://user@host:port/db, sslmode in the query), used instead of `dbFile` when given. */
   database?: string;
   /** PostgreSQL: a CA certificate file to trust for TLS. */

@@ -41,11 +41,22 @@ describe('veil CLI', () => {
   });
 
   it('refuses bad arguments with a clear message and exit code 2', () => {
-    for (const args of [['frobnicate'], ['verify'], ['serve', '--port', 'abc', '--demo'], ['serve'], ['contract', '--loud']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['verify'],
+      ['serve', '--port', 'abc', '--demo'],
+      ['serve'],
+      ['serve', '--db', join(dir, 'x.db'), '--database', 'postgres://veil@127.0.0.1:5432/veil'],
+      ['serve', '--database', 'mysql://veil@127.0.0.1/veil'],
+      ['contract', '--loud'],
+    ]) {
       const r = veil(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^veil: /);
     }
+    // The database flags of serve say what is wrong with them, as migrate does.
+    expect(veil('serve', '--db', join(dir, 'x.db'), '--database', 'postgres://veil@127.0.0.1:5432/veil').stderr).toContain('not both');
+    expect(veil('serve', '--database', 'mysql://veil@127.0.0.1/veil').stderr).toContain('is not a PostgreSQL address');
   });
 
   it('verify passes a sound database and fails a corrupt or foreign file', () => {
