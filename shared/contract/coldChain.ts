@@ -188,4 +188,17 @@ export const coldChainChannels = {
     key: { requiredWhen: (input) => input.decision === 'release', why: "a release checks the kits' real expiry dates" },
     examples: [{ excursionId: 2, kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'damaged', reason: 'Sponsor: outside stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
+  excursionReport: channel({
+    kind: 'command',
+    description:
+      "An excursion case's report for the sponsor as a PDF (location, range, the excursion, the logger data, the chart with the range, the kits reached by number with their cumulative time out of range, those already dispensed, the dispositions and who signed, the audit seal), or its chart alone as a PNG. Its printing is audited.",
+    input: z.object({ excursionId: z.number().int().positive(), format: z.enum(['pdf', 'png']) }).strict(),
+    output: z.object({ fileName: z.string(), mime: z.enum(['application/pdf', 'image/png']), base64: z.string() }),
+    access: 'storage.read',
+    signature: null,
+    examples: [
+      { excursionId: 1, format: 'pdf' },
+      { excursionId: 1, format: 'png' },
+    ],
+  }),
 };

@@ -1,8 +1,9 @@
 import type { Callers } from '../callers';
 import type { Handlers } from '../router';
 import type { ColdChainService } from './coldChainService';
+import type { ExcursionReportService } from './excursionReport';
 
-export function coldChainHandlers({ coldChain, callers }: { coldChain: ColdChainService; callers: Callers }): Handlers['coldChain'] {
+export function coldChainHandlers({ coldChain, reports, callers }: { coldChain: ColdChainService; reports: ExcursionReportService; callers: Callers }): Handlers['coldChain'] {
   return {
     locations: () => coldChain.locations(),
     saveLocation: (ctx, input) => coldChain.saveLocation(callers.actor(ctx), input),
@@ -18,5 +19,6 @@ export function coldChainHandlers({ coldChain, callers }: { coldChain: ColdChain
       const { signatureId, case: view } = await coldChain.dispose(callers.actor(ctx), ctx.signer!, input, ctx.key);
       return { signature: callers.signature(signatureId), case: view };
     },
+    excursionReport: (ctx, input) => reports.print(callers.actor(ctx), input.excursionId, input.format),
   };
 }
