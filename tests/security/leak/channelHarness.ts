@@ -123,6 +123,8 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'coldChain.readings': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id, days: 366 })),
     'coldChain.excursions': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
     'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
+    // Every excursion case's sponsor report (its PDF read through pdftotext) and chart.
+    'coldChain.excursionReport': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').flatMap((r) => (['pdf', 'png'] as const).map((format) => ({ excursionId: r.id, format }))),
     // Kit exceptions (issue 16): a kit on the shelf damaged, every lost kit found again (to quarantine), one more kit
     // lost by its patient; each answer names the kit, its status and the patient, never an arm.
     'kitExceptions.damagedAtSite': () =>
