@@ -217,7 +217,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
     reports: reportHandlers({ reports }),
     devices: deviceHandlers({ devices, callers }),
     audit: auditHandlers({ auditService }),
-    coldChain: coldChainHandlers({ coldChain, reports: excursionReports, callers }),
+    coldChain: coldChainHandlers({ coldChain, reports: excursionReports, scans, callers }),
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });

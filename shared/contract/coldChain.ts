@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
-import { KitNumber, ScanSource } from './pharmacy';
+import { KitNumber, ScanCode, ScanSource } from './pharmacy';
 import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /**
@@ -200,5 +200,14 @@ export const coldChainChannels = {
       { excursionId: 1, format: 'pdf' },
       { excursionId: 1, format: 'png' },
     ],
+  }),
+  resolveKitScan: channel({
+    kind: 'query',
+    description: "The kit a code scanned at put-away names: a kit number, or a manufacturer's GS1 pack code whose serial (AI 21) names the kit, as at receipt. Only the kit number comes back.",
+    input: z.object({ code: ScanCode }).strict(),
+    output: z.object({ kitNumber: z.string() }),
+    access: 'storage.manage',
+    signature: null,
+    examples: [{ code: EXAMPLE_KIT.forVisit }],
   }),
 };

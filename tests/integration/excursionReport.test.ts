@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGs1 } from '../../shared/barcode/gs1';
 import { demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -152,4 +153,31 @@ describe('the excursion case report for the sponsor', () => {
     const forbidden = await t.core.dispatch(investigator, 'coldChain.excursionReport', { excursionId: id, format: 'pdf' });
     expect(forbidden.ok ? 'ok' : forbidden.error.code).toBe('forbidden');
   }, 120_000);
+});
+
+describe('a GS1 pack code at put-away', () => {
+  it('names its kit by the serial, as at receipt; the kit then put away; a serial of no kit refused by key', async () => {
+    const tech = await t.loginAs('pharmacy_technician', 'gs1-tech');
+    const row = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.find((r) => r.serial && r.gtin && t.core.db.prepare("SELECT 1 FROM kits WHERE kit_number = ? AND status = 'available'").get(r.kit_number))!;
+    // As the scanner gives it: the AIM identifier, then the element string with its group separators.
+    const code = `]d2${encodeGs1([
+      { ai: '01', value: row.gtin! },
+      { ai: '17', value: '281231' },
+      { ai: '10', value: 'PACKLOT' },
+      { ai: '21', value: row.serial! },
+    ])}`;
+    expect(await call(tech, 'coldChain.resolveKitScan', { code })).toEqual({ kitNumber: row.kit_number });
+    const moved = (await call(tech, 'coldChain.putAway', { location: { barcode: 'LOC-QUARANTINE' }, kitNumbers: [row.kit_number], source: 'scanner' })) as { kitNumbers: string[] };
+    expect(moved.kitNumbers).toEqual([row.kit_number]);
+    const unknown = `]d2${encodeGs1([
+      { ai: '01', value: row.gtin! },
+      { ai: '21', value: 'NOSUCHSERIAL9' },
+    ])}`;
+    const refused = await t.core.dispatch(tech, 'coldChain.resolveKitScan', { code: unknown });
+    expect(refused.ok ? 'ok' : [refused.error.code, refused.error.key]).toEqual(['validation', 'scans.unknownSerial']);
+    // A monitor does not put kits away.
+    const monitor = await t.loginAs('monitor', 'gs1-monitor');
+    const forbidden = await t.core.dispatch(monitor, 'coldChain.resolveKitScan', { code });
+    expect(forbidden.ok ? 'ok' : forbidden.error.code).toBe('forbidden');
+  });
 });
