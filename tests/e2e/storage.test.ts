@@ -183,7 +183,6 @@ describe('storage: locations, logger import and an excursion case', () => {
     await sign(page, veil, 'unblinded_pharmacist');
     await page.getByTestId('excursion-disposed').waitFor();
     await expect.poll(() => page.getByTestId(`excursion-kit-${judged.kitNumber}`).getAttribute('data-status')).toBe('damaged');
-    expect((await kitStatuses(veil)).get(judged.kitNumber)).toBe('damaged');
 
     // And another released to stock, e-signed: the disposition is mixed.
     await page.getByTestId('excursion-choose-none').click();
@@ -193,8 +192,6 @@ describe('storage: locations, logger import and an excursion case', () => {
     await page.getByTestId('excursion-decision-continue').click();
     await sign(page, veil, 'unblinded_pharmacist');
     await expect.poll(() => page.getByTestId(`excursion-kit-${released.kitNumber}`).getAttribute('data-status')).toBe('available');
-    const after = await kitStatuses(veil);
-    expect([after.get(judged.kitNumber), after.get(released.kitNumber)]).toEqual(['damaged', 'available']);
     expect(Number(await page.getByTestId(`excursion-kit-${released.kitNumber}`).getAttribute('data-cumulative'))).toBe(released.secondsOutOfRange + file.seconds);
 
     // The report again: each kit's status and cumulative time, the two dispositions with who signed them.
@@ -206,6 +203,9 @@ describe('storage: locations, logger import and an excursion case', () => {
     expect(decided).toContain(`${released.kitNumber} release to stock Sponsor: within the`);
     expect(decided.match(/Paula Lefèvre/g)).toHaveLength(2);
     expect(decided).toContain("I record the sponsor's disposition");
+    // The kits' statuses as the core keeps them (read last: it logs the pharmacist in elsewhere).
+    const after = await kitStatuses(veil);
+    expect([after.get(judged.kitNumber), after.get(released.kitNumber)]).toEqual(['damaged', 'available']);
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
