@@ -26,6 +26,7 @@ import { Callers } from './callers';
 import { coldChainHandlers } from './coldChain/coldChainHandlers';
 import { ColdChainRepository } from './coldChain/coldChainRepository';
 import { ColdChainService } from './coldChain/coldChainService';
+import { ExcursionReportService } from './coldChain/excursionReport';
 import { systemClock, isoUtc } from './clock';
 import { CoreEvents } from './coreEvents';
 import type { DatabaseLocation } from './db/location';
@@ -185,7 +186,9 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
   const destruction = new DestructionService(store, new DestructionRepository(store), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
   const reports = new ReportService(store, new ReportReadModel(store), audit, clock, study, () => site.site());
   const siteSettings = new SiteSettingsService(store, repositories.settings, site, audit);
-  const coldChain = new ColdChainService(store, new ColdChainRepository(store), audit, signatures, clock, study);
+  const coldChainRepository = new ColdChainRepository(store);
+  const coldChain = new ColdChainService(store, coldChainRepository, audit, signatures, clock, study);
+  const excursionReports = new ExcursionReportService(store, coldChainRepository, audit, signatures, clock, study, () => site.site());
   const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
@@ -230,7 +233,7 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
     reports: reportHandlers({ reports }),
     devices: deviceHandlers({ devices, callers }),
     audit: auditHandlers({ auditService }),
-    coldChain: coldChainHandlers({ coldChain, callers }),
+    coldChain: coldChainHandlers({ coldChain, reports: excursionReports, scans, callers }),
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });

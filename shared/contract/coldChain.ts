@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
-import { KitNumber, ScanSource } from './pharmacy';
+import { KitNumber, ScanCode, ScanSource } from './pharmacy';
 import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /**
@@ -187,5 +187,27 @@ export const coldChainChannels = {
     signature: "I record the sponsor's disposition of these kits after the temperature excursion",
     key: { requiredWhen: (input) => input.decision === 'release', why: "a release checks the kits' real expiry dates" },
     examples: [{ excursionId: 2, kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'damaged', reason: 'Sponsor: outside stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+  }),
+  excursionReport: channel({
+    kind: 'command',
+    description:
+      "An excursion case's report for the sponsor as a PDF (location, range, the excursion, the logger data, the chart with the range, the kits reached by number with their cumulative time out of range, those already dispensed, the dispositions and who signed, the audit seal), or its chart alone as a PNG. Its printing is audited.",
+    input: z.object({ excursionId: z.number().int().positive(), format: z.enum(['pdf', 'png']) }).strict(),
+    output: z.object({ fileName: z.string(), mime: z.enum(['application/pdf', 'image/png']), base64: z.string() }),
+    access: 'storage.read',
+    signature: null,
+    examples: [
+      { excursionId: 1, format: 'pdf' },
+      { excursionId: 1, format: 'png' },
+    ],
+  }),
+  resolveKitScan: channel({
+    kind: 'query',
+    description: "The kit a code scanned at put-away names: a kit number, or a manufacturer's GS1 pack code whose serial (AI 21) names the kit, as at receipt. Only the kit number comes back.",
+    input: z.object({ code: ScanCode }).strict(),
+    output: z.object({ kitNumber: z.string() }),
+    access: 'storage.manage',
+    signature: null,
+    examples: [{ code: EXAMPLE_KIT.forVisit }],
   }),
 };

@@ -1,7 +1,13 @@
-import type { Browser } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
 import { armWordsOnPage, asPharmacist, kitStatuses, loginAs, logout, screenshot, sign, wedgeScan } from './helpers/pharmacy';
+import { SCREENSHOT_DIR } from './helpers/paths';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -36,6 +42,28 @@ function loggerFile(now: number) {
   const first = readings.findIndex((r) => r.celsius > 8);
   const back = readings.findIndex((r, i) => i > first && r.celsius <= 8);
   return { content, readings: readings.length, startMs: readings[first]!.at, seconds: (readings[back]!.at - readings[first]!.at) / 1000, worst: Math.max(...readings.map((r) => r.celsius)) };
+}
+
+/**
+ * Downloads the case's sponsor report (PDF) or chart (PNG) through its button; the PDF's text through pdftotext and its
+ * pages kept as pictures (pdftoppm) beside the screenshots, to be looked at; the PNG's bytes.
+ */
+async function downloadReport(page: Page, format: 'pdf' | 'png', picture: string): Promise<{ fileName: string; text: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`excursion-report-${format}`).click()]);
+  const dir = mkdtempSync(join(tmpdir(), 'veil-excursion-report-'));
+  try {
+    const file = join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    if (format === 'png') {
+      execFileSync('cp', [file, join(SCREENSHOT_DIR, `${picture}.png`)]);
+      return { fileName: download.suggestedFilename(), text: '', bytes };
+    }
+    execFileSync('pdftoppm', ['-png', '-r', '80', file, join(SCREENSHOT_DIR, picture)]);
+    return { fileName: download.suggestedFilename(), text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), bytes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('storage: locations, logger import and an excursion case', () => {
@@ -120,9 +148,33 @@ describe('storage: locations, logger import and an excursion case', () => {
     expect(await page.getByTestId('excursion-case-state').innerText()).toBe('OPEN');
     await screenshot(page, 'storage-excursion-case');
 
+    // The report for the sponsor, printed from the case: the excursion as computed from the file, the kits by number
+    // with their cumulative times, no arm; and the chart alone as a PNG.
+    const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const report = await downloadReport(page, 'pdf', 'storage-sponsor-report');
+    expect(report.fileName).toMatch(/^excursion-\d+-sponsor-report-.*-seal-\d+\.pdf$/);
+    const flat = report.text.replace(/\s+/g, ' ');
+    expect(flat).toContain('Storage location Fridge A (study drugs)');
+    expect(flat).toContain('Target range 2.0 °C to 8.0 °C');
+    expect(flat).toContain(`Start ${utc(file.startMs)}`);
+    expect(flat).toContain(`End ${utc(file.startMs + file.seconds * 1000)} (first reading back in range)`);
+    expect(flat).toContain(`(${file.seconds} s)`);
+    expect(flat).toContain(`Worst value ${file.worst.toFixed(1)} °C`);
+    expect(flat).toContain('fridge-a-today.csv');
+    expect(flat).toMatch(/Audit seal: event \d+, [0-9a-f]{64}/);
+    const kitLine = (text: string, kit: string) => text.split('\n').find((l) => l.trim().startsWith(`${kit} `));
+    expect(kitLine(report.text, judged.kitNumber)).toMatch(new RegExp(`quarantined .*\\(${file.seconds} s\\).*\\(${judged.secondsOutOfRange + file.seconds} s\\).*pending assessment`));
+    expect(report.text).not.toMatch(/\barm\b|\blot\b|expiry/i);
+    await page.getByTestId('excursion-report-saved').waitFor();
+    const chart = await downloadReport(page, 'png', 'storage-excursion-chart');
+    expect(chart.fileName).toMatch(/^excursion-\d+-chart-.*\.png$/);
+    const picture = PNG.sync.read(chart.bytes);
+    expect([picture.width, picture.height]).toEqual([1200, 520]);
+
     // The sponsor's answer for one kit: damaged, e-signed.
     const pending = await page.locator('[data-testid^="excursion-choose-"]').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-testid')!.replace('excursion-choose-', '')));
     expect(pending).toContain(judged.kitNumber);
+    const released = inFridge.slice(6).find((p) => pending.includes(p.kitNumber))!;
     await page.getByTestId('excursion-choose-none').click();
     await page.getByTestId(`excursion-choose-${judged.kitNumber}`).check();
     await page.getByTestId('excursion-damaged').click();
@@ -131,7 +183,29 @@ describe('storage: locations, logger import and an excursion case', () => {
     await sign(page, veil, 'unblinded_pharmacist');
     await page.getByTestId('excursion-disposed').waitFor();
     await expect.poll(() => page.getByTestId(`excursion-kit-${judged.kitNumber}`).getAttribute('data-status')).toBe('damaged');
-    expect((await kitStatuses(veil)).get(judged.kitNumber)).toBe('damaged');
+
+    // And another released to stock, e-signed: the disposition is mixed.
+    await page.getByTestId('excursion-choose-none').click();
+    await page.getByTestId(`excursion-choose-${released.kitNumber}`).check();
+    await page.getByTestId('excursion-release').click();
+    await page.getByTestId('excursion-reason').fill('Sponsor: within the stability data for this kit (NSD-TE-12)');
+    await page.getByTestId('excursion-decision-continue').click();
+    await sign(page, veil, 'unblinded_pharmacist');
+    await expect.poll(() => page.getByTestId(`excursion-kit-${released.kitNumber}`).getAttribute('data-status')).toBe('available');
+    expect(Number(await page.getByTestId(`excursion-kit-${released.kitNumber}`).getAttribute('data-cumulative'))).toBe(released.secondsOutOfRange + file.seconds);
+
+    // The report again: each kit's status and cumulative time, the two dispositions with who signed them.
+    const signed = await downloadReport(page, 'pdf', 'storage-sponsor-report-decided');
+    expect(kitLine(signed.text, judged.kitNumber)).toMatch(new RegExp(`available +damaged .*\\(${judged.secondsOutOfRange + file.seconds} s\\).*damaged \\(for destruction\\)`));
+    expect(kitLine(signed.text, released.kitNumber)).toMatch(new RegExp(`available +available .*\\(${released.secondsOutOfRange + file.seconds} s\\).*released to stock`));
+    const decided = signed.text.replace(/\s+/g, ' ');
+    expect(decided).toContain(`${judged.kitNumber} damaged Sponsor: 9.5-10.1`);
+    expect(decided).toContain(`${released.kitNumber} release to stock Sponsor: within the`);
+    expect(decided.match(/Paula Lefèvre/g)).toHaveLength(2);
+    expect(decided).toContain("I record the sponsor's disposition");
+    // The kits' statuses as the core keeps them (read last: it logs the pharmacist in elsewhere).
+    const after = await kitStatuses(veil);
+    expect([after.get(judged.kitNumber), after.get(released.kitNumber)]).toEqual(['damaged', 'available']);
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);

@@ -1,8 +1,10 @@
 import type { Callers } from '../callers';
 import type { Handlers } from '../router';
+import { scanRefusal, type KitScanResolver } from '../scanning/kitScanResolver';
 import type { ColdChainService } from './coldChainService';
+import type { ExcursionReportService } from './excursionReport';
 
-export function coldChainHandlers({ coldChain, callers }: { coldChain: ColdChainService; callers: Callers }): Handlers['coldChain'] {
+export function coldChainHandlers({ coldChain, reports, scans, callers }: { coldChain: ColdChainService; reports: ExcursionReportService; scans: KitScanResolver; callers: Callers }): Handlers['coldChain'] {
   return {
     locations: () => coldChain.locations(),
     saveLocation: (ctx, input) => coldChain.saveLocation(callers.actor(ctx), input),
@@ -17,6 +19,13 @@ export function coldChainHandlers({ coldChain, callers }: { coldChain: ColdChain
     dispose: async (ctx, input) => {
       const { signatureId, case: view } = await coldChain.dispose(callers.actor(ctx), ctx.signer!, input, ctx.key);
       return { signature: callers.signature(signatureId), case: view };
+    },
+    excursionReport: (ctx, input) => reports.print(callers.actor(ctx), input.excursionId, input.format),
+    // A GS1 pack code at put-away names its kit as at receipt (issue 15, item 1): its serial, never its lot or expiry.
+    resolveKitScan: async (_ctx, input) => {
+      const resolved = await scans.resolve(input.code);
+      if (!resolved.ok) throw scanRefusal(resolved);
+      return { kitNumber: resolved.kitNumber };
     },
   };
 }

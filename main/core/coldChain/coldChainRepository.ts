@@ -207,6 +207,13 @@ export class ColdChainRepository {
       : undefined;
   }
 
+  async importById(id: number): Promise<ImportRow | undefined> {
+    const r = await this.store.q().selectFrom('temperature_imports').selectAll().where('id', '=', id).executeTakeFirst();
+    return r
+      ? { id: r.id, locationId: r.location_id, fileName: r.file_name, sha256: r.sha256, format: r.format, readingCount: r.reading_count, firstMs: r.first_ms, lastMs: r.last_ms, importedAt: r.imported_at }
+      : undefined;
+  }
+
   async insertImport(i: Omit<ImportRow, 'id'> & { userId: number }): Promise<number> {
     const row = await this.store
       .q()

@@ -52,7 +52,7 @@ const COVERAGE_THRESHOLD = 0.5;
 /** Straight segments per quadratic or cubic curve. */
 const CURVE_STEPS = 8;
 
-interface Edge {
+export interface Edge {
   x0: number;
   y0: number;
   x1: number;
@@ -61,7 +61,7 @@ interface Edge {
   dir: number;
 }
 
-function pathEdges(path: opentype.Path, edges: Edge[]): void {
+export function pathEdges(path: opentype.Path, edges: Edge[]): void {
   let sx = 0;
   let sy = 0;
   let cx = 0;

@@ -22,6 +22,8 @@ export interface ReportSection {
   facts?: Array<[string, string]>;
   table?: { columns: Array<{ title: string; width: number }>; rows: string[][] };
   paragraphs?: string[];
+  /** A picture (a chart) as PNG, drawn the page's usable width at most, after the paragraphs. */
+  image?: { png: Uint8Array; width: number; height: number };
 }
 
 const A4_LANDSCAPE: [number, number] = [841.89, 595.28];
@@ -94,6 +96,8 @@ export async function renderReportPdf(title: string, context: ReportContext, sec
 
   newPage();
   for (const section of sections) {
+    // A picture stays with its heading and words: the three start on a new page when the picture does not fit.
+    if (section.image) ensure(Math.min(section.image.height * (usable / section.image.width), pageHeight - 2 * MARGIN - 80) + 18 + 15 * (section.paragraphs?.length ?? 0) + 8);
     if (section.heading) {
       ensure(30);
       page.drawText(section.heading, { x: MARGIN, y: y - 12, size: 11, font: bold });
@@ -111,6 +115,14 @@ export async function renderReportPdf(title: string, context: ReportContext, sec
       ensure(lines.length * 11 + 4);
       lines.forEach((l, i) => page.drawText(l, { x: MARGIN, y: y - 9 - i * 11, size: 9, font: regular }));
       y -= lines.length * 11 + 4;
+    }
+    if (section.image) {
+      const scale = Math.min(usable / section.image.width, (pageHeight - 2 * MARGIN - 80) / section.image.height);
+      const width = section.image.width * scale;
+      const height = section.image.height * scale;
+      ensure(height + 8);
+      page.drawImage(await doc.embedPng(section.image.png), { x: MARGIN, y: y - height, width, height });
+      y -= height + 8;
     }
     if (section.table) {
       const total = section.table.columns.reduce((s, c) => s + c.width, 0);

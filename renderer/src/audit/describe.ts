@@ -113,7 +113,7 @@ const labelSentence =
     t(`audit.sentences.label.${key}`, { ...b, kind: t(`audit.labelKinds.${str(a.kind)}`, { defaultValue: str(a.kind) }), format: str(a.format).toUpperCase(), error: str(a.error) });
 SENTENCES['label.downloaded'] = labelSentence('downloaded');
 /** The cold chain's events (issue 15): the location by its name. */
-for (const action of ['kit.put_away', 'kit.moved', 'storage_location.created', 'storage_location.changed', 'temperature_log.imported', 'temperature_minmax.recorded', 'excursion.opened', 'excursion.disposition']) {
+for (const action of ['kit.put_away', 'kit.moved', 'storage_location.created', 'storage_location.changed', 'temperature_log.imported', 'temperature_minmax.recorded', 'excursion.opened', 'excursion.disposition', 'excursion.report_printed']) {
   SENTENCES[action] = (_e, a, t, b) => t(`audit.sentences.${action}`, { ...b, location: str(a.location ?? a.name) });
 }
 
@@ -203,6 +203,7 @@ export const KNOWN_ACTIONS = [
   'temperature_minmax.recorded',
   'excursion.opened',
   'excursion.disposition',
+  'excursion.report_printed',
 ] as const;
 
 /** Every input source an event can record (21 CFR 11.10(h)), in words in both languages. */

@@ -9,6 +9,7 @@ import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
+import { ExcursionReportButtons } from './ExcursionReportButtons';
 import { ReadingsChart } from './ReadingsChart';
 import { celsius, duration, type CaseView } from './types';
 
@@ -73,6 +74,7 @@ export function ExcursionCasePanel({ view, canDecide, onClose, onChanged }: { vi
           </Group>
         </Group>
         <ReadingsChart readings={view.readings} range={view.range} highlight={{ start: view.start, end: view.end }} testId="excursion-chart" />
+        <ExcursionReportButtons excursionId={view.id} />
         {done && (
           <Alert color="teal" variant="light" withCloseButton onClose={() => setDone(null)} data-testid="excursion-disposed">
             <Stack gap={4}>

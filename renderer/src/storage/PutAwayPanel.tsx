@@ -40,15 +40,23 @@ export function PutAwayPanel({ locations, onDone }: { locations: Location[]; onD
         return;
       }
       const parsed = kitCodeOf(code);
-      if (!parsed.ok) {
-        playScanSound('refusal');
-        setNotice({ tone: 'refused', text: t('storage.putAway.notAKit') });
+      const add = (kitNumber: string) => {
+        setNotice(null);
+        setSource(from);
+        playScanSound('success');
+        setKits((k) => (k.includes(kitNumber) ? k : [...k, kitNumber]));
+      };
+      if (parsed.ok) return add(parsed.kitNumber);
+      if (parsed.kind === 'pack_code') {
+        // A manufacturer's GS1 pack code: the core names its kit by the serial, as at receipt (the code as scanned).
+        void action.run(() => client.coldChain.resolveKitScan({ code: raw })).then((result) => {
+          if (result.ok) add(result.value.kitNumber);
+          else playScanSound('refusal');
+        });
         return;
       }
-      setNotice(null);
-      setSource(from);
-      playScanSound('success');
-      setKits((k) => (k.includes(parsed.kitNumber) ? k : [...k, parsed.kitNumber]));
+      playScanSound('refusal');
+      setNotice({ tone: 'refused', text: t('storage.putAway.notAKit') });
     },
     [action, locations, target, t],
   );

@@ -1,3 +1,5 @@
+import Papa from 'papaparse';
+import { encodeGs1 } from '../../../shared/barcode/gs1';
 import { channels, type ChannelName } from '../../../shared/contract';
 import { KIT_STATUSES } from '../../../shared/kits/kitLifecycle';
 import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS, type Role } from '../../../shared/roles';
@@ -123,6 +125,14 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'coldChain.readings': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id, days: 366 })),
     'coldChain.excursions': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
     'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
+    // GS1 pack codes at put-away, as a scanner gives them: the answer is the kit number only.
+    'coldChain.resolveKitScan': () =>
+      Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true })
+        .data.filter((r) => r.serial && r.gtin)
+        .slice(0, 3)
+        .map((r) => ({ code: `]d2${encodeGs1([{ ai: '01', value: r.gtin! }, { ai: '21', value: r.serial! }])}` })),
+    // Every excursion case's sponsor report (its PDF read through pdftotext) and chart.
+    'coldChain.excursionReport': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').flatMap((r) => (['pdf', 'png'] as const).map((format) => ({ excursionId: r.id, format }))),
     // Kit exceptions (issue 16): a kit on the shelf damaged, every lost kit found again (to quarantine), one more kit
     // lost by its patient; each answer names the kit, its status and the patient, never an arm.
     'kitExceptions.damagedAtSite': () =>

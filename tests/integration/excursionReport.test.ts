@@ -1,0 +1,183 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGs1 } from '../../shared/barcode/gs1';
+import { demoCore, type TestCore } from '../helpers/core';
+
+/**
+ * The excursion case report for the sponsor (issue 15, item 3), through the router on the demo with its history: a
+ * logger file for the study fridge with an excursion on the morning of 19 November, when kits dispensed at 10:00 that
+ * day were still in it. The report's excursion, kits and cumulative times are checked against values computed here
+ * from the file and the kits' stays; the dispensed kits are listed; the mixed disposition shows who signed; the
+ * printing is audited and the seal printed is the chain's head after it; no arm, real lot or real expiry date.
+ */
+let t: TestCore;
+beforeAll(async () => {
+  t = await demoCore({ history: true });
+}, 120_000);
+afterAll(() => t?.dispose());
+
+async function call(window: string, channel: string, input: unknown) {
+  const result = await t.core.dispatch(window, channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+  return result.value as never;
+}
+const pdfText = (base64: string) => {
+  const out = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(base64, 'base64'), encoding: 'utf8' });
+  expect(out.status).toBe(0);
+  return out.stdout;
+};
+const MINUTE = 60_000;
+
+/** Every 10 minutes from 05:00Z to 11:50Z on 18 November (the demo's logger starts the next day), above 8 °C 07:00-08:20Z. */
+function loggerFile() {
+  const readings: Array<{ at: number; celsius: number }> = [];
+  for (let at = Date.parse('2026-11-18T05:00:00Z'); at <= Date.parse('2026-11-18T11:50:00Z'); at += 10 * MINUTE) {
+    const out = at >= Date.parse('2026-11-18T07:00:00Z') && at <= Date.parse('2026-11-18T08:20:00Z');
+    readings.push({ at, celsius: out ? 8.4 + ((at / MINUTE) % 7) * 0.3 : 4.6 + ((at / MINUTE) % 3) * 0.4 });
+  }
+  // Paris local time with its offset (UTC+01:00 in November), as a logger writes it.
+  const stamp = (ms: number) => `${new Date(ms + 3_600_000).toISOString().slice(0, 19)}+01:00`;
+  const content = ['timestamp;temperature', ...readings.map((r) => `${stamp(r.at)};${r.celsius.toFixed(1)}`)].join('\n');
+  const first = readings.findIndex((r) => r.celsius > 8);
+  const back = readings.findIndex((r, i) => i > first && r.celsius <= 8);
+  return { content, startMs: readings[first]!.at, endMs: readings[back]!.at, worst: Math.max(...readings.map((r) => Number(r.celsius.toFixed(1)))) };
+}
+
+describe('the excursion case report for the sponsor', () => {
+  it('prints the excursion, its kits with their cumulative times, the dispensed kits, the signed dispositions and the seal, audited, without an arm', async () => {
+    const db = t.core.db;
+    const file = loggerFile();
+    // Independently of the service: each kit's time in the fridge during the excursion, from its stays (a dispensed
+    // kit's stay ends when it left with its patient), and its time out of range before this file.
+    const stays = db.prepare('SELECT kit_number AS k, from_ms AS f, to_ms AS t FROM kit_stays WHERE location_id = 1').all() as Array<{ k: string; f: number; t: number | null }>;
+    const dispensedAt = new Map((db.prepare('SELECT dk.kit_number AS k, d.dispensed_at AS at FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id').all() as Array<{ k: string; at: string }>).map((r) => [r.k, Date.parse(r.at)]));
+    const expected = new Map<string, number>();
+    for (const s of stays) {
+      const to = s.t ?? dispensedAt.get(s.k) ?? Infinity;
+      const overlap = Math.min(to, file.endMs) - Math.max(s.f, file.startMs);
+      if (s.f <= file.endMs && to > file.startMs) expected.set(s.k, (expected.get(s.k) ?? 0) + overlap / 1000);
+    }
+    const before = new Map((db.prepare('SELECT kit_number AS k, sum(exposure_seconds) AS s FROM excursion_kits GROUP BY kit_number').all() as Array<{ k: string; s: number }>).map((r) => [r.k, r.s]));
+    const dispensedThen = [...expected.keys()].filter((k) => (dispensedAt.get(k) ?? Infinity) > file.startMs && dispensedAt.has(k)).sort();
+    expect(expected.size).toBeGreaterThan(5);
+    expect(dispensedThen.length).toBeGreaterThan(0);
+
+    const tech = await t.loginAs('pharmacy_technician');
+    const pharmacist = await t.loginAs('unblinded_pharmacist');
+    const monitor = await t.loginAs('monitor');
+    const imported = (await call(tech, 'coldChain.importLog', { locationId: 1, fileName: 'fridge-a-18-nov.csv', content: file.content })) as { excursionIds: number[] };
+    expect(imported.excursionIds).toHaveLength(1);
+    const id = imported.excursionIds[0]!;
+    const view = (await call(monitor, 'coldChain.excursion', { excursionId: id })) as { kits: Array<{ kitNumber: string; status: string; statusThen: string }> };
+    expect(new Set(view.kits.map((k) => k.kitNumber))).toEqual(new Set(expected.keys()));
+    const quarantined = view.kits.filter((k) => k.statusThen === 'available').map((k) => k.kitNumber);
+    expect(quarantined.length).toBeGreaterThanOrEqual(2);
+    expect(view.kits.filter((k) => quarantined.includes(k.kitNumber)).every((k) => k.status === 'quarantined')).toBe(true);
+
+    // The mixed disposition, e-signed: one kit released, one damaged.
+    const signature = { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password };
+    await call(pharmacist, 'coldChain.dispose', { excursionId: id, kitNumbers: [quarantined[0]], decision: 'release', reason: 'Sponsor: within the stability data', signature });
+    await call(pharmacist, 'coldChain.dispose', { excursionId: id, kitNumbers: [quarantined[1]], decision: 'damaged', reason: 'Sponsor: outside the stability data', signature });
+
+    // A blinded monitor prints it.
+    const report = (await call(monitor, 'coldChain.excursionReport', { excursionId: id, format: 'pdf' })) as { fileName: string; mime: string; base64: string };
+    const head = t.core.audit.seal();
+    expect(report.mime).toBe('application/pdf');
+    expect(report.fileName).toBe(`excursion-${id}-sponsor-report-${t.clock.now().toISOString().slice(0, 10)}-seal-${head.seq}.pdf`);
+    const last = db.prepare('SELECT action, entity_id AS id, user_id AS user FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { action: string; id: string; user: number };
+    expect(last).toMatchObject({ action: 'excursion.report_printed', id: String(id) });
+    // To look at it: EXCURSION_REPORT_OUT=/tmp/dir, then pdftoppm -png the PDF.
+    if (process.env.EXCURSION_REPORT_OUT) writeFileSync(join(process.env.EXCURSION_REPORT_OUT, 'excursion-report.pdf'), Buffer.from(report.base64, 'base64'));
+    const text = pdfText(report.base64);
+    const flat = text.replace(/\s+/g, ' ');
+    const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const seconds = (file.endMs - file.startMs) / 1000;
+    expect(flat).toContain('Fridge A (study drugs)');
+    expect(flat).toContain('Target range 2.0 °C to 8.0 °C');
+    expect(flat).toContain(`Start ${utc(file.startMs)}`);
+    expect(flat).toContain(`End ${utc(file.endMs)} (first reading back in range)`);
+    expect(flat).toContain(`(${seconds} s)`);
+    expect(flat).toContain(`Worst value ${file.worst.toFixed(1)} °C`);
+    expect(flat).toContain('fridge-a-18-nov.csv');
+    expect(flat).toContain(`Audit seal: event ${head.seq}, ${head.hash}`);
+    // Each kit on its line with its time in this excursion and its cumulative time, as computed above.
+    for (const [kit, exposure] of expected) {
+      const line = text.split('\n').find((l) => l.trim().startsWith(kit) && l.includes(`(${exposure} s)`));
+      expect(line, `kit ${kit}`).toBeDefined();
+      expect(line).toContain(`(${(before.get(kit) ?? 0) + exposure} s)`);
+    }
+    // The kits dispensed during it, to tell the investigator.
+    const dispensedPart = flat.slice(flat.indexOf('Kits already dispensed during the excursion'), flat.indexOf("Sponsor's dispositions recorded"));
+    expect(dispensedPart).toContain(`(${dispensedThen.length})`);
+    for (const kit of dispensedThen) expect(dispensedPart).toContain(kit);
+    // The dispositions with who signed and what the signature means.
+    const signer = db.prepare('SELECT display_name FROM users WHERE username = ?').pluck().get(t.userOf('unblinded_pharmacist').username) as string;
+    const decisions = flat.slice(flat.indexOf("Sponsor's dispositions recorded"));
+    expect(decisions).toContain(`${quarantined[0]} release to stock Sponsor: within the stability data ${signer} I record the sponsor's disposition`);
+    expect(decisions).toContain(`${quarantined[1]} damaged Sponsor: outside the stability data ${signer} I record the sponsor's disposition`);
+    expect(decisions).toContain("I record the sponsor's disposition");
+    // No arm, no real lot, no real expiry date of any kit in it.
+    const study = t.core.study();
+    for (const arm of study.arms) for (const word of [arm.code, arm.name]) expect(text).not.toContain(word);
+    const kitRows = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.filter((r) => expected.has(r.kit_number!));
+    expect(kitRows.length).toBe(expected.size);
+    for (const r of kitRows) {
+      expect(text).not.toContain(r.lot!);
+      expect(text).not.toContain(r.expiry_date!);
+    }
+    expect(text).not.toMatch(/\barm\b|\blot\b|expiry/i);
+
+    // The chart alone, as a PNG with the range band and the excursion drawn.
+    const chart = (await call(monitor, 'coldChain.excursionReport', { excursionId: id, format: 'png' })) as { fileName: string; mime: string; base64: string };
+    expect(chart.mime).toBe('image/png');
+    expect(chart.fileName).toMatch(new RegExp(`^excursion-${id}-chart-.*\\.png$`));
+    if (process.env.EXCURSION_REPORT_OUT) writeFileSync(join(process.env.EXCURSION_REPORT_OUT, 'excursion-chart.png'), Buffer.from(chart.base64, 'base64'));
+    const png = PNG.sync.read(Buffer.from(chart.base64, 'base64'));
+    expect([png.width, png.height]).toEqual([1200, 520]);
+    const colours = new Set<string>();
+    for (let i = 0; i < png.data.length; i += 4) colours.add(`${png.data[i]},${png.data[i + 1]},${png.data[i + 2]}`);
+    // The range band (211,240,220), the excursion's span (255,228,200) and the red points (201,42,42) are all there.
+    for (const c of ['211,240,220', '255,228,200', '201,42,42']) expect(colours.has(c), c).toBe(true);
+    expect((db.prepare("SELECT count(*) FROM audit_events WHERE action = 'excursion.report_printed'").pluck().get() as number)).toBe(2);
+
+    // Unknown case: refused by key, nothing audited.
+    const refused = await t.core.dispatch(monitor, 'coldChain.excursionReport', { excursionId: 99_999, format: 'pdf' });
+    expect(refused.ok ? 'ok' : refused.error.code).toBe('not_found');
+    expect((db.prepare("SELECT count(*) FROM audit_events WHERE action = 'excursion.report_printed'").pluck().get() as number)).toBe(2);
+    // An investigator does not read the storage records.
+    const investigator = await t.loginAs('investigator');
+    const forbidden = await t.core.dispatch(investigator, 'coldChain.excursionReport', { excursionId: id, format: 'pdf' });
+    expect(forbidden.ok ? 'ok' : forbidden.error.code).toBe('forbidden');
+  }, 120_000);
+});
+
+describe('a GS1 pack code at put-away', () => {
+  it('names its kit by the serial, as at receipt; the kit then put away; a serial of no kit refused by key', async () => {
+    const tech = await t.loginAs('pharmacy_technician', 'gs1-tech');
+    const row = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.find((r) => r.serial && r.gtin && t.core.db.prepare("SELECT 1 FROM kits WHERE kit_number = ? AND status = 'available'").get(r.kit_number))!;
+    // As the scanner gives it: the AIM identifier, then the element string with its group separators.
+    const code = `]d2${encodeGs1([
+      { ai: '01', value: row.gtin! },
+      { ai: '17', value: '281231' },
+      { ai: '10', value: 'PACKLOT' },
+      { ai: '21', value: row.serial! },
+    ])}`;
+    expect(await call(tech, 'coldChain.resolveKitScan', { code })).toEqual({ kitNumber: row.kit_number });
+    const moved = (await call(tech, 'coldChain.putAway', { location: { barcode: 'LOC-QUARANTINE' }, kitNumbers: [row.kit_number], source: 'scanner' })) as { kitNumbers: string[] };
+    expect(moved.kitNumbers).toEqual([row.kit_number]);
+    const unknown = `]d2${encodeGs1([
+      { ai: '01', value: row.gtin! },
+      { ai: '21', value: 'NOSUCHSERIAL9' },
+    ])}`;
+    const refused = await t.core.dispatch(tech, 'coldChain.resolveKitScan', { code: unknown });
+    expect(refused.ok ? 'ok' : [refused.error.code, refused.error.key]).toEqual(['validation', 'scans.unknownSerial']);
+    // A monitor does not put kits away.
+    const monitor = await t.loginAs('monitor', 'gs1-monitor');
+    const forbidden = await t.core.dispatch(monitor, 'coldChain.resolveKitScan', { code });
+    expect(forbidden.ok ? 'ok' : forbidden.error.code).toBe('forbidden');
+  });
+});
