@@ -12,7 +12,7 @@ import { KeyRepository } from './allocation/keyRepository';
 import { ListImportService } from './allocation/listImportService';
 import { UseBeforeService } from './allocation/useBeforeService';
 import { auditHandlers } from './audit/auditHandlers';
-import { AuditRepository } from './audit/auditRepository';
+import { AuditRepository, committedChainOf } from './audit/auditRepository';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
 import { anchorLocation, ChainAnchoring } from './audit/chainAnchors';
@@ -100,8 +100,9 @@ export type { CoreOptions, VeilCore } from './veilCoreApi';
  * memory (SiteMemory) before the core is handed out.
  */
 export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
-  const { core, site, startExpirySweep } = buildVeilCore(options);
+  const { core, site, startExpirySweep, anchoring } = buildVeilCore(options);
   try {
+    await anchoring.start();
     await site.reload();
     await site.follow(core.store);
     // The sweep reads the study: it starts once the study is in memory.
@@ -113,7 +114,7 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
   return core;
 }
 
-function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void } {
+function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring } {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const db = openDatabase(options.dbFile, {
@@ -128,7 +129,7 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
     settings: new SettingsRepository(store),
     study: new StudyRepository(store),
     allocation: new AllocationRepository(store),
-    keys: new KeyRepository(db),
+    keys: new KeyRepository(store),
   };
   // The study and the site settings, in memory: read synchronously on every call, loaded again after each change.
   const site = new SiteMemory(repositories.study, repositories.settings);
@@ -138,13 +139,13 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
     return loaded;
   };
   const sessions = new SessionTable(clock);
-  const audit = new AuditTrail(db, new AuditRepository(db), clock);
-  const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault));
+  const audit = new AuditTrail(store, new AuditRepository(store), clock);
+  // The last anchor at close reads the file's head synchronously (close cannot wait; see ChainAnchoring).
+  const anchoring = new ChainAnchoring(store, audit, clock, logger, anchorLocation(options.dbFile, options.anchorKeyVault), undefined, committedChainOf(db));
   audit.onAppend(() => anchoring.eventAppended());
-  anchoring.start();
   const credentials = new CredentialCheck(store, new FailedAttemptsRepository(store), repositories.users, repositories.settings, sessions, clock, audit);
-  const signatures = new SignatureService(db, new SignatureRepository(db), repositories.users, sessions, clock, credentials, audit);
-  const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
+  const signatures = new SignatureService(store, new SignatureRepository(store), repositories.users, sessions, clock, credentials, audit);
+  const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study);
@@ -257,5 +258,5 @@ function buildVeilCore(options: CoreOptions): { core: VeilCore; site: SiteMemory
       db.close();
     },
   };
-  return { core, site, startExpirySweep };
+  return { core, site, startExpirySweep, anchoring };
 }
