@@ -50,7 +50,7 @@ function harness(key: Buffer | null) {
       return { userId, username: 'someone', printedName: 'Someone', meaning };
     },
     keyOf: () => key,
-    requireKey: () => {
+    requireKey: async () => {
       if (key) return key;
       throw new VeilError('forbidden', NO_KEY);
     },
@@ -123,7 +123,7 @@ describe('on the real core', () => {
     t.core.sessions.start('no-key', pharmacist.id);
     let refusal: unknown;
     try {
-      t.core.custody.requireKey('no-key');
+      await t.core.custody.requireKey('no-key');
     } catch (error) {
       refusal = (error as VeilError).toBody();
     }

@@ -16,7 +16,7 @@ export function coldChainHandlers({ coldChain, callers }: { coldChain: ColdChain
     // A release checks the kits' real expiry: the contract requires the key for it.
     dispose: async (ctx, input) => {
       const { signatureId, case: view } = await coldChain.dispose(callers.actor(ctx), ctx.signer!, input, ctx.key);
-      return { signature: callers.signature(signatureId), case: view };
+      return { signature: await callers.signature(signatureId), case: view };
     },
   };
 }
