@@ -128,11 +128,11 @@ describe('on the real core', () => {
       refusal = (error as VeilError).toBody();
     }
     expect(refusal).toMatchObject({ code: 'forbidden', message: expect.stringContaining('does not hold the allocation key') });
-    const seal = t.core.audit.seal();
+    const seal = await t.core.audit.seal();
     for (const { name, definition } of requiring) {
       expect(await t.core.dispatch('no-key', name, definition.examples[0]), name).toEqual({ ok: false, error: refusal });
     }
-    expect(t.core.audit.seal()).toEqual(seal);
+    expect(await t.core.audit.seal()).toEqual(seal);
   });
 });
 
