@@ -34,8 +34,8 @@ export class Callers {
   }
 
   /** A signature just recorded by a service, as the contract's SignatureView. */
-  signature(signatureId: number): SignatureSummary {
-    const s = this.signatures.byId(signatureId)!;
+  async signature(signatureId: number): Promise<SignatureSummary> {
+    const s = (await this.signatures.byId(signatureId))!;
     return { id: s.id, printedName: s.printedName, meaning: s.meaning, signedAtUtc: s.signedAtUtc };
   }
 }

@@ -44,7 +44,7 @@ export interface SessionGate {
   /** The allocation key the window's session holds, or null. */
   keyOf(windowId: string): Buffer | null;
   /** The allocation key the window's session holds, or the refusal a session without it gets (not set up / not held). */
-  requireKey(windowId: string): Buffer;
+  requireKey(windowId: string): Promise<Buffer>;
 }
 
 const ROLE_LABEL: Record<Role, string> = {
@@ -126,7 +126,7 @@ export class Router {
       const [group, name] = channelName.split('.') as [keyof Handlers, string];
       const handler = (this.handlers[group] as Record<string, (ctx: CallContext, input: unknown) => unknown>)[name]!;
       let input = parsed.data;
-      const key = this.keyFor(windowId, definition, parsed.data);
+      const key = await this.keyFor(windowId, definition, parsed.data);
       let signer: Signer | null = null;
       if (definition.signature !== null) {
         const { signature, ...rest } = parsed.data as { signature: { username?: string; password: string } };
@@ -156,7 +156,7 @@ export class Router {
   }
 
   /** The key the channel's contract says it works with, or its refusal: before any signature is checked or handler runs. */
-  private keyFor(windowId: string, definition: ChannelDefinition, input: unknown): Buffer | null {
+  private async keyFor(windowId: string, definition: ChannelDefinition, input: unknown): Promise<Buffer | null> {
     const need = definition.key;
     if (need === undefined) return null;
     if (need === 'ifHeld') return this.gate.keyOf(windowId);

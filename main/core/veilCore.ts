@@ -12,7 +12,7 @@ import { KeyRepository } from './allocation/keyRepository';
 import { ListImportService } from './allocation/listImportService';
 import { UseBeforeService } from './allocation/useBeforeService';
 import { auditHandlers } from './audit/auditHandlers';
-import { AuditRepository } from './audit/auditRepository';
+import { AuditRepository, committedChainOf } from './audit/auditRepository';
 import { AuditService } from './audit/auditService';
 import { AuditTrail } from './audit/auditTrail';
 import { anchorLocation, ChainAnchoring } from './audit/chainAnchors';
@@ -119,8 +119,9 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
     await opened.close();
     throw error;
   }
-  const { core, site, startExpirySweep } = built;
+  const { core, site, startExpirySweep, anchoring } = built;
   try {
+    await anchoring.start();
     await site.reload();
     await site.follow(core.store);
     // The sweep reads the study: it starts once the study is in memory.
@@ -132,20 +133,17 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
   return core;
 }
 
-function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void } {
+function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring } {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const { store } = opened;
-  // The audit trail, signatures and key custody still speak SQLite directly (issue 13): until they move onto the
-  // Store, the core opens on an SQLite file only.
   const db = opened.sqlite;
-  if (!db) throw new Error(`Veil cannot run on PostgreSQL yet (${opened.description}): the audit trail still needs an SQLite file.`);
   const repositories = {
     users: new UserRepository(store),
     settings: new SettingsRepository(store),
     study: new StudyRepository(store),
     allocation: new AllocationRepository(store),
-    keys: new KeyRepository(db),
+    keys: new KeyRepository(store),
   };
   // The study and the site settings, in memory: read synchronously on every call, loaded again after each change.
   const site = new SiteMemory(repositories.study, repositories.settings);
@@ -155,13 +153,13 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
     return loaded;
   };
   const sessions = new SessionTable(clock);
-  const audit = new AuditTrail(db, new AuditRepository(db), clock);
-  const anchoring = new ChainAnchoring(db, audit, clock, logger, anchorLocation(opened.anchorPath, options.anchorKeyVault));
+  const audit = new AuditTrail(store, new AuditRepository(store), clock);
+  // The last anchor at close reads the file's head synchronously (close cannot wait; see ChainAnchoring).
+  const anchoring = new ChainAnchoring(store, audit, clock, logger, anchorLocation(opened.anchorPath, options.anchorKeyVault), undefined, db ? committedChainOf(db) : undefined);
   audit.onAppend(() => anchoring.eventAppended());
-  anchoring.start();
   const credentials = new CredentialCheck(store, new FailedAttemptsRepository(store), repositories.users, repositories.settings, sessions, clock, audit);
-  const signatures = new SignatureService(db, new SignatureRepository(db), repositories.users, sessions, clock, credentials, audit);
-  const custody = new KeyCustodyService(db, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
+  const signatures = new SignatureService(store, new SignatureRepository(store), repositories.users, sessions, clock, credentials, audit);
+  const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody);
   const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study);
@@ -261,7 +259,11 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
   };
 
   const core: VeilCore = {
-    db, store, site, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
+    get db() {
+      if (!db) throw new Error(`core.db is the SQLite connection; this core runs on PostgreSQL (${opened.description}): use core.store.`);
+      return db;
+    },
+    store, site, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
     dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),
@@ -275,5 +277,5 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
       void opened.close();
     },
   };
-  return { core, site, startExpirySweep };
+  return { core, site, startExpirySweep, anchoring };
 }

@@ -67,6 +67,7 @@ export interface CoreOptions {
 
 /** The composition root of main/core: one database, its repositories, services and the router over them. */
 export interface VeilCore {
+  /** The SQLite connection under the Store (tests, the bench); reading it on a PostgreSQL core throws: use `store`. */
   readonly db: Db;
   /** The query layer the workflows are moving onto (issue 13); tests and the bench join its units of work. */
   readonly store: Store;

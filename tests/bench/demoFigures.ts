@@ -114,7 +114,7 @@ export async function demoFigures(): Promise<Record<string, DemoFigure>> {
     core.db.exec('CREATE TEMP TABLE bench_rows (x TEXT)');
     const baseInsert = await time('baseline: INSERT in its own transaction', 500, () => core.db.transaction(() => core.db.prepare('INSERT INTO bench_rows VALUES (?)').run('x'))());
     const append = await time('audit append (hash chain) in its own transaction', 500, () =>
-      core.db.transaction(() => core.audit.append({ userId: null, username: 'bench' }, { action: 'bench.event', entityType: 'bench', entityId: '1', after: { n: 1 } }))(),
+      core.store.transaction(() => core.audit.append({ userId: null, username: 'bench' }, { action: 'bench.event', entityType: 'bench', entityId: '1', after: { n: 1 } })),
     );
     figures['audit append (hash chain) vs plain insert'] = ms(append, baseInsert);
 

@@ -194,7 +194,7 @@ export async function buildScale(core: VeilCore, clock: BenchClock, window: stri
     const at = firstDay + day * dayMs + 8 * 3_600_000 + ((i * 7) % 600) * 60_000;
     if (at + 3_600_000 >= today.getTime()) break;
     const user = staff[i % staff.length]!;
-    const session = (action: string): void => void core.audit.append({ userId: user.id, username: user.username }, { action, entityType: 'user', entityId: user.username, after: {} });
+    const session = async (action: string): Promise<void> => void (await core.audit.append({ userId: user.id, username: user.username }, { action, entityType: 'user', entityId: user.username, after: {} }));
     steps.push({ at, run: () => session('session.login') });
     steps.push({ at: at + 3_600_000, run: () => session('session.logout') });
   }

@@ -19,7 +19,7 @@ describe('accountability log', () => {
     // Hand count: a kit is on the shelf from its receipt into stock until it is dispensed, lost or destroyed.
     const onShelf = new Set<string>();
     const balances: number[] = [];
-    for (const e of t.core.audit.query({ action: 'kit.status_changed' })) {
+    for (const e of (await t.core.audit.query({ action: 'kit.status_changed' }))) {
       const before = (e.before as { status: string }).status;
       const after = (e.after as { status: string }).status;
       if (before === 'expected' && (after === 'available' || after === 'quarantined')) onShelf.add(e.entityId);
@@ -44,7 +44,7 @@ describe('accountability log', () => {
     const w = await t.loginAs('monitor', 'acc-csv');
     const file = await call<{ fileName: string; base64: string }>(w, 'reports.render', { report: 'accountability', format: 'csv' });
     const text = Buffer.from(file.base64, 'base64').toString('utf8');
-    expect(text).toContain(t.core.audit.seal().hash);
+    expect(text).toContain((await t.core.audit.seal()).hash);
     expect(text).toContain('NS-DUPI');
     expect(file.fileName).toMatch(/^accountability-blinded-\d{4}-\d{2}-\d{2}-seal-\d+\.csv$/);
     const pdf = await call<{ base64: string }>(w, 'reports.render', { report: 'accountability', format: 'pdf' });
@@ -215,7 +215,7 @@ describe('emergency unblinding', () => {
     const notice = events.find((e) => e.event === 'patient.emergencyUnblinded')!;
     expect(notice.window).toBe('*');
     expect(JSON.stringify(notice.payload)).not.toMatch(/DUPI300|PLACEBO|Placebo|Dupilumab/);
-    const audit = JSON.stringify(t.core.audit.query({ action: 'patient.emergency_unblinded' }));
+    const audit = JSON.stringify((await t.core.audit.query({ action: 'patient.emergency_unblinded' })));
     expect(audit).toContain('S-002');
     expect(audit).not.toMatch(/DUPI300|PLACEBO|Placebo|Dupilumab/);
     const monitor = await t.loginAs('monitor', 'emergency-monitor');

@@ -50,7 +50,7 @@ function harness(key: Buffer | null) {
       return { userId, username: 'someone', printedName: 'Someone', meaning };
     },
     keyOf: () => key,
-    requireKey: () => {
+    requireKey: async () => {
       if (key) return key;
       throw new VeilError('forbidden', NO_KEY);
     },
@@ -123,16 +123,16 @@ describe('on the real core', () => {
     t.core.sessions.start('no-key', pharmacist.id);
     let refusal: unknown;
     try {
-      t.core.custody.requireKey('no-key');
+      await t.core.custody.requireKey('no-key');
     } catch (error) {
       refusal = (error as VeilError).toBody();
     }
     expect(refusal).toMatchObject({ code: 'forbidden', message: expect.stringContaining('does not hold the allocation key') });
-    const seal = t.core.audit.seal();
+    const seal = await t.core.audit.seal();
     for (const { name, definition } of requiring) {
       expect(await t.core.dispatch('no-key', name, definition.examples[0]), name).toEqual({ ok: false, error: refusal });
     }
-    expect(t.core.audit.seal()).toEqual(seal);
+    expect(await t.core.audit.seal()).toEqual(seal);
   });
 });
 

@@ -425,7 +425,7 @@ describe('the check on the audit trail screen (audit.verify) runs the same recor
       c.core.db.prepare("UPDATE kits SET status = 'expected' WHERE kit_number = ?").run(kit);
 
       // The newest events cut (triggers dropped): the chain holds, the anchors written at each commit do not.
-      const head = c.core.audit.seal().seq;
+      const head = (await c.core.audit.seal()).seq;
       c.core.db.exec('DROP TRIGGER audit_events_no_delete');
       c.core.db.prepare('DELETE FROM audit_events WHERE seq > ?').run(head - 2);
       c.core.db.exec("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be deleted.'); END;");

@@ -60,9 +60,9 @@ describe('the audit trail is paged on the server (issue 17, item 4)', () => {
     }
     expect(plan('SELECT coalesce(max(seq), 0) FROM audit_events')).not.toMatch(/SCAN/);
     // And the answers stay right as the trail grows: a new action is offered, and the count is the number of events.
-    t.core.db.transaction(() => {
-      for (let i = 0; i < 50; i++) t.core.audit.append({ userId: null, username: 'system' }, { action: 'zz.filler', entityType: 'zz_filler', entityId: String(i), source: 'system' });
-    })();
+    await t.core.store.transaction(async () => {
+      for (let i = 0; i < 50; i++) await t.core.audit.append({ userId: null, username: 'system' }, { action: 'zz.filler', entityType: 'zz_filler', entityId: String(i), source: 'system' });
+    });
     const page = await list({ pageSize: 50 });
     expect(page.facets.actions.at(-1)).toBe('zz.filler');
     expect(page.facets.entityTypes.at(-1)).toBe('zz_filler');

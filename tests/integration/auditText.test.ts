@@ -92,7 +92,7 @@ describe('lone surrogates in audited text', () => {
     const patient = t.core.db.prepare("SELECT id FROM patients WHERE screening_number = 'S-901'").get() as { id: number };
     await t.core.patients.withdraw({ userId: null, username: 'system\ud800' }, patient.id, 'Moved \udc00 abroad');
     expect(verifyChain(t.core.db)).toEqual({ ok: true, events: eventCount() });
-    const last = t.core.audit.query({ limit: 1 })[0]!;
+    const last = (await t.core.audit.query({ limit: 1 }))[0]!;
     expect(last.username).toBe('system\ufffd');
     expect(last.reason).toBe('Moved \ufffd abroad');
   });

@@ -16,8 +16,8 @@ const LOCKOUT_MINUTES = 15;
 const LOCKED = /locked for 15 more minutes/;
 
 /** The audit events written since `from` (a seal's seq). */
-function eventsSince(t: TestCore, from: number): AuditEvent[] {
-  return t.core.audit.query().filter((e) => e.seq > from);
+async function eventsSince(t: TestCore, from: number): Promise<AuditEvent[]> {
+  return (await t.core.audit.query()).filter((e) => e.seq > from);
 }
 
 const after = (e: AuditEvent) => (e.after ?? {}) as Record<string, unknown>;
@@ -42,22 +42,22 @@ describe('one credential check at every re-entry point (demo without history)', 
 
   it('login: five wrong passwords lock the account, each failure and the lockout are audited, the right one waits for the end', async () => {
     const { username, password } = t.userOf('pharmacy_technician');
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) expect((await login('w', username, `wrong ${i}`)).ok).toBe(false);
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'login')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => [e.entityId, after(e).check])).toEqual([[username, 'login']]);
 
     expectRefused(await login('w', username, password), LOCKED);
     // The refused right password is an attempt too, and is recorded as one made while locked out.
-    expect(after(failuresAt(eventsSince(t, from), 'login').at(-1)!)).toMatchObject({ cause: 'locked out' });
+    expect(after(failuresAt((await eventsSince(t, from)), 'login').at(-1)!)).toMatchObject({ cause: 'locked out' });
     t.clock.advanceMinutes(LOCKOUT_MINUTES);
     expect(await login('w', username, password)).toMatchObject({ ok: true, value: { state: 'active' } });
   });
 
   it('every failed login leaves its own audit event: 21 attempts, 21 failure events (and a lockout each time the limit is reached)', async () => {
     const { username } = t.userOf('pharmacy_technician');
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     let attempts = 0;
     for (let i = 0; i < 21; i++) {
       if (i === 12) t.clock.advanceMinutes(LOCKOUT_MINUTES); // the first lockout ends: five more wrong ones lock again
@@ -65,7 +65,7 @@ describe('one credential check at every re-entry point (demo without history)', 
       expect(result.ok).toBe(false);
       attempts++;
     }
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(attempts).toBe(21);
     expect(failuresAt(events, 'login')).toHaveLength(21);
     expect(failuresAt(events, 'login').filter((e) => after(e).cause === 'unknown username').map((e) => e.entityId)).toEqual(['nobody3', 'nobody10', 'nobody17']);
@@ -91,9 +91,9 @@ describe('one credential check at every re-entry point (demo without history)', 
     const w = await t.loginAs('pharmacy_technician', 'bench');
     const { password } = t.userOf('pharmacy_technician');
     await t.core.dispatch(w, 'session.lock', {});
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) expect((await t.core.dispatch(w, 'session.unlock', { password: `colleague guess ${i}` })).ok).toBe(false);
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'unlock')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => after(e).check)).toEqual(['unlock']);
     expect(await t.core.dispatch(w, 'session.current', {})).toMatchObject({ ok: true, value: { state: 'locked', accountLockedUntil: expect.any(String) } });
@@ -106,11 +106,11 @@ describe('one credential check at every re-entry point (demo without history)', 
   it('e-signature: five wrong passwords lock the account and the window in front of the guesser; the right one waits for the end', async () => {
     const w = await t.loginAs('monitor', 'monitor-desk');
     const { username, password } = t.userOf('monitor');
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) {
       expect((await t.core.dispatch(w, 'reconciliation.signOff', { signature: { username, password: `guess ${i}` } })).ok).toBe(false);
     }
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'signature')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => after(e).check)).toEqual(['signature']);
     expect(t.core.db.prepare("SELECT count(*) AS n FROM signatures WHERE record_type = 'reconciliation'").get()).toEqual({ n: 0 });
@@ -130,9 +130,9 @@ describe('one credential check at every re-entry point (demo without history)', 
     const { password } = t.userOf('unblinded_pharmacist');
     const key = t.core.sessions.keyOf(w)!;
     expect(key).not.toBeNull();
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) expect((await t.core.dispatch(w, 'allocation.register', { password: `guess ${i}` })).ok).toBe(false);
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'register')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => after(e).check)).toEqual(['register']);
     expect(events.filter((e) => e.action === 'allocation.register_revealed')).toHaveLength(0);
@@ -148,11 +148,11 @@ describe('one credential check at every re-entry point (demo without history)', 
   it('password change: five wrong current passwords lock the account; the right one waits for the end', async () => {
     const w = await t.loginAs('investigator', 'own-password');
     const { password } = t.userOf('investigator');
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) {
       expect((await t.core.dispatch(w, 'session.changePassword', { currentPassword: `guess ${i}`, newPassword: 'a new long password' })).ok).toBe(false);
     }
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'password_change')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => after(e).check)).toEqual(['password_change']);
     expectRefused(await t.core.dispatch(w, 'session.unlock', { password }), LOCKED);
@@ -165,11 +165,11 @@ describe('one credential check at every re-entry point (demo without history)', 
   it('code-break passphrase: five wrong ones lock code-break for the study, for everyone, until the lockout ends', async () => {
     const investigator = (await t.core.repositories.users.byUsername('investigator'))!;
     const by = { userId: investigator.id, username: investigator.username };
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) {
       await expect(t.core.codeBreak.revealSlot(by, `AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHH${i}`, 'R001')).rejects.toThrow();
     }
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'code_break')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'code_break.locked_out').map((e) => [e.entityType, e.entityId])).toEqual([['study', 'NS-DUPI']]);
     // Per study: another person with the right passphrase is refused too.
@@ -209,9 +209,9 @@ describe('the re-entry points of the pharmacy history (demo with history)', () =
     expect(kits).toHaveLength(1);
     const record = (password: string) =>
       t.core.dispatch(ph, 'destruction.record', { kitNumbers: kits, method: 'Incineration', place: 'Pharmacy', destroyedOn: '2026-11-24', witness: { username: 'monitor', password }, signature: sign });
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) expect((await record(`guess ${i}`)).ok).toBe(false);
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'witness').map((e) => [e.username, e.entityId])).toEqual(Array(MAX).fill(['pharmacist', 'monitor']));
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => [e.entityId, after(e).check])).toEqual([['monitor', 'witness']]);
     // The pharmacist's own session goes on; the witness account is the one locked.
@@ -227,11 +227,11 @@ describe('the re-entry points of the pharmacy history (demo with history)', () =
     const inv = await t.loginAs('investigator', 'emergency');
     const patient = t.core.db.prepare("SELECT id, randomization_number AS rn FROM patients WHERE screening_number = 'S-002'").get() as { id: number; rn: string };
     const input = { patientId: patient.id, reason: 'Anaphylactic reaction 20 minutes after the injection', adverseEvent: true, signature: { username: 'investigator', password: t.userOf('investigator').password } };
-    const from = t.core.audit.seal().seq;
+    const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) {
       expect((await t.core.dispatch(inv, 'emergency.unblind', { ...input, passphrase: `ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZ${i}` })).ok).toBe(false);
     }
-    const events = eventsSince(t, from);
+    const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'code_break')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'code_break.locked_out')).toHaveLength(1);
     expect(events.filter((e) => e.action === 'patient.emergency_unblinded')).toHaveLength(0);

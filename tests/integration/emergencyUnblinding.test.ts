@@ -56,7 +56,7 @@ describe('the study nurse', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(JSON.stringify(refused)).not.toMatch(ARMS);
     expect(await t.core.emergency.records()).toHaveLength(0);
-    expect(t.core.audit.query({ action: 'patient.emergency_unblinded' })).toHaveLength(0);
+    expect((await t.core.audit.query({ action: 'patient.emergency_unblinded' }))).toHaveLength(0);
     expect((await call<{ emergencyUnblinded: boolean }>(nurse, 'patients.get', { patientId: patient.id })).emergencyUnblinded).toBe(false);
 
     // The investigator, with the same input but their own signature, breaks it.
@@ -125,14 +125,14 @@ describe('after the code break: notify the sponsor', () => {
     t.clock.advanceMinutes(2);
     const recorded = await call<{ sponsorNotified: { at: string; by: string; reference: string | null } }>(inv, 'emergency.recordSponsorNotified', { unblindingId: revealed.unblindingId, reference: 'Fax to the sponsor safety desk, ref. UNB-07' });
     expect(recorded.sponsorNotified).toEqual({ at: t.clock.now().toISOString(), by: 'Dr Inès Moreau (investigator)', reference: 'Fax to the sponsor safety desk, ref. UNB-07' });
-    const events = t.core.audit.query({ action: 'patient.emergency_sponsor_notified' });
+    const events = (await t.core.audit.query({ action: 'patient.emergency_sponsor_notified' }));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ username: 'investigator', entityType: 'patient', entityId: 'S-P01', after: { unblindingId: revealed.unblindingId, reference: 'Fax to the sponsor safety desk, ref. UNB-07' } });
     expect(JSON.stringify(events)).not.toMatch(ARMS);
 
     // Once: a second record is refused and changes nothing.
     expect(await t.core.dispatch(inv, 'emergency.recordSponsorNotified', { unblindingId: revealed.unblindingId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(t.core.audit.query({ action: 'patient.emergency_sponsor_notified' })).toHaveLength(1);
+    expect((await t.core.audit.query({ action: 'patient.emergency_sponsor_notified' }))).toHaveLength(1);
     // Everybody who reads the unblindings sees that the sponsor was told.
     const monitor = await t.loginAs('monitor', 'sponsor-monitor');
     const seen = (await call<Array<{ id: number; sponsorNotified: { by: string } | null }>>(monitor, 'emergency.list', {})).find((r) => r.id === revealed.unblindingId)!;

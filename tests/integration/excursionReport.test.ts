@@ -85,7 +85,7 @@ describe('the excursion case report for the sponsor', () => {
 
     // A blinded monitor prints it.
     const report = (await call(monitor, 'coldChain.excursionReport', { excursionId: id, format: 'pdf' })) as { fileName: string; mime: string; base64: string };
-    const head = t.core.audit.seal();
+    const head = await t.core.audit.seal();
     expect(report.mime).toBe('application/pdf');
     expect(report.fileName).toBe(`excursion-${id}-sponsor-report-${t.clock.now().toISOString().slice(0, 10)}-seal-${head.seq}.pdf`);
     const last = db.prepare('SELECT action, entity_id AS id, user_id AS user FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { action: string; id: string; user: number };

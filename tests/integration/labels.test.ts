@@ -36,7 +36,7 @@ describe('label service', () => {
       expect(Buffer.from(file.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
     }
     expect(await printsOf(kit, 'carton')).toBe(0);
-    expect(t.core.audit.query({ entityId: kit, action: 'label.downloaded' }).map((e) => e.after)).toEqual([
+    expect((await t.core.audit.query({ entityId: kit, action: 'label.downloaded' })).map((e) => e.after)).toEqual([
       { kind: 'carton', format: 'pdf' },
       { kind: 'carton', format: 'pdf' },
     ]);
@@ -49,7 +49,7 @@ describe('label service', () => {
     const again = await t.call<{ job: LabelJob }>(tech, 'devices.printLabel', { kitNumber: kit, kind: 'carton', reprintReason: 'Label smudged' });
     expect(again.job).toMatchObject({ status: 'printed', reprint: true });
     expect(await printsOf(kit, 'carton')).toBe(2);
-    const events = t.core.audit.query({ entityId: kit }).map((e) => [e.action, e.reason]);
+    const events = (await t.core.audit.query({ entityId: kit })).map((e) => [e.action, e.reason]);
     expect(events).toContainEqual(['label.printed', null]);
     expect(events).toContainEqual(['label.reprinted', 'Label smudged']);
   });
@@ -75,7 +75,7 @@ describe('label service', () => {
     const notDispensed = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
     expect(await t.refused(tech, 'labels.download', { kitNumber: notDispensed, kind: 'syringe', format: 'pdf' })).toMatchObject({ code: 'not_found' });
     expect(await t.refused(tech, 'labels.preview', { kitNumber: notDispensed, kind: 'syringe' })).toMatchObject({ code: 'not_found' });
-    expect(t.core.audit.query({ entityId: notDispensed, action: 'label.downloaded' })).toEqual([]);
+    expect((await t.core.audit.query({ entityId: notDispensed, action: 'label.downloaded' }))).toEqual([]);
     const inv = await t.loginAs('investigator');
     expect(await t.refused(inv, 'labels.download', { kitNumber: kit, kind: 'carton', format: 'pdf' })).toMatchObject({ code: 'forbidden' });
     expect(await t.refused(inv, 'labels.queue', {})).toMatchObject({ code: 'forbidden' });

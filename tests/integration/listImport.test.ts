@@ -32,7 +32,7 @@ const sha256 = (content: string) => createHash('sha256').update(Buffer.from(cont
 const GTIN = '03760000000017';
 
 /** Everything an import writes, so "unchanged" can be checked whole. */
-function snapshot(core: VeilCore) {
+async function snapshot(core: VeilCore) {
   const count = (table: string) => (core.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const digest = (sql: string) => sha256(JSON.stringify(core.db.prepare(sql).all()));
   return {
@@ -41,7 +41,7 @@ function snapshot(core: VeilCore) {
     listImports: count('list_imports'),
     signatures: count('signatures'),
     auditEvents: count('audit_events'),
-    seal: core.audit.seal(),
+    seal: (await core.audit.seal()),
     kitRows: digest('SELECT rowid, * FROM kits ORDER BY rowid'),
     slotRows: digest('SELECT rowid, * FROM randomization_slots ORDER BY rowid'),
   };
@@ -66,7 +66,7 @@ describe('a malformed file is refused whole', () => {
       `7000006;PLACEBO;${'X'.repeat(21)};2027-12-31;03760000000013`, // 7: long lot, bad GTIN
       `7000007;placebo;MX26A01;31.12.2027;${GTIN}`, // 8: fine
     ].join('\r\n');
-    const before = snapshot(t.core);
+    const before = (await snapshot(t.core));
     const result = await t.core.dispatch(w, 'allocation.importList', listInput('kits', 'bad_kits.csv', content, signature));
     expect(result.ok).toBe(false);
     const error = (result as { ok: false; error: VeilErrorBody }).error;
@@ -83,12 +83,12 @@ describe('a malformed file is refused whole', () => {
     ]);
     for (const issue of error.issues!) expect(issue.message).toMatch(new RegExp(`^Line ${issue.path[1]}\\b`));
     expect(error.issues![2]!.message).toContain('first on line 2');
-    expect(snapshot(t.core)).toEqual(before);
+    expect((await snapshot(t.core))).toEqual(before);
   });
 
   it('a malformed randomization list too, header problems included', async () => {
     const content = 'randomization_number,arm,block,stratum,site\nR900,DUPI300,B90,ALL,1\nR001,PLACEBO,B90,ALL,1\nR902,NONE,B90,ALL,1\n';
-    const before = snapshot(t.core);
+    const before = (await snapshot(t.core));
     const result = await t.core.dispatch(w, 'allocation.importList', listInput('randomization', 'bad_rand.csv', content, signature));
     expect(result.ok).toBe(false);
     const error = (result as { ok: false; error: VeilErrorBody }).error;
@@ -98,7 +98,7 @@ describe('a malformed file is refused whole', () => {
       ['line', 3, 'randomization_number'],
       ['line', 4, 'arm'],
     ]);
-    expect(snapshot(t.core)).toEqual(before);
+    expect((await snapshot(t.core))).toEqual(before);
   });
 });
 
@@ -150,7 +150,7 @@ describe('the contract carries the file bytes; the main process finds the encodi
 
 describe('checking and importing a good kit list', () => {
   it('allocation.checkList reports rows and risk and writes nothing', async () => {
-    const before = snapshot(t.core);
+    const before = (await snapshot(t.core));
     const changes = (t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     const result = await t.core.dispatch(w, 'allocation.checkList', listInput('kits', 'extra.csv', EXTRA_CSV));
     expect(result.ok).toBe(true);
@@ -166,19 +166,19 @@ describe('checking and importing a good kit list', () => {
     expect(bad.ok).toBe(true);
     expect((bad as { ok: true; value: { problems: unknown[] } }).value.problems.length).toBeGreaterThan(0);
     expect((t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n).toBe(changes);
-    expect(snapshot(t.core)).toEqual(before);
+    expect((await snapshot(t.core))).toEqual(before);
   });
 
   let importId: number;
   it('is imported whole, with its SHA-256 and row count in list_imports and in the audit event list.kits_imported', async () => {
-    const before = snapshot(t.core);
+    const before = (await snapshot(t.core));
     const result = await t.core.dispatch(w, 'allocation.importList', listInput('kits', 'NS-DUPI_kits_shipment2.csv', EXTRA_CSV, signature));
     if (!result.ok) throw new Error(result.error.message);
     const value = result.value as { importId: number; sha256: string; rowCount: number; signature: { id: number; meaning: string } };
     importId = value.importId;
     expect(value.sha256).toBe(sha256(EXTRA_CSV));
     expect(value.rowCount).toBe(9);
-    const after = snapshot(t.core);
+    const after = (await snapshot(t.core));
     expect(after.kits).toBe(before.kits + 9);
     expect(after.listImports).toBe(before.listImports + 1);
     expect(after.signatures).toBe(before.signatures + 1);
@@ -186,7 +186,7 @@ describe('checking and importing a good kit list', () => {
 
     const stored = t.core.db.prepare('SELECT kind, file_name, sha256, row_count, signature_id FROM list_imports WHERE id = ?').get(importId);
     expect(stored).toEqual({ kind: 'kits', file_name: 'NS-DUPI_kits_shipment2.csv', sha256: sha256(EXTRA_CSV), row_count: 9, signature_id: value.signature.id });
-    const events = t.core.audit.query({ action: 'list.kits_imported', entityId: String(importId) });
+    const events = (await t.core.audit.query({ action: 'list.kits_imported', entityId: String(importId) }));
     expect(events).toHaveLength(1);
     const event = events[0]!;
     expect(event.seq).toBe(after.seal.seq);
@@ -249,7 +249,7 @@ async function newStudy(prefix: string): Promise<{ core: VeilCore; dir: string; 
   await core.store.transaction(async () => {
     await core.repositories.study.save(NS_DUPI, now);
     await core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
-    core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
+    await core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
   });
   await core.site.reload();
   const login = await core.dispatch('w', 'session.login', { username: 'pharma', password: STUDY_PASSWORD });
@@ -344,7 +344,7 @@ describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, 
     if (!two.ok) throw new Error(two.error.message);
     expect(shown()).toEqual([{ lot: 'NSDUPI-BL1' }]);
     // The audit trail, which blinded monitors read, says that and how, not which lot or arm.
-    const event = study.core.audit.query({ action: 'list.kits_imported', entityId: String((two.value as { importId: number }).importId) })[0]!;
+    const event = (await study.core.audit.query({ action: 'list.kits_imported', entityId: String((two.value as { importId: number }).importId) }))[0]!;
     expect(event.after).toMatchObject({ blindingRiskKinds: ['value_arm_mix'], blindedLot: 'NSDUPI-BL1' });
     for (const word of ['DP26X040', 'DUPI300', 'PLACEBO', 'Placebo', 'Dupilumab']) expect(JSON.stringify(event)).not.toContain(word);
   });

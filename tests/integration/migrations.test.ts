@@ -201,11 +201,11 @@ describe('migrations', () => {
     const users = new UserRepository(store);
     const userId = await users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
     const pair = await createUserKeyPair(userId, password);
-    const keys = new KeyRepository(raw);
-    keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, now);
+    const keys = new KeyRepository(store);
+    await keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, now);
     const dataKey = newDataKey();
-    keys.saveWrap(EMERGENCY_HOLDER, null, await wrapForEmergency(dataKey, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH'), userId, now);
-    if (options.holder) keys.saveWrap(userHolder(userId), userId, wrapForUser(dataKey, userId, pair.publicKey), userId, now);
+    await keys.saveWrap(EMERGENCY_HOLDER, null, await wrapForEmergency(dataKey, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH'), userId, now);
+    if (options.holder) await keys.saveWrap(userHolder(userId), userId, wrapForUser(dataKey, userId, pair.publicKey), userId, now);
     raw.prepare("INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, ?, 'P. Harma', 'm', ?, 'list_import', 'h', 'h')").run(userId, now);
     raw.prepare("INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'randomization', 'r.csv', 'h', ?, ?, ?, 1)").run(blocks.length * 3, now, userId);
     const insert = raw.prepare('INSERT INTO randomization_slots (randomization_number, list_order, block, stratum, arm_sealed, import_id) VALUES (?, ?, ?, ?, ?, 1)');
@@ -249,7 +249,7 @@ describe('migrations', () => {
       expect(core.db.prepare('SELECT count(*) AS n FROM blocks_in_transition').get()).toEqual({ n: 0 });
       expect(core.db.prepare('SELECT count(*) AS n FROM block_transition_wraps').get()).toEqual({ n: 0 });
       expect(core.db.prepare('SELECT count(*) AS n FROM randomization_slots WHERE block_sealed IS NULL').get()).toEqual({ n: 0 });
-      expect(core.audit.query({ action: 'allocation.blocks_sealed' }).map((e) => [e.username, e.after])).toEqual([['pharma', { slots: 9 }]]);
+      expect((await core.audit.query({ action: 'allocation.blocks_sealed' })).map((e) => [e.username, e.after])).toEqual([['pharma', { slots: 9 }]]);
       const register = await core.dispatch('w', 'allocation.register', { password });
       if (!register.ok) throw new Error(register.error.message);
       const shown = (register.value as { slots: Array<{ randomizationNumber: string; block: string; armCode: string }> }).slots;
@@ -258,7 +258,7 @@ describe('migrations', () => {
       // A second login finds nothing left to do.
       await core.dispatch('w', 'session.logout', {});
       expect((await core.dispatch('w', 'session.login', { username: 'pharma', password })).ok).toBe(true);
-      expect(core.audit.query({ action: 'allocation.blocks_sealed' })).toHaveLength(1);
+      expect((await core.audit.query({ action: 'allocation.blocks_sealed' }))).toHaveLength(1);
     } finally {
       core.close();
     }
@@ -274,7 +274,7 @@ describe('migrations', () => {
       expect(JSON.stringify(core.db.prepare('SELECT * FROM randomization_slots').all())).not.toContain('BLK-NH');
       expect(core.db.prepare('SELECT count(*) AS n FROM blocks_in_transition WHERE plain IS NOT NULL').get()).toEqual({ n: 6 });
       // Access restored to the pharmacist (as a grant would), then their login seals the blocks under the allocation key.
-      core.repositories.keys.saveWrap(userHolder(userId), userId, wrapForUser(dataKey, userId, publicKey), userId, '2026-01-06T09:00:00.000Z');
+      await core.repositories.keys.saveWrap(userHolder(userId), userId, wrapForUser(dataKey, userId, publicKey), userId, '2026-01-06T09:00:00.000Z');
       expect((await core.dispatch('w', 'session.login', { username: 'pharma', password })).ok).toBe(true);
       for (const block of blocks) expect(fileText(file).includes(block), block).toBe(false);
       const register = await core.dispatch('w', 'allocation.register', { password });

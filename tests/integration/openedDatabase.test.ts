@@ -74,10 +74,15 @@ describe('the database the core opens', () => {
     await expect(openDatabaseAt({ engine: 'postgres', url: parsePostgresUrl('postgres://nobody@127.0.0.1:1/none') })).rejects.toThrow(/anchors/);
   });
 
-  it('the core refuses PostgreSQL with a clear sentence while the audit trail still needs an SQLite file,', async () => {
+  it('the core opens on PostgreSQL: its system information is read, and the SQLite handle is refused by name', async () => {
     const url = await createPostgresDatabase();
-    await expect(openVeilCore({ dbFile: join(folder(), 'unused.db'), database: url, dataFolder: folder(), mode: 'browser', idleSweepMs: 0 })).rejects.toThrow(
-      /cannot run on PostgreSQL yet/,
-    );
+    const core = await openVeilCore({ database: url, dataFolder: folder(), mode: 'browser', idleSweepMs: 0 });
+    try {
+      const info = await core.dispatch('w', 'system.info', {});
+      expect(info.ok && (info.value as { schemaVersion: number }).schemaVersion).toBe(migrations.length);
+      expect(() => core.db).toThrow(/PostgreSQL/);
+    } finally {
+      core.close();
+    }
   });
 });

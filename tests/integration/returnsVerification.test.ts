@@ -70,7 +70,7 @@ describe('destruction takes verified returns only', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: `Kit ${unverified[0]} is a patient return the monitor has not verified yet: it cannot be destroyed before its verification.` } });
     expect(kitsIn('returned')).toContain(unverified[0]);
     // Only the witness's and signer's credential checks may have been counted: no destruction, no status change.
-    expect(t.core.audit.query({ action: 'destruction.recorded' }).filter((e) => e.seq > before)).toEqual([]);
+    expect((await t.core.audit.query({ action: 'destruction.recorded' })).filter((e) => e.seq > before)).toEqual([]);
 
     // Once the monitor has verified it, the same kit is offered and destroyed.
     const monitor = await t.loginAs('monitor', 'destroy-unverified-monitor');
@@ -108,7 +108,7 @@ describe('the monitor verifies returns', () => {
 
     const done = await call<Array<{ kitNumber: string; verifiedAt: string | null }>>(monitor, 'returns.verify', { kitNumbers: [returned.kitNumber], signature });
     expect(done[0]).toMatchObject({ kitNumber: returned.kitNumber, verifiedAt: expect.any(String) });
-    const event = t.core.audit.query({ action: 'return.verified' }).filter((e) => e.entityId === returned.kitNumber).at(-1)!;
+    const event = (await t.core.audit.query({ action: 'return.verified' })).filter((e) => e.entityId === returned.kitNumber).at(-1)!;
     expect(event.signatureId).toEqual(expect.any(Number));
   });
 
@@ -119,7 +119,7 @@ describe('the monitor verifies returns', () => {
     const missing = returns.find((r) => r.condition === 'missing')!.kitNumber;
     const verified = await call<{ kitNumber: string; verifiedAt: string | null }>(monitor, 'returns.verifyScan', { code: kit, source: 'scanner' });
     expect(verified).toMatchObject({ kitNumber: kit, verifiedAt: expect.any(String) });
-    const event = t.core.audit.query({ action: 'return.verified' }).filter((e) => e.entityId === kit).at(-1)!;
+    const event = (await t.core.audit.query({ action: 'return.verified' })).filter((e) => e.entityId === kit).at(-1)!;
     expect(event).toMatchObject({ source: 'scanner' });
     expect(await t.core.dispatch(monitor, 'returns.verifyScan', { code: missing, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     const available = kitsIn('available')[0]!;
@@ -142,7 +142,7 @@ describe('the reconciliation sign-off', () => {
     expect(view.openDiscrepancies.length).toBeGreaterThan(0);
     const refused = await t.core.dispatch(monitor, 'reconciliation.signOff', { signature });
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^Sign-off refused: \d+ open discrepanc(y has|ies have) no comment \(kits? /) } });
-    expect(t.core.audit.query({ action: 'reconciliation.signed' }).filter((e) => e.atUtc > new Date(t.clock.now().getTime() - 60_000).toISOString())).toEqual([]);
+    expect((await t.core.audit.query({ action: 'reconciliation.signed' })).filter((e) => e.atUtc > new Date(t.clock.now().getTime() - 60_000).toISOString())).toEqual([]);
 
     // A comment that is too long, or on a kit without a discrepancy, is refused in words.
     const first = view.openDiscrepancies[0]!;

@@ -173,7 +173,7 @@ describe('e-signatures', () => {
   it('need the username at the first signing of a session and the password after; a wrong password signs and changes nothing', async () => {
     const ph = t.userOf('unblinded_pharmacist');
     const w = await t.loginAs('unblinded_pharmacist', 'sign');
-    const seal = t.core.audit.seal();
+    const seal = (await t.core.audit.seal());
     const csv = 'randomization_number,arm,block,stratum\nR901,PLACEBO,B90,ALL\n';
     const noUser = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', contentBase64: Buffer.from(csv).toString('base64'), signature: { password: ph.password } });
     expect(noUser).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('username') } });
@@ -182,7 +182,7 @@ describe('e-signatures', () => {
     const otherUser = await t.core.dispatch(w, 'allocation.importList', { kind: 'randomization', fileName: 'extra.csv', contentBase64: Buffer.from(csv).toString('base64'), signature: { username: 'unblinded.monitor', password: t.userOf('unblinded_monitor').password } });
     expect(otherUser).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('logged-in user') } });
     // Nothing signed or imported: the one new event is the wrong password, recorded by the credential check.
-    const added = t.core.audit.query().filter((e) => e.seq > seal.seq);
+    const added = (await t.core.audit.query()).filter((e) => e.seq > seal.seq);
     expect(added.map((e) => [e.action, e.entityId, (e.after as { check: string; cause: string }).check, (e.after as { cause: string }).cause])).toEqual([
       ['credential.failed', 'pharmacist', 'signature', 'wrong password'],
     ]);
@@ -200,8 +200,8 @@ describe('e-signatures', () => {
 });
 
 describe('audit trail', () => {
-  it('records who, when (UTC and offset), what and the file hash, and the chain holds', () => {
-    const events = t.core.audit.query({ action: 'list.kits_imported' });
+  it('records who, when (UTC and offset), what and the file hash, and the chain holds', async () => {
+    const events = (await t.core.audit.query({ action: 'list.kits_imported' }));
     expect(events).toHaveLength(1);
     const e = events[0]!;
     expect(e.username).toBe('pharmacist');
@@ -224,7 +224,7 @@ describe('audit trail', () => {
     const exported = await t.core.dispatch(w, 'audit.exportCsv', {});
     expect(exported.ok).toBe(true);
     const csv = (exported as { value: { csv: string } }).value.csv;
-    const seal = t.core.audit.seal();
+    const seal = (await t.core.audit.seal());
     expect(csv).toContain(seal.hash);
     expect(csv).toContain('imported the kit list');
     for (const word of ARM_WORDS) expect(csv).not.toContain(word);

@@ -30,13 +30,13 @@ describe('the site name', () => {
     expect(await t.core.dispatch(admin, 'system.updateSiteName', { name: ' ' })).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(await t.core.dispatch(admin, 'system.updateSiteName', { name: '  Hôpital Larrey, PUI essais  ' })).toMatchObject({ ok: true, value: { name: 'Hôpital Larrey, PUI essais' } });
     expect(await accountabilityCsv(monitor)).toContain('Hôpital Larrey, PUI essais');
-    const changes = t.core.audit.query({ action: 'settings.site_changed' });
+    const changes = (await t.core.audit.query({ action: 'settings.site_changed' }));
     expect(changes.map((e) => [e.before, e.after])).toEqual([
       [{ name: null }, { name: DEMO_SITE_NAME }],
       [{ name: DEMO_SITE_NAME }, { name: 'Hôpital Larrey, PUI essais' }],
     ]);
     // The same name again changes nothing and records nothing.
     await t.core.dispatch(admin, 'system.updateSiteName', { name: 'Hôpital Larrey, PUI essais' });
-    expect(t.core.audit.query({ action: 'settings.site_changed' })).toHaveLength(2);
+    expect((await t.core.audit.query({ action: 'settings.site_changed' }))).toHaveLength(2);
   });
 });

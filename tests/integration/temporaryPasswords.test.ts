@@ -135,12 +135,12 @@ describe('an unblinded account under a temporary password cannot be given the al
     // Veil listed the account as waiting, not grantable until they chose their own password, and refused the grant.
     expect(awaiting(status, id)).toEqual({ userId: id, username: 'mallory', displayName: 'Mallory Pharma', canBeGranted: false });
     expect(granted).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('own password') } });
-    expect(t.core.repositories.keys.userKey(id)).toBeUndefined();
-    expect(t.core.repositories.keys.userWrap(id)).toBeUndefined();
+    expect(await t.core.repositories.keys.userKey(id)).toBeUndefined();
+    expect(await t.core.repositories.keys.userWrap(id)).toBeUndefined();
 
     // The real user sets their own password; only now is a key pair made, and the grant goes through.
     await ok('attacker', 'session.changePassword', { currentPassword: TEMPORARY, newPassword: OWN });
-    expect(t.core.repositories.keys.userKey(id)).toBeDefined();
+    expect(await t.core.repositories.keys.userKey(id)).toBeDefined();
     expect(awaiting(await ok(pharmacist, 'allocation.status'), id)).toMatchObject({ canBeGranted: true });
     expect((await grant(pharmacist, id)).ok).toBe(true);
     await ok('mallory-again', 'session.login', { username: 'mallory', password: OWN });
@@ -172,13 +172,13 @@ describe('an unblinded account under a temporary password cannot be given the al
     const monitor = (await t.core.repositories.users.byUsername('unblinded.monitor'))!;
     const ownBefore = t.userOf('unblinded_monitor').password;
     const pharmacist = await t.loginAs('unblinded_pharmacist', 'pharmacist-window');
-    expect(t.core.repositories.keys.userWrap(monitor.id)).toBeDefined();
+    expect(await t.core.repositories.keys.userWrap(monitor.id)).toBeDefined();
 
     const admin = await t.loginAs('administrator', 'admin-window');
     const reset = await ok(admin, 'users.resetPassword', { userId: monitor.id, temporaryPassword: TEMPORARY, reason: 'Forgotten password' });
     expect(reset).toMatchObject({ mustChangePassword: true, keyAccessRemoved: true });
-    expect(t.core.repositories.keys.userKey(monitor.id)).toBeUndefined();
-    expect(t.core.repositories.keys.userWrap(monitor.id)).toBeUndefined();
+    expect(await t.core.repositories.keys.userKey(monitor.id)).toBeUndefined();
+    expect(await t.core.repositories.keys.userWrap(monitor.id)).toBeUndefined();
     const before = copyDatabase('before.db');
 
     // The pharmacist is asked to grant again: not possible while the password is the administrator's.
@@ -187,7 +187,7 @@ describe('an unblinded account under a temporary password cannot be given the al
 
     // The administrator logs in as the unblinded monitor with the temporary password: refused everywhere, no pair made.
     await ok('attacker', 'session.login', { username: 'unblinded.monitor', password: TEMPORARY });
-    expect(t.core.repositories.keys.userKey(monitor.id)).toBeUndefined();
+    expect(await t.core.repositories.keys.userKey(monitor.id)).toBeUndefined();
     expect(await t.core.dispatch('attacker', 'reconciliation.viewUnblinded', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await t.core.dispatch('attacker', 'allocation.grantAccess', { userId: monitor.id, reason: 'self', signature: { username: 'unblinded.monitor', password: TEMPORARY } })).toMatchObject({
       ok: false,

@@ -91,7 +91,7 @@ describe('the leak test fails on a planted leak', () => {
     const { leaks } = await harnessRun((copy) =>
       plant(copy.core, 'reports', 'render', () => async () => {
         const { renderReportPdf } = await import('../../main/core/reports/pdfReport');
-        const pdf = await renderReportPdf('Planted', { study: copy.core.study(), seal: copy.core.audit.seal(), printedAt: new Date() }, [{ paragraphs: ['Kit 123456 is Placebo'] }]);
+        const pdf = await renderReportPdf('Planted', { study: copy.core.study(), seal: (await copy.core.audit.seal()), printedAt: new Date() }, [{ paragraphs: ['Kit 123456 is Placebo'] }]);
         return { fileName: 'x.pdf', mime: 'application/pdf', base64: Buffer.from(pdf).toString('base64') };
       }),
     );

@@ -21,19 +21,19 @@ export function allocationHandlers(s: {
     status: (ctx) => s.status.status(ctx.key !== null),
     setUpKey: async (ctx) => {
       const { codeBreakPassphrase, signatureId } = await s.custody.setUp(ctx.windowId, ctx.signer!);
-      return { codeBreakPassphrase, signature: callers.signature(signatureId) };
+      return { codeBreakPassphrase, signature: await callers.signature(signatureId) };
     },
     checkList: (ctx, input) => s.lists.checkList(input.kind, file(input), ctx.key),
     importList: async (ctx, input) => {
       const summary = await s.lists.importList(input.kind, ctx.key!, ctx.signer!, input.fileName, file(input));
-      return { ...summary, signature: callers.signature(summary.signatureId) };
+      return { ...summary, signature: await callers.signature(summary.signatureId) };
     },
     useBeforeReview: (ctx) => s.useBefore.review(ctx.key!),
     confirmUseBefore: async (ctx, input) => {
       const { useBefore, changes, held, signatureId } = await s.useBefore.confirm(ctx.key!, ctx.signer!, callers.actor(ctx), input.useBefore);
-      return { useBefore, changes, held, signature: callers.signature(signatureId) };
+      return { useBefore, changes, held, signature: await callers.signature(signatureId) };
     },
-    grantAccess: async (ctx, input) => ({ signature: callers.signature((await s.custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason)).signatureId) }),
+    grantAccess: async (ctx, input) => ({ signature: await callers.signature((await s.custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason)).signatureId) }),
     register: async (ctx, input) => s.register.open(ctx.windowId, await callers.user(ctx), input.password, ctx.key!),
   };
 }

@@ -60,7 +60,7 @@ export class AllocationRegister {
             status: k.status,
           };
         });
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'allocation.register_revealed',
         entityType: 'allocation_register',
         entityId: 'study',

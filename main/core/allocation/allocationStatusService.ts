@@ -1,4 +1,4 @@
-import type { Callers } from '../callers';
+import type { Callers, SignatureSummary } from '../callers';
 import type { UserRepository } from '../users/userRepository';
 import type { AllocationRepository } from './allocationRepository';
 import { KeyCustodyService } from './keyCustodyService';
@@ -17,11 +17,16 @@ export class AllocationStatusService {
   async status(sessionHoldsKey: boolean) {
     const counts = await this.allocation.counts();
     const imports = await this.allocation.imports();
-    const holders = this.keys.holders();
+    const holders = await this.keys.holders();
     const accounts = new Map((await this.users.list()).map((u) => [u.id, u]));
     const holderIds = new Set(holders.map((h) => h.userId));
+    const signatures = new Map<number, SignatureSummary>();
+    for (const i of imports) signatures.set(i.signatureId, await this.callers.signature(i.signatureId));
+    const awaiting = [...accounts.values()].filter((u) => u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id));
+    const grantable = new Map<number, boolean>();
+    for (const u of awaiting) grantable.set(u.id, await this.custody.canBeGranted(u));
     return {
-      keySetUp: this.custody.isSetUp(),
+      keySetUp: await this.custody.isSetUp(),
       sessionHoldsKey,
       ...counts,
       imports: imports.map((i) => ({
@@ -31,15 +36,13 @@ export class AllocationStatusService {
         sha256: i.sha256,
         rowCount: i.rowCount,
         importedAt: i.importedAt,
-        signature: this.callers.signature(i.signatureId),
+        signature: signatures.get(i.signatureId)!,
       })),
       keyHolders: holders.map((h) => {
         const u = accounts.get(h.userId)!;
         return { username: u.username, displayName: u.displayName, grantedAt: h.createdAt };
       }),
-      awaitingAccess: [...accounts.values()]
-        .filter((u) => u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id))
-        .map((u) => ({ userId: u.id, username: u.username, displayName: u.displayName, canBeGranted: this.custody.canBeGranted(u) })),
+      awaitingAccess: awaiting.map((u) => ({ userId: u.id, username: u.username, displayName: u.displayName, canBeGranted: grantable.get(u.id)! })),
     };
   }
 }

@@ -52,7 +52,7 @@ export class BlockSealing {
         key?.fill(0);
       }
       await this.allocation.deleteBlockTransitionWraps();
-      this.audit.append(
+      await this.audit.append(
         { userId: opened.userId, username: opened.username },
         { action: 'allocation.blocks_sealed', entityType: 'allocation_register', entityId: 'study', after: { slots: waiting.length } },
       );

@@ -19,7 +19,7 @@ import {
   type PasswordSealed,
   type UserKeyPair,
 } from '../crypto/keyCustody';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { UserRepository, UserRow } from '../users/userRepository';
 import { EMERGENCY_HOLDER, KeyRepository, userHolder } from './keyRepository';
@@ -44,7 +44,7 @@ export interface KeyOpened {
  */
 export class KeyCustodyService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly keys: KeyRepository,
     private readonly users: UserRepository,
     private readonly sessions: SessionTable,
@@ -65,12 +65,12 @@ export class KeyCustodyService {
    */
   async openForSession(windowId: string, user: UserRow, password: string): Promise<void> {
     if (!KeyCustodyService.needsKeyPair(user.role) || user.mustChangePassword) return;
-    const stored = this.keys.userKey(user.id);
+    const stored = await this.keys.userKey(user.id);
     if (!stored) {
-      this.saveKeyPair(user.id, await createUserKeyPair(user.id, password));
+      await this.saveKeyPair(user.id, await createUserKeyPair(user.id, password));
       return;
     }
-    const wrap = this.keys.userWrap(user.id);
+    const wrap = await this.keys.userWrap(user.id);
     if (!wrap) return;
     const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
     const dataKey = unwrapForUser(wrap, user.id, privateKey, stored.publicKey);
@@ -96,24 +96,24 @@ export class KeyCustodyService {
    */
   async keyPairForNewPassword(user: UserRow, currentPassword: string, newPassword: string): Promise<KeyPairForNewPassword> {
     if (!KeyCustodyService.needsKeyPair(user.role)) return { kind: 'none' };
-    const stored = this.keys.userKey(user.id);
+    const stored = await this.keys.userKey(user.id);
     if (stored && !user.mustChangePassword) {
       return { kind: 'resealed', sealed: await resealUserPrivateKey(user.id, currentPassword, newPassword, stored.sealedPrivateKey) };
     }
     return { kind: 'new', pair: await createUserKeyPair(user.id, newPassword) };
   }
 
-  saveKeyPairForNewPassword(userId: number, change: KeyPairForNewPassword): void {
-    if (change.kind === 'resealed') this.keys.resealUserKey(userId, change.sealed);
+  async saveKeyPairForNewPassword(userId: number, change: KeyPairForNewPassword): Promise<void> {
+    if (change.kind === 'resealed') await this.keys.resealUserKey(userId, change.sealed);
     if (change.kind === 'new') {
       // A wrap made for another pair could not be opened by this one anyway.
-      this.keys.deleteUserWrap(userId);
-      this.saveKeyPair(userId, change.pair);
+      await this.keys.deleteUserWrap(userId);
+      await this.saveKeyPair(userId, change.pair);
     }
   }
 
-  private saveKeyPair(userId: number, pair: UserKeyPair): void {
-    this.keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, isoUtc(this.clock.now()));
+  private async saveKeyPair(userId: number, pair: UserKeyPair): Promise<void> {
+    await this.keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, isoUtc(this.clock.now()));
   }
 
   /**
@@ -121,30 +121,30 @@ export class KeyCustodyService {
    * that the temporary password or the old one could open. The user makes a new pair when they choose their own
    * password, and an unblinded colleague grants access again. Returns whether access was lost.
    */
-  revokeOnReset(userId: number): boolean {
-    const hadAccess = this.keys.deleteUserWrap(userId);
-    this.keys.deleteUserKey(userId);
+  async revokeOnReset(userId: number): Promise<boolean> {
+    const hadAccess = await this.keys.deleteUserWrap(userId);
+    await this.keys.deleteUserKey(userId);
     return hadAccess;
   }
 
   /** Access can be granted to a user only once they have a key pair made under a password of their own. */
-  canBeGranted(user: UserRow): boolean {
-    return KeyCustodyService.needsKeyPair(user.role) && !user.mustChangePassword && this.keys.userKey(user.id) !== undefined;
+  async canBeGranted(user: UserRow): Promise<boolean> {
+    return KeyCustodyService.needsKeyPair(user.role) && !user.mustChangePassword && (await this.keys.userKey(user.id)) !== undefined;
   }
 
-  isSetUp(): boolean {
+  isSetUp(): Promise<boolean> {
     return this.keys.isSetUp();
   }
 
-  hasAccess(userId: number): boolean {
-    return this.keys.userWrap(userId) !== undefined;
+  async hasAccess(userId: number): Promise<boolean> {
+    return (await this.keys.userWrap(userId)) !== undefined;
   }
 
   /** The data key of this window's session, or a clear refusal. */
-  requireKey(windowId: string): Buffer {
+  async requireKey(windowId: string): Promise<Buffer> {
     const key = this.sessions.keyOf(windowId);
     if (key) return key;
-    if (!this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
+    if (!(await this.keys.isSetUp())) throw VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
     throw VeilError.says('forbidden', { key: 'allocation.sessionWithoutKey' });
   }
 
@@ -153,50 +153,50 @@ export class KeyCustodyService {
    * code-break passphrase, shown once for printing; Veil keeps no copy of it.
    */
   async setUp(windowId: string, signer: Signer): Promise<{ codeBreakPassphrase: string; signatureId: number }> {
-    if (this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyAlreadySetUp' });
-    const stored = this.keys.userKey(signer.userId);
+    if (await this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyAlreadySetUp' });
+    const stored = await this.keys.userKey(signer.userId);
     if (!stored) throw VeilError.says('conflict', { key: 'allocation.keyPairMissing' });
     const dataKey = newDataKey();
     const passphrase = generateCodeBreakPassphrase();
     const emergency = await wrapForEmergency(dataKey, passphrase);
     const mine = wrapForUser(dataKey, signer.userId, stored.publicKey);
     const now = isoUtc(this.clock.now());
-    const signatureId = this.db.transaction(() => {
-      if (this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyAlreadySetUp' });
-      this.keys.saveWrap(EMERGENCY_HOLDER, null, emergency, signer.userId, now);
-      this.keys.saveWrap(userHolder(signer.userId), signer.userId, mine, signer.userId, now);
+    const signatureId = await this.store.transaction(async () => {
+      if (await this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyAlreadySetUp' });
+      await this.keys.saveWrap(EMERGENCY_HOLDER, null, emergency, signer.userId, now);
+      await this.keys.saveWrap(userHolder(signer.userId), signer.userId, mine, signer.userId, now);
       const record = { action: 'allocation.key_set_up', holders: [userHolder(signer.userId), EMERGENCY_HOLDER], at: now };
-      const signature = this.signatures.record(signer, 'allocation_key', 'study', record);
-      this.audit.append(
+      const signature = await this.signatures.record(signer, 'allocation_key', 'study', record);
+      await this.audit.append(
         { userId: signer.userId, username: signer.username },
         { action: 'allocation.key_set_up', entityType: 'allocation_key', entityId: 'study', after: { holders: record.holders }, signatureId: signature.id },
       );
       return signature.id;
-    })();
+    });
     this.sessions.holdKey(windowId, dataKey);
     return { codeBreakPassphrase: passphrase, signatureId };
   }
 
   /** An unblinded user holding the key grants it to another unblinded user (without their password). */
   async grant(windowId: string, signer: Signer, targetUserId: number, reason: string): Promise<{ signatureId: number }> {
-    const dataKey = this.requireKey(windowId);
+    const dataKey = await this.requireKey(windowId);
     const target = await this.users.byId(targetUserId);
     if (!target) throw VeilError.says('not_found', { key: 'users.noSuchUser', params: { id: targetUserId } });
     if (!target.active) throw VeilError.says('conflict', { key: 'allocation.targetDeactivated', params: { name: target.displayName } });
     if (ROLE_IS_BLINDED[target.role]) {
       throw VeilError.says('forbidden', { key: 'allocation.blindedTarget', params: { name: target.displayName } });
     }
-    const stored = this.keys.userKey(target.id);
-    if (!stored || !this.canBeGranted(target)) {
+    const stored = await this.keys.userKey(target.id);
+    if (!stored || !(await this.canBeGranted(target))) {
       throw VeilError.says('conflict', { key: 'allocation.mustChooseOwnPassword', params: { name: target.displayName } });
     }
     const wrap = wrapForUser(dataKey, target.id, stored.publicKey);
     const now = isoUtc(this.clock.now());
-    return this.db.transaction(() => {
-      const had = this.keys.userWrap(target.id) !== undefined;
-      this.keys.saveWrap(userHolder(target.id), target.id, wrap, signer.userId, now);
-      const signature = this.signatures.record(signer, 'key_access', String(target.id), { action: 'allocation.access_granted', to: target.username, at: now });
-      this.audit.append(
+    return this.store.transaction(async () => {
+      const had = (await this.keys.userWrap(target.id)) !== undefined;
+      await this.keys.saveWrap(userHolder(target.id), target.id, wrap, signer.userId, now);
+      const signature = await this.signatures.record(signer, 'key_access', String(target.id), { action: 'allocation.access_granted', to: target.username, at: now });
+      await this.audit.append(
         { userId: signer.userId, username: signer.username },
         {
           action: 'allocation.access_granted',
@@ -209,7 +209,7 @@ export class KeyCustodyService {
         },
       );
       return { signatureId: signature.id };
-    })();
+    });
   }
 
   /**
@@ -217,7 +217,7 @@ export class KeyCustodyService {
    * are counted for the study (whoever types them) and for the user, through the one credential check.
    */
   async openWithPassphrase(passphrase: string, by: AuditActor & { userId: number }, study: string, windowId: string | null): Promise<Buffer> {
-    const wrap = this.keys.emergencyWrap();
+    const wrap = await this.keys.emergencyWrap();
     if (!wrap) throw VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
     return this.credentials.codeBreakPassphrase(
       study,

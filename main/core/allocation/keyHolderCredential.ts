@@ -2,7 +2,7 @@ import { VeilError } from '../../../shared/errors';
 import { verifyPassword } from '../auth/passwords';
 import { openUserPrivateKey, unwrapForUser, WrongSecretError } from '../crypto/keyCustody';
 import type { Db } from '../db/database';
-import { sqliteStore } from '../db/store';
+import { sqliteStore, type Store } from '../db/store';
 import { UserRepository } from '../users/userRepository';
 import { KeyRepository } from './keyRepository';
 
@@ -14,13 +14,21 @@ import { KeyRepository } from './keyRepository';
  */
 export async function openAllocationKeyAsHolder(db: Db, username: string, password: string): Promise<Buffer> {
   const store = sqliteStore(db);
-  const user = await new UserRepository(store).byUsername(username.trim().toLowerCase()).finally(() => store.close());
+  try {
+    return await openAsHolder(store, username, password);
+  } finally {
+    await store.close();
+  }
+}
+
+async function openAsHolder(store: Store, username: string, password: string): Promise<Buffer> {
+  const user = await new UserRepository(store).byUsername(username.trim().toLowerCase());
   if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
     throw new VeilError('unauthenticated', 'Wrong username or password: no sealed value was checked.');
   }
-  const keys = new KeyRepository(db);
-  const pair = keys.userKey(user.id);
-  const wrap = keys.userWrap(user.id);
+  const keys = new KeyRepository(store);
+  const pair = await keys.userKey(user.id);
+  const wrap = await keys.userWrap(user.id);
   if (!pair || !wrap) {
     throw new VeilError('forbidden', `${user.username} does not hold the allocation key (a blinded role, or access not granted yet): give the username of an unblinded key holder.`);
   }

@@ -1,70 +1,80 @@
-import type { Db } from '../db/database';
-import { statements, type Statements } from '../db/statements';
+import type { Store } from '../db/store';
 import type { PasswordSealed, UserWrap } from '../crypto/keyCustody';
 
 export const EMERGENCY_HOLDER = 'emergency';
 export const userHolder = (userId: number) => `user:${userId}`;
 
-/** All SQL about key pairs and wrapped allocation keys (user_keys, key_wraps). */
+/** All SQL about key pairs and wrapped allocation keys (user_keys, key_wraps), on the Store (issue 13). */
 export class KeyRepository {
-  private readonly sql: Statements;
+  constructor(private readonly store: Store) {}
 
-  constructor(db: Db) {
-    this.sql = statements(db);
-  }
-
-  userKey(userId: number): { publicKey: string; sealedPrivateKey: PasswordSealed } | undefined {
-    const row = this.sql('SELECT public_key, sealed_private_key FROM user_keys WHERE user_id = ?').get(userId) as
-      | { public_key: string; sealed_private_key: string }
-      | undefined;
+  async userKey(userId: number): Promise<{ publicKey: string; sealedPrivateKey: PasswordSealed } | undefined> {
+    const row = await this.store.q().selectFrom('user_keys').select(['public_key', 'sealed_private_key']).where('user_id', '=', userId).executeTakeFirst();
     return row && { publicKey: row.public_key, sealedPrivateKey: JSON.parse(row.sealed_private_key) as PasswordSealed };
   }
 
-  saveUserKey(userId: number, publicKey: string, sealedPrivateKey: PasswordSealed, createdAt: string): void {
-    this.sql(
-        `INSERT INTO user_keys (user_id, public_key, sealed_private_key, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(user_id) DO UPDATE SET public_key = excluded.public_key, sealed_private_key = excluded.sealed_private_key,
-           created_at = excluded.created_at`,
+  async saveUserKey(userId: number, publicKey: string, sealedPrivateKey: PasswordSealed, createdAt: string): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('user_keys')
+      .values({ user_id: userId, public_key: publicKey, sealed_private_key: JSON.stringify(sealedPrivateKey), created_at: createdAt })
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet((eb) => ({
+          public_key: eb.ref('excluded.public_key'),
+          sealed_private_key: eb.ref('excluded.sealed_private_key'),
+          created_at: eb.ref('excluded.created_at'),
+        })),
       )
-      .run(userId, publicKey, JSON.stringify(sealedPrivateKey), createdAt);
+      .execute();
   }
 
-  resealUserKey(userId: number, sealedPrivateKey: PasswordSealed): void {
-    this.sql('UPDATE user_keys SET sealed_private_key = ? WHERE user_id = ?').run(JSON.stringify(sealedPrivateKey), userId);
+  async resealUserKey(userId: number, sealedPrivateKey: PasswordSealed): Promise<void> {
+    await this.store.q().updateTable('user_keys').set({ sealed_private_key: JSON.stringify(sealedPrivateKey) }).where('user_id', '=', userId).execute();
   }
 
-  deleteUserKey(userId: number): void {
-    this.sql('DELETE FROM user_keys WHERE user_id = ?').run(userId);
+  async deleteUserKey(userId: number): Promise<void> {
+    await this.store.q().deleteFrom('user_keys').where('user_id', '=', userId).execute();
   }
 
-  userWrap(userId: number): UserWrap | undefined {
-    const row = this.sql('SELECT wrap_json FROM key_wraps WHERE holder = ?').get(userHolder(userId)) as { wrap_json: string } | undefined;
-    return row && (JSON.parse(row.wrap_json) as UserWrap);
+  private async wrapOf(holder: string): Promise<string | undefined> {
+    return (await this.store.q().selectFrom('key_wraps').select('wrap_json').where('holder', '=', holder).executeTakeFirst())?.wrap_json;
   }
 
-  emergencyWrap(): PasswordSealed | undefined {
-    const row = this.sql('SELECT wrap_json FROM key_wraps WHERE holder = ?').get(EMERGENCY_HOLDER) as { wrap_json: string } | undefined;
-    return row && (JSON.parse(row.wrap_json) as PasswordSealed);
+  async userWrap(userId: number): Promise<UserWrap | undefined> {
+    const json = await this.wrapOf(userHolder(userId));
+    return json === undefined ? undefined : (JSON.parse(json) as UserWrap);
   }
 
-  saveWrap(holder: string, userId: number | null, wrap: unknown, grantedBy: number | null, createdAt: string): void {
-    this.sql(
-        `INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(holder) DO UPDATE SET wrap_json = excluded.wrap_json, granted_by = excluded.granted_by, created_at = excluded.created_at`,
+  async emergencyWrap(): Promise<PasswordSealed | undefined> {
+    const json = await this.wrapOf(EMERGENCY_HOLDER);
+    return json === undefined ? undefined : (JSON.parse(json) as PasswordSealed);
+  }
+
+  async saveWrap(holder: string, userId: number | null, wrap: unknown, grantedBy: number | null, createdAt: string): Promise<void> {
+    await this.store
+      .q()
+      .insertInto('key_wraps')
+      .values({ holder, user_id: userId, wrap_json: JSON.stringify(wrap), granted_by: grantedBy, created_at: createdAt })
+      .onConflict((oc) =>
+        oc.column('holder').doUpdateSet((eb) => ({ wrap_json: eb.ref('excluded.wrap_json'), granted_by: eb.ref('excluded.granted_by'), created_at: eb.ref('excluded.created_at') })),
       )
-      .run(holder, userId, JSON.stringify(wrap), grantedBy, createdAt);
+      .execute();
   }
 
-  deleteUserWrap(userId: number): boolean {
-    return this.sql('DELETE FROM key_wraps WHERE holder = ?').run(userHolder(userId)).changes > 0;
+  async deleteUserWrap(userId: number): Promise<boolean> {
+    const result = await this.store.q().deleteFrom('key_wraps').where('holder', '=', userHolder(userId)).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
-  isSetUp(): boolean {
-    return this.emergencyWrap() !== undefined;
+  async isSetUp(): Promise<boolean> {
+    return (await this.wrapOf(EMERGENCY_HOLDER)) !== undefined;
   }
 
-  holders(): Array<{ userId: number; grantedBy: number | null; createdAt: string }> {
-    return this.sql("SELECT user_id AS userId, granted_by AS grantedBy, created_at AS createdAt FROM key_wraps WHERE user_id IS NOT NULL ORDER BY created_at")
-      .all() as Array<{ userId: number; grantedBy: number | null; createdAt: string }>;
+  /** The key holders, in the order access was given (created_at is an ISO time: its text order is its time order on both engines). */
+  async holders(): Promise<Array<{ userId: number; grantedBy: number | null; createdAt: string }>> {
+    const rows = await this.store.q().selectFrom('key_wraps').select(['user_id as userId', 'granted_by as grantedBy', 'created_at as createdAt']).where('user_id', 'is not', null).execute();
+    return rows
+      .map((r) => ({ userId: r.userId!, grantedBy: r.grantedBy, createdAt: r.createdAt }))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 }

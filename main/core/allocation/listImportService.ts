@@ -95,7 +95,7 @@ export class ListImportService {
       if (parsed.problems.length) throw refuse(fileName, parsed.problems);
       const importedAt = isoUtc(this.clock.now());
       const record = { kind: 'randomization', fileName, sha256: parsed.sha256, encoding: parsed.encoding, rowCount: parsed.rows.length, importedAt };
-      const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
+      const signature = await this.signatures.record(signer, 'list_import', parsed.sha256, record);
       const importId = await this.allocation.insertImport({ kind: 'randomization', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
       const firstOrder = await this.allocation.nextListOrder();
       await this.allocation.insertSlots(
@@ -108,7 +108,7 @@ export class ListImportService {
           importId,
         })),
       );
-      this.audit.append(
+      await this.audit.append(
         { userId: signer.userId, username: signer.username },
         { action: 'list.randomization_imported', entityType: 'list_import', entityId: String(importId), after: record, source: 'file', signatureId: signature.id },
       );
@@ -123,7 +123,7 @@ export class ListImportService {
       if (parsed.problems.length) throw refuse(fileName, parsed.problems);
       const importedAt = isoUtc(this.clock.now());
       const record = { kind: 'kits', fileName, sha256: parsed.sha256, encoding: parsed.encoding, rowCount: parsed.rows.length, importedAt };
-      const signature = this.signatures.record(signer, 'list_import', parsed.sha256, record);
+      const signature = await this.signatures.record(signer, 'list_import', parsed.sha256, record);
       const importId = await this.allocation.insertImport({ kind: 'kits', fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, importedAt, userId: signer.userId, signatureId: signature.id });
       // Inserted in kit-number order, so not even the row order of the database file follows the sponsor's file
       // (which may be grouped by arm).
@@ -162,7 +162,7 @@ export class ListImportService {
       }
       // The hold is decided here, where the key is: the technician who receives the kits cannot open their expiry.
       for (const hold of expiryHolds) await this.allocation.setExpiryHold(hold.kitNumber);
-      this.audit.append(
+      await this.audit.append(
         { userId: signer.userId, username: signer.username },
         {
           action: 'list.kits_imported',

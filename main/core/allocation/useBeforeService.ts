@@ -111,7 +111,7 @@ export class UseBeforeService {
       if (review.proposed !== useBefore) throw VeilError.says('conflict', { key: 'lists.useBeforeStale', params: { proposed: review.proposed, given: useBefore } });
       if (review.changes.length === 0 && review.toHold.length === 0) throw VeilError.says('conflict', { key: 'lists.useBeforeInForce', params: { date: useBefore } });
       const record = { action: 'use_before.confirm', useBefore, kits: review.changes.map((c) => c.kitNumber), held: review.toHold };
-      const signature = this.signatures.record(signer, 'use_before_confirmation', useBefore, record);
+      const signature = await this.signatures.record(signer, 'use_before_confirmation', useBefore, record);
       for (const kitNumber of review.toHold) {
         await this.kitStatus.change(actor, kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { signatureId: signature.id, context: { hold: 'expiry_review' } });
       }
@@ -120,7 +120,7 @@ export class UseBeforeService {
       for (const k of toHoldAtReceipt) await this.allocation.setExpiryHold(k.kitNumber);
       // Kit numbers and dates only: both are on the kit list blinded users see; no arm, no real expiry. Kits still
       // expected that will be held at receipt are counted, as the import counts them.
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'kits.use_before_confirmed',
         entityType: 'study',
         entityId: this.study().code,

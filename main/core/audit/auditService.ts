@@ -3,7 +3,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import { isoUtc, type Clock } from '../clock';
 import { csvRecords, csvRows } from '../csvWriter';
 import type { Db } from '../db/database';
-import type { SignatureService } from '../signatures/signatureService';
+import type { SignatureRecord, SignatureService } from '../signatures/signatureService';
 import { type AuditEvent, type AuditFilter, type AuditTrail } from './auditTrail';
 import { verifyRecord, type RecordCheckOptions } from './recordVerification';
 
@@ -37,25 +37,38 @@ function toFilter(input: AuditFilterInput): AuditFilter {
 /** What monitors and inspectors read: the trail, filtered, in plain words, with signatures, and as CSV. */
 export class AuditService {
   constructor(
-    private readonly db: Db,
+    /** The SQLite file, for the file checks of `veil verify`; null on PostgreSQL (the chain is checked on the Store). */
+    private readonly db: Db | null,
     private readonly trail: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig | null,
     /** This database's anchors (beside the file), so the check on screen also sees a rewritten or cut history. */
-    private readonly anchors: () => NonNullable<RecordCheckOptions['anchors']>,
+    private readonly anchors: () => Promise<NonNullable<RecordCheckOptions['anchors']>>,
   ) {}
 
   /** One page of the filtered trail, as the screen reads it. */
-  list(input: AuditListInput) {
+  async list(input: AuditListInput) {
     const { order, page, pageSize, ...filter } = input;
-    const { events, total } = this.trail.page(toFilter(filter), { order, offset: (page - 1) * pageSize, limit: pageSize });
-    return { events: events.map((e) => this.view(e)), seal: this.trail.seal(), total, page, pageSize, facets: this.trail.facets() };
+    const { events, total } = await this.trail.page(toFilter(filter), { order, offset: (page - 1) * pageSize, limit: pageSize });
+    return { events: await this.views(events), seal: await this.trail.seal(), total, page, pageSize, facets: await this.trail.facets() };
+  }
+
+  /** Events as the screens show them, each signature read once. */
+  async views(events: AuditEvent[]) {
+    const signatures = new Map<number, SignatureRecord | null>();
+    for (const e of events) {
+      if (e.signatureId !== null && !signatures.has(e.signatureId)) signatures.set(e.signatureId, (await this.signatures.byId(e.signatureId)) ?? null);
+    }
+    return events.map((e) => this.shown(e, e.signatureId === null ? null : (signatures.get(e.signatureId) ?? null)));
   }
 
   /** An event as the screens show it, with its signature. */
-  view(e: AuditEvent) {
-    const signature = e.signatureId === null ? null : (this.signatures.byId(e.signatureId) ?? null);
+  async view(e: AuditEvent) {
+    return this.shown(e, e.signatureId === null ? null : ((await this.signatures.byId(e.signatureId)) ?? null));
+  }
+
+  private shown(e: AuditEvent, signature: SignatureRecord | null) {
     return {
       seq: e.seq,
       atUtc: e.atUtc,
@@ -73,10 +86,10 @@ export class AuditService {
     };
   }
 
-  exportCsv(input: AuditFilterInput): { fileName: string; csv: string } {
+  async exportCsv(input: AuditFilterInput): Promise<{ fileName: string; csv: string }> {
     // The export is the whole filtered trail, never a page.
-    const events = this.trail.query(toFilter(input)).map((e) => this.view(e));
-    const seal = this.trail.seal();
+    const events = await this.views(await this.trail.query(toFilter(input)));
+    const seal = await this.trail.seal();
     const printedAt = isoUtc(this.clock.now());
     const study = this.study();
     const preamble = csvRows([
@@ -112,9 +125,15 @@ export class AuditService {
    * The same checks as `veil verify` but the sealed values (no key is used here): chain, dates, anchors, signatures'
    * chain heads and the replay of the events against the tables. The first problem is named.
    */
-  verify() {
-    const report = verifyRecord(this.db, { anchors: this.anchors() });
-    const seal = this.trail.seal();
+  async verify() {
+    const seal = await this.trail.seal();
+    // On PostgreSQL the hash chain is followed through the Store; the SQLite file's own checks (integrity, the
+    // append-only triggers, the replay against the tables) are the file's and do not apply to a server.
+    if (!this.db) {
+      const chain = await this.trail.verifyChain();
+      return { ok: chain.ok, events: chain.events, firstBroken: chain.firstBroken ?? null, seal };
+    }
+    const report = verifyRecord(this.db, { anchors: await this.anchors() });
     const first = report.findings[0];
     const firstBroken = report.chain.firstBroken ?? (first ? { seq: first.seq ?? seal.seq, problem: first.text } : null);
     return { ok: report.ok, events: report.events, firstBroken, seal };

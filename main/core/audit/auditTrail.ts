@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
 import { wellFormed } from '../../../shared/text/wellFormedText';
 import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import { storedEvents, type AuditRepository, type StoredAuditEvent } from './auditRepository';
 import type { Clock } from '../clock';
 
@@ -112,7 +113,7 @@ export class AuditTrail {
   private readonly appendListeners: Array<(event: AuditEvent) => void> = [];
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly events: AuditRepository,
     private readonly clock: Clock,
   ) {}
@@ -122,10 +123,20 @@ export class AuditTrail {
     this.appendListeners.push(listener);
   }
 
-  /** Appends one event. Must run inside the transaction of the change it records. */
-  append(actor: AuditActor, event: NewAuditEvent): AuditEvent {
-    if (!this.db.inTransaction) throw new Error('An audit event must be written in the transaction of its change.');
-    const head = this.events.head();
+  /**
+   * Appends one event. Must run inside the unit of work of the change it records (`store.transaction`), and be awaited.
+   *
+   * Two workstations appending at once (PostgreSQL) both read the same head and would both write seq N+1 on it: a
+   * fork. What stops it is the unit of work's SERIALIZABLE isolation with its automatic retry, not a lock: the second
+   * of the two to commit gets a serialization failure (or, where PostgreSQL cannot see that the seq came from the
+   * head it read, a unique violation on audit_events_pkey, which the Store retries too) and runs again from the start
+   * on the new head. A lock would not do it: under SERIALIZABLE the snapshot is taken at the unit of work's first
+   * statement, usually before the append, so a unit of work that waited for a lock on the head would still read the
+   * head as it stood before the wait. On SQLite there is one writer at a time and the question does not arise.
+   */
+  async append(actor: AuditActor, event: NewAuditEvent): Promise<AuditEvent> {
+    if (!this.store.insideUnitOfWork()) throw new Error('An audit event must be written in the unit of work of its change.');
+    const head = await this.events.head();
     const now = this.clock.now();
     // Text is stored as UTF-8, so it is hashed and stored in the form it will be read back in (no lone surrogates).
     const text = (value: string | null | undefined) => (value === null || value === undefined ? null : wellFormed(value));
@@ -146,25 +157,25 @@ export class AuditTrail {
       prev_hash: head?.hash ?? GENESIS_HASH,
     };
     const hash = chainHash(raw.prev_hash, hashedContent(raw));
-    this.events.insert({ ...raw, hash });
+    await this.events.insert({ ...raw, hash });
     const appended = toEvent({ ...raw, hash });
     for (const listener of this.appendListeners) listener(appended);
     return appended;
   }
 
   /** The chain head: printed on every report and export so a rewritten history no longer matches signed paper. */
-  seal(): { seq: number; hash: string } {
-    return this.events.head() ?? { seq: 0, hash: GENESIS_HASH };
+  async seal(): Promise<{ seq: number; hash: string }> {
+    return (await this.events.head()) ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   /** The hash of the first event: it names this chain (anchors of another database, or of a chain rewritten from its start, differ). */
-  firstEventHash(): string | null {
-    return this.events.firstEventHash() ?? null;
+  async firstEventHash(): Promise<string | null> {
+    return (await this.events.firstEventHash()) ?? null;
   }
 
-  query(filter: AuditFilter = {}): AuditEvent[] {
+  async query(filter: AuditFilter = {}): Promise<AuditEvent[]> {
     const { limit, ...conditions } = filter;
-    const rows = this.events.matching(conditions, limit).map(toEvent);
+    const rows = (await this.events.matching(conditions, limit)).map(toEvent);
     return limit ? rows.reverse() : rows;
   }
 
@@ -172,16 +183,26 @@ export class AuditTrail {
    * One page of the filtered trail and the number of events the filter matches: the screen reads a page at a time,
    * so a trail of 500,000 events costs what one page costs.
    */
-  page(filter: AuditFilter, page: { order: 'oldest' | 'newest'; offset: number; limit: number }): { events: AuditEvent[]; total: number } {
+  async page(filter: AuditFilter, page: { order: 'oldest' | 'newest'; offset: number; limit: number }): Promise<{ events: AuditEvent[]; total: number }> {
     const { limit: _limit, ...conditions } = filter;
-    const total = this.events.count(conditions);
-    const events = this.events.page(conditions, page).map(toEvent);
+    const total = await this.events.count(conditions);
+    const events = (await this.events.page(conditions, page)).map(toEvent);
     return { events, total };
   }
 
   /** The users, actions and record types present in the trail: what the screen's filters offer (index hops, see the repository). */
-  facets(): { usernames: string[]; actions: string[]; entityTypes: string[] } {
-    return { usernames: this.events.distinct('username'), actions: this.events.distinct('action'), entityTypes: this.events.distinct('entity_type') };
+  async facets(): Promise<{ usernames: string[]; actions: string[]; entityTypes: string[] }> {
+    return { usernames: await this.events.distinct('username'), actions: await this.events.distinct('action'), entityTypes: await this.events.distinct('entity_type') };
+  }
+
+  /** Recomputes the chain from the first event, on either engine (see ChainFollower; `verifyChain` reads an SQLite file). */
+  async verifyChain(): Promise<ChainReport> {
+    const follower = new ChainFollower();
+    for await (const row of this.events.all()) {
+      follower.follow(row);
+      if (follower.broken) return { ok: false, events: follower.events, firstBroken: follower.broken };
+    }
+    return { ok: true, events: follower.events };
   }
 }
 
@@ -227,7 +248,7 @@ export class ChainFollower {
   }
 }
 
-/** Recomputes the chain from the first event (see ChainFollower). */
+/** Recomputes the chain of an SQLite file from the first event (see ChainFollower; AuditTrail.verifyChain on the Store). */
 export function verifyChain(db: Db): ChainReport {
   const follower = new ChainFollower();
   for (const row of storedEvents(db)) {

@@ -3,8 +3,9 @@ import { chmodSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, 
 import { basename, dirname, join } from 'node:path';
 import { canonicalJson } from '../../../shared/canonicalJson';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { Logger } from '../log';
+import type { ChainHead } from './auditRepository';
 import type { AuditTrail } from './auditTrail';
 
 /**
@@ -168,13 +169,21 @@ export class ChainAnchoring {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
+  /** The anchor being written now, if any: anchors are written one after the other, never two at once. */
+  private writing: Promise<void> = Promise.resolve();
+
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly trail: AuditTrail,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly location: { anchorFile: string; vault: AnchorKeyVault },
     private readonly minIntervalMs = 1000,
+    /**
+     * The committed head and first hash read synchronously, for the last anchor at close (which cannot wait: the
+     * database is closed right after). An SQLite file gives one; without it, close anchors in the background.
+     */
+    private readonly committedNow: (() => { head: ChainHead | undefined; firstHash: string | undefined }) | null = null,
   ) {}
 
   /**
@@ -182,13 +191,13 @@ export class ChainAnchoring {
    * anchors, or an anchor file someone removed) starts anchoring from its present head, and says so in the trail
    * itself, so an inspector sees from which event on the history is anchored.
    */
-  start(): void {
+  async start(): Promise<void> {
     if (existsSync(this.location.anchorFile)) return;
-    const head = this.trail.seal();
-    if (head.seq === 0) return;
     try {
-      this.db.transaction(() =>
-        this.trail.append(
+      await this.store.transaction(async () => {
+        const head = await this.trail.seal();
+        if (head.seq === 0) return;
+        await this.trail.append(
           { userId: null, username: 'system' },
           {
             action: 'audit.anchoring_started',
@@ -198,69 +207,91 @@ export class ChainAnchoring {
             reason: 'No anchor file was found beside the database: the events up to here were not anchored on this workstation.',
             source: 'system',
           },
-        ),
-      )();
+        );
+      });
     } catch (error) {
       this.logger.error('anchoring could not be started', { error: String(error) });
     }
   }
 
-  /** Called on every audit append: anchors once the transaction is over. */
+  /** Called on every audit append (inside its unit of work): anchors once the unit of work is over. */
   eventAppended(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
     const wait = this.lastWrittenAt + this.minIntervalMs - Date.now();
-    if (wait <= 0) queueMicrotask(() => this.fire());
-    else {
-      this.timer = setTimeout(() => this.fire(), wait);
-      this.timer.unref();
-    }
+    // Outside the unit of work that appended: the anchor reads the head as committed, after that unit of work's turn.
+    this.store.outside(() => {
+      if (wait <= 0) queueMicrotask(() => this.fire());
+      else {
+        this.timer = setTimeout(() => this.fire(), wait);
+        this.timer.unref();
+      }
+    });
   }
 
   private fire(): void {
     this.scheduled = false;
     this.timer = null;
     if (this.closed) return;
-    // A transaction still open (a caller's own BEGIN across an await): its events are not committed yet. Try again
-    // on a timer, never in a microtask loop that would keep that await from ever resuming.
-    if (this.db.inTransaction) {
-      this.scheduled = true;
-      this.timer = setTimeout(() => this.fire(), 50);
-      this.timer.unref();
-      return;
-    }
-    this.anchorNow();
+    // Counted from now, not from when the anchor is written: appends made while it waits for its turn are throttled.
+    this.lastWrittenAt = Date.now();
+    void this.anchorNow();
   }
 
-  /** Appends an anchor of the committed head if it moved since the last one. Never throws. */
-  anchorNow(): void {
-    try {
-      if (!this.db.open || this.db.inTransaction) return;
-      const head = this.trail.seal();
-      if (head.seq === 0 || (this.lastAnchored && this.lastAnchored.seq === head.seq && this.lastAnchored.hash === head.hash)) return;
-      const key = this.signingKey();
-      this.chainId ??= this.trail.firstEventHash();
-      const unsigned: Omit<Anchor, 'sig'> = { v: 1, chain: this.chainId!, seq: head.seq, hash: head.hash, at: isoUtc(this.clock.now()), key: key.publicKey.id };
-      const anchor: Anchor = { ...unsigned, sig: sign(null, signedBytes(unsigned), key.privateKey).toString('base64') };
-      this.append(JSON.stringify(anchor));
-      this.lastAnchored = head;
-      this.lastWrittenAt = Date.now();
-    } catch (error) {
-      this.logger.error('the audit chain head could not be anchored', { file: basename(this.location.anchorFile), error: String(error) });
-    }
+  /**
+   * Appends an anchor of the committed head if it moved since the last one. Never throws. The head is read outside any
+   * unit of work: on SQLite it waits for the open one's turn to end, on PostgreSQL it sees only what is committed.
+   */
+  anchorNow(): Promise<void> {
+    this.writing = this.writing.then(() =>
+      this.store.outside(async () => {
+        try {
+          const head = await this.trail.seal();
+          this.chainId ??= head.seq === 0 ? null : await this.trail.firstEventHash();
+          this.write(head);
+        } catch (error) {
+          this.logger.error('the audit chain head could not be anchored', { file: basename(this.location.anchorFile), error: String(error) });
+        }
+      }),
+    );
+    return this.writing;
+  }
+
+  /** Writes the anchor of a committed head, if it moved since the last one. */
+  private write(head: { seq: number; hash: string }): void {
+    if (head.seq === 0 || (this.lastAnchored && this.lastAnchored.seq === head.seq && this.lastAnchored.hash === head.hash)) return;
+    const key = this.signingKey();
+    const unsigned: Omit<Anchor, 'sig'> = { v: 1, chain: this.chainId!, seq: head.seq, hash: head.hash, at: isoUtc(this.clock.now()), key: key.publicKey.id };
+    const anchor: Anchor = { ...unsigned, sig: sign(null, signedBytes(unsigned), key.privateKey).toString('base64') };
+    this.append(JSON.stringify(anchor));
+    this.lastAnchored = head;
+    this.lastWrittenAt = Date.now();
   }
 
   /** What `verifyRecord` needs to check this database's anchors, after anchoring the head as it stands now. */
-  verificationTarget(): { anchorFile: string; publicKey: AnchorPublicKey | null; keyDescription: string } {
-    this.anchorNow();
+  async verificationTarget(): Promise<{ anchorFile: string; publicKey: AnchorPublicKey | null; keyDescription: string }> {
+    await this.anchorNow();
     return { anchorFile: this.location.anchorFile, publicKey: this.key?.publicKey ?? anchorPublicKey(this.location.vault), keyDescription: this.location.vault.description };
   }
 
+  /** Stops the timer and anchors the head: synchronously when a synchronous reader was given, else in the background. */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.anchorNow();
+    if (this.closed) return;
     this.closed = true;
+    if (!this.committedNow) {
+      void this.anchorNow();
+      return;
+    }
+    try {
+      const { head, firstHash } = this.committedNow();
+      if (!head) return;
+      this.chainId ??= firstHash ?? null;
+      this.write(head);
+    } catch (error) {
+      this.logger.error('the audit chain head could not be anchored', { file: basename(this.location.anchorFile), error: String(error) });
+    }
   }
 
   /** The vault's key, created on first use. */

@@ -73,7 +73,7 @@ export class AuthService {
         mustChangePassword: false,
         createdAt: isoUtc(this.clock.now()),
       });
-      this.audit.append(
+      await this.audit.append(
         { userId: id, username: input.username },
         { action: 'user.created', entityType: 'user', entityId: input.username, after: { displayName: input.displayName, role: 'administrator' }, reason: 'First start: administrator account' },
       );
@@ -100,7 +100,7 @@ export class AuthService {
   /** Login events are audited in their own small unit of work (or join the caller's). */
   private async record(userId: number | null, username: string, action: string, after: Record<string, unknown>): Promise<void> {
     await this.store.transaction(async () => {
-      this.audit.append({ userId, username }, { action, entityType: 'user', entityId: username, after });
+      await this.audit.append({ userId, username }, { action, entityType: 'user', entityId: username, after });
     });
   }
 
@@ -155,7 +155,7 @@ export class AuthService {
     const keyPair = await this.custody.keyPairForNewPassword(user, input.currentPassword, input.newPassword);
     await this.store.transaction(async () => {
       await this.users.setPassword(user.id, passwordHash, false);
-      this.custody.saveKeyPairForNewPassword(user.id, keyPair);
+      await this.custody.saveKeyPairForNewPassword(user.id, keyPair);
       await this.record(user.id, user.username, 'user.password_changed', keyPair.kind === 'new' ? { keyPairCreated: true } : {});
     });
     return this.state(windowId);

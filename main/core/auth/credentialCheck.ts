@@ -113,7 +113,7 @@ export class CredentialCheck {
       // Checked again after the slow hash: another window may have locked the account meanwhile.
       const lockedNow = await this.lockedSubject(a.subjects);
       if (lockedNow) {
-        this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), 'locked out', null);
+        await this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), 'locked out', null);
         return { kind: 'locked', subject: lockedNow, newlyLockedUsers: [] };
       }
       if (opened !== null) {
@@ -122,13 +122,13 @@ export class CredentialCheck {
       }
       const counts: Array<{ subject: CredentialSubject; failedAttempts: number }> = [];
       for (const subject of a.subjects) counts.push({ subject, failedAttempts: await this.attempts.addFailure(subject) });
-      this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), a.point === 'code_break' ? 'wrong passphrase' : 'wrong password', counts[0]!.failedAttempts);
+      await this.recordFailure(a.point, a.by, this.entityOf(a.subjects[0]!), a.point === 'code_break' ? 'wrong passphrase' : 'wrong password', counts[0]!.failedAttempts);
       const { maxFailedLogins, lockoutMinutes } = await this.settings.security();
       const until = isoUtc(new Date(this.clock.now().getTime() + lockoutMinutes * 60_000));
       const reached = counts.filter((c) => c.failedAttempts >= maxFailedLogins);
       for (const { subject, failedAttempts } of reached) {
         await this.attempts.lock(subject, until);
-        this.recordLockout(a, subject, failedAttempts, until);
+        await this.recordLockout(a, subject, failedAttempts, until);
       }
       if (reached.length > 0) {
         const newlyLockedUsers = reached.flatMap(({ subject }) => (subject.kind === 'user' ? [subject.userId] : []));
@@ -169,8 +169,8 @@ export class CredentialCheck {
   }
 
   /** One event per failed attempt, never aggregated: login failures keep their action, the others name their check. */
-  private recordFailure(point: CredentialPoint, by: AuditActor, entity: { type: string; id: string }, cause: string, failedAttempts: number | null): void {
-    this.audit.append(by, {
+  private async recordFailure(point: CredentialPoint, by: AuditActor, entity: { type: string; id: string }, cause: string, failedAttempts: number | null): Promise<void> {
+    await this.audit.append(by, {
       action: point === 'login' ? 'session.login_failed' : 'credential.failed',
       entityType: entity.type,
       entityId: entity.id,
@@ -178,9 +178,9 @@ export class CredentialCheck {
     });
   }
 
-  private recordLockout(a: Attempt, subject: CredentialSubject, failedAttempts: number, lockedUntil: string): void {
+  private async recordLockout(a: Attempt, subject: CredentialSubject, failedAttempts: number, lockedUntil: string): Promise<void> {
     const entity = this.entityOf(subject);
-    this.audit.append(a.by, {
+    await this.audit.append(a.by, {
       action: subject.kind === 'user' ? 'user.locked_out' : 'code_break.locked_out',
       entityType: entity.type,
       entityId: entity.id,

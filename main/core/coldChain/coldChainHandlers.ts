@@ -18,7 +18,7 @@ export function coldChainHandlers({ coldChain, reports, scans, callers }: { cold
     // A release checks the kits' real expiry: the contract requires the key for it.
     dispose: async (ctx, input) => {
       const { signatureId, case: view } = await coldChain.dispose(callers.actor(ctx), ctx.signer!, input, ctx.key);
-      return { signature: callers.signature(signatureId), case: view };
+      return { signature: await callers.signature(signatureId), case: view };
     },
     excursionReport: (ctx, input) => reports.print(callers.actor(ctx), input.excursionId, input.format),
     // A GS1 pack code at put-away names its kit as at receipt (issue 15, item 1): its serial, never its lot or expiry.

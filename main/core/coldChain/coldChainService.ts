@@ -102,7 +102,7 @@ export class ColdChainService {
         id = await this.repo.insertLocation({ ...values, createdAt: isoUtc(this.clock.now()) });
       }
       const after = (await this.repo.location(id))!;
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: before ? 'storage_location.changed' : 'storage_location.created',
         entityType: 'storage_location',
         entityId: String(id),
@@ -133,7 +133,7 @@ export class ColdChainService {
         const from = stay ? await this.repo.location(stay.locationId) : undefined;
         if (stay) await this.repo.endStay(stay.id, nowMs);
         await this.repo.startStay(kitNumber, location.id, nowMs, actor.userId);
-        this.audit.append(actor, {
+        await this.audit.append(actor, {
           action: stay ? 'kit.moved' : 'kit.put_away',
           entityType: 'kit',
           entityId: kitNumber,
@@ -202,7 +202,7 @@ export class ColdChainService {
         if (status === 'available') await this.changeStatus(actor, kitNumber, 'available', 'quarantined', EXCURSION_REASON, { excursion: id, location: location.name });
         reached.push({ kitNumber, seconds, status, quarantined: quarantine });
       }
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'excursion.opened',
         entityType: 'excursion',
         entityId: String(id),
@@ -227,7 +227,7 @@ export class ColdChainService {
     const step = KIT_TRANSITIONS.find((t) => t.from === from && t.to === to);
     if (!step) throw VeilError.says('conflict', { key: 'coldChain.kitNotHeld', params: { kit: kitNumber, status: label(from) } });
     await this.repo.setKitStatus(kitNumber, to);
-    this.audit.append(actor, {
+    await this.audit.append(actor, {
       action: 'kit.status_changed',
       entityType: 'kit',
       entityId: kitNumber,
@@ -268,7 +268,7 @@ export class ColdChainService {
       await this.repo.insertReadings(current.id, importId, atMs, centi);
       const found = detectExcursions(atMs, centi, current);
       const excursionIds = await this.openCases(actor, current, found, { importId });
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'temperature_log.imported',
         entityType: 'storage_location',
         entityId: String(current.id),
@@ -291,7 +291,7 @@ export class ColdChainService {
       const id = await this.repo.insertManualReading({ locationId: location.id, readMs, minCenti, maxCenti, userId: actor.userId, recordedAt: isoUtc(this.clock.now()) });
       const excursion = minMaxExcursion(previous, readMs, minCenti, maxCenti, location);
       const excursionIds = excursion ? await this.openCases(actor, location, [excursion], { manualReadingId: id }) : [];
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'temperature_minmax.recorded',
         entityType: 'storage_location',
         entityId: String(location.id),
@@ -406,11 +406,11 @@ export class ColdChainService {
         }
       }
       const record = { action: `excursion.${input.decision}`, excursion: e.id, kits, reason: input.reason };
-      const signature = this.signatures.record(signer, EXCURSION_DISPOSITION_RECORD, `${e.id}:${kits.join(',')}`, record);
+      const signature = await this.signatures.record(signer, EXCURSION_DISPOSITION_RECORD, `${e.id}:${kits.join(',')}`, record);
       const at = isoUtc(this.clock.now());
       for (const kitNumber of kits) {
         await this.repo.recordDisposition({ excursionId: e.id, kitNumber, disposition: input.decision, reason: input.reason, at, userId: actor.userId, signatureId: signature.id });
-        this.audit.append(actor, {
+        await this.audit.append(actor, {
           action: 'excursion.disposition',
           entityType: 'kit',
           entityId: kitNumber,

@@ -28,6 +28,12 @@ export interface Store {
   /** True while any unit of work of this store is running, in this call chain or another. */
   anyUnitOfWorkOpen(): boolean;
   /**
+   * Runs `work` (and what it schedules: timers, microtasks) outside the unit of work of this call chain, as if called
+   * from nowhere: its queries take their turn after that unit of work and see only what is committed. For what must
+   * happen after a commit but is set off from inside the unit of work (the audit chain's anchors).
+   */
+  outside<T>(work: () => T): T;
+  /**
    * Runs `work` as one unit of work. Called inside another, it joins it (one commit or one rollback for both).
    * On SQLite, units of work take turns on the one connection. On PostgreSQL each runs SERIALIZABLE and is run again,
    * from the start, when the server reports a conflict with a concurrent one (another workstation): so `work` may run
@@ -61,7 +67,21 @@ export interface StoreOptions {
 
 /** SQLSTATEs after which running the whole unit of work again is safe and right. */
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
+/**
+ * Unique violations after which running the unit of work again is safe and right: a key the unit of work chose by
+ * reading the stored ones (the audit chain's next seq, read from the head) that a concurrent unit of work took first.
+ * PostgreSQL reports most of these as serialization failures, but not all (it cannot always see that the new key came
+ * from the read), and its manual advises retrying them: the next attempt reads the new head. Any other unique
+ * violation (a kit number given twice) is the caller's fault and is never retried.
+ */
+const RETRYABLE_UNIQUE = new Set(['audit_events_pkey']);
 const CHANNEL = 'veil_changes';
+
+function retryable(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  if (!code) return false;
+  return RETRYABLE.has(code) || (code === '23505' && constraint !== undefined && RETRYABLE_UNIQUE.has(constraint));
+}
 
 interface UnitOfWork {
   tx: Transaction<VeilTables>;
@@ -90,6 +110,10 @@ abstract class KyselyStore implements Store {
 
   insideUnitOfWork(): boolean {
     return this.open.getStore() !== undefined;
+  }
+
+  outside<T>(work: () => T): T {
+    return this.open.exit(work);
   }
 
   private running = 0;
@@ -202,8 +226,7 @@ class PostgresStore extends KyselyStore {
         if (changed.size > 0) this.tell({ tables: [...changed], from: 'this_process' });
         return result;
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (!code || !RETRYABLE.has(code) || attempt >= maxAttempts) throw error;
+        if (!retryable(error) || attempt >= maxAttempts) throw error;
         // Back off a little, randomly, so two workstations that collided do not collide again in step.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }

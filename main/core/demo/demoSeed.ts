@@ -73,13 +73,13 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
     await core.repositories.study.save(NS_DUPI, now);
     // The site's name, as the first start asks it of a real site (reports and certificates print it).
     await core.repositories.settings.setSite(DEMO_SITE_NAME);
-    core.audit.append(
+    await core.audit.append(
       { userId: null, username: 'system' },
       { action: 'settings.site_changed', entityType: 'settings', entityId: 'site', before: { name: null }, after: { name: DEMO_SITE_NAME }, reason: 'Demo study seeding', source: 'system' },
     );
     for (const u of hashed) {
       await core.repositories.users.insert({ username: u.username, displayName: u.displayName, role: u.role, passwordHash: u.passwordHash, mustChangePassword: false, createdAt: now });
-      core.audit.append(
+      await core.audit.append(
         { userId: null, username: 'system' },
         { action: 'user.created', entityType: 'user', entityId: u.username, after: { displayName: u.displayName, role: u.role }, reason: 'Demo study seeding', source: 'system' },
       );

@@ -18,7 +18,7 @@ export class DestructionCertificates {
   async certificate(destructionId: number): Promise<{ fileName: string; pdfBase64: string }> {
     const pdf = await destructionCertificate(await this.destruction.get(destructionId), {
       study: this.study(),
-      seal: this.audit.seal(),
+      seal: await this.audit.seal(),
       printedAt: this.clock.now(),
       site: this.settings.site(),
     });

@@ -79,8 +79,8 @@ export class DestructionService {
         if (unverified.has(k)) throw VeilError.says('conflict', { key: 'destruction.notVerified', params: { kit: k } });
       }
       const record = { action: 'destruction', kits, method: input.method, place: input.place, destroyedOn: input.destroyedOn, witness: witness.username };
-      const signature = this.signatures.record(signer, 'destruction', `${input.destroyedOn}:${kits.join(',')}`, record);
-      const witnessSignature = this.signatures.record(
+      const signature = await this.signatures.record(signer, 'destruction', `${input.destroyedOn}:${kits.join(',')}`, record);
+      const witnessSignature = await this.signatures.record(
         { userId: witness.id, username: witness.username, printedName: witness.displayName, meaning: WITNESS_MEANING },
         'destruction',
         `${input.destroyedOn}:${kits.join(',')}`,
@@ -101,7 +101,7 @@ export class DestructionService {
         await this.kitStatus.change(actor, k, 'destroyed', null, { signatureId: signature.id, context: { destruction: destructionId, method: input.method } });
         await this.destructions.addKit(destructionId, k);
       }
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'destruction.recorded',
         entityType: 'destruction',
         entityId: String(destructionId),
@@ -118,7 +118,7 @@ export class DestructionService {
     const kits = (await this.destructions.kitsOf(destructionId)).sort(compareKitNumbers);
     const withLots = [];
     for (const k of kits) withLots.push({ kitNumber: k, blindedLot: (await this.kits.get(k))!.blindedLot });
-    return { ...row, kits: withLots, signature: this.signatures.byId(row.signatureId)!, witnessSignature: this.signatures.byId(row.witnessSignatureId)! };
+    return { ...row, kits: withLots, signature: (await this.signatures.byId(row.signatureId))!, witnessSignature: (await this.signatures.byId(row.witnessSignatureId))! };
   }
 
   async list() {

@@ -191,7 +191,7 @@ export class Devices {
       const before = await this.settings();
       const after: PrinterSettings = { ...before, [kind]: choice };
       await this.repo.setPrinterSettings(after);
-      this.deps.audit.append(actor, { action: 'settings.printers_changed', entityType: 'settings', entityId: 'printers', before, after });
+      await this.deps.audit.append(actor, { action: 'settings.printers_changed', entityType: 'settings', entityId: 'printers', before, after });
     });
     // After the commit: the windows read the new status.
     this.hub.changed('settings');
@@ -211,7 +211,7 @@ export class Devices {
     await this.deps.store.transaction(async () => {
       const before = await this.repo.keyboardWedge();
       await this.repo.setKeyboardWedge(settings);
-      this.deps.audit.append(actor, { action: 'settings.scanners_changed', entityType: 'settings', entityId: 'keyboard_wedge', before, after: settings });
+      await this.deps.audit.append(actor, { action: 'settings.scanners_changed', entityType: 'settings', entityId: 'keyboard_wedge', before, after: settings });
     });
     this.hub.changed('settings');
     return this.repo.keyboardWedge();
@@ -274,7 +274,7 @@ export class Devices {
       message = error instanceof Error ? error.message : String(error);
     }
     await this.deps.store.transaction(async () => {
-      this.deps.audit.append(actor, { action: 'devices.test_printed', entityType: 'printer', entityId: printerId(target), after: { kind, labelSize, ok, ...(ok ? {} : { error: message }) } });
+      await this.deps.audit.append(actor, { action: 'devices.test_printed', entityType: 'printer', entityId: printerId(target), after: { kind, labelSize, ok, ...(ok ? {} : { error: message }) } });
     });
     return { ok, printer: name, message, pngBase64 };
   }
@@ -337,7 +337,7 @@ export class Devices {
         const row = (await this.repo.job(id))!;
         await this.repo.markPrinted(id, isoUtc(this.deps.clock.now()));
         const reprint = row.reprintReason !== null;
-        this.deps.audit.append(actor, {
+        await this.deps.audit.append(actor, {
           action: reprint ? 'label.reprinted' : 'label.printed',
           entityType: 'kit',
           entityId: row.kitNumber,
@@ -352,7 +352,7 @@ export class Devices {
       await this.deps.store.transaction(async () => {
         const row = (await this.repo.job(id))!;
         await this.repo.markFailed(id, isoUtc(this.deps.clock.now()), message);
-        this.deps.audit.append(actor, { action: 'label.print_failed', entityType: 'kit', entityId: row.kitNumber, after: { kind: row.kind, printer: printerId(target), job: id, error: message } });
+        await this.deps.audit.append(actor, { action: 'label.print_failed', entityType: 'kit', entityId: row.kitNumber, after: { kind: row.kind, printer: printerId(target), job: id, error: message } });
       });
     } finally {
       this.inFlight.delete(id);

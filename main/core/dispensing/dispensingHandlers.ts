@@ -10,7 +10,7 @@ export function dispensingHandlers({ dispensing, patients, callers }: { dispensi
     checkKit: (ctx, input) => dispensing.check(ctx.key!, input.patientId, input.visitCode, input.code, input.alreadyScanned),
     confirm: async (ctx, input) => {
       const { dispensingId, signatureId } = await dispensing.confirm(ctx.key!, ctx.signer!, callers.actor(ctx).role, input);
-      return { dispensingId, patient: await patients.view(input.patientId), signature: callers.signature(signatureId) };
+      return { dispensingId, patient: await patients.view(input.patientId), signature: await callers.signature(signatureId) };
     },
   };
 }

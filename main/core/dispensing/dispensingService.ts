@@ -234,8 +234,8 @@ export class DispensingService {
       const cosigner = shortInterval ? second : null;
       const at = isoUtc(this.clock.now());
       const record = { action: 'dispensing', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, visit: visit.code, kits: [...scanned].sort(compareKitNumbers), at };
-      const signature = this.signatures.record(signer, 'dispensing', `${patient.screeningNumber}/${visit.code}`, record);
-      const secondSignature = cosigner ? this.signatures.record(cosigner, 'dispensing', `${patient.screeningNumber}/${visit.code}`, { ...record, shortInterval }) : null;
+      const signature = await this.signatures.record(signer, 'dispensing', `${patient.screeningNumber}/${visit.code}`, record);
+      const secondSignature = cosigner ? await this.signatures.record(cosigner, 'dispensing', `${patient.screeningNumber}/${visit.code}`, { ...record, shortInterval }) : null;
       const dispensingId = await this.patients.recordDispensing({
         patientId: patient.id,
         visitCode: visit.code,
@@ -249,7 +249,7 @@ export class DispensingService {
         await this.patients.addDispensedKit(dispensingId, kitNumber, source);
         await this.kitStatus.change(actor, kitNumber, 'dispensed', null, { source, signatureId: signature.id, context: { patient: patient.screeningNumber, visit: visit.code } });
       }
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'dispensing.confirmed',
         entityType: 'patient',
         entityId: patient.screeningNumber,

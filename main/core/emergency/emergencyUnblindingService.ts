@@ -52,10 +52,10 @@ export class EmergencyUnblindingService {
       const unblindingId = await this.store.transaction(async () => {
         const at = isoUtc(this.clock.now());
         const record = { action: 'emergency_unblinding', patient: patient.screeningNumber, randomizationNumber: patient.randomizationNumber, reason: input.reason, adverseEvent: input.adverseEvent, at };
-        const signature = this.signatures.record(signer, 'emergency_unblinding', patient.screeningNumber, record);
+        const signature = await this.signatures.record(signer, 'emergency_unblinding', patient.screeningNumber, record);
         const id = await this.repository.insertUnblinding({ patientId: patient.id, userId: signer.userId, at, reason: input.reason, adverseEvent: input.adverseEvent, signatureId: signature.id });
         // Who, when, why, which patient: never which arm.
-        this.audit.append(
+        await this.audit.append(
           { userId: signer.userId, username: signer.username },
           { action: 'patient.emergency_unblinded', entityType: 'patient', entityId: patient.screeningNumber, after: { randomizationNumber: patient.randomizationNumber, adverseEvent: input.adverseEvent }, reason: input.reason, signatureId: signature.id },
         );
@@ -100,7 +100,7 @@ export class EmergencyUnblindingService {
         throw VeilError.says('conflict', { key: 'emergency.sponsorAlreadyRecorded', params: { screening: record.screeningNumber } });
       }
       await this.repository.insertSponsorNotification({ unblindingId: record.id, userId: actor.userId, at: isoUtc(this.clock.now()), reference });
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'patient.emergency_sponsor_notified',
         entityType: 'patient',
         entityId: record.screeningNumber,

@@ -3,7 +3,7 @@ import type { CallContext, Handlers } from '../router';
 import type { KitExceptionResult, KitExceptionService } from './kitExceptionService';
 
 export function kitExceptionHandlers({ exceptions, callers }: { exceptions: KitExceptionService; callers: Callers }): Handlers['kitExceptions'] {
-  const answer = (r: KitExceptionResult) => ({ kitNumber: r.kitNumber, status: r.status, patient: r.patient, signature: r.signatureId === null ? null : callers.signature(r.signatureId) });
+  const answer = async (r: KitExceptionResult) => ({ kitNumber: r.kitNumber, status: r.status, patient: r.patient, signature: r.signatureId === null ? null : await callers.signature(r.signatureId) });
   const unsigned = (exception: 'damagedAtSite' | 'damagedByPatient') => async (ctx: CallContext, input: { code: string; reason: string }) =>
     answer(await exceptions.record(callers.actor(ctx), exception, input, null));
   const signed = (exception: 'lostAtSite' | 'found' | 'lostByPatient') => async (ctx: CallContext, input: { code: string; reason: string }) =>
@@ -16,7 +16,7 @@ export function kitExceptionHandlers({ exceptions, callers }: { exceptions: KitE
     damagedByPatient: unsigned('damagedByPatient'),
     dispensedInError: async (ctx, input) => {
       const undone = await exceptions.undoDispensing(callers.actor(ctx), ctx.signer!, input);
-      return { screeningNumber: undone.screeningNumber, visitCode: undone.visitCode, kits: undone.kits, signature: callers.signature(undone.signatureId) };
+      return { screeningNumber: undone.screeningNumber, visitCode: undone.visitCode, kits: undone.kits, signature: await callers.signature(undone.signatureId) };
     },
   };
 }

@@ -85,7 +85,7 @@ export class KitExceptionService {
       const patient = given ? { screeningNumber: given.screeningNumber, visitCode: given.visitCode } : null;
       const reason = input.reason.trim();
       const signature = signer
-        ? this.signatures.record(signer, `kit.${exception}`, kitNumber, { action: `kit.${exception}`, kit: kitNumber, reason, ...(patient ? { patient: patient.screeningNumber, visit: patient.visitCode } : {}) })
+        ? await this.signatures.record(signer, `kit.${exception}`, kitNumber, { action: `kit.${exception}`, kit: kitNumber, reason, ...(patient ? { patient: patient.screeningNumber, visit: patient.visitCode } : {}) })
         : null;
       await this.kitStatus.change(actor, kitNumber, rule.to, reason, {
         signatureId: signature?.id ?? null,
@@ -119,7 +119,7 @@ export class KitExceptionService {
       }
       const reason = input.reason.trim();
       const record = { action: 'dispensing.undone', patient: screening, visit: input.visitCode, kits, reason };
-      const signature = this.signatures.record(signer, 'dispensing_undo', `${screening}:${input.visitCode}`, record);
+      const signature = await this.signatures.record(signer, 'dispensing_undo', `${screening}:${input.visitCode}`, record);
       for (const kitNumber of kits) {
         await this.kitStatus.change(actor, kitNumber, 'quarantined', reason, {
           signatureId: signature.id,
@@ -127,7 +127,7 @@ export class KitExceptionService {
         });
       }
       await this.exceptions.deleteDispensing(dispensing.id);
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'dispensing.undone',
         entityType: 'patient',
         entityId: screening,

@@ -26,7 +26,7 @@ export class KitStatusService {
     const check = checkTransition(kit.status, to, actor.role, reason);
     if (!check.ok) throw new VeilError('conflict', `Kit ${kitNumber}: ${check.message}`);
     await this.kits.setStatus(kitNumber, to);
-    this.audit.append(actor, {
+    await this.audit.append(actor, {
       action: 'kit.status_changed',
       entityType: 'kit',
       entityId: kitNumber,
@@ -48,7 +48,7 @@ export class KitStatusService {
     const transition = KIT_TRANSITIONS.find((t) => t.from === kit.status && t.to === to && t.bySystem);
     if (!transition) throw new VeilError('conflict', `Kit ${kitNumber}: Veil does not make a ${kit.status} kit ${to} by itself.`);
     await this.kits.setStatus(kitNumber, to);
-    this.audit.append(SYSTEM_ACTOR, {
+    await this.audit.append(SYSTEM_ACTOR, {
       action: 'kit.status_changed',
       entityType: 'kit',
       entityId: kitNumber,

@@ -33,12 +33,12 @@ export class KitStoryService {
 
   async view(code: string) {
     const { kit, events, seal } = await this.read(code);
-    return { kit: this.facts(kit), events: events.map((e) => this.auditService.view(e)), seal };
+    return { kit: this.facts(kit), events: await this.auditService.views(events), seal };
   }
 
   async viewUnblinded(key: Buffer, code: string) {
     const { kit, events, seal } = await this.read(code);
-    return { kit: { ...this.facts(kit), ...this.opened(key, kit) }, events: events.map((e) => this.auditService.view(e)), seal };
+    return { kit: { ...this.facts(kit), ...this.opened(key, kit) }, events: await this.auditService.views(events), seal };
   }
 
   async print(code: string, key: Buffer | null) {
@@ -56,6 +56,7 @@ export class KitStoryService {
       facts.push(['Arm', `${opened.arm} (${opened.armCode})`], ['Real lot', opened.lot], ['Expiry', opened.expiry]);
     }
     const suffix = key ? 'UNBLINDED' : 'blinded';
+    const views = await this.auditService.views(events);
     const pdf = await renderReportPdf(`Kit ${kit.kitNumber}: its whole story (${suffix})`, { study: this.study(), seal, printedAt, site: this.site() }, [
       {
         heading: 'The kit',
@@ -68,8 +69,8 @@ export class KitStoryService {
             { title: 'Reason', width: 1.6 },
             { title: 'Signature', width: 1.6 },
           ],
-          rows: events.map((e) => {
-            const view = this.auditService.view(e);
+          rows: events.map((e, i) => {
+            const view = views[i]!;
             return [String(e.seq), e.atUtc.replace('T', ' ').slice(0, 19), describeEvent(e), e.reason ?? '', view.signature ? `${view.signature.printedName}: ${view.signature.meaning}` : ''];
           }),
         },
@@ -88,13 +89,12 @@ export class KitStoryService {
       if (!kit) throw VeilError.says('not_found', { key: 'kits.unknown', params: { kit: kitNumber } });
       const shipments = await this.reads.shipmentReferences(kitNumber);
       const destructions = await this.reads.destructionIds(kitNumber);
-      const events = [
-        ...this.trail.query({ entityType: 'list_import', entityId: String(kit.importId), action: 'list.kits_imported' }),
-        ...shipments.flatMap((reference) => this.trail.query({ entityType: 'shipment', entityId: reference })),
-        ...this.trail.query({ entityType: 'kit', entityId: kitNumber }),
-        ...destructions.flatMap((id) => this.trail.query({ entityType: 'destruction', entityId: String(id) })),
-      ].sort((a, b) => a.seq - b.seq);
-      return { kit, events, seal: this.trail.seal() };
+      const events = [...(await this.trail.query({ entityType: 'list_import', entityId: String(kit.importId), action: 'list.kits_imported' }))];
+      for (const reference of shipments) events.push(...(await this.trail.query({ entityType: 'shipment', entityId: reference })));
+      events.push(...(await this.trail.query({ entityType: 'kit', entityId: kitNumber })));
+      for (const id of destructions) events.push(...(await this.trail.query({ entityType: 'destruction', entityId: String(id) })));
+      events.sort((a, b) => a.seq - b.seq);
+      return { kit, events, seal: await this.trail.seal() };
     });
   }
 

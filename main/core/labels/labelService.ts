@@ -100,7 +100,7 @@ export class LabelService {
     // Rendered before it is recorded: a label that cannot be laid out is never recorded as downloaded.
     const bytes = await this.render(kitNumber, kind, format, language);
     await this.store.transaction(async () => {
-      this.audit.append(actor, { action: 'label.downloaded', entityType: 'kit', entityId: kitNumber, after: { kind, format, ...(language ? { language } : {}) } });
+      await this.audit.append(actor, { action: 'label.downloaded', entityType: 'kit', entityId: kitNumber, after: { kind, format, ...(language ? { language } : {}) } });
     });
     return { fileName: `label-${kitNumber}-${kind}.${LABEL_FILES[format].extension}`, mime: LABEL_FILES[format].mime, bytes };
   }

@@ -10,7 +10,7 @@ export function patientHandlers({ patients, callers }: { patients: PatientServic
     register: async (ctx, input) => patients.view((await patients.register(callers.actor(ctx), input)).id),
     randomize: async (ctx, input) => {
       const { patient, signatureId } = await patients.randomize(ctx.signer!, input.patientId);
-      return { patient: await patients.view(patient.id), signature: callers.signature(signatureId) };
+      return { patient: await patients.view(patient.id), signature: await callers.signature(signatureId) };
     },
     withdraw: async (ctx, input) => patients.view((await patients.withdraw(callers.actor(ctx), input.patientId, input.reason)).id),
   };

@@ -37,7 +37,7 @@ export class PatientService {
     return this.store.transaction(async () => {
       if (await this.patients.byScreeningNumber(input.screeningNumber)) throw VeilError.says('conflict', { key: 'patients.screeningTaken', params: { screening: input.screeningNumber } });
       const newId = await this.patients.insert({ ...input, stratum, registeredAt: isoUtc(this.clock.now()) });
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'patient.registered',
         entityType: 'patient',
         entityId: input.screeningNumber,
@@ -57,8 +57,8 @@ export class PatientService {
       if (!slot) throw VeilError.says('conflict', { key: 'patients.noSlotLeft', params: { stratum: patient.stratum } });
       await this.patients.randomize(patient.id, slot, today);
       const record = { action: 'patient.randomized', screeningNumber: patient.screeningNumber, randomizationNumber: slot, baselineDate: today };
-      const signature = this.signatures.record(signer, 'randomization', patient.screeningNumber, record);
-      this.audit.append(
+      const signature = await this.signatures.record(signer, 'randomization', patient.screeningNumber, record);
+      await this.audit.append(
         { userId: signer.userId, username: signer.username },
         { action: 'patient.randomized', entityType: 'patient', entityId: patient.screeningNumber, before: { status: patient.status }, after: { status: 'randomized', randomizationNumber: slot, baselineDate: today }, signatureId: signature.id },
       );
@@ -71,7 +71,7 @@ export class PatientService {
       const patient = await this.require(patientId);
       if (patient.status === 'withdrawn') throw VeilError.says('conflict', { key: 'patients.alreadyWithdrawn', params: { screening: patient.screeningNumber } });
       await this.patients.withdraw(patient.id, isoUtc(this.clock.now()), reason);
-      this.audit.append(actor, { action: 'patient.withdrawn', entityType: 'patient', entityId: patient.screeningNumber, before: { status: patient.status }, after: { status: 'withdrawn' }, reason });
+      await this.audit.append(actor, { action: 'patient.withdrawn', entityType: 'patient', entityId: patient.screeningNumber, before: { status: patient.status }, after: { status: 'withdrawn' }, reason });
       return this.require(patientId);
     });
   }

@@ -98,7 +98,7 @@ export class ReceivingService {
       if (await this.shipments.byReference(input.reference)) throw VeilError.says('conflict', { key: 'receiving.referenceTaken', params: { reference: input.reference } });
       const id = await this.shipments.insert(input.reference, isoUtc(this.clock.now()), actor.userId);
       for (const n of [...unique].sort(compareKitNumbers)) await this.shipments.addKit(id, n);
-      this.audit.append(actor, { action: 'shipment.created', entityType: 'shipment', entityId: input.reference, after: { kits: unique.length } });
+      await this.audit.append(actor, { action: 'shipment.created', entityType: 'shipment', entityId: input.reference, after: { kits: unique.length } });
       return id;
     });
   }
@@ -129,7 +129,7 @@ export class ReceivingService {
       }
       const pack = await this.scans.checkPack(key, kitNumber, resolved.pack);
       await this.shipments.setOutcome(shipmentId, kitNumber, 'received', isoUtc(this.clock.now()), source);
-      this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference, packCheck: pack?.check ?? null }, source });
+      await this.audit.append(actor, { action: 'shipment.kit_received', entityType: 'kit', entityId: kitNumber, after: { shipment: shipment.reference, packCheck: pack?.check ?? null }, source });
       return { verdict: 'received', kitNumber, ...saying({ key: 'scans.received', params: { kit: kitNumber } }), pack };
     });
   }
@@ -140,7 +140,7 @@ export class ReceivingService {
       const line = await this.shipments.kit(shipmentId, kitNumber);
       if (!line) throw VeilError.says('not_found', { key: 'receiving.kitNotInShipment', params: { kit: kitNumber, shipment: shipment.reference } });
       await this.shipments.setOutcome(shipmentId, kitNumber, outcome, isoUtc(this.clock.now()), 'manual');
-      this.audit.append(actor, { action: `shipment.kit_${outcome}`, entityType: 'kit', entityId: kitNumber, before: { outcome: line.outcome }, after: { outcome, shipment: shipment.reference }, reason });
+      await this.audit.append(actor, { action: `shipment.kit_${outcome}`, entityType: 'kit', entityId: kitNumber, before: { outcome: line.outcome }, after: { outcome, shipment: shipment.reference }, reason });
     });
   }
 
@@ -184,7 +184,7 @@ export class ReceivingService {
         }
       }
       await this.shipments.close(shipmentId, temperature, isoUtc(this.clock.now()), actor.userId);
-      this.audit.append(actor, { action: 'shipment.closed', entityType: 'shipment', entityId: shipment.reference, after: { temperature, ...result }, reason });
+      await this.audit.append(actor, { action: 'shipment.closed', entityType: 'shipment', entityId: shipment.reference, after: { temperature, ...result }, reason });
       return result;
     });
   }
@@ -199,7 +199,7 @@ export class ReceivingService {
   async decideQuarantine(actor: Actor, signer: Signer, input: { kitNumbers: string[]; decision: 'release' | 'reject'; reason: string }, key: Buffer | null = null): Promise<{ signatureId: number }> {
     return this.store.transaction(async () => {
       const record = { action: `quarantine.${input.decision}`, kits: [...input.kitNumbers].sort(compareKitNumbers), reason: input.reason };
-      const signature = this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
+      const signature = await this.signatures.record(signer, 'quarantine_decision', record.kits.join(','), record);
       for (const kitNumber of record.kits) {
         const kit = await this.kits.get(kitNumber);
         if (!kit || kit.status !== 'quarantined') throw VeilError.says('conflict', { key: 'receiving.notInQuarantine', params: { kit: kitNumber } });

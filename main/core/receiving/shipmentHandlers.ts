@@ -21,6 +21,6 @@ export function shipmentHandlers({ receiving, callers }: { receiving: ReceivingS
       return receiving.view(input.shipmentId);
     },
     // A release checks the kits' real expiry (an expired kit never goes back to stock): the contract requires the key for it.
-    decideQuarantine: async (ctx, input) => ({ signature: callers.signature((await receiving.decideQuarantine(callers.actor(ctx), ctx.signer!, input, ctx.key)).signatureId) }),
+    decideQuarantine: async (ctx, input) => ({ signature: await callers.signature((await receiving.decideQuarantine(callers.actor(ctx), ctx.signer!, input, ctx.key)).signatureId) }),
   };
 }

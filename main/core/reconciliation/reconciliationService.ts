@@ -190,7 +190,7 @@ export class ReconciliationService {
       if (!kit) throw VeilError.says('conflict', { key: 'reconciliation.nothingToComment', params: { kit: input.kitNumber } });
       const at = isoUtc(this.clock.now());
       await this.repository.insertComment({ kitNumber: kit.kitNumber, discrepancies: kit.discrepancies, comment: input.comment, userId: actor.userId, at });
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'reconciliation.discrepancy_commented',
         entityType: 'kit',
         entityId: kit.kitNumber,
@@ -215,13 +215,13 @@ export class ReconciliationService {
       }
       const { asOf: _asOf, ...content } = snapshot;
       const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
-      const signature = this.signatures.record(signer, 'reconciliation', hash, {
+      const signature = await this.signatures.record(signer, 'reconciliation', hash, {
         action: 'reconciliation.signed',
         snapshotHash: hash,
         discrepancies: snapshot.discrepancies.length,
         comments: comments.map((c) => ({ kit: c.kitNumber, discrepancies: c.discrepancies, comment: c.comment })),
       });
-      const event = this.audit.append(
+      const event = await this.audit.append(
         { userId: signer.userId, username: signer.username },
         { action: 'reconciliation.signed', entityType: 'reconciliation', entityId: hash.slice(0, 16), after: { snapshotHash: hash, discrepancies: snapshot.discrepancies.length, unverifiedReturns: snapshot.unverifiedReturns }, signatureId: signature.id },
       );
@@ -238,7 +238,7 @@ export class ReconciliationService {
     const latest = await this.repository.latestSignOff();
     if (!latest) return null;
     const voiding = await this.repository.firstEventAfter(latest.auditSeq, ACCOUNTABILITY_ACTIONS);
-    return { ...latest, signature: this.signatures.byId(latest.signatureId)!, voidedBy: voiding ?? null };
+    return { ...latest, signature: (await this.signatures.byId(latest.signatureId))!, voidedBy: voiding ?? null };
   }
 
   /** What changed since the last sign-off: the kits whose accountability or verification changed after it. */

@@ -260,14 +260,14 @@ export class ReportService {
     return { title: `NCI investigational agent accountability record (${suffix})`, fileStem: `nci-darf-${suffix.toLowerCase()}`, sections };
   }
 
-  private context(): ReportContext {
-    return { study: this.study(), seal: this.audit.seal(), printedAt: this.clock.now(), site: this.site() };
+  private async context(): Promise<ReportContext> {
+    return { study: this.study(), seal: await this.audit.seal(), printedAt: this.clock.now(), site: this.site() };
   }
 
   async render(name: ReportName, format: 'csv' | 'pdf', key: Buffer | null, options: { days?: number | undefined; patientId?: number | undefined; threshold?: number | undefined } = {}) {
     // The report's reads and the audit seal it prints in one unit of work: the figures agree with each other and with
     // the seal. The PDF is drawn after it (not the database).
-    const { data, context } = await this.store.transaction(async () => ({ data: await this.data(name, key, options), context: this.context() }));
+    const { data, context } = await this.store.transaction(async () => ({ data: await this.data(name, key, options), context: await this.context() }));
     const fileName = `${data.fileStem}-${isoUtc(context.printedAt).slice(0, 10)}-seal-${context.seal.seq}.${format}`;
     if (format === 'pdf') {
       const sections: ReportSection[] = data.sections.map((s) => ({ heading: s.heading, ...(s.facts ? { facts: s.facts } : {}), table: { columns: s.columns.map((title, i) => ({ title, width: s.widths[i]! })), rows: s.rows } }));

@@ -93,7 +93,7 @@ export class ReturnsService {
         source: input.source,
         context: { patient: owner.screeningNumber, condition: input.condition },
       });
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'return.recorded',
         entityType: 'kit',
         entityId: kitNumber,
@@ -114,7 +114,7 @@ export class ReturnsService {
         throw VeilError.says('conflict', { key: 'returns.missingSwitch' });
       }
       await this.returns.correct(input.kitNumber, { condition: input.condition, unitsReturned: input.unitsReturned, unitsMissing, note: input.note?.trim() || before.note });
-      this.audit.append(actor, {
+      await this.audit.append(actor, {
         action: 'return.edited',
         entityType: 'kit',
         entityId: input.kitNumber,
@@ -138,7 +138,7 @@ export class ReturnsService {
 
   private async markVerified(actor: Actor, row: ReturnRow, extra: { source?: string; signatureId?: number; method: 'scan' | 'signed_list' }): Promise<void> {
     await this.returns.markVerified(row.kitNumber, actor.userId, isoUtc(this.clock.now()));
-    this.audit.append(actor, {
+    await this.audit.append(actor, {
       action: 'return.verified',
       entityType: 'kit',
       entityId: row.kitNumber,
@@ -160,7 +160,7 @@ export class ReturnsService {
       const toVerify = rows.filter((r) => !r.verifiedAt);
       if (toVerify.length > 0) {
         const record = { action: 'return.verified', kits: toVerify.map((r) => ({ kit: r.kitNumber, condition: r.condition, unitsReturned: r.unitsReturned })) };
-        const signature = this.signatures.record(signer, RETURN_VERIFICATION_RECORD, toVerify.map((r) => r.kitNumber).join(','), record);
+        const signature = await this.signatures.record(signer, RETURN_VERIFICATION_RECORD, toVerify.map((r) => r.kitNumber).join(','), record);
         for (const row of toVerify) await this.markVerified(actor, row, { signatureId: signature.id, method: 'signed_list' });
       }
       const verified: ReturnRow[] = [];

@@ -1,36 +1,40 @@
-import type { Db } from '../db/database';
-import { statements, type Statements } from '../db/statements';
+import type { PreparedQuery, Store } from '../db/store';
 import type { SignatureRecord } from './signatureService';
-
-const SIGNATURE_COLUMNS = `id, printed_name AS printedName, meaning, signed_at_utc AS signedAtUtc, record_type AS recordType,
-  record_id AS recordId, record_hash AS recordHash, chain_seq AS chainSeq, chain_hash AS chainHash`;
 
 /** A signature as it is written: who signed, with what meaning, when, bound to which record and which chain head. */
 export type NewSignature = Omit<SignatureRecord, 'id' | 'chainSeq' | 'chainHash'> & { userId: number; chainSeq: number; chainHash: string };
 
-/** All SQL about electronic signatures (the signatures table). */
+/** All SQL about electronic signatures (the signatures table), on the Store (issue 13). */
 export class SignatureRepository {
-  private readonly sql: Statements;
+  // Every signed dispensing writes one: prepared once.
+  private readonly insertQuery: PreparedQuery<[number, string, string, string, string, string, string, number, string], { id: number }>;
 
-  constructor(db: Db) {
-    this.sql = statements(db);
+  constructor(private readonly store: Store) {
+    this.insertQuery = store.prepare(
+      (q, user_id: number, printed_name: string, meaning: string, signed_at_utc: string, record_type: string, record_id: string, record_hash: string, chain_seq: number, chain_hash: string) =>
+        q.insertInto('signatures').values({ user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash, chain_seq, chain_hash }).returning('id'),
+    );
+  }
+
+  private columns() {
+    return this.store
+      .q()
+      .selectFrom('signatures')
+      .select(['id', 'printed_name as printedName', 'meaning', 'signed_at_utc as signedAtUtc', 'record_type as recordType', 'record_id as recordId', 'record_hash as recordHash', 'chain_seq as chainSeq', 'chain_hash as chainHash']);
   }
 
   /** Stores a signature; returns its id. */
-  insert(s: NewSignature): number {
-    const info = this.sql(
-      `INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash, chain_seq, chain_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.userId, s.printedName, s.meaning, s.signedAtUtc, s.recordType, s.recordId, s.recordHash, s.chainSeq, s.chainHash);
-    return Number(info.lastInsertRowid);
+  async insert(s: NewSignature): Promise<number> {
+    const [row] = await this.insertQuery.run(s.userId, s.printedName, s.meaning, s.signedAtUtc, s.recordType, s.recordId, s.recordHash, s.chainSeq, s.chainHash);
+    return Number(row!.id);
   }
 
   /** The signatures below one record, in the order made. */
-  forRecord(recordType: string, recordId: string): SignatureRecord[] {
-    return this.sql(`SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE record_type = ? AND record_id = ? ORDER BY id`).all(recordType, recordId) as SignatureRecord[];
+  async forRecord(recordType: string, recordId: string): Promise<SignatureRecord[]> {
+    return this.columns().where('record_type', '=', recordType).where('record_id', '=', recordId).orderBy('id').execute();
   }
 
-  byId(id: number): SignatureRecord | undefined {
-    return this.sql(`SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE id = ?`).get(id) as SignatureRecord | undefined;
+  async byId(id: number): Promise<SignatureRecord | undefined> {
+    return this.columns().where('id', '=', id).executeTakeFirst();
   }
 }

@@ -4,7 +4,7 @@ import { issue, VeilError } from '../../../shared/errors';
 import type { CredentialCheck } from '../auth/credentialCheck';
 import type { SessionTable } from '../auth/sessions';
 import { isoUtc, type Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { UserRepository } from '../users/userRepository';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { SignatureRepository } from './signatureRepository';
@@ -42,7 +42,7 @@ export function recordHash(record: unknown): string {
  */
 export class SignatureService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly stored: SignatureRepository,
     private readonly users: UserRepository,
     private readonly sessions: SessionTable,
@@ -79,21 +79,21 @@ export class SignatureService {
    * that writes the record. The head ties the signature to the history as it stood: a history rewritten before it
    * no longer holds that head, and `veil verify` names the signature (issue 10, finding 10).
    */
-  record(signer: Signer, recordType: string, recordId: string, record: unknown): SignatureRecord {
-    if (!this.db.inTransaction) throw new Error('A signature must be recorded in the transaction of its record.');
+  async record(signer: Signer, recordType: string, recordId: string, record: unknown): Promise<SignatureRecord> {
+    if (!this.store.insideUnitOfWork()) throw new Error('A signature must be recorded in the unit of work of its record.');
     const signedAtUtc = isoUtc(this.clock.now());
     const hash = recordHash(record);
-    const head = this.trail.seal();
+    const head = await this.trail.seal();
     const signature = { printedName: signer.printedName, meaning: signer.meaning, signedAtUtc, recordType, recordId, recordHash: hash, chainSeq: head.seq, chainHash: head.hash };
-    const id = this.stored.insert({ userId: signer.userId, ...signature });
+    const id = await this.stored.insert({ userId: signer.userId, ...signature });
     return { id, ...signature };
   }
 
-  forRecord(recordType: string, recordId: string): SignatureRecord[] {
+  forRecord(recordType: string, recordId: string): Promise<SignatureRecord[]> {
     return this.stored.forRecord(recordType, recordId);
   }
 
-  byId(id: number): SignatureRecord | undefined {
+  byId(id: number): Promise<SignatureRecord | undefined> {
     return this.stored.byId(id);
   }
 }

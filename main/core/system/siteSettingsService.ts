@@ -24,7 +24,7 @@ export class SiteSettingsService {
       const before = await this.settings.siteName();
       if (before !== trimmed) {
         await this.settings.setSite(trimmed);
-        this.audit.append(actor, { action: 'settings.site_changed', entityType: 'settings', entityId: 'site', before: { name: before }, after: { name: trimmed } });
+        await this.audit.append(actor, { action: 'settings.site_changed', entityType: 'settings', entityId: 'site', before: { name: before }, after: { name: trimmed } });
       }
       return (await this.settings.siteName())!;
     });
@@ -41,7 +41,7 @@ export class SiteSettingsService {
     const saved = await this.store.transaction(async () => {
       const before = await this.settings.security();
       await this.settings.setSecurity(settings);
-      this.audit.append(actor, { action: 'settings.security_changed', entityType: 'settings', entityId: 'security', before, after: settings });
+      await this.audit.append(actor, { action: 'settings.security_changed', entityType: 'settings', entityId: 'security', before, after: settings });
       return this.settings.security();
     });
     await this.memory.reload();

@@ -50,7 +50,7 @@ export class UserService {
     const id = await this.store.transaction(async () => {
       if (await this.users.byUsername(input.username)) throw VeilError.says('conflict', { key: 'users.usernameTaken', params: { username: input.username } });
       const newId = await this.users.insert({ ...input, passwordHash, mustChangePassword: true, createdAt: isoUtc(this.clock.now()) });
-      this.audit.append(await this.actor(actingUserId), {
+      await this.audit.append(await this.actor(actingUserId), {
         action: 'user.created',
         entityType: 'user',
         entityId: input.username,
@@ -68,7 +68,7 @@ export class UserService {
       const user = await this.require(input.userId);
       if (!input.active && user.id === actingUserId) throw VeilError.says('conflict', { key: 'users.cannotDeactivateSelf' });
       await this.users.setActive(user.id, input.active);
-      this.audit.append(await this.actor(actingUserId), {
+      await this.audit.append(await this.actor(actingUserId), {
         action: input.active ? 'user.reactivated' : 'user.deactivated',
         entityType: 'user',
         entityId: user.username,
@@ -89,8 +89,8 @@ export class UserService {
     const keyAccessRemoved = await this.store.transaction(async () => {
       await this.users.setPassword(user.id, passwordHash, true);
       // The key pair and its wraps go: nothing may stay that the temporary password could open.
-      const removed = this.custody.revokeOnReset(user.id);
-      this.audit.append(await this.actor(actingUserId), {
+      const removed = await this.custody.revokeOnReset(user.id);
+      await this.audit.append(await this.actor(actingUserId), {
         action: 'user.password_reset',
         entityType: 'user',
         entityId: user.username,

@@ -79,7 +79,7 @@ describe('devices channels with the simulator', () => {
     const status = await t.call<DevicesStatus>(tech, 'devices.configurePrinter', { kind: 'carton', choice: { printer: { type: 'zebra_tcp', host: '192.0.2.10', port: 9100 }, labelSize: 'zebra_102x76' } });
     expect(status.settings.carton).toEqual({ printer: { type: 'zebra_tcp', host: '192.0.2.10', port: 9100 }, labelSize: 'zebra_102x76' });
     expect(status.printers.find((p) => p.id === 'zebra_tcp:192.0.2.10:9100')).toMatchObject({ name: 'Zebra at 192.0.2.10:9100', connected: null, usedFor: ['carton'] });
-    const audit = t.core.audit.query({ action: 'settings.printers_changed' }).at(-1)!;
+    const audit = (await t.core.audit.query({ action: 'settings.printers_changed' })).at(-1)!;
     expect(audit.after).toMatchObject({ carton: { labelSize: 'zebra_102x76' } });
     // Back to the simulator's Zebra for the other tests.
     await t.call(tech, 'devices.configurePrinter', { kind: 'carton', choice: { printer: { type: 'simulated_zebra' }, labelSize: 'zebra_102x51' } });
@@ -96,7 +96,7 @@ describe('devices channels with the simulator', () => {
     expect(carton.ok).toBe(true);
     await until(() => t.sim.zebra.jobs.length > 0, 'the test ZPL');
     expect(t.sim.zebra.jobs.at(-1)!.zpl).toContain('Veil test print');
-    expect(t.core.audit.query({ action: 'devices.test_printed' })).toHaveLength(2);
+    expect((await t.core.audit.query({ action: 'devices.test_printed' }))).toHaveLength(2);
   });
 
   it('the test label lays out on every label stock', () => {
@@ -123,10 +123,10 @@ describe('devices channels with the simulator', () => {
     await refuse({ ...framed, scanners: [] }, /Keep at least one scanner/);
     await refuse({ ...framed, scanners: [framed.scanners[0]!, { ...framed.scanners[1]!, name: 'bench SCANNER' }] }, /Two scanners are named "bench SCANNER"/);
     expect(await t.call<KeyboardWedgeSettings>(tech, 'devices.keyboardWedge')).toEqual(DEFAULT_KEYBOARD_WEDGE);
-    expect(t.core.audit.query({ action: 'settings.scanners_changed' })).toHaveLength(0);
+    expect((await t.core.audit.query({ action: 'settings.scanners_changed' }))).toHaveLength(0);
 
     expect(await t.call<KeyboardWedgeSettings>(tech, 'devices.configureKeyboardWedge', framed)).toEqual(framed);
-    const audit = t.core.audit.query({ action: 'settings.scanners_changed' });
+    const audit = (await t.core.audit.query({ action: 'settings.scanners_changed' }));
     expect(audit).toHaveLength(1);
     expect(audit[0]!).toMatchObject({ entityId: 'keyboard_wedge', before: DEFAULT_KEYBOARD_WEDGE, after: framed });
     // Every logged-in user reads it (the lock screen's password field and every scanning screen judge bursts with it).

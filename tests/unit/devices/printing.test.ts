@@ -66,7 +66,7 @@ describe('label printing through the production drivers and the device models', 
     expect(dymo.protocolErrors).toEqual([]);
     expect(printed).toMatchObject({ bytesPerLine: 8, leaderLines: 17, trailerLines: 58, cut: true });
     // Recorded and audited like any print.
-    const audit = t.core.audit.query({ action: 'label.printed', entityId: kit });
+    const audit = (await t.core.audit.query({ action: 'label.printed', entityId: kit }));
     expect(audit.at(-1)?.after).toMatchObject({ kind: 'syringe', printer: 'dymo', job: job.id });
   });
 
@@ -88,7 +88,7 @@ describe('label printing through the production drivers and the device models', 
     expect(status.queue.failed).toBe(1);
     expect(status.jobs.find((j) => j.id === job.id)).toMatchObject({ status: 'failed' });
     expect(status.printers.find((p) => p.type === 'dymo')).toMatchObject({ connected: false });
-    expect(t.core.audit.query({ action: 'label.print_failed', entityId: kit })).toHaveLength(1);
+    expect((await t.core.audit.query({ action: 'label.print_failed', entityId: kit }))).toHaveLength(1);
 
     // While unplugged, a retry fails again with "not plugged in", and the job is still kept.
     const again = await t.call<{ job: LabelJob }>(tech, 'devices.retryJob', { jobId: job.id });
@@ -149,7 +149,7 @@ describe('label printing through the production drivers and the device models', 
     expect(refused).toMatchObject({ code: 'validation', message: expect.stringMatching(/already printed: give the reason for the reprint/) });
     const { job } = await t.call<{ job: LabelJob }>(tech, 'devices.printLabel', { kitNumber: kit, kind: 'syringe', reprintReason: 'Label smudged' });
     expect(job).toMatchObject({ status: 'printed', reprint: true });
-    expect(t.core.audit.query({ action: 'label.reprinted', entityId: kit }).at(-1)?.reason).toBe('Label smudged');
+    expect((await t.core.audit.query({ action: 'label.reprinted', entityId: kit })).at(-1)?.reason).toBe('Label smudged');
 
     dymo.answerStatus = false;
     const kit2 = kits[4]!;
