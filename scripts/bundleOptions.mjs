@@ -14,6 +14,22 @@ export const MAIN_EXTERNALS = [
   'node-hid',
 ];
 
+/**
+ * `pg` loads its optional native binding (pg-native, libpq) only when `pg.native` is asked for, which Veil never does:
+ * it uses the pure-JavaScript client. Left to esbuild, that lazy `require('pg-native')` would stay in main.cjs as a
+ * package the installer does not carry; it is replaced by a module that says so if it is ever reached.
+ */
+const noPgNative = {
+  name: 'no-pg-native',
+  setup(build) {
+    build.onResolve({ filter: /^pg-native$/ }, () => ({ path: 'pg-native', namespace: 'veil-not-shipped' }));
+    build.onLoad({ filter: /.*/, namespace: 'veil-not-shipped' }, () => ({
+      contents: "throw new Error('pg-native is not shipped with Veil: it uses the JavaScript PostgreSQL client (pg).');",
+      loader: 'js',
+    }));
+  },
+};
+
 export function mainBundleOptions(root) {
   return {
     entryPoints: [path.join(root, 'main', 'app', 'main.ts')],
@@ -24,6 +40,7 @@ export function mainBundleOptions(root) {
     // Electron 45 runs Node 22.
     target: 'node22',
     external: MAIN_EXTERNALS,
+    plugins: [noPgNative],
     // JSON imports (package.json for the version, the study files) are inlined by esbuild.
     sourcemap: 'linked',
     logLevel: 'warning',
