@@ -39,6 +39,8 @@ import { DestructionService } from './destruction/destructionService';
 import { deviceHandlers } from './devices/deviceHandlers';
 import { Devices } from './devices/devices';
 import { dispensingHandlers } from './dispensing/dispensingHandlers';
+import { extraDispensingHandlers } from './dispensing/extraDispensingHandlers';
+import { ExtraDispensingService } from './dispensing/extraDispensingService';
 import { DispensingService } from './dispensing/dispensingService';
 import { UnsealedStock } from './dispensing/unsealedStock';
 import { emergencyHandlers } from './emergency/emergencyHandlers';
@@ -233,6 +235,7 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
     audit: auditHandlers({ auditService }),
     coldChain: coldChainHandlers({ coldChain, reports: excursionReports, scans, callers }),
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
+    extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
   const router = new Router(handlers, gate, logger, (error) => opened.faultOf(error));

@@ -20,6 +20,8 @@ const KitFacts = z.object({
   useBefore: z.string(),
   listFile: z.string(),
   listImportedAt: z.string(),
+  /** The patient the kit was last given to and at which visit; the dispensing that replaced it, if the patient lost it. */
+  givenTo: z.object({ patientId: z.number().int(), screeningNumber: z.string(), visitCode: z.string(), replacedBy: z.string().nullable() }).nullable(),
 });
 
 const KitStory = z.object({ kit: KitFacts, events: z.array(AuditEventView), seal: AuditSeal });

@@ -63,6 +63,17 @@ export const PatientView = z.object({
   /** The blind was broken for this patient in an emergency (who and why are in the unblinding records; never the arm). */
   emergencyUnblinded: z.boolean(),
   visits: z.array(VisitView),
+  /** Dispensings outside the visit plan (issue 16): replacement kits and unscheduled dispensings, in time order. */
+  extraDispensings: z.array(
+    z.object({
+      code: z.string(),
+      kind: z.enum(['replacement', 'unscheduled']),
+      replacesKit: z.string().nullable(),
+      reason: z.string(),
+      dispensedAt: IsoTime,
+      kits: z.array(z.string()),
+    }),
+  ),
 });
 
 const WindowPosition = z.discriminatedUnion('position', [
@@ -78,7 +89,7 @@ const WindowPosition = z.discriminatedUnion('position', [
  */
 const VerdictSaid = { key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() };
 
-const KitVerdict = z.discriminatedUnion('ok', [
+export const KitVerdict = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), kitNumber: z.string(), message: z.string(), ...VerdictSaid, pack: PackCheck.nullable() }),
   z.object({
     ok: z.literal(false),

@@ -437,6 +437,12 @@ export const en = {
     undoSameDayOnly: 'The dispensing of visit {{visit}} was on {{date}}: a dispensing is undone only on its own day, before the patient leaves. Record a return instead.',
     undoKitMoved: 'Kit {{kit}} of this dispensing is no longer with the patient: record what happened to it instead.',
   },
+  extraDispensing: {
+    notThisPatients: 'Kit {{kit}} was never given to patient {{screening}}: only a kit the patient received can be replaced.',
+    recordLossFirst: 'Kit {{kit}} is still recorded with the patient: record it lost or damaged by the patient first, then give its replacement.',
+    notReplaceable: 'Kit {{kit}} is not recorded lost or damaged by the patient: only such a kit can be replaced.',
+    alreadyReplaced: 'Kit {{kit}} was already replaced (dispensing {{visit}}).',
+  },
 } as const;
 
 export type EnglishMessages = typeof en;

@@ -403,4 +403,10 @@ export const fr: Translation = {
     undoSameDayOnly: "La dispensation de la visite {{visit}} date du {{date}} : une dispensation ne s'annule que le jour même, avant le départ du patient. Enregistrez plutôt un retour.",
     undoKitMoved: "Le kit {{kit}} de cette dispensation n'est plus chez le patient : enregistrez plutôt ce qui lui est arrivé.",
   },
+  extraDispensing: {
+    notThisPatients: "Le kit {{kit}} n'a jamais été remis au patient {{screening}} : seul un kit reçu par le patient peut être remplacé.",
+    recordLossFirst: 'Le kit {{kit}} est encore enregistré chez le patient : déclarez-le d\'abord perdu ou endommagé par le patient, puis remettez son remplacement.',
+    notReplaceable: "Le kit {{kit}} n'est pas déclaré perdu ou endommagé par le patient : seul un tel kit peut être remplacé.",
+    alreadyReplaced: 'Le kit {{kit}} a déjà été remplacé (dispensation {{visit}}).',
+  },
 };

@@ -24,6 +24,7 @@ const RELEASED: Record<string, string> = {
   '011-emergency-sponsor-notifications.ts': '3a2009cae7359f1849754bf1c20345ee096d4d7cb9a603f8ac0472b751dd9858',
   '012-dispensing-and-label-indexes.ts': '6e9adf1dd072691af064f06b07c69b1d2537e048daee5686953ff638301d1255',
   '013-cold-chain.ts': '536d59eff0f8d6548538e7a0da3dc34ff1e250c5365b0bbb40dbd19e2cd78a66',
+  '014-extra-dispensings.ts': 'ff1a01f93f6cafe62f68f5ab8050af948f582bb3c4f594518001f93e4e1c9622',
 };
 
 const FOLDER = join(__dirname, '../../main/core/db/migrations');

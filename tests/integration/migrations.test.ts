@@ -402,7 +402,7 @@ describe('migrations', () => {
     expect(schemaVersion(raw)).toBe(12);
     raw.close();
     const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(13);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(13);
     expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
     expect(db.prepare('SELECT count(*) FROM kit_stays').pluck().get()).toBe(0);
     db.exec(`
@@ -418,6 +418,36 @@ describe('migrations', () => {
     db.prepare('INSERT INTO temperature_readings (location_id, at_ms, centi, import_id) VALUES (1, 1780000000000, 512, 1)').run();
     expect(db.prepare('SELECT at_ms, centi FROM temperature_readings').get()).toEqual({ at_ms: 1780000000000, centi: 512 });
     expect(() => db.prepare("INSERT INTO temperature_imports (location_id, file_name, sha256, format, reading_count, first_ms, last_ms, imported_at, user_id) VALUES (1, 'b.csv', 'abc', 'plain', 1, 1, 1, 'now', 1)").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('14: a version-13 database with a dispensing gains extra dispensings: a replacement names the kit it replaces, once', () => {
+    const file = join(dir, 'v13.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 13);
+    raw.exec(`
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
+        VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner');
+    `);
+    const tables = ['kits', 'dispensings', 'dispensing_kits'];
+    const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
+    expect(before.every((rows) => rows.length > 0)).toBe(true);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(14);
+    expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
+    expect(db.prepare('SELECT count(*) FROM extra_dispensings').pluck().get()).toBe(0);
+    db.exec("INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (2, 1, 'D1/R1', 'now', 1, 1), (3, 1, 'U1', 'now', 1, 1)");
+    db.exec("INSERT INTO extra_dispensings (dispensing_id, kind, replaces_kit, reason) VALUES (2, 'replacement', '100001', 'Dropped by the patient')");
+    db.exec("INSERT INTO extra_dispensings (dispensing_id, kind, replaces_kit, reason) VALUES (3, 'unscheduled', NULL, 'Extra dose ordered')");
+    // A replacement names the kit it replaces (a kit of the list, replaced once); an unscheduled dispensing names none.
+    db.exec("INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (4, 1, 'D1/R2', 'now', 1, 1)");
+    expect(() => db.prepare("INSERT INTO extra_dispensings (dispensing_id, kind, replaces_kit, reason) VALUES (4, 'replacement', '100001', 'again')").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO extra_dispensings (dispensing_id, kind, replaces_kit, reason) VALUES (4, 'replacement', NULL, 'none')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO extra_dispensings (dispensing_id, kind, replaces_kit, reason) VALUES (4, 'unscheduled', '100001', 'both')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO extra_dispensings (dispensing_id, kind, replaces_kit, reason) VALUES (4, 'replacement', 'no-such-kit', 'x')").run()).toThrow(/FOREIGN KEY/);
     db.close();
   });
 

@@ -124,6 +124,13 @@ export interface ExcursionsTable {
   created_at: string;
 }
 
+export interface ExtraDispensingsTable {
+  dispensing_id: number;
+  kind: string;
+  replaces_kit: string | null;
+  reason: string;
+}
+
 export interface KeyWrapsTable {
   holder: string;
   user_id: number | null;
@@ -346,6 +353,7 @@ export interface VeilTables {
   emergency_unblindings: EmergencyUnblindingsTable;
   excursion_kits: ExcursionKitsTable;
   excursions: ExcursionsTable;
+  extra_dispensings: ExtraDispensingsTable;
   key_wraps: KeyWrapsTable;
   kit_returns: KitReturnsTable;
   kit_stays: KitStaysTable;

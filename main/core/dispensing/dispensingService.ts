@@ -174,6 +174,14 @@ export class DispensingService {
    */
   async check(key: Buffer, patientId: number, visitCode: string, code: string, alreadyScanned: string[]): Promise<KitVerdict> {
     const { patient, visit } = await this.dispensableVisit(patientId, visitCode);
+    return this.judgeScan(key, patient, visit, code, alreadyScanned);
+  }
+
+  /**
+   * The verdict on one scan for this patient at this visit (a scheduled one, or the window of a replacement or an
+   * unscheduled dispensing: extraDispensingService.ts).
+   */
+  async judgeScan(key: Buffer, patient: PatientRow, visit: VisitWindow, code: string, alreadyScanned: readonly string[]): Promise<KitVerdict> {
     const today = localDate(this.clock.now());
     const resolved = await this.scans.resolve(code);
     if (!resolved.ok) {
@@ -185,6 +193,22 @@ export class DispensingService {
       return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack };
     }
     return { ...verdict, pack };
+  }
+
+  /** Each kit judged again inside the caller's transaction, in order: what was true at scan time must still be true. */
+  async judgeAgain(key: Buffer, patient: PatientRow, visit: VisitWindow, kitNumbers: readonly string[]): Promise<void> {
+    const today = localDate(this.clock.now());
+    const scanned: string[] = [];
+    for (const kitNumber of kitNumbers) {
+      const verdict = await this.verdict(key, patient, visit, today, kitNumber, scanned);
+      if (!verdict.ok) throw new VeilError('conflict', verdict.message, undefined, { key: verdict.key, params: verdict.params });
+      scanned.push(kitNumber);
+    }
+  }
+
+  /** Up to `count` kits valid for this patient at this visit today (see validKits). */
+  async suggest(key: Buffer, patient: PatientRow, visit: VisitWindow, count: number): Promise<string[]> {
+    return this.validKits(key, patient, visit, localDate(this.clock.now()), [], count);
   }
 
   async confirm(
@@ -207,12 +231,8 @@ export class DispensingService {
       if (input.kits.length !== visit.kits) {
         throw VeilError.says('validation', { key: 'dispensing.wrongCount', params: { visit: visit.name, count: visit.kits, scanned: input.kits.length } });
       }
-      const scanned: string[] = [];
-      for (const { kitNumber } of input.kits) {
-        const verdict = await this.verdict(key, patient, visit, today, kitNumber, scanned);
-        if (!verdict.ok) throw new VeilError('conflict', verdict.message, undefined, { key: verdict.key, params: verdict.params });
-        scanned.push(kitNumber);
-      }
+      const scanned = input.kits.map((k) => k.kitNumber);
+      await this.judgeAgain(key, patient, visit, scanned);
       const position = windowPosition(visit, today);
       const reason = input.outOfWindowReason?.trim() || null;
       if (position.position !== 'in_window' && !(reason && reason.length >= 3)) {
@@ -267,13 +287,19 @@ export class DispensingService {
     });
   }
 
-  private async dispensableVisit(patientId: number, visitCode: string): Promise<{ patient: PatientRow; visit: VisitWindow }> {
+  /** A patient who may receive kits: randomized and not withdrawn. */
+  async dispensablePatient(patientId: number): Promise<PatientRow & { randomizationNumber: string; baselineDate: string }> {
     const patient = await this.patients.get(patientId);
     if (!patient) throw VeilError.says('not_found', { key: 'patients.noSuchPatient', params: { id: patientId } });
     if (patient.status === 'withdrawn') throw VeilError.says('conflict', { key: 'dispensing.withdrawn', params: { screening: patient.screeningNumber } });
     if (patient.status !== 'randomized' || !patient.randomizationNumber || !patient.baselineDate) {
       throw VeilError.says('conflict', { key: 'dispensing.notRandomized', params: { screening: patient.screeningNumber } });
     }
+    return { ...patient, randomizationNumber: patient.randomizationNumber, baselineDate: patient.baselineDate };
+  }
+
+  private async dispensableVisit(patientId: number, visitCode: string): Promise<{ patient: PatientRow; visit: VisitWindow }> {
+    const patient = await this.dispensablePatient(patientId);
     const windows = visitWindows(this.study(), patient.baselineDate);
     const visit = windows.find((w) => w.code === visitCode);
     if (!visit) throw VeilError.says('not_found', { key: 'dispensing.noSuchVisit', params: { visit: visitCode } });

@@ -43,6 +43,7 @@ export class KitExceptionRepository {
   /** Removes a dispensing and its kits (a dispensing undone the same day: its event says what it was). */
   async deleteDispensing(dispensingId: number): Promise<void> {
     const q = this.store.q();
+    await q.deleteFrom('extra_dispensings').where('dispensing_id', '=', dispensingId).execute();
     await q.deleteFrom('dispensing_kits').where('dispensing_id', '=', dispensingId).execute();
     await q.deleteFrom('dispensings').where('id', '=', dispensingId).execute();
   }

@@ -11,6 +11,9 @@ import { renderReportPdf } from '../reports/pdfReport';
 import { scanRefusal, type KitScanResolver } from '../scanning/kitScanResolver';
 import type { KitStoryReadModel, KitStoryRow } from './kitStoryReadModel';
 
+/** Who the kit was last given to, and the dispensing that replaced it (kitStoryReadModel.givenTo). */
+type GivenTo = Awaited<ReturnType<KitStoryReadModel['givenTo']>>;
+
 /**
  * A kit's whole story (issue 16, item 4): the kit as labelled and every event of the audit trail that concerns it, in
  * the order they were recorded: its list import, the shipment that carried it (created, the kit received, closed with
@@ -80,7 +83,7 @@ export class KitStoryService {
   }
 
   /** The kit and its events as of one moment (one unit of work), with the audit seal they were read under. */
-  private async read(code: string): Promise<{ kit: KitStoryRow; events: AuditEvent[]; seal: { seq: number; hash: string } }> {
+  private async read(code: string): Promise<{ kit: KitStoryRow & { givenTo: GivenTo }; events: AuditEvent[]; seal: { seq: number; hash: string } }> {
     const resolved = await this.scans.resolve(code);
     if (!resolved.ok) throw scanRefusal(resolved);
     const kitNumber = resolved.kitNumber;
@@ -94,12 +97,12 @@ export class KitStoryService {
       events.push(...(await this.trail.query({ entityType: 'kit', entityId: kitNumber })));
       for (const id of destructions) events.push(...(await this.trail.query({ entityType: 'destruction', entityId: String(id) })));
       events.sort((a, b) => a.seq - b.seq);
-      return { kit, events, seal: await this.trail.seal() };
+      return { kit: { ...kit, givenTo: await this.reads.givenTo(kitNumber) }, events, seal: await this.trail.seal() };
     });
   }
 
-  private facts(kit: KitStoryRow) {
-    return { kitNumber: kit.kitNumber, status: kit.status as KitStatus, blindedLot: kit.blindedLot, useBefore: kit.useBefore, listFile: kit.listFile, listImportedAt: kit.listImportedAt };
+  private facts(kit: KitStoryRow & { givenTo: GivenTo }) {
+    return { kitNumber: kit.kitNumber, status: kit.status as KitStatus, blindedLot: kit.blindedLot, useBefore: kit.useBefore, listFile: kit.listFile, listImportedAt: kit.listImportedAt, givenTo: kit.givenTo };
   }
 
   private opened(key: Buffer, kit: KitStoryRow) {

@@ -22,7 +22,15 @@ export interface DispensingRow {
   outOfWindowReason: string | null;
   signatureId: number;
   kits: string[];
+  /** A dispensing outside the visit plan (a replacement kit, an unscheduled dispensing); null for a scheduled visit. */
+  extra: { kind: 'replacement' | 'unscheduled'; replacesKit: string | null; reason: string } | null;
 }
+
+type ExtraColumns = { extraKind: string | null; replacesKit: string | null; extraReason: string | null };
+// The kind is one of the two the table's CHECK allows (migration 14).
+const extraOf = ({ extraKind, replacesKit, extraReason }: ExtraColumns): DispensingRow['extra'] =>
+  extraKind ? { kind: extraKind as 'replacement' | 'unscheduled', replacesKit, reason: extraReason ?? '' } : null;
+const EXTRA_COLUMNS = ['x.kind as extraKind', 'x.replaces_kit as replacesKit', 'x.reason as extraReason'] as const;
 
 const COLUMNS = [
   'id',
@@ -117,11 +125,12 @@ export class PatientRepository {
   async dispensings(patientId: number): Promise<DispensingRow[]> {
     const q = this.store.q();
     const rows = await q
-      .selectFrom('dispensings')
-      .select(['id', 'visit_code as visitCode', 'dispensed_at as dispensedAt', 'out_of_window_reason as outOfWindowReason', 'signature_id as signatureId'])
-      .where('patient_id', '=', patientId)
-      .orderBy('dispensed_at')
-      .orderBy('id')
+      .selectFrom('dispensings as d')
+      .leftJoin('extra_dispensings as x', 'x.dispensing_id', 'd.id')
+      .select(['d.id as id', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
+      .where('d.patient_id', '=', patientId)
+      .orderBy('d.dispensed_at')
+      .orderBy('d.id')
       .execute();
     if (rows.length === 0) return [];
     const kits = await q
@@ -133,8 +142,9 @@ export class PatientRepository {
         rows.map((r) => r.id),
       )
       .execute();
-    return rows.map((r) => ({
+    return rows.map(({ extraKind, replacesKit, extraReason, ...r }) => ({
       ...r,
+      extra: extraOf({ extraKind, replacesKit, extraReason }),
       kits: kits
         .filter((x) => x.d === r.id)
         .map((x) => x.k)
@@ -149,10 +159,11 @@ export class PatientRepository {
   async dispensingsOfAll(): Promise<Map<number, DispensingRow[]>> {
     const q = this.store.q();
     const rows = await q
-      .selectFrom('dispensings')
-      .select(['id', 'patient_id as patientId', 'visit_code as visitCode', 'dispensed_at as dispensedAt', 'out_of_window_reason as outOfWindowReason', 'signature_id as signatureId'])
-      .orderBy('dispensed_at')
-      .orderBy('id')
+      .selectFrom('dispensings as d')
+      .leftJoin('extra_dispensings as x', 'x.dispensing_id', 'd.id')
+      .select(['d.id as id', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
+      .orderBy('d.dispensed_at')
+      .orderBy('d.id')
       .execute();
     const kits = new Map<number, string[]>();
     for (const k of await q.selectFrom('dispensing_kits').select(['dispensing_id as d', 'kit_number as k']).execute()) {
@@ -161,8 +172,8 @@ export class PatientRepository {
       else kits.set(k.d, [k.k]);
     }
     const byPatient = new Map<number, DispensingRow[]>();
-    for (const { patientId, ...r } of rows) {
-      const row = { ...r, kits: (kits.get(r.id) ?? []).sort() };
+    for (const { patientId, extraKind, replacesKit, extraReason, ...r } of rows) {
+      const row = { ...r, extra: extraOf({ extraKind, replacesKit, extraReason }), kits: (kits.get(r.id) ?? []).sort() };
       const list = byPatient.get(patientId);
       if (list) list.push(row);
       else byPatient.set(patientId, [row]);
@@ -192,6 +203,22 @@ export class PatientRepository {
   async recordDispensing(d: { patientId: number; visitCode: string; dispensedAt: string; userId: number; signatureId: number; outOfWindowReason: string | null }): Promise<number> {
     const [row] = await this.dispensingAdded.run(d.patientId, d.visitCode, d.dispensedAt, d.userId, d.signatureId, d.outOfWindowReason);
     return row!.id;
+  }
+
+  /** What makes a dispensing an extra one: a replacement (and the kit it replaces) or an unscheduled dispensing. */
+  async recordExtra(dispensingId: number, extra: NonNullable<DispensingRow['extra']>): Promise<void> {
+    await this.store.q().insertInto('extra_dispensings').values({ dispensing_id: dispensingId, kind: extra.kind, replaces_kit: extra.replacesKit, reason: extra.reason }).execute();
+  }
+
+  /** The dispensing that replaced this kit, if one did. */
+  async replacementOf(kitNumber: string): Promise<{ dispensingId: number; visitCode: string } | undefined> {
+    return this.store
+      .q()
+      .selectFrom('extra_dispensings as x')
+      .innerJoin('dispensings as d', 'd.id', 'x.dispensing_id')
+      .select(['d.id as dispensingId', 'd.visit_code as visitCode'])
+      .where('x.replaces_kit', '=', kitNumber)
+      .executeTakeFirst();
   }
 
   /** One kit given at a dispensing, and how its number was entered (scanner, keyboard wedge, typed). */

@@ -123,7 +123,10 @@ export class PatientService {
         })
       : [];
     // The flag comes from the code-break records (issue 11, item 9): it says the blind was broken, never the arm.
-    return { ...patient, emergencyUnblinded, visits };
+    const extraDispensings = dispensings.flatMap((d) =>
+      d.extra ? [{ code: d.visitCode, kind: d.extra.kind, replacesKit: d.extra.replacesKit, reason: d.extra.reason, dispensedAt: d.dispensedAt, kits: [...d.kits].sort(compareKitNumbers) }] : [],
+    );
+    return { ...patient, emergencyUnblinded, visits, extraDispensings };
   }
 
   async require(id: number): Promise<PatientRow> {

@@ -1,5 +1,5 @@
-import { Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title, VisuallyHidden } from '@mantine/core';
-import { IconArrowLeft, IconChevronRight, IconPill, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
+import { Alert, Button, Group, Loader, NativeSelect, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title, VisuallyHidden } from '@mantine/core';
+import { IconArrowBackUp, IconArrowLeft, IconCalendarPlus, IconCheck, IconChevronRight, IconPill, IconRefresh, IconSearch, IconTags } from '@tabler/icons-react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { nextVisit, type Patient } from '../patients/types';
 import { client } from '../transport/client';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { LabelQueue } from '../labels/LabelQueue';
+import { ExtraDispensingModal } from './ExtraDispensingModal';
 import { VisitDispensing } from './VisitDispensing';
 import { useVisitName } from '../common/visitNames';
 
@@ -36,6 +37,9 @@ export function DispensePage() {
   // After a signature the result stays on screen; the choosers come back with the next visit or patient.
   const [dispensedShown, setDispensedShown] = useState(false);
   const [tab, setTab] = useState<'dispense' | 'labels'>('dispense');
+  // What the last replacement, unscheduled dispensing or undo did, until the next choice.
+  const [notice, setNotice] = useState<{ tone: 'done' | 'undone'; text: string } | null>(null);
+  const [unscheduled, setUnscheduled] = useState(false);
   const [searchText, setSearchText] = useState('');
   const [searched] = useDebouncedValue(searchText.trim(), 150);
   const load = useVeilAction();
@@ -83,6 +87,7 @@ export function DispensePage() {
   const chosenOption = shownPatient ? optionOf(shownPatient) : null;
 
   function choosePatient(id: number | null) {
+    setNotice(null);
     setDispensedShown(false);
     setPatientId(id);
     setVisitCode(null);
@@ -137,6 +142,11 @@ export function DispensePage() {
       ) : (
         <>
           <TranslatedErrorAlert error={load.error} translate={translateServerMessage} />
+          {notice && (
+            <Alert color={notice.tone === 'done' ? 'teal' : 'orange'} icon={notice.tone === 'done' ? <IconCheck aria-hidden /> : <IconArrowBackUp aria-hidden />} withCloseButton onClose={() => setNotice(null)} data-testid={`dispense-notice-${notice.tone}`}>
+              {notice.text}
+            </Alert>
+          )}
 
           {due === null ? (
             !load.error && <Loader />
@@ -184,7 +194,36 @@ export function DispensePage() {
           )}
 
           {shownPatient && chosenVisit && (
-            <VisitDispensing key={`${shownPatient.id}/${chosenVisit}/${round}`} patientId={shownPatient.id} visitCode={chosenVisit} onDispensed={() => setDispensedShown(true)} onNextVisit={() => void nextVisitOfSamePatient()} onOtherPatient={() => choosePatient(null)} />
+            <VisitDispensing
+              key={`${shownPatient.id}/${chosenVisit}/${round}`}
+              patientId={shownPatient.id}
+              visitCode={chosenVisit}
+              onDispensed={() => setDispensedShown(true)}
+              onNextVisit={() => void nextVisitOfSamePatient()}
+              onOtherPatient={() => choosePatient(null)}
+              onUndone={(kits) => {
+                setNotice({ tone: 'undone', text: t('dispense.extra.undone', { visit: chosenVisit, kits: kits.join(', ') }) });
+                void nextVisitOfSamePatient();
+              }}
+            />
+          )}
+          {shownPatient?.status === 'randomized' && !dispensedShown && (
+            <Group>
+              <Button variant="light" leftSection={<IconCalendarPlus size="1.1em" aria-hidden />} onClick={() => setUnscheduled(true)} data-testid="dispense-unscheduled">
+                {t('dispense.extra.unscheduledButton')}
+              </Button>
+            </Group>
+          )}
+          {unscheduled && shownPatient && (
+            <ExtraDispensingModal
+              request={{ patientId: shownPatient.id, kind: 'unscheduled', count: 1 }}
+              onDone={(answer) => {
+                setUnscheduled(false);
+                setNotice({ tone: 'done', text: t('dispense.extra.done', { kits: answer.kits.join(', '), code: answer.visitCode }) });
+                void reload();
+              }}
+              onClose={() => setUnscheduled(false)}
+            />
           )}
           {shownPatient && !chosenVisit && (
             <Text c="dimmed" data-testid="dispense-nothing-due">

@@ -1,8 +1,11 @@
 import { Alert, Button, Divider, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconAlertTriangle, IconArrowRight, IconCircleCheckFilled, IconClockExclamation, IconPrinter, IconTag, IconUsers } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowBackUp, IconArrowRight, IconCircleCheckFilled, IconClockExclamation, IconPrinter, IconTag, IconUsers } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { contract } from '../../../shared/contract';
 import { formatDateTime } from '../common/format';
+import { ReasonThenSignature } from '../common/ReasonThenSignature';
+import { client } from '../transport/client';
 import { SignedBy } from '../common/SignedBy';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { translateServerMessage } from '../i18n/serverMessages';
@@ -13,12 +16,31 @@ import type { Dispensed, VisitPlan } from './types';
 import { useLabelQueue } from '../labels/useLabelQueue';
 import { useVisitName } from '../common/visitNames';
 
+/** kitExceptions.dispensedInError's reason rule. */
+const UNDO_REASON = contract.kitExceptions.dispensedInError.input.pick({ reason: true });
+
 /**
  * After the signature: what was dispensed (kit numbers, patient, visit, signature), then the blinded labels of these
  * kits (carton and syringe) as they print, to print as PDF or on the label printer, and to reprint with a reason.
  */
-export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit, onOtherPatient }: { plan: VisitPlan; dispensed: Dispensed; outOfWindowReason: string | null; onNextVisit: () => void; onOtherPatient: () => void }) {
+export function DispensedPanel({
+  plan,
+  dispensed,
+  outOfWindowReason,
+  onNextVisit,
+  onOtherPatient,
+  onUndone,
+}: {
+  plan: VisitPlan;
+  dispensed: Dispensed;
+  outOfWindowReason: string | null;
+  onNextVisit: () => void;
+  onOtherPatient: () => void;
+  /** The dispensing was undone (dispensed in error): its kits are in quarantine, the visit open again. */
+  onUndone: (kits: string[]) => void;
+}) {
   const { t, i18n } = useTranslation();
+  const [undoing, setUndoing] = useState(false);
   const visitName = useVisitName();
   const visit = dispensed.patient.visits.find((v) => v.code === plan.visit.code);
   const kits = visit?.dispensedKits ?? [];
@@ -67,7 +89,32 @@ export function DispensedPanel({ plan, dispensed, outOfWindowReason, onNextVisit
         <Button size="lg" variant="default" leftSection={<IconUsers size="1.1em" aria-hidden />} onClick={onOtherPatient} data-testid="dispense-other-patient">
           {t('dispense.done.otherPatient')}
         </Button>
+        <Button size="lg" variant="subtle" color="red.8" leftSection={<IconArrowBackUp size="1.1em" aria-hidden />} onClick={() => setUndoing(true)} data-testid="dispense-undo">
+          {t('dispense.extra.undo')}
+        </Button>
       </Group>
+      {undoing && (
+        <ReasonThenSignature
+          channel="kitExceptions.dispensedInError"
+          title={t('dispense.extra.undoTitle')}
+          schema={UNDO_REASON}
+          reasonNeeded={(tr) => tr('dispense.extra.undoReasonNeeded')}
+          translate={translateServerMessage}
+          label={t('dispense.extra.undoReason')}
+          description={t('dispense.extra.undoReasonHint')}
+          testIds={{ modal: 'undo-modal', form: 'undo-form', reason: 'undo-reason', submit: 'undo-continue', summary: 'undo-summary' }}
+          submitLabel={t('dispense.extra.undoContinue')}
+          signLabel={t('dispense.extra.undoSign')}
+          submitColor="red.8"
+          what={<Text fw={600}>{t('dispense.extra.undoWhat', { visit: visitName(plan.visit), screening: plan.screeningNumber, kits: kits.join(', ') })}</Text>}
+          run={(reason, signature) => client.kitExceptions.dispensedInError({ patientId: dispensed.patient.id, visitCode: plan.visit.code, reason, signature: signature! })}
+          onDone={(answer) => {
+            setUndoing(false);
+            onUndone(answer.kits);
+          }}
+          onClose={() => setUndoing(false)}
+        />
+      )}
     </Stack>
   );
 }

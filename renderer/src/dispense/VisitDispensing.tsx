@@ -63,7 +63,21 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
  * over the pharmacist's shoulder learns it. Outside the visit window a reason is asked (no hard stop); the
  * dispensing is confirmed under an electronic signature.
  */
-export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit, onOtherPatient }: { patientId: number; visitCode: string; onDispensed: () => void; onNextVisit: () => void; onOtherPatient: () => void }) {
+export function VisitDispensing({
+  patientId,
+  visitCode,
+  onDispensed,
+  onNextVisit,
+  onOtherPatient,
+  onUndone,
+}: {
+  patientId: number;
+  visitCode: string;
+  onDispensed: () => void;
+  onNextVisit: () => void;
+  onOtherPatient: () => void;
+  onUndone: (kits: string[]) => void;
+}) {
   const { t, i18n } = useTranslation();
   const visitName = useVisitName();
   const [plan, setPlan] = useState<VisitPlan | null>(null);
@@ -187,7 +201,7 @@ export function VisitDispensing({ patientId, visitCode, onDispensed, onNextVisit
   }
 
   if (dispensed) {
-    return <DispensedPanel plan={plan} dispensed={dispensed} outOfWindowReason={plan.window.position === 'in_window' ? null : reason.trim()} onNextVisit={onNextVisit} onOtherPatient={onOtherPatient} />;
+    return <DispensedPanel plan={plan} dispensed={dispensed} outOfWindowReason={plan.window.position === 'in_window' ? null : reason.trim()} onNextVisit={onNextVisit} onOtherPatient={onOtherPatient} onUndone={onUndone} />;
   }
 
   const outside = plan.window.position !== 'in_window';

@@ -1,6 +1,6 @@
 import { Badge, Button, Card, Group, Paper, SimpleGrid, Stack, Text, Timeline, Title } from '@mantine/core';
 import { IconDownload, IconEye, IconPackage } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { describeEventInWords, kitStatusLabel, sourceLabel } from '../audit/describe';
@@ -14,6 +14,7 @@ import { useVeilAction } from '../common/useVeilAction';
 import { formatLocalWithOffset } from '../common/utcTime';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
+import { KitActions } from './KitActions';
 
 type BlindedStory = ChannelOutput<'kitStory.view'>;
 type UnblindedStory = ChannelOutput<'kitStory.viewUnblinded'>;
@@ -46,6 +47,16 @@ export function KitStoryPage() {
     [run, clearPrint, unblinded],
   );
 
+  // After an action on the kit: its story read again in place (the action's confirmation stays on screen).
+  const refresh = useCallback(() => {
+    const code = shown?.code;
+    if (!code) return;
+    void (unblinded ? client.kitStory.viewUnblinded({ code }).then((story): Story => ({ version: 'unblinded', story })) : client.kitStory.view({ code }).then((story): Story => ({ version: 'blinded', story }))).then(
+      (story) => setShown({ code, story }),
+      () => undefined,
+    );
+  }, [shown?.code, unblinded]);
+
   // The HID POS scanner's reads arrive as events: a scan at this page's field.
   useEffect(() => client.on('devices.scan', (scan) => onScan(scan.code, 'scanner')), [onScan]);
 
@@ -70,7 +81,7 @@ export function KitStoryPage() {
         <ScanField label={t('kitStory.scan.label')} description={t('kitStory.scan.description')} placeholder={t('kitStory.scan.placeholder')} onScan={onScan} busy={look.busy} testId="kit-story-scan" />
       </Paper>
       <ErrorAlert error={look.error} testId="kit-story-error" />
-      {shown && <StoryView story={shown.story} onDownload={() => void download()} downloading={print.busy} />}
+      {shown && <StoryView story={shown.story} onDownload={() => void download()} downloading={print.busy} actions={<KitActions kit={shown.story.story.kit} permissions={permissions} onChanged={refresh} />} />}
       <ErrorAlert error={print.error} testId="kit-story-print-error" />
     </Stack>
   );
@@ -89,7 +100,7 @@ function Fact({ label, value, testId }: { label: string; value: string; testId: 
   );
 }
 
-function StoryView({ story, onDownload, downloading }: { story: Story; onDownload: () => void; downloading: boolean }) {
+function StoryView({ story, onDownload, downloading, actions }: { story: Story; onDownload: () => void; downloading: boolean; actions: ReactNode }) {
   const { t, i18n } = useTranslation();
   const { kit, events, seal } = story.story;
   const lang = i18n.language;
@@ -116,6 +127,7 @@ function StoryView({ story, onDownload, downloading }: { story: Story; onDownloa
           <Fact label={t('kitStory.facts.listFile')} value={kit.listFile} testId="kit-story-list-file" />
           <Fact label={t('kitStory.facts.listImportedAt')} value={formatDateTime(kit.listImportedAt, lang)} testId="kit-story-list-imported" />
         </SimpleGrid>
+        {actions}
         {story.version === 'unblinded' && (
           <Paper p="md" radius="md" data-testid="kit-story-unblinded" style={{ border: '3px solid var(--mantine-color-orange-9)', background: 'var(--mantine-color-orange-0)' }}>
             <Stack gap="sm">

@@ -1,11 +1,10 @@
 import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { IconCheck, IconShieldCheck, IconShieldExclamation, IconSignature, IconTrash } from '@tabler/icons-react';
+import { IconCheck, IconShieldCheck, IconShieldExclamation, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract } from '../../../shared/contract';
 import { formatDateTime } from '../common/format';
-import { ReasonDialog } from '../common/ReasonDialog';
-import { SignatureDialog } from '../common/SignatureDialog';
+import { ReasonThenSignature } from '../common/ReasonThenSignature';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { client } from '../transport/client';
 import { receiveMessage } from './receiveMessages';
@@ -25,8 +24,7 @@ export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[
   const { t, i18n } = useTranslation();
   const groups = shipments.map((s) => ({ shipment: s, kits: s.kits.filter((k) => k.status === 'quarantined').map((k) => k.kitNumber) })).filter((g) => g.kits.length > 0);
   const [selected, setSelected] = useState<Record<string, boolean>>({});
-  const [deciding, setDeciding] = useState<{ decision: Decision; kits: string[]; reference: string; signing: boolean } | null>(null);
-  const [reason, setReason] = useState('');
+  const [deciding, setDeciding] = useState<{ decision: Decision; kits: string[]; reference: string } | null>(null);
   const [done, setDone] = useState<{ decision: Decision; kits: string[]; signature: SignatureShown } | null>(null);
 
   const isSelected = (kit: string) => selected[kit] !== false;
@@ -48,9 +46,8 @@ export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[
   );
 
   function start(decision: Decision, reference: string, kits: string[]) {
-    setReason('');
     setDone(null);
-    setDeciding({ decision, kits, reference, signing: false });
+    setDeciding({ decision, kits, reference });
   }
 
   return (
@@ -113,59 +110,27 @@ export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[
           })
         )}
       </Stack>
-      {deciding && !deciding.signing && (
-        <ReasonDialog
+      {deciding && (
+        <ReasonThenSignature
+          channel="shipments.decideQuarantine"
           title={deciding.decision === 'release' ? t('receive.quarantine.releaseTitle') : t('receive.quarantine.rejectTitle')}
-          modalTestId="quarantine-decision-modal"
-          formTestId="quarantine-decision"
           schema={DECISION_REASON}
           reasonNeeded={(tr) => tr('receive.quarantine.reasonNeeded')}
           translate={receiveMessage}
           label={t('receive.quarantine.reason')}
           description={t('receive.quarantine.reasonHint')}
-          initialReason={reason}
-          reasonTestId="quarantine-reason"
+          testIds={{ modal: 'quarantine-decision-modal', form: 'quarantine-decision', reason: 'quarantine-reason', submit: 'quarantine-decision-continue', summary: 'quarantine-signature-summary' }}
           submitLabel={t('receive.quarantine.continueToSign')}
-          submitColor="indigo"
-          submitIcon={<IconSignature size="1.1em" aria-hidden />}
-          submitTestId="quarantine-decision-continue"
-          busy={false}
-          error={null}
-          hostFieldError={undefined}
-          onEdited={() => undefined}
-          onSubmit={(given) => {
-            setReason(given);
-            setDeciding({ ...deciding, signing: true });
-          }}
-          onClose={() => setDeciding(null)}
-        >
-          {what(deciding)}
-        </ReasonDialog>
-      )}
-      {deciding?.signing && (
-        <SignatureDialog
-          opened
-          channel="shipments.decideQuarantine"
-          title={deciding.decision === 'release' ? t('receive.quarantine.releaseTitle') : t('receive.quarantine.rejectTitle')}
-          submitLabel={deciding.decision === 'release' ? t('receive.quarantine.signRelease') : t('receive.quarantine.signReject')}
-          onSign={(signature) => client.shipments.decideQuarantine({ kitNumbers: deciding.kits, decision: deciding.decision, reason: reason.trim(), signature })}
-          onSigned={(answer) => {
+          signLabel={deciding.decision === 'release' ? t('receive.quarantine.signRelease') : t('receive.quarantine.signReject')}
+          what={what(deciding)}
+          run={(reason, signature) => client.shipments.decideQuarantine({ kitNumbers: deciding.kits, decision: deciding.decision, reason, signature: signature! })}
+          onDone={(answer) => {
             setDone({ decision: deciding.decision, kits: deciding.kits, signature: answer.signature });
             setDeciding(null);
             onDecided();
           }}
-          onClose={() => setDeciding({ ...deciding, signing: false })}
-        >
-          <Stack gap="xs" data-testid="quarantine-signature-summary">
-            {what(deciding)}
-            <Text>
-              <Text span fw={700}>
-                {t('receive.quarantine.reason')}:
-              </Text>{' '}
-              {reason.trim()}
-            </Text>
-          </Stack>
-        </SignatureDialog>
+          onClose={() => setDeciding(null)}
+        />
       )}
     </Paper>
   );

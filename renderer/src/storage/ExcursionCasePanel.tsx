@@ -1,11 +1,10 @@
 import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { IconShieldCheck, IconSignature, IconTrash, IconX } from '@tabler/icons-react';
+import { IconShieldCheck, IconTrash, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract } from '../../../shared/contract';
 import { formatDateTime } from '../common/format';
-import { ReasonDialog } from '../common/ReasonDialog';
-import { SignatureDialog } from '../common/SignatureDialog';
+import { ReasonThenSignature } from '../common/ReasonThenSignature';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
@@ -26,8 +25,7 @@ export function ExcursionCasePanel({ view, canDecide, onClose, onChanged }: { vi
   const pending = view.kits.filter((k) => k.quarantined && k.disposition === null && k.status === 'quarantined').map((k) => k.kitNumber);
   const dispensed = view.kits.filter((k) => k.statusThen === 'dispensed');
   const [chosen, setChosen] = useState<Record<string, boolean>>({});
-  const [deciding, setDeciding] = useState<{ decision: Decision; kits: string[]; signing: boolean } | null>(null);
-  const [reason, setReason] = useState('');
+  const [deciding, setDeciding] = useState<{ decision: Decision; kits: string[] } | null>(null);
   const [done, setDone] = useState<{ decision: Decision; kits: string[]; signature: SignatureShown } | null>(null);
   const isChosen = (kit: string) => chosen[kit] !== false;
   const selected = pending.filter(isChosen);
@@ -154,69 +152,37 @@ export function ExcursionCasePanel({ view, canDecide, onClose, onChanged }: { vi
             <Button variant="default" onClick={() => setChosen(Object.fromEntries(pending.map((k) => [k, false])))} data-testid="excursion-choose-none">
               {t('storage.case.chooseNone')}
             </Button>
-            <Button color="teal.8" leftSection={<IconShieldCheck size="1.1em" aria-hidden />} disabled={selected.length === 0} onClick={() => { setReason(''); setDeciding({ decision: 'release', kits: selected, signing: false }); }} data-testid="excursion-release">
+            <Button color="teal.8" leftSection={<IconShieldCheck size="1.1em" aria-hidden />} disabled={selected.length === 0} onClick={() => setDeciding({ decision: 'release', kits: selected })} data-testid="excursion-release">
               {t('storage.case.release', { count: selected.length })}
             </Button>
-            <Button color="red.8" variant="outline" leftSection={<IconTrash size="1.1em" aria-hidden />} disabled={selected.length === 0} onClick={() => { setReason(''); setDeciding({ decision: 'damaged', kits: selected, signing: false }); }} data-testid="excursion-damaged">
+            <Button color="red.8" variant="outline" leftSection={<IconTrash size="1.1em" aria-hidden />} disabled={selected.length === 0} onClick={() => setDeciding({ decision: 'damaged', kits: selected })} data-testid="excursion-damaged">
               {t('storage.case.damaged', { count: selected.length })}
             </Button>
           </Group>
         )}
       </Stack>
-      {deciding && !deciding.signing && (
-        <ReasonDialog
+      {deciding && (
+        <ReasonThenSignature
+          channel="coldChain.dispose"
           title={t(deciding.decision === 'release' ? 'storage.case.releaseTitle' : 'storage.case.damagedTitle')}
-          modalTestId="excursion-decision-modal"
-          formTestId="excursion-decision"
           schema={DISPOSITION_REASON}
           reasonNeeded={(tr) => tr('storage.case.reasonNeeded')}
           translate={translateServerMessage}
           label={t('storage.case.reason')}
           description={t('storage.case.reasonHint')}
-          initialReason={reason}
-          reasonTestId="excursion-reason"
+          testIds={{ modal: 'excursion-decision-modal', form: 'excursion-decision', reason: 'excursion-reason', submit: 'excursion-decision-continue', summary: 'excursion-signature-summary' }}
           submitLabel={t('storage.case.continueToSign')}
-          submitColor="indigo"
-          submitIcon={<IconSignature size="1.1em" aria-hidden />}
-          submitTestId="excursion-decision-continue"
-          busy={false}
-          error={null}
-          hostFieldError={undefined}
-          onEdited={() => undefined}
-          onSubmit={(given) => {
-            setReason(given);
-            setDeciding({ ...deciding, signing: true });
-          }}
-          onClose={() => setDeciding(null)}
-        >
-          {what(deciding)}
-        </ReasonDialog>
-      )}
-      {deciding?.signing && (
-        <SignatureDialog
-          opened
-          channel="coldChain.dispose"
-          title={t(deciding.decision === 'release' ? 'storage.case.releaseTitle' : 'storage.case.damagedTitle')}
-          submitLabel={t('storage.case.sign')}
-          onSign={(signature) => client.coldChain.dispose({ excursionId: view.id, kitNumbers: deciding.kits, decision: deciding.decision, reason: reason.trim(), signature })}
-          onSigned={(answer) => {
+          signLabel={t('storage.case.sign')}
+          what={what(deciding)}
+          run={(reason, signature) => client.coldChain.dispose({ excursionId: view.id, kitNumbers: deciding.kits, decision: deciding.decision, reason, signature: signature! })}
+          onDone={(answer) => {
             setDone({ decision: deciding.decision, kits: deciding.kits, signature: answer.signature });
             setDeciding(null);
             setChosen({});
             onChanged(answer.case);
           }}
-          onClose={() => setDeciding({ ...deciding, signing: false })}
-        >
-          <Stack gap="xs" data-testid="excursion-signature-summary">
-            {what(deciding)}
-            <Text>
-              <Text span fw={700}>
-                {t('storage.case.reason')}:
-              </Text>{' '}
-              {reason.trim()}
-            </Text>
-          </Stack>
-        </SignatureDialog>
+          onClose={() => setDeciding(null)}
+        />
       )}
     </Paper>
   );
