@@ -217,7 +217,7 @@ export class StockForecastService {
       ['Sponsor', study.sponsor.name],
       ['Site', context.site ?? ''],
       ['Date', forecast.today],
-      ['Requested by', `${requester.displayName} (${requester.actor.username})`],
+      ['Requested by', `${requester.displayName}, user ${requester.actor.username}`],
       ['Forecast', `visits due up to ${forecast.until} (${input.weeks} weeks), do-not-dispense margin ${forecast.marginDays} days`],
       ['Buffer per arm', `${input.buffer} kits`],
     ];
