@@ -81,7 +81,7 @@ export function StockForecastPanel() {
           </Title>
         </Group>
         <Text c="dimmed" maw={820}>
-          {t('stock.intro')}
+          {unblinded ? t('stock.intro') : t('stock.blindedIntro')}
         </Text>
         <NumberInput
           label={t('stock.weeks')}
