@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, screenshot } from './helpers/browser';
-import { armWordsOnPage, loginAs, logout } from './helpers/pharmacy';
+import { armWordsOnPage, asPharmacist, demoKits, kitStatuses, loginAs, logout } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -71,4 +71,43 @@ describe('stock forecast screens', () => {
       await context.close();
     }
   }, 120_000);
+
+  it("when one arm runs short, the pharmacist's home card names it with its first visit not covered; the technician still sees totals only", async () => {
+    // Every placebo kit on the shelf damaged at the site: the placebo patients' visits of the next 4 weeks go uncovered.
+    const statuses = await kitStatuses(veil);
+    const placebo = demoKits(veil).filter((k) => k.arm === 'PLACEBO' && statuses.get(k.kit_number) === 'available');
+    expect(placebo.length).toBeGreaterThan(0);
+    await asPharmacist(veil, async (call) => {
+      for (const k of placebo) await call('kitExceptions.damagedAtSite', { code: k.kit_number, reason: 'Freezer failure (stock test)' });
+    });
+    await veil.logoutWindow();
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(veil.url);
+      await loginAs(page, veil, 'unblinded_pharmacist');
+      const card = page.getByTestId('home-stock');
+      await card.waitFor();
+      await page.getByTestId('home-stock-arm-PLACEBO').waitFor();
+      expect(await card.getAttribute('data-short')).toBe('true');
+      expect(await page.getByTestId('home-stock-arm-DUPI300').count()).toBe(0);
+      expect(await page.getByTestId('home-stock-arm-PLACEBO').innerText()).toMatch(/^Placebo: kits short: \d+, from \d{4}-\d{2}-\d{2}$/);
+      await screenshot(page, 'stock-home-unblinded-short');
+      await page.getByTestId('home-stock-open').click();
+      expect(await page.getByTestId('stock-arm-PLACEBO').getAttribute('data-short')).toBe('true');
+      await logout(page);
+    } finally {
+      await context.close();
+    }
+    const blinded = await openPage(browser);
+    try {
+      await blinded.page.goto(veil.url);
+      await loginAs(blinded.page, veil, 'pharmacy_technician');
+      await blinded.page.getByTestId('home-stock-totals').waitFor();
+      expect(await blinded.page.getByTestId('home-stock').getAttribute('data-short')).toBe('false');
+      expect(await armWordsOnPage(blinded.page)).toEqual([]);
+      await logout(blinded.page);
+    } finally {
+      await blinded.context.close();
+    }
+  }, 180_000);
 });
