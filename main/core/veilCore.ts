@@ -78,6 +78,9 @@ import { ReturnsRepository } from './returns/returnsRepository';
 import { ReturnsService } from './returns/returnsService';
 import { Router } from './router';
 import { KitScanResolver } from './scanning/kitScanResolver';
+import { stockHandlers } from './stock/stockHandlers';
+import { StockForecastService } from './stock/stockForecastService';
+import { StockReadModel } from './stock/stockReadModel';
 import { SignatureRepository } from './signatures/signatureRepository';
 import { SignatureService } from './signatures/signatureService';
 import { SettingsRepository } from './system/settingsRepository';
@@ -236,6 +239,7 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
     coldChain: coldChainHandlers({ coldChain, reports: excursionReports, scans, callers }),
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
+    stock: stockHandlers({ stock: new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site()), callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
   const router = new Router(handlers, gate, logger, (error) => opened.faultOf(error));

@@ -13,6 +13,7 @@ import { kitStoryChannels } from './kitStory';
 import { coldChainChannels } from './coldChain';
 import { kitExceptionsChannels } from './kitExceptions';
 import { extraDispensingChannels } from './extraDispensing';
+import { stockChannels } from './stock';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -40,6 +41,7 @@ export const contract = {
   coldChain: coldChainChannels,
   kitExceptions: kitExceptionsChannels,
   extraDispensing: extraDispensingChannels,
+  stock: stockChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -116,6 +116,8 @@ SENTENCES['label.downloaded'] = labelSentence('downloaded');
 for (const action of ['kit.put_away', 'kit.moved', 'storage_location.created', 'storage_location.changed', 'temperature_log.imported', 'temperature_minmax.recorded', 'excursion.opened', 'excursion.disposition', 'excursion.report_printed']) {
   SENTENCES[action] = (_e, a, t, b) => t(`audit.sentences.${action}`, { ...b, location: str(a.location ?? a.name) });
 }
+/** A resupply request printed (issue 16, item 3): the forecast's weeks, the buffer and the format, never an arm's figure. */
+SENTENCES['stock.resupply_requested'] = (_e, a, t, b) => t('audit.sentences.stock.resupply_requested', { ...b, weeks: str(a.weeks), buffer: str(a.buffer), format: str(a.format).toUpperCase() });
 
 export function describeEventInWords(event: DescribableEvent & { before?: unknown }, t: TFunction): string {
   const tx = dynamic(t);
@@ -204,6 +206,8 @@ export const KNOWN_ACTIONS = [
   'excursion.opened',
   'excursion.disposition',
   'excursion.report_printed',
+  // Stock (issue 16, item 3).
+  'stock.resupply_requested',
 ] as const;
 
 /** Every input source an event can record (21 CFR 11.10(h)), in words in both languages. */

@@ -5,6 +5,7 @@ import { BlindingBadge } from '../common/BlindingBadge';
 import { WORKFLOWS, canOpen } from '../layout/workflows';
 import { useActiveSession } from '../session/SessionContext';
 import { useSystemInfo } from '../system/SystemInfoContext';
+import { StockAlertCard } from '../stock/StockAlertCard';
 
 /** Who you are here (name, role, blinded or not), which study, and where to go. */
 export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
@@ -62,6 +63,7 @@ export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
           </Stack>
         </Card>
       </SimpleGrid>
+      <StockAlertCard onOpen={onOpen} />
       {workflows.length > 0 && (
         <Stack gap="sm">
           <Title order={2} fz="h3">

@@ -24,6 +24,8 @@ import setup_en from '../setup/locales/en.json';
 import setup_fr from '../setup/locales/fr.json';
 import storage_en from '../storage/locales/en.json';
 import storage_fr from '../storage/locales/fr.json';
+import stock_en from '../stock/locales/en.json';
+import stock_fr from '../stock/locales/fr.json';
 import { en as messages_en } from '../../../shared/messages/en';
 import { fr as messages_fr } from '../../../shared/messages/fr';
 
@@ -45,6 +47,7 @@ export const en = {
   ...emergency_en,
   ...devices_en,
   ...storage_en,
+  ...stock_en,
   messages: messages_en,
 };
 export const fr = {
@@ -61,5 +64,6 @@ export const fr = {
   ...emergency_fr,
   ...devices_fr,
   ...storage_fr,
+  ...stock_fr,
   messages: messages_fr,
 };

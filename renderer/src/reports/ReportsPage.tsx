@@ -9,6 +9,7 @@ import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { downloadBase64 } from '../common/download';
 import { reportsMessage } from './reportsMessages';
+import { StockForecastPanel } from '../stock/StockForecastPanel';
 
 type ReportInput = ChannelInput<'reports.render'>;
 type ReportName = ReportInput['report'];
@@ -136,6 +137,7 @@ export function ReportsPage() {
   const canBlinded = permissions.includes('reports.read');
   const canUnblinded = permissions.includes('reports.unblinded');
   const canPatients = permissions.includes('patients.read');
+  const canStock = permissions.includes('inventory.read') || canUnblinded;
   const [patients, setPatients] = useState<Patient[] | null>(null);
   const [options, setOptionsState] = useState<Options>({ days: 90, patientId: null, threshold: 10 });
   const [downloaded, setDownloaded] = useState<string | null>(null);
@@ -172,6 +174,7 @@ export function ReportsPage() {
           {t('reports.downloaded', { file: downloaded })}
         </Alert>
       )}
+      {canStock && <StockForecastPanel />}
       {canBlinded && (
         <Stack gap="sm" data-testid="reports-blinded">
           <Group gap="sm">

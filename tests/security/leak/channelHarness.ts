@@ -142,6 +142,8 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
         .map((r) => ({ code: r.k, reason: 'harness probe' })),
     'kitExceptions.found': () => rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'lost' ORDER BY kit_number").map((r) => ({ code: r.k, reason: 'harness probe', signature })),
     'kitExceptions.lostByPatient': world.more.withPatient.slice(2, 3).map((code) => ({ code, reason: 'harness probe', signature })),
+    // Stock against the coming visits (issue 16, item 3), over every window length: blinded totals only.
+    'stock.forecast': [1, 4, 8, 13, 26].map((weeks) => ({ weeks })),
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
     'emergency.unblind': [{ patientId: patientIdOf('S-002'), reason: 'Severe reaction: the treating physician must know', adverseEvent: true, passphrase: world.passphrase, signature }],
   };

@@ -1,0 +1,245 @@
+import { addDays, latestRefusedExpiry, localDate, visitWindows } from '../../../shared/schedule/visitSchedule';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { AuditActor, AuditTrail } from '../audit/auditTrail';
+import { isoUtc, type Clock } from '../clock';
+import { open, sealedField } from '../crypto/allocationCipher';
+import { csvRows, csvTable } from '../csvWriter';
+import type { Store } from '../db/store';
+import type { PatientRepository } from '../patients/patientRepository';
+import { renderReportPdf, type ReportContext } from '../reports/pdfReport';
+import type { StockReadModel } from './stockReadModel';
+
+/** A visit still to dispense in the forecast's window, and the last expiry date a kit for it may NOT have. */
+interface DueVisit {
+  patientId: number;
+  armSealed: string;
+  randomizationNumber: string;
+  due: string;
+  kits: number;
+  overdue: boolean;
+  /** A kit expiring (or labelled to be used before) on or before this date is refused for this visit. */
+  refusedUpTo: string;
+}
+
+/** One arm's stock against the visits of its patients in the window (unblinded only). */
+export interface ArmForecast {
+  armCode: string;
+  armName: string;
+  /** Available kits of the arm still dispensable today (real expiry and label date after today plus the margin). */
+  onHand: number;
+  visits: number;
+  needed: number;
+  /** Kits needed that no kit on hand can serve (none left, or every one left expires before the visit plus the margin). */
+  shortfall: number;
+  /** The due date of the earliest visit the stock on hand does not cover; null when every visit is covered. */
+  firstUncovered: string | null;
+}
+
+export interface UnblindedForecast {
+  today: string;
+  until: string;
+  weeks: number;
+  marginDays: number;
+  arms: ArmForecast[];
+  totals: { onHand: number; needed: number; shortfall: number };
+}
+
+/**
+ * What a blinded user gets: the kits available on the shelf, the visits due in the window and the kits they need.
+ *
+ * Why nothing else (DESIGN.md section 3, invariants 1 and 4). Each figure here is one a blinded reader can already
+ * count from what they may see: `onHand` is the inventory's count of available kits (inventory.kits), and the visits
+ * and kits needed come from the patients' schedules (patients.list / patients.due) and the study's kits per visit, which
+ * are the same for every arm. So the answer tells them nothing they could not work out, and in particular nothing of
+ * an arm. What is withheld, and why:
+ * - any "short" flag or shortfall: stock runs short per arm, so a total shortfall (or a flag raised while the total on
+ *   hand exceeds the total needed) says that some arm runs low, and with the 2:1 ratio and the patients' schedules
+ *   hints which patients share an arm;
+ * - any count of kits that can serve a visit, which depends on the kits' real expiry dates, sealed from blinded users
+ *   (the label carries the common use-before date);
+ * - the first visit not covered: it names a patient whose arm runs low.
+ * The blinded user compares total on hand with total needed, nothing more; the pharmacist sees the arms.
+ */
+export interface BlindedForecast {
+  today: string;
+  until: string;
+  weeks: number;
+  visits: number;
+  overdueVisits: number;
+  needed: number;
+  onHand: number;
+}
+
+export interface ResupplyRequester {
+  actor: AuditActor;
+  displayName: string;
+}
+
+/**
+ * Stock against the coming visits (issue 16, item 3): the randomized patients' visits still to dispense whose due date
+ * falls before the end of the next N weeks (overdue ones included: a missed visit is dispensed before the next), the kits
+ * the schedule says each needs, and the available kits that can serve them. A kit can serve a visit when its real
+ * expiry and its label's use-before date are both after the visit's window end plus the do-not-dispense margin, the
+ * rule dispensing applies (latestRefusedExpiry). Per arm, visits in order of that date take the earliest-expiring kit
+ * still able to serve them: each kit serves a first run of those visits, so this greedy match covers as many visits
+ * as any assignment could, and what it leaves uncovered is the true shortfall.
+ */
+export class StockForecastService {
+  constructor(
+    private readonly store: Store,
+    private readonly reads: StockReadModel,
+    private readonly patients: PatientRepository,
+    private readonly audit: AuditTrail,
+    private readonly clock: Clock,
+    private readonly study: () => StudyConfig,
+    private readonly site: () => string,
+  ) {}
+
+  private window(weeks: number): { today: string; until: string } {
+    const today = localDate(this.clock.now());
+    return { today, until: addDays(today, weeks * 7) };
+  }
+
+  /** The visits still to dispense due on or before `until`, each with its refusal date; read in the caller's unit of work. */
+  private async dueVisits(today: string, until: string): Promise<DueVisit[]> {
+    const study = this.study();
+    const patients = await this.reads.randomizedPatients();
+    const dispensed = await this.patients.dispensedVisits();
+    const visits: DueVisit[] = [];
+    for (const p of patients) {
+      const done = dispensed.get(p.id);
+      for (const w of visitWindows(study, p.baselineDate)) {
+        if (done?.has(w.code) || w.due > until) continue;
+        visits.push({
+          patientId: p.id,
+          armSealed: p.slotArmSealed,
+          randomizationNumber: p.randomizationNumber,
+          due: w.due,
+          kits: w.kits,
+          overdue: w.due < today,
+          refusedUpTo: latestRefusedExpiry(w, today, study.doNotDispenseMarginDays),
+        });
+      }
+    }
+    return visits;
+  }
+
+  async blinded(weeks: number): Promise<BlindedForecast> {
+    const { today, until } = this.window(weeks);
+    return this.store.transaction(async () => {
+      const visits = await this.dueVisits(today, until);
+      return {
+        today,
+        until,
+        weeks,
+        visits: visits.length,
+        overdueVisits: visits.filter((v) => v.overdue).length,
+        needed: visits.reduce((n, v) => n + v.kits, 0),
+        onHand: await this.reads.availableCount(),
+      };
+    });
+  }
+
+  async unblinded(key: Buffer, weeks: number): Promise<UnblindedForecast> {
+    const { today, until } = this.window(weeks);
+    const study = this.study();
+    const margin = study.doNotDispenseMarginDays;
+    const { visits, kits } = await this.store.transaction(async () => ({ visits: await this.dueVisits(today, until), kits: await this.reads.availableKits() }));
+    // A kit's last usable day is the earlier of its real expiry and its label's use-before date (dispensing refuses both).
+    const kitsOf = new Map<string, string[]>();
+    for (const k of kits) {
+      const arm = open(key, k.armSealed, sealedField.kitArm(k.kitNumber));
+      const expiry = open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber));
+      const lastDay = expiry < k.useBefore ? expiry : k.useBefore;
+      kitsOf.set(arm, [...(kitsOf.get(arm) ?? []), lastDay]);
+    }
+    const visitsOf = new Map<string, DueVisit[]>();
+    for (const v of visits) {
+      const arm = open(key, v.armSealed, sealedField.slotArm(v.randomizationNumber));
+      visitsOf.set(arm, [...(visitsOf.get(arm) ?? []), v]);
+    }
+    const dispensableToday = addDays(today, margin);
+    const arms = study.arms.map((arm): ArmForecast => {
+      const lastDays = (kitsOf.get(arm.code) ?? []).sort();
+      const mine = (visitsOf.get(arm.code) ?? []).sort((a, b) => (a.refusedUpTo < b.refusedUpTo ? -1 : a.refusedUpTo > b.refusedUpTo ? 1 : a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
+      let next = 0;
+      let shortfall = 0;
+      let firstUncovered: string | null = null;
+      for (const visit of mine) {
+        for (let i = 0; i < visit.kits; i++) {
+          // Kits passed over here expire before this visit's date, so before every later one too: never usable again.
+          while (next < lastDays.length && lastDays[next]! <= visit.refusedUpTo) next++;
+          if (next < lastDays.length) next++;
+          else {
+            shortfall++;
+            if (firstUncovered === null || visit.due < firstUncovered) firstUncovered = visit.due;
+          }
+        }
+      }
+      return {
+        armCode: arm.code,
+        armName: arm.name,
+        onHand: lastDays.filter((d) => d > dispensableToday).length,
+        visits: mine.length,
+        needed: mine.reduce((n, v) => n + v.kits, 0),
+        shortfall,
+        firstUncovered,
+      };
+    });
+    const sum = (f: (a: ArmForecast) => number) => arms.reduce((n, a) => n + f(a), 0);
+    return { today, until, weeks, marginDays: margin, arms, totals: { onHand: sum((a) => a.onHand), needed: sum((a) => a.needed), shortfall: sum((a) => a.shortfall) } };
+  }
+
+  /**
+   * The resupply request the pharmacist sends to the depot (unblinded: the depot ships per arm): per arm, the shortfall
+   * over the next `weeks` plus `buffer` kits. Its printing is audited in the unit of work that takes the seal, and the
+   * seal printed is the chain's head after that event (as the excursion report does), so the paper names the history
+   * that records it. The audit event carries the weeks, the buffer and the format only: the audit trail is read by
+   * blinded monitors, and per-arm figures (or a total shortfall, or a hash of the file, guessable from small counts)
+   * would tell them which arm runs low.
+   */
+  async resupply(key: Buffer, requester: ResupplyRequester, input: { weeks: number; buffer: number; format: 'csv' | 'pdf' }) {
+    const forecast = await this.unblinded(key, input.weeks);
+    const { context } = await this.store.transaction(async () => {
+      await this.audit.append(requester.actor, {
+        action: 'stock.resupply_requested',
+        entityType: 'study',
+        entityId: this.study().code,
+        after: { weeks: input.weeks, buffer: input.buffer, format: input.format },
+      });
+      const context: ReportContext = { study: this.study(), seal: await this.audit.seal(), printedAt: this.clock.now(), site: this.site() };
+      return { context };
+    });
+    const study = context.study;
+    const title = 'Resupply request to the depot (UNBLINDED)';
+    const facts: Array<[string, string]> = [
+      ['Study', `${study.code} (${study.registry}, protocol ${study.sponsor.protocolNumber})`],
+      ['Sponsor', study.sponsor.name],
+      ['Site', context.site ?? ''],
+      ['Date', forecast.today],
+      ['Requested by', `${requester.displayName}, user ${requester.actor.username}`],
+      ['Forecast', `visits due up to ${forecast.until} (${input.weeks} weeks), do-not-dispense margin ${forecast.marginDays} days`],
+      ['Buffer per arm', `${input.buffer} kits`],
+    ];
+    const columns = ['Arm', 'Arm code', 'On hand', 'Needed', 'Shortfall', 'First visit not covered', 'Buffer', 'Kits requested'];
+    const rows = forecast.arms.map((a) => [a.armName, a.armCode, String(a.onHand), String(a.needed), String(a.shortfall), a.firstUncovered ?? '', String(input.buffer), String(a.shortfall + input.buffer)]);
+    const requested = forecast.arms.reduce((n, a) => n + a.shortfall + input.buffer, 0);
+    rows.push(['Total', '', String(forecast.totals.onHand), String(forecast.totals.needed), String(forecast.totals.shortfall), '', '', String(requested)]);
+    const fileName = `resupply-request-unblinded-${isoUtc(context.printedAt).slice(0, 10)}-seal-${context.seal.seq}.${input.format}`;
+    if (input.format === 'pdf') {
+      const pdf = await renderReportPdf(title, context, [
+        { heading: 'Request', facts },
+        { heading: 'Kits requested per arm', table: { columns: columns.map((c, i) => ({ title: c, width: i === 0 ? 1.8 : i === 5 ? 1.4 : 1 })), rows } },
+        { paragraphs: ['Kits requested = shortfall + buffer. The shortfall counts the kits the visits due need that no available kit can serve: none left of the arm, or every one left expires (or reaches its label date) before the visit window ends plus the do-not-dispense margin. The audit seal in the footer identifies the audit trail when this request was printed; its printing is recorded there.'] },
+      ]);
+      return { fileName, mime: 'application/pdf', base64: Buffer.from(pdf).toString('base64') };
+    }
+    const preamble = csvRows([
+      [title],
+      ...facts,
+      ['Printed at (UTC)', isoUtc(context.printedAt)],
+      ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
+    ]);
+    return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${csvTable(columns, rows)}\r\n`, 'utf8').toString('base64') };
+  }
+}

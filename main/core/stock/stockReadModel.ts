@@ -1,0 +1,57 @@
+import type { Store } from '../db/store';
+
+/** An available kit as the stock forecast weighs it: the label's use-before date, the sealed arm and real expiry. */
+export interface AvailableKitRow {
+  kitNumber: string;
+  useBefore: string;
+  armSealed: string;
+  expirySealed: string;
+}
+
+/** A randomized patient still in the study, with the sealed arm of the randomization slot the patient holds. */
+export interface RandomizedPatientRow {
+  id: number;
+  screeningNumber: string;
+  randomizationNumber: string;
+  baselineDate: string;
+  slotArmSealed: string;
+}
+
+/** What the stock forecast reads (issue 16, item 3): available kits, randomized patients and their slots' sealed arms. */
+export class StockReadModel {
+  constructor(private readonly store: Store) {}
+
+  /** The kits on the shelf that may be dispensed (status available); arms and real expiry stay sealed here. */
+  async availableKits(): Promise<AvailableKitRow[]> {
+    return this.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as kitNumber', 'use_before as useBefore', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+      .where('status', '=', 'available')
+      .execute();
+  }
+
+  /** How many kits are available on the shelf: the figure every inventory reader already sees. */
+  async availableCount(): Promise<number> {
+    const row = await this.store
+      .q()
+      .selectFrom('kits')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'available')
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Randomized patients (not withdrawn) with a baseline date, each with the sealed arm of its slot. */
+  async randomizedPatients(): Promise<RandomizedPatientRow[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('patients as p')
+      .innerJoin('randomization_slots as s', 's.randomization_number', 'p.randomization_number')
+      .select(['p.id as id', 'p.screening_number as screeningNumber', 'p.randomization_number as randomizationNumber', 'p.baseline_date as baselineDate', 's.arm_sealed as slotArmSealed'])
+      .where('p.status', '=', 'randomized')
+      .where('p.baseline_date', 'is not', null)
+      .execute();
+    return rows.map((r) => ({ ...r, randomizationNumber: r.randomizationNumber!, baselineDate: r.baselineDate! }));
+  }
+}
