@@ -1,0 +1,34 @@
+import type { CoreOptions } from '../veilCoreApi';
+import type { CoreServices } from './coreServices';
+
+/**
+ * The core's timers: idle windows locked every idleSweepMs (default 15 s), and the expiry sweep (issue 16, item 1) at
+ * start-up then every expirySweepMs, with nobody logged in. The expiry sweep is off with the idle sweep unless asked
+ * for (tests and one-shot commands drive both by hand). It starts once the study is in memory (startExpirySweep).
+ */
+export function startSweeps({ auth, kitExceptions, logger }: Pick<CoreServices, 'auth' | 'kitExceptions' | 'logger'>, options: CoreOptions): { startExpirySweep: () => void; stop: () => void } {
+  const sweepMs = options.idleSweepMs ?? 15_000;
+  const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
+  timer?.unref();
+  const expiryMs = options.expirySweepMs ?? (sweepMs > 0 ? 60 * 60_000 : 0);
+  const sweepExpired = () =>
+    kitExceptions.sweepExpired().then(
+      (kits) => {
+        if (kits.length > 0) logger.info('kits expired by the expiry sweep', { count: kits.length });
+      },
+      (error: unknown) => logger.error('the expiry sweep failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  let expiryTimer: ReturnType<typeof setInterval> | null = null;
+  return {
+    startExpirySweep: () => {
+      if (expiryMs <= 0) return;
+      void sweepExpired();
+      expiryTimer = setInterval(() => void sweepExpired(), expiryMs);
+      expiryTimer.unref();
+    },
+    stop: () => {
+      if (timer) clearInterval(timer);
+      if (expiryTimer) clearInterval(expiryTimer);
+    },
+  };
+}
