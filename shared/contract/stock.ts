@@ -62,6 +62,32 @@ export const stockChannels = {
     key: 'required',
     examples: [{}, { weeks: 12 }],
   }),
+  excursionImpact: channel({
+    kind: 'query',
+    description:
+      "What an excursion case's kits held in quarantine do to the visits of the next N weeks, per arm: kits held, shortfall as the stock stands and if the sponsor released them all (unblinded).",
+    input: z.object({ excursionId: z.number().int().positive(), weeks: Weeks }).strict(),
+    output: z.object({
+      today: z.string(),
+      until: z.string(),
+      weeks: z.number().int(),
+      arms: z.array(
+        z.object({
+          armCode: z.string(),
+          armName: z.string(),
+          held: z.number().int(),
+          needed: z.number().int(),
+          shortfallNow: z.number().int(),
+          firstUncoveredNow: z.string().nullable(),
+          shortfallIfReleased: z.number().int(),
+        }),
+      ),
+    }),
+    access: 'reports.unblinded',
+    signature: null,
+    key: 'required',
+    examples: [{ excursionId: 2, weeks: 4 }],
+  }),
   resupplyRequest: channel({
     kind: 'command',
     description: 'The resupply request for the depot (per arm: shortfall over the next N weeks plus a buffer), as CSV or PDF with the audit seal; its printing is audited.',

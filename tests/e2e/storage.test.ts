@@ -146,6 +146,10 @@ describe('storage: locations, logger import and an excursion case', () => {
     // Its whole life: the time it had before (the demo's excursion) plus this one.
     expect(Number(await row.getAttribute('data-cumulative'))).toBe(judged.secondsOutOfRange + file.seconds);
     expect(await page.getByTestId('excursion-case-state').innerText()).toBe('OPEN');
+    // Unblinded only: what the kits the case holds mean for the next visits, per arm (issue 15, item 4).
+    await page.getByTestId('excursion-impact').waitFor();
+    const held = await page.locator('[data-testid^="excursion-impact-"][data-held]').evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.getAttribute('data-held')), 0));
+    expect(held).toBeGreaterThan(0);
     await screenshot(page, 'storage-excursion-case');
 
     // The report for the sponsor, printed from the case: the excursion as computed from the file, the kits by number
@@ -225,6 +229,7 @@ describe('storage: locations, logger import and an excursion case', () => {
     expect(await page.getByTestId('put-away-open').count()).toBe(0);
     expect(await page.getByTestId('location-readings-LOC-FRIDGE-A').count()).toBe(0);
     expect(await page.locator('[data-testid^="excursion-choose-"]').count()).toBe(0);
+    expect(await page.getByTestId('excursion-impact').count()).toBe(0);
     await screenshot(page, 'storage-monitor');
     await logout(page);
     expect(problems).toEqual([]);

@@ -14,6 +14,16 @@ import { demoCore, type TestCore } from '../helpers/core';
 let t: TestCore;
 beforeAll(async () => {
   t = await demoCore({ history: true });
+  // The demo's lists are drawn at random: its few randomized patients may all be of one arm. Patients are randomized
+  // here (next slot, baseline today) until every arm has one, so each arm has visits due in the windows tested.
+  const ph = await t.loginAs('unblinded_pharmacist', 'sf-setup');
+  const armsTaken = () =>
+    new Set((t.core.db.prepare("SELECT randomization_number AS r FROM patients WHERE status = 'randomized'").all() as Array<{ r: string }>).map((p) => t.armOf.get(p.r)));
+  for (let n = 1; armsTaken().size < t.core.study().arms.length && n <= 12; n++) {
+    const patient = await call<{ id: number }>(ph, 'patients.register', { screeningNumber: `S-SF${n}`, initials: 'SF', yearOfBirth: 1980, investigator: 'Dr Inès Moreau' });
+    await call(ph, 'patients.randomize', { patientId: patient.id, signature: { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password } });
+  }
+  expect(armsTaken().size).toBe(t.core.study().arms.length);
 }, 180_000);
 afterAll(() => t.dispose());
 

@@ -7,7 +7,7 @@ import { csvRows, csvTable } from '../csvWriter';
 import type { Store } from '../db/store';
 import type { PatientRepository } from '../patients/patientRepository';
 import { renderReportPdf, type ReportContext } from '../reports/pdfReport';
-import type { StockReadModel } from './stockReadModel';
+import type { AvailableKitRow, StockReadModel } from './stockReadModel';
 
 /** A visit still to dispense in the forecast's window, and the last expiry date a kit for it may NOT have. */
 interface DueVisit {
@@ -141,10 +141,46 @@ export class StockForecastService {
   }
 
   async unblinded(key: Buffer, weeks: number): Promise<UnblindedForecast> {
+    return this.forecast(key, weeks, []);
+  }
+
+  /**
+   * What an open excursion case does to the coming visits (issue 15, item 4; unblinded): per arm, the case's kits still
+   * in quarantine, the shortfall over the next `weeks` as the stock stands, and the shortfall if the sponsor released
+   * them all. Unblinded only: which arm a held kit belongs to is exactly what blinded users must not learn.
+   */
+  async excursionImpact(key: Buffer, heldKitNumbers: readonly string[], weeks: number) {
+    const held = await this.store.transaction(() => this.reads.quarantinedKits(heldKitNumbers));
+    const [now, released] = [await this.forecast(key, weeks, []), await this.forecast(key, weeks, held)];
+    const heldByArm = new Map<string, number>();
+    for (const k of held) {
+      const arm = open(key, k.armSealed, sealedField.kitArm(k.kitNumber));
+      heldByArm.set(arm, (heldByArm.get(arm) ?? 0) + 1);
+    }
+    return {
+      today: now.today,
+      until: now.until,
+      weeks,
+      arms: now.arms.map((a, i) => ({
+        armCode: a.armCode,
+        armName: a.armName,
+        held: heldByArm.get(a.armCode) ?? 0,
+        needed: a.needed,
+        shortfallNow: a.shortfall,
+        firstUncoveredNow: a.firstUncovered,
+        shortfallIfReleased: released.arms[i]!.shortfall,
+      })),
+    };
+  }
+
+  /** The per-arm forecast over the available kits, and `alsoCounting` (kits that may come back to stock) with them. */
+  private async forecast(key: Buffer, weeks: number, alsoCounting: readonly AvailableKitRow[]): Promise<UnblindedForecast> {
     const { today, until } = this.window(weeks);
     const study = this.study();
     const margin = study.doNotDispenseMarginDays;
-    const { visits, kits } = await this.store.transaction(async () => ({ visits: await this.dueVisits(today, until), kits: await this.reads.availableKits() }));
+    const read = await this.store.transaction(async () => ({ visits: await this.dueVisits(today, until), kits: await this.reads.availableKits() }));
+    const { visits } = read;
+    const kits = [...read.kits, ...alsoCounting];
     // A kit's last usable day is the earlier of its real expiry and its label's use-before date (dispensing refuses both).
     const kitsOf = new Map<string, string[]>();
     for (const k of kits) {

@@ -31,6 +31,18 @@ export class StockReadModel {
       .execute();
   }
 
+  /** These kits as the forecast weighs them, when they are in quarantine (held by an excursion case, say). */
+  async quarantinedKits(kitNumbers: readonly string[]): Promise<AvailableKitRow[]> {
+    if (kitNumbers.length === 0) return [];
+    return this.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as kitNumber', 'use_before as useBefore', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+      .where('status', '=', 'quarantined')
+      .where('kit_number', 'in', [...kitNumbers])
+      .execute();
+  }
+
   /** How many kits are available on the shelf: the figure every inventory reader already sees. */
   async availableCount(): Promise<number> {
     const row = await this.store

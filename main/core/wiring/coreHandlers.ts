@@ -61,7 +61,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     coldChain: coldChainHandlers({ coldChain, reports: excursionReports, scans, callers }),
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
-    stock: stockHandlers({ stock: new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site()), callers }),
+    stock: stockHandlers({ stock: new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site()), coldChain, callers }),
   };
   return handlers;
 }

@@ -8,6 +8,7 @@ import { ReasonThenSignature } from '../common/ReasonThenSignature';
 import { SignedBy, type SignatureShown } from '../common/SignedBy';
 import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
+import { ExcursionImpact } from './ExcursionImpact';
 import { ExcursionReportButtons } from './ExcursionReportButtons';
 import { ReadingsChart } from './ReadingsChart';
 import { celsius, duration, type CaseView } from './types';
@@ -20,7 +21,7 @@ type Decision = 'release' | 'damaged';
  * with its time in this excursion and over its whole life, the kits already dispensed then (the investigator is to be
  * told), and the sponsor's disposition per kit, e-signed (release to stock, or damaged). Kit numbers only.
  */
-export function ExcursionCasePanel({ view, canDecide, onClose, onChanged }: { view: CaseView; canDecide: boolean; onClose: () => void; onChanged: (next: CaseView) => void }) {
+export function ExcursionCasePanel({ view, canDecide, showImpact, onClose, onChanged }: { view: CaseView; canDecide: boolean; showImpact: boolean; onClose: () => void; onChanged: (next: CaseView) => void }) {
   const { t, i18n } = useTranslation();
   const pending = view.kits.filter((k) => k.quarantined && k.disposition === null && k.status === 'quarantined').map((k) => k.kitNumber);
   const dispensed = view.kits.filter((k) => k.statusThen === 'dispensed');
@@ -73,6 +74,7 @@ export function ExcursionCasePanel({ view, canDecide, onClose, onChanged }: { vi
         </Group>
         <ReadingsChart readings={view.readings} range={view.range} highlight={{ start: view.start, end: view.end }} testId="excursion-chart" />
         <ExcursionReportButtons excursionId={view.id} />
+        {showImpact && pending.length > 0 && <ExcursionImpact excursionId={view.id} pending={pending.length} />}
         {done && (
           <Alert color="teal" variant="light" withCloseButton onClose={() => setDone(null)} data-testid="excursion-disposed">
             <Stack gap={4}>

@@ -290,6 +290,7 @@ export function StoragePage() {
       </Paper>
       {openCase && (
         <ExcursionCasePanel
+          showImpact={permissions.includes('reports.unblinded')}
           key={openCase.id}
           view={openCase}
           canDecide={canDecide}
