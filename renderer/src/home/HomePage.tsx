@@ -6,6 +6,7 @@ import { WORKFLOWS, canOpen } from '../layout/workflows';
 import { useActiveSession } from '../session/SessionContext';
 import { useSystemInfo } from '../system/SystemInfoContext';
 import { StockAlertCard } from '../stock/StockAlertCard';
+import { ExcursionBanner } from '../storage/ExcursionBanner';
 
 /** Who you are here (name, role, blinded or not), which study, and where to go. */
 export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
@@ -63,6 +64,7 @@ export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
           </Stack>
         </Card>
       </SimpleGrid>
+      <ExcursionBanner onOpen={onOpen} />
       <StockAlertCard onOpen={onOpen} />
       {workflows.length > 0 && (
         <Stack gap="sm">
