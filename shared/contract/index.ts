@@ -12,6 +12,7 @@ import { devicesChannels, devicesEvents } from './devices';
 import { kitStoryChannels } from './kitStory';
 import { coldChainChannels } from './coldChain';
 import { kitExceptionsChannels } from './kitExceptions';
+import { lotsChannels } from './lots';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -38,6 +39,7 @@ export const contract = {
   devices: devicesChannels,
   coldChain: coldChainChannels,
   kitExceptions: kitExceptionsChannels,
+  lots: lotsChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -437,6 +437,13 @@ export const en = {
     undoSameDayOnly: 'The dispensing of visit {{visit}} was on {{date}}: a dispensing is undone only on its own day, before the patient leaves. Record a return instead.',
     undoKitMoved: 'Kit {{kit}} of this dispensing is no longer with the patient: record what happened to it instead.',
   },
+  /** Lots (issue 16, item 2): recall and expiry extension from the sponsor's letter. */
+  lots: {
+    giveLot: 'Enter the lot as printed on the sponsor’s letter.',
+    giveLetter: 'Enter the reference of the sponsor’s letter.',
+    unknownLot: 'No kit of lot {{lot}} is in the kit list: check the lot on the sponsor’s letter.',
+    nothingToRecall: 'No kit of lot {{lot}} is on the shelf or expected: there is nothing left at the site to recall.',
+  },
 } as const;
 
 export type EnglishMessages = typeof en;

@@ -403,4 +403,10 @@ export const fr: Translation = {
     undoSameDayOnly: "La dispensation de la visite {{visit}} date du {{date}} : une dispensation ne s'annule que le jour même, avant le départ du patient. Enregistrez plutôt un retour.",
     undoKitMoved: "Le kit {{kit}} de cette dispensation n'est plus chez le patient : enregistrez plutôt ce qui lui est arrivé.",
   },
+  lots: {
+    giveLot: 'Saisissez le lot tel qu’il figure sur la lettre du promoteur.',
+    giveLetter: 'Saisissez la référence de la lettre du promoteur.',
+    unknownLot: 'Aucun kit du lot {{lot}} ne figure dans la liste des kits : vérifiez le lot sur la lettre du promoteur.',
+    nothingToRecall: 'Aucun kit du lot {{lot}} n’est en stock ni attendu : il ne reste rien à rappeler sur le site.',
+  },
 };
