@@ -54,6 +54,7 @@ import { kitExceptionHandlers } from './kits/kitExceptionHandlers';
 import { LotRepository } from './lots/lotRepository';
 import { LotRecallService } from './lots/lotRecallService';
 import { lotHandlers } from './lots/lotHandlers';
+import { ExpiryExtensionService } from './lots/expiryExtensionService';
 import { kitStoryHandlers } from './kits/kitStoryHandlers';
 import { KitStoryReadModel } from './kits/kitStoryReadModel';
 import { KitStoryService } from './kits/kitStoryService';
@@ -196,6 +197,7 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
   const kitExceptions = new KitExceptionService(store, new KitExceptionRepository(store), kitRepository, kitStatus, signatures, scans, clock, patientRepository, audit);
   const lotRecall = new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study);
+  const expiryExtension = new ExpiryExtensionService(store, repositories.allocation, kitRepository, useBefore, signatures, audit, study);
   const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
   const events = new CoreEvents();
   auth.onSessionChanged((windowId, state) => events.emit(windowId, 'session.changed', state));
@@ -237,7 +239,7 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
     audit: auditHandlers({ auditService }),
     coldChain: coldChainHandlers({ coldChain, reports: excursionReports, scans, callers }),
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
-    lots: lotHandlers({ recall: lotRecall, callers }),
+    lots: lotHandlers({ recall: lotRecall, extension: expiryExtension, callers }),
   };
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
   const router = new Router(handlers, gate, logger, (error) => opened.faultOf(error));

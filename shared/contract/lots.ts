@@ -24,6 +24,8 @@ export const LotRecallPreviewView = z.object({
 
 export const LotRecallInput = signedInput({ lot: RealLot, letterReference: LetterReference, reason: Reason });
 
+export const ExpiryExtensionInput = signedInput({ lot: RealLot, newExpiry: z.string().date(), letterReference: LetterReference });
+
 const pharmacist = { username: 'pharmacist', password: EXAMPLE_PASSWORD };
 
 export const lotsChannels = {
@@ -48,5 +50,16 @@ export const lotsChannels = {
     signature: 'I recall this lot and place its kits at the site in quarantine',
     key: 'required',
     examples: [{ lot: 'DP24A117', letterReference: 'SPN-RCL-2026-014', reason: 'Sponsor recall: particles found in retained samples', signature: pharmacist }],
+  }),
+  extendExpiry: channel({
+    kind: 'command',
+    description:
+      "Extend a lot's expiry from the sponsor's letter: its kits take the new real expiry; the blinded use-before date follows the blinding-risk rules (a date that would reveal an arm stays hidden behind the common date). E-signed.",
+    input: ExpiryExtensionInput,
+    output: z.object({ kits: z.array(z.string()), useBeforeChanged: z.array(z.string()), expiryReveals: z.boolean(), signature: SignatureView }),
+    access: 'allocation.setup',
+    signature: "I extend this lot's expiry date as the sponsor's letter states",
+    key: 'required',
+    examples: [{ lot: 'DP24A117', newExpiry: '2028-03-31', letterReference: 'SPN-EXT-2026-007', signature: pharmacist }],
   }),
 };

@@ -443,6 +443,7 @@ export const en = {
     giveLetter: 'Enter the reference of the sponsor’s letter.',
     unknownLot: 'No kit of lot {{lot}} is in the kit list: check the lot on the sponsor’s letter.',
     nothingToRecall: 'No kit of lot {{lot}} is on the shelf or expected: there is nothing left at the site to recall.',
+    extensionNotLater: 'The new expiry date {{date}} of lot {{lot}} must be later than its current expiry date.',
   },
 } as const;
 

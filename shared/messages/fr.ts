@@ -408,5 +408,6 @@ export const fr: Translation = {
     giveLetter: 'Saisissez la référence de la lettre du promoteur.',
     unknownLot: 'Aucun kit du lot {{lot}} ne figure dans la liste des kits : vérifiez le lot sur la lettre du promoteur.',
     nothingToRecall: 'Aucun kit du lot {{lot}} n’est en stock ni attendu : il ne reste rien à rappeler sur le site.',
+    extensionNotLater: 'La nouvelle date de péremption {{date}} du lot {{lot}} doit être postérieure à sa date de péremption actuelle.',
   },
 };
