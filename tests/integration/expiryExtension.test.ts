@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open, sealedField } from '../../main/core/crypto/allocationCipher';
-import { demoCore, type TestCore } from '../helpers/core';
+import { openVeilCore } from '../../main/core/veilCore';
+import { FakeClock, demoCore, type TestCore } from '../helpers/core';
 
 /**
  * Issue 16, item 2: expiry extension from the sponsor's letter. The lot's kits take the new sealed expiry, the opened
@@ -36,6 +38,32 @@ function lotOnShelf(): string {
 }
 
 describe('expiry extension', () => {
+  it('dispensing: a kit of a lot past its real expiry is refused; after the extension (and the common date moved) it is dispensable', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'ext-disp');
+    const plan = (await t.core.dispatch(ph, 'dispensing.plan', { patientId: 6, visitCode: 'W2' })) as { ok: true; value: { suggestions: string[] } };
+    const kit = plan.value.suggestions[0]!;
+    const dbFile = join(t.dir, 'past-expiry.db');
+    await t.core.db.backup(dbFile);
+    // Long after every real expiry, with no sweep: dispensing checks the real expiry itself.
+    const core = await openVeilCore({ dbFile, mode: 'browser', clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')), idleSweepMs: 0 });
+    try {
+      const u = t.userOf('unblinded_pharmacist');
+      expect((await core.dispatch('w', 'session.login', { username: u.username, password: u.password })).ok).toBe(true);
+      const check = () => core.dispatch('w', 'dispensing.checkKit', { patientId: 6, visitCode: 'W2', code: kit, alreadyScanned: [], source: 'scanner' });
+      expect(await check()).toMatchObject({ ok: true, value: { ok: false, reason: 'expiring' } });
+      const extended = await core.dispatch('w', 'lots.extendExpiry', { lot: sponsor.get(kit)!.lot, newExpiry: NEW_EXPIRY, letterReference: 'SPN-EXT-9', signature: sign() });
+      expect(extended.ok).toBe(true);
+      const review = (await core.dispatch('w', 'allocation.useBeforeReview', {})) as { ok: true; value: { proposed: string | null } };
+      if (review.value.proposed !== null) {
+        const confirmed = await core.dispatch('w', 'allocation.confirmUseBefore', { useBefore: review.value.proposed, signature: sign() });
+        expect(confirmed.ok, JSON.stringify(confirmed)).toBe(true);
+      }
+      expect(await check()).toMatchObject({ ok: true, value: { ok: true } });
+    } finally {
+      core.close();
+    }
+  });
+
   it('refused for blinded roles, with a wrong password, for an unknown lot and for a date not later; nothing changed', async () => {
     const lot = lotOnShelf();
     const kit = kitsOfLot(lot)[0]!;
