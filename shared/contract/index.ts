@@ -14,6 +14,7 @@ import { coldChainChannels } from './coldChain';
 import { kitExceptionsChannels } from './kitExceptions';
 import { extraDispensingChannels } from './extraDispensing';
 import { stockChannels } from './stock';
+import { lotsChannels } from './lots';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -42,6 +43,7 @@ export const contract = {
   kitExceptions: kitExceptionsChannels,
   extraDispensing: extraDispensingChannels,
   stock: stockChannels,
+  lots: lotsChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -443,6 +443,14 @@ export const en = {
     notReplaceable: 'Kit {{kit}} is not recorded lost or damaged by the patient: only such a kit can be replaced.',
     alreadyReplaced: 'Kit {{kit}} was already replaced (dispensing {{visit}}).',
   },
+  /** Lots (issue 16, item 2): recall and expiry extension from the sponsor's letter. */
+  lots: {
+    giveLot: 'Enter the lot as printed on the sponsor’s letter.',
+    giveLetter: 'Enter the reference of the sponsor’s letter.',
+    unknownLot: 'No kit of lot {{lot}} is in the kit list: check the lot on the sponsor’s letter.',
+    nothingToRecall: 'No kit of lot {{lot}} is on the shelf or expected: there is nothing left at the site to recall.',
+    extensionNotLater: 'The new expiry date {{date}} of lot {{lot}} must be later than its current expiry date.',
+  },
 } as const;
 
 export type EnglishMessages = typeof en;

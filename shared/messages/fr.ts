@@ -409,4 +409,11 @@ export const fr: Translation = {
     notReplaceable: "Le kit {{kit}} n'est pas déclaré perdu ou endommagé par le patient : seul un tel kit peut être remplacé.",
     alreadyReplaced: 'Le kit {{kit}} a déjà été remplacé (dispensation {{visit}}).',
   },
+  lots: {
+    giveLot: 'Saisissez le lot tel qu’il figure sur la lettre du promoteur.',
+    giveLetter: 'Saisissez la référence de la lettre du promoteur.',
+    unknownLot: 'Aucun kit du lot {{lot}} ne figure dans la liste des kits : vérifiez le lot sur la lettre du promoteur.',
+    nothingToRecall: 'Aucun kit du lot {{lot}} n’est en stock ni attendu : il ne reste rien à rappeler sur le site.',
+    extensionNotLater: 'La nouvelle date de péremption {{date}} du lot {{lot}} doit être postérieure à sa date de péremption actuelle.',
+  },
 };

@@ -13,8 +13,8 @@ export interface ArmStock {
 }
 
 interface Index {
-  /** The last list imported when the index was built: a later import makes it incomplete. */
-  upTo: number;
+  /** The kits' sealed version when the index was built (KitRepository.sealedVersion): a later import or expiry change makes it stale. */
+  upTo: string;
   arms: Map<string, ArmStock>;
 }
 
@@ -40,7 +40,7 @@ export class UnsealedStock {
   /** The kits of `arm` by expiry, from the index of this key (built, or rebuilt after an import, on first use). */
   async ofArm(key: Buffer, arm: string): Promise<ArmStock> {
     const dropsBefore = this.drops;
-    const last = await this.kits.lastListImport();
+    const last = await this.kits.sealedVersion();
     let index = this.indexes.get(key);
     if (!index || index.upTo !== last) {
       index = this.build(key, last, await this.kits.sealedByStatus(STOCK_STATUSES));
@@ -70,7 +70,7 @@ export class UnsealedStock {
     return this.indexes.size;
   }
 
-  private build(key: Buffer, upTo: number, sealed: Array<{ kitNumber: string; armSealed: string; expirySealed: string }>): Index {
+  private build(key: Buffer, upTo: string, sealed: Array<{ kitNumber: string; armSealed: string; expirySealed: string }>): Index {
     const byArm = new Map<string, Map<string, string[]>>();
     for (const kit of sealed) {
       const arm = open(key, kit.armSealed, sealedField.kitArm(kit.kitNumber));

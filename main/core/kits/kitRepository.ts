@@ -84,6 +84,32 @@ export class KitRepository {
    * so an index of the kits built when this was the last import is complete while it stays the last. A lookup of the
    * highest key, not a count of the kits: it is asked at every refusal and plan.
    */
+  /**
+   * The version of the kits' sealed arms and expiry dates: the last list imported, then how many times a sealed expiry
+   * was changed since (an expiry extension). Kept in the database, so every workstation's UnsealedStock sees a change.
+   */
+  async sealedVersion(): Promise<string> {
+    const row = await this.store.q().selectFrom('settings').select('value').where('key', '=', SEALED_REVISION).executeTakeFirst();
+    return `${await this.lastListImport()}:${row ? row.value : '0'}`;
+  }
+
+  /** Marks the kits' sealed values changed: UnsealedStock rebuilds its index at its next use. */
+  async bumpSealedVersion(): Promise<void> {
+    const row = await this.store.q().selectFrom('settings').select('value').where('key', '=', SEALED_REVISION).executeTakeFirst();
+    const next = String(Number(row?.value ?? '0') + 1);
+    await this.store
+      .q()
+      .insertInto('settings')
+      .values({ key: SEALED_REVISION, value: next })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: next }))
+      .execute();
+  }
+
+  /** Replaces a kit's sealed real expiry (already sealed by the caller with the allocation key). */
+  async setExpirySealed(kitNumber: string, expirySealed: string): Promise<void> {
+    await this.store.q().updateTable('kits').set({ expiry_sealed: expirySealed }).where('kit_number', '=', kitNumber).execute();
+  }
+
   async lastListImport(): Promise<number> {
     const row = await this.store
       .q()
@@ -118,3 +144,6 @@ export class KitRepository {
     return (await this.sealedOf.run(kitNumber))[0];
   }
 }
+
+/** The settings key counting changes of sealed expiry dates since the last import. */
+const SEALED_REVISION = 'kits.sealedRevision';

@@ -30,6 +30,10 @@ import { StockReadModel } from '../stock/stockReadModel';
 import { systemHandlers } from '../system/systemHandlers';
 import { SystemInfoService } from '../system/systemInfoService';
 import { userHandlers } from '../users/userHandlers';
+import { ExpiryExtensionService } from '../lots/expiryExtensionService';
+import { lotHandlers } from '../lots/lotHandlers';
+import { LotRecallService } from '../lots/lotRecallService';
+import { LotRepository } from '../lots/lotRepository';
 import type { CoreOptions } from '../veilCoreApi';
 import type { CoreServices } from './coreServices';
 
@@ -62,6 +66,11 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
     stock: stockHandlers({ stock: new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site()), coldChain, callers }),
+    lots: lotHandlers({
+      recall: new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study),
+      extension: new ExpiryExtensionService(store, repositories.allocation, kitRepository, useBefore, signatures, audit, study),
+      callers,
+    }),
   };
   return handlers;
 }

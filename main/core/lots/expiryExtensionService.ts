@@ -1,0 +1,74 @@
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { VeilError } from '../../../shared/errors';
+import { DATED_STATUSES } from '../../../shared/kits/expiryHold';
+import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { AllocationRepository } from '../allocation/allocationRepository';
+import { openedForAnalysis } from '../allocation/openedKit';
+import type { UseBeforeService } from '../allocation/useBeforeService';
+import type { AuditTrail } from '../audit/auditTrail';
+import type { CallActor } from '../callers';
+import { seal, sealedField } from '../crypto/allocationCipher';
+import type { Store } from '../db/store';
+import type { KitRepository } from '../kits/kitRepository';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+
+/**
+ * Expiry extension from the sponsor's letter (issue 16, item 2): the kits of a real lot get the new real expiry, sealed
+ * with the allocation key, in one signed unit of work. What blinded users see follows the blinding-risk rules, re-run
+ * over every kit with the new date: while real dates reveal arms, the common date in force stays on the blinded labels
+ * (the pharmacist moves it through the use-before review); otherwise the lot's kits on the shelf take the new date as
+ * their use-before date. The kits' sealed version is bumped, so every UnsealedStock index rebuilds with the new date.
+ */
+export class ExpiryExtensionService {
+  constructor(
+    private readonly store: Store,
+    private readonly allocation: AllocationRepository,
+    private readonly kits: KitRepository,
+    private readonly useBefore: UseBeforeService,
+    private readonly signatures: SignatureService,
+    private readonly audit: AuditTrail,
+    private readonly study: () => StudyConfig,
+  ) {}
+
+  async extend(
+    key: Buffer,
+    signer: Signer,
+    actor: CallActor,
+    input: { lot: string; newExpiry: string; letterReference: string },
+  ): Promise<{ kits: string[]; useBeforeChanged: string[]; expiryReveals: boolean; signatureId: number }> {
+    const lot = input.lot.trim();
+    const letter = input.letterReference.trim();
+    return this.store.transaction(async () => {
+      const ofLot = (await this.allocation.kits())
+        .map((k) => ({ stored: k, opened: openedForAnalysis(key, k) }))
+        .filter((k) => k.opened.lot === lot)
+        .sort((a, b) => compareKitNumbers(a.stored.kitNumber, b.stored.kitNumber));
+      if (ofLot.length === 0) throw VeilError.says('not_found', { key: 'lots.unknownLot', params: { lot } });
+      const latest = ofLot.map((k) => k.opened.expiryDate).sort().at(-1)!;
+      if (input.newExpiry <= latest) throw VeilError.says('conflict', { key: 'lots.extensionNotLater', params: { lot, date: input.newExpiry } });
+      const kits = ofLot.map((k) => k.stored.kitNumber);
+      // Kit numbers, the letter and the new date's count of kits: no lot, no real date (blinded users read the trail).
+      const signature = await this.signatures.record(signer, 'expiry_extension', letter, { action: 'lot.expiry_extended', letter, kits });
+      for (const kitNumber of kits) await this.kits.setExpirySealed(kitNumber, seal(key, input.newExpiry, sealedField.kitExpiry(kitNumber)));
+      await this.kits.bumpSealedVersion();
+      const review = await this.useBefore.review(key);
+      const useBeforeChanged: string[] = [];
+      if (!review.expiryReveals) {
+        for (const k of ofLot) {
+          if (!DATED_STATUSES.includes(k.stored.status) || k.stored.useBefore === input.newExpiry) continue;
+          await this.allocation.setUseBefore(k.stored.kitNumber, input.newExpiry);
+          useBeforeChanged.push(k.stored.kitNumber);
+        }
+      }
+      await this.audit.append(actor, {
+        action: 'lot.expiry_extended',
+        entityType: 'study',
+        entityId: this.study().code,
+        before: null,
+        after: { letter, kits, useBeforeChanged },
+        signatureId: signature.id,
+      });
+      return { kits, useBeforeChanged, expiryReveals: review.expiryReveals, signatureId: signature.id };
+    });
+  }
+}
