@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
-import { armWordsOnPage, kitStatuses, loginAs, logout, patientWithKitsOnShelf, screenshot, sign, typeScan, wedgeScan } from './helpers/pharmacy';
+import { armWordsOnPage, demoKits, kitStatuses, loginAs, logout, patientWithKitsOnShelf, screenshot, sign, typeScan, wedgeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -107,6 +107,35 @@ describe('kit exceptions on screen', () => {
       await context.close();
     }
   }, 240_000);
+
+  it('the pharmacist recalls a lot from its page: the preview, the letter, the reason and the signature; its kits in quarantine', async () => {
+    await veil.logoutWindow();
+    const lot = demoKits(veil)[0]!.lot;
+    const before = await kitStatuses(veil);
+    const ofLot = demoKits(veil).filter((k) => k.lot === lot && before.get(k.kit_number) === 'available').map((k) => k.kit_number);
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(veil.url);
+      await loginAs(page, veil, 'unblinded_pharmacist');
+      await page.getByTestId('nav-reports').click();
+      await page.getByTestId('lot-recall-lot').fill(lot);
+      await page.getByTestId('lot-recall-preview').click();
+      await page.getByTestId('lot-recall-what').waitFor();
+      expect(await page.getByTestId('lot-recall-what').innerText()).toContain(`${ofLot.length} kit`);
+      await page.getByTestId('lot-recall-letter').fill('NSD-RECALL-07');
+      await page.getByTestId('lot-recall-start').click();
+      await page.getByTestId('lot-recall-reason').fill('Sponsor recall: particulate matter in the lot');
+      await page.getByTestId('lot-recall-continue').click();
+      await sign(page, veil, 'unblinded_pharmacist');
+      await page.getByTestId('lot-recall-done').waitFor();
+      await screenshot(page, 'lot-recall-done', { fullPage: false });
+      await logout(page);
+    } finally {
+      await context.close();
+    }
+    const after = await kitStatuses(veil);
+    expect(ofLot.every((k) => after.get(k) === 'quarantined')).toBe(true);
+  }, 120_000);
 
   it('a blinded monitor reads the lost kit: its patient and its replacement, no arm, no action offered', async () => {
     await veil.logoutWindow();

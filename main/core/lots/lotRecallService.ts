@@ -89,7 +89,7 @@ export class LotRecallService {
       const reason = input.reason.trim();
       const letter = input.letterReference.trim();
       // Kit numbers, the letter and the reason: no lot, no arm (blinded users read the signature record with the trail).
-      const record = { action: 'lot.recall', letter, kits: preview.toQuarantine, heldAtReceipt: preview.toHoldAtReceipt, reason };
+      const record = { action: 'lot.recalled', letter, kits: preview.toQuarantine, heldAtReceipt: preview.toHoldAtReceipt, reason };
       const signature = await this.signatures.record(signer, 'lot_recall', letter, record);
       for (const kitNumber of preview.toQuarantine) {
         await this.kitStatus.change(actor, kitNumber, 'quarantined', reason, { signatureId: signature.id, context: { recall: letter } });

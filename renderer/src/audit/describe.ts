@@ -118,6 +118,10 @@ for (const action of ['kit.put_away', 'kit.moved', 'storage_location.created', '
 }
 /** A resupply request printed (issue 16, item 3): the forecast's weeks, the buffer and the format, never an arm's figure. */
 SENTENCES['stock.resupply_requested'] = (_e, a, t, b) => t('audit.sentences.stock.resupply_requested', { ...b, weeks: str(a.weeks), buffer: str(a.buffer), format: str(a.format).toUpperCase() });
+/** A lot recalled or its expiry extended (issue 16, item 2): the sponsor's letter and the kits, never the real lot. */
+const kitCount = (a: Fields, field: string) => (Array.isArray(a[field]) ? (a[field] as unknown[]).length : 0);
+SENTENCES['lot.recalled'] = (_e, a, t, b) => t('audit.sentences.lot.recalled', { ...b, letter: str(a.letter), count: kitCount(a, 'quarantined') });
+SENTENCES['lot.expiry_extended'] = (_e, a, t, b) => t('audit.sentences.lot.expiry_extended', { ...b, letter: str(a.letter), count: kitCount(a, 'kits') });
 
 export function describeEventInWords(event: DescribableEvent & { before?: unknown }, t: TFunction): string {
   const tx = dynamic(t);
@@ -208,6 +212,8 @@ export const KNOWN_ACTIONS = [
   'excursion.report_printed',
   // Stock (issue 16, item 3).
   'stock.resupply_requested',
+  'lot.recalled',
+  'lot.expiry_extended',
 ] as const;
 
 /** Every input source an event can record (21 CFR 11.10(h)), in words in both languages. */

@@ -26,6 +26,8 @@ import storage_en from '../storage/locales/en.json';
 import storage_fr from '../storage/locales/fr.json';
 import stock_en from '../stock/locales/en.json';
 import stock_fr from '../stock/locales/fr.json';
+import lots_en from '../lots/locales/en.json';
+import lots_fr from '../lots/locales/fr.json';
 import { en as messages_en } from '../../../shared/messages/en';
 import { fr as messages_fr } from '../../../shared/messages/fr';
 
@@ -48,6 +50,7 @@ export const en = {
   ...devices_en,
   ...storage_en,
   ...stock_en,
+  ...lots_en,
   messages: messages_en,
 };
 export const fr = {
@@ -65,5 +68,6 @@ export const fr = {
   ...devices_fr,
   ...storage_fr,
   ...stock_fr,
+  ...lots_fr,
   messages: messages_fr,
 };

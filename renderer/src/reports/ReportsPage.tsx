@@ -10,6 +10,7 @@ import { client } from '../transport/client';
 import { downloadBase64 } from '../common/download';
 import { reportsMessage } from './reportsMessages';
 import { StockForecastPanel } from '../stock/StockForecastPanel';
+import { LotRecallPanel } from '../lots/LotRecallPanel';
 
 type ReportInput = ChannelInput<'reports.render'>;
 type ReportName = ReportInput['report'];
@@ -175,6 +176,7 @@ export function ReportsPage() {
         </Alert>
       )}
       {canStock && <StockForecastPanel />}
+      {permissions.includes('allocation.setup') && <LotRecallPanel />}
       {canBlinded && (
         <Stack gap="sm" data-testid="reports-blinded">
           <Group gap="sm">
