@@ -5,7 +5,7 @@ import { Router } from './router';
 import type { ChainAnchoring } from './audit/chainAnchors';
 import { sessionGate } from './auth/sessionGate';
 import type { SiteMemory } from './system/siteMemory';
-import { buildHandlers } from './wiring/coreHandlers';
+import { buildHandlers } from './wiring/handlerMap';
 import { buildServices } from './wiring/coreServices';
 import { startSweeps } from './wiring/coreSweeps';
 import type { CoreOptions, VeilCore } from './veilCoreApi';
@@ -54,7 +54,7 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
 
 /**
  * Wiring only: the services over the opened database (wiring/coreServices.ts), the router over their handlers
- * (wiring/coreHandlers.ts), the timers (wiring/coreSweeps.ts), and the core object the windows, the command line and
+ * (wiring/handlerMap.ts), the timers (wiring/coreSweeps.ts), and the core object the windows, the command line and
  * the server hold.
  */
 function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring } {

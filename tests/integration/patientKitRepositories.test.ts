@@ -168,8 +168,8 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
     await patients.recordDispensing({ patientId: other, visitCode: 'D1', dispensedAt: at, userId, signatureId, outOfWindowReason: null });
     expect(d2).toBeGreaterThan(d1);
     expect(await patients.dispensings(p)).toEqual([
-      { id: d1, visitCode: 'D1', dispensedAt: at, outOfWindowReason: null, signatureId, kits: ['100001', '100003'] },
-      { id: d2, visitCode: 'W2', dispensedAt: '2026-02-24T10:00:00.000Z', outOfWindowReason: 'Patient came late', signatureId, kits: ['100002'] },
+      { id: d1, visitCode: 'D1', dispensedAt: at, outOfWindowReason: null, signatureId, extra: null, kits: ['100001', '100003'] },
+      { id: d2, visitCode: 'W2', dispensedAt: '2026-02-24T10:00:00.000Z', outOfWindowReason: 'Patient came late', signatureId, extra: null, kits: ['100002'] },
     ]);
     expect((await patients.dispensings(other)).map((d) => d.kits)).toEqual([[]]);
     const sources = await store.q().selectFrom('dispensing_kits').select(['kit_number', 'source']).where('dispensing_id', '=', d1).orderBy('kit_number').execute();
