@@ -35,6 +35,10 @@ describe('stock forecast screens', () => {
       await page.getByTestId('home-stock-covered').waitFor();
       await screenshot(page, 'stock-home-unblinded');
       await page.getByTestId('home-stock-open').click();
+      // The arms come on screen when asked for, never at a glance.
+      await page.getByTestId('stock-show-arms').waitFor();
+      expect(await page.getByTestId('stock-unblinded').count()).toBe(0);
+      await page.getByTestId('stock-show-arms').click();
       await page.getByTestId('stock-unblinded').waitFor();
       expect(await page.locator('[data-testid^="stock-arm-"]').count()).toBe(2);
       await page.getByTestId('stock-weeks').fill('26');
@@ -87,12 +91,13 @@ describe('stock forecast screens', () => {
       await loginAs(page, veil, 'unblinded_pharmacist');
       const card = page.getByTestId('home-stock');
       await card.waitFor();
-      await page.getByTestId('home-stock-arm-PLACEBO').waitFor();
-      expect(await card.getAttribute('data-short')).toBe('true');
-      expect(await page.getByTestId('home-stock-arm-DUPI300').count()).toBe(0);
-      expect(await page.getByTestId('home-stock-arm-PLACEBO').innerText()).toMatch(/^Placebo: kits short: \d+, from \d{4}-\d{2}-\d{2}$/);
+      await expect.poll(() => card.getAttribute('data-short')).toBe('true');
+      // One arm short, said without naming it on the home page: the arms are on Reports, on demand.
+      expect(await card.innerText()).toContain('1');
+      expect(await armWordsOnPage(page)).toEqual([]);
       await screenshot(page, 'stock-home-unblinded-short');
       await page.getByTestId('home-stock-open').click();
+      await page.getByTestId('stock-show-arms').click();
       expect(await page.getByTestId('stock-arm-PLACEBO').getAttribute('data-short')).toBe('true');
       await logout(page);
     } finally {

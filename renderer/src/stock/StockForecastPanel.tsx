@@ -28,6 +28,8 @@ export function StockForecastPanel() {
   const canOrder = permissions.includes('dispensing.perform');
   const [weeksInput, setWeeksInput] = useState<number | string>(4);
   const [bufferInput, setBufferInput] = useState<number | string>(0);
+  // Arms on screen only when asked for (as the kit story's arm): a glance at the pharmacist's screen reveals nothing.
+  const [armsShown, setArmsShown] = useState(false);
   const [forecast, setForecast] = useState<{ blinded: Blinded } | { unblinded: Unblinded } | null>(null);
   const [error, setError] = useState<VeilError | null>(null);
   const [busy, setBusy] = useState<Format | null>(null);
@@ -107,7 +109,12 @@ export function StockForecastPanel() {
             </Text>
           </Stack>
         )}
-        {forecast && 'unblinded' in forecast && (
+        {unblinded && !armsShown && (
+          <Button variant="light" color="orange.9" leftSection={<IconEye size="1.1em" aria-hidden />} onClick={() => setArmsShown(true)} maw={320} data-testid="stock-show-arms">
+            {t('stock.showArms')}
+          </Button>
+        )}
+        {armsShown && forecast && 'unblinded' in forecast && (
           <Stack gap="xs" data-testid="stock-unblinded">
             <Text fw={600}>{t('stock.until', { date: forecast.unblinded.until, count: forecast.unblinded.weeks })}</Text>
             <Table striped withTableBorder maw={900}>
