@@ -141,7 +141,7 @@ export class StockForecastService {
   }
 
   async unblinded(key: Buffer, weeks: number): Promise<UnblindedForecast> {
-    return this.forecast(key, weeks, []);
+    return this.forecast(key, weeks, await this.stockRead(weeks), []);
   }
 
   /**
@@ -150,8 +150,9 @@ export class StockForecastService {
    * them all. Unblinded only: which arm a held kit belongs to is exactly what blinded users must not learn.
    */
   async excursionImpact(key: Buffer, heldKitNumbers: readonly string[], weeks: number) {
-    const held = await this.store.transaction(() => this.reads.quarantinedKits(heldKitNumbers));
-    const [now, released] = [await this.forecast(key, weeks, []), await this.forecast(key, weeks, held)];
+    // One read of the stock and the visits (one unit of work), weighed twice: as it stands, and with the held kits back.
+    const { held, read } = await this.store.transaction(async () => ({ held: await this.reads.quarantinedKits(heldKitNumbers), read: await this.stockRead(weeks) }));
+    const [now, released] = [this.forecast(key, weeks, read, []), this.forecast(key, weeks, read, held)];
     const heldByArm = new Map<string, number>();
     for (const k of held) {
       const arm = open(key, k.armSealed, sealedField.kitArm(k.kitNumber));
@@ -174,12 +175,16 @@ export class StockForecastService {
   }
 
   /** The per-arm forecast over the available kits, and `alsoCounting` (kits that may come back to stock) with them. */
-  private async forecast(key: Buffer, weeks: number, alsoCounting: readonly AvailableKitRow[]): Promise<UnblindedForecast> {
+  /** The visits due in the window and the available kits, read in one unit of work. */
+  private async stockRead(weeks: number): Promise<{ today: string; until: string; visits: DueVisit[]; kits: AvailableKitRow[] }> {
     const { today, until } = this.window(weeks);
+    return this.store.transaction(async () => ({ today, until, visits: await this.dueVisits(today, until), kits: await this.reads.availableKits() }));
+  }
+
+  private forecast(key: Buffer, weeks: number, read: { today: string; until: string; visits: DueVisit[]; kits: AvailableKitRow[] }, alsoCounting: readonly AvailableKitRow[]): UnblindedForecast {
+    const { today, until, visits } = read;
     const study = this.study();
     const margin = study.doNotDispenseMarginDays;
-    const read = await this.store.transaction(async () => ({ visits: await this.dueVisits(today, until), kits: await this.reads.availableKits() }));
-    const { visits } = read;
     const kits = [...read.kits, ...alsoCounting];
     // A kit's last usable day is the earlier of its real expiry and its label's use-before date (dispensing refuses both).
     const kitsOf = new Map<string, string[]>();
