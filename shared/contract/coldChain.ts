@@ -171,7 +171,7 @@ export const coldChainChannels = {
     output: CaseView,
     access: 'storage.read',
     signature: null,
-    examples: [{ excursionId: 1 }, { excursionId: 2 }],
+    examples: [{ excursionId: 1 }, { excursionId: 2 }, { excursionId: 3 }],
   }),
   dispose: channel({
     kind: 'command',
@@ -186,7 +186,7 @@ export const coldChainChannels = {
     access: 'quarantine.decide',
     signature: "I record the sponsor's disposition of these kits after the temperature excursion",
     key: { requiredWhen: (input) => input.decision === 'release', why: "a release checks the kits' real expiry dates" },
-    examples: [{ excursionId: 2, kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'damaged', reason: 'Sponsor: outside stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+    examples: [{ excursionId: 3, kitNumbers: [EXAMPLE_KIT.quarantined], decision: 'damaged', reason: 'Sponsor: outside stability data', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
   }),
   excursionReport: channel({
     kind: 'command',

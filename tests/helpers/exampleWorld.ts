@@ -21,8 +21,9 @@ import { FakeClock, type TestCore } from './core';
  * - a carton label sent to a Zebra that was off: label job 1, failed;
  * - user 8 (after the demo's one user per role), an unblinded monitor who joined and chose a password, waiting for access to the allocation key;
  * - emergency unblinding 1, of patient S-001, the sponsor not yet notified;
- * - the demo's storage locations (1: Fridge A, LOC-FRIDGE-A; 2: the quarantine shelf, LOC-QUARANTINE) and its closed
- *   excursion case 1; the quarantined kit on the shelf, and excursion case 2 (a min/max check there) holding it.
+ * - the demo's storage locations (1: Fridge A, LOC-FRIDGE-A; 2: the quarantine shelf, LOC-QUARANTINE), its closed
+ *   excursion case 1 (fridge A) and open case 2 (fridge B); the quarantined kit on the shelf, and excursion case 3 (a
+ *   min/max check there) holding it.
  * Each kit placeholder of the examples is resolved here to a real kit of this database.
  */
 export interface ExampleWorld {
@@ -163,11 +164,12 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   if (unblinding.unblindingId !== 1) throw new Error(`example world: the emergency unblinding is ${unblinding.unblindingId}, the examples say 1`);
 
   // The demo's storage (issue 15): location 1 is its study fridge (LOC-FRIDGE-A), location 2 its quarantine shelf
-  // (LOC-QUARANTINE), excursion case 1 its closed fridge excursion. The quarantined kit goes onto the shelf, and a
-  // min/max check out of range there opens excursion case 2, which holds it pending the sponsor's disposition.
+  // (LOC-QUARANTINE), excursion cases 1 and 2 its closed and open fridge excursions. The quarantined kit goes onto the
+  // shelf, and a min/max check out of range there opens excursion case 3, which holds it pending the sponsor's
+  // disposition.
   await callAs(core, technician, 'coldChain.putAway', { location: { barcode: 'LOC-QUARANTINE' }, kitNumbers: [q1], source: 'scanner' });
   const check = (await callAs(core, technician, 'coldChain.recordMinMax', { locationId: 2, readAt: new Date(core.clock.now().getTime() + 1000).toISOString(), minCelsius: 3.2, maxCelsius: 9.6 })) as { excursionIds: number[] };
-  if (check.excursionIds[0] !== 2) throw new Error(`example world: the excursion case is ${JSON.stringify(check.excursionIds)}, the examples say 2`);
+  if (check.excursionIds[0] !== 3) throw new Error(`example world: the excursion case is ${JSON.stringify(check.excursionIds)}, the examples say 3`);
 
   for (const window of [pharmacist, technician, admin, monitor, investigator, 'world-new-user']) await core.dispatch(window, 'session.logout', {});
 

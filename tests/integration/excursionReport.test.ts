@@ -47,6 +47,48 @@ function loggerFile() {
   return { content, startMs: readings[first]!.at, endMs: readings[back]!.at, worst: Math.max(...readings.map((r) => Number(r.celsius.toFixed(1)))) };
 }
 
+describe("the demo's cold chain (issue 15, item 6)", () => {
+  it('has two study fridges, a closed case with released and damaged kits, and an open case holding fridge B in quarantine', async () => {
+    const db = t.core.db;
+    const monitor = await t.loginAs('monitor', 'demo-cold-chain');
+    const locations = (await call(monitor, 'coldChain.locations', {})) as Array<{ id: number; name: string; kind: string }>;
+    expect(locations.filter((l) => l.kind === 'fridge').map((l) => l.name).sort()).toEqual(['Fridge A (study drugs)', 'Fridge B (study drugs)']);
+    const fridgeB = locations.find((l) => l.name === 'Fridge B (study drugs)')!;
+
+    const cases = (await call(monitor, 'coldChain.excursions', {})) as Array<{ id: number; location: string; open: boolean; start: string; end: string | null; kitCount: number; pendingAssessment: number }>;
+    const closed = cases.filter((c) => !c.open);
+    const open = cases.filter((c) => c.open);
+    expect(closed.map((c) => c.location)).toEqual(['Fridge A (study drugs)']);
+    expect(open.map((c) => c.location)).toEqual(['Fridge B (study drugs)']);
+
+    // The closed case: every kit has its disposition, some released and some judged damaged, and the statuses follow.
+    const status = (kit: string) => (db.prepare('SELECT status FROM kits WHERE kit_number = ?').get(kit) as { status: string }).status;
+    const closedView = (await call(monitor, 'coldChain.excursion', { excursionId: closed[0]!.id })) as { kits: Array<{ kitNumber: string; quarantined: boolean; disposition: string | null }> };
+    const held = closedView.kits.filter((k) => k.quarantined);
+    expect(held.every((k) => k.disposition !== null)).toBe(true);
+    const damaged = held.filter((k) => k.disposition === 'damaged').map((k) => k.kitNumber);
+    const released = held.filter((k) => k.disposition === 'release').map((k) => k.kitNumber);
+    expect(damaged.length).toBeGreaterThan(0);
+    expect(released.length).toBeGreaterThan(damaged.length);
+    expect(damaged.map(status)).toEqual(damaged.map(() => 'damaged'));
+
+    // The open case: computed here from the kits' stays, every kit that sat in fridge B during the excursion, and
+    // none other, waits in quarantine with no disposition yet.
+    const startMs = Date.parse(open[0]!.start);
+    const endMs = Date.parse(open[0]!.end!);
+    const stays = db.prepare('SELECT kit_number AS k, from_ms AS f, to_ms AS t FROM kit_stays WHERE location_id = ?').all(fridgeB.id) as Array<{ k: string; f: number; t: number | null }>;
+    // A dispensed kit's stay ends when it left with its patient.
+    const dispensedAt = new Map((db.prepare('SELECT dk.kit_number AS k, d.dispensed_at AS at FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id').all() as Array<{ k: string; at: string }>).map((r) => [r.k, Date.parse(r.at)]));
+    const inside = [...new Set(stays.filter((s) => s.f <= endMs && (s.t ?? dispensedAt.get(s.k) ?? Infinity) >= startMs).map((s) => s.k))].sort();
+    const openView = (await call(monitor, 'coldChain.excursion', { excursionId: open[0]!.id })) as { kits: Array<{ kitNumber: string; quarantined: boolean; disposition: string | null }> };
+    expect(inside.length).toBeGreaterThan(0);
+    expect(openView.kits.map((k) => k.kitNumber).sort()).toEqual(inside);
+    expect(openView.kits.every((k) => k.quarantined && k.disposition === null)).toBe(true);
+    expect(inside.map(status)).toEqual(inside.map(() => 'quarantined'));
+    expect(open[0]!.pendingAssessment).toBe(inside.length);
+  });
+});
+
 describe('the excursion case report for the sponsor', () => {
   it('prints the excursion, its kits with their cumulative times, the dispensed kits, the signed dispositions and the seal, audited, without an arm', async () => {
     const db = t.core.db;

@@ -25,13 +25,15 @@ interface DemoPatient {
 export const DEMO_HISTORY_DAYS = 130;
 
 /**
- * The pharmacy's storage locations in the demo: the study fridge, the quarantine shelf (in a second fridge), a cabinet;
- * each calibration certificate is due so many days after the start of the history (the quarantine fridge's soon).
+ * The pharmacy's storage locations in the demo: two study fridges, the quarantine shelf (in a third fridge), a
+ * cabinet; each calibration certificate is due so many days after the start of the history (the quarantine fridge's
+ * soon). Fridge B came last, so the locations keep the ids the contract's examples name (1: Fridge A, 2: the shelf).
  */
 const FRIDGE = { name: 'Fridge A (study drugs)', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDueDay: 200, barcode: 'LOC-FRIDGE-A' } as const;
-const QUARANTINE_SHELF = { name: 'Quarantine shelf (fridge B)', kind: 'quarantine_shelf', minCelsius: 2, maxCelsius: 8, calibrationDueDay: 145, barcode: 'LOC-QUARANTINE' } as const;
+const QUARANTINE_SHELF = { name: 'Quarantine shelf (fridge C)', kind: 'quarantine_shelf', minCelsius: 2, maxCelsius: 8, calibrationDueDay: 145, barcode: 'LOC-QUARANTINE' } as const;
 const CABINET = { name: 'Cabinet C (room temperature)', kind: 'cabinet', minCelsius: 15, maxCelsius: 25, calibrationDueDay: 320, barcode: 'LOC-CABINET-C' } as const;
-const DEMO_LOCATIONS = [FRIDGE, QUARANTINE_SHELF, CABINET];
+const FRIDGE_B = { name: 'Fridge B (study drugs)', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDueDay: 260, barcode: 'LOC-FRIDGE-B' } as const;
+const DEMO_LOCATIONS = [FRIDGE, QUARANTINE_SHELF, CABINET, FRIDGE_B];
 const HISTORY_DAYS = DEMO_HISTORY_DAYS;
 // Randomization days are chosen so each patient has had exactly the visits due by today (visit offsets 0, 14, ... 98).
 const PATIENTS: DemoPatient[] = [
@@ -141,7 +143,8 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
       const quarantined = secondDelivery.slice(1);
       await call('shipments.decideQuarantine', { kitNumbers: quarantined.slice(2), decision: 'release', reason: 'Excursion within the sponsor stability data (ticket NSD-TE-07)', signature: sign });
       await call('shipments.decideQuarantine', { kitNumbers: quarantined.slice(0, 2), decision: 'reject', reason: 'Outer cartons wet: sponsor advised rejection', signature: { password: sign.password! } });
-      await call('coldChain.putAway', { location: { barcode: FRIDGE.barcode }, kitNumbers: quarantined.slice(2), source: 'scanner' });
+      // Released kits go to the second study fridge: fridge A is full with the first delivery.
+      await call('coldChain.putAway', { location: { barcode: FRIDGE_B.barcode }, kitNumbers: quarantined.slice(2), source: 'scanner' });
     });
     demoTemperatures(as, at, locationIds);
 
@@ -257,37 +260,47 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
 type Steps = (call: (channel: string, input: Record<string, unknown>) => Promise<unknown>, sign: Record<string, string>) => Promise<void>;
 
 /**
- * The fridge's logger over the last days of the history, a reading every 15 minutes around 4-5 °C, with one short
- * excursion (the door left ajar: 45 minutes up to 9.1 °C) on day 127. The technician imports the file the next
- * morning, which quarantines the fridge's kits; the pharmacist records the sponsor's answer (within the stability
- * data: released), e-signed. The cabinet gets its hand-read min/max checks twice a day.
+ * The two study fridges' loggers over the last days of the history (issue 15, item 6).
+ *
+ * Fridge A: a plain `timestamp;temperature` file, a reading every 15 minutes around 4-5 °C, with one short excursion
+ * (the door left ajar: 45 minutes up to 9.1 °C) on day 127. The technician imports the file the next morning, which
+ * quarantines the fridge's kits; the pharmacist records the sponsor's answer, e-signed: the kits are released (within
+ * the stability data) except the two that sat on the door shelf, which the sponsor judged damaged. A closed case.
+ *
+ * Fridge B: a vendor export (LogTag-style header block, local time at the stated offset), a reading every 10 minutes,
+ * with a longer excursion on the night of day 128 (the compressor stopped after a power cut: 3 h 30 min, peaking near
+ * 12 °C at the logger). Imported on the morning of day 129, its kits wait in quarantine for the sponsor: an open case.
+ *
+ * The cabinet gets its hand-read min/max checks twice a day.
  */
 function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps) => void, at: (day: number, hour?: number, minute?: number) => Date, locationIds: Map<string, number>): void {
-  const from = at(124, 0);
-  const to = at(128, 8);
-  const excursionFrom = at(127, 14).getTime();
-  const excursionTo = at(127, 14, 45).getTime();
-  const lines = ['timestamp;temperature'];
-  for (let t = from.getTime(), i = 0; t <= to.getTime(); t += 15 * 60_000, i++) {
-    const inside = t >= excursionFrom && t <= excursionTo;
-    const celsius = inside ? 8.6 + ((t - excursionFrom) / (excursionTo - excursionFrom)) * 0.5 : 4.6 + 0.6 * Math.sin(i / 7) + ((i * 37) % 10) / 50;
-    lines.push(`${new Date(t).toISOString()};${celsius.toFixed(1)}`);
-  }
-  const logger = `${lines.join('\n')}\n`;
+  const fridgeA = loggerReadings(at(124, 0), at(128, 8), 15, { from: at(127, 14), to: at(127, 14, 45), peak: 9.1 });
+  const plain = `timestamp;temperature\n${fridgeA.map(({ t, celsius }) => `${new Date(t).toISOString()};${celsius.toFixed(1)}`).join('\n')}\n`;
   let excursionIds: number[] = [];
   as('pharmacy_technician', at(128, 8, 30), async (call) => {
-    const imported = (await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE.barcode)!, fileName: 'fridge-a-logger.csv', content: logger })) as { excursionIds: number[] };
+    const imported = (await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE.barcode)!, fileName: 'fridge-a-logger.csv', content: plain })) as { excursionIds: number[] };
     excursionIds = imported.excursionIds;
   });
   as('unblinded_pharmacist', at(128, 9, 15), async (call, sign) => {
     for (const excursionId of excursionIds) {
       const view = (await call('coldChain.excursion', { excursionId })) as { kits: Array<{ kitNumber: string; quarantined: boolean; disposition: string | null }> };
-      const kitNumbers = view.kits.filter((k) => k.quarantined && !k.disposition).map((k) => k.kitNumber);
-      if (kitNumbers.length > 0) {
-        await call('coldChain.dispose', { excursionId, kitNumbers, decision: 'release', reason: 'Sponsor: 45 min up to 9.1 °C is within the stability data (ticket NSD-TE-11)', signature: sign });
+      const pending = view.kits.filter((k) => k.quarantined && !k.disposition).map((k) => k.kitNumber);
+      const onTheDoorShelf = pending.slice(-2);
+      const released = pending.slice(0, -2);
+      if (released.length > 0) {
+        await call('coldChain.dispose', { excursionId, kitNumbers: released, decision: 'release', reason: 'Sponsor: 45 min up to 9.1 °C is within the stability data (ticket NSD-TE-11)', signature: sign });
+      }
+      if (onTheDoorShelf.length > 0) {
+        await call('coldChain.dispose', { excursionId, kitNumbers: onTheDoorShelf, decision: 'damaged', reason: 'Sponsor: the door-shelf kits read 9.8 °C at the probe check, outside the stability data (ticket NSD-TE-11)', signature: { password: sign.password! } });
       }
     }
   });
+
+  const fridgeB = loggerReadings(at(124, 0), at(129, 8), 10, { from: at(128, 22, 40), to: at(129, 2, 10), peak: 12.4 });
+  as('pharmacy_technician', at(129, 8, 20), async (call) => {
+    await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE_B.barcode)!, fileName: 'fridge-b-logtag.csv', content: vendorLoggerFile(fridgeB, 'Fridge B - pharmacy') });
+  });
+
   for (let day = 125; day <= 129; day++) {
     for (const [hour, low, high] of [
       [8, 18.2, 21.4],
@@ -298,4 +311,42 @@ function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps)
       });
     }
   }
+}
+
+/**
+ * A fridge logger's readings every `everyMinutes` from `from` to `to`: around 4-5 °C with the small wobble a real
+ * compressor makes, and one excursion that climbs to `peak` and comes back (a ramp up over the first half, down
+ * over the second).
+ */
+function loggerReadings(from: Date, to: Date, everyMinutes: number, excursion: { from: Date; to: Date; peak: number }): Array<{ t: number; celsius: number }> {
+  const readings: Array<{ t: number; celsius: number }> = [];
+  const start = excursion.from.getTime();
+  const end = excursion.to.getTime();
+  for (let t = from.getTime(), i = 0; t <= to.getTime(); t += everyMinutes * 60_000, i++) {
+    const normal = 4.6 + 0.6 * Math.sin(i / 7) + ((i * 37) % 10) / 50;
+    if (t < start || t > end) {
+      readings.push({ t, celsius: normal });
+      continue;
+    }
+    // 0 at the edges, 1 in the middle: the fridge warms while the door is open or the compressor is off, then cools.
+    const shape = 1 - Math.abs((2 * (t - start)) / (end - start) - 1);
+    readings.push({ t, celsius: Math.max(8.2, 8.2 + (excursion.peak - 8.2) * shape) });
+  }
+  return readings;
+}
+
+/**
+ * The readings as a LogTag Analyzer export writes them: a metadata block, then date, time and °C at the logger's
+ * fixed UTC offset (the offset at the first reading: a logger does not follow daylight saving time).
+ */
+function vendorLoggerFile(readings: Array<{ t: number; celsius: number }>, description: string): string {
+  const offsetMinutes = -new Date(readings[0]!.t).getTimezoneOffset();
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const hhmm = `${String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(offsetMinutes) % 60).padStart(2, '0')}`;
+  const lines = ['"Device","LogTag TRIX-8"', '"Serial Number","A7F30B12"', `"Description","${description}"`, `"Time Zone","UTC${sign}${hhmm}"`, '"Logging Interval","00:10:00"', '', '"Date","Time","Temperature (°C)"'];
+  for (const { t, celsius } of readings) {
+    const local = new Date(t + offsetMinutes * 60_000).toISOString();
+    lines.push(`"${local.slice(0, 10)}","${local.slice(11, 19)}","${celsius.toFixed(1)}"`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }
