@@ -110,7 +110,7 @@ export function StockForecastPanel() {
           </Stack>
         )}
         {unblinded && !armsShown && (
-          <Button variant="light" color="orange.9" leftSection={<IconEye size="1.1em" aria-hidden />} onClick={() => setArmsShown(true)} maw={320} data-testid="stock-show-arms">
+          <Button variant="outline" color="orange.9" leftSection={<IconEye size="1.1em" aria-hidden />} onClick={() => setArmsShown(true)} maw={320} data-testid="stock-show-arms">
             {t('stock.showArms')}
           </Button>
         )}
