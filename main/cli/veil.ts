@@ -48,8 +48,8 @@ Commands:
         password of an unblinded key holder (from VEIL_PASSWORD or asked), also authenticates every sealed value.
         Nothing is written. Exit 0 when all holds, 1 otherwise.
   demo --db FILE --lists DIR
-        Create the NS-DUPI demo database and write the sponsor-style lists it was built from to DIR; prints the
-        demo users and the code-break passphrase as one JSON line.
+        Create the NS-DUPI demo database and write to DIR the sponsor-style lists it was built from and the two
+        fridges' logger exports it imported; prints the demo users and the code-break passphrase as one JSON line.
   label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE --user NAME [--kind carton|syringe] [--language en|fr]
         Write the blinded label of a dispensed kit exactly as it would print (default kind: carton; default language:
         the study's label language, another of its label languages on request), as a user allowed to print labels
@@ -131,16 +131,28 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-function writeDemoLists(dir: string, demo: DemoResult): { randomization: string; kits: string } {
+/** The sponsor-style lists the demo was built from, and the fridges' logger exports it imported (to import by hand). */
+function writeDemoLists(dir: string, demo: DemoResult): DemoFiles {
   mkdirSync(dir, { recursive: true });
   const randomization = join(dir, 'NS-DUPI_randomization_list.csv');
   const kits = join(dir, 'NS-DUPI_kit_list.csv');
   writeFileSync(randomization, demo.lists.randomization);
   writeFileSync(kits, demo.lists.kits);
-  return { randomization, kits };
+  const loggers = demo.loggerFiles.map((logger) => {
+    const file = join(dir, logger.fileName);
+    writeFileSync(file, logger.content);
+    return file;
+  });
+  return { randomization, kits, loggers };
 }
 
-function demoSummary(dbFile: string, demo: DemoResult, lists: { randomization: string; kits: string }) {
+interface DemoFiles {
+  randomization: string;
+  kits: string;
+  loggers: string[];
+}
+
+function demoSummary(dbFile: string, demo: DemoResult, lists: DemoFiles) {
   return { db: dbFile, users: demo.users, codeBreakPassphrase: demo.codeBreakPassphrase, lists };
 }
 

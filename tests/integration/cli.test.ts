@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseLoggerFile } from '../../main/core/coldChain/loggerFile';
 import { openDatabase } from '../../main/core/db/database';
 import { openVeilCore } from '../../main/core/veilCore';
 
@@ -83,8 +84,14 @@ describe('veil CLI', () => {
         child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
       });
       expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=/);
-      const demo = JSON.parse(lines[1]!) as { db: string; users: Array<{ username: string; password: string; role: string; blinded: boolean }> };
+      const demo = JSON.parse(lines[1]!) as { db: string; users: Array<{ username: string; password: string; role: string; blinded: boolean }>; lists: { loggers: string[] } };
       expect(demo.db).toMatch(/veil-demo\.db$/);
+      // The two fridges' logger exports the demo imported, written beside the lists: a plain file and a vendor export
+      // that the importer reads as such, each with readings above the fridge's 8 °C.
+      expect(demo.lists.loggers.map((f) => f.replace(/^.*\//, ''))).toEqual(['fridge-a-logger.csv', 'fridge-b-logtag.csv']);
+      const loggers = demo.lists.loggers.map((f) => parseLoggerFile(readFileSync(f, 'utf8')));
+      expect(loggers.map((l) => l.format)).toEqual(['plain', 'vendor']);
+      expect(loggers.map((l) => Math.max(...l.centi) > 800)).toEqual([true, true]);
       expect(demo.users.map((u) => u.role).sort()).toEqual(
         ['administrator', 'investigator', 'monitor', 'pharmacy_technician', 'study_nurse', 'unblinded_monitor', 'unblinded_pharmacist'],
       );

@@ -77,7 +77,13 @@ const MONITOR_COMMENT: Record<string, string> = {
   lost_on_site: 'Searched the fridge and the pharmacy: not found; deviation filed',
 };
 
-export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, users: DemoUser[], present: Date): Promise<void> {
+/** A logger export the demo imported, as the logger wrote it (`veil demo` writes it beside the lists). */
+export interface DemoLoggerFile {
+  fileName: string;
+  content: string;
+}
+
+export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, users: DemoUser[], present: Date): Promise<{ loggerFiles: DemoLoggerFile[] }> {
   const start = new Date(present.getTime() - HISTORY_DAYS * 86_400_000);
   const at = (day: number, hour = 10, minute = 0) => {
     const d = new Date(start.getTime() + day * 86_400_000);
@@ -112,6 +118,7 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
     });
   };
 
+  let loggerFiles: DemoLoggerFile[] = [];
   try {
     const allKits = (await core.repositories.allocation.kits()).map((k) => k.kitNumber).sort(compareKitNumbers);
     const firstDelivery = allKits.filter((_, i) => i % 3 !== 2);
@@ -146,7 +153,7 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
       // Released kits go to the second study fridge: fridge A is full with the first delivery.
       await call('coldChain.putAway', { location: { barcode: FRIDGE_B.barcode }, kitNumbers: quarantined.slice(2), source: 'scanner' });
     });
-    demoTemperatures(as, at, locationIds);
+    loggerFiles = demoTemperatures(as, at, locationIds);
 
     const ids = new Map<string, number>();
     for (const p of PATIENTS) {
@@ -255,6 +262,7 @@ export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, us
     for (const window of windows.values()) await core.dispatch(window, 'session.logout', {});
     clock.backToPresent();
   }
+  return { loggerFiles };
 }
 
 type Steps = (call: (channel: string, input: Record<string, unknown>) => Promise<unknown>, sign: Record<string, string>) => Promise<void>;
@@ -273,12 +281,13 @@ type Steps = (call: (channel: string, input: Record<string, unknown>) => Promise
  *
  * The cabinet gets its hand-read min/max checks twice a day.
  */
-function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps) => void, at: (day: number, hour?: number, minute?: number) => Date, locationIds: Map<string, number>): void {
+function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps) => void, at: (day: number, hour?: number, minute?: number) => Date, locationIds: Map<string, number>): DemoLoggerFile[] {
   const fridgeA = loggerReadings(at(124, 0), at(128, 8), 15, { from: at(127, 14), to: at(127, 14, 45), peak: 9.1 });
   const plain = `timestamp;temperature\n${fridgeA.map(({ t, celsius }) => `${new Date(t).toISOString()};${celsius.toFixed(1)}`).join('\n')}\n`;
+  const files = { a: { fileName: 'fridge-a-logger.csv', content: plain }, b: { fileName: 'fridge-b-logtag.csv', content: vendorLoggerFile(loggerReadings(at(124, 0), at(129, 8), 10, { from: at(128, 22, 40), to: at(129, 2, 10), peak: 12.4 }), 'Fridge B - pharmacy') } };
   let excursionIds: number[] = [];
   as('pharmacy_technician', at(128, 8, 30), async (call) => {
-    const imported = (await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE.barcode)!, fileName: 'fridge-a-logger.csv', content: plain })) as { excursionIds: number[] };
+    const imported = (await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE.barcode)!, ...files.a })) as { excursionIds: number[] };
     excursionIds = imported.excursionIds;
   });
   as('unblinded_pharmacist', at(128, 9, 15), async (call, sign) => {
@@ -296,9 +305,8 @@ function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps)
     }
   });
 
-  const fridgeB = loggerReadings(at(124, 0), at(129, 8), 10, { from: at(128, 22, 40), to: at(129, 2, 10), peak: 12.4 });
   as('pharmacy_technician', at(129, 8, 20), async (call) => {
-    await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE_B.barcode)!, fileName: 'fridge-b-logtag.csv', content: vendorLoggerFile(fridgeB, 'Fridge B - pharmacy') });
+    await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE_B.barcode)!, ...files.b });
   });
 
   for (let day = 125; day <= 129; day++) {
@@ -311,6 +319,7 @@ function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps)
       });
     }
   }
+  return [files.a, files.b];
 }
 
 /**

@@ -5,7 +5,7 @@ import nsDupiJson from '../../../studies/ns-dupi.json';
 import { hashPassword } from '../auth/passwords';
 import { demoKitCsv, demoRandomizationCsv } from './demoLists';
 import { isoUtc, type TravellingClock } from '../clock';
-import { DEMO_HISTORY_DAYS, liveDemoHistory } from './demoHistory';
+import { DEMO_HISTORY_DAYS, liveDemoHistory, type DemoLoggerFile } from './demoHistory';
 import type { VeilCore } from '../veilCore';
 
 /** The embedded reference study, validated like any study file. */
@@ -43,6 +43,8 @@ export interface DemoResult {
   users: DemoUser[];
   codeBreakPassphrase: string;
   lists: { randomization: string; kits: string };
+  /** The temperature loggers' exports the history imported (none without the history). */
+  loggerFiles: DemoLoggerFile[];
 }
 
 /**
@@ -109,7 +111,7 @@ export async function seedDemo(core: VeilCore, clock: TravellingClock, options: 
   const unblindedMonitor = (await core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username))!;
   await call('allocation.grantAccess', { userId: unblindedMonitor.id, reason: 'Pharmacy monitoring for the demo study', signature: { password: pharmacist.password } });
   await call('session.logout', {});
-  if (options.history) await liveDemoHistory(core, clock, users, present);
+  const loggerFiles = options.history ? (await liveDemoHistory(core, clock, users, present)).loggerFiles : [];
   clock.backToPresent();
-  return { users, codeBreakPassphrase, lists: { randomization, kits } };
+  return { users, codeBreakPassphrase, lists: { randomization, kits }, loggerFiles };
 }
