@@ -42,30 +42,6 @@ export class KitStoryReadModel {
       .executeTakeFirst();
   }
 
-  /**
-   * The patient the kit was last given to (patient, visit) and, when the patient lost or damaged it, the dispensing that
-   * replaced it: what the kit's page offers to do next (record a loss, give a replacement). Names no arm.
-   */
-  async givenTo(kitNumber: string): Promise<{ patientId: number; screeningNumber: string; visitCode: string; replacedBy: string | null } | null> {
-    const q = this.store.q();
-    const given = await q
-      .selectFrom('dispensing_kits as dk')
-      .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
-      .innerJoin('patients as p', 'p.id', 'd.patient_id')
-      .select(['p.id as patientId', 'p.screening_number as screeningNumber', 'd.visit_code as visitCode'])
-      .where('dk.kit_number', '=', kitNumber)
-      .orderBy('d.id', 'desc')
-      .executeTakeFirst();
-    if (!given) return null;
-    const replacement = await q
-      .selectFrom('extra_dispensings as x')
-      .innerJoin('dispensings as d', 'd.id', 'x.dispensing_id')
-      .select('d.visit_code as code')
-      .where('x.replaces_kit', '=', kitNumber)
-      .executeTakeFirst();
-    return { ...given, replacedBy: replacement?.code ?? null };
-  }
-
   /** The references of the shipments that listed the kit (their creation and closing, with the temperature answer). */
   async shipmentReferences(kitNumber: string): Promise<string[]> {
     const rows = await this.store

@@ -9,10 +9,12 @@ import { open, sealedField } from '../crypto/allocationCipher';
 import type { Store } from '../db/store';
 import { renderReportPdf } from '../reports/pdfReport';
 import { scanRefusal, type KitScanResolver } from '../scanning/kitScanResolver';
+import type { PatientRepository } from '../patients/patientRepository';
+import type { KitExceptionRepository } from './kitExceptionRepository';
 import type { KitStoryReadModel, KitStoryRow } from './kitStoryReadModel';
 
-/** Who the kit was last given to, and the dispensing that replaced it (kitStoryReadModel.givenTo). */
-type GivenTo = Awaited<ReturnType<KitStoryReadModel['givenTo']>>;
+/** Who the kit was last given to, and the visit whose extra dispensing replaced it. */
+type GivenTo = { patientId: number; screeningNumber: string; visitCode: string; replacedBy: string | null } | null;
 
 /**
  * A kit's whole story (issue 16, item 4): the kit as labelled and every event of the audit trail that concerns it, in
@@ -26,6 +28,8 @@ export class KitStoryService {
   constructor(
     private readonly store: Store,
     private readonly reads: KitStoryReadModel,
+    private readonly dispensings: Pick<KitExceptionRepository, 'dispensingOf'>,
+    private readonly replacements: Pick<PatientRepository, 'replacementOf'>,
     private readonly trail: AuditTrail,
     private readonly auditService: AuditService,
     private readonly scans: KitScanResolver,
@@ -97,8 +101,19 @@ export class KitStoryService {
       events.push(...(await this.trail.query({ entityType: 'kit', entityId: kitNumber })));
       for (const id of destructions) events.push(...(await this.trail.query({ entityType: 'destruction', entityId: String(id) })));
       events.sort((a, b) => a.seq - b.seq);
-      return { kit: { ...kit, givenTo: await this.reads.givenTo(kitNumber) }, events, seal: await this.trail.seal() };
+      return { kit: { ...kit, givenTo: await this.givenTo(kitNumber) }, events, seal: await this.trail.seal() };
     });
+  }
+
+  /**
+   * The patient the kit was last given to (patient, visit) and, when the patient lost or damaged it, the visit whose
+   * dispensing replaced it: what the kit's page offers to do next (record a loss, give a replacement). Names no arm.
+   */
+  private async givenTo(kitNumber: string): Promise<GivenTo> {
+    const given = await this.dispensings.dispensingOf(kitNumber);
+    if (!given) return null;
+    const replacement = await this.replacements.replacementOf(kitNumber);
+    return { patientId: given.patientId, screeningNumber: given.screeningNumber, visitCode: given.visitCode, replacedBy: replacement?.visitCode ?? null };
   }
 
   private facts(kit: KitStoryRow & { givenTo: GivenTo }) {

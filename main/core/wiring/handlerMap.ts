@@ -34,6 +34,7 @@ import { ExpiryExtensionService } from '../lots/expiryExtensionService';
 import { lotHandlers } from '../lots/lotHandlers';
 import { LotRecallService } from '../lots/lotRecallService';
 import { LotRepository } from '../lots/lotRepository';
+import { KitExceptionRepository } from '../kits/kitExceptionRepository';
 import type { CoreOptions } from '../veilCoreApi';
 import type { CoreServices } from './coreServices';
 
@@ -51,7 +52,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
     inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository) }),
-    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), audit, auditService, scans, clock, study, () => site.site()) }),
+    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), new KitExceptionRepository(store), patientRepository, audit, auditService, scans, clock, study, () => site.site()) }),
     patients: patientHandlers({ patients, callers }),
     dispensing: dispensingHandlers({ dispensing, patients, callers }),
     labels: labelHandlers({ labelFiles: new LabelFiles(labels), callers }),
