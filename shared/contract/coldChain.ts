@@ -90,7 +90,7 @@ export const coldChainChannels = {
     output: LocationView,
     access: 'storage.manage',
     signature: null,
-    examples: [{ name: 'Fridge B (pharmacy)', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: '2027-06-30', barcode: 'LOC-FRIDGE-B' }],
+    examples: [{ name: 'Freezer D (pharmacy)', kind: 'freezer', minCelsius: -25, maxCelsius: -15, calibrationDue: '2027-06-30', barcode: 'LOC-FREEZER-D' }],
   }),
   putAway: channel({
     kind: 'command',
