@@ -284,7 +284,11 @@ type Steps = (call: (channel: string, input: Record<string, unknown>) => Promise
 function demoTemperatures(as: (role: DemoUser['role'], when: Date, steps: Steps) => void, at: (day: number, hour?: number, minute?: number) => Date, locationIds: Map<string, number>): DemoLoggerFile[] {
   const fridgeA = loggerReadings(at(124, 0), at(128, 8), 15, { from: at(127, 14), to: at(127, 14, 45), peak: 9.1 });
   const plain = `timestamp;temperature\n${fridgeA.map(({ t, celsius }) => `${new Date(t).toISOString()};${celsius.toFixed(1)}`).join('\n')}\n`;
-  const files = { a: { fileName: 'fridge-a-logger.csv', content: plain }, b: { fileName: 'fridge-b-logtag.csv', content: vendorLoggerFile(loggerReadings(at(124, 0), at(129, 8), 10, { from: at(128, 22, 40), to: at(129, 2, 10), peak: 12.4 }), 'Fridge B - pharmacy') } };
+  const fridgeB = loggerReadings(at(124, 0), at(129, 8), 10, { from: at(128, 22, 40), to: at(129, 2, 10), peak: 12.4 });
+  const files = {
+    a: { fileName: 'fridge-a-logger.csv', content: plain },
+    b: { fileName: 'fridge-b-logtag.csv', content: vendorLoggerFile(fridgeB, 'Fridge B - pharmacy') },
+  };
   let excursionIds: number[] = [];
   as('pharmacy_technician', at(128, 8, 30), async (call) => {
     const imported = (await call('coldChain.importLog', { locationId: locationIds.get(FRIDGE.barcode)!, ...files.a })) as { excursionIds: number[] };
@@ -339,7 +343,7 @@ function loggerReadings(from: Date, to: Date, everyMinutes: number, excursion: {
     }
     // 0 at the edges, 1 in the middle: the fridge warms while the door is open or the compressor is off, then cools.
     const shape = 1 - Math.abs((2 * (t - start)) / (end - start) - 1);
-    readings.push({ t, celsius: Math.max(8.2, 8.2 + (excursion.peak - 8.2) * shape) });
+    readings.push({ t, celsius: 8.2 + (excursion.peak - 8.2) * shape });
   }
   return readings;
 }

@@ -34,7 +34,6 @@ import { ExpiryExtensionService } from '../lots/expiryExtensionService';
 import { lotHandlers } from '../lots/lotHandlers';
 import { LotRecallService } from '../lots/lotRecallService';
 import { LotRepository } from '../lots/lotRepository';
-import { KitExceptionRepository } from '../kits/kitExceptionRepository';
 import type { CoreOptions } from '../veilCoreApi';
 import type { CoreServices } from './coreServices';
 
@@ -43,7 +42,7 @@ import type { CoreServices } from './coreServices';
  * of an existing group needs its contract entry, its handler and its service only; a new group, one line here.
  */
 export function buildHandlers(s: CoreServices, options: CoreOptions, opened: OpenedDatabase) {
-  const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptions, dispensing, devices, callers } = s;
+  const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, callers } = s;
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
   const handlers = {
     session: sessionHandlers({ auth }),
@@ -52,7 +51,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
     inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository) }),
-    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), new KitExceptionRepository(store), patientRepository, audit, auditService, scans, clock, study, () => site.site()) }),
+    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), kitExceptionRepository, patientRepository, audit, auditService, scans, clock, study, () => site.site()) }),
     patients: patientHandlers({ patients, callers }),
     dispensing: dispensingHandlers({ dispensing, patients, callers }),
     labels: labelHandlers({ labelFiles: new LabelFiles(labels), callers }),
