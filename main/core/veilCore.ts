@@ -4,6 +4,7 @@ import { openDatabaseAt, type OpenedDatabase } from './db/openedDatabase';
 import { Router } from './router';
 import type { ChainAnchoring } from './audit/chainAnchors';
 import { sessionGate } from './auth/sessionGate';
+import type { RecordsChangedNotices } from './records/recordTopics';
 import type { SiteMemory } from './system/siteMemory';
 import { buildHandlers } from './wiring/handlerMap';
 import { buildServices } from './wiring/coreServices';
@@ -38,11 +39,12 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
     await opened.close();
     throw error;
   }
-  const { core, site, startExpirySweep, anchoring } = built;
+  const { core, site, startExpirySweep, anchoring, recordNotices } = built;
   try {
     await anchoring.start();
     await site.reload();
     await site.follow(core.store);
+    await recordNotices.follow(core.store);
     // The sweep reads the study: it starts once the study is in memory.
     startExpirySweep();
   } catch (error) {
@@ -57,7 +59,10 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
  * (wiring/handlerMap.ts), the timers (wiring/coreSweeps.ts), and the core object the windows, the command line and
  * the server hold.
  */
-function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring } {
+function buildVeilCore(
+  options: CoreOptions,
+  opened: OpenedDatabase,
+): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring; recordNotices: RecordsChangedNotices } {
   const s = buildServices(options, opened);
   const { db, store, site, clock, auth, sessions, users, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock } = s;
   const { dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories, study, events } = s;
@@ -78,10 +83,11 @@ function buildVeilCore(options: CoreOptions, opened: OpenedDatabase): { core: Ve
     windowClosed: (windowId) => sessions.end(windowId),
     close: () => {
       sweeps.stop();
+      s.recordNotices.stop();
       void devices.close();
       s.anchoring.close();
       void opened.close();
     },
   };
-  return { core, site, startExpirySweep: sweeps.startExpirySweep, anchoring: s.anchoring };
+  return { core, site, startExpirySweep: sweeps.startExpirySweep, anchoring: s.anchoring, recordNotices: s.recordNotices };
 }

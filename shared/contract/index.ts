@@ -15,6 +15,7 @@ import { kitExceptionsChannels } from './kitExceptions';
 import { extraDispensingChannels } from './extraDispensing';
 import { stockChannels } from './stock';
 import { lotsChannels } from './lots';
+import { recordsEvents } from './records';
 
 /**
  * The one contract between the renderer and the main process. Each channel is declared here once; the preload, the
@@ -89,6 +90,7 @@ export const events = {
     payload: z.object({ screeningNumber: z.string(), by: z.string(), at: z.string(), adverseEvent: z.boolean() }),
   },
   ...devicesEvents,
+  ...recordsEvents,
 } as const satisfies Record<string, EventDefinition>;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>;

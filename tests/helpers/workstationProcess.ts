@@ -3,8 +3,10 @@
  * the core on the shared database, logs in, says "ready", waits for "go" on stdin so that every workstation starts
  * at the same moment, runs its calls one after the other, and prints each answer as one JSON line, then "done".
  *
- * argv[2]: JSON { database, dataFolder, username, password, calls: [{ channel, input }] }. A call's input may say
- * "$password" where the user's password goes (signatures).
+ * argv[2]: JSON { database, dataFolder, username, password, calls: [{ channel, input }], listen? }. A call's input may
+ * say "$password" where the user's password goes (signatures). With `listen`, the workstation is an open screen
+ * instead: from "ready" on it prints every event pushed to its windows as one JSON line { event, payload, at } (at:
+ * Date.now() when it arrived), and it ends on "stop" (tests/integration/workstationNotices.test.ts).
  */
 import { createInterface } from 'node:readline';
 import { openVeilCore } from '../../main/core/veilCore';
@@ -15,6 +17,7 @@ interface Job {
   username: string;
   password: string;
   calls: Array<{ channel: string; input: unknown }>;
+  listen?: boolean;
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
@@ -25,9 +28,11 @@ const core = await openVeilCore({ database: job.database, dataFolder: job.dataFo
 const window = `workstation-${process.pid}`;
 const login = await core.dispatch(window, 'session.login', { username: job.username, password: job.password });
 if (!login.ok) throw new Error(`login: ${login.error.message}`);
+if (job.listen) core.onEvent((_window, event, payload) => process.stdout.write(JSON.stringify({ event, payload, at: Date.now() }) + '\n'));
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
-for await (const line of lines) if (line.trim() === 'go') break;
+const until = job.listen ? 'stop' : 'go';
+for await (const line of lines) if (line.trim() === until) break;
 for (const call of job.calls) {
   const answer = await core.dispatch(window, call.channel, withPassword(call.input));
   process.stdout.write(JSON.stringify(answer.ok ? { ok: true, value: answer.value } : { ok: false, error: { code: answer.error.code, message: answer.error.message, key: answer.error.key } }) + '\n');

@@ -80,7 +80,8 @@ describe('inactivity lock', () => {
 
   it('the idle sweep locks the window and tells it through a session.changed event', async () => {
     const seen: Array<{ windowId: string; event: string; state: unknown }> = [];
-    t.core.onEvent((windowId, event, payload) => seen.push({ windowId, event, state: (payload as { state: string }).state }));
+    // Session events only: the commits of the login and the lock also tell every window 'records.changed'.
+    t.core.onEvent((windowId, event, payload) => event === 'session.changed' && seen.push({ windowId, event, state: (payload as { state: string }).state }));
     const w = await t.loginAs('monitor');
     t.clock.advanceMinutes(5);
     await t.core.auth.lockIdleWindows();

@@ -42,6 +42,7 @@ import { PatientRepository } from '../patients/patientRepository';
 import { PatientService } from '../patients/patientService';
 import { ReceivingService } from '../receiving/receivingService';
 import { ShipmentRepository } from '../receiving/shipmentRepository';
+import { RecordsChangedNotices } from '../records/recordTopics';
 import { ReconciliationRepository } from '../reconciliation/reconciliationRepository';
 import { ReconciliationService } from '../reconciliation/reconciliationService';
 import { ReportReadModel } from '../reports/reportReadModel';
@@ -127,6 +128,9 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const events = new CoreEvents();
   auth.onSessionChanged((windowId, state) => events.emit(windowId, 'session.changed', state));
   emergency.onUnblinded((notice) => events.emit(ALL_WINDOWS, 'patient.emergencyUnblinded', notice));
+  // Every window hears which areas of the records changed, here or at another workstation (follows the Store once the
+  // core is open: veilCore.ts), so open lists reload within a second.
+  const recordNotices = new RecordsChangedNotices((topics) => events.emit(ALL_WINDOWS, 'records.changed', { topics }));
   // Scans go to every window of this process (browser mode has one): the window with a scan field takes them.
   const devices = new Devices(options.devices ?? (options.mode === 'desktop' ? 'hardware' : 'none'), {
     store,
@@ -143,7 +147,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   });
 
   const callers = new Callers(repositories.users, signatures);
-  return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, devices, callers };
+  return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers };
 }
 
 export type CoreServices = ReturnType<typeof buildServices>;

@@ -26,6 +26,7 @@ import { translateServerMessage } from '../i18n/serverMessages';
 import { client } from '../transport/client';
 import { EMPTY_FORM, toFilter, validateFilter, type Filter, type FilterForm } from './auditFilters';
 import { actionLabel, describeEventInWords, entityTypeLabel, KNOWN_ACTIONS, sourceLabel } from './describe';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 type AuditList = ChannelOutput<'audit.list'>;
 type AuditEvent = AuditList['events'][number];
@@ -63,11 +64,11 @@ export function AuditTrailPage() {
   const { run } = load;
 
   const fetchList = useCallback(
-    async (filter: Filter, view: View) => {
+    async (filter: Filter, view: View, keepExpanded = false) => {
       const result = await run(() => client.audit.list({ ...filter, order: view.order, page: view.page, pageSize: PAGE_SIZE }));
       if (!result.ok) return;
       setList(result.value);
-      setExpanded(new Set());
+      if (!keepExpanded) setExpanded(new Set());
       const { facets } = result.value;
       setKnown((k) => ({
         users: new Set([...k.users, ...facets.usernames]),
@@ -90,6 +91,12 @@ export function AuditTrailPage() {
       );
     }
   }, [fetchList, permissions]);
+
+  // The first page, newest first, follows events recorded here or at another workstation (with the filter as applied,
+  // not as being typed; rows opened stay open). Other pages and the oldest-first order stay still while being read.
+  useRecordsChanged(['audit'], () => {
+    if (page === 1 && order === 'newest') void fetchList(applied, { order, page: 1 }, true);
+  });
 
   function submit(event: FormEvent) {
     event.preventDefault();

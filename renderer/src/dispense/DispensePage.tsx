@@ -15,6 +15,7 @@ import { LabelQueue } from '../labels/LabelQueue';
 import { ExtraDispensingModal } from './ExtraDispensingModal';
 import { VisitDispensing } from './VisitDispensing';
 import { useVisitName } from '../common/visitNames';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 /**
  * Dispense (unblinded pharmacist): pick the patient and the visit (the next visit due is chosen for you), then
@@ -67,6 +68,9 @@ export function DispensePage() {
   useEffect(() => {
     void reloadDue();
   }, [reloadDue]);
+  // The list of patients due follows changes made here or at another workstation. Only the list: the chosen patient
+  // and the visit being scanned are left as they are (a kit taken meanwhile is refused, clearly, at the signature).
+  useRecordsChanged(['patients', 'kits'], reloadDue);
   useEffect(() => {
     void reloadPatient();
   }, [reloadPatient]);

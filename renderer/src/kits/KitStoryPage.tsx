@@ -15,6 +15,7 @@ import { formatLocalWithOffset } from '../common/utcTime';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { KitActions } from './KitActions';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 type BlindedStory = ChannelOutput<'kitStory.view'>;
 type UnblindedStory = ChannelOutput<'kitStory.viewUnblinded'>;
@@ -56,6 +57,9 @@ export function KitStoryPage() {
       () => undefined,
     );
   }, [shown?.code, unblinded]);
+
+  // The kit on screen follows what is done to kits here or at another workstation (read again in place).
+  useRecordsChanged(['kits'], refresh);
 
   // The HID POS scanner's reads arrive as events: a scan at this page's field.
   useEffect(() => client.on('devices.scan', (scan) => onScan(scan.code, 'scanner')), [onScan]);

@@ -16,6 +16,7 @@ import { PatientStatusBadge } from './PatientStatusBadge';
 import { RegisterPatientModal } from './RegisterPatientModal';
 import { nextVisit, type Patient } from './types';
 import { useVisitName } from '../common/visitNames';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 /** The patients in screening-number order: status, randomization number, next visit. Never an arm. */
 function PatientsList({ onOpen }: { onOpen: (id: number) => void }) {
@@ -34,6 +35,8 @@ function PatientsList({ onOpen }: { onOpen: (id: number) => void }) {
     if (result.ok) setPatients(result.value);
   }, [run]);
 
+  // The list follows patients registered, randomized or dispensed here or at another workstation.
+  useRecordsChanged(['patients'], reload);
   useEffect(() => {
     void reload();
   }, [reload]);

@@ -13,6 +13,7 @@ import { QuarantinePanel } from './QuarantinePanel';
 import { ReceivingScreen } from './ReceivingScreen';
 import { receiveMessage } from './receiveMessages';
 import type { Shipment } from './types';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 const TEMPERATURE_ICONS = { no_alarm: IconThermometer, alarm: IconTemperaturePlus, no_monitor: IconTemperatureOff } as const;
 
@@ -55,6 +56,8 @@ function ShipmentsOverview({ onOpen }: { onOpen: (id: number) => void }) {
     if (result.ok) setShipments(result.value);
   }, [run]);
 
+  // The shipments list follows receipts made here or at another workstation.
+  useRecordsChanged(['shipments'], reload);
   useEffect(() => {
     void reload();
   }, [reload]);

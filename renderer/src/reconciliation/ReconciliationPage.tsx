@@ -16,6 +16,7 @@ import { PatientsTable } from './PatientsTable';
 import { reconciliationMessage } from './reconciliationMessages';
 import { SignOffCard } from './SignOffCard';
 import type { Destruction, DestructionCandidate, Reconciliation, ReconciliationAnswer } from './types';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 function Figure({ label, value, testId, warn = false }: { label: string; value: number; testId: string; warn?: boolean }) {
   return (
@@ -77,6 +78,12 @@ export function ReconciliationPage() {
   useEffect(() => {
     void reload();
   }, [reload]);
+  // The counts, the destructions and the kits that may be destroyed follow changes made here or at another workstation
+  // (kits chosen for destruction stay chosen while they may still be destroyed); the unblinded view too, when shown.
+  useRecordsChanged(['kits', 'returns', 'reconciliation'], () => {
+    void reload();
+    if (showUnblinded) void loadUnblinded();
+  });
 
   function toggleUnblinded(on: boolean) {
     setShowUnblinded(on);

@@ -10,6 +10,7 @@ import { RecordReturnPanel } from './RecordReturnPanel';
 import { ReturnsTable } from './ReturnsTable';
 import { returnsMessage } from './returnsMessages';
 import type { ReturnRow } from './types';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 /**
  * Returns: the pharmacy takes back kits from patients (scan, condition, units, note); the monitor verifies them
@@ -33,6 +34,8 @@ export function ReturnsPage() {
   useEffect(() => {
     void reload();
   }, [reload]);
+  // The list follows returns recorded or verified here or at another workstation; the return being recorded stays.
+  useRecordsChanged(['returns'], reload);
 
   return (
     <Stack gap="lg" data-testid="returns-page">

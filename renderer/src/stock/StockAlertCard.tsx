@@ -3,6 +3,7 @@ import { IconAlertTriangle, IconPackages } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 
@@ -21,6 +22,9 @@ export function StockAlertCard({ onOpen }: { onOpen: (route: string) => void }) 
   const unblinded = permissions.includes('reports.unblinded');
   const blinded = !unblinded && permissions.includes('inventory.read');
   const [answer, setAnswer] = useState<{ unblinded: Unblinded } | { blinded: Blinded } | null>(null);
+  // Asked again when kits or patients change, here or at another workstation (the card stays as it is meanwhile).
+  const [asking, setAsking] = useState(0);
+  useRecordsChanged(['kits', 'patients'], () => setAsking((n) => n + 1));
 
   useEffect(() => {
     if (!unblinded && !blinded) return;
@@ -33,7 +37,7 @@ export function StockAlertCard({ onOpen }: { onOpen: (route: string) => void }) 
     return () => {
       cancelled = true;
     };
-  }, [unblinded, blinded]);
+  }, [unblinded, blinded, asking]);
 
   if (!answer) return null;
   const short = 'unblinded' in answer ? answer.unblinded.arms.filter((a) => a.shortfall > 0) : [];

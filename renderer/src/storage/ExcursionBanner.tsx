@@ -2,6 +2,7 @@ import { Alert, Anchor, Text } from '@mantine/core';
 import { IconTemperature } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 import { useActiveSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 
@@ -15,6 +16,9 @@ export function ExcursionBanner({ onOpen }: { onOpen: (route: string) => void })
   const { permissions } = useActiveSession();
   const canRead = permissions.includes('storage.read');
   const [open, setOpen] = useState<{ cases: number; kits: number } | null>(null);
+  // Asked again when storage records change, here or at another workstation.
+  const [asking, setAsking] = useState(0);
+  useRecordsChanged(['storage'], () => setAsking((n) => n + 1));
 
   useEffect(() => {
     if (!canRead) return;
@@ -29,7 +33,7 @@ export function ExcursionBanner({ onOpen }: { onOpen: (route: string) => void })
     return () => {
       cancelled = true;
     };
-  }, [canRead]);
+  }, [canRead, asking]);
 
   if (!open || open.cases === 0) return null;
   return (

@@ -15,6 +15,7 @@ import { PutAwayPanel } from './PutAwayPanel';
 import { ReadingsChart } from './ReadingsChart';
 import { ReadingsModal, type ReadingsOutcome } from './ReadingsModal';
 import { celsius, duration, type CaseSummary, type CaseView, type KitPlace, type Location, type Reading } from './types';
+import { useRecordsChanged } from '../common/useRecordsChanged';
 
 /** A calibration certificate due within this many days is flagged. */
 const CALIBRATION_SOON_DAYS = 30;
@@ -66,6 +67,9 @@ export function StoragePage() {
   useEffect(() => {
     void reload();
   }, [reload]);
+  // Locations, kits on the shelves and excursion cases follow changes made here or at another workstation; an open
+  // put-away or excursion case keeps what the user entered.
+  useRecordsChanged(['storage', 'kits'], reload);
 
   useEffect(() => {
     if (selectedId === null) return;

@@ -18,6 +18,7 @@ export interface VeilServer {
   url: string;
   origin: string;
   token: string;
+  /** The SQLite file, or the PostgreSQL address the server was given (`database`). */
   dbFile: string;
   /** The demo users (empty without --demo). */
   users: DemoUser[];
@@ -39,12 +40,14 @@ export interface VeilServer {
 
 /**
  * Starts `veil serve` on a fresh database in a temporary folder (`--demo` seeds NS-DUPI and one user per role) and
- * reads the URL from its first stdout line, then the demo users from the JSON line.
+ * reads the URL from its first stdout line, then the demo users from the JSON line. With `database` (a postgres://
+ * address), it serves that PostgreSQL database instead, with its own data folder: one workstation of several.
  */
-export async function startVeil(options: { demo?: boolean } = {}): Promise<VeilServer> {
+export async function startVeil(options: { demo?: boolean; database?: string } = {}): Promise<VeilServer> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-e2e-'));
-  const dbFile = join(dir, 'veil.db');
-  const args = ['main/cli/veil.ts', 'serve', '--db', dbFile, '--port', '0', ...(options.demo ? ['--demo'] : [])];
+  const dbFile = options.database ?? join(dir, 'veil.db');
+  const where = options.database ? ['--database', options.database, '--data', join(dir, 'data')] : ['--db', dbFile];
+  const args = ['main/cli/veil.ts', 'serve', ...where, '--port', '0', ...(options.demo ? ['--demo'] : [])];
   const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import type { TestCore } from '../../helpers/core';
 import { OPEN_SHIPMENT_ID, resolveExample, type ExampleWorld } from '../../helpers/exampleWorld';
 import { spawnSync } from 'node:child_process';
 import { inspect, type Leak, type SponsorTruth } from './leakDetector';
+import { RECORDS_NOTICE_GATHER_MS } from '../../../main/core/records/recordTopics';
 
 /**
  * The files inside answers (reports, exports, certificates, label PDFs) as text: CSV decoded, PDF through poppler's
@@ -163,6 +164,10 @@ export interface HarnessResult {
   refused: string[];
   /** Per blinded role, the channels it may call and how many ok answers each gave. */
   okPerChannel: Map<Role, Map<string, number>>;
+  /** Events pushed to the windows during the run (records.changed after each commit, session changes), all inspected. */
+  eventsInspected: number;
+  /** How many of them were records.changed notices. */
+  recordNotices: number;
 }
 
 /**
@@ -176,6 +181,9 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
   let calls = 0;
   let inspected = 0;
   const examplesRun = new Set<string>();
+  // What the windows are pushed meanwhile: every window hears records.changed, blinded or not.
+  const pushed: Array<{ event: string; payload: unknown }> = [];
+  t.core.onEvent((_window, event, payload) => pushed.push({ event, payload }));
   for (const role of ROLES.filter((r) => ROLE_IS_BLINDED[r])) {
     const window = await t.loginAs(role, `leak-harness-${role}`);
     const caller = t.userOf(role);
@@ -230,5 +238,9 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
     }
     await t.core.dispatch(window, 'session.logout', {});
   }
-  return { leaks, calls, inspected, refused, okPerChannel };
+  // The last records.changed notice goes out once its gathering window closes.
+  await new Promise((resolve) => setTimeout(resolve, RECORDS_NOTICE_GATHER_MS + 100));
+  for (const { event, payload } of pushed) leaks.push(...inspect(`event ${event}`, payload, truth));
+  const recordNotices = pushed.filter((e) => e.event === 'records.changed').length;
+  return { leaks, calls, inspected, refused, okPerChannel, eventsInspected: pushed.length, recordNotices };
 }
