@@ -38,6 +38,18 @@ describe('expiry extension on screen', () => {
       await page.getByTestId('expiry-extension').waitFor();
       await page.getByTestId('over-labels').waitFor();
       expect(await page.getByTestId('over-labels-pending').textContent()).toContain('0 to print');
+      // A lot the kit list does not have: refused in the signature dialog, in words (lots.unknownLot), nothing changed.
+      await page.getByTestId('expiry-extension-lot').fill('NO-SUCH-LOT');
+      await page.getByTestId('expiry-extension-date').fill(newDate);
+      await page.getByTestId('expiry-extension-letter').fill('NSD-EXT-2026-03');
+      await page.getByTestId('expiry-extension-start').click();
+      const user = veil.user('unblinded_pharmacist');
+      await page.getByTestId('signature-username').fill(user.username);
+      await page.getByTestId('signature-password').fill(user.password);
+      await page.getByTestId('signature-submit').click();
+      expect(await page.getByTestId('signature-error').innerText()).toContain('No kit of lot NO-SUCH-LOT is in the kit list');
+      await page.getByTestId('signature-cancel').click();
+      await page.getByTestId('signature-form').waitFor({ state: 'detached' });
       await page.getByTestId('expiry-extension-lot').fill(lot);
       await page.getByTestId('expiry-extension-date').fill(newDate);
       await page.getByTestId('expiry-extension-letter').fill('NSD-EXT-2026-03');

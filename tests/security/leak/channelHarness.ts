@@ -149,6 +149,19 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
   };
 }
 
+/**
+ * Unblinded-only channel groups the harness also calls as every blinded role, with their examples and the inputs below
+ * (issue 16, item 2: lot recall, expiry extension and over-labels name real lots): each call must be refused, and the
+ * refusal itself is inspected like any answer.
+ */
+const REFUSED_GROUPS = ['lots.'];
+const lotInputs = (world: ExampleWorld): Record<string, unknown[]> => ({
+  'lots.overLabels': [{ pendingOnly: false }],
+  'lots.overLabelPreview': [{ kitNumber: world.kits.dispensed }],
+  'lots.overLabelDownload': [{ kitNumber: world.kits.dispensed, format: 'png' }],
+  'lots.printOverLabel': [{ kitNumber: world.kits.dispensed }],
+});
+
 /** Channels whose answer reveals one patient's arm to its caller by design; the harness checks that arm is the true one. */
 const DESIGNED_REVEAL = new Set(['emergency.unblind']);
 /** Commands whose examples can succeed once per world: only the first blinded role to call them runs the examples. */
@@ -163,6 +176,8 @@ export interface HarnessResult {
   refused: string[];
   /** Per blinded role, the channels it may call and how many ok answers each gave. */
   okPerChannel: Map<Role, Map<string, number>>;
+  /** Calls of unblinded-only channels (REFUSED_GROUPS) as a blinded role, and those answered ok (each a failure). */
+  unblindedProbes: { calls: number; channels: Set<string>; answered: string[] };
 }
 
 /**
@@ -176,6 +191,7 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
   let calls = 0;
   let inspected = 0;
   const examplesRun = new Set<string>();
+  const unblindedProbes = { calls: 0, channels: new Set<string>(), answered: [] as string[] };
   for (const role of ROLES.filter((r) => ROLE_IS_BLINDED[r])) {
     const window = await t.loginAs(role, `leak-harness-${role}`);
     const caller = t.userOf(role);
@@ -186,7 +202,20 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
       if (SESSION_CHANGING.has(name)) continue;
       const access = definition.access;
       const allowed = access === 'public' || access === 'session' || access === 'locked' || ROLE_PERMISSIONS[role].includes(access);
-      if (!allowed) continue;
+      if (!allowed) {
+        if (!REFUSED_GROUPS.some((g) => name.startsWith(g))) continue;
+        for (const example of [...definition.examples, ...(lotInputs(world)[name] ?? [])]) {
+          const e = example as { signature?: Record<string, unknown> };
+          const input = resolveExample(e.signature ? { ...e, signature: { username: caller.username, password: caller.password } } : e, world, caller);
+          const result = await t.core.dispatch(window, name, input);
+          unblindedProbes.calls++;
+          unblindedProbes.channels.add(name);
+          const where = `${role} ${name} (refusal) ${JSON.stringify(input).slice(0, 60)}`;
+          if (result.ok) unblindedProbes.answered.push(where);
+          leaks.push(...inspect(where, result, truth));
+        }
+        continue;
+      }
       mine.set(name, 0);
       const real = inputs[name];
       // The patient examples change a patient for good (register S-0001, randomize patient 7, withdraw patient 1): a
@@ -230,5 +259,5 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
     }
     await t.core.dispatch(window, 'session.logout', {});
   }
-  return { leaks, calls, inspected, refused, okPerChannel };
+  return { leaks, calls, inspected, refused, okPerChannel, unblindedProbes };
 }
