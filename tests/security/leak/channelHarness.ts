@@ -202,8 +202,11 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
       if (SESSION_CHANGING.has(name)) continue;
       const access = definition.access;
       const allowed = access === 'public' || access === 'session' || access === 'locked' || ROLE_PERMISSIONS[role].includes(access);
+      const unblindedOnly = REFUSED_GROUPS.some((g) => name.startsWith(g));
+      // A lot channel a blinded role may call at all is a failure, whatever it answers.
+      if (allowed && unblindedOnly) unblindedProbes.answered.push(`${role} ${name}: the contract lets this blinded role call it`);
       if (!allowed) {
-        if (!REFUSED_GROUPS.some((g) => name.startsWith(g))) continue;
+        if (!unblindedOnly) continue;
         for (const example of [...definition.examples, ...(lotInputs(world)[name] ?? [])]) {
           const e = example as { signature?: Record<string, unknown> };
           const input = resolveExample(e.signature ? { ...e, signature: { username: caller.username, password: caller.password } } : e, world, caller);
