@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import { EXAMPLE_PASSWORD } from './examples';
+import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
+import { LABEL_LANGUAGES } from '../labels/labelCaptions';
+import { KitNumber } from './pharmacy';
 import { messageKey } from '../messages/zodIssues';
-import { Reason, SignatureView, signedInput, text } from './schemas';
+import { IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /**
  * Lots (issue 16, item 2): recall of a lot from the sponsor's letter. Unblinded only (the lot printed on the letter is
@@ -27,6 +29,9 @@ export const LotRecallInput = signedInput({ lot: RealLot, letterReference: Lette
 export const ExpiryExtensionInput = signedInput({ lot: RealLot, newExpiry: z.string().date(), letterReference: LetterReference });
 
 const pharmacist = { username: 'pharmacist', password: EXAMPLE_PASSWORD };
+
+/** An over-label to print (or printed) after an expiry extension: the kit and its new blinded use-before date. */
+export const OverLabelView = z.object({ kitNumber: z.string(), useBefore: z.string(), queuedAt: IsoTime, printed: z.boolean(), printedAt: IsoTime.nullable() });
 
 export const lotsChannels = {
   recallPreview: channel({
@@ -56,10 +61,48 @@ export const lotsChannels = {
     description:
       "Extend a lot's expiry from the sponsor's letter: its kits take the new real expiry; the blinded use-before date follows the blinding-risk rules (a date that would reveal an arm stays hidden behind the common date). E-signed.",
     input: ExpiryExtensionInput,
-    output: z.object({ kits: z.array(z.string()), useBeforeChanged: z.array(z.string()), expiryReveals: z.boolean(), signature: SignatureView }),
+    output: z.object({ kits: z.array(z.string()), useBeforeChanged: z.array(z.string()), overLabels: z.array(z.string()), expiryReveals: z.boolean(), signature: SignatureView }),
     access: 'allocation.setup',
     signature: "I extend this lot's expiry date as the sponsor's letter states",
     key: 'required',
     examples: [{ lot: 'DP24A117', newExpiry: '2028-03-31', letterReference: 'SPN-EXT-2026-007', signature: pharmacist }],
+  }),
+  overLabels: channel({
+    kind: 'query',
+    description:
+      'Over-labels after an expiry extension: the kits on the shelf whose blinded use-before date moved, the new date their over-label carries, and whether a label printer printed it. Kit numbers and blinded dates only.',
+    input: z.object({ pendingOnly: z.boolean().optional() }).strict(),
+    output: z.array(OverLabelView),
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{}, { pendingOnly: true }],
+  }),
+  overLabelPreview: channel({
+    kind: 'query',
+    description: "A kit's over-label as the printer will print it (PNG, base64): the study, the kit number and its blinded use-before date, no arm, real lot or real expiry.",
+    input: z.object({ kitNumber: KitNumber }).strict(),
+    output: z.object({ kitNumber: z.string(), useBefore: z.string(), pngBase64: z.string(), widthMm: z.number(), heightMm: z.number() }),
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{ kitNumber: EXAMPLE_KIT.inStock }],
+  }),
+  overLabelDownload: channel({
+    kind: 'command',
+    description: "A kit's over-label as a file (PDF for any printer, or PNG), recorded in the audit trail. A download is not a print.",
+    input: z.object({ kitNumber: KitNumber, format: z.enum(['pdf', 'png']), language: z.enum(LABEL_LANGUAGES).optional() }).strict(),
+    output: z.object({ kitNumber: z.string(), format: z.enum(['pdf', 'png']), fileName: z.string(), mime: z.string(), base64: z.string() }),
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{ kitNumber: EXAMPLE_KIT.inStock, format: 'pdf' }],
+  }),
+  printOverLabel: channel({
+    kind: 'command',
+    description:
+      "Print a kit's over-label on the syringe labels' printer (tape). When the printer confirms, the kit's over-label counts as printed; a printer problem is answered (printed: false, with the reason) and recorded.",
+    input: z.object({ kitNumber: KitNumber }).strict(),
+    output: z.object({ kitNumber: z.string(), useBefore: z.string(), printed: z.boolean(), printer: z.string().nullable(), error: z.string().nullable() }),
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{ kitNumber: EXAMPLE_KIT.inStock }],
   }),
 };

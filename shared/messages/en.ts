@@ -450,6 +450,8 @@ export const en = {
     unknownLot: 'No kit of lot {{lot}} is in the kit list: check the lot on the sponsor’s letter.',
     nothingToRecall: 'No kit of lot {{lot}} is on the shelf or expected: there is nothing left at the site to recall.',
     extensionNotLater: 'The new expiry date {{date}} of lot {{lot}} must be later than its current expiry date.',
+    overLabelUnknownKit: 'Kit {{kit}} is not in the kit list.',
+    overLabelNotOnShelf: 'Kit {{kit}} is not on the shelf (in stock or in quarantine): an over-label goes only on a kit still at the site and not dispensed.',
   },
 } as const;
 

@@ -415,5 +415,7 @@ export const fr: Translation = {
     unknownLot: 'Aucun kit du lot {{lot}} ne figure dans la liste des kits : vérifiez le lot sur la lettre du promoteur.',
     nothingToRecall: 'Aucun kit du lot {{lot}} n’est en stock ni attendu : il ne reste rien à rappeler sur le site.',
     extensionNotLater: 'La nouvelle date de péremption {{date}} du lot {{lot}} doit être postérieure à sa date de péremption actuelle.',
+    overLabelUnknownKit: 'Le kit {{kit}} ne figure pas dans la liste des kits.',
+    overLabelNotOnShelf: 'Le kit {{kit}} n’est pas en stock (ni disponible ni en quarantaine) : une sur-étiquette ne se pose que sur un kit encore sur le site et non dispensé.',
   },
 };

@@ -451,6 +451,23 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('15: a version-14 database with kits gains the over-labels, every kit kept as it was; one over-label per kit and extension', () => {
+    const file = join(dir, 'v14.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 14);
+    const before = raw.prepare('SELECT * FROM kits').all();
+    expect(before.length).toBeGreaterThan(0);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(15);
+    expect(db.prepare('SELECT * FROM kits').all()).toEqual(before);
+    expect(db.prepare('SELECT count(*) FROM over_labels').pluck().get()).toBe(0);
+    db.exec("INSERT INTO over_labels (kit_number, use_before, signature_id, queued_at) VALUES ('100001', '2029-01-31', 1, 'now')");
+    expect(() => db.prepare("INSERT INTO over_labels (kit_number, use_before, signature_id, queued_at) VALUES ('100001', '2029-02-28', 1, 'now')").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO over_labels (kit_number, use_before, signature_id, queued_at) VALUES ('no-such-kit', '2029-01-31', 1, 'now')").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels } from '../../shared/contract';
 import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS } from '../../shared/roles';
@@ -63,8 +64,18 @@ describe('the blinding leak test over every channel', () => {
       });
       expect(unblinded.ok).toBe(true);
       await copy.core.dispatch(inv, 'session.logout', {});
+      // A lot's expiry extended from the sponsor's letter (issue 16, item 2): its events, signature and the kits' new
+      // sealed dates are in everything the blinded roles read after it.
+      const ph = await copy.loginAs('unblinded_pharmacist', 'extension-before-harness');
+      const lot = Papa.parse<{ lot: string }>(copy.demo.lists.kits.trim(), { header: true }).data[0]!.lot;
+      const extended = await copy.core.dispatch(ph, 'lots.extendExpiry', { lot, newExpiry: '2030-06-30', letterReference: 'SPN-EXT-HARNESS', signature: { username: copy.userOf('unblinded_pharmacist').username, password: copy.userOf('unblinded_pharmacist').password } });
+      expect(extended.ok, JSON.stringify(extended)).toBe(true);
+      await copy.core.dispatch(ph, 'session.logout', {});
     });
-    const { leaks, calls, inspected, refused } = firstRun;
+    const { leaks, calls, inspected, refused, unblindedProbes } = firstRun;
+    // The lot channels (recall, extension, over-labels) name real lots: every blinded role is refused, arm-free.
+    expect(unblindedProbes.answered).toEqual([]);
+    expect([...unblindedProbes.channels].sort()).toEqual(channels.filter((c) => c.name.startsWith('lots.')).map((c) => c.name).sort());
     console.log(`blinding leak harness: ${inspected} of ${calls} calls answered ok and were inspected (${refused.length} refused); ${orderingTests.lists} lists of 10 or more tested for arm order`);
     // The harness inspects answers: a refusal shows nothing of what a blinded user really sees.
     expect(refused).toEqual([]);

@@ -210,6 +210,16 @@ export interface ManualReadingsTable {
   recorded_at: string;
 }
 
+export interface OverLabelsTable {
+  id: Generated<number>;
+  kit_number: string;
+  use_before: string;
+  signature_id: number;
+  queued_at: string;
+  printed_at: string | null;
+  printer: string | null;
+}
+
 export interface PatientsTable {
   id: Generated<number>;
   screening_number: string;
@@ -361,6 +371,7 @@ export interface VeilTables {
   label_prints: LabelPrintsTable;
   list_imports: ListImportsTable;
   manual_readings: ManualReadingsTable;
+  over_labels: OverLabelsTable;
   patients: PatientsTable;
   randomization_slots: RandomizationSlotsTable;
   reconciliation_signoffs: ReconciliationSignoffsTable;

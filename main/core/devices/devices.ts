@@ -279,6 +279,24 @@ export class Devices {
     return { ok, printer: name, message, pngBase64 };
   }
 
+  /**
+   * Sends a laid-out label that is not a dispensed kit's (an over-label after an expiry extension) to the printer chosen
+   * for `kind`. Resolves with the printer's name once the printer confirmed the job; rejects with the printer's problem
+   * (a PrinterError) or a VeilError when nothing is chosen or the label does not fit. The caller records the outcome.
+   */
+  async printLayout(kind: LabelKind, layout: LabelLayout, what: string): Promise<{ printer: string }> {
+    await this.ready;
+    const { target, labelSize } = await this.choiceFor(kind, null);
+    const job = this.rawJob(layout, target, labelSize, what);
+    this.hub.changed('label job');
+    try {
+      await this.hub.print(target, job);
+    } finally {
+      this.hub.changed('label job');
+    }
+    return { printer: printerId(target) };
+  }
+
   // ---------------------------------------------------------------- label print queue
 
   /**

@@ -11,13 +11,14 @@ import { seal, sealedField } from '../crypto/allocationCipher';
 import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { OverLabelService } from './overLabelService';
 
 /**
  * Expiry extension from the sponsor's letter (issue 16, item 2): the kits of a real lot get the new real expiry, sealed
  * with the allocation key, in one signed unit of work. What blinded users see follows the blinding-risk rules, re-run
  * over every kit with the new date: while real dates reveal arms, the common date in force stays on the blinded labels
  * (the pharmacist moves it through the use-before review); otherwise the lot's kits on the shelf take the new date as
- * their use-before date. The kits' sealed version is bumped, so every UnsealedStock index rebuilds with the new date.
+ * their use-before date, and those on the shelf an over-label to print with it. The kits' sealed version is bumped, so every UnsealedStock index rebuilds with the new date.
  */
 export class ExpiryExtensionService {
   constructor(
@@ -28,6 +29,7 @@ export class ExpiryExtensionService {
     private readonly signatures: SignatureService,
     private readonly audit: AuditTrail,
     private readonly study: () => StudyConfig,
+    private readonly overLabels: OverLabelService,
   ) {}
 
   async extend(
@@ -35,7 +37,7 @@ export class ExpiryExtensionService {
     signer: Signer,
     actor: CallActor,
     input: { lot: string; newExpiry: string; letterReference: string },
-  ): Promise<{ kits: string[]; useBeforeChanged: string[]; expiryReveals: boolean; signatureId: number }> {
+  ): Promise<{ kits: string[]; useBeforeChanged: string[]; overLabels: string[]; expiryReveals: boolean; signatureId: number }> {
     const lot = input.lot.trim();
     const letter = input.letterReference.trim();
     return this.store.transaction(async () => {
@@ -53,11 +55,13 @@ export class ExpiryExtensionService {
       await this.kits.bumpSealedVersion();
       const review = await this.useBefore.review(key);
       const useBeforeChanged: string[] = [];
+      const changed: Array<{ kitNumber: string; status: string; useBefore: string }> = [];
       if (!review.expiryReveals) {
         for (const k of ofLot) {
           if (!DATED_STATUSES.includes(k.stored.status) || k.stored.useBefore === input.newExpiry) continue;
           await this.allocation.setUseBefore(k.stored.kitNumber, input.newExpiry);
           useBeforeChanged.push(k.stored.kitNumber);
+          changed.push({ kitNumber: k.stored.kitNumber, status: k.stored.status, useBefore: input.newExpiry });
         }
       }
       await this.audit.append(actor, {
@@ -68,7 +72,9 @@ export class ExpiryExtensionService {
         after: { letter, kits, useBeforeChanged },
         signatureId: signature.id,
       });
-      return { kits, useBeforeChanged, expiryReveals: review.expiryReveals, signatureId: signature.id };
+      // The kits on the shelf whose blinded date moved get an over-label with it (none when the date stays hidden).
+      const overLabels = await this.overLabels.queueAfterExtension(actor, signature.id, changed, letter);
+      return { kits, useBeforeChanged, overLabels, expiryReveals: review.expiryReveals, signatureId: signature.id };
     });
   }
 }

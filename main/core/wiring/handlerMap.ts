@@ -34,6 +34,8 @@ import { ExpiryExtensionService } from '../lots/expiryExtensionService';
 import { lotHandlers } from '../lots/lotHandlers';
 import { LotRecallService } from '../lots/lotRecallService';
 import { LotRepository } from '../lots/lotRepository';
+import { OverLabelRepository } from '../lots/overLabelRepository';
+import { OverLabelService } from '../lots/overLabelService';
 import type { CoreOptions } from '../veilCoreApi';
 import type { CoreServices } from './coreServices';
 
@@ -44,6 +46,7 @@ import type { CoreServices } from './coreServices';
 export function buildHandlers(s: CoreServices, options: CoreOptions, opened: OpenedDatabase) {
   const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, callers } = s;
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
+  const overLabels = new OverLabelService(store, new OverLabelRepository(store), audit, clock, study, () => devices);
   const handlers = {
     session: sessionHandlers({ auth }),
     system: systemHandlers({ info: new SystemInfoService(site, () => opened.schemaVersion, clock, options.mode), siteSettings, callers }),
@@ -68,7 +71,8 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     stock: stockHandlers({ stock: new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site()), coldChain, callers }),
     lots: lotHandlers({
       recall: new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study),
-      extension: new ExpiryExtensionService(store, repositories.allocation, kitRepository, useBefore, signatures, audit, study),
+      extension: new ExpiryExtensionService(store, repositories.allocation, kitRepository, useBefore, signatures, audit, study, overLabels),
+      overLabels,
       callers,
     }),
   };

@@ -122,6 +122,8 @@ SENTENCES['stock.resupply_requested'] = (_e, a, t, b) => t('audit.sentences.stoc
 const kitCount = (a: Fields, field: string) => (Array.isArray(a[field]) ? (a[field] as unknown[]).length : 0);
 SENTENCES['lot.recalled'] = (_e, a, t, b) => t('audit.sentences.lot.recalled', { ...b, letter: str(a.letter), count: kitCount(a, 'quarantined') });
 SENTENCES['lot.expiry_extended'] = (_e, a, t, b) => t('audit.sentences.lot.expiry_extended', { ...b, letter: str(a.letter), count: kitCount(a, 'kits') });
+SENTENCES['lot.over_labels_queued'] = (_e, a, t, b) => t('audit.sentences.lot.over_labels_queued', { ...b, letter: str(a.letter), count: kitCount(a, 'kits') });
+SENTENCES['label.over_label_printed'] = (_e, a, t, b) => t('audit.sentences.label.over_label_printed', { ...b, printer: str(a.printer) });
 
 export function describeEventInWords(event: DescribableEvent & { before?: unknown }, t: TFunction): string {
   const tx = dynamic(t);
@@ -214,6 +216,9 @@ export const KNOWN_ACTIONS = [
   'stock.resupply_requested',
   'lot.recalled',
   'lot.expiry_extended',
+  // Over-labels after an expiry extension (issue 16, item 2).
+  'lot.over_labels_queued',
+  'label.over_label_printed',
 ] as const;
 
 /** Every input source an event can record (21 CFR 11.10(h)), in words in both languages. */

@@ -10,6 +10,7 @@ import { client } from '../transport/client';
 import { downloadBase64 } from '../common/download';
 import { reportsMessage } from './reportsMessages';
 import { StockForecastPanel } from '../stock/StockForecastPanel';
+import { ExpiryExtensionPanel } from '../lots/ExpiryExtensionPanel';
 import { LotRecallPanel } from '../lots/LotRecallPanel';
 
 type ReportInput = ChannelInput<'reports.render'>;
@@ -177,6 +178,7 @@ export function ReportsPage() {
       )}
       {canStock && <StockForecastPanel />}
       {permissions.includes('allocation.setup') && <LotRecallPanel />}
+      {permissions.includes('allocation.setup') && <ExpiryExtensionPanel />}
       {canBlinded && (
         <Stack gap="sm" data-testid="reports-blinded">
           <Group gap="sm">

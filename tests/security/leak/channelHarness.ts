@@ -150,6 +150,19 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
   };
 }
 
+/**
+ * Unblinded-only channel groups the harness also calls as every blinded role, with their examples and the inputs below
+ * (issue 16, item 2: lot recall, expiry extension and over-labels name real lots): each call must be refused, and the
+ * refusal itself is inspected like any answer.
+ */
+const REFUSED_GROUPS = ['lots.'];
+const lotInputs = (world: ExampleWorld): Record<string, unknown[]> => ({
+  'lots.overLabels': [{ pendingOnly: false }],
+  'lots.overLabelPreview': [{ kitNumber: world.kits.dispensed }],
+  'lots.overLabelDownload': [{ kitNumber: world.kits.dispensed, format: 'png' }],
+  'lots.printOverLabel': [{ kitNumber: world.kits.dispensed }],
+});
+
 /** Channels whose answer reveals one patient's arm to its caller by design; the harness checks that arm is the true one. */
 const DESIGNED_REVEAL = new Set(['emergency.unblind']);
 /** Commands whose examples can succeed once per world: only the first blinded role to call them runs the examples. */
@@ -168,6 +181,8 @@ export interface HarnessResult {
   eventsInspected: number;
   /** How many of them were records.changed notices. */
   recordNotices: number;
+  /** Calls of unblinded-only channels (REFUSED_GROUPS) as a blinded role, and those answered ok (each a failure). */
+  unblindedProbes: { calls: number; channels: Set<string>; answered: string[] };
 }
 
 /**
@@ -184,6 +199,7 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
   // What the windows are pushed meanwhile: every window hears records.changed, blinded or not.
   const pushed: Array<{ event: string; payload: unknown }> = [];
   t.core.onEvent((_window, event, payload) => pushed.push({ event, payload }));
+  const unblindedProbes = { calls: 0, channels: new Set<string>(), answered: [] as string[] };
   for (const role of ROLES.filter((r) => ROLE_IS_BLINDED[r])) {
     const window = await t.loginAs(role, `leak-harness-${role}`);
     const caller = t.userOf(role);
@@ -194,7 +210,23 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
       if (SESSION_CHANGING.has(name)) continue;
       const access = definition.access;
       const allowed = access === 'public' || access === 'session' || access === 'locked' || ROLE_PERMISSIONS[role].includes(access);
-      if (!allowed) continue;
+      const unblindedOnly = REFUSED_GROUPS.some((g) => name.startsWith(g));
+      // A lot channel a blinded role may call at all is a failure, whatever it answers.
+      if (allowed && unblindedOnly) unblindedProbes.answered.push(`${role} ${name}: the contract lets this blinded role call it`);
+      if (!allowed) {
+        if (!unblindedOnly) continue;
+        for (const example of [...definition.examples, ...(lotInputs(world)[name] ?? [])]) {
+          const e = example as { signature?: Record<string, unknown> };
+          const input = resolveExample(e.signature ? { ...e, signature: { username: caller.username, password: caller.password } } : e, world, caller);
+          const result = await t.core.dispatch(window, name, input);
+          unblindedProbes.calls++;
+          unblindedProbes.channels.add(name);
+          const where = `${role} ${name} (refusal) ${JSON.stringify(input).slice(0, 60)}`;
+          if (result.ok) unblindedProbes.answered.push(where);
+          leaks.push(...inspect(where, result, truth));
+        }
+        continue;
+      }
       mine.set(name, 0);
       const real = inputs[name];
       // The patient examples change a patient for good (register S-0001, randomize patient 7, withdraw patient 1): a
@@ -242,5 +274,5 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
   await new Promise((resolve) => setTimeout(resolve, RECORDS_NOTICE_GATHER_MS + 100));
   for (const { event, payload } of pushed) leaks.push(...inspect(`event ${event}`, payload, truth));
   const recordNotices = pushed.filter((e) => e.event === 'records.changed').length;
-  return { leaks, calls, inspected, refused, okPerChannel, eventsInspected: pushed.length, recordNotices };
+  return { leaks, calls, inspected, refused, okPerChannel, eventsInspected: pushed.length, recordNotices, unblindedProbes };
 }

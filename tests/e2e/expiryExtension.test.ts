@@ -1,0 +1,90 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage } from './helpers/browser';
+import { armWordsOnPage, demoKits, loginAs, logout, screenshot, sign } from './helpers/pharmacy';
+import { startVeil, type VeilServer } from './helpers/veilServer';
+
+/**
+ * Issue 16, item 2 on screen: the unblinded pharmacist extends a lot's expiry from the Reports page (lot, new date,
+ * letter, e-signature). The demo's lots are one arm each, each with its own date, so the new date would reveal the
+ * lot's arm: the screen says the blinded date stays hidden and no over-label is queued; the over-label list is there,
+ * empty. A blinded monitor's Reports page has no extension panel.
+ */
+let veil: VeilServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [veil, browser] = await Promise.all([startVeil({ demo: true }), launchBrowser()]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await veil?.stop();
+});
+
+describe('expiry extension on screen', () => {
+  it('the pharmacist extends a lot from the letter and signs; the blinded date stays hidden; the over-label list shows none to print', async () => {
+    await veil.logoutWindow();
+    const kits = demoKits(veil);
+    const lot = kits[0]!.lot;
+    const latest = kits.filter((k) => k.lot === lot).map((k) => k.expiry_date).sort().at(-1)!;
+    const newDate = `${Number(latest.slice(0, 4)) + 1}${latest.slice(4)}`;
+    const { context, page, problems } = await openPage(browser);
+    try {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.goto(veil.url);
+      await loginAs(page, veil, 'unblinded_pharmacist');
+      await page.getByTestId('nav-reports').click();
+      await page.getByTestId('expiry-extension').waitFor();
+      await page.getByTestId('over-labels').waitFor();
+      expect(await page.getByTestId('over-labels-pending').textContent()).toContain('0 to print');
+      // A lot the kit list does not have: refused in the signature dialog, in words (lots.unknownLot), nothing changed.
+      await page.getByTestId('expiry-extension-lot').fill('NO-SUCH-LOT');
+      await page.getByTestId('expiry-extension-date').fill(newDate);
+      await page.getByTestId('expiry-extension-letter').fill('NSD-EXT-2026-03');
+      await page.getByTestId('expiry-extension-start').click();
+      const user = veil.user('unblinded_pharmacist');
+      await page.getByTestId('signature-username').fill(user.username);
+      await page.getByTestId('signature-password').fill(user.password);
+      await page.getByTestId('signature-submit').click();
+      expect(await page.getByTestId('signature-error').innerText()).toContain('No kit of lot NO-SUCH-LOT is in the kit list');
+      await page.getByTestId('signature-cancel').click();
+      await page.getByTestId('signature-form').waitFor({ state: 'detached' });
+      await page.getByTestId('expiry-extension-lot').fill(lot);
+      await page.getByTestId('expiry-extension-date').fill(newDate);
+      await page.getByTestId('expiry-extension-letter').fill('NSD-EXT-2026-03');
+      await page.getByTestId('expiry-extension-start').click();
+      expect(await page.getByTestId('expiry-extension-summary').innerText()).toContain(lot);
+      await sign(page, veil, 'unblinded_pharmacist');
+      await page.getByTestId('expiry-extension-done').waitFor();
+      const ofLot = kits.filter((k) => k.lot === lot).length;
+      expect(await page.getByTestId('expiry-extension-done').innerText()).toContain(`${ofLot} kit`);
+      expect(await page.getByTestId('expiry-extension-blinded').innerText()).toContain('0 blinded use-before dates changed');
+      await page.getByTestId('expiry-extension-hidden').waitFor();
+      expect(await page.getByTestId('over-labels-pending').textContent()).toContain('0 to print');
+      await page.getByTestId('expiry-extension').scrollIntoViewIfNeeded();
+      await screenshot(page, 'expiry-extension-done', { fullPage: false });
+      expect(problems).toEqual([]);
+      await logout(page);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('a blinded monitor: no extension panel, no over-label list, no arm on the Reports page', async () => {
+    await veil.logoutWindow();
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(veil.url);
+      await loginAs(page, veil, 'monitor');
+      await page.getByTestId('nav-reports').click();
+      await page.getByTestId('reports-page').waitFor();
+      expect(await page.getByTestId('expiry-extension').count()).toBe(0);
+      expect(await page.getByTestId('over-labels').count()).toBe(0);
+      expect(await armWordsOnPage(page, [...new Set(demoKits(veil).map((k) => k.lot))])).toEqual([]);
+      await logout(page);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
