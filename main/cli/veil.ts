@@ -13,13 +13,17 @@ import { interpretScan } from '../../shared/barcode/scan';
 import { LABEL_LANGUAGES, type LabelLanguage } from '../../shared/labels/labelCaptions';
 import { openDatabase, openForReading, schemaVersion } from '../core/db/database';
 import { databaseLocation, type DatabaseLocation } from '../core/db/location';
-import { describePostgresUrl, openPostgres, parsePostgresUrl, postgresFaultOf } from '../core/db/postgres';
+import { describePostgresUrl, openPostgres, openPostgresForReading, parsePostgresUrl, postgresFaultOf } from '../core/db/postgres';
+import { postgresAnchorPath } from '../core/db/openedDatabase';
+import { postgresStore, type Store } from '../core/db/store';
+import { PostgresRecordedStateRepository } from '../core/audit/postgresRecordedStateRepository';
+import { RecordedStateRepository } from '../core/audit/recordedStateRepository';
 import { moveToPostgres } from '../core/db/moveToPostgres';
 import { migrations } from '../core/db/migrations/index';
 import Database from 'better-sqlite3';
 import { anchorLocation, anchorPublicKey, anchorPublicKeyFromPem, type AnchorPublicKey } from '../core/audit/chainAnchors';
 import { verifyRecord, type RecordReport } from '../core/audit/recordVerification';
-import { openAllocationKeyAsHolder } from '../core/allocation/keyHolderCredential';
+import { openAllocationKeyAsHolder, openAllocationKeyFromStore } from '../core/allocation/keyHolderCredential';
 import { VeilError } from '../../shared/errors';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
 import { streamLogger } from '../core/log';
@@ -39,14 +43,17 @@ Commands:
         is this workstation's own folder for the audit anchors it countersigns (default ~/.local/share/veil).
   contract
         Print the IPC contract (channels, permissions, JSON Schemas, examples) as JSON.
-  verify --db FILE [--seal SEAL] [--user NAME] [--anchors FILE] [--anchor-key FILE]
-        Check a database file: SQLite integrity, foreign keys, the audit trail's hash chain (naming the first broken
+  verify (--db FILE | --database postgres://USER@HOST:PORT/DB [--ca-file FILE] [--data DIR]) [--seal SEAL] [--user NAME]
+         [--anchors FILE] [--anchor-key FILE]
+        Check a database: SQLite integrity, foreign keys, the audit trail's hash chain (naming the first broken
         event) and its dates, the anchors kept beside the database (FILE.audit-anchors, countersigned with the key
         veil-audit-anchor.key in the same folder: a rewritten or cut history no longer holds them), each
         e-signature's chain head, and the events replayed against the tables (a row changed without its event is
         named). --seal proves that a seal printed on a report ("event N, <hash>") is in the chain. --user, with the
         password of an unblinded key holder (from VEIL_PASSWORD or asked), also authenticates every sealed value.
-        Nothing is written. Exit 0 when all holds, 1 otherwise.
+        On PostgreSQL (--database or VEIL_DATABASE_URL) the same checks run in one read-only snapshot, the
+        append-only triggers are checked in the server's catalog, and the anchors are this workstation's (kept in
+        --data DIR, by default ~/.local/share/veil). Nothing is written. Exit 0 when all holds, 1 otherwise.
   demo --db FILE --lists DIR
         Create the NS-DUPI demo database and write to DIR the sponsor-style lists it was built from and the two
         fridges' logger exports it imported; prints the demo users and the code-break passphrase as one JSON line.
@@ -306,59 +313,110 @@ function parseSeal(text: string): { seq: number | null; hash: string } {
 }
 
 async function verify(args: string[]): Promise<number> {
-  const values = parse(args, { db: { type: 'string' }, seal: { type: 'string' }, user: { type: 'string' }, anchors: { type: 'string' }, 'anchor-key': { type: 'string' } });
-  if (typeof values.db !== 'string') throw new UsageError('verify needs --db FILE.');
-  const file = resolve(values.db);
-  if (!existsSync(file)) throw new UsageError(`There is no database file at ${file}.`);
+  const values = parse(args, {
+    db: { type: 'string' },
+    database: { type: 'string' },
+    'ca-file': { type: 'string' },
+    data: { type: 'string' },
+    seal: { type: 'string' },
+    user: { type: 'string' },
+    anchors: { type: 'string' },
+    'anchor-key': { type: 'string' },
+  });
+  const database = databaseOf(values);
+  if (!database) throw new UsageError('verify needs --db FILE or --database postgres://user@host:port/database (or VEIL_DATABASE_URL).');
+  if (database.engine === 'sqlite' && !existsSync(database.file)) throw new UsageError(`There is no database file at ${database.file}.`);
+  const caFile = typeof values['ca-file'] === 'string' ? resolve(values['ca-file']) : undefined;
+  if (caFile && !existsSync(caFile)) throw new UsageError(`There is no CA certificate file at ${caFile}.`);
   const seal = typeof values.seal === 'string' ? parseSeal(values.seal) : undefined;
-  const location = anchorLocation(file);
+  // An SQLite file keeps its anchors beside itself; each workstation of a PostgreSQL database keeps its own, in its
+  // data folder (veil serve --data, by default ~/.local/share/veil).
+  const dataFolder = typeof values.data === 'string' ? resolve(values.data) : join(homedir(), '.local', 'share', 'veil');
+  const location = anchorLocation(database.engine === 'sqlite' ? database.file : postgresAnchorPath(database.url, dataFolder));
+  const where = database.engine === 'sqlite' ? database.file : describePostgresUrl(database.url);
   const anchorFile = typeof values.anchors === 'string' ? resolve(values.anchors) : location.anchorFile;
   const keyFile = values['anchor-key'];
   if (typeof keyFile === 'string' && !existsSync(keyFile)) throw new UsageError(`There is no anchor key file at ${resolve(keyFile)}.`);
   const password = typeof values.user === 'string' ? await readPassword(values.user, 'opens the allocation key to authenticate the sealed values') : null;
 
+  let publicKey: AnchorPublicKey | null;
+  let keyDescription: string;
+  if (typeof keyFile === 'string') {
+    publicKey = anchorPublicKeyFromPem(readFileSync(keyFile, 'utf8'));
+    keyDescription = resolve(keyFile);
+  } else {
+    keyDescription = location.vault.description;
+    try {
+      publicKey = anchorPublicKey(location.vault);
+    } catch (error) {
+      // The key is readable by the account that runs Veil only: another account checks the anchors unauthenticated.
+      publicKey = null;
+      keyDescription += ` (not readable by this account: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; run verify as the account that runs Veil, or give --anchor-key)`;
+    }
+  }
+  const anchors = {
+    anchorFile,
+    publicKey,
+    keyDescription,
+    ...(database.engine === 'postgres'
+      ? {
+          whenMissing: `This workstation keeps no anchors of this database: each workstation that writes to it keeps its own, in its data folder (veil serve --data DIR, by default ~/.local/share/veil). Run verify there with --data DIR, or give --anchors FILE and --anchor-key FILE.`,
+        }
+      : {}),
+  };
+
   let report: RecordReport;
   let allocationKey: Buffer | undefined;
   let privateCopyNote = '';
-  try {
-    const opened = openForReading(file);
-    const db = opened.db;
-    if (opened.privateCopy) privateCopyNote = `  Read from a private copy: this account cannot write in ${dirname(file)}, where SQLite keeps its index beside the file.\n`;
+  if (database.engine === 'sqlite') {
     try {
-      if (typeof values.user === 'string') allocationKey = await openAllocationKeyAsHolder(db, values.user, password!);
-      let publicKey: AnchorPublicKey | null;
-      let keyDescription: string;
-      if (typeof keyFile === 'string') {
-        publicKey = anchorPublicKeyFromPem(readFileSync(keyFile, 'utf8'));
-        keyDescription = resolve(keyFile);
-      } else {
-        keyDescription = location.vault.description;
-        try {
-          publicKey = anchorPublicKey(location.vault);
-        } catch (error) {
-          // The key is readable by the account that runs Veil only: another account checks the anchors unauthenticated.
-          publicKey = null;
-          keyDescription += ` (not readable by this account: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; run verify as the account that runs Veil, or give --anchor-key)`;
-        }
+      const opened = openForReading(database.file);
+      const db = opened.db;
+      if (opened.privateCopy) privateCopyNote = `  Read from a private copy: this account cannot write in ${dirname(database.file)}, where SQLite keeps its index beside the file.\n`;
+      try {
+        if (typeof values.user === 'string') allocationKey = await openAllocationKeyAsHolder(db, values.user, password!);
+        report = await verifyRecord(new RecordedStateRepository(db), { anchors, ...(seal ? { seal } : {}), ...(allocationKey ? { allocationKey } : {}) });
+      } finally {
+        allocationKey?.fill(0);
+        opened.close();
       }
-      report = verifyRecord(db, { anchors: { anchorFile, publicKey, keyDescription }, ...(seal ? { seal } : {}), ...(allocationKey ? { allocationKey } : {}) });
+    } catch (error) {
+      if (error instanceof VeilError && error.code !== 'storage') return fail(error.message);
+      process.stdout.write(`FAILED: ${where} cannot be read as a Veil database: ${(error as Error).message}\n`);
+      return 1;
+    }
+  } else {
+    let store: Store;
+    try {
+      store = postgresStore(await openPostgresForReading(database.url.href, { poolSize: 2, ...(caFile ? { caFile } : {}) }));
+    } catch (error) {
+      return fail((postgresFaultOf(error, database.url) ?? (error as Error)).message);
+    }
+    try {
+      if (typeof values.user === 'string') allocationKey = await openAllocationKeyFromStore(store, values.user, password!);
+      report = await PostgresRecordedStateRepository.inSnapshot(store.q(), (state) =>
+        verifyRecord(state, { anchors, ...(seal ? { seal } : {}), ...(allocationKey ? { allocationKey } : {}) }),
+      );
+    } catch (error) {
+      if (error instanceof VeilError && error.code !== 'storage') return fail(error.message);
+      const fault = postgresFaultOf(error, database.url);
+      if (fault) return fail(fault.message);
+      process.stdout.write(`FAILED: ${where} cannot be read as a Veil database: ${(error as Error).message}\n`);
+      return 1;
     } finally {
       allocationKey?.fill(0);
-      opened.close();
+      await store.close();
     }
-  } catch (error) {
-    if (error instanceof VeilError && error.code !== 'storage') return fail(error.message);
-    process.stdout.write(`FAILED: ${file} cannot be read as a Veil database: ${(error as Error).message}\n`);
-    return 1;
   }
   const notes = report.notes.map((n) => `  ${n}\n`).join('') + privateCopyNote;
   if (!report.ok) {
     const omitted = report.omitted ? `  - (and ${report.omitted} more of the same kinds)\n` : '';
-    process.stdout.write(`FAILED: ${file}: ${report.findings.length + report.omitted} problem(s):\n${report.findings.map((f) => `  - ${f.text}.\n`).join('')}${omitted}${notes}`);
+    process.stdout.write(`FAILED: ${where}: ${report.findings.length + report.omitted} problem(s):\n${report.findings.map((f) => `  - ${f.text}.\n`).join('')}${omitted}${notes}`);
     return 1;
   }
+  const storage = database.engine === 'sqlite' ? 'SQLite integrity, foreign keys, ' : 'the append-only triggers, ';
   process.stdout.write(
-    `OK: ${file}: SQLite integrity, foreign keys, the recorded state (every row explained by its events), the e-signatures' chain heads and the audit chain (${report.events} events) hold.\n${notes}`,
+    `OK: ${where}: ${storage}the recorded state (every row explained by its events), the e-signatures' chain heads and the audit chain (${report.events} events) hold.\n${notes}`,
   );
   return 0;
 }

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo } from '../../main/core/demo/demoSeed';
 import { verifyRecord } from '../../main/core/audit/recordVerification';
+import { RecordedStateRepository } from '../../main/core/audit/recordedStateRepository';
 import { BenchClock, buildScale, type Scale } from './scales';
 
 export const DEMO: Scale = { name: 'demo', kits: 0, patients: 0, randomizedShare: 1, days: 130 };
@@ -162,8 +163,8 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     const bytes = readFileSync(dbFile);
     const sha = await percentiles(3, () => createHash('sha256').update(bytes).digest(), 1);
     const db = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
-    let report: ReturnType<typeof verifyRecord> | null = null;
-    const verify = await percentiles(1, () => (report = verifyRecord(db.db)), 0);
+    let report: Awaited<ReturnType<typeof verifyRecord>> | null = null;
+    const verify = await percentiles(1, async () => (report = await verifyRecord(new RecordedStateRepository(db.db))), 0);
     db.close();
     if (!report!.ok) throw new Error(`the ${scale.name} database fails verify: ${JSON.stringify(report!.findings.slice(0, 3))}`);
     figures['veil verify vs SHA-256 of the file (growth per event)'] = { value: verify.p50, baseline: sha.p50, unit: 'ms', per: counts.auditEvents! };

@@ -8,6 +8,7 @@ import { localDate } from '../../shared/schedule/visitSchedule';
 import { canonicalJson } from '../../shared/canonicalJson';
 import { openVeilCore } from '../../main/core/veilCore';
 import { verifyRecord } from '../../main/core/audit/recordVerification';
+import { RecordedStateRepository } from '../../main/core/audit/recordedStateRepository';
 import { demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -147,7 +148,7 @@ describe('planted impossible sequences are flagged', () => {
     expect(r.out).toMatch(new RegExp(`is earlier than event ${seq - 1} \\(${previous.replace(/[.]/g, '\\.')}`));
   });
 
-  it('a clock correction of a few seconds is a note, not a finding; small steps that add up past the tolerance are flagged', () => {
+  it('a clock correction of a few seconds is a note, not a finding; small steps that add up past the tolerance are flagged', async () => {
     const plant = (name: string, steps: Array<{ seq: number; backMs: number }>) => {
       const file = join(t.dir, name);
       copyFileSync(demoFile, file);
@@ -163,7 +164,7 @@ describe('planted impossible sequences are flagged', () => {
     };
     // Two seconds back, once: an NTP correction.
     const corrected = plant('ntp.db', [{ seq: 300, backMs: 2000 }]);
-    const small = verifyRecord(corrected);
+    const small = await verifyRecord(new RecordedStateRepository(corrected));
     corrected.close();
     expect(small.findings.filter((f) => f.kind === 'chronology')).toEqual([]);
     expect(small.notes.join('\n')).toMatch(/Clock: 1 small step back in time between events \(at most 2000 ms/);
@@ -172,7 +173,7 @@ describe('planted impossible sequences are flagged', () => {
       { seq: 300, backMs: 4000 },
       { seq: 301, backMs: 4000 },
     ]);
-    const added = verifyRecord(creeping);
+    const added = await verifyRecord(new RecordedStateRepository(creeping));
     creeping.close();
     expect(added.findings.filter((f) => f.kind === 'chronology').map((f) => f.seq)).toEqual([301]);
   });

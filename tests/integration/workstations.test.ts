@@ -68,6 +68,18 @@ async function workstations(jobs: Array<{ role: 'unblinded_pharmacist' | 'invest
   return answers;
 }
 
+/** `veil verify --database` as its own process, with a workstation's data folder (its anchors). */
+function veilVerify(url: string, data: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(tsx, ['main/cli/veil.ts', 'verify', '--database', url, '--data', data], { env: { ...process.env, VEIL_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 async function receiveEverything(window: string): Promise<void> {
   const shipment = await call<{ id: number; kits: Array<{ kitNumber: string }> }>(window, 'shipments.create', { reference: 'SHP-WS-1', from: { kind: 'all_unshipped' } });
   for (const kit of shipment.kits) await call(window, 'shipments.scanKit', { shipmentId: shipment.id, code: kit.kitNumber, source: 'scanner' });
@@ -153,6 +165,58 @@ describe('workstations on one PostgreSQL database', () => {
     expect(given).toHaveLength(9);
     expect(new Set(given).size).toBe(9);
   }, 120_000);
+
+  it('4 processes doing 1,000 mixed operations concurrently: every write done or clearly refused, one unbroken chain that veil verify passes', async () => {
+    // Two fridges the kits are moved between, by every workstation at once: the same rows contended all the time.
+    const fridges: number[] = [];
+    for (const name of ['A', 'B']) {
+      const saved = await call<{ id: number }>('setup', 'coldChain.saveLocation', { name: `Fridge ${name} (mixed)`, kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: null, barcode: `LOC-MIXED-${name}` });
+      fridges.push(saved.id);
+    }
+    const kits = (await core.store.q().selectFrom('kits').select('kit_number').where('status', '=', 'available').orderBy('kit_number').limit(8).execute()).map((k) => k.kit_number);
+    expect(kits).toHaveLength(8);
+    const writes = new Set(['coldChain.putAway', 'coldChain.recordMinMax', 'patients.register']);
+    const jobs = [0, 1, 2, 3].map((w) => ({
+      role: 'unblinded_pharmacist' as const,
+      calls: Array.from({ length: 250 }, (_, i) => {
+        switch (i % 5) {
+          case 0:
+            return { channel: 'coldChain.putAway', input: { location: { id: fridges[(i + w) % 2]! }, kitNumbers: [kits[(i + w) % 8]!, kits[(i + w + 1) % 8]!], source: 'scanner' } };
+          case 1:
+            return { channel: 'coldChain.recordMinMax', input: { locationId: fridges[w % 2]!, readAt: new Date(Date.UTC(2026, 0, 1) + (w * 250 + i) * 60_000).toISOString(), minCelsius: 3.5, maxCelsius: 6.5 } };
+          case 2:
+            return { channel: 'patients.register', input: { screeningNumber: `M-${w}-${i}`, initials: 'mx', yearOfBirth: 1980, investigator: 'Dr Inès Moreau' } };
+          case 3:
+            return { channel: 'coldChain.kitLocations', input: {} };
+          default:
+            return { channel: 'patients.list', input: {} };
+        }
+      }),
+    }));
+    const started = Date.now();
+    const answers = await workstations(jobs);
+    const seconds = (Date.now() - started) / 1000;
+    const all = answers.flatMap((list, w) => list.map((answer, i) => ({ answer, call: jobs[w]!.calls[i]! })));
+    expect(all).toHaveLength(1000);
+    const crashes = all.filter(({ answer }) => !answer.ok && ['internal', 'storage'].includes(answer.error.code));
+    expect(crashes.map(({ call, answer }) => `${call.channel}: ${JSON.stringify(answer)}`)).toEqual([]);
+    const refused = all.filter(({ answer }) => !answer.ok);
+    // Each write either happened or was refused with a message a person can act on.
+    for (const { answer } of refused) expect((answer as Extract<Answer, { ok: false }>).error.message.length).toBeGreaterThan(10);
+    const done = all.filter(({ answer, call }) => answer.ok && writes.has(call.channel));
+    expect(done.length).toBeGreaterThan(500);
+    expect(await core.store.q().selectFrom('patients').select('id').where('screening_number', 'like', 'M-%').execute()).toHaveLength(all.filter(({ answer, call }) => answer.ok && call.channel === 'patients.register').length);
+    process.stdout.write(`mixed: 1000 calls in ${seconds.toFixed(1)} s, ${done.length} writes done, ${refused.length} refused\n`);
+
+    const events = await core.store.q().selectFrom('audit_events').select(['seq', 'prev_hash', 'hash']).orderBy('seq').execute();
+    events.forEach((e, i) => {
+      expect(e.seq).toBe(i + 1);
+      if (i > 0) expect(e.prev_hash).toBe(events[i - 1]!.hash);
+    });
+    const verified = await veilVerify(database, join(dataFolder, 'ws-0'));
+    expect(verified.stdout).toMatch(/^OK: /);
+    expect(verified.code).toBe(0);
+  }, 180_000);
 
   it('leaves one unbroken audit chain after the workstations wrote at once', async () => {
     const events = await core.store.q().selectFrom('audit_events').select(['seq', 'prev_hash', 'hash']).orderBy('seq').execute();

@@ -21,6 +21,11 @@ export async function openAllocationKeyAsHolder(db: Db, username: string, passwo
   }
 }
 
+/** The same, over a Store already open on the database (a read-only PostgreSQL connection: `veil verify --database`). */
+export function openAllocationKeyFromStore(store: Store, username: string, password: string): Promise<Buffer> {
+  return openAsHolder(store, username, password);
+}
+
 async function openAsHolder(store: Store, username: string, password: string): Promise<Buffer> {
   const user = await new UserRepository(store).byUsername(username.trim().toLowerCase());
   if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {

@@ -5,6 +5,7 @@ import { csvRecords, csvRows } from '../csvWriter';
 import type { Db } from '../db/database';
 import type { SignatureRecord, SignatureService } from '../signatures/signatureService';
 import { type AuditEvent, type AuditFilter, type AuditTrail } from './auditTrail';
+import { RecordedStateRepository } from './recordedStateRepository';
 import { verifyRecord, type RecordCheckOptions } from './recordVerification';
 
 export interface AuditFilterInput {
@@ -133,7 +134,7 @@ export class AuditService {
       const chain = await this.trail.verifyChain();
       return { ok: chain.ok, events: chain.events, firstBroken: chain.firstBroken ?? null, seal };
     }
-    const report = verifyRecord(this.db, { anchors: await this.anchors() });
+    const report = await verifyRecord(new RecordedStateRepository(this.db), { anchors: await this.anchors() });
     const first = report.findings[0];
     const firstBroken = report.chain.firstBroken ?? (first ? { seq: first.seq ?? seal.seq, problem: first.text } : null);
     return { ok: report.ok, events: report.events, firstBroken, seal };

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
-import { integrityProblems, type Db } from '../db/database';
+import type { StoredAuditEvent } from './auditRepository';
 import { ChainFollower, GENESIS_HASH, type ChainReport } from './auditTrail';
-import { storedEvents, storedHashAt } from './auditRepository';
 import { anchorSignatureHolds, readAnchorLines, type AnchorPublicKey } from './chainAnchors';
-import { RecordedStateRepository } from './recordedStateRepository';
+import { forEachRow, type RecordedState } from './recordedState';
 import { checkSealedValues, SEALED_VALUES_CHECKED } from './sealedValueCheck';
 import { TrailReplay } from './trailReplay';
 
 /**
- * `veil verify`: everything a database file can be checked for, in one streaming pass over the audit trail.
- * - SQLite's integrity and foreign keys (a damaged file stops here: nothing after would be trustworthy);
+ * `veil verify`: everything a database can be checked for, in one streaming pass over the audit trail, on either engine
+ * (the reader, RecordedState, is the engine's; the rules are here, once).
+ * - SQLite's integrity and foreign keys (a damaged file stops here: nothing after would be trustworthy); PostgreSQL
+ *   checks its own storage and keys, which the report notes;
  * - the append-only triggers are in place;
  * - the hash chain (the first broken event is named) and its dates (never going backwards: issue 11, item 11);
  * - the anchors outside the file: the last countersigned head must still be in the chain (a rewrite or a cut tail);
@@ -28,8 +29,11 @@ export interface RecordFinding {
 }
 
 export interface RecordCheckOptions {
-  /** The anchor file and the public key to check it with (null: no key found, anchors checked unauthenticated). */
-  anchors?: { anchorFile: string; publicKey: AnchorPublicKey | null; keyDescription: string };
+  /**
+   * The anchor file and the public key to check it with (null: no key found, anchors checked unauthenticated);
+   * `whenMissing`: what to say when there is no anchor file (where this database's anchors are kept instead).
+   */
+  anchors?: { anchorFile: string; publicKey: AnchorPublicKey | null; keyDescription: string; whenMissing?: string };
   /** A seal as printed on a report: the chain must hold this hash (at this event, when given). */
   seal?: { seq: number | null; hash: string };
   /** The allocation data key: every sealed value is opened with it. */
@@ -56,7 +60,7 @@ export const CLOCK_CORRECTION_TOLERANCE_MS = 5_000;
 
 const short = (hash: string) => `${hash.slice(0, 16)}…`;
 
-export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordReport {
+export async function verifyRecord(tables: RecordedState, options: RecordCheckOptions = {}): Promise<RecordReport> {
   const findings: RecordFinding[] = [];
   const perKind = new Map<FindingKind, number>();
   let omitted = 0;
@@ -69,13 +73,15 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
   const notes: string[] = [];
   const done = (chain: ChainReport): RecordReport => ({ ok: findings.length === 0, events: chain.events, chain, findings, omitted, notes });
 
-  for (const problem of integrityProblems(db)) report('integrity', `SQLite integrity check: ${problem}`);
+  const integrity = await tables.integrity();
+  for (const problem of integrity.problems) report('integrity', problem);
   if (findings.length > 0) return done({ ok: false, events: 0 });
+  if (integrity.note) notes.push(integrity.note);
 
-  const tables = new RecordedStateRepository(db);
-  const missingTriggers = tables.missingAppendOnlyTriggers();
+  const missingTriggers = await tables.missingAppendOnlyTriggers();
   if (missingTriggers.length) {
-    report('triggers', `the append-only triggers ${missingTriggers.join(', ')} are missing or no longer refuse changes: someone with the file removed them, so events or signatures may have been edited`);
+    const who = tables.engine === 'sqlite' ? 'someone with the file' : 'someone with the rights of the database owner';
+    report('triggers', `the append-only triggers ${missingTriggers.join(', ')} are missing, disabled or no longer refuse changes: ${who} removed them, so events or signatures may have been edited`);
   }
 
   // One pass over the trail, in the order written.
@@ -87,7 +93,7 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
   let sealFound = false;
   const corrections = { count: 0, largestMs: 0 };
   let latestMs = 0;
-  for (const row of storedEvents(db)) {
+  await forEachRow(tables.events(), (row: StoredAuditEvent) => {
     follower.follow(row);
     // A step back in time: tolerated as a clock correction only while it stays within a few seconds of the latest
     // time already seen (so small steps cannot add up to a large one).
@@ -111,16 +117,16 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
     replay.observe(row);
     firstHash ??= row.hash;
     head = { seq: row.seq, hash: row.hash };
-  }
+  });
   if (corrections.count) {
     notes.push(`Clock: ${corrections.count} small step${corrections.count === 1 ? '' : 's'} back in time between events (at most ${corrections.largestMs} ms: clock corrections).`);
   }
   const chain: ChainReport = follower.broken ? { ok: false, events: follower.events, firstBroken: follower.broken } : { ok: true, events: follower.events };
   if (follower.broken) report('chain', `audit trail broken at event ${follower.broken.seq}: ${follower.broken.problem}`, follower.broken.seq);
 
-  const hashAt = storedHashAt(db);
-  checkSignatureHeads(tables, hashAt, head, report, notes);
-  if (options.anchors) checkAnchors(options.anchors, hashAt, head, firstHash, report, notes);
+  const hashAt = (seq: number) => tables.hashAt(seq);
+  await checkSignatureHeads(tables, hashAt, head, report, notes);
+  if (options.anchors) await checkAnchors(options.anchors, hashAt, head, firstHash, report, notes);
 
   if (options.seal) {
     const printed = `event ${options.seal.seq ?? '?'}, ${options.seal.hash}`;
@@ -128,31 +134,33 @@ export function verifyRecord(db: Db, options: RecordCheckOptions = {}): RecordRe
     else report('seal', `the seal ${printed} is not in the chain: the history printed with it was rewritten or cut`);
   }
 
-  replay.compare(tables);
+  await replay.compare(tables);
 
   if (options.allocationKey) {
-    const authenticated = checkSealedValues(tables, options.allocationKey, (text) => report('sealed', text));
+    const authenticated = await checkSealedValues(tables, options.allocationKey, (text) => report('sealed', text));
     if (!perKind.get('sealed')) notes.push(`Sealed values: ${authenticated} authenticated (${SEALED_VALUES_CHECKED}).`);
   }
   return done(chain);
 }
 
-function checkSignatureHeads(
-  tables: RecordedStateRepository,
-  hashAt: (seq: number) => string | undefined,
+async function checkSignatureHeads(
+  tables: RecordedState,
+  hashAt: (seq: number) => Promise<string | undefined>,
   head: { seq: number },
   report: (kind: FindingKind, text: string, seq?: number) => void,
   notes: string[],
-): void {
+): Promise<void> {
   let held = 0;
   let without = 0;
-  for (const s of tables.signatureHeads()) {
-    if (s.chainSeq === null || s.chainHash === null) {
-      without++;
-      continue;
-    }
+  // The heads first, then their hashes: a reader may stream one list at a time.
+  const heads: Array<{ id: number; printedName: string; meaning: string; signedAtUtc: string; chainSeq: number; chainHash: string }> = [];
+  await forEachRow(tables.signatureHeads(), (s) => {
+    if (s.chainSeq === null || s.chainHash === null) without++;
+    else heads.push({ ...s, chainSeq: s.chainSeq, chainHash: s.chainHash });
+  });
+  for (const s of heads) {
     const who = `signature #${s.id} (${s.printedName}, "${s.meaning}", ${s.signedAtUtc})`;
-    const stored = s.chainSeq === 0 ? GENESIS_HASH : hashAt(s.chainSeq);
+    const stored = s.chainSeq === 0 ? GENESIS_HASH : await hashAt(s.chainSeq);
     if (stored === undefined) report('signatures', `${who} was made on event ${s.chainSeq}, beyond the end of the chain (event ${head.seq}): the newest events were deleted`, s.chainSeq);
     else if (stored !== s.chainHash) report('signatures', `${who} was made on event ${s.chainSeq} (hash ${short(s.chainHash)}), which the chain no longer holds: the history up to event ${s.chainSeq} was rewritten`, s.chainSeq);
     else held++;
@@ -160,18 +168,18 @@ function checkSignatureHeads(
   notes.push(`Signatures: ${held} e-signatures hold the chain head they were made on${without ? ` (${without} older ones recorded no head)` : ''}.`);
 }
 
-function checkAnchors(
+async function checkAnchors(
   anchors: NonNullable<RecordCheckOptions['anchors']>,
-  hashAt: (seq: number) => string | undefined,
+  hashAt: (seq: number) => Promise<string | undefined>,
   head: { seq: number; hash: string },
   chainId: string | null,
   report: (kind: FindingKind, text: string, seq?: number) => void,
   notes: string[],
-): void {
+): Promise<void> {
   const unproven = 'the chain is consistent in itself, but a rewritten history or a cut tail cannot be ruled out from this copy alone';
   if (!existsSync(anchors.anchorFile)) {
     notes.push(
-      `Anchors: no anchor file was found (${anchors.anchorFile}): ${unproven}. Verify on the workstation that keeps the anchors, or give --anchors FILE and --anchor-key FILE.`,
+      `Anchors: no anchor file was found (${anchors.anchorFile}): ${unproven}. ${anchors.whenMissing ?? 'Verify on the workstation that keeps the anchors, or give --anchors FILE and --anchor-key FILE.'}`,
     );
     return;
   }
@@ -201,7 +209,7 @@ function checkAnchors(
       continue;
     }
     if (!newest || a.seq > newest.seq) newest = { seq: a.seq, at: a.at };
-    const held = hashAt(a.seq);
+    const held = await hashAt(a.seq);
     if (held === undefined) {
       if (!beyond || a.seq > beyond.seq) beyond = { seq: a.seq, at: a.at };
     } else if (held !== a.hash) {

@@ -1,45 +1,39 @@
-import type { Db } from '../db/database';
+import { integrityProblems, type Db } from '../db/database';
+import { storedEvents, storedHashAt, type StoredAuditEvent } from './auditRepository';
+import type { RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead } from './recordedState';
+
+export type { RecordedDispensing, RecordedPatient, RecordedReturn, SignatureHead } from './recordedState';
 
 /**
- * Read-only SQL for `veil verify`: the current state of every audited table, the e-signatures' chain heads, the
+ * Read-only SQL for `veil verify` on an SQLite file: the current state of every audited table, the e-signatures' chain heads, the
  * append-only triggers and the sealed columns, each streamed (a study's file grows to hundreds of thousands of rows).
  */
 
 /** The triggers that make the trail and the signatures append-only (migrations.ts, step 2). */
 export const APPEND_ONLY_TRIGGERS = ['audit_events_no_update', 'audit_events_no_delete', 'signatures_no_update', 'signatures_no_delete'] as const;
 
-export interface RecordedDispensing {
-  patient: string;
-  visit: string;
-  kits: string[];
-}
-export interface RecordedReturn {
-  kit: string;
-  patient: string;
-  condition: string;
-  unitsReturned: number;
-  verified: boolean;
-}
-export interface RecordedPatient {
-  screeningNumber: string;
-  status: string;
-  randomizationNumber: string | null;
-  baselineDate: string | null;
-}
-export interface SignatureHead {
-  id: number;
-  printedName: string;
-  meaning: string;
-  signedAtUtc: string;
-  chainSeq: number | null;
-  chainHash: string | null;
-}
+export class RecordedStateRepository implements RecordedState {
+  readonly engine = 'sqlite';
+  private hashStatement: ((seq: number) => string | undefined) | null = null;
 
-export class RecordedStateRepository {
   constructor(private readonly db: Db) {}
 
+  /** SQLite's integrity check and foreign keys. */
+  async integrity(): Promise<{ problems: string[]; note: string | null }> {
+    return { problems: integrityProblems(this.db).map((problem) => `SQLite integrity check: ${problem}`), note: null };
+  }
+
+  events(): IterableIterator<StoredAuditEvent> {
+    return storedEvents(this.db);
+  }
+
+  async hashAt(seq: number): Promise<string | undefined> {
+    this.hashStatement ??= storedHashAt(this.db);
+    return this.hashStatement(seq);
+  }
+
   /** Each append-only trigger that is missing, or no longer refuses (its body replaced by one that lets changes through). */
-  missingAppendOnlyTriggers(): string[] {
+  async missingAppendOnlyTriggers(): Promise<string[]> {
     const present = new Map(
       (this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{ name: string; sql: string | null }>).map((t) => [t.name, t.sql ?? '']),
     );
@@ -100,7 +94,7 @@ export class RecordedStateRepository {
   }
 
   /** Every column named "*_sealed" in the schema, as "table.column". */
-  sealedColumns(): string[] {
+  async sealedColumns(): Promise<string[]> {
     return (
       this.db
         .prepare(

@@ -1,5 +1,5 @@
 import { open, SealBrokenError, sealedField } from '../crypto/allocationCipher';
-import type { RecordedStateRepository } from './recordedStateRepository';
+import { forEachRow, type RecordedState } from './recordedState';
 
 /**
  * Every sealed value in the database, with the associated data that binds it to its row (allocationCipher.ts). With
@@ -19,15 +19,15 @@ export const SEALED_COLUMNS = [
 export const SEALED_VALUES_CHECKED = 'kit arms, lots, expiry dates, GTINs, randomization arms and blocks';
 
 /** Opens every sealed value; reports each that does not open. Returns how many were authenticated. */
-export function checkSealedValues(tables: RecordedStateRepository, key: Buffer, report: (text: string) => void): number {
+export async function checkSealedValues(tables: RecordedState, key: Buffer, report: (text: string) => void): Promise<number> {
   const known = new Set<string>(SEALED_COLUMNS.map((c) => `${c.table}.${c.column}`));
-  for (const column of tables.sealedColumns()) {
+  for (const column of await tables.sealedColumns()) {
     if (!known.has(column)) report(`column ${column} holds sealed values that verify does not know how to authenticate: add it to SEALED_COLUMNS (sealedValueCheck.ts)`);
   }
   let authenticated = 0;
   for (const c of SEALED_COLUMNS) {
-    for (const { row, sealed } of tables.sealedValues(c.table, c.rowKey, c.column)) {
-      if (sealed === null) continue;
+    await forEachRow(tables.sealedValues(c.table, c.rowKey, c.column), ({ row, sealed }) => {
+      if (sealed === null) return;
       try {
         open(key, sealed, c.associatedData(row));
         authenticated++;
@@ -35,7 +35,7 @@ export function checkSealedValues(tables: RecordedStateRepository, key: Buffer, 
         if (!(error instanceof SealBrokenError)) throw error;
         report(`${c.row} ${row}: its sealed ${c.what} does not open with the allocation key: it was altered, moved from another row or damaged on disk (bit rot)`);
       }
-    }
+    });
   }
   return authenticated;
 }

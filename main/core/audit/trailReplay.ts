@@ -1,5 +1,5 @@
 import type { StoredAuditEvent } from './auditTrail';
-import type { RecordedStateRepository } from './recordedStateRepository';
+import { forEachRow, type RecordedState } from './recordedState';
 
 /**
  * Replays the audit trail against the tables (DESIGN.md section 4; issue 10, finding 10): every change of an audited
@@ -159,29 +159,29 @@ export class TrailReplay {
   }
 
   /** After the whole trail: every row of every audited table against what the events left. */
-  compare(tables: RecordedStateRepository): void {
-    for (const row of tables.kitStatuses()) {
+  async compare(tables: RecordedState): Promise<void> {
+    await forEachRow(tables.kitStatuses(), (row) => {
       const expected = this.kitStatus.get(row.kit);
       if (row.status !== (expected?.value ?? 'expected')) {
         this.state(expected?.seq ?? 0, 
           `kit ${row.kit}: its status is "${row.status}", but its audit events leave it ${expected ? `"${expected.value}" (${by(expected)})` : '"expected" (no event ever changed it)'}: ${CHANGED}`,
         );
       }
-    }
+    });
 
     const receipts = new Set<string>();
-    for (const row of tables.receiptOutcomes()) {
+    await forEachRow(tables.receiptOutcomes(), (row) => {
       receipts.add(row.kit);
       const expected = this.receipt.get(row.kit);
       if (!expected) this.state(0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but no audit event records it: ${CHANGED}`);
       else if (expected.value !== row.outcome) this.state(expected?.seq ?? 0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but its audit event says "${expected.value}" (${by(expected)}): ${CHANGED}`);
-    }
+    });
     for (const [kit, expected] of this.receipt) {
       if (!receipts.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: its receipt (${expected.value}, ${by(expected)}) is no longer in the table: it was deleted without an event`);
     }
 
     const dispensings = new Set<string>();
-    for (const row of tables.dispensings()) {
+    await forEachRow(tables.dispensings(), (row) => {
       const key = `${row.patient}\u0000${row.visit}`;
       dispensings.add(key);
       const expected = this.dispensings.get(key);
@@ -190,7 +190,7 @@ export class TrailReplay {
       else if (expected.value.kits.join(',') !== row.kits.join(',')) {
         this.state(expected?.seq ?? 0, `${where}: it holds kit(s) ${list(row.kits)}, but its audit event (${by(expected)}) confirmed kit(s) ${list(expected.value.kits)}: ${CHANGED}`);
       }
-    }
+    });
     for (const [key, expected] of this.dispensings) {
       if (!dispensings.has(key)) {
         this.state(expected?.seq ?? 0, `dispensing of ${expected.value.patient} visit ${expected.value.visit}: confirmed by ${by(expected)} (kits ${list(expected.value.kits)}), but there is no such row: it was deleted without an event`);
@@ -198,13 +198,13 @@ export class TrailReplay {
     }
 
     const returns = new Set<string>();
-    for (const row of tables.returns()) {
+    await forEachRow(tables.returns(), (row) => {
       returns.add(row.kit);
       const expected = this.returns.get(row.kit);
       const where = `return of kit ${row.kit}`;
       if (!expected) {
         this.state(0, `${where}: in the table (${row.condition}, from ${row.patient}), but no audit event records it: the row was written without its event`);
-        continue;
+        return;
       }
       const e = expected.value;
       const differences = [
@@ -214,31 +214,31 @@ export class TrailReplay {
         e.verified !== row.verified && (row.verified ? 'verified, though no event verifies it' : 'not verified, though an event verified it'),
       ].filter(Boolean);
       if (differences.length) this.state(expected?.seq ?? 0, `${where}: the table says ${differences.join(', ')} (last event: ${by(expected)}): ${CHANGED}`);
-    }
+    });
     for (const [kit, expected] of this.returns) {
       if (!returns.has(kit)) this.state(expected?.seq ?? 0, `return of kit ${kit}: recorded by ${by(expected)}, but there is no such row: it was deleted without an event`);
     }
 
     const destroyed = new Set<string>();
-    for (const row of tables.destroyedKits()) {
+    await forEachRow(tables.destroyedKits(), (row) => {
       destroyed.add(row.kit);
       const expected = this.destroyedIn.get(row.kit);
       if (expected?.value !== row.destruction) {
         this.state(expected?.seq ?? 0, `kit ${row.kit}: listed in destruction ${row.destruction}, but ${expected ? `its audit events destroyed it in destruction ${expected.value} (${by(expected)})` : 'no audit event destroyed it'}: ${CHANGED}`);
       }
-    }
+    });
     for (const [kit, expected] of this.destroyedIn) {
       if (!destroyed.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: destroyed in destruction ${expected.value} (${by(expected)}), but it is no longer listed in it: it was deleted without an event`);
     }
 
     const patients = new Set<string>();
-    for (const row of tables.patients()) {
+    await forEachRow(tables.patients(), (row) => {
       patients.add(row.screeningNumber);
       const expected = this.patients.get(row.screeningNumber);
       const where = `patient ${row.screeningNumber}`;
       if (!expected) {
         this.state(0, `${where}: in the table, but no audit event registers them: the row was written without its event`);
-        continue;
+        return;
       }
       const e = expected.value;
       if (e.status !== row.status) this.state(expected?.seq ?? 0, `${where}: its status is "${row.status}", but its audit events leave it "${e.status}" (${by(expected)}): ${CHANGED}`);
@@ -246,17 +246,17 @@ export class TrailReplay {
         this.state(expected?.seq ?? 0, `${where}: its randomization number is "${row.randomizationNumber ?? 'none'}", but its audit events gave it "${e.randomizationNumber ?? 'none'}" (${by(expected)}): ${CHANGED}`);
       }
       if (e.baselineDate !== row.baselineDate) this.state(expected?.seq ?? 0, `${where}: its baseline date is "${row.baselineDate ?? 'none'}", but its audit events gave it "${e.baselineDate ?? 'none'}" (${by(expected)}): ${CHANGED}`);
-    }
+    });
     for (const [screeningNumber, expected] of this.patients) {
       if (!patients.has(screeningNumber)) this.state(expected?.seq ?? 0, `patient ${screeningNumber}: registered by ${by(expected)}, but there is no such row: it was deleted without an event`);
     }
 
-    for (const row of tables.users()) {
+    await forEachRow(tables.users(), (row) => {
       const expected = this.users.get(row.username);
       const where = `user ${row.username}`;
       if (!expected) {
         this.state(0, `${where}: in the table, but no audit event creates it: the row was written without its event`);
-        continue;
+        return;
       }
       if (expected.value.role !== null && expected.value.role !== row.role) {
         this.state(expected?.seq ?? 0, `${where}: its role is "${row.role}", but its audit events leave it "${expected.value.role}" (${by(expected)}): ${CHANGED}`);
@@ -264,7 +264,7 @@ export class TrailReplay {
       if (expected.value.active !== row.active) {
         this.state(expected?.seq ?? 0, `${where}: it is ${row.active ? 'active' : 'deactivated'}, but its audit events leave it ${expected.value.active ? 'active' : 'deactivated'} (${by(expected)}): ${CHANGED}`);
       }
-    }
+    });
   }
 
   private state(seq: number, text: string): void {

@@ -53,6 +53,15 @@ export interface OpenDatabaseOptions {
   dataFolder?: string;
 }
 
+/**
+ * Where a workstation keeps the anchors of a PostgreSQL database, in its own data folder: one anchor file per server
+ * and database, so a workstation that works with two databases keeps them apart.
+ */
+export function postgresAnchorPath(url: URL, dataFolder: string): string {
+  const name = createHash('sha256').update(`${url.hostname}:${url.port}${url.pathname}`).digest('hex').slice(0, 12);
+  return join(dataFolder, `postgres-${name}`);
+}
+
 export async function openDatabaseAt(location: DatabaseLocation, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   if (location.engine === 'sqlite') {
     const file = location.file;
@@ -84,14 +93,12 @@ export async function openDatabaseAt(location: DatabaseLocation, options: OpenDa
   const pool = await openPostgres(url.href, options.caFile ? { caFile: options.caFile } : {});
   const store = postgresStore(pool);
   const found = await postgresSchemaVersion(pool);
-  // One anchor file per server and database, so a workstation that works with two databases keeps them apart.
-  const name = createHash('sha256').update(`${url.hostname}:${url.port}${url.pathname}`).digest('hex').slice(0, 12);
   return {
     engine: 'postgres',
     store,
     sqlite: null,
     schemaVersion: found,
-    anchorPath: join(options.dataFolder, `postgres-${name}`),
+    anchorPath: postgresAnchorPath(url, options.dataFolder),
     forgetWrittenPages: () => undefined,
     faultOf: (error) => postgresFaultOf(error, url),
     description: describePostgresUrl(url),

@@ -100,6 +100,25 @@ export async function openPostgres(text: string, options: PostgresOptions = {}):
   }
 }
 
+/**
+ * Connects to read only (`veil verify`): every transaction of the pool is READ ONLY, no migration runs, and a
+ * database Veil has never written to or whose schema is newer than this Veil is refused with its own message.
+ */
+export async function openPostgresForReading(text: string, options: Pick<PostgresOptions, 'caFile' | 'poolSize'> = {}): Promise<pg.Pool> {
+  const url = parsePostgresUrl(text);
+  const pool = new pg.Pool({ ...poolConfig(url, options), options: '-c default_transaction_read_only=on' });
+  pool.on('error', () => undefined);
+  try {
+    const version = await postgresSchemaVersion(pool);
+    if (version === 0) throw new VeilError('not_found', `The database ${describePostgresUrl(url)} holds no Veil data (no Veil schema): there is nothing to verify.`);
+    if (version > migrations.length) throw postgresFaults.newer(version, migrations.length);
+    return pool;
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw postgresFaultOf(error, url) ?? error;
+  }
+}
+
 /** The schema version of a PostgreSQL database (0 when Veil has never written to it). */
 export async function postgresSchemaVersion(client: pg.Pool | pg.PoolClient): Promise<number> {
   const table = await client.query<{ present: boolean }>("SELECT to_regclass('veil_schema_version') IS NOT NULL AS present");

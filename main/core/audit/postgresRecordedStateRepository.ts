@@ -1,0 +1,191 @@
+import { sql, type Kysely } from 'kysely';
+import type { VeilTables } from '../db/tables';
+import type { StoredAuditEvent } from './auditRepository';
+import type { RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead } from './recordedState';
+
+/**
+ * Read-only SQL for `veil verify` on a PostgreSQL database (recordedStateRepository.ts is the SQLite file's): the same
+ * lists, each read a page at a time by key (keyset: `WHERE key > last ORDER BY key LIMIT n`), so neither the trail nor
+ * a large table is ever held whole. Run it inside one REPEATABLE READ, READ ONLY transaction (`inSnapshot`): the
+ * trail and the tables are then read as of one moment, while workstations go on writing.
+ */
+
+/** The triggers that make the trail and the signatures append-only on PostgreSQL (schema step 2): TRUNCATE too. */
+export const POSTGRES_APPEND_ONLY_TRIGGERS = [
+  { name: 'audit_events_no_update', table: 'audit_events', event: 'update' },
+  { name: 'audit_events_no_delete', table: 'audit_events', event: 'delete' },
+  { name: 'audit_events_no_truncate', table: 'audit_events', event: 'truncate' },
+  { name: 'signatures_no_update', table: 'signatures', event: 'update' },
+  { name: 'signatures_no_delete', table: 'signatures', event: 'delete' },
+  { name: 'signatures_no_truncate', table: 'signatures', event: 'truncate' },
+] as const;
+
+/** pg_trigger.tgtype bits (PostgreSQL's include/catalog/pg_trigger.h). */
+const TRIGGER_BEFORE = 2;
+const TRIGGER_EVENT = { delete: 8, update: 16, truncate: 32 } as const;
+
+const PAGE = 5000;
+
+export class PostgresRecordedStateRepository implements RecordedState {
+  readonly engine = 'postgres';
+
+  constructor(private readonly db: Kysely<VeilTables>) {}
+
+  /** Runs `work` on a reader of one consistent, read-only snapshot of the database. */
+  static inSnapshot<T>(db: Kysely<VeilTables>, work: (state: PostgresRecordedStateRepository) => Promise<T>): Promise<T> {
+    return db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute((tx) => work(new PostgresRecordedStateRepository(tx)));
+  }
+
+  async integrity(): Promise<{ problems: string[]; note: string | null }> {
+    return {
+      problems: [],
+      note: "Storage: PostgreSQL checks its own pages and foreign keys as it runs; there is no file to check here (the server's administrator has its own tools for that, such as amcheck).",
+    };
+  }
+
+  /** Each trigger that is missing, not enabled (a disabled or replica-only trigger does not fire), or whose function no longer raises. */
+  async missingAppendOnlyTriggers(): Promise<string[]> {
+    const { rows } = await sql<{ name: string; table: string; enabled: string; type: number; language: string; body: string }>`
+      SELECT t.tgname AS name, c.relname AS table, t.tgenabled AS enabled, t.tgtype AS type, l.lanname AS language, p.prosrc AS body
+      FROM pg_trigger t
+      JOIN pg_class c ON c.oid = t.tgrelid
+      JOIN pg_proc p ON p.oid = t.tgfoid
+      JOIN pg_language l ON l.oid = p.prolang
+      WHERE NOT t.tgisinternal AND pg_table_is_visible(c.oid) AND c.relname IN ('audit_events', 'signatures')`.execute(this.db);
+    return POSTGRES_APPEND_ONLY_TRIGGERS.filter((expected) => {
+      const t = rows.find((r) => r.name === expected.name && r.table === expected.table);
+      if (!t) return true;
+      const fires = t.enabled === 'O' || t.enabled === 'A';
+      const when = (Number(t.type) & TRIGGER_BEFORE) !== 0 && (Number(t.type) & TRIGGER_EVENT[expected.event]) !== 0;
+      const refuses = t.language === 'plpgsql' && /RAISE\s+EXCEPTION/i.test(t.body);
+      return !(fires && when && refuses);
+    }).map((t) => t.name);
+  }
+
+  async *events(): AsyncIterableIterator<StoredAuditEvent> {
+    let after = 0;
+    for (;;) {
+      const page = (await this.db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq').limit(PAGE).execute()) as StoredAuditEvent[];
+      yield* page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!.seq;
+    }
+  }
+
+  async hashAt(seq: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('audit_events').select('hash').where('seq', '=', seq).executeTakeFirst();
+    return row?.hash;
+  }
+
+  async *signatureHeads(): AsyncIterableIterator<SignatureHead> {
+    const { rows: columns } = await sql<{ name: string }>`
+      SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'signatures'`.execute(this.db);
+    const names = new Set(columns.map((c) => c.name));
+    const head = names.has('chain_seq') && names.has('chain_hash') ? sql`chain_seq AS "chainSeq", chain_hash AS "chainHash"` : sql`NULL AS "chainSeq", NULL AS "chainHash"`;
+    yield* this.paged<SignatureHead, number>(
+      0,
+      (after) => sql<SignatureHead>`
+        SELECT id, printed_name AS "printedName", meaning, signed_at_utc AS "signedAtUtc", ${head}
+        FROM signatures WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`,
+      (row) => row.id,
+    );
+  }
+
+  kitStatuses(): AsyncIterableIterator<{ kit: string; status: string }> {
+    return this.paged<{ kit: string; status: string }, string>(
+      '',
+      (after) => sql`SELECT kit_number AS kit, status FROM kits WHERE kit_number > ${after} ORDER BY kit_number LIMIT ${PAGE}`,
+      (row) => row.kit,
+    );
+  }
+
+  receiptOutcomes(): AsyncIterableIterator<{ kit: string; outcome: string }> {
+    return this.paged<{ kit: string; outcome: string }, string>(
+      '',
+      (after) => sql`SELECT kit_number AS kit, outcome FROM shipment_kits WHERE outcome <> 'expected' AND kit_number > ${after} ORDER BY kit_number LIMIT ${PAGE}`,
+      (row) => row.kit,
+    );
+  }
+
+  async *dispensings(): AsyncIterableIterator<RecordedDispensing> {
+    const rows = this.paged<{ id: number; patient: string; visit: string; kits: string | null }, number>(
+      0,
+      (after) => sql`
+        SELECT d.id, p.screening_number AS patient, d.visit_code AS visit, string_agg(dk.kit_number, ',') AS kits
+        FROM dispensings d JOIN patients p ON p.id = d.patient_id LEFT JOIN dispensing_kits dk ON dk.dispensing_id = d.id
+        WHERE d.id > ${after} GROUP BY d.id, p.screening_number ORDER BY d.id LIMIT ${PAGE}`,
+      (row) => row.id,
+    );
+    for await (const row of rows) yield { patient: row.patient, visit: row.visit, kits: row.kits ? row.kits.split(',').sort() : [] };
+  }
+
+  async *returns(): AsyncIterableIterator<RecordedReturn> {
+    const rows = this.paged<Omit<RecordedReturn, 'verified'> & { verified: boolean }, string>(
+      '',
+      (after) => sql`
+        SELECT r.kit_number AS kit, p.screening_number AS patient, r.condition, r.units_returned AS "unitsReturned", r.verified_at IS NOT NULL AS verified
+        FROM kit_returns r JOIN patients p ON p.id = r.patient_id
+        WHERE r.kit_number > ${after} ORDER BY r.kit_number LIMIT ${PAGE}`,
+      (row) => row.kit,
+    );
+    for await (const row of rows) yield { ...row, unitsReturned: Number(row.unitsReturned), verified: row.verified === true };
+  }
+
+  destroyedKits(): AsyncIterableIterator<{ kit: string; destruction: number }> {
+    return this.paged<{ kit: string; destruction: number }, string>(
+      '',
+      (after) => sql`SELECT kit_number AS kit, destruction_id AS destruction FROM destruction_kits WHERE kit_number > ${after} ORDER BY kit_number LIMIT ${PAGE}`,
+      (row) => row.kit,
+    );
+  }
+
+  async *patients(): AsyncIterableIterator<RecordedPatient> {
+    const rows = this.paged<RecordedPatient & { id: number }, number>(
+      0,
+      (after) => sql`
+        SELECT id, screening_number AS "screeningNumber", status, randomization_number AS "randomizationNumber", baseline_date AS "baselineDate"
+        FROM patients WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`,
+      (row) => row.id,
+    );
+    for await (const { id: _id, ...row } of rows) yield row;
+  }
+
+  async *users(): AsyncIterableIterator<{ username: string; role: string; active: boolean }> {
+    const rows = this.paged<{ id: number; username: string; role: string; active: number }, number>(
+      0,
+      (after) => sql`SELECT id, username, role, active FROM users WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`,
+      (row) => row.id,
+    );
+    for await (const row of rows) yield { username: row.username, role: row.role, active: Number(row.active) === 1 };
+  }
+
+  async sealedColumns(): Promise<string[]> {
+    const { rows } = await sql<{ col: string }>`
+      SELECT table_name || '.' || column_name AS col FROM information_schema.columns
+      WHERE table_schema = current_schema() AND column_name LIKE '%\\_sealed' ESCAPE '\\' ORDER BY 1`.execute(this.db);
+    return rows.map((r) => r.col);
+  }
+
+  sealedValues(table: string, rowKey: string, column: string): AsyncIterableIterator<{ row: string; sealed: string | null }> {
+    return this.paged<{ row: string; sealed: string | null }, string>(
+      '',
+      (after) => sql`SELECT ${sql.ref(rowKey)} AS row, ${sql.ref(column)} AS sealed FROM ${sql.table(table)} WHERE ${sql.ref(rowKey)} > ${after} ORDER BY ${sql.ref(rowKey)} LIMIT ${PAGE}`,
+      (row) => row.row,
+    );
+  }
+
+  /** A list read a page at a time, each page after the last key of the one before. */
+  private async *paged<R, K>(first: K, page: (after: K) => ReturnType<typeof sql<R>>, keyOf: (row: R) => K): AsyncIterableIterator<R> {
+    let after = first;
+    for (;;) {
+      const { rows } = await page(after).execute(this.db);
+      yield* rows;
+      if (rows.length < PAGE) return;
+      after = keyOf(rows[rows.length - 1]!);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { StoredAuditEvent } from './auditRepository';
+
+/**
+ * What `veil verify` reads (recordVerification.ts), whichever engine holds the database: the checks are written once
+ * against this, and each engine has one reader (recordedStateRepository.ts for an SQLite file,
+ * postgresRecordedStateRepository.ts for a PostgreSQL database). Every list is streamed (a study's trail grows to
+ * hundreds of thousands of events): an SQLite reader may give plain iterators, a PostgreSQL one pages by key.
+ */
+export type Rows<T> = Iterable<T> | AsyncIterable<T>;
+
+export interface RecordedDispensing {
+  patient: string;
+  visit: string;
+  kits: string[];
+}
+export interface RecordedReturn {
+  kit: string;
+  patient: string;
+  condition: string;
+  unitsReturned: number;
+  verified: boolean;
+}
+export interface RecordedPatient {
+  screeningNumber: string;
+  status: string;
+  randomizationNumber: string | null;
+  baselineDate: string | null;
+}
+export interface SignatureHead {
+  id: number;
+  printedName: string;
+  meaning: string;
+  signedAtUtc: string;
+  chainSeq: number | null;
+  chainHash: string | null;
+}
+
+export interface RecordedState {
+  readonly engine: 'sqlite' | 'postgres';
+  /** The storage's own checks: problems found, and a note on what was (or could not be) checked. */
+  integrity(): Promise<{ problems: string[]; note: string | null }>;
+  /** Each append-only trigger that is missing, disabled, or no longer refuses changes. */
+  missingAppendOnlyTriggers(): Promise<string[]>;
+  /** Every stored event, in the order written. */
+  events(): Rows<StoredAuditEvent>;
+  /** The stored hash of one event, or undefined when the chain has no such event. */
+  hashAt(seq: number): Promise<string | undefined>;
+  signatureHeads(): Rows<SignatureHead>;
+  kitStatuses(): Rows<{ kit: string; status: string }>;
+  receiptOutcomes(): Rows<{ kit: string; outcome: string }>;
+  dispensings(): Rows<RecordedDispensing>;
+  returns(): Rows<RecordedReturn>;
+  destroyedKits(): Rows<{ kit: string; destruction: number }>;
+  patients(): Rows<RecordedPatient>;
+  users(): Rows<{ username: string; role: string; active: boolean }>;
+  /** Every column named "*_sealed" in the schema, as "table.column". */
+  sealedColumns(): Promise<string[]>;
+  /** The sealed values of one column with the key of their row; the table and columns come from the code, never from input. */
+  sealedValues(table: string, rowKey: string, column: string): Rows<{ row: string; sealed: string | null }>;
+}
+
+/**
+ * Calls `each` on every row. Plain iterators (an SQLite file) are followed without an await per row, so the one pass
+ * over the trail costs what it cost before verify spoke to two engines.
+ */
+export async function forEachRow<T>(rows: Rows<T>, each: (row: T) => void): Promise<void> {
+  if (Symbol.iterator in rows) {
+    for (const row of rows) each(row);
+    return;
+  }
+  for await (const row of rows) each(row);
+}
