@@ -41,6 +41,8 @@ export const TABLE_TOPICS: { readonly [T in keyof VeilTables]: readonly RecordTo
   label_prints: ['labels'],
   list_imports: ['study'],
   manual_readings: ['storage'],
+  // The over-label queue is shown to the unblinded pharmacist only; queueing rides on the extension's kit changes.
+  over_labels: [],
   patients: ['patients'],
   randomization_slots: [],
   reconciliation_signoffs: ['reconciliation'],
