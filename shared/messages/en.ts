@@ -346,6 +346,7 @@ export const en = {
     locked: 'The Veil database is in use by another program (another Veil, a backup or a copy running on the file) and stayed locked, so this step could not be saved: nothing was changed. Try again in a moment; if it persists, close the other program (or restart the workstation).',
     damaged: "The Veil database file {{file}} is damaged (SQLite's check found: {{problem}}). Veil will not use it, so nothing more can be lost: nothing was changed. Restore the latest backup: close Veil, keep the damaged file aside for the investigation, copy the backup in its place (without any -wal or -shm file beside it), move {{file}}.audit-anchors aside with the damaged file (it anchors history the backup does not have), start Veil, then run \"veil verify --db {{file}}\". Call support if there is no backup.",
     ioError: 'The disk refused to read or write the Veil database file {{file}} (an input/output error), so this step could not be saved: nothing was changed. Check that the disk or network drive is still connected; if the error comes back, stop using this workstation and call IT.',
+    busy: 'Other workstations were saving to the same records at the same moment, and this step could not get its turn after {{attempts}} tries: nothing was changed. Do the step again.',
   },
   /** The router's own failures (main/core/router.ts). */
   system: {

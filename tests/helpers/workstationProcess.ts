@@ -9,6 +9,7 @@
  * Date.now() when it arrived), and it ends on "stop" (tests/integration/workstationNotices.test.ts).
  */
 import { createInterface } from 'node:readline';
+import { streamLogger } from '../../main/core/log';
 import { openVeilCore } from '../../main/core/veilCore';
 
 interface Job {
@@ -24,7 +25,7 @@ const job = JSON.parse(process.argv[2]!) as Job;
 const withPassword = (value: unknown): unknown =>
   value === '$password' ? job.password : Array.isArray(value) ? value.map(withPassword) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPassword(v)])) : value;
 
-const core = await openVeilCore({ database: job.database, dataFolder: job.dataFolder, mode: 'browser', idleSweepMs: 0 });
+const core = await openVeilCore({ database: job.database, dataFolder: job.dataFolder, mode: 'browser', idleSweepMs: 0, logger: streamLogger((line) => process.stderr.write(line)) });
 const window = `workstation-${process.pid}`;
 const login = await core.dispatch(window, 'session.login', { username: job.username, password: job.password });
 if (!login.ok) throw new Error(`login: ${login.error.message}`);

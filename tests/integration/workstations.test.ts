@@ -29,6 +29,13 @@ async function call<T = unknown>(window: string, channel: string, input: unknown
   return r.value as T;
 }
 
+/** What the workstations logged (JSON lines on stderr): a crash's reference leads to its cause in the failure. */
+const workstationLog: string[] = [];
+const loggedAbout = (answer: Answer) => {
+  const reference = !answer.ok ? /Reference (\w+)/.exec(answer.error.message)?.[1] : undefined;
+  return reference ? workstationLog.join('').split('\n').find((line) => line.includes(reference)) ?? '' : '';
+};
+
 type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; key?: string } };
 
 /** Starts one workstation process per job, releases them together once all are logged in, and returns their answers. */
@@ -44,7 +51,10 @@ async function workstations(jobs: Array<{ role: 'unblinded_pharmacist' | 'invest
     });
     children.push(child);
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      workstationLog.push(chunk.toString());
+    });
     const lines = createInterface({ input: child.stdout });
     let isReady!: () => void;
     let isDone!: () => void;
@@ -80,6 +90,18 @@ function veilVerify(url: string, data: string): Promise<{ code: number | null; s
   });
 }
 
+/**
+ * A set-up window whose writes come after the earlier tests' workstations (on the real clock): the set-up's fixed clock
+ * travels to now, and a new window logs in (the old one locked by the jump). A trail whose time goes backwards is rightly
+ * a failure of veil verify.
+ */
+async function setUpAtNow(window: string): Promise<void> {
+  clock.travelTo(new Date());
+  const ph = demo.users.find((u) => u.role === 'unblinded_pharmacist')!;
+  const login = await core.dispatch(window, 'session.login', { username: ph.username, password: ph.password });
+  if (!login.ok) throw new Error(login.error.message);
+}
+
 async function receiveEverything(window: string): Promise<void> {
   const shipment = await call<{ id: number; kits: Array<{ kitNumber: string }> }>(window, 'shipments.create', { reference: 'SHP-WS-1', from: { kind: 'all_unshipped' } });
   for (const kit of shipment.kits) await call(window, 'shipments.scanKit', { shipmentId: shipment.id, code: kit.kitNumber, source: 'scanner' });
@@ -102,7 +124,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   core?.close();
-  if (dataFolder) rmSync(dataFolder, { recursive: true, force: true });
+  if (dataFolder && !process.env.KEEP) rmSync(dataFolder, { recursive: true, force: true });
 });
 
 describe('workstations on one PostgreSQL database', () => {
@@ -149,9 +171,10 @@ describe('workstations on one PostgreSQL database', () => {
   it('never gives one randomization number twice: three workstations randomizing at once', async () => {
     const inv = demo.users.find((u) => u.role === 'investigator')!;
     const ids: number[][] = [[], [], []];
+    await setUpAtNow('randomizing');
     for (let w = 0; w < 3; w++) {
       for (let n = 0; n < 3; n++) {
-        const p = await call<{ id: number }>('setup', 'patients.register', { screeningNumber: `R-${w}${n}`, initials: 'cd', yearOfBirth: 1979, investigator: 'Dr Inès Moreau' });
+        const p = await call<{ id: number }>('randomizing', 'patients.register', { screeningNumber: `R-${w}${n}`, initials: 'cd', yearOfBirth: 1979, investigator: 'Dr Inès Moreau' });
         ids[w]!.push(p.id);
       }
     }
@@ -167,10 +190,11 @@ describe('workstations on one PostgreSQL database', () => {
   }, 120_000);
 
   it('4 processes doing 1,000 mixed operations concurrently: every write done or clearly refused, one unbroken chain that veil verify passes', async () => {
+    await setUpAtNow('mixed');
     // Two fridges the kits are moved between, by every workstation at once: the same rows contended all the time.
     const fridges: number[] = [];
     for (const name of ['A', 'B']) {
-      const saved = await call<{ id: number }>('setup', 'coldChain.saveLocation', { name: `Fridge ${name} (mixed)`, kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: null, barcode: `LOC-MIXED-${name}` });
+      const saved = await call<{ id: number }>('mixed', 'coldChain.saveLocation', { name: `Fridge ${name} (mixed)`, kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: null, barcode: `LOC-MIXED-${name}` });
       fridges.push(saved.id);
     }
     const kits = (await core.store.q().selectFrom('kits').select('kit_number').where('status', '=', 'available').orderBy('kit_number').limit(8).execute()).map((k) => k.kit_number);
@@ -199,14 +223,27 @@ describe('workstations on one PostgreSQL database', () => {
     const all = answers.flatMap((list, w) => list.map((answer, i) => ({ answer, call: jobs[w]!.calls[i]! })));
     expect(all).toHaveLength(1000);
     const crashes = all.filter(({ answer }) => !answer.ok && ['internal', 'storage'].includes(answer.error.code));
-    expect(crashes.map(({ call, answer }) => `${call.channel}: ${JSON.stringify(answer)}`)).toEqual([]);
+    expect(crashes.map(({ call, answer }) => `${call.channel}: ${JSON.stringify(answer)} ${loggedAbout(answer)}`)).toEqual([]);
     const refused = all.filter(({ answer }) => !answer.ok);
     // Each write either happened or was refused with a message a person can act on.
     for (const { answer } of refused) expect((answer as Extract<Answer, { ok: false }>).error.message.length).toBeGreaterThan(10);
     const done = all.filter(({ answer, call }) => answer.ok && writes.has(call.channel));
-    expect(done.length).toBeGreaterThan(500);
+    const refusals = new Map<string, number>();
+    for (const { call, answer } of refused) {
+      const why = `${call.channel} ${(answer as Extract<Answer, { ok: false }>).error.key ?? 'unkeyed'}`;
+      refusals.set(why, (refusals.get(why) ?? 0) + 1);
+    }
+    const refusedBy = [...refusals].map(([why, n]) => `${n} ${why}`).join(', ');
+    process.stdout.write(`mixed: 1000 calls in ${seconds.toFixed(1)} s, ${done.length} writes done, ${refused.length} refused (${refusedBy})\n`);
+    // The only refusals: a kit another workstation had just put in that very fridge, or (rarely) a step that lost the
+    // race for the audit chain more than a dozen times in a row. Before the growing back-off, 2 recordMinMax calls
+    // in 200 ran out of attempts and crashed as 'internal'.
+    expect([...refusals.keys()].filter((why) => why !== 'coldChain.putAway coldChain.alreadyThere' && !why.endsWith(' storage.busy'))).toEqual([]);
+    const busy = [...refusals].filter(([why]) => why.endsWith(' storage.busy')).reduce((sum, [, n]) => sum + n, 0);
+    const writesOf = (channel: string) => all.filter(({ answer, call }) => answer.ok && call.channel === channel).length;
+    expect(writesOf('patients.register') + writesOf('coldChain.recordMinMax')).toBe(400 - busy);
+    expect(writesOf('coldChain.putAway')).toBeGreaterThan(50);
     expect(await core.store.q().selectFrom('patients').select('id').where('screening_number', 'like', 'M-%').execute()).toHaveLength(all.filter(({ answer, call }) => answer.ok && call.channel === 'patients.register').length);
-    process.stdout.write(`mixed: 1000 calls in ${seconds.toFixed(1)} s, ${done.length} writes done, ${refused.length} refused\n`);
 
     const events = await core.store.q().selectFrom('audit_events').select(['seq', 'prev_hash', 'hash']).orderBy('seq').execute();
     events.forEach((e, i) => {
