@@ -47,6 +47,8 @@ check lint npx eslint .
 # Electron security misconfigurations in the shell and the built app; each finding explained or the check fails.
 check electronegativity node scripts/electronegativity.mjs
 suite core
+# The workflow files that reach the records through channels only, again on PostgreSQL (tests/postgres.vitest.config.ts).
+suite core-postgres --config tests/postgres.vitest.config.ts
 suite e2e --config tests/e2e/vitest.config.ts
 hardware
 # The quick bench (demo + medium, under 5 minutes on 2 cores): figures printed, nothing asserted on time; it passes

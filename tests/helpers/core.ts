@@ -7,6 +7,14 @@ import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
+import { createPostgresDatabase } from './postgres';
+
+/**
+ * The engine the demo cores of this run are on: SQLite files, or with VEIL_TEST_ENGINE=postgres a new database on the
+ * suite's throw-away PostgreSQL server for each core (tests/run-all.sh runs the workflow files that never touch the
+ * SQLite file directly a second time that way, counted as their own suite).
+ */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.VEIL_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
 /** A clock tests move by hand. */
 export class FakeClock implements TravellingClock {
@@ -32,6 +40,7 @@ export interface TestCore {
   core: VeilCore;
   clock: FakeClock;
   dir: string;
+  /** The SQLite file (empty on PostgreSQL: a test that reads the file runs on SQLite only). */
   dbFile: string;
   users: DemoUser[];
   demo: DemoResult;
@@ -46,9 +55,10 @@ export interface TestCore {
 /** A core on a fresh database file in a temporary folder, seeded with the NS-DUPI demo users. */
 export async function demoCore(options: { history?: boolean; logger?: Logger } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-test-'));
-  const dbFile = join(dir, 'veil.db');
+  const dbFile = TEST_ENGINE === 'sqlite' ? join(dir, 'veil.db') : '';
+  const database = TEST_ENGINE === 'postgres' ? { database: await createPostgresDatabase(), dataFolder: dir } : { dbFile };
   const clock = new FakeClock();
-  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  const core = await openVeilCore({ ...database, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
   const demo = await seedDemo(core, clock, { history: options.history ?? false });
   const { users } = demo;
   const armOf = new Map<string, string>();

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+import core from '../vitest.config';
+
+/**
+ * The workflow suites a second time on PostgreSQL (issue 13, item 8): every demo core of these files opens a new
+ * database on the run's throw-away server instead of a SQLite file (VEIL_TEST_ENGINE, tests/helpers/core.ts).
+ * tests/run-all.sh counts this run as its own suite, "core-postgres". A file belongs here when it reaches the
+ * records through the channels and the Store only; one that reads the SQLite file itself (backups, damage, the
+ * file's bytes) runs on SQLite alone. The repositories' own tests already run on both engines inside the core suite.
+ */
+export const BOTH_ENGINES = [
+  'tests/integration/allocationKey.test.ts',
+  'tests/integration/emergencyUnblinding.test.ts',
+  'tests/integration/messagesByKey.test.ts',
+  'tests/integration/messagesByKeyValidation.test.ts',
+  'tests/integration/patientsDue.test.ts',
+  'tests/integration/receiptExpiry.test.ts',
+  'tests/integration/router.test.ts',
+  'tests/integration/siteName.test.ts',
+  'tests/security/kitOrder.test.ts',
+];
+
+// Not mergeConfig: it would append this include list to the core suite's instead of replacing it.
+export default defineConfig({ test: { ...core.test, include: BOTH_ENGINES, env: { VEIL_TEST_ENGINE: 'postgres' } } });
