@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, CrashReporter, Dialog, IpcMain, Protocol, Session } from 'electron';
+import { describePostgresUrl } from '../core/db/postgres';
 import type { Logger } from '../core/log';
+import { DATABASE_CHOICE_FILE, desktopDatabase } from '../core/system/databaseChoice';
 import { openVeilCore, type CoreOptions, type VeilCore } from '../core/veilCore';
 import { VEIL_VERSION } from '../core/version';
 import { APP_ENTRY_URL, handleAppProtocol, registerAppScheme } from './appProtocol';
@@ -120,11 +122,17 @@ export function startVeil(electron: ElectronApi, options: StartOptions = {}): Ru
             (app.isPackaged ? 'Reinstall Veil.' : 'Run `npm start`, which builds it with scripts/electron-native.mjs.'),
         );
       }
-      const opened = await createCore({ dbFile: paths.databaseFile, mode: 'desktop', nativeBinding: paths.nativeBinding, logger });
+      // The workstation's own file, unless VEIL_DATABASE_URL or the administrator's setting names a PostgreSQL server.
+      const userData = app.getPath('userData');
+      const choiceFile = path.join(userData, DATABASE_CHOICE_FILE);
+      const database = desktopDatabase({ ownFile: paths.databaseFile, choiceFile });
+      const location = database.location.engine === 'sqlite' ? { dbFile: database.location.file } : { database: database.location.url.href, dataFolder: userData, ...(database.caFile ? { caFile: database.caFile } : {}) };
+      const desktopSetting = { choiceFile, ownFile: paths.databaseFile, fromEnvironment: database.from === 'environment' };
+      const opened = await createCore({ ...location, desktopDatabase: desktopSetting, mode: 'desktop', nativeBinding: paths.nativeBinding, logger });
       core = opened;
       registerIpc(electron.ipcMain, opened, registry, logger);
       createWindow();
-      logger.info('veil desktop started', { version: VEIL_VERSION, electron: process.versions.electron ?? null, database: paths.databaseFile, log: desktopLog?.file ?? null, crashDumps: app.getPath('crashDumps') });
+      logger.info('veil desktop started', { version: VEIL_VERSION, electron: process.versions.electron ?? null, database: database.location.engine === 'sqlite' ? database.location.file : describePostgresUrl(database.location.url), databaseFrom: database.from, log: desktopLog?.file ?? null, crashDumps: app.getPath('crashDumps') });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger.error('veil desktop failed to start', { error: message });

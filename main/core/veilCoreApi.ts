@@ -27,6 +27,7 @@ import type { ReportService } from './reports/reportService';
 import type { ReturnsService } from './returns/returnsService';
 import type { Router } from './router';
 import type { SignatureService } from './signatures/signatureService';
+import type { DesktopDatabaseSetting } from './system/databaseConnectionService';
 import type { SettingsRepository } from './system/settingsRepository';
 import type { SiteMemory } from './system/siteMemory';
 import type { StudyRepository } from './system/studyRepository';
@@ -43,6 +44,8 @@ export interface CoreOptions {
   caFile?: string;
   /** PostgreSQL: this workstation's own folder, where it keeps the audit anchors it countersigns. */
   dataFolder?: string;
+  /** The desktop's database setting, which the administrator changes on screen (absent under `veil serve`). */
+  desktopDatabase?: DesktopDatabaseSetting;
   mode: 'desktop' | 'browser';
   clock?: Clock;
   logger?: Logger;

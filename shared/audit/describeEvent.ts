@@ -32,6 +32,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'allocation.register_revealed': (e, a) => `${e.username} opened the unblinded allocation register (${String(a.slots)} slots, ${String(a.kits)} kits).`,
   'list.randomization_imported': (e, a) => `${e.username} imported the randomization list "${String(a.fileName)}" (${String(a.rowCount)} rows, SHA-256 ${String(a.sha256).slice(0, 12)}…).`,
   'list.kits_imported': (e, a) => `${e.username} imported the kit list "${String(a.fileName)}" (${String(a.rowCount)} kits, SHA-256 ${String(a.sha256).slice(0, 12)}…).`,
+  'settings.database_changed': (e, a) => `${e.username} set this workstation to open ${String(a.where)} at its next start.`,
   'settings.security_changed': (e) => `${e.username} changed the login and inactivity settings.`,
   'shipment.created': (e, a) => `${e.username} created shipment ${e.entityId} (${String(a.kits)} kits expected).`,
   'shipment.kit_received': (e, a) => `${e.username} received kit ${e.entityId} (shipment ${String(a.shipment)}).`,

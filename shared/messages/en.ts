@@ -290,6 +290,7 @@ export const en = {
     siteName: 'Give the name of the site (hospital and pharmacy)',
     siteNameTooLong_one: 'A site name has at most {{count}} character',
     siteNameTooLong_other: 'A site name has at most {{count}} characters',
+    databaseAddress: "Write the server's address, as postgres://user@host:5432/database",
     scannerName: 'Give the scanner a name',
     prefixSymbols: 'A prefix is made of symbols (such as ~ or §): letters, digits or spaces could be the start of a code',
     prefixTooLong_one: 'A prefix has at most {{count}} character',
@@ -353,6 +354,9 @@ export const en = {
     internal: 'Veil hit an unexpected problem; nothing was changed by this step. Reference {{reference}}.',
     outputWithheld: 'Veil produced an answer it could not check, so it was withheld. The problem was logged.',
     illFormedText: 'The {{field}} contains a character that is not valid text (half of a character code, from a bad copy-paste or a faulty device). Retype it; nothing was changed.',
+    databaseFixedByBrowser: 'This Veil runs as veil serve, which is given its database on its command line (--db or --database): the desktop setting does not apply here. Nothing was changed.',
+    databaseFixedByEnvironment: 'This workstation is given its database by the VEIL_DATABASE_URL environment variable, which wins over this setting: ask IT to change or remove it. Nothing was changed.',
+    caFileUnreadable: 'The CA certificate file {{file}} cannot be read on this workstation. Check the path; nothing was changed.',
   },
   /** Failures before the host answers (renderer/src/transport) and the browser host's token check. */
   transport: {

@@ -266,6 +266,7 @@ export const fr: Translation = {
     siteName: 'Indiquez le nom du site (hôpital et pharmacie)',
     siteNameTooLong_one: 'Un nom de site a au plus {{count}} caractère',
     siteNameTooLong_other: 'Un nom de site a au plus {{count}} caractères',
+    databaseAddress: "Écrivez l'adresse du serveur, sous la forme postgres://utilisateur@hôte:5432/base",
     scannerName: 'Donnez un nom au scanner',
     prefixSymbols: "Un préfixe est fait de symboles (comme ~ ou §) : des lettres, des chiffres ou des espaces pourraient être le début d'un code",
     prefixTooLong_one: 'Un préfixe a au plus {{count}} caractère',
@@ -325,6 +326,9 @@ export const fr: Translation = {
     internal: "Veil a rencontré un problème inattendu ; rien n'a été modifié par cette étape. Référence {{reference}}.",
     outputWithheld: "Veil a produit une réponse qu'il n'a pas pu vérifier ; elle a été retenue. Le problème a été journalisé.",
     illFormedText: "Le champ {{field}} contient un caractère qui n'est pas du texte valide (la moitié d'un code de caractère, venue d'un copier-coller défectueux ou d'un appareil en panne). Ressaisissez-le ; rien n'a été modifié.",
+    databaseFixedByBrowser: "Ce Veil fonctionne en veil serve, qui reçoit sa base de données sur sa ligne de commande (--db ou --database) : le réglage du poste ne s'applique pas ici. Rien n'a été modifié.",
+    databaseFixedByEnvironment: "Ce poste reçoit sa base de données par la variable d'environnement VEIL_DATABASE_URL, qui l'emporte sur ce réglage : demandez au service informatique de la modifier ou de la retirer. Rien n'a été modifié.",
+    caFileUnreadable: "Le fichier de certificat d'autorité {{file}} ne peut pas être lu sur ce poste. Vérifiez le chemin ; rien n'a été modifié.",
   },
   transport: {
     noToken: "Cette page a été ouverte sans son jeton de lancement. Ouvrez l'adresse complète affichée par Veil au démarrage.",

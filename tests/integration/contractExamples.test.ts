@@ -63,7 +63,9 @@ describe('every contract example answers ok on the demo database', () => {
       expect(d.why.length, d.name).toBeGreaterThan(20);
     }
     // The fourth: undoing a dispensing made in error needs a dispensing of the same day (issue 16), which the demo has not.
-    expect(declared.length).toBeLessThanOrEqual(4);
+    // The fifth and sixth: the desktop's database choice (issue 13): no server at the example address, and the demo
+    // runs under veil serve, whose database is given on its command line.
+    expect(declared.length).toBeLessThanOrEqual(6);
   });
 
   it('knows every word examples use, and fails on one it does not know', () => {

@@ -119,6 +119,25 @@ export async function openPostgresForReading(text: string, options: Pick<Postgre
   }
 }
 
+/**
+ * A trial connection for the administrator's screen: reads the schema version in a read-only session and closes,
+ * writing nothing (no migration). Every fault is told as openPostgres tells it; a schema newer than this Veil too.
+ */
+export async function probePostgres(text: string, options: Pick<PostgresOptions, 'caFile'> = {}): Promise<{ where: string; schemaVersion: number; knownVersion: number }> {
+  const url = parsePostgresUrl(text);
+  const pool = new pg.Pool({ ...poolConfig(url, { ...options, poolSize: 1 }), options: '-c default_transaction_read_only=on' });
+  pool.on('error', () => undefined);
+  try {
+    const version = await postgresSchemaVersion(pool);
+    if (version > migrations.length) throw postgresFaults.newer(version, migrations.length);
+    return { where: describePostgresUrl(url), schemaVersion: version, knownVersion: migrations.length };
+  } catch (error) {
+    throw postgresFaultOf(error, url) ?? error;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
 /** The schema version of a PostgreSQL database (0 when Veil has never written to it). */
 export async function postgresSchemaVersion(client: pg.Pool | pg.PoolClient): Promise<number> {
   const table = await client.query<{ present: boolean }>("SELECT to_regclass('veil_schema_version') IS NOT NULL AS present");

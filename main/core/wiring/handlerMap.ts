@@ -27,6 +27,7 @@ import { returnsHandlers } from '../returns/returnsHandlers';
 import { stockHandlers } from '../stock/stockHandlers';
 import { StockForecastService } from '../stock/stockForecastService';
 import { StockReadModel } from '../stock/stockReadModel';
+import { DatabaseConnectionService } from '../system/databaseConnectionService';
 import { systemHandlers } from '../system/systemHandlers';
 import { SystemInfoService } from '../system/systemInfoService';
 import { userHandlers } from '../users/userHandlers';
@@ -49,7 +50,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
   const overLabels = new OverLabelService(store, new OverLabelRepository(store), audit, clock, study, () => devices);
   const handlers = {
     session: sessionHandlers({ auth }),
-    system: systemHandlers({ info: new SystemInfoService(site, () => opened.schemaVersion, clock, options.mode), siteSettings, callers }),
+    system: systemHandlers({ info: new SystemInfoService(site, () => opened.schemaVersion, clock, options.mode), siteSettings, database: new DatabaseConnectionService(store, audit, opened, options.caFile ?? null, options.desktopDatabase ?? null), callers }),
     users: userHandlers({ users }),
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),

@@ -1,13 +1,14 @@
 import { Stack, Tabs, Title } from '@mantine/core';
-import { IconBuildingHospital, IconShieldLock, IconUsers } from '@tabler/icons-react';
+import { IconBuildingHospital, IconDatabase, IconShieldLock, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useActiveSession } from '../session/SessionContext';
+import { DatabasePanel } from './DatabasePanel';
 import { SecuritySettingsPanel } from './SecuritySettingsPanel';
 import { SiteNamePanel } from './SiteNamePanel';
 import { UsersPanel } from './UsersPanel';
 
-/** Administration: user accounts (users.manage), the site's name and security settings (settings.manage). */
+/** Administration: user accounts (users.manage), the site's name, security settings and the workstation's database (settings.manage). */
 export function AdminPage() {
   const { t } = useTranslation();
   const { permissions } = useActiveSession();
@@ -36,6 +37,11 @@ export function AdminPage() {
               {t('admin.tabs.security')}
             </Tabs.Tab>
           )}
+          {canManageSettings && (
+            <Tabs.Tab value="database" leftSection={<IconDatabase size="1.2em" aria-hidden />} data-testid="admin-tab-database">
+              {t('admin.tabs.database')}
+            </Tabs.Tab>
+          )}
         </Tabs.List>
         {canManageUsers && (
           <Tabs.Panel value="users" pt="lg">
@@ -50,6 +56,11 @@ export function AdminPage() {
         {canManageSettings && (
           <Tabs.Panel value="security" pt="lg">
             <SecuritySettingsPanel />
+          </Tabs.Panel>
+        )}
+        {canManageSettings && (
+          <Tabs.Panel value="database" pt="lg">
+            <DatabasePanel />
           </Tabs.Panel>
         )}
       </Tabs>

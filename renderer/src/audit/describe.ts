@@ -97,6 +97,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
     t('audit.sentences.destruction.recorded', { ...b, kits: t('audit.counts.kits', { count: Number(a.kits ?? 0) }), method: str(a.method), witness: str(a.witness) }),
   'settings.printers_changed': (_e, _a, t, b) => t('audit.sentences.settings.printers_changed', b),
   'settings.scanners_changed': (_e, _a, t, b) => t('audit.sentences.settings.scanners_changed', b),
+  'settings.database_changed': (_e, a, t, b) => t('audit.sentences.settings.database_changed', { ...b, where: str(a.where) }),
   'settings.site_changed': (_e, a, t, b) => t('audit.sentences.settings.site_changed', { ...b, name: str(a.name) }),
   'dispensing.confirmed': (_e, a, t, b) => {
     const kits = Array.isArray(a.kits) ? a.kits.map(str).join(', ') : str(a.kits);
@@ -187,6 +188,7 @@ export const KNOWN_ACTIONS = [
   'session.login',
   'session.login_failed',
   'session.logout',
+  'settings.database_changed',
   'settings.printers_changed',
   'settings.scanners_changed',
   'settings.security_changed',

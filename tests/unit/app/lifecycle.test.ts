@@ -116,6 +116,30 @@ describe('on ready', () => {
     expect(s.ipcMain.handle).toHaveBeenCalledWith('veil:invoke', expect.any(Function));
   });
 
+  it("opens the PostgreSQL server the administrator chose (database.json in userData), keeping the anchors in userData; VEIL_DATABASE_URL wins over it", async () => {
+    const s = setup();
+    s.app.userData = mkdtempSync(path.join(os.tmpdir(), 'veil-userdata-'));
+    writeFileSync(path.join(s.app.userData, 'database.json'), JSON.stringify({ version: 1, choice: { engine: 'postgres', url: 'postgres://veil:secret@db.pharmacy.local:5432/veil', caFile: null } }));
+    vi.stubEnv('VEIL_DATABASE_URL', '');
+    try {
+      await s.app.becomeReady();
+      await s.running!.ready;
+      const options = s.createCore.mock.calls[0]![0];
+      expect(options).toMatchObject({ database: 'postgres://veil:secret@db.pharmacy.local:5432/veil', dataFolder: s.app.userData, desktopDatabase: { choiceFile: path.join(s.app.userData, 'database.json'), ownFile: path.join(s.app.userData, 'veil.db'), fromEnvironment: false } });
+      expect(options.dbFile).toBeUndefined();
+
+      const again = setup();
+      again.app.userData = s.app.userData;
+      vi.stubEnv('VEIL_DATABASE_URL', path.join(s.app.userData, 'other.db'));
+      await again.app.becomeReady();
+      await again.running!.ready;
+      expect(again.createCore.mock.calls[0]![0]).toMatchObject({ dbFile: path.join(s.app.userData, 'other.db'), desktopDatabase: { fromEnvironment: true } });
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(s.app.userData, { recursive: true, force: true });
+    }
+  });
+
   it('opens one secure window on app://veil/index.html', async () => {
     const s = setup();
     await s.app.becomeReady();
