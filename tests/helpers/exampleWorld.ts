@@ -200,12 +200,15 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
  * A core of its own on a copy of the world, with the demo's simulated devices (a virtual scanner and DYMO, a loopback
  * Zebra: `veil serve --demo`), so that no example of one channel depends on what another did first.
  */
-export async function openWorldCopy(t: TestCore, world: ExampleWorld, options: { logger?: Logger } = {}): Promise<TestCore> {
+export async function openWorldCopy(t: TestCore, world: ExampleWorld, options: { logger?: Logger; desktop?: boolean } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-world-'));
   const dbFile = join(dir, 'veil.db');
   copyFileSync(world.snapshot, dbFile);
   const clock = new FakeClock(t.clock.now());
-  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...(options.logger ? { logger: options.logger } : {}) });
+  // `desktop`: the copy also has the desktop's database setting (a database.json of its own), so that the
+  // administrator's database choice answers as on a workstation rather than as under veil serve.
+  const desktop = options.desktop ? { desktopDatabase: { choiceFile: join(dir, 'database.json'), ownFile: dbFile, fromEnvironment: false } } : {};
+  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...desktop, ...(options.logger ? { logger: options.logger } : {}) });
   const userOf = (role: Role) => world.users.find((u) => u.role === role)!;
   return {
     core,

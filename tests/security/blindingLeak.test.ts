@@ -35,7 +35,7 @@ afterAll(() => t.dispose());
  * after `prepare` (a planted bug, a prior step) on that copy's core.
  */
 async function harnessRun(prepare: (copy: TestCore) => Promise<void> | void = () => {}): Promise<HarnessResult> {
-  const copy = await openWorldCopy(t, world, { logger: streamLogger((line) => logLines.push(line)) });
+  const copy = await openWorldCopy(t, world, { logger: streamLogger((line) => logLines.push(line)), desktop: true });
   try {
     await prepare(copy);
     return await runChannelLeakHarness(copy, world, truth);

@@ -7,6 +7,7 @@ import type { TestCore } from '../../helpers/core';
 import { OPEN_SHIPMENT_ID, resolveExample, type ExampleWorld } from '../../helpers/exampleWorld';
 import { spawnSync } from 'node:child_process';
 import { inspect, type Leak, type SponsorTruth } from './leakDetector';
+import { createPostgresDatabase } from '../../helpers/postgres';
 import { RECORDS_NOTICE_GATHER_MS } from '../../../main/core/records/recordTopics';
 
 /**
@@ -145,6 +146,10 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'kitExceptions.lostByPatient': world.more.withPatient.slice(2, 3).map((code) => ({ code, reason: 'harness probe', signature })),
     // Stock against the coming visits (issue 16, item 3), over every window length: blinded totals only.
     'stock.forecast': [1, 4, 8, 13, 26].map((weeks) => ({ weeks })),
+    // The administrator's database screen (issue 13): a real server tried (nothing written there), then this
+    // workstation's own file kept for the next start. Answers name files and servers, never an arm.
+    'system.testDatabaseConnection': async () => [{ engine: 'postgres', url: await createPostgresDatabase(), caFile: null }],
+    'system.saveDatabaseConnection': [{ engine: 'sqlite' }],
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
     'emergency.unblind': [{ patientId: patientIdOf('S-002'), reason: 'Severe reaction: the treating physician must know', adverseEvent: true, passphrase: world.passphrase, signature }],
   };
@@ -236,7 +241,11 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
       // The examples, signed by this role's user, with the world's real passwords and kits.
       const examples = examplesDone
         ? []
-        : definition.examples.map((example) => {
+        : definition.examples
+            // An example the demo refuses by design (no server at the example's address) is checked by
+            // contractExamples; here every call must answer, to be inspected.
+            .filter((_, index) => definition.refusedOnDemo?.[index] === undefined)
+            .map((example) => {
             const e = example as { signature?: Record<string, unknown> };
             return resolveExample(e.signature ? { ...e, signature: { ...e.signature, username: caller.username } } : e, world, caller);
           });
