@@ -41,18 +41,25 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
+/** A new page at the given size and language, the administrator logged in, on Administration → Database. */
+async function adminDatabaseTab(locale: string, viewport: { width: number; height: number }) {
+  const opened = await openPage(browser, { locale });
+  const { page } = opened;
+  await page.setViewportSize(viewport);
+  await page.goto(host.url);
+  const admin = demo.users.find((u) => u.role === 'administrator')!;
+  await login(page, admin.username, admin.password);
+  await homeRole(page);
+  await page.getByTestId('nav-admin').click();
+  await page.getByTestId('admin-tab-database').click();
+  return opened;
+}
+
 describe("the administrator chooses the workstation's database", () => {
   it('tries a server (a wrong password told in words, then the right one, nothing written), saves it for the next start, never shows the password', async () => {
     const url = await cluster.createDatabase();
     const password = decodeURIComponent(new URL(url).password);
-    const { context, page, problems } = await openPage(browser);
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(host.url);
-    const admin = demo.users.find((u) => u.role === 'administrator')!;
-    await login(page, admin.username, admin.password);
-    await homeRole(page);
-    await page.getByTestId('nav-admin').click();
-    await page.getByTestId('admin-tab-database').click();
+    const { context, page, problems } = await adminDatabaseTab('en-US', { width: 1440, height: 900 });
     await expect.poll(() => page.getByTestId('database-current').innerText()).toContain(join(folder, 'veil.db'));
     await screenshot(page, 'admin-database-en');
 
@@ -90,14 +97,7 @@ describe("the administrator chooses the workstation's database", () => {
   });
 
   it('in French, at 1280x720: the same screen, the server named for the next start', async () => {
-    const { context, page, problems } = await openPage(browser, { locale: 'fr-FR' });
-    await page.setViewportSize({ width: 1280, height: 720 });
-    await page.goto(host.url);
-    const admin = demo.users.find((u) => u.role === 'administrator')!;
-    await login(page, admin.username, admin.password);
-    await homeRole(page);
-    await page.getByTestId('nav-admin').click();
-    await page.getByTestId('admin-tab-database').click();
+    const { context, page, problems } = await adminDatabaseTab('fr-FR', { width: 1280, height: 720 });
     await expect.poll(() => page.getByTestId('database-next').innerText()).toMatch(/Serveur PostgreSQL/);
     await expect.poll(() => page.getByTestId('database-panel').innerText()).toContain('Au prochain démarrage');
     await screenshot(page, 'admin-database-fr');
