@@ -10,6 +10,7 @@ import core from '../vitest.config';
  */
 export const BOTH_ENGINES = [
   'tests/integration/allocationKey.test.ts',
+  'tests/integration/auditPaging.test.ts',
   'tests/integration/emergencyUnblinding.test.ts',
   'tests/integration/excursionImpact.test.ts',
   'tests/integration/inputBounds.test.ts',
