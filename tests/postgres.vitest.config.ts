@@ -14,6 +14,7 @@ export const BOTH_ENGINES = [
   'tests/integration/emergencyUnblinding.test.ts',
   'tests/integration/excursionImpact.test.ts',
   'tests/integration/inputBounds.test.ts',
+  'tests/integration/kitStory.test.ts',
   'tests/integration/messagesByKey.test.ts',
   'tests/integration/messagesByKeyValidation.test.ts',
   'tests/integration/patientsDue.test.ts',
