@@ -21,6 +21,7 @@ export const BOTH_ENGINES = [
   'tests/integration/receiptExpiry.test.ts',
   'tests/integration/router.test.ts',
   'tests/integration/siteName.test.ts',
+  'tests/integration/unsealedStock.test.ts',
   'tests/security/kitOrder.test.ts',
 ];
 
