@@ -11,6 +11,7 @@ import core from '../vitest.config';
 export const BOTH_ENGINES = [
   'tests/integration/allocationKey.test.ts',
   'tests/integration/auditPaging.test.ts',
+  'tests/integration/auditText.test.ts',
   'tests/integration/emergencyUnblinding.test.ts',
   'tests/integration/excursionImpact.test.ts',
   'tests/integration/inputBounds.test.ts',
