@@ -13,6 +13,7 @@ export const BOTH_ENGINES = [
   'tests/integration/auditPaging.test.ts',
   'tests/integration/auditText.test.ts',
   'tests/integration/coldChainChannels.test.ts',
+  'tests/integration/csvExports.test.ts',
   'tests/integration/doseInterval.test.ts',
   'tests/integration/emergencyUnblinding.test.ts',
   'tests/integration/excursionImpact.test.ts',
