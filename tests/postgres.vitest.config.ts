@@ -20,6 +20,7 @@ export const BOTH_ENGINES = [
   'tests/integration/inputBounds.test.ts',
   'tests/integration/kitStory.test.ts',
   'tests/integration/messagesByKey.test.ts',
+  'tests/integration/messagesByKeyDispensing.test.ts',
   'tests/integration/messagesByKeyStock.test.ts',
   'tests/integration/messagesByKeyValidation.test.ts',
   'tests/integration/patientsDue.test.ts',
