@@ -28,6 +28,7 @@ export const BOTH_ENGINES = [
   'tests/integration/router.test.ts',
   'tests/integration/siteName.test.ts',
   'tests/integration/unsealedStock.test.ts',
+  'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/kitOrder.test.ts',
 ];
 
