@@ -19,6 +19,7 @@ export const BOTH_ENGINES = [
   'tests/integration/excursionImpact.test.ts',
   'tests/integration/inputBounds.test.ts',
   'tests/integration/kitStory.test.ts',
+  'tests/integration/lotRecall.test.ts',
   'tests/integration/messagesByKey.test.ts',
   'tests/integration/messagesByKeyDispensing.test.ts',
   'tests/integration/messagesByKeyStock.test.ts',
