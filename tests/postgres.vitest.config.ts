@@ -25,6 +25,7 @@ export const BOTH_ENGINES = [
   'tests/integration/messagesByKeyStock.test.ts',
   'tests/integration/messagesByKeyValidation.test.ts',
   'tests/integration/patientsDue.test.ts',
+  'tests/integration/pharmacyWorkflow.test.ts',
   'tests/integration/receiptExpiry.test.ts',
   'tests/integration/router.test.ts',
   'tests/integration/siteName.test.ts',
