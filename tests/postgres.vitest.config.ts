@@ -10,13 +10,27 @@ import core from '../vitest.config';
  */
 export const BOTH_ENGINES = [
   'tests/integration/allocationKey.test.ts',
+  'tests/integration/auditPaging.test.ts',
+  'tests/integration/auditText.test.ts',
+  'tests/integration/coldChainChannels.test.ts',
+  'tests/integration/csvExports.test.ts',
+  'tests/integration/doseInterval.test.ts',
   'tests/integration/emergencyUnblinding.test.ts',
+  'tests/integration/excursionImpact.test.ts',
+  'tests/integration/inputBounds.test.ts',
+  'tests/integration/kitStory.test.ts',
+  'tests/integration/lotRecall.test.ts',
   'tests/integration/messagesByKey.test.ts',
+  'tests/integration/messagesByKeyDispensing.test.ts',
+  'tests/integration/messagesByKeyStock.test.ts',
   'tests/integration/messagesByKeyValidation.test.ts',
   'tests/integration/patientsDue.test.ts',
+  'tests/integration/pharmacyWorkflow.test.ts',
   'tests/integration/receiptExpiry.test.ts',
   'tests/integration/router.test.ts',
   'tests/integration/siteName.test.ts',
+  'tests/integration/unsealedStock.test.ts',
+  'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/kitOrder.test.ts',
 ];
 

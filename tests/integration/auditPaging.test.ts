@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCore, type TestCore } from '../helpers/core';
+import { demoCore, TEST_ENGINE, type TestCore } from '../helpers/core';
 
 type Page = {
   events: Array<{ seq: number; action: string; username: string }>;
@@ -24,9 +24,12 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t.dispose());
 
+const eventCount = async () =>
+  (await t.core.store.q().selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+
 describe('the audit trail is paged on the server (issue 17, item 4)', () => {
   it('a page carries only its events, with the number the filter matches, in either order', async () => {
-    const all = t.core.db.prepare('SELECT seq FROM audit_events ORDER BY seq').all() as Array<{ seq: number }>;
+    const all = await t.core.store.q().selectFrom('audit_events').select('seq').orderBy('seq').execute();
     expect(all.length).toBeGreaterThan(300);
     const first = await list({ pageSize: 50 });
     expect(first.events.map((e) => e.seq)).toEqual(all.slice(0, 50).map((r) => r.seq));
@@ -41,17 +44,20 @@ describe('the audit trail is paged on the server (issue 17, item 4)', () => {
   });
 
   it('filters before paging, and offers every user, action and record type of the trail', async () => {
-    const dispensings = t.core.db.prepare("SELECT seq FROM audit_events WHERE action = 'dispensing.confirmed' ORDER BY seq").all() as Array<{ seq: number }>;
+    const dispensings = await t.core.store.q().selectFrom('audit_events').select('seq').where('action', '=', 'dispensing.confirmed').orderBy('seq').execute();
     const page = await list({ action: 'dispensing.confirmed', pageSize: 5, page: 2 });
     expect(page.total).toBe(dispensings.length);
     expect(page.events.map((e) => e.seq)).toEqual(dispensings.slice(5, 10).map((r) => r.seq));
     expect(page.events.every((e) => e.action === 'dispensing.confirmed')).toBe(true);
-    const distinct = (column: string) => (t.core.db.prepare(`SELECT DISTINCT ${column} AS v FROM audit_events ORDER BY v`).all() as Array<{ v: string }>).map((r) => r.v);
-    expect(page.facets).toEqual({ usernames: distinct('username'), actions: distinct('action'), entityTypes: distinct('entity_type') });
+    // Every distinct value, in code-unit order (the engines' collations differ: the product sorts in code, so does this).
+    const distinct = async (column: 'username' | 'action' | 'entity_type') =>
+      (await t.core.store.q().selectFrom('audit_events').select(`${column} as v`).distinct().execute()).map((r) => r.v).sort();
+    expect(page.facets).toEqual({ usernames: await distinct('username'), actions: await distinct('action'), entityTypes: await distinct('entity_type') });
     expect(page.facets.actions).toContain('dispensing.confirmed');
   });
 
-  it('a first page and its filter lists are read through indexes, never by scanning the trail (issue 12: flat as it grows)', async () => {
+  // The query plans are SQLite's (EXPLAIN QUERY PLAN); on PostgreSQL the file's other tests run.
+  it.skipIf(TEST_ENGINE === 'postgres')('a first page and its filter lists are read through indexes, never by scanning the trail (issue 12: flat as it grows)', async () => {
     // The query plans, not a timing (speed is measured by `npm run bench:scale`): each filter list hops along an
     // index from one value to the next, and the unfiltered count is one lookup of the last sequence number.
     const plan = (sql: string) => (t.core.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
@@ -59,25 +65,27 @@ describe('the audit trail is paged on the server (issue 17, item 4)', () => {
       expect(plan(`SELECT (SELECT min(${column}) FROM audit_events WHERE ${column} > 'a')`)).toMatch(/SEARCH audit_events USING (COVERING )?INDEX/);
     }
     expect(plan('SELECT coalesce(max(seq), 0) FROM audit_events')).not.toMatch(/SCAN/);
-    // And the answers stay right as the trail grows: a new action is offered, and the count is the number of events.
+  });
+
+  it('the filter lists and the count stay right as the trail grows: a new action is offered, the count is the number of events', async () => {
     await t.core.store.transaction(async () => {
       for (let i = 0; i < 50; i++) await t.core.audit.append({ userId: null, username: 'system' }, { action: 'zz.filler', entityType: 'zz_filler', entityId: String(i), source: 'system' });
     });
     const page = await list({ pageSize: 50 });
     expect(page.facets.actions.at(-1)).toBe('zz.filler');
     expect(page.facets.entityTypes.at(-1)).toBe('zz_filler');
-    expect(page.total).toBe((t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n);
+    expect(page.total).toBe(await eventCount());
   });
 
   it('refuses a page larger than the maximum, and changes nothing', async () => {
-    const before = (t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n;
+    const before = await eventCount();
     const result = await t.core.dispatch(monitor, 'audit.list', { pageSize: 501 });
     expect(result.ok).toBe(false);
-    expect((t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n).toBe(before);
+    expect(await eventCount()).toBe(before);
   });
 
   it('the CSV export stays the whole filtered trail, not a page', async () => {
-    const all = (t.core.db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n;
+    const all = await eventCount();
     const result = await t.core.dispatch(monitor, 'audit.exportCsv', {});
     if (!result.ok) throw new Error(result.error.message);
     const csv = (result.value as { csv: string }).csv;

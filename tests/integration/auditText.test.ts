@@ -2,7 +2,6 @@ import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain } from '../../main/core/audit/auditTrail';
 import { startHost, type Host } from '../../main/host/server';
 import { canonicalJson } from '../../shared/canonicalJson';
 import { demoCore, type TestCore } from '../helpers/core';
@@ -45,20 +44,23 @@ function post(channel: string, body: string) {
   });
 }
 
-const eventCount = () => (t.core.db.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const eventCount = async () =>
+  (await t.core.store.q().selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+/** The chain recomputed from the first event, through the Store (either engine). */
+const verifyChain = () => t.core.audit.verifyChain();
 
 describe('lone surrogates in audited text', () => {
   it('from the login screen (browser mode): the username is refused in plain words and the chain still verifies', async () => {
-    const before = eventCount();
+    const before = await eventCount();
     const answer = await post('session.login', '{"username":"\\ud800admin","password":"whatever"}');
-    expect(verifyChain(t.core.db)).toEqual({ ok: true, events: eventCount() });
+    expect(await verifyChain()).toEqual({ ok: true, events: await eventCount() });
     expect(answer.status).toBe(400);
     expect(answer.body.ok).toBe(false);
     expect(answer.body.error!.code).toBe('validation');
     expect(answer.body.error!.message).toMatch(/character that is not valid text/);
     expect(answer.body.error!.message).toContain('username');
     // Nothing half-written: no event with a damaged username.
-    const names = (t.core.db.prepare('SELECT username FROM audit_events WHERE seq > ?').all(before) as Array<{ username: string }>).map((r) => r.username);
+    const names = (await t.core.store.q().selectFrom('audit_events').select('username').where('seq', '>', before).execute()).map((r) => r.username);
     expect(names.some((n) => n.includes('\ufffd') || /[\ud800-\udfff]/.test(n))).toBe(false);
   });
 
@@ -70,7 +72,7 @@ describe('lone surrogates in audited text', () => {
     }
     const emoji = await post('session.login', '{"username":"bob\\ud83d\\ude00","password":"x"}');
     expect(emoji.body.error?.message ?? '').not.toMatch(/not valid text/);
-    expect(verifyChain(t.core.db).ok).toBe(true);
+    expect((await verifyChain()).ok).toBe(true);
   });
 
   it('from a reason field (withdrawal): refused through the router, nothing changed', async () => {
@@ -78,20 +80,20 @@ describe('lone surrogates in audited text', () => {
     const registered = await t.core.dispatch(window, 'patients.register', { screeningNumber: 'S-901', initials: 'AB', yearOfBirth: 1980, investigator: 'Dr X' });
     expect(registered.ok).toBe(true);
     const patientId = (registered as { value: { id: number } }).value.id;
-    const before = eventCount();
+    const before = await eventCount();
     const answer = await t.core.dispatch(window, 'patients.withdraw', { patientId, reason: 'Moved abroad \udc00' });
     expect(answer.ok).toBe(false);
     expect(!answer.ok && answer.error.code).toBe('validation');
     expect(!answer.ok && answer.error.message).toMatch(/reason/);
-    expect(eventCount()).toBe(before);
+    expect(await eventCount()).toBe(before);
     expect((await t.core.patients.view(patientId)).status).toBe('registered');
-    expect(verifyChain(t.core.db).ok).toBe(true);
+    expect((await verifyChain()).ok).toBe(true);
   });
 
   it('a service called around the contract (CLI, demo, a future caller) still cannot break the chain: the trail stores what it hashed', async () => {
-    const patient = t.core.db.prepare("SELECT id FROM patients WHERE screening_number = 'S-901'").get() as { id: number };
+    const patient = await t.core.store.q().selectFrom('patients').select('id').where('screening_number', '=', 'S-901').executeTakeFirstOrThrow();
     await t.core.patients.withdraw({ userId: null, username: 'system\ud800' }, patient.id, 'Moved \udc00 abroad');
-    expect(verifyChain(t.core.db)).toEqual({ ok: true, events: eventCount() });
+    expect(await verifyChain()).toEqual({ ok: true, events: await eventCount() });
     const last = (await t.core.audit.query({ limit: 1 }))[0]!;
     expect(last.username).toBe('system\ufffd');
     expect(last.reason).toBe('Moved \ufffd abroad');

@@ -82,7 +82,15 @@ describe('the cold chain channels', () => {
     expect(rejected.case.kits.find((k) => k.kitNumber === k1)).toMatchObject({ disposition: 'release', cumulativeSecondsOutOfRange: 1200 });
 
     // The audit trail holds the moves, the import, the case and each signed disposition.
-    const actions = (t.core.db.prepare("SELECT action FROM audit_events WHERE action LIKE 'kit.put_away' OR action LIKE 'temperature_log.%' OR action LIKE 'excursion.%' ORDER BY seq").pluck().all() as string[]);
+    const actions = (
+      await t.core.store
+        .q()
+        .selectFrom('audit_events')
+        .select('action')
+        .where((eb) => eb.or([eb('action', 'like', 'kit.put_away'), eb('action', 'like', 'temperature_log.%'), eb('action', 'like', 'excursion.%')]))
+        .orderBy('seq')
+        .execute()
+    ).map((r) => r.action);
     expect(actions).toEqual(['kit.put_away', 'kit.put_away', 'excursion.opened', 'temperature_log.imported', 'excursion.disposition', 'excursion.disposition']);
     // The same file again adds nothing.
     expect(await call(tech, 'coldChain.importLog', { locationId: fridge.id, fileName: 'again.csv', content: file })).toMatchObject({ readings: 0, excursionIds: [], duplicateOf: { fileName: 'f1.csv' } });

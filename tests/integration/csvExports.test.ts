@@ -63,7 +63,7 @@ beforeAll(async () => {
   });
 
   // Lots from the sponsor's kit list, received into stock.
-  const taken = new Set((t.core.db.prepare('SELECT kit_number AS k FROM kits').all() as Array<{ k: string }>).map((r) => r.k));
+  const taken = new Set((await t.core.store.q().selectFrom('kits').select('kit_number').execute()).map((r) => r.kit_number));
   const kits: string[] = [];
   for (let n = 100_000; kits.length < PLANTED.lots.length; n += 7919) if (!taken.has(String(n))) kits.push(String(n));
   const rows = kits.map((kit, i) => [kit, i % 2 ? 'PLACEBO' : 'DUPI300', PLANTED.lots[i]!, '2027-06-30']);

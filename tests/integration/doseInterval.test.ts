@@ -38,8 +38,9 @@ async function dispensedBaseline(screeningNumber: string) {
   return patient;
 }
 
-const auditActions = () => (t.core.db.prepare('SELECT action FROM audit_events ORDER BY seq').all() as Array<{ action: string }>).map((r) => r.action);
-const dispensingCount = (patientId: number) => (t.core.db.prepare('SELECT COUNT(*) AS n FROM dispensings WHERE patient_id = ?').get(patientId) as { n: number }).n;
+const auditActions = async () => (await t.core.store.q().selectFrom('audit_events').select('action').orderBy('seq').execute()).map((r) => r.action);
+const dispensingCount = async (patientId: number) =>
+  (await t.core.store.q().selectFrom('dispensings').select((eb) => eb.fn.countAll<number>().as('n')).where('patient_id', '=', patientId).executeTakeFirstOrThrow()).n;
 
 beforeEach(async () => {
   t = await demoCore();
@@ -64,7 +65,7 @@ describe('minimum interval between dispensings', () => {
   it('refuses a second dose the same day with only a reason, and changes nothing', async () => {
     const patient = await dispensedBaseline('S-61');
     const w2 = await call<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'W2' });
-    const before = auditActions().length;
+    const before = (await auditActions()).length;
     const r = await t.core.dispatch(ph, 'dispensing.confirm', {
       patientId: patient.id,
       visitCode: 'W2',
@@ -74,8 +75,8 @@ describe('minimum interval between dispensings', () => {
     });
     expect(r).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('0 days after Baseline (day 1)') } });
     expect(!r.ok && r.error.issues?.map((i) => i.path.join('.'))).toEqual(['secondSignature']);
-    expect(dispensingCount(patient.id)).toBe(1);
-    expect(auditActions().length).toBe(before);
+    expect(await dispensingCount(patient.id)).toBe(1);
+    expect((await auditActions()).length).toBe(before);
   });
 
   it('takes a second person\'s signature below a short interval and records both', async () => {
@@ -89,20 +90,25 @@ describe('minimum interval between dispensings', () => {
     expect(wrong).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('second signature') } });
     const monitor = await t.core.dispatch(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'monitor', password: t.userOf('monitor').password } });
     expect(monitor).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('cannot give the second signature') } });
-    expect(dispensingCount(patient.id)).toBe(1);
+    expect(await dispensingCount(patient.id)).toBe(1);
 
     await call(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'investigator', password: t.userOf('investigator').password } });
-    expect(dispensingCount(patient.id)).toBe(2);
-    const event = t.core.db.prepare("SELECT after_json AS a FROM audit_events WHERE action = 'dispensing.confirmed' ORDER BY seq DESC LIMIT 1").get() as { a: string };
-    expect(JSON.parse(event.a)).toMatchObject({ visit: 'W2', interval: { previousVisit: 'D1', days: 0, minimumDays: 8 }, secondSigner: 'investigator' });
-    const signatures = t.core.db.prepare("SELECT meaning FROM signatures WHERE record_type = 'dispensing' AND record_id LIKE 'S-62/W2'").all() as Array<{ meaning: string }>;
+    expect(await dispensingCount(patient.id)).toBe(2);
+    const event = await t.core.store.q().selectFrom('audit_events').select('after_json as a').where('action', '=', 'dispensing.confirmed').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(JSON.parse(event.a!)).toMatchObject({ visit: 'W2', interval: { previousVisit: 'D1', days: 0, minimumDays: 8 }, secondSigner: 'investigator' });
+    const signatures = await t.core.store.q().selectFrom('signatures').select('meaning').where('record_type', '=', 'dispensing').where('record_id', '=', 'S-62/W2').execute();
     expect(signatures).toHaveLength(2);
   });
 
   it('refuses a short interval outright when the study says so, whatever the arm', async () => {
     // A study whose file says "refuse" (the stored configuration, as a study loaded from such a file holds it).
-    const row = t.core.db.prepare('SELECT config_json AS c FROM study WHERE id = 1').get() as { c: string };
-    t.core.db.prepare('UPDATE study SET config_json = ? WHERE id = 1').run(JSON.stringify({ ...JSON.parse(row.c), dosing: { minimumIntervalDays: 8, shortInterval: 'refuse' } }));
+    const row = await t.core.store.q().selectFrom('study').select('config_json as c').where('id', '=', 1).executeTakeFirstOrThrow();
+    await t.core.store
+      .q()
+      .updateTable('study')
+      .set({ config_json: JSON.stringify({ ...JSON.parse(row.c), dosing: { minimumIntervalDays: 8, shortInterval: 'refuse' } }) })
+      .where('id', '=', 1)
+      .execute();
     // Written behind the core's back: it reads the study from memory, loaded again here as after a study set-up.
     await t.core.site.reload();
     const a = await dispensedBaseline('S-63');
@@ -120,7 +126,7 @@ describe('minimum interval between dispensings', () => {
         secondSignature: { username: 'investigator', password: t.userOf('investigator').password },
       });
       answers.push(r);
-      expect(dispensingCount(patient.id)).toBe(1);
+      expect(await dispensingCount(patient.id)).toBe(1);
     }
     expect(answers[0]).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('at least 8 days') } });
     // Both patients got the same answer word for word (their arms may differ: the demo list is 2:1).

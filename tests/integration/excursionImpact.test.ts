@@ -29,9 +29,13 @@ describe("an open excursion case's impact on the coming visits", () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'impact-ph');
     const sign = { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password };
     // The demo's lists are drawn at random: randomize patients (baseline today) until every arm has one with visits.
-    const armsTaken = () =>
-      new Set((t.core.db.prepare("SELECT randomization_number AS r FROM patients WHERE status = 'randomized'").all() as Array<{ r: string }>).map((p) => t.armOf.get(p.r)));
-    for (let n = 1; armsTaken().size < t.core.study().arms.length && n <= 12; n++) {
+    const armsTaken = async () =>
+      new Set(
+        (await t.core.store.q().selectFrom('patients').select('randomization_number as r').where('status', '=', 'randomized').execute()).map((p) =>
+          t.armOf.get(p.r!),
+        ),
+      );
+    for (let n = 1; (await armsTaken()).size < t.core.study().arms.length && n <= 12; n++) {
       const patient = await call<{ id: number }>(ph, 'patients.register', { screeningNumber: `S-IM${n}`, initials: 'IM', yearOfBirth: 1980, investigator: 'Dr Inès Moreau' });
       await call(ph, 'patients.randomize', { patientId: patient.id, signature: sign });
     }
@@ -56,7 +60,7 @@ describe("an open excursion case's impact on the coming visits", () => {
     for (const arm of before.arms) expect(arm.held, arm.armCode).toBe(heldByArm.get(arm.armCode) ?? 0);
     const shortArm = before.arms.find((a) => a.held > 0 && a.needed > 0)!.armCode;
     // Every kit of that arm still on the shelf taken off it (damaged at the site): the arm now runs short.
-    const available = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number").all() as Array<{ k: string }>).map((r) => r.k);
+    const available = (await t.core.store.q().selectFrom('kits').select('kit_number as k').where('status', '=', 'available').orderBy('kit_number').execute()).map((r) => r.k);
     for (const k of available) if ((await armOf(k)) === shortArm) await call(tech, 'kitExceptions.damagedAtSite', { code: k, reason: 'Test: the arm runs short' });
 
     const impact = await call<Impact>(ph, 'stock.excursionImpact', { excursionId, weeks: 12 });

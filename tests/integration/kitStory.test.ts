@@ -21,24 +21,41 @@ async function call<T>(window: string, channel: string, input: unknown): Promise
   if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
   return r.value as T;
 }
-const kitWhere = (sql: string) => (t.core.db.prepare(sql).get() as { k: string }).k;
 
 describe("a kit's whole story", () => {
   it('lists, in the order recorded, every event of a dispensed and returned kit: import, shipment, receipt, dispensing with its signature, return', async () => {
-    const kit = kitWhere("SELECT k.kit_number AS k FROM kits k JOIN kit_returns r ON r.kit_number = k.kit_number WHERE k.status = 'returned' ORDER BY k.kit_number LIMIT 1");
+    const { kit } = await t.core.store
+      .q()
+      .selectFrom('kits as k')
+      .innerJoin('kit_returns as r', 'r.kit_number', 'k.kit_number')
+      .select('k.kit_number as kit')
+      .where('k.status', '=', 'returned')
+      .orderBy('k.kit_number')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const monitor = await t.loginAs('monitor', 'story-monitor');
     const story = await call<Story>(monitor, 'kitStory.view', { code: kit });
     expect(story.kit).toMatchObject({ kitNumber: kit, status: 'returned' });
     // Counted independently: the trail's rows for the kit, its shipment and its list import.
-    const expected = t.core.db
-      .prepare(
-        `SELECT seq FROM audit_events WHERE (entity_type = 'kit' AND entity_id = @kit)
-           OR (entity_type = 'shipment' AND entity_id IN (SELECT s.reference FROM shipments s JOIN shipment_kits sk ON sk.shipment_id = s.id WHERE sk.kit_number = @kit))
-           OR (entity_type = 'list_import' AND action = 'list.kits_imported' AND entity_id = (SELECT CAST(import_id AS TEXT) FROM kits WHERE kit_number = @kit))
-         ORDER BY seq`,
-      )
-      .pluck()
-      .all({ kit }) as number[];
+    const { import_id: importId } = await t.core.store.q().selectFrom('kits').select('import_id').where('kit_number', '=', kit).executeTakeFirstOrThrow();
+    const expected = (
+      await t.core.store
+        .q()
+        .selectFrom('audit_events')
+        .select('seq')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('entity_type', '=', 'kit'), eb('entity_id', '=', kit)]),
+            eb.and([
+              eb('entity_type', '=', 'shipment'),
+              eb('entity_id', 'in', eb.selectFrom('shipments as s').innerJoin('shipment_kits as sk', 'sk.shipment_id', 's.id').select('s.reference').where('sk.kit_number', '=', kit)),
+            ]),
+            eb.and([eb('entity_type', '=', 'list_import'), eb('action', '=', 'list.kits_imported'), eb('entity_id', '=', String(importId))]),
+          ]),
+        )
+        .orderBy('seq')
+        .execute()
+    ).map((r) => r.seq);
     expect(story.events.map((e) => e.seq)).toEqual(expected);
     const actions = story.events.map((e) => e.action);
     expect(actions[0]).toBe('list.kits_imported');
@@ -52,7 +69,7 @@ describe("a kit's whole story", () => {
 
   it('tells a blinded reader the kit as labelled only; the unblinded pharmacist gets the sponsor list arm, real lot and expiry', async () => {
     // A dispensed kit whose real expiry is not the stock's common use-before date (so its story could reveal it).
-    const dispensedKits = t.core.db.prepare("SELECT kit_number AS k, use_before AS u FROM kits WHERE status = 'dispensed' ORDER BY kit_number").all() as Array<{ k: string; u: string }>;
+    const dispensedKits = await t.core.store.q().selectFrom('kits').select(['kit_number as k', 'use_before as u']).where('status', '=', 'dispensed').orderBy('kit_number').execute();
     const kit = dispensedKits.find((d) => sponsor.get(d.k)!.expiry !== d.u)!.k;
     const truth = sponsor.get(kit)!;
     const tech = await t.loginAs('pharmacy_technician', 'story-tech');
@@ -75,11 +92,17 @@ describe("a kit's whole story", () => {
   });
 
   it('includes the destruction of a destroyed kit, and prints as a PDF with the audit seal in its file name', async () => {
-    const kit = kitWhere("SELECT kit_number AS k FROM destruction_kits ORDER BY kit_number LIMIT 1");
+    const { kit_number: kit, destruction_id: destructionId } = await t.core.store
+      .q()
+      .selectFrom('destruction_kits')
+      .select(['kit_number', 'destruction_id'])
+      .orderBy('kit_number')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const monitor = await t.loginAs('monitor', 'story-monitor-3');
     const story = await call<Story>(monitor, 'kitStory.view', { code: kit });
     const destruction = story.events.find((e) => e.action === 'destruction.recorded');
-    expect(destruction?.entityId).toBe(String((t.core.db.prepare('SELECT destruction_id AS d FROM destruction_kits WHERE kit_number = ?').get(kit) as { d: number }).d));
+    expect(destruction?.entityId).toBe(String(destructionId));
     const file = await call<{ fileName: string; base64: string }>(monitor, 'kitStory.print', { code: kit });
     expect(file.fileName).toMatch(new RegExp(`^kit-${kit}-story-blinded-\\d{4}-\\d{2}-\\d{2}-seal-\\d+\\.pdf$`));
     expect(Buffer.from(file.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { sql, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -22,11 +23,16 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t.dispose());
 
-const rows = <T>(sql: string, ...params: unknown[]) => t.core.db.prepare(sql).all(...params) as T[];
-const statusOf = (kit: string) => (t.core.db.prepare('SELECT status FROM kits WHERE kit_number = ?').get(kit) as { status: string }).status;
+/** The rows of a query, on the Store (either engine). */
+const rows = async <T>(query: RawBuilder<T>) => (await query.execute(t.core.store.q())).rows;
+/** Every kit's status as stored now. */
+const statuses = async () => new Map((await t.core.store.q().selectFrom('kits').select(['kit_number', 'status']).execute()).map((r) => [r.kit_number, r.status]));
 const kitsOfLot = (lot: string) => [...sponsor].filter(([, v]) => v.lot === lot).map(([k]) => k);
-const statusesOf = (lot: string) => Object.fromEntries(kitsOfLot(lot).map((k) => [k, statusOf(k)]));
-const recalls = () => rows<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'lot.recalled'")[0]!.n;
+const statusesOf = async (lot: string) => {
+  const now = await statuses();
+  return Object.fromEntries(kitsOfLot(lot).map((k) => [k, now.get(k)!]));
+};
+const recalls = async () => (await rows<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'lot.recalled'`))[0]!.n;
 const sign = (password?: string) => ({ username: t.userOf('unblinded_pharmacist').username, password: password ?? t.userOf('unblinded_pharmacist').password });
 
 async function call<T = unknown>(window: string, channel: string, input: unknown): Promise<T> {
@@ -36,8 +42,10 @@ async function call<T = unknown>(window: string, channel: string, input: unknown
 }
 
 /** A real lot with kits on the shelf and kits already given to patients. */
-function lotOnShelfAndGiven(): string {
-  const given = new Set(rows<{ k: string }>('SELECT kit_number AS k FROM dispensing_kits').map((r) => r.k));
+async function lotOnShelfAndGiven(): Promise<string> {
+  const given = new Set((await rows<{ k: string }>(sql`SELECT kit_number AS k FROM dispensing_kits`)).map((r) => r.k));
+  const now = await statuses();
+  const statusOf = (k: string) => now.get(k);
   const lots = [...new Set([...sponsor.values()].map((v) => v.lot))].sort();
   const lot = lots.find((l) => kitsOfLot(l).some((k) => statusOf(k) === 'available') && kitsOfLot(l).some((k) => given.has(k)));
   if (!lot) throw new Error('the demo has no lot both on the shelf and dispensed');
@@ -60,15 +68,18 @@ describe('lot recall', () => {
   let balancedBefore: boolean[];
 
   it('preview: the kits on the shelf, the patients who received the lot, and the one-arm warning (the demo lots are one arm each)', async () => {
-    lot = lotOnShelfAndGiven();
+    lot = await lotOnShelfAndGiven();
     const ph = await t.loginAs('unblinded_pharmacist', 'rc-ph');
     preview = await call<Preview>(ph, 'lots.recallPreview', { lot: ` ${lot} ` });
-    const available = kitsOfLot(lot).filter((k) => statusOf(k) === 'available').sort();
+    const now = await statuses();
+    const available = kitsOfLot(lot).filter((k) => now.get(k) === 'available').sort();
     expect(preview.lot).toBe(lot);
     expect([...preview.toQuarantine].sort()).toEqual(available);
-    expect(preview.toHoldAtReceipt.sort()).toEqual(kitsOfLot(lot).filter((k) => statusOf(k) === 'expected').sort());
-    const given = rows<{ k: string; s: string; v: string }>(
-      `SELECT dk.kit_number AS k, p.screening_number AS s, d.visit_code AS v FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id`,
+    expect(preview.toHoldAtReceipt.sort()).toEqual(kitsOfLot(lot).filter((k) => now.get(k) === 'expected').sort());
+    const given = (
+      await rows<{ k: string; s: string; v: string }>(
+        sql`SELECT dk.kit_number AS k, p.screening_number AS s, d.visit_code AS v FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id`,
+      )
     ).filter((r) => sponsor.get(r.k)?.lot === lot);
     expect(given.length).toBeGreaterThan(0);
     expect(preview.patients.map((p) => `${p.screeningNumber}/${p.visitCode}/${p.kitNumber}`).sort()).toEqual(given.map((g) => `${g.s}/${g.v}/${g.k}`).sort());
@@ -81,7 +92,7 @@ describe('lot recall', () => {
 
   it('an unknown lot: refused by key, nothing changed', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'rc-unknown');
-    const before = statusesOf(lot);
+    const before = await statusesOf(lot);
     for (const [channel, input] of [
       ['lots.recallPreview', { lot: 'NO-SUCH-LOT' }],
       ['lots.recall', { lot: 'NO-SUCH-LOT', letterReference: 'L-1', reason: 'Sponsor recall', signature: sign() }],
@@ -89,12 +100,12 @@ describe('lot recall', () => {
       const r = await t.core.dispatch(ph, channel, input);
       expect(r).toMatchObject({ ok: false, error: { code: 'not_found', key: 'lots.unknownLot', params: { lot: 'NO-SUCH-LOT' } } });
     }
-    expect(statusesOf(lot)).toEqual(before);
-    expect(recalls()).toBe(0);
+    expect(await statusesOf(lot)).toEqual(before);
+    expect(await recalls()).toBe(0);
   });
 
   it('refused for every blinded role and with a wrong password, nothing changed', async () => {
-    const before = statusesOf(lot);
+    const before = await statusesOf(lot);
     const input = { lot, letterReference: 'SPN-RCL-1', reason: 'Sponsor recall: particles', signature: sign() };
     for (const role of ['investigator', 'monitor', 'study_nurse', 'administrator', 'pharmacy_technician'] as const) {
       const w = await t.loginAs(role, `rc-${role}`);
@@ -107,13 +118,13 @@ describe('lot recall', () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'rc-wrong');
     expect(await t.core.dispatch(ph, 'lots.recall', { ...input, signature: sign('not my password') })).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(await t.core.dispatch(ph, 'lots.recall', { ...input, reason: '' })).toMatchObject({ ok: false, error: { code: 'validation' } });
-    expect(statusesOf(lot)).toEqual(before);
-    expect(recalls()).toBe(0);
+    expect(await statusesOf(lot)).toEqual(before);
+    expect(await recalls()).toBe(0);
   });
 
   it('recall: every kit on the shelf quarantined in one signed step with the reason; the kits given stay as they were', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'rc-do');
-    const before = statusesOf(lot);
+    const before = await statusesOf(lot);
     const done = await call<{ quarantined: string[]; heldAtReceipt: string[]; signature: { meaning: string } }>(ph, 'lots.recall', {
       lot,
       letterReference: 'SPN-RCL-2026-014',
@@ -122,14 +133,15 @@ describe('lot recall', () => {
     });
     expect(done.quarantined).toEqual(preview.toQuarantine);
     expect(done.signature.meaning).toBe('I recall this lot and place its kits at the site in quarantine');
-    for (const k of kitsOfLot(lot)) expect(statusOf(k), k).toBe(before[k] === 'available' ? 'quarantined' : before[k]);
+    const after = await statusesOf(lot);
+    for (const k of kitsOfLot(lot)) expect(after[k], k).toBe(before[k] === 'available' ? 'quarantined' : before[k]);
     for (const k of done.quarantined) {
-      const e = rows<{ reason: string; signature_id: number | null; after_json: string }>("SELECT * FROM audit_events WHERE entity_type = 'kit' AND entity_id = ? ORDER BY seq DESC LIMIT 1", k)[0]!;
+      const e = (await rows<{ reason: string; signature_id: number | null; after_json: string }>(sql`SELECT * FROM audit_events WHERE entity_type = 'kit' AND entity_id = ${k} ORDER BY seq DESC LIMIT 1`))[0]!;
       expect(e.reason).toBe('Sponsor recall: particles found in retained samples');
       expect(e.signature_id).not.toBeNull();
       expect(JSON.parse(e.after_json)).toMatchObject({ status: 'quarantined', recall: 'SPN-RCL-2026-014' });
     }
-    expect(recalls()).toBe(1);
+    expect(await recalls()).toBe(1);
     // Nothing left to recall: a second recall of the same lot is refused by key.
     expect(await t.core.dispatch(ph, 'lots.recall', { lot, letterReference: 'SPN-RCL-2026-014', reason: 'Again', signature: sign() })).toMatchObject({
       ok: false,

@@ -97,7 +97,7 @@ describe('scan verdicts', () => {
   it("a kit that is not available says its status by key, not by an English word", async () => {
     const plan = await call<{ suggestions: string[] }>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'D1' });
     const kit = plan.suggestions[0]!;
-    world.core.db.prepare("UPDATE kits SET status = 'pending_destruction' WHERE kit_number = ?").run(kit);
+    await world.core.store.q().updateTable('kits').set({ status: 'pending_destruction' }).where('kit_number', '=', kit).execute();
     try {
       const v = await call<Verdict>(ph, 'dispensing.checkKit', { patientId: patient.id, visitCode: 'D1', code: kit, alreadyScanned: [], source: 'scanner' });
       expect([v.reason, v.key, v.params]).toEqual(['not_available', 'dispensing.notAvailablePendingDestruction', { kit }]);
@@ -105,7 +105,7 @@ describe('scan verdicts', () => {
       expect(frenchVerdict(v)).toBe(`Le kit ${kit} n'est pas disponible (en attente de destruction).`);
       expectBlind(v);
     } finally {
-      world.core.db.prepare("UPDATE kits SET status = 'available' WHERE kit_number = ?").run(kit);
+      await world.core.store.q().updateTable('kits').set({ status: 'available' }).where('kit_number', '=', kit).execute();
     }
   });
 });

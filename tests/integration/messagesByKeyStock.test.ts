@@ -56,11 +56,11 @@ describe('emergency unblinding', () => {
 });
 
 describe('returns', () => {
-  const aKit = () => (world.core.db.prepare("SELECT kit_number AS k FROM kits ORDER BY kit_number LIMIT 1").get() as { k: string }).k;
+  const aKit = async () => (await world.core.store.q().selectFrom('kits').select('kit_number').orderBy('kit_number').limit(1).executeTakeFirstOrThrow()).kit_number;
 
   it('a kit that was never dispensed brought back as a return: key, kit, the French of the screen', async () => {
     const w = await world.loginAs('pharmacy_technician', 'w-returns');
-    const kit = aKit();
+    const kit = await aKit();
     const error = await refusal(w, 'returns.record', { code: kit, condition: 'used', unitsReturned: 1, source: 'manual' });
     expect([error.code, error.key, error.params]).toEqual(['conflict', 'returns.neverDispensed', { kit }]);
     expect(error.message).toBe(`Kit ${kit} was never dispensed, so it cannot be a patient return.`);
@@ -69,7 +69,7 @@ describe('returns', () => {
 
   it('correcting a return that was never recorded', async () => {
     const w = await world.loginAs('pharmacy_technician', 'w-returns-2');
-    const kit = aKit();
+    const kit = await aKit();
     const error = await refusal(w, 'returns.edit', { kitNumber: kit, condition: 'used', unitsReturned: 1, reason: 'Miscounted at the desk' });
     expect([error.code, error.key, error.params]).toEqual(['not_found', 'returns.noReturn', { kit }]);
     expect(error.message).toBe(`No return is recorded for kit ${kit}.`);
@@ -94,7 +94,7 @@ describe('receiving', () => {
 
   it('a shipment reference used twice', async () => {
     const w = await world.loginAs('pharmacy_technician', 'w-receiving-2');
-    const kit = (world.core.db.prepare('SELECT kit_number AS k FROM kits ORDER BY kit_number LIMIT 1').get() as { k: string }).k;
+    const kit = (await world.core.store.q().selectFrom('kits').select('kit_number').orderBy('kit_number').limit(1).executeTakeFirstOrThrow()).kit_number;
     await call(w, 'shipments.create', { reference: 'SHP-MSG-2', from: { kind: 'kits', kitNumbers: [kit] } });
     const error = await refusal(w, 'shipments.create', { reference: 'SHP-MSG-2', from: { kind: 'kits', kitNumbers: [kit] } });
     expect(error.key === 'receiving.referenceTaken' || error.key === 'receiving.kitsRefused').toBe(true);
@@ -108,7 +108,14 @@ describe('receiving', () => {
 describe('destruction', () => {
   it('a kit that is not returned, expired or damaged: key, kit and status word, the French of the screen', async () => {
     const w = await world.loginAs('unblinded_pharmacist', 'w-destruction');
-    const kit = world.core.db.prepare("SELECT kit_number AS k, status FROM kits WHERE status NOT IN ('returned', 'expired', 'damaged', 'pending_destruction') ORDER BY kit_number LIMIT 1").get() as { k: string; status: string };
+    const kit = await world.core.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as k', 'status'])
+      .where('status', 'not in', ['returned', 'expired', 'damaged', 'pending_destruction'])
+      .orderBy('kit_number')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const status = kit.status.replace('_', ' ');
     const statusKey = `destruction.notDestroyable${kit.status.charAt(0).toUpperCase()}${kit.status.slice(1)}`;
     const statusFr: Record<string, string> = { expected: 'attendu', available: 'disponible', quarantined: 'en quarantaine', dispensed: 'dispensé', destroyed: 'détruit', lost: 'perdu' };
@@ -129,7 +136,7 @@ describe('destruction', () => {
 
   it('the one destroying as their own witness: the field issue by key too', async () => {
     const w = await world.loginAs('unblinded_pharmacist', 'w-destruction-2');
-    const kit = (world.core.db.prepare('SELECT kit_number AS k FROM kits ORDER BY kit_number LIMIT 1').get() as { k: string }).k;
+    const kit = (await world.core.store.q().selectFrom('kits').select('kit_number').orderBy('kit_number').limit(1).executeTakeFirstOrThrow()).kit_number;
     const error = await refusal(w, 'destruction.record', {
       kitNumbers: [kit],
       method: 'Incineration',

@@ -202,7 +202,7 @@ describe('dispensing rules', () => {
     expect(plan.suggestions).not.toContain(expiring);
 
     const fresh = plan.suggestions[0]!;
-    t.core.db.prepare("UPDATE kits SET status = 'quarantined' WHERE kit_number = ?").run(fresh);
+    await t.core.store.q().updateTable('kits').set({ status: 'quarantined' }).where('kit_number', '=', fresh).execute();
     expect(await call(later, 'dispensing.checkKit', { patientId: target.id, visitCode: 'D1', code: fresh, alreadyScanned: [], source: 'scanner' })).toMatchObject({ ok: false, reason: 'quarantined' });
   });
 

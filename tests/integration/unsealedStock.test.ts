@@ -39,6 +39,9 @@ afterEach(() => {
   t.dispose();
 });
 
+/** A kit's status changed straight in the database, behind the index's back (another workstation, say). */
+const setStatus = (status: string, kit: string) => t.core.store.q().updateTable('kits').set({ status }).where('kit_number', '=', kit).execute();
+
 describe("the unblinded session's index of opened arms and expiry dates", () => {
   it('offers only kits of the patient\'s arm that are on the shelf now, whatever happened to them since the index was built', async () => {
     await receive(ph, { kind: 'all_unshipped' });
@@ -49,8 +52,7 @@ describe("the unblinded session's index of opened arms and expiry dates", () => 
     // Take every kit of the arm off the shelf but two, behind the index's back (another workstation, say).
     const ofArm = [...t.armOf].filter(([k, a]) => /^\d{6}$/.test(k) && a === arm).map(([k]) => k);
     const keep = ofArm.slice(0, 2);
-    const setStatus = t.core.db.prepare('UPDATE kits SET status = ? WHERE kit_number = ?');
-    ofArm.slice(2).forEach((k, i) => setStatus.run(i % 2 ? 'quarantined' : 'damaged', k));
+    for (const [i, k] of ofArm.slice(2).entries()) await setStatus(i % 2 ? 'quarantined' : 'damaged', k);
     for (let i = 0; i < 20; i++) expect((await plan(patient.id)).suggestions.sort()).toEqual([...keep].sort());
     const wrongArm = [...t.armOf].find(([k, a]) => /^\d{6}$/.test(k) && a !== arm)![0];
     expect((await refusal(patient.id, wrongArm)).alternatives.sort()).toEqual([...keep].sort());
@@ -94,8 +96,7 @@ describe("the unblinded session's index of opened arms and expiry dates", () => 
     const ofArm = [...t.armOf].filter(([k, a]) => /^\d{6}$/.test(k) && a === arm).map(([k]) => k);
     const keep = ofArm.slice(0, 2);
     const gone = ['dispensed', 'dispensed', 'returned', 'lost'] as const;
-    const setStatus = t.core.db.prepare('UPDATE kits SET status = ? WHERE kit_number = ?');
-    ofArm.slice(2).forEach((k, i) => setStatus.run(gone[i % gone.length], k));
+    for (const [i, k] of ofArm.slice(2).entries()) await setStatus(gone[i % gone.length]!, k);
     const asked: string[] = [];
     const shelfStatesOf = KitRepository.prototype.shelfStatesOf;
     vi.spyOn(KitRepository.prototype, 'shelfStatesOf').mockImplementation(function (this: KitRepository, kits) {

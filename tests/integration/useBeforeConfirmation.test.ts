@@ -84,7 +84,13 @@ describe('expired kits at import (issue 11.1)', () => {
   it('the hold at receipt has one neutral reason in the audit trail, with no date and no arm', async () => {
     await call(ph, 'allocation.importList', listInput(EXPIRED));
     await receive(tech, 'SHP-1', ['900001', '900002', '900003']);
-    const rows = t.core.db.prepare("SELECT entity_id AS kit, reason, after_json AS after FROM audit_events WHERE action = 'kit.status_changed' AND entity_id IN ('900001', '900002')").all() as Array<{ kit: string; reason: string; after: string }>;
+    const rows = await t.core.store
+      .q()
+      .selectFrom('audit_events')
+      .select(['entity_id as kit', 'reason', 'after_json as after'])
+      .where('action', '=', 'kit.status_changed')
+      .where('entity_id', 'in', ['900001', '900002'])
+      .execute();
     expect(rows.map((r) => r.kit).sort()).toEqual(['900001', '900002']);
     expect(new Set(rows.map((r) => `${r.reason}|${r.after}`)).size).toBe(1);
     expect(rows[0]!.after).not.toMatch(/DUPI|PLACEBO|2026-11-20/);
@@ -139,9 +145,14 @@ describe('the common date moves only when the pharmacist confirms it', () => {
     expect(new Set(available.map((k) => k.useBefore))).toEqual(new Set(['2027-09-30']));
     const quarantined = (await kitsOf(tech, 'quarantined')).map((k) => k.kitNumber);
     expect(quarantined).toEqual(expect.arrayContaining(review.toHold));
-    const event = t.core.db.prepare("SELECT after_json AS after, signature_id AS sig FROM audit_events WHERE action = 'kits.use_before_confirmed'").get() as { after: string; sig: number };
+    const event = await t.core.store
+      .q()
+      .selectFrom('audit_events')
+      .select(['after_json as after', 'signature_id as sig'])
+      .where('action', '=', 'kits.use_before_confirmed')
+      .executeTakeFirstOrThrow();
     expect(event.sig).toBeGreaterThan(0);
-    expect(JSON.parse(event.after)).toMatchObject({ useBefore: '2027-09-30' });
+    expect(JSON.parse(event.after!)).toMatchObject({ useBefore: '2027-09-30' });
     expect(event.after).not.toMatch(/DUPI|PLACEBO/);
 
     // Nothing left to confirm.
