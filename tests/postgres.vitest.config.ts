@@ -17,6 +17,7 @@ export const BOTH_ENGINES = [
   'tests/integration/receiptExpiry.test.ts',
   'tests/integration/router.test.ts',
   'tests/integration/siteName.test.ts',
+  'tests/security/blindingLeak.test.ts',
   'tests/security/kitOrder.test.ts',
 ];
 
