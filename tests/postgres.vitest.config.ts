@@ -31,6 +31,7 @@ export const BOTH_ENGINES = [
   'tests/integration/siteName.test.ts',
   'tests/integration/unsealedStock.test.ts',
   'tests/integration/useBeforeConfirmation.test.ts',
+  'tests/security/blindingLeak.test.ts',
   'tests/security/kitOrder.test.ts',
 ];
 

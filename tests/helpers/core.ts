@@ -7,7 +7,7 @@ import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
-import { createPostgresDatabase } from './postgres';
+import { createPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
 
 /**
  * The engine the demo cores of this run are on: SQLite files, or with VEIL_TEST_ENGINE=postgres a new database on the
@@ -42,6 +42,8 @@ export interface TestCore {
   dir: string;
   /** The SQLite file (empty on PostgreSQL: a test that reads the file runs on SQLite only). */
   dbFile: string;
+  /** The PostgreSQL database's URL (empty on SQLite). */
+  database: string;
   users: DemoUser[];
   demo: DemoResult;
   /** The sponsor's truth, read independently from the demo's CSV lists: kit or slot number to arm code. */
@@ -49,6 +51,12 @@ export interface TestCore {
   /** Logs `role`'s demo user in to `windowId` (default: the role name) and returns the window id. */
   loginAs(role: Role, windowId?: string): Promise<string>;
   userOf(role: Role): DemoUser;
+  /**
+   * Closes the core, runs `work` once nothing is connected to its database any more (on PostgreSQL, once the server
+   * has seen the pool's last session end: a database to copy with CREATE DATABASE ... TEMPLATE), then opens a new core
+   * on the same database in its place (`core`; sessions are not kept).
+   */
+  whileClosed<T>(work: () => Promise<T>): Promise<T>;
   dispose(): void;
 }
 
@@ -56,9 +64,11 @@ export interface TestCore {
 export async function demoCore(options: { history?: boolean; logger?: Logger } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-test-'));
   const dbFile = TEST_ENGINE === 'sqlite' ? join(dir, 'veil.db') : '';
-  const database = TEST_ENGINE === 'postgres' ? { database: await createPostgresDatabase(), dataFolder: dir } : { dbFile };
+  const database = TEST_ENGINE === 'postgres' ? await createPostgresDatabase() : '';
+  const location = database ? { database, dataFolder: dir } : { dbFile };
   const clock = new FakeClock();
-  const core = await openVeilCore({ ...database, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  const open = () => openVeilCore({ ...location, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  const core = await open();
   const demo = await seedDemo(core, clock, { history: options.history ?? false });
   const { users } = demo;
   const armOf = new Map<string, string>();
@@ -67,24 +77,35 @@ export async function demoCore(options: { history?: boolean; logger?: Logger } =
     for (const row of rows) armOf.set(row.randomization_number ?? row.kit_number!, row.arm!);
   }
   const userOf = (role: Role) => users.find((u) => u.role === role)!;
-  return {
+  const t: TestCore = {
     core,
     clock,
     dir,
     dbFile,
+    database,
     users,
     demo,
     armOf,
     userOf,
     async loginAs(role, windowId = role) {
       const user = userOf(role);
-      const result = await core.dispatch(windowId, 'session.login', { username: user.username, password: user.password });
+      const result = await t.core.dispatch(windowId, 'session.login', { username: user.username, password: user.password });
       if (!result.ok) throw new Error(`login as ${role} failed: ${result.error.message}`);
       return windowId;
     },
+    async whileClosed(work) {
+      t.core.close();
+      try {
+        if (database) await untilPostgresDatabaseUnused(database);
+        return await work();
+      } finally {
+        t.core = await open();
+      }
+    },
     dispose() {
-      core.close();
+      t.core.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return t;
 }

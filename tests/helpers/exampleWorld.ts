@@ -11,6 +11,7 @@ import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
 import type { DemoUser } from '../../main/core/demo/demoSeed';
 import type { Logger } from '../../main/core/log';
 import { FakeClock, type TestCore } from './core';
+import { copyPostgresDatabase, dropPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
 
 /**
  * The demo database as the contract's examples find it (shared/contract/examples.ts): the demo with its history,
@@ -35,7 +36,10 @@ export interface ExampleWorld {
   /** The demo users and the world's own (user 8). */
   users: DemoUser[];
   passphrase: string;
-  /** The database file every copy starts from. */
+  /**
+   * What every copy starts from: an SQLite file, or on PostgreSQL the URL of a database of the suite's server that
+   * nobody connects to (each copy is a CREATE DATABASE ... TEMPLATE of it).
+   */
   snapshot: string;
 }
 
@@ -67,7 +71,7 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   const signature = { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password };
 
   // The sponsor's list extension: eight more kits, numbered like the demo's and unused, arms about the study's 2:1.
-  const taken = new Set((core.db.prepare('SELECT kit_number AS k FROM kits').all() as Array<{ k: string }>).map((r) => r.k));
+  const taken = new Set((await core.store.q().selectFrom('kits').select('kit_number').execute()).map((r) => r.kit_number));
   const numbers: string[] = [];
   while (numbers.length < 8) {
     const n = String(100000 + randomInt(900000));
@@ -117,8 +121,10 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
 
   // Two kits on the shelf that no visit example uses: one the examples find in stock, one the technician could not
   // find at the weekly count and recorded lost at the site (issue 16, kit exceptions), e-signed.
-  const onShelf = (core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number").all() as Array<{ k: string }>)
-    .map((r) => r.k)
+  // In kit number order, sorted here: the engines' text orders differ (db/README.md).
+  const onShelf = (await core.store.q().selectFrom('kits').select('kit_number').where('status', '=', 'available').execute())
+    .map((r) => r.kit_number)
+    .sort()
     .filter((k) => !plan.suggestions.includes(k));
   const [inStock, lostKit] = onShelf as [string, string];
   const technicianUser = t.userOf('pharmacy_technician');
@@ -190,10 +196,21 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   };
   for (const [name, kit] of Object.entries(kits)) if (!kit) throw new Error(`example world: no kit for "${name}"`);
 
-  const snapshot = join(t.dir, 'example-world.db');
-  await core.db.backup(snapshot);
+  const snapshot = await takeSnapshot(t);
   const more = { expected: [e3, e4], withPatient: withPatient.filter((k) => !Object.values(kits).includes(k) && k !== failedLabelKit) };
   return { kits, more, extension, users: [...t.users, { ...NEW_UNBLINDED_USER, blinded: false }], passphrase: t.demo.codeBreakPassphrase, snapshot };
+}
+
+/**
+ * The world as it stands, for the copies: an online backup of the SQLite file; on PostgreSQL, a database copied from
+ * the world's while its core is closed (PostgreSQL copies only a database nobody is connected to), which no core ever
+ * opens. The world's core is then opened again (`t.core`).
+ */
+async function takeSnapshot(t: TestCore): Promise<string> {
+  if (t.database) return t.whileClosed(() => copyPostgresDatabase(t.database));
+  const file = join(t.dir, 'example-world.db');
+  await t.core.db.backup(file);
+  return file;
 }
 
 /**
@@ -202,34 +219,52 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
  */
 export async function openWorldCopy(t: TestCore, world: ExampleWorld, options: { logger?: Logger; desktop?: boolean } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-world-'));
-  const dbFile = join(dir, 'veil.db');
-  copyFileSync(world.snapshot, dbFile);
+  // The copy's anchors start in a folder of its own, as a copied file's do: the copy says so in its trail
+  // (audit.anchoring_started), on either engine.
+  const dbFile = t.database ? '' : join(dir, 'veil.db');
+  const database = t.database ? await copyPostgresDatabase(world.snapshot) : '';
+  if (dbFile) copyFileSync(world.snapshot, dbFile);
+  const location = database ? { database, dataFolder: dir } : { dbFile };
   const clock = new FakeClock(t.clock.now());
   // `desktop`: the copy also has the desktop's database setting (a database.json of its own), so that the
   // administrator's database choice answers as on a workstation rather than as under veil serve.
-  const desktop = options.desktop ? { desktopDatabase: { choiceFile: join(dir, 'database.json'), ownFile: dbFile, fromEnvironment: false } } : {};
-  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...desktop, ...(options.logger ? { logger: options.logger } : {}) });
+  const desktop = options.desktop ? { desktopDatabase: { choiceFile: join(dir, 'database.json'), ownFile: dbFile || join(dir, 'veil.db'), fromEnvironment: false } } : {};
+  const open = () => openVeilCore({ ...location, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...desktop, ...(options.logger ? { logger: options.logger } : {}) });
+  const core = await open();
   const userOf = (role: Role) => world.users.find((u) => u.role === role)!;
-  return {
+  const copy: TestCore = {
     core,
     clock,
     dir,
     dbFile,
+    database,
     users: world.users,
     demo: t.demo,
     armOf: t.armOf,
     userOf,
     async loginAs(role, windowId = role) {
       const user = userOf(role);
-      const result = await core.dispatch(windowId, 'session.login', { username: user.username, password: user.password });
+      const result = await copy.core.dispatch(windowId, 'session.login', { username: user.username, password: user.password });
       if (!result.ok) throw new Error(`login as ${role} failed: ${result.error.message}`);
       return windowId;
     },
+    async whileClosed(work) {
+      copy.core.close();
+      try {
+        if (database) await untilPostgresDatabaseUnused(database);
+        return await work();
+      } finally {
+        copy.core = await open();
+      }
+    },
     dispose() {
-      core.close();
+      copy.core.close();
       rmSync(dir, { recursive: true, force: true });
+      // A hundred copies of the world would fill the suite's server: each goes with its core, in the background.
+      if (database) void dropPostgresDatabase(database);
     },
   };
+  return copy;
 }
 
 const KIT_OF_PLACEHOLDER = new Map<string, ExampleKit>(Object.entries(EXAMPLE_KIT).map(([name, text]) => [text, name as ExampleKit]));

@@ -56,7 +56,7 @@ describe('the blinding leak test over every channel', () => {
       // One patient was emergency-unblinded first: nothing the others (or the investigator, later) see may show it.
       const inv = await copy.loginAs('investigator', 'emergency-before-harness');
       const unblinded = await copy.core.dispatch(inv, 'emergency.unblind', {
-        patientId: (copy.core.db.prepare("SELECT id FROM patients WHERE screening_number = 'S-001'").get() as { id: number }).id,
+        patientId: (await copy.core.store.q().selectFrom('patients').select('id').where('screening_number', '=', 'S-001').executeTakeFirstOrThrow()).id,
         reason: 'Severe adverse event: hospitalisation',
         adverseEvent: true,
         passphrase: t.demo.codeBreakPassphrase,

@@ -44,18 +44,21 @@ type Inputs = Partial<Record<ChannelName, unknown[] | (() => unknown[] | Promise
  * the harness (roles in order, channels in contract order, examples first): every patient, shipment, destruction and
  * a spread of kits, and for commands the next step a user would really take.
  */
-export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs {
-  const db = t.core.db;
-  const rows = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
-  const patients = rows<{ id: number }>('SELECT id FROM patients ORDER BY id').map((r) => r.id);
-  const kits = rows<{ k: string }>('SELECT kit_number AS k FROM kits ORDER BY kit_number').map((r) => r.k);
+export async function realInputs(t: TestCore, world: ExampleWorld, role: Role): Promise<Inputs> {
+  // Read through the Store, on either engine; kit numbers sorted here, as the engines' text orders differ.
+  const q = () => t.core.store.q();
+  const ids = async (table: 'patients' | 'shipments' | 'storage_locations' | 'excursions' | 'destructions') => (await q().selectFrom(table).select('id').orderBy('id').execute()).map((r) => r.id);
+  const kitNumbers = async (rows: Promise<Array<{ kit_number: string }>>) => (await rows).map((r) => r.kit_number).sort();
+  const patients = await ids('patients');
+  const kits = await kitNumbers(q().selectFrom('kits').select('kit_number').execute());
   const someKits = kits.filter((_, i) => i % 15 === 0);
-  const dispensed = rows<{ k: string }>('SELECT kit_number AS k FROM dispensing_kits ORDER BY kit_number LIMIT 4').map((r) => r.k);
+  const dispensed = (await kitNumbers(q().selectFrom('dispensing_kits').select('kit_number').execute())).slice(0, 4);
+  const available = () => kitNumbers(q().selectFrom('kits').select('kit_number').where('status', '=', 'available').execute());
   const user = t.userOf(role);
   const signature = { username: user.username, password: user.password };
   const visits = t.core.study().visits.map((v) => v.code);
-  const shipmentIdOf = (reference: string) => (db.prepare('SELECT id FROM shipments WHERE reference = ?').get(reference) as { id: number }).id;
-  const patientIdOf = (screening: string) => (db.prepare('SELECT id FROM patients WHERE screening_number = ?').get(screening) as { id: number }).id;
+  const shipmentIdOf = async (reference: string) => (await q().selectFrom('shipments').select('id').where('reference', '=', reference).executeTakeFirstOrThrow()).id;
+  const patientIdOf = async (screening: string) => (await q().selectFrom('patients').select('id').where('screening_number', '=', screening).executeTakeFirstOrThrow()).id;
   // A screening number takes letters, digits and dashes only: "study_nurse" gives L-study-nu.
   const registered = `L-${role.slice(0, 8).replace(/_/g, '-')}`;
   const probe = `probe.${role.replace(/_/g, '.')}`;
@@ -70,9 +73,9 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'patients.due': [{ limit: 200 }],
     'patients.register': [{ screeningNumber: registered, initials: 'ZZ', yearOfBirth: 1980, investigator: 'Dr Harness' }],
     // The patients registered just before (the example's and the harness's), randomized in turn.
-    'patients.randomize': () => rows<{ id: number }>("SELECT id FROM patients WHERE status = 'registered' ORDER BY id").map((r) => ({ patientId: r.id, signature })),
-    'patients.withdraw': () => [{ patientId: patientIdOf(registered), reason: 'harness probe' }],
-    'shipments.get': () => rows<{ id: number }>('SELECT id FROM shipments ORDER BY id').map((r) => ({ shipmentId: r.id })),
+    'patients.randomize': async () => (await q().selectFrom('patients').select('id').where('status', '=', 'registered').orderBy('id').execute()).map((r) => ({ patientId: r.id, signature })),
+    'patients.withdraw': async () => [{ patientId: await patientIdOf(registered), reason: 'harness probe' }],
+    'shipments.get': async () => (await ids('shipments')).map((shipmentId) => ({ shipmentId })),
     // The rest of the open shipment, a kit scanned twice, kits of other shipments: receipts and refusals alike.
     'shipments.scanKit': [
       ...world.more.expected.map((code) => ({ shipmentId: OPEN_SHIPMENT_ID, code, source: 'scanner' })),
@@ -80,10 +83,10 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
       ...someKits.map((code) => ({ shipmentId: OPEN_SHIPMENT_ID, code, source: 'scanner' })),
     ],
     // The shipment the example created (every kit not shipped yet): its one kit never came.
-    'shipments.markKit': () => [{ shipmentId: shipmentIdOf('SHP-0001'), kitNumber: world.kits.unshipped, outcome: 'missing', reason: 'Not in the box' }],
-    'shipments.close': () => [
+    'shipments.markKit': async () => [{ shipmentId: await shipmentIdOf('SHP-0001'), kitNumber: world.kits.unshipped, outcome: 'missing', reason: 'Not in the box' }],
+    'shipments.close': async () => [
       { shipmentId: OPEN_SHIPMENT_ID, temperature: 'no_alarm' },
-      { shipmentId: shipmentIdOf('SHP-0001'), temperature: 'no_monitor' },
+      { shipmentId: await shipmentIdOf('SHP-0001'), temperature: 'no_monitor' },
     ],
     'inventory.kits': [{}, ...KIT_STATUSES.map((status) => ({ status }))],
     'dispensing.plan': patients.flatMap((patientId) => visits.map((visitCode) => ({ patientId, visitCode }))),
@@ -110,23 +113,31 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'returns.record': recorded.map((code) => ({ code, condition: 'used', unitsReturned: 1, source: 'scanner' })),
     'returns.edit': recorded.map((kitNumber) => ({ kitNumber, condition: 'partly_used', unitsReturned: 1, reason: 'harness probe' })),
     // Every return still to verify, signed; a kit recorded as missing has nothing to verify (issue 11, item 8).
-    'returns.verify': () => [{ kitNumbers: rows<{ k: string }>("SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL AND condition <> 'missing'").map((r) => r.k), signature }],
+    'returns.verify': async () => [
+      { kitNumbers: (await q().selectFrom('kit_returns').select('kit_number').where('verified_at', 'is', null).where('condition', '<>', 'missing').execute()).map((r) => r.kit_number), signature },
+    ],
     'returns.lookup': [...recorded, ...someKits.slice(0, 3)].map((code) => ({ code })),
     // A kit's story, for kits in every state the demo has (issue 16, item 4): blinded readers see the trail's words only.
-    'kitStory.view': () => rows<{ k: string }>("SELECT min(kit_number) AS k FROM kits GROUP BY status").map((r) => ({ code: r.k })),
+    'kitStory.view': async () => {
+      const first = new Map<string, string>();
+      for (const { kit_number, status } of await q().selectFrom('kits').select(['kit_number', 'status']).execute()) {
+        if (!first.has(status) || kit_number < first.get(status)!) first.set(status, kit_number);
+      }
+      return [...first.keys()].sort().map((status) => ({ code: first.get(status)! }));
+    },
     'kitStory.print': dispensed.slice(0, 2).map((code) => ({ code })),
     // Each discrepancy open at the monitor's turn (the technician's corrections made new ones), so the sign-off signs.
     'reconciliation.comment': async () => (await t.core.reconciliation.notes()).openDiscrepancies.map((kitNumber) => ({ kitNumber, comment: 'harness probe' })),
-    'destruction.certificate': rows<{ id: number }>('SELECT id FROM destructions').map((r) => ({ destructionId: r.id })),
+    'destruction.certificate': (await ids('destructions')).map((destructionId) => ({ destructionId })),
     'reports.render': [
       ...(['accountability', 'nci_darf', 'inventory', 'expiring', 'patient_history'] as const).flatMap((report) => (['csv', 'pdf'] as const).map((format) => ({ report, format, days: 400 }))),
       ...patients.map((patientId) => ({ report: 'patient_history', format: 'csv', patientId })),
     ],
     // Every storage location's kits and every excursion case, each read whole (kit numbers only, never an arm).
-    'coldChain.kitLocations': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
-    'coldChain.readings': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id, days: 366 })),
-    'coldChain.excursions': () => rows<{ id: number }>('SELECT id FROM storage_locations ORDER BY id').map((r) => ({ locationId: r.id })),
-    'coldChain.excursion': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').map((r) => ({ excursionId: r.id })),
+    'coldChain.kitLocations': async () => (await ids('storage_locations')).map((locationId) => ({ locationId })),
+    'coldChain.readings': async () => (await ids('storage_locations')).map((locationId) => ({ locationId, days: 366 })),
+    'coldChain.excursions': async () => (await ids('storage_locations')).map((locationId) => ({ locationId })),
+    'coldChain.excursion': async () => (await ids('excursions')).map((excursionId) => ({ excursionId })),
     // GS1 pack codes at put-away, as a scanner gives them: the answer is the kit number only.
     'coldChain.resolveKitScan': () =>
       Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true })
@@ -134,15 +145,16 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
         .slice(0, 3)
         .map((r) => ({ code: `]d2${encodeGs1([{ ai: '01', value: r.gtin! }, { ai: '21', value: r.serial! }])}` })),
     // Every excursion case's sponsor report (its PDF read through pdftotext) and chart.
-    'coldChain.excursionReport': () => rows<{ id: number }>('SELECT id FROM excursions ORDER BY id').flatMap((r) => (['pdf', 'png'] as const).map((format) => ({ excursionId: r.id, format }))),
+    'coldChain.excursionReport': async () => (await ids('excursions')).flatMap((excursionId) => (['pdf', 'png'] as const).map((format) => ({ excursionId, format }))),
     // Kit exceptions (issue 16): a kit on the shelf damaged, every lost kit found again (to quarantine), one more kit
     // lost by its patient; each answer names the kit, its status and the patient, never an arm.
-    'kitExceptions.damagedAtSite': () =>
-      rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number")
-        .filter((r) => !(Object.values(world.kits) as string[]).includes(r.k))
+    'kitExceptions.damagedAtSite': async () =>
+      (await available())
+        .filter((k) => !(Object.values(world.kits) as string[]).includes(k))
         .slice(0, 1)
-        .map((r) => ({ code: r.k, reason: 'harness probe' })),
-    'kitExceptions.found': () => rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'lost' ORDER BY kit_number").map((r) => ({ code: r.k, reason: 'harness probe', signature })),
+        .map((code) => ({ code, reason: 'harness probe' })),
+    'kitExceptions.found': async () =>
+      (await kitNumbers(q().selectFrom('kits').select('kit_number').where('status', '=', 'lost').execute())).map((code) => ({ code, reason: 'harness probe', signature })),
     'kitExceptions.lostByPatient': world.more.withPatient.slice(2, 3).map((code) => ({ code, reason: 'harness probe', signature })),
     // Stock against the coming visits (issue 16, item 3), over every window length: blinded totals only.
     'stock.forecast': [1, 4, 8, 13, 26].map((weeks) => ({ weeks })),
@@ -151,7 +163,7 @@ export function realInputs(t: TestCore, world: ExampleWorld, role: Role): Inputs
     'system.testDatabaseConnection': async () => [{ engine: 'postgres', url: await createPostgresDatabase(), caFile: null }],
     'system.saveDatabaseConnection': [{ engine: 'sqlite' }],
     // A second patient's blind broken in an emergency: the arm goes to this investigator, and to nobody else.
-    'emergency.unblind': [{ patientId: patientIdOf('S-002'), reason: 'Severe reaction: the treating physician must know', adverseEvent: true, passphrase: world.passphrase, signature }],
+    'emergency.unblind': [{ patientId: await patientIdOf('S-002'), reason: 'Severe reaction: the treating physician must know', adverseEvent: true, passphrase: world.passphrase, signature }],
   };
 }
 
@@ -210,7 +222,7 @@ export async function runChannelLeakHarness(t: TestCore, world: ExampleWorld, tr
     const caller = t.userOf(role);
     const mine = new Map<string, number>();
     okPerChannel.set(role, mine);
-    const inputs = realInputs(t, world, role);
+    const inputs = await realInputs(t, world, role);
     for (const { name, definition } of channels) {
       if (SESSION_CHANGING.has(name)) continue;
       const access = definition.access;
