@@ -113,7 +113,7 @@ export function DatabasePanel() {
       <Table withTableBorder>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th />
+            <Table.Th>{t('admin.database.columns.when')}</Table.Th>
             <Table.Th>{t('admin.database.columns.engine')}</Table.Th>
             <Table.Th>{t('admin.database.columns.where')}</Table.Th>
             <Table.Th>{t('admin.database.columns.caFile')}</Table.Th>
