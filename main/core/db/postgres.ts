@@ -101,18 +101,18 @@ export async function openPostgres(text: string, options: PostgresOptions = {}):
 }
 
 /**
- * Connects to read only (`veil verify`): every transaction of the pool is READ ONLY, no migration runs, and a
- * database Veil has never written to or whose schema is newer than this Veil is refused with its own message.
+ * A pool whose every transaction is READ ONLY, with the schema version it found (no migration runs); a schema newer
+ * than this Veil, and every connection fault, are refused with their own message and the pool closed.
  */
-export async function openPostgresForReading(text: string, options: Pick<PostgresOptions, 'caFile' | 'poolSize'> = {}): Promise<pg.Pool> {
+async function openReadOnly(text: string, options: Pick<PostgresOptions, 'caFile' | 'poolSize'>, check: (version: number, url: URL) => void = () => {}): Promise<{ pool: pg.Pool; url: URL; version: number }> {
   const url = parsePostgresUrl(text);
   const pool = new pg.Pool({ ...poolConfig(url, options), options: '-c default_transaction_read_only=on' });
   pool.on('error', () => undefined);
   try {
     const version = await postgresSchemaVersion(pool);
-    if (version === 0) throw new VeilError('not_found', `The database ${describePostgresUrl(url)} holds no Veil data (no Veil schema): there is nothing to verify.`);
     if (version > migrations.length) throw postgresFaults.newer(version, migrations.length);
-    return pool;
+    check(version, url);
+    return { pool, url, version };
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw postgresFaultOf(error, url) ?? error;
@@ -120,22 +120,20 @@ export async function openPostgresForReading(text: string, options: Pick<Postgre
 }
 
 /**
- * A trial connection for the administrator's screen: reads the schema version in a read-only session and closes,
- * writing nothing (no migration). Every fault is told as openPostgres tells it; a schema newer than this Veil too.
+ * Connects to read only (`veil verify`): a database Veil has never written to is refused too, with its own message.
  */
+export async function openPostgresForReading(text: string, options: Pick<PostgresOptions, 'caFile' | 'poolSize'> = {}): Promise<pg.Pool> {
+  const { pool } = await openReadOnly(text, options, (version, url) => {
+    if (version === 0) throw new VeilError('not_found', `The database ${describePostgresUrl(url)} holds no Veil data (no Veil schema): there is nothing to verify.`);
+  });
+  return pool;
+}
+
+/** A trial connection for the administrator's screen: reads the schema version and closes, writing nothing. */
 export async function probePostgres(text: string, options: Pick<PostgresOptions, 'caFile'> = {}): Promise<{ where: string; schemaVersion: number; knownVersion: number }> {
-  const url = parsePostgresUrl(text);
-  const pool = new pg.Pool({ ...poolConfig(url, { ...options, poolSize: 1 }), options: '-c default_transaction_read_only=on' });
-  pool.on('error', () => undefined);
-  try {
-    const version = await postgresSchemaVersion(pool);
-    if (version > migrations.length) throw postgresFaults.newer(version, migrations.length);
-    return { where: describePostgresUrl(url), schemaVersion: version, knownVersion: migrations.length };
-  } catch (error) {
-    throw postgresFaultOf(error, url) ?? error;
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
+  const { pool, url, version } = await openReadOnly(text, { ...options, poolSize: 1 });
+  await pool.end().catch(() => undefined);
+  return { where: describePostgresUrl(url), schemaVersion: version, knownVersion: migrations.length };
 }
 
 /** The schema version of a PostgreSQL database (0 when Veil has never written to it). */
