@@ -28,7 +28,7 @@ import { VeilError } from '../../shared/errors';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
 import { streamLogger } from '../core/log';
 import { DemoClock } from '../core/clock';
-import { openVeilCore } from '../core/veilCore';
+import { channelsOf, openVeilCore, openVeilCoreInternals } from '../core/veilCore';
 import { startHost } from '../host/server';
 
 const HELP = `veil: the Veil pharmacy administrator's command line
@@ -122,8 +122,10 @@ async function serve(args: string[]): Promise<void> {
   const logger = streamLogger((line) => process.stderr.write(line));
   const clock = new DemoClock();
   // --demo: the device simulator (a virtual HID POS scanner and DYMO, a loopback Zebra); otherwise real USB devices.
-  const core = await openVeilCore({ ...where, ...(dataFolder ? { dataFolder } : {}), mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
-  const demo = values.demo ? await seedDemo(core, clock, { history: true }) : null;
+  // The demo seed writes the site's set-up behind the channels; the server is then handed the channels only.
+  const opened = await openVeilCoreInternals({ ...where, ...(dataFolder ? { dataFolder } : {}), mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
+  const demo = values.demo ? await seedDemo(opened, clock, { history: true }) : null;
+  const core = channelsOf(opened);
   const listsDir = demo ? writeDemoLists(dbFile ? dirname(dbFile) : dataFolder!, demo) : null;
   const host = await startHost({ core, rendererDir, port });
   process.stdout.write(host.url + '\n');
@@ -171,7 +173,7 @@ async function demo(args: string[]): Promise<number> {
   if (existsSync(dbFile)) throw new UsageError(`${dbFile} already exists; the demo needs a new database file.`);
   mkdirSync(dirname(dbFile), { recursive: true });
   const clock = new DemoClock();
-  const core = await openVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0, clock });
+  const core = await openVeilCoreInternals({ dbFile, mode: 'browser', idleSweepMs: 0, clock });
   try {
     const seeded = await seedDemo(core, clock, { history: true });
     process.stdout.write(JSON.stringify(demoSummary(dbFile, seeded, writeDemoLists(resolve(values.lists), seeded))) + '\n');

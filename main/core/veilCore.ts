@@ -9,17 +9,30 @@ import type { SiteMemory } from './system/siteMemory';
 import { buildHandlers } from './wiring/handlerMap';
 import { buildServices } from './wiring/coreServices';
 import { startSweeps } from './wiring/coreSweeps';
-import type { CoreOptions, VeilCore } from './veilCoreApi';
+import type { CoreOptions, VeilCore, VeilCoreInternals } from './veilCoreApi';
 
 export type { CoreEventListener } from './coreEvents';
-export type { CoreOptions, VeilCore } from './veilCoreApi';
+export type { CoreOptions, VeilCore, VeilCoreInternals } from './veilCoreApi';
 
 /**
- * Opens Veil's core on its database: everything the windows, the command line and the server call. Asynchronous, as
- * the Store is on either engine: the study and the site settings the services read synchronously are loaded into
- * memory (SiteMemory) before the core is handed out.
+ * Opens Veil's core on its database for the windows, the command line and the server: the channels and the events,
+ * and nothing behind them (the object handed out holds no database, repository or service).
  */
 export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
+  return channelsOf(await openVeilCoreInternals(options));
+}
+
+/** The channels and events of a core, as a new object: the parts behind them cannot be reached from it. */
+export function channelsOf(core: VeilCore): VeilCore {
+  return { dispatch: core.dispatch, onEvent: core.onEvent, windowClosed: core.windowClosed, close: core.close };
+}
+
+/**
+ * Opens the core with its parts exposed (tests, the bench, the demo seed). Asynchronous, as the Store is on either
+ * engine: the study and the site settings the services read synchronously are loaded into memory (SiteMemory) before
+ * the core is handed out.
+ */
+export async function openVeilCoreInternals(options: CoreOptions): Promise<VeilCoreInternals> {
   const location: DatabaseLocation | null = options.database
     ? { engine: 'postgres', url: parsePostgresUrl(options.database) }
     : options.dbFile
@@ -62,7 +75,7 @@ export async function openVeilCore(options: CoreOptions): Promise<VeilCore> {
 function buildVeilCore(
   options: CoreOptions,
   opened: OpenedDatabase,
-): { core: VeilCore; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring; recordNotices: RecordsChangedNotices } {
+): { core: VeilCoreInternals; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring; recordNotices: RecordsChangedNotices } {
   const s = buildServices(options, opened);
   const { db, store, site, clock, auth, sessions, users, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock } = s;
   const { dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories, study, events } = s;
@@ -70,7 +83,7 @@ function buildVeilCore(
   const router = new Router(buildHandlers(s, options, opened), gate, s.logger, (error) => opened.faultOf(error));
   const sweeps = startSweeps(s, options);
 
-  const core: VeilCore = {
+  const core: VeilCoreInternals = {
     get db() {
       if (!db) throw new Error(`core.db is the SQLite connection; this core runs on PostgreSQL (${opened.description}): use core.store.`);
       return db;

@@ -68,8 +68,25 @@ export interface CoreOptions {
   devices?: DevicesOption;
 }
 
-/** The composition root of main/core: one database, its repositories, services and the router over them. */
+/**
+ * What the windows, the command line and the server hold: channels in, events out. Nothing else: every read and write
+ * goes through the router, where the session, the role, the signature and the allocation key are checked (issue 13,
+ * item 7). The database, the repositories and the services stay inside (VeilCoreInternals).
+ */
 export interface VeilCore {
+  dispatch(windowId: string, channel: string, input: unknown): ReturnType<Router['dispatch']>;
+  onEvent(listener: CoreEventListener): void;
+  /** A window closed (Electron) or its page went away: end its session. */
+  windowClosed(windowId: string): void;
+  close(): void;
+}
+
+/**
+ * The composition root's parts: one database, its repositories, services and the router over them. Only for what
+ * must reach behind the channels: the tests that inspect the records, the bench, and the demo seed (which writes a
+ * site's set-up as the site would have before its first login). Opened with openVeilCoreInternals.
+ */
+export interface VeilCoreInternals extends VeilCore {
   /** The SQLite connection under the Store (tests, the bench); reading it on a PostgreSQL core throws: use `store`. */
   readonly db: Db;
   /** The query layer the workflows are moving onto (issue 13); tests and the bench join its units of work. */
@@ -106,9 +123,4 @@ export interface VeilCore {
   readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyRepository };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
-  dispatch(windowId: string, channel: string, input: unknown): ReturnType<Router['dispatch']>;
-  onEvent(listener: CoreEventListener): void;
-  /** A window closed (Electron) or its page went away: end its session. */
-  windowClosed(windowId: string): void;
-  close(): void;
 }

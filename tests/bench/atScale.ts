@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { seedDemo } from '../../main/core/demo/demoSeed';
 import { verifyRecord } from '../../main/core/audit/recordVerification';
 import { RecordedStateRepository } from '../../main/core/audit/recordedStateRepository';
@@ -50,7 +50,7 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
   // The demo's seeding lives its own history up to the clock's present; a larger scale is seeded at its start.
   const clock = new BenchClock(scale.name === 'demo' ? today : start);
   const dbFile = join(dir, 'veil.db');
-  let core: VeilCore = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  let core: VeilCoreInternals = await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
   try {
     const buildStart = performance.now();
     const demo = await seedDemo(core, clock, { history: scale.name === 'demo' });
@@ -83,14 +83,14 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
 
     // Opening the database and logging in, vs opening it alone.
     core.close();
-    const opened = await percentiles(3, async () => (await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 })).close());
+    const opened = await percentiles(3, async () => (await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0 })).close());
     const loggedIn = await percentiles(3, async () => {
-      const c = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+      const c = await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
       await c.dispatch('x', 'session.login', { username: ph.username, password: ph.password });
       c.close();
     });
     figures['open the database and log in'] = { value: loggedIn.p50, baseline: opened.p50, unit: 'ms' };
-    core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+    core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
     await login();
 
     // Scans: a patient with a visit to dispense, a kit valid for them and one refused as not theirs.
@@ -162,7 +162,7 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     core.close();
     const bytes = readFileSync(dbFile);
     const sha = await percentiles(3, () => createHash('sha256').update(bytes).digest(), 1);
-    const db = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+    const db = await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
     let report: Awaited<ReturnType<typeof verifyRecord>> | null = null;
     const verify = await percentiles(1, async () => (report = await verifyRecord(new RecordedStateRepository(db.db))), 0);
     db.close();

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { performance } from 'node:perf_hooks';
 import { DemoClock } from '../../main/core/clock';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { seedDemo } from '../../main/core/demo/demoSeed';
 import { demoKitCsv } from '../../main/core/demo/demoLists';
 import { analyzeBlindingRisk } from '../../shared/allocation/blindingRisk';
@@ -73,7 +73,7 @@ async function time(label: string, runs: number, fn: () => unknown | Promise<unk
 export async function demoFigures(): Promise<Record<string, DemoFigure>> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-bench-'));
   const clock = new DemoClock();
-  const core = await openVeilCore({ dbFile: join(dir, 'bench.db'), mode: 'browser', clock, idleSweepMs: 0 });
+  const core = await openVeilCoreInternals({ dbFile: join(dir, 'bench.db'), mode: 'browser', clock, idleSweepMs: 0 });
   try {
     const demo = await seedDemo(core, clock, { history: true });
     const ph = demo.users.find((u) => u.role === 'unblinded_pharmacist')!;

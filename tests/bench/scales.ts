@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import type { TravellingClock } from '../../main/core/clock';
-import type { VeilCore } from '../../main/core/veilCore';
+import type { VeilCoreInternals } from '../../main/core/veilCore';
 import type { Signer } from '../../main/core/signatures/signatureService';
 import type { Role } from '../../shared/roles';
 
@@ -85,7 +85,7 @@ export interface BuiltScale {
  * Adds a scale's lists and history to a core already seeded with the demo (no history) at `start`, logged in as the
  * unblinded pharmacist in `window`; the clock ends at `today`.
  */
-export async function buildScale(core: VeilCore, clock: BenchClock, window: string, scale: Scale, start: Date, today: Date): Promise<BuiltScale> {
+export async function buildScale(core: VeilCoreInternals, clock: BenchClock, window: string, scale: Scale, start: Date, today: Date): Promise<BuiltScale> {
   const key = core.sessions.keyOf(window);
   if (!key) throw new Error('buildScale needs an unblinded session with its key');
   const pharmacist = (await core.repositories.users.byUsername('pharmacist'))!;

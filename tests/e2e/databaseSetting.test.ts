@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoClock } from '../../main/core/clock';
 import { seedDemo, type DemoResult } from '../../main/core/demo/demoSeed';
 import { startHost, type Host } from '../../main/host/server';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster';
 import { homeRole, launchBrowser, login, openPage, openUserMenu, screenshot } from './helpers/browser';
 import { REPO_ROOT } from './helpers/paths';
@@ -18,7 +18,7 @@ import { REPO_ROOT } from './helpers/paths';
  * the page never shows the password back.
  */
 let folder: string;
-let core: VeilCore;
+let core: VeilCoreInternals;
 let host: Host;
 let demo: DemoResult;
 let cluster: PostgresCluster;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'veil-e2e-database-'));
   [cluster, browser] = await Promise.all([startPostgresCluster(), launchBrowser()]);
   const clock = new DemoClock();
-  core = await openVeilCore({ dbFile: join(folder, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0, desktopDatabase: { choiceFile: choiceFile(), ownFile: join(folder, 'veil.db'), fromEnvironment: false } });
+  core = await openVeilCoreInternals({ dbFile: join(folder, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0, desktopDatabase: { choiceFile: choiceFile(), ownFile: join(folder, 'veil.db'), fromEnvironment: false } });
   demo = await seedDemo(core, clock, { history: false });
   host = await startHost({ core, rendererDir: join(REPO_ROOT, 'dist', 'renderer') });
 }, 180_000);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { HidTransport } from '../../main/core/devices/hidTransport';
 import { seedDemo, type DemoResult } from '../../main/core/demo/demoSeed';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 
 export interface KitRow {
@@ -23,7 +23,7 @@ export interface KitRow {
 }
 
 export interface Pharmacy {
-  core: VeilCore;
+  core: VeilCoreInternals;
   demo: DemoResult;
   /** Window of the logged-in unblinded pharmacist. */
   ph: string;
@@ -48,7 +48,7 @@ export async function openPharmacy(transport: HidTransport, options: { statusTim
   };
   const dir = mkdtempSync(join(tmpdir(), 'veil-hw-'));
   const clock = new FakeClock();
-  const core = await openVeilCore({
+  const core = await openVeilCoreInternals({
     dbFile: join(dir, 'veil.db'),
     mode: 'browser',
     clock,

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TravellingClock } from '../../main/core/clock';
 import type { Logger } from '../../main/core/log';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
+import { CompiledQuery } from 'kysely';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
 import { createPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
@@ -37,7 +38,7 @@ export class FakeClock implements TravellingClock {
 }
 
 export interface TestCore {
-  core: VeilCore;
+  core: VeilCoreInternals;
   clock: FakeClock;
   dir: string;
   /** The SQLite file (empty on PostgreSQL: a test that reads the file runs on SQLite only). */
@@ -57,7 +58,25 @@ export interface TestCore {
    * on the same database in its place (`core`; sessions are not kept).
    */
   whileClosed<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * The rows of one SQL statement run on the core's Store, on either engine (`?` placeholders, as in SQLite): how a
+   * test reads the tables, or plants a state no channel can make, without caring which engine the run is on. On
+   * PostgreSQL an unquoted alias is folded to lower case: quote camel-case aliases ("patientId").
+   */
+  sql<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
   dispose(): void;
+}
+
+/** `?` placeholders as PostgreSQL's numbered `$1, $2, ...` (none of the tests' statements has a `?` in a literal). */
+const numbered = (text: string) => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};
+
+/** TestCore.sql: one statement on a core's Store, on the run's engine. */
+export async function sqlOn<T>(core: VeilCoreInternals, text: string, params: unknown[]): Promise<T[]> {
+  const query = CompiledQuery.raw(TEST_ENGINE === 'postgres' ? numbered(text) : text, params);
+  return (await core.store.q().executeQuery(query)).rows as T[];
 }
 
 /** A core on a fresh database file in a temporary folder, seeded with the NS-DUPI demo users. */
@@ -67,7 +86,7 @@ export async function demoCore(options: { history?: boolean; logger?: Logger } =
   const database = TEST_ENGINE === 'postgres' ? await createPostgresDatabase() : '';
   const location = database ? { database, dataFolder: dir } : { dbFile };
   const clock = new FakeClock();
-  const open = () => openVeilCore({ ...location, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  const open = () => openVeilCoreInternals({ ...location, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
   const core = await open();
   const demo = await seedDemo(core, clock, { history: options.history ?? false });
   const { users } = demo;
@@ -102,6 +121,7 @@ export async function demoCore(options: { history?: boolean; logger?: Logger } =
         t.core = await open();
       }
     },
+    sql: (text, ...params) => sqlOn(t.core, text, params),
     dispose() {
       t.core.close();
       rmSync(dir, { recursive: true, force: true });

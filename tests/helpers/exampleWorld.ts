@@ -7,10 +7,10 @@ import Papa from 'papaparse';
 import { EXAMPLE_KIT, EXAMPLE_PASSPHRASE, EXAMPLE_PASSWORD, type ExampleKit } from '../../shared/contract/examples';
 import type { ChannelDefinition } from '../../shared/contract';
 import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import type { DemoUser } from '../../main/core/demo/demoSeed';
 import type { Logger } from '../../main/core/log';
-import { FakeClock, type TestCore } from './core';
+import { FakeClock, sqlOn, type TestCore } from './core';
 import { copyPostgresDatabase, dropPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
 
 /**
@@ -48,7 +48,7 @@ export const OPEN_SHIPMENT_ID = 3;
 export const SCANNED_SHIPMENT_ID = 4;
 export const NEW_UNBLINDED_USER = { username: 'ulla.second', password: 'ulla chose this password', role: 'unblinded_monitor' as const };
 
-async function callAs(core: VeilCore, window: string, channel: string, input: unknown): Promise<unknown> {
+async function callAs(core: VeilCoreInternals, window: string, channel: string, input: unknown): Promise<unknown> {
   const result = await core.dispatch(window, channel, input);
   if (!result.ok) throw new Error(`example world: ${channel}: ${result.error.message}`);
   return result.value;
@@ -229,7 +229,7 @@ export async function openWorldCopy(t: TestCore, world: ExampleWorld, options: {
   // `desktop`: the copy also has the desktop's database setting (a database.json of its own), so that the
   // administrator's database choice answers as on a workstation rather than as under veil serve.
   const desktop = options.desktop ? { desktopDatabase: { choiceFile: join(dir, 'database.json'), ownFile: dbFile || join(dir, 'veil.db'), fromEnvironment: false } } : {};
-  const open = () => openVeilCore({ ...location, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...desktop, ...(options.logger ? { logger: options.logger } : {}) });
+  const open = () => openVeilCoreInternals({ ...location, mode: 'browser', clock, idleSweepMs: 0, devices: 'simulated', ...desktop, ...(options.logger ? { logger: options.logger } : {}) });
   const core = await open();
   const userOf = (role: Role) => world.users.find((u) => u.role === role)!;
   const copy: TestCore = {
@@ -257,6 +257,7 @@ export async function openWorldCopy(t: TestCore, world: ExampleWorld, options: {
         copy.core = await open();
       }
     },
+    sql: (text, ...params) => sqlOn(copy.core, text, params),
     dispose() {
       copy.core.close();
       rmSync(dir, { recursive: true, force: true });

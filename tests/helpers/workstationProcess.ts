@@ -10,7 +10,7 @@
  */
 import { createInterface } from 'node:readline';
 import { streamLogger } from '../../main/core/log';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 
 interface Job {
   database: string;
@@ -25,7 +25,7 @@ const job = JSON.parse(process.argv[2]!) as Job;
 const withPassword = (value: unknown): unknown =>
   value === '$password' ? job.password : Array.isArray(value) ? value.map(withPassword) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPassword(v)])) : value;
 
-const core = await openVeilCore({ database: job.database, dataFolder: job.dataFolder, mode: 'browser', idleSweepMs: 0, logger: streamLogger((line) => process.stderr.write(line)) });
+const core = await openVeilCoreInternals({ database: job.database, dataFolder: job.dataFolder, mode: 'browser', idleSweepMs: 0, logger: streamLogger((line) => process.stderr.write(line)) });
 const window = `workstation-${process.pid}`;
 const login = await core.dispatch(window, 'session.login', { username: job.username, password: job.password });
 if (!login.ok) throw new Error(`login: ${login.error.message}`);

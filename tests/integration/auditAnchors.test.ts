@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, verifyChain } from '../../main/core/audit/auditTrail';
 import { canonicalJson } from '../../shared/canonicalJson';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { demoCore, type TestCore } from '../helpers/core';
 import type { StoredAuditEvent } from '../../main/core/audit/auditRepository';
 
@@ -353,7 +353,7 @@ describe('a database opened where its anchors are not', () => {
     const file = join(folder, 'veil.db');
     copyFileSync(source, file);
     const headBefore = eventCount(file);
-    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     core.close();
     const db = new Database(file, { readonly: true });
     const started = db.prepare("SELECT seq, after_json FROM audit_events WHERE action = 'audit.anchoring_started'").all() as Array<{ seq: number; after_json: string }>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash } from '../../main/core/audit/auditTrail';
 import { localDate } from '../../shared/schedule/visitSchedule';
 import { canonicalJson } from '../../shared/canonicalJson';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { verifyRecord } from '../../main/core/audit/recordVerification';
 import { RecordedStateRepository } from '../../main/core/audit/recordedStateRepository';
 import { demoCore, type TestCore } from '../helpers/core';
@@ -308,6 +308,6 @@ describe('planted impossible sequences are flagged', () => {
 });
 
 async function openCore(file: string) {
-  return await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: t.clock });
+  return await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: t.clock });
 }
 

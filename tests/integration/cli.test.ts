@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseLoggerFile } from '../../main/core/coldChain/loggerFile';
 import { openDatabase } from '../../main/core/db/database';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'veil-cli-'));
@@ -189,7 +189,7 @@ describe('veil import reads a list as bytes, in the encoding the spreadsheet sav
       const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
       expect(r.stdout).toContain(`Imported 6 rows from ${file} (SHA-256 ${sha256})`);
     }
-    const core = await openVeilCore({ dbFile, mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ dbFile, mode: 'browser', idleSweepMs: 0 });
     try {
       expect((await core.dispatch('w', 'session.login', { username: pharmacist.username, password: pharmacist.password })).ok).toBe(true);
       const register = await core.dispatch('w', 'allocation.register', { password: pharmacist.password });

@@ -7,7 +7,7 @@ import { seedDemo, type DemoResult } from '../../main/core/demo/demoSeed';
 import { postgresSchemaVersion } from '../../main/core/db/postgres';
 import { migrations } from '../../main/core/db/migrations/index';
 import { desktopDatabase } from '../../main/core/system/databaseChoice';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 import { createPostgresDatabase } from '../helpers/postgres';
 
@@ -17,7 +17,7 @@ import { createPostgresDatabase } from '../helpers/postgres';
  * audited in the records the workstation leaves; the password never comes back. Then the next start opens it.
  */
 let folder: string;
-let core: VeilCore;
+let core: VeilCoreInternals;
 let demo: DemoResult;
 const choiceFile = () => join(folder, 'database.json');
 
@@ -32,7 +32,7 @@ const passwordOf = (url: string) => decodeURIComponent(new URL(url).password);
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'veil-database-choice-'));
   const clock = new FakeClock();
-  core = await openVeilCore({ dbFile: join(folder, 'veil.db'), mode: 'desktop', clock, idleSweepMs: 0, desktopDatabase: { choiceFile: choiceFile(), ownFile: join(folder, 'veil.db'), fromEnvironment: false } });
+  core = await openVeilCoreInternals({ dbFile: join(folder, 'veil.db'), mode: 'desktop', clock, idleSweepMs: 0, desktopDatabase: { choiceFile: choiceFile(), ownFile: join(folder, 'veil.db'), fromEnvironment: false } });
   demo = await seedDemo(core, clock, { history: false });
   for (const role of ['administrator', 'investigator', 'unblinded_pharmacist'] as const) {
     const user = demo.users.find((u) => u.role === role)!;
@@ -117,7 +117,7 @@ describe("the workstation's database, chosen by the administrator", () => {
     const next = desktopDatabase({ ownFile: join(folder, 'veil.db'), choiceFile: choiceFile(), env: {} });
     expect(next.from).toBe('setting');
     expect(next.location.engine).toBe('postgres');
-    const started = await openVeilCore({ database: next.location.engine === 'postgres' ? next.location.url.href : '', dataFolder: folder, mode: 'desktop', idleSweepMs: 0 });
+    const started = await openVeilCoreInternals({ database: next.location.engine === 'postgres' ? next.location.url.href : '', dataFolder: folder, mode: 'desktop', idleSweepMs: 0 });
     try {
       const info = valueOf<{ schemaVersion: number }>((await started.dispatch('w', 'system.info', {})) as Answer);
       expect(info.schemaVersion).toBe(migrations.length);
@@ -132,7 +132,7 @@ describe("the workstation's database, chosen by the administrator", () => {
   });
 
   it('is not changed here when veil serve or VEIL_DATABASE_URL chose the database, and says which', async () => {
-    const served = await openVeilCore({ dbFile: join(folder, 'veil.db'), mode: 'browser', idleSweepMs: 0 });
+    const served = await openVeilCoreInternals({ dbFile: join(folder, 'veil.db'), mode: 'browser', idleSweepMs: 0 });
     const envFolder = mkdtempSync(join(tmpdir(), 'veil-database-env-'));
     try {
       const admin = demo.users.find((u) => u.role === 'administrator')!;
@@ -142,7 +142,7 @@ describe("the workstation's database, chosen by the administrator", () => {
     } finally {
       served.close();
     }
-    const fromEnvironment = await openVeilCore({ dbFile: join(folder, 'veil.db'), mode: 'desktop', idleSweepMs: 0, desktopDatabase: { choiceFile: join(envFolder, 'database.json'), ownFile: join(folder, 'veil.db'), fromEnvironment: true } });
+    const fromEnvironment = await openVeilCoreInternals({ dbFile: join(folder, 'veil.db'), mode: 'desktop', idleSweepMs: 0, desktopDatabase: { choiceFile: join(envFolder, 'database.json'), ownFile: join(folder, 'veil.db'), fromEnvironment: true } });
     try {
       const admin = demo.users.find((u) => u.role === 'administrator')!;
       valueOf((await fromEnvironment.dispatch('a', 'session.login', { username: admin.username, password: admin.password })) as Answer);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open, sealedField } from '../../main/core/crypto/allocationCipher';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock, demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -45,7 +45,7 @@ describe('expiry extension', () => {
     const dbFile = join(t.dir, 'past-expiry.db');
     await t.core.db.backup(dbFile);
     // Long after every real expiry, with no sweep: dispensing checks the real expiry itself.
-    const core = await openVeilCore({ dbFile, mode: 'browser', clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')), idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')), idleSweepMs: 0 });
     try {
       const u = t.userOf('unblinded_pharmacist');
       expect((await core.dispatch('w', 'session.login', { username: u.username, password: u.password })).ok).toBe(true);

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -14,9 +15,11 @@ beforeAll(async () => {
 afterAll(() => t.dispose());
 
 const ARM_WORDS = /DUPI300|PLACEBO|Placebo|Dupilumab|DP24A117|DP25B042|PL24C009|PL25D021|2027-09-30|2028-03-31|2028-02-29/;
-const db = () => t.core.db;
-const statusOf = (kit: string) => (db().prepare('SELECT status FROM kits WHERE kit_number = ?').get(kit) as { status: string }).status;
-const counts = () => db().prepare('SELECT (SELECT count(*) FROM dispensings) AS d, (SELECT count(*) FROM extra_dispensings) AS x, (SELECT count(*) FROM dispensing_kits) AS k').get();
+/** The rows of a query, on the Store (either engine). */
+const rows = async <T>(query: RawBuilder<T>) => (await query.execute(t.core.store.q())).rows;
+const statusOf = async (kit: string) => (await rows<{ status: string }>(sql`SELECT status FROM kits WHERE kit_number = ${kit}`))[0]!.status;
+const counts = async () =>
+  (await rows<{ d: number; x: number; k: number }>(sql`SELECT (SELECT count(*) FROM dispensings) AS d, (SELECT count(*) FROM extra_dispensings) AS x, (SELECT count(*) FROM dispensing_kits) AS k`))[0];
 const sign = (role: Parameters<TestCore['userOf']>[0], password?: string) => ({ username: t.userOf(role).username, password: password ?? t.userOf(role).password });
 
 async function call<T = unknown>(window: string, channel: string, input: unknown): Promise<T> {
@@ -27,23 +30,21 @@ async function call<T = unknown>(window: string, channel: string, input: unknown
 
 /** Refused with this code (and key when given), and no dispensing written. */
 async function refused(window: string, channel: string, input: unknown, code: string, key?: string) {
-  const before = counts();
+  const before = await counts();
   const r = await t.core.dispatch(window, channel, input);
   expect(r.ok, `${channel} should be refused`).toBe(false);
   if (!r.ok) {
     expect(r.error.code, r.error.message).toBe(code);
     if (key) expect((r.error as { key?: string }).key, r.error.message).toBe(key);
   }
-  expect(counts()).toEqual(before);
+  expect(await counts()).toEqual(before);
 }
 
 /** The patient's kits still with them, with the visit they went out at (from the tables, not from the services). */
 const withPatient = () =>
-  db()
-    .prepare(
-      "SELECT p.id AS patientId, p.screening_number AS screening, d.visit_code AS visit, dk.kit_number AS kit FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id JOIN kits k ON k.kit_number = dk.kit_number WHERE k.status = 'dispensed' AND p.status = 'randomized' ORDER BY dk.kit_number",
-    )
-    .all() as Array<{ patientId: number; screening: string; visit: string; kit: string }>;
+  rows<{ patientId: number; screening: string; visit: string; kit: string }>(
+    sql`SELECT p.id AS "patientId", p.screening_number AS screening, d.visit_code AS visit, dk.kit_number AS kit FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id JOIN kits k ON k.kit_number = dk.kit_number WHERE k.status = 'dispensed' AND p.status = 'randomized' ORDER BY dk.kit_number`,
+  );
 
 async function armOf(window: string, kit: string): Promise<string> {
   return (await call<{ kit: { arm: string } }>(window, 'kitStory.viewUnblinded', { code: kit })).kit.arm;
@@ -52,7 +53,7 @@ async function armOf(window: string, kit: string): Promise<string> {
 describe('a replacement kit', () => {
   it('replaces a kit the patient lost: a kit of the same arm, recorded under the visit with its reason, once', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'rep-ph');
-    const lost = withPatient()[0]!;
+    const lost = (await withPatient())[0]!;
     // Not yet recorded lost: the loss is recorded first, so the accountability of the lost kit is settled.
     const request = { patientId: lost.patientId, kind: 'replacement', replacedKit: lost.kit };
     await refused(ph, 'extraDispensing.plan', { request }, 'conflict', 'extraDispensing.recordLossFirst');
@@ -77,18 +78,17 @@ describe('a replacement kit', () => {
     const done = await call<{ visitCode: string; kits: string[]; patient: { extraDispensings: unknown[] }; signature: { meaning: string } }>(ph, 'extraDispensing.confirm', input);
     expect(done).toMatchObject({ visitCode: `${lost.visit}/R1`, kits: [kit], signature: { meaning: 'I dispense these kits to this patient outside the visit plan, for the reason given' } });
     expect(done.patient.extraDispensings).toEqual([expect.objectContaining({ code: `${lost.visit}/R1`, kind: 'replacement', replacesKit: lost.kit, reason: 'Patient left the kit on a train', kits: [kit] })]);
-    expect(statusOf(kit)).toBe('dispensed');
-    expect(statusOf(lost.kit)).toBe('lost');
+    expect(await statusOf(kit)).toBe('dispensed');
+    expect(await statusOf(lost.kit)).toBe('lost');
     // The kit given is of the lost kit's arm, read from the unblinded kit story.
     expect(await armOf(ph, kit)).toBe(await armOf(ph, lost.kit));
     expect(JSON.stringify(done)).not.toMatch(ARM_WORDS);
 
-    const event = db().prepare("SELECT action, reason, after_json, signature_id FROM audit_events WHERE entity_type = 'patient' AND entity_id = ? ORDER BY seq DESC LIMIT 1").get(lost.screening) as {
-      action: string;
-      reason: string;
-      after_json: string;
-      signature_id: number;
-    };
+    const event = (
+      await rows<{ action: string; reason: string; after_json: string; signature_id: number }>(
+        sql`SELECT action, reason, after_json, signature_id FROM audit_events WHERE entity_type = 'patient' AND entity_id = ${lost.screening} ORDER BY seq DESC LIMIT 1`,
+      )
+    )[0]!;
     expect(event).toMatchObject({ action: 'dispensing.confirmed', reason: 'Patient left the kit on a train' });
     expect(JSON.parse(event.after_json)).toMatchObject({ visit: `${lost.visit}/R1`, kits: [kit], extra: 'replacement', replaces: lost.kit });
     expect(event.signature_id).toBeGreaterThan(0);
@@ -107,15 +107,15 @@ describe('a replacement kit', () => {
   it("is refused for a kit another patient received, for a kit on the shelf, and for an unknown code", async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'rep2-ph');
     // Two patients with kits and no replacement yet (the first test replaced one patient's kit).
-    const replaced = new Set((db().prepare("SELECT d.patient_id AS p FROM extra_dispensings x JOIN dispensings d ON d.id = x.dispensing_id").all() as Array<{ p: number }>).map((r) => r.p));
+    const replaced = new Set((await rows<{ p: number }>(sql`SELECT d.patient_id AS p FROM extra_dispensings x JOIN dispensings d ON d.id = x.dispensing_id`)).map((r) => r.p));
+    const candidates = (await withPatient()).filter((r) => !replaced.has(r.patientId));
     const [first, other] = (() => {
-      const all = withPatient().filter((r) => !replaced.has(r.patientId));
-      const a = all[0]!;
-      return [a, all.find((r) => r.patientId !== a.patientId)!];
+      const a = candidates[0]!;
+      return [a, candidates.find((r) => r.patientId !== a.patientId)!];
     })();
     await call(ph, 'kitExceptions.damagedByPatient', { code: other!.kit, reason: 'Dropped before injecting' });
     await refused(ph, 'extraDispensing.plan', { request: { patientId: first!.patientId, kind: 'replacement', replacedKit: other!.kit } }, 'conflict', 'extraDispensing.notThisPatients');
-    const shelf = (db().prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
+    const shelf = (await rows<{ k: string }>(sql`SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1`))[0]!.k;
     await refused(ph, 'extraDispensing.plan', { request: { patientId: first!.patientId, kind: 'replacement', replacedKit: shelf } }, 'conflict', 'extraDispensing.notThisPatients');
     await refused(ph, 'extraDispensing.plan', { request: { patientId: first!.patientId, kind: 'replacement', replacedKit: '999999999' } }, 'not_found');
     // The damaged kit's own patient gets its replacement.
@@ -125,10 +125,10 @@ describe('a replacement kit', () => {
 
   it('refuses a kit of the other arm for the replacement, saying only that it is not valid for this patient', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'rep3-ph');
-    const lost = withPatient()[0]!;
+    const lost = (await withPatient())[0]!;
     await call(ph, 'kitExceptions.lostByPatient', { code: lost.kit, reason: 'Lost at home', signature: sign('unblinded_pharmacist') });
     const arm = await armOf(ph, lost.kit);
-    const shelf = (db().prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number").all() as Array<{ k: string }>).map((r) => r.k);
+    const shelf = (await rows<{ k: string }>(sql`SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number`)).map((r) => r.k);
     let otherArm: string | undefined;
     for (const k of shelf) if ((await armOf(ph, k)) !== arm) { otherArm = k; break; }
     const verdict = await call<{ ok: boolean; reason: string; message: string }>(ph, 'extraDispensing.checkKit', { request: { patientId: lost.patientId, kind: 'replacement', replacedKit: lost.kit }, code: otherArm!, alreadyScanned: [], source: 'scanner' });
@@ -147,7 +147,7 @@ describe('a replacement kit', () => {
 describe('an unscheduled dispensing', () => {
   it('gives the kits asked for between visits, numbered U1, U2; undone the same day, its kits go to quarantine', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'uns-ph');
-    const patient = withPatient().at(-1)!;
+    const patient = (await withPatient()).at(-1)!;
     const request = { patientId: patient.patientId, kind: 'unscheduled', count: 2 };
     const plan = await call<{ visitCode: string; kitsNeeded: number; suggestions: string[]; forVisit: null }>(ph, 'extraDispensing.plan', { request });
     expect(plan).toMatchObject({ visitCode: 'U1', kitsNeeded: 2, forVisit: null });
@@ -163,22 +163,22 @@ describe('an unscheduled dispensing', () => {
     expect(done.visitCode).toBe('U1');
     const patientArm = await armOf(ph, patient.kit);
     for (const k of done.kits) {
-      expect(statusOf(k)).toBe('dispensed');
+      expect(await statusOf(k)).toBe('dispensed');
       expect(await armOf(ph, k)).toBe(patientArm);
     }
     expect((await call<{ visitCode: string }>(ph, 'extraDispensing.plan', { request: { ...request, count: 1 } })).visitCode).toBe('U2');
 
     // Dispensed in error: the unscheduled dispensing is undone like any other, its kits to quarantine.
     await call(ph, 'kitExceptions.dispensedInError', { patientId: patient.patientId, visitCode: 'U1', reason: 'Wrong patient called', signature: sign('unblinded_pharmacist') });
-    for (const k of done.kits) expect(statusOf(k)).toBe('quarantined');
-    expect(db().prepare("SELECT count(*) AS n FROM dispensings WHERE visit_code = 'U1' AND patient_id = ?").get(patient.patientId)).toEqual({ n: 0 });
+    for (const k of done.kits) expect(await statusOf(k)).toBe('quarantined');
+    expect((await rows(sql`SELECT count(*) AS n FROM dispensings WHERE visit_code = 'U1' AND patient_id = ${patient.patientId}`))[0]).toEqual({ n: 0 });
     const view = await call<{ extraDispensings: Array<{ kind: string }> }>(ph, 'patients.get', { patientId: patient.patientId });
     expect(view.extraDispensings.filter((x) => x.kind === 'unscheduled')).toEqual([]);
   });
 
   it('is refused for a withdrawn patient and a patient not randomized', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'uns2-ph');
-    const notRandomized = db().prepare("SELECT id FROM patients WHERE status != 'randomized' LIMIT 1").get() as { id: number } | undefined;
+    const notRandomized = (await rows<{ id: number }>(sql`SELECT id FROM patients WHERE status != 'randomized' LIMIT 1`))[0];
     if (notRandomized) await refused(ph, 'extraDispensing.plan', { request: { patientId: notRandomized.id, kind: 'unscheduled', count: 1 } }, 'conflict');
     await refused(ph, 'extraDispensing.plan', { request: { patientId: 99999, kind: 'unscheduled', count: 1 } }, 'not_found');
     await refused(ph, 'extraDispensing.plan', { request: { patientId: 1, kind: 'unscheduled', count: 0 } }, 'validation');

@@ -1,7 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock, demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -143,7 +143,7 @@ describe('the expiry sweep', () => {
     copyFileSync(copy, dbFile);
     // Reopened on 2027-09-07: one arm's real lot has expired, the other's has not; the sweep runs at start-up.
     const clock = new FakeClock(new Date('2027-09-07T08:00:00.000Z'));
-    const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0, expirySweepMs: 24 * 60 * 60_000 });
+    const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0, expirySweepMs: 24 * 60 * 60_000 });
     try {
       const shelf = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status IN ('available', 'quarantined') ORDER BY kit_number").all() as Array<{ k: string }>).map((r) => r.k);
       for (let i = 0; i < 100 && (core.db.prepare("SELECT count(*) AS n FROM kits WHERE status = 'expired'").get() as { n: number }).n < shelf.length; i++) await new Promise((r) => setTimeout(r, 20));
@@ -184,7 +184,7 @@ describe('the expiry sweep', () => {
     // A copy opened long after every real expiry, with no sweep at all (not even at start-up).
     const dbFile = join(t.dir, 'never-swept.db');
     await t.core.db.backup(dbFile);
-    const core = await openVeilCore({ dbFile, mode: 'browser', clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')), idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')), idleSweepMs: 0 });
     try {
       const u = t.userOf('unblinded_pharmacist');
       const login = await core.dispatch('never-swept', 'session.login', { username: u.username, password: u.password });

@@ -9,7 +9,7 @@ import type { VeilErrorBody } from '../../shared/errors';
 import { hashPassword } from '../../main/core/auth/passwords';
 import { isoUtc } from '../../main/core/clock';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { demoCore, FakeClock, type TestCore } from '../helpers/core';
 
 let t: TestCore;
@@ -32,7 +32,7 @@ const sha256 = (content: string) => createHash('sha256').update(Buffer.from(cont
 const GTIN = '03760000000017';
 
 /** Everything an import writes, so "unchanged" can be checked whole. */
-async function snapshot(core: VeilCore) {
+async function snapshot(core: VeilCoreInternals) {
   const count = (table: string) => (core.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const digest = (sql: string) => sha256(JSON.stringify(core.db.prepare(sql).all()));
   return {
@@ -47,7 +47,7 @@ async function snapshot(core: VeilCore) {
   };
 }
 
-function kitsInRowidOrder(core: VeilCore, importId?: number): string[] {
+function kitsInRowidOrder(core: VeilCoreInternals, importId?: number): string[] {
   const rows = core.db.prepare('SELECT kit_number AS k, import_id AS i FROM kits ORDER BY rowid').all() as Array<{ k: string; i: number }>;
   return rows.filter((r) => importId === undefined || r.i === importId).map((r) => r.k);
 }
@@ -237,11 +237,11 @@ describe('checking and importing a good kit list', () => {
 });
 
 /** A new study database with one unblinded pharmacist ("pharma", logged in to window "w") and the allocation key set up. */
-async function newStudy(prefix: string): Promise<{ core: VeilCore; dir: string; dbFile: string }> {
+async function newStudy(prefix: string): Promise<{ core: VeilCoreInternals; dir: string; dbFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const dbFile = join(dir, 'veil.db');
   const clock = new FakeClock();
-  const core = await openVeilCore({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
   const now = isoUtc(clock.now());
   const passwordHash = await hashPassword(STUDY_PASSWORD);
   // A user row and its audit event together, as every path that creates a user writes them (verify replays them). A
@@ -261,7 +261,7 @@ async function newStudy(prefix: string): Promise<{ core: VeilCore; dir: string; 
 const STUDY_PASSWORD = 'pharmacist password 1';
 
 describe('a new list that creates an arm-only lot', () => {
-  let core: VeilCore;
+  let core: VeilCoreInternals;
   let dir: string;
   const password = STUDY_PASSWORD;
   const sign = { username: 'pharma', password };
@@ -306,7 +306,7 @@ describe('a new list that creates an arm-only lot', () => {
 });
 
 describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, finding 4)', () => {
-  let study: { core: VeilCore; dir: string; dbFile: string };
+  let study: { core: VeilCoreInternals; dir: string; dbFile: string };
   const sign = { username: 'pharma', password: STUDY_PASSWORD };
   beforeAll(async () => {
     study = await newStudy('veil-lotmix-');
@@ -351,7 +351,7 @@ describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, 
 });
 
 describe('randomization blocks at rest (issue 10, finding 5)', () => {
-  let study: { core: VeilCore; dir: string; dbFile: string };
+  let study: { core: VeilCoreInternals; dir: string; dbFile: string };
   beforeAll(async () => {
     study = await newStudy('veil-blocks-');
   });

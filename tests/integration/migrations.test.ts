@@ -13,7 +13,7 @@ import { StudyRepository } from '../../main/core/system/studyRepository';
 import { UserRepository } from '../../main/core/users/userRepository';
 import { sqliteStore } from '../../main/core/db/store';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 
 const dir = mkdtempSync(join(tmpdir(), 'veil-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -231,7 +231,7 @@ describe('migrations', () => {
     const { password, slots, userId } = await versionFourWithPlainBlocks(file, blocks, { holder: true });
     expect(fileText(file)).toContain(blocks[0]); // the old file really held them
 
-    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     try {
       expect(schemaVersion(core.db)).toBe(migrations.length);
       // Straight after the upgrade, before anyone holding the key logs in: a copied file reveals no block.
@@ -268,7 +268,7 @@ describe('migrations', () => {
     const file = join(dir, 'v4-blocks-no-holder.db');
     const blocks = ['BLK-NH51', 'BLK-NH52'];
     const { password, slots, userId, dataKey, publicKey } = await versionFourWithPlainBlocks(file, blocks, { holder: false });
-    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     try {
       // Nothing could seal them for anyone: they are kept, not destroyed, out of the slots table blinded reports read.
       expect(JSON.stringify(core.db.prepare('SELECT * FROM randomization_slots').all())).not.toContain('BLK-NH');

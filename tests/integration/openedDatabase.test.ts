@@ -6,7 +6,7 @@ import { migrations } from '../../main/core/db/migrations/index';
 import type { DatabaseLocation } from '../../main/core/db/location';
 import { openDatabaseAt, type OpenedDatabase } from '../../main/core/db/openedDatabase';
 import { parsePostgresUrl } from '../../main/core/db/postgres';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { createPostgresDatabase } from '../helpers/postgres';
 
 /**
@@ -76,7 +76,7 @@ describe('the database the core opens', () => {
 
   it('the core opens on PostgreSQL: its system information is read, and the SQLite handle is refused by name', async () => {
     const url = await createPostgresDatabase();
-    const core = await openVeilCore({ database: url, dataFolder: folder(), mode: 'browser', idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ database: url, dataFolder: folder(), mode: 'browser', idleSweepMs: 0 });
     try {
       const info = await core.dispatch('w', 'system.info', {});
       expect(info.ok && (info.value as { schemaVersion: number }).schemaVersion).toBe(migrations.length);

@@ -21,11 +21,11 @@ const ONE_ARM_DATE = '2028-06-30';
 const mix: string[] = [];
 const oneArm: string[] = [];
 
-const rows = <T>(sql: string, ...params: unknown[]) => t.core.db.prepare(sql).all(...params) as T[];
-const statusOf = (kit: string) => rows<{ s: string }>('SELECT status AS s FROM kits WHERE kit_number = ?', kit)[0]!.s;
-const useBeforeOf = (kit: string) => rows<{ d: string }>('SELECT use_before AS d FROM kits WHERE kit_number = ?', kit)[0]!.d;
+const rows = <T>(sql: string, ...params: unknown[]) => t.sql<T>(sql, ...params);
+const statusOf = async (kit: string) => (await rows<{ s: string }>('SELECT status AS s FROM kits WHERE kit_number = ?', kit))[0]!.s;
+const useBeforeOf = async (kit: string) => (await rows<{ d: string }>('SELECT use_before AS d FROM kits WHERE kit_number = ?', kit))[0]!.d;
 const sign = () => ({ username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password });
-const queuedAudit = () => rows<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'lot.over_labels_queued'")[0]!.n;
+const queuedAudit = async () => Number((await rows<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'lot.over_labels_queued'"))[0]!.n);
 
 async function call<T = unknown>(window: string, channel: string, input: unknown): Promise<T> {
   const r = await t.core.dispatch(window, channel, input);
@@ -42,21 +42,20 @@ beforeAll(async () => {
   ph = await t.loginAs('unblinded_pharmacist', 'ol-ph');
   const key = t.core.sessions.keyOf(ph)!;
   // One real expiry for every kit: the dates no longer reveal arms, and the blinded date is free to follow the letter.
-  const available = rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number").map((r) => r.k);
+  const available = (await rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number")).map((r) => r.k);
   const arms = [...new Set([...sponsor.values()].map((v) => v.arm))].sort();
   const ofArm = (arm: string) => available.filter((k) => sponsor.get(k)!.arm === arm);
   // The majority arm (2 of 3 patients) and the other one, from the kit list itself.
   const [big, small] = [...arms].sort((a, b) => ofArm(b).length - ofArm(a).length) as [string, string];
   mix.push(...ofArm(big).slice(0, 4), ...ofArm(small).slice(0, 2));
   oneArm.push(...ofArm(big).slice(4, 7));
-  const update = t.core.db.prepare('UPDATE kits SET expiry_sealed = ?, lot_sealed = COALESCE(?, lot_sealed), use_before = ? WHERE kit_number = ?');
   for (const [kit] of sponsor) {
     const lot = mix.includes(kit) ? 'MIXLOT' : oneArm.includes(kit) ? 'ONEARMLOT' : null;
-    update.run(seal(key, COMMON, sealedField.kitExpiry(kit)), lot && seal(key, lot, sealedField.kitLot(kit)), COMMON, kit);
+    await rows('UPDATE kits SET expiry_sealed = ?, lot_sealed = COALESCE(?, lot_sealed), use_before = ? WHERE kit_number = ?', seal(key, COMMON, sealedField.kitExpiry(kit)), lot && seal(key, lot, sealedField.kitLot(kit)), COMMON, kit);
   }
   // The opened stock index rebuilds at its next use, as after an import (KitRepository.bumpSealedVersion).
-  const revision = rows<{ v: string }>("SELECT value AS v FROM settings WHERE key = 'kits.sealedRevision'")[0]?.v ?? '0';
-  t.core.db.prepare("INSERT INTO settings (key, value) VALUES ('kits.sealedRevision', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Number(revision) + 1));
+  const revision = (await rows<{ v: string }>("SELECT value AS v FROM settings WHERE key = 'kits.sealedRevision'"))[0]?.v ?? '0';
+  await rows("INSERT INTO settings (key, value) VALUES ('kits.sealedRevision', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(Number(revision) + 1));
 }, 180_000);
 afterAll(() => t.dispose());
 
@@ -79,8 +78,8 @@ describe('a lot holding both arms', () => {
     expect(done.expiryReveals).toBe(false);
     expect([...done.useBeforeChanged].sort()).toEqual([...mix].sort());
     expect([...done.overLabels].sort()).toEqual([...mix].sort());
-    for (const k of mix) expect(useBeforeOf(k)).toBe(MIX_DATE);
-    expect(queuedAudit()).toBe(1);
+    for (const k of mix) expect(await useBeforeOf(k)).toBe(MIX_DATE);
+    expect(await queuedAudit()).toBe(1);
     const list = await call<Array<{ kitNumber: string; useBefore: string; printed: boolean }>>(ph, 'lots.overLabels', { pendingOnly: true });
     expect(list.map((o) => o.kitNumber).sort()).toEqual([...mix].sort());
     expect(list.every((o) => o.useBefore === MIX_DATE && !o.printed)).toBe(true);
@@ -95,7 +94,7 @@ describe('a lot holding both arms', () => {
     const pdf = await call<{ fileName: string; base64: string }>(ph, 'lots.overLabelDownload', { kitNumber: mix[0], format: 'pdf' });
     expect(pdf.fileName).toBe(`over-label-${mix[0]}.pdf`);
     expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
-    const given = rows<{ k: string }>('SELECT kit_number AS k FROM dispensing_kits LIMIT 1')[0]!.k;
+    const given = (await rows<{ k: string }>('SELECT kit_number AS k FROM dispensing_kits LIMIT 1'))[0]!.k;
     expect(await t.core.dispatch(ph, 'lots.overLabelPreview', { kitNumber: given })).toMatchObject({ ok: false, error: { code: 'conflict', key: 'lots.overLabelNotOnShelf' } });
     expect(await t.core.dispatch(ph, 'lots.overLabelPreview', { kitNumber: 'NO-SUCH-KIT' })).toMatchObject({ ok: false, error: { code: 'not_found', key: 'lots.overLabelUnknownKit' } });
   });
@@ -124,11 +123,11 @@ describe('a lot holding both arms', () => {
     expect(list.filter((o) => !o.printed)).toHaveLength(mix.length - 1);
     // Still to print come first.
     expect(list.at(-1)!.kitNumber).toBe(mix[0]);
-    expect(rows<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'label.over_label_printed' AND entity_id = ?", mix[0])[0]!.n).toBe(1);
+    expect(Number((await rows<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'label.over_label_printed' AND entity_id = ?", mix[0]))[0]!.n)).toBe(1);
   });
 
   it('a one-arm lot: the new date would reveal its arm, so the blinded date stays and no over-label is queued', async () => {
-    const before = Object.fromEntries(oneArm.map((k) => [k, useBeforeOf(k)]));
+    const before = Object.fromEntries(await Promise.all(oneArm.map(async (k) => [k, await useBeforeOf(k)])));
     const done = await call<{ useBeforeChanged: string[]; overLabels: string[]; expiryReveals: boolean }>(ph, 'lots.extendExpiry', {
       lot: 'ONEARMLOT',
       newExpiry: ONE_ARM_DATE,
@@ -136,8 +135,8 @@ describe('a lot holding both arms', () => {
       signature: sign(),
     });
     expect(done).toMatchObject({ expiryReveals: true, useBeforeChanged: [], overLabels: [] });
-    for (const k of oneArm) expect(useBeforeOf(k)).toBe(before[k]);
-    expect(queuedAudit()).toBe(1);
+    for (const k of oneArm) expect(await useBeforeOf(k)).toBe(before[k]);
+    expect(await queuedAudit()).toBe(1);
     const list = await call<Array<{ kitNumber: string }>>(ph, 'lots.overLabels', {});
     for (const k of oneArm) expect(list.map((o) => o.kitNumber)).not.toContain(k);
   });
@@ -174,7 +173,7 @@ describe('a lot holding both arms', () => {
   it('recall of the two-arm lot quarantines both arms at once', async () => {
     const done = await call<{ quarantined: string[] }>(ph, 'lots.recall', { lot: 'MIXLOT', letterReference: 'SPN-RCL-MIX', reason: 'Sponsor recall of a mixed lot', signature: sign() });
     expect([...done.quarantined].sort()).toEqual([...mix].sort());
-    for (const k of mix) expect(statusOf(k)).toBe('quarantined');
+    for (const k of mix) expect(await statusOf(k)).toBe('quarantined');
     // Quarantined kits still carry the new date: their over-labels stay on the list.
     expect((await call<Array<{ kitNumber: string }>>(ph, 'lots.overLabels', {})).map((o) => o.kitNumber).sort()).toEqual([...mix].sort());
   });

@@ -18,26 +18,32 @@ async function call<T = unknown>(window: string, channel: string, input: unknown
   return r.value as T;
 }
 
-const kitsIn = (status: string) => (t.core.db.prepare('SELECT kit_number AS k FROM kits WHERE status = ? ORDER BY kit_number').all(status) as Array<{ k: string }>).map((r) => r.k);
-const auditCount = () => (t.core.db.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const kitsIn = async (status: string) => (await t.core.store.q().selectFrom('kits').select('kit_number').where('status', '=', status).orderBy('kit_number').execute()).map((r) => r.kit_number);
+const auditCount = async () =>
+  (await t.core.store.q().selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 const ARM_WORDS = /DUPI300|PLACEBO|Placebo|Dupilumab|DP24A117|DP25B042/;
 
 describe('a kit scanned on the return screen answers at once', () => {
   it('a kit never dispensed: "not dispensed, nothing to return", and nothing is recorded', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'lookup-tech');
-    const available = kitsIn('available')[0]!;
-    const before = auditCount();
+    const available = (await kitsIn('available'))[0]!;
+    const before = await auditCount();
     const answer = await call<{ kitNumber: string; verdict: string }>(tech, 'returns.lookup', { code: available });
     expect(answer).toMatchObject({ kitNumber: available, verdict: 'not_dispensed' });
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
   });
 
   it('a dispensed kit: the patient and the visit it went out at, and no arm or real lot', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'lookup-tech-2');
-    const kit = kitsIn('dispensed')[0]!;
-    const owner = t.core.db
-      .prepare('SELECT p.screening_number AS s, d.visit_code AS v FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id WHERE dk.kit_number = ?')
-      .get(kit) as { s: string; v: string };
+    const kit = (await kitsIn('dispensed'))[0]!;
+    const owner = await t.core.store
+      .q()
+      .selectFrom('dispensing_kits as dk')
+      .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
+      .innerJoin('patients as p', 'p.id', 'd.patient_id')
+      .select(['p.screening_number as s', 'd.visit_code as v'])
+      .where('dk.kit_number', '=', kit)
+      .executeTakeFirstOrThrow();
     const answer = await call<Record<string, unknown>>(tech, 'returns.lookup', { code: kit });
     expect(answer).toMatchObject({ kitNumber: kit, verdict: 'returnable', screeningNumber: owner.s, visitCode: owner.v });
     expect(JSON.stringify(answer)).not.toMatch(ARM_WORDS);
@@ -46,7 +52,7 @@ describe('a kit scanned on the return screen answers at once', () => {
 
   it('a return already recorded says so, with its patient; a code that names no kit is refused in words', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'lookup-tech-3');
-    const returned = kitsIn('returned')[0]!;
+    const returned = (await kitsIn('returned'))[0]!;
     expect(await call(tech, 'returns.lookup', { code: returned })).toMatchObject({ kitNumber: returned, verdict: 'already_recorded' });
     expect(await t.core.dispatch(tech, 'returns.lookup', { code: '999999999' })).toMatchObject({ ok: false, error: { code: 'not_found', message: 'Kit 999999999 is not in the kit list.' } });
   });
@@ -55,20 +61,34 @@ describe('a kit scanned on the return screen answers at once', () => {
 describe('destruction takes verified returns only', () => {
   it('offers and accepts no return the monitor has not verified; expired, damaged and verified kits stay destroyable', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'destroy-unverified');
-    const unverified = (t.core.db.prepare("SELECT r.kit_number AS k FROM kit_returns r JOIN kits k ON k.kit_number = r.kit_number WHERE r.verified_at IS NULL AND k.status = 'returned'").all() as Array<{ k: string }>).map((r) => r.k);
+    const unverified = (
+      await t.core.store
+        .q()
+        .selectFrom('kit_returns as r')
+        .innerJoin('kits as k', 'k.kit_number', 'r.kit_number')
+        .select('r.kit_number as k')
+        .where('r.verified_at', 'is', null)
+        .where('k.status', '=', 'returned')
+        .execute()
+    ).map((r) => r.k);
     expect(unverified.length).toBeGreaterThan(0);
     const candidates = await call<Array<{ kitNumber: string; status: string }>>(ph, 'destruction.candidates', {});
     expect(candidates.map((c) => c.kitNumber).filter((k) => unverified.includes(k))).toEqual([]);
     // Every other destroyable kit is still offered: expired, damaged, set aside, and returns already verified.
-    const destroyable = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status IN ('returned', 'expired', 'damaged', 'pending_destruction') ORDER BY kit_number").all() as Array<{ k: string }>).map((r) => r.k);
+    // Sorted in code, as the candidates are (the engines' collations differ).
+    const destroyable = (
+      await t.core.store.q().selectFrom('kits').select('kit_number').where('status', 'in', ['returned', 'expired', 'damaged', 'pending_destruction']).execute()
+    )
+      .map((r) => r.kit_number)
+      .sort();
     expect(candidates.map((c) => c.kitNumber).sort()).toEqual(destroyable.filter((k) => !unverified.includes(k)));
 
     const sign = { username: 'pharmacist', password: t.userOf('unblinded_pharmacist').password };
     const input = { kitNumbers: [unverified[0]], method: 'Incineration', place: 'Pharmacy', destroyedOn: '2026-11-24', witness: { username: 'monitor', password: t.userOf('monitor').password }, signature: sign };
-    const before = auditCount();
+    const before = await auditCount();
     const refused = await t.core.dispatch(ph, 'destruction.record', input);
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: `Kit ${unverified[0]} is a patient return the monitor has not verified yet: it cannot be destroyed before its verification.` } });
-    expect(kitsIn('returned')).toContain(unverified[0]);
+    expect(await kitsIn('returned')).toContain(unverified[0]);
     // Only the witness's and signer's credential checks may have been counted: no destruction, no status change.
     expect((await t.core.audit.query({ action: 'destruction.recorded' })).filter((e) => e.seq > before)).toEqual([]);
 
@@ -85,8 +105,8 @@ describe('the monitor verifies returns', () => {
   it('in bulk only with an e-signature, and never a kit recorded as missing', async () => {
     // A kit the patient did not bring back, recorded as missing at the desk.
     const tech = await t.loginAs('pharmacy_technician', 'verify-bulk-tech');
-    await call(tech, 'returns.record', { code: kitsIn('dispensed').at(-1), condition: 'missing', unitsReturned: 0, note: 'Patient lost the syringe', source: 'manual' });
-    await call(tech, 'returns.record', { code: kitsIn('dispensed').at(-1), condition: 'used', unitsReturned: 1, source: 'scanner' });
+    await call(tech, 'returns.record', { code: (await kitsIn('dispensed')).at(-1), condition: 'missing', unitsReturned: 0, note: 'Patient lost the syringe', source: 'manual' });
+    await call(tech, 'returns.record', { code: (await kitsIn('dispensed')).at(-1), condition: 'used', unitsReturned: 1, source: 'scanner' });
     const monitor = await t.loginAs('monitor', 'verify-bulk');
     const returns = await call<Array<{ kitNumber: string; condition: string; verifiedAt: string | null }>>(monitor, 'returns.list', {});
     const open = returns.filter((r) => !r.verifiedAt);
@@ -122,7 +142,7 @@ describe('the monitor verifies returns', () => {
     const event = (await t.core.audit.query({ action: 'return.verified' })).filter((e) => e.entityId === kit).at(-1)!;
     expect(event).toMatchObject({ source: 'scanner' });
     expect(await t.core.dispatch(monitor, 'returns.verifyScan', { code: missing, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    const available = kitsIn('available')[0]!;
+    const available = (await kitsIn('available'))[0]!;
     expect(await t.core.dispatch(monitor, 'returns.verifyScan', { code: available, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'not_found', message: `No return is recorded for kit ${available}.` } });
   });
 });
@@ -147,7 +167,7 @@ describe('the reconciliation sign-off', () => {
     // A comment that is too long, or on a kit without a discrepancy, is refused in words.
     const first = view.openDiscrepancies[0]!;
     expect(await t.core.dispatch(monitor, 'reconciliation.comment', { kitNumber: first, comment: 'x'.repeat(2001) })).toMatchObject({ ok: false, error: { code: 'validation' } });
-    const clean = kitsIn('available')[0]!;
+    const clean = (await kitsIn('available'))[0]!;
     expect(await t.core.dispatch(monitor, 'reconciliation.comment', { kitNumber: clean, comment: 'Nothing to say' })).toMatchObject({ ok: false, error: { code: 'conflict', message: `Kit ${clean} has no open discrepancy to comment.` } });
 
     for (const kitNumber of view.openDiscrepancies) await call(monitor, 'reconciliation.comment', { kitNumber, comment: 'Checked with the pharmacy file and the patient diary' });
@@ -164,7 +184,7 @@ describe('the reconciliation sign-off', () => {
     expect(fresh.sinceLastSignOff).toMatchObject({ kits: [] });
 
     const tech = await t.loginAs('pharmacy_technician', 'signoff-since-tech');
-    const kit = kitsIn('dispensed')[0]!;
+    const kit = (await kitsIn('dispensed'))[0]!;
     await call(tech, 'returns.record', { code: kit, condition: 'unused', unitsReturned: 1, note: 'Dose forgotten', source: 'scanner' });
     const later = await call<View>(monitor, 'reconciliation.view', {});
     expect(later.sinceLastSignOff!.kits).toEqual([kit]);

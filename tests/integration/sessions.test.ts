@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoCore, type TestCore } from '../helpers/core';
+import { demoCore, TEST_ENGINE, type TestCore } from '../helpers/core';
+import { createPostgresDatabase } from '../helpers/postgres';
 
 let t: TestCore;
 beforeEach(async () => {
@@ -111,7 +112,9 @@ describe('first start', () => {
   it('asks for the administrator only while no user exists', async () => {
     const { openVeilCore } = await import('../../main/core/veilCore');
     const { join } = await import('node:path');
-    const core = await openVeilCore({ dbFile: join(t.dir, 'empty.db'), mode: 'browser', idleSweepMs: 0 });
+    // An empty database on this run's engine: a new SQLite file, or a new database on the PostgreSQL server.
+    const empty = TEST_ENGINE === 'postgres' ? { database: await createPostgresDatabase(), dataFolder: t.dir } : { dbFile: join(t.dir, 'empty.db') };
+    const core = await openVeilCore({ ...empty, mode: 'browser', idleSweepMs: 0 });
     try {
       expect(await core.dispatch('w', 'session.current', {})).toMatchObject({ ok: true, value: { state: 'logged_out', needsAdministrator: true } });
       const created = await core.dispatch('w', 'session.createAdministrator', { username: 'admin', displayName: 'Site Admin', password: 'a long password' });

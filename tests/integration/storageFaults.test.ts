@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../main/core/audit/auditTrail';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { demoCore, FakeClock } from '../helpers/core';
 
 /**
@@ -67,7 +67,7 @@ function runWorker(dbFile: string): { phase: string; ok: boolean; code: string |
   return JSON.parse(line) as { phase: string; ok: boolean; code: string | null; message: string };
 }
 
-async function register(core: VeilCore, window: string, screeningNumber: string) {
+async function register(core: VeilCoreInternals, window: string, screeningNumber: string) {
   return core.dispatch(window, 'patients.register', { screeningNumber, initials: 'DF', yearOfBirth: 1975, investigator: 'Dr X' });
 }
 
@@ -78,7 +78,7 @@ describe('storage faults: a clear message each, nothing changed', () => {
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', folder]).status === 0;
     if (mounted) mounts.push(folder);
     const file = freshCopy('full', folder);
-    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock() });
+    const core = await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock() });
     try {
       const login = await core.dispatch('w', 'session.login', { username: 'investigator', password: investigatorPassword });
       expect(login.ok).toBe(true);
@@ -166,7 +166,7 @@ describe('storage faults: a clear message each, nothing changed', () => {
 
   it('database locked by another process: the step is refused with "in use by another program", nothing changed, and it goes through once released', async () => {
     const file = freshCopy('locked');
-    const core = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock(), busyTimeoutMs: 200 });
+    const core = await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: new FakeClock(), busyTimeoutMs: 200 });
     const login = await core.dispatch('w', 'session.login', { username: 'investigator', password: investigatorPassword });
     expect(login.ok).toBe(true);
     // The other program: a plain SQLite connection in another process holding the write lock.
@@ -214,10 +214,10 @@ describe('storage faults: a clear message each, nothing changed', () => {
     writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, root * pageSize);
     closeSync(fd);
     const before = sha256(file);
-    let opened: VeilCore | null = null;
+    let opened: VeilCoreInternals | null = null;
     let refusal: (Error & { code?: string }) | null = null;
     try {
-      opened = await openVeilCore({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
+      opened = await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0 });
     } catch (error) {
       refusal = error as Error & { code?: string };
     } finally {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../main/core/demo/demoSeed';
-import { openVeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 import { createPostgresDatabase } from '../helpers/postgres';
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
   url = await createPostgresDatabase();
   dataFolder = mkdtempSync(join(tmpdir(), 'veil-verify-pg-'));
   const clock = new FakeClock();
-  const core = await openVeilCore({ database: url, dataFolder, mode: 'browser', clock, idleSweepMs: 0 });
+  const core = await openVeilCoreInternals({ database: url, dataFolder, mode: 'browser', clock, idleSweepMs: 0 });
   await seedDemo(core, clock, { history: true });
   await core.close();
 }, 300_000);

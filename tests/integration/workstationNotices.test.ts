@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, type DemoResult } from '../../main/core/demo/demoSeed';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 import { createPostgresDatabase } from '../helpers/postgres';
 
@@ -18,7 +18,7 @@ import { createPostgresDatabase } from '../helpers/postgres';
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let database: string;
 let dataFolder: string;
-let core: VeilCore;
+let core: VeilCoreInternals;
 let demo: DemoResult;
 let b: ChildProcessWithoutNullStreams;
 let bExited: Promise<void>;
@@ -48,7 +48,7 @@ async function heardAt(topic: string, since: number, ms: number): Promise<number
 beforeAll(async () => {
   database = await createPostgresDatabase();
   dataFolder = mkdtempSync(join(tmpdir(), 'veil-notices-'));
-  core = await openVeilCore({ database, dataFolder: join(dataFolder, 'a'), mode: 'browser', clock, idleSweepMs: 0 });
+  core = await openVeilCoreInternals({ database, dataFolder: join(dataFolder, 'a'), mode: 'browser', clock, idleSweepMs: 0 });
   demo = await seedDemo(core, clock, { history: false });
   const ph = demo.users.find((u) => u.role === 'unblinded_pharmacist')!;
   const login = await core.dispatch('a', 'session.login', { username: ph.username, password: ph.password });

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, type DemoResult } from '../../main/core/demo/demoSeed';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 import { createPostgresDatabase } from '../helpers/postgres';
 
@@ -18,7 +18,7 @@ import { createPostgresDatabase } from '../helpers/postgres';
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let database: string;
 let dataFolder: string;
-let core: VeilCore;
+let core: VeilCoreInternals;
 let demo: DemoResult;
 const armOf = new Map<string, string>();
 const clock = new FakeClock();
@@ -111,7 +111,7 @@ async function receiveEverything(window: string): Promise<void> {
 beforeAll(async () => {
   database = await createPostgresDatabase();
   dataFolder = mkdtempSync(join(tmpdir(), 'veil-workstations-'));
-  core = await openVeilCore({ database, dataFolder: join(dataFolder, 'setup'), mode: 'browser', clock, idleSweepMs: 0 });
+  core = await openVeilCoreInternals({ database, dataFolder: join(dataFolder, 'setup'), mode: 'browser', clock, idleSweepMs: 0 });
   demo = await seedDemo(core, clock, { history: false });
   for (const text of [demo.lists.randomization, demo.lists.kits]) {
     for (const row of Papa.parse<Record<string, string>>(text.trim(), { header: true }).data) armOf.set(row.randomization_number ?? row.kit_number!, row.arm!);

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import type { Role } from '../../shared/roles';
 import { demoCore, FakeClock, type TestCore } from '../helpers/core';
 
@@ -25,11 +25,11 @@ const MIRROR: Record<string, string> = { DUPI300: 'PLACEBO', PLACEBO: 'DUPI300' 
 const LOT_OF: Record<string, { old: string; fresh: string }> = { DUPI300: { old: 'DX-OLD', fresh: 'DX-NEW' }, PLACEBO: { old: 'PX-OLD', fresh: 'PX-NEW' } };
 
 /** One copy of the seeded demo pharmacy (same kit numbers, same users), with its own clock at the same moment. */
-async function copyOf(base: TestCore, snapshot: string): Promise<{ core: VeilCore; dispose: () => void }> {
+async function copyOf(base: TestCore, snapshot: string): Promise<{ core: VeilCoreInternals; dispose: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-expiry-world-'));
   const dbFile = join(dir, 'veil.db');
   copyFileSync(snapshot, dbFile);
-  const core = await openVeilCore({ dbFile, mode: 'browser', clock: new FakeClock(base.clock.now()), idleSweepMs: 0 });
+  const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock: new FakeClock(base.clock.now()), idleSweepMs: 0 });
   return { core, dispose: () => (core.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 

@@ -1,7 +1,7 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { TravellingClock } from '../clock';
 import { localDate } from '../../../shared/schedule/visitSchedule';
-import type { VeilCore } from '../veilCore';
+import type { VeilCoreInternals } from '../veilCore';
 import type { DemoUser } from './demoSeed';
 
 /**
@@ -83,7 +83,7 @@ export interface DemoLoggerFile {
   content: string;
 }
 
-export async function liveDemoHistory(core: VeilCore, clock: TravellingClock, users: DemoUser[], present: Date): Promise<{ loggerFiles: DemoLoggerFile[] }> {
+export async function liveDemoHistory(core: VeilCoreInternals, clock: TravellingClock, users: DemoUser[], present: Date): Promise<{ loggerFiles: DemoLoggerFile[] }> {
   const start = new Date(present.getTime() - HISTORY_DAYS * 86_400_000);
   const at = (day: number, hour = 10, minute = 0) => {
     const d = new Date(start.getTime() + day * 86_400_000);

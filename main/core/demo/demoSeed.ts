@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/passwords';
 import { demoKitCsv, demoRandomizationCsv } from './demoLists';
 import { isoUtc, type TravellingClock } from '../clock';
 import { DEMO_HISTORY_DAYS, liveDemoHistory, type DemoLoggerFile } from './demoHistory';
-import type { VeilCore } from '../veilCore';
+import type { VeilCoreInternals } from '../veilCore';
 
 /** The embedded reference study, validated like any study file. */
 export const NS_DUPI: StudyConfig = StudyConfig.parse(nsDupiJson);
@@ -54,7 +54,7 @@ export interface DemoResult {
  * (also returned as CSV text so they can be written out), and grants the unblinded monitor access.
  * Refuses a database that already has users, so a real site's file is never touched by demo data.
  */
-export async function seedDemo(core: VeilCore, clock: TravellingClock, options: { history?: boolean } = {}): Promise<DemoResult> {
+export async function seedDemo(core: VeilCoreInternals, clock: TravellingClock, options: { history?: boolean } = {}): Promise<DemoResult> {
   if ((await core.repositories.users.count()) > 0) {
     throw new Error('This database already has users; the demo needs a new database file.');
   }

@@ -2,7 +2,7 @@
  * Veil's production device path against real kernel HID devices (inside the hardware lab VM).
  *
  * The device models of main/core/devices/models become kernel HID devices through /dev/uhid (../uhidBridge.ts); Veil
- * runs as the app runs: a VeilCore whose Devices use NodeHidTransport (node-hid 3, hidraw backend), the DeviceHub's
+ * runs as the app runs: a VeilCoreInternals whose Devices use NodeHidTransport (node-hid 3, hidraw backend), the DeviceHub's
  * hot-plug watch, the HID POS scanner driver and the DYMO LabelManager driver. The transport is wrapped only to record
  * the bytes that cross, so both sides can be printed.
  *

@@ -8,7 +8,7 @@ import { seedDemo } from '../../../main/core/demo/demoSeed';
 import { testLabelLayout } from '../../../main/core/devices/testLabel';
 import { pngToBits } from '../../../main/core/labels/png';
 import { renderRaster } from '../../../main/core/labels/raster';
-import { openVeilCore } from '../../../main/core/veilCore';
+import { openVeilCoreInternals } from '../../../main/core/veilCore';
 import { FakeClock } from '../../helpers/core';
 import { deviceCore, eventsOf, until, type DeviceTestCore } from './helpers';
 
@@ -151,7 +151,7 @@ describe('devices without the simulator', () => {
   it('simulateScan answers a clear error, status says there is no HID access, printing without a printer is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'veil-nodev-'));
     const clock = new FakeClock();
-    const core = await openVeilCore({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0 });
+    const core = await openVeilCoreInternals({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0 });
     try {
       const demo = await seedDemo(core, clock);
       const tech = demo.users.find((u) => u.role === 'pharmacy_technician')!;

@@ -7,11 +7,11 @@ import type { Role } from '../../../shared/roles';
 import { seedDemo, type DemoUser } from '../../../main/core/demo/demoSeed';
 import type { CustomDevices } from '../../../main/core/devices/devices';
 import { DeviceSimulator } from '../../../main/core/devices/simulator';
-import { openVeilCore, type VeilCore } from '../../../main/core/veilCore';
+import { openVeilCoreInternals, type VeilCoreInternals } from '../../../main/core/veilCore';
 import { FakeClock } from '../../helpers/core';
 
 export interface DeviceTestCore {
-  core: VeilCore;
+  core: VeilCoreInternals;
   sim: DeviceSimulator;
   clock: FakeClock;
   users: DemoUser[];
@@ -33,7 +33,7 @@ export interface DeviceTestCore {
 export async function deviceCore(devices: Partial<CustomDevices> = {}, sim = new DeviceSimulator()): Promise<DeviceTestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-devices-'));
   const clock = new FakeClock();
-  const core = await openVeilCore({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0, devices: { transport: sim.transport, simulator: sim, pollMs: 0, ...devices } });
+  const core = await openVeilCoreInternals({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0, devices: { transport: sim.transport, simulator: sim, pollMs: 0, ...devices } });
   const events: DeviceTestCore['events'] = [];
   core.onEvent((window, event, payload) => events.push({ window, event, payload }));
   const demo = await seedDemo(core, clock, { history: true });
