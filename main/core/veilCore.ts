@@ -98,8 +98,11 @@ function buildVeilCore(
       sweeps.stop();
       s.recordNotices.stop();
       void devices.close();
-      s.anchoring.close();
-      void opened.close();
+      // The last anchor first: on SQLite it is written here and now; on PostgreSQL it reads the head from the server,
+      // so the pool ends only after it (ending it first left the steps of the last moments unanchored).
+      const lastAnchor = s.anchoring.close();
+      if (opened.engine === 'sqlite') void opened.close();
+      else void lastAnchor.finally(() => opened.close());
     },
   };
   return { core, site, startExpirySweep: sweeps.startExpirySweep, anchoring: s.anchoring, recordNotices: s.recordNotices };

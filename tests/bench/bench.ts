@@ -4,8 +4,8 @@
  * large, as its growth (cost at that scale / cost at the demo). Prints one table and writes the same as JSON to
  * bench-results/bench-<scales>-<timestamp>.json (git-ignored). Nothing is asserted on time: the numbers are read.
  *
- *   npm run bench                    demo figures, then demo + medium + large, then the screens in Chromium
- *   npm run bench -- --quick         demo figures, then demo + medium (CI; under 5 minutes on 2 cores)
+ *   npm run bench                    demo figures, both engines, then demo + medium + large, then the screens in Chromium
+ *   npm run bench -- --quick         demo figures, both engines, then demo + medium (CI; under 5 minutes on 2 cores)
  *   npm run bench -- --scale large   demo + large only (also `npm run bench:scale -- large`)
  *   --no-screen                      skip the on-screen figures of the full run
  *
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { DEMO, measure, type Figures, type KeptDatabase } from './atScale';
 import { demoFigures } from './demoFigures';
+import { engineFigures } from './engineFigures';
 import { SCALES, type Scale } from './scales';
 import { screenFigures } from './screen';
 
@@ -58,6 +59,20 @@ if (withDemoFigures) {
     rows.push({ section: 'demo', figure, scale: 'demo', value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.ratio ?? f.value / f.baseline, growth: null });
   }
   lap('demo figures', from);
+}
+
+// The same hot paths on SQLite and on PostgreSQL, each beside a baseline on its own engine (issue 13).
+const skippedEngines: string[] = [];
+if (withDemoFigures) {
+  process.stdout.write('\n== Both engines (demo, no history)\n');
+  const from = performance.now();
+  const engines = await engineFigures();
+  for (const [engine, figures] of Object.entries(engines.figures)) {
+    for (const [figure, f] of Object.entries(figures)) rows.push({ section: 'engines', figure, scale: engine === 'postgres' ? 'pg' : 'sqlite', value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.value / f.baseline, growth: null });
+  }
+  for (const reason of engines.skipped) process.stdout.write(`  skipped: ${reason}\n`);
+  skippedEngines.push(...engines.skipped);
+  lap('both engines', from);
 }
 
 const counts: Record<string, Record<string, number>> = {};
@@ -125,6 +140,6 @@ const set = values.scale ? `demo-${values.scale}` : values.quick ? 'quick' : 'fu
 const outDir = join(process.cwd(), 'bench-results');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, `bench-${set}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(outFile, `${JSON.stringify({ set, scales: ['demo', ...scaleNames], machine, counts, seconds, rows, screenError }, null, 2)}\n`);
+writeFileSync(outFile, `${JSON.stringify({ set, scales: ['demo', ...scaleNames], machine, counts, seconds, rows, skippedEngines, screenError }, null, 2)}\n`);
 process.stdout.write(`JSON: ${outFile}\n`);
 if (screenError) process.exitCode = 1;

@@ -30,7 +30,7 @@ describe('accountability log', () => {
     expect(lines.length).toBeGreaterThan(150);
     expect(lines.at(-1)!.balance).toBe(onShelf.size);
     // And the shelf itself: kits physically in stock and never given to a patient.
-    const shelf = (t.core.db.prepare("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined', 'expired') OR (status IN ('damaged', 'pending_destruction') AND kit_number NOT IN (SELECT kit_number FROM dispensing_kits) AND kit_number IN (SELECT kit_number FROM shipment_kits WHERE outcome = 'received'))").get() as { n: number }).n;
+    const shelf = (await t.sql<{ n: number }>("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined', 'expired') OR (status IN ('damaged', 'pending_destruction') AND kit_number NOT IN (SELECT kit_number FROM dispensing_kits) AND kit_number IN (SELECT kit_number FROM shipment_kits WHERE outcome = 'received'))"))[0]!.n;
     expect(lines.at(-1)!.balance).toBe(shelf);
     // Returns are listed and never raise the balance.
     const returned = lines.filter((l) => l.kind === 'returned');
@@ -85,7 +85,7 @@ describe('the NCI investigational agent accountability record (DARF)', () => {
     }
     return out;
   }
-  const count = (sql: string) => (t.core.db.prepare(sql).get() as { n: number }).n;
+  const count = async (sql: string) => (await t.sql<{ n: number }>(sql))[0]!.n;
 
   it('gives the study header and one line per movement, each balance carried forward, the last one the shelf counted in the database', async () => {
     const w = await t.loginAs('monitor', 'darf-blinded');
@@ -100,9 +100,9 @@ describe('the NCI investigational agent accountability record (DARF)', () => {
     expect(form!.facts.get('Name of institution')).not.toBe('');
     const rows = form!.rows;
     // Counted from the tables, not from the report's own code: every receipt into stock, dispensed kit and return.
-    expect(rows.filter((r) => r[1] === 'Received')).toHaveLength(count("SELECT count(*) AS n FROM shipment_kits WHERE outcome = 'received'"));
-    expect(rows.filter((r) => r[3] === '1 kit')).toHaveLength(count('SELECT count(*) AS n FROM dispensing_kits'));
-    expect(rows.filter((r) => r[4] === 'returned (not added back)')).toHaveLength(count('SELECT count(*) AS n FROM kit_returns'));
+    expect(rows.filter((r) => r[1] === 'Received')).toHaveLength(await count("SELECT count(*) AS n FROM shipment_kits WHERE outcome = 'received'"));
+    expect(rows.filter((r) => r[3] === '1 kit')).toHaveLength(await count('SELECT count(*) AS n FROM dispensing_kits'));
+    expect(rows.filter((r) => r[4] === 'returned (not added back)')).toHaveLength(await count('SELECT count(*) AS n FROM kit_returns'));
     let previous = 0;
     for (const [i, r] of rows.entries()) {
       expect(Number(r[5]), `line ${i + 1}: balance forward`).toBe(previous);
@@ -111,7 +111,7 @@ describe('the NCI investigational agent accountability record (DARF)', () => {
       expect(Number(r[6]), `line ${i + 1}: balance`).toBe(previous + change);
       previous = Number(r[6]);
     }
-    const shelf = count("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined', 'expired') OR (status IN ('damaged', 'pending_destruction') AND kit_number NOT IN (SELECT kit_number FROM dispensing_kits) AND kit_number IN (SELECT kit_number FROM shipment_kits WHERE outcome = 'received'))");
+    const shelf = await count("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined', 'expired') OR (status IN ('damaged', 'pending_destruction') AND kit_number NOT IN (SELECT kit_number FROM dispensing_kits) AND kit_number IN (SELECT kit_number FROM shipment_kits WHERE outcome = 'received'))");
     expect(previous).toBe(shelf);
     // Patients' lines name the patient by initials and randomization number; the blinded lots only.
     const dispensed = rows.find((r) => r[3] === '1 kit')!;
@@ -168,9 +168,9 @@ describe('returns, reconciliation and sign-off', () => {
 
   it('records returns only for dispensed kits, never back to stock, and checks units', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'ret-tech');
-    const available = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
+    const available = (await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1"))[0]!.k;
     expect(await t.core.dispatch(tech, 'returns.record', { code: available, condition: 'used', unitsReturned: 1, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    const withPatient = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'dispensed' LIMIT 1").get() as { k: string }).k;
+    const withPatient = (await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'dispensed' LIMIT 1"))[0]!.k;
     expect(await t.core.dispatch(tech, 'returns.record', { code: withPatient, condition: 'used', unitsReturned: 2, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(await t.core.dispatch(tech, 'returns.record', { code: withPatient, condition: 'missing', unitsReturned: 0, source: 'scanner' })).toMatchObject({ ok: false, error: { code: 'validation' } });
     await call(tech, 'returns.record', { code: withPatient, condition: 'unused', unitsReturned: 1, note: 'Forgot the dose', source: 'scanner' });
@@ -184,7 +184,7 @@ describe('destruction', () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'destroy');
     // Only returns the monitor verified are destroyed (issue 11, item 7): the monitor verifies two first.
     const monitor = await t.loginAs('monitor', 'verify-before-destroy');
-    const toVerify = (t.core.db.prepare("SELECT r.kit_number AS k FROM kit_returns r JOIN kits k ON k.kit_number = r.kit_number WHERE r.verified_at IS NULL AND k.status = 'returned' LIMIT 2").all() as Array<{ k: string }>).map((r) => r.k);
+    const toVerify = (await t.sql<{ k: string }>("SELECT r.kit_number AS k FROM kit_returns r JOIN kits k ON k.kit_number = r.kit_number WHERE r.verified_at IS NULL AND k.status = 'returned' LIMIT 2")).map((r) => r.k);
     await call(monitor, 'returns.verify', { kitNumbers: toVerify, signature: { username: 'monitor', password: t.userOf('monitor').password } });
     const candidates = await call<Array<{ kitNumber: string; status: string }>>(ph, 'destruction.candidates', {});
     const kits = candidates.filter((c) => c.status === 'returned').slice(0, 2).map((c) => c.kitNumber);
@@ -207,7 +207,7 @@ describe('emergency unblinding', () => {
     const events: Array<{ window: string; event: string; payload: unknown }> = [];
     t.core.onEvent((window, event, payload) => events.push({ window, event, payload }));
     const inv = await t.loginAs('investigator', 'emergency');
-    const patient = (t.core.db.prepare("SELECT id, randomization_number AS rn FROM patients WHERE screening_number = 'S-002'").get() as { id: number; rn: string });
+    const patient = (await t.sql<{ id: number; rn: string }>("SELECT id, randomization_number AS rn FROM patients WHERE screening_number = 'S-002'"))[0]!;
     const input = { patientId: patient.id, reason: 'Anaphylactic reaction 20 minutes after the injection', adverseEvent: true, signature: { username: 'investigator', password: t.userOf('investigator').password } };
     expect(await t.core.dispatch(inv, 'emergency.unblind', { ...input, passphrase: 'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ' })).toMatchObject({ ok: false, error: { code: 'validation' } });
     const revealed = await call<{ armCode: string }>(inv, 'emergency.unblind', { ...input, passphrase: t.demo.codeBreakPassphrase });

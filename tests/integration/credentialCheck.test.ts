@@ -113,7 +113,7 @@ describe('one credential check at every re-entry point (demo without history)', 
     const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'signature')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => after(e).check)).toEqual(['signature']);
-    expect(t.core.db.prepare("SELECT count(*) AS n FROM signatures WHERE record_type = 'reconciliation'").get()).toEqual({ n: 0 });
+    expect(await t.sql("SELECT count(*) AS n FROM signatures WHERE record_type = 'reconciliation'")).toEqual([{ n: 0 }]);
     // The window in front of the guesser is locked, and cannot be unlocked with the right password either.
     expect(await t.core.dispatch(w, 'session.current', {})).toMatchObject({ value: { state: 'locked' } });
     expectRefused(await t.core.dispatch(w, 'session.unlock', { password }), LOCKED);
@@ -201,7 +201,7 @@ describe('the re-entry points of the pharmacy history (demo with history)', () =
     const sign = { username: 'pharmacist', password: t.userOf('unblinded_pharmacist').password };
     // Only returns the monitor verified are destroyed (issue 11, item 7): the monitor verifies one first.
     const monitor = await t.loginAs('monitor', 'verify-before-destroy');
-    const toVerify = (t.core.db.prepare("SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL AND condition <> 'missing' LIMIT 1").get() as { k: string }).k;
+    const toVerify = (await t.sql<{ k: string }>("SELECT kit_number AS k FROM kit_returns WHERE verified_at IS NULL AND condition <> 'missing' LIMIT 1"))[0]!.k;
     expect((await t.core.dispatch(monitor, 'returns.verify', { kitNumbers: [toVerify], signature: { username: 'monitor', password: t.userOf('monitor').password } })).ok).toBe(true);
     const candidates = (await t.core.dispatch(ph, 'destruction.candidates', {})) as VeilResult<Array<{ kitNumber: string; status: string }>>;
     if (!candidates.ok) throw new Error(candidates.error.message);
@@ -225,7 +225,7 @@ describe('the re-entry points of the pharmacy history (demo with history)', () =
 
   it('emergency unblinding: five wrong passphrases lock code-break for the study, with an audit event each; the right one waits for the end', async () => {
     const inv = await t.loginAs('investigator', 'emergency');
-    const patient = t.core.db.prepare("SELECT id, randomization_number AS rn FROM patients WHERE screening_number = 'S-002'").get() as { id: number; rn: string };
+    const patient = (await t.sql<{ id: number; rn: string }>("SELECT id, randomization_number AS rn FROM patients WHERE screening_number = 'S-002'"))[0]!;
     const input = { patientId: patient.id, reason: 'Anaphylactic reaction 20 minutes after the injection', adverseEvent: true, signature: { username: 'investigator', password: t.userOf('investigator').password } };
     const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) {

@@ -49,7 +49,6 @@ function loggerFile() {
 
 describe("the demo's cold chain (issue 15, item 6)", () => {
   it('has two study fridges, a closed case with released and damaged kits, and an open case holding fridge B in quarantine', async () => {
-    const db = t.core.db;
     const monitor = await t.loginAs('monitor', 'demo-cold-chain');
     const locations = (await call(monitor, 'coldChain.locations', {})) as Array<{ id: number; name: string; kind: string }>;
     expect(locations.filter((l) => l.kind === 'fridge').map((l) => l.name).sort()).toEqual(['Fridge A (study drugs)', 'Fridge B (study drugs)']);
@@ -62,7 +61,7 @@ describe("the demo's cold chain (issue 15, item 6)", () => {
     expect(open.map((c) => c.location)).toEqual(['Fridge B (study drugs)']);
 
     // The closed case: every kit has its disposition, some released and some judged damaged, and the statuses follow.
-    const status = (kit: string) => (db.prepare('SELECT status FROM kits WHERE kit_number = ?').get(kit) as { status: string }).status;
+    const statuses = async (kits: string[]) => Promise.all(kits.map(async (kit) => (await t.sql<{ status: string }>('SELECT status FROM kits WHERE kit_number = ?', kit))[0]!.status));
     const closedView = (await call(monitor, 'coldChain.excursion', { excursionId: closed[0]!.id })) as { kits: Array<{ kitNumber: string; quarantined: boolean; disposition: string | null }> };
     const held = closedView.kits.filter((k) => k.quarantined);
     expect(held.every((k) => k.disposition !== null)).toBe(true);
@@ -70,40 +69,40 @@ describe("the demo's cold chain (issue 15, item 6)", () => {
     const released = held.filter((k) => k.disposition === 'release').map((k) => k.kitNumber);
     expect(damaged.length).toBeGreaterThan(0);
     expect(released.length).toBeGreaterThan(damaged.length);
-    expect(damaged.map(status)).toEqual(damaged.map(() => 'damaged'));
+    expect(await statuses(damaged)).toEqual(damaged.map(() => 'damaged'));
 
     // The open case: computed here from the kits' stays, every kit that sat in fridge B during the excursion, and
     // none other, waits in quarantine with no disposition yet.
     const startMs = Date.parse(open[0]!.start);
     const endMs = Date.parse(open[0]!.end!);
-    const stays = db.prepare('SELECT kit_number AS k, from_ms AS f, to_ms AS t FROM kit_stays WHERE location_id = ?').all(fridgeB.id) as Array<{ k: string; f: number; t: number | null }>;
+    const stays = await t.sql<{ k: string; f: number; t: number | null }>('SELECT kit_number AS k, from_ms AS f, to_ms AS t FROM kit_stays WHERE location_id = ?', fridgeB.id);
     // A dispensed kit's stay ends when it left with its patient.
-    const dispensedAt = new Map((db.prepare('SELECT dk.kit_number AS k, d.dispensed_at AS at FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id').all() as Array<{ k: string; at: string }>).map((r) => [r.k, Date.parse(r.at)]));
+    const dispensedAt = new Map((await t.sql<{ k: string; at: string }>('SELECT dk.kit_number AS k, d.dispensed_at AS at FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id')).map((r) => [r.k, Date.parse(r.at)]));
     const inside = [...new Set(stays.filter((s) => s.f <= endMs && (s.t ?? dispensedAt.get(s.k) ?? Infinity) >= startMs).map((s) => s.k))].sort();
     const openView = (await call(monitor, 'coldChain.excursion', { excursionId: open[0]!.id })) as { kits: Array<{ kitNumber: string; quarantined: boolean; disposition: string | null }> };
     expect(inside.length).toBeGreaterThan(0);
     expect(openView.kits.map((k) => k.kitNumber).sort()).toEqual(inside);
     expect(openView.kits.every((k) => k.quarantined && k.disposition === null)).toBe(true);
-    expect(inside.map(status)).toEqual(inside.map(() => 'quarantined'));
+    expect(await statuses(inside)).toEqual(inside.map(() => 'quarantined'));
     expect(open[0]!.pendingAssessment).toBe(inside.length);
   });
 });
 
 describe('the excursion case report for the sponsor', () => {
   it('prints the excursion, its kits with their cumulative times, the dispensed kits, the signed dispositions and the seal, audited, without an arm', async () => {
-    const db = t.core.db;
     const file = loggerFile();
     // Independently of the service: each kit's time in the fridge during the excursion, from its stays (a dispensed
     // kit's stay ends when it left with its patient), and its time out of range before this file.
-    const stays = db.prepare('SELECT kit_number AS k, from_ms AS f, to_ms AS t FROM kit_stays WHERE location_id = 1').all() as Array<{ k: string; f: number; t: number | null }>;
-    const dispensedAt = new Map((db.prepare('SELECT dk.kit_number AS k, d.dispensed_at AS at FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id').all() as Array<{ k: string; at: string }>).map((r) => [r.k, Date.parse(r.at)]));
+    const stays = await t.sql<{ k: string; f: number; t: number | null }>('SELECT kit_number AS k, from_ms AS f, to_ms AS t FROM kit_stays WHERE location_id = 1');
+    const dispensedAt = new Map((await t.sql<{ k: string; at: string }>('SELECT dk.kit_number AS k, d.dispensed_at AS at FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id')).map((r) => [r.k, Date.parse(r.at)]));
     const expected = new Map<string, number>();
     for (const s of stays) {
       const to = s.t ?? dispensedAt.get(s.k) ?? Infinity;
       const overlap = Math.min(to, file.endMs) - Math.max(s.f, file.startMs);
       if (s.f <= file.endMs && to > file.startMs) expected.set(s.k, (expected.get(s.k) ?? 0) + overlap / 1000);
     }
-    const before = new Map((db.prepare('SELECT kit_number AS k, sum(exposure_seconds) AS s FROM excursion_kits GROUP BY kit_number').all() as Array<{ k: string; s: number }>).map((r) => [r.k, r.s]));
+    // Number(): PostgreSQL's sum of a bigint column is a numeric, which comes back as text.
+    const before = new Map((await t.sql<{ k: string; s: number | string }>('SELECT kit_number AS k, sum(exposure_seconds) AS s FROM excursion_kits GROUP BY kit_number')).map((r) => [r.k, Number(r.s)]));
     const dispensedThen = [...expected.keys()].filter((k) => (dispensedAt.get(k) ?? Infinity) > file.startMs && dispensedAt.has(k)).sort();
     expect(expected.size).toBeGreaterThan(5);
     expect(dispensedThen.length).toBeGreaterThan(0);
@@ -130,7 +129,7 @@ describe('the excursion case report for the sponsor', () => {
     const head = await t.core.audit.seal();
     expect(report.mime).toBe('application/pdf');
     expect(report.fileName).toBe(`excursion-${id}-sponsor-report-${t.clock.now().toISOString().slice(0, 10)}-seal-${head.seq}.pdf`);
-    const last = db.prepare('SELECT action, entity_id AS id, user_id AS user FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { action: string; id: string; user: number };
+    const last = (await t.sql<{ action: string; id: string; user: number }>('SELECT action, entity_id AS id, user_id AS "user" FROM audit_events ORDER BY seq DESC LIMIT 1'))[0]!;
     expect(last).toMatchObject({ action: 'excursion.report_printed', id: String(id) });
     // To look at it: EXCURSION_REPORT_OUT=/tmp/dir, then pdftoppm -png the PDF.
     if (process.env.EXCURSION_REPORT_OUT) writeFileSync(join(process.env.EXCURSION_REPORT_OUT, 'excursion-report.pdf'), Buffer.from(report.base64, 'base64'));
@@ -157,7 +156,7 @@ describe('the excursion case report for the sponsor', () => {
     expect(dispensedPart).toContain(`(${dispensedThen.length})`);
     for (const kit of dispensedThen) expect(dispensedPart).toContain(kit);
     // The dispositions with who signed and what the signature means.
-    const signer = db.prepare('SELECT display_name FROM users WHERE username = ?').pluck().get(t.userOf('unblinded_pharmacist').username) as string;
+    const signer = (await t.sql<{ display_name: string }>('SELECT display_name FROM users WHERE username = ?', t.userOf('unblinded_pharmacist').username))[0]!.display_name;
     const decisions = flat.slice(flat.indexOf("Sponsor's dispositions recorded"));
     expect(decisions).toContain(`${quarantined[0]} release to stock Sponsor: within the stability data ${signer} I record the sponsor's disposition`);
     expect(decisions).toContain(`${quarantined[1]} damaged Sponsor: outside the stability data ${signer} I record the sponsor's disposition`);
@@ -184,12 +183,12 @@ describe('the excursion case report for the sponsor', () => {
     for (let i = 0; i < png.data.length; i += 4) colours.add(`${png.data[i]},${png.data[i + 1]},${png.data[i + 2]}`);
     // The range band (211,240,220), the excursion's span (255,228,200) and the red points (201,42,42) are all there.
     for (const c of ['211,240,220', '255,228,200', '201,42,42']) expect(colours.has(c), c).toBe(true);
-    expect((db.prepare("SELECT count(*) FROM audit_events WHERE action = 'excursion.report_printed'").pluck().get() as number)).toBe(2);
+    expect((await t.sql<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'excursion.report_printed'"))[0]!.n).toBe(2);
 
     // Unknown case: refused by key, nothing audited.
     const refused = await t.core.dispatch(monitor, 'coldChain.excursionReport', { excursionId: 99_999, format: 'pdf' });
     expect(refused.ok ? 'ok' : refused.error.code).toBe('not_found');
-    expect((db.prepare("SELECT count(*) FROM audit_events WHERE action = 'excursion.report_printed'").pluck().get() as number)).toBe(2);
+    expect((await t.sql<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'excursion.report_printed'"))[0]!.n).toBe(2);
     // An investigator does not read the storage records.
     const investigator = await t.loginAs('investigator');
     const forbidden = await t.core.dispatch(investigator, 'coldChain.excursionReport', { excursionId: id, format: 'pdf' });
@@ -200,7 +199,8 @@ describe('the excursion case report for the sponsor', () => {
 describe('a GS1 pack code at put-away', () => {
   it('names its kit by the serial, as at receipt; the kit then put away; a serial of no kit refused by key', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'gs1-tech');
-    const row = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.find((r) => r.serial && r.gtin && t.core.db.prepare("SELECT 1 FROM kits WHERE kit_number = ? AND status = 'available'").get(r.kit_number))!;
+    const available = new Set((await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available'")).map((r) => r.k));
+    const row = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.find((r) => r.serial && r.gtin && available.has(r.kit_number!))!;
     // As the scanner gives it: the AIM identifier, then the element string with its group separators.
     const code = `]d2${encodeGs1([
       { ai: '01', value: row.gtin! },

@@ -291,7 +291,7 @@ describe('browser mode takes a kit list as large as the contract allows (issue 1
     expect(csv.length).toBeGreaterThanOrEqual(15 * 1024 * 1024);
     const pharmacist = big.userOf('unblinded_pharmacist');
     expect((await post('session.login', { username: pharmacist.username, password: pharmacist.password })).status).toBe(200);
-    const before = (big.core.db.prepare('SELECT count(*) AS n FROM kits').get() as { n: number }).n;
+    const before = (await big.sql<{ n: number }>('SELECT count(*) AS n FROM kits'))[0]!.n;
     const answer = await post('allocation.importList', {
       kind: 'kits',
       fileName: 'NS-DUPI_kit_list_full.csv',
@@ -303,6 +303,6 @@ describe('browser mode takes a kit list as large as the contract allows (issue 1
     const value = (JSON.parse(answer.body) as { value: { rowCount: number; sha256: string } }).value;
     expect(value.rowCount).toBe(kits);
     expect(value.sha256).toBe(createHash('sha256').update(csv).digest('hex'));
-    expect((big.core.db.prepare('SELECT count(*) AS n FROM kits').get() as { n: number }).n).toBe(before + kits);
+    expect((await big.sql<{ n: number }>('SELECT count(*) AS n FROM kits'))[0]!.n).toBe(before + kits);
   }, 600_000);
 });

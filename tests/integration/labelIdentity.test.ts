@@ -31,13 +31,11 @@ let pairs: Array<[RealKit, RealKit]>;
 beforeAll(async () => {
   t = await demoCore({ history: true });
   // One kit given at baseline (D1) to each randomized patient; the arm from the sponsor's randomization list.
-  const rows = t.core.db
-    .prepare(
-      `SELECT min(dk.kit_number) AS kitNumber, p.randomization_number AS randomizationNumber, p.initials
-       FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id
-       WHERE d.visit_code = 'D1' GROUP BY p.id ORDER BY p.id`,
-    )
-    .all() as Array<Omit<RealKit, 'arm'>>;
+  const rows = await t.sql<Omit<RealKit, 'arm'>>(
+    `SELECT min(dk.kit_number) AS "kitNumber", p.randomization_number AS "randomizationNumber", p.initials
+     FROM dispensing_kits dk JOIN dispensings d ON d.id = dk.dispensing_id JOIN patients p ON p.id = d.patient_id
+     WHERE d.visit_code = 'D1' GROUP BY p.id, p.randomization_number, p.initials ORDER BY p.id`,
+  );
   const kits = rows.map((r) => ({ ...r, arm: t.armOf.get(r.randomizationNumber)! }));
   pairs = kits.flatMap((a, i) => kits.slice(i + 1).filter((b) => b.arm !== a.arm).map((b) => [a, b] as [RealKit, RealKit]));
 }, 120_000);
@@ -230,8 +228,8 @@ describe('the labels of two real kits of different arms at the same visit', () =
 
   it('the comparison fails when anything else differs: a blinded lot per arm is found in every form', async () => {
     const [a, b] = pairs[0]!;
-    const lot = (t.core.db.prepare('SELECT blinded_lot AS l FROM kits WHERE kit_number = ?').get(b.kitNumber) as { l: string }).l;
-    t.core.db.prepare('UPDATE kits SET blinded_lot = ? WHERE kit_number = ?').run(`${lot}X`, b.kitNumber);
+    const lot = (await t.sql<{ l: string }>('SELECT blinded_lot AS l FROM kits WHERE kit_number = ?', b.kitNumber))[0]!.l;
+    await t.sql('UPDATE kits SET blinded_lot = ? WHERE kit_number = ?', `${lot}X`, b.kitNumber);
     try {
       for (const kind of ['carton', 'syringe'] as const) {
         const found = await differences(a, b, kind);
@@ -243,7 +241,7 @@ describe('the labels of two real kits of different arms at the same visit', () =
         if (kind === 'syringe') expect(found.dymo!.join(' ')).toContain(lotField);
       }
     } finally {
-      t.core.db.prepare('UPDATE kits SET blinded_lot = ? WHERE kit_number = ?').run(lot, b.kitNumber);
+      await t.sql('UPDATE kits SET blinded_lot = ? WHERE kit_number = ?', lot, b.kitNumber);
     }
   }, 120_000);
 });

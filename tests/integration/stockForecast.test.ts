@@ -17,13 +17,12 @@ beforeAll(async () => {
   // The demo's lists are drawn at random: its few randomized patients may all be of one arm. Patients are randomized
   // here (next slot, baseline today) until every arm has one, so each arm has visits due in the windows tested.
   const ph = await t.loginAs('unblinded_pharmacist', 'sf-setup');
-  const armsTaken = () =>
-    new Set((t.core.db.prepare("SELECT randomization_number AS r FROM patients WHERE status = 'randomized'").all() as Array<{ r: string }>).map((p) => t.armOf.get(p.r)));
-  for (let n = 1; armsTaken().size < t.core.study().arms.length && n <= 12; n++) {
+  const armsTaken = async () => new Set((await t.sql<{ r: string }>("SELECT randomization_number AS r FROM patients WHERE status = 'randomized'")).map((p) => t.armOf.get(p.r)));
+  for (let n = 1; (await armsTaken()).size < t.core.study().arms.length && n <= 12; n++) {
     const patient = await call<{ id: number }>(ph, 'patients.register', { screeningNumber: `S-SF${n}`, initials: 'SF', yearOfBirth: 1980, investigator: 'Dr Inès Moreau' });
     await call(ph, 'patients.randomize', { patientId: patient.id, signature: { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password } });
   }
-  expect(armsTaken().size).toBe(t.core.study().arms.length);
+  expect((await armsTaken()).size).toBe(t.core.study().arms.length);
 }, 180_000);
 afterAll(() => t.dispose());
 
@@ -48,17 +47,16 @@ function isoDate(text: string): string {
 }
 
 /** The forecast worked out from the demo's data, without the service. */
-function expected(weeks: number): { arms: Map<string, Omit<ArmForecast, 'armName'>>; visits: number; needed: number; available: number; earliestRefusal: Map<string, string> } {
-  const db = t.core.db;
+async function expected(weeks: number): Promise<{ arms: Map<string, Omit<ArmForecast, 'armName'>>; visits: number; needed: number; available: number; earliestRefusal: Map<string, string> }> {
   const study = t.core.study();
   const now = t.clock.now();
   const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
   const until = addDays(today, weeks * 7);
   const margin = study.doNotDispenseMarginDays;
   const expiryOf = new Map(Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.map((r) => [r.kit_number!, isoDate(r.expiry_date!)]));
-  const available = db.prepare("SELECT kit_number AS k, use_before AS u FROM kits WHERE status = 'available'").all() as Array<{ k: string; u: string }>;
-  const patients = db.prepare("SELECT id, randomization_number AS r, baseline_date AS b FROM patients WHERE status = 'randomized'").all() as Array<{ id: number; r: string; b: string }>;
-  const done = new Set((db.prepare('SELECT patient_id AS p, visit_code AS v FROM dispensings').all() as Array<{ p: number; v: string }>).map((d) => `${d.p}/${d.v}`));
+  const available = await t.sql<{ k: string; u: string }>("SELECT kit_number AS k, use_before AS u FROM kits WHERE status = 'available'");
+  const patients = await t.sql<{ id: number; r: string; b: string }>("SELECT id, randomization_number AS r, baseline_date AS b FROM patients WHERE status = 'randomized'");
+  const done = new Set((await t.sql<{ p: number; v: string }>('SELECT patient_id AS p, visit_code AS v FROM dispensings')).map((d) => `${d.p}/${d.v}`));
   const arms = new Map<string, Omit<ArmForecast, 'armName'>>();
   const earliestRefusal = new Map<string, string>();
   let visitCount = 0;
@@ -106,8 +104,8 @@ function expected(weeks: number): { arms: Map<string, Omit<ArmForecast, 'armName
   return { arms, visits: visitCount, needed: neededAll, available: available.length, earliestRefusal };
 }
 
-function checkAgainst(answer: Unblinded, weeks: number) {
-  const want = expected(weeks);
+async function checkAgainst(answer: Unblinded, weeks: number) {
+  const want = await expected(weeks);
   expect(answer.arms.map((a) => a.armCode)).toEqual(t.core.study().arms.map((a) => a.code));
   for (const arm of answer.arms) {
     const { armName: _name, ...figures } = arm;
@@ -121,14 +119,13 @@ function checkAgainst(answer: Unblinded, weeks: number) {
 }
 
 /** Takes kits of `arm` off the shelf (status only) keeping `keep` of them; returns a function that puts them back. */
-function shelveAllBut(arm: string, keep: number): () => void {
-  const db = t.core.db;
-  const kits = (db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number").all() as Array<{ k: string }>).map((r) => r.k).filter((k) => t.armOf.get(k) === arm);
+async function shelveAllBut(arm: string, keep: number): Promise<() => Promise<void>> {
+  const kits = (await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number")).map((r) => r.k).filter((k) => t.armOf.get(k) === arm);
   const taken = kits.slice(keep);
-  const set = db.prepare('UPDATE kits SET status = ? WHERE kit_number = ?');
-  for (const k of taken) set.run('quarantined', k);
-  return () => {
-    for (const k of taken) set.run('available', k);
+  const set = (status: string, kit: string) => t.sql('UPDATE kits SET status = ? WHERE kit_number = ?', status, kit);
+  for (const k of taken) await set('quarantined', k);
+  return async () => {
+    for (const k of taken) await set('available', k);
   };
 }
 
@@ -139,7 +136,7 @@ describe('the stock forecast, unblinded', () => {
       const answer = await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks });
       expect(answer.weeks).toBe(weeks);
       expect(answer.until).toBe(addDays(answer.today, weeks * 7));
-      checkAgainst(answer, weeks);
+      await checkAgainst(answer, weeks);
     }
     // Four weeks by default; the demo has visits due in them, for both arms.
     const byDefault = await call<Unblinded>(ph, 'stock.forecastUnblinded', {});
@@ -149,10 +146,10 @@ describe('the stock forecast, unblinded', () => {
 
   it('finds the shortfall of one arm, and the first visit its stock does not cover', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'sf-ph-short');
-    const restore = shelveAllBut('PLACEBO', 1);
+    const restore = await shelveAllBut('PLACEBO', 1);
     try {
       const answer = await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks: 26 });
-      checkAgainst(answer, 26);
+      await checkAgainst(answer, 26);
       const placebo = answer.arms.find((a) => a.armCode === 'PLACEBO')!;
       const dupi = answer.arms.find((a) => a.armCode === 'DUPI300')!;
       expect(placebo.onHand).toBe(1);
@@ -162,47 +159,45 @@ describe('the stock forecast, unblinded', () => {
       expect(dupi.shortfall).toBe(0);
       expect(dupi.firstUncovered).toBeNull();
     } finally {
-      restore();
+      await restore();
     }
   }, 60_000);
 
   it('counts a kit whose label date ends before a visit (plus the margin) as unable to serve it', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'sf-ph-label');
-    const db = t.core.db;
-    const dupi = (db.prepare("SELECT kit_number AS k, use_before AS u FROM kits WHERE status = 'available' ORDER BY kit_number").all() as Array<{ k: string; u: string }>).filter((r) => t.armOf.get(r.k) === 'DUPI300');
+    const dupi = (await t.sql<{ k: string; u: string }>("SELECT kit_number AS k, use_before AS u FROM kits WHERE status = 'available' ORDER BY kit_number")).filter((r) => t.armOf.get(r.k) === 'DUPI300');
     const before = await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks: 26 });
-    const set = db.prepare('UPDATE kits SET use_before = ? WHERE kit_number = ?');
+    const set = { run: (date: string, kit: string) => t.sql('UPDATE kits SET use_before = ? WHERE kit_number = ?', date, kit) };
     // Every DUPI kit but three labelled to be used within ten days: they serve no visit whose window ends later.
     const soon = addDays(before.today, 10);
-    for (const r of dupi.slice(3)) set.run(soon, r.k);
+    for (const r of dupi.slice(3)) await set.run(soon, r.k);
     try {
       const answer = await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks: 26 });
-      checkAgainst(answer, 26);
+      await checkAgainst(answer, 26);
       const arm = answer.arms.find((a) => a.armCode === 'DUPI300')!;
       expect(arm.shortfall).toBeGreaterThan(0);
       expect(arm.shortfall).toBeLessThan(arm.needed);
     } finally {
-      for (const r of dupi) set.run(r.u, r.k);
+      for (const r of dupi) await set.run(r.u, r.k);
     }
   }, 60_000);
 
   it('refuses a kit dated on the last day of the margin after the visit window, and takes one dated a day later', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'sf-ph-margin');
-    const db = t.core.db;
-    const dupi = (db.prepare("SELECT kit_number AS k, use_before AS u FROM kits WHERE status = 'available' ORDER BY kit_number").all() as Array<{ k: string; u: string }>).filter((r) => t.armOf.get(r.k) === 'DUPI300');
+    const dupi = (await t.sql<{ k: string; u: string }>("SELECT kit_number AS k, use_before AS u FROM kits WHERE status = 'available' ORDER BY kit_number")).filter((r) => t.armOf.get(r.k) === 'DUPI300');
     // The earliest visit of the arm refuses kits used before its window's end plus the margin: label every kit so.
-    const refusedUpTo = expected(4).earliestRefusal.get('DUPI300')!;
-    const set = db.prepare('UPDATE kits SET use_before = ? WHERE kit_number = ?');
+    const refusedUpTo = (await expected(4)).earliestRefusal.get('DUPI300')!;
+    const set = { run: (date: string, kit: string) => t.sql('UPDATE kits SET use_before = ? WHERE kit_number = ?', date, kit) };
     try {
-      for (const r of dupi) set.run(refusedUpTo, r.k);
+      for (const r of dupi) await set.run(refusedUpTo, r.k);
       const refused = (await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks: 4 })).arms.find((a) => a.armCode === 'DUPI300')!;
       expect(refused.shortfall).toBe(refused.needed);
-      for (const r of dupi) set.run(addDays(refusedUpTo, 1), r.k);
+      for (const r of dupi) await set.run(addDays(refusedUpTo, 1), r.k);
       const answer = await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks: 4 });
-      checkAgainst(answer, 4);
+      await checkAgainst(answer, 4);
       expect(answer.arms.find((a) => a.armCode === 'DUPI300')!.shortfall).toBeLessThan(refused.needed);
     } finally {
-      for (const r of dupi) set.run(r.u, r.k);
+      for (const r of dupi) await set.run(r.u, r.k);
     }
   }, 60_000);
 
@@ -229,7 +224,7 @@ describe('the stock forecast, blinded', () => {
 
   it('gives totals only: available kits and the kits the visits need, no arm, no per-arm figure, no shortfall', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'sf-tech');
-    const want = expected(4);
+    const want = await expected(4);
     const answer = await call<Blinded>(tech, 'stock.forecast', {});
     expect(Object.keys(answer).sort()).toEqual(['needed', 'onHand', 'overdueVisits', 'today', 'until', 'visits', 'weeks']);
     expect(answer).toMatchObject({ weeks: 4, visits: want.visits, needed: want.needed, onHand: want.available });
@@ -248,17 +243,16 @@ describe('the stock forecast, blinded', () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'sf-ph-same');
     const answers: Blinded[] = [];
     const shortArms: string[][] = [];
-    const availableOf = (arm: string) =>
-      (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available'").all() as Array<{ k: string }>).filter((r) => t.armOf.get(r.k) === arm).length;
+    const availableOf = async (arm: string) => (await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available'")).filter((r) => t.armOf.get(r.k) === arm).length;
     // Leave each arm with the same number of kits off the shelf: the placebo arm all but one, the same count from DUPI.
-    const offShelf = availableOf('PLACEBO') - 1;
+    const offShelf = (await availableOf('PLACEBO')) - 1;
     for (const arm of ['PLACEBO', 'DUPI300']) {
-      const restore = shelveAllBut(arm, availableOf(arm) - offShelf);
+      const restore = await shelveAllBut(arm, (await availableOf(arm)) - offShelf);
       try {
         answers.push(await call<Blinded>(tech, 'stock.forecast', { weeks: 26 }));
         shortArms.push((await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks: 26 })).arms.filter((a) => a.shortfall > 0).map((a) => a.armCode));
       } finally {
-        restore();
+        await restore();
       }
     }
     // The arms did differ: only the placebo arm ran short the first time, none the second.
@@ -292,9 +286,9 @@ describe('the resupply request', () => {
 
   it('asks per arm for the shortfall plus the buffer, as CSV and PDF with the audit seal, its printing audited without arm figures', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'sf-resupply');
-    const restore = shelveAllBut('PLACEBO', 1);
+    const restore = await shelveAllBut('PLACEBO', 1);
     try {
-      const want = expected(8);
+      const want = await expected(8);
       const placeboShort = want.arms.get('PLACEBO')!.shortfall;
       expect(placeboShort).toBeGreaterThan(0);
       const csv = await call<File>(ph, 'stock.resupplyRequest', { weeks: 8, buffer: 3, format: 'csv' });
@@ -311,7 +305,7 @@ describe('the resupply request', () => {
       expect(rows).toContainEqual(['Placebo', 'PLACEBO', '1', String(want.arms.get('PLACEBO')!.needed), String(placeboShort), want.arms.get('PLACEBO')!.firstUncovered!, '3', String(placeboShort + 3)]);
       expect(rows.find((r) => r[1] === 'DUPI300')?.slice(4)).toEqual([String(dupiShort), '', '3', String(dupiShort + 3)]);
       // The printing is the chain's head, with weeks, buffer and format only.
-      const event = t.core.db.prepare('SELECT action, after_json AS after FROM audit_events WHERE seq = ?').get(head.seq) as { action: string; after: string };
+      const event = (await t.sql<{ action: string; after: string }>('SELECT action, after_json AS after FROM audit_events WHERE seq = ?', head.seq))[0]!;
       expect(event.action).toBe('stock.resupply_requested');
       expect(JSON.parse(event.after)).toEqual({ weeks: 8, buffer: 3, format: 'csv' });
 
@@ -325,7 +319,7 @@ describe('the resupply request', () => {
       expect(flat).toContain('Resupply request to the depot');
       expect(flat).toMatch(new RegExp(`Placebo PLACEBO 1 ${want.arms.get('PLACEBO')!.needed} ${placeboShort} \\S+ 3 ${placeboShort + 3}`));
     } finally {
-      restore();
+      await restore();
     }
   }, 60_000);
 

@@ -274,24 +274,26 @@ export class ChainAnchoring {
     return { anchorFile: this.location.anchorFile, publicKey: this.key?.publicKey ?? anchorPublicKey(this.location.vault), keyDescription: this.location.vault.description };
   }
 
-  /** Stops the timer and anchors the head: synchronously when a synchronous reader was given, else in the background. */
-  close(): void {
+  /**
+   * Stops the timer and anchors the head: synchronously when a synchronous reader was given (SQLite), else by a read
+   * of the server (PostgreSQL). The promise settles once the last anchor is written: the database must stay open
+   * until then (openVeilCore's close ends the pool after it).
+   */
+  close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.closed) return;
+    if (this.closed) return this.writing;
     this.closed = true;
-    if (!this.committedNow) {
-      void this.anchorNow();
-      return;
-    }
+    if (!this.committedNow) return this.anchorNow();
     try {
       const { head, firstHash } = this.committedNow();
-      if (!head) return;
+      if (!head) return this.writing;
       this.chainId ??= firstHash ?? null;
       this.write(head);
     } catch (error) {
       this.logger.error('the audit chain head could not be anchored', { file: basename(this.location.anchorFile), error: String(error) });
     }
+    return this.writing;
   }
 
   /** The vault's key, created on first use. */
