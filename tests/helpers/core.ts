@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TravellingClock } from '../../main/core/clock';
 import type { Logger } from '../../main/core/log';
-import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
+import { openVeilCoreInternals, type CoreOptions, type VeilCoreInternals } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
 import { CompiledQuery } from 'kysely';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
-import { createPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
+import { copySnapshot, demoSnapshot } from './demoSnapshot';
+import { copyPostgresDatabase, createPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
 
 /**
  * The engine the demo cores of this run are on: SQLite files, or with VEIL_TEST_ENGINE=postgres a new database on the
@@ -73,6 +74,22 @@ const numbered = (text: string) => {
   return text.replace(/\?/g, () => `$${++n}`);
 };
 
+/**
+ * A second core on a copy of `t`'s database as it stands, opened with `options` (a later clock, a sweep): a workstation
+ * reopened after days closed. SQLite: an online backup of the file into `t.dir`; PostgreSQL: the database copied while
+ * `t.core` is closed (its sessions end; it is opened again), left to the run's throw-away server. The caller closes it.
+ */
+export async function openCopy(t: TestCore, options: Partial<CoreOptions>): Promise<VeilCoreInternals> {
+  const folder = mkdtempSync(join(t.dir, 'copy-'));
+  if (!t.database) {
+    const file = join(folder, 'veil.db');
+    await t.core.db.backup(file);
+    return openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0, ...options });
+  }
+  const copy = await t.whileClosed(() => copyPostgresDatabase(t.database));
+  return openVeilCoreInternals({ database: copy, dataFolder: folder, mode: 'browser', idleSweepMs: 0, ...options });
+}
+
 /** TestCore.sql: one statement on a core's Store, on the run's engine. */
 export async function sqlOn<T>(core: VeilCoreInternals, text: string, params: unknown[]): Promise<T[]> {
   const query = CompiledQuery.raw(TEST_ENGINE === 'postgres' ? numbered(text) : text, params);
@@ -82,13 +99,16 @@ export async function sqlOn<T>(core: VeilCoreInternals, text: string, params: un
 /** A core on a fresh database file in a temporary folder, seeded with the NS-DUPI demo users. */
 export async function demoCore(options: { history?: boolean; logger?: Logger } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-test-'));
-  const dbFile = TEST_ENGINE === 'sqlite' ? join(dir, 'veil.db') : '';
-  const database = TEST_ENGINE === 'postgres' ? await createPostgresDatabase() : '';
-  const location = database ? { database, dataFolder: dir } : { dbFile };
   const clock = new FakeClock();
+  // The run's seeded demo, copied (tests/helpers/demoSnapshot.ts); seeded here only outside the suites.
+  const snapshot = await demoSnapshot(TEST_ENGINE, options.history ?? false, () => new FakeClock());
+  const { dbFile, database } = snapshot
+    ? await copySnapshot(snapshot, TEST_ENGINE, dir)
+    : { dbFile: TEST_ENGINE === 'sqlite' ? join(dir, 'veil.db') : '', database: TEST_ENGINE === 'postgres' ? await createPostgresDatabase() : '' };
+  const location = database ? { database, dataFolder: dir } : { dbFile };
   const open = () => openVeilCoreInternals({ ...location, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
   const core = await open();
-  const demo = await seedDemo(core, clock, { history: options.history ?? false });
+  const demo = snapshot ? snapshot.demo : await seedDemo(core, clock, { history: options.history ?? false });
   const { users } = demo;
   const armOf = new Map<string, string>();
   for (const text of [demo.lists.randomization, demo.lists.kits]) {

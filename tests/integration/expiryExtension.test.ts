@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open, sealedField } from '../../main/core/crypto/allocationCipher';
-import { openVeilCoreInternals } from '../../main/core/veilCore';
-import { FakeClock, demoCore, type TestCore } from '../helpers/core';
+import { FakeClock, demoCore, openCopy, type TestCore } from '../helpers/core';
 
 /**
  * Issue 16, item 2: expiry extension from the sponsor's letter. The lot's kits take the new sealed expiry, the opened
@@ -25,16 +23,17 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t.dispose());
 
-const row = <T>(sql: string, ...params: unknown[]) => t.core.db.prepare(sql).get(...params) as T;
+const row = async <T>(sql: string, ...params: unknown[]) => (await t.sql<T>(sql, ...params))[0]!;
 const kitsOfLot = (lot: string) => [...sponsor].filter(([, v]) => v.lot === lot).map(([k]) => k);
-const useBeforeOf = (kit: string) => row<{ d: string }>('SELECT use_before AS d FROM kits WHERE kit_number = ?', kit).d;
+const useBeforeOf = async (kit: string) => (await row<{ d: string }>('SELECT use_before AS d FROM kits WHERE kit_number = ?', kit)).d;
 const sign = (password?: string) => ({ username: t.userOf('unblinded_pharmacist').username, password: password ?? t.userOf('unblinded_pharmacist').password });
-const extensions = () => row<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'lot.expiry_extended'").n;
-const realExpiryOf = (key: Buffer, kit: string) => open(key, row<{ s: string }>('SELECT expiry_sealed AS s FROM kits WHERE kit_number = ?', kit).s, sealedField.kitExpiry(kit));
+const extensions = async () => (await row<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'lot.expiry_extended'")).n;
+const realExpiryOf = async (key: Buffer, kit: string) => open(key, (await row<{ s: string }>('SELECT expiry_sealed AS s FROM kits WHERE kit_number = ?', kit)).s, sealedField.kitExpiry(kit));
 
-function lotOnShelf(): string {
+async function lotOnShelf(): Promise<string> {
   const lots = [...new Set([...sponsor.values()].map((v) => v.lot))].sort();
-  return lots.find((l) => kitsOfLot(l).some((k) => row<{ status: string }>('SELECT status FROM kits WHERE kit_number = ?', k).status === 'available'))!;
+  const available = new Set((await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available'")).map((r) => r.k));
+  return lots.find((l) => kitsOfLot(l).some((k) => available.has(k)))!;
 }
 
 describe('expiry extension', () => {
@@ -42,10 +41,8 @@ describe('expiry extension', () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'ext-disp');
     const plan = (await t.core.dispatch(ph, 'dispensing.plan', { patientId: 6, visitCode: 'W2' })) as { ok: true; value: { suggestions: string[] } };
     const kit = plan.value.suggestions[0]!;
-    const dbFile = join(t.dir, 'past-expiry.db');
-    await t.core.db.backup(dbFile);
     // Long after every real expiry, with no sweep: dispensing checks the real expiry itself.
-    const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')), idleSweepMs: 0 });
+    const core = await openCopy(t, { clock: new FakeClock(new Date('2028-04-02T09:00:00.000Z')) });
     try {
       const u = t.userOf('unblinded_pharmacist');
       expect((await core.dispatch('w', 'session.login', { username: u.username, password: u.password })).ok).toBe(true);
@@ -65,9 +62,9 @@ describe('expiry extension', () => {
   });
 
   it('refused for blinded roles, with a wrong password, for an unknown lot and for a date not later; nothing changed', async () => {
-    const lot = lotOnShelf();
+    const lot = await lotOnShelf();
     const kit = kitsOfLot(lot)[0]!;
-    const sealedBefore = row<{ s: string }>('SELECT expiry_sealed AS s FROM kits WHERE kit_number = ?', kit).s;
+    const sealedBefore = (await row<{ s: string }>('SELECT expiry_sealed AS s FROM kits WHERE kit_number = ?', kit)).s;
     const input = { lot, newExpiry: NEW_EXPIRY, letterReference: 'SPN-EXT-1' };
     for (const role of ['investigator', 'monitor', 'study_nurse', 'administrator', 'pharmacy_technician'] as const) {
       const w = await t.loginAs(role, `ext-${role}`);
@@ -85,12 +82,12 @@ describe('expiry extension', () => {
       ok: false,
       error: { code: 'conflict', key: 'lots.extensionNotLater' },
     });
-    expect(row<{ s: string }>('SELECT expiry_sealed AS s FROM kits WHERE kit_number = ?', kit).s).toBe(sealedBefore);
-    expect(extensions()).toBe(0);
+    expect((await row<{ s: string }>('SELECT expiry_sealed AS s FROM kits WHERE kit_number = ?', kit)).s).toBe(sealedBefore);
+    expect(await extensions()).toBe(0);
   });
 
   it("extends the lot's sealed expiry; the opened stock sees the new date; the blinded date stays the common one", async () => {
-    const lot = lotOnShelf();
+    const lot = await lotOnShelf();
     const kits = kitsOfLot(lot);
     const arm = sponsor.get(kits[0]!)!.arm;
     const ph = await t.loginAs('unblinded_pharmacist', 'ext-do');
@@ -99,17 +96,17 @@ describe('expiry extension', () => {
     const before = await t.core.unsealedStock.ofArm(key, arm);
     expect(before.expiries).toContain(sponsor.get(kits[0]!)!.expiry);
     expect(before.expiries).not.toContain(NEW_EXPIRY);
-    const useBefore = Object.fromEntries(kits.map((k) => [k, useBeforeOf(k)]));
+    const useBefore = Object.fromEntries(await Promise.all(kits.map(async (k) => [k, await useBeforeOf(k)])));
     const done = await t.core.dispatch(ph, 'lots.extendExpiry', { lot, newExpiry: NEW_EXPIRY, letterReference: 'SPN-EXT-2026-007', signature: sign() });
     expect(done).toMatchObject({ ok: true, value: { kits: [...kits].sort(), expiryReveals: true, useBeforeChanged: [] } });
-    for (const k of kits) expect(realExpiryOf(key, k)).toBe(NEW_EXPIRY);
+    for (const k of kits) expect(await realExpiryOf(key, k)).toBe(NEW_EXPIRY);
     // The same session's index: rebuilt because the sealed version moved, not because of a new import.
     const after = await t.core.unsealedStock.ofArm(key, arm);
     expect(after.expiries).toContain(NEW_EXPIRY);
     expect(after.expiries).not.toContain(sponsor.get(kits[0]!)!.expiry);
     // The dates reveal arms (one arm per lot, each its own date): the blinded labels keep the common date.
-    for (const k of kits) expect(useBeforeOf(k)).toBe(useBefore[k]);
-    expect(extensions()).toBe(1);
+    for (const k of kits) expect(await useBeforeOf(k)).toBe(useBefore[k]);
+    expect(await extensions()).toBe(1);
     for (const role of ['monitor', 'investigator', 'pharmacy_technician'] as const) {
       const w = await t.loginAs(role, `ext-view-${role}`);
       const answers: unknown[] = [];
