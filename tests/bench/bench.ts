@@ -64,7 +64,7 @@ if (withDemoFigures) {
 // The same hot paths on SQLite and on PostgreSQL, each beside a baseline on its own engine (issue 13).
 const skippedEngines: string[] = [];
 if (withDemoFigures) {
-  process.stdout.write('\n== Both engines (demo, no history)\n');
+  process.stdout.write('\n== Both engines (demo)\n');
   const from = performance.now();
   const engines = await engineFigures();
   for (const [engine, figures] of Object.entries(engines.figures)) {

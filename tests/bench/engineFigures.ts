@@ -40,7 +40,8 @@ function statement(core: VeilCoreInternals, engine: Engine, text: string, params
 }
 
 async function figuresOn(engine: Engine, core: VeilCoreInternals, clock: DemoClock): Promise<Record<string, DemoFigure>> {
-  const demo = await seedDemo(core, clock, { history: false });
+  // With its history: kits received into stock and randomized patients with visits to come.
+  const demo = await seedDemo(core, clock, { history: true });
   const ph = demo.users.find((u) => u.role === 'unblinded_pharmacist')!;
   const w = 'bench';
   const login = await core.dispatch(w, 'session.login', { username: ph.username, password: ph.password });
