@@ -8,7 +8,6 @@ import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/d
 import { CompiledQuery } from 'kysely';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
-import { copySnapshot, demoSnapshot } from './demoSnapshot';
 import { copyPostgresDatabase, createPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
 
 /**
@@ -99,16 +98,13 @@ export async function sqlOn<T>(core: VeilCoreInternals, text: string, params: un
 /** A core on a fresh database file in a temporary folder, seeded with the NS-DUPI demo users. */
 export async function demoCore(options: { history?: boolean; logger?: Logger } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-test-'));
-  const clock = new FakeClock();
-  // The run's seeded demo, copied (tests/helpers/demoSnapshot.ts); seeded here only outside the suites.
-  const snapshot = await demoSnapshot(TEST_ENGINE, options.history ?? false, () => new FakeClock());
-  const { dbFile, database } = snapshot
-    ? await copySnapshot(snapshot, TEST_ENGINE, dir)
-    : { dbFile: TEST_ENGINE === 'sqlite' ? join(dir, 'veil.db') : '', database: TEST_ENGINE === 'postgres' ? await createPostgresDatabase() : '' };
+  const dbFile = TEST_ENGINE === 'sqlite' ? join(dir, 'veil.db') : '';
+  const database = TEST_ENGINE === 'postgres' ? await createPostgresDatabase() : '';
   const location = database ? { database, dataFolder: dir } : { dbFile };
+  const clock = new FakeClock();
   const open = () => openVeilCoreInternals({ ...location, mode: 'browser', clock, idleSweepMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
   const core = await open();
-  const demo = snapshot ? snapshot.demo : await seedDemo(core, clock, { history: options.history ?? false });
+  const demo = await seedDemo(core, clock, { history: options.history ?? false });
   const { users } = demo;
   const armOf = new Map<string, string>();
   for (const text of [demo.lists.randomization, demo.lists.kits]) {

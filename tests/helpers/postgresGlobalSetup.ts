@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startPostgresCluster } from './postgresCluster';
 
@@ -12,19 +9,12 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const cluster = await startPostgresCluster();
   project.provide('postgresUrl', cluster.url);
   project.provide('postgresDataDir', cluster.dataDir);
-  // The run's seeded demos (tests/helpers/demoSnapshot.ts): seeded once per run and engine, copied for each test.
-  const demoCacheDir = mkdtempSync(join(tmpdir(), 'veil-demo-cache-'));
-  project.provide('demoCacheDir', demoCacheDir);
-  return () => {
-    cluster.stop();
-    rmSync(demoCacheDir, { recursive: true, force: true });
-  };
+  return () => cluster.stop();
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
     postgresDataDir: string;
-    demoCacheDir: string;
   }
 }

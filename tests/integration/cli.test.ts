@@ -41,6 +41,7 @@ describe('veil CLI', () => {
     }
   });
 
+  // Nine start-ups of the command line (tsx compiles it each time): seconds each on a loaded 2-core machine.
   it('refuses bad arguments with a clear message and exit code 2', () => {
     for (const args of [
       ['frobnicate'],
@@ -58,7 +59,7 @@ describe('veil CLI', () => {
     // The database flags of serve say what is wrong with them, as migrate does.
     expect(veil('serve', '--db', join(dir, 'x.db'), '--database', 'postgres://veil@127.0.0.1:5432/veil').stderr).toContain('not both');
     expect(veil('serve', '--database', 'mysql://veil@127.0.0.1/veil').stderr).toContain('is not a PostgreSQL address');
-  });
+  }, 120_000);
 
   it('verify passes a sound database and fails a corrupt or foreign file', () => {
     const good = join(dir, 'good.db');
@@ -70,6 +71,7 @@ describe('veil CLI', () => {
     expect(veil('verify', '--db', join(dir, 'missing.db')).code).toBe(2);
   });
 
+  // The demo is seeded with its 131 days of history before the first line: 10 s alone, far more on a loaded machine.
   it('serve --demo prints the URL first, then one JSON line with the database and each role', async () => {
     const child = spawn(tsx, ['main/cli/veil.ts', 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
@@ -100,7 +102,7 @@ describe('veil CLI', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  });
+  }, 120_000);
 
   it('parse-barcode prints the parsed GS1 elements, with a real GS or the text \\x1d', () => {
     for (const data of [']d20103760000000017172709301012345\x1d21SN1', ']d20103760000000017172709301012345\u001d21SN1']) {
