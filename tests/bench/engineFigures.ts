@@ -14,11 +14,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CompiledQuery } from 'kysely';
 import { DemoClock } from '../../main/core/clock';
 import { seedDemo } from '../../main/core/demo/demoSeed';
 import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { postgresBinaries, startPostgresCluster } from '../helpers/postgresCluster';
+import { rawRows } from '../helpers/rawSql';
 import type { DemoFigure } from './demoFigures';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -32,13 +32,6 @@ async function perRun(label: string, runs: number, fn: () => Promise<unknown>): 
   return ms;
 }
 
-/** One statement on the core's Store, `?` placeholders numbered for PostgreSQL. */
-function statement(core: VeilCoreInternals, engine: Engine, text: string, params: unknown[] = []) {
-  let n = 0;
-  const sql = engine === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
-  return core.store.q().executeQuery(CompiledQuery.raw(sql, params));
-}
-
 async function figuresOn(engine: Engine, core: VeilCoreInternals, clock: DemoClock): Promise<Record<string, DemoFigure>> {
   // With its history: kits received into stock and randomized patients with visits to come.
   const demo = await seedDemo(core, clock, { history: true });
@@ -46,7 +39,7 @@ async function figuresOn(engine: Engine, core: VeilCoreInternals, clock: DemoClo
   const w = 'bench';
   const login = await core.dispatch(w, 'session.login', { username: ph.username, password: ph.password });
   if (!login.ok) throw new Error(login.error.message);
-  const rows = async <T>(text: string, ...params: unknown[]) => (await statement(core, engine, text, params)).rows as T[];
+  const rows = <T>(text: string, ...params: unknown[]) => rawRows<T>(core.store, text, params);
   const patient = (await rows<{ id: number }>("SELECT id FROM patients WHERE status = 'randomized' ORDER BY id DESC LIMIT 1"))[0]!;
   const view = await core.patients.view(patient.id);
   const visitCode = view.visits.find((v) => v.dispensedAt === null)!.code;

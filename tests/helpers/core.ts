@@ -5,9 +5,9 @@ import type { TravellingClock } from '../../main/core/clock';
 import type { Logger } from '../../main/core/log';
 import { openVeilCoreInternals, type CoreOptions, type VeilCoreInternals } from '../../main/core/veilCore';
 import { seedDemo, type DemoResult, type DemoUser } from '../../main/core/demo/demoSeed';
-import { CompiledQuery } from 'kysely';
 import Papa from 'papaparse';
 import type { Role } from '../../shared/roles';
+import { rawRows } from './rawSql';
 import { copyPostgresDatabase, createPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
 
 /**
@@ -67,12 +67,6 @@ export interface TestCore {
   dispose(): void;
 }
 
-/** `?` placeholders as PostgreSQL's numbered `$1, $2, ...` (none of the tests' statements has a `?` in a literal). */
-const numbered = (text: string) => {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-};
-
 /**
  * A second core on a copy of `t`'s database as it stands, opened with `options` (a later clock, a sweep): a workstation
  * reopened after days closed. SQLite: an online backup of the file into `t.dir`; PostgreSQL: the database copied while
@@ -87,12 +81,6 @@ export async function openCopy(t: TestCore, options: Partial<CoreOptions>): Prom
   }
   const copy = await t.whileClosed(() => copyPostgresDatabase(t.database));
   return openVeilCoreInternals({ database: copy, dataFolder: folder, mode: 'browser', idleSweepMs: 0, ...options });
-}
-
-/** TestCore.sql: one statement on a core's Store, on the run's engine. */
-export async function sqlOn<T>(core: VeilCoreInternals, text: string, params: unknown[]): Promise<T[]> {
-  const query = CompiledQuery.raw(TEST_ENGINE === 'postgres' ? numbered(text) : text, params);
-  return (await core.store.q().executeQuery(query)).rows as T[];
 }
 
 /** A core on a fresh database file in a temporary folder, seeded with the NS-DUPI demo users. */
@@ -137,7 +125,7 @@ export async function demoCore(options: { history?: boolean; logger?: Logger } =
         t.core = await open();
       }
     },
-    sql: (text, ...params) => sqlOn(t.core, text, params),
+    sql: (text, ...params) => rawRows(t.core.store, text, params),
     dispose() {
       t.core.close();
       rmSync(dir, { recursive: true, force: true });

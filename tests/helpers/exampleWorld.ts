@@ -10,7 +10,8 @@ import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
 import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import type { DemoUser } from '../../main/core/demo/demoSeed';
 import type { Logger } from '../../main/core/log';
-import { FakeClock, sqlOn, type TestCore } from './core';
+import { FakeClock, type TestCore } from './core';
+import { rawRows } from './rawSql';
 import { copyPostgresDatabase, dropPostgresDatabase, untilPostgresDatabaseUnused } from './postgres';
 
 /**
@@ -257,7 +258,7 @@ export async function openWorldCopy(t: TestCore, world: ExampleWorld, options: {
         copy.core = await open();
       }
     },
-    sql: (text, ...params) => sqlOn(copy.core, text, params),
+    sql: (text, ...params) => rawRows(copy.core.store, text, params),
     dispose() {
       copy.core.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock, demoCore, openCopy, sqlOn, type TestCore } from '../helpers/core';
+import { FakeClock, demoCore, openCopy, type TestCore } from '../helpers/core';
+import { rawRows } from '../helpers/rawSql';
 
 /**
  * Issue 16, item 1: kit exceptions (damaged or lost at the site, found again, lost or damaged by the patient) and the
@@ -138,7 +139,7 @@ describe('the expiry sweep', () => {
     // Reopened on 2027-09-07: one arm's real lot has expired, the other's has not; the sweep runs at start-up.
     const clock = new FakeClock(new Date('2027-09-07T08:00:00.000Z'));
     const core = await openCopy(t, { clock, expirySweepMs: 24 * 60 * 60_000 });
-    const sql = <T>(text: string) => sqlOn<T>(core, text, []);
+    const sql = <T>(text: string) => rawRows<T>(core.store, text);
     try {
       for (let i = 0; i < 100 && (await sql<{ n: number }>("SELECT count(*) AS n FROM kits WHERE status = 'expired'"))[0]!.n < shelf.length; i++) await new Promise((r) => setTimeout(r, 20));
       const expired = (await sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'expired' ORDER BY kit_number")).map((r) => r.k);
@@ -181,7 +182,7 @@ describe('the expiry sweep', () => {
       const u = t.userOf('unblinded_pharmacist');
       const login = await core.dispatch('never-swept', 'session.login', { username: u.username, password: u.password });
       expect(login.ok).toBe(true);
-      expect(await sqlOn(core, 'SELECT status FROM kits WHERE kit_number = ?', [kit])).toEqual([{ status: 'available' }]);
+      expect(await rawRows(core.store, 'SELECT status FROM kits WHERE kit_number = ?', [kit])).toEqual([{ status: 'available' }]);
       const scan = await core.dispatch('never-swept', 'dispensing.checkKit', { patientId: 6, visitCode: 'W2', code: kit, alreadyScanned: [], source: 'scanner' });
       expect(scan).toMatchObject({ ok: true, value: { ok: false, reason: 'expiring' } });
     } finally {
