@@ -123,4 +123,19 @@ describe('expiry extension', () => {
       if (role === 'monitor') expect(text).toContain('SPN-EXT-2026-007');
     }
   });
+
+  it("a blinded reader of the trail cannot tell which kits share the lot: the extension's event names only the kits whose blinded date moved (none here)", async () => {
+    // A lot of one arm: its kits already given to patients would put those patients in one arm if the event named them.
+    const lot = await lotOnShelf();
+    const given = new Set((await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status NOT IN ('available', 'expected', 'quarantined')")).map((r) => r.k));
+    const lotGiven = kitsOfLot(lot).filter((k) => given.has(k));
+    expect(lotGiven.length).toBeGreaterThan(0);
+    expect(await extensions()).toBeGreaterThan(0);
+    const w = await t.loginAs('monitor', 'ext-group');
+    const r = (await t.core.dispatch(w, 'audit.list', { order: 'newest', page: 1, pageSize: 500, action: 'lot.expiry_extended' })) as { ok: true; value: { events: unknown[] } };
+    expect(r.ok).toBe(true);
+    expect(r.value.events.length).toBeGreaterThan(0);
+    const text = JSON.stringify(r.value.events);
+    for (const kit of kitsOfLot(lot)) expect(text, kit).not.toContain(`"${kit}"`);
+  });
 });

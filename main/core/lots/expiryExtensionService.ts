@@ -49,8 +49,6 @@ export class ExpiryExtensionService {
       const latest = ofLot.map((k) => k.opened.expiryDate).sort().at(-1)!;
       if (input.newExpiry <= latest) throw VeilError.says('conflict', { key: 'lots.extensionNotLater', params: { lot, date: input.newExpiry } });
       const kits = ofLot.map((k) => k.stored.kitNumber);
-      // Kit numbers, the letter and the new date's count of kits: no lot, no real date (blinded users read the trail).
-      const signature = await this.signatures.record(signer, 'expiry_extension', letter, { action: 'lot.expiry_extended', letter, kits });
       for (const kitNumber of kits) await this.kits.setExpirySealed(kitNumber, seal(key, input.newExpiry, sealedField.kitExpiry(kitNumber)));
       await this.kits.bumpSealedVersion();
       const review = await this.useBefore.review(key);
@@ -64,12 +62,16 @@ export class ExpiryExtensionService {
           changed.push({ kitNumber: k.stored.kitNumber, status: k.stored.status, useBefore: input.newExpiry });
         }
       }
+      // Blinded users read the trail: it names the letter and the kits whose blinded date moved (their labels change in
+      // plain sight), never the lot's other kits. A one-arm lot's kits already given would otherwise put the patients
+      // who received them in one arm; the letter names the lot for those who may read it.
+      const signature = await this.signatures.record(signer, 'expiry_extension', letter, { action: 'lot.expiry_extended', letter, kits: useBeforeChanged });
       await this.audit.append(actor, {
         action: 'lot.expiry_extended',
         entityType: 'study',
         entityId: this.study().code,
         before: null,
-        after: { letter, kits, useBeforeChanged },
+        after: { letter, kits: useBeforeChanged },
         signatureId: signature.id,
       });
       // The kits on the shelf whose blinded date moved get an over-label with it (none when the date stays hidden).
