@@ -70,7 +70,7 @@ export const lotsChannels = {
   overLabels: channel({
     kind: 'query',
     description:
-      'Over-labels after an expiry extension: the kits on the shelf whose blinded use-before date moved, the new date their over-label carries, and whether a label printer printed it. Kit numbers and blinded dates only.',
+      'Over-labels: the kits on the shelf whose blinded use-before date moved (an expiry extension, a confirmed common date, a kit list import), the new date their over-label carries, and whether a label printer printed it. Kit numbers and blinded dates only.',
     input: z.object({ pendingOnly: z.boolean().optional() }).strict(),
     output: z.array(OverLabelView),
     access: 'allocation.setup',

@@ -160,6 +160,41 @@ describe('the common date moves only when the pharmacist confirms it', () => {
     expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
+  it('the kits on the shelf whose label changes get an over-label with the confirmed date, those held too; kits still expected get none', async () => {
+    const all = await unshipped();
+    const stillExpected = all.slice(0, 5);
+    await receive(tech, 'SHP-MOST', all.slice(5));
+    await travelTo(LATE);
+    const review = await call<Review>(ph, 'allocation.useBeforeReview', {});
+    const onShelf = review.changes.filter((c) => c.status === 'available' || c.status === 'quarantined').map((c) => c.kitNumber);
+    expect(onShelf.length).toBeGreaterThan(0);
+    expect(review.changes.some((c) => stillExpected.includes(c.kitNumber))).toBe(true);
+    expect(await call<unknown[]>(ph, 'lots.overLabels', {})).toEqual([]);
+    await call(ph, 'allocation.confirmUseBefore', { useBefore: '2027-09-30', signature: sig() });
+    const list = await call<Array<{ kitNumber: string; useBefore: string; printed: boolean }>>(ph, 'lots.overLabels', {});
+    expect(list.map((o) => o.kitNumber).sort()).toEqual([...onShelf].sort());
+    expect(list.every((o) => o.useBefore === '2027-09-30' && !o.printed)).toBe(true);
+    // The short-dated kits just held keep the common date on an over-label too: which kits were held shows on no label.
+    expect(review.toHold.every((k) => list.some((o) => o.kitNumber === k))).toBe(true);
+    for (const k of stillExpected) expect(list.some((o) => o.kitNumber === k)).toBe(false);
+    const queued = await t.sql<{ after: string }>("SELECT after_json AS after FROM audit_events WHERE action = 'lot.over_labels_queued'");
+    expect(queued.length).toBe(1);
+    expect(JSON.parse(queued[0]!.after)).toEqual({ useBeforeConfirmed: '2027-09-30', kits: list.map((o) => o.kitNumber) });
+  });
+
+  it('a kit list whose import moves the common date queues an over-label for each kit already on the shelf', async () => {
+    const all = await unshipped();
+    await receive(tech, 'SHP-FEW', all.slice(0, 6));
+    // A placebo lot earlier than every demo date: the stock's common date moves back to it at the import.
+    const result = await call<ImportResult>(ph, 'allocation.importList', listInput([['900020', 'PLACEBO', 'PX-EARLIER', '2027-05-31']]));
+    expect(result.risk.commonUseBefore).toBe('2027-05-31');
+    const list = await call<Array<{ kitNumber: string; useBefore: string }>>(ph, 'lots.overLabels', {});
+    expect(list.map((o) => o.kitNumber).sort()).toEqual([...all.slice(0, 6)].sort());
+    expect(list.every((o) => o.useBefore === '2027-05-31')).toBe(true);
+    const queued = await t.sql<{ after: string }>("SELECT after_json AS after FROM audit_events WHERE action = 'lot.over_labels_queued'");
+    expect(queued.map((q) => JSON.parse(q.after) as { kitListImport: number }).map((a) => typeof a.kitListImport)).toEqual(['number']);
+  });
+
   it('a kit whose date in force is short-dated is held at receipt, whatever its arm, and released once the new date is confirmed', async () => {
     // Both arms' new kits: the placebo one carries the earliest date, which becomes the common one.
     await call(ph, 'allocation.importList', listInput([

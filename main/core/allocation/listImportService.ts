@@ -10,6 +10,7 @@ import { isoUtc, type Clock } from '../clock';
 import { open, seal, sealedField } from '../crypto/allocationCipher';
 import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { OverLabelService } from '../lots/overLabelService';
 import type { AllocationRepository } from './allocationRepository';
 import { parseKitList, parseRandomizationList, type ListProblem, type ParsedList } from './listFiles';
 
@@ -54,6 +55,7 @@ export class ListImportService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
+    private readonly overLabels: OverLabelService,
   ) {}
 
   /** `file` is the list's bytes as received: its SHA-256 is recorded, and its encoding is found from them. */
@@ -186,6 +188,8 @@ export class ListImportService {
         },
       );
       useBeforeChanged.sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
+      // Kits already on the shelf carry a label with their old date: each gets an over-label with the new one.
+      await this.overLabels.queueForNewDate({ userId: signer.userId, username: signer.username }, signature.id, useBeforeChanged.map((c) => ({ kitNumber: c.kitNumber, status: c.status, useBefore: c.to })), { kitListImport: importId });
       return { importId, kind: 'kits' as const, fileName, sha256: parsed.sha256, rowCount: parsed.rows.length, signatureId: signature.id, risk, warnings: parsed.warnings, expiryHolds, useBeforeChanged };
     });
   }

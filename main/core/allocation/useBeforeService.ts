@@ -11,6 +11,7 @@ import type { Role } from '../../../shared/roles';
 import type { Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { OverLabelService } from '../lots/overLabelService';
 import type { AllocationRepository } from './allocationRepository';
 
 export interface UseBeforeReview {
@@ -47,6 +48,7 @@ export class UseBeforeService {
     private readonly kitStatus: KitStatusService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
+    private readonly overLabels: OverLabelService,
   ) {}
 
   async review(key: Buffer): Promise<UseBeforeReview> {
@@ -128,6 +130,8 @@ export class UseBeforeService {
         after: { useBefore, kits: record.kits, kitsHeldForExpiryReview: toHoldAtReceipt.length },
         signatureId: signature.id,
       });
+      // The kits on the shelf carry a label with the old date: each gets an over-label with this one, held kits too.
+      await this.overLabels.queueForNewDate(actor, signature.id, review.changes.map((c) => ({ kitNumber: c.kitNumber, status: c.status, useBefore })), { useBeforeConfirmed: useBefore });
       return { useBefore, changes: review.changes, held: review.toHold, signatureId: signature.id };
     });
   }

@@ -75,7 +75,7 @@ export class ExpiryExtensionService {
         signatureId: signature.id,
       });
       // The kits on the shelf whose blinded date moved get an over-label with it (none when the date stays hidden).
-      const overLabels = await this.overLabels.queueAfterExtension(actor, signature.id, changed, letter);
+      const overLabels = await this.overLabels.queueForNewDate(actor, signature.id, changed, { letter });
       return { kits, useBeforeChanged, overLabels, expiryReveals: review.expiryReveals, signatureId: signature.id };
     });
   }

@@ -20,6 +20,9 @@ const DPI = 180;
 /** A kit on the site's shelf (in stock or in quarantine): the only kits an over-label is stuck on. */
 const ON_SHELF: readonly string[] = ['available', 'quarantined'];
 
+/** Why the blinded date of kits on the shelf moved (kit numbers and dates only: blinded users read the trail). */
+export type NewDateCause = { letter: string } | { useBeforeConfirmed: string } | { kitListImport: number };
+
 export interface OverLabelItem {
   kitNumber: string;
   useBefore: string;
@@ -29,12 +32,12 @@ export interface OverLabelItem {
 }
 
 /**
- * Over-labels after an expiry extension (issue 16, item 2). When the extension moves the blinded use-before date of a
- * lot's kits, each kit still on the site's shelf gets an over-label with the new date, queued in the extension's own
- * unit of work; the pharmacist previews, downloads and prints them, and one counts as printed when a label printer
- * confirms it. An over-label carries the study, the kit number and the kit's blinded use-before date only: never an
- * arm, a real lot or a real expiry (shared/labels/overLabel.ts). When the real dates would reveal an arm the blinded
- * date does not move, and nothing is queued.
+ * Over-labels (issue 16, item 2). When the blinded use-before date of kits still on the site's shelf moves (an expiry
+ * extension, a new common date confirmed, a kit list that moves it), each gets an over-label with the new date, queued
+ * in the same unit of work; the pharmacist previews, downloads and prints them, and one counts as printed when a label
+ * printer confirms it. An over-label carries the study, the kit number and the kit's blinded use-before date only: never an
+ * arm, a real lot or a real expiry (shared/labels/overLabel.ts). After an extension whose real dates would reveal an
+ * arm the blinded date does not move, and nothing is queued until the pharmacist confirms a new common date.
  */
 export class OverLabelService {
   constructor(
@@ -46,14 +49,19 @@ export class OverLabelService {
     private readonly devices: () => Devices,
   ) {}
 
-  /** Inside the extension's unit of work: an over-label for each kit on the shelf whose blinded date changed. */
-  async queueAfterExtension(actor: AuditActor, signatureId: number, kits: ReadonlyArray<{ kitNumber: string; status: string; useBefore: string }>, letter: string): Promise<string[]> {
+  /**
+   * Inside the unit of work that moved the blinded date: an over-label for each kit on the shelf whose date changed. The
+   * date moves three ways, each named in the audit event: the sponsor's extension letter, the pharmacist's confirmation
+   * of a new common date, or a kit list whose import moved the common date. Kits still expected get none: their first
+   * label is printed at dispensing with the date then in force.
+   */
+  async queueForNewDate(actor: AuditActor, signatureId: number, kits: ReadonlyArray<{ kitNumber: string; status: string; useBefore: string }>, cause: NewDateCause): Promise<string[]> {
     const due = kits.filter((k) => ON_SHELF.includes(k.status)).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
     if (due.length === 0) return [];
     const queuedAt = isoUtc(this.clock.now());
     await this.repo.queue(due.map((k) => ({ kitNumber: k.kitNumber, useBefore: k.useBefore, signatureId, queuedAt })));
     const kitNumbers = due.map((k) => k.kitNumber);
-    await this.audit.append(actor, { action: 'lot.over_labels_queued', entityType: 'study', entityId: this.study().code, after: { letter, kits: kitNumbers }, signatureId });
+    await this.audit.append(actor, { action: 'lot.over_labels_queued', entityType: 'study', entityId: this.study().code, after: { ...cause, kits: kitNumbers }, signatureId });
     return kitNumbers;
   }
 

@@ -9,6 +9,8 @@ import { KeyCustodyService } from '../allocation/keyCustodyService';
 import { KeyRepository } from '../allocation/keyRepository';
 import { ListImportService } from '../allocation/listImportService';
 import { UseBeforeService } from '../allocation/useBeforeService';
+import { OverLabelRepository } from '../lots/overLabelRepository';
+import { OverLabelService } from '../lots/overLabelService';
 import { AuditRepository, committedChainOf } from '../audit/auditRepository';
 import { AuditService } from '../audit/auditService';
 import { AuditTrail } from '../audit/auditTrail';
@@ -93,7 +95,9 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody);
-  const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study);
+  // Over-labels follow every move of the blinded date on the shelf: at an import, a confirmation or an extension.
+  const overLabels = new OverLabelService(store, new OverLabelRepository(store), audit, clock, study, () => devices);
+  const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study, overLabels);
   const register = new AllocationRegister(store, repositories.allocation, audit, study, credentials);
   // The pages that held the transition values leave the WAL for the file (overwritten: secure_delete is on).
   const blockSealing = new BlockSealing(store, repositories.allocation, audit, () => opened.forgetWrittenPages());
@@ -102,7 +106,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const auditService = new AuditService(db, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());
   const kitRepository = new KitRepository(store);
   const kitStatus = new KitStatusService(kitRepository, audit);
-  const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study);
+  const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study, overLabels);
   const scans = new KitScanResolver(kitRepository, clock, () => site.scanner().gsReplacement);
   const receiving = new ReceivingService(store, new ShipmentRepository(store), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(store);
@@ -147,7 +151,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   });
 
   const callers = new Callers(repositories.users, signatures);
-  return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers };
+  return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers };
 }
 
 export type CoreServices = ReturnType<typeof buildServices>;

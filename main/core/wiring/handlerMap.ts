@@ -35,8 +35,6 @@ import { ExpiryExtensionService } from '../lots/expiryExtensionService';
 import { lotHandlers } from '../lots/lotHandlers';
 import { LotRecallService } from '../lots/lotRecallService';
 import { LotRepository } from '../lots/lotRepository';
-import { OverLabelRepository } from '../lots/overLabelRepository';
-import { OverLabelService } from '../lots/overLabelService';
 import type { CoreOptions } from '../veilCoreApi';
 import type { CoreServices } from './coreServices';
 
@@ -45,9 +43,8 @@ import type { CoreServices } from './coreServices';
  * of an existing group needs its contract entry, its handler and its service only; a new group, one line here.
  */
 export function buildHandlers(s: CoreServices, options: CoreOptions, opened: OpenedDatabase) {
-  const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, callers } = s;
+  const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, overLabels, callers } = s;
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
-  const overLabels = new OverLabelService(store, new OverLabelRepository(store), audit, clock, study, () => devices);
   const handlers = {
     session: sessionHandlers({ auth }),
     system: systemHandlers({ info: new SystemInfoService(site, () => opened.schemaVersion, clock, options.mode), siteSettings, database: new DatabaseConnectionService(store, audit, opened, options.caFile ?? null, options.desktopDatabase ?? null), callers }),

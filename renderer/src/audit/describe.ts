@@ -123,7 +123,13 @@ SENTENCES['stock.resupply_requested'] = (_e, a, t, b) => t('audit.sentences.stoc
 const kitCount = (a: Fields, field: string) => (Array.isArray(a[field]) ? (a[field] as unknown[]).length : 0);
 SENTENCES['lot.recalled'] = (_e, a, t, b) => t('audit.sentences.lot.recalled', { ...b, letter: str(a.letter), count: kitCount(a, 'quarantined') });
 SENTENCES['lot.expiry_extended'] = (_e, a, t, b) => t('audit.sentences.lot.expiry_extended', { ...b, letter: str(a.letter), count: kitCount(a, 'kits') });
-SENTENCES['lot.over_labels_queued'] = (_e, a, t, b) => t('audit.sentences.lot.over_labels_queued', { ...b, letter: str(a.letter), count: kitCount(a, 'kits') });
+/** Over-labels queued: after the sponsor's letter, a confirmed common date, or a kit list that moved the date. */
+SENTENCES['lot.over_labels_queued'] = (_e, a, t, b) => {
+  const count = kitCount(a, 'kits');
+  if (a.useBeforeConfirmed !== undefined) return t('audit.sentences.lot.over_labels_after_confirmation', { ...b, date: str(a.useBeforeConfirmed), count });
+  if (a.kitListImport !== undefined) return t('audit.sentences.lot.over_labels_after_import', { ...b, import: str(a.kitListImport), count });
+  return t('audit.sentences.lot.over_labels_queued', { ...b, letter: str(a.letter), count });
+};
 SENTENCES['label.over_label_printed'] = (_e, a, t, b) => t('audit.sentences.label.over_label_printed', { ...b, printer: str(a.printer) });
 
 export function describeEventInWords(event: DescribableEvent & { before?: unknown }, t: TFunction): string {
