@@ -241,22 +241,35 @@ describe('the stock forecast, blinded', () => {
   it('says the same whichever arm runs short: the same kits off the shelf in one arm or the other', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'sf-tech-same');
     const ph = await t.loginAs('unblinded_pharmacist', 'sf-ph-same');
+    const availableOf = async (arm: string) => (await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available'")).filter((r) => t.armOf.get(r.k) === arm).length;
+    // The demo's lists and history are drawn at random, so the count taken off is worked out from this draw: just enough
+    // to leave the arm with the thinner margin of stock over its visits short, and the other arm, with that same count
+    // taken off, still covered. A horizon where the two margins differ always exists in the demo (a 2:1 trial).
+    const margin = (a: ArmForecast) => a.onHand - a.needed;
+    let horizon: { weeks: number; tight: ArmForecast; ample: ArmForecast } | null = null;
+    for (const weeks of [26, 13, 8, 4]) {
+      const [tight, ample] = [...(await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks })).arms].sort((a, b) => margin(a) - margin(b)) as [ArmForecast, ArmForecast];
+      if (tight.needed > 0 && margin(tight) < margin(ample)) {
+        horizon = { weeks, tight, ample };
+        break;
+      }
+    }
+    expect(horizon).not.toBeNull();
+    const { weeks, tight, ample } = horizon!;
+    const offShelf = Math.max(1, margin(tight) + 1);
     const answers: Blinded[] = [];
     const shortArms: string[][] = [];
-    const availableOf = async (arm: string) => (await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available'")).filter((r) => t.armOf.get(r.k) === arm).length;
-    // Leave each arm with the same number of kits off the shelf: the placebo arm all but one, the same count from DUPI.
-    const offShelf = (await availableOf('PLACEBO')) - 1;
-    for (const arm of ['PLACEBO', 'DUPI300']) {
+    for (const arm of [tight.armCode, ample.armCode]) {
       const restore = await shelveAllBut(arm, (await availableOf(arm)) - offShelf);
       try {
-        answers.push(await call<Blinded>(tech, 'stock.forecast', { weeks: 26 }));
-        shortArms.push((await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks: 26 })).arms.filter((a) => a.shortfall > 0).map((a) => a.armCode));
+        answers.push(await call<Blinded>(tech, 'stock.forecast', { weeks }));
+        shortArms.push((await call<Unblinded>(ph, 'stock.forecastUnblinded', { weeks })).arms.filter((a) => a.shortfall > 0).map((a) => a.armCode));
       } finally {
         await restore();
       }
     }
-    // The arms did differ: only the placebo arm ran short the first time, none the second.
-    expect(shortArms).toEqual([['PLACEBO'], []]);
+    // The arms did differ: only the tighter arm ran short the first time, none the second.
+    expect(shortArms).toEqual([[tight.armCode], []]);
     expect(answers[0]).toEqual(answers[1]);
   });
 
