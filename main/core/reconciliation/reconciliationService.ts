@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
-import { addDays, localDate, visitWindows } from '../../../shared/schedule/visitSchedule';
+import { addDays, localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
@@ -59,6 +59,18 @@ function impossibleSequences(f: KitFacts): Discrepancy[] {
   return found;
 }
 
+/**
+ * The day a kit given at `visitCode` is due back: kits come back at the next visit (by the close of its window); after
+ * the last visit, within a further 14 days of its window. One date sum per kit, as the patient's whole visit plan
+ * (every window of every visit) made the date sums most of the reconciliation's time at 50,000 kits.
+ */
+export function returnDueOf(study: StudyConfig, baselineDate: string, visitCode: string): string {
+  const index = study.visits.findIndex((v) => v.code === visitCode);
+  const next = study.visits[index + 1];
+  const closesAfterBaseline = (v: StudyConfig['visits'][number]) => v.dayOffset + v.windowAfterDays;
+  return next ? addDays(baselineDate, closesAfterBaseline(next)) : addDays(baselineDate, closesAfterBaseline(study.visits[index]!) + 14);
+}
+
 export class ReconciliationService {
   constructor(
     private readonly store: Store,
@@ -90,11 +102,7 @@ export class ReconciliationService {
         discrepancies.push(...impossibleSequences(f));
         let returnDue: string | null = null;
         if (f.dispensed_at && f.baseline_date && f.visit_code) {
-          const windows = visitWindows(study, f.baseline_date);
-          const index = windows.findIndex((w) => w.code === f.visit_code);
-          // Kits come back at the next visit; after the last one, within a further visit interval.
-          const next = windows[index + 1];
-          returnDue = next ? next.closes : addDays(windows[index]!.closes, 14);
+          returnDue = returnDueOf(study, f.baseline_date, f.visit_code);
           if (!f.condition && f.status === 'dispensed' && today > returnDue) discrepancies.push('return_overdue');
         }
         const whereabouts: Whereabouts =
