@@ -13,6 +13,7 @@ export const BOTH_ENGINES = [
   'tests/integration/allocationKey.test.ts',
   'tests/integration/anchorAtClose.test.ts',
   'tests/integration/auditPaging.test.ts',
+  'tests/integration/auditScreenCheck.test.ts',
   'tests/integration/auditText.test.ts',
   'tests/integration/coldChainChannels.test.ts',
   'tests/integration/credentialCheck.test.ts',

@@ -3,8 +3,10 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import { isoUtc, type Clock } from '../clock';
 import { csvRecords, csvRows } from '../csvWriter';
 import type { Db } from '../db/database';
+import type { Store } from '../db/store';
 import type { SignatureRecord, SignatureService } from '../signatures/signatureService';
 import { type AuditEvent, type AuditFilter, type AuditTrail } from './auditTrail';
+import { PostgresRecordedStateRepository } from './postgresRecordedStateRepository';
 import { RecordedStateRepository } from './recordedStateRepository';
 import { verifyRecord, type RecordCheckOptions } from './recordVerification';
 
@@ -38,8 +40,9 @@ function toFilter(input: AuditFilterInput): AuditFilter {
 /** What monitors and inspectors read: the trail, filtered, in plain words, with signatures, and as CSV. */
 export class AuditService {
   constructor(
-    /** The SQLite file, for the file checks of `veil verify`; null on PostgreSQL (the chain is checked on the Store). */
+    /** The SQLite file, for the file checks of `veil verify`; null on PostgreSQL (read through the Store instead). */
     private readonly db: Db | null,
+    private readonly store: Store,
     private readonly trail: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
@@ -124,17 +127,15 @@ export class AuditService {
 
   /**
    * The same checks as `veil verify` but the sealed values (no key is used here): chain, dates, anchors, signatures'
-   * chain heads and the replay of the events against the tables. The first problem is named.
+   * chain heads and the replay of the events against the tables, on either engine (on PostgreSQL in one read-only
+   * snapshot, while workstations go on writing). The first problem is named.
    */
   async verify() {
     const seal = await this.trail.seal();
-    // On PostgreSQL the hash chain is followed through the Store; the SQLite file's own checks (integrity, the
-    // append-only triggers, the replay against the tables) are the file's and do not apply to a server.
-    if (!this.db) {
-      const chain = await this.trail.verifyChain();
-      return { ok: chain.ok, events: chain.events, firstBroken: chain.firstBroken ?? null, seal };
-    }
-    const report = await verifyRecord(new RecordedStateRepository(this.db), { anchors: await this.anchors() });
+    const options = { anchors: await this.anchors() };
+    const report = this.db
+      ? await verifyRecord(new RecordedStateRepository(this.db), options)
+      : await PostgresRecordedStateRepository.inSnapshot(this.store.q(), (state) => verifyRecord(state, options));
     const first = report.findings[0];
     const firstBroken = report.chain.firstBroken ?? (first ? { seq: first.seq ?? seal.seq, problem: first.text } : null);
     return { ok: report.ok, events: report.events, firstBroken, seal };

@@ -103,7 +103,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const blockSealing = new BlockSealing(store, repositories.allocation, audit, () => opened.forgetWrittenPages());
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade(opened));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
-  const auditService = new AuditService(db, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());
+  const auditService = new AuditService(db, store, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());
   const kitRepository = new KitRepository(store);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study, overLabels);
