@@ -69,7 +69,16 @@ export class ReportService {
     const kits = read.kits;
     const lotOf = new Map(kits.map((k) => [k.kitNumber, key ? open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)) : k.blindedLot]));
     const inScope = new Set(kits.filter((k) => !armFilter || (key && open(key, k.armSealed, sealedField.kitArm(k.kitNumber)) === armFilter)).map((k) => k.kitNumber));
-    const initials = (name: string) => name.split(/[\s.(]+/).filter((w) => /^[A-Za-zÀ-ÿ]/.test(w)).map((w) => w[0]!.toUpperCase()).slice(0, 3).join('');
+    // A handful of recorders sign tens of thousands of lines: their initials are worked out once each.
+    const initialsOf = new Map<string, string>();
+    const initials = (name: string) => {
+      let found = initialsOf.get(name);
+      if (found === undefined) {
+        found = name.split(/[\s.(]+/).filter((w) => /^[A-Za-zÀ-ÿ]/.test(w)).map((w) => w[0]!.toUpperCase()).slice(0, 3).join('');
+        initialsOf.set(name, found);
+      }
+      return found;
+    };
     const push = (m: Movement) => {
       if (inScope.has(m.kitNumber)) moves.push(m);
     };
