@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
 import { armWordsOnPage, demoKits, loginAs, logout, screenshot, sign } from './helpers/pharmacy';
@@ -23,6 +23,15 @@ afterAll(async () => {
   await veil?.stop();
 });
 
+/** The unblinded pharmacist's Reports page, at 1440x900, with the expiry extension panel shown. */
+async function openExtensionPanel(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(veil.url);
+  await loginAs(page, veil, 'unblinded_pharmacist');
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('expiry-extension').waitFor();
+}
+
 describe('expiry extension on screen', () => {
   it('the pharmacist extends a lot from the letter and signs; the blinded date stays hidden; the over-label list shows none to print', async () => {
     await veil.logoutWindow();
@@ -32,11 +41,7 @@ describe('expiry extension on screen', () => {
     const newDate = `${Number(latest.slice(0, 4)) + 1}${latest.slice(4)}`;
     const { context, page, problems } = await openPage(browser);
     try {
-      await page.setViewportSize({ width: 1440, height: 900 });
-      await page.goto(veil.url);
-      await loginAs(page, veil, 'unblinded_pharmacist');
-      await page.getByTestId('nav-reports').click();
-      await page.getByTestId('expiry-extension').waitFor();
+      await openExtensionPanel(page);
       await page.getByTestId('over-labels').waitFor();
       expect(await page.getByTestId('over-labels-pending').textContent()).toContain('0 to print');
       // A lot the kit list does not have: refused in the signature dialog, in words (lots.unknownLot), nothing changed.
@@ -80,11 +85,7 @@ describe('expiry extension on screen', () => {
     const earliest = [...kits].sort((a, b) => iso(a.expiry_date).localeCompare(iso(b.expiry_date)))[0]!;
     const { context, page, problems } = await openPage(browser);
     try {
-      await page.setViewportSize({ width: 1440, height: 900 });
-      await page.goto(veil.url);
-      await loginAs(page, veil, 'unblinded_pharmacist');
-      await page.getByTestId('nav-reports').click();
-      await page.getByTestId('expiry-extension').waitFor();
+      await openExtensionPanel(page);
       await page.getByTestId('expiry-extension-lot').fill(earliest.lot);
       await page.getByTestId('expiry-extension-date').fill('2029-12-31');
       await page.getByTestId('expiry-extension-letter').fill('NSD-EXT-2026-04');
