@@ -44,6 +44,8 @@ export const BOTH_ENGINES = [
   'tests/integration/unsealedStock.test.ts',
   'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/blindingLeak.test.ts',
+  'tests/security/coreSurface.test.ts',
+  'tests/security/expiryHoldBlinding.test.ts',
   'tests/security/kitOrder.test.ts',
 ];
 
