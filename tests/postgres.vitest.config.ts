@@ -41,6 +41,7 @@ export const BOTH_ENGINES = [
   'tests/integration/sessions.test.ts',
   'tests/integration/siteName.test.ts',
   'tests/integration/stockForecast.test.ts',
+  'tests/integration/temporaryPasswords.test.ts',
   'tests/integration/unsealedStock.test.ts',
   'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/blindingLeak.test.ts',
