@@ -27,6 +27,7 @@ export const BOTH_ENGINES = [
   'tests/integration/kitExceptions.test.ts',
   'tests/integration/kitStory.test.ts',
   'tests/integration/labelIdentity.test.ts',
+  'tests/integration/labels.test.ts',
   'tests/integration/lotRecall.test.ts',
   'tests/integration/messagesByKey.test.ts',
   'tests/integration/messagesByKeyDispensing.test.ts',
