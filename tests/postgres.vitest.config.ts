@@ -28,6 +28,7 @@ export const BOTH_ENGINES = [
   'tests/integration/kitStory.test.ts',
   'tests/integration/labelIdentity.test.ts',
   'tests/integration/labels.test.ts',
+  'tests/integration/listImport.test.ts',
   'tests/integration/lotRecall.test.ts',
   'tests/integration/messagesByKey.test.ts',
   'tests/integration/messagesByKeyDispensing.test.ts',
