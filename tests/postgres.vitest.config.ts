@@ -15,6 +15,7 @@ export const BOTH_ENGINES = [
   'tests/integration/auditPaging.test.ts',
   'tests/integration/auditText.test.ts',
   'tests/integration/coldChainChannels.test.ts',
+  'tests/integration/contractExamples.test.ts',
   'tests/integration/credentialCheck.test.ts',
   'tests/integration/csvExports.test.ts',
   'tests/integration/doseInterval.test.ts',
