@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels } from '../../shared/contract';
 import { EXAMPLE_KIT } from '../../shared/contract/examples';
 import { demoCore, type TestCore } from '../helpers/core';
-import { buildExampleWorld, callerOf, openWorldCopy, resolveExample, type ExampleWorld } from '../helpers/exampleWorld';
+import { buildExampleWorld, callerOf, disposeWorld, openWorldCopy, resolveExample, type ExampleWorld } from '../helpers/exampleWorld';
 
 /**
  * Every example of the contract, run on the demo database as a user allowed to call its channel, answers ok: the
@@ -17,7 +17,10 @@ beforeAll(async () => {
   t = await demoCore({ history: true });
   world = await buildExampleWorld(t);
 }, 180_000);
-afterAll(() => t?.dispose());
+afterAll(async () => {
+  await disposeWorld(world);
+  t?.dispose();
+});
 
 async function runExample(name: string, index: number) {
   const { definition } = channels.find((c) => c.name === name)!;

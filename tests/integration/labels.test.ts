@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelJob } from '../../shared/contract/devices';
 import { deviceCore, type DeviceTestCore } from '../unit/devices/helpers';
 import { labelTexts } from '../../shared/labels/layout';
+import { rawRows } from '../helpers/rawSql';
 
 /**
  * Labels of dispensed kits on the demo with its simulated printers (a DYMO for syringe labels, the loopback Zebra for
@@ -22,14 +23,14 @@ const printsOf = async (kit: string, kind: string) => (await t.call<QueueItem[]>
 describe('label service', () => {
   it('queues a carton and a syringe label for every dispensed kit and previews them', async () => {
     const items = await t.call<QueueItem[]>(tech, 'labels.queue', { pendingOnly: true });
-    expect(items.length).toBe(t.dispensedKits().length * 2);
+    expect(items.length).toBe((await t.dispensedKits()).length * 2);
     const preview = await t.call<{ pngBase64: string; widthMm: number; heightMm: number }>(tech, 'labels.preview', { kitNumber: items[0]!.kitNumber, kind: 'carton' });
     expect(preview).toMatchObject({ widthMm: 100, heightMm: 50 });
     expect(Buffer.from(preview.pngBase64, 'base64').subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('a PDF download is not a print: the first label a printer prints after downloads needs no reason, the next one does', async () => {
-    const kit = t.dispensedKits()[2]!;
+    const kit = (await t.dispensedKits())[2]!;
     for (let i = 0; i < 2; i++) {
       const file = await t.call<{ fileName: string; mime: string; base64: string }>(tech, 'labels.download', { kitNumber: kit, kind: 'carton', format: 'pdf' });
       expect(file).toMatchObject({ fileName: `label-${kit}-carton.pdf`, mime: 'application/pdf' });
@@ -55,24 +56,26 @@ describe('label service', () => {
   });
 
   it('a download recorded as a "pdf" print by an earlier version is not counted as a print', async () => {
-    const kit = t.dispensedKits()[3]!;
+    const kit = (await t.dispensedKits())[3]!;
     const techId = (await t.core.repositories.users.byUsername('technician'))!.id;
-    t.core.db
-      .prepare("INSERT INTO label_prints (kit_number, kind, requested_at, user_id, reprint_reason, status, printer, done_at) VALUES (?, 'syringe', ?, ?, NULL, 'printed', 'pdf', ?)")
-      .run(kit, '2026-11-01T10:00:00.000Z', techId, '2026-11-01T10:00:00.000Z');
+    await rawRows(
+      t.core.store,
+      "INSERT INTO label_prints (kit_number, kind, requested_at, user_id, reprint_reason, status, printer, done_at) VALUES (?, 'syringe', ?, ?, NULL, 'printed', 'pdf', ?)",
+      [kit, '2026-11-01T10:00:00.000Z', techId, '2026-11-01T10:00:00.000Z'],
+    );
     expect(await printsOf(kit, 'syringe')).toBe(0);
     const { job } = await t.call<{ job: LabelJob }>(tech, 'devices.printLabel', { kitNumber: kit, kind: 'syringe' });
     expect(job).toMatchObject({ status: 'printed', reprint: false });
   });
 
   it('downloads every format of the one layout, and refuses a kit never dispensed and a role without labels.print', async () => {
-    const kit = t.dispensedKits()[0]!;
+    const kit = (await t.dispensedKits())[0]!;
     const file = async (format: string, kind = 'carton') => Buffer.from((await t.call<{ base64: string }>(tech, 'labels.download', { kitNumber: kit, kind, format })).base64, 'base64');
     expect((await file('zpl')).toString('latin1')).toMatch(/^\^XA[\s\S]*\^XZ\s*$/);
     expect((await file('png')).subarray(1, 4).toString('latin1')).toBe('PNG');
     const dymo = await file('dymo', 'syringe');
     expect(dymo[dymo.length - 1]).toBe(0x45); // ESC E: cut
-    const notDispensed = (t.core.db.prepare("SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1").get() as { k: string }).k;
+    const notDispensed = (await rawRows<{ k: string }>(t.core.store, "SELECT kit_number AS k FROM kits WHERE status = 'available' LIMIT 1"))[0]!.k;
     expect(await t.refused(tech, 'labels.download', { kitNumber: notDispensed, kind: 'syringe', format: 'pdf' })).toMatchObject({ code: 'not_found' });
     expect(await t.refused(tech, 'labels.preview', { kitNumber: notDispensed, kind: 'syringe' })).toMatchObject({ code: 'not_found' });
     expect((await t.core.audit.query({ entityId: notDispensed, action: 'label.downloaded' }))).toEqual([]);
@@ -82,7 +85,7 @@ describe('label service', () => {
   });
 
   it('prints in the study\'s label language (French for NS-DUPI, its sites are in France), English on request', async () => {
-    const kit = t.dispensedKits()[0]!;
+    const kit = (await t.dispensedKits())[0]!;
     const text = async (language?: 'en' | 'fr') => labelTexts(await t.core.labels.layout(kit, 'carton', language)).map((l) => l.text.replace(/\u00a0/g, ' ')).join(' | ');
     expect(await text()).toContain('À utiliser avant');
     expect(await text()).toContain('Pour essai clinique uniquement');

@@ -10,7 +10,9 @@ import { hashPassword } from '../../main/core/auth/passwords';
 import { isoUtc } from '../../main/core/clock';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
-import { demoCore, FakeClock, type TestCore } from '../helpers/core';
+import { demoCore, FakeClock, TEST_ENGINE, type TestCore } from '../helpers/core';
+import { createPostgresDatabase } from '../helpers/postgres';
+import { rawRows } from '../helpers/rawSql';
 
 let t: TestCore;
 let w: string;
@@ -31,25 +33,52 @@ function listInput(kind: 'randomization' | 'kits', fileName: string, csv: string
 const sha256 = (content: string) => createHash('sha256').update(Buffer.from(content, 'utf8')).digest('hex');
 const GTIN = '03760000000017';
 
+/** The rows of one statement on `core`'s Store, on either engine (`?` placeholders). */
+const rowsOf = <T = Record<string, unknown>>(core: VeilCoreInternals, text: string, ...params: unknown[]) => rawRows<T>(core.store, text, params);
+
+/**
+ * The order rows are stored in: SQLite's rowid. PostgreSQL has none (a heap row's place, its ctid, moves with every
+ * update), so there the rows are taken by key, each with its version (xmin: a new one at every update, even one that
+ * changes nothing).
+ */
+const kitRowsSql = TEST_ENGINE === 'postgres' ? 'SELECT xmin::text AS version, * FROM kits ORDER BY kit_number' : 'SELECT rowid, * FROM kits ORDER BY rowid';
+const slotRowsSql = TEST_ENGINE === 'postgres' ? 'SELECT xmin::text AS version, * FROM randomization_slots ORDER BY randomization_number' : 'SELECT rowid, * FROM randomization_slots ORDER BY rowid';
+const KIT_ROW_ORDER = TEST_ENGINE === 'postgres' ? 'kit_number' : 'rowid';
+
 /** Everything an import writes, so "unchanged" can be checked whole. */
 async function snapshot(core: VeilCoreInternals) {
-  const count = (table: string) => (core.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  const digest = (sql: string) => sha256(JSON.stringify(core.db.prepare(sql).all()));
+  const count = async (table: string) => Number((await rowsOf<{ n: number | string }>(core, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
+  const digest = async (sql: string) => sha256(JSON.stringify(await rowsOf(core, sql)));
   return {
-    kits: count('kits'),
-    randomizationSlots: count('randomization_slots'),
-    listImports: count('list_imports'),
-    signatures: count('signatures'),
-    auditEvents: count('audit_events'),
+    kits: await count('kits'),
+    randomizationSlots: await count('randomization_slots'),
+    listImports: await count('list_imports'),
+    signatures: await count('signatures'),
+    auditEvents: await count('audit_events'),
     seal: (await core.audit.seal()),
-    kitRows: digest('SELECT rowid, * FROM kits ORDER BY rowid'),
-    slotRows: digest('SELECT rowid, * FROM randomization_slots ORDER BY rowid'),
+    kitRows: await digest(kitRowsSql),
+    slotRows: await digest(slotRowsSql),
   };
 }
 
-function kitsInRowidOrder(core: VeilCoreInternals, importId?: number): string[] {
-  const rows = core.db.prepare('SELECT kit_number AS k, import_id AS i FROM kits ORDER BY rowid').all() as Array<{ k: string; i: number }>;
-  return rows.filter((r) => importId === undefined || r.i === importId).map((r) => r.k);
+/**
+ * Every write since the core opened, in any table. SQLite counts them (total_changes()); PostgreSQL has no such count
+ * for a database, so there: every row of every table with its version (xmin), which any insert, update or delete
+ * changes, even an update that writes the same values.
+ */
+async function writesSoFar(core: VeilCoreInternals): Promise<unknown> {
+  if (core.store.engine !== 'postgres') return (await rowsOf<{ n: number }>(core, 'SELECT total_changes() AS n'))[0]!.n;
+  const tables = await rowsOf<{ name: string }>(core, 'SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename');
+  if (!tables.some((table) => table.name === 'kits')) throw new Error('writesSoFar: the tables were not found');
+  const all: Record<string, string> = {};
+  for (const { name } of tables) all[name] = sha256((await rowsOf(core, `SELECT xmin::text AS version, * FROM "${name}"`)).map((r) => JSON.stringify(r)).sort().join('\n'));
+  return all;
+}
+
+/** The kits in the order they are stored (kitRowsSql), of one import or all. */
+async function kitsInRowidOrder(core: VeilCoreInternals, importId?: number): Promise<string[]> {
+  const rows = await rowsOf<{ k: string; i: number }>(core, `SELECT kit_number AS k, import_id AS i FROM kits ORDER BY ${KIT_ROW_ORDER}`);
+  return rows.filter((r) => importId === undefined || Number(r.i) === importId).map((r) => r.k);
 }
 
 const demoKitNumber = () => [...t.armOf.keys()].find((k) => /^\d{6}$/.test(k))!;
@@ -151,7 +180,7 @@ describe('the contract carries the file bytes; the main process finds the encodi
 describe('checking and importing a good kit list', () => {
   it('allocation.checkList reports rows and risk and writes nothing', async () => {
     const before = (await snapshot(t.core));
-    const changes = (t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const changes = await writesSoFar(t.core);
     const result = await t.core.dispatch(w, 'allocation.checkList', listInput('kits', 'extra.csv', EXTRA_CSV));
     expect(result.ok).toBe(true);
     const value = (result as { ok: true; value: { rowCount: number; sha256: string; problems: unknown[]; risk: { blindedLot: string | null; commonUseBefore: string | null } } }).value;
@@ -165,7 +194,7 @@ describe('checking and importing a good kit list', () => {
     const bad = await t.core.dispatch(w, 'allocation.checkList', listInput('randomization', 'x.csv', 'randomization_number,arm\nR1,X\n'));
     expect(bad.ok).toBe(true);
     expect((bad as { ok: true; value: { problems: unknown[] } }).value.problems.length).toBeGreaterThan(0);
-    expect((t.core.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n).toBe(changes);
+    expect(await writesSoFar(t.core)).toEqual(changes);
     expect((await snapshot(t.core))).toEqual(before);
   });
 
@@ -184,7 +213,7 @@ describe('checking and importing a good kit list', () => {
     expect(after.signatures).toBe(before.signatures + 1);
     expect(after.randomizationSlots).toBe(before.randomizationSlots);
 
-    const stored = t.core.db.prepare('SELECT kind, file_name, sha256, row_count, signature_id FROM list_imports WHERE id = ?').get(importId);
+    const [stored] = await rowsOf(t.core, 'SELECT kind, file_name, sha256, row_count, signature_id FROM list_imports WHERE id = ?', importId);
     expect(stored).toEqual({ kind: 'kits', file_name: 'NS-DUPI_kits_shipment2.csv', sha256: sha256(EXTRA_CSV), row_count: 9, signature_id: value.signature.id });
     const events = (await t.core.audit.query({ action: 'list.kits_imported', entityId: String(importId) }));
     expect(events).toHaveLength(1);
@@ -196,30 +225,31 @@ describe('checking and importing a good kit list', () => {
     // The audit trail names no arm.
     for (const word of NS_DUPI.arms.flatMap((a) => [a.code, a.name])) expect(JSON.stringify(event)).not.toContain(word);
 
-    const imported = kitsInRowidOrder(t.core, importId);
+    const imported = await kitsInRowidOrder(t.core, importId);
     expect([...imported].sort()).toEqual([...EXTRA_NUMBERS.DUPI300, ...EXTRA_NUMBERS.PLACEBO].sort());
   });
 
-  it('kits from lists grouped by arm are stored in kit-number order (rowid order follows compareKitNumbers)', () => {
-    const imports = t.core.db.prepare("SELECT id FROM list_imports WHERE kind = 'kits' ORDER BY id").all() as Array<{ id: number }>;
+  // The SQLite file's row order (rowid); a PostgreSQL heap keeps none that a test could read (a row moves when updated).
+  it.skipIf(TEST_ENGINE === 'postgres')('kits from lists grouped by arm are stored in kit-number order (rowid order follows compareKitNumbers)', async () => {
+    const imports = await rowsOf<{ id: number }>(t.core, "SELECT id FROM list_imports WHERE kind = 'kits' ORDER BY id");
     expect(imports.length).toBe(2); // the demo's list and the one above, both grouped by arm
     for (const { id } of imports) {
-      const stored = kitsInRowidOrder(t.core, id);
+      const stored = await kitsInRowidOrder(t.core, id);
       expect(stored.length).toBeGreaterThan(0);
       expect(stored).toEqual([...stored].sort(compareKitNumbers));
     }
-    const extra = kitsInRowidOrder(t.core, importId);
+    const extra = await kitsInRowidOrder(t.core, importId);
     expect(extra).toEqual(['9000001', '9000002', '9000003', '9000004', '9000005', '9999999', '10000001', '10000002', '10000003']);
     // Not the file's order (grouped by arm), and not text order either.
     expect(extra).not.toEqual([...EXTRA_NUMBERS.DUPI300, ...EXTRA_NUMBERS.PLACEBO]);
     expect(extra).not.toEqual([...extra].sort());
   });
 
-  it('every kit, the demo ones included, now shows the blinded lot and the new earliest use-before date', () => {
-    const shown = t.core.db.prepare('SELECT DISTINCT blinded_lot, use_before FROM kits').all();
+  it('every kit, the demo ones included, now shows the blinded lot and the new earliest use-before date', async () => {
+    const shown = await rowsOf(t.core, 'SELECT DISTINCT blinded_lot, use_before FROM kits');
     expect(shown).toEqual([{ blinded_lot: 'NSDUPI-BL1', use_before: '2027-07-31' }]);
     // The real lots and dates stay reachable, sealed, for the unblinded register.
-    const rows = JSON.stringify(t.core.db.prepare('SELECT * FROM kits').all());
+    const rows = JSON.stringify(await rowsOf(t.core, 'SELECT * FROM kits'));
     for (const word of ['MX26A01', 'DP24A117', 'PL24C009', '2027-08-31']) expect(rows).not.toContain(word);
   });
 
@@ -239,9 +269,11 @@ describe('checking and importing a good kit list', () => {
 /** A new study database with one unblinded pharmacist ("pharma", logged in to window "w") and the allocation key set up. */
 async function newStudy(prefix: string): Promise<{ core: VeilCoreInternals; dir: string; dbFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const dbFile = join(dir, 'veil.db');
+  // On the run's engine: a SQLite file (dbFile), or a new database of the throw-away server (dbFile empty).
+  const dbFile = TEST_ENGINE === 'sqlite' ? join(dir, 'veil.db') : '';
+  const location = dbFile ? { dbFile } : { database: await createPostgresDatabase(), dataFolder: dir };
   const clock = new FakeClock();
-  const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock, idleSweepMs: 0 });
+  const core = await openVeilCoreInternals({ ...location, mode: 'browser', clock, idleSweepMs: 0 });
   const now = isoUtc(clock.now());
   const passwordHash = await hashPassword(STUDY_PASSWORD);
   // A user row and its audit event together, as every path that creates a user writes them (verify replays them). A
@@ -274,7 +306,7 @@ describe('a new list that creates an arm-only lot', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const shown = () => core.db.prepare('SELECT kit_number AS k, blinded_lot AS lot, use_before AS date FROM kits ORDER BY rowid').all() as Array<{ k: string; lot: string; date: string }>;
+  const shown = () => rowsOf<{ k: string; lot: string; date: string }>(core, `SELECT kit_number AS k, blinded_lot AS lot, use_before AS date FROM kits ORDER BY ${KIT_ROW_ORDER}`);
 
   it('a first, well-mixed list keeps real lots and dates on blinded labels', async () => {
     // Lots and dates shared by both arms, numbers interleaved: nothing to hide.
@@ -283,7 +315,7 @@ describe('a new list that creates an arm-only lot', () => {
     const result = await core.dispatch('w', 'allocation.importList', listInput('kits', 'first.csv', content, sign));
     if (!result.ok) throw new Error(result.error.message);
     expect((result.value as { risk: unknown }).risk).toMatchObject({ findings: [], blindedLot: null, commonUseBefore: null });
-    expect(shown()).toEqual(arms.map((_, i) => ({ k: String(5001 + i), lot: i % 2 ? 'LA' : 'LB', date: i % 3 ? '2028-01-31' : '2028-06-30' })));
+    expect(await shown()).toEqual(arms.map((_, i) => ({ k: String(5001 + i), lot: i % 2 ? 'LA' : 'LB', date: i % 3 ? '2028-01-31' : '2028-06-30' })));
   });
 
   it('after a second list brings a placebo-only lot, every kit (old and new) shows the blinded lot; dates stay real', async () => {
@@ -294,7 +326,7 @@ describe('a new list that creates an arm-only lot', () => {
     expect(risk.findings).toEqual([{ kind: 'arm_only_lot', lot: 'PL-ONLY', arm: 'PLACEBO', kits: 2 }]);
     expect(risk.blindedLot).toBe('NSDUPI-BL1');
     expect(risk.commonUseBefore).toBeNull();
-    const all = shown();
+    const all = await shown();
     expect(all).toHaveLength(14);
     expect(new Set(all.map((k) => k.lot))).toEqual(new Set(['NSDUPI-BL1']));
     expect(all.find((k) => k.k === '5001')!.date).toBe('2028-06-30');
@@ -315,7 +347,7 @@ describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, 
     study.core.close();
     rmSync(study.dir, { recursive: true, force: true });
   });
-  const shown = () => study.core.db.prepare('SELECT DISTINCT blinded_lot AS lot FROM kits').all() as Array<{ lot: string }>;
+  const shown = () => rowsOf<{ lot: string }>(study.core, 'SELECT DISTINCT blinded_lot AS lot FROM kits');
 
   it('a well-mixed first list keeps its real lots; a second list bringing a lot of 40 DUPI300 and 1 PLACEBO blinds every lot', async () => {
     // 300 kits, arms 2:1 shuffled (a seeded Fisher-Yates, so the list is the same on every run), three lots shared by
@@ -331,7 +363,7 @@ describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, 
     const one = await study.core.dispatch('w', 'allocation.importList', listInput('kits', 'first.csv', first, sign));
     if (!one.ok) throw new Error(one.error.message);
     expect((one.value as { risk: { findings: unknown[] } }).risk.findings).toEqual([]);
-    expect(shown().map((r) => r.lot).sort()).toEqual(['MX-0', 'MX-1', 'MX-2']);
+    expect((await shown()).map((r) => r.lot).sort()).toEqual(['MX-0', 'MX-1', 'MX-2']);
 
     const second = ['kit_number,arm,lot,expiry_date', ...Array.from({ length: 41 }, (_, i) => `${200001 + i * 13},${i === 17 ? 'PLACEBO' : 'DUPI300'},DP26X040,2028-06-30`)].join('\n');
     const check = await study.core.dispatch('w', 'allocation.checkList', listInput('kits', 'second.csv', second));
@@ -342,7 +374,7 @@ describe('a lot whose arm mix differs from the rest is shown blinded (issue 10, 
 
     const two = await study.core.dispatch('w', 'allocation.importList', listInput('kits', 'second.csv', second, sign));
     if (!two.ok) throw new Error(two.error.message);
-    expect(shown()).toEqual([{ lot: 'NSDUPI-BL1' }]);
+    expect(await shown()).toEqual([{ lot: 'NSDUPI-BL1' }]);
     // The audit trail, which blinded monitors read, says that and how, not which lot or arm.
     const event = (await study.core.audit.query({ action: 'list.kits_imported', entityId: String((two.value as { importId: number }).importId) }))[0]!;
     expect(event.after).toMatchObject({ blindingRiskKinds: ['value_arm_mix'], blindedLot: 'NSDUPI-BL1' });
@@ -366,12 +398,28 @@ describe('randomization blocks at rest (issue 10, finding 5)', () => {
   const CSV = ['randomization_number,arm,block,stratum', ...ARMS.map((arm, i) => `R${String(i + 1).padStart(3, '0')},${arm},${BLOCKS[Math.floor(i / 3)]},ALL`)].join('\r\n') + '\r\n';
 
   const fileBytes = (dbFile: string) => Buffer.concat([readFileSync(dbFile), ...(existsSync(dbFile + '-wal') ? [readFileSync(dbFile + '-wal')] : [])]).toString('latin1');
+  /** Every row of every table, as text (either engine). */
+  const everyRow = async () => {
+    const tables = await rowsOf<{ name: string }>(
+      study.core,
+      study.core.store.engine === 'postgres' ? 'SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()' : "SELECT name FROM sqlite_master WHERE type = 'table'",
+    );
+    const rows: string[] = [];
+    for (const { name } of tables) rows.push(JSON.stringify(await rowsOf(study.core, `SELECT * FROM "${name}"`)));
+    return rows.join('\n');
+  };
 
-  it('after an import, no block is in plain text in the database file or its WAL, and the unblinded register still shows each one', async () => {
+  it('after an import, no block is in plain text in any table (nor, on SQLite, in the database file or its WAL), and the unblinded register still shows each one', async () => {
     const result = await study.core.dispatch('w', 'allocation.importList', listInput('randomization', 'blocks.csv', CSV, { username: 'pharma', password: STUDY_PASSWORD }));
     if (!result.ok) throw new Error(result.error.message);
-    const bytes = fileBytes(study.dbFile);
-    for (const block of BLOCKS) expect(bytes.includes(block), block).toBe(false);
+    const rows = await everyRow();
+    expect(rows).toContain('R012'); // the rows were read
+    for (const block of BLOCKS) expect(rows.includes(block), block).toBe(false);
+    // The file's own bytes, free pages and WAL included (PostgreSQL's files: tests/security/postgresAtRest.test.ts).
+    if (study.dbFile) {
+      const bytes = fileBytes(study.dbFile);
+      for (const block of BLOCKS) expect(bytes.includes(block), block).toBe(false);
+    }
     const register = await study.core.dispatch('w', 'allocation.register', { password: STUDY_PASSWORD });
     if (!register.ok) throw new Error(register.error.message);
     const slots = (register.value as { slots: Array<{ randomizationNumber: string; block: string; armCode: string }> }).slots;

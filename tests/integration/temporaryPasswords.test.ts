@@ -1,6 +1,3 @@
-import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { channels } from '../../shared/contract';
 import { open, sealedField } from '../../main/core/crypto/allocationCipher';
@@ -11,7 +8,7 @@ import { demoCore, type TestCore } from '../helpers/core';
  * DESIGN.md section 3, invariant 6: a password an administrator chose never protects the allocation key. The attacks
  * replayed here: the administrator creates (or resets) an unblinded account, a pharmacist grants it access as Veil
  * asks, and the administrator then uses the temporary password, online (log in, open the register) or offline (two
- * copies of the database file, the real key-custody crypto).
+ * copies of the database, the real key-custody crypto).
  */
 let t: TestCore;
 beforeEach(async () => {
@@ -46,45 +43,42 @@ function awaiting(status: unknown, userId: number) {
   return (status as { awaitingAccess: Array<{ userId: number; canBeGranted: boolean }> }).awaitingAccess.find((a) => a.userId === userId);
 }
 
-/** What a thief does with a copy of the file: reads the user's sealed private key and wrap, and tries a password. */
-function offlineDataKey(file: string, userId: number, password: string): Promise<Buffer | null> {
-  const db = new Database(file, { readonly: true });
-  try {
-    const pair = db.prepare('SELECT public_key AS publicKey, sealed_private_key AS sealed FROM user_keys WHERE user_id = ?').get(userId) as
-      | { publicKey: string; sealed: string }
-      | undefined;
-    const wrap = db.prepare('SELECT wrap_json AS json FROM key_wraps WHERE holder = ?').get(`user:${userId}`) as { json: string } | undefined;
-    if (!pair || !wrap) return Promise.resolve(null);
-    return openUserPrivateKey(userId, password, JSON.parse(pair.sealed) as PasswordSealed).then(
-      (privateKey) => unwrapForUser(JSON.parse(wrap.json) as UserWrap, userId, privateKey, pair.publicKey),
-      (error: unknown) => {
-        if (error instanceof WrongSecretError) return null;
-        throw error;
-      },
-    );
-  } finally {
-    db.close();
-  }
+/**
+ * What a thief takes away with a copy of the database as it stands now (the file with its WAL, or a dump of the
+ * PostgreSQL database): every row of the tables the offline attack needs, read on either engine.
+ */
+interface StolenCopy {
+  keys: Array<{ userId: number; publicKey: string; sealed: string }>;
+  wraps: Array<{ holder: string; json: string }>;
+  slots: Array<{ randomizationNumber: string; sealed: string }>;
 }
 
-/** A copy of the database file as it is on disk now (the WAL folded in first, as a thief copying both files gets). */
-function copyDatabase(name: string): string {
-  t.core.db.pragma('wal_checkpoint(TRUNCATE)');
-  const copy = join(t.dir, name);
-  copyFileSync(t.dbFile, copy);
-  if (existsSync(`${t.dbFile}-wal`)) copyFileSync(`${t.dbFile}-wal`, `${copy}-wal`);
-  return copy;
+async function copyDatabase(): Promise<StolenCopy> {
+  return {
+    keys: await t.sql('SELECT user_id AS "userId", public_key AS "publicKey", sealed_private_key AS sealed FROM user_keys'),
+    wraps: await t.sql('SELECT holder, wrap_json AS json FROM key_wraps'),
+    slots: await t.sql('SELECT randomization_number AS "randomizationNumber", arm_sealed AS sealed FROM randomization_slots'),
+  };
+}
+
+/** What a thief does with the copy: reads the user's sealed private key and wrap, and tries a password. */
+function offlineDataKey(copy: StolenCopy, userId: number, password: string): Promise<Buffer | null> {
+  const pair = copy.keys.find((k) => Number(k.userId) === userId);
+  const wrap = copy.wraps.find((w) => w.holder === `user:${userId}`);
+  if (!pair || !wrap) return Promise.resolve(null);
+  return openUserPrivateKey(userId, password, JSON.parse(pair.sealed) as PasswordSealed).then(
+    (privateKey) => unwrapForUser(JSON.parse(wrap.json) as UserWrap, userId, privateKey, pair.publicKey),
+    (error: unknown) => {
+      if (error instanceof WrongSecretError) return null;
+      throw error;
+    },
+  );
 }
 
 /** Opens slot R001's sealed arm with a data key: proof that the key found offline is the allocation key. */
-function armOfFirstSlot(file: string, key: Buffer): string {
-  const db = new Database(file, { readonly: true });
-  try {
-    const slot = db.prepare("SELECT arm_sealed AS sealed FROM randomization_slots WHERE randomization_number = 'R001'").get() as { sealed: string };
-    return open(key, slot.sealed, sealedField.slotArm('R001'));
-  } finally {
-    db.close();
-  }
+function armOfFirstSlot(copy: StolenCopy, key: Buffer): string {
+  const slot = copy.slots.find((s) => s.randomizationNumber === 'R001')!;
+  return open(key, slot.sealed, sealedField.slotArm('R001'));
 }
 
 describe('while a password must change, the router refuses everything but the change and leaving', () => {
@@ -147,12 +141,12 @@ describe('an unblinded account under a temporary password cannot be given the al
     expect((await t.core.dispatch('mallory-again', 'allocation.register', { password: OWN })).ok).toBe(true);
   });
 
-  it('created by the administrator, offline: two copies of the file around the grant, and the temporary password opens no key', async () => {
+  it('created by the administrator, offline: two copies of the database around the grant, and the temporary password opens no key', async () => {
     const id = await createUnblinded('mallory');
     const pharmacist = await t.loginAs('unblinded_pharmacist', 'pharmacist-window');
-    const before = copyDatabase('before.db');
+    const before = await copyDatabase();
     await grant(pharmacist, id);
-    const after = copyDatabase('after.db');
+    const after = await copyDatabase();
     expect(await offlineDataKey(before, id, TEMPORARY)).toBeNull();
     expect(await offlineDataKey(after, id, TEMPORARY)).toBeNull();
 
@@ -160,7 +154,7 @@ describe('an unblinded account under a temporary password cannot be given the al
     await ok('mallory-window', 'session.login', { username: 'mallory', password: TEMPORARY });
     await ok('mallory-window', 'session.changePassword', { currentPassword: TEMPORARY, newPassword: OWN });
     expect((await grant(pharmacist, id)).ok).toBe(true);
-    const granted = copyDatabase('granted.db');
+    const granted = await copyDatabase();
     expect(await offlineDataKey(granted, id, TEMPORARY)).toBeNull();
     // ...while the same offline attack with the user's own password does open the key: the attack itself is real.
     const key = await offlineDataKey(granted, id, OWN);
@@ -179,7 +173,7 @@ describe('an unblinded account under a temporary password cannot be given the al
     expect(reset).toMatchObject({ mustChangePassword: true, keyAccessRemoved: true });
     expect(await t.core.repositories.keys.userKey(monitor.id)).toBeUndefined();
     expect(await t.core.repositories.keys.userWrap(monitor.id)).toBeUndefined();
-    const before = copyDatabase('before.db');
+    const before = await copyDatabase();
 
     // The pharmacist is asked to grant again: not possible while the password is the administrator's.
     expect(awaiting(await ok(pharmacist, 'allocation.status'), monitor.id)).toMatchObject({ canBeGranted: false });
@@ -193,7 +187,7 @@ describe('an unblinded account under a temporary password cannot be given the al
       ok: false,
       error: { code: 'forbidden' },
     });
-    const after = copyDatabase('after.db');
+    const after = await copyDatabase();
     expect(await offlineDataKey(before, monitor.id, TEMPORARY)).toBeNull();
     expect(await offlineDataKey(after, monitor.id, TEMPORARY)).toBeNull();
     // Nor does the old password open anything any more.
@@ -205,7 +199,7 @@ describe('the demo grants the unblinded monitor only after a password of their o
   it('the demo unblinded monitor holds a pair sealed under their own password and a wrap that opens with it', async () => {
     const monitor = (await t.core.repositories.users.byUsername('unblinded.monitor'))!;
     expect(monitor.mustChangePassword).toBe(false);
-    const copy = copyDatabase('demo.db');
+    const copy = await copyDatabase();
     const key = await offlineDataKey(copy, monitor.id, t.userOf('unblinded_monitor').password);
     expect(armOfFirstSlot(copy, key!)).toBe(t.armOf.get('R001'));
   });

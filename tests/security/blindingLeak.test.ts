@@ -5,7 +5,7 @@ import { ROLES, ROLE_IS_BLINDED, ROLE_PERMISSIONS } from '../../shared/roles';
 import type { Handlers } from '../../main/core/router';
 import { streamLogger } from '../../main/core/log';
 import { demoCore, type TestCore } from '../helpers/core';
-import { buildExampleWorld, openWorldCopy, type ExampleWorld } from '../helpers/exampleWorld';
+import { buildExampleWorld, disposeWorld, openWorldCopy, type ExampleWorld } from '../helpers/exampleWorld';
 import { runChannelLeakHarness, type HarnessResult } from './leak/channelHarness';
 import { inspect, orderingTests, type SponsorTruth } from './leak/leakDetector';
 
@@ -28,7 +28,10 @@ beforeAll(async () => {
     armOf: t.armOf,
   };
 }, 180_000);
-afterAll(() => t.dispose());
+afterAll(async () => {
+  await disposeWorld(world);
+  t?.dispose();
+});
 
 /**
  * One harness run on its own copy of the example world (every run finds the shipments open and the labels unprinted),

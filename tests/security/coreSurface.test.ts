@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVeilCore, type VeilCore } from '../../main/core/veilCore';
-import { FakeClock } from '../helpers/core';
+import { FakeClock, TEST_ENGINE } from '../helpers/core';
+import { createPostgresDatabase } from '../helpers/postgres';
 
 /**
  * Issue 13, item 7: the core the windows, the command line and the server hold is the channels and the events only.
@@ -15,7 +16,8 @@ let core: VeilCore;
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'veil-surface-'));
-  core = await openVeilCore({ dbFile: join(folder, 'veil.db'), mode: 'browser', idleSweepMs: 0, clock: new FakeClock(), devices: 'none' });
+  const location = TEST_ENGINE === 'postgres' ? { database: await createPostgresDatabase(), dataFolder: folder } : { dbFile: join(folder, 'veil.db') };
+  core = await openVeilCore({ ...location, mode: 'browser', idleSweepMs: 0, clock: new FakeClock(), devices: 'none' });
 });
 
 afterAll(() => {

@@ -1,10 +1,7 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
+import type { VeilCoreInternals } from '../../main/core/veilCore';
 import type { Role } from '../../shared/roles';
-import { demoCore, FakeClock, type TestCore } from '../helpers/core';
+import { demoCore, FakeClock, openCopy, type TestCore } from '../helpers/core';
 
 /**
  * Issue 11, item 1: kits expired at receipt are quarantined (held for the pharmacist's expiry review). The hold is
@@ -24,17 +21,17 @@ import { demoCore, FakeClock, type TestCore } from '../helpers/core';
 const MIRROR: Record<string, string> = { DUPI300: 'PLACEBO', PLACEBO: 'DUPI300' };
 const LOT_OF: Record<string, { old: string; fresh: string }> = { DUPI300: { old: 'DX-OLD', fresh: 'DX-NEW' }, PLACEBO: { old: 'PX-OLD', fresh: 'PX-NEW' } };
 
-/** One copy of the seeded demo pharmacy (same kit numbers, same users), with its own clock at the same moment. */
-async function copyOf(base: TestCore, snapshot: string): Promise<{ core: VeilCoreInternals; dispose: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'veil-expiry-world-'));
-  const dbFile = join(dir, 'veil.db');
-  copyFileSync(snapshot, dbFile);
-  const core = await openVeilCoreInternals({ dbFile, mode: 'browser', clock: new FakeClock(base.clock.now()), idleSweepMs: 0 });
-  return { core, dispose: () => (core.close(), rmSync(dir, { recursive: true, force: true })) };
+/**
+ * One copy of the seeded demo pharmacy (same kit numbers, same users), with its own clock at the same moment, on the
+ * run's engine; `base` itself is never changed, so both copies start from the same records.
+ */
+async function copyOf(base: TestCore): Promise<{ core: VeilCoreInternals; dispose: () => void }> {
+  const core = await openCopy(base, { clock: new FakeClock(base.clock.now()) });
+  return { core, dispose: () => core.close() };
 }
 
-async function world(base: TestCore, snapshot: string, expiredArm: 'DUPI300' | 'PLACEBO'): Promise<{ dispose: () => void; view: unknown }> {
-  const copy = await copyOf(base, snapshot);
+async function world(base: TestCore, expiredArm: 'DUPI300' | 'PLACEBO'): Promise<{ dispose: () => void; view: unknown }> {
+  const copy = await copyOf(base);
   const call = async (window: string, channel: string, input: unknown) => {
     const r = await copy.core.dispatch(window, channel, input);
     if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
@@ -76,11 +73,20 @@ async function world(base: TestCore, snapshot: string, expiredArm: 'DUPI300' | '
   return { dispose: copy.dispose, view };
 }
 
-/** Sets aside what follows the list file's bytes (its SHA-256) and the hash chain over it; nothing else. */
+/**
+ * Sets aside what follows the list file's bytes (its SHA-256) and the hash chain over it, and on PostgreSQL the name of
+ * the anchor file the reopened copy starts (named after its database, and the two worlds are two databases there; on
+ * SQLite both are files named veil.db); nothing else.
+ */
 function withoutFileHashes(value: unknown): unknown {
   const text = JSON.stringify(value, (key, v: unknown) => (/^(hash|sha256|seal|prevHash|recordHash)$/i.test(key) ? '<hash>' : v));
   // Full hashes, and the file's SHA-256 as the trail's descriptions abbreviate it ("SHA-256 e299045dc466…").
-  return JSON.parse(text.replace(/\b[0-9a-f]{64}\b/g, '<hash>').replace(/SHA-256 [0-9a-f]{12}…/g, 'SHA-256 <hash>'));
+  return JSON.parse(
+    text
+      .replace(/\b[0-9a-f]{64}\b/g, '<hash>')
+      .replace(/SHA-256 [0-9a-f]{12}…/g, 'SHA-256 <hash>')
+      .replace(/postgres-[0-9a-f]{12}\.audit-anchors/g, 'postgres-<database>.audit-anchors'),
+  );
 }
 
 let base: TestCore;
@@ -88,10 +94,8 @@ let a: Awaited<ReturnType<typeof world>>;
 let b: Awaited<ReturnType<typeof world>>;
 beforeAll(async () => {
   base = await demoCore();
-  const snapshot = join(base.dir, 'seeded.db');
-  await base.core.db.backup(snapshot);
-  a = await world(base, snapshot, 'DUPI300');
-  b = await world(base, snapshot, 'PLACEBO');
+  a = await world(base, 'DUPI300');
+  b = await world(base, 'PLACEBO');
 }, 120_000);
 afterAll(() => {
   a?.dispose();

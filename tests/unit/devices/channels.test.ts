@@ -39,7 +39,7 @@ describe('devices channels with the simulator', () => {
   });
 
   it('devices.simulateScan sends real HID reports through the driver: one devices.scan event to every window', async () => {
-    const kit = t.dispensedKits()[0]!;
+    const kit = (await t.dispensedKits())[0]!;
     const before = eventsOf(t, 'devices.scan').length;
     const answer = await t.call<{ reports: number; firstReport: string; scanner: string }>(tech, 'devices.simulateScan', { code: kit });
     expect(answer.reports).toBe(1);

@@ -8,7 +8,9 @@ import { seedDemo, type DemoUser } from '../../../main/core/demo/demoSeed';
 import type { CustomDevices } from '../../../main/core/devices/devices';
 import { DeviceSimulator } from '../../../main/core/devices/simulator';
 import { openVeilCoreInternals, type VeilCoreInternals } from '../../../main/core/veilCore';
-import { FakeClock } from '../../helpers/core';
+import { FakeClock, TEST_ENGINE } from '../../helpers/core';
+import { createPostgresDatabase } from '../../helpers/postgres';
+import { rawRows } from '../../helpers/rawSql';
 
 export interface DeviceTestCore {
   core: VeilCoreInternals;
@@ -22,18 +24,20 @@ export interface DeviceTestCore {
   /** Calls a channel and answers the error result (fails the test when it succeeds). */
   refused(window: string, channel: string, input?: unknown): Promise<{ code: string; message: string }>;
   /** Kit numbers dispensed by the demo history. */
-  dispensedKits(): string[];
+  dispensedKits(): Promise<string[]>;
   dispose(): Promise<void>;
 }
 
 /**
  * A core on a fresh database with the NS-DUPI demo history (dispensed kits), whose devices are the simulator's: the
- * production drivers and hub over the simulated HID bus and the loopback Zebra. No hot-plug timer unless asked.
+ * production drivers and hub over the simulated HID bus and the loopback Zebra. No hot-plug timer unless asked. On the
+ * run's engine (VEIL_TEST_ENGINE, tests/helpers/core.ts): a SQLite file, or a new database on the throw-away server.
  */
 export async function deviceCore(devices: Partial<CustomDevices> = {}, sim = new DeviceSimulator()): Promise<DeviceTestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-devices-'));
   const clock = new FakeClock();
-  const core = await openVeilCoreInternals({ dbFile: join(dir, 'veil.db'), mode: 'browser', clock, idleSweepMs: 0, devices: { transport: sim.transport, simulator: sim, pollMs: 0, ...devices } });
+  const location = TEST_ENGINE === 'postgres' ? { database: await createPostgresDatabase(), dataFolder: dir } : { dbFile: join(dir, 'veil.db') };
+  const core = await openVeilCoreInternals({ ...location, mode: 'browser', clock, idleSweepMs: 0, devices: { transport: sim.transport, simulator: sim, pollMs: 0, ...devices } });
   const events: DeviceTestCore['events'] = [];
   core.onEvent((window, event, payload) => events.push({ window, event, payload }));
   const demo = await seedDemo(core, clock, { history: true });
@@ -60,7 +64,7 @@ export async function deviceCore(devices: Partial<CustomDevices> = {}, sim = new
       expect(result.ok, `${channel} should have been refused`).toBe(false);
       return (result as { ok: false; error: { code: string; message: string } }).error;
     },
-    dispensedKits: () => (core.db.prepare('SELECT kit_number AS k FROM dispensing_kits ORDER BY kit_number').all() as Array<{ k: string }>).map((r) => r.k),
+    dispensedKits: async () => (await rawRows<{ k: string }>(core.store, 'SELECT kit_number AS k FROM dispensing_kits ORDER BY kit_number')).map((r) => r.k),
     async dispose() {
       await core.devices.close();
       core.close();

@@ -47,7 +47,7 @@ describe('label printing through the production drivers and the device models', 
     dymo.transport = sim.transport;
     t = await deviceCore({ statusTimeoutMs: 300, printTimeoutMs: 1500 }, sim);
     tech = await t.loginAs('pharmacy_technician');
-    kits = t.dispensedKits();
+    kits = await t.dispensedKits();
     expect(kits.length).toBeGreaterThan(3);
   }, 120_000);
   afterAll(async () => t.dispose());
