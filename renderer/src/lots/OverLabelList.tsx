@@ -87,13 +87,14 @@ export function OverLabelList() {
               <Table.Tr key={`${o.kitNumber} ${o.queuedAt}`} data-testid={`over-label-${o.kitNumber}`}>
                 <Table.Td ff="monospace">{o.kitNumber}</Table.Td>
                 <Table.Td>{o.useBefore}</Table.Td>
+                {/* The state in full, in either language: the actions wrap before the badge is cut. */}
                 <Table.Td>
                   {o.printed ? (
-                    <Badge color="teal" variant="light">
+                    <Badge color="teal" variant="light" miw="max-content">
                       {t('lots.overLabels.printed', { when: formatDateTime(o.printedAt!, i18n.language) })}
                     </Badge>
                   ) : (
-                    <Badge color="orange" variant="light">
+                    <Badge color="orange" variant="light" miw="max-content">
                       {t('lots.overLabels.toPrint')}
                     </Badge>
                   )}
