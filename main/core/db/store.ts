@@ -222,6 +222,8 @@ class SqliteStore extends KyselyStore {
 class PostgresStore extends KyselyStore {
   private listening: Promise<void> | null = null;
   private listener: pg.PoolClient | null = null;
+  /** Gives the LISTEN connection back to the pool, once (see listen()). */
+  private releaseListener: ((destroy: boolean) => void) | null = null;
   private closed = false;
 
   constructor(private readonly pool: pg.Pool, options: StoreOptions) {
@@ -275,9 +277,20 @@ class PostgresStore extends KyselyStore {
         // Not a notice of ours.
       }
     });
+    // The connection goes back to the pool once only. The server may report an error on it after that (a restart, the
+    // database dropped after the store closed) or twice in a row: the handler stays attached (an 'error' with no
+    // listener would be an uncaught exception) and does nothing more; a second release would throw in pg-pool.
+    let released = false;
+    const release = (destroy: boolean) => {
+      if (released) return;
+      released = true;
+      if (this.listener === client) this.listener = null;
+      client.release(destroy);
+    };
+    this.releaseListener = release;
     client.on('error', () => {
-      client.release(true);
-      this.listener = null;
+      if (released) return;
+      release(true);
       if (this.closed) return;
       setTimeout(() => {
         if (!this.closed) this.listening = this.listen().catch(() => undefined);
@@ -288,8 +301,7 @@ class PostgresStore extends KyselyStore {
 
   override async close(): Promise<void> {
     this.closed = true;
-    this.listener?.release();
-    this.listener = null;
+    this.releaseListener?.(false);
     // Kysely's PostgresDialect ends the pool it was given.
     await super.close();
   }
