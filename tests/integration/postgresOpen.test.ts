@@ -118,3 +118,21 @@ describe('PostgreSQL steps carry data across', () => {
     expect((await pool.query('SELECT kit_number, status, expiry_hold FROM kits')).rows).toEqual([{ kit_number: '1001', status: 'available', expiry_hold: 0 }]);
   });
 });
+
+describe('a connection the server ends while Veil holds it', () => {
+  it('is an error of that connection, never an uncaught exception of the process', async () => {
+    const pool = await openPostgres(await createPostgresDatabase());
+    try {
+      // Checked out, as Kysely holds a connection through a unit of work: pg-pool watches only idle connections.
+      const client = await pool.connect();
+      try {
+        // What pg does when the server ends the connection between two statements (a restart, a dropped database).
+        expect(() => client.emit('error', new Error('terminating connection due to administrator command'))).not.toThrow();
+      } finally {
+        client.release(true);
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+});

@@ -81,6 +81,17 @@ const veilTypeParser = ((oid: number, format?: 'text' | 'binary') =>
   oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'];
 
 /**
+ * A connection the server ends (a restart, the database dropped) must not crash the process. pg-pool reports it for
+ * idle connections only (the pool's 'error'); one checked out, as Kysely holds it through a unit of work, would emit
+ * 'error' with no listener, an uncaught exception. The statement running on it fails on its own, and the next unit of
+ * work gets a new connection.
+ */
+function survivesLostConnections(pool: pg.Pool): void {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+}
+
+/**
  * Connects, checks the schema and brings it to the latest step. Every fault a person can fix (address, server down,
  * credentials, missing database, a schema newer than this Veil) is refused with its own message before anything is
  * written.
@@ -88,8 +99,7 @@ const veilTypeParser = ((oid: number, format?: 'text' | 'binary') =>
 export async function openPostgres(text: string, options: PostgresOptions = {}): Promise<pg.Pool> {
   const url = parsePostgresUrl(text);
   const pool = new pg.Pool(poolConfig(url, options));
-  // An idle client's connection lost (server restart) must not crash the process: the next query reconnects.
-  pool.on('error', () => undefined);
+  survivesLostConnections(pool);
   try {
     const change = await migratePostgres(pool);
     options.onMigrated?.(change);
@@ -107,7 +117,7 @@ export async function openPostgres(text: string, options: PostgresOptions = {}):
 async function openReadOnly(text: string, options: Pick<PostgresOptions, 'caFile' | 'poolSize'>, check: (version: number, url: URL) => void = () => {}): Promise<{ pool: pg.Pool; url: URL; version: number }> {
   const url = parsePostgresUrl(text);
   const pool = new pg.Pool({ ...poolConfig(url, options), options: '-c default_transaction_read_only=on' });
-  pool.on('error', () => undefined);
+  survivesLostConnections(pool);
   try {
     const version = await postgresSchemaVersion(pool);
     if (version > migrations.length) throw postgresFaults.newer(version, migrations.length);
