@@ -12,16 +12,31 @@ status=0
 check() { # name, command...
   local name=$1; shift
   echo "== $name"
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "== $name FAILED"; fi
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "== $name FAILED"; echo "$name: FAILED" >> "$results/failures.txt"; fi
 }
 
 suite() { # name, vitest args...
   local name=$1; shift
   echo "== $name"
-  npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$results/$name.json" || status=1
+  npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$results/$name.json" 2>&1 | tee "$results/$name.log"
+  local code=${PIPESTATUS[0]}
+  if [ "$code" -ne 0 ]; then
+    status=1
+    # An unhandled error fails the run (exit 1) although every test passed: say so at the end too.
+    grep -a -q "Unhandled Error" "$results/$name.log" && echo "$name: vitest caught unhandled errors (exit $code); see the log above" >> "$results/failures.txt"
+  fi
   if [ -f "$results/$name.json" ]; then
     read -r p f < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0))' "$results/$name.json")
     passed=$((passed + p)); failed=$((failed + f))
+    # Each failure by file and name, kept for the end of the log: CI shows its tail only.
+    node -e '
+      const r = require(process.argv[1]);
+      for (const file of r.testResults) {
+        const where = file.name.replace(process.cwd() + "/", "");
+        const failures = file.assertionResults.filter((t) => t.status === "failed");
+        for (const t of failures) console.log(`${process.argv[2]}: ${where}: ${t.fullName}: ${(t.failureMessages[0] ?? "").split("\n")[0].slice(0, 300)}`);
+        if (file.status === "failed" && !failures.length) console.log(`${process.argv[2]}: ${where}: ${(file.message ?? "").split("\n")[0].slice(0, 300)}`);
+      }' "$results/$name.json" "$name" >> "$results/failures.txt"
   else
     failed=$((failed + 1)); echo "== $name produced no results"
   fi
@@ -55,6 +70,7 @@ hardware
 # when it completes and every database it built passes the record verification `veil verify` runs.
 check bench-quick npm run --silent bench -- --quick
 
+if [ -s "$results/failures.txt" ]; then echo "== failures"; cat "$results/failures.txt"; fi
 rm -rf "$results"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && exit $status || exit 1
