@@ -5,8 +5,10 @@ import core from '../vitest.config';
  * The workflow suites a second time on PostgreSQL (issue 13, item 8): every demo core of these files opens a new
  * database on the run's throw-away server instead of a SQLite file (VEIL_TEST_ENGINE, tests/helpers/core.ts).
  * tests/run-all.sh counts this run as its own suite, "core-postgres". A file belongs here when it reaches the
- * records through the channels and the Store only; one that reads the SQLite file itself (backups, damage, the
- * file's bytes) runs on SQLite alone. The repositories' own tests already run on both engines inside the core suite.
+ * records through the channels and the Store, or plants what no channel can make through tests/helpers/plantedCopy.ts
+ * (an attacker's shell on a copy of either engine's database); one about the SQLite file itself (backups, damage, a
+ * power cut, the file's bytes, the legacy schema it upgrades from) runs on SQLite alone. The repositories' own tests
+ * and the PostgreSQL-only ones (concurrency, the change feed, the server at rest) run inside the core suite.
  */
 export const BOTH_ENGINES = [
   'tests/integration/accountability.test.ts',
@@ -14,6 +16,8 @@ export const BOTH_ENGINES = [
   'tests/integration/anchorAtClose.test.ts',
   'tests/integration/auditPaging.test.ts',
   'tests/integration/auditScreenCheck.test.ts',
+  'tests/integration/auditTamper.test.ts',
+  'tests/integration/chronology.test.ts',
   'tests/integration/auditText.test.ts',
   'tests/integration/coldChainChannels.test.ts',
   'tests/integration/contractExamples.test.ts',
@@ -25,6 +29,7 @@ export const BOTH_ENGINES = [
   'tests/integration/excursionReport.test.ts',
   'tests/integration/expiryExtension.test.ts',
   'tests/integration/extraDispensing.test.ts',
+  'tests/integration/host.test.ts',
   'tests/integration/inputBounds.test.ts',
   'tests/integration/kitExceptions.test.ts',
   'tests/integration/kitStory.test.ts',

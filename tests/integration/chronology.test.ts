@@ -1,39 +1,37 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash } from '../../main/core/audit/auditTrail';
 import { localDate } from '../../shared/schedule/visitSchedule';
 import { canonicalJson } from '../../shared/canonicalJson';
-import { openVeilCoreInternals } from '../../main/core/veilCore';
-import { verifyRecord } from '../../main/core/audit/recordVerification';
-import { RecordedStateRepository } from '../../main/core/audit/recordedStateRepository';
 import { demoCore, type TestCore } from '../helpers/core';
+import { plantedCopy, verifyLive, type PlantedCopy, type PlantSource } from '../helpers/plantedCopy';
+import { copyPostgresDatabase } from '../helpers/postgres';
 
 /**
  * Issue 11, item 11: the demo's history was chronologically impossible (a kit dispensed before it was received, an
  * audit event dated weeks before the one it follows, returns verified an hour after they were destroyed) and nothing
  * noticed. The generator lives the history in calendar order; reconciliation and `veil verify` flag impossible
- * sequences: an event earlier than the one it depends on, and a timestamp going backwards in the chain.
+ * sequences: an event earlier than the one it depends on, and a timestamp going backwards in the chain. On both
+ * engines (tests/postgres.vitest.config.ts): the planted cases work on copies of the demo as seeded.
  */
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let t: TestCore;
-let demoFile: string;
+/** The demo as seeded, never opened again: the source of every planted copy (no anchors, as a copied file has none). */
+let seeded: PlantSource;
 
 beforeAll(async () => {
   t = await demoCore({ history: true });
-  t.core.db.pragma('wal_checkpoint(TRUNCATE)');
-  demoFile = join(t.dir, 'demo-as-seeded.db');
-  copyFileSync(t.dbFile, demoFile);
-  if (existsSync(`${t.dbFile}.audit-anchors`)) copyFileSync(`${t.dbFile}.audit-anchors`, `${demoFile}.audit-anchors`);
+  if (t.database) {
+    seeded = { dbFile: '', database: await t.whileClosed(() => copyPostgresDatabase(t.database)), dir: t.dir };
+  } else {
+    t.core.db.pragma('wal_checkpoint(TRUNCATE)');
+    seeded = { dbFile: join(t.dir, 'demo-as-seeded.db'), database: '', dir: t.dir };
+    copyFileSync(t.dbFile, seeded.dbFile);
+  }
 }, 120_000);
 afterAll(() => t?.dispose());
 
-function veilVerify(file: string) {
-  const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout + r.stderr };
-}
+const outOf = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
 
 interface KitTimes {
   kit: string;
@@ -48,33 +46,31 @@ interface KitTimes {
   withdrawn: string | null;
 }
 
-function kitTimes(db: Database.Database): KitTimes[] {
-  return db
-    .prepare(
-      `SELECT k.kit_number AS kit, sk.scanned_at AS received, d.dispensed_at AS dispensed, r.returned_at AS returned, r.verified_at AS verified,
-         ds.destroyed_on AS destroyedOn, ds.recorded_at AS destructionRecorded, p.registered_at AS registered, p.baseline_date AS baseline,
-         p.withdrawn_at AS withdrawn
-       FROM kits k
-       LEFT JOIN shipment_kits sk ON sk.kit_number = k.kit_number
-       LEFT JOIN dispensing_kits dk ON dk.kit_number = k.kit_number LEFT JOIN dispensings d ON d.id = dk.dispensing_id
-       LEFT JOIN patients p ON p.id = d.patient_id
-       LEFT JOIN kit_returns r ON r.kit_number = k.kit_number
-       LEFT JOIN destruction_kits dsk ON dsk.kit_number = k.kit_number LEFT JOIN destructions ds ON ds.id = dsk.destruction_id`,
-    )
-    .all() as KitTimes[];
+function kitTimes(): Promise<KitTimes[]> {
+  return t.sql<KitTimes>(
+    `SELECT k.kit_number AS kit, sk.scanned_at AS received, d.dispensed_at AS dispensed, r.returned_at AS returned, r.verified_at AS verified,
+       ds.destroyed_on AS "destroyedOn", ds.recorded_at AS "destructionRecorded", p.registered_at AS registered, p.baseline_date AS baseline,
+       p.withdrawn_at AS withdrawn
+     FROM kits k
+     LEFT JOIN shipment_kits sk ON sk.kit_number = k.kit_number
+     LEFT JOIN dispensing_kits dk ON dk.kit_number = k.kit_number LEFT JOIN dispensings d ON d.id = dk.dispensing_id
+     LEFT JOIN patients p ON p.id = d.patient_id
+     LEFT JOIN kit_returns r ON r.kit_number = k.kit_number
+     LEFT JOIN destruction_kits dsk ON dsk.kit_number = k.kit_number LEFT JOIN destructions ds ON ds.id = dsk.destruction_id`,
+  );
 }
 
 describe('the demo history is possible', () => {
-  it('audit events never go back in time', () => {
-    const events = t.core.db.prepare('SELECT seq, at_utc FROM audit_events ORDER BY seq').all() as Array<{ seq: number; at_utc: string }>;
+  it('audit events never go back in time', async () => {
+    const events = await t.sql<{ seq: number; at_utc: string }>('SELECT seq, at_utc FROM audit_events ORDER BY seq');
     const backwards = events.filter((e, i) => i > 0 && e.at_utc < events[i - 1]!.at_utc).map((e) => `#${e.seq} ${e.at_utc} after ${events[e.seq - 2]!.at_utc}`);
     expect(backwards).toEqual([]);
     expect(events.length).toBeGreaterThan(300);
   });
 
-  it('each kit is received before it is dispensed, dispensed before it comes back, verified before it is destroyed', () => {
+  it('each kit is received before it is dispensed, dispensed before it comes back, verified before it is destroyed', async () => {
     const problems: string[] = [];
-    const kits = kitTimes(t.core.db);
+    const kits = await kitTimes();
     for (const k of kits) {
       if (k.dispensed && !(k.received && k.received <= k.dispensed)) problems.push(`${k.kit} dispensed ${k.dispensed}, received ${k.received}`);
       if (k.dispensed && k.registered && k.registered > k.dispensed) problems.push(`${k.kit} dispensed ${k.dispensed} before its patient was registered ${k.registered}`);
@@ -96,86 +92,92 @@ describe('the demo history is possible', () => {
     const reconciliation = await t.core.reconciliation.compute(null);
     const sequences = reconciliation.discrepancies.filter((d) => d.discrepancies.some((x) => /before|after/.test(x)));
     expect(sequences).toEqual([]);
-    const r = veilVerify(demoFile);
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).not.toMatch(/earlier than|before it|after the kit was destroyed/);
+    const copy = await plantedCopy(seeded);
+    const r = copy.verify();
+    await copy.close();
+    expect(r.code, outOf(r)).toBe(0);
+    expect(outOf(r)).not.toMatch(/earlier than|before it|after the kit was destroyed/);
   });
 });
 
-/** The attacker's copy of the chain algorithm (auditTrail.ts). */
-function rehash(db: Database.Database, fromSeq: number): void {
-  const rows = db.prepare('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq').all(fromSeq) as Array<Record<string, string | number | null>>;
-  let prev = (db.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(fromSeq - 1) as { hash: string }).hash;
+/** The attacker's copy of the chain algorithm (auditTrail.ts): the hash of a stored row. */
+function attackerHash(prev: string, row: Record<string, unknown>): string {
+  return chainHash(
+    prev,
+    canonicalJson({
+      seq: row.seq,
+      atUtc: row.at_utc,
+      atOffset: row.at_offset,
+      userId: row.user_id,
+      username: row.username,
+      action: row.action,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      before: row.before_json,
+      after: row.after_json,
+      reason: row.reason,
+      source: row.source,
+      signatureId: row.signature_id,
+    }),
+  );
+}
+
+/** Re-hashes the chain from `fromSeq` to the end, so that the links hold and only the dates can tell. */
+async function rehash(copy: PlantedCopy, fromSeq: number): Promise<void> {
+  const rows = await copy.sql<Record<string, unknown>>('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq', fromSeq);
+  let prev = (await copy.sql<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = ?', fromSeq - 1))[0]!.hash;
   for (const row of rows) {
-    const hash = chainHash(
-      prev,
-      canonicalJson({
-        seq: row.seq,
-        atUtc: row.at_utc,
-        atOffset: row.at_offset,
-        userId: row.user_id,
-        username: row.username,
-        action: row.action,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        before: row.before_json,
-        after: row.after_json,
-        reason: row.reason,
-        source: row.source,
-        signatureId: row.signature_id,
-      }),
-    );
-    db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, row.seq);
+    const hash = attackerHash(prev, row);
+    await copy.sql('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?', prev, hash, row.seq);
     prev = hash;
   }
 }
 
+const atOf = async (copy: PlantedCopy, seq: number) => (await copy.sql<{ at_utc: string }>('SELECT at_utc FROM audit_events WHERE seq = ?', seq))[0]!.at_utc;
+
 describe('planted impossible sequences are flagged', () => {
-  it('an event dated before the one it follows (chain re-hashed, so only the dates tell): veil verify names it', () => {
-    const file = join(t.dir, 'backdated.db');
-    copyFileSync(demoFile, file);
-    const db = new Database(file);
+  it('an event dated before the one it follows (chain re-hashed, so only the dates tell): veil verify names it', async () => {
+    const copy = await plantedCopy(seeded);
     const seq = 200;
-    const previous = (db.prepare('SELECT at_utc FROM audit_events WHERE seq = ?').get(seq - 1) as { at_utc: string }).at_utc;
+    const previous = await atOf(copy, seq - 1);
     const backdated = new Date(new Date(previous).getTime() - 3 * 86_400_000).toISOString();
-    db.exec('DROP TRIGGER audit_events_no_update');
-    db.prepare('UPDATE audit_events SET at_utc = ? WHERE seq = ?').run(backdated, seq);
-    rehash(db, seq);
-    db.close();
-    const r = veilVerify(file);
-    expect(r.code, r.out).toBe(1);
-    expect(r.out).toContain(`event ${seq} (${backdated}`);
-    expect(r.out).toMatch(new RegExp(`is earlier than event ${seq - 1} \\(${previous.replace(/[.]/g, '\\.')}`));
+    await copy.dropAppendOnlyTriggers();
+    await copy.sql('UPDATE audit_events SET at_utc = ? WHERE seq = ?', backdated, seq);
+    await rehash(copy, seq);
+    await copy.restoreAppendOnlyTriggers();
+    const r = copy.verify();
+    await copy.close();
+    expect(r.code, outOf(r)).toBe(1);
+    expect(r.stdout).toContain(`event ${seq} (${backdated}`);
+    expect(r.stdout).toMatch(new RegExp(`is earlier than event ${seq - 1} \\(${previous.replace(/[.]/g, '\\.')}`));
   });
 
   it('a clock correction of a few seconds is a note, not a finding; small steps that add up past the tolerance are flagged', async () => {
-    const plant = (name: string, steps: Array<{ seq: number; backMs: number }>) => {
-      const file = join(t.dir, name);
-      copyFileSync(demoFile, file);
-      const db = new Database(file);
-      db.exec('DROP TRIGGER audit_events_no_update');
+    const plant = async (steps: Array<{ seq: number; backMs: number }>) => {
+      const copy = await plantedCopy(seeded);
+      await copy.dropAppendOnlyTriggers();
       for (const { seq, backMs } of steps) {
-        const previous = (db.prepare('SELECT at_utc FROM audit_events WHERE seq = ?').get(seq - 1) as { at_utc: string }).at_utc;
-        db.prepare('UPDATE audit_events SET at_utc = ? WHERE seq = ?').run(new Date(new Date(previous).getTime() - backMs).toISOString(), seq);
+        const previous = await atOf(copy, seq - 1);
+        await copy.sql('UPDATE audit_events SET at_utc = ? WHERE seq = ?', new Date(new Date(previous).getTime() - backMs).toISOString(), seq);
       }
-      rehash(db, Math.min(...steps.map((x) => x.seq)));
-      db.exec("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: events cannot be changed.'); END;");
-      return db;
+      await rehash(copy, Math.min(...steps.map((x) => x.seq)));
+      await copy.restoreAppendOnlyTriggers();
+      const r = copy.verify();
+      await copy.close();
+      // Only the chronology findings count here: the rewrite also breaks the chain heads of later e-signatures.
+      return { ...r, backwards: [...r.stdout.matchAll(/event (\d+) \([^)]*\) is earlier than event/g)].map((m) => Number(m[1])) };
     };
     // Two seconds back, once: an NTP correction.
-    const corrected = plant('ntp.db', [{ seq: 300, backMs: 2000 }]);
-    const small = await verifyRecord(new RecordedStateRepository(corrected));
-    corrected.close();
-    expect(small.findings.filter((f) => f.kind === 'chronology')).toEqual([]);
-    expect(small.notes.join('\n')).toMatch(/Clock: 1 small step back in time between events \(at most 2000 ms/);
+    const small = await plant([{ seq: 300, backMs: 2000 }]);
+    expect(small.backwards, small.stdout).toEqual([]);
+    expect(small.stdout).toMatch(/Clock: 1 small step back in time between events \(at most 2000 ms/);
     // Event 301 dated 4 s before 300, which was itself dated 4 s before 299: 8 s behind the latest time seen.
-    const creeping = plant('creeping.db', [
+    const added = await plant([
       { seq: 300, backMs: 4000 },
       { seq: 301, backMs: 4000 },
     ]);
-    const added = await verifyRecord(new RecordedStateRepository(creeping));
-    creeping.close();
-    expect(added.findings.filter((f) => f.kind === 'chronology').map((f) => f.seq)).toEqual([301]);
+    expect(added.code, outOf(added)).toBe(1);
+    expect(added.backwards, added.stdout).toEqual([301]);
   });
 
   it('a workstation clock set back: a kit dispensed "before" it was received is flagged by reconciliation and by verify', async () => {
@@ -209,105 +211,73 @@ describe('planted impossible sequences are flagged', () => {
       for (const kit of plan.value.suggestions) {
         expect(reconciliation.kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('dispensed_before_receipt');
       }
-      c.core.db.pragma('wal_checkpoint(TRUNCATE)');
-      const r = veilVerify(c.dbFile);
-      expect(r.code, r.out).toBe(1);
-      expect(r.out).toMatch(/is earlier than event \d+/);
+      if (!c.database) c.core.db.pragma('wal_checkpoint(TRUNCATE)');
+      const r = verifyLive(c);
+      expect(r.code, outOf(r)).toBe(1);
+      expect(r.stdout).toMatch(/is earlier than event \d+/);
     } finally {
       c.dispose();
     }
   });
 
   it('a return verified after its kit was destroyed is flagged by reconciliation (table) and named by verify (trail)', async () => {
-    const file = join(t.dir, 'verified-late.db');
-    copyFileSync(demoFile, file);
-    const db = new Database(file);
-    let kit = '';
-    try {
-      const destroyed = db
-        .prepare('SELECT dk.kit_number AS kit, ds.recorded_at AS recorded FROM destruction_kits dk JOIN destructions ds ON ds.id = dk.destruction_id JOIN kit_returns r ON r.kit_number = dk.kit_number ORDER BY dk.kit_number LIMIT 1')
-        .get() as { kit: string; recorded: string };
-      kit = destroyed.kit;
-      const anHourLater = new Date(new Date(destroyed.recorded).getTime() + 3_600_000).toISOString();
-      db.prepare('UPDATE kit_returns SET verified_at = ? WHERE kit_number = ?').run(anHourLater, kit);
-      // And in the trail: a well-formed "return.verified" event appended after the destruction (the chain holds).
-      const head = db.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as Record<string, string | number | null>;
-      const event = {
-        seq: (head.seq as number) + 1,
-        at_utc: new Date(new Date(head.at_utc as string).getTime() + 60_000).toISOString(),
-        at_offset: '+00:00',
-        user_id: null,
-        username: 'monitor',
-        action: 'return.verified',
-        entity_type: 'kit',
-        entity_id: kit,
-        before_json: null,
-        after_json: canonicalJson({ condition: 'used', unitsReturned: 1 }),
-        reason: null,
-        source: null,
-        signature_id: null,
-        prev_hash: head.hash as string,
-      };
-      const hash = chainHash(
-        event.prev_hash,
-        canonicalJson({
-          seq: event.seq,
-          atUtc: event.at_utc,
-          atOffset: event.at_offset,
-          userId: event.user_id,
-          username: event.username,
-          action: event.action,
-          entityType: event.entity_type,
-          entityId: event.entity_id,
-          before: event.before_json,
-          after: event.after_json,
-          reason: event.reason,
-          source: event.source,
-          signatureId: event.signature_id,
-        }),
-      );
-      db.prepare(
-        `INSERT INTO audit_events (seq, at_utc, at_offset, user_id, username, action, entity_type, entity_id, before_json, after_json, reason, source, signature_id, prev_hash, hash)
-         VALUES (@seq, @at_utc, @at_offset, @user_id, @username, @action, @entity_type, @entity_id, @before_json, @after_json, @reason, @source, @signature_id, @prev_hash, @hash)`,
-      ).run({ ...event, hash });
-    } finally {
-      db.close();
-    }
-    const core = await openCore(file);
+    const copy = await plantedCopy(seeded);
+    const destroyed = (
+      await copy.sql<{ kit: string; recorded: string }>(
+        'SELECT dk.kit_number AS kit, ds.recorded_at AS recorded FROM destruction_kits dk JOIN destructions ds ON ds.id = dk.destruction_id JOIN kit_returns r ON r.kit_number = dk.kit_number ORDER BY dk.kit_number LIMIT 1',
+      )
+    )[0]!;
+    const kit = destroyed.kit;
+    const anHourLater = new Date(new Date(destroyed.recorded).getTime() + 3_600_000).toISOString();
+    await copy.sql('UPDATE kit_returns SET verified_at = ? WHERE kit_number = ?', anHourLater, kit);
+    // And in the trail: a well-formed "return.verified" event appended after the destruction (the chain holds).
+    const head = (await copy.sql<Record<string, string | number | null>>('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1'))[0]!;
+    const event = {
+      seq: (head.seq as number) + 1,
+      at_utc: new Date(new Date(head.at_utc as string).getTime() + 60_000).toISOString(),
+      at_offset: '+00:00',
+      user_id: null,
+      username: 'monitor',
+      action: 'return.verified',
+      entity_type: 'kit',
+      entity_id: kit,
+      before_json: null,
+      after_json: canonicalJson({ condition: 'used', unitsReturned: 1 }),
+      reason: null,
+      source: null,
+      signature_id: null,
+      prev_hash: head.hash as string,
+    };
+    const columns = Object.keys(event) as Array<keyof typeof event>;
+    await copy.sql(
+      `INSERT INTO audit_events (${columns.join(', ')}, hash) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
+      ...columns.map((c) => event[c]),
+      attackerHash(event.prev_hash, event),
+    );
+    const core = await copy.open({ clock: t.clock });
     try {
       expect((await core.reconciliation.compute(null)).kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('return_verified_after_destruction');
     } finally {
       core.close();
     }
-    const r = veilVerify(file);
-    expect(r.code, r.out).toBe(1);
-    expect(r.out).toMatch(new RegExp(`the return of kit ${kit} is verified \\(event \\d+\\) after the kit was destroyed \\(event \\d+`));
+    const r = copy.verify();
+    expect(r.code, outOf(r)).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`the return of kit ${kit} is verified \\(event \\d+\\) after the kit was destroyed \\(event \\d+`));
   });
 
   it('a dispensing dated in the table before the kit was received is flagged by reconciliation', async () => {
-    const file = join(t.dir, 'redated.db');
-    copyFileSync(demoFile, file);
-    const db = new Database(file);
-    let kit = '';
+    const copy = await plantedCopy(seeded);
+    const row = (
+      await copy.sql<{ id: number; kit: string; received: string }>(
+        'SELECT d.id, dk.kit_number AS kit, sk.scanned_at AS received FROM dispensings d JOIN dispensing_kits dk ON dk.dispensing_id = d.id JOIN shipment_kits sk ON sk.kit_number = dk.kit_number ORDER BY d.id LIMIT 1',
+      )
+    )[0]!;
+    await copy.sql('UPDATE dispensings SET dispensed_at = ? WHERE id = ?', new Date(new Date(row.received).getTime() - 86_400_000).toISOString(), row.id);
+    const core = await copy.open({ clock: t.clock });
     try {
-      const row = db
-        .prepare('SELECT d.id, dk.kit_number AS kit, sk.scanned_at AS received FROM dispensings d JOIN dispensing_kits dk ON dk.dispensing_id = d.id JOIN shipment_kits sk ON sk.kit_number = dk.kit_number ORDER BY d.id LIMIT 1')
-        .get() as { id: number; kit: string; received: string };
-      kit = row.kit;
-      db.prepare('UPDATE dispensings SET dispensed_at = ? WHERE id = ?').run(new Date(new Date(row.received).getTime() - 86_400_000).toISOString(), row.id);
-    } finally {
-      db.close();
-    }
-    const core = await openCore(file);
-    try {
-      expect((await core.reconciliation.compute(null)).kits.find((k) => k.kitNumber === kit)!.discrepancies).toContain('dispensed_before_receipt');
+      expect((await core.reconciliation.compute(null)).kits.find((k) => k.kitNumber === row.kit)!.discrepancies).toContain('dispensed_before_receipt');
     } finally {
       core.close();
     }
   });
 });
-
-async function openCore(file: string) {
-  return await openVeilCoreInternals({ dbFile: file, mode: 'browser', idleSweepMs: 0, clock: t.clock });
-}
-
