@@ -24,6 +24,9 @@ if (args.has('--renderer-only') && args.has('--no-renderer')) {
 }
 
 async function buildRenderer() {
+  // What Veil ships is a production build, whatever the shell exports: Vite follows NODE_ENV, and under
+  // NODE_ENV=test or development it builds React's development runtime (several times slower on every render).
+  process.env.NODE_ENV = 'production';
   // Vite's JS API with the renderer's own config file: the same as `vite build --config renderer/vite.config.ts`,
   // without a second process. The config sets root, base and outDir (dist/renderer).
   const { build } = await import('vite');

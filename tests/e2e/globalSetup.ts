@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './helpers/paths';
 
@@ -19,14 +19,26 @@ function newestMtime(paths: string[]): number {
   return newest;
 }
 
-/** Builds dist/renderer when it is missing or older than the renderer's sources (renderer/ and shared/ it imports). */
+/** A renderer built with React's development runtime (what a build under NODE_ENV=test gave before). */
+function isDevelopmentBuild(): boolean {
+  const assets = join(REPO_ROOT, 'dist', 'renderer', 'assets');
+  if (!existsSync(assets)) return false;
+  return readdirSync(assets).some((f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('jsxDEV'));
+}
+
+/**
+ * Builds dist/renderer when it is missing, older than the renderer's sources (renderer/ and shared/ it imports), or
+ * a development build. Always as production: vitest sets NODE_ENV=test, which Vite would otherwise follow and build
+ * React's development runtime, several times slower on every render than what Veil ships.
+ */
 export default function setup(): void {
   const builtIndex = join(REPO_ROOT, 'dist', 'renderer', 'index.html');
   const sources = newestMtime([join(REPO_ROOT, 'renderer'), join(REPO_ROOT, 'shared'), join(REPO_ROOT, 'package.json')]);
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= sources) return;
-  process.stdout.write('e2e: building the renderer (dist/renderer is missing or older than its sources)\n');
+  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= sources && !isDevelopmentBuild()) return;
+  process.stdout.write('e2e: building the renderer (dist/renderer is missing, older than its sources or a development build)\n');
   execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
