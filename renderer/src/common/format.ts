@@ -1,14 +1,15 @@
+import { dateTimeFormat } from './dateTimeFormat';
 /** Dates and times in the user's language, with the year, as an inspector reads them. */
 export function formatDateTime(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return dateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 export function formatTime(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'short' }).format(date);
+  return dateTimeFormat(language, { timeStyle: 'short' }).format(date);
 }
 
 /** A temporary password an administrator can read aloud: four groups of four letters without look-alikes. */

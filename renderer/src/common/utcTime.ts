@@ -1,3 +1,4 @@
+import { dateTimeFormat } from './dateTimeFormat';
 /**
  * Times as records state them (21 CFR 11.50: the date and time of a signature; Annex 11: the time of each audit
  * event): unambiguous, with the year and the offset from UTC.
@@ -28,7 +29,7 @@ export function formatAtOffset(iso: string, offset: string, language: string): s
   const minutes = offsetMinutes(offset);
   if (Number.isNaN(date.getTime()) || minutes === null) return iso;
   const shifted = new Date(date.getTime() + minutes * 60_000);
-  const text = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+  const text = dateTimeFormat(language, {
     year: 'numeric',
     month: 'short',
     day: '2-digit',
@@ -55,7 +56,7 @@ function offsetText(minutes: number): string {
 export function formatLocalWithOffset(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const text = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+  const text = dateTimeFormat(language, {
     year: 'numeric',
     month: 'short',
     day: '2-digit',

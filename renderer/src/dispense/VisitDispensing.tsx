@@ -1,7 +1,7 @@
 import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Paper, PasswordInput, SimpleGrid, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCalendarExclamation, IconCheck, IconClockExclamation, IconKeyboard, IconPackageOff, IconScan, IconSignature, IconX } from '@tabler/icons-react';
 import { useForm } from '@mantine/form';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { VeilError } from '../../../shared/errors';
@@ -63,6 +63,12 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
  * over the pharmacist's shoulder learns it. Outside the visit window a reason is asked (no hard stop); the
  * dispensing is confirmed under an electronic signature.
  */
+
+/**
+ * An autosizing text area rendered again only when its own props change: autosize measures the field (a forced style
+ * computation) on every render, and the dispense screen renders on every scan.
+ */
+const AutosizeTextarea = memo(Textarea);
 export function VisitDispensing({
   patientId,
   visitCode,
@@ -99,6 +105,16 @@ export function VisitDispensing({
   const scannedRef = useRef<ScannedKit[]>([]);
   const serial = useRef(0);
   const reasonInput = useRef<HTMLTextAreaElement>(null);
+  // The reason's handler stays the same function across renders (the form's own setters do not), so the memoized
+  // field below is not rendered again, and measured again, on every scan.
+  const formNow = useRef(form);
+  useEffect(() => {
+    formNow.current = form;
+  });
+  const onReasonChange = useCallback((event: ChangeEvent<HTMLTextAreaElement>) => {
+    formNow.current.setFieldValue('outOfWindowReason', event.currentTarget.value);
+    formNow.current.clearFieldError('outOfWindowReason');
+  }, []);
 
   useEffect(() => {
     void (async () => {
@@ -353,15 +369,12 @@ export function VisitDispensing({
               </Text>
             </Group>
             <Text>{t('dispense.outside.explanation')}</Text>
-            <Textarea
+            <AutosizeTextarea
               ref={reasonInput}
               label={t('dispense.outside.reason')}
               placeholder={t('dispense.outside.reasonPlaceholder')}
               value={reason}
-              onChange={(e) => {
-                form.setFieldValue('outOfWindowReason', e.currentTarget.value);
-                form.clearFieldError('outOfWindowReason');
-              }}
+              onChange={onReasonChange}
               error={reasonError}
               autosize
               minRows={2}

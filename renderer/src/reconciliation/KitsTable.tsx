@@ -8,12 +8,13 @@ import { formatUtc } from '../common/utcTime';
 import { ConditionBadge } from '../returns/ConditionBadge';
 import type { KitLine } from './types';
 import { kitStatusWord } from './words';
+import { dateTimeFormat } from '../common/dateTimeFormat';
 
 /** The day of a time, in the user's language (the table shows days; the audit trail has the times). */
 function formatDay(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium' }).format(date);
+  return dateTimeFormat(language, { dateStyle: 'medium' }).format(date);
 }
 
 /** Per kit: receipt, dispensing, return, destruction and where the kit is now, with its discrepancies in words. */

@@ -6,16 +6,17 @@
  */
 export type ScanSound = 'success' | 'refusal' | 'notice';
 
-let context: AudioContext | null = null;
+/** The window's one audio context: undefined until first asked for, null when the window has none (asked once only). */
+let context: AudioContext | null | undefined;
 let lastPlayed: ScanSound | null = null;
 
 function audio(): AudioContext | null {
-  if (context) return context;
+  if (context !== undefined) return context;
   const Ctor = typeof window !== 'undefined' ? window.AudioContext : undefined;
-  if (!Ctor) return null;
   try {
-    context = new Ctor();
+    context = Ctor ? new Ctor() : null;
   } catch {
+    // Asked again on every scan, a failing constructor cost each verdict its time.
     context = null;
   }
   return context;
