@@ -3,7 +3,9 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { chainHash } from '../../main/core/audit/auditTrail';
 import { openVeilCoreInternals, type CoreOptions, type VeilCoreInternals } from '../../main/core/veilCore';
+import { canonicalJson } from '../../shared/canonicalJson';
 import { copyPostgresDatabase } from './postgres';
 
 /**
@@ -132,4 +134,30 @@ export function verifyLive(t: PlantSource) {
 function veilVerify(where: string[]) {
   const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', ...where], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VEIL_DATABASE_URL: '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The attacker's copy of the chain algorithm (from reading auditTrail.ts): the hash of a stored audit row, linked to
+ * `prevHash` (by default the row's own prev_hash). It covers the previous hash and the canonical JSON of every stored
+ * column but the hash itself; a test first shows it recomputes every stored hash, so the forgeries are faithful.
+ */
+export function attackerHash(row: Record<string, unknown>, prevHash = row.prev_hash as string): string {
+  return chainHash(
+    prevHash,
+    canonicalJson({
+      seq: row.seq,
+      atUtc: row.at_utc,
+      atOffset: row.at_offset,
+      userId: row.user_id,
+      username: row.username,
+      action: row.action,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      before: row.before_json,
+      after: row.after_json,
+      reason: row.reason,
+      source: row.source,
+      signatureId: row.signature_id,
+    }),
+  );
 }

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainHash, verifyChain } from '../../main/core/audit/auditTrail';
-import { canonicalJson } from '../../shared/canonicalJson';
+import { verifyChain } from '../../main/core/audit/auditTrail';
 import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { demoCore, type TestCore } from '../helpers/core';
+import { attackerHash } from '../helpers/plantedCopy';
 import type { StoredAuditEvent } from '../../main/core/audit/auditRepository';
 
 /**
@@ -77,27 +77,6 @@ function tamper(file: string, change: (db: Database.Database) => void, options: 
   }
 }
 
-/** The attacker's copy of the chain algorithm (from reading auditTrail.ts). */
-function attackerHash(row: AuditRow): string {
-  return chainHash(
-    row.prev_hash,
-    canonicalJson({
-      seq: row.seq,
-      atUtc: row.at_utc,
-      atOffset: row.at_offset,
-      userId: row.user_id,
-      username: row.username,
-      action: row.action,
-      entityType: row.entity_type,
-      entityId: row.entity_id,
-      before: row.before_json,
-      after: row.after_json,
-      reason: row.reason,
-      source: row.source,
-      signatureId: row.signature_id,
-    }),
-  );
-}
 
 /** Rewrites event `seq` with `change` and recomputes every hash from there to the head: the chain holds again. */
 function rewriteFrom(db: Database.Database, seq: number, change: (row: AuditRow) => Partial<AuditRow>): void {
@@ -106,7 +85,7 @@ function rewriteFrom(db: Database.Database, seq: number, change: (row: AuditRow)
   const update = db.prepare('UPDATE audit_events SET at_utc = @at_utc, reason = @reason, after_json = @after_json, prev_hash = @prev_hash, hash = @hash WHERE seq = @seq');
   for (const row of rows) {
     const forged = { ...row, ...(row.seq === seq ? change(row) : {}), prev_hash: prev };
-    forged.hash = attackerHash(forged);
+    forged.hash = attackerHash({ ...forged });
     update.run(forged);
     prev = forged.hash;
   }

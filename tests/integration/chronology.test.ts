@@ -1,11 +1,10 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainHash } from '../../main/core/audit/auditTrail';
 import { localDate } from '../../shared/schedule/visitSchedule';
 import { canonicalJson } from '../../shared/canonicalJson';
 import { demoCore, type TestCore } from '../helpers/core';
-import { plantedCopy, verifyLive, type PlantedCopy, type PlantSource } from '../helpers/plantedCopy';
+import { attackerHash, plantedCopy, verifyLive, type PlantedCopy, type PlantSource } from '../helpers/plantedCopy';
 import { copyPostgresDatabase } from '../helpers/postgres';
 
 /**
@@ -100,34 +99,13 @@ describe('the demo history is possible', () => {
   });
 });
 
-/** The attacker's copy of the chain algorithm (auditTrail.ts): the hash of a stored row. */
-function attackerHash(prev: string, row: Record<string, unknown>): string {
-  return chainHash(
-    prev,
-    canonicalJson({
-      seq: row.seq,
-      atUtc: row.at_utc,
-      atOffset: row.at_offset,
-      userId: row.user_id,
-      username: row.username,
-      action: row.action,
-      entityType: row.entity_type,
-      entityId: row.entity_id,
-      before: row.before_json,
-      after: row.after_json,
-      reason: row.reason,
-      source: row.source,
-      signatureId: row.signature_id,
-    }),
-  );
-}
 
 /** Re-hashes the chain from `fromSeq` to the end, so that the links hold and only the dates can tell. */
 async function rehash(copy: PlantedCopy, fromSeq: number): Promise<void> {
   const rows = await copy.sql<Record<string, unknown>>('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq', fromSeq);
   let prev = (await copy.sql<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = ?', fromSeq - 1))[0]!.hash;
   for (const row of rows) {
-    const hash = attackerHash(prev, row);
+    const hash = attackerHash(row, prev);
     await copy.sql('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?', prev, hash, row.seq);
     prev = hash;
   }
@@ -252,7 +230,7 @@ describe('planted impossible sequences are flagged', () => {
     await copy.sql(
       `INSERT INTO audit_events (${columns.join(', ')}, hash) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
       ...columns.map((c) => event[c]),
-      attackerHash(event.prev_hash, event),
+      attackerHash(event),
     );
     const core = await copy.open({ clock: t.clock });
     try {
