@@ -41,6 +41,8 @@ export interface KeptDatabase {
   dir: string;
   dbFile: string;
   pharmacist: { username: string; password: string };
+  /** The monitor, who reads the reconciliation with its sign-off card (the open discrepancies to comment). */
+  monitor: { username: string; password: string };
 }
 
 export async function measure(scale: Scale, options: { keep?: boolean } = {}): Promise<{ figures: Figures; counts: Record<string, number>; kept: KeptDatabase | null }> {
@@ -169,7 +171,8 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     if (!report!.ok) throw new Error(`the ${scale.name} database fails verify: ${JSON.stringify(report!.findings.slice(0, 3))}`);
     figures['veil verify vs SHA-256 of the file (growth per event)'] = { value: verify.p50, baseline: sha.p50, unit: 'ms', per: counts.auditEvents! };
     counts.databaseMegabytes = Math.round(bytes.length / 1e5) / 10;
-    const kept = options.keep ? { dir, dbFile, pharmacist: { username: ph.username, password: ph.password } } : null;
+    const monitor = demo.users.find((u) => u.role === 'monitor')!;
+    const kept = options.keep ? { dir, dbFile, pharmacist: { username: ph.username, password: ph.password }, monitor: { username: monitor.username, password: monitor.password } } : null;
     return { figures, counts, kept };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import Database from 'better-sqlite3';
 import { chromium, type Page } from 'playwright-core';
 import setupRenderer from '../e2e/globalSetup';
 import { REPO_ROOT } from '../e2e/helpers/paths';
-import { wedgeScan } from '../e2e/helpers/pharmacy';
+import { logout, wedgeScan } from '../e2e/helpers/pharmacy';
 import type { KeptDatabase } from './atScale';
 
 export type ScreenFigures = Record<string, { value: number; baseline: number | null; unit: string }>;
@@ -225,6 +225,14 @@ export async function screenFigures(db: KeptDatabase): Promise<ScreenFigures> {
     figures['on screen: scan to verdict, valid kit (p99)'] = { value: p99(validTimes), baseline, unit: 'ms' };
     figures['on screen: scan to verdict, refused kit (p50)'] = { value: median(refusedTimes), baseline, unit: 'ms' };
     figures['on screen: scan to verdict, refused kit (p99)'] = { value: p99(refusedTimes), baseline, unit: 'ms' };
+    // The monitor's reconciliation: the same kit table under the sign-off card, which lists the open discrepancies
+    // to comment (thousands at the large scale).
+    await logout(page);
+    await page.getByTestId('login-username').fill(db.monitor.username);
+    await page.getByTestId('login-password').fill(db.monitor.password);
+    await page.getByTestId('login-password').press('Enter');
+    await page.getByTestId('home-page').waitFor();
+    figures['on screen: reconciliation as the monitor, first rows'] = { value: await firstRows(page, 'nav-reconciliation', '[data-testid="recon-kits-table"] tbody tr'), baseline: null, unit: 'ms' };
     // Veil's own memory at this scale: the peak of the `veil serve` process over every screen and scan above (the bench
     // process's own peak, printed at the end of the run, includes building the scale).
     figures['peak memory of veil serve over these screens (RSS)'] = { value: server.peakMegabytes(), baseline: startedMegabytes, unit: 'MB' };

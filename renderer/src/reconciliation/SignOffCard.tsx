@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertOctagon, IconAlertTriangle, IconCircleCheck, IconHourglassHigh, IconMessage, IconSignature } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy } from '../common/SignedBy';
@@ -9,15 +9,17 @@ import { useVeilAction } from '../common/useVeilAction';
 import { formatUtc } from '../common/utcTime';
 import { client } from '../transport/client';
 import { reconciliationMessage } from './reconciliationMessages';
-import type { DiscrepancyComment, Reconciliation, SignOff } from './types';
+import type { DiscrepancyComment, DiscrepancyLine, Reconciliation, SignOff } from './types';
 import { discrepancyWord, voidingActionWord, voidingEntityWord } from './words';
 
+/** How many open discrepancies the card shows at first, and adds each time the monitor asks for more. */
+const OPEN_DISCREPANCIES_PAGE = 20;
+
 /** One open discrepancy: its kit, patient and kinds in words, and the monitor's comment, saved on its own. */
-function OpenDiscrepancy({ kit, reconciliation, onCommented }: { kit: string; reconciliation: Reconciliation; onCommented: () => void }) {
+function OpenDiscrepancy({ kit, line, onCommented }: { kit: string; line: DiscrepancyLine | undefined; onCommented: () => void }) {
   const { t } = useTranslation();
   const [comment, setComment] = useState('');
   const save = useVeilAction();
-  const line = reconciliation.discrepancies.find((d) => d.kitNumber === kit);
   async function submit() {
     const result = await save.run(() => client.reconciliation.comment({ kitNumber: kit, comment }));
     if (result.ok) {
@@ -79,6 +81,10 @@ export function SignOffCard({
 }) {
   const { t } = useTranslation();
   const [signing, setSigning] = useState(false);
+  // The open discrepancies a page at a time: a pharmacy of 50,000 kits can have thousands, and a card each (with its
+  // own comment field) took the monitor's screen 45 s to show. The monitor works through them from the top.
+  const [shown, setShown] = useState(OPEN_DISCREPANCIES_PAGE);
+  const lineOf = useMemo(() => new Map(reconciliation.discrepancies.map((d) => [d.kitNumber, d])), [reconciliation]);
   const state = signOff === null ? 'none' : signOff.voidedBy ? 'voided' : 'signed';
   const voided = signOff?.voidedBy ?? null;
 
@@ -141,7 +147,17 @@ export function SignOffCard({
             <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} data-testid="signoff-open-alert">
               {t('reconciliation.signOff.openNeedComment', { count: openDiscrepancies.length })}
             </Alert>
-            {canSign && openDiscrepancies.map((kit) => <OpenDiscrepancy key={kit} kit={kit} reconciliation={reconciliation} onCommented={onCommented} />)}
+            {canSign && openDiscrepancies.slice(0, shown).map((kit) => <OpenDiscrepancy key={kit} kit={kit} line={lineOf.get(kit)} onCommented={onCommented} />)}
+            {canSign && openDiscrepancies.length > shown && (
+              <Group justify="space-between" wrap="wrap">
+                <Text size="sm" c="dimmed" data-testid="signoff-open-shown">
+                  {t('reconciliation.signOff.openShown', { shown, count: openDiscrepancies.length })}
+                </Text>
+                <Button variant="default" onClick={() => setShown((n) => n + OPEN_DISCREPANCIES_PAGE)} data-testid="signoff-open-more">
+                  {t('reconciliation.signOff.openMore', { count: Math.min(OPEN_DISCREPANCIES_PAGE, openDiscrepancies.length - shown) })}
+                </Button>
+              </Group>
+            )}
           </Stack>
         )}
         {comments.length > 0 && (

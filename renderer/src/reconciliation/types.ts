@@ -10,6 +10,7 @@ export type PatientLine = Reconciliation['patients'][number];
 export type Discrepancy = KitLine['discrepancies'][number];
 export type Whereabouts = KitLine['whereabouts'];
 export type Destruction = ChannelOutput<'destruction.list'>[number];
+export type DiscrepancyLine = Reconciliation['discrepancies'][number];
 export type DestructionCandidate = ChannelOutput<'destruction.candidates'>[number];
 
 export const KIT_STATUSES = ['expected', 'available', 'quarantined', 'dispensed', 'returned', 'pending_destruction', 'destroyed', 'damaged', 'lost', 'expired'] as const;
