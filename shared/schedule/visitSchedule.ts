@@ -42,10 +42,13 @@ export interface VisitWindow {
 
 /** The study schedule for one patient, from the baseline (day 1) date. */
 export function visitWindows(study: StudyConfig, baselineDate: string): VisitWindow[] {
-  return study.visits.map((v) => {
-    const due = addDays(baselineDate, v.dayOffset);
-    return { code: v.code, name: v.name, kits: v.kits, due, opens: addDays(due, -v.windowBeforeDays), closes: addDays(due, v.windowAfterDays) };
-  });
+  return study.visits.map((v) => visitWindow(v, baselineDate));
+}
+
+/** One visit's window for a patient randomized on `baselineDate`. */
+export function visitWindow(visit: StudyConfig['visits'][number], baselineDate: string): VisitWindow {
+  const due = addDays(baselineDate, visit.dayOffset);
+  return { code: visit.code, name: visit.name, kits: visit.kits, due, opens: addDays(due, -visit.windowBeforeDays), closes: addDays(due, visit.windowAfterDays) };
 }
 
 export type WindowPosition = { position: 'in_window' } | { position: 'early'; days: number } | { position: 'late'; days: number };

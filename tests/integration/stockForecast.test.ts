@@ -238,6 +238,30 @@ describe('the stock forecast, blinded', () => {
     for (const n of perArm) expect(Object.values(answer)).not.toContain(n);
   });
 
+  it('counts a visit due on the last day of the window and not one due the day after, whatever the day and the weeks', async () => {
+    const tech = await t.loginAs('pharmacy_technician', 'sf-tech-weeks');
+    // Seven days in a row, windows of 1 to 6 weeks, each compared with the count worked out here. Visits come on the
+    // weekday of each patient's baseline, so on one of those days each window ends on the day a visit is due.
+    const baselines = (await t.sql<{ b: string }>("SELECT baseline_date AS b FROM patients WHERE status = 'randomized'")).map((p) => p.b);
+    const start = t.clock.now();
+    let lastDayDue = 0;
+    try {
+      for (let day = 0; day < 7; day++) {
+        t.clock.travelTo(new Date(start.getTime() + day * 86_400_000));
+        t.core.sessions.touch(tech);
+        for (let weeks = 1; weeks <= 6; weeks++) {
+          const want = await expected(weeks);
+          const answer = await call<Blinded>(tech, 'stock.forecast', { weeks });
+          expect({ day, weeks, visits: answer.visits, needed: answer.needed }).toEqual({ day, weeks, visits: want.visits, needed: want.needed });
+          if (baselines.some((b) => t.core.study().visits.some((v) => addDays(b, v.dayOffset) === answer.until))) lastDayDue++;
+        }
+      }
+    } finally {
+      t.clock.travelTo(start);
+    }
+    expect(lastDayDue, 'windows ending on the day a visit is due').toBeGreaterThan(0);
+  });
+
   it('says the same whichever arm runs short: the same kits off the shelf in one arm or the other', async () => {
     const tech = await t.loginAs('pharmacy_technician', 'sf-tech-same');
     const ph = await t.loginAs('unblinded_pharmacist', 'sf-ph-same');

@@ -1,4 +1,4 @@
-import { addDays, latestRefusedExpiry, localDate, visitWindows } from '../../../shared/schedule/visitSchedule';
+import { addDays, latestRefusedExpiry, localDate, visitWindow } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
@@ -105,11 +105,16 @@ export class StockForecastService {
     const study = this.study();
     const patients = await this.reads.randomizedPatients();
     const dispensed = await this.patients.dispensedVisits();
+    // A visit is due by `until` when the patient's baseline is on or before `until` less the visit's day: one date per
+    // visit, so a patient's windows are computed only for the visits that count (all of them cost 130 ms a call at
+    // 5,000 patients, on the home page of every user).
+    const latestBaseline = study.visits.map((v) => addDays(until, -v.dayOffset));
     const visits: DueVisit[] = [];
     for (const p of patients) {
       const done = dispensed.get(p.id);
-      for (const w of visitWindows(study, p.baselineDate)) {
-        if (done?.has(w.code) || w.due > until) continue;
+      for (const [i, visit] of study.visits.entries()) {
+        if (done?.has(visit.code) || p.baselineDate > latestBaseline[i]!) continue;
+        const w = visitWindow(visit, p.baselineDate);
         visits.push({
           patientId: p.id,
           armSealed: p.slotArmSealed,
