@@ -7,6 +7,7 @@ import { chainHash } from '../../main/core/audit/auditTrail';
 import { openVeilCoreInternals, type CoreOptions, type VeilCoreInternals } from '../../main/core/veilCore';
 import { canonicalJson } from '../../shared/canonicalJson';
 import { copyPostgresDatabase } from './postgres';
+import { numbered } from './rawSql';
 
 /**
  * A copy of a closed test database, on either engine, in which a test plants what no channel can make: the hand of
@@ -15,8 +16,6 @@ import { copyPostgresDatabase } from './postgres';
  * the copy as it would the real database (`--db FILE`, or `--database URL` with a data folder of its own).
  */
 export interface PlantedCopy {
-  /** Where `veil verify` and a core find the copy: the file, or the PostgreSQL database's URL. */
-  readonly location: { dbFile: string } | { database: string; dataFolder: string };
   sql<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
   /** Removes the audit trail's append-only triggers, as the attacker must before changing or deleting an event. */
   dropAppendOnlyTriggers(): Promise<void>;
@@ -54,7 +53,6 @@ export async function plantedCopy(source: PlantSource): Promise<PlantedCopy> {
       db = null;
     };
     return {
-      location: { dbFile: file },
       get sqlite() {
         return db;
       },
@@ -93,11 +91,9 @@ export async function plantedCopy(source: PlantSource): Promise<PlantedCopy> {
     client = null;
   };
   return {
-    location: { database: url, dataFolder: folder },
     sqlite: null,
     async sql<T>(text: string, ...params: unknown[]) {
-      let n = 0;
-      return (await client!.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+      return (await client!.query(numbered(text), params)).rows as T[];
     },
     async dropAppendOnlyTriggers() {
       await client!.query('DROP TRIGGER audit_events_no_update ON audit_events; DROP TRIGGER audit_events_no_delete ON audit_events;');

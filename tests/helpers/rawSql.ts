@@ -2,7 +2,7 @@ import { CompiledQuery } from 'kysely';
 import type { Store } from '../../main/core/db/store';
 
 /** `?` placeholders as PostgreSQL's numbered `$1, $2, ...` (none of the tests' statements has a `?` in a literal). */
-const numbered = (text: string) => {
+export const numbered = (text: string) => {
   let n = 0;
   return text.replace(/\?/g, () => `$${++n}`);
 };

@@ -1,4 +1,5 @@
 import { dateTimeFormat } from './dateTimeFormat';
+
 /** A calendar date (YYYY-MM-DD, as the host sends due dates and windows) in the user's language, with the year. */
 export function formatDate(date: string, language: string): string {
   const d = new Date(`${date}T00:00:00Z`);

@@ -1,4 +1,5 @@
 import { dateTimeFormat } from './dateTimeFormat';
+
 /** Dates and times in the user's language, with the year, as an inspector reads them. */
 export function formatDateTime(iso: string, language: string): string {
   const date = new Date(iso);

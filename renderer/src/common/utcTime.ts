@@ -1,4 +1,5 @@
 import { dateTimeFormat } from './dateTimeFormat';
+
 /**
  * Times as records state them (21 CFR 11.50: the date and time of a signature; Annex 11: the time of each audit
  * event): unambiguous, with the year and the offset from UTC.

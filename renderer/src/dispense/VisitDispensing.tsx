@@ -58,17 +58,17 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 }
 
 /**
+ * An autosizing text area rendered again only when its own props change: autosize measures the field (a forced style
+ * computation) on every render, and the dispense screen renders on every scan.
+ */
+const AutosizeTextarea = memo(Textarea);
+
+/**
  * Dispensing one visit to one patient, by scan. The system does the match and answers only "matches this patient's
  * allocation" or a refusal with its reason and valid alternatives; the arm is never on the screen, so nobody looking
  * over the pharmacist's shoulder learns it. Outside the visit window a reason is asked (no hard stop); the
  * dispensing is confirmed under an electronic signature.
  */
-
-/**
- * An autosizing text area rendered again only when its own props change: autosize measures the field (a forced style
- * computation) on every render, and the dispense screen renders on every scan.
- */
-const AutosizeTextarea = memo(Textarea);
 export function VisitDispensing({
   patientId,
   visitCode,

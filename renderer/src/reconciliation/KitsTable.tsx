@@ -3,12 +3,12 @@ import { IconAlertTriangle, IconSearch, IconShieldCheck } from '@tabler/icons-re
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../common/dates';
+import { dateTimeFormat } from '../common/dateTimeFormat';
 import { WindowedTableBodies } from '../common/WindowedTableBodies';
 import { formatUtc } from '../common/utcTime';
 import { ConditionBadge } from '../returns/ConditionBadge';
 import type { KitLine } from './types';
 import { kitStatusWord } from './words';
-import { dateTimeFormat } from '../common/dateTimeFormat';
 
 /** The day of a time, in the user's language (the table shows days; the audit trail has the times). */
 function formatDay(iso: string, language: string): string {
