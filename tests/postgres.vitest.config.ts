@@ -51,6 +51,7 @@ export const BOTH_ENGINES = [
   'tests/integration/siteName.test.ts',
   'tests/integration/stockForecast.test.ts',
   'tests/integration/temporaryPasswords.test.ts',
+  'tests/integration/today.test.ts',
   'tests/integration/unsealedStock.test.ts',
   'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/blindingLeak.test.ts',

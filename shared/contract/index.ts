@@ -15,6 +15,7 @@ import { kitExceptionsChannels } from './kitExceptions';
 import { extraDispensingChannels } from './extraDispensing';
 import { stockChannels } from './stock';
 import { lotsChannels } from './lots';
+import { todayChannels } from './today';
 import { recordsEvents } from './records';
 
 /**
@@ -45,6 +46,7 @@ export const contract = {
   extraDispensing: extraDispensingChannels,
   stock: stockChannels,
   lots: lotsChannels,
+  today: todayChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -35,14 +35,16 @@ const CABINET = { name: 'Cabinet C (room temperature)', kind: 'cabinet', minCels
 const FRIDGE_B = { name: 'Fridge B (study drugs)', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDueDay: 260, barcode: 'LOC-FRIDGE-B' } as const;
 const DEMO_LOCATIONS = [FRIDGE, QUARANTINE_SHELF, CABINET, FRIDGE_B];
 const HISTORY_DAYS = DEMO_HISTORY_DAYS;
-// Randomization days are chosen so each patient has had exactly the visits due by today (visit offsets 0, 14, ... 98).
+// Randomization days are chosen so each patient has had exactly the visits due by today (visit offsets 0, 14, ... 98),
+// except two the Today home has to show (issue 14, item 3): S-005 missed W4, whose window closed the day before
+// yesterday (an overdue visit), and S-006 is due at W2 today (a visit in its window).
 const PATIENTS: DemoPatient[] = [
   { screeningNumber: 'S-001', initials: 'MLB', yearOfBirth: 1987, randomizedOnDay: 2, visitsDone: 8 },
   { screeningNumber: 'S-002', initials: 'JPR', yearOfBirth: 1975, randomizedOnDay: 68, visitsDone: 5 },
   { screeningNumber: 'S-003', initials: 'AK', yearOfBirth: 1993, randomizedOnDay: 80, visitsDone: 4, lateVisit: 2 },
   { screeningNumber: 'S-004', initials: 'CDM', yearOfBirth: 1968, randomizedOnDay: 44, visitsDone: 3, withdrawnAfterVisits: true },
-  { screeningNumber: 'S-005', initials: 'EV', yearOfBirth: 2001, randomizedOnDay: 110, visitsDone: 2 },
-  { screeningNumber: 'S-006', initials: 'NTH', yearOfBirth: 1981, randomizedOnDay: 124, visitsDone: 1 },
+  { screeningNumber: 'S-005', initials: 'EV', yearOfBirth: 2001, randomizedOnDay: 97, visitsDone: 2 },
+  { screeningNumber: 'S-006', initials: 'NTH', yearOfBirth: 1981, randomizedOnDay: 116, visitsDone: 1 },
   { screeningNumber: 'S-007', initials: 'RG', yearOfBirth: 1959, randomizedOnDay: null, visitsDone: 0 },
 ];
 

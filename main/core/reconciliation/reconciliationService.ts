@@ -63,12 +63,21 @@ function impossibleSequences(f: KitFacts): Discrepancy[] {
  * The day a kit given at `visitCode` is due back: kits come back at the next visit (by the close of its window); after
  * the last visit, within a further 14 days of its window. One date sum per kit, as the patient's whole visit plan
  * (every window of every visit) made the date sums most of the reconciliation's time at 50,000 kits.
+ * Dispensings outside the plan (issue 16): a replacement ("W2/R1") stands in for its visit's kit and comes back when that
+ * kit would have; an unscheduled kit ("U1") comes back at the first visit whose window closes after the day it was given
+ * (`dispensedOn`), or 14 days after that day when no visit is left. Read as a visit of the plan, either code was once
+ * due back at the first visit's close, and so flagged overdue the day it was given.
  */
-export function returnDueOf(study: StudyConfig, baselineDate: string, visitCode: string): string {
-  const index = study.visits.findIndex((v) => v.code === visitCode);
+export function returnDueOf(study: StudyConfig, baselineDate: string, visitCode: string, dispensedOn?: string): string {
+  const closes = (v: StudyConfig['visits'][number]) => addDays(baselineDate, v.dayOffset + v.windowAfterDays);
+  const index = study.visits.findIndex((v) => v.code === visitCode.split('/')[0]);
+  if (index < 0) {
+    const from = dispensedOn ?? baselineDate;
+    const next = study.visits.find((v) => closes(v) > from);
+    return next ? closes(next) : addDays(from, 14);
+  }
   const next = study.visits[index + 1];
-  const closesAfterBaseline = (v: StudyConfig['visits'][number]) => v.dayOffset + v.windowAfterDays;
-  return next ? addDays(baselineDate, closesAfterBaseline(next)) : addDays(baselineDate, closesAfterBaseline(study.visits[index]!) + 14);
+  return next ? closes(next) : addDays(closes(study.visits[index]!), 14);
 }
 
 export class ReconciliationService {
@@ -102,7 +111,7 @@ export class ReconciliationService {
         discrepancies.push(...impossibleSequences(f));
         let returnDue: string | null = null;
         if (f.dispensed_at && f.baseline_date && f.visit_code) {
-          returnDue = returnDueOf(study, f.baseline_date, f.visit_code);
+          returnDue = returnDueOf(study, f.baseline_date, f.visit_code, localDate(new Date(f.dispensed_at)));
           if (!f.condition && f.status === 'dispensed' && today > returnDue) discrepancies.push('return_overdue');
         }
         const whereabouts: Whereabouts =

@@ -27,6 +27,9 @@ import { returnsHandlers } from '../returns/returnsHandlers';
 import { stockHandlers } from '../stock/stockHandlers';
 import { StockForecastService } from '../stock/stockForecastService';
 import { StockReadModel } from '../stock/stockReadModel';
+import { todayHandlers } from '../today/todayHandlers';
+import { TodayReadModel } from '../today/todayReadModel';
+import { TodayService } from '../today/todayService';
 import { DatabaseConnectionService } from '../system/databaseConnectionService';
 import { systemHandlers } from '../system/systemHandlers';
 import { SystemInfoService } from '../system/systemInfoService';
@@ -44,6 +47,7 @@ import type { CoreServices } from './coreServices';
  */
 export function buildHandlers(s: CoreServices, options: CoreOptions, opened: OpenedDatabase) {
   const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, overLabels, callers } = s;
+  const stock = new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site());
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
   const handlers = {
     session: sessionHandlers({ auth }),
@@ -66,7 +70,8 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     coldChain: coldChainHandlers({ coldChain, reports: excursionReports, scans, callers }),
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
-    stock: stockHandlers({ stock: new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site()), coldChain, callers }),
+    stock: stockHandlers({ stock, coldChain, callers }),
+    today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store), patientRepository, reconciliation, stock, clock, study) }),
     lots: lotHandlers({
       recall: new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study),
       extension: new ExpiryExtensionService(store, repositories.allocation, kitRepository, useBefore, signatures, audit, study, overLabels),

@@ -5,8 +5,8 @@ import { BlindingBadge } from '../common/BlindingBadge';
 import { WORKFLOWS, canOpen } from '../layout/workflows';
 import { useActiveSession } from '../session/SessionContext';
 import { useSystemInfo } from '../system/SystemInfoContext';
-import { StockAlertCard } from '../stock/StockAlertCard';
 import { ExcursionBanner } from '../storage/ExcursionBanner';
+import { TodayCard } from './TodayCard';
 
 /** Who you are here (name, role, blinded or not), which study, and where to go. */
 export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
@@ -65,7 +65,7 @@ export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
         </Card>
       </SimpleGrid>
       <ExcursionBanner onOpen={onOpen} />
-      <StockAlertCard onOpen={onOpen} />
+      <TodayCard onOpen={onOpen} />
       {workflows.length > 0 && (
         <Stack gap="sm">
           <Title order={2} fz="h3">

@@ -28,6 +28,8 @@ import stock_en from '../stock/locales/en.json';
 import stock_fr from '../stock/locales/fr.json';
 import lots_en from '../lots/locales/en.json';
 import lots_fr from '../lots/locales/fr.json';
+import home_en from '../home/locales/en.json';
+import home_fr from '../home/locales/fr.json';
 import { en as messages_en } from '../../../shared/messages/en';
 import { fr as messages_fr } from '../../../shared/messages/fr';
 
@@ -51,6 +53,7 @@ export const en = {
   ...storage_en,
   ...stock_en,
   ...lots_en,
+  ...home_en,
   messages: messages_en,
 };
 export const fr = {
@@ -69,5 +72,6 @@ export const fr = {
   ...storage_fr,
   ...stock_fr,
   ...lots_fr,
+  ...home_fr,
   messages: messages_fr,
 };

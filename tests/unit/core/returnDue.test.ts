@@ -21,4 +21,20 @@ describe('the day a dispensed kit is due back', () => {
     }
     expect(checked).toBeGreaterThan(500);
   });
+
+  it("is the replaced visit's for a replacement kit (W2/R1), and the next visit after the day for an unscheduled one (U1)", () => {
+    const baseline = '2026-03-02';
+    const windows = visitWindows(NS_DUPI, baseline);
+    windows.forEach((w, i) => {
+      // A replacement stands in for the visit's kit: it comes back when that kit would have.
+      expect(returnDueOf(NS_DUPI, baseline, `${w.code}/R1`, addDays(w.due, 3)), `${w.code}/R1`).toBe(returnDueOf(NS_DUPI, baseline, w.code));
+      expect(returnDueOf(NS_DUPI, baseline, `${w.code}/R2`, addDays(w.due, 5))).toBe(returnDueOf(NS_DUPI, baseline, w.code));
+      // An unscheduled kit given the day after a visit's window closed comes back at the next visit, by its window's close.
+      const dayAfter = addDays(w.closes, 1);
+      const next = windows.slice(i + 1).find((n) => n.closes > dayAfter);
+      expect(returnDueOf(NS_DUPI, baseline, 'U1', dayAfter), `U1 after ${w.code}`).toBe(next ? next.closes : addDays(dayAfter, 14));
+    });
+    // Given on a day whose window is still open: back at that visit's close at the latest (a later visit's, if that closes first it is not "next").
+    expect(returnDueOf(NS_DUPI, baseline, 'U3', windows[1]!.opens)).toBe(windows[1]!.closes);
+  });
 });
