@@ -8,7 +8,7 @@ import { useSystemInfo } from '../system/SystemInfoContext';
 import { ExcursionBanner } from '../storage/ExcursionBanner';
 import { TodayCard } from './TodayCard';
 
-/** Who you are here (name, role, blinded or not), which study, and where to go. */
+/** What waits today (the Today card), who you are here (name, role, blinded or not), which study, and where to go. */
 export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
   const { t } = useTranslation();
   const { user, permissions } = useActiveSession();
@@ -20,6 +20,9 @@ export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
       <Title order={1} fz="h1" data-testid="home-welcome">
         {t('home.welcome', { name: user.displayName })}
       </Title>
+      {/* What waits today comes first: the day's work, then who you are here and the study. */}
+      <ExcursionBanner onOpen={onOpen} />
+      <TodayCard onOpen={onOpen} />
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         <Card withBorder radius="lg" padding="lg">
           <Stack gap="sm">
@@ -64,8 +67,6 @@ export function HomePage({ onOpen }: { onOpen: (route: string) => void }) {
           </Stack>
         </Card>
       </SimpleGrid>
-      <ExcursionBanner onOpen={onOpen} />
-      <TodayCard onOpen={onOpen} />
       {workflows.length > 0 && (
         <Stack gap="sm">
           <Title order={2} fz="h3">

@@ -120,7 +120,7 @@ export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
                   </Text>
                 </Stack>
                 {items.length > 0 && (
-                  <Badge size="lg" variant={open > 0 ? 'filled' : 'light'} color={open > 0 ? 'orange.9' : 'teal.9'} data-testid="today-waiting" data-count={open}>
+                  <Badge size="lg" variant={open > 0 ? 'filled' : 'light'} color={open > 0 ? 'orange.9' : 'teal.9'} data-testid="today-waiting" data-count={open} style={{ flexShrink: 0 }}>
                     {open > 0 ? t('today.waiting', { count: open }) : t('today.allClear')}
                   </Badge>
                 )}
