@@ -121,6 +121,8 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     // Lists: the first page of the audit trail and the blinded accountability report, vs one indexed read.
     const firstPage = await percentiles(20, () => core.dispatch(w, 'audit.list', { page: 1 }));
     figures['audit trail, first page (p50)'] = { value: firstPage.p50, baseline: baseRead, unit: 'ms' };
+    // The Today home as the unblinded pharmacist opens it (issue 14): every item, the per-arm stock and real expiry included.
+    figures['Today home, unblinded pharmacist (p50)'] = { value: (await percentiles(10, () => core.dispatch(w, 'today.view', {}))).p50, baseline: baseRead, unit: 'ms' };
     const accountability = await percentiles(5, () => core.dispatch(w, 'reports.render', { report: 'accountability', format: 'csv' }));
     figures['accountability report, CSV (p50; growth per kit)'] = { value: accountability.p50, baseline: baseRead, unit: 'ms', per: counts.kits! };
 

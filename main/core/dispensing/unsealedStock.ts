@@ -39,6 +39,24 @@ export class UnsealedStock {
 
   /** The kits of `arm` by expiry, from the index of this key (built, or rebuilt after an import, on first use). */
   async ofArm(key: Buffer, arm: string): Promise<ArmStock> {
+    return (await this.indexOf(key)).arms.get(arm) ?? { expiries: [], groups: [] };
+  }
+
+  /**
+   * The kits of every arm whose real expiry meets `expiresSoon`, a test true for every date up to some day and false
+   * after it (the do-not-dispense rule's isShortDated): the groups are walked from the earliest expiry and left at the
+   * first date it refuses. Kits that have left the stock since the index was built may be among them: the caller
+   * reads their status. No arm in the answer.
+   */
+  async expiringWhere(key: Buffer, expiresSoon: (expiry: string) => boolean): Promise<string[]> {
+    const kits: string[] = [];
+    for (const stock of (await this.indexOf(key)).arms.values()) {
+      for (let i = 0; i < stock.expiries.length && expiresSoon(stock.expiries[i]!); i++) kits.push(...stock.groups[i]!);
+    }
+    return kits;
+  }
+
+  private async indexOf(key: Buffer): Promise<Index> {
     const dropsBefore = this.drops;
     const last = await this.kits.sealedVersion();
     let index = this.indexes.get(key);
@@ -47,7 +65,7 @@ export class UnsealedStock {
       // A key wiped while the kits were read (lock, logout) must not leave an index behind: this answer only.
       if (this.drops === dropsBefore) this.indexes.set(key, index);
     }
-    return index.arms.get(arm) ?? { expiries: [], groups: [] };
+    return index;
   }
 
   /** Forgets what was opened with this key; called as the key is wiped. */

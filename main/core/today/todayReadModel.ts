@@ -53,9 +53,20 @@ export class TodayReadModel {
     );
   }
 
-  /** Available kits with their sealed real expiry: the service opens them only for an unblinded caller holding the key. */
-  async availableSealedExpiries(): Promise<Array<{ kitNumber: string; expirySealed: string }>> {
-    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'expiry_sealed as expirySealed']).where('status', '=', 'available').execute();
+  /** How many of these kits are available on the shelf now (read in slices: the list may be long). */
+  async availableAmong(kitNumbers: readonly string[]): Promise<number> {
+    let count = 0;
+    for (let i = 0; i < kitNumbers.length; i += 500) {
+      count += await this.count(
+        this.store
+          .q()
+          .selectFrom('kits')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', '=', 'available')
+          .where('kit_number', 'in', kitNumbers.slice(i, i + 500)),
+      );
+    }
+    return count;
   }
 
   /** Kits dispensed and still with their patient (status dispensed, no return recorded), with their visit and baseline. */

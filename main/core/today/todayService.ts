@@ -5,8 +5,8 @@ import type { Permission } from '../../../shared/roles';
 import { addDays, localDate, visitWindow } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { Clock } from '../clock';
-import { open, sealedField } from '../crypto/allocationCipher';
 import type { Store } from '../db/store';
+import type { UnsealedStock } from '../dispensing/unsealedStock';
 import type { PatientRepository } from '../patients/patientRepository';
 import { returnDueOf } from '../reconciliation/reconciliationService';
 import type { ReconciliationService } from '../reconciliation/reconciliationService';
@@ -56,6 +56,7 @@ export class TodayService {
     private readonly patients: PatientRepository,
     private readonly reconciliation: ReconciliationService,
     private readonly stock: StockForecastService,
+    private readonly unsealed: UnsealedStock,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
   ) {}
@@ -123,15 +124,12 @@ export class TodayService {
   /**
    * Available kits whose real expiry reaches the do-not-dispense margin by `until`: from that day at the latest
    * dispensing refuses them (a kit must not expire within the margin of the day it is given). Kits already inside it
-   * count too.
+   * count too. The real dates come from the session's unsealed index of the stock (opened once per unblinded session,
+   * wiped with its key), not from an AES open per kit on every visit to the home page.
    */
   private async kitsReachingMargin(key: Buffer, until: string, study: StudyConfig): Promise<number> {
     const { isShortDated } = expiryRulesOn(until, study.doNotDispenseMarginDays);
-    let count = 0;
-    for (const k of await this.reads.availableSealedExpiries()) {
-      if (isShortDated(open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)))) count++;
-    }
-    return count;
+    return this.reads.availableAmong(await this.unsealed.expiringWhere(key, isShortDated));
   }
 
   /**
