@@ -349,6 +349,19 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     await page.getByTestId('recon-tab-kits').click();
     await expect.poll(() => page.getByTestId('signoff-voided').innerText()).toMatch(/^ANNULÉE par l'événement n° \d+ \(retour corrigé, technician, /);
     await screenshot(page, 'reconciliation-voided-fr');
+    // The kit search's French placeholder is whole at the smaller screen ("Chercher un kit, un patie…" was cut).
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const cut = await page.getByTestId('recon-kits-search').evaluate((input: HTMLInputElement) => {
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return context.measureText(input.placeholder).width > room ? `${input.placeholder}: ${Math.round(context.measureText(input.placeholder).width)} px in ${Math.round(room)} px` : null;
+    });
+    expect(cut).toBeNull();
+    await page.getByTestId('recon-kits-search').scrollIntoViewIfNeeded();
+    await screenshot(page, 'reconciliation-kits-fr-1280x720', { fullPage: false });
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('nav-returns').click();
     await page.getByTestId('return-waiting').waitFor();
     await screenshot(page, 'returns-fr');

@@ -47,6 +47,8 @@ export function KitsTable({ kits, sinceLastSignOff = null }: { kits: KitLine[]; 
             placeholder={t('reconciliation.kits.search')}
             aria-label={t('reconciliation.kits.search')}
             leftSection={<IconSearch size="1em" aria-hidden />}
+            // Wide enough for the whole placeholder in French ("Chercher un kit, un patient ou un lot"), never wider than the screen.
+            w="min(100%, 22rem)"
             value={search}
             onChange={(e) => setSearch(e.currentTarget.value)}
             data-testid="recon-kits-search"
