@@ -118,8 +118,11 @@ describe('the Today home', () => {
     const monitor = await t.loginAs('monitor', 'today-returns');
     const rec = (await call<ChannelOutput<'reconciliation.view'>>(monitor, 'reconciliation.view')).reconciliation;
     const withPatient = rec.kits.filter((k) => k.whereabouts === 'with_patient' && k.returnCondition === null);
-    // Due back: overdue by the reconciliation's own date, or the patient has had a dispensing since.
-    const dueBack = withPatient.filter((k) => k.discrepancies.includes('return_overdue') || rec.kits.some((o) => o.patient === k.patient && o.dispensedAt !== null && o.dispensedAt > k.dispensedAt!));
+    // Due back: overdue by the reconciliation's own date, or the patient has come to a visit of the schedule since.
+    const scheduled = new Set(t.core.study().visits.map((v) => v.code));
+    const dueBack = withPatient.filter(
+      (k) => k.discrepancies.includes('return_overdue') || rec.kits.some((o) => o.patient === k.patient && o.visit !== null && scheduled.has(o.visit) && o.dispensedAt !== null && o.dispensedAt > k.dispensedAt!),
+    );
     expect(dueBack.length).toBeGreaterThan(0);
     const tech = await t.loginAs('pharmacy_technician', 'today-returns-tech');
     expect(item(await itemsOf(tech), 'returns_to_record')!.count).toBe(dueBack.length);
@@ -139,7 +142,21 @@ describe('the Today home', () => {
       kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })),
       signature: { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password },
     });
-    expect(item(await itemsOf(tech), 'returns_to_record')!.count).toBe(dueBack.length + keptAtHome.length);
+    const afterVisit = dueBack.length + keptAtHome.length;
+    expect(item(await itemsOf(tech), 'returns_to_record')!.count).toBe(afterVisit);
+
+    // An unscheduled dispensing between visits (an extra dose) calls back none of the kits the patient holds.
+    const holder = withPatient.find((k) => !dueBack.includes(k) && k.patient !== 'S-006')!;
+    const patientId = patients.find((p) => p.screeningNumber === holder.patient)!.id;
+    const request = { patientId, kind: 'unscheduled', count: 1 };
+    const extra = await call<{ suggestions: string[] }>(ph, 'extraDispensing.plan', { request });
+    await call(ph, 'extraDispensing.confirm', {
+      request,
+      kits: [{ kitNumber: extra.suggestions[0]!, source: 'scanner' }],
+      reason: 'Extra dose ordered between visits (Today test)',
+      signature: { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password },
+    });
+    expect(item(await itemsOf(tech), 'returns_to_record')!.count).toBe(afterVisit);
   });
 
   it('gives stock totals to blinded readers and the number of arms short to the unblinded, as the forecast does', async () => {

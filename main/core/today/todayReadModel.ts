@@ -84,12 +84,16 @@ export class TodayReadModel {
       .execute();
   }
 
-  /** Each patient's latest dispensing time: a kit given before it should have come back at that visit. */
-  async latestDispensingByPatient(): Promise<Map<number, string>> {
+  /**
+   * Each patient's latest dispensing at one of these visits (the schedule's): a kit given before it should have come
+   * back at that visit. A replacement or an unscheduled dispensing between visits calls no kit back.
+   */
+  async latestVisitByPatient(visitCodes: readonly string[]): Promise<Map<number, string>> {
     const rows = await this.store
       .q()
       .selectFrom('dispensings')
       .select(['patient_id as patientId', (eb) => eb.fn.max('dispensed_at').as('latest')])
+      .where('visit_code', 'in', [...visitCodes])
       .groupBy('patient_id')
       .execute();
     return new Map(rows.map((r) => [r.patientId, String(r.latest)]));

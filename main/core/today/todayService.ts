@@ -133,11 +133,12 @@ export class TodayService {
   }
 
   /**
-   * Kits with a patient that should be back: the patient has since come to a later dispensing (the kit comes back at
-   * the next visit), or the day it was due back has passed (the reconciliation's return_overdue).
+   * Kits with a patient that should be back: the patient has since come to a later visit of the schedule (the kit
+   * comes back at the next visit; an extra dose between visits calls none back), or the day it was due back has passed
+   * (the reconciliation's return_overdue).
    */
   private async returnsToRecord(today: string, study: StudyConfig): Promise<number> {
-    const [kits, latest] = [await this.reads.kitsWithPatients(), await this.reads.latestDispensingByPatient()];
+    const [kits, latest] = [await this.reads.kitsWithPatients(), await this.reads.latestVisitByPatient(study.visits.map((v) => v.code))];
     return kits.filter((k) => {
       if ((latest.get(k.patientId) ?? '') > k.dispensedAt) return true;
       return k.baselineDate !== null && today > returnDueOf(study, k.baselineDate, k.visitCode, localDate(new Date(k.dispensedAt)));
