@@ -52,6 +52,7 @@ export const BOTH_ENGINES = [
   'tests/integration/stockForecast.test.ts',
   'tests/integration/temporaryPasswords.test.ts',
   'tests/integration/today.test.ts',
+  'tests/integration/closeOut.test.ts',
   'tests/integration/unsealedStock.test.ts',
   'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/blindingLeak.test.ts',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findChannel, type ChannelName, type Contract } from '../../shared/contract';
 import type { ChannelDefinition } from '../../shared/contract/channel';
+import { OPEN_WHEN_STUDY_CLOSED } from '../../shared/contract/study';
 import { issue, VeilError, type ValidationIssue, type VeilResult } from '../../shared/errors';
 import { saidOfIssue, zodIssueKey } from '../../shared/messages/zodIssues';
 import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
@@ -105,6 +106,8 @@ export class Router {
     private readonly log: Logger,
     /** Recognises a fault of the database file (full disk, read-only, locked, damaged) in an error thrown by a handler. */
     private readonly storageFault: (error: unknown) => VeilError | null = () => null,
+    /** The study's closure in force, if any (issue 14, item 1): a closed study answers only OPEN_WHEN_STUDY_CLOSED's commands. */
+    private readonly studyClosed: () => Promise<{ code: string; closedAt: string } | null> = async () => null,
   ) {}
 
   async dispatch(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
@@ -112,6 +115,12 @@ export class Router {
     if (!definition) return { ok: false, error: { code: 'not_found', message: `There is no channel "${channelName}".` } };
     try {
       const user = await this.authorize(windowId, channelName, definition);
+      // A closed study's records are read-only: its commands are refused whatever their input, before any key is used or
+      // signature checked (the one thing to say is that the study is closed).
+      if (definition.kind === 'command' && !OPEN_WHEN_STUDY_CLOSED.has(channelName as ChannelName)) {
+        const closed = await this.studyClosed();
+        if (closed) throw VeilError.says('conflict', { key: 'study.closed', params: { study: closed.code, date: closed.closedAt.slice(0, 10) } });
+      }
       const illFormed = illFormedTextPath(rawInput);
       if (illFormed) return { ok: false, error: illFormedTextRefusal(illFormed) };
       const parsed = definition.input.safeParse(rawInput ?? {}, { error: zodIssueKey });

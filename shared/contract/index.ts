@@ -16,6 +16,7 @@ import { extraDispensingChannels } from './extraDispensing';
 import { stockChannels } from './stock';
 import { lotsChannels } from './lots';
 import { todayChannels } from './today';
+import { studyChannels } from './study';
 import { recordsEvents } from './records';
 
 /**
@@ -47,6 +48,7 @@ export const contract = {
   stock: stockChannels,
   lots: lotsChannels,
   today: todayChannels,
+  study: studyChannels,
 } as const;
 
 export type Contract = typeof contract;

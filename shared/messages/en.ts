@@ -458,6 +458,15 @@ export const en = {
     overLabelUnknownKit: 'Kit {{kit}} is not in the kit list.',
     overLabelNotOnShelf: 'Kit {{kit}} is not on the shelf (in stock or in quarantine): an over-label goes only on a kit still at the site and not dispensed.',
   },
+  /** A study's close-out (issue 14, item 1). */
+  study: {
+    closed: 'Study {{study}} was closed on {{date}}: its records are read-only. Reopen it on Study set-up to change them.',
+    alreadyClosed: 'Study {{study}} is already closed.',
+    notClosed: 'Study {{study}} is not closed: there is nothing to reopen.',
+    closeNeedsSignOff: 'Study {{study}} cannot be closed yet: the monitor must sign off the reconciliation as it stands now.',
+    closeKitsWithPatients_one: 'Study {{study}} cannot be closed yet: {{count}} kit is still with a patient. Record its return, or its loss, first.',
+    closeKitsWithPatients_other: 'Study {{study}} cannot be closed yet: {{count}} kits are still with patients. Record their return, or their loss, first.',
+  },
 } as const;
 
 export type EnglishMessages = typeof en;

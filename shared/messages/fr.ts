@@ -423,4 +423,12 @@ export const fr: Translation = {
     overLabelUnknownKit: 'Le kit {{kit}} ne figure pas dans la liste des kits.',
     overLabelNotOnShelf: 'Le kit {{kit}} n’est pas en stock (ni disponible ni en quarantaine) : une sur-étiquette ne se pose que sur un kit encore sur le site et non dispensé.',
   },
+  study: {
+    closed: 'L’étude {{study}} a été clôturée le {{date}} : ses enregistrements sont en lecture seule. Rouvrez-la dans Paramétrage de l’étude pour les modifier.',
+    alreadyClosed: 'L’étude {{study}} est déjà clôturée.',
+    notClosed: 'L’étude {{study}} n’est pas clôturée : il n’y a rien à rouvrir.',
+    closeNeedsSignOff: 'L’étude {{study}} ne peut pas encore être clôturée : le moniteur doit signer la réconciliation telle qu’elle est maintenant.',
+    closeKitsWithPatients_one: 'L’étude {{study}} ne peut pas encore être clôturée : {{count}} kit est encore chez un patient. Enregistrez d’abord son retour, ou sa perte.',
+    closeKitsWithPatients_other: 'L’étude {{study}} ne peut pas encore être clôturée : {{count}} kits sont encore chez des patients. Enregistrez d’abord leur retour, ou leur perte.',
+  },
 };

@@ -51,15 +51,18 @@ beforeAll(async () => {
   await call(investigator, 'patients.withdraw', { patientId: onStudy.id, reason: PLANTED.withdrawal });
   await call(admin, 'users.setActive', { userId: 4, active: false, reason: PLANTED.setActive });
   await call(admin, 'users.setActive', { userId: 4, active: true, reason: 'Back from leave' });
-  const plan = await call<{ suggestions: string[] }>(pharmacist, 'dispensing.plan', { patientId: 6, visitCode: 'W2' });
+  // S-005 missed W4 in the demo (its window closed two days ago): dispensed late, with a reason.
+  const late = await call<{ id: number; visits: Array<{ code: string; dispensedAt: string | null; closes: string }> }>(pharmacist, 'patients.get', {
+    patientId: patients.find((p) => p.screeningNumber === 'S-005')!.id,
+  });
+  const missed = late.visits.find((v) => v.dispensedAt === null)!;
+  const plan = await call<{ suggestions: string[] }>(pharmacist, 'dispensing.plan', { patientId: late.id, visitCode: missed.code });
   await call(pharmacist, 'dispensing.confirm', {
-    patientId: 6,
-    visitCode: 'W2',
+    patientId: late.id,
+    visitCode: missed.code,
     kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })),
     outOfWindowReason: PLANTED.outOfWindow,
     signature,
-    // Early enough to fall under the study's minimum interval: a second person signs below (issue 11, item 6).
-    secondSignature: { username: t.userOf('investigator').username, password: t.userOf('investigator').password },
   });
 
   // Lots from the sponsor's kit list, received into stock.

@@ -468,6 +468,26 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('16: a version-15 database gains the study closures, every table kept as it was; one closure in force per study', () => {
+    const file = join(dir, 'v15.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 15);
+    const tables = ['kits', 'users', 'study', 'audit_events', 'signatures'];
+    const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(16);
+    expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
+    expect(db.prepare('SELECT count(*) FROM study_closures').pluck().get()).toBe(0);
+    db.exec("INSERT INTO study_closures (study_code, closed_at, closed_by, close_signature_id) VALUES ('NS-DUPI', 'then', 1, 1)");
+    // A second closure in force for the same study is refused; once the first is reopened, the study may close again.
+    expect(() => db.prepare("INSERT INTO study_closures (study_code, closed_at, closed_by, close_signature_id) VALUES ('NS-DUPI', 'now', 1, 1)").run()).toThrow(/UNIQUE/);
+    db.exec("UPDATE study_closures SET reopened_at = 'later', reopened_by = 1, reopen_signature_id = 1, reopen_reason = 'A kit came back'");
+    db.exec("INSERT INTO study_closures (study_code, closed_at, closed_by, close_signature_id) VALUES ('NS-DUPI', 'now', 1, 1)");
+    expect(() => db.prepare("INSERT INTO study_closures (study_code, closed_at, closed_by, close_signature_id) VALUES ('OTHER-STUDY', 'now', 99, 1)").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

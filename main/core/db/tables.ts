@@ -301,6 +301,18 @@ export interface StorageLocationsTable {
   created_at: string;
 }
 
+export interface StudyClosuresTable {
+  id: Generated<number>;
+  study_code: string;
+  closed_at: string;
+  closed_by: number;
+  close_signature_id: number;
+  reopened_at: string | null;
+  reopened_by: number | null;
+  reopen_signature_id: number | null;
+  reopen_reason: string | null;
+}
+
 export interface StudyTable {
   id: number;
   code: string;
@@ -381,6 +393,7 @@ export interface VeilTables {
   signatures: SignaturesTable;
   storage_locations: StorageLocationsTable;
   study: StudyTable;
+  study_closures: StudyClosuresTable;
   temperature_imports: TemperatureImportsTable;
   temperature_readings: TemperatureReadingsTable;
   user_keys: UserKeysTable;

@@ -52,6 +52,7 @@ export const TABLE_TOPICS: { readonly [T in keyof VeilTables]: readonly RecordTo
   signatures: ['audit'],
   storage_locations: ['storage'],
   study: ['study'],
+  study_closures: ['study'],
   temperature_imports: ['storage'],
   temperature_readings: ['storage'],
   // Key pairs for the allocation key: unblinded work only (the users' own rows raise 'users' when they change).

@@ -31,6 +31,8 @@ import { DestructionService } from '../destruction/destructionService';
 import { Devices } from '../devices/devices';
 import { DispensingService } from '../dispensing/dispensingService';
 import { UnsealedStock } from '../dispensing/unsealedStock';
+import { CloseOutRepository } from '../closeOut/closeOutRepository';
+import { CloseOutService } from '../closeOut/closeOutService';
 import { EmergencyRepository } from '../emergency/emergencyRepository';
 import { EmergencyUnblindingService } from '../emergency/emergencyUnblindingService';
 import { KitRepository } from '../kits/kitRepository';
@@ -151,7 +153,8 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   });
 
   const callers = new Callers(repositories.users, signatures);
-  return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers };
+  const closeOut = new CloseOutService(store, new CloseOutRepository(store), reconciliation, audit, signatures, repositories.users, clock, study);
+  return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers, closeOut };
 }
 
 export type CoreServices = ReturnType<typeof buildServices>;

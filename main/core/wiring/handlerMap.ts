@@ -28,6 +28,7 @@ import { stockHandlers } from '../stock/stockHandlers';
 import { StockForecastService } from '../stock/stockForecastService';
 import { StockReadModel } from '../stock/stockReadModel';
 import { todayHandlers } from '../today/todayHandlers';
+import { closeOutHandlers } from '../closeOut/closeOutHandlers';
 import { TodayReadModel } from '../today/todayReadModel';
 import { TodayService } from '../today/todayService';
 import { DatabaseConnectionService } from '../system/databaseConnectionService';
@@ -46,7 +47,7 @@ import type { CoreServices } from './coreServices';
  * of an existing group needs its contract entry, its handler and its service only; a new group, one line here.
  */
 export function buildHandlers(s: CoreServices, options: CoreOptions, opened: OpenedDatabase) {
-  const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, overLabels, unsealedStock, callers } = s;
+  const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, overLabels, unsealedStock, callers, closeOut } = s;
   const stock = new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site());
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
   const handlers = {
@@ -71,6 +72,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
     stock: stockHandlers({ stock, coldChain, callers }),
+    study: closeOutHandlers({ closeOut, callers }),
     today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store), patientRepository, reconciliation, stock, unsealedStock, clock, study) }),
     lots: lotHandlers({
       recall: new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study),

@@ -123,6 +123,9 @@ SENTENCES['stock.resupply_requested'] = (_e, a, t, b) => t('audit.sentences.stoc
 const kitCount = (a: Fields, field: string) => (Array.isArray(a[field]) ? (a[field] as unknown[]).length : 0);
 SENTENCES['lot.recalled'] = (_e, a, t, b) => t('audit.sentences.lot.recalled', { ...b, letter: str(a.letter), count: kitCount(a, 'quarantined') });
 SENTENCES['lot.expiry_extended'] = (_e, a, t, b) => t('audit.sentences.lot.expiry_extended', { ...b, letter: str(a.letter), count: kitCount(a, 'kits') });
+/** A study closed at its close-out, or reopened (issue 14, item 1): the reason shows in its own column. */
+SENTENCES['study.closed'] = (_e, _a, t, b) => t('audit.sentences.study.closed', b);
+SENTENCES['study.reopened'] = (_e, _a, t, b) => t('audit.sentences.study.reopened', b);
 /** Over-labels queued: after the sponsor's letter, a confirmed common date, or a kit list that moved the date. */
 SENTENCES['lot.over_labels_queued'] = (_e, a, t, b) => {
   const count = kitCount(a, 'kits');
@@ -227,6 +230,9 @@ export const KNOWN_ACTIONS = [
   // Over-labels after an expiry extension (issue 16, item 2).
   'lot.over_labels_queued',
   'label.over_label_printed',
+  // A study's close-out (issue 14, item 1).
+  'study.closed',
+  'study.reopened',
 ] as const;
 
 /** Every input source an event can record (21 CFR 11.10(h)), in words in both languages. */

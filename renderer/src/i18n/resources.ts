@@ -30,6 +30,8 @@ import lots_en from '../lots/locales/en.json';
 import lots_fr from '../lots/locales/fr.json';
 import home_en from '../home/locales/en.json';
 import home_fr from '../home/locales/fr.json';
+import closeOut_en from '../closeOut/locales/en.json';
+import closeOut_fr from '../closeOut/locales/fr.json';
 import { en as messages_en } from '../../../shared/messages/en';
 import { fr as messages_fr } from '../../../shared/messages/fr';
 
@@ -54,6 +56,7 @@ export const en = {
   ...stock_en,
   ...lots_en,
   ...home_en,
+  ...closeOut_en,
   messages: messages_en,
 };
 export const fr = {
@@ -73,5 +76,6 @@ export const fr = {
   ...stock_fr,
   ...lots_fr,
   ...home_fr,
+  ...closeOut_fr,
   messages: messages_fr,
 };

@@ -13,6 +13,7 @@ import { useSystemInfo } from '../system/SystemInfoContext';
 import { UserMenu } from './UserMenu';
 import { VeilMark } from './VeilMark';
 import { NotAllowed, WorkflowUnavailable } from './WorkflowUnavailable';
+import { ClosedStudyBanner } from '../closeOut/ClosedStudyBanner';
 import { WORKFLOWS, canOpen, isWorkflowId } from './workflows';
 import { WORKFLOW_PAGES } from './pages';
 import { useHashRoute } from './useHashRoute';
@@ -111,6 +112,7 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main>
         <UnblindingNotices />
+        <ClosedStudyBanner />
         {page}
       </AppShell.Main>
     </AppShell>

@@ -1,5 +1,5 @@
 import { Badge, Group, Stack, Tabs, Title } from '@mantine/core';
-import { IconEye, IconKey, IconUserShield } from '@tabler/icons-react';
+import { IconEye, IconKey, IconLock, IconUserShield } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
@@ -7,6 +7,7 @@ import { useVeilAction } from '../common/useVeilAction';
 import { useActiveSession } from '../session/SessionContext';
 import { useSystemInfo } from '../system/SystemInfoContext';
 import { client } from '../transport/client';
+import { CloseOutPanel } from '../closeOut/CloseOutPanel';
 import { AccessPanel } from './AccessPanel';
 import { AllocationRegisterPanel } from './AllocationRegisterPanel';
 import type { CodeBreakShown } from './CodeBreakSheet';
@@ -18,7 +19,8 @@ export type AllocationStatus = ChannelOutput<'allocation.status'>;
 
 /**
  * Study set-up, for unblinded staff: the allocation key and the sponsor's lists (allocation.setup), who may open the
- * allocation (allocation.grant), and the unblinded allocation register (allocation.reveal). Each tab shows only to the
+ * allocation (allocation.grant), the unblinded allocation register (allocation.reveal), and the study's close-out
+ * (allocation.setup). Each tab shows only to the
  * roles that hold its permission.
  */
 export function StudySetupPage() {
@@ -75,6 +77,11 @@ export function StudySetupPage() {
               {t('setup.tabs.register')}
             </Tabs.Tab>
           )}
+          {canSetUp && (
+            <Tabs.Tab value="closeOut" leftSection={<IconLock size="1.2em" aria-hidden />} data-testid="study-tab-close-out">
+              {t('setup.tabs.closeOut')}
+            </Tabs.Tab>
+          )}
         </Tabs.List>
         {canSetUp && (
           <Tabs.Panel value="setup" pt="lg">
@@ -92,6 +99,11 @@ export function StudySetupPage() {
         {canReveal && (
           <Tabs.Panel value="register" pt="lg">
             <AllocationRegisterPanel />
+          </Tabs.Panel>
+        )}
+        {canSetUp && (
+          <Tabs.Panel value="closeOut" pt="lg">
+            <CloseOutPanel />
           </Tabs.Panel>
         )}
       </Tabs>

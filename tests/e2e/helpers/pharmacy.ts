@@ -143,9 +143,14 @@ export async function importExtraKits(veil: VeilServer, kits: Array<{ kitNumber:
 
 /** Runs API calls as the unblinded pharmacist in the window's one session (set-up and checks), then logs out. */
 export async function asPharmacist<T>(veil: VeilServer, work: (call: (channel: string, input: unknown) => Promise<unknown>) => Promise<T>): Promise<T> {
-  const pharmacist = veil.user('unblinded_pharmacist');
+  return asRole(veil, 'unblinded_pharmacist', work);
+}
+
+/** Runs API calls as the demo user of `role` in the window's one session, then logs out. */
+export async function asRole<T>(veil: VeilServer, role: Role, work: (call: (channel: string, input: unknown) => Promise<unknown>) => Promise<T>): Promise<T> {
+  const user = veil.user(role);
   await veil.logoutWindow();
-  await rpcOk(veil, 'session.login', { username: pharmacist.username, password: pharmacist.password });
+  await rpcOk(veil, 'session.login', { username: user.username, password: user.password });
   try {
     return await work((channel, input) => rpcOk(veil, channel, input));
   } finally {

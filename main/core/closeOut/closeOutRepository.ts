@@ -1,0 +1,49 @@
+import type { Store } from '../db/store';
+
+/** A closure of the study still in force (not reopened). */
+export interface ClosureRow {
+  id: number;
+  closedAt: string;
+  closedBy: number;
+  closeSignatureId: number;
+}
+
+/** All SQL about a study's close-out (issue 14, item 1): its closures and reopenings, and what closing needs. */
+export class CloseOutRepository {
+  constructor(private readonly store: Store) {}
+
+  /** The closure in force for the study, if any (at most one: a unique index on the closures not reopened). */
+  async inForce(studyCode: string): Promise<ClosureRow | undefined> {
+    return this.store
+      .q()
+      .selectFrom('study_closures')
+      .select(['id', 'closed_at as closedAt', 'closed_by as closedBy', 'close_signature_id as closeSignatureId'])
+      .where('study_code', '=', studyCode)
+      .where('reopened_at', 'is', null)
+      .executeTakeFirst();
+  }
+
+  async close(row: { studyCode: string; closedAt: string; closedBy: number; signatureId: number }): Promise<void> {
+    await this.store.q().insertInto('study_closures').values({ study_code: row.studyCode, closed_at: row.closedAt, closed_by: row.closedBy, close_signature_id: row.signatureId }).execute();
+  }
+
+  async reopen(id: number, row: { reopenedAt: string; reopenedBy: number; signatureId: number; reason: string }): Promise<void> {
+    await this.store
+      .q()
+      .updateTable('study_closures')
+      .set({ reopened_at: row.reopenedAt, reopened_by: row.reopenedBy, reopen_signature_id: row.signatureId, reopen_reason: row.reason })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Kits dispensed and still with their patient (status dispensed): each must come back or be recorded lost first. */
+  async kitsWithPatients(): Promise<number> {
+    const row = await this.store
+      .q()
+      .selectFrom('kits')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'dispensed')
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+}
