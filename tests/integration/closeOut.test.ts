@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, type ChannelOutput } from '../../shared/contract';
 import { OPEN_WHEN_STUDY_CLOSED } from '../../shared/contract/study';
 import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
-import { demoCore, type TestCore } from '../helpers/core';
+import { FakeClock, demoCore, openCopy, type TestCore } from '../helpers/core';
+import { rawRows } from '../helpers/rawSql';
 
 /**
  * A study's close-out (issue 14, item 1). Closing is refused while the reconciliation's sign-off does not hold or a
@@ -115,6 +116,20 @@ describe("a study's close-out", () => {
       signature: sign('investigator'),
     });
     expect(unblinded.randomizationNumber).toBe(patient.randomizationNumber);
+  });
+
+  it("is left as it was by the expiry sweep: a workstation opened long after the kits' dates expires none of them", async () => {
+    const onShelf = Number((await t.sql<{ n: number }>("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined')"))[0]!.n);
+    expect(onShelf).toBeGreaterThan(0);
+    const core = await openCopy(t, { clock: new FakeClock(new Date('2029-06-01T08:00:00.000Z')), expirySweepMs: 24 * 60 * 60_000 });
+    try {
+      // The sweep runs at start-up; on an open study it expires the shelf within a few hundred milliseconds (kitExceptions.test.ts).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const expired = await rawRows<{ n: number }>(core.store, "SELECT count(*) AS n FROM kits WHERE status = 'expired'");
+      expect(Number(expired[0]!.n)).toBe(Number((await t.sql<{ n: number }>("SELECT count(*) AS n FROM kits WHERE status = 'expired'"))[0]!.n));
+    } finally {
+      core.close();
+    }
   });
 
   it('is reopened only with a reason and a signature, by the unblinded pharmacist; the study then works again', async () => {

@@ -4,15 +4,20 @@ import type { CoreServices } from './coreServices';
 /**
  * The core's timers: idle windows locked every idleSweepMs (default 15 s), and the expiry sweep (issue 16, item 1) at
  * start-up then every expirySweepMs, with nobody logged in. The expiry sweep is off with the idle sweep unless asked
- * for (tests and one-shot commands drive both by hand). It starts once the study is in memory (startExpirySweep).
+ * for (tests and one-shot commands drive both by hand). It starts once the study is in memory (startExpirySweep), and
+ * does nothing while the study is closed.
  */
-export function startSweeps({ auth, kitExceptions, logger }: Pick<CoreServices, 'auth' | 'kitExceptions' | 'logger'>, options: CoreOptions): { startExpirySweep: () => void; stop: () => void } {
+export function startSweeps({ auth, kitExceptions, closeOut, logger }: Pick<CoreServices, 'auth' | 'kitExceptions' | 'closeOut' | 'logger'>, options: CoreOptions): { startExpirySweep: () => void; stop: () => void } {
   const sweepMs = options.idleSweepMs ?? 15_000;
   const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
   timer?.unref();
   const expiryMs = options.expirySweepMs ?? (sweepMs > 0 ? 60 * 60_000 : 0);
+  // A closed study's records are read-only (issue 14, item 1): the sweep leaves its kits as they were at close-out.
   const sweepExpired = () =>
-    kitExceptions.sweepExpired().then(
+    closeOut
+      .closedSince()
+      .then((closed) => (closed ? [] : kitExceptions.sweepExpired()))
+      .then(
       (kits) => {
         if (kits.length > 0) logger.info('kits expired by the expiry sweep', { count: kits.length });
       },
