@@ -68,7 +68,9 @@ describe('every contract example answers ok on the demo database', () => {
     // The fourth: undoing a dispensing made in error needs a dispensing of the same day (issue 16), which the demo has not.
     // The fifth and sixth: the desktop's database choice (issue 13): no server at the example address, and the demo
     // runs under veil serve, whose database is given on its command line.
-    expect(declared.length).toBeLessThanOrEqual(6);
+    // The seventh and eighth: a study's close-out (issue 14): closing is refused while the demo's study runs (its
+    // sign-off voided, kits with patients), and there is no closed study to reopen; closeOut.test.ts shows both succeed.
+    expect(declared.length).toBeLessThanOrEqual(8);
   });
 
   it('knows every word examples use, and fails on one it does not know', () => {
