@@ -1,4 +1,5 @@
-import type { Browser } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
 import { armWordsOnPage, asRole, loginAs, logout, screenshot, sign } from './helpers/pharmacy';
@@ -21,6 +22,12 @@ afterAll(async () => {
   await veil?.stop();
 });
 
+/** Accessibility violations (WCAG 2.1 AA) in the close-out panel and the banner. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include('[data-testid="close-out"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 describe('close-out', () => {
   it('waits for the sign-off and the returns, closes with a signature, shows everyone the study closed, and reopens for a reason', async () => {
     await veil.logoutWindow();
@@ -36,6 +43,7 @@ describe('close-out', () => {
       expect(await page.getByTestId('close-out-signoff').getAttribute('data-ok')).toBe('false');
       expect(await page.getByTestId('close-out-kits').getAttribute('data-ok')).toBe('false');
       expect(await page.getByTestId('close-out-close').isDisabled()).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, 'close-out-not-ready');
       await logout(page);
 
@@ -61,11 +69,14 @@ describe('close-out', () => {
       await sign(page, veil, 'unblinded_pharmacist');
       await page.getByTestId('close-out-closed').waitFor();
       await page.getByTestId('study-closed-banner').waitFor();
+      expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, 'close-out-closed');
       await page.setViewportSize({ width: 1280, height: 720 });
       await screenshot(page, 'close-out-closed-1280x720', { fullPage: false });
       await page.getByTestId('language-switch').getByText('Français').click();
       await expect.poll(() => page.getByTestId('study-closed-banner').innerText()).toContain('L’étude NS-DUPI est clôturée');
+      // The meaning signed, in the reader's language.
+      expect(await page.getByTestId('close-out-closed').innerText()).toContain('« Je clôture cette étude : ses enregistrements passent en lecture seule »');
       await screenshot(page, 'close-out-closed-fr-1280x720', { fullPage: false });
       await page.setViewportSize({ width: 1440, height: 900 });
       await screenshot(page, 'close-out-closed-fr');

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { SignatureDialog } from '../common/SignatureDialog';
+import { translateMeaning } from '../common/signatureMeaning';
 import { client } from '../transport/client';
 import { useStudyClosure } from './useStudyClosure';
 
@@ -42,7 +43,7 @@ export function CloseOutPanel() {
       {closed ? (
         <>
           <Alert color="gray" variant="light" icon={<IconLock aria-hidden />} data-testid="close-out-closed">
-            {t('closeOut.closedText', { date: formatDateTime(closed.closedAt, i18n.language), name: closed.closedBy, meaning: closed.signature.meaning })}
+            {t('closeOut.closedText', { date: formatDateTime(closed.closedAt, i18n.language), name: closed.closedBy, meaning: translateMeaning(closed.signature.meaning, t) })}
           </Alert>
           <Text>{t('closeOut.reopenIntro')}</Text>
           <Group>
