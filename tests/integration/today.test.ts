@@ -82,13 +82,13 @@ describe('the Today home', () => {
       return { inWindow, overdue };
     };
     const now = await counted(await t.loginAs('study_nurse', 'today-visits'));
-    expect(now.inWindow).toContain('S-006');
+    expect(now.inWindow).toContain('S-003');
     expect(now.overdue).toContain('S-005');
-    // Two days on, S-006 is past the day its visit was due but still in the window: not overdue yet.
-    t.clock.travelTo(new Date(t.clock.now().getTime() + 2 * 86_400_000));
+    // Four days on, S-003 is past the day its visit was due but still in the window: not overdue yet.
+    t.clock.travelTo(new Date(t.clock.now().getTime() + 4 * 86_400_000));
     try {
       const later = await counted(await t.loginAs('study_nurse', 'today-visits-later'));
-      expect(later.inWindow).toContain('S-006');
+      expect(later.inWindow).toContain('S-003');
     } finally {
       t.clock.backToPresent();
     }
@@ -128,16 +128,16 @@ describe('the Today home', () => {
     expect(item(await itemsOf(tech), 'returns_to_record')!.count).toBe(dueBack.length);
     expect(item(await itemsOf(monitor), 'returns_to_verify')!.count).toBe(rec.unverifiedReturns);
 
-    // S-006 comes for the visit in its window without bringing the kits of the last one: those are now due back too.
+    // S-003 comes for the visit in its window without bringing the kits of the last one: those are now due back too.
     const ph = await t.loginAs('unblinded_pharmacist', 'today-returns-ph');
     const patients = await call<ChannelOutput<'patients.list'>>(ph, 'patients.list');
-    const s006 = patients.find((p) => p.screeningNumber === 'S-006')!;
-    const visit = s006.visits.find((v) => v.dispensedAt === null)!;
-    const keptAtHome = s006.visits.flatMap((v) => v.dispensedKits);
+    const s003 = patients.find((p) => p.screeningNumber === 'S-003')!;
+    const visit = s003.visits.find((v) => v.dispensedAt === null)!;
+    const keptAtHome = withPatient.filter((k) => k.patient === 'S-003' && !dueBack.includes(k));
     expect(keptAtHome.length).toBeGreaterThan(0);
-    const plan = await call<{ suggestions: string[] }>(ph, 'dispensing.plan', { patientId: s006.id, visitCode: visit.code });
+    const plan = await call<{ suggestions: string[] }>(ph, 'dispensing.plan', { patientId: s003.id, visitCode: visit.code });
     await call(ph, 'dispensing.confirm', {
-      patientId: s006.id,
+      patientId: s003.id,
       visitCode: visit.code,
       kits: plan.suggestions.map((kitNumber) => ({ kitNumber, source: 'scanner' })),
       signature: { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password },
@@ -146,7 +146,7 @@ describe('the Today home', () => {
     expect(item(await itemsOf(tech), 'returns_to_record')!.count).toBe(afterVisit);
 
     // An unscheduled dispensing between visits (an extra dose) calls back none of the kits the patient holds.
-    const holder = withPatient.find((k) => !dueBack.includes(k) && k.patient !== 'S-006')!;
+    const holder = withPatient.find((k) => !dueBack.includes(k) && k.patient !== 'S-003')!;
     const patientId = patients.find((p) => p.screeningNumber === holder.patient)!.id;
     const request = { patientId, kind: 'unscheduled', count: 1 };
     const extra = await call<{ suggestions: string[] }>(ph, 'extraDispensing.plan', { request });

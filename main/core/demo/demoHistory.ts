@@ -37,14 +37,15 @@ const DEMO_LOCATIONS = [FRIDGE, QUARANTINE_SHELF, CABINET, FRIDGE_B];
 const HISTORY_DAYS = DEMO_HISTORY_DAYS;
 // Randomization days are chosen so each patient has had exactly the visits due by today (visit offsets 0, 14, ... 98),
 // except two the Today home has to show (issue 14, item 3): S-005 missed W4, whose window closed the day before
-// yesterday (an overdue visit), and S-006 is due at W2 today (a visit in its window).
+// yesterday (an overdue visit), and S-003's W8 window opens today (a visit in its window). S-006 stays randomized 6
+// days ago: kits of fridge A leave with patients after the logger files' excursions (excursionReport.test.ts).
 const PATIENTS: DemoPatient[] = [
   { screeningNumber: 'S-001', initials: 'MLB', yearOfBirth: 1987, randomizedOnDay: 2, visitsDone: 8 },
   { screeningNumber: 'S-002', initials: 'JPR', yearOfBirth: 1975, randomizedOnDay: 68, visitsDone: 5 },
-  { screeningNumber: 'S-003', initials: 'AK', yearOfBirth: 1993, randomizedOnDay: 80, visitsDone: 4, lateVisit: 2 },
+  { screeningNumber: 'S-003', initials: 'AK', yearOfBirth: 1993, randomizedOnDay: 77, visitsDone: 4, lateVisit: 2 },
   { screeningNumber: 'S-004', initials: 'CDM', yearOfBirth: 1968, randomizedOnDay: 44, visitsDone: 3, withdrawnAfterVisits: true },
   { screeningNumber: 'S-005', initials: 'EV', yearOfBirth: 2001, randomizedOnDay: 97, visitsDone: 2 },
-  { screeningNumber: 'S-006', initials: 'NTH', yearOfBirth: 1981, randomizedOnDay: 116, visitsDone: 1 },
+  { screeningNumber: 'S-006', initials: 'NTH', yearOfBirth: 1981, randomizedOnDay: 124, visitsDone: 1 },
   { screeningNumber: 'S-007', initials: 'RG', yearOfBirth: 1959, randomizedOnDay: null, visitsDone: 0 },
 ];
 
