@@ -8,7 +8,7 @@ export interface ClosureRow {
   closeSignatureId: number;
 }
 
-/** All SQL about a study's close-out (issue 14, item 1): its closures and reopenings, and what closing needs. */
+/** All SQL about a study's close-out (issue 14, item 1): its closures and reopenings. */
 export class CloseOutRepository {
   constructor(private readonly store: Store) {}
 
@@ -36,14 +36,4 @@ export class CloseOutRepository {
       .execute();
   }
 
-  /** Kits dispensed and still with their patient (status dispensed): each must come back or be recorded lost first. */
-  async kitsWithPatients(): Promise<number> {
-    const row = await this.store
-      .q()
-      .selectFrom('kits')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'dispensed')
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
-  }
 }

@@ -4,6 +4,7 @@ import type { AuditTrail } from '../audit/auditTrail';
 import type { CallActor } from '../callers';
 import { isoUtc, type Clock } from '../clock';
 import type { Store } from '../db/store';
+import type { KitRepository } from '../kits/kitRepository';
 import type { ReconciliationService } from '../reconciliation/reconciliationService';
 import type { SignatureService, Signer } from '../signatures/signatureService';
 import type { UserRepository } from '../users/userRepository';
@@ -19,6 +20,7 @@ export class CloseOutService {
   constructor(
     private readonly store: Store,
     private readonly closures: CloseOutRepository,
+    private readonly kits: KitRepository,
     private readonly reconciliation: ReconciliationService,
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
@@ -88,7 +90,7 @@ export class CloseOutService {
   /** What closing needs: the monitor's sign-off still holding, and how many kits are still with patients. */
   private async readiness() {
     const signOff = await this.reconciliation.signOffStatus();
-    return { signOffHolds: signOff !== null && signOff.voidedBy === null, kitsWithPatients: await this.closures.kitsWithPatients() };
+    return { signOffHolds: signOff !== null && signOff.voidedBy === null, kitsWithPatients: (await this.kits.countsByStatus()).dispensed ?? 0 };
   }
 
   private async signatureView(id: number) {

@@ -31,16 +31,6 @@ export class TodayReadModel {
     );
   }
 
-  async kitsInStatus(status: string): Promise<number> {
-    return this.count(
-      this.store
-        .q()
-        .selectFrom('kits')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', status),
-    );
-  }
-
   /** Available kits whose label's use-before date is on or before `until` (the blinded date every inventory reader sees). */
   async availableUsedBefore(until: string): Promise<number> {
     return this.count(

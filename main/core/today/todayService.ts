@@ -7,6 +7,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { UnsealedStock } from '../dispensing/unsealedStock';
+import type { KitRepository } from '../kits/kitRepository';
 import type { PatientRepository } from '../patients/patientRepository';
 import { returnDueOf } from '../reconciliation/reconciliationService';
 import type { ReconciliationService } from '../reconciliation/reconciliationService';
@@ -53,6 +54,7 @@ export class TodayService {
   constructor(
     private readonly store: Store,
     private readonly reads: TodayReadModel,
+    private readonly kits: KitRepository,
     private readonly patients: PatientRepository,
     private readonly reconciliation: ReconciliationService,
     private readonly stock: StockForecastService,
@@ -77,7 +79,7 @@ export class TodayService {
       items.push({ kind: 'visits_in_window', count: inWindow }, { kind: 'visits_overdue', count: overdue });
     }
     if (may('shipments_to_receive')) items.push({ kind: 'shipments_to_receive', count: await this.reads.openShipments() });
-    if (may('kits_quarantined')) items.push({ kind: 'kits_quarantined', count: await this.reads.kitsInStatus('quarantined') });
+    if (may('kits_quarantined')) items.push({ kind: 'kits_quarantined', count: (await this.kits.countsByStatus()).quarantined ?? 0 });
     const until = addDays(today, TODAY_HORIZON.dateDays);
     if (unblinded) {
       items.push({ kind: 'kits_reaching_margin', count: await this.kitsReachingMargin(reader.key!, until, study), until, marginDays: study.doNotDispenseMarginDays });
