@@ -42,7 +42,8 @@ export type TodayItemKind = z.infer<typeof TodayItem>['kind'];
 
 export const TodayView = z.object({
   today: z.string().date(),
-  studies: z.array(z.object({ code: z.string(), title: z.string(), items: z.array(TodayItem) })),
+  /** `closedAt`: the study is closed (issue 14, item 1), read-only, and nothing waits in it: no item. */
+  studies: z.array(z.object({ code: z.string(), title: z.string(), closedAt: z.string().nullable(), items: z.array(TodayItem) })),
 });
 
 export const todayChannels = {

@@ -86,6 +86,9 @@ describe('close-out', () => {
       // A blinded monitor sees the study closed on every screen, and no arm word.
       await loginAs(page, veil, 'monitor');
       await page.getByTestId('study-closed-banner').waitFor();
+      // Nothing waits in a closed study: the Today card says so.
+      await page.getByTestId('today-closed').waitFor();
+      await screenshot(page, 'close-out-home-monitor');
       await page.getByTestId('nav-reconciliation').click();
       await page.getByTestId('reconciliation-page').waitFor();
       expect(await page.getByTestId('study-closed-banner').innerText()).toContain('Study NS-DUPI is closed');

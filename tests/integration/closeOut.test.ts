@@ -102,6 +102,9 @@ describe("a study's close-out", () => {
 
   it('still answers its reports and screens, and the emergency code-break, while closed', async () => {
     const monitor = await t.loginAs('monitor', 'closed-reads');
+    // Today: the study closed, nothing waiting in it.
+    const today = await call<ChannelOutput<'today.view'>>(monitor, 'today.view');
+    expect(today.studies).toEqual([expect.objectContaining({ code: 'NS-DUPI', closedAt: expect.any(String), items: [] })]);
     const report = await call<{ fileName: string }>(monitor, 'reports.render', { report: 'accountability', format: 'csv' });
     expect(report.fileName).toMatch(/\.csv$/);
     await call(monitor, 'reconciliation.view');

@@ -5,6 +5,7 @@ import type { Permission } from '../../../shared/roles';
 import { addDays, localDate, visitWindow } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { Clock } from '../clock';
+import type { CloseOutService } from '../closeOut/closeOutService';
 import type { Store } from '../db/store';
 import type { UnsealedStock } from '../dispensing/unsealedStock';
 import type { KitRepository } from '../kits/kitRepository';
@@ -59,6 +60,7 @@ export class TodayService {
     private readonly reconciliation: ReconciliationService,
     private readonly stock: StockForecastService,
     private readonly unsealed: UnsealedStock,
+    private readonly closeOut: CloseOutService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
   ) {}
@@ -66,8 +68,12 @@ export class TodayService {
   async view(reader: TodayReader) {
     const today = localDate(this.clock.now());
     const study = this.study();
-    const items = await this.store.transaction(() => this.items(reader, today, study));
-    return { today, studies: [{ code: study.code, title: study.title, items }] };
+    const { closedAt, items } = await this.store.transaction(async () => {
+      // A closed study is read-only: nothing in it waits for anyone.
+      const closed = await this.closeOut.closedSince();
+      return closed ? { closedAt: closed.closedAt, items: [] } : { closedAt: null, items: await this.items(reader, today, study) };
+    });
+    return { today, studies: [{ code: study.code, title: study.title, closedAt, items }] };
   }
 
   private async items(reader: TodayReader, today: string, study: StudyConfig): Promise<Item[]> {

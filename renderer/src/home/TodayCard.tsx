@@ -76,12 +76,12 @@ function waiting(item: Item): boolean {
  * unblinded stock line says how many arms run short, and the arms are on Reports, on demand.
  */
 export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { permissions } = useActiveSession();
   const [view, setView] = useState<TodayView | null>(null);
   const [asking, setAsking] = useState(0);
   // Asked again when records change here or at another workstation; the card stays as it is meanwhile.
-  useRecordsChanged(['kits', 'patients', 'shipments', 'returns', 'reconciliation'], () => setAsking((n) => n + 1));
+  useRecordsChanged(['kits', 'patients', 'shipments', 'returns', 'reconciliation', 'study'], () => setAsking((n) => n + 1));
 
   useEffect(() => {
     let cancelled = false;
@@ -125,7 +125,9 @@ export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
                   </Badge>
                 )}
               </Group>
-              {items.length === 0 ? (
+              {study.closedAt ? (
+                <Text data-testid="today-closed">{t('today.closed', { date: formatDate(study.closedAt.slice(0, 10), i18n.language) })}</Text>
+              ) : items.length === 0 ? (
                 <Text data-testid="today-nothing">{t('today.nothingForRole')}</Text>
               ) : (
                 <Stack gap="xs" component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
