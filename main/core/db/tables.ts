@@ -301,6 +301,13 @@ export interface StorageLocationsTable {
   created_at: string;
 }
 
+export interface StudyTable {
+  id: number;
+  code: string;
+  config_json: string;
+  loaded_at: string;
+}
+
 export interface StudyClosuresTable {
   id: Generated<number>;
   study_code: string;
@@ -311,13 +318,6 @@ export interface StudyClosuresTable {
   reopened_by: number | null;
   reopen_signature_id: number | null;
   reopen_reason: string | null;
-}
-
-export interface StudyTable {
-  id: number;
-  code: string;
-  config_json: string;
-  loaded_at: string;
 }
 
 export interface TemperatureImportsTable {
