@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, type ChannelOutput } from '../../shared/contract';
 import { OPEN_WHEN_STUDY_CLOSED } from '../../shared/contract/study';
 import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
-import { FakeClock, demoCore, openCopy, type TestCore } from '../helpers/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashPassword } from '../../main/core/auth/passwords';
+import { isoUtc } from '../../main/core/clock';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
+import { FakeClock, TEST_ENGINE, demoCore, openCopy, type TestCore } from '../helpers/core';
+import { createPostgresDatabase } from '../helpers/postgres';
 import { rawRows } from '../helpers/rawSql';
 
 /**
@@ -161,3 +168,26 @@ async function refusedReopen(window: string) {
   const r = await t.core.dispatch(window, 'study.reopen', { reason: 'Nothing to reopen', signature: sign('unblinded_pharmacist') });
   expect(r.ok ? 'ok' : (r.error as { key?: string }).key).toBe('study.notClosed');
 }
+
+describe('a new database, before any study is loaded', () => {
+  it('is not closed: the key is set up, as on a new site (every command failed with "no study" before)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veil-no-study-'));
+    const location = TEST_ENGINE === 'sqlite' ? { dbFile: join(dir, 'veil.db') } : { database: await createPostgresDatabase(), dataFolder: dir };
+    const clock = new FakeClock();
+    const core = await openVeilCoreInternals({ ...location, mode: 'browser', clock, idleSweepMs: 0 });
+    try {
+      const now = isoUtc(clock.now());
+      await core.store.transaction(async () => {
+        await core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword('pharma password 1'), mustChangePassword: false, createdAt: now });
+        await core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
+      });
+      expect((await core.dispatch('w', 'session.login', { username: 'pharma', password: 'pharma password 1' })).ok).toBe(true);
+      const key = await core.dispatch('w', 'allocation.setUpKey', { signature: { username: 'pharma', password: 'pharma password 1' } });
+      expect(key.ok ? 'ok' : `${key.error.code}: ${key.error.message}`).toBe('ok');
+    } finally {
+      core.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -27,13 +27,19 @@ export class CloseOutService {
     private readonly users: UserRepository,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
+    /** The study in memory, or null before one is loaded (study() refuses then, with lists.noStudy). */
+    private readonly loadedStudy: () => StudyConfig | null,
   ) {}
 
-  /** The closure in force, or null: what the router asks before every command. */
+  /**
+   * The closure in force, or null: what the router asks before every command. A new database with no study loaded yet
+   * is not closed (its set-up commands, the allocation key first, come before any study).
+   */
   async closedSince(): Promise<{ code: string; closedAt: string } | null> {
-    const code = this.study().code;
-    const closure = await this.closures.inForce(code);
-    return closure ? { code, closedAt: closure.closedAt } : null;
+    const study = this.loadedStudy();
+    if (!study) return null;
+    const closure = await this.closures.inForce(study.code);
+    return closure ? { code: study.code, closedAt: closure.closedAt } : null;
   }
 
   async view() {

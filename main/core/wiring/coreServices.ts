@@ -153,7 +153,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   });
 
   const callers = new Callers(repositories.users, signatures);
-  const closeOut = new CloseOutService(store, new CloseOutRepository(store), kitRepository, reconciliation, audit, signatures, repositories.users, clock, study);
+  const closeOut = new CloseOutService(store, new CloseOutRepository(store), kitRepository, reconciliation, audit, signatures, repositories.users, clock, study, () => site.study());
   return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers, closeOut };
 }
 
