@@ -6,8 +6,10 @@ import { issue, VeilError, type ValidationIssue, type VeilResult } from '../../s
 import { saidOfIssue, zodIssueKey } from '../../shared/messages/zodIssues';
 import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
 import { illFormedTextPath } from '../../shared/text/wellFormedText';
+import { studyClosedError } from './closeOut/closeOutService';
 import type { Logger } from './log';
 import type { Signer } from './signatures/signatureService';
+import type { StudyClosed } from './system/siteMemory';
 
 /** What a handler knows about the call: the window, and the logged-in user when the channel needs one. */
 export interface CallContext {
@@ -26,6 +28,12 @@ type Handler<D> = D extends ChannelDefinition<infer I, infer O> ? (ctx: CallCont
 
 /** One handler per contract channel; the type makes a missing channel a compile error. */
 export type Handlers = { [G in keyof Contract]: { [C in keyof Contract[G]]: Handler<Contract[G][C]> } };
+
+/** What the router asks about the study's closure: from memory before a command, from the database at its commits. */
+export interface StudyClosure {
+  closed(): StudyClosed | null;
+  whileOpen<T>(work: () => Promise<T>): Promise<T>;
+}
 
 export interface GateSession {
   userId: number;
@@ -106,8 +114,8 @@ export class Router {
     private readonly log: Logger,
     /** Recognises a fault of the database file (full disk, read-only, locked, damaged) in an error thrown by a handler. */
     private readonly storageFault: (error: unknown) => VeilError | null = () => null,
-    /** The study's closure in force, if any (issue 14, item 1): a closed study answers only OPEN_WHEN_STUDY_CLOSED's commands. */
-    private readonly studyClosed: () => Promise<{ code: string; closedAt: string } | null> = async () => null,
+    /** The study's closure (issue 14, item 1): a closed study answers only OPEN_WHEN_STUDY_CLOSED's commands. */
+    private readonly closure: StudyClosure = { closed: () => null, whileOpen: (work) => work() },
   ) {}
 
   async dispatch(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
@@ -116,10 +124,12 @@ export class Router {
     try {
       const user = await this.authorize(windowId, channelName, definition);
       // A closed study's records are read-only: its commands are refused whatever their input, before any key is used or
-      // signature checked (the one thing to say is that the study is closed).
-      if (definition.kind === 'command' && !OPEN_WHEN_STUDY_CLOSED.has(channelName as ChannelName)) {
-        const closed = await this.studyClosed();
-        if (closed) throw VeilError.says('conflict', { key: 'study.closed', params: { study: closed.code, date: closed.closedAt.slice(0, 10) } });
+      // signature checked (the one thing to say is that the study is closed). From memory here; their commits check the
+      // database again (closure.whileOpen below), for a study closed meanwhile at another workstation.
+      const studyCommand = definition.kind === 'command' && !OPEN_WHEN_STUDY_CLOSED.has(channelName as ChannelName);
+      if (studyCommand) {
+        const closed = this.closure.closed();
+        if (closed) throw studyClosedError(closed);
       }
       const illFormed = illFormedTextPath(rawInput);
       if (illFormed) return { ok: false, error: illFormedTextRefusal(illFormed) };
@@ -143,7 +153,9 @@ export class Router {
         signer = await this.gate.verifySignature(windowId, user.id, definition.signature, signature);
         input = rest;
       }
-      const value = await handler({ windowId, user, signer, key }, input);
+      const run = async () => handler({ windowId, user, signer, key }, input);
+      // Closing itself writes the closure its commit would then find.
+      const value = studyCommand && channelName !== 'study.close' ? await this.closure.whileOpen(run) : await run();
       const output = definition.output.safeParse(value);
       if (!output.success) {
         this.log.error('output failed its contract schema', { channel: channelName, issues: issuesOf(output.error) });

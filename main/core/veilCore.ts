@@ -80,7 +80,10 @@ function buildVeilCore(
   const { db, store, site, clock, auth, sessions, users, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock } = s;
   const { dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories, study, events } = s;
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
-  const router = new Router(buildHandlers(s, options, opened), gate, s.logger, (error) => opened.faultOf(error), () => s.closeOut.closedSince());
+  const router = new Router(buildHandlers(s, options, opened), gate, s.logger, (error) => opened.faultOf(error), {
+    closed: () => s.site.closed(),
+    whileOpen: (work) => s.closeOut.whileOpen(work),
+  });
   const sweeps = startSweeps(s, options);
 
   const core: VeilCoreInternals = {

@@ -51,6 +51,15 @@ export function visitWindow(visit: StudyConfig['visits'][number], baselineDate: 
   return { code: visit.code, name: visit.name, kits: visit.kits, due, opens: addDays(due, -visit.windowBeforeDays), closes: addDays(due, visit.windowAfterDays) };
 }
 
+/**
+ * A patient's next visit to dispense: the first of the schedule whose code is not among those dispensed, or undefined
+ * once all are. Codes outside the schedule (an extra dose between visits, U1; a replacement, W2/R1) move nothing. The
+ * dispense screen's due list and the Today home both judge a patient by it.
+ */
+export function nextVisitToDispense(study: StudyConfig, dispensed: ReadonlySet<string> | undefined): StudyConfig['visits'][number] | undefined {
+  return study.visits.find((v) => !dispensed?.has(v.code));
+}
+
 export type WindowPosition = { position: 'in_window' } | { position: 'early'; days: number } | { position: 'late'; days: number };
 
 export function windowPosition(window: VisitWindow, today: string): WindowPosition {

@@ -164,6 +164,38 @@ describe("a study's close-out", () => {
   });
 });
 
+describe('a study closed at another workstation', () => {
+  it('refuses the commit of a command that passed the check before this workstation heard of the closure', async () => {
+    // A second workstation on the same database closes the study. On SQLite nothing tells this one, so its memory still
+    // says open and the router's early check lets the command through: the check at the commit is what refuses it.
+    const folder = mkdtempSync(join(t.dir, 'second-'));
+    const other = await openVeilCoreInternals({ ...(t.database ? { database: t.database, dataFolder: folder } : { dbFile: t.dbFile }), mode: 'browser', clock: t.clock, idleSweepMs: 0 });
+    const investigator = await t.loginAs('investigator', 'race-investigator');
+    try {
+      const user = t.userOf('unblinded_pharmacist');
+      expect((await other.dispatch('other-ph', 'session.login', { username: user.username, password: user.password })).ok).toBe(true);
+      const closed = await other.dispatch('other-ph', 'study.close', { signature: sign('unblinded_pharmacist') });
+      expect(closed.ok ? 'closed' : closed.error.message).toBe('closed');
+      if (TEST_ENGINE === 'sqlite') expect(t.core.site.closed()).toBeNull();
+      const patients = Number((await t.sql<{ n: number }>('SELECT count(*) AS n FROM patients'))[0]!.n);
+      const before = await events();
+      const r = await t.core.dispatch(investigator, 'patients.register', { screeningNumber: 'S-902', initials: 'EF', yearOfBirth: 1979, investigator: 'Dr Inès Moreau' });
+      expect(r.ok ? 'registered' : (r.error as { key?: string }).key).toBe('study.closed');
+      expect(Number((await t.sql<{ n: number }>('SELECT count(*) AS n FROM patients'))[0]!.n)).toBe(patients);
+      expect(await events()).toBe(before);
+      // Reopened there, the command goes through here (its commit finds the study open).
+      const ph = await t.loginAs('unblinded_pharmacist', 'race-ph');
+      const reopened = await other.dispatch('other-ph', 'study.reopen', { reason: 'Closed by mistake at the second workstation', signature: sign('unblinded_pharmacist') });
+      expect(reopened.ok ? 'reopened' : reopened.error.message).toBe('reopened');
+      await t.core.site.reload();
+      await call(investigator, 'patients.register', { screeningNumber: 'S-902', initials: 'EF', yearOfBirth: 1979, investigator: 'Dr Inès Moreau' });
+      await refusedReopen(ph);
+    } finally {
+      other.close();
+    }
+  });
+});
+
 async function refusedReopen(window: string) {
   const r = await t.core.dispatch(window, 'study.reopen', { reason: 'Nothing to reopen', signature: sign('unblinded_pharmacist') });
   expect(r.ok ? 'ok' : (r.error as { key?: string }).key).toBe('study.notClosed');

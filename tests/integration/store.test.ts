@@ -82,6 +82,38 @@ describe.each(['sqlite', 'postgres'] as const)('the store on %s', (engine) => {
     expect(() => store.prepare((q, _key: string) => q.selectFrom('settings').selectAll().where('key', '=', 'fixed'))).toThrow(/parameter 1 is not used/);
   });
 
+  it("checks a guarded call's condition in each unit of work that writes, just before its commit, and rolls it back when refused", async () => {
+    const store = await storeOn(engine);
+    const closed = async () => (await store.q().selectFrom('settings').select('key').where('key', '=', 'closed').executeTakeFirst()) !== undefined;
+    const checks: string[] = [];
+    const check = async () => {
+      checks.push('checked');
+      if (await closed()) throw new Error('closed meanwhile');
+    };
+    // Open: the write lands; the check ran once, at the outer unit's commit (the inner one joined it).
+    await store.guarded(check, () =>
+      store.transaction(async () => {
+        await store.q().insertInto('settings').values({ key: 'first', value: '1' }).execute();
+        await store.transaction(async () => store.q().insertInto('settings').values({ key: 'second', value: '2' }).execute());
+      }),
+    );
+    expect(checks).toEqual(['checked']);
+    // A unit that only reads is not checked, nor work sent outside the call's units of work.
+    await store.guarded(check, async () => {
+      await store.transaction(async () => store.q().selectFrom('settings').selectAll().execute());
+      await store.outside(() => store.transaction(async () => store.q().insertInto('settings').values({ key: 'outside', value: '1' }).execute()));
+    });
+    expect(checks).toEqual(['checked']);
+    // Closed after the call began (as by another workstation): the condition is read in the unit of work, which rolls back.
+    await expect(
+      store.guarded(check, async () => {
+        await store.q().insertInto('settings').values({ key: 'closed', value: 'by another workstation' }).execute();
+        await store.transaction(async () => store.q().insertInto('settings').values({ key: 'late', value: '1' }).execute());
+      }),
+    ).rejects.toThrow('closed meanwhile');
+    expect((await store.q().selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual(['closed', 'first', 'outside', 'second']);
+  });
+
   it('loses no update when 25 requests change the same row at once', async () => {
     const store = await storeOn(engine);
     await store.q().insertInto('settings').values({ key: 'counter', value: '0' }).execute();

@@ -4,6 +4,7 @@ import { type Engine } from '../../main/core/db/store';
 import { FailedAttemptsRepository } from '../../main/core/auth/failedAttemptsRepository';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { SettingsRepository, DEFAULT_SECURITY_SETTINGS } from '../../main/core/system/settingsRepository';
+import { CloseOutRepository } from '../../main/core/closeOut/closeOutRepository';
 import { SiteMemory } from '../../main/core/system/siteMemory';
 import { StudyRepository } from '../../main/core/system/studyRepository';
 import { UserRepository } from '../../main/core/users/userRepository';
@@ -129,7 +130,7 @@ describe.each(['sqlite', 'postgres'] as const)('the settings and the study on %s
     const { store } = await storeOn(engine);
     const settings = new SettingsRepository(store);
     const studies = new StudyRepository(store);
-    const memory = new SiteMemory(studies, settings);
+    const memory = new SiteMemory(studies, settings, new CloseOutRepository(store));
     expect(() => memory.study()).toThrow(/before the core has loaded them/);
     await memory.reload();
     expect(memory.study()).toBeNull();

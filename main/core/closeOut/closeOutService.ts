@@ -7,6 +7,7 @@ import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { ReconciliationService } from '../reconciliation/reconciliationService';
 import type { SignatureService, Signer } from '../signatures/signatureService';
+import type { SiteMemory, StudyClosed } from '../system/siteMemory';
 import type { UserRepository } from '../users/userRepository';
 import type { CloseOutRepository } from './closeOutRepository';
 
@@ -27,19 +28,32 @@ export class CloseOutService {
     private readonly users: UserRepository,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
-    /** The study in memory, or null before one is loaded (study() refuses then, with lists.noStudy). */
-    private readonly loadedStudy: () => StudyConfig | null,
+    /** The study in memory (null before one is loaded) and its closure as last loaded. */
+    private readonly site: SiteMemory,
   ) {}
 
   /**
-   * The closure in force, or null: what the router asks before every command. A new database with no study loaded yet
-   * is not closed (its set-up commands, the allocation key first, come before any study).
+   * The closure in force as the database has it now, or null. A new database with no study loaded yet is not closed
+   * (its set-up commands, the allocation key first, come before any study).
    */
-  async closedSince(): Promise<{ code: string; closedAt: string } | null> {
-    const study = this.loadedStudy();
+  async closedSince(): Promise<StudyClosed | null> {
+    const study = this.site.study();
     if (!study) return null;
     const closure = await this.closures.inForce(study.code);
     return closure ? { code: study.code, closedAt: closure.closedAt } : null;
+  }
+
+  /**
+   * Runs a command of the study so that each of its units of work commits only while the study is still open: checked
+   * in the transaction, just before the commit. The router refuses a closed study's commands from memory first (no
+   * read per call); this catches the command that passed that check while another workstation was closing the study,
+   * or before this one heard of it.
+   */
+  whileOpen<T>(work: () => Promise<T>): Promise<T> {
+    return this.store.guarded(async () => {
+      const closed = await this.closedSince();
+      if (closed) throw studyClosedError(closed);
+    }, work);
   }
 
   async view() {
@@ -50,7 +64,7 @@ export class CloseOutService {
         ? {
             closedAt: closure.closedAt,
             closedBy: (await this.users.byId(closure.closedBy))?.displayName ?? `user ${closure.closedBy}`,
-            signature: await this.signatureView(closure.closeSignatureId),
+            signatureId: closure.closeSignatureId,
           }
         : null;
       return { code, closed, readiness: await this.readiness() };
@@ -69,6 +83,7 @@ export class CloseOutService {
       await this.closures.close({ studyCode: code, closedAt, closedBy: actor.userId, signatureId: signature.id });
       await this.audit.append(actor, { action: 'study.closed', entityType: 'study', entityId: code, before: null, after: { closedAt }, signatureId: signature.id });
     });
+    await this.site.reload();
     return this.view();
   }
 
@@ -90,6 +105,7 @@ export class CloseOutService {
         signatureId: signature.id,
       });
     });
+    await this.site.reload();
     return this.view();
   }
 
@@ -98,9 +114,9 @@ export class CloseOutService {
     const signOff = await this.reconciliation.signOffStatus();
     return { signOffHolds: signOff !== null && signOff.voidedBy === null, kitsWithPatients: (await this.kits.countsByStatus()).dispensed ?? 0 };
   }
+}
 
-  private async signatureView(id: number) {
-    const s = (await this.signatures.byId(id))!;
-    return { id: s.id, printedName: s.printedName, meaning: s.meaning, signedAtUtc: s.signedAtUtc };
-  }
+/** The one refusal of a closed study's commands: which study, since when, read-only. */
+export function studyClosedError(closed: StudyClosed): VeilError {
+  return VeilError.says('conflict', { key: 'study.closed', params: { study: closed.code, date: closed.closedAt.slice(0, 10) } });
 }

@@ -42,6 +42,14 @@ export interface Store {
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /**
+   * Runs `work` so that every unit of work it commits runs `check` first, inside the transaction, after its writes and
+   * just before its commit: a condition that must still hold when the writes land, not only when the call began (a
+   * study closed at another workstation meanwhile). `check` throws to refuse; the unit of work then rolls back. On
+   * PostgreSQL the check's reads are part of the SERIALIZABLE transaction, so a concurrent change to what it read
+   * makes one of the two run again. Units of work that wrote nothing, and work sent `outside`, are not checked.
+   */
+  guarded<T>(check: () => Promise<void>, work: () => Promise<T>): Promise<T>;
+  /**
    * A query built and compiled once, run many times with new values, in the current unit of work: for the hot paths
    * (a scan, an audit append), where building and compiling the query on every call would cost more than running it.
    * `build` names its parameters as arguments after `q` and must use each one as a value in the query.
@@ -101,6 +109,8 @@ interface UnitOfWork {
 
 abstract class KyselyStore implements Store {
   protected readonly open = new AsyncLocalStorage<UnitOfWork>();
+  /** The checks of guarded() for this call chain, run before each commit. */
+  private readonly guards = new AsyncLocalStorage<ReadonlyArray<() => Promise<void>>>();
   protected readonly root: Kysely<VeilTables>;
   protected readonly listeners = new Set<(change: StoreChange) => void>();
   /** Names this process in the notices it sends, so it does not hear itself twice. */
@@ -124,7 +134,11 @@ abstract class KyselyStore implements Store {
   }
 
   outside<T>(work: () => T): T {
-    return this.open.exit(work);
+    return this.guards.exit(() => this.open.exit(work));
+  }
+
+  guarded<T>(check: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    return this.guards.run([...(this.guards.getStore() ?? []), check], work);
   }
 
   private running = 0;
@@ -140,7 +154,11 @@ abstract class KyselyStore implements Store {
     const result = await builder.execute(async (tx) => {
       this.running++;
       try {
-        const value = await this.open.run({ tx, changed }, work);
+        const value = await this.open.run({ tx, changed }, async () => {
+          const result = await work();
+          if (changed.size > 0) for (const check of this.guards.getStore() ?? []) await check();
+          return result;
+        });
         if (changed.size > 0) await this.beforeCommit(tx, [...changed]);
         return value;
       } finally {

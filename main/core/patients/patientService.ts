@@ -1,6 +1,6 @@
 import { issue, VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
-import { addDays, localDate, visitWindows } from '../../../shared/schedule/visitSchedule';
+import { addDays, localDate, nextVisitToDispense, visitWindows } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
@@ -100,9 +100,8 @@ export class PatientService {
     for (const p of rows) {
       if (!p.baselineDate) continue;
       if (needle && !(p.screeningNumber.toLowerCase().includes(needle) || (p.randomizationNumber ?? '').toLowerCase().includes(needle) || p.initials.toLowerCase().includes(needle))) continue;
-      const done = dispensed.get(p.id);
       // Only the next visit's due date: the list is sorted by it, and every randomized patient is judged on each call.
-      const next = study.visits.find((v) => !done?.has(v.code));
+      const next = nextVisitToDispense(study, dispensed.get(p.id));
       if (next) due.push({ patient: p, date: addDays(p.baselineDate, next.dayOffset) });
     }
     // Screening numbers are compared by code point on both engines' rows (the list comes sorted that way).

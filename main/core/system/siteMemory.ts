@@ -1,23 +1,34 @@
 import type { SecuritySettings } from '../../../shared/contract/system';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
+import type { CloseOutRepository } from '../closeOut/closeOutRepository';
 import type { Store } from '../db/store';
 import { DEFAULT_SECURITY_SETTINGS, SITE_NAME_NOT_SET, type SettingsRepository } from './settingsRepository';
 import type { StudyRepository } from './studyRepository';
 
+/** The study's closure in force (issue 14, item 1). */
+export interface StudyClosed {
+  code: string;
+  closedAt: string;
+}
+
 interface Loaded {
   study: StudyConfig | null;
+  closed: StudyClosed | null;
   siteName: string | null;
   scanner: { gsReplacement?: string };
   security: SecuritySettings;
 }
 
 /**
- * The study configuration and the site settings, kept in memory (issue 13, item 2): they are read on every call (the
- * study by some fifteen services, the inactivity setting before each call, the scanner setting on every scan), always
- * synchronously, while the Store answers asynchronously. Loaded when the core opens (openVeilCore); loaded again after
- * the unit of work that changes them has committed (the service awaits `reload()`), and whenever the Store says the
- * `study` or `settings` table changed, here or, on PostgreSQL, at another workstation.
+ * The study configuration, its closure and the site settings, kept in memory (issue 13, item 2): they are read on every
+ * call (the study by some fifteen services, its closure and the inactivity setting before each call, the scanner
+ * setting on every scan), always synchronously, while the Store answers asynchronously. Loaded when the core opens
+ * (openVeilCore); loaded again after the unit of work that changes them has committed (the service awaits `reload()`),
+ * and whenever the Store says one of their tables changed, here or, on PostgreSQL, at another workstation.
  */
+/** The tables SiteMemory holds in memory: a committed change to one of them reloads it. */
+const MEMORY_TABLES = new Set(['study', 'study_closures', 'settings']);
+
 export class SiteMemory {
   private loaded: Loaded | null = null;
   private generation = 0;
@@ -25,12 +36,13 @@ export class SiteMemory {
   constructor(
     private readonly studies: StudyRepository,
     private readonly settings: SettingsRepository,
+    private readonly closures: CloseOutRepository,
   ) {}
 
   /** Reloads after every committed change to the study or the settings (this process or another workstation). */
   async follow(store: Store): Promise<() => void> {
     return store.onChange((change) => {
-      if (change.tables.includes('study') || change.tables.includes('settings')) void this.reload().catch(() => undefined);
+      if (change.tables.some((table) => MEMORY_TABLES.has(table))) void this.reload().catch(() => undefined);
     });
   }
 
@@ -38,8 +50,10 @@ export class SiteMemory {
   async reload(): Promise<void> {
     const generation = ++this.generation;
     const [study, siteName, scanner, security] = [await this.studies.current(), await this.settings.siteName(), await this.settings.scanner(), await this.settings.security()];
+    const closure = study ? await this.closures.inForce(study.code) : undefined;
+    const closed = study && closure ? { code: study.code, closedAt: closure.closedAt } : null;
     // Reloads may finish out of order: only the latest one started is kept.
-    if (generation === this.generation) this.loaded = { study, siteName, scanner, security };
+    if (generation === this.generation) this.loaded = { study, closed, siteName, scanner, security };
   }
 
   private get now(): Loaded {
@@ -50,6 +64,14 @@ export class SiteMemory {
   /** The loaded study, or null before one is set up. */
   study(): StudyConfig | null {
     return this.now.study;
+  }
+
+  /**
+   * The study's closure in force as last loaded, or null (also before a study is loaded). What the router asks before
+   * every command; the commit itself checks the database again (CloseOutService.whileOpen).
+   */
+  closed(): StudyClosed | null {
+    return this.now.closed;
   }
 
   /** The site's name as the administrator set it, or null when never set. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { TodayItem } from '../../../shared/contract/today';
 import { expiryRulesOn } from '../../../shared/kits/expiryHold';
 import type { Permission } from '../../../shared/roles';
-import { addDays, localDate, visitWindow } from '../../../shared/schedule/visitSchedule';
+import { addDays, localDate, nextVisitToDispense, visitWindow } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { Clock } from '../clock';
 import type { CloseOutService } from '../closeOut/closeOutService';
@@ -119,8 +119,7 @@ export class TodayService {
     let overdue = 0;
     for (const p of patients) {
       if (!p.baselineDate) continue;
-      const done = dispensed.get(p.id);
-      const next = study.visits.find((v) => !done?.has(v.code));
+      const next = nextVisitToDispense(study, dispensed.get(p.id));
       if (!next) continue;
       const w = visitWindow(next, p.baselineDate);
       if (w.closes < today) overdue++;

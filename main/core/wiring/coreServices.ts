@@ -79,9 +79,10 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
     study: new StudyRepository(store),
     allocation: new AllocationRepository(store),
     keys: new KeyRepository(store),
+    closures: new CloseOutRepository(store),
   };
-  // The study and the site settings, in memory: read synchronously on every call, loaded again after each change.
-  const site = new SiteMemory(repositories.study, repositories.settings);
+  // The study, its closure and the site settings, in memory: read synchronously on every call, loaded again after each change.
+  const site = new SiteMemory(repositories.study, repositories.settings, repositories.closures);
   const study = (): StudyConfig => {
     const loaded = site.study();
     if (!loaded) throw VeilError.says('conflict', { key: 'lists.noStudy' });
@@ -153,7 +154,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   });
 
   const callers = new Callers(repositories.users, signatures);
-  const closeOut = new CloseOutService(store, new CloseOutRepository(store), kitRepository, reconciliation, audit, signatures, repositories.users, clock, study, () => site.study());
+  const closeOut = new CloseOutService(store, repositories.closures, kitRepository, reconciliation, audit, signatures, repositories.users, clock, study, site);
   return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers, closeOut };
 }
 

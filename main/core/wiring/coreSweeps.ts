@@ -12,11 +12,12 @@ export function startSweeps({ auth, kitExceptions, closeOut, logger }: Pick<Core
   const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
   timer?.unref();
   const expiryMs = options.expirySweepMs ?? (sweepMs > 0 ? 60 * 60_000 : 0);
-  // A closed study's records are read-only (issue 14, item 1): the sweep leaves its kits as they were at close-out.
+  // A closed study's records are read-only (issue 14, item 1): the sweep leaves its kits as they were at close-out (and
+  // its commit is refused if the study was closed meanwhile).
   const sweepExpired = () =>
     closeOut
       .closedSince()
-      .then((closed) => (closed ? [] : kitExceptions.sweepExpired()))
+      .then((closed) => (closed ? [] : closeOut.whileOpen(() => kitExceptions.sweepExpired())))
       .then(
       (kits) => {
         if (kits.length > 0) logger.info('kits expired by the expiry sweep', { count: kits.length });
