@@ -53,6 +53,7 @@ export const BOTH_ENGINES = [
   'tests/integration/temporaryPasswords.test.ts',
   'tests/integration/today.test.ts',
   'tests/integration/closeOut.test.ts',
+  'tests/integration/studyFile.test.ts',
   'tests/integration/unsealedStock.test.ts',
   'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/blindingLeak.test.ts',

@@ -60,6 +60,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'reconciliation.signed': (e, a) => `${e.username} signed the reconciliation (${String(a.discrepancies)} discrepancies listed).`,
   'audit.anchoring_started': (_e, a) =>
     `Veil found no anchor file beside the database and started anchoring the audit chain here (events up to ${String(a.unanchoredUpTo)} were not anchored on this workstation).`,
+  'study.loaded': (e, a) => `${e.username} loaded study ${e.entityId} from ${String(a.fileName)} (SHA-256 ${String(a.sha256)}).`,
   'study.closed': (e) => `${e.username} closed study ${e.entityId}: its records are read-only.`,
   'study.reopened': (e) => `${e.username} reopened study ${e.entityId}.`,
   'destruction.recorded': (e, a) => `${e.username} destroyed ${String(a.kits)} kits (${String(a.method)}), witnessed by ${String(a.witness)}.`,

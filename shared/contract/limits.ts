@@ -6,6 +6,8 @@
 
 /** The largest sponsor list file Veil takes, in bytes of the file as saved (a full study's kit list is a few MB). */
 export const MAX_LIST_FILE_BYTES = 20_000_000;
+/** A study configuration file (studies/ns-dupi.json is 5 kB): ample room for long label translations. */
+export const MAX_STUDY_FILE_BYTES = 1_000_000;
 
 /** Characters of the base64 text of `bytes` bytes: 4 for every 3 bytes or part of 3 (padded with "="). */
 export function base64Length(bytes: number): number {

@@ -1,8 +1,48 @@
 import { z } from 'zod';
+import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
 import type { ChannelName } from './index';
+import { base64Length, MAX_STUDY_FILE_BYTES } from './limits';
 import { Empty, IsoTime, Reason, SignatureView, signedInput } from './schemas';
+
+/**
+ * The study's configuration file as the pharmacist chose it (issue 14, item 1): its name and its bytes in base64, so the
+ * SHA-256 recorded with the signature is the one of the sponsor's file itself.
+ */
+const StudyFile = {
+  fileName: z.string().trim().min(1).max(255),
+  contentBase64: z
+    .string()
+    .min(1, messageKey('validation.fileEmpty'))
+    .max(base64Length(MAX_STUDY_FILE_BYTES), messageKey('validation.studyFileTooLarge'))
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, messageKey('validation.notBase64'))
+    .refine((text) => text.length % 4 === 0, messageKey('validation.notBase64')),
+};
+
+/** What a study file says, checked whole before anything is signed: the study it describes, or every problem in it. */
+const StudyFileCheck = z.object({
+  fileName: z.string(),
+  sha256: z.string(),
+  study: z
+    .object({
+      code: z.string(),
+      title: z.string(),
+      registry: z.string(),
+      sponsor: z.string(),
+      protocolNumber: z.string(),
+      arms: z.number().int(),
+      visits: z.number().int(),
+      strata: z.number().int(),
+      labelLanguages: z.array(z.string()),
+    })
+    .nullable(),
+  /** Each problem where it is in the file (a JSON path such as visits.2.dayOffset; empty for the whole file). */
+  problems: z.array(z.object({ path: z.string(), message: z.string(), key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })),
+});
+
+/** A tiny file for the examples: valid JSON, not a study (checkFile lists what it lacks). */
+const EXAMPLE_STUDY_FILE = 'eyJjb2RlIjoiTlMtRFVQSSJ9';
 
 /**
  * A study's close-out (issue 14, item 1): once closed, the study's records are read-only and still reportable; it is
@@ -17,6 +57,25 @@ const ClosureView = z.object({
 });
 
 export const studyChannels = {
+  checkFile: channel({
+    kind: 'query',
+    description: "Check a study's configuration file before loading it: the study it describes, its SHA-256, or every problem in it. Nothing is stored.",
+    input: z.object(StudyFile).strict(),
+    output: StudyFileCheck,
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{ fileName: 'ns-dupi.json', contentBase64: EXAMPLE_STUDY_FILE }],
+  }),
+  load: channel({
+    kind: 'command',
+    description: "Load the study from its validated configuration file (arms, visits, labels, contacts), e-signed; the file's SHA-256 is recorded with the signature. A database holds one study until studies become rows (docs/multi-study-plan.md).",
+    input: signedInput(StudyFile),
+    output: z.object({ code: z.string(), title: z.string(), fileName: z.string(), sha256: z.string(), loadedAt: IsoTime, signature: SignatureView }),
+    access: 'allocation.setup',
+    signature: 'I load this study configuration, checked against the protocol',
+    examples: [{ fileName: 'ns-dupi.json', contentBase64: EXAMPLE_STUDY_FILE, signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
+    refusedOnDemo: { 0: { code: 'validation', why: 'the example file is not a whole study (and the demo database already holds NS-DUPI)' } },
+  }),
   closure: channel({
     kind: 'query',
     description: 'Whether the study is closed (when, by whom, under which signature) and what closing it needs.',

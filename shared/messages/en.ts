@@ -287,6 +287,8 @@ export const en = {
     passwordToSign: 'Enter your password to sign',
     manifestEmpty: 'The manifest is empty',
     fileEmpty: 'The file is empty',
+    studyFileTooLarge: 'A study configuration file is at most 1 MB: is this the right file?',
+    notBase64: 'The file content is not base64.',
     siteName: 'Give the name of the site (hospital and pharmacy)',
     siteNameTooLong_one: 'A site name has at most {{count}} character',
     siteNameTooLong_other: 'A site name has at most {{count}} characters',
@@ -466,6 +468,23 @@ export const en = {
     closeNeedsSignOff: 'Study {{study}} cannot be closed yet: the monitor must sign off the reconciliation as it stands now.',
     closeKitsWithPatients_one: 'Study {{study}} cannot be closed yet: {{count}} kit is still with a patient. Record its return, or its loss, first.',
     closeKitsWithPatients_other: 'Study {{study}} cannot be closed yet: {{count}} kits are still with patients. Record their return, or their loss, first.',
+    fileInvalid: '{{file}} is not a study configuration Veil can load; first problem: {{problem}}. Nothing was loaded.',
+    alreadyLoaded: 'This database already holds study {{study}}: {{file}} (study {{code}}) was not loaded. Until a database holds several studies, each study has its own database.',
+  },
+  /** A study configuration file's problems (issue 14, item 1): where each is, the file's path says. */
+  studyFile: {
+    studyCode: 'A study code is 2-20 capitals, digits or dashes',
+    armCode: 'An arm code is 2-20 capitals, digits or underscores',
+    armTwice: 'Arm code {{arm}} is used twice',
+    visitTwice: 'Visit {{visit}} is listed twice',
+    visitOrder: 'Visits must be in increasing day order',
+    labelTexts: 'Labels in {{language}} need their texts in labels.translations.{{language}}',
+    visitName: 'Visit {{visit}} needs its name in {{language}}',
+    notAVisit: 'Visit {{visit}} is not a visit of the study',
+    mentionPrinted: '{{mention}} is printed in {{language}}: the same in {{translation}}',
+    mentionLeftOut: '{{mention}} is left out in {{language}}: the same in {{translation}}',
+    missing: 'Missing: the study file must give it',
+    wrongType: 'Expected {{expected}} here',
   },
 } as const;
 

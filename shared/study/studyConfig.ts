@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LABEL_LANGUAGES } from '../labels/labelCaptions';
+import { messageKey } from '../messages/zodIssues';
 
 /**
  * A study is a validated configuration file, not code (DESIGN.md section 2). NS-DUPI is the first such file
@@ -37,7 +38,7 @@ const LabelTranslation = z
 
 export const StudyConfig = z
   .object({
-    code: z.string().regex(/^[A-Z0-9-]{2,20}$/, 'A study code is 2-20 capitals, digits or dashes'),
+    code: z.string().regex(/^[A-Z0-9-]{2,20}$/, messageKey('studyFile.studyCode')),
     title: z.string().min(1),
     registry: z.string().min(1),
     sponsor: z.object({ name: z.string().min(1), protocolNumber: z.string().min(1) }),
@@ -45,7 +46,7 @@ export const StudyConfig = z
     arms: z
       .array(
         z.object({
-          code: z.string().regex(/^[A-Z0-9_]{2,20}$/, 'An arm code is 2-20 capitals, digits or underscores'),
+          code: z.string().regex(/^[A-Z0-9_]{2,20}$/, messageKey('studyFile.armCode')),
           name: z.string().min(1),
           ratio: z.number().int().positive(),
         }),
@@ -101,33 +102,38 @@ export const StudyConfig = z
   .superRefine((study, ctx) => {
     const codes = new Set<string>();
     study.arms.forEach((arm, i) => {
-      if (codes.has(arm.code)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'code'], message: `Arm code ${arm.code} is used twice` });
+      if (codes.has(arm.code)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'code'], message: messageKey('studyFile.armTwice'), params: { arm: arm.code } });
       codes.add(arm.code);
     });
     const visitCodes = new Set<string>();
     study.visits.forEach((visit, i) => {
-      if (visitCodes.has(visit.code)) ctx.addIssue({ code: 'custom', path: ['visits', i, 'code'], message: `Visit ${visit.code} is listed twice` });
+      if (visitCodes.has(visit.code)) ctx.addIssue({ code: 'custom', path: ['visits', i, 'code'], message: messageKey('studyFile.visitTwice'), params: { visit: visit.code } });
       visitCodes.add(visit.code);
       if (i > 0 && visit.dayOffset <= study.visits[i - 1]!.dayOffset)
-        ctx.addIssue({ code: 'custom', path: ['visits', i, 'dayOffset'], message: 'Visits must be in increasing day order' });
+        ctx.addIssue({ code: 'custom', path: ['visits', i, 'dayOffset'], message: messageKey('studyFile.visitOrder') });
     });
     const labels = study.labels;
     for (const [i, language] of (labels.languages ?? []).entries()) {
       if (language !== labels.language && !labels.translations?.[language])
-        ctx.addIssue({ code: 'custom', path: ['labels', 'languages', i], message: `Labels in ${language} need their texts in labels.translations.${language}` });
+        ctx.addIssue({ code: 'custom', path: ['labels', 'languages', i], message: messageKey('studyFile.labelTexts'), params: { language } });
     }
     for (const [language, translation] of Object.entries(labels.translations ?? {})) {
       if (!translation) continue;
       const at = (...path: Array<string | number>) => ['labels', 'translations', language, ...path];
       for (const visit of study.visits)
-        if (!translation.visits[visit.code]) ctx.addIssue({ code: 'custom', path: at('visits', visit.code), message: `Visit ${visit.code} needs its name in ${language}` });
+        if (!translation.visits[visit.code]) ctx.addIssue({ code: 'custom', path: at('visits', visit.code), message: messageKey('studyFile.visitName'), params: { visit: visit.code, language } });
       for (const code of Object.keys(translation.visits))
-        if (!visitCodes.has(code)) ctx.addIssue({ code: 'custom', path: at('visits', code), message: `Visit ${code} is not a visit of the study` });
+        if (!visitCodes.has(code)) ctx.addIssue({ code: 'custom', path: at('visits', code), message: messageKey('studyFile.notAVisit'), params: { visit: code } });
       // A mention the study prints in one language it prints in all of them (and none it leaves out): the labels of
       // every language carry the same items.
       for (const mention of ['keepOutOfReach', 'usCaution'] as const)
         if ((translation[mention] === null) !== (labels[mention] === null))
-          ctx.addIssue({ code: 'custom', path: at(mention), message: `${mention} is ${labels[mention] === null ? 'left out' : 'printed'} in ${labels.language}: the same in ${language}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: at(mention),
+            message: labels[mention] === null ? messageKey('studyFile.mentionLeftOut') : messageKey('studyFile.mentionPrinted'),
+            params: { mention, language: labels.language, translation: language },
+          });
     }
   });
 

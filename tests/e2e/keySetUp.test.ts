@@ -1,12 +1,27 @@
-import type { Browser } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeRole, launchBrowser, login, openPage, screenshot } from './helpers/browser';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
  * A new site: a fresh database (no demo, no study loaded), where the unblinded pharmacist creates the allocation key
- * and receives the emergency code-break passphrase once, to print for the investigator's sealed envelope.
+ * and receives the emergency code-break passphrase once, to print for the investigator's sealed envelope, then loads
+ * the study from the sponsor's configuration file (checked whole, then signed).
  */
+const STUDY_FILE = readFileSync(join(__dirname, '../../studies/ns-dupi.json'));
+
+/** Chooses a file in the study file card (Mantine's FileButton keeps its input hidden). */
+async function chooseStudyFile(page: Page, name: string, buffer: Buffer) {
+  await page.getByTestId('study-file-load').locator('input[type="file"]').setInputFiles({ name, mimeType: 'application/json', buffer });
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include('[data-testid="study-file-load"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 describe('creating the allocation key on a new database', () => {
   let veil: VeilServer;
   let browser: Browser;
@@ -106,6 +121,69 @@ describe('creating the allocation key on a new database', () => {
     // The key exists once: asking again is refused by the host.
     const again = await veil.rpc('allocation.setUpKey', { signature: { password: 'claire keeps the key' } });
     expect(again.status).toBe(409);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("loads the study from the sponsor's file: problems listed with where they are, then the study checked and signed", async () => {
+    // In French first: a file with a mistake, then the right file's summary, before anything is signed.
+    await veil.logoutWindow();
+    const fr = await openPage(browser, { locale: 'fr-FR' });
+    await fr.page.goto(veil.url);
+    await login(fr.page, 'claire.pharma', 'claire keeps the key');
+    await fr.page.getByTestId('nav-study').click();
+    await fr.page.getByTestId('study-file-load').waitFor();
+    const study = JSON.parse(STUDY_FILE.toString('utf8')) as { visits: Array<{ code: string; dayOffset: number }> };
+    const wrongOrder = { ...study, visits: study.visits.map((v) => (v.code === 'W4' ? { ...v, dayOffset: 10 } : v)) };
+    await chooseStudyFile(fr.page, 'ns-dupi-v2.json', Buffer.from(JSON.stringify(wrongOrder)));
+    await fr.page.getByTestId('study-file-problems').waitFor();
+    const problemsText = await fr.page.getByTestId('study-file-problems').innerText();
+    expect(problemsText).toContain('ns-dupi-v2.json a 1 problème');
+    expect(problemsText).toContain('visits.2.dayOffset');
+    expect(problemsText).toContain('Les visites doivent être dans l’ordre croissant des jours');
+    expect(await fr.page.getByTestId('study-file-load-button').count()).toBe(0);
+    await screenshot(fr.page, 'study-file-problems-fr');
+    await chooseStudyFile(fr.page, 'ns-dupi.json', STUDY_FILE);
+    await fr.page.getByTestId('study-file-valid').waitFor();
+    expect(await fr.page.getByTestId('study-file-summary').innerText()).toContain('Bras : 2 · visites : 8 · strates : 1');
+    expect(await axeViolations(fr.page)).toEqual([]);
+    await screenshot(fr.page, 'study-file-checked-fr');
+    expect(fr.problems).toEqual([]);
+    await fr.context.close();
+
+    await veil.logoutWindow();
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(veil.url);
+    await login(page, 'claire.pharma', 'claire keeps the key');
+    await page.getByTestId('nav-study').click();
+    await page.getByTestId('study-file-load').waitFor();
+    await chooseStudyFile(page, 'not-a-study.json', Buffer.from('{"code": "NS-DUPI",'));
+    await page.getByTestId('study-file-problems').waitFor();
+    expect(await page.getByTestId('study-file-problems').innerText()).toMatch(/\(the whole file\)\s+The file is not JSON/);
+    await chooseStudyFile(page, 'ns-dupi.json', STUDY_FILE);
+    await page.getByTestId('study-file-valid').waitFor();
+    const summary = await page.getByTestId('study-file-summary').innerText();
+    expect(summary).toContain('NS-DUPI: Dupilumab in Netherton syndrome');
+    expect(summary).toContain('Sponsor: Toulouse University Hospital, protocol RC31/19/0045, registry NCT04244006');
+    const sha256 = (await page.getByTestId('study-file-sha256').innerText()).trim();
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'study-file-checked-en');
+
+    await page.getByTestId('study-file-load-button').click();
+    await page.getByTestId('signature-form').waitFor();
+    expect(await page.getByTestId('signature-meaning').innerText()).toBe('I load this study configuration, checked against the protocol');
+    await page.getByTestId('signature-username').fill('claire.pharma');
+    await page.getByTestId('signature-password').fill('claire keeps the key');
+    await page.getByTestId('signature-password').press('Enter');
+    // Loaded: the card goes, the status names the study, and the footer's study identity follows without a reload.
+    await page.getByTestId('study-file-load').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="status-lists"]')?.textContent?.includes('NS-DUPI'));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'study-file-loaded-en');
+    expect((await veil.rpc('session.login', { username: 'site.admin', password: 'pharmacy admin 2024' })).status).toBe(200);
+    const audit = await veil.rpc('audit.list', { page: 1, action: 'study.loaded' });
+    expect(JSON.stringify(audit.body)).toContain(sha256);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -70,7 +70,9 @@ describe('every contract example answers ok on the demo database', () => {
     // runs under veil serve, whose database is given on its command line.
     // The seventh and eighth: a study's close-out (issue 14): closing is refused while the demo's study runs (its
     // sign-off voided, kits with patients), and there is no closed study to reopen; closeOut.test.ts shows both succeed.
-    expect(declared.length).toBeLessThanOrEqual(8);
+    // The ninth: loading a study's configuration file (issue 14): the demo already holds its study, and a whole study
+    // file is too long for an example; studyFile.test.ts loads one into a new database.
+    expect(declared.length).toBeLessThanOrEqual(9);
   });
 
   it('knows every word examples use, and fails on one it does not know', () => {

@@ -3,7 +3,7 @@ import type { Handlers } from '../router';
 import type { CloseOutService } from './closeOutService';
 
 /** The study's close-out channels: its state for everyone; closing and reopening, e-signed, for the unblinded pharmacist. */
-export function closeOutHandlers({ closeOut, callers }: { closeOut: CloseOutService; callers: Callers }): Handlers['study'] {
+export function closeOutHandlers({ closeOut, callers }: { closeOut: CloseOutService; callers: Callers }): Omit<Handlers['study'], 'checkFile' | 'load'> {
   // The service names the closing signature; the contract shows it as a SignatureView.
   const shown = async (view: Awaited<ReturnType<CloseOutService['view']>>) => ({
     ...view,

@@ -29,6 +29,8 @@ import { StockForecastService } from '../stock/stockForecastService';
 import { StockReadModel } from '../stock/stockReadModel';
 import { todayHandlers } from '../today/todayHandlers';
 import { closeOutHandlers } from '../closeOut/closeOutHandlers';
+import { studyFileHandlers } from '../studyFile/studyFileHandlers';
+import { StudyFileService } from '../studyFile/studyFileService';
 import { TodayReadModel } from '../today/todayReadModel';
 import { TodayService } from '../today/todayService';
 import { DatabaseConnectionService } from '../system/databaseConnectionService';
@@ -72,7 +74,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
     stock: stockHandlers({ stock, coldChain, callers }),
-    study: closeOutHandlers({ closeOut, callers }),
+    study: { ...closeOutHandlers({ closeOut, callers }), ...studyFileHandlers({ studyFile: new StudyFileService(store, repositories.study, site, audit, signatures, clock), callers }) },
     today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store), kitRepository, patientRepository, reconciliation, stock, unsealedStock, closeOut, clock, study) }),
     lots: lotHandlers({
       recall: new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study),

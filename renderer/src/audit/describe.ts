@@ -124,6 +124,7 @@ const kitCount = (a: Fields, field: string) => (Array.isArray(a[field]) ? (a[fie
 SENTENCES['lot.recalled'] = (_e, a, t, b) => t('audit.sentences.lot.recalled', { ...b, letter: str(a.letter), count: kitCount(a, 'quarantined') });
 SENTENCES['lot.expiry_extended'] = (_e, a, t, b) => t('audit.sentences.lot.expiry_extended', { ...b, letter: str(a.letter), count: kitCount(a, 'kits') });
 /** A study closed at its close-out, or reopened (issue 14, item 1): the reason shows in its own column. */
+SENTENCES['study.loaded'] = (_e, a, t, b) => t('audit.sentences.study.loaded', { ...b, file: str(a.fileName), sha256: str(a.sha256) });
 SENTENCES['study.closed'] = (_e, _a, t, b) => t('audit.sentences.study.closed', b);
 SENTENCES['study.reopened'] = (_e, _a, t, b) => t('audit.sentences.study.reopened', b);
 /** Over-labels queued: after the sponsor's letter, a confirmed common date, or a kit list that moved the date. */
@@ -230,7 +231,8 @@ export const KNOWN_ACTIONS = [
   // Over-labels after an expiry extension (issue 16, item 2).
   'lot.over_labels_queued',
   'label.over_label_printed',
-  // A study's close-out (issue 14, item 1).
+  // A study loaded from its configuration file, and its close-out (issue 14, item 1).
+  'study.loaded',
   'study.closed',
   'study.reopened',
 ] as const;

@@ -34,7 +34,7 @@ const ENCODING_KEY = {
  * The file's bytes, byte for byte, in base64: the main process finds the encoding (UTF-8, Excel's UTF-16 "Unicode
  * text", Windows-1252) and records the SHA-256 of the file itself, so nothing is decoded or re-encoded here.
  */
-function readBase64(file: File): Promise<string> {
+export function readBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => {

@@ -10,6 +10,7 @@ import { useSystemInfo } from '../system/SystemInfoContext';
 import { client } from '../transport/client';
 import { CodeBreakSheet, type CodeBreakShown } from './CodeBreakSheet';
 import { ListImport } from './ListImport';
+import { StudyFileLoad } from './StudyFileLoad';
 import { ErrorAlert } from '../common/ErrorAlert';
 import type { AllocationStatus } from './StudySetupPage';
 
@@ -110,6 +111,8 @@ export function SetupPanel({
           </Card>
         </SimpleGrid>
       </Stack>
+
+      {info && !info.study && <StudyFileLoad onLoaded={onChanged} />}
 
       {!status.keySetUp && (
         <Card withBorder radius="md" padding="lg" data-testid="key-set-up">

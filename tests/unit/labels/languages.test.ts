@@ -6,6 +6,7 @@ import { blindedLabelDataFor, cartonLabel, formatUseBefore, syringeLabel, type B
 import { LABEL_CAPTIONS, LABEL_LANGUAGES } from '../../../shared/labels/labelCaptions';
 import { labelTexts, layoutLabel, type LabelLayout } from '../../../shared/labels/layout';
 import { StudyConfig, labelLanguages } from '../../../shared/study/studyConfig';
+import { checkStudyConfig } from '../../../shared/study/studyProblems';
 import { bwipSymbolSizer } from '../../../main/core/labels/barcodes';
 import { labelFonts } from '../../../main/core/labels/fonts';
 import { bitmapToPng } from '../../../main/core/labels/png';
@@ -138,8 +139,7 @@ describe('captions and the study file', () => {
 
   it('refuses a study whose label language has no texts, or whose translation misses a visit or leaves a mention out', () => {
     const problems = (labels: unknown) => {
-      const result = StudyConfig.safeParse({ ...study, labels });
-      return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      return checkStudyConfig({ ...study, labels }).problems.map((p) => `${p.path}: ${p.message}`);
     };
     const fr = study.labels.translations.fr;
     expect(problems(study.labels)).toEqual([]);
