@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, FileButton, Group, Loader, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, FileButton, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconFileImport, IconFileSpreadsheet, IconSignature } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { VeilError } from '../../../shared/errors';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy } from '../common/SignedBy';
 import { client } from '../transport/client';
+import { FilePlace, FileProblems } from './FileProblems';
 import { RiskFindings } from './RiskFindings';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { saidText } from '../i18n/serverMessages';
@@ -153,35 +154,19 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
         <ErrorAlert error={error} testId="list-error" />
 
         {check && file && check.problems.length > 0 && (
-          <Stack gap="sm" data-testid="list-problems">
-            <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t('setup.import.problemsTitle', { count: check.problems.length, file: file.fileName })}>
-              {t('setup.import.problemsBody')}
-            </Alert>
-            <Table.ScrollContainer minWidth={640}>
-              <Table striped withTableBorder verticalSpacing="xs" data-testid="list-problems-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={90}>{t('setup.import.line')}</Table.Th>
-                    <Table.Th w={200}>{t('setup.import.column')}</Table.Th>
-                    <Table.Th>{t('setup.import.problem')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {check.problems.map((p, i) => (
-                    <Table.Tr key={i} data-line={p.line}>
-                      <Table.Td>{p.line}</Table.Td>
-                      <Table.Td>
-                        <Text ff="monospace" size="sm">
-                          {p.column ?? '—'}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{saidText(p, t) ?? p.message}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Stack>
+          <FileProblems
+            testId="list-problems"
+            tableTestId="list-problems-table"
+            title={t('setup.import.problemsTitle', { count: check.problems.length, file: file.fileName })}
+            body={t('setup.import.problemsBody')}
+            minWidth={640}
+            problems={check.problems}
+            rowProps={(p) => ({ 'data-line': p.line })}
+            places={[
+              { header: t('setup.import.line'), width: 90, cell: (p) => p.line },
+              { header: t('setup.import.column'), width: 200, cell: (p) => <FilePlace>{p.column ?? '—'}</FilePlace> },
+            ]}
+          />
         )}
 
         {check && file && check.problems.length === 0 && (

@@ -1,5 +1,5 @@
-import { Alert, Button, Card, FileButton, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconCheck, IconFileCode, IconSignature } from '@tabler/icons-react';
+import { Alert, Button, Card, FileButton, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { IconCheck, IconFileCode, IconSignature } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
@@ -7,9 +7,9 @@ import { MAX_STUDY_FILE_BYTES } from '../../../shared/contract/limits';
 import { VeilError } from '../../../shared/errors';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { SignatureDialog } from '../common/SignatureDialog';
-import { saidText } from '../i18n/serverMessages';
 import { useReloadSystemInfo } from '../system/SystemInfoContext';
 import { client } from '../transport/client';
+import { FilePlace, FileProblems } from './FileProblems';
 import { readBase64 } from './ListImport';
 
 type StudyFileCheck = ChannelOutput<'study.checkFile'>;
@@ -77,33 +77,14 @@ export function StudyFileLoad({ onLoaded }: { onLoaded: () => Promise<void> }) {
         <ErrorAlert error={error} testId="study-file-error" />
 
         {check && check.problems.length > 0 && (
-          <Stack gap="sm" data-testid="study-file-problems">
-            <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t('setup.studyFile.problemsTitle', { count: check.problems.length, file: check.fileName })}>
-              {t('setup.studyFile.problemsBody')}
-            </Alert>
-            <Table.ScrollContainer minWidth={560}>
-              <Table striped withTableBorder verticalSpacing="xs">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={220}>{t('setup.studyFile.where')}</Table.Th>
-                    <Table.Th>{t('setup.import.problem')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {check.problems.map((p, i) => (
-                    <Table.Tr key={i}>
-                      <Table.Td>
-                        <Text ff="monospace" size="sm" style={{ overflowWrap: 'anywhere' }}>
-                          {p.path || t('setup.studyFile.wholeFile')}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{saidText(p, t) ?? p.message}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Stack>
+          <FileProblems
+            testId="study-file-problems"
+            title={t('setup.studyFile.problemsTitle', { count: check.problems.length, file: check.fileName })}
+            body={t('setup.studyFile.problemsBody')}
+            minWidth={560}
+            problems={check.problems}
+            places={[{ header: t('setup.studyFile.where'), width: 220, cell: (p) => <FilePlace>{p.path || t('setup.studyFile.wholeFile')}</FilePlace> }]}
+          />
         )}
 
         {check && study && (
