@@ -35,8 +35,12 @@ const StudyFileCheck = z.object({
       visits: z.number().int(),
       strata: z.number().int(),
       labelLanguages: z.array(z.string()),
+      /** The kinds of kit its visits dispense, each with what it may hold (empty: one kind, holding the arm). */
+      kitTypes: z.array(z.object({ code: z.string(), name: z.string(), contents: z.array(z.string()) })),
     })
     .nullable(),
+  /** Why a valid file cannot be loaded into this database, said by key; null when it can. */
+  cannotLoad: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional(), message: z.string() }).nullable(),
   /** Each problem where it is in the file (a JSON path such as visits.2.dayOffset; empty for the whole file). */
   problems: z.array(z.object({ path: z.string(), message: z.string(), key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })),
 });

@@ -469,6 +469,7 @@ export const en = {
     closeKitsWithPatients_one: 'Study {{study}} cannot be closed yet: {{count}} kit is still with a patient. Record its return, or its loss, first.',
     closeKitsWithPatients_other: 'Study {{study}} cannot be closed yet: {{count}} kits are still with patients. Record their return, or their loss, first.',
     fileInvalid: '{{file}} is not a study configuration Veil can load; first problem: {{problem}}. Nothing was loaded.',
+    kitTypesNotYet: 'Study {{study}} dispenses kits of several types ({{types}}): this version of Veil checks such a file but dispenses only studies whose kits hold the arm itself. Nothing was loaded.',
     alreadyLoaded: 'This database already holds study {{study}}: {{file}} (study {{code}}) was not loaded. Until a database holds several studies, each study has its own database.',
   },
   /** A study configuration file's problems (issue 14, item 1): where each is, the file's path says. */
@@ -485,6 +486,18 @@ export const en = {
     mentionLeftOut: '{{mention}} is left out in {{language}}: the same in {{translation}}',
     missing: 'Missing: the study file must give it',
     wrongType: 'Expected {{expected}} here',
+    contentCode: 'A content code is 2-20 capitals, digits or underscores',
+    kitTypeCode: 'A kit type code is 1-8 capitals or digits',
+    kitTypeContents: 'A kit type holds at least two contents (the treatment and its placebo): otherwise its kits would reveal the arm',
+    withoutKitTypes: 'Contents and kits per type belong to a study with kit types: give kitTypes, or leave this out',
+    kitTypeTwice: 'Kit type {{type}} is listed twice',
+    contentTwice: 'Content {{content}} is listed twice in kit type {{type}}',
+    armNeedsContent: 'Arm {{arm}} must say which content it needs in kit type {{type}}',
+    notAContent: '{{content}} is not a content of kit type {{type}}',
+    notAKitType: '{{type}} is not a kit type of the study',
+    visitNeedsKitsByType: 'Visit {{visit}} must say how many kits of each type it dispenses',
+    kitsByTypeTotal: 'Visit {{visit}} dispenses {{kits}} kits, but its kits by type add up to {{total}}',
+    kitTypeTexts: 'Kit type {{type}} needs its product texts in {{language}}',
   },
 } as const;
 

@@ -12,6 +12,7 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
  * the study from the sponsor's configuration file (checked whole, then signed).
  */
 const STUDY_FILE = readFileSync(join(__dirname, '../../studies/ns-dupi.json'));
+const BRAVE_FILE = readFileSync(join(__dirname, '../../studies/brave-aa2.json'));
 
 /** Chooses a file in the study file card (Mantine's FileButton keeps its input hidden). */
 async function chooseStudyFile(page: Page, name: string, buffer: Buffer) {
@@ -143,6 +144,13 @@ describe('creating the allocation key on a new database', () => {
     expect(problemsText).toContain('Les visites doivent être dans l’ordre croissant des jours');
     expect(await fr.page.getByTestId('study-file-load-button').count()).toBe(0);
     await screenshot(fr.page, 'study-file-problems-fr');
+    // BRAVE-AA2's double-dummy file is valid, with its two bottles, but cannot be loaded yet: no button to sign.
+    await chooseStudyFile(fr.page, 'brave-aa2.json', BRAVE_FILE);
+    await fr.page.getByTestId('study-file-cannot-load').waitFor();
+    expect(await fr.page.getByTestId('study-file-kit-type-A').innerText()).toBe('Bottle A : Baricitinib 4 mg tablets / Placebo tablets matching baricitinib 4 mg');
+    expect(await fr.page.getByTestId('study-file-cannot-load').innerText()).toContain('L’étude BRAVE-AA2 dispense des kits de plusieurs types (Bottle A, Bottle B)');
+    expect(await fr.page.getByTestId('study-file-load-button').count()).toBe(0);
+    await screenshot(fr.page, 'study-file-kit-types-fr');
     await chooseStudyFile(fr.page, 'ns-dupi.json', STUDY_FILE);
     await fr.page.getByTestId('study-file-valid').waitFor();
     expect(await fr.page.getByTestId('study-file-summary').innerText()).toContain('Bras : 2 · visites : 8 · strates : 1');
@@ -160,8 +168,12 @@ describe('creating the allocation key on a new database', () => {
     await chooseStudyFile(page, 'not-a-study.json', Buffer.from('{"code": "NS-DUPI",'));
     await page.getByTestId('study-file-problems').waitFor();
     expect(await page.getByTestId('study-file-problems').innerText()).toMatch(/\(the whole file\)\s+The file is not JSON/);
+    await chooseStudyFile(page, 'brave-aa2.json', BRAVE_FILE);
+    await page.getByTestId('study-file-cannot-load').waitFor();
+    expect(await page.getByTestId('study-file-cannot-load').innerText()).toContain('this version of Veil checks such a file but dispenses only studies whose kits hold the arm itself');
+    await screenshot(page, 'study-file-kit-types-en');
     await chooseStudyFile(page, 'ns-dupi.json', STUDY_FILE);
-    await page.getByTestId('study-file-valid').waitFor();
+    await page.getByTestId('study-file-load-button').waitFor();
     const summary = await page.getByTestId('study-file-summary').innerText();
     expect(summary).toContain('NS-DUPI: Dupilumab in Netherton syndrome');
     expect(summary).toContain('Sponsor: Toulouse University Hospital, protocol RC31/19/0045, registry NCT04244006');

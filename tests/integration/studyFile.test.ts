@@ -90,8 +90,10 @@ describe("a new site's study, loaded from its configuration file", () => {
         visits: 8,
         strata: 1,
         labelLanguages: ['fr', 'en'],
+        kitTypes: [],
       },
       problems: [],
+      cannotLoad: null,
     });
     expect(await stored()).toEqual(before);
     // A byte-order mark (as Windows editors save) is allowed, and changes the file's SHA-256.
@@ -99,6 +101,23 @@ describe("a new site's study, loaded from its configuration file", () => {
     const bom = await call<Check>('pharma', 'study.checkFile', { fileName: 'ns-dupi.json', contentBase64: base64(withBom) });
     expect(bom.problems).toEqual([]);
     expect(bom.sha256).toBe(createHash('sha256').update(withBom).digest('hex'));
+  });
+
+  it("checks BRAVE-AA2's double-dummy file as valid, with its kit types, and says why it cannot be loaded yet", async () => {
+    const brave = readFileSync(join(__dirname, '../../studies/brave-aa2.json'));
+    const file = { fileName: 'brave-aa2.json', contentBase64: base64(brave) };
+    const check = await call<Check>('pharma', 'study.checkFile', file);
+    expect(check.problems).toEqual([]);
+    expect(check.study).toMatchObject({ code: 'BRAVE-AA2', arms: 3, visits: 9, strata: 2, sponsor: 'Eli Lilly and Company', protocolNumber: 'I4V-MC-JAIR' });
+    expect(check.study!.kitTypes).toEqual([
+      { code: 'A', name: 'Bottle A', contents: ['Baricitinib 4 mg tablets', 'Placebo tablets matching baricitinib 4 mg'] },
+      { code: 'B', name: 'Bottle B', contents: ['Baricitinib 2 mg tablets', 'Placebo tablets matching baricitinib 2 mg'] },
+    ]);
+    expect(check.cannotLoad).toMatchObject({ key: 'study.kitTypesNotYet', params: { study: 'BRAVE-AA2', types: 'Bottle A, Bottle B' } });
+    // The load says the same, and stores nothing.
+    await refused('pharma', 'study.load', { ...file, signature: sign }, 'conflict', 'study.kitTypesNotYet');
+    // NS-DUPI's file can be loaded here.
+    expect((await call<Check>('pharma', 'study.checkFile', { fileName: 'ns-dupi.json', contentBase64: base64(FILE) })).cannotLoad).toBeNull();
   });
 
   it('lists every problem of a bad file with where it is', async () => {
@@ -169,5 +188,8 @@ describe("a new site's study, loaded from its configuration file", () => {
     const message = await refused('pharma', 'study.load', { fileName: 'brave-aa2.json', contentBase64: asFile(other), signature: sign }, 'conflict', 'study.alreadyLoaded');
     expect(message).toMatch(/^This database already holds study NS-DUPI: brave-aa2\.json \(study BRAVE-AA2\) was not loaded\./);
     await refused('pharma', 'study.load', { fileName: 'ns-dupi.json', contentBase64: base64(FILE), signature: sign }, 'conflict', 'study.alreadyLoaded');
+    // Checking a file still works, and says why it cannot be loaded here.
+    const check = await call<Check>('pharma', 'study.checkFile', { fileName: 'ns-dupi.json', contentBase64: base64(FILE) });
+    expect(check.cannotLoad).toMatchObject({ key: 'study.alreadyLoaded', params: { study: 'NS-DUPI', code: 'NS-DUPI' } });
   });
 });

@@ -28,9 +28,8 @@ import { stockHandlers } from '../stock/stockHandlers';
 import { StockForecastService } from '../stock/stockForecastService';
 import { StockReadModel } from '../stock/stockReadModel';
 import { todayHandlers } from '../today/todayHandlers';
-import { closeOutHandlers } from '../closeOut/closeOutHandlers';
-import { studyFileHandlers } from '../studyFile/studyFileHandlers';
-import { StudyFileService } from '../studyFile/studyFileService';
+import { studyHandlers } from '../study/studyHandlers';
+import { StudyFileService } from '../study/studyFileService';
 import { TodayReadModel } from '../today/todayReadModel';
 import { TodayService } from '../today/todayService';
 import { DatabaseConnectionService } from '../system/databaseConnectionService';
@@ -74,7 +73,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
     stock: stockHandlers({ stock, coldChain, callers }),
-    study: { ...closeOutHandlers({ closeOut, callers }), ...studyFileHandlers({ studyFile: new StudyFileService(store, repositories.study, site, audit, signatures, clock), callers }) },
+    study: studyHandlers({ studyFile: new StudyFileService(store, repositories.study, site, audit, signatures, clock), closeOut, callers }),
     today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store), kitRepository, patientRepository, reconciliation, stock, unsealedStock, closeOut, clock, study) }),
     lots: lotHandlers({
       recall: new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study),

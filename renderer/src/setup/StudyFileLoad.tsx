@@ -1,5 +1,5 @@
 import { Alert, Button, Card, FileButton, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { IconCheck, IconFileCode, IconSignature } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCheck, IconFileCode, IconSignature } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
@@ -9,6 +9,7 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { useReloadSystemInfo } from '../system/SystemInfoContext';
 import { client } from '../transport/client';
+import { saidText } from '../i18n/serverMessages';
 import { FilePlace, FileProblems } from './FileProblems';
 import { readBase64 } from './ListImport';
 
@@ -92,11 +93,17 @@ export function StudyFileLoad({ onLoaded }: { onLoaded: () => Promise<void> }) {
             <Alert variant="light" color="teal" icon={<IconCheck aria-hidden />} title={t('setup.studyFile.validTitle', { file: check.fileName })}>
               <StudySummary check={check} />
             </Alert>
-            <Group>
-              <Button leftSection={<IconSignature size="1.1em" aria-hidden />} onClick={() => setSigning(true)} data-testid="study-file-load-button">
-                {t('setup.studyFile.load', { code: study.code })}
-              </Button>
-            </Group>
+            {check.cannotLoad ? (
+              <Alert variant="light" color="yellow" icon={<IconAlertTriangle aria-hidden />} data-testid="study-file-cannot-load">
+                {saidText(check.cannotLoad, t) ?? check.cannotLoad.message}
+              </Alert>
+            ) : (
+              <Group>
+                <Button leftSection={<IconSignature size="1.1em" aria-hidden />} onClick={() => setSigning(true)} data-testid="study-file-load-button">
+                  {t('setup.studyFile.load', { code: study.code })}
+                </Button>
+              </Group>
+            )}
           </Stack>
         )}
       </Stack>
@@ -135,6 +142,11 @@ function StudySummary({ check }: { check: StudyFileCheck }) {
       </Text>
       <Text size="sm">{t('setup.studyFile.sponsor', { sponsor: study.sponsor, protocol: study.protocolNumber, registry: study.registry })}</Text>
       <Text size="sm">{t('setup.studyFile.design', { arms: study.arms, visits: study.visits, strata: study.strata, languages: study.labelLanguages.join(', ') })}</Text>
+      {study.kitTypes.map((type) => (
+        <Text size="sm" key={type.code} data-testid={`study-file-kit-type-${type.code}`}>
+          {t('setup.studyFile.kitType', { type: type.name, contents: type.contents.join(' / ') })}
+        </Text>
+      ))}
       <Text size="sm">
         SHA-256{' '}
         <Text span ff="monospace" size="sm" style={{ overflowWrap: 'anywhere' }} data-testid="study-file-sha256">

@@ -58,10 +58,12 @@ export class StudyFileService {
     private readonly clock: Clock,
   ) {}
 
-  check(fileName: string, contentBase64: string) {
+  async check(fileName: string, contentBase64: string) {
     const { config, ...checked } = readStudyFile(fileName, Buffer.from(contentBase64, 'base64'));
+    const refusal = config && (await this.refusalOf(config, fileName));
     return {
       ...checked,
+      cannotLoad: refusal ? { key: refusal.key!, ...(refusal.params ? { params: refusal.params } : {}), message: refusal.message } : null,
       study: config && {
         code: config.code,
         title: config.title,
@@ -72,6 +74,7 @@ export class StudyFileService {
         visits: config.visits.length,
         strata: config.strata.length,
         labelLanguages: labelLanguages(config),
+        kitTypes: (config.kitTypes ?? []).map((type) => ({ code: type.code, name: type.name, contents: type.contents.map((c) => c.name) })),
       },
     };
   }
@@ -85,8 +88,8 @@ export class StudyFileService {
     }
     const loadedAt = isoUtc(this.clock.now());
     const signatureId = await this.store.transaction(async () => {
-      const loaded = await this.studies.current();
-      if (loaded) throw VeilError.says('conflict', { key: 'study.alreadyLoaded', params: { study: loaded.code, file: fileName, code: config.code } });
+      const refusal = await this.refusalOf(config, fileName);
+      if (refusal) throw refusal;
       const record = { action: 'study.loaded', code: config.code, fileName, sha256: checked.sha256, loadedAt };
       const signature = await this.signatures.record(signer, 'study', config.code, record);
       await this.studies.save(config, loadedAt);
@@ -102,5 +105,18 @@ export class StudyFileService {
     });
     await this.site.reload();
     return { code: config.code, title: config.title, fileName, sha256: checked.sha256, loadedAt, signatureId };
+  }
+
+  /**
+   * Why a valid study file cannot be loaded here: the database holds a study already (one per database until studies
+   * are rows), or the study has kit types, which this version checks but does not yet dispense (a double-dummy design
+   * needs kits of several types per visit, each matched to the arm's content: docs/multi-study-plan.md, step 6).
+   */
+  private async refusalOf(config: StudyConfig, fileName: string): Promise<VeilError | null> {
+    const loaded = await this.studies.current();
+    if (loaded) return VeilError.says('conflict', { key: 'study.alreadyLoaded', params: { study: loaded.code, file: fileName, code: config.code } });
+    const types = config.kitTypes ?? [];
+    if (types.length > 0) return VeilError.says('conflict', { key: 'study.kitTypesNotYet', params: { study: config.code, types: types.map((t) => t.name).join(', ') } });
+    return null;
   }
 }
