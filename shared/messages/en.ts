@@ -486,6 +486,8 @@ export const en = {
     mentionLeftOut: '{{mention}} is left out in {{language}}: the same in {{translation}}',
     missing: 'Missing: the study file must give it',
     wrongType: 'Expected {{expected}} here',
+    notUtf8: 'The file is not UTF-8 text: a study configuration is a JSON file in UTF-8.',
+    notJson: 'The file is not JSON ({{detail}}).',
     contentCode: 'A content code is 2-20 capitals, digits or underscores',
     kitTypeCode: 'A kit type code is 1-8 capitals or digits',
     kitTypeContents: 'A kit type holds at least two contents (the treatment and its placebo): otherwise its kits would reveal the arm',

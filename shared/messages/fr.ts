@@ -449,6 +449,8 @@ export const fr: Translation = {
     mentionLeftOut: '{{mention}} est omise en {{language}} : de même en {{translation}}',
     missing: 'Manquant : le fichier de l’étude doit le donner',
     wrongType: '{{expected}} attendu ici',
+    notUtf8: 'Le fichier n’est pas du texte UTF-8 : une configuration d’étude est un fichier JSON en UTF-8.',
+    notJson: 'Le fichier n’est pas du JSON ({{detail}}).',
     contentCode: 'Un code de contenu fait 2 à 20 majuscules, chiffres ou tirets bas',
     kitTypeCode: 'Un code de type de kit fait 1 à 8 majuscules ou chiffres',
     kitTypeContents: 'Un type de kit a au moins deux contenus (le traitement et son placebo) : sinon ses kits révéleraient le bras',

@@ -122,8 +122,12 @@ describe("a new site's study, loaded from its configuration file", () => {
 
   it('lists every problem of a bad file with where it is', async () => {
     const problems = async (content: string) => (await call<Check>('pharma', 'study.checkFile', { fileName: 'study.json', contentBase64: content })).problems;
-    expect(await problems(base64('{"code": "NS-DUPI",'))).toEqual([{ path: '', message: expect.stringMatching(/^The file is not JSON \(/) }]);
-    expect(await problems(base64(Buffer.from('{"title": "Étude"}', 'latin1')))).toEqual([{ path: '', message: expect.stringMatching(/not UTF-8/) }]);
+    expect(await problems(base64('{"code": "NS-DUPI",'))).toEqual([
+      { path: '', message: expect.stringMatching(/^The file is not JSON \(.+\)\.$/), key: 'studyFile.notJson', params: { detail: expect.any(String) } },
+    ]);
+    expect(await problems(base64(Buffer.from('{"title": "Étude"}', 'latin1')))).toEqual([
+      { path: '', message: 'The file is not UTF-8 text: a study configuration is a JSON file in UTF-8.', key: 'studyFile.notUtf8' },
+    ]);
     const visits = NS_DUPI.visits.map((v) => (v.code === 'W4' ? { ...v, dayOffset: 10 } : v));
     const { title: _title, ...untitled } = NS_DUPI;
     // Every problem of the file's shape at once; the rules across fields (visits in day order) once the shape holds.

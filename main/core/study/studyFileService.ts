@@ -1,4 +1,5 @@
 import { VeilError } from '../../../shared/errors';
+import { englishOf, type Message } from '../../../shared/messages/catalogue';
 import { labelLanguages, type StudyConfig } from '../../../shared/study/studyConfig';
 import { checkStudyConfig, type StudyProblem } from '../../../shared/study/studyProblems';
 import { sha256Hex } from '../allocation/listFiles';
@@ -26,18 +27,18 @@ export interface CheckedStudyFile {
  */
 export function readStudyFile(fileName: string, bytes: Buffer): CheckedStudyFile {
   const sha256 = sha256Hex(bytes);
-  const refused = (message: string): CheckedStudyFile => ({ fileName, sha256, config: null, problems: [{ path: '', message }] });
+  const refused = (said: Message): CheckedStudyFile => ({ fileName, sha256, config: null, problems: [{ path: '', message: englishOf(said), ...said }] });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return refused('The file is not UTF-8 text: a study configuration is a JSON file in UTF-8.');
+    return refused({ key: 'studyFile.notUtf8' });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return refused(`The file is not JSON (${error instanceof Error ? error.message : String(error)}).`);
+    return refused({ key: 'studyFile.notJson', params: { detail: error instanceof Error ? error.message : String(error) } });
   }
   return { fileName, sha256, ...checkStudyConfig(json) };
 }
