@@ -9,8 +9,9 @@ import { demoCore, type TestCore } from '../helpers/core';
 
 /**
  * The excursion case report for the sponsor (issue 15, item 3), through the router on the demo with its history: a
- * logger file for the study fridge with an excursion on the morning of 19 November, when kits dispensed at 10:00 that
- * day were still in it. The report's excursion, kits and cumulative times are checked against values computed here
+ * logger file for the study fridge with an excursion on the morning of 27 August (history day 40), when fridge A held
+ * all the study's stock: every kit dispensed after it, over the weeks that followed, was in it (a later day would
+ * depend on which fridge the dispensings' draws took their kits from). The report's excursion, kits and cumulative times are checked against values computed here
  * from the file and the kits' stays; the dispensed kits are listed; the mixed disposition shows who signed; the
  * printing is audited and the seal printed is the chain's head after it; no arm, real lot or real expiry date.
  */
@@ -32,14 +33,14 @@ const pdfText = (base64: string) => {
 };
 const MINUTE = 60_000;
 
-/** Every 10 minutes from 05:00Z to 11:50Z on 18 November (the demo's logger starts the next day), above 8 °C 07:00-08:20Z. */
+/** Every 10 minutes from 05:00Z to 11:50Z on 27 August (day 40 of the demo's history), above 8 °C 07:00-08:20Z. */
 function loggerFile() {
   const readings: Array<{ at: number; celsius: number }> = [];
-  for (let at = Date.parse('2026-11-18T05:00:00Z'); at <= Date.parse('2026-11-18T11:50:00Z'); at += 10 * MINUTE) {
-    const out = at >= Date.parse('2026-11-18T07:00:00Z') && at <= Date.parse('2026-11-18T08:20:00Z');
+  for (let at = Date.parse('2026-08-27T05:00:00Z'); at <= Date.parse('2026-08-27T11:50:00Z'); at += 10 * MINUTE) {
+    const out = at >= Date.parse('2026-08-27T07:00:00Z') && at <= Date.parse('2026-08-27T08:20:00Z');
     readings.push({ at, celsius: out ? 8.4 + ((at / MINUTE) % 7) * 0.3 : 4.6 + ((at / MINUTE) % 3) * 0.4 });
   }
-  // Paris local time with its offset (UTC+01:00 in November), as a logger writes it.
+  // Local time with a fixed offset (UTC+01:00: a logger left on winter time), as a logger writes it.
   const stamp = (ms: number) => `${new Date(ms + 3_600_000).toISOString().slice(0, 19)}+01:00`;
   const content = ['timestamp;temperature', ...readings.map((r) => `${stamp(r.at)};${r.celsius.toFixed(1)}`)].join('\n');
   const first = readings.findIndex((r) => r.celsius > 8);
@@ -103,14 +104,20 @@ describe('the excursion case report for the sponsor', () => {
     }
     // Number(): PostgreSQL's sum of a bigint column is a numeric, which comes back as text.
     const before = new Map((await t.sql<{ k: string; s: number | string }>('SELECT kit_number AS k, sum(exposure_seconds) AS s FROM excursion_kits GROUP BY kit_number')).map((r) => [r.k, Number(r.s)]));
-    const dispensedThen = [...expected.keys()].filter((k) => (dispensedAt.get(k) ?? Infinity) > file.startMs && dispensedAt.has(k)).sort();
+    // Dispensed after the excursion began and still with their patients when the file is imported: the kits the
+    // investigator is to be told of (those since returned are back at the pharmacy). Every patient holds the kits of
+    // their last visit, drawn by expiry from either fridge (runs found 2 to 4 of about 7 from fridge A; none would be a
+    // chance of about (1/3)^7). The earlier window on 18 November counted only the 1 to 3 kits dispensed after it, and
+    // failed when the draws took them all from fridge B.
+    const withPatients = new Set((await t.sql<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'dispensed'")).map((r) => r.k));
+    const dispensedThen = [...expected.keys()].filter((k) => withPatients.has(k) && (dispensedAt.get(k) ?? Infinity) > file.startMs).sort();
     expect(expected.size).toBeGreaterThan(5);
     expect(dispensedThen.length).toBeGreaterThan(0);
 
     const tech = await t.loginAs('pharmacy_technician');
     const pharmacist = await t.loginAs('unblinded_pharmacist');
     const monitor = await t.loginAs('monitor');
-    const imported = (await call(tech, 'coldChain.importLog', { locationId: 1, fileName: 'fridge-a-18-nov.csv', content: file.content })) as { excursionIds: number[] };
+    const imported = (await call(tech, 'coldChain.importLog', { locationId: 1, fileName: 'fridge-a-27-aug.csv', content: file.content })) as { excursionIds: number[] };
     expect(imported.excursionIds).toHaveLength(1);
     const id = imported.excursionIds[0]!;
     const view = (await call(monitor, 'coldChain.excursion', { excursionId: id })) as { kits: Array<{ kitNumber: string; status: string; statusThen: string }> };
@@ -143,7 +150,7 @@ describe('the excursion case report for the sponsor', () => {
     expect(flat).toContain(`End ${utc(file.endMs)} (first reading back in range)`);
     expect(flat).toContain(`(${seconds} s)`);
     expect(flat).toContain(`Worst value ${file.worst.toFixed(1)} °C`);
-    expect(flat).toContain('fridge-a-18-nov.csv');
+    expect(flat).toContain('fridge-a-27-aug.csv');
     expect(flat).toContain(`Audit seal: event ${head.seq}, ${head.hash}`);
     // Each kit on its line with its time in this excursion and its cumulative time, as computed above.
     for (const [kit, exposure] of expected) {
