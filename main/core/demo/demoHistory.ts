@@ -38,7 +38,7 @@ const HISTORY_DAYS = DEMO_HISTORY_DAYS;
 // Randomization days are chosen so each patient has had exactly the visits due by today (visit offsets 0, 14, ... 98),
 // except two the Today home has to show (issue 14, item 3): S-005 missed W4, whose window closed the day before
 // yesterday (an overdue visit), and S-003's W8 window opens today (a visit in its window). S-006 stays randomized 6
-// days ago: kits of fridge A leave with patients after the logger files' excursions (excursionReport.test.ts).
+// days ago: kits leave with patients after the demo's logger excursions.
 const PATIENTS: DemoPatient[] = [
   { screeningNumber: 'S-001', initials: 'MLB', yearOfBirth: 1987, randomizedOnDay: 2, visitsDone: 8 },
   { screeningNumber: 'S-002', initials: 'JPR', yearOfBirth: 1975, randomizedOnDay: 68, visitsDone: 5 },
