@@ -145,4 +145,33 @@ describe('the store on sqlite', () => {
     await store.transaction(async () => store.q().insertInto('settings').values({ key: 'after', value: '1' }).execute());
     expect(await store.q().selectFrom('settings').select('key').execute()).toEqual([{ key: 'after' }]);
   });
+
+  it("runs a prepared read at once when nothing else holds the connection, and never inside another unit of work's transaction", async () => {
+    const store = await storeOn('sqlite');
+    const read = store.prepare((q, key: string) => q.selectFrom('settings').select('value').where('key', '=', key));
+    await store.q().insertInto('settings').values({ key: 'a', value: 'committed' }).execute();
+    expect(await read.run('a')).toEqual([{ value: 'committed' }]);
+    // Another unit of work writes, then waits before it rolls back: a read from outside it waits its turn and never
+    // sees the uncommitted value (run straight on the connection, it would have: the transaction is open on it).
+    let letGo!: () => void;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => (written = resolve));
+    const failing = store.transaction(async () => {
+      await store.q().updateTable('settings').set({ value: 'uncommitted' }).where('key', '=', 'a').execute();
+      written();
+      await gate;
+      throw new Error('rolled back');
+    });
+    await wrote;
+    const seen = read.run('a');
+    letGo();
+    await expect(failing).rejects.toThrow('rolled back');
+    expect(await seen).toEqual([{ value: 'committed' }]);
+    // Inside a unit of work, the same prepared read sees its own write.
+    expect(await store.transaction(async () => {
+      await store.q().updateTable('settings').set({ value: 'mine' }).where('key', '=', 'a').execute();
+      return read.run('a');
+    })).toEqual([{ value: 'mine' }]);
+  });
 });

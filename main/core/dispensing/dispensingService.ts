@@ -303,7 +303,7 @@ export class DispensingService {
     const windows = visitWindows(this.study(), patient.baselineDate);
     const visit = windows.find((w) => w.code === visitCode);
     if (!visit) throw VeilError.says('not_found', { key: 'dispensing.noSuchVisit', params: { visit: visitCode } });
-    const served = new Set((await this.patients.dispensings(patient.id)).map((d) => d.visitCode));
+    const served = await this.patients.dispensedVisitCodes(patient.id);
     if (served.has(visit.code)) throw VeilError.says('conflict', { key: 'dispensing.alreadyDispensed', params: { visit: visit.name, screening: patient.screeningNumber } });
     const earlier = windows.slice(0, windows.indexOf(visit)).find((w) => !served.has(w.code));
     if (earlier) throw VeilError.says('conflict', { key: 'dispensing.inOrder', params: { visit: earlier.name } });

@@ -56,6 +56,8 @@ export class PatientRepository {
   private readonly byId: PreparedQuery<[number], PatientRow>;
   private readonly dispensingAdded: PreparedQuery<[number, string, string, number, number, string | null], { id: number }>;
   private readonly dispensedKitAdded: PreparedQuery<[number, string, string], unknown>;
+  // Every scan at the dispense screen asks which visits its patient has had: prepared once.
+  private readonly visitCodesOf: PreparedQuery<[number], { v: string }>;
 
   constructor(private readonly store: Store) {
     this.byId = store.prepare((q, id: number) => q.selectFrom('patients').select(COLUMNS).where('id', '=', id).$castTo<PatientRow>());
@@ -68,6 +70,12 @@ export class PatientRepository {
     this.dispensedKitAdded = store.prepare((q, dispensingId: number, kitNumber: string, source: string) =>
       q.insertInto('dispensing_kits').values({ dispensing_id: dispensingId, kit_number: kitNumber, source }),
     );
+    this.visitCodesOf = store.prepare((q, patientId: number) => q.selectFrom('dispensings').select('visit_code as v').where('patient_id', '=', patientId));
+  }
+
+  /** The visit codes of a patient's dispensings (scheduled visits, and extra ones such as U1 or W2/R1), in no order. */
+  async dispensedVisitCodes(patientId: number): Promise<Set<string>> {
+    return new Set((await this.visitCodesOf.run(patientId)).map((r) => r.v));
   }
 
   async insert(p: { screeningNumber: string; initials: string; yearOfBirth: number; investigator: string; stratum: string; registeredAt: string }): Promise<number> {
