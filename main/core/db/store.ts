@@ -108,10 +108,17 @@ interface UnitOfWork {
   changed: Set<string>;
 }
 
+/**
+ * What a call chain carries through the store: the unit of work it runs in, if any, and the checks of guarded() its
+ * commits must pass. One AsyncLocalStorage for both: each one enabled costs every promise of the process a copy.
+ */
+interface CallChain {
+  unit?: UnitOfWork;
+  guards: ReadonlyArray<() => Promise<void>>;
+}
+
 abstract class KyselyStore implements Store {
-  protected readonly open = new AsyncLocalStorage<UnitOfWork>();
-  /** The checks of guarded() for this call chain, run before each commit. */
-  private readonly guards = new AsyncLocalStorage<ReadonlyArray<() => Promise<void>>>();
+  private readonly chain = new AsyncLocalStorage<CallChain>();
   protected readonly root: Kysely<VeilTables>;
   protected readonly listeners = new Set<(change: StoreChange) => void>();
   /** Names this process in the notices it sends, so it does not hear itself twice. */
@@ -122,24 +129,31 @@ abstract class KyselyStore implements Store {
     dialect: (insideUnitOfWork: () => boolean) => Dialect,
     protected readonly options: StoreOptions,
   ) {
-    const observed = new ObservedDialect(dialect(() => this.open.getStore() !== undefined), (query) => this.executed(query));
+    const observed = new ObservedDialect(dialect(() => this.unit() !== undefined), (query) => this.executed(query));
     this.root = new Kysely<VeilTables>({ dialect: observed });
   }
 
   q(): Kysely<VeilTables> {
-    return this.open.getStore()?.tx ?? this.root;
+    return this.unit()?.tx ?? this.root;
+  }
+
+  /** The unit of work of this call chain, if any. */
+  protected unit(): UnitOfWork | undefined {
+    return this.chain.getStore()?.unit;
   }
 
   insideUnitOfWork(): boolean {
-    return this.open.getStore() !== undefined;
+    return this.unit() !== undefined;
   }
 
   outside<T>(work: () => T): T {
-    return this.guards.exit(() => this.open.exit(work));
+    return this.chain.exit(work);
   }
 
   guarded<T>(check: () => Promise<void>, work: () => Promise<T>): Promise<T> {
-    return this.guards.run([...(this.guards.getStore() ?? []), check], work);
+    const current = this.chain.getStore();
+    // Called outside a unit of work (the router's call): the units `work` opens take the checks with them.
+    return this.chain.run({ ...(current?.unit ? { unit: current.unit } : {}), guards: [...(current?.guards ?? []), check] }, work);
   }
 
   private running = 0;
@@ -152,12 +166,13 @@ abstract class KyselyStore implements Store {
   /** Runs work in a new transaction and returns what it changed (sending the notice before commit, on PostgreSQL). */
   protected async inTransaction<T>(builder: ReturnType<Kysely<VeilTables>['transaction']>, work: () => Promise<T>): Promise<{ result: T; changed: Set<string> }> {
     const changed = new Set<string>();
+    const guards = this.chain.getStore()?.guards ?? [];
     const result = await builder.execute(async (tx) => {
       this.running++;
       try {
-        const value = await this.open.run({ tx, changed }, async () => {
+        const value = await this.chain.run({ unit: { tx, changed }, guards }, async () => {
           const result = await work();
-          if (changed.size > 0) for (const check of this.guards.getStore() ?? []) await check();
+          if (changed.size > 0) for (const check of guards) await check();
           return result;
         });
         if (changed.size > 0) await this.beforeCommit(tx, [...changed]);
@@ -174,7 +189,7 @@ abstract class KyselyStore implements Store {
   private executed(query: CompiledQuery): void {
     const tables = tablesWritten(query);
     if (tables.length === 0) return;
-    const unit = this.open.getStore();
+    const unit = this.unit();
     if (unit) {
       for (const t of tables) unit.changed.add(t);
     } else {
@@ -247,7 +262,7 @@ class SqliteStore extends KyselyStore {
    * (tests/bench/atScale.ts, scan to verdict p99). Writes always go through Kysely, which reports what they changed.
    */
   protected override async runPrepared<O>(query: CompiledQuery<O>): Promise<O[]> {
-    if (this.open.getStore() || !this.db.inTransaction) {
+    if (this.unit() || !this.db.inTransaction) {
       let statement = this.reads.get(query.sql);
       if (!statement) {
         statement = this.db.prepare(query.sql);
@@ -259,7 +274,7 @@ class SqliteStore extends KyselyStore {
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.open.getStore()) return work();
+    if (this.unit()) return work();
     const { result, changed } = await this.inTransaction(this.root.transaction(), work);
     if (changed.size > 0) this.tell({ tables: [...changed], from: 'this_process' });
     return result;
@@ -278,7 +293,7 @@ class PostgresStore extends KyselyStore {
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.open.getStore()) return work();
+    if (this.unit()) return work();
     const maxAttempts = this.options.maxAttempts ?? 12;
     for (let attempt = 1; ; attempt++) {
       try {
