@@ -498,7 +498,7 @@ export const en = {
     notAContent: '{{content}} is not a content of kit type {{type}}',
     notAKitType: '{{type}} is not a kit type of the study',
     visitNeedsKitsByType: 'Visit {{visit}} must say how many kits of each type it dispenses',
-    kitsByTypeTotal: 'Visit {{visit}} dispenses {{kits}} kits, but its kits by type add up to {{total}}',
+    kitsByTypeTotal: 'Visit {{visit}}: its kits by type add up to {{total}}, and its kits field says {{kits}}',
     kitTypeTexts: 'Kit type {{type}} needs its product texts in {{language}}',
   },
 } as const;

@@ -461,7 +461,7 @@ export const fr: Translation = {
     notAContent: '{{content}} n’est pas un contenu du type de kit {{type}}',
     notAKitType: '{{type}} n’est pas un type de kit de l’étude',
     visitNeedsKitsByType: 'La visite {{visit}} doit dire combien de kits de chaque type elle dispense',
-    kitsByTypeTotal: 'La visite {{visit}} dispense {{kits}} kits, mais ses kits par type font {{total}}',
+    kitsByTypeTotal: 'Visite {{visit}} : ses kits par type font {{total}}, et son champ kits dit {{kits}}',
     kitTypeTexts: 'Le type de kit {{type}} a besoin des textes de son produit en {{language}}',
   },
 };

@@ -72,7 +72,7 @@ describe('kit types in a study file', () => {
     study.visits[4]!.kitsByType = { A: 1, Z: 1 };
     expect(problems(study)).toEqual([
       'visits.0.kitsByType: studyFile.visitNeedsKitsByType: Visit D1 must say how many kits of each type it dispenses',
-      'visits.3.kitsByType: studyFile.kitsByTypeTotal: Visit W12 dispenses 2 kits, but its kits by type add up to 3',
+      'visits.3.kitsByType: studyFile.kitsByTypeTotal: Visit W12: its kits by type add up to 3, and its kits field says 2',
       'visits.4.kitsByType.Z: studyFile.notAKitType: Z is not a kit type of the study',
     ]);
   });
