@@ -12,7 +12,7 @@
  * - Patients are registered over the history's days; one in four is randomized the same day (the others are screen
  *   failures, as at a real site), and each randomized patient's visits are dispensed on their target day, in order,
  *   with the kits the visit plan suggests, until the day the history ends; at each visit the kits of the one before
- *   come back, used, and are recorded as returns.
+ *   come back, used, and are recorded as returns, and the last visit's two weeks after it (the end of treatment).
  */
 import { performance } from 'node:perf_hooks';
 import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
@@ -181,6 +181,19 @@ export async function buildScale(core: VeilCoreInternals, clock: BenchClock, win
           });
           dispensings++;
           lastKits = plan.suggestions;
+        },
+      });
+    }
+    // The end-of-treatment visit, two weeks after the last dispensing (within the 14 days the reconciliation gives the
+    // last visit's kits): the kits still with the patient come back. Without it, every patient who ever finished kept a
+    // kit, and the returns to record at large counted thousands no real site would hold.
+    const endAt = at + (study.visits.at(-1)!.dayOffset + 14) * dayMs + 30 * 60_000;
+    if (endAt < today.getTime()) {
+      steps.push({
+        at: endAt,
+        run: async () => {
+          for (const code of lastKits) await core.returns.record(actor, { code, condition: 'used', unitsReturned: 1, source: 'scanner', patientId });
+          lastKits = [];
         },
       });
     }

@@ -27,6 +27,7 @@ const RELEASED: Record<string, string> = {
   '014-extra-dispensings.ts': 'ff1a01f93f6cafe62f68f5ab8050af948f582bb3c4f594518001f93e4e1c9622',
   '015-over-labels.ts': '7accb8e0c1e96ef0160027492b6853086df30ed66c1de4f2611c0126ebd0e05d',
   '016-study-closures.ts': 'addd1c3b5c939874f6ca39931ea424ea17eb91d3233aaa767c94b5ba1000c582',
+  '017-status-indexes.ts': '5e329ecd2e128777bdddb357c788748a46063020143683eac7523ac0fc7764d1',
 };
 
 const FOLDER = join(__dirname, '../../main/core/db/migrations');

@@ -488,6 +488,27 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('17: a version-16 database gains the status indexes, every table kept as it was; the home counts read through them', () => {
+    const file = join(dir, 'v16.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 16);
+    const tables = ['kits', 'patients', 'users', 'study', 'audit_events', 'signatures'];
+    const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
+    const plan = (database: Database.Database, sql: string) => (database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    const quarantined = "SELECT count(*) FROM kits WHERE status = 'quarantined'";
+    const randomized = "SELECT id FROM patients WHERE status = 'randomized'";
+    // Before the step, both counts read every row.
+    expect(plan(raw, quarantined)).toMatch(/SCAN kits/);
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(17);
+    expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
+    expect(plan(db, quarantined)).toMatch(/USING COVERING INDEX kits_status/);
+    expect(plan(db, "SELECT count(*) FROM kits WHERE status = 'available' AND use_before <= '2027-01-31'")).toMatch(/USING COVERING INDEX kits_status \(status=\? AND use_before<\?\)/);
+    expect(plan(db, randomized)).toMatch(/USING COVERING INDEX patients_status/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

@@ -179,6 +179,34 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
     ]);
   });
 
+  it('reads only the randomized patients with a visit of the schedule still to dispense, and their dispensed visits', async () => {
+    const { store } = await storeOn(engine);
+    const { userId, signatureId } = await seed(store);
+    const patients = new PatientRepository(store);
+    const schedule = ['D1', 'W2'];
+    const dispense = (patientId: number, visitCode: string) => patients.recordDispensing({ patientId, visitCode, dispensedAt: at, userId, signatureId, outOfWindowReason: null });
+    const [done, extraOnly, halfway, fresh, registered] = [await patients.insert(patient('S-004')), await patients.insert(patient('S-003')), await patients.insert(patient('S-002')), await patients.insert(patient('S-001', 'B')), await patients.insert(patient('S-005'))];
+    await patients.randomize(done, 'R002', '2026-02-10');
+    await patients.randomize(extraOnly, 'R001', '2026-02-10');
+    await patients.randomize(fresh, 'R003', '2026-02-10');
+    // `halfway` is randomized without a slot of its own here: the status is what counts.
+    await store.q().updateTable('patients').set({ status: 'randomized', baseline_date: '2026-02-10' }).where('id', '=', halfway).execute();
+    await dispense(done, 'D1');
+    await dispense(done, 'W2');
+    // Two dispensings outside the schedule (a replacement and an unscheduled kit) do not finish a patient's schedule.
+    await dispense(extraOnly, 'D1');
+    await dispense(extraOnly, 'D1/R1');
+    await dispense(extraOnly, 'U1');
+    await dispense(halfway, 'W2');
+    // A registered patient with a dispensing (impossible through the services) is still not randomized.
+    await dispense(registered, 'D1');
+    expect((await patients.withVisitsToDispense(schedule)).map((p) => p.screeningNumber)).toEqual(['S-001', 'S-002', 'S-003']);
+    const dispensed = await patients.dispensedVisits(schedule);
+    expect([...dispensed.keys()].sort((a, b) => a - b)).toEqual([extraOnly, halfway].sort((a, b) => a - b));
+    expect(dispensed.get(extraOnly)).toEqual(new Set(['D1', 'D1/R1', 'U1']));
+    expect(dispensed.get(halfway)).toEqual(new Set(['W2']));
+  });
+
   it('keeps nothing of a dispensing whose unit of work fails', async () => {
     const { store } = await storeOn(engine);
     const { userId, signatureId } = await seed(store);

@@ -112,7 +112,7 @@ export class CloseOutService {
   /** What closing needs: the monitor's sign-off still holding, and how many kits are still with patients. */
   private async readiness() {
     const signOff = await this.reconciliation.signOffStatus();
-    return { signOffHolds: signOff !== null && signOff.voidedBy === null, kitsWithPatients: (await this.kits.countsByStatus()).dispensed ?? 0 };
+    return { signOffHolds: signOff !== null && signOff.voidedBy === null, kitsWithPatients: await this.kits.countInStatus('dispensed') };
   }
 }
 

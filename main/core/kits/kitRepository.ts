@@ -66,6 +66,17 @@ export class KitRepository {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
+  /** How many kits are in this status: the index on the status reads only those. */
+  async countInStatus(status: KitStatus): Promise<number> {
+    const row = await this.store
+      .q()
+      .selectFrom('kits')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', status)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /**
    * Sealed arm and expiry of the kits in these statuses, for the unblinded session's index (dispensing/unsealedStock.ts,
    * which opens them with the key): both never change once imported.

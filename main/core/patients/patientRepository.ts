@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { PreparedQuery, Store } from '../db/store';
+import type { VeilTables } from '../db/tables';
 
 export interface PatientRow {
   id: number;
@@ -49,6 +51,29 @@ const COLUMNS = [
 
 /** Binary order of the text, as SQLite sorts it, whatever the PostgreSQL server's collation. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The ids of randomized patients with a visit of the schedule (`visitCodes`) still to dispense: fewer of their
+ * dispensings are at those visits than there are visits ((patient, visit) is unique). Late in a study most randomized
+ * patients have had every visit; the due list, the Today home and the stock forecast read only the others, so their
+ * cost follows the patients still in treatment, not every patient the site ever randomized (issue 12).
+ */
+export function patientsWithVisitsToDispense(q: Kysely<VeilTables>, visitCodes: readonly string[]) {
+  return q
+    .selectFrom('patients as u')
+    .select('u.id')
+    .where('u.status', '=', 'randomized')
+    .where(
+      (eb) =>
+        eb
+          .selectFrom('dispensings as ud')
+          .select((c) => c.fn.countAll<number>().as('n'))
+          .whereRef('ud.patient_id', '=', 'u.id')
+          .where('ud.visit_code', 'in', [...visitCodes]),
+      '<',
+      visitCodes.length,
+    );
+}
 
 /** All SQL about patients and their dispensings, on the Store (issue 13, item 2). */
 export class PatientRepository {
@@ -102,9 +127,9 @@ export class PatientRepository {
     return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
   }
 
-  /** The randomized patients still in the study, in screening-number order: the only ones with visits to dispense. */
-  async randomized(): Promise<PatientRow[]> {
-    const rows = await this.store.q().selectFrom('patients').select(COLUMNS).where('status', '=', 'randomized').$castTo<PatientRow>().execute();
+  /** Randomized patients with a visit of the schedule still to dispense (patientsWithVisitsToDispense), in screening-number order. */
+  async withVisitsToDispense(visitCodes: readonly string[]): Promise<PatientRow[]> {
+    const rows = await this.store.q().selectFrom('patients').select(COLUMNS).where('id', 'in', patientsWithVisitsToDispense(this.store.q(), visitCodes)).$castTo<PatientRow>().execute();
     return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
   }
 
@@ -189,14 +214,16 @@ export class PatientRepository {
     return byPatient;
   }
 
-  /** The visits already dispensed, per patient: what the due list needs, without the kits. */
-  async dispensedVisits(): Promise<Map<number, Set<string>>> {
+  /**
+   * The visits already dispensed (extra ones included), per patient with a visit of the schedule still to dispense:
+   * what the due list needs, without the kits. A patient who has had none is absent.
+   */
+  async dispensedVisits(visitCodes: readonly string[]): Promise<Map<number, Set<string>>> {
     const rows = await this.store
       .q()
-      .selectFrom('dispensings as d')
-      .innerJoin('patients as p', 'p.id', 'd.patient_id')
-      .select(['d.patient_id as patientId', 'd.visit_code as visitCode'])
-      .where('p.status', '=', 'randomized')
+      .selectFrom('dispensings')
+      .select(['patient_id as patientId', 'visit_code as visitCode'])
+      .where('patient_id', 'in', patientsWithVisitsToDispense(this.store.q(), visitCodes))
       .execute();
     const byPatient = new Map<number, Set<string>>();
     for (const r of rows) {

@@ -95,7 +95,8 @@ export class PatientService {
   async due(input: { search?: string | undefined; limit: number }) {
     const needle = input.search?.trim().toLowerCase() ?? '';
     const study = this.study();
-    const [rows, dispensed] = [await this.patients.randomized(), await this.patients.dispensedVisits()];
+    const codes = study.visits.map((v) => v.code);
+    const [rows, dispensed] = [await this.patients.withVisitsToDispense(codes), await this.patients.dispensedVisits(codes)];
     const due: Array<{ patient: PatientRow; date: string }> = [];
     for (const p of rows) {
       if (!p.baselineDate) continue;

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store';
+import { patientsWithVisitsToDispense } from '../patients/patientRepository';
 
 /** An available kit as the stock forecast weighs it: the label's use-before date, the sealed arm and real expiry. */
 export interface AvailableKitRow {
@@ -54,14 +55,14 @@ export class StockReadModel {
     return Number(row?.n ?? 0);
   }
 
-  /** Randomized patients (not withdrawn) with a baseline date, each with the sealed arm of its slot. */
-  async randomizedPatients(): Promise<RandomizedPatientRow[]> {
+  /** Randomized patients with a baseline date and a visit of the schedule still to dispense, each with the sealed arm of its slot. */
+  async patientsWithVisitsToDispense(visitCodes: readonly string[]): Promise<RandomizedPatientRow[]> {
     const rows = await this.store
       .q()
       .selectFrom('patients as p')
       .innerJoin('randomization_slots as s', 's.randomization_number', 'p.randomization_number')
       .select(['p.id as id', 'p.screening_number as screeningNumber', 'p.randomization_number as randomizationNumber', 'p.baseline_date as baselineDate', 's.arm_sealed as slotArmSealed'])
-      .where('p.status', '=', 'randomized')
+      .where('p.id', 'in', patientsWithVisitsToDispense(this.store.q(), visitCodes))
       .where('p.baseline_date', 'is not', null)
       .execute();
     return rows.map((r) => ({ ...r, randomizationNumber: r.randomizationNumber!, baselineDate: r.baselineDate! }));

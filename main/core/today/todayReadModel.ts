@@ -7,6 +7,8 @@ export interface KitWithPatientRow {
   visitCode: string;
   dispensedAt: string;
   baselineDate: string | null;
+  /** The patient has since come to a later visit of the schedule, where the kit should have come back. */
+  calledBack: boolean;
 }
 
 /**
@@ -59,34 +61,37 @@ export class TodayReadModel {
     return count;
   }
 
-  /** Kits dispensed and still with their patient (status dispensed, no return recorded), with their visit and baseline. */
-  async kitsWithPatients(): Promise<KitWithPatientRow[]> {
-    return this.store
-      .q()
-      .selectFrom('dispensing_kits as dk')
-      .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
-      .innerJoin('kits as k', 'k.kit_number', 'dk.kit_number')
-      .innerJoin('patients as p', 'p.id', 'd.patient_id')
-      .leftJoin('kit_returns as r', 'r.kit_number', 'dk.kit_number')
-      .select(['dk.kit_number as kitNumber', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'p.baseline_date as baselineDate'])
-      .where('k.status', '=', 'dispensed')
-      .where('r.kit_number', 'is', null)
-      .execute();
-  }
-
   /**
-   * Each patient's latest dispensing at one of these visits (the schedule's): a kit given before it should have come
-   * back at that visit. A replacement or an unscheduled dispensing between visits calls no kit back.
+   * Kits dispensed and still with their patient (status dispensed, no return recorded), with their visit and baseline,
+   * and whether the patient has since come to a later visit of the schedule (`visitCodes`): the kit should have come
+   * back then. A replacement or an unscheduled dispensing between visits calls no kit back. Read from the kits with
+   * their patients (an index on the status), not from every dispensing the site ever made.
    */
-  async latestVisitByPatient(visitCodes: readonly string[]): Promise<Map<number, string>> {
+  async kitsWithPatients(visitCodes: readonly string[]): Promise<KitWithPatientRow[]> {
     const rows = await this.store
       .q()
-      .selectFrom('dispensings')
-      .select(['patient_id as patientId', (eb) => eb.fn.max('dispensed_at').as('latest')])
-      .where('visit_code', 'in', [...visitCodes])
-      .groupBy('patient_id')
+      .selectFrom('kits as k')
+      .innerJoin('dispensing_kits as dk', 'dk.kit_number', 'k.kit_number')
+      .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
+      .innerJoin('patients as p', 'p.id', 'd.patient_id')
+      .select(['k.kit_number as kitNumber', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'p.baseline_date as baselineDate'])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('dispensings as later')
+              .select('later.id')
+              .whereRef('later.patient_id', '=', 'd.patient_id')
+              .where('later.visit_code', 'in', [...visitCodes])
+              .whereRef('later.dispensed_at', '>', 'd.dispensed_at'),
+          )
+          .as('calledBack'),
+      )
+      .where('k.status', '=', 'dispensed')
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('kit_returns as r').select('r.kit_number').whereRef('r.kit_number', '=', 'k.kit_number'))))
       .execute();
-    return new Map(rows.map((r) => [r.patientId, String(r.latest)]));
+    // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
+    return rows.map((r) => ({ ...r, calledBack: Boolean(r.calledBack) }));
   }
 
   /** Returns recorded and not verified by the monitor yet (a kit recorded missing has nothing to verify). */

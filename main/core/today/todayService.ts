@@ -85,7 +85,7 @@ export class TodayService {
       items.push({ kind: 'visits_in_window', count: inWindow }, { kind: 'visits_overdue', count: overdue });
     }
     if (may('shipments_to_receive')) items.push({ kind: 'shipments_to_receive', count: await this.reads.openShipments() });
-    if (may('kits_quarantined')) items.push({ kind: 'kits_quarantined', count: (await this.kits.countsByStatus()).quarantined ?? 0 });
+    if (may('kits_quarantined')) items.push({ kind: 'kits_quarantined', count: await this.kits.countInStatus('quarantined') });
     const until = addDays(today, TODAY_HORIZON.dateDays);
     if (unblinded) {
       items.push({ kind: 'kits_reaching_margin', count: await this.kitsReachingMargin(reader.key!, until, study), until, marginDays: study.doNotDispenseMarginDays });
@@ -114,7 +114,8 @@ export class TodayService {
 
   /** Randomized patients whose next visit to dispense has its window open today, and those whose window has closed. */
   private async visits(today: string, study: StudyConfig): Promise<{ inWindow: number; overdue: number }> {
-    const [patients, dispensed] = [await this.patients.randomized(), await this.patients.dispensedVisits()];
+    const codes = study.visits.map((v) => v.code);
+    const [patients, dispensed] = [await this.patients.withVisitsToDispense(codes), await this.patients.dispensedVisits(codes)];
     let inWindow = 0;
     let overdue = 0;
     for (const p of patients) {
@@ -145,10 +146,7 @@ export class TodayService {
    * (the reconciliation's return_overdue).
    */
   private async returnsToRecord(today: string, study: StudyConfig): Promise<number> {
-    const [kits, latest] = [await this.reads.kitsWithPatients(), await this.reads.latestVisitByPatient(study.visits.map((v) => v.code))];
-    return kits.filter((k) => {
-      if ((latest.get(k.patientId) ?? '') > k.dispensedAt) return true;
-      return k.baselineDate !== null && today > returnDueOf(study, k.baselineDate, k.visitCode, localDate(new Date(k.dispensedAt)));
-    }).length;
+    const kits = await this.reads.kitsWithPatients(study.visits.map((v) => v.code));
+    return kits.filter((k) => k.calledBack || (k.baselineDate !== null && today > returnDueOf(study, k.baselineDate, k.visitCode, localDate(new Date(k.dispensedAt))))).length;
   }
 }

@@ -49,7 +49,7 @@ import type { CoreServices } from './coreServices';
  */
 export function buildHandlers(s: CoreServices, options: CoreOptions, opened: OpenedDatabase) {
   const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, overLabels, unsealedStock, callers, closeOut } = s;
-  const stock = new StockForecastService(store, new StockReadModel(store), patientRepository, audit, clock, study, () => site.site());
+  const stock = new StockForecastService(store, new StockReadModel(store), patientRepository, unsealedStock, audit, clock, study, () => site.site());
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
   const handlers = {
     session: sessionHandlers({ auth }),

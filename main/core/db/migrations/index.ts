@@ -15,6 +15,7 @@ import { step13 } from './013-cold-chain';
 import { step14 } from './014-extra-dispensings';
 import { step15 } from './015-over-labels';
 import { step16 } from './016-study-closures';
+import { step17 } from './017-status-indexes';
 
 export type { Migration, PostgresStepClient } from './migration';
 
@@ -24,4 +25,4 @@ export type { Migration, PostgresStepClient } from './migration';
  * tests/integration/migrationChecksums.test.ts, and a test in tests/integration/migrations.test.ts that migrates a
  * database of the previous version holding data.
  */
-export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16];
+export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16, step17];
