@@ -96,7 +96,8 @@ export class PatientService {
     const needle = input.search?.trim().toLowerCase() ?? '';
     const study = this.study();
     const codes = study.visits.map((v) => v.code);
-    const [rows, dispensed] = [await this.patients.withVisitsToDispense(codes), await this.patients.dispensedVisits(codes)];
+    const rows = await this.patients.withVisitsToDispense(codes);
+    const dispensed = await this.patients.dispensedVisits(rows.map((p) => p.id));
     const due: Array<{ patient: PatientRow; date: string }> = [];
     for (const p of rows) {
       if (!p.baselineDate) continue;

@@ -106,7 +106,8 @@ export class StockForecastService {
   private async dueVisits(today: string, until: string): Promise<DueVisit[]> {
     const study = this.study();
     const codes = study.visits.map((v) => v.code);
-    const [patients, dispensed] = [await this.reads.patientsWithVisitsToDispense(codes), await this.patients.dispensedVisits(codes)];
+    const patients = await this.reads.patientsWithVisitsToDispense(codes);
+    const dispensed = await this.patients.dispensedVisits(patients.map((p) => p.id));
     // A visit is due by `until` when the patient's baseline is on or before `until` less the visit's day: one date per
     // visit, so a patient's windows are computed only for the visits that count (all of them cost 130 ms a call at
     // 5,000 patients, on the home page of every user).

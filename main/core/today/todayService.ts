@@ -115,7 +115,8 @@ export class TodayService {
   /** Randomized patients whose next visit to dispense has its window open today, and those whose window has closed. */
   private async visits(today: string, study: StudyConfig): Promise<{ inWindow: number; overdue: number }> {
     const codes = study.visits.map((v) => v.code);
-    const [patients, dispensed] = [await this.patients.withVisitsToDispense(codes), await this.patients.dispensedVisits(codes)];
+    const patients = await this.patients.withVisitsToDispense(codes);
+    const dispensed = await this.patients.dispensedVisits(patients.map((p) => p.id));
     let inWindow = 0;
     let overdue = 0;
     for (const p of patients) {
