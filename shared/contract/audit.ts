@@ -10,6 +10,8 @@ export const AuditFilterInput = z
     action: text('identifier').min(1).optional(),
     entityType: text('identifier').min(1).optional(),
     entityId: text('identifier').min(1).optional(),
+    /** The study the events name (the study's code). */
+    study: text('identifier').min(1).optional(),
   })
   .strict();
 
@@ -33,6 +35,8 @@ export const AuditEventView = z.object({
   action: z.string(),
   entityType: z.string(),
   entityId: z.string(),
+  /** The study the event happened in; null for the site's events and those written before events named their study. */
+  study: z.string().nullable(),
   before: z.unknown(),
   after: z.unknown(),
   reason: z.string().nullable(),
@@ -47,7 +51,7 @@ export const auditChannels = {
   list: channel({
     kind: 'query',
     description:
-      'One page of the audit trail, oldest or newest first, filtered by date (local days, inclusive), user, action and entity; the number of events the filter matches, and the users, actions and record types the trail holds (for the filters).',
+      'One page of the audit trail, oldest or newest first, filtered by date (local days, inclusive), user, action, entity and study; the number of events the filter matches, and the users, actions, record types and studies the trail holds (for the filters).',
     input: AuditListInput,
     output: z.object({
       events: z.array(AuditEventView),
@@ -55,11 +59,11 @@ export const auditChannels = {
       total: z.number().int(),
       page: z.number().int(),
       pageSize: z.number().int(),
-      facets: z.object({ usernames: z.array(z.string()), actions: z.array(z.string()), entityTypes: z.array(z.string()) }),
+      facets: z.object({ usernames: z.array(z.string()), actions: z.array(z.string()), entityTypes: z.array(z.string()), studies: z.array(z.string()) }),
     }),
     access: 'audit.read',
     signature: null,
-    examples: [{}, { action: 'user.created' }, { order: 'newest', page: 2, pageSize: 20 }],
+    examples: [{}, { action: 'user.created' }, { study: 'NS-DUPI', order: 'newest', page: 2, pageSize: 20 }],
   }),
   exportCsv: channel({
     kind: 'query',

@@ -89,6 +89,10 @@ describe('the audit trail', () => {
     expect(filtered.text).toContain(sealHash);
     expect(filtered.text).toContain('list.kits_imported');
     for (const word of ARM_WORDS) expect(filtered.text, word).not.toContain(word);
+    // Each event names its study (issue 14): a column of the CSV, a badge on the screen.
+    expect(filtered.text).toContain('seq,time_utc,utc_offset,user,study,action,');
+    expect(filtered.text.split('\r\n').find((line) => /^\d+,/.test(line) && line.includes('list.kits_imported'))).toMatch(/,pharmacist,NS-DUPI,list\.kits_imported,/);
+    expect(await row.getByTestId('audit-study').innerText()).toBe('NS-DUPI');
 
     // A filter by user and record: the technician's events on one shipment.
     await page.getByTestId('audit-filter-action').selectOption('');
@@ -96,6 +100,19 @@ describe('the audit trail', () => {
     await page.getByTestId('audit-filter-entity-id').fill('NSD-SHP-001');
     expect(await applyFilters(page, 2)).toBe(2);
     expect(await page.getByTestId('audit-table').innerText()).toContain('technician closed the receipt of shipment NSD-SHP-001');
+
+    // By study: the study's events only; the site's (logins, users, settings) name none and are left out.
+    await page.getByTestId('audit-filter-clear').click();
+    await page.waitForFunction((n) => document.querySelector('[data-testid="audit-count"]')?.getAttribute('data-count') === String(n), all);
+    expect(await page.locator('tr[data-action="session.login"]').first().getByTestId('audit-study').count()).toBe(0);
+    await page.getByTestId('audit-filter-study').selectOption('NS-DUPI');
+    await page.getByTestId('audit-filter-apply').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="audit-count"]')?.getAttribute('data-count') ?? n) < n, all);
+    expect(await count(page)).toBeGreaterThan(100);
+    const shown = page.locator('tr[data-action]');
+    expect(await shown.count()).toBeGreaterThan(0);
+    expect(await page.locator('tr[data-action="session.login"]').count()).toBe(0);
+    expect(await page.locator('tr[data-action] [data-testid="audit-study"]').allInnerTexts()).toEqual(Array(await shown.count()).fill('NS-DUPI'));
 
     // By date: nothing before the study started; a future day is empty.
     await page.getByTestId('audit-filter-clear').click();

@@ -141,6 +141,8 @@ export function attackerHash(row: Record<string, unknown>, prevHash = row.prev_h
   return chainHash(
     prevHash,
     canonicalJson({
+      // The study, where the event names one (migration 18).
+      ...(row.study_code === null || row.study_code === undefined ? {} : { study: row.study_code }),
       seq: row.seq,
       atUtc: row.at_utc,
       atOffset: row.at_offset,

@@ -6,7 +6,7 @@ type Page = {
   total: number;
   page: number;
   pageSize: number;
-  facets: { usernames: string[]; actions: string[]; entityTypes: string[] };
+  facets: { usernames: string[]; actions: string[]; entityTypes: string[]; studies: string[] };
 };
 
 let t: TestCore;
@@ -50,9 +50,13 @@ describe('the audit trail is paged on the server (issue 17, item 4)', () => {
     expect(page.events.map((e) => e.seq)).toEqual(dispensings.slice(5, 10).map((r) => r.seq));
     expect(page.events.every((e) => e.action === 'dispensing.confirmed')).toBe(true);
     // Every distinct value, in code-unit order (the engines' collations differ: the product sorts in code, so does this).
-    const distinct = async (column: 'username' | 'action' | 'entity_type') =>
-      (await t.core.store.q().selectFrom('audit_events').select(`${column} as v`).distinct().execute()).map((r) => r.v).sort();
-    expect(page.facets).toEqual({ usernames: await distinct('username'), actions: await distinct('action'), entityTypes: await distinct('entity_type') });
+    const distinct = async (column: 'username' | 'action' | 'entity_type' | 'study_code') =>
+      (await t.core.store.q().selectFrom('audit_events').select(`${column} as v`).distinct().execute())
+        .map((r) => r.v)
+        .filter((v) => v !== null)
+        .sort();
+    expect(page.facets).toEqual({ usernames: await distinct('username'), actions: await distinct('action'), entityTypes: await distinct('entity_type'), studies: await distinct('study_code') });
+    expect(page.facets.studies).toEqual(['NS-DUPI']);
     expect(page.facets.actions).toContain('dispensing.confirmed');
   });
 
@@ -61,7 +65,7 @@ describe('the audit trail is paged on the server (issue 17, item 4)', () => {
     // The query plans, not a timing (speed is measured by `npm run bench:scale`): each filter list hops along an
     // index from one value to the next, and the unfiltered count is one lookup of the last sequence number.
     const plan = (sql: string) => (t.core.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
-    for (const column of ['username', 'action', 'entity_type']) {
+    for (const column of ['username', 'action', 'entity_type', 'study_code']) {
       expect(plan(`SELECT (SELECT min(${column}) FROM audit_events WHERE ${column} > 'a')`)).toMatch(/SEARCH audit_events USING (COVERING )?INDEX/);
     }
     expect(plan('SELECT coalesce(max(seq), 0) FROM audit_events')).not.toMatch(/SCAN/);

@@ -15,6 +15,28 @@ function trailOn(store: Store) {
 }
 
 describe.each(['sqlite', 'postgres'] as const)('the audit trail and signatures on %s', (engine: Engine) => {
+  it("names the current study on a study's events, none on the site's, the one given where the action does not decide; the hash covers it", async () => {
+    const { store } = await stores.open(engine);
+    let current: string | null = null;
+    const trail = new AuditTrail(store, new AuditRepository(store), new FakeClock(), () => current);
+    const append = (action: string, study?: string | null) => store.transaction(() => trail.append(system, { action, entityType: 'kit', entityId: '1', ...(study === undefined ? {} : { study }) }));
+    // No study loaded yet: nothing to name.
+    expect((await append('kit.status_changed')).study).toBeNull();
+    current = 'NS-DUPI';
+    expect((await append('kit.status_changed')).study).toBe('NS-DUPI');
+    expect((await append('dispensing.confirmed')).study).toBe('NS-DUPI');
+    // An action the scope list does not know is taken as the study's.
+    expect((await append('zz.unknown')).study).toBe('NS-DUPI');
+    expect((await append('session.login')).study).toBeNull();
+    expect((await append('user.created')).study).toBeNull();
+    expect((await append('credential.failed', 'BRAVE-AA2')).study).toBe('BRAVE-AA2');
+    expect((await append('study.loaded', 'BRAVE-AA2')).study).toBe('BRAVE-AA2');
+    expect((await trail.page({ study: 'NS-DUPI' }, { order: 'oldest', offset: 0, limit: 10 })).events.map((e) => e.action)).toEqual(['kit.status_changed', 'dispensing.confirmed', 'zz.unknown']);
+    expect((await trail.facets()).studies).toEqual(['BRAVE-AA2', 'NS-DUPI']);
+    expect(await trail.verifyChain()).toEqual({ ok: true, events: 8 });
+    await store.close();
+  });
+
   it('appends only inside a unit of work, seals, pages, facets and verifies the chain', async () => {
     const { store } = await stores.open(engine);
     const trail = trailOn(store);
@@ -29,7 +51,7 @@ describe.each(['sqlite', 'postgres'] as const)('the audit trail and signatures o
     expect(page.total).toBe(5);
     expect(page.events.map((e) => e.entityId)).toEqual(['4', '3']);
     expect((await trail.page({ username: 'a' }, { order: 'oldest', offset: 0, limit: 10 })).total).toBe(2);
-    expect(await trail.facets()).toEqual({ usernames: ['a', 'b'], actions: ['act.0', 'act.1'], entityTypes: ['kit'] });
+    expect(await trail.facets()).toEqual({ usernames: ['a', 'b'], actions: ['act.0', 'act.1'], entityTypes: ['kit'], studies: [] });
     expect(await trail.verifyChain()).toEqual({ ok: true, events: 5 });
     // A rolled-back unit of work leaves no event.
     await store.transaction(async () => {

@@ -18,7 +18,7 @@ let original: AuditRow[];
 
 /** An audit event as stored. */
 type AuditRow = StoredAuditEvent;
-const CONTENT_COLUMNS = ['at_utc', 'at_offset', 'user_id', 'username', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'reason', 'source', 'signature_id', 'prev_hash', 'hash'] as const;
+const CONTENT_COLUMNS = ['at_utc', 'at_offset', 'user_id', 'username', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'reason', 'source', 'signature_id', 'study_code', 'prev_hash', 'hash'] as const;
 
 beforeAll(async () => {
   t = await demoCore();
@@ -116,6 +116,8 @@ describe('audit trail tampering (triggers dropped)', () => {
       reason: (row) => ({ reason: row.reason === null ? 'added afterwards' : `${row.reason} (edited)` }),
       after_json: (row) => ({ after_json: JSON.stringify({ ...(row.after_json ? (JSON.parse(row.after_json) as object) : {}), tampered: true }) }),
       at_utc: (row) => ({ at_utc: new Date(new Date(row.at_utc).getTime() - 1000).toISOString() }),
+      // The study an event names (migration 18): taken away, or given to a site-wide event.
+      study_code: (row) => ({ study_code: row.study_code === null ? 'NS-DUPI' : null }),
     };
     for (const [field, change] of Object.entries(changes)) {
       it(`${field}: veil verify exits 1 naming the event`, async () => {

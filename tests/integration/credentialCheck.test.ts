@@ -154,6 +154,8 @@ describe('one credential check at every re-entry point (demo without history)', 
     }
     const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'password_change')).toHaveLength(MAX);
+    // A password is the user's, across studies: its failures name no study.
+    expect(failuresAt(events, 'password_change').map((e) => e.study)).toEqual(Array(MAX).fill(null));
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => after(e).check)).toEqual(['password_change']);
     expectRefused(await t.core.dispatch(w, 'session.unlock', { password }), LOCKED);
     t.clock.advanceMinutes(LOCKOUT_MINUTES);
@@ -172,6 +174,9 @@ describe('one credential check at every re-entry point (demo without history)', 
     const events = (await eventsSince(t, from));
     expect(failuresAt(events, 'code_break')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'code_break.locked_out').map((e) => [e.entityType, e.entityId])).toEqual([['study', 'NS-DUPI']]);
+    // The passphrase is the study's: its failures and its lockout name the study, a wrong password does not.
+    expect(failuresAt(events, 'code_break').map((e) => e.study)).toEqual(Array(MAX).fill('NS-DUPI'));
+    expect(events.filter((e) => e.action === 'code_break.locked_out').map((e) => e.study)).toEqual(['NS-DUPI']);
     // Per study: another person with the right passphrase is refused too.
     const pharmacist = (await t.core.repositories.users.byUsername('pharmacist'))!;
     await expect(t.core.codeBreak.revealSlot({ userId: pharmacist.id, username: 'pharmacist' }, t.demo.codeBreakPassphrase, 'R001')).rejects.toThrow(/code-break .*locked for 15 more minutes/);

@@ -14,6 +14,9 @@ import { UserRepository } from '../../main/core/users/userRepository';
 import { sqliteStore } from '../../main/core/db/store';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { openVeilCoreInternals } from '../../main/core/veilCore';
+import { AuditRepository } from '../../main/core/audit/auditRepository';
+import { AuditTrail, GENESIS_HASH, verifyChain } from '../../main/core/audit/auditTrail';
+import { attackerHash } from '../helpers/plantedCopy';
 
 const dir = mkdtempSync(join(tmpdir(), 'veil-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -335,7 +338,9 @@ describe('migrations', () => {
     raw.close();
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBe(migrations.length);
-    expect(db.prepare('SELECT * FROM audit_events ORDER BY seq').all()).toEqual(before);
+    // The columns of version 9 (a later step adds one: the study each event names).
+    const columns = Object.keys(before[0] as object).join(', ');
+    expect(db.prepare(`SELECT ${columns} FROM audit_events ORDER BY seq`).all()).toEqual(before);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_events' ORDER BY name").pluck().all();
     expect(indexes).toEqual(expect.arrayContaining(['audit_events_action', 'audit_events_username']));
     db.close();
@@ -506,6 +511,44 @@ describe('migrations', () => {
     expect(plan(db, quarantined)).toMatch(/USING COVERING INDEX kits_status/);
     expect(plan(db, "SELECT count(*) FROM kits WHERE status = 'available' AND use_before <= '2027-01-31'")).toMatch(/USING COVERING INDEX kits_status \(status=\? AND use_before<\?\)/);
     expect(plan(db, randomized)).toMatch(/USING COVERING INDEX patients_status/);
+    db.close();
+  });
+
+  it('18: a version-17 trail keeps its chain; events from then on name their study, covered by the hash', async () => {
+    const file = join(dir, 'v17.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 17);
+    // Three events hashed as Veil hashed them before this step (no study in the content), linked into a chain.
+    const columns = ['seq', 'at_utc', 'at_offset', 'user_id', 'username', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'reason', 'source', 'signature_id', 'prev_hash', 'hash'];
+    let prev = GENESIS_HASH;
+    for (const [seq, action] of [[1, 'user.created'], [2, 'kit.status_changed'], [3, 'session.login']] as const) {
+      const row: Record<string, unknown> = { seq, at_utc: `2026-01-0${seq}T09:00:00.000Z`, at_offset: '+01:00', user_id: 1, username: 'ph', action, entity_type: 'kit', entity_id: '100001', before_json: null, after_json: '{"status":"available"}', reason: null, source: null, signature_id: null, prev_hash: prev };
+      row.hash = attackerHash(row);
+      prev = row.hash as string;
+      raw.prepare(`INSERT INTO audit_events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => row[c]));
+    }
+    expect(verifyChain(raw)).toEqual({ ok: true, events: 3 });
+    const before = raw.prepare(`SELECT ${columns.join(', ')} FROM audit_events ORDER BY seq`).all();
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(18);
+    // Every event as it was, naming no study, and the chain holds without a single event rewritten.
+    expect(db.prepare(`SELECT ${columns.join(', ')} FROM audit_events ORDER BY seq`).all()).toEqual(before);
+    expect(db.prepare('SELECT study_code FROM audit_events').pluck().all()).toEqual([null, null, null]);
+    expect(verifyChain(db)).toEqual({ ok: true, events: 3 });
+    // The next events name the study (the site's do not), and the chain still holds.
+    const store = sqliteStore(db);
+    const trail = new AuditTrail(store, new AuditRepository(store), { now: () => new Date('2026-02-01T09:00:00.000Z') }, () => 'NS-DUPI');
+    await store.transaction(async () => {
+      await trail.append({ userId: 1, username: 'ph' }, { action: 'kit.status_changed', entityType: 'kit', entityId: '100001', after: { status: 'quarantined' } });
+      await trail.append({ userId: 1, username: 'ph' }, { action: 'session.logout', entityType: 'user', entityId: 'ph' });
+    });
+    expect(db.prepare('SELECT study_code FROM audit_events WHERE seq > 3 ORDER BY seq').pluck().all()).toEqual(['NS-DUPI', null]);
+    expect(verifyChain(db)).toEqual({ ok: true, events: 5 });
+    // A study written on an old event (triggers dropped, as an attacker would) breaks the chain at that event.
+    db.exec('DROP TRIGGER audit_events_no_update');
+    db.exec("UPDATE audit_events SET study_code = 'NS-DUPI' WHERE seq = 2");
+    expect(verifyChain(db).firstBroken?.seq).toBe(2);
     db.close();
   });
 

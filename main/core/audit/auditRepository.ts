@@ -20,10 +20,12 @@ export interface AuditEventFilter {
   action?: string | undefined;
   entityType?: string | undefined;
   entityId?: string | undefined;
+  /** The study the events name. */
+  study?: string | undefined;
 }
 
 /** The columns the screen's filters offer the distinct values of. */
-export type AuditFacetColumn = 'username' | 'action' | 'entity_type';
+export type AuditFacetColumn = 'username' | 'action' | 'entity_type' | 'study_code';
 
 /** Binary order of the text, as SQLite sorts it, whatever the PostgreSQL server's collation. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -41,6 +43,7 @@ function where(filter: AuditEventFilter) {
     if (filter.action !== undefined) all.push(eb('action', '=', filter.action));
     if (filter.entityType !== undefined) all.push(eb('entity_type', '=', filter.entityType));
     if (filter.entityId !== undefined) all.push(eb('entity_id', '=', filter.entityId));
+    if (filter.study !== undefined) all.push(eb('study_code', '=', filter.study));
     return eb.and(all);
   };
 }
@@ -55,7 +58,7 @@ const filtered = (filter: AuditEventFilter) => Object.values(filter).some((v) =>
 export class AuditRepository {
   private readonly headQuery: PreparedQuery<[], ChainHead>;
   private readonly insertQuery: PreparedQuery<
-    [number, string, string, number | null, string, string, string, string, string | null, string | null, string | null, string | null, number | null, string, string],
+    [number, string, string, number | null, string, string, string, string, string | null, string | null, string | null, string | null, number | null, string | null, string, string],
     InsertResult
   >;
 
@@ -63,8 +66,8 @@ export class AuditRepository {
     this.headQuery = store.prepare((q) => q.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
     this.insertQuery = store.prepare(
       (q, seq: number, at_utc: string, at_offset: string, user_id: number | null, username: string, action: string, entity_type: string, entity_id: string,
-        before_json: string | null, after_json: string | null, reason: string | null, source: string | null, signature_id: number | null, prev_hash: string, hash: string) =>
-        q.insertInto('audit_events').values({ seq, at_utc, at_offset, user_id, username, action, entity_type, entity_id, before_json, after_json, reason, source, signature_id, prev_hash, hash }),
+        before_json: string | null, after_json: string | null, reason: string | null, source: string | null, signature_id: number | null, study_code: string | null, prev_hash: string, hash: string) =>
+        q.insertInto('audit_events').values({ seq, at_utc, at_offset, user_id, username, action, entity_type, entity_id, before_json, after_json, reason, source, signature_id, study_code, prev_hash, hash }),
     );
   }
 
@@ -76,7 +79,7 @@ export class AuditRepository {
 
   /** Appends one event as given (its seq, links and hash already computed). */
   async insert(e: StoredAuditEvent): Promise<void> {
-    await this.insertQuery.run(e.seq, e.at_utc, e.at_offset, e.user_id, e.username, e.action, e.entity_type, e.entity_id, e.before_json, e.after_json, e.reason, e.source, e.signature_id, e.prev_hash, e.hash);
+    await this.insertQuery.run(e.seq, e.at_utc, e.at_offset, e.user_id, e.username, e.action, e.entity_type, e.entity_id, e.before_json, e.after_json, e.reason, e.source, e.signature_id, e.study_code, e.prev_hash, e.hash);
   }
 
   /** The hash of event 1, if any. */

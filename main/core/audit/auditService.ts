@@ -17,6 +17,7 @@ export interface AuditFilterInput {
   action?: string | undefined;
   entityType?: string | undefined;
   entityId?: string | undefined;
+  study?: string | undefined;
 }
 
 export interface AuditListInput extends AuditFilterInput {
@@ -34,6 +35,7 @@ function toFilter(input: AuditFilterInput): AuditFilter {
   if (input.action) filter.action = input.action;
   if (input.entityType) filter.entityType = input.entityType;
   if (input.entityId) filter.entityId = input.entityId;
+  if (input.study) filter.study = input.study;
   return filter;
 }
 
@@ -81,6 +83,7 @@ export class AuditService {
       action: e.action,
       entityType: e.entityType,
       entityId: e.entityId,
+      study: e.study,
       before: e.before,
       after: e.after,
       reason: e.reason,
@@ -102,7 +105,7 @@ export class AuditService {
       ['Printed at (UTC)', printedAt],
       ['Filter', JSON.stringify(input)],
     ]);
-    const columns = ['seq', 'time_utc', 'utc_offset', 'user', 'action', 'description', 'entity_type', 'entity_id', 'old_value', 'new_value', 'reason', 'source', 'signature', 'hash'] as const;
+    const columns = ['seq', 'time_utc', 'utc_offset', 'user', 'study', 'action', 'description', 'entity_type', 'entity_id', 'old_value', 'new_value', 'reason', 'source', 'signature', 'hash'] as const;
     const body = csvRecords(
       columns,
       events.map((e) => ({
@@ -110,6 +113,7 @@ export class AuditService {
         time_utc: e.atUtc,
         utc_offset: e.atOffset,
         user: e.username,
+        study: e.study ?? '',
         action: e.action,
         description: describeEvent(e),
         entity_type: e.entityType,

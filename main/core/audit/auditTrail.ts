@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
+import { namesItsStudy } from '../../../shared/audit/eventScope';
 import { wellFormed } from '../../../shared/text/wellFormedText';
 import type { Db } from '../db/database';
 import type { Store } from '../db/store';
@@ -28,6 +29,12 @@ export interface NewAuditEvent {
   /** How the input arrived where it matters (21 CFR 11.10(h)): 'scanner', 'manual', 'file', 'system'. */
   source?: string | null;
   signatureId?: number | null;
+  /**
+   * The study the event names, where the action alone does not decide it (a code-break passphrase tried; the study
+   * being loaded, not in memory yet). Otherwise the action's scope decides (shared/audit/eventScope.ts): the current
+   * study, or none for the site's events.
+   */
+  study?: string | null;
 }
 
 export interface AuditEvent {
@@ -44,6 +51,8 @@ export interface AuditEvent {
   reason: string | null;
   source: string | null;
   signatureId: number | null;
+  /** The study the event happened in; null for the site's events (users, settings, storage) and those written before step 18. */
+  study: string | null;
   prevHash: string;
   hash: string;
 }
@@ -56,9 +65,14 @@ export function utcOffset(date: Date): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-/** The exact content the hash covers; changing any stored column changes it. */
+/**
+ * The exact content the hash covers; changing any stored column changes it. The study is covered only where there is
+ * one: events written before it was stored (migration 18) keep the content they were hashed with, and giving a
+ * site-wide event a study, or taking an event's study away, changes the content as surely as changing it.
+ */
 function hashedContent(e: Omit<StoredAuditEvent, 'hash'>): string {
   return canonicalJson({
+    ...(e.study_code === null ? {} : { study: e.study_code }),
     seq: e.seq,
     atUtc: e.at_utc,
     atOffset: e.at_offset,
@@ -94,6 +108,7 @@ function toEvent(raw: StoredAuditEvent): AuditEvent {
     reason: raw.reason,
     source: raw.source,
     signatureId: raw.signature_id,
+    study: raw.study_code,
     prevHash: raw.prev_hash,
     hash: raw.hash,
   };
@@ -106,6 +121,7 @@ export interface AuditFilter {
   action?: string;
   entityType?: string;
   entityId?: string;
+  study?: string;
   limit?: number;
 }
 
@@ -116,6 +132,8 @@ export class AuditTrail {
     private readonly store: Store,
     private readonly events: AuditRepository,
     private readonly clock: Clock,
+    /** The code of the study calls are made in (null before one is loaded). */
+    private readonly currentStudy: () => string | null = () => null,
   ) {}
 
   /** Told of every event appended, still inside its transaction (the chain anchoring waits for the commit). */
@@ -154,6 +172,7 @@ export class AuditTrail {
       reason: text(event.reason),
       source: text(event.source),
       signature_id: event.signatureId ?? null,
+      study_code: event.study !== undefined ? event.study : namesItsStudy(event.action) ? this.currentStudy() : null,
       prev_hash: head?.hash ?? GENESIS_HASH,
     };
     const hash = chainHash(raw.prev_hash, hashedContent(raw));
@@ -190,9 +209,14 @@ export class AuditTrail {
     return { events, total };
   }
 
-  /** The users, actions and record types present in the trail: what the screen's filters offer (index hops, see the repository). */
-  async facets(): Promise<{ usernames: string[]; actions: string[]; entityTypes: string[] }> {
-    return { usernames: await this.events.distinct('username'), actions: await this.events.distinct('action'), entityTypes: await this.events.distinct('entity_type') };
+  /** The users, actions, record types and studies present in the trail: what the screen's filters offer (index hops, see the repository). */
+  async facets(): Promise<{ usernames: string[]; actions: string[]; entityTypes: string[]; studies: string[] }> {
+    return {
+      usernames: await this.events.distinct('username'),
+      actions: await this.events.distinct('action'),
+      entityTypes: await this.events.distinct('entity_type'),
+      studies: await this.events.distinct('study_code'),
+    };
   }
 
   /** Recomputes the chain from the first event, on either engine (see ChainFollower; `verifyChain` reads an SQLite file). */

@@ -164,16 +164,18 @@ export class CredentialCheck {
     return VeilError.says('forbidden', { key: subject.kind === 'code_break' ? 'allocation.codeBreakLocked' : 'allocation.lockedOut', params: { count: minutes } });
   }
 
-  private entityOf(subject: CredentialSubject): { type: string; id: string } {
-    return subject.kind === 'user' ? { type: 'user', id: subject.username } : { type: 'study', id: subject.study };
+  /** What an attempt is recorded against: the user whose password it was, or the study whose code-break passphrase (naming it). */
+  private entityOf(subject: CredentialSubject): { type: string; id: string; study?: string } {
+    return subject.kind === 'user' ? { type: 'user', id: subject.username } : { type: 'study', id: subject.study, study: subject.study };
   }
 
   /** One event per failed attempt, never aggregated: login failures keep their action, the others name their check. */
-  private async recordFailure(point: CredentialPoint, by: AuditActor, entity: { type: string; id: string }, cause: string, failedAttempts: number | null): Promise<void> {
+  private async recordFailure(point: CredentialPoint, by: AuditActor, entity: { type: string; id: string; study?: string }, cause: string, failedAttempts: number | null): Promise<void> {
     await this.audit.append(by, {
       action: point === 'login' ? 'session.login_failed' : 'credential.failed',
       entityType: entity.type,
       entityId: entity.id,
+      ...(entity.study ? { study: entity.study } : {}),
       after: { check: point, cause, ...(failedAttempts === null ? {} : { failedAttempts }) },
     });
   }
@@ -184,6 +186,7 @@ export class CredentialCheck {
       action: subject.kind === 'user' ? 'user.locked_out' : 'code_break.locked_out',
       entityType: entity.type,
       entityId: entity.id,
+      ...(entity.study ? { study: entity.study } : {}),
       after: { check: a.point, failedAttempts, lockedUntil },
     });
   }

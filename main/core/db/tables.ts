@@ -17,6 +17,7 @@ export interface AuditEventsTable {
   signature_id: number | null;
   prev_hash: string;
   hash: string;
+  study_code: string | null;
 }
 
 export interface BlockTransitionWrapsTable {

@@ -101,6 +101,8 @@ export class StudyFileService {
         before: null,
         after: { title: config.title, fileName, sha256: checked.sha256 },
         signatureId: signature.id,
+        // Not in memory until this unit of work commits: named here.
+        study: config.code,
       });
       return signature.id;
     });

@@ -89,7 +89,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
     return loaded;
   };
   const sessions = new SessionTable(clock);
-  const audit = new AuditTrail(store, new AuditRepository(store), clock);
+  const audit = new AuditTrail(store, new AuditRepository(store), clock, () => site.study()?.code ?? null);
   // The last anchor at close reads the file's head synchronously (close cannot wait; see ChainAnchoring).
   const anchoring = new ChainAnchoring(store, audit, clock, logger, anchorLocation(opened.anchorPath, options.anchorKeyVault), undefined, db ? committedChainOf(db) : undefined);
   audit.onAppend(() => anchoring.eventAppended());

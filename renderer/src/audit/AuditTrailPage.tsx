@@ -49,10 +49,11 @@ export function AuditTrailPage() {
   const form = filterForm.values;
   const [applied, setApplied] = useState<Filter>({});
   const [list, setList] = useState<AuditList | null>(null);
-  const [known, setKnown] = useState<{ users: Set<string>; actions: Set<string>; entityTypes: Set<string> }>(() => ({
+  const [known, setKnown] = useState<{ users: Set<string>; actions: Set<string>; entityTypes: Set<string>; studies: Set<string> }>(() => ({
     users: new Set(),
     actions: new Set(KNOWN_ACTIONS),
     entityTypes: new Set(),
+    studies: new Set(),
   }));
   const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
   const [page, setPage] = useState(1);
@@ -74,6 +75,7 @@ export function AuditTrailPage() {
         users: new Set([...k.users, ...facets.usernames]),
         actions: new Set([...k.actions, ...facets.actions]),
         entityTypes: new Set([...k.entityTypes, ...facets.entityTypes]),
+        studies: new Set([...k.studies, ...facets.studies]),
       }));
     },
     [run],
@@ -199,6 +201,14 @@ export function AuditTrailPage() {
       <form onSubmit={submit} noValidate data-testid="audit-filters">
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" verticalSpacing="sm">
+            <NativeSelect
+              label={t('audit.filters.study')}
+              value={form.study}
+              onChange={(e) => set('study')(e.currentTarget.value)}
+              error={filterError('study')}
+              data={[{ value: '', label: t('audit.filters.anyStudy') }, ...sorted(known.studies)]}
+              data-testid="audit-filter-study"
+            />
             <TextInput type="date" label={t('audit.filters.from')} value={form.from} onChange={(e) => set('from')(e.currentTarget.value)} error={filterError('from')} data-testid="audit-filter-from" />
             <TextInput type="date" label={t('audit.filters.to')} value={form.to} onChange={(e) => set('to')(e.currentTarget.value)} error={filterError('to')} data-testid="audit-filter-to" />
             <NativeSelect
@@ -376,7 +386,14 @@ function EventRow({ event, expanded, onToggle }: { event: AuditEvent; expanded: 
         </Table.Td>
         <Table.Td>
           <Stack gap={4}>
-            <Text data-testid="audit-sentence">{describeEventInWords(event, t)}</Text>
+            <Group gap="xs" wrap="wrap">
+              {event.study && (
+                <Badge variant="light" color="gray" size="sm" data-testid="audit-study">
+                  {event.study}
+                </Badge>
+              )}
+              <Text data-testid="audit-sentence">{describeEventInWords(event, t)}</Text>
+            </Group>
             {event.reason && (
               <Text size="sm" data-testid="audit-reason">
                 <Text span size="sm" fw={700}>

@@ -12,8 +12,9 @@ export interface FilterForm {
   action: string;
   entityType: string;
   entityId: string;
+  study: string;
 }
-export const EMPTY_FORM: FilterForm = { from: '', to: '', username: '', action: '', entityType: '', entityId: '' };
+export const EMPTY_FORM: FilterForm = { from: '', to: '', username: '', action: '', entityType: '', entityId: '', study: '' };
 
 export function toFilter(form: FilterForm): Filter {
   const filter: Filter = {};
@@ -23,6 +24,7 @@ export function toFilter(form: FilterForm): Filter {
   if (form.action) filter.action = form.action;
   if (form.entityType) filter.entityType = form.entityType;
   if (form.entityId.trim()) filter.entityId = form.entityId.trim();
+  if (form.study) filter.study = form.study;
   return filter;
 }
 

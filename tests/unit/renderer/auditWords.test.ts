@@ -8,6 +8,7 @@ import { ScanSource } from '../../../shared/contract/pharmacy';
 import { KNOWN_ACTIONS, KNOWN_SOURCES } from '../../../renderer/src/audit/describe';
 import { en, fr } from '../../../renderer/src/i18n/resources';
 import { en as MESSAGES } from '../../../shared/messages/en';
+import { EVENT_SCOPE } from '../../../shared/audit/eventScope';
 
 /**
  * The audit trail in plain words, in both languages (issue 11: its filters showed raw codes such as `label.printed`
@@ -61,6 +62,11 @@ describe('the audit trail in plain words', () => {
       const words = action.split('.').reduce<string | Tree>((n, p) => (n as Tree)[p]!, ((en as Tree).audit as Tree).actions as Tree);
       expect(words).not.toMatch(/^[a-z]+\.[a-z_]+$/);
     }
+  });
+
+  it('places every action the core records in its study or on the site, and no other (shared/audit/eventScope.ts)', () => {
+    expect(recordedActions.filter((a) => !(a in EVENT_SCOPE))).toEqual([]);
+    expect(Object.keys(EVENT_SCOPE).sort()).toEqual([...KNOWN_ACTIONS].sort());
   });
 
   it('describes every recorded action in a sentence of each language', () => {

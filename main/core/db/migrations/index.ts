@@ -16,6 +16,7 @@ import { step14 } from './014-extra-dispensings';
 import { step15 } from './015-over-labels';
 import { step16 } from './016-study-closures';
 import { step17 } from './017-status-indexes';
+import { step18 } from './018-audit-event-study';
 
 export type { Migration, PostgresStepClient } from './migration';
 
@@ -25,4 +26,4 @@ export type { Migration, PostgresStepClient } from './migration';
  * tests/integration/migrationChecksums.test.ts, and a test in tests/integration/migrations.test.ts that migrates a
  * database of the previous version holding data.
  */
-export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16, step17];
+export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16, step17, step18];
