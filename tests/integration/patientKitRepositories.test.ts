@@ -172,6 +172,14 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
       { id: d2, visitCode: 'W2', dispensedAt: '2026-02-24T10:00:00.000Z', outOfWindowReason: 'Patient came late', signatureId, extra: null, kits: ['100002'] },
     ]);
     expect((await patients.dispensings(other)).map((d) => d.kits)).toEqual([[]]);
+    // The same, read for several patients at once (a page of the due list), or for every patient.
+    const both = await patients.dispensingsByPatient([p, other]);
+    expect(both.get(p)).toEqual(await patients.dispensings(p));
+    expect(both.get(other)).toEqual(await patients.dispensings(other));
+    expect([...(await patients.dispensingsByPatient([other])).keys()]).toEqual([other]);
+    expect((await patients.dispensingsByPatient([other])).get(other)).toEqual(await patients.dispensings(other));
+    expect((await patients.dispensingsByPatient([])).size).toBe(0);
+    expect(await patients.dispensingsByPatient()).toEqual(both);
     const sources = await store.q().selectFrom('dispensing_kits').select(['kit_number', 'source']).where('dispensing_id', '=', d1).orderBy('kit_number').execute();
     expect(sources).toEqual([
       { kit_number: '100001', source: 'manual' },

@@ -186,20 +186,27 @@ export class PatientRepository {
   }
 
   /**
-   * Every patient's dispensings, as `dispensings(id)` gives them one patient at a time: two reads for the whole list
-   * instead of two per patient (the patients page at 20,000 patients made 40,000).
+   * Every patient's dispensings (or only these patients'), as `dispensings(id)` gives them one patient at a time: two
+   * reads for the whole list instead of two per patient (the patients page at 20,000 patients made 40,000; a page of
+   * the due list, 100).
    */
-  async dispensingsOfAll(): Promise<Map<number, DispensingRow[]>> {
+  async dispensingsByPatient(only?: readonly number[]): Promise<Map<number, DispensingRow[]>> {
     const q = this.store.q();
-    const rows = await q
+    if (only?.length === 0) return new Map();
+    let dispensings = q
       .selectFrom('dispensings as d')
       .leftJoin('extra_dispensings as x', 'x.dispensing_id', 'd.id')
       .select(['d.id as id', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
       .orderBy('d.dispensed_at')
-      .orderBy('d.id')
-      .execute();
+      .orderBy('d.id');
+    let dispensedKits = q.selectFrom('dispensing_kits as dk').select(['dk.dispensing_id as d', 'dk.kit_number as k']);
+    if (only) {
+      dispensings = dispensings.where('d.patient_id', 'in', [...only]);
+      dispensedKits = dispensedKits.where('dk.dispensing_id', 'in', q.selectFrom('dispensings as o').select('o.id').where('o.patient_id', 'in', [...only]));
+    }
+    const rows = await dispensings.execute();
     const kits = new Map<number, string[]>();
-    for (const k of await q.selectFrom('dispensing_kits').select(['dispensing_id as d', 'kit_number as k']).execute()) {
+    for (const k of await dispensedKits.execute()) {
       const list = kits.get(k.d);
       if (list) list.push(k.k);
       else kits.set(k.d, [k.k]);

@@ -83,7 +83,7 @@ export class PatientService {
   }
 
   async list() {
-    const [rows, dispensings, unblinded] = [await this.patients.list(), await this.patients.dispensingsOfAll(), await this.unblindedPatientIds()];
+    const [rows, dispensings, unblinded] = [await this.patients.list(), await this.patients.dispensingsByPatient(), await this.unblindedPatientIds()];
     return rows.map((p) => this.viewOf(p, dispensings.get(p.id) ?? [], unblinded));
   }
 
@@ -110,9 +110,8 @@ export class PatientService {
     due.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     const page = due.slice(0, input.limit);
     const unblinded = await this.unblindedPatientIds();
-    const views = [];
-    for (const { patient } of page) views.push(this.viewOf(patient, await this.patients.dispensings(patient.id), unblinded));
-    return { patients: views, total: due.length };
+    const dispensings = await this.patients.dispensingsByPatient(page.map((d) => d.patient.id));
+    return { patients: page.map(({ patient }) => this.viewOf(patient, dispensings.get(patient.id) ?? [], unblinded)), total: due.length };
   }
 
   private viewOf(patient: PatientRow, dispensings: DispensingRow[], unblinded: ReadonlySet<number>) {
