@@ -9,7 +9,7 @@ import { illFormedTextPath } from '../../shared/text/wellFormedText';
 import { studyClosedError } from './closeOut/closeOutService';
 import type { Logger } from './log';
 import type { Signer } from './signatures/signatureService';
-import type { StudyClosed } from './system/siteMemory';
+import type { StudyClosed } from './closeOut/closeOutRepository';
 
 /** What a handler knows about the call: the window, and the logged-in user when the channel needs one. */
 export interface CallContext {

@@ -8,6 +8,12 @@ export interface ClosureRow {
   closeSignatureId: number;
 }
 
+/** The study's closure in force (issue 14, item 1). */
+export interface StudyClosed {
+  code: string;
+  closedAt: string;
+}
+
 /** All SQL about a study's close-out (issue 14, item 1): its closures and reopenings. */
 export class CloseOutRepository {
   constructor(private readonly store: Store) {}
@@ -21,6 +27,12 @@ export class CloseOutRepository {
       .where('study_code', '=', studyCode)
       .where('reopened_at', 'is', null)
       .executeTakeFirst();
+  }
+
+  /** The study's closure in force as the router and the screens weigh it (null when open, or before a study is loaded). */
+  async closedStudy(studyCode: string | undefined): Promise<StudyClosed | null> {
+    const closure = studyCode === undefined ? undefined : await this.inForce(studyCode);
+    return closure ? { code: studyCode!, closedAt: closure.closedAt } : null;
   }
 
   async close(row: { studyCode: string; closedAt: string; closedBy: number; signatureId: number }): Promise<void> {

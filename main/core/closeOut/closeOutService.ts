@@ -7,9 +7,9 @@ import type { Store } from '../db/store';
 import type { KitRepository } from '../kits/kitRepository';
 import type { ReconciliationService } from '../reconciliation/reconciliationService';
 import type { SignatureService, Signer } from '../signatures/signatureService';
-import type { SiteMemory, StudyClosed } from '../system/siteMemory';
+import type { SiteMemory } from '../system/siteMemory';
 import type { UserRepository } from '../users/userRepository';
-import type { CloseOutRepository } from './closeOutRepository';
+import type { CloseOutRepository, StudyClosed } from './closeOutRepository';
 
 /**
  * A study's close-out (issue 14, item 1). Closing needs what a monitor's close-out visit checks: the reconciliation
@@ -37,10 +37,7 @@ export class CloseOutService {
    * (its set-up commands, the allocation key first, come before any study).
    */
   async closedSince(): Promise<StudyClosed | null> {
-    const study = this.site.study();
-    if (!study) return null;
-    const closure = await this.closures.inForce(study.code);
-    return closure ? { code: study.code, closedAt: closure.closedAt } : null;
+    return this.closures.closedStudy(this.site.study()?.code);
   }
 
   /**

@@ -1,15 +1,9 @@
 import type { SecuritySettings } from '../../../shared/contract/system';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
-import type { CloseOutRepository } from '../closeOut/closeOutRepository';
+import type { CloseOutRepository, StudyClosed } from '../closeOut/closeOutRepository';
 import type { Store } from '../db/store';
 import { DEFAULT_SECURITY_SETTINGS, SITE_NAME_NOT_SET, type SettingsRepository } from './settingsRepository';
 import type { StudyRepository } from './studyRepository';
-
-/** The study's closure in force (issue 14, item 1). */
-export interface StudyClosed {
-  code: string;
-  closedAt: string;
-}
 
 interface Loaded {
   study: StudyConfig | null;
@@ -50,8 +44,7 @@ export class SiteMemory {
   async reload(): Promise<void> {
     const generation = ++this.generation;
     const [study, siteName, scanner, security] = [await this.studies.current(), await this.settings.siteName(), await this.settings.scanner(), await this.settings.security()];
-    const closure = study ? await this.closures.inForce(study.code) : undefined;
-    const closed = study && closure ? { code: study.code, closedAt: closure.closedAt } : null;
+    const closed = await this.closures.closedStudy(study?.code);
     // Reloads may finish out of order: only the latest one started is kept.
     if (generation === this.generation) this.loaded = { study, closed, siteName, scanner, security };
   }
