@@ -2,23 +2,14 @@ import { z } from 'zod';
 import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
-import { base64Length, MAX_LIST_FILE_BYTES } from './limits';
-import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
+import { MAX_LIST_FILE_BYTES } from './limits';
+import { chosenFile, Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /**
- * A list file as the user chose it: its name and its bytes, in base64. Bytes, not text: the main process finds the
- * encoding (UTF-8, UTF-16 from Excel's "Unicode text", Windows-1252) and records the SHA-256 of the file itself.
+ * A list file as the user chose it: the main process finds the encoding (UTF-8, UTF-16 from Excel's "Unicode text",
+ * Windows-1252) and records the SHA-256 of the file itself.
  */
-const ListFile = {
-  fileName: z.string().trim().min(1).max(255),
-  contentBase64: z
-    .string()
-    .min(1, messageKey('validation.fileEmpty'))
-    .max(base64Length(MAX_LIST_FILE_BYTES), `The file is larger than ${MAX_LIST_FILE_BYTES / 1_000_000} MB: ask the sponsor to split it.`)
-    // A flat character class: a grouped repetition over 26 million characters would overflow the regex engine's stack.
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file content is not base64.')
-    .refine((text) => text.length % 4 === 0, 'The file content is not base64.'),
-};
+const ListFile = chosenFile(MAX_LIST_FILE_BYTES, messageKey('validation.listFileTooLarge'));
 /** A problem of a list on one line: said by key (shared/messages, group `lists`) with its English as `message`. */
 const ListProblemView = z.object({
   line: z.number().int(),

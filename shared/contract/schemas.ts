@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { MessageKey } from '../messages/catalogue';
 import { messageKey } from '../messages/zodIssues';
+import { base64Length } from './limits';
 import { ROLES } from '../roles';
 
 /**
@@ -96,3 +98,21 @@ export const SignatureView = z.object({
   meaning: z.string(),
   signedAtUtc: IsoTime,
 });
+
+/**
+ * A file as the user chose it: its name and its bytes in base64. Bytes, not text: the main process reads the file itself
+ * (its encoding, its SHA-256, recorded with the signature). At most `maxBytes`, refused with `tooLarge` (each kind of
+ * file says its own limit).
+ */
+export function chosenFile(maxBytes: number, tooLarge: MessageKey) {
+  return {
+    fileName: z.string().trim().min(1).max(255),
+    contentBase64: z
+      .string()
+      .min(1, messageKey('validation.fileEmpty'))
+      .max(base64Length(maxBytes), tooLarge)
+      // A flat character class: a grouped repetition over 26 million characters would overflow the regex engine's stack.
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, messageKey('validation.notBase64'))
+      .refine((text) => text.length % 4 === 0, messageKey('validation.notBase64')),
+  };
+}

@@ -3,22 +3,14 @@ import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
 import type { ChannelName } from './index';
-import { base64Length, MAX_STUDY_FILE_BYTES } from './limits';
-import { Empty, IsoTime, Reason, SignatureView, signedInput } from './schemas';
+import { MAX_STUDY_FILE_BYTES } from './limits';
+import { chosenFile, Empty, IsoTime, Reason, SignatureView, signedInput } from './schemas';
 
 /**
  * The study's configuration file as the pharmacist chose it (issue 14, item 1): its name and its bytes in base64, so the
  * SHA-256 recorded with the signature is the one of the sponsor's file itself.
  */
-const StudyFile = {
-  fileName: z.string().trim().min(1).max(255),
-  contentBase64: z
-    .string()
-    .min(1, messageKey('validation.fileEmpty'))
-    .max(base64Length(MAX_STUDY_FILE_BYTES), messageKey('validation.studyFileTooLarge'))
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, messageKey('validation.notBase64'))
-    .refine((text) => text.length % 4 === 0, messageKey('validation.notBase64')),
-};
+const StudyFile = chosenFile(MAX_STUDY_FILE_BYTES, messageKey('validation.studyFileTooLarge'));
 
 /** What a study file says, checked whole before anything is signed: the study it describes, or every problem in it. */
 const StudyFileCheck = z.object({

@@ -287,6 +287,7 @@ export const en = {
     passwordToSign: 'Enter your password to sign',
     manifestEmpty: 'The manifest is empty',
     fileEmpty: 'The file is empty',
+    listFileTooLarge: 'The file is larger than 20 MB: ask the sponsor to split it.',
     studyFileTooLarge: 'A study configuration file is at most 1 MB: is this the right file?',
     notBase64: 'The file content is not base64.',
     siteName: 'Give the name of the site (hospital and pharmacy)',

@@ -263,6 +263,7 @@ export const fr: Translation = {
     passwordToSign: 'Saisissez votre mot de passe pour signer',
     manifestEmpty: 'Le manifeste est vide',
     fileEmpty: 'Le fichier est vide',
+    listFileTooLarge: 'Le fichier dépasse 20 Mo : demandez au promoteur de le scinder.',
     studyFileTooLarge: 'Un fichier de configuration d’étude fait au plus 1 Mo : est-ce le bon fichier ?',
     notBase64: 'Le contenu du fichier n’est pas en base64.',
     siteName: 'Indiquez le nom du site (hôpital et pharmacie)',
