@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import Papa from 'papaparse';
 import { KitRepository } from '../../main/core/kits/kitRepository';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -43,6 +44,26 @@ afterEach(() => {
 const setStatus = (status: string, kit: string) => t.core.store.q().updateTable('kits').set({ status }).where('kit_number', '=', kit).execute();
 
 describe("the unblinded session's index of opened arms and expiry dates", () => {
+  it("gives each kit's arm and real expiry as the sponsor's list says, from the index, and opens a kit the index does not hold", async () => {
+    // The kit list as the sponsor sent it: the expected answer, read without the key.
+    const expiryOf = new Map(
+      Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.map((r) => [r.kit_number!, r.expiry_date!.includes('/') ? r.expiry_date!.split('/').reverse().join('-') : r.expiry_date!]),
+    );
+    const key = t.core.sessions.keyOf(ph)!;
+    const repository = new KitRepository(t.core.store);
+    const [gone, ...inStock] = (await repository.sealedByStatus(new Set(['expected']))).slice(0, 6);
+    // One kit leaves the stock before the index is built: the index never holds it.
+    await setStatus('damaged', gone!.kitNumber);
+    const asked = [...inStock, gone!];
+    const opens = vi.spyOn(await import('../../main/core/crypto/allocationCipher'), 'open');
+    const opened = await t.core.unsealedStock.opened(key, asked);
+    expect(opened).toEqual(asked.map((k) => ({ arm: t.armOf.get(k.kitNumber), expiry: expiryOf.get(k.kitNumber) })));
+    // Asked again, only the kit outside the index is opened (its two seals); the others come from the index.
+    opens.mockClear();
+    expect(await t.core.unsealedStock.opened(key, asked)).toEqual(opened);
+    expect(opens).toHaveBeenCalledTimes(2);
+  });
+
   it('offers only kits of the patient\'s arm that are on the shelf now, whatever happened to them since the index was built', async () => {
     await receive(ph, { kind: 'all_unshipped' });
     const patient = await randomized('S-900');
