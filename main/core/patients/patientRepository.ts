@@ -156,33 +156,7 @@ export class PatientRepository {
 
   /** The patient's dispensings in the order they were made, each with its kit numbers. */
   async dispensings(patientId: number): Promise<DispensingRow[]> {
-    const q = this.store.q();
-    const rows = await q
-      .selectFrom('dispensings as d')
-      .leftJoin('extra_dispensings as x', 'x.dispensing_id', 'd.id')
-      .select(['d.id as id', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
-      .where('d.patient_id', '=', patientId)
-      .orderBy('d.dispensed_at')
-      .orderBy('d.id')
-      .execute();
-    if (rows.length === 0) return [];
-    const kits = await q
-      .selectFrom('dispensing_kits')
-      .select(['dispensing_id as d', 'kit_number as k'])
-      .where(
-        'dispensing_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
-    return rows.map(({ extraKind, replacesKit, extraReason, ...r }) => ({
-      ...r,
-      extra: extraOf({ extraKind, replacesKit, extraReason }),
-      kits: kits
-        .filter((x) => x.d === r.id)
-        .map((x) => x.k)
-        .sort(),
-    }));
+    return (await this.dispensingsByPatient([patientId])).get(patientId) ?? [];
   }
 
   /**
