@@ -26,8 +26,8 @@ export function tableTypesSource(): string {
       for (const c of columns) {
         const base = c.type === 'INTEGER' ? 'number' : 'string';
         // An `id` key (SQLite's INTEGER PRIMARY KEY, PostgreSQL's identity) and a column with a default may be left out
-        // of an insert. Other integer keys are written by Veil: the audit seq, a user's key pair, the study row.
-        const generated = (singleKey && c.pk > 0 && c.name === 'id' && table !== 'study') || c.dflt_value !== null;
+        // of an insert. Other integer keys are written by Veil: the audit seq, a user's key pair.
+        const generated = (singleKey && c.pk > 0 && c.name === 'id') || c.dflt_value !== null;
         const nullable = c.notnull === 0 && c.pk === 0;
         const type = `${base}${nullable ? ' | null' : ''}`;
         lines.push(`  ${c.name}: ${generated ? `Generated<${type}>` : type};`);

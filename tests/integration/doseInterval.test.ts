@@ -102,12 +102,12 @@ describe('minimum interval between dispensings', () => {
 
   it('refuses a short interval outright when the study says so, whatever the arm', async () => {
     // A study whose file says "refuse" (the stored configuration, as a study loaded from such a file holds it).
-    const row = await t.core.store.q().selectFrom('study').select('config_json as c').where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await t.core.store.q().selectFrom('studies').select('config_json as c').where('code', '=', 'NS-DUPI').executeTakeFirstOrThrow();
     await t.core.store
       .q()
-      .updateTable('study')
+      .updateTable('studies')
       .set({ config_json: JSON.stringify({ ...JSON.parse(row.c), dosing: { minimumIntervalDays: 8, shortInterval: 'refuse' } }) })
-      .where('id', '=', 1)
+      .where('code', '=', 'NS-DUPI')
       .execute();
     // Written behind the core's back: it reads the study from memory, loaded again here as after a study set-up.
     await t.core.site.reload();

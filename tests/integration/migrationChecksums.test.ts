@@ -29,6 +29,7 @@ const RELEASED: Record<string, string> = {
   '016-study-closures.ts': 'addd1c3b5c939874f6ca39931ea424ea17eb91d3233aaa767c94b5ba1000c582',
   '017-status-indexes.ts': '5e329ecd2e128777bdddb357c788748a46063020143683eac7523ac0fc7764d1',
   '018-audit-event-study.ts': '4ee32fea7235347159af3c8efdf8ea5ef12b211f7383ee7d8f918a1174f34eda',
+  '019-studies-as-rows.ts': '06f0686a9c7cf14eee4e2a8e8f60b1777b7dd85b89c9b527d494a168a6bee085',
 };
 
 const FOLDER = join(__dirname, '../../main/core/db/migrations');

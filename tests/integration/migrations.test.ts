@@ -9,7 +9,6 @@ import { hashPassword } from '../../main/core/auth/passwords';
 import { seal, sealedField } from '../../main/core/crypto/allocationCipher';
 import { createUserKeyPair, newDataKey, wrapForEmergency, wrapForUser } from '../../main/core/crypto/keyCustody';
 import { KeyRepository, EMERGENCY_HOLDER, userHolder } from '../../main/core/allocation/keyRepository';
-import { StudyRepository } from '../../main/core/system/studyRepository';
 import { UserRepository } from '../../main/core/users/userRepository';
 import { sqliteStore } from '../../main/core/db/store';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
@@ -200,7 +199,8 @@ describe('migrations', () => {
     migrate(raw, 4);
     const now = '2026-01-05T09:00:00.000Z';
     const store = sqliteStore(raw);
-    await new StudyRepository(store).save(NS_DUPI, now);
+    // The study as a version-4 Veil wrote it: the one row of `study`.
+    raw.prepare('INSERT INTO study (id, code, config_json, loaded_at) VALUES (1, ?, ?, ?)').run(NS_DUPI.code, JSON.stringify(NS_DUPI), now);
     const users = new UserRepository(store);
     const userId = await users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
     const pair = await createUserKeyPair(userId, password);
@@ -477,7 +477,7 @@ describe('migrations', () => {
     const file = join(dir, 'v15.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 15);
-    const tables = ['kits', 'users', 'study', 'audit_events', 'signatures'];
+    const tables = ['kits', 'users', 'audit_events', 'signatures'];
     const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
     raw.close();
     const db = openDatabase(file);
@@ -497,7 +497,7 @@ describe('migrations', () => {
     const file = join(dir, 'v16.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 16);
-    const tables = ['kits', 'patients', 'users', 'study', 'audit_events', 'signatures'];
+    const tables = ['kits', 'patients', 'users', 'audit_events', 'signatures'];
     const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
     const plan = (database: Database.Database, sql: string) => (database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
     const quarantined = "SELECT count(*) FROM kits WHERE status = 'quarantined'";
@@ -549,6 +549,28 @@ describe('migrations', () => {
     db.exec('DROP TRIGGER audit_events_no_update');
     db.exec("UPDATE audit_events SET study_code = 'NS-DUPI' WHERE seq = 2");
     expect(verifyChain(db).firstBroken?.seq).toBe(2);
+    db.close();
+  });
+
+  it('19: the one study of a version-18 database becomes study 1 of `studies`, every other table kept; studies are rows with unique codes', () => {
+    const file = join(dir, 'v18.db');
+    const raw = versionTwoWithData(file);
+    migrate(raw, 18);
+    raw.prepare("INSERT INTO study (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', ?, '2026-01-01T09:00:00.000Z')").run(JSON.stringify(NS_DUPI));
+    // Before the step a second study cannot even be written.
+    expect(() => raw.prepare("INSERT INTO study (id, code, config_json, loaded_at) VALUES (2, 'BRAVE-AA2', '{}', 'now')").run()).toThrow(/CHECK/);
+    const tables = ['kits', 'users', 'audit_events', 'signatures', 'list_imports'];
+    const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
+    raw.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(19);
+    expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
+    expect(db.prepare('SELECT id, code, config_json, loaded_at FROM studies').all()).toEqual([
+      { id: 1, code: 'NS-DUPI', config_json: JSON.stringify(NS_DUPI), loaded_at: '2026-01-01T09:00:00.000Z' },
+    ]);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'study'").pluck().get()).toBe(0);
+    expect(db.prepare("INSERT INTO studies (code, config_json, loaded_at) VALUES ('BRAVE-AA2', '{}', 'now')").run().lastInsertRowid).toBe(2);
+    expect(() => db.prepare("INSERT INTO studies (code, config_json, loaded_at) VALUES ('NS-DUPI', '{}', 'now')").run()).toThrow(/UNIQUE/);
     db.close();
   });
 

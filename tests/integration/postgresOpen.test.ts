@@ -117,6 +117,25 @@ describe('PostgreSQL steps carry data across', () => {
     // Step 9: the kit is kept and not held.
     expect((await pool.query('SELECT kit_number, status, expiry_hold FROM kits')).rows).toEqual([{ kit_number: '1001', status: 'available', expiry_hold: 0 }]);
   });
+
+  it('19: the one study of a version-18 database becomes study 1 of `studies`; the next study is numbered 2; codes are unique', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 18);
+    await pool.query(`INSERT INTO study (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{"code":"NS-DUPI"}', '2026-01-01T09:00:00.000Z')`);
+
+    await migratePostgres(pool);
+
+    expect((await pool.query('SELECT id, code, config_json, loaded_at FROM studies')).rows).toEqual([
+      { id: 1, code: 'NS-DUPI', config_json: '{"code":"NS-DUPI"}', loaded_at: '2026-01-01T09:00:00.000Z' },
+    ]);
+    expect(await tablesOf(url)).not.toContain('study');
+    // Without moving the identity past the copied row, this insert would be given id 1 and be refused.
+    const added = await pool.query(`INSERT INTO studies (code, config_json, loaded_at) VALUES ('BRAVE-AA2', '{}', 'now') RETURNING id`);
+    expect(added.rows).toEqual([{ id: 2 }]);
+    await expect(pool.query(`INSERT INTO studies (code, config_json, loaded_at) VALUES ('NS-DUPI', '{}', 'now')`)).rejects.toThrow(/unique/i);
+  });
 });
 
 describe('a connection the server ends while Veil holds it', () => {

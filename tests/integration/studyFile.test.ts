@@ -58,7 +58,7 @@ async function call<T>(window: string, channel: string, input: unknown = {}): Pr
   return r.value as T;
 }
 const sql = <T>(text: string) => rawRows<T>(core.store, text);
-const stored = async () => ({ study: await sql('SELECT code, config_json FROM study'), events: await sql('SELECT seq FROM audit_events ORDER BY seq') });
+const stored = async () => ({ study: await sql('SELECT code, config_json FROM studies'), events: await sql('SELECT seq FROM audit_events ORDER BY seq') });
 /** Refused with this code and key; the study table and the audit trail as they were. */
 async function refused(window: string, channel: string, input: unknown, code: string, key?: string) {
   const before = await stored();
@@ -153,7 +153,7 @@ describe("a new site's study, loaded from its configuration file", () => {
     const seq = Number((await sql<{ n: number }>('SELECT max(seq) AS n FROM audit_events'))[0]!.n);
     const wrong = await core.dispatch('pharma', 'study.load', { ...file, signature: { ...sign, password: 'not the password' } });
     expect(wrong.ok ? 'loaded' : (wrong.error as { key?: string }).key).toBe('signatures.wrongPassword');
-    expect(await sql('SELECT code FROM study')).toEqual([]);
+    expect(await sql('SELECT code FROM studies')).toEqual([]);
     expect((await sql<{ action: string }>(`SELECT action FROM audit_events WHERE seq > ${seq}`)).map((e) => e.action)).toEqual(['credential.failed']);
     const visits = NS_DUPI.visits.map((v) => (v.code === 'W4' ? { ...v, dayOffset: 10 } : v));
     const message = await refused('pharma', 'study.load', { fileName: 'amended.json', contentBase64: asFile({ ...NS_DUPI, visits }), signature: sign }, 'validation', 'study.fileInvalid');
@@ -167,7 +167,7 @@ describe("a new site's study, loaded from its configuration file", () => {
     const loaded = await call<ChannelOutput<'study.load'>>('pharma', 'study.load', { fileName: 'ns-dupi.json', contentBase64: base64(FILE), signature: sign });
     const sha256 = createHash('sha256').update(FILE).digest('hex');
     expect(loaded).toMatchObject({ code: 'NS-DUPI', title: NS_DUPI.title, fileName: 'ns-dupi.json', sha256, signature: { printedName: 'P. Harma', meaning: 'I load this study configuration, checked against the protocol' } });
-    const [row] = await sql<{ code: string; config_json: string }>('SELECT code, config_json FROM study');
+    const [row] = await sql<{ code: string; config_json: string }>('SELECT code, config_json FROM studies');
     expect(row!.code).toBe('NS-DUPI');
     expect(JSON.parse(row!.config_json)).toMatchObject({ code: 'NS-DUPI', visits: NS_DUPI.visits, arms: NS_DUPI.arms });
     const [event] = await sql<{ action: string; entity_id: string; after_json: string; signature_id: number; username: string }>("SELECT action, entity_id, after_json, signature_id, username FROM audit_events WHERE action = 'study.loaded'");

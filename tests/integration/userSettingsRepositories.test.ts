@@ -119,6 +119,20 @@ describe.each(['sqlite', 'postgres'] as const)('the settings and the study on %s
     expect(await store.q().selectFrom('settings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: 2 });
   });
 
+  it('keeps each study in a row of its own: saved again, a study is replaced in place; another code adds a row; the current one is the first loaded', async () => {
+    const { store } = await storeOn(engine);
+    const studies = new StudyRepository(store);
+    await studies.save(NS_DUPI, at);
+    await studies.save({ ...NS_DUPI, code: 'BRAVE-AA2', title: 'Baricitinib in alopecia areata' }, at);
+    await studies.save({ ...NS_DUPI, title: 'Dupilumab, title amended' }, at);
+    const rows = await store.q().selectFrom('studies').select(['id', 'code', 'config_json']).orderBy('id').execute();
+    expect(rows.map((r) => [r.id, r.code, JSON.parse(r.config_json).title])).toEqual([
+      [1, 'NS-DUPI', 'Dupilumab, title amended'],
+      [2, 'BRAVE-AA2', 'Baricitinib in alopecia areata'],
+    ]);
+    expect((await studies.current())?.code).toBe('NS-DUPI');
+  });
+
   it('a blank site name reads as not set', async () => {
     const { store } = await storeOn(engine);
     const settings = new SettingsRepository(store);

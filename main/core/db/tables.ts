@@ -302,8 +302,8 @@ export interface StorageLocationsTable {
   created_at: string;
 }
 
-export interface StudyTable {
-  id: number;
+export interface StudiesTable {
+  id: Generated<number>;
   code: string;
   config_json: string;
   loaded_at: string;
@@ -393,7 +393,7 @@ export interface VeilTables {
   shipments: ShipmentsTable;
   signatures: SignaturesTable;
   storage_locations: StorageLocationsTable;
-  study: StudyTable;
+  studies: StudiesTable;
   study_closures: StudyClosuresTable;
   temperature_imports: TemperatureImportsTable;
   temperature_readings: TemperatureReadingsTable;

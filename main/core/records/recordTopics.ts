@@ -51,7 +51,7 @@ export const TABLE_TOPICS: { readonly [T in keyof VeilTables]: readonly RecordTo
   shipments: ['shipments'],
   signatures: ['audit'],
   storage_locations: ['storage'],
-  study: ['study'],
+  studies: ['study'],
   study_closures: ['study'],
   temperature_imports: ['storage'],
   temperature_readings: ['storage'],

@@ -21,7 +21,7 @@ interface Loaded {
  * and whenever the Store says one of their tables changed, here or, on PostgreSQL, at another workstation.
  */
 /** The tables SiteMemory holds in memory: a committed change to one of them reloads it. */
-const MEMORY_TABLES = new Set(['study', 'study_closures', 'settings']);
+const MEMORY_TABLES = new Set(['studies', 'study_closures', 'settings']);
 
 export class SiteMemory {
   private loaded: Loaded | null = null;

@@ -1,23 +1,27 @@
 import type { Store } from '../db/store';
 import { StudyConfig } from '../../../shared/study/studyConfig';
 
-/** The site's one study configuration, on the Store (issue 13, item 2). The core keeps it in memory (SiteMemory). */
+/**
+ * The site's studies, one row each (migration 19), on the Store. The core keeps the current one in memory
+ * (SiteMemory). Until delegations and the study switcher exist (docs/multi-study-plan.md steps 3 and 5), the current
+ * study is the first one loaded, and loading refuses a second (StudyFileService).
+ */
 export class StudyRepository {
   constructor(private readonly store: Store) {}
 
+  /** The study the site works in: the first one loaded, or null before any. */
   async current(): Promise<StudyConfig | null> {
-    const row = await this.store.q().selectFrom('study').select('config_json').where('id', '=', 1).executeTakeFirst();
+    const row = await this.store.q().selectFrom('studies').select('config_json').orderBy('id').limit(1).executeTakeFirst();
     return row ? StudyConfig.parse(JSON.parse(row.config_json)) : null;
   }
 
+  /** Adds the study, or replaces the configuration of the study with its code (the same study, saved again). */
   async save(study: StudyConfig, loadedAt: string): Promise<void> {
     await this.store
       .q()
-      .insertInto('study')
-      .values({ id: 1, code: study.code, config_json: JSON.stringify(study), loaded_at: loadedAt })
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({ code: eb.ref('excluded.code'), config_json: eb.ref('excluded.config_json'), loaded_at: eb.ref('excluded.loaded_at') })),
-      )
+      .insertInto('studies')
+      .values({ code: study.code, config_json: JSON.stringify(study), loaded_at: loadedAt })
+      .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ config_json: eb.ref('excluded.config_json'), loaded_at: eb.ref('excluded.loaded_at') })))
       .execute();
   }
 }

@@ -17,6 +17,7 @@ import { step15 } from './015-over-labels';
 import { step16 } from './016-study-closures';
 import { step17 } from './017-status-indexes';
 import { step18 } from './018-audit-event-study';
+import { step19 } from './019-studies-as-rows';
 
 export type { Migration, PostgresStepClient } from './migration';
 
@@ -26,4 +27,4 @@ export type { Migration, PostgresStepClient } from './migration';
  * tests/integration/migrationChecksums.test.ts, and a test in tests/integration/migrations.test.ts that migrates a
  * database of the previous version holding data.
  */
-export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16, step17, step18];
+export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16, step17, step18, step19];
