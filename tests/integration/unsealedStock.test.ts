@@ -54,14 +54,16 @@ describe("the unblinded session's index of opened arms and expiry dates", () => 
     const [gone, ...inStock] = (await repository.sealedByStatus(new Set(['expected']))).slice(0, 6);
     // One kit leaves the stock before the index is built: the index never holds it.
     await setStatus('damaged', gone!.kitNumber);
-    const asked = [...inStock, gone!];
+    const asked = [...inStock, gone!].map((k) => k.kitNumber);
     const opens = vi.spyOn(await import('../../main/core/crypto/allocationCipher'), 'open');
     const opened = await t.core.unsealedStock.opened(key, asked);
-    expect(opened).toEqual(asked.map((k) => ({ arm: t.armOf.get(k.kitNumber), expiry: expiryOf.get(k.kitNumber) })));
+    expect(opened).toEqual(asked.map((k) => ({ arm: t.armOf.get(k), expiry: expiryOf.get(k) })));
     // Asked again, only the kit outside the index is opened (its two seals); the others come from the index.
     opens.mockClear();
     expect(await t.core.unsealedStock.opened(key, asked)).toEqual(opened);
     expect(opens).toHaveBeenCalledTimes(2);
+    // A number outside the kit list is an error of the caller, never an arm.
+    await expect(t.core.unsealedStock.opened(key, ['000000'])).rejects.toThrow('Kit 000000 is not in the kit list.');
   });
 
   it('offers only kits of the patient\'s arm that are on the shelf now, whatever happened to them since the index was built', async () => {

@@ -154,6 +154,22 @@ export class KitRepository {
   async sealed(kitNumber: string): Promise<{ armSealed: string; expirySealed: string; lotSealed: string } | undefined> {
     return (await this.sealedOf.run(kitNumber))[0];
   }
+
+  /** The sealed arm and real expiry of these kits (those that exist), read in slices of 500 numbers. */
+  async sealedKits(kitNumbers: readonly string[]): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
+    const rows: Array<{ kitNumber: string; armSealed: string; expirySealed: string }> = [];
+    for (let i = 0; i < kitNumbers.length; i += 500) {
+      rows.push(
+        ...(await this.store
+          .q()
+          .selectFrom('kits')
+          .select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+          .where('kit_number', 'in', kitNumbers.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    return rows;
+  }
 }
 
 /** The settings key counting changes of sealed expiry dates since the last import. */

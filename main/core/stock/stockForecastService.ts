@@ -162,7 +162,7 @@ export class StockForecastService {
     const { held, read } = await this.store.transaction(async () => ({ held: await this.reads.quarantinedKits(heldKitNumbers), read: await this.stockRead(weeks) }));
     const [now, released] = [await this.forecast(key, weeks, read, []), await this.forecast(key, weeks, read, held)];
     const heldByArm = new Map<string, number>();
-    for (const { arm } of await this.unsealed.opened(key, held)) heldByArm.set(arm, (heldByArm.get(arm) ?? 0) + 1);
+    for (const { arm } of await this.unsealed.opened(key, held.map((k) => k.kitNumber))) heldByArm.set(arm, (heldByArm.get(arm) ?? 0) + 1);
     return {
       today: now.today,
       until: now.until,
@@ -191,7 +191,7 @@ export class StockForecastService {
     const study = this.study();
     const margin = study.doNotDispenseMarginDays;
     const kits = [...read.kits, ...alsoCounting];
-    const opened = await this.unsealed.opened(key, kits);
+    const opened = await this.unsealed.opened(key, kits.map((k) => k.kitNumber));
     // A kit's last usable day is the earlier of its real expiry and its label's use-before date (dispensing refuses both).
     const kitsOf = new Map<string, string[]>();
     for (const [i, k] of kits.entries()) {

@@ -2,11 +2,10 @@ import type { Store } from '../db/store';
 import { patientsWithVisitsToDispense } from '../patients/patientRepository';
 
 /** An available kit as the stock forecast weighs it: the label's use-before date, the sealed arm and real expiry. */
+/** A kit the forecast weighs: its arm and real expiry come from the session's unsealed index (UnsealedStock.opened). */
 export interface AvailableKitRow {
   kitNumber: string;
   useBefore: string;
-  armSealed: string;
-  expirySealed: string;
 }
 
 /** A randomized patient still in the study, with the sealed arm of the randomization slot the patient holds. */
@@ -27,7 +26,7 @@ export class StockReadModel {
     return this.store
       .q()
       .selectFrom('kits')
-      .select(['kit_number as kitNumber', 'use_before as useBefore', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+      .select(['kit_number as kitNumber', 'use_before as useBefore'])
       .where('status', '=', 'available')
       .execute();
   }
@@ -38,7 +37,7 @@ export class StockReadModel {
     return this.store
       .q()
       .selectFrom('kits')
-      .select(['kit_number as kitNumber', 'use_before as useBefore', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+      .select(['kit_number as kitNumber', 'use_before as useBefore'])
       .where('status', '=', 'quarantined')
       .where('kit_number', 'in', [...kitNumbers])
       .execute();
