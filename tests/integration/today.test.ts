@@ -1,8 +1,10 @@
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChannelOutput } from '../../shared/contract';
 import { ROLES, type Role } from '../../shared/roles';
 import { addDays } from '../../shared/schedule/visitSchedule';
+import { StockReadModel } from '../../main/core/stock/stockReadModel';
+import { PatientRepository } from '../../main/core/patients/patientRepository';
 import { demoCore, type TestCore } from '../helpers/core';
 import { NEW_UNBLINDED_USER, buildExampleWorld } from '../helpers/exampleWorld';
 
@@ -166,6 +168,25 @@ describe('the Today home', () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'today-stock-ph');
     const unblinded = await call<ChannelOutput<'stock.forecastUnblinded'>>(ph, 'stock.forecastUnblinded', { weeks: 4 });
     expect(item(await itemsOf(ph), 'stock_arms_short')!.count).toBe(unblinded.arms.filter((a) => a.shortfall > 0).length);
+  });
+
+  it('reads the patients in treatment once per home, for the visits line and the forecast together', async () => {
+    // Every way the core reads them: the forecast's (with the slots' sealed arms), the due list's, and their visits.
+    const reads = [
+      vi.spyOn(StockReadModel.prototype, 'patientsWithVisitsToDispense'),
+      vi.spyOn(PatientRepository.prototype, 'withVisitsToDispense'),
+      vi.spyOn(PatientRepository.prototype, 'dispensedVisits'),
+    ];
+    try {
+      for (const role of ['unblinded_pharmacist', 'monitor', 'pharmacy_technician', 'investigator'] as const) {
+        const window = await t.loginAs(role, `today-once-${role}`);
+        for (const spy of reads) spy.mockClear();
+        await itemsOf(window);
+        expect(reads.map((spy) => spy.mock.calls.length), role).toEqual([1, 0, 1]);
+      }
+    } finally {
+      for (const spy of reads) spy.mockRestore();
+    }
   });
 
   it('says the reconciliation waits for a sign-off until the monitor signs, and again once a kit changes', async () => {

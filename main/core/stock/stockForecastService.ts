@@ -8,9 +8,15 @@ import type { Store } from '../db/store';
 import type { UnsealedStock } from '../dispensing/unsealedStock';
 import type { PatientRepository } from '../patients/patientRepository';
 import { renderReportPdf, type ReportContext } from '../reports/pdfReport';
-import type { AvailableKitRow, StockReadModel } from './stockReadModel';
+import type { AvailableKitRow, RandomizedPatientRow, StockReadModel } from './stockReadModel';
 
 /** A visit still to dispense in the forecast's window, and the last expiry date a kit for it may NOT have. */
+/** The randomized patients with a visit still to dispense, and the scheduled visits each has had (by patient id). */
+export interface InTreatment {
+  patients: RandomizedPatientRow[];
+  dispensed: Map<number, Set<string>>;
+}
+
 interface DueVisit {
   patientId: number;
   armSealed: string;
@@ -102,12 +108,20 @@ export class StockForecastService {
     return { today, until: addDays(today, weeks * 7) };
   }
 
+  /**
+   * The randomized patients with a visit of the schedule still to dispense, and the visits each has had: what the
+   * forecast weighs. Read in the caller's unit of work; the Today home reads it once for its visits line and the
+   * forecast (about 10 ms at 5,000 randomized patients).
+   */
+  async inTreatment(): Promise<InTreatment> {
+    const patients = await this.reads.patientsWithVisitsToDispense(this.study().visits.map((v) => v.code));
+    return { patients, dispensed: await this.patients.dispensedVisits(patients.map((p) => p.id)) };
+  }
+
   /** The visits still to dispense due on or before `until`, each with its refusal date; read in the caller's unit of work. */
-  private async dueVisits(today: string, until: string): Promise<DueVisit[]> {
+  private async dueVisits(today: string, until: string, treatment?: InTreatment): Promise<DueVisit[]> {
     const study = this.study();
-    const codes = study.visits.map((v) => v.code);
-    const patients = await this.reads.patientsWithVisitsToDispense(codes);
-    const dispensed = await this.patients.dispensedVisits(patients.map((p) => p.id));
+    const { patients, dispensed } = treatment ?? (await this.inTreatment());
     // A visit is due by `until` when the patient's baseline is on or before `until` less the visit's day: one date per
     // visit, so a patient's windows are computed only for the visits that count (all of them cost 130 ms a call at
     // 5,000 patients, on the home page of every user).
@@ -132,10 +146,10 @@ export class StockForecastService {
     return visits;
   }
 
-  async blinded(weeks: number): Promise<BlindedForecast> {
+  async blinded(weeks: number, treatment?: InTreatment): Promise<BlindedForecast> {
     const { today, until } = this.window(weeks);
     return this.store.transaction(async () => {
-      const visits = await this.dueVisits(today, until);
+      const visits = await this.dueVisits(today, until, treatment);
       return {
         today,
         until,
@@ -148,8 +162,8 @@ export class StockForecastService {
     });
   }
 
-  async unblinded(key: Buffer, weeks: number): Promise<UnblindedForecast> {
-    return this.forecast(key, weeks, await this.stockRead(weeks), []);
+  async unblinded(key: Buffer, weeks: number, treatment?: InTreatment): Promise<UnblindedForecast> {
+    return this.forecast(key, weeks, await this.stockRead(weeks, treatment), []);
   }
 
   /**
@@ -181,9 +195,9 @@ export class StockForecastService {
 
   /** The per-arm forecast over the available kits, and `alsoCounting` (kits that may come back to stock) with them. */
   /** The visits due in the window and the available kits, read in one unit of work. */
-  private async stockRead(weeks: number): Promise<{ today: string; until: string; visits: DueVisit[]; kits: AvailableKitRow[] }> {
+  private async stockRead(weeks: number, treatment?: InTreatment): Promise<{ today: string; until: string; visits: DueVisit[]; kits: AvailableKitRow[] }> {
     const { today, until } = this.window(weeks);
-    return this.store.transaction(async () => ({ today, until, visits: await this.dueVisits(today, until), kits: await this.reads.availableKits() }));
+    return this.store.transaction(async () => ({ today, until, visits: await this.dueVisits(today, until, treatment), kits: await this.reads.availableKits() }));
   }
 
   private async forecast(key: Buffer, weeks: number, read: { today: string; until: string; visits: DueVisit[]; kits: AvailableKitRow[] }, alsoCounting: readonly AvailableKitRow[]): Promise<UnblindedForecast> {

@@ -1,7 +1,6 @@
 import type { Store } from '../db/store';
 import { patientsWithVisitsToDispense } from '../patients/patientRepository';
 
-/** An available kit as the stock forecast weighs it: the label's use-before date, the sealed arm and real expiry. */
 /** A kit the forecast weighs: its arm and real expiry come from the session's unsealed index (UnsealedStock.opened). */
 export interface AvailableKitRow {
   kitNumber: string;

@@ -9,10 +9,9 @@ import type { CloseOutService } from '../closeOut/closeOutService';
 import type { Store } from '../db/store';
 import type { UnsealedStock } from '../dispensing/unsealedStock';
 import type { KitRepository } from '../kits/kitRepository';
-import type { PatientRepository } from '../patients/patientRepository';
 import { returnDueOf } from '../reconciliation/reconciliationService';
 import type { ReconciliationService } from '../reconciliation/reconciliationService';
-import type { StockForecastService } from '../stock/stockForecastService';
+import type { InTreatment, StockForecastService } from '../stock/stockForecastService';
 import type { TodayReadModel } from './todayReadModel';
 
 type Item = z.infer<typeof TodayItem>;
@@ -56,7 +55,6 @@ export class TodayService {
     private readonly store: Store,
     private readonly reads: TodayReadModel,
     private readonly kits: KitRepository,
-    private readonly patients: PatientRepository,
     private readonly reconciliation: ReconciliationService,
     private readonly stock: StockForecastService,
     private readonly unsealed: UnsealedStock,
@@ -80,8 +78,11 @@ export class TodayService {
     const may = (kind: Item['kind']) => reader.permissions.has(TODAY_ITEM_PERMISSION[kind]);
     const unblinded = reader.key !== null && may('stock_arms_short');
     const items: Item[] = [];
+    // The patients in treatment, read once for the visits line and the stock forecast.
+    let read: InTreatment | undefined;
+    const inTreatment = async () => (read ??= await this.stock.inTreatment());
     if (may('visits_in_window')) {
-      const { inWindow, overdue } = await this.visits(today, study);
+      const { inWindow, overdue } = this.visits(today, study, await inTreatment());
       items.push({ kind: 'visits_in_window', count: inWindow }, { kind: 'visits_overdue', count: overdue });
     }
     if (may('shipments_to_receive')) items.push({ kind: 'shipments_to_receive', count: await this.reads.openShipments() });
@@ -103,24 +104,20 @@ export class TodayService {
       }
     }
     if (unblinded) {
-      const forecast = await this.stock.unblinded(reader.key!, TODAY_HORIZON.stockWeeks);
+      const forecast = await this.stock.unblinded(reader.key!, TODAY_HORIZON.stockWeeks, await inTreatment());
       items.push({ kind: 'stock_arms_short', count: forecast.arms.filter((a) => a.shortfall > 0).length });
     } else if (may('stock_totals')) {
-      const forecast = await this.stock.blinded(TODAY_HORIZON.stockWeeks);
+      const forecast = await this.stock.blinded(TODAY_HORIZON.stockWeeks, await inTreatment());
       items.push({ kind: 'stock_totals', onHand: forecast.onHand, needed: forecast.needed });
     }
     return items;
   }
 
   /** Randomized patients whose next visit to dispense has its window open today, and those whose window has closed. */
-  private async visits(today: string, study: StudyConfig): Promise<{ inWindow: number; overdue: number }> {
-    const codes = study.visits.map((v) => v.code);
-    const patients = await this.patients.withVisitsToDispense(codes);
-    const dispensed = await this.patients.dispensedVisits(patients.map((p) => p.id));
+  private visits(today: string, study: StudyConfig, { patients, dispensed }: InTreatment): { inWindow: number; overdue: number } {
     let inWindow = 0;
     let overdue = 0;
     for (const p of patients) {
-      if (!p.baselineDate) continue;
       const next = nextVisitToDispense(study, dispensed.get(p.id));
       if (!next) continue;
       const w = visitWindow(next, p.baselineDate);
