@@ -10,13 +10,13 @@ import type { PatientRepository } from '../patients/patientRepository';
 import { renderReportPdf, type ReportContext } from '../reports/pdfReport';
 import type { AvailableKitRow, RandomizedPatientRow, StockReadModel } from './stockReadModel';
 
-/** A visit still to dispense in the forecast's window, and the last expiry date a kit for it may NOT have. */
 /** The randomized patients with a visit still to dispense, and the scheduled visits each has had (by patient id). */
 export interface InTreatment {
   patients: RandomizedPatientRow[];
   dispensed: Map<number, Set<string>>;
 }
 
+/** A visit still to dispense in the forecast's window, and the last expiry date a kit for it may NOT have. */
 interface DueVisit {
   patientId: number;
   armSealed: string;
@@ -193,13 +193,13 @@ export class StockForecastService {
     };
   }
 
-  /** The per-arm forecast over the available kits, and `alsoCounting` (kits that may come back to stock) with them. */
   /** The visits due in the window and the available kits, read in one unit of work. */
   private async stockRead(weeks: number, treatment?: InTreatment): Promise<{ today: string; until: string; visits: DueVisit[]; kits: AvailableKitRow[] }> {
     const { today, until } = this.window(weeks);
     return this.store.transaction(async () => ({ today, until, visits: await this.dueVisits(today, until, treatment), kits: await this.reads.availableKits() }));
   }
 
+  /** The per-arm forecast over the available kits, and `alsoCounting` (kits that may come back to stock) with them. */
   private async forecast(key: Buffer, weeks: number, read: { today: string; until: string; visits: DueVisit[]; kits: AvailableKitRow[] }, alsoCounting: readonly AvailableKitRow[]): Promise<UnblindedForecast> {
     const { today, until, visits } = read;
     const study = this.study();
