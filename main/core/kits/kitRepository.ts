@@ -1,5 +1,6 @@
 import type { KitStatus } from '../../../shared/kits/kitLifecycle';
 import type { PreparedQuery, Store } from '../db/store';
+import { readInSlices } from '../db/slices';
 
 export interface KitState {
   kitNumber: string;
@@ -155,20 +156,11 @@ export class KitRepository {
     return (await this.sealedOf.run(kitNumber))[0];
   }
 
-  /** The sealed arm and real expiry of these kits (those that exist), read in slices of 500 numbers. */
+  /** The sealed arm and real expiry of these kits (those that exist). */
   async sealedKits(kitNumbers: readonly string[]): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
-    const rows: Array<{ kitNumber: string; armSealed: string; expirySealed: string }> = [];
-    for (let i = 0; i < kitNumbers.length; i += 500) {
-      rows.push(
-        ...(await this.store
-          .q()
-          .selectFrom('kits')
-          .select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
-          .where('kit_number', 'in', kitNumbers.slice(i, i + 500))
-          .execute()),
-      );
-    }
-    return rows;
+    return readInSlices(kitNumbers, (slice) =>
+      this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed']).where('kit_number', 'in', slice).execute(),
+    );
   }
 }
 

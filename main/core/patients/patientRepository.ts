@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PreparedQuery, Store } from '../db/store';
 import type { VeilTables } from '../db/tables';
+import { readInSlices } from '../db/slices';
 
 export interface PatientRow {
   id: number;
@@ -200,19 +201,14 @@ export class PatientRepository {
    * kits. A patient who has had none is absent. Read in slices: the list may be long.
    */
   async dispensedVisits(patientIds: readonly number[]): Promise<Map<number, Set<string>>> {
+    const rows = await readInSlices(patientIds, (slice) =>
+      this.store.q().selectFrom('dispensings').select(['patient_id as patientId', 'visit_code as visitCode']).where('patient_id', 'in', slice).execute(),
+    );
     const byPatient = new Map<number, Set<string>>();
-    for (let i = 0; i < patientIds.length; i += 500) {
-      const rows = await this.store
-        .q()
-        .selectFrom('dispensings')
-        .select(['patient_id as patientId', 'visit_code as visitCode'])
-        .where('patient_id', 'in', patientIds.slice(i, i + 500))
-        .execute();
-      for (const r of rows) {
-        const set = byPatient.get(r.patientId);
-        if (set) set.add(r.visitCode);
-        else byPatient.set(r.patientId, new Set([r.visitCode]));
-      }
+    for (const r of rows) {
+      const set = byPatient.get(r.patientId);
+      if (set) set.add(r.visitCode);
+      else byPatient.set(r.patientId, new Set([r.visitCode]));
     }
     return byPatient;
   }

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store';
+import { readInSlices } from '../db/slices';
 
 /** A kit still with its patient and no return recorded, with what says when it is due back. */
 export interface KitWithPatientRow {
@@ -47,18 +48,17 @@ export class TodayReadModel {
 
   /** How many of these kits are available on the shelf now (read in slices: the list may be long). */
   async availableAmong(kitNumbers: readonly string[]): Promise<number> {
-    let count = 0;
-    for (let i = 0; i < kitNumbers.length; i += 500) {
-      count += await this.count(
+    const counts = await readInSlices(kitNumbers, async (slice) => [
+      await this.count(
         this.store
           .q()
           .selectFrom('kits')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('status', '=', 'available')
-          .where('kit_number', 'in', kitNumbers.slice(i, i + 500)),
-      );
-    }
-    return count;
+          .where('kit_number', 'in', slice),
+      ),
+    ]);
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /**
