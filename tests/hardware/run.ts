@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     // through), and under QEMU's multi-threaded TCG another virtual CPU can run the old bytes. tsx's module lexer is
     // WebAssembly and runs in the loader's thread while the smoke test runs: one boot in four to five crashed there
     // (SIGSEGV, the core's instruction pointer one byte inside a Liftoff instruction; or "memory access out of bounds"
-    // thrown by the lexer). Compiled once, eagerly, and never tiered up, the code is not patched: 0 crashes in 8 boots,
+    // thrown by the lexer). Compiled once, eagerly, and never tiered up, the code is not patched: 0 crashes in 14 boots,
     // no slower. A single-threaded TCG also ended the crashes but took 100 s instead of 60.
     '--liftoff-only',
     '--no-wasm-lazy-compilation',
