@@ -77,7 +77,7 @@ function buildVeilCore(
   opened: OpenedDatabase,
 ): { core: VeilCoreInternals; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring; recordNotices: RecordsChangedNotices } {
   const s = buildServices(options, opened);
-  const { db, store, site, clock, auth, sessions, users, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock } = s;
+  const { db, store, scope, site, clock, auth, sessions, users, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock } = s;
   const { dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories, study, events } = s;
   const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
   const router = new Router(buildHandlers(s, options, opened), gate, s.logger, (error) => opened.faultOf(error), {
@@ -91,7 +91,7 @@ function buildVeilCore(
       if (!db) throw new Error(`core.db is the SQLite connection; this core runs on PostgreSQL (${opened.description}): use core.store.`);
       return db;
     },
-    store, site, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
+    store, scope, site, clock, router, auth, users, sessions, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock,
     dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories,
     study,
     dispatch: (windowId, channel, input) => router.dispatch(windowId, channel, input),

@@ -1,3 +1,4 @@
+import type { StudyScope } from './study/studyScope';
 import type { StudyConfig } from '../../shared/study/studyConfig';
 import type { AllocationRepository } from './allocation/allocationRepository';
 import type { CodeBreakService } from './allocation/codeBreakService';
@@ -96,6 +97,8 @@ export interface VeilCoreInternals extends VeilCore {
    * whenever the Store reports one. `reload()` after writing them through the repositories directly (tests, demo).
    */
   readonly site: SiteMemory;
+  /** The study the study-owned records are read and written in (the site's current study). */
+  readonly scope: StudyScope;
   readonly clock: Clock;
   readonly router: Router;
   readonly auth: AuthService;

@@ -106,7 +106,7 @@ export async function demoFigures(): Promise<Record<string, DemoFigure>> {
     };
 
     process.stdout.write('Scan verdict\n');
-    const baseRead = await time('baseline: one indexed SELECT of a kit', 2000, () => core.db.prepare('SELECT * FROM kits WHERE kit_number = ?').get(kit));
+    const baseRead = await time('baseline: one indexed SELECT of a kit', 2000, () => core.db.prepare('SELECT * FROM kits WHERE study_id = (SELECT min(id) FROM studies) AND kit_number = ?').get(kit));
     const demoScans = await scanFigures('', await kitsToScan());
     figures['scan verdict through the router, valid kit (mean)'] = ms(demoScans.valid, baseRead);
     figures['scan verdict through the router, refused kit (mean)'] = ms(demoScans.refused, baseRead);

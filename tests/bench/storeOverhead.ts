@@ -25,20 +25,21 @@ async function main() {
   const db = openDatabase(join(dir, 'bench.db'));
   db.exec(`INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'p', 'P', 'unblinded_pharmacist', 'x', 'now');
            INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'P', 'm', 'now', 't', '1', 'h');
-           INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'kits', 'k', 's', ${KITS}, 'now', 1, 1);`);
-  const insert = db.prepare("INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id) VALUES (?, 'a', 'l', 'e', 'BL', '2027-06-30', 'available', 1)");
+           INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'S', '{}', 'now');
+           INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id, study_id) VALUES (1, 'kits', 'k', 's', ${KITS}, 'now', 1, 1, 1);`);
+  const insert = db.prepare("INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id, study_id) VALUES (?, 'a', 'l', 'e', 'BL', '2027-06-30', 'available', 1, 1)");
   db.transaction(() => {
     for (let i = 0; i < KITS; i++) insert.run(String(100000 + i));
   })();
   const store = sqliteStore(db);
-  const sql = 'SELECT kit_number AS kitNumber, status, blinded_lot AS blindedLot, use_before AS useBefore, serial FROM kits WHERE kit_number = ?';
+  const sql = 'SELECT kit_number AS kitNumber, status, blinded_lot AS blindedLot, use_before AS useBefore, serial FROM kits WHERE study_id = 1 AND kit_number = ?';
   const cached = db.prepare(sql);
   const kit = (i: number) => String(100000 + ((i * 7919) % KITS));
   const viaStore = (k: string) =>
-    store.q().selectFrom('kits').select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial']).where('kit_number', '=', k).executeTakeFirst();
+    store.q().selectFrom('kits').select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial']).where('study_id', '=', 1).where('kit_number', '=', k).executeTakeFirst();
 
   const prepared = store.prepare((q, k: string) =>
-    q.selectFrom('kits').select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial']).where('kit_number', '=', k),
+    q.selectFrom('kits').select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial']).where('study_id', '=', 1).where('kit_number', '=', k),
   );
   const ways: Record<string, () => Promise<void> | void> = {
     today: () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { testStores } from '../helpers/stores';
 import { AllocationRepository } from '../../main/core/allocation/allocationRepository';
 import { type Engine, type Store } from '../../main/core/db/store';
+import { studyScope } from '../../main/core/study/studyScope';
+import { addStudy } from '../helpers/studyRows';
 
 /** Issue 13, item 2: the allocation workflow's SQL (slots, kits, list imports, blocks of migration 5) on the Store, the same answers on both engines. */
 const stores = testStores('allocation');
@@ -9,7 +11,9 @@ const storeOn = (engine: Engine) => stores.open(engine);
 
 const at = '2026-02-10T14:30:00.000Z';
 
+/** The study the lists are imported into, a user and a signature. */
 async function signedUser(store: Store) {
+  await addStudy(store);
   const q = store.q();
   const userId = (await q.insertInto('users').values({ username: 'ph', display_name: 'Claire Martin', role: 'unblinded_pharmacist', password_hash: 'x', created_at: at }).returning('id').executeTakeFirstOrThrow()).id;
   const signatureId = (
@@ -38,7 +42,7 @@ const kit = (kitNumber: string, importId: number, extra: { gtinSealed?: string |
 describe.each(['sqlite', 'postgres'] as const)('the allocation repository on %s', (engine) => {
   it('records list imports, slots in list order and kits, and counts them', async () => {
     const { store } = await storeOn(engine);
-    const allocation = new AllocationRepository(store);
+    const allocation = new AllocationRepository(store, studyScope(1));
     expect(await allocation.counts()).toEqual({ slots: 0, kits: 0 });
     expect(await allocation.nextListOrder()).toBe(1);
     expect(await allocation.imports()).toEqual([]);
@@ -81,7 +85,7 @@ describe.each(['sqlite', 'postgres'] as const)('the allocation repository on %s'
 
   it('changes the blinded label fields and the expiry hold of one kit only', async () => {
     const { store } = await storeOn(engine);
-    const allocation = new AllocationRepository(store);
+    const allocation = new AllocationRepository(store, studyScope(1));
     const { userId, signatureId } = await signedUser(store);
     await store.transaction(async () => {
       const importId = await allocation.insertImport({ kind: 'kits', fileName: 'kits.csv', sha256: 'c3', rowCount: 2, importedAt: at, userId, signatureId });
@@ -105,7 +109,7 @@ describe.each(['sqlite', 'postgres'] as const)('the allocation repository on %s'
 
   it('writes nothing of an import whose unit of work fails, and refuses a kit number twice', async () => {
     const { store } = await storeOn(engine);
-    const allocation = new AllocationRepository(store);
+    const allocation = new AllocationRepository(store, studyScope(1));
     const { userId, signatureId } = await signedUser(store);
     await expect(
       store.transaction(async () => {
@@ -120,15 +124,15 @@ describe.each(['sqlite', 'postgres'] as const)('the allocation repository on %s'
 
   it('reads the blocks an upgrade left in transition, seals them one by one and deletes the transition wraps', async () => {
     const { store } = await storeOn(engine);
-    const allocation = new AllocationRepository(store);
+    const allocation = new AllocationRepository(store, studyScope(1));
     const { userId, signatureId } = await signedUser(store);
     await store.transaction(async () => {
       const importId = await allocation.insertImport({ kind: 'randomization', fileName: 'slots.csv', sha256: 'e5', rowCount: 2, importedAt: at, userId, signatureId });
       await allocation.insertSlot({ randomizationNumber: 'R001', listOrder: 1, blockSealed: null, stratum: 'A', armSealed: 'arm-R001', importId });
       await allocation.insertSlot({ randomizationNumber: 'R002', listOrder: 2, blockSealed: null, stratum: 'A', armSealed: 'arm-R002', importId });
       await store.q().insertInto('blocks_in_transition').values([
-        { randomization_number: 'R001', sealed: 'transition-sealed-1', plain: null },
-        { randomization_number: 'R002', sealed: null, plain: 'B7' },
+        { randomization_number: 'R001', sealed: 'transition-sealed-1', plain: null, study_id: 1 },
+        { randomization_number: 'R002', sealed: null, plain: 'B7', study_id: 1 },
       ]).execute();
       await store.q().insertInto('block_transition_wraps').values({ user_id: userId, wrap_json: JSON.stringify({ v: 1, wrapped: 'w' }) }).execute();
     });

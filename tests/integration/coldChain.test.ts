@@ -6,6 +6,7 @@ import type { SignatureService } from '../../main/core/signatures/signatureServi
 import { ColdChainRepository } from '../../main/core/coldChain/coldChainRepository';
 import { ColdChainService, type Actor } from '../../main/core/coldChain/coldChainService';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
+import { studyScope } from '../../main/core/study/studyScope';
 import { VeilError } from '../../shared/errors';
 
 /**
@@ -45,6 +46,21 @@ function auditStub() {
   return { audit, events, failOn: (action: string | null) => (failOn = action) };
 }
 
+/** A study row with its signed kit list of these kits, all available; returns the study's id. */
+async function studyWithKits(store: Store, code: string, kitNumbers: string[], userId: number, signatureId: number): Promise<number> {
+  const q = store.q();
+  const { id: studyId } = await q.insertInto('studies').values({ code, config_json: '{}', loaded_at: AT }).returning('id').executeTakeFirstOrThrow();
+  const { id: importId } = await q
+    .insertInto('list_imports')
+    .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: kitNumbers.length, imported_at: AT, user_id: userId, signature_id: signatureId, study_id: studyId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const kit_number of kitNumbers) {
+    await q.insertInto('kits').values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId, status: 'available', study_id: studyId }).execute();
+  }
+  return studyId;
+}
+
 async function seed(store: Store, kitNumbers: string[]) {
   const q = store.q();
   const { id: userId } = await q.insertInto('users').values({ username: 'tech', display_name: 'Léa Martin', role: 'pharmacy_technician', password_hash: 'x', created_at: AT }).returning('id').executeTakeFirstOrThrow();
@@ -53,14 +69,7 @@ async function seed(store: Store, kitNumbers: string[]) {
     .values({ user_id: userId, printed_name: 'Léa Martin', meaning: 'm', signed_at_utc: AT, record_type: 'excursion_disposition', record_id: 'x', record_hash: 'h' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const { id: importId } = await q
-    .insertInto('list_imports')
-    .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: kitNumbers.length, imported_at: AT, user_id: userId, signature_id: signatureId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const kit_number of kitNumbers) {
-    await q.insertInto('kits').values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId, status: 'available' }).execute();
-  }
+  await studyWithKits(store, 'NS-DUPI', kitNumbers, userId, signatureId);
   return { userId, signatureId };
 }
 
@@ -70,12 +79,12 @@ async function setup(engine: Engine) {
   const clock = new HandClock(at('2026-11-02T06:00:00Z'));
   const stub = auditStub();
   const signatures = { record: () => ({ id: signatureId }) } as unknown as SignatureService;
-  const service = new ColdChainService(store, new ColdChainRepository(store), stub.audit, signatures, clock, () => NS_DUPI);
+  const service = new ColdChainService(store, new ColdChainRepository(store, studyScope(1)), stub.audit, signatures, clock, () => NS_DUPI);
   const actor: Actor = { userId, username: 'tech', role: 'pharmacy_technician' };
   const pharmacist: Actor = { userId, username: 'tech', role: 'unblinded_pharmacist' };
   const fridge = await service.saveLocation(actor, { name: 'Fridge A', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: '2027-01-31', barcode: 'LOC-A' });
   const shelf = await service.saveLocation(actor, { name: 'Cabinet B', kind: 'cabinet', minCelsius: 15, maxCelsius: 25, calibrationDue: null, barcode: 'LOC-B' });
-  return { store, service, clock, actor, pharmacist, fridge, shelf, ...stub };
+  return { store, service, clock, actor, pharmacist, fridge, shelf, userId, signatureId, ...stub };
 }
 
 const status = async (store: Store, kit: string) => (await store.q().selectFrom('kits').select('status').where('kit_number', '=', kit).executeTakeFirstOrThrow()).status;
@@ -215,5 +224,44 @@ describe.each(['sqlite', 'postgres'] as const)('the cold chain on %s', (engine) 
     await expect(service.dispose(pharmacist, { userId: actor.userId, username: 'tech', printedName: 'Léa Martin', meaning: 'm' }, { excursionId: view.id, kitNumbers: ['1001'], decision: 'release', reason: 'Within stability' }, null)).rejects.toMatchObject({ key: 'coldChain.releaseNeedsKey' });
     await expect(service.dispose(pharmacist, { userId: actor.userId, username: 'tech', printedName: 'Léa Martin', meaning: 'm' }, { excursionId: view.id, kitNumbers: ['1002'], decision: 'damaged', reason: 'Again' }, null)).rejects.toMatchObject({ key: 'coldChain.alreadyDecided' });
     expect(await status(store, '1001')).toBe('quarantined');
+  });
+
+  it("keeps each study's kits apart in a shared fridge: kit 1001 of study 2 is never study 1's kit 1001", async () => {
+    const { store, fridge, shelf, userId, signatureId } = await setup(engine);
+    const other = await studyWithKits(store, 'BRAVE-AA2', ['1001'], userId, signatureId);
+    const one = new ColdChainRepository(store, studyScope(1));
+    const two = new ColdChainRepository(store, studyScope(other));
+    // Both kits 1001 in Fridge A at once (one open stay per kit of a study); study 1's moves on to the cabinet.
+    await one.startStay('1001', fridge.id, 1_000, userId);
+    await two.startStay('1001', fridge.id, 2_000, userId);
+    await one.endStay((await one.currentStay('1001'))!.id, 3_000);
+    await one.startStay('1001', shelf.id, 3_000, userId);
+    expect([(await one.currentStay('1001'))?.locationId, (await two.currentStay('1001'))?.locationId]).toEqual([shelf.id, fridge.id]);
+    // Ending study 2's stay through study 1's repository ends nothing.
+    await one.endStay((await two.currentStay('1001'))!.id, 4_000);
+    expect((await two.currentStay('1001'))?.toMs).toBeNull();
+    expect((await one.currentStays()).map((s) => [s.kitNumber, s.locationName])).toEqual([['1001', 'Cabinet B']]);
+    expect((await two.currentStays()).map((s) => [s.kitNumber, s.locationName])).toEqual([['1001', 'Fridge A']]);
+    expect([...(await one.kitCounts())]).toEqual([[shelf.id, 1]]);
+    expect((await one.staysDuring(fridge.id, 0, 10_000)).map((s) => s.fromMs)).toEqual([1_000]);
+    expect((await two.staysDuring(fridge.id, 0, 10_000)).map((s) => s.fromMs)).toEqual([2_000]);
+
+    // The excursion is the site's; each study lists, weighs and decides its own kit 1001.
+    const manualReadingId = await one.insertManualReading({ locationId: fridge.id, readMs: 10_000, minCenti: 300, maxCenti: 950, userId, recordedAt: AT });
+    const excursionId = await one.insertExcursion({ locationId: fridge.id, importId: null, manualReadingId, startMs: 0, endMs: 10_000, ongoing: false, direction: 'above', worstCenti: 950, minCenti: 200, maxCenti: 800, createdAt: AT });
+    await one.insertExcursionKit({ excursionId, kitNumber: '1001', exposureSeconds: 2, statusThen: 'available', quarantined: true });
+    await two.insertExcursionKit({ excursionId, kitNumber: '1001', exposureSeconds: 8, statusThen: 'available', quarantined: true });
+    expect((await one.excursionKits(excursionId)).map((k) => k.exposureSeconds)).toEqual([2]);
+    expect((await two.excursionKits()).map((k) => k.exposureSeconds)).toEqual([8]);
+    expect([...(await one.cumulativeExposure(['1001']))]).toEqual([['1001', 2]]);
+    expect([...(await two.cumulativeExposure())]).toEqual([['1001', 8]]);
+    await one.recordDisposition({ excursionId, kitNumber: '1001', disposition: 'damaged', reason: 'r', at: AT, userId, signatureId });
+    expect((await two.excursionKits(excursionId))[0]?.disposition).toBeNull();
+    expect(await two.otherOpenHolds('1001', excursionId + 1)).toBe(1);
+    expect(await one.otherOpenHolds('1001', excursionId + 1)).toBe(0);
+
+    await one.setKitStatus('1001', 'damaged');
+    expect([(await one.kit('1001'))?.status, (await two.kit('1001'))?.status]).toEqual(['damaged', 'available']);
+    expect([...(await two.kitStatuses(['1001']))]).toEqual([['1001', 'available']]);
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { testStores } from '../helpers/stores';
 import { type Engine, type Store } from '../../main/core/db/store';
 import { EmergencyRepository } from '../../main/core/emergency/emergencyRepository';
+import { studyScope } from '../../main/core/study/studyScope';
+import { addStudy } from '../helpers/studyRows';
 
 /** Issue 13, item 2: the emergency unblindings' SQL on the Store, the same answers on both engines; never an arm. */
 const stores = testStores('emergency');
@@ -12,6 +14,7 @@ const at = '2026-02-10T14:30:00.000Z';
 /** Two users, a signature each, a randomization list of two numbers and two randomized patients. */
 async function seed(store: Store) {
   const q = store.q();
+  const studyId = await addStudy(store);
   const user = async (username: string, display_name: string) =>
     (await q.insertInto('users').values({ username, display_name, role: 'investigator', password_hash: 'x', created_at: at }).returning('id').executeTakeFirstOrThrow()).id;
   const investigator = await user('inv', 'Dr Inès Moreau (investigator)');
@@ -28,16 +31,16 @@ async function seed(store: Store) {
   const importId = (
     await q
       .insertInto('list_imports')
-      .values({ kind: 'randomization', file_name: 'r.csv', sha256: 's', row_count: 2, imported_at: at, user_id: investigator, signature_id: await signature(investigator) })
+      .values({ kind: 'randomization', file_name: 'r.csv', sha256: 's', row_count: 2, imported_at: at, user_id: investigator, signature_id: await signature(investigator), study_id: studyId })
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
   const patient = async (screening_number: string, randomization_number: string, list_order: number) => {
-    await q.insertInto('randomization_slots').values({ randomization_number, list_order, stratum: 'ALL', arm_sealed: 'sealed', import_id: importId }).execute();
+    await q.insertInto('randomization_slots').values({ randomization_number, list_order, stratum: 'ALL', arm_sealed: 'sealed', import_id: importId, study_id: studyId }).execute();
     return (
       await q
         .insertInto('patients')
-        .values({ screening_number, initials: 'AB', year_of_birth: 1970, investigator: 'Dr Inès Moreau', stratum: 'ALL', status: 'randomized', randomization_number, baseline_date: '2026-01-10', registered_at: at })
+        .values({ screening_number, initials: 'AB', year_of_birth: 1970, investigator: 'Dr Inès Moreau', stratum: 'ALL', status: 'randomized', randomization_number, baseline_date: '2026-01-10', registered_at: at, study_id: studyId })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -49,7 +52,7 @@ describe.each(['sqlite', 'postgres'] as const)('the emergency repository on %s',
   it('records unblindings and reads them back with who, when, why and which patient, oldest first', async () => {
     const { store } = await storeOn(engine);
     const s = await seed(store);
-    const emergency = new EmergencyRepository(store);
+    const emergency = new EmergencyRepository(store, studyScope(1));
     expect(await emergency.records()).toEqual([]);
     expect(await emergency.unblindedPatientIds()).toEqual(new Set());
 
@@ -69,7 +72,7 @@ describe.each(['sqlite', 'postgres'] as const)('the emergency repository on %s',
   it("records the sponsor's notification once, by whom and when, with its reference", async () => {
     const { store } = await storeOn(engine);
     const s = await seed(store);
-    const emergency = new EmergencyRepository(store);
+    const emergency = new EmergencyRepository(store, studyScope(1));
     const id = await emergency.insertUnblinding({ patientId: s.first, userId: s.investigator, at, reason: 'Anaphylaxis', adverseEvent: true, signatureId: s.signatureId });
     await emergency.insertSponsorNotification({ unblindingId: id, userId: s.nurse, at: '2026-02-10T16:00:00.000Z', reference: 'CIOMS-2026-014' });
     expect((await emergency.record(id))!.sponsorNotified).toEqual({ at: '2026-02-10T16:00:00.000Z', by: 'Paul Girard (study nurse)', reference: 'CIOMS-2026-014' });
@@ -83,7 +86,7 @@ describe.each(['sqlite', 'postgres'] as const)('the emergency repository on %s',
   it('writes inside the unit of work it is called in: a unit that fails keeps none of it', async () => {
     const { store } = await storeOn(engine);
     const s = await seed(store);
-    const emergency = new EmergencyRepository(store);
+    const emergency = new EmergencyRepository(store, studyScope(1));
     await expect(
       store.transaction(async () => {
         const id = await emergency.insertUnblinding({ patientId: s.first, userId: s.investigator, at, reason: 'Anaphylaxis', adverseEvent: true, signatureId: s.signatureId });

@@ -60,8 +60,8 @@ describe('label service', () => {
     const techId = (await t.core.repositories.users.byUsername('technician'))!.id;
     await rawRows(
       t.core.store,
-      "INSERT INTO label_prints (kit_number, kind, requested_at, user_id, reprint_reason, status, printer, done_at) VALUES (?, 'syringe', ?, ?, NULL, 'printed', 'pdf', ?)",
-      [kit, '2026-11-01T10:00:00.000Z', techId, '2026-11-01T10:00:00.000Z'],
+      "INSERT INTO label_prints (study_id, kit_number, kind, requested_at, user_id, reprint_reason, status, printer, done_at) VALUES (?, ?, 'syringe', ?, ?, NULL, 'printed', 'pdf', ?)",
+      [t.core.scope.id(), kit, '2026-11-01T10:00:00.000Z', techId, '2026-11-01T10:00:00.000Z'],
     );
     expect(await printsOf(kit, 'syringe')).toBe(0);
     const { job } = await t.call<{ job: LabelJob }>(tech, 'devices.printLabel', { kitNumber: kit, kind: 'syringe' });

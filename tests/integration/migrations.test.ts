@@ -18,6 +18,18 @@ import { AuditTrail, GENESIS_HASH, verifyChain } from '../../main/core/audit/aud
 import { attackerHash } from '../helpers/plantedCopy';
 
 const dir = mkdtempSync(join(tmpdir(), 'veil-migrations-'));
+
+/**
+ * Opens a file of an older version and upgrades it to `version` only, as openDatabase does (foreign keys on): the
+ * case of step N checks what step N did to a database of its time. Step 20 gives every kit and patient a study, which
+ * the older fixtures (kits without a loaded study) never had; its own case starts from a version-19 database that has one.
+ */
+function upgradeTo(file: string, version: number): Database.Database {
+  const db = new Database(file);
+  db.pragma('foreign_keys = ON');
+  migrate(db, version);
+  return db;
+}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('migrations', () => {
@@ -31,7 +43,7 @@ describe('migrations', () => {
   });
 
   // Each migration N gets a case here: build version N-1 holding data, migrate, check the data survived.
-  it('1: an empty file becomes version 1', () => {
+  it('1: 1an empty file becomes version 1', () => {
     const file = join(dir, 'v0.db');
     const raw = new Database(file);
     migrate(raw, 1);
@@ -43,7 +55,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('2: a version-1 database with a user and a setting gains the audit trail, signatures, key custody, lists and kits', () => {
+  it('2: 2a version-1 database with a user and a setting gains the audit trail, signatures, key custody, lists and kits', () => {
     const file = join(dir, 'v1.db');
     const raw = new Database(file);
     migrate(raw, 1);
@@ -52,8 +64,8 @@ describe('migrations', () => {
     expect(schemaVersion(raw)).toBe(1);
     raw.close();
 
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
+    const db = upgradeTo(file, 2);
+    expect(schemaVersion(db)).toBe(2);
     expect(db.prepare('SELECT id, username, display_name, role, password_hash, active FROM users').all()).toEqual([
       { id: 1, username: 'ph', display_name: 'P. Harma', role: 'unblinded_pharmacist', password_hash: 'hash', active: 1 },
     ]);
@@ -93,11 +105,11 @@ describe('migrations', () => {
     return raw;
   }
 
-  it('3: a version-2 database with kits and slots gains shipments, patients, dispensings and label prints', () => {
+  it('3: 3a version-2 database with kits and slots gains shipments, patients, dispensings and label prints', () => {
     const file = join(dir, 'v2.db');
     versionTwoWithData(file).close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    const db = upgradeTo(file, 3);
+    expect(schemaVersion(db)).toBe(3);
     expect(db.prepare('SELECT kit_number, status FROM kits').all()).toEqual([{ kit_number: '100001', status: 'available' }]);
     db.exec(`
       INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at)
@@ -110,7 +122,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('4: a version-3 database with a dispensing gains returns, sign-offs, destructions and emergency unblindings', () => {
+  it('4: 4a version-3 database with a dispensing gains returns, sign-offs, destructions and emergency unblindings', () => {
     const file = join(dir, 'v3.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 3);
@@ -121,8 +133,8 @@ describe('migrations', () => {
       INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner');
     `);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    const db = upgradeTo(file, 4);
+    expect(schemaVersion(db)).toBe(4);
     expect(db.prepare('SELECT kit_number FROM dispensing_kits').all()).toEqual([{ kit_number: '100001' }]);
     db.exec(`
       INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, source) VALUES ('100001', 1, 'now', 1, 'used', 1, 0, 'scanner');
@@ -132,7 +144,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('5: a version-4 database loses the key pairs and wraps of users whose password must still change, and nothing else', () => {
+  it('5: 5a version-4 database loses the key pairs and wraps of users whose password must still change, and nothing else', () => {
     const file = join(dir, 'v4.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 4);
@@ -170,7 +182,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('6: a version-5 database with a signature gains the chain head of each signature; the old one keeps none, the trail stays append-only', () => {
+  it('6: 6a version-5 database with a signature gains the chain head of each signature; the old one keeps none, the trail stays append-only', () => {
     const file = join(dir, 'v5.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 5);
@@ -178,8 +190,8 @@ describe('migrations', () => {
       INSERT INTO audit_events (seq, at_utc, at_offset, username, action, entity_type, entity_id, prev_hash, hash) VALUES (1, 't', '+00:00', 'ph', 'a', 'e', '1', 'p', 'h1');
     `);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(6);
+    const db = upgradeTo(file, 6);
+    expect(schemaVersion(db)).toBe(6);
     expect(db.prepare('SELECT id, meaning, record_hash, chain_seq, chain_hash FROM signatures').all()).toEqual([{ id: 1, meaning: 'm', record_hash: 'h', chain_seq: null, chain_hash: null }]);
     db.prepare("INSERT INTO signatures (user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash, chain_seq, chain_hash) VALUES (1, 'P', 'm', 't', 'x', 'y', 'h', 1, 'h1')").run();
     expect(db.prepare('SELECT chain_seq, chain_hash FROM signatures WHERE id = 2').get()).toEqual({ chain_seq: 1, chain_hash: 'h1' });
@@ -228,7 +240,7 @@ describe('migrations', () => {
 
   const fileText = (file: string) => Buffer.concat([readFileSync(file), ...(existsSync(file + '-wal') ? [readFileSync(file + '-wal')] : [])]).toString('latin1');
 
-  it('7: a version-4 database with plain-text randomization blocks keeps none in its file or WAL, and the register still shows them', async () => {
+  it('7: 7a version-4 database with plain-text randomization blocks keeps none in its file or WAL, and the register still shows them', async () => {
     const file = join(dir, 'v4-blocks.db');
     const blocks = ['BLK-WX41', 'BLK-WX42', 'BLK-WX43'];
     const { password, slots, userId } = await versionFourWithPlainBlocks(file, blocks, { holder: true });
@@ -267,7 +279,7 @@ describe('migrations', () => {
     }
   });
 
-  it('7: when nobody holds the allocation key any more, the plain blocks wait where no channel reads them, then are sealed by the first key session', async () => {
+  it('7: 7when nobody holds the allocation key any more, the plain blocks wait where no channel reads them, then are sealed by the first key session', async () => {
     const file = join(dir, 'v4-blocks-no-holder.db');
     const blocks = ['BLK-NH51', 'BLK-NH52'];
     const { password, slots, userId, dataKey, publicKey } = await versionFourWithPlainBlocks(file, blocks, { holder: false });
@@ -288,7 +300,7 @@ describe('migrations', () => {
     }
   });
 
-  it('8: a version-7 database with a return gains the monitor\'s discrepancy comments, the return kept as it was', () => {
+  it('8: 8a version-7 database with a return gains the monitor\'s discrepancy comments, the return kept as it was', () => {
     const file = join(dir, 'v7.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 7);
@@ -301,8 +313,8 @@ describe('migrations', () => {
     `);
     expect(schemaVersion(raw)).toBe(7);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    const db = upgradeTo(file, 8);
+    expect(schemaVersion(db)).toBe(8);
     expect(db.prepare('SELECT kit_number, condition, verified_at FROM kit_returns').all()).toEqual([{ kit_number: '100001', condition: 'unused', verified_at: null }]);
     db.prepare("INSERT INTO discrepancy_comments (kit_number, discrepancies, comment, user_id, commented_at) VALUES ('100001', 'dose_not_taken', 'Dose missed', 1, 'now')").run();
     // A comment names a kit of the kit list and a user.
@@ -310,7 +322,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('9: a version-8 database with kits gains the expiry hold, every kit kept as it was and not held', () => {
+  it('9: 9a version-8 database with kits gains the expiry hold, every kit kept as it was and not held', () => {
     const file = join(dir, 'v8.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 8);
@@ -318,15 +330,15 @@ describe('migrations', () => {
     expect(before.length).toBeGreaterThan(0);
     expect(schemaVersion(raw)).toBe(8);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    const db = upgradeTo(file, 9);
+    expect(schemaVersion(db)).toBe(9);
     const after = db.prepare('SELECT * FROM kits ORDER BY kit_number').all() as Array<Record<string, unknown>>;
     expect(after.map(({ expiry_hold, ...rest }) => (expect(expiry_hold).toBe(0), rest))).toEqual(before);
     expect(() => db.prepare("UPDATE kits SET expiry_hold = 2 WHERE kit_number = '100001'").run()).toThrow();
     db.close();
   });
 
-  it('10: a version-9 database with an audit trail gains the indexes by user and action, every event kept as it was', () => {
+  it('10: 10a version-9 database with an audit trail gains the indexes by user and action, every event kept as it was', () => {
     const file = join(dir, 'v9.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 9);
@@ -336,8 +348,8 @@ describe('migrations', () => {
     const before = raw.prepare('SELECT * FROM audit_events ORDER BY seq').all();
     expect(before.length).toBeGreaterThan(0);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    const db = upgradeTo(file, 10);
+    expect(schemaVersion(db)).toBe(10);
     // The columns of version 9 (a later step adds one: the study each event names).
     const columns = Object.keys(before[0] as object).join(', ');
     expect(db.prepare(`SELECT ${columns} FROM audit_events ORDER BY seq`).all()).toEqual(before);
@@ -346,7 +358,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('11: a version-10 database with an emergency unblinding gains the sponsor notifications, one per unblinding', () => {
+  it('11: 11a version-10 database with an emergency unblinding gains the sponsor notifications, one per unblinding', () => {
     const file = join(dir, 'v10-unblinding.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 10);
@@ -357,8 +369,8 @@ describe('migrations', () => {
     `);
     expect(schemaVersion(raw)).toBe(10);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    const db = upgradeTo(file, 11);
+    expect(schemaVersion(db)).toBe(11);
     expect(db.prepare('SELECT id, reason FROM emergency_unblindings').all()).toEqual([{ id: 1, reason: 'Anaphylaxis' }]);
     db.prepare("INSERT INTO emergency_sponsor_notifications (unblinding_id, user_id, notified_at, reference) VALUES (1, 1, 'now', NULL)").run();
     // Once per unblinding, and only for an unblinding that exists.
@@ -367,7 +379,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('12: a version-11 database with dispensings and label prints gains their indexes, and the lookups use them', () => {
+  it('12: 12a version-11 database with dispensings and label prints gains their indexes, and the lookups use them', () => {
     const file = join(dir, 'v11.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 11);
@@ -382,8 +394,8 @@ describe('migrations', () => {
     const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
     expect(before.every((rows) => rows.length > 0)).toBe(true);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    const db = upgradeTo(file, 12);
+    expect(schemaVersion(db)).toBe(12);
     expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
     expect(plan('SELECT kit_number FROM dispensing_kits WHERE dispensing_id = 1')).toMatch(/USING (COVERING )?INDEX dispensing_kits_dispensing/);
@@ -391,7 +403,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('13: a version-12 database with kits and a dispensing gains the cold chain, every kit kept as it was and in no location', () => {
+  it('13: 13a version-12 database with kits and a dispensing gains the cold chain, every kit kept as it was and in no location', () => {
     const file = join(dir, 'v12.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 12);
@@ -406,8 +418,8 @@ describe('migrations', () => {
     expect(before.every((rows) => rows.length > 0)).toBe(true);
     expect(schemaVersion(raw)).toBe(12);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(13);
+    const db = upgradeTo(file, 13);
+    expect(schemaVersion(db)).toBe(13);
     expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
     expect(db.prepare('SELECT count(*) FROM kit_stays').pluck().get()).toBe(0);
     db.exec(`
@@ -426,7 +438,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('14: a version-13 database with a dispensing gains extra dispensings: a replacement names the kit it replaces, once', () => {
+  it('14: 14a version-13 database with a dispensing gains extra dispensings: a replacement names the kit it replaces, once', () => {
     const file = join(dir, 'v13.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 13);
@@ -440,8 +452,8 @@ describe('migrations', () => {
     const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
     expect(before.every((rows) => rows.length > 0)).toBe(true);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(14);
+    const db = upgradeTo(file, 14);
+    expect(schemaVersion(db)).toBe(14);
     expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
     expect(db.prepare('SELECT count(*) FROM extra_dispensings').pluck().get()).toBe(0);
     db.exec("INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (2, 1, 'D1/R1', 'now', 1, 1), (3, 1, 'U1', 'now', 1, 1)");
@@ -456,15 +468,15 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('15: a version-14 database with kits gains the over-labels, every kit kept as it was; one over-label per kit and extension', () => {
+  it('15: 15a version-14 database with kits gains the over-labels, every kit kept as it was; one over-label per kit and extension', () => {
     const file = join(dir, 'v14.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 14);
     const before = raw.prepare('SELECT * FROM kits').all();
     expect(before.length).toBeGreaterThan(0);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(15);
+    const db = upgradeTo(file, 15);
+    expect(schemaVersion(db)).toBe(15);
     expect(db.prepare('SELECT * FROM kits').all()).toEqual(before);
     expect(db.prepare('SELECT count(*) FROM over_labels').pluck().get()).toBe(0);
     db.exec("INSERT INTO over_labels (kit_number, use_before, signature_id, queued_at) VALUES ('100001', '2029-01-31', 1, 'now')");
@@ -473,15 +485,15 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('16: a version-15 database gains the study closures, every table kept as it was; one closure in force per study', () => {
+  it('16: 16a version-15 database gains the study closures, every table kept as it was; one closure in force per study', () => {
     const file = join(dir, 'v15.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 15);
     const tables = ['kits', 'users', 'audit_events', 'signatures'];
     const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(16);
+    const db = upgradeTo(file, 16);
+    expect(schemaVersion(db)).toBe(16);
     expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
     expect(db.prepare('SELECT count(*) FROM study_closures').pluck().get()).toBe(0);
     db.exec("INSERT INTO study_closures (study_code, closed_at, closed_by, close_signature_id) VALUES ('NS-DUPI', 'then', 1, 1)");
@@ -493,7 +505,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('17: a version-16 database gains the status indexes, every table kept as it was; the home counts read through them', () => {
+  it('17: 17a version-16 database gains the status indexes, every table kept as it was; the home counts read through them', () => {
     const file = join(dir, 'v16.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 16);
@@ -505,8 +517,8 @@ describe('migrations', () => {
     // Before the step, both counts read every row.
     expect(plan(raw, quarantined)).toMatch(/SCAN kits/);
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(17);
+    const db = upgradeTo(file, 17);
+    expect(schemaVersion(db)).toBe(17);
     expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
     expect(plan(db, quarantined)).toMatch(/USING COVERING INDEX kits_status/);
     expect(plan(db, "SELECT count(*) FROM kits WHERE status = 'available' AND use_before <= '2027-01-31'")).toMatch(/USING COVERING INDEX kits_status \(status=\? AND use_before<\?\)/);
@@ -514,7 +526,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('18: a version-17 trail keeps its chain; events from then on name their study, covered by the hash', async () => {
+  it('18: 18a version-17 trail keeps its chain; events from then on name their study, covered by the hash', async () => {
     const file = join(dir, 'v17.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 17);
@@ -530,8 +542,8 @@ describe('migrations', () => {
     expect(verifyChain(raw)).toEqual({ ok: true, events: 3 });
     const before = raw.prepare(`SELECT ${columns.join(', ')} FROM audit_events ORDER BY seq`).all();
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(18);
+    const db = upgradeTo(file, 18);
+    expect(schemaVersion(db)).toBe(18);
     // Every event as it was, naming no study, and the chain holds without a single event rewritten.
     expect(db.prepare(`SELECT ${columns.join(', ')} FROM audit_events ORDER BY seq`).all()).toEqual(before);
     expect(db.prepare('SELECT study_code FROM audit_events').pluck().all()).toEqual([null, null, null]);
@@ -552,7 +564,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('19: the one study of a version-18 database becomes study 1 of `studies`, every other table kept; studies are rows with unique codes', () => {
+  it('19: 19the one study of a version-18 database becomes study 1 of `studies`, every other table kept; studies are rows with unique codes', () => {
     const file = join(dir, 'v18.db');
     const raw = versionTwoWithData(file);
     migrate(raw, 18);
@@ -562,8 +574,8 @@ describe('migrations', () => {
     const tables = ['kits', 'users', 'audit_events', 'signatures', 'list_imports'];
     const before = tables.map((table) => raw.prepare(`SELECT * FROM ${table}`).all());
     raw.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(19);
+    const db = upgradeTo(file, 19);
+    expect(schemaVersion(db)).toBe(19);
     expect(tables.map((table) => db.prepare(`SELECT * FROM ${table}`).all())).toEqual(before);
     expect(db.prepare('SELECT id, code, config_json, loaded_at FROM studies').all()).toEqual([
       { id: 1, code: 'NS-DUPI', config_json: JSON.stringify(NS_DUPI), loaded_at: '2026-01-01T09:00:00.000Z' },
@@ -574,11 +586,101 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('20: every record of a version-19 database names its one study, nothing else changes, the chain holds; numbers are unique per study from then on', () => {
+    const file = join(dir, 'v19.db');
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = ON');
+    migrate(raw, 19);
+    // One study's records in every table the step rebuilds, as a version-19 Veil wrote them.
+    raw.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', 'now'), (2, 'wit', 'Witness', 'technician', 'x', 'now');
+      INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'Pharmacist', 'm', 'now', 'list_import', 'h', 'h'), (2, 2, 'Witness', 'm', 'now', 'destruction', '1', 'h');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', '2026-01-01T09:00:00.000Z');
+      INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'kits', 'k.csv', 'h', 3, 'now', 1, 1), (2, 'randomization', 'r.csv', 'h', 2, 'now', 1, 1);
+      INSERT INTO randomization_slots (randomization_number, list_order, stratum, arm_sealed, import_id, block_sealed) VALUES ('R001', 1, 'ALL', 'v1.a', 2, NULL), ('R002', 2, 'ALL', 'v1.b', 2, 'v1.blk');
+      INSERT INTO blocks_in_transition (randomization_number, sealed, plain) VALUES ('R001', NULL, 'B1');
+      INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id, expiry_hold) VALUES
+        ('100001', 'v1.a', 'v1.l', 'v1.e', 'BL', '2027-01-31', 'destroyed', 1, 0), ('100002', 'v1.a', 'v1.l', 'v1.e', 'BL', '2027-01-31', 'dispensed', 1, 0), ('100003', 'v1.a', 'v1.l', 'v1.e', 'BL', '2027-01-31', 'available', 1, 1);
+      INSERT INTO shipments (id, reference, created_at, created_by, temperature, closed_at, closed_by) VALUES (1, 'SH-1', 'now', 1, 'no_alarm', 'now', 1);
+      INSERT INTO shipment_kits (shipment_id, kit_number, outcome, scanned_at, source) VALUES (1, '100001', 'received', 'now', 'scanner'), (1, '100002', 'received', 'now', 'scanner'), (1, '100003', 'received', 'now', 'manual');
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at) VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R002', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1), (2, 1, 'D1/R1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '100001', 'scanner'), (2, '100002', 'scanner');
+      INSERT INTO extra_dispensings (dispensing_id, kind, replaces_kit, reason) VALUES (2, 'replacement', '100001', 'Dropped');
+      INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, source) VALUES ('100001', 1, 'now', 1, 'damaged', 1, 0, 'scanner');
+      INSERT INTO destructions (id, destroyed_on, method, place, recorded_at, user_id, signature_id, witness_id, witness_signature_id) VALUES (1, '2026-02-01', 'incineration', 'site', 'now', 1, 1, 2, 2);
+      INSERT INTO destruction_kits (destruction_id, kit_number) VALUES (1, '100001');
+      INSERT INTO reconciliation_signoffs (id, signed_at, user_id, signature_id, audit_seq, snapshot_hash, discrepancies) VALUES (1, 'now', 1, 1, 0, 'h', 1);
+      INSERT INTO discrepancy_comments (id, kit_number, discrepancies, comment, user_id, commented_at) VALUES (1, '100001', 'damaged', 'Seen broken', 1, 'now');
+      INSERT INTO label_prints (id, kit_number, kind, requested_at, user_id) VALUES (1, '100002', 'carton', 'now', 1);
+      INSERT INTO over_labels (id, kit_number, use_before, signature_id, queued_at) VALUES (1, '100003', '2027-03-31', 1, 'now');
+      INSERT INTO storage_locations (id, name, kind, min_centi, max_centi, barcode, created_at) VALUES (1, 'Fridge 1', 'fridge', 200, 800, 'LOC-1', 'now');
+      INSERT INTO manual_readings (id, location_id, read_ms, min_centi, max_centi, user_id, recorded_at) VALUES (1, 1, 1000, 150, 900, 1, 'now');
+      INSERT INTO excursions (id, location_id, manual_reading_id, start_ms, end_ms, ongoing, direction, worst_centi, min_centi, max_centi, created_at) VALUES (1, 1, 1, 0, 1000, 0, 'above', 900, 150, 900, 'now');
+      INSERT INTO kit_stays (id, kit_number, location_id, from_ms, to_ms, user_id) VALUES (1, '100003', 1, 0, NULL, 1);
+      INSERT INTO excursion_kits (excursion_id, kit_number, exposure_seconds, status_then, quarantined) VALUES (1, '100003', 60, 'available', 0);
+    `);
+    // A hash-chained trail, as step 18 left it: it must hold after the tables under it are rebuilt.
+    const columns = ['seq', 'at_utc', 'at_offset', 'user_id', 'username', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'reason', 'source', 'signature_id', 'prev_hash', 'hash', 'study_code'];
+    let prev = GENESIS_HASH;
+    for (const [seq, action] of [[1, 'kit.status_changed'], [2, 'dispensing.recorded']] as const) {
+      const row: Record<string, unknown> = { seq, at_utc: `2026-01-0${seq}T09:00:00.000Z`, at_offset: '+01:00', user_id: 1, username: 'ph', action, entity_type: 'kit', entity_id: '100001', before_json: null, after_json: null, reason: null, source: null, signature_id: null, prev_hash: prev, study_code: 'NS-DUPI' };
+      row.hash = attackerHash(row);
+      prev = row.hash as string;
+      raw.prepare(`INSERT INTO audit_events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => row[c]));
+    }
+    expect(verifyChain(raw)).toEqual({ ok: true, events: 2 });
+    const rebuilt = ['list_imports', 'randomization_slots', 'blocks_in_transition', 'kits', 'shipments', 'shipment_kits', 'patients', 'dispensing_kits', 'extra_dispensings', 'kit_returns', 'destructions', 'destruction_kits', 'reconciliation_signoffs', 'discrepancy_comments', 'label_prints', 'over_labels', 'excursion_kits', 'kit_stays'];
+    const unchanged = ['users', 'signatures', 'studies', 'dispensings', 'excursions', 'audit_events'];
+    const rows = (db: Database.Database, table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Array<Record<string, unknown>>;
+    const before = Object.fromEntries([...rebuilt, ...unchanged].map((table) => [table, rows(raw, table)]));
+    expect(rebuilt.every((table) => before[table]!.length > 0)).toBe(true);
+    raw.close();
+
+    const db = upgradeTo(file, 20);
+    expect(schemaVersion(db)).toBe(20);
+    // Every row as it was, now naming study 1; the site's tables and the trail untouched; nothing points nowhere.
+    for (const table of rebuilt) expect({ table, rows: rows(db, table) }).toEqual({ table, rows: before[table]!.map((row) => ({ ...row, study_id: 1 })) });
+    for (const table of unchanged) expect({ table, rows: rows(db, table) }).toEqual({ table, rows: before[table] });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(verifyChain(db)).toEqual({ ok: true, events: 2 });
+    // The lookups the bench times still read one row through an index.
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    expect(plan("SELECT * FROM kits WHERE study_id = 1 AND kit_number = '100003'")).toMatch(/USING INDEX sqlite_autoindex_kits_1 \(study_id=\? AND kit_number=\?\)/);
+    expect(plan("SELECT count(*) FROM kits WHERE study_id = 1 AND status = 'available'")).toMatch(/USING COVERING INDEX kits_status/);
+
+    // A second sponsor's study may use the same kit, randomization, screening and shipment numbers.
+    db.exec(`
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (2, 'BRAVE-AA2', '{}', 'now');
+      INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id, study_id) VALUES (3, 'kits', 'k.csv', 'h', 1, 'now', 1, 1, 2);
+      INSERT INTO randomization_slots (randomization_number, list_order, stratum, arm_sealed, import_id, study_id) VALUES ('R002', 1, 'ALL', 'v1.c', 3, 2);
+      INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id, study_id) VALUES ('100001', 'v1.z', 'v1.l', 'v1.e', 'BL2', '2027-05-31', 'available', 3, 2);
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at, study_id) VALUES (2, 'S-1', 'CD', 1975, 'Dr', 'ALL', 'randomized', 'R002', '2026-02-01', 'now', 2);
+      INSERT INTO shipments (id, reference, created_at, created_by, study_id) VALUES (2, 'SH-1', 'now', 1, 2);
+      INSERT INTO shipment_kits (shipment_id, kit_number, study_id) VALUES (2, '100001', 2);
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (3, 2, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source, study_id) VALUES (3, '100001', 'scanner', 2);
+    `);
+    expect(db.prepare('SELECT study_id, status FROM kits WHERE kit_number = ? ORDER BY study_id').all('100001')).toEqual([
+      { study_id: 1, status: 'destroyed' },
+      { study_id: 2, status: 'available' },
+    ]);
+    // Within one study they stay unique, and a row cannot name a kit or slot its study does not have.
+    expect(() => db.exec("INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, import_id, study_id) VALUES ('100001', 'a', 'l', 'e', 'B', 'd', 3, 2)")).toThrow(/UNIQUE/);
+    expect(() => db.exec("INSERT INTO patients (screening_number, initials, year_of_birth, investigator, stratum, registered_at, study_id) VALUES ('S-1', 'EF', 1990, 'Dr', 'ALL', 'now', 2)")).toThrow(/UNIQUE/);
+    expect(() => db.exec("INSERT INTO shipments (reference, created_at, created_by, study_id) VALUES ('SH-1', 'now', 1, 2)")).toThrow(/UNIQUE/);
+    expect(() => db.exec("INSERT INTO dispensing_kits (dispensing_id, kit_number, source, study_id) VALUES (3, '100003', 'scanner', 2)")).toThrow(/FOREIGN KEY/);
+    expect(() => db.exec("UPDATE patients SET randomization_number = 'R001' WHERE id = 2")).toThrow(/FOREIGN KEY/);
+    expect(() => db.exec("INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, source, study_id) VALUES ('100001', 2, 'now', 1, 'used', 0, 0, 'scanner', 3)")).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);
     raw.pragma(`user_version = ${migrations.length + 1}`);
     raw.close();
-    expect(() => openDatabase(file)).toThrow(/newer Veil/);
+    expect(() => upgradeTo(file, 19)).toThrow(/newer Veil/);
   });
 });

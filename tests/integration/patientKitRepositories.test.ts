@@ -3,6 +3,8 @@ import { testStores } from '../helpers/stores';
 import { type Engine, type Store } from '../../main/core/db/store';
 import { KitRepository } from '../../main/core/kits/kitRepository';
 import { PatientRepository } from '../../main/core/patients/patientRepository';
+import { studyScope } from '../../main/core/study/studyScope';
+import { addStudy } from '../helpers/studyRows';
 
 /** Issue 13, item 2: the kits' and the patients' SQL on the Store, the same answers on both engines. */
 const stores = testStores('patient-kit');
@@ -13,6 +15,7 @@ const at = '2026-02-10T14:30:00.000Z';
 /** A user with a signature, a kit list of four kits and a randomization list of three numbers over two strata. */
 async function seed(store: Store) {
   const q = store.q();
+  const studyId = await addStudy(store);
   const userId = (await q.insertInto('users').values({ username: 'ph', display_name: 'Claire Martin', role: 'unblinded_pharmacist', password_hash: 'x', created_at: at }).returning('id').executeTakeFirstOrThrow()).id;
   const signatureId = (
     await q
@@ -25,7 +28,7 @@ async function seed(store: Store) {
     (
       await q
         .insertInto('list_imports')
-        .values({ kind, file_name: `${kind}.csv`, sha256: 's', row_count: 4, imported_at: at, user_id: userId, signature_id: signatureId })
+        .values({ kind, file_name: `${kind}.csv`, sha256: 's', row_count: 4, imported_at: at, user_id: userId, signature_id: signatureId, study_id: studyId })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -33,7 +36,7 @@ async function seed(store: Store) {
   const kit = (kit_number: string, status: string, serial: string | null, expiry_hold = 0) =>
     q
       .insertInto('kits')
-      .values({ kit_number, arm_sealed: `arm-${kit_number}`, lot_sealed: `lot-${kit_number}`, expiry_sealed: `exp-${kit_number}`, serial, blinded_lot: 'BL-1', use_before: '2027-06-30', status, import_id: kitImport, expiry_hold })
+      .values({ kit_number, arm_sealed: `arm-${kit_number}`, lot_sealed: `lot-${kit_number}`, expiry_sealed: `exp-${kit_number}`, serial, blinded_lot: 'BL-1', use_before: '2027-06-30', status, import_id: kitImport, expiry_hold, study_id: studyId })
       .execute();
   await kit('100003', 'available', '9000003');
   await kit('100001', 'available', null);
@@ -46,9 +49,9 @@ async function seed(store: Store) {
     ['R001', 2, 'A'],
     ['R003', 3, 'B'],
   ] as const) {
-    await q.insertInto('randomization_slots').values({ randomization_number, list_order, stratum, arm_sealed: 'sealed', import_id: slotImport }).execute();
+    await q.insertInto('randomization_slots').values({ randomization_number, list_order, stratum, arm_sealed: 'sealed', import_id: slotImport, study_id: studyId }).execute();
   }
-  return { userId, signatureId };
+  return { userId, signatureId, studyId };
 }
 
 const patient = (screeningNumber: string, stratum = 'A') => ({ screeningNumber, initials: 'AB', yearOfBirth: 1970, investigator: 'Dr Inès Moreau', stratum, registeredAt: at });
@@ -57,7 +60,7 @@ describe.each(['sqlite', 'postgres'] as const)('the kit repository on %s', (engi
   it('reads kits by number and by serial, their shelf state, hold and sealed fields, and changes a status', async () => {
     const { store } = await storeOn(engine);
     await seed(store);
-    const kits = new KitRepository(store);
+    const kits = new KitRepository(store, studyScope(1));
     expect(await kits.get('100003')).toEqual({ kitNumber: '100003', status: 'available', blindedLot: 'BL-1', useBefore: '2027-06-30', serial: '9000003' });
     expect(await kits.get('999999')).toBeUndefined();
     expect(await kits.kitNumberBySerial('9000003')).toBe('100003');
@@ -86,7 +89,7 @@ describe.each(['sqlite', 'postgres'] as const)('the kit repository on %s', (engi
 
   it('counts kits by status (numbers on both engines) and lists every kit with its sealed fields', async () => {
     const { store } = await storeOn(engine);
-    const kits = new KitRepository(store);
+    const kits = new KitRepository(store, studyScope(1));
     expect(await kits.lastListImport()).toBe(0);
     expect(await kits.countsByStatus()).toEqual({});
     await seed(store);
@@ -105,7 +108,7 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
   it('registers patients, finds them by id and screening number, lists them in screening-number order', async () => {
     const { store } = await storeOn(engine);
     await seed(store);
-    const patients = new PatientRepository(store);
+    const patients = new PatientRepository(store, studyScope(1));
     const second = await patients.insert(patient('S-010'));
     const first = await patients.insert(patient('S-002'));
     expect(typeof first).toBe('number');
@@ -135,7 +138,7 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
   it('gives the next free randomization number of a stratum in list order, randomizes and withdraws', async () => {
     const { store } = await storeOn(engine);
     await seed(store);
-    const patients = new PatientRepository(store);
+    const patients = new PatientRepository(store, studyScope(1));
     const a = await patients.insert(patient('S-001'));
     expect(await patients.nextFreeSlot('A')).toBe('R002');
     await patients.randomize(a, 'R002', '2026-02-10');
@@ -153,7 +156,7 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
   it('records dispensings with their kits and reads them back in the order they were made', async () => {
     const { store } = await storeOn(engine);
     const { userId, signatureId } = await seed(store);
-    const patients = new PatientRepository(store);
+    const patients = new PatientRepository(store, studyScope(1));
     const p = await patients.insert(patient('S-001'));
     const other = await patients.insert(patient('S-002'));
     expect(await patients.dispensings(p)).toEqual([]);
@@ -190,7 +193,7 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
   it('reads only the randomized patients with a visit of the schedule still to dispense, then their dispensed visits', async () => {
     const { store } = await storeOn(engine);
     const { userId, signatureId } = await seed(store);
-    const patients = new PatientRepository(store);
+    const patients = new PatientRepository(store, studyScope(1));
     const schedule = ['D1', 'W2'];
     const dispense = (patientId: number, visitCode: string) => patients.recordDispensing({ patientId, visitCode, dispensedAt: at, userId, signatureId, outOfWindowReason: null });
     const [done, extraOnly, halfway, fresh, registered] = [await patients.insert(patient('S-004')), await patients.insert(patient('S-003')), await patients.insert(patient('S-002')), await patients.insert(patient('S-001', 'B')), await patients.insert(patient('S-005'))];
@@ -219,7 +222,7 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
   it('keeps nothing of a dispensing whose unit of work fails', async () => {
     const { store } = await storeOn(engine);
     const { userId, signatureId } = await seed(store);
-    const patients = new PatientRepository(store);
+    const patients = new PatientRepository(store, studyScope(1));
     const p = await patients.insert(patient('S-001'));
     await expect(
       store.transaction(async () => {
@@ -229,5 +232,72 @@ describe.each(['sqlite', 'postgres'] as const)('the patient repository on %s', (
       }),
     ).rejects.toThrow();
     expect(await patients.dispensings(p)).toEqual([]);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('two studies in one database on %s (issue 14, migration 20)', (engine) => {
+  it('holds the same kit, randomization and screening numbers in each study, and each repository sees its own study only', async () => {
+    const { store } = await storeOn(engine);
+    const { userId, signatureId, studyId: first } = await seed(store);
+    const second = await addStudy(store, 'BRAVE-AA2');
+    // Another sponsor numbers its kits and its randomization list the same way: kit 100001, R002, even the pack's serial.
+    const q = store.q();
+    const importId = (
+      await q
+        .insertInto('list_imports')
+        .values({ kind: 'kits', file_name: 'brave-kits.csv', sha256: 't', row_count: 1, imported_at: at, user_id: userId, signature_id: signatureId, study_id: second })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const braveKit = { kit_number: '100001', arm_sealed: 'arm-2', lot_sealed: 'lot-2', expiry_sealed: 'exp-2', serial: '9000003', blinded_lot: 'BL-2', use_before: '2027-01-31', status: 'quarantined', import_id: importId, study_id: second };
+    await q.insertInto('kits').values(braveKit).execute();
+    await q.insertInto('randomization_slots').values({ randomization_number: 'R002', list_order: 1, stratum: 'A', arm_sealed: 'sealed-2', import_id: importId, study_id: second }).execute();
+
+    const [dupi, brave] = [new KitRepository(store, studyScope(first)), new KitRepository(store, studyScope(second))];
+    expect((await dupi.get('100001'))?.blindedLot).toBe('BL-1');
+    expect(await brave.get('100001')).toEqual({ kitNumber: '100001', status: 'quarantined', blindedLot: 'BL-2', useBefore: '2027-01-31', serial: '9000003' });
+    expect(await brave.get('100003')).toBeUndefined();
+    expect(await dupi.kitNumberBySerial('9000003')).toBe('100003');
+    expect(await brave.kitNumberBySerial('9000003')).toBe('100001');
+    expect(await brave.countsByStatus()).toEqual({ quarantined: 1 });
+    expect(await brave.sealed('100001')).toEqual({ armSealed: 'arm-2', expirySealed: 'exp-2', lotSealed: 'lot-2' });
+    expect(await brave.sealedKits(['100001', '100003'])).toEqual([{ kitNumber: '100001', armSealed: 'arm-2', expirySealed: 'exp-2' }]);
+    expect([...(await dupi.shelfStatesOf(['100001'])).values()]).toEqual([{ status: 'available', useBefore: '2027-06-30' }]);
+    // A status changed in one study leaves the other study's kit of the same number alone.
+    await brave.setStatus('100001', 'destroyed');
+    expect((await dupi.get('100001'))?.status).toBe('available');
+
+    const [dupiPatients, bravePatients] = [new PatientRepository(store, studyScope(first)), new PatientRepository(store, studyScope(second))];
+    const a = await dupiPatients.insert(patient('S-001'));
+    const b = await bravePatients.insert(patient('S-001'));
+    expect(await bravePatients.nextFreeSlot('A')).toBe('R002');
+    await dupiPatients.randomize(a, 'R002', '2026-02-10');
+    // R002 is taken in NS-DUPI, not in BRAVE-AA2: each study's list is its own.
+    expect(await bravePatients.nextFreeSlot('A')).toBe('R002');
+    await bravePatients.randomize(b, 'R002', '2026-02-11');
+    expect(await dupiPatients.nextFreeSlot('A')).toBe('R001');
+    expect(await bravePatients.nextFreeSlot('A')).toBeUndefined();
+    expect((await bravePatients.byScreeningNumber('S-001'))?.id).toBe(b);
+    // Another study's patient is not found, even by its id.
+    expect(await dupiPatients.get(b)).toBeUndefined();
+    await dupiPatients.withdraw(b, at, 'wrong study');
+    expect((await bravePatients.get(b))?.status).toBe('randomized');
+    expect((await bravePatients.list()).map((p) => p.id)).toEqual([b]);
+    expect((await bravePatients.withVisitsToDispense(['D1'])).map((p) => p.id)).toEqual([b]);
+
+    // Kit 100001 given in BRAVE-AA2 does not use up NS-DUPI's kit 100001: "a kit once" holds within a study.
+    const dispensing = (patientId: number, repository: PatientRepository) => repository.recordDispensing({ patientId, visitCode: 'D1', dispensedAt: at, userId, signatureId, outOfWindowReason: null });
+    const d2 = await dispensing(b, bravePatients);
+    await bravePatients.addDispensedKit(d2, '100001', 'scanner');
+    const d1 = await dispensing(a, dupiPatients);
+    await dupiPatients.addDispensedKit(d1, '100001', 'scanner');
+    expect([...(await dupiPatients.dispensingsByPatient()).entries()].map(([id, list]) => [id, list.map((d) => d.kits)])).toEqual([[a, [['100001']]]]);
+    expect([...(await bravePatients.dispensingsByPatient()).entries()].map(([id, list]) => [id, list.map((d) => d.kits)])).toEqual([[b, [['100001']]]]);
+
+    // Within a study the numbers stay unique, and a row cannot point at a kit its study does not have.
+    await expect(bravePatients.insert(patient('S-001'))).rejects.toThrow();
+    await expect(q.insertInto('kits').values(braveKit).execute()).rejects.toThrow();
+    await expect(bravePatients.addDispensedKit(d2, '100003', 'scanner')).rejects.toThrow();
+    await expect(bravePatients.addDispensedKit(d2, '100001', 'manual')).rejects.toThrow();
   });
 });

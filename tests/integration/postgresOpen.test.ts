@@ -102,9 +102,10 @@ describe('PostgreSQL steps carry data across', () => {
     await pool.query(`INSERT INTO randomization_slots VALUES ('R001', 1, 'BLK-PG-7', 'all', 'sealed-arm', 1)`);
     await pool.query(`INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id) VALUES ('1001', 'a', 'l', 'e', 'BL1', '2027-06-30', 'available', 1)`);
 
-    await migratePostgres(pool);
+    // To 19 only: from step 20 every kit names its study, and this fixture (as the SQLite ones) loaded none.
+    await migratePostgres(pool, 19);
 
-    expect(await postgresSchemaVersion(pool)).toBe(migrations.length);
+    expect(await postgresSchemaVersion(pool)).toBe(19);
     expect((await pool.query('SELECT username FROM users ORDER BY id')).rows).toEqual([{ username: 'pharma' }, { username: 'newbie' }]);
     // Step 5: the key pair made under a temporary password is gone.
     expect((await pool.query('SELECT count(*)::int AS n FROM user_keys')).rows).toEqual([{ n: 0 }]);
@@ -135,6 +136,56 @@ describe('PostgreSQL steps carry data across', () => {
     const added = await pool.query(`INSERT INTO studies (code, config_json, loaded_at) VALUES ('BRAVE-AA2', '{}', 'now') RETURNING id`);
     expect(added.rows).toEqual([{ id: 2 }]);
     await expect(pool.query(`INSERT INTO studies (code, config_json, loaded_at) VALUES ('NS-DUPI', '{}', 'now')`)).rejects.toThrow(/unique/i);
+  });
+});
+
+describe('PostgreSQL step 20: records name their study', () => {
+  it('gives every record of a version-19 database its one study, keeps the rows, and makes numbers unique per study', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 19);
+    await pool.query(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'P', 'unblinded_pharmacist', 'h', 'now');
+      INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'P', 'm', 'now', 'list', '1', 'h');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', 'now');
+      INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'kits', 'k.csv', 's', 2, 'now', 1, 1);
+      INSERT INTO randomization_slots (randomization_number, list_order, stratum, arm_sealed, import_id, block_sealed) VALUES ('R001', 1, 'ALL', 'a', 1, 'b');
+      INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id) VALUES ('1001', 'a', 'l', 'e', 'BL1', '2027-06-30', 'dispensed', 1), ('1002', 'a', 'l', 'e', 'BL1', '2027-06-30', 'available', 1);
+      INSERT INTO shipments (id, reference, created_at, created_by) VALUES (1, 'SH-1', 'now', 1);
+      INSERT INTO shipment_kits (shipment_id, kit_number, outcome) VALUES (1, '1001', 'received'), (1, '1002', 'received');
+      INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, status, randomization_number, baseline_date, registered_at) VALUES (1, 'S-1', 'AB', 1980, 'Dr', 'ALL', 'randomized', 'R001', '2026-01-01', 'now');
+      INSERT INTO dispensings (id, patient_id, visit_code, dispensed_at, user_id, signature_id) VALUES (1, 1, 'D1', 'now', 1, 1);
+      INSERT INTO dispensing_kits (dispensing_id, kit_number, source) VALUES (1, '1001', 'scanner');
+      INSERT INTO label_prints (id, kit_number, kind, requested_at, user_id) VALUES (1, '1001', 'carton', 'now', 1);
+    `);
+    const tables = ['list_imports', 'randomization_slots', 'kits', 'shipments', 'shipment_kits', 'patients', 'dispensing_kits', 'label_prints'];
+    const ordered = (rows: Array<Record<string, unknown>>) => rows.map((r) => JSON.stringify(r)).sort();
+    const before = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, ordered((await pool.query(`SELECT * FROM ${t}`)).rows)] as const)));
+
+    await migratePostgres(pool);
+
+    for (const t of tables) {
+      const after = (await pool.query(`SELECT * FROM ${t}`)).rows as Array<Record<string, unknown>>;
+      expect(after.every((r) => r.study_id === 1)).toBe(true);
+      expect({ t, rows: ordered(after.map(({ study_id: _, ...rest }) => rest)) }).toEqual({ t, rows: before[t] });
+    }
+    // Another study may use the same numbers; within a study they stay unique, and a row names only its study's kit.
+    await pool.query(`
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (2, 'BRAVE-AA2', '{}', 'now');
+      INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id, study_id) VALUES (2, 'kits', 'k.csv', 's', 1, 'now', 1, 1, 2);
+      INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id, study_id) VALUES ('1001', 'z', 'l', 'e', 'BL2', '2027-06-30', 'available', 2, 2);
+      INSERT INTO shipments (id, reference, created_at, created_by, study_id) VALUES (2, 'SH-1', 'now', 1, 2);
+      INSERT INTO shipment_kits (shipment_id, kit_number, study_id) VALUES (2, '1001', 2);
+    `);
+    expect((await pool.query(`SELECT study_id, status FROM kits WHERE kit_number = '1001' ORDER BY study_id`)).rows).toEqual([
+      { study_id: 1, status: 'dispensed' },
+      { study_id: 2, status: 'available' },
+    ]);
+    await expect(pool.query(`INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, import_id, study_id) VALUES ('1001', 'z', 'l', 'e', 'B', 'd', 2, 2)`)).rejects.toThrow(/duplicate key/);
+    await expect(pool.query(`INSERT INTO shipments (id, reference, created_at, created_by, study_id) VALUES (3, 'SH-1', 'now', 1, 2)`)).rejects.toThrow(/duplicate key value violates unique constraint "shipments_study_id_reference_key"/);
+    await expect(pool.query(`INSERT INTO dispensing_kits (dispensing_id, kit_number, source, study_id) VALUES (1, '1002', 'scanner', 2)`)).rejects.toThrow(/foreign key/);
+    await expect(pool.query(`INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, registered_at, study_id, randomization_number) VALUES (2, 'S-2', 'CD', 1980, 'Dr', 'ALL', 'now', 2, 'R001')`)).rejects.toThrow(/foreign key/);
   });
 });
 

@@ -23,7 +23,7 @@ interface TableShape {
   columns: Record<string, Column>;
   /** "unique a,b" or "index a,b": every index but the primary key's. */
   indexes: string[];
-  /** "col -> table(col)". */
+  /** "col -> table(col)", one per column of a foreign key. */
   foreignKeys: string[];
 }
 type Schema = Record<string, TableShape>;
@@ -93,11 +93,13 @@ async function postgresSchema(client: pg.Pool): Promise<{ tables: Schema; trigge
     ).rows.map((r) => `${r.unique ? 'unique' : 'index'} ${r.cols}`);
     const foreignKeys = (
       await client.query<{ fk: string }>(
+        // One line per column pair, as SQLite lists a foreign key of several columns (a kit by study and number).
         `SELECT a.attname || ' -> ' || rt.relname || '(' || ra.attname || ')' AS fk
          FROM pg_constraint c
-         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+         CROSS JOIN LATERAL unnest(c.conkey, c.confkey) AS k(col, ref)
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col
          JOIN pg_class rt ON rt.oid = c.confrelid
-         JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
+         JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = k.ref
          WHERE c.contype = 'f' AND c.conrelid = $1::regclass`,
         [table],
       )

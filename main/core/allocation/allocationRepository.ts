@@ -1,5 +1,6 @@
 import type { UserWrap } from '../crypto/keyCustody';
 import type { PreparedQuery, Store } from '../db/store';
+import type { StudyScope } from '../study/studyScope';
 
 export interface SlotRow {
   randomizationNumber: string;
@@ -43,28 +44,31 @@ const SLOT_COLUMNS = [
 
 /**
  * All SQL about randomization slots, kits and list imports, on the Store (issue 13, item 2). Arms, real lots and real
- * expiry dates arrive sealed.
+ * expiry dates arrive sealed. Every row is the scope's study's: numbers are unique within a study only (migration 20).
  */
 /** Rows per insert statement: 10 values a kit stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 500;
 
 export class AllocationRepository {
   // A slot is read at every dispensing and emergency unblinding: prepared once.
-  private readonly slotByNumber: PreparedQuery<[string], SlotRow>;
+  private readonly slotByNumber: PreparedQuery<[number, string], SlotRow>;
 
-  constructor(private readonly store: Store) {
-    this.slotByNumber = store.prepare((q, randomizationNumber: string) =>
-      q.selectFrom('randomization_slots').select(SLOT_COLUMNS).where('randomization_number', '=', randomizationNumber),
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {
+    this.slotByNumber = store.prepare((q, studyId: number, randomizationNumber: string) =>
+      q.selectFrom('randomization_slots').select(SLOT_COLUMNS).where('study_id', '=', studyId).where('randomization_number', '=', randomizationNumber),
     );
   }
 
   async slotNumbers(): Promise<Set<string>> {
-    const rows = await this.store.q().selectFrom('randomization_slots').select('randomization_number as n').execute();
+    const rows = await this.store.q().selectFrom('randomization_slots').select('randomization_number as n').where('study_id', '=', this.study.id()).execute();
     return new Set(rows.map((r) => r.n));
   }
 
   async kitNumbers(): Promise<Set<string>> {
-    const rows = await this.store.q().selectFrom('kits').select('kit_number as n').execute();
+    const rows = await this.store.q().selectFrom('kits').select('kit_number as n').where('study_id', '=', this.study.id()).execute();
     return new Set(rows.map((r) => r.n));
   }
 
@@ -73,6 +77,7 @@ export class AllocationRepository {
       .q()
       .selectFrom('randomization_slots')
       .select((eb) => eb.fn.max('list_order').as('m'))
+      .where('study_id', '=', this.study.id())
       .executeTakeFirst();
     return Number(row?.m ?? 0) + 1;
   }
@@ -89,6 +94,7 @@ export class AllocationRepository {
         imported_at: row.importedAt,
         user_id: row.userId,
         signature_id: row.signatureId,
+        study_id: this.study.id(),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -100,6 +106,7 @@ export class AllocationRepository {
       .q()
       .selectFrom('list_imports')
       .select(['id', 'kind', 'file_name as fileName', 'sha256', 'row_count as rowCount', 'imported_at as importedAt', 'user_id as userId', 'signature_id as signatureId'])
+      .where('study_id', '=', this.study.id())
       .orderBy('id')
       .execute();
   }
@@ -110,6 +117,7 @@ export class AllocationRepository {
 
   /** A list's slots, many rows per statement: a statement per row costs the Store's fixed price once per slot. */
   async insertSlots(slots: ReadonlyArray<SlotRow & { importId: number }>): Promise<void> {
+    const studyId = this.study.id();
     for (let i = 0; i < slots.length; i += ROWS_PER_INSERT) {
       const chunk = slots.slice(i, i + ROWS_PER_INSERT).map((slot) => ({
         randomization_number: slot.randomizationNumber,
@@ -118,6 +126,7 @@ export class AllocationRepository {
         stratum: slot.stratum,
         arm_sealed: slot.armSealed,
         import_id: slot.importId,
+        study_id: studyId,
       }));
       await this.store.q().insertInto('randomization_slots').values(chunk).execute();
     }
@@ -132,6 +141,7 @@ export class AllocationRepository {
    * rows; in statements of a few hundred rows the Store's fixed cost per statement is paid a few dozen times).
    */
   async insertKits(kits: ReadonlyArray<KitRowStored & { importId: number }>): Promise<void> {
+    const studyId = this.study.id();
     for (let i = 0; i < kits.length; i += ROWS_PER_INSERT) {
       const chunk = kits.slice(i, i + ROWS_PER_INSERT).map((kit) => ({
         kit_number: kit.kitNumber,
@@ -144,6 +154,7 @@ export class AllocationRepository {
         use_before: kit.useBefore,
         status: kit.status,
         import_id: kit.importId,
+        study_id: studyId,
       }));
       await this.store.q().insertInto('kits').values(chunk).execute();
     }
@@ -151,25 +162,25 @@ export class AllocationRepository {
 
   /** The blinded use-before date the unblinded pharmacist confirmed for this kit (UseBeforeService). */
   async setUseBefore(kitNumber: string, useBefore: string): Promise<void> {
-    await this.store.q().updateTable('kits').set({ use_before: useBefore }).where('kit_number', '=', kitNumber).execute();
+    await this.store.q().updateTable('kits').set({ use_before: useBefore }).where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).execute();
   }
 
   /** Marks a kit to be quarantined when received (its real expiry was short-dated when the list was imported). */
   async setExpiryHold(kitNumber: string): Promise<void> {
-    await this.store.q().updateTable('kits').set({ expiry_hold: 1 }).where('kit_number', '=', kitNumber).execute();
+    await this.store.q().updateTable('kits').set({ expiry_hold: 1 }).where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).execute();
   }
 
   async setBlindedLabelFields(kitNumber: string, blindedLot: string, useBefore: string): Promise<void> {
-    await this.store.q().updateTable('kits').set({ blinded_lot: blindedLot, use_before: useBefore }).where('kit_number', '=', kitNumber).execute();
+    await this.store.q().updateTable('kits').set({ blinded_lot: blindedLot, use_before: useBefore }).where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).execute();
   }
 
   /** Slots in list order (a number: the same on both engines). */
   async slots(): Promise<SlotRow[]> {
-    return this.store.q().selectFrom('randomization_slots').select(SLOT_COLUMNS).orderBy('list_order').execute();
+    return this.store.q().selectFrom('randomization_slots').select(SLOT_COLUMNS).where('study_id', '=', this.study.id()).orderBy('list_order').execute();
   }
 
   async slot(randomizationNumber: string): Promise<SlotRow | undefined> {
-    return (await this.slotByNumber.run(randomizationNumber))[0];
+    return (await this.slotByNumber.run(this.study.id(), randomizationNumber))[0];
   }
 
   /** Kits in table order; callers sort by kit number (shared/allocation/kitOrder.ts), never by anything arm-related. */
@@ -188,12 +199,13 @@ export class AllocationRepository {
         'use_before as useBefore',
         'status',
       ])
+      .where('study_id', '=', this.study.id())
       .execute();
   }
 
   /** Blocks an upgrade could not seal under the allocation key (migration 5): sealed under a transition key, or plain. */
   async blocksInTransition(): Promise<Array<{ randomizationNumber: string; sealed: string | null; plain: string | null }>> {
-    return this.store.q().selectFrom('blocks_in_transition').select(['randomization_number as randomizationNumber', 'sealed', 'plain']).execute();
+    return this.store.q().selectFrom('blocks_in_transition').select(['randomization_number as randomizationNumber', 'sealed', 'plain']).where('study_id', '=', this.study.id()).execute();
   }
 
   /** The transition key of migration 5, wrapped for this user, if they held the allocation key at the upgrade. */
@@ -204,8 +216,9 @@ export class AllocationRepository {
 
   /** A block now sealed under the allocation key leaves the transition table. */
   async sealBlock(randomizationNumber: string, blockSealed: string): Promise<void> {
-    await this.store.q().updateTable('randomization_slots').set({ block_sealed: blockSealed }).where('randomization_number', '=', randomizationNumber).execute();
-    await this.store.q().deleteFrom('blocks_in_transition').where('randomization_number', '=', randomizationNumber).execute();
+    const studyId = this.study.id();
+    await this.store.q().updateTable('randomization_slots').set({ block_sealed: blockSealed }).where('study_id', '=', studyId).where('randomization_number', '=', randomizationNumber).execute();
+    await this.store.q().deleteFrom('blocks_in_transition').where('study_id', '=', studyId).where('randomization_number', '=', randomizationNumber).execute();
   }
 
   /** Once every block is sealed under the allocation key, the transition key has nothing left to open. */
@@ -215,13 +228,16 @@ export class AllocationRepository {
 
   async counts(): Promise<{ slots: number; kits: number }> {
     const q = this.store.q();
+    const studyId = this.study.id();
     const slots = await q
       .selectFrom('randomization_slots')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('study_id', '=', studyId)
       .executeTakeFirstOrThrow();
     const kits = await q
       .selectFrom('kits')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('study_id', '=', studyId)
       .executeTakeFirstOrThrow();
     return { slots: Number(slots.n), kits: Number(kits.n) };
   }

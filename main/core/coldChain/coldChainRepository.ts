@@ -1,6 +1,7 @@
 import { sql, type CompiledQuery, type Selectable } from 'kysely';
 import type { Store } from '../db/store';
 import type { ExcursionsTable } from '../db/tables';
+import type { StudyScope } from '../study/studyScope';
 
 export const LOCATION_KINDS = ['fridge', 'freezer', 'cabinet', 'quarantine_shelf'] as const;
 export type LocationKind = (typeof LOCATION_KINDS)[number];
@@ -80,9 +81,15 @@ const READINGS_PER_INSERT = 2000;
  * Every SQL statement of the cold chain (issue 15): storage locations, where kits stay, logger imports, readings,
  * hand-entered min/max readings, excursions and the kits they reached. On the Store, both engines. The kits table is
  * read and its status written here through Kysely (not through KitRepository, which is moving onto the Store).
+ *
+ * Locations, temperatures and excursions are the site's; kits, their stays and their exposures are the scope's study's
+ * (issue 14): kit 1001 of another study in the same fridge is never read or written here.
  */
 export class ColdChainRepository {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   private static location(r: { id: number; name: string; kind: string; min_centi: number; max_centi: number; calibration_due: string | null; barcode: string; created_at: string }): LocationRow {
     return { id: r.id, name: r.name, kind: r.kind as LocationKind, minCenti: r.min_centi, maxCenti: r.max_centi, calibrationDue: r.calibration_due, barcode: r.barcode, createdAt: r.created_at };
@@ -133,6 +140,7 @@ export class ColdChainRepository {
       .q()
       .selectFrom('kits')
       .select(['kit_number', 'status', 'use_before', 'expiry_sealed', 'expiry_hold'])
+      .where('study_id', '=', this.study.id())
       .where('kit_number', '=', kitNumber)
       .executeTakeFirst();
     return row ? { kitNumber: row.kit_number, status: row.status, useBefore: row.use_before, expirySealed: row.expiry_sealed, expiryHeld: row.expiry_hold === 1 } : undefined;
@@ -140,34 +148,42 @@ export class ColdChainRepository {
 
   async kitStatuses(kitNumbers: readonly string[]): Promise<Map<string, string>> {
     if (kitNumbers.length === 0) return new Map();
-    const rows = await this.store.q().selectFrom('kits').select(['kit_number', 'status']).where('kit_number', 'in', [...kitNumbers]).execute();
+    const rows = await this.store.q().selectFrom('kits').select(['kit_number', 'status']).where('study_id', '=', this.study.id()).where('kit_number', 'in', [...kitNumbers]).execute();
     return new Map(rows.map((r) => [r.kit_number, r.status]));
   }
 
   /** The kit's status written (the caller checks the lifecycle and appends the audit event in the same unit of work). */
   async setKitStatus(kitNumber: string, status: string): Promise<void> {
-    await this.store.q().updateTable('kits').set({ status }).where('kit_number', '=', kitNumber).execute();
+    await this.store.q().updateTable('kits').set({ status }).where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).execute();
   }
 
   async currentStay(kitNumber: string): Promise<StayRow | undefined> {
-    const row = await this.store.q().selectFrom('kit_stays').select(['id', 'kit_number', 'location_id', 'from_ms', 'to_ms']).where('kit_number', '=', kitNumber).where('to_ms', 'is', null).executeTakeFirst();
+    const row = await this.store
+      .q()
+      .selectFrom('kit_stays')
+      .select(['id', 'kit_number', 'location_id', 'from_ms', 'to_ms'])
+      .where('study_id', '=', this.study.id())
+      .where('kit_number', '=', kitNumber)
+      .where('to_ms', 'is', null)
+      .executeTakeFirst();
     return row ? { id: row.id, kitNumber: row.kit_number, locationId: row.location_id, fromMs: row.from_ms, toMs: row.to_ms } : undefined;
   }
 
   async endStay(stayId: number, toMs: number): Promise<void> {
-    await this.store.q().updateTable('kit_stays').set({ to_ms: toMs }).where('id', '=', stayId).execute();
+    await this.store.q().updateTable('kit_stays').set({ to_ms: toMs }).where('id', '=', stayId).where('study_id', '=', this.study.id()).execute();
   }
 
   async startStay(kitNumber: string, locationId: number, fromMs: number, userId: number): Promise<void> {
-    await this.store.q().insertInto('kit_stays').values({ kit_number: kitNumber, location_id: locationId, from_ms: fromMs, to_ms: null, user_id: userId }).execute();
+    await this.store.q().insertInto('kit_stays').values({ study_id: this.study.id(), kit_number: kitNumber, location_id: locationId, from_ms: fromMs, to_ms: null, user_id: userId }).execute();
   }
 
-  /** Every stay in a location that had not ended by `fromMs` and had begun by `toMs`. */
+  /** Every stay of the study's kits in a location that had not ended by `fromMs` and had begun by `toMs`. */
   async staysDuring(locationId: number, fromMs: number, toMs: number): Promise<StayRow[]> {
     const rows = await this.store
       .q()
       .selectFrom('kit_stays')
       .select(['id', 'kit_number', 'location_id', 'from_ms', 'to_ms'])
+      .where('study_id', '=', this.study.id())
       .where('location_id', '=', locationId)
       .where('from_ms', '<=', toMs)
       .where((eb) => eb.or([eb('to_ms', 'is', null), eb('to_ms', '>', fromMs)]))
@@ -176,24 +192,27 @@ export class ColdChainRepository {
     return rows.map((r) => ({ id: r.id, kitNumber: r.kit_number, locationId: r.location_id, fromMs: r.from_ms, toMs: r.to_ms }));
   }
 
-  /** Where each kit is now (its open stay), with the location's name. */
+  /** Where each of the study's kits is now (its open stay), with the location's name. */
   async currentStays(locationId?: number): Promise<Array<StayRow & { locationName: string }>> {
     let query = this.store
       .q()
       .selectFrom('kit_stays as s')
       .innerJoin('storage_locations as l', 'l.id', 's.location_id')
       .select(['s.id', 's.kit_number', 's.location_id', 's.from_ms', 's.to_ms', 'l.name'])
+      .where('s.study_id', '=', this.study.id())
       .where('s.to_ms', 'is', null);
     if (locationId !== undefined) query = query.where('s.location_id', '=', locationId);
     const rows = await query.execute();
     return rows.map((r) => ({ id: r.id, kitNumber: r.kit_number, locationId: r.location_id, fromMs: r.from_ms, toMs: r.to_ms, locationName: r.name }));
   }
 
+  /** How many of the study's kits each location holds now. */
   async kitCounts(): Promise<Map<number, number>> {
     const rows = await this.store
       .q()
       .selectFrom('kit_stays')
       .select(['location_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('study_id', '=', this.study.id())
       .where('to_ms', 'is', null)
       .groupBy('location_id')
       .execute();
@@ -351,10 +370,11 @@ export class ColdChainRepository {
     await this.store
       .q()
       .insertInto('excursion_kits')
-      .values({ excursion_id: k.excursionId, kit_number: k.kitNumber, exposure_seconds: k.exposureSeconds, status_then: k.statusThen, quarantined: k.quarantined ? 1 : 0 })
+      .values({ excursion_id: k.excursionId, study_id: this.study.id(), kit_number: k.kitNumber, exposure_seconds: k.exposureSeconds, status_then: k.statusThen, quarantined: k.quarantined ? 1 : 0 })
       .execute();
   }
 
+  /** The study's kits an excursion reached (the excursion is the site's; the other studies' kits are theirs). */
   async excursionKits(excursionId?: number): Promise<ExcursionKitRow[]> {
     let query = this.store
       .q()
@@ -371,7 +391,8 @@ export class ColdChainRepository {
         'k.disposition_at',
         'u.display_name',
         'k.disposition_signature_id',
-      ]);
+      ])
+      .where('k.study_id', '=', this.study.id());
     if (excursionId !== undefined) query = query.where('k.excursion_id', '=', excursionId);
     const rows = await query.execute();
     return rows.map((r) => ({
@@ -394,6 +415,7 @@ export class ColdChainRepository {
       .q()
       .selectFrom('excursion_kits')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('study_id', '=', this.study.id())
       .where('kit_number', '=', kitNumber)
       .where('excursion_id', '<>', excursionId)
       .where('quarantined', '=', 1)
@@ -408,6 +430,7 @@ export class ColdChainRepository {
       .updateTable('excursion_kits')
       .set({ disposition: d.disposition, disposition_reason: d.reason, disposition_at: d.at, disposition_user_id: d.userId, disposition_signature_id: d.signatureId })
       .where('excursion_id', '=', d.excursionId)
+      .where('study_id', '=', this.study.id())
       .where('kit_number', '=', d.kitNumber)
       .execute();
   }
@@ -420,6 +443,7 @@ export class ColdChainRepository {
       .selectFrom('dispensing_kits as dk')
       .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
       .select(['dk.kit_number', 'd.dispensed_at'])
+      .where('dk.study_id', '=', this.study.id())
       .where('dk.kit_number', 'in', [...kitNumbers])
       .execute();
     return new Map(rows.map((r) => [r.kit_number, r.dispensed_at]));
@@ -432,6 +456,7 @@ export class ColdChainRepository {
       .q()
       .selectFrom('excursion_kits')
       .select(['kit_number', sql<number>`sum(exposure_seconds)`.as('seconds')])
+      .where('study_id', '=', this.study.id())
       .groupBy('kit_number');
     if (kitNumbers) query = query.where('kit_number', 'in', [...kitNumbers]);
     const rows = await query.execute();

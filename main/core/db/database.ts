@@ -138,10 +138,22 @@ export function migrate(db: Db, target: number = migrations.length): void {
   }
   for (let version = current + 1; version <= target; version++) {
     const migration = migrations[version - 1]!;
-    db.transaction(() => {
-      migration.sqlite(db);
-      db.pragma(`user_version = ${version}`);
-    })();
+    // Foreign keys cannot be switched inside a transaction: a step that rebuilds tables runs with them off, and
+    // SQLite's own check must find nothing before it commits.
+    const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        migration.sqlite(db);
+        if (migration.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>;
+          if (broken.length > 0) throw new Error(`Schema step ${version} left ${broken.length} rows pointing nowhere (first: ${broken[0]!.table} -> ${broken[0]!.parent}).`);
+        }
+        db.pragma(`user_version = ${version}`);
+      })();
+    } finally {
+      if (migration.rebuildsTables && enforced) db.pragma('foreign_keys = ON');
+    }
   }
   // A step may replace plain values with sealed ones (step 7, sealed blocks): the old pages leave the WAL and the file now.
   if (current < target && schemaVersion(db) === target) db.pragma('wal_checkpoint(TRUNCATE)');

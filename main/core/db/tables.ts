@@ -29,6 +29,7 @@ export interface BlocksInTransitionTable {
   randomization_number: string;
   sealed: string | null;
   plain: string | null;
+  study_id: number;
 }
 
 export interface CodeBreakAttemptsTable {
@@ -40,6 +41,7 @@ export interface CodeBreakAttemptsTable {
 export interface DestructionKitsTable {
   destruction_id: number;
   kit_number: string;
+  study_id: number;
 }
 
 export interface DestructionsTable {
@@ -52,6 +54,7 @@ export interface DestructionsTable {
   signature_id: number;
   witness_id: number;
   witness_signature_id: number;
+  study_id: number;
 }
 
 export interface DiscrepancyCommentsTable {
@@ -61,12 +64,14 @@ export interface DiscrepancyCommentsTable {
   comment: string;
   user_id: number;
   commented_at: string;
+  study_id: number;
 }
 
 export interface DispensingKitsTable {
   dispensing_id: number;
   kit_number: string;
   source: string;
+  study_id: number;
 }
 
 export interface DispensingsTable {
@@ -108,6 +113,7 @@ export interface ExcursionKitsTable {
   disposition_at: string | null;
   disposition_user_id: number | null;
   disposition_signature_id: number | null;
+  study_id: number;
 }
 
 export interface ExcursionsTable {
@@ -130,6 +136,7 @@ export interface ExtraDispensingsTable {
   kind: string;
   replaces_kit: string | null;
   reason: string;
+  study_id: number;
 }
 
 export interface KeyWrapsTable {
@@ -152,6 +159,7 @@ export interface KitReturnsTable {
   source: string;
   verified_by: number | null;
   verified_at: string | null;
+  study_id: number;
 }
 
 export interface KitStaysTable {
@@ -161,6 +169,7 @@ export interface KitStaysTable {
   from_ms: number;
   to_ms: number | null;
   user_id: number;
+  study_id: number;
 }
 
 export interface KitsTable {
@@ -175,6 +184,7 @@ export interface KitsTable {
   status: Generated<string>;
   import_id: number;
   expiry_hold: Generated<number>;
+  study_id: number;
 }
 
 export interface LabelPrintsTable {
@@ -188,6 +198,7 @@ export interface LabelPrintsTable {
   printer: string | null;
   done_at: string | null;
   error: string | null;
+  study_id: number;
 }
 
 export interface ListImportsTable {
@@ -199,6 +210,7 @@ export interface ListImportsTable {
   imported_at: string;
   user_id: number;
   signature_id: number;
+  study_id: number;
 }
 
 export interface ManualReadingsTable {
@@ -219,6 +231,7 @@ export interface OverLabelsTable {
   queued_at: string;
   printed_at: string | null;
   printer: string | null;
+  study_id: number;
 }
 
 export interface PatientsTable {
@@ -234,6 +247,7 @@ export interface PatientsTable {
   registered_at: string;
   withdrawn_at: string | null;
   withdrawal_reason: string | null;
+  study_id: number;
 }
 
 export interface RandomizationSlotsTable {
@@ -243,6 +257,7 @@ export interface RandomizationSlotsTable {
   arm_sealed: string;
   import_id: number;
   block_sealed: string | null;
+  study_id: number;
 }
 
 export interface ReconciliationSignoffsTable {
@@ -253,6 +268,7 @@ export interface ReconciliationSignoffsTable {
   audit_seq: number;
   snapshot_hash: string;
   discrepancies: number;
+  study_id: number;
 }
 
 export interface SettingsTable {
@@ -266,6 +282,7 @@ export interface ShipmentKitsTable {
   outcome: Generated<string>;
   scanned_at: string | null;
   source: string | null;
+  study_id: number;
 }
 
 export interface ShipmentsTable {
@@ -276,6 +293,7 @@ export interface ShipmentsTable {
   temperature: string | null;
   closed_at: string | null;
   closed_by: number | null;
+  study_id: number;
 }
 
 export interface SignaturesTable {

@@ -2,6 +2,7 @@ import { DEFAULT_KEYBOARD_WEDGE, KeyboardWedgeSettings, PrinterSettings, type La
 import type { ExpressionBuilder } from 'kysely';
 import type { PreparedQuery, Store } from '../db/store';
 import type { VeilTables } from '../db/tables';
+import type { StudyScope } from '../study/studyScope';
 
 export type LabelKind = 'carton' | 'syringe';
 export type JobStatus = 'queued' | 'printed' | 'failed';
@@ -56,16 +57,23 @@ export const jobView = (row: LabelJobRow, printing: boolean): LabelJob => ({
 /**
  * The devices' SQL: the printer choices (settings table, key 'printers'), the keyboard-wedge scanners' framing (key
  * 'keyboard_wedge') and the label jobs (label_prints). On the Store (issue 13, item 2).
+ *
+ * The settings are the site's; label jobs are the scope's study's (issue 14), even looked up by job id: a job names
+ * its kit by number, and a retry lays out the label of that number, which must be the same study's kit.
  */
 export class DeviceRepository {
   // The label queue asks this for every label of every dispensed kit: prepared once.
-  private readonly printsOfLabel: PreparedQuery<[string, LabelKind], { count: number | string; last: string | null }>;
+  private readonly printsOfLabel: PreparedQuery<[number, string, LabelKind], { count: number | string; last: string | null }>;
 
-  constructor(private readonly store: Store) {
-    this.printsOfLabel = store.prepare((q, kitNumber: string, kind: LabelKind) =>
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {
+    this.printsOfLabel = store.prepare((q, studyId: number, kitNumber: string, kind: LabelKind) =>
       q
         .selectFrom('label_prints')
         .select((eb) => [eb.fn.countAll().as('count'), eb.fn.max('done_at').as('last')])
+        .where('study_id', '=', studyId)
         .where('kit_number', '=', kitNumber)
         .where('kind', '=', kind)
         .where('status', '=', 'printed')
@@ -120,7 +128,7 @@ export class DeviceRepository {
 
   /** The prints of this label that a printer confirmed, and when the last one was. */
   async prints(kitNumber: string, kind: LabelKind): Promise<{ count: number; last: string | null }> {
-    const [row] = await this.printsOfLabel.run(kitNumber, kind);
+    const [row] = await this.printsOfLabel.run(this.study.id(), kitNumber, kind);
     return { count: Number(row?.count ?? 0), last: row?.last ?? null };
   }
 
@@ -133,6 +141,7 @@ export class DeviceRepository {
       .q()
       .selectFrom('label_prints')
       .select((eb) => ['kit_number as kitNumber', 'kind', eb.fn.countAll().as('count'), eb.fn.max('done_at').as('last')])
+      .where('study_id', '=', this.study.id())
       .where('status', '=', 'printed')
       .where(notPdf)
       .groupBy(['kit_number', 'kind'])
@@ -147,6 +156,7 @@ export class DeviceRepository {
       .q()
       .selectFrom('label_prints')
       .select(JOB_COLUMNS)
+      .where('study_id', '=', this.study.id())
       .where('kit_number', '=', kitNumber)
       .where('kind', '=', kind)
       .where('status', 'in', ['queued', 'failed'])
@@ -157,34 +167,34 @@ export class DeviceRepository {
   }
 
   async isDispensed(kitNumber: string): Promise<boolean> {
-    return (await this.store.q().selectFrom('dispensing_kits').select('kit_number').where('kit_number', '=', kitNumber).limit(1).executeTakeFirst()) !== undefined;
+    return (await this.store.q().selectFrom('dispensing_kits').select('kit_number').where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).limit(1).executeTakeFirst()) !== undefined;
   }
 
   async queueJob(job: { kitNumber: string; kind: LabelKind; requestedAt: string; userId: number; reprintReason: string | null; printer: string }): Promise<number> {
     const row = await this.store
       .q()
       .insertInto('label_prints')
-      .values({ kit_number: job.kitNumber, kind: job.kind, requested_at: job.requestedAt, user_id: job.userId, reprint_reason: job.reprintReason, status: 'queued', printer: job.printer })
+      .values({ study_id: this.study.id(), kit_number: job.kitNumber, kind: job.kind, requested_at: job.requestedAt, user_id: job.userId, reprint_reason: job.reprintReason, status: 'queued', printer: job.printer })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
   }
 
   async job(id: number): Promise<LabelJobRow | undefined> {
-    return this.store.q().selectFrom('label_prints').select(JOB_COLUMNS).where('id', '=', id).$castTo<LabelJobRow>().executeTakeFirst();
+    return this.store.q().selectFrom('label_prints').select(JOB_COLUMNS).where('id', '=', id).where('study_id', '=', this.study.id()).$castTo<LabelJobRow>().executeTakeFirst();
   }
 
   /** Before an attempt: the job is queued again, on this printer, without its old error. */
   async markQueued(id: number, printer: string): Promise<void> {
-    await this.store.q().updateTable('label_prints').set({ status: 'queued', printer, error: null, done_at: null }).where('id', '=', id).execute();
+    await this.store.q().updateTable('label_prints').set({ status: 'queued', printer, error: null, done_at: null }).where('id', '=', id).where('study_id', '=', this.study.id()).execute();
   }
 
   async markPrinted(id: number, at: string): Promise<void> {
-    await this.store.q().updateTable('label_prints').set({ status: 'printed', done_at: at, error: null }).where('id', '=', id).execute();
+    await this.store.q().updateTable('label_prints').set({ status: 'printed', done_at: at, error: null }).where('id', '=', id).where('study_id', '=', this.study.id()).execute();
   }
 
   async markFailed(id: number, at: string, error: string): Promise<void> {
-    await this.store.q().updateTable('label_prints').set({ status: 'failed', done_at: at, error }).where('id', '=', id).execute();
+    await this.store.q().updateTable('label_prints').set({ status: 'failed', done_at: at, error }).where('id', '=', id).where('study_id', '=', this.study.id()).execute();
   }
 
   async counts(): Promise<{ queued: number; failed: number; printed: number }> {
@@ -192,6 +202,7 @@ export class DeviceRepository {
       .q()
       .selectFrom('label_prints')
       .select((eb) => ['status', eb.fn.countAll().as('n')])
+      .where('study_id', '=', this.study.id())
       .where(notPdf)
       .groupBy('status')
       .execute();
@@ -202,11 +213,20 @@ export class DeviceRepository {
 
   /** Queued and failed jobs, oldest first, then the `printedLimit` most recent printed ones. */
   async recentJobs(printedLimit = 10): Promise<LabelJobRow[]> {
-    const waiting = await this.store.q().selectFrom('label_prints').select(JOB_COLUMNS).where('status', 'in', ['queued', 'failed']).orderBy('id').$castTo<LabelJobRow>().execute();
+    const waiting = await this.store
+      .q()
+      .selectFrom('label_prints')
+      .select(JOB_COLUMNS)
+      .where('study_id', '=', this.study.id())
+      .where('status', 'in', ['queued', 'failed'])
+      .orderBy('id')
+      .$castTo<LabelJobRow>()
+      .execute();
     const printed = await this.store
       .q()
       .selectFrom('label_prints')
       .select(JOB_COLUMNS)
+      .where('study_id', '=', this.study.id())
       .where('status', '=', 'printed')
       .where(notPdf)
       .orderBy('id', 'desc')

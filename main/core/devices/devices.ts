@@ -10,6 +10,7 @@ import { bitmapToPng } from '../labels/png';
 import { renderRaster } from '../labels/raster';
 import { renderZpl } from '../labels/zpl';
 import { silentLogger, type Logger } from '../log';
+import type { StudyScope } from '../study/studyScope';
 import { DeviceHub, parsePrinterId, printerId, type HubScanEvent } from './deviceHub';
 import { DeviceRepository, jobView, type LabelKind } from './deviceRepository';
 import { hexBytes, type HidTransport } from './hidTransport';
@@ -38,6 +39,8 @@ export interface CustomDevices {
 
 export interface DevicesDeps {
   store: Store;
+  /** The study whose label jobs are queued and listed (the settings and the devices are the site's). */
+  scope: StudyScope;
   clock: Clock;
   audit: AuditTrail;
   labels: LabelService;
@@ -72,7 +75,7 @@ export class Devices {
     private readonly deps: DevicesDeps,
   ) {
     this.logger = deps.logger ?? silentLogger;
-    this.repo = new DeviceRepository(deps.store);
+    this.repo = new DeviceRepository(deps.store, deps.scope);
     const custom: CustomDevices =
       option === 'hardware'
         ? { transport: new NodeHidTransport() }

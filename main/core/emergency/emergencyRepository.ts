@@ -1,4 +1,5 @@
 import type { Store } from '../db/store';
+import type { StudyScope } from '../study/studyScope';
 
 /** An emergency unblinding as anyone allowed to read patients may see it: who, when, why, which patient; never the arm. */
 export interface UnblindingRecord {
@@ -42,9 +43,15 @@ function toRecord(r: RawRecord): UnblindingRecord {
   };
 }
 
-/** All SQL about emergency unblindings and the sponsor's notification of them, on the Store (issue 13, item 2). No arm is ever stored here. */
+/**
+ * All SQL about emergency unblindings and the sponsor's notification of them, on the Store (issue 13, item 2). No arm is
+ * ever stored here. An unblinding is its patient's study's: read through the patient.
+ */
 export class EmergencyRepository {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   async insertUnblinding(u: { patientId: number; userId: number; at: string; reason: string; adverseEvent: boolean; signatureId: number }): Promise<number> {
     const row = await this.store
@@ -68,7 +75,15 @@ export class EmergencyRepository {
 
   /** The patients whose blind was broken in an emergency (the flag every patient screen and report shows). */
   async unblindedPatientIds(): Promise<Set<number>> {
-    return new Set((await this.store.q().selectFrom('emergency_unblindings').select('patient_id').distinct().execute()).map((r) => r.patient_id));
+    const rows = await this.store
+      .q()
+      .selectFrom('emergency_unblindings as e')
+      .innerJoin('patients as p', 'p.id', 'e.patient_id')
+      .select('e.patient_id')
+      .distinct()
+      .where('p.study_id', '=', this.study.id())
+      .execute();
+    return new Set(rows.map((r) => r.patient_id));
   }
 
   async insertSponsorNotification(n: { unblindingId: number; userId: number; at: string; reference: string | null }): Promise<void> {
@@ -96,6 +111,7 @@ export class EmergencyRepository {
         'nu.display_name as notifiedBy',
         'n.reference',
       ])
+      .where('p.study_id', '=', this.study.id())
       .$castTo<RawRecord>();
   }
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store';
+import type { StudyScope } from '../study/studyScope';
 
 /** The dispensing a kit went out at: the patient and the visit a patient-reported exception is recorded against. */
 export interface KitDispensing {
@@ -11,7 +12,10 @@ export interface KitDispensing {
 
 /** The SQL of the kit exceptions (issue 16, item 1): the expiry sweep's kits and the dispensing of a kit. */
 export class KitExceptionRepository {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   /**
    * Kits on the shelf or in quarantine whose use-before date (the date on their label, no later than their real expiry)
@@ -22,6 +26,7 @@ export class KitExceptionRepository {
       .q()
       .selectFrom('kits')
       .select(['kit_number as kitNumber', 'use_before as useBefore'])
+      .where('study_id', '=', this.study.id())
       .where('status', 'in', ['available', 'quarantined'])
       .where('use_before', '<', today)
       .execute();
@@ -35,6 +40,7 @@ export class KitExceptionRepository {
       .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
       .innerJoin('patients as p', 'p.id', 'd.patient_id')
       .select(['d.id as dispensingId', 'p.id as patientId', 'p.screening_number as screeningNumber', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt'])
+      .where('dk.study_id', '=', this.study.id())
       .where('dk.kit_number', '=', kitNumber)
       .orderBy('d.id', 'desc')
       .executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { KitStatus } from '../../../shared/kits/kitLifecycle';
 import type { PreparedQuery, Store } from '../db/store';
 import { readInSlices } from '../db/slices';
+import type { StudyScope } from '../study/studyScope';
 
 export interface KitState {
   kitNumber: string;
@@ -16,36 +17,44 @@ export interface KitState {
  */
 export class KitRepository {
   // Asked at every scan: prepared once.
-  private readonly byNumber: PreparedQuery<[string], KitState>;
-  private readonly bySerial: PreparedQuery<[string], { k: string }>;
-  private readonly sealedOf: PreparedQuery<[string], { armSealed: string; expirySealed: string; lotSealed: string }>;
+  private readonly byNumber: PreparedQuery<[number, string], KitState>;
+  private readonly bySerial: PreparedQuery<[number, string], { k: string }>;
+  private readonly sealedOf: PreparedQuery<[number, string], { armSealed: string; expirySealed: string; lotSealed: string }>;
 
-  constructor(private readonly store: Store) {
-    this.byNumber = store.prepare((q, kitNumber: string) =>
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {
+    this.byNumber = store.prepare((q, studyId: number, kitNumber: string) =>
       q
         .selectFrom('kits')
         .select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
+        .where('study_id', '=', studyId)
         .where('kit_number', '=', kitNumber)
         .$castTo<KitState>(),
     );
-    this.bySerial = store.prepare((q, serial: string) => q.selectFrom('kits').select('kit_number as k').where('serial', '=', serial));
-    this.sealedOf = store.prepare((q, kitNumber: string) =>
-      q.selectFrom('kits').select(['arm_sealed as armSealed', 'expiry_sealed as expirySealed', 'lot_sealed as lotSealed']).where('kit_number', '=', kitNumber),
+    this.bySerial = store.prepare((q, studyId: number, serial: string) => q.selectFrom('kits').select('kit_number as k').where('study_id', '=', studyId).where('serial', '=', serial));
+    this.sealedOf = store.prepare((q, studyId: number, kitNumber: string) =>
+      q
+        .selectFrom('kits')
+        .select(['arm_sealed as armSealed', 'expiry_sealed as expirySealed', 'lot_sealed as lotSealed'])
+        .where('study_id', '=', studyId)
+        .where('kit_number', '=', kitNumber),
     );
   }
 
   async get(kitNumber: string): Promise<KitState | undefined> {
-    return (await this.byNumber.run(kitNumber))[0];
+    return (await this.byNumber.run(this.study.id(), kitNumber))[0];
   }
 
   /** Whether the unblinded import marked this kit to be held at receipt (shared/kits/expiryHold.ts); no date, no arm. */
   async expiryHeld(kitNumber: string): Promise<boolean> {
-    const row = await this.store.q().selectFrom('kits').select('expiry_hold as h').where('kit_number', '=', kitNumber).executeTakeFirst();
+    const row = await this.store.q().selectFrom('kits').select('expiry_hold as h').where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).executeTakeFirst();
     return row?.h === 1;
   }
 
   async setStatus(kitNumber: string, status: KitStatus): Promise<void> {
-    await this.store.q().updateTable('kits').set({ status }).where('kit_number', '=', kitNumber).execute();
+    await this.store.q().updateTable('kits').set({ status }).where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).execute();
   }
 
   async all(): Promise<KitState[]> {
@@ -53,6 +62,7 @@ export class KitRepository {
       .q()
       .selectFrom('kits')
       .select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
+      .where('study_id', '=', this.study.id())
       .$castTo<KitState>()
       .execute();
   }
@@ -62,6 +72,7 @@ export class KitRepository {
       .q()
       .selectFrom('kits')
       .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where('study_id', '=', this.study.id())
       .groupBy('status')
       .execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
@@ -73,6 +84,7 @@ export class KitRepository {
       .q()
       .selectFrom('kits')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('study_id', '=', this.study.id())
       .where('status', '=', status)
       .executeTakeFirst();
     return Number(row?.n ?? 0);
@@ -87,6 +99,7 @@ export class KitRepository {
       .q()
       .selectFrom('kits')
       .select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+      .where('study_id', '=', this.study.id())
       .where('status', 'in', [...statuses])
       .execute();
   }
@@ -119,7 +132,7 @@ export class KitRepository {
 
   /** Replaces a kit's sealed real expiry (already sealed by the caller with the allocation key). */
   async setExpirySealed(kitNumber: string, expirySealed: string): Promise<void> {
-    await this.store.q().updateTable('kits').set({ expiry_sealed: expirySealed }).where('kit_number', '=', kitNumber).execute();
+    await this.store.q().updateTable('kits').set({ expiry_sealed: expirySealed }).where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).execute();
   }
 
   async lastListImport(): Promise<number> {
@@ -141,6 +154,7 @@ export class KitRepository {
       .q()
       .selectFrom('kits')
       .select(['kit_number as kitNumber', 'status', 'use_before as useBefore'])
+      .where('study_id', '=', this.study.id())
       .where('kit_number', 'in', kitNumbers)
       .$castTo<{ kitNumber: string; status: KitStatus; useBefore: string }>()
       .execute();
@@ -149,17 +163,24 @@ export class KitRepository {
 
   /** The kit whose pack carries this GS1 serial (AI 21), if any: asked at every pack scan, so prepared once. */
   async kitNumberBySerial(serial: string): Promise<string | undefined> {
-    return (await this.bySerial.run(serial))[0]?.k;
+    return (await this.bySerial.run(this.study.id(), serial))[0]?.k;
   }
 
   async sealed(kitNumber: string): Promise<{ armSealed: string; expirySealed: string; lotSealed: string } | undefined> {
-    return (await this.sealedOf.run(kitNumber))[0];
+    return (await this.sealedOf.run(this.study.id(), kitNumber))[0];
   }
 
   /** The sealed arm and real expiry of these kits (those that exist). */
   async sealedKits(kitNumbers: readonly string[]): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
+    const studyId = this.study.id();
     return readInSlices(kitNumbers, (slice) =>
-      this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed']).where('kit_number', 'in', slice).execute(),
+      this.store
+        .q()
+        .selectFrom('kits')
+        .select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+        .where('study_id', '=', studyId)
+        .where('kit_number', 'in', slice)
+        .execute(),
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store';
+import type { StudyScope } from '../study/studyScope';
 
 /** A kit as its story opens: as labelled, its sealed values (opened only with the key), and the list it came in. */
 export interface KitStoryRow {
@@ -19,7 +20,10 @@ export interface KitStoryRow {
  * and the destructions that took it, whose events are recorded against the shipment and the destruction.
  */
 export class KitStoryReadModel {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   async kit(kitNumber: string): Promise<KitStoryRow | undefined> {
     return this.store
@@ -38,6 +42,7 @@ export class KitStoryReadModel {
         'li.file_name as listFile',
         'li.imported_at as listImportedAt',
       ])
+      .where('k.study_id', '=', this.study.id())
       .where('k.kit_number', '=', kitNumber)
       .executeTakeFirst();
   }
@@ -49,6 +54,7 @@ export class KitStoryReadModel {
       .selectFrom('shipment_kits as sk')
       .innerJoin('shipments as s', 's.id', 'sk.shipment_id')
       .select('s.reference')
+      .where('sk.study_id', '=', this.study.id())
       .where('sk.kit_number', '=', kitNumber)
       .orderBy('s.id')
       .execute();
@@ -57,7 +63,7 @@ export class KitStoryReadModel {
 
   /** The destructions that took the kit. */
   async destructionIds(kitNumber: string): Promise<number[]> {
-    const rows = await this.store.q().selectFrom('destruction_kits').select('destruction_id as id').where('kit_number', '=', kitNumber).orderBy('destruction_id').execute();
+    const rows = await this.store.q().selectFrom('destruction_kits').select('destruction_id as id').where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).orderBy('destruction_id').execute();
     return rows.map((r) => r.id);
   }
 }

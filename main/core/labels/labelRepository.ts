@@ -1,5 +1,6 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { PreparedQuery, Store } from '../db/store';
+import type { StudyScope } from '../study/studyScope';
 
 /** What a dispensed kit's blinded label prints: the kit's blinded fields, its patient and the visit. No arm. */
 export interface LabelSource {
@@ -22,17 +23,21 @@ export interface DispensedKitForLabel {
 
 /**
  * The SQL of the label data: dispensed kits with their patient and visit (the prints themselves are the devices').
- * On the Store (issue 13, item 2).
+ * On the Store (issue 13, item 2). The scope's study's kits only (issue 14).
  */
 export class LabelRepository {
   // Every preview, download and print lays a label out from this: prepared once.
-  private readonly source: PreparedQuery<[string], LabelSource>;
+  private readonly source: PreparedQuery<[number, string], LabelSource>;
 
-  constructor(private readonly store: Store) {
-    this.source = store.prepare((q, kitNumber: string) =>
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {
+    this.source = store.prepare((q, studyId: number, kitNumber: string) =>
       q
         .selectFrom('kits as k')
-        .innerJoin('dispensing_kits as dk', 'dk.kit_number', 'k.kit_number')
+        // By study and number: kit 1001 of another study was dispensed to another study's patient.
+        .innerJoin('dispensing_kits as dk', (join) => join.onRef('dk.study_id', '=', 'k.study_id').onRef('dk.kit_number', '=', 'k.kit_number'))
         .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
         .innerJoin('patients as p', 'p.id', 'd.patient_id')
         .select([
@@ -44,6 +49,7 @@ export class LabelRepository {
           'p.investigator',
           'd.visit_code as visitCode',
         ])
+        .where('k.study_id', '=', studyId)
         .where('k.kit_number', '=', kitNumber)
         .$castTo<LabelSource>(),
     );
@@ -51,7 +57,7 @@ export class LabelRepository {
 
   /** The label data of a dispensed kit; undefined when the kit was not dispensed. */
   async labelSource(kitNumber: string): Promise<LabelSource | undefined> {
-    return (await this.source.run(kitNumber))[0];
+    return (await this.source.run(this.study.id(), kitNumber))[0];
   }
 
   /**
@@ -66,6 +72,7 @@ export class LabelRepository {
       .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
       .innerJoin('patients as p', 'p.id', 'd.patient_id')
       .select(['dk.kit_number as kitNumber', 'p.screening_number as patient', 'd.visit_code as visit', 'd.dispensed_at as dispensedAt'])
+      .where('dk.study_id', '=', this.study.id())
       .execute();
     return rows.sort((a, b) => (a.dispensedAt < b.dispensedAt ? -1 : a.dispensedAt > b.dispensedAt ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)));
   }

@@ -5,6 +5,7 @@ import { labelLanguages, type LabelLanguage, type StudyConfig } from '../../../s
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import type { Store } from '../db/store';
 import { DeviceRepository } from '../devices/deviceRepository';
+import type { StudyScope } from '../study/studyScope';
 import { bwipSymbolSizer } from './barcodes';
 import type { LabelRepository } from './labelRepository';
 import { encodeDymoJob } from './dymo';
@@ -49,8 +50,10 @@ export class LabelService {
     private readonly labels: LabelRepository,
     private readonly audit: AuditTrail,
     private readonly study: () => StudyConfig,
+    scope: StudyScope,
   ) {
-    this.printJobs = new DeviceRepository(store);
+    // The prints counted in the same study as the labels' dispensed kits.
+    this.printJobs = new DeviceRepository(store, scope);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PreparedQuery, Store } from '../db/store';
 import type { VeilTables } from '../db/tables';
 import { readInSlices } from '../db/slices';
+import type { StudyScope } from '../study/studyScope';
 
 export interface PatientRow {
   id: number;
@@ -59,10 +60,11 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * patients have had every visit; the due list, the Today home and the stock forecast read only the others, so their
  * cost follows the patients still in treatment, not every patient the site ever randomized (issue 12).
  */
-export function patientsWithVisitsToDispense(q: Kysely<VeilTables>, visitCodes: readonly string[]) {
+export function patientsWithVisitsToDispense(q: Kysely<VeilTables>, studyId: number, visitCodes: readonly string[]) {
   return q
     .selectFrom('patients as u')
     .select('u.id')
+    .where('u.study_id', '=', studyId)
     .where('u.status', '=', 'randomized')
     .where(
       (eb) =>
@@ -76,25 +78,31 @@ export function patientsWithVisitsToDispense(q: Kysely<VeilTables>, visitCodes: 
     );
 }
 
-/** All SQL about patients and their dispensings, on the Store (issue 13, item 2). */
+/**
+ * All SQL about patients and their dispensings, on the Store (issue 13, item 2). The scope's study's patients only:
+ * a patient of another study is not found, even by its id (dispensings follow their patient).
+ */
 export class PatientRepository {
   // A dispensing is the bench's most frequent signed step, and each one reads its patient: prepared once.
-  private readonly byId: PreparedQuery<[number], PatientRow>;
+  private readonly byId: PreparedQuery<[number, number], PatientRow>;
   private readonly dispensingAdded: PreparedQuery<[number, string, string, number, number, string | null], { id: number }>;
-  private readonly dispensedKitAdded: PreparedQuery<[number, string, string], unknown>;
+  private readonly dispensedKitAdded: PreparedQuery<[number, number, string, string], unknown>;
   // Every scan at the dispense screen asks which visits its patient has had: prepared once.
   private readonly visitCodesOf: PreparedQuery<[number], { v: string }>;
 
-  constructor(private readonly store: Store) {
-    this.byId = store.prepare((q, id: number) => q.selectFrom('patients').select(COLUMNS).where('id', '=', id).$castTo<PatientRow>());
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {
+    this.byId = store.prepare((q, studyId: number, id: number) => q.selectFrom('patients').select(COLUMNS).where('study_id', '=', studyId).where('id', '=', id).$castTo<PatientRow>());
     this.dispensingAdded = store.prepare((q, patientId: number, visitCode: string, dispensedAt: string, userId: number, signatureId: number, outOfWindowReason: string | null) =>
       q
         .insertInto('dispensings')
         .values({ patient_id: patientId, visit_code: visitCode, dispensed_at: dispensedAt, user_id: userId, signature_id: signatureId, out_of_window_reason: outOfWindowReason })
         .returning('id'),
     );
-    this.dispensedKitAdded = store.prepare((q, dispensingId: number, kitNumber: string, source: string) =>
-      q.insertInto('dispensing_kits').values({ dispensing_id: dispensingId, kit_number: kitNumber, source }),
+    this.dispensedKitAdded = store.prepare((q, studyId: number, dispensingId: number, kitNumber: string, source: string) =>
+      q.insertInto('dispensing_kits').values({ dispensing_id: dispensingId, kit_number: kitNumber, source, study_id: studyId }),
     );
     this.visitCodesOf = store.prepare((q, patientId: number) => q.selectFrom('dispensings').select('visit_code as v').where('patient_id', '=', patientId));
   }
@@ -108,29 +116,35 @@ export class PatientRepository {
     const row = await this.store
       .q()
       .insertInto('patients')
-      .values({ screening_number: p.screeningNumber, initials: p.initials, year_of_birth: p.yearOfBirth, investigator: p.investigator, stratum: p.stratum, registered_at: p.registeredAt })
+      .values({ screening_number: p.screeningNumber, initials: p.initials, year_of_birth: p.yearOfBirth, investigator: p.investigator, stratum: p.stratum, registered_at: p.registeredAt, study_id: this.study.id() })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
   }
 
   async get(id: number): Promise<PatientRow | undefined> {
-    return (await this.byId.run(id))[0];
+    return (await this.byId.run(this.study.id(), id))[0];
   }
 
   async byScreeningNumber(n: string): Promise<PatientRow | undefined> {
-    return this.store.q().selectFrom('patients').select(COLUMNS).where('screening_number', '=', n).$castTo<PatientRow>().executeTakeFirst();
+    return this.store.q().selectFrom('patients').select(COLUMNS).where('study_id', '=', this.study.id()).where('screening_number', '=', n).$castTo<PatientRow>().executeTakeFirst();
   }
 
   /** Sorted by screening number (in code: text order differs between engines): an order that says nothing about allocation. */
   async list(): Promise<PatientRow[]> {
-    const rows = await this.store.q().selectFrom('patients').select(COLUMNS).$castTo<PatientRow>().execute();
+    const rows = await this.store.q().selectFrom('patients').select(COLUMNS).where('study_id', '=', this.study.id()).$castTo<PatientRow>().execute();
     return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
   }
 
   /** Randomized patients with a visit of the schedule still to dispense (patientsWithVisitsToDispense), in screening-number order. */
   async withVisitsToDispense(visitCodes: readonly string[]): Promise<PatientRow[]> {
-    const rows = await this.store.q().selectFrom('patients').select(COLUMNS).where('id', 'in', patientsWithVisitsToDispense(this.store.q(), visitCodes)).$castTo<PatientRow>().execute();
+    const rows = await this.store
+      .q()
+      .selectFrom('patients')
+      .select(COLUMNS)
+      .where('id', 'in', patientsWithVisitsToDispense(this.store.q(), this.study.id(), visitCodes))
+      .$castTo<PatientRow>()
+      .execute();
     return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
   }
 
@@ -139,8 +153,11 @@ export class PatientRepository {
       .q()
       .selectFrom('randomization_slots as s')
       .select('s.randomization_number as n')
+      .where('s.study_id', '=', this.study.id())
       .where('s.stratum', '=', stratum)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('patients as p').select('p.id').whereRef('p.randomization_number', '=', 's.randomization_number'))))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('patients as p').select('p.id').whereRef('p.study_id', '=', 's.study_id').whereRef('p.randomization_number', '=', 's.randomization_number'))),
+      )
       .orderBy('s.list_order')
       .limit(1)
       .executeTakeFirst();
@@ -148,11 +165,11 @@ export class PatientRepository {
   }
 
   async randomize(id: number, randomizationNumber: string, baselineDate: string): Promise<void> {
-    await this.store.q().updateTable('patients').set({ status: 'randomized', randomization_number: randomizationNumber, baseline_date: baselineDate }).where('id', '=', id).execute();
+    await this.store.q().updateTable('patients').set({ status: 'randomized', randomization_number: randomizationNumber, baseline_date: baselineDate }).where('study_id', '=', this.study.id()).where('id', '=', id).execute();
   }
 
   async withdraw(id: number, at: string, reason: string): Promise<void> {
-    await this.store.q().updateTable('patients').set({ status: 'withdrawn', withdrawn_at: at, withdrawal_reason: reason }).where('id', '=', id).execute();
+    await this.store.q().updateTable('patients').set({ status: 'withdrawn', withdrawn_at: at, withdrawal_reason: reason }).where('study_id', '=', this.study.id()).where('id', '=', id).execute();
   }
 
   /** The patient's dispensings in the order they were made, each with its kit numbers. */
@@ -174,7 +191,10 @@ export class PatientRepository {
       .select(['d.id as id', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
       .orderBy('d.dispensed_at')
       .orderBy('d.id');
-    let dispensedKits = q.selectFrom('dispensing_kits as dk').select(['dk.dispensing_id as d', 'dk.kit_number as k']);
+    // Every patient's: the study's patients', and the study's dispensed kits.
+    const studyId = this.study.id();
+    let dispensedKits = q.selectFrom('dispensing_kits as dk').select(['dk.dispensing_id as d', 'dk.kit_number as k']).where('dk.study_id', '=', studyId);
+    dispensings = dispensings.where('d.patient_id', 'in', q.selectFrom('patients as sp').select('sp.id').where('sp.study_id', '=', studyId));
     if (only) {
       dispensings = dispensings.where('d.patient_id', 'in', [...only]);
       dispensedKits = dispensedKits.where('dk.dispensing_id', 'in', q.selectFrom('dispensings as o').select('o.id').where('o.patient_id', 'in', [...only]));
@@ -221,7 +241,7 @@ export class PatientRepository {
 
   /** What makes a dispensing an extra one: a replacement (and the kit it replaces) or an unscheduled dispensing. */
   async recordExtra(dispensingId: number, extra: NonNullable<DispensingRow['extra']>): Promise<void> {
-    await this.store.q().insertInto('extra_dispensings').values({ dispensing_id: dispensingId, kind: extra.kind, replaces_kit: extra.replacesKit, reason: extra.reason }).execute();
+    await this.store.q().insertInto('extra_dispensings').values({ dispensing_id: dispensingId, kind: extra.kind, replaces_kit: extra.replacesKit, reason: extra.reason, study_id: this.study.id() }).execute();
   }
 
   /** The dispensing that replaced this kit, if one did. */
@@ -231,12 +251,13 @@ export class PatientRepository {
       .selectFrom('extra_dispensings as x')
       .innerJoin('dispensings as d', 'd.id', 'x.dispensing_id')
       .select(['d.id as dispensingId', 'd.visit_code as visitCode'])
+      .where('x.study_id', '=', this.study.id())
       .where('x.replaces_kit', '=', kitNumber)
       .executeTakeFirst();
   }
 
   /** One kit given at a dispensing, and how its number was entered (scanner, keyboard wedge, typed). */
   async addDispensedKit(dispensingId: number, kitNumber: string, source: string): Promise<void> {
-    await this.dispensedKitAdded.run(dispensingId, kitNumber, source);
+    await this.dispensedKitAdded.run(this.study.id(), dispensingId, kitNumber, source);
   }
 }

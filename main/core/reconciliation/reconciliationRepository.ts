@@ -1,5 +1,6 @@
 import type { Store } from '../db/store';
 import type { ReturnCondition } from '../returns/returnsRepository';
+import { eventsOf, type StudyScope } from '../study/studyScope';
 import type { Discrepancy } from './reconciliationService';
 
 /** One kit's accountability facts, as the reconciliation reads them (blinded lot and sealed real lot). */
@@ -41,22 +42,29 @@ export interface DiscrepancyComment {
   at: string;
 }
 
-/** Every SQL statement of the reconciliation, its sign-offs and the monitor's comments (DESIGN.md section 6), on the Store (issue 13). */
+/**
+ * Every SQL statement of the reconciliation, its sign-offs and the monitor's comments (DESIGN.md section 6), on the
+ * Store (issue 13). Every row is the scope's study's, and a kit's facts are joined by study and number: kit 1001 of
+ * another study is another kit (migration 20). The audit trail is the site's and is read whole.
+ */
 export class ReconciliationRepository {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   /** One row per kit (a kit is received, dispensed, returned and destroyed at most once), in no particular order. */
   async kitFacts(): Promise<KitFacts[]> {
     const rows = await this.store
       .q()
       .selectFrom('kits as k')
-      .leftJoin('shipment_kits as sk', 'sk.kit_number', 'k.kit_number')
+      .leftJoin('shipment_kits as sk', (j) => j.onRef('sk.study_id', '=', 'k.study_id').onRef('sk.kit_number', '=', 'k.kit_number'))
       .leftJoin('shipments as s', 's.id', 'sk.shipment_id')
-      .leftJoin('dispensing_kits as dk', 'dk.kit_number', 'k.kit_number')
+      .leftJoin('dispensing_kits as dk', (j) => j.onRef('dk.study_id', '=', 'k.study_id').onRef('dk.kit_number', '=', 'k.kit_number'))
       .leftJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
       .leftJoin('patients as p', 'p.id', 'd.patient_id')
-      .leftJoin('kit_returns as r', 'r.kit_number', 'k.kit_number')
-      .leftJoin('destruction_kits as dsk', 'dsk.kit_number', 'k.kit_number')
+      .leftJoin('kit_returns as r', (j) => j.onRef('r.study_id', '=', 'k.study_id').onRef('r.kit_number', '=', 'k.kit_number'))
+      .leftJoin('destruction_kits as dsk', (j) => j.onRef('dsk.study_id', '=', 'k.study_id').onRef('dsk.kit_number', '=', 'k.kit_number'))
       .leftJoin('destructions as ds', 'ds.id', 'dsk.destruction_id')
       .select([
         'k.kit_number',
@@ -77,6 +85,7 @@ export class ReconciliationRepository {
         'ds.destroyed_on',
         'ds.recorded_at as destruction_recorded_at',
       ])
+      .where('k.study_id', '=', this.study.id())
       .execute();
     return rows.map((r) => ({ ...r, condition: r.condition as ReturnCondition | null }));
   }
@@ -85,7 +94,7 @@ export class ReconciliationRepository {
     await this.store
       .q()
       .insertInto('reconciliation_signoffs')
-      .values({ signed_at: row.signedAt, user_id: row.userId, signature_id: row.signatureId, audit_seq: row.auditSeq, snapshot_hash: row.snapshotHash, discrepancies: row.discrepancies })
+      .values({ signed_at: row.signedAt, user_id: row.userId, signature_id: row.signatureId, audit_seq: row.auditSeq, snapshot_hash: row.snapshotHash, discrepancies: row.discrepancies, study_id: this.study.id() })
       .execute();
   }
 
@@ -94,6 +103,7 @@ export class ReconciliationRepository {
       .q()
       .selectFrom('reconciliation_signoffs')
       .select(['id', 'signed_at as signedAt', 'signature_id as signatureId', 'audit_seq as auditSeq', 'snapshot_hash as snapshotHash', 'discrepancies'])
+      .where('study_id', '=', this.study.id())
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -105,6 +115,7 @@ export class ReconciliationRepository {
       .q()
       .selectFrom('audit_events')
       .select(['seq', 'action', 'username', 'at_utc as atUtc', 'entity_id as entityId'])
+      .where(eventsOf(this.study))
       .where('seq', '>', seq)
       .where('action', 'in', [...actions])
       .orderBy('seq')
@@ -119,6 +130,7 @@ export class ReconciliationRepository {
       .selectFrom('audit_events')
       .select('entity_id as k')
       .distinct()
+      .where(eventsOf(this.study))
       .where('seq', '>', seq)
       .where('entity_type', '=', 'kit')
       .where('action', 'in', [...actions])
@@ -130,7 +142,7 @@ export class ReconciliationRepository {
     await this.store
       .q()
       .insertInto('discrepancy_comments')
-      .values({ kit_number: row.kitNumber, discrepancies: row.discrepancies.join(','), comment: row.comment, user_id: row.userId, commented_at: row.at })
+      .values({ kit_number: row.kitNumber, discrepancies: row.discrepancies.join(','), comment: row.comment, user_id: row.userId, commented_at: row.at, study_id: this.study.id() })
       .execute();
   }
 
@@ -141,6 +153,7 @@ export class ReconciliationRepository {
       .selectFrom('discrepancy_comments as c')
       .innerJoin('users as u', 'u.id', 'c.user_id')
       .select(['c.kit_number as kitNumber', 'c.discrepancies', 'c.comment', 'u.display_name as by', 'c.commented_at as at'])
+      .where('c.study_id', '=', this.study.id())
       .orderBy('c.id')
       .execute();
     return rows.map((r) => ({ ...r, discrepancies: (r.discrepancies ? r.discrepancies.split(',') : []) as Discrepancy[] }));

@@ -1,5 +1,6 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { Store } from '../db/store';
+import { eventsOf, type StudyScope } from '../study/studyScope';
 
 /** A kit as the accountability log needs it: the blinded lot, and the sealed real lot and arm (opened only with the key). */
 export interface KitLotRow {
@@ -80,17 +81,27 @@ function statusIn(json: string | null): unknown {
 /**
  * The reports' read model (DESIGN.md section 6: a report's SQL lives in a named read model beside its service), on the
  * Store (issue 13). Reads only; the arms and real lots it returns are sealed, opened by the report service with the
- * allocation key. A report that reads several of these reads them in one unit of work, so its figures agree.
+ * allocation key. A report that reads several of these reads them in one unit of work, so its figures agree. Every
+ * row read is the scope's study's (kit numbers are unique within a study only, migration 20); the audit trail is the
+ * site's and is read whole.
  */
 export class ReportReadModel {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   async kitLots(): Promise<KitLotRow[]> {
-    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'blinded_lot as blindedLot', 'lot_sealed as lotSealed', 'arm_sealed as armSealed']).execute();
+    return this.store
+      .q()
+      .selectFrom('kits')
+      .select(['kit_number as kitNumber', 'blinded_lot as blindedLot', 'lot_sealed as lotSealed', 'arm_sealed as armSealed'])
+      .where('study_id', '=', this.study.id())
+      .execute();
   }
 
   async kitStock(): Promise<KitStockRow[]> {
-    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'status', 'arm_sealed as armSealed']).execute();
+    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'status', 'arm_sealed as armSealed']).where('study_id', '=', this.study.id()).execute();
   }
 
   async kitsOnShelfForExpiry(scope: ShelfScope): Promise<KitExpiryRow[]> {
@@ -98,6 +109,7 @@ export class ReportReadModel {
       .q()
       .selectFrom('kits')
       .select(['kit_number as kitNumber', 'status', 'use_before as useBefore', 'blinded_lot as blindedLot', 'expiry_sealed as expirySealed', 'lot_sealed as lotSealed', 'arm_sealed as armSealed'])
+      .where('study_id', '=', this.study.id())
       .where('status', 'in', [...SHELF_SCOPE[scope]])
       .execute();
   }
@@ -110,6 +122,7 @@ export class ReportReadModel {
       .innerJoin('shipments as s', 's.id', 'sk.shipment_id')
       .innerJoin('users as u', 'u.id', 's.closed_by')
       .select(['sk.kit_number as kitNumber', 's.closed_at as at', 'u.display_name as recordedBy'])
+      .where('sk.study_id', '=', this.study.id())
       .where('sk.outcome', '=', 'received')
       .where('s.closed_at', 'is not', null)
       .execute();
@@ -124,6 +137,7 @@ export class ReportReadModel {
       .innerJoin('patients as p', 'p.id', 'd.patient_id')
       .innerJoin('users as u', 'u.id', 'd.user_id')
       .select(['dk.kit_number as kitNumber', 'd.dispensed_at as at', 'p.initials as patientInitials', 'p.randomization_number as randomizationNumber', 'u.display_name as recordedBy'])
+      .where('dk.study_id', '=', this.study.id())
       .execute();
     // A patient is randomized before any dispensing: the number is there.
     return rows.map((r) => ({ ...r, randomizationNumber: r.randomizationNumber! }));
@@ -136,18 +150,19 @@ export class ReportReadModel {
       .innerJoin('patients as p', 'p.id', 'r.patient_id')
       .innerJoin('users as u', 'u.id', 'r.user_id')
       .select(['r.kit_number as kitNumber', 'r.returned_at as at', 'r.condition', 'p.initials as patientInitials', 'p.randomization_number as randomizationNumber', 'u.display_name as recordedBy'])
+      .where('r.study_id', '=', this.study.id())
       .execute();
     return rows.map((r) => ({ ...r, randomizationNumber: r.randomizationNumber! }));
   }
 
   /** Every kit number ever dispensed. */
   async dispensedKitNumbers(): Promise<string[]> {
-    return (await this.store.q().selectFrom('dispensing_kits').select('kit_number as k').execute()).map((r) => r.k);
+    return (await this.store.q().selectFrom('dispensing_kits').select('kit_number as k').where('study_id', '=', this.study.id()).execute()).map((r) => r.k);
   }
 
   /** Every kit number received into stock (not refused at receipt). */
   async receivedKitNumbers(): Promise<string[]> {
-    return (await this.store.q().selectFrom('shipment_kits').select('kit_number as k').where('outcome', '=', 'received').execute()).map((r) => r.k);
+    return (await this.store.q().selectFrom('shipment_kits').select('kit_number as k').where('study_id', '=', this.study.id()).where('outcome', '=', 'received').execute()).map((r) => r.k);
   }
 
   async destroyedKits(): Promise<KitMovementRow[]> {
@@ -157,6 +172,7 @@ export class ReportReadModel {
       .innerJoin('destructions as d', 'd.id', 'dk.destruction_id')
       .innerJoin('users as u', 'u.id', 'd.user_id')
       .select(['dk.kit_number as kitNumber', 'd.recorded_at as at', 'u.display_name as recordedBy'])
+      .where('dk.study_id', '=', this.study.id())
       .execute();
   }
 
@@ -169,6 +185,7 @@ export class ReportReadModel {
       .q()
       .selectFrom('audit_events')
       .select(['entity_id as kitNumber', 'at_utc as at', 'username as recordedBy', 'before_json', 'after_json'])
+      .where(eventsOf(this.study))
       .where('action', '=', 'kit.status_changed')
       .where('after_json', 'like', '%lost%')
       .where('before_json', 'like', '%available%')
@@ -196,7 +213,8 @@ export class ReportReadModel {
           .else(0)
           .end()
           .as('emergencyUnblinded'),
-      ]);
+      ])
+      .where('study_id', '=', this.study.id());
     if (patientId) query = query.where('id', '=', patientId);
     const rows = await query.execute();
     return rows.sort((a, b) => (a.screeningNumber < b.screeningNumber ? -1 : a.screeningNumber > b.screeningNumber ? 1 : 0));
@@ -207,9 +225,12 @@ export class ReportReadModel {
     const rows = await this.store
       .q()
       .selectFrom('dispensings as d')
+      // Dispensings carry no study: the patient's says whose they are.
+      .innerJoin('patients as p', 'p.id', 'd.patient_id')
       .innerJoin('dispensing_kits as dk', 'dk.dispensing_id', 'd.id')
-      .leftJoin('kit_returns as r', 'r.kit_number', 'dk.kit_number')
+      .leftJoin('kit_returns as r', (j) => j.onRef('r.study_id', '=', 'dk.study_id').onRef('r.kit_number', '=', 'dk.kit_number'))
       .select(['d.visit_code as visit', 'd.dispensed_at as dispensedAt', 'dk.kit_number as kitNumber', 'd.out_of_window_reason as outOfWindowReason', 'r.condition as returnCondition', 'r.units_returned as unitsReturned'])
+      .where('p.study_id', '=', this.study.id())
       .where('d.patient_id', '=', patientId)
       .execute();
     return rows.sort((a, b) => (a.dispensedAt < b.dispensedAt ? -1 : a.dispensedAt > b.dispensedAt ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)));

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store';
+import type { StudyScope } from '../study/studyScope';
 import { patientsWithVisitsToDispense } from '../patients/patientRepository';
 
 /** A kit the forecast weighs: its arm and real expiry come from the session's unsealed index (UnsealedStock.opened). */
@@ -18,13 +19,17 @@ export interface RandomizedPatientRow {
 
 /** What the stock forecast reads (issue 16, item 3): available kits, randomized patients and their slots' sealed arms. */
 export class StockReadModel {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   /** The kits on the shelf that may be dispensed (status available); arms and real expiry stay sealed here. */
   async availableKits(): Promise<AvailableKitRow[]> {
     return this.store
       .q()
       .selectFrom('kits')
+      .where('study_id', '=', this.study.id())
       .select(['kit_number as kitNumber', 'use_before as useBefore'])
       .where('status', '=', 'available')
       .execute();
@@ -36,6 +41,7 @@ export class StockReadModel {
     return this.store
       .q()
       .selectFrom('kits')
+      .where('study_id', '=', this.study.id())
       .select(['kit_number as kitNumber', 'use_before as useBefore'])
       .where('status', '=', 'quarantined')
       .where('kit_number', 'in', [...kitNumbers])
@@ -47,6 +53,7 @@ export class StockReadModel {
     const row = await this.store
       .q()
       .selectFrom('kits')
+      .where('study_id', '=', this.study.id())
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '=', 'available')
       .executeTakeFirst();
@@ -58,9 +65,9 @@ export class StockReadModel {
     const rows = await this.store
       .q()
       .selectFrom('patients as p')
-      .innerJoin('randomization_slots as s', 's.randomization_number', 'p.randomization_number')
+      .innerJoin('randomization_slots as s', (join) => join.onRef('s.study_id', '=', 'p.study_id').onRef('s.randomization_number', '=', 'p.randomization_number'))
       .select(['p.id as id', 'p.screening_number as screeningNumber', 'p.randomization_number as randomizationNumber', 'p.baseline_date as baselineDate', 's.arm_sealed as slotArmSealed'])
-      .where('p.id', 'in', patientsWithVisitsToDispense(this.store.q(), visitCodes))
+      .where('p.id', 'in', patientsWithVisitsToDispense(this.store.q(), this.study.id(), visitCodes))
       .where('p.baseline_date', 'is not', null)
       .execute();
     return rows.map((r) => ({ ...r, randomizationNumber: r.randomizationNumber!, baselineDate: r.baselineDate! }));

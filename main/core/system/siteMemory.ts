@@ -7,6 +7,7 @@ import type { StudyRepository } from './studyRepository';
 
 interface Loaded {
   study: StudyConfig | null;
+  studyId: number | null;
   closed: StudyClosed | null;
   siteName: string | null;
   scanner: { gsReplacement?: string };
@@ -43,10 +44,11 @@ export class SiteMemory {
   /** Reads everything again from the Store; call outside a unit of work, after it committed. */
   async reload(): Promise<void> {
     const generation = ++this.generation;
-    const [study, siteName, scanner, security] = [await this.studies.current(), await this.settings.siteName(), await this.settings.scanner(), await this.settings.security()];
+    const [current, siteName, scanner, security] = [await this.studies.currentRow(), await this.settings.siteName(), await this.settings.scanner(), await this.settings.security()];
+    const study = current?.config ?? null;
     const closed = await this.closures.closedStudy(study?.code);
     // Reloads may finish out of order: only the latest one started is kept.
-    if (generation === this.generation) this.loaded = { study, closed, siteName, scanner, security };
+    if (generation === this.generation) this.loaded = { study, studyId: current?.id ?? null, closed, siteName, scanner, security };
   }
 
   private get now(): Loaded {
@@ -57,6 +59,16 @@ export class SiteMemory {
   /** The loaded study, or null before one is set up. */
   study(): StudyConfig | null {
     return this.now.study;
+  }
+
+  /**
+   * The current study's row id (what its kits, patients and lists reference) and code, with the id of the site's first
+   * study (the owner of the events written before events named their study); null before a study is set up.
+   */
+  currentStudy(): { id: number; code: string; first: number } | null {
+    const { study, studyId } = this.now;
+    // The current study is the first loaded until the study switcher (docs/multi-study-plan.md step 5).
+    return study && studyId !== null ? { id: studyId, code: study.code, first: studyId } : null;
   }
 
   /**

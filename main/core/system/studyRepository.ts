@@ -11,8 +11,13 @@ export class StudyRepository {
 
   /** The study the site works in: the first one loaded, or null before any. */
   async current(): Promise<StudyConfig | null> {
-    const row = await this.store.q().selectFrom('studies').select('config_json').orderBy('id').limit(1).executeTakeFirst();
-    return row ? StudyConfig.parse(JSON.parse(row.config_json)) : null;
+    return (await this.currentRow())?.config ?? null;
+  }
+
+  /** The study the site works in with its row's id (what the study's records reference), or null before any. */
+  async currentRow(): Promise<{ id: number; config: StudyConfig } | null> {
+    const row = await this.store.q().selectFrom('studies').select(['id', 'config_json']).orderBy('id').limit(1).executeTakeFirst();
+    return row ? { id: Number(row.id), config: StudyConfig.parse(JSON.parse(row.config_json)) } : null;
   }
 
   /** Adds the study, or replaces the configuration of the study with its code (the same study, saved again). */

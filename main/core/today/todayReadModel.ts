@@ -1,5 +1,6 @@
 import type { Store } from '../db/store';
 import { readInSlices } from '../db/slices';
+import type { StudyScope } from '../study/studyScope';
 
 /** A kit still with its patient and no return recorded, with what says when it is due back. */
 export interface KitWithPatientRow {
@@ -17,7 +18,10 @@ export interface KitWithPatientRow {
  * figure the screen the item links to shows. Nothing here opens a seal; the unblinded items open them in the service.
  */
 export class TodayReadModel {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly study: StudyScope,
+  ) {}
 
   private async count(query: { executeTakeFirst(): Promise<{ n: number | string | bigint } | undefined> }): Promise<number> {
     return Number((await query.executeTakeFirst())?.n ?? 0);
@@ -30,6 +34,7 @@ export class TodayReadModel {
         .q()
         .selectFrom('shipments')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('study_id', '=', this.study.id())
         .where('closed_at', 'is', null),
     );
   }
@@ -41,6 +46,7 @@ export class TodayReadModel {
         .q()
         .selectFrom('kits')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('study_id', '=', this.study.id())
         .where('status', '=', 'available')
         .where('use_before', '<=', until),
     );
@@ -48,12 +54,14 @@ export class TodayReadModel {
 
   /** How many of these kits are available on the shelf now (read in slices: the list may be long). */
   async availableAmong(kitNumbers: readonly string[]): Promise<number> {
+    const studyId = this.study.id();
     const counts = await readInSlices(kitNumbers, async (slice) => [
       await this.count(
         this.store
           .q()
           .selectFrom('kits')
           .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('study_id', '=', studyId)
           .where('status', '=', 'available')
           .where('kit_number', 'in', slice),
       ),
@@ -71,7 +79,7 @@ export class TodayReadModel {
     const rows = await this.store
       .q()
       .selectFrom('kits as k')
-      .innerJoin('dispensing_kits as dk', 'dk.kit_number', 'k.kit_number')
+      .innerJoin('dispensing_kits as dk', (join) => join.onRef('dk.study_id', '=', 'k.study_id').onRef('dk.kit_number', '=', 'k.kit_number'))
       .innerJoin('dispensings as d', 'd.id', 'dk.dispensing_id')
       .innerJoin('patients as p', 'p.id', 'd.patient_id')
       .select(['k.kit_number as kitNumber', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'p.baseline_date as baselineDate'])
@@ -87,8 +95,11 @@ export class TodayReadModel {
           )
           .as('calledBack'),
       )
+      .where('k.study_id', '=', this.study.id())
       .where('k.status', '=', 'dispensed')
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('kit_returns as r').select('r.kit_number').whereRef('r.kit_number', '=', 'k.kit_number'))))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('kit_returns as r').select('r.kit_number').whereRef('r.study_id', '=', 'k.study_id').whereRef('r.kit_number', '=', 'k.kit_number'))),
+      )
       .execute();
     // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
     return rows.map((r) => ({ ...r, calledBack: Boolean(r.calledBack) }));
@@ -101,6 +112,7 @@ export class TodayReadModel {
         .q()
         .selectFrom('kit_returns')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('study_id', '=', this.study.id())
         .where('verified_at', 'is', null)
         .where('condition', '<>', 'missing'),
     );

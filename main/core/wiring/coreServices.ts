@@ -60,6 +60,7 @@ import { SettingsRepository } from '../system/settingsRepository';
 import { SiteMemory } from '../system/siteMemory';
 import { SiteSettingsService } from '../system/siteSettingsService';
 import { StudyRepository } from '../system/studyRepository';
+import { currentStudyScope } from '../study/studyScope';
 import { UserRepository } from '../users/userRepository';
 import { UserService } from '../users/userService';
 import type { CoreOptions } from '../veilCoreApi';
@@ -73,11 +74,13 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const logger = options.logger ?? silentLogger;
   const { store } = opened;
   const db = opened.sqlite;
+  // The study the study-owned records are read and written in: the site's current one (SiteMemory, below).
+  const scope = currentStudyScope(() => site.currentStudy());
   const repositories = {
     users: new UserRepository(store),
     settings: new SettingsRepository(store),
     study: new StudyRepository(store),
-    allocation: new AllocationRepository(store),
+    allocation: new AllocationRepository(store, scope),
     keys: new KeyRepository(store),
     closures: new CloseOutRepository(store),
   };
@@ -99,7 +102,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody);
   // Over-labels follow every move of the blinded date on the shelf: at an import, a confirmation or an extension.
-  const overLabels = new OverLabelService(store, new OverLabelRepository(store), audit, clock, study, () => devices);
+  const overLabels = new OverLabelService(store, new OverLabelRepository(store, scope), audit, clock, study, () => devices);
   const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study, overLabels);
   const register = new AllocationRegister(store, repositories.allocation, audit, study, credentials);
   // The pages that held the transition values leave the WAL for the file (overwritten: secure_delete is on).
@@ -107,29 +110,29 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade(opened));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
   const auditService = new AuditService(db, store, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());
-  const kitRepository = new KitRepository(store);
+  const kitRepository = new KitRepository(store, scope);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study, overLabels);
   const scans = new KitScanResolver(kitRepository, clock, () => site.scanner().gsReplacement);
-  const receiving = new ReceivingService(store, new ShipmentRepository(store), kitRepository, kitStatus, audit, signatures, clock, scans, study);
-  const patientRepository = new PatientRepository(store);
-  const emergencyRepository = new EmergencyRepository(store);
+  const receiving = new ReceivingService(store, new ShipmentRepository(store, scope), kitRepository, kitStatus, audit, signatures, clock, scans, study);
+  const patientRepository = new PatientRepository(store, scope);
+  const emergencyRepository = new EmergencyRepository(store, scope);
   const patients = new PatientService(store, patientRepository, audit, signatures, clock, study, () => emergencyRepository.unblindedPatientIds());
-  const labels = new LabelService(store, new LabelRepository(store), audit, study);
-  const returnsRepository = new ReturnsRepository(store);
+  const labels = new LabelService(store, new LabelRepository(store, scope), audit, study, scope);
+  const returnsRepository = new ReturnsRepository(store, scope);
   const returns = new ReturnsService(store, returnsRepository, kitRepository, kitStatus, audit, scans, clock, study, signatures);
-  const reconciliation = new ReconciliationService(store, new ReconciliationRepository(store), audit, signatures, clock, study);
-  const destruction = new DestructionService(store, new DestructionRepository(store), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
-  const reports = new ReportService(store, new ReportReadModel(store), audit, clock, study, () => site.site());
+  const reconciliation = new ReconciliationService(store, new ReconciliationRepository(store, scope), audit, signatures, clock, study);
+  const destruction = new DestructionService(store, new DestructionRepository(store, scope), kitRepository, kitStatus, credentials, audit, signatures, clock, returnsRepository);
+  const reports = new ReportService(store, new ReportReadModel(store, scope), audit, clock, study, () => site.site());
   const siteSettings = new SiteSettingsService(store, repositories.settings, site, audit);
-  const coldChainRepository = new ColdChainRepository(store);
+  const coldChainRepository = new ColdChainRepository(store, scope);
   const coldChain = new ColdChainService(store, coldChainRepository, audit, signatures, clock, study);
   const excursionReports = new ExcursionReportService(store, coldChainRepository, audit, signatures, clock, study, () => site.site());
   const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.
   const unsealedStock = new UnsealedStock(kitRepository);
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
-  const kitExceptionRepository = new KitExceptionRepository(store);
+  const kitExceptionRepository = new KitExceptionRepository(store, scope);
   const kitExceptions = new KitExceptionService(store, kitExceptionRepository, kitRepository, kitStatus, signatures, scans, clock, patientRepository, audit);
   const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
   const events = new CoreEvents();
@@ -141,6 +144,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   // Scans go to every window of this process (browser mode has one): the window with a scan field takes them.
   const devices = new Devices(options.devices ?? (options.mode === 'desktop' ? 'hardware' : 'none'), {
     store,
+    scope,
     clock,
     logger,
     audit,
@@ -155,7 +159,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
 
   const callers = new Callers(repositories.users, signatures);
   const closeOut = new CloseOutService(store, repositories.closures, kitRepository, reconciliation, audit, signatures, repositories.users, clock, study, site);
-  return { store, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers, closeOut };
+  return { store, scope, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers, closeOut };
 }
 
 export type CoreServices = ReturnType<typeof buildServices>;

@@ -48,8 +48,8 @@ import type { CoreServices } from './coreServices';
  * of an existing group needs its contract entry, its handler and its service only; a new group, one line here.
  */
 export function buildHandlers(s: CoreServices, options: CoreOptions, opened: OpenedDatabase) {
-  const { store, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, overLabels, unsealedStock, callers, closeOut } = s;
-  const stock = new StockForecastService(store, new StockReadModel(store), patientRepository, unsealedStock, audit, clock, study, () => site.site());
+  const { store, scope, clock, repositories, site, study, audit, signatures, custody, auth, users, lists, register, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, patients, labels, returns, reconciliation, destruction, reports, siteSettings, coldChain, excursionReports, emergency, kitExceptionRepository, kitExceptions, dispensing, devices, overLabels, unsealedStock, callers, closeOut } = s;
+  const stock = new StockForecastService(store, new StockReadModel(store, scope), patientRepository, unsealedStock, audit, clock, study, () => site.site());
   const allocationStatus = new AllocationStatusService(repositories.allocation, repositories.keys, repositories.users, custody, callers);
   const handlers = {
     session: sessionHandlers({ auth }),
@@ -58,7 +58,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
     inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository) }),
-    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store), kitExceptionRepository, patientRepository, audit, auditService, scans, clock, study, () => site.site()) }),
+    kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store, scope), kitExceptionRepository, patientRepository, audit, auditService, scans, clock, study, () => site.site()) }),
     patients: patientHandlers({ patients, callers }),
     dispensing: dispensingHandlers({ dispensing, patients, callers }),
     labels: labelHandlers({ labelFiles: new LabelFiles(labels), callers }),
@@ -74,9 +74,9 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
     stock: stockHandlers({ stock, coldChain, callers }),
     study: studyHandlers({ studyFile: new StudyFileService(store, repositories.study, site, audit, signatures, clock), closeOut, callers }),
-    today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store), kitRepository, reconciliation, stock, unsealedStock, closeOut, clock, study) }),
+    today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store, scope), kitRepository, reconciliation, stock, unsealedStock, closeOut, clock, study) }),
     lots: lotHandlers({
-      recall: new LotRecallService(store, new LotRepository(store), repositories.allocation, kitStatus, signatures, audit, study),
+      recall: new LotRecallService(store, new LotRepository(store, scope), repositories.allocation, kitStatus, signatures, audit, study),
       extension: new ExpiryExtensionService(store, repositories.allocation, kitRepository, useBefore, signatures, audit, study, overLabels),
       overLabels,
       callers,

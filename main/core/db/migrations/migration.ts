@@ -26,4 +26,10 @@ export interface Migration {
    * rewrites a table so that dropped values leave the files, as SQLite's secure_delete does at the step).
    */
   postgresAfterCommit?: readonly string[];
+  /**
+   * The SQLite step rebuilds tables that others reference (a key or a foreign key changes only that way): `migrate()`
+   * turns foreign keys off around its transaction, as SQLite's documented procedure asks, and checks every foreign
+   * key before the step commits.
+   */
+  rebuildsTables?: true;
 }
