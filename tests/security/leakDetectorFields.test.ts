@@ -34,6 +34,14 @@ describe('the separating-field check of the leak detector', () => {
     ]);
   });
 
+  it('does not flag the time of each dispensing, which the kits of one patient share', () => {
+    // The PostgreSQL run of stop 39: the label queue lists each kit with its dispensing's time; each patient's two kits
+    // share it, so every time was "shared by two subjects" and never crossed arms, though it only follows the patient.
+    const truth = truthOf(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`K${i}`, i < 6 ? 'DUP' : 'PBO'])));
+    const queue = Array.from({ length: 12 }, (_, i) => ({ kitNumber: `K${i}`, patient: `S-${Math.floor(i / 2)}`, visit: 'D1', dispensedAt: `2026-03-0${Math.floor(i / 2) + 1}T09:00:00.000Z` }));
+    expect(findSeparatingFields('labels.queue', queue, truth)).toEqual([]);
+  });
+
   it('judges kits that name no patient one by one (a stock list), as before', () => {
     const truth = truthOf({ K1: 'DUP', K2: 'DUP', K3: 'DUP', K4: 'PBO', K5: 'PBO', K6: 'PBO' });
     const kits = ['K1', 'K2', 'K3', 'K4', 'K5', 'K6'].map((kitNumber, i) => ({ kitNumber, lot: i < 3 ? 'L-A' : 'L-B' }));

@@ -85,8 +85,10 @@ export function findSeparatingFields(where: string, value: unknown, truth: Spons
     const enough = [...unitsPerArm.values()].filter((units) => units.size >= 3).length >= 2;
     const distinctValues = armsPerValue.size;
     // Near-unique fields (ids, timestamps, years of birth) trivially "separate" small groups; a field is a leak when
-    // its values are shared, on average, by two subjects or more and still never cross arms.
-    const shared = withField.length >= 2 * distinctValues;
+    // its values are shared, on average, by two units or more and still never cross arms. Units, not kits: the kits
+    // of one dispensing share its time, which follows the patient, not the arm (failed the PostgreSQL run of stop 39).
+    const units = new Set(withField.map((s) => s.unit)).size;
+    const shared = units >= 2 * distinctValues;
     if (enough && shared && distinctValues > 1 && [...armsPerValue.values()].every((arms) => arms.size === 1)) {
       leaks.push({ where, kind: 'separating_field', detail: `field "${field}" takes one value per arm` });
     }
