@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { VeilTables } from '../db/tables';
 import type { StoredAuditEvent } from './auditRepository';
-import type { RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead } from './recordedState';
+import type { OfStudy, RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead, StudyRow } from './recordedState';
 
 /**
  * Read-only SQL for `veil verify` on a PostgreSQL database (recordedStateRepository.ts is the SQLite file's): the same
@@ -95,59 +95,91 @@ export class PostgresRecordedStateRepository implements RecordedState {
     );
   }
 
-  kitStatuses(): AsyncIterableIterator<{ kit: string; status: string }> {
-    return this.paged<{ kit: string; status: string }, string>(
-      '',
-      (after) => sql`SELECT kit_number AS kit, status FROM kits WHERE kit_number > ${after} ORDER BY kit_number LIMIT ${PAGE}`,
-      (row) => row.kit,
-    );
+  /** The database's studies: `studies` from schema step 19, the one row of `study` before. */
+  async studies(): Promise<StudyRow[]> {
+    const { rows } = await sql<{ present: boolean }>`SELECT to_regclass('studies') IS NOT NULL AS present`.execute(this.db);
+    const table = rows[0]?.present ? sql`studies` : sql`study`;
+    return (await sql<StudyRow>`SELECT id, code FROM ${table} ORDER BY id`.execute(this.db)).rows;
   }
 
-  receiptOutcomes(): AsyncIterableIterator<{ kit: string; outcome: string }> {
-    return this.paged<{ kit: string; outcome: string }, string>(
-      '',
-      (after) => sql`SELECT kit_number AS kit, outcome FROM shipment_kits WHERE outcome <> 'expected' AND kit_number > ${after} ORDER BY kit_number LIMIT ${PAGE}`,
-      (row) => row.kit,
-    );
+  /** Whether the rows name their study (schema step 20): a database from before holds one study. */
+  private async rowsNameStudy(): Promise<boolean> {
+    this.namesStudy ??= sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'kits' AND column_name = 'study_id'`
+      .execute(this.db)
+      .then(({ rows }) => rows[0]?.n === 1);
+    return this.namesStudy;
+  }
+  private namesStudy: Promise<boolean> | null = null;
+
+  /** A table's study column, or NULL in a database whose rows name none. */
+  private async studyColumn(): Promise<(table: string) => ReturnType<typeof sql>> {
+    const named = await this.rowsNameStudy();
+    return (table) => (named ? sql.ref(`${table}.study_id`) : sql`NULL::integer`);
+  }
+
+  /**
+   * Rows about kits, a page at a time by (study, kit number), the kits' key; by kit number alone in a database whose
+   * rows name no study. `select` gives the columns after the study and the kit, `from` the table (aliased `t`).
+   */
+  private async *byKit<R>(select: ReturnType<typeof sql>, from: ReturnType<typeof sql>, where: ReturnType<typeof sql> = sql`TRUE`): AsyncIterableIterator<R & OfStudy & { kit: string }> {
+    type Row = R & OfStudy & { kit: string };
+    if (await this.rowsNameStudy()) {
+      yield* this.paged<Row, [number, string]>(
+        [0, ''],
+        ([study, kit]) => sql<Row>`
+          SELECT t.study_id AS study, t.kit_number AS kit, ${select} FROM ${from}
+          WHERE ${where} AND (t.study_id, t.kit_number) > (${study}, ${kit}) ORDER BY t.study_id, t.kit_number LIMIT ${PAGE}`,
+        (row) => [row.study!, row.kit],
+      );
+    } else {
+      yield* this.paged<Row, string>(
+        '',
+        (kit) => sql<Row>`SELECT NULL::integer AS study, t.kit_number AS kit, ${select} FROM ${from} WHERE ${where} AND t.kit_number > ${kit} ORDER BY t.kit_number LIMIT ${PAGE}`,
+        (row) => row.kit,
+      );
+    }
+  }
+
+  kitStatuses(): AsyncIterableIterator<OfStudy & { kit: string; status: string }> {
+    return this.byKit<{ status: string }>(sql`t.status`, sql`kits t`);
+  }
+
+  receiptOutcomes(): AsyncIterableIterator<OfStudy & { kit: string; outcome: string }> {
+    return this.byKit<{ outcome: string }>(sql`t.outcome`, sql`shipment_kits t`, sql`t.outcome <> 'expected'`);
   }
 
   async *dispensings(): AsyncIterableIterator<RecordedDispensing> {
-    const rows = this.paged<{ id: number; patient: string; visit: string; kits: string | null }, number>(
+    const study = await this.studyColumn();
+    const rows = this.paged<OfStudy & { id: number; patient: string; visit: string; kits: string | null }, number>(
       0,
       (after) => sql`
-        SELECT d.id, p.screening_number AS patient, d.visit_code AS visit, string_agg(dk.kit_number, ',') AS kits
+        SELECT d.id, ${study('p')} AS study, p.screening_number AS patient, d.visit_code AS visit, string_agg(dk.kit_number, ',') AS kits
         FROM dispensings d JOIN patients p ON p.id = d.patient_id LEFT JOIN dispensing_kits dk ON dk.dispensing_id = d.id
-        WHERE d.id > ${after} GROUP BY d.id, p.screening_number ORDER BY d.id LIMIT ${PAGE}`,
+        WHERE d.id > ${after} GROUP BY d.id, p.id ORDER BY d.id LIMIT ${PAGE}`,
       (row) => row.id,
     );
-    for await (const row of rows) yield { patient: row.patient, visit: row.visit, kits: row.kits ? row.kits.split(',').sort() : [] };
+    for await (const row of rows) yield { study: row.study, patient: row.patient, visit: row.visit, kits: row.kits ? row.kits.split(',').sort() : [] };
   }
 
   async *returns(): AsyncIterableIterator<RecordedReturn> {
-    const rows = this.paged<Omit<RecordedReturn, 'verified'> & { verified: boolean }, string>(
-      '',
-      (after) => sql`
-        SELECT r.kit_number AS kit, p.screening_number AS patient, r.condition, r.units_returned AS "unitsReturned", r.verified_at IS NOT NULL AS verified
-        FROM kit_returns r JOIN patients p ON p.id = r.patient_id
-        WHERE r.kit_number > ${after} ORDER BY r.kit_number LIMIT ${PAGE}`,
-      (row) => row.kit,
+    const rows = this.byKit<Omit<RecordedReturn, 'verified' | 'study' | 'kit'> & { verified: boolean }>(
+      sql`p.screening_number AS patient, t.condition, t.units_returned AS "unitsReturned", t.verified_at IS NOT NULL AS verified`,
+      sql`kit_returns t JOIN patients p ON p.id = t.patient_id`,
     );
     for await (const row of rows) yield { ...row, unitsReturned: Number(row.unitsReturned), verified: row.verified === true };
   }
 
-  destroyedKits(): AsyncIterableIterator<{ kit: string; destruction: number }> {
-    return this.paged<{ kit: string; destruction: number }, string>(
-      '',
-      (after) => sql`SELECT kit_number AS kit, destruction_id AS destruction FROM destruction_kits WHERE kit_number > ${after} ORDER BY kit_number LIMIT ${PAGE}`,
-      (row) => row.kit,
-    );
+  destroyedKits(): AsyncIterableIterator<OfStudy & { kit: string; destruction: number }> {
+    return this.byKit<{ destruction: number }>(sql`t.destruction_id AS destruction`, sql`destruction_kits t`);
   }
 
   async *patients(): AsyncIterableIterator<RecordedPatient> {
+    const study = await this.studyColumn();
     const rows = this.paged<RecordedPatient & { id: number }, number>(
       0,
       (after) => sql`
-        SELECT id, screening_number AS "screeningNumber", status, randomization_number AS "randomizationNumber", baseline_date AS "baselineDate"
+        SELECT id, ${study('patients')} AS study, screening_number AS "screeningNumber", status, randomization_number AS "randomizationNumber", baseline_date AS "baselineDate"
         FROM patients WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`,
       (row) => row.id,
     );

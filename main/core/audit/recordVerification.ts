@@ -4,7 +4,7 @@ import { ChainFollower, GENESIS_HASH, type ChainReport } from './auditTrail';
 import { anchorSignatureHolds, readAnchorLines, type AnchorPublicKey } from './chainAnchors';
 import { forEachRow, type RecordedState } from './recordedState';
 import { checkSealedValues, SEALED_VALUES_CHECKED } from './sealedValueCheck';
-import { TrailReplay } from './trailReplay';
+import { StudiesOfRecord, TrailReplay } from './trailReplay';
 
 /**
  * `veil verify`: everything a database can be checked for, in one streaming pass over the audit trail, on either engine
@@ -86,7 +86,7 @@ export async function verifyRecord(tables: RecordedState, options: RecordCheckOp
 
   // One pass over the trail, in the order written.
   const follower = new ChainFollower();
-  const replay = new TrailReplay((f) => report(f.kind, f.text, f.seq));
+  const replay = new TrailReplay((f) => report(f.kind, f.text, f.seq), new StudiesOfRecord(await tables.studies()));
   let previous: { seq: number; at: string } | null = null;
   let head: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   let firstHash: string | null = null;

@@ -8,19 +8,32 @@ import type { StoredAuditEvent } from './auditRepository';
  */
 export type Rows<T> = Iterable<T> | AsyncIterable<T>;
 
-export interface RecordedDispensing {
+/**
+ * The study a recorded row belongs to: its `study_id`, or null in a file written before rows named their study
+ * (migration 20), whose rows are all its one study's.
+ */
+export interface OfStudy {
+  study: number | null;
+}
+/** A study of the database, as events name it (`studies`; a file before migration 19 has one, in `study`). */
+export interface StudyRow {
+  id: number;
+  code: string;
+}
+
+export interface RecordedDispensing extends OfStudy {
   patient: string;
   visit: string;
   kits: string[];
 }
-export interface RecordedReturn {
+export interface RecordedReturn extends OfStudy {
   kit: string;
   patient: string;
   condition: string;
   unitsReturned: number;
   verified: boolean;
 }
-export interface RecordedPatient {
+export interface RecordedPatient extends OfStudy {
   screeningNumber: string;
   status: string;
   randomizationNumber: string | null;
@@ -46,11 +59,13 @@ export interface RecordedState {
   /** The stored hash of one event, or undefined when the chain has no such event. */
   hashAt(seq: number): Promise<string | undefined>;
   signatureHeads(): Rows<SignatureHead>;
-  kitStatuses(): Rows<{ kit: string; status: string }>;
-  receiptOutcomes(): Rows<{ kit: string; outcome: string }>;
+  /** The database's studies. */
+  studies(): Promise<StudyRow[]>;
+  kitStatuses(): Rows<OfStudy & { kit: string; status: string }>;
+  receiptOutcomes(): Rows<OfStudy & { kit: string; outcome: string }>;
   dispensings(): Rows<RecordedDispensing>;
   returns(): Rows<RecordedReturn>;
-  destroyedKits(): Rows<{ kit: string; destruction: number }>;
+  destroyedKits(): Rows<OfStudy & { kit: string; destruction: number }>;
   patients(): Rows<RecordedPatient>;
   users(): Rows<{ username: string; role: string; active: boolean }>;
   /** Every column named "*_sealed" in the schema, as "table.column". */

@@ -1,6 +1,6 @@
 import { integrityProblems, type Db } from '../db/database';
 import { storedEvents, storedHashAt, type StoredAuditEvent } from './auditRepository';
-import type { RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead } from './recordedState';
+import type { OfStudy, RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead, StudyRow } from './recordedState';
 
 export type { RecordedDispensing, RecordedPatient, RecordedReturn, SignatureHead } from './recordedState';
 
@@ -49,42 +49,59 @@ export class RecordedStateRepository implements RecordedState {
       .iterate() as IterableIterator<SignatureHead>;
   }
 
-  kitStatuses(): IterableIterator<{ kit: string; status: string }> {
-    return this.db.prepare('SELECT kit_number AS kit, status FROM kits').iterate() as IterableIterator<{ kit: string; status: string }>;
+  /** The database's studies: `studies` from schema step 19, the one row of `study` before. */
+  async studies(): Promise<StudyRow[]> {
+    const hasStudies = this.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'studies'").pluck().get() === 1;
+    return this.db.prepare(`SELECT id, code FROM ${hasStudies ? 'studies' : 'study'} ORDER BY id`).all() as StudyRow[];
   }
 
-  receiptOutcomes(): IterableIterator<{ kit: string; outcome: string }> {
-    return this.db.prepare("SELECT kit_number AS kit, outcome FROM shipment_kits WHERE outcome <> 'expected'").iterate() as IterableIterator<{ kit: string; outcome: string }>;
+  /** The column naming a row's study, or NULL in a file from before rows named it (schema step 20). */
+  private studyOf(alias = ''): string {
+    this.rowsNameStudy ??= (this.db.prepare("SELECT count(*) FROM pragma_table_info('kits') WHERE name = 'study_id'").pluck().get() as number) === 1;
+    return this.rowsNameStudy ? `${alias}study_id` : 'NULL';
+  }
+  private rowsNameStudy: boolean | null = null;
+
+  kitStatuses(): IterableIterator<OfStudy & { kit: string; status: string }> {
+    return this.db.prepare(`SELECT ${this.studyOf()} AS study, kit_number AS kit, status FROM kits`).iterate() as IterableIterator<OfStudy & { kit: string; status: string }>;
+  }
+
+  receiptOutcomes(): IterableIterator<OfStudy & { kit: string; outcome: string }> {
+    return this.db
+      .prepare(`SELECT ${this.studyOf()} AS study, kit_number AS kit, outcome FROM shipment_kits WHERE outcome <> 'expected'`)
+      .iterate() as IterableIterator<OfStudy & { kit: string; outcome: string }>;
   }
 
   *dispensings(): Generator<RecordedDispensing> {
     const rows = this.db
       .prepare(
-        `SELECT p.screening_number AS patient, d.visit_code AS visit, group_concat(dk.kit_number, ',') AS kits
+        `SELECT ${this.studyOf('p.')} AS study, p.screening_number AS patient, d.visit_code AS visit, group_concat(dk.kit_number, ',') AS kits
          FROM dispensings d JOIN patients p ON p.id = d.patient_id LEFT JOIN dispensing_kits dk ON dk.dispensing_id = d.id
          GROUP BY d.id`,
       )
-      .iterate() as IterableIterator<{ patient: string; visit: string; kits: string | null }>;
-    for (const row of rows) yield { patient: row.patient, visit: row.visit, kits: row.kits ? row.kits.split(',').sort() : [] };
+      .iterate() as IterableIterator<OfStudy & { patient: string; visit: string; kits: string | null }>;
+    for (const row of rows) yield { study: row.study, patient: row.patient, visit: row.visit, kits: row.kits ? row.kits.split(',').sort() : [] };
   }
 
   *returns(): Generator<RecordedReturn> {
     const rows = this.db
       .prepare(
-        `SELECT r.kit_number AS kit, p.screening_number AS patient, r.condition, r.units_returned AS unitsReturned, r.verified_at IS NOT NULL AS verified
+        `SELECT ${this.studyOf('r.')} AS study, r.kit_number AS kit, p.screening_number AS patient, r.condition, r.units_returned AS unitsReturned, r.verified_at IS NOT NULL AS verified
          FROM kit_returns r JOIN patients p ON p.id = r.patient_id`,
       )
       .iterate() as IterableIterator<Omit<RecordedReturn, 'verified'> & { verified: number }>;
     for (const row of rows) yield { ...row, verified: row.verified === 1 };
   }
 
-  destroyedKits(): IterableIterator<{ kit: string; destruction: number }> {
-    return this.db.prepare('SELECT kit_number AS kit, destruction_id AS destruction FROM destruction_kits').iterate() as IterableIterator<{ kit: string; destruction: number }>;
+  destroyedKits(): IterableIterator<OfStudy & { kit: string; destruction: number }> {
+    return this.db
+      .prepare(`SELECT ${this.studyOf()} AS study, kit_number AS kit, destruction_id AS destruction FROM destruction_kits`)
+      .iterate() as IterableIterator<OfStudy & { kit: string; destruction: number }>;
   }
 
   patients(): IterableIterator<RecordedPatient> {
     return this.db
-      .prepare('SELECT screening_number AS screeningNumber, status, randomization_number AS randomizationNumber, baseline_date AS baselineDate FROM patients')
+      .prepare(`SELECT ${this.studyOf()} AS study, screening_number AS screeningNumber, status, randomization_number AS randomizationNumber, baseline_date AS baselineDate FROM patients`)
       .iterate() as IterableIterator<RecordedPatient>;
   }
 

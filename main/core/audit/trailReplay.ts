@@ -1,5 +1,5 @@
 import type { StoredAuditEvent } from './auditTrail';
-import { forEachRow, type RecordedState } from './recordedState';
+import { forEachRow, type RecordedState, type StudyRow } from './recordedState';
 
 /**
  * Replays the audit trail against the tables (DESIGN.md section 4; issue 10, finding 10): every change of an audited
@@ -10,6 +10,11 @@ import { forEachRow, type RecordedState } from './recordedState';
  *
  * Only what each entity last looked like is kept, never the events themselves, so memory follows the number of kits,
  * patients and users, not the length of the trail.
+ *
+ * Kit and patient numbers are unique within a study only (migration 20): kits, receipts, dispensings, returns,
+ * destructions and patients are keyed by study and number. An event's study is the one it names; an event written
+ * before events named their study (migration 18), and a row of a file from before rows named theirs, is the first
+ * study's (a database held one study until then). Findings name the study of a number when it is not the first.
  */
 export type ReplayFinding = { kind: 'state' | 'sequence'; text: string; seq: number };
 
@@ -49,6 +54,42 @@ function parse(json: string | null): Record<string, unknown> {
 }
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+/** The database's studies, by id and by code; the first one loaded owns what names no study. */
+export class StudiesOfRecord {
+  private readonly byCode: Map<string, number>;
+  private readonly byId: Map<number, string>;
+  readonly first: number;
+
+  constructor(studies: readonly StudyRow[]) {
+    this.byCode = new Map(studies.map((s) => [s.code, s.id]));
+    this.byId = new Map(studies.map((s) => [s.id, s.code]));
+    this.first = studies.length ? Math.min(...studies.map((s) => s.id)) : 0;
+  }
+
+  /** The study an event belongs to: the one it names (an unknown code matches no row), else the first. */
+  ofEvent(e: StoredAuditEvent): number {
+    return e.study_code === null ? this.first : (this.byCode.get(e.study_code) ?? -1);
+  }
+
+  /** The study a row belongs to: its study, or the first for a file whose rows name none. */
+  ofRow(study: number | null): number {
+    return study ?? this.first;
+  }
+
+  /** The key of a number in its study. */
+  key(study: number, id: string): string {
+    return `${study}\u0000${id}`;
+  }
+
+  /** A number as a finding names it: with its study's code unless it is the first study's. */
+  label(key: string): string {
+    const cut = key.indexOf('\u0000');
+    const study = Number(key.slice(0, cut));
+    const id = key.slice(cut + 1);
+    return study === this.first ? id : `${id} (${this.byId.get(study) ?? `study ${study}`})`;
+  }
+}
+
 export class TrailReplay {
   private readonly kitStatus = new Map<string, Seen<string>>();
   private readonly receipt = new Map<string, Seen<string>>();
@@ -59,94 +100,101 @@ export class TrailReplay {
   private readonly patients = new Map<string, Seen<PatientState>>();
   private readonly users = new Map<string, Seen<UserState>>();
 
-  constructor(private readonly report: (finding: ReplayFinding) => void) {}
+  constructor(
+    private readonly report: (finding: ReplayFinding) => void,
+    private readonly studies: StudiesOfRecord,
+  ) {}
 
   observe(e: StoredAuditEvent): void {
     const seen = <T>(value: T): Seen<T> => ({ value, seq: e.seq, at: e.at_utc });
     const sequence = (text: string) => this.sequence(text, e.seq);
+    const study = this.studies.ofEvent(e);
+    // The event's entity (a kit or patient number) in its study, and as findings name it.
+    const entity = this.studies.key(study, e.entity_id);
+    const named = this.studies.label(entity);
     switch (e.action) {
       case 'kit.status_changed': {
         const before = text(parse(e.before_json).status);
         const after = parse(e.after_json);
         const to = text(after.status);
-        const current = this.kitStatus.get(e.entity_id);
+        const current = this.kitStatus.get(entity);
         const had = current?.value ?? 'expected';
         if (before !== null && before !== had) {
-          sequence(`kit ${e.entity_id}: event ${e.seq} (${e.at_utc}) changes it from "${before}", but its audit events had it "${had}"${current ? ` (${by(current)})` : ''}: an event is missing or out of order`);
+          sequence(`kit ${named}: event ${e.seq} (${e.at_utc}) changes it from "${before}", but its audit events had it "${had}"${current ? ` (${by(current)})` : ''}: an event is missing or out of order`);
         }
-        if (to !== null) this.kitStatus.set(e.entity_id, seen(to));
-        if (to === 'destroyed' && typeof after.destruction === 'number') this.destroyedIn.set(e.entity_id, seen(after.destruction));
+        if (to !== null) this.kitStatus.set(entity, seen(to));
+        if (to === 'destroyed' && typeof after.destruction === 'number') this.destroyedIn.set(entity, seen(after.destruction));
         return;
       }
       case 'shipment.kit_received':
-        return void this.receipt.set(e.entity_id, seen('received'));
+        return void this.receipt.set(entity, seen('received'));
       case 'shipment.kit_damaged':
       case 'shipment.kit_missing':
-        return void this.receipt.set(e.entity_id, seen(text(parse(e.after_json).outcome) ?? e.action.slice('shipment.kit_'.length)));
+        return void this.receipt.set(entity, seen(text(parse(e.after_json).outcome) ?? e.action.slice('shipment.kit_'.length)));
       case 'dispensing.confirmed': {
         const after = parse(e.after_json);
         const visit = text(after.visit) ?? '';
         const kits = Array.isArray(after.kits) ? (after.kits.filter((k) => typeof k === 'string') as string[]).sort() : [];
-        const patient = this.patients.get(e.entity_id);
+        const patient = this.patients.get(entity);
         if (patient?.value.status !== 'randomized') {
           sequence(
-            `patient ${e.entity_id}: a dispensing is confirmed (event ${e.seq}, ${e.at_utc}) while the patient is ${patient ? `"${patient.value.status}" (${by(patient)})` : 'not registered in the trail'}`,
+            `patient ${named}: a dispensing is confirmed (event ${e.seq}, ${e.at_utc}) while the patient is ${patient ? `"${patient.value.status}" (${by(patient)})` : 'not registered in the trail'}`,
           );
         }
-        this.dispensings.set(`${e.entity_id}\u0000${visit}`, seen({ patient: e.entity_id, visit, kits }));
-        for (const kit of kits) this.dispensedTo.set(kit, seen(e.entity_id));
+        this.dispensings.set(`${entity}\u0000${visit}`, seen({ patient: named, visit, kits }));
+        for (const kit of kits) this.dispensedTo.set(this.studies.key(study, kit), seen(e.entity_id));
         return;
       }
       case 'dispensing.undone': {
         // Dispensed in error (issue 16): the dispensing row is removed with this event, its kits no longer the patient's.
         const visit = text(parse(e.after_json).visit) ?? '';
-        const undone = this.dispensings.get(`${e.entity_id}\u0000${visit}`);
-        this.dispensings.delete(`${e.entity_id}\u0000${visit}`);
-        for (const kit of undone?.value.kits ?? []) this.dispensedTo.delete(kit);
+        const undone = this.dispensings.get(`${entity}\u0000${visit}`);
+        this.dispensings.delete(`${entity}\u0000${visit}`);
+        for (const kit of undone?.value.kits ?? []) this.dispensedTo.delete(this.studies.key(study, kit));
         return;
       }
       case 'return.recorded': {
         const after = parse(e.after_json);
         const patient = text(after.patient) ?? '';
-        const dispensed = this.dispensedTo.get(e.entity_id);
-        if (!dispensed) sequence(`kit ${e.entity_id}: its return is recorded (event ${e.seq}, ${e.at_utc}), but the trail never dispensed it`);
-        else if (dispensed.value !== patient) sequence(`kit ${e.entity_id}: returned by ${patient} (event ${e.seq}), but dispensed to ${dispensed.value} (${by(dispensed)})`);
-        this.returns.set(e.entity_id, seen({ patient, condition: text(after.condition) ?? '', unitsReturned: Number(after.unitsReturned), verified: false }));
+        const dispensed = this.dispensedTo.get(entity);
+        if (!dispensed) sequence(`kit ${named}: its return is recorded (event ${e.seq}, ${e.at_utc}), but the trail never dispensed it`);
+        else if (dispensed.value !== patient) sequence(`kit ${named}: returned by ${patient} (event ${e.seq}), but dispensed to ${dispensed.value} (${by(dispensed)})`);
+        this.returns.set(entity, seen({ patient, condition: text(after.condition) ?? '', unitsReturned: Number(after.unitsReturned), verified: false }));
         return;
       }
       case 'return.edited': {
-        const current = this.returns.get(e.entity_id);
+        const current = this.returns.get(entity);
         const after = parse(e.after_json);
-        if (!current) return sequence(`kit ${e.entity_id}: its return is edited (event ${e.seq}, ${e.at_utc}) but was never recorded`);
-        this.returns.set(e.entity_id, seen({ ...current.value, condition: text(after.condition) ?? current.value.condition, unitsReturned: Number(after.unitsReturned), verified: false }));
+        if (!current) return sequence(`kit ${named}: its return is edited (event ${e.seq}, ${e.at_utc}) but was never recorded`);
+        this.returns.set(entity, seen({ ...current.value, condition: text(after.condition) ?? current.value.condition, unitsReturned: Number(after.unitsReturned), verified: false }));
         return;
       }
       case 'return.verified': {
-        const current = this.returns.get(e.entity_id);
-        if (!current) return sequence(`kit ${e.entity_id}: its return is verified (event ${e.seq}, ${e.at_utc}) but was never recorded`);
-        const status = this.kitStatus.get(e.entity_id);
+        const current = this.returns.get(entity);
+        if (!current) return sequence(`kit ${named}: its return is verified (event ${e.seq}, ${e.at_utc}) but was never recorded`);
+        const status = this.kitStatus.get(entity);
         if (status && (status.value === 'destroyed' || status.value === 'pending_destruction')) {
-          sequence(`the return of kit ${e.entity_id} is verified (event ${e.seq}) after the kit was destroyed (${by(status)}): a return cannot be checked once the kit is gone`);
+          sequence(`the return of kit ${named} is verified (event ${e.seq}) after the kit was destroyed (${by(status)}): a return cannot be checked once the kit is gone`);
         }
-        this.returns.set(e.entity_id, seen({ ...current.value, verified: true }));
+        this.returns.set(entity, seen({ ...current.value, verified: true }));
         return;
       }
       case 'patient.registered':
-        if (this.patients.has(e.entity_id)) sequence(`patient ${e.entity_id}: registered again (event ${e.seq}, ${e.at_utc})`);
-        return void this.patients.set(e.entity_id, seen({ status: 'registered', randomizationNumber: null, baselineDate: null }));
+        if (this.patients.has(entity)) sequence(`patient ${named}: registered again (event ${e.seq}, ${e.at_utc})`);
+        return void this.patients.set(entity, seen({ status: 'registered', randomizationNumber: null, baselineDate: null }));
       case 'patient.randomized': {
-        const current = this.patients.get(e.entity_id);
+        const current = this.patients.get(entity);
         const after = parse(e.after_json);
         if (current?.value.status !== 'registered') {
-          sequence(`patient ${e.entity_id}: randomized (event ${e.seq}, ${e.at_utc}) while ${current ? `"${current.value.status}" (${by(current)})` : 'never registered in the trail'}`);
+          sequence(`patient ${named}: randomized (event ${e.seq}, ${e.at_utc}) while ${current ? `"${current.value.status}" (${by(current)})` : 'never registered in the trail'}`);
         }
-        this.patients.set(e.entity_id, seen({ status: 'randomized', randomizationNumber: text(after.randomizationNumber), baselineDate: text(after.baselineDate) }));
+        this.patients.set(entity, seen({ status: 'randomized', randomizationNumber: text(after.randomizationNumber), baselineDate: text(after.baselineDate) }));
         return;
       }
       case 'patient.withdrawn': {
-        const current = this.patients.get(e.entity_id);
-        if (!current) sequence(`patient ${e.entity_id}: withdrawn (event ${e.seq}, ${e.at_utc}) but never registered in the trail`);
-        this.patients.set(e.entity_id, seen({ randomizationNumber: null, baselineDate: null, ...current?.value, status: 'withdrawn' }));
+        const current = this.patients.get(entity);
+        if (!current) sequence(`patient ${named}: withdrawn (event ${e.seq}, ${e.at_utc}) but never registered in the trail`);
+        this.patients.set(entity, seen({ randomizationNumber: null, baselineDate: null, ...current?.value, status: 'withdrawn' }));
         return;
       }
     }
@@ -160,32 +208,37 @@ export class TrailReplay {
 
   /** After the whole trail: every row of every audited table against what the events left. */
   async compare(tables: RecordedState): Promise<void> {
+    const { studies } = this;
+    const keyOf = (row: { study: number | null }, id: string) => studies.key(studies.ofRow(row.study), id);
     await forEachRow(tables.kitStatuses(), (row) => {
-      const expected = this.kitStatus.get(row.kit);
+      const key = keyOf(row, row.kit);
+      const expected = this.kitStatus.get(key);
       if (row.status !== (expected?.value ?? 'expected')) {
         this.state(expected?.seq ?? 0, 
-          `kit ${row.kit}: its status is "${row.status}", but its audit events leave it ${expected ? `"${expected.value}" (${by(expected)})` : '"expected" (no event ever changed it)'}: ${CHANGED}`,
+          `kit ${studies.label(key)}: its status is "${row.status}", but its audit events leave it ${expected ? `"${expected.value}" (${by(expected)})` : '"expected" (no event ever changed it)'}: ${CHANGED}`,
         );
       }
     });
 
     const receipts = new Set<string>();
     await forEachRow(tables.receiptOutcomes(), (row) => {
-      receipts.add(row.kit);
-      const expected = this.receipt.get(row.kit);
-      if (!expected) this.state(0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but no audit event records it: ${CHANGED}`);
-      else if (expected.value !== row.outcome) this.state(expected?.seq ?? 0, `kit ${row.kit}: its receipt is recorded as "${row.outcome}", but its audit event says "${expected.value}" (${by(expected)}): ${CHANGED}`);
+      const key = keyOf(row, row.kit);
+      receipts.add(key);
+      const expected = this.receipt.get(key);
+      if (!expected) this.state(0, `kit ${studies.label(key)}: its receipt is recorded as "${row.outcome}", but no audit event records it: ${CHANGED}`);
+      else if (expected.value !== row.outcome) this.state(expected?.seq ?? 0, `kit ${studies.label(key)}: its receipt is recorded as "${row.outcome}", but its audit event says "${expected.value}" (${by(expected)}): ${CHANGED}`);
     });
     for (const [kit, expected] of this.receipt) {
-      if (!receipts.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: its receipt (${expected.value}, ${by(expected)}) is no longer in the table: it was deleted without an event`);
+      if (!receipts.has(kit)) this.state(expected?.seq ?? 0, `kit ${studies.label(kit)}: its receipt (${expected.value}, ${by(expected)}) is no longer in the table: it was deleted without an event`);
     }
 
     const dispensings = new Set<string>();
     await forEachRow(tables.dispensings(), (row) => {
-      const key = `${row.patient}\u0000${row.visit}`;
+      const patient = keyOf(row, row.patient);
+      const key = `${patient}\u0000${row.visit}`;
       dispensings.add(key);
       const expected = this.dispensings.get(key);
-      const where = `dispensing of ${row.patient} visit ${row.visit}`;
+      const where = `dispensing of ${studies.label(patient)} visit ${row.visit}`;
       if (!expected) this.state(0, `${where}: it holds kit(s) ${list(row.kits)}, but no audit event confirms it: the row was written without its event`);
       else if (expected.value.kits.join(',') !== row.kits.join(',')) {
         this.state(expected?.seq ?? 0, `${where}: it holds kit(s) ${list(row.kits)}, but its audit event (${by(expected)}) confirmed kit(s) ${list(expected.value.kits)}: ${CHANGED}`);
@@ -199,9 +252,10 @@ export class TrailReplay {
 
     const returns = new Set<string>();
     await forEachRow(tables.returns(), (row) => {
-      returns.add(row.kit);
-      const expected = this.returns.get(row.kit);
-      const where = `return of kit ${row.kit}`;
+      const key = keyOf(row, row.kit);
+      returns.add(key);
+      const expected = this.returns.get(key);
+      const where = `return of kit ${studies.label(key)}`;
       if (!expected) {
         this.state(0, `${where}: in the table (${row.condition}, from ${row.patient}), but no audit event records it: the row was written without its event`);
         return;
@@ -216,26 +270,28 @@ export class TrailReplay {
       if (differences.length) this.state(expected?.seq ?? 0, `${where}: the table says ${differences.join(', ')} (last event: ${by(expected)}): ${CHANGED}`);
     });
     for (const [kit, expected] of this.returns) {
-      if (!returns.has(kit)) this.state(expected?.seq ?? 0, `return of kit ${kit}: recorded by ${by(expected)}, but there is no such row: it was deleted without an event`);
+      if (!returns.has(kit)) this.state(expected?.seq ?? 0, `return of kit ${studies.label(kit)}: recorded by ${by(expected)}, but there is no such row: it was deleted without an event`);
     }
 
     const destroyed = new Set<string>();
     await forEachRow(tables.destroyedKits(), (row) => {
-      destroyed.add(row.kit);
-      const expected = this.destroyedIn.get(row.kit);
+      const key = keyOf(row, row.kit);
+      destroyed.add(key);
+      const expected = this.destroyedIn.get(key);
       if (expected?.value !== row.destruction) {
-        this.state(expected?.seq ?? 0, `kit ${row.kit}: listed in destruction ${row.destruction}, but ${expected ? `its audit events destroyed it in destruction ${expected.value} (${by(expected)})` : 'no audit event destroyed it'}: ${CHANGED}`);
+        this.state(expected?.seq ?? 0, `kit ${studies.label(key)}: listed in destruction ${row.destruction}, but ${expected ? `its audit events destroyed it in destruction ${expected.value} (${by(expected)})` : 'no audit event destroyed it'}: ${CHANGED}`);
       }
     });
     for (const [kit, expected] of this.destroyedIn) {
-      if (!destroyed.has(kit)) this.state(expected?.seq ?? 0, `kit ${kit}: destroyed in destruction ${expected.value} (${by(expected)}), but it is no longer listed in it: it was deleted without an event`);
+      if (!destroyed.has(kit)) this.state(expected?.seq ?? 0, `kit ${studies.label(kit)}: destroyed in destruction ${expected.value} (${by(expected)}), but it is no longer listed in it: it was deleted without an event`);
     }
 
     const patients = new Set<string>();
     await forEachRow(tables.patients(), (row) => {
-      patients.add(row.screeningNumber);
-      const expected = this.patients.get(row.screeningNumber);
-      const where = `patient ${row.screeningNumber}`;
+      const key = keyOf(row, row.screeningNumber);
+      patients.add(key);
+      const expected = this.patients.get(key);
+      const where = `patient ${studies.label(key)}`;
       if (!expected) {
         this.state(0, `${where}: in the table, but no audit event registers them: the row was written without its event`);
         return;
@@ -248,7 +304,7 @@ export class TrailReplay {
       if (e.baselineDate !== row.baselineDate) this.state(expected?.seq ?? 0, `${where}: its baseline date is "${row.baselineDate ?? 'none'}", but its audit events gave it "${e.baselineDate ?? 'none'}" (${by(expected)}): ${CHANGED}`);
     });
     for (const [screeningNumber, expected] of this.patients) {
-      if (!patients.has(screeningNumber)) this.state(expected?.seq ?? 0, `patient ${screeningNumber}: registered by ${by(expected)}, but there is no such row: it was deleted without an event`);
+      if (!patients.has(screeningNumber)) this.state(expected?.seq ?? 0, `patient ${studies.label(screeningNumber)}: registered by ${by(expected)}, but there is no such row: it was deleted without an event`);
     }
 
     await forEachRow(tables.users(), (row) => {
