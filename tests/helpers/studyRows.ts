@@ -14,3 +14,23 @@ export async function addStudy(store: Store, code = NS_DUPI.code): Promise<numbe
     .executeTakeFirstOrThrow();
   return Number(row.id);
 }
+
+/**
+ * A signed kit-list import into study `studyId` holding `kitNumbers` (sealed fields are placeholders, blinded lot
+ * BL-1, use-before 2027-06-30), each in `status` (the table's default, expected, when not given); returns the import's id.
+ */
+export async function addKitList(store: Store, studyId: number, list: { userId: number; signatureId: number; kitNumbers: readonly string[]; status?: string }): Promise<number> {
+  const q = store.q();
+  const { id: importId } = await q
+    .insertInto('list_imports')
+    .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: list.kitNumbers.length, imported_at: '2026-01-05T08:00:00.000Z', user_id: list.userId, signature_id: list.signatureId, study_id: studyId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const kit_number of list.kitNumbers) {
+    await q
+      .insertInto('kits')
+      .values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId, study_id: studyId, ...(list.status ? { status: list.status } : {}) })
+      .execute();
+  }
+  return importId;
+}

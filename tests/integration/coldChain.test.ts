@@ -8,6 +8,7 @@ import { ColdChainService, type Actor } from '../../main/core/coldChain/coldChai
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { studyScope } from '../../main/core/study/studyScope';
 import { VeilError } from '../../shared/errors';
+import { addKitList, addStudy } from '../helpers/studyRows';
 
 /**
  * Issue 15, items 1-3 on both engines: kits put away and moved (audited), a logger file whose excursion quarantines
@@ -48,16 +49,8 @@ function auditStub() {
 
 /** A study row with its signed kit list of these kits, all available; returns the study's id. */
 async function studyWithKits(store: Store, code: string, kitNumbers: string[], userId: number, signatureId: number): Promise<number> {
-  const q = store.q();
-  const { id: studyId } = await q.insertInto('studies').values({ code, config_json: '{}', loaded_at: AT }).returning('id').executeTakeFirstOrThrow();
-  const { id: importId } = await q
-    .insertInto('list_imports')
-    .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: kitNumbers.length, imported_at: AT, user_id: userId, signature_id: signatureId, study_id: studyId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const kit_number of kitNumbers) {
-    await q.insertInto('kits').values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId, status: 'available', study_id: studyId }).execute();
-  }
+  const studyId = await addStudy(store, code);
+  await addKitList(store, studyId, { userId, signatureId, kitNumbers, status: 'available' });
   return studyId;
 }
 

@@ -7,6 +7,7 @@ import { LotRepository } from '../../main/core/lots/lotRepository';
 import { OverLabelRepository } from '../../main/core/lots/overLabelRepository';
 import { studyScope } from '../../main/core/study/studyScope';
 import { DEFAULT_KEYBOARD_WEDGE, type KeyboardWedgeSettings, type PrinterSettings } from '../../shared/contract/devices';
+import { addStudy } from '../helpers/studyRows';
 
 /** Issue 13, item 2: the labels' and the devices' SQL on the Store, the same answers on both engines. */
 const stores = testStores('labels-devices');
@@ -29,7 +30,7 @@ async function seed(store: Store, kitNumbers: string[], dispensings: Dispensing[
  */
 async function study(store: Store, techId: number, code: string, lot: string, kitNumbers: string[], dispensings: Dispensing[]): Promise<number> {
   const q = store.q();
-  const { id: study_id } = await q.insertInto('studies').values({ code, config_json: '{}', loaded_at: AT }).returning('id').executeTakeFirstOrThrow();
+  const study_id = await addStudy(store, code);
   const signature = async (record_type: string, record_id: string) =>
     (await q.insertInto('signatures').values({ user_id: techId, printed_name: 'Signer', meaning: 'Meaning', signed_at_utc: AT, record_type, record_id, record_hash: 'h' }).returning('id').executeTakeFirstOrThrow()).id;
   const { id: importId } = await q

@@ -5,6 +5,7 @@ import { type Engine, type Store } from '../../main/core/db/store';
 import { ReconciliationRepository } from '../../main/core/reconciliation/reconciliationRepository';
 import { ReportReadModel } from '../../main/core/reports/reportReadModel';
 import { studyScope } from '../../main/core/study/studyScope';
+import { addStudy } from '../helpers/studyRows';
 
 /** Issue 13, item 2: the reconciliation's and the reports' SQL on the Store, the same answers on both engines. */
 const stores = testStores('reconciliation-reports');
@@ -27,7 +28,7 @@ async function seed(store: Store) {
   const signature = async (userId: number, record_type: string, record_id: string) =>
     (await q.insertInto('signatures').values({ user_id: userId, printed_name: 'Signer', meaning: 'Meaning', signed_at_utc: AT, record_type, record_id, record_hash: 'h' }).returning('id').executeTakeFirstOrThrow()).id;
   const records = async (code: string) => {
-    const { id: study_id } = await q.insertInto('studies').values({ code, config_json: '{}', loaded_at: AT }).returning('id').executeTakeFirstOrThrow();
+    const study_id = await addStudy(store, code);
     const { id: importId } = await q
       .insertInto('list_imports')
       .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: 5, imported_at: AT, user_id: techId, signature_id: await signature(techId, 'list_import', 'kits.csv'), study_id })

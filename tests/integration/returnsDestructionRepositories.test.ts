@@ -4,6 +4,7 @@ import { type Engine, type Store } from '../../main/core/db/store';
 import { DestructionRepository } from '../../main/core/destruction/destructionRepository';
 import { ReturnsRepository } from '../../main/core/returns/returnsRepository';
 import { studyScope } from '../../main/core/study/studyScope';
+import { addKitList, addStudy } from '../helpers/studyRows';
 
 /** Issue 13, item 2: the returns' and the destructions' SQL on the Store, the same answers on both engines. */
 const stores = testStores('returns-destruction');
@@ -27,15 +28,8 @@ async function seed(store: Store, kitNumbers: string[]) {
   const patient = (study_id: number, screening_number: string) =>
     q.insertInto('patients').values({ screening_number, initials: 'AB', year_of_birth: 1970, investigator: 'Dr X', stratum: 's', registered_at: AT, study_id }).returning('id').executeTakeFirstOrThrow();
   const study = async (code: string, numbers: string[]) => {
-    const { id: studyId } = await q.insertInto('studies').values({ code, config_json: '{}', loaded_at: AT }).returning('id').executeTakeFirstOrThrow();
-    const { id: importId } = await q
-      .insertInto('list_imports')
-      .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: numbers.length, imported_at: AT, user_id: techId, signature_id: importSignature, study_id: studyId })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const kit_number of numbers) {
-      await q.insertInto('kits').values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId, study_id: studyId }).execute();
-    }
+    const studyId = await addStudy(store, code);
+    await addKitList(store, studyId, { userId: techId, signatureId: importSignature, kitNumbers: numbers });
     return { studyId, scope: studyScope(studyId), patientId: (await patient(studyId, 'S-001')).id };
   };
   const { studyId, scope, patientId: firstPatient } = await study('NS-DUPI', kitNumbers);

@@ -3,6 +3,7 @@ import { testStores } from '../helpers/stores';
 import { type Engine, type Store } from '../../main/core/db/store';
 import { ShipmentRepository } from '../../main/core/receiving/shipmentRepository';
 import { studyScope, type StudyScope } from '../../main/core/study/studyScope';
+import { addKitList, addStudy } from '../helpers/studyRows';
 
 /** Issue 13, item 2: the shipments' SQL on the Store, the same answers on both engines. */
 const stores = testStores('shipments');
@@ -19,15 +20,8 @@ async function seed(store: Store, kitNumbers: string[]): Promise<{ userId: numbe
     .executeTakeFirstOrThrow();
   // A study with its kit list; a second one may share kit numbers with the first.
   const study = async (code: string, numbers: string[]): Promise<StudyScope> => {
-    const { id: studyId } = await q.insertInto('studies').values({ code, config_json: '{}', loaded_at: '2026-01-05T08:00:00.000Z' }).returning('id').executeTakeFirstOrThrow();
-    const { id: importId } = await q
-      .insertInto('list_imports')
-      .values({ kind: 'kits', file_name: 'kits.csv', sha256: 's', row_count: numbers.length, imported_at: '2026-01-05T08:00:00.000Z', user_id: userId, signature_id: signatureId, study_id: studyId })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const kit_number of numbers) {
-      await q.insertInto('kits').values({ kit_number, arm_sealed: 'a', lot_sealed: 'l', expiry_sealed: 'e', blinded_lot: 'BL-1', use_before: '2027-06-30', import_id: importId, study_id: studyId }).execute();
-    }
+    const studyId = await addStudy(store, code);
+    await addKitList(store, studyId, { userId, signatureId, kitNumbers: numbers });
     return studyScope(studyId);
   };
   return { userId, scope: await study('NS-DUPI', kitNumbers), study };
