@@ -185,16 +185,17 @@ export class PatientRepository {
   async dispensingsByPatient(only?: readonly number[]): Promise<Map<number, DispensingRow[]>> {
     const q = this.store.q();
     if (only?.length === 0) return new Map();
+    const studyId = this.study.id();
+    // The study's patients' dispensings only: a dispensing takes its patient's study (a lookup by the patient's key).
     let dispensings = q
       .selectFrom('dispensings as d')
+      .innerJoin('patients as sp', 'sp.id', 'd.patient_id')
+      .where('sp.study_id', '=', studyId)
       .leftJoin('extra_dispensings as x', 'x.dispensing_id', 'd.id')
       .select(['d.id as id', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
       .orderBy('d.dispensed_at')
       .orderBy('d.id');
-    // Every patient's: the study's patients', and the study's dispensed kits.
-    const studyId = this.study.id();
     let dispensedKits = q.selectFrom('dispensing_kits as dk').select(['dk.dispensing_id as d', 'dk.kit_number as k']).where('dk.study_id', '=', studyId);
-    dispensings = dispensings.where('d.patient_id', 'in', q.selectFrom('patients as sp').select('sp.id').where('sp.study_id', '=', studyId));
     if (only) {
       dispensings = dispensings.where('d.patient_id', 'in', [...only]);
       dispensedKits = dispensedKits.where('dk.dispensing_id', 'in', q.selectFrom('dispensings as o').select('o.id').where('o.patient_id', 'in', [...only]));
