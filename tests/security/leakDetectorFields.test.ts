@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSeparatingFields, type SponsorTruth } from './leak/leakDetector';
+import { chanceOfCleanSplit, findSeparatingFields, type SponsorTruth } from './leak/leakDetector';
 
 /**
  * The separating-field check of the leak detector. Kits given to one patient share that patient's arm: that is the
@@ -25,13 +25,25 @@ describe('the separating-field check of the leak detector', () => {
     expect(findSeparatingFields('returns.verify', returns, truth)).toEqual([]);
   });
 
-  it('flags a field that splits by arm over three patients of each arm', () => {
-    const truth = truthOf(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`K${i}`, i < 6 ? 'DUP' : 'PBO'])));
-    // Two kits per patient, six patients; the lot follows the arm: the real lot shown instead of the blinded one.
-    const kits = Array.from({ length: 12 }, (_, i) => ({ kitNumber: `K${i}`, screeningNumber: `S-${Math.floor(i / 2)}`, lot: i < 6 ? 'L-A' : 'L-B' }));
+  it('flags a field that splits by arm over the patients of a study (16 and 8, as NS-DUPI randomizes 24)', () => {
+    const truth = truthOf(Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`K${i}`, i < 32 ? 'DUP' : 'PBO'])));
+    // Two kits per patient, 24 patients; the lot follows the arm: the real lot shown instead of the blinded one.
+    const kits = Array.from({ length: 48 }, (_, i) => ({ kitNumber: `K${i}`, screeningNumber: `S-${Math.floor(i / 2)}`, lot: i < 32 ? 'L-A' : 'L-B' }));
     expect(findSeparatingFields('dispensing.history', kits, truth)).toEqual([
       { where: 'dispensing.history', kind: 'separating_field', detail: 'field "lot" takes one value per arm' },
     ]);
+  });
+
+  it('does not flag a split that arms dealt at random give often: three withdrawn patients, all of one arm, beside three of the other', () => {
+    // The core run of stop 39 (random demo lists): the monitor's patient list, its statuses split three and three.
+    const truth = truthOf({ R1: 'DUP', R2: 'DUP', R3: 'DUP', R4: 'PBO', R5: 'PBO', R6: 'PBO' });
+    const patients = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6'].map((randomizationNumber, i) => ({ screeningNumber: `S-${i}`, randomizationNumber, status: i < 3 ? 'randomized' : 'withdrawn' }));
+    expect(findSeparatingFields('patients.list', patients, truth)).toEqual([]);
+    // One time in ten: the two ways to give the two groups of three an arm each, over the 20 ways to deal 3 and 3.
+    expect(chanceOfCleanSplit([3, 3], [3, 3])).toBeCloseTo(0.1, 10);
+    expect(chanceOfCleanSplit([16, 8], [16, 8])).toBeCloseTo(1 / 735471, 12);
+    // Groups that cannot fill the arms exactly never split cleanly.
+    expect(chanceOfCleanSplit([4, 2], [3, 3])).toBe(0);
   });
 
   it('does not flag the time of each dispensing, which the kits of one patient share', () => {
@@ -43,8 +55,8 @@ describe('the separating-field check of the leak detector', () => {
   });
 
   it('judges kits that name no patient one by one (a stock list), as before', () => {
-    const truth = truthOf({ K1: 'DUP', K2: 'DUP', K3: 'DUP', K4: 'PBO', K5: 'PBO', K6: 'PBO' });
-    const kits = ['K1', 'K2', 'K3', 'K4', 'K5', 'K6'].map((kitNumber, i) => ({ kitNumber, lot: i < 3 ? 'L-A' : 'L-B' }));
+    const truth = truthOf(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`K${i}`, i < 20 ? 'DUP' : 'PBO'])));
+    const kits = Array.from({ length: 30 }, (_, i) => ({ kitNumber: `K${i}`, lot: i < 20 ? 'L-A' : 'L-B' }));
     expect(findSeparatingFields('inventory.kits', kits, truth)).toHaveLength(1);
   });
 });
