@@ -42,13 +42,13 @@ const SLOT_COLUMNS = [
   'arm_sealed as armSealed',
 ] as const;
 
+/** Rows per insert statement: 11 values a kit stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const ROWS_PER_INSERT = 500;
+
 /**
  * All SQL about randomization slots, kits and list imports, on the Store (issue 13, item 2). Arms, real lots and real
  * expiry dates arrive sealed. Every row is the scope's study's: numbers are unique within a study only (migration 20).
  */
-/** Rows per insert statement: 10 values a kit stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-const ROWS_PER_INSERT = 500;
-
 export class AllocationRepository {
   // A slot is read at every dispensing and emergency unblinding: prepared once.
   private readonly slotByNumber: PreparedQuery<[number, string], SlotRow>;

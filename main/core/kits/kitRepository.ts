@@ -105,11 +105,6 @@ export class KitRepository {
   }
 
   /**
-   * The last list imported (0 before any): kits are only ever added, each by a list import in the same unit of work,
-   * so an index of the kits built when this was the last import is complete while it stays the last. A lookup of the
-   * highest key, not a count of the kits: it is asked at every refusal and plan.
-   */
-  /**
    * The version of the kits' sealed arms and expiry dates: the last list imported, then how many times a sealed expiry
    * was changed since (an expiry extension). Kept in the database, so every workstation's UnsealedStock sees a change.
    */
@@ -135,6 +130,12 @@ export class KitRepository {
     await this.store.q().updateTable('kits').set({ expiry_sealed: expirySealed }).where('study_id', '=', this.study.id()).where('kit_number', '=', kitNumber).execute();
   }
 
+  /**
+   * The last list imported (0 before any): kits are only ever added, each by a list import in the same unit of work,
+   * so an index of the kits built when this was the last import is complete while it stays the last. A lookup of the
+   * highest key, not a count of the kits: it is asked at every refusal and plan. The site's last, whatever its study:
+   * an import in another study rebuilds an index once more than needed (per study with a key per study, step 4).
+   */
   async lastListImport(): Promise<number> {
     const row = await this.store
       .q()
