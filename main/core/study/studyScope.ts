@@ -1,5 +1,4 @@
 import type { ExpressionBuilder } from 'kysely';
-import { VeilError } from '../../../shared/errors';
 import type { VeilTables } from '../db/tables';
 
 /**
@@ -9,7 +8,7 @@ import type { VeilTables } from '../db/tables';
  * until the study switcher makes it the session's, step 5); a repository test names its study with `studyScope(id)`.
  */
 export interface StudyScope {
-  /** The study's row id; refuses (`lists.noStudy`) before any study is loaded. */
+  /** The study's row id (NO_STUDY before any study is loaded). */
   id(): number;
   /** The study's code, as its audit events name it (`audit_events.study_code`, migration 18). */
   code(): string;
@@ -26,16 +25,22 @@ export function studyScope(id: number, code = 'NS-DUPI', first = id === 1): Stud
 }
 
 /**
- * The scope of whatever study `current` answers at each call, refused while there is none. `first` is the id of the
- * first study loaded.
+ * The scope before any study is loaded: no study has this id, so a read finds nothing (a new site's lists are empty,
+ * as they were before records named their study) and a write would be refused by its foreign key. No command gets
+ * that far: each one that writes a study's records asks for the loaded study first (`lists.noStudy`).
  */
+export const NO_STUDY = 0;
+
+/** The scope of whatever study `current` answers at each call; NO_STUDY while there is none. `first` is the id of the first study loaded. */
 export function currentStudyScope(current: () => { id: number; code: string; first: number } | null): StudyScope {
-  const now = () => {
-    const study = current();
-    if (study === null) throw VeilError.says('conflict', { key: 'lists.noStudy' });
-    return study;
+  return {
+    id: () => current()?.id ?? NO_STUDY,
+    code: () => current()?.code ?? '',
+    ownsUnnamedEvents: () => {
+      const study = current();
+      return study !== null && study.id === study.first;
+    },
   };
-  return { id: () => now().id, code: () => now().code, ownsUnnamedEvents: () => now().id === now().first };
 }
 
 /**
