@@ -195,10 +195,18 @@ export class PatientRepository {
       .select(['d.id as id', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
       .orderBy('d.dispensed_at')
       .orderBy('d.id');
-    let dispensedKits = q.selectFrom('dispensing_kits as dk').select(['dk.dispensing_id as d', 'dk.kit_number as k']).where('dk.study_id', '=', studyId);
+    let dispensedKits = q.selectFrom('dispensing_kits as dk').select(['dk.dispensing_id as d', 'dk.kit_number as k']);
     if (only) {
       dispensings = dispensings.where('d.patient_id', 'in', [...only]);
-      dispensedKits = dispensedKits.where('dk.dispensing_id', 'in', q.selectFrom('dispensings as o').select('o.id').where('o.patient_id', 'in', [...only]));
+      // The kits of these patients' dispensings, found through the dispensings' index. Not "dk.study_id = ?" here:
+      // SQLite then reads every dispensed kit of the study through the (study, kit) key (12 ms a visit plan at large).
+      dispensedKits = dispensedKits.where(
+        'dk.dispensing_id',
+        'in',
+        q.selectFrom('dispensings as o').innerJoin('patients as op', 'op.id', 'o.patient_id').select('o.id').where('o.patient_id', 'in', [...only]).where('op.study_id', '=', studyId),
+      );
+    } else {
+      dispensedKits = dispensedKits.where('dk.study_id', '=', studyId);
     }
     const rows = await dispensings.execute();
     const kits = new Map<number, string[]>();
