@@ -13,6 +13,7 @@ import core from '../vitest.config';
 export const BOTH_ENGINES = [
   'tests/integration/accountability.test.ts',
   'tests/integration/allocationKey.test.ts',
+  'tests/integration/delegations.test.ts',
   'tests/integration/anchorAtClose.test.ts',
   'tests/integration/auditPaging.test.ts',
   'tests/integration/auditScreenCheck.test.ts',

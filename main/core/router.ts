@@ -38,7 +38,9 @@ export interface StudyClosure {
 export interface GateSession {
   userId: number;
   username: string;
-  role: Role;
+  /** The user's role in the study of the call; null when no delegation gives one today (`refusal` says why). */
+  role: Role | null;
+  refusal?: VeilError | null;
   state: 'active' | 'locked';
   mustChangePassword: boolean;
 }
@@ -49,6 +51,8 @@ export interface SessionGate {
   /** The window's session, if any, with its user as the database has it now. */
   sessionOf(windowId: string): GateSession | undefined | Promise<GateSession | undefined>;
   touch(windowId: string): void;
+  /** Why Veil itself ended the window's session (a delegation that ended), told once to the call that finds it gone. */
+  whyEnded?(windowId: string): VeilError | undefined;
   verifySignature(windowId: string, userId: number, meaning: string, signature: { username?: string | undefined; password: string }): Promise<Signer>;
   /** The allocation key the window's session holds, or null. */
   keyOf(windowId: string): Buffer | null;
@@ -188,11 +192,12 @@ export class Router {
   private async authorize(windowId: string, channelName: string, definition: ChannelDefinition): Promise<CallContext['user']> {
     if (definition.access === 'public') {
       const session = await this.gate.sessionOf(windowId);
-      return session && session.state === 'active' ? { id: session.userId, role: session.role, username: session.username } : null;
+      return session && session.state === 'active' && session.role ? { id: session.userId, role: session.role, username: session.username } : null;
     }
     await this.gate.lockIdleWindows();
     const session = await this.gate.sessionOf(windowId);
-    if (!session) throw VeilError.says('unauthenticated', { key: 'session.notLoggedIn' });
+    if (!session) throw this.gate.whyEnded?.(windowId) ?? VeilError.says('unauthenticated', { key: 'session.notLoggedIn' });
+    if (!session.role) throw session.refusal ?? VeilError.says('unauthenticated', { key: 'session.notLoggedIn' });
     if (session.mustChangePassword && !OPEN_WHILE_PASSWORD_MUST_CHANGE.has(channelName)) {
       throw VeilError.says('forbidden', { key: 'session.temporaryPassword' });
     }

@@ -79,7 +79,7 @@ function buildVeilCore(
   const s = buildServices(options, opened);
   const { db, store, scope, site, clock, auth, sessions, users, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock } = s;
   const { dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories, study, events } = s;
-  const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody });
+  const gate = sessionGate({ auth, sessions, users: repositories.users, signatures, custody, studyRoles: s.studyRoles });
   const router = new Router(buildHandlers(s, options, opened), gate, s.logger, (error) => opened.faultOf(error), {
     closed: () => s.site.closed(),
     whileOpen: (work) => s.closeOut.whileOpen(work),

@@ -4,6 +4,7 @@ import type { AllocationRepository } from './allocation/allocationRepository';
 import type { CodeBreakService } from './allocation/codeBreakService';
 import type { KeyCustodyService } from './allocation/keyCustodyService';
 import type { KeyRepository } from './allocation/keyRepository';
+import type { DelegationRepository } from './delegations/delegationRepository';
 import type { ListImportService } from './allocation/listImportService';
 import type { AuditTrail } from './audit/auditTrail';
 import type { AnchorKeyVault } from './audit/chainAnchors';
@@ -123,7 +124,7 @@ export interface VeilCoreInternals extends VeilCore {
   readonly emergency: EmergencyUnblindingService;
   readonly reports: ReportService;
   readonly devices: Devices;
-  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyRepository };
+  readonly repositories: { users: UserRepository; settings: SettingsRepository; study: StudyRepository; allocation: AllocationRepository; keys: KeyRepository; delegations: DelegationRepository };
   /** The loaded study; throws a clear conflict when none is loaded yet. */
   study(): StudyConfig;
 }

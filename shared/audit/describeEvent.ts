@@ -61,6 +61,8 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'audit.anchoring_started': (_e, a) =>
     `Veil found no anchor file beside the database and started anchoring the audit chain here (events up to ${String(a.unanchoredUpTo)} were not anchored on this workstation).`,
   'study.loaded': (e, a) => `${e.username} loaded study ${e.entityId} from ${String(a.fileName)} (SHA-256 ${String(a.sha256)}).`,
+  'delegation.granted': (e, a) => `${e.username} delegated ${e.entityId} to the study as ${String(a.role)} from ${String(a.startsOn)}${a.endsOn ? ` to ${String(a.endsOn)}` : ''}.`,
+  'delegation.ended': (e, a) => `${e.username} ended the delegation of ${e.entityId} to the study${a.atOnce ? ' at once' : ''}: last day ${String(a.endsOn)}.`,
   'study.closed': (e) => `${e.username} closed study ${e.entityId}: its records are read-only.`,
   'study.reopened': (e) => `${e.username} reopened study ${e.entityId}.`,
   'destruction.recorded': (e, a) => `${e.username} destroyed ${String(a.kits)} kits (${String(a.method)}), witnessed by ${String(a.witness)}.`,

@@ -14,6 +14,9 @@ export const EVENT_SCOPE = {
   'code_break.locked_out': 'study',
   // A wrong password is the user's (a code-break passphrase tried names its study: see CredentialCheck).
   'credential.failed': 'site',
+  // Who may work in a study, in which role (the delegation log): the study's, though users are the site's.
+  'delegation.ended': 'study',
+  'delegation.granted': 'study',
   'destruction.recorded': 'study',
   'devices.test_printed': 'site',
   'dispensing.confirmed': 'study',

@@ -4,6 +4,7 @@ import type { ChannelDefinition, EventDefinition } from './channel';
 import { SessionState, sessionChannels } from './session';
 import { systemChannels } from './system';
 import { usersChannels } from './users';
+import { delegationsChannels } from './delegations';
 import { allocationChannels } from './allocation';
 import { auditChannels } from './audit';
 import { dispensingChannels, inventoryChannels, labelsChannels, patientsChannels, shipmentsChannels } from './pharmacy';
@@ -28,6 +29,7 @@ export const contract = {
   session: sessionChannels,
   system: systemChannels,
   users: usersChannels,
+  delegations: delegationsChannels,
   allocation: allocationChannels,
   audit: auditChannels,
   shipments: shipmentsChannels,

@@ -124,6 +124,9 @@ export const OPEN_WHEN_STUDY_CLOSED: ReadonlySet<ChannelName> = new Set<ChannelN
   'users.create',
   'users.setActive',
   'users.resetPassword',
+  // A closed study's staff still comes and goes: the delegation log stays open.
+  'delegations.grant',
+  'delegations.end',
   'allocation.grantAccess',
   'allocation.register',
   'emergency.unblind',

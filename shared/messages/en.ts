@@ -8,6 +8,10 @@
  */
 export const en = {
   session: {
+    delegationChanged: 'Your delegation to {{study}} has changed: log in again to work in your new role.',
+    notDelegated: "You are not delegated to {{study}}. Ask an administrator (blinded roles) or the study's unblinded pharmacist.",
+    delegationEnded: 'Your delegation to {{study}} ended on {{date}}.',
+    delegationNotStarted: 'Your delegation to {{study}} starts on {{date}}.',
     administratorExists: 'An administrator already exists. Log in instead.',
     wrongCredentials: 'Wrong username or password.',
     wrongCredentialsAttempts_one: 'Wrong username or password. {{count}} attempt left before the account is locked.',
@@ -28,6 +32,17 @@ export const en = {
     usernameTaken: 'The username "{{username}}" is already taken.',
     cannotDeactivateSelf: 'You cannot deactivate your own account.',
     noSuchUser: 'There is no user with id {{id}}: reload the list.',
+  },
+  delegations: {
+    startsInPast: 'A delegation starts today or later, not on {{date}}.',
+    endsBeforeStart: 'The last day ({{end}}) is before the first day ({{start}}).',
+    userDeactivated: '{{name}} is deactivated: reactivate the account first.',
+    administratorIsSiteRole: '{{name}} is an administrator: a site role, never delegated to a study.',
+    notOwn: 'Nobody delegates or ends their own delegation: ask a colleague.',
+    noSuchDelegation: 'There is no delegation {{id}} in this study: reload the log.',
+    alreadyEnded: 'This delegation has already ended (last day {{date}}).',
+    blindedByAdministrator: 'Blinded roles are delegated and ended by the administrator.',
+    unblindedByUnblinded: 'Unblinded roles are delegated and ended by an unblinded user of the study, who can also grant the allocation key.',
   },
   signatures: {
     notLoggedIn: 'You are not logged in.',

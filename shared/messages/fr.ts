@@ -3,6 +3,10 @@ import type { Translation } from './catalogue';
 /** French for every message of ./en.ts (a key missing here fails `tsc`; tests/unit/messages checks the parameters). */
 export const fr: Translation = {
   session: {
+    delegationChanged: "Votre délégation à l'étude {{study}} a changé : reconnectez-vous pour travailler dans votre nouveau rôle.",
+    notDelegated: "Vous n'êtes pas délégué(e) à l'étude {{study}}. Demandez à un administrateur (rôles en aveugle) ou au pharmacien non aveugle de l'étude.",
+    delegationEnded: "Votre délégation à l'étude {{study}} a pris fin le {{date}}.",
+    delegationNotStarted: "Votre délégation à l'étude {{study}} commence le {{date}}.",
     administratorExists: 'Un administrateur existe déjà. Connectez-vous.',
     wrongCredentials: 'Identifiant ou mot de passe incorrect.',
     wrongCredentialsAttempts_one: 'Identifiant ou mot de passe incorrect. Encore {{count}} essai avant le blocage du compte.',
@@ -23,6 +27,17 @@ export const fr: Translation = {
     usernameTaken: "L'identifiant « {{username}} » est déjà pris.",
     cannotDeactivateSelf: 'Vous ne pouvez pas désactiver votre propre compte.',
     noSuchUser: "Il n'y a pas d'utilisateur {{id}} : actualisez la liste.",
+  },
+  delegations: {
+    startsInPast: "Une délégation commence aujourd'hui ou plus tard, pas le {{date}}.",
+    endsBeforeStart: 'Le dernier jour ({{end}}) précède le premier jour ({{start}}).',
+    userDeactivated: "{{name}} est désactivé(e) : réactivez d'abord le compte.",
+    administratorIsSiteRole: '{{name}} est administrateur : un rôle du site, jamais délégué à une étude.',
+    notOwn: 'Personne ne délègue ni ne met fin à sa propre délégation : demandez à un collègue.',
+    noSuchDelegation: "Il n'y a pas de délégation {{id}} dans cette étude : rechargez le registre.",
+    alreadyEnded: 'Cette délégation a déjà pris fin (dernier jour {{date}}).',
+    blindedByAdministrator: "Les rôles en aveugle sont délégués et retirés par l'administrateur.",
+    unblindedByUnblinded: "Les rôles non aveugles sont délégués et retirés par un utilisateur non aveugle de l'étude, qui peut aussi accorder la clé d'allocation.",
   },
   signatures: {
     notLoggedIn: "Vous n'êtes pas connecté.",

@@ -34,3 +34,17 @@ export async function addKitList(store: Store, studyId: number, list: { userId: 
   }
   return importId;
 }
+
+/**
+ * A delegation of `userId` to study `studyId` in `role` from `startsOn` (migration 21), unsigned as the demo's are:
+ * what a test that writes its accounts directly adds so the user may work in the study (studyRole.ts).
+ */
+export async function addDelegation(store: Store, d: { userId: number; studyId: number; role: string; startsOn: string; endsOn?: string | null }): Promise<number> {
+  const row = await store
+    .q()
+    .insertInto('delegations')
+    .values({ user_id: d.userId, study_id: d.studyId, role: d.role, starts_on: d.startsOn, ends_on: d.endsOn ?? null, granted_at: `${d.startsOn}T00:00:00.000Z`, reason: 'Test account' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

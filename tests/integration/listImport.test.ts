@@ -1,3 +1,5 @@
+import { localDate } from '../../shared/schedule/visitSchedule';
+import { addDelegation } from '../helpers/studyRows';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -279,8 +281,9 @@ async function newStudy(prefix: string): Promise<{ core: VeilCoreInternals; dir:
   // A user row and its audit event together, as every path that creates a user writes them (verify replays them). A
   // password of the pharmacist's own: the key pair is made at this first login.
   await core.store.transaction(async () => {
-    await core.repositories.study.save(NS_DUPI, now);
-    await core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
+    const studyId = await core.repositories.study.save(NS_DUPI, now);
+    const userId = await core.repositories.users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash, mustChangePassword: false, createdAt: now });
+    await addDelegation(core.store, { userId, studyId, role: 'unblinded_pharmacist', startsOn: localDate(clock.now()) });
     await core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
   });
   await core.site.reload();

@@ -1,3 +1,4 @@
+import { localDate } from '../../shared/schedule/visitSchedule';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -674,6 +675,43 @@ describe('migrations', () => {
     expect(() => db.exec("UPDATE patients SET randomization_number = 'R001' WHERE id = 2")).toThrow(/FOREIGN KEY/);
     expect(() => db.exec("INSERT INTO kit_returns (kit_number, patient_id, returned_at, user_id, condition, units_returned, units_missing, source, study_id) VALUES ('100001', 2, 'now', 1, 'used', 0, 0, 'scanner', 3)")).toThrow(/FOREIGN KEY/);
     db.close();
+  });
+
+  it('21: each user of a version-20 database is delegated to its study in their role from the day the account was made; the administrator is not, and a database without a study gets none', () => {
+    const file = join(dir, 'v20.db');
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = ON');
+    migrate(raw, 20);
+    raw.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES
+        (1, 'admin', 'Admin', 'administrator', 'x', '2026-01-05T08:00:00.000Z'),
+        (2, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', '2026-01-05T08:30:00.000Z'),
+        (3, 'mon', 'Monitor', 'monitor', 'x', '2026-03-10T14:00:00.000Z');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', '2026-01-05T09:00:00.000Z');
+    `);
+    const users = raw.prepare('SELECT * FROM users ORDER BY id').all();
+    raw.close();
+    const db = upgradeTo(file, 21);
+    expect(schemaVersion(db)).toBe(21);
+    expect(db.prepare('SELECT * FROM users ORDER BY id').all()).toEqual(users);
+    const localDay = (iso: string) => localDate(new Date(iso));
+    expect(db.prepare('SELECT user_id, study_id, role, starts_on, ends_on, granted_at, granted_by, signature_id, ended_at FROM delegations ORDER BY user_id').all()).toEqual([
+      { user_id: 2, study_id: 1, role: 'unblinded_pharmacist', starts_on: localDay('2026-01-05T08:30:00.000Z'), ends_on: null, granted_at: '2026-01-05T08:30:00.000Z', granted_by: null, signature_id: null, ended_at: null },
+      { user_id: 3, study_id: 1, role: 'monitor', starts_on: localDay('2026-03-10T14:00:00.000Z'), ends_on: null, granted_at: '2026-03-10T14:00:00.000Z', granted_by: null, signature_id: null, ended_at: null },
+    ]);
+    // The administrator is a site role: never delegated, not even by hand.
+    expect(() => db.exec("INSERT INTO delegations (user_id, study_id, role, starts_on, granted_at) VALUES (1, 1, 'administrator', '2026-01-05', 'now')")).toThrow(/CHECK/);
+    expect(() => db.exec("INSERT INTO delegations (user_id, study_id, role, starts_on, granted_at) VALUES (2, 9, 'monitor', '2026-01-05', 'now')")).toThrow(/FOREIGN KEY/);
+    db.close();
+
+    const empty = join(dir, 'v20-no-study.db');
+    const bare = new Database(empty);
+    migrate(bare, 20);
+    bare.exec("INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', '2026-01-05T08:30:00.000Z')");
+    bare.close();
+    const upgraded = upgradeTo(empty, 21);
+    expect(upgraded.prepare('SELECT count(*) FROM delegations').pluck().get()).toBe(0);
+    upgraded.close();
   });
 
   it('refuses a database written by a newer Veil instead of damaging it', () => {

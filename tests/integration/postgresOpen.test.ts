@@ -1,3 +1,4 @@
+import { localDate } from '../../shared/schedule/visitSchedule';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -163,7 +164,7 @@ describe('PostgreSQL step 20: records name their study', () => {
     const ordered = (rows: Array<Record<string, unknown>>) => rows.map((r) => JSON.stringify(r)).sort();
     const before = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, ordered((await pool.query(`SELECT * FROM ${t}`)).rows)] as const)));
 
-    await migratePostgres(pool);
+    await migratePostgres(pool, 20);
 
     for (const t of tables) {
       const after = (await pool.query(`SELECT * FROM ${t}`)).rows as Array<Record<string, unknown>>;
@@ -186,6 +187,29 @@ describe('PostgreSQL step 20: records name their study', () => {
     await expect(pool.query(`INSERT INTO shipments (id, reference, created_at, created_by, study_id) VALUES (3, 'SH-1', 'now', 1, 2)`)).rejects.toThrow(/duplicate key value violates unique constraint "shipments_study_id_reference_key"/);
     await expect(pool.query(`INSERT INTO dispensing_kits (dispensing_id, kit_number, source, study_id) VALUES (1, '1002', 'scanner', 2)`)).rejects.toThrow(/foreign key/);
     await expect(pool.query(`INSERT INTO patients (id, screening_number, initials, year_of_birth, investigator, stratum, registered_at, study_id, randomization_number) VALUES (2, 'S-2', 'CD', 1980, 'Dr', 'ALL', 'now', 2, 'R001')`)).rejects.toThrow(/foreign key/);
+  });
+});
+
+describe('PostgreSQL step 21: delegations', () => {
+  it('delegates each user of a version-20 database to its study in their role from the day the account was made, the administrator excepted', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 20);
+    await pool.query(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES
+        (1, 'admin', 'A', 'administrator', 'h', '2026-01-05T08:00:00.000Z'),
+        (2, 'ph', 'P', 'unblinded_pharmacist', 'h', '2026-01-05T08:30:00.000Z'),
+        (3, 'mon', 'M', 'monitor', 'h', '2026-03-10T14:00:00.000Z');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', 'now');
+    `);
+    await migratePostgres(pool);
+    const localDay = (iso: string) => localDate(new Date(iso));
+    expect((await pool.query('SELECT user_id, study_id, role, starts_on, granted_by, signature_id FROM delegations ORDER BY user_id')).rows).toEqual([
+      { user_id: 2, study_id: 1, role: 'unblinded_pharmacist', starts_on: localDay('2026-01-05T08:30:00.000Z'), granted_by: null, signature_id: null },
+      { user_id: 3, study_id: 1, role: 'monitor', starts_on: localDay('2026-03-10T14:00:00.000Z'), granted_by: null, signature_id: null },
+    ]);
+    await expect(pool.query(`INSERT INTO delegations (user_id, study_id, role, starts_on, granted_at) VALUES (1, 1, 'administrator', '2026-01-05', 'now')`)).rejects.toThrow(/check constraint/);
   });
 });
 

@@ -8,6 +8,7 @@ import type { UserRepository } from '../users/userRepository';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import type { CredentialCheck } from './credentialCheck';
+import type { StudyRoles } from '../delegations/studyRole';
 import { hashPassword } from './passwords';
 import type { SessionTable } from './sessions';
 
@@ -26,6 +27,7 @@ export class AuthService {
     private readonly audit: AuditTrail,
     private readonly custody: KeyCustodyService,
     private readonly credentials: CredentialCheck,
+    private readonly studyRoles: StudyRoles,
   ) {
     // A lockout locked the window where the wrong secrets were typed: the window hears it like an inactivity lock.
     credentials.onWindowLocked((windowId) => this.notify(windowId));
@@ -39,13 +41,21 @@ export class AuthService {
   async state(windowId: string): Promise<SessionState> {
     const session = this.sessions.get(windowId);
     const user = session && (await this.users.byId(session.userId));
-    if (!session || !user) return { state: 'logged_out', needsAdministrator: (await this.users.count()) === 0 };
+    const loggedOut = async (): Promise<SessionState> => ({ state: 'logged_out', needsAdministrator: (await this.users.count()) === 0 });
+    if (!session || !user) return loggedOut();
+    // The role is the delegation's for the current study today: a delegation that has ended ends the session too.
+    const { role, refusal } = await this.studyRoles.of(user);
+    if (!role) {
+      // Ended here (the key goes with it), whoever asks first: the window's next call is told why.
+      this.sessions.end(windowId, refusal);
+      return loggedOut();
+    }
     const sessionUser = {
       id: user.id,
       username: user.username,
       displayName: user.displayName,
-      role: user.role,
-      blinded: ROLE_IS_BLINDED[user.role],
+      role,
+      blinded: ROLE_IS_BLINDED[role],
       mustChangePassword: user.mustChangePassword,
     };
     if (session.state === 'locked') {
@@ -54,7 +64,7 @@ export class AuthService {
     return {
       state: 'active',
       user: sessionUser,
-      permissions: [...ROLE_PERMISSIONS[user.role]],
+      permissions: [...ROLE_PERMISSIONS[role]],
       inactivityMinutes: this.settings.security().inactivityMinutes,
       since: isoUtc(session.since),
     };
@@ -91,9 +101,14 @@ export class AuthService {
         : VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: left } }),
     );
     if (!user.active) throw VeilError.says('forbidden', { key: 'session.deactivated' });
+    // Not delegated to the study (or no longer, or not yet): refused after the password, so the reason tells nobody
+    // else whether the account exists.
+    const { role, refusal } = await this.studyRoles.of(user);
+    if (!role) throw refusal;
     await this.record(user.id, user.username, 'session.login', {});
     this.sessions.start(windowId, user.id);
-    await this.custody.openForSession(windowId, user, input.password);
+    // The key is opened for the role in this study: an account unblinded elsewhere holds none here.
+    await this.custody.openForSession(windowId, { ...user, role }, input.password);
     return this.state(windowId);
   }
 
@@ -132,8 +147,13 @@ export class AuthService {
       this.sessions.end(windowId);
       throw VeilError.says('forbidden', { key: 'session.deactivated' });
     }
+    const { role, refusal } = await this.studyRoles.of(user);
+    if (!role) {
+      this.sessions.end(windowId);
+      throw refusal;
+    }
     this.sessions.unlock(windowId);
-    await this.custody.openForSession(windowId, user, password);
+    await this.custody.openForSession(windowId, { ...user, role }, password);
     return this.state(windowId);
   }
 
@@ -169,10 +189,16 @@ export class AuthService {
     for (const windowId of idle) await this.notify(windowId);
   }
 
-  /** Ends every session of a user (deactivation, password reset). */
-  async endSessionsOf(userId: number): Promise<void> {
+  /** Ends one window's session and tells the window (its user's delegation to the study has ended). */
+  async endSession(windowId: string, because: VeilError): Promise<void> {
+    this.sessions.end(windowId, because);
+    await this.notify(windowId);
+  }
+
+  /** Ends every session of a user (deactivation, password reset, a delegation granted or ended). */
+  async endSessionsOf(userId: number, because?: VeilError): Promise<void> {
     for (const windowId of this.sessions.windowsOf(userId)) {
-      this.sessions.end(windowId);
+      this.sessions.end(windowId, because);
       await this.notify(windowId);
     }
   }

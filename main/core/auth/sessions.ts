@@ -1,3 +1,4 @@
+import type { VeilError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 
 /**
@@ -22,6 +23,8 @@ export interface WindowSession {
 
 export class SessionTable {
   private readonly sessions = new Map<string, WindowSession>();
+  /** Why a window's session was ended by Veil rather than by its user (a delegation that ended): said at its next call. */
+  private readonly endings = new Map<string, VeilError>();
   private readonly keyWipedListeners: Array<(key: Buffer) => void> = [];
 
   constructor(private readonly clock: Clock) {}
@@ -38,16 +41,26 @@ export class SessionTable {
   /** A new login in this window: whatever session it had ends first, its key zeroed as at logout. */
   start(windowId: string, userId: number): WindowSession {
     this.end(windowId);
+    this.endings.delete(windowId);
     const now = this.clock.now();
     const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null, hasSigned: false, allocationKey: null };
     this.sessions.set(windowId, session);
     return session;
   }
 
-  end(windowId: string): void {
+  /** Ends the window's session, its key zeroed; `because` is what the window's next call is told (once). */
+  end(windowId: string, because?: VeilError): void {
     const session = this.sessions.get(windowId);
     if (session) this.wipeKey(session);
     this.sessions.delete(windowId);
+    if (session && because) this.endings.set(windowId, because);
+  }
+
+  /** Why Veil ended the window's session, once; undefined when it did not (or it has been said). */
+  takeEnding(windowId: string): VeilError | undefined {
+    const because = this.endings.get(windowId);
+    this.endings.delete(windowId);
+    return because;
   }
 
   holdKey(windowId: string, key: Buffer): void {

@@ -38,6 +38,23 @@ export interface CodeBreakAttemptsTable {
   locked_until: string | null;
 }
 
+export interface DelegationsTable {
+  id: Generated<number>;
+  user_id: number;
+  study_id: number;
+  role: string;
+  starts_on: string;
+  ends_on: string | null;
+  granted_at: string;
+  granted_by: number | null;
+  signature_id: number | null;
+  reason: string | null;
+  ended_at: string | null;
+  ended_by: number | null;
+  end_signature_id: number | null;
+  end_reason: string | null;
+}
+
 export interface DestructionKitsTable {
   destruction_id: number;
   kit_number: string;
@@ -385,6 +402,7 @@ export interface VeilTables {
   block_transition_wraps: BlockTransitionWrapsTable;
   blocks_in_transition: BlocksInTransitionTable;
   code_break_attempts: CodeBreakAttemptsTable;
+  delegations: DelegationsTable;
   destruction_kits: DestructionKitsTable;
   destructions: DestructionsTable;
   discrepancy_comments: DiscrepancyCommentsTable;

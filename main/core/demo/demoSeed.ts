@@ -1,3 +1,4 @@
+import { localDate } from '../../../shared/schedule/visitSchedule';
 import { randomBytes } from 'node:crypto';
 import { ROLES, ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import { StudyConfig } from '../../../shared/study/studyConfig';
@@ -72,7 +73,7 @@ export async function seedDemo(core: VeilCoreInternals, clock: TravellingClock, 
   }
   const now = isoUtc(clock.now());
   await core.store.transaction(async () => {
-    await core.repositories.study.save(NS_DUPI, now);
+    const studyId = await core.repositories.study.save(NS_DUPI, now);
     // The site's name, as the first start asks it of a real site (reports and certificates print it).
     await core.repositories.settings.setSite(DEMO_SITE_NAME);
     await core.audit.append(
@@ -80,10 +81,18 @@ export async function seedDemo(core: VeilCoreInternals, clock: TravellingClock, 
       { action: 'settings.site_changed', entityType: 'settings', entityId: 'site', before: { name: null }, after: { name: DEMO_SITE_NAME }, reason: 'Demo study seeding', source: 'system' },
     );
     for (const u of hashed) {
-      await core.repositories.users.insert({ username: u.username, displayName: u.displayName, role: u.role, passwordHash: u.passwordHash, mustChangePassword: false, createdAt: now });
+      const userId = await core.repositories.users.insert({ username: u.username, displayName: u.displayName, role: u.role, passwordHash: u.passwordHash, mustChangePassword: false, createdAt: now });
       await core.audit.append(
         { userId: null, username: 'system' },
         { action: 'user.created', entityType: 'user', entityId: u.username, after: { displayName: u.displayName, role: u.role }, reason: 'Demo study seeding', source: 'system' },
+      );
+      // Every study role is delegated to the demo study from its first day; the administrator's is the site's.
+      if (u.role === 'administrator') continue;
+      const startsOn = localDate(clock.now());
+      await core.repositories.delegations.insert({ userId, studyId, role: u.role, startsOn, endsOn: null, grantedAt: now, grantedBy: null, signatureId: null, reason: 'Demo study seeding' });
+      await core.audit.append(
+        { userId: null, username: 'system' },
+        { action: 'delegation.granted', entityType: 'user', entityId: u.username, after: { role: u.role, startsOn, endsOn: null }, reason: 'Demo study seeding', source: 'system', study: NS_DUPI.code },
       );
     }
   });

@@ -24,6 +24,8 @@ export const TABLE_TOPICS: { readonly [T in keyof VeilTables]: readonly RecordTo
   block_transition_wraps: [],
   blocks_in_transition: [],
   code_break_attempts: [],
+  // Who may work in which study, in which role: what the users screen shows.
+  delegations: ['users'],
   destruction_kits: ['kits', 'reconciliation'],
   destructions: ['reconciliation'],
   discrepancy_comments: ['reconciliation'],

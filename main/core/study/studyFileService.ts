@@ -3,6 +3,7 @@ import { englishOf, type Message } from '../../../shared/messages/catalogue';
 import { labelLanguages, type StudyConfig } from '../../../shared/study/studyConfig';
 import { checkStudyConfig, type StudyProblem } from '../../../shared/study/studyProblems';
 import { sha256Hex } from '../allocation/listFiles';
+import type { DelegationService } from '../delegations/delegationService';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { CallActor } from '../callers';
 import { isoUtc, type Clock } from '../clock';
@@ -57,6 +58,7 @@ export class StudyFileService {
     private readonly audit: AuditTrail,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
+    private readonly delegations: DelegationService,
   ) {}
 
   async check(fileName: string, contentBase64: string) {
@@ -93,7 +95,8 @@ export class StudyFileService {
       if (refusal) throw refusal;
       const record = { action: 'study.loaded', code: config.code, fileName, sha256: checked.sha256, loadedAt };
       const signature = await this.signatures.record(signer, 'study', config.code, record);
-      await this.studies.save(config, loadedAt);
+      const first = (await this.studies.currentRow()) === null;
+      const studyId = await this.studies.save(config, loadedAt);
       await this.audit.append(actor, {
         action: 'study.loaded',
         entityType: 'study',
@@ -104,6 +107,7 @@ export class StudyFileService {
         // Not in memory until this unit of work commits: named here.
         study: config.code,
       });
+      if (first) await this.delegations.atFirstLoad(actor, { id: studyId, code: config.code }, signature.id);
       return signature.id;
     });
     await this.site.reload();

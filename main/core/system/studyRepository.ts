@@ -20,13 +20,15 @@ export class StudyRepository {
     return row ? { id: Number(row.id), config: StudyConfig.parse(JSON.parse(row.config_json)) } : null;
   }
 
-  /** Adds the study, or replaces the configuration of the study with its code (the same study, saved again). */
-  async save(study: StudyConfig, loadedAt: string): Promise<void> {
-    await this.store
+  /** Adds the study, or replaces the configuration of the study with its code (the same study, saved again); answers its id. */
+  async save(study: StudyConfig, loadedAt: string): Promise<number> {
+    const row = await this.store
       .q()
       .insertInto('studies')
       .values({ code: study.code, config_json: JSON.stringify(study), loaded_at: loadedAt })
       .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ config_json: eb.ref('excluded.config_json'), loaded_at: eb.ref('excluded.loaded_at') })))
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 }

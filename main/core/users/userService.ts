@@ -8,6 +8,7 @@ import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import { isoUtc, type Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { UserRepository, UserRow } from './userRepository';
+import type { DelegationService } from '../delegations/delegationService';
 
 export function toUserSummary(user: UserRow, now: Date): UserSummary {
   const locked = user.lockedUntil && new Date(user.lockedUntil) > now ? user.lockedUntil : null;
@@ -33,11 +34,13 @@ export class UserService {
     private readonly clock: Clock,
     private readonly audit: AuditTrail,
     private readonly custody: KeyCustodyService,
+    private readonly delegations: DelegationService,
   ) {}
 
   private async actor(actingUserId: number) {
     const acting = await this.users.byId(actingUserId);
-    return { userId: actingUserId, username: acting?.username ?? `user ${actingUserId}` };
+    // Only the administrator manages accounts (users.manage): the site role.
+    return { userId: actingUserId, username: acting?.username ?? `user ${actingUserId}`, role: 'administrator' as const };
   }
 
   async list(): Promise<UserSummary[]> {
@@ -50,12 +53,14 @@ export class UserService {
     const id = await this.store.transaction(async () => {
       if (await this.users.byUsername(input.username)) throw VeilError.says('conflict', { key: 'users.usernameTaken', params: { username: input.username } });
       const newId = await this.users.insert({ ...input, passwordHash, mustChangePassword: true, createdAt: isoUtc(this.clock.now()) });
-      await this.audit.append(await this.actor(actingUserId), {
+      const actor = await this.actor(actingUserId);
+      await this.audit.append(actor, {
         action: 'user.created',
         entityType: 'user',
         entityId: input.username,
         after: { displayName: input.displayName, role: input.role, mustChangePassword: true },
       });
+      await this.delegations.withNewAccount(actor, { id: newId, username: input.username, role: input.role });
       return newId;
     });
     // No key pair yet, even for an unblinded role: it is made when the user replaces this temporary password with their

@@ -62,6 +62,9 @@ import { SiteSettingsService } from '../system/siteSettingsService';
 import { StudyRepository } from '../system/studyRepository';
 import { currentStudyScope } from '../study/studyScope';
 import { UserRepository } from '../users/userRepository';
+import { DelegationRepository } from '../delegations/delegationRepository';
+import { StudyRoles } from '../delegations/studyRole';
+import { DelegationService } from '../delegations/delegationService';
 import { UserService } from '../users/userService';
 import type { CoreOptions } from '../veilCoreApi';
 
@@ -83,6 +86,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
     allocation: new AllocationRepository(store, scope),
     keys: new KeyRepository(store),
     closures: new CloseOutRepository(store),
+    delegations: new DelegationRepository(store),
   };
   // The study, its closure and the site settings, in memory: read synchronously on every call, loaded again after each change.
   const site = new SiteMemory(repositories.study, repositories.settings, repositories.closures);
@@ -99,8 +103,11 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const credentials = new CredentialCheck(store, new FailedAttemptsRepository(store), repositories.users, repositories.settings, sessions, clock, audit);
   const signatures = new SignatureService(store, new SignatureRepository(store), repositories.users, sessions, clock, credentials, audit);
   const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
-  const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials);
-  const users = new UserService(store, repositories.users, auth, clock, audit, custody);
+  // Who may act as what in the current study today: read at login and at every call.
+  const studyRoles = new StudyRoles(repositories.delegations, site, clock);
+  const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials, studyRoles);
+  const delegations = new DelegationService(store, repositories.delegations, repositories.users, site, studyRoles, auth, signatures, audit, clock);
+  const users = new UserService(store, repositories.users, auth, clock, audit, custody, delegations);
   // Over-labels follow every move of the blinded date on the shelf: at an import, a confirmation or an extension.
   const overLabels = new OverLabelService(store, new OverLabelRepository(store, scope), audit, clock, study, () => devices);
   const lists = new ListImportService(store, repositories.allocation, audit, signatures, clock, study, overLabels);
@@ -159,7 +166,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
 
   const callers = new Callers(repositories.users, signatures);
   const closeOut = new CloseOutService(store, repositories.closures, kitRepository, reconciliation, audit, signatures, repositories.users, clock, study, site);
-  return { store, scope, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, auth, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers, closeOut };
+  return { store, scope, clock, logger, db, repositories, site, study, sessions, audit, anchoring, credentials, signatures, custody, studyRoles, auth, delegations, users, overLabels, lists, register, blockSealing, codeBreak, auditService, kitRepository, kitStatus, useBefore, scans, receiving, patientRepository, emergencyRepository, patients, labels, returnsRepository, returns, reconciliation, destruction, reports, siteSettings, coldChainRepository, coldChain, excursionReports, emergency, unsealedStock, kitExceptionRepository, kitExceptions, dispensing, events, recordNotices, devices, callers, closeOut };
 }
 
 export type CoreServices = ReturnType<typeof buildServices>;

@@ -36,6 +36,7 @@ import { DatabaseConnectionService } from '../system/databaseConnectionService';
 import { systemHandlers } from '../system/systemHandlers';
 import { SystemInfoService } from '../system/systemInfoService';
 import { userHandlers } from '../users/userHandlers';
+import { delegationHandlers } from '../delegations/delegationHandlers';
 import { ExpiryExtensionService } from '../lots/expiryExtensionService';
 import { lotHandlers } from '../lots/lotHandlers';
 import { LotRecallService } from '../lots/lotRecallService';
@@ -55,6 +56,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     session: sessionHandlers({ auth }),
     system: systemHandlers({ info: new SystemInfoService(site, () => opened.schemaVersion, clock, options.mode), siteSettings, database: new DatabaseConnectionService(store, audit, opened, options.caFile ?? null, options.desktopDatabase ?? null), callers }),
     users: userHandlers({ users }),
+    delegations: delegationHandlers({ delegations: s.delegations, callers }),
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
     inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository) }),
@@ -73,7 +75,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     kitExceptions: kitExceptionHandlers({ exceptions: kitExceptions, callers }),
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
     stock: stockHandlers({ stock, coldChain, callers }),
-    study: studyHandlers({ studyFile: new StudyFileService(store, repositories.study, site, audit, signatures, clock), closeOut, callers }),
+    study: studyHandlers({ studyFile: new StudyFileService(store, repositories.study, site, audit, signatures, clock, s.delegations), closeOut, callers }),
     today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store, scope), kitRepository, reconciliation, stock, unsealedStock, closeOut, clock, study) }),
     lots: lotHandlers({
       recall: new LotRecallService(store, new LotRepository(store, scope), repositories.allocation, kitStatus, signatures, audit, study),

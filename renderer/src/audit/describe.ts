@@ -126,6 +126,10 @@ SENTENCES['lot.expiry_extended'] = (_e, a, t, b) => t('audit.sentences.lot.expir
 /** A study closed at its close-out, or reopened (issue 14, item 1): the reason shows in its own column. */
 SENTENCES['study.loaded'] = (_e, a, t, b) => t('audit.sentences.study.loaded', { ...b, file: str(a.fileName), sha256: str(a.sha256) });
 SENTENCES['study.closed'] = (_e, _a, t, b) => t('audit.sentences.study.closed', b);
+/** The delegation log (issue 14, item 2): the role in the reader's language, the days as recorded. */
+SENTENCES['delegation.granted'] = (_e, a, t, b) =>
+  t(a.endsOn ? 'audit.sentences.delegation.granted_until' : 'audit.sentences.delegation.granted', { ...b, role: t(`roles.${str(a.role)}`, { defaultValue: str(a.role) }), from: str(a.startsOn), to: str(a.endsOn) });
+SENTENCES['delegation.ended'] = (_e, a, t, b) => t(a.atOnce ? 'audit.sentences.delegation.ended_now' : 'audit.sentences.delegation.ended', { ...b, to: str(a.endsOn) });
 SENTENCES['study.reopened'] = (_e, _a, t, b) => t('audit.sentences.study.reopened', b);
 /** Over-labels queued: after the sponsor's letter, a confirmed common date, or a kit list that moved the date. */
 SENTENCES['lot.over_labels_queued'] = (_e, a, t, b) => {
@@ -235,6 +239,9 @@ export const KNOWN_ACTIONS = [
   'study.loaded',
   'study.closed',
   'study.reopened',
+  // The delegation log (issue 14, item 2).
+  'delegation.granted',
+  'delegation.ended',
 ] as const;
 
 /** Every input source an event can record (21 CFR 11.10(h)), in words in both languages. */

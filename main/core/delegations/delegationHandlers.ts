@@ -1,0 +1,14 @@
+import type { Callers } from '../callers';
+import type { Handlers } from '../router';
+import type { DelegationService } from './delegationService';
+
+export function delegationHandlers({ delegations, callers }: { delegations: DelegationService; callers: Callers }): Handlers['delegations'] {
+  return {
+    log: () => delegations.log(),
+    grant: async (ctx, input) => ({ delegationId: await delegations.grant(callers.actor(ctx), ctx.signer!, input) }),
+    end: async (ctx, input) => {
+      await delegations.end(callers.actor(ctx), ctx.signer!, input);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { VeilError } from '../../../shared/errors';
+import { ROLE_IS_BLINDED, roleHasPermission, type Role } from '../../../shared/roles';
+import type { AuditTrail } from '../audit/auditTrail';
+import type { AuthService } from '../auth/authService';
+import type { CallActor } from '../callers';
+import { isoUtc, type Clock } from '../clock';
+import type { Store } from '../db/store';
+import type { Signer, SignatureService } from '../signatures/signatureService';
+import type { SiteMemory } from '../system/siteMemory';
+import type { UserRepository } from '../users/userRepository';
+import type { DelegationRepository, DelegationRow } from './delegationRepository';
+import { addDays } from '../../../shared/schedule/visitSchedule';
+import { validOn, type StudyRoles } from './studyRole';
+
+/** One line of a study's delegation log, as the screen and the printed log show it. */
+export interface DelegationLogLine {
+  id: number;
+  userId: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  blinded: boolean;
+  startsOn: string;
+  endsOn: string | null;
+  /** Valid today (started, not past its last day, not ended). */
+  current: boolean;
+  grantedAt: string;
+  /** Null: carried over from the account's role when the database was upgraded (nobody signed it). */
+  grantedBy: string | null;
+  grantSignature: { printedName: string; meaning: string; signedAtUtc: string } | null;
+  reason: string | null;
+  endedAt: string | null;
+  endedBy: string | null;
+  endSignature: { printedName: string; meaning: string; signedAtUtc: string } | null;
+  endReason: string | null;
+}
+
+/**
+ * The site's delegation log per study (ICH E6 4.1.5; docs/multi-study-plan.md step 3): who may work in the current
+ * study, in which role, from and to which day. Blinded roles are delegated and ended by the administrator;
+ * unblinded roles by an unblinded user of the study (who can grant the key as well). Every grant and every end is
+ * e-signed, an audit event naming the study, and ends the user's open sessions so the new role applies at their next
+ * login. One delegation at a time per user and study: a new one ends the one in force.
+ */
+export class DelegationService {
+  constructor(
+    private readonly store: Store,
+    private readonly delegations: DelegationRepository,
+    private readonly users: UserRepository,
+    private readonly site: SiteMemory,
+    private readonly roles: StudyRoles,
+    private readonly auth: AuthService,
+    private readonly signatures: SignatureService,
+    private readonly audit: AuditTrail,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The current study's log, oldest first. */
+  async log(): Promise<DelegationLogLine[]> {
+    const study = this.requireStudy();
+    const today = this.roles.today();
+    const rows = await this.delegations.ofStudy(study.id);
+    const names = new Map((await this.users.list()).map((u) => [u.id, u]));
+    const signatureOf = async (id: number | null) => {
+      const s = id === null ? undefined : await this.signatures.byId(id);
+      return s ? { printedName: s.printedName, meaning: s.meaning, signedAtUtc: s.signedAtUtc } : null;
+    };
+    const lines: DelegationLogLine[] = [];
+    for (const d of rows) {
+      const user = names.get(d.userId);
+      lines.push({
+        id: d.id,
+        userId: d.userId,
+        username: user?.username ?? `user ${d.userId}`,
+        displayName: user?.displayName ?? `user ${d.userId}`,
+        role: d.role,
+        blinded: ROLE_IS_BLINDED[d.role],
+        startsOn: d.startsOn,
+        endsOn: d.endsOn,
+        current: validOn(d, today),
+        grantedAt: d.grantedAt,
+        grantedBy: d.grantedBy === null ? null : (names.get(d.grantedBy)?.username ?? `user ${d.grantedBy}`),
+        grantSignature: await signatureOf(d.signatureId),
+        reason: d.reason,
+        endedAt: d.endedAt,
+        endedBy: d.endedBy === null ? null : (names.get(d.endedBy)?.username ?? `user ${d.endedBy}`),
+        endSignature: await signatureOf(d.endSignatureId),
+        endReason: d.endReason,
+      });
+    }
+    return lines;
+  }
+
+  /** Delegates a user to the current study in a role, from a day (today or later) to an optional last day; e-signed. */
+  async grant(actor: CallActor, signer: Signer, input: { userId: number; role: Role; startsOn: string; endsOn: string | null; reason: string }): Promise<number> {
+    const study = this.requireStudy();
+    this.mayDelegate(actor, input.role);
+    const today = this.roles.today();
+    if (input.startsOn < today) throw VeilError.says('validation', { key: 'delegations.startsInPast', params: { date: input.startsOn } });
+    if (input.endsOn !== null && input.endsOn < input.startsOn) throw VeilError.says('validation', { key: 'delegations.endsBeforeStart', params: { start: input.startsOn, end: input.endsOn } });
+    const user = await this.users.byId(input.userId);
+    if (!user) throw VeilError.says('not_found', { key: 'users.noSuchUser', params: { id: input.userId } });
+    if (!user.active) throw VeilError.says('conflict', { key: 'delegations.userDeactivated', params: { name: user.displayName } });
+    if (user.role === 'administrator') throw VeilError.says('conflict', { key: 'delegations.administratorIsSiteRole', params: { name: user.displayName } });
+    if (user.id === actor.userId) throw VeilError.says('conflict', { key: 'delegations.notOwn' });
+    const id = await this.store.transaction(async () => {
+      const now = isoUtc(this.clock.now());
+      // One role per user and study at a time: the delegation in force (or waiting to start) ends the day before the
+      // new one starts, at once when the new one starts today.
+      const dayBefore = addDays(input.startsOn, -1);
+      for (const open of (await this.delegations.ofUser(user.id, study.id)).filter((d) => d.endedAt === null && (d.endsOn === null || d.endsOn > dayBefore))) {
+        const replaced = `Replaced by a delegation as ${input.role} from ${input.startsOn}`;
+        if (open.startsOn > dayBefore) await this.endRow(actor, signer, open, user.username, replaced, { endsOn: open.startsOn > today ? open.startsOn : today, endedAt: now });
+        else await this.endRow(actor, signer, open, user.username, replaced, { endsOn: dayBefore, endedAt: null });
+      }
+      const record = { action: 'delegation.granted', study: study.code, user: user.username, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn };
+      const signature = await this.signatures.record(signer, 'delegation', `${study.code}/${user.username}`, record);
+      const id = await this.delegations.insert({ userId: user.id, studyId: study.id, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn, grantedAt: now, grantedBy: actor.userId, signatureId: signature.id, reason: input.reason });
+      await this.audit.append(actor, {
+        action: 'delegation.granted',
+        entityType: 'user',
+        entityId: user.username,
+        after: { role: input.role, startsOn: input.startsOn, endsOn: input.endsOn },
+        reason: input.reason,
+        signatureId: signature.id,
+      });
+      return id;
+    });
+    await this.auth.endSessionsOf(user.id, VeilError.says('unauthenticated', { key: 'session.delegationChanged', params: { study: study.code } }));
+    return id;
+  }
+
+  /** Ends a delegation of the current study today; e-signed. The user's sessions end with it. */
+  async end(actor: CallActor, signer: Signer, input: { delegationId: number; reason: string }): Promise<void> {
+    const study = this.requireStudy();
+    const today = this.roles.today();
+    const { userId, endsOn } = await this.store.transaction(async () => {
+      const row = await this.delegations.byId(input.delegationId);
+      if (!row || row.studyId !== study.id) throw VeilError.says('not_found', { key: 'delegations.noSuchDelegation', params: { id: input.delegationId } });
+      this.mayDelegate(actor, row.role);
+      if (row.endedAt !== null || (row.endsOn !== null && row.endsOn < today)) throw VeilError.says('conflict', { key: 'delegations.alreadyEnded', params: { date: row.endsOn ?? today } });
+      if (row.userId === actor.userId) throw VeilError.says('conflict', { key: 'delegations.notOwn' });
+      const user = await this.users.byId(row.userId);
+      // Ends now; one that had not started yet ends before its first day (its last day is its first: never valid).
+      const endsOn = row.startsOn > today ? row.startsOn : today;
+      await this.endRow(actor, signer, row, user?.username ?? `user ${row.userId}`, input.reason, { endsOn, endedAt: isoUtc(this.clock.now()) });
+      return { userId: row.userId, endsOn };
+    });
+    await this.auth.endSessionsOf(userId, VeilError.says('forbidden', { key: 'session.delegationEnded', params: { study: study.code, date: endsOn } }));
+  }
+
+  /**
+   * A user created by the administrator while a study is loaded is delegated to it in the role chosen, from today, in
+   * the same unit of work as the account (the delegation log shows it as granted with the account). An administrator
+   * account is the site's and gets none; before any study is loaded nobody does (the first load delegates them).
+   */
+  async withNewAccount(actor: CallActor, user: { id: number; username: string; role: Role }): Promise<void> {
+    const study = this.site.currentStudy();
+    if (!study || user.role === 'administrator') return;
+    await this.insertGranted(actor, user, study, 'Delegated with the new account', null);
+  }
+
+  /**
+   * The site's first study loaded: each active account with a study role is delegated to it in that role from today,
+   * under the load's signature (a new site's accounts were made for this study; later studies delegate one by one).
+   */
+  async atFirstLoad(actor: CallActor, study: { id: number; code: string }, signatureId: number): Promise<void> {
+    for (const user of await this.users.list()) {
+      if (!user.active || user.role === 'administrator') continue;
+      await this.insertGranted(actor, user, study, 'Account made before the study was loaded: delegated in its role when the study was loaded', signatureId);
+    }
+  }
+
+  private async insertGranted(actor: CallActor, user: { id: number; username: string; role: Role }, study: { id: number; code: string }, reason: string, signatureId: number | null): Promise<void> {
+    const startsOn = this.roles.today();
+    await this.delegations.insert({ userId: user.id, studyId: study.id, role: user.role, startsOn, endsOn: null, grantedAt: isoUtc(this.clock.now()), grantedBy: actor.userId, signatureId, reason });
+    await this.audit.append(actor, {
+      action: 'delegation.granted',
+      entityType: 'user',
+      entityId: user.username,
+      after: { role: user.role, startsOn, endsOn: null },
+      reason,
+      ...(signatureId === null ? {} : { signatureId }),
+      // Named here: a study being loaded is not in memory until its unit of work commits.
+      study: study.code,
+    });
+  }
+
+  /** Ends a delegation: at once (`endedAt` set), or on a last day to come (`endedAt` null: valid until `endsOn`). */
+  private async endRow(actor: CallActor, signer: Signer, row: DelegationRow, username: string, reason: string, end: { endsOn: string; endedAt: string | null }): Promise<void> {
+    const record = { action: 'delegation.ended', delegation: row.id, user: username, role: row.role, endsOn: end.endsOn, atOnce: end.endedAt !== null };
+    const signature = await this.signatures.record(signer, 'delegation', String(row.id), record);
+    await this.delegations.end(row.id, { ...end, endedBy: actor.userId, signatureId: signature.id, reason });
+    await this.audit.append(actor, {
+      action: 'delegation.ended',
+      entityType: 'user',
+      entityId: username,
+      before: { role: row.role, startsOn: row.startsOn, endsOn: row.endsOn },
+      after: { endsOn: end.endsOn, atOnce: end.endedAt !== null },
+      reason,
+      signatureId: signature.id,
+    });
+  }
+
+  /** Blinded roles are the administrator's to delegate; unblinded roles an unblinded user's of this study (who holds the key). */
+  private mayDelegate(actor: CallActor, role: Role): void {
+    const allowed = ROLE_IS_BLINDED[role] ? actor.role === 'administrator' : roleHasPermission(actor.role, 'allocation.grant');
+    if (!allowed) throw VeilError.says('forbidden', { key: ROLE_IS_BLINDED[role] ? 'delegations.blindedByAdministrator' : 'delegations.unblindedByUnblinded' });
+  }
+
+  private requireStudy(): { id: number; code: string } {
+    const study = this.site.currentStudy();
+    if (!study) throw VeilError.says('conflict', { key: 'lists.noStudy' });
+    return study;
+  }
+}

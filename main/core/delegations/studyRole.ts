@@ -1,0 +1,54 @@
+import { VeilError } from '../../../shared/errors';
+import type { Role } from '../../../shared/roles';
+import { localDate } from '../../../shared/schedule/visitSchedule';
+import type { Clock } from '../clock';
+import type { SiteMemory } from '../system/siteMemory';
+import type { DelegationRepository, DelegationRow } from './delegationRepository';
+
+/** What a user may act as in the study of a call: a role, or the refusal that says why not. */
+export type StudyRole = { role: Role; refusal?: undefined } | { role?: undefined; refusal: VeilError };
+
+/** Whether a delegation gives its role on this day: started, not past its last day, not ended early. */
+export function validOn(d: DelegationRow, today: string): boolean {
+  return d.startsOn <= today && (d.endsOn === null || today <= d.endsOn) && d.endedAt === null;
+}
+
+/**
+ * The one rule for a user's role in the study of a call (docs/multi-study-plan.md step 3):
+ * - the administrator is a site role, needing no delegation (users, settings, devices; never an arm);
+ * - before any study is loaded, the account's role (a new site's pharmacist sets up the key and loads the study);
+ * - otherwise the role of the delegation to that study valid today; none valid, refused with the reason: not
+ *   delegated, not started yet, or ended (and on which day).
+ */
+export function roleInStudy(accountRole: Role, study: { code: string } | null, delegations: readonly DelegationRow[], today: string): StudyRole {
+  if (accountRole === 'administrator') return { role: 'administrator' };
+  if (!study) return { role: accountRole };
+  const valid = delegations.filter((d) => validOn(d, today));
+  if (valid.length > 0) return { role: valid[valid.length - 1]!.role };
+  const next = delegations.find((d) => d.startsOn > today && d.endedAt === null);
+  if (next) return { refusal: VeilError.says('forbidden', { key: 'session.delegationNotStarted', params: { study: study.code, date: next.startsOn } }) };
+  const last = delegations[delegations.length - 1];
+  if (last) return { refusal: VeilError.says('forbidden', { key: 'session.delegationEnded', params: { study: study.code, date: last.endsOn ?? last.startsOn } }) };
+  return { refusal: VeilError.says('forbidden', { key: 'session.notDelegated', params: { study: study.code } }) };
+}
+
+/** A user's role in the current study today, read from the database at every call (an ended delegation stops at once). */
+export class StudyRoles {
+  constructor(
+    private readonly delegations: DelegationRepository,
+    private readonly site: SiteMemory,
+    private readonly clock: Clock,
+  ) {}
+
+  async of(user: { id: number; role: Role }): Promise<StudyRole> {
+    if (user.role === 'administrator') return { role: 'administrator' };
+    const study = this.site.currentStudy();
+    const rows = study ? await this.delegations.ofUser(user.id, study.id) : [];
+    return roleInStudy(user.role, study, rows, this.today());
+  }
+
+  /** The site's date today, as delegations' start and end days are written. */
+  today(): string {
+    return localDate(this.clock.now());
+  }
+}

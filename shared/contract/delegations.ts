@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { EXAMPLE_PASSWORD } from './examples';
+import { Empty, IsoTime, Reason, RoleSchema, signedInput, UserId } from './schemas';
+
+const Day = z.string().date();
+const SignatureShown = z.object({ printedName: z.string(), meaning: z.string(), signedAtUtc: IsoTime });
+
+/** One line of a study's delegation log (ICH E6 4.1.5): who, which role, from and to which day, granted and ended by whom. */
+export const DelegationLine = z.object({
+  id: z.number().int(),
+  userId: UserId,
+  username: z.string(),
+  displayName: z.string(),
+  role: RoleSchema,
+  blinded: z.boolean(),
+  startsOn: Day,
+  endsOn: Day.nullable(),
+  /** Valid today: started, not past its last day, not ended. */
+  current: z.boolean(),
+  grantedAt: IsoTime,
+  /** Null: carried over from the account's role when the database was upgraded to delegations (nobody signed it). */
+  grantedBy: z.string().nullable(),
+  grantSignature: SignatureShown.nullable(),
+  reason: z.string().nullable(),
+  endedAt: IsoTime.nullable(),
+  endedBy: z.string().nullable(),
+  endSignature: SignatureShown.nullable(),
+  endReason: z.string().nullable(),
+});
+export type DelegationLine = z.infer<typeof DelegationLine>;
+
+/**
+ * The delegation log of the current study (issue 14, item 2). Blinded roles are delegated by the administrator,
+ * unblinded roles by an unblinded user of the study; the core checks which, since one channel serves both.
+ */
+export const delegationsChannels = {
+  log: channel({
+    kind: 'query',
+    description: "The current study's delegation log: every user's role in it, from and to which day, and who signed each grant and end.",
+    input: Empty,
+    output: z.array(DelegationLine),
+    access: 'users.read',
+    signature: null,
+    examples: [{}],
+  }),
+  grant: channel({
+    kind: 'command',
+    description:
+      'Delegate a user to the current study in a role from a day (today or later), to a last day if given. A delegation in force ends the day before. Blinded roles: the administrator; unblinded roles: an unblinded user of the study.',
+    input: signedInput({ userId: UserId, role: RoleSchema, startsOn: Day, endsOn: Day.nullable(), reason: Reason }),
+    output: z.object({ delegationId: z.number().int() }),
+    access: 'users.read',
+    signature: 'I delegate this person to the study in this role, for these dates',
+    examples: [{ userId: 3, role: 'study_nurse', startsOn: '2030-01-07', endsOn: null, reason: 'Moves to the visit team', signature: { username: 'admin', password: EXAMPLE_PASSWORD } }],
+  }),
+  end: channel({
+    kind: 'command',
+    description: "End a delegation to the current study today: the user loses the study's role at once and their open sessions end.",
+    input: signedInput({ delegationId: z.number().int().positive(), reason: Reason }),
+    output: Empty,
+    access: 'users.read',
+    signature: 'I end this delegation today',
+    examples: [{ delegationId: 4, reason: 'Left the monitoring team', signature: { username: 'admin', password: EXAMPLE_PASSWORD } }],
+  }),
+};

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VeilResult } from '../../shared/errors';
+import type { DelegationLine } from '../../shared/contract/delegations';
+import { demoCore, type TestCore } from '../helpers/core';
+
+/**
+ * Delegation per study (issue 14, item 2; docs/multi-study-plan.md step 3): a user's role in the study comes from the
+ * delegation valid today, read at every call; the administrator delegates blinded roles, an unblinded user of the
+ * study unblinded ones; each grant and end is e-signed, named in the trail, and takes effect at once.
+ */
+let t: TestCore;
+beforeAll(async () => {
+  t = await demoCore();
+}, 120_000);
+afterAll(() => t?.dispose());
+
+const call = (window: string, channel: string, input: unknown = {}) => t.core.dispatch(window, channel, input) as Promise<VeilResult<unknown>>;
+async function ok<T>(window: string, channel: string, input: unknown = {}): Promise<T> {
+  const result = await call(window, channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.value as T;
+}
+const sign = (role: Parameters<TestCore['userOf']>[0]) => ({ username: t.userOf(role).username, password: t.userOf(role).password });
+const login = (role: Parameters<TestCore['userOf']>[0], window: string) => call(window, 'session.login', { username: t.userOf(role).username, password: t.userOf(role).password });
+const today = () => {
+  const d = t.clock.now();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+const dayAfter = (day: string, n = 1) => {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+};
+const lineOf = (log: DelegationLine[], username: string) => log.filter((l) => l.username === username);
+
+describe('the delegation log of the demo study', () => {
+  it("lists every study role of the demo, current, and not the administrator's (a site role)", async () => {
+    const admin = await t.loginAs('administrator', 'log-admin');
+    const log = await ok<DelegationLine[]>(admin, 'delegations.log');
+    expect(log.map((l) => l.role).sort()).toEqual(['investigator', 'monitor', 'pharmacy_technician', 'study_nurse', 'unblinded_monitor', 'unblinded_pharmacist']);
+    expect(log.every((l) => l.current && l.endsOn === null)).toBe(true);
+    expect(lineOf(log, t.userOf('administrator').username)).toEqual([]);
+  });
+});
+
+describe('ending a delegation', () => {
+  it('stops the user at once: the open session ends at its next call, which says why, and login is refused', async () => {
+    const admin = await t.loginAs('administrator', 'end-admin');
+    const monitor = await t.loginAs('monitor', 'end-monitor');
+    expect((await call(monitor, 'inventory.summary', {})).ok).toBe(true);
+    const log = await ok<DelegationLine[]>(admin, 'delegations.log');
+    const [line] = lineOf(log, t.userOf('monitor').username);
+    await ok(admin, 'delegations.end', { delegationId: line!.id, reason: 'Left the monitoring team', signature: sign('administrator') });
+
+    const refused = await call(monitor, 'inventory.summary', {});
+    expect(refused.ok ? 'answered' : { key: refused.error.key, params: refused.error.params }).toEqual({ key: 'session.delegationEnded', params: { study: 'NS-DUPI', date: today() } });
+    expect((await ok<{ state: string }>(monitor, 'session.current')).state).toBe('logged_out');
+    // Said once: the window is simply logged out from then on.
+    const next = await call(monitor, 'inventory.summary', {});
+    expect(next.ok ? 'answered' : next.error.key).toBe('session.notLoggedIn');
+    const again = await login('monitor', 'end-monitor-2');
+    expect(again.ok ? 'logged in' : { key: again.error.key, params: again.error.params }).toEqual({ key: 'session.delegationEnded', params: { study: 'NS-DUPI', date: today() } });
+
+    const after = lineOf(await ok<DelegationLine[]>(admin, 'delegations.log'), t.userOf('monitor').username);
+    expect(after).toMatchObject([{ current: false, endsOn: today(), endedBy: t.userOf('administrator').username, endReason: 'Left the monitoring team' }]);
+    expect(after[0]!.endSignature?.meaning).toBe('I end this delegation today');
+    const events = await t.core.store.q().selectFrom('audit_events').select(['action', 'study_code', 'entity_id']).where('action', '=', 'delegation.ended').execute();
+    expect(events).toEqual([{ action: 'delegation.ended', study_code: 'NS-DUPI', entity_id: t.userOf('monitor').username }]);
+  });
+
+  it('a delegation granted from tomorrow lets its user in from tomorrow, not today', async () => {
+    const admin = await t.loginAs('administrator', 'next-admin');
+    const monitor = t.userOf('monitor');
+    const userId = (await t.core.repositories.users.byUsername(monitor.username))!.id;
+    const tomorrow = dayAfter(today());
+    await ok(admin, 'delegations.grant', { userId, role: 'monitor', startsOn: tomorrow, endsOn: null, reason: 'Back on the study', signature: sign('administrator') });
+    const early = await login('monitor', 'next-monitor');
+    expect(early.ok ? 'logged in' : early.error.key).toBe('session.delegationNotStarted');
+    t.clock.advanceMinutes(24 * 60);
+    try {
+      expect((await login('monitor', 'next-monitor')).ok).toBe(true);
+    } finally {
+      t.clock.advanceMinutes(-24 * 60);
+    }
+  });
+});
+
+describe('who delegates what', () => {
+  it('the administrator delegates blinded roles only; an unblinded user of the study delegates unblinded roles only', async () => {
+    const admin = await t.loginAs('administrator', 'who-admin');
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'who-pharmacist');
+    const technicianId = (await t.core.repositories.users.byUsername(t.userOf('pharmacy_technician').username))!.id;
+    const input = { userId: technicianId, startsOn: today(), endsOn: null, reason: 'Trained on the dispensing SOP' };
+    const byAdmin = await call(admin, 'delegations.grant', { ...input, role: 'unblinded_pharmacist', signature: sign('administrator') });
+    expect(byAdmin.ok ? 'granted' : byAdmin.error.key).toBe('delegations.unblindedByUnblinded');
+    const byPharmacist = await call(pharmacist, 'delegations.grant', { ...input, role: 'investigator', signature: sign('unblinded_pharmacist') });
+    expect(byPharmacist.ok ? 'granted' : byPharmacist.error.key).toBe('delegations.blindedByAdministrator');
+    const byMonitor = await call(await t.loginAs('investigator', 'who-investigator'), 'delegations.grant', { ...input, role: 'study_nurse', signature: sign('investigator') });
+    expect(byMonitor.ok ? 'granted' : byMonitor.error.code).toBe('forbidden');
+    // Nothing changed: the technician is still the technician.
+    expect(lineOf(await ok<DelegationLine[]>(admin, 'delegations.log'), t.userOf('pharmacy_technician').username).map((l) => [l.role, l.current])).toEqual([['pharmacy_technician', true]]);
+  });
+
+  it('a role change ends the old delegation today and the new role is what the next login gets', async () => {
+    const admin = await t.loginAs('administrator', 'change-admin');
+    const investigator = await t.loginAs('investigator', 'change-investigator');
+    const userId = (await t.core.repositories.users.byUsername(t.userOf('investigator').username))!.id;
+    await ok(admin, 'delegations.grant', { userId, role: 'study_nurse', startsOn: today(), endsOn: null, reason: 'Moves to the visit team', signature: sign('administrator') });
+    // The open session ended with the change, and its next call says so.
+    const told = await call(investigator, 'patients.list', {});
+    expect(told.ok ? 'answered' : told.error.key).toBe('session.delegationChanged');
+    expect((await ok<{ state: string }>(investigator, 'session.current')).state).toBe('logged_out');
+    const window = await t.loginAs('investigator', 'change-investigator-2');
+    const state = await ok<{ state: string; user: { role: string }; permissions: string[] }>(window, 'session.current');
+    expect(state.user.role).toBe('study_nurse');
+    expect(state.permissions).not.toContain('emergency.unblind');
+    const lines = lineOf(await ok<DelegationLine[]>(admin, 'delegations.log'), t.userOf('investigator').username);
+    expect(lines.map((l) => [l.role, l.current, l.endsOn])).toEqual([
+      ['investigator', false, today()],
+      ['study_nurse', true, null],
+    ]);
+  });
+
+  it('an account made unblinded but delegated a blinded role holds no key and sees no arm', async () => {
+    const admin = await t.loginAs('administrator', 'blind-admin');
+    const userId = (await t.core.repositories.users.byUsername(t.userOf('unblinded_monitor').username))!.id;
+    // Before: the unblinded monitor's session holds the study's key.
+    const before = await t.loginAs('unblinded_monitor', 'blind-before');
+    expect(t.core.sessions.keyOf(before)).not.toBeNull();
+    await ok(admin, 'delegations.grant', { userId, role: 'monitor', startsOn: today(), endsOn: null, reason: 'Unblinded duties handed over', signature: sign('administrator') });
+    const window = await t.loginAs('unblinded_monitor', 'blind-after');
+    expect(t.core.sessions.keyOf(window)).toBeNull();
+    const state = await ok<{ user: { role: string; blinded: boolean } }>(window, 'session.current');
+    expect(state.user).toMatchObject({ role: 'monitor', blinded: true });
+    const register = await call(window, 'reconciliation.viewUnblinded', {});
+    expect(register.ok ? 'answered' : register.error.code).toBe('forbidden');
+  });
+});
+
+describe('a delegation that reaches its last day', () => {
+  it('lets the session work through its last day and refuses the first call of the day after, saying when it ended', async () => {
+    const admin = await t.loginAs('administrator', 'last-admin');
+    const userId = (await t.core.repositories.users.byUsername(t.userOf('study_nurse').username))!.id;
+    const last = today();
+    await ok(admin, 'delegations.grant', { userId, role: 'study_nurse', startsOn: today(), endsOn: last, reason: 'Covers the visits of the day', signature: sign('administrator') });
+    const nurse = await t.loginAs('study_nurse', 'last-nurse');
+    expect((await call(nurse, 'patients.list', {})).ok).toBe(true);
+    t.clock.advanceMinutes(24 * 60);
+    try {
+      const refused = await call(nurse, 'patients.list', {});
+      expect(refused.ok ? 'answered' : { key: refused.error.key, params: refused.error.params }).toEqual({ key: 'session.delegationEnded', params: { study: 'NS-DUPI', date: last } });
+    } finally {
+      t.clock.advanceMinutes(-24 * 60);
+    }
+  });
+});
+
+describe('accounts and delegations', () => {
+  it('an account the administrator creates in a study role is delegated to the study from today; an administrator account is not', async () => {
+    const admin = await t.loginAs('administrator', 'new-admin');
+    await ok(admin, 'users.create', { username: 'new.nurse', displayName: 'New Nurse', role: 'study_nurse', temporaryPassword: 'temporary password 5' });
+    await ok(admin, 'users.create', { username: 'second.admin', displayName: 'Second Admin', role: 'administrator', temporaryPassword: 'temporary password 6' });
+    const log = await ok<DelegationLine[]>(admin, 'delegations.log');
+    expect(lineOf(log, 'new.nurse').map((l) => [l.role, l.startsOn, l.current, l.grantedBy])).toEqual([['study_nurse', today(), true, t.userOf('administrator').username]]);
+    expect(lineOf(log, 'second.admin')).toEqual([]);
+  });
+
+  it('nobody delegates to themselves, and an administrator account cannot be delegated', async () => {
+    const admin = await t.loginAs('administrator', 'self-admin');
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'self-pharmacist');
+    const pharmacistId = (await t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username))!.id;
+    const adminId = (await t.core.repositories.users.byUsername(t.userOf('administrator').username))!.id;
+    const own = await call(pharmacist, 'delegations.grant', { userId: pharmacistId, role: 'unblinded_monitor', startsOn: today(), endsOn: null, reason: 'Self', signature: sign('unblinded_pharmacist') });
+    expect(own.ok ? 'granted' : own.error.key).toBe('delegations.notOwn');
+    const toAdmin = await call(admin, 'delegations.grant', { userId: adminId, role: 'monitor', startsOn: today(), endsOn: null, reason: 'Wants to see', signature: sign('administrator') });
+    expect(toAdmin.ok ? 'granted' : toAdmin.error.key).toBe('delegations.administratorIsSiteRole');
+  });
+});
