@@ -41,6 +41,7 @@ export const PERMISSIONS = [
   'system.read', // version, database path, study identity: any logged-in user
   'users.manage', // create, deactivate, reset users
   'users.read', // list users (names and roles, for sign-off screens and admin)
+  'delegations.manage', // delegate users to the study and end delegations, e-signed (blinded roles: the administrator; unblinded: an unblinded user)
   'settings.manage', // security settings (lockout, inactivity)
   'audit.read', // read and export the audit trail (arm values in it are sealed or absent)
   'allocation.setup', // set up the allocation key, import the sponsor's lists (unblinded)
@@ -76,6 +77,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   unblinded_pharmacist: [
     'system.read',
     'users.read',
+    'delegations.manage',
     'audit.read',
     'allocation.setup',
     'allocation.reveal',
@@ -107,6 +109,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   unblinded_monitor: [
     'system.read',
     'users.read',
+    'delegations.manage',
     'audit.read',
     'allocation.grant',
     'inventory.read',
@@ -120,7 +123,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reports.unblinded',
     'storage.read',
   ],
-  administrator: ['system.read', 'users.read', 'users.manage', 'settings.manage', 'audit.read', 'devices.read', 'devices.manage'],
+  administrator: ['system.read', 'users.read', 'users.manage', 'delegations.manage', 'settings.manage', 'audit.read', 'devices.read', 'devices.manage'],
   // At a visit: looks up and registers patients, asks for randomization, sees what was dispensed (kit numbers, no arm).
   // Returns stay with the pharmacy (DESIGN.md section 1: the investigator records none either). Never the code-break.
   study_nurse: ['system.read', 'patients.read', 'patients.manage', 'patients.randomize'],

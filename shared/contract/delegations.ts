@@ -32,7 +32,8 @@ export type DelegationLine = z.infer<typeof DelegationLine>;
 
 /**
  * The delegation log of the current study (issue 14, item 2). Blinded roles are delegated by the administrator,
- * unblinded roles by an unblinded user of the study; the core checks which, since one channel serves both.
+ * unblinded roles by an unblinded user of the study: both hold `delegations.manage`, and the core checks which role
+ * each may delegate, since one channel serves both.
  */
 export const delegationsChannels = {
   log: channel({
@@ -50,7 +51,7 @@ export const delegationsChannels = {
       'Delegate a user to the current study in a role from a day (today or later), to a last day if given. A delegation in force ends the day before. Blinded roles: the administrator; unblinded roles: an unblinded user of the study.',
     input: signedInput({ userId: UserId, role: RoleSchema, startsOn: Day, endsOn: Day.nullable(), reason: Reason }),
     output: z.object({ delegationId: z.number().int() }),
-    access: 'users.read',
+    access: 'delegations.manage',
     signature: 'I delegate this person to the study in this role, for these dates',
     examples: [{ userId: 3, role: 'study_nurse', startsOn: '2030-01-07', endsOn: null, reason: 'Moves to the visit team', signature: { username: 'admin', password: EXAMPLE_PASSWORD } }],
   }),
@@ -59,7 +60,7 @@ export const delegationsChannels = {
     description: "End a delegation to the current study today: the user loses the study's role at once and their open sessions end.",
     input: signedInput({ delegationId: z.number().int().positive(), reason: Reason }),
     output: Empty,
-    access: 'users.read',
+    access: 'delegations.manage',
     signature: 'I end this delegation today',
     examples: [{ delegationId: 4, reason: 'Left the monitoring team', signature: { username: 'admin', password: EXAMPLE_PASSWORD } }],
   }),

@@ -134,6 +134,10 @@ describe('who delegates what', () => {
     expect(state.user).toMatchObject({ role: 'monitor', blinded: true });
     const register = await call(window, 'reconciliation.viewUnblinded', {});
     expect(register.ok ? 'answered' : register.error.code).toBe('forbidden');
+    // Nor can the key be granted to them again while their role here is blinded.
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'blind-pharmacist');
+    const grant = await call(pharmacist, 'allocation.grantAccess', { userId, reason: 'Needs the register', signature: sign('unblinded_pharmacist') });
+    expect(grant.ok ? 'granted' : grant.error.key).toBe('allocation.blindedTarget');
   });
 });
 

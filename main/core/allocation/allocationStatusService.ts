@@ -1,5 +1,5 @@
 import type { Callers, SignatureSummary } from '../callers';
-import type { UserRepository } from '../users/userRepository';
+import type { UserRepository, UserRow } from '../users/userRepository';
 import type { AllocationRepository } from './allocationRepository';
 import { KeyCustodyService } from './keyCustodyService';
 import type { KeyRepository } from './keyRepository';
@@ -22,7 +22,9 @@ export class AllocationStatusService {
     const holderIds = new Set(holders.map((h) => h.userId));
     const signatures = new Map<number, SignatureSummary>();
     for (const i of imports) signatures.set(i.signatureId, await this.callers.signature(i.signatureId));
-    const awaiting = [...accounts.values()].filter((u) => u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id));
+    const awaiting: UserRow[] = [];
+    // Awaiting the key: active users unblinded in this study today (by their delegation, not their account) without it.
+    for (const u of accounts.values()) if (u.active && KeyCustodyService.needsKeyPair(u.role) && !holderIds.has(u.id) && (await this.custody.unblindedInStudy(u))) awaiting.push(u);
     const grantable = new Map<number, boolean>();
     for (const u of awaiting) grantable.set(u.id, await this.custody.canBeGranted(u));
     return {

@@ -1,3 +1,4 @@
+import type { StudyRoles } from '../delegations/studyRole';
 import type { KeyObject } from 'node:crypto';
 import { issue, VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
@@ -52,7 +53,17 @@ export class KeyCustodyService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly credentials: CredentialCheck,
+    private readonly studyRoles: StudyRoles,
   ) {}
+
+  /**
+   * Whether the user's role in the current study today is an unblinded one: the only people the key may be granted to.
+   * The account's role is not enough (an account made unblinded may be delegated a blinded role in this study).
+   */
+  async unblindedInStudy(user: UserRow): Promise<boolean> {
+    const { role } = await this.studyRoles.of(user);
+    return role !== undefined && !ROLE_IS_BLINDED[role];
+  }
 
   static needsKeyPair(role: Role): boolean {
     return !ROLE_IS_BLINDED[role];
@@ -183,7 +194,7 @@ export class KeyCustodyService {
     const target = await this.users.byId(targetUserId);
     if (!target) throw VeilError.says('not_found', { key: 'users.noSuchUser', params: { id: targetUserId } });
     if (!target.active) throw VeilError.says('conflict', { key: 'allocation.targetDeactivated', params: { name: target.displayName } });
-    if (ROLE_IS_BLINDED[target.role]) {
+    if (!(await this.unblindedInStudy(target))) {
       throw VeilError.says('forbidden', { key: 'allocation.blindedTarget', params: { name: target.displayName } });
     }
     const stored = await this.keys.userKey(target.id);

@@ -102,9 +102,9 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   audit.onAppend(() => anchoring.eventAppended());
   const credentials = new CredentialCheck(store, new FailedAttemptsRepository(store), repositories.users, repositories.settings, sessions, clock, audit);
   const signatures = new SignatureService(store, new SignatureRepository(store), repositories.users, sessions, clock, credentials, audit);
-  const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials);
   // Who may act as what in the current study today: read at login and at every call.
   const studyRoles = new StudyRoles(repositories.delegations, site, clock);
+  const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials, studyRoles);
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials, studyRoles);
   const delegations = new DelegationService(store, repositories.delegations, repositories.users, site, studyRoles, auth, signatures, audit, clock);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody, delegations);

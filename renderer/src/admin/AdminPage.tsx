@@ -1,14 +1,15 @@
 import { Stack, Tabs, Title } from '@mantine/core';
-import { IconBuildingHospital, IconDatabase, IconShieldLock, IconUsers } from '@tabler/icons-react';
+import { IconBuildingHospital, IconDatabase, IconShieldLock, IconUserShare, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useActiveSession } from '../session/SessionContext';
+import { DelegationsPanel } from '../delegations/DelegationsPanel';
 import { DatabasePanel } from './DatabasePanel';
 import { SecuritySettingsPanel } from './SecuritySettingsPanel';
 import { SiteNamePanel } from './SiteNamePanel';
 import { UsersPanel } from './UsersPanel';
 
-/** Administration: user accounts (users.manage), the site's name, security settings and the workstation's database (settings.manage). */
+/** Administration: user accounts and the study's delegation log (users.manage), the site's name, security settings and the workstation's database (settings.manage). */
 export function AdminPage() {
   const { t } = useTranslation();
   const { permissions } = useActiveSession();
@@ -25,6 +26,11 @@ export function AdminPage() {
           {canManageUsers && (
             <Tabs.Tab value="users" leftSection={<IconUsers size="1.2em" aria-hidden />} data-testid="admin-tab-users">
               {t('admin.tabs.users')}
+            </Tabs.Tab>
+          )}
+          {canManageUsers && (
+            <Tabs.Tab value="delegations" leftSection={<IconUserShare size="1.2em" aria-hidden />} data-testid="admin-tab-delegations">
+              {t('admin.tabs.delegations')}
             </Tabs.Tab>
           )}
           {canManageSettings && (
@@ -46,6 +52,11 @@ export function AdminPage() {
         {canManageUsers && (
           <Tabs.Panel value="users" pt="lg">
             <UsersPanel />
+          </Tabs.Panel>
+        )}
+        {canManageUsers && (
+          <Tabs.Panel value="delegations" pt="lg">
+            <DelegationsPanel />
           </Tabs.Panel>
         )}
         {canManageSettings && (

@@ -32,6 +32,8 @@ import home_en from '../home/locales/en.json';
 import home_fr from '../home/locales/fr.json';
 import closeOut_en from '../closeOut/locales/en.json';
 import closeOut_fr from '../closeOut/locales/fr.json';
+import delegations_en from '../delegations/locales/en.json';
+import delegations_fr from '../delegations/locales/fr.json';
 import { en as messages_en } from '../../../shared/messages/en';
 import { fr as messages_fr } from '../../../shared/messages/fr';
 
@@ -57,6 +59,7 @@ export const en = {
   ...lots_en,
   ...home_en,
   ...closeOut_en,
+  ...delegations_en,
   messages: messages_en,
 };
 export const fr = {
@@ -77,5 +80,6 @@ export const fr = {
   ...lots_fr,
   ...home_fr,
   ...closeOut_fr,
+  ...delegations_fr,
   messages: messages_fr,
 };

@@ -1,5 +1,5 @@
 import { Badge, Group, Stack, Tabs, Title } from '@mantine/core';
-import { IconEye, IconKey, IconLock, IconUserShield } from '@tabler/icons-react';
+import { IconEye, IconKey, IconLock, IconUserShare, IconUserShield } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
@@ -8,6 +8,7 @@ import { useActiveSession } from '../session/SessionContext';
 import { useSystemInfo } from '../system/SystemInfoContext';
 import { client } from '../transport/client';
 import { CloseOutPanel } from '../closeOut/CloseOutPanel';
+import { DelegationsPanel } from '../delegations/DelegationsPanel';
 import { AccessPanel } from './AccessPanel';
 import { AllocationRegisterPanel } from './AllocationRegisterPanel';
 import type { CodeBreakShown } from './CodeBreakSheet';
@@ -72,6 +73,11 @@ export function StudySetupPage() {
               {t('setup.tabs.access')}
             </Tabs.Tab>
           )}
+          {canGrant && (
+            <Tabs.Tab value="delegations" leftSection={<IconUserShare size="1.2em" aria-hidden />} data-testid="study-tab-delegations">
+              {t('delegations.tab')}
+            </Tabs.Tab>
+          )}
           {canReveal && (
             <Tabs.Tab value="register" leftSection={<IconEye size="1.2em" aria-hidden />} data-testid="study-tab-register">
               {t('setup.tabs.register')}
@@ -94,6 +100,11 @@ export function StudySetupPage() {
         {canGrant && (
           <Tabs.Panel value="access" pt="lg">
             <AccessPanel status={canSetUp ? status : null} statusError={load.error} onChanged={reload} />
+          </Tabs.Panel>
+        )}
+        {canGrant && (
+          <Tabs.Panel value="delegations" pt="lg">
+            <DelegationsPanel />
           </Tabs.Panel>
         )}
         {canReveal && (

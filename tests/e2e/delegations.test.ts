@@ -1,0 +1,99 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, login, openPage, openUserMenu, screenshot } from './helpers/browser';
+import { loginAs, sign } from './helpers/pharmacy';
+import { startVeil, type VeilServer } from './helpers/veilServer';
+
+/**
+ * The delegation log on screen (issue 14, item 2): the administrator delegates and ends blinded roles, each signed;
+ * the unblinded pharmacist sees the same log on the study page and may act on unblinded roles only; a person whose
+ * delegation ended is told so at login.
+ */
+async function logout(page: Page): Promise<void> {
+  await openUserMenu(page);
+  await page.getByTestId('menu-logout').click();
+  await page.getByTestId('login-screen').waitFor();
+}
+
+const row = (page: Page, username: string) => page.locator(`[data-testid="delegation-row"][data-username="${username}"]`);
+
+describe('the delegation log', () => {
+  let veil: VeilServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [veil, browser] = await Promise.all([startVeil({ demo: true }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await veil?.stop();
+  });
+
+  it('the administrator changes a role and ends a delegation, each signed; the person is told at login', async () => {
+    await veil.logoutWindow();
+    const { page } = await openPage(browser);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(veil.url);
+    await loginAs(page, veil, 'administrator');
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('admin-tab-delegations').click();
+    await page.getByTestId('delegation-log').waitFor();
+    // One line per demo user in a study role, all in force; the administrator (a site role) has none.
+    expect(await page.getByTestId('delegation-row').count()).toBe(6);
+    expect(await row(page, veil.user('administrator').username).count()).toBe(0);
+    // The unblinded roles are not the administrator's to end.
+    expect(await row(page, veil.user('unblinded_pharmacist').username).getByTestId('delegation-end-button').count()).toBe(0);
+    await screenshot(page, 'delegations-admin-en');
+
+    // The investigator moves to the visit team as a study nurse, from today.
+    await page.getByTestId('delegation-grant-button').click();
+    await page.getByTestId('delegation-grant-form').waitFor();
+    const roles = await page.getByTestId('delegation-role').locator('option').allInnerTexts();
+    expect(roles).not.toContain('Unblinded pharmacist');
+    await page.getByTestId('delegation-user').selectOption({ label: `${'Dr Inès Moreau (investigator)'} (${veil.user('investigator').username})` });
+    await page.getByTestId('delegation-role').selectOption('study_nurse');
+    await page.getByTestId('delegation-reason').fill('Moves to the visit team');
+    await page.getByTestId('delegation-grant-submit').click();
+    await screenshot(page, 'delegations-grant-sign-en', { fullPage: false });
+    await sign(page, veil, 'administrator');
+    await page.getByTestId('delegation-done').waitFor();
+    const investigator = row(page, veil.user('investigator').username);
+    await expect.poll(() => investigator.count()).toBe(2);
+    expect(await investigator.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['ended', 'current']);
+
+    // The monitor's delegation ends today.
+    await row(page, veil.user('monitor').username).getByTestId('delegation-end-button').click();
+    await page.getByTestId('delegation-end-reason').fill('Left the monitoring team');
+    await page.getByTestId('delegation-end-submit').click();
+    await sign(page, veil, 'administrator');
+    await page.getByTestId('delegation-done').waitFor();
+    await expect.poll(() => row(page, veil.user('monitor').username).getAttribute('data-status')).toBe('ended');
+    await screenshot(page, 'delegations-after-en');
+
+    await page.getByTestId('language-switch').getByText('Français').click();
+    await page.getByText('Registre des délégations').first().waitFor();
+    await screenshot(page, 'delegations-admin-fr');
+    await page.getByTestId('language-switch').getByText('English').click();
+    await logout(page);
+
+    await login(page, veil.user('monitor').username, veil.user('monitor').password);
+    await page.getByTestId('login-error').getByText('Your delegation to NS-DUPI ended on').waitFor();
+    await screenshot(page, 'delegations-login-refused-en', { fullPage: false });
+  });
+
+  it('the unblinded pharmacist sees the log on the study page and may end unblinded roles only', async () => {
+    await veil.logoutWindow();
+    const { page } = await openPage(browser);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(veil.url);
+    await loginAs(page, veil, 'unblinded_pharmacist');
+    await page.getByTestId('nav-study').click();
+    await page.getByTestId('study-tab-delegations').click();
+    await page.getByTestId('delegation-log').waitFor();
+    expect(await row(page, veil.user('unblinded_monitor').username).getByTestId('delegation-end-button').count()).toBe(1);
+    expect(await row(page, veil.user('pharmacy_technician').username).getByTestId('delegation-end-button').count()).toBe(0);
+    // Nobody ends their own.
+    expect(await row(page, veil.user('unblinded_pharmacist').username).getByTestId('delegation-end-button').count()).toBe(0);
+    await screenshot(page, 'delegations-pharmacist-1280-en');
+  });
+});
