@@ -45,6 +45,15 @@ export const delegationsChannels = {
     signature: null,
     examples: [{}],
   }),
+  print: channel({
+    kind: 'query',
+    description: "The current study's delegation log as a CSV or PDF file, with the study, the site, the print time and the audit seal, for the investigator site file.",
+    input: z.object({ format: z.enum(['csv', 'pdf']) }).strict(),
+    output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
+    access: 'users.read',
+    signature: null,
+    examples: [{ format: 'csv' }, { format: 'pdf' }],
+  }),
   grant: channel({
     kind: 'command',
     description:

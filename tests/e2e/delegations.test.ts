@@ -71,7 +71,7 @@ describe('the delegation log', () => {
     await screenshot(page, 'delegations-after-en');
 
     await page.getByTestId('language-switch').getByText('Français').click();
-    await page.getByText('Registre des délégations').first().waitFor();
+    await page.getByTestId('admin-tab-delegations').getByText('Délégations').waitFor();
     await screenshot(page, 'delegations-admin-fr');
     await page.getByTestId('language-switch').getByText('English').click();
     await logout(page);

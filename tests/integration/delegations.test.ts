@@ -180,3 +180,26 @@ describe('accounts and delegations', () => {
     expect(toAdmin.ok ? 'granted' : toAdmin.error.key).toBe('delegations.administratorIsSiteRole');
   });
 });
+
+describe('the printed delegation log', () => {
+  it('is a CSV and a PDF with the study, the audit seal and every line, signed or not', async () => {
+    const monitor = await t.loginAs('unblinded_monitor', 'print-monitor');
+    const csvFile = await ok<{ fileName: string; mime: string; base64: string }>(monitor, 'delegations.print', { format: 'csv' });
+    const csv = Buffer.from(csvFile.base64, 'base64').toString('utf8');
+    const seal = await t.core.audit.seal();
+    expect(csvFile.fileName).toBe(`delegation-log-ns-dupi-${t.clock.now().toISOString().slice(0, 10)}-seal-${seal.seq}.csv`);
+    expect(csv).toContain('Delegation log');
+    expect(csv).toContain(`event ${seal.seq}`);
+    expect(csv).toContain(seal.hash);
+    const log = await ok<DelegationLine[]>(monitor, 'delegations.log');
+    for (const line of log) expect(csv).toContain(`${line.username},${line.role.replace(/_/g, ' ')}`);
+    // The signed end of the monitor's delegation (earlier in this file) is printed with its meaning.
+    expect(csv).toContain('I end this delegation today');
+    const pdfFile = await ok<{ base64: string; mime: string }>(monitor, 'delegations.print', { format: 'pdf' });
+    expect(pdfFile.mime).toBe('application/pdf');
+    const { spawnSync } = await import('node:child_process');
+    const text = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(pdfFile.base64, 'base64'), encoding: 'utf8' }).stdout;
+    expect(text).toContain('Delegation log');
+    expect(text).toContain(t.userOf('pharmacy_technician').username);
+  });
+});

@@ -5,6 +5,7 @@ import type { DelegationService } from './delegationService';
 export function delegationHandlers({ delegations, callers }: { delegations: DelegationService; callers: Callers }): Handlers['delegations'] {
   return {
     log: () => delegations.log(),
+    print: (_ctx, input) => delegations.print(input.format),
     grant: async (ctx, input) => ({ delegationId: await delegations.grant(callers.actor(ctx), ctx.signer!, input) }),
     end: async (ctx, input) => {
       await delegations.end(callers.actor(ctx), ctx.signer!, input);

@@ -10,6 +10,7 @@ import type { SiteMemory } from '../system/siteMemory';
 import type { UserRepository } from '../users/userRepository';
 import type { DelegationRepository, DelegationRow } from './delegationRepository';
 import { addDays } from '../../../shared/schedule/visitSchedule';
+import { reportFile } from '../reports/reportService';
 import { validOn, type StudyRoles } from './studyRole';
 
 /** One line of a study's delegation log, as the screen and the printed log show it. */
@@ -91,6 +92,43 @@ export class DelegationService {
     return lines;
   }
 
+  /**
+   * The log printed, CSV or PDF, with the study, the site, the print time and the audit seal (ICH E6 4.1.5: kept in
+   * the investigator site file). Its lines and the seal are read in one unit of work, so they describe one moment.
+   */
+  async print(format: 'csv' | 'pdf'): Promise<{ fileName: string; mime: string; base64: string }> {
+    const config = this.site.study();
+    if (!config) throw VeilError.says('conflict', { key: 'lists.noStudy' });
+    const { lines, seal } = await this.store.transaction(async () => ({ lines: await this.log(), seal: await this.audit.seal() }));
+    const signed = (s: DelegationLogLine['grantSignature']) => (s ? `${s.printedName}, ${s.signedAtUtc} UTC: "${s.meaning}"` : '');
+    const rows = lines.map((l) => [
+      l.displayName,
+      l.username,
+      l.role.replace(/_/g, ' '),
+      l.blinded ? 'blinded' : 'unblinded',
+      l.startsOn,
+      l.endsOn ?? '',
+      l.current ? 'in force' : l.endedAt === null && l.startsOn > this.roles.today() ? 'starts later' : 'ended',
+      l.grantSignature ? signed(l.grantSignature) : l.grantedBy ? `with the account, by ${l.grantedBy} (not signed)` : l.reason ? 'not signed (written when the database was set up)' : "carried over from the account's role at the upgrade (not signed)",
+      l.reason ?? '',
+      signed(l.endSignature),
+      l.endReason ?? '',
+    ]);
+    const data = {
+      title: 'Delegation log',
+      fileStem: `delegation-log-${config.code.toLowerCase()}`,
+      sections: [
+        {
+          heading: 'Who may work in this study, in which role, and when',
+          columns: ['Name', 'Username', 'Role', 'Blinding', 'First day', 'Last day', 'Status', 'Delegated (signature)', 'Reason', 'Ended (signature)', 'Reason for the end'],
+          widths: [1.3, 0.9, 1, 0.7, 0.8, 0.8, 0.7, 2, 1.1, 2, 1.1],
+          rows,
+        },
+      ],
+    };
+    return reportFile(data, { study: config, seal, printedAt: this.clock.now(), site: this.site.site() }, format);
+  }
+
   /** Delegates a user to the current study in a role, from a day (today or later) to an optional last day; e-signed. */
   async grant(actor: CallActor, signer: Signer, input: { userId: number; role: Role; startsOn: string; endsOn: string | null; reason: string }): Promise<number> {
     const study = this.requireStudy();
@@ -105,12 +143,14 @@ export class DelegationService {
     if (user.id === actor.userId) throw VeilError.says('conflict', { key: 'delegations.notOwn' });
     const id = await this.store.transaction(async () => {
       const now = isoUtc(this.clock.now());
-      // One role per user and study at a time: the delegation in force (or waiting to start) ends the day before the
-      // new one starts, at once when the new one starts today.
+      // One role per user and study at a time: a new one starting today ends the one in force at once; one starting
+      // later ends it the day before (one that would start later still is ended at once: never valid).
+      const startsNow = input.startsOn <= today;
       const dayBefore = addDays(input.startsOn, -1);
-      for (const open of (await this.delegations.ofUser(user.id, study.id)).filter((d) => d.endedAt === null && (d.endsOn === null || d.endsOn > dayBefore))) {
-        const replaced = `Replaced by a delegation as ${input.role} from ${input.startsOn}`;
-        if (open.startsOn > dayBefore) await this.endRow(actor, signer, open, user.username, replaced, { endsOn: open.startsOn > today ? open.startsOn : today, endedAt: now });
+      const overlapping = (await this.delegations.ofUser(user.id, study.id)).filter((d) => d.endedAt === null && (d.endsOn === null || d.endsOn >= (startsNow ? today : input.startsOn)));
+      for (const open of overlapping) {
+        const replaced = `Replaced by a new delegation from ${input.startsOn}`;
+        if (startsNow || open.startsOn > dayBefore) await this.endRow(actor, signer, open, user.username, replaced, { endsOn: open.startsOn > today ? open.startsOn : today, endedAt: now });
         else await this.endRow(actor, signer, open, user.username, replaced, { endsOn: dayBefore, endedAt: null });
       }
       const record = { action: 'delegation.granted', study: study.code, user: user.username, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn };

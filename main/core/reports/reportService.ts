@@ -14,7 +14,7 @@ export const REPORTS = ['accountability', 'nci_darf', 'inventory', 'expiring', '
 export type ReportName = (typeof REPORTS)[number];
 
 /** A report as data: one or more tables; CSV and PDF are two renderings of it. */
-interface ReportData {
+export interface ReportData {
   title: string;
   fileStem: string;
   sections: Array<{ heading: string; columns: string[]; widths: number[]; rows: string[][]; facts?: Array<[string, string]> }>;
@@ -277,19 +277,27 @@ export class ReportService {
     // The report's reads and the audit seal it prints in one unit of work: the figures agree with each other and with
     // the seal. The PDF is drawn after it (not the database).
     const { data, context } = await this.store.transaction(async () => ({ data: await this.data(name, key, options), context: await this.context() }));
-    const fileName = `${data.fileStem}-${isoUtc(context.printedAt).slice(0, 10)}-seal-${context.seal.seq}.${format}`;
-    if (format === 'pdf') {
-      const sections: ReportSection[] = data.sections.map((s) => ({ heading: s.heading, ...(s.facts ? { facts: s.facts } : {}), table: { columns: s.columns.map((title, i) => ({ title, width: s.widths[i]! })), rows: s.rows } }));
-      return { fileName, mime: 'application/pdf', base64: Buffer.from(await renderReportPdf(data.title, context, sections)).toString('base64') };
-    }
-    const preamble = csvRows([
-      [data.title],
-      ['Study', `${context.study.code} (${context.study.registry}, protocol ${context.study.sponsor.protocolNumber})`],
-      ['Site', context.site ?? ''],
-      ['Printed at (UTC)', isoUtc(context.printedAt)],
-      ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
-    ]);
-    const body = data.sections.map((s) => `${csvRows([[s.heading], ...(s.facts ?? [])])}\r\n${csvTable(s.columns, s.rows)}`).join('\r\n\r\n');
-    return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${body}\r\n`, 'utf8').toString('base64') };
+    return reportFile(data, context, format);
   }
+}
+
+/**
+ * A report's file, CSV or PDF, named by its stem, print date and audit seal: the one layout every printed record of
+ * Veil shares (the title, the study, the site, the print time in UTC and the seal, then each section's table).
+ */
+export async function reportFile(data: ReportData, context: ReportContext, format: 'csv' | 'pdf'): Promise<{ fileName: string; mime: string; base64: string }> {
+  const fileName = `${data.fileStem}-${isoUtc(context.printedAt).slice(0, 10)}-seal-${context.seal.seq}.${format}`;
+  if (format === 'pdf') {
+    const sections: ReportSection[] = data.sections.map((s) => ({ heading: s.heading, ...(s.facts ? { facts: s.facts } : {}), table: { columns: s.columns.map((title, i) => ({ title, width: s.widths[i]! })), rows: s.rows } }));
+    return { fileName, mime: 'application/pdf', base64: Buffer.from(await renderReportPdf(data.title, context, sections)).toString('base64') };
+  }
+  const preamble = csvRows([
+    [data.title],
+    ['Study', `${context.study.code} (${context.study.registry}, protocol ${context.study.sponsor.protocolNumber})`],
+    ['Site', context.site ?? ''],
+    ['Printed at (UTC)', isoUtc(context.printedAt)],
+    ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
+  ]);
+  const body = data.sections.map((s) => `${csvRows([[s.heading], ...(s.facts ?? [])])}\r\n${csvTable(s.columns, s.rows)}`).join('\r\n\r\n');
+  return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${body}\r\n`, 'utf8').toString('base64') };
 }

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, Loader, Modal, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
-import { IconCheck, IconRefresh, IconUserCancel, IconUserShare } from '@tabler/icons-react';
+import { IconCheck, IconFileTypeCsv, IconFileTypePdf, IconRefresh, IconUserCancel, IconUserShare } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DelegationLine } from '../../../shared/contract/delegations';
@@ -8,6 +8,7 @@ import { ROLES, ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import { BlindingBadge } from '../common/BlindingBadge';
 import { formatDate } from '../common/dates';
+import { downloadBase64 } from '../common/download';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { SignedBy } from '../common/SignedBy';
 import { useSignedAction } from '../common/SignatureDialog';
@@ -53,6 +54,11 @@ export function DelegationsPanel() {
     void reload();
   }
 
+  async function print(format: 'csv' | 'pdf') {
+    const result = await run(() => client.delegations.print({ format }));
+    if (result.ok) downloadBase64(result.value.fileName, result.value.mime, result.value.base64);
+  }
+
   const statusOf = (line: DelegationLine) => (line.current ? 'current' : line.startsOn > localDate(new Date()) && line.endedAt === null ? 'future' : 'ended');
 
   return (
@@ -62,6 +68,12 @@ export function DelegationsPanel() {
         <Group gap="sm">
           <Button variant="default" leftSection={<IconRefresh size="1.1em" aria-hidden />} onClick={() => void reload()} loading={load.busy}>
             {t('admin.users.reload')}
+          </Button>
+          <Button variant="default" leftSection={<IconFileTypeCsv size="1.1em" aria-hidden />} onClick={() => void print('csv')} data-testid="delegation-print-csv">
+            {t('delegations.printCsv')}
+          </Button>
+          <Button variant="default" leftSection={<IconFileTypePdf size="1.1em" aria-hidden />} onClick={() => void print('pdf')} data-testid="delegation-print-pdf">
+            {t('delegations.printPdf')}
           </Button>
           {delegable.length > 0 && (
             <Button leftSection={<IconUserShare size="1.1em" aria-hidden />} onClick={() => (setDone(null), setGranting(true))} data-testid="delegation-grant-button">
@@ -79,15 +91,14 @@ export function DelegationsPanel() {
       {log === null ? (
         <Loader aria-label={t('delegations.loading')} />
       ) : (
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer minWidth={760}>
           <Table striped highlightOnHover verticalSpacing="sm" data-testid="delegation-log">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('delegations.columns.person')}</Table.Th>
                 <Table.Th>{t('delegations.columns.role')}</Table.Th>
                 <Table.Th>{t('delegations.columns.dates')}</Table.Th>
-                <Table.Th>{t('delegations.columns.granted')}</Table.Th>
-                <Table.Th>{t('delegations.columns.ended')}</Table.Th>
+                <Table.Th>{t('delegations.columns.record')}</Table.Th>
                 <Table.Th>{t('admin.users.columns.actions')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -104,11 +115,11 @@ export function DelegationsPanel() {
                     </Table.Td>
                     <Table.Td>
                       <Stack gap={4} align="flex-start">
-                        <Text>{t(`roles.${line.role}`)}</Text>
+                        <Text style={{ whiteSpace: 'nowrap' }}>{t(`roles.${line.role}`)}</Text>
                         <BlindingBadge blinded={line.blinded} size="sm" />
                       </Stack>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text>
                         {line.endsOn
                           ? t('delegations.fromTo', { from: formatDate(line.startsOn, i18n.language), to: formatDate(line.endsOn, i18n.language) })
@@ -119,20 +130,33 @@ export function DelegationsPanel() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      {line.grantSignature ? <SignedBy signature={line.grantSignature} size="xs" /> : <Text size="sm">{line.grantedBy ? t('delegations.grantedWithAccount', { by: line.grantedBy }) : t('delegations.carriedOver')}</Text>}
-                      {line.reason && (
-                        <Text size="xs" c="dimmed">
-                          {line.reason}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {line.endSignature && <SignedBy signature={line.endSignature} size="xs" />}
-                      {line.endReason && (
-                        <Text size="xs" c="dimmed">
-                          {line.endReason}
-                        </Text>
-                      )}
+                      <Stack gap={6}>
+                        <div>
+                          {line.grantSignature ? (
+                            <SignedBy signature={line.grantSignature} size="xs" />
+                          ) : (
+                            <Text size="sm">{line.grantedBy ? t('delegations.grantedWithAccount', { by: line.grantedBy }) : line.reason ? t('delegations.unsigned') : t('delegations.carriedOver')}</Text>
+                          )}
+                          {line.reason && (
+                            <Text size="xs" c="dimmed">
+                              {line.reason}
+                            </Text>
+                          )}
+                        </div>
+                        {(line.endSignature || line.endReason) && (
+                          <div data-testid="delegation-ending">
+                            <Text size="xs" fw={600}>
+                              {t('delegations.columns.ended')}
+                            </Text>
+                            {line.endSignature && <SignedBy signature={line.endSignature} size="xs" />}
+                            {line.endReason && (
+                              <Text size="xs" c="dimmed">
+                                {line.endReason}
+                              </Text>
+                            )}
+                          </div>
+                        )}
+                      </Stack>
                     </Table.Td>
                     <Table.Td>
                       {status !== 'ended' && line.userId !== me.id && mayDelegate(line.role) && (
