@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { VeilTables } from '../db/tables';
 import type { StoredAuditEvent } from './auditRepository';
-import type { OfStudy, RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead, StudyRow } from './recordedState';
+import type { OfStudy, RecordedDelegation, RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead, StudyRow } from './recordedState';
 
 /**
  * Read-only SQL for `veil verify` on a PostgreSQL database (recordedStateRepository.ts is the SQLite file's): the same
@@ -193,6 +193,22 @@ export class PostgresRecordedStateRepository implements RecordedState {
       (row) => row.id,
     );
     for await (const row of rows) yield { username: row.username, role: row.role, active: Number(row.active) === 1 };
+  }
+
+  async *delegations(): AsyncIterableIterator<RecordedDelegation> {
+    const { rows: found } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'delegations'`.execute(this.db);
+    if (found[0]?.n !== 1) return;
+    const rows = this.paged<RecordedDelegation & { id: number }, number>(
+      0,
+      (after) => sql`
+        SELECT d.id, d.study_id AS study, u.username, d.role, d.starts_on AS "startsOn", d.ends_on AS "endsOn", d.ended_at IS NOT NULL AS ended,
+                (d.granted_by IS NULL AND d.signature_id IS NULL AND d.reason IS NULL) AS "carriedOver"
+        FROM delegations d JOIN users u ON u.id = d.user_id
+        WHERE d.id > ${after} ORDER BY d.id LIMIT ${PAGE}`,
+      (row) => row.id,
+    );
+    for await (const { id: _id, ...row } of rows) yield row;
   }
 
   async sealedColumns(): Promise<string[]> {

@@ -21,6 +21,21 @@ export interface StudyRow {
   code: string;
 }
 
+/**
+ * A delegation as its row holds it. Those carried over from the account's role at migration 21 have no grantor, no
+ * signature and no reason, and no event either (`carriedOver`).
+ */
+export interface RecordedDelegation {
+  carriedOver: boolean;
+  study: number;
+  username: string;
+  role: string;
+  startsOn: string;
+  endsOn: string | null;
+  /** Ended early (`ended_at` set). */
+  ended: boolean;
+}
+
 export interface RecordedDispensing extends OfStudy {
   patient: string;
   visit: string;
@@ -68,6 +83,8 @@ export interface RecordedState {
   destroyedKits(): Rows<OfStudy & { kit: string; destruction: number }>;
   patients(): Rows<RecordedPatient>;
   users(): Rows<{ username: string; role: string; active: boolean }>;
+  /** Every delegation (migration 21), in the order written; none in an older file. */
+  delegations(): Rows<RecordedDelegation>;
   /** Every column named "*_sealed" in the schema, as "table.column". */
   sealedColumns(): Promise<string[]>;
   /** The sealed values of one column with the key of their row; the table and columns come from the code, never from input. */

@@ -1,6 +1,6 @@
 import { integrityProblems, type Db } from '../db/database';
 import { storedEvents, storedHashAt, type StoredAuditEvent } from './auditRepository';
-import type { OfStudy, RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead, StudyRow } from './recordedState';
+import type { OfStudy, RecordedDelegation, RecordedDispensing, RecordedPatient, RecordedReturn, RecordedState, SignatureHead, StudyRow } from './recordedState';
 
 export type { RecordedDispensing, RecordedPatient, RecordedReturn, SignatureHead } from './recordedState';
 
@@ -108,6 +108,19 @@ export class RecordedStateRepository implements RecordedState {
   *users(): Generator<{ username: string; role: string; active: boolean }> {
     const rows = this.db.prepare('SELECT username, role, active FROM users').iterate() as IterableIterator<{ username: string; role: string; active: number }>;
     for (const row of rows) yield { ...row, active: row.active === 1 };
+  }
+
+  *delegations(): Generator<RecordedDelegation> {
+    if (this.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'delegations'").pluck().get() === 0) return;
+    const rows = this.db
+      .prepare(
+        `SELECT d.study_id AS study, u.username, d.role, d.starts_on AS startsOn, d.ends_on AS endsOn, d.ended_at IS NOT NULL AS ended,
+                (d.granted_by IS NULL AND d.signature_id IS NULL AND d.reason IS NULL) AS carriedOver
+         FROM delegations d JOIN users u ON u.id = d.user_id
+         ORDER BY d.id`,
+      )
+      .iterate() as IterableIterator<Omit<RecordedDelegation, 'ended' | 'carriedOver'> & { ended: number; carriedOver: number }>;
+    for (const row of rows) yield { ...row, ended: row.ended === 1, carriedOver: row.carriedOver === 1 };
   }
 
   /** Every column named "*_sealed" in the schema, as "table.column". */

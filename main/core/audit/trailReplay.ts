@@ -1,5 +1,5 @@
 import type { StoredAuditEvent } from './auditTrail';
-import { forEachRow, type RecordedState, type StudyRow } from './recordedState';
+import { forEachRow, type RecordedDelegation, type RecordedState, type StudyRow } from './recordedState';
 
 /**
  * Replays the audit trail against the tables (DESIGN.md section 4; issue 10, finding 10): every change of an audited
@@ -34,6 +34,13 @@ interface ReturnState {
   unitsReturned: number;
   verified: boolean;
 }
+interface DelegationState {
+  role: string | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  ended: boolean;
+}
+
 interface UserState {
   role: string | null;
   active: boolean;
@@ -99,6 +106,8 @@ export class TrailReplay {
   private readonly destroyedIn = new Map<string, Seen<number>>();
   private readonly patients = new Map<string, Seen<PatientState>>();
   private readonly users = new Map<string, Seen<UserState>>();
+  /** Each user's delegations per study, in the order their events granted them (key: study and username). */
+  private readonly delegations = new Map<string, Array<Seen<DelegationState>>>();
 
   constructor(
     private readonly report: (finding: ReplayFinding) => void,
@@ -198,7 +207,24 @@ export class TrailReplay {
         return;
       }
     }
-    if (e.entity_type === 'user') {
+    if (e.action === 'delegation.granted') {
+      const after = parse(e.after_json);
+      const list = this.delegations.get(entity) ?? [];
+      list.push(seen({ role: text(after.role), startsOn: text(after.startsOn), endsOn: text(after.endsOn), ended: false }));
+      this.delegations.set(entity, list);
+      return;
+    }
+    if (e.action === 'delegation.ended') {
+      const before = parse(e.before_json);
+      const after = parse(e.after_json);
+      // The delegation it ends: the one of that role and first day still open in the trail.
+      const ending = this.delegations.get(entity)?.find((d) => !d.value.ended && d.value.role === text(before.role) && d.value.startsOn === text(before.startsOn));
+      if (!ending) return sequence(`user ${named}: a delegation as ${text(before.role) ?? '?'} from ${text(before.startsOn) ?? '?'} is ended (event ${e.seq}, ${e.at_utc}) but no event granted it`);
+      ending.value = { ...ending.value, endsOn: text(after.endsOn), ended: after.atOnce === true };
+      return;
+    }
+    // A user's own events (created, deactivated, ...): a delegation's role is the study's, never the account's.
+    if (e.entity_type === 'user' && e.action.startsWith('user.')) {
       const after = parse(e.after_json);
       const current = this.users.get(e.entity_id)?.value ?? { role: null, active: true };
       const next: UserState = { role: text(after.role) ?? current.role, active: typeof after.active === 'boolean' ? after.active : current.active };
@@ -307,6 +333,7 @@ export class TrailReplay {
       if (!patients.has(screeningNumber)) this.state(expected?.seq ?? 0, `patient ${studies.label(screeningNumber)}: registered by ${by(expected)}, but there is no such row: it was deleted without an event`);
     }
 
+    await this.compareDelegations(tables);
     await forEachRow(tables.users(), (row) => {
       const expected = this.users.get(row.username);
       const where = `user ${row.username}`;
@@ -321,6 +348,42 @@ export class TrailReplay {
         this.state(expected?.seq ?? 0, `${where}: it is ${row.active ? 'active' : 'deactivated'}, but its audit events leave it ${expected.value.active ? 'active' : 'deactivated'} (${by(expected)}): ${CHANGED}`);
       }
     });
+  }
+
+  /** Each delegation row (those Veil wrote, not the ones carried over at the upgrade) against its events, in order. */
+  private async compareDelegations(tables: RecordedState): Promise<void> {
+    const { studies } = this;
+    const rows = new Map<string, RecordedDelegation[]>();
+    const carriedOver = new Map<string, number>();
+    await forEachRow(tables.delegations(), (row) => {
+      const key = studies.key(row.study, row.username);
+      if (!row.carriedOver) return void rows.set(key, [...(rows.get(key) ?? []), row]);
+      // No event writes these: the upgrade did, once per account, to the first study, in the account's role. A row
+      // made to look like one must at least be what the upgrade would have written.
+      const account = this.users.get(row.username);
+      const count = (carriedOver.get(row.username) ?? 0) + 1;
+      carriedOver.set(row.username, count);
+      if (row.study !== studies.first || count > 1 || !account || account.value.role !== row.role) {
+        this.state(0, `the delegation log of user ${studies.label(key)}: a delegation as ${row.role} from ${row.startsOn} has no grantor, signature or reason, as only the upgrade writes them, but the upgrade gives one per account, to the first study, in the account's role: it was written without its event`);
+      }
+    });
+    for (const key of new Set([...rows.keys(), ...this.delegations.keys()])) {
+      const actual = rows.get(key) ?? [];
+      const expected = this.delegations.get(key) ?? [];
+      const where = `the delegation log of user ${studies.label(key)}`;
+      for (let i = 0; i < Math.max(actual.length, expected.length); i++) {
+        const row = actual[i];
+        const e = expected[i];
+        if (!e) {
+          this.state(0, `${where}: a delegation as ${row!.role} from ${row!.startsOn} is in the table, but no audit event grants it: the row was written without its event`);
+        } else if (!row) {
+          this.state(e.seq, `${where}: ${by(e)} granted a delegation as ${e.value.role ?? '?'} from ${e.value.startsOn ?? '?'}, but there is no such row: it was deleted without an event`);
+        } else if (row.role !== e.value.role || row.startsOn !== e.value.startsOn || row.endsOn !== e.value.endsOn || row.ended !== e.value.ended) {
+          const shown = (d: { role: string | null; startsOn: string | null; endsOn: string | null; ended: boolean }) => `${d.role} from ${d.startsOn}${d.endsOn ? ` to ${d.endsOn}` : ''}${d.ended ? ', ended' : ''}`;
+          this.state(e.seq, `${where}: the table has ${shown(row)}, but its audit events leave ${shown(e.value)} (${by(e)}): ${CHANGED}`);
+        }
+      }
+    }
   }
 
   private state(seq: number, text: string): void {
