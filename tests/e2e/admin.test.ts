@@ -1,13 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { homeRole, launchBrowser, login, openPage, openUserMenu, screenshot } from './helpers/browser';
+import { homeRole, launchBrowser, login, logout, openPage, openUserMenu, screenshot } from './helpers/browser';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
-async function logout(page: Page): Promise<void> {
-  await openUserMenu(page);
-  await page.getByTestId('menu-logout').click();
-  await page.getByTestId('login-screen').waitFor();
-}
 
 async function openAdminUsers(page: Page): Promise<void> {
   await page.getByTestId('nav-admin').click();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, openPage, openUserMenu, screenshot } from './helpers/browser';
+import { launchBrowser, login, logout, openPage, screenshot } from './helpers/browser';
 import { loginAs, sign } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
@@ -9,11 +9,6 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
  * the unblinded pharmacist sees the same log on the study page and may act on unblinded roles only; a person whose
  * delegation ended is told so at login.
  */
-async function logout(page: Page): Promise<void> {
-  await openUserMenu(page);
-  await page.getByTestId('menu-logout').click();
-  await page.getByTestId('login-screen').waitFor();
-}
 
 const row = (page: Page, username: string) => page.locator(`[data-testid="delegation-row"][data-username="${username}"]`);
 

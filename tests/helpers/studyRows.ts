@@ -36,14 +36,15 @@ export async function addKitList(store: Store, studyId: number, list: { userId: 
 }
 
 /**
- * A delegation of `userId` to study `studyId` in `role` from `startsOn` (migration 21), unsigned as the demo's are:
- * what a test that writes its accounts directly adds so the user may work in the study (studyRole.ts).
+ * A delegation of `userId` to study `studyId` in `role` from `startsOn` (migration 21), written as the upgrade carries
+ * an account over (no grantor, signature or reason, and no event): what a test that writes its accounts directly adds
+ * so the user may work in the study (studyRole.ts). `veil verify` accepts it for the first study in the account's role.
  */
 export async function addDelegation(store: Store, d: { userId: number; studyId: number; role: string; startsOn: string; endsOn?: string | null }): Promise<number> {
   const row = await store
     .q()
     .insertInto('delegations')
-    .values({ user_id: d.userId, study_id: d.studyId, role: d.role, starts_on: d.startsOn, ends_on: d.endsOn ?? null, granted_at: `${d.startsOn}T00:00:00.000Z`, reason: 'Test account' })
+    .values({ user_id: d.userId, study_id: d.studyId, role: d.role, starts_on: d.startsOn, ends_on: d.endsOn ?? null, granted_at: `${d.startsOn}T00:00:00.000Z` })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -90,6 +90,13 @@ describe('minimum interval between dispensings', () => {
     expect(wrong).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('second signature') } });
     const monitor = await t.core.dispatch(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'monitor', password: t.userOf('monitor').password } });
     expect(monitor).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('cannot give the second signature') } });
+    // Nor may someone whose delegation to the study has ended, whatever their account was made as (issue 14, item 2).
+    const admin = await t.loginAs('administrator', 'interval-admin');
+    const nurseId = (await t.core.repositories.users.byUsername('nurse'))!.id;
+    const nurseDelegation = (await t.core.store.q().selectFrom('delegations').select('id').where('user_id', '=', nurseId).executeTakeFirstOrThrow()).id;
+    await call(admin, 'delegations.end', { delegationId: nurseDelegation, reason: 'Left the visit team', signature: { username: 'admin', password: t.userOf('administrator').password } });
+    const ended = await t.core.dispatch(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'nurse', password: t.userOf('study_nurse').password } });
+    expect(ended).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('cannot give the second signature') } });
     expect(await dispensingCount(patient.id)).toBe(1);
 
     await call(ph, 'dispensing.confirm', { ...input, secondSignature: { username: 'investigator', password: t.userOf('investigator').password } });

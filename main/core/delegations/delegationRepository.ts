@@ -43,17 +43,8 @@ function toDelegation(raw: Selectable<DelegationsTable>): DelegationRow {
   };
 }
 
-export interface NewDelegation {
-  userId: number;
-  studyId: number;
-  role: Role;
-  startsOn: string;
-  endsOn: string | null;
-  grantedAt: string;
-  grantedBy: number | null;
-  signatureId: number | null;
-  reason: string | null;
-}
+/** A delegation as granted: everything but its id and its end. */
+export type NewDelegation = Omit<DelegationRow, 'id' | 'endedAt' | 'endedBy' | 'endSignatureId' | 'endReason'>;
 
 /**
  * All SQL about delegations (migration 21). The table is the site's: it names the study on each row, and every read

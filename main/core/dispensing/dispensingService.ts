@@ -2,6 +2,7 @@ import { issue, VeilError } from '../../../shared/errors';
 import { englishOf, type Message } from '../../../shared/messages/catalogue';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { daysBetween, latestRefusedExpiry, localDate, visitWindows, windowPosition, type VisitWindow, type WindowPosition } from '../../../shared/schedule/visitSchedule';
+import type { StudyRoles } from '../delegations/studyRole';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import { roleHasPermission, type Role } from '../../../shared/roles';
 import type { CredentialCheck } from '../auth/credentialCheck';
@@ -105,6 +106,7 @@ export class DispensingService {
     private readonly scans: KitScanResolver,
     private readonly credentials: CredentialCheck,
     private readonly unsealed: UnsealedStock,
+    private readonly studyRoles: StudyRoles,
     private readonly randomBelow: RandomBelow = cryptoRandomBelow,
   ) {}
 
@@ -160,7 +162,9 @@ export class DispensingService {
     if (user.id === signer.userId) {
       throw VeilError.says('validation', { key: 'dispensing.secondSamePerson' }, [issue(['secondSignature', 'username'], { key: 'dispensing.secondSamePersonIssue' })]);
     }
-    if (!roleHasPermission(user.role, 'dispensing.perform') && !roleHasPermission(user.role, 'patients.manage')) {
+    // Their role in this study today (their delegation), not the account's: a witness works in the study too.
+    const { role } = await this.studyRoles.of(user);
+    if (!role || (!roleHasPermission(role, 'dispensing.perform') && !roleHasPermission(role, 'patients.manage'))) {
       throw VeilError.says('validation', { key: 'dispensing.secondNotAllowed', params: { name: user.displayName } }, [
         issue(['secondSignature', 'username'], { key: 'dispensing.secondNotAllowedIssue' }),
       ]);

@@ -141,7 +141,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   sessions.onKeyWiped((key) => unsealedStock.drop(key));
   const kitExceptionRepository = new KitExceptionRepository(store, scope);
   const kitExceptions = new KitExceptionService(store, kitExceptionRepository, kitRepository, kitStatus, signatures, scans, clock, patientRepository, audit);
-  const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock);
+  const dispensing = new DispensingService(store, patientRepository, kitRepository, repositories.allocation, kitStatus, audit, signatures, clock, study, scans, credentials, unsealedStock, studyRoles);
   const events = new CoreEvents();
   auth.onSessionChanged((windowId, state) => events.emit(windowId, 'session.changed', state));
   emergency.onUnblinded((notice) => events.emit(ALL_WINDOWS, 'patient.emergencyUnblinded', notice));

@@ -50,6 +50,13 @@ export async function homeRole(page: Page): Promise<Role> {
   return (await page.getByTestId('home-role').getAttribute('data-role')) as Role;
 }
 
+/** Logs out through the user menu and waits for the login screen. */
+export async function logout(page: Page): Promise<void> {
+  await openUserMenu(page);
+  await page.getByTestId('menu-logout').click();
+  await page.getByTestId('login-screen').waitFor();
+}
+
 export async function openUserMenu(page: Page): Promise<void> {
   await page.getByTestId('user-menu').click();
 }
