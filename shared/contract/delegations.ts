@@ -16,8 +16,10 @@ export const DelegationLine = z.object({
   blinded: z.boolean(),
   startsOn: Day,
   endsOn: Day.nullable(),
-  /** Valid today: started, not past its last day, not ended. */
+  /** Valid today: started, not past its last day, not ended (`status` is 'current'). */
   current: z.boolean(),
+  /** In force today, waiting for its first day, or over (ended early or past its last day): decided by the core's today. */
+  status: z.enum(['current', 'future', 'ended']),
   grantedAt: IsoTime,
   /** Null: carried over from the account's role when the database was upgraded to delegations (nobody signed it). */
   grantedBy: z.string().nullable(),

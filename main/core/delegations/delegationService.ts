@@ -1,5 +1,6 @@
 import { VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, roleHasPermission, type Role } from '../../../shared/roles';
+import type { DelegationLine } from '../../../shared/contract/delegations';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { AuthService } from '../auth/authService';
 import type { CallActor } from '../callers';
@@ -12,29 +13,6 @@ import type { DelegationRepository, DelegationRow } from './delegationRepository
 import { addDays } from '../../../shared/schedule/visitSchedule';
 import { reportFile } from '../reports/reportService';
 import { validOn, type StudyRoles } from './studyRole';
-
-/** One line of a study's delegation log, as the screen and the printed log show it. */
-export interface DelegationLogLine {
-  id: number;
-  userId: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  blinded: boolean;
-  startsOn: string;
-  endsOn: string | null;
-  /** Valid today (started, not past its last day, not ended). */
-  current: boolean;
-  grantedAt: string;
-  /** Null: carried over from the account's role when the database was upgraded (nobody signed it). */
-  grantedBy: string | null;
-  grantSignature: { printedName: string; meaning: string; signedAtUtc: string } | null;
-  reason: string | null;
-  endedAt: string | null;
-  endedBy: string | null;
-  endSignature: { printedName: string; meaning: string; signedAtUtc: string } | null;
-  endReason: string | null;
-}
 
 /**
  * The site's delegation log per study (ICH E6 4.1.5; docs/multi-study-plan.md step 3): who may work in the current
@@ -57,7 +35,7 @@ export class DelegationService {
   ) {}
 
   /** The current study's log, oldest first. */
-  async log(): Promise<DelegationLogLine[]> {
+  async log(): Promise<DelegationLine[]> {
     const study = this.requireStudy();
     const today = this.roles.today();
     const rows = await this.delegations.ofStudy(study.id);
@@ -66,9 +44,10 @@ export class DelegationService {
       const s = id === null ? undefined : await this.signatures.byId(id);
       return s ? { printedName: s.printedName, meaning: s.meaning, signedAtUtc: s.signedAtUtc } : null;
     };
-    const lines: DelegationLogLine[] = [];
+    const lines: DelegationLine[] = [];
     for (const d of rows) {
       const user = names.get(d.userId);
+      const status = validOn(d, today) ? 'current' : d.startsOn > today && d.endedAt === null ? 'future' : 'ended';
       lines.push({
         id: d.id,
         userId: d.userId,
@@ -78,7 +57,8 @@ export class DelegationService {
         blinded: ROLE_IS_BLINDED[d.role],
         startsOn: d.startsOn,
         endsOn: d.endsOn,
-        current: validOn(d, today),
+        current: status === 'current',
+        status,
         grantedAt: d.grantedAt,
         grantedBy: d.grantedBy === null ? null : (names.get(d.grantedBy)?.username ?? `user ${d.grantedBy}`),
         grantSignature: await signatureOf(d.signatureId),
@@ -100,7 +80,7 @@ export class DelegationService {
     const config = this.site.study();
     if (!config) throw VeilError.says('conflict', { key: 'lists.noStudy' });
     const { lines, seal } = await this.store.transaction(async () => ({ lines: await this.log(), seal: await this.audit.seal() }));
-    const signed = (s: DelegationLogLine['grantSignature']) => (s ? `${s.printedName}, ${s.signedAtUtc} UTC: "${s.meaning}"` : '');
+    const signed = (s: DelegationLine['grantSignature']) => (s ? `${s.printedName}, ${s.signedAtUtc} UTC: "${s.meaning}"` : '');
     const rows = lines.map((l) => [
       l.displayName,
       l.username,
@@ -108,7 +88,7 @@ export class DelegationService {
       l.blinded ? 'blinded' : 'unblinded',
       l.startsOn,
       l.endsOn ?? '',
-      l.current ? 'in force' : l.endedAt === null && l.startsOn > this.roles.today() ? 'starts later' : 'ended',
+      ({ current: 'in force', future: 'starts later', ended: 'ended' } as const)[l.status],
       l.grantSignature ? signed(l.grantSignature) : l.grantedBy ? `with the account, by ${l.grantedBy} (not signed)` : l.reason ? 'not signed (written when the database was set up)' : "carried over from the account's role at the upgrade (not signed)",
       l.reason ?? '',
       signed(l.endSignature),

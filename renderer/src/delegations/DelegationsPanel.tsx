@@ -59,8 +59,6 @@ export function DelegationsPanel() {
     if (result.ok) downloadBase64(result.value.fileName, result.value.mime, result.value.base64);
   }
 
-  const statusOf = (line: DelegationLine) => (line.current ? 'current' : line.startsOn > localDate(new Date()) && line.endedAt === null ? 'future' : 'ended');
-
   return (
     <Stack gap="md" data-testid="delegations-panel">
       <Group justify="space-between">
@@ -104,7 +102,7 @@ export function DelegationsPanel() {
             </Table.Thead>
             <Table.Tbody>
               {log.map((line) => {
-                const status = statusOf(line);
+                const { status } = line;
                 return (
                   <Table.Tr key={line.id} data-testid="delegation-row" data-username={line.username} data-status={status}>
                     <Table.Td>
