@@ -23,7 +23,7 @@ import { migrations } from '../core/db/migrations/index';
 import Database from 'better-sqlite3';
 import { anchorLocation, anchorPublicKey, anchorPublicKeyFromPem, type AnchorPublicKey } from '../core/audit/chainAnchors';
 import { verifyRecord, type RecordReport } from '../core/audit/recordVerification';
-import { openAllocationKeyAsHolder, openAllocationKeyFromStore } from '../core/allocation/keyHolderCredential';
+import { openAllocationKeysAsHolder, openAllocationKeysFromStore, wipeHeldKeys, type HeldKeys } from '../core/allocation/keyHolderCredential';
 import { VeilError } from '../../shared/errors';
 import { seedDemo, type DemoResult } from '../core/demo/demoSeed';
 import { streamLogger } from '../core/log';
@@ -368,7 +368,7 @@ async function verify(args: string[]): Promise<number> {
   };
 
   let report: RecordReport;
-  let allocationKey: Buffer | undefined;
+  let allocationKeys: HeldKeys | undefined;
   let privateCopyNote = '';
   if (database.engine === 'sqlite') {
     try {
@@ -376,10 +376,10 @@ async function verify(args: string[]): Promise<number> {
       const db = opened.db;
       if (opened.privateCopy) privateCopyNote = `  Read from a private copy: this account cannot write in ${dirname(database.file)}, where SQLite keeps its index beside the file.\n`;
       try {
-        if (typeof values.user === 'string') allocationKey = await openAllocationKeyAsHolder(db, values.user, password!);
-        report = await verifyRecord(new RecordedStateRepository(db), { anchors, ...(seal ? { seal } : {}), ...(allocationKey ? { allocationKey } : {}) });
+        if (typeof values.user === 'string') allocationKeys = await openAllocationKeysAsHolder(db, values.user, password!);
+        report = await verifyRecord(new RecordedStateRepository(db), { anchors, ...(seal ? { seal } : {}), ...(allocationKeys ? { allocationKeys } : {}) });
       } finally {
-        allocationKey?.fill(0);
+        wipeHeldKeys(allocationKeys);
         opened.close();
       }
     } catch (error) {
@@ -395,9 +395,9 @@ async function verify(args: string[]): Promise<number> {
       return fail((postgresFaultOf(error, database.url) ?? (error as Error)).message);
     }
     try {
-      if (typeof values.user === 'string') allocationKey = await openAllocationKeyFromStore(store, values.user, password!);
+      if (typeof values.user === 'string') allocationKeys = await openAllocationKeysFromStore(store, values.user, password!);
       report = await PostgresRecordedStateRepository.inSnapshot(store.q(), (state) =>
-        verifyRecord(state, { anchors, ...(seal ? { seal } : {}), ...(allocationKey ? { allocationKey } : {}) }),
+        verifyRecord(state, { anchors, ...(seal ? { seal } : {}), ...(allocationKeys ? { allocationKeys } : {}) }),
       );
     } catch (error) {
       if (error instanceof VeilError && error.code !== 'storage') return fail(error.message);
@@ -406,7 +406,7 @@ async function verify(args: string[]): Promise<number> {
       process.stdout.write(`FAILED: ${where} cannot be read as a Veil database: ${(error as Error).message}\n`);
       return 1;
     } finally {
-      allocationKey?.fill(0);
+      wipeHeldKeys(allocationKeys);
       await store.close();
     }
   }

@@ -54,6 +54,7 @@ export const en = {
   allocation: {
     keyNotSetUp: 'The allocation key is not set up yet: set up the study first.',
     sessionWithoutKey: 'This session does not hold the allocation key. If you were just granted access, log out and log in again; otherwise ask an unblinded colleague to grant you access.',
+    loadStudyFirst: 'A study has its own allocation key: load the study from its configuration file first, then create its key.',
     keyAlreadySetUp: 'The allocation key is already set up for this study.',
     keyPairMissing: 'Your key pair is missing: log out and log in again, then retry.',
     targetDeactivated: '{{name}} is deactivated.',

@@ -48,6 +48,7 @@ export const fr: Translation = {
   allocation: {
     keyNotSetUp: "La clé d'allocation n'est pas encore créée : paramétrez d'abord l'étude.",
     sessionWithoutKey: "Cette session ne détient pas la clé d'allocation. Si l'accès vient de vous être accordé, déconnectez-vous et reconnectez-vous ; sinon demandez à un collègue non aveugle de vous l'accorder.",
+    loadStudyFirst: "Chaque étude a sa propre clé d'allocation : chargez d'abord l'étude depuis son fichier de configuration, puis créez sa clé.",
     keyAlreadySetUp: "La clé d'allocation de cette étude est déjà créée.",
     keyPairMissing: 'Votre paire de clés est absente : déconnectez-vous, reconnectez-vous, puis réessayez.',
     targetDeactivated: '{{name}} est désactivé.',

@@ -134,7 +134,7 @@ export async function measure(scale: Scale, options: { keep?: boolean } = {}): P
     // A signed, durable dispensing (the next visit of 30 patients, each in its own transaction, synced) vs a bare
     // durable one-row transaction on the same file and pragmas. Visits outside their window get a reason, as at the bench;
     // a patient whose last dispensing was too recent for the study's dose interval is skipped.
-    const key = core.sessions.keyOf(w)!;
+    const key = core.custody.keyOf(w)!;
     const account = (await core.repositories.users.byUsername(ph.username))!;
     const dispenser = { userId: account.id, username: account.username, printedName: account.displayName, meaning: 'Dispensing' };
     const dispensed: number[] = [];

@@ -121,7 +121,7 @@ export async function demoFigures(): Promise<Record<string, DemoFigure>> {
     process.stdout.write('Kit list import (1,000 kits)\n');
     const csv = demoKitCsv(core.study(), 1000).replace(/^(\d{6})/gm, (n) => `9${n}`);
     const baseParse = await time('baseline: parse the CSV (papaparse)', 20, () => Papa.parse(csv, { header: true }));
-    const key = core.sessions.keyOf(w)!;
+    const key = core.custody.keyOf(w)!;
     const check = await time('validate + seal-ready check + risk analysis (no write)', 5, () => core.lists.checkKitList(Buffer.from(csv, 'utf8'), key));
     figures['1,000-kit list check vs CSV parse'] = ms(check, baseParse);
 

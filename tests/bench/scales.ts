@@ -86,7 +86,7 @@ export interface BuiltScale {
  * unblinded pharmacist in `window`; the clock ends at `today`.
  */
 export async function buildScale(core: VeilCoreInternals, clock: BenchClock, window: string, scale: Scale, start: Date, today: Date): Promise<BuiltScale> {
-  const key = core.sessions.keyOf(window);
+  const key = core.custody.keyOf(window);
   if (!key) throw new Error('buildScale needs an unblinded session with its key');
   const pharmacist = (await core.repositories.users.byUsername('pharmacist'))!;
   const signer = (meaning: string): Signer => ({ userId: pharmacist.id, username: pharmacist.username, printedName: pharmacist.displayName, meaning });

@@ -7,9 +7,9 @@ import { homeRole, launchBrowser, login, openPage, screenshot } from './helpers/
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
- * A new site: a fresh database (no demo, no study loaded), where the unblinded pharmacist creates the allocation key
- * and receives the emergency code-break passphrase once, to print for the investigator's sealed envelope, then loads
- * the study from the sponsor's configuration file (checked whole, then signed).
+ * A new site: a fresh database (no demo, no study loaded), where the unblinded pharmacist loads the study from the
+ * sponsor's configuration file (checked whole, then signed), then creates the study's allocation key (each study has
+ * its own) and receives its emergency code-break passphrase once, to print for the investigator's sealed envelope.
  */
 const STUDY_FILE = readFileSync(join(__dirname, '../../studies/ns-dupi.json'));
 const BRAVE_FILE = readFileSync(join(__dirname, '../../studies/brave-aa2.json'));
@@ -35,7 +35,7 @@ describe('creating the allocation key on a new database', () => {
     await veil?.stop();
   });
 
-  it('shows the passphrase once, prints only its sheet, and the key is then set up', async () => {
+  it('asks for the study before its key: a key belongs to a study', async () => {
     // The administrator and the pharmacist's account, through the contract (their screens are tested elsewhere).
     await veil.logoutWindow();
     expect((await veil.rpc('session.createAdministrator', { username: 'site.admin', displayName: 'Sam Girard', password: 'pharmacy admin 2024' })).status).toBe(200);
@@ -65,66 +65,14 @@ describe('creating the allocation key on a new database', () => {
     expect(await page.getByTestId('status-lists').innerText()).toContain('No study configuration is loaded');
     expect(await page.getByTestId('imports-none').count()).toBe(1);
     await page.getByTestId('import-needs-key').waitFor();
-    await screenshot(page, 'study-setup-new-en');
-
-    await page.getByTestId('key-set-up-button').click();
-    await page.getByTestId('signature-form').waitFor();
-    expect(await page.getByTestId('signature-meaning').innerText()).toBe(
-      'I create the allocation key of this study and take custody of the code-break passphrase',
-    );
-    // First signature of the session: without the username, the dialog says so on the username field.
-    await page.getByTestId('signature-password').fill('claire keeps the key');
-    await page.getByTestId('signature-password').press('Enter');
-    expect(await page.getByTestId('signature-username').getAttribute('aria-invalid')).toBe('true');
-    await page.getByTestId('signature-username').fill('claire.pharma');
-    await page.getByTestId('signature-password').press('Enter');
-
-    await page.getByTestId('code-break-sheet').waitFor();
-    const passphrase = (await page.getByTestId('code-break-passphrase').innerText()).trim();
-    expect(passphrase).toMatch(/^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){9}$/);
-    expect(await page.getByTestId('code-break-warning').innerText()).toContain('Veil keeps no copy');
-    expect(await page.getByTestId('code-break-sheet').innerText()).toContain('Allocation key created by Claire Fontaine');
-    await page.waitForFunction(() => document.querySelector('[data-testid="status-key"]')?.getAttribute('data-key-set-up') === 'true');
-    expect(await page.getByTestId('status-session').getAttribute('data-holds-key')).toBe('true');
+    // No study yet: nothing to make a key for, and the status says what comes first.
     expect(await page.getByTestId('key-set-up').count()).toBe(0);
-    await screenshot(page, 'code-break-passphrase-en', { fullPage: false });
-
-    // Printed, the page holds the sheet alone: no navigation, no buttons, no warning, the passphrase.
-    await page.emulateMedia({ media: 'print' });
-    const printed = await page.evaluate(() => {
-      // Rendered and not hidden by `visibility` (the print stylesheet uses both display and visibility).
-      const visible = (el: Element | null) => !!el && el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true } as CheckVisibilityOptions);
-      return {
-        navigation: visible(document.querySelector('[data-testid="navigation"] a')),
-        print: visible(document.querySelector('[data-testid="code-break-print"]')),
-        warning: visible(document.querySelector('[data-testid="code-break-warning"]')),
-        passphrase: visible(document.querySelector('[data-testid="code-break-passphrase"]')),
-        imports: visible(document.querySelector('[data-testid="list-import"] h2')),
-      };
-    });
-    expect(printed).toEqual({ navigation: false, print: false, warning: false, passphrase: true, imports: false });
-    await screenshot(page, 'code-break-print-en', { fullPage: false });
-    await page.emulateMedia({ media: 'screen' });
-
-    // Print calls the browser's print; then "Printed and sealed" removes the passphrase for good.
-    await page.evaluate(() => {
-      (window as unknown as { printed: number }).printed = 0;
-      window.print = () => {
-        (window as unknown as { printed: number }).printed++;
-      };
-    });
-    await page.getByTestId('code-break-print').click();
-    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
-    await page.getByTestId('code-break-done').click();
-    expect(await page.getByTestId('code-break-sheet').count()).toBe(0);
-    expect(await page.locator('body').innerText()).not.toContain(passphrase);
-
-    // The key exists once: asking again is refused by the host.
-    const again = await veil.rpc('allocation.setUpKey', { signature: { password: 'claire keeps the key' } });
-    expect(again.status).toBe(409);
+    expect(await page.getByTestId('status-key-explanation').innerText()).toBe('Each study has its own allocation key: load the study first, then create its key.');
+    await screenshot(page, 'study-setup-new-en');
     expect(problems).toEqual([]);
     await context.close();
   });
+
 
   it("loads the study from the sponsor's file: problems listed with where they are, then the study checked and signed", async () => {
     // In French first: a file with a mistake, then the right file's summary, before anything is signed.
@@ -196,6 +144,74 @@ describe('creating the allocation key on a new database', () => {
     expect((await veil.rpc('session.login', { username: 'site.admin', password: 'pharmacy admin 2024' })).status).toBe(200);
     const audit = await veil.rpc('audit.list', { page: 1, action: 'study.loaded' });
     expect(JSON.stringify(audit.body)).toContain(sha256);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+  it("creates the loaded study's key: shows the passphrase once, prints only its sheet, and the key is then set up", async () => {
+    await veil.logoutWindow();
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(veil.url);
+    await login(page, 'claire.pharma', 'claire keeps the key');
+    await page.getByTestId('nav-study').click();
+    await page.getByTestId('setup-panel').waitFor();
+    expect(await page.getByTestId('status-key').getAttribute('data-key-set-up')).toBe('false');
+    expect(await page.getByTestId('status-key-explanation').innerText()).toBe('Create the allocation key first: lists cannot be imported without it.');
+    await page.getByTestId('key-set-up').waitFor();
+    await page.getByTestId('key-set-up-button').click();
+    await page.getByTestId('signature-form').waitFor();
+    expect(await page.getByTestId('signature-meaning').innerText()).toBe(
+      'I create the allocation key of this study and take custody of the code-break passphrase',
+    );
+    // First signature of the session: without the username, the dialog says so on the username field.
+    await page.getByTestId('signature-password').fill('claire keeps the key');
+    await page.getByTestId('signature-password').press('Enter');
+    expect(await page.getByTestId('signature-username').getAttribute('aria-invalid')).toBe('true');
+    await page.getByTestId('signature-username').fill('claire.pharma');
+    await page.getByTestId('signature-password').press('Enter');
+
+    await page.getByTestId('code-break-sheet').waitFor();
+    const passphrase = (await page.getByTestId('code-break-passphrase').innerText()).trim();
+    expect(passphrase).toMatch(/^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){9}$/);
+    expect(await page.getByTestId('code-break-warning').innerText()).toContain('Veil keeps no copy');
+    expect(await page.getByTestId('code-break-sheet').innerText()).toContain('Allocation key created by Claire Fontaine');
+    await page.waitForFunction(() => document.querySelector('[data-testid="status-key"]')?.getAttribute('data-key-set-up') === 'true');
+    expect(await page.getByTestId('status-session').getAttribute('data-holds-key')).toBe('true');
+    expect(await page.getByTestId('key-set-up').count()).toBe(0);
+    await screenshot(page, 'code-break-passphrase-en', { fullPage: false });
+
+    // Printed, the page holds the sheet alone: no navigation, no buttons, no warning, the passphrase.
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => {
+      // Rendered and not hidden by `visibility` (the print stylesheet uses both display and visibility).
+      const visible = (el: Element | null) => !!el && el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true } as CheckVisibilityOptions);
+      return {
+        navigation: visible(document.querySelector('[data-testid="navigation"] a')),
+        print: visible(document.querySelector('[data-testid="code-break-print"]')),
+        warning: visible(document.querySelector('[data-testid="code-break-warning"]')),
+        passphrase: visible(document.querySelector('[data-testid="code-break-passphrase"]')),
+        imports: visible(document.querySelector('[data-testid="list-import"] h2')),
+      };
+    });
+    expect(printed).toEqual({ navigation: false, print: false, warning: false, passphrase: true, imports: false });
+    await screenshot(page, 'code-break-print-en', { fullPage: false });
+    await page.emulateMedia({ media: 'screen' });
+
+    // Print calls the browser's print; then "Printed and sealed" removes the passphrase for good.
+    await page.evaluate(() => {
+      (window as unknown as { printed: number }).printed = 0;
+      window.print = () => {
+        (window as unknown as { printed: number }).printed++;
+      };
+    });
+    await page.getByTestId('code-break-print').click();
+    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    await page.getByTestId('code-break-done').click();
+    expect(await page.getByTestId('code-break-sheet').count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toContain(passphrase);
+
+    // The key exists once: asking again is refused by the host.
+    const again = await veil.rpc('allocation.setUpKey', { signature: { password: 'claire keeps the key' } });
+    expect(again.status).toBe(409);
     expect(problems).toEqual([]);
     await context.close();
   });

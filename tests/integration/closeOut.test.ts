@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, type ChannelOutput } from '../../shared/contract';
 import { OPEN_WHEN_STUDY_CLOSED } from '../../shared/contract/study';
 import { ROLES, ROLE_PERMISSIONS, type Role } from '../../shared/roles';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../../main/core/auth/passwords';
@@ -202,7 +202,7 @@ async function refusedReopen(window: string) {
 }
 
 describe('a new database, before any study is loaded', () => {
-  it('is not closed: the key is set up, as on a new site (every command failed with "no study" before)', async () => {
+  it('is not closed: the study is loaded, then its key set up, as on a new site (every command failed with "no study" before)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'veil-no-study-'));
     const location = TEST_ENGINE === 'sqlite' ? { dbFile: join(dir, 'veil.db') } : { database: await createPostgresDatabase(), dataFolder: dir };
     const clock = new FakeClock();
@@ -214,7 +214,14 @@ describe('a new database, before any study is loaded', () => {
         await core.audit.append({ userId: null, username: 'system' }, { action: 'user.created', entityType: 'user', entityId: 'pharma', after: { displayName: 'P. Harma', role: 'unblinded_pharmacist' }, source: 'system' });
       });
       expect((await core.dispatch('w', 'session.login', { username: 'pharma', password: 'pharma password 1' })).ok).toBe(true);
-      const key = await core.dispatch('w', 'allocation.setUpKey', { signature: { username: 'pharma', password: 'pharma password 1' } });
+      const signature = { username: 'pharma', password: 'pharma password 1' };
+      // A key belongs to a study: asked for before the study, it says what comes first.
+      const early = await core.dispatch('w', 'allocation.setUpKey', { signature });
+      expect(early.ok ? 'ok' : (early.error as { key?: string }).key).toBe('allocation.loadStudyFirst');
+      const file = { fileName: 'ns-dupi.json', contentBase64: readFileSync(join(__dirname, '../../studies/ns-dupi.json')).toString('base64') };
+      const loaded = await core.dispatch('w', 'study.load', { ...file, signature });
+      expect(loaded.ok ? 'ok' : `${loaded.error.code}: ${loaded.error.message}`).toBe('ok');
+      const key = await core.dispatch('w', 'allocation.setUpKey', { signature });
       expect(key.ok ? 'ok' : `${key.error.code}: ${key.error.message}`).toBe('ok');
     } finally {
       core.close();

@@ -128,7 +128,7 @@ describe('one credential check at every re-entry point (demo without history)', 
   it('register password: five wrong ones lock the account, wipe the key of the window, and the right one waits for the end', async () => {
     const w = await t.loginAs('unblinded_pharmacist', 'register');
     const { password } = t.userOf('unblinded_pharmacist');
-    const key = t.core.sessions.keyOf(w)!;
+    const key = t.core.custody.keyOf(w)!;
     expect(key).not.toBeNull();
     const from = (await t.core.audit.seal()).seq;
     for (let i = 1; i <= MAX; i++) expect((await t.core.dispatch(w, 'allocation.register', { password: `guess ${i}` })).ok).toBe(false);
@@ -136,7 +136,7 @@ describe('one credential check at every re-entry point (demo without history)', 
     expect(failuresAt(events, 'register')).toHaveLength(MAX);
     expect(events.filter((e) => e.action === 'user.locked_out').map((e) => after(e).check)).toEqual(['register']);
     expect(events.filter((e) => e.action === 'allocation.register_revealed')).toHaveLength(0);
-    expect(t.core.sessions.keyOf(w)).toBeNull();
+    expect(t.core.custody.keyOf(w)).toBeNull();
     expect(key.every((byte) => byte === 0)).toBe(true);
 
     expectRefused(await t.core.dispatch(w, 'session.unlock', { password }), LOCKED);
@@ -186,10 +186,10 @@ describe('one credential check at every re-entry point (demo without history)', 
 
   it('a new login over a live session wipes that session\'s key, as a logout does', async () => {
     const w = await t.loginAs('unblinded_pharmacist', 'shared-bench');
-    const key = t.core.sessions.keyOf(w)!;
+    const key = t.core.custody.keyOf(w)!;
     expect(key.some((byte) => byte !== 0)).toBe(true);
     await t.loginAs('pharmacy_technician', 'shared-bench');
-    expect(t.core.sessions.keyOf(w)).toBeNull();
+    expect(t.core.custody.keyOf(w)).toBeNull();
     expect(key.every((byte) => byte === 0)).toBe(true);
   });
 });

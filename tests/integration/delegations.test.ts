@@ -126,10 +126,10 @@ describe('who delegates what', () => {
     const userId = (await t.core.repositories.users.byUsername(t.userOf('unblinded_monitor').username))!.id;
     // Before: the unblinded monitor's session holds the study's key.
     const before = await t.loginAs('unblinded_monitor', 'blind-before');
-    expect(t.core.sessions.keyOf(before)).not.toBeNull();
+    expect(t.core.custody.keyOf(before)).not.toBeNull();
     await ok(admin, 'delegations.grant', { userId, role: 'monitor', startsOn: today(), endsOn: null, reason: 'Unblinded duties handed over', signature: sign('administrator') });
     const window = await t.loginAs('unblinded_monitor', 'blind-after');
-    expect(t.core.sessions.keyOf(window)).toBeNull();
+    expect(t.core.custody.keyOf(window)).toBeNull();
     const state = await ok<{ user: { role: string; blinded: boolean } }>(window, 'session.current');
     expect(state.user).toMatchObject({ role: 'monitor', blinded: true });
     const register = await call(window, 'reconciliation.viewUnblinded', {});

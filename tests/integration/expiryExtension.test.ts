@@ -91,7 +91,7 @@ describe('expiry extension', () => {
     const kits = kitsOfLot(lot);
     const arm = sponsor.get(kits[0]!)!.arm;
     const ph = await t.loginAs('unblinded_pharmacist', 'ext-do');
-    const key = t.core.sessions.keyOf(ph)!;
+    const key = t.core.custody.keyOf(ph)!;
     // The index is built before the extension, with the sponsor's date.
     const before = await t.core.unsealedStock.ofArm(key, arm);
     expect(before.expiries).toContain(sponsor.get(kits[0]!)!.expiry);

@@ -12,6 +12,7 @@ import { createUserKeyPair, newDataKey, wrapForEmergency, wrapForUser } from '..
 import { KeyRepository, EMERGENCY_HOLDER, userHolder } from '../../main/core/allocation/keyRepository';
 import { UserRepository } from '../../main/core/users/userRepository';
 import { sqliteStore } from '../../main/core/db/store';
+import { studyScope } from '../../main/core/study/studyScope';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { AuditRepository } from '../../main/core/audit/auditRepository';
@@ -217,11 +218,13 @@ describe('migrations', () => {
     const users = new UserRepository(store);
     const userId = await users.insert({ username: 'pharma', displayName: 'P. Harma', role: 'unblinded_pharmacist', passwordHash: await hashPassword(password), mustChangePassword: false, createdAt: now });
     const pair = await createUserKeyPair(userId, password);
-    const keys = new KeyRepository(store);
+    const keys = new KeyRepository(store, studyScope(1));
     await keys.saveUserKey(userId, pair.publicKey, pair.sealedPrivateKey, now);
     const dataKey = newDataKey();
-    await keys.saveWrap(EMERGENCY_HOLDER, null, await wrapForEmergency(dataKey, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH'), userId, now);
-    if (options.holder) await keys.saveWrap(userHolder(userId), userId, wrapForUser(dataKey, userId, pair.publicKey), userId, now);
+    // The wraps as a version-4 Veil wrote them: one per holder, naming no study (migration 22 gives them the first).
+    const wrap = raw.prepare('INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at) VALUES (?, ?, ?, ?, ?)');
+    wrap.run(EMERGENCY_HOLDER, null, JSON.stringify(await wrapForEmergency(dataKey, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH')), userId, now);
+    if (options.holder) wrap.run(userHolder(userId), userId, JSON.stringify(wrapForUser(dataKey, userId, pair.publicKey)), userId, now);
     raw.prepare("INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, ?, 'P. Harma', 'm', ?, 'list_import', 'h', 'h')").run(userId, now);
     raw.prepare("INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id) VALUES (1, 'randomization', 'r.csv', 'h', ?, ?, ?, 1)").run(blocks.length * 3, now, userId);
     const insert = raw.prepare('INSERT INTO randomization_slots (randomization_number, list_order, block, stratum, arm_sealed, import_id) VALUES (?, ?, ?, ?, ?, 1)');
@@ -711,6 +714,58 @@ describe('migrations', () => {
     bare.close();
     const upgraded = upgradeTo(empty, 21);
     expect(upgraded.prepare('SELECT count(*) FROM delegations').pluck().get()).toBe(0);
+    upgraded.close();
+  });
+
+  it('22: the key wraps of a version-21 database become its study\'s, one per study and holder; a key made before any study was loaded is dropped', () => {
+    const file = join(dir, 'v21.db');
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = ON');
+    migrate(raw, 21);
+    raw.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES
+        (1, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', '2026-01-05T08:30:00.000Z'),
+        (2, 'um', 'Monitor', 'unblinded_monitor', 'x', '2026-01-06T08:30:00.000Z');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', '2026-01-05T09:00:00.000Z');
+      INSERT INTO user_keys (user_id, public_key, sealed_private_key, created_at) VALUES (1, 'pub1', 'sealed1', 't1'), (2, 'pub2', 'sealed2', 't2');
+      INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at) VALUES
+        ('emergency', NULL, '{"e":1}', 1, '2026-01-05T09:10:00.000Z'),
+        ('user:1', 1, '{"u":1}', 1, '2026-01-05T09:10:00.000Z'),
+        ('user:2', 2, '{"u":2}', 1, '2026-01-06T10:00:00.000Z');
+    `);
+    const wraps = raw.prepare('SELECT * FROM key_wraps ORDER BY holder').all() as Array<Record<string, unknown>>;
+    const keys = raw.prepare('SELECT * FROM user_keys ORDER BY user_id').all();
+    raw.close();
+    const db = upgradeTo(file, 22);
+    expect(schemaVersion(db)).toBe(22);
+    expect(db.prepare('SELECT * FROM key_wraps ORDER BY holder').all()).toEqual(wraps.map((w) => ({ ...w, study_id: 1 })));
+    // The key pair stays the person's: one pair opens the wraps of every study they hold.
+    expect(db.prepare('SELECT * FROM user_keys ORDER BY user_id').all()).toEqual(keys);
+    // A second study has wraps of its own for the same holders; one study cannot hold two for one holder.
+    db.exec(`
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (2, 'BRAVE-AA2', '{}', 'now');
+      INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at, study_id) VALUES ('emergency', NULL, '{"e":2}', 1, 'now', 2), ('user:1', 1, '{"u":12}', 1, 'now', 2);
+    `);
+    expect(db.prepare("SELECT study_id, wrap_json FROM key_wraps WHERE holder = 'user:1' ORDER BY study_id").all()).toEqual([
+      { study_id: 1, wrap_json: '{"u":1}' },
+      { study_id: 2, wrap_json: '{"u":12}' },
+    ]);
+    expect(() => db.exec("INSERT INTO key_wraps (holder, user_id, wrap_json, created_at, study_id) VALUES ('user:1', 1, '{}', 'now', 2)")).toThrow(/UNIQUE/);
+    expect(() => db.exec("INSERT INTO key_wraps (holder, user_id, wrap_json, created_at, study_id) VALUES ('user:2', 2, '{}', 'now', 9)")).toThrow(/FOREIGN KEY/);
+    db.close();
+
+    const early = join(dir, 'v21-key-no-study.db');
+    const bare = new Database(early);
+    migrate(bare, 21);
+    bare.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', '2026-01-05T08:30:00.000Z');
+      INSERT INTO user_keys (user_id, public_key, sealed_private_key, created_at) VALUES (1, 'pub1', 'sealed1', 't1');
+      INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at) VALUES ('emergency', NULL, '{}', 1, 't'), ('user:1', 1, '{}', 1, 't');
+    `);
+    bare.close();
+    const upgraded = upgradeTo(early, 22);
+    expect(upgraded.prepare('SELECT count(*) FROM key_wraps').pluck().get()).toBe(0);
+    expect(upgraded.prepare('SELECT count(*) FROM user_keys').pluck().get()).toBe(1);
     upgraded.close();
   });
 

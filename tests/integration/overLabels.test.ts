@@ -40,7 +40,7 @@ beforeAll(async () => {
   for (const { arm, lot } of sponsor.values()) words.add(arm).add(lot);
   forbidden = new RegExp([...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
   ph = await t.loginAs('unblinded_pharmacist', 'ol-ph');
-  const key = t.core.sessions.keyOf(ph)!;
+  const key = t.core.custody.keyOf(ph)!;
   // One real expiry for every kit: the dates no longer reveal arms, and the blinded date is free to follow the letter.
   const available = (await rows<{ k: string }>("SELECT kit_number AS k FROM kits WHERE status = 'available' ORDER BY kit_number")).map((r) => r.k);
   const arms = [...new Set([...sponsor.values()].map((v) => v.arm))].sort();

@@ -85,7 +85,7 @@ describe('patients', () => {
     expect(a.status).toBe('registered');
     expect(await t.core.dispatch(inv, 'patients.register', { screeningNumber: 'S-01', initials: 'XY', yearOfBirth: 1990, investigator: 'Dr Moreau' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await t.core.dispatch(inv, 'patients.register', { screeningNumber: 'S-02', initials: 'XY', yearOfBirth: 2015, investigator: 'Dr Moreau' })).toMatchObject({ ok: false, error: { code: 'validation' } });
-    expect(t.core.sessions.keyOf(inv)).toBeNull();
+    expect(t.core.custody.keyOf(inv)).toBeNull();
     const r1 = await call<{ patient: { randomizationNumber: string; baselineDate: string; visits: unknown[] } }>(inv, 'patients.randomize', { patientId: a.id, signature: { username: 'investigator', password: t.userOf('investigator').password } });
     expect(r1.patient.randomizationNumber).toBe('R001');
     expect(r1.patient.visits).toHaveLength(8);

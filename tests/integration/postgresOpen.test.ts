@@ -213,6 +213,45 @@ describe('PostgreSQL step 21: delegations', () => {
   });
 });
 
+describe('PostgreSQL step 22: a key per study', () => {
+  it('gives the wraps of a version-21 database to its study, one per study and holder', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 21);
+    await pool.query(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'P', 'unblinded_pharmacist', 'h', 'now');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', 'now');
+      INSERT INTO user_keys (user_id, public_key, sealed_private_key, created_at) VALUES (1, 'pub1', 'sealed1', 't1');
+      INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at) VALUES ('emergency', NULL, '{"e":1}', 1, 't'), ('user:1', 1, '{"u":1}', 1, 't');
+    `);
+    await migratePostgres(pool);
+    expect((await pool.query('SELECT holder, study_id, wrap_json FROM key_wraps ORDER BY holder')).rows).toEqual([
+      { holder: 'emergency', study_id: 1, wrap_json: '{"e":1}' },
+      { holder: 'user:1', study_id: 1, wrap_json: '{"u":1}' },
+    ]);
+    await pool.query(`INSERT INTO studies (id, code, config_json, loaded_at) VALUES (2, 'BRAVE-AA2', '{}', 'now')`);
+    await pool.query(`INSERT INTO key_wraps (holder, user_id, wrap_json, created_at, study_id) VALUES ('user:1', 1, '{"u":12}', 'now', 2)`);
+    await expect(pool.query(`INSERT INTO key_wraps (holder, user_id, wrap_json, created_at, study_id) VALUES ('user:1', 1, '{}', 'now', 2)`)).rejects.toThrow(/duplicate key/);
+    await expect(pool.query(`INSERT INTO key_wraps (holder, user_id, wrap_json, created_at, study_id) VALUES ('emergency', NULL, '{}', 'now', 9)`)).rejects.toThrow(/foreign key/);
+  });
+
+  it('drops the key of a version-21 database that has no study: it sealed nothing, and a key now belongs to a study', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 21);
+    await pool.query(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'P', 'unblinded_pharmacist', 'h', 'now');
+      INSERT INTO user_keys (user_id, public_key, sealed_private_key, created_at) VALUES (1, 'pub1', 'sealed1', 't1');
+      INSERT INTO key_wraps (holder, user_id, wrap_json, granted_by, created_at) VALUES ('emergency', NULL, '{}', 1, 't'), ('user:1', 1, '{}', 1, 't');
+    `);
+    await migratePostgres(pool);
+    expect((await pool.query('SELECT count(*)::int AS n FROM key_wraps')).rows[0].n).toBe(0);
+    expect((await pool.query('SELECT count(*)::int AS n FROM user_keys')).rows[0].n).toBe(1);
+  });
+});
+
 describe('a connection the server ends while Veil holds it', () => {
   it('is an error of that connection, never an uncaught exception of the process', async () => {
     const pool = await openPostgres(await createPostgresDatabase());

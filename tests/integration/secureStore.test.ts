@@ -80,19 +80,19 @@ describe('key custody', () => {
   it('a blinded session never holds the allocation key; an unblinded one does until it locks, and the bytes are wiped', async () => {
     for (const role of ROLES.filter((r) => ROLE_IS_BLINDED[r])) {
       const w = await t.loginAs(role, `key-${role}`);
-      expect(t.core.sessions.get(w)!.allocationKey, role).toBeNull();
+      expect(t.core.sessions.get(w)!.allocationKeys.size, role).toBe(0);
     }
     const w = await t.loginAs('unblinded_pharmacist', 'key-holder');
-    const key = t.core.sessions.keyOf(w)!;
+    const key = t.core.custody.keyOf(w)!;
     expect(key).toBeInstanceOf(Buffer);
     expect(key.some((byte) => byte !== 0)).toBe(true);
     await t.core.dispatch(w, 'session.lock', {});
     expect(key.every((byte) => byte === 0)).toBe(true);
-    expect(t.core.sessions.get(w)!.allocationKey).toBeNull();
+    expect(t.core.sessions.get(w)!.allocationKeys.size).toBe(0);
     await t.core.dispatch(w, 'session.unlock', { password: t.userOf('unblinded_pharmacist').password });
-    expect(t.core.sessions.keyOf(w)).not.toBeNull();
+    expect(t.core.custody.keyOf(w)).not.toBeNull();
     await t.core.dispatch(w, 'session.logout', {});
-    expect(t.core.sessions.keyOf(w)).toBeNull();
+    expect(t.core.custody.keyOf(w)).toBeNull();
   });
 
   it('every channel a blinded role may call answers without an arm', async () => {
@@ -126,7 +126,7 @@ describe('key custody', () => {
     const w = 'grant-new';
     await t.core.dispatch(w, 'session.login', { username: 'ulla2', password: 'temporary password 9' });
     await t.core.dispatch(w, 'session.changePassword', { currentPassword: 'temporary password 9', newPassword: 'ulla second password' });
-    expect(t.core.sessions.keyOf(w)).toBeNull();
+    expect(t.core.custody.keyOf(w)).toBeNull();
 
     const pharmacist = await t.loginAs('unblinded_pharmacist', 'grant-ph');
     const status = await t.core.dispatch(pharmacist, 'allocation.status', {});
@@ -140,13 +140,13 @@ describe('key custody', () => {
 
     await t.core.dispatch(w, 'session.logout', {});
     await t.core.dispatch(w, 'session.login', { username: 'ulla2', password: 'ulla second password' });
-    expect(t.core.sessions.keyOf(w)).not.toBeNull();
+    expect(t.core.custody.keyOf(w)).not.toBeNull();
 
     const reset = await t.core.dispatch(admin, 'users.resetPassword', { userId, temporaryPassword: 'temporary password 10', reason: 'Forgotten' });
     expect(reset).toMatchObject({ ok: true, value: { keyAccessRemoved: true } });
-    expect(t.core.sessions.keyOf(w)).toBeNull(); // the session ended with the reset
+    expect(t.core.custody.keyOf(w)).toBeNull(); // the session ended with the reset
     await t.core.dispatch(w, 'session.login', { username: 'ulla2', password: 'temporary password 10' });
-    expect(t.core.sessions.keyOf(w)).toBeNull();
+    expect(t.core.custody.keyOf(w)).toBeNull();
 
     const blindedTarget = await t.core.dispatch(pharmacist, 'allocation.grantAccess', {
       userId: (await t.core.repositories.users.byUsername('monitor'))!.id,

@@ -114,7 +114,7 @@ describe('an unblinded account under a temporary password cannot be given the al
 
     // The administrator logs in with the password they chose and goes for the register and every key channel.
     await ok('attacker', 'session.login', { username: 'mallory', password: TEMPORARY });
-    expect(t.core.sessions.keyOf('attacker')).toBeNull();
+    expect(t.core.custody.keyOf('attacker')).toBeNull();
     for (const [channel, input] of [
       ['allocation.register', { password: TEMPORARY }],
       ['allocation.status', {}],

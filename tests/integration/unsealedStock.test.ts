@@ -49,7 +49,7 @@ describe("the unblinded session's index of opened arms and expiry dates", () => 
     const expiryOf = new Map(
       Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data.map((r) => [r.kit_number!, r.expiry_date!.includes('/') ? r.expiry_date!.split('/').reverse().join('-') : r.expiry_date!]),
     );
-    const key = t.core.sessions.keyOf(ph)!;
+    const key = t.core.custody.keyOf(ph)!;
     const repository = new KitRepository(t.core.store, t.core.scope);
     const [gone, ...inStock] = (await repository.sealedByStatus(new Set(['expected']))).slice(0, 6);
     // One kit leaves the stock before the index is built: the index never holds it.

@@ -98,7 +98,7 @@ describe('the order kits leave the shelf carries no arm', () => {
     // The pharmacist dispenses each new patient's baseline from Veil's suggestions, as at the bench. The signature is
     // checked once through the router; the services record it for each step (the router's check is not under test).
     const signer = await t.core.signatures.verify(ph, (await t.core.repositories.users.byUsername(pharmacist.username))!.id, 'dispensing', { username: pharmacist.username, password: pharmacist.password });
-    const key = t.core.sessions.keyOf(ph)!;
+    const key = t.core.custody.keyOf(ph)!;
     const trueArm = new Map<string, string>();
     for (let i = 0; i < PATIENTS; i++) {
       t.clock.advanceMinutes(2); // within the inactivity limit, and the day

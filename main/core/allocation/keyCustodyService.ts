@@ -21,6 +21,7 @@ import {
   type UserKeyPair,
 } from '../crypto/keyCustody';
 import type { Store } from '../db/store';
+import { NO_STUDY, type StudyScope } from '../study/studyScope';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { UserRepository, UserRow } from '../users/userRepository';
 import { EMERGENCY_HOLDER, KeyRepository, userHolder } from './keyRepository';
@@ -30,6 +31,8 @@ export type KeyPairForNewPassword = { kind: 'none' } | { kind: 'resealed'; seale
 
 /** What a login or unlock of a key holder has open for a moment: their private key and the allocation key. */
 export interface KeyOpened {
+  /** The study whose key was opened. */
+  studyId: number;
   userId: number;
   username: string;
   privateKey: KeyObject;
@@ -38,7 +41,9 @@ export interface KeyOpened {
 }
 
 /**
- * Who may hold the allocation data key, and the only code that wraps or unwraps it (DESIGN.md section 3.3).
+ * Who may hold a study's allocation data key, and the only code that wraps or unwraps it (DESIGN.md section 3.3).
+ * Each study has its own key (migration 22): wrapped for the unblinded users delegated to it and under its own
+ * code-break passphrase; a session holds the key of each study it opened, and a call is given the current study's only.
  * Key pairs exist for unblinded roles only; a blinded session never unwraps anything. A key pair is only ever made
  * under a password the user chose (section 3, invariant 6): never under a temporary password an administrator set,
  * since that administrator could then open the key once a colleague grants access.
@@ -54,6 +59,7 @@ export class KeyCustodyService {
     private readonly clock: Clock,
     private readonly credentials: CredentialCheck,
     private readonly studyRoles: StudyRoles,
+    private readonly study: StudyScope,
   ) {}
 
   /**
@@ -81,12 +87,13 @@ export class KeyCustodyService {
       await this.saveKeyPair(user.id, await createUserKeyPair(user.id, password));
       return;
     }
-    const wrap = await this.keys.userWrap(user.id);
+    const studyId = this.study.id();
+    const wrap = studyId === NO_STUDY ? undefined : await this.keys.userWrap(user.id);
     if (!wrap) return;
     const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
     const dataKey = unwrapForUser(wrap, user.id, privateKey, stored.publicKey);
-    this.sessions.holdKey(windowId, dataKey);
-    for (const listener of this.keyOpenedListeners) await listener({ userId: user.id, username: user.username, privateKey, publicKey: stored.publicKey, dataKey });
+    this.sessions.holdKey(windowId, studyId, dataKey);
+    for (const listener of this.keyOpenedListeners) await listener({ studyId, userId: user.id, username: user.username, privateKey, publicKey: stored.publicKey, dataKey });
   }
 
   private readonly keyOpenedListeners: Array<(opened: KeyOpened) => void | Promise<void>> = [];
@@ -117,8 +124,8 @@ export class KeyCustodyService {
   async saveKeyPairForNewPassword(userId: number, change: KeyPairForNewPassword): Promise<void> {
     if (change.kind === 'resealed') await this.keys.resealUserKey(userId, change.sealed);
     if (change.kind === 'new') {
-      // A wrap made for another pair could not be opened by this one anyway.
-      await this.keys.deleteUserWrap(userId);
+      // A wrap made for another pair could not be opened by this one anyway, in any study.
+      await this.keys.deleteUserWraps(userId);
       await this.saveKeyPair(userId, change.pair);
     }
   }
@@ -128,12 +135,12 @@ export class KeyCustodyService {
   }
 
   /**
-   * An administrator reset the password: the key pair and every wrap made for it are deleted, so nothing is left
+   * An administrator reset the password: the key pair and every wrap made for it, in every study, are deleted, so nothing is left
    * that the temporary password or the old one could open. The user makes a new pair when they choose their own
    * password, and an unblinded colleague grants access again. Returns whether access was lost.
    */
   async revokeOnReset(userId: number): Promise<boolean> {
-    const hadAccess = await this.keys.deleteUserWrap(userId);
+    const hadAccess = (await this.keys.deleteUserWraps(userId)).length > 0;
     await this.keys.deleteUserKey(userId);
     return hadAccess;
   }
@@ -147,23 +154,32 @@ export class KeyCustodyService {
     return this.keys.isSetUp();
   }
 
+  /** Whether the user holds the current study's key. */
   async hasAccess(userId: number): Promise<boolean> {
     return (await this.keys.userWrap(userId)) !== undefined;
   }
 
-  /** The data key of this window's session, or a clear refusal. */
+  /** The current study's data key in this window's session: never another study's. */
+  keyOf(windowId: string): Buffer | null {
+    return this.sessions.keyOf(windowId, this.study.id());
+  }
+
+  /** The current study's data key of this window's session, or a clear refusal. */
   async requireKey(windowId: string): Promise<Buffer> {
-    const key = this.sessions.keyOf(windowId);
+    const key = this.keyOf(windowId);
     if (key) return key;
     if (!(await this.keys.isSetUp())) throw VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
     throw VeilError.says('forbidden', { key: 'allocation.sessionWithoutKey' });
   }
 
   /**
-   * Study set-up: a new random data key, wrapped for the signer and for emergency code-break. Returns the
-   * code-break passphrase, shown once for printing; Veil keeps no copy of it.
+   * Study set-up: a new random data key for the current study, wrapped for the signer and for emergency code-break.
+   * Returns the code-break passphrase, shown once for printing; Veil keeps no copy of it. A key belongs to a study, so
+   * the study is loaded first.
    */
   async setUp(windowId: string, signer: Signer): Promise<{ codeBreakPassphrase: string; signatureId: number }> {
+    const studyId = this.study.id();
+    if (studyId === NO_STUDY) throw VeilError.says('conflict', { key: 'allocation.loadStudyFirst' });
     if (await this.keys.isSetUp()) throw VeilError.says('conflict', { key: 'allocation.keyAlreadySetUp' });
     const stored = await this.keys.userKey(signer.userId);
     if (!stored) throw VeilError.says('conflict', { key: 'allocation.keyPairMissing' });
@@ -184,11 +200,11 @@ export class KeyCustodyService {
       );
       return signature.id;
     });
-    this.sessions.holdKey(windowId, dataKey);
+    this.sessions.holdKey(windowId, studyId, dataKey);
     return { codeBreakPassphrase: passphrase, signatureId };
   }
 
-  /** An unblinded user holding the key grants it to another unblinded user (without their password). */
+  /** An unblinded user holding the study's key grants it to another user unblinded in the study (without their password). */
   async grant(windowId: string, signer: Signer, targetUserId: number, reason: string): Promise<{ signatureId: number }> {
     const dataKey = await this.requireKey(windowId);
     const target = await this.users.byId(targetUserId);

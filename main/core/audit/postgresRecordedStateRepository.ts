@@ -218,11 +218,15 @@ export class PostgresRecordedStateRepository implements RecordedState {
     return rows.map((r) => r.col);
   }
 
-  sealedValues(table: string, rowKey: string, column: string): AsyncIterableIterator<{ row: string; sealed: string | null }> {
-    return this.paged<{ row: string; sealed: string | null }, string>(
-      '',
-      (after) => sql`SELECT ${sql.ref(rowKey)} AS row, ${sql.ref(column)} AS sealed FROM ${sql.table(table)} WHERE ${sql.ref(rowKey)} > ${after} ORDER BY ${sql.ref(rowKey)} LIMIT ${PAGE}`,
-      (row) => row.row,
+  /** A page at a time by (study, row key): the same number may be used by two studies (migration 20). */
+  async *sealedValues(table: string, rowKey: string, column: string): AsyncIterableIterator<OfStudy & { row: string; sealed: string | null }> {
+    const study = (await this.rowsNameStudy()) ? sql.ref(`${table}.study_id`) : sql`0`;
+    yield* this.paged<{ study: number; row: string; sealed: string | null }, [number, string]>(
+      [0, ''],
+      ([afterStudy, after]) =>
+        sql`SELECT ${study} AS study, ${sql.ref(rowKey)} AS row, ${sql.ref(column)} AS sealed FROM ${sql.table(table)}
+            WHERE (${study}, ${sql.ref(rowKey)}) > (${afterStudy}, ${after}) ORDER BY 1, 2 LIMIT ${PAGE}`,
+      (row) => [row.study, row.row],
     );
   }
 

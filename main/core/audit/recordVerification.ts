@@ -36,8 +36,8 @@ export interface RecordCheckOptions {
   anchors?: { anchorFile: string; publicKey: AnchorPublicKey | null; keyDescription: string; whenMissing?: string };
   /** A seal as printed on a report: the chain must hold this hash (at this event, when given). */
   seal?: { seq: number | null; hash: string };
-  /** The allocation data key: every sealed value is opened with it. */
-  allocationKey?: Buffer;
+  /** The allocation data keys held, by study id: every sealed value of those studies is opened with its study's key. */
+  allocationKeys?: Map<number, Buffer>;
 }
 
 export interface RecordReport {
@@ -136,9 +136,10 @@ export async function verifyRecord(tables: RecordedState, options: RecordCheckOp
 
   await replay.compare(tables);
 
-  if (options.allocationKey) {
-    const authenticated = await checkSealedValues(tables, options.allocationKey, (text) => report('sealed', text));
+  if (options.allocationKeys) {
+    const { authenticated, unchecked } = await checkSealedValues(tables, options.allocationKeys, (text) => report('sealed', text));
     if (!perKind.get('sealed')) notes.push(`Sealed values: ${authenticated} authenticated (${SEALED_VALUES_CHECKED}).`);
+    if (unchecked.length) notes.push(`Sealed values not checked: ${unchecked.map((u) => `${u.values} of ${u.study}`).join(', ')} (the key holder given holds no key of ${unchecked.length === 1 ? 'that study' : 'those studies'}).`);
   }
   return done(chain);
 }

@@ -88,7 +88,7 @@ export interface RecordedState {
   /** Every column named "*_sealed" in the schema, as "table.column". */
   sealedColumns(): Promise<string[]>;
   /** The sealed values of one column with the key of their row; the table and columns come from the code, never from input. */
-  sealedValues(table: string, rowKey: string, column: string): Rows<{ row: string; sealed: string | null }>;
+  sealedValues(table: string, rowKey: string, column: string): Rows<OfStudy & { row: string; sealed: string | null }>;
 }
 
 /**

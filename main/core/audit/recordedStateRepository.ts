@@ -136,7 +136,7 @@ export class RecordedStateRepository implements RecordedState {
   }
 
   /** The sealed values of one column with the key of their row; the table and columns come from the code, never from input. */
-  sealedValues(table: string, rowKey: string, column: string): IterableIterator<{ row: string; sealed: string | null }> {
-    return this.db.prepare(`SELECT ${rowKey} AS row, ${column} AS sealed FROM ${table}`).iterate() as IterableIterator<{ row: string; sealed: string | null }>;
+  sealedValues(table: string, rowKey: string, column: string): IterableIterator<OfStudy & { row: string; sealed: string | null }> {
+    return this.db.prepare(`SELECT ${this.studyOf()} AS study, ${rowKey} AS row, ${column} AS sealed FROM ${table}`).iterate() as IterableIterator<OfStudy & { row: string; sealed: string | null }>;
   }
 }

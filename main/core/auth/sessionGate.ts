@@ -28,7 +28,7 @@ export function sessionGate(s: { auth: AuthService; sessions: SessionTable; user
     touch: (windowId) => s.sessions.touch(windowId),
     whyEnded: (windowId) => s.sessions.takeEnding(windowId),
     verifySignature: (windowId, userId, meaning, signature) => s.signatures.verify(windowId, userId, meaning, signature),
-    keyOf: (windowId) => s.sessions.keyOf(windowId),
+    keyOf: (windowId) => s.custody.keyOf(windowId),
     requireKey: (windowId) => s.custody.requireKey(windowId),
   };
 }

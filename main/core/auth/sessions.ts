@@ -15,10 +15,11 @@ export interface WindowSession {
   /** Whether the user has signed once in this session (21 CFR 11.200: the username is needed only the first time). */
   hasSigned: boolean;
   /**
-   * The allocation data key, held only by an unblinded user's active session (DESIGN.md section 3.3). Zeroed and
-   * dropped on lock, logout, inactivity and session end; a blinded session never has one.
+   * The allocation data keys, by study id: each study has its own (migration 22), held only by the active session of
+   * a user unblinded in that study (DESIGN.md section 3.3). Zeroed and dropped on lock, logout, inactivity and session
+   * end; a blinded session never has one.
    */
-  allocationKey: Buffer | null;
+  allocationKeys: Map<number, Buffer>;
 }
 
 export class SessionTable {
@@ -43,7 +44,7 @@ export class SessionTable {
     this.end(windowId);
     this.endings.delete(windowId);
     const now = this.clock.now();
-    const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null, hasSigned: false, allocationKey: null };
+    const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null, hasSigned: false, allocationKeys: new Map() };
     this.sessions.set(windowId, session);
     return session;
   }
@@ -51,7 +52,7 @@ export class SessionTable {
   /** Ends the window's session, its key zeroed; `because` is what the window's next call is told (once). */
   end(windowId: string, because?: VeilError): void {
     const session = this.sessions.get(windowId);
-    if (session) this.wipeKey(session);
+    if (session) this.wipeKeys(session);
     this.sessions.delete(windowId);
     if (session && because) this.endings.set(windowId, because);
   }
@@ -63,19 +64,21 @@ export class SessionTable {
     return because;
   }
 
-  holdKey(windowId: string, key: Buffer): void {
+  /** The session now holds the study's key (one it held for that study before is wiped first). */
+  holdKey(windowId: string, studyId: number, key: Buffer): void {
     const session = this.sessions.get(windowId);
     if (!session || session.state !== 'active') {
       key.fill(0);
       return;
     }
-    this.wipeKey(session);
-    session.allocationKey = key;
+    this.wipeKey(session, studyId);
+    session.allocationKeys.set(studyId, key);
   }
 
-  keyOf(windowId: string): Buffer | null {
+  /** The study's key in this window's active session; never another study's. */
+  keyOf(windowId: string, studyId: number): Buffer | null {
     const session = this.sessions.get(windowId);
-    return session && session.state === 'active' ? session.allocationKey : null;
+    return (session && session.state === 'active' && session.allocationKeys.get(studyId)) || null;
   }
 
   lock(windowId: string): WindowSession | undefined {
@@ -83,7 +86,7 @@ export class SessionTable {
     if (session && session.state === 'active') {
       session.state = 'locked';
       session.lockedAt = this.clock.now();
-      this.wipeKey(session);
+      this.wipeKeys(session);
     }
     return session;
   }
@@ -114,12 +117,16 @@ export class SessionTable {
     return [...this.sessions.entries()].filter(([, s]) => s.userId === userId).map(([windowId]) => windowId);
   }
 
-  /** Overwrites the key bytes before dropping the reference, so the key does not linger in memory until GC. */
-  private wipeKey(session: WindowSession): void {
-    const key = session.allocationKey;
+  /** Overwrites a study's key bytes before dropping the reference, so the key does not linger in memory until GC. */
+  private wipeKey(session: WindowSession, studyId: number): void {
+    const key = session.allocationKeys.get(studyId);
     if (!key) return;
     for (const listener of this.keyWipedListeners) listener(key);
     key.fill(0);
-    session.allocationKey = null;
+    session.allocationKeys.delete(studyId);
+  }
+
+  private wipeKeys(session: WindowSession): void {
+    for (const studyId of [...session.allocationKeys.keys()]) this.wipeKey(session, studyId);
   }
 }

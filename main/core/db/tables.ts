@@ -162,6 +162,7 @@ export interface KeyWrapsTable {
   wrap_json: string;
   granted_by: number | null;
   created_at: string;
+  study_id: number;
 }
 
 export interface KitReturnsTable {

@@ -84,7 +84,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
     settings: new SettingsRepository(store),
     study: new StudyRepository(store),
     allocation: new AllocationRepository(store, scope),
-    keys: new KeyRepository(store),
+    keys: new KeyRepository(store, scope),
     closures: new CloseOutRepository(store),
     delegations: new DelegationRepository(store),
   };
@@ -104,7 +104,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const signatures = new SignatureService(store, new SignatureRepository(store), repositories.users, sessions, clock, credentials, audit);
   // Who may act as what in the current study today: read at login and at every call.
   const studyRoles = new StudyRoles(repositories.delegations, site, clock);
-  const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials, studyRoles);
+  const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials, studyRoles, scope);
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials, studyRoles);
   const delegations = new DelegationService(store, repositories.delegations, repositories.users, site, studyRoles, auth, signatures, audit, clock);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody, delegations);

@@ -67,7 +67,9 @@ export function SetupPanel({
                   </Badge>
                 )}
               </Group>
-              <Text size="sm">{status.keySetUp ? t('setup.status.keySetUpExplanation') : t('setup.status.keyNotSetUpExplanation')}</Text>
+              <Text size="sm" data-testid="status-key-explanation">
+                {status.keySetUp ? t('setup.status.keySetUpExplanation') : info?.study ? t('setup.status.keyNotSetUpExplanation') : t('setup.status.keyAwaitsStudy')}
+              </Text>
             </Stack>
           </Card>
           <Card withBorder radius="md" padding="md" data-testid="status-session" data-holds-key={status.sessionHoldsKey ? 'true' : 'false'}>
@@ -114,7 +116,8 @@ export function SetupPanel({
 
       {info && !info.study && <StudyFileLoad onLoaded={onChanged} />}
 
-      {!status.keySetUp && (
+      {/* A key belongs to a study: it is created once the study is loaded. */}
+      {!status.keySetUp && info?.study && (
         <Card withBorder radius="md" padding="lg" data-testid="key-set-up">
           <Stack gap="sm">
             <Title order={2} fz="h3">
