@@ -56,6 +56,8 @@ export interface SessionGate {
   verifySignature(windowId: string, userId: number, meaning: string, signature: { username?: string | undefined; password: string }): Promise<Signer>;
   /** The allocation key the window's session holds, or null. */
   keyOf(windowId: string): Buffer | null;
+  /** Runs the call in the study of the window's session (callStudy.ts); outside a session, in the site's first study. */
+  inSessionStudy?<T>(windowId: string, work: () => Promise<T>): Promise<T>;
   /** The allocation key the window's session holds, or the refusal a session without it gets (not set up / not held). */
   requireKey(windowId: string): Promise<Buffer>;
 }
@@ -122,7 +124,12 @@ export class Router {
     private readonly closure: StudyClosure = { closed: () => null, whileOpen: (work) => work() },
   ) {}
 
-  async dispatch(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
+  dispatch(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
+    // Everything the call reaches reads its session's study: the records, the study in memory, the key it is given.
+    return this.gate.inSessionStudy ? this.gate.inSessionStudy(windowId, () => this.dispatchInStudy(windowId, channelName, rawInput)) : this.dispatchInStudy(windowId, channelName, rawInput);
+  }
+
+  private async dispatchInStudy(windowId: string, channelName: string, rawInput: unknown): Promise<VeilResult<unknown>> {
     const definition = findChannel(channelName);
     if (!definition) return { ok: false, error: { code: 'not_found', message: `There is no channel "${channelName}".` } };
     try {

@@ -14,6 +14,10 @@ export const SessionUser = z.object({
   mustChangePassword: z.boolean(),
 });
 
+/** A study the user works in today, with their role in it (issue 14, step 5: the study switcher). */
+export const StudyOfSession = z.object({ code: z.string(), title: z.string(), role: RoleSchema });
+export type StudyOfSession = z.infer<typeof StudyOfSession>;
+
 /** What a window knows about its session. A locked session still names its user so the lock screen can greet them. */
 export const SessionState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('logged_out'), needsAdministrator: z.boolean() }),
@@ -23,6 +27,9 @@ export const SessionState = z.discriminatedUnion('state', [
     permissions: z.array(z.enum(PERMISSIONS)),
     inactivityMinutes: z.number(),
     since: IsoTime,
+    /** The study the session works in (null before any is loaded), and every study the user works in today. */
+    study: StudyOfSession.nullable(),
+    studies: z.array(StudyOfSession),
   }),
   z.object({
     state: z.literal('locked'),
@@ -89,6 +96,15 @@ export const sessionChannels = {
     access: 'locked',
     signature: null,
     examples: [{ password: EXAMPLE_PASSWORD }],
+  }),
+  switchStudy: channel({
+    kind: 'command',
+    description: 'Work in another study: one the user is delegated to today (any, for the administrator). The key of that study, if the user holds it, was opened at login.',
+    input: z.object({ code: text('identifier').min(1) }).strict(),
+    output: SessionState,
+    access: 'session',
+    signature: null,
+    examples: [{ code: 'NS-DUPI' }],
   }),
   heartbeat: channel({
     kind: 'command',

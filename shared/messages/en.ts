@@ -487,7 +487,7 @@ export const en = {
     closeKitsWithPatients_other: 'Study {{study}} cannot be closed yet: {{count}} kits are still with patients. Record their return, or their loss, first.',
     fileInvalid: '{{file}} is not a study configuration Veil can load; first problem: {{problem}}. Nothing was loaded.',
     kitTypesNotYet: 'Study {{study}} dispenses kits of several types ({{types}}): this version of Veil checks such a file but dispenses only studies whose kits hold the arm itself. Nothing was loaded.',
-    alreadyLoaded: 'This database already holds study {{study}}: {{file}} (study {{code}}) was not loaded. Until a database holds several studies, each study has its own database.',
+    alreadyLoaded: 'Study {{study}} is already loaded: {{file}} was not loaded again. A loaded study\'s configuration cannot be amended yet.',
   },
   /** A study configuration file's problems (issue 14, item 1): where each is, the file's path says. */
   studyFile: {

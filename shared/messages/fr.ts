@@ -451,7 +451,7 @@ export const fr: Translation = {
     closeKitsWithPatients_other: 'L’étude {{study}} ne peut pas encore être clôturée : {{count}} kits sont encore chez des patients. Enregistrez d’abord leur retour, ou leur perte.',
     fileInvalid: '{{file}} n’est pas une configuration d’étude que Veil peut charger ; premier problème : {{problem}}. Rien n’a été chargé.',
     kitTypesNotYet: 'L’étude {{study}} dispense des kits de plusieurs types ({{types}}) : cette version de Veil vérifie un tel fichier mais ne dispense que les études dont les kits contiennent le bras lui-même. Rien n’a été chargé.',
-    alreadyLoaded: 'Cette base contient déjà l’étude {{study}} : {{file}} (étude {{code}}) n’a pas été chargé. Tant qu’une base ne contient pas plusieurs études, chaque étude a sa propre base.',
+    alreadyLoaded: 'L’étude {{study}} est déjà chargée : {{file}} n’a pas été chargé de nouveau. La configuration d’une étude chargée ne peut pas encore être modifiée.',
   },
   studyFile: {
     studyCode: 'Un code d’étude fait 2 à 20 majuscules, chiffres ou tirets',

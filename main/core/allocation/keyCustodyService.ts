@@ -21,6 +21,7 @@ import {
   type UserKeyPair,
 } from '../crypto/keyCustody';
 import type { Store } from '../db/store';
+import { inStudy } from '../study/callStudy';
 import { NO_STUDY, type StudyScope } from '../study/studyScope';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { UserRepository, UserRow } from '../users/userRepository';
@@ -76,9 +77,11 @@ export class KeyCustodyService {
   }
 
   /**
-   * After a login or unlock with the password: an unblinded user holding a wrap gets the data key in the session.
-   * A user whose own password has no key pair yet (an account from before key custody) gets one now. Under a
-   * temporary password nothing is made or opened: the router lets that session do nothing but change it.
+   * After a login or unlock with the password: the session gets the data key of each study whose wrap the user holds
+   * and in which they are unblinded today (an account made unblinded but delegated a blinded role in a study gets
+   * none of that study). An unblinded account whose own password has no key pair yet (an account from before key
+   * custody) gets one now. Under a temporary password nothing is made or opened: the router lets that session do
+   * nothing but change it.
    */
   async openForSession(windowId: string, user: UserRow, password: string): Promise<void> {
     if (!KeyCustodyService.needsKeyPair(user.role) || user.mustChangePassword) return;
@@ -87,13 +90,23 @@ export class KeyCustodyService {
       await this.saveKeyPair(user.id, await createUserKeyPair(user.id, password));
       return;
     }
-    const studyId = this.study.id();
-    const wrap = studyId === NO_STUDY ? undefined : await this.keys.userWrap(user.id);
-    if (!wrap) return;
+    const held = [];
+    for (const { studyId, wrap } of await this.keys.wrapsOfUser(user.id)) {
+      const study = this.studyRoles.studyById(studyId);
+      if (!study) continue;
+      const { role } = await this.studyRoles.in(user, study);
+      if (role && !ROLE_IS_BLINDED[role]) held.push({ studyId, wrap });
+    }
+    if (held.length === 0) return;
     const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
-    const dataKey = unwrapForUser(wrap, user.id, privateKey, stored.publicKey);
-    this.sessions.holdKey(windowId, studyId, dataKey);
-    for (const listener of this.keyOpenedListeners) await listener({ studyId, userId: user.id, username: user.username, privateKey, publicKey: stored.publicKey, dataKey });
+    for (const { studyId, wrap } of held) {
+      const dataKey = unwrapForUser(wrap, user.id, privateKey, stored.publicKey);
+      this.sessions.holdKey(windowId, studyId, dataKey);
+      // The listeners work in the study whose key was opened.
+      for (const listener of this.keyOpenedListeners) {
+        await inStudy(studyId, () => listener({ studyId, userId: user.id, username: user.username, privateKey, publicKey: stored.publicKey, dataKey }));
+      }
+    }
   }
 
   private readonly keyOpenedListeners: Array<(opened: KeyOpened) => void | Promise<void>> = [];

@@ -11,6 +11,7 @@ import type { CredentialCheck } from './credentialCheck';
 import type { StudyRoles } from '../delegations/studyRole';
 import { hashPassword } from './passwords';
 import type { SessionTable } from './sessions';
+import { inStudy } from '../study/callStudy';
 
 export type SessionListener = (windowId: string, state: SessionState) => void;
 
@@ -61,13 +62,29 @@ export class AuthService {
     if (session.state === 'locked') {
       return { state: 'locked', user: sessionUser, lockedAt: isoUtc(session.lockedAt ?? session.since), accountLockedUntil: await this.credentials.lockedUntil(user) };
     }
+    const studies = await this.studyRoles.studiesOf(user);
+    const current = this.settings.currentStudy();
     return {
       state: 'active',
       user: sessionUser,
       permissions: [...ROLE_PERMISSIONS[role]],
       inactivityMinutes: this.settings.security().inactivityMinutes,
       since: isoUtc(session.since),
+      study: studies.find((s) => s.id === current?.id) ?? null,
+      studies: studies.map(({ code, title, role }) => ({ code, title, role })),
     };
+  }
+
+  /**
+   * The session works in another study from its next call: one the user works in today (any for the administrator).
+   * A study the user is not delegated to, or that does not exist, gets the same answer, naming only the code typed.
+   */
+  async switchStudy(windowId: string, userId: number, code: string): Promise<SessionState> {
+    const user = await this.users.byId(userId);
+    const study = user && (await this.studyRoles.studiesOf(user)).find((s) => s.code === code);
+    if (!study) throw VeilError.says('forbidden', { key: 'session.notDelegated', params: { study: code } });
+    this.sessions.switchStudy(windowId, study.id);
+    return inStudy(study.id, () => this.state(windowId));
   }
 
   async createAdministrator(windowId: string, input: { username: string; displayName: string; password: string }): Promise<SessionState> {
@@ -101,15 +118,19 @@ export class AuthService {
         : VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: left } }),
     );
     if (!user.active) throw VeilError.says('forbidden', { key: 'session.deactivated' });
-    // Not delegated to the study (or no longer, or not yet): refused after the password, so the reason tells nobody
-    // else whether the account exists.
-    const { role, refusal } = await this.studyRoles.of(user);
-    if (!role) throw refusal;
-    await this.record(user.id, user.username, 'session.login', {});
-    this.sessions.start(windowId, user.id);
-    // The key is opened for the role in this study: an account unblinded elsewhere holds none here.
-    await this.custody.openForSession(windowId, { ...user, role }, input.password);
-    return this.state(windowId);
+    // The session opens in the first study the user works in today; with none, the first study's refusal says why.
+    const studyId = (await this.studyRoles.studiesOf(user))[0]?.id ?? null;
+    return inStudy(studyId, async () => {
+      // Not delegated to the study (or no longer, or not yet): refused after the password, so the reason tells nobody
+      // else whether the account exists.
+      const { role, refusal } = await this.studyRoles.of(user);
+      if (!role) throw refusal;
+      await this.record(user.id, user.username, 'session.login', {});
+      this.sessions.start(windowId, user.id, studyId);
+      // The key of each study the user is unblinded in today: an account unblinded elsewhere holds none of this one.
+      await this.custody.openForSession(windowId, user, input.password);
+      return this.state(windowId);
+    });
   }
 
   /** Login events are audited in their own small unit of work (or join the caller's). */
@@ -153,7 +174,7 @@ export class AuthService {
       throw refusal;
     }
     this.sessions.unlock(windowId);
-    await this.custody.openForSession(windowId, { ...user, role }, password);
+    await this.custody.openForSession(windowId, user, password);
     return this.state(windowId);
   }
 

@@ -9,6 +9,7 @@ export function sessionHandlers({ auth }: { auth: AuthService }): Handlers['sess
     logout: (ctx) => auth.logout(ctx.windowId),
     lock: (ctx) => auth.lock(ctx.windowId),
     unlock: (ctx, input) => auth.unlock(ctx.windowId, input.password),
+    switchStudy: (ctx, input) => auth.switchStudy(ctx.windowId, ctx.user!.id, input.code),
     heartbeat: () => ({ done: true as const }),
     changePassword: (ctx, input) => auth.changePassword(ctx.windowId, ctx.user!.id, input),
   };

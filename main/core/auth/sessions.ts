@@ -12,6 +12,8 @@ export interface WindowSession {
   since: Date;
   lastActivity: Date;
   lockedAt: Date | null;
+  /** The study the session works in (issue 14, step 5): each call of the session runs in it (callStudy.ts); null before any study is loaded. */
+  studyId: number | null;
   /** Whether the user has signed once in this session (21 CFR 11.200: the username is needed only the first time). */
   hasSigned: boolean;
   /**
@@ -40,11 +42,11 @@ export class SessionTable {
   }
 
   /** A new login in this window: whatever session it had ends first, its key zeroed as at logout. */
-  start(windowId: string, userId: number): WindowSession {
+  start(windowId: string, userId: number, studyId: number | null = null): WindowSession {
     this.end(windowId);
     this.endings.delete(windowId);
     const now = this.clock.now();
-    const session: WindowSession = { userId, state: 'active', since: now, lastActivity: now, lockedAt: null, hasSigned: false, allocationKeys: new Map() };
+    const session: WindowSession = { userId, studyId, state: 'active', since: now, lastActivity: now, lockedAt: null, hasSigned: false, allocationKeys: new Map() };
     this.sessions.set(windowId, session);
     return session;
   }
@@ -55,6 +57,12 @@ export class SessionTable {
     if (session) this.wipeKeys(session);
     this.sessions.delete(windowId);
     if (session && because) this.endings.set(windowId, because);
+  }
+
+  /** The session works in another study from its next call. */
+  switchStudy(windowId: string, studyId: number): void {
+    const session = this.sessions.get(windowId);
+    if (session) session.studyId = studyId;
   }
 
   /** Why Veil ended the window's session, once; undefined when it did not (or it has been said). */

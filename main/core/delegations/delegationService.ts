@@ -191,6 +191,16 @@ export class DelegationService {
     }
   }
 
+  /**
+   * A study loaded beside others: the pharmacist who loaded it is delegated to it in their account's role, under the
+   * load's signature, to set up its key and delegate its staff. Nobody else is: each colleague is delegated on their own.
+   */
+  async atLaterLoad(actor: CallActor, study: { id: number; code: string }, signatureId: number): Promise<void> {
+    const user = await this.users.byId(actor.userId);
+    if (!user || user.role === 'administrator') return;
+    await this.insertGranted(actor, user, study, 'Loaded the study: delegated to it in their role', signatureId);
+  }
+
   private async insertGranted(actor: CallActor, user: { id: number; username: string; role: Role }, study: { id: number; code: string }, reason: string, signatureId: number | null): Promise<void> {
     const startsOn = this.roles.today();
     await this.delegations.insert({ userId: user.id, studyId: study.id, role: user.role, startsOn, endsOn: null, grantedAt: isoUtc(this.clock.now()), grantedBy: actor.userId, signatureId, reason });

@@ -32,7 +32,7 @@ export function roleInStudy(accountRole: Role, study: { code: string } | null, d
   return { refusal: VeilError.says('forbidden', { key: 'session.notDelegated', params: { study: study.code } }) };
 }
 
-/** A user's role in the current study today, read from the database at every call (an ended delegation stops at once). */
+/** A user's role in a study today, read from the database at every call (an ended delegation stops at once). */
 export class StudyRoles {
   constructor(
     private readonly delegations: DelegationRepository,
@@ -40,11 +40,35 @@ export class StudyRoles {
     private readonly clock: Clock,
   ) {}
 
-  async of(user: { id: number; role: Role }): Promise<StudyRole> {
+  /** The user's role in the study of the call (its session's). */
+  of(user: { id: number; role: Role }): Promise<StudyRole> {
+    return this.in(user, this.site.currentStudy());
+  }
+
+  /** The user's role in the given study (null: none loaded yet). */
+  async in(user: { id: number; role: Role }, study: { id: number; code: string } | null): Promise<StudyRole> {
     if (user.role === 'administrator') return { role: 'administrator' };
-    const study = this.site.currentStudy();
     const rows = study ? await this.delegations.ofUser(user.id, study.id) : [];
     return roleInStudy(user.role, study, rows, this.today());
+  }
+
+  /** A study of the site by its row id (null when there is none: a wrap or row naming a study no longer loaded). */
+  studyById(id: number): { id: number; code: string } | null {
+    const study = this.site.studies().find((s) => s.id === id);
+    return study ? { id, code: study.config.code } : null;
+  }
+
+  /**
+   * The studies the user works in today, each with its role, in the order loaded: every study for the administrator
+   * (the site's role), the studies of their valid delegations for everyone else. What the study switcher offers.
+   */
+  async studiesOf(user: { id: number; role: Role }): Promise<Array<{ id: number; code: string; title: string; role: Role }>> {
+    const studies = [];
+    for (const study of this.site.studies()) {
+      const { role } = await this.in(user, { id: study.id, code: study.config.code });
+      if (role) studies.push({ id: study.id, code: study.config.code, title: study.config.title, role });
+    }
+    return studies;
   }
 
   /** The site's date today, as delegations' start and end days are written. */

@@ -108,6 +108,7 @@ export class StudyFileService {
         study: config.code,
       });
       if (first) await this.delegations.atFirstLoad(actor, { id: studyId, code: config.code }, signature.id);
+      else await this.delegations.atLaterLoad(actor, { id: studyId, code: config.code }, signature.id);
       return signature.id;
     });
     await this.site.reload();
@@ -115,13 +116,13 @@ export class StudyFileService {
   }
 
   /**
-   * Why a valid study file cannot be loaded here: the database holds a study already (one per database until studies
-   * are rows), or the study has kit types, which this version checks but does not yet dispense (a double-dummy design
-   * needs kits of several types per visit, each matched to the arm's content: docs/multi-study-plan.md, step 6).
+   * Why a valid study file cannot be loaded here: a study with its code is loaded already (amending a loaded study's
+   * configuration is not built), or the study has kit types, which this version checks but does not yet dispense (a
+   * double-dummy design needs kits of several types per visit, each matched to the arm's content:
+   * docs/multi-study-plan.md, step 6).
    */
   private async refusalOf(config: StudyConfig, fileName: string): Promise<VeilError | null> {
-    const loaded = await this.studies.current();
-    if (loaded) return VeilError.says('conflict', { key: 'study.alreadyLoaded', params: { study: loaded.code, file: fileName, code: config.code } });
+    if ((await this.studies.idOf(config.code)) !== undefined) return VeilError.says('conflict', { key: 'study.alreadyLoaded', params: { study: config.code, file: fileName } });
     const types = config.kitTypes ?? [];
     if (types.length > 0) return VeilError.says('conflict', { key: 'study.kitTypesNotYet', params: { study: config.code, types: types.map((t) => t.name).join(', ') } });
     return null;

@@ -2,20 +2,27 @@ import type { SecuritySettings } from '../../../shared/contract/system';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { CloseOutRepository, StudyClosed } from '../closeOut/closeOutRepository';
 import type { Store } from '../db/store';
+import { studyOfCall } from '../study/callStudy';
 import { DEFAULT_SECURITY_SETTINGS, SITE_NAME_NOT_SET, type SettingsRepository } from './settingsRepository';
 import type { StudyRepository } from './studyRepository';
 
-interface Loaded {
-  study: StudyConfig | null;
-  studyId: number | null;
+/** A study of the site as held in memory: its row id, configuration and closure in force. */
+export interface StudyInMemory {
+  id: number;
+  config: StudyConfig;
   closed: StudyClosed | null;
+}
+
+interface Loaded {
+  /** Every study, in the order loaded (the first is the owner of the events written before events named a study). */
+  studies: StudyInMemory[];
   siteName: string | null;
   scanner: { gsReplacement?: string };
   security: SecuritySettings;
 }
 
 /**
- * The study configuration, its closure and the site settings, kept in memory (issue 13, item 2): they are read on every
+ * The studies' configurations, their closures and the site settings, kept in memory (issue 13, item 2): they are read on every
  * call (the study by some fifteen services, its closure and the inactivity setting before each call, the scanner
  * setting on every scan), always synchronously, while the Store answers asynchronously. Loaded when the core opens
  * (openVeilCore); loaded again after the unit of work that changes them has committed (the service awaits `reload()`),
@@ -29,7 +36,7 @@ export class SiteMemory {
   private generation = 0;
 
   constructor(
-    private readonly studies: StudyRepository,
+    private readonly studyRows: StudyRepository,
     private readonly settings: SettingsRepository,
     private readonly closures: CloseOutRepository,
   ) {}
@@ -44,11 +51,11 @@ export class SiteMemory {
   /** Reads everything again from the Store; call outside a unit of work, after it committed. */
   async reload(): Promise<void> {
     const generation = ++this.generation;
-    const [current, siteName, scanner, security] = [await this.studies.currentRow(), await this.settings.siteName(), await this.settings.scanner(), await this.settings.security()];
-    const study = current?.config ?? null;
-    const closed = await this.closures.closedStudy(study?.code);
+    const [rows, siteName, scanner, security] = [await this.studyRows.all(), await this.settings.siteName(), await this.settings.scanner(), await this.settings.security()];
+    const studies: StudyInMemory[] = [];
+    for (const row of rows) studies.push({ ...row, closed: await this.closures.closedStudy(row.config.code) });
     // Reloads may finish out of order: only the latest one started is kept.
-    if (generation === this.generation) this.loaded = { study, studyId: current?.id ?? null, closed, siteName, scanner, security };
+    if (generation === this.generation) this.loaded = { studies, siteName, scanner, security };
   }
 
   private get now(): Loaded {
@@ -56,9 +63,21 @@ export class SiteMemory {
     return this.loaded;
   }
 
-  /** The loaded study, or null before one is set up. */
+  /** The study of the call running now (its session's, callStudy.ts), else the first loaded; null before any. */
+  private current(): StudyInMemory | null {
+    const { studies } = this.now;
+    const id = studyOfCall();
+    return (id !== undefined && studies.find((s) => s.id === id)) || studies[0] || null;
+  }
+
+  /** Every study of the site, in the order loaded. */
+  studies(): readonly StudyInMemory[] {
+    return this.now.studies;
+  }
+
+  /** The current study's configuration, or null before one is set up. */
   study(): StudyConfig | null {
-    return this.now.study;
+    return this.current()?.config ?? null;
   }
 
   /**
@@ -66,17 +85,16 @@ export class SiteMemory {
    * study (the owner of the events written before events named their study); null before a study is set up.
    */
   currentStudy(): { id: number; code: string; first: number } | null {
-    const { study, studyId } = this.now;
-    // The current study is the first loaded until the study switcher (docs/multi-study-plan.md step 5).
-    return study && studyId !== null ? { id: studyId, code: study.code, first: studyId } : null;
+    const study = this.current();
+    return study ? { id: study.id, code: study.config.code, first: this.now.studies[0]!.id } : null;
   }
 
   /**
-   * The study's closure in force as last loaded, or null (also before a study is loaded). What the router asks before
-   * every command; the commit itself checks the database again (CloseOutService.whileOpen).
+   * The current study's closure in force as last loaded, or null (also before a study is loaded). What the router asks
+   * before every command; the commit itself checks the database again (CloseOutService.whileOpen).
    */
   closed(): StudyClosed | null {
-    return this.now.closed;
+    return this.current()?.closed ?? null;
   }
 
   /** The site's name as the administrator set it, or null when never set. */

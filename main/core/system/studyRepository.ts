@@ -2,9 +2,8 @@ import type { Store } from '../db/store';
 import { StudyConfig } from '../../../shared/study/studyConfig';
 
 /**
- * The site's studies, one row each (migration 19), on the Store. The core keeps the current one in memory
- * (SiteMemory). Until delegations and the study switcher exist (docs/multi-study-plan.md steps 3 and 5), the current
- * study is the first one loaded, and loading refuses a second (StudyFileService).
+ * The site's studies, one row each (migration 19), on the Store. The core keeps them in memory (SiteMemory); a call
+ * works in its session's study (callStudy.ts), and outside a call the first one loaded is meant.
  */
 export class StudyRepository {
   constructor(private readonly store: Store) {}
@@ -18,6 +17,18 @@ export class StudyRepository {
   async currentRow(): Promise<{ id: number; config: StudyConfig } | null> {
     const row = await this.store.q().selectFrom('studies').select(['id', 'config_json']).orderBy('id').limit(1).executeTakeFirst();
     return row ? { id: Number(row.id), config: StudyConfig.parse(JSON.parse(row.config_json)) } : null;
+  }
+
+  /** Every study of the site, in the order loaded. */
+  async all(): Promise<Array<{ id: number; config: StudyConfig }>> {
+    const rows = await this.store.q().selectFrom('studies').select(['id', 'config_json']).orderBy('id').execute();
+    return rows.map((row) => ({ id: Number(row.id), config: StudyConfig.parse(JSON.parse(row.config_json)) }));
+  }
+
+  /** The study loaded under this code, if any. */
+  async idOf(code: string): Promise<number | undefined> {
+    const row = await this.store.q().selectFrom('studies').select('id').where('code', '=', code).executeTakeFirst();
+    return row ? Number(row.id) : undefined;
   }
 
   /** Adds the study, or replaces the configuration of the study with its code (the same study, saved again); answers its id. */

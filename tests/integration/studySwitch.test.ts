@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VeilResult } from '../../shared/errors';
+import type { SessionState } from '../../shared/contract/session';
+import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
+import { NS_DUPI } from '../../main/core/demo/demoSeed';
+import { inStudy } from '../../main/core/study/callStudy';
+import { demoCore, type TestCore } from '../helpers/core';
+
+/**
+ * Many studies in one Veil (issue 14, docs/multi-study-plan.md steps 4 and 5): a second study loaded beside the demo's
+ * NS-DUPI, numbering its kits and slots alike, with its own key. Each session works in one study at a time and
+ * switches to another it is delegated to; everything a call reaches is that study's. The unblinded monitor is
+ * delegated a blinded role in the second study: unblinded in NS-DUPI, blinded there.
+ */
+const EXTENSION = { ...NS_DUPI, code: 'NS-DUPI-EXT', title: 'Dupilumab in Netherton syndrome: open extension' };
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+let t: TestCore;
+let extensionId: number;
+beforeAll(async () => {
+  t = await demoCore();
+}, 120_000);
+afterAll(() => t?.dispose());
+
+const call = (window: string, channel: string, input: unknown = {}) => t.core.dispatch(window, channel, input) as Promise<VeilResult<unknown>>;
+async function ok<T>(window: string, channel: string, input: unknown = {}): Promise<T> {
+  const result = await call(window, channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.value as T;
+}
+async function refusal(window: string, channel: string, input: unknown = {}): Promise<string | undefined> {
+  const result = await call(window, channel, input);
+  return result.ok ? 'answered' : result.error.key;
+}
+const sign = (role: Parameters<TestCore['userOf']>[0]) => ({ username: t.userOf(role).username, password: t.userOf(role).password });
+type Active = Extract<SessionState, { state: 'active' }>;
+const active = (state: SessionState): Active => {
+  if (state.state !== 'active') throw new Error(`the session is ${state.state}`);
+  return state;
+};
+const status = (window: string) => ok<{ keySetUp: boolean; sessionHoldsKey: boolean; slots: number; kits: number }>(window, 'allocation.status');
+
+describe('a second study loaded beside the first', () => {
+  it('is added by the pharmacist, who alone is delegated to it; the same code twice is refused', async () => {
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'load-ph');
+    const file = { fileName: 'ns-dupi-ext.json', contentBase64: base64(JSON.stringify(EXTENSION)) };
+    const loaded = await ok<{ code: string }>(pharmacist, 'study.load', { ...file, signature: sign('unblinded_pharmacist') });
+    expect(loaded.code).toBe('NS-DUPI-EXT');
+    extensionId = (await t.sql<{ id: number }>("SELECT id FROM studies WHERE code = 'NS-DUPI-EXT'"))[0]!.id;
+    expect(await refusal(pharmacist, 'study.load', { ...file, signature: sign('unblinded_pharmacist') })).toBe('study.alreadyLoaded');
+
+    // The session still works in NS-DUPI, and now offers both.
+    const state = active(await ok<SessionState>(pharmacist, 'session.current'));
+    expect(state.study?.code).toBe('NS-DUPI');
+    expect(state.studies.map((s) => [s.code, s.role])).toEqual([
+      ['NS-DUPI', 'unblinded_pharmacist'],
+      ['NS-DUPI-EXT', 'unblinded_pharmacist'],
+    ]);
+    const delegated = await t.sql<{ username: string; role: string }>(
+      'SELECT u.username, d.role FROM delegations d JOIN users u ON u.id = d.user_id WHERE d.study_id = ? ORDER BY u.username',
+      extensionId,
+    );
+    expect(delegated).toEqual([{ username: t.userOf('unblinded_pharmacist').username, role: 'unblinded_pharmacist' }]);
+  });
+
+  it('gets its own key and lists, numbered as the first study numbers its own, after a switch', async () => {
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'setup-ph');
+    const first = await status(pharmacist);
+    expect(first).toMatchObject({ keySetUp: true, sessionHoldsKey: true });
+    const switched = active(await ok<SessionState>(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' }));
+    expect(switched.study?.code).toBe('NS-DUPI-EXT');
+    // A new study: no key, no list, no patient, whatever the first study holds.
+    expect(await status(pharmacist)).toMatchObject({ keySetUp: false, sessionHoldsKey: false, slots: 0, kits: 0 });
+    expect(await ok<unknown[]>(pharmacist, 'patients.list', {})).toEqual([]);
+    const { codeBreakPassphrase } = await ok<{ codeBreakPassphrase: string }>(pharmacist, 'allocation.setUpKey', { signature: sign('unblinded_pharmacist') });
+    expect(codeBreakPassphrase).toMatch(/^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){9}$/);
+    const password = { password: t.userOf('unblinded_pharmacist').password };
+    await ok(pharmacist, 'allocation.importList', { kind: 'randomization', fileName: 'ext-randomization.csv', contentBase64: base64(demoRandomizationCsv(EXTENSION)), signature: password });
+    await ok(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'ext-kits.csv', contentBase64: base64(demoKitCsv(EXTENSION)), signature: password });
+    const extension = await status(pharmacist);
+    expect(extension).toMatchObject({ keySetUp: true, sessionHoldsKey: true, slots: first.slots, kits: first.kits });
+
+    // The same kit numbers in both studies, each sealed under its own study's key.
+    const numbers = await t.sql<{ study_id: number; n: number }>('SELECT study_id, count(*) AS n FROM kits GROUP BY study_id ORDER BY study_id');
+    expect(numbers.map((r) => Number(r.n))).toEqual([extension.kits, extension.kits]);
+    const wraps = await t.sql<{ study_id: number; holder: string }>('SELECT study_id, holder FROM key_wraps WHERE study_id = ? ORDER BY holder', extensionId);
+    expect(wraps.map((w) => w.holder)).toEqual(['emergency', `user:${(await t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username))!.id}`]);
+    // Each study's events name it.
+    const events = await t.sql<{ action: string; study_code: string }>("SELECT action, study_code FROM audit_events WHERE action IN ('allocation.key_set_up', 'list.kits_imported') ORDER BY seq");
+    expect(events).toEqual([
+      { action: 'allocation.key_set_up', study_code: 'NS-DUPI' },
+      { action: 'list.kits_imported', study_code: 'NS-DUPI' },
+      { action: 'allocation.key_set_up', study_code: 'NS-DUPI-EXT' },
+      { action: 'list.kits_imported', study_code: 'NS-DUPI-EXT' },
+    ]);
+    // Back in NS-DUPI: its own key, still held.
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI' });
+    expect(await status(pharmacist)).toMatchObject({ keySetUp: true, sessionHoldsKey: true });
+  });
+
+  it('makes a user unblinded in NS-DUPI and blinded in the extension see arms in the first and nothing of them in the second', async () => {
+    const admin = await t.loginAs('administrator', 'deleg-admin');
+    await ok(admin, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    const monitorId = (await t.core.repositories.users.byUsername(t.userOf('unblinded_monitor').username))!.id;
+    await ok(admin, 'delegations.grant', { userId: monitorId, role: 'monitor', startsOn: today(), endsOn: null, reason: 'Monitors the extension blinded', signature: sign('administrator') });
+
+    const monitor = await t.loginAs('unblinded_monitor', 'both-monitor');
+    const state = active(await ok<SessionState>(monitor, 'session.current'));
+    expect(state.studies.map((s) => [s.code, s.role])).toEqual([
+      ['NS-DUPI', 'unblinded_monitor'],
+      ['NS-DUPI-EXT', 'monitor'],
+    ]);
+    // In NS-DUPI: unblinded, with its key.
+    expect(state.user.blinded).toBe(false);
+    const unblinded = await call(monitor, 'reconciliation.viewUnblinded', {});
+    expect(unblinded.ok ? 'answered' : unblinded.error.message).toBe('answered');
+
+    // In the extension: blinded, no key in the session for it, the unblinded views refused by role before anything is read.
+    const there = active(await ok<SessionState>(monitor, 'session.switchStudy', { code: 'NS-DUPI-EXT' }));
+    expect(there.user).toMatchObject({ role: 'monitor', blinded: true });
+    expect(there.permissions).not.toContain('reconciliation.unblinded');
+    expect(await refusal(monitor, 'reconciliation.viewUnblinded', {})).toBe('session.roleForbids');
+    expect(await refusal(monitor, 'kitStory.viewUnblinded', { kitNumber: '1001' })).toBe('session.roleForbids');
+    expect(inStudy(extensionId, () => t.core.custody.keyOf(monitor))).toBeNull();
+    expect(inStudy(1, () => t.core.custody.keyOf(monitor))).not.toBeNull();
+    // The key of the extension cannot be granted to them: blinded there.
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'grant-ph');
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    expect(await refusal(pharmacist, 'allocation.grantAccess', { userId: monitorId, reason: 'Try', signature: sign('unblinded_pharmacist') })).toBe('allocation.blindedTarget');
+  });
+
+  it('refuses a switch to a study the user is not delegated to, or that does not exist, in the same words', async () => {
+    const nurse = await t.loginAs('study_nurse', 'nurse');
+    const refused = await call(nurse, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    expect(refused.ok ? 'answered' : { key: refused.error.key, params: refused.error.params }).toEqual({ key: 'session.notDelegated', params: { study: 'NS-DUPI-EXT' } });
+    const unknown = await call(nurse, 'session.switchStudy', { code: 'NO-SUCH-STUDY' });
+    expect(unknown.ok ? 'answered' : { key: unknown.error.key, params: unknown.error.params }).toEqual({ key: 'session.notDelegated', params: { study: 'NO-SUCH-STUDY' } });
+    expect(active(await ok<SessionState>(nurse, 'session.current')).study?.code).toBe('NS-DUPI');
+    expect(active(await ok<SessionState>(nurse, 'session.current')).studies.map((s) => s.code)).toEqual(['NS-DUPI']);
+  });
+
+  it("keeps each window in its own study while calls interleave, and the whole record verifies", async () => {
+    const inFirst = await t.loginAs('unblinded_pharmacist', 'interleave-1');
+    const inSecond = await t.loginAs('unblinded_pharmacist', 'interleave-2');
+    await ok(inSecond, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    const both = await Promise.all(Array.from({ length: 10 }, (_, i) => ok<{ study: { code: string } | null }>(i % 2 ? inSecond : inFirst, 'system.info')));
+    expect(both.map((info) => info.study?.code)).toEqual(both.map((_, i) => (i % 2 ? 'NS-DUPI-EXT' : 'NS-DUPI')));
+    expect((await ok<{ ok: boolean }>(inFirst, 'audit.verify')).ok).toBe(true);
+  });
+});
+
+function today(): string {
+  const d = t.clock.now();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
