@@ -15,6 +15,7 @@ export const BOTH_ENGINES = [
   'tests/integration/allocationKey.test.ts',
   'tests/integration/delegations.test.ts',
   'tests/integration/delegationsVerify.test.ts',
+  'tests/integration/studySwitch.test.ts',
   'tests/integration/anchorAtClose.test.ts',
   'tests/integration/auditPaging.test.ts',
   'tests/integration/auditScreenCheck.test.ts',

@@ -77,6 +77,11 @@ export const EVENT_SCOPE = {
   'user.reactivated': 'site',
 } as const satisfies Record<string, 'study' | 'site'>;
 
+/** The site's actions: their events name no study and are read by the users of every study. */
+export const SITE_ACTIONS: readonly string[] = Object.entries(EVENT_SCOPE)
+  .filter(([, scope]) => scope === 'site')
+  .map(([action]) => action);
+
 /**
  * Whether an action's events name the study they happen in. An action not listed is taken as the study's: hidden
  * from whoever is not delegated to it rather than shown to every user of the site.

@@ -139,6 +139,28 @@ describe('a second study loaded beside the first', () => {
     expect(active(await ok<SessionState>(nurse, 'session.current')).studies.map((s) => s.code)).toEqual(['NS-DUPI']);
   });
 
+  it("shows each reader the trail of their study and the site's, never another study's events or code", async () => {
+    type Listed = { events: Array<{ action: string; study: string | null }>; total: number; facets: { studies: string[] } };
+    const monitor = await t.loginAs('monitor', 'trail-monitor');
+    const inFirst = await ok<Listed>(monitor, 'audit.list', { page: 1, pageSize: 500 });
+    expect(inFirst.events.some((e) => e.study === 'NS-DUPI')).toBe(true);
+    expect(inFirst.events.some((e) => e.action === 'session.login' && e.study === null)).toBe(true);
+    expect(inFirst.events.filter((e) => e.study === 'NS-DUPI-EXT')).toEqual([]);
+    expect(inFirst.facets.studies).toEqual(['NS-DUPI']);
+    const exported = await ok<{ csv: string }>(monitor, 'audit.exportCsv', {});
+    expect(exported.csv).toContain('NS-DUPI');
+    expect(exported.csv).not.toContain('NS-DUPI-EXT');
+
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'trail-ph');
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    const inExtension = await ok<Listed>(pharmacist, 'audit.list', { page: 1, pageSize: 500 });
+    expect(inExtension.events.map((e) => e.study).filter((code) => code !== null && code !== 'NS-DUPI-EXT')).toEqual([]);
+    expect(inExtension.events.some((e) => e.action === 'list.kits_imported')).toBe(true);
+    expect(inExtension.events.some((e) => e.action === 'session.login')).toBe(true);
+    expect(inExtension.events.filter((e) => e.action === 'list.kits_imported').length).toBe(1);
+    expect(inExtension.facets.studies).toEqual(['NS-DUPI-EXT']);
+  });
+
   it("keeps each window in its own study while calls interleave, and the whole record verifies", async () => {
     const inFirst = await t.loginAs('unblinded_pharmacist', 'interleave-1');
     const inSecond = await t.loginAs('unblinded_pharmacist', 'interleave-2');

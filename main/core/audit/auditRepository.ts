@@ -22,6 +22,20 @@ export interface AuditEventFilter {
   entityId?: string | undefined;
   /** The study the events name. */
   study?: string | undefined;
+  /** Only the events a reader of this study may read (several studies in one database): see ReadableIn. */
+  readableIn?: ReadableIn | undefined;
+}
+
+/**
+ * The events a reader working in one study may read: those naming it, the site's (naming none, of a site action),
+ * and, for the site's first study, the events written before events named their study (migration 18), all its own.
+ * Another study's events are not theirs to read, even though nothing in them is an arm: which kits moved, who was
+ * randomized when, belong to the people delegated to that study (issue 14, step 3).
+ */
+export interface ReadableIn {
+  code: string;
+  ownsUnnamed: boolean;
+  siteActions: readonly string[];
 }
 
 /** The columns the screen's filters offer the distinct values of. */
@@ -44,6 +58,11 @@ function where(filter: AuditEventFilter) {
     if (filter.entityType !== undefined) all.push(eb('entity_type', '=', filter.entityType));
     if (filter.entityId !== undefined) all.push(eb('entity_id', '=', filter.entityId));
     if (filter.study !== undefined) all.push(eb('study_code', '=', filter.study));
+    const readable = filter.readableIn;
+    if (readable !== undefined) {
+      const unnamed = readable.ownsUnnamed ? eb('study_code', 'is', null) : eb.and([eb('study_code', 'is', null), eb('action', 'in', readable.siteActions)]);
+      all.push(eb.or([eb('study_code', '=', readable.code), unnamed]));
+    }
     return eb.and(all);
   };
 }

@@ -5,6 +5,7 @@ import { csvRecords, csvRows } from '../csvWriter';
 import type { Db } from '../db/database';
 import type { Store } from '../db/store';
 import type { SignatureRecord, SignatureService } from '../signatures/signatureService';
+import type { ReadableIn } from './auditRepository';
 import { type AuditEvent, type AuditFilter, type AuditTrail } from './auditTrail';
 import { PostgresRecordedStateRepository } from './postgresRecordedStateRepository';
 import { RecordedStateRepository } from './recordedStateRepository';
@@ -51,13 +52,25 @@ export class AuditService {
     private readonly study: () => StudyConfig | null,
     /** This database's anchors (beside the file), so the check on screen also sees a rewritten or cut history. */
     private readonly anchors: () => Promise<NonNullable<RecordCheckOptions['anchors']>>,
+    /** What the caller's study lets them read, with several studies in the database; undefined: every event (one study). */
+    private readonly readable: () => ReadableIn | undefined = () => undefined,
   ) {}
+
+  /** The caller's filter, kept to the events their study lets them read. */
+  private filterOf(input: AuditFilterInput): AuditFilter {
+    const readableIn = this.readable();
+    return { ...toFilter(input), ...(readableIn ? { readableIn } : {}) };
+  }
 
   /** One page of the filtered trail, as the screen reads it. */
   async list(input: AuditListInput) {
     const { order, page, pageSize, ...filter } = input;
-    const { events, total } = await this.trail.page(toFilter(filter), { order, offset: (page - 1) * pageSize, limit: pageSize });
-    return { events: await this.views(events), seal: await this.trail.seal(), total, page, pageSize, facets: await this.trail.facets() };
+    const { events, total } = await this.trail.page(this.filterOf(filter), { order, offset: (page - 1) * pageSize, limit: pageSize });
+    const facets = await this.trail.facets();
+    // Another study's code is not the caller's to learn from the filter's choices either.
+    const readableIn = this.readable();
+    const studies = readableIn ? facets.studies.filter((code) => code === readableIn.code) : facets.studies;
+    return { events: await this.views(events), seal: await this.trail.seal(), total, page, pageSize, facets: { ...facets, studies } };
   }
 
   /** Events as the screens show them, each signature read once. */
@@ -95,7 +108,7 @@ export class AuditService {
 
   async exportCsv(input: AuditFilterInput): Promise<{ fileName: string; csv: string }> {
     // The export is the whole filtered trail, never a page.
-    const events = await this.views(await this.trail.query(toFilter(input)));
+    const events = await this.views(await this.trail.query(this.filterOf(input)));
     const seal = await this.trail.seal();
     const printedAt = isoUtc(this.clock.now());
     const study = this.study();

@@ -4,7 +4,7 @@ import { namesItsStudy } from '../../../shared/audit/eventScope';
 import { wellFormed } from '../../../shared/text/wellFormedText';
 import type { Db } from '../db/database';
 import type { Store } from '../db/store';
-import { storedEvents, type AuditRepository, type StoredAuditEvent } from './auditRepository';
+import { storedEvents, type AuditRepository, type ReadableIn, type StoredAuditEvent } from './auditRepository';
 import type { Clock } from '../clock';
 
 /**
@@ -122,6 +122,8 @@ export interface AuditFilter {
   entityType?: string;
   entityId?: string;
   study?: string;
+  /** Only the events a reader of this study may read (AuditRepository's ReadableIn). */
+  readableIn?: ReadableIn;
   limit?: number;
 }
 

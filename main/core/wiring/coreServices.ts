@@ -1,5 +1,6 @@
 import { ALL_WINDOWS } from '../../../shared/contract';
 import { VeilError } from '../../../shared/errors';
+import { SITE_ACTIONS } from '../../../shared/audit/eventScope';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import { AllocationRegister } from '../allocation/allocationRegister';
 import { AllocationRepository } from '../allocation/allocationRepository';
@@ -116,7 +117,12 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const blockSealing = new BlockSealing(store, repositories.allocation, audit, () => opened.forgetWrittenPages());
   custody.whenKeyOpened((opened) => blockSealing.completeAfterUpgrade(opened));
   const codeBreak = new CodeBreakService(repositories.allocation, custody, study);
-  const auditService = new AuditService(db, store, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget());
+  // With several studies, a reader reads their study's events and the site's; with one, every event is its or the site's.
+  const readableTrail = () => {
+    const study = site.currentStudy();
+    return study && site.studies().length > 1 ? { code: study.code, ownsUnnamed: study.id === study.first, siteActions: SITE_ACTIONS } : undefined;
+  };
+  const auditService = new AuditService(db, store, audit, signatures, clock, () => site.study(), () => anchoring.verificationTarget(), readableTrail);
   const kitRepository = new KitRepository(store, scope);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study, overLabels);
