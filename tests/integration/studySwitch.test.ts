@@ -4,7 +4,8 @@ import type { SessionState } from '../../shared/contract/session';
 import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { inStudy } from '../../main/core/study/callStudy';
-import { demoCore, type TestCore } from '../helpers/core';
+import { demoCore, FakeClock, openCopy, type TestCore } from '../helpers/core';
+import { rawRows } from '../helpers/rawSql';
 
 /**
  * Many studies in one Veil (issue 14, docs/multi-study-plan.md steps 4 and 5): a second study loaded beside the demo's
@@ -168,6 +169,28 @@ describe('a second study loaded beside the first', () => {
     const both = await Promise.all(Array.from({ length: 10 }, (_, i) => ok<{ study: { code: string } | null }>(i % 2 ? inSecond : inFirst, 'system.info')));
     expect(both.map((info) => info.study?.code)).toEqual(both.map((_, i) => (i % 2 ? 'NS-DUPI-EXT' : 'NS-DUPI')));
     expect((await ok<{ ok: boolean }>(inFirst, 'audit.verify')).ok).toBe(true);
+  });
+});
+
+describe('the expiry sweep with two studies', () => {
+  it('expires the kits of every study past their use-before date, each named by its own study', async () => {
+    // Both studies' kits put on the shelf directly (their shipments are not what this is about).
+    await t.sql("UPDATE kits SET status = 'available' WHERE status = 'expected'");
+    const shelf = async (sql: (text: string) => Promise<Array<{ study_id: number; n: number }>>) =>
+      (await sql("SELECT study_id, count(*) AS n FROM kits WHERE status IN ('available', 'quarantined') GROUP BY study_id ORDER BY study_id")).map((r) => [r.study_id, Number(r.n)]);
+    expect((await shelf((text) => t.sql(text))).map(([study]) => study)).toEqual([1, extensionId]);
+    const latest = (await t.sql<{ d: string }>('SELECT max(use_before) AS d FROM kits'))[0]!.d;
+    const dayAfter = new Date(Date.parse(`${latest}T08:00:00.000Z`) + 24 * 60 * 60_000);
+    const core = await openCopy(t, { clock: new FakeClock(dayAfter), expirySweepMs: 24 * 60 * 60_000 });
+    const sql = <T>(text: string) => rawRows<T>(core.store, text);
+    try {
+      for (let i = 0; i < 200 && (await shelf(sql)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await shelf(sql)).toEqual([]);
+      const events = await sql<{ study_code: string; n: number }>("SELECT study_code, count(*) AS n FROM audit_events WHERE action = 'kit.status_changed' AND username = 'system' GROUP BY study_code ORDER BY study_code");
+      expect(events.map((e) => e.study_code)).toEqual(['NS-DUPI', 'NS-DUPI-EXT']);
+    } finally {
+      core.close();
+    }
   });
 });
 

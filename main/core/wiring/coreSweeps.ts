@@ -1,29 +1,33 @@
+import { inStudy } from '../study/callStudy';
 import type { CoreOptions } from '../veilCoreApi';
 import type { CoreServices } from './coreServices';
 
 /**
  * The core's timers: idle windows locked every idleSweepMs (default 15 s), and the expiry sweep (issue 16, item 1) at
  * start-up then every expirySweepMs, with nobody logged in. The expiry sweep is off with the idle sweep unless asked
- * for (tests and one-shot commands drive both by hand). It starts once the study is in memory (startExpirySweep), and
- * does nothing while the study is closed.
+ * for (tests and one-shot commands drive both by hand). It starts once the studies are in memory (startExpirySweep),
+ * sweeps each study in turn (in it, as a call of a session working in it would be), and leaves a closed study alone.
  */
-export function startSweeps({ auth, kitExceptions, closeOut, logger }: Pick<CoreServices, 'auth' | 'kitExceptions' | 'closeOut' | 'logger'>, options: CoreOptions): { startExpirySweep: () => void; stop: () => void } {
+export function startSweeps({ auth, kitExceptions, closeOut, logger, site }: Pick<CoreServices, 'auth' | 'kitExceptions' | 'closeOut' | 'logger' | 'site'>, options: CoreOptions): { startExpirySweep: () => void; stop: () => void } {
   const sweepMs = options.idleSweepMs ?? 15_000;
   const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
   timer?.unref();
   const expiryMs = options.expirySweepMs ?? (sweepMs > 0 ? 60 * 60_000 : 0);
   // A closed study's records are read-only (issue 14, item 1): the sweep leaves its kits as they were at close-out (and
   // its commit is refused if the study was closed meanwhile).
-  const sweepExpired = () =>
+  const sweepStudy = (study: string) =>
     closeOut
       .closedSince()
       .then((closed) => (closed ? [] : closeOut.whileOpen(() => kitExceptions.sweepExpired())))
       .then(
-      (kits) => {
-        if (kits.length > 0) logger.info('kits expired by the expiry sweep', { count: kits.length });
-      },
-      (error: unknown) => logger.error('the expiry sweep failed', { error: error instanceof Error ? error.message : String(error) }),
-    );
+        (kits) => {
+          if (kits.length > 0) logger.info('kits expired by the expiry sweep', { study, count: kits.length });
+        },
+        (error: unknown) => logger.error('the expiry sweep failed', { study, error: error instanceof Error ? error.message : String(error) }),
+      );
+  const sweepExpired = async () => {
+    for (const study of site.studies()) await inStudy(study.id, () => sweepStudy(study.config.code));
+  };
   let expiryTimer: ReturnType<typeof setInterval> | null = null;
   return {
     startExpirySweep: () => {
