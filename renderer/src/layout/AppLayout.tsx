@@ -1,7 +1,7 @@
-import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
+import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { IconHome } from '@tabler/icons-react';
-import { useEffect } from 'react';
+import { Fragment, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BlindingBadge } from '../common/BlindingBadge';
 import { refreshWedgeSettings } from '../common/scan/refreshWedgeSettings';
@@ -9,7 +9,8 @@ import { HomePage } from '../home/HomePage';
 import { UnblindingNotices } from '../emergency/UnblindingNotices';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useActiveSession, useSession } from '../session/SessionContext';
-import { useSystemInfo } from '../system/SystemInfoContext';
+import { useReloadSystemInfo, useSystemInfo } from '../system/SystemInfoContext';
+import { StudySwitcher } from './StudySwitcher';
 import { UserMenu } from './UserMenu';
 import { VeilMark } from './VeilMark';
 import { NotAllowed, WorkflowUnavailable } from './WorkflowUnavailable';
@@ -24,7 +25,14 @@ export function AppLayout() {
   const session = useActiveSession();
   const { lockNow } = useSession();
   const info = useSystemInfo();
+  const reloadInfo = useReloadSystemInfo();
   const [route, navigate] = useHashRoute();
+  // The study identity (header, footer, printouts) is the session's study's: read again when the session's study is
+  // another than the one the window read before login, or after a switch.
+  const studyCode = session.study?.code;
+  useEffect(() => {
+    if (studyCode && info?.study && info.study.code !== studyCode) void reloadInfo();
+  }, [studyCode, info?.study, reloadInfo]);
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   useHotkeys([['mod+shift+L', () => void lockNow()]]);
   // The scanners' framing as the Devices screen set it: every scan of this session is judged with it.
@@ -52,13 +60,7 @@ export function AppLayout() {
           <Group gap="md" wrap="nowrap">
             <Burger opened={navOpened} onClick={toggleNav} hiddenFrom="md" size="sm" aria-label={t('nav.toggle')} />
             <VeilMark size="md" />
-            {info?.study && (
-              <Tooltip label={`${info.study.title} · ${info.study.sponsor}`} multiline maw={420}>
-                <Badge variant="outline" size="lg" data-testid="header-study-code">
-                  {info.study.code}
-                </Badge>
-              </Tooltip>
-            )}
+            <StudySwitcher onSwitched={() => go('')} />
           </Group>
           <Group gap="md" wrap="nowrap">
             <BlindingBadge blinded={session.user.blinded} testId="header-blinding-badge" />
@@ -113,7 +115,8 @@ export function AppLayout() {
       <AppShell.Main>
         <UnblindingNotices />
         <ClosedStudyBanner />
-        {page}
+        {/* A page is built for one study: switching builds it anew, so nothing of the other study stays on screen. */}
+        <Fragment key={session.study?.code ?? ''}>{page}</Fragment>
       </AppShell.Main>
     </AppShell>
   );

@@ -1,0 +1,118 @@
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeRole, launchBrowser, logout, openPage, screenshot } from './helpers/browser';
+import { loginAs } from './helpers/pharmacy';
+import { startVeil, type VeilServer } from './helpers/veilServer';
+
+/**
+ * The study switcher in the header (issue 14, item 3): a second study loaded beside the demo's NS-DUPI, the unblinded
+ * monitor delegated to it as a blinded monitor. In the header they switch between the two; the blinding badge, their
+ * role and their screens follow the study they work in.
+ */
+const EXTENSION = { ...(JSON.parse(readFileSync(join(__dirname, '../../studies/ns-dupi.json'), 'utf8')) as Record<string, unknown>), code: 'NS-DUPI-EXT', title: 'Dupilumab in Netherton syndrome: open extension' };
+
+async function ok(veil: VeilServer, channel: string, input: unknown = {}): Promise<unknown> {
+  const answer = await veil.rpc(channel, input);
+  if (!answer.body.ok) throw new Error(`${channel}: ${answer.body.error?.message}`);
+  return answer.body.value;
+}
+
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('the study switcher', () => {
+  let veil: VeilServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [veil, browser] = await Promise.all([startVeil({ demo: true }), launchBrowser()]);
+    // Through the contract (their screens are tested elsewhere): the pharmacist loads the extension, the administrator
+    // delegates the unblinded monitor to it as a blinded monitor.
+    const as = async (role: Parameters<VeilServer['user']>[0]) => {
+      await veil.logoutWindow();
+      await ok(veil, 'session.login', { username: veil.user(role).username, password: veil.user(role).password });
+    };
+    await as('unblinded_pharmacist');
+    const signature = { username: veil.user('unblinded_pharmacist').username, password: veil.user('unblinded_pharmacist').password };
+    await ok(veil, 'study.load', { fileName: 'ns-dupi-ext.json', contentBase64: Buffer.from(JSON.stringify(EXTENSION)).toString('base64'), signature });
+    await as('administrator');
+    await ok(veil, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    const users = (await ok(veil, 'users.list')) as Array<{ id: number; username: string }>;
+    const monitor = users.find((u) => u.username === veil.user('unblinded_monitor').username)!;
+    const d = new Date();
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    await ok(veil, 'delegations.grant', {
+      userId: monitor.id,
+      role: 'monitor',
+      startsOn: today,
+      endsOn: null,
+      reason: 'Monitors the extension blinded',
+      signature: { username: veil.user('administrator').username, password: veil.user('administrator').password },
+    });
+    await veil.logoutWindow();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await veil?.stop();
+  });
+
+  it('switches a user unblinded in one study and blinded in the other: badge, role and screens follow', async () => {
+    const { context, page, problems } = await openPage(browser);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(veil.url);
+    await loginAs(page, veil, 'unblinded_monitor');
+    expect(await page.getByTestId('study-switcher').innerText()).toBe('NS-DUPI');
+    expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('false');
+    expect(await homeRole(page)).toBe('unblinded_monitor');
+
+    await page.getByTestId('study-switcher').click();
+    await page.getByTestId('study-switcher-menu').waitFor();
+    expect(await page.getByTestId('study-switcher-blinding-NS-DUPI').getAttribute('data-blinded')).toBe('false');
+    expect(await page.getByTestId('study-switcher-blinding-NS-DUPI-EXT').getAttribute('data-blinded')).toBe('true');
+    expect(await page.getByTestId('study-switcher-NS-DUPI-EXT').innerText()).toContain('Monitor (CRA)');
+    expect(await page.getByTestId('study-switcher-NS-DUPI').getAttribute('aria-current')).toBe('true');
+    expect(await axeViolations(page, '[data-testid="study-switcher-menu"]')).toEqual([]);
+    await screenshot(page, 'study-switcher-menu-en', { fullPage: false });
+
+    await page.getByTestId('study-switcher-NS-DUPI-EXT').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="study-switcher"]')?.textContent === 'NS-DUPI-EXT');
+    expect(await homeRole(page)).toBe('monitor');
+    expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('true');
+    await screenshot(page, 'study-switcher-blinded-en', { fullPage: false });
+
+    // Back in NS-DUPI: unblinded again, without logging in again.
+    await page.getByTestId('study-switcher').click();
+    await page.getByTestId('study-switcher-NS-DUPI').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="study-switcher"]')?.textContent === 'NS-DUPI');
+    expect(await homeRole(page)).toBe('unblinded_monitor');
+    expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('false');
+    await logout(page);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('in French at 1280x720; a user of one study sees the study, with no switcher', async () => {
+    await veil.logoutWindow();
+    const { context, page, problems } = await openPage(browser, { locale: 'fr-FR' });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(veil.url);
+    await loginAs(page, veil, 'unblinded_pharmacist');
+    await page.getByTestId('study-switcher').click();
+    await page.getByTestId('study-switcher-menu').waitFor();
+    expect(await page.getByTestId('study-switcher-menu').innerText()).toContain('Vos études aujourd');
+    await screenshot(page, 'study-switcher-menu-1280-fr', { fullPage: false });
+    await page.keyboard.press('Escape');
+    await logout(page);
+
+    await loginAs(page, veil, 'study_nurse');
+    expect(await page.getByTestId('study-switcher').count()).toBe(0);
+    expect(await page.getByTestId('header-study-code').innerText()).toBe('NS-DUPI');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
