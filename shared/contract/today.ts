@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import { Empty } from './schemas';
+import { Empty, RoleSchema } from './schemas';
 
 /**
  * The Today home (issue 14, item 3): what waits for the caller, per study, each item a count and the screen that
@@ -42,8 +42,12 @@ export type TodayItemKind = z.infer<typeof TodayItem>['kind'];
 
 export const TodayView = z.object({
   today: z.string().date(),
-  /** `closedAt`: the study is closed (issue 14, item 1), read-only, and nothing waits in it: no item. */
-  studies: z.array(z.object({ code: z.string(), title: z.string(), closedAt: z.string().nullable(), items: z.array(TodayItem) })),
+  /**
+   * The caller's studies today, the one the session works in first. `role`: the caller's role in that study (the items
+   * are those it may see; a link to another study's screen switches to that study first). `closedAt`: the study is
+   * closed (issue 14, item 1), read-only, and nothing waits in it: no item.
+   */
+  studies: z.array(z.object({ code: z.string(), title: z.string(), role: RoleSchema, closedAt: z.string().nullable(), items: z.array(TodayItem) })),
 });
 
 export const todayChannels = {

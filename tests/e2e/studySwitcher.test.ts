@@ -70,6 +70,17 @@ describe('the study switcher', () => {
     expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('false');
     expect(await homeRole(page)).toBe('unblinded_monitor');
 
+    // Today, for both studies: the current one first.
+    await expect.poll(() => page.getByTestId('today-study').count()).toBe(2);
+    expect(await page.getByTestId('today-study').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-study')))).toEqual(['NS-DUPI', 'NS-DUPI-EXT']);
+    const extensionCard = page.locator('[data-testid="today-study"][data-study="NS-DUPI-EXT"]');
+    // Blinded there: said on the card, and totals, never arms short.
+    expect(await extensionCard.getByTestId('today-study-role').getAttribute('data-role')).toBe('monitor');
+    expect(await extensionCard.getByTestId('today-study-blinding').getAttribute('data-blinded')).toBe('true');
+    expect(await extensionCard.getByTestId('home-stock-totals').count()).toBe(1);
+    expect(await extensionCard.getByTestId('home-stock-short').count() + (await extensionCard.getByTestId('home-stock-covered').count())).toBe(0);
+    await screenshot(page, 'study-switcher-today-en');
+
     await page.getByTestId('study-switcher').click();
     await page.getByTestId('study-switcher-menu').waitFor();
     expect(await page.getByTestId('study-switcher-blinding-NS-DUPI').getAttribute('data-blinded')).toBe('false');
@@ -91,6 +102,12 @@ describe('the study switcher', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="study-switcher"]')?.textContent === 'NS-DUPI');
     expect(await homeRole(page)).toBe('unblinded_monitor');
     expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('false');
+
+    // A line of the extension's Today opens its screen there: the session switches to the extension first.
+    await page.locator('[data-testid="today-study"][data-study="NS-DUPI-EXT"]').getByTestId('home-stock-open').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="study-switcher"]')?.textContent === 'NS-DUPI-EXT');
+    await page.waitForFunction(() => window.location.hash === '#/reports');
+    expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('true');
     await logout(page);
     expect(problems).toEqual([]);
     await context.close();

@@ -124,6 +124,23 @@ describe('a second study loaded beside the first', () => {
     expect(await refusal(monitor, 'kitStory.viewUnblinded', { kitNumber: '1001' })).toBe('session.roleForbids');
     expect(inStudy(extensionId, () => t.core.custody.keyOf(monitor))).toBeNull();
     expect(inStudy(1, () => t.core.custody.keyOf(monitor))).not.toBeNull();
+    // Today, across both studies: the current one first; arms short in NS-DUPI (unblinded, with its key), totals only in
+    // the extension (blinded there), whichever study the session is in.
+    type Today = { studies: Array<{ code: string; role: string; items: Array<{ kind: string }> }> };
+    const kinds = (view: Today) => view.studies.map((study) => [study.code, study.role, study.items.filter((i) => i.kind.startsWith('stock_')).map((i) => i.kind)]);
+    expect(kinds(await ok<Today>(monitor, 'today.view'))).toEqual([
+      ['NS-DUPI-EXT', 'monitor', ['stock_totals']],
+      ['NS-DUPI', 'unblinded_monitor', ['stock_arms_short']],
+    ]);
+    await ok(monitor, 'session.switchStudy', { code: 'NS-DUPI' });
+    expect(kinds(await ok<Today>(monitor, 'today.view'))).toEqual([
+      ['NS-DUPI', 'unblinded_monitor', ['stock_arms_short']],
+      ['NS-DUPI-EXT', 'monitor', ['stock_totals']],
+    ]);
+    // A user of one study sees that study only.
+    const nurse = await t.loginAs('study_nurse', 'today-nurse');
+    expect((await ok<Today>(nurse, 'today.view')).studies.map((s) => s.code)).toEqual(['NS-DUPI']);
+
     // The key of the extension cannot be granted to them: blinded there.
     const pharmacist = await t.loginAs('unblinded_pharmacist', 'grant-ph');
     await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' });

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { TodayItem } from '../../../shared/contract/today';
 import { expiryRulesOn } from '../../../shared/kits/expiryHold';
-import type { Permission } from '../../../shared/roles';
+import type { Permission, Role } from '../../../shared/roles';
+import { inStudy } from '../study/callStudy';
 import { addDays, localDate, nextVisitToDispense, visitWindow } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { Clock } from '../clock';
@@ -63,15 +64,25 @@ export class TodayService {
     private readonly study: () => StudyConfig,
   ) {}
 
-  async view(reader: TodayReader) {
+  /**
+   * What waits in each of the caller's studies, each read in its own study (callStudy.ts) with the caller's role and
+   * key there: a user unblinded in one study and blinded in another gets arms short in the first, totals in the second.
+   */
+  async view(studies: ReadonlyArray<{ studyId: number; role: Role; reader: () => TodayReader }>) {
     const today = localDate(this.clock.now());
+    const views = [];
+    for (const { studyId, role, reader } of studies) views.push(await inStudy(studyId, () => this.viewOfStudy(reader(), role, today)));
+    return { today, studies: views };
+  }
+
+  private async viewOfStudy(reader: TodayReader, role: Role, today: string) {
     const study = this.study();
     const { closedAt, items } = await this.store.transaction(async () => {
       // A closed study is read-only: nothing in it waits for anyone.
       const closed = await this.closeOut.closedSince();
       return closed ? { closedAt: closed.closedAt, items: [] } : { closedAt: null, items: await this.items(reader, today, study) };
     });
-    return { today, studies: [{ code: study.code, title: study.title, closedAt, items }] };
+    return { code: study.code, title: study.title, role, closedAt, items };
   }
 
   private async items(reader: TodayReader, today: string, study: StudyConfig): Promise<Item[]> {

@@ -19,7 +19,10 @@ import type { TodayItemKind } from '../../../shared/contract/today';
 import { formatDate } from '../common/dates';
 import { useRecordsChanged } from '../common/useRecordsChanged';
 import { WORKFLOWS, canOpen, type WorkflowId } from '../layout/workflows';
-import { useActiveSession } from '../session/SessionContext';
+import { ROLE_IS_BLINDED, ROLE_PERMISSIONS, type Role } from '../../../shared/roles';
+import { BlindingBadge } from '../common/BlindingBadge';
+import { useActiveSession, useSession } from '../session/SessionContext';
+import { useReloadSystemInfo } from '../system/SystemInfoContext';
 import { client } from '../transport/client';
 
 type TodayView = ChannelOutput<'today.view'>;
@@ -77,7 +80,9 @@ function waiting(item: Item): boolean {
  */
 export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
   const { t, i18n } = useTranslation();
-  const { permissions } = useActiveSession();
+  const session = useActiveSession();
+  const { apply } = useSession();
+  const reloadInfo = useReloadSystemInfo();
   const [view, setView] = useState<TodayView | null>(null);
   const [asking, setAsking] = useState(0);
   // Asked again when records change here or at another workstation; the card stays as it is meanwhile.
@@ -95,11 +100,26 @@ export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
     };
   }, [asking]);
 
-  const routeOf = (kind: TodayItemKind): TodayRoute | undefined =>
+  // Each study's links are those the user's role in that study may open.
+  const routeOf = (kind: TodayItemKind, role: Role): TodayRoute | undefined =>
     RESOLVED_ON[kind].find((id) => {
       const workflow = WORKFLOWS.find((w) => w.id === id);
-      return workflow !== undefined && workflow.built && canOpen(workflow, permissions);
+      return workflow !== undefined && workflow.built && canOpen(workflow, ROLE_PERMISSIONS[role]);
     });
+
+  // A line of another study opens its screen in that study: the session switches to it first.
+  const openIn = (code: string) => async (route: string) => {
+    if (code !== session.study?.code) {
+      try {
+        apply(await client.session.switchStudy({ code }));
+        await reloadInfo();
+      } catch {
+        setAsking((n) => n + 1); // no longer delegated there: the card is read again without that study
+        return;
+      }
+    }
+    onOpen(route);
+  };
 
   if (!view) return null;
   return (
@@ -118,6 +138,13 @@ export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
                   <Text c="dimmed" size="sm">
                     {t('today.studyLine', { code: study.code, title: study.title })}
                   </Text>
+                  {/* With several studies, the role may differ from one to the next: each card says the user's own. */}
+                  {view.studies.length > 1 && (
+                    <Group gap="xs" data-testid="today-study-role" data-role={study.role}>
+                      <Text size="sm">{t(`roles.${study.role}`)}</Text>
+                      <BlindingBadge blinded={ROLE_IS_BLINDED[study.role]} size="sm" testId="today-study-blinding" />
+                    </Group>
+                  )}
                 </Stack>
                 {items.length > 0 && (
                   <Badge size="lg" variant={open > 0 ? 'filled' : 'light'} color={open > 0 ? 'orange.9' : 'teal.9'} data-testid="today-waiting" data-count={open} style={{ flexShrink: 0 }}>
@@ -132,7 +159,7 @@ export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
               ) : (
                 <Stack gap="xs" component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
                   {items.map((item) => (
-                    <TodayLine key={item.kind} item={item} route={routeOf(item.kind)} onOpen={onOpen} />
+                    <TodayLine key={item.kind} item={item} route={routeOf(item.kind, study.role)} onOpen={(route) => void openIn(study.code)(route)} />
                   ))}
                 </Stack>
               )}
