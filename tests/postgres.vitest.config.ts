@@ -61,6 +61,7 @@ export const BOTH_ENGINES = [
   'tests/integration/useBeforeConfirmation.test.ts',
   'tests/security/blindingLeak.test.ts',
   'tests/security/coreSurface.test.ts',
+  'tests/security/crossStudyLeak.test.ts',
   'tests/security/expiryHoldBlinding.test.ts',
   'tests/security/kitOrder.test.ts',
 ];
