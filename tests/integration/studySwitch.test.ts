@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VeilResult } from '../../shared/errors';
 import type { SessionState } from '../../shared/contract/session';
-import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
+import { demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { inStudy } from '../../main/core/study/callStudy';
 import { demoCore, FakeClock, openCopy, type TestCore } from '../helpers/core';
@@ -77,13 +77,15 @@ describe('a second study loaded beside the first', () => {
     expect(codeBreakPassphrase).toMatch(/^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){9}$/);
     const password = { password: t.userOf('unblinded_pharmacist').password };
     await ok(pharmacist, 'allocation.importList', { kind: 'randomization', fileName: 'ext-randomization.csv', contentBase64: base64(demoRandomizationCsv(EXTENSION)), signature: password });
-    await ok(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'ext-kits.csv', contentBase64: base64(demoKitCsv(EXTENSION)), signature: password });
+    await ok(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'ext-kits.csv', contentBase64: base64(t.demo.lists.kits), signature: password });
     const extension = await status(pharmacist);
     expect(extension).toMatchObject({ keySetUp: true, sessionHoldsKey: true, slots: first.slots, kits: first.kits });
 
-    // The same kit numbers in both studies, each sealed under its own study's key.
-    const numbers = await t.sql<{ study_id: number; n: number }>('SELECT study_id, count(*) AS n FROM kits GROUP BY study_id ORDER BY study_id');
-    expect(numbers.map((r) => Number(r.n))).toEqual([extension.kits, extension.kits]);
+    // The same kit numbers in both studies (the extension's list is NS-DUPI's), each sealed under its own study's key.
+    const numbersOf = async (studyId: number) => (await t.sql<{ k: string }>('SELECT kit_number AS k FROM kits WHERE study_id = ?', studyId)).map((r) => r.k).sort();
+    expect(await numbersOf(extensionId)).toEqual(await numbersOf(1));
+    const sealedArms = await t.sql<{ n: number }>('SELECT count(*) AS n FROM kits a JOIN kits b ON a.kit_number = b.kit_number AND a.study_id = 1 AND b.study_id = ? WHERE a.arm_sealed = b.arm_sealed', extensionId);
+    expect(Number(sealedArms[0]!.n)).toBe(0);
     const wraps = await t.sql<{ study_id: number; holder: string }>('SELECT study_id, holder FROM key_wraps WHERE study_id = ? ORDER BY holder', extensionId);
     expect(wraps.map((w) => w.holder)).toEqual(['emergency', `user:${(await t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username))!.id}`]);
     // Each study's events name it.
