@@ -388,6 +388,7 @@ export const en = {
   scans: {
     packWithoutSerial: 'This pack code ({{hri}}) has no serial number (AI 21), so it does not name a kit. Scan the kit label.',
     unknownSerial: 'No kit in the kit list has the serial {{serial}} (pack {{hri}}).',
+    otherStudy: 'Kit {{kit}} belongs to study {{study}}, not to the study you work in. Switch to {{study}} in the header to work on it.',
     notInKitList: 'Kit {{kit}} is not in the kit list.',
     received: 'Kit {{kit}} received.',
     notInShipment: 'Kit {{kit}} is not in shipment {{shipment}}. Set it aside.',

@@ -358,6 +358,7 @@ export const fr: Translation = {
   scans: {
     packWithoutSerial: "Ce code d'emballage ({{hri}}) n'a pas de numéro de série (AI 21) : il ne désigne pas un kit. Scannez l'étiquette du kit.",
     unknownSerial: "Aucun kit de la liste n'a le numéro de série {{serial}} (emballage {{hri}}).",
+    otherStudy: "Le kit {{kit}} appartient à l'étude {{study}}, pas à l'étude dans laquelle vous travaillez. Passez à {{study}} dans l'en-tête pour le traiter.",
     notInKitList: "Le kit {{kit}} n'est pas dans la liste des kits.",
     received: 'Kit {{kit}} reçu.',
     notInShipment: "Le kit {{kit}} ne fait pas partie de l'envoi {{shipment}}. Mettez-le de côté.",

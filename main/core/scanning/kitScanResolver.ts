@@ -36,18 +36,32 @@ export class KitScanResolver {
     private readonly kits: KitRepository,
     private readonly clock: Clock,
     private readonly gsReplacement: () => string | undefined,
+    /**
+     * The code of another study the caller works in that holds a kit of this number or serial, or null: a kit scanned
+     * in the wrong study is named as that study's, to its delegates only (issue 14, item 3).
+     */
+    private readonly elsewhere: (code: string) => Promise<string | null> = async () => null,
   ) {}
 
   async resolve(raw: string): Promise<ResolvedScan> {
     const replacement = this.gsReplacement();
     const scan = interpretScan(raw, { now: this.clock.now(), ...(replacement ? { gsReplacement: replacement } : {}) });
     if (scan.kind === 'invalid') return { ok: false, message: `${scan.message} (${scan.detail}).` };
-    if (scan.kind === 'kit') return { ok: true, kitNumber: scan.kitNumber, pack: null };
+    if (scan.kind === 'kit') {
+      // Not this study's kit: another study of the caller's may hold it. Nothing more is said than which study.
+      if (!(await this.kits.get(scan.kitNumber))) {
+        const study = await this.elsewhere(scan.kitNumber);
+        if (study) return refused({ key: 'scans.otherStudy', params: { kit: scan.kitNumber, study } });
+      }
+      return { ok: true, kitNumber: scan.kitNumber, pack: null };
+    }
     const pack: PackData = { gtin: scan.gtin, lot: scan.lot, expiry: scan.expiry, serial: scan.serial };
     if (!scan.serial) return refused({ key: 'scans.packWithoutSerial', params: { hri: scan.hri } });
     const bySerial = await this.kits.kitNumberBySerial(scan.serial);
     if (bySerial !== undefined) return { ok: true, kitNumber: bySerial, pack };
     if (await this.kits.get(scan.serial)) return { ok: true, kitNumber: scan.serial, pack };
+    const study = await this.elsewhere(scan.serial);
+    if (study) return refused({ key: 'scans.otherStudy', params: { kit: scan.serial, study } });
     return refused({ key: 'scans.unknownSerial', params: { serial: scan.serial, hri: scan.hri } });
   }
 

@@ -62,6 +62,7 @@ import { SiteMemory } from '../system/siteMemory';
 import { SiteSettingsService } from '../system/siteSettingsService';
 import { StudyRepository } from '../system/studyRepository';
 import { currentStudyScope } from '../study/studyScope';
+import { callerOfCall } from '../study/callStudy';
 import { UserRepository } from '../users/userRepository';
 import { DelegationRepository } from '../delegations/delegationRepository';
 import { StudyRoles } from '../delegations/studyRole';
@@ -126,7 +127,14 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const kitRepository = new KitRepository(store, scope);
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study, overLabels);
-  const scans = new KitScanResolver(kitRepository, clock, () => site.scanner().gsReplacement);
+  // A kit of another study the caller works in is named as that study's; of a study they do not work in, it is unknown.
+  const scans = new KitScanResolver(kitRepository, clock, () => site.scanner().gsReplacement, async (code) => {
+    const userId = callerOfCall();
+    const holding = userId === undefined ? [] : await kitRepository.otherStudiesHolding(code);
+    const user = holding.length > 0 ? await repositories.users.byId(userId!) : undefined;
+    if (!user) return null;
+    return (await studyRoles.studiesOf(user)).find((study) => holding.includes(study.id))?.code ?? null;
+  });
   const receiving = new ReceivingService(store, new ShipmentRepository(store, scope), kitRepository, kitStatus, audit, signatures, clock, scans, study);
   const patientRepository = new PatientRepository(store, scope);
   const emergencyRepository = new EmergencyRepository(store, scope);
