@@ -22,6 +22,11 @@ export interface CallContext {
    * (ChannelDefinition.key): never null for a channel that requires it, null for a channel that declares no need.
    */
   key: Buffer | null;
+  /**
+   * For a channel that declares a key (`ifHeld` or `required`): the session's key of another of the caller's studies,
+   * for a call that reads in several (Today across the caller's studies), or null when the session holds none of it.
+   */
+  keyInStudy?: (studyId: number) => Buffer | null;
 }
 
 type Handler<D> = D extends ChannelDefinition<infer I, infer O> ? (ctx: CallContext, input: z.output<I>) => z.input<O> | Promise<z.input<O>> : never;
@@ -56,6 +61,8 @@ export interface SessionGate {
   verifySignature(windowId: string, userId: number, meaning: string, signature: { username?: string | undefined; password: string }): Promise<Signer>;
   /** The allocation key the window's session holds, or null. */
   keyOf(windowId: string): Buffer | null;
+  /** The window's session's key of the given study, or null. */
+  keyInStudy?(windowId: string, studyId: number): Buffer | null;
   /** Runs the call in the study of the window's session (callStudy.ts); outside a session, in the site's first study. */
   inSessionStudy?<T>(windowId: string, work: () => Promise<T>): Promise<T>;
   /** The allocation key the window's session holds, or the refusal a session without it gets (not set up / not held). */
@@ -164,7 +171,8 @@ export class Router {
         signer = await this.gate.verifySignature(windowId, user.id, definition.signature, signature);
         input = rest;
       }
-      const run = async () => handler({ windowId, user, signer, key }, input);
+      const keyInStudy = definition.key !== undefined ? (studyId: number) => this.gate.keyInStudy?.(windowId, studyId) ?? null : undefined;
+      const run = async () => handler({ windowId, user, signer, key, ...(keyInStudy ? { keyInStudy } : {}) }, input);
       // Closing itself writes the closure its commit would then find.
       const value = studyCommand && channelName !== 'study.close' ? await this.closure.whileOpen(run) : await run();
       const output = definition.output.safeParse(value);

@@ -4,7 +4,7 @@
  * large, as its growth (cost at that scale / cost at the demo). Prints one table and writes the same as JSON to
  * bench-results/bench-<scales>-<timestamp>.json (git-ignored). Nothing is asserted on time: the numbers are read.
  *
- *   npm run bench                    demo figures, both engines, then demo + medium + large, then the screens in Chromium
+ *   npm run bench                    demo figures, many studies, both engines, then demo + medium + large, then the screens in Chromium
  *   npm run bench -- --quick         demo figures, both engines, then demo + medium (CI; under 5 minutes on 2 cores)
  *   npm run bench -- --scale large   demo + large only (also `npm run bench:scale -- large`)
  *   --no-screen                      skip the on-screen figures of the full run
@@ -21,6 +21,7 @@ import { demoFigures } from './demoFigures';
 import { engineFigures } from './engineFigures';
 import { SCALES, type Scale } from './scales';
 import { screenFigures } from './screen';
+import { studiesFigures } from './studiesFigures';
 
 interface Row {
   section: string;
@@ -59,6 +60,16 @@ if (withDemoFigures) {
     rows.push({ section: 'demo', figure, scale: 'demo', value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.ratio ?? f.value / f.baseline, growth: null });
   }
   lap('demo figures', from);
+}
+
+// Many studies in one database (issue 14): switching and Today with 20 studies, beside the same with one.
+if (withDemoFigures) {
+  process.stdout.write('\n== Many studies (20 of 1,000 kits vs the demo alone)\n');
+  const from = performance.now();
+  for (const [figure, f] of Object.entries(await studiesFigures())) {
+    rows.push({ section: 'studies', figure, scale: 'demo', value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.value / f.baseline, growth: null });
+  }
+  lap('many studies', from);
 }
 
 // The same hot paths on SQLite and on PostgreSQL, each beside a baseline on its own engine (issue 13).

@@ -30,6 +30,7 @@ export function sessionGate(s: { auth: AuthService; sessions: SessionTable; user
     whyEnded: (windowId) => s.sessions.takeEnding(windowId),
     verifySignature: (windowId, userId, meaning, signature) => s.signatures.verify(windowId, userId, meaning, signature),
     keyOf: (windowId) => s.custody.keyOf(windowId),
+    keyInStudy: (windowId, studyId) => s.sessions.keyOf(windowId, studyId),
     inSessionStudy: (windowId, work) => {
       const session = s.sessions.get(windowId);
       return inSession({ studyId: session?.studyId ?? null, userId: session?.userId ?? null }, work);

@@ -1,5 +1,4 @@
 import { ROLE_PERMISSIONS } from '../../../shared/roles';
-import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import type { StudyRoles } from '../delegations/studyRole';
 import type { Handlers } from '../router';
 import type { SiteMemory } from '../system/siteMemory';
@@ -10,7 +9,7 @@ import type { TodayService } from './todayService';
  * first), with the items their role in that study may read (the permission of the screen each links to,
  * TODAY_ITEM_PERMISSION) and that study's key only when the session holds it.
  */
-export function todayHandlers({ today, studyRoles, site, custody }: { today: TodayService; studyRoles: StudyRoles; site: SiteMemory; custody: KeyCustodyService }): Handlers['today'] {
+export function todayHandlers({ today, studyRoles, site }: { today: TodayService; studyRoles: StudyRoles; site: SiteMemory }): Handlers['today'] {
   return {
     view: async (ctx) => {
       const current = site.currentStudy()?.id;
@@ -20,8 +19,8 @@ export function todayHandlers({ today, studyRoles, site, custody }: { today: Tod
         ordered.map((study) => ({
           studyId: study.id,
           role: study.role,
-          // Read inside the study: the key is that study's, never the current one's.
-          reader: () => ({ permissions: new Set(ROLE_PERMISSIONS[study.role]), key: custody.keyOf(ctx.windowId) }),
+          // Each study with its own key (the router's, as the contract declares it), never the current study's.
+          reader: () => ({ permissions: new Set(ROLE_PERMISSIONS[study.role]), key: ctx.keyInStudy?.(study.id) ?? null }),
         })),
       );
     },

@@ -76,7 +76,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     extraDispensing: extraDispensingHandlers({ extra: new ExtraDispensingService(store, dispensing, patientRepository, kitRepository, kitStatus, audit, signatures, scans, clock, study), patients, callers }),
     stock: stockHandlers({ stock, coldChain, callers }),
     study: studyHandlers({ studyFile: new StudyFileService(store, repositories.study, site, audit, signatures, clock, s.delegations), closeOut, callers }),
-    today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store, scope), kitRepository, reconciliation, stock, unsealedStock, closeOut, clock, study), studyRoles: s.studyRoles, site, custody: s.custody }),
+    today: todayHandlers({ today: new TodayService(store, new TodayReadModel(store, scope), kitRepository, reconciliation, stock, unsealedStock, closeOut, clock, study), studyRoles: s.studyRoles, site }),
     lots: lotHandlers({
       recall: new LotRecallService(store, new LotRepository(store, scope), repositories.allocation, kitStatus, signatures, audit, study),
       extension: new ExpiryExtensionService(store, repositories.allocation, kitRepository, useBefore, signatures, audit, study, overLabels),
