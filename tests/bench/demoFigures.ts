@@ -38,7 +38,7 @@ export interface DemoFigure {
  * one warm-up of each): the median of the per-round ratios, so a load that comes and goes on a shared machine weighs
  * on both sides of each ratio alike.
  */
-async function alternatedRatio(label: string, rounds: number, baseline: () => unknown, measured: () => unknown): Promise<DemoFigure> {
+export async function alternatedRatio(label: string, rounds: number, baseline: () => unknown, measured: () => unknown): Promise<DemoFigure> {
   await baseline();
   await measured();
   const ratios: number[] = [];

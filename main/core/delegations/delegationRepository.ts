@@ -53,11 +53,25 @@ export type NewDelegation = Omit<DelegationRow, 'id' | 'endedAt' | 'endedBy' | '
 export class DelegationRepository {
   // Read on every call through the router, after the caller's account: prepared once.
   private readonly ofUserQuery: PreparedQuery<[number, number], Selectable<DelegationsTable>>;
+  // The study switcher and Today read a user's delegations to every study at once: one read, whatever the studies.
+  private readonly allOfUserQuery: PreparedQuery<[number], Selectable<DelegationsTable>>;
 
   constructor(private readonly store: Store) {
     this.ofUserQuery = store.prepare((q, userId: number, studyId: number) =>
       q.selectFrom('delegations').selectAll().where('user_id', '=', userId).where('study_id', '=', studyId).orderBy('starts_on').orderBy('id'),
     );
+    this.allOfUserQuery = store.prepare((q, userId: number) => q.selectFrom('delegations').selectAll().where('user_id', '=', userId).orderBy('study_id').orderBy('starts_on').orderBy('id'));
+  }
+
+  /** A user's delegations to every study, by study id, each study's oldest first. */
+  async allOfUser(userId: number): Promise<Map<number, DelegationRow[]>> {
+    const byStudy = new Map<number, DelegationRow[]>();
+    for (const row of (await this.allOfUserQuery.run(userId)).map(toDelegation)) {
+      const rows = byStudy.get(row.studyId) ?? [];
+      rows.push(row);
+      byStudy.set(row.studyId, rows);
+    }
+    return byStudy;
   }
 
   /** A user's delegations to one study, oldest first. */

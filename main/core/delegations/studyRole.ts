@@ -13,6 +13,13 @@ export function validOn(d: DelegationRow, today: string): boolean {
   return d.startsOn <= today && (d.endsOn === null || today <= d.endsOn) && d.endedAt === null;
 }
 
+/** The role of the latest delegation valid on this day, if any (the refusal's reason is roleInStudy's to find). */
+export function delegatedRoleOn(delegations: readonly DelegationRow[], today: string): Role | undefined {
+  let role: Role | undefined;
+  for (const d of delegations) if (validOn(d, today)) role = d.role;
+  return role;
+}
+
 /**
  * The one rule for a user's role in the study of a call (docs/multi-study-plan.md step 3):
  * - the administrator is a site role, needing no delegation (users, settings, devices; never an arm);
@@ -23,8 +30,8 @@ export function validOn(d: DelegationRow, today: string): boolean {
 export function roleInStudy(accountRole: Role, study: { code: string } | null, delegations: readonly DelegationRow[], today: string): StudyRole {
   if (accountRole === 'administrator') return { role: 'administrator' };
   if (!study) return { role: accountRole };
-  const valid = delegations.filter((d) => validOn(d, today));
-  if (valid.length > 0) return { role: valid[valid.length - 1]!.role };
+  const role = delegatedRoleOn(delegations, today);
+  if (role) return { role };
   const next = delegations.find((d) => d.startsOn > today && d.endedAt === null);
   if (next) return { refusal: VeilError.says('forbidden', { key: 'session.delegationNotStarted', params: { study: study.code, date: next.startsOn } }) };
   const last = delegations[delegations.length - 1];
@@ -63,9 +70,13 @@ export class StudyRoles {
    * (the site's role), the studies of their valid delegations for everyone else. What the study switcher offers.
    */
   async studiesOf(user: { id: number; role: Role }): Promise<Array<{ id: number; code: string; title: string; role: Role }>> {
+    // One read of the user's delegations to every study, whatever the number of studies in the database.
+    const delegations = user.role === 'administrator' ? new Map<number, DelegationRow[]>() : await this.delegations.allOfUser(user.id);
+    const today = this.today();
     const studies = [];
     for (const study of this.site.studies()) {
-      const { role } = await this.in(user, { id: study.id, code: study.config.code });
+      // No refusal is made for the studies the user is not delegated to: only the role, where there is one.
+      const role = user.role === 'administrator' ? 'administrator' : delegatedRoleOn(delegations.get(study.id) ?? [], today);
       if (role) studies.push({ id: study.id, code: study.config.code, title: study.config.title, role });
     }
     return studies;
