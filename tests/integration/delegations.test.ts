@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VeilResult } from '../../shared/errors';
 import type { DelegationLine } from '../../shared/contract/delegations';
+import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -14,13 +14,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.dispose());
 
-const call = (window: string, channel: string, input: unknown = {}) => t.core.dispatch(window, channel, input) as Promise<VeilResult<unknown>>;
-async function ok<T>(window: string, channel: string, input: unknown = {}): Promise<T> {
-  const result = await call(window, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
-const sign = (role: Parameters<TestCore['userOf']>[0]) => ({ username: t.userOf(role).username, password: t.userOf(role).password });
+const { call, ok, sign } = channelCalls(() => t);
 const login = (role: Parameters<TestCore['userOf']>[0], window: string) => call(window, 'session.login', { username: t.userOf(role).username, password: t.userOf(role).password });
 const today = () => {
   const d = t.clock.now();

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VeilResult } from '../../shared/errors';
 import type { SessionState } from '../../shared/contract/session';
 import { demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { inStudy } from '../../main/core/study/callStudy';
 import { encodeGs1 } from '../../shared/barcode/gs1';
+import { channelCalls } from '../helpers/channels';
 import { demoCore, FakeClock, openCopy, type TestCore } from '../helpers/core';
 import { rawRows } from '../helpers/rawSql';
 
@@ -24,17 +24,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.dispose());
 
-const call = (window: string, channel: string, input: unknown = {}) => t.core.dispatch(window, channel, input) as Promise<VeilResult<unknown>>;
-async function ok<T>(window: string, channel: string, input: unknown = {}): Promise<T> {
-  const result = await call(window, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
+const { call, ok, sign } = channelCalls(() => t);
 async function refusal(window: string, channel: string, input: unknown = {}): Promise<string | undefined> {
   const result = await call(window, channel, input);
   return result.ok ? 'answered' : result.error.key;
 }
-const sign = (role: Parameters<TestCore['userOf']>[0]) => ({ username: t.userOf(role).username, password: t.userOf(role).password });
 type Active = Extract<SessionState, { state: 'active' }>;
 const active = (state: SessionState): Active => {
   if (state.state !== 'active') throw new Error(`the session is ${state.state}`);

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels } from '../../shared/contract';
 import { EXAMPLE_PASSWORD } from '../../shared/contract/examples';
 import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
-import type { VeilResult } from '../../shared/errors';
 import { demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
+import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
 import { filesAsText } from './leak/channelHarness';
 import { inspect, type Leak, type SponsorTruth } from './leak/leakDetector';
@@ -27,13 +27,7 @@ let extensionTruth: SponsorTruth;
 let firstTruth: SponsorTruth;
 let extensionKits: string[];
 
-const call = (window: string, channel: string, input: unknown = {}) => t.core.dispatch(window, channel, input) as Promise<VeilResult<unknown>>;
-async function ok<T>(window: string, channel: string, input: unknown = {}): Promise<T> {
-  const result = await call(window, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
-const sign = (role: Role) => ({ username: t.userOf(role).username, password: t.userOf(role).password });
+const { call, ok, sign } = channelCalls(() => t);
 
 beforeAll(async () => {
   t = await demoCore({ history: true });
