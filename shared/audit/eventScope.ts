@@ -21,7 +21,9 @@ export const EVENT_SCOPE = {
   'devices.test_printed': 'site',
   'dispensing.confirmed': 'study',
   'dispensing.undone': 'study',
-  'excursion.disposition': 'site',
+  // A kit's disposition is its study's; the case itself (location, times, temperatures) is the site's.
+  'excursion.disposition': 'study',
+  'excursion.kits_reached': 'study',
   'excursion.opened': 'site',
   'excursion.report_printed': 'site',
   'kit.moved': 'study',

@@ -72,7 +72,7 @@ async function setup(engine: Engine) {
   const clock = new HandClock(at('2026-11-02T06:00:00Z'));
   const stub = auditStub();
   const signatures = { record: () => ({ id: signatureId }) } as unknown as SignatureService;
-  const service = new ColdChainService(store, new ColdChainRepository(store, studyScope(1)), stub.audit, signatures, clock, () => NS_DUPI);
+  const service = new ColdChainService(store, new ColdChainRepository(store, studyScope(1)), stub.audit, signatures, clock, () => NS_DUPI, () => [1]);
   const actor: Actor = { userId, username: 'tech', role: 'pharmacy_technician' };
   const pharmacist: Actor = { userId, username: 'tech', role: 'unblinded_pharmacist' };
   const fridge = await service.saveLocation(actor, { name: 'Fridge A', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: '2027-01-31', barcode: 'LOC-A' });

@@ -91,7 +91,7 @@ describe('the cold chain channels', () => {
         .orderBy('seq')
         .execute()
     ).map((r) => r.action);
-    expect(actions).toEqual(['kit.put_away', 'kit.put_away', 'excursion.opened', 'temperature_log.imported', 'excursion.disposition', 'excursion.disposition']);
+    expect(actions).toEqual(['kit.put_away', 'kit.put_away', 'excursion.kits_reached', 'excursion.opened', 'temperature_log.imported', 'excursion.disposition', 'excursion.disposition']);
     // The same file again adds nothing.
     expect(await call(tech, 'coldChain.importLog', { locationId: fridge.id, fileName: 'again.csv', content: file })).toMatchObject({ readings: 0, excursionIds: [], duplicateOf: { fileName: 'f1.csv' } });
   });

@@ -220,6 +220,61 @@ describe('a second study loaded beside the first', () => {
   });
 });
 
+describe('a fridge holding kits of two studies', () => {
+  it('quarantines the kits of every study an excursion reached, each listed and named in its own study only', async () => {
+    let pharmacist = await t.loginAs('unblinded_pharmacist', 'cold-ph');
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI' });
+    const fridge = await ok<{ id: number }>(pharmacist, 'coldChain.saveLocation', { name: 'Shared fridge', kind: 'fridge', minCelsius: 2, maxCelsius: 8, calibrationDue: '2027-03-31', barcode: 'LOC-SHARED' });
+    /** Two of the study's expected kits received and put in the shared fridge. */
+    const stock = async (reference: string) => {
+      const expected = await ok<Array<{ kitNumber: string }>>(pharmacist, 'inventory.kits', { status: 'expected' });
+      const kits = [expected[0]!.kitNumber, expected[1]!.kitNumber];
+      const shipment = await ok<{ id: number }>(pharmacist, 'shipments.create', { reference, from: { kind: 'kits', kitNumbers: kits } });
+      for (const code of kits) await ok(pharmacist, 'shipments.scanKit', { shipmentId: shipment.id, code, source: 'scanner' });
+      await ok(pharmacist, 'shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });
+      await ok(pharmacist, 'coldChain.putAway', { location: { barcode: 'LOC-SHARED' }, kitNumbers: kits, source: 'scanner' });
+      return kits;
+    };
+    const first = await stock('SHP-COLD-1');
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    const second = await stock('SHP-COLD-2');
+    // The logger is brought in from NS-DUPI (below): the excursion reaches the extension's kits all the same.
+    // The logger's readings from 10 minutes after the kits went in, out of range from 20 to 40 minutes, read 2 hours later.
+    const putAwayAt = t.clock.now().getTime();
+    t.clock.advanceMinutes(120);
+    // Locked meanwhile by inactivity: the pharmacist logs in again (in NS-DUPI, their first study).
+    pharmacist = await t.loginAs('unblinded_pharmacist', 'cold-ph');
+    const reading = (minutes: number, celsius: number) => `${new Date(putAwayAt + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, '+00:00')};${celsius.toFixed(1)}`;
+    const file = ['timestamp;temperature', reading(10, 5), reading(20, 8.5), reading(30, 10.2), reading(40, 7.5), reading(50, 5.1)].join('\n');
+    const imported = await ok<{ excursionIds: number[] }>(pharmacist, 'coldChain.importLog', { locationId: fridge.id, fileName: 'shared.csv', content: file });
+    const caseId = imported.excursionIds[0]!;
+    const statusOf = async (studyId: number, kits: string[]) =>
+      (await t.sql<{ status: string }>(`SELECT status FROM kits WHERE study_id = ? AND kit_number IN (${kits.map(() => '?').join(', ')})`, studyId, ...kits)).map((r) => r.status);
+    expect(await statusOf(1, first)).toEqual(['quarantined', 'quarantined']);
+    expect(await statusOf(extensionId, second)).toEqual(['quarantined', 'quarantined']);
+
+    // The case is the site's, without any kit; each study's kits are in an event naming that study.
+    const events = await t.sql<{ action: string; study_code: string | null; after_json: string }>(
+      "SELECT action, study_code, after_json FROM audit_events WHERE entity_type = 'excursion' AND entity_id = ? ORDER BY seq",
+      String(caseId),
+    );
+    expect(events.map((e) => [e.action, e.study_code])).toEqual([
+      ['excursion.kits_reached', 'NS-DUPI'],
+      ['excursion.kits_reached', 'NS-DUPI-EXT'],
+      ['excursion.opened', null],
+    ]);
+    expect(JSON.parse(events[2]!.after_json)).not.toHaveProperty('kits');
+    expect((JSON.parse(events[1]!.after_json) as { kits: Array<{ kit: string }> }).kits.map((k) => k.kit).sort()).toEqual([...second].sort());
+
+    // Each study's readers see the case with their study's kits only.
+    const kitsOfCase = async (window: string) => (await ok<{ kits: Array<{ kitNumber: string }> }>(window, 'coldChain.excursion', { excursionId: caseId })).kits.map((k) => k.kitNumber).sort();
+    expect(await kitsOfCase(pharmacist)).toEqual([...first].sort());
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    expect(await kitsOfCase(pharmacist)).toEqual([...second].sort());
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI' });
+  });
+});
+
 describe('the expiry sweep with two studies', () => {
   it('expires the kits of every study past their use-before date, each named by its own study', async () => {
     // Both studies' kits put on the shelf directly (their shipments are not what this is about).

@@ -14,6 +14,7 @@ import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { ColdChainRepository, ExcursionRow, LocationKind, LocationRow } from './coldChainRepository';
 import { detectExcursions, exposureSeconds, minMaxExcursion, type Excursion } from './excursions';
 import { parseLoggerFile } from './loggerFile';
+import { inStudy } from '../study/callStudy';
 
 export type Actor = { userId: number; username: string; role: Role };
 
@@ -52,6 +53,8 @@ export class ColdChainService {
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
     private readonly study: () => StudyConfig,
+    /** The ids of the site's studies: an excursion reaches the kits of each. */
+    private readonly studies: () => readonly number[],
   ) {}
 
   private async requireLocation(id: number): Promise<LocationRow> {
@@ -162,6 +165,10 @@ export class ColdChainService {
    * available then are quarantined pending assessment (the lifecycle's available -> quarantined step). This is the
    * rule's consequence, not a person's judgement: it happens whoever brought the readings in (the technician who
    * downloaded the logger), as the alarm answer at receipt quarantines a shipment.
+   *
+   * A fridge holds kits of several studies (issue 14): the case (location, times, temperatures) is the site's, and
+   * each study's kits are quarantined and listed in that study, by an `excursion.kits_reached` event naming it, so a
+   * reader of one study does not learn which kits of another were in the fridge.
    */
   private async openCases(actor: Actor, location: LocationRow, found: Excursion[], origin: { importId: number } | { manualReadingId: number }) {
     const ids: number[] = [];
@@ -181,27 +188,7 @@ export class ColdChainService {
         createdAt,
       });
       ids.push(id);
-      const stays = await this.repo.staysDuring(location.id, e.startMs, e.endMs);
-      const kitNumbers = [...new Set(stays.map((s) => s.kitNumber))].sort(compareKitNumbers);
-      const statuses = await this.repo.kitStatuses(kitNumbers);
-      const dispensedAt = await this.repo.dispensedAt(kitNumbers);
-      const reached: Array<{ kitNumber: string; seconds: number; status: string; quarantined: boolean }> = [];
-      for (const kitNumber of kitNumbers) {
-        // A dispensed kit's stay ends when it left with the patient.
-        const left = dispensedAt.get(kitNumber);
-        let seconds: number | null = null;
-        for (const s of stays.filter((x) => x.kitNumber === kitNumber)) {
-          const toMs = s.toMs ?? (left ? Date.parse(left) : null);
-          const part = exposureSeconds({ fromMs: s.fromMs, toMs }, e);
-          if (part !== null) seconds = (seconds ?? 0) + part;
-        }
-        if (seconds === null) continue;
-        const status = statuses.get(kitNumber)!;
-        const quarantine = status === 'available' || status === 'quarantined';
-        await this.repo.insertExcursionKit({ excursionId: id, kitNumber, exposureSeconds: seconds, statusThen: status, quarantined: quarantine });
-        if (status === 'available') await this.changeStatus(actor, kitNumber, 'available', 'quarantined', EXCURSION_REASON, { excursion: id, location: location.name });
-        reached.push({ kitNumber, seconds, status, quarantined: quarantine });
-      }
+      for (const studyId of this.studies()) await inStudy(studyId, () => this.reachKitsOfStudy(actor, id, location, e));
       await this.audit.append(actor, {
         action: 'excursion.opened',
         entityType: 'excursion',
@@ -215,11 +202,42 @@ export class ColdChainService {
           direction: e.direction,
           worstCelsius: celsiusOf(e.worstCenti),
           range: [celsiusOf(location.minCenti), celsiusOf(location.maxCenti)],
-          kits: reached.map((r) => ({ kit: r.kitNumber, seconds: r.seconds, status: r.status, quarantined: r.quarantined })),
         },
       });
     }
     return ids;
+  }
+
+  /** The kits of the call's study that the excursion reached: listed with their exposure, those available quarantined. */
+  private async reachKitsOfStudy(actor: Actor, excursionId: number, location: LocationRow, e: Excursion): Promise<void> {
+    const stays = await this.repo.staysDuring(location.id, e.startMs, e.endMs);
+    const kitNumbers = [...new Set(stays.map((s) => s.kitNumber))].sort(compareKitNumbers);
+    const statuses = await this.repo.kitStatuses(kitNumbers);
+    const dispensedAt = await this.repo.dispensedAt(kitNumbers);
+    const reached: Array<{ kitNumber: string; seconds: number; status: string; quarantined: boolean }> = [];
+    for (const kitNumber of kitNumbers) {
+      // A dispensed kit's stay ends when it left with the patient.
+      const left = dispensedAt.get(kitNumber);
+      let seconds: number | null = null;
+      for (const s of stays.filter((x) => x.kitNumber === kitNumber)) {
+        const toMs = s.toMs ?? (left ? Date.parse(left) : null);
+        const part = exposureSeconds({ fromMs: s.fromMs, toMs }, e);
+        if (part !== null) seconds = (seconds ?? 0) + part;
+      }
+      if (seconds === null) continue;
+      const status = statuses.get(kitNumber)!;
+      const quarantine = status === 'available' || status === 'quarantined';
+      await this.repo.insertExcursionKit({ excursionId, kitNumber, exposureSeconds: seconds, statusThen: status, quarantined: quarantine });
+      if (status === 'available') await this.changeStatus(actor, kitNumber, 'available', 'quarantined', EXCURSION_REASON, { excursion: excursionId, location: location.name });
+      reached.push({ kitNumber, seconds, status, quarantined: quarantine });
+    }
+    if (reached.length === 0) return;
+    await this.audit.append(actor, {
+      action: 'excursion.kits_reached',
+      entityType: 'excursion',
+      entityId: String(excursionId),
+      after: { location: location.name, kits: reached.map((r) => ({ kit: r.kitNumber, seconds: r.seconds, status: r.status, quarantined: r.quarantined })) },
+    });
   }
 
   /** A status change on the lifecycle table's path, written with its audit event as KitStatusService writes it. */

@@ -147,7 +147,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const reports = new ReportService(store, new ReportReadModel(store, scope), audit, clock, study, () => site.site());
   const siteSettings = new SiteSettingsService(store, repositories.settings, site, audit);
   const coldChainRepository = new ColdChainRepository(store, scope);
-  const coldChain = new ColdChainService(store, coldChainRepository, audit, signatures, clock, study);
+  const coldChain = new ColdChainService(store, coldChainRepository, audit, signatures, clock, study, () => site.studies().map((s) => s.id));
   const excursionReports = new ExcursionReportService(store, coldChainRepository, audit, signatures, clock, study, () => site.site());
   const emergency = new EmergencyUnblindingService(store, emergencyRepository, patientRepository, repositories.allocation, custody, audit, signatures, clock, study);
   // Opened arms and expiry dates live as long as the session's key, and go with it.

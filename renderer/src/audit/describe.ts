@@ -117,6 +117,8 @@ SENTENCES['label.downloaded'] = labelSentence('downloaded');
 for (const action of ['kit.put_away', 'kit.moved', 'storage_location.created', 'storage_location.changed', 'temperature_log.imported', 'temperature_minmax.recorded', 'excursion.opened', 'excursion.disposition', 'excursion.report_printed']) {
   SENTENCES[action] = (_e, a, t, b) => t(`audit.sentences.${action}`, { ...b, location: str(a.location ?? a.name) });
 }
+/** An excursion's kits of one study (issue 14): how many, never which arm. */
+SENTENCES['excursion.kits_reached'] = (_e, a, t, b) => t('audit.sentences.excursion.kits_reached', { ...b, location: str(a.location), count: Array.isArray(a.kits) ? a.kits.length : 0 });
 /** A resupply request printed (issue 16, item 3): the forecast's weeks, the buffer and the format, never an arm's figure. */
 SENTENCES['stock.resupply_requested'] = (_e, a, t, b) => t('audit.sentences.stock.resupply_requested', { ...b, weeks: str(a.weeks), buffer: str(a.buffer), format: str(a.format).toUpperCase() });
 /** A lot recalled or its expiry extended (issue 16, item 2): the sponsor's letter and the kits, never the real lot. */
@@ -226,6 +228,7 @@ export const KNOWN_ACTIONS = [
   'temperature_log.imported',
   'temperature_minmax.recorded',
   'excursion.opened',
+  'excursion.kits_reached',
   'excursion.disposition',
   'excursion.report_printed',
   // Stock (issue 16, item 3).
