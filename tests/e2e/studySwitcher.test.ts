@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeRole, launchBrowser, logout, openPage, screenshot } from './helpers/browser';
-import { loginAs } from './helpers/pharmacy';
+import { loginAs, typeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -40,6 +40,11 @@ describe('the study switcher', () => {
     await as('unblinded_pharmacist');
     const signature = { username: veil.user('unblinded_pharmacist').username, password: veil.user('unblinded_pharmacist').password };
     await ok(veil, 'study.load', { fileName: 'ns-dupi-ext.json', contentBase64: Buffer.from(JSON.stringify(EXTENSION)).toString('base64'), signature });
+    // The extension's key, and a kit list of numbers NS-DUPI does not have.
+    await ok(veil, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    await ok(veil, 'allocation.setUpKey', { signature });
+    const kits = ['kit_number,arm,lot,expiry_date', '900001,DUPI300,DP24A117,2027-09-30', '900002,PLACEBO,PL24C009,2027-08-31', '900003,DUPI300,DP24A117,2027-09-30'].join('\r\n');
+    await ok(veil, 'allocation.importList', { kind: 'kits', fileName: 'ext-kits.csv', contentBase64: Buffer.from(kits).toString('base64'), signature });
     await as('administrator');
     await ok(veil, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
     const users = (await ok(veil, 'users.list')) as Array<{ id: number; username: string }>;
@@ -107,6 +112,31 @@ describe('the study switcher', () => {
     await page.locator('[data-testid="today-study"][data-study="NS-DUPI-EXT"]').getByTestId('home-stock-open').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="study-switcher"]')?.textContent === 'NS-DUPI-EXT');
     await page.waitForFunction(() => window.location.hash === '#/reports');
+    expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('true');
+    await logout(page);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("offers to switch when a kit of the other study is scanned, and says nothing more of it", async () => {
+    await veil.logoutWindow();
+    const { context, page, problems } = await openPage(browser);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(veil.url);
+    await loginAs(page, veil, 'unblinded_monitor');
+    await page.getByTestId('nav-kits').click();
+    await typeScan(page, 'kit-story-scan', '900001');
+    await page.getByTestId('kit-story-error').waitFor();
+    expect(await page.getByTestId('kit-story-error').innerText()).toContain('Kit 900001 belongs to study NS-DUPI-EXT');
+    expect(await page.getByTestId('kit-story').count()).toBe(0);
+    await screenshot(page, 'study-switcher-scan-offer-en', { fullPage: false });
+    await page.getByTestId('switch-to-other-study').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="study-switcher"]')?.textContent === 'NS-DUPI-EXT');
+    // In the extension (blinded there), the kit's story, scanned again.
+    await page.getByTestId('kit-story-page').waitFor();
+    await typeScan(page, 'kit-story-scan', '900001');
+    await page.locator('[data-testid="kit-story"][data-kit="900001"]').waitFor();
+    expect(await page.getByTestId('kit-story-unblinded').count()).toBe(0);
     expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('true');
     await logout(page);
     expect(problems).toEqual([]);

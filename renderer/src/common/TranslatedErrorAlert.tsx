@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { VeilError } from '../../../shared/errors';
 import { saidText } from '../i18n/serverMessages';
+import { OtherStudyOffer } from './OtherStudyOffer';
 
 /**
  * Like ErrorAlert, with a workflow's own message table, and the host's detailed issues listed under the message when
@@ -18,6 +19,7 @@ export function TranslatedErrorAlert({ error, translate, testId = 'error-alert' 
     <Alert variant="light" color="red" icon={<IconAlertTriangle aria-hidden />} title={t(`errorCodes.${error.code}`)} role="alert" data-testid={testId}>
       <Stack gap={4}>
         <Text>{saidText(error, t) ?? translate(error.message, t)}</Text>
+        <OtherStudyOffer error={error} />
         {details.length > 1 && (
           <List size="sm" spacing={2}>
             {details.slice(0, 20).map((d) => (
