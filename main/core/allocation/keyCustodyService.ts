@@ -90,13 +90,8 @@ export class KeyCustodyService {
       await this.saveKeyPair(user.id, await createUserKeyPair(user.id, password));
       return;
     }
-    const held = [];
-    for (const { studyId, wrap } of await this.keys.wrapsOfUser(user.id)) {
-      const study = this.studyRoles.studyById(studyId);
-      if (!study) continue;
-      const { role } = await this.studyRoles.in(user, study);
-      if (role && !ROLE_IS_BLINDED[role]) held.push({ studyId, wrap });
-    }
+    const unblindedIn = new Set((await this.studyRoles.studiesOf(user)).filter((s) => !ROLE_IS_BLINDED[s.role]).map((s) => s.id));
+    const held = (await this.keys.wrapsOfUser(user.id)).filter((w) => unblindedIn.has(w.studyId));
     if (held.length === 0) return;
     const privateKey = await openUserPrivateKey(user.id, password, stored.sealedPrivateKey);
     for (const { studyId, wrap } of held) {

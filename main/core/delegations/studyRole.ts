@@ -59,12 +59,6 @@ export class StudyRoles {
     return roleInStudy(user.role, study, rows, this.today());
   }
 
-  /** A study of the site by its row id (null when there is none: a wrap or row naming a study no longer loaded). */
-  studyById(id: number): { id: number; code: string } | null {
-    const study = this.site.studies().find((s) => s.id === id);
-    return study ? { id, code: study.config.code } : null;
-  }
-
   /**
    * The studies the user works in today, each with its role, in the order loaded: every study for the administrator
    * (the site's role), the studies of their valid delegations for everyone else. What the study switcher offers.

@@ -162,7 +162,6 @@ export class KitRepository {
     return new Map(rows.map((r) => [r.kitNumber, { status: r.status, useBefore: r.useBefore }]));
   }
 
-  /** The kit whose pack carries this GS1 serial (AI 21), if any: asked at every pack scan, so prepared once. */
   /**
    * The studies, other than the scope's, with a kit of this number or serial (a kit scanned in the wrong study): read
    * across studies on purpose, and answered only as study ids, for the caller to keep those they are delegated to.
@@ -180,6 +179,7 @@ export class KitRepository {
     return rows.map((r) => r.study_id);
   }
 
+  /** The kit whose pack carries this GS1 serial (AI 21), if any: asked at every pack scan, so prepared once. */
   async kitNumberBySerial(serial: string): Promise<string | undefined> {
     return (await this.bySerial.run(this.study.id(), serial))[0]?.k;
   }

@@ -37,8 +37,8 @@ export class KitScanResolver {
     private readonly clock: Clock,
     private readonly gsReplacement: () => string | undefined,
     /**
-     * The code of another study the caller works in that holds a kit of this number or serial, or null: a kit scanned
-     * in the wrong study is named as that study's, to its delegates only (issue 14, item 3).
+     * The code of another study the caller works in that holds a kit of this number or serial while this study has
+     * none, or null: a kit scanned in the wrong study is named as that study's, to its delegates only (issue 14, item 3).
      */
     private readonly elsewhere: (code: string) => Promise<string | null> = async () => null,
   ) {}
@@ -49,10 +49,8 @@ export class KitScanResolver {
     if (scan.kind === 'invalid') return { ok: false, message: `${scan.message} (${scan.detail}).` };
     if (scan.kind === 'kit') {
       // Not this study's kit: another study of the caller's may hold it. Nothing more is said than which study.
-      if (!(await this.kits.get(scan.kitNumber))) {
-        const study = await this.elsewhere(scan.kitNumber);
-        if (study) return refused({ key: 'scans.otherStudy', params: { kit: scan.kitNumber, study } });
-      }
+      const study = await this.elsewhere(scan.kitNumber);
+      if (study) return refused({ key: 'scans.otherStudy', params: { kit: scan.kitNumber, study } });
       return { ok: true, kitNumber: scan.kitNumber, pack: null };
     }
     const pack: PackData = { gtin: scan.gtin, lot: scan.lot, expiry: scan.expiry, serial: scan.serial };

@@ -20,7 +20,7 @@ export function todayHandlers({ today, studyRoles, site }: { today: TodayService
           studyId: study.id,
           role: study.role,
           // Each study with its own key (the router's, as the contract declares it), never the current study's.
-          reader: () => ({ permissions: new Set(ROLE_PERMISSIONS[study.role]), key: ctx.keyInStudy?.(study.id) ?? null }),
+          reader: { permissions: new Set(ROLE_PERMISSIONS[study.role]), key: ctx.keyInStudy?.(study.id) ?? null },
         })),
       );
     },

@@ -68,10 +68,10 @@ export class TodayService {
    * What waits in each of the caller's studies, each read in its own study (callStudy.ts) with the caller's role and
    * key there: a user unblinded in one study and blinded in another gets arms short in the first, totals in the second.
    */
-  async view(studies: ReadonlyArray<{ studyId: number; role: Role; reader: () => TodayReader }>) {
+  async view(studies: ReadonlyArray<{ studyId: number; role: Role; reader: TodayReader }>) {
     const today = localDate(this.clock.now());
     const views = [];
-    for (const { studyId, role, reader } of studies) views.push(await inStudy(studyId, () => this.viewOfStudy(reader(), role, today)));
+    for (const { studyId, role, reader } of studies) views.push(await inStudy(studyId, () => this.viewOfStudy(reader, role, today)));
     return { today, studies: views };
   }
 

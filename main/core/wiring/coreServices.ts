@@ -128,10 +128,12 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const kitStatus = new KitStatusService(kitRepository, audit);
   const useBefore = new UseBeforeService(store, repositories.allocation, audit, signatures, kitStatus, clock, study, overLabels);
   // A kit of another study the caller works in is named as that study's; of a study they do not work in, it is unknown.
+  // With one study there is nothing to look for: a scan costs no read more than it did.
   const scans = new KitScanResolver(kitRepository, clock, () => site.scanner().gsReplacement, async (code) => {
     const userId = callerOfCall();
-    const holding = userId === undefined ? [] : await kitRepository.otherStudiesHolding(code);
-    const user = holding.length > 0 ? await repositories.users.byId(userId!) : undefined;
+    if (userId === undefined || site.studies().length < 2 || (await kitRepository.get(code))) return null;
+    const holding = await kitRepository.otherStudiesHolding(code);
+    const user = holding.length > 0 ? await repositories.users.byId(userId) : undefined;
     if (!user) return null;
     return (await studyRoles.studiesOf(user)).find((study) => holding.includes(study.id))?.code ?? null;
   });

@@ -3,9 +3,7 @@ import { IconArrowsExchange } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VeilError } from '../../../shared/errors';
-import { useSession } from '../session/SessionContext';
-import { useReloadSystemInfo } from '../system/SystemInfoContext';
-import { client } from '../transport/client';
+import { useSwitchStudy } from '../session/useSwitchStudy';
 
 /** The study a refusal names as the one a scanned kit belongs to (`scans.otherStudy`), if it is such a refusal. */
 export function otherStudyOf(error: VeilError | null): string | null {
@@ -21,8 +19,7 @@ export function otherStudyOf(error: VeilError | null): string | null {
  */
 export function OtherStudyOffer({ error }: { error: VeilError | null }) {
   const { t } = useTranslation();
-  const { apply } = useSession();
-  const reloadInfo = useReloadSystemInfo();
+  const switchStudy = useSwitchStudy();
   const [switching, setSwitching] = useState(false);
   const study = otherStudyOf(error);
   if (!study) return null;
@@ -35,12 +32,7 @@ export function OtherStudyOffer({ error }: { error: VeilError | null }) {
         data-testid="switch-to-other-study"
         onClick={() => {
           setSwitching(true);
-          void client.session
-            .switchStudy({ code: study })
-            .then(async (state) => {
-              apply(state);
-              await reloadInfo();
-            })
+          void switchStudy(study)
             // Refused (the delegation ended meanwhile): the session is read again by the client, and says why.
             .catch(() => undefined)
             .finally(() => setSwitching(false));

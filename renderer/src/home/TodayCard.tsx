@@ -21,8 +21,8 @@ import { useRecordsChanged } from '../common/useRecordsChanged';
 import { WORKFLOWS, canOpen, type WorkflowId } from '../layout/workflows';
 import { ROLE_IS_BLINDED, ROLE_PERMISSIONS, type Role } from '../../../shared/roles';
 import { BlindingBadge } from '../common/BlindingBadge';
-import { useActiveSession, useSession } from '../session/SessionContext';
-import { useReloadSystemInfo } from '../system/SystemInfoContext';
+import { useActiveSession } from '../session/SessionContext';
+import { useSwitchStudy } from '../session/useSwitchStudy';
 import { client } from '../transport/client';
 
 type TodayView = ChannelOutput<'today.view'>;
@@ -81,8 +81,7 @@ function waiting(item: Item): boolean {
 export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
   const { t, i18n } = useTranslation();
   const session = useActiveSession();
-  const { apply } = useSession();
-  const reloadInfo = useReloadSystemInfo();
+  const switchStudy = useSwitchStudy();
   const [view, setView] = useState<TodayView | null>(null);
   const [asking, setAsking] = useState(0);
   // Asked again when records change here or at another workstation; the card stays as it is meanwhile.
@@ -111,8 +110,7 @@ export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
   const openIn = (code: string) => async (route: string) => {
     if (code !== session.study?.code) {
       try {
-        apply(await client.session.switchStudy({ code }));
-        await reloadInfo();
+        await switchStudy(code);
       } catch {
         setAsking((n) => n + 1); // no longer delegated there: the card is read again without that study
         return;

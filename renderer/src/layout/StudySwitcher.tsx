@@ -6,9 +6,9 @@ import { ROLE_IS_BLINDED } from '../../../shared/roles';
 import { VeilError } from '../../../shared/errors';
 import { BlindingBadge } from '../common/BlindingBadge';
 import { translateServerMessage } from '../i18n/serverMessages';
-import { useActiveSession, useSession } from '../session/SessionContext';
-import { useReloadSystemInfo, useSystemInfo } from '../system/SystemInfoContext';
-import { client } from '../transport/client';
+import { useActiveSession } from '../session/SessionContext';
+import { useSwitchStudy } from '../session/useSwitchStudy';
+import { useSystemInfo } from '../system/SystemInfoContext';
 
 /**
  * The study the window works in, in the header. With one study it is a label; with several it is a menu of the studies
@@ -18,9 +18,8 @@ import { client } from '../transport/client';
 export function StudySwitcher({ onSwitched }: { onSwitched: () => void }) {
   const { t } = useTranslation();
   const session = useActiveSession();
-  const { apply } = useSession();
+  const switchStudy = useSwitchStudy();
   const info = useSystemInfo();
-  const reloadInfo = useReloadSystemInfo();
   const [refusal, setRefusal] = useState<string | null>(null);
   const current = session.study;
 
@@ -38,8 +37,7 @@ export function StudySwitcher({ onSwitched }: { onSwitched: () => void }) {
   const switchTo = async (code: string) => {
     setRefusal(null);
     try {
-      apply(await client.session.switchStudy({ code }));
-      await reloadInfo();
+      await switchStudy(code);
       onSwitched();
     } catch (error) {
       setRefusal(error instanceof VeilError ? translateServerMessage(error, t) : String(error));
