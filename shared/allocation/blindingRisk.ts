@@ -374,7 +374,7 @@ function separateBlocks(found: Candidate[]): Candidate[] {
   return kept.sort((a, b) => a.span![0] - b.span![0]);
 }
 
-export function analyzeBlindingRisk(kits: readonly KitForAnalysis[], studyCode: string, options: { dispensable?: (kit: KitForAnalysis) => boolean } = {}): RiskAnalysis {
+export function analyzeBlindingRisk<Kit extends KitForAnalysis>(kits: readonly Kit[], studyCode: string, options: { dispensable?: (kit: Kit) => boolean } = {}): RiskAnalysis {
   const arms = [...new Set(kits.map((k) => k.arm))].sort();
   const armIndex = new Map(arms.map((arm, i) => [arm, i]));
   const armOf = new Int32Array(kits.length);

@@ -25,14 +25,14 @@ const GroupAttribute = z.enum(['lot', 'expiry_date', 'gtin', 'serial']);
 const ArmMix = z.array(z.object({ arm: z.string(), kits: z.number(), expected: z.number() }));
 /** The blinding risk findings (shared/allocation/blindingRisk.ts). They name arms: unblinded channels only. */
 const RiskFinding = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('number_runs'), attribute: NumberAttribute, pattern: z.enum(['clustered', 'alternating']), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
-  z.object({ kind: z.literal('number_ranges'), attribute: NumberAttribute, arm: z.string(), from: z.string(), to: z.string() }),
-  z.object({ kind: z.literal('number_residue'), attribute: NumberAttribute, modulus: z.number(), residue: z.number(), kits: z.number(), mix: ArmMix }),
-  z.object({ kind: z.literal('number_block'), attribute: NumberAttribute, from: z.string(), to: z.string(), kits: z.number(), mix: ArmMix }),
-  z.object({ kind: z.literal('arm_only_lot'), lot: z.string(), arm: z.string(), kits: z.number() }),
-  z.object({ kind: z.literal('arm_only_expiry'), expiryDate: z.string(), arm: z.string(), kits: z.number() }),
-  z.object({ kind: z.literal('arm_only_gtin'), gtin: z.string(), arm: z.string(), kits: z.number() }),
-  z.object({ kind: z.literal('value_arm_mix'), attribute: GroupAttribute, value: z.string(), kits: z.number(), mix: ArmMix }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('number_runs'), attribute: NumberAttribute, pattern: z.enum(['clustered', 'alternating']), runs: z.number(), expectedRuns: z.number(), longestRun: z.number(), zScore: z.number() }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('number_ranges'), attribute: NumberAttribute, arm: z.string(), from: z.string(), to: z.string() }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('number_residue'), attribute: NumberAttribute, modulus: z.number(), residue: z.number(), kits: z.number(), mix: ArmMix }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('number_block'), attribute: NumberAttribute, from: z.string(), to: z.string(), kits: z.number(), mix: ArmMix }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('arm_only_lot'), lot: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('arm_only_expiry'), expiryDate: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('arm_only_gtin'), gtin: z.string(), arm: z.string(), kits: z.number() }),
+  z.object({ kitType: z.string().optional(), kind: z.literal('value_arm_mix'), attribute: GroupAttribute, value: z.string(), kits: z.number(), mix: ArmMix }),
 ]);
 export const RiskAnalysisView = z.object({
   findings: z.array(RiskFinding),
@@ -40,6 +40,8 @@ export const RiskAnalysisView = z.object({
   expiryReveals: z.boolean(),
   blindedLot: z.string().nullable(),
   commonUseBefore: z.string().nullable(),
+  /** A study with kit types: what each type's kits reveal and the blinded lot and date they take (findings name their type). */
+  byKitType: z.array(z.object({ kitType: z.string(), lotsReveal: z.boolean(), expiryReveals: z.boolean(), blindedLot: z.string().nullable(), commonUseBefore: z.string().nullable() })).optional(),
 });
 
 /** Kits whose real expiry is short-dated on import: quarantined at receipt. Arms and real dates: unblinded channels only. */
@@ -73,7 +75,7 @@ const ImportResult = z.object({
   signature: SignatureView,
 });
 
-export const UseBeforeReviewView = z.object({
+const UseBeforeReviewOf = z.object({
   expiryReveals: z.boolean(),
   inForce: z.array(z.string()),
   proposed: z.string().nullable(),
@@ -81,6 +83,10 @@ export const UseBeforeReviewView = z.object({
   changes: z.array(UseBeforeChangeView),
   toHold: z.array(z.string()),
   held: z.array(z.object({ kitNumber: z.string(), armCode: z.string(), armName: z.string(), expiryDate: z.string(), status: z.string() })),
+});
+/** The study's review; with kit types, each type's too (each confirmed on its own), the top fields gathering them. */
+export const UseBeforeReviewView = UseBeforeReviewOf.extend({
+  byKitType: z.array(UseBeforeReviewOf.extend({ kitType: z.string(), kitTypeName: z.string() })).optional(),
 });
 
 export const AllocationStatus = z.object({
@@ -167,7 +173,8 @@ export const allocationChannels = {
     kind: 'command',
     description:
       'Put the reviewed common use-before date in force on the blinded labels and screens of every kit in stock or in quarantine; available kits now short-dated go to quarantine.',
-    input: signedInput({ useBefore: IsoDate }),
+    // A study with kit types confirms each type's date on its own, naming the type (printed on its kits).
+    input: signedInput({ useBefore: IsoDate, kitType: z.string().max(8).optional() }),
     output: z.object({ useBefore: z.string(), changes: z.array(UseBeforeChangeView), held: z.array(z.string()), signature: SignatureView }),
     access: 'allocation.setup',
     signature: 'I confirm this use-before date for the blinded labels of the stock',
@@ -195,6 +202,8 @@ export const allocationChannels = {
       kits: z.array(
         z.object({
           kitNumber: z.string(),
+          /** The kit's type (null in a study without kit types); armCode and armName then name its content. */
+          kitType: z.string().nullable(),
           armCode: z.string(),
           armName: z.string(),
           lot: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
-import { KitNumber, KitVerdict, PatientView, ScanCode, ScanSource } from './pharmacy';
+import { KitNumber, KitsOfTypeView, KitVerdict, PatientView, ScanCode, ScanSource } from './pharmacy';
 import { Reason, SignatureView, signedInput } from './schemas';
 
 /**
@@ -31,6 +31,7 @@ export const extraDispensingChannels = {
       kitsNeeded: z.number().int(),
       suggestions: z.array(z.string()),
       shortage: z.boolean(),
+      kitsByType: z.array(KitsOfTypeView),
     }),
     access: 'dispensing.perform',
     signature: null,

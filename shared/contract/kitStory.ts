@@ -15,6 +15,8 @@ const KitStoryInput = z.object({ code: ScanCode }).strict();
 
 const KitFacts = z.object({
   kitNumber: z.string(),
+  /** The kit type's name as printed on the kit and its label ("Bottle A"); null in a study without kit types. */
+  kitType: z.string().nullable(),
   status: z.enum(KIT_STATUSES),
   blindedLot: z.string(),
   useBefore: z.string(),

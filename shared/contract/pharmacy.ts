@@ -94,7 +94,7 @@ export const KitVerdict = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(false),
     kitNumber: z.string(),
-    reason: z.enum(['unknown_kit', 'already_scanned', 'quarantined', 'not_available', 'expiring', 'not_for_patient', 'visit_complete', 'pack_mismatch']),
+    reason: z.enum(['unknown_kit', 'already_scanned', 'quarantined', 'not_available', 'expiring', 'not_for_patient', 'visit_complete', 'type_complete', 'pack_mismatch']),
     message: z.string(),
     ...VerdictSaid,
     alternatives: z.array(z.string()),
@@ -205,9 +205,10 @@ export const inventoryChannels = {
   }),
   kits: channel({
     kind: 'query',
-    description: 'Every kit with its status, blinded lot and use-before date, in kit-number order.',
+    description: 'Every kit with its type, status, blinded lot and use-before date, in kit-number order.',
     input: z.object({ status: z.enum(KIT_STATUSES).optional() }).strict(),
-    output: z.array(z.object({ kitNumber: z.string(), status: z.enum(KIT_STATUSES), blindedLot: z.string(), useBefore: IsoDate })),
+    // The kit type's name as printed on the kit ("Bottle A"; null in a study without kit types): no arm in it.
+    output: z.array(z.object({ kitNumber: z.string(), kitType: z.string().nullable(), status: z.enum(KIT_STATUSES), blindedLot: z.string(), useBefore: IsoDate })),
     access: 'inventory.read',
     signature: null,
     examples: [{}, { status: 'quarantined' }],
@@ -286,6 +287,12 @@ export const patientsChannels = {
   }),
 };
 
+/**
+ * The kits of one type a visit needs (bottle A, bottle B; one entry of type null in a study without kit types), with
+ * the suggested kits of that type. Types are printed on the kits: nothing here names an arm or a content.
+ */
+export const KitsOfTypeView = z.object({ type: z.string().nullable(), typeName: z.string().nullable(), count: z.number().int(), suggestions: z.array(z.string()), shortage: z.boolean() });
+
 export const dispensingChannels = {
   plan: channel({
     kind: 'query',
@@ -301,6 +308,7 @@ export const dispensingChannels = {
       kitsNeeded: z.number().int(),
       suggestions: z.array(z.string()),
       shortage: z.boolean(),
+      kitsByType: z.array(KitsOfTypeView),
       previousDispensing: z.object({ visitCode: z.string(), visitName: z.string(), dispensedOn: IsoDate, daysAgo: z.number().int() }).nullable(),
       interval: z.object({ minimumDays: z.number().int(), short: z.boolean(), policy: z.enum(['second_signature', 'refuse']) }),
     }),

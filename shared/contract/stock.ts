@@ -21,9 +21,12 @@ const BlindedForecast = z
   })
   .strip();
 
+/** One arm's line; in a study with kit types, one content of one type (armCode and armName name the content). */
 const ArmForecast = z.object({
   armCode: z.string(),
   armName: z.string(),
+  kitType: z.string().nullable(),
+  kitTypeName: z.string().nullable(),
   onHand: z.number().int(),
   visits: z.number().int(),
   needed: z.number().int(),
@@ -75,6 +78,8 @@ export const stockChannels = {
         z.object({
           armCode: z.string(),
           armName: z.string(),
+          kitType: z.string().nullable(),
+          kitTypeName: z.string().nullable(),
           held: z.number().int(),
           needed: z.number().int(),
           shortfallNow: z.number().int(),

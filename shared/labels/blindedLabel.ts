@@ -304,9 +304,14 @@ export function syringeLabel(input: BlindedLabelData, measurer: TextMeasurer, op
  * file is written in): the study's texts in that language (labels.translations), its captions (./labelCaptions.ts).
  */
 export function blindedLabelDataFor(
-  study: Pick<StudyConfig, 'code' | 'sponsor' | 'product' | 'labels' | 'contacts' | 'visits'>,
+  study: Pick<StudyConfig, 'code' | 'sponsor' | 'product' | 'labels' | 'contacts' | 'visits' | 'kitTypes'>,
   kit: {
     kitNumber: string;
+    /**
+     * The kit's type in a study with kit types: its label prints the type's product texts ("baricitinib 4 mg or
+     * placebo, bottle A") and units, the same whatever the kit holds. Absent or null: the study's product.
+     */
+    kitType?: string | null;
     randomizationNumber: string;
     patientInitials?: string;
     visitCode: string;
@@ -326,7 +331,13 @@ export function blindedLabelDataFor(
   const language = kit.language ?? base;
   const translation = language === base ? null : study.labels.translations?.[language];
   if (language !== base && !translation) throw new LabelLayoutError('language', 'invalid', `study ${study.code} has no label texts in ${language}`);
-  const texts = translation ?? { ...study.labels, product: study.product, visits: {} as Record<string, string>, contacts: undefined };
+  const type = kit.kitType ? study.kitTypes?.find((t) => t.code === kit.kitType) : undefined;
+  if (kit.kitType && !type) throw new LabelLayoutError('product', 'invalid', `kit type ${kit.kitType} is not in study ${study.code}`);
+  const baseTexts = translation ?? { ...study.labels, product: study.product, visits: {} as Record<string, string>, contacts: undefined };
+  // A kit type's own product texts, in the label's language (every translation has each type's: studyConfig.ts).
+  const typeProduct = type ? (translation ? translation.kitTypes?.[type.code] : type.product) : undefined;
+  const texts = typeProduct ? { ...baseTexts, product: typeProduct } : baseTexts;
+  const unitsPerKit = type?.unitsPerKit ?? study.product.unitsPerKit;
   const contact = (who: 'sponsor' | 'emergency') => ({ ...study.contacts[who], ...(translation?.contacts?.[who] ?? {}) });
   const data: BlindedLabelData = {
     language,
@@ -340,7 +351,7 @@ export function blindedLabelDataFor(
       blindedName: texts.product.blindedName,
       form: texts.product.form,
       route: texts.product.route,
-      quantity: kit.quantity ?? LABEL_CAPTIONS[language].units(study.product.unitsPerKit),
+      quantity: kit.quantity ?? LABEL_CAPTIONS[language].units(unitsPerKit),
       directions: texts.product.directions,
       storage: texts.product.storage,
     },

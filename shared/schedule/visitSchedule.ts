@@ -1,4 +1,5 @@
 import type { StudyConfig } from '../study/studyConfig';
+import { kitsByType, type KitTypeCode } from '../study/kitContents';
 
 const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
@@ -35,6 +36,8 @@ export interface VisitWindow {
   code: string;
   name: string;
   kits: number;
+  /** How many of its kits are of each type (shared/study/kitContents.ts), adding up to `kits`. */
+  kitsByType: Array<{ type: KitTypeCode; count: number }>;
   due: string;
   opens: string;
   closes: string;
@@ -42,13 +45,13 @@ export interface VisitWindow {
 
 /** The study schedule for one patient, from the baseline (day 1) date. */
 export function visitWindows(study: StudyConfig, baselineDate: string): VisitWindow[] {
-  return study.visits.map((v) => visitWindow(v, baselineDate));
+  return study.visits.map((v) => visitWindow(study, v, baselineDate));
 }
 
 /** One visit's window for a patient randomized on `baselineDate`. */
-export function visitWindow(visit: StudyConfig['visits'][number], baselineDate: string): VisitWindow {
+export function visitWindow(study: Pick<StudyConfig, 'kitTypes'>, visit: StudyConfig['visits'][number], baselineDate: string): VisitWindow {
   const due = addDays(baselineDate, visit.dayOffset);
-  return { code: visit.code, name: visit.name, kits: visit.kits, due, opens: addDays(due, -visit.windowBeforeDays), closes: addDays(due, visit.windowAfterDays) };
+  return { code: visit.code, name: visit.name, kits: visit.kits, kitsByType: kitsByType(study, visit), due, opens: addDays(due, -visit.windowBeforeDays), closes: addDays(due, visit.windowAfterDays) };
 }
 
 /**

@@ -28,6 +28,7 @@ async function signedUser(store: Store) {
 
 const kit = (kitNumber: string, importId: number, extra: { gtinSealed?: string | null; serial?: string | null } = {}) => ({
   kitNumber,
+  kitType: null,
   armSealed: `arm-${kitNumber}`,
   lotSealed: `lot-${kitNumber}`,
   expirySealed: `exp-${kitNumber}`,
@@ -77,8 +78,8 @@ describe.each(['sqlite', 'postgres'] as const)('the allocation repository on %s'
     expect(await allocation.kitNumbers()).toEqual(new Set(['100001', '100002']));
     const kits = (await allocation.kits()).sort((a, b) => a.kitNumber.localeCompare(b.kitNumber));
     expect(kits).toEqual([
-      { kitNumber: '100001', armSealed: 'arm-100001', lotSealed: 'lot-100001', expirySealed: 'exp-100001', gtinSealed: null, serial: null, blindedLot: 'BL-1', useBefore: '2027-06-30', status: 'expected' },
-      { kitNumber: '100002', armSealed: 'arm-100002', lotSealed: 'lot-100002', expirySealed: 'exp-100002', gtinSealed: 'gtin-100002', serial: '9000002', blindedLot: 'BL-1', useBefore: '2027-06-30', status: 'expected' },
+      { kitNumber: '100001', kitType: null, armSealed: 'arm-100001', lotSealed: 'lot-100001', expirySealed: 'exp-100001', gtinSealed: null, serial: null, blindedLot: 'BL-1', useBefore: '2027-06-30', status: 'expected' },
+      { kitNumber: '100002', kitType: null, armSealed: 'arm-100002', lotSealed: 'lot-100002', expirySealed: 'exp-100002', gtinSealed: 'gtin-100002', serial: '9000002', blindedLot: 'BL-1', useBefore: '2027-06-30', status: 'expected' },
     ]);
     expect(await allocation.counts()).toEqual({ slots: 3, kits: 2 });
   });

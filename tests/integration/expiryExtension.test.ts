@@ -93,7 +93,7 @@ describe('expiry extension', () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'ext-do');
     const key = t.core.custody.keyOf(ph)!;
     // The index is built before the extension, with the sponsor's date.
-    const before = await t.core.unsealedStock.ofArm(key, arm);
+    const before = await t.core.unsealedStock.ofContent(key, null, arm);
     expect(before.expiries).toContain(sponsor.get(kits[0]!)!.expiry);
     expect(before.expiries).not.toContain(NEW_EXPIRY);
     const useBefore = Object.fromEntries(await Promise.all(kits.map(async (k) => [k, await useBeforeOf(k)])));
@@ -101,7 +101,7 @@ describe('expiry extension', () => {
     expect(done).toMatchObject({ ok: true, value: { kits: [...kits].sort(), expiryReveals: true, useBeforeChanged: [] } });
     for (const k of kits) expect(await realExpiryOf(key, k)).toBe(NEW_EXPIRY);
     // The same session's index: rebuilt because the sealed version moved, not because of a new import.
-    const after = await t.core.unsealedStock.ofArm(key, arm);
+    const after = await t.core.unsealedStock.ofContent(key, null, arm);
     expect(after.expiries).toContain(NEW_EXPIRY);
     expect(after.expiries).not.toContain(sponsor.get(kits[0]!)!.expiry);
     // The dates reveal arms (one arm per lot, each its own date): the blinded labels keep the common date.

@@ -80,7 +80,7 @@ describe("a kit's whole story", () => {
     // for every kit): the kit's own expiry is not shown unless it is that common date.
     expect(truth.expiry).not.toBe(blinded.kit.useBefore);
     expect(text).not.toContain(truth.expiry);
-    expect(Object.keys(blinded.kit).sort()).toEqual(['blindedLot', 'givenTo', 'kitNumber', 'listFile', 'listImportedAt', 'status', 'useBefore']);
+    expect(Object.keys(blinded.kit).sort()).toEqual(['blindedLot', 'givenTo', 'kitNumber', 'kitType', 'listFile', 'listImportedAt', 'status', 'useBefore']);
     expect(await t.core.dispatch(tech, 'kitStory.viewUnblinded', { code: kit })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const monitor = await t.loginAs('monitor', 'story-monitor-2');
     expect(await t.core.dispatch(monitor, 'kitStory.printUnblinded', { code: kit })).toMatchObject({ ok: false, error: { code: 'forbidden' } });

@@ -33,6 +33,7 @@ const RELEASED: Record<string, string> = {
   '020-rows-name-their-study.ts': '271c8cee15940db7d7eedb7f77c2834c9f9a5f71ccc1a6b0caf5187a1ff32d17',
   '021-delegations.ts': 'e0b7ad15cad8e6d54585f6aa8bfabaef94c807379e1902d8016fd7e73558b7fa',
   '022-key-per-study.ts': '16a156095fc80f23488f5cc7c74142c5b08953a3bc7db88068c9e9f89941e8ba',
+  '023-kit-types.ts': 'e2ac9b777f13e301d8d862712e5ada29fe3404a9f4af8cdeae5d66c65cb2a676',
 };
 
 const FOLDER = join(__dirname, '../../main/core/db/migrations');

@@ -769,6 +769,30 @@ describe('migrations', () => {
     upgraded.close();
   });
 
+  it('23: the kits of a version-22 database keep every value and take the implicit type; a kit of a named type says it', () => {
+    const file = join(dir, 'v22.db');
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = ON');
+    migrate(raw, 22);
+    raw.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', '2026-01-05T08:30:00.000Z');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', '2026-01-05T09:00:00.000Z');
+      INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'Pharmacist', 'm', 't', 'list_import', 'x', 'h');
+      INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id, study_id) VALUES (1, 'kits', 'kits.csv', 's', 2, 't', 1, 1, 1);
+      INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id, study_id) VALUES
+        ('1001', 'a1', 'l1', 'e1', 'BL', '2027-06-30', 'available', 1, 1),
+        ('1002', 'a2', 'l2', 'e2', 'BL', '2027-06-30', 'dispensed', 1, 1);
+    `);
+    const kits = raw.prepare('SELECT * FROM kits ORDER BY kit_number').all() as Array<Record<string, unknown>>;
+    raw.close();
+    const db = upgradeTo(file, 23);
+    expect(schemaVersion(db)).toBe(23);
+    expect(db.prepare('SELECT * FROM kits ORDER BY kit_number').all()).toEqual(kits.map((k) => ({ ...k, kit_type: null })));
+    db.exec("INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, import_id, study_id, kit_type) VALUES ('2001', 'c', 'l', 'e', 'BL', '2027-06-30', 1, 1, 'A')");
+    expect(db.prepare("SELECT kit_type FROM kits WHERE kit_number = '2001'").pluck().get()).toBe('A');
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

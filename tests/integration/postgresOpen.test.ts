@@ -252,6 +252,26 @@ describe('PostgreSQL step 22: a key per study', () => {
   });
 });
 
+describe('PostgreSQL step 23: kits name their type', () => {
+  it('keeps every kit of a version-22 database, of the implicit type', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 22);
+    await pool.query(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'P', 'unblinded_pharmacist', 'h', 'now');
+      INSERT INTO studies (id, code, config_json, loaded_at) VALUES (1, 'NS-DUPI', '{}', 'now');
+      INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'P', 'm', 't', 'list_import', 'x', 'h');
+      INSERT INTO list_imports (id, kind, file_name, sha256, row_count, imported_at, user_id, signature_id, study_id) VALUES (1, 'kits', 'kits.csv', 's', 1, 't', 1, 1, 1);
+      INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, status, import_id, study_id) VALUES ('1001', 'a1', 'l1', 'e1', 'BL', '2027-06-30', 'available', 1, 1);
+    `);
+    await migratePostgres(pool);
+    expect((await pool.query('SELECT kit_number, arm_sealed, status, kit_type FROM kits')).rows).toEqual([{ kit_number: '1001', arm_sealed: 'a1', status: 'available', kit_type: null }]);
+    await pool.query(`INSERT INTO kits (kit_number, arm_sealed, lot_sealed, expiry_sealed, blinded_lot, use_before, import_id, study_id, kit_type) VALUES ('2001', 'c', 'l', 'e', 'BL', '2027-06-30', 1, 1, 'B')`);
+    expect((await pool.query(`SELECT kit_type FROM kits WHERE kit_number = '2001'`)).rows).toEqual([{ kit_type: 'B' }]);
+  });
+});
+
 describe('a connection the server ends while Veil holds it', () => {
   it('is an error of that connection, never an uncaught exception of the process', async () => {
     const pool = await openPostgres(await createPostgresDatabase());

@@ -57,7 +57,7 @@ describe("the unblinded session's index of opened arms and expiry dates", () => 
     const asked = [...inStock, gone!].map((k) => k.kitNumber);
     const opens = vi.spyOn(await import('../../main/core/crypto/allocationCipher'), 'open');
     const opened = await t.core.unsealedStock.opened(key, asked);
-    expect(opened).toEqual(asked.map((k) => ({ arm: t.armOf.get(k), expiry: expiryOf.get(k) })));
+    expect(opened).toEqual(asked.map((k) => ({ kitType: null, content: t.armOf.get(k), expiry: expiryOf.get(k) })));
     // Asked again, only the kit outside the index is opened (its two seals); the others come from the index.
     opens.mockClear();
     expect(await t.core.unsealedStock.opened(key, asked)).toEqual(opened);

@@ -30,7 +30,7 @@ export function allocationHandlers(s: {
     },
     useBeforeReview: (ctx) => s.useBefore.review(ctx.key!),
     confirmUseBefore: async (ctx, input) => {
-      const { useBefore, changes, held, signatureId } = await s.useBefore.confirm(ctx.key!, ctx.signer!, callers.actor(ctx), input.useBefore);
+      const { useBefore, changes, held, signatureId } = await s.useBefore.confirm(ctx.key!, ctx.signer!, callers.actor(ctx), input.useBefore, input.kitType ?? null);
       return { useBefore, changes, held, signature: await callers.signature(signatureId) };
     },
     grantAccess: async (ctx, input) => ({ signature: await callers.signature((await s.custody.grant(ctx.windowId, ctx.signer!, input.userId, input.reason)).signatureId) }),

@@ -1,4 +1,5 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { describeContent } from '../../../shared/study/kitContents';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import { issue, VeilError } from '../../../shared/errors';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -10,7 +11,7 @@ import type { AllocationRepository } from './allocationRepository';
 
 export interface RegisterView {
   slots: Array<{ randomizationNumber: string; block: string; stratum: string; armCode: string; armName: string }>;
-  kits: Array<{ kitNumber: string; armCode: string; armName: string; lot: string; expiryDate: string; blindedLot: string; useBefore: string; status: string }>;
+  kits: Array<{ kitNumber: string; kitType: string | null; armCode: string; armName: string; lot: string; expiryDate: string; blindedLot: string; useBefore: string; status: string }>;
 }
 
 /**
@@ -48,11 +49,13 @@ export class AllocationRegister {
       const kits = (await this.allocation.kits())
         .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber))
         .map((k) => {
+          // The kit's content: its arm, or in a study with kit types what its type holds ("Bottle A: Placebo ...").
           const armCode = open(key, k.armSealed, sealedField.kitArm(k.kitNumber));
           return {
             kitNumber: k.kitNumber,
+            kitType: k.kitType,
             armCode,
-            armName: names.get(armCode) ?? armCode,
+            armName: describeContent(this.study(), k.kitType, armCode),
             lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
             expiryDate: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
             blindedLot: k.blindedLot,

@@ -13,6 +13,9 @@ export interface SlotRow {
 
 export interface KitRowStored {
   kitNumber: string;
+  /** The kit's type (shared/study/kitContents.ts); null for a study without kit types. */
+  kitType: string | null;
+  /** The kit's content sealed: its arm in a study without kit types, one of its type's contents otherwise. */
   armSealed: string;
   lotSealed: string;
   expirySealed: string;
@@ -42,7 +45,7 @@ const SLOT_COLUMNS = [
   'arm_sealed as armSealed',
 ] as const;
 
-/** Rows per insert statement: 11 values a kit stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+/** Rows per insert statement: 12 values a kit stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 500;
 
 /**
@@ -145,6 +148,7 @@ export class AllocationRepository {
     for (let i = 0; i < kits.length; i += ROWS_PER_INSERT) {
       const chunk = kits.slice(i, i + ROWS_PER_INSERT).map((kit) => ({
         kit_number: kit.kitNumber,
+        kit_type: kit.kitType,
         arm_sealed: kit.armSealed,
         lot_sealed: kit.lotSealed,
         expiry_sealed: kit.expirySealed,
@@ -190,6 +194,7 @@ export class AllocationRepository {
       .selectFrom('kits')
       .select([
         'kit_number as kitNumber',
+        'kit_type as kitType',
         'arm_sealed as armSealed',
         'lot_sealed as lotSealed',
         'expiry_sealed as expirySealed',

@@ -4,6 +4,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import { englishOf, type Message } from '../../../shared/messages/catalogue';
 import type { Said } from '../../../shared/errors';
 import { decodeListFile, type ListEncoding } from './listEncoding';
+import { hasKitTypes, type KitTypeCode } from '../../../shared/study/kitContents';
 
 /**
  * Reading the sponsor's randomization and kit lists as spreadsheets really write them: the bytes of the file in UTF-8
@@ -34,7 +35,10 @@ export interface RandomizationRow {
 export interface KitRow {
   line: number;
   kitNumber: string;
-  arm: string;
+  /** The kit's type; null for a study without kit types (shared/study/kitContents.ts). */
+  kitType: KitTypeCode;
+  /** What the kit holds, sealed on import: the arm for a study without kit types, one of its type's contents otherwise. */
+  content: string;
   lot: string;
   expiryDate: string;
   gtin: string | null;
@@ -313,10 +317,74 @@ function leadingZerosWarning(rows: readonly KitRow[]): ListProblem | null {
   });
 }
 
+/**
+ * What the kit list says a kit holds, by column. A study without kit types: an `arm` column, by code or name. A study
+ * with kit types (a double-dummy design): a `kit_type` column (bottle A, bottle B, by code or name) and a `content`
+ * column (one of that type's contents, by code or name); the content is sealed as the arm was.
+ */
+interface ContentColumns {
+  required: string[];
+  /** Given where the columns are, what reads one record's type and content (pushing its problems). */
+  reader: (columnOf: (name: string) => number) => (line: number, fields: string[], problems: ListProblem[]) => { kitType: KitTypeCode; content: string } | null;
+}
+
+function contentColumns(study: StudyConfig): ContentColumns {
+  if (!hasKitTypes(study)) {
+    const resolveArm = remembered(armResolver(study));
+    const arms = study.arms.map((a) => a.code).join(', ');
+    return {
+      required: ['arm'],
+      reader: (columnOf) => {
+        const at = columnOf('arm');
+        return (line, fields, problems) => {
+          const value = fields[at]!;
+          const arm = resolveArm(value);
+          if (!arm) problems.push(problem(line, 'arm', { key: 'lists.unknownArm', params: { value, arms } }));
+          return arm ? { kitType: null, content: arm } : null;
+        };
+      },
+    };
+  }
+  const types = new Map<string, NonNullable<StudyConfig['kitTypes']>[number]>();
+  const contents = new Map<string, Map<string, string>>();
+  for (const type of study.kitTypes!) {
+    types.set(type.code.toLowerCase(), type);
+    types.set(type.name.toLowerCase(), type);
+    const byKey = new Map<string, string>();
+    for (const c of type.contents) {
+      byKey.set(c.code.toLowerCase(), c.code);
+      byKey.set(c.name.toLowerCase(), c.code);
+    }
+    contents.set(type.code, byKey);
+  }
+  const typeCodes = study.kitTypes!.map((t) => t.code).join(', ');
+  return {
+    required: ['kit_type', 'content'],
+    reader: (columnOf) => {
+      const at = { type: columnOf('kit_type'), content: columnOf('content') };
+      return (line, fields, problems) => {
+        const typeValue = fields[at.type]!;
+        const contentValue = fields[at.content]!;
+        const type = types.get(typeValue.toLowerCase());
+        if (!type) {
+          problems.push(problem(line, 'kit_type', { key: 'lists.unknownKitType', params: { value: typeValue, types: typeCodes } }));
+          return null;
+        }
+        const content = contents.get(type.code)!.get(contentValue.toLowerCase());
+        if (!content) {
+          problems.push(problem(line, 'content', { key: 'lists.unknownContent', params: { value: contentValue, type: type.name, contents: type.contents.map((c) => c.code).join(', ') } }));
+          return null;
+        }
+        return { kitType: type.code, content };
+      };
+    },
+  };
+}
+
 export function parseKitList(file: Uint8Array, study: StudyConfig, existing: ReadonlySet<string>): ParsedList<KitRow> {
   const { text, encoding, sha256, problems: unreadable } = readListFile(file);
   if (text === null) return { rows: [], problems: unreadable, warnings: [], sha256, encoding };
-  const resolveArm = remembered(armResolver(study));
+  const held = contentColumns(study);
   const dateOf = remembered(parseListDate);
   const gtinIsValid = remembered(isValidGtin);
   // A list repeats a few lots and GTINs: each row keeps the first copy of its value, so its own copy dies young.
@@ -326,12 +394,11 @@ export function parseKitList(file: Uint8Array, study: StudyConfig, existing: Rea
   const rowProblems: ListProblem[] = [];
   // Each record is validated as it is read (one pass over the text: a 50,000-kit list is checked in about the time
   // a CSV parser takes to read it into objects, see `npm run bench`).
-  const layout = readCsv(text, ['kit_number', 'arm', 'lot', 'expiry_date'], ['gtin', 'serial'], (columnOf) => {
-    const at = { kitNumber: columnOf('kit_number'), arm: columnOf('arm'), lot: columnOf('lot'), expiry: columnOf('expiry_date'), gtin: columnOf('gtin'), serial: columnOf('serial') };
+  const layout = readCsv(text, ['kit_number', ...held.required, 'lot', 'expiry_date'], ['gtin', 'serial'], (columnOf) => {
+    const at = { kitNumber: columnOf('kit_number'), lot: columnOf('lot'), expiry: columnOf('expiry_date'), gtin: columnOf('gtin'), serial: columnOf('serial') };
+    const readContent = held.reader(columnOf);
     return (line, fields) => {
       const kitNumber = fields[at.kitNumber]!;
-      const armValue = fields[at.arm]!;
-      const arm = resolveArm(armValue);
       const lot = shared(fields[at.lot]!);
       const expiryValue = fields[at.expiry]!;
       const expiry = dateOf(expiryValue);
@@ -344,13 +411,13 @@ export function parseKitList(file: Uint8Array, study: StudyConfig, existing: Rea
       if (!IDENTIFIER.test(kitNumber)) rowProblems.push(problem(line, 'kit_number', { key: 'lists.badKitNumber', params: { value: kitNumber } }));
       else if (firstLine !== undefined) rowProblems.push(problem(line, 'kit_number', { key: 'lists.duplicateKitNumber', params: { value: kitNumber, line: firstLine } }));
       else if (existing.has(kitNumber)) rowProblems.push(problem(line, 'kit_number', { key: 'lists.kitImported', params: { value: kitNumber } }));
-      if (!arm) rowProblems.push(problem(line, 'arm', { key: 'lists.unknownArm', params: { value: armValue, arms: study.arms.map((a) => a.code).join(', ') } }));
+      const holds = readContent(line, fields, rowProblems);
       if (!lot || lot.length > 20) rowProblems.push(problem(line, 'lot', lot ? { key: 'lists.lotTooLong', params: { value: lot } } : { key: 'lists.emptyLot' }));
       if (!expiry) rowProblems.push(problem(line, 'expiry_date', { key: 'lists.badExpiry', params: { value: expiryValue } }));
       if (gtin !== null && !gtinIsValid(gtin)) rowProblems.push(problem(line, 'gtin', { key: 'lists.badGtin', params: { value: gtin } }));
       if (serial !== null && serial.length > 20) rowProblems.push(problem(line, 'serial', { key: 'lists.serialTooLong' }));
       if (firstLine === undefined) seen.set(kitNumber, line);
-      if (rowProblems.length === problemsBefore) rows.push({ line, kitNumber, arm: arm!, lot, expiryDate: expiry!, gtin, serial });
+      if (rowProblems.length === problemsBefore) rows.push({ line, kitNumber, kitType: holds!.kitType, content: holds!.content, lot, expiryDate: expiry!, gtin, serial });
     };
   });
   // The layout's problems first, so that on one line a wrong field count reads before what it caused (a stable sort).

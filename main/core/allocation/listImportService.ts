@@ -1,5 +1,5 @@
 import { VeilError, type ValidationIssue } from '../../../shared/errors';
-import { analyzeBlindingRisk, type KitForAnalysis, type RiskAnalysis } from '../../../shared/allocation/blindingRisk';
+import { analyzeStudyKits, blindedValuesOf, type StudyRiskAnalysis, type TypedKitForAnalysis } from '../../../shared/allocation/studyRisk';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { DATED_STATUSES, expiryRulesOn } from '../../../shared/kits/expiryHold';
 import { openedForAnalysis } from './openedKit';
@@ -21,7 +21,7 @@ export interface ImportSummary {
   sha256: string;
   rowCount: number;
   signatureId: number;
-  risk: RiskAnalysis | null;
+  risk: StudyRiskAnalysis | null;
   warnings: ListProblem[];
   /** Kits of the study still expected whose real expiry is short-dated today: quarantined when received. Unblinded. */
   expiryHolds: ExpiryHold[];
@@ -63,23 +63,23 @@ export class ListImportService {
     return parseRandomizationList(file, this.study(), await this.allocation.slotNumbers());
   }
 
-  async checkKitList(file: Uint8Array, key: Buffer): Promise<{ parsed: ReturnType<typeof parseKitList>; risk: RiskAnalysis; expiryHolds: ExpiryHold[] }> {
+  async checkKitList(file: Uint8Array, key: Buffer): Promise<{ parsed: ReturnType<typeof parseKitList>; risk: StudyRiskAnalysis; expiryHolds: ExpiryHold[] }> {
     const parsed = parseKitList(file, this.study(), await this.allocation.kitNumbers());
     // The analysis covers every kit of the study, with all a blinded person can see of it: what the new list adds
     // can reveal arms only in combination with the kits already on the shelf.
     const statusOf = new Map<string, string>();
-    const existing: KitForAnalysis[] = (await this.allocation.kits()).map((k) => {
+    const existing: TypedKitForAnalysis[] = (await this.allocation.kits()).map((k) => {
       statusOf.set(k.kitNumber, k.status);
       return openedForAnalysis(key, k);
     });
-    const all = [...existing, ...parsed.rows];
+    const all: TypedKitForAnalysis[] = [...existing, ...parsed.rows.map((row) => ({ ...row, arm: row.content }))];
     const today = localDate(this.clock.now());
     const margin = this.study().doNotDispenseMarginDays;
-    const status = (k: KitForAnalysis) => statusOf.get(k.kitNumber) ?? 'expected';
+    const status = (k: TypedKitForAnalysis) => statusOf.get(k.kitNumber) ?? 'expected';
     const rules = expiryRulesOn(today, margin);
     // The common date comes from the stock that may still be dispensed, not short-dated today (issue 11.1): an expired
     // kit no longer drags every blinded label back to its date.
-    const risk = analyzeBlindingRisk(all, this.study().code, { dispensable: (k) => rules.countsForCommonDate(status(k), k.expiryDate) });
+    const risk = analyzeStudyKits(all, this.study().code, { dispensable: (k) => rules.countsForCommonDate(status(k), k.expiryDate) });
     const expiryHolds = all
       .filter((k) => status(k) === 'expected' && rules.isShortDated(k.expiryDate))
       .map((k) => ({ kitNumber: k.kitNumber, arm: k.arm, expiryDate: k.expiryDate }))
@@ -133,13 +133,14 @@ export class ListImportService {
       await this.allocation.insertKits(
         rows.map((row) => ({
           kitNumber: row.kitNumber,
-          armSealed: seal(key, row.arm, sealedField.kitArm(row.kitNumber)),
+          kitType: row.kitType,
+          armSealed: seal(key, row.content, sealedField.kitArm(row.kitNumber)),
           lotSealed: seal(key, row.lot, sealedField.kitLot(row.kitNumber)),
           expirySealed: seal(key, row.expiryDate, sealedField.kitExpiry(row.kitNumber)),
           gtinSealed: row.gtin === null ? null : seal(key, row.gtin, sealedField.kitGtin(row.kitNumber)),
           serial: row.serial,
-          blindedLot: risk.blindedLot ?? row.lot,
-          useBefore: risk.commonUseBefore ?? row.expiryDate,
+          blindedLot: blindedValuesOf(risk, row.kitType).blindedLot ?? row.lot,
+          useBefore: blindedValuesOf(risk, row.kitType).commonUseBefore ?? row.expiryDate,
           status: 'expected' as const,
           importId,
         })),
@@ -151,11 +152,14 @@ export class ListImportService {
       // signed by the unblinded pharmacist; the kits whose date changes are returned (their labels change) and
       // counted in the audit event.
       const useBeforeChanged: ImportSummary['useBeforeChanged'] = [];
-      if (risk.blindedLot || risk.commonUseBefore) {
+      if (risk.lotsReveal || risk.expiryReveals) {
         for (const kit of await this.allocation.kits()) {
-          const lot = risk.blindedLot ?? open(key, kit.lotSealed, sealedField.kitLot(kit.kitNumber));
+          // Each kit takes its own type's blinded values (a study without kit types has one).
+          const blinded = blindedValuesOf(risk, kit.kitType);
+          if (!blinded.blindedLot && !blinded.commonUseBefore) continue;
+          const lot = blinded.blindedLot ?? open(key, kit.lotSealed, sealedField.kitLot(kit.kitNumber));
           const dateMayMove = DATED_STATUSES.includes(kit.status);
-          const useBefore = dateMayMove ? (risk.commonUseBefore ?? open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber))) : kit.useBefore;
+          const useBefore = dateMayMove ? (blinded.commonUseBefore ?? open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber))) : kit.useBefore;
           if (lot !== kit.blindedLot || useBefore !== kit.useBefore) await this.allocation.setBlindedLabelFields(kit.kitNumber, lot, useBefore);
           if (useBefore !== kit.useBefore && !rows.some((r) => r.kitNumber === kit.kitNumber)) {
             useBeforeChanged.push({ kitNumber: kit.kitNumber, status: kit.status, from: kit.useBefore, to: useBefore });
@@ -178,6 +182,8 @@ export class ListImportService {
             blindingRiskKinds: [...new Set(risk.findings.map((f) => f.kind))].sort(),
             blindedLot: risk.blindedLot,
             commonUseBefore: risk.commonUseBefore,
+            // A study with kit types: each type's blinded lot and date, printed on its labels (no content, no arm).
+            ...(risk.byKitType ? { byKitType: risk.byKitType.map((t) => ({ kitType: t.kitType, blindedLot: t.blindedLot, commonUseBefore: t.commonUseBefore })) } : {}),
             // How many kits will be held at receipt, and how many blinded dates moved: blinded readers see both on the
             // kits themselves (held kits are quarantined when received, dates on the kit list), never their arms.
             kitsHeldForExpiryReview: expiryHolds.length,

@@ -12,7 +12,8 @@ import type { Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { Signer, SignatureService } from '../signatures/signatureService';
 import type { OverLabelService } from '../lots/overLabelService';
-import type { AllocationRepository } from './allocationRepository';
+import type { AllocationRepository, KitRowStored } from './allocationRepository';
+import { describeContent, hasKitTypes, kitTypeCodes, kitTypeName } from '../../../shared/study/kitContents';
 
 export interface UseBeforeReview {
   /** Whether real expiry dates reveal arms, so that blinded users see one common date (DESIGN.md section 3.4). */
@@ -29,6 +30,12 @@ export interface UseBeforeReview {
   toHold: string[];
   /** Kits held or to be held for expiry review, with what only the unblinded may see. */
   held: Array<{ kitNumber: string; armCode: string; armName: string; expiryDate: string; status: string }>;
+  /**
+   * A study with kit types: the review of each type, decided on its own kits (each type has its own common date, as
+   * at import: shared/allocation/studyRisk.ts); the fields above then gather them, and `proposed` is null. Each type's
+   * date is confirmed on its own (`confirm` with its kit type).
+   */
+  byKitType?: Array<UseBeforeReview & { kitType: string; kitTypeName: string }>;
 }
 
 /**
@@ -53,10 +60,31 @@ export class UseBeforeService {
 
   async review(key: Buffer): Promise<UseBeforeReview> {
     const study = this.study();
+    const stored = await this.allocation.kits();
+    if (!hasKitTypes(study)) return this.reviewOf(key, stored);
+    const byKitType = kitTypeCodes(study).map((kitType) => ({
+      ...this.reviewOf(key, stored.filter((k) => k.kitType === kitType)),
+      kitType: kitType!,
+      kitTypeName: kitTypeName(study, kitType)!,
+    }));
+    const byDate = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return {
+      expiryReveals: byKitType.some((r) => r.expiryReveals),
+      inForce: [...new Set(byKitType.flatMap((r) => r.inForce))].sort(byDate),
+      proposed: null,
+      inForceShortDated: byKitType.some((r) => r.inForceShortDated),
+      changes: byKitType.flatMap((r) => r.changes).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber)),
+      toHold: byKitType.flatMap((r) => r.toHold).sort(compareKitNumbers),
+      held: byKitType.flatMap((r) => r.held).sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber)),
+      byKitType,
+    };
+  }
+
+  /** The review of one population of kits: the whole stock without kit types, one type's kits otherwise. */
+  private reviewOf(key: Buffer, stored: readonly KitRowStored[]): UseBeforeReview {
+    const study = this.study();
     const today = localDate(this.clock.now());
     const margin = study.doNotDispenseMarginDays;
-    const names = new Map(study.arms.map((a) => [a.code, a.name]));
-    const stored = await this.allocation.kits();
     const kits = stored.map((k) => ({
       stored: k,
       analysis: openedForAnalysis(key, k),
@@ -83,7 +111,7 @@ export class UseBeforeService {
     // their arms here, to judge what their quarantine shows blinded users (one arm only: see shared/kits/expiryHold.ts).
     const held = dated
       .filter((k) => rules.isShortDated(k.analysis.expiryDate))
-      .map((k) => ({ kitNumber: k.stored.kitNumber, armCode: k.analysis.arm, armName: names.get(k.analysis.arm) ?? k.analysis.arm, expiryDate: k.analysis.expiryDate, status: k.stored.status }))
+      .map((k) => ({ kitNumber: k.stored.kitNumber, armCode: k.analysis.arm, armName: describeContent(study, k.stored.kitType, k.analysis.arm), expiryDate: k.analysis.expiryDate, status: k.stored.status }))
       .sort((a, b) => compareKitNumbers(a.kitNumber, b.kitNumber));
     const toHold = held.filter((k) => k.status === 'available').map((k) => k.kitNumber);
     return {
@@ -97,6 +125,18 @@ export class UseBeforeService {
     };
   }
 
+  /** The review a confirmation puts in force: the study's, or in a study with kit types the named type's (which it needs). */
+  private async reviewToConfirm(key: Buffer, kitType: string | null): Promise<UseBeforeReview> {
+    const study = this.study();
+    if (!hasKitTypes(study)) {
+      if (kitType !== null) throw VeilError.says('validation', { key: 'lists.useBeforeNoKitTypes', params: { study: study.code } });
+      return this.review(key);
+    }
+    const types = kitTypeCodes(study);
+    if (kitType === null || !types.includes(kitType)) throw VeilError.says('validation', { key: 'lists.useBeforeWhichKitType', params: { types: types.join(', ') } });
+    return this.reviewOf(key, (await this.allocation.kits()).filter((k) => k.kitType === kitType));
+  }
+
   /**
    * Puts the reviewed common date in force on every dated kit, and quarantines the available kits now short-dated (with
    * the one neutral reason of a hold at receipt), in one transaction with its signature and audit events. `useBefore`
@@ -104,15 +144,21 @@ export class UseBeforeService {
    * Held kits take the common date too: they never come back to stock, and one date on every kit tells blinded users
    * nothing about which kits were held for their real expiry.
    */
-  async confirm(key: Buffer, signer: Signer, actor: AuditActor & { role: Role }, useBefore: string): Promise<{ useBefore: string; changes: UseBeforeReview['changes']; held: string[]; signatureId: number }> {
+  async confirm(
+    key: Buffer,
+    signer: Signer,
+    actor: AuditActor & { role: Role },
+    useBefore: string,
+    kitType: string | null = null,
+  ): Promise<{ useBefore: string; changes: UseBeforeReview['changes']; held: string[]; signatureId: number }> {
     // One unit of work of the Store (issue 13, item 2): the review is read again in it, so the stock cannot move
     // between the check and the write; the signature and audit collaborators are synchronous and run inside it.
     return this.store.transaction(async () => {
-      const review = await this.review(key);
+      const review = await this.reviewToConfirm(key, kitType);
       if (review.proposed === null) throw VeilError.says('conflict', { key: 'lists.useBeforeNoCommon' });
       if (review.proposed !== useBefore) throw VeilError.says('conflict', { key: 'lists.useBeforeStale', params: { proposed: review.proposed, given: useBefore } });
       if (review.changes.length === 0 && review.toHold.length === 0) throw VeilError.says('conflict', { key: 'lists.useBeforeInForce', params: { date: useBefore } });
-      const record = { action: 'use_before.confirm', useBefore, kits: review.changes.map((c) => c.kitNumber), held: review.toHold };
+      const record = { action: 'use_before.confirm', useBefore, ...(kitType ? { kitType } : {}), kits: review.changes.map((c) => c.kitNumber), held: review.toHold };
       const signature = await this.signatures.record(signer, 'use_before_confirmation', useBefore, record);
       for (const kitNumber of review.toHold) {
         await this.kitStatus.change(actor, kitNumber, 'quarantined', EXPIRY_HOLD_REASON, { signatureId: signature.id, context: { hold: 'expiry_review' } });
@@ -127,7 +173,8 @@ export class UseBeforeService {
         entityType: 'study',
         entityId: this.study().code,
         before: { useBefore: [...new Set(review.changes.map((c) => c.from))].sort() },
-        after: { useBefore, kits: record.kits, kitsHeldForExpiryReview: toHoldAtReceipt.length },
+        // The kit type is printed on every kit: naming it tells nothing of an arm.
+        after: { useBefore, ...(kitType ? { kitType } : {}), kits: record.kits, kitsHeldForExpiryReview: toHoldAtReceipt.length },
         signatureId: signature.id,
       });
       // The kits on the shelf carry a label with the old date: each gets an over-label with this one, held kits too.

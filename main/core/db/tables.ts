@@ -203,6 +203,7 @@ export interface KitsTable {
   import_id: number;
   expiry_hold: Generated<number>;
   study_id: number;
+  kit_type: string | null;
 }
 
 export interface LabelPrintsTable {

@@ -19,6 +19,7 @@ import type { KitScanResolver, PackCheck } from '../scanning/kitScanResolver';
 import { cryptoRandomBelow, drawByExpiry, type RandomBelow } from './kitSuggestion';
 import type { UnsealedStock } from './unsealedStock';
 import { STOCK_STATUSES } from '../../../shared/kits/kitLifecycle';
+import { contentNeeded, kitTypeName, type KitTypeCode } from '../../../shared/study/kitContents';
 
 /** How many other valid kits a refusal offers. */
 const ALTERNATIVES = 3;
@@ -29,7 +30,7 @@ export type KitSource = 'scanner' | 'keyboard_wedge' | 'manual';
  * Why a scanned kit cannot be given at this visit. The words never name an arm: "not valid for this patient",
  * never "this kit is placebo" (DESIGN.md section 3.4), so an onlooker learns nothing the screen did not already say.
  */
-export type KitRefusal = 'unknown_kit' | 'already_scanned' | 'quarantined' | 'not_available' | 'expiring' | 'not_for_patient' | 'visit_complete' | 'pack_mismatch';
+export type KitRefusal = 'unknown_kit' | 'already_scanned' | 'quarantined' | 'not_available' | 'expiring' | 'not_for_patient' | 'visit_complete' | 'type_complete' | 'pack_mismatch';
 
 /** A verdict says its words by key (shared/messages, group dispensing); `message` is their English. */
 type SaidVerdict = { message: string; key?: Message['key']; params?: Record<string, string | number> };
@@ -61,14 +62,26 @@ export interface VisitPlan {
   today: string;
   window: WindowPosition;
   kitsNeeded: number;
-  /** Earliest real expiry first, then drawn at random among kits of the same expiry; kit numbers only. */
+  /** Earliest real expiry first, then drawn at random among kits of the same expiry; kit numbers only (every type's, in the study's type order). */
   suggestions: string[];
-  /** Fewer valid kits on the shelf than the visit needs. */
+  /** Fewer valid kits on the shelf than the visit needs (of any type). */
   shortage: boolean;
+  /** The visit's kits by type (one entry, type null, in a study without kit types): how many, and the suggestions of each. */
+  kitsByType: KitsOfType[];
   /** The patient's last dispensing (any visit), shown on the visit so a second dose the same day cannot pass unseen. */
   previousDispensing: PreviousDispensing | null;
   /** The study's minimum interval between dispensings, and whether dispensing today would fall short of it. */
   interval: { minimumDays: number; short: boolean; policy: 'second_signature' | 'refuse' };
+}
+
+/** The kits of one type a visit needs: printed on the kits, so no arm in it. */
+export interface KitsOfType {
+  type: KitTypeCode;
+  /** The type's name as its kits and labels print it ("Bottle A"); null for the implicit type. */
+  typeName: string | null;
+  count: number;
+  suggestions: string[];
+  shortage: boolean;
 }
 
 export interface PreviousDispensing {
@@ -113,7 +126,8 @@ export class DispensingService {
   async plan(key: Buffer, patientId: number, visitCode: string): Promise<VisitPlan> {
     const { patient, visit } = await this.dispensableVisit(patientId, visitCode);
     const today = localDate(this.clock.now());
-    const suggestions = await this.validKits(key, patient, visit, today, [], visit.kits);
+    const kitsByType = await this.kitsOfEachType(key, patient, visit, today);
+    const suggestions = kitsByType.flatMap((t) => t.suggestions);
     return {
       patientId: patient.id,
       screeningNumber: patient.screeningNumber,
@@ -123,7 +137,8 @@ export class DispensingService {
       window: windowPosition(visit, today),
       kitsNeeded: visit.kits,
       suggestions,
-      shortage: suggestions.length < visit.kits,
+      shortage: kitsByType.some((t) => t.shortage),
+      kitsByType,
       ...(await this.intervalOf(patient, today)),
     };
   }
@@ -189,12 +204,13 @@ export class DispensingService {
     const today = localDate(this.clock.now());
     const resolved = await this.scans.resolve(code);
     if (!resolved.ok) {
-      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack: null };
+      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: await this.alternatives(key, patient, visit, today, alreadyScanned), pack: null };
     }
     const verdict = await this.verdict(key, patient, visit, today, resolved.kitNumber, alreadyScanned);
-    const pack = (await this.kits.get(resolved.kitNumber)) ? await this.scans.checkPack(key, resolved.kitNumber, resolved.pack) : null;
+    const kit = await this.kits.get(resolved.kitNumber);
+    const pack = kit ? await this.scans.checkPack(key, resolved.kitNumber, resolved.pack) : null;
     if (verdict.ok && pack?.check === 'mismatch') {
-      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES), pack };
+      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: await this.alternatives(key, patient, visit, today, alreadyScanned, kit?.kitType), pack };
     }
     return { ...verdict, pack };
   }
@@ -210,9 +226,41 @@ export class DispensingService {
     }
   }
 
-  /** Up to `count` kits valid for this patient at this visit today (see validKits). */
-  async suggest(key: Buffer, patient: PatientRow, visit: VisitWindow, count: number): Promise<string[]> {
-    return this.validKits(key, patient, visit, localDate(this.clock.now()), [], count);
+  /** The kits of each type this visit needs, with as many valid ones of each as it needs (see validKits). */
+  async suggest(key: Buffer, patient: PatientRow, visit: VisitWindow): Promise<KitsOfType[]> {
+    return this.kitsOfEachType(key, patient, visit, localDate(this.clock.now()));
+  }
+
+  private async kitsOfEachType(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string): Promise<KitsOfType[]> {
+    const kitsOfType: KitsOfType[] = [];
+    for (const { type, count } of visit.kitsByType) {
+      const suggestions = await this.validKits(key, patient, visit, today, [], count, type);
+      kitsOfType.push({ type, typeName: kitTypeName(this.study(), type), count, suggestions, shortage: suggestions.length < count });
+    }
+    return kitsOfType;
+  }
+
+  /**
+   * The kit types still missing from the kits scanned so far, in the visit's order: what a refusal's alternatives are
+   * drawn from. Kit types are printed on the kits: reading them tells nothing of an arm.
+   */
+  private async typesStillNeeded(visit: VisitWindow, alreadyScanned: readonly string[]): Promise<KitTypeCode[]> {
+    const scannedTypes = await this.typesOf(alreadyScanned);
+    return visit.kitsByType.filter(({ type, count }) => scannedTypes.filter((t) => t === type).length < count).map((t) => t.type);
+  }
+
+  private async typesOf(kitNumbers: readonly string[]): Promise<KitTypeCode[]> {
+    const types: KitTypeCode[] = [];
+    for (const kitNumber of kitNumbers) types.push((await this.kits.get(kitNumber))?.kitType ?? null);
+    return types;
+  }
+
+  /** Up to `count` valid kits to offer beside a refusal: of the scanned kit's type if the visit still needs it, else of the first type still missing. */
+  private async alternatives(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, alreadyScanned: readonly string[], scannedType?: KitTypeCode): Promise<string[]> {
+    const needed = await this.typesStillNeeded(visit, alreadyScanned);
+    const type = scannedType !== undefined && needed.includes(scannedType) ? scannedType : needed[0];
+    if (type === undefined) return [];
+    return this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES, type);
   }
 
   async confirm(
@@ -236,6 +284,8 @@ export class DispensingService {
         throw VeilError.says('validation', { key: 'dispensing.wrongCount', params: { visit: visit.name, count: visit.kits, scanned: input.kits.length } });
       }
       const scanned = input.kits.map((k) => k.kitNumber);
+      // Each kit judged again, its type counted: as many as the visit has kits, none of a type beyond its count, so
+      // exactly the count of each type.
       await this.judgeAgain(key, patient, visit, scanned);
       const position = windowPosition(visit, today);
       const reason = input.outOfWindowReason?.trim() || null;
@@ -326,8 +376,8 @@ export class DispensingService {
    * index of opened arms and dates; only the kits the draw reaches are asked whether they are still on the shelf, so
    * a refusal costs a few indexed reads however large the stock.
    */
-  private async validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[], count: number): Promise<string[]> {
-    const stock = await this.unsealed.ofArm(key, await this.patientArm(key, patient));
+  private async validKits(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, exclude: readonly string[], count: number, type: KitTypeCode): Promise<string[]> {
+    const stock = await this.unsealed.ofContent(key, type, contentNeeded(this.study(), await this.patientArm(key, patient), type));
     const refusedUpTo = latestRefusedExpiry(visit, today, this.study().doNotDispenseMarginDays);
     const firstDispensable = stock.expiries.findIndex((expiry) => expiry > refusedUpTo);
     if (firstDispensable < 0) return [];
@@ -352,18 +402,24 @@ export class DispensingService {
   }
 
   private async verdict(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, kitNumber: string, alreadyScanned: readonly string[]): Promise<KitVerdict> {
+    const kit = await this.kits.get(kitNumber);
     const refuse = async (reason: KitRefusal, message: Message): Promise<KitVerdict> => ({
       ok: false,
       kitNumber,
       reason,
       ...said(message),
-      alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES),
+      alternatives: await this.alternatives(key, patient, visit, today, alreadyScanned, kit?.kitType),
       pack: null,
     });
-    const kit = await this.kits.get(kitNumber);
     if (!kit) return refuse('unknown_kit', { key: 'dispensing.unknownKit', params: { kit: kitNumber } });
     if (alreadyScanned.includes(kitNumber)) return refuse('already_scanned', { key: 'dispensing.alreadyScanned', params: { kit: kitNumber } });
     if (alreadyScanned.length >= visit.kits) return refuse('visit_complete', { key: 'dispensing.visitComplete', params: { visit: visit.name, count: visit.kits } });
+    // A kit of a type the visit has all it needs of (or needs none of): its type is printed on it, so the words may say it.
+    const ofType = visit.kitsByType.find((t) => t.type === kit.kitType)?.count ?? 0;
+    if ((await this.typesOf(alreadyScanned)).filter((t) => t === kit.kitType).length >= ofType) {
+      const type = kitTypeName(this.study(), kit.kitType) ?? '';
+      return refuse('type_complete', ofType === 0 ? { key: 'dispensing.typeNotNeeded', params: { visit: visit.name, type } } : { key: 'dispensing.typeComplete', params: { visit: visit.name, count: ofType, type } });
+    }
     if (kit.status === 'quarantined') return refuse('quarantined', { key: 'dispensing.quarantined', params: { kit: kitNumber } });
     if (kit.status !== 'available') return refuse('not_available', { key: NOT_AVAILABLE[kit.status], params: { kit: kitNumber } });
     const sealed = (await this.kits.sealed(kitNumber))!;
@@ -376,7 +432,8 @@ export class DispensingService {
     if (kit.useBefore <= refusedUpTo) {
       return refuse('expiring', { key: 'dispensing.labelDateShort', params: { kit: kitNumber, date: kit.useBefore } });
     }
-    if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== (await this.patientArm(key, patient))) {
+    // The kit's content against the one the patient's arm needs in kits of its type (the arm itself without kit types).
+    if (open(key, sealed.armSealed, sealedField.kitArm(kitNumber)) !== contentNeeded(this.study(), await this.patientArm(key, patient), kit.kitType)) {
       return refuse('not_for_patient', { key: 'dispensing.notForPatient', params: { kit: kitNumber } });
     }
     return { ok: true, kitNumber, ...said({ key: 'dispensing.matches', params: { kit: kitNumber } }), pack: null };

@@ -1,4 +1,6 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { kitTypeCodes } from '../../../shared/study/kitContents';
+import type { KitsOfType } from './dispensingService';
 import { VeilError } from '../../../shared/errors';
 import { localDate, visitWindows, type VisitWindow } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
@@ -32,6 +34,8 @@ export interface ExtraPlan {
   kitsNeeded: number;
   suggestions: string[];
   shortage: boolean;
+  /** The kits by type: one of the lost kit's type for a replacement, `count` of each type for an unscheduled dispensing. */
+  kitsByType: KitsOfType[];
 }
 
 /** A replacement or unscheduled dispensing's code: the visit it serves and its rank ("W2/R1"), or "U1", "U2"... */
@@ -64,7 +68,7 @@ export class ExtraDispensingService {
 
   async plan(key: Buffer, request: ExtraRequest): Promise<ExtraPlan> {
     const { patient, window, replacedKit, forVisit } = await this.context(request);
-    const suggestions = await this.dispensing.suggest(key, patient, window, window.kits);
+    const kitsByType = await this.dispensing.suggest(key, patient, window);
     return {
       patientId: patient.id,
       screeningNumber: patient.screeningNumber,
@@ -73,8 +77,9 @@ export class ExtraDispensingService {
       forVisit,
       replacedKit,
       kitsNeeded: window.kits,
-      suggestions,
-      shortage: suggestions.length < window.kits,
+      suggestions: kitsByType.flatMap((t) => t.suggestions),
+      shortage: kitsByType.some((t) => t.shortage),
+      kitsByType,
     };
   }
 
@@ -126,10 +131,20 @@ export class ExtraDispensingService {
     const patient = await this.dispensing.dispensablePatient(request.patientId);
     const today = localDate(this.clock.now());
     const given = await this.patients.dispensings(patient.id);
-    const todayOnly = (code: string, name: string, kits: number): VisitWindow => ({ code, name, kits, due: today, opens: today, closes: today });
+    const todayOnly = (code: string, name: string, byType: VisitWindow['kitsByType']): VisitWindow => ({
+      code,
+      name,
+      kits: byType.reduce((n, t) => n + t.count, 0),
+      kitsByType: byType,
+      due: today,
+      opens: today,
+      closes: today,
+    });
     if (request.kind === 'unscheduled') {
       const rank = given.filter((d) => UNSCHEDULED.test(d.visitCode)).length + 1;
-      return { patient, window: todayOnly(`U${rank}`, `Unscheduled ${rank}`, request.count), replacedKit: null, forVisit: null };
+      // `count` kits of every type: a day of a double-dummy treatment takes a tablet from each bottle.
+      const byType = kitTypeCodes(this.study()).map((type) => ({ type, count: request.count }));
+      return { patient, window: todayOnly(`U${rank}`, `Unscheduled ${rank}`, byType), replacedKit: null, forVisit: null };
     }
     const resolved = await this.scans.resolve(request.replacedKit);
     if (!resolved.ok) throw scanRefusal(resolved);
@@ -149,7 +164,9 @@ export class ExtraDispensingService {
     const rank = given.filter((d) => d.visitCode.startsWith(`${visitCode}/R`)).length + 1;
     const code = `${visitCode}/R${rank}`;
     const scheduled = visitWindows(this.study(), patient.baselineDate!).find((w) => w.code === visitCode);
-    const window = scheduled ? { ...scheduled, code, name: `${scheduled.name}, replacement ${rank}`, kits: 1 } : todayOnly(code, `${visitCode}, replacement ${rank}`, 1);
+    // One kit of the lost kit's type (printed on it) stands in for it.
+    const oneLikeIt = [{ type: kit.kitType, count: 1 }];
+    const window = scheduled ? { ...scheduled, code, name: `${scheduled.name}, replacement ${rank}`, kits: 1, kitsByType: oneLikeIt } : todayOnly(code, `${visitCode}, replacement ${rank}`, oneLikeIt);
     return { patient, window, replacedKit: kitNumber, forVisit: scheduled ? visitCode : null };
   }
 }

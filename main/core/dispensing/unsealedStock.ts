@@ -1,12 +1,14 @@
 import { open, sealedField } from '../crypto/allocationCipher';
 import { STOCK_STATUSES } from '../../../shared/kits/kitLifecycle';
 import type { KitRepository } from '../kits/kitRepository';
+import { contentKey, type KitTypeCode } from '../../../shared/study/kitContents';
 
 /**
- * One arm's kits in stock when the index was built (shared/kits/kitLifecycle.ts, STOCK_STATUSES), grouped by real
- * expiry, earliest first. A kit that leaves the stock later leaves its group when a draw meets it.
+ * The kits of one content of one kit type in stock when the index was built (shared/kits/kitLifecycle.ts,
+ * STOCK_STATUSES), grouped by real expiry, earliest first: one arm's kits in a study without kit types
+ * (shared/study/kitContents.ts). A kit that leaves the stock later leaves its group when a draw meets it.
  */
-export interface ArmStock {
+export interface ContentStock {
   expiries: string[];
   /** `groups[i]` holds the kits expiring on `expiries[i]`; drawByExpiry reorders each group in place. */
   groups: string[][];
@@ -15,20 +17,23 @@ export interface ArmStock {
 interface Index {
   /** The kits' sealed version when the index was built (KitRepository.sealedVersion): a later import or expiry change makes it stale. */
   upTo: string;
-  arms: Map<string, ArmStock>;
-  /** The same kits by number: the arm and real expiry of one kit without opening its seals again. */
+  /** By contentKey(type, content). */
+  contents: Map<string, ContentStock>;
+  /** The same kits by number: the content and real expiry of one kit without opening its seals again. */
   byKit: Map<string, OpenedKit>;
 }
 
-/** A kit's arm and real expiry as opened with the key. */
+/** A kit's type, its content (the arm, in a study without kit types) and its real expiry as opened with the key. */
 export interface OpenedKit {
-  arm: string;
+  kitType: KitTypeCode;
+  content: string;
   expiry: string;
 }
 
-/** A kit's sealed arm and real expiry as the kit list stores them. */
+/** A kit's type, sealed content and real expiry as the kit list stores them. */
 export interface SealedKit {
   kitNumber: string;
+  kitType: KitTypeCode;
   armSealed: string;
   expirySealed: string;
 }
@@ -52,27 +57,30 @@ export class UnsealedStock {
 
   constructor(private readonly kits: KitRepository) {}
 
-  /** The kits of `arm` by expiry, from the index of this key (built, or rebuilt after an import, on first use). */
-  async ofArm(key: Buffer, arm: string): Promise<ArmStock> {
-    return (await this.indexOf(key)).arms.get(arm) ?? { expiries: [], groups: [] };
+  /**
+   * The kits of this type holding `content` by expiry (an arm's kits, for the implicit type), from the index of this
+   * key (built, or rebuilt after an import, on first use).
+   */
+  async ofContent(key: Buffer, type: KitTypeCode, content: string): Promise<ContentStock> {
+    return (await this.indexOf(key)).contents.get(contentKey(type, content)) ?? { expiries: [], groups: [] };
   }
 
   /**
-   * The kits of every arm whose real expiry meets `expiresSoon`, a test true for every date up to some day and false
+   * The kits of every content whose real expiry meets `expiresSoon`, a test true for every date up to some day and false
    * after it (the do-not-dispense rule's isShortDated): the groups are walked from the earliest expiry and left at the
    * first date it refuses. Kits that have left the stock since the index was built may be among them: the caller
    * reads their status. No arm in the answer.
    */
   async expiringWhere(key: Buffer, expiresSoon: (expiry: string) => boolean): Promise<string[]> {
     const kits: string[] = [];
-    for (const stock of (await this.indexOf(key)).arms.values()) {
+    for (const stock of (await this.indexOf(key)).contents.values()) {
       for (let i = 0; i < stock.expiries.length && expiresSoon(stock.expiries[i]!); i++) kits.push(...stock.groups[i]!);
     }
     return kits;
   }
 
   /**
-   * The arm and real expiry of each of these kits, in their order: from the key's index for the kits in stock when it
+   * The type, content and real expiry of each of these kits, in their order: from the key's index for the kits in stock when it
    * was built, opened here for any other (a kit back in stock since, say). The stock forecast weighs every available
    * kit at each visit to the home page; at 6,000 kits on the shelf, opening each one's two seals took 100 ms.
    */
@@ -107,12 +115,12 @@ export class UnsealedStock {
     const index = this.indexes.get(key);
     if (!index) return;
     // Empty the arrays too: other references (a draw in progress) must not keep the arms alive.
-    for (const stock of index.arms.values()) {
+    for (const stock of index.contents.values()) {
       for (const group of stock.groups) group.length = 0;
       stock.groups.length = 0;
       stock.expiries.length = 0;
     }
-    index.arms.clear();
+    index.contents.clear();
     index.byKit.clear();
     this.indexes.delete(key);
   }
@@ -123,26 +131,27 @@ export class UnsealedStock {
   }
 
   private build(key: Buffer, upTo: string, sealed: readonly SealedKit[]): Index {
-    const byArm = new Map<string, Map<string, string[]>>();
+    const byContent = new Map<string, Map<string, string[]>>();
     const byKit = new Map<string, OpenedKit>();
     for (const kit of sealed) {
       const opened = openKit(key, kit);
       byKit.set(kit.kitNumber, opened);
-      let byExpiry = byArm.get(opened.arm);
-      if (!byExpiry) byArm.set(opened.arm, (byExpiry = new Map()));
+      const held = contentKey(opened.kitType, opened.content);
+      let byExpiry = byContent.get(held);
+      if (!byExpiry) byContent.set(held, (byExpiry = new Map()));
       const group = byExpiry.get(opened.expiry);
       if (group) group.push(kit.kitNumber);
       else byExpiry.set(opened.expiry, [kit.kitNumber]);
     }
-    const arms = new Map<string, ArmStock>();
-    for (const [arm, byExpiry] of byArm) {
+    const contents = new Map<string, ContentStock>();
+    for (const [held, byExpiry] of byContent) {
       const expiries = [...byExpiry.keys()].sort();
-      arms.set(arm, { expiries, groups: expiries.map((expiry) => byExpiry.get(expiry)!) });
+      contents.set(held, { expiries, groups: expiries.map((expiry) => byExpiry.get(expiry)!) });
     }
-    return { upTo, arms, byKit };
+    return { upTo, contents, byKit };
   }
 }
 
 function openKit(key: Buffer, kit: SealedKit): OpenedKit {
-  return { arm: open(key, kit.armSealed, sealedField.kitArm(kit.kitNumber)), expiry: open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber)) };
+  return { kitType: kit.kitType, content: open(key, kit.armSealed, sealedField.kitArm(kit.kitNumber)), expiry: open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber)) };
 }

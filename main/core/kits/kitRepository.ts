@@ -5,6 +5,8 @@ import type { StudyScope } from '../study/studyScope';
 
 export interface KitState {
   kitNumber: string;
+  /** Printed on the kit and its label (bottle A, bottle B); null in a study without kit types. */
+  kitType: string | null;
   status: KitStatus;
   blindedLot: string;
   useBefore: string;
@@ -28,7 +30,7 @@ export class KitRepository {
     this.byNumber = store.prepare((q, studyId: number, kitNumber: string) =>
       q
         .selectFrom('kits')
-        .select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
+        .select(['kit_number as kitNumber', 'kit_type as kitType', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
         .where('study_id', '=', studyId)
         .where('kit_number', '=', kitNumber)
         .$castTo<KitState>(),
@@ -61,7 +63,7 @@ export class KitRepository {
     return this.store
       .q()
       .selectFrom('kits')
-      .select(['kit_number as kitNumber', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
+      .select(['kit_number as kitNumber', 'kit_type as kitType', 'status', 'blinded_lot as blindedLot', 'use_before as useBefore', 'serial'])
       .where('study_id', '=', this.study.id())
       .$castTo<KitState>()
       .execute();
@@ -94,11 +96,11 @@ export class KitRepository {
    * Sealed arm and expiry of the kits in these statuses, for the unblinded session's index (dispensing/unsealedStock.ts,
    * which opens them with the key): both never change once imported.
    */
-  async sealedByStatus(statuses: ReadonlySet<KitStatus>): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
+  async sealedByStatus(statuses: ReadonlySet<KitStatus>): Promise<Array<{ kitNumber: string; kitType: string | null; armSealed: string; expirySealed: string }>> {
     return this.store
       .q()
       .selectFrom('kits')
-      .select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+      .select(['kit_number as kitNumber', 'kit_type as kitType', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
       .where('study_id', '=', this.study.id())
       .where('status', 'in', [...statuses])
       .execute();
@@ -189,13 +191,13 @@ export class KitRepository {
   }
 
   /** The sealed arm and real expiry of these kits (those that exist). */
-  async sealedKits(kitNumbers: readonly string[]): Promise<Array<{ kitNumber: string; armSealed: string; expirySealed: string }>> {
+  async sealedKits(kitNumbers: readonly string[]): Promise<Array<{ kitNumber: string; kitType: string | null; armSealed: string; expirySealed: string }>> {
     const studyId = this.study.id();
     return readInSlices(kitNumbers, (slice) =>
       this.store
         .q()
         .selectFrom('kits')
-        .select(['kit_number as kitNumber', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
+        .select(['kit_number as kitNumber', 'kit_type as kitType', 'arm_sealed as armSealed', 'expiry_sealed as expirySealed'])
         .where('study_id', '=', studyId)
         .where('kit_number', 'in', slice)
         .execute(),

@@ -4,6 +4,7 @@ import type { StudyScope } from '../study/studyScope';
 /** A kit as its story opens: as labelled, its sealed values (opened only with the key), and the list it came in. */
 export interface KitStoryRow {
   kitNumber: string;
+  kitType: string | null;
   status: string;
   blindedLot: string;
   useBefore: string;
@@ -32,6 +33,7 @@ export class KitStoryReadModel {
       .innerJoin('list_imports as li', 'li.id', 'k.import_id')
       .select([
         'k.kit_number as kitNumber',
+        'k.kit_type as kitType',
         'k.status',
         'k.blinded_lot as blindedLot',
         'k.use_before as useBefore',

@@ -1,4 +1,5 @@
 import { describeEvent } from '../../../shared/audit/describeEvent';
+import { describeContent, kitTypeName } from '../../../shared/study/kitContents';
 import { VeilError } from '../../../shared/errors';
 import type { KitStatus } from '../../../shared/kits/kitLifecycle';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
@@ -117,14 +118,15 @@ export class KitStoryService {
   }
 
   private facts(kit: KitStoryRow & { givenTo: GivenTo }) {
-    return { kitNumber: kit.kitNumber, status: kit.status as KitStatus, blindedLot: kit.blindedLot, useBefore: kit.useBefore, listFile: kit.listFile, listImportedAt: kit.listImportedAt, givenTo: kit.givenTo };
+    return { kitNumber: kit.kitNumber, kitType: kitTypeName(this.study(), kit.kitType), status: kit.status as KitStatus, blindedLot: kit.blindedLot, useBefore: kit.useBefore, listFile: kit.listFile, listImportedAt: kit.listImportedAt, givenTo: kit.givenTo };
   }
 
   private opened(key: Buffer, kit: KitStoryRow) {
     const armCode = open(key, kit.armSealed, sealedField.kitArm(kit.kitNumber));
     return {
       armCode,
-      arm: this.study().arms.find((a) => a.code === armCode)?.name ?? armCode,
+      // The content of its type in a study with kit types ("Bottle A: Baricitinib 4 mg tablets").
+      arm: describeContent(this.study(), kit.kitType, armCode),
       lot: open(key, kit.lotSealed, sealedField.kitLot(kit.kitNumber)),
       expiry: open(key, kit.expirySealed, sealedField.kitExpiry(kit.kitNumber)),
     };

@@ -5,6 +5,8 @@ import type { StudyScope } from '../study/studyScope';
 /** What a dispensed kit's blinded label prints: the kit's blinded fields, its patient and the visit. No arm. */
 export interface LabelSource {
   kitNumber: string;
+  /** The kit's type, whose product texts its label prints; null in a study without kit types. */
+  kitType: string | null;
   blindedLot: string;
   useBefore: string;
   randomizationNumber: string;
@@ -42,6 +44,7 @@ export class LabelRepository {
         .innerJoin('patients as p', 'p.id', 'd.patient_id')
         .select([
           'k.kit_number as kitNumber',
+          'k.kit_type as kitType',
           'k.blinded_lot as blindedLot',
           'k.use_before as useBefore',
           'p.randomization_number as randomizationNumber',

@@ -69,6 +69,7 @@ export class LabelService {
     const data = blindedLabelDataFor(study, {
       language: printed,
       kitNumber: row.kitNumber,
+      kitType: row.kitType,
       randomizationNumber: row.randomizationNumber,
       patientInitials: row.initials,
       visitCode: row.visitCode,

@@ -54,13 +54,14 @@ export class ExpiryExtensionService {
       const review = await this.useBefore.review(key);
       const useBeforeChanged: string[] = [];
       const changed: Array<{ kitNumber: string; status: string; useBefore: string }> = [];
-      if (!review.expiryReveals) {
-        for (const k of ofLot) {
-          if (!DATED_STATUSES.includes(k.stored.status) || k.stored.useBefore === input.newExpiry) continue;
-          await this.allocation.setUseBefore(k.stored.kitNumber, input.newExpiry);
-          useBeforeChanged.push(k.stored.kitNumber);
-          changed.push({ kitNumber: k.stored.kitNumber, status: k.stored.status, useBefore: input.newExpiry });
-        }
+      // Whether real dates reveal arms is decided per kit type (each type has its own common date); a lot is one type's.
+      const reveals = (kitType: string | null) => (kitType === null ? review.expiryReveals : (review.byKitType?.find((r) => r.kitType === kitType)?.expiryReveals ?? false));
+      const expiryReveals = ofLot.some((k) => reveals(k.stored.kitType));
+      for (const k of ofLot) {
+        if (reveals(k.stored.kitType) || !DATED_STATUSES.includes(k.stored.status) || k.stored.useBefore === input.newExpiry) continue;
+        await this.allocation.setUseBefore(k.stored.kitNumber, input.newExpiry);
+        useBeforeChanged.push(k.stored.kitNumber);
+        changed.push({ kitNumber: k.stored.kitNumber, status: k.stored.status, useBefore: input.newExpiry });
       }
       // Blinded users read the trail: it names the letter and the kits whose blinded date moved (their labels change in
       // plain sight), never the lot's other kits. A one-arm lot's kits already given would otherwise put the patients
@@ -76,7 +77,7 @@ export class ExpiryExtensionService {
       });
       // The kits on the shelf whose blinded date moved get an over-label with it (none when the date stays hidden).
       const overLabels = await this.overLabels.queueForNewDate(actor, signature.id, changed, { letter });
-      return { kits, useBeforeChanged, overLabels, expiryReveals: review.expiryReveals, signatureId: signature.id };
+      return { kits, useBeforeChanged, overLabels, expiryReveals, signatureId: signature.id };
     });
   }
 }

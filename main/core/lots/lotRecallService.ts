@@ -1,4 +1,5 @@
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { contentKey, describeContent } from '../../../shared/study/kitContents';
 import { VeilError } from '../../../shared/errors';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AllocationRepository } from '../allocation/allocationRepository';
@@ -55,11 +56,18 @@ export class LotRecallService {
     const inStatus = (s: string) => ofLot.filter((k) => k.status === s).map((k) => k.kitNumber);
     const toQuarantine = inStatus('available');
     const toHoldAtReceipt = inStatus('expected');
-    const names = new Map(this.study().arms.map((a) => [a.code, a.name]));
-    const count = new Map<string, number>();
-    for (const k of ofLot) count.set(k.arm, (count.get(k.arm) ?? 0) + 1);
-    const arms = [...count].map(([code, kits]) => ({ code, name: names.get(code) ?? code, kits })).sort((a, b) => a.code.localeCompare(b.code));
-    const leaving = new Set(ofLot.filter((k) => k.status === 'available' || k.status === 'expected').map((k) => k.arm));
+    // Per arm, or per content of each type in a study with kit types (a lot of bottles A holding 4 mg only is one-arm
+    // as much as a lot of one arm's kits: its patients are then known).
+    const study = this.study();
+    const count = new Map<string, { code: string; name: string; kits: number }>();
+    for (const k of ofLot) {
+      const line = contentKey(k.kitType, k.arm);
+      const found = count.get(line);
+      if (found) found.kits++;
+      else count.set(line, { code: k.arm, name: describeContent(study, k.kitType, k.arm), kits: 1 });
+    }
+    const arms = [...count.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const leaving = new Set(ofLot.filter((k) => k.status === 'available' || k.status === 'expected').map((k) => contentKey(k.kitType, k.arm)));
     const given = (await this.lots.dispensingsOf(ofLot.map((k) => k.kitNumber))).sort(
       (a, b) => a.dispensedAt.localeCompare(b.dispensedAt) || compareKitNumbers(a.kitNumber, b.kitNumber),
     );

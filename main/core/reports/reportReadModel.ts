@@ -5,6 +5,7 @@ import { eventsOf, type StudyScope } from '../study/studyScope';
 /** A kit as the accountability log needs it: the blinded lot, and the sealed real lot and arm (opened only with the key). */
 export interface KitLotRow {
   kitNumber: string;
+  kitType: string | null;
   blindedLot: string;
   lotSealed: string;
   armSealed: string;
@@ -13,6 +14,7 @@ export interface KitLotRow {
 /** A kit as the inventory counts it: its status and its sealed arm. */
 export interface KitStockRow {
   kitNumber: string;
+  kitType: string | null;
   status: string;
   armSealed: string;
 }
@@ -20,6 +22,7 @@ export interface KitStockRow {
 /** A kit on the shelf as the expiry report lists it: the label's use-before date and blinded lot, the sealed real ones. */
 export interface KitExpiryRow {
   kitNumber: string;
+  kitType: string | null;
   status: string;
   useBefore: string;
   blindedLot: string;
@@ -95,20 +98,20 @@ export class ReportReadModel {
     return this.store
       .q()
       .selectFrom('kits')
-      .select(['kit_number as kitNumber', 'blinded_lot as blindedLot', 'lot_sealed as lotSealed', 'arm_sealed as armSealed'])
+      .select(['kit_number as kitNumber', 'kit_type as kitType', 'blinded_lot as blindedLot', 'lot_sealed as lotSealed', 'arm_sealed as armSealed'])
       .where('study_id', '=', this.study.id())
       .execute();
   }
 
   async kitStock(): Promise<KitStockRow[]> {
-    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'status', 'arm_sealed as armSealed']).where('study_id', '=', this.study.id()).execute();
+    return this.store.q().selectFrom('kits').select(['kit_number as kitNumber', 'kit_type as kitType', 'status', 'arm_sealed as armSealed']).where('study_id', '=', this.study.id()).execute();
   }
 
   async kitsOnShelfForExpiry(scope: ShelfScope): Promise<KitExpiryRow[]> {
     return this.store
       .q()
       .selectFrom('kits')
-      .select(['kit_number as kitNumber', 'status', 'use_before as useBefore', 'blinded_lot as blindedLot', 'expiry_sealed as expirySealed', 'lot_sealed as lotSealed', 'arm_sealed as armSealed'])
+      .select(['kit_number as kitNumber', 'kit_type as kitType', 'status', 'use_before as useBefore', 'blinded_lot as blindedLot', 'expiry_sealed as expirySealed', 'lot_sealed as lotSealed', 'arm_sealed as armSealed'])
       .where('study_id', '=', this.study.id())
       .where('status', 'in', [...SHELF_SCOPE[scope]])
       .execute();

@@ -1,4 +1,5 @@
 import { VeilError } from '../../../shared/errors';
+import { armsNeeding, contentKey, contentLines, describeContent } from '../../../shared/study/kitContents';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { addDays, localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
@@ -68,7 +69,11 @@ export class ReportService {
     const moves: Movement[] = [];
     const kits = read.kits;
     const lotOf = new Map(kits.map((k) => [k.kitNumber, key ? open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)) : k.blindedLot]));
-    const inScope = new Set(kits.filter((k) => !armFilter || (key && open(key, k.armSealed, sealedField.kitArm(k.kitNumber)) === armFilter)).map((k) => k.kitNumber));
+    // A kit is the filtered arm's when its content is one the arm needs (in a study with kit types a placebo bottle B is
+    // the 4 mg arm's and the placebo arm's).
+    const study = this.study();
+    const ofArm = (k: (typeof kits)[number]) => key !== null && armsNeeding(study, k.kitType, open(key, k.armSealed, sealedField.kitArm(k.kitNumber))).includes(armFilter!);
+    const inScope = new Set(kits.filter((k) => !armFilter || ofArm(k)).map((k) => k.kitNumber));
     // A handful of recorders sign tens of thousands of lines: their initials are worked out once each.
     const initialsOf = new Map<string, string>();
     const initials = (name: string) => {
@@ -141,7 +146,7 @@ export class ReportService {
           };
         }
         const threshold = options.threshold ?? 10;
-        const armOf = new Map(kits.map((k) => [k.kitNumber, open(key, k.armSealed, sealedField.kitArm(k.kitNumber))]));
+        const lineOf = new Map(kits.map((k) => [k.kitNumber, contentKey(k.kitType, open(key, k.armSealed, sealedField.kitArm(k.kitNumber)))]));
         return {
           title: 'Inventory per arm (UNBLINDED)',
           fileStem: 'inventory-unblinded',
@@ -150,10 +155,11 @@ export class ReportService {
               heading: `Kits by arm and status (low-stock alert below ${threshold} available kits)`,
               columns: ['Arm', ...statuses.map((s) => s.replace('_', ' ')), 'Alert'],
               widths: [1.5, ...statuses.map(() => 1), 1.2],
-              rows: study.arms.map((arm) => {
-                const mine = kits.filter((k) => armOf.get(k.kitNumber) === arm.code);
+              // One line per arm, or per content of each type in a study with kit types.
+              rows: contentLines(study).map((line) => {
+                const mine = kits.filter((k) => lineOf.get(k.kitNumber) === contentKey(line.kitType, line.code));
                 const available = mine.filter((k) => k.status === 'available').length;
-                return [arm.name, ...statuses.map((s) => String(mine.filter((k) => k.status === s).length)), available < threshold ? `LOW STOCK (${available})` : ''];
+                return [describeContent(study, line.kitType, line.code), ...statuses.map((s) => String(mine.filter((k) => k.status === s).length)), available < threshold ? `LOW STOCK (${available})` : ''];
               }),
             },
           ],
@@ -173,7 +179,7 @@ export class ReportService {
                   status: k.status,
                   date: open(key, k.expirySealed, sealedField.kitExpiry(k.kitNumber)),
                   lot: open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)),
-                  arm: study.arms.find((a) => a.code === open(key, k.armSealed, sealedField.kitArm(k.kitNumber)))?.name ?? '',
+                  arm: describeContent(study, k.kitType, open(key, k.armSealed, sealedField.kitArm(k.kitNumber))),
                 }
               : { kit: k.kitNumber, status: k.status, date: k.useBefore, lot: k.blindedLot, arm: '' },
           )

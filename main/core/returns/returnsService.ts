@@ -1,4 +1,5 @@
 import { issue, VeilError } from '../../../shared/errors';
+import { unitsPerKit } from '../../../shared/study/kitContents';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { Role } from '../../../shared/roles';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
@@ -39,8 +40,9 @@ export class ReturnsService {
     private readonly signatures: SignatureService,
   ) {}
 
-  private checkUnits(condition: ReturnCondition, unitsReturned: number): number {
-    const perKit = this.study().product.unitsPerKit;
+  /** The units missing from a kit of this type (tablets a bottle A holds, say), after the checks on what was counted. */
+  private async checkUnits(kitNumber: string, condition: ReturnCondition, unitsReturned: number): Promise<number> {
+    const perKit = unitsPerKit(this.study(), (await this.kits.get(kitNumber))?.kitType ?? null);
     if (unitsReturned > perKit) throw VeilError.says('validation', { key: 'returns.tooManyUnits', params: { count: perKit, units: unitsReturned } }, [issue(['unitsReturned'], { key: 'returns.atMost', params: { count: perKit } })]);
     if (condition === 'missing' && unitsReturned !== 0) throw VeilError.says('validation', { key: 'returns.missingNoUnit' }, [issue(['unitsReturned'], { key: 'returns.zeroForMissing' })]);
     if (condition !== 'missing' && unitsReturned === 0) throw VeilError.says('validation', { key: 'returns.atLeastOne' }, [issue(['unitsReturned'], { key: 'returns.atLeastOneShort' })]);
@@ -82,7 +84,7 @@ export class ReturnsService {
       if (input.patientId !== undefined && input.patientId !== owner.patientId) {
         throw VeilError.says('conflict', { key: 'returns.otherPatient', params: { kit: kitNumber, patient: owner.screeningNumber } });
       }
-      const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
+      const unitsMissing = await this.checkUnits(kitNumber, input.condition, input.unitsReturned);
       const note = input.note?.trim() || null;
       if (input.condition === 'missing' && !note) throw VeilError.says('validation', { key: 'returns.noteForMissing' }, [issue(['note'], { key: 'returns.noteNeeded' })]);
       if (await this.returns.exists(kitNumber)) throw VeilError.says('conflict', { key: 'returns.alreadyRecorded', params: { kit: kitNumber } });
@@ -109,7 +111,7 @@ export class ReturnsService {
     return this.store.transaction(async () => {
       const before = await this.returns.get(input.kitNumber);
       if (!before) throw VeilError.says('not_found', { key: 'returns.noReturn', params: { kit: input.kitNumber } });
-      const unitsMissing = this.checkUnits(input.condition, input.unitsReturned);
+      const unitsMissing = await this.checkUnits(input.kitNumber, input.condition, input.unitsReturned);
       if ((before.condition === 'missing') !== (input.condition === 'missing')) {
         throw VeilError.says('conflict', { key: 'returns.missingSwitch' });
       }

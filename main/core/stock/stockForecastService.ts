@@ -1,4 +1,5 @@
-import { addDays, latestRefusedExpiry, localDate, visitWindow } from '../../../shared/schedule/visitSchedule';
+import { addDays, latestRefusedExpiry, localDate, visitWindow, type VisitWindow } from '../../../shared/schedule/visitSchedule';
+import { contentKey, contentLines, contentNeeded, kitTypeName } from '../../../shared/study/kitContents';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
@@ -23,15 +24,26 @@ interface DueVisit {
   randomizationNumber: string;
   due: string;
   kits: number;
+  /** The visit's kits by type (one entry, type null, in a study without kit types). */
+  kitsByType: VisitWindow['kitsByType'];
   overdue: boolean;
   /** A kit expiring (or labelled to be used before) on or before this date is refused for this visit. */
   refusedUpTo: string;
 }
 
-/** One arm's stock against the visits of its patients in the window (unblinded only). */
+/**
+ * One arm's stock against the visits of its patients in the window (unblinded only). In a study with kit types the
+ * depot ships kits, not arms: one line per content of each type (bottle A of 4 mg, bottle A of its placebo...), against
+ * the visits of every patient whose arm needs it (a placebo bottle B serves two arms). `armCode` and `armName` then
+ * name the content, and `kitType` its type.
+ */
 export interface ArmForecast {
+  /** The arm, or the content in a study with kit types. */
   armCode: string;
   armName: string;
+  /** The kit type of the content (null in a study without kit types) and its printed name. */
+  kitType: string | null;
+  kitTypeName: string | null;
   /** Available kits of the arm still dispensable today (real expiry and label date after today plus the margin). */
   onHand: number;
   visits: number;
@@ -131,13 +143,14 @@ export class StockForecastService {
       const done = dispensed.get(p.id);
       for (const [i, visit] of study.visits.entries()) {
         if (done?.has(visit.code) || p.baselineDate > latestBaseline[i]!) continue;
-        const w = visitWindow(visit, p.baselineDate);
+        const w = visitWindow(study, visit, p.baselineDate);
         visits.push({
           patientId: p.id,
           armSealed: p.slotArmSealed,
           randomizationNumber: p.randomizationNumber,
           due: w.due,
           kits: w.kits,
+          kitsByType: w.kitsByType,
           overdue: w.due < today,
           refusedUpTo: latestRefusedExpiry(w, today, study.doNotDispenseMarginDays),
         });
@@ -175,8 +188,11 @@ export class StockForecastService {
     // One read of the stock and the visits (one unit of work), weighed twice: as it stands, and with the held kits back.
     const { held, read } = await this.store.transaction(async () => ({ held: await this.reads.quarantinedKits(heldKitNumbers), read: await this.stockRead(weeks) }));
     const [now, released] = [await this.forecast(key, weeks, read, []), await this.forecast(key, weeks, read, held)];
-    const heldByArm = new Map<string, number>();
-    for (const { arm } of await this.unsealed.opened(key, held.map((k) => k.kitNumber))) heldByArm.set(arm, (heldByArm.get(arm) ?? 0) + 1);
+    const heldByLine = new Map<string, number>();
+    for (const { kitType, content } of await this.unsealed.opened(key, held.map((k) => k.kitNumber))) {
+      const line = contentKey(kitType, content);
+      heldByLine.set(line, (heldByLine.get(line) ?? 0) + 1);
+    }
     return {
       today: now.today,
       until: now.until,
@@ -184,7 +200,9 @@ export class StockForecastService {
       arms: now.arms.map((a, i) => ({
         armCode: a.armCode,
         armName: a.armName,
-        held: heldByArm.get(a.armCode) ?? 0,
+        kitType: a.kitType,
+        kitTypeName: a.kitTypeName,
+        held: heldByLine.get(contentKey(a.kitType, a.armCode)) ?? 0,
         needed: a.needed,
         shortfallNow: a.shortfall,
         firstUncoveredNow: a.firstUncovered,
@@ -207,25 +225,33 @@ export class StockForecastService {
     const kits = [...read.kits, ...alsoCounting];
     const opened = await this.unsealed.opened(key, kits.map((k) => k.kitNumber));
     // A kit's last usable day is the earlier of its real expiry and its label's use-before date (dispensing refuses both).
+    // Kits and visits by line: the arm in a study without kit types, each type's content otherwise (contentKey).
     const kitsOf = new Map<string, string[]>();
     for (const [i, k] of kits.entries()) {
-      const { arm, expiry } = opened[i]!;
+      const { kitType, content, expiry } = opened[i]!;
       const lastDay = expiry < k.useBefore ? expiry : k.useBefore;
-      const ofArm = kitsOf.get(arm);
-      if (ofArm) ofArm.push(lastDay);
-      else kitsOf.set(arm, [lastDay]);
+      const line = contentKey(kitType, content);
+      const ofLine = kitsOf.get(line);
+      if (ofLine) ofLine.push(lastDay);
+      else kitsOf.set(line, [lastDay]);
     }
-    const visitsOf = new Map<string, DueVisit[]>();
+    /** A visit's need on one line: its dates and how many kits of that line. */
+    type Need = { due: string; refusedUpTo: string; kits: number };
+    const visitsOf = new Map<string, Need[]>();
     for (const v of visits) {
       const arm = open(key, v.armSealed, sealedField.slotArm(v.randomizationNumber));
-      const ofArm = visitsOf.get(arm);
-      if (ofArm) ofArm.push(v);
-      else visitsOf.set(arm, [v]);
+      for (const { type, count } of v.kitsByType) {
+        const line = contentKey(type, contentNeeded(study, arm, type));
+        const need = { due: v.due, refusedUpTo: v.refusedUpTo, kits: count };
+        const ofLine = visitsOf.get(line);
+        if (ofLine) ofLine.push(need);
+        else visitsOf.set(line, [need]);
+      }
     }
     const dispensableToday = addDays(today, margin);
-    const arms = study.arms.map((arm): ArmForecast => {
-      const lastDays = (kitsOf.get(arm.code) ?? []).sort();
-      const mine = (visitsOf.get(arm.code) ?? []).sort((a, b) => (a.refusedUpTo < b.refusedUpTo ? -1 : a.refusedUpTo > b.refusedUpTo ? 1 : a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
+    const arms = contentLines(study).map((line): ArmForecast => {
+      const lastDays = (kitsOf.get(contentKey(line.kitType, line.code)) ?? []).sort();
+      const mine = (visitsOf.get(contentKey(line.kitType, line.code)) ?? []).sort((a, b) => (a.refusedUpTo < b.refusedUpTo ? -1 : a.refusedUpTo > b.refusedUpTo ? 1 : a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
       let next = 0;
       let shortfall = 0;
       let firstUncovered: string | null = null;
@@ -241,8 +267,10 @@ export class StockForecastService {
         }
       }
       return {
-        armCode: arm.code,
-        armName: arm.name,
+        armCode: line.code,
+        armName: line.name,
+        kitType: line.kitType,
+        kitTypeName: kitTypeName(study, line.kitType),
         onHand: lastDays.filter((d) => d > dispensableToday).length,
         visits: mine.length,
         needed: mine.reduce((n, v) => n + v.kits, 0),
@@ -286,7 +314,8 @@ export class StockForecastService {
       ['Buffer per arm', `${input.buffer} kits`],
     ];
     const columns = ['Arm', 'Arm code', 'On hand', 'Needed', 'Shortfall', 'First visit not covered', 'Buffer', 'Kits requested'];
-    const rows = forecast.arms.map((a) => [a.armName, a.armCode, String(a.onHand), String(a.needed), String(a.shortfall), a.firstUncovered ?? '', String(input.buffer), String(a.shortfall + input.buffer)]);
+    // In a study with kit types a line is a content of a type: its type names it first ("Bottle A: Baricitinib 4 mg tablets").
+    const rows = forecast.arms.map((a) => [a.kitTypeName ? `${a.kitTypeName}: ${a.armName}` : a.armName, a.armCode, String(a.onHand), String(a.needed), String(a.shortfall), a.firstUncovered ?? '', String(input.buffer), String(a.shortfall + input.buffer)]);
     const requested = forecast.arms.reduce((n, a) => n + a.shortfall + input.buffer, 0);
     rows.push(['Total', '', String(forecast.totals.onHand), String(forecast.totals.needed), String(forecast.totals.shortfall), '', '', String(requested)]);
     const fileName = `resupply-request-unblinded-${isoUtc(context.printedAt).slice(0, 10)}-seal-${context.seal.seq}.${input.format}`;
@@ -307,3 +336,4 @@ export class StockForecastService {
     return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${csvTable(columns, rows)}\r\n`, 'utf8').toString('base64') };
   }
 }
+

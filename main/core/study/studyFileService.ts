@@ -117,14 +117,10 @@ export class StudyFileService {
 
   /**
    * Why a valid study file cannot be loaded here: a study with its code is loaded already (amending a loaded study's
-   * configuration is not built), or the study has kit types, which this version checks but does not yet dispense (a
-   * double-dummy design needs kits of several types per visit, each matched to the arm's content:
-   * docs/multi-study-plan.md, step 6).
+   * configuration is not built).
    */
   private async refusalOf(config: StudyConfig, fileName: string): Promise<VeilError | null> {
     if ((await this.studies.idOf(config.code)) !== undefined) return VeilError.says('conflict', { key: 'study.alreadyLoaded', params: { study: config.code, file: fileName } });
-    const types = config.kitTypes ?? [];
-    if (types.length > 0) return VeilError.says('conflict', { key: 'study.kitTypesNotYet', params: { study: config.code, types: types.map((t) => t.name).join(', ') } });
     return null;
   }
 }

@@ -131,7 +131,7 @@ export class TodayService {
     for (const p of patients) {
       const next = nextVisitToDispense(study, dispensed.get(p.id));
       if (!next) continue;
-      const w = visitWindow(next, p.baselineDate);
+      const w = visitWindow(study, next, p.baselineDate);
       if (w.closes < today) overdue++;
       else if (w.opens <= today) inWindow++;
     }

@@ -59,7 +59,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     delegations: delegationHandlers({ delegations: s.delegations, callers }),
     allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
     shipments: shipmentHandlers({ receiving, callers }),
-    inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository) }),
+    inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository, study) }),
     kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store, scope), kitExceptionRepository, patientRepository, audit, auditService, scans, clock, study, () => site.site()) }),
     patients: patientHandlers({ patients, callers }),
     dispensing: dispensingHandlers({ dispensing, patients, callers }),

@@ -26,9 +26,9 @@ const KIT_ROWS = [
 ];
 const KIT_CSV = [KIT_HEADER, ...KIT_ROWS].join('\n') + '\n';
 const EXPECTED_KITS: Array<Omit<KitRow, 'line'>> = [
-  { kitNumber: '100234', arm: 'DUPI300', lot: 'DP24A117', expiryDate: '2027-09-30', gtin: GTIN, serial: 'SN100234' },
-  { kitNumber: '100007', arm: 'PLACEBO', lot: 'PL24C009', expiryDate: '2027-08-31', gtin: GTIN, serial: 'SN100007' },
-  { kitNumber: '731560', arm: 'DUPI300', lot: 'DP25B042', expiryDate: '2028-02-29', gtin: GTIN, serial: 'SN731560' },
+  { kitNumber: '100234', kitType: null, content: 'DUPI300', lot: 'DP24A117', expiryDate: '2027-09-30', gtin: GTIN, serial: 'SN100234' },
+  { kitNumber: '100007', kitType: null, content: 'PLACEBO', lot: 'PL24C009', expiryDate: '2027-08-31', gtin: GTIN, serial: 'SN100007' },
+  { kitNumber: '731560', kitType: null, content: 'DUPI300', lot: 'DP25B042', expiryDate: '2028-02-29', gtin: GTIN, serial: 'SN731560' },
 ];
 
 describe('kit lists as sponsors and spreadsheets really write them', () => {
