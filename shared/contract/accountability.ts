@@ -169,6 +169,40 @@ export const returnsChannels = {
     signature: null,
     examples: [{ kitNumber: EXAMPLE_KIT.returnUnverified, condition: 'partly_used', unitsReturned: 1, reason: 'Miscounted at the desk' }],
   }),
+  compliance: channel({
+    kind: 'query',
+    description:
+      "A patient's tablet compliance per dispensing interval, for the kit types whose study file gives a daily dose: units given, counted back, taken, and expected over the interval (the same for every arm: no arm in it).",
+    input: z.object({ patientId: z.number().int().positive() }).strict(),
+    output: z.object({
+      patientId: z.number().int(),
+      screeningNumber: z.string(),
+      intervals: z.array(
+        z.object({
+          visitCode: z.string(),
+          from: z.string(),
+          to: z.string().nullable(),
+          days: z.number().int().nullable(),
+          byType: z.array(
+            z.object({
+              kitType: z.string(),
+              kits: z.number().int(),
+              unitsGiven: z.number().int(),
+              unitsReturned: z.number().int(),
+              unitsTaken: z.number().int().nullable(),
+              unitsExpected: z.number().nullable(),
+              percent: z.number().int().nullable(),
+              state: z.enum(['counted', 'awaiting_return', 'kit_missing']),
+            }),
+          ),
+        }),
+      ),
+    }),
+    access: 'returns.read',
+    signature: null,
+    // NS-DUPI's syringes have no daily dose: its patients have no interval to weigh (BRAVE-AA2's bottles do).
+    examples: [{ patientId: 6 }],
+  }),
   lookup: channel({
     kind: 'query',
     description: 'What a scanned kit is for the return desk, before anything is recorded: not dispensed, or dispensed to which patient at which visit.',

@@ -212,3 +212,48 @@ describe('the stock of a study with kit types', () => {
     expect(forecast.arms.map((l) => l.kitTypeName)).toEqual(['Bottle A', 'Bottle A', 'Bottle B', 'Bottle B']);
   });
 });
+
+describe('tablet compliance per dispensing interval', () => {
+  type Compliance = { intervals: Array<{ visitCode: string; from: string; to: string | null; days: number | null; byType: Array<{ kitType: string; unitsGiven: number; unitsReturned: number; unitsTaken: number | null; unitsExpected: number | null; percent: number | null; state: string }> }> };
+  it('counts the tablets taken from each bottle against one a day over the interval; an interval stays open until its bottles are back', async () => {
+    const patient = await randomized('BR-60', BRAVE.strata[1]!);
+    const plan = await ok<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'D1' });
+    const [bottleA, bottleB] = plan.kitsByType.map((k) => k.suggestions[0]!);
+    await ok(ph, 'dispensing.confirm', { patientId: patient.id, visitCode: 'D1', kits: [{ kitNumber: bottleA, source: 'scanner' }, { kitNumber: bottleB, source: 'scanner' }], signature: password() });
+    await ok(ph, 'returns.record', { code: bottleA, condition: 'partly_used', unitsReturned: 7, source: 'scanner' });
+    const open = await ok<Compliance>(ph, 'returns.compliance', { patientId: patient.id });
+    expect(open.intervals).toEqual([
+      {
+        visitCode: 'D1',
+        from: expect.any(String),
+        to: null,
+        days: null,
+        byType: [
+          { kitType: 'Bottle A', kits: 1, unitsGiven: 35, unitsReturned: 7, unitsTaken: 28, unitsExpected: null, percent: null, state: 'counted' },
+          { kitType: 'Bottle B', kits: 1, unitsGiven: 35, unitsReturned: 0, unitsTaken: null, unitsExpected: null, percent: null, state: 'awaiting_return' },
+        ],
+      },
+    ]);
+
+    // Four weeks later: bottle B comes back with 9 tablets, and week 4 is dispensed, which closes the interval.
+    t.clock.travelTo(new Date(t.clock.now().getTime() + 28 * 86_400_000));
+    try {
+      ph = await t.loginAs('unblinded_pharmacist', 'brave-ph-w4');
+      await ok(ph, 'session.switchStudy', { code: 'BRAVE-AA2' });
+      await ok(ph, 'returns.record', { code: bottleB, condition: 'partly_used', unitsReturned: 9, source: 'scanner' });
+      const w4 = await ok<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'W4' });
+      await ok(ph, 'dispensing.confirm', { patientId: patient.id, visitCode: 'W4', kits: w4.kitsByType.map((k) => ({ kitNumber: k.suggestions[0]!, source: 'scanner' })), signature: sign('unblinded_pharmacist') });
+      const closed = await ok<Compliance>(ph, 'returns.compliance', { patientId: patient.id });
+      expect(closed.intervals.map((i) => [i.visitCode, i.days])).toEqual([
+        ['D1', 28],
+        ['W4', null],
+      ]);
+      expect(closed.intervals[0]!.byType.map((b) => [b.kitType, b.unitsTaken, b.unitsExpected, b.percent, b.state])).toEqual([
+        ['Bottle A', 28, 28, 100, 'counted'],
+        ['Bottle B', 26, 28, 93, 'counted'],
+      ]);
+    } finally {
+      t.clock.backToPresent();
+    }
+  });
+});

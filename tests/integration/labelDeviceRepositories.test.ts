@@ -76,6 +76,7 @@ describe.each(['sqlite', 'postgres'] as const)('the label repository on %s', (en
     const labels = new LabelRepository(store, ONE);
     expect(await labels.labelSource('100001')).toEqual({
       kitNumber: '100001',
+      kitType: null,
       blindedLot: 'BL-100001',
       useBefore: '2027-06-30',
       randomizationNumber: 'R-102',

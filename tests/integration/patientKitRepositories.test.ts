@@ -61,7 +61,7 @@ describe.each(['sqlite', 'postgres'] as const)('the kit repository on %s', (engi
     const { store } = await storeOn(engine);
     await seed(store);
     const kits = new KitRepository(store, studyScope(1));
-    expect(await kits.get('100003')).toEqual({ kitNumber: '100003', status: 'available', blindedLot: 'BL-1', useBefore: '2027-06-30', serial: '9000003' });
+    expect(await kits.get('100003')).toEqual({ kitNumber: '100003', kitType: null, status: 'available', blindedLot: 'BL-1', useBefore: '2027-06-30', serial: '9000003' });
     expect(await kits.get('999999')).toBeUndefined();
     expect(await kits.kitNumberBySerial('9000003')).toBe('100003');
     expect(await kits.kitNumberBySerial('9000001')).toBeUndefined();
@@ -98,7 +98,7 @@ describe.each(['sqlite', 'postgres'] as const)('the kit repository on %s', (engi
     expect(await kits.lastListImport()).toBe(2);
     expect((await kits.all()).map((k) => k.kitNumber).sort()).toEqual(['100001', '100002', '100003', '100004']);
     const sealed = (await kits.sealedByStatus(new Set(['available', 'expected']))).sort((a, b) => a.kitNumber.localeCompare(b.kitNumber));
-    expect(sealed[0]).toEqual({ kitNumber: '100001', armSealed: 'arm-100001', expirySealed: 'exp-100001' });
+    expect(sealed[0]).toEqual({ kitNumber: '100001', kitType: null, armSealed: 'arm-100001', expirySealed: 'exp-100001' });
     // The quarantined kit is left out: only the statuses asked for.
     expect(sealed.map((k) => k.kitNumber)).toEqual(['100001', '100003', '100004']);
   });
@@ -255,13 +255,13 @@ describe.each(['sqlite', 'postgres'] as const)('two studies in one database on %
 
     const [dupi, brave] = [new KitRepository(store, studyScope(first)), new KitRepository(store, studyScope(second))];
     expect((await dupi.get('100001'))?.blindedLot).toBe('BL-1');
-    expect(await brave.get('100001')).toEqual({ kitNumber: '100001', status: 'quarantined', blindedLot: 'BL-2', useBefore: '2027-01-31', serial: '9000003' });
+    expect(await brave.get('100001')).toEqual({ kitNumber: '100001', kitType: null, status: 'quarantined', blindedLot: 'BL-2', useBefore: '2027-01-31', serial: '9000003' });
     expect(await brave.get('100003')).toBeUndefined();
     expect(await dupi.kitNumberBySerial('9000003')).toBe('100003');
     expect(await brave.kitNumberBySerial('9000003')).toBe('100001');
     expect(await brave.countsByStatus()).toEqual({ quarantined: 1 });
     expect(await brave.sealed('100001')).toEqual({ armSealed: 'arm-2', expirySealed: 'exp-2', lotSealed: 'lot-2' });
-    expect(await brave.sealedKits(['100001', '100003'])).toEqual([{ kitNumber: '100001', armSealed: 'arm-2', expirySealed: 'exp-2' }]);
+    expect(await brave.sealedKits(['100001', '100003'])).toEqual([{ kitNumber: '100001', kitType: null, armSealed: 'arm-2', expirySealed: 'exp-2' }]);
     expect([...(await dupi.shelfStatesOf(['100001'])).values()]).toEqual([{ status: 'available', useBefore: '2027-06-30' }]);
     // A status changed in one study leaves the other study's kit of the same number alone.
     await brave.setStatus('100001', 'destroyed');

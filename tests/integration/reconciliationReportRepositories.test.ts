@@ -206,7 +206,7 @@ describe.each(['sqlite', 'postgres'] as const)('the reports read model on %s', (
       ['99', '100001', '100002', '100003', '100010'].map((k) => [k, 'BL-1', `lot-${k}`, `arm-${k}`]),
     );
     expect(byKit(await reads.kitStock()).map((k) => [k.kitNumber, k.status])).toEqual([['99', 'lost'], ['100001', 'quarantined'], ['100002', 'destroyed'], ['100003', 'available'], ['100010', 'returned']]);
-    expect(await reads.kitsOnShelfForExpiry('available')).toEqual([{ kitNumber: '100003', status: 'available', useBefore: '2026-03-01', blindedLot: 'BL-1', expirySealed: 'exp-100003', lotSealed: 'lot-100003', armSealed: 'arm-100003' }]);
+    expect(await reads.kitsOnShelfForExpiry('available')).toEqual([{ kitNumber: '100003', kitType: null, status: 'available', useBefore: '2026-03-01', blindedLot: 'BL-1', expirySealed: 'exp-100003', lotSealed: 'lot-100003', armSealed: 'arm-100003' }]);
     expect(byKit(await reads.kitsOnShelfForExpiry('available_or_quarantined')).map((k) => k.kitNumber)).toEqual(['100001', '100003']);
   });
 

@@ -24,6 +24,7 @@ import { shipmentHandlers } from '../receiving/shipmentHandlers';
 import { reconciliationHandlers } from '../reconciliation/reconciliationHandlers';
 import { reportHandlers } from '../reports/reportHandlers';
 import { returnsHandlers } from '../returns/returnsHandlers';
+import { ComplianceService } from '../returns/complianceService';
 import { stockHandlers } from '../stock/stockHandlers';
 import { StockForecastService } from '../stock/stockForecastService';
 import { StockReadModel } from '../stock/stockReadModel';
@@ -64,7 +65,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     patients: patientHandlers({ patients, callers }),
     dispensing: dispensingHandlers({ dispensing, patients, callers }),
     labels: labelHandlers({ labelFiles: new LabelFiles(labels), callers }),
-    returns: returnsHandlers({ returns, callers }),
+    returns: returnsHandlers({ returns, compliance: new ComplianceService(patientRepository, s.returnsRepository, kitRepository, study), callers }),
     reconciliation: reconciliationHandlers({ reconciliation, callers }),
     destruction: destructionHandlers({ destruction, certificates: new DestructionCertificates(destruction, audit, clock, study, site), callers }),
     emergency: emergencyHandlers({ emergency, callers }),

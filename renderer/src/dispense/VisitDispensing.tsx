@@ -222,6 +222,8 @@ export function VisitDispensing({
 
   const outside = plan.window.position !== 'in_window';
   const complete = scanned.length === plan.kitsNeeded;
+  // A study with kit types (a double-dummy design): the visit's kits are counted and suggested per type.
+  const typed = plan.kitsByType.some((k) => k.typeName !== null);
 
   const shortInterval = plan.interval.short && plan.previousDispensing ? plan.previousDispensing : null;
   const intervalRefused = shortInterval !== null && plan.interval.policy === 'refuse';
@@ -263,6 +265,11 @@ export function VisitDispensing({
               <Text span fz={36} fw={800}>
                 {plan.kitsNeeded}
               </Text>
+              {typed && (
+                <Text size="sm" c="dimmed" data-testid="plan-kits-by-type">
+                  {plan.kitsByType.map((k) => t('dispense.plan.ofType', { count: k.count, type: k.typeName })).join(' · ')}
+                </Text>
+              )}
             </Fact>
             <Fact label={t('dispense.plan.due')} testId="plan-due">
               {formatDate(plan.visit.due, i18n.language)}
@@ -282,11 +289,21 @@ export function VisitDispensing({
           <Stack gap={6}>
             <Text fw={600}>{t('dispense.plan.suggested')}</Text>
             {plan.suggestions.length > 0 ? (
-              <Group gap="sm" data-testid="plan-suggestions">
-                {plan.suggestions.map((k) => (
-                  <Badge key={k} size="xl" variant="outline" color="indigo" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }} data-testid={`suggested-${k}`}>
-                    {k}
-                  </Badge>
+              <Group gap="lg" data-testid="plan-suggestions">
+                {/* A study with kit types: each type's kits under its printed name (bottle A, bottle B). */}
+                {plan.kitsByType.map((ofType) => (
+                  <Group key={ofType.type ?? ''} gap="sm" data-testid={ofType.type ? `plan-suggestions-${ofType.type}` : undefined}>
+                    {typed && (
+                      <Text fw={600} size="sm">
+                        {ofType.typeName}
+                      </Text>
+                    )}
+                    {ofType.suggestions.map((k) => (
+                      <Badge key={k} size="xl" variant="outline" color="indigo" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }} data-testid={`suggested-${k}`}>
+                        {k}
+                      </Badge>
+                    ))}
+                  </Group>
                 ))}
               </Group>
             ) : null}

@@ -126,6 +126,7 @@ function StoryView({ story, onDownload, downloading, actions }: { story: Story; 
           </Button>
         </Group>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md">
+          {kit.kitType && <Fact label={t('kitStory.facts.kitType')} value={kit.kitType} testId="kit-story-kit-type" />}
           <Fact label={t('kitStory.facts.blindedLot')} value={kit.blindedLot} testId="kit-story-blinded-lot" />
           <Fact label={t('kitStory.facts.useBefore')} value={formatDate(kit.useBefore, lang)} testId="kit-story-use-before" />
           <Fact label={t('kitStory.facts.listFile')} value={kit.listFile} testId="kit-story-list-file" />

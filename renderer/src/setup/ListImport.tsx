@@ -9,7 +9,7 @@ import { SignatureDialog } from '../common/SignatureDialog';
 import { SignedBy } from '../common/SignedBy';
 import { client } from '../transport/client';
 import { FilePlace, FileProblems } from './FileProblems';
-import { RiskFindings } from './RiskFindings';
+import { blindedValuesOf, RiskFindings } from './RiskFindings';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { saidText } from '../i18n/serverMessages';
 import type { AllocationStatus } from './StudySetupPage';
@@ -217,10 +217,23 @@ export function ListImport({ status, onImported }: { status: AllocationStatus; o
                   {imported.sha256}
                 </Text>
               </Text>
-              {imported.risk && (imported.risk.blindedLot || imported.risk.commonUseBefore) && (
+              {imported.risk && (
                 <Group gap="xs">
-                  {imported.risk.blindedLot && <Badge variant="light">{t('setup.import.blindedLotBadge', { lot: imported.risk.blindedLot })}</Badge>}
-                  {imported.risk.commonUseBefore && <Badge variant="light">{t('setup.import.useBeforeBadge', { date: imported.risk.commonUseBefore })}</Badge>}
+                  {blindedValuesOf(imported.risk).flatMap(({ kitType, blindedLot, commonUseBefore }) => {
+                    const typed = (line: string) => (kitType ? t('setup.risk.ofKitType', { type: kitType, text: line }) : line);
+                    return [
+                      blindedLot && (
+                        <Badge key={`lot-${kitType ?? ''}`} variant="light">
+                          {typed(t('setup.import.blindedLotBadge', { lot: blindedLot }))}
+                        </Badge>
+                      ),
+                      commonUseBefore && (
+                        <Badge key={`date-${kitType ?? ''}`} variant="light">
+                          {typed(t('setup.import.useBeforeBadge', { date: commonUseBefore }))}
+                        </Badge>
+                      ),
+                    ];
+                  })}
                 </Group>
               )}
               <SignedBy signature={imported.signature} testId="list-imported-signature" />

@@ -5,6 +5,14 @@ import type { z } from 'zod';
 import type { RiskAnalysisView } from '../../../shared/contract/allocation';
 
 export type RiskAnalysis = z.output<typeof RiskAnalysisView>;
+
+/**
+ * The blinded lot and common date the labels take: one pair for a study without kit types, one per kit type otherwise
+ * (each type's kits are compared with each other only: shared/allocation/studyRisk.ts).
+ */
+export function blindedValuesOf(risk: RiskAnalysis): Array<{ kitType: string | null; blindedLot: string | null; commonUseBefore: string | null }> {
+  return risk.byKitType ?? [{ kitType: null, blindedLot: risk.blindedLot, commonUseBefore: risk.commonUseBefore }];
+}
 type Finding = RiskAnalysis['findings'][number];
 
 type ArmMix = Extract<Finding, { kind: 'value_arm_mix' }>['mix'];
@@ -99,7 +107,7 @@ export function RiskFindings({ risk }: { risk: RiskAnalysis }) {
         <List spacing={4} data-testid="risk-finding-list">
           {risk.findings.map((f, i) => (
             <List.Item key={i} data-kind={f.kind}>
-              {text(f)}
+              {f.kitType ? t('setup.risk.ofKitType', { type: f.kitType, text: text(f) }) : text(f)}
             </List.Item>
           ))}
         </List>
@@ -108,10 +116,15 @@ export function RiskFindings({ risk }: { risk: RiskAnalysis }) {
             <IconEyeCheck size="1.1em" aria-hidden style={{ verticalAlign: '-0.2em', marginRight: '0.3em' }} />
             {t('setup.risk.remediesTitle')}
           </Text>
-          {risk.lotsReveal && risk.blindedLot && <Text data-testid="risk-blinded-lot">{t('setup.risk.blindedLot', { lot: risk.blindedLot })}</Text>}
-          {risk.expiryReveals && risk.commonUseBefore && (
-            <Text data-testid="risk-use-before">{t('setup.risk.useBefore', { date: risk.commonUseBefore })}</Text>
-          )}
+          {blindedValuesOf(risk).map(({ kitType, blindedLot, commonUseBefore }) => {
+            const said = (line: string) => (kitType ? t('setup.risk.ofKitType', { type: kitType, text: line }) : line);
+            return (
+              <Stack gap={4} key={kitType ?? ''}>
+                {blindedLot && <Text data-testid="risk-blinded-lot">{said(t('setup.risk.blindedLot', { lot: blindedLot }))}</Text>}
+                {commonUseBefore && <Text data-testid="risk-use-before">{said(t('setup.risk.useBefore', { date: commonUseBefore }))}</Text>}
+              </Stack>
+            );
+          })}
           {!risk.lotsReveal && !risk.expiryReveals && <Text>{t('setup.risk.numbersOnly')}</Text>}
           {risk.findings.some((f) => f.kind.startsWith('number_') && 'attribute' in f && f.attribute === 'kit_number') && <Text>{t('setup.risk.numbersAdvice')}</Text>}
           {risk.findings.some((f) => f.kind === 'arm_only_gtin' || ('attribute' in f && (f.attribute === 'serial' || f.attribute === 'gtin'))) && (

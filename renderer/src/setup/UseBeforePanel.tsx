@@ -21,10 +21,14 @@ const SHOWN = 40;
  * for their expiry (with their arms: a hold of one arm only is visible to blinded users as a quarantine). The move
  * is put in force by an e-signature; until then the date in force stays.
  */
+type ReviewOf = Omit<Review, 'byKitType'>;
+/** A confirmation under way: the date reviewed, what it changes, and the kit type it is for (null: the study's one date). */
+type Confirming = { kitType: string | null; review: ReviewOf };
+
 export function UseBeforePanel() {
   const { t, i18n } = useTranslation();
   const [review, setReview] = useState<Review | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [confirmed, setConfirmed] = useState<{ date: string; kits: number; held: number; signature: SignatureShown } | null>(null);
   const load = useVeilAction();
   const { run } = load;
@@ -39,9 +43,7 @@ export function UseBeforePanel() {
   }, [reload]);
 
   const date = (iso: string) => formatDate(iso, i18n.language);
-  const moves = review !== null && review.proposed !== null && (review.changes.length > 0 || review.toHold.length > 0);
-  const heldArms = new Set(review?.held.map((h) => h.armCode) ?? []);
-  const kitList = (kits: string[]) => (kits.length > SHOWN ? `${kits.slice(0, SHOWN).join(', ')} ${t('setup.useBefore.more', { count: kits.length - SHOWN })}` : kits.join(', '));
+  const proposed = confirming?.review.proposed ?? null;
 
   return (
     <Stack gap="sm" data-testid="use-before-panel">
@@ -57,8 +59,46 @@ export function UseBeforePanel() {
           </Stack>
         </Alert>
       )}
-      {review && !review.expiryReveals && <Text data-testid="use-before-own-dates">{t('setup.useBefore.ownDates')}</Text>}
-      {review && review.expiryReveals && (
+      {review && !review.byKitType && <ReviewOfStock review={review} onConfirm={() => setConfirming({ kitType: null, review })} />}
+      {/* A study with kit types: each type has its own date, reviewed and confirmed on its own (bottle A, bottle B). */}
+      {review?.byKitType?.map((ofType) => (
+        <Stack key={ofType.kitType} gap="xs" data-testid={`use-before-type-${ofType.kitType}`}>
+          <Title order={3} fz="h4">
+            {ofType.kitTypeName}
+          </Title>
+          <ReviewOfStock review={ofType} onConfirm={() => setConfirming({ kitType: ofType.kitType, review: ofType })} />
+        </Stack>
+      ))}
+      <SignatureDialog
+        opened={confirming !== null}
+        channel="allocation.confirmUseBefore"
+        title={t('setup.useBefore.dialogTitle')}
+        submitLabel={t('setup.useBefore.sign')}
+        onSign={(signature) => client.allocation.confirmUseBefore({ useBefore: proposed!, ...(confirming?.kitType ? { kitType: confirming.kitType } : {}), signature })}
+        onSigned={(answer) => {
+          setConfirmed({ date: answer.useBefore, kits: answer.changes.length, held: answer.held.length, signature: answer.signature });
+          setConfirming(null);
+          void reload();
+        }}
+        onClose={() => setConfirming(null)}
+      >
+        {proposed && <Text>{t('setup.useBefore.dialogExplanation', { date: date(proposed), count: confirming!.review.changes.length, held: confirming!.review.toHold.length })}</Text>}
+      </SignatureDialog>
+    </Stack>
+  );
+}
+
+/** One review: the whole stock's in a study without kit types, one type's otherwise. */
+function ReviewOfStock({ review, onConfirm }: { review: ReviewOf; onConfirm: () => void }) {
+  const { t, i18n } = useTranslation();
+  const date = (iso: string) => formatDate(iso, i18n.language);
+  const moves = review.proposed !== null && (review.changes.length > 0 || review.toHold.length > 0);
+  const heldArms = new Set(review.held.map((h) => h.armCode));
+  const kitList = (kits: string[]) => (kits.length > SHOWN ? `${kits.slice(0, SHOWN).join(', ')} ${t('setup.useBefore.more', { count: kits.length - SHOWN })}` : kits.join(', '));
+  return (
+    <>
+      {!review.expiryReveals && <Text data-testid="use-before-own-dates">{t('setup.useBefore.ownDates')}</Text>}
+      {review.expiryReveals && (
         <Stack gap="xs">
           <Group gap="xs">
             <Text>{t('setup.useBefore.inForce')}</Text>
@@ -88,7 +128,7 @@ export function UseBeforePanel() {
                 </Text>
               )}
               <Group>
-                <Button leftSection={<IconCalendarCheck size="1em" aria-hidden />} onClick={() => setConfirming(true)} data-testid="use-before-confirm">
+                <Button leftSection={<IconCalendarCheck size="1em" aria-hidden />} onClick={onConfirm} data-testid="use-before-confirm">
                   {t('setup.useBefore.confirm')}
                 </Button>
               </Group>
@@ -96,7 +136,7 @@ export function UseBeforePanel() {
           )}
         </Stack>
       )}
-      {review && review.held.length > 0 && (
+      {review.held.length > 0 && (
         <Stack gap={4} data-testid="use-before-held">
           <Text>{t('setup.useBefore.held', { count: review.held.length })}</Text>
           <List size="sm">
@@ -113,21 +153,6 @@ export function UseBeforePanel() {
           )}
         </Stack>
       )}
-      <SignatureDialog
-        opened={confirming}
-        channel="allocation.confirmUseBefore"
-        title={t('setup.useBefore.dialogTitle')}
-        submitLabel={t('setup.useBefore.sign')}
-        onSign={(signature) => client.allocation.confirmUseBefore({ useBefore: review!.proposed!, signature })}
-        onSigned={(answer) => {
-          setConfirmed({ date: answer.useBefore, kits: answer.changes.length, held: answer.held.length, signature: answer.signature });
-          setConfirming(false);
-          void reload();
-        }}
-        onClose={() => setConfirming(false)}
-      >
-        {review?.proposed && <Text>{t('setup.useBefore.dialogExplanation', { date: date(review.proposed), count: review.changes.length, held: review.toHold.length })}</Text>}
-      </SignatureDialog>
-    </Stack>
+    </>
   );
 }

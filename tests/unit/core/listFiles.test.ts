@@ -70,10 +70,10 @@ describe('kit lists as sponsors and spreadsheets really write them', () => {
   it('quoted fields keep embedded separators and doubled quotes', () => {
     const comma = kits('kit_number,arm,lot,expiry_date,serial\n1001,PLACEBO,"L,1 ""b""",2027-01-31,"S,1"\n');
     expect(comma.problems).toEqual([]);
-    expect(comma.rows).toEqual([{ line: 2, kitNumber: '1001', arm: 'PLACEBO', lot: 'L,1 "b"', expiryDate: '2027-01-31', gtin: null, serial: 'S,1' }]);
+    expect(comma.rows).toEqual([{ line: 2, kitNumber: '1001', kitType: null, content: 'PLACEBO', lot: 'L,1 "b"', expiryDate: '2027-01-31', gtin: null, serial: 'S,1' }]);
     const semicolon = kits('kit_number;arm;lot;expiry_date\r\n"1001";"Placebo";"L;1 ""b""";31/01/2027\r\n');
     expect(semicolon.problems).toEqual([]);
-    expect(semicolon.rows).toEqual([{ line: 2, kitNumber: '1001', arm: 'PLACEBO', lot: 'L;1 "b"', expiryDate: '2027-01-31', gtin: null, serial: null }]);
+    expect(semicolon.rows).toEqual([{ line: 2, kitNumber: '1001', kitType: null, content: 'PLACEBO', lot: 'L;1 "b"', expiryDate: '2027-01-31', gtin: null, serial: null }]);
   });
 
   it('gtin and serial are optional columns; empty cells in them become null', () => {
@@ -308,7 +308,8 @@ describe('the bytes of a list, in the encoding the spreadsheet saved it in (issu
   const sixKits = (first: number, lots: [string, string]) =>
     ['DUPI300', 'PLACEBO', 'DUPI300', 'DUPI300', 'PLACEBO', 'DUPI300'].map((arm, i) => ({
       kitNumber: String(first + i),
-      arm,
+      kitType: null,
+      content: arm,
       lot: lots[i % 2],
       expiryDate: '2028-06-30',
       gtin: GTIN,
