@@ -16,6 +16,8 @@ export const BOTH_ENGINES = [
   'tests/integration/delegations.test.ts',
   'tests/integration/delegationsVerify.test.ts',
   'tests/integration/studySwitch.test.ts',
+  'tests/integration/braveAa2.test.ts',
+  'tests/security/braveLeak.test.ts',
   'tests/integration/anchorAtClose.test.ts',
   'tests/integration/auditPaging.test.ts',
   'tests/integration/auditScreenCheck.test.ts',

@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoKitCsv, demoRandomizationCsv } from '../../main/core/demo/demoLists';
-import { StudyConfig } from '../../shared/study/studyConfig';
+import { BRAVE, loadBrave, type BraveTruth } from '../helpers/braveStudy';
 import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -14,24 +10,20 @@ import { demoCore, type TestCore } from '../helpers/core';
  * 4 mg and B of placebo, the 2 mg arm A of placebo and B of 2 mg, the placebo arm both placebos. So a placebo bottle B
  * serves two arms, and a placebo bottle A two others.
  *
- * The lists are the demo's generators' (main/core/demo/demoLists.ts), read back here so the test knows each kit's type
- * and content and each slot's arm as the sponsor wrote them; everything else goes through the channels.
+ * The lists are the demo's generators' (tests/helpers/braveStudy.ts), read back so the test knows each kit's type and
+ * content and each slot's arm as the sponsor wrote them; everything else goes through the channels.
  */
-const FILE = readFileSync(join(__dirname, '../../studies/brave-aa2.json'));
-const BRAVE = StudyConfig.parse(JSON.parse(FILE.toString('utf8')));
 const base64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
-const rows = (csv: string) => Papa.parse<Record<string, string>>(csv.trim(), { header: true }).data;
 
 let t: TestCore;
 let ph: string;
+let truth: BraveTruth;
 const { call, ok, sign } = channelCalls(() => t);
 const password = () => ({ password: t.userOf('unblinded_pharmacist').password });
 
-/** Each kit's type and content, and each slot's arm and stratum, as the sponsor's lists say. */
-const kitOf = new Map<string, { type: string; content: string; expiry: string }>();
-const slotOf = new Map<string, { arm: string; stratum: string }>();
+const kitOf = (kitNumber: string) => truth.kitOf.get(kitNumber);
 const needs = (arm: string, type: string) => BRAVE.arms.find((a) => a.code === arm)!.contents![type]!;
-const kitsWith = (type: string, content: string) => [...kitOf].filter(([, k]) => k.type === type && k.content === content).map(([n]) => n);
+const kitsWith = (type: string, content: string) => [...truth.kitOf].filter(([, k]) => k.type === type && k.content === content).map(([n]) => n);
 
 type KitsOfType = { type: string | null; typeName: string | null; count: number; suggestions: string[]; shortage: boolean };
 type Plan = { kitsNeeded: number; suggestions: string[]; kitsByType: KitsOfType[] };
@@ -40,24 +32,13 @@ type Verdict = { ok: boolean; reason?: string; message: string; alternatives?: s
 async function randomized(screeningNumber: string, stratum: string): Promise<{ id: number; randomizationNumber: string; arm: string }> {
   const p = await ok<{ id: number }>(ph, 'patients.register', { screeningNumber, initials: 'ab', yearOfBirth: 1985, investigator: 'Dr Inès Moreau', stratum });
   const r = await ok<{ patient: { id: number; randomizationNumber: string } }>(ph, 'patients.randomize', { patientId: p.id, signature: sign('unblinded_pharmacist') });
-  return { id: r.patient.id, randomizationNumber: r.patient.randomizationNumber, arm: slotOf.get(r.patient.randomizationNumber)!.arm };
+  return { id: r.patient.id, randomizationNumber: r.patient.randomizationNumber, arm: truth.slotOf.get(r.patient.randomizationNumber)!.arm };
 }
 
 beforeAll(async () => {
   t = await demoCore();
   ph = await t.loginAs('unblinded_pharmacist', 'brave-ph');
-  await ok(ph, 'study.load', { fileName: 'brave-aa2.json', contentBase64: base64(FILE), signature: sign('unblinded_pharmacist') });
-  await ok(ph, 'session.switchStudy', { code: 'BRAVE-AA2' });
-  await ok(ph, 'allocation.setUpKey', { signature: sign('unblinded_pharmacist') });
-  const randomization = demoRandomizationCsv(BRAVE, 42);
-  for (const r of rows(randomization)) slotOf.set(r.randomization_number!, { arm: r.arm!, stratum: r.stratum! });
-  await ok(ph, 'allocation.importList', { kind: 'randomization', fileName: 'brave-randomization.csv', contentBase64: base64(randomization), signature: password() });
-  const kits = demoKitCsv(BRAVE, 160);
-  for (const r of rows(kits)) kitOf.set(r.kit_number!, { type: r.kit_type!, content: r.content!, expiry: r.expiry_date! });
-  await ok(ph, 'allocation.importList', { kind: 'kits', fileName: 'brave-kits.csv', contentBase64: base64(kits), signature: password() });
-  const shipment = await ok<{ id: number; kits: Array<{ kitNumber: string }> }>(ph, 'shipments.create', { reference: 'BRAVE-1', from: { kind: 'all_unshipped' } });
-  for (const kit of shipment.kits) await ok(ph, 'shipments.scanKit', { shipmentId: shipment.id, code: kit.kitNumber, source: 'scanner' });
-  await ok(ph, 'shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });
+  truth = await loadBrave(t, ph);
 }, 180_000);
 afterAll(() => t?.dispose());
 
@@ -90,8 +71,8 @@ describe('the kit list of a study with kit types', () => {
   it('gives each kit type its own common use-before date, the earliest of its own kits, and the labels of one type one date', async () => {
     const kits = await ok<Array<{ kitNumber: string; useBefore: string; blindedLot: string }>>(ph, 'inventory.kits', {});
     for (const type of ['A', 'B']) {
-      const ofType = kits.filter((k) => kitOf.get(k.kitNumber)!.type === type);
-      const earliest = ofType.map((k) => kitOf.get(k.kitNumber)!.expiry).sort()[0]!;
+      const ofType = kits.filter((k) => kitOf(k.kitNumber)!.type === type);
+      const earliest = ofType.map((k) => kitOf(k.kitNumber)!.expiry).sort()[0]!;
       expect(new Set(ofType.map((k) => k.useBefore)), `bottle ${type}`).toEqual(new Set([earliest]));
       // Lots tell contents apart within a type: one blinded lot per type.
       expect(new Set(ofType.map((k) => k.blindedLot)), `bottle ${type}`).toEqual(new Set([`BRAVEAA2${type}-BL1`]));
@@ -112,7 +93,7 @@ describe('dispensing a double-dummy visit', () => {
   it('asks for one bottle A and one bottle B, and suggests of each the content the patient’s arm needs', async () => {
     for (const [i, stratum] of BRAVE.strata.entries()) {
       const patient = await randomized(`BR-0${i + 1}`, stratum);
-      expect(slotOf.get(patient.randomizationNumber)!.stratum).toBe(stratum);
+      expect(truth.slotOf.get(patient.randomizationNumber)!.stratum).toBe(stratum);
       const plan = await ok<Plan>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: 'D1' });
       expect(plan.kitsNeeded).toBe(2);
       expect(plan.kitsByType.map((k) => [k.type, k.typeName, k.count, k.suggestions.length])).toEqual([
@@ -120,7 +101,7 @@ describe('dispensing a double-dummy visit', () => {
         ['B', 'Bottle B', 1, 1],
       ]);
       for (const ofType of plan.kitsByType) {
-        const kit = kitOf.get(ofType.suggestions[0]!)!;
+        const kit = kitOf(ofType.suggestions[0]!)!;
         expect([kit.type, kit.content]).toEqual([ofType.type, needs(patient.arm, ofType.type!)]);
       }
       expect(plan.suggestions).toEqual(plan.kitsByType.flatMap((k) => k.suggestions));
@@ -147,7 +128,7 @@ describe('dispensing a double-dummy visit', () => {
         // The words name no arm and no content; the alternatives are kits of the type scanned, with the content needed.
         for (const word of ['BARI', 'PBO', 'aricitinib', 'lacebo', '4 mg', '2 mg']) expect(wrong.message).not.toContain(word);
         expect(wrong.alternatives!.length).toBeGreaterThan(0);
-        for (const k of wrong.alternatives!) expect(kitOf.get(k)).toMatchObject({ type, content: mine });
+        for (const k of wrong.alternatives!) expect(kitOf(k)).toMatchObject({ type, content: mine });
       }
     }
     // The placebo bottle B is the 4 mg arm's and the placebo arm's; the placebo bottle A the 2 mg arm's and the placebo arm's.
@@ -160,7 +141,7 @@ describe('dispensing a double-dummy visit', () => {
     const [a1, a2] = kitsWith('A', 'BARI_4MG');
     const second = await check(patient.id, a2!, [a1!]);
     expect(second).toMatchObject({ ok: false, reason: 'type_complete', message: 'Baseline (day 1) needs 1 Bottle A; it is scanned. Scan a kit of another type.' });
-    for (const k of second.alternatives!) expect(kitOf.get(k)).toMatchObject({ type: 'B', content: 'PBO_2MG' });
+    for (const k of second.alternatives!) expect(kitOf(k)).toMatchObject({ type: 'B', content: 'PBO_2MG' });
   });
 
   it('dispenses a bottle A and a bottle B in one signed step; two bottles A are refused and change nothing', async () => {
