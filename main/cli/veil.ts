@@ -36,10 +36,11 @@ const HELP = `veil: the Veil pharmacy administrator's command line
 Usage: veil <command> [options]
 
 Commands:
-  serve [--db FILE | --database postgres://USER@HOST:PORT/DB [--ca-file FILE] [--data DIR]] [--demo] [--port N]
+  serve [--db FILE | --database postgres://USER@HOST:PORT/DB [--ca-file FILE] [--data DIR]] [--demo [--single-study]] [--port N]
         Run Veil in browser mode on 127.0.0.1. Prints the URL to open (with its launch token) as the first line.
-        --demo seeds the NS-DUPI demo study and one user per role into a new database (a temporary file when
-        no database is given) and prints their credentials as one JSON line after the URL. On PostgreSQL, --data
+        --demo seeds the demo studies, NS-DUPI and BRAVE-AA2 (NS-DUPI alone with --single-study), and one user per
+        role into a new database (a temporary file when no database is given) and prints their credentials as one
+        JSON line after the URL. On PostgreSQL, --data
         is this workstation's own folder for the audit anchors it countersigns (default ~/.local/share/veil).
   contract
         Print the IPC contract (channels, permissions, JSON Schemas, examples) as JSON.
@@ -54,8 +55,8 @@ Commands:
         On PostgreSQL (--database or VEIL_DATABASE_URL) the same checks run in one read-only snapshot, the
         append-only triggers are checked in the server's catalog, and the anchors are this workstation's (kept in
         --data DIR, by default ~/.local/share/veil). Nothing is written. Exit 0 when all holds, 1 otherwise.
-  demo --db FILE --lists DIR
-        Create the NS-DUPI demo database and write to DIR the sponsor-style lists it was built from and the two
+  demo --db FILE --lists DIR [--single-study]
+        Create the demo database (NS-DUPI and BRAVE-AA2, or NS-DUPI alone) and write to DIR the sponsor-style lists it was built from and the two
         fridges' logger exports it imported; prints the demo users and the code-break passphrase as one JSON line.
   label --db FILE --kit KIT --format png|zpl|dymo|pdf --out FILE --user NAME [--kind carton|syringe] [--language en|fr]
         Write the blinded label of a dispensed kit exactly as it would print (default kind: carton; default language:
@@ -102,7 +103,7 @@ function databaseOf(values: { db?: unknown; database?: unknown }): DatabaseLocat
 const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 async function serve(args: string[]): Promise<void> {
-  const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' }, data: { type: 'string' }, demo: { type: 'boolean' }, port: { type: 'string' } });
+  const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' }, data: { type: 'string' }, demo: { type: 'boolean' }, 'single-study': { type: 'boolean' }, port: { type: 'string' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${String(values.port)}".`);
   let location = databaseOf(values);
@@ -124,7 +125,8 @@ async function serve(args: string[]): Promise<void> {
   // --demo: the device simulator (a virtual HID POS scanner and DYMO, a loopback Zebra); otherwise real USB devices.
   // The demo seed writes the site's set-up behind the channels; the server is then handed the channels only.
   const opened = await openVeilCoreInternals({ ...where, ...(dataFolder ? { dataFolder } : {}), mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
-  const demo = values.demo ? await seedDemo(opened, clock, { history: true }) : null;
+  // The demo holds NS-DUPI and BRAVE-AA2; --single-study keeps it to NS-DUPI (a smaller world, as most tests use).
+  const demo = values.demo ? await seedDemo(opened, clock, { history: true, secondStudy: !values['single-study'] }) : null;
   const core = channelsOf(opened);
   const listsDir = demo ? writeDemoLists(dbFile ? dirname(dbFile) : dataFolder!, demo) : null;
   const host = await startHost({ core, rendererDir, port });
@@ -147,6 +149,11 @@ function writeDemoLists(dir: string, demo: DemoResult): DemoFiles {
   const kits = join(dir, 'NS-DUPI_kit_list.csv');
   writeFileSync(randomization, demo.lists.randomization);
   writeFileSync(kits, demo.lists.kits);
+  const second = demo.secondStudy;
+  if (second) {
+    writeFileSync(join(dir, `${second.code}_randomization_list.csv`), second.lists.randomization);
+    writeFileSync(join(dir, `${second.code}_kit_list.csv`), second.lists.kits);
+  }
   const loggers = demo.loggerFiles.map((logger) => {
     const file = join(dir, logger.fileName);
     writeFileSync(file, logger.content);
@@ -162,12 +169,18 @@ interface DemoFiles {
 }
 
 function demoSummary(dbFile: string, demo: DemoResult, lists: DemoFiles) {
-  return { db: dbFile, users: demo.users, codeBreakPassphrase: demo.codeBreakPassphrase, lists };
+  return {
+    db: dbFile,
+    users: demo.users,
+    codeBreakPassphrase: demo.codeBreakPassphrase,
+    lists,
+    ...(demo.secondStudy ? { secondStudy: { code: demo.secondStudy.code, codeBreakPassphrase: demo.secondStudy.codeBreakPassphrase } } : {}),
+  };
 }
 
 /** `veil demo --db FILE --lists DIR`: the demo database and the sponsor-style CSV lists it was built from. */
 async function demo(args: string[]): Promise<number> {
-  const values = parse(args, { db: { type: 'string' }, lists: { type: 'string' } });
+  const values = parse(args, { db: { type: 'string' }, lists: { type: 'string' }, 'single-study': { type: 'boolean' } });
   if (typeof values.db !== 'string' || typeof values.lists !== 'string') throw new UsageError('demo needs --db FILE and --lists DIR.');
   const dbFile = resolve(values.db);
   if (existsSync(dbFile)) throw new UsageError(`${dbFile} already exists; the demo needs a new database file.`);
@@ -175,7 +188,7 @@ async function demo(args: string[]): Promise<number> {
   const clock = new DemoClock();
   const core = await openVeilCoreInternals({ dbFile, mode: 'browser', idleSweepMs: 0, clock });
   try {
-    const seeded = await seedDemo(core, clock, { history: true });
+    const seeded = await seedDemo(core, clock, { history: true, secondStudy: !values['single-study'] });
     process.stdout.write(JSON.stringify(demoSummary(dbFile, seeded, writeDemoLists(resolve(values.lists), seeded))) + '\n');
   } finally {
     core.close();

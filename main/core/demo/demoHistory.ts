@@ -49,8 +49,17 @@ const PATIENTS: DemoPatient[] = [
   { screeningNumber: 'S-007', initials: 'RG', yearOfBirth: 1959, randomizedOnDay: null, visitsDone: 0 },
 ];
 
+/**
+ * Marks every open window active, as if its user had just sat down: days pass between the demo's steps, and the
+ * inactivity lock is about real people, not the replay. Every window: NS-DUPI's history and the second study's
+ * (demoSecondStudy.ts) interleave.
+ */
+export function keepDemoWindowsActive(core: VeilCoreInternals): void {
+  for (const window of core.sessions.idleWindows(0)) core.sessions.touch(window);
+}
+
 /** One dated step of the history; the agenda runs them in calendar order, whatever order they were planned in. */
-interface AgendaStep {
+export interface AgendaStep {
   at: Date;
   run: () => Promise<void>;
 }
@@ -86,7 +95,7 @@ export interface DemoLoggerFile {
   content: string;
 }
 
-export async function liveDemoHistory(core: VeilCoreInternals, clock: TravellingClock, users: DemoUser[], present: Date): Promise<{ loggerFiles: DemoLoggerFile[] }> {
+export async function liveDemoHistory(core: VeilCoreInternals, clock: TravellingClock, users: DemoUser[], present: Date, alsoLive: readonly AgendaStep[] = []): Promise<{ loggerFiles: DemoLoggerFile[] }> {
   const start = new Date(present.getTime() - HISTORY_DAYS * 86_400_000);
   const at = (day: number, hour = 10, minute = 0) => {
     const d = new Date(start.getTime() + day * 86_400_000);
@@ -104,11 +113,19 @@ export async function liveDemoHistory(core: VeilCoreInternals, clock: Travelling
     agenda.push({
       at: when,
       run: async () => {
-        for (const open of windows.values()) core.sessions.touch(open);
+        keepDemoWindowsActive(core);
         const user = userOf(role);
         const window = `demo-history-${role}`;
         const call = async (channel: string, input: Record<string, unknown>) => {
-          const result = await core.dispatch(window, channel, input);
+          let result = await core.dispatch(window, channel, input);
+          // A delegation given to this user in another study (demoSecondStudy.ts) ends their sessions, as it does at a
+          // site: they log in again, and sign again with their username first.
+          if (!result.ok && result.error.key === 'session.delegationChanged') {
+            const login = await core.dispatch(window, 'session.login', { username: user.username, password: user.password });
+            if (!login.ok) throw new Error(`demo history: session.login: ${login.error.message}`);
+            const signature = input.signature as Record<string, string> | undefined;
+            result = await core.dispatch(window, channel, signature ? { ...input, signature: { username: user.username, ...signature } } : input);
+          }
           if (!result.ok) throw new Error(`demo history: ${channel}: ${result.error.message}`);
           return result.value;
         };
@@ -260,7 +277,8 @@ export async function liveDemoHistory(core: VeilCoreInternals, clock: Travelling
       });
     }
 
-    await liveInCalendarOrder(clock, agenda, present);
+    // Another study's steps (demoSecondStudy.ts) are lived among NS-DUPI's, in calendar order.
+    await liveInCalendarOrder(clock, [...agenda, ...alsoLive], present);
   } finally {
     for (const window of windows.values()) await core.dispatch(window, 'session.logout', {});
     clock.backToPresent();

@@ -8,6 +8,7 @@ import { demoKitCsv, demoRandomizationCsv } from './demoLists';
 import { isoUtc, type TravellingClock } from '../clock';
 import { DEMO_HISTORY_DAYS, liveDemoHistory, type DemoLoggerFile } from './demoHistory';
 import type { VeilCoreInternals } from '../veilCore';
+import { planSecondStudy, type SecondStudyResult } from './demoSecondStudy';
 
 /** The embedded reference study, validated like any study file. */
 export const NS_DUPI: StudyConfig = StudyConfig.parse(nsDupiJson);
@@ -46,6 +47,8 @@ export interface DemoResult {
   lists: { randomization: string; kits: string };
   /** The temperature loggers' exports the history imported (none without the history). */
   loggerFiles: DemoLoggerFile[];
+  /** The second study (BRAVE-AA2), when the demo has it: its code, code-break passphrase and lists. */
+  secondStudy: SecondStudyResult | null;
 }
 
 /**
@@ -55,7 +58,9 @@ export interface DemoResult {
  * (also returned as CSV text so they can be written out), and grants the unblinded monitor access.
  * Refuses a database that already has users, so a real site's file is never touched by demo data.
  */
-export async function seedDemo(core: VeilCoreInternals, clock: TravellingClock, options: { history?: boolean } = {}): Promise<DemoResult> {
+export async function seedDemo(core: VeilCoreInternals, clock: TravellingClock, options: { history?: boolean; secondStudy?: boolean } = {}): Promise<DemoResult> {
+  // The second study lives in the history's calendar (its patients come back after four weeks).
+  if (options.secondStudy && !options.history) throw new Error('The demo\'s second study needs the history.');
   if ((await core.repositories.users.count()) > 0) {
     throw new Error('This database already has users; the demo needs a new database file.');
   }
@@ -120,7 +125,8 @@ export async function seedDemo(core: VeilCoreInternals, clock: TravellingClock, 
   const unblindedMonitor = (await core.repositories.users.byUsername(DEMO_PEOPLE.unblinded_monitor.username))!;
   await call('allocation.grantAccess', { userId: unblindedMonitor.id, reason: 'Pharmacy monitoring for the demo study', signature: { password: pharmacist.password } });
   await call('session.logout', {});
-  const loggerFiles = options.history ? (await liveDemoHistory(core, clock, users, present)).loggerFiles : [];
+  const second = options.secondStudy ? planSecondStudy(core, users, present) : null;
+  const loggerFiles = options.history ? (await liveDemoHistory(core, clock, users, present, second?.steps ?? [])).loggerFiles : [];
   clock.backToPresent();
-  return { users, codeBreakPassphrase, lists: { randomization, kits }, loggerFiles };
+  return { users, codeBreakPassphrase, lists: { randomization, kits }, loggerFiles, secondStudy: second?.result ?? null };
 }

@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { CompliancePanel } from './CompliancePanel';
 import { IconArrowLeft, IconArrowsShuffle, IconCalendarEvent, IconCheck, IconClockExclamation, IconPill, IconUserMinus } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -241,6 +242,8 @@ export function PatientDetail({ patientId, onBack }: { patientId: number; onBack
           </Table.ScrollContainer>
         )}
       </Stack>
+
+      <CompliancePanel patientId={patient.id} />
 
       {randomizing && (
         <SignatureDialog

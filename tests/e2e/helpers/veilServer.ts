@@ -39,15 +39,17 @@ export interface VeilServer {
 }
 
 /**
- * Starts `veil serve` on a fresh database in a temporary folder (`--demo` seeds NS-DUPI and one user per role) and
+ * Starts `veil serve` on a fresh database in a temporary folder (`--demo` seeds NS-DUPI, with BRAVE-AA2 when `studies`
+ * is 'both', and one user per role) and
  * reads the URL from its first stdout line, then the demo users from the JSON line. With `database` (a postgres://
  * address), it serves that PostgreSQL database instead, with its own data folder: one workstation of several.
  */
-export async function startVeil(options: { demo?: boolean; database?: string } = {}): Promise<VeilServer> {
+export async function startVeil(options: { demo?: boolean; database?: string; studies?: 'one' | 'both' } = {}): Promise<VeilServer> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-e2e-'));
   const dbFile = options.database ?? join(dir, 'veil.db');
   const where = options.database ? ['--database', options.database, '--data', join(dir, 'data')] : ['--db', dbFile];
-  const args = ['main/cli/veil.ts', 'serve', ...where, '--port', '0', ...(options.demo ? ['--demo'] : [])];
+  // The demo of one study (NS-DUPI) unless the test asks for both (NS-DUPI and BRAVE-AA2).
+  const args = ['main/cli/veil.ts', 'serve', ...where, '--port', '0', ...(options.demo ? ['--demo', ...(options.studies === 'both' ? [] : ['--single-study'])] : [])];
   const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
