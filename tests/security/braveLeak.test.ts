@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channels } from '../../shared/contract';
-import { EXAMPLE_PASSWORD } from '../../shared/contract/examples';
-import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
+import type { Role } from '../../shared/roles';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { BRAVE, braveHistory, loadBrave, type BraveTruth } from '../helpers/braveStudy';
 import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
-import { filesAsText } from './leak/channelHarness';
-import { inspect, type Leak, type SponsorTruth } from './leak/leakDetector';
+import type { Leak, SponsorTruth } from './leak/leakDetector';
+import { readEverythingAs } from './leak/readAsRole';
 
 /**
  * Blinding in a double-dummy study (issue 14, item 6): BRAVE-AA2 beside NS-DUPI, with history (patients of every arm
@@ -21,7 +19,7 @@ import { inspect, type Leak, type SponsorTruth } from './leak/leakDetector';
 let t: TestCore;
 let truth: BraveTruth;
 let kits: string[];
-const { call, ok, sign } = channelCalls(() => t);
+const { ok, sign } = channelCalls(() => t);
 
 /** One truth per kit type: that type's bottles by content, and the patients by arm. */
 function truthsOf(b: BraveTruth): SponsorTruth[] {
@@ -52,30 +50,15 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => t?.dispose());
 
-/** Every query `role` may call, with its contract examples and a spread of bottles and patients: each answer inspected. */
+/** Every query `role` may call, with a spread of bottles and patients besides the examples, each type's truth applied. */
 async function readEverything(window: string, role: Role, passwordOf: Role): Promise<{ answered: string[]; leaks: Leak[] }> {
-  const password = t.userOf(passwordOf).password;
-  const withPassword = (value: unknown): unknown => JSON.parse(JSON.stringify(value).split(EXAMPLE_PASSWORD).join(password));
   const patients = await ok<Array<{ id: number }>>(window, 'patients.list', {});
-  const answered: string[] = [];
-  const leaks: Leak[] = [];
-  for (const { name, definition } of channels) {
-    if (definition.kind !== 'query') continue;
-    if (definition.access !== 'session' && definition.access !== 'public' && !ROLE_PERMISSIONS[role].includes(definition.access as never)) continue;
-    const inputs: unknown[] = [...definition.examples.map(withPassword)];
-    if (name === 'kitStory.view' || name === 'kitStory.print') inputs.push(...kits.slice(0, 10).map((code) => ({ code })));
-    if (name === 'returns.compliance' || name === 'patients.get') inputs.push(...patients.slice(0, 6).map((p) => ({ patientId: p.id })));
-    for (const input of inputs) {
-      const result = await call(window, name, input);
-      if (!result.ok) continue;
-      answered.push(name);
-      for (const truthOfType of truthsOf(truth)) {
-        leaks.push(...inspect(name, result.value, truthOfType));
-        for (const text of filesAsText(result.value)) leaks.push(...inspect(`${name} (file)`, text, truthOfType));
-      }
-    }
-  }
-  return { answered: [...new Set(answered)], leaks };
+  const more = (name: string): unknown[] => {
+    if (name === 'kitStory.view' || name === 'kitStory.print') return kits.slice(0, 10).map((code) => ({ code }));
+    if (name === 'returns.compliance' || name === 'patients.get') return patients.slice(0, 6).map((p) => ({ patientId: p.id }));
+    return [];
+  };
+  return readEverythingAs(t, window, role, { password: t.userOf(passwordOf).password, truths: truthsOf(truth), more });
 }
 
 describe('a double-dummy study read by a user blinded there and unblinded in the other study', () => {

@@ -1,14 +1,12 @@
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channels } from '../../shared/contract';
-import { EXAMPLE_PASSWORD } from '../../shared/contract/examples';
-import { ROLE_PERMISSIONS, type Role } from '../../shared/roles';
+import type { Role } from '../../shared/roles';
 import { demoRandomizationCsv } from '../../main/core/demo/demoLists';
 import { NS_DUPI } from '../../main/core/demo/demoSeed';
 import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
-import { filesAsText } from './leak/channelHarness';
-import { inspect, type Leak, type SponsorTruth } from './leak/leakDetector';
+import type { Leak, SponsorTruth } from './leak/leakDetector';
+import { readEverythingAs } from './leak/readAsRole';
 
 /**
  * Blinding per study (issue 14, item 6): the demo's unblinded monitor is delegated to a second study, NS-DUPI-EXT, as a
@@ -27,7 +25,7 @@ let extensionTruth: SponsorTruth;
 let firstTruth: SponsorTruth;
 let extensionKits: string[];
 
-const { call, ok, sign } = channelCalls(() => t);
+const { ok, sign } = channelCalls(() => t);
 
 beforeAll(async () => {
   t = await demoCore({ history: true });
@@ -65,25 +63,8 @@ afterAll(() => t?.dispose());
 
 /** Every query the caller's role in the study may call, with its contract examples and a spread of kits: each answer. */
 async function readEverything(window: string, role: Role): Promise<{ answered: string[]; leaks: Leak[] }> {
-  const password = t.userOf('unblinded_monitor').password;
-  const withPassword = (value: unknown): unknown => JSON.parse(JSON.stringify(value).split(EXAMPLE_PASSWORD).join(password));
-  const answered: string[] = [];
-  const leaks: Leak[] = [];
-  // In contract order: the answers read here are those a screen would show.
-  for (const { name, definition } of channels) {
-    if (definition.kind !== 'query') continue;
-    if (definition.access !== 'session' && definition.access !== 'public' && !ROLE_PERMISSIONS[role].includes(definition.access as never)) continue;
-    const inputs: unknown[] = [...definition.examples.map(withPassword)];
-    if (name === 'kitStory.view' || name === 'kitStory.print') inputs.push(...extensionKits.slice(0, 8).map((code) => ({ code })));
-    for (const input of inputs) {
-      const result = await call(window, name, input);
-      if (!result.ok) continue;
-      answered.push(name);
-      leaks.push(...inspect(name, result.value, currentTruth));
-      for (const text of filesAsText(result.value)) leaks.push(...inspect(`${name} (file)`, text, currentTruth));
-    }
-  }
-  return { answered: [...new Set(answered)], leaks };
+  const more = (name: string) => (name === 'kitStory.view' || name === 'kitStory.print' ? extensionKits.slice(0, 8).map((code) => ({ code })) : []);
+  return readEverythingAs(t, window, role, { password: t.userOf('unblinded_monitor').password, truths: [currentTruth], more });
 }
 let currentTruth: SponsorTruth;
 
