@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Papa from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findArmWords, type SponsorTruth } from '../security/leak/leakDetector';
 import { launchBrowser, openPage } from './helpers/browser';
+import { REPO_ROOT } from './helpers/paths';
+import { tourAllScreens } from './helpers/screens';
 import { loginAs, logout, screenshot, sign, wedgeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
@@ -48,6 +52,34 @@ describe('BRAVE-AA2 through the screens', () => {
     const { context, page, problems } = await openPage(browser);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(veil.url);
+
+    // 0. The technician receives the depot's second delivery from its manifest, bottle by bottle.
+    await loginAs(page, veil, 'pharmacy_technician');
+    await switchTo(page, 'BRAVE-AA2');
+    // Browser mode: the page and the test's calls share the window's session, in BRAVE-AA2 now.
+    const expected = ((await veil.rpc('inventory.kits', { status: 'expected' })).body.value as Array<{ kitNumber: string; kitType: string }>).map((k) => k.kitNumber);
+    expect(expected).toHaveLength(12);
+    const manifest = join(mkdtempSync(join(tmpdir(), 'veil-manifest-')), 'LILLY-BRAVE-0002_manifest.csv');
+    writeFileSync(manifest, 'kit_number,carton\r\n' + expected.map((k, i) => `${k},C${i + 1}`).join('\r\n') + '\r\n');
+    await page.getByTestId('nav-receive').click();
+    await page.getByTestId('new-shipment').click();
+    await page.getByTestId('shipment-reference').fill('LILLY-BRAVE-0002');
+    await page.locator('[data-testid="create-shipment-modal"] input[type="file"]').setInputFiles(manifest);
+    await page.getByTestId('create-shipment-submit').click();
+    await page.getByTestId('receiving-screen').waitFor();
+    for (const [i, kit] of expected.entries()) {
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).toBe('receive-scan');
+      await wedgeScan(page, kit);
+      await expect.poll(() => page.getByTestId('count-received').getAttribute('data-count')).toBe(String(i + 1));
+    }
+    await page.getByTestId('finish-receipt').click();
+    await page.getByTestId('temperature-no_alarm').click();
+    await page.getByTestId('finish-receipt-submit').click();
+    await page.getByTestId('receipt-closed').waitFor();
+    for (const kit of expected) expect(await page.getByTestId(`receipt-status-${kit}`).getAttribute('data-status')).toBe('available');
+    expect(await contentWordsOnPage(page)).toEqual([]);
+    await screenshot(page, 'brave-receipt-finished');
+    await logout(page);
 
     // 1. The investigator registers BR-100 in the stratum "4 years or more" and randomizes.
     await loginAs(page, veil, 'investigator');
@@ -116,9 +148,19 @@ describe('BRAVE-AA2 through the screens', () => {
     expect(await page.getByTestId('compliance-D1-0').getAttribute('data-state')).toBe('counted');
     expect(await page.getByTestId('compliance-D1-1').getAttribute('data-state')).toBe('awaiting_return');
     await screenshot(page, 'brave-compliance');
+
+    // 4. Reconciliation and reports: the stock forecast per bottle content, unblinded.
+    await page.getByTestId('nav-reports').click();
+    await page.getByTestId('stock-arm-A-BARI_4MG').waitFor();
+    expect(await page.getByTestId('stock-arm-A-BARI_4MG').innerText()).toContain('Bottle A: Baricitinib 4 mg tablets');
+    expect(await page.getByTestId('stock-arm-B-PBO_2MG').innerText()).toContain('Bottle B: Placebo tablets matching baricitinib 2 mg');
+    await screenshot(page, 'brave-reports');
+    await page.getByTestId('nav-reconciliation').click();
+    await page.getByTestId('reconciliation-page').waitFor();
+    await screenshot(page, 'brave-reconciliation');
     await logout(page);
 
-    // 4. The unblinded monitor of NS-DUPI is a blinded monitor here: the patient's page names no content.
+    // 5. The unblinded monitor of NS-DUPI is a blinded monitor here: the patient's page names no content.
     await loginAs(page, veil, 'unblinded_monitor');
     await switchTo(page, 'BRAVE-AA2');
     expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('true');
@@ -133,6 +175,46 @@ describe('BRAVE-AA2 through the screens', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('every screen of BRAVE-AA2, toured by each user blinded there, names no arm and no bottle content', async () => {
+    const brave = JSON.parse(readFileSync(join(REPO_ROOT, 'studies', 'brave-aa2.json'), 'utf8')) as {
+      title: string;
+      product: { blindedName: string; directions: string };
+      arms: Array<{ code: string; name: string }>;
+      kitTypes: Array<{ product: { blindedName: string; directions: string }; contents: Array<{ code: string; name: string }> }>;
+    };
+    const nsDupi = JSON.parse(readFileSync(join(REPO_ROOT, 'studies', 'ns-dupi.json'), 'utf8')) as { title: string };
+    const truth: SponsorTruth = {
+      armWords: [...brave.arms.flatMap((a) => [a.code, a.name]), ...brave.kitTypes.flatMap((k) => k.contents.flatMap((c) => [c.code, c.name]))],
+      // Printed on every bottle of a type, the studies' own titles: not arm words where they stand.
+      sharedBlindedPhrases: [nsDupi.title, brave.title, brave.product.blindedName, brave.product.directions, ...brave.kitTypes.flatMap((k) => [k.product.blindedName, k.product.directions])],
+      armOf: new Map(),
+    };
+    // The unblinded monitor of NS-DUPI is a blinded monitor here; the others are blinded in both studies.
+    for (const role of ['unblinded_monitor', 'monitor', 'investigator', 'study_nurse', 'pharmacy_technician'] as const) {
+      await veil.logoutWindow();
+      const { page, context, problems } = await openPage(browser);
+      try {
+        await page.goto(veil.url);
+        await loginAs(page, veil, role);
+        await switchTo(page, 'BRAVE-AA2');
+        expect(await page.getByTestId('header-blinding-badge').getAttribute('data-blinded')).toBe('true');
+        const screens = await tourAllScreens(page);
+        expect(screens.length).toBeGreaterThan(3);
+        // The home page shows every study's card: of it, BRAVE-AA2's card is read (NS-DUPI's, where the unblinded
+        // monitor is unblinded, is NS-DUPI's to show).
+        await page.getByTestId('nav-home').click();
+        const card = page.locator('[data-testid="today-study"][data-study="BRAVE-AA2"]');
+        await card.waitFor();
+        const home = { where: 'home (BRAVE-AA2 card)', text: await card.innerText() };
+        const leaks = [home, ...screens.filter((s) => s.where !== 'home')].flatMap((s) => findArmWords(`${role} ${s.where}`, s.text, truth));
+        expect(leaks).toEqual([]);
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+  }, 300_000);
 
   it('in French at 1280x720: the plan names each bottle type, the compliance its intervals', async () => {
     await veil.logoutWindow();

@@ -1,7 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage } from './helpers/browser';
+import { axeViolations, launchBrowser, openPage } from './helpers/browser';
 import { armWordsOnPage, asRole, loginAs, logout, screenshot, sign } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
@@ -22,11 +21,6 @@ afterAll(async () => {
   await veil?.stop();
 });
 
-/** Accessibility violations (WCAG 2.1 AA) in the close-out panel and the banner. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).include('[data-testid="close-out"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('close-out', () => {
   it('waits for the sign-off and the returns, closes with a signature, shows everyone the study closed, and reopens for a reason', async () => {
@@ -43,7 +37,7 @@ describe('close-out', () => {
       expect(await page.getByTestId('close-out-signoff').getAttribute('data-ok')).toBe('false');
       expect(await page.getByTestId('close-out-kits').getAttribute('data-ok')).toBe('false');
       expect(await page.getByTestId('close-out-close').isDisabled()).toBe(true);
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeViolations(page, '[data-testid="close-out"]')).toEqual([]);
       await screenshot(page, 'close-out-not-ready');
       await logout(page);
 
@@ -69,7 +63,7 @@ describe('close-out', () => {
       await sign(page, veil, 'unblinded_pharmacist');
       await page.getByTestId('close-out-closed').waitFor();
       await page.getByTestId('study-closed-banner').waitFor();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeViolations(page, '[data-testid="close-out"]')).toEqual([]);
       await screenshot(page, 'close-out-closed');
       await page.setViewportSize({ width: 1280, height: 720 });
       await screenshot(page, 'close-out-closed-1280x720', { fullPage: false });

@@ -1,9 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { homeRole, launchBrowser, logout, openPage, screenshot } from './helpers/browser';
+import { axeViolations, homeRole, launchBrowser, logout, openPage, screenshot } from './helpers/browser';
 import { loginAs, typeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
@@ -20,10 +19,6 @@ async function ok(veil: VeilServer, channel: string, input: unknown = {}): Promi
   return answer.body.value;
 }
 
-async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('the study switcher', () => {
   let veil: VeilServer;

@@ -1,3 +1,5 @@
+import Papa from 'papaparse';
+import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import { StudyConfig } from '../../../shared/study/studyConfig';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import braveJson from '../../../studies/brave-aa2.json';
@@ -13,12 +15,16 @@ export interface SecondStudyResult {
   code: string;
   codeBreakPassphrase: string;
   lists: { randomization: string; kits: string };
+  /** Bottles listed but not delivered yet: the depot's next shipment. */
+  undelivered: string[];
 }
 
 /** Days before the present the second study was set up: its first patients are past week 4, with bottles back. */
 const SET_UP_DAYS_AGO = 40;
 /** Patients randomized, one a day from the set-up's next day. */
 const PATIENTS = 9;
+/** Bottles of each type the first delivery leaves for a later one. */
+const LATER_PER_TYPE = 6;
 
 /**
  * BRAVE-AA2 beside NS-DUPI (issue 14, item 5), planned as dated steps of the demo's history (demoHistory.ts lives
@@ -63,7 +69,7 @@ export function planSecondStudy(core: VeilCoreInternals, users: DemoUser[], pres
   const password = { password: userOf('unblinded_pharmacist').password };
   const randomization = demoRandomizationCsv(BRAVE_AA2, 42);
   const kits = demoKitCsv(BRAVE_AA2, 120);
-  const result: SecondStudyResult = { code: BRAVE_AA2.code, codeBreakPassphrase: '', lists: { randomization, kits } };
+  const result: SecondStudyResult = { code: BRAVE_AA2.code, codeBreakPassphrase: '', lists: { randomization, kits }, undelivered: [] };
   const steps: AgendaStep[] = [];
   const on = (at: Date, run: () => Promise<void>) => steps.push({ at, run });
   const pharmacist = as('unblinded_pharmacist');
@@ -92,9 +98,15 @@ export function planSecondStudy(core: VeilCoreInternals, users: DemoUser[], pres
       await admin('delegations.grant', { userId: user.id, role, startsOn, endsOn: null, reason: 'BRAVE-AA2 site delegation log (demo)', signature: signed('administrator') });
     }
   });
+  // The first delivery: every bottle but the last few of each type, which the depot has yet to send (the e2e journey
+  // receives them through the screens).
+  const listed = Papa.parse<{ kit_number: string; kit_type: string }>(kits.trim(), { header: true }).data;
+  const later = new Set(BRAVE_AA2.kitTypes!.flatMap((type) => listed.filter((k) => k.kit_type === type.code).slice(-LATER_PER_TYPE).map((k) => k.kit_number)));
+  result.undelivered = [...later].sort(compareKitNumbers);
   on(day(0, 14), async () => {
     const technician = as('pharmacy_technician');
-    const shipment = await technician<{ id: number; kits: Array<{ kitNumber: string }> }>('shipments.create', { reference: 'LILLY-BRAVE-0001', from: { kind: 'all_unshipped' } });
+    const kitNumbers = listed.map((k) => k.kit_number).filter((k) => !later.has(k));
+    const shipment = await technician<{ id: number; kits: Array<{ kitNumber: string }> }>('shipments.create', { reference: 'LILLY-BRAVE-0001', from: { kind: 'kits', kitNumbers } });
     for (const kit of shipment.kits) await technician('shipments.scanKit', { shipmentId: shipment.id, code: kit.kitNumber, source: 'scanner' });
     await technician('shipments.close', { shipmentId: shipment.id, temperature: 'no_alarm' });
   });

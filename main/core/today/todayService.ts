@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { armsNeeding } from '../../../shared/study/kitContents';
 import type { TodayItem } from '../../../shared/contract/today';
 import { expiryRulesOn } from '../../../shared/kits/expiryHold';
 import type { Permission, Role } from '../../../shared/roles';
@@ -116,7 +117,10 @@ export class TodayService {
     }
     if (unblinded) {
       const forecast = await this.stock.unblinded(reader.key!, TODAY_HORIZON.stockWeeks, await inTreatment());
-      items.push({ kind: 'stock_arms_short', count: forecast.arms.filter((a) => a.shortfall > 0).length });
+      // The arms whose visits the stock will not cover: with kit types, every arm that needs a content running short
+      // (a placebo bottle B short leaves the 4 mg and the placebo arms uncovered).
+      const armsShort = new Set(forecast.arms.filter((line) => line.shortfall > 0).flatMap((line) => armsNeeding(study, line.kitType, line.armCode)));
+      items.push({ kind: 'stock_arms_short', count: armsShort.size });
     } else if (may('stock_totals')) {
       const forecast = await this.stock.blinded(TODAY_HORIZON.stockWeeks, await inTreatment());
       items.push({ kind: 'stock_totals', onHand: forecast.onHand, needed: forecast.needed });

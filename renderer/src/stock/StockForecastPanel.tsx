@@ -120,7 +120,8 @@ export function StockForecastPanel() {
             <Table striped withTableBorder maw={900}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('stock.columns.arm')}</Table.Th>
+                  {/* A study with kit types forecasts each content of each bottle type (a placebo bottle B serves two arms). */}
+                  <Table.Th>{forecast.unblinded.arms.some((a) => a.kitType) ? t('stock.columns.content') : t('stock.columns.arm')}</Table.Th>
                   <Table.Th>{t('stock.columns.onHand')}</Table.Th>
                   <Table.Th>{t('stock.columns.needed')}</Table.Th>
                   <Table.Th>{t('stock.columns.shortfall')}</Table.Th>
@@ -129,8 +130,8 @@ export function StockForecastPanel() {
               </Table.Thead>
               <Table.Tbody>
                 {forecast.unblinded.arms.map((arm) => (
-                  <Table.Tr key={arm.armCode} data-testid={`stock-arm-${arm.armCode}`} data-short={arm.shortfall > 0}>
-                    <Table.Td fw={600}>{arm.armName}</Table.Td>
+                  <Table.Tr key={`${arm.kitType ?? ''}:${arm.armCode}`} data-testid={arm.kitType ? `stock-arm-${arm.kitType}-${arm.armCode}` : `stock-arm-${arm.armCode}`} data-short={arm.shortfall > 0}>
+                    <Table.Td fw={600}>{arm.kitTypeName ? `${arm.kitTypeName}: ${arm.armName}` : arm.armName}</Table.Td>
                     <Table.Td>{arm.onHand}</Table.Td>
                     <Table.Td>{arm.needed}</Table.Td>
                     <Table.Td>

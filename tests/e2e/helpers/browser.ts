@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Role } from '../../../shared/roles';
 import { SCREENSHOT_DIR } from './paths';
@@ -59,4 +60,10 @@ export async function logout(page: Page): Promise<void> {
 
 export async function openUserMenu(page: Page): Promise<void> {
   await page.getByTestId('user-menu').click();
+}
+
+/** Accessibility violations (WCAG 2.1 AA) inside the element `selector` names, each as "rule: where". */
+export async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
