@@ -245,14 +245,22 @@ export class DispensingService {
    * drawn from. Kit types are printed on the kits: reading them tells nothing of an arm.
    */
   private async typesStillNeeded(visit: VisitWindow, alreadyScanned: readonly string[]): Promise<KitTypeCode[]> {
-    const scannedTypes = await this.typesOf(alreadyScanned);
-    return visit.kitsByType.filter(({ type, count }) => scannedTypes.filter((t) => t === type).length < count).map((t) => t.type);
+    const scanned = await this.scannedByType(visit, alreadyScanned);
+    return visit.kitsByType.filter(({ type, count }) => (scanned.get(type) ?? 0) < count).map((t) => t.type);
   }
 
-  private async typesOf(kitNumbers: readonly string[]): Promise<KitTypeCode[]> {
-    const types: KitTypeCode[] = [];
-    for (const kitNumber of kitNumbers) types.push((await this.kits.get(kitNumber))?.kitType ?? null);
-    return types;
+  /**
+   * How many of the kits scanned so far are of each type. A visit of one type (every visit of a study without kit
+   * types) needs no read: each kit scanned was judged of that type. Otherwise each scanned kit's type is read once.
+   */
+  private async scannedByType(visit: VisitWindow, alreadyScanned: readonly string[]): Promise<Map<KitTypeCode, number>> {
+    if (visit.kitsByType.length === 1) return new Map([[visit.kitsByType[0]!.type, alreadyScanned.length]]);
+    const counts = new Map<KitTypeCode, number>();
+    for (const kitNumber of alreadyScanned) {
+      const type = (await this.kits.get(kitNumber))?.kitType ?? null;
+      counts.set(type, (counts.get(type) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Up to `count` valid kits to offer beside a refusal: of the scanned kit's type if the visit still needs it, else of the first type still missing. */
@@ -416,7 +424,7 @@ export class DispensingService {
     if (alreadyScanned.length >= visit.kits) return refuse('visit_complete', { key: 'dispensing.visitComplete', params: { visit: visit.name, count: visit.kits } });
     // A kit of a type the visit has all it needs of (or needs none of): its type is printed on it, so the words may say it.
     const ofType = visit.kitsByType.find((t) => t.type === kit.kitType)?.count ?? 0;
-    if ((await this.typesOf(alreadyScanned)).filter((t) => t === kit.kitType).length >= ofType) {
+    if (((await this.scannedByType(visit, alreadyScanned)).get(kit.kitType) ?? 0) >= ofType) {
       const type = kitTypeName(this.study(), kit.kitType) ?? '';
       return refuse('type_complete', ofType === 0 ? { key: 'dispensing.typeNotNeeded', params: { visit: visit.name, type } } : { key: 'dispensing.typeComplete', params: { visit: visit.name, count: ofType, type } });
     }
