@@ -61,9 +61,21 @@ export const delegationsChannels = {
     description:
       'Delegate a user to the current study in a role from a day (today or later), to a last day if given. A delegation in force ends the day before. Blinded roles: the administrator; unblinded roles: an unblinded user of the study.',
     input: signedInput({ userId: UserId, role: RoleSchema, startsOn: Day, endsOn: Day.nullable(), reason: Reason }),
-    output: z.object({ delegationId: z.number().int() }),
+    output: z.object({
+      delegationId: z.number().int(),
+      /**
+       * An unblinded role's key: 'granted' with the delegation, under its signature; 'after_own_password' when the user
+       * has not chosen a password of their own yet (an unblinded colleague grants it once they have); 'none' for a
+       * blinded role.
+       */
+      key: z.enum(['granted', 'after_own_password', 'none']),
+    }),
     access: 'delegations.manage',
     signature: 'I delegate this person to the study in this role, for these dates',
+    // An unblinded role comes with the study's key, wrapped for the user in the same signed step: the granter holds it.
+    // 'ifHeld' rather than required for those roles: who may delegate the role is said first (the core refuses an
+    // unblinded role without the key after that).
+    key: 'ifHeld',
     examples: [{ userId: 3, role: 'study_nurse', startsOn: '2030-01-07', endsOn: null, reason: 'Moves to the visit team', signature: { username: 'admin', password: EXAMPLE_PASSWORD } }],
   }),
   end: channel({

@@ -42,7 +42,8 @@ export const en = {
     noSuchDelegation: 'There is no delegation {{id}} in this study: reload the log.',
     alreadyEnded: 'This delegation has already ended (last day {{date}}).',
     blindedByAdministrator: 'Blinded roles are delegated and ended by the administrator.',
-    unblindedByUnblinded: 'Unblinded roles are delegated and ended by an unblinded user of the study, who can also grant the allocation key.',
+    unblindedNeedsUnblindedAccount: "{{name}}'s account is a blinded one: an unblinded role needs an account made unblinded (it holds the key pair that opens the study's key).",
+    unblindedByUnblinded: "Unblinded roles are delegated and ended by an unblinded user of the study, who gives the study's allocation key with the role.",
   },
   signatures: {
     notLoggedIn: 'You are not logged in.',

@@ -37,7 +37,8 @@ export const fr: Translation = {
     noSuchDelegation: "Il n'y a pas de délégation {{id}} dans cette étude : rechargez le registre.",
     alreadyEnded: 'Cette délégation a déjà pris fin (dernier jour {{date}}).',
     blindedByAdministrator: "Les rôles en aveugle sont délégués et retirés par l'administrateur.",
-    unblindedByUnblinded: "Les rôles non aveugles sont délégués et retirés par un utilisateur non aveugle de l'étude, qui peut aussi accorder la clé d'allocation.",
+    unblindedNeedsUnblindedAccount: "Le compte de {{name}} est un compte aveugle : un rôle non aveugle demande un compte créé non aveugle (il porte la paire de clés qui ouvre la clé de l'étude).",
+    unblindedByUnblinded: "Les rôles non aveugles sont délégués et retirés par un utilisateur non aveugle de l'étude, qui donne la clé d'allocation de l'étude avec le rôle.",
   },
   signatures: {
     notLoggedIn: "Vous n'êtes pas connecté.",

@@ -90,5 +90,24 @@ describe('the delegation log', () => {
     // Nobody ends their own.
     expect(await row(page, veil.user('unblinded_pharmacist').username).getByTestId('delegation-end-button').count()).toBe(0);
     await screenshot(page, 'delegations-pharmacist-1280-en');
+
+    // The unblinded monitor's role again, to a last day: the key goes with it under the one signature. Only accounts
+    // made unblinded are offered for an unblinded role.
+    await page.getByTestId('delegation-grant-button').click();
+    await page.getByTestId('delegation-grant-form').waitFor();
+    await page.getByTestId('delegation-role').selectOption('unblinded_monitor');
+    const people = await page.getByTestId('delegation-user').locator('option').allInnerTexts();
+    expect(people.some((p) => p.includes(veil.user('unblinded_monitor').username))).toBe(true);
+    expect(people.some((p) => p.includes(veil.user('pharmacy_technician').username))).toBe(false);
+    await page.getByTestId('delegation-user').selectOption({ label: people.find((p) => p.includes(veil.user('unblinded_monitor').username))! });
+    await page.getByTestId('delegation-ends').fill('2099-12-31');
+    await page.getByTestId('delegation-reason').fill('Monitoring until the close-out');
+    await page.getByTestId('delegation-grant-submit').click();
+    await page.getByTestId('signature-form').getByText("The study's allocation key goes with this unblinded role").waitFor();
+    await screenshot(page, 'delegations-unblinded-with-key-sign-1280-en', { fullPage: false });
+    await sign(page, veil, 'unblinded_pharmacist');
+    expect(await page.getByTestId('delegation-done').innerText()).toContain("is delegated, with the study's allocation key");
+    await expect.poll(() => row(page, veil.user('unblinded_monitor').username).count()).toBe(2);
+    await screenshot(page, 'delegations-unblinded-with-key-1280-en');
   });
 });

@@ -71,6 +71,21 @@ describe('study set-up: lists, e-signatures, unblinded access and the allocation
     });
     expect(created.status).toBe(200);
     await veil.logoutWindow();
+    // An unblinded role is the study pharmacist's to delegate, not the administrator's; under her temporary password
+    // the key cannot go with it yet.
+    const delegating = veil.user('unblinded_pharmacist');
+    expect((await veil.rpc('session.login', { username: delegating.username, password: delegating.password })).status).toBe(200);
+    const today = ((await veil.rpc('today.view', {})).body.value as { today: string }).today;
+    const delegated = await veil.rpc('delegations.grant', {
+      userId: (created.body.value as { id: number }).id,
+      role: 'unblinded_monitor',
+      startsOn: today,
+      endsOn: null,
+      reason: 'Unblinded monitor for pharmacy visits',
+      signature: { username: delegating.username, password: delegating.password },
+    });
+    expect(delegated.body.value).toMatchObject({ key: 'after_own_password' });
+    await veil.logoutWindow();
     // Access can be granted only once she has chosen her own password (her key pair is made then, never under the
     // administrator's temporary one); the forced change of password has its own screen tests.
     expect((await veil.rpc('session.login', { username: 'nadia.berg', password: 'temporary password 7' })).status).toBe(200);

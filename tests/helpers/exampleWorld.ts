@@ -140,6 +140,10 @@ export async function buildExampleWorld(t: TestCore): Promise<ExampleWorld> {
   // User 8: a new unblinded monitor, created by the administrator, who logged in once and chose a password.
   const created = (await callAs(core, admin, 'users.create', { username: NEW_UNBLINDED_USER.username, displayName: 'Ulla Second', role: NEW_UNBLINDED_USER.role, temporaryPassword: 'temporary password 7' })) as { id: number };
   if (created.id !== 8) throw new Error(`example world: the new user is ${created.id}, the examples say 8`);
+  // An unblinded role is the pharmacist's to delegate, not the administrator's: given before Ulla has a password of
+  // her own, it waits for one to carry the key (allocation.grantAccess's example grants it).
+  const today = (await callAs(core, pharmacist, 'today.view', {})) as { today: string };
+  await callAs(core, pharmacist, 'delegations.grant', { userId: created.id, role: NEW_UNBLINDED_USER.role, startsOn: today.today, endsOn: null, reason: 'Second unblinded monitor', signature });
   await callAs(core, 'world-new-user', 'session.login', { username: NEW_UNBLINDED_USER.username, password: 'temporary password 7' });
   await callAs(core, 'world-new-user', 'session.changePassword', { currentPassword: 'temporary password 7', newPassword: NEW_UNBLINDED_USER.password });
 

@@ -124,6 +124,8 @@ describe('who delegates what', () => {
     await ok(admin, 'delegations.grant', { userId, role: 'monitor', startsOn: today(), endsOn: null, reason: 'Unblinded duties handed over', signature: sign('administrator') });
     const window = await t.loginAs('unblinded_monitor', 'blind-after');
     expect(t.core.custody.keyOf(window)).toBeNull();
+    // The role replaced at once by a blinded one took the study's key with it: no wrap is left to open.
+    expect(await t.core.repositories.keys.wrapsOfUser(userId)).toEqual([]);
     const state = await ok<{ user: { role: string; blinded: boolean } }>(window, 'session.current');
     expect(state.user).toMatchObject({ role: 'monitor', blinded: true });
     const register = await call(window, 'reconciliation.viewUnblinded', {});
@@ -195,5 +197,68 @@ describe('the printed delegation log', () => {
     const text = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(pdfFile.base64, 'base64'), encoding: 'utf8' }).stdout;
     expect(text).toContain('Delegation log');
     expect(text).toContain(t.userOf('pharmacy_technician').username);
+  });
+});
+
+describe("an unblinded role and the study's key, one signed step", () => {
+  it('the pharmacist gives the unblinded role with the key under one signature; ending it takes the key back, even from a copy of the file', async () => {
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'key-pharmacist');
+    const monitor = t.userOf('unblinded_monitor');
+    const userId = (await t.core.repositories.users.byUsername(monitor.username))!.id;
+    const wrapsInStudy = async () => (await t.core.repositories.keys.wrapsOfUser(userId)).filter((w) => w.studyId === 1).length;
+    const granted = await ok<{ delegationId: number; key: string }>(pharmacist, 'delegations.grant', {
+      userId,
+      role: 'unblinded_monitor',
+      startsOn: today(),
+      endsOn: null,
+      reason: 'Unblinded monitoring of the pharmacy file',
+      signature: sign('unblinded_pharmacist'),
+    });
+    expect(granted.key).toBe('granted');
+    expect(await wrapsInStudy()).toBe(1);
+    // One signature for both: the delegation and the key's wrap are one decision in the trail.
+    const events = await t.core.store.q().selectFrom('audit_events').select(['action', 'signature_id', 'after_json']).where('entity_id', '=', monitor.username).where('action', 'in', ['delegation.granted', 'allocation.access_granted']).orderBy('seq', 'desc').limit(2).execute();
+    expect(events.map((e) => e.action).sort()).toEqual(['allocation.access_granted', 'delegation.granted']);
+    expect(events[0]!.signature_id).not.toBeNull();
+    expect(events[0]!.signature_id).toBe(events[1]!.signature_id);
+    const window = await t.loginAs('unblinded_monitor', 'key-monitor');
+    expect(t.core.custody.keyOf(window)).not.toBeNull();
+    expect((await call(window, 'reconciliation.viewUnblinded', {})).ok).toBe(true);
+
+    const line = lineOf(await ok<DelegationLine[]>(pharmacist, 'delegations.log'), monitor.username).find((l) => l.current)!;
+    expect(line.id).toBe(granted.delegationId);
+    await ok(pharmacist, 'delegations.end', { delegationId: line.id, reason: 'Monitoring handed over', signature: sign('unblinded_pharmacist') });
+    // The wrap is gone: the monitor's password opens nothing of this study, in this file or a copy of it.
+    expect(await wrapsInStudy()).toBe(0);
+    const ended = await t.core.store.q().selectFrom('audit_events').select('after_json').where('entity_id', '=', monitor.username).where('action', '=', 'delegation.ended').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.parse(ended.after_json!)).toMatchObject({ atOnce: true, keyTakenBack: true });
+  });
+
+  it('an unblinded role is refused to an account made blinded (it has no key pair to carry the key), and nothing changes', async () => {
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'blinded-account-pharmacist');
+    const technician = t.userOf('pharmacy_technician');
+    const userId = (await t.core.repositories.users.byUsername(technician.username))!.id;
+    const before = lineOf(await ok<DelegationLine[]>(pharmacist, 'delegations.log'), technician.username);
+    const refused = await call(pharmacist, 'delegations.grant', { userId, role: 'unblinded_pharmacist', startsOn: today(), endsOn: null, reason: 'Covers the bench', signature: sign('unblinded_pharmacist') });
+    expect(refused.ok ? 'granted' : { key: refused.error.key, params: refused.error.params }).toEqual({ key: 'delegations.unblindedNeedsUnblindedAccount', params: { name: (await t.core.repositories.users.byId(userId))!.displayName } });
+    expect(lineOf(await ok<DelegationLine[]>(pharmacist, 'delegations.log'), technician.username)).toEqual(before);
+  });
+
+  it('an unblinded account the administrator creates is not delegated: the study\'s pharmacist delegates it, and the key waits for its own password', async () => {
+    const admin = await t.loginAs('administrator', 'unblinded-new-admin');
+    const created = await ok<{ id: number }>(admin, 'users.create', { username: 'new.unblinded', displayName: 'New Unblinded', role: 'unblinded_monitor', temporaryPassword: 'temporary password 9' });
+    expect(lineOf(await ok<DelegationLine[]>(admin, 'delegations.log'), 'new.unblinded')).toEqual([]);
+    const early = await call('unblinded-new', 'session.login', { username: 'new.unblinded', password: 'temporary password 9' });
+    expect(early.ok ? 'logged in' : early.error.key).toBe('session.notDelegated');
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'unblinded-new-pharmacist');
+    const delegated = await ok<{ key: string }>(pharmacist, 'delegations.grant', { userId: created.id, role: 'unblinded_monitor', startsOn: today(), endsOn: null, reason: 'Joins the monitoring', signature: sign('unblinded_pharmacist') });
+    expect(delegated.key).toBe('after_own_password');
+    expect(await t.core.repositories.keys.wrapsOfUser(created.id)).toEqual([]);
+    await ok('unblinded-new', 'session.login', { username: 'new.unblinded', password: 'temporary password 9' });
+    await ok('unblinded-new', 'session.changePassword', { currentPassword: 'temporary password 9', newPassword: 'a password of my own' });
+    // With a password of their own, the key is granted (allocation.grantAccess) and opens at their next login.
+    await ok(pharmacist, 'allocation.grantAccess', { userId: created.id, reason: 'Own password chosen', signature: sign('unblinded_pharmacist') });
+    await ok('unblinded-new-2', 'session.login', { username: 'new.unblinded', password: 'a password of my own' });
+    expect(t.core.custody.keyOf('unblinded-new-2')).not.toBeNull();
   });
 });

@@ -28,6 +28,12 @@ async function ok(windowId: string, channel: string, input: unknown = {}): Promi
 async function createUnblinded(username: string): Promise<number> {
   const admin = await t.loginAs('administrator', 'admin-window');
   const created = (await ok(admin, 'users.create', { username, displayName: 'Mallory Pharma', role: 'unblinded_pharmacist', temporaryPassword: TEMPORARY })) as { id: number };
+  // An unblinded role is delegated by the study's pharmacist; under a temporary password the key cannot go with it.
+  const pharmacist = await t.loginAs('unblinded_pharmacist', 'delegating-pharmacist');
+  const today = ((await ok(pharmacist, 'today.view')) as { today: string }).today;
+  const signature = { username: t.userOf('unblinded_pharmacist').username, password: t.userOf('unblinded_pharmacist').password };
+  const delegated = await ok(pharmacist, 'delegations.grant', { userId: created.id, role: 'unblinded_pharmacist', startsOn: today, endsOn: null, reason: 'Joins the pharmacy', signature });
+  expect(delegated).toMatchObject({ key: 'after_own_password' });
   return created.id;
 }
 

@@ -221,30 +221,44 @@ export class KeyCustodyService {
     if (!(await this.unblindedInStudy(target))) {
       throw VeilError.says('forbidden', { key: 'allocation.blindedTarget', params: { name: target.displayName } });
     }
+    // A user without a key pair of their own is refused inside (wrapFor), before anything commits.
+    return this.store.transaction(async () => {
+      const signature = await this.signatures.record(signer, 'key_access', String(target.id), { action: 'allocation.access_granted', to: target.username, at: isoUtc(this.clock.now()) });
+      await this.wrapFor(dataKey, target, { userId: signer.userId, username: signer.username }, signature.id, reason);
+      return { signatureId: signature.id };
+    });
+  }
+
+  /**
+   * The current study's key wrapped for a user who may hold it (own key pair), in the caller's unit of work and under
+   * the caller's signature: a grant on its own, or an unblinded delegation given with its key (DelegationService).
+   * Audited as a grant; a user who held it already gets a fresh wrap.
+   */
+  async wrapFor(dataKey: Buffer, target: UserRow, grantedBy: AuditActor & { userId: number }, signatureId: number, reason: string): Promise<void> {
     const stored = await this.keys.userKey(target.id);
     if (!stored || !(await this.canBeGranted(target))) {
       throw VeilError.says('conflict', { key: 'allocation.mustChooseOwnPassword', params: { name: target.displayName } });
     }
-    const wrap = wrapForUser(dataKey, target.id, stored.publicKey);
-    const now = isoUtc(this.clock.now());
-    return this.store.transaction(async () => {
-      const had = (await this.keys.userWrap(target.id)) !== undefined;
-      await this.keys.saveWrap(userHolder(target.id), target.id, wrap, signer.userId, now);
-      const signature = await this.signatures.record(signer, 'key_access', String(target.id), { action: 'allocation.access_granted', to: target.username, at: now });
-      await this.audit.append(
-        { userId: signer.userId, username: signer.username },
-        {
-          action: 'allocation.access_granted',
-          entityType: 'user',
-          entityId: target.username,
-          before: { access: had },
-          after: { access: true },
-          reason,
-          signatureId: signature.id,
-        },
-      );
-      return { signatureId: signature.id };
+    const had = (await this.keys.userWrap(target.id)) !== undefined;
+    await this.keys.saveWrap(userHolder(target.id), target.id, wrapForUser(dataKey, target.id, stored.publicKey), grantedBy.userId, isoUtc(this.clock.now()));
+    await this.audit.append(grantedBy, {
+      action: 'allocation.access_granted',
+      entityType: 'user',
+      entityId: target.username,
+      before: { access: had },
+      after: { access: true },
+      reason,
+      signatureId,
     });
+  }
+
+  /**
+   * The current study's key taken from a user whose unblinded role in it has ended (or become a blinded one), in the
+   * caller's unit of work: the wrap is deleted, so a copy of the database and the user's password open nothing of this
+   * study any more. Returns whether they held it (the caller's event says so).
+   */
+  async takeBack(userId: number): Promise<boolean> {
+    return this.keys.deleteUserWrap(userId);
   }
 
   /**

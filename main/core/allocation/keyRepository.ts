@@ -88,6 +88,12 @@ export class KeyRepository {
     return rows.map((r) => r.study_id);
   }
 
+  /** Deletes the user's wrap of the current study only; whether there was one. */
+  async deleteUserWrap(userId: number): Promise<boolean> {
+    const rows = await this.store.q().deleteFrom('key_wraps').where('study_id', '=', this.study.id()).where('holder', '=', userHolder(userId)).returning('holder').execute();
+    return rows.length > 0;
+  }
+
   async isSetUp(): Promise<boolean> {
     return (await this.wrapOf(EMERGENCY_HOLDER)) !== undefined;
   }

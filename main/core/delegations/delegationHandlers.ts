@@ -6,7 +6,7 @@ export function delegationHandlers({ delegations, callers }: { delegations: Dele
   return {
     log: () => delegations.log(),
     print: (_ctx, input) => delegations.print(input.format),
-    grant: async (ctx, input) => ({ delegationId: await delegations.grant(callers.actor(ctx), ctx.signer!, input) }),
+    grant: (ctx, input) => delegations.grant(callers.actor(ctx), ctx.signer!, input, ctx.key),
     end: async (ctx, input) => {
       await delegations.end(callers.actor(ctx), ctx.signer!, input);
       return {};

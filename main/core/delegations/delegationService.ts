@@ -2,6 +2,7 @@ import { VeilError } from '../../../shared/errors';
 import { ROLE_IS_BLINDED, roleHasPermission, type Role } from '../../../shared/roles';
 import type { DelegationLine } from '../../../shared/contract/delegations';
 import type { AuditTrail } from '../audit/auditTrail';
+import type { KeyCustodyService } from '../allocation/keyCustodyService';
 import type { AuthService } from '../auth/authService';
 import type { CallActor } from '../callers';
 import { isoUtc, type Clock } from '../clock';
@@ -14,12 +15,17 @@ import { addDays } from '../../../shared/schedule/visitSchedule';
 import { reportFile } from '../reports/reportService';
 import { validOn, type StudyRoles } from './studyRole';
 
+/** Whether an unblinded role went with the study's key: wrapped now, or once the user has chosen their own password ('none': a blinded role). */
+export type DelegationKey = 'granted' | 'after_own_password' | 'none';
+
 /**
  * The site's delegation log per study (ICH E6 4.1.5; docs/multi-study-plan.md step 3): who may work in the current
  * study, in which role, from and to which day. Blinded roles are delegated and ended by the administrator;
- * unblinded roles by an unblinded user of the study (who can grant the key as well). Every grant and every end is
- * e-signed, an audit event naming the study, and ends the user's open sessions so the new role applies at their next
- * login. One delegation at a time per user and study: a new one ends the one in force.
+ * unblinded roles by an unblinded user of the study holding its key, who gives the key with the role in the same
+ * signed step (ICH E6: the delegation and the access it needs, one decision). Every grant and every end is e-signed,
+ * an audit event naming the study, and ends the user's open sessions so the new role (and key) applies at their next
+ * login. One delegation at a time per user and study: a new one ends the one in force. An unblinded role ended at
+ * once, or replaced at once by a blinded one, takes the study's key back in the same step.
  */
 export class DelegationService {
   constructor(
@@ -29,6 +35,7 @@ export class DelegationService {
     private readonly site: SiteMemory,
     private readonly roles: StudyRoles,
     private readonly auth: AuthService,
+    private readonly custody: KeyCustodyService,
     private readonly signatures: SignatureService,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
@@ -109,8 +116,14 @@ export class DelegationService {
     return reportFile(data, { study: config, seal, printedAt: this.clock.now(), site: this.site.site() }, format);
   }
 
-  /** Delegates a user to the current study in a role, from a day (today or later) to an optional last day; e-signed. */
-  async grant(actor: CallActor, signer: Signer, input: { userId: number; role: Role; startsOn: string; endsOn: string | null; reason: string }): Promise<number> {
+  /**
+   * Delegates a user to the current study in a role, from a day (today or later) to an optional last day; e-signed.
+   * An unblinded role comes with the study's key (`key`: the granter's session's, needed for these roles),
+   * wrapped for the user under the same signature; a user who has not yet chosen a password of their own gets the
+   * role now and the key from an unblinded colleague once they have (the key pair is only ever made under their own
+   * password). Says whether the key went with it.
+   */
+  async grant(actor: CallActor, signer: Signer, input: { userId: number; role: Role; startsOn: string; endsOn: string | null; reason: string }, key: Buffer | null): Promise<{ delegationId: number; key: DelegationKey }> {
     const study = this.requireStudy();
     this.mayDelegate(actor, input.role);
     const today = this.roles.today();
@@ -121,8 +134,15 @@ export class DelegationService {
     if (!user.active) throw VeilError.says('conflict', { key: 'delegations.userDeactivated', params: { name: user.displayName } });
     if (user.role === 'administrator') throw VeilError.says('conflict', { key: 'delegations.administratorIsSiteRole', params: { name: user.displayName } });
     if (user.id === actor.userId) throw VeilError.says('conflict', { key: 'delegations.notOwn' });
-    const id = await this.store.transaction(async () => {
+    const unblinded = !ROLE_IS_BLINDED[input.role];
+    // Key pairs are made for accounts made unblinded only: a blinded account could never open the key of the role.
+    if (unblinded && ROLE_IS_BLINDED[user.role]) throw VeilError.says('conflict', { key: 'delegations.unblindedNeedsUnblindedAccount', params: { name: user.displayName } });
+    if (unblinded && !key) {
+      throw (await this.custody.isSetUp()) ? VeilError.says('forbidden', { key: 'allocation.sessionWithoutKey' }) : VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
+    }
+    const result = await this.store.transaction(async () => {
       const now = isoUtc(this.clock.now());
+      const keyWith: DelegationKey = !unblinded ? 'none' : (await this.custody.canBeGranted(user)) ? 'granted' : 'after_own_password';
       // One role per user and study at a time: a new one starting today ends the one in force at once; one starting
       // later ends it the day before (one that would start later still is ended at once: never valid).
       const startsNow = input.startsOn <= today;
@@ -130,24 +150,27 @@ export class DelegationService {
       const overlapping = (await this.delegations.ofUser(user.id, study.id)).filter((d) => d.endedAt === null && (d.endsOn === null || d.endsOn >= (startsNow ? today : input.startsOn)));
       for (const open of overlapping) {
         const replaced = `Replaced by a new delegation from ${input.startsOn}`;
-        if (startsNow || open.startsOn > dayBefore) await this.endRow(actor, signer, open, user.username, replaced, { endsOn: open.startsOn > today ? open.startsOn : today, endedAt: now });
-        else await this.endRow(actor, signer, open, user.username, replaced, { endsOn: dayBefore, endedAt: null });
+        // Replaced at once by a blinded role: the key goes with the unblinded one (a new unblinded role re-wraps it).
+        const takeKey = !unblinded && !ROLE_IS_BLINDED[open.role];
+        if (startsNow || open.startsOn > dayBefore) await this.endRow(actor, signer, open, user.username, replaced, { endsOn: open.startsOn > today ? open.startsOn : today, endedAt: now }, takeKey);
+        else await this.endRow(actor, signer, open, user.username, replaced, { endsOn: dayBefore, endedAt: null }, false);
       }
-      const record = { action: 'delegation.granted', study: study.code, user: user.username, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn };
+      const record = { action: 'delegation.granted', study: study.code, user: user.username, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn, ...(unblinded ? { key: keyWith } : {}) };
       const signature = await this.signatures.record(signer, 'delegation', `${study.code}/${user.username}`, record);
-      const id = await this.delegations.insert({ userId: user.id, studyId: study.id, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn, grantedAt: now, grantedBy: actor.userId, signatureId: signature.id, reason: input.reason });
+      const delegationId = await this.delegations.insert({ userId: user.id, studyId: study.id, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn, grantedAt: now, grantedBy: actor.userId, signatureId: signature.id, reason: input.reason });
       await this.audit.append(actor, {
         action: 'delegation.granted',
         entityType: 'user',
         entityId: user.username,
-        after: { role: input.role, startsOn: input.startsOn, endsOn: input.endsOn },
+        after: { role: input.role, startsOn: input.startsOn, endsOn: input.endsOn, ...(unblinded ? { key: keyWith } : {}) },
         reason: input.reason,
         signatureId: signature.id,
       });
-      return id;
+      if (keyWith === 'granted') await this.custody.wrapFor(key!, user, actor, signature.id, input.reason);
+      return { delegationId, key: keyWith };
     });
     await this.auth.endSessionsOf(user.id, VeilError.says('unauthenticated', { key: 'session.delegationChanged', params: { study: study.code } }));
-    return id;
+    return result;
   }
 
   /** Ends a delegation of the current study today; e-signed. The user's sessions end with it. */
@@ -163,21 +186,24 @@ export class DelegationService {
       const user = await this.users.byId(row.userId);
       // Ends now; one that had not started yet ends before its first day (its last day is its first: never valid).
       const endsOn = row.startsOn > today ? row.startsOn : today;
-      await this.endRow(actor, signer, row, user?.username ?? `user ${row.userId}`, input.reason, { endsOn, endedAt: isoUtc(this.clock.now()) });
+      await this.endRow(actor, signer, row, user?.username ?? `user ${row.userId}`, input.reason, { endsOn, endedAt: isoUtc(this.clock.now()) }, !ROLE_IS_BLINDED[row.role]);
       return { userId: row.userId, endsOn };
     });
     await this.auth.endSessionsOf(userId, VeilError.says('forbidden', { key: 'session.delegationEnded', params: { study: study.code, date: endsOn } }));
   }
 
   /**
-   * A user created by the administrator while a study is loaded is delegated to it in the role chosen, from today, in
-   * the same unit of work as the account (the delegation log shows it as granted with the account). An administrator
-   * account is the site's and gets none; before any study is loaded nobody does (the first load delegates them).
+   * A user created by the administrator while a study is loaded is delegated to it in a blinded role chosen, from
+   * today, in the same unit of work as the account (the delegation log shows it as granted with the account). An
+   * unblinded role is not the administrator's to give: an unblinded user of the study delegates it, with the key. An
+   * administrator account is the site's and gets none; before any study is loaded nobody does (the first load
+   * delegates them). Says whether the account was delegated.
    */
-  async withNewAccount(actor: CallActor, user: { id: number; username: string; role: Role }): Promise<void> {
+  async withNewAccount(actor: CallActor, user: { id: number; username: string; role: Role }): Promise<boolean> {
     const study = this.site.currentStudy();
-    if (!study || user.role === 'administrator') return;
+    if (!study || user.role === 'administrator' || !ROLE_IS_BLINDED[user.role]) return false;
     await this.insertGranted(actor, user, study, 'Delegated with the new account', null);
+    return true;
   }
 
   /**
@@ -216,9 +242,14 @@ export class DelegationService {
     });
   }
 
-  /** Ends a delegation: at once (`endedAt` set), or on a last day to come (`endedAt` null: valid until `endsOn`). */
-  private async endRow(actor: CallActor, signer: Signer, row: DelegationRow, username: string, reason: string, end: { endsOn: string; endedAt: string | null }): Promise<void> {
-    const record = { action: 'delegation.ended', delegation: row.id, user: username, role: row.role, endsOn: end.endsOn, atOnce: end.endedAt !== null };
+  /**
+   * Ends a delegation: at once (`endedAt` set), or on a last day to come (`endedAt` null: valid until `endsOn`). An
+   * unblinded role ended at once may take the study's key back with it (`takeKey`): its wrap is deleted, so the
+   * user's password opens nothing of this study any more, even in a copy of the file.
+   */
+  private async endRow(actor: CallActor, signer: Signer, row: DelegationRow, username: string, reason: string, end: { endsOn: string; endedAt: string | null }, takeKey: boolean): Promise<void> {
+    const keyTakenBack = takeKey && end.endedAt !== null && (await this.custody.takeBack(row.userId));
+    const record = { action: 'delegation.ended', delegation: row.id, user: username, role: row.role, endsOn: end.endsOn, atOnce: end.endedAt !== null, ...(keyTakenBack ? { keyTakenBack } : {}) };
     const signature = await this.signatures.record(signer, 'delegation', String(row.id), record);
     await this.delegations.end(row.id, { ...end, endedBy: actor.userId, signatureId: signature.id, reason });
     await this.audit.append(actor, {
@@ -226,7 +257,7 @@ export class DelegationService {
       entityType: 'user',
       entityId: username,
       before: { role: row.role, startsOn: row.startsOn, endsOn: row.endsOn },
-      after: { endsOn: end.endsOn, atOnce: end.endedAt !== null },
+      after: { endsOn: end.endsOn, atOnce: end.endedAt !== null, ...(keyTakenBack ? { keyTakenBack } : {}) },
       reason,
       signatureId: signature.id,
     });

@@ -108,7 +108,7 @@ export function buildServices(options: CoreOptions, opened: OpenedDatabase) {
   const studyRoles = new StudyRoles(repositories.delegations, site, clock);
   const custody = new KeyCustodyService(store, repositories.keys, repositories.users, sessions, audit, signatures, clock, credentials, studyRoles, scope);
   const auth = new AuthService(store, repositories.users, site, sessions, clock, audit, custody, credentials, studyRoles);
-  const delegations = new DelegationService(store, repositories.delegations, repositories.users, site, studyRoles, auth, signatures, audit, clock);
+  const delegations = new DelegationService(store, repositories.delegations, repositories.users, site, studyRoles, auth, custody, signatures, audit, clock);
   const users = new UserService(store, repositories.users, auth, clock, audit, custody, delegations);
   // Over-labels follow every move of the blinded date on the shelf: at an import, a confirmation or an extension.
   const overLabels = new OverLabelService(store, new OverLabelRepository(store, scope), audit, clock, study, () => devices);

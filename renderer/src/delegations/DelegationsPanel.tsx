@@ -19,7 +19,8 @@ import { client } from '../transport/client';
 /**
  * The study's delegation log (ICH E6 4.1.5; issue 14, item 2): who may work in the study, in which role, from and to
  * which day, and who signed each grant and end. The administrator delegates blinded roles; an unblinded user of the
- * study (who can also grant the key) delegates unblinded ones: each sees and acts on the roles they may delegate only.
+ * study delegates unblinded ones, with the study's key in the same signature: each sees and acts on the roles they may
+ * delegate only.
  */
 export function DelegationsPanel() {
   const { t, i18n } = useTranslation();
@@ -170,14 +171,14 @@ export function DelegationsPanel() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <GrantModal opened={granting} users={users.filter((u) => u.active && u.role !== 'administrator' && u.id !== me.id)} roles={delegable} onClose={() => setGranting(false)} onGranted={(name) => finished(t('delegations.granted', { name }))} />
+      <GrantModal opened={granting} users={users.filter((u) => u.active && u.role !== 'administrator' && u.id !== me.id)} roles={delegable} onClose={() => setGranting(false)} onGranted={finished} />
       <EndModal line={ending} onClose={() => setEnding(null)} onEnded={(name) => finished(t('delegations.ended', { name }))} />
     </Stack>
   );
 }
 
 /** Who, which role, from and to which day, why: then the e-signature. */
-function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: boolean; users: UserSummary[]; roles: Role[]; onClose: () => void; onGranted: (name: string) => void }) {
+function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: boolean; users: UserSummary[]; roles: Role[]; onClose: () => void; onGranted: (message: string) => void }) {
   const { t } = useTranslation();
   const today = localDate(new Date());
   const [userId, setUserId] = useState<string>('');
@@ -192,11 +193,22 @@ function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: bool
     event.preventDefault();
     if (!chosen || !role) return;
     const input = { userId: chosen.id, role, startsOn, endsOn: endsOn || null, reason };
+    const unblinded = !ROLE_IS_BLINDED[role];
     const answer = await signer.sign('delegations.grant', (signature) => client.delegations.grant({ ...input, signature }), {
-      summary: <Text>{t('delegations.grantSummary', { name: chosen.displayName, role: t(`roles.${role}`), from: startsOn })}</Text>,
+      summary: (
+        <Stack gap={4}>
+          <Text>{t(endsOn ? 'delegations.grantSummaryTo' : 'delegations.grantSummary', { name: chosen.displayName, role: t(`roles.${role}`), from: startsOn, to: endsOn })}</Text>
+          {unblinded && <Text size="sm">{t('delegations.grantKeyGoes')}</Text>}
+        </Stack>
+      ),
     });
-    if (answer) onGranted(chosen.displayName);
+    if (!answer) return;
+    const name = chosen.displayName;
+    onGranted(answer.key === 'granted' ? t('delegations.grantedWithKey', { name }) : answer.key === 'after_own_password' ? t('delegations.grantedKeyWaits', { name }) : t('delegations.granted', { name }));
   }
+
+  // An unblinded role goes to accounts made unblinded only (their key pair carries the study's key).
+  const offered = role && !ROLE_IS_BLINDED[role] ? users.filter((u) => !ROLE_IS_BLINDED[u.role]) : users;
 
   return (
     <Modal opened={opened} onClose={onClose} title={t('delegations.grant')} size="xl">
@@ -207,13 +219,15 @@ function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: bool
               label={t('delegations.columns.person')}
               value={userId}
               onChange={(e) => setUserId(e.currentTarget.value)}
-              data={[{ value: '', label: t('delegations.choosePerson') }, ...users.map((u) => ({ value: String(u.id), label: `${u.displayName} (${u.username})` }))]}
+              description={role && !ROLE_IS_BLINDED[role] ? t('delegations.unblindedAccountsOnly') : undefined}
+              data={[{ value: '', label: t('delegations.choosePerson') }, ...offered.map((u) => ({ value: String(u.id), label: `${u.displayName} (${u.username})` }))]}
               data-testid="delegation-user"
             />
             <NativeSelect
               label={t('delegations.columns.role')}
               value={role}
               onChange={(e) => setRole(e.currentTarget.value as Role)}
+              description={role && !ROLE_IS_BLINDED[role] ? t('delegations.grantKeyGoes') : undefined}
               data={[{ value: '', label: t('delegations.chooseRole') }, ...roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))]}
               data-testid="delegation-role"
             />
