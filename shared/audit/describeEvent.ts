@@ -65,6 +65,8 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'delegation.ended': (e, a) => `${e.username} ended the delegation of ${e.entityId} to the study${a.atOnce ? ' at once' : ''}: last day ${String(a.endsOn)}.`,
   'study.closed': (e) => `${e.username} closed study ${e.entityId}: its records are read-only.`,
   'study.reopened': (e) => `${e.username} reopened study ${e.entityId}.`,
+  'study.archived': (e) => `${e.username} archived the closed study ${e.entityId}.`,
+  'study.unarchived': (e) => `${e.username} brought study ${e.entityId} back from the archive.`,
   'destruction.recorded': (e, a) => `${e.username} destroyed ${String(a.kits)} kits (${String(a.method)}), witnessed by ${String(a.witness)}.`,
 };
 

@@ -69,6 +69,8 @@ export const EVENT_SCOPE = {
   'study.closed': 'study',
   'study.loaded': 'study',
   'study.reopened': 'study',
+  'study.archived': 'study',
+  'study.unarchived': 'study',
   'temperature_log.imported': 'site',
   'temperature_minmax.recorded': 'site',
   'user.created': 'site',

@@ -15,7 +15,8 @@ export const SessionUser = z.object({
 });
 
 /** A study the user works in today, with their role in it (issue 14, step 5: the study switcher). */
-export const StudyOfSession = z.object({ code: z.string(), title: z.string(), role: RoleSchema });
+/** A study the user works in today, with their role there; `archived`: closed and moved out of the day's lists. */
+export const StudyOfSession = z.object({ code: z.string(), title: z.string(), role: RoleSchema, archived: z.boolean() });
 export type StudyOfSession = z.infer<typeof StudyOfSession>;
 
 /** What a window knows about its session. A locked session still names its user so the lock screen can greet them. */

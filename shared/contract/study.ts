@@ -47,7 +47,16 @@ const EXAMPLE_STUDY_FILE = 'eyJjb2RlIjoiTlMtRFVQSSJ9';
  */
 const ClosureView = z.object({
   code: z.string(),
-  closed: z.object({ closedAt: IsoTime, closedBy: z.string(), signature: SignatureView }).nullable(),
+  closed: z
+    .object({
+      closedAt: IsoTime,
+      closedBy: z.string(),
+      signature: SignatureView,
+      /** Archived while closed: out of the switcher's studies of the day and the Today home (null: not archived). */
+      archivedAt: IsoTime.nullable(),
+      archivedBy: z.string().nullable(),
+    })
+    .nullable(),
   /** What closing needs: the monitor's sign-off of the reconciliation still holding, and no kit left with a patient. */
   readiness: z.object({ signOffHolds: z.boolean(), kitsWithPatients: z.number().int().nonnegative() }),
 });
@@ -101,6 +110,27 @@ export const studyChannels = {
     examples: [{ reason: 'A returned kit was found after close-out', signature: { username: 'pharmacist', password: EXAMPLE_PASSWORD } }],
     refusedOnDemo: { 0: { code: 'conflict', why: 'the demo study is not closed' } },
   }),
+  archive: channel({
+    kind: 'command',
+    description:
+      "Archive the closed study: it leaves the study switcher's studies of the day and the Today home, and stays readable and reportable under the switcher's archived studies.",
+    input: Empty,
+    output: ClosureView,
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{}],
+    refusedOnDemo: { 0: { code: 'conflict', why: 'the demo study is not closed' } },
+  }),
+  unarchive: channel({
+    kind: 'command',
+    description: 'Bring an archived study back into the day\'s lists (it stays closed).',
+    input: Empty,
+    output: ClosureView,
+    access: 'allocation.setup',
+    signature: null,
+    examples: [{}],
+    refusedOnDemo: { 0: { code: 'conflict', why: 'the demo study is not archived' } },
+  }),
 };
 
 /**
@@ -129,6 +159,9 @@ export const OPEN_WHEN_STUDY_CLOSED: ReadonlySet<ChannelName> = new Set<ChannelN
   'delegations.end',
   'allocation.grantAccess',
   'allocation.register',
+  // Where a closed study is listed, not its records.
+  'study.archive',
+  'study.unarchive',
   'emergency.unblind',
   'emergency.recordSponsorNotified',
   'devices.configurePrinter',

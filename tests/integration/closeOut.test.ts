@@ -128,6 +128,36 @@ describe("a study's close-out", () => {
     expect(unblinded.randomizationNumber).toBe(patient.randomizationNumber);
   });
 
+  it("is archived out of the day's lists (the switcher's studies of the day, Today) and brought back; its records still read", async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'archive-ph');
+    const tech = await t.loginAs('pharmacy_technician', 'archive-tech');
+    await refused(tech, 'study.archive', {}, 'forbidden', 'session.roleForbids');
+    const archived = await call<Closure>(ph, 'study.archive');
+    const pharmacist = (await t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username))!;
+    expect(archived.closed).toMatchObject({ archivedAt: expect.any(String), archivedBy: pharmacist.displayName });
+    const [event] = await t.sql<{ entity_id: string; after_json: string }>("SELECT entity_id, after_json FROM audit_events WHERE action = 'study.archived'");
+    expect(event!.entity_id).toBe('NS-DUPI');
+    expect(JSON.parse(event!.after_json)).toEqual({ archivedAt: archived.closed!.archivedAt });
+    await refused(ph, 'study.archive', {}, 'conflict', 'study.alreadyArchived');
+
+    // Out of the day's lists: the switcher sets it apart, Today has nothing of it; a login still opens it (the only one).
+    const monitor = await t.loginAs('monitor', 'archive-monitor');
+    const state = await call<ChannelOutput<'session.current'>>(monitor, 'session.current');
+    expect(state.state === 'active' && state.studies).toEqual([expect.objectContaining({ code: 'NS-DUPI', archived: true })]);
+    expect((await call<ChannelOutput<'today.view'>>(monitor, 'today.view')).studies).toEqual([]);
+    // Still readable and reportable.
+    expect((await call<{ fileName: string }>(monitor, 'reports.render', { report: 'accountability', format: 'csv' })).fileName).toMatch(/\.csv$/);
+    const investigator = await t.loginAs('investigator', 'archive-investigator');
+    await refused(investigator, 'patients.register', { screeningNumber: 'S-903', initials: 'GH', yearOfBirth: 1990, investigator: 'Dr X' }, 'conflict', 'study.closed');
+
+    const back = await call<Closure>(ph, 'study.unarchive');
+    expect(back.closed).toMatchObject({ archivedAt: null, archivedBy: null });
+    expect((await call<ChannelOutput<'today.view'>>(monitor, 'today.view')).studies).toEqual([expect.objectContaining({ code: 'NS-DUPI' })]);
+    await refused(ph, 'study.unarchive', {}, 'conflict', 'study.notArchived');
+    // Archived again: reopening the study (below) ends its closure, and the archive with it.
+    await call<Closure>(ph, 'study.archive');
+  });
+
   it("is left as it was by the expiry sweep: a workstation opened long after the kits' dates expires none of them", async () => {
     const onShelf = Number((await t.sql<{ n: number }>("SELECT count(*) AS n FROM kits WHERE status IN ('available', 'quarantined')"))[0]!.n);
     expect(onShelf).toBeGreaterThan(0);
@@ -151,6 +181,10 @@ describe("a study's close-out", () => {
     expect(noReason.ok ? 'ok' : noReason.error.code).toBe('validation');
     const open = await call<Closure>(ph, 'study.reopen', { reason: 'A returned kit was found in the fridge after close-out', signature: sign('unblinded_pharmacist') });
     expect(open.closed).toBeNull();
+    // The archive ended with the closure: the study is back in the day's lists, and an open study cannot be archived.
+    const state = await call<ChannelOutput<'session.current'>>(ph, 'session.current');
+    expect(state.state === 'active' && state.studies.map((s) => s.archived)).toEqual([false]);
+    await refused(ph, 'study.archive', {}, 'conflict', 'study.archiveNeedsClosed');
     const [event] = await t.sql<{ reason: string; signature_id: number | null }>("SELECT reason, signature_id FROM audit_events WHERE action = 'study.reopened'");
     expect(event).toMatchObject({ reason: 'A returned kit was found in the fridge after close-out' });
     expect(event!.signature_id).toBeGreaterThan(0);

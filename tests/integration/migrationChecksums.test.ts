@@ -34,6 +34,7 @@ const RELEASED: Record<string, string> = {
   '021-delegations.ts': 'e0b7ad15cad8e6d54585f6aa8bfabaef94c807379e1902d8016fd7e73558b7fa',
   '022-key-per-study.ts': '16a156095fc80f23488f5cc7c74142c5b08953a3bc7db88068c9e9f89941e8ba',
   '023-kit-types.ts': 'e2ac9b777f13e301d8d862712e5ada29fe3404a9f4af8cdeae5d66c65cb2a676',
+  '024-study-archive.ts': 'cd6c4d11eb97f73d9766058ca85fc965aec289a6a321e89cf5f3dd4a8e732417',
 };
 
 const FOLDER = join(__dirname, '../../main/core/db/migrations');

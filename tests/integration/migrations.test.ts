@@ -793,6 +793,26 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('24: the closures of a version-23 database are kept, none archived; an archive names a user who exists', () => {
+    const file = join(dir, 'v23.db');
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = ON');
+    migrate(raw, 23);
+    raw.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'Pharmacist', 'unblinded_pharmacist', 'x', '2026-01-05T08:30:00.000Z');
+      INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'Pharmacist', 'm', 't', 'study_closure', 'NS-DUPI', 'h');
+      INSERT INTO study_closures (id, study_code, closed_at, closed_by, close_signature_id) VALUES (1, 'NS-DUPI', '2026-11-30T10:00:00.000Z', 1, 1);
+    `);
+    const closures = raw.prepare('SELECT * FROM study_closures').all() as Array<Record<string, unknown>>;
+    raw.close();
+    const db = upgradeTo(file, 24);
+    expect(schemaVersion(db)).toBe(24);
+    expect(db.prepare('SELECT * FROM study_closures').all()).toEqual(closures.map((c) => ({ ...c, archived_at: null, archived_by: null })));
+    db.exec("UPDATE study_closures SET archived_at = 'now', archived_by = 1");
+    expect(() => db.exec('UPDATE study_closures SET archived_by = 9')).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('refuses a database written by a newer Veil instead of damaging it', () => {
     const file = join(dir, 'future.db');
     const raw = new Database(file);

@@ -272,6 +272,24 @@ describe('PostgreSQL step 23: kits name their type', () => {
   });
 });
 
+describe('PostgreSQL step 24: a closed study archived', () => {
+  it('keeps every closure of a version-23 database, not archived; an archive names a user who exists', async () => {
+    const url = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    await migratePostgres(pool, 23);
+    await pool.query(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ph', 'P', 'unblinded_pharmacist', 'h', 'now');
+      INSERT INTO signatures (id, user_id, printed_name, meaning, signed_at_utc, record_type, record_id, record_hash) VALUES (1, 1, 'P', 'm', 't', 'study_closure', 'NS-DUPI', 'h');
+      INSERT INTO study_closures (id, study_code, closed_at, closed_by, close_signature_id) VALUES (1, 'NS-DUPI', '2026-11-30T10:00:00.000Z', 1, 1);
+    `);
+    await migratePostgres(pool);
+    expect((await pool.query('SELECT study_code, closed_at, archived_at, archived_by FROM study_closures')).rows).toEqual([{ study_code: 'NS-DUPI', closed_at: '2026-11-30T10:00:00.000Z', archived_at: null, archived_by: null }]);
+    await pool.query(`UPDATE study_closures SET archived_at = 'now', archived_by = 1`);
+    await expect(pool.query(`UPDATE study_closures SET archived_by = 9`)).rejects.toThrow(/foreign key/);
+  });
+});
+
 describe('a connection the server ends while Veil holds it', () => {
   it('is an error of that connection, never an uncaught exception of the process', async () => {
     const pool = await openPostgres(await createPostgresDatabase());

@@ -297,6 +297,48 @@ describe('the expiry sweep with two studies', () => {
   });
 });
 
+describe('an unblinded colleague delegated to the second study, and an archived study', () => {
+  it("gives the extension's key with the unblinded role in one signed step: opened at the monitor's next login there", async () => {
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'ext-key-ph');
+    await ok(pharmacist, 'session.switchStudy', { code: 'NS-DUPI-EXT' });
+    const monitorId = (await t.core.repositories.users.byUsername(t.userOf('unblinded_monitor').username))!.id;
+    const granted = await ok<{ key: string }>(pharmacist, 'delegations.grant', { userId: monitorId, role: 'unblinded_monitor', startsOn: today(), endsOn: null, reason: 'Unblinded monitoring of the extension', signature: sign('unblinded_pharmacist') });
+    expect(granted.key).toBe('granted');
+    const monitor = await t.loginAs('unblinded_monitor', 'ext-key-monitor');
+    expect(inStudy(extensionId, () => t.core.custody.keyOf(monitor))).not.toBeNull();
+    // The extension's key, not NS-DUPI's: each study's own.
+    expect(inStudy(extensionId, () => t.core.custody.keyOf(monitor))!.equals(inStudy(1, () => t.core.custody.keyOf(monitor))!)).toBe(false);
+  });
+
+  it("sets an archived study apart: a login opens a study of the day, Today leaves it out, and the switcher still reaches it", async () => {
+    // NS-DUPI closed as at its close-out (the closure written directly: what closing needs is closeOut.test's), then
+    // archived through the channel.
+    const signatureId = (await t.sql<{ id: number }>('SELECT min(id) AS id FROM signatures'))[0]!.id;
+    const pharmacistId = (await t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username))!.id;
+    await t.sql("INSERT INTO study_closures (study_code, closed_at, closed_by, close_signature_id) VALUES ('NS-DUPI', '2026-11-30T10:00:00.000Z', ?, ?)", pharmacistId, signatureId);
+    await t.core.site.reload();
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'archive-ph');
+    expect(active(await ok<SessionState>(pharmacist, 'session.current')).study?.code).toBe('NS-DUPI');
+    await ok(pharmacist, 'study.archive', {});
+
+    const again = await t.loginAs('unblinded_pharmacist', 'archive-ph-2');
+    const state = active(await ok<SessionState>(again, 'session.current'));
+    expect(state.study?.code).toBe('NS-DUPI-EXT');
+    expect(state.studies.map((s) => [s.code, s.archived])).toEqual([
+      ['NS-DUPI', true],
+      ['NS-DUPI-EXT', false],
+    ]);
+    expect((await ok<{ studies: Array<{ code: string }> }>(again, 'today.view')).studies.map((s) => s.code)).toEqual(['NS-DUPI-EXT']);
+    // Still reachable, read-only: its register of returns reads.
+    await ok(again, 'session.switchStudy', { code: 'NS-DUPI' });
+    await ok(again, 'reconciliation.view', {});
+    await ok(again, 'study.unarchive', {});
+    expect(active(await ok<SessionState>(again, 'session.current')).studies.map((s) => s.archived)).toEqual([false, false]);
+    await t.sql("DELETE FROM study_closures WHERE study_code = 'NS-DUPI'");
+    await t.core.site.reload();
+  });
+});
+
 function today(): string {
   const d = t.clock.now();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;

@@ -71,7 +71,7 @@ export class AuthService {
       inactivityMinutes: this.settings.security().inactivityMinutes,
       since: isoUtc(session.since),
       study: studies.find((s) => s.id === current?.id) ?? null,
-      studies: studies.map(({ code, title, role }) => ({ code, title, role })),
+      studies: studies.map(({ code, title, role, archived }) => ({ code, title, role, archived })),
     };
   }
 
@@ -118,8 +118,10 @@ export class AuthService {
         : VeilError.says('unauthenticated', { key: 'session.wrongCredentialsAttempts', params: { count: left } }),
     );
     if (!user.active) throw VeilError.says('forbidden', { key: 'session.deactivated' });
-    // The session opens in the first study the user works in today; with none, the first study's refusal says why.
-    const studyId = (await this.studyRoles.studiesOf(user))[0]?.id ?? null;
+    // The session opens in the first study the user works in today, an archived one only when there is no other; with
+    // none, the first study's refusal says why.
+    const studies = await this.studyRoles.studiesOf(user);
+    const studyId = (studies.find((s) => !s.archived) ?? studies[0])?.id ?? null;
     return inStudy(studyId, async () => {
       // Not delegated to the study (or no longer, or not yet): refused after the password, so the reason tells nobody
       // else whether the account exists.

@@ -62,6 +62,8 @@ export class CloseOutService {
             closedAt: closure.closedAt,
             closedBy: (await this.users.byId(closure.closedBy))?.displayName ?? `user ${closure.closedBy}`,
             signatureId: closure.closeSignatureId,
+            archivedAt: closure.archivedAt,
+            archivedBy: closure.archivedBy === null ? null : ((await this.users.byId(closure.archivedBy))?.displayName ?? `user ${closure.archivedBy}`),
           }
         : null;
       return { code, closed, readiness: await this.readiness() };
@@ -101,6 +103,38 @@ export class CloseOutService {
         reason,
         signatureId: signature.id,
       });
+    });
+    await this.site.reload();
+    return this.view();
+  }
+
+  /**
+   * Archives the closed study: out of the study switcher's studies of the day and of the Today home, still reachable
+   * (read-only, reportable) under the switcher's archived studies. Not signed (no record changes: it is where the study
+   * is listed), audited. Reopening the study ends its closure, and with it the archive.
+   */
+  async archive(actor: CallActor) {
+    await this.store.transaction(async () => {
+      const code = this.study().code;
+      const closure = await this.closures.inForce(code);
+      if (!closure) throw VeilError.says('conflict', { key: 'study.archiveNeedsClosed', params: { study: code } });
+      if (closure.archivedAt) throw VeilError.says('conflict', { key: 'study.alreadyArchived', params: { study: code, date: closure.archivedAt.slice(0, 10) } });
+      const archivedAt = isoUtc(this.clock.now());
+      await this.closures.setArchived(closure.id, archivedAt, actor.userId);
+      await this.audit.append(actor, { action: 'study.archived', entityType: 'study', entityId: code, before: { archivedAt: null }, after: { archivedAt } });
+    });
+    await this.site.reload();
+    return this.view();
+  }
+
+  /** Brings an archived study back into the day's lists (still closed). */
+  async unarchive(actor: CallActor) {
+    await this.store.transaction(async () => {
+      const code = this.study().code;
+      const closure = await this.closures.inForce(code);
+      if (!closure?.archivedAt) throw VeilError.says('conflict', { key: 'study.notArchived', params: { study: code } });
+      await this.closures.setArchived(closure.id, null, null);
+      await this.audit.append(actor, { action: 'study.unarchived', entityType: 'study', entityId: code, before: { archivedAt: closure.archivedAt }, after: { archivedAt: null } });
     });
     await this.site.reload();
     return this.view();

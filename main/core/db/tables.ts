@@ -356,6 +356,8 @@ export interface StudyClosuresTable {
   reopened_by: number | null;
   reopen_signature_id: number | null;
   reopen_reason: string | null;
+  archived_at: string | null;
+  archived_by: number | null;
 }
 
 export interface TemperatureImportsTable {

@@ -61,9 +61,10 @@ export class StudyRoles {
 
   /**
    * The studies the user works in today, each with its role, in the order loaded: every study for the administrator
-   * (the site's role), the studies of their valid delegations for everyone else. What the study switcher offers.
+   * (the site's role), the studies of their valid delegations for everyone else. What the study switcher offers; an
+   * archived study (closed, moved out of the day's lists) says so, and the switcher and Today set it apart.
    */
-  async studiesOf(user: { id: number; role: Role }): Promise<Array<{ id: number; code: string; title: string; role: Role }>> {
+  async studiesOf(user: { id: number; role: Role }): Promise<Array<{ id: number; code: string; title: string; role: Role; archived: boolean }>> {
     // One read of the user's delegations to every study, whatever the number of studies in the database.
     const delegations = user.role === 'administrator' ? new Map<number, DelegationRow[]>() : await this.delegations.allOfUser(user.id);
     const today = this.today();
@@ -71,7 +72,7 @@ export class StudyRoles {
     for (const study of this.site.studies()) {
       // No refusal is made for the studies the user is not delegated to: only the role, where there is one.
       const role = user.role === 'administrator' ? 'administrator' : delegatedRoleOn(delegations.get(study.id) ?? [], today);
-      if (role) studies.push({ id: study.id, code: study.config.code, title: study.config.title, role });
+      if (role) studies.push({ id: study.id, code: study.config.code, title: study.config.title, role, archived: study.closed?.archivedAt != null });
     }
     return studies;
   }

@@ -5,13 +5,20 @@ import type { StudyFileService } from './studyFileService';
 
 /**
  * The study's own channels (issue 14, item 1): loading it from its configuration file, for the unblinded pharmacist
- * (checked, then e-signed); its closure, for everyone to read; closing and reopening it, e-signed.
+ * (checked, then e-signed); its closure, for everyone to read; closing and reopening it, e-signed; archiving a closed
+ * study out of the day's lists and back.
  */
 export function studyHandlers({ studyFile, closeOut, callers }: { studyFile: StudyFileService; closeOut: CloseOutService; callers: Callers }): Handlers['study'] {
   // The services name their signatures; the contract shows them as SignatureViews.
   const shown = async (view: Awaited<ReturnType<CloseOutService['view']>>) => ({
     ...view,
-    closed: view.closed && { closedAt: view.closed.closedAt, closedBy: view.closed.closedBy, signature: await callers.signature(view.closed.signatureId) },
+    closed: view.closed && {
+      closedAt: view.closed.closedAt,
+      closedBy: view.closed.closedBy,
+      signature: await callers.signature(view.closed.signatureId),
+      archivedAt: view.closed.archivedAt,
+      archivedBy: view.closed.archivedBy,
+    },
   });
   return {
     checkFile: (_ctx, input) => studyFile.check(input.fileName, input.contentBase64),
@@ -22,5 +29,7 @@ export function studyHandlers({ studyFile, closeOut, callers }: { studyFile: Stu
     closure: async () => shown(await closeOut.view()),
     close: async (ctx) => shown(await closeOut.close(callers.actor(ctx), ctx.signer!)),
     reopen: async (ctx, input) => shown(await closeOut.reopen(callers.actor(ctx), ctx.signer!, input.reason)),
+    archive: async (ctx) => shown(await closeOut.archive(callers.actor(ctx))),
+    unarchive: async (ctx) => shown(await closeOut.unarchive(callers.actor(ctx))),
   };
 }

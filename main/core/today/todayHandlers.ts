@@ -13,7 +13,8 @@ export function todayHandlers({ today, studyRoles, site }: { today: TodayService
   return {
     view: async (ctx) => {
       const current = site.currentStudy()?.id;
-      const studies = await studyRoles.studiesOf(ctx.user!);
+      // An archived study is out of the day's lists: closed, nothing waits in it.
+      const studies = (await studyRoles.studiesOf(ctx.user!)).filter((s) => !s.archived);
       const ordered = [...studies.filter((s) => s.id === current), ...studies.filter((s) => s.id !== current)];
       return today.view(
         ordered.map((study) => ({

@@ -133,6 +133,8 @@ SENTENCES['delegation.granted'] = (_e, a, t, b) =>
   t(a.endsOn ? 'audit.sentences.delegation.granted_until' : 'audit.sentences.delegation.granted', { ...b, role: t(`roles.${str(a.role)}`, { defaultValue: str(a.role) }), from: str(a.startsOn), to: str(a.endsOn) });
 SENTENCES['delegation.ended'] = (_e, a, t, b) => t(a.atOnce ? 'audit.sentences.delegation.ended_now' : 'audit.sentences.delegation.ended', { ...b, to: str(a.endsOn) });
 SENTENCES['study.reopened'] = (_e, _a, t, b) => t('audit.sentences.study.reopened', b);
+SENTENCES['study.archived'] = (_e, _a, t, b) => t('audit.sentences.study.archived', b);
+SENTENCES['study.unarchived'] = (_e, _a, t, b) => t('audit.sentences.study.unarchived', b);
 /** Over-labels queued: after the sponsor's letter, a confirmed common date, or a kit list that moved the date. */
 SENTENCES['lot.over_labels_queued'] = (_e, a, t, b) => {
   const count = kitCount(a, 'kits');
@@ -242,6 +244,8 @@ export const KNOWN_ACTIONS = [
   'study.loaded',
   'study.closed',
   'study.reopened',
+  'study.archived',
+  'study.unarchived',
   // The delegation log (issue 14, item 2).
   'delegation.granted',
   'delegation.ended',

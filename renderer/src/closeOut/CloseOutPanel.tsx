@@ -1,24 +1,37 @@
 import { Alert, Button, Group, List, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
-import { IconCircleCheck, IconCircleX, IconLock, IconLockOpen } from '@tabler/icons-react';
+import { IconArchive, IconArchiveOff, IconCircleCheck, IconCircleX, IconLock, IconLockOpen } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../common/format';
 import { SignatureDialog } from '../common/SignatureDialog';
 import { translateMeaning } from '../common/signatureMeaning';
+import { useVeilAction } from '../common/useVeilAction';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { useSession } from '../session/SessionContext';
 import { client } from '../transport/client';
 import { useStudyClosure } from './useStudyClosure';
 
 /**
  * The study's close-out on Study set-up (issue 14, item 1): what closing needs (the monitor's sign-off holding, every
  * kit back from its patient), closing e-signed, and reopening e-signed with a reason. The server judges; the button
- * only waits for what it will ask.
+ * only waits for what it will ask. A closed study can be archived out of the day's lists (the switcher's studies of
+ * the day, the Today home) and brought back; the session is read again so the switcher shows it where it now is.
  */
 export function CloseOutPanel() {
   const { t, i18n } = useTranslation();
   const { closure, set } = useStudyClosure();
   const [dialog, setDialog] = useState<'close' | 'reopen' | null>(null);
   const [reason, setReason] = useState('');
+  const archiving = useVeilAction();
+  const { refresh } = useSession();
   if (!closure) return null;
+  const setArchived = async (archived: boolean) => {
+    const answer = await archiving.run(() => (archived ? client.study.archive({}) : client.study.unarchive({})));
+    if (answer.ok) {
+      set(answer.value);
+      await refresh();
+    }
+  };
   const { readiness, closed } = closure;
   const ready = readiness.signOffHolds && readiness.kitsWithPatients === 0;
   const check = (ok: boolean, text: string, testId: string) => (
@@ -50,6 +63,26 @@ export function CloseOutPanel() {
             <Button variant="default" leftSection={<IconLockOpen size="1.1em" aria-hidden />} onClick={() => setDialog('reopen')} data-testid="close-out-reopen">
               {t('closeOut.reopen')}
             </Button>
+          </Group>
+          <Title order={3} fz="h4">
+            {t('closeOut.archiveTitle')}
+          </Title>
+          {closed.archivedAt ? (
+            <Text data-testid="close-out-archived">{t('closeOut.archivedText', { date: formatDateTime(closed.archivedAt, i18n.language), name: closed.archivedBy ?? '' })}</Text>
+          ) : (
+            <Text>{t('closeOut.archiveIntro')}</Text>
+          )}
+          <ErrorAlert error={archiving.error} />
+          <Group>
+            {closed.archivedAt ? (
+              <Button variant="default" leftSection={<IconArchiveOff size="1.1em" aria-hidden />} loading={archiving.busy} onClick={() => void setArchived(false)} data-testid="close-out-unarchive">
+                {t('closeOut.unarchive')}
+              </Button>
+            ) : (
+              <Button variant="default" leftSection={<IconArchive size="1.1em" aria-hidden />} loading={archiving.busy} onClick={() => void setArchived(true)} data-testid="close-out-archive">
+                {t('closeOut.archive')}
+              </Button>
+            )}
           </Group>
         </>
       ) : (

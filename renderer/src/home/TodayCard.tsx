@@ -120,6 +120,13 @@ export function TodayCard({ onOpen }: { onOpen: (route: string) => void }) {
   };
 
   if (!view) return null;
+  if (view.studies.length === 0 && session.studies.length > 0) {
+    return (
+      <Card withBorder radius="lg" padding="lg" data-testid="today-all-archived">
+        <Text>{t('today.allArchived')}</Text>
+      </Card>
+    );
+  }
   return (
     <Stack gap="lg" data-testid="today" data-today={view.today}>
       {view.studies.map((study) => {

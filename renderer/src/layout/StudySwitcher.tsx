@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Menu, Stack, Text, Tooltip } from '@mantine/core';
-import { IconCheck, IconChevronDown } from '@tabler/icons-react';
+import { IconArchive, IconCheck, IconChevronDown } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLE_IS_BLINDED } from '../../../shared/roles';
@@ -14,6 +14,7 @@ import { useSystemInfo } from '../system/SystemInfoContext';
  * The study the window works in, in the header. With one study it is a label; with several it is a menu of the studies
  * the user works in today, each with their role there and whether it is blinded, since one person may be unblinded in
  * one study and blinded in another. Switching leaves the page for home: every screen reads the new study from the start.
+ * Archived studies (closed, out of the day's lists) come last, under their own heading, still open for reading.
  */
 export function StudySwitcher({ onSwitched }: { onSwitched: () => void }) {
   const { t } = useTranslation();
@@ -56,29 +57,45 @@ export function StudySwitcher({ onSwitched }: { onSwitched: () => void }) {
       </Menu.Target>
       <Menu.Dropdown data-testid="study-switcher-menu">
         <Menu.Label>{t('studySwitcher.title')}</Menu.Label>
-        {session.studies.map((study) => (
-          <Menu.Item
-            key={study.code}
-            onClick={() => void (study.code === current?.code ? undefined : switchTo(study.code))}
-            leftSection={study.code === current?.code ? <IconCheck size="1em" aria-label={t('studySwitcher.current')} /> : <span style={{ width: '1em', display: 'inline-block' }} />}
-            data-testid={`study-switcher-${study.code}`}
-            aria-current={study.code === current?.code ? 'true' : undefined}
-          >
-            <Stack gap={2}>
-              <Text fw={700} size="sm">
-                {study.code}
-              </Text>
-              <Text size="xs" c="dimmed" lineClamp={2}>
-                {study.title}
-              </Text>
-              <Group gap="xs" wrap="nowrap">
-                <Text size="xs">{t(`roles.${study.role}`)}</Text>
-                <BlindingBadge blinded={ROLE_IS_BLINDED[study.role]} size="sm" testId={`study-switcher-blinding-${study.code}`} />
-              </Group>
-            </Stack>
-          </Menu.Item>
-        ))}
+        {session.studies.filter((s) => !s.archived).map(item)}
+        {session.studies.some((s) => s.archived) && (
+          <>
+            <Menu.Divider />
+            <Menu.Label data-testid="study-switcher-archived">{t('studySwitcher.archivedTitle')}</Menu.Label>
+            {session.studies.filter((s) => s.archived).map(item)}
+          </>
+        )}
       </Menu.Dropdown>
     </Menu>
   );
+
+  function item(study: (typeof session.studies)[number]) {
+    return (
+      <Menu.Item
+        key={study.code}
+        onClick={() => void (study.code === current?.code ? undefined : switchTo(study.code))}
+        leftSection={study.code === current?.code ? <IconCheck size="1em" aria-label={t('studySwitcher.current')} /> : <span style={{ width: '1em', display: 'inline-block' }} />}
+        data-testid={`study-switcher-${study.code}`}
+        aria-current={study.code === current?.code ? 'true' : undefined}
+      >
+        <Stack gap={2}>
+          <Text fw={700} size="sm">
+            {study.code}
+          </Text>
+          <Text size="xs" c="dimmed" lineClamp={2}>
+            {study.title}
+          </Text>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="xs">{t(`roles.${study.role}`)}</Text>
+            <BlindingBadge blinded={ROLE_IS_BLINDED[study.role]} size="sm" testId={`study-switcher-blinding-${study.code}`} />
+            {study.archived && (
+              <Badge size="sm" variant="light" color="gray" leftSection={<IconArchive size="1em" aria-hidden />}>
+                {t('studySwitcher.archived')}
+              </Badge>
+            )}
+          </Group>
+        </Stack>
+      </Menu.Item>
+    );
+  }
 }

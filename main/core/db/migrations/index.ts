@@ -22,6 +22,7 @@ import { step20 } from './020-rows-name-their-study';
 import { step21 } from './021-delegations';
 import { step22 } from './022-key-per-study';
 import { step23 } from './023-kit-types';
+import { step24 } from './024-study-archive';
 
 export type { Migration, PostgresStepClient } from './migration';
 
@@ -31,4 +32,4 @@ export type { Migration, PostgresStepClient } from './migration';
  * tests/integration/migrationChecksums.test.ts, and a test in tests/integration/migrations.test.ts that migrates a
  * database of the previous version holding data.
  */
-export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16, step17, step18, step19, step20, step21, step22, step23];
+export const migrations: readonly Migration[] = [step01, step02, step03, step04, step05, step06, step07, step08, step09, step10, step11, step12, step13, step14, step15, step16, step17, step18, step19, step20, step21, step22, step23, step24];
