@@ -93,11 +93,32 @@ describe('close-out', () => {
       await loginAs(page, veil, 'unblinded_pharmacist');
       await page.getByTestId('nav-study').click();
       await page.getByTestId('study-tab-close-out').click();
+      // Archived out of the day's lists; Today then says every study of this user is archived. Reopening ends it.
+      await page.getByTestId('close-out-archive').click();
+      await page.getByTestId('close-out-archived').waitFor();
+      expect(await axeViolations(page, '[data-testid="close-out"]')).toEqual([]);
+      await screenshot(page, 'close-out-archived');
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.getByTestId('language-switch').getByText('Français').click();
+      await expect.poll(() => page.getByTestId('close-out-archived').innerText()).toContain('Archivée le');
+      await page.getByTestId('close-out-unarchive').scrollIntoViewIfNeeded();
+      await screenshot(page, 'close-out-archived-fr-1280x720', { fullPage: false });
+      await page.getByTestId('language-switch').getByText('English').click();
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.getByTestId('nav-home').click();
+      await page.getByTestId('today-all-archived').waitFor();
+      await screenshot(page, 'close-out-archived-home', { fullPage: false });
+      await page.getByTestId('nav-study').click();
+      await page.getByTestId('study-tab-close-out').click();
       await page.getByTestId('close-out-reopen').click();
       await page.getByTestId('close-out-reason').fill('A returned kit was found in the fridge after close-out');
       await sign(page, veil, 'unblinded_pharmacist');
       await expect.poll(() => panel.getAttribute('data-closed')).toBe('false');
       await expect.poll(() => page.getByTestId('study-closed-banner').count()).toBe(0);
+      // The archive ended with the closure: Today lists the study again.
+      await page.getByTestId('nav-home').click();
+      await page.getByTestId('today-study').waitFor();
+      expect(await page.getByTestId('today-all-archived').count()).toBe(0);
       expect(problems).toEqual([]);
       await logout(page);
     } finally {

@@ -72,7 +72,9 @@ describe('every contract example answers ok on the demo database', () => {
     // sign-off voided, kits with patients), and there is no closed study to reopen; closeOut.test.ts shows both succeed.
     // The ninth: loading a study's configuration file (issue 14): the demo already holds its study, and a whole study
     // file is too long for an example; studyFile.test.ts loads one into a new database.
-    expect(declared.length).toBeLessThanOrEqual(9);
+    // The tenth and eleventh: archiving a closed study and bringing it back (issue 14): the demo's study is open;
+    // closeOut.test.ts and studySwitch.test.ts show both succeed.
+    expect(declared.length).toBeLessThanOrEqual(11);
   });
 
   it('knows every word examples use, and fails on one it does not know', () => {

@@ -123,12 +123,16 @@ describe('key custody', () => {
     const created = await t.core.dispatch(admin, 'users.create', { username: 'ulla2', displayName: 'Ulla Second', role: 'unblinded_monitor', temporaryPassword: 'temporary password 9' });
     expect(created.ok).toBe(true);
     const userId = (created as { value: { id: number } }).value.id;
+    // The unblinded role is the study pharmacist's to give; under the temporary password the key waits.
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'grant-ph');
+    const today = ((await t.core.dispatch(pharmacist, 'today.view', {})) as { value: { today: string } }).value.today;
+    const delegated = await t.core.dispatch(pharmacist, 'delegations.grant', { userId, role: 'unblinded_monitor', startsOn: today, endsOn: null, reason: 'Second monitor', signature: { username: 'pharmacist', password: t.userOf('unblinded_pharmacist').password } });
+    expect(delegated).toMatchObject({ ok: true, value: { key: 'after_own_password' } });
     const w = 'grant-new';
     await t.core.dispatch(w, 'session.login', { username: 'ulla2', password: 'temporary password 9' });
     await t.core.dispatch(w, 'session.changePassword', { currentPassword: 'temporary password 9', newPassword: 'ulla second password' });
     expect(t.core.custody.keyOf(w)).toBeNull();
 
-    const pharmacist = await t.loginAs('unblinded_pharmacist', 'grant-ph');
     const status = await t.core.dispatch(pharmacist, 'allocation.status', {});
     expect(JSON.stringify(status)).toContain('"username":"ulla2"');
     const grant = await t.core.dispatch(pharmacist, 'allocation.grantAccess', {
