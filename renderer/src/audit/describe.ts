@@ -131,7 +131,8 @@ SENTENCES['study.closed'] = (_e, _a, t, b) => t('audit.sentences.study.closed', 
 /** The delegation log (issue 14, item 2): the role in the reader's language, the days as recorded. */
 SENTENCES['delegation.granted'] = (_e, a, t, b) =>
   t(a.endsOn ? 'audit.sentences.delegation.granted_until' : 'audit.sentences.delegation.granted', { ...b, role: t(`roles.${str(a.role)}`, { defaultValue: str(a.role) }), from: str(a.startsOn), to: str(a.endsOn) });
-SENTENCES['delegation.ended'] = (_e, a, t, b) => t(a.atOnce ? 'audit.sentences.delegation.ended_now' : 'audit.sentences.delegation.ended', { ...b, to: str(a.endsOn) });
+SENTENCES['delegation.ended'] = (_e, a, t, b) =>
+  t(a.atOnce ? (a.keyTakenBack ? 'audit.sentences.delegation.ended_now_key' : 'audit.sentences.delegation.ended_now') : 'audit.sentences.delegation.ended', { ...b, to: str(a.endsOn) });
 SENTENCES['study.reopened'] = (_e, _a, t, b) => t('audit.sentences.study.reopened', b);
 SENTENCES['study.archived'] = (_e, _a, t, b) => t('audit.sentences.study.archived', b);
 SENTENCES['study.unarchived'] = (_e, _a, t, b) => t('audit.sentences.study.unarchived', b);
