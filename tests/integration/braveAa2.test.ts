@@ -194,6 +194,41 @@ describe('the stock of a study with kit types', () => {
   });
 });
 
+describe("Today's stock line for a study with kit types", () => {
+  it('counts the arms a short content leaves uncovered: a placebo bottle B short counts two arms, a 4 mg bottle A then none more', async () => {
+    type Today = { studies: Array<{ code: string; items: Array<{ kind: string; count?: number }> }> };
+    const armsShort = async () => {
+      const card = (await ok<Today>(ph, 'today.view', {})).studies.find((s) => s.code === BRAVE.code)!;
+      return card.items.find((i) => i.kind === 'stock_arms_short')?.count;
+    };
+    const studyId = (await t.sql<{ id: number }>('SELECT id FROM studies WHERE code = ?', BRAVE.code))[0]!.id;
+    // A content made short by taking its bottles off the shelf (set back after: the tests below dispense them).
+    const offShelf = async (type: string, content: string) => {
+      const numbers = kitsWith(type, content);
+      const onShelf = (await t.sql<{ kit_number: string }>(`SELECT kit_number FROM kits WHERE study_id = ? AND status = 'available'`, studyId)).map((r) => r.kit_number).filter((n) => numbers.includes(n));
+      for (const n of onShelf) await t.sql(`UPDATE kits SET status = 'quarantined' WHERE study_id = ? AND kit_number = ?`, studyId, n);
+      return onShelf;
+    };
+    // Patients of every arm have visits to come (the tests above randomized them): every content is needed.
+    expect(await armsShort()).toBe(0);
+    const taken: string[] = [];
+    try {
+      // Placebo bottle B is what the 4 mg arm and the placebo arm both need: two arms uncovered, for one line short.
+      taken.push(...(await offShelf('B', 'PBO_2MG')));
+      expect(await armsShort()).toBe(2);
+      // 4 mg bottle A: the 4 mg arm only, already counted.
+      taken.push(...(await offShelf('A', 'BARI_4MG')));
+      expect(await armsShort()).toBe(2);
+      // 2 mg bottle B: the 2 mg arm, the third.
+      taken.push(...(await offShelf('B', 'BARI_2MG')));
+      expect(await armsShort()).toBe(3);
+    } finally {
+      for (const n of taken) await t.sql(`UPDATE kits SET status = 'available' WHERE study_id = ? AND kit_number = ?`, studyId, n);
+    }
+    expect(await armsShort()).toBe(0);
+  });
+});
+
 describe('tablet compliance per dispensing interval', () => {
   type Compliance = { intervals: Array<{ visitCode: string; from: string; to: string | null; days: number | null; byType: Array<{ kitType: string; unitsGiven: number; unitsReturned: number; unitsTaken: number | null; unitsExpected: number | null; percent: number | null; state: string }> }> };
   it('counts the tablets taken from each bottle against one a day over the interval; an interval stays open until its bottles are back', async () => {
