@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DelegationLine } from '../../shared/contract/delegations';
+import { delegatedRoleOn } from '../../main/core/delegations/studyRole';
 import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -260,5 +261,28 @@ describe("an unblinded role and the study's key, one signed step", () => {
     await ok(pharmacist, 'allocation.grantAccess', { userId: created.id, reason: 'Own password chosen', signature: sign('unblinded_pharmacist') });
     await ok('unblinded-new-2', 'session.login', { username: 'new.unblinded', password: 'a password of my own' });
     expect(t.core.custody.keyOf('unblinded-new-2')).not.toBeNull();
+  });
+});
+
+describe("a user's roles in every study at once (what the switcher and Today read)", () => {
+  it('gives on each day the role the per-call rule gives: not before the first day, through the last, never once ended early', async () => {
+    const repo = t.core.repositories.delegations;
+    const userId = (await t.core.repositories.users.byUsername(t.userOf('study_nurse').username))!.id;
+    const day0 = today();
+    const at = (n: number) => dayAfter(day0, n);
+    const base = { userId, studyId: 1, grantedAt: 'now', grantedBy: null, signatureId: null, reason: 'parity' };
+    // A role to a last day, a later one from a first day to come, and one ended early (never valid after).
+    await repo.insert({ ...base, role: 'investigator', startsOn: at(10), endsOn: at(12) });
+    await repo.insert({ ...base, role: 'monitor', startsOn: at(14), endsOn: null });
+    const ended = await repo.insert({ ...base, role: 'pharmacy_technician', startsOn: at(20), endsOn: null });
+    await repo.end(ended, { endsOn: at(20), endedAt: 'now', endedBy: userId, signatureId: null, reason: 'parity' });
+    const rows = await repo.ofUser(userId, 1);
+    for (let n = 0; n <= 22; n++) {
+      expect((await repo.rolesOn(userId, at(n))).get(1), at(n)).toBe(delegatedRoleOn(rows, at(n)));
+    }
+    // What the days cover (the nurse's own delegation ended on its last day, today, earlier in this file): each role in
+    // its own days, none between them, and the one ended early never.
+    const roles = await Promise.all([9, 10, 12, 13, 14, 21].map(async (n) => (await repo.rolesOn(userId, at(n))).get(1)));
+    expect(roles).toEqual([undefined, 'investigator', 'investigator', undefined, 'monitor', 'monitor']);
   });
 });

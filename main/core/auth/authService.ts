@@ -81,7 +81,9 @@ export class AuthService {
    */
   async switchStudy(windowId: string, userId: number, code: string): Promise<SessionState> {
     const user = await this.users.byId(userId);
-    const study = user && (await this.studyRoles.studiesOf(user)).find((s) => s.code === code);
+    // The user's role in that one study today (one read), not the list of all their studies.
+    const target = this.settings.studies().find((s) => s.config.code === code);
+    const study = user && target && (await this.studyRoles.in(user, { id: target.id, code })).role ? target : undefined;
     if (!study) throw VeilError.says('forbidden', { key: 'session.notDelegated', params: { study: code } });
     this.sessions.switchStudy(windowId, study.id);
     return inStudy(study.id, () => this.state(windowId));

@@ -65,13 +65,12 @@ export class StudyRoles {
    * archived study (closed, moved out of the day's lists) says so, and the switcher and Today set it apart.
    */
   async studiesOf(user: { id: number; role: Role }): Promise<Array<{ id: number; code: string; title: string; role: Role; archived: boolean }>> {
-    // One read of the user's delegations to every study, whatever the number of studies in the database.
-    const delegations = user.role === 'administrator' ? new Map<number, DelegationRow[]>() : await this.delegations.allOfUser(user.id);
-    const today = this.today();
+    // One read of the user's roles in every study today, whatever the number of studies in the database.
+    const roles = user.role === 'administrator' ? new Map<number, Role>() : await this.delegations.rolesOn(user.id, this.today());
     const studies = [];
     for (const study of this.site.studies()) {
       // No refusal is made for the studies the user is not delegated to: only the role, where there is one.
-      const role = user.role === 'administrator' ? 'administrator' : delegatedRoleOn(delegations.get(study.id) ?? [], today);
+      const role = user.role === 'administrator' ? 'administrator' : roles.get(study.id);
       if (role) studies.push({ id: study.id, code: study.config.code, title: study.config.title, role, archived: study.closed?.archivedAt != null });
     }
     return studies;
