@@ -7,13 +7,16 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
 /**
  * A study's close-out on screen (issue 14, item 1): Study set-up shows what closing needs, and the button waits for
  * it; once the returns are recorded and the monitor has signed, the pharmacist closes the study with a signature, every
- * user's screens say it is closed, and the pharmacist reopens it with a reason. English and French, 1440x900 and 1280x720.
+ * user's screens say it is closed, the pharmacist archives it out of the day's lists (a login then opens BRAVE-AA2, and
+ * the study switcher lists NS-DUPI under its archived studies), and reopens it with a reason. English and French,
+ * 1440x900 and 1280x720.
  */
 let veil: VeilServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [veil, browser] = await Promise.all([startVeil({ demo: true }), launchBrowser()]);
+  // Both demo studies: an archived NS-DUPI leaves the day's lists for BRAVE-AA2's, and the switcher still reaches it.
+  [veil, browser] = await Promise.all([startVeil({ demo: true, studies: 'both' }), launchBrowser()]);
 }, 180_000);
 
 afterAll(async () => {
@@ -93,7 +96,8 @@ describe('close-out', () => {
       await loginAs(page, veil, 'unblinded_pharmacist');
       await page.getByTestId('nav-study').click();
       await page.getByTestId('study-tab-close-out').click();
-      // Archived out of the day's lists; Today then says every study of this user is archived. Reopening ends it.
+      // Archived out of the day's lists: the next login opens BRAVE-AA2, whose card alone is on Today, and the switcher
+      // lists NS-DUPI apart, still open for reading. Reopening ends the archive.
       await page.getByTestId('close-out-archive').click();
       await page.getByTestId('close-out-archived').waitFor();
       expect(await axeViolations(page, '[data-testid="close-out"]')).toEqual([]);
@@ -105,9 +109,17 @@ describe('close-out', () => {
       await screenshot(page, 'close-out-archived-fr-1280x720', { fullPage: false });
       await page.getByTestId('language-switch').getByText('English').click();
       await page.setViewportSize({ width: 1440, height: 900 });
-      await page.getByTestId('nav-home').click();
-      await page.getByTestId('today-all-archived').waitFor();
-      await screenshot(page, 'close-out-archived-home', { fullPage: false });
+      await logout(page);
+      await loginAs(page, veil, 'unblinded_pharmacist');
+      await expect.poll(() => page.getByTestId('study-switcher').innerText()).toContain('BRAVE-AA2');
+      await page.getByTestId('today-study').first().waitFor();
+      expect(await page.getByTestId('today-study').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-study')))).toEqual(['BRAVE-AA2']);
+      await page.getByTestId('study-switcher').click();
+      await page.getByTestId('study-switcher-archived').waitFor();
+      await screenshot(page, 'close-out-archived-switcher', { fullPage: false });
+      await page.getByTestId('study-switcher-NS-DUPI').click();
+      await expect.poll(() => page.getByTestId('study-switcher').innerText()).toContain('NS-DUPI');
+      await page.getByTestId('study-closed-banner').waitFor();
       await page.getByTestId('nav-study').click();
       await page.getByTestId('study-tab-close-out').click();
       await page.getByTestId('close-out-reopen').click();
@@ -117,8 +129,7 @@ describe('close-out', () => {
       await expect.poll(() => page.getByTestId('study-closed-banner').count()).toBe(0);
       // The archive ended with the closure: Today lists the study again.
       await page.getByTestId('nav-home').click();
-      await page.getByTestId('today-study').waitFor();
-      expect(await page.getByTestId('today-all-archived').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('today-study').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-study')).sort())).toEqual(['BRAVE-AA2', 'NS-DUPI']);
       expect(problems).toEqual([]);
       await logout(page);
     } finally {

@@ -114,9 +114,12 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main>
         <UnblindingNotices />
-        <ClosedStudyBanner />
-        {/* A page is built for one study: switching builds it anew, so nothing of the other study stays on screen. */}
-        <Fragment key={session.study?.code ?? ''}>{page}</Fragment>
+        {/* A page, and the closed-study banner above it, are built for one study: switching builds them anew, so
+            nothing of the other study stays on screen and a closed study says so at once. */}
+        <Fragment key={session.study?.code ?? ''}>
+          <ClosedStudyBanner />
+          {page}
+        </Fragment>
       </AppShell.Main>
     </AppShell>
   );
