@@ -98,6 +98,8 @@ export const KitVerdict = z.discriminatedUnion('ok', [
     message: z.string(),
     ...VerdictSaid,
     alternatives: z.array(z.string()),
+    /** The kit type of the alternatives, by its printed name (null in a study without kit types). */
+    alternativesKitType: z.string().nullable(),
     pack: PackCheck.nullable(),
   }),
 ]);

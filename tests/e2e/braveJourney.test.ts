@@ -123,6 +123,8 @@ describe('BRAVE-AA2 through the screens', () => {
     await wedgeScan(page, another);
     await page.locator('[data-testid="dispense-verdict"][data-verdict="refused"]').waitFor();
     expect(await page.getByTestId('dispense-verdict-reason').getAttribute('data-reason')).toBe('type_complete');
+    // The kits offered instead are bottles B, and the heading says so.
+    expect(await page.getByTestId('dispense-alternatives').innerText()).toContain('Valid Bottle B kits for this patient instead:');
     await screenshot(page, 'brave-dispense-second-bottle-a');
     await wedgeScan(page, bottleB);
     await page.getByTestId(`scanned-${bottleB}`).waitFor();

@@ -27,7 +27,7 @@ const kitsWith = (type: string, content: string) => [...truth.kitOf].filter(([, 
 
 type KitsOfType = { type: string | null; typeName: string | null; count: number; suggestions: string[]; shortage: boolean };
 type Plan = { kitsNeeded: number; suggestions: string[]; kitsByType: KitsOfType[] };
-type Verdict = { ok: boolean; reason?: string; message: string; alternatives?: string[] };
+type Verdict = { ok: boolean; reason?: string; message: string; alternatives?: string[]; alternativesKitType?: string | null };
 
 async function randomized(screeningNumber: string, stratum: string): Promise<{ id: number; randomizationNumber: string; arm: string }> {
   const p = await ok<{ id: number }>(ph, 'patients.register', { screeningNumber, initials: 'ab', yearOfBirth: 1985, investigator: 'Dr Inès Moreau', stratum });
@@ -129,6 +129,8 @@ describe('dispensing a double-dummy visit', () => {
         for (const word of ['BARI', 'PBO', 'aricitinib', 'lacebo', '4 mg', '2 mg']) expect(wrong.message).not.toContain(word);
         expect(wrong.alternatives!.length).toBeGreaterThan(0);
         for (const k of wrong.alternatives!) expect(kitOf(k)).toMatchObject({ type, content: mine });
+        // Named by the type printed on them, so the screen says which bottle to take.
+        expect(wrong.alternativesKitType).toBe(`Bottle ${type}`);
       }
     }
     // The placebo bottle B is the 4 mg arm's and the placebo arm's; the placebo bottle A the 2 mg arm's and the placebo arm's.
@@ -142,6 +144,7 @@ describe('dispensing a double-dummy visit', () => {
     const second = await check(patient.id, a2!, [a1!]);
     expect(second).toMatchObject({ ok: false, reason: 'type_complete', message: 'Baseline (day 1) needs 1 Bottle A; it is scanned. Scan a kit of another type.' });
     for (const k of second.alternatives!) expect(kitOf(k)).toMatchObject({ type: 'B', content: 'PBO_2MG' });
+    expect(second.alternativesKitType).toBe('Bottle B');
   });
 
   it('dispenses a bottle A and a bottle B in one signed step; two bottles A are refused and change nothing', async () => {

@@ -37,7 +37,13 @@ type SaidVerdict = { message: string; key?: Message['key']; params?: Record<stri
 
 export type KitVerdict =
   | ({ ok: true; kitNumber: string; pack: PackCheck | null } & SaidVerdict)
-  | ({ ok: false; kitNumber: string; reason: KitRefusal; alternatives: string[]; pack: PackCheck | null } & SaidVerdict);
+  | ({ ok: false; kitNumber: string; reason: KitRefusal; pack: PackCheck | null } & Alternatives & SaidVerdict);
+
+/** The valid kits offered beside a refusal, and the name of their kit type (printed on them; null: a study without types). */
+interface Alternatives {
+  alternatives: string[];
+  alternativesKitType: string | null;
+}
 
 /** A verdict's words: the key and parameters, and their English. */
 const said = (message: Message): SaidVerdict => ({ message: englishOf(message), key: message.key, ...(message.params ? { params: message.params as Record<string, string | number> } : {}) });
@@ -204,13 +210,13 @@ export class DispensingService {
     const today = localDate(this.clock.now());
     const resolved = await this.scans.resolve(code);
     if (!resolved.ok) {
-      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, alternatives: await this.alternatives(key, patient, visit, today, alreadyScanned), pack: null };
+      return { ok: false, kitNumber: code.trim().slice(0, 64), reason: 'unknown_kit', message: resolved.message, ...(await this.alternatives(key, patient, visit, today, alreadyScanned)), pack: null };
     }
     const verdict = await this.verdict(key, patient, visit, today, resolved.kitNumber, alreadyScanned);
     const kit = await this.kits.get(resolved.kitNumber);
     const pack = kit ? await this.scans.checkPack(key, resolved.kitNumber, resolved.pack) : null;
     if (verdict.ok && pack?.check === 'mismatch') {
-      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, alternatives: await this.alternatives(key, patient, visit, today, alreadyScanned, kit?.kitType), pack };
+      return { ok: false, kitNumber: resolved.kitNumber, reason: 'pack_mismatch', message: pack.detail, ...(await this.alternatives(key, patient, visit, today, alreadyScanned, kit?.kitType)), pack };
     }
     return { ...verdict, pack };
   }
@@ -263,12 +269,15 @@ export class DispensingService {
     return counts;
   }
 
-  /** Up to `count` valid kits to offer beside a refusal: of the scanned kit's type if the visit still needs it, else of the first type still missing. */
-  private async alternatives(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, alreadyScanned: readonly string[], scannedType?: KitTypeCode): Promise<string[]> {
+  /**
+   * Up to `count` valid kits to offer beside a refusal: of the scanned kit's type if the visit still needs it, else of
+   * the first type still missing; with their type's name, so the screen says which bottle to take.
+   */
+  private async alternatives(key: Buffer, patient: PatientRow, visit: VisitWindow, today: string, alreadyScanned: readonly string[], scannedType?: KitTypeCode): Promise<Alternatives> {
     const needed = await this.typesStillNeeded(visit, alreadyScanned);
     const type = scannedType !== undefined && needed.includes(scannedType) ? scannedType : needed[0];
-    if (type === undefined) return [];
-    return this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES, type);
+    if (type === undefined) return { alternatives: [], alternativesKitType: null };
+    return { alternatives: await this.validKits(key, patient, visit, today, alreadyScanned, ALTERNATIVES, type), alternativesKitType: kitTypeName(this.study(), type) };
   }
 
   async confirm(
@@ -416,7 +425,7 @@ export class DispensingService {
       kitNumber,
       reason,
       ...said(message),
-      alternatives: await this.alternatives(key, patient, visit, today, alreadyScanned, kit?.kitType),
+      ...(await this.alternatives(key, patient, visit, today, alreadyScanned, kit?.kitType)),
       pack: null,
     });
     if (!kit) return refuse('unknown_kit', { key: 'dispensing.unknownKit', params: { kit: kitNumber } });

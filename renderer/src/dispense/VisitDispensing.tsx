@@ -38,6 +38,8 @@ interface Verdict {
   message: Words;
   reason: Refusal | null;
   alternatives: string[];
+  /** The printed name of the alternatives' kit type (a study with kit types), said in the heading above them. */
+  alternativesKitType?: string | null;
   detail: string | null;
   source: ScanSourceValue;
   sound: ScanSound;
@@ -180,6 +182,7 @@ export function VisitDispensing({
             message: (tr) => (unknownCode ? tr('dispense.messages.unknownCode') : (saidText(answer, tr) ?? answer.message)),
             reason: answer.reason,
             alternatives: answer.alternatives,
+            alternativesKitType: answer.alternativesKitType,
             detail: null,
             source,
             sound: 'refusal',
@@ -353,7 +356,13 @@ export function VisitDispensing({
               {verdict.detail && <Text fz="lg">{verdict.detail}</Text>}
               {verdict.tone === 'refused' && (
                 <Stack gap={4} data-testid="dispense-alternatives">
-                  <Text fw={700}>{verdict.alternatives.length > 0 ? t('dispense.verdict.alternatives') : t('dispense.verdict.noAlternatives')}</Text>
+                  <Text fw={700}>
+                    {verdict.alternatives.length === 0
+                      ? t('dispense.verdict.noAlternatives')
+                      : verdict.alternativesKitType
+                        ? t('dispense.verdict.alternativesOfType', { type: verdict.alternativesKitType })
+                        : t('dispense.verdict.alternatives')}
+                  </Text>
                   {verdict.alternatives.length > 0 && (
                     <Group gap="sm">
                       {verdict.alternatives.map((k) => (
