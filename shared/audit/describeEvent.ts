@@ -29,6 +29,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Record<string, unknown>
   'session.logout': (e) => `${e.username} logged out.`,
   'allocation.key_set_up': (e) => `${e.username} created the allocation key and the emergency code-break envelope.`,
   'allocation.access_granted': (e) => `${e.username} granted "${e.entityId}" access to the allocation key.`,
+  'allocation.access_lapsed': (e) => `The allocation key was taken back from "${e.entityId}": their unblinded role in the study reached its last day.`,
   'allocation.register_revealed': (e, a) => `${e.username} opened the unblinded allocation register (${String(a.slots)} slots, ${String(a.kits)} kits).`,
   'list.randomization_imported': (e, a) => `${e.username} imported the randomization list "${String(a.fileName)}" (${String(a.rowCount)} rows, SHA-256 ${String(a.sha256).slice(0, 12)}…).`,
   'list.kits_imported': (e, a) => `${e.username} imported the kit list "${String(a.fileName)}" (${String(a.rowCount)} kits, SHA-256 ${String(a.sha256).slice(0, 12)}…).`,

@@ -7,6 +7,7 @@
  */
 export const EVENT_SCOPE = {
   'allocation.access_granted': 'study',
+  'allocation.access_lapsed': 'study',
   'allocation.blocks_sealed': 'study',
   'allocation.key_set_up': 'study',
   'allocation.register_revealed': 'study',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DelegationLine } from '../../shared/contract/delegations';
 import { delegatedRoleOn } from '../../main/core/delegations/studyRole';
+import { inStudy } from '../../main/core/study/callStudy';
 import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -284,5 +285,32 @@ describe("a user's roles in every study at once (what the switcher and Today rea
     // its own days, none between them, and the one ended early never.
     const roles = await Promise.all([9, 10, 12, 13, 14, 21].map(async (n) => (await repo.rolesOn(userId, at(n))).get(1)));
     expect(roles).toEqual([undefined, 'investigator', 'investigator', undefined, 'monitor', 'monitor']);
+  });
+});
+
+describe('an unblinded role that reaches its last day', () => {
+  it("has its wrap of the study's key taken back by the core's sweep the day after, with an event; the others keep theirs", async () => {
+    const pharmacist = await t.loginAs('unblinded_pharmacist', 'lapse-pharmacist');
+    const userId = (await t.core.repositories.users.byUsername('new.unblinded'))!.id;
+    const pharmacistId = (await t.core.repositories.users.byUsername(t.userOf('unblinded_pharmacist').username))!.id;
+    // Made earlier in this file: an unblinded monitor holding the key, now delegated to a last day, today.
+    const granted = await ok<{ key: string }>(pharmacist, 'delegations.grant', { userId, role: 'unblinded_monitor', startsOn: today(), endsOn: today(), reason: 'Covers the monitoring visit of the day', signature: sign('unblinded_pharmacist') });
+    expect(granted.key).toBe('granted');
+    const wraps = async (id: number) => (await t.core.repositories.keys.wrapsOfUser(id)).length;
+    // Through its last day the role and the key hold.
+    expect(await inStudy(1, () => t.core.custody.takeBackLapsed())).toEqual([]);
+    expect(await wraps(userId)).toBe(1);
+    t.clock.advanceMinutes(24 * 60);
+    try {
+      expect(await inStudy(1, () => t.core.custody.takeBackLapsed())).toEqual(['new.unblinded']);
+      expect(await wraps(userId)).toBe(0);
+      expect(await wraps(pharmacistId)).toBe(1);
+      const [event] = await t.sql<{ study_code: string; username: string; entity_id: string }>("SELECT study_code, username, entity_id FROM audit_events WHERE action = 'allocation.access_lapsed'");
+      expect(event).toEqual({ study_code: 'NS-DUPI', username: 'system', entity_id: 'new.unblinded' });
+      // Once: the next sweep finds nothing more.
+      expect(await inStudy(1, () => t.core.custody.takeBackLapsed())).toEqual([]);
+    } finally {
+      t.clock.advanceMinutes(-24 * 60);
+    }
   });
 });

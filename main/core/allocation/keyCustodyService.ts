@@ -253,6 +253,32 @@ export class KeyCustodyService {
   }
 
   /**
+   * The wraps of the current study whose holder has no unblinded role in it today or to come: their role reached its
+   * last day (a role ended early, or replaced at once, took its wrap back then). Deleted, each with an event naming the
+   * study and the user, so that a former unblinded user's password opens nothing of the study, even in a copy of the
+   * file. Run by the core's sweep with the expiry sweep (start-up, then hourly); returns the users' names.
+   */
+  async takeBackLapsed(): Promise<string[]> {
+    const studyId = this.study.id();
+    if (studyId === NO_STUDY) return [];
+    return this.store.transaction(async () => {
+      const lapsed: string[] = [];
+      for (const { userId } of await this.keys.holders()) {
+        if (await this.studyRoles.unblindedNowOrLater(userId, { id: studyId })) continue;
+        const user = await this.users.byId(userId);
+        await this.keys.deleteUserWrap(userId);
+        const username = user?.username ?? `user ${userId}`;
+        await this.audit.append(
+          { userId: null, username: 'system' },
+          { action: 'allocation.access_lapsed', entityType: 'user', entityId: username, before: { access: true }, after: { access: false }, reason: 'No unblinded role in the study any more: its delegation reached its last day', source: 'system' },
+        );
+        lapsed.push(username);
+      }
+      return lapsed;
+    });
+  }
+
+  /**
    * The current study's key taken from a user whose unblinded role in it has ended (or become a blinded one), in the
    * caller's unit of work: the wrap is deleted, so a copy of the database and the user's password open nothing of this
    * study any more. Returns whether they held it (the caller's event says so).

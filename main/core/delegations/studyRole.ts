@@ -1,5 +1,5 @@
 import { VeilError } from '../../../shared/errors';
-import type { Role } from '../../../shared/roles';
+import { ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
 import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { Clock } from '../clock';
 import type { SiteMemory } from '../system/siteMemory';
@@ -74,6 +74,15 @@ export class StudyRoles {
       if (role) studies.push({ id: study.id, code: study.config.code, title: study.config.title, role, archived: study.closed?.archivedAt != null });
     }
     return studies;
+  }
+
+  /**
+   * Whether the user has an unblinded role in the study today or from a day to come: what keeps their wrap of the
+   * study's key (KeyCustodyService.takeBackLapsed). A role past its last day, or ended early, keeps nothing.
+   */
+  async unblindedNowOrLater(userId: number, study: { id: number }): Promise<boolean> {
+    const today = this.today();
+    return (await this.delegations.ofUser(userId, study.id)).some((d) => !ROLE_IS_BLINDED[d.role] && d.endedAt === null && (d.endsOn === null || d.endsOn >= today));
   }
 
   /** The site's date today, as delegations' start and end days are written. */

@@ -7,8 +7,9 @@ import type { CoreServices } from './coreServices';
  * start-up then every expirySweepMs, with nobody logged in. The expiry sweep is off with the idle sweep unless asked
  * for (tests and one-shot commands drive both by hand). It starts once the studies are in memory (startExpirySweep),
  * sweeps each study in turn (in it, as a call of a session working in it would be), and leaves a closed study alone.
+ * The same sweep takes back the study's key from users whose unblinded role there reached its last day.
  */
-export function startSweeps({ auth, kitExceptions, closeOut, logger, site }: Pick<CoreServices, 'auth' | 'kitExceptions' | 'closeOut' | 'logger' | 'site'>, options: CoreOptions): { startExpirySweep: () => void; stop: () => void } {
+export function startSweeps({ auth, kitExceptions, closeOut, custody, logger, site }: Pick<CoreServices, 'auth' | 'kitExceptions' | 'closeOut' | 'custody' | 'logger' | 'site'>, options: CoreOptions): { startExpirySweep: () => void; stop: () => void } {
   const sweepMs = options.idleSweepMs ?? 15_000;
   const timer = sweepMs > 0 ? setInterval(() => void auth.lockIdleWindows().catch(() => undefined), sweepMs) : null;
   timer?.unref();
@@ -25,8 +26,20 @@ export function startSweeps({ auth, kitExceptions, closeOut, logger, site }: Pic
         },
         (error: unknown) => logger.error('the expiry sweep failed', { study, error: error instanceof Error ? error.message : String(error) }),
       );
+  // With it, the wraps of the study's key whose holder's unblinded role reached its last day (closed studies too: a key
+  // is not a record of the study, and a former unblinded user should open nothing of it).
+  const sweepKeys = (study: string) =>
+    custody.takeBackLapsed().then(
+      (users) => {
+        if (users.length > 0) logger.info('allocation key taken back from users whose unblinded role lapsed', { study, count: users.length });
+      },
+      (error: unknown) => logger.error('the key sweep failed', { study, error: error instanceof Error ? error.message : String(error) }),
+    );
   const sweepExpired = async () => {
-    for (const study of site.studies()) await inStudy(study.id, () => sweepStudy(study.config.code));
+    for (const study of site.studies()) {
+      await inStudy(study.id, () => sweepStudy(study.config.code));
+      await inStudy(study.id, () => sweepKeys(study.config.code));
+    }
   };
   let expiryTimer: ReturnType<typeof setInterval> | null = null;
   return {

@@ -55,6 +55,7 @@ const SENTENCES: Record<string, (e: DescribableEvent, a: Fields, t: Tx, base: Fi
   'session.logout': (_e, _a, t, b) => t('audit.sentences.session.logout', b),
   'allocation.key_set_up': (_e, _a, t, b) => t('audit.sentences.allocation.key_set_up', b),
   'allocation.access_granted': (_e, _a, t, b) => t('audit.sentences.allocation.access_granted', b),
+  'allocation.access_lapsed': (_e, _a, t, b) => t('audit.sentences.allocation.access_lapsed', b),
   'allocation.blocks_sealed': (_e, a, t, b) => t('audit.sentences.allocation.blocks_sealed', { ...b, count: Number(a.slots ?? 0) }),
   'allocation.register_revealed': (_e, a, t, b) => t('audit.sentences.allocation.register_revealed', { ...b, slots: t('audit.counts.slots', { count: Number(a.slots ?? 0) }), kits: t('audit.counts.kits', { count: Number(a.kits ?? 0) }) }),
   'list.randomization_imported': (_e, a, t, b) =>
@@ -176,6 +177,7 @@ export function entityTypeLabel(entityType: string, t: TFunction): string {
  */
 export const KNOWN_ACTIONS = [
   'allocation.access_granted',
+  'allocation.access_lapsed',
   'allocation.blocks_sealed',
   'allocation.key_set_up',
   'allocation.register_revealed',
