@@ -9,6 +9,7 @@
 export const en = {
   session: {
     delegationChanged: 'Your delegation to {{study}} has changed: log in again to work in your new role.',
+    keyGranted: 'You were given the allocation key of {{study}}: log in again to open it.',
     notDelegated: "You are not delegated to {{study}}. Ask an administrator (blinded roles) or the study's unblinded pharmacist.",
     delegationEnded: 'Your delegation to {{study}} ended on {{date}}.',
     delegationNotStarted: 'Your delegation to {{study}} starts on {{date}}.',

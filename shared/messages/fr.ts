@@ -4,6 +4,7 @@ import type { Translation } from './catalogue';
 export const fr: Translation = {
   session: {
     delegationChanged: "Votre délégation à l'étude {{study}} a changé : reconnectez-vous pour travailler dans votre nouveau rôle.",
+    keyGranted: "La clé d'allocation de l'étude {{study}} vous a été donnée : reconnectez-vous pour l'ouvrir.",
     notDelegated: "Vous n'êtes pas délégué(e) à l'étude {{study}}. Demandez à un administrateur (rôles en aveugle) ou au pharmacien non aveugle de l'étude.",
     delegationEnded: "Votre délégation à l'étude {{study}} a pris fin le {{date}}.",
     delegationNotStarted: "Votre délégation à l'étude {{study}} commence le {{date}}.",

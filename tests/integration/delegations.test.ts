@@ -258,8 +258,11 @@ describe("an unblinded role and the study's key, one signed step", () => {
     expect(await t.core.repositories.keys.wrapsOfUser(created.id)).toEqual([]);
     await ok('unblinded-new', 'session.login', { username: 'new.unblinded', password: 'temporary password 9' });
     await ok('unblinded-new', 'session.changePassword', { currentPassword: 'temporary password 9', newPassword: 'a password of my own' });
-    // With a password of their own, the key is granted (allocation.grantAccess) and opens at their next login.
+    // With a password of their own, the key is granted (allocation.grantAccess) and opens at their next login: the
+    // window they are working in is logged out and told so.
     await ok(pharmacist, 'allocation.grantAccess', { userId: created.id, reason: 'Own password chosen', signature: sign('unblinded_pharmacist') });
+    const told = await call('unblinded-new', 'patients.list', {});
+    expect(told.ok ? 'answered' : { key: told.error.key, params: told.error.params }).toEqual({ key: 'session.keyGranted', params: { study: 'NS-DUPI' } });
     await ok('unblinded-new-2', 'session.login', { username: 'new.unblinded', password: 'a password of my own' });
     expect(t.core.custody.keyOf('unblinded-new-2')).not.toBeNull();
   });

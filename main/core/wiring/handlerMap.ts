@@ -58,7 +58,7 @@ export function buildHandlers(s: CoreServices, options: CoreOptions, opened: Ope
     system: systemHandlers({ info: new SystemInfoService(site, () => opened.schemaVersion, clock, options.mode), siteSettings, database: new DatabaseConnectionService(store, audit, opened, options.caFile ?? null, options.desktopDatabase ?? null), callers }),
     users: userHandlers({ users }),
     delegations: delegationHandlers({ delegations: s.delegations, callers }),
-    allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers }),
+    allocation: allocationHandlers({ status: allocationStatus, custody, lists, useBefore, register, callers, auth, site }),
     shipments: shipmentHandlers({ receiving, callers }),
     inventory: inventoryHandlers({ inventory: new InventoryService(kitRepository, study) }),
     kitStory: kitStoryHandlers({ story: new KitStoryService(store, new KitStoryReadModel(store, scope), kitExceptionRepository, patientRepository, audit, auditService, scans, clock, study, () => site.site()) }),
