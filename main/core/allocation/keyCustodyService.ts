@@ -176,8 +176,12 @@ export class KeyCustodyService {
   async requireKey(windowId: string): Promise<Buffer> {
     const key = this.keyOf(windowId);
     if (key) return key;
-    if (!(await this.keys.isSetUp())) throw VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
-    throw VeilError.says('forbidden', { key: 'allocation.sessionWithoutKey' });
+    throw await this.withoutKey();
+  }
+
+  /** Why a call of the current study has no key: the study's key is not set up yet, or this session does not hold it. */
+  async withoutKey(): Promise<VeilError> {
+    return (await this.keys.isSetUp()) ? VeilError.says('forbidden', { key: 'allocation.sessionWithoutKey' }) : VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
   }
 
   /**

@@ -137,9 +137,7 @@ export class DelegationService {
     const unblinded = !ROLE_IS_BLINDED[input.role];
     // Key pairs are made for accounts made unblinded only: a blinded account could never open the key of the role.
     if (unblinded && ROLE_IS_BLINDED[user.role]) throw VeilError.says('conflict', { key: 'delegations.unblindedNeedsUnblindedAccount', params: { name: user.displayName } });
-    if (unblinded && !key) {
-      throw (await this.custody.isSetUp()) ? VeilError.says('forbidden', { key: 'allocation.sessionWithoutKey' }) : VeilError.says('conflict', { key: 'allocation.keyNotSetUp' });
-    }
+    if (unblinded && !key) throw await this.custody.withoutKey();
     const result = await this.store.transaction(async () => {
       const now = isoUtc(this.clock.now());
       const keyWith: DelegationKey = !unblinded ? 'none' : (await this.custody.canBeGranted(user)) ? 'granted' : 'after_own_password';
@@ -153,7 +151,7 @@ export class DelegationService {
         // Replaced at once by a blinded role: the key goes with the unblinded one (a new unblinded role re-wraps it).
         const takeKey = !unblinded && !ROLE_IS_BLINDED[open.role];
         if (startsNow || open.startsOn > dayBefore) await this.endRow(actor, signer, open, user.username, replaced, { endsOn: open.startsOn > today ? open.startsOn : today, endedAt: now }, takeKey);
-        else await this.endRow(actor, signer, open, user.username, replaced, { endsOn: dayBefore, endedAt: null }, false);
+        else await this.endRow(actor, signer, open, user.username, replaced, { endsOn: dayBefore, endedAt: null }, takeKey);
       }
       const record = { action: 'delegation.granted', study: study.code, user: user.username, role: input.role, startsOn: input.startsOn, endsOn: input.endsOn, ...(unblinded ? { key: keyWith } : {}) };
       const signature = await this.signatures.record(signer, 'delegation', `${study.code}/${user.username}`, record);
@@ -197,13 +195,12 @@ export class DelegationService {
    * today, in the same unit of work as the account (the delegation log shows it as granted with the account). An
    * unblinded role is not the administrator's to give: an unblinded user of the study delegates it, with the key. An
    * administrator account is the site's and gets none; before any study is loaded nobody does (the first load
-   * delegates them). Says whether the account was delegated.
+   * delegates them).
    */
-  async withNewAccount(actor: CallActor, user: { id: number; username: string; role: Role }): Promise<boolean> {
+  async withNewAccount(actor: CallActor, user: { id: number; username: string; role: Role }): Promise<void> {
     const study = this.site.currentStudy();
-    if (!study || user.role === 'administrator' || !ROLE_IS_BLINDED[user.role]) return false;
+    if (!study || user.role === 'administrator' || !ROLE_IS_BLINDED[user.role]) return;
     await this.insertGranted(actor, user, study, 'Delegated with the new account', null);
-    return true;
   }
 
   /**
@@ -245,7 +242,8 @@ export class DelegationService {
   /**
    * Ends a delegation: at once (`endedAt` set), or on a last day to come (`endedAt` null: valid until `endsOn`). An
    * unblinded role ended at once may take the study's key back with it (`takeKey`): its wrap is deleted, so the
-   * user's password opens nothing of this study any more, even in a copy of the file.
+   * user's password opens nothing of this study any more, even in a copy of the file. One ending on a day to come keeps
+   * it until then (the core's sweep takes it back after its last day).
    */
   private async endRow(actor: CallActor, signer: Signer, row: DelegationRow, username: string, reason: string, end: { endsOn: string; endedAt: string | null }, takeKey: boolean): Promise<void> {
     const keyTakenBack = takeKey && end.endedAt !== null && (await this.custody.takeBack(row.userId));

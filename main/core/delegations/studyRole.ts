@@ -82,7 +82,8 @@ export class StudyRoles {
    */
   async unblindedNowOrLater(userId: number, study: { id: number }): Promise<boolean> {
     const today = this.today();
-    return (await this.delegations.ofUser(userId, study.id)).some((d) => !ROLE_IS_BLINDED[d.role] && d.endedAt === null && (d.endsOn === null || d.endsOn >= today));
+    // Valid today, or waiting for its first day (as roleInStudy tells a delegation not started yet).
+    return (await this.delegations.ofUser(userId, study.id)).some((d) => !ROLE_IS_BLINDED[d.role] && (validOn(d, today) || (d.startsOn > today && d.endedAt === null)));
   }
 
   /** The site's date today, as delegations' start and end days are written. */

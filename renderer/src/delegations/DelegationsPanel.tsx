@@ -188,17 +188,19 @@ function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: bool
   const [reason, setReason] = useState('');
   const signer = useSignedAction();
   const chosen = users.find((u) => String(u.id) === userId);
+  // An unblinded role comes with the study's key: it goes to accounts made unblinded only (their key pair carries it).
+  const unblindedRole = role !== '' && !ROLE_IS_BLINDED[role];
+  const offered = unblindedRole ? users.filter((u) => !ROLE_IS_BLINDED[u.role]) : users;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!chosen || !role) return;
     const input = { userId: chosen.id, role, startsOn, endsOn: endsOn || null, reason };
-    const unblinded = !ROLE_IS_BLINDED[role];
     const answer = await signer.sign('delegations.grant', (signature) => client.delegations.grant({ ...input, signature }), {
       summary: (
         <Stack gap={4}>
           <Text>{t(endsOn ? 'delegations.grantSummaryTo' : 'delegations.grantSummary', { name: chosen.displayName, role: t(`roles.${role}`), from: startsOn, to: endsOn })}</Text>
-          {unblinded && <Text size="sm">{t('delegations.grantKeyGoes')}</Text>}
+          {unblindedRole && <Text size="sm">{t('delegations.grantKeyGoes')}</Text>}
         </Stack>
       ),
     });
@@ -206,9 +208,6 @@ function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: bool
     const name = chosen.displayName;
     onGranted(answer.key === 'granted' ? t('delegations.grantedWithKey', { name }) : answer.key === 'after_own_password' ? t('delegations.grantedKeyWaits', { name }) : t('delegations.granted', { name }));
   }
-
-  // An unblinded role goes to accounts made unblinded only (their key pair carries the study's key).
-  const offered = role && !ROLE_IS_BLINDED[role] ? users.filter((u) => !ROLE_IS_BLINDED[u.role]) : users;
 
   return (
     <Modal opened={opened} onClose={onClose} title={t('delegations.grant')} size="xl">
@@ -219,7 +218,7 @@ function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: bool
               label={t('delegations.columns.person')}
               value={userId}
               onChange={(e) => setUserId(e.currentTarget.value)}
-              description={role && !ROLE_IS_BLINDED[role] ? t('delegations.unblindedAccountsOnly') : undefined}
+              description={unblindedRole ? t('delegations.unblindedAccountsOnly') : undefined}
               data={[{ value: '', label: t('delegations.choosePerson') }, ...offered.map((u) => ({ value: String(u.id), label: `${u.displayName} (${u.username})` }))]}
               data-testid="delegation-user"
             />
@@ -227,7 +226,7 @@ function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: bool
               label={t('delegations.columns.role')}
               value={role}
               onChange={(e) => setRole(e.currentTarget.value as Role)}
-              description={role && !ROLE_IS_BLINDED[role] ? t('delegations.grantKeyGoes') : undefined}
+              description={unblindedRole ? t('delegations.grantKeyGoes') : undefined}
               data={[{ value: '', label: t('delegations.chooseRole') }, ...roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))]}
               data-testid="delegation-role"
             />
