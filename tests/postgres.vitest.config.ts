@@ -12,6 +12,7 @@ import core from '../vitest.config';
  */
 export const BOTH_ENGINES = [
   'tests/integration/accountability.test.ts',
+  'tests/integration/reconciliationKits.test.ts',
   'tests/integration/allocationKey.test.ts',
   'tests/integration/delegations.test.ts',
   'tests/integration/delegationsVerify.test.ts',

@@ -40,27 +40,56 @@ const Discrepancy = z.enum([
   'return_verified_after_destruction',
 ]);
 
+/** One kit's line of the reconciliation: receipt, dispensing, return, destruction, where it is now and its discrepancies. */
+export const ReconciliationKitLine = z.object({
+  kitNumber: z.string(),
+  lot: z.string(),
+  status: z.string(),
+  shipment: z.string().nullable(),
+  receivedAt: IsoTime.nullable(),
+  patient: z.string().nullable(),
+  visit: z.string().nullable(),
+  dispensedAt: IsoTime.nullable(),
+  returnDue: z.string().nullable(),
+  returnCondition: Condition.nullable(),
+  unitsReturned: z.number().int().nullable(),
+  returnVerified: z.boolean(),
+  destroyedOn: z.string().nullable(),
+  whereabouts: z.enum(['not_received', 'on_hand', 'with_patient', 'destroyed', 'lost']),
+  discrepancies: z.array(Discrepancy),
+});
+
+/** The most kit lines one page of the reconciliation holds. */
+export const RECONCILIATION_PAGE_MAX = 200;
+
+/**
+ * Which kit lines of the reconciliation, a page at a time (issue 12: a pharmacy's tens of thousands of kits are never
+ * sent whole): every kit, those with a discrepancy, or those changed since the last sign-off; `search` keeps the kits
+ * whose number, patient or lot (as the caller's view shows it) contains it.
+ */
+export const ReconciliationKitsInput = z
+  .object({
+    page: z.number().int().min(1).max(1_000_000_000).default(1),
+    pageSize: z.number().int().min(1).max(RECONCILIATION_PAGE_MAX).default(100),
+    search: text('identifier').default(''),
+    only: z.enum(['all', 'discrepancies', 'sinceSignOff']).default('all'),
+  })
+  .strict();
+
+/** One page of kit lines, with how many kits the filter matches and how many the study holds. */
+export const ReconciliationKitsPage = z.object({
+  asOf: IsoTime,
+  kits: z.array(ReconciliationKitLine),
+  matching: z.number().int(),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
 export const ReconciliationView = z.object({
   asOf: IsoTime,
-  kits: z.array(
-    z.object({
-      kitNumber: z.string(),
-      lot: z.string(),
-      status: z.string(),
-      shipment: z.string().nullable(),
-      receivedAt: IsoTime.nullable(),
-      patient: z.string().nullable(),
-      visit: z.string().nullable(),
-      dispensedAt: IsoTime.nullable(),
-      returnDue: z.string().nullable(),
-      returnCondition: Condition.nullable(),
-      unitsReturned: z.number().int().nullable(),
-      returnVerified: z.boolean(),
-      destroyedOn: z.string().nullable(),
-      whereabouts: z.enum(['not_received', 'on_hand', 'with_patient', 'destroyed', 'lost']),
-      discrepancies: z.array(Discrepancy),
-    }),
-  ),
+  /** Every kit of the study: the lines themselves come a page at a time (reconciliation.kits). */
+  kitCount: z.number().int(),
   lots: z.array(
     z.object({
       lot: z.string(),
@@ -260,6 +289,25 @@ export const reconciliationChannels = {
     signature: null,
     key: 'required',
     examples: [{}],
+  }),
+  kits: channel({
+    kind: 'query',
+    description: "One page of the reconciliation's kit lines in kit-number order (blinded lots), filtered by discrepancy, by change since the last sign-off or by a kit, patient or lot searched for.",
+    input: ReconciliationKitsInput,
+    output: ReconciliationKitsPage,
+    access: 'reconciliation.read',
+    signature: null,
+    examples: [{}, { only: 'discrepancies', page: 1, pageSize: 20 }, { search: EXAMPLE_KIT.withDiscrepancy }],
+  }),
+  kitsUnblinded: channel({
+    kind: 'query',
+    description: 'The same page of kit lines with the real lots (unblinded pharmacy monitoring); a search matches the real lot.',
+    input: ReconciliationKitsInput,
+    output: ReconciliationKitsPage,
+    access: 'reconciliation.unblinded',
+    signature: null,
+    key: 'required',
+    examples: [{}, { only: 'sinceSignOff' }],
   }),
   comment: channel({
     kind: 'command',

@@ -119,11 +119,14 @@ describe('the Today home', () => {
   it('counts the kits due back and the returns to verify as the reconciliation shows them', async () => {
     const monitor = await t.loginAs('monitor', 'today-returns');
     const rec = (await call<ChannelOutput<'reconciliation.view'>>(monitor, 'reconciliation.view')).reconciliation;
-    const withPatient = rec.kits.filter((k) => k.whereabouts === 'with_patient' && k.returnCondition === null);
+    // Every kit's line: the demo's kits fit on one page of the largest size.
+    const lines = await call<ChannelOutput<'reconciliation.kits'>>(monitor, 'reconciliation.kits', { pageSize: 200 });
+    expect(lines.kits.length).toBe(rec.kitCount);
+    const withPatient = lines.kits.filter((k) => k.whereabouts === 'with_patient' && k.returnCondition === null);
     // Due back: overdue by the reconciliation's own date, or the patient has come to a visit of the schedule since.
     const scheduled = new Set(t.core.study().visits.map((v) => v.code));
     const dueBack = withPatient.filter(
-      (k) => k.discrepancies.includes('return_overdue') || rec.kits.some((o) => o.patient === k.patient && o.visit !== null && scheduled.has(o.visit) && o.dispensedAt !== null && o.dispensedAt > k.dispensedAt!),
+      (k) => k.discrepancies.includes('return_overdue') || lines.kits.some((o) => o.patient === k.patient && o.visit !== null && scheduled.has(o.visit) && o.dispensedAt !== null && o.dispensedAt > k.dispensedAt!),
     );
     expect(dueBack.length).toBeGreaterThan(0);
     const tech = await t.loginAs('pharmacy_technician', 'today-returns-tech');
@@ -201,7 +204,8 @@ describe('the Today home', () => {
     expect(item(await itemsOf(ph), 'reconciliation_sign_off')).toBeUndefined();
 
     const tech = await t.loginAs('pharmacy_technician', 'today-sign-tech');
-    const kit = view.reconciliation.kits.find((k) => k.whereabouts === 'with_patient' && k.returnCondition === null)!;
+    const lines = await call<ChannelOutput<'reconciliation.kits'>>(monitor, 'reconciliation.kits', { pageSize: 200 });
+    const kit = lines.kits.find((k) => k.whereabouts === 'with_patient' && k.returnCondition === null)!;
     await call(tech, 'returns.record', { code: kit.kitNumber, condition: 'used', unitsReturned: 1, source: 'scanner' });
     expect(item(await itemsOf(monitor), 'reconciliation_sign_off')).toEqual({ kind: 'reconciliation_sign_off', signedBefore: true, changedKits: 1 });
   });

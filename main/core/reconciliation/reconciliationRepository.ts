@@ -53,8 +53,18 @@ export class ReconciliationRepository {
     private readonly study: StudyScope,
   ) {}
 
-  /** One row per kit (a kit is received, dispensed, returned and destroyed at most once), in no particular order. */
-  async kitFacts(): Promise<KitFacts[]> {
+  /** Every kit number of the study, in no particular order (one column: a page of the reconciliation is cut from them). */
+  async kitNumbers(): Promise<string[]> {
+    const rows = await this.store.q().selectFrom('kits').select('kit_number').where('study_id', '=', this.study.id()).execute();
+    return rows.map((r) => r.kit_number);
+  }
+
+  /**
+   * One row per kit (a kit is received, dispensed, returned and destroyed at most once), in no particular order: every
+   * kit of the study, or those numbered (a page).
+   */
+  async kitFacts(numbers?: readonly string[]): Promise<KitFacts[]> {
+    if (numbers && numbers.length === 0) return [];
     const rows = await this.store
       .q()
       .selectFrom('kits as k')
@@ -86,6 +96,7 @@ export class ReconciliationRepository {
         'ds.recorded_at as destruction_recorded_at',
       ])
       .where('k.study_id', '=', this.study.id())
+      .$if(numbers !== undefined, (q) => q.where('k.kit_number', 'in', [...numbers!]))
       .execute();
     return rows.map((r) => ({ ...r, condition: r.condition as ReturnCondition | null }));
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonicalJson';
-import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
+import { compareKitNumbers, sortByKitNumber } from '../../../shared/allocation/kitOrder';
 import { addDays, localDate } from '../../../shared/schedule/visitSchedule';
 import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -80,6 +80,50 @@ export function returnDueOf(study: StudyConfig, baselineDate: string, visitCode:
   return next ? closes(next) : addDays(closes(study.visits[index]!), 14);
 }
 
+/**
+ * One kit's line of the reconciliation from its facts: where it is, its return's due day and every discrepancy it shows
+ * on `today`. With the allocation key the lot is the real one; without it, the blinded lot.
+ */
+function kitLine(f: KitFacts, key: Buffer | null, study: StudyConfig, today: string) {
+  const discrepancies: Discrepancy[] = [];
+  const received = f.outcome === 'received' || f.outcome === 'damaged';
+  if (f.outcome === 'missing') discrepancies.push('missing_at_receipt');
+  if (f.outcome === 'damaged') discrepancies.push('damaged_at_receipt');
+  if (f.condition === 'missing') discrepancies.push('return_missing');
+  if (f.condition === 'partly_used') discrepancies.push('partial_dose');
+  if (f.condition === 'unused') discrepancies.push('dose_not_taken');
+  if (f.status === 'lost' && f.outcome !== 'missing' && f.condition !== 'missing') discrepancies.push('lost_on_site');
+  if (f.status !== 'expected' && f.status !== 'lost' && !received) discrepancies.push('status_without_receipt');
+  discrepancies.push(...impossibleSequences(f));
+  let returnDue: string | null = null;
+  if (f.dispensed_at && f.baseline_date && f.visit_code) {
+    returnDue = returnDueOf(study, f.baseline_date, f.visit_code, localDate(new Date(f.dispensed_at)));
+    if (!f.condition && f.status === 'dispensed' && today > returnDue) discrepancies.push('return_overdue');
+  }
+  const whereabouts: Whereabouts =
+    f.status === 'expected' ? 'not_received' : f.status === 'dispensed' ? 'with_patient' : f.status === 'destroyed' ? 'destroyed' : f.status === 'lost' ? 'lost' : 'on_hand';
+  return {
+    kitNumber: f.kit_number,
+    lot: key ? open(key, f.lot_sealed, sealedField.kitLot(f.kit_number)) : f.blinded_lot,
+    status: f.status,
+    shipment: f.shipment,
+    receivedAt: received ? f.scanned_at : null,
+    patient: f.screening_number,
+    visit: f.visit_code,
+    dispensedAt: f.dispensed_at,
+    returnDue,
+    returnCondition: f.condition,
+    unitsReturned: f.units_returned,
+    returnVerified: f.verified_at !== null,
+    destroyedOn: f.destroyed_on,
+    whereabouts,
+    discrepancies,
+  };
+}
+
+/** A kit line of the reconciliation. */
+export type KitLine = ReturnType<typeof kitLine>;
+
 export class ReconciliationService {
   constructor(
     private readonly store: Store,
@@ -96,44 +140,7 @@ export class ReconciliationService {
     const today = localDate(this.clock.now());
     const facts = await this.repository.kitFacts();
 
-    const kits = facts
-      .sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number))
-      .map((f) => {
-        const discrepancies: Discrepancy[] = [];
-        const received = f.outcome === 'received' || f.outcome === 'damaged';
-        if (f.outcome === 'missing') discrepancies.push('missing_at_receipt');
-        if (f.outcome === 'damaged') discrepancies.push('damaged_at_receipt');
-        if (f.condition === 'missing') discrepancies.push('return_missing');
-        if (f.condition === 'partly_used') discrepancies.push('partial_dose');
-        if (f.condition === 'unused') discrepancies.push('dose_not_taken');
-        if (f.status === 'lost' && f.outcome !== 'missing' && f.condition !== 'missing') discrepancies.push('lost_on_site');
-        if (f.status !== 'expected' && f.status !== 'lost' && !received) discrepancies.push('status_without_receipt');
-        discrepancies.push(...impossibleSequences(f));
-        let returnDue: string | null = null;
-        if (f.dispensed_at && f.baseline_date && f.visit_code) {
-          returnDue = returnDueOf(study, f.baseline_date, f.visit_code, localDate(new Date(f.dispensed_at)));
-          if (!f.condition && f.status === 'dispensed' && today > returnDue) discrepancies.push('return_overdue');
-        }
-        const whereabouts: Whereabouts =
-          f.status === 'expected' ? 'not_received' : f.status === 'dispensed' ? 'with_patient' : f.status === 'destroyed' ? 'destroyed' : f.status === 'lost' ? 'lost' : 'on_hand';
-        return {
-          kitNumber: f.kit_number,
-          lot: key ? open(key, f.lot_sealed, sealedField.kitLot(f.kit_number)) : f.blinded_lot,
-          status: f.status,
-          shipment: f.shipment,
-          receivedAt: received ? f.scanned_at : null,
-          patient: f.screening_number,
-          visit: f.visit_code,
-          dispensedAt: f.dispensed_at,
-          returnDue,
-          returnCondition: f.condition,
-          unitsReturned: f.units_returned,
-          returnVerified: f.verified_at !== null,
-          destroyedOn: f.destroyed_on,
-          whereabouts,
-          discrepancies,
-        };
-      });
+    const kits = sortByKitNumber(facts, (f) => f.kit_number).map((f) => kitLine(f, key, study, today));
 
     type LotLine = { lot: string; received: number; dispensed: number; returned: number; destroyed: number; onHand: number; withPatient: number; lost: number; lostAfterReceipt: number; notReceived: number };
     const byLot = new Map<string, LotLine>();
@@ -182,6 +189,41 @@ export class ReconciliationService {
       // A kit recorded as missing cannot be verified (nothing to check): its discrepancy is commented instead.
       unverifiedReturns: kits.filter((k) => k.returnCondition && k.returnCondition !== 'missing' && !k.returnVerified).length,
     };
+  }
+
+  /**
+   * One page of kit lines in kit-number order (issue 12: at 50,000 kits the whole list was 18 MB and most of a second to
+   * build). Every kit, or those changed since the last sign-off, is paged on the kit numbers alone and only the page's
+   * facts are read; a search or the discrepancy filter needs every kit's line and builds them all, then sends one page.
+   * A search matches the lot as this view shows it: the blinded lot without the key, so no real lot can be probed.
+   */
+  async kitPage(key: Buffer | null, input: KitPageRequest): Promise<KitPage> {
+    const study = this.study();
+    const asOf = isoUtc(this.clock.now());
+    const today = localDate(this.clock.now());
+    const numbers = await this.repository.kitNumbers();
+    const total = numbers.length;
+    const needle = input.search.trim().toLowerCase();
+    const from = (input.page - 1) * input.pageSize;
+    const page = (matching: number, kits: KitLine[]) => ({ asOf, kits, matching, total, page: input.page, pageSize: input.pageSize });
+    if (needle === '' && input.only !== 'discrepancies') {
+      let chosen = sortByKitNumber(numbers, (n) => n);
+      if (input.only === 'sinceSignOff') {
+        const changed = new Set((await this.sinceLastSignOff())?.kits ?? []);
+        chosen = chosen.filter((n) => changed.has(n));
+      }
+      const facts = await this.repository.kitFacts(chosen.slice(from, from + input.pageSize));
+      return page(chosen.length, sortByKitNumber(facts, (f) => f.kit_number).map((f) => kitLine(f, key, study, today)));
+    }
+    const lines = sortByKitNumber(await this.repository.kitFacts(), (f) => f.kit_number).map((f) => kitLine(f, key, study, today));
+    const changed = input.only === 'sinceSignOff' ? new Set((await this.sinceLastSignOff())?.kits ?? []) : null;
+    const matching = lines.filter(
+      (k) =>
+        (input.only !== 'discrepancies' || k.discrepancies.length > 0) &&
+        (!changed || changed.has(k.kitNumber)) &&
+        (!needle || k.kitNumber.toLowerCase().includes(needle) || (k.patient ?? '').toLowerCase().includes(needle) || k.lot.toLowerCase().includes(needle)),
+    );
+    return page(matching.length, matching.slice(from, from + input.pageSize));
   }
 
   /**
@@ -272,10 +314,33 @@ export class ReconciliationService {
   async overview() {
     return this.store.transaction(async () => {
       const snapshot = await this.compute(null);
-      return { reconciliation: snapshot, signOff: await this.signOffStatus(), ...(await this.notes(snapshot)), sinceLastSignOff: await this.sinceLastSignOff() };
+      return { reconciliation: withoutKitLines(snapshot), signOff: await this.signOffStatus(), ...(await this.notes(snapshot)), sinceLastSignOff: await this.sinceLastSignOff() };
     });
   }
 }
 
 /** The reconciliation as compute() gives it. */
 export type ReconciliationSnapshot = Awaited<ReturnType<ReconciliationService['compute']>>;
+
+/** Which kit lines, a page at a time (the contract's ReconciliationKitsInput, defaults applied). */
+export interface KitPageRequest {
+  page: number;
+  pageSize: number;
+  search: string;
+  only: 'all' | 'discrepancies' | 'sinceSignOff';
+}
+
+export interface KitPage {
+  asOf: string;
+  kits: KitLine[];
+  matching: number;
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** The reconciliation as a screen reads it: its figures, lots, patients and discrepancies, the kit lines only counted (they come a page at a time). */
+export function withoutKitLines(snapshot: ReconciliationSnapshot) {
+  const { kits, ...rest } = snapshot;
+  return { ...rest, kitCount: kits.length };
+}

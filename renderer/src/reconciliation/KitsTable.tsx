@@ -1,14 +1,24 @@
-import { Group, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Group, Loader, Pagination, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconSearch, IconShieldCheck } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../common/dates';
 import { dateTimeFormat } from '../common/dateTimeFormat';
+import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useVeilAction } from '../common/useVeilAction';
 import { WindowedTableBodies } from '../common/WindowedTableBodies';
 import { formatUtc } from '../common/utcTime';
 import { ConditionBadge } from '../returns/ConditionBadge';
-import type { KitLine } from './types';
+import { client } from '../transport/client';
+import { reconciliationMessage } from './reconciliationMessages';
+import type { KitPage } from './types';
 import { kitStatusWord } from './words';
+
+/** Kit lines per page: the host sends one page at a time, so the table costs the same for 180 kits or 50,000. */
+export const KIT_PAGE_SIZE = 100;
+
+/** How long typing pauses before the search goes to the host. */
+const SEARCH_PAUSE_MS = 250;
 
 /** The day of a time, in the user's language (the table shows days; the audit trail has the times). */
 function formatDay(iso: string, language: string): string {
@@ -17,31 +27,61 @@ function formatDay(iso: string, language: string): string {
   return dateTimeFormat(language, { dateStyle: 'medium' }).format(date);
 }
 
-/** Per kit: receipt, dispensing, return, destruction and where the kit is now, with its discrepancies in words. */
-export function KitsTable({ kits, sinceLastSignOff = null }: { kits: KitLine[]; sinceLastSignOff?: { signedAt: string; kits: string[] } | null }) {
+/**
+ * Per kit: receipt, dispensing, return, destruction and where the kit is now, with its discrepancies in words. The
+ * lines come from the host a page at a time (issue 12), filtered and searched there; `unblinded` asks for the real lots
+ * (the unblinded view's channel, which needs the study's key). `version` changes when the page around it reloads, and
+ * the page shown is read again.
+ */
+export function KitsTable({ unblinded, version, sinceLastSignOff = null }: { unblinded: boolean; version: number; sinceLastSignOff?: { signedAt: string; kits: string[] } | null }) {
   const { t, i18n } = useTranslation();
   const [onlyDiscrepancies, setOnlyDiscrepancies] = useState(false);
   // "Since the last sign-off" (issue 11, item 8): only the kits whose accountability or verification changed after it.
   const [onlySince, setOnlySince] = useState(false);
   const changed = useMemo(() => new Set(sinceLastSignOff?.kits ?? []), [sinceLastSignOff]);
   const [search, setSearch] = useState('');
-  const shown = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    return kits.filter(
-      (k) =>
-        (!onlyDiscrepancies || k.discrepancies.length > 0) &&
-        (!onlySince || changed.has(k.kitNumber)) &&
-        (!needle || k.kitNumber.toLowerCase().includes(needle) || (k.patient ?? '').toLowerCase().includes(needle) || k.lot.toLowerCase().includes(needle)),
-    );
-  }, [kits, onlyDiscrepancies, onlySince, changed, search]);
+  const [searched, setSearched] = useState('');
+  const [page, setPage] = useState(1);
+  const [answer, setAnswer] = useState<KitPage | null>(null);
+  const load = useVeilAction();
+  const { run } = load;
+  // Answers may come back out of order (a search typed on while the previous one runs): only the latest request's is shown.
+  const latestRequest = useRef(0);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setSearched(search.trim()), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+  // A new filter or search starts from its first page.
+  useEffect(() => setPage(1), [searched, onlyDiscrepancies, onlySince, unblinded]);
+
+  const fetchPage = useCallback(async () => {
+    const request = ++latestRequest.current;
+    const input = { page, pageSize: KIT_PAGE_SIZE, search: searched, only: onlyDiscrepancies ? ('discrepancies' as const) : onlySince ? ('sinceSignOff' as const) : ('all' as const) };
+    const result = await run(() => (unblinded ? client.reconciliation.kitsUnblinded(input) : client.reconciliation.kits(input)));
+    if (result.ok && request === latestRequest.current) setAnswer(result.value);
+  }, [run, page, searched, onlyDiscrepancies, onlySince, unblinded]);
+
+  useEffect(() => {
+    void fetchPage();
+  }, [fetchPage, version]);
+
   const lang = i18n.language;
+  const kits = answer?.kits ?? [];
+  const pages = answer ? Math.max(1, Math.ceil(answer.matching / KIT_PAGE_SIZE)) : 1;
+  const from = answer ? (answer.page - 1) * KIT_PAGE_SIZE + 1 : 0;
 
   return (
     <Stack gap="md" data-testid="recon-kits">
       <Group justify="space-between" wrap="wrap">
-        <Text c="dimmed" data-testid="recon-kits-count">
-          {t('reconciliation.kits.shown', { count: shown.length, total: kits.length })}
-        </Text>
+        {answer ? (
+          <Text c="dimmed" data-testid="recon-kits-count" data-matching={answer.matching} data-total={answer.total}>
+            {t('reconciliation.kits.shown', { count: answer.matching, total: answer.total })}
+            {pages > 1 && ` · ${t('reconciliation.kits.range', { from, to: from + kits.length - 1 })}`}
+          </Text>
+        ) : (
+          <Loader size="sm" />
+        )}
         <Group gap="lg">
           <TextInput
             placeholder={t('reconciliation.kits.search')}
@@ -77,7 +117,7 @@ export function KitsTable({ kits, sinceLastSignOff = null }: { kits: KitLine[]; 
             </Table.Tr>
           </Table.Thead>
           <WindowedTableBodies
-            items={shown}
+            items={kits}
             itemKey={(k) => k.kitNumber}
             columns={5}
             estimateHeight={68}
@@ -177,7 +217,13 @@ export function KitsTable({ kits, sinceLastSignOff = null }: { kits: KitLine[]; 
           />
         </Table>
       </Table.ScrollContainer>
-      {shown.length === 0 && (
+      <TranslatedErrorAlert error={load.error} translate={reconciliationMessage} testId="recon-kits-error" />
+      {pages > 1 && (
+        <Group justify="center">
+          <Pagination total={pages} value={page} onChange={setPage} getControlProps={(control) => ({ 'aria-label': t(`reconciliation.kits.pagination.${control}`) })} data-testid="recon-kits-pagination" />
+        </Group>
+      )}
+      {answer && kits.length === 0 && (
         <Text c="dimmed" data-testid="recon-kits-empty">
           {t('reconciliation.kits.noneShown')}
         </Text>

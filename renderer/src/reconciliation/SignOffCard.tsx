@@ -180,7 +180,7 @@ export function SignOffCard({
         onClose={() => setSigning(false)}
       >
         <Stack gap="xs" data-testid="signoff-summary">
-          <Text>{t('reconciliation.signOff.summary', { time: formatUtc(reconciliation.asOf), kits: t('reconciliation.signOff.kitCount', { count: reconciliation.kits.length }), count: reconciliation.discrepancies.length })}</Text>
+          <Text>{t('reconciliation.signOff.summary', { time: formatUtc(reconciliation.asOf), kits: t('reconciliation.signOff.kitCount', { count: reconciliation.kitCount }), count: reconciliation.discrepancies.length })}</Text>
           {reconciliation.unverifiedReturns > 0 && (
             <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} data-testid="signoff-unverified-warning">
               {t('reconciliation.signOff.unverifiedWarning', { count: reconciliation.unverifiedReturns })}
