@@ -33,7 +33,18 @@ function formatDay(iso: string, language: string): string {
  * (the unblinded view's channel, which needs the study's key). `version` changes when the page around it reloads, and
  * the page shown is read again.
  */
-export function KitsTable({ unblinded, version, sinceLastSignOff = null }: { unblinded: boolean; version: number; sinceLastSignOff?: { signedAt: string; kits: string[] } | null }) {
+export function KitsTable({
+  unblinded,
+  version,
+  sinceLastSignOff = null,
+  onAnswered,
+}: {
+  unblinded: boolean;
+  version: number;
+  sinceLastSignOff?: { signedAt: string; kits: string[] } | null;
+  /** Called when the host has answered a page (or refused it). */
+  onAnswered?: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const [onlyDiscrepancies, setOnlyDiscrepancies] = useState(false);
   // "Since the last sign-off" (issue 11, item 8): only the kits whose accountability or verification changed after it.
@@ -45,6 +56,9 @@ export function KitsTable({ unblinded, version, sinceLastSignOff = null }: { unb
   const [answer, setAnswer] = useState<KitPage | null>(null);
   const load = useVeilAction();
   const { run } = load;
+  // The latest callback, read when an answer comes (a new one on each render of the page must not ask for the page again).
+  const answered = useRef(onAnswered);
+  answered.current = onAnswered;
   // Answers may come back out of order (a search typed on while the previous one runs): only the latest request's is shown.
   const latestRequest = useRef(0);
 
@@ -60,6 +74,7 @@ export function KitsTable({ unblinded, version, sinceLastSignOff = null }: { unb
     const input = { page, pageSize: KIT_PAGE_SIZE, search: searched, only: onlyDiscrepancies ? ('discrepancies' as const) : onlySince ? ('sinceSignOff' as const) : ('all' as const) };
     const result = await run(() => (unblinded ? client.reconciliation.kitsUnblinded(input) : client.reconciliation.kits(input)));
     if (result.ok && request === latestRequest.current) setAnswer(result.value);
+    answered.current?.();
   }, [run, page, searched, onlyDiscrepancies, onlySince, unblinded]);
 
   useEffect(() => {

@@ -52,7 +52,8 @@ export function ReconciliationPage() {
   const [candidates, setCandidates] = useState<DestructionCandidate[] | null>(null);
   const [justDestroyed, setJustDestroyed] = useState<number | null>(null);
   const [tab, setTab] = useState<string | null>('kits');
-  // Each reload reads the kit table's page again too (it loads its own lines, a page at a time).
+  // The kit table loads its own lines, a page at a time, first thing on opening (its request goes before the figures',
+  // which need every kit's line); a change of records or a reload asks it for its page again.
   const [version, setVersion] = useState(0);
   const load = useVeilAction();
   const unblind = useVeilAction();
@@ -66,7 +67,6 @@ export function ReconciliationPage() {
   }, [runUnblinded]);
 
   const reload = useCallback(async () => {
-    setVersion((v) => v + 1);
     const result = await run(async () => {
       const [view, list, destroyable] = await Promise.all([client.reconciliation.view({}), client.destruction.list({}), canDestroy ? client.destruction.candidates({}) : Promise.resolve(null)]);
       return { view, list, destroyable };
@@ -78,13 +78,17 @@ export function ReconciliationPage() {
     }
   }, [run, canDestroy]);
 
+  // The figures wait for the kit table's first page: at a large site they take the host most of a second (every kit's
+  // line), and the page asked for behind them would wait as long (issue 12).
+  const [firstPageShown, setFirstPageShown] = useState(false);
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    if (firstPageShown) void reload();
+  }, [reload, firstPageShown]);
   // The counts, the destructions and the kits that may be destroyed follow changes made here or at another workstation
   // (kits chosen for destruction stay chosen while they may still be destroyed); the unblinded view too, when shown.
   useRecordsChanged(['kits', 'returns', 'reconciliation'], () => {
     void reload();
+    setVersion((v) => v + 1);
     if (showUnblinded) void loadUnblinded();
   });
 
@@ -96,6 +100,7 @@ export function ReconciliationPage() {
 
   function reloadAll() {
     void reload();
+    setVersion((v) => v + 1);
     // An unblinded view shown is refreshed with the rest, never left stale.
     if (showUnblinded) void loadUnblinded();
   }
@@ -213,7 +218,7 @@ export function ReconciliationPage() {
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="kits" pt="lg">
-          <KitsTable unblinded={isUnblinded} version={version} sinceLastSignOff={blinded?.sinceLastSignOff ?? null} />
+          <KitsTable unblinded={isUnblinded} version={version} sinceLastSignOff={blinded?.sinceLastSignOff ?? null} onAnswered={() => setFirstPageShown(true)} />
         </Tabs.Panel>
         <Tabs.Panel value="patients" pt="lg">
           {shown ? <PatientsTable patients={shown.patients} /> : <Loader />}
