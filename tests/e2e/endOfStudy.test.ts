@@ -200,6 +200,8 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     expect(await page.getByTestId('recon-figure-unverified').getAttribute('data-value')).toBe('0');
     await screenshot(page, 'reconciliation-kits');
     await page.getByTestId('recon-kits-only-discrepancies').click();
+    // The host filters every kit and sends the page: the table says which filter its rows answer.
+    await page.locator('[data-testid="recon-kits-table"][data-only="discrepancies"]').waitFor();
     const discrepant = await page.locator('[data-testid^="recon-kit-"][data-discrepancies]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-discrepancies') ?? ''));
     expect(discrepant.length).toBeGreaterThan(0);
     expect(discrepant.every((d) => d.length > 0)).toBe(true);

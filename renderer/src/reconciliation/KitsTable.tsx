@@ -53,7 +53,8 @@ export function KitsTable({
   const [search, setSearch] = useState('');
   const [searched, setSearched] = useState('');
   const [page, setPage] = useState(1);
-  const [answer, setAnswer] = useState<KitPage | null>(null);
+  // The answer with the request it answers: rows of another filter, search or page are never shown as this one's.
+  const [answer, setAnswer] = useState<{ for: string; page: KitPage } | null>(null);
   const load = useVeilAction();
   const { run } = load;
   // The latest callback, read when an answer comes (a new one on each render of the page must not ask for the page again).
@@ -69,30 +70,38 @@ export function KitsTable({
   // A new filter or search starts from its first page.
   useEffect(() => setPage(1), [searched, onlyDiscrepancies, onlySince, unblinded]);
 
+  const input = useMemo(
+    () => ({ page, pageSize: KIT_PAGE_SIZE, search: searched, only: onlyDiscrepancies ? ('discrepancies' as const) : onlySince ? ('sinceSignOff' as const) : ('all' as const) }),
+    [page, searched, onlyDiscrepancies, onlySince],
+  );
+  const wanted = `${unblinded ? 'unblinded' : 'blinded'} ${JSON.stringify(input)}`;
   const fetchPage = useCallback(async () => {
     const request = ++latestRequest.current;
-    const input = { page, pageSize: KIT_PAGE_SIZE, search: searched, only: onlyDiscrepancies ? ('discrepancies' as const) : onlySince ? ('sinceSignOff' as const) : ('all' as const) };
     const result = await run(() => (unblinded ? client.reconciliation.kitsUnblinded(input) : client.reconciliation.kits(input)));
-    if (result.ok && request === latestRequest.current) setAnswer(result.value);
+    if (result.ok && request === latestRequest.current) setAnswer({ for: wanted, page: result.value });
     answered.current?.();
-  }, [run, page, searched, onlyDiscrepancies, onlySince, unblinded]);
+  }, [run, input, unblinded, wanted]);
 
   useEffect(() => {
     void fetchPage();
   }, [fetchPage, version]);
 
   const lang = i18n.language;
-  const kits = answer?.kits ?? [];
-  const pages = answer ? Math.max(1, Math.ceil(answer.matching / KIT_PAGE_SIZE)) : 1;
-  const from = answer ? (answer.page - 1) * KIT_PAGE_SIZE + 1 : 0;
+  // The page of the filter asked for, once it has come (a reload of the same page keeps its rows meanwhile).
+  const shown = answer?.for === wanted ? answer.page : null;
+  const kits = shown?.kits ?? [];
+  // The pages of the last answer stay while the next page comes, so the page buttons do not blink.
+  const counted = shown ?? answer?.page ?? null;
+  const pages = counted ? Math.max(1, Math.ceil(counted.matching / KIT_PAGE_SIZE)) : 1;
+  const from = shown ? (shown.page - 1) * KIT_PAGE_SIZE + 1 : 0;
 
   return (
     <Stack gap="md" data-testid="recon-kits">
       <Group justify="space-between" wrap="wrap">
-        {answer ? (
-          <Text c="dimmed" data-testid="recon-kits-count" data-matching={answer.matching} data-total={answer.total}>
-            {t('reconciliation.kits.shown', { count: answer.matching, total: answer.total })}
-            {pages > 1 && ` · ${t('reconciliation.kits.range', { from, to: from + kits.length - 1 })}`}
+        {shown ? (
+          <Text c="dimmed" data-testid="recon-kits-count" data-matching={shown.matching} data-total={shown.total}>
+            {t('reconciliation.kits.shown', { count: shown.matching, total: shown.total })}
+            {shown.matching > KIT_PAGE_SIZE && ` · ${t('reconciliation.kits.range', { from, to: from + kits.length - 1 })}`}
           </Text>
         ) : (
           <Loader size="sm" />
@@ -113,15 +122,28 @@ export function KitsTable({
               size="md"
               label={t('reconciliation.kits.sinceSignOff', { count: sinceLastSignOff.kits.length, time: formatUtc(sinceLastSignOff.signedAt) })}
               checked={onlySince}
-              onChange={(e) => setOnlySince(e.currentTarget.checked)}
+              onChange={(e) => {
+                // One filter at a time (the host filters by one): turning one on turns the other off.
+                setOnlySince(e.currentTarget.checked);
+                if (e.currentTarget.checked) setOnlyDiscrepancies(false);
+              }}
               data-testid="recon-kits-since-signoff"
             />
           )}
-          <Switch size="md" label={t('reconciliation.kits.onlyDiscrepancies')} checked={onlyDiscrepancies} onChange={(e) => setOnlyDiscrepancies(e.currentTarget.checked)} data-testid="recon-kits-only-discrepancies" />
+          <Switch
+            size="md"
+            label={t('reconciliation.kits.onlyDiscrepancies')}
+            checked={onlyDiscrepancies}
+            onChange={(e) => {
+              setOnlyDiscrepancies(e.currentTarget.checked);
+              if (e.currentTarget.checked) setOnlySince(false);
+            }}
+            data-testid="recon-kits-only-discrepancies"
+          />
         </Group>
       </Group>
       <Table.ScrollContainer minWidth={760} type="native">
-        <Table verticalSpacing="xs" data-testid="recon-kits-table">
+        <Table verticalSpacing="xs" data-testid="recon-kits-table" data-only={shown ? input.only : 'loading'} aria-busy={shown ? undefined : true}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('reconciliation.kits.columns.kit')}</Table.Th>
@@ -238,7 +260,7 @@ export function KitsTable({
           <Pagination total={pages} value={page} onChange={setPage} getControlProps={(control) => ({ 'aria-label': t(`reconciliation.kits.pagination.${control}`) })} data-testid="recon-kits-pagination" />
         </Group>
       )}
-      {answer && kits.length === 0 && (
+      {shown && kits.length === 0 && (
         <Text c="dimmed" data-testid="recon-kits-empty">
           {t('reconciliation.kits.noneShown')}
         </Text>
