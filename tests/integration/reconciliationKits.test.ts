@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChannelOutput } from '../../shared/contract';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
@@ -129,6 +130,24 @@ describe("the reconciliation's kit lines, a page at a time", () => {
     // A blinded role is refused the unblinded channel before anything is read.
     const refused = await t.core.dispatch(monitor, 'reconciliation.kitsUnblinded', {});
     expect(refused.ok ? 'answered' : refused.error.code).toBe('forbidden');
+  });
+
+  it('takes kits imported after a page was read into the order of the next pages', async () => {
+    const before = await call<Page>(monitor, 'reconciliation.kits', { pageSize: 1 });
+    // Two kits more, from a row of the demo's own list: one that sorts first (a shorter number) and one that sorts last.
+    const rows = Papa.parse<Record<string, string>>(t.demo.lists.kits.trim(), { header: true }).data;
+    const added = [
+      { ...rows[0]!, kit_number: '99', serial: 'SN-RECON-99' },
+      { ...rows[1]!, kit_number: '99999999', serial: 'SN-RECON-99999999' },
+    ];
+    const csv = `${Papa.unparse(added)}\n`;
+    const ph = t.userOf('unblinded_pharmacist');
+    await call(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'more-kits.csv', contentBase64: Buffer.from(csv, 'utf8').toString('base64'), signature: { username: ph.username, password: ph.password } });
+    const first = await call<Page>(monitor, 'reconciliation.kits', { pageSize: 1 });
+    expect(first.total).toBe(before.total + 2);
+    expect(first.kits.map((k) => k.kitNumber)).toEqual(['99']);
+    const last = await call<Page>(monitor, 'reconciliation.kits', { pageSize: 1, page: first.total });
+    expect(last.kits.map((k) => k.kitNumber)).toEqual(['99999999']);
   });
 
   it('refuses a page too large, a page below 1 and a search longer than a kit number can be, with a clear message', async () => {

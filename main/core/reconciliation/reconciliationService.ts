@@ -201,13 +201,13 @@ export class ReconciliationService {
     const study = this.study();
     const asOf = isoUtc(this.clock.now());
     const today = localDate(this.clock.now());
-    const numbers = await this.repository.kitNumbers();
+    const numbers = await this.repository.kitNumbersInOrder();
     const total = numbers.length;
     const needle = input.search.trim().toLowerCase();
     const from = (input.page - 1) * input.pageSize;
     const page = (matching: number, kits: KitLine[]) => ({ asOf, kits, matching, total, page: input.page, pageSize: input.pageSize });
     if (needle === '' && input.only !== 'discrepancies') {
-      let chosen = sortByKitNumber(numbers, (n) => n);
+      let chosen = numbers;
       if (input.only === 'sinceSignOff') {
         const changed = new Set((await this.sinceLastSignOff())?.kits ?? []);
         chosen = chosen.filter((n) => changed.has(n));
