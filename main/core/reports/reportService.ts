@@ -6,7 +6,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
-import { csvRows, csvTable } from '../csvWriter';
+import { csvFileBase64, csvRows, csvTable } from '../csvWriter';
 import type { Store } from '../db/store';
 import { renderReportPdf, type ReportContext, type ReportSection } from './pdfReport';
 import type { ReportReadModel } from './reportReadModel';
@@ -65,7 +65,9 @@ export class ReportService {
       destroyedKits: await this.reads.destroyedKits(),
       kitsLostFromShelf: await this.reads.kitsLostFromShelf(),
     }));
-    type Movement = Omit<AccountabilityLine, 'balance'> & { delta: number; at: string };
+    // Each movement becomes its line in place (its balance set after the sort): at 138,000 lines a second copy of
+    // every line was tens of megabytes more at the report's peak.
+    type Movement = AccountabilityLine & { delta: number; at: string };
     const moves: Movement[] = [];
     const kits = read.kits;
     const lotOf = new Map(kits.map((k) => [k.kitNumber, key ? open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)) : k.blindedLot]));
@@ -88,31 +90,32 @@ export class ReportService {
       if (inScope.has(m.kitNumber)) moves.push(m);
     };
     for (const r of read.receipts) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'received', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: 1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'received', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: 1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy), balance: 0 });
     }
     for (const r of read.dispensedKits) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'dispensed', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'dispensed', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy), balance: 0 });
     }
     for (const r of read.returnedKits) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'returned', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 0, delta: 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'returned', patientInitials: r.patientInitials, patientId: r.randomizationNumber, kitNumber: r.kitNumber, quantity: 0, delta: 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy), balance: 0 });
     }
     const dispensed = new Set(read.dispensedKitNumbers);
     const receivedIntoStock = new Set(read.receivedKitNumbers);
     for (const r of read.destroyedKits) {
       // Only kits that were on the shelf lower it: not patient returns, nor kits refused as damaged at receipt.
       const fromShelf = !dispensed.has(r.kitNumber) && receivedIntoStock.has(r.kitNumber);
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'destroyed', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: fromShelf ? 1 : 0, delta: fromShelf ? -1 : 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'destroyed', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: fromShelf ? 1 : 0, delta: fromShelf ? -1 : 0, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy), balance: 0 });
     }
     // Kits lost from the shelf (not those lost in transit, never received, nor those a patient did not bring back).
     for (const r of read.kitsLostFromShelf) {
-      push({ at: r.at, date: r.at.slice(0, 10), kind: 'lost', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy) });
+      push({ at: r.at, date: r.at.slice(0, 10), kind: 'lost', patientInitials: '', patientId: '', kitNumber: r.kitNumber, quantity: 1, delta: -1, lot: lotOf.get(r.kitNumber)!, recorder: initials(r.recordedBy), balance: 0 });
     }
     moves.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : compareKitNumbers(a.kitNumber, b.kitNumber)));
     let balance = 0;
-    return moves.map(({ delta, at: _at, ...m }) => {
-      balance += delta;
-      return { ...m, balance };
-    });
+    for (const m of moves) {
+      balance += m.delta;
+      m.balance = balance;
+    }
+    return moves;
   }
 
   private async data(name: ReportName, key: Buffer | null, options: { days?: number | undefined; patientId?: number | undefined; threshold?: number | undefined }): Promise<ReportData> {
@@ -305,5 +308,5 @@ export async function reportFile(data: ReportData, context: ReportContext, forma
     ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
   ]);
   const body = data.sections.map((s) => `${csvRows([[s.heading], ...(s.facts ?? [])])}\r\n${csvTable(s.columns, s.rows)}`).join('\r\n\r\n');
-  return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${body}\r\n`, 'utf8').toString('base64') };
+  return { fileName, mime: 'text/csv', base64: csvFileBase64(`${preamble}\r\n\r\n${body}\r\n`) };
 }

@@ -4,7 +4,7 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditActor, AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
-import { csvRows, csvTable } from '../csvWriter';
+import { csvFileBase64, csvRows, csvTable } from '../csvWriter';
 import type { Store } from '../db/store';
 import type { UnsealedStock } from '../dispensing/unsealedStock';
 import type { PatientRepository } from '../patients/patientRepository';
@@ -333,7 +333,7 @@ export class StockForecastService {
       ['Printed at (UTC)', isoUtc(context.printedAt)],
       ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
     ]);
-    return { fileName, mime: 'text/csv', base64: Buffer.from(`\uFEFF${preamble}\r\n\r\n${csvTable(columns, rows)}\r\n`, 'utf8').toString('base64') };
+    return { fileName, mime: 'text/csv', base64: csvFileBase64(`${preamble}\r\n\r\n${csvTable(columns, rows)}\r\n`) };
   }
 }
 

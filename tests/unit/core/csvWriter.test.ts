@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { csvRecords, csvRows, csvTable } from '../../../main/core/csvWriter';
+import { csvFileBase64, csvRecords, csvRows, csvTable } from '../../../main/core/csvWriter';
 
 const read = (csv: string) => Papa.parse<string[]>(csv).data;
 
@@ -23,5 +23,23 @@ describe('the CSV writer', () => {
     const csv = csvRecords(['reason', 'n'] as const, [{ reason: '@evil', n: 1 }]);
     expect(csv).toBe(`reason,n\r\n"'@evil",1`);
     expect(csvTable(['=header'], [['x']])).toBe(`"'=header"\r\nx`);
+  });
+
+  it('writes a long table a thousand rows at a time into the same text as in one piece, empty tables included', () => {
+    const columns = ['kit', 'note', 'units'];
+    const rows = Array.from({ length: 2501 }, (_, i) => [String(100000 + i), i % 7 === 0 ? `=cmd|${i}` : i % 5 === 0 ? `a, "b"\n${i}` : 'plain', i - 3]);
+    const inOnePiece = (data: unknown[][]) => Papa.unparse({ fields: columns, data }, { newline: '\r\n', escapeFormulae: /^[=+\-@\t\r]/ });
+    const whole = inOnePiece(rows.map((r) => [...r]));
+    expect(csvTable(columns, rows)).toBe(whole);
+    expect(csvRows(rows)).toBe(whole.slice(whole.indexOf('\r\n') + 2));
+    for (const n of [999, 1000, 1001]) expect(read(csvTable(columns, rows.slice(0, n))).length, `${n} rows`).toBe(n + 1);
+    expect(csvTable(columns, [])).toBe(inOnePiece([]));
+    expect(csvRows([])).toBe('');
+  });
+
+  it('gives a file the UTF-8 byte order mark before its text, accents intact', () => {
+    const bytes = Buffer.from(csvFileBase64('Hôpital,é\r\n'), 'base64');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toBe('\uFEFFHôpital,é\r\n');
   });
 });
