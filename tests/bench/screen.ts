@@ -109,6 +109,7 @@ async function firstRows(page: Page, nav: string, firstRow: string, visits = 5):
     times.push(Date.now() - start);
     if (times.at(-1)! > 20_000) break; // a slow screen is visited once: its figure is plain enough
   }
+  if (process.env.VEIL_BENCH_TIMES) process.stdout.write(`  ${nav} ${firstRow}: ${times.join(' ')}\n`);
   return median(times);
 }
 

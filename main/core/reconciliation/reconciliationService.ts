@@ -134,17 +134,35 @@ export class ReconciliationService {
     private readonly study: () => StudyConfig,
   ) {}
 
-  /** The reconciliation. With the allocation key (unblinded view) lots are the real ones; without it, blinded lots. */
+  /**
+   * The reconciliation with every kit's line (what the monitor's sign-off hashes). With the allocation key (unblinded
+   * view) lots are the real ones; without it, blinded lots.
+   */
   async compute(key: Buffer | null) {
+    const kits: KitLine[] = [];
+    const { asOf, lots, patients, discrepancies, unverifiedReturns } = await this.summary(key, (line) => kits.push(line));
+    return { asOf, kits, lots, patients, discrepancies, unverifiedReturns };
+  }
+
+  /**
+   * The reconciliation as its screen reads it: per lot, per patient, every discrepancy and the returns to verify, the
+   * kits counted (their lines come a page at a time, kitPage). Each kit's line is built, counted and let go in one pass
+   * (`eachLine` may keep them): at 50,000 kits, lines kept to the end were tens of megabytes more for the collector.
+   */
+  async summary(key: Buffer | null, eachLine?: (line: KitLine) => void) {
     const study = this.study();
     const today = localDate(this.clock.now());
-    const facts = await this.repository.kitFacts();
-
-    const kits = sortByKitNumber(facts, (f) => f.kit_number).map((f) => kitLine(f, key, study, today));
+    const facts = sortByKitNumber(await this.repository.kitFacts(), (f) => f.kit_number);
 
     type LotLine = { lot: string; received: number; dispensed: number; returned: number; destroyed: number; onHand: number; withPatient: number; lost: number; lostAfterReceipt: number; notReceived: number };
+    type PatientLine = { screeningNumber: string; dispensed: number; returnsRecorded: number; used: number; partlyUsed: number; unused: number; damaged: number; missing: number; overdue: number };
     const byLot = new Map<string, LotLine>();
-    for (const k of kits) {
+    const patients = new Map<string, PatientLine>();
+    const discrepancies: Array<{ kitNumber: string; lot: string; patient: string | null; discrepancies: Discrepancy[] }> = [];
+    let unverifiedReturns = 0;
+    for (const f of facts) {
+      const k = kitLine(f, key, study, today);
+      eachLine?.(k);
       const lot = byLot.get(k.lot) ?? { lot: k.lot, received: 0, dispensed: 0, returned: 0, destroyed: 0, onHand: 0, withPatient: 0, lost: 0, lostAfterReceipt: 0, notReceived: 0 };
       if (k.receivedAt) lot.received++;
       if (k.dispensedAt) lot.dispensed++;
@@ -156,39 +174,30 @@ export class ReconciliationService {
       if (k.whereabouts === 'lost' && k.receivedAt) lot.lostAfterReceipt++;
       if (k.whereabouts === 'not_received') lot.notReceived++;
       byLot.set(k.lot, lot);
+      if (k.patient) {
+        const p = patients.get(k.patient) ?? { screeningNumber: k.patient, dispensed: 0, returnsRecorded: 0, used: 0, partlyUsed: 0, unused: 0, damaged: 0, missing: 0, overdue: 0 };
+        p.dispensed++;
+        if (k.returnCondition) p.returnsRecorded++;
+        if (k.returnCondition === 'used') p.used++;
+        if (k.returnCondition === 'partly_used') p.partlyUsed++;
+        if (k.returnCondition === 'unused') p.unused++;
+        if (k.returnCondition === 'damaged') p.damaged++;
+        if (k.returnCondition === 'missing') p.missing++;
+        if (k.discrepancies.includes('return_overdue')) p.overdue++;
+        patients.set(k.patient, p);
+      }
+      if (k.discrepancies.length > 0) discrepancies.push({ kitNumber: k.kitNumber, lot: k.lot, patient: k.patient, discrepancies: k.discrepancies });
+      // A kit recorded as missing cannot be verified (nothing to check): its discrepancy is commented instead.
+      if (k.returnCondition && k.returnCondition !== 'missing' && !k.returnVerified) unverifiedReturns++;
     }
     const lots = [...byLot.values()]
       .sort((a, b) => (a.lot < b.lot ? -1 : 1))
       // Every kit received is on the shelf, with a patient, destroyed or lost since: anything else is a discrepancy.
       .map((l) => ({ ...l, balanced: l.received === l.onHand + l.withPatient + l.destroyed + l.lostAfterReceipt }));
-
-    const patients = new Map<string, { screeningNumber: string; dispensed: number; returnsRecorded: number; used: number; partlyUsed: number; unused: number; damaged: number; missing: number; overdue: number }>();
-    for (const k of kits.filter((x) => x.patient)) {
-      const p = patients.get(k.patient!) ?? { screeningNumber: k.patient!, dispensed: 0, returnsRecorded: 0, used: 0, partlyUsed: 0, unused: 0, damaged: 0, missing: 0, overdue: 0 };
-      p.dispensed++;
-      if (k.returnCondition) p.returnsRecorded++;
-      if (k.returnCondition === 'used') p.used++;
-      if (k.returnCondition === 'partly_used') p.partlyUsed++;
-      if (k.returnCondition === 'unused') p.unused++;
-      if (k.returnCondition === 'damaged') p.damaged++;
-      if (k.returnCondition === 'missing') p.missing++;
-      if (k.discrepancies.includes('return_overdue')) p.overdue++;
-      patients.set(k.patient!, p);
-    }
     const perPatient = [...patients.values()]
       .sort((a, b) => (a.screeningNumber < b.screeningNumber ? -1 : 1))
       .map((p) => ({ ...p, compliancePercent: p.returnsRecorded ? Math.round((100 * p.used) / p.returnsRecorded) : null }));
-
-    const discrepancies = kits.filter((k) => k.discrepancies.length > 0).map((k) => ({ kitNumber: k.kitNumber, lot: k.lot, patient: k.patient, discrepancies: k.discrepancies }));
-    return {
-      asOf: isoUtc(this.clock.now()),
-      kits,
-      lots,
-      patients: perPatient,
-      discrepancies,
-      // A kit recorded as missing cannot be verified (nothing to check): its discrepancy is commented instead.
-      unverifiedReturns: kits.filter((k) => k.returnCondition && k.returnCondition !== 'missing' && !k.returnVerified).length,
-    };
+    return { asOf: isoUtc(this.clock.now()), kitCount: facts.length, lots, patients: perPatient, discrepancies, unverifiedReturns };
   }
 
   /**
@@ -230,8 +239,8 @@ export class ReconciliationService {
    * The monitor's comments and which discrepancies still wait for one: a kit's discrepancy is open until a comment
    * written while the kit showed it explains it (a new kind of discrepancy on the same kit opens it again).
    */
-  async notes(given?: ReconciliationSnapshot): Promise<{ comments: DiscrepancyComment[]; openDiscrepancies: string[] }> {
-    const snapshot = given ?? (await this.compute(null));
+  async notes(given?: Pick<ReconciliationSnapshot, 'discrepancies'>): Promise<{ comments: DiscrepancyComment[]; openDiscrepancies: string[] }> {
+    const snapshot = given ?? (await this.summary(null));
     const all = await this.repository.comments();
     const explained = new Map<string, Set<string>>();
     for (const c of all) for (const d of c.discrepancies) explained.set(c.kitNumber, (explained.get(c.kitNumber) ?? new Set()).add(d));
@@ -245,7 +254,7 @@ export class ReconciliationService {
   /** The monitor explains a kit's discrepancies (what was checked, what the site said); audited, never edited. */
   async comment(actor: Actor, input: { kitNumber: string; comment: string }): Promise<DiscrepancyComment> {
     return this.store.transaction(async () => {
-      const kit = (await this.compute(null)).discrepancies.find((d) => d.kitNumber === input.kitNumber);
+      const kit = (await this.summary(null)).discrepancies.find((d) => d.kitNumber === input.kitNumber);
       if (!kit) throw VeilError.says('conflict', { key: 'reconciliation.nothingToComment', params: { kit: input.kitNumber } });
       const at = isoUtc(this.clock.now());
       await this.repository.insertComment({ kitNumber: kit.kitNumber, discrepancies: kit.discrepancies, comment: input.comment, userId: actor.userId, at });
@@ -313,8 +322,8 @@ export class ReconciliationService {
    */
   async overview() {
     return this.store.transaction(async () => {
-      const snapshot = await this.compute(null);
-      return { reconciliation: withoutKitLines(snapshot), signOff: await this.signOffStatus(), ...(await this.notes(snapshot)), sinceLastSignOff: await this.sinceLastSignOff() };
+      const summary = await this.summary(null);
+      return { reconciliation: summary, signOff: await this.signOffStatus(), ...(await this.notes(summary)), sinceLastSignOff: await this.sinceLastSignOff() };
     });
   }
 }
@@ -337,10 +346,4 @@ export interface KitPage {
   total: number;
   page: number;
   pageSize: number;
-}
-
-/** The reconciliation as a screen reads it: its figures, lots, patients and discrepancies, the kit lines only counted (they come a page at a time). */
-export function withoutKitLines(snapshot: ReconciliationSnapshot) {
-  const { kits, ...rest } = snapshot;
-  return { ...rest, kitCount: kits.length };
 }
