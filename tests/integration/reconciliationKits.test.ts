@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChannelOutput } from '../../shared/contract';
 import { compareKitNumbers } from '../../shared/allocation/kitOrder';
+import { channelCalls } from '../helpers/channels';
 import { demoCore, type TestCore } from '../helpers/core';
 
 /**
@@ -23,11 +24,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => t?.dispose());
 
-async function call<T>(window: string, channel: string, input: unknown = {}): Promise<T> {
-  const r = await t.core.dispatch(window, channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
+const { ok: call, sign } = channelCalls(() => t);
 
 /** Every page of a filter, in order. */
 async function allPages(window: string, channel: string, input: Record<string, unknown>, pageSize: number): Promise<Page[]> {
@@ -141,8 +138,7 @@ describe("the reconciliation's kit lines, a page at a time", () => {
       { ...rows[1]!, kit_number: '99999999', serial: 'SN-RECON-99999999' },
     ];
     const csv = `${Papa.unparse(added)}\n`;
-    const ph = t.userOf('unblinded_pharmacist');
-    await call(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'more-kits.csv', contentBase64: Buffer.from(csv, 'utf8').toString('base64'), signature: { username: ph.username, password: ph.password } });
+    await call(pharmacist, 'allocation.importList', { kind: 'kits', fileName: 'more-kits.csv', contentBase64: Buffer.from(csv, 'utf8').toString('base64'), signature: sign('unblinded_pharmacist') });
     const first = await call<Page>(monitor, 'reconciliation.kits', { pageSize: 1 });
     expect(first.total).toBe(before.total + 2);
     expect(first.kits.map((k) => k.kitNumber)).toEqual(['99']);
