@@ -54,7 +54,7 @@ describe('a long kit list on the reconciliation screen', () => {
   const rowsInPage = () => page.locator('[data-testid^="recon-kit-"]:not([data-testid^="recon-kit-discrepancies-"])').count();
 
   it('sends the kits a page at a time, while the count covers every kit', async () => {
-    await expect.poll(() => page.getByTestId('recon-kits-count').innerText()).toBe(`${total} kits of ${total} match · 1–100 on this page`);
+    await expect.poll(() => page.getByTestId('recon-kits-count').innerText()).toBe(`Matching: ${total} kits of ${total} · 1–100 on this page`);
     expect(await rowsInPage()).toBe(100);
     await screenshot(page, 'reconciliation-long-list', { fullPage: false });
   });
@@ -64,7 +64,7 @@ describe('a long kit list on the reconciliation screen', () => {
     await page.getByTestId('recon-kits-pagination').getByRole('button', { name: String(pages), exact: true }).click();
     await expect.poll(() => page.getByTestId(`recon-kit-${lastKit}`).count(), { timeout: 10_000 }).toBe(1);
     expect(await rowsInPage()).toBe(total - (pages - 1) * 100);
-    await expect.poll(() => page.getByTestId('recon-kits-count').innerText()).toBe(`${total} kits of ${total} match · ${(pages - 1) * 100 + 1}–${total} on this page`);
+    await expect.poll(() => page.getByTestId('recon-kits-count').innerText()).toBe(`Matching: ${total} kits of ${total} · ${(pages - 1) * 100 + 1}–${total} on this page`);
   });
 
   it('finds a kit far down the list by searching, whatever page is shown', async () => {
@@ -72,7 +72,7 @@ describe('a long kit list on the reconciliation screen', () => {
     await page.getByTestId('recon-kits-search').fill(lastKit);
     await expect.poll(() => rowsInPage()).toBe(1);
     expect(await page.getByTestId(`recon-kit-${lastKit}`).count()).toBe(1);
-    await expect.poll(() => page.getByTestId('recon-kits-count').innerText()).toBe(`1 kit of ${total} matches`);
+    await expect.poll(() => page.getByTestId('recon-kits-count').innerText()).toBe(`Matching: 1 kit of ${total}`);
   });
 
   it('windows the patients page too, each row keeping the stripe of its place in the list', async () => {
