@@ -150,9 +150,6 @@ export class ReconciliationService {
    * (`eachLine` may keep them): at 50,000 kits, lines kept to the end were tens of megabytes more for the collector.
    */
   async summary(key: Buffer | null, eachLine?: (line: KitLine) => void) {
-    const study = this.study();
-    const today = localDate(this.clock.now());
-    const facts = sortByKitNumber(await this.repository.kitFacts(), (f) => f.kit_number);
 
     type LotLine = { lot: string; received: number; dispensed: number; returned: number; destroyed: number; onHand: number; withPatient: number; lost: number; lostAfterReceipt: number; notReceived: number };
     type PatientLine = { screeningNumber: string; dispensed: number; returnsRecorded: number; used: number; partlyUsed: number; unused: number; damaged: number; missing: number; overdue: number };
@@ -160,8 +157,7 @@ export class ReconciliationService {
     const patients = new Map<string, PatientLine>();
     const discrepancies: Array<{ kitNumber: string; lot: string; patient: string | null; discrepancies: Discrepancy[] }> = [];
     let unverifiedReturns = 0;
-    for (const f of facts) {
-      const k = kitLine(f, key, study, today);
+    const kitCount = await this.eachKitLine(key, (k) => {
       eachLine?.(k);
       const lot = byLot.get(k.lot) ?? { lot: k.lot, received: 0, dispensed: 0, returned: 0, destroyed: 0, onHand: 0, withPatient: 0, lost: 0, lostAfterReceipt: 0, notReceived: 0 };
       if (k.receivedAt) lot.received++;
@@ -189,7 +185,7 @@ export class ReconciliationService {
       if (k.discrepancies.length > 0) discrepancies.push({ kitNumber: k.kitNumber, lot: k.lot, patient: k.patient, discrepancies: k.discrepancies });
       // A kit recorded as missing cannot be verified (nothing to check): its discrepancy is commented instead.
       if (k.returnCondition && k.returnCondition !== 'missing' && !k.returnVerified) unverifiedReturns++;
-    }
+    });
     const lots = [...byLot.values()]
       .sort((a, b) => (a.lot < b.lot ? -1 : 1))
       // Every kit received is on the shelf, with a patient, destroyed or lost since: anything else is a discrepancy.
@@ -197,7 +193,16 @@ export class ReconciliationService {
     const perPatient = [...patients.values()]
       .sort((a, b) => (a.screeningNumber < b.screeningNumber ? -1 : 1))
       .map((p) => ({ ...p, compliancePercent: p.returnsRecorded ? Math.round((100 * p.used) / p.returnsRecorded) : null }));
-    return { asOf: isoUtc(this.clock.now()), kitCount: facts.length, lots, patients: perPatient, discrepancies, unverifiedReturns };
+    return { asOf: isoUtc(this.clock.now()), kitCount, lots, patients: perPatient, discrepancies, unverifiedReturns };
+  }
+
+  /** Builds every kit's line in kit-number order and hands each to `visit`; answers how many kits there are. */
+  private async eachKitLine(key: Buffer | null, visit: (line: KitLine) => void): Promise<number> {
+    const study = this.study();
+    const today = localDate(this.clock.now());
+    const facts = sortByKitNumber(await this.repository.kitFacts(), (f) => f.kit_number);
+    for (const f of facts) visit(kitLine(f, key, study, today));
+    return facts.length;
   }
 
   /**
@@ -215,23 +220,20 @@ export class ReconciliationService {
     const needle = input.search.trim().toLowerCase();
     const from = (input.page - 1) * input.pageSize;
     const page = (matching: number, kits: KitLine[]) => ({ asOf, kits, matching, total, page: input.page, pageSize: input.pageSize });
+    const changed = input.only === 'sinceSignOff' ? new Set((await this.sinceLastSignOff())?.kits ?? []) : null;
     if (needle === '' && input.only !== 'discrepancies') {
-      let chosen = numbers;
-      if (input.only === 'sinceSignOff') {
-        const changed = new Set((await this.sinceLastSignOff())?.kits ?? []);
-        chosen = chosen.filter((n) => changed.has(n));
-      }
+      const chosen = changed ? numbers.filter((n) => changed.has(n)) : numbers;
       const facts = await this.repository.kitFacts(chosen.slice(from, from + input.pageSize));
       return page(chosen.length, sortByKitNumber(facts, (f) => f.kit_number).map((f) => kitLine(f, key, study, today)));
     }
-    const lines = sortByKitNumber(await this.repository.kitFacts(), (f) => f.kit_number).map((f) => kitLine(f, key, study, today));
-    const changed = input.only === 'sinceSignOff' ? new Set((await this.sinceLastSignOff())?.kits ?? []) : null;
-    const matching = lines.filter(
-      (k) =>
+    const matching: KitLine[] = [];
+    await this.eachKitLine(key, (k) => {
+      const kept =
         (input.only !== 'discrepancies' || k.discrepancies.length > 0) &&
         (!changed || changed.has(k.kitNumber)) &&
-        (!needle || k.kitNumber.toLowerCase().includes(needle) || (k.patient ?? '').toLowerCase().includes(needle) || k.lot.toLowerCase().includes(needle)),
-    );
+        (!needle || k.kitNumber.toLowerCase().includes(needle) || (k.patient ?? '').toLowerCase().includes(needle) || k.lot.toLowerCase().includes(needle));
+      if (kept) matching.push(k);
+    });
     return page(matching.length, matching.slice(from, from + input.pageSize));
   }
 
