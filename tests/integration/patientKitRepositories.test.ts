@@ -295,6 +295,7 @@ describe.each(['sqlite', 'postgres'] as const)('two studies in one database on %
     expect([...(await bravePatients.dispensingsByPatient()).entries()].map(([id, list]) => [id, list.map((d) => d.kits)])).toEqual([[b, [['100001']]]]);
     // Asked for by id, another study's patient has no dispensings here.
     expect((await dupiPatients.dispensingsByPatient([b])).size).toBe(0);
+    expect([...(await dupiPatients.dispensingsByPatient([b, a])).keys()]).toEqual([a]);
     expect(await dupiPatients.dispensings(b)).toEqual([]);
 
     // Within a study the numbers stay unique, and a row cannot point at a kit its study does not have.

@@ -183,29 +183,30 @@ export class PatientRepository {
    * the due list, 100).
    */
   async dispensingsByPatient(only?: readonly number[]): Promise<Map<number, DispensingRow[]>> {
-    const q = this.store.q();
     if (only?.length === 0) return new Map();
+    const q = this.store.q();
     const studyId = this.study.id();
+    // These patients, those of the study only, found by their keys. The study is checked here in code: asked in SQL
+    // beside the ids ("id IN (...) AND study_id = ?"), SQLite walks every patient of the study through the
+    // (study_id, status) index to find them (2 ms a page of the due list at 20,000 patients, against 0.1).
+    const own = only && (await q.selectFrom('patients').select(['id', 'study_id as studyId']).where('id', 'in', [...only]).execute()).filter((p) => p.studyId === studyId).map((p) => p.id);
+    if (own?.length === 0) return new Map();
     // The study's patients' dispensings only: a dispensing takes its patient's study (a lookup by the patient's key).
     let dispensings = q
       .selectFrom('dispensings as d')
       .innerJoin('patients as sp', 'sp.id', 'd.patient_id')
-      .where('sp.study_id', '=', studyId)
       .leftJoin('extra_dispensings as x', 'x.dispensing_id', 'd.id')
       .select(['d.id as id', 'd.patient_id as patientId', 'd.visit_code as visitCode', 'd.dispensed_at as dispensedAt', 'd.out_of_window_reason as outOfWindowReason', 'd.signature_id as signatureId', ...EXTRA_COLUMNS])
       .orderBy('d.dispensed_at')
       .orderBy('d.id');
     let dispensedKits = q.selectFrom('dispensing_kits as dk').select(['dk.dispensing_id as d', 'dk.kit_number as k']);
-    if (only) {
-      dispensings = dispensings.where('d.patient_id', 'in', [...only]);
+    if (own) {
+      dispensings = dispensings.where('d.patient_id', 'in', own);
       // The kits of these patients' dispensings, found through the dispensings' index. Not "dk.study_id = ?" here:
       // SQLite then reads every dispensed kit of the study through the (study, kit) key (12 ms a visit plan at large).
-      dispensedKits = dispensedKits.where(
-        'dk.dispensing_id',
-        'in',
-        q.selectFrom('dispensings as o').innerJoin('patients as op', 'op.id', 'o.patient_id').select('o.id').where('o.patient_id', 'in', [...only]).where('op.study_id', '=', studyId),
-      );
+      dispensedKits = dispensedKits.where('dk.dispensing_id', 'in', q.selectFrom('dispensings as o').select('o.id').where('o.patient_id', 'in', own));
     } else {
+      dispensings = dispensings.where('sp.study_id', '=', studyId);
       dispensedKits = dispensedKits.where('dk.study_id', '=', studyId);
     }
     const rows = await dispensings.execute();
