@@ -230,17 +230,18 @@ export const patientsChannels = {
   due: channel({
     kind: 'query',
     description:
-      'The patients with a visit to dispense, soonest due first (then by screening number): one page of them, found by screening number, randomization number or initials, and how many match in all. Built on the server, so the dispense screen stays as fast with 20,000 patients as with 20.',
+      'The patients with a visit to dispense, soonest due first (then by screening number): one page of them (page 1 the soonest, `limit` a page), found by screening number, randomization number or initials, and how many match in all. Built on the server, so the dispense screen stays as fast with 20,000 patients as with 20.',
     input: z
       .object({
         search: z.string().trim().max(40).optional(),
         limit: z.number().int().min(1).max(200).default(50),
+        page: z.number().int().min(1).max(100_000).default(1),
       })
       .strict(),
-    output: z.object({ patients: z.array(PatientView), total: z.number().int().nonnegative() }),
+    output: z.object({ patients: z.array(PatientView), total: z.number().int().nonnegative(), page: z.number().int().positive() }),
     access: 'patients.read',
     signature: null,
-    examples: [{}, { search: 'S-00', limit: 5 }],
+    examples: [{}, { search: 'S-00', limit: 5 }, { limit: 2, page: 2 }],
   }),
   get: channel({
     kind: 'query',

@@ -42,6 +42,16 @@ describe('the due list', () => {
     const page = await call<{ patients: Patient[]; total: number }>(ph, 'patients.due', { limit: 2 });
     expect(page.total).toBe(expected.length);
     expect(page.patients.map((p) => p.id)).toEqual(expected.slice(0, 2).map((p) => p.id));
+    // Pages of 3 (the last one short) hold the whole list once, in order; a page past the end is empty.
+    const pages = Math.ceil(expected.length / 3);
+    const paged: number[] = [];
+    for (let n = 1; n <= pages; n++) {
+      const answer = await call<{ patients: Patient[]; total: number; page: number }>(ph, 'patients.due', { limit: 3, page: n });
+      expect({ total: answer.total, page: answer.page }).toEqual({ total: expected.length, page: n });
+      paged.push(...answer.patients.map((p) => p.id));
+    }
+    expect(paged).toEqual(expected.map((p) => p.id));
+    expect((await call<{ patients: Patient[] }>(ph, 'patients.due', { limit: 3, page: pages + 1 })).patients).toEqual([]);
     // Each row carries the patient as patients.get gives it.
     expect(page.patients[0]).toEqual(await call<Patient>(ph, 'patients.get', { patientId: page.patients[0]!.id }));
   });
@@ -56,12 +66,12 @@ describe('the due list', () => {
       expect(found.total).toBe(due.filter((p) => [p.screeningNumber, p.randomizationNumber!, p.initials].some((f) => f.toLowerCase().includes(search.toLowerCase()))).length);
     }
     const none = await call<{ patients: Patient[]; total: number }>(nurse, 'patients.due', { search: 'no-such-patient', limit: 50 });
-    expect(none).toEqual({ patients: [], total: 0 });
+    expect(none).toEqual({ patients: [], total: 0, page: 1 });
   });
 
-  it('refuses a page of no patients or of too many, and an over-long search', async () => {
+  it('refuses a page of no patients or of too many, a page number below 1 or not whole, and an over-long search', async () => {
     const nurse = await t.loginAs('study_nurse', 'due-nurse-2');
-    for (const input of [{ limit: 0 }, { limit: 201 }, { search: 'x'.repeat(41) }, { page: 2 }]) {
+    for (const input of [{ limit: 0 }, { limit: 201 }, { search: 'x'.repeat(41) }, { page: 0 }, { page: 1.5 }, { offset: 2 }]) {
       const r = await t.core.dispatch(nurse, 'patients.due', input);
       expect(r.ok ? 'answered' : r.error.code).toBe('validation');
     }

@@ -92,7 +92,7 @@ export class PatientService {
    * and then by screening number, those matching `search` (screening number, randomization number or initials), one
    * page of them and how many match. The order is the schedule's, never the stock's: it says nothing of an arm.
    */
-  async due(input: { search?: string | undefined; limit: number }) {
+  async due(input: { search?: string | undefined; limit: number; page: number }) {
     const needle = input.search?.trim().toLowerCase() ?? '';
     const study = this.study();
     const codes = study.visits.map((v) => v.code);
@@ -108,10 +108,10 @@ export class PatientService {
     }
     // Screening numbers are compared by code point on both engines' rows (the list comes sorted that way).
     due.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    const page = due.slice(0, input.limit);
+    const page = due.slice((input.page - 1) * input.limit, input.page * input.limit);
     const unblinded = await this.unblindedPatientIds();
     const dispensings = await this.patients.dispensingsByPatient(page.map((d) => d.patient.id));
-    return { patients: page.map(({ patient }) => this.viewOf(patient, dispensings.get(patient.id) ?? [], unblinded)), total: due.length };
+    return { patients: page.map(({ patient }) => this.viewOf(patient, dispensings.get(patient.id) ?? [], unblinded)), total: due.length, page: input.page };
   }
 
   private viewOf(patient: PatientRow, dispensings: DispensingRow[], unblinded: ReadonlySet<number>) {
