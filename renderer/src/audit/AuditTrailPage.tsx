@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Loader, NativeSelect, Pagination, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Loader, NativeSelect, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import {
   IconChevronDown,
   IconChevronRight,
@@ -27,6 +27,7 @@ import { client } from '../transport/client';
 import { EMPTY_FORM, toFilter, validateFilter, type Filter, type FilterForm } from './auditFilters';
 import { actionLabel, describeEventInWords, entityTypeLabel, KNOWN_ACTIONS, sourceLabel } from './describe';
 import { useRecordsChanged } from '../common/useRecordsChanged';
+import { ListPagination } from '../common/ListPagination';
 
 type AuditList = ChannelOutput<'audit.list'>;
 type AuditEvent = AuditList['events'][number];
@@ -320,11 +321,7 @@ export function AuditTrailPage() {
               </Table>
             </Table.ScrollContainer>
           )}
-          {pages > 1 && (
-            <Group justify="center">
-              <Pagination total={pages} value={page} onChange={showPage} getControlProps={(control) => ({ 'aria-label': t(`audit.pagination.${control}`) })} data-testid="audit-pagination" />
-            </Group>
-          )}
+          <ListPagination pages={pages} page={page} onChange={showPage} testId="audit-pagination" />
         </Stack>
       )}
     </Stack>

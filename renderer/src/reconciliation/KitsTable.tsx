@@ -1,4 +1,4 @@
-import { Group, Loader, Pagination, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Group, Loader, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconSearch, IconShieldCheck } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
 import { useVeilAction } from '../common/useVeilAction';
 import { WindowedTableBodies } from '../common/WindowedTableBodies';
 import { formatUtc } from '../common/utcTime';
+import { ListPagination } from '../common/ListPagination';
 import { ConditionBadge } from '../returns/ConditionBadge';
 import { client } from '../transport/client';
 import { reconciliationMessage } from './reconciliationMessages';
@@ -101,7 +102,7 @@ export function KitsTable({
         {shown ? (
           <Text c="dimmed" data-testid="recon-kits-count" data-matching={shown.matching} data-total={shown.total}>
             {t('reconciliation.kits.shown', { count: shown.matching, total: shown.total })}
-            {shown.matching > KIT_PAGE_SIZE && ` · ${t('reconciliation.kits.range', { from, to: from + kits.length - 1 })}`}
+            {shown.matching > KIT_PAGE_SIZE && ` · ${t('common.pageRange', { from, to: from + kits.length - 1 })}`}
           </Text>
         ) : (
           <Loader size="sm" />
@@ -255,11 +256,7 @@ export function KitsTable({
         </Table>
       </Table.ScrollContainer>
       <TranslatedErrorAlert error={load.error} translate={reconciliationMessage} testId="recon-kits-error" />
-      {pages > 1 && (
-        <Group justify="center">
-          <Pagination total={pages} value={page} onChange={setPage} getControlProps={(control) => ({ 'aria-label': t(`reconciliation.kits.pagination.${control}`) })} data-testid="recon-kits-pagination" />
-        </Group>
-      )}
+      <ListPagination pages={pages} page={page} onChange={setPage} testId="recon-kits-pagination" />
       {shown && kits.length === 0 && (
         <Text c="dimmed" data-testid="recon-kits-empty">
           {t('reconciliation.kits.noneShown')}
