@@ -9,10 +9,12 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
  * patients page every patient, tens of thousands at scale. With 1,380 kits and 300 more patients: the reconciliation's
  * kits come from the host a page of 100 at a time, the count and the search covering every kit and the last page
  * holding the last one; the patients page holds the rows near the screen only, and a striped table keeps each row's
- * colour.
+ * colour; the dispense screen's patients due come 20 at a time.
  */
 const EXTRA = 1200;
 const EXTRA_PATIENTS = 300;
+/** Randomized among them, so that more patients have a visit to dispense than the due list's page of 20 holds. */
+const RANDOMIZED = 22;
 
 describe('a long kit list on the reconciliation screen', () => {
   let veil: VeilServer;
@@ -21,6 +23,7 @@ describe('a long kit list on the reconciliation screen', () => {
   let total: number;
   let lastKit: string;
   let patientCount: number;
+  let dueTotal: number;
 
   beforeAll(async () => {
     [veil, browser] = await Promise.all([startVeil({ demo: true }), launchBrowser()]);
@@ -32,9 +35,12 @@ describe('a long kit list on the reconciliation screen', () => {
     }
     await importExtraKits(veil, extra);
     patientCount = await asPharmacist(veil, async (call) => {
+      const signature = { username: veil.user('unblinded_pharmacist').username, password: veil.user('unblinded_pharmacist').password };
       for (let i = 0; i < EXTRA_PATIENTS; i++) {
-        await call('patients.register', { screeningNumber: `L-${String(i).padStart(4, '0')}`, initials: 'LL', yearOfBirth: 1960 + (i % 40), investigator: 'Dr Long' });
+        const patient = (await call('patients.register', { screeningNumber: `L-${String(i).padStart(4, '0')}`, initials: 'LL', yearOfBirth: 1960 + (i % 40), investigator: 'Dr Long' })) as { id: number };
+        if (i < RANDOMIZED) await call('patients.randomize', { patientId: patient.id, signature });
       }
+      dueTotal = ((await call('patients.due', { limit: 1 })) as { total: number }).total;
       return ((await call('patients.list', {})) as unknown[]).length;
     });
     total = demo.length + EXTRA;
@@ -144,5 +150,32 @@ describe('a long kit list on the reconciliation screen', () => {
     await page.getByTestId('register-kit-search').fill(lastKit);
     await expect.poll(() => kitRows().count()).toBe(1);
     expect(await page.getByTestId(`register-kit-${lastKit}`).count()).toBe(1);
+  });
+
+  it('pages the patients due on the dispense screen 20 at a time, the soonest first, a search reaching any of them', async () => {
+    expect(dueTotal).toBeGreaterThan(20);
+    await page.getByTestId('nav-dispense').click();
+    await page.getByTestId('dispense-due-table').waitFor();
+    const dueRows = () => page.locator('[data-testid^="due-row-"]');
+    const firstPage = await dueRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
+    expect(firstPage).toHaveLength(20);
+    expect(await page.getByTestId('dispense-due-showing').innerText()).toBe(`${dueTotal} patients have a visit to dispense, the soonest first: search to find one. · 1–20 on this page`);
+    await page.getByTestId('dispense-due-pagination').getByRole('button', { name: '2', exact: true }).click();
+    await expect.poll(() => page.getByTestId('dispense-due-showing').innerText()).toContain(`21–${Math.min(40, dueTotal)} on this page`);
+    const secondPage = await dueRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
+    expect(secondPage).toHaveLength(Math.min(20, dueTotal - 20));
+    expect(secondPage.filter((row) => firstPage.includes(row))).toEqual([]);
+    await screenshot(page, 'dispense-due-paged', { fullPage: false });
+    await page.getByTestId('language-switch').getByText('Français').click();
+    await expect.poll(() => page.getByTestId('dispense-due-showing').innerText()).toBe(`${dueTotal} patients ont une visite à dispenser, les plus proches d'abord : cherchez pour en trouver un. · 21 à ${Math.min(40, dueTotal)} sur cette page`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await screenshot(page, 'dispense-due-paged-fr', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, 'dispense-due-paged-fr-1280x720', { fullPage: false });
+    // A search starts from its first page: the last randomized patient, on whichever page they were.
+    const last = `L-${String(RANDOMIZED - 1).padStart(4, '0')}`;
+    await page.getByTestId('dispense-patient').fill(last);
+    await expect.poll(() => dueRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')))).toEqual([`due-row-${last}`]);
+    expect(await page.getByTestId('dispense-due-pagination').count()).toBe(0);
   });
 });

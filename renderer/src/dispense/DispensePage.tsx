@@ -16,21 +16,26 @@ import { ExtraDispensingModal } from './ExtraDispensingModal';
 import { VisitDispensing } from './VisitDispensing';
 import { useVisitName } from '../common/visitNames';
 import { useRecordsChanged } from '../common/useRecordsChanged';
+import { ListPagination } from '../common/ListPagination';
 
 /**
  * Dispense (unblinded pharmacist): pick the patient and the visit (the next visit due is chosen for you), then
  * dispense it by scanning. The patients offered are those randomized and still in the study, soonest visit first.
  * The Labels tab is the label queue of every dispensed kit (print, reprint).
  */
-/** How many patients the due list shows: the soonest due; a search finds any other (issue 12). */
-const DUE_PAGE = 50;
+/**
+ * How many patients a page of the due list shows, soonest due first; the pages after it and a search find any other
+ * (issue 12). A screenful at 1440x900: more rows only cost their rendering before the first is seen.
+ */
+const DUE_PAGE = 20;
 
 export function DispensePage() {
   const { t, i18n } = useTranslation();
   const visitName = useVisitName();
   // One page of the patients due, built on the server, and the chosen patient read on their own: the screen holds
   // the same few rows with 20,000 patients as with 20.
-  const [due, setDue] = useState<{ patients: Patient[]; total: number } | null>(null);
+  const [due, setDue] = useState<{ patients: Patient[]; total: number; page: number } | null>(null);
+  const [duePage, setDuePage] = useState(1);
   const [patient, setPatient] = useState<Patient | null>(null);
   const [patientId, setPatientId] = useState<number | null>(() => hashNumberParam('patient'));
   const [visitCode, setVisitCode] = useState<string | null>(null);
@@ -43,6 +48,8 @@ export function DispensePage() {
   const [unscheduled, setUnscheduled] = useState(false);
   const [searchText, setSearchText] = useState('');
   const [searched] = useDebouncedValue(searchText.trim(), 150);
+  // A new search starts from its first page.
+  useEffect(() => setDuePage(1), [searched]);
   const load = useVeilAction();
   const { run } = load;
   const search = useRef<HTMLInputElement>(null);
@@ -51,9 +58,13 @@ export function DispensePage() {
   const asked = useRef(0);
   const reloadDue = useCallback(async () => {
     const ask = ++asked.current;
-    const result = await run(() => client.patients.due({ limit: DUE_PAGE, ...(searched ? { search: searched } : {}) }));
-    if (result.ok && ask === asked.current) setDue(result.value);
-  }, [run, searched]);
+    const result = await run(() => client.patients.due({ limit: DUE_PAGE, page: duePage, ...(searched ? { search: searched } : {}) }));
+    if (!result.ok || ask !== asked.current) return;
+    // Patients dispensed meanwhile (here or at another workstation) can leave this page past the end: the last one.
+    const last = Math.max(1, Math.ceil(result.value.total / DUE_PAGE));
+    if (duePage > last) setDuePage(last);
+    else setDue(result.value);
+  }, [run, searched, duePage]);
 
   const reloadPatient = useCallback(async () => {
     if (patientId === null) return setPatient(null);
@@ -245,9 +256,9 @@ export function DispensePage() {
                   {t('dispense.due.reload')}
                 </Button>
               </Group>
-              {due.total > candidates.length && (
+              {due.total > DUE_PAGE && (
                 <Text size="sm" c="dimmed" data-testid="dispense-due-showing" data-total={due.total}>
-                  {t('dispense.due.showing', { shown: candidates.length, count: due.total })}
+                  {t('dispense.due.showing', { count: due.total })} · {t('common.pageRange', { from: (due.page - 1) * DUE_PAGE + 1, to: (due.page - 1) * DUE_PAGE + candidates.length })}
                 </Text>
               )}
               {candidates.length === 0 ? (
@@ -275,7 +286,7 @@ export function DispensePage() {
                         return (
                           <Table.Tr key={p.id} style={{ cursor: 'pointer' }} onClick={() => choosePatient(p.id)} data-testid={`due-row-${p.screeningNumber}`}>
                             <Table.Td>
-                              <Text fw={700} ff="monospace">
+                              <Text fw={700} ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                                 {p.screeningNumber}
                               </Text>
                               <Text size="sm" c="dimmed">
@@ -316,6 +327,7 @@ export function DispensePage() {
                   </Table>
                 </Table.ScrollContainer>
               )}
+              <ListPagination pages={Math.ceil(due.total / DUE_PAGE)} page={due.page} onChange={setDuePage} testId="dispense-due-pagination" />
             </Stack>
           )}
         </>
