@@ -10,6 +10,7 @@ import { buildHandlers } from './wiring/handlerMap';
 import { buildServices } from './wiring/coreServices';
 import { startSweeps } from './wiring/coreSweeps';
 import type { CoreOptions, VeilCore, VeilCoreInternals } from './veilCoreApi';
+import type { PatientRepository } from './patients/patientRepository';
 
 export type { CoreEventListener } from './coreEvents';
 export type { CoreOptions, VeilCore, VeilCoreInternals } from './veilCoreApi';
@@ -52,12 +53,13 @@ export async function openVeilCoreInternals(options: CoreOptions): Promise<VeilC
     await opened.close();
     throw error;
   }
-  const { core, site, startExpirySweep, anchoring, recordNotices } = built;
+  const { core, site, startExpirySweep, anchoring, recordNotices, patientRepository } = built;
   try {
     await anchoring.start();
     await site.reload();
     await site.follow(core.store);
     await recordNotices.follow(core.store);
+    await patientRepository.follow(core.store);
     // The sweep reads the study: it starts once the study is in memory.
     startExpirySweep();
   } catch (error) {
@@ -75,7 +77,7 @@ export async function openVeilCoreInternals(options: CoreOptions): Promise<VeilC
 function buildVeilCore(
   options: CoreOptions,
   opened: OpenedDatabase,
-): { core: VeilCoreInternals; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring; recordNotices: RecordsChangedNotices } {
+): { core: VeilCoreInternals; site: SiteMemory; startExpirySweep: () => void; anchoring: ChainAnchoring; recordNotices: RecordsChangedNotices; patientRepository: PatientRepository } {
   const s = buildServices(options, opened);
   const { db, store, scope, site, clock, auth, sessions, users, audit, signatures, custody, lists, codeBreak, receiving, patients, unsealedStock } = s;
   const { dispensing, kitExceptions, labels, returns, reconciliation, destruction, emergency, reports, devices, repositories, study, events } = s;
@@ -108,5 +110,5 @@ function buildVeilCore(
       else void lastAnchor.finally(() => opened.close());
     },
   };
-  return { core, site, startExpirySweep: sweeps.startExpirySweep, anchoring: s.anchoring, recordNotices: s.recordNotices };
+  return { core, site, startExpirySweep: sweeps.startExpirySweep, anchoring: s.anchoring, recordNotices: s.recordNotices, patientRepository: s.patientRepository };
 }

@@ -1,5 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCore, type TestCore } from '../helpers/core';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PatientRepository } from '../../main/core/patients/patientRepository';
+import { openVeilCoreInternals } from '../../main/core/veilCore';
+import { demoCore, TEST_ENGINE, type TestCore } from '../helpers/core';
 
 /**
  * The dispense screen's due list built on the server (issue 12): one page of the patients with a visit to dispense,
@@ -74,6 +78,71 @@ describe('the due list', () => {
     for (const input of [{ limit: 0 }, { limit: 201 }, { search: 'x'.repeat(41) }, { page: 0 }, { page: 1.5 }, { offset: 2 }]) {
       const r = await t.core.dispatch(nurse, 'patients.due', input);
       expect(r.ok ? 'answered' : r.error.code).toBe('validation');
+    }
+  });
+});
+
+describe('the due list kept between calls', () => {
+  afterEach(() => vi.restoreAllMocks());
+  type Due = { patients: Patient[]; total: number };
+  const screenings = (due: Due) => due.patients.map((p) => p.screeningNumber);
+
+  it('reads who is in treatment once while nothing changes, and again after a change commits', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'kept-ph');
+    const investigator = await t.loginAs('investigator', 'kept-inv');
+    // A change first, so that what earlier tests' calls left kept is forgotten.
+    await call(investigator, 'patients.register', { screeningNumber: 'S-700', initials: 'KB', yearOfBirth: 1970, investigator: 'Dr Inès Moreau' });
+    const reads = vi.spyOn(PatientRepository.prototype, 'withVisitsToDispense');
+    const first = await call<Due>(ph, 'patients.due', { limit: 200 });
+    await call<Due>(ph, 'patients.due', { limit: 1, page: 2 });
+    await call<Due>(ph, 'patients.due', { search: first.patients[0]!.initials, limit: 5 });
+    expect(reads).toHaveBeenCalledTimes(1);
+    // A patient registered and randomized: in the list at once.
+    const patient = await call<Patient>(investigator, 'patients.register', { screeningNumber: 'S-701', initials: 'KC', yearOfBirth: 1971, investigator: 'Dr Inès Moreau' });
+    const user = t.userOf('unblinded_pharmacist');
+    await call(ph, 'patients.randomize', { patientId: patient.id, signature: { username: user.username, password: user.password } });
+    const after = await call<Due>(ph, 'patients.due', { limit: 200 });
+    expect(after.total).toBe(first.total + 1);
+    expect(screenings(after)).toContain('S-701');
+    // Withdrawn: out of it at once.
+    await call(investigator, 'patients.withdraw', { patientId: patient.id, reason: 'Consent withdrawn' });
+    const withdrawn = await call<Due>(ph, 'patients.due', { limit: 200 });
+    expect(screenings(withdrawn)).toEqual(screenings(first));
+    expect(reads).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not keep a read that a commit overtook', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'race-ph');
+    const investigator = await t.loginAs('investigator', 'race-inv');
+    const before = await call<Due>(ph, 'patients.due', { limit: 200 });
+    const target = before.patients.at(-1)!;
+    // A change commits while the list is being read (a withdrawal, then what was read before it comes back).
+    const read = PatientRepository.prototype.withVisitsToDispense;
+    const overtaken = vi.spyOn(PatientRepository.prototype, 'withVisitsToDispense').mockImplementationOnce(async function (this: PatientRepository, codes) {
+      const rows = await read.call(this, codes);
+      await call(investigator, 'patients.withdraw', { patientId: target.id, reason: 'Moved abroad' });
+      return rows;
+    });
+    // Any change commits first, so that the list is read again here.
+    await call(investigator, 'patients.register', { screeningNumber: 'S-702', initials: 'RC', yearOfBirth: 1980, investigator: 'Dr Inès Moreau' });
+    expect(screenings(await call<Due>(ph, 'patients.due', { limit: 200 }))).toContain(target.screeningNumber);
+    expect(overtaken).toHaveBeenCalledTimes(1);
+    expect(screenings(await call<Due>(ph, 'patients.due', { limit: 200 }))).not.toContain(target.screeningNumber);
+  });
+
+  it.runIf(TEST_ENGINE === 'postgres')('follows a change made at another workstation (PostgreSQL)', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'far-ph');
+    const before = await call<Due>(ph, 'patients.due', { limit: 200 });
+    const other = await openVeilCoreInternals({ database: t.database, dataFolder: mkdtempSync(join(t.dir, 'second-')), mode: 'browser', clock: t.clock, idleSweepMs: 0 });
+    try {
+      const user = t.userOf('investigator');
+      expect((await other.dispatch('far-inv', 'session.login', { username: user.username, password: user.password })).ok).toBe(true);
+      const target = before.patients[0]!;
+      const withdrawn = await other.dispatch('far-inv', 'patients.withdraw', { patientId: target.id, reason: 'Withdrawn at the other desk' });
+      expect(withdrawn.ok).toBe(true);
+      await expect.poll(async () => screenings(await call<Due>(ph, 'patients.due', { limit: 200 })), { timeout: 5_000 }).not.toContain(target.screeningNumber);
+    } finally {
+      other.close();
     }
   });
 });

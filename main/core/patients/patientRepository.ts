@@ -82,6 +82,17 @@ export function patientsWithVisitsToDispense(q: Kysely<VeilTables>, studyId: num
  * All SQL about patients and their dispensings, on the Store (issue 13, item 2). The scope's study's patients only:
  * a patient of another study is not found, even by its id (dispensings follow their patient).
  */
+/** The tables the due list's candidates are read from: a committed change to one of them forgets the kept ones. */
+const CANDIDATE_TABLES = new Set(['patients', 'dispensings']);
+/** How long kept candidates serve at most, should a notice of another workstation's change be lost (PostgreSQL). */
+const CANDIDATES_KEPT_MS = 60_000;
+
+/** The patients in treatment: randomized, with a visit of the schedule still to dispense, and the visits each has had. */
+export interface DueCandidates {
+  rows: PatientRow[];
+  dispensed: Map<number, Set<string>>;
+}
+
 export class PatientRepository {
   // A dispensing is the bench's most frequent signed step, and each one reads its patient: prepared once.
   private readonly byId: PreparedQuery<[number, number], PatientRow>;
@@ -89,6 +100,10 @@ export class PatientRepository {
   private readonly dispensedKitAdded: PreparedQuery<[number, number, string, string], unknown>;
   // Every scan at the dispense screen asks which visits its patient has had: prepared once.
   private readonly visitCodesOf: PreparedQuery<[number], { v: string }>;
+  // The due list's candidates per study and schedule, kept between calls once follow() is on (dueCandidates()).
+  private readonly candidates = new Map<string, { at: number; value: DueCandidates }>();
+  private candidatesGeneration = 0;
+  private following = false;
 
   constructor(
     private readonly store: Store,
@@ -134,6 +149,43 @@ export class PatientRepository {
   async list(): Promise<PatientRow[]> {
     const rows = await this.store.q().selectFrom('patients').select(COLUMNS).where('study_id', '=', this.study.id()).$castTo<PatientRow>().execute();
     return rows.sort((a, b) => byText(a.screeningNumber, b.screeningNumber));
+  }
+
+  /**
+   * Forgets the kept due-list candidates after every committed change to patients or dispensings, made here or, on
+   * PostgreSQL, at another workstation (the Store's notices); until follow() is called nothing is kept.
+   */
+  async follow(store: Store): Promise<() => void> {
+    const stop = await store.onChange((change) => {
+      if (!change.tables.some((table) => CANDIDATE_TABLES.has(table))) return;
+      this.candidatesGeneration++;
+      this.candidates.clear();
+    });
+    this.following = true;
+    return () => {
+      this.following = false;
+      this.candidates.clear();
+      stop();
+    };
+  }
+
+  /**
+   * The patients in treatment and the visits each has had, for the due list (withVisitsToDispense, dispensedVisits).
+   * Reading them judges every randomized patient of the study (5 ms at 5,000 of them), so they are kept until a
+   * change to patients or dispensings commits: paging, searching and coming back to the list cost no such read.
+   * Read afresh inside a unit of work (its own writes count, uncommitted) and at most a minute after they were read.
+   * A read that a commit overtook is not kept: it may hold the state before that commit.
+   */
+  async dueCandidates(visitCodes: readonly string[]): Promise<DueCandidates> {
+    const keep = this.following && !this.store.insideUnitOfWork();
+    const key = `${this.study.id()}\u0000${visitCodes.join('\u0000')}`;
+    const kept = keep ? this.candidates.get(key) : undefined;
+    if (kept && Date.now() - kept.at < CANDIDATES_KEPT_MS) return kept.value;
+    const generation = this.candidatesGeneration;
+    const rows = await this.withVisitsToDispense(visitCodes);
+    const value = { rows, dispensed: await this.dispensedVisits(rows.map((p) => p.id)) };
+    if (keep && generation === this.candidatesGeneration) this.candidates.set(key, { at: Date.now(), value });
+    return value;
   }
 
   /** Randomized patients with a visit of the schedule still to dispense (patientsWithVisitsToDispense), in screening-number order. */

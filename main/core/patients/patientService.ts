@@ -96,8 +96,7 @@ export class PatientService {
     const needle = input.search?.trim().toLowerCase() ?? '';
     const study = this.study();
     const codes = study.visits.map((v) => v.code);
-    const rows = await this.patients.withVisitsToDispense(codes);
-    const dispensed = await this.patients.dispensedVisits(rows.map((p) => p.id));
+    const { rows, dispensed } = await this.patients.dueCandidates(codes);
     const due: Array<{ patient: PatientRow; date: string }> = [];
     for (const p of rows) {
       if (!p.baselineDate) continue;
