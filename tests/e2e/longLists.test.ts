@@ -9,11 +9,11 @@ import { startVeil, type VeilServer } from './helpers/veilServer';
  * patients page every patient, tens of thousands at scale. With 1,380 kits and 300 more patients: the reconciliation's
  * kits come from the host a page of 100 at a time, the count and the search covering every kit and the last page
  * holding the last one; the patients page holds the rows near the screen only, and a striped table keeps each row's
- * colour; the dispense screen's patients due come 20 at a time.
+ * colour; the dispense screen's patients due come 10 at a time.
  */
 const EXTRA = 1200;
 const EXTRA_PATIENTS = 300;
-/** Randomized among them, so that more patients have a visit to dispense than the due list's page of 20 holds. */
+/** Randomized among them, so that the patients with a visit to dispense fill more than two pages of 10. */
 const RANDOMIZED = 22;
 
 describe('a long kit list on the reconciliation screen', () => {
@@ -152,22 +152,25 @@ describe('a long kit list on the reconciliation screen', () => {
     expect(await page.getByTestId(`register-kit-${lastKit}`).count()).toBe(1);
   });
 
-  it('pages the patients due on the dispense screen 20 at a time, the soonest first, a search reaching any of them', async () => {
+  it('pages the patients due on the dispense screen 10 at a time, the soonest first, a search reaching any of them', async () => {
     expect(dueTotal).toBeGreaterThan(20);
     await page.getByTestId('nav-dispense').click();
     await page.getByTestId('dispense-due-table').waitFor();
     const dueRows = () => page.locator('[data-testid^="due-row-"]');
     const firstPage = await dueRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
-    expect(firstPage).toHaveLength(20);
-    expect(await page.getByTestId('dispense-due-showing').innerText()).toBe(`${dueTotal} patients have a visit to dispense, the soonest first: search to find one. · 1–20 on this page`);
+    expect(firstPage).toHaveLength(10);
+    expect(await page.getByTestId('dispense-due-showing').innerText()).toBe(`${dueTotal} patients have a visit to dispense, the soonest first: search to find one. · 1–10 on this page`);
     await page.getByTestId('dispense-due-pagination').getByRole('button', { name: '2', exact: true }).click();
-    await expect.poll(() => page.getByTestId('dispense-due-showing').innerText()).toContain(`21–${Math.min(40, dueTotal)} on this page`);
+    await expect.poll(() => page.getByTestId('dispense-due-showing').innerText()).toContain('11–20 on this page');
     const secondPage = await dueRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
-    expect(secondPage).toHaveLength(Math.min(20, dueTotal - 20));
+    expect(secondPage).toHaveLength(10);
     expect(secondPage.filter((row) => firstPage.includes(row))).toEqual([]);
     await screenshot(page, 'dispense-due-paged', { fullPage: false });
     await page.getByTestId('language-switch').getByText('Français').click();
-    await expect.poll(() => page.getByTestId('dispense-due-showing').innerText()).toBe(`${dueTotal} patients ont une visite à dispenser, les plus proches d'abord : cherchez pour en trouver un. · 21 à ${Math.min(40, dueTotal)} sur cette page`);
+    await expect.poll(() => page.getByTestId('dispense-due-showing').innerText()).toBe(`${dueTotal} patients ont une visite à dispenser, les plus proches d'abord : cherchez pour en trouver un. · 11 à 20 sur cette page`);
+    // The last page holds the rest.
+    await page.getByTestId('dispense-due-pagination').getByRole('button', { name: String(Math.ceil(dueTotal / 10)), exact: true }).click();
+    await expect.poll(() => page.getByTestId('dispense-due-showing').innerText()).toContain(`${Math.floor((dueTotal - 1) / 10) * 10 + 1} à ${dueTotal} sur cette page`);
     await page.setViewportSize({ width: 1440, height: 900 });
     await screenshot(page, 'dispense-due-paged-fr', { fullPage: false });
     await page.setViewportSize({ width: 1280, height: 720 });
