@@ -84,7 +84,11 @@ export function patientsWithVisitsToDispense(q: Kysely<VeilTables>, studyId: num
  */
 /** The tables the due list's candidates are read from: a committed change to one of them forgets the kept ones. */
 const CANDIDATE_TABLES = new Set(['patients', 'dispensings']);
-/** How long kept candidates serve at most, should a notice of another workstation's change be lost (PostgreSQL). */
+/**
+ * How long kept candidates serve at most: should a notice of another workstation's change be lost (PostgreSQL), or a
+ * second process write the same SQLite file (nothing tells this one). The list is a guide: the patient chosen from it
+ * is read afresh, and a dispensing is checked at its signature.
+ */
 const CANDIDATES_KEPT_MS = 60_000;
 
 /** The patients in treatment: randomized, with a visit of the schedule still to dispense, and the visits each has had. */
