@@ -78,10 +78,6 @@ export function patientsWithVisitsToDispense(q: Kysely<VeilTables>, studyId: num
     );
 }
 
-/**
- * All SQL about patients and their dispensings, on the Store (issue 13, item 2). The scope's study's patients only:
- * a patient of another study is not found, even by its id (dispensings follow their patient).
- */
 /** The tables the due list's candidates are read from: a committed change to one of them forgets the kept ones. */
 const CANDIDATE_TABLES = new Set(['patients', 'dispensings']);
 /**
@@ -97,6 +93,10 @@ export interface DueCandidates {
   dispensed: Map<number, Set<string>>;
 }
 
+/**
+ * All SQL about patients and their dispensings, on the Store (issue 13, item 2). The scope's study's patients only:
+ * a patient of another study is not found, even by its id (dispensings follow their patient).
+ */
 export class PatientRepository {
   // A dispensing is the bench's most frequent signed step, and each one reads its patient: prepared once.
   private readonly byId: PreparedQuery<[number, number], PatientRow>;
@@ -244,7 +244,7 @@ export class PatientRepository {
     const studyId = this.study.id();
     // These patients, those of the study only, found by their keys. The study is checked here in code: asked in SQL
     // beside the ids ("id IN (...) AND study_id = ?"), SQLite walks every patient of the study through the
-    // (study_id, status) index to find them (2 ms a page of the due list at 20,000 patients, against 0.1).
+    // (study_id, status) index to find them (3 ms for a page of the due list at 20,000 patients; 1 ms this way).
     const own = only && (await q.selectFrom('patients').select(['id', 'study_id as studyId']).where('id', 'in', [...only]).execute()).filter((p) => p.studyId === studyId).map((p) => p.id);
     if (own?.length === 0) return new Map();
     // The study's patients' dispensings only: a dispensing takes its patient's study (a lookup by the patient's key).
