@@ -63,6 +63,23 @@ describe('the store tells which tables changed', () => {
   });
 });
 
+describe('a prepared write is told like any other', () => {
+  it.each(['sqlite', 'postgres'] as const)('on %s: an INSERT ... RETURNING prepared once, in a unit of work and on its own', async (engine) => {
+    // A dispensing is recorded this way (PatientRepository): its table went untold on SQLite, where a prepared
+    // statement that answers rows ran straight on the connection, so a screen or a cache following dispensings missed it.
+    const store = engine === 'sqlite' ? sqliteStore(openDatabase(join(dir, 'prepared.db'))) : postgresStore(await openPostgres(await createPostgresDatabase()));
+    opened.push(store);
+    const { heard } = await listenTo(store);
+    const addSetting = store.prepare((q, key: string) => q.insertInto('settings').values({ key, value: 'v' }).returning('key'));
+    expect(await store.transaction(() => addSetting.run('inside'))).toEqual([{ key: 'inside' }]);
+    expect(await addSetting.run('alone')).toEqual([{ key: 'alone' }]);
+    expect(heard).toEqual([
+      { tables: ['settings'], from: 'this_process' },
+      { tables: ['settings'], from: 'this_process' },
+    ]);
+  });
+});
+
 describe('on PostgreSQL, another workstation hears it', () => {
   it('within a second of the commit, and hears nothing of a unit of work that rolled back', async () => {
     const url = await createPostgresDatabase();

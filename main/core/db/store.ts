@@ -268,7 +268,9 @@ class SqliteStore extends KyselyStore {
         statement = this.db.prepare(query.sql);
         this.reads.set(query.sql, statement);
       }
-      if (statement.reader) return statement.all(...(query.parameters as unknown[])) as O[];
+      // Reads only: a write that answers rows (INSERT ... RETURNING) is a reader too, and must go through Kysely to be
+      // told (a dispensing's row went untold, and what follows dispensings missed it).
+      if (statement.reader && statement.readonly) return statement.all(...(query.parameters as unknown[])) as O[];
     }
     return super.runPrepared(query);
   }
