@@ -111,6 +111,31 @@ describe('the due list kept between calls', () => {
     expect(reads).toHaveBeenCalledTimes(3);
   });
 
+  it('moves a patient on once a visit of theirs is dispensed (a dispensing is recorded by a prepared statement)', async () => {
+    const ph = await t.loginAs('unblinded_pharmacist', 'dispensed-ph');
+    const before = await call<Due>(ph, 'patients.due', { limit: 200 });
+    const patient = before.patients[0]!;
+    const visit = patient.visits.find((v) => v.dispensedAt === null)!;
+    const plan = await call<{ suggestions: string[]; visit: { kits: number } }>(ph, 'dispensing.plan', { patientId: patient.id, visitCode: visit.code });
+    const user = t.userOf('unblinded_pharmacist');
+    const confirmed = await t.core.dispatch(ph, 'dispensing.confirm', {
+      patientId: patient.id,
+      visitCode: visit.code,
+      kits: plan.suggestions.slice(0, plan.visit.kits).map((kitNumber) => ({ kitNumber, source: 'scanner' })),
+      outOfWindowReason: 'Seen early for the test',
+      signature: { username: user.username, password: user.password },
+    });
+    expect(confirmed.ok ? 'dispensed' : confirmed.error.message).toBe('dispensed');
+    const after = await call<Due>(ph, 'patients.due', { limit: 200 });
+    const next = after.patients.find((p) => p.id === patient.id);
+    // Either their next visit is now the one after, or they have none left and are out of the list.
+    expect(next?.visits.find((v) => v.dispensedAt === null)?.code ?? null).not.toBe(visit.code);
+    expect(after.patients.every((p) => p.visits.some((v) => v.dispensedAt === null))).toBe(true);
+    // And the list is in the order of each patient's next visit as it stands now (the dispensed one moved down).
+    expect(after.patients.map((p) => p.id)).toEqual(dueInBrowser(after.patients).map((p) => p.id));
+    expect(after.patients[0]!.id).not.toBe(patient.id);
+  });
+
   it('does not keep a read that a commit overtook', async () => {
     const ph = await t.loginAs('unblinded_pharmacist', 'race-ph');
     const investigator = await t.loginAs('investigator', 'race-inv');

@@ -93,7 +93,9 @@ export function DispensePage() {
     if (loaded && patientId === null && tab === 'dispense' && !dispensedShown) search.current?.focus();
   }, [loaded, patientId, tab, dispensedShown]);
 
-  const candidates = due?.patients ?? [];
+  // Each row is the patient as read now: one whose last visit was dispensed since the list was built (at another
+  // workstation, say) has no next visit, and is left out rather than shown without one.
+  const candidates = (due?.patients ?? []).filter((p) => nextVisit(p) !== null);
   const shownPatient = patient !== null && patient.id === patientId ? patient : null;
   const open = shownPatient ? shownPatient.visits.filter((v) => v.dispensedAt === null) : [];
   const chosenVisit = visitCode ?? (shownPatient ? nextVisit(shownPatient)?.code ?? null : null);
