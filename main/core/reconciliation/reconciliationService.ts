@@ -150,7 +150,6 @@ export class ReconciliationService {
    * (`eachLine` may keep them): at 50,000 kits, lines kept to the end were tens of megabytes more for the collector.
    */
   async summary(key: Buffer | null, eachLine?: (line: KitLine) => void) {
-
     type LotLine = { lot: string; received: number; dispensed: number; returned: number; destroyed: number; onHand: number; withPatient: number; lost: number; lostAfterReceipt: number; notReceived: number };
     type PatientLine = { screeningNumber: string; dispensed: number; returnsRecorded: number; used: number; partlyUsed: number; unused: number; damaged: number; missing: number; overdue: number };
     const byLot = new Map<string, LotLine>();

@@ -36,7 +36,9 @@ export function DispensePage() {
   // One page of the patients due, built on the server, and the chosen patient read on their own: the screen holds
   // the same few rows with 20,000 patients as with 20.
   const [due, setDue] = useState<{ patients: Patient[]; total: number; page: number } | null>(null);
-  const [duePage, setDuePage] = useState(1);
+  // The page chosen, for the search it was chosen under: a new search starts from its first page (one request, not
+  // one for the old page and one for the first).
+  const [pageChosen, setPageChosen] = useState({ search: '', page: 1 });
   const [patient, setPatient] = useState<Patient | null>(null);
   const [patientId, setPatientId] = useState<number | null>(() => hashNumberParam('patient'));
   const [visitCode, setVisitCode] = useState<string | null>(null);
@@ -49,8 +51,8 @@ export function DispensePage() {
   const [unscheduled, setUnscheduled] = useState(false);
   const [searchText, setSearchText] = useState('');
   const [searched] = useDebouncedValue(searchText.trim(), 150);
-  // A new search starts from its first page.
-  useEffect(() => setDuePage(1), [searched]);
+  const duePage = pageChosen.search === searched ? pageChosen.page : 1;
+  const setDuePage = useCallback((page: number) => setPageChosen({ search: searched, page }), [searched]);
   const load = useVeilAction();
   const { run } = load;
   const search = useRef<HTMLInputElement>(null);
@@ -65,7 +67,7 @@ export function DispensePage() {
     const last = Math.max(1, Math.ceil(result.value.total / DUE_PAGE));
     if (duePage > last) setDuePage(last);
     else setDue(result.value);
-  }, [run, searched, duePage]);
+  }, [run, searched, duePage, setDuePage]);
 
   const reloadPatient = useCallback(async () => {
     if (patientId === null) return setPatient(null);
