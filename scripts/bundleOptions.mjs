@@ -46,3 +46,20 @@ export function mainBundleOptions(root) {
     logLevel: 'warning',
   };
 }
+
+/**
+ * The `veil` command line bundled the way main.cjs is (dist/cli/veil.mjs): the bench runs `veil serve` from it, so its
+ * memory is the core's as the desktop app ships it, without tsx compiling TypeScript in the same process (80 to 90 MB
+ * more at start). ES module, as main/cli/veil.ts is (top-level await, import.meta.url finds dist/renderer beside it);
+ * the CommonJS packages inside still call `require`, which the banner provides.
+ */
+export function cliBundleOptions(root) {
+  return {
+    ...mainBundleOptions(root),
+    entryPoints: [path.join(root, 'main', 'cli', 'veil.ts')],
+    outfile: path.join(root, 'dist', 'cli', 'veil.mjs'),
+    format: 'esm',
+    target: 'node20',
+    banner: { js: "import { createRequire as veilCreateRequire } from 'node:module'; const require = veilCreateRequire(import.meta.url);" },
+  };
+}

@@ -23,23 +23,40 @@ const OPTIONS = { newline: '\r\n', escapeFormulae: FORMULA_START } as const;
  */
 const ROWS_PER_CALL = 1000;
 
-function unparseRows(rows: ReadonlyArray<ReadonlyArray<CsvCell>>, header?: readonly string[]): string {
-  const parts: string[] = [];
-  for (let from = 0; from < rows.length || (from === 0 && header); from += ROWS_PER_CALL) {
+/**
+ * The text of rows (and a header) a thousand rows at a time, each part but the first led by its line break: the parts
+ * joined are the whole text. Rows may come from any iterable (a report's lines are mapped to cells as they are
+ * written, never held as a second table).
+ */
+export function* csvParts(rows: Iterable<ReadonlyArray<CsvCell>>, header?: readonly string[]): Generator<string> {
+  let batch: CsvCell[][] = [];
+  let first = true;
+  const flush = () => {
+    const text = first && header ? Papa.unparse({ fields: [...header], data: batch }, OPTIONS) : Papa.unparse(batch, OPTIONS);
+    const part = first ? text : OPTIONS.newline + text;
+    first = false;
+    batch = [];
+    return part;
+  };
+  for (const row of rows) {
     // papaparse wants its own arrays (it does not write into them; the copy is of a thousand rows at a time).
-    const data = rows.slice(from, from + ROWS_PER_CALL).map((r) => [...r]);
-    parts.push(from === 0 && header ? Papa.unparse({ fields: [...header], data }, OPTIONS) : Papa.unparse(data, OPTIONS));
+    batch.push([...row]);
+    if (batch.length === ROWS_PER_CALL) yield flush();
   }
-  return parts.join(OPTIONS.newline);
+  if (batch.length > 0 || (first && header)) yield flush();
+}
+
+function unparseRows(rows: Iterable<ReadonlyArray<CsvCell>>, header?: readonly string[]): string {
+  return [...csvParts(rows, header)].join('');
 }
 
 /** Rows of cells, no header; lines end in CRLF (as spreadsheets write them), without a final line break. */
-export function csvRows(rows: ReadonlyArray<ReadonlyArray<CsvCell>>): string {
+export function csvRows(rows: Iterable<ReadonlyArray<CsvCell>>): string {
   return unparseRows(rows);
 }
 
 /** A table: a header row of column names, then the rows. */
-export function csvTable(columns: readonly string[], rows: ReadonlyArray<ReadonlyArray<CsvCell>>): string {
+export function csvTable(columns: readonly string[], rows: Iterable<ReadonlyArray<CsvCell>>): string {
   return unparseRows(rows, columns);
 }
 
@@ -56,8 +73,12 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
  * A CSV file's bytes, with the byte order mark, in base64 (as reports travel). The mark is added as bytes: put before
- * the text as a character it made V8 copy the whole text into two bytes a character.
+ * the text as a character it made V8 copy the whole text into two bytes a character. The text may come in parts
+ * (csvParts): each becomes its bytes as it comes, so the whole text is never held as one string beside its bytes.
  */
-export function csvFileBase64(text: string): string {
-  return Buffer.concat([UTF8_BOM, Buffer.from(text, 'utf8')]).toString('base64');
+export function csvFileBase64(text: string | Iterable<string>): string {
+  const parts = typeof text === 'string' ? [text] : text;
+  const bytes: Buffer[] = [UTF8_BOM];
+  for (const part of parts) bytes.push(Buffer.from(part, 'utf8'));
+  return Buffer.concat(bytes).toString('base64');
 }

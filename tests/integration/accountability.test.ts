@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ReportReadModel } from '../../main/core/reports/reportReadModel';
 import Papa from 'papaparse';
 import { demoCore, type TestCore } from '../helpers/core';
 
@@ -64,6 +65,26 @@ describe('accountability log', () => {
     expect(text).toMatch(/DP24A117|DP25B042/);
     const inventory = Buffer.from((await call<{ base64: string }>(w, 'reports.renderUnblinded', { report: 'inventory', format: 'csv', threshold: 1000 })).base64, 'base64').toString('utf8');
     expect(inventory).toContain('LOW STOCK');
+  });
+
+  it('the blinded log reads no sealed value: only the unblinded one reads the kits with their sealed lots and arms', async () => {
+    const sealedReads = vi.spyOn(ReportReadModel.prototype, 'kitLots');
+    const blindedReads = vi.spyOn(ReportReadModel.prototype, 'kitBlindedLots');
+    try {
+      const monitor = await t.loginAs('monitor', 'acc-no-sealed');
+      const blinded = Buffer.from((await call<{ base64: string }>(monitor, 'reports.render', { report: 'accountability', format: 'csv' })).base64, 'base64').toString('utf8');
+      await call(monitor, 'reports.render', { report: 'nci_darf', format: 'csv' });
+      expect(blindedReads).toHaveBeenCalledTimes(2);
+      expect(sealedReads).not.toHaveBeenCalled();
+      // The blinded lots are in it, as before.
+      expect(blinded).toContain(',NSDUPI-BL1,');
+      const pharmacist = await t.loginAs('unblinded_pharmacist', 'acc-sealed');
+      await call(pharmacist, 'reports.renderUnblinded', { report: 'accountability', format: 'csv' });
+      expect(sealedReads).toHaveBeenCalled();
+    } finally {
+      sealedReads.mockRestore();
+      blindedReads.mockRestore();
+    }
   });
 });
 

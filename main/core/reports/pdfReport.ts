@@ -20,7 +20,7 @@ export interface ReportSection {
   heading?: string;
   /** Lines of text before the table (label: value). */
   facts?: Array<[string, string]>;
-  table?: { columns: Array<{ title: string; width: number }>; rows: string[][] };
+  table?: { columns: Array<{ title: string; width: number }>; rows: Iterable<string[]> };
   paragraphs?: string[];
   /** A picture (a chart) as PNG, drawn the page's usable width at most, after the paragraphs. */
   image?: { png: Uint8Array; width: number; height: number };

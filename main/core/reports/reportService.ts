@@ -6,19 +6,22 @@ import type { StudyConfig } from '../../../shared/study/studyConfig';
 import type { AuditTrail } from '../audit/auditTrail';
 import { isoUtc, type Clock } from '../clock';
 import { open, sealedField } from '../crypto/allocationCipher';
-import { csvFileBase64, csvRows, csvTable } from '../csvWriter';
+import { csvFileBase64, csvParts, csvRows } from '../csvWriter';
 import type { Store } from '../db/store';
 import { renderReportPdf, type ReportContext, type ReportSection } from './pdfReport';
-import type { ReportReadModel } from './reportReadModel';
+import type { KitLotRow, ReportReadModel } from './reportReadModel';
 
 export const REPORTS = ['accountability', 'nci_darf', 'inventory', 'expiring', 'patient_history'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
-/** A report as data: one or more tables; CSV and PDF are two renderings of it. */
+/**
+ * A report as data: one or more tables; CSV and PDF are two renderings of it. A table's rows are read once, as the file
+ * is written: a long log's rows are made from its lines as they are written (a generator), never held beside them.
+ */
 export interface ReportData {
   title: string;
   fileStem: string;
-  sections: Array<{ heading: string; columns: string[]; widths: number[]; rows: string[][]; facts?: Array<[string, string]> }>;
+  sections: Array<{ heading: string; columns: string[]; widths: number[]; rows: Iterable<string[]>; facts?: Array<[string, string]> }>;
 }
 
 export interface AccountabilityLine {
@@ -56,7 +59,8 @@ export class ReportService {
    */
   async accountabilityLines(key: Buffer | null, armFilter: string | null): Promise<AccountabilityLine[]> {
     const read = await this.store.transaction(async () => ({
-      kits: await this.reads.kitLots(),
+      // The blinded log reads no sealed value: 50,000 kits' sealed lots and arms were 10 MB held for nothing.
+      kits: (key ? await this.reads.kitLots() : await this.reads.kitBlindedLots()) as Array<Partial<KitLotRow> & Pick<KitLotRow, 'kitNumber' | 'kitType' | 'blindedLot'>>,
       receipts: await this.reads.receipts(),
       dispensedKits: await this.reads.dispensedKits(),
       returnedKits: await this.reads.returnedKits(),
@@ -70,11 +74,11 @@ export class ReportService {
     type Movement = AccountabilityLine & { delta: number; at: string };
     const moves: Movement[] = [];
     const kits = read.kits;
-    const lotOf = new Map(kits.map((k) => [k.kitNumber, key ? open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)) : k.blindedLot]));
+    const lotOf = new Map(kits.map((k) => [k.kitNumber, key && k.lotSealed !== undefined ? open(key, k.lotSealed, sealedField.kitLot(k.kitNumber)) : k.blindedLot]));
     // A kit is the filtered arm's when its content is one the arm needs (in a study with kit types a placebo bottle B is
     // the 4 mg arm's and the placebo arm's).
     const study = this.study();
-    const ofArm = (k: (typeof kits)[number]) => key !== null && armsNeeding(study, k.kitType, open(key, k.armSealed, sealedField.kitArm(k.kitNumber))).includes(armFilter!);
+    const ofArm = (k: (typeof kits)[number]) => key !== null && k.armSealed !== undefined && armsNeeding(study, k.kitType, open(key, k.armSealed, sealedField.kitArm(k.kitNumber))).includes(armFilter!);
     const inScope = new Set(kits.filter((k) => !armFilter || ofArm(k)).map((k) => k.kitNumber));
     // A handful of recorders sign tens of thousands of lines: their initials are worked out once each.
     const initialsOf = new Map<string, string>();
@@ -131,7 +135,7 @@ export class ReportService {
             heading: `Agent: ${agent.label} · ${study.product.form} · ${study.product.route}`,
             columns: ['Date', 'Movement', 'Patient initials', 'Patient ID', 'Kit', 'Quantity', 'Balance', unblinded ? 'Lot' : 'Lot (blinded)', 'Recorder'],
             widths: [1.1, 1.1, 0.9, 0.9, 1, 0.8, 0.8, 1.2, 0.8],
-            rows: (await this.accountabilityLines(key, agent.code)).map((l) => [l.date, l.kind, l.patientInitials, l.patientId, l.kitNumber, String(l.quantity), String(l.balance), l.lot, l.recorder]),
+            rows: mapRows(await this.accountabilityLines(key, agent.code), (l) => [l.date, l.kind, l.patientInitials, l.patientId, l.kitNumber, String(l.quantity), String(l.balance), l.lot, l.recorder]),
           });
         }
         return { title: `Drug accountability log (${suffix})`, fileStem: `accountability-${suffix.toLowerCase()}`, sections };
@@ -243,7 +247,7 @@ export class ReportService {
     const sections: ReportData['sections'] = [];
     for (const agent of agents) {
       let balanceForward = 0;
-      const rows = (await this.accountabilityLines(key, agent.code)).map((l) => {
+      const rows = mapRows(await this.accountabilityLines(key, agent.code), (l) => {
         const row = [
           l.date,
           l.patientInitials || notAPatient[l.kind],
@@ -307,6 +311,19 @@ export async function reportFile(data: ReportData, context: ReportContext, forma
     ['Printed at (UTC)', isoUtc(context.printedAt)],
     ['Audit seal (chain head)', `event ${context.seal.seq}`, context.seal.hash],
   ]);
-  const body = data.sections.map((s) => `${csvRows([[s.heading], ...(s.facts ?? [])])}\r\n${csvTable(s.columns, s.rows)}`).join('\r\n\r\n');
-  return { fileName, mime: 'text/csv', base64: csvFileBase64(`${preamble}\r\n\r\n${body}\r\n`) };
+  // The file's text in parts (a thousand rows each), turned into bytes as they come: the same bytes as the whole text.
+  function* parts(): Generator<string> {
+    yield `${preamble}\r\n\r\n`;
+    for (const [i, s] of data.sections.entries()) {
+      yield `${i > 0 ? '\r\n\r\n' : ''}${csvRows([[s.heading], ...(s.facts ?? [])])}\r\n`;
+      yield* csvParts(s.rows, s.columns);
+    }
+    yield '\r\n';
+  }
+  return { fileName, mime: 'text/csv', base64: csvFileBase64(parts()) };
+}
+
+/** Rows made from lines one at a time, as a report's file is written (read once). */
+function* mapRows<T>(lines: readonly T[], row: (line: T) => string[]): Generator<string[]> {
+  for (const line of lines) yield row(line);
 }
