@@ -1,7 +1,7 @@
 /**
  * The on-screen part of `npm run bench` (issue 12, item 3): `veil serve` on a database the bench built and kept, the
  * real renderer in Debian's Chromium (playwright-core, as the e2e suite launches it), logged in as the unblinded
- * pharmacist.
+ * pharmacist. The server runs bundled, as the desktop app's main process is (bundleCli below).
  *
  * - Scan to verdict on the dispense screen: a keyboard-wedge scan (5 ms a key, as tests/e2e/helpers/pharmacy.ts types
  *   it) into the scan field; the time from the page's keydown of the final Enter to the verdict's element entering the
@@ -14,13 +14,13 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { chromium, type Page } from 'playwright-core';
 import setupRenderer from '../e2e/globalSetup';
 import { REPO_ROOT } from '../e2e/helpers/paths';
 import { logout, wedgeScan } from '../e2e/helpers/pharmacy';
+import { cliBundleOptions } from '../../scripts/bundleOptions.mjs';
 import type { KeptDatabase } from './atScale';
 
 export type ScreenFigures = Record<string, { value: number; baseline: number | null; unit: string }>;
@@ -29,8 +29,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
 
 /**
- * The peak resident memory (VmHWM, Linux) of a process and its descendants, in MB: `tsx` starts the server as a child
- * node process, so the server is found among the descendants; the largest one is the server's figure.
+ * The peak resident memory (VmHWM, Linux) of a process and its descendants, in MB: the server itself, or its child when a
+ * launcher (`tsx`) starts it as one; the largest one is the server's figure.
  */
 function peakMegabytesOf(rootPid: number): number {
   const parentOf = new Map<number, number>();
@@ -58,8 +58,19 @@ function peakMegabytesOf(rootPid: number): number {
   return Math.round(peak);
 }
 
-async function serve(dbFile: string): Promise<{ url: string; origin: string; token: string; peakMegabytes: () => number; stop: () => Promise<void> }> {
-  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['main/cli/veil.ts', 'serve', '--db', dbFile, '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } });
+/**
+ * `veil serve` as the desktop app ships its core: bundled by esbuild (dist/cli/veil.mjs, the main process's options) and
+ * run by node. Under tsx the same server holds 80 to 90 MB more from the start, the compiler's and not Veil's.
+ */
+async function bundleCli(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const options = cliBundleOptions(REPO_ROOT);
+  await esbuild.build(options);
+  return options.outfile!;
+}
+
+async function serve(cli: string, dbFile: string): Promise<{ url: string; origin: string; token: string; peakMegabytes: () => number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [cli, 'serve', '--db', dbFile, '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test', NODE_OPTIONS: '' } });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -115,7 +126,7 @@ async function firstRows(page: Page, nav: string, firstRow: string, visits = 5):
 
 export async function screenFigures(db: KeptDatabase): Promise<ScreenFigures> {
   setupRenderer();
-  const server = await serve(db.dbFile);
+  const server = await serve(await bundleCli(), db.dbFile);
   const browser = await chromium.launch({
     executablePath: process.env.VEIL_E2E_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
