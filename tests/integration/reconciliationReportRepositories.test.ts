@@ -99,8 +99,11 @@ describe.each(['sqlite', 'postgres'] as const)('the reconciliation repository on
   it("reads each kit's accountability facts through receipt, dispensing, return and destruction", async () => {
     const store = await storeOn(engine);
     const { scope } = await seed(store);
-    const facts = (await new ReconciliationRepository(store, scope).kitFacts()).sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number));
+    const facts = (await new ReconciliationRepository(store, scope).kitFacts(undefined, { sealed: true })).sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number));
     expect(facts.map((f) => f.kit_number)).toEqual(['99', '100001', '100002', '100003', '100010']);
+    // The blinded view's read: the same facts, without any sealed lot.
+    const blinded = (await new ReconciliationRepository(store, scope).kitFacts(undefined, { sealed: false })).sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number));
+    expect(blinded).toEqual(facts.map((f) => ({ ...f, lot_sealed: null })));
     const none = { shipment: null, outcome: null, scanned_at: null, screening_number: null, visit_code: null, dispensed_at: null, baseline_date: null, condition: null, units_returned: null, returned_at: null, verified_at: null, destroyed_on: null, destruction_recorded_at: null };
     expect(facts[0]).toEqual({ ...none, kit_number: '99', status: 'lost', blinded_lot: 'BL-1', lot_sealed: 'lot-99', outcome: 'missing', shipment: 'SHIP-1' });
     expect(facts[1]).toEqual({ ...none, kit_number: '100001', status: 'quarantined', blinded_lot: 'BL-1', lot_sealed: 'lot-100001' });
@@ -165,7 +168,7 @@ describe.each(['sqlite', 'postgres'] as const)('the reconciliation repository on
     const ours = new ReconciliationRepository(store, scope);
     await ours.insertSignOff({ signedAt: '2026-01-02T12:00:00.000Z', userId: monitorId, signatureId: await signature(monitorId, 'reconciliation', 'abc'), auditSeq: 0, snapshotHash: 'abc', discrepancies: 1 });
     await ours.insertComment({ kitNumber: '99', discrepancies: ['missing_at_receipt'], comment: 'Ours', userId: monitorId, at: '2026-01-04T10:00:00.000Z' });
-    const read = async () => ({ facts: (await ours.kitFacts()).sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number)), signOff: await ours.latestSignOff(), comments: await ours.comments() });
+    const read = async () => ({ facts: (await ours.kitFacts(undefined, { sealed: true })).sort((a, b) => compareKitNumbers(a.kit_number, b.kit_number)), signOff: await ours.latestSignOff(), comments: await ours.comments() });
     const before = await read();
 
     // The same kits, shipment, patients, dispensing, return and destruction in a second study, signed off after ours.
@@ -176,7 +179,7 @@ describe.each(['sqlite', 'postgres'] as const)('the reconciliation repository on
 
     expect(await read()).toEqual(before);
     expect(before.facts).toHaveLength(5);
-    expect(await theirs.kitFacts()).toHaveLength(5);
+    expect(await theirs.kitFacts(undefined, { sealed: true })).toHaveLength(5);
     expect(await theirs.latestSignOff()).toMatchObject({ snapshotHash: 'def' });
     expect((await theirs.comments()).map((c) => c.comment)).toEqual(['Theirs']);
 

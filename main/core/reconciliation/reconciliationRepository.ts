@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { sortByKitNumber } from '../../../shared/allocation/kitOrder';
 import type { Store } from '../db/store';
 import type { ReturnCondition } from '../returns/returnsRepository';
@@ -9,7 +10,8 @@ export interface KitFacts {
   kit_number: string;
   status: string;
   blinded_lot: string;
-  lot_sealed: string;
+  /** The sealed real lot, read only for the unblinded view (null otherwise). */
+  lot_sealed: string | null;
   outcome: string | null;
   shipment: string | null;
   scanned_at: string | null;
@@ -82,7 +84,11 @@ export class ReconciliationRepository {
    * One row per kit (a kit is received, dispensed, returned and destroyed at most once), in no particular order: every
    * kit of the study, or those numbered (a page).
    */
-  async kitFacts(numbers?: readonly string[]): Promise<KitFacts[]> {
+  /**
+   * Every kit's facts (or those of the kits numbered), from its receipt to its destruction. The sealed real lot is read
+   * only when asked for (`sealed`, the unblinded view): the blinded reconciliation has no use for it.
+   */
+  async kitFacts(numbers: readonly string[] | undefined, options: { sealed: boolean }): Promise<KitFacts[]> {
     if (numbers && numbers.length === 0) return [];
     const rows = await this.store
       .q()
@@ -99,7 +105,7 @@ export class ReconciliationRepository {
         'k.kit_number',
         'k.status',
         'k.blinded_lot',
-        'k.lot_sealed',
+        options.sealed ? 'k.lot_sealed' : sql<null>`null`.as('lot_sealed'),
         'sk.outcome',
         's.reference as shipment',
         'sk.scanned_at',
@@ -117,7 +123,9 @@ export class ReconciliationRepository {
       .where('k.study_id', '=', this.study.id())
       .$if(numbers !== undefined, (q) => q.where('k.kit_number', 'in', [...numbers!]))
       .execute();
-    return rows.map((r) => ({ ...r, condition: r.condition as ReturnCondition | null }));
+    // A return's condition is one of the return conditions (the table's check): narrowed by type, not by a copy of
+    // every kit's row.
+    return rows as KitFacts[];
   }
 
   async insertSignOff(row: { signedAt: string; userId: number; signatureId: number; auditSeq: number; snapshotHash: string; discrepancies: number }): Promise<void> {

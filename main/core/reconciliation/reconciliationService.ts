@@ -104,7 +104,7 @@ function kitLine(f: KitFacts, key: Buffer | null, study: StudyConfig, today: str
     f.status === 'expected' ? 'not_received' : f.status === 'dispensed' ? 'with_patient' : f.status === 'destroyed' ? 'destroyed' : f.status === 'lost' ? 'lost' : 'on_hand';
   return {
     kitNumber: f.kit_number,
-    lot: key ? open(key, f.lot_sealed, sealedField.kitLot(f.kit_number)) : f.blinded_lot,
+    lot: key ? open(key, f.lot_sealed!, sealedField.kitLot(f.kit_number)) : f.blinded_lot,
     status: f.status,
     shipment: f.shipment,
     receivedAt: received ? f.scanned_at : null,
@@ -199,7 +199,7 @@ export class ReconciliationService {
   private async eachKitLine(key: Buffer | null, visit: (line: KitLine) => void): Promise<number> {
     const study = this.study();
     const today = localDate(this.clock.now());
-    const facts = sortByKitNumber(await this.repository.kitFacts(), (f) => f.kit_number);
+    const facts = sortByKitNumber(await this.repository.kitFacts(undefined, { sealed: key !== null }), (f) => f.kit_number);
     for (const f of facts) visit(kitLine(f, key, study, today));
     return facts.length;
   }
@@ -222,7 +222,7 @@ export class ReconciliationService {
     const changed = input.only === 'sinceSignOff' ? new Set((await this.sinceLastSignOff())?.kits ?? []) : null;
     if (needle === '' && input.only !== 'discrepancies') {
       const chosen = changed ? numbers.filter((n) => changed.has(n)) : numbers;
-      const facts = await this.repository.kitFacts(chosen.slice(from, from + input.pageSize));
+      const facts = await this.repository.kitFacts(chosen.slice(from, from + input.pageSize), { sealed: key !== null });
       return page(chosen.length, sortByKitNumber(facts, (f) => f.kit_number).map((f) => kitLine(f, key, study, today)));
     }
     const matching: KitLine[] = [];

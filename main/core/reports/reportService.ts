@@ -59,7 +59,7 @@ export class ReportService {
    */
   async accountabilityLines(key: Buffer | null, armFilter: string | null): Promise<AccountabilityLine[]> {
     const read = await this.store.transaction(async () => ({
-      // The blinded log reads no sealed value: 50,000 kits' sealed lots and arms were 10 MB held for nothing.
+      // The blinded log reads no sealed value: every kit's sealed lot and arm were read and held for nothing.
       kits: (key ? await this.reads.kitLots() : await this.reads.kitBlindedLots()) as Array<Partial<KitLotRow> & Pick<KitLotRow, 'kitNumber' | 'kitType' | 'blindedLot'>>,
       receipts: await this.reads.receipts(),
       dispensedKits: await this.reads.dispensedKits(),
