@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { VeilError } from '../../../shared/errors';
 import { translatedError } from '../common/contractForm';
 import { formatDate, formatWindow } from '../common/dates';
+import { KitNumberBadge } from '../common/KitNumberBadge';
 import { ScanField, type ScanSourceValue } from '../common/scan/ScanField';
 import { ScanVerdict, type VerdictTone } from '../common/scan/ScanVerdict';
 import { playScanSound, type ScanSound } from '../common/scan/scanSounds';
@@ -147,9 +148,7 @@ const PlanCard = memo(function PlanCard({ plan, typed }: { plan: VisitPlan; type
                     </Text>
                   )}
                   {ofType.suggestions.map((k) => (
-                    <Badge key={k} size="xl" variant="outline" color="indigo" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }} data-testid={`suggested-${k}`}>
-                      {k}
-                    </Badge>
+                    <KitNumberBadge key={k} kitNumber={k} variant="outline" color="indigo" testId={`suggested-${k}`} />
                   ))}
                 </Group>
               ))}
@@ -403,9 +402,7 @@ export function VisitDispensing({
                   {verdict.alternatives.length > 0 && (
                     <Group gap="sm">
                       {verdict.alternatives.map((k) => (
-                        <Badge key={k} size="xl" variant="filled" color="dark.5" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }} data-testid={`alternative-${k}`}>
-                          {k}
-                        </Badge>
+                        <KitNumberBadge key={k} kitNumber={k} variant="filled" color="dark.5" testId={`alternative-${k}`} />
                       ))}
                     </Group>
                   )}
@@ -549,9 +546,7 @@ export function VisitDispensing({
             <Text fz="lg">{t('dispense.confirm.what', { screening: plan.screeningNumber, number: plan.randomizationNumber, visit: visitName(plan.visit) })}</Text>
             <Group gap="sm">
               {scanned.map((k) => (
-                <Badge key={k.kitNumber} size="xl" variant="light" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }}>
-                  {k.kitNumber}
-                </Badge>
+                <KitNumberBadge key={k.kitNumber} kitNumber={k.kitNumber} variant="light" />
               ))}
             </Group>
             {outside && (

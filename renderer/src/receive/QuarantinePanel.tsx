@@ -1,4 +1,5 @@
-import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { KitNumberBadge } from '../common/KitNumberBadge';
 import { IconCheck, IconShieldCheck, IconShieldExclamation, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -34,9 +35,7 @@ export function QuarantinePanel({ shipments, onDecided }: { shipments: Shipment[
       <Text fw={600}>{d.decision === 'release' ? t('receive.quarantine.releaseWhat', { count: d.kits.length, reference: d.reference }) : t('receive.quarantine.rejectWhat', { count: d.kits.length, reference: d.reference })}</Text>
       <Group gap="sm">
         {d.kits.map((k) => (
-          <Badge key={k} size="xl" variant="light" color="gray" radius="sm" styles={{ label: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: '1.05rem' } }}>
-            {k}
-          </Badge>
+          <KitNumberBadge key={k} kitNumber={k} variant="light" color="gray" />
         ))}
       </Group>
       <Text size="sm" c="dimmed">
