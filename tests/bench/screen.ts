@@ -62,11 +62,16 @@ function peakMegabytesOf(rootPid: number): number {
  * `veil serve` as the desktop app ships its core: bundled by esbuild (dist/cli/veil.mjs, the main process's options) and
  * run by node. Under tsx the same server holds 80 to 90 MB more from the start, the compiler's and not Veil's.
  */
-async function bundleCli(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const options = cliBundleOptions(REPO_ROOT);
-  await esbuild.build(options);
-  return options.outfile!;
+let bundled: Promise<string> | undefined;
+function bundleCli(): Promise<string> {
+  // Built once per run: the demo's screens and the large scale's serve the same bundle.
+  bundled ??= (async () => {
+    const esbuild = await import('esbuild');
+    const options = cliBundleOptions(REPO_ROOT);
+    await esbuild.build(options);
+    return options.outfile!;
+  })();
+  return bundled;
 }
 
 async function serve(cli: string, dbFile: string): Promise<{ url: string; origin: string; token: string; peakMegabytes: () => number; stop: () => Promise<void> }> {

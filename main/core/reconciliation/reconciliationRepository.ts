@@ -82,11 +82,8 @@ export class ReconciliationRepository {
 
   /**
    * One row per kit (a kit is received, dispensed, returned and destroyed at most once), in no particular order: every
-   * kit of the study, or those numbered (a page).
-   */
-  /**
-   * Every kit's facts (or those of the kits numbered), from its receipt to its destruction. The sealed real lot is read
-   * only when asked for (`sealed`, the unblinded view): the blinded reconciliation has no use for it.
+   * kit of the study, or those numbered (a page). The sealed real lot is read only when asked for (`sealed`, the
+   * unblinded view): the blinded reconciliation has no use for it.
    */
   async kitFacts(numbers: readonly string[] | undefined, options: { sealed: boolean }): Promise<KitFacts[]> {
     if (numbers && numbers.length === 0) return [];
