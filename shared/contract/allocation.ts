@@ -3,7 +3,7 @@ import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
 import { MAX_LIST_FILE_BYTES } from './limits';
-import { chosenFile, Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
+import { chosenFile, Empty, IsoDate, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /**
  * A list file as the user chose it: the main process finds the encoding (UTF-8, UTF-16 from Excel's "Unicode text",
@@ -47,7 +47,6 @@ export const RiskAnalysisView = z.object({
 /** Kits whose real expiry is short-dated on import: quarantined at receipt. Arms and real dates: unblinded channels only. */
 const ExpiryHoldView = z.object({ kitNumber: z.string(), arm: z.string(), expiryDate: z.string() });
 const UseBeforeChangeView = z.object({ kitNumber: z.string(), status: z.string(), from: z.string(), to: z.string() });
-const IsoDate = z.string().date();
 
 const ListCheck = z.object({
   rowCount: z.number().int(),

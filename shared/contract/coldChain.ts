@@ -3,13 +3,12 @@ import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
 import { KitNumber, ScanCode, ScanSource } from './pharmacy';
-import { Empty, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
+import { Empty, IsoDate, IsoTime, Reason, SignatureView, signedInput, text } from './schemas';
 
 /**
  * The cold chain (issue 15, items 1-3): storage locations, where each kit is, temperature records and excursion cases.
  * Kits are named by number only: no output here has a place for an arm, a real lot or a real expiry date.
  */
-const IsoDate = z.string().date();
 const LocationKind = z.enum(['fridge', 'freezer', 'cabinet', 'quarantine_shelf']);
 /** A temperature in °C as a person types or a logger writes it: a plausible one for a pharmacy's storage. */
 const Celsius = z.number().min(-100, 'Below -100 °C').max(100, 'Above 100 °C');

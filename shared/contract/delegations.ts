@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { EXAMPLE_PASSWORD } from './examples';
-import { Empty, IsoTime, Reason, RoleSchema, signedInput, UserId } from './schemas';
+import { Empty, IsoDate, IsoTime, Reason, RoleSchema, signedInput, UserId } from './schemas';
 
-const Day = z.string().date();
 const SignatureShown = z.object({ printedName: z.string(), meaning: z.string(), signedAtUtc: IsoTime });
 
 /** One line of a study's delegation log (ICH E6 4.1.5): who, which role, from and to which day, granted and ended by whom. */
@@ -14,8 +13,8 @@ export const DelegationLine = z.object({
   displayName: z.string(),
   role: RoleSchema,
   blinded: z.boolean(),
-  startsOn: Day,
-  endsOn: Day.nullable(),
+  startsOn: IsoDate,
+  endsOn: IsoDate.nullable(),
   /** Valid today: started, not past its last day, not ended (`status` is 'current'). */
   current: z.boolean(),
   /** In force today, waiting for its first day, or over (ended early or past its last day): decided by the core's today. */
@@ -60,7 +59,7 @@ export const delegationsChannels = {
     kind: 'command',
     description:
       'Delegate a user to the current study in a role from a day (today or later), to a last day if given. A delegation in force ends the day before. Blinded roles: the administrator; unblinded roles: an unblinded user of the study.',
-    input: signedInput({ userId: UserId, role: RoleSchema, startsOn: Day, endsOn: Day.nullable(), reason: Reason }),
+    input: signedInput({ userId: UserId, role: RoleSchema, startsOn: IsoDate, endsOn: IsoDate.nullable(), reason: Reason }),
     output: z.object({
       delegationId: z.number().int(),
       /**

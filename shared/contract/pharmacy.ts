@@ -4,7 +4,7 @@ import { KIT_STATUSES } from '../kits/kitLifecycle';
 import { LABEL_LANGUAGES } from '../labels/labelCaptions';
 import { channel } from './channel';
 import { EXAMPLE_KIT, EXAMPLE_PASSWORD } from './examples';
-import { Empty, IsoTime, Reason, SignatureView, TEXT_LIMITS, signedInput, text, tooLongMessage } from './schemas';
+import { Empty, IsoDate, IsoTime, Reason, SignatureView, TEXT_LIMITS, signedInput, text, tooLongMessage } from './schemas';
 
 /** How a code arrived (21 CFR 11.10(h)): a HID POS scanner, a keyboard-wedge burst, or typed by hand. */
 export const ScanSource = z.enum(['scanner', 'keyboard_wedge', 'manual']);
@@ -20,7 +20,6 @@ export const ScanCode = z.string().min(1, messageKey('validation.scanOrType')).m
 /** A visit of the study's schedule, by its code ("D1", "W2"). */
 export const VisitCode = text('identifier').min(1, messageKey('validation.chooseVisit'));
 const PackCheck = z.object({ check: z.enum(['matches', 'mismatch', 'not_checked']), detail: z.string() });
-const IsoDate = z.string().date();
 
 const ShipmentCounts = z.object({ total: z.number(), received: z.number(), damaged: z.number(), missing: z.number(), expected: z.number() });
 

@@ -71,6 +71,9 @@ export const UserId = z.number().int().positive();
 
 export const IsoTime = z.string().datetime({ offset: true });
 
+/** A calendar day, YYYY-MM-DD: the site's days (a visit, a delegation, a destruction) are written so. */
+export const IsoDate = z.string().date();
+
 export const Empty = z.object({}).strict();
 
 export const Done = z.object({ done: z.literal(true) });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { messageKey } from '../messages/zodIssues';
 import { channel } from './channel';
-import { Empty, IsoTime } from './schemas';
+import { Empty, IsoDate, IsoTime } from './schemas';
 
 export const SystemInfo = z.object({
   application: z.literal('Veil'),
@@ -20,6 +20,12 @@ export const SystemInfo = z.object({
   site: z.string().nullable(),
   schemaVersion: z.number().int(),
   serverTime: IsoTime,
+  /**
+   * The site's date today, as the core dates the site's days (a delegation's first day, a destruction): the
+   * workstation's calendar, not the reader's. In browser mode the two may be in different time zones, so forms take
+   * their default and latest day from here.
+   */
+  siteToday: IsoDate,
 });
 
 export const SecuritySettings = z.object({

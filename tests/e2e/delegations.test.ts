@@ -26,7 +26,13 @@ describe('the delegation log', () => {
 
   it('the administrator changes a role and ends a delegation, each signed; the person is told at login', async () => {
     await veil.logoutWindow();
-    const { page } = await openPage(browser);
+    // The reader sits a calendar day away from the workstation: UTC+14 is a day ahead of it from 10:00 UTC, UTC-12 a
+    // day behind until 12:00, so one of them always is. The form must still offer the site's today, or the core
+    // refuses the first day (before: the browser's today, which failed between 23:00 and 00:00 UTC at Paris).
+    const siteToday = ((await veil.rpc('system.info', {})).body.value as { siteToday: string }).siteToday;
+    const readerDay = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+    const zone = ['Pacific/Kiritimati', 'Etc/GMT+12'].find((z) => readerDay(z) !== siteToday)!;
+    const { page } = await openPage(browser, { timezoneId: zone });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(veil.url);
     await loginAs(page, veil, 'administrator');
@@ -43,6 +49,8 @@ describe('the delegation log', () => {
     // The investigator moves to the visit team as a study nurse, from today.
     await page.getByTestId('delegation-grant-button').click();
     await page.getByTestId('delegation-grant-form').waitFor();
+    await expect.poll(() => page.getByTestId('delegation-starts').inputValue()).toBe(siteToday);
+    expect(await page.getByTestId('delegation-starts').getAttribute('min')).toBe(siteToday);
     const roles = await page.getByTestId('delegation-role').locator('option').allInnerTexts();
     expect(roles).not.toContain('Unblinded pharmacist');
     await page.getByTestId('delegation-user').selectOption({ label: `${'Dr Inès Moreau (investigator)'} (${veil.user('investigator').username})` });

@@ -302,7 +302,10 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     expect(await page.locator(`[data-testid="destruction-candidate-${first}"]`).count()).toBe(0);
     await page.getByTestId('destruction-method').fill('Incineration through the hospital pharmacy medicinal waste stream');
     await page.getByTestId('destruction-place').fill('Pharmacy, Hôpital Larrey, Toulouse');
-    await page.getByTestId('destruction-date').fill(new Date().toISOString().slice(0, 10));
+    // Dated the site's today by default: the workstation's calendar (the server's, UTC here), not the reader's (Paris).
+    const siteToday = ((await veil.rpc('system.info', {})).body.value as { siteToday: string }).siteToday;
+    await expect.poll(() => page.getByTestId('destruction-date').inputValue()).toBe(siteToday);
+    expect(await page.getByTestId('destruction-date').getAttribute('max')).toBe(siteToday);
     const monitor = veil.user('monitor');
     await page.getByTestId('destruction-witness-username').fill(monitor.username);
     await page.getByTestId('destruction-witness-password').fill('not the witness password');

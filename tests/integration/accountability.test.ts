@@ -221,6 +221,30 @@ describe('destruction', () => {
     const cert = await call<{ pdfBase64: string }>(ph, 'destruction.certificate', { destructionId: done.id });
     expect(Buffer.from(cert.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
   });
+
+  it("is dated by the site's day: in Paris at half past midnight, today is accepted though UTC's date is still yesterday", async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Europe/Paris';
+    // 23:30 UTC on 25 November is 00:30 on 26 November in Paris (UTC+1 in winter).
+    t.clock.travelTo(new Date('2026-11-25T23:30:00.000Z'));
+    try {
+      const monitor = await t.loginAs('monitor', 'verify-at-midnight');
+      const toVerify = (await t.sql<{ k: string }>("SELECT r.kit_number AS k FROM kit_returns r JOIN kits k ON k.kit_number = r.kit_number WHERE r.verified_at IS NULL AND k.status = 'returned' LIMIT 1")).map((r) => r.k);
+      expect(toVerify).toHaveLength(1);
+      await call(monitor, 'returns.verify', { kitNumbers: toVerify, signature: { username: 'monitor', password: t.userOf('monitor').password } });
+      // The forms take their default and latest day from here (system.info is public).
+      expect(await t.core.dispatch('a-window-at-midnight', 'system.info', {})).toMatchObject({ ok: true, value: { siteToday: '2026-11-26' } });
+      const ph = await t.loginAs('unblinded_pharmacist', 'destroy-at-midnight');
+      const base = { kitNumbers: toVerify, method: 'Incineration', place: 'Pharmacy', witness: { username: 'monitor', password: t.userOf('monitor').password }, signature: { username: 'pharmacist', password: t.userOf('unblinded_pharmacist').password } };
+      expect(await t.core.dispatch(ph, 'destruction.record', { ...base, destroyedOn: '2026-11-27' })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: ['destroyedOn'] }] } });
+      const done = await t.core.dispatch(ph, 'destruction.record', { ...base, destroyedOn: '2026-11-26' });
+      expect(done).toMatchObject({ ok: true, value: { destroyedOn: '2026-11-26', kits: [expect.objectContaining({ kitNumber: toVerify[0] })] } });
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+      t.clock.backToPresent();
+    }
+  });
 });
 
 describe('emergency unblinding', () => {

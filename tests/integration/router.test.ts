@@ -69,7 +69,7 @@ describe('validation and errors', () => {
     const leaky = {
       ...(t.core.router as unknown as { handlers: Handlers }).handlers,
       system: {
-        info: () => ({ application: 'Veil', version: '1', mode: 'browser', study: null, site: null, schemaVersion: 1, serverTime: new Date().toISOString(), arm: 'DUPI300' }),
+        info: () => ({ application: 'Veil', version: '1', mode: 'browser', study: null, site: null, schemaVersion: 1, serverTime: new Date().toISOString(), siteToday: '2026-11-25', arm: 'DUPI300' }),
         securitySettings: () => {
           throw new Error('SQLITE_CORRUPT at /secret/path');
         },

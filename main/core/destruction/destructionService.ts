@@ -1,6 +1,7 @@
 import { issue, VeilError } from '../../../shared/errors';
 import { compareKitNumbers } from '../../../shared/allocation/kitOrder';
 import type { Role } from '../../../shared/roles';
+import { localDate } from '../../../shared/schedule/visitSchedule';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { CredentialCheck } from '../auth/credentialCheck';
 import { isoUtc, type Clock } from '../clock';
@@ -67,7 +68,9 @@ export class DestructionService {
     const witness = await this.credentials.namedAccount(input.witness.username, input.witness.password, 'witness', { userId: signer.userId, username: signer.username }, wrongWitness);
     if (!witness.active) throw wrongWitness();
     if (witness.id === signer.userId) throw VeilError.says('validation', { key: 'destruction.witnessSelf' }, [issue(['witness', 'username'], { key: 'destruction.witnessSelfShort' })]);
-    if (input.destroyedOn > isoUtc(this.clock.now()).slice(0, 10)) throw VeilError.says('validation', { key: 'destruction.dateFuture' }, [issue(['destroyedOn'], { key: 'destruction.dateFutureShort' })]);
+    // The site's day, as the reconciliation dates a return (localDate), not UTC's: east of Greenwich, UTC's date is
+    // still yesterday for the first hours of the site's day.
+    if (input.destroyedOn > localDate(this.clock.now())) throw VeilError.says('validation', { key: 'destruction.dateFuture' }, [issue(['destroyedOn'], { key: 'destruction.dateFutureShort' })]);
     const kits = [...new Set(input.kitNumbers)].sort(compareKitNumbers);
     // One unit of work: the checks that decide it (status, verification) and every write (issue 13).
     return this.store.transaction(async () => {

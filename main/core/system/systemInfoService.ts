@@ -1,3 +1,4 @@
+import { localDate } from '../../../shared/schedule/visitSchedule';
 import { visitNamesByLanguage } from '../../../shared/study/studyConfig';
 import { isoUtc, type Clock } from '../clock';
 import { VEIL_VERSION } from '../version';
@@ -15,6 +16,7 @@ export class SystemInfoService {
   ) {}
 
   info() {
+    const now = this.clock.now();
     const loaded = this.site.study();
     return {
       application: 'Veil' as const,
@@ -23,7 +25,8 @@ export class SystemInfoService {
       study: loaded && { code: loaded.code, title: loaded.title, sponsor: loaded.sponsor.name, visitNames: visitNamesByLanguage(loaded) },
       site: this.site.siteName(),
       schemaVersion: this.schemaVersion(),
-      serverTime: isoUtc(this.clock.now()),
+      serverTime: isoUtc(now),
+      siteToday: localDate(now),
     };
   }
 }

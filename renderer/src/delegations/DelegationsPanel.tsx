@@ -5,7 +5,6 @@ import { useTranslation } from 'react-i18next';
 import type { DelegationLine } from '../../../shared/contract/delegations';
 import type { UserSummary } from '../../../shared/contract/users';
 import { ROLES, ROLE_IS_BLINDED, type Role } from '../../../shared/roles';
-import { localDate } from '../../../shared/schedule/visitSchedule';
 import { BlindingBadge } from '../common/BlindingBadge';
 import { formatDate } from '../common/dates';
 import { downloadBase64 } from '../common/download';
@@ -14,6 +13,7 @@ import { SignedBy } from '../common/SignedBy';
 import { useSignedAction } from '../common/SignatureDialog';
 import { useVeilAction } from '../common/useVeilAction';
 import { useActiveSession } from '../session/SessionContext';
+import { useSiteToday } from '../system/useSiteToday';
 import { client } from '../transport/client';
 
 /**
@@ -180,13 +180,18 @@ export function DelegationsPanel() {
 /** Who, which role, from and to which day, why: then the e-signature. */
 function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: boolean; users: UserSummary[]; roles: Role[]; onClose: () => void; onGranted: (message: string) => void }) {
   const { t } = useTranslation();
-  const today = localDate(new Date());
+  // The site's today, not the reader's: the core refuses a first day before its own today (DelegationService.grant).
+  const today = useSiteToday(opened);
   const [userId, setUserId] = useState<string>('');
   const [role, setRole] = useState<Role | ''>('');
-  const [startsOn, setStartsOn] = useState(today);
+  const [startsOn, setStartsOn] = useState('');
   const [endsOn, setEndsOn] = useState('');
   const [reason, setReason] = useState('');
   const signer = useSignedAction();
+  // From today unless the pharmacist chose a later day (the form keeps its values while it is closed).
+  useEffect(() => {
+    if (today) setStartsOn((day) => (day === '' || day < today ? today : day));
+  }, [today]);
   const chosen = users.find((u) => String(u.id) === userId);
   // An unblinded role comes with the study's key: it goes to accounts made unblinded only (their key pair carries it).
   const unblindedRole = role !== '' && !ROLE_IS_BLINDED[role];
@@ -230,7 +235,7 @@ function GrantModal({ opened, users, roles, onClose, onGranted }: { opened: bool
               data={[{ value: '', label: t('delegations.chooseRole') }, ...roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))]}
               data-testid="delegation-role"
             />
-            <TextInput type="date" label={t('delegations.startsOn')} value={startsOn} min={today} onChange={(e) => setStartsOn(e.currentTarget.value)} data-testid="delegation-starts" />
+            <TextInput type="date" label={t('delegations.startsOn')} value={startsOn} min={today ?? undefined} onChange={(e) => setStartsOn(e.currentTarget.value)} data-testid="delegation-starts" />
             <TextInput type="date" label={t('delegations.endsOn')} description={t('delegations.endsOnHint')} value={endsOn} min={startsOn} onChange={(e) => setEndsOn(e.currentTarget.value)} data-testid="delegation-ends" />
           </SimpleGrid>
           <TextInput label={t('admin.users.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="delegation-reason" />

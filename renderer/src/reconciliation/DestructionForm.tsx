@@ -1,7 +1,7 @@
 import { Button, Checkbox, Group, List, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconFlame, IconUserCheck } from '@tabler/icons-react';
 import { useForm } from '@mantine/form';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract } from '../../../shared/contract';
 import { VeilError } from '../../../shared/errors';
@@ -9,15 +9,11 @@ import { contractValidate, issuesOnFields, translatedError } from '../common/con
 import { PasswordField } from '../common/PasswordField';
 import { useSignedAction } from '../common/SignatureDialog';
 import { TranslatedErrorAlert } from '../common/TranslatedErrorAlert';
+import { useSiteToday } from '../system/useSiteToday';
 import { client } from '../transport/client';
 import { DATE_IN_FUTURE, reconciliationMessage } from './reconciliationMessages';
 import type { Destruction, DestructionCandidate } from './types';
 import { kitStatusWord } from './words';
-
-function localToday(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 const FIELDS = ['kitNumbers', 'method', 'place', 'destroyedOn', 'witness.username', 'witness.password'] as const;
 type FieldName = (typeof FIELDS)[number];
@@ -33,10 +29,13 @@ interface DestructionFormValues {
 
 const contractErrors = contractValidate<DestructionFormValues>(contract.destruction.record.input.omit({ signature: true }));
 
-/** destruction.record's rules, plus the one the contract cannot make: a destruction is not dated in the future here. */
-function validateDestruction(values: DestructionFormValues) {
+/**
+ * destruction.record's rules, plus the one the contract cannot make: a destruction is not dated after the site's today
+ * (the core's, null until it is read: the core checks it again).
+ */
+function validateDestruction(values: DestructionFormValues, siteToday: string | null) {
   const errors = contractErrors(values);
-  if (!errors.destroyedOn && values.destroyedOn > localToday()) errors.destroyedOn = DATE_IN_FUTURE;
+  if (!errors.destroyedOn && siteToday !== null && values.destroyedOn > siteToday) errors.destroyedOn = DATE_IN_FUTURE;
   return errors;
 }
 
@@ -49,11 +48,18 @@ type Outcome = { ok: true; destruction: Destruction } | { ok: false; error: Veil
  */
 export function DestructionForm({ candidates, onDestroyed }: { candidates: DestructionCandidate[]; onDestroyed: (destruction: Destruction) => void }) {
   const { t } = useTranslation();
+  const siteToday = useSiteToday();
   const form = useForm<DestructionFormValues>({
-    initialValues: { kitNumbers: [], method: '', place: '', destroyedOn: localToday(), witness: { username: '', password: '' } },
-    validate: validateDestruction,
+    initialValues: { kitNumbers: [], method: '', place: '', destroyedOn: '', witness: { username: '', password: '' } },
+    validate: (values) => validateDestruction(values, siteToday),
   });
   const { values } = form;
+  const { setFieldValue } = form;
+  // Dated today by default, once the site's today is known; a day the pharmacist typed stays. (The form object is new
+  // each render; its getter reads the current values, so it is not a dependency.)
+  useEffect(() => {
+    if (siteToday && form.getValues().destroyedOn === '') setFieldValue('destroyedOn', siteToday);
+  }, [siteToday, setFieldValue]);
   const fieldError = (field: FieldName) => translatedError(form.errors, field, reconciliationMessage, t);
   const [error, setError] = useState<VeilError | null>(null);
   const signer = useSignedAction();
@@ -201,7 +207,7 @@ export function DestructionForm({ candidates, onDestroyed }: { candidates: Destr
               type="date"
               label={t('reconciliation.destruction.date')}
               value={values.destroyedOn}
-              max={localToday()}
+              max={siteToday ?? undefined}
               onChange={(e) => form.setFieldValue('destroyedOn', e.currentTarget.value)}
               error={fieldError('destroyedOn')}
               withAsterisk

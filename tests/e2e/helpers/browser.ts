@@ -15,12 +15,13 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A new window the size of a pharmacy workstation's screen, in English unless told otherwise. `problems` collects
+ * A new window the size of a pharmacy workstation's screen, in English and at Europe/Paris unless told otherwise (the
+ * server runs at the machine's zone, UTC in CI: the reader's clock is not the workstation's). `problems` collects
  * what the page reported as wrong: uncaught errors and console errors (a CSP violation is one), except the browser's
  * own note on a refused call's HTTP status, which several tests cause on purpose.
  */
-export async function openPage(browser: Browser, options: { locale?: string } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: options.locale ?? 'en-US', timezoneId: 'Europe/Paris' });
+export async function openPage(browser: Browser, options: { locale?: string; timezoneId?: string } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: options.locale ?? 'en-US', timezoneId: options.timezoneId ?? 'Europe/Paris' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
