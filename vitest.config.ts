@@ -12,7 +12,8 @@ export default defineConfig({
     // wait on fsync, child processes and PostgreSQL much of the time: measured 1,200 s wall for the core suite on two
     // workers, under other load, against 1,404 s on one in CI.
     maxWorkers: 2,
-    // One throw-away PostgreSQL server for the run (issue 13: the same schema and services on both engines).
-    globalSetup: ['tests/helpers/postgresGlobalSetup.ts'],
+    // The command line bundled once for the run (tests/helpers/veilCli.ts), and one throw-away PostgreSQL server for it
+    // (issue 13: the same schema and services on both engines).
+    globalSetup: ['tests/helpers/veilCli.ts', 'tests/helpers/postgresGlobalSetup.ts'],
   },
 });

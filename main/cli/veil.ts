@@ -36,11 +36,14 @@ const HELP = `veil: the Veil pharmacy administrator's command line
 Usage: veil <command> [options]
 
 Commands:
-  serve [--db FILE | --database postgres://USER@HOST:PORT/DB [--ca-file FILE] [--data DIR]] [--demo [--single-study]] [--port N]
+  serve [--db FILE | --database postgres://USER@HOST:PORT/DB [--ca-file FILE] [--data DIR]] [--demo [--single-study]]
+        [--simulated-devices] [--port N]
         Run Veil in browser mode on 127.0.0.1. Prints the URL to open (with its launch token) as the first line.
         --demo seeds the demo studies, NS-DUPI and BRAVE-AA2 (NS-DUPI alone with --single-study), and one user per
         role into a new database (a temporary file when no database is given) and prints their credentials as one
-        JSON line after the URL. On PostgreSQL, --data
+        JSON line after the URL. --simulated-devices uses the device simulator (a virtual HID scanner and DYMO, a
+        loopback Zebra) instead of USB devices, as --demo does: a training copy of a database made by veil demo.
+        On PostgreSQL, --data
         is this workstation's own folder for the audit anchors it countersigns (default ~/.local/share/veil).
   contract
         Print the IPC contract (channels, permissions, JSON Schemas, examples) as JSON.
@@ -103,7 +106,7 @@ function databaseOf(values: { db?: unknown; database?: unknown }): DatabaseLocat
 const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 async function serve(args: string[]): Promise<void> {
-  const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' }, data: { type: 'string' }, demo: { type: 'boolean' }, 'single-study': { type: 'boolean' }, port: { type: 'string' } });
+  const values = parse(args, { db: { type: 'string' }, database: { type: 'string' }, 'ca-file': { type: 'string' }, data: { type: 'string' }, demo: { type: 'boolean' }, 'single-study': { type: 'boolean' }, 'simulated-devices': { type: 'boolean' }, port: { type: 'string' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${String(values.port)}".`);
   let location = databaseOf(values);
@@ -122,9 +125,11 @@ async function serve(args: string[]): Promise<void> {
   }
   const logger = streamLogger((line) => process.stderr.write(line));
   const clock = new DemoClock();
-  // --demo: the device simulator (a virtual HID POS scanner and DYMO, a loopback Zebra); otherwise real USB devices.
-  // The demo seed writes the site's set-up behind the channels; the server is then handed the channels only.
-  const opened = await openVeilCoreInternals({ ...where, ...(dataFolder ? { dataFolder } : {}), mode: 'browser', logger, clock, devices: values.demo ? 'simulated' : 'hardware' });
+  // --demo or --simulated-devices: the device simulator (a virtual HID POS scanner and DYMO, a loopback Zebra);
+  // otherwise real USB devices. The demo seed writes the site's set-up behind the channels; the server is then handed
+  // the channels only.
+  const simulated = values.demo || values['simulated-devices'];
+  const opened = await openVeilCoreInternals({ ...where, ...(dataFolder ? { dataFolder } : {}), mode: 'browser', logger, clock, devices: simulated ? 'simulated' : 'hardware' });
   // The demo holds NS-DUPI and BRAVE-AA2; --single-study keeps it to NS-DUPI (a smaller world, as most tests use).
   const demo = values.demo ? await seedDemo(opened, clock, { history: true, secondStudy: !values['single-study'] }) : null;
   const core = channelsOf(opened);

@@ -17,7 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { chromium, type Page } from 'playwright-core';
-import setupRenderer from '../e2e/globalSetup';
+import { buildRenderer } from '../e2e/globalSetup';
 import { REPO_ROOT } from '../e2e/helpers/paths';
 import { logout, wedgeScan } from '../e2e/helpers/pharmacy';
 import { cliBundleOptions } from '../../scripts/bundleOptions.mjs';
@@ -130,7 +130,7 @@ async function firstRows(page: Page, nav: string, firstRow: string, visits = 5):
 }
 
 export async function screenFigures(db: KeptDatabase): Promise<ScreenFigures> {
-  setupRenderer();
+  buildRenderer();
   const server = await serve(await bundleCli(), db.dbFile);
   const browser = await chromium.launch({
     executablePath: process.env.VEIL_E2E_CHROMIUM ?? '/usr/bin/chromium',

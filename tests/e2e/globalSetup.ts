@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { REPO_ROOT } from './helpers/paths';
 
 /** The newest modification time of the files under the given paths (folders walked, node_modules skipped). */
@@ -31,7 +33,7 @@ function isDevelopmentBuild(): boolean {
  * a development build. Always as production: vitest sets NODE_ENV=test, which Vite would otherwise follow and build
  * React's development runtime, several times slower on every render than what Veil ships.
  */
-export default function setup(): void {
+export function buildRenderer(): void {
   const builtIndex = join(REPO_ROOT, 'dist', 'renderer', 'index.html');
   const sources = newestMtime([join(REPO_ROOT, 'renderer'), join(REPO_ROOT, 'shared'), join(REPO_ROOT, 'package.json')]);
   if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= sources && !isDevelopmentBuild()) return;
@@ -41,4 +43,15 @@ export default function setup(): void {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },
   });
+}
+
+/**
+ * The renderer built (above), and a folder for the run's demo templates (helpers/demoTemplate.ts: the demo seeded once,
+ * each server serving a copy), removed when the run ends.
+ */
+export default function setup(project: TestProject): () => void {
+  buildRenderer();
+  const templates = mkdtempSync(join(tmpdir(), 'veil-e2e-demos-'));
+  project.provide('demoTemplates', templates);
+  return () => rmSync(templates, { recursive: true, force: true });
 }

@@ -10,7 +10,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: ['tests/e2e/**/*.test.ts'],
-    globalSetup: ['tests/e2e/globalSetup.ts'],
+    globalSetup: ['tests/e2e/globalSetup.ts', 'tests/helpers/veilCli.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -8,6 +8,7 @@ import { openVeilCoreInternals, type CoreOptions, type VeilCoreInternals } from 
 import { canonicalJson } from '../../shared/canonicalJson';
 import { copyPostgresDatabase } from './postgres';
 import { numbered } from './rawSql';
+import { VEIL_CLI } from './veilCli';
 
 /**
  * A copy of a closed test database, on either engine, in which a test plants what no channel can make: the hand of
@@ -38,7 +39,6 @@ export interface PlantSource {
   dir: string;
 }
 
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let copies = 0;
 
 export async function plantedCopy(source: PlantSource): Promise<PlantedCopy> {
@@ -128,7 +128,7 @@ export function verifyLive(t: PlantSource) {
 }
 
 function veilVerify(where: string[]) {
-  const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', ...where], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VEIL_DATABASE_URL: '' } });
+  const r = spawnSync(process.execPath, [VEIL_CLI, 'verify', ...where], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VEIL_DATABASE_URL: '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

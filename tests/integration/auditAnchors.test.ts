@@ -10,6 +10,7 @@ import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { demoCore, type TestCore } from '../helpers/core';
 import { attackerHash } from '../helpers/plantedCopy';
 import type { StoredAuditEvent } from '../../main/core/audit/auditRepository';
+import { VEIL_CLI } from '../helpers/veilCli';
 
 /**
  * Issue 10, finding 10: the audit chain could not see a rewrite or a cut tail. An attacker with the database file
@@ -20,7 +21,6 @@ import type { StoredAuditEvent } from '../../main/core/audit/auditRepository';
  * any row changed without its event.
  * Every case works on its own copy of one demo database (with its history), copied with its anchor file or not.
  */
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let t: TestCore;
 let dir: string;
 let source: string;
@@ -62,7 +62,7 @@ function copyOfDemo(options: { anchors: boolean } = { anchors: true }): string {
 }
 
 function veilVerify(file: string, ...extra: string[]) {
-  const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file, ...extra], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VEIL_PASSWORD: pharmacistPassword } });
+  const r = spawnSync(process.execPath, [VEIL_CLI, 'verify', '--db', file, ...extra], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VEIL_PASSWORD: pharmacistPassword } });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -316,10 +316,10 @@ describe('sealed values, authenticated with an unblinded credential', () => {
 
   it('a wrong password or a blinded user is refused in plain words, nothing is checked or changed', () => {
     const file = copyOfDemo();
-    const wrong = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file, '--user', 'pharmacist'], { encoding: 'utf8', env: { ...process.env, VEIL_PASSWORD: 'not-the-password' } });
+    const wrong = spawnSync(process.execPath, [VEIL_CLI, 'verify', '--db', file, '--user', 'pharmacist'], { encoding: 'utf8', env: { ...process.env, VEIL_PASSWORD: 'not-the-password' } });
     expect(wrong.status, wrong.stdout + wrong.stderr).toBe(1);
     expect(wrong.stdout + wrong.stderr).toMatch(/wrong username or password/i);
-    const blinded = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file, '--user', 'technician'], { encoding: 'utf8', env: { ...process.env, VEIL_PASSWORD: t.userOf('pharmacy_technician').password } });
+    const blinded = spawnSync(process.execPath, [VEIL_CLI, 'verify', '--db', file, '--user', 'technician'], { encoding: 'utf8', env: { ...process.env, VEIL_PASSWORD: t.userOf('pharmacy_technician').password } });
     expect(blinded.status).toBe(1);
     expect(blinded.stdout + blinded.stderr).toMatch(/does not hold the allocation key/);
   });
@@ -361,7 +361,7 @@ describe('a copy on read-only media, or in another account\'s folder', () => {
     chmodSync(folder, asRoot ? 0o755 : 0o555);
     try {
       // Root reads everything: the check runs as an unprivileged account, as an inspector's would.
-      const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: tmpdir() }, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+      const r = spawnSync(process.execPath, [VEIL_CLI, 'verify', '--db', file], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: tmpdir() }, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
       const out = r.stdout + r.stderr;
       expect(r.status, out).toBe(0);
       expect(out).toMatch(/^OK: /);

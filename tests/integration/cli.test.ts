@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseLoggerFile } from '../../main/core/coldChain/loggerFile';
 import { openDatabase } from '../../main/core/db/database';
 import { openVeilCoreInternals } from '../../main/core/veilCore';
+import { VEIL_CLI } from '../helpers/veilCli';
 
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'veil-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -18,7 +18,7 @@ function veil(...args: string[]) {
 
 /** `veil` with extra environment variables (VEIL_PASSWORD), stdin not a terminal. */
 function veilWith(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(tsx, ['main/cli/veil.ts', ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [VEIL_CLI, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -41,7 +41,7 @@ describe('veil CLI', () => {
     }
   });
 
-  // Nine start-ups of the command line (tsx compiles it each time): seconds each on a loaded 2-core machine.
+  // Nine start-ups of the command line: about a second each on a loaded 2-core machine.
   it('refuses bad arguments with a clear message and exit code 2', () => {
     for (const args of [
       ['frobnicate'],
@@ -73,7 +73,7 @@ describe('veil CLI', () => {
 
   // The demo is seeded with its 131 days of history before the first line: 10 s alone, far more on a loaded machine.
   it('serve --demo prints the URL first, then one JSON line with the database and each role', async () => {
-    const child = spawn(tsx, ['main/cli/veil.ts', 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VEIL_CLI, 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const lines = await new Promise<string[]>((resolve, reject) => {
         let out = '';
@@ -181,7 +181,7 @@ describe('veil import reads a list as bytes, in the encoding the spreadsheet sav
     const pharmacist = (JSON.parse(made.stdout) as { users: Array<{ username: string; password: string; role: string }> }).users.find((u) => u.role === 'unblinded_pharmacist')!;
     for (const { file } of FILES) {
       const path = join(FIXTURES, file);
-      const r = spawnSync(tsx, ['main/cli/veil.ts', 'import', 'kits', '--db', dbFile, '--file', path, '--user', pharmacist.username], {
+      const r = spawnSync(process.execPath, [VEIL_CLI, 'import', 'kits', '--db', dbFile, '--file', path, '--user', pharmacist.username], {
         encoding: 'utf8',
         timeout: 60_000,
         env: { ...process.env, VEIL_PASSWORD: pharmacist.password },

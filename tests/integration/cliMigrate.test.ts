@@ -8,16 +8,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../main/core/db/database';
 import { migrations } from '../../main/core/db/migrations/index';
 import { createPostgresDatabase } from '../helpers/postgres';
+import { VEIL_CLI } from '../helpers/veilCli';
 
 /** `veil migrate` on both engines (issue 13, item 4). */
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'veil-cli-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Asynchronous, unlike cli.test's helper: the throw-away PostgreSQL server answers in this same process' event loop. */
 function veil(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(tsx, ['main/cli/veil.ts', ...args], { env: { ...process.env, VEIL_DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VEIL_CLI, ...args], { env: { ...process.env, VEIL_DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

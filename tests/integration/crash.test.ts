@@ -20,6 +20,7 @@ import {
   slotNumbers,
   type StepKind,
 } from './fixtures/crashSteps';
+import { bundleScript, TEST_BUNDLES, VEIL_CLI } from '../helpers/veilCli';
 
 /**
  * DESIGN.md section 4 ("a crash or power cut at any instant leaves each workflow step entirely done or not done at
@@ -27,7 +28,6 @@ import {
  * database and is killed with SIGKILL, many times; after every kill `veil verify` passes, SQLite's integrity check
  * passes, and every step is entirely present or absent (rows, signature and audit event together).
  */
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const WORKER = fileURLToPath(new URL('./fixtures/crashWorker.ts', import.meta.url));
 
 /**
@@ -41,11 +41,14 @@ const IN_TRANSACTION_EVERY = 5;
 let dir: string;
 let dbFile: string;
 let passwords: { pharmacist: string; admin: string };
+/** The worker bundled once and run by node: 32 start-ups under tsx spent about two seconds each compiling it. */
+let worker: string;
 
 beforeAll(async () => {
   const t = await demoCore();
   dir = t.dir;
   dbFile = t.dbFile;
+  worker = await bundleScript(WORKER, join(TEST_BUNDLES, 'crashWorker.mjs'));
   passwords = { pharmacist: t.userOf('unblinded_pharmacist').password, admin: t.userOf('administrator').password };
   t.core.close();
 });
@@ -89,8 +92,8 @@ const spawned: number[] = [];
 function startWorker(iteration: number, crashInTransaction?: string): Worker {
   const env: NodeJS.ProcessEnv = { ...process.env, VEIL_PHARMACIST_PASSWORD: passwords.pharmacist, VEIL_ADMIN_PASSWORD: passwords.admin };
   if (crashInTransaction) env.VEIL_CRASH_IN_TRANSACTION = crashInTransaction;
-  // detached: its own process group, so the safety net can take down the tsx wrapper and the worker together.
-  const child = spawn(tsx, [WORKER, dbFile, String(iteration)], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  // detached: its own process group, so the safety net takes it down with anything it started.
+  const child = spawn(process.execPath, [worker, dbFile, String(iteration)], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   spawned.push(child.pid!);
   let out = '';
   let stderr = '';
@@ -145,7 +148,7 @@ function startWorker(iteration: number, crashInTransaction?: string): Worker {
       const sigkill = () =>
         setTimeout(() => {
           try {
-            // The worker's own pid: tsx runs the script in a child of its wrapper process.
+            // The worker's own pid, as it said it (the pid of the process spawned, now that no wrapper runs it).
             process.kill(workerPid, 'SIGKILL');
             killed = true;
           } catch {
@@ -169,7 +172,7 @@ function killGroup(pid: number): void {
 /** `veil verify --db FILE`, the real CLI, asynchronously (it runs while the next worker does). */
 function veilVerify(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(tsx, ['main/cli/veil.ts', 'verify', '--db', file], { encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [VEIL_CLI, 'verify', '--db', file], { encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });

@@ -9,6 +9,7 @@ import { schemaVersion } from '../../main/core/db/database';
 import { migrations } from '../../main/core/db/migrations/index';
 import { verifyChain } from '../../main/core/audit/auditTrail';
 import { openVeilCoreInternals } from '../../main/core/veilCore';
+import { VEIL_CLI } from '../helpers/veilCli';
 
 /**
  * Issue 14's done-when: "an existing single-study database upgrades in place and keeps its audit chain valid". The
@@ -18,7 +19,6 @@ import { openVeilCoreInternals } from '../../main/core/veilCore';
  * demo users' passwords of that seed. Nothing here writes the fixture: it is copied into a folder of its own.
  */
 const FIXTURE = join(__dirname, 'fixtures', 'demo-v19');
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'veil-upgrade-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,7 +28,7 @@ const passwords = JSON.parse(readFileSync(join(FIXTURE, 'users.json'), 'utf8')) 
 
 /** `veil verify` as the pharmacist, who holds the allocation key: the sealed values are authenticated too. */
 function verify(): { code: number | null; stdout: string } {
-  const r = spawnSync(tsx, ['main/cli/veil.ts', 'verify', '--db', file, '--anchor-key', anchorKey, '--user', 'pharmacist'], {
+  const r = spawnSync(process.execPath, [VEIL_CLI, 'verify', '--db', file, '--anchor-key', anchorKey, '--user', 'pharmacist'], {
     encoding: 'utf8',
     timeout: 120_000,
     env: { ...process.env, VEIL_PASSWORD: passwords.pharmacist! },

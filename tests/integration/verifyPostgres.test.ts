@@ -8,15 +8,15 @@ import { seedDemo } from '../../main/core/demo/demoSeed';
 import { openVeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 import { createPostgresDatabase } from '../helpers/postgres';
+import { VEIL_CLI } from '../helpers/veilCli';
 
 /** `veil verify --database postgres://…` (issue 13, item 4): the same checks as on a file, read from the server. */
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let url: string;
 let dataFolder: string;
 
 function veil(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(tsx, ['main/cli/veil.ts', ...args], { env: { ...process.env, VEIL_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VEIL_CLI, ...args], { env: { ...process.env, VEIL_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

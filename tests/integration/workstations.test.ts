@@ -9,6 +9,7 @@ import { seedDemo, type DemoResult } from '../../main/core/demo/demoSeed';
 import { openVeilCoreInternals, type VeilCoreInternals } from '../../main/core/veilCore';
 import { FakeClock } from '../helpers/core';
 import { createPostgresDatabase } from '../helpers/postgres';
+import { VEIL_CLI } from '../helpers/veilCli';
 
 /**
  * Issue 13, item 5: several workstations on one PostgreSQL database, each its own process (tests/helpers/
@@ -81,7 +82,7 @@ async function workstations(jobs: Array<{ role: 'unblinded_pharmacist' | 'invest
 /** `veil verify --database` as its own process, with a workstation's data folder (its anchors). */
 function veilVerify(url: string, data: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(tsx, ['main/cli/veil.ts', 'verify', '--database', url, '--data', data], { env: { ...process.env, VEIL_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VEIL_CLI, 'verify', '--database', url, '--data', data], { env: { ...process.env, VEIL_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

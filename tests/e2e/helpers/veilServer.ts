@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Role } from '../../../shared/roles';
+import { demoTemplate, type DemoSummary } from './demoTemplate';
+import { VEIL_CLI } from '../../helpers/veilCli';
 import { REPO_ROOT } from './paths';
 
 export interface DemoUser {
@@ -39,18 +41,31 @@ export interface VeilServer {
 }
 
 /**
- * Starts `veil serve` on a fresh database in a temporary folder (`--demo` seeds NS-DUPI, with BRAVE-AA2 when `studies`
- * is 'both', and one user per role) and
- * reads the URL from its first stdout line, then the demo users from the JSON line. With `database` (a postgres://
- * address), it serves that PostgreSQL database instead, with its own data folder: one workstation of several.
+ * Starts `veil serve` on a fresh database in a temporary folder and reads the URL from its first stdout line. With
+ * `demo`: NS-DUPI, with BRAVE-AA2 when `studies` is 'both', and one user per role. On SQLite the server gets its own
+ * copy of the run's demo (helpers/demoTemplate.ts), served with the device simulator as `--demo` would; elsewhere
+ * (PostgreSQL, or outside the e2e run) `--demo` seeds it and the users come from its JSON line. With `database` (a
+ * postgres:// address), it serves that PostgreSQL database instead, with its own data folder: one workstation of
+ * several.
  */
 export async function startVeil(options: { demo?: boolean; database?: string; studies?: 'one' | 'both' } = {}): Promise<VeilServer> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-e2e-'));
   const dbFile = options.database ?? join(dir, 'veil.db');
   const where = options.database ? ['--database', options.database, '--data', join(dir, 'data')] : ['--db', dbFile];
   // The demo of one study (NS-DUPI) unless the test asks for both (NS-DUPI and BRAVE-AA2).
-  const args = ['main/cli/veil.ts', 'serve', ...where, '--port', '0', ...(options.demo ? ['--demo', ...(options.studies === 'both' ? [] : ['--single-study'])] : [])];
-  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, {
+  const studies = options.studies ?? 'one';
+  const template = options.demo && !options.database ? await demoTemplate(studies) : null;
+  let copied: DemoSummary | null = null;
+  if (template) {
+    cpSync(template.dir, dir, { recursive: true });
+    const here = (file: string) => join(dir, basename(file));
+    const { lists } = template.summary;
+    copied = { ...template.summary, lists: { randomization: here(lists.randomization), kits: here(lists.kits), loggers: lists.loggers.map(here) } };
+  }
+  const seeding = options.demo && !template ? ['--demo', ...(studies === 'both' ? [] : ['--single-study'])] : [];
+  // The command line bundled for the run (tests/helpers/veilCli.ts), as the desktop app ships its core.
+  const args = [VEIL_CLI, 'serve', ...where, '--port', '0', ...seeding, ...(template ? ['--simulated-devices'] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'test' },
@@ -60,7 +75,7 @@ export async function startVeil(options: { demo?: boolean; database?: string; st
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const lines = createInterface({ input: child.stdout! });
-  const expected = options.demo ? 2 : 1;
+  const expected = seeding.length > 0 ? 2 : 1;
   const received: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -88,7 +103,7 @@ export async function startVeil(options: { demo?: boolean; database?: string; st
   if (!match) throw new Error(`Unexpected first line from veil serve: ${url}`);
   const origin = match[1]!;
   const token = match[2]!;
-  const summary = options.demo ? (JSON.parse(received[1]!) as { users: DemoUser[]; lists: { randomization: string; kits: string }; codeBreakPassphrase: string }) : null;
+  const summary = copied ?? (seeding.length > 0 ? (JSON.parse(received[1]!) as DemoSummary) : null);
   const users: DemoUser[] = summary?.users ?? [];
 
   async function rpc(channel: string, input: unknown = {}) {
