@@ -20,7 +20,7 @@ import { chromium, type Page } from 'playwright-core';
 import { buildRenderer } from '../e2e/globalSetup';
 import { REPO_ROOT } from '../e2e/helpers/paths';
 import { logout, wedgeScan } from '../e2e/helpers/pharmacy';
-import { cliBundleOptions } from '../../scripts/bundleOptions.mjs';
+import { buildVeilCli } from '../helpers/veilCli';
 import type { KeptDatabase } from './atScale';
 
 export type ScreenFigures = Record<string, { value: number; baseline: number | null; unit: string }>;
@@ -65,12 +65,7 @@ function peakMegabytesOf(rootPid: number): number {
 let bundled: Promise<string> | undefined;
 function bundleCli(): Promise<string> {
   // Built once per run: the demo's screens and the large scale's serve the same bundle.
-  bundled ??= (async () => {
-    const esbuild = await import('esbuild');
-    const options = cliBundleOptions(REPO_ROOT);
-    await esbuild.build(options);
-    return options.outfile!;
-  })();
+  bundled ??= buildVeilCli();
   return bundled;
 }
 

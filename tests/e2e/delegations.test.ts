@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, login, logout, openPage, screenshot } from './helpers/browser';
-import { loginAs, sign } from './helpers/pharmacy';
+import { loginAs, sign, siteToday } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -29,9 +29,9 @@ describe('the delegation log', () => {
     // The reader sits a calendar day away from the workstation: UTC+14 is a day ahead of it from 10:00 UTC, UTC-12 a
     // day behind until 12:00, so one of them always is. The form must still offer the site's today, or the core
     // refuses the first day (before: the browser's today, which failed between 23:00 and 00:00 UTC at Paris).
-    const siteToday = ((await veil.rpc('system.info', {})).body.value as { siteToday: string }).siteToday;
+    const today = await siteToday(veil);
     const readerDay = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
-    const zone = ['Pacific/Kiritimati', 'Etc/GMT+12'].find((z) => readerDay(z) !== siteToday)!;
+    const zone = ['Pacific/Kiritimati', 'Etc/GMT+12'].find((z) => readerDay(z) !== today)!;
     const { page } = await openPage(browser, { timezoneId: zone });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(veil.url);
@@ -49,8 +49,8 @@ describe('the delegation log', () => {
     // The investigator moves to the visit team as a study nurse, from today.
     await page.getByTestId('delegation-grant-button').click();
     await page.getByTestId('delegation-grant-form').waitFor();
-    await expect.poll(() => page.getByTestId('delegation-starts').inputValue()).toBe(siteToday);
-    expect(await page.getByTestId('delegation-starts').getAttribute('min')).toBe(siteToday);
+    await expect.poll(() => page.getByTestId('delegation-starts').inputValue()).toBe(today);
+    expect(await page.getByTestId('delegation-starts').getAttribute('min')).toBe(today);
     const roles = await page.getByTestId('delegation-role').locator('option').allInnerTexts();
     expect(roles).not.toContain('Unblinded pharmacist');
     await page.getByTestId('delegation-user').selectOption({ label: `${'Dr Inès Moreau (investigator)'} (${veil.user('investigator').username})` });

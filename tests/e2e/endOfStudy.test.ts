@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage } from './helpers/browser';
 import { SCREENSHOT_DIR } from './helpers/paths';
-import { asPharmacist, kitStatuses, loginAs, logout, screenshot, sign, typeScan, wedgeScan } from './helpers/pharmacy';
+import { asPharmacist, kitStatuses, loginAs, logout, screenshot, sign, siteToday, typeScan, wedgeScan } from './helpers/pharmacy';
 import { startVeil, type VeilServer } from './helpers/veilServer';
 
 /**
@@ -303,9 +303,9 @@ describe('the end of the study: returns, verification, sign-off, a voiding corre
     await page.getByTestId('destruction-method').fill('Incineration through the hospital pharmacy medicinal waste stream');
     await page.getByTestId('destruction-place').fill('Pharmacy, Hôpital Larrey, Toulouse');
     // Dated the site's today by default: the workstation's calendar (the server's, UTC here), not the reader's (Paris).
-    const siteToday = ((await veil.rpc('system.info', {})).body.value as { siteToday: string }).siteToday;
-    await expect.poll(() => page.getByTestId('destruction-date').inputValue()).toBe(siteToday);
-    expect(await page.getByTestId('destruction-date').getAttribute('max')).toBe(siteToday);
+    const today = await siteToday(veil);
+    await expect.poll(() => page.getByTestId('destruction-date').inputValue()).toBe(today);
+    expect(await page.getByTestId('destruction-date').getAttribute('max')).toBe(today);
     const monitor = veil.user('monitor');
     await page.getByTestId('destruction-witness-username').fill(monitor.username);
     await page.getByTestId('destruction-witness-password').fill('not the witness password');

@@ -1,9 +1,7 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cliBundleOptions } from '../../scripts/bundleOptions.mjs';
-
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { REPO_ROOT } from '../e2e/helpers/paths';
 
 /** The `veil` command line as the suites run it: main/cli/veil.ts bundled (dist/cli/veil.mjs), run by node. */
 export const VEIL_CLI = join(REPO_ROOT, 'dist', 'cli', 'veil.mjs');
@@ -27,7 +25,12 @@ export async function bundleScript(entry: string, outfile: string): Promise<stri
   return outfile;
 }
 
-/** Global setup of the core and e2e suites: the command line bundled from the sources as they stand, once per run. */
+/** The command line bundled from the sources as they stand (VEIL_CLI). */
+export function buildVeilCli(): Promise<string> {
+  return bundleScript(join(REPO_ROOT, 'main', 'cli', 'veil.ts'), VEIL_CLI);
+}
+
+/** Global setup of the core and e2e suites: the command line bundled once per run. */
 export default async function setup(): Promise<void> {
-  await bundleScript(join(REPO_ROOT, 'main', 'cli', 'veil.ts'), VEIL_CLI);
+  await buildVeilCli();
 }

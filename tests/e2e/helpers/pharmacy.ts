@@ -177,6 +177,11 @@ export async function patientWithKitsOnShelf(veil: VeilServer, screeningNumber: 
   return slot;
 }
 
+/** The site's today as the core dates days (system.info, public): the workstation's calendar, not the browser's. */
+export async function siteToday(veil: VeilServer): Promise<string> {
+  return ((await veil.rpc('system.info', {})).body.value as { siteToday: string }).siteToday;
+}
+
 /** Kit statuses as the pharmacist's API sees them. */
 export async function kitStatuses(veil: VeilServer): Promise<Map<string, string>> {
   return asPharmacist(veil, async (call) => {
